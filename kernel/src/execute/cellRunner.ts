@@ -1,0 +1,135 @@
+import type { Converter, Diagnostic } from "tslab/dist/converter.js";
+import type { Executor } from "tslab/dist/executor.js";
+import { createRequire } from "node:module";
+import { loadTslab, Tslab } from "./tslabLoader.js";
+import { SourceMapRegistry } from "./sourceMaps.js";
+import { CellError, diagnosticsError, runtimeError } from "./traceback.js";
+import { codePointsToIndex, indexToCodePoints } from "./codePoints.js";
+
+export type CellOutcome = { status: "ok"; result?: { value: unknown } } | { status: "error"; error: CellError };
+
+export interface Completion {
+  matches: string[];
+  cursor_start: number;
+  cursor_end: number;
+}
+
+export type Completeness = { status: "complete" | "invalid" } | { status: "incomplete"; indent: string };
+
+/** The exact messages tslab/V8 use for the two kinds of interrupt. */
+const INTERRUPTED = /Script execution was interrupted by `SIGINT`|Interrupted asynchronously/;
+const DIAGNOSTIC_FORMAT = "%s%d:%d - %s";
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Runs TypeScript cells with tslab's converter and executor, and turns what tslab reports
+ * through its console callbacks into structured outcomes: a result value, a type error with
+ * the cell's line and column, or a runtime error with frames mapped back to the cell.
+ */
+export class CellRunner {
+  private readonly maps = new SourceMapRegistry();
+  private readonly tslab: Tslab;
+  private readonly converter: Converter;
+  private readonly executor: Executor;
+  private readonly printQuickInfo: (info: unknown) => string;
+  private current = { source: "", count: 0 };
+  private diagnostics: Diagnostic[] = [];
+  private result: { value: unknown } | undefined;
+  private failure: { thrown: unknown } | undefined;
+
+  constructor(rootDir: string) {
+    this.tslab = loadTslab(this.maps);
+    const base = this.tslab.converter.createConverter();
+    this.converter = {
+      ...base,
+      convert: (prevDecl, src) => {
+        const r = base.convert(prevDecl, src);
+        this.diagnostics = r.diagnostics;
+        if (r.output) r.output = this.maps.register(r.output, this.current.source, this.current.count, !!r.hasToplevelAwait);
+        return r;
+      },
+    };
+    const sink = {
+      log: (value: unknown) => {
+        this.result = { value };
+      },
+      error: (...args: unknown[]) => {
+        // Diagnostics are taken whole from convert(); the formatted copy is redundant.
+        if (args[0] !== DIAGNOSTIC_FORMAT) this.failure = { thrown: args[0] };
+      },
+    };
+    this.executor = this.tslab.executor.createExecutor(
+      rootDir,
+      { node: this.converter, browser: this.converter, close: () => base.close() },
+      sink,
+    );
+    this.printQuickInfo = (require("tslab/dist/inspect.js") as { printQuickInfo(i: unknown): string }).printQuickInfo;
+  }
+
+  /** tslab's `display` API (import * as tslab from "tslab") writes through this hook. */
+  set tslabDisplayHook(fn: (data: unknown, update: boolean) => void) {
+    this.tslab.jupyter.lastWriteDisplayData = fn;
+  }
+
+  async execute(source: string, count: number): Promise<CellOutcome> {
+    this.current = { source, count };
+    this.diagnostics = [];
+    this.result = undefined;
+    this.failure = undefined;
+    const ok = await this.executor.execute(source);
+    if (ok) return this.result ? { status: "ok", result: this.result } : { status: "ok" };
+    if (this.diagnostics.length > 0) return { status: "error", error: diagnosticsError(this.diagnostics, source, count) };
+    // Assigned by the executor callbacks during execute(), which flow analysis cannot see.
+    const thrown = (this.failure as { thrown: unknown } | undefined)?.thrown;
+    if (thrown instanceof Error && INTERRUPTED.test(thrown.message)) {
+      return { status: "error", error: { ename: "Interrupted", evalue: "execution interrupted", traceback: ["\u001b[1;31mInterrupted\u001b[0m: execution interrupted by the user"] } };
+    }
+    return { status: "error", error: runtimeError(thrown, this.maps) };
+  }
+
+  /** Formats an exception thrown outside a cell's own execution (timers, callbacks). */
+  describe(thrown: unknown): CellError {
+    return runtimeError(thrown, this.maps);
+  }
+
+  complete(code: string, cursorPos: number): Completion {
+    const at = codePointsToIndex(code, cursorPos);
+    const info = this.executor.complete(code, at);
+    return {
+      matches: info.candidates,
+      cursor_start: indexToCodePoints(code, info.start),
+      cursor_end: indexToCodePoints(code, info.end),
+    };
+  }
+
+  /** Type and documentation of the symbol at the cursor, as text; undefined if none. */
+  inspect(code: string, cursorPos: number): string | undefined {
+    const at = codePointsToIndex(code, cursorPos);
+    // tslab inspects the identifier that ends at the position; step back onto it when the
+    // cursor sits just after a call's parenthesis or a property access.
+    const info = this.executor.inspect(code, at) ?? (at > 0 ? this.executor.inspect(code, at - 1) : undefined);
+    return info ? this.printQuickInfo(info) : undefined;
+  }
+
+  isComplete(code: string): Completeness {
+    const r = this.tslab.converter.isCompleteCode(code);
+    if (!r.completed) return { status: "incomplete", indent: r.indent ?? "" };
+    return this.hasSyntaxError(code) ? { status: "invalid" } : { status: "complete" };
+  }
+
+  /** Rejects a pending top-level await (a synchronous loop is stopped by SIGINT itself). */
+  interrupt(): void {
+    this.executor.interrupt();
+  }
+
+  close(): void {
+    this.executor.close();
+  }
+
+  private hasSyntaxError(code: string): boolean {
+    const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [require.resolve("tslab")] })) as typeof import("typescript");
+    const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+    return ((file as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics ?? []).length > 0;
+  }
+}

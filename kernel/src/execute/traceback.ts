@@ -1,0 +1,65 @@
+import type { Diagnostic } from "tslab/dist/converter.js";
+import type { SourceMapRegistry } from "./sourceMaps.js";
+import { sourceContext } from "./sourceContext.js";
+
+/** What Jupyter's `error` message and error reply carry. */
+export interface CellError {
+  ename: string;
+  evalue: string;
+  traceback: string[];
+}
+
+const BOLD_RED = "\u001b[1;31m";
+const RESET = "\u001b[0m";
+
+function cellLabel(count: number): string {
+  return count > 0 ? `Cell In[${count}]` : "Cell";
+}
+
+/** Type and syntax errors, each pointing at the cell's own line and column. */
+export function diagnosticsError(diagnostics: readonly Diagnostic[], source: string, count: number): CellError {
+  const traceback: string[] = [];
+  for (const d of diagnostics) {
+    const line = d.start.line + 1;
+    const column = d.start.character + 1;
+    const where = d.fileName ? `${d.fileName}, line ${line}, column ${column}` : `${cellLabel(count)}, line ${line}, column ${column}`;
+    traceback.push(`${BOLD_RED}TS${d.code}${RESET}: ${d.messageText}`, `  ${where}`);
+    if (!d.fileName) traceback.push(...sourceContext(source, line, column));
+  }
+  const first = diagnostics[0];
+  const evalue = first
+    ? `${first.messageText} (line ${first.start.line + 1}, column ${first.start.character + 1})`
+    : "compilation failed";
+  return { ename: "TSError", evalue, traceback };
+}
+
+const FRAME = /^(\s+at (?:(.*?) \()?)(cell-\d+-\d+\.ts):(\d+):(\d+)(\)?)$/;
+const RUNTIME_BOUNDARY = /node:vm|tslab[/\\]dist[/\\]executor\.js|node:internal\/process\/task_queues/;
+
+/** A thrown value from user code, with stack frames rewritten to cells' own lines. */
+export function runtimeError(thrown: unknown, maps: SourceMapRegistry): CellError {
+  if (!(thrown instanceof Error)) {
+    return { ename: "Uncaught", evalue: String(thrown), traceback: [`${BOLD_RED}Uncaught${RESET} ${String(thrown)}`] };
+  }
+  const ename = thrown.name || thrown.constructor?.name || "Error";
+  const evalue = thrown.message;
+  const traceback = [`${BOLD_RED}${ename}${RESET}: ${evalue}`];
+  let context: string[] | undefined;
+  const frames = (thrown.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l));
+  for (const frame of frames) {
+    if (RUNTIME_BOUNDARY.test(frame)) break;
+    const m = FRAME.exec(frame);
+    if (m && maps.isWrapperCall(m[3] ?? "", Number(m[4]))) continue;
+    const pos = m ? maps.resolve(m[3] ?? "", Number(m[4]), Number(m[5])) : undefined;
+    if (!m || !pos) {
+      traceback.push(frame);
+      continue;
+    }
+    // tslab keeps cell declarations on a Proxy, which V8 names as the receiver.
+    const fn = m[2] ? `${m[2].replace(/^Proxy\./, "")} ` : "";
+    traceback.push(`    at ${fn}(${cellLabel(pos.executionCount)}, line ${pos.line}, column ${pos.column})`);
+    context ??= [`${cellLabel(pos.executionCount)}, line ${pos.line}:`, ...maps.context(m[3] ?? "", pos.line, pos.column)];
+  }
+  if (thrown.cause !== undefined) traceback.push(`[cause]: ${String(thrown.cause)}`);
+  return { ename, evalue, traceback: context ? [...traceback, "", ...context] : traceback };
+}

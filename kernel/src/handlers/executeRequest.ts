@@ -1,0 +1,77 @@
+import { CellError } from "../execute/traceback.js";
+import { toMimeBundle } from "../display/mimeBundle.js";
+import { pagerRequest } from "../execute/pager.js";
+import type { Handler, RequestContext } from "../session/services.js";
+
+interface ExecuteContent {
+  code: string;
+  silent?: boolean;
+  store_history?: boolean;
+  user_expressions?: Record<string, string>;
+  allow_stdin?: boolean;
+  stop_on_error?: boolean;
+}
+
+/**
+ * The wire handler; the work is CellRunner.execute. Order on iopub: execute_input, streams and
+ * displays as they happen, then execute_result or error; the reply follows (then idle).
+ */
+export const execute_request: Handler = async (ctx) => {
+  const { services, msg, publish } = ctx;
+  const req = msg.content as unknown as ExecuteContent;
+  const silent = req.silent === true;
+  const storeHistory = !silent && req.store_history !== false;
+  if (storeHistory) services.execution.count += 1;
+  const count = services.execution.count;
+  if (!silent) await publish("execute_input", { code: req.code, execution_count: count });
+
+  services.payloads = [];
+  const target = { parent: msg.header, identities: msg.identities, allowStdin: req.allow_stdin === true };
+  const paged = pagerRequest(req.code);
+  const outcome = paged
+    ? await services.outputs.run(target, async () => pageInspection(ctx, paged))
+    : await services.outputs.run(target, () => services.runner.execute(req.code, count));
+  services.streams.flush();
+
+  let resultText: string | null = null;
+  if (outcome.status === "ok" && outcome.result && !silent) {
+    const data = toMimeBundle(outcome.result.value);
+    resultText = String(data["text/plain"] ?? "");
+    await publish("execute_result", { execution_count: count, data, metadata: {} });
+  }
+  if (storeHistory) services.history.record(count, req.code, resultText);
+
+  if (outcome.status === "error") {
+    if (!silent) await publish("error", outcome.error);
+    return {
+      content: { status: "error", execution_count: count, ...outcome.error },
+      abortQueued: req.stop_on_error !== false,
+    };
+  }
+  const user_expressions = await evaluateUserExpressions(ctx, req.user_expressions ?? {});
+  return { content: { status: "ok", execution_count: count, payload: services.payloads, user_expressions } };
+};
+
+type Outcome = { status: "ok"; result?: { value: unknown } } | { status: "error"; error: CellError };
+
+/** `name?` shows what inspection knows about `name` in the pager, as IPython does. */
+function pageInspection(ctx: RequestContext, expr: string): Outcome {
+  const text = ctx.services.runner.inspect(expr, [...expr].length);
+  if (text === undefined) {
+    return { status: "error", error: { ename: "NameError", evalue: `nothing known about '${expr}'`, traceback: [`NameError: nothing known about '${expr}'`] } };
+  }
+  ctx.services.payloads.push({ source: "page", data: { "text/plain": text }, start: 0 });
+  return { status: "ok" };
+}
+
+async function evaluateUserExpressions(ctx: RequestContext, exprs: Record<string, string>): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [name, expr] of Object.entries(exprs)) {
+    const r = await ctx.services.runner.execute(expr, 0);
+    out[name] =
+      r.status === "ok"
+        ? { status: "ok", data: toMimeBundle(r.result?.value), metadata: {} }
+        : { status: "error", ename: r.error.ename, evalue: r.error.evalue, traceback: r.error.traceback };
+  }
+  return out;
+}

@@ -1,0 +1,33 @@
+import { createRequire } from "node:module";
+import { PROTOCOL_VERSION } from "../wire/messages.js";
+import type { Handler } from "../session/services.js";
+
+const require = createRequire(import.meta.url);
+const pkg = require("../../../../package.json") as { version: string };
+const tsVersion = (require(require.resolve("@tslab/typescript-for-tslab", { paths: [require.resolve("tslab")] })) as { version: string }).version;
+
+export const kernelInfoContent = {
+  status: "ok",
+  protocol_version: PROTOCOL_VERSION,
+  implementation: "sluice",
+  implementation_version: pkg.version,
+  language_info: {
+    name: "typescript",
+    version: tsVersion,
+    mimetype: "text/typescript",
+    file_extension: ".ts",
+    codemirror_mode: { name: "javascript", typescript: true },
+    pygments_lexer: "typescript",
+    nbconvert_exporter: "script",
+  },
+  banner: `Sluice ${pkg.version}: TypeScript ${tsVersion} on Node.js ${process.version}, with a streaming engine`,
+  debugger: false,
+  help_links: [
+    { text: "TypeScript handbook", url: "https://www.typescriptlang.org/docs/handbook/intro.html" },
+    { text: "Node.js API", url: "https://nodejs.org/docs/latest-v20.x/api/" },
+    { text: "Vega-Lite", url: "https://vega.github.io/vega-lite/docs/" },
+    { text: "DuckDB SQL", url: "https://duckdb.org/docs/sql/introduction" },
+  ],
+};
+
+export const kernel_info_request: Handler = async () => ({ content: kernelInfoContent });

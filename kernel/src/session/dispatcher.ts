@@ -1,0 +1,74 @@
+import { handlers, noReply } from "../handlers/index.js";
+import { log } from "../log.js";
+import type { Message } from "../wire/messages.js";
+import type { RequestChannel } from "../wire/transport.js";
+import type { KernelServices, Reply, RequestContext } from "./services.js";
+
+/**
+ * Routes verified requests to handlers. Shell requests run one at a time in arrival order;
+ * control requests are served at once, even while a shell request awaits. Every request is
+ * bracketed by busy/idle on iopub. After an execute error with stop_on_error, the execute
+ * requests already queued are answered `aborted` instead of run.
+ */
+export class Dispatcher {
+  private readonly queue: Message[] = [];
+  private readonly aborted = new WeakSet<Message>();
+  private pumping = false;
+
+  constructor(private readonly services: KernelServices) {}
+
+  onRequest(channel: RequestChannel, msg: Message): void {
+    if (channel === "stdin") {
+      if (msg.header.msg_type === "input_reply") this.services.input.reply(String((msg.content as { value?: unknown }).value ?? ""));
+      else log("warn", "unexpected message on stdin", { msg_type: msg.header.msg_type });
+      return;
+    }
+    if (channel === "control") {
+      void this.handle("control", msg);
+      return;
+    }
+    this.queue.push(msg);
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (let msg = this.queue.shift(); msg; msg = this.queue.shift()) await this.handle("shell", msg);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async handle(channel: "shell" | "control", msg: Message): Promise<void> {
+    const { outbox } = this.services;
+    const type = msg.header.msg_type;
+    const ctx: RequestContext = {
+      channel,
+      msg,
+      services: this.services,
+      publish: (t, content, metadata) => outbox.publish(t, content, msg.header, metadata),
+    };
+    await ctx.publish("status", { execution_state: "busy" });
+    let reply: Reply | undefined;
+    try {
+      const handler = handlers[type];
+      if (!handler) log("warn", "no handler; request ignored", { channel, msg_type: type });
+      else if (this.aborted.has(msg)) reply = { content: { status: "aborted" } };
+      else reply = await handler(ctx);
+    } catch (e) {
+      log("error", "handler failed", { channel, msg_type: type, error: e instanceof Error ? e.stack : String(e) });
+      const err = e instanceof Error ? e : new Error(String(e));
+      reply = { content: { status: "error", ename: err.name, evalue: err.message, traceback: (err.stack ?? "").split("\n") } };
+    }
+    if (reply && !noReply.has(type)) {
+      await outbox.reply(channel, msg.identities, type.replace(/_request$/, "_reply"), reply.content, msg.header, reply.metadata ?? {});
+    }
+    if (reply?.abortQueued) {
+      for (const queued of this.queue) if (queued.header.msg_type === "execute_request") this.aborted.add(queued);
+    }
+    await ctx.publish("status", { execution_state: "idle" });
+    if (reply?.after) await reply.after();
+  }
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from "node:crypto";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { CellRunner } from "../execute/cellRunner.js";
+import { preludeSource } from "../execute/prelude.js";
+import { HistoryStore } from "../history/historyStore.js";
+import { StreamCapture } from "../io/streamCapture.js";
+import { installCellHost } from "../cell/cellHost.js";
+import { log } from "../log.js";
+import { readConnectionFile } from "../wire/connection.js";
+import { Signer } from "../wire/signing.js";
+import { ZmqTransport } from "../wire/transport.js";
+import { Dispatcher } from "./dispatcher.js";
+import { InputBroker } from "./inputBroker.js";
+import { Outbox } from "./outbox.js";
+import { OutputContext } from "./outputContext.js";
+import type { KernelServices } from "./services.js";
+import { reportUncaught } from "./uncaught.js";
+
+function historyFile(): string | null {
+  if (process.env.SLUICE_HISTORY === "off") return null;
+  const base = process.env.XDG_DATA_HOME ?? join(homedir(), ".local", "share");
+  return process.env.SLUICE_HISTORY ?? join(base, "sluice", "history.jsonl");
+}
+
+/** Starts a kernel on the sockets named by a Jupyter connection file; runs until shutdown. */
+export async function startKernel(connectionFile: string): Promise<void> {
+  const info = await readConnectionFile(connectionFile);
+  const session = randomUUID();
+  const signer = new Signer(info.signature_scheme, info.key);
+  let transport: ZmqTransport | undefined;
+  const outbox = new Outbox({ send: (ch, frames) => transport?.send(ch, frames) ?? Promise.resolve() }, signer, session);
+  const outputs = new OutputContext();
+  const runner = new CellRunner(process.cwd());
+  const streams = new StreamCapture(outputs, (name, text, parent) => void outbox.publish("stream", { name, text }, parent));
+  const services: KernelServices = {
+    outbox,
+    runner,
+    history: new HistoryStore(historyFile()),
+    outputs,
+    streams,
+    input: new InputBroker(outbox, outputs),
+    execution: { count: 0 },
+    payloads: [],
+    shutdown: async (restart) => {
+      log("info", "shutting down", { restart });
+      services.input.cancel();
+      runner.close();
+      await transport?.close();
+      process.exit(0);
+    },
+  };
+  const dispatcher = new Dispatcher(services);
+
+  installCellHost({
+    display: (data, { displayId, update, metadata }) => {
+      const target = outputs.current();
+      if (!target) return;
+      streams.flush();
+      const transient = displayId ? { display_id: displayId } : {};
+      void outbox.publish(update ? "update_display_data" : "display_data", { data, metadata: metadata ?? {}, transient }, target.parent);
+    },
+    clearOutput: (wait) => {
+      const target = outputs.current();
+      streams.flush();
+      if (target) void outbox.publish("clear_output", { wait }, target.parent);
+    },
+    input: (prompt, password) => {
+      streams.flush();
+      return services.input.request(prompt, password);
+    },
+    page: (bundle) => services.payloads.push({ source: "page", data: bundle, start: 0 }),
+  });
+  runner.tslabDisplayHook = (data, update) => {
+    const d = data as { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: { display_id?: string } };
+    const target = outputs.current();
+    if (target) void outbox.publish(update ? "update_display_data" : "display_data", d, target.parent);
+  };
+  streams.install();
+  reportUncaught(runner, outbox, outputs);
+  process.on("SIGINT", () => {
+    // Outside a synchronous cell (V8 handles that case): cancel a pending await or input.
+    runner.interrupt();
+    services.input.cancel();
+  });
+
+  const prelude = await preludeSource();
+  const loaded = await runner.execute(prelude, 0);
+  if (loaded.status === "error") log("error", "prelude failed: engine API not pre-imported", { error: loaded.error.evalue });
+
+  transport = await ZmqTransport.create(info, session, signer, {
+    onRequest: (channel, msg) => dispatcher.onRequest(channel, msg),
+    onSubscribe: (topic) => void outbox.publish("iopub_welcome", { subscription: topic }, {}),
+    onInterrupted: (header) => {
+      void outbox.publish("status", { execution_state: "busy" }, header).then(() => outbox.publish("status", { execution_state: "idle" }, header));
+    },
+  });
+  log("info", "kernel ready", { session, connectionFile });
+}

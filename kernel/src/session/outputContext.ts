@@ -1,0 +1,29 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import { Header } from "../wire/messages.js";
+
+/** Where output produced by user code belongs: the request that ran the code. */
+export interface OutputTarget {
+  parent: Header;
+  /** Identities of the shell request, used to route stdin input_request to the same client. */
+  identities: Buffer[];
+  allowStdin: boolean;
+}
+
+/**
+ * Output from a timer, a promise or a background job lands in the cell that started it, not in
+ * whichever cell happens to run now: the target rides along in async context.
+ */
+export class OutputContext {
+  private readonly storage = new AsyncLocalStorage<OutputTarget>();
+  private last: OutputTarget | undefined;
+
+  run<T>(target: OutputTarget, fn: () => T): T {
+    this.last = target;
+    return this.storage.run(target, fn);
+  }
+
+  /** The target of the code running now, else of the most recent request. */
+  current(): OutputTarget | undefined {
+    return this.storage.getStore() ?? this.last;
+  }
+}

@@ -1,0 +1,45 @@
+import type { CellRunner } from "../execute/cellRunner.js";
+import type { HistoryStore } from "../history/historyStore.js";
+import type { StreamCapture } from "../io/streamCapture.js";
+import type { Message, Header, JsonObject } from "../wire/messages.js";
+import type { RequestChannel } from "../wire/transport.js";
+import type { InputBroker } from "./inputBroker.js";
+import type { Outbox } from "./outbox.js";
+import type { OutputContext } from "./outputContext.js";
+
+/** Everything a request handler may use; handlers never touch sockets. */
+export interface KernelServices {
+  outbox: Outbox;
+  runner: CellRunner;
+  history: HistoryStore;
+  outputs: OutputContext;
+  streams: StreamCapture;
+  input: InputBroker;
+  execution: { count: number };
+  /** Pager payloads collected while the current execute_request runs. */
+  payloads: JsonObject[];
+  shutdown(restart: boolean): Promise<void>;
+}
+
+export interface RequestContext {
+  channel: RequestChannel;
+  msg: Message;
+  services: KernelServices;
+  /** Publishes on iopub with this request as parent. */
+  publish(msgType: string, content: unknown, metadata?: JsonObject): Promise<void>;
+}
+
+export interface Reply {
+  content: JsonObject;
+  metadata?: JsonObject;
+  /** An execute error under stop_on_error: the execute requests already queued are aborted. */
+  abortQueued?: boolean;
+  /** Called after the reply and the idle status went out (used by shutdown). */
+  after?: () => Promise<void>;
+}
+
+export type Handler = (ctx: RequestContext) => Promise<Reply>;
+
+export function parentOf(msg: Message): Header {
+  return msg.header;
+}

@@ -1,0 +1,9 @@
+import type { Header, Message } from "./messages.js";
+
+/** Messages between the main thread and the control/heartbeat worker. */
+export type FromControlWorker =
+  | { kind: "ready" }
+  | { kind: "request"; msg: Message }
+  | { kind: "interrupted"; header: Header };
+
+export type ToControlWorker = { kind: "send"; frames: Uint8Array[] } | { kind: "close" };

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Sets up everything Sluice needs, idempotently: npm packages, the TypeScript build, a
+# project-local Python venv with JupyterLab (for the Jupyter side only), and the kernelspec
+# installed into that venv. Re-running on a ready machine only rebuilds (a few seconds).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+# Node 20.19+ is required: cells load the engine (ES modules) through tslab's require().
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("Node "+process.version+" is too old: Sluice needs Node >= 20.19"); process.exit(1) }'
+
+stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+
+lock_hash=$(sha256sum package-lock.json | cut -c1-16)
+if ! stamp_ok node_modules/.sluice-stamp "$lock_hash"; then
+  say "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > node_modules/.sluice-stamp
+fi
+
+say "building TypeScript"
+npx tsc -p tsconfig.json
+
+PY=${PYTHON:-python3}
+req_hash=$(sha256sum scripts/requirements-jupyter.txt | cut -c1-16)
+if ! stamp_ok .venv/.sluice-stamp "$req_hash"; then
+  say "creating Python venv with JupyterLab (.venv)"
+  [ -x .venv/bin/python ] || "$PY" -m venv .venv
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r scripts/requirements-jupyter.txt
+  echo "$req_hash" > .venv/.sluice-stamp
+fi
+
+node bin/sluice.js install --prefix "$ROOT/.venv" >/dev/null
+say "ready: kernelspec 'sluice' installed in .venv"

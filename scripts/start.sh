@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The main job. Default: JupyterLab on localhost serving notebooks/ with the Sluice kernel.
+# --headless: execute notebooks/quickstart.ipynb and write an HTML report, no browser needed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export JUPYTER_PATH="$PWD/.venv/share/jupyter"
+
+if [ "${1:-}" = "--headless" ]; then
+  mkdir -p reports
+  .venv/bin/jupyter nbconvert --to html --execute --ExecutePreprocessor.kernel_name=sluice \
+    --ExecutePreprocessor.timeout=300 --output-dir reports notebooks/quickstart.ipynb
+  echo "report: $PWD/reports/quickstart.html"
+  exit 0
+fi
+
+port=${SLUICE_PORT:-8888}
+echo "Starting JupyterLab on http://127.0.0.1:$port/lab (the URL with its token is printed below)"
+exec .venv/bin/jupyter lab --no-browser --ip=127.0.0.1 --port="$port" --ServerApp.root_dir="$PWD/notebooks" "$@"
