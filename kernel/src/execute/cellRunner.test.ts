@@ -1,0 +1,41 @@
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { CellRunner } from "./cellRunner.js";
+
+const runner = new CellRunner(process.cwd());
+after(() => runner.close());
+
+test("a cell's last expression is its result and declarations persist", async () => {
+  assert.deepEqual(await runner.execute("const n: number = 20;", 1), { status: "ok" });
+  assert.deepEqual(await runner.execute("n * 2 + 2", 2), { status: "ok", result: { value: 42 } });
+});
+
+test("a runtime error is mapped to the line and column of the cell that threw", async () => {
+  await runner.execute("\n// a comment the compiler drops\ninterface P { x: number }\nfunction fail(p: P) {\n\n  return p.x.toFixed(-1);\n}", 3);
+  const r = await runner.execute("fail({ x: 1 })", 4);
+  assert.equal(r.status, "error");
+  if (r.status !== "error") return;
+  assert.equal(r.error.ename, "RangeError");
+  const tb = r.error.traceback.join("\n");
+  assert.match(tb, /at fail \(Cell In\[3\], line 6, column 14\)/);
+  assert.match(tb, /\(Cell In\[4\], line 1, column 1\)/);
+});
+
+test("a type error reports the cell's line and column", async () => {
+  const r = await runner.execute("const a = 1;\nconst b: string = a;", 5);
+  assert.equal(r.status, "error");
+  if (r.status === "error") assert.match(r.error.evalue, /line 2, column 7/);
+});
+
+test("interrupt cancels a pending top-level await", async () => {
+  const pending = runner.execute("await new Promise(() => {})", 6);
+  setTimeout(() => runner.interrupt(), 50);
+  const r = await pending;
+  assert.equal(r.status === "error" && r.error.ename, "Interrupted");
+});
+
+test("completeness: incomplete, invalid and complete code", () => {
+  assert.deepEqual(runner.isComplete("if (x) {"), { status: "incomplete", indent: "  " });
+  assert.deepEqual(runner.isComplete("let = ;"), { status: "invalid" });
+  assert.deepEqual(runner.isComplete("let y = 1;"), { status: "complete" });
+});
