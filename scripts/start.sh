@@ -15,5 +15,7 @@ if [ "${1:-}" = "--headless" ]; then
 fi
 
 port=${SLUICE_PORT:-8888}
+extra=()
+[ "$(id -u)" = 0 ] && extra+=(--allow-root)  # containers and CI machines often run as root
 echo "Starting JupyterLab on http://127.0.0.1:$port/lab (the URL with its token is printed below)"
-exec .venv/bin/jupyter lab --no-browser --ip=127.0.0.1 --port="$port" --ServerApp.root_dir="$PWD/notebooks" "$@"
+exec .venv/bin/jupyter lab --no-browser --ip=127.0.0.1 --port="$port" --ServerApp.root_dir="$PWD/notebooks" "${extra[@]}" "$@"

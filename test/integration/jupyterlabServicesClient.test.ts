@@ -27,8 +27,11 @@ before(async () => {
 });
 
 after(async () => {
-  manager?.dispose();
-  await server?.stop();
+  try {
+    manager?.dispose();
+  } finally {
+    await server?.stop();
+  }
 });
 
 async function execute(code: string): Promise<{ reply: KernelMessage.IExecuteReplyMsg; iopub: KernelMessage.IIOPubMessage[] }> {

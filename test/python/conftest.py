@@ -8,7 +8,7 @@ KERNEL = "sluice"
 
 @pytest.fixture()
 def kernel():
-    km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=90)
+    km, kc = start_new_kernel(kernel_name=KERNEL, startup_timeout=60)
     try:
         yield km, kc
     finally:

@@ -55,8 +55,12 @@ export async function startJupyterServer(rootDir = mkdtempSync(join(tmpdir(), "s
     baseUrl,
     token,
     stop: async () => {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((r) => proc.once("exit", r));
       proc.kill("SIGTERM");
-      await new Promise((r) => proc.once("exit", r));
+      const killer = setTimeout(() => proc.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(killer);
     },
   };
 }

@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { log } from "../log.js";
 
 /** Modules whose exports every cell sees without importing them. */
 export const PRELUDE_MODULES = [
@@ -15,7 +16,15 @@ export async function preludeSource(): Promise<string> {
   const lines: string[] = [];
   const taken = new Set<string>();
   for (const url of PRELUDE_MODULES) {
-    const names = Object.keys(await import(url.href)).filter((n) => n !== "default" && !taken.has(n));
+    let exported: string[];
+    try {
+      exported = Object.keys(await import(url.href));
+    } catch (e) {
+      // A kernel without the engine is still a TypeScript kernel; say why the names are missing.
+      log("error", "cannot pre-import module into cells", { module: fileURLToPath(url), error: e instanceof Error ? e.stack : String(e) });
+      continue;
+    }
+    const names = exported.filter((n) => n !== "default" && !taken.has(n));
     names.forEach((n) => taken.add(n));
     if (names.length) lines.push(`import { ${names.join(", ")} } from ${JSON.stringify(fileURLToPath(url))};`);
   }
