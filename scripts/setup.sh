@@ -31,5 +31,9 @@ if ! stamp_ok .venv/.sluice-stamp "$req_hash"; then
   echo "$req_hash" > .venv/.sluice-stamp
 fi
 
+# Node files shipped inside Python packages (JupyterLab's yarn.js) are CommonJS; without this
+# they would inherit our package.json's "type": "module", since .venv sits inside the repo.
+echo '{ "type": "commonjs" }' > .venv/package.json
+
 node bin/sluice.js install --prefix "$ROOT/.venv" >/dev/null
 say "ready: kernelspec 'sluice' installed in .venv"
