@@ -88,6 +88,26 @@ export class CellRunner {
     return { status: "error", error: runtimeError(thrown, this.maps) };
   }
 
+  /** The value of a variable declared by an earlier cell (tslab keeps them on its exports). */
+  lookup(name: string): { found: boolean; value?: unknown } {
+    const locals = this.executor.locals;
+    if (Object.prototype.hasOwnProperty.call(locals, name)) return { found: true, value: locals[name] };
+    if (name in globalThis) return { found: true, value: (globalThis as Record<string, unknown>)[name] };
+    return { found: false };
+  }
+
+  /** Declares `name` with a TypeScript type for later cells, holding `value`. */
+  async assign(name: string, value: unknown, tsType: string): Promise<void> {
+    const slot = Symbol.for("sluice.assign");
+    (globalThis as Record<symbol, unknown>)[slot] = value;
+    try {
+      const r = await this.execute(`const ${name}: ${tsType} = (globalThis as any)[Symbol.for("sluice.assign")];`, 0);
+      if (r.status === "error") throw new Error(`could not declare ${name}: ${r.error.evalue}`);
+    } finally {
+      delete (globalThis as Record<symbol, unknown>)[slot];
+    }
+  }
+
   /** Formats an exception thrown outside a cell's own execution (timers, callbacks). */
   describe(thrown: unknown): CellError {
     return runtimeError(thrown, this.maps);

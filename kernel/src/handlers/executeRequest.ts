@@ -1,6 +1,9 @@
 import { CellError } from "../execute/traceback.js";
 import { toMimeBundle } from "../display/mimeBundle.js";
 import { pagerRequest } from "../execute/pager.js";
+import { parseMagic } from "../magics/magicParser.js";
+import { runMagic } from "../magics/registry.js";
+import type { MagicEnv } from "../magics/magic.js";
 import type { Handler, RequestContext } from "../session/services.js";
 
 interface ExecuteContent {
@@ -28,9 +31,12 @@ export const execute_request: Handler = async (ctx) => {
   services.payloads = [];
   const target = { parent: msg.header, identities: msg.identities, allowStdin: req.allow_stdin === true };
   const paged = pagerRequest(req.code);
-  const outcome = paged
-    ? await services.outputs.run(target, async () => pageInspection(ctx, paged))
-    : await services.outputs.run(target, () => services.runner.execute(req.code, count));
+  const magic = parseMagic(req.code);
+  const outcome = await services.outputs.run(target, async () => {
+    if (paged) return pageInspection(ctx, paged);
+    if (magic) return runMagic(magic, magicEnv(ctx, req.code, count));
+    return services.runner.execute(req.code, count);
+  });
   services.streams.flush();
 
   let resultText: string | null = null;
@@ -62,6 +68,25 @@ function pageInspection(ctx: RequestContext, expr: string): Outcome {
   }
   ctx.services.payloads.push({ source: "page", data: { "text/plain": text }, start: 0 });
   return { status: "ok" };
+}
+
+function magicEnv(ctx: RequestContext, source: string, executionCount: number): MagicEnv {
+  const { services } = ctx;
+  return {
+    source,
+    executionCount,
+    lookup: (name) => services.runner.lookup(name),
+    assign: (name, value, tsType) => services.runner.assign(name, value, tsType),
+    interruptible: async (work, onInterrupt) => {
+      services.interruptHooks.add(onInterrupt);
+      try {
+        return await work();
+      } finally {
+        services.interruptHooks.delete(onInterrupt);
+      }
+    },
+    display: (bundle) => void ctx.publish("display_data", { data: bundle, metadata: {}, transient: {} }),
+  };
 }
 
 async function evaluateUserExpressions(ctx: RequestContext, exprs: Record<string, string>): Promise<Record<string, unknown>> {

@@ -41,6 +41,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
     streams,
     input: new InputBroker(outbox, outputs),
     execution: { count: 0 },
+    interruptHooks: new Set(),
     payloads: [],
     shutdown: async (restart) => {
       log("info", "shutting down", { restart });
@@ -82,6 +83,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
     // Outside a synchronous cell (V8 handles that case): cancel a pending await or input.
     runner.interrupt();
     services.input.cancel();
+    for (const hook of services.interruptHooks) hook();
   });
 
   const prelude = await preludeSource();

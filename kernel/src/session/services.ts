@@ -16,6 +16,8 @@ export interface KernelServices {
   streams: StreamCapture;
   input: InputBroker;
   execution: { count: number };
+  /** Called on interrupt (SIGINT) in addition to cancelling a pending await, e.g. to stop a query. */
+  interruptHooks: Set<() => void>;
   /** Pager payloads collected while the current execute_request runs. */
   payloads: JsonObject[];
   shutdown(restart: boolean): Promise<void>;

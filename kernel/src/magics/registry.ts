@@ -1,0 +1,18 @@
+import type { CellOutcome } from "../execute/cellRunner.js";
+import type { MagicEnv, MagicHandler } from "./magic.js";
+import type { MagicCall } from "./magicParser.js";
+import { sqlMagic } from "./sql/sqlMagic.js";
+
+const magics: Record<string, MagicHandler> = { sql: sqlMagic };
+
+/** Runs a magic; any error it raises (bad options, unknown names) becomes the cell's error. */
+export async function runMagic(call: MagicCall, env: MagicEnv): Promise<CellOutcome> {
+  const handler = magics[call.name];
+  try {
+    if (!handler) throw Object.assign(new Error(`unknown magic ${call.kind === "cell" ? "%%" : "%"}${call.name} (known: ${Object.keys(magics).map((m) => "%" + m).join(", ")})`), { name: "UsageError" });
+    return await handler(call, env);
+  } catch (e) {
+    const err = e instanceof Error ? e : new Error(String(e));
+    return { status: "error", error: { ename: err.name, evalue: err.message, traceback: [`\u001b[1;31m${err.name}\u001b[0m: ${err.message}`] } };
+  }
+}

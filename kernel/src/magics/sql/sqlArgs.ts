@@ -1,0 +1,56 @@
+import { MagicUsageError } from "../magic.js";
+
+export type ChartMark = "bar" | "line" | "area" | "point";
+
+export interface SqlArgs {
+  open?: string;
+  output?: string;
+  chart?: { mark: ChartMark; x: string; y: string; color?: string };
+  limit: number;
+  /** For the one-line `%sql select ...` form. */
+  inlineSql?: string;
+}
+
+const MARKS = new Set(["bar", "line", "area", "point"]);
+
+/**
+ * `%%sql [-o NAME] [--chart bar|line|area|point x=COL y=COL [color=COL]] [--limit N]`,
+ * `%sql open PATH`, `%sql SELECT ...`.
+ */
+export function parseSqlArgs(args: string, kind: "cell" | "line"): SqlArgs {
+  const out: SqlArgs = { limit: 50 };
+  const tokens = args.split(/\s+/).filter(Boolean);
+  if (kind === "line") {
+    if (tokens[0] === "open") {
+      if (!tokens[1]) throw new MagicUsageError("%sql open needs a path, e.g. %sql open data.duckdb (or :memory:)");
+      return { ...out, open: tokens.slice(1).join(" ") };
+    }
+    if (!args.startsWith("-")) return { ...out, inlineSql: args };
+  }
+  const kv: Record<string, string> = {};
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as string;
+    if (t === "-o" || t === "--output") out.output = need(tokens[++i], t);
+    else if (t === "--limit") out.limit = Number(need(tokens[++i], t));
+    else if (t === "--chart") {
+      const mark = need(tokens[++i], t);
+      if (!MARKS.has(mark)) throw new MagicUsageError(`--chart takes bar, line, area or point, not "${mark}"`);
+      kv.mark = mark;
+    } else if (/^(x|y|color)=/.test(t)) {
+      const [k, v] = t.split("=", 2) as [string, string];
+      kv[k] = v;
+    } else throw new MagicUsageError(`unknown %%sql option "${t}"`);
+  }
+  if (out.output !== undefined && !/^[A-Za-z_$][\w$]*$/.test(out.output)) throw new MagicUsageError(`-o needs a variable name, not "${out.output}"`);
+  if (!Number.isInteger(out.limit) || out.limit < 1) throw new MagicUsageError("--limit needs a positive whole number");
+  if (kv.mark) {
+    if (!kv.x || !kv.y) throw new MagicUsageError("--chart needs x=COLUMN and y=COLUMN");
+    out.chart = { mark: kv.mark as ChartMark, x: kv.x, y: kv.y, ...(kv.color ? { color: kv.color } : {}) };
+  } else if (kv.x || kv.y || kv.color) throw new MagicUsageError("x=, y= and color= go with --chart");
+  return out;
+}
+
+function need(v: string | undefined, flag: string): string {
+  if (v === undefined) throw new MagicUsageError(`${flag} needs a value`);
+  return v;
+}

@@ -1,0 +1,132 @@
+"""%%sql cells on the kernel-wide DuckDB database, through a real Jupyter client."""
+import json
+import os
+import threading
+import time
+from pathlib import Path
+
+import jsonschema
+
+from conftest import run
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "notebooks" / "data"
+VEGA_LITE_SCHEMA = json.loads((ROOT / "node_modules" / "vega-lite" / "build" / "vega-lite-schema.json").read_text())
+
+
+def _result(out):
+    results = [m for m in out if m["msg_type"] == "execute_result"]
+    assert results, f"no execute_result in {[m['msg_type'] for m in out]}"
+    return results[-1]["content"]["data"]
+
+
+def test_csv_and_parquet_give_the_exact_rows(kernel):
+    _, kc = kernel
+    expected = [
+        {"page": "/docs", "views": 3, "total_ms": "11400"},
+        {"page": "/home", "views": 3, "total_ms": "2650"},
+        {"page": "/pricing", "views": 2, "total_ms": "6600"},
+    ]
+    for path in (DATA / "page_views.csv", DATA / "page_views.parquet"):
+        reply, out = run(kc, f"%%sql\nselect page, count(*)::INT as views, sum(duration_ms)::BIGINT as total_ms\nfrom '{path}' group by page order by page")
+        assert reply["content"]["status"] == "ok"
+        data = _result(out)
+        resource = data["application/vnd.dataresource+json"]
+        assert resource["data"] == expected
+        assert [f["type"] for f in resource["schema"]["fields"]] == ["string", "integer", "integer"]
+        assert "<table" in data["text/html"] and "3 rows" in data["text/html"]
+        assert "/pricing" in data["text/plain"]
+
+
+def test_types_are_shown_faithfully(kernel):
+    _, kc = kernel
+    _, out = run(kc, "%%sql\nselect TIMESTAMP '2024-01-02 03:04:05.123' as ts, 3.25::DECIMAL(10,2) as price,\n"
+                     "  12345678901234567890::HUGEINT as big, [1, 2] as xs, {'a': 1, 'b': 'z'} as st, NULL::INT as nothing")
+    row = _result(out)["application/vnd.dataresource+json"]["data"][0]
+    assert row == {"ts": "2024-01-02 03:04:05.123", "price": "3.25", "big": "12345678901234567890",
+                   "xs": [1, 2], "st": {"a": 1, "b": "z"}, "nothing": None}
+    fields = _result(out)["application/vnd.dataresource+json"]["schema"]["fields"]
+    assert [f["type"] for f in fields] == ["datetime", "number", "integer", "array", "object", "integer"]
+
+
+def test_large_results_are_truncated_with_a_count(kernel):
+    _, kc = kernel
+    _, out = run(kc, "%%sql --limit 10\nselect range as i from range(1000)")
+    data = _result(out)
+    assert "10 of 1,000 rows shown" in data["text/html"]
+    assert data["text/html"].count("<tr>") == 11  # header + 10 rows
+    assert len(data["application/vnd.dataresource+json"]["data"]) == 1000
+
+
+def test_hostile_parameter_is_bound_not_pasted(kernel):
+    _, kc = kernel
+    run(kc, "const evil = \"'; drop table victims; --\";")
+    reply, _ = run(kc, "%%sql\ncreate table victims(name varchar);\ninsert into victims values ({evil}), ($evil);")
+    assert reply["content"]["status"] == "ok"
+    _, out = run(kc, "%sql select name, count(*)::INT as n from victims group by name")
+    assert _result(out)["application/vnd.dataresource+json"]["data"] == [{"name": "'; drop table victims; --", "n": 2}]
+
+
+def test_output_variable_is_typed_rows(kernel):
+    _, kc = kernel
+    run(kc, f"%%sql -o pages\nselect page, count(*) as views from '{DATA / 'page_views.csv'}' group by page order by page")
+    _, out = run(kc, "pages.map((p) => `${p.page}=${p.views + 0}`).join(',')")
+    assert _result(out)["text/plain"] == "'/docs=3,/home=3,/pricing=2'"
+    reply, _ = run(kc, "pages[0].nosuchcolumn")
+    assert reply["content"]["ename"] == "TSError"  # later cells are type-checked against the columns
+
+
+def test_sql_template_in_typescript(kernel):
+    _, kc = kernel
+    _, out = run(kc, "const limit = 2;\nconst r = await sql<{ n: number }>`select count(*) as n from range(10) where range < ${limit}`;\nr[0].n + 1")
+    assert _result(out)["text/plain"] == "3"
+
+
+def test_chart_is_valid_vega_lite(kernel):
+    _, kc = kernel
+    reply, out = run(kc, f"%%sql --chart bar x=page y=views color=page\nselect page, count(*) as views from '{DATA / 'page_views.parquet'}' group by page")
+    assert reply["content"]["status"] == "ok"
+    spec = _result(out)["application/vnd.vegalite.v5+json"]
+    # The Vega-Lite schema uses $refs that jsonschema's meta-schema check rejects; validate data only.
+    jsonschema.Draft7Validator(VEGA_LITE_SCHEMA).validate(spec)
+    assert spec["mark"]["type"] == "bar"
+    assert spec["encoding"]["y"] == {"field": "views", "type": "quantitative"}
+    assert sorted(v["views"] for v in spec["data"]["values"]) == [2, 3, 3]
+
+
+def test_sql_error_shows_duckdb_message_at_the_cell_line(kernel):
+    _, kc = kernel
+    reply, out = run(kc, "%%sql\nselect 1;\n\nselect * fro nowhere")
+    c = reply["content"]
+    assert c["ename"] == "ParserError"
+    assert "syntax error" in c["evalue"] and "cell line 4" in c["evalue"]
+    assert any("select * fro nowhere" in line for line in c["traceback"])
+
+
+def test_file_database_survives_a_kernel_restart(kernel, tmp_path):
+    km, kc = kernel
+    db = tmp_path / "notes.duckdb"
+    run(kc, f"%sql open {db}")
+    run(kc, "%%sql\ncreate table notes(t varchar); insert into notes values ('kept')")
+    km.restart_kernel(now=False)
+    kc.wait_for_ready(timeout=60)
+    run(kc, f"%sql open {db}")
+    _, out = run(kc, "%sql select t from notes")
+    assert _result(out)["application/vnd.dataresource+json"]["data"] == [{"t": "kept"}]
+
+
+def test_interrupting_a_long_query_leaves_the_kernel_responsive(kernel):
+    km, kc = kernel
+    threading.Timer(1.0, km.interrupt_kernel).start()
+    reply, _ = run(kc, "%%sql\nselect count(*) from range(100000000) a, range(100000) b where a.range + b.range = 7", timeout=60)
+    assert reply["content"]["ename"] == "Interrupted"
+    _, out = run(kc, "%sql select 'alive' as s")
+    assert _result(out)["application/vnd.dataresource+json"]["data"] == [{"s": "alive"}]
+
+
+def test_unknown_magic_and_bad_options_are_clear_errors(kernel):
+    _, kc = kernel
+    reply, _ = run(kc, "%%nosuch\nwhatever")
+    assert reply["content"]["ename"] == "UsageError" and "%sql" in reply["content"]["evalue"]
+    reply, _ = run(kc, "%%sql --chart pie x=a y=b\nselect 1")
+    assert reply["content"]["ename"] == "UsageError"
