@@ -62,11 +62,13 @@ export class Dispatcher {
       const err = e instanceof Error ? e : new Error(String(e));
       reply = { content: { status: "error", ename: err.name, evalue: err.message, traceback: (err.stack ?? "").split("\n") } };
     }
-    if (reply && !noReply.has(type)) {
-      await outbox.reply(channel, msg.identities, type.replace(/_request$/, "_reply"), reply.content, msg.header, reply.metadata ?? {});
-    }
+    // Mark before replying: a client may send its next request the moment it sees this reply,
+    // and that one must run, not be caught by the abort.
     if (reply?.abortQueued) {
       for (const queued of this.queue) if (queued.header.msg_type === "execute_request") this.aborted.add(queued);
+    }
+    if (reply && !noReply.has(type)) {
+      await outbox.reply(channel, msg.identities, type.replace(/_request$/, "_reply"), reply.content, msg.header, reply.metadata ?? {});
     }
     await ctx.publish("status", { execution_state: "idle" });
     if (reply?.after) await reply.after();
