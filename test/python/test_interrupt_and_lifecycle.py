@@ -14,7 +14,13 @@ def _reply_for(kc, msg_id, timeout):
 
 
 def _interrupted(kc, msg_id, interrupt):
-    time.sleep(0.5)  # let the loop start
+    # Interrupt stops what is running; wait until the cell has really started, even on a
+    # loaded machine, before pressing the button.
+    while True:
+        m = kc.get_iopub_msg(timeout=30)
+        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
+            break
+    time.sleep(0.5)
     interrupt()
     # The reply must come well within the 2 s the issue allows; a generous timeout here only
     # keeps a broken kernel from hanging the suite.
