@@ -1,0 +1,63 @@
+import type { Clock } from "../time/Clock.js";
+
+/**
+ * A source of records. The `Source` is configuration (created in a cell, reusable); each running
+ * subtask gets its own `SourceReader` (Bytewax's config/runtime split).
+ *
+ * @example
+ * const source: Source<number> = {
+ *   name: "numbers", bounded: true, maxParallelism: 1,
+ *   createReader: () => { let i = 0; return { poll: (max) => {
+ *     const values = []; while (values.length < max && i < 10) values.push(i++);
+ *     return { values, end: i >= 10 };
+ *   } }; },
+ * };
+ */
+export interface Source<T> {
+  readonly name: string;
+  /** Bounded sources end; the job then finishes once all data is processed. */
+  readonly bounded: boolean;
+  /** Upper bound on useful parallelism, e.g. 1 for a single file. Undefined = any. */
+  readonly maxParallelism?: number;
+  createReader(ctx: SourceReaderContext): SourceReader<T>;
+}
+
+export interface SourceReaderContext {
+  readonly subtask: number;
+  readonly parallelism: number;
+  readonly clock: Clock;
+  readonly jobName: string;
+  /**
+   * Reports a record that cannot be parsed. Under the `dead-letter` error policy it becomes a dead
+   * letter and the reader goes on; otherwise this throws a `ParseError` that fails the job.
+   */
+  badRecord(reason: string, raw: unknown, position: { source?: string; offset?: number; line?: number }): void;
+}
+
+/** What one poll returns. */
+export interface SourcePoll<T> {
+  values: T[];
+  /** Timestamps the source knows (e.g. Kafka record time), parallel to `values`. */
+  timestamps?: number[];
+  /** No more data will come (bounded sources). */
+  end?: boolean;
+  /** Nothing to read before this processing time (e.g. a rate limit or a file tail waiting for writes). */
+  retryAt?: number;
+}
+
+export interface SourceReader<T> {
+  open?(): void | Promise<void>;
+  /**
+   * Returns up to `maxRecords` records. Returning a promise parks this subtask until it settles; the
+   * rest of the job keeps running. An empty result without `end` or `retryAt` is retried shortly.
+   */
+  poll(maxRecords: number): SourcePoll<T> | Promise<SourcePoll<T>>;
+  /**
+   * Position to resume from after a restore (JSON-serializable): the first record not yet returned by
+   * a *completed* poll. It may be called while a poll is in flight, so a reader must not advance this
+   * position before the poll's promise resolves.
+   */
+  snapshotPosition?(): unknown;
+  restorePosition?(position: unknown): void;
+  close?(): void | Promise<void>;
+}
