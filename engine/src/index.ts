@@ -4,6 +4,106 @@
  */
 export const ENGINE_VERSION = "0.1.0";
 
+// api/
+export { StreamEnvironment, type EnvironmentOptions, type ExecuteOptions } from "./api/StreamEnvironment.js";
+export { DataStream, DataStreamSink } from "./api/DataStream.js";
+export { KeyedStream } from "./api/KeyedStream.js";
+export { WindowedStream } from "./api/WindowedStream.js";
+export { ConnectedStreams, KeyedConnectedStreams } from "./api/ConnectedStreams.js";
+export { IntervalJoin, JoinedStreams, JoinWithKeys } from "./api/joins.js";
+export type { CoProcessFunction } from "./operators/CoProcessOperator.js";
+export type { IntervalJoinContext, ProcessJoinFunction } from "./operators/IntervalJoin.js";
+export { OutputTag, DEAD_LETTERS } from "./api/OutputTag.js";
+export type { Collector, MapFunction, FilterFunction, FlatMapFunction, KeySelector, ReduceFunction, ProcessFunction, ProcessContext } from "./api/functions.js";
+export type { KeyedProcessFunction, KeyedCoProcessFunction, KeyedProcessContext, OnTimerContext, KeyedRuntimeContext, TimerService } from "./api/keyedFunctions.js";
+
+// time/
+export { Time, type Duration } from "./time/Time.js";
+export { WatermarkStrategy, type TimestampAssigner } from "./time/WatermarkStrategy.js";
+export {
+  BoundedOutOfOrdernessWatermarks,
+  WatermarksWithIdleness,
+  type WatermarkGenerator,
+  type WatermarkOutput,
+  type WatermarkGeneratorContext,
+} from "./time/WatermarkGenerator.js";
+export { MIN_WATERMARK, MAX_WATERMARK } from "./time/Watermark.js";
+export { SystemClock, type Clock } from "./time/Clock.js";
+
+// windows/
+export { TimeWindow, GLOBAL_WINDOW } from "./windows/TimeWindow.js";
+export {
+  TumblingEventTimeWindows,
+  TumblingProcessingTimeWindows,
+  SlidingEventTimeWindows,
+  SlidingProcessingTimeWindows,
+  EventTimeSessionWindows,
+  ProcessingTimeSessionWindows,
+  GlobalWindows,
+  type WindowAssigner,
+} from "./windows/WindowAssigner.js";
+export {
+  EventTimeTrigger,
+  ProcessingTimeTrigger,
+  CountTrigger,
+  PurgingTrigger,
+  NeverTrigger,
+  ContinuousEventTimeTrigger,
+  type Trigger,
+  type TriggerContext,
+  type TriggerResult,
+} from "./windows/Trigger.js";
+export { Aggregators, type AggregateFunction, type Stats } from "./windows/AggregateFunction.js";
+export type { ProcessWindowFunction, WindowContext, WindowResult } from "./windows/WindowFunction.js";
+
+// state/
+export type { ValueState, ListState, MapState, KeyedStateAccess } from "./state/State.js";
+
+// operators/ (for custom operators via DataStream.transform)
+export type { Operator, OperatorContext, Output, ErrorPolicy, DeadLetter } from "./operators/Operator.js";
+
+// runtime/
+export { JobHandle } from "./runtime/JobHandle.js";
+export type { JobResult } from "./runtime/JobResult.js";
+export type { JobMetrics, OperatorMetrics, JobStatus, CheckpointStats } from "./runtime/JobMetrics.js";
+export type { RecordBatch } from "./runtime/StreamElement.js";
+
+// connectors/ and sinks/
+export type { Source, SourceReader, SourcePoll, SourceReaderContext } from "./connectors/Source.js";
+export type { Sink, SinkWriter, SinkContext } from "./sinks/Sink.js";
+export { CollectSink, LatestSink, type ConsoleSinkOptions } from "./sinks/MemorySinks.js";
+export { sinks, Sinks } from "./sinks/sinks.js";
+export type { FileSinkOptions, CsvSinkOptions } from "./sinks/FileSinks.js";
+export { FileSource, type TailOptions } from "./connectors/file/FileSource.js";
+export type { CsvOptions, JsonLinesOptions } from "./connectors/file/decoders.js";
+export type { ColumnType } from "./connectors/file/csv.js";
+export { DataGen } from "./connectors/datagen/DataGen.js";
+export type { DataGenOptions } from "./connectors/datagen/DataGenSource.js";
+export type { PageView, PageViewOptions } from "./connectors/datagen/PageViews.js";
+
+// checkpoint/
+export type { CheckpointMetadata, CheckpointData } from "./checkpoint/CheckpointData.js";
+export { FileCheckpointStorage } from "./checkpoint/CheckpointStorage.js";
+
+// errors/
+export {
+  SluiceError,
+  PlanError,
+  UserFunctionError,
+  SourceError,
+  ParseError,
+  SinkError,
+  MissingTimestampError,
+  CheckpointError,
+  ApiUsageError,
+  type ErrorContext,
+} from "./errors/errors.js";
+
+// testing/
+export { ManualClock } from "./testing/ManualClock.js";
+export { TestSource } from "./testing/TestSource.js";
+export { OperatorHarness, type HarnessOptions, type HarnessSnapshot } from "./testing/OperatorHarness.js";
+
 // connectors/duckdb: the database SQL cells, the `sql` template and DuckDB sinks share
 export { sql, query, sharedDatabase, openSharedDatabase } from "./connectors/duckdb/sharedDatabase.js";
 export { SqlDatabase, SqlError, type SqlResult, type SqlColumn } from "./connectors/duckdb/SqlDatabase.js";

@@ -1,0 +1,207 @@
+import { FileCheckpointStorage } from "../checkpoint/CheckpointStorage.js";
+import type { Source } from "../connectors/Source.js";
+import { arraySource, asyncIterableSource, iterableSource } from "../connectors/collection/CollectionSources.js";
+import { ApiUsageError } from "../errors/errors.js";
+import { buildPlan } from "../graph/JobPlan.js";
+import { StreamGraph } from "../graph/StreamGraph.js";
+import type { DeadLetter, ErrorPolicy } from "../operators/Operator.js";
+import { PassThroughOperator } from "../operators/StatelessOperators.js";
+import { JobHandle } from "../runtime/JobHandle.js";
+import { JobRunner } from "../runtime/JobRunner.js";
+import { SystemClock, type Clock } from "../time/Clock.js";
+import type { Duration } from "../time/Time.js";
+import type { WatermarkStrategy } from "../time/WatermarkStrategy.js";
+import { DataStream } from "./DataStream.js";
+
+/** Settings of a `StreamEnvironment`. All optional. */
+export interface EnvironmentOptions {
+  /** Default parallelism of operators (subtasks per operator). Default 1. */
+  parallelism?: number;
+  /** Key groups: the upper bound for scaling keyed operators. Default 128. */
+  maxParallelism?: number;
+  /** Processing-time source. Default: the system clock. Tests pass a `ManualClock`. */
+  clock?: Clock;
+  /** Records per source poll, i.e. the micro-batch size. Default 1024. */
+  batchSize?: number;
+  /** Records a channel between two subtasks holds before the producer pauses. Default 4 × batchSize. */
+  channelCapacity?: number;
+  /** How often watermark generators are asked for a watermark while a source waits. Default 200 ms. */
+  autoWatermarkInterval?: Duration;
+  /** What a throwing user function does to the job. Default `fail`. */
+  errorPolicy?: ErrorPolicy;
+  /** Dead letters kept in memory per job for `job.deadLetters()`. Default 1000. */
+  deadLetterRetention?: number;
+  /** Wall-clock ms a job runs before yielding to the event loop. Default 10. */
+  timeSliceMs?: number;
+}
+
+/** Options of `env.execute()`. */
+export interface ExecuteOptions {
+  /**
+   * Start from saved state: `"latest"` (newest checkpoint in the checkpoint directory), a savepoint
+   * name, or a checkpoint file path. Operators are matched by `.uid()` (default: name and position).
+   */
+  restoreFrom?: string;
+  /** Allow the checkpoint to hold state of operators the job no longer has (it is dropped). */
+  allowNonRestoredState?: boolean;
+}
+
+/**
+ * Where a pipeline is declared and run. Declaring streams does nothing until `execute()`.
+ *
+ * @example
+ * const env = StreamEnvironment.create({ parallelism: 2 });
+ * const out = sinks.collect<string>();
+ * env.fromArray(["a b", "b c"]).flatMap(line => line.split(" ")).sinkTo(out);
+ * const job = env.execute("words");   // returns at once
+ * await job.wait();                   // out.values: ["a", "b", "b", "c"]
+ */
+export class StreamEnvironment {
+  /** @internal Transformations declared so far. */
+  readonly graph = new StreamGraph();
+  private readonly settings: Required<Omit<EnvironmentOptions, "clock" | "channelCapacity">> & { channelCapacity: number | undefined };
+  readonly clock: Clock;
+  /** Jobs started from this environment, newest last. */
+  readonly jobs: JobHandle[] = [];
+  private deadLetterStream: DataStream<DeadLetter> | undefined;
+  private checkpointing: { storage: FileCheckpointStorage; interval: Duration | undefined } | undefined;
+
+  private constructor(options: EnvironmentOptions) {
+    this.clock = options.clock ?? new SystemClock();
+    this.settings = {
+      parallelism: options.parallelism ?? 1,
+      maxParallelism: options.maxParallelism ?? 128,
+      batchSize: options.batchSize ?? 1024,
+      channelCapacity: options.channelCapacity,
+      autoWatermarkInterval: options.autoWatermarkInterval ?? 200,
+      errorPolicy: options.errorPolicy ?? "fail",
+      deadLetterRetention: options.deadLetterRetention ?? 1000,
+      timeSliceMs: options.timeSliceMs ?? 10,
+    };
+    for (const [name, value] of Object.entries({ parallelism: this.settings.parallelism, batchSize: this.settings.batchSize })) {
+      if (!Number.isInteger(value) || value < 1) throw new ApiUsageError(`${name} must be a positive integer, got ${value}`);
+    }
+  }
+
+  static create(options: EnvironmentOptions = {}): StreamEnvironment {
+    return new StreamEnvironment(options);
+  }
+
+  get parallelism(): number {
+    return this.settings.parallelism;
+  }
+
+  setParallelism(parallelism: number): this {
+    if (!Number.isInteger(parallelism) || parallelism < 1) throw new ApiUsageError(`parallelism must be a positive integer, got ${parallelism}`);
+    this.settings.parallelism = parallelism;
+    return this;
+  }
+
+  /** Default error policy for every operator; override per operator with `.onError(policy)`. */
+  setErrorPolicy(policy: ErrorPolicy): this {
+    this.settings.errorPolicy = policy;
+    return this;
+  }
+
+  /**
+   * Turns on checkpoints: aligned barriers, snapshots of source positions, keyed state, window contents,
+   * timers and watermarks, written atomically to `directory`. With `interval`, taken periodically;
+   * always available on demand through `job.checkpoint()` / `job.savepoint(name)`.
+   *
+   * @example
+   * env.enableCheckpointing({ directory: "./checkpoints", interval: Time.seconds(10) });
+   * const job = env.execute("counts", { restoreFrom: "latest" });   // after a crash
+   */
+  enableCheckpointing(options: { directory: string; interval?: Duration; retain?: number }): this {
+    if (options.interval !== undefined && !(options.interval > 0)) throw new ApiUsageError(`checkpoint interval must be > 0, got ${options.interval}`);
+    this.checkpointing = { storage: new FileCheckpointStorage(options.directory, options.retain ?? 3), interval: options.interval };
+    return this;
+  }
+
+  /** A bounded stream of the given values, in order. */
+  fromArray<T>(values: readonly T[], name = "fromArray"): DataStream<T> {
+    return this.fromSource(arraySource(values, name), undefined, name);
+  }
+
+  fromElements<T>(...values: T[]): DataStream<T> {
+    return this.fromArray(values, "fromElements");
+  }
+
+  /** A stream over a (possibly infinite) iterable such as a generator. */
+  fromIterable<T>(iterable: Iterable<T>, name = "fromIterable"): DataStream<T> {
+    return this.fromSource(iterableSource(iterable, name), undefined, name);
+  }
+
+  fromAsyncIterable<T>(iterable: AsyncIterable<T>, name = "fromAsyncIterable"): DataStream<T> {
+    return this.fromSource(asyncIterableSource(iterable, name), undefined, name);
+  }
+
+  /**
+   * A stream from any `Source`, with event timestamps and watermarks from `strategy`.
+   *
+   * @example
+   * env.fromSource(DataGen.pageViews({ rate: 500 }),
+   *   WatermarkStrategy.forBoundedOutOfOrderness<PageView>(Time.seconds(2)).withTimestampAssigner(e => e.ts))
+   */
+  fromSource<T>(source: Source<T>, strategy?: WatermarkStrategy<T>, name?: string): DataStream<T> {
+    const spec = { source: source as Source<unknown>, strategy: strategy as WatermarkStrategy<unknown> | undefined };
+    const node = this.graph.add({
+      kind: "source",
+      name: name ?? source.name,
+      inputs: [],
+      keyed: false,
+      source: spec,
+      ...(source.maxParallelism !== undefined ? { connectorMaxParallelism: source.maxParallelism } : {}),
+    });
+    return new DataStream<T>(this, node);
+  }
+
+  /**
+   * Every record routed away under the `dead-letter` error policy, from every operator and source of
+   * the job, with the reason.
+   *
+   * @example
+   * env.setErrorPolicy("dead-letter");
+   * env.deadLetters().sinkTo(sinks.console({ prefix: "dead" }));
+   */
+  deadLetters(): DataStream<DeadLetter> {
+    if (this.deadLetterStream === undefined) {
+      const node = this.graph.add({ kind: "dead-letters", name: "dead-letters", inputs: [], keyed: false, createOperator: (ctx) => new PassThroughOperator(ctx) });
+      this.deadLetterStream = new DataStream<DeadLetter>(this, node);
+    }
+    return this.deadLetterStream;
+  }
+
+  /**
+   * Starts every sink declared since the last `execute()` (and what feeds them) as one job.
+   * Returns at once; the job runs in the background. Throws `PlanError` if the pipeline is invalid.
+   */
+  execute(jobName = "job", options: ExecuteOptions = {}): JobHandle {
+    const sinks = this.graph.takePendingSinks();
+    const plan = buildPlan(jobName, this.graph, sinks, {
+      parallelism: this.settings.parallelism,
+      maxParallelism: this.settings.maxParallelism,
+      errorPolicy: this.settings.errorPolicy,
+    });
+    const runner = new JobRunner(plan, {
+      clock: this.clock,
+      batchSize: this.settings.batchSize,
+      channelCapacity: this.settings.channelCapacity ?? this.settings.batchSize * 4,
+      autoWatermarkInterval: this.settings.autoWatermarkInterval,
+      deadLetterRetention: this.settings.deadLetterRetention,
+      timeSliceMs: this.settings.timeSliceMs,
+      checkpointStorage: this.checkpointing?.storage,
+      checkpointInterval: this.checkpointing?.interval,
+      restoreFrom: options.restoreFrom,
+      allowNonRestoredState: options.allowNonRestoredState,
+    });
+    const handle = new JobHandle(jobName, runner);
+    this.jobs.push(handle);
+    return handle;
+  }
+
+  /** Cancels every job of this environment that is still running. */
+  async cancelAll(): Promise<void> {
+    await Promise.all(this.jobs.filter((j) => j.status === "running" || j.status === "created").map((j) => j.cancel()));
+  }
+}

@@ -1,0 +1,178 @@
+import type { Collector } from "../api/functions.js";
+import type { KeyedCoProcessFunction, KeyedProcessFunction, KeyedProcessContext, OnTimerContext, TimerService } from "../api/keyedFunctions.js";
+import type { OutputTag } from "../api/OutputTag.js";
+import { keyGroupOf, normalizeKey, subtaskForKeyGroup, type NormalizedKey } from "../graph/keys.js";
+import type { RecordBatch } from "../runtime/StreamElement.js";
+import { KeyedStateStore, type KeyedStateSnapshot } from "../state/KeyedStateStore.js";
+import { TimerQueue, type Timer } from "../time/TimerQueue.js";
+import type { Operator, OperatorContext } from "./Operator.js";
+
+interface Snapshot {
+  state: KeyedStateSnapshot;
+  eventTimers: [number, unknown][];
+  processingTimers: [number, unknown][];
+}
+
+type ElementHandler = (value: unknown, ctx: KeyedProcessContext<unknown>, out: Collector<unknown>) => void;
+
+/**
+ * Runs a `KeyedProcessFunction` (one input) or `KeyedCoProcessFunction` (two inputs, each with its
+ * own key selector): keyed state shared by both inputs, event/processing-time timers, side outputs.
+ */
+export class KeyedProcessOperator<K, I, O> implements Operator<I> {
+  private readonly store = new KeyedStateStore();
+  // Checkpointed: timers and keyed state. Transient: the current key/timestamp below.
+  private readonly eventTimers = new TimerQueue<undefined>();
+  private readonly processingTimers = new TimerQueue<undefined>();
+  private key: unknown;
+  private normKey: NormalizedKey;
+  private timestamp = Number.NaN;
+  private timeDomain: "event-time" | "processing-time" = "event-time";
+  private readonly collector: Collector<O>;
+  private readonly context: OnTimerContext<K>;
+  private readonly handlers: ElementHandler[];
+
+  constructor(
+    private readonly fn: KeyedProcessFunction<K, I, O> | KeyedCoProcessFunction<K, any, any, O>,
+    private readonly keySelectors: readonly ((value: any) => K)[],
+    private readonly ctx: OperatorContext<O>,
+  ) {
+    const self = this;
+    // Methods are called with `this` = the user's object, so state fields declared on it work.
+    const bound = (name: "processElement" | "processElement1" | "processElement2"): ElementHandler => {
+      const method = (fn as unknown as Record<string, ElementHandler | undefined>)[name];
+      if (method === undefined) throw new TypeError(`the process function has no ${name}()`);
+      return (value, c, out) => method.call(fn, value, c, out);
+    };
+    this.handlers = "processElement" in fn ? [bound("processElement")] : [bound("processElement1"), bound("processElement2")];
+    this.collector = { collect: (value: O) => ctx.output.emit(value, self.timestamp) };
+    const timerService: TimerService = {
+      currentProcessingTime: () => ctx.clock.now(),
+      currentWatermark: () => ctx.currentWatermark(),
+      registerEventTimeTimer: (t) => void self.eventTimers.register(t, self.key, self.normKey, undefined, ""),
+      registerProcessingTimeTimer: (t) => void self.processingTimers.register(t, self.key, self.normKey, undefined, ""),
+      deleteEventTimeTimer: (t) => void self.eventTimers.delete(t, self.normKey, ""),
+      deleteProcessingTimeTimer: (t) => void self.processingTimers.delete(t, self.normKey, ""),
+    };
+    const store = this.store;
+    this.context = {
+      get timestamp() {
+        return self.timestamp;
+      },
+      get timeDomain() {
+        return self.timeDomain;
+      },
+      timerService,
+      getCurrentKey: () => self.key as K,
+      currentWatermark: () => ctx.currentWatermark(),
+      currentProcessingTime: () => ctx.clock.now(),
+      output: <S>(tag: OutputTag<S>, value: S) => ctx.output.emitSide(tag, value, self.timestamp),
+      getState: (name, defaultValue) => store.getState(name, defaultValue),
+      getListState: (name) => store.getListState(name),
+      getMapState: (name) => store.getMapState(name),
+    };
+  }
+
+  open(): void | Promise<void> {
+    const ctx = this.ctx;
+    const store = this.store;
+    return this.fn.open?.({
+      jobName: ctx.jobName,
+      operatorName: ctx.operatorName,
+      subtask: ctx.subtask,
+      parallelism: ctx.parallelism,
+      getState: (name, defaultValue) => store.getState(name, defaultValue),
+      getListState: (name) => store.getListState(name),
+      getMapState: (name) => store.getMapState(name),
+    });
+  }
+
+  processBatch(batch: RecordBatch<I>, input: number): void {
+    const { values, timestamps } = batch;
+    const n = values.length;
+    const keySelector = this.keySelectors[input]!;
+    const handler = this.handlers[input]!;
+    const context = this.context as unknown as KeyedProcessContext<unknown>;
+    const collector = this.collector as Collector<unknown>;
+    let i = 0;
+    while (i < n) {
+      try {
+        for (; i < n; i++) {
+          const value = values[i]!;
+          this.key = undefined;
+          const key = keySelector(value);
+          this.setKey(key, normalizeKey(key));
+          this.timestamp = timestamps[i]!;
+          handler(value, context, collector);
+        }
+      } catch (cause) {
+        this.ctx.userError(cause, values[i], timestamps[i]!, this.key);
+        i++;
+      }
+    }
+  }
+
+  private setKey(key: unknown, normKey: NormalizedKey): void {
+    this.key = key;
+    this.normKey = normKey;
+    this.store.setCurrentKey(key, normKey);
+  }
+
+  onWatermark(watermark: number): void {
+    this.fire(this.eventTimers, watermark, "event-time");
+  }
+
+  nextProcessingTime(): number {
+    return this.processingTimers.peek();
+  }
+
+  onProcessingTime(now: number): void {
+    this.fire(this.processingTimers, now, "processing-time");
+  }
+
+  private fire(queue: TimerQueue<undefined>, upTo: number, domain: "event-time" | "processing-time"): void {
+    const onTimer = this.fn.onTimer;
+    let due: Timer<undefined>[] | undefined;
+    while ((due = queue.pollDue(upTo)) !== undefined) {
+      if (onTimer === undefined) continue;
+      for (const timer of due) {
+        this.setKey(timer.key, timer.normKey);
+        this.timestamp = domain === "event-time" ? timer.timestamp : Number.NaN;
+        this.timeDomain = domain;
+        try {
+          onTimer.call(this.fn, timer.timestamp, this.context, this.collector);
+        } catch (cause) {
+          this.ctx.userError(cause, { timer: timer.timestamp, timeDomain: domain }, this.timestamp, timer.key);
+        }
+      }
+    }
+    this.timeDomain = "event-time";
+  }
+
+  close(): void | Promise<void> {
+    return this.fn.close?.();
+  }
+
+  snapshotState(): Snapshot {
+    return {
+      state: this.store.snapshot(),
+      eventTimers: this.eventTimers.all().map((t) => [t.timestamp, t.key]),
+      processingTimers: this.processingTimers.all().map((t) => [t.timestamp, t.key]),
+    };
+  }
+
+  restoreState(state: unknown): void {
+    const s = state as Snapshot;
+    const { maxParallelism, parallelism, subtask } = this.ctx;
+    const mine = (k: NormalizedKey) => subtaskForKeyGroup(keyGroupOf(k, maxParallelism), maxParallelism, parallelism) === subtask;
+    this.store.restore(s.state, mine);
+    for (const [ts, key] of s.eventTimers) {
+      const nk = normalizeKey(key);
+      if (mine(nk)) this.eventTimers.register(ts, key, nk, undefined, "");
+    }
+    for (const [ts, key] of s.processingTimers) {
+      const nk = normalizeKey(key);
+      if (mine(nk)) this.processingTimers.register(ts, key, nk, undefined, "");
+    }
+  }
+}

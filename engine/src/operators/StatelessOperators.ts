@@ -1,0 +1,104 @@
+import type { FilterFunction, FlatMapFunction, MapFunction } from "../api/functions.js";
+import type { RecordBatch } from "../runtime/StreamElement.js";
+import type { Operator, OperatorContext } from "./Operator.js";
+
+/**
+ * map / filter / flatMap. One loop per batch; a throwing record is reported through the error policy and
+ * the loop resumes after it, so try/catch costs nothing per record.
+ */
+export class MapOperator<I, O> implements Operator<I> {
+  constructor(
+    private readonly fn: MapFunction<I, O>,
+    private readonly ctx: OperatorContext<O>,
+  ) {}
+
+  processBatch(batch: RecordBatch<I>): void {
+    const { values, timestamps } = batch;
+    const n = values.length;
+    const out: O[] = new Array<O>(n);
+    let i = 0;
+    let failures: number[] | undefined;
+    while (i < n) {
+      try {
+        for (; i < n; i++) out[i] = this.fn(values[i]!);
+      } catch (cause) {
+        this.ctx.userError(cause, values[i], timestamps[i]!);
+        (failures ??= []).push(i);
+        i++;
+      }
+    }
+    if (failures === undefined) {
+      this.ctx.output.emitBatch(out, timestamps);
+    } else {
+      const skip = new Set(failures);
+      for (let j = 0; j < n; j++) if (!skip.has(j)) this.ctx.output.emit(out[j]!, timestamps[j]!);
+    }
+  }
+}
+
+export class FilterOperator<T> implements Operator<T> {
+  constructor(
+    private readonly fn: FilterFunction<T>,
+    private readonly ctx: OperatorContext<T>,
+  ) {}
+
+  processBatch(batch: RecordBatch<T>): void {
+    const { values, timestamps } = batch;
+    const n = values.length;
+    const keptValues: T[] = [];
+    const keptTimestamps: number[] = [];
+    let i = 0;
+    while (i < n) {
+      try {
+        for (; i < n; i++) {
+          if (this.fn(values[i]!)) {
+            keptValues.push(values[i]!);
+            keptTimestamps.push(timestamps[i]!);
+          }
+        }
+      } catch (cause) {
+        this.ctx.userError(cause, values[i], timestamps[i]!);
+        i++;
+      }
+    }
+    if (keptValues.length === n) this.ctx.output.emitBatch(values, timestamps);
+    else this.ctx.output.emitBatch(keptValues, keptTimestamps);
+  }
+}
+
+export class FlatMapOperator<I, O> implements Operator<I> {
+  private timestamp = Number.NaN;
+  private readonly collector = { collect: (value: O) => this.ctx.output.emit(value, this.timestamp) };
+
+  constructor(
+    private readonly fn: FlatMapFunction<I, O>,
+    private readonly ctx: OperatorContext<O>,
+  ) {}
+
+  processBatch(batch: RecordBatch<I>): void {
+    const { values, timestamps } = batch;
+    const n = values.length;
+    let i = 0;
+    while (i < n) {
+      try {
+        for (; i < n; i++) {
+          this.timestamp = timestamps[i]!;
+          const result = this.fn(values[i]!, this.collector);
+          if (result !== undefined) for (const value of result) this.ctx.output.emit(value, this.timestamp);
+        }
+      } catch (cause) {
+        this.ctx.userError(cause, values[i], timestamps[i]!);
+        i++;
+      }
+    }
+  }
+}
+
+/** Forwards batches unchanged: union and the dead-letter stream. */
+export class PassThroughOperator<T> implements Operator<T> {
+  constructor(private readonly ctx: OperatorContext<T>) {}
+
+  processBatch(batch: RecordBatch<T>): void {
+    this.ctx.output.emitBatch(batch.values, batch.timestamps);
+  }
+}

@@ -1,0 +1,78 @@
+import type { RecordBatch } from "../runtime/StreamElement.js";
+import type { WatermarkGenerator } from "../time/WatermarkGenerator.js";
+import type { TimestampAssigner, WatermarkStrategy } from "../time/WatermarkStrategy.js";
+import type { Operator, OperatorContext } from "./Operator.js";
+
+/**
+ * `assignTimestampsAndWatermarks` mid-pipeline. Replaces upstream watermarks with its own (only the
+ * final end-of-input watermark passes through), as in Flink.
+ */
+export class TimestampsAndWatermarksOperator<T> implements Operator<T> {
+  readonly generatesWatermarks = true;
+  private readonly generator: WatermarkGenerator<T>;
+  private readonly assigner: TimestampAssigner<T> | undefined;
+  private nextPeriodicAt: number;
+
+  constructor(
+    strategy: WatermarkStrategy<T>,
+    private readonly ctx: OperatorContext<T>,
+    private readonly interval = 200,
+  ) {
+    this.generator = strategy.createWatermarkGenerator({ clock: ctx.clock });
+    this.assigner = strategy.timestampAssigner;
+    this.nextPeriodicAt = ctx.clock.now() + interval;
+  }
+
+  processBatch(batch: RecordBatch<T>): void {
+    const { values } = batch;
+    const n = values.length;
+    let timestamps = batch.timestamps;
+    const assigner = this.assigner;
+    if (assigner !== undefined) {
+      const assigned: number[] = new Array<number>(n);
+      const failed: number[] = [];
+      let i = 0;
+      while (i < n) {
+        try {
+          for (; i < n; i++) assigned[i] = assigner(values[i]!, batch.timestamps[i]!);
+        } catch (cause) {
+          this.ctx.userError(cause, values[i], batch.timestamps[i]!);
+          failed.push(i);
+          i++;
+        }
+      }
+      if (failed.length > 0) {
+        const skip = new Set(failed);
+        const keptValues: T[] = [];
+        const keptTs: number[] = [];
+        for (let j = 0; j < n; j++) {
+          if (!skip.has(j)) {
+            keptValues.push(values[j]!);
+            keptTs.push(assigned[j]!);
+          }
+        }
+        this.emit(keptValues, keptTs);
+        return;
+      }
+      timestamps = assigned;
+    }
+    this.emit(values, timestamps);
+  }
+
+  private emit(values: readonly T[], timestamps: readonly number[]): void {
+    const out = this.ctx.watermarks;
+    this.ctx.output.emitBatch(values, timestamps);
+    for (let i = 0; i < values.length; i++) this.generator.onEvent(values[i]!, timestamps[i]!, out);
+    this.generator.onPeriodicEmit(out);
+    this.nextPeriodicAt = this.ctx.clock.now() + this.interval;
+  }
+
+  nextProcessingTime(): number {
+    return this.nextPeriodicAt;
+  }
+
+  onProcessingTime(now: number): void {
+    this.nextPeriodicAt = now + this.interval;
+    this.generator.onPeriodicEmit(this.ctx.watermarks);
+  }
+}

@@ -1,0 +1,82 @@
+import type { CheckpointMetadata } from "../checkpoint/CheckpointData.js";
+import type { DeadLetter } from "../operators/Operator.js";
+import type { JobMetrics, JobStatus } from "./JobMetrics.js";
+import type { JobResult } from "./JobResult.js";
+import type { JobRunner } from "./JobRunner.js";
+
+/**
+ * A running job, returned at once by `env.execute()`. The job runs in the background on the same
+ * thread, yielding to the event loop regularly.
+ *
+ * @example
+ * const job = env.execute("page counts");
+ * console.log(job.status, job.metrics().operators.map(o => o.recordsOut));
+ * const result = await job.done;          // never rejects
+ * if (result.status === "failed") console.error(result.error);
+ * await job.wait();                       // or: rejects with the job's error
+ */
+export class JobHandle {
+  /** Resolves when the job is over, whatever the outcome. Never rejects. */
+  readonly done: Promise<JobResult>;
+  private settled: JobResult | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly runner: JobRunner,
+  ) {
+    this.done = runner.run().then((result) => (this.settled = result));
+  }
+
+  get status(): JobStatus {
+    return this.runner.status;
+  }
+
+  /** The result once the job is over, else undefined. */
+  get result(): JobResult | undefined {
+    return this.settled;
+  }
+
+  /** Current counters per operator, watermark and backlog. Cheap enough to poll a few times a second. */
+  metrics(): JobMetrics {
+    return this.runner.metrics();
+  }
+
+  /** Stops the job; resolves when it has closed its sources, operators and sinks. */
+  async cancel(): Promise<JobResult> {
+    this.runner.cancel();
+    return this.done;
+  }
+
+  /** Resolves when the job finished; rejects with its typed error if it failed. Cancelled jobs resolve. */
+  async wait(): Promise<JobResult> {
+    const result = await this.done;
+    if (result.status === "failed" && result.error !== undefined) throw result.error;
+    return result;
+  }
+
+  /**
+   * Takes a checkpoint now (needs `env.enableCheckpointing`). Resolves once every operator has
+   * snapshotted and the file is written; rejects with a `CheckpointError` if the job ends first.
+   */
+  checkpoint(): Promise<CheckpointMetadata> {
+    return this.runner.triggerCheckpoint("checkpoint");
+  }
+
+  /** Like `checkpoint()` but written as `savepoint-<name>.json` and never pruned; restore with `execute(name, { restoreFrom: name })`. */
+  savepoint(name: string): Promise<CheckpointMetadata> {
+    return this.runner.triggerCheckpoint("savepoint", name);
+  }
+
+  /** The most recent dead letters (records routed away under the `dead-letter` error policy). */
+  deadLetters(): DeadLetter[] {
+    return this.runner.deadLetters.recent();
+  }
+
+  /**
+   * Resolves once the job has nothing to do right now: all queues drained and it waits for data or
+   * time. With a `ManualClock`, advance the clock then await this to observe the effects.
+   */
+  whenIdle(): Promise<void> {
+    return this.runner.whenIdle();
+  }
+}

@@ -1,0 +1,247 @@
+import type { SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
+import type { Operator } from "../operators/Operator.js";
+import { MAX_WATERMARK } from "../time/Watermark.js";
+import type { Channel } from "./Channel.js";
+import type { OutputRouter } from "./OutputRouter.js";
+import { ACTIVE, END, IDLE, type StreamElement } from "./StreamElement.js";
+import type { SubtaskContext } from "./SubtaskContext.js";
+
+/** Per input channel bookkeeping for combining watermarks (Flink's StatusWatermarkValve). */
+interface InputChannelState {
+  readonly channel: Channel;
+  readonly inputIndex: number;
+  watermark: number;
+  idle: boolean;
+  ended: boolean;
+}
+
+/** Reports that async work of a task settled, so the scheduler looks again. */
+export type Wake = (error?: unknown) => void;
+
+/**
+ * One subtask of a non-source operator: takes elements from its input channels one at a time,
+ * combines watermarks, and drives the operator. Never runs while its outputs are full.
+ */
+export class OperatorTask {
+  readonly kind = "operator";
+  private readonly inputs: InputChannelState[] = [];
+  private next = 0;
+  /** Watermark last forwarded downstream; never decreases. */
+  watermark = Number.NEGATIVE_INFINITY;
+  private idle = false;
+  private busy = false;
+  private finishing = false;
+  finished = false;
+  recordsIn = 0;
+  /** Checkpoint being aligned, and the inputs whose barrier arrived (blocked until alignment). */
+  private aligning: number | undefined;
+  private readonly barrierArrived = new Set<InputChannelState>();
+  /** Set by the runner when checkpointing is on. */
+  acknowledge: (checkpointId: number, snapshot: SubtaskCheckpoint) => void = () => {};
+
+  constructor(
+    readonly ctx: SubtaskContext<unknown>,
+    readonly operator: Operator<unknown>,
+    readonly router: OutputRouter<unknown>,
+    private readonly wake: Wake,
+  ) {
+    ctx.watermarks = {
+      emitWatermark: (w) => this.emitWatermark(w),
+      markIdle: () => this.setIdle(true),
+      markActive: () => this.setIdle(false),
+    };
+  }
+
+  addInput(channel: Channel, inputIndex: number): void {
+    this.inputs.push({ channel, inputIndex, watermark: Number.NEGATIVE_INFINITY, idle: false, ended: false });
+  }
+
+  get backlog(): number {
+    let n = 0;
+    for (const input of this.inputs) n += input.channel.queuedRecords;
+    return n;
+  }
+
+  /** Call once after open: a task without inputs (nothing fed it) is finished at once. */
+  start(): void {
+    if (this.inputs.length === 0) this.beginFinish();
+  }
+
+  canRun(): boolean {
+    if (this.finished || this.busy || this.finishing || !this.router.hasRoom()) return false;
+    for (const input of this.inputs) if (!input.channel.isEmpty && !this.barrierArrived.has(input)) return true;
+    return false;
+  }
+
+  get isBusy(): boolean {
+    return this.busy;
+  }
+
+  /** Processes one element from the next non-empty input (round-robin, so no input starves). */
+  runOnce(): void {
+    const n = this.inputs.length;
+    for (let k = 0; k < n; k++) {
+      const input = this.inputs[(this.next + k) % n]!;
+      // Inputs that delivered the current barrier wait until every other input has delivered it too.
+      if (this.barrierArrived.has(input)) continue;
+      const element = input.channel.shift();
+      if (element === undefined) continue;
+      this.next = (this.next + k + 1) % n;
+      this.handle(input, element);
+      return;
+    }
+  }
+
+  private handle(input: InputChannelState, element: StreamElement): void {
+    switch (element.kind) {
+      case "records": {
+        this.recordsIn += element.batch.values.length;
+        const result = this.operator.processBatch(element.batch, input.inputIndex);
+        if (result !== undefined) this.await(result, () => this.router.flush());
+        else this.router.flush();
+        return;
+      }
+      case "watermark":
+        if (element.timestamp > input.watermark) input.watermark = element.timestamp;
+        this.combineWatermarks();
+        return;
+      case "status":
+        input.idle = element.idle;
+        this.combineWatermarks();
+        return;
+      case "barrier":
+        this.aligning = element.checkpointId;
+        this.barrierArrived.add(input);
+        this.checkAligned();
+        return;
+      case "end":
+        input.ended = true;
+        this.checkAligned();
+        if (this.inputs.every((i) => i.ended)) this.beginFinish();
+        else this.combineWatermarks();
+        return;
+    }
+  }
+
+  /** Every live input delivered the barrier: snapshot, acknowledge, pass the barrier on, unblock. */
+  private checkAligned(): void {
+    const id = this.aligning;
+    if (id === undefined) return;
+    for (const input of this.inputs) if (!input.ended && !this.barrierArrived.has(input)) return;
+    this.aligning = undefined;
+    this.barrierArrived.clear();
+    this.acknowledge(id, this.snapshot());
+    this.router.broadcast({ kind: "barrier", checkpointId: id });
+  }
+
+  snapshot(): SubtaskCheckpoint {
+    const snapshot: SubtaskCheckpoint = { watermark: this.watermark, inputWatermark: this.inputWatermark, finished: this.finished };
+    if (this.operator.snapshotState !== undefined) snapshot.state = this.operator.snapshotState();
+    return snapshot;
+  }
+
+  /** Called before open(), with the snapshots of every old subtask whose state may belong here. */
+  restore(own: SubtaskCheckpoint | undefined, all: readonly SubtaskCheckpoint[], keyed: boolean): void {
+    const sources = keyed ? all : own !== undefined ? [own] : [];
+    for (const s of sources) if (s.state !== undefined) this.operator.restoreState?.(s.state);
+    const base = own ?? all[0];
+    if (base === undefined) return;
+    // With rescaling, only the minimum watermark over the old subtasks is safe.
+    this.watermark = Math.min(...(keyed ? all : [base]).map((s) => s.watermark));
+    this.inputWatermark = Math.min(...(keyed ? all : [base]).map((s) => s.inputWatermark ?? Number.NEGATIVE_INFINITY));
+    this.ctx.watermark = this.inputWatermark;
+  }
+
+  private combineWatermarks(): void {
+    let min = MAX_WATERMARK;
+    let active = 0;
+    let maxIdle = Number.NEGATIVE_INFINITY;
+    for (const input of this.inputs) {
+      if (input.ended) continue;
+      if (input.idle) {
+        if (input.watermark > maxIdle) maxIdle = input.watermark;
+        continue;
+      }
+      active++;
+      if (input.watermark < min) min = input.watermark;
+    }
+    const generates = this.operator.generatesWatermarks === true;
+    if (active === 0) {
+      // Every live input is idle: advance to the highest idle watermark (as Flink does) and go idle ourselves.
+      if (maxIdle > this.inputWatermark) this.advanceWatermark(maxIdle);
+      if (!generates && this.inputs.some((i) => !i.ended)) this.setIdle(true);
+      return;
+    }
+    if (!generates) this.setIdle(false);
+    if (min > this.inputWatermark) this.advanceWatermark(min);
+  }
+
+  /** Combined input watermark; `watermark` is what this task last sent downstream. */
+  private inputWatermark = Number.NEGATIVE_INFINITY;
+
+  private advanceWatermark(watermark: number): void {
+    this.inputWatermark = watermark;
+    this.ctx.watermark = watermark;
+    this.operator.onWatermark?.(watermark);
+    if (this.operator.generatesWatermarks !== true || watermark === MAX_WATERMARK) this.emitWatermark(watermark);
+  }
+
+  private emitWatermark(watermark: number): void {
+    if (watermark <= this.watermark) return;
+    this.setIdle(false);
+    this.watermark = watermark;
+    this.router.broadcast({ kind: "watermark", timestamp: watermark });
+  }
+
+  private setIdle(idle: boolean): void {
+    if (this.idle === idle) return;
+    this.idle = idle;
+    this.router.broadcast(idle ? IDLE : ACTIVE);
+  }
+
+  /** Returns whether timers fired (so the scheduler knows it made progress). */
+  fireProcessingTime(now: number): boolean {
+    if (this.finished || this.busy || this.operator.onProcessingTime === undefined) return false;
+    if (!(this.operator.nextProcessingTime!() <= now)) return false;
+    this.operator.onProcessingTime(now);
+    this.router.flush();
+    return true;
+  }
+
+  nextProcessingTime(): number {
+    if (this.finished || this.operator.nextProcessingTime === undefined) return Number.POSITIVE_INFINITY;
+    return this.operator.nextProcessingTime();
+  }
+
+  private beginFinish(): void {
+    this.finishing = true;
+    // End of all inputs implies the final watermark, even if an upstream never sent it.
+    if (this.inputWatermark < MAX_WATERMARK) this.advanceWatermark(MAX_WATERMARK);
+    const result = this.operator.finish?.();
+    const complete = () => {
+      this.router.broadcast(END);
+      this.finished = true;
+    };
+    if (result !== undefined) this.await(result, complete);
+    else complete();
+  }
+
+  private await(promise: Promise<void>, then: () => void): void {
+    this.busy = true;
+    promise.then(
+      () => {
+        this.busy = false;
+        try {
+          then();
+          this.wake();
+        } catch (error) {
+          this.wake(error);
+        }
+      },
+      (error: unknown) => {
+        this.busy = false;
+        this.wake(error);
+      },
+    );
+  }
+}

@@ -1,0 +1,117 @@
+import { DEAD_LETTERS } from "../api/OutputTag.js";
+import { ParseError, SluiceError, UserFunctionError, type ErrorContext } from "../errors/errors.js";
+import { messages } from "../errors/messages.js";
+import type { Clock } from "../time/Clock.js";
+import type { WatermarkOutput } from "../time/WatermarkGenerator.js";
+import type { DeadLetter, ErrorPolicy, OperatorContext, OperatorCounters } from "../operators/Operator.js";
+import type { OutputRouter } from "./OutputRouter.js";
+
+/** The most recent dead letters of a job, kept so nothing routed away is invisible even without a consumer. */
+export class DeadLetterLog {
+  private readonly items: DeadLetter[] = [];
+  total = 0;
+  constructor(private readonly keep: number) {}
+
+  add(letter: DeadLetter): void {
+    this.total++;
+    this.items.push(letter);
+    if (this.items.length > this.keep) this.items.splice(0, this.items.length - this.keep);
+  }
+
+  recent(): DeadLetter[] {
+    return [...this.items];
+  }
+}
+
+export interface SubtaskIdentity {
+  jobName: string;
+  operatorName: string;
+  operatorId: number;
+  subtask: number;
+  parallelism: number;
+  maxParallelism: number;
+  errorPolicy: ErrorPolicy;
+}
+
+/** The `OperatorContext` of one subtask: identity, output, clock, error routing. */
+export class SubtaskContext<OUT> implements OperatorContext<OUT> {
+  readonly jobName: string;
+  readonly operatorName: string;
+  readonly operatorId: number;
+  readonly subtask: number;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly errorPolicy: ErrorPolicy;
+  readonly counters: OperatorCounters = { lateRecordsDropped: 0, deadLetters: 0 };
+  watermark = Number.NEGATIVE_INFINITY;
+  /** Wired by the task that owns this context. */
+  watermarks: WatermarkOutput = {
+    emitWatermark: () => {},
+    markIdle: () => {},
+    markActive: () => {},
+  };
+
+  constructor(
+    identity: SubtaskIdentity,
+    readonly clock: Clock,
+    readonly output: OutputRouter<OUT>,
+    private readonly deadLetters: DeadLetterLog,
+  ) {
+    this.jobName = identity.jobName;
+    this.operatorName = identity.operatorName;
+    this.operatorId = identity.operatorId;
+    this.subtask = identity.subtask;
+    this.parallelism = identity.parallelism;
+    this.maxParallelism = identity.maxParallelism;
+    this.errorPolicy = identity.errorPolicy;
+  }
+
+  currentWatermark(): number {
+    return this.watermark;
+  }
+
+  errorContext(extra: Partial<ErrorContext> = {}): ErrorContext {
+    return { job: this.jobName, operator: this.operatorName, subtask: this.subtask, ...extra };
+  }
+
+  userError(cause: unknown, record: unknown, timestamp: number, key?: unknown): void {
+    // A SluiceError thrown by nested engine code already names its place; don't wrap it twice.
+    const error =
+      cause instanceof SluiceError
+        ? cause
+        : new UserFunctionError(messages.userFunctionFailed(this.errorContext({ key, record }), cause), this.errorContext({ key, record, timestamp }), { cause });
+    this.route(error, record, timestamp, key);
+  }
+
+  badRecord(error: Error & { context?: { source?: string; offset?: number; line?: number } }, raw: unknown): void {
+    this.route(error, raw, Number.NaN, undefined);
+  }
+
+  /** Source readers report unparsable input through this. */
+  parseFailure(reason: string, raw: unknown, position: { source?: string; offset?: number; line?: number }): void {
+    const ctx = this.errorContext({ ...position, record: raw });
+    this.route(new ParseError(messages.parseFailed(ctx, reason), ctx), raw, Number.NaN, undefined);
+  }
+
+  private route(error: Error & { context?: ErrorContext }, record: unknown, timestamp: number, key: unknown): void {
+    if (this.errorPolicy !== "dead-letter") throw error;
+    const position = error.context ?? {};
+    const letter: DeadLetter = {
+      job: this.jobName,
+      operator: this.operatorName,
+      subtask: this.subtask,
+      reason: error.cause instanceof Error ? error.cause.message : error.message,
+      errorType: error.name,
+      record,
+      at: this.clock.now(),
+    };
+    if (key !== undefined) letter.key = key;
+    if (timestamp === timestamp) letter.timestamp = timestamp;
+    if (position.source !== undefined) letter.source = position.source;
+    if (position.offset !== undefined) letter.offset = position.offset;
+    if (position.line !== undefined) letter.line = position.line;
+    this.counters.deadLetters++;
+    this.deadLetters.add(letter);
+    this.output.emitSide(DEAD_LETTERS, letter, timestamp);
+  }
+}

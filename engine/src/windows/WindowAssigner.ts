@@ -1,0 +1,124 @@
+import type { Duration } from "../time/Time.js";
+import { GLOBAL_WINDOW, TimeWindow, windowStart } from "./TimeWindow.js";
+import { EventTimeTrigger, NeverTrigger, ProcessingTimeTrigger, type Trigger } from "./Trigger.js";
+
+/**
+ * Puts each record into zero or more windows (Flink's WindowAssigner). `merging` assigners
+ * (sessions) produce one window per record that the operator merges with overlapping ones.
+ */
+export interface WindowAssigner {
+  /** Windows by event timestamp (true) or by processing time at arrival (false). */
+  readonly isEventTime: boolean;
+  readonly merging: boolean;
+  assignWindows(element: unknown, timestamp: number, currentProcessingTime: number): TimeWindow[];
+  defaultTrigger(): Trigger;
+  toString(): string;
+}
+
+function checkSize(name: string, value: number): void {
+  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a positive number of ms, got ${value}`);
+}
+
+function tumbling(isEventTime: boolean, size: Duration, offset: Duration): WindowAssigner {
+  checkSize("window size", size);
+  return {
+    isEventTime,
+    merging: false,
+    assignWindows(_e, timestamp, now) {
+      const t = isEventTime ? timestamp : now;
+      const start = windowStart(t, offset, size);
+      return [new TimeWindow(start, start + size)];
+    },
+    defaultTrigger: () => (isEventTime ? EventTimeTrigger.create() : ProcessingTimeTrigger.create()),
+    toString: () => `Tumbling${isEventTime ? "EventTime" : "ProcessingTime"}Windows(${size}${offset ? `, offset ${offset}` : ""})`,
+  };
+}
+
+function sliding(isEventTime: boolean, size: Duration, slide: Duration, offset: Duration): WindowAssigner {
+  checkSize("window size", size);
+  checkSize("window slide", slide);
+  return {
+    isEventTime,
+    merging: false,
+    assignWindows(_e, timestamp, now) {
+      const t = isEventTime ? timestamp : now;
+      const windows: TimeWindow[] = [];
+      for (let start = windowStart(t, offset, slide); start > t - size; start -= slide) windows.push(new TimeWindow(start, start + size));
+      return windows;
+    },
+    defaultTrigger: () => (isEventTime ? EventTimeTrigger.create() : ProcessingTimeTrigger.create()),
+    toString: () => `Sliding${isEventTime ? "EventTime" : "ProcessingTime"}Windows(${size}, ${slide})`,
+  };
+}
+
+function session(isEventTime: boolean, gapOf: (element: unknown) => Duration): WindowAssigner {
+  return {
+    isEventTime,
+    merging: true,
+    assignWindows(element, timestamp, now) {
+      const t = isEventTime ? timestamp : now;
+      const gap = gapOf(element);
+      checkSize("session gap", gap);
+      return [new TimeWindow(t, t + gap)];
+    },
+    defaultTrigger: () => (isEventTime ? EventTimeTrigger.create() : ProcessingTimeTrigger.create()),
+    toString: () => `${isEventTime ? "EventTime" : "ProcessingTime"}SessionWindows`,
+  };
+}
+
+/**
+ * Fixed-size, non-overlapping event-time windows `[k·size + offset, (k+1)·size + offset)`.
+ * @example keyed.window(TumblingEventTimeWindows.of(Time.minutes(1)))
+ */
+export const TumblingEventTimeWindows = {
+  of: (size: Duration, offset: Duration = 0): WindowAssigner => tumbling(true, size, offset),
+};
+
+export const TumblingProcessingTimeWindows = {
+  of: (size: Duration, offset: Duration = 0): WindowAssigner => tumbling(false, size, offset),
+};
+
+/**
+ * Windows of `size` starting every `slide`; a record belongs to `size / slide` windows.
+ * @example keyed.window(SlidingEventTimeWindows.of(Time.minutes(10), Time.minutes(1)))
+ */
+export const SlidingEventTimeWindows = {
+  of: (size: Duration, slide: Duration, offset: Duration = 0): WindowAssigner => sliding(true, size, slide, offset),
+};
+
+export const SlidingProcessingTimeWindows = {
+  of: (size: Duration, slide: Duration, offset: Duration = 0): WindowAssigner => sliding(false, size, slide, offset),
+};
+
+/**
+ * Sessions: records of a key closer than `gap` apart (end of one to the next record) form one window.
+ * @example keyed.window(EventTimeSessionWindows.withGap(Time.minutes(5)))
+ */
+export const EventTimeSessionWindows = {
+  withGap: (gap: Duration): WindowAssigner => {
+    checkSize("session gap", gap);
+    return session(true, () => gap);
+  },
+  withDynamicGap: <T>(gapOf: (element: T) => Duration): WindowAssigner => session(true, gapOf as (e: unknown) => Duration),
+};
+
+export const ProcessingTimeSessionWindows = {
+  withGap: (gap: Duration): WindowAssigner => {
+    checkSize("session gap", gap);
+    return session(false, () => gap);
+  },
+};
+
+/**
+ * One window per key holding everything; needs a trigger, e.g. `CountTrigger.of(100)`.
+ * @example keyed.window(GlobalWindows.create()).trigger(PurgingTrigger.of(CountTrigger.of(100)))
+ */
+export const GlobalWindows = {
+  create: (): WindowAssigner => ({
+    isEventTime: false,
+    merging: false,
+    assignWindows: () => [GLOBAL_WINDOW],
+    defaultTrigger: () => NeverTrigger.create(),
+    toString: () => "GlobalWindows()",
+  }),
+};
