@@ -8,8 +8,7 @@ export JUPYTER_PATH="$PWD/.venv/share/jupyter"
 
 if [ "${1:-}" = "--headless" ]; then
   mkdir -p reports
-  .venv/bin/jupyter nbconvert --to html --execute --ExecutePreprocessor.kernel_name=sluice \
-    --ExecutePreprocessor.timeout=300 --output-dir reports notebooks/quickstart.ipynb
+  node bin/sluice.js report notebooks/quickstart.ipynb -o reports/quickstart.html
   echo "report: $PWD/reports/quickstart.html"
   exit 0
 fi

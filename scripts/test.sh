@@ -4,15 +4,31 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/chromium.sh   # Debian's chromium for the browser tests; idempotent
+export SLUICE_TEST_OUTPUT="$PWD/test-output"   # report screenshots, memory figures
 export JUPYTER_PATH="$PWD/.venv/share/jupyter"
 export PATH="$PWD/.venv/bin:$PATH"
 export SLUICE_HISTORY=off
+
+# Kafka integration tests share brokers started here from Maven Central jars (cached in .cache/kafka).
+KAFKA_VERSIONS="${SLUICE_KAFKA_VERSIONS:-3.9.2 4.4.0}"
+if [ "${SLUICE_KAFKA_TESTS:-on}" != off ]; then
+  for v in $KAFKA_VERSIONS; do bash scripts/kafka.sh start "$v" >/dev/null; done
+  trap 'bash scripts/kafka.sh stop >/dev/null 2>&1 || true' EXIT
+fi
 
 status=0
 echo "== node tests"
 # Node 20's runner takes no globs; list the compiled test files ourselves.
 mapfile -t node_tests < <(find dist -name '*.test.js' | sort)
 node --test --test-concurrency=1 --test-force-exit "${node_tests[@]}" || status=1
+if [ "${SLUICE_KAFKA_TESTS:-on}" != off ]; then
+  for v in $KAFKA_VERSIONS; do
+    [ "$v" = 3.9.2 ] && continue   # the run above used the default broker
+    echo "== kafka tests against Kafka $v"
+    SLUICE_KAFKA_VERSION="$v" node --test --test-concurrency=1 --test-force-exit dist/test/integration/kafka*.test.js || status=1
+  done
+fi
 echo "== jupyter client tests"
 .venv/bin/python -m pytest -q test/python || status=1
 exit $status

@@ -110,3 +110,12 @@ export { SqlDatabase, SqlError, type SqlResult, type SqlColumn } from "./connect
 export { duckdb } from "./connectors/duckdb/duckdb.js";
 export type { DuckDbTableOptions } from "./connectors/duckdb/DuckDbTableSink.js";
 export type { ColumnKind } from "./connectors/duckdb/tableSchema.js";
+
+// live views and charts: what a notebook shows and keeps updating while a job runs
+export { chart } from "./charts/chart.js";
+export { ChartSink } from "./charts/ChartSink.js";
+export type { ChartOptions, TableOptions, Mark } from "./charts/chartTypes.js";
+export { LIVE_VIEW, isLiveView, type LiveView } from "./live/LiveView.js";
+export { allJobs, onJobStarted } from "./runtime/jobRegistry.js";
+export { setLiveHost, type LiveHost } from "./live/liveHost.js";
+

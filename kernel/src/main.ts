@@ -1,10 +1,12 @@
 import { install, Scope, uninstall } from "./install/kernelspec.js";
 import { startKernel } from "./session/kernel.js";
+import { REPORT_USAGE, reportCommand } from "./report/reportCommand.js";
 
 const USAGE = `usage:
   sluice install [--user | --sys-prefix | --prefix DIR] [--name NAME]   write the kernelspec
   sluice uninstall [--user | --sys-prefix | --prefix DIR] [--name NAME] remove it
-  sluice kernel --connection-file FILE                                  run the kernel (Jupyter does this)`;
+  sluice kernel --connection-file FILE                                  run the kernel (Jupyter does this)
+${REPORT_USAGE}`;
 
 class UsageError extends Error {
   override name = "UsageError";
@@ -44,6 +46,10 @@ export async function main(argv: string[]): Promise<void> {
       const file = i >= 0 ? rest[i + 1] : undefined;
       if (!file) throw new UsageError("kernel needs --connection-file FILE");
       await startKernel(file);
+      return;
+    }
+    case "report": {
+      process.exitCode = await reportCommand(rest);
       return;
     }
     case undefined:

@@ -162,6 +162,7 @@ export class DataStream<T> {
       inputs: [this.edge(0)],
       keyed: false,
       createOperator: (ctx) => new SinkOperator(sink, ctx),
+      sink: sink as Sink<unknown>,
       ...(sink.maxParallelism !== undefined ? { connectorMaxParallelism: sink.maxParallelism } : {}),
     });
     return new DataStreamSink(node);

@@ -1,5 +1,6 @@
 import type { OutputTag } from "../api/OutputTag.js";
 import type { Source } from "../connectors/Source.js";
+import type { Sink } from "../sinks/Sink.js";
 import type { ErrorPolicy, OperatorFactory } from "../operators/Operator.js";
 import type { WatermarkStrategy } from "../time/WatermarkStrategy.js";
 
@@ -46,6 +47,8 @@ export interface StreamNode {
   readonly keyed: boolean;
   readonly source?: { readonly source: Source<unknown>; readonly strategy: WatermarkStrategy<unknown> | undefined };
   readonly createOperator?: OperatorFactory;
+  /** The sink configuration of a sink node, so a running job can say what it writes to (e.g. live charts). */
+  readonly sink?: Sink<unknown>;
   /** Upper bound imposed by the connector (source or sink). */
   readonly connectorMaxParallelism?: number;
 }

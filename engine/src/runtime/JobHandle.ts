@@ -3,6 +3,10 @@ import type { DeadLetter } from "../operators/Operator.js";
 import type { JobMetrics, JobStatus } from "./JobMetrics.js";
 import type { JobResult } from "./JobResult.js";
 import type { JobRunner } from "./JobRunner.js";
+import type { Sink } from "../sinks/Sink.js";
+import { registerJob } from "./jobRegistry.js";
+import { liveHost } from "../live/liveHost.js";
+import { ApiUsageError } from "../errors/errors.js";
 
 /**
  * A running job, returned at once by `env.execute()`. The job runs in the background on the same
@@ -25,6 +29,28 @@ export class JobHandle {
     private readonly runner: JobRunner,
   ) {
     this.done = runner.run().then((result) => (this.settled = result));
+    registerJob(this);
+  }
+
+  /** The sinks this job writes to (a notebook finds its live charts here). */
+  get sinks(): readonly Sink<unknown>[] {
+    return this.runner.sinks;
+  }
+
+  /**
+   * Shows the job's live status and charts again where the code runs (in a notebook: the current
+   * cell), continuing from their current data — e.g. after a browser reload.
+   */
+  show(): this {
+    const host = liveHost();
+    if (!host) throw new ApiUsageError("job.show() needs a host that displays jobs (the Sluice kernel); use job.metrics() in a script");
+    host.show(this);
+    return this;
+  }
+
+  /** True when all sources are bounded: the job finishes by itself. */
+  get bounded(): boolean {
+    return this.runner.bounded;
   }
 
   get status(): JobStatus {

@@ -9,6 +9,7 @@
 import { randomUUID } from "node:crypto";
 import { DISPLAY, MimeBundle, toMimeBundle } from "../display/mimeBundle.js";
 import { cellHost } from "./cellHost.js";
+import { liveUpdateSettings, type LiveUpdateSettings } from "../jobs/liveSettings.js";
 
 export { DISPLAY };
 export type { MimeBundle };
@@ -84,3 +85,11 @@ export function password(prompt = ""): Promise<string> {
 export function page(value: unknown): void {
   cellHost().page(typeof value === "string" ? { "text/plain": value } : toMimeBundle(value));
 }
+
+/**
+ * How often live charts and job status lines may update (default every 250 ms).
+ *
+ * @example
+ * liveUpdates.intervalMs = 1000; // at most one update a second
+ */
+export const liveUpdates: LiveUpdateSettings = liveUpdateSettings();

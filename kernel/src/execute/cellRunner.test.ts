@@ -39,3 +39,9 @@ test("completeness: incomplete, invalid and complete code", () => {
   assert.deepEqual(runner.isComplete("let = ;"), { status: "invalid" });
   assert.deepEqual(runner.isComplete("let y = 1;"), { status: "complete" });
 });
+
+test("shorthand properties see variables of earlier cells", async () => {
+  await runner.execute("const first = 1;\nlet second = 'two';", 7);
+  assert.deepEqual(await runner.execute("({ first, second, third: 3 })", 8), { status: "ok", result: { value: { first: 1, second: "two", third: 3 } } });
+  assert.deepEqual(await runner.execute("let x = 0; ({ x } = { x: 5 }); x", 9), { status: "ok", result: { value: 5 } });
+});

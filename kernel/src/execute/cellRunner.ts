@@ -5,6 +5,7 @@ import { loadTslab, Tslab } from "./tslabLoader.js";
 import { SourceMapRegistry } from "./sourceMaps.js";
 import { CellError, diagnosticsError, runtimeError } from "./traceback.js";
 import { codePointsToIndex, indexToCodePoints } from "./codePoints.js";
+import { expandShorthandProperties } from "./shorthand.js";
 
 export type CellOutcome = { status: "ok"; result?: { value: unknown } } | { status: "error"; error: CellError };
 
@@ -44,7 +45,7 @@ export class CellRunner {
     this.converter = {
       ...base,
       convert: (prevDecl, src) => {
-        const r = base.convert(prevDecl, src);
+        const r = base.convert(prevDecl, expandShorthandProperties(src));
         this.diagnostics = r.diagnostics;
         if (r.output) r.output = this.maps.register(r.output, this.current.source, this.current.count, !!r.hasToplevelAwait);
         return r;

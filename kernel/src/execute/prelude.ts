@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { log } from "../log.js";
 
@@ -24,9 +26,36 @@ export async function preludeSource(): Promise<string> {
       log("error", "cannot pre-import module into cells", { module: fileURLToPath(url), error: e instanceof Error ? e.stack : String(e) });
       continue;
     }
-    const names = exported.filter((n) => n !== "default" && !taken.has(n));
+    const names = [...new Set([...exported, ...declaredTypeNames(url)])].filter((n) => n !== "default" && !taken.has(n));
     names.forEach((n) => taken.add(n));
     if (names.length) lines.push(`import { ${names.join(", ")} } from ${JSON.stringify(fileURLToPath(url))};`);
   }
   return lines.join("\n");
+}
+
+const require = createRequire(import.meta.url);
+
+/**
+ * Type-only exports (`export type { PageView }`) leave no trace at run time; read them from the
+ * module's declaration file so cells can name them too.
+ */
+function declaredTypeNames(url: URL): string[] {
+  const dts = fileURLToPath(url).replace(/\.js$/, ".d.ts");
+  let text: string;
+  try {
+    text = readFileSync(dts, "utf8");
+  } catch {
+    return [];
+  }
+  const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [require.resolve("tslab")] })) as typeof import("typescript");
+  const file = ts.createSourceFile(dts, text, ts.ScriptTarget.Latest, false);
+  const names: string[] = [];
+  for (const st of file.statements) {
+    if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamedExports(st.exportClause)) {
+      for (const el of st.exportClause.elements) names.push(el.name.text);
+    } else if ((ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {
+      names.push(st.name.text);
+    }
+  }
+  return names;
 }

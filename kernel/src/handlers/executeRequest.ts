@@ -4,6 +4,7 @@ import { pagerRequest } from "../execute/pager.js";
 import { parseMagic } from "../magics/magicParser.js";
 import { runMagic } from "../magics/registry.js";
 import type { MagicEnv } from "../magics/magic.js";
+import type { JobHandle } from "../../../engine/src/index.js";
 import type { Handler, RequestContext } from "../session/services.js";
 
 interface ExecuteContent {
@@ -37,10 +38,17 @@ export const execute_request: Handler = async (ctx) => {
     if (magic) return runMagic(magic, magicEnv(ctx, req.code, count));
     return services.runner.execute(req.code, count);
   });
+  await awaitBoundedJobs(ctx);
   services.streams.flush();
 
   let resultText: string | null = null;
-  if (outcome.status === "ok" && outcome.result && !silent) {
+  if (outcome.status === "ok" && outcome.result && isJobHandle(outcome.result.value)) {
+    // A job as a cell's value shows its live status and charts here, unless this very cell
+    // started it and shows it already.
+    const job = outcome.result.value;
+    const startedHere = services.jobs.list().some((v) => v.job === job && v.origin.msg_id === msg.header.msg_id);
+    if (!startedHere) services.jobs.show(job, target);
+  } else if (outcome.status === "ok" && outcome.result && !silent) {
     const data = toMimeBundle(outcome.result.value);
     resultText = String(data["text/plain"] ?? "");
     await publish("execute_result", { execution_count: count, data, metadata: {} });
@@ -68,6 +76,28 @@ function pageInspection(ctx: RequestContext, expr: string): Outcome {
   }
   ctx.services.payloads.push({ source: "page", data: { "text/plain": text }, start: 0 });
   return { status: "ok" };
+}
+
+/**
+ * A cell that starts bounded jobs (all sources end) is done when they are, so executed notebooks
+ * and reports hold final results. Interrupt stops the waiting only: the jobs go on in the
+ * background. Unbounded jobs never hold the cell.
+ */
+async function awaitBoundedJobs(ctx: RequestContext): Promise<void> {
+  const mine = ctx.services.jobs.list().filter((v) => v.origin.msg_id === ctx.msg.header.msg_id && v.job.bounded);
+  if (mine.length === 0) return;
+  let release: () => void = () => {};
+  const interrupted = new Promise<void>((r) => (release = r));
+  ctx.services.interruptHooks.add(release);
+  try {
+    await Promise.race([Promise.all(mine.map((v) => v.settled)), interrupted]);
+  } finally {
+    ctx.services.interruptHooks.delete(release);
+  }
+}
+
+function isJobHandle(v: unknown): v is JobHandle {
+  return typeof v === "object" && v !== null && typeof (v as JobHandle).metrics === "function" && Array.isArray((v as JobHandle).sinks) && (v as JobHandle).done instanceof Promise;
 }
 
 function magicEnv(ctx: RequestContext, source: string, executionCount: number): MagicEnv {

@@ -3,7 +3,15 @@ import type { MagicEnv, MagicHandler } from "./magic.js";
 import type { MagicCall } from "./magicParser.js";
 import { sqlMagic } from "./sql/sqlMagic.js";
 
+import { jobsMagic } from "./jobsMagic.js";
+import type { JobPresenter } from "../jobs/jobPresenter.js";
+
 const magics: Record<string, MagicHandler> = { sql: sqlMagic };
+
+/** Magics that need kernel services are registered when the kernel starts. */
+export function registerJobsMagic(jobs: () => JobPresenter): void {
+  magics.jobs = jobsMagic(jobs);
+}
 
 /** Runs a magic; any error it raises (bad options, unknown names) becomes the cell's error. */
 export async function runMagic(call: MagicCall, env: MagicEnv): Promise<CellOutcome> {

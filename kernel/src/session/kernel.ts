@@ -16,6 +16,17 @@ import { Outbox } from "./outbox.js";
 import { OutputContext } from "./outputContext.js";
 import type { KernelServices } from "./services.js";
 import { reportUncaught } from "./uncaught.js";
+import { JobPresenter } from "../jobs/jobPresenter.js";
+import { registerJobsMagic } from "../magics/registry.js";
+import { allJobs, onJobStarted, setLiveHost } from "../../../engine/src/index.js";
+
+/** Shutting down stops running jobs cleanly (sources closed, sinks flushed), within a bound. */
+async function stopJobs(): Promise<void> {
+  const running = allJobs().filter((j) => j.status === "running" || j.status === "created");
+  if (running.length === 0) return;
+  log("info", "stopping running jobs", { jobs: running.map((j) => j.name) });
+  await Promise.race([Promise.all(running.map((j) => j.cancel())), new Promise((r) => setTimeout(r, 5000))]);
+}
 
 function historyFile(): string | null {
   if (process.env.SLUICE_HISTORY === "off") return null;
@@ -33,6 +44,8 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const outputs = new OutputContext();
   const runner = new CellRunner(process.cwd());
   const streams = new StreamCapture(outputs, (name, text, parent) => void outbox.publish("stream", { name, text }, parent));
+  const jobs = new JobPresenter(outbox, () => streams.flush());
+  registerJobsMagic(() => jobs);
   const services: KernelServices = {
     outbox,
     runner,
@@ -42,10 +55,12 @@ export async function startKernel(connectionFile: string): Promise<void> {
     input: new InputBroker(outbox, outputs),
     execution: { count: 0 },
     interruptHooks: new Set(),
+    jobs,
     payloads: [],
     shutdown: async (restart) => {
       log("info", "shutting down", { restart });
       services.input.cancel();
+      await stopJobs();
       runner.close();
       await transport?.close();
       process.exit(0);
@@ -77,6 +92,25 @@ export async function startKernel(connectionFile: string): Promise<void> {
     const target = outputs.current();
     if (target) void outbox.publish(update ? "update_display_data" : "display_data", d, target.parent);
   };
+  // Every job a cell starts is shown in that cell; env.execute() calls this synchronously, so the
+  // async context still names the cell.
+  onJobStarted((job) => {
+    const target = outputs.current();
+    if (target) jobs.attach(job, target);
+  });
+  // The report runner's last cell waits on this: every bounded job over and its final state shown.
+  (globalThis as Record<symbol, unknown>)[Symbol.for("sluice.awaitJobs")] = async () => {
+    const views = jobs.list().filter((v) => v.job.bounded);
+    await Promise.all(views.map((v) => v.settled));
+    const failed = views.find((v) => v.job.result?.status === "failed");
+    if (failed?.job.result?.error) throw failed.job.result.error;
+  };
+  setLiveHost({
+    show: (job) => {
+      const target = outputs.current();
+      if (target) jobs.show(job, target);
+    },
+  });
   streams.install();
   reportUncaught(runner, outbox, outputs);
   process.on("SIGINT", () => {

@@ -4,6 +4,7 @@ import type { StreamCapture } from "../io/streamCapture.js";
 import type { Message, Header, JsonObject } from "../wire/messages.js";
 import type { RequestChannel } from "../wire/transport.js";
 import type { InputBroker } from "./inputBroker.js";
+import type { JobPresenter } from "../jobs/jobPresenter.js";
 import type { Outbox } from "./outbox.js";
 import type { OutputContext } from "./outputContext.js";
 
@@ -18,6 +19,8 @@ export interface KernelServices {
   execution: { count: number };
   /** Called on interrupt (SIGINT) in addition to cancelling a pending await, e.g. to stop a query. */
   interruptHooks: Set<() => void>;
+  /** Streaming jobs started from cells, shown in the cells that started them. */
+  jobs: JobPresenter;
   /** Pager payloads collected while the current execute_request runs. */
   payloads: JsonObject[];
   shutdown(restart: boolean): Promise<void>;

@@ -1,0 +1,105 @@
+import { isLiveView, type JobHandle, type LiveView } from "../../../engine/src/index.js";
+import type { MimeBundle } from "../display/mimeBundle.js";
+import type { Outbox } from "../session/outbox.js";
+import type { OutputTarget } from "../session/outputContext.js";
+import type { Header } from "../wire/messages.js";
+import { jobError } from "./jobError.js";
+import { liveSettings } from "./liveSettings.js";
+import { RateMeter, statusBundle } from "./statusLine.js";
+import { renderSvg } from "./svgRender.js";
+import { Throttle } from "./throttle.js";
+
+const VEGA_LITE = "application/vnd.vegalite.v5+json";
+
+/** What the kernel keeps per job: where it was started and the displays that show it. */
+export interface JobView {
+  job: JobHandle;
+  /** Resolves once the job is over and its final state (with SVGs) has been published. */
+  settled: Promise<void>;
+  /** The execute_request that started the job: its output area is the job's home. */
+  origin: Header;
+  statusId: string;
+  views: LiveView[];
+}
+
+/**
+ * Shows each job in the output area of the cell that started it: a status line, then every live
+ * view among its sinks (charts, tables). Both update in place via display_id, throttled to a few
+ * per second, and the final state (with a static SVG of each chart) is what the notebook keeps.
+ */
+export class JobPresenter {
+  private readonly jobs = new Map<JobHandle, JobView>();
+
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly flushStreams: () => void,
+  ) {}
+
+  list(): JobView[] {
+    return [...this.jobs.values()];
+  }
+
+  /** Called as the job starts, inside the cell that started it. */
+  attach(job: JobHandle, target: OutputTarget): JobView {
+    const view: JobView = {
+      job,
+      settled: Promise.resolve(),
+      origin: target.parent,
+      statusId: `sluice-job-${randomId()}`,
+      views: job.sinks.flatMap((s) => (isLiveView(s) ? [s] : [])),
+    };
+    this.jobs.set(job, view);
+    const meter = new RateMeter();
+    const publishStatus = (update: boolean) => {
+      const m = job.metrics();
+      meter.sample(m.operators.filter((o) => o.kind === "source").reduce((a, o) => a + o.recordsIn, 0));
+      this.display(statusBundle(job, m, meter.rate), view.statusId, view.origin, update);
+    };
+    this.flushStreams();
+    publishStatus(false);
+    const stops: (() => void)[] = [];
+    for (const live of view.views) {
+      this.display(live.bundle(), live.viewId, view.origin, false);
+      const t = new Throttle(() => this.display(live.bundle(), live.viewId, view.origin, true), liveSettings.intervalMs);
+      const unsubscribe = live.subscribe(() => t.call());
+      stops.push(() => {
+        unsubscribe();
+        t.cancel();
+      });
+    }
+    const poll = setInterval(() => publishStatus(true), Math.max(100, liveSettings.intervalMs()));
+    poll.unref();
+    view.settled = job.done.then(async (result) => {
+      clearInterval(poll);
+      for (const stop of stops) stop();
+      publishStatus(true);
+      for (const live of view.views) this.display(await finalBundle(live), live.viewId, view.origin, true);
+      if (result.status === "failed" && result.error) await this.outbox.publish("error", jobError(job.name, result.error), view.origin);
+    });
+    return view;
+  }
+
+  /** Shows a job again in another cell (e.g. after a browser reload): same display ids, current data. */
+  show(job: JobHandle, target: OutputTarget): void {
+    const view = this.jobs.get(job) ?? this.attach(job, target);
+    const m = job.metrics();
+    this.display(statusBundle(job, m, 0), view.statusId, target.parent, false);
+    for (const live of view.views) this.display(live.bundle(), live.viewId, target.parent, false);
+  }
+
+  private display(bundle: MimeBundle, displayId: string, parent: Header, update: boolean): void {
+    void this.outbox.publish(update ? "update_display_data" : "display_data", { data: bundle, metadata: {}, transient: { display_id: displayId } }, parent);
+  }
+}
+
+async function finalBundle(live: LiveView): Promise<MimeBundle> {
+  const bundle = live.bundle();
+  const spec = bundle[VEGA_LITE] as Record<string, unknown> | undefined;
+  if (!spec) return bundle;
+  const svg = await renderSvg(spec);
+  return svg ? { ...bundle, "image/svg+xml": svg } : bundle;
+}
+
+function randomId(): string {
+  return Math.random().toString(36).slice(2, 10);
+}

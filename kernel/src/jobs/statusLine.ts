@@ -1,0 +1,50 @@
+import type { JobHandle, JobMetrics } from "../../../engine/src/index.js";
+import type { MimeBundle } from "../display/mimeBundle.js";
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const n = (x: number) => x.toLocaleString("en-US");
+
+function watermarkText(w: number): string {
+  if (!Number.isFinite(w)) return w > 0 ? "end" : "none yet";
+  return w > 1e11 ? new Date(w).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z") : String(w);
+}
+
+/** Tracks a job's throughput between polls, for the rate shown in its status line. */
+export class RateMeter {
+  private prev: { at: number; count: number } | undefined;
+  rate = 0;
+
+  sample(count: number, at = Date.now()): void {
+    if (this.prev && at > this.prev.at) this.rate = ((count - this.prev.count) * 1000) / (at - this.prev.at);
+    this.prev = { at, count };
+  }
+}
+
+const ICON: Record<string, string> = { created: "○", running: "●", finished: "✔", failed: "✖", cancelled: "■" };
+const COLOR: Record<string, string> = { running: "#1a7f37", finished: "#555", failed: "#cf222e", cancelled: "#9a6700", created: "#555" };
+
+/** One line about a job: state, records in/out, rate, watermark, backlog, checkpoint, dead letters. */
+export function statusBundle(job: JobHandle, m: JobMetrics, rate: number): MimeBundle {
+  const sources = m.operators.filter((o) => o.kind === "source");
+  const sinks = m.operators.filter((o) => o.kind === "sink");
+  const recordsIn = sources.reduce((a, o) => a + o.recordsIn, 0);
+  const recordsOut = sinks.reduce((a, o) => a + o.recordsIn, 0);
+  const backlog = m.operators.reduce((a, o) => a + o.backlog, 0);
+  const parts = [
+    `${n(recordsIn)} in`,
+    `${n(recordsOut)} out`,
+    ...(m.status === "running" ? [`${n(Math.round(rate))}/s`] : []),
+    `watermark ${watermarkText(m.watermark)}`,
+    `backlog ${n(backlog)}`,
+    ...(m.checkpoints.completed > 0 ? [`checkpoints ${m.checkpoints.completed}`] : []),
+    ...(m.deadLetters > 0 ? [`dead letters ${n(m.deadLetters)}`] : []),
+    ...(m.endedAt !== undefined ? [`took ${((m.endedAt - m.startedAt) / 1000).toFixed(1)} s`] : []),
+  ];
+  const error = job.result?.error ? `: ${job.result.error.message}` : "";
+  const text = `${ICON[m.status] ?? "?"} ${m.status}${error} · job "${job.name}" · ${parts.join(" · ")}`;
+  const html =
+    `<div class="sluice-job-status" style="font-family:var(--jp-code-font-family,monospace);font-size:12px">` +
+    `<span style="color:${COLOR[m.status] ?? "#555"}">${ICON[m.status] ?? "?"} ${esc(m.status + error)}</span>` +
+    ` · job <b>${esc(job.name)}</b> · ${parts.map(esc).join(" · ")}</div>`;
+  return { "text/html": html, "text/plain": text };
+}

@@ -1,0 +1,105 @@
+"""Executes a notebook with nbclient, or renders one to HTML with nbconvert, for `sluice report`.
+
+Started by kernel/src/report/jupyterPython.ts with the Python that has the pinned Jupyter tools
+(scripts/requirements-jupyter.txt). It talks to Node through files and its exit code only, so
+nothing a kernel prints can corrupt the protocol:
+
+  execute IN.ipynb OUT.ipynb --cwd DIR --kernel NAME --timeout SECONDS [--allow-errors]
+      0  OUT holds the executed notebook
+      3  a cell raised: OUT holds the notebook executed up to and including that cell,
+         and the last line of stderr is JSON {"cell": index, "ename": ..., "evalue": ...}
+      4  the kernel could not be started (unknown kernelspec, crashed at startup)
+  html IN.ipynb OUT.html --template FILE [--no-input]
+      0  OUT holds the HTML page
+"""
+import argparse
+import json
+import os
+import sys
+
+import nbformat
+
+EXIT_CELL_ERROR = 3
+EXIT_KERNEL = 4
+
+
+def first_error(nb):
+    """(index, ename, evalue) of the first code cell whose outputs hold an error."""
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return i, out.get("ename", ""), out.get("evalue", "")
+    return None
+
+
+def execute(args):
+    from jupyter_client.kernelspec import NoSuchKernel
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+    nb = nbformat.read(args.input, as_version=4)
+    client = NotebookClient(
+        nb,
+        kernel_name=args.kernel,
+        timeout=args.timeout,
+        allow_errors=args.allow_errors,
+        # No per-cell timestamps in the metadata: re-running a report gives the same notebook.
+        record_timing=False,
+        # The kernel starts in this directory, so a notebook's relative paths mean what they
+        # mean when the notebook is opened in JupyterLab.
+        resources={"metadata": {"path": args.cwd}},
+    )
+    code = 0
+    try:
+        client.execute()
+    except (NoSuchKernel, DeadKernelError, RuntimeError) as e:
+        # RuntimeError: nbclient's "Kernel died before replying to kernel_info" and friends.
+        print(json.dumps({"kernel": args.kernel, "error": f"{type(e).__name__}: {e}"}), file=sys.stderr)
+        return EXIT_KERNEL
+    except CellExecutionError as e:
+        where = first_error(nb)
+        info = {"cell": where[0] if where else None, "ename": getattr(e, "ename", ""), "evalue": getattr(e, "evalue", "")}
+        print(json.dumps(info), file=sys.stderr)
+        code = EXIT_CELL_ERROR
+    # Written in both cases: a report of a failed run shows the error where it happened.
+    nbformat.write(nb, args.output)
+    return code
+
+
+def html(args):
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(args.input, as_version=4)
+    # template_file is a path: nbconvert adds its folder to the search path, ahead of lab's.
+    exporter = HTMLExporter(
+        template_name="lab", template_file=args.template, exclude_input=args.no_input, exclude_input_prompt=args.no_input
+    )
+    # The page's <title> is the notebook's file name, as `jupyter nbconvert` makes it.
+    name = os.path.splitext(os.path.basename(args.input))[0]
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
+    with open(args.output, "w", encoding="utf-8") as f:
+        f.write(body)
+    return 0
+
+
+def main():
+    p = argparse.ArgumentParser(prog="nbrun.py")
+    sub = p.add_subparsers(dest="command", required=True)
+    e = sub.add_parser("execute")
+    e.add_argument("input")
+    e.add_argument("output")
+    e.add_argument("--cwd", required=True)
+    e.add_argument("--kernel", required=True)
+    e.add_argument("--timeout", type=int, required=True)
+    e.add_argument("--allow-errors", action="store_true")
+    h = sub.add_parser("html")
+    h.add_argument("input")
+    h.add_argument("output")
+    h.add_argument("--template", required=True)
+    h.add_argument("--no-input", action="store_true")
+    args = p.parse_args()
+    return execute(args) if args.command == "execute" else html(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

