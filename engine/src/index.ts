@@ -119,3 +119,7 @@ export { LIVE_VIEW, isLiveView, type LiveView } from "./live/LiveView.js";
 export { allJobs, onJobStarted } from "./runtime/jobRegistry.js";
 export { setLiveHost, type LiveHost } from "./live/liveHost.js";
 
+// connectors/kafka (kafkajs behind the KafkaClient interface)
+export { kafkaSource, type KafkaSourceOptions, type StartFrom } from "./connectors/kafka/KafkaSource.js";
+export { kafkaSink, type KafkaSinkOptions } from "./connectors/kafka/KafkaSink.js";
+export { KafkaConnectorError, KafkaTransactionError } from "./connectors/kafka/errors.js";

@@ -1,0 +1,131 @@
+import type { Sink, SinkContext, SinkWriter } from "../../sinks/Sink.js";
+import { KafkaConnectorError, errorMessage } from "./errors.js";
+import { valueSerializer, type KafkaSerializer, type ValueFormat } from "./formats.js";
+import type { ConnectorStatus, KafkaClient, KafkaProducer, OutgoingRecord } from "./KafkaClient.js";
+import { KafkajsClient } from "./KafkajsClient.js";
+import { StatusTracker, withRetry, type BackoffOptions } from "./retry.js";
+import { TransactionalKafkaWriter } from "./TransactionalKafkaWriter.js";
+
+export interface KafkaSinkOptions<T> {
+  brokers?: string[];
+  /** A ready client (another library, or shared settings). The sink does not close it. */
+  client?: KafkaClient;
+  /** Topic written to (a serializer may override it per record). */
+  topic: string;
+  /** Value format when no `serializer` is given. Default "json". */
+  format?: ValueFormat;
+  /** Record key from the value (decides the partition). Default: no key. */
+  key?: (value: T) => string | Buffer | null;
+  /** Full control over key, value, headers, partition and topic. */
+  serializer?: KafkaSerializer<T>;
+  /**
+   * "at-least-once" (default): each write resolves once the broker acknowledged it; retried while
+   * the broker is away. "exactly-once": Kafka transactions committed at checkpoints (see
+   * `TransactionalKafkaWriter`); read them with a read_committed consumer.
+   */
+  guarantee?: "at-least-once" | "exactly-once";
+  /** Exactly-once: transactional ids are `<prefix>-<subtask>`. Default `sluice-<job>-<sink name>`. Must be stable across restarts of the job. */
+  transactionalIdPrefix?: string;
+  /** Exactly-once: the broker aborts transactions left open longer. Default 60 s. */
+  transactionTimeoutMs?: number;
+  backoff?: BackoffOptions;
+  onStatus?: (subtask: number, status: ConnectorStatus) => void;
+  name?: string;
+}
+
+export interface KafkaSink<T> extends Sink<T> {
+  status(): ConnectorStatus[];
+}
+
+/**
+ * Writes a stream to a Kafka topic.
+ *
+ * @example
+ * counts.sinkTo(kafkaSink({ brokers: ["127.0.0.1:9092"], topic: "counts", key: (c) => c.user }));
+ */
+export function kafkaSink<T>(options: KafkaSinkOptions<T>): KafkaSink<T> {
+  if (options.client === undefined && (options.brokers === undefined || options.brokers.length === 0)) {
+    throw new KafkaConnectorError("kafkaSink needs `brokers` or a `client`", { topic: options.topic }, { retriable: false });
+  }
+  const name = options.name ?? `kafka:${options.topic}`;
+  const serialize = options.serializer ?? valueSerializer<T>(options.format ?? "json", options.key);
+  const toRecords = (values: readonly T[], timestamps: readonly number[]): OutgoingRecord[] =>
+    values.map((v, i) => {
+      const r = serialize(v, timestamps[i] ?? Number.NaN);
+      return { ...r, topic: r.topic ?? options.topic };
+    });
+  const statuses = new Map<number, ConnectorStatus>();
+  return {
+    name,
+    createWriter(ctx: SinkContext): SinkWriter<T> {
+      const status = new StatusTracker(Date.now, (s) => {
+        statuses.set(ctx.subtask, s);
+        options.onStatus?.(ctx.subtask, s);
+      });
+      const ownClient = options.client === undefined;
+      const client = options.client ?? KafkajsClient.create({ brokers: options.brokers ?? [], clientId: `sluice-${ctx.jobName}` });
+      const writer =
+        options.guarantee === "exactly-once"
+          ? new TransactionalKafkaWriter<T>(client, `${options.transactionalIdPrefix ?? `sluice-${ctx.jobName}-${name}`}-${ctx.subtask}`, toRecords, status, options)
+          : new AtLeastOnceKafkaWriter<T>(client, toRecords, status, options.backoff);
+      if (!ownClient) return writer;
+      // Our own client goes with the writer.
+      const close = writer.close.bind(writer);
+      writer.close = async () => {
+        try {
+          await close();
+        } finally {
+          await client.close();
+        }
+      };
+      return writer;
+    },
+    status: () => [...statuses.entries()].sort(([a], [b]) => a - b).map(([, s]) => s),
+  };
+}
+
+/**
+ * At-least-once: `write` resolves only when the broker has acknowledged every record, so the
+ * engine's back-pressure holds input while the broker is away and nothing acknowledged upstream
+ * can be lost. A write retried after a failure may duplicate records (hence "at least").
+ */
+export class AtLeastOnceKafkaWriter<T> implements SinkWriter<T> {
+  private producer: KafkaProducer | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly client: KafkaClient,
+    private readonly toRecords: (values: readonly T[], timestamps: readonly number[]) => OutgoingRecord[],
+    private readonly status: StatusTracker,
+    private readonly backoff: BackoffOptions | undefined,
+  ) {}
+
+  async write(values: readonly T[], timestamps: readonly number[]): Promise<void> {
+    if (values.length === 0) return;
+    const records = this.toRecords(values, timestamps);
+    await withRetry(
+      async () => {
+        try {
+          this.producer ??= await this.client.openProducer({ idempotent: true });
+          await this.producer.send(records);
+        } catch (error) {
+          // Start the next attempt with a fresh producer (its connection may be half dead).
+          const broken = this.producer;
+          this.producer = undefined;
+          await broken?.close().catch((closeError: unknown) => {
+            throw new AggregateError([error, closeError], `Kafka write failed (${errorMessage(error)}) and closing the producer failed too`);
+          });
+          throw new KafkaConnectorError(`Kafka write failed: ${errorMessage(error)}`, { topic: records[0]?.topic }, { cause: error });
+        }
+      },
+      { status: this.status, backoff: this.backoff, isClosed: () => this.closed },
+    );
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.producer?.close();
+    this.producer = undefined;
+    this.status.set({ state: "closed", attempts: 0 });
+  }
+}

@@ -1,0 +1,216 @@
+import { randomUUID } from "node:crypto";
+import { AssignerProtocol, type Consumer, type EachBatchPayload, type Kafka, type PartitionAssigner } from "kafkajs";
+import { KafkaConnectorError } from "./errors.js";
+import { partitionKey, type ConsumerOptions, type KafkaRecord, type PartitionConsumer } from "./KafkaClient.js";
+
+interface TopicPartitions {
+  topic: string;
+  partitions: number[];
+}
+
+/**
+ * A kafkajs consumer that reads exactly the partitions and offsets it is given.
+ *
+ * kafkajs has no manual `assign()`; it only reads through consumer groups. So each reader joins a
+ * private, single-member group (random id: a reader restarted after `kill -9` must not wait for
+ * its dead predecessor's session to expire) whose assigner hands it the fixed partitions, and it
+ * seeks every partition to our own position after every (re)join. Nothing is ever committed to
+ * that group; the positions live in the engine's checkpoints.
+ *
+ * Exactly-once delivery into the buffer: `next` holds, per partition, the offset after the last
+ * record buffered. The group starts "from beginning", so anything kafkajs fetches before a seek
+ * takes effect is at or below our position and is dropped by the `offset < next` filter; after the
+ * seek, fetching continues exactly at `next`.
+ */
+export class KafkajsConsumer implements PartitionConsumer {
+  private readonly chunks: KafkaRecord[][] = [];
+  private head = 0;
+  private count = 0;
+  private readonly next = new Map<string, number>();
+  /** Like `next`, but also past transaction markers and aborted records (from kafkajs's batch events). */
+  private readonly passed = new Map<string, number>();
+  private paused = false;
+  private closed = false;
+  private wake: (() => void) | undefined;
+  private crashes = 0;
+  failure: Error | undefined;
+
+  private constructor(
+    private readonly consumer: Consumer,
+    private readonly options: ConsumerOptions,
+    private readonly topics: TopicPartitions[],
+  ) {
+    for (const { topic, partition, offset } of options.assignment) this.next.set(partitionKey(topic, partition), offset);
+  }
+
+  static async open(kafka: Kafka, options: ConsumerOptions): Promise<KafkajsConsumer> {
+    const topics = groupByTopic(options.assignment);
+    const consumer = kafka.consumer({
+      groupId: `sluice-reader-${randomUUID()}`,
+      partitionAssigners: [fixedAssigner(topics)],
+      readUncommitted: options.isolation === "read_uncommitted",
+      // Short fetch waits keep latency low; the broker answers as soon as data arrives anyway.
+      maxWaitTimeInMs: 100,
+      // Short sessions so a rejoin after a broker restart does not wait long for our old member.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: 8 },
+    });
+    const reader = new KafkajsConsumer(consumer, options, topics);
+    consumer.on(consumer.events.GROUP_JOIN, () => reader.seekAll());
+    consumer.on(consumer.events.FETCH, () => reader.healthy());
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reader.passedTo(payload.topic, payload.partition, Number(payload.lastOffset) + 1));
+    consumer.on(consumer.events.CRASH, (event) => reader.crashed(event.payload.error, event.payload.restart));
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: topics.map((t) => t.topic), fromBeginning: true });
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: (payload) => reader.accept(payload) });
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined); // the original error is the one to report
+      throw error;
+    }
+    return reader;
+  }
+
+  get buffered(): number {
+    return this.count;
+  }
+
+  take(max: number): KafkaRecord[] {
+    const out: KafkaRecord[] = [];
+    while (out.length < max && this.chunks.length > 0) {
+      const chunk = this.chunks[0]!;
+      const n = Math.min(max - out.length, chunk.length - this.head);
+      for (let i = 0; i < n; i++) out.push(chunk[this.head + i]!);
+      this.head += n;
+      if (this.head >= chunk.length) {
+        this.chunks.shift();
+        this.head = 0;
+      }
+    }
+    this.count -= out.length;
+    if (this.paused && this.count <= this.options.maxBufferedRecords / 2) {
+      this.paused = false;
+      this.consumer.resume(this.topics);
+    }
+    return out;
+  }
+
+  fetchPosition(topic: string, partition: number): number {
+    const key = partitionKey(topic, partition);
+    return Math.max(this.passed.get(key) ?? 0, this.next.get(key) ?? 0);
+  }
+
+  private passedTo(topic: string, partition: number, offset: number): void {
+    const key = partitionKey(topic, partition);
+    if (offset > (this.passed.get(key) ?? 0)) this.passed.set(key, offset);
+  }
+
+  waitForRecords(timeoutMs: number): Promise<void> {
+    if (this.count > 0 || this.failure !== undefined || this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.wakeUp(), timeoutMs);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.wakeUp();
+    await this.consumer.disconnect();
+  }
+
+  private async accept({ batch }: EachBatchPayload): Promise<void> {
+    const key = partitionKey(batch.topic, batch.partition);
+    let next = this.next.get(key);
+    if (next === undefined) {
+      throw new KafkaConnectorError("kafkajs delivered a partition this reader was not assigned", { topic: batch.topic, partition: batch.partition }, { retriable: false });
+    }
+    const records: KafkaRecord[] = [];
+    for (const m of batch.messages) {
+      const offset = Number(m.offset);
+      if (offset < next) continue; // fetched again after a rejoin or before a seek took effect
+      records.push({ topic: batch.topic, partition: batch.partition, offset, timestamp: Number(m.timestamp), key: m.key, value: m.value, headers: m.headers ?? {} });
+      next = offset + 1;
+    }
+    this.next.set(key, next);
+    if (records.length === 0) return;
+    this.chunks.push(records);
+    this.count += records.length;
+    if (!this.paused && this.count >= this.options.maxBufferedRecords) {
+      // Back-pressure: the engine reads slower than Kafka delivers. Paused partitions keep their
+      // fetch position; heartbeats go on, so the group stays stable.
+      this.paused = true;
+      this.consumer.pause(this.topics);
+    }
+    this.wakeUp();
+  }
+
+  private seekAll(): void {
+    for (const { topic, partitions } of this.topics) {
+      for (const partition of partitions) {
+        this.consumer.seek({ topic, partition, offset: String(this.next.get(partitionKey(topic, partition))) });
+      }
+    }
+    // A rejoin resets kafkajs's pause state; our buffer may still be full.
+    if (this.paused) this.consumer.pause(this.topics);
+  }
+
+  private healthy(): void {
+    this.crashes = 0;
+    this.options.onStatus({ state: "running", attempts: 0 });
+  }
+
+  private crashed(error: Error, restart: boolean): void {
+    this.crashes++;
+    if (restart) {
+      // kafkajs restarts the consumer itself (connect, rejoin, our seek); we only report it.
+      this.options.onStatus({ state: "retrying", attempts: this.crashes, lastError: error.message });
+      return;
+    }
+    this.failure = new KafkaConnectorError(`Kafka consumer stopped: ${error.message}`, {}, { cause: error });
+    this.options.onStatus({ state: "failed", attempts: this.crashes, lastError: error.message });
+    this.wakeUp();
+  }
+
+  private wakeUp(): void {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+}
+
+function groupByTopic(assignment: ConsumerOptions["assignment"]): TopicPartitions[] {
+  const byTopic = new Map<string, number[]>();
+  for (const { topic, partition } of assignment) {
+    const list = byTopic.get(topic) ?? [];
+    list.push(partition);
+    byTopic.set(topic, list);
+  }
+  return [...byTopic].map(([topic, partitions]) => ({ topic, partitions: partitions.sort((a, b) => a - b) }));
+}
+
+/** A group assigner that gives the (single) member exactly the partitions we chose. */
+function fixedAssigner(topics: TopicPartitions[]): PartitionAssigner {
+  return () => ({
+    name: "SluiceFixedAssigner",
+    version: 1,
+    protocol: ({ topics: subscribed }) => ({
+      name: "SluiceFixedAssigner",
+      metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics: subscribed, userData: Buffer.alloc(0) }),
+    }),
+    assign: async ({ members }) => {
+      const assignment = Object.fromEntries(topics.map((t) => [t.topic, t.partitions]));
+      // Only one member ever joins a private group; any other gets nothing rather than duplicates.
+      return members.map((member, i) => ({
+        memberId: member.memberId,
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: i === 0 ? assignment : {}, userData: Buffer.alloc(0) }),
+      }));
+    },
+  });
+}

@@ -1,0 +1,10 @@
+// The Kafka connector's public surface (re-exports only).
+export { kafkaSource, type KafkaSource, type KafkaSourceOptions, type StartFrom } from "./KafkaSource.js";
+export { kafkaSink, AtLeastOnceKafkaWriter, type KafkaSink, type KafkaSinkOptions } from "./KafkaSink.js";
+export { TransactionalKafkaWriter, type KafkaCommittable } from "./TransactionalKafkaWriter.js";
+export { KafkajsClient, type KafkajsClientOptions } from "./KafkajsClient.js";
+export type * from "./KafkaClient.js";
+export { valueDeserializer, valueSerializer, type KafkaDeserializer, type KafkaSerializer, type ValueFormat } from "./formats.js";
+export { encodePosition, decodePosition, mergePositions, type KafkaSourcePosition } from "./position.js";
+export { KafkaConnectorError, KafkaTransactionError, type KafkaPosition } from "./errors.js";
+export { ownerOf, partitionsOf } from "./assignment.js";

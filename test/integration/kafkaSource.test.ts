@@ -1,0 +1,185 @@
+/**
+ * The Kafka source against a real broker (version from SLUICE_KAFKA_VERSION): exact records,
+ * offsets, partitions and timestamps; restore from snapshotted positions without loss or
+ * duplicates; malformed records to the dead-letter path and DLQ topic with partition and offset.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { StreamEnvironment } from "../../engine/src/api/StreamEnvironment.js";
+import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
+import { KafkajsClient } from "../../engine/src/connectors/kafka/KafkajsClient.js";
+import type { KafkaRecord, OutgoingRecord } from "../../engine/src/connectors/kafka/KafkaClient.js";
+import { mergePositions } from "../../engine/src/connectors/kafka/position.js";
+import type { DeadLetter } from "../../engine/src/operators/Operator.js";
+import { sinks } from "../../engine/src/sinks/sinks.js";
+import { ensureBroker, kafkaTestsOff, kafkaVersion, readAtLeast, readerContext, readToEnd, stopIfStartedHere, uniqueTopic, type BadRecordCall } from "./kafkaBroker.js";
+
+const N = 3_000;
+const PARTITIONS = 3;
+const BASE_TS = 1_700_000_000_000;
+
+interface Row {
+  i: number;
+  partition: number;
+  offset: number;
+  timestamp: number;
+}
+
+describe(`Kafka source against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
+  let bootstrap: string;
+  let client: KafkajsClient;
+  let topic: string;
+
+  before(async () => {
+    bootstrap = await ensureBroker();
+    client = KafkajsClient.create({ brokers: [bootstrap] });
+    topic = uniqueTopic("src");
+    await client.createTopics([{ topic, partitions: PARTITIONS }]);
+    const producer = await client.openProducer({ idempotent: true });
+    // Record i goes to partition i % 3 with timestamp BASE_TS + i, so its offset must be floor(i / 3).
+    const records: OutgoingRecord[] = [];
+    for (let i = 0; i < N; i++) records.push({ topic, partition: i % PARTITIONS, timestamp: BASE_TS + i, key: `k${i}`, value: JSON.stringify({ i }) });
+    for (let from = 0; from < N; from += 1_000) await producer.send(records.slice(from, from + 1_000));
+    await producer.close();
+  });
+
+  after(async () => {
+    await client?.close();
+    await stopIfStartedHere();
+  });
+
+  const rows = (r: KafkaRecord): Row => ({ i: (JSON.parse(r.value!.toString()) as { i: number }).i, partition: r.partition, offset: r.offset, timestamp: r.timestamp });
+
+  function assertExactlyAll(values: Row[], timestamps: number[]): void {
+    assert.equal(values.length, N, "record count");
+    const seen = new Set(values.map((v) => v.i));
+    assert.equal(seen.size, N, "no duplicates");
+    for (const [k, v] of values.entries()) {
+      assert.equal(v.partition, v.i % PARTITIONS, `partition of record ${v.i}`);
+      assert.equal(v.offset, Math.floor(v.i / PARTITIONS), `offset of record ${v.i}`);
+      assert.equal(v.timestamp, BASE_TS + v.i, `timestamp of record ${v.i}`);
+      assert.equal(timestamps[k], BASE_TS + v.i, `poll timestamp of record ${v.i}`);
+    }
+  }
+
+  test("reads exactly the produced records with their partitions, offsets and timestamps", async () => {
+    const reader = kafkaSource<Row>({ brokers: [bootstrap], topics: [topic], bounded: true, deserializer: rows }).createReader(readerContext());
+    try {
+      const { values, timestamps } = await readToEnd(reader);
+      assertExactlyAll(values, timestamps);
+      // Within a partition, offset order.
+      for (let p = 0; p < PARTITIONS; p++) {
+        const offsets = values.filter((v) => v.partition === p).map((v) => v.offset);
+        assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b));
+      }
+    } finally {
+      await reader.close?.();
+    }
+  });
+
+  test("through the engine: a bounded Kafka source feeds a job that ends", async () => {
+    const env = StreamEnvironment.create({ parallelism: 2 });
+    const out = await env.fromSource(kafkaSource<Row>({ brokers: [bootstrap], topics: [topic], bounded: true, deserializer: rows })).executeAndCollect();
+    assert.equal(out.length, N);
+    assert.equal(new Set(out.map((r) => r.i)).size, N);
+  });
+
+  test("restore from snapshotted positions (2 subtasks -> 1) continues without loss or duplicates", async () => {
+    const source = kafkaSource<Row>({ brokers: [bootstrap], topics: [topic], bounded: true, deserializer: rows });
+    const first: Row[] = [];
+    const positions: unknown[] = [];
+    for (const subtask of [0, 1]) {
+      const reader = source.createReader(readerContext(subtask, 2));
+      try {
+        first.push(...(await readAtLeast(reader, 400, 100)));
+        positions.push(JSON.parse(JSON.stringify(reader.snapshotPosition!())));
+      } finally {
+        await reader.close?.();
+      }
+    }
+    assert.ok(first.length >= 800 && first.length < N, `read part of the topic first (${first.length})`);
+    const restored = source.createReader(readerContext(0, 1));
+    restored.restorePosition!(mergePositions(positions));
+    try {
+      const rest = await readToEnd(restored);
+      const all = [...first, ...rest.values];
+      assert.equal(all.length, N, "no loss and no duplicates across the restore");
+      assert.equal(new Set(all.map((v) => v.i)).size, N);
+    } finally {
+      await restored.close?.();
+    }
+  });
+
+  test("startFrom a timestamp reads exactly the records at or after it", async () => {
+    const reader = kafkaSource<Row>({ brokers: [bootstrap], topics: [topic], bounded: true, startFrom: { timestamp: BASE_TS + 2_400 }, deserializer: rows }).createReader(readerContext());
+    try {
+      const { values } = await readToEnd(reader);
+      assert.deepEqual(values.map((v) => v.i).sort((a, b) => a - b), Array.from({ length: N - 2_400 }, (_, k) => 2_400 + k));
+    } finally {
+      await reader.close?.();
+    }
+  });
+
+  test("malformed JSON goes to the dead-letter path and the DLQ topic with partition and offset", async () => {
+    const bad = uniqueTopic("bad");
+    const dlq = uniqueTopic("dlq");
+    await client.createTopics([{ topic: bad, partitions: 2 }, { topic: dlq, partitions: 1 }]);
+    const producer = await client.openProducer({ idempotent: true });
+    await producer.send([
+      { topic: bad, partition: 1, value: '{"ok":1}' },
+      { topic: bad, partition: 1, value: "{not json" },
+      { topic: bad, partition: 1, value: '{"ok":2}' },
+      { topic: bad, partition: 0, value: '{"ok":3}' },
+    ]);
+    await producer.close();
+
+    const calls: BadRecordCall[] = [];
+    const reader = kafkaSource<{ ok: number }>({ brokers: [bootstrap], topics: [bad], bounded: true, deadLetterTopic: dlq }).createReader(readerContext(0, 1, calls));
+    try {
+      const { values } = await readToEnd(reader);
+      assert.deepEqual(values.map((v) => v.ok).sort(), [1, 2, 3], "the job keeps running past the bad record");
+    } finally {
+      await reader.close?.();
+    }
+    assert.equal(calls.length, 1);
+    assert.match(calls[0]!.reason, /invalid JSON/);
+    assert.deepEqual({ source: calls[0]!.position.source, offset: calls[0]!.position.offset }, { source: `${bad}[1]`, offset: 1 });
+    assert.equal((calls[0]!.raw as { value: string }).value, "{not json");
+
+    const dlqReader = kafkaSource<KafkaRecord>({ brokers: [bootstrap], topics: [dlq], bounded: true, deserializer: (r) => r }).createReader(readerContext());
+    try {
+      const { values } = await readToEnd(dlqReader);
+      assert.equal(values.length, 1);
+      const h = values[0]!.headers;
+      assert.equal(values[0]!.value?.toString(), "{not json");
+      assert.deepEqual([String(h["sluice.topic"]), String(h["sluice.partition"]), String(h["sluice.offset"])], [bad, "1", "1"]);
+      assert.match(String(h["sluice.error"]), /invalid JSON/);
+    } finally {
+      await dlqReader.close?.();
+    }
+
+    // Through the engine under the dead-letter policy: the dead letter names topic[partition] and offset.
+    const env = StreamEnvironment.create().setErrorPolicy("dead-letter");
+    const out = sinks.collect<{ ok: number }>();
+    const dead = sinks.collect<DeadLetter>();
+    env.fromSource(kafkaSource<{ ok: number }>({ brokers: [bootstrap], topics: [bad], bounded: true })).sinkTo(out);
+    env.deadLetters().sinkTo(dead);
+    await env.execute("dlq").wait();
+    assert.equal(out.values.length, 3);
+    assert.deepEqual(dead.values.map((d) => [d.source, d.offset]), [[`${bad}[1]`, 1]]);
+  });
+
+  test("an unreachable broker is reported as retrying, not as an error or silence", async () => {
+    const statuses: string[] = [];
+    // Port 1 on loopback: nothing listens there, so connecting fails at once.
+    const reader = kafkaSource({ brokers: ["127.0.0.1:1"], topics: [topic], onStatus: (_, s) => statuses.push(s.state) }).createReader(readerContext());
+    try {
+      const poll = await reader.poll(10);
+      assert.deepEqual(poll.values, []);
+      assert.ok(poll.retryAt !== undefined, "asks to be polled again later");
+      assert.deepEqual(statuses, ["retrying"]);
+    } finally {
+      await reader.close?.();
+    }
+  });
+});
