@@ -47,13 +47,13 @@ test("the quickstart report draws its chart in Chromium with no network", async 
 
     const chart = page.locator('.sluice-chart[data-state="rendered"] .vega-embed');
     assert.equal(await chart.count(), 1, "vega-embed took the chart's container");
-    // The quickstart plots views per page: /home and /docs, one bar each.
-    const bars = chart.locator("svg g.mark-rect path");
-    assert.equal(await bars.count(), 2, "one SVG mark per bar");
+    // The quickstart plots views per 10 s window, one line per page.
+    const lines = chart.locator("svg g.mark-line path");
+    assert.ok((await lines.count()) >= 5, "one SVG line per page");
     const box = await chart.locator("svg").first().boundingBox();
     assert.ok(box && box.width > 50 && box.height > 50, `the chart has a visible size: ${JSON.stringify(box)}`);
-    const axisLabels = await chart.locator("svg .role-axis-label text").allTextContents();
-    assert.ok(axisLabels.includes("/home") && axisLabels.includes("/docs"), `x axis shows the pages: ${axisLabels.join(", ")}`);
+    const legend = await chart.locator("svg .role-legend-label text").allTextContents();
+    assert.ok(legend.includes("/products") && legend.includes("/blog"), `the legend names the pages: ${legend.join(", ")}`);
 
     assert.deepEqual(browser.blocked, [], "the report made no network request");
     assert.deepEqual(browser.errors.filter((e) => !/The input spec uses Vega-Lite v5/.test(e)), []);
