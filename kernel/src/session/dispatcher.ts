@@ -10,10 +10,14 @@ import type { KernelServices, Reply, RequestContext } from "./services.js";
  * bracketed by busy/idle on iopub. After an execute error with stop_on_error, the execute
  * requests already queued are answered `aborted` instead of run.
  */
+const ABORT_GRACE_MS = 2000;
+
 export class Dispatcher {
   private readonly queue: Message[] = [];
   private readonly aborted = new WeakSet<Message>();
   private pumping = false;
+  /** After an execute error: requests the client sent before it saw the error are aborted too. */
+  private abortWindow: { errorAt: number; until: number } | undefined;
 
   constructor(private readonly services: KernelServices) {}
 
@@ -27,8 +31,21 @@ export class Dispatcher {
       void this.handle("control", msg);
       return;
     }
+    if (msg.header.msg_type === "execute_request" && this.sentBeforeLastError(msg)) this.aborted.add(msg);
     this.queue.push(msg);
     void this.pump();
+  }
+
+  /**
+   * "Run all" sends every cell at once; some may still be in flight when the first one fails.
+   * Those carry a send time before the error. Only during a short grace period, so a client whose
+   * clock runs behind ours cannot have later cells aborted.
+   */
+  private sentBeforeLastError(msg: Message): boolean {
+    const w = this.abortWindow;
+    if (!w || Date.now() > w.until) return false;
+    const sent = Date.parse(msg.header.date);
+    return Number.isFinite(sent) && sent <= w.errorAt;
   }
 
   private async pump(): Promise<void> {
@@ -66,6 +83,8 @@ export class Dispatcher {
     // and that one must run, not be caught by the abort.
     if (reply?.abortQueued) {
       for (const queued of this.queue) if (queued.header.msg_type === "execute_request") this.aborted.add(queued);
+      const now = Date.now();
+      this.abortWindow = { errorAt: now, until: now + ABORT_GRACE_MS };
     }
     if (reply && !noReply.has(type)) {
       await outbox.reply(channel, msg.identities, type.replace(/_request$/, "_reply"), reply.content, msg.header, reply.metadata ?? {});
