@@ -18,7 +18,8 @@ function pct(xs: number[], p: number): number {
 }
 
 async function execute(kernel: Kernel.IKernelConnection, code: string, onIOPub?: (m: KernelMessage.IIOPubMessage) => void): Promise<KernelMessage.IExecuteReplyMsg> {
-  const future = kernel.requestExecute({ code });
+  // Like JupyterLab's output area, keep listening after the reply: live updates come later.
+  const future = kernel.requestExecute({ code }, !onIOPub);
   if (onIOPub) future.onIOPub = onIOPub;
   return future.done;
 }
@@ -33,6 +34,16 @@ const serverSettings = ServerConnection.makeSettings({
 const manager = new KernelManager({ serverSettings });
 try {
   const kernel = await manager.startNew({ name: "sluice" });
+  const trivialCells = async (): Promise<number[]> => {
+    const replies: number[] = [];
+    for (let i = 0; i < CELLS; i++) {
+      const t = performance.now();
+      await execute(kernel, "1 + 1");
+      replies.push(performance.now() - t);
+    }
+    return replies;
+  };
+  const idle = await trivialCells();
   const delays: number[] = [];
   // Every 5000th record carries the wall-clock time it entered the pipeline to a point chart.
   await execute(
@@ -52,12 +63,7 @@ const job = env.execute("flat out");`,
     },
   );
   await new Promise((r) => setTimeout(r, 2000)); // let the job reach its pace
-  const replies: number[] = [];
-  for (let i = 0; i < CELLS; i++) {
-    const t = performance.now();
-    await execute(kernel, "1 + 1");
-    replies.push(performance.now() - t);
-  }
+  const replies = await trivialCells();
   let rate = NaN;
   await execute(kernel, "const m = job.metrics(); console.log(JSON.stringify({ n: m.operators.filter((o) => o.kind === 'source').reduce((a, o) => a + o.recordsIn, 0), s: (Date.now() - m.startedAt) / 1000 }))", (m) => {
     if (m.header.msg_type === "stream") {
@@ -67,7 +73,8 @@ const job = env.execute("flat out");`,
   });
   await execute(kernel, "await job.cancel()");
   printTable(`Responsiveness while a job runs flat out (${CELLS} trivial cells, ${delays.length} chart updates)`, ["measure", "p50 ms", "p99 ms", "target p99"], [
-    ["trivial cell reply (send → execute_reply)", pct(replies, 50), pct(replies, 99), "< 50"],
+    ["trivial cell reply, no job running", pct(idle, 50), pct(idle, 99), ""],
+    ["trivial cell reply while the job runs", pct(replies, 50), pct(replies, 99), "< 50"],
     ["record enters → chart update at client", pct(delays, 50), pct(delays, 99), "< 250"],
   ]);
   printTable("Job throughput during the measurement", ["events/s"], [[rate]]);

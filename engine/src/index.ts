@@ -123,3 +123,6 @@ export { setLiveHost, type LiveHost } from "./live/liveHost.js";
 export { kafkaSource, type KafkaSourceOptions, type StartFrom } from "./connectors/kafka/KafkaSource.js";
 export { kafkaSink, type KafkaSinkOptions } from "./connectors/kafka/KafkaSink.js";
 export { KafkaConnectorError, KafkaTransactionError } from "./connectors/kafka/errors.js";
+
+// connectors/nexmark: the stream benchmark's generator (Person/Auction/Bid), deterministic per seed
+export { Nexmark, NexmarkGenerator, DEFAULT_NEXMARK_CONFIG, type NexmarkOptions, type NexmarkConfig, type NexmarkEvent, type Person, type Auction, type Bid } from "./connectors/nexmark/index.js";

@@ -173,3 +173,27 @@ test("a throwing keyed function names the key in its error", async () => {
   assert.equal(result.error!.context.key, "zed");
   assert.match(result.error!.message, /key "zed"/);
 });
+
+test("each parallel subtask gets its own copy of the function, so state handles kept on `this` stay its own", async () => {
+  const env = StreamEnvironment.create({ parallelism: 2 });
+  const out = sinks.latest<[string, number]>((r) => r[0]);
+  type Fn = KeyedProcessFunction<string, Click, [string, number]> & { count?: ValueState<number> };
+  const fn: Fn = {
+    open(rc) {
+      this.count = rc.getState<number>("count", 0);
+    },
+    processElement(c, _ctx, collector) {
+      const n = this.count!.value()! + 1;
+      this.count!.update(n);
+      collector.collect([c.user, n]);
+    },
+  };
+  const users = Array.from({ length: 40 }, (_, i) => `user-${i}`);
+  const clicks = Array.from({ length: 400 }, (_, i) => ({ user: users[i % users.length]!, ts: i }));
+  env.fromArray(clicks).keyBy((c) => c.user).process(fn).sinkTo(out);
+  await env.execute().wait();
+  assert.deepEqual(
+    out.values().sort((a, b) => a[0].localeCompare(b[0])),
+    users.map((u) => [u, 10] as [string, number]).sort((a, b) => a[0].localeCompare(b[0])),
+  );
+});

@@ -32,11 +32,17 @@ export class KeyedProcessOperator<K, I, O> implements Operator<I> {
   private readonly context: OnTimerContext<K>;
   private readonly handlers: ElementHandler[];
 
+  private readonly fn: KeyedProcessFunction<K, I, O> | KeyedCoProcessFunction<K, any, any, O>;
+
   constructor(
-    private readonly fn: KeyedProcessFunction<K, I, O> | KeyedCoProcessFunction<K, any, any, O>,
+    shared: KeyedProcessFunction<K, I, O> | KeyedCoProcessFunction<K, any, any, O>,
     private readonly keySelectors: readonly ((value: any) => K)[],
     private readonly ctx: OperatorContext<O>,
   ) {
+    // Each subtask gets its own copy, as in Flink: state handles that open() keeps on `this`
+    // must belong to this subtask, not to whichever subtask opened last.
+    const fn = Object.create(shared) as typeof shared;
+    this.fn = fn;
     const self = this;
     // Methods are called with `this` = the user's object, so state fields declared on it work.
     const bound = (name: "processElement" | "processElement1" | "processElement2"): ElementHandler => {

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Nexmark q0-q8 on Sluice and on Flink (local MiniCluster), same machine, same generator.
+# Usage: bash bench/nexmark/run.sh [events=2000000] [--queries q0,q5] [--parallelism 1,2] [--eps 10000]
+# Builds the TypeScript (tsc) and the Flink jar (Maven, into .cache/nexmark-flink) first.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+# Other parts of the tree may not type-check while in progress; tsc still emits, so check our outputs exist.
+npx tsc -p tsconfig.json >/dev/null 2>&1 || true
+for f in dist/bench/nexmark/run.js dist/bench/nexmark/sluiceRun.js; do
+  [[ -f $f ]] || { echo "missing $f: the TypeScript build failed" >&2; exit 1; }
+done
+mvn -q -B -f bench/nexmark/flink/pom.xml package >&2
+exec node dist/bench/nexmark/run.js "$@"

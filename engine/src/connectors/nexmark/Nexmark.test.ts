@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { StreamEnvironment } from "../../api/StreamEnvironment.js";
+import { sinks } from "../../sinks/sinks.js";
+import { ManualClock } from "../../testing/ManualClock.js";
+import type { Auction, Bid, NexmarkEvent, Person } from "./model.js";
+import { Nexmark, type NexmarkOptions } from "./Nexmark.js";
+import { NexmarkGenerator } from "./NexmarkGenerator.js";
+
+async function run(options: NexmarkOptions, parallelism: number): Promise<NexmarkEvent[]> {
+  const env = StreamEnvironment.create({ parallelism, batchSize: 97 });
+  return env.fromSource(Nexmark.source(options)).executeAndCollect();
+}
+
+const key = (e: NexmarkEvent) => (e.type === "bid" ? `b${e.dateTime}|${e.auction}|${e.bidder}|${e.price}|${e.extra}` : `${e.type}${e.id}`);
+const byKey = (events: NexmarkEvent[]) => [...events].sort((a, b) => a.dateTime - b.dateTime || key(a).localeCompare(key(b)));
+
+test("the same events for a seed at every parallelism; another seed gives others", async () => {
+  const one = await run({ count: 3000, seed: 5 }, 1);
+  const three = await run({ count: 3000, seed: 5 }, 3);
+  const other = await run({ count: 3000, seed: 6 }, 1);
+  assert.equal(one.length, 3000);
+  assert.deepEqual(byKey(three), byKey(one));
+  assert.deepEqual(one, Nexmark.events({ seed: 5 }, 0, 3000), "the source emits events in number order at parallelism 1");
+  assert.notDeepEqual(other.map(key), one.map(key));
+});
+
+test("person : auction : bid = 1 : 3 : 46 by event number, with consecutive ids from 1000", () => {
+  const events = Nexmark.events({}, 0, 5000);
+  events.forEach((e, n) => assert.equal(e.type, n % 50 === 0 ? "person" : n % 50 < 4 ? "auction" : "bid", `event ${n}`));
+  const people = events.filter((e): e is Person => e.type === "person");
+  const auctions = events.filter((e): e is Auction => e.type === "auction");
+  assert.deepEqual(people.map((p) => p.id), people.map((_, i) => 1000 + i));
+  assert.deepEqual(auctions.map((a) => a.id), auctions.map((_, i) => 1000 + i));
+});
+
+test("event time advances by 1000 / eventsPerSecond ms per event and never goes back", () => {
+  const g = new NexmarkGenerator({ eventsPerSecond: 400, baseTime: 0 });
+  assert.equal(g.event(0).dateTime, 0);
+  assert.equal(g.event(400).dateTime, 1000);
+  assert.equal(g.event(401).dateTime, 1002);
+  const events = Nexmark.events({ eventsPerSecond: 400 }, 0, 2000);
+  for (let i = 1; i < events.length; i++) assert.ok(events[i]!.dateTime >= events[i - 1]!.dateTime);
+});
+
+test("hot auctions, bidders and sellers dominate; other picks stay near the current ids", () => {
+  const events = Nexmark.events({}, 0, 200_000);
+  const bids = events.filter((e): e is Bid => e.type === "bid");
+  const auctions = events.filter((e): e is Auction => e.type === "auction");
+  const share = <T>(xs: T[], pred: (x: T) => boolean) => xs.filter(pred).length / xs.length;
+  // Hot auction = a multiple of 100 (+1000): 1/2 of bids plus the odd random pick.
+  const hotAuction = share(bids, (b) => (b.auction - 1000) % 100 === 0);
+  assert.ok(hotAuction > 0.49 && hotAuction < 0.53, `hot auction share ${hotAuction}`);
+  const hotBidder = share(bids, (b) => (b.bidder - 1000) % 100 === 1);
+  assert.ok(hotBidder > 0.74 && hotBidder < 0.77, `hot bidder share ${hotBidder}`);
+  const hotSeller = share(auctions, (a) => (a.seller - 1000) % 100 === 0);
+  assert.ok(hotSeller > 0.74 && hotSeller < 0.77, `hot seller share ${hotSeller}`);
+  const gen = new NexmarkGenerator();
+  for (const [n, e] of events.entries()) {
+    if (e.type !== "bid") continue;
+    const last = gen.lastBase0AuctionId(n) + 1000;
+    assert.ok(e.auction <= last + 10 && e.auction >= last - 100, `bid ${n} for auction ${e.auction}, last ${last}`);
+  }
+  assert.ok(auctions.every((a) => a.category >= 10 && a.category < 15 && a.expires > a.dateTime));
+  assert.ok(bids.every((b) => Number.isInteger(b.price) && b.price >= 100 && b.price <= 100_000_000));
+});
+
+test("events average Nexmark's byte sizes (bid 100, auction 500, person 200)", () => {
+  const events = Nexmark.events({}, 0, 20_000);
+  const avg = (type: NexmarkEvent["type"]) => {
+    const xs = events.filter((e) => e.type === type);
+    return xs.reduce((s, e) => s + JSON.stringify(e).length, 0) / xs.length;
+  };
+  // JSON adds field names and quotes on top of Nexmark's size model; check the order of magnitude.
+  const sizes = { bid: avg("bid"), auction: avg("auction"), person: avg("person") };
+  assert.ok(sizes.bid > 100 && sizes.bid < 350, JSON.stringify(sizes));
+  assert.ok(sizes.auction > 450 && sizes.auction < 800, JSON.stringify(sizes));
+  assert.ok(sizes.person > 200 && sizes.person < 450, JSON.stringify(sizes));
+});
+
+test("a restored reader continues with the next event", () => {
+  const source = Nexmark.source({ count: 1000 });
+  const ctx = { subtask: 1, parallelism: 2, clock: new ManualClock(0), jobName: "t", badRecord: () => {} };
+  const a = source.createReader(ctx);
+  const first = a.poll(100) as { values: NexmarkEvent[] };
+  const position = a.snapshotPosition!();
+  const rest = a.poll(1000) as { values: NexmarkEvent[]; end?: boolean };
+  const b = source.createReader(ctx);
+  b.restorePosition!(JSON.parse(JSON.stringify(position)));
+  const again = b.poll(1000) as { values: NexmarkEvent[]; end?: boolean };
+  assert.equal(first.values.length, 100);
+  assert.deepEqual(again.values, rest.values);
+  assert.equal(again.end, true);
+  assert.equal(first.values.length + rest.values.length, 500, "subtask 1 of 2 gets the odd event numbers");
+});
+
+test("a paced source releases events with the clock", async () => {
+  const clock = new ManualClock(0);
+  const env = StreamEnvironment.create({ clock });
+  const out = sinks.collect<NexmarkEvent>();
+  env.fromSource(Nexmark.source({ rate: 100 })).sinkTo(out);
+  const job = env.execute();
+  await job.whenIdle();
+  assert.equal(out.values.length, 1);
+  clock.advance(1000);
+  await job.whenIdle();
+  assert.equal(out.values.length, 101);
+  await job.cancel();
+});
+
+test("invalid settings are rejected when the source is declared", () => {
+  assert.throws(() => Nexmark.source({ eventsPerSecond: 0 }), RangeError);
+  assert.throws(() => Nexmark.source({ bidProportion: 0 }), RangeError);
+  assert.throws(() => Nexmark.source({ rate: -1 }), RangeError);
+});

@@ -1,0 +1,171 @@
+import { DEFAULT_NEXMARK_CONFIG, FIRST_AUCTION_ID, FIRST_CATEGORY_ID, FIRST_PERSON_ID, type Auction, type Bid, type NexmarkConfig, type NexmarkEvent, type Person } from "./model.js";
+import { NexmarkRandom } from "./NexmarkRandom.js";
+import { channels, FIRST_NAMES, HOT_CHANNELS, LAST_NAMES, nextCreditCard, nextExtra, nextString, US_CITIES, US_STATES } from "./strings.js";
+
+/** Ahead-of-time ids a non-hot pick may use, so some bids/auctions precede their auction/person (Nexmark). */
+const PERSON_ID_LEAD = 10;
+const AUCTION_ID_LEAD = 10;
+/** Hot ids change every this many auctions / people. */
+const HOT_AUCTION_RATIO = 100;
+const HOT_SELLER_RATIO = 100;
+const HOT_BIDDER_RATIO = 100;
+const NUM_CATEGORIES = 5;
+const HOT_CHANNELS_RATIO = 2;
+
+const PRICE_HI = new Float64Array(65536);
+const PRICE_LO = new Float64Array(65536);
+for (let i = 0; i < 65536; i++) {
+  PRICE_HI[i] = Math.pow(10, (6 * i) / 65536);
+  PRICE_LO[i] = Math.pow(10, (6 * i) / 4294967296);
+}
+
+/**
+ * Nexmark's event model as a pure function of the event number: `event(n)` is person, auction or bid
+ * by `n % (1 + 3 + 46)`, with the id arithmetic, hot sellers/bidders/auctions, prices, auction lengths
+ * and string sizes of the public generator (nexmark/nexmark `generator/`, Beam's `NexmarkUtils`),
+ * re-implemented here. Differences on purpose:
+ * - randomness is seeded per event (see `NexmarkRandom`) instead of one unseeded stream per split;
+ * - a bid's bidder gets FIRST_PERSON_ID added once (the Flink suite's generator adds it twice, so its
+ *   bidders never match a person id; Beam adds it once);
+ * - event time is `baseTime + floor(n · 1000 / eventsPerSecond)`, integer arithmetic only.
+ * Events are in event-time order; there is no out-of-order jitter (Nexmark's default group size 1).
+ */
+export class NexmarkGenerator {
+  readonly config: Readonly<NexmarkConfig>;
+  private readonly total: number;
+  private readonly rng = new NexmarkRandom();
+  private readonly auctionHorizonEvents: number;
+
+  constructor(config: Partial<NexmarkConfig> = {}) {
+    this.config = { ...DEFAULT_NEXMARK_CONFIG, ...config };
+    const c = this.config;
+    for (const [name, value] of Object.entries(c)) {
+      if (typeof value !== "number" || !Number.isFinite(value)) throw new RangeError(`nexmark ${name} must be a finite number, got ${String(value)}`);
+    }
+    if (!(c.eventsPerSecond > 0)) throw new RangeError(`eventsPerSecond must be > 0, got ${c.eventsPerSecond}`);
+    if (c.personProportion < 1 || c.auctionProportion < 1 || c.bidProportion < 1) throw new RangeError("every Nexmark proportion must be >= 1");
+    this.total = c.personProportion + c.auctionProportion + c.bidProportion;
+    // Events until numInFlightAuctions more auctions exist: the horizon of an auction's length.
+    this.auctionHorizonEvents = Math.floor((c.numInFlightAuctions * this.total) / c.auctionProportion);
+  }
+
+  /** Event time of event `n`. */
+  timestampOf(n: number): number {
+    return this.config.baseTime + Math.floor((n * 1000) / this.config.eventsPerSecond);
+  }
+
+  /** Event number `n` (0-based), the same on every call and in every process. */
+  event(n: number): NexmarkEvent {
+    const { rng, config } = this;
+    rng.reset(config.seed, n);
+    const ts = this.timestampOf(n);
+    const rem = n % this.total;
+    if (rem < config.personProportion) return this.person(n, ts);
+    if (rem < config.personProportion + config.auctionProportion) return this.auction(n, ts);
+    return this.bid(n, ts);
+  }
+
+  /** Last person id (base 0) generated at or before event `n`. */
+  lastBase0PersonId(n: number): number {
+    const epoch = Math.floor(n / this.total);
+    let offset = n % this.total;
+    if (offset >= this.config.personProportion) offset = this.config.personProportion - 1;
+    return epoch * this.config.personProportion + offset;
+  }
+
+  /** Last auction id (base 0) generated at or before event `n` (-1 before the first). */
+  lastBase0AuctionId(n: number): number {
+    const { personProportion, auctionProportion } = this.config;
+    let epoch = Math.floor(n / this.total);
+    let offset = n % this.total;
+    if (offset < personProportion) {
+      epoch--;
+      offset = auctionProportion - 1;
+    } else if (offset >= personProportion + auctionProportion) {
+      offset = auctionProportion - 1;
+    } else {
+      offset -= personProportion;
+    }
+    return epoch * auctionProportion + offset;
+  }
+
+  /** A random recently active person (base 0), possibly a few ids ahead of the last one. */
+  private nextBase0PersonId(n: number): number {
+    const numPeople = this.lastBase0PersonId(n) + 1;
+    const active = Math.min(numPeople, this.config.numActivePeople);
+    return numPeople - active + this.rng.nextInt(active + PERSON_ID_LEAD);
+  }
+
+  /** A random in-flight auction (base 0), possibly a few ids ahead of the last one. */
+  private nextBase0AuctionId(n: number): number {
+    const last = this.lastBase0AuctionId(n);
+    const min = Math.max(last - this.config.numInFlightAuctions, 0);
+    return min + this.rng.nextInt(last - min + 1 + AUCTION_ID_LEAD);
+  }
+
+  /**
+   * Nexmark's price: round(100 · 10^(6u)) for u uniform in [0, 1), i.e. log-uniform from $1 to $1M in
+   * cents. With u = k / 2^32 and k = hi·2^16 + lo, 10^(6u) = 10^(6·hi/2^16) · 10^(6·lo/2^32): two table
+   * lookups instead of a Math.pow per price (a quarter of the generator's time in a profile).
+   */
+  private nextPrice(): number {
+    const k = this.rng.nextU32();
+    return Math.round(PRICE_HI[k >>> 16]! * PRICE_LO[k & 0xffff]! * 100);
+  }
+
+  private person(n: number, ts: number): Person {
+    const rng = this.rng;
+    const id = this.lastBase0PersonId(n) + FIRST_PERSON_ID;
+    const name = `${FIRST_NAMES[rng.nextInt(FIRST_NAMES.length)]!} ${LAST_NAMES[rng.nextInt(LAST_NAMES.length)]!}`;
+    const emailAddress = `${nextString(rng, 7)}@${nextString(rng, 5)}.com`;
+    const creditCard = nextCreditCard(rng);
+    const city = US_CITIES[rng.nextInt(US_CITIES.length)]!;
+    const state = US_STATES[rng.nextInt(US_STATES.length)]!;
+    const size = 8 + name.length + emailAddress.length + creditCard.length + city.length + state.length;
+    const extra = nextExtra(rng, size, this.config.avgPersonByteSize);
+    return { type: "person", id, name, emailAddress, creditCard, city, state, dateTime: ts, extra };
+  }
+
+  private auction(n: number, ts: number): Auction {
+    const rng = this.rng;
+    const c = this.config;
+    const id = this.lastBase0AuctionId(n) + FIRST_AUCTION_ID;
+    const seller =
+      (rng.nextInt(c.hotSellersRatio) > 0 ? Math.floor(this.lastBase0PersonId(n) / HOT_SELLER_RATIO) * HOT_SELLER_RATIO : this.nextBase0PersonId(n)) + FIRST_PERSON_ID;
+    const category = FIRST_CATEGORY_ID + rng.nextInt(NUM_CATEGORIES);
+    const initialBid = this.nextPrice();
+    // Lengths average the time until numInFlightAuctions more auctions exist.
+    const horizon = this.timestampOf(n + this.auctionHorizonEvents) - ts;
+    const expires = ts + 1 + rng.nextInt(Math.max(horizon * 2, 1));
+    const itemName = nextString(rng, 20);
+    const description = nextString(rng, 100);
+    const reserve = initialBid + this.nextPrice();
+    const size = 8 + itemName.length + description.length + 8 + 8 + 8 + 8 + 8;
+    const extra = nextExtra(rng, size, c.avgAuctionByteSize);
+    return { type: "auction", id, itemName, description, initialBid, reserve, dateTime: ts, expires, seller, category, extra };
+  }
+
+  private bid(n: number, ts: number): Bid {
+    const rng = this.rng;
+    const c = this.config;
+    const auction =
+      (rng.nextInt(c.hotAuctionRatio) > 0 ? Math.floor(this.lastBase0AuctionId(n) / HOT_AUCTION_RATIO) * HOT_AUCTION_RATIO : this.nextBase0AuctionId(n)) + FIRST_AUCTION_ID;
+    const bidder =
+      (rng.nextInt(c.hotBiddersRatio) > 0 ? Math.floor(this.lastBase0PersonId(n) / HOT_BIDDER_RATIO) * HOT_BIDDER_RATIO + 1 : this.nextBase0PersonId(n)) + FIRST_PERSON_ID;
+    const price = this.nextPrice();
+    let channel: string;
+    let url: string;
+    if (rng.nextInt(HOT_CHANNELS_RATIO) > 0) {
+      const i = rng.nextInt(HOT_CHANNELS.length);
+      channel = HOT_CHANNELS[i]!;
+      url = channels().hotUrls[i]!;
+    } else {
+      const tables = channels();
+      const i = rng.nextInt(tables.channels.length);
+      channel = tables.channels[i]!;
+      url = tables.urls[i]!;
+    }
+    const extra = nextExtra(rng, 32, c.avgBidByteSize);
+    return { type: "bid", auction, bidder, price, channel, url, dateTime: ts, extra };
+  }
+}

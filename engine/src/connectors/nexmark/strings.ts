@@ -1,0 +1,110 @@
+import { NexmarkRandom } from "./NexmarkRandom.js";
+
+/**
+ * Nexmark's string material: random words, the `extra` padding that brings events to their average
+ * byte size, and the channel/url pool of bids. Tables are built once per process from fixed seeds
+ * (Nexmark builds them from unseeded randoms; fixed seeds keep every process, and the Java twin, equal).
+ */
+
+const MIN_STRING_LENGTH = 3;
+const EXTRA_POOL_LENGTH = 1024 * 1024;
+const CHANNELS_NUMBER = 10_000;
+const TABLE_SEED = 0x5eed;
+
+/** A random string of 3..maxLength-1 letters, with `special` now and then, trimmed (Nexmark's `nextString`). */
+export function nextString(rng: NexmarkRandom, maxLength: number, special = " "): string {
+  let len = MIN_STRING_LENGTH + rng.nextInt(maxLength - MIN_STRING_LENGTH);
+  let s = "";
+  while (len-- > 0) s += rng.nextInt(13) === 0 ? special : LETTERS[rng.nextInt(26)]!;
+  return special === " " ? s.trim() : s;
+}
+
+const LETTERS = "abcdefghijklmnopqrstuvwxyz".split("");
+
+let extraPool: string | undefined;
+
+/** One megabyte of random letters; `extra` fields are slices of it, so padding costs no per-char work. */
+function pool(): string {
+  if (extraPool === undefined) {
+    const rng = new NexmarkRandom();
+    rng.reset(TABLE_SEED, 0);
+    const bytes = Buffer.allocUnsafe(EXTRA_POOL_LENGTH);
+    for (let i = 0; i < EXTRA_POOL_LENGTH; i++) bytes[i] = 97 + rng.nextInt(26);
+    extraPool = bytes.toString("latin1");
+  }
+  return extraPool;
+}
+
+/** A random string of exactly `length` letters (a slice of the pool). */
+export function nextExactString(rng: NexmarkRandom, length: number): string {
+  const p = pool();
+  const offset = rng.nextInt(p.length - length);
+  return p.substring(offset, offset + length);
+}
+
+/** Padding so that `currentSize + extra.length` averages `averageSize` (±20%), as Nexmark's `nextExtra`. */
+export function nextExtra(rng: NexmarkRandom, currentSize: number, averageSize: number): string {
+  if (currentSize > averageSize) return "";
+  const desired = averageSize - currentSize;
+  const delta = Math.round(desired * 0.2);
+  const size = desired - delta + (delta === 0 ? 0 : rng.nextInt(2 * delta));
+  return nextExactString(rng, size);
+}
+
+function baseUrl(rng: NexmarkRandom): string {
+  return `https://www.nexmark.com/${nextString(rng, 5, "_")}/${nextString(rng, 5, "_")}/${nextString(rng, 5, "_")}/item.htm?query=1`;
+}
+
+export const HOT_CHANNELS: readonly string[] = ["Google", "Facebook", "Baidu", "Apple"];
+
+interface ChannelTables {
+  hotUrls: string[];
+  channels: string[];
+  urls: string[];
+}
+
+let channelTables: ChannelTables | undefined;
+
+/** The four hot urls and the 10,000 (channel, url) pairs of Nexmark's `BidGenerator`. */
+export function channels(): ChannelTables {
+  if (channelTables === undefined) {
+    const rng = new NexmarkRandom();
+    rng.reset(TABLE_SEED, 1);
+    const hotUrls = HOT_CHANNELS.map(() => baseUrl(rng));
+    const names: string[] = [];
+    const urls: string[] = [];
+    for (let i = 0; i < CHANNELS_NUMBER; i++) {
+      let url = baseUrl(rng);
+      // Java's Math.abs(Integer.reverse(i)) as Nexmark does (abs of MIN_VALUE stays negative there).
+      if (rng.nextInt(10) > 0) url += `&channel_id=${javaAbs(reverseBits(i))}`;
+      names.push(`channel-${i}`);
+      urls.push(url);
+    }
+    channelTables = { hotUrls, channels: names, urls };
+  }
+  return channelTables;
+}
+
+function javaAbs(x: number): number {
+  return x === -2147483648 ? x : Math.abs(x);
+}
+
+/** Java's Integer.reverse: the 32 bits of `i` in reverse order, as a signed int. */
+function reverseBits(i: number): number {
+  let r = 0;
+  for (let b = 0; b < 32; b++) r = (r << 1) | ((i >>> b) & 1);
+  return r | 0;
+}
+
+export const US_STATES: readonly string[] = ["AZ", "CA", "ID", "OR", "WA", "WY"];
+export const US_CITIES: readonly string[] = ["Phoenix", "Los Angeles", "San Francisco", "Boise", "Portland", "Bend", "Redmond", "Seattle", "Kent", "Cheyenne"];
+export const FIRST_NAMES: readonly string[] = ["Peter", "Paul", "Luke", "John", "Saul", "Vicky", "Kate", "Julie", "Sarah", "Deiter", "Walter"];
+export const LAST_NAMES: readonly string[] = ["Shultz", "Abrams", "Spencer", "White", "Bartels", "Walton", "Smith", "Jones", "Noris"];
+
+const CARD_GROUPS = Array.from({ length: 10_000 }, (_, i) => String(i).padStart(4, "0"));
+
+/** Four groups of four digits. */
+export function nextCreditCard(rng: NexmarkRandom): string {
+  const g = CARD_GROUPS;
+  return `${g[rng.nextInt(10_000)]!} ${g[rng.nextInt(10_000)]!} ${g[rng.nextInt(10_000)]!} ${g[rng.nextInt(10_000)]!}`;
+}
