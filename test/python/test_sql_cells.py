@@ -130,3 +130,50 @@ def test_unknown_magic_and_bad_options_are_clear_errors(kernel):
     assert reply["content"]["ename"] == "UsageError" and "%sql" in reply["content"]["evalue"]
     reply, _ = run(kc, "%%sql --chart pie x=a y=b\nselect 1")
     assert reply["content"]["ename"] == "UsageError"
+
+
+def test_a_running_jobs_table_is_queryable_mid_run_and_ends_equal_to_the_batch_answer(kernel):
+    _, kc = kernel
+    reply, _ = run(kc, """const env = StreamEnvironment.create();
+const events = Array.from({ length: 4000 }, (_, i) => ({ id: i, page: `/p${i % 7}`, ts: i * 50 }));
+env.fromArray(events)
+  .map((e) => e)
+  .sinkTo(duckdb.table("events", {}));
+const done = env.fromAsyncIterable((async function* () {
+  for (const e of events) {
+    if (e.id % 500 === 0) await new Promise((r) => setTimeout(r, 150));
+    yield e;
+  }
+})()).sinkTo(duckdb.table("slow_events", {}));
+const job = env.execute("to duckdb");
+job.bounded""")
+    assert reply["content"]["status"] == "ok"
+    # The cell held until the bounded job finished; query again while a second, slower job runs.
+    run(kc, """const env2 = StreamEnvironment.create();
+env2.fromAsyncIterable((async function* () {
+  for (let i = 0; i < 3000; i++) { if (i % 300 === 0) await new Promise((r) => setTimeout(r, 200)); yield { id: i, page: `/p${i % 7}` }; }
+})()).sinkTo(duckdb.table("live_events", { mode: "append" }));
+const job2 = env2.execute("live").detach();
+'started'""")
+    seen = []
+    for _ in range(40):
+        _, out = run(kc, "%sql select count(*)::INT as n from live_events")
+        data = [m for m in out if m["msg_type"] == "execute_result"]
+        n = data[-1]["content"]["data"]["application/vnd.dataresource+json"]["data"][0]["n"] if data else 0
+        seen.append(n)
+        if n == 3000:
+            break
+        time.sleep(0.2)
+    assert any(0 < n < 3000 for n in seen), f"never saw a partial table mid-run: {seen}"
+    assert all(n % 1 == 0 for n in seen) and seen == sorted(seen)
+    _, out = run(kc, "await job2.done; 'done'")
+    streamed = _result(run(kc, "%sql select page, count(*)::INT as n from live_events group by page order by page")[1])["application/vnd.dataresource+json"]["data"]
+    batch = [{"page": f"/p{k}", "n": len([i for i in range(3000) if i % 7 == k])} for k in range(7)]
+    assert streamed == batch
+
+
+def test_from_sql_replays_a_query_through_a_pipeline(kernel):
+    _, kc = kernel
+    run(kc, "%%sql\ncreate table hist as select range::INT as i, 'k' || (range % 3) as k from range(30)")
+    _, out = run(kc, "const sums = await StreamEnvironment.create().fromSql<{ i: number; k: string }>('select * from hist where i >= ?', [10]).filter((r) => r.k === 'k1').map((r) => r.i).executeAndCollect('replay');\nsums.join(',')")
+    assert _result(out)["text/plain"] == "'" + ",".join(str(i) for i in range(10, 30) if i % 3 == 1) + "'"

@@ -23,6 +23,7 @@ export class JobHandle {
   /** Resolves when the job is over, whatever the outcome. Never rejects. */
   readonly done: Promise<JobResult>;
   private settled: JobResult | undefined;
+  private detachedFlag = false;
 
   constructor(
     readonly name: string,
@@ -46,6 +47,19 @@ export class JobHandle {
     if (!host) throw new ApiUsageError("job.show() needs a host that displays jobs (the Sluice kernel); use job.metrics() in a script");
     host.show(this);
     return this;
+  }
+
+  /**
+   * Marks the job as running on its own: a host that would wait for a bounded job (a notebook
+   * cell holds until its bounded jobs finish, so executed notebooks have final results) does not.
+   */
+  detach(): this {
+    this.detachedFlag = true;
+    return this;
+  }
+
+  get detached(): boolean {
+    return this.detachedFlag;
   }
 
   /** True when all sources are bounded: the job finishes by itself. */

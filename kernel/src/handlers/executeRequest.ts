@@ -81,10 +81,10 @@ function pageInspection(ctx: RequestContext, expr: string): Outcome {
 /**
  * A cell that starts bounded jobs (all sources end) is done when they are, so executed notebooks
  * and reports hold final results. Interrupt stops the waiting only: the jobs go on in the
- * background. Unbounded jobs never hold the cell.
+ * background. Unbounded jobs, and jobs marked with `job.detach()`, never hold the cell.
  */
 async function awaitBoundedJobs(ctx: RequestContext): Promise<void> {
-  const mine = ctx.services.jobs.list().filter((v) => v.origin.msg_id === ctx.msg.header.msg_id && v.job.bounded);
+  const mine = ctx.services.jobs.list().filter((v) => v.origin.msg_id === ctx.msg.header.msg_id && v.job.bounded && !v.job.detached);
   if (mine.length === 0) return;
   let release: () => void = () => {};
   const interrupted = new Promise<void>((r) => (release = r));
