@@ -167,3 +167,35 @@ def test_shutdown_stops_running_jobs_cleanly(kernel, tmp_path):
     lines = out_file.read_text().splitlines()
     assert len(lines) > 0
     assert all(json.loads(line)["page"] for line in lines)  # every line complete: the sink was closed, not killed
+
+
+COUNTER = """const env = StreamEnvironment.create();
+env.enableCheckpointing({{ directory: {dir!r} }});
+const totals = sinks.latest((r: {{ page: string; n: number }}) => r.page);
+env.fromSource(DataGen.pageViews({{ seed: 9, rate: 500 }})).uid("views")
+  .map((v) => ({{ page: v.page, n: 1 }})).uid("ones")
+  .keyBy((r) => r.page)
+  .reduce((a, b) => ({{ page: a.page, n: a.n + b.n }})).uid("running-count")
+  .sinkTo(totals);
+const sum = () => totals.values().reduce((a, r) => a + r.n, 0);
+"""
+
+
+def test_stop_with_savepoint_then_resume_after_a_kernel_restart(kernel, tmp_path):
+    km, kc = kernel
+    run(kc, COUNTER.format(dir=str(tmp_path)) + 'const job = env.execute("counter");')
+    time.sleep(2.0)
+    _, out = run(kc, "%jobs stop counter before-restart")
+    assert 'savepoint "before-restart"' in out[-1]["content"]["data"]["text/plain"]
+    _, out = run(kc, "sum()")
+    before = int(out[-1]["content"]["data"]["text/plain"])
+    assert before > 100
+    km.restart_kernel(now=False)
+    kc.wait_for_ready(timeout=60)
+    run(kc, COUNTER.format(dir=str(tmp_path)) + 'const job = env.execute("counter", { restoreFrom: "before-restart" });')
+    time.sleep(1.5)
+    _, out = run(kc, "await job.cancel(); console.log(JSON.stringify({ sum: sum(), restoredFrom: job.metrics().checkpoints.restoredFrom, m: job.metrics().operators.map((o) => [o.name, o.recordsIn, o.recordsOut]) }))")
+    after = json.loads([m for m in out if m["msg_type"] == "stream"][-1]["content"]["text"])
+    assert after["restoredFrom"] is not None
+    # Counts continue from the savepoint: the running totals include what was counted before it.
+    assert after["sum"] > before, after

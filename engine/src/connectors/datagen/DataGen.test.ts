@@ -76,3 +76,18 @@ test("bounded out-of-orderness equal to the generator's disorder loses no record
   assert.equal(out.values.reduce((n, r) => n + r.value, 0), 3000);
   assert.equal(result.metrics.operators.find((o) => o.name === "window.count")!.lateRecordsDropped, 0);
 });
+
+test("a restored generator keeps its pace from the restore, not from the first run", async () => {
+  const clock = new ManualClock(0);
+  const ctx = { subtask: 0, parallelism: 1, clock, jobName: "t", badRecord: () => {} };
+  const first = DataGen.sequence({ rate: 100 }).createReader(ctx);
+  await first.poll(2000); // starts the pacing clock
+  clock.advance(10_000);
+  const a = await first.poll(2000);
+  assert.equal(a.values.length, 1000);
+  const restoredClock = new ManualClock(50_000);
+  const second = DataGen.sequence({ rate: 100 }).createReader({ ...ctx, clock: restoredClock });
+  second.restorePosition?.(first.snapshotPosition?.());
+  const b = await second.poll(10);
+  assert.equal(b.values.length, 1, "the first poll after a restore produces at once");
+});

@@ -42,7 +42,8 @@ export function generatorSource<T>(name: string, make: (index: number, timestamp
     createReader(ctx): SourceReader<T> {
       const { subtask, parallelism, clock } = ctx;
       const share = rate / parallelism;
-      let produced = 0; // records produced by this subtask
+      let produced = 0; // records produced by this subtask, over restores
+      let paced = 0; // records produced since this reader started: the rate applies from here, not from the first run
       let next = subtask; // next global index
       let startedAt: number | undefined;
       return {
@@ -52,8 +53,8 @@ export function generatorSource<T>(name: string, make: (index: number, timestamp
           let allowed = max;
           if (Number.isFinite(share)) {
             const due = Math.floor(((now - startedAt) * share) / 1000) + 1;
-            allowed = Math.min(max, due - produced);
-            if (allowed <= 0) return { values: [], retryAt: startedAt + Math.ceil((produced * 1000) / share) };
+            allowed = Math.min(max, due - paced);
+            if (allowed <= 0) return { values: [], retryAt: startedAt + Math.ceil((paced * 1000) / share) };
           }
           const values: T[] = [];
           const timestamps: number[] = [];
@@ -64,6 +65,7 @@ export function generatorSource<T>(name: string, make: (index: number, timestamp
             timestamps.push(ts);
             next += parallelism;
             produced++;
+            paced++;
           }
           return { values, timestamps, end: next >= count };
         },
