@@ -45,7 +45,9 @@ export class Dispatcher {
     const w = this.abortWindow;
     if (!w || Date.now() > w.until) return false;
     const sent = Date.parse(msg.header.date);
-    return Number.isFinite(sent) && sent <= w.errorAt;
+    // Strictly before: dates carry microseconds we parse to milliseconds, and a cell sent in the
+    // same millisecond as the error reply may well be a reaction to it.
+    return Number.isFinite(sent) && sent < w.errorAt;
   }
 
   private async pump(): Promise<void> {
