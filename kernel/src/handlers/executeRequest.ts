@@ -115,7 +115,6 @@ function magicEnv(ctx: RequestContext, source: string, executionCount: number): 
         services.interruptHooks.delete(onInterrupt);
       }
     },
-    display: (bundle) => void ctx.publish("display_data", { data: bundle, metadata: {}, transient: {} }),
   };
 }
 

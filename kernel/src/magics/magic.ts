@@ -1,8 +1,7 @@
 import type { CellOutcome } from "../execute/cellRunner.js";
-import type { MimeBundle } from "../display/mimeBundle.js";
 import type { MagicCall } from "./magicParser.js";
 
-/** What a magic may use from the kernel: variables of the cells, interrupt, display. */
+/** What a magic may use from the kernel: variables of the cells, and interrupt. */
 export interface MagicEnv {
   /** The value of a variable declared in an earlier cell; `found: false` if there is none. */
   lookup(name: string): { found: boolean; value?: unknown };
@@ -10,7 +9,6 @@ export interface MagicEnv {
   assign(name: string, value: unknown, tsType: string): Promise<void>;
   /** Runs `onInterrupt` if the user interrupts before `work` settles. */
   interruptible<T>(work: () => Promise<T>, onInterrupt: () => void): Promise<T>;
-  display(bundle: MimeBundle): void;
   source: string;
   executionCount: number;
 }

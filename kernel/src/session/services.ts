@@ -1,7 +1,7 @@
 import type { CellRunner } from "../execute/cellRunner.js";
 import type { HistoryStore } from "../history/historyStore.js";
 import type { StreamCapture } from "../io/streamCapture.js";
-import type { Message, Header, JsonObject } from "../wire/messages.js";
+import type { Message, JsonObject } from "../wire/messages.js";
 import type { RequestChannel } from "../wire/transport.js";
 import type { InputBroker } from "./inputBroker.js";
 import type { JobPresenter } from "../jobs/jobPresenter.js";
@@ -44,7 +44,3 @@ export interface Reply {
 }
 
 export type Handler = (ctx: RequestContext) => Promise<Reply>;
-
-export function parentOf(msg: Message): Header {
-  return msg.header;
-}

@@ -67,10 +67,6 @@ export class ZmqTransport {
     return t;
   }
 
-  get signing(): Signer {
-    return this.signer;
-  }
-
   send(channel: Channel, frames: Buffer[]): Promise<void> {
     if (this.closed) return Promise.resolve();
     switch (channel) {
