@@ -1,0 +1,48 @@
+"""Trivial-cell reply time over ZeroMQ with jupyter_client (no Jupyter Server in between),
+idle and while a job runs flat out; the companion of bench/responsiveness.bench.ts, which
+measures the same through Jupyter Server and @jupyterlab/services.
+Run: JUPYTER_PATH=.venv/share/jupyter .venv/bin/python bench/cell_latency.py [cells]"""
+import sys
+import time
+
+from jupyter_client.manager import start_new_kernel
+
+CELLS = int(sys.argv[1]) if len(sys.argv) > 1 else 200
+
+
+def pct(xs, p):
+    s = sorted(xs)
+    return s[min(len(s) - 1, int(p / 100 * len(s)))]
+
+
+def measure(kc, code):
+    out = []
+    for _ in range(CELLS):
+        t = time.perf_counter()
+        kc.execute_interactive(code, output_hook=lambda m: None, timeout=30)
+        out.append((time.perf_counter() - t) * 1000)
+    return out
+
+
+km, kc = start_new_kernel(kernel_name="sluice", startup_timeout=60)
+try:
+    rows = [("TypeScript `1 + 1`, idle", measure(kc, "1 + 1")), ("`%sql select 42`, idle", measure(kc, "%sql select 42"))]
+    kc.execute_interactive(
+        "const env = StreamEnvironment.create();\n"
+        "env.fromSource(DataGen.pageViews({ seed: 1, rate: Infinity })).keyBy((v) => v.page)\n"
+        "  .window(TumblingEventTimeWindows.of(Time.seconds(10))).aggregateWithWindow(Aggregators.count())\n"
+        "  .sinkTo(chart.line({ x: 'start:T', y: 'value', color: 'key' }));\n"
+        "const job = env.execute('flat out');", output_hook=lambda m: None, timeout=60)
+    time.sleep(2)
+    rows.append(("TypeScript `1 + 1`, job running flat out", measure(kc, "1 + 1")))
+    rate = []
+    kc.execute_interactive("const m = job.metrics(); console.log(m.operators.filter((o) => o.kind === 'source').reduce((a, o) => a + o.recordsIn, 0) / ((Date.now() - m.startedAt) / 1000))",
+                           output_hook=lambda m: rate.append(m["content"].get("text")) if m["msg_type"] == "stream" else None, timeout=30)
+    kc.execute_interactive("await job.cancel()", output_hook=lambda m: None, timeout=30)
+    print(f"\nTrivial cells over ZeroMQ ({CELLS} each), jupyter_client")
+    print(f"{'measure':>42}  {'p50 ms':>7}  {'p99 ms':>7}")
+    for name, xs in rows:
+        print(f"{name:>42}  {pct(xs, 50):7.2f}  {pct(xs, 99):7.2f}")
+    print(f"job rate during the run: {float(rate[-1]):,.0f} events/s" if rate else "")
+finally:
+    km.shutdown_kernel(now=True)
