@@ -37,27 +37,33 @@ export function chromiumMissing(): string | undefined {
   return existsSync(CHROMIUM) ? undefined : `${CHROMIUM} not found: run "bash scripts/chromium.sh"`;
 }
 
-/** Chromium with a fresh user-data-dir and no network: only file:, data:, blob: and about: load. */
-export async function launchOffline(): Promise<OfflineBrowser> {
+const LOOPBACK = /^(https?|wss?):\/\/127\.0\.0\.1[:/]/;
+
+/**
+ * Chromium with a fresh user-data-dir and no network: only file:, data:, blob: and about: load
+ * (and, with `allowLoopback`, servers of our own on 127.0.0.1 such as JupyterLab).
+ */
+export async function launchOffline(options: { allowLoopback?: boolean } = {}): Promise<OfflineBrowser> {
+  const allowed = (url: string) => LOCAL.test(url) || (options.allowLoopback === true && LOOPBACK.test(url));
   const profile = mkdtempSync(join(tmpdir(), "sluice-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: ARGS,
     viewport: { width: 1100, height: 900 },
-    offline: true,
+    offline: options.allowLoopback !== true,
   });
   const blocked: string[] = [];
   const errors: string[] = [];
   await context.route("**/*", (route) => {
     const url = route.request().url();
-    if (LOCAL.test(url)) return route.continue();
+    if (allowed(url)) return route.continue();
     blocked.push(url);
     return route.abort("internetdisconnected");
   });
   // Routing does not see every scheme (file: is served without it); watch all requests as well.
   context.on("request", (r) => {
-    if (!LOCAL.test(r.url()) && !blocked.includes(r.url())) blocked.push(r.url());
+    if (!allowed(r.url()) && !blocked.includes(r.url())) blocked.push(r.url());
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
