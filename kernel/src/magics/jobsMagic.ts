@@ -20,6 +20,11 @@ function table(views: JobView[]): Record<string, unknown> {
   return { "text/plain": views.length ? plain : "no jobs", "text/html": views.length ? html : "<i>no jobs</i>" };
 }
 
+/** Splits on spaces, keeping "quoted names" whole: job names often have spaces. */
+export function words(args: string): string[] {
+  return [...args.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? "");
+}
+
 function find(jobs: JobPresenter, ref: string | undefined): JobView {
   const views = jobs.list();
   if (!ref) throw new MagicUsageError("name a job: by its name or its # in %jobs");
@@ -37,7 +42,7 @@ function find(jobs: JobPresenter, ref: string | undefined): JobView {
  */
 export function jobsMagic(jobs: () => JobPresenter): MagicHandler {
   return async (call) => {
-    const [verb = "list", ref, extra] = call.args.split(/\s+/).filter(Boolean);
+    const [verb = "list", ref, extra] = words(call.args);
     const bundle = (b: Record<string, unknown>) => ({ status: "ok" as const, result: { value: { [DISPLAY]: () => b } } });
     switch (verb) {
       case "list":
@@ -60,7 +65,7 @@ export function jobsMagic(jobs: () => JobPresenter): MagicHandler {
         return bundle({ "text/plain": `job "${v.job.name}" stopped with savepoint "${name}" (${JSON.stringify(meta).slice(0, 200)}); resume with env.execute(name, { restoreFrom: "${name}" })` });
       }
       default:
-        throw new MagicUsageError(`%jobs ${verb}? use %jobs, %jobs show JOB, %jobs cancel JOB, %jobs stop JOB [SAVEPOINT]`);
+        throw new MagicUsageError(`%jobs ${verb}? use %jobs, %jobs show JOB, %jobs cancel JOB, %jobs stop JOB [SAVEPOINT] (JOB: its name, "quoted" if it has spaces, or its # in %jobs)`);
     }
   };
 }

@@ -4,6 +4,7 @@ import { parseMagic } from "./magicParser.js";
 import { parseSqlArgs } from "./sql/sqlArgs.js";
 import { bindVariables, UnknownVariableError } from "./sql/sqlParameters.js";
 import { rowType } from "./sql/rowType.js";
+import { words } from "./jobsMagic.js";
 
 test("cell and line magics are recognised with their body line", () => {
   assert.deepEqual(parseMagic("%%sql -o x\nselect 1"), { name: "sql", kind: "cell", args: "-o x", body: "select 1", bodyLine: 2 });
@@ -45,4 +46,10 @@ test("-o rows get a TypeScript type from the columns", () => {
     [{ page: "a", n: 1, ts: new Date(), xs: [1] }, { page: null, n: 2, ts: new Date(), xs: [] }],
   );
   assert.equal(t, '{ "page": string | null; "n": number; "ts": Date; "xs": number[] }[]');
+});
+
+test("%jobs arguments keep quoted job names whole", () => {
+  assert.deepEqual(words('stop "page views" before-upgrade'), ["stop", "page views", "before-upgrade"]);
+  assert.deepEqual(words("cancel 'a b'"), ["cancel", "a b"]);
+  assert.deepEqual(words("  show   2 "), ["show", "2"]);
 });
