@@ -13,6 +13,12 @@ export interface CheckpointParticipant {
   /** Already finished: acknowledge with the final state at once. */
   readonly finished: boolean;
   snapshotFinished(): SubtaskCheckpoint;
+  /** Two-phase commit: the checkpoint is durable (phase two). Failures are the participant's to report. */
+  notifyComplete?(checkpointId: number): Promise<void> | undefined;
+  /** Two-phase commit: the checkpoint will never complete. */
+  notifyAborted?(checkpointId: number): Promise<void> | undefined;
+  /** Commit before the checkpoint file is published (see `SinkWriter.commitBeforeCheckpointPublished`). */
+  readonly commitBeforePublish?: boolean;
 }
 
 interface Pending {
@@ -35,6 +41,9 @@ export class CheckpointCoordinator {
   private pending: Pending | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private participants: CheckpointParticipant[] = [];
+  /** Completion (write + commits) in flight, so the job can wait for it before closing sinks. */
+  private completing: Promise<void> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly plan: JobPlan,
@@ -67,6 +76,10 @@ export class CheckpointCoordinator {
 
   private start(kind: "checkpoint" | "savepoint", savepointName: string | undefined): Promise<CheckpointMetadata> {
     return new Promise<CheckpointMetadata>((resolve, reject) => {
+      if (this.stopped) {
+        reject(new CheckpointError(`Job '${this.plan.jobName}' ended before the checkpoint started`, { job: this.plan.jobName }));
+        return;
+      }
       const id = this.nextId++;
       this.pending = { id, kind, savepointName, snapshots: new Map(), resolve, reject };
       for (const p of this.participants) {
@@ -84,15 +97,47 @@ export class CheckpointCoordinator {
     pending.snapshots.set(participant, snapshot);
     if (pending.snapshots.size === this.participants.length) {
       this.pending = undefined;
-      void this.complete(pending);
+      const completing = this.complete(pending);
+      this.completing = completing;
+      void completing.finally(() => {
+        if (this.completing === completing) this.completing = undefined;
+      });
     }
+  }
+
+  /** Resolves once a checkpoint being written (and its commits) has settled. */
+  async drain(): Promise<void> {
+    while (this.completing !== undefined) await this.completing;
   }
 
   /** The job ended (failed, cancelled, or finished) with a checkpoint in flight. */
   abort(reason: string): void {
+    this.stopped = true;
     const pending = this.pending;
     this.pending = undefined;
-    pending?.reject(new CheckpointError(`Checkpoint ${pending.id} of job '${this.plan.jobName}' was aborted: ${reason}`, { job: this.plan.jobName }));
+    if (pending === undefined) return;
+    this.notifyAborted(pending);
+    pending.reject(new CheckpointError(`Checkpoint ${pending.id} of job '${this.plan.jobName}' was aborted: ${reason}`, { job: this.plan.jobName }));
+  }
+
+  /** Tells the participants that prepared checkpoint `pending` that it will never complete. */
+  private notifyAborted(pending: Pending): Promise<unknown> {
+    const calls: Promise<void>[] = [];
+    for (const p of pending.snapshots.keys()) {
+      const call = p.notifyAborted?.(pending.id);
+      if (call !== undefined) calls.push(call);
+    }
+    return Promise.allSettled(calls);
+  }
+
+  /**
+   * Phase two for `participants`. Each failure also fails the job (the participant reports it);
+   * `strict` makes this reject too, so a checkpoint whose early commits failed is not published.
+   */
+  private async commit(participants: readonly CheckpointParticipant[], id: number, strict: boolean): Promise<void> {
+    const calls = participants.map((p) => p.notifyComplete?.(id));
+    if (strict) await Promise.all(calls);
+    else await Promise.allSettled(calls);
   }
 
   private async complete(pending: Pending): Promise<void> {
@@ -111,11 +156,20 @@ export class CheckpointCoordinator {
         subtasks: this.participants.filter((p) => p.node === node).sort((a, b) => a.subtask - b.subtask).map((p) => pending.snapshots.get(p)!),
       })),
     };
+    const committers = this.participants.filter((p) => p.notifyComplete !== undefined);
+    const early = committers.filter((p) => p.commitBeforePublish === true);
+    const late = committers.filter((p) => p.commitBeforePublish !== true);
+    let path: string;
     try {
-      const path = await this.storage.write(data, pending.savepointName);
-      pending.resolve({ id: pending.id, kind: pending.kind, path, completedAt: data.completedAt });
+      path = await this.storage.write(data, pending.savepointName, early.length > 0 ? () => this.commit(early, pending.id, true) : undefined);
     } catch (error) {
+      // Never commit for a failed checkpoint: its prepared output waits for the next one.
+      await this.notifyAborted(pending);
       pending.reject(new CheckpointError(`Writing checkpoint ${pending.id} failed: ${(error as Error).message}`, { job: this.plan.jobName }, { cause: error }));
+      return;
     }
+    // The checkpoint is durable: phase two. The next checkpoint starts only after this settled.
+    await this.commit(late, pending.id, false);
+    pending.resolve({ id: pending.id, kind: pending.kind, path, completedAt: data.completedAt });
   }
 }

@@ -24,6 +24,8 @@ export interface OperatorCheckpoint {
 export interface SubtaskCheckpoint {
   /** Operator state (`Operator.snapshotState`), or the sink writer's state. */
   state?: unknown;
+  /** Two-phase-commit sinks: what `SinkWriter.prepareCommit` returned for this checkpoint. */
+  committable?: unknown;
   /** Source reader position. */
   position?: unknown;
   /** Watermark the subtask had sent downstream. */

@@ -17,12 +17,25 @@ export class FileCheckpointStorage {
     private readonly retain = 3,
   ) {}
 
-  async write(data: CheckpointData, savepointName?: string): Promise<string> {
+  /**
+   * `beforePublish` runs once the file is durable under its temporary name and before it is renamed
+   * into place (two-phase-commit sinks that cannot recover a prepared commit after a crash commit there).
+   * If it throws, the temporary file is removed and the checkpoint does not exist.
+   */
+  async write(data: CheckpointData, savepointName?: string, beforePublish?: () => Promise<void>): Promise<string> {
     await mkdir(this.directory, { recursive: true });
     const name = savepointName !== undefined ? `savepoint-${savepointName}.json` : `chk-${String(data.id).padStart(6, "0")}.json`;
     const path = join(this.directory, name);
     const temporary = `${path}.${process.pid}.tmp`;
     await writeFile(temporary, encodeCheckpoint(data));
+    if (beforePublish !== undefined) {
+      try {
+        await beforePublish();
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      }
+    }
     await rename(temporary, path);
     if (savepointName === undefined) await this.prune();
     return path;

@@ -15,6 +15,7 @@ export function restoreTasks(data: CheckpointData, plan: JobPlan, tasks: readonl
     if (saved === undefined) continue;
     matched.add(saved.uid);
     const where = { job: plan.jobName, operator: node.name };
+    // Committables do not pin the parallelism: after rescaling, subtask 0 recovers them all.
     const stateful = saved.subtasks.some((s) => s.state !== undefined || s.position !== undefined);
     if (stateful && saved.parallelism !== node.parallelism && (node.node.kind === "source" || !node.node.keyed)) {
       throw new CheckpointError(
@@ -35,7 +36,7 @@ export function restoreTasks(data: CheckpointData, plan: JobPlan, tasks: readonl
       }
     }
   }
-  const unmatched = data.operators.filter((o) => !matched.has(o.uid) && o.subtasks.some((s) => s.state !== undefined || s.position !== undefined));
+  const unmatched = data.operators.filter((o) => !matched.has(o.uid) && o.subtasks.some((s) => s.state !== undefined || s.position !== undefined || s.committable !== undefined));
   if (unmatched.length > 0 && !allowNonRestoredState) {
     throw new CheckpointError(
       `Checkpoint ${data.id} has state for operators this job does not have: ${unmatched.map((o) => `${o.name} (uid ${o.uid})`).join(", ")}. ` +

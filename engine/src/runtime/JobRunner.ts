@@ -8,6 +8,7 @@ import type { JobPlan, PlanEdge, PlanNode } from "../graph/JobPlan.js";
 import type { Clock } from "../time/Clock.js";
 import { Channel } from "./Channel.js";
 import { restoreTasks } from "../checkpoint/restoreTasks.js";
+import { isTwoPhaseCommit } from "../checkpoint/TwoPhaseCommit.js";
 import { collectMetrics } from "./collectMetrics.js";
 import type { JobMetrics, JobStatus } from "./JobMetrics.js";
 import type { JobResult } from "./JobResult.js";
@@ -231,6 +232,12 @@ export class JobRunner {
       this.fail(error, undefined);
     }
     this.coordinator?.abort(this.failure?.message ?? (this.cancelled ? "job cancelled" : "job finished"));
+    // A checkpoint being written still commits (or not) before sinks close; then, on failure or
+    // cancel, two-phase-commit sinks drop what no checkpoint committed.
+    await this.coordinator?.drain();
+    if (this.failure !== undefined || this.cancelled) {
+      for (const task of this.tasks) if (task.kind === "operator") await task.abortUncommitted();
+    }
     await this.close();
     this.status = this.failure !== undefined ? "failed" : this.cancelled ? "cancelled" : "finished";
     this.endedAt = clock.now();
@@ -261,6 +268,13 @@ export class JobRunner {
         },
         snapshotFinished: () => task.snapshot(),
         ...(task.kind === "source" ? { injectBarrier: (id: number) => task.injectBarrier(id) } : {}),
+        ...(task.kind === "operator" && isTwoPhaseCommit(task.operator)
+          ? {
+              notifyComplete: (id: number) => task.notifyCheckpointComplete(id),
+              notifyAborted: (id: number) => task.notifyCheckpointAborted(id),
+              commitBeforePublish: task.operator.commitBeforeCheckpointPublished,
+            }
+          : {}),
       };
       task.acknowledge = (id, snapshot) => coordinator.acknowledge(participant, id, snapshot);
       return participant;

@@ -1,4 +1,5 @@
 import type { SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
+import { isPromiseLike, isTwoPhaseCommit } from "../checkpoint/TwoPhaseCommit.js";
 import type { Operator } from "../operators/Operator.js";
 import { MAX_WATERMARK } from "../time/Watermark.js";
 import type { Channel } from "./Channel.js";
@@ -36,6 +37,8 @@ export class OperatorTask {
   /** Checkpoint being aligned, and the inputs whose barrier arrived (blocked until alignment). */
   private aligning: number | undefined;
   private readonly barrierArrived = new Set<InputChannelState>();
+  /** Two-phase commit: checkpoints this task prepared that are neither committed nor aborted. */
+  private readonly preparedCheckpoints = new Set<number>();
   /** Set by the runner when checkpointing is on. */
   acknowledge: (checkpointId: number, snapshot: SubtaskCheckpoint) => void = () => {};
 
@@ -130,8 +133,74 @@ export class OperatorTask {
     for (const input of this.inputs) if (!input.ended && !this.barrierArrived.has(input)) return;
     this.aligning = undefined;
     this.barrierArrived.clear();
-    this.acknowledge(id, this.snapshot());
+    const operator = this.operator;
+    if (!isTwoPhaseCommit(operator)) {
+      this.completeBarrier(id, undefined);
+      return;
+    }
+    // Two-phase commit: phase one before the snapshot (as Flink's SinkWriter.prepareCommit); an async
+    // prepare holds this task, so no write slips in between.
+    this.preparedCheckpoints.add(id);
+    const committable = operator.prepareCommit(id);
+    if (!isPromiseLike(committable)) {
+      this.completeBarrier(id, committable);
+      return;
+    }
+    let prepared: unknown;
+    this.await(
+      Promise.resolve(committable).then((c) => void (prepared = c)),
+      () => this.completeBarrier(id, prepared),
+    );
+  }
+
+  private completeBarrier(id: number, committable: unknown): void {
+    const snapshot = this.snapshot();
+    if (committable !== undefined) snapshot.committable = committable;
+    this.acknowledge(id, snapshot);
     this.router.broadcast({ kind: "barrier", checkpointId: id });
+  }
+
+  /** Checkpoint `id` is durable: phase two. Resolves when done; a failure fails the job (through `wake`). */
+  notifyCheckpointComplete(id: number): Promise<void> | undefined {
+    const operator = this.operator;
+    if (!isTwoPhaseCommit(operator)) return undefined;
+    // Only a writer that prepared something up to `id` commits (a sink that finished earlier did not).
+    let prepared = false;
+    for (const p of this.preparedCheckpoints) {
+      if (p <= id) {
+        prepared = true;
+        this.preparedCheckpoints.delete(p);
+      }
+    }
+    if (!prepared) return undefined;
+    return this.settle(() => operator.commit(id));
+  }
+
+  /** Checkpoint `id` failed after this task may have prepared it. */
+  notifyCheckpointAborted(id: number): Promise<void> | undefined {
+    const operator = this.operator;
+    if (!isTwoPhaseCommit(operator) || !this.preparedCheckpoints.delete(id)) return undefined;
+    return this.settle(() => operator.checkpointAborted(id));
+  }
+
+  /** The job failed or was cancelled: drop uncommitted output (before close). Errors are secondary and ignored. */
+  async abortUncommitted(): Promise<void> {
+    const operator = this.operator;
+    if (!isTwoPhaseCommit(operator)) return;
+    try {
+      await operator.abort();
+    } catch {
+      // The job already failed; close() reports what else goes wrong.
+    }
+  }
+
+  private async settle(call: () => void | Promise<void>): Promise<void> {
+    try {
+      await call();
+    } catch (error) {
+      this.wake(error);
+      throw error;
+    }
   }
 
   snapshot(): SubtaskCheckpoint {
@@ -144,6 +213,12 @@ export class OperatorTask {
   restore(own: SubtaskCheckpoint | undefined, all: readonly SubtaskCheckpoint[], keyed: boolean): void {
     const sources = keyed ? all : own !== undefined ? [own] : [];
     for (const s of sources) if (s.state !== undefined) this.operator.restoreState?.(s.state);
+    if (isTwoPhaseCommit(this.operator)) {
+      // Each subtask recovers its own committables; after rescaling, subtask 0 recovers all of them.
+      const owners = own !== undefined ? [own] : this.ctx.subtask === 0 ? all : [];
+      const committables = owners.map((s) => s.committable).filter((c) => c !== undefined);
+      if (committables.length > 0) this.operator.setRecoveredCommittables(committables);
+    }
     const base = own ?? all[0];
     if (base === undefined) return;
     // With rescaling, only the minimum watermark over the old subtasks is safe.

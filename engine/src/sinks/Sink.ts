@@ -42,4 +42,45 @@ export interface SinkWriter<T> {
   snapshotState?(): unknown;
   /** Called before `open()` when the job restarts from a checkpoint. */
   restoreState?(state: unknown): void;
+
+  // Two-phase commit (Flink's TwoPhaseCommitSinkFunction / Sink V2 committer), all optional. A writer
+  // with `prepareCommit` makes its output visible only for checkpoints that completed:
+  //   write* → prepareCommit(n) → write* → commit(n) → … ; abort() on failure or cancel.
+  // No checkpoint follows the end of bounded input, so such a writer commits the rest in `flush`.
+
+  /**
+   * Phase one: the barrier of checkpoint `checkpointId` reached this writer (after every write before
+   * it). End the current unit of output (transaction, staging file) and return its committable: a
+   * JSON-serializable handle stored in the checkpoint for this subtask. A rejection fails the job.
+   */
+  prepareCommit?(checkpointId: number): unknown | Promise<unknown>;
+  /**
+   * Phase two: checkpoint `checkpointId` is completely and durably written; make what it prepared
+   * visible. Also commits anything prepared for earlier checkpoints that were aborted. May run while a
+   * `write` is pending (a writer that holds writes until the commit relies on this); the next
+   * checkpoint starts only after it settled. A rejection fails the job; the restored job then gets
+   * the committable in `recoverCommittables`.
+   */
+  commit?(checkpointId: number): void | Promise<void>;
+  /**
+   * Checkpoint `checkpointId` failed after this writer prepared it: it will never be committed as
+   * such; keep its output for the next checkpoint (whose `commit` then covers it).
+   */
+  checkpointAborted?(checkpointId: number): void | Promise<void>;
+  /** The job failed or was cancelled: drop everything not committed. Called before `close()`. */
+  abort?(): void | Promise<void>;
+  /**
+   * Restore: the committables the restored checkpoint holds for this subtask (prepared, possibly never
+   * committed because the job died before `commit`); after rescaling, subtask 0 gets all of them.
+   * Called after `restoreState` and before `open()` (opening may fence what the crashed run left
+   * open); must be idempotent, since the same checkpoint can be restored more than once.
+   */
+  recoverCommittables?(committables: readonly unknown[]): void | Promise<void>;
+  /**
+   * For writers whose prepared output cannot be committed by another process after a crash (so
+   * `recoverCommittables` cannot finish it): commit after the checkpoint file is written but before it
+   * becomes the latest one. A crash in between restores the previous checkpoint and replays the
+   * interval (at-least-once for that interval) instead of losing it.
+   */
+  readonly commitBeforeCheckpointPublished?: boolean;
 }

@@ -99,6 +99,14 @@ export interface ProducerOptions {
 export interface KafkaProducer {
   /** Writes records and resolves once the broker acknowledged all of them (acks=all). */
   send(records: readonly OutgoingRecord[]): Promise<void>;
+  /**
+   * Transactional producers: registers the transactional id with the broker now, which fences any
+   * older producer with the same id and aborts its open transaction (Java's `initTransactions`).
+   * Optional; without it this happens at the first `beginTransaction`.
+   */
+  initTransactions?(): Promise<void>;
+  /** Transactional producers: the producer id and epoch the broker assigned (for `KafkaClient.commitPrepared`). */
+  identity?(): ProducerIdentity | undefined;
   /** Starts a transaction; only one may be open per producer (transactional producers only). */
   beginTransaction(): Promise<KafkaTransaction>;
   close(): Promise<void>;
@@ -116,6 +124,12 @@ export interface NewTopic {
   config?: Record<string, string>;
 }
 
+/** A transactional producer's id and epoch: enough to finish its open transaction after it died. */
+export interface ProducerIdentity {
+  producerId: string;
+  producerEpoch: number;
+}
+
 export interface KafkaClient {
   /** Library name for messages and reports, e.g. "kafkajs". */
   readonly library: string;
@@ -131,6 +145,13 @@ export interface KafkaClient {
   createTopics(topics: readonly NewTopic[]): Promise<void>;
   openConsumer(options: ConsumerOptions): Promise<PartitionConsumer>;
   openProducer(options: ProducerOptions): Promise<KafkaProducer>;
+  /**
+   * Commits the open transaction of a producer that is gone (a crashed run), from its id and epoch:
+   * Flink's resumeTransaction + commit. Succeeds if the transaction is already committed; rejects
+   * otherwise, e.g. when a newer producer fenced it (see `KafkajsClient`). Optional: without it,
+   * exactly-once sinks commit before a checkpoint is published (see `TransactionalKafkaWriter`).
+   */
+  commitPrepared?(transactionalId: string, identity: ProducerIdentity): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -10,9 +10,11 @@ import type {
   OffsetSpec,
   PartitionConsumer,
   PartitionOffset,
+  ProducerIdentity,
   ProducerOptions,
   TopicPartition,
 } from "./KafkaClient.js";
+import { commitResumed } from "./kafkajsTransactions.js";
 
 export interface KafkajsClientOptions {
   /** Bootstrap servers, e.g. `["127.0.0.1:9092"]`. */
@@ -127,6 +129,10 @@ export class KafkajsClient implements KafkaClient {
 
   openProducer(options: ProducerOptions): Promise<KafkaProducer> {
     return KafkajsProducer.open(this.kafka, options);
+  }
+
+  commitPrepared(transactionalId: string, identity: ProducerIdentity): Promise<void> {
+    return commitResumed(this.kafka, transactionalId, identity);
   }
 
   async close(): Promise<void> {

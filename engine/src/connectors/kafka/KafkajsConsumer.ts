@@ -29,6 +29,8 @@ export class KafkajsConsumer implements PartitionConsumer {
   private readonly next = new Map<string, number>();
   /** Like `next`, but also past transaction markers and aborted records (from kafkajs's batch events). */
   private readonly passed = new Map<string, number>();
+  /** read_committed: per partition, records waiting for their transaction's marker (see `acceptCommitted`). */
+  private readonly pending = new Map<string, { queue: PendingRecord[]; open: Map<string, PendingRecord[]>; seen: number }>();
   private paused = false;
   private closed = false;
   private wake: (() => void) | undefined;
@@ -131,6 +133,10 @@ export class KafkajsConsumer implements PartitionConsumer {
     if (next === undefined) {
       throw new KafkaConnectorError("kafkajs delivered a partition this reader was not assigned", { topic: batch.topic, partition: batch.partition }, { retriable: false });
     }
+    if (this.options.isolation === "read_committed") {
+      this.acceptCommitted(key, batch as unknown as RawBatch);
+      return;
+    }
     const records: KafkaRecord[] = [];
     for (const m of batch.messages) {
       const offset = Number(m.offset);
@@ -151,7 +157,64 @@ export class KafkajsConsumer implements PartitionConsumer {
     this.wakeUp();
   }
 
+  /**
+   * read_committed without kafkajs's aborted-transaction filter. kafkajs assumes the fetch response
+   * lists aborted transactions by first offset, but brokers list them in the order they were aborted,
+   * so with several producers' transactions interleaved in a partition (a transactional sink with
+   * parallelism > 1 restarted after a crash) kafkajs lets records of aborted transactions through.
+   * Instead, as the broker only returns records below the last stable offset, every transactional
+   * record's commit or abort marker follows in the partition: records wait (per partition, in offset
+   * order) until their producer's marker decides them. Positions only advance over emitted records,
+   * so a restore or a re-seek re-reads undecided ones.
+   */
+  private acceptCommitted(key: string, batch: RawBatch): void {
+    let pending = this.pending.get(key);
+    if (pending === undefined) this.pending.set(key, (pending = { queue: [], open: new Map(), seen: this.next.get(key)! }));
+    for (const m of batch.messagesWithinOffset) {
+      const offset = Number(m.offset);
+      if (offset < pending.seen) continue; // fetched again after a rejoin or before a seek took effect
+      pending.seen = offset + 1;
+      const producerId = String(m.batchContext?.producerId ?? "-1");
+      if (m.isControlRecord === true) {
+        const commit = m.key !== null && m.key !== undefined && m.key.length >= 4 && m.key.readInt16BE(2) === 1;
+        const entries = pending.open.get(producerId) ?? [];
+        pending.open.delete(producerId);
+        for (const e of entries) e.state = commit ? "keep" : "drop";
+        continue;
+      }
+      const record: KafkaRecord = { topic: batch.topic, partition: batch.partition, offset, timestamp: Number(m.timestamp), key: m.key ?? null, value: m.value ?? null, headers: m.headers ?? {} };
+      const entry: PendingRecord = { record, state: m.batchContext?.inTransaction === true ? "pending" : "keep" };
+      if (entry.state === "pending") {
+        let list = pending.open.get(producerId);
+        if (list === undefined) pending.open.set(producerId, (list = []));
+        list.push(entry);
+      }
+      pending.queue.push(entry);
+    }
+    const records: KafkaRecord[] = [];
+    let decided = 0;
+    for (const e of pending.queue) {
+      if (e.state === "pending") break;
+      decided++;
+      if (e.state === "keep") records.push(e.record);
+    }
+    if (decided > 0) pending.queue.splice(0, decided);
+    if (records.length > 0) this.next.set(key, records.at(-1)!.offset + 1);
+    // Everything before the first undecided record has been passed (markers and aborted records too).
+    this.passedTo(batch.topic, batch.partition, pending.queue[0]?.record.offset ?? pending.seen);
+    if (records.length === 0) return;
+    this.chunks.push(records);
+    this.count += records.length;
+    if (!this.paused && this.count >= this.options.maxBufferedRecords) {
+      this.paused = true;
+      this.consumer.pause(this.topics);
+    }
+    this.wakeUp();
+  }
+
   private seekAll(): void {
+    // Undecided records are fetched again from our position.
+    this.pending.clear();
     for (const { topic, partitions } of this.topics) {
       for (const partition of partitions) {
         this.consumer.seek({ topic, partition, offset: String(this.next.get(partitionKey(topic, partition))) });
@@ -183,6 +246,26 @@ export class KafkajsConsumer implements PartitionConsumer {
     this.wake = undefined;
     wake?.();
   }
+}
+
+interface PendingRecord {
+  record: KafkaRecord;
+  state: "pending" | "keep" | "drop";
+}
+
+/** The parts of kafkajs's Batch (consumer/batch.js) read here; `messagesWithinOffset` includes control records. */
+interface RawBatch {
+  topic: string;
+  partition: number;
+  messagesWithinOffset: {
+    offset: string;
+    timestamp: string;
+    key: Buffer | null;
+    value: Buffer | null;
+    headers?: KafkaRecord["headers"];
+    isControlRecord?: boolean;
+    batchContext?: { producerId: string | number; inTransaction: boolean };
+  }[];
 }
 
 function groupByTopic(assignment: ConsumerOptions["assignment"]): TopicPartitions[] {

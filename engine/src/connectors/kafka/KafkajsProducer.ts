@@ -1,12 +1,17 @@
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type Sender, type TopicMessages } from "kafkajs";
-import type { KafkaProducer, KafkaTransaction, OutgoingRecord, ProducerOptions } from "./KafkaClient.js";
+import type { KafkaProducer, KafkaTransaction, OutgoingRecord, ProducerIdentity, ProducerOptions } from "./KafkaClient.js";
+import { producerIdentity, trackProducerIdentities } from "./kafkajsTransactions.js";
 
 /** `KafkaProducer` on kafkajs: acks=all, one `sendBatch` per call, optional transactions. */
 export class KafkajsProducer implements KafkaProducer {
-  private constructor(private readonly producer: Producer) {}
+  private constructor(
+    private readonly producer: Producer,
+    private readonly transactionalId: string | undefined,
+  ) {}
 
   static async open(kafka: Kafka, options: ProducerOptions): Promise<KafkajsProducer> {
     const transactional = options.transactionalId !== undefined;
+    if (transactional) trackProducerIdentities();
     const producer = kafka.producer({
       // Explicit, so kafkajs does not warn about its v2 partitioner change on every start.
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -17,14 +22,25 @@ export class KafkajsProducer implements KafkaProducer {
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: 8 },
     });
-    // For a transactional producer, connect also initializes the producer id, which fences an
-    // older producer with the same transactional id and aborts its open transaction.
+    // kafkajs initializes a transactional producer's id (which fences an older producer with the
+    // same transactional id and aborts its open transaction) only at its first transaction, not
+    // here; `initTransactions` forces that.
     await producer.connect();
-    return new KafkajsProducer(producer);
+    return new KafkajsProducer(producer, options.transactionalId);
   }
 
   async send(records: readonly OutgoingRecord[]): Promise<void> {
     if (records.length > 0) await sendTo(this.producer, records);
+  }
+
+  identity(): ProducerIdentity | undefined {
+    return this.transactionalId === undefined ? undefined : producerIdentity(this.transactionalId);
+  }
+
+  async initTransactions(): Promise<void> {
+    // An empty transaction: kafkajs sends InitProducerId for it and nothing for its abort.
+    const transaction = await this.producer.transaction();
+    await transaction.abort();
   }
 
   async beginTransaction(): Promise<KafkaTransaction> {

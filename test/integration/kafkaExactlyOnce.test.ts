@@ -1,0 +1,185 @@
+/**
+ * Exactly-once under crashes, against a real broker: the job of kafkaChaosJob.ts (Kafka → keyed
+ * running count → transactional Kafka sink, checkpoints every 300 ms) runs in a child process that
+ * is killed with SIGKILL at random moments (SLUICE_CHAOS_KILLS times, default 10), each time
+ * restarted from the latest checkpoint; the last run goes on until every result is committed and is
+ * then cancelled. A read_committed reader of the output must see exactly the batch answer: per key
+ * with n input records, counts 1..n, each once.
+ * Prints the number of kills and the diff (expected: empty).
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { after, before, describe, test } from "node:test";
+import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
+import { KafkajsClient } from "../../engine/src/connectors/kafka/KafkajsClient.js";
+import { kafkaSink } from "../../engine/src/connectors/kafka/KafkaSink.js";
+import type { TransactionalKafkaWriter } from "../../engine/src/connectors/kafka/TransactionalKafkaWriter.js";
+import type { ChaosOutput } from "./kafkaChaosJob.js";
+import { ensureBroker, kafkaTestsOff, kafkaVersion, readerContext, readToEnd, stopIfStartedHere, uniqueTopic } from "./kafkaBroker.js";
+
+const RECORDS = Number(process.env.SLUICE_CHAOS_RECORDS ?? 40_000);
+const KEYS = 37;
+const MIN_KILLS = Number(process.env.SLUICE_CHAOS_KILLS ?? 10);
+const jobFile = fileURLToPath(new URL("./kafkaChaosJob.js", import.meta.url));
+
+/** Deterministic pseudo-random numbers, so a failing run can be repeated (seed printed). */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+
+describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
+  let bootstrap: string;
+  let client: KafkajsClient;
+
+  before(async () => {
+    bootstrap = await ensureBroker();
+    client = KafkajsClient.create({ brokers: [bootstrap] });
+  });
+
+  after(async () => {
+    await client?.close();
+    await stopIfStartedHere();
+  });
+
+  test("read_committed source: interleaved transactions aborted out of order stay invisible (kafkajs's own filter lets them through)", async () => {
+    const topic = uniqueTopic("interleaved");
+    await client.createTopics([{ topic, partitions: 1 }]);
+    const a = await client.openProducer({ transactionalId: uniqueTopic("txn-a"), idempotent: true });
+    const b = await client.openProducer({ transactionalId: uniqueTopic("txn-b"), idempotent: true });
+    const c = await client.openProducer({ transactionalId: uniqueTopic("txn-c"), idempotent: true });
+    const record = (value: string) => [{ topic, partition: 0, value: JSON.stringify({ key: value, count: 0 }) }];
+    try {
+      const ta = await a.beginTransaction();
+      await ta.send(record("a1")); // offset 0
+      const tb = await b.beginTransaction();
+      await tb.send(record("b1")); // offset 1
+      await tb.abort(); // B is listed first among the aborted transactions, though A started earlier
+      await ta.send(record("a2"));
+      await ta.abort();
+      const tc = await c.beginTransaction();
+      await tc.send(record("c1"));
+      await tc.commit();
+    } finally {
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+    for (const isolation of ["read_committed", "read_uncommitted"] as const) {
+      const reader = kafkaSource<ChaosOutput>({ brokers: [bootstrap], topics: [topic], bounded: true, isolation }).createReader(readerContext());
+      try {
+        const keys = (await readToEnd(reader)).values.map((v) => v.key);
+        assert.deepEqual(keys, isolation === "read_committed" ? ["c1"] : ["a1", "b1", "a2", "c1"], isolation);
+      } finally {
+        await reader.close?.();
+      }
+    }
+  });
+
+  test("a restored writer commits the transaction a crashed run prepared (resumed producer id/epoch), once", async () => {
+    const topic = uniqueTopic("resume");
+    await client.createTopics([{ topic, partitions: 2 }]);
+    const sink = kafkaSink<ChaosOutput>({ brokers: [bootstrap], topic, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("txn"), key: (v) => v.key });
+    const ctx = { jobName: "t", subtask: 0, parallelism: 1 };
+    const crashed = sink.createWriter(ctx) as TransactionalKafkaWriter<ChaosOutput>;
+    assert.equal(crashed.commitBeforeCheckpointPublished, false, "the kafkajs client can resume transactions");
+    await crashed.open();
+    const values = Array.from({ length: 100 }, (_, i) => ({ key: `k${i}`, count: 1 }));
+    await crashed.write(values, values.map(() => Number.NaN));
+    const committable = crashed.prepareCommit(5);
+    const state = crashed.snapshotState();
+    // The checkpoint is durable; the run dies before commit(5). Restore twice (a crash right after the first recovery).
+    for (const attempt of [1, 2]) {
+      const restored = sink.createWriter(ctx) as TransactionalKafkaWriter<ChaosOutput>;
+      restored.restoreState(state);
+      await restored.recoverCommittables([committable]);
+      await restored.open();
+      await restored.close();
+      const reader = kafkaSource<ChaosOutput>({ brokers: [bootstrap], topics: [topic], bounded: true }).createReader(readerContext());
+      try {
+        assert.equal((await readToEnd(reader)).values.length, 100, `attempt ${attempt}: committed once`);
+      } finally {
+        await reader.close?.();
+      }
+    }
+    await crashed.close().catch(() => undefined); // fenced
+  });
+
+  test("Kafka → keyed count → Kafka: read_committed output equals the batch answer after repeated kill -9", { timeout: 600_000 }, async () => {
+    const input = uniqueTopic("chaos-in");
+    const output = uniqueTopic("chaos-out");
+    const prefix = uniqueTopic("chaos-txn");
+    const dir = await mkdtemp(join(tmpdir(), "sluice-chaos-"));
+    await client.createTopics([{ topic: input, partitions: 3 }, { topic: output, partitions: 3 }]);
+    const producer = await client.openProducer({ idempotent: true });
+    const perKey = new Map<string, number>();
+    const records = Array.from({ length: RECORDS }, (_, seq) => {
+      const key = `k${(seq * 7919) % KEYS}`;
+      perKey.set(key, (perKey.get(key) ?? 0) + 1);
+      return { topic: input, key, value: JSON.stringify({ key, seq }) };
+    });
+    for (let i = 0; i < records.length; i += 5_000) await producer.send(records.slice(i, i + 5_000));
+    await producer.close();
+
+    async function readOutput(): Promise<ChaosOutput[]> {
+      const reader = kafkaSource<ChaosOutput>({ brokers: [bootstrap], topics: [output], bounded: true, isolation: "read_committed" }).createReader(readerContext());
+      try {
+        return (await readToEnd(reader)).values;
+      } finally {
+        await reader.close?.();
+      }
+    }
+
+    const seed = Number(process.env.SLUICE_CHAOS_SEED ?? Date.now() % 1_000_000);
+    const next = random(seed);
+    let kills = 0;
+    let runs = 0;
+    for (;;) {
+      runs++;
+      const child = spawn(process.execPath, [jobFile, bootstrap, input, output, dir, prefix], { stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+      if (kills < MIN_KILLS) {
+        // Kill anywhere from start-up (before the first checkpoint) to well into the run.
+        const delay = 200 + Math.floor(next() * 1_500);
+        const timer = setTimeout(() => {
+          if (child.exitCode === null) {
+            child.kill("SIGKILL");
+            kills++;
+          }
+        }, delay);
+        const { code, signal } = await exited;
+        clearTimeout(timer);
+        if (signal === "SIGKILL") continue;
+        assert.fail(`run ${runs} ended by itself (code ${code}, signal ${signal}): ${stderr}`);
+      }
+      // The last run is not killed: once every result is committed, stop it (cancel) and compare.
+      const deadline = Date.now() + 180_000;
+      while ((await readOutput()).length < RECORDS && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 1_000));
+      await new Promise((r) => setTimeout(r, 1_000)); // duplicates, if any, would be committed by now too
+      child.kill("SIGTERM");
+      const { code } = await exited;
+      assert.equal(code, 0, `final run failed: ${stderr}`);
+      process.stdout.write(`# final run: ${stdout.trim()}\n`);
+      break;
+    }
+
+    const got = await readOutput();
+    const expected = new Map<string, number>();
+    for (const [key, n] of perKey) for (let c = 1; c <= n; c++) expected.set(`${key}#${c}`, 1);
+    const actual = new Map<string, number>();
+    for (const r of got) actual.set(`${r.key}#${r.count}`, (actual.get(`${r.key}#${r.count}`) ?? 0) + 1);
+    const diff: string[] = [];
+    for (const [k, n] of expected) if ((actual.get(k) ?? 0) !== n) diff.push(`${k}: expected 1, got ${actual.get(k) ?? 0}`);
+    for (const [k, n] of actual) if (!expected.has(k)) diff.push(`${k}: expected 0, got ${n}`);
+    process.stdout.write(`# chaos: seed=${seed} records=${RECORDS} runs=${runs} kills=${kills} output=${got.length} diff=${diff.length === 0 ? "(empty)" : `\n#   ${diff.slice(0, 50).join("\n#   ")}`}\n`);
+    assert.ok(kills >= Math.min(MIN_KILLS, 1), "the job was killed at least once");
+    assert.deepEqual(diff, [], "read_committed output equals the batch answer");
+    assert.equal(got.length, RECORDS);
+  });
+});
