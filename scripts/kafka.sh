@@ -142,7 +142,14 @@ start() {
   # setsid: the broker must outlive the shell or test runner that started it (and its signals).
   # 9>&-: the lock fd must not be inherited, or the broker would hold the lock for its lifetime.
   setsid nohup java "${java_opts[@]}" kafka.Kafka "$RUN/server.properties" >"$RUN/logs/stdout.log" 2>&1 </dev/null 9>&- &
-  echo $! >"$PID_FILE"
+  local launcher=$! pid=""
+  # setsid forks when it leads its process group (a caller with job control), so $! may be a
+  # process that is already gone: find the broker by its own config path instead.
+  for _ in $(seq 1 50); do
+    pid="$(pgrep -f "kafka.Kafka $RUN/server.properties" | head -n 1)" && [ -n "$pid" ] && break
+    sleep 0.1
+  done
+  echo "${pid:-$launcher}" >"$PID_FILE"
   wait_until_ready
   echo "127.0.0.1:$port"
 }
