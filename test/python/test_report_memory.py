@@ -119,7 +119,13 @@ def _run_cells(server, kernel_id, cells):
                 "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
                 "content": {"code": source, "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
             }))
-            while True:  # ends with the reply, or the websocket's timeout raises
+            # Live jobs keep sending display updates, so the websocket's own timeout may never fire:
+            # give each cell a deadline of its own and fail rather than wait forever.
+            deadline = time.time() + 180
+            while True:  # ends with the reply
+                if time.time() > deadline:
+                    errors.append(f"no execute_reply within 180 s for: {source[:80]!r}")
+                    break
                 msg = json.loads(ws.recv())
                 if msg.get("parent_header", {}).get("msg_id") != msg_id:
                     continue
