@@ -1,6 +1,7 @@
 import { DEAD_LETTERS, type OutputTag } from "../api/OutputTag.js";
 import { PlanError } from "../errors/errors.js";
 import type { ErrorPolicy } from "../operators/Operator.js";
+import type { Sink } from "../sinks/Sink.js";
 import { DEFAULT_MAX_PARALLELISM } from "./keys.js";
 import type { Partitioning, StreamGraph, StreamNode } from "./StreamGraph.js";
 
@@ -41,6 +42,16 @@ export interface PlanDefaults {
  * no sink are not run (a notebook often leaves half-built streams around). Reports every problem
  * at once in one `PlanError`.
  */
+/** The sinks a plan writes to, in plan order. */
+export function planSinks(plan: JobPlan): Sink<unknown>[] {
+  return plan.nodes.flatMap((n) => (n.node.sink ? [n.node.sink] : []));
+}
+
+/** True when every source of the plan is bounded, so its job ends by itself. */
+export function planIsBounded(plan: JobPlan): boolean {
+  return plan.nodes.every((n) => !n.node.source || n.node.source.source.bounded);
+}
+
 export function buildPlan(jobName: string, graph: StreamGraph, sinks: readonly StreamNode[], defaults: PlanDefaults): JobPlan {
   const problems: string[] = [];
   if (sinks.length === 0) problems.push("no sinks: add one with stream.sinkTo(...), .print() or .collect() before execute()");

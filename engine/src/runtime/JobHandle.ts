@@ -4,6 +4,7 @@ import type { JobMetrics, JobStatus } from "./JobMetrics.js";
 import type { JobResult } from "./JobResult.js";
 import type { JobRunner } from "./JobRunner.js";
 import type { Sink } from "../sinks/Sink.js";
+import { planIsBounded, planSinks } from "../graph/JobPlan.js";
 import { registerJob } from "./jobRegistry.js";
 import { liveHost } from "../live/liveHost.js";
 import { ApiUsageError } from "../errors/errors.js";
@@ -35,7 +36,7 @@ export class JobHandle {
 
   /** The sinks this job writes to (a notebook finds its live charts here). */
   get sinks(): readonly Sink<unknown>[] {
-    return this.runner.sinks;
+    return planSinks(this.runner.plan);
   }
 
   /**
@@ -64,7 +65,7 @@ export class JobHandle {
 
   /** True when all sources are bounded: the job finishes by itself. */
   get bounded(): boolean {
-    return this.runner.bounded;
+    return planIsBounded(this.runner.plan);
   }
 
   get status(): JobStatus {

@@ -1,4 +1,3 @@
-import type { Sink } from "../sinks/Sink.js";
 import type { CheckpointData, CheckpointMetadata } from "../checkpoint/CheckpointData.js";
 import { CheckpointCoordinator, type CheckpointParticipant } from "../checkpoint/CheckpointCoordinator.js";
 import type { FileCheckpointStorage } from "../checkpoint/CheckpointStorage.js";
@@ -66,18 +65,8 @@ export class JobRunner {
   /** Restored from (checkpoint id), completed and failed checkpoints, for metrics. */
   readonly checkpointStats = { restoredFrom: undefined as number | undefined, completed: 0, failed: 0, lastPath: undefined as string | undefined };
 
-  /** The sinks this job writes to, in plan order. */
-  get sinks(): Sink<unknown>[] {
-    return this.plan.nodes.flatMap((n) => (n.node.sink ? [n.node.sink] : []));
-  }
-
-  /** True when every source of the job is bounded, so the job ends by itself. */
-  get bounded(): boolean {
-    return this.plan.nodes.every((n) => !n.node.source || n.node.source.source.bounded);
-  }
-
   constructor(
-    private readonly plan: JobPlan,
+    readonly plan: JobPlan,
     private readonly options: RuntimeOptions,
   ) {
     this.deadLetters = new DeadLetterLog(options.deadLetterRetention);
