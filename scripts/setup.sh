@@ -35,5 +35,7 @@ fi
 # they would inherit our package.json's "type": "module", since .venv sits inside the repo.
 echo '{ "type": "commonjs" }' > .venv/package.json
 
+# Jupyter Server settings for Sluice (TCP_NODELAY on kernel websockets: kernel/jupyter).
+bash scripts/jupyter-server-config.sh .venv/bin/python
 node bin/sluice.js install --prefix "$ROOT/.venv" >/dev/null
 say "ready: kernelspec 'sluice' installed in .venv"

@@ -11,6 +11,7 @@ the repository and runs binder/postBuild. Here:
 """
 import json
 import os
+import re
 import shutil
 import subprocess
 import venv
@@ -80,6 +81,9 @@ def test_postbuild_builds_and_installs_the_kernel_in_a_fresh_environment(tmp_pat
     assert spec["argv"][1] == str(repo / "bin" / "sluice.js"), "the kernel runs the copy that postBuild built"
     listed = subprocess.run([bin_dir / "jupyter", "kernelspec", "list", "--json"], env=env, check=True, capture_output=True, text=True)
     assert Path(json.loads(listed.stdout)["kernelspecs"]["sluice"]["resource_dir"]) == spec_dir
+    extensions = subprocess.run([bin_dir / "jupyter", "server", "extension", "list"], env=env, check=True, capture_output=True, text=True)
+    listing = re.sub(r"\x1b\[[0-9;]*m", "", extensions.stdout + extensions.stderr)  # it colours its output
+    assert re.search(r"sluice_jupyter enabled", listing) and re.search(r"sluice_jupyter\s+OK", listing), listing
 
     # That environment's own Jupyter runs the quickstart with the kernel postBuild installed.
     run = f"""

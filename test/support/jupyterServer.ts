@@ -26,14 +26,17 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-/** A real Jupyter Server from the project's venv, on loopback, finding our kernelspec. */
-export async function startJupyterServer(rootDir = mkdtempSync(join(tmpdir(), "sluice-nb-"))): Promise<RunningServer> {
+/**
+ * A real Jupyter Server from the project's venv, on loopback, finding our kernelspec, configured as
+ * `npm start` configures it (scripts/jupyter-server-config.sh). `extraArgs` are more server options.
+ */
+export async function startJupyterServer(rootDir = mkdtempSync(join(tmpdir(), "sluice-nb-")), extraArgs: string[] = []): Promise<RunningServer> {
   const port = await freePort();
   const token = randomBytes(16).toString("hex");
   const proc: ChildProcess = spawn(
     join(venvBin, "jupyter"),
     ["server", "--no-browser", `--ServerApp.ip=127.0.0.1`, `--ServerApp.port=${port}`, "--ServerApp.port_retries=0",
-      `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${rootDir}`, "--allow-root"],
+      `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${rootDir}`, "--allow-root", ...extraArgs],
     { env: { ...process.env, JUPYTER_PATH: join(repoRoot, ".venv", "share", "jupyter"), SLUICE_HISTORY: "off" }, stdio: ["ignore", "ignore", "pipe"] },
   );
   let log = "";

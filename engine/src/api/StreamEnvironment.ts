@@ -32,7 +32,7 @@ export interface EnvironmentOptions {
   errorPolicy?: ErrorPolicy;
   /** Dead letters kept in memory per job for `job.deadLetters()`. Default 1000. */
   deadLetterRetention?: number;
-  /** Wall-clock ms a job runs before yielding to the event loop. Default 10. */
+  /** Wall-clock ms a job runs before yielding to the event loop. Default 2. */
   timeSliceMs?: number;
 }
 
@@ -77,7 +77,7 @@ export class StreamEnvironment {
       autoWatermarkInterval: options.autoWatermarkInterval ?? 200,
       errorPolicy: options.errorPolicy ?? "fail",
       deadLetterRetention: options.deadLetterRetention ?? 1000,
-      timeSliceMs: options.timeSliceMs ?? 10,
+      timeSliceMs: options.timeSliceMs ?? 2,
     };
     for (const [name, value] of Object.entries({ parallelism: this.settings.parallelism, batchSize: this.settings.batchSize })) {
       if (!Number.isInteger(value) || value < 1) throw new ApiUsageError(`${name} must be a positive integer, got ${value}`);

@@ -45,3 +45,13 @@ test("shorthand properties see variables of earlier cells", async () => {
   assert.deepEqual(await runner.execute("({ first, second, third: 3 })", 8), { status: "ok", result: { value: { first: 1, second: "two", third: 3 } } });
   assert.deepEqual(await runner.execute("let x = 0; ({ x } = { x: 5 }); x", 9), { status: "ok", result: { value: 5 } });
 });
+
+test("a top-level await whose operand starts with a parenthesis or bracket is an await", async () => {
+  await runner.execute("const box = { open: async () => 41 };", 10);
+  assert.deepEqual(await runner.execute("await (box as any).open() + 1", 11), { status: "ok", result: { value: 42 } });
+  assert.deepEqual(await runner.execute("const pair = await [1, 2];\n(await (async () => ({ v: 3 }))()).v + pair.length", 12), { status: "ok", result: { value: 5 } });
+  assert.deepEqual(await runner.execute("await (await Promise.resolve(Promise.resolve(7)))", 13), { status: "ok", result: { value: 7 } });
+  const r = await runner.execute("\n\nawait (box as any).missing()", 14);
+  assert.equal(r.status, "error");
+  if (r.status === "error") assert.match(r.error.traceback.join("\n"), /Cell In\[14\], line 3/);
+});

@@ -6,6 +6,7 @@ import { SourceMapRegistry } from "./sourceMaps.js";
 import { CellError, diagnosticsError, runtimeError } from "./traceback.js";
 import { codePointsToIndex, indexToCodePoints } from "./codePoints.js";
 import { expandShorthandProperties } from "./shorthand.js";
+import { disambiguateTopLevelAwait } from "./topLevelAwait.js";
 
 export type CellOutcome = { status: "ok"; result?: { value: unknown } } | { status: "error"; error: CellError };
 
@@ -45,7 +46,7 @@ export class CellRunner {
     this.converter = {
       ...base,
       convert: (prevDecl, src) => {
-        const r = base.convert(prevDecl, expandShorthandProperties(src));
+        const r = base.convert(prevDecl, disambiguateTopLevelAwait(expandShorthandProperties(src)));
         this.diagnostics = r.diagnostics;
         if (r.output) r.output = this.maps.register(r.output, this.current.source, this.current.count, !!r.hasToplevelAwait);
         return r;

@@ -69,6 +69,8 @@ export class Dispatcher {
       services: this.services,
       publish: (t, content, metadata) => outbox.publish(t, content, msg.header, metadata),
     };
+    // As ipykernel does: clients (and bench/responsiveness) tell kernel time from transport time.
+    const started = new Date().toISOString();
     await ctx.publish("status", { execution_state: "busy" });
     let reply: Reply | undefined;
     try {
@@ -89,7 +91,7 @@ export class Dispatcher {
       this.abortWindow = { errorAt: now, until: now + ABORT_GRACE_MS };
     }
     if (reply && !noReply.has(type)) {
-      await outbox.reply(channel, msg.identities, type.replace(/_request$/, "_reply"), reply.content, msg.header, reply.metadata ?? {});
+      await outbox.reply(channel, msg.identities, type.replace(/_request$/, "_reply"), reply.content, msg.header, { started, ...reply.metadata });
     }
     await ctx.publish("status", { execution_state: "idle" });
     if (reply?.after) await reply.after();

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs Sluice's Jupyter Server settings into the Python environment of the given interpreter
+# (the project's .venv, Binder's environment, the Docker image's .venv): the sluice_jupyter module
+# server extension (kernel/jupyter, made importable by a .pth file) and the config that enables it
+# (kernel/jupyter/jupyter_server_config.d/sluice.json, into <prefix>/etc/jupyter). Idempotent.
+# Why: kernel/jupyter/sluice_jupyter/websocket.py.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${1:?usage: scripts/jupyter-server-config.sh PYTHON}
+site=$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+prefix=$("$PY" -c 'import sys; print(sys.prefix)')
+echo "$PWD/kernel/jupyter" > "$site/sluice_jupyter.pth"
+install -D -m 644 kernel/jupyter/jupyter_server_config.d/sluice.json "$prefix/etc/jupyter/jupyter_server_config.d/sluice.json"
