@@ -144,3 +144,27 @@ test("a failing async sink fails the job with a SinkError", async () => {
   assert.equal(result.error!.context.operator, "writer");
   assert.match(result.error!.message, /disk full/);
 });
+
+test("cancel waits for a sink's write in flight before closing the sink", async () => {
+  const env = StreamEnvironment.create({ batchSize: 8 });
+  const events: string[] = [];
+  let writeStarted: () => void = () => {};
+  const started = new Promise<void>((resolve) => (writeStarted = resolve));
+  env.fromIterable(naturals()).sinkTo({
+    name: "slow",
+    createWriter: () => ({
+      write: async () => {
+        events.push("write");
+        writeStarted();
+        await new Promise((r) => setTimeout(r, 50));
+        events.push("write done");
+      },
+      close: () => void events.push("close"),
+    }),
+  });
+  const job = env.execute("cancel-mid-write");
+  await started;
+  const result = await job.cancel();
+  assert.equal(result.status, "cancelled");
+  assert.deepEqual(events.slice(-3), ["write", "write done", "close"]);
+});

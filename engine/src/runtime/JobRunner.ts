@@ -224,6 +224,8 @@ export class JobRunner {
     // A checkpoint being written still commits (or not) before sinks close; then, on failure or
     // cancel, two-phase-commit sinks drop what no checkpoint committed.
     await this.coordinator?.drain();
+    // Cancel and failure stop the loop, not a write already under way: let it finish first.
+    for (const task of this.tasks) if (task.kind === "operator") await task.settled();
     if (this.failure !== undefined || this.cancelled) {
       for (const task of this.tasks) if (task.kind === "operator") await task.abortUncommitted();
     }

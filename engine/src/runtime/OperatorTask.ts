@@ -31,6 +31,8 @@ export class OperatorTask {
   watermark = Number.NEGATIVE_INFINITY;
   private idle = false;
   private busy = false;
+  /** The operator's async call in flight (a sink's write or flush), while `busy`. */
+  private inFlight: Promise<void> | undefined;
   private finishing = false;
   finished = false;
   recordsIn = 0;
@@ -301,9 +303,19 @@ export class OperatorTask {
     else complete();
   }
 
+  /**
+   * Resolves once the operator has no async call in flight. The job awaits this before abort()
+   * and close(): a writer is never closed under its own write (DuckDB crashed the process when a
+   * connection closed under a running statement, on cancel during a write).
+   */
+  async settled(): Promise<void> {
+    while (this.inFlight !== undefined) await this.inFlight;
+  }
+
   private await(promise: Promise<void>, then: () => void): void {
     this.busy = true;
-    promise.then(
+    // Both handlers below catch what they call, so `tracked` never rejects.
+    const tracked: Promise<void> = promise.then(
       () => {
         this.busy = false;
         try {
@@ -318,5 +330,9 @@ export class OperatorTask {
         this.wake(error);
       },
     );
+    this.inFlight = tracked;
+    void tracked.then(() => {
+      if (this.inFlight === tracked) this.inFlight = undefined;
+    });
   }
 }
