@@ -55,3 +55,16 @@ test("a top-level await whose operand starts with a parenthesis or bracket is an
   assert.equal(r.status, "error");
   if (r.status === "error") assert.match(r.error.traceback.join("\n"), /Cell In\[14\], line 3/);
 });
+
+test("a cell that threw keeps the declarations it reached, as Python keeps its assignments", async () => {
+  const r = await runner.execute("const reached = 1;\nlet alsoReached = 'two';\nfunction hoisted() { return 3; }\ninterface Shape { n: number }\nthrow new Error('boom');\nconst notReached = 4;", 15);
+  assert.equal(r.status, "error");
+  assert.deepEqual(await runner.execute("const s: Shape = { n: reached + hoisted() }; s.n + alsoReached.length", 16), { status: "ok", result: { value: 7 } });
+  const missing = await runner.execute("notReached", 17);
+  assert.equal(missing.status === "error" && missing.error.ename, "TSError");
+  const afterAwait = await runner.execute("const early = 5;\nawait Promise.reject(new Error('async boom'));", 18);
+  assert.equal(afterAwait.status, "error");
+  assert.deepEqual(await runner.execute("early * 2", 19), { status: "ok", result: { value: 10 } });
+  // Completion and inspection see them too.
+  assert.ok(runner.complete("reac", 4).matches.includes("reached"));
+});

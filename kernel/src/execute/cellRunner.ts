@@ -7,6 +7,7 @@ import { CellError, diagnosticsError, runtimeError } from "./traceback.js";
 import { codePointsToIndex, indexToCodePoints } from "./codePoints.js";
 import { expandShorthandProperties } from "./shorthand.js";
 import { disambiguateTopLevelAwait } from "./topLevelAwait.js";
+import { declarationsAfterFailure } from "./failedCellDeclarations.js";
 
 export type CellOutcome = { status: "ok"; result?: { value: unknown } } | { status: "error"; error: CellError };
 
@@ -37,6 +38,12 @@ export class CellRunner {
   private readonly printQuickInfo: (info: unknown) => string;
   private current = { source: "", count: 0 };
   private diagnostics: Diagnostic[] = [];
+  /**
+   * The declarations later cells compile against. Ours, not tslab's: tslab drops those of a cell
+   * that threw (see failedCellDeclarations.ts). Undefined until the first cell compiled.
+   */
+  private declarations: string | undefined;
+  private converted: { before: string; declOutput: string } | undefined;
   private result: { value: unknown } | undefined;
   private failure: { thrown: unknown } | undefined;
 
@@ -46,11 +53,15 @@ export class CellRunner {
     this.converter = {
       ...base,
       convert: (prevDecl, src) => {
-        const r = base.convert(prevDecl, disambiguateTopLevelAwait(expandShorthandProperties(src)));
+        const before = this.declarations ?? prevDecl;
+        const r = base.convert(before, disambiguateTopLevelAwait(expandShorthandProperties(src)));
+        this.converted = r.diagnostics.length === 0 ? { before, declOutput: r.declOutput ?? "" } : undefined;
         this.diagnostics = r.diagnostics;
         if (r.output) r.output = this.maps.register(r.output, this.current.source, this.current.count, !!r.hasToplevelAwait);
         return r;
       },
+      inspect: (prevDecl, src, position) => base.inspect(this.declarations ?? prevDecl, src, position),
+      complete: (prevDecl, src, position) => base.complete(this.declarations ?? prevDecl, src, position),
     };
     const sink = {
       log: (value: unknown) => {
@@ -79,7 +90,10 @@ export class CellRunner {
     this.diagnostics = [];
     this.result = undefined;
     this.failure = undefined;
+    this.converted = undefined;
     const ok = await this.executor.execute(source);
+    const converted = this.converted as { before: string; declOutput: string } | undefined; // set by convert() during execute()
+    if (converted) this.declarations = ok ? converted.declOutput : declarationsAfterFailure(converted.declOutput, converted.before, this.executor.locals);
     if (ok) return this.result ? { status: "ok", result: this.result } : { status: "ok" };
     if (this.diagnostics.length > 0) return { status: "error", error: diagnosticsError(this.diagnostics, source, count) };
     // Assigned by the executor callbacks during execute(), which flow analysis cannot see.
