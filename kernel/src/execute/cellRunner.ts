@@ -8,6 +8,7 @@ import { codePointsToIndex, indexToCodePoints } from "./codePoints.js";
 import { expandShorthandProperties } from "./shorthand.js";
 import { disambiguateTopLevelAwait } from "./topLevelAwait.js";
 import { declarationsAfterFailure } from "./failedCellDeclarations.js";
+import { tslabTypeScript } from "./tslabTypeScript.js";
 
 export type CellOutcome = { status: "ok"; result?: { value: unknown } } | { status: "error"; error: CellError };
 
@@ -164,7 +165,7 @@ export class CellRunner {
   }
 
   private hasSyntaxError(code: string): boolean {
-    const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [require.resolve("tslab")] })) as typeof import("typescript");
+    const ts = tslabTypeScript();
     const file = ts.createSourceFile("cell.ts", code, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
     return ((file as unknown as { parseDiagnostics?: unknown[] }).parseDiagnostics ?? []).length > 0;
   }

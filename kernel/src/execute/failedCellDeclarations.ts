@@ -1,11 +1,6 @@
-import { createRequire } from "node:module";
+import { tslabTypeScript as ts } from "./tslabTypeScript.js";
 
-const require = createRequire(import.meta.url);
 type TS = typeof import("typescript");
-let tsModule: TS | undefined;
-function ts(): TS {
-  return (tsModule ??= require(require.resolve("@tslab/typescript-for-tslab", { paths: [require.resolve("tslab")] })) as TS);
-}
 
 /**
  * The declarations later cells are compiled against, after a cell that threw at run time.

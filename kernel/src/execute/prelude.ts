@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { log } from "../log.js";
+import { tslabTypeScript } from "./tslabTypeScript.js";
 
 /** Modules whose exports every cell sees without importing them. */
 export const PRELUDE_MODULES = [
@@ -33,7 +33,6 @@ export async function preludeSource(): Promise<string> {
   return lines.join("\n");
 }
 
-const require = createRequire(import.meta.url);
 
 /**
  * Type-only exports (`export type { PageView }`) leave no trace at run time; read them from the
@@ -47,7 +46,7 @@ function declaredTypeNames(url: URL): string[] {
   } catch {
     return [];
   }
-  const ts = require(require.resolve("@tslab/typescript-for-tslab", { paths: [require.resolve("tslab")] })) as typeof import("typescript");
+  const ts = tslabTypeScript();
   const file = ts.createSourceFile(dts, text, ts.ScriptTarget.Latest, false);
   const names: string[] = [];
   for (const st of file.statements) {

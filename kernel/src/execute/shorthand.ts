@@ -1,11 +1,4 @@
-import { createRequire } from "node:module";
-
-const require = createRequire(import.meta.url);
-type TS = typeof import("typescript");
-let tsModule: TS | undefined;
-function ts(): TS {
-  return (tsModule ??= require(require.resolve("@tslab/typescript-for-tslab", { paths: [require.resolve("tslab")] })) as TS);
-}
+import { tslabTypeScript as ts } from "./tslabTypeScript.js";
 
 /**
  * Spells out shorthand properties (`{ a }` becomes `{ a: a }`). tslab rewrites references to

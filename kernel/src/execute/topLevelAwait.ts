@@ -1,11 +1,4 @@
-import { createRequire } from "node:module";
-
-const require = createRequire(import.meta.url);
-type TS = typeof import("typescript");
-let tsModule: TS | undefined;
-function ts(): TS {
-  return (tsModule ??= require(require.resolve("@tslab/typescript-for-tslab", { paths: [require.resolve("tslab")] })) as TS);
-}
+import { tslabTypeScript as ts } from "./tslabTypeScript.js";
 
 /** First characters after which TypeScript, in a script, reads `await` as the keyword. */
 const KEYWORD_READING = /[\p{L}\p{N}_$"'`]/u;

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import type * as Converter from "tslab/dist/converter.js";
 import type * as Executor from "tslab/dist/executor.js";
 import { SourceMapRegistry } from "./sourceMaps.js";
+import { tslabTypeScript, tslabTypeScriptPath } from "./tslabTypeScript.js";
 
 const require = createRequire(import.meta.url);
 
@@ -22,8 +23,8 @@ const FILE_MAP = /\n?\/\/# sourceMappingURL=\S+\s*$/;
  * cell's own line and column. Nothing else about tslab's compilation changes.
  */
 export function loadTslab(maps: SourceMapRegistry): Tslab {
-  const tsPath = require.resolve("@tslab/typescript-for-tslab", { paths: [require.resolve("tslab")] });
-  const ts = require(tsPath) as typeof import("typescript");
+  const tsPath = tslabTypeScriptPath();
+  const ts = tslabTypeScript();
   const view = new Proxy(ts, {
     get(target, prop, receiver) {
       if (prop === "createWatchCompilerHost") {

@@ -1,10 +1,11 @@
 import { createRequire } from "node:module";
 import { PROTOCOL_VERSION } from "../wire/messages.js";
 import type { Handler } from "../session/services.js";
+import { tslabTypeScript } from "../execute/tslabTypeScript.js";
 
 const require = createRequire(import.meta.url);
 const pkg = require("../../../../package.json") as { version: string };
-const tsVersion = (require(require.resolve("@tslab/typescript-for-tslab", { paths: [require.resolve("tslab")] })) as { version: string }).version;
+const tsVersion = tslabTypeScript().version;
 
 export const kernelInfoContent = {
   status: "ok",
