@@ -36,7 +36,8 @@ function notebook(dir: string): void {
 test("a running job's chart and status grow in JupyterLab while another cell runs", { skip: chromiumMissing() }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "sluice-lab-"));
   notebook(dir);
-  const server = await startJupyterServer(dir);
+  // expose_app_in_browser: the test reads JupyterLab's output model (window.jupyterapp).
+  const server = await startJupyterServer(dir, ["--LabApp.expose_app_in_browser=True"]);
   const browser = await launchOffline({ allowLoopback: true });
   try {
     const { page } = browser;
@@ -49,19 +50,35 @@ test("a running job's chart and status grow in JupyterLab while another cell run
     await page.keyboard.press("Shift+Enter"); // another cell runs while the job does
     await page.locator(".jp-OutputArea-output", { hasText: /^42$/ }).waitFor({ timeout: 30_000 });
 
-    // JupyterLab draws Vega-Lite natively (on a canvas): compare the drawn pixels over time.
-    const chart = page.locator(".jp-Cell >> nth=0").locator(".vega-embed canvas, .vega-embed svg").first();
-    await chart.waitFor({ timeout: 30_000 });
+    // JupyterLab draws Vega-Lite natively (on a canvas) and draws it anew on every update, so an
+    // element handle goes stale: read the chart's data points from JupyterLab's own output model
+    // (what it renders) and screenshot the chart's area of the page, three times, 2.5 s apart.
+    const chartArea = ".jp-Cell >> nth=0 >> .vega-embed";
+    await page.locator(chartArea).first().waitFor({ timeout: 30_000 });
     const sample = async () => {
-      const status = (await page.locator(".sluice-job-status").first().textContent()) ?? "";
-      return { status, recordsIn: Number(status.match(/([\d,]+) in/)?.[1]?.replace(/,/g, "") ?? NaN), pixels: await chart.screenshot() };
+      const { status, points } = await page.evaluate<{ status: string; points: number }>(`(() => {
+        const outputs = window.jupyterapp.shell.currentWidget.content.model.cells.get(0).outputs;
+        let points = 0;
+        for (let i = 0; i < outputs.length; i++) points += outputs.get(i).data["application/vnd.vegalite.v5+json"]?.data?.values?.length ?? 0;
+        return { status: document.querySelector(".sluice-job-status")?.textContent ?? "", points };
+      })()`);
+      const box = await page.locator(chartArea).first().boundingBox();
+      assert.ok(box, "the chart is on the page");
+      return { status, points, recordsIn: Number(status.match(/([\d,]+) in/)?.[1]?.replace(/,/g, "") ?? NaN), pixels: await page.screenshot({ clip: box }) };
     };
-    const first = await sample();
-    await page.waitForTimeout(4000);
-    const second = await sample();
-    assert.match(first.status, /running/);
-    assert.ok(second.recordsIn > first.recordsIn, `the status line keeps counting: ${first.recordsIn} then ${second.recordsIn}`);
-    assert.ok(!first.pixels.equals(second.pixels), "the chart is redrawn with new data while the job runs");
+    const samples = [await sample()];
+    for (let i = 0; i < 2; i++) {
+      await page.waitForTimeout(2500);
+      samples.push(await sample());
+    }
+    t.diagnostic(`samples: ${samples.map((x) => `${x.recordsIn} records in, ${x.points} chart points`).join(" → ")}`);
+    assert.match(samples[0]!.status, /running/);
+    for (let i = 1; i < samples.length; i++) {
+      const [before, after] = [samples[i - 1]!, samples[i]!];
+      assert.ok(after.recordsIn > before.recordsIn, `the status line keeps counting: ${before.recordsIn} then ${after.recordsIn}`);
+      assert.ok(after.points > before.points, `the chart gets more points: ${before.points} then ${after.points}`);
+      assert.ok(!after.pixels.equals(before.pixels), `screenshot ${i + 1} differs from screenshot ${i}: the chart is redrawn`);
+    }
     assert.deepEqual(browser.blocked, [], "nothing but our own server was contacted");
 
     const outDir = resolve(process.env.SLUICE_TEST_OUTPUT ?? dir);
