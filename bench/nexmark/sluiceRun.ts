@@ -28,7 +28,9 @@ const blackhole: Sink<unknown> = {
   }),
 };
 
-const env = StreamEnvironment.create({ parallelism, batchSize: Number(process.env.SLUICE_BATCH_SIZE ?? 1024) });
+// Tuning knobs for experiments; the published results use the defaults.
+const channelCapacity = process.env.SLUICE_CHANNEL_CAPACITY === undefined ? {} : { channelCapacity: Number(process.env.SLUICE_CHANNEL_CAPACITY) };
+const env = StreamEnvironment.create({ parallelism, batchSize: Number(process.env.SLUICE_BATCH_SIZE ?? 1024), ...channelCapacity });
 spec.build(nexmarkEvents(env, { count: events, eventsPerSecond: Number(eps) })).sinkTo(blackhole);
 const start = performance.now();
 await env.execute(`nexmark ${query}`).wait();

@@ -41,6 +41,7 @@ export {
   ProcessingTimeSessionWindows,
   GlobalWindows,
   type WindowAssigner,
+  type AlignedWindows,
 } from "./windows/WindowAssigner.js";
 export {
   EventTimeTrigger,

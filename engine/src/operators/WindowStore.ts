@@ -1,6 +1,11 @@
 import type { NormalizedKey } from "../graph/keys.js";
 import { TimeWindow } from "../windows/TimeWindow.js";
 
+/** Copies an accumulator for a checkpoint; primitives (counts, sums) need no copy. */
+export function cloneAccumulator(acc: unknown): unknown {
+  return typeof acc === "object" && acc !== null ? structuredClone(acc) : acc;
+}
+
 /** Contents of one window of one key. */
 export interface WindowEntry {
   /** The canonical window object; timers and triggers use this one so its id is built once. */
@@ -102,7 +107,7 @@ export class WindowStore {
         windows: this.entries(ks).map((e): [number, number, unknown, boolean, number, Record<string, unknown> | null] => [
           e.window.start,
           e.window.end,
-          structuredClone(e.acc),
+          cloneAccumulator(e.acc),
           e.empty,
           e.firings,
           e.triggerState === undefined ? null : structuredClone(e.triggerState),
@@ -116,7 +121,7 @@ export class WindowStore {
       if (!accept(k.normKey)) continue;
       const ks = this.forKey(k.normKey, k.key);
       for (const [start, end, acc, empty, firings, triggerState] of k.windows) {
-        const entry = this.add(ks, new TimeWindow(start, end), structuredClone(acc));
+        const entry = this.add(ks, new TimeWindow(start, end), cloneAccumulator(acc));
         entry.empty = empty;
         entry.firings = firings;
         entry.triggerState = triggerState === null ? undefined : structuredClone(triggerState);

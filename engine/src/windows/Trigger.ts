@@ -33,10 +33,18 @@ export interface Trigger {
   toString(): string;
 }
 
+/** Triggers made by `EventTimeTrigger.create()`, whose behaviour the aligned window operator builds in. */
+const eventTimeTriggers = new WeakSet<Trigger>();
+
+/** True for a trigger from `EventTimeTrigger.create()` (not a wrapper or a look-alike). */
+export function isEventTimeTrigger(trigger: Trigger): boolean {
+  return eventTimeTriggers.has(trigger);
+}
+
 /** Fires once the watermark passes the window's end; fires again for every late element (within allowed lateness). */
 export const EventTimeTrigger = {
   create(): Trigger {
-    return {
+    const trigger: Trigger = {
       onElement(_e, _ts, window, ctx) {
         if (window.maxTimestamp() <= ctx.currentWatermark()) return "FIRE";
         ctx.registerEventTimeTimer(window.maxTimestamp());
@@ -51,6 +59,8 @@ export const EventTimeTrigger = {
       clear: (window, ctx) => ctx.deleteEventTimeTimer(window.maxTimestamp()),
       toString: () => "EventTimeTrigger()",
     };
+    eventTimeTriggers.add(trigger);
+    return trigger;
   },
 };
 

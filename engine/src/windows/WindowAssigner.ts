@@ -11,8 +11,22 @@ export interface WindowAssigner {
   readonly isEventTime: boolean;
   readonly merging: boolean;
   assignWindows(element: unknown, timestamp: number, currentProcessingTime: number): TimeWindow[];
+  /**
+   * Set by assigners whose windows are exactly `[s, s + size)` for every
+   * `s = windowStart(t, offset, slide) - k·slide > t - size` (k = 0, 1, ...; in that order), as
+   * tumbling (slide = size) and sliding windows are. Lets the window operator compute windows as
+   * numbers and share one window object across keys (`AlignedWindowOperator`).
+   */
+  readonly aligned?: AlignedWindows;
   defaultTrigger(): Trigger;
   toString(): string;
+}
+
+/** Fixed-size windows on a grid; see `WindowAssigner.aligned`. */
+export interface AlignedWindows {
+  readonly size: number;
+  readonly slide: number;
+  readonly offset: number;
 }
 
 function checkSize(name: string, value: number): void {
@@ -24,6 +38,7 @@ function tumbling(isEventTime: boolean, size: Duration, offset: Duration): Windo
   return {
     isEventTime,
     merging: false,
+    aligned: { size, slide: size, offset },
     assignWindows(_e, timestamp, now) {
       const t = isEventTime ? timestamp : now;
       const start = windowStart(t, offset, size);
@@ -40,6 +55,7 @@ function sliding(isEventTime: boolean, size: Duration, slide: Duration, offset: 
   return {
     isEventTime,
     merging: false,
+    aligned: { size, slide, offset },
     assignWindows(_e, timestamp, now) {
       const t = isEventTime ? timestamp : now;
       const windows: TimeWindow[] = [];

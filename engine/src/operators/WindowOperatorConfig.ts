@@ -1,0 +1,32 @@
+import type { Collector } from "../api/functions.js";
+import type { OutputTag } from "../api/OutputTag.js";
+import type { AggregateFunction } from "../windows/AggregateFunction.js";
+import type { Trigger } from "../windows/Trigger.js";
+import type { WindowAssigner } from "../windows/WindowAssigner.js";
+import type { WindowContext } from "../windows/WindowFunction.js";
+import type { WindowStoreSnapshot } from "./WindowStore.js";
+
+export interface WindowOperatorConfig<IN, ACC, R, OUT, K> {
+  assigner: WindowAssigner;
+  trigger: Trigger;
+  allowedLateness: number;
+  lateDataTag: OutputTag<IN> | undefined;
+  keySelector: (value: IN) => K;
+  /** Incremental contents of a window; `process` windows use a list aggregate. */
+  aggregate: AggregateFunction<IN, ACC, R>;
+  /** Turns the aggregate's result into output when the window fires. */
+  emit: (key: K, ctx: WindowContext<K>, result: R, out: Collector<OUT>) => void;
+}
+
+/** A timer in a checkpoint: [timestamp, key, window start, window end]. */
+export type TimerSnapshot = [number, unknown, number, number];
+
+/**
+ * Checkpointed state of a window operator subtask. Both implementations (general and aligned) write
+ * and read this one format, so a checkpoint restores whichever path the restored job selects.
+ */
+export interface WindowOperatorSnapshot {
+  windows: WindowStoreSnapshot;
+  eventTimers: TimerSnapshot[];
+  processingTimers: TimerSnapshot[];
+}
