@@ -30,9 +30,19 @@ export interface JobView {
 export class JobPresenter {
   private readonly jobs = new Map<JobHandle, JobView>();
 
+  /**
+   * @param executingRequest the header of the cell executing now, if any. Every display update
+   *   goes to the job's own cell (its parent header and display id). While another cell executes,
+   *   the update is also sent as that cell's message: clients that only listen to the cell they
+   *   execute (nbclient, papermill) then apply it too, by display_id, to the job's cell, so an
+   *   executed notebook saves a detached job's latest state, not the state when its cell ended.
+   *   IPython's `DisplayHandle.update()` from a later cell sends the same; JupyterLab applies
+   *   either copy to the one display.
+   */
   constructor(
     private readonly outbox: Outbox,
     private readonly flushStreams: () => void,
+    private readonly executingRequest: () => Header | undefined = () => undefined,
   ) {}
 
   list(): JobView[] {
@@ -88,7 +98,10 @@ export class JobPresenter {
   }
 
   private display(bundle: MimeBundle, displayId: string, parent: Header, update: boolean): void {
-    void this.outbox.publish(update ? "update_display_data" : "display_data", { data: bundle, metadata: {}, transient: { display_id: displayId } }, parent);
+    const content = { data: bundle, metadata: {}, transient: { display_id: displayId } };
+    void this.outbox.publish(update ? "update_display_data" : "display_data", content, parent);
+    const executing = update ? this.executingRequest() : undefined;
+    if (executing !== undefined && executing.msg_id !== parent.msg_id) void this.outbox.publish("update_display_data", content, executing);
   }
 }
 

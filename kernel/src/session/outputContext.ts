@@ -16,10 +16,29 @@ export interface OutputTarget {
 export class OutputContext {
   private readonly storage = new AsyncLocalStorage<OutputTarget>();
   private last: OutputTarget | undefined;
+  private running: OutputTarget | undefined;
 
   run<T>(target: OutputTarget, fn: () => T): T {
     this.last = target;
-    return this.storage.run(target, fn);
+    this.running = target;
+    const done = () => {
+      if (this.running === target) this.running = undefined;
+    };
+    let result: T;
+    try {
+      result = this.storage.run(target, fn);
+    } catch (error) {
+      done();
+      throw error;
+    }
+    if (result instanceof Promise) result.then(done, done);
+    else done();
+    return result;
+  }
+
+  /** The request whose cell code is executing now (set for the span of `run`), if any. */
+  executing(): OutputTarget | undefined {
+    return this.running;
   }
 
   /** The target of the code running now, else of the most recent request. */

@@ -1,0 +1,75 @@
+/**
+ * Where a job's display updates are addressed. A detached job keeps running after its cell ended;
+ * nbclient only applies messages whose parent is the cell it is executing, so updates addressed to
+ * the job's (finished) cell were dropped and the notebook saved a stale status line. Updates go to
+ * the job's own cell and, while another cell executes, also to that cell.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { chart, StreamEnvironment, TestSource } from "../../../engine/src/index.js";
+import type { Outbox } from "../session/outbox.js";
+import { makeHeader, type Header } from "../wire/messages.js";
+import { JobPresenter } from "./jobPresenter.js";
+import { liveUpdateSettings } from "./liveSettings.js";
+
+interface Published {
+  type: string;
+  displayId: string;
+  parent: string;
+}
+
+function fakeOutbox(published: Published[]): Outbox {
+  const outbox = {
+    publish: (type: string, content: { transient?: { display_id?: string } }, parent: Partial<Header>) => {
+      published.push({ type, displayId: content.transient?.display_id ?? "", parent: parent.msg_id ?? "" });
+      return Promise.resolve();
+    },
+  };
+  return outbox as unknown as Outbox;
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 25));
+  assert.ok(condition(), `timed out waiting for ${what}`);
+}
+
+async function runDetachedJob(executing: (() => Header | undefined) | undefined): Promise<{ published: Published[]; origin: Header; later: Header }> {
+  liveUpdateSettings().intervalMs = 50;
+  const origin = makeHeader("execute_request", "s");
+  const later = makeHeader("execute_request", "s");
+  let current: Header | undefined = origin;
+  const published: Published[] = [];
+  const presenter = new JobPresenter(fakeOutbox(published), () => {}, executing === undefined ? undefined : () => executing() ?? current);
+  const env = StreamEnvironment.create();
+  const src = new TestSource<{ x: number; y: number }>();
+  env.fromSource(src).sinkTo(chart.line({ x: "x:Q", y: "y:Q" }));
+  const job = env.execute("detached").detach();
+  const view = presenter.attach(job, { parent: origin, identities: [], allowStdin: false });
+  current = later; // the job's cell ended; another cell runs
+  src.push({ x: 1, y: 1 });
+  await until(() => published.some((p) => p.type === "update_display_data" && p.displayId === view.views[0]!.viewId), "a chart update");
+  await job.cancel();
+  await view.settled;
+  return { published, origin, later };
+}
+
+test("display updates go to the job's cell and, while another cell executes, to that cell too", async () => {
+  const { published, origin, later } = await runDetachedJob(() => undefined);
+  const first = published.filter((p) => p.type === "display_data");
+  const updates = published.filter((p) => p.type === "update_display_data");
+  assert.equal(first.length, 2, "status line and chart");
+  assert.ok(first.every((p) => p.parent === origin.msg_id));
+  const toOrigin = updates.filter((p) => p.parent === origin.msg_id);
+  const mirrored = updates.filter((p) => p.parent === later.msg_id);
+  assert.ok(toOrigin.length >= 2, "status and chart updates, and the final state");
+  assert.equal(mirrored.length, toOrigin.length, JSON.stringify(updates));
+  assert.equal(toOrigin.length + mirrored.length, updates.length);
+  assert.deepEqual(new Set(updates.map((u) => u.displayId)), new Set(first.map((f) => f.displayId)));
+});
+
+test("with no other cell executing, updates go to the job's own cell only", async () => {
+  const { published, origin } = await runDetachedJob(undefined);
+  const updates = published.filter((p) => p.type === "update_display_data");
+  assert.ok(updates.length >= 2);
+  assert.ok(updates.every((p) => p.parent === origin.msg_id));
+});
