@@ -103,8 +103,9 @@ const tuned = await withKernel([], async (kernel) => {
   const ts = await trivialCells(kernel);
   const sql = await trivialCells(kernel, "%sql select 42 as answer");
   const delays: number[] = [];
+  let live = true; // the final update after cancel carries the static SVG render: not a live update
   await execute(kernel, jobCell("flat out with charts", true), (m) => {
-    if (m.header.msg_type !== "update_display_data") return;
+    if (!live || m.header.msg_type !== "update_display_data") return;
     const data = (m.content as { data: Record<string, unknown> }).data["application/vnd.vegalite.v5+json"] as { data?: { values?: { enteredAt?: number }[] } } | undefined;
     const newest = Math.max(...(data?.data?.values ?? []).map((p) => p.enteredAt ?? -Infinity));
     if (Number.isFinite(newest)) delays.push(Date.now() - newest);
@@ -112,6 +113,7 @@ const tuned = await withKernel([], async (kernel) => {
   await new Promise((r) => setTimeout(r, 2000)); // let the job reach its pace
   const duringJob = await trivialCells(kernel);
   const withCharts = [await eventsPerSecond(kernel)];
+  live = false;
   await execute(kernel, "await (globalThis as any).benchJob.cancel()");
   // Alternate the two variants so a noisy neighbour hurts both alike.
   const withoutCharts: number[] = [];
@@ -133,7 +135,7 @@ printTable(`Cell reply through Jupyter Server + @jupyterlab/services (${CELLS} c
   ["trivial cell while a job runs flat out", pct(tuned.duringJob.total, 50), pct(tuned.duringJob.total, 99), pct(tuned.duringJob.inKernel, 50), pct(tuned.duringJob.inKernel, 99), "< 50"],
 ]);
 printTable(`Live chart latency (${tuned.delays.length} chart updates)`, ["measure", "p50 ms", "p99 ms", "target p99"], [
-  ["record enters → chart update at client", pct(tuned.delays, 50), pct(tuned.delays, 99), "< 250 + throttle"],
+  ["record enters → chart update at client", pct(tuned.delays, 50), pct(tuned.delays, 99), "< 250 + 250 throttle"],
 ]);
 printTable(`Job throughput, ${RATE_SECONDS} s windows, variants alternated`, ["job", "events/s (mean)", "runs"], [
   ["two live charts", mean(tuned.withCharts), tuned.withCharts.map((r) => Math.round(r).toLocaleString("en-US")).join(" / ")],
