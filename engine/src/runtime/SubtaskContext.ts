@@ -8,18 +8,26 @@ import type { OutputRouter } from "./OutputRouter.js";
 
 /** The most recent dead letters of a job, kept so nothing routed away is invisible even without a consumer. */
 export class DeadLetterLog {
+  /** A ring of the last `keep` letters; `next` is the oldest once it is full. */
   private readonly items: DeadLetter[] = [];
+  private next = 0;
   total = 0;
   constructor(private readonly keep: number) {}
 
   add(letter: DeadLetter): void {
     this.total++;
-    this.items.push(letter);
-    if (this.items.length > this.keep) this.items.splice(0, this.items.length - this.keep);
+    if (this.keep <= 0) return;
+    if (this.items.length < this.keep) {
+      this.items.push(letter);
+      return;
+    }
+    this.items[this.next] = letter;
+    this.next = (this.next + 1) % this.keep;
   }
 
+  /** Oldest first. */
   recent(): DeadLetter[] {
-    return [...this.items];
+    return [...this.items.slice(this.next), ...this.items.slice(0, this.next)];
   }
 }
 
