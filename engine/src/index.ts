@@ -125,5 +125,8 @@ export { kafkaSource, type KafkaSourceOptions, type StartFrom } from "./connecto
 export { kafkaSink, type KafkaSinkOptions } from "./connectors/kafka/KafkaSink.js";
 export { KafkaConnectorError, KafkaTransactionError } from "./connectors/kafka/errors.js";
 
+// connectors/recording: record a live source to a file beside the notebook, replay it on later runs
+export { recorded, RecordingError, type RecordedSource, type RecordingOptions, type RecordingMode, type RecordingCodec, type RecordingRun } from "./connectors/recording/index.js";
+
 // connectors/nexmark: the stream benchmark's generator (Person/Auction/Bid), deterministic per seed
 export { Nexmark, NexmarkGenerator, DEFAULT_NEXMARK_CONFIG, type NexmarkOptions, type NexmarkConfig, type NexmarkEvent, type Person, type Auction, type Bid } from "./connectors/nexmark/index.js";

@@ -11,6 +11,7 @@ import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import type { SourcePoll, SourceReader, SourceReaderContext } from "../../engine/src/connectors/Source.js";
 import { SystemClock } from "../../engine/src/time/Clock.js";
 
@@ -84,4 +85,25 @@ export async function readAtLeast<T>(reader: SourceReader<T>, count: number, max
     if (poll.retryAt !== undefined) await new Promise((r) => setTimeout(r, Math.max(0, poll.retryAt! - Date.now())));
   }
   return values;
+}
+
+/**
+ * Reads a topic with read_committed until at least `count` records are visible (or `attempts` reads
+ * were made; then returns what it saw, for the caller's assertion to report). A producer's commit
+ * returns before the broker has written the commit markers, and until then the last stable offset,
+ * and with it what read_committed readers see, lags behind: right after a job committed, a bounded
+ * read may end early.
+ */
+export async function readCommitted<T>(bootstrap: string, topic: string, count: number, attempts = 50): Promise<T[]> {
+  for (let attempt = 1; ; attempt++) {
+    const reader = kafkaSource<T>({ brokers: [bootstrap], topics: [topic], bounded: true, isolation: "read_committed" }).createReader(readerContext());
+    let values: T[];
+    try {
+      values = (await readToEnd(reader)).values;
+    } finally {
+      await reader.close?.();
+    }
+    if (values.length >= count || attempt >= attempts) return values;
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

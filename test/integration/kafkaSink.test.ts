@@ -12,7 +12,7 @@ import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import { KafkajsClient } from "../../engine/src/connectors/kafka/KafkajsClient.js";
 import { TransactionalKafkaWriter } from "../../engine/src/connectors/kafka/TransactionalKafkaWriter.js";
 import type { SinkWriter } from "../../engine/src/sinks/Sink.js";
-import { ensureBroker, kafkaTestsOff, kafkaVersion, readerContext, readToEnd, stopIfStartedHere, uniqueTopic } from "./kafkaBroker.js";
+import { ensureBroker, kafkaTestsOff, kafkaVersion, readCommitted, readerContext, readToEnd, stopIfStartedHere, uniqueTopic } from "./kafkaBroker.js";
 
 interface Item {
   id: number;
@@ -123,7 +123,7 @@ describe(`Kafka sink against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "S
       .map((v) => ({ id: v.id * 2, batch: "out" }))
       .sinkTo(kafkaSink<Item>({ brokers: [bootstrap], topic: output, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("job"), key: (v) => String(v.id) }));
     await env.execute("kafka-to-kafka").wait();
-    const out = await readTopic(output, "read_committed");
+    const out = await readCommitted<Item>(bootstrap, output, 1_000);
     assert.deepEqual(out.map((r) => r.id).sort((a, b) => a - b), Array.from({ length: 1_000 }, (_, id) => id * 2));
   });
 });

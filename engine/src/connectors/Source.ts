@@ -39,6 +39,8 @@ export interface SourcePoll<T> {
   values: T[];
   /** Timestamps the source knows (e.g. Kafka record time), parallel to `values`. */
   timestamps?: number[];
+  /** Readers with `splits()`: the split each record came from, parallel to `values`. */
+  splits?: readonly string[];
   /** No more data will come (bounded sources). */
   end?: boolean;
   /** Nothing to read before this processing time (e.g. a rate limit or a file tail waiting for writes). */
@@ -59,5 +61,22 @@ export interface SourceReader<T> {
    */
   snapshotPosition?(): unknown;
   restorePosition?(position: unknown): void;
+  /**
+   * Checkpoint `checkpointId` is durable; `position` is what `snapshotPosition` returned for it.
+   * For side effects outside the engine, such as committing Kafka offsets to a consumer group for
+   * monitoring (restore always uses the checkpoint). Must not block: the result is not awaited, and
+   * failures are the reader's to report (they do not fail the job).
+   */
+  notifyCheckpointComplete?(checkpointId: number, position: unknown): void;
+  /**
+   * For a reader made of independent splits (Kafka partitions, files): the ids of the splits it
+   * reads now, or `undefined` while that is not known yet (e.g. before it connected). With a
+   * watermark strategy, each split then gets its own generator and the subtask's watermark is the
+   * minimum over its splits that are not idle, as Flink's per-split watermarks: one slow split
+   * holds back event time, one idle for the strategy's `withIdleness` timeout does not, and a
+   * reader without splits is idle. Records name their split in `SourcePoll.splits`. Called after
+   * every poll and periodically while waiting, so keep it cheap.
+   */
+  splits?(): readonly string[] | undefined;
   close?(): void | Promise<void>;
 }

@@ -125,9 +125,10 @@ export class JobRunner {
             jobName: plan.jobName,
             badRecord: (reason, raw, position) => ctx.parseFailure(reason, raw, position),
           });
-          const generator = strategy?.createWatermarkGenerator({ clock: options.clock });
+          // A factory: readers made of splits get one generator per split (see SourceTask).
+          const newGenerator = strategy === undefined ? undefined : () => strategy.createWatermarkGenerator({ clock: options.clock });
           const wake = (error?: unknown) => this.onAsyncSettled(task, error);
-          task = new SourceTask(ctx, reader, generator, strategy?.timestampAssigner, router, options.batchSize, options.autoWatermarkInterval, wake);
+          task = new SourceTask(ctx, reader, newGenerator, strategy?.timestampAssigner, router, options.batchSize, options.autoWatermarkInterval, wake);
         } else {
           const operator = node.node.createOperator!(ctx);
           const wake = (error?: unknown) => this.onAsyncSettled(task, error);
@@ -258,7 +259,7 @@ export class JobRunner {
           return task.finished;
         },
         snapshotFinished: () => task.snapshot(),
-        ...(task.kind === "source" ? { injectBarrier: (id: number) => task.injectBarrier(id) } : {}),
+        ...(task.kind === "source" ? { injectBarrier: (id: number) => task.injectBarrier(id), notifyComplete: (id: number) => task.notifyCheckpointComplete(id) } : {}),
         ...(task.kind === "operator" && isTwoPhaseCommit(task.operator)
           ? {
               notifyComplete: (id: number) => task.notifyCheckpointComplete(id),

@@ -2,6 +2,7 @@ import type { SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
 import { CheckpointError } from "../errors/errors.js";
 import type { SourcePoll, SourceReader } from "../connectors/Source.js";
 import type { WatermarkGenerator, WatermarkOutput } from "../time/WatermarkGenerator.js";
+import { WatermarkMultiplexer } from "../time/WatermarkMultiplexer.js";
 import type { TimestampAssigner } from "../time/WatermarkStrategy.js";
 import { MAX_WATERMARK } from "../time/Watermark.js";
 import type { Wake } from "./OperatorTask.js";
@@ -12,10 +13,22 @@ import type { SubtaskContext } from "./SubtaskContext.js";
 /** How long to wait before polling again when a reader returns nothing and gives no hint. */
 const EMPTY_POLL_BACKOFF_MS = 10;
 
+/** Watermark generation of one source subtask: one generator, or one per split (`SourceReader.splits`). */
+interface SourceWatermarks {
+  onEvent(value: unknown, timestamp: number, split: string | undefined): void;
+  onPeriodicEmit(): void;
+  /** After every poll: the splits the reader now reads. */
+  setSplits(ids: readonly string[] | undefined): void;
+}
+
+/** Records a reader does not attribute to a split (no `SourcePoll.splits`) share this one. */
+const DEFAULT_SPLIT = "";
+
 /**
  * One subtask of a source: polls the reader for a batch whenever its outputs have room, assigns
  * timestamps, runs the watermark generator and emits. Watermarks are generated after every batch
- * and, while waiting for data, every `periodicInterval` ms of processing time.
+ * and, while waiting for data, every `periodicInterval` ms of processing time. A reader made of
+ * splits (it has `splits()`) gets one generator per split, combined by a `WatermarkMultiplexer`.
  */
 export class SourceTask {
   readonly kind = "source";
@@ -32,6 +45,8 @@ export class SourceTask {
   /** Set by the runner when checkpointing is on. */
   acknowledge: (checkpointId: number, snapshot: SubtaskCheckpoint) => void = () => {};
   private endAfterRestore = false;
+  /** Readers with `notifyCheckpointComplete`: the position snapshotted per checkpoint still in flight. */
+  private readonly positionsInFlight = new Map<number, unknown>();
 
   private readonly watermarkOutput: WatermarkOutput = {
     emitWatermark: (w) => {
@@ -51,10 +66,13 @@ export class SourceTask {
     markActive: () => this.activate(),
   };
 
+  private readonly watermarks: SourceWatermarks | undefined;
+
+  /** `newGenerator` creates the strategy's generator: once, or once per split of a reader with `splits()`. */
   constructor(
     readonly ctx: SubtaskContext<unknown>,
     readonly reader: SourceReader<unknown>,
-    private readonly generator: WatermarkGenerator<unknown> | undefined,
+    newGenerator: (() => WatermarkGenerator<unknown>) | undefined,
     private readonly assigner: TimestampAssigner<unknown> | undefined,
     readonly router: OutputRouter<unknown>,
     private readonly batchSize: number,
@@ -62,6 +80,7 @@ export class SourceTask {
     private readonly wake: Wake,
   ) {
     this.nextPeriodicAt = ctx.clock.now() + periodicInterval;
+    this.watermarks = newGenerator === undefined ? undefined : sourceWatermarks(reader, newGenerator, this.watermarkOutput);
   }
 
   get backlog(): number {
@@ -84,7 +103,7 @@ export class SourceTask {
   /** Earliest processing time at which this source wants to run again without being woken. */
   nextWakeUp(): number {
     if (this.finished) return Number.POSITIVE_INFINITY;
-    let at = this.generator !== undefined ? this.nextPeriodicAt : Number.POSITIVE_INFINITY;
+    let at = this.watermarks !== undefined ? this.nextPeriodicAt : Number.POSITIVE_INFINITY;
     if (!this.pending && this.ready === undefined && this.retryAt < at) at = this.retryAt;
     return at;
   }
@@ -96,6 +115,22 @@ export class SourceTask {
   /** State for a checkpoint: the reader's position after everything emitted so far. */
   snapshot(): SubtaskCheckpoint {
     return { position: this.reader.snapshotPosition?.(), watermark: this.watermark, finished: this.finished };
+  }
+
+  /** Checkpoint `id` is durable: tell the reader which of its positions it holds. */
+  notifyCheckpointComplete(id: number): undefined {
+    const position = this.positionsInFlight.get(id);
+    // Older checkpoints in flight were aborted or are subsumed by this one.
+    for (const k of this.positionsInFlight.keys()) if (k <= id) this.positionsInFlight.delete(k);
+    if (position === undefined) return undefined;
+    try {
+      this.reader.notifyCheckpointComplete?.(id, position);
+    } catch (error) {
+      // The hook must report its own failures; one that throws instead is a bug that fails the job
+      // (here, not inside the checkpoint's completion, which must go on for the other participants).
+      this.wake(error);
+    }
+    return undefined;
   }
 
   /** Called before open(). */
@@ -112,10 +147,7 @@ export class SourceTask {
 
   runOnce(now: number): void {
     if (this.barrier !== undefined && this.ready === undefined) {
-      const id = this.barrier;
-      this.barrier = undefined;
-      this.acknowledge(id, this.snapshot());
-      this.router.broadcast({ kind: "barrier", checkpointId: id });
+      this.emitBarrier();
       return;
     }
     if (this.endAfterRestore) {
@@ -148,15 +180,18 @@ export class SourceTask {
 
   /** Periodic watermark generation while the source waits (needed for idleness detection). */
   periodic(now: number): boolean {
-    if (this.finished || this.generator === undefined || now < this.nextPeriodicAt) return false;
+    if (this.finished || this.watermarks === undefined || now < this.nextPeriodicAt) return false;
     this.nextPeriodicAt = now + this.periodicInterval;
-    this.generator.onPeriodicEmit(this.watermarkOutput);
+    // Splits can come and go while the reader waits (a reader connecting, partitions discovered).
+    this.watermarks.setSplits(this.reader.splits?.());
+    this.watermarks.onPeriodicEmit();
     return true;
   }
 
   private emit(result: SourcePoll<unknown>, now: number): void {
     const values = result.values;
     const n = values.length;
+    this.watermarks?.setSplits(this.reader.splits?.());
     if (n > 0) {
       this.activate();
       let timestamps: number[];
@@ -178,24 +213,26 @@ export class SourceTask {
         if (timestamps.includes(Number.NEGATIVE_INFINITY)) {
           const keptValues: unknown[] = [];
           const keptTs: number[] = [];
+          const keptSplits: string[] | undefined = result.splits === undefined ? undefined : [];
           for (let j = 0; j < n; j++) {
             if (timestamps[j] !== Number.NEGATIVE_INFINITY) {
               keptValues.push(values[j]);
               keptTs.push(timestamps[j]!);
+              keptSplits?.push(result.splits![j]!);
             }
           }
-          this.send(keptValues, keptTs);
+          this.send(keptValues, keptTs, keptSplits);
         } else {
-          this.send(values, timestamps);
+          this.send(values, timestamps, result.splits);
         }
       } else {
         timestamps = given ?? new Array<number>(n).fill(Number.NaN);
-        this.send(values, timestamps);
+        this.send(values, timestamps, result.splits);
       }
       this.recordsIn += n;
     }
-    if (this.generator !== undefined) {
-      this.generator.onPeriodicEmit(this.watermarkOutput);
+    if (this.watermarks !== undefined) {
+      this.watermarks.onPeriodicEmit();
       this.nextPeriodicAt = now + this.periodicInterval;
     }
     this.router.flush();
@@ -207,12 +244,12 @@ export class SourceTask {
     else if (n === 0) this.retryAt = now + EMPTY_POLL_BACKOFF_MS;
   }
 
-  private send(values: readonly unknown[], timestamps: readonly number[]): void {
+  private send(values: readonly unknown[], timestamps: readonly number[], splits: readonly string[] | undefined): void {
     // Records first, then the generator: a watermark it emits from onEvent must not overtake them.
     this.router.emitBatch(values, timestamps);
-    const generator = this.generator;
-    if (generator !== undefined) {
-      for (let i = 0; i < values.length; i++) generator.onEvent(values[i], timestamps[i]!, this.watermarkOutput);
+    const watermarks = this.watermarks;
+    if (watermarks !== undefined) {
+      for (let i = 0; i < values.length; i++) watermarks.onEvent(values[i], timestamps[i]!, splits?.[i]);
     }
   }
 
@@ -223,7 +260,21 @@ export class SourceTask {
     }
   }
 
+  /** Snapshot, acknowledge and pass on the waiting barrier: everything emitted so far is before it. */
+  private emitBarrier(): void {
+    const id = this.barrier!;
+    this.barrier = undefined;
+    const snapshot = this.snapshot();
+    if (this.reader.notifyCheckpointComplete !== undefined) this.positionsInFlight.set(id, snapshot.position);
+    this.acknowledge(id, snapshot);
+    this.router.broadcast({ kind: "barrier", checkpointId: id });
+  }
+
   private finish(): void {
+    // A barrier injected while the last poll was in flight goes out now: a finished task is never
+    // polled again, and without its acknowledgement the checkpoint would never complete (while
+    // downstream two-phase-commit sinks, which got the barrier through the other subtasks, wait for it).
+    if (this.barrier !== undefined) this.emitBarrier();
     this.activate();
     if (this.watermark < MAX_WATERMARK) {
       this.watermark = MAX_WATERMARK;
@@ -233,4 +284,21 @@ export class SourceTask {
     this.router.broadcast(END);
     this.finished = true;
   }
+}
+
+function sourceWatermarks(reader: SourceReader<unknown>, newGenerator: () => WatermarkGenerator<unknown>, output: WatermarkOutput): SourceWatermarks {
+  if (reader.splits !== undefined) {
+    const mux = new WatermarkMultiplexer(newGenerator, output);
+    return {
+      onEvent: (value, timestamp, split) => mux.onEvent(split ?? DEFAULT_SPLIT, value, timestamp),
+      onPeriodicEmit: () => mux.onPeriodicEmit(),
+      setSplits: (ids) => mux.setSplits(ids),
+    };
+  }
+  const generator = newGenerator();
+  return {
+    onEvent: (value, timestamp) => generator.onEvent(value, timestamp, output),
+    onPeriodicEmit: () => generator.onPeriodicEmit(output),
+    setSplits: () => {},
+  };
 }

@@ -60,7 +60,7 @@ export interface ConsumerOptions {
   /** Exactly the partitions to read and the offset of the first record to read from each. */
   assignment: PartitionOffset[];
   isolation: "read_committed" | "read_uncommitted";
-  /** Stop fetching once this many records wait in the buffer; resume at half. */
+  /** Fetch no more while this many records wait in the buffer (back-pressure). */
   maxBufferedRecords: number;
   /** Called on connection trouble and recovery (the client retries on its own, forever). */
   onStatus(status: Omit<ConnectorStatus, "since">): void;
@@ -142,6 +142,12 @@ export interface KafkaClient {
   offsets(topics: readonly string[], spec: OffsetSpec): Promise<PartitionOffset[]>;
   /** A group's committed offsets; partitions without a committed offset are left out. */
   committedOffsets(groupId: string, topics: readonly string[]): Promise<PartitionOffset[]>;
+  /**
+   * Writes offsets (next offset to read) as a group's committed offsets without joining the group,
+   * like a standalone consumer; the source does this after each checkpoint, for monitoring only.
+   * Optional: without it, a source with a `groupId` commits nothing.
+   */
+  commitOffsets?(groupId: string, offsets: readonly PartitionOffset[]): Promise<void>;
   createTopics(topics: readonly NewTopic[]): Promise<void>;
   openConsumer(options: ConsumerOptions): Promise<PartitionConsumer>;
   openProducer(options: ProducerOptions): Promise<KafkaProducer>;

@@ -1,6 +1,7 @@
 import type { Source, SourcePoll, SourceReader, SourceReaderContext } from "../Source.js";
 import { partitionsOf } from "./assignment.js";
 import { DeadLetterWriter } from "./DeadLetterWriter.js";
+import { GroupOffsetCommitter } from "./GroupOffsetCommitter.js";
 import { KafkaConnectorError, errorMessage } from "./errors.js";
 import { valueDeserializer, type KafkaDeserializer, type ValueFormat } from "./formats.js";
 import { partitionKey, type ConnectorStatus, type KafkaClient, type KafkaRecord, type PartitionConsumer, type PartitionOffset, type TopicPartition } from "./KafkaClient.js";
@@ -24,17 +25,29 @@ export interface KafkaSourceOptions<T> {
   deserializer?: KafkaDeserializer<T>;
   /** Where to start when there is no restored position. Default "earliest". */
   startFrom?: StartFrom;
-  /** Group whose committed offsets `startFrom: "committed"` reads. Sluice never joins or commits to it while reading. */
+  /**
+   * A consumer group for `startFrom: "committed"` and for monitoring: after each completed
+   * checkpoint, the checkpointed offsets are committed to it (see `commitOffsetsOnCheckpoint`).
+   * Sluice never joins it, and restore uses the checkpoint, not the group.
+   */
   groupId?: string;
+  /** Commit checkpointed offsets to `groupId` after each checkpoint (for lag monitoring). Default true when `groupId` is set. */
+  commitOffsetsOnCheckpoint?: boolean;
   /** For `committed`: where partitions without a committed offset start. Default "earliest". */
   committedFallback?: "earliest" | "latest";
   /** Default "read_committed": records of aborted or open transactions are never read. */
   isolation?: "read_committed" | "read_uncommitted";
   /** Read up to the end offsets found at start, then end (a batch read of the topic). Default false. */
   bounded?: boolean;
+  /**
+   * Unbounded reads: look for new partitions of the topics (and, with `topicPattern`, new matching
+   * topics) this often, and read them from their earliest offset. `false` turns it off. Default
+   * 5 minutes, as Flink's KafkaSource.
+   */
+  partitionDiscoveryIntervalMs?: number | false;
   /** Also write malformed records (original key/value/headers plus error headers) to this topic. */
   deadLetterTopic?: string;
-  /** Records fetched ahead per subtask before fetching pauses. Default 10 000. */
+  /** Records fetched ahead per subtask; while this many wait, fetching holds (back-pressure). Default 10 000. */
   maxBufferedRecords?: number;
   /** How long one poll waits for records before returning an empty batch. Default 100 ms. */
   pollTimeoutMs?: number;
@@ -70,6 +83,12 @@ export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaS
   if (options.client === undefined && (options.brokers === undefined || options.brokers.length === 0)) {
     throw new KafkaConnectorError("kafkaSource needs `brokers` or a `client`", {}, { retriable: false });
   }
+  if (options.commitOffsetsOnCheckpoint === true && options.groupId === undefined) {
+    throw new KafkaConnectorError("kafkaSource: commitOffsetsOnCheckpoint needs a `groupId`", {}, { retriable: false });
+  }
+  if (options.commitOffsetsOnCheckpoint === true && options.client !== undefined && options.client.commitOffsets === undefined) {
+    throw new KafkaConnectorError(`kafkaSource: the ${options.client.library} client cannot commit offsets (commitOffsetsOnCheckpoint)`, {}, { retriable: false });
+  }
   const statuses = new Map<number, ConnectorStatus>();
   const name = options.name ?? `kafka:${options.topics?.join(",") ?? String(options.topicPattern)}`;
   return {
@@ -88,6 +107,7 @@ class KafkaSourceReader<T> implements SourceReader<T> {
   private readonly deserialize: KafkaDeserializer<T>;
   private readonly status: StatusTracker;
   private readonly deadLetters: DeadLetterWriter | undefined;
+  private readonly committer: GroupOffsetCommitter | undefined;
   private consumer: PartitionConsumer | undefined;
   private opened = false;
   private closed = false;
@@ -97,6 +117,11 @@ class KafkaSourceReader<T> implements SourceReader<T> {
   private restored: Map<string, PartitionOffset> | undefined;
   /** Bounded reads: end offset per owned partition. */
   private ends: PartitionOffset[] = [];
+  /** Split id ("topic[partition]") per owned partition: each gets its own watermark generator. */
+  private splitIds = new Map<string, string>();
+  private splitList: readonly string[] | undefined;
+  /** Processing time of the next partition discovery (unbounded reads only). */
+  private nextDiscoveryAt = Number.POSITIVE_INFINITY;
 
   constructor(
     private readonly options: KafkaSourceOptions<T>,
@@ -108,6 +133,10 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     this.deserialize = options.deserializer ?? (valueDeserializer(options.format ?? "json") as KafkaDeserializer<T>);
     this.status = new StatusTracker(() => ctx.clock.now(), onStatus);
     this.deadLetters = options.deadLetterTopic === undefined ? undefined : new DeadLetterWriter(this.client, options.deadLetterTopic, this.status);
+    const client = this.client;
+    if (options.groupId !== undefined && options.commitOffsetsOnCheckpoint !== false && client.commitOffsets !== undefined) {
+      this.committer = new GroupOffsetCommitter(client.commitOffsets.bind(client), options.groupId, this.status);
+    }
   }
 
   async poll(max: number): Promise<SourcePoll<T>> {
@@ -129,8 +158,9 @@ class KafkaSourceReader<T> implements SourceReader<T> {
         return { values: [], retryAt: this.ctx.clock.now() + backoffDelay(this.failures, this.options.backoff) };
       }
     }
+    if (this.ctx.clock.now() >= this.nextDiscoveryAt) await this.discoverPartitions();
     const consumer = this.consumer;
-    if (consumer === undefined) return { values: [], end: this.options.bounded === true, retryAt: this.ctx.clock.now() + 1_000 };
+    if (consumer === undefined) return { values: [], end: this.options.bounded === true, retryAt: Math.min(this.ctx.clock.now() + 1_000, this.nextDiscoveryAt) };
     if (consumer.failure !== undefined) throw consumer.failure;
     let records = consumer.take(max);
     if (records.length === 0 && !this.caughtUp(consumer)) {
@@ -143,9 +173,19 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     return result;
   }
 
+  /** The owned partitions as "topic[partition]" once connected (before that: unknown, holding event time back). */
+  splits(): readonly string[] | undefined {
+    return this.splitList;
+  }
+
   snapshotPosition(): KafkaSourcePosition {
     // Before the first open, a restored position is still the truth and must survive a checkpoint.
     return encodePosition(this.opened ? this.positions.values() : (this.restored?.values() ?? []));
+  }
+
+  /** Monitoring: the checkpoint's offsets go to the consumer group (asynchronously; see GroupOffsetCommitter). */
+  notifyCheckpointComplete(checkpointId: number, position: unknown): void {
+    this.committer?.commit(checkpointId, [...decodePosition(position).values()]);
   }
 
   restorePosition(position: unknown): void {
@@ -164,6 +204,7 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     this.closed = true;
     this.status.set({ state: "closed", attempts: 0 });
     try {
+      await this.committer?.close();
       await this.consumer?.close();
       await this.deadLetters?.close();
     } finally {
@@ -178,15 +219,55 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     this.ends = this.options.bounded === true && mine.length > 0 ? await this.client.offsets(uniqueTopics(mine), { kind: "latest" }) : [];
     this.ends = this.ends.filter((e) => starts.has(partitionKey(e.topic, e.partition)));
     this.positions = starts;
-    if (mine.length > 0) {
-      this.consumer = await this.client.openConsumer({
-        assignment: [...starts.values()],
-        isolation: this.options.isolation ?? "read_committed",
-        maxBufferedRecords: this.options.maxBufferedRecords ?? 10_000,
-        onStatus: (s) => this.status.set(s),
-      });
-    }
+    await this.openConsumer(mine);
     this.opened = true;
+    const interval = this.options.partitionDiscoveryIntervalMs ?? 300_000;
+    if (this.options.bounded !== true && interval !== false && interval > 0) this.nextDiscoveryAt = this.ctx.clock.now() + interval;
+  }
+
+  /** (Re)opens the consumer on `mine`, each partition at its position (buffered records are fetched again). */
+  private async openConsumer(mine: readonly TopicPartition[]): Promise<void> {
+    const old = this.consumer;
+    this.consumer = undefined;
+    await old?.close();
+    this.splitIds = new Map(mine.map((tp) => [partitionKey(tp.topic, tp.partition), `${tp.topic}[${tp.partition}]`]));
+    this.splitList = [...this.splitIds.values()];
+    if (mine.length === 0) return;
+    this.consumer = await this.client.openConsumer({
+      assignment: mine.map((tp) => this.positions.get(partitionKey(tp.topic, tp.partition))!),
+      isolation: this.options.isolation ?? "read_committed",
+      maxBufferedRecords: this.options.maxBufferedRecords ?? 10_000,
+      onStatus: (s) => this.status.set(s),
+    });
+  }
+
+  /**
+   * New partitions (or topics matching the pattern) that this subtask owns are read from their
+   * earliest offset, as Flink does: records written before discovery must not be skipped. A failed
+   * attempt is reported in the status and tried again after the next interval.
+   */
+  private async discoverPartitions(): Promise<void> {
+    const interval = this.options.partitionDiscoveryIntervalMs;
+    this.nextDiscoveryAt = this.ctx.clock.now() + (typeof interval === "number" ? interval : 300_000);
+    try {
+      const mine = partitionsOf(await this.resolvePartitions(), this.ctx.subtask, this.ctx.parallelism);
+      const added = mine.filter((tp) => !this.splitIds.has(partitionKey(tp.topic, tp.partition)));
+      // Nothing new, and the consumer is up (a failed reopen is retried here).
+      if (added.length === 0 && (this.consumer !== undefined || mine.length === 0)) return;
+      const wanted = new Set(added.map((tp) => partitionKey(tp.topic, tp.partition)));
+      for (const o of await this.client.offsets(uniqueTopics(added), { kind: "earliest" })) {
+        const key = partitionKey(o.topic, o.partition);
+        if (wanted.has(key) && !this.positions.has(key)) this.positions.set(key, o);
+      }
+      // Partitions gone from the metadata keep their positions (a checkpoint still restores them).
+      await this.openConsumer(mine.filter((tp) => this.positions.has(partitionKey(tp.topic, tp.partition))));
+    } catch (error) {
+      if (error instanceof KafkaConnectorError && !error.retriable) throw error;
+      // Without a consumer nothing is read: try again soon rather than after a whole interval.
+      if (this.consumer === undefined) this.nextDiscoveryAt = Math.min(this.nextDiscoveryAt, this.ctx.clock.now() + 1_000);
+      const { state, attempts } = this.status.status;
+      this.status.set({ state, attempts, lastError: `partition discovery failed (retried in ${this.nextDiscoveryAt - this.ctx.clock.now()} ms): ${errorMessage(error)}` });
+    }
   }
 
   private async resolvePartitions(): Promise<TopicPartition[]> {
@@ -223,8 +304,20 @@ class KafkaSourceReader<T> implements SourceReader<T> {
   private async decode(records: KafkaRecord[]): Promise<SourcePoll<T>> {
     const values: T[] = [];
     const timestamps: number[] = [];
+    const splits: string[] = [];
+    // Positions advance when the poll completes, not while a dead-letter write is awaited: a
+    // checkpoint taken meanwhile must not skip records this poll has not emitted yet.
+    const passed: PartitionOffset[] = [];
+    // Records come in runs of one partition: look its key and split id up once per run.
+    let run: PartitionOffset | undefined;
+    let split = "";
     for (const r of records) {
-      this.positions.set(partitionKey(r.topic, r.partition), { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
+      if (run === undefined || r.partition !== run.partition || r.topic !== run.topic) {
+        run = { topic: r.topic, partition: r.partition, offset: r.offset + 1 };
+        passed.push(run);
+        split = this.splitIds.get(partitionKey(r.topic, r.partition)) ?? `${r.topic}[${r.partition}]`;
+      }
+      run.offset = r.offset + 1;
       let value: T | undefined;
       try {
         value = this.deserialize(r);
@@ -235,8 +328,10 @@ class KafkaSourceReader<T> implements SourceReader<T> {
       if (value === undefined) continue;
       values.push(value);
       timestamps.push(r.timestamp);
+      splits.push(split);
     }
-    return { values, timestamps };
+    for (const p of passed) this.positions.set(partitionKey(p.topic, p.partition), p);
+    return { values, timestamps, splits };
   }
 
   private async malformed(r: KafkaRecord, error: unknown): Promise<void> {

@@ -14,6 +14,7 @@ import type {
   ProducerOptions,
   TopicPartition,
 } from "./KafkaClient.js";
+import { commitStandalone, groupCluster, type GroupCluster } from "./kafkajsOffsetCommit.js";
 import { commitResumed } from "./kafkajsTransactions.js";
 
 export interface KafkajsClientOptions {
@@ -32,6 +33,8 @@ const LEVELS = { nothing: logLevel.NOTHING, error: logLevel.ERROR, warn: logLeve
 export class KafkajsClient implements KafkaClient {
   readonly library = "kafkajs";
   private adminConnection: Promise<Admin> | undefined;
+  /** For offset commits (see kafkajsOffsetCommit.ts); opened lazily, dropped after a failure. */
+  private groupConnection: Promise<GroupCluster> | undefined;
 
   private constructor(readonly kafka: Kafka) {}
 
@@ -135,7 +138,25 @@ export class KafkajsClient implements KafkaClient {
     return commitResumed(this.kafka, transactionalId, identity);
   }
 
+  async commitOffsets(groupId: string, offsets: readonly PartitionOffset[]): Promise<void> {
+    if (this.groupConnection === undefined) {
+      const cluster = groupCluster(this.kafka);
+      this.groupConnection = cluster.connect().then(() => cluster);
+    }
+    const connection = this.groupConnection;
+    try {
+      await commitStandalone(await connection, groupId, offsets);
+    } catch (error) {
+      if (this.groupConnection === connection) this.groupConnection = undefined;
+      void connection.then((cluster) => cluster.disconnect()).catch(() => undefined); // best effort; `error` is what matters
+      throw error;
+    }
+  }
+
   async close(): Promise<void> {
+    const group = this.groupConnection;
+    this.groupConnection = undefined;
+    if (group !== undefined) await group.then((cluster) => cluster.disconnect(), () => undefined); // a failed connect was reported to its caller
     const connection = this.adminConnection;
     this.adminConnection = undefined;
     if (connection === undefined) return;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { AssignerProtocol, type Consumer, type EachBatchPayload, type Kafka, type PartitionAssigner } from "kafkajs";
 import { KafkaConnectorError } from "./errors.js";
 import { partitionKey, type ConsumerOptions, type KafkaRecord, type PartitionConsumer } from "./KafkaClient.js";
+import { deliverFilteredBatches } from "./kafkajsFilteredBatches.js";
 
 interface TopicPartitions {
   topic: string;
@@ -31,11 +32,14 @@ export class KafkajsConsumer implements PartitionConsumer {
   private readonly passed = new Map<string, number>();
   /** read_committed: per partition, records waiting for their transaction's marker (see `acceptCommitted`). */
   private readonly pending = new Map<string, { queue: PendingRecord[]; open: Map<string, PendingRecord[]>; seen: number }>();
-  private paused = false;
+  /** Resolves a fetch held back because the buffer is full (see `waitForRoom`). */
+  private roomWaiter: (() => void) | undefined;
   private closed = false;
   private wake: (() => void) | undefined;
   private crashes = 0;
   failure: Error | undefined;
+  /** read_committed: stops kafkajs delivering marker-only batches of our topics (see kafkajsFilteredBatches.ts). */
+  private releaseFilteredBatches: () => void = () => {};
 
   private constructor(
     private readonly consumer: Consumer,
@@ -60,6 +64,8 @@ export class KafkajsConsumer implements PartitionConsumer {
       retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: 8 },
     });
     const reader = new KafkajsConsumer(consumer, options, topics);
+    // Commit markers fetched on their own must reach acceptCommitted, or their records never leave `pending`.
+    if (options.isolation === "read_committed") reader.releaseFilteredBatches = deliverFilteredBatches(topics.map((t) => t.topic));
     consumer.on(consumer.events.GROUP_JOIN, () => reader.seekAll());
     consumer.on(consumer.events.FETCH, () => reader.healthy());
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reader.passedTo(payload.topic, payload.partition, Number(payload.lastOffset) + 1));
@@ -69,6 +75,7 @@ export class KafkajsConsumer implements PartitionConsumer {
       await consumer.subscribe({ topics: topics.map((t) => t.topic), fromBeginning: true });
       await consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: (payload) => reader.accept(payload) });
     } catch (error) {
+      reader.releaseFilteredBatches();
       await consumer.disconnect().catch(() => undefined); // the original error is the one to report
       throw error;
     }
@@ -92,10 +99,7 @@ export class KafkajsConsumer implements PartitionConsumer {
       }
     }
     this.count -= out.length;
-    if (this.paused && this.count <= this.options.maxBufferedRecords / 2) {
-      this.paused = false;
-      this.consumer.resume(this.topics);
-    }
+    if (this.count < this.options.maxBufferedRecords) this.makeRoom();
     return out;
   }
 
@@ -124,10 +128,15 @@ export class KafkajsConsumer implements PartitionConsumer {
     if (this.closed) return;
     this.closed = true;
     this.wakeUp();
-    await this.consumer.disconnect();
+    this.makeRoom(); // a held fetch must end, or disconnect waits for it forever
+    try {
+      await this.consumer.disconnect();
+    } finally {
+      this.releaseFilteredBatches();
+    }
   }
 
-  private async accept({ batch }: EachBatchPayload): Promise<void> {
+  private async accept({ batch, heartbeat }: EachBatchPayload): Promise<void> {
     const key = partitionKey(batch.topic, batch.partition);
     let next = this.next.get(key);
     if (next === undefined) {
@@ -135,6 +144,7 @@ export class KafkajsConsumer implements PartitionConsumer {
     }
     if (this.options.isolation === "read_committed") {
       this.acceptCommitted(key, batch as unknown as RawBatch);
+      await this.waitForRoom(heartbeat);
       return;
     }
     const records: KafkaRecord[] = [];
@@ -148,13 +158,35 @@ export class KafkajsConsumer implements PartitionConsumer {
     if (records.length === 0) return;
     this.chunks.push(records);
     this.count += records.length;
-    if (!this.paused && this.count >= this.options.maxBufferedRecords) {
-      // Back-pressure: the engine reads slower than Kafka delivers. Paused partitions keep their
-      // fetch position; heartbeats go on, so the group stays stable.
-      this.paused = true;
-      this.consumer.pause(this.topics);
-    }
     this.wakeUp();
+    await this.waitForRoom(heartbeat);
+  }
+
+  /**
+   * Back-pressure: while the buffer is full, hold kafkajs in `eachBatch` (it fetches the next batch
+   * only after this one is processed) until the engine has taken some of it. kafkajs's pause/resume
+   * would do the same, but after a resume its fetch loop first sleeps up to `maxWaitTime`, which
+   * halved the source's throughput. Released as soon as there is room: the next fetch overlaps with
+   * the engine draining the buffer. The group session is kept alive with heartbeats meanwhile; one
+   * that fails (a rebalance) is thrown, so kafkajs rejoins and `seekAll` resumes at our positions.
+   */
+  private async waitForRoom(heartbeat: () => Promise<void>): Promise<void> {
+    while (this.count >= this.options.maxBufferedRecords && !this.closed) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => this.makeRoom(), 1_000);
+        this.roomWaiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      if (this.count >= this.options.maxBufferedRecords && !this.closed) await heartbeat();
+    }
+  }
+
+  private makeRoom(): void {
+    const waiter = this.roomWaiter;
+    this.roomWaiter = undefined;
+    waiter?.();
   }
 
   /**
@@ -170,28 +202,35 @@ export class KafkajsConsumer implements PartitionConsumer {
   private acceptCommitted(key: string, batch: RawBatch): void {
     let pending = this.pending.get(key);
     if (pending === undefined) this.pending.set(key, (pending = { queue: [], open: new Map(), seen: this.next.get(key)! }));
+    // Non-transactional records with nothing undecided before them go straight out (the common case).
+    const records: KafkaRecord[] = [];
     for (const m of batch.messagesWithinOffset) {
       const offset = Number(m.offset);
       if (offset < pending.seen) continue; // fetched again after a rejoin or before a seek took effect
       pending.seen = offset + 1;
-      const producerId = String(m.batchContext?.producerId ?? "-1");
       if (m.isControlRecord === true) {
         const commit = m.key !== null && m.key !== undefined && m.key.length >= 4 && m.key.readInt16BE(2) === 1;
+        const producerId = String(m.batchContext?.producerId ?? "-1");
         const entries = pending.open.get(producerId) ?? [];
         pending.open.delete(producerId);
         for (const e of entries) e.state = commit ? "keep" : "drop";
         continue;
       }
       const record: KafkaRecord = { topic: batch.topic, partition: batch.partition, offset, timestamp: Number(m.timestamp), key: m.key ?? null, value: m.value ?? null, headers: m.headers ?? {} };
-      const entry: PendingRecord = { record, state: m.batchContext?.inTransaction === true ? "pending" : "keep" };
-      if (entry.state === "pending") {
+      const inTransaction = m.batchContext?.inTransaction === true;
+      if (!inTransaction && pending.queue.length === 0) {
+        records.push(record);
+        continue;
+      }
+      const entry: PendingRecord = { record, state: inTransaction ? "pending" : "keep" };
+      if (inTransaction) {
+        const producerId = String(m.batchContext?.producerId ?? "-1");
         let list = pending.open.get(producerId);
         if (list === undefined) pending.open.set(producerId, (list = []));
         list.push(entry);
       }
       pending.queue.push(entry);
     }
-    const records: KafkaRecord[] = [];
     let decided = 0;
     for (const e of pending.queue) {
       if (e.state === "pending") break;
@@ -205,10 +244,6 @@ export class KafkajsConsumer implements PartitionConsumer {
     if (records.length === 0) return;
     this.chunks.push(records);
     this.count += records.length;
-    if (!this.paused && this.count >= this.options.maxBufferedRecords) {
-      this.paused = true;
-      this.consumer.pause(this.topics);
-    }
     this.wakeUp();
   }
 
@@ -220,8 +255,6 @@ export class KafkajsConsumer implements PartitionConsumer {
         this.consumer.seek({ topic, partition, offset: String(this.next.get(partitionKey(topic, partition))) });
       }
     }
-    // A rejoin resets kafkajs's pause state; our buffer may still be full.
-    if (this.paused) this.consumer.pause(this.topics);
   }
 
   private healthy(): void {

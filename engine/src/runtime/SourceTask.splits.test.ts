@@ -1,0 +1,122 @@
+/**
+ * Per-split watermarks through a whole job: a fake source made of splits (like Kafka partitions)
+ * read by one subtask. Its watermark must be the minimum over its splits, ignore idle splits, and
+ * wait for splits that have not reported yet.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { StreamEnvironment } from "../api/StreamEnvironment.js";
+import type { Source, SourcePoll, SourceReader } from "../connectors/Source.js";
+import { sinks } from "../sinks/sinks.js";
+import { ManualClock } from "../testing/ManualClock.js";
+import { MIN_WATERMARK } from "../time/Watermark.js";
+import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
+import { TumblingEventTimeWindows } from "../windows/WindowAssigner.js";
+import type { WindowResult } from "../windows/WindowFunction.js";
+
+interface Ev {
+  split: string;
+  ts: number;
+}
+
+/** One reader over named splits; the test appends records to a split and sets which splits exist. */
+class SplitSource implements Source<Ev> {
+  readonly name = "splits";
+  readonly bounded = false;
+  readonly maxParallelism = 1;
+  private readonly log: Ev[] = [];
+  private waiter: (() => void) | undefined;
+  /** `undefined`: the reader does not know its splits yet. */
+  current: string[] | undefined;
+
+  constructor(splits: string[] | undefined) {
+    this.current = splits;
+  }
+
+  push(split: string, ...timestamps: number[]): void {
+    for (const ts of timestamps) this.log.push({ split, ts });
+    const w = this.waiter;
+    this.waiter = undefined;
+    w?.();
+  }
+
+  createReader(): SourceReader<Ev> {
+    let offset = 0;
+    const take = (max: number): SourcePoll<Ev> => {
+      const values = this.log.slice(offset, offset + max);
+      offset += values.length;
+      return { values, splits: values.map((e) => e.split) };
+    };
+    return {
+      poll: (max) => (offset < this.log.length ? take(max) : new Promise((resolve) => (this.waiter = () => resolve(take(max))))),
+      splits: () => this.current,
+    };
+  }
+}
+
+const byTs = () => WatermarkStrategy.forMonotonousTimestamps<Ev>().withTimestampAssigner((e) => e.ts);
+
+function windowJob(source: SplitSource, strategy: WatermarkStrategy<Ev>, clock = new ManualClock(0)) {
+  const env = StreamEnvironment.create({ clock, autoWatermarkInterval: 100 });
+  const out = sinks.collect<WindowResult<number, number>>();
+  env.fromSource(source, strategy).keyBy(() => 0).window(TumblingEventTimeWindows.of(10)).count().sinkTo(out);
+  return { job: env.execute("splits"), out, clock };
+}
+
+test("one subtask, two splits: the slow split holds back event time, as if each were its own source", async () => {
+  const source = new SplitSource(["a", "b"]);
+  const { job, out } = windowJob(source, byTs());
+  source.push("a", 1, 5, 25, 31);
+  await job.whenIdle();
+  assert.equal(out.watermark, MIN_WATERMARK, "b has no watermark yet");
+  source.push("b", 3);
+  await job.whenIdle();
+  assert.equal(out.watermark, 2, "min(a: 30, b: 2)");
+  assert.equal(out.values.length, 0, "window [0, 10) still open: b may send more of it");
+  source.push("b", 7, 12);
+  await job.whenIdle();
+  assert.equal(out.watermark, 11);
+  assert.deepEqual(out.values.map((r) => [r.start, r.value]), [[0, 4]], "b's 7 was on time: a single generator would have dropped it");
+  await job.cancel();
+});
+
+test("a split idle for the idleness timeout stops holding back; it rejoins when it gets data", async () => {
+  const source = new SplitSource(["busy", "quiet"]);
+  const { job, out, clock } = windowJob(source, byTs().withIdleness(1_000));
+  source.push("quiet", 2);
+  source.push("busy", 4);
+  await job.whenIdle();
+  assert.equal(out.watermark, 1);
+  clock.advance(600);
+  source.push("busy", 15);
+  await job.whenIdle();
+  assert.equal(out.watermark, 1, "quiet is not idle yet");
+  clock.advance(500);
+  await job.whenIdle();
+  assert.equal(out.watermark, 14, "quiet is idle: busy alone decides");
+  assert.deepEqual(out.values.map((r) => [r.start, r.value]), [[0, 2]]);
+  source.push("quiet", 16);
+  source.push("busy", 45);
+  await job.whenIdle();
+  assert.equal(out.watermark, 15, "quiet rejoined and holds busy (44) back");
+  await job.cancel();
+});
+
+test("while the reader does not know its splits nothing is emitted; with no splits the source is idle", async () => {
+  const source = new SplitSource(undefined);
+  const other = new SplitSource(["x"]);
+  const clock = new ManualClock(0);
+  const env = StreamEnvironment.create({ clock, autoWatermarkInterval: 100 });
+  const out = sinks.collect<Ev>();
+  env.fromSource(source, byTs()).union(env.fromSource(other, byTs())).sinkTo(out);
+  const job = env.execute("unknown splits");
+  other.push("x", 50);
+  clock.advance(100);
+  await job.whenIdle();
+  assert.equal(out.watermark, MIN_WATERMARK, "the source with unknown splits holds the union back");
+  source.current = [];
+  clock.advance(100);
+  await job.whenIdle();
+  assert.equal(out.watermark, 49, "no splits: idle, so the other source decides");
+  await job.cancel();
+});
