@@ -2,6 +2,7 @@ import { Kafka, logLevel, type Admin, type KafkaConfig } from "kafkajs";
 import { KafkaConnectorError } from "./errors.js";
 import { KafkajsConsumer } from "./KafkajsConsumer.js";
 import { KafkajsProducer } from "./KafkajsProducer.js";
+import { backoffDelay } from "./retry.js";
 import type {
   ConsumerOptions,
   KafkaClient,
@@ -170,7 +171,24 @@ export class KafkajsClient implements KafkaClient {
   }
 
   /** Runs an admin call; a failure drops the connection so the next call (the caller's retry) reconnects. */
+  /**
+   * Runs an admin call, again (up to ~10 s) while the broker answers with a retriable protocol error
+   * such as "the coordinator is loading": kafkajs's admin hands those straight back, and a broker
+   * that just restarted answers them for seconds.
+   */
   private async withAdmin<T>(call: (admin: Admin) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.withAdminOnce(call);
+      } catch (error) {
+        const transient = (error as { name?: string; retriable?: boolean }).name === "KafkaJSProtocolError" && (error as { retriable?: boolean }).retriable === true;
+        if (!transient || attempt >= ADMIN_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, { initialMs: 200, maxMs: 2_000 })));
+      }
+    }
+  }
+
+  private async withAdminOnce<T>(call: (admin: Admin) => Promise<T>): Promise<T> {
     if (this.adminConnection === undefined) {
       const admin = this.kafka.admin({ retry: { initialRetryTime: 200, maxRetryTime: 2_000, retries: 3 } });
       this.adminConnection = admin.connect().then(() => admin);
@@ -185,3 +203,6 @@ export class KafkajsClient implements KafkaClient {
     }
   }
 }
+
+/** Attempts of an admin call that meets retriable protocol errors (backoff 0.2, 0.4, … 2 s: ~10 s). */
+const ADMIN_ATTEMPTS = 8;

@@ -41,8 +41,12 @@ export class KafkajsConsumer implements PartitionConsumer {
   /** read_committed: stops kafkajs delivering marker-only batches of our topics (see kafkajsFilteredBatches.ts). */
   private releaseFilteredBatches: () => void = () => {};
 
+  /** The kafkajs consumer now in use; replaced by a fresh one when kafkajs gives up (see `crashed`). */
+  private consumer!: Consumer;
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+
   private constructor(
-    private readonly consumer: Consumer,
+    private readonly kafka: Kafka,
     private readonly options: ConsumerOptions,
     private readonly topics: TopicPartitions[],
   ) {
@@ -50,11 +54,25 @@ export class KafkajsConsumer implements PartitionConsumer {
   }
 
   static async open(kafka: Kafka, options: ConsumerOptions): Promise<KafkajsConsumer> {
-    const topics = groupByTopic(options.assignment);
-    const consumer = kafka.consumer({
+    const reader = new KafkajsConsumer(kafka, options, groupByTopic(options.assignment));
+    // Commit markers fetched on their own must reach acceptCommitted, or their records never leave `pending`.
+    if (options.isolation === "read_committed") reader.releaseFilteredBatches = deliverFilteredBatches(reader.topics.map((t) => t.topic));
+    try {
+      await reader.start();
+    } catch (error) {
+      reader.releaseFilteredBatches();
+      throw error;
+    }
+    return reader;
+  }
+
+  /** Creates, connects and runs a kafkajs consumer over our partitions, from our positions. */
+  private async start(): Promise<void> {
+    const topics = this.topics;
+    const consumer = this.kafka.consumer({
       groupId: `sluice-reader-${randomUUID()}`,
       partitionAssigners: [fixedAssigner(topics)],
-      readUncommitted: options.isolation === "read_uncommitted",
+      readUncommitted: this.options.isolation === "read_uncommitted",
       // Short fetch waits keep latency low; the broker answers as soon as data arrives anyway.
       maxWaitTimeInMs: 100,
       // Short sessions so a rejoin after a broker restart does not wait long for our old member.
@@ -63,23 +81,19 @@ export class KafkajsConsumer implements PartitionConsumer {
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 200, maxRetryTime: 5_000, retries: 8 },
     });
-    const reader = new KafkajsConsumer(consumer, options, topics);
-    // Commit markers fetched on their own must reach acceptCommitted, or their records never leave `pending`.
-    if (options.isolation === "read_committed") reader.releaseFilteredBatches = deliverFilteredBatches(topics.map((t) => t.topic));
-    consumer.on(consumer.events.GROUP_JOIN, () => reader.seekAll());
-    consumer.on(consumer.events.FETCH, () => reader.healthy());
-    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => reader.passedTo(payload.topic, payload.partition, Number(payload.lastOffset) + 1));
-    consumer.on(consumer.events.CRASH, (event) => reader.crashed(event.payload.error, event.payload.restart));
+    this.consumer = consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => this.seekAll());
+    consumer.on(consumer.events.FETCH, () => this.healthy());
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => this.passedTo(payload.topic, payload.partition, Number(payload.lastOffset) + 1));
+    consumer.on(consumer.events.CRASH, (event) => this.crashed(consumer, event.payload.error, event.payload.restart));
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: topics.map((t) => t.topic), fromBeginning: true });
-      await consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: (payload) => reader.accept(payload) });
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: (payload) => this.accept(payload) });
     } catch (error) {
-      reader.releaseFilteredBatches();
       await consumer.disconnect().catch(() => undefined); // the original error is the one to report
       throw error;
     }
-    return reader;
   }
 
   get buffered(): number {
@@ -127,6 +141,7 @@ export class KafkajsConsumer implements PartitionConsumer {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.restartTimer);
     this.wakeUp();
     this.makeRoom(); // a held fetch must end, or disconnect waits for it forever
     try {
@@ -262,11 +277,24 @@ export class KafkajsConsumer implements PartitionConsumer {
     this.options.onStatus({ state: "running", attempts: 0 });
   }
 
-  private crashed(error: Error, restart: boolean): void {
+  private crashed(consumer: Consumer, error: Error, restart: boolean): void {
+    if (consumer !== this.consumer || this.closed) return; // a replaced consumer's last words
     this.crashes++;
     if (restart) {
       // kafkajs restarts the consumer itself (connect, rejoin, our seek); we only report it.
       this.options.onStatus({ state: "retrying", attempts: this.crashes, lastError: error.message });
+      return;
+    }
+    if (brokerUnavailable(error)) {
+      // kafkajs gives up on a broker that stays away longer than its retries (e.g. "Failed to find
+      // group coordinator" while a restarted broker loads its state) and calls that final. The
+      // broker may come back: start a fresh consumer later, from our positions, for as long as it takes.
+      this.options.onStatus({ state: "retrying", attempts: this.crashes, lastError: error.message });
+      const delay = Math.min(RESTART_MAX_MS, RESTART_INITIAL_MS * 2 ** Math.min(this.crashes - 1, 10));
+      this.restartTimer = setTimeout(() => {
+        if (this.closed) return;
+        this.start().catch((startError: unknown) => this.crashed(this.consumer, startError instanceof Error ? startError : new Error(String(startError)), false));
+      }, delay);
       return;
     }
     this.failure = new KafkaConnectorError(`Kafka consumer stopped: ${error.message}`, {}, { cause: error });
@@ -299,6 +327,25 @@ interface RawBatch {
     isControlRecord?: boolean;
     batchContext?: { producerId: string | number; inTransaction: boolean };
   }[];
+}
+
+const RESTART_INITIAL_MS = 500;
+const RESTART_MAX_MS = 10_000;
+/** kafkajs errors that mean "no broker answered", not "this cannot work": worth starting over. */
+const UNAVAILABLE = new Set([
+  "KafkaJSGroupCoordinatorNotFound",
+  "KafkaJSConnectionError",
+  "KafkaJSConnectionClosedError",
+  "KafkaJSRequestTimeoutError",
+  "KafkaJSBrokerNotFound",
+  "KafkaJSNumberOfRetriesExceeded",
+]);
+
+function brokerUnavailable(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    if (UNAVAILABLE.has(e.name)) return true;
+  }
+  return false;
 }
 
 function groupByTopic(assignment: ConsumerOptions["assignment"]): TopicPartitions[] {
