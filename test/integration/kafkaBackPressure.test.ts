@@ -5,35 +5,23 @@
  * whole time (kept alive by heartbeats). Once the sink lets go, every record arrives exactly once.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { StreamEnvironment } from "../../engine/src/api/StreamEnvironment.js";
-import { KafkajsClient } from "../../engine/src/connectors/kafka/KafkajsClient.js";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import type { Sink } from "../../engine/src/sinks/Sink.js";
-import { ensureBroker, kafkaTestsOff, kafkaVersion, stopIfStartedHere, uniqueTopic } from "./kafkaBroker.js";
+import { kafkaTestsOff, kafkaVersion, uniqueTopic, connectToBroker } from "./kafkaBroker.js";
 
 const N = 5_000;
 /** Longer than the consumer's session timeout (KafkajsConsumer: 10 s). */
 const STALL_MS = 12_000;
 
 describe(`Kafka source under back-pressure (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
-  let bootstrap: string;
-  let client: KafkajsClient;
-
-  before(async () => {
-    bootstrap = await ensureBroker();
-    client = KafkajsClient.create({ brokers: [bootstrap] });
-  });
-
-  after(async () => {
-    await client?.close();
-    await stopIfStartedHere();
-  });
+  const broker = connectToBroker();
 
   test("a sink stalled longer than the group session timeout: the source holds, then delivers every record once", { timeout: 120_000 }, async () => {
     const topic = uniqueTopic("stall");
-    await client.createTopics([{ topic, partitions: 2 }]);
-    const producer = await client.openProducer({ idempotent: true });
+    await broker.client.createTopics([{ topic, partitions: 2 }]);
+    const producer = await broker.client.openProducer({ idempotent: true });
     try {
       await producer.send(Array.from({ length: N }, (_, i) => ({ topic, partition: i % 2, value: JSON.stringify({ i }) })));
     } finally {
@@ -54,7 +42,7 @@ describe(`Kafka source under back-pressure (Kafka ${kafkaVersion})`, { skip: kaf
       }),
     };
     const env = StreamEnvironment.create({ parallelism: 1, batchSize: 100 });
-    env.fromSource(kafkaSource<{ i: number }>({ brokers: [bootstrap], topics: [topic], bounded: true, maxBufferedRecords: 200 })).sinkTo(sink);
+    env.fromSource(kafkaSource<{ i: number }>({ brokers: [broker.bootstrap], topics: [topic], bounded: true, maxBufferedRecords: 200 })).sinkTo(sink);
     const result = await env.execute("stall").wait();
     assert.equal(result.status, "finished");
     assert.equal(seen.length, N, "no loss, no duplicates");

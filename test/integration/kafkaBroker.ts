@@ -11,6 +11,8 @@ import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { after, before } from "node:test";
+import { KafkajsClient } from "../../engine/src/connectors/kafka/KafkajsClient.js";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import type { SourcePoll, SourceReader, SourceReaderContext } from "../../engine/src/connectors/Source.js";
 import { SystemClock } from "../../engine/src/time/Clock.js";
@@ -40,6 +42,29 @@ export async function ensureBroker(): Promise<string> {
 
 export async function stopIfStartedHere(): Promise<void> {
   if (startedHere && process.env.SLUICE_KAFKA_KEEP !== "1") await run("bash", [script, "stop", kafkaVersion], { timeout: 60_000 });
+}
+
+export interface BrokerConnection {
+  /** host:port of the broker; set once the suite's `before` hook ran. */
+  bootstrap: string;
+  client: KafkajsClient;
+}
+
+/**
+ * Call inside a `describe`: before its tests, a broker (started if none runs) and a client to it;
+ * after them, the client closed and a broker started here stopped.
+ */
+export function connectToBroker(): BrokerConnection {
+  const connection = {} as BrokerConnection;
+  before(async () => {
+    connection.bootstrap = await ensureBroker();
+    connection.client = KafkajsClient.create({ brokers: [connection.bootstrap] });
+  });
+  after(async () => {
+    await connection.client?.close();
+    await stopIfStartedHere();
+  });
+  return connection;
 }
 
 /** A topic name no other test (or earlier run) used. */

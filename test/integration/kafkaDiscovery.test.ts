@@ -5,13 +5,12 @@
  * keeps reading the old ones without loss or duplicates.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { StreamEnvironment } from "../../engine/src/api/StreamEnvironment.js";
 import type { OutgoingRecord } from "../../engine/src/connectors/kafka/KafkaClient.js";
-import { KafkajsClient } from "../../engine/src/connectors/kafka/KafkajsClient.js";
 import { kafkaSource, type KafkaSourceOptions } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import { sinks } from "../../engine/src/sinks/sinks.js";
-import { ensureBroker, kafkaTestsOff, kafkaVersion, stopIfStartedHere, uniqueTopic } from "./kafkaBroker.js";
+import { kafkaTestsOff, kafkaVersion, uniqueTopic, connectToBroker } from "./kafkaBroker.js";
 
 interface Item {
   topic: string;
@@ -25,22 +24,11 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 describe(`Kafka partition and topic discovery (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
-  let bootstrap: string;
-  let client: KafkajsClient;
-
-  before(async () => {
-    bootstrap = await ensureBroker();
-    client = KafkajsClient.create({ brokers: [bootstrap] });
-  });
-
-  after(async () => {
-    await client?.close();
-    await stopIfStartedHere();
-  });
+  const broker = connectToBroker();
 
   async function produce(topic: string, partition: number, n: number, from = 0): Promise<string[]> {
     const records: OutgoingRecord[] = Array.from({ length: n }, (_, k) => ({ topic, partition, value: JSON.stringify({ topic, partition, i: from + k } satisfies Item) }));
-    const producer = await client.openProducer({ idempotent: true });
+    const producer = await broker.client.openProducer({ idempotent: true });
     try {
       await producer.send(records);
     } finally {
@@ -52,7 +40,7 @@ describe(`Kafka partition and topic discovery (Kafka ${kafkaVersion})`, { skip: 
   function start(options: Pick<KafkaSourceOptions<Item>, "topics" | "topicPattern">) {
     const env = StreamEnvironment.create({ parallelism: 2 });
     const out = sinks.collect<Item>();
-    env.fromSource(kafkaSource<Item>({ brokers: [bootstrap], ...options, partitionDiscoveryIntervalMs: 200 })).sinkTo(out);
+    env.fromSource(kafkaSource<Item>({ brokers: [broker.bootstrap], ...options, partitionDiscoveryIntervalMs: 200 })).sinkTo(out);
     const job = env.execute("discovery");
     const seen = () => out.values.map((v) => `${v.topic}[${v.partition}]#${v.i}`).sort();
     return { job, out, seen };
@@ -60,12 +48,12 @@ describe(`Kafka partition and topic discovery (Kafka ${kafkaVersion})`, { skip: 
 
   test("partitions added to the topic while the job runs are read from their first record", { timeout: 120_000 }, async () => {
     const topic = uniqueTopic("grow");
-    await client.createTopics([{ topic, partitions: 1 }]);
+    await broker.client.createTopics([{ topic, partitions: 1 }]);
     const expected = await produce(topic, 0, 100);
     const { job, out, seen } = start({ topics: [topic] });
     try {
       await until(() => out.values.length >= 100);
-      const admin = client.kafka.admin();
+      const admin = broker.client.kafka.admin();
       await admin.connect();
       try {
         await admin.createPartitions({ topicPartitions: [{ topic, count: 4 }] });
@@ -87,12 +75,12 @@ describe(`Kafka partition and topic discovery (Kafka ${kafkaVersion})`, { skip: 
     const prefix = uniqueTopic("family");
     const first = `${prefix}-a`;
     const second = `${prefix}-b`;
-    await client.createTopics([{ topic: first, partitions: 2 }]);
+    await broker.client.createTopics([{ topic: first, partitions: 2 }]);
     const expected = [...(await produce(first, 0, 30)), ...(await produce(first, 1, 30))];
     const { job, out, seen } = start({ topicPattern: new RegExp(`^${prefix}-`) });
     try {
       await until(() => out.values.length >= 60);
-      await client.createTopics([{ topic: second, partitions: 3 }]);
+      await broker.client.createTopics([{ topic: second, partitions: 3 }]);
       for (const p of [0, 1, 2]) expected.push(...(await produce(second, p, 40)));
       await until(() => out.values.length >= expected.length || job.status !== "running");
       assert.equal(job.status, "running");

@@ -13,13 +13,12 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
-import { KafkajsClient } from "../../engine/src/connectors/kafka/KafkajsClient.js";
 import { kafkaSink } from "../../engine/src/connectors/kafka/KafkaSink.js";
 import type { TransactionalKafkaWriter } from "../../engine/src/connectors/kafka/TransactionalKafkaWriter.js";
 import type { ChaosOutput } from "./kafkaChaosJob.js";
-import { ensureBroker, kafkaTestsOff, kafkaVersion, readerContext, readToEnd, stopIfStartedHere, uniqueTopic } from "./kafkaBroker.js";
+import { kafkaTestsOff, kafkaVersion, readerContext, readToEnd, uniqueTopic, connectToBroker } from "./kafkaBroker.js";
 
 const RECORDS = Number(process.env.SLUICE_CHAOS_RECORDS ?? 40_000);
 const KEYS = 37;
@@ -33,25 +32,14 @@ function random(seed: number): () => number {
 }
 
 describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
-  let bootstrap: string;
-  let client: KafkajsClient;
-
-  before(async () => {
-    bootstrap = await ensureBroker();
-    client = KafkajsClient.create({ brokers: [bootstrap] });
-  });
-
-  after(async () => {
-    await client?.close();
-    await stopIfStartedHere();
-  });
+  const broker = connectToBroker();
 
   test("read_committed source: interleaved transactions aborted out of order stay invisible (kafkajs's own filter lets them through)", async () => {
     const topic = uniqueTopic("interleaved");
-    await client.createTopics([{ topic, partitions: 1 }]);
-    const a = await client.openProducer({ transactionalId: uniqueTopic("txn-a"), idempotent: true });
-    const b = await client.openProducer({ transactionalId: uniqueTopic("txn-b"), idempotent: true });
-    const c = await client.openProducer({ transactionalId: uniqueTopic("txn-c"), idempotent: true });
+    await broker.client.createTopics([{ topic, partitions: 1 }]);
+    const a = await broker.client.openProducer({ transactionalId: uniqueTopic("txn-a"), idempotent: true });
+    const b = await broker.client.openProducer({ transactionalId: uniqueTopic("txn-b"), idempotent: true });
+    const c = await broker.client.openProducer({ transactionalId: uniqueTopic("txn-c"), idempotent: true });
     const record = (value: string) => [{ topic, partition: 0, value: JSON.stringify({ key: value, count: 0 }) }];
     try {
       const ta = await a.beginTransaction();
@@ -68,7 +56,7 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
       await Promise.all([a.close(), b.close(), c.close()]);
     }
     for (const isolation of ["read_committed", "read_uncommitted"] as const) {
-      const reader = kafkaSource<ChaosOutput>({ brokers: [bootstrap], topics: [topic], bounded: true, isolation }).createReader(readerContext());
+      const reader = kafkaSource<ChaosOutput>({ brokers: [broker.bootstrap], topics: [topic], bounded: true, isolation }).createReader(readerContext());
       try {
         const keys = (await readToEnd(reader)).values.map((v) => v.key);
         assert.deepEqual(keys, isolation === "read_committed" ? ["c1"] : ["a1", "b1", "a2", "c1"], isolation);
@@ -80,8 +68,8 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
 
   test("a restored writer commits the transaction a crashed run prepared (resumed producer id/epoch), once", async () => {
     const topic = uniqueTopic("resume");
-    await client.createTopics([{ topic, partitions: 2 }]);
-    const sink = kafkaSink<ChaosOutput>({ brokers: [bootstrap], topic, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("txn"), key: (v) => v.key });
+    await broker.client.createTopics([{ topic, partitions: 2 }]);
+    const sink = kafkaSink<ChaosOutput>({ brokers: [broker.bootstrap], topic, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("txn"), key: (v) => v.key });
     const ctx = { jobName: "t", subtask: 0, parallelism: 1 };
     const crashed = sink.createWriter(ctx) as TransactionalKafkaWriter<ChaosOutput>;
     assert.equal(crashed.commitBeforeCheckpointPublished, false, "the kafkajs client can resume transactions");
@@ -97,7 +85,7 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
       await restored.recoverCommittables([committable]);
       await restored.open();
       await restored.close();
-      const reader = kafkaSource<ChaosOutput>({ brokers: [bootstrap], topics: [topic], bounded: true }).createReader(readerContext());
+      const reader = kafkaSource<ChaosOutput>({ brokers: [broker.bootstrap], topics: [topic], bounded: true }).createReader(readerContext());
       try {
         assert.equal((await readToEnd(reader)).values.length, 100, `attempt ${attempt}: committed once`);
       } finally {
@@ -112,8 +100,8 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     const output = uniqueTopic("chaos-out");
     const prefix = uniqueTopic("chaos-txn");
     const dir = await mkdtemp(join(tmpdir(), "sluice-chaos-"));
-    await client.createTopics([{ topic: input, partitions: 3 }, { topic: output, partitions: 3 }]);
-    const producer = await client.openProducer({ idempotent: true });
+    await broker.client.createTopics([{ topic: input, partitions: 3 }, { topic: output, partitions: 3 }]);
+    const producer = await broker.client.openProducer({ idempotent: true });
     const perKey = new Map<string, number>();
     const records = Array.from({ length: RECORDS }, (_, seq) => {
       const key = `k${(seq * 7919) % KEYS}`;
@@ -124,7 +112,7 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     await producer.close();
 
     async function readOutput(): Promise<ChaosOutput[]> {
-      const reader = kafkaSource<ChaosOutput>({ brokers: [bootstrap], topics: [output], bounded: true, isolation: "read_committed" }).createReader(readerContext());
+      const reader = kafkaSource<ChaosOutput>({ brokers: [broker.bootstrap], topics: [output], bounded: true, isolation: "read_committed" }).createReader(readerContext());
       try {
         return (await readToEnd(reader)).values;
       } finally {
@@ -138,7 +126,7 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     let runs = 0;
     for (;;) {
       runs++;
-      const child = spawn(process.execPath, [jobFile, bootstrap, input, output, dir, prefix], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [jobFile, broker.bootstrap, input, output, dir, prefix], { stdio: ["ignore", "pipe", "pipe"] });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

@@ -8,14 +8,13 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { StreamEnvironment } from "../../engine/src/api/StreamEnvironment.js";
 import type { OutgoingRecord } from "../../engine/src/connectors/kafka/KafkaClient.js";
-import { KafkajsClient } from "../../engine/src/connectors/kafka/KafkajsClient.js";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import type { JobHandle } from "../../engine/src/runtime/JobHandle.js";
 import { sinks } from "../../engine/src/sinks/sinks.js";
-import { ensureBroker, kafkaTestsOff, kafkaVersion, stopIfStartedHere, uniqueTopic } from "./kafkaBroker.js";
+import { kafkaTestsOff, kafkaVersion, uniqueTopic, connectToBroker } from "./kafkaBroker.js";
 
 interface Item {
   n: number;
@@ -27,41 +26,30 @@ async function until(condition: () => boolean | Promise<boolean>): Promise<void>
 }
 
 describe(`Kafka offsets committed to the consumer group (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
-  let bootstrap: string;
-  let client: KafkajsClient;
-
-  before(async () => {
-    bootstrap = await ensureBroker();
-    client = KafkajsClient.create({ brokers: [bootstrap] });
-  });
-
-  after(async () => {
-    await client?.close();
-    await stopIfStartedHere();
-  });
+  const broker = connectToBroker();
 
   test("completed checkpoints advance the group's committed offsets; restore ignores them and uses the checkpoint", { timeout: 120_000 }, async () => {
     const topic = uniqueTopic("commit");
     const group = uniqueTopic("monitor");
-    await client.createTopics([{ topic, partitions: 2 }]);
+    await broker.client.createTopics([{ topic, partitions: 2 }]);
     let sent = 0;
     const produce = async (perPartition: number) => {
       const records: OutgoingRecord[] = [];
       for (let i = 0; i < perPartition; i++) for (const partition of [0, 1]) records.push({ topic, partition, value: JSON.stringify({ n: sent++ } satisfies Item) });
-      const producer = await client.openProducer({ idempotent: true });
+      const producer = await broker.client.openProducer({ idempotent: true });
       try {
         await producer.send(records);
       } finally {
         await producer.close();
       }
     };
-    const groupOffsets = async () => Object.fromEntries((await client.committedOffsets(group, [topic])).map((o) => [o.partition, o.offset]));
+    const groupOffsets = async () => Object.fromEntries((await broker.client.committedOffsets(group, [topic])).map((o) => [o.partition, o.offset]));
     const dir = await mkdtemp(join(tmpdir(), "sluice-commit-"));
 
     const run = (restore: boolean) => {
       const env = StreamEnvironment.create({ parallelism: 2 }).enableCheckpointing({ directory: dir });
       const out = sinks.collect<Item>();
-      env.fromSource(kafkaSource<Item>({ brokers: [bootstrap], topics: [topic], groupId: group, startFrom: "committed" })).uid("in").sinkTo(out).uid("out");
+      env.fromSource(kafkaSource<Item>({ brokers: [broker.bootstrap], topics: [topic], groupId: group, startFrom: "committed" })).uid("in").sinkTo(out).uid("out");
       return { job: env.execute("offset-commit", restore ? { restoreFrom: "latest" } : {}), out };
     };
     const read = (job: JobHandle) => job.metrics().operators.find((o) => o.kind === "source")!.recordsIn;
@@ -85,7 +73,7 @@ describe(`Kafka offsets committed to the consumer group (Kafka ${kafkaVersion})`
       }
 
       // The group now says "start from 0"; a restore must still continue at the checkpoint (500, 500).
-      await client.commitOffsets(group, [
+      await broker.client.commitOffsets(group, [
         { topic, partition: 0, offset: 0 },
         { topic, partition: 1, offset: 0 },
       ]);

@@ -5,16 +5,15 @@
  * Either way a keyed event-time job must end and count every record once per (key, window).
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { StreamEnvironment } from "../../engine/src/api/StreamEnvironment.js";
 import type { OutgoingRecord } from "../../engine/src/connectors/kafka/KafkaClient.js";
-import { KafkajsClient } from "../../engine/src/connectors/kafka/KafkajsClient.js";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import { sinks } from "../../engine/src/sinks/sinks.js";
 import { WatermarkStrategy } from "../../engine/src/time/WatermarkStrategy.js";
 import { TumblingEventTimeWindows } from "../../engine/src/windows/WindowAssigner.js";
 import type { WindowResult } from "../../engine/src/windows/WindowFunction.js";
-import { ensureBroker, kafkaTestsOff, kafkaVersion, stopIfStartedHere, uniqueTopic } from "./kafkaBroker.js";
+import { kafkaTestsOff, kafkaVersion, uniqueTopic, connectToBroker } from "./kafkaBroker.js";
 
 const BASE_TS = 1_700_000_000_000;
 const WINDOW_MS = 1_000;
@@ -25,18 +24,7 @@ interface Event {
 }
 
 describe(`Kafka topics with more or fewer partitions than keys (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
-  let bootstrap: string;
-  let client: KafkajsClient;
-
-  before(async () => {
-    bootstrap = await ensureBroker();
-    client = KafkajsClient.create({ brokers: [bootstrap] });
-  });
-
-  after(async () => {
-    await client?.close();
-    await stopIfStartedHere();
-  });
+  const broker = connectToBroker();
 
   /** Produces `n` keyed records (default partitioner: one partition per key) and returns the expected count per (key, window). */
   async function produce(topic: string, n: number, keys: number): Promise<Map<string, number>> {
@@ -49,7 +37,7 @@ describe(`Kafka topics with more or fewer partitions than keys (Kafka ${kafkaVer
       expected.set(`${key}@${window}`, (expected.get(`${key}@${window}`) ?? 0) + 1);
       records.push({ topic, key, timestamp: ts, value: JSON.stringify({ key, i } satisfies Event) });
     }
-    const producer = await client.openProducer({ idempotent: true });
+    const producer = await broker.client.openProducer({ idempotent: true });
     try {
       for (let i = 0; i < n; i += 5_000) await producer.send(records.slice(i, i + 5_000));
     } finally {
@@ -62,7 +50,7 @@ describe(`Kafka topics with more or fewer partitions than keys (Kafka ${kafkaVer
     const env = StreamEnvironment.create({ parallelism });
     const out = sinks.collect<WindowResult<string, number>>();
     env
-      .fromSource(kafkaSource<Event>({ brokers: [bootstrap], topics: [topic], bounded: true }), WatermarkStrategy.forMonotonousTimestamps<Event>())
+      .fromSource(kafkaSource<Event>({ brokers: [broker.bootstrap], topics: [topic], bounded: true }), WatermarkStrategy.forMonotonousTimestamps<Event>())
       .keyBy((e) => e.key)
       .window(TumblingEventTimeWindows.of(WINDOW_MS))
       .count()
@@ -78,13 +66,13 @@ describe(`Kafka topics with more or fewer partitions than keys (Kafka ${kafkaVer
   }
 
   async function recordsPerPartition(topic: string): Promise<number[]> {
-    const ends = await client.offsets([topic], { kind: "latest" });
+    const ends = await broker.client.offsets([topic], { kind: "latest" });
     return ends.sort((a, b) => a.partition - b.partition).map((e) => e.offset);
   }
 
   test("more partitions than keys: empty partitions and subtasks without data neither stall the job nor lose records", async () => {
     const topic = uniqueTopic("many-partitions");
-    await client.createTopics([{ topic, partitions: 12 }]);
+    await broker.client.createTopics([{ topic, partitions: 12 }]);
     const expected = await produce(topic, 6_000, 3);
     const sizes = await recordsPerPartition(topic);
     assert.equal(sizes.length, 12);
@@ -94,7 +82,7 @@ describe(`Kafka topics with more or fewer partitions than keys (Kafka ${kafkaVer
 
   test("fewer partitions than keys and than source subtasks: a subtask without partitions ends, every key is counted", async () => {
     const topic = uniqueTopic("few-partitions");
-    await client.createTopics([{ topic, partitions: 2 }]);
+    await broker.client.createTopics([{ topic, partitions: 2 }]);
     const expected = await produce(topic, 6_000, 50);
     const sizes = await recordsPerPartition(topic);
     assert.ok(sizes.every((s) => s > 0), `both partitions hold data: ${sizes.join(",")}`);

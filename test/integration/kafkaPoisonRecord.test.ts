@@ -6,14 +6,13 @@
  * it saw them are counted too) and every good record is counted exactly once.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { StreamEnvironment } from "../../engine/src/api/StreamEnvironment.js";
 import type { KafkaRecord, OutgoingRecord } from "../../engine/src/connectors/kafka/KafkaClient.js";
-import { KafkajsClient } from "../../engine/src/connectors/kafka/KafkajsClient.js";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import type { DeadLetter } from "../../engine/src/operators/Operator.js";
 import { sinks } from "../../engine/src/sinks/sinks.js";
-import { ensureBroker, kafkaTestsOff, kafkaVersion, readerContext, readToEnd, stopIfStartedHere, uniqueTopic } from "./kafkaBroker.js";
+import { kafkaTestsOff, kafkaVersion, readerContext, readToEnd, uniqueTopic, connectToBroker } from "./kafkaBroker.js";
 
 const PARTITIONS = 3;
 const KEYS = 10;
@@ -42,23 +41,12 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 describe(`Kafka poison record mid-stream (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
-  let bootstrap: string;
-  let client: KafkajsClient;
-
-  before(async () => {
-    bootstrap = await ensureBroker();
-    client = KafkajsClient.create({ brokers: [bootstrap] });
-  });
-
-  after(async () => {
-    await client?.close();
-    await stopIfStartedHere();
-  });
+  const broker = connectToBroker();
 
   test("bad JSON and a schema mismatch mid-stream become dead letters with partition/offset; the job keeps going and counts every good record", { timeout: 120_000 }, async () => {
     const topic = uniqueTopic("poison");
     const dlq = uniqueTopic("poison-dlq");
-    await client.createTopics([{ topic, partitions: PARTITIONS }, { topic: dlq, partitions: 1 }]);
+    await broker.client.createTopics([{ topic, partitions: PARTITIONS }, { topic: dlq, partitions: 1 }]);
     const expected = new Map<string, Total>();
     let seq = 0;
     const good = (n: number): OutgoingRecord[] =>
@@ -70,12 +58,12 @@ describe(`Kafka poison record mid-stream (Kafka ${kafkaVersion})`, { skip: kafka
         return { topic, key: order.key, value: JSON.stringify(order) };
       });
 
-    const producer = await client.openProducer({ idempotent: true });
+    const producer = await broker.client.openProducer({ idempotent: true });
     const env = StreamEnvironment.create({ parallelism: 2 }).setErrorPolicy("dead-letter");
     const totals = sinks.latest<Total>((t) => t.key);
     const dead = sinks.collect<DeadLetter>();
     env
-      .fromSource(kafkaSource<Order>({ brokers: [bootstrap], topics: [topic], deserializer: parseOrder, deadLetterTopic: dlq }))
+      .fromSource(kafkaSource<Order>({ brokers: [broker.bootstrap], topics: [topic], deserializer: parseOrder, deadLetterTopic: dlq }))
       .map((o): Total => ({ key: o.key, n: 1, total: o.amount }))
       .keyBy((t) => t.key)
       .reduce((a, b) => ({ key: a.key, n: a.n + b.n, total: a.total + b.total }))
@@ -85,7 +73,7 @@ describe(`Kafka poison record mid-stream (Kafka ${kafkaVersion})`, { skip: kafka
     let poison: { partition: number; offset: number }[];
     try {
       await producer.send(good(PER_PHASE / 2));
-      const ends = new Map((await client.offsets([topic], { kind: "latest" })).map((e) => [e.partition, e.offset]));
+      const ends = new Map((await broker.client.offsets([topic], { kind: "latest" })).map((e) => [e.partition, e.offset]));
       poison = [
         { partition: 1, offset: ends.get(1)! },
         { partition: 2, offset: ends.get(2)! },
@@ -119,7 +107,7 @@ describe(`Kafka poison record mid-stream (Kafka ${kafkaVersion})`, { skip: kafka
     assert.match(letters[0]!.reason, /invalid JSON/);
     assert.match(letters[1]!.reason, /schema mismatch/);
 
-    const reader = kafkaSource<KafkaRecord>({ brokers: [bootstrap], topics: [dlq], bounded: true, deserializer: (r) => r }).createReader(readerContext());
+    const reader = kafkaSource<KafkaRecord>({ brokers: [broker.bootstrap], topics: [dlq], bounded: true, deserializer: (r) => r }).createReader(readerContext());
     try {
       const copies = (await readToEnd(reader)).values.map((r) => [String(r.headers["sluice.partition"]), String(r.headers["sluice.offset"]), r.value?.toString()]);
       assert.deepEqual(

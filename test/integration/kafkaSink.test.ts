@@ -5,14 +5,13 @@
  * same transactional id fences the old one and drops its open transaction.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { StreamEnvironment } from "../../engine/src/api/StreamEnvironment.js";
 import { kafkaSink } from "../../engine/src/connectors/kafka/KafkaSink.js";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
-import { KafkajsClient } from "../../engine/src/connectors/kafka/KafkajsClient.js";
 import { TransactionalKafkaWriter } from "../../engine/src/connectors/kafka/TransactionalKafkaWriter.js";
 import type { SinkWriter } from "../../engine/src/sinks/Sink.js";
-import { ensureBroker, kafkaTestsOff, kafkaVersion, readCommitted, readerContext, readToEnd, stopIfStartedHere, uniqueTopic } from "./kafkaBroker.js";
+import { kafkaTestsOff, kafkaVersion, readCommitted, readerContext, readToEnd, uniqueTopic, connectToBroker } from "./kafkaBroker.js";
 
 interface Item {
   id: number;
@@ -20,21 +19,10 @@ interface Item {
 }
 
 describe(`Kafka sink against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
-  let bootstrap: string;
-  let client: KafkajsClient;
-
-  before(async () => {
-    bootstrap = await ensureBroker();
-    client = KafkajsClient.create({ brokers: [bootstrap] });
-  });
-
-  after(async () => {
-    await client?.close();
-    await stopIfStartedHere();
-  });
+  const broker = connectToBroker();
 
   async function readTopic(topic: string, isolation: "read_committed" | "read_uncommitted"): Promise<Item[]> {
-    const reader = kafkaSource<Item>({ brokers: [bootstrap], topics: [topic], bounded: true, isolation }).createReader(readerContext());
+    const reader = kafkaSource<Item>({ brokers: [broker.bootstrap], topics: [topic], bounded: true, isolation }).createReader(readerContext());
     try {
       return (await readToEnd(reader)).values;
     } finally {
@@ -48,8 +36,8 @@ describe(`Kafka sink against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "S
 
   test("at-least-once: every acknowledged record is in the topic", async () => {
     const topic = uniqueTopic("alo");
-    await client.createTopics([{ topic, partitions: 2 }]);
-    const writer = kafkaSink<Item>({ brokers: [bootstrap], topic, key: (v) => String(v.id) }).createWriter({ jobName: "t", subtask: 0, parallelism: 1 });
+    await broker.client.createTopics([{ topic, partitions: 2 }]);
+    const writer = kafkaSink<Item>({ brokers: [broker.bootstrap], topic, key: (v) => String(v.id) }).createWriter({ jobName: "t", subtask: 0, parallelism: 1 });
     try {
       await writer.open?.();
       await writer.write(items("a", 500), times(500));
@@ -62,8 +50,8 @@ describe(`Kafka sink against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "S
 
   test("exactly-once: aborted transactions are invisible to read_committed, committed ones appear once", async () => {
     const topic = uniqueTopic("eos");
-    await client.createTopics([{ topic, partitions: 3 }]);
-    const sink = kafkaSink<Item>({ brokers: [bootstrap], topic, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("txn"), key: (v) => String(v.id) });
+    await broker.client.createTopics([{ topic, partitions: 3 }]);
+    const sink = kafkaSink<Item>({ brokers: [broker.bootstrap], topic, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("txn"), key: (v) => String(v.id) });
     const writer = sink.createWriter({ jobName: "t", subtask: 0, parallelism: 1 }) as SinkWriter<Item> & TransactionalKafkaWriter<Item>;
     try {
       await writer.open();
@@ -89,8 +77,8 @@ describe(`Kafka sink against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "S
 
   test("exactly-once: a restarted writer with the same transactional id aborts the crashed one's open transaction", async () => {
     const topic = uniqueTopic("fence");
-    await client.createTopics([{ topic, partitions: 1 }]);
-    const sink = kafkaSink<Item>({ brokers: [bootstrap], topic, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("txn") });
+    await broker.client.createTopics([{ topic, partitions: 1 }]);
+    const sink = kafkaSink<Item>({ brokers: [broker.bootstrap], topic, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("txn") });
     const crashed = sink.createWriter({ jobName: "t", subtask: 0, parallelism: 1 }) as TransactionalKafkaWriter<Item>;
     await crashed.open();
     await crashed.write(items("lost-in-crash", 100), times(100));
@@ -113,17 +101,17 @@ describe(`Kafka sink against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "S
   test("through the engine: Kafka -> job -> exactly-once Kafka sink, committed at end of input", async () => {
     const input = uniqueTopic("in");
     const output = uniqueTopic("out");
-    await client.createTopics([{ topic: input, partitions: 2 }, { topic: output, partitions: 2 }]);
-    const producer = await client.openProducer({ idempotent: true });
+    await broker.client.createTopics([{ topic: input, partitions: 2 }, { topic: output, partitions: 2 }]);
+    const producer = await broker.client.openProducer({ idempotent: true });
     await producer.send(Array.from({ length: 1_000 }, (_, id) => ({ topic: input, key: String(id), value: JSON.stringify({ id, batch: "in" }) })));
     await producer.close();
     const env = StreamEnvironment.create({ parallelism: 2 });
     env
-      .fromSource(kafkaSource<Item>({ brokers: [bootstrap], topics: [input], bounded: true }))
+      .fromSource(kafkaSource<Item>({ brokers: [broker.bootstrap], topics: [input], bounded: true }))
       .map((v) => ({ id: v.id * 2, batch: "out" }))
-      .sinkTo(kafkaSink<Item>({ brokers: [bootstrap], topic: output, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("job"), key: (v) => String(v.id) }));
+      .sinkTo(kafkaSink<Item>({ brokers: [broker.bootstrap], topic: output, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("job"), key: (v) => String(v.id) }));
     await env.execute("kafka-to-kafka").wait();
-    const out = await readCommitted<Item>(bootstrap, output, 1_000);
+    const out = await readCommitted<Item>(broker.bootstrap, output, 1_000);
     assert.deepEqual(out.map((r) => r.id).sort((a, b) => a - b), Array.from({ length: 1_000 }, (_, id) => id * 2));
   });
 });

@@ -8,10 +8,9 @@
  * idleness timeout is never reached by the machine being slow, only by the test's `advance`.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { StreamEnvironment } from "../../engine/src/api/StreamEnvironment.js";
 import type { OutgoingRecord } from "../../engine/src/connectors/kafka/KafkaClient.js";
-import { KafkajsClient } from "../../engine/src/connectors/kafka/KafkajsClient.js";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import type { JobHandle } from "../../engine/src/runtime/JobHandle.js";
 import { sinks } from "../../engine/src/sinks/sinks.js";
@@ -19,7 +18,7 @@ import { ManualClock } from "../../engine/src/testing/ManualClock.js";
 import { WatermarkStrategy } from "../../engine/src/time/WatermarkStrategy.js";
 import { TumblingEventTimeWindows } from "../../engine/src/windows/WindowAssigner.js";
 import type { WindowResult } from "../../engine/src/windows/WindowFunction.js";
-import { ensureBroker, kafkaTestsOff, kafkaVersion, stopIfStartedHere, uniqueTopic } from "./kafkaBroker.js";
+import { kafkaTestsOff, kafkaVersion, uniqueTopic, connectToBroker } from "./kafkaBroker.js";
 
 const BASE_TS = 1_700_000_000_000;
 const IDLE_MS = 5_000;
@@ -35,24 +34,13 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 describe(`Kafka per-partition watermarks (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
-  let bootstrap: string;
-  let client: KafkajsClient;
-
-  before(async () => {
-    bootstrap = await ensureBroker();
-    client = KafkajsClient.create({ brokers: [bootstrap] });
-  });
-
-  after(async () => {
-    await client?.close();
-    await stopIfStartedHere();
-  });
+  const broker = connectToBroker();
 
   /** Records every 10 ms of event time in [from, to) into one partition. */
   async function produce(topic: string, partition: number, from: number, to: number): Promise<number> {
     const records: OutgoingRecord[] = [];
     for (let t = from; t < to; t += 10) records.push({ topic, partition, timestamp: BASE_TS + t, value: JSON.stringify({ p: partition, t } satisfies Tick) });
-    const producer = await client.openProducer({ idempotent: true });
+    const producer = await broker.client.openProducer({ idempotent: true });
     try {
       await producer.send(records);
     } finally {
@@ -64,13 +52,13 @@ describe(`Kafka per-partition watermarks (Kafka ${kafkaVersion})`, { skip: kafka
   /** One source subtask over a 2-partition topic, 1 s event-time windows per partition. */
   async function start(strategy: WatermarkStrategy<Tick>) {
     const topic = uniqueTopic("wm");
-    await client.createTopics([{ topic, partitions: 2 }]);
+    await broker.client.createTopics([{ topic, partitions: 2 }]);
     const clock = new ManualClock(0);
     const ticker = setInterval(() => clock.advance(1), 10);
     const env = StreamEnvironment.create({ parallelism: 1, clock });
     const out = sinks.collect<WindowResult<number, number>>();
     env
-      .fromSource(kafkaSource<Tick>({ brokers: [bootstrap], topics: [topic] }), strategy)
+      .fromSource(kafkaSource<Tick>({ brokers: [broker.bootstrap], topics: [topic] }), strategy)
       .keyBy((v) => v.p)
       .window(TumblingEventTimeWindows.of(1_000))
       .count()
