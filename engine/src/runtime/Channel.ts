@@ -6,7 +6,8 @@ import type { StreamElement } from "./StreamElement.js";
  * by one step's output, so the bound is soft but finite. That is what makes a slow sink hold back its source.
  */
 export class Channel {
-  private items: StreamElement[] = [];
+  /** Slots before `head` are consumed and cleared (undefined), so their batches can be collected. */
+  private items: (StreamElement | undefined)[] = [];
   private head = 0;
   /** Records (not batches) waiting: the backlog reported in metrics. */
   queuedRecords = 0;
@@ -42,6 +43,9 @@ export class Channel {
   shift(): StreamElement | undefined {
     if (this.head === this.items.length) return undefined;
     const element = this.items[this.head]!;
+    // Drop the reference now: until the next compaction (up to 1024 slots later) a consumed batch
+    // would stay reachable, and a channel that never runs empty held ~1M records (Nexmark q3 at p=2).
+    this.items[this.head] = undefined;
     this.head++;
     if (element.kind === "records") this.queuedRecords -= element.batch.values.length;
     // Compact occasionally instead of Array.shift() on every element (which is O(n)).
