@@ -2,10 +2,18 @@
 
 Every notebook is self-contained on the seeded generator, so the asserted numbers are exact for the fixed
 seeds (only the checkpoints notebook's stop point depends on timing, and its assertions allow for that).
+Each also has one setting, `kafka` (a `parameters` cell), that reads the same events from a Kafka topic; the
+`*_on_kafka` tests run every notebook that way against a real broker and check the same numbers, then (all
+but checkpoints, which reads the topic directly) re-execute it with `sluice report` and a broker address
+nothing listens on, which replays the recording the Kafka run made, to the same outputs.
 """
+import copy
 import json
+import os
 import re
+import subprocess
 import time
+import uuid
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -25,18 +33,19 @@ def vega_lite_schema():
     return json.loads((ROOT / "node_modules" / "vega-lite" / "build" / "vega-lite-schema.json").read_text())
 
 
-def execute(name, tmp_path):
-    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+def execute(name, tmp_path, nb=None, cwd=ROOT / "notebooks"):
+    """Runs notebooks/<name>.ipynb (or `nb`, an edited copy of it) with nbclient in `cwd`, as CI does."""
+    nb = nb if nb is not None else nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
     assert nb.metadata.kernelspec.name == "sluice"
     started = time.monotonic()
-    NotebookClient(nb, kernel_name="sluice", timeout=120, resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    NotebookClient(nb, kernel_name="sluice", timeout=120, resources={"metadata": {"path": str(cwd)}}).execute()
     elapsed = time.monotonic() - started
     assert elapsed < BUDGET_S, f"{name} took {elapsed:.1f} s"
     code = [c for c in nb.cells if c.cell_type == "code"]
     errors = [(c.source, o) for c in code for o in c.outputs if o.output_type == "error"]
     assert not errors, errors
     assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
-    out = tmp_path / f"{name}.ipynb"
+    out = tmp_path / f"{name}.executed.ipynb"
     nbformat.write(nb, out)  # what a user saves: the outputs survive a round trip
     nbformat.validate(nbformat.read(out, as_version=4))
     return nb
@@ -77,13 +86,13 @@ def charts(c, schema):
     return [d[VEGA_LITE] for d in specs]
 
 
-def test_event_time(tmp_path, vega_lite_schema):
-    nb = execute("event_time", tmp_path)
+def assert_event_time(nb, schema):
+    """The event-time notebook's outputs (exact for the seed); returns what a replay must reproduce."""
     job = cell(nb, "sideOutputLateData(tooLate)")
     status = status_line(job)
     assert "finished" in status and "3,000 in" in status
 
-    (spec,) = charts(job, vega_lite_schema)
+    (spec,) = charts(job, schema)
     points = spec["data"]["values"]
     ids = [(p["key"], p["start"]) for p in points]
     assert len(ids) == len(set(ids)) == 30  # a late firing replaced its point instead of adding one
@@ -113,15 +122,19 @@ def test_event_time(tmp_path, vega_lite_schema):
         ("2023-11-14T22:13:40.000Z", 23),
     ]
     assert sum(r["too_late"] for r in by_window) == 171
+    return {"points": points, "late_table": late_lines, "late_by_window": by_window, "firings": firings}
 
 
-def test_realtime_dashboard(tmp_path, vega_lite_schema):
-    nb = execute("realtime_dashboard", tmp_path)
+def test_event_time(tmp_path, vega_lite_schema):
+    assert_event_time(execute("event_time", tmp_path), vega_lite_schema)
+
+
+def assert_realtime_dashboard(nb, schema, source="pageViews"):
     job = cell(nb, 'env.execute("dashboard")')
     status = status_line(job)
     assert "finished" in status and "6,000 in" in status
 
-    traffic, top, latency = charts(job, vega_lite_schema)
+    traffic, top, latency = charts(job, schema)
     assert traffic["title"] == "Views per page, 10 s windows"
     t = traffic["data"]["values"]
     assert len({(p["key"], p["start"]) for p in t}) == len(t) == 104
@@ -151,14 +164,22 @@ def test_realtime_dashboard(tmp_path, vega_lite_schema):
     assert by_start[1_700_000_000_000] == {"p50": 15.662, "p90": 50.345, "p99": 105.78}
 
     metrics = text_result(cell(nb, "job.metrics()"))
-    assert "operator: 'pageViews', in: 6000, out: 6000" in metrics
+    assert f"operator: '{source}', in: 6000, out: 6000" in metrics
     assert metrics.count("in: 6000") == 4  # the source and each of the three window operators
+    return {"traffic": sorted_points(t), "top": sorted_points(tops), "latency": sorted_points(lat)}
 
 
-def test_streaming_etl(tmp_path):
-    nb = execute("streaming_etl", tmp_path)
+def sorted_points(points):
+    return sorted(points, key=lambda p: json.dumps(p, sort_keys=True))
+
+
+def test_realtime_dashboard(tmp_path, vega_lite_schema):
+    assert_realtime_dashboard(execute("realtime_dashboard", tmp_path), vega_lite_schema)
+
+
+def assert_etl_tables(nb, records_in):
     status = status_line(cell(nb, 'env.execute("etl")'))
-    assert "finished" in status and "4,000 in" in status and "dead letters 171" in status
+    assert "finished" in status and f"{records_in:,} in" in status and "dead letters 171" in status
 
     assert sql_rows(cell(nb, "distinct_ids")) == [{"events": 3830, "distinct_ids": 3830, "pages": 10, "countries": 10}]
     top_pages = sql_rows(cell(nb, "avg_seconds"))
@@ -183,14 +204,22 @@ def test_streaming_etl(tmp_path):
     ]
 
 
-def test_inventory(tmp_path, vega_lite_schema):
-    nb = execute("inventory", tmp_path)
+def test_streaming_etl(tmp_path):
+    nb = execute("streaming_etl", tmp_path)
+    assert_etl_tables(nb, 4_000)  # the generator's events; 4,042 raw lines after redelivery
+
+
+def assert_inventory(nb, schema):
     job = cell(nb, 'env.execute("inventory")')
     status = status_line(job)
     assert "finished" in status and "3,000 in" in status
 
-    rows = sql_rows(cell(nb, "from inventory order by item"))
-    assert [tuple(r.values()) for r in rows] == [
+    inventory = cell(nb, "from inventory order by item")
+    (result,) = outputs(inventory, "execute_result")
+    columns = [f["name"] for f in result.data[ROWS]["schema"]["fields"]]
+    assert columns == ["item", "on_hand", "sold", "restocked", "returned", "rejected_sales"]
+    rows = sql_rows(inventory)
+    assert [tuple(r[c] for c in columns) for r in rows] == [
         ("apple", 802, 1597, 2304, 95, 10),
         ("banana", 142, 951, 1035, 58, 6),
         ("cherry", 226, 727, 909, 44, 11),
@@ -198,7 +227,7 @@ def test_inventory(tmp_path, vega_lite_schema):
         ("mango", 65, 696, 720, 41, 5),
         ("pear", 121, 645, 727, 39, 21),
     ]
-    (stock,) = charts(job, vega_lite_schema)
+    (stock,) = charts(job, schema)
     assert {p["item"]: p["on_hand"] for p in stock["data"]["values"]} == {r["item"]: r["on_hand"] for r in rows}
 
     assert sql_rows(cell(nb, "balanced")) == [{"items": 6, "balanced": True, "never_negative": True}]
@@ -207,10 +236,16 @@ def test_inventory(tmp_path, vega_lite_schema):
         ("pear", 5, 21), ("mango", 3, 5), ("apple", 1, 10), ("cherry", 1, 11), ("banana", 0, 6), ("kiwi", 0, 0),
     ]
     assert all(r["matches_state"] for r in alerts)
+    return {"inventory": rows, "stock": sorted_points(stock["data"]["values"]), "alerts": alerts}
 
 
-def test_checkpoints(tmp_path):
-    nb = execute("checkpoints", tmp_path)
+def test_inventory(tmp_path, vega_lite_schema):
+    assert_inventory(execute("inventory", tmp_path), vega_lite_schema)
+
+
+def assert_checkpoints(nb):
+    """Stopped part of the way with a savepoint, resumed from it: the same totals as an uninterrupted run.
+    Returns the source's position in the savepoint and the number of records read after the restore."""
     stop = text_result(cell(nb, "%jobs stop page-totals half-way"))
     assert 'job "page-totals" stopped with savepoint "half-way"' in stop and '"kind":"savepoint"' in stop
 
@@ -240,3 +275,137 @@ def test_checkpoints(tmp_path):
         ("/search", 302, 302, True),
     ]
     assert sum(r["uninterrupted"] for r in compare) == 5000
+    return json.loads(text_result(cell(nb, "savedPosition")).strip("'")), read_after
+
+
+def test_checkpoints(tmp_path):
+    position, read_after = assert_checkpoints(execute("checkpoints", tmp_path))
+    # The generator's position in the savepoint: how many events it had produced. The resumed run read the rest.
+    assert position["produced"] == position["next"] and position["produced"] + read_after == 5000
+
+
+# --- The same notebooks on Kafka ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def kafka_bootstrap():
+    """A broker from scripts/kafka.sh (started by scripts/test.sh in CI); one started here is stopped after these tests."""
+    if os.environ.get("SLUICE_KAFKA_TESTS") == "off":
+        pytest.skip("SLUICE_KAFKA_TESTS=off")
+    script = str(ROOT / "scripts" / "kafka.sh")
+    was_running = subprocess.run(["bash", script, "status"], capture_output=True).returncode == 0
+    started = subprocess.run(["bash", script, "start"], capture_output=True, text=True, timeout=300)
+    assert started.returncode == 0, started.stderr
+    yield started.stdout.strip().splitlines()[-1]
+    if not was_running:
+        subprocess.run(["bash", script, "stop"], capture_output=True, timeout=60)
+
+
+def publish_snippet(nb, topic):
+    """The code the notebook tells a user to run once to fill the topic from the generator."""
+    (md,) = [c for c in nb.cells if c.cell_type == "markdown" and f"publish {topic}" in c.source]
+    return re.search(r"```ts\n(.*?)```", md.source, re.S).group(1)
+
+
+def run_on_kafka(name, tmp_path, bootstrap, topic, limits):
+    """Runs notebooks/<name>.ipynb with its one setting `kafka` set to a real broker, reading a fresh topic
+    filled (in another kernel) by the snippet the notebook's markdown gives. With `limits`, the notebook records
+    the topic to recordings/<topic>.jsonl beside itself (here: in tmp_path, never in the repo), and it is then
+    re-executed by `sluice report` with a broker address nothing listens on, which must replay that recording.
+    Returns (the executed notebook, the replayed notebook or None)."""
+    fresh = f"{topic}_{uuid.uuid4().hex[:8]}"  # a fresh topic per run: exactly the events published here
+    # The sink does not create topics (the notebooks say so); create it as an operator would.
+    create = (
+        f"import {{ KafkajsClient }} from {json.dumps(str(ROOT / 'dist/engine/src/connectors/kafka/index.js'))};"
+        f"const c = KafkajsClient.create({{ brokers: [{json.dumps(bootstrap)}] }});"
+        f"await c.createTopics([{{ topic: {json.dumps(fresh)}, partitions: 1 }}]); await c.close();"
+    )
+    done = subprocess.run(["node", "--input-type=module", "-e", create], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+    nb = nbformat.read(ROOT / "notebooks" / f"{name}.ipynb", as_version=4)
+    (params,) = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    params.source = f"const kafka: string = {json.dumps(bootstrap)};"  # as a user edits the setting
+    (feed,) = [c for c in nb.cells if c.cell_type == "code" and f'topics: ["{topic}"]' in c.source]
+    feed.source = feed.source.replace(f'topics: ["{topic}"]', f"topics: [{json.dumps(fresh)}]")
+    nbformat.write(nb, tmp_path / f"{name}.ipynb")  # the notebook as the user saved it, for the report below
+
+    # Publish once, as the notebook says: its cells up to the source, then the snippet, in a kernel of their own.
+    snippet = publish_snippet(nb, topic)
+    assert f'topic: "{topic}"' in snippet
+    publisher = nbformat.v4.new_notebook(metadata=nb.metadata)
+    publisher.cells = [copy.deepcopy(c) for c in nb.cells[: nb.cells.index(feed) + 1] if c.cell_type == "code"]
+    publisher.cells.append(nbformat.v4.new_code_cell(snippet.replace(f'topic: "{topic}"', f"topic: {json.dumps(fresh)}")))
+    (tmp_path / "publisher").mkdir()
+    execute(name, tmp_path / "publisher", nb=publisher, cwd=tmp_path / "publisher")
+    assert not (tmp_path / "publisher" / "recordings").exists()  # publishing does not touch the recording
+
+    live = execute(name, tmp_path, nb=nb, cwd=tmp_path)
+    if limits is None:
+        return live, None
+    header = json.loads((tmp_path / "recordings" / f"{topic}.jsonl").read_text().split("\n", 1)[0])
+    assert header["source"] == f"kafka:{fresh}" and header["limits"] == limits
+
+    out = tmp_path / "replayed.ipynb"
+    done = subprocess.run(
+        ["node", str(ROOT / "bin" / "sluice.js"), "report", str(tmp_path / f"{name}.ipynb"),
+         "-r", "kafka=127.0.0.1:9", "--notebook-out", str(out), "-o", str(tmp_path / "replayed.html")],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    replayed = nbformat.read(out, as_version=4)
+    (injected,) = [c for c in replayed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert '"127.0.0.1:9"' in injected.source  # the injected setting: nothing listens there
+    return live, replayed
+
+
+def test_streaming_etl_on_kafka_records_then_replays_without_the_broker(tmp_path, kafka_bootstrap):
+    """The one setting switches the feed to Kafka; the run records the topic beside the notebook, and
+    `sluice report` re-executes it from that recording with a broker address nothing listens on."""
+    live, replayed = run_on_kafka("streaming_etl", tmp_path, kafka_bootstrap, "raw_events", {"maxRecords": 4042, "maxDuration": 30000})
+    assert_etl_tables(live, 4_042)  # the same tables as from the simulation; the source now reads the raw lines
+    assert_etl_tables(replayed, 4_042)
+    for marker in ("distinct_ids", "avg_seconds", "reason_kind", "select reason, record from dead_letters", "all_accounted_for"):
+        assert sql_rows(cell(replayed, marker)) == sql_rows(cell(live, marker)), marker
+
+
+def test_quickstart_on_kafka_records_then_replays_without_the_broker(tmp_path, kafka_bootstrap):
+    from test_quickstart_notebook import assert_quickstart_outputs
+
+    generated = assert_quickstart_outputs(execute("quickstart", tmp_path))
+    live, replayed = run_on_kafka("quickstart", tmp_path, kafka_bootstrap, "page_views", {"maxRecords": 6000, "maxDuration": 30000})
+    for nb in (live, replayed):
+        points, rows = assert_quickstart_outputs(nb)
+        assert (sorted_points(points), rows) == (sorted_points(generated[0]), generated[1])
+
+
+def test_event_time_on_kafka_records_then_replays_without_the_broker(tmp_path, kafka_bootstrap, vega_lite_schema):
+    """Which events are late depends on where the watermark advances (after each poll of up to 100 records):
+    the Kafka run gives the generator's late records, and the replay the same polls, so the same ones again."""
+    generated = assert_event_time(execute("event_time", tmp_path), vega_lite_schema)
+    live, replayed = run_on_kafka("event_time", tmp_path, kafka_bootstrap, "late_page_views", {"maxRecords": 3000, "maxDuration": 30000})
+    # The same chart, firings, late records per window and the same last ten late records in the side output's table.
+    assert assert_event_time(live, vega_lite_schema) == generated
+    assert assert_event_time(replayed, vega_lite_schema) == generated
+
+
+def test_realtime_dashboard_on_kafka_records_then_replays_without_the_broker(tmp_path, kafka_bootstrap, vega_lite_schema):
+    generated = assert_realtime_dashboard(execute("realtime_dashboard", tmp_path), vega_lite_schema)
+    live, replayed = run_on_kafka("realtime_dashboard", tmp_path, kafka_bootstrap, "dashboard_page_views", {"maxRecords": 6000, "maxDuration": 30000})
+    source = "recorded:kafka:" + re.search(r'topics: \["([^"]+)"\]', cell(live, "kafkaSource").source).group(1)
+    assert assert_realtime_dashboard(live, vega_lite_schema, source) == generated
+    assert assert_realtime_dashboard(replayed, vega_lite_schema, source) == generated
+
+
+def test_inventory_on_kafka_records_then_replays_without_the_broker(tmp_path, kafka_bootstrap, vega_lite_schema):
+    live, replayed = run_on_kafka("inventory", tmp_path, kafka_bootstrap, "transactions", {"maxRecords": 3000, "maxDuration": 30000})
+    assert assert_inventory(replayed, vega_lite_schema) == assert_inventory(live, vega_lite_schema)
+
+
+def test_checkpoints_on_kafka_resumes_from_the_offsets_in_the_savepoint(tmp_path, kafka_bootstrap):
+    """No recording here: the job reads the topic directly, and the savepoint holds its Kafka offsets."""
+    live, _ = run_on_kafka("checkpoints", tmp_path, kafka_bootstrap, "checkpoint_page_views", None)
+    position, read_after = assert_checkpoints(live)
+    topic = re.search(r'topics: \["([^"]+)"\]', cell(live, "kafkaSource").source).group(1)
+    (offset,) = position["offsets"][topic].values()  # the topic's one partition: the next offset to read
+    assert 0 < offset < 5000 and offset + read_after == 5000  # the resumed run read exactly from there to the end
