@@ -2,7 +2,7 @@ import { Kafka, logLevel, type Admin, type KafkaConfig } from "kafkajs";
 import { KafkaConnectorError } from "./errors.js";
 import { KafkajsConsumer } from "./KafkajsConsumer.js";
 import { KafkajsProducer } from "./KafkajsProducer.js";
-import { backoffDelay } from "./retry.js";
+import { withRetry } from "./retry.js";
 import type {
   ConsumerOptions,
   KafkaClient,
@@ -170,24 +170,16 @@ export class KafkajsClient implements KafkaClient {
     await admin.disconnect();
   }
 
-  /** Runs an admin call; a failure drops the connection so the next call (the caller's retry) reconnects. */
   /**
    * Runs an admin call, again (up to ~10 s) while the broker answers with a retriable protocol error
    * such as "the coordinator is loading": kafkajs's admin hands those straight back, and a broker
    * that just restarted answers them for seconds.
    */
   private async withAdmin<T>(call: (admin: Admin) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.withAdminOnce(call);
-      } catch (error) {
-        const transient = (error as { name?: string; retriable?: boolean }).name === "KafkaJSProtocolError" && (error as { retriable?: boolean }).retriable === true;
-        if (!transient || attempt >= ADMIN_ATTEMPTS) throw error;
-        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, { initialMs: 200, maxMs: 2_000 })));
-      }
-    }
+    return withRetry(() => this.withAdminOnce(call), { backoff: ADMIN_BACKOFF, isRetriable: transientProtocolError });
   }
 
+  /** Runs an admin call; a failure drops the connection so the next call (a retry) reconnects. */
   private async withAdminOnce<T>(call: (admin: Admin) => Promise<T>): Promise<T> {
     if (this.adminConnection === undefined) {
       const admin = this.kafka.admin({ retry: { initialRetryTime: 200, maxRetryTime: 2_000, retries: 3 } });
@@ -204,5 +196,10 @@ export class KafkajsClient implements KafkaClient {
   }
 }
 
-/** Attempts of an admin call that meets retriable protocol errors (backoff 0.2, 0.4, … 2 s: ~10 s). */
-const ADMIN_ATTEMPTS = 8;
+/** An admin call meeting retriable protocol errors: 8 attempts, waits 0.2, 0.4, … 2 s (~10 s in all). */
+const ADMIN_BACKOFF = { initialMs: 200, maxMs: 2_000, maxAttempts: 8 };
+
+function transientProtocolError(error: unknown): boolean {
+  const e = error as { name?: string; retriable?: boolean };
+  return e.name === "KafkaJSProtocolError" && e.retriable === true;
+}

@@ -3,6 +3,7 @@ import { AssignerProtocol, type Consumer, type EachBatchPayload, type Kafka, typ
 import { KafkaConnectorError } from "./errors.js";
 import { partitionKey, type ConsumerOptions, type KafkaRecord, type PartitionConsumer } from "./KafkaClient.js";
 import { deliverFilteredBatches } from "./kafkajsFilteredBatches.js";
+import { backoffDelay } from "./retry.js";
 
 interface TopicPartitions {
   topic: string;
@@ -290,7 +291,7 @@ export class KafkajsConsumer implements PartitionConsumer {
       // group coordinator" while a restarted broker loads its state) and calls that final. The
       // broker may come back: start a fresh consumer later, from our positions, for as long as it takes.
       this.options.onStatus({ state: "retrying", attempts: this.crashes, lastError: error.message });
-      const delay = Math.min(RESTART_MAX_MS, RESTART_INITIAL_MS * 2 ** Math.min(this.crashes - 1, 10));
+      const delay = backoffDelay(this.crashes, RESTART_BACKOFF);
       this.restartTimer = setTimeout(() => {
         if (this.closed) return;
         this.start().catch((startError: unknown) => this.crashed(this.consumer, startError instanceof Error ? startError : new Error(String(startError)), false));
@@ -329,8 +330,8 @@ interface RawBatch {
   }[];
 }
 
-const RESTART_INITIAL_MS = 500;
-const RESTART_MAX_MS = 10_000;
+/** Waits before starting a fresh consumer: 0.5, 1, 2, … up to 10 s. */
+const RESTART_BACKOFF = { initialMs: 500, maxMs: 10_000 };
 /** kafkajs errors that mean "no broker answered", not "this cannot work": worth starting over. */
 const UNAVAILABLE = new Set([
   "KafkaJSGroupCoordinatorNotFound",

@@ -49,28 +49,28 @@ export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(reso
 
 /**
  * Runs `attempt` until it succeeds, waiting with exponential backoff between failures and keeping
- * `status` up to date ("retrying" with the last error, then "running"). Errors for which
+ * `status` (if given) up to date ("retrying" with the last error, then "running"). Errors for which
  * `isRetriable` says false, and the last one after `maxAttempts`, are rethrown (status "failed").
  */
 export async function withRetry<T>(
   attempt: () => Promise<T>,
-  options: { status: StatusTracker; backoff?: BackoffOptions; sleep?: Sleep; isRetriable?: (error: unknown) => boolean; isClosed?: () => boolean },
+  options: { status?: StatusTracker; backoff?: BackoffOptions; sleep?: Sleep; isRetriable?: (error: unknown) => boolean; isClosed?: () => boolean },
 ): Promise<T> {
   const sleep = options.sleep ?? realSleep;
   const maxAttempts = options.backoff?.maxAttempts ?? Number.POSITIVE_INFINITY;
   for (let failures = 0; ; ) {
     try {
       const result = await attempt();
-      options.status.set({ state: "running", attempts: 0 });
+      options.status?.set({ state: "running", attempts: 0 });
       return result;
     } catch (error) {
       failures++;
       const retriable = options.isRetriable?.(error) ?? true;
       if (!retriable || failures >= maxAttempts || options.isClosed?.() === true) {
-        options.status.set({ state: "failed", attempts: failures, lastError: errorMessage(error) });
+        options.status?.set({ state: "failed", attempts: failures, lastError: errorMessage(error) });
         throw error;
       }
-      options.status.set({ state: "retrying", attempts: failures, lastError: errorMessage(error) });
+      options.status?.set({ state: "retrying", attempts: failures, lastError: errorMessage(error) });
       await sleep(backoffDelay(failures, options.backoff));
     }
   }
