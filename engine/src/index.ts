@@ -72,6 +72,7 @@ export type { RecordBatch } from "./runtime/StreamElement.js";
 // connectors/ and sinks/
 export type { Source, SourceReader, SourcePoll, SourceReaderContext } from "./connectors/Source.js";
 export type { Sink, SinkWriter, SinkContext } from "./sinks/Sink.js";
+export { END_OF_INPUT_COMMIT } from "./checkpoint/TwoPhaseCommit.js";
 export { CollectSink, LatestSink, type ConsoleSinkOptions } from "./sinks/MemorySinks.js";
 export { sinks, Sinks } from "./sinks/sinks.js";
 export type { FileSinkOptions, CsvSinkOptions } from "./sinks/FileSinks.js";

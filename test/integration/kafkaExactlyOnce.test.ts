@@ -77,11 +77,9 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     const values = Array.from({ length: 100 }, (_, i) => ({ key: `k${i}`, count: 1 }));
     await crashed.write(values, values.map(() => Number.NaN));
     const committable = crashed.prepareCommit(5);
-    const state = crashed.snapshotState();
     // The checkpoint is durable; the run dies before commit(5). Restore twice (a crash right after the first recovery).
     for (const attempt of [1, 2]) {
       const restored = sink.createWriter(ctx) as TransactionalKafkaWriter<ChaosOutput>;
-      restored.restoreState(state);
       await restored.recoverCommittables([committable]);
       await restored.open();
       await restored.close();
@@ -96,29 +94,8 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
   });
 
   test("Kafka → keyed count → Kafka: read_committed output equals the batch answer after repeated kill -9", { timeout: 600_000 }, async () => {
-    const input = uniqueTopic("chaos-in");
-    const output = uniqueTopic("chaos-out");
-    const prefix = uniqueTopic("chaos-txn");
-    const dir = await mkdtemp(join(tmpdir(), "sluice-chaos-"));
-    await broker.client.createTopics([{ topic: input, partitions: 3 }, { topic: output, partitions: 3 }]);
-    const producer = await broker.client.openProducer({ idempotent: true });
-    const perKey = new Map<string, number>();
-    const records = Array.from({ length: RECORDS }, (_, seq) => {
-      const key = `k${(seq * 7919) % KEYS}`;
-      perKey.set(key, (perKey.get(key) ?? 0) + 1);
-      return { topic: input, key, value: JSON.stringify({ key, seq }) };
-    });
-    for (let i = 0; i < records.length; i += 5_000) await producer.send(records.slice(i, i + 5_000));
-    await producer.close();
-
-    async function readOutput(): Promise<ChaosOutput[]> {
-      const reader = kafkaSource<ChaosOutput>({ brokers: [broker.bootstrap], topics: [output], bounded: true, isolation: "read_committed" }).createReader(readerContext());
-      try {
-        return (await readToEnd(reader)).values;
-      } finally {
-        await reader.close?.();
-      }
-    }
+    const { input, output, prefix, dir, perKey } = await chaosSetup(RECORDS);
+    const readOutput = () => readCommittedOutput(output);
 
     const seed = Number(process.env.SLUICE_CHAOS_SEED ?? Date.now() % 1_000_000);
     const next = random(seed);
@@ -126,12 +103,7 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     let runs = 0;
     for (;;) {
       runs++;
-      const child = spawn(process.execPath, [jobFile, broker.bootstrap, input, output, dir, prefix], { stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+      const { child, exited, output: out } = startJob([broker.bootstrap, input, output, dir, prefix]);
       if (kills < MIN_KILLS) {
         // Kill anywhere from start-up (before the first checkpoint) to well into the run.
         const delay = 200 + Math.floor(next() * 1_500);
@@ -144,7 +116,7 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
         const { code, signal } = await exited;
         clearTimeout(timer);
         if (signal === "SIGKILL") continue;
-        assert.fail(`run ${runs} ended by itself (code ${code}, signal ${signal}): ${stderr}`);
+        assert.fail(`run ${runs} ended by itself (code ${code}, signal ${signal}): ${out.stderr}`);
       }
       // The last run is not killed: once every result is committed, stop it (cancel) and compare.
       const deadline = Date.now() + 180_000;
@@ -152,22 +124,103 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
       await new Promise((r) => setTimeout(r, 1_000)); // duplicates, if any, would be committed by now too
       child.kill("SIGTERM");
       const { code } = await exited;
-      assert.equal(code, 0, `final run failed: ${stderr}`);
-      process.stdout.write(`# final run: ${stdout.trim()}\n`);
+      assert.equal(code, 0, `final run failed: ${out.stderr}`);
+      process.stdout.write(`# final run: ${out.stdout.trim()}\n`);
       break;
     }
 
     const got = await readOutput();
-    const expected = new Map<string, number>();
-    for (const [key, n] of perKey) for (let c = 1; c <= n; c++) expected.set(`${key}#${c}`, 1);
-    const actual = new Map<string, number>();
-    for (const r of got) actual.set(`${r.key}#${r.count}`, (actual.get(`${r.key}#${r.count}`) ?? 0) + 1);
-    const diff: string[] = [];
-    for (const [k, n] of expected) if ((actual.get(k) ?? 0) !== n) diff.push(`${k}: expected 1, got ${actual.get(k) ?? 0}`);
-    for (const [k, n] of actual) if (!expected.has(k)) diff.push(`${k}: expected 0, got ${n}`);
+    const diff = diffAgainstBatchAnswer(perKey, got);
     process.stdout.write(`# chaos: seed=${seed} records=${RECORDS} runs=${runs} kills=${kills} output=${got.length} diff=${diff.length === 0 ? "(empty)" : `\n#   ${diff.slice(0, 50).join("\n#   ")}`}\n`);
     assert.ok(kills >= Math.min(MIN_KILLS, 1), "the job was killed at least once");
     assert.deepEqual(diff, [], "read_committed output equals the batch answer");
     assert.equal(got.length, RECORDS);
   });
+
+  for (const killAt of ["before-final-commit", "after-final-commit"] as const) {
+    test(`bounded input: a crash ${killAt.replace(/-/g, " ")} neither loses nor duplicates the tail (final checkpoint)`, { timeout: 300_000 }, async () => {
+      const records = 6_000;
+      const { input, output, prefix, dir, perKey } = await chaosSetup(records);
+      const args = [broker.bootstrap, input, output, dir, prefix, "bounded"];
+      const killed = startJob(args, { SLUICE_CHAOS_KILL_AT: killAt });
+      const first = await killed.exited;
+      assert.equal(first.signal, "SIGKILL", `the run reached its final commit and died there: ${killed.output.stderr}`);
+      const restarted = startJob(args);
+      const second = await restarted.exited;
+      assert.equal(second.code, 0, `the restarted run finished: ${restarted.output.stderr}`);
+      const got = await readCommittedOutput(output);
+      const diff = diffAgainstBatchAnswer(perKey, got);
+      process.stdout.write(`# ${killAt}: restarted run ${restarted.output.stdout.trim()}, output=${got.length} diff=${diff.length === 0 ? "(empty)" : diff.slice(0, 20).join("; ")}\n`);
+      assert.deepEqual(diff, [], "read_committed output equals the batch answer");
+    });
+  }
+
+  for (const [from, to] of [[3, 2], [2, 3]] as const) {
+    test(`exactly-once sink restored at parallelism ${to} after a crash at ${from}: every result once, no transaction left open`, { timeout: 300_000 }, async () => {
+      const records = 6_000;
+      const { input, output, prefix, dir, perKey } = await chaosSetup(records);
+      const args = [broker.bootstrap, input, output, dir, prefix];
+      // Dies once the last sink subtask has records in an open transaction after a completed checkpoint.
+      const killed = startJob(args, { SLUICE_CHAOS_KILL_AT: "mid-transaction", SLUICE_CHAOS_SINK_PARALLELISM: String(from) });
+      assert.equal((await killed.exited).signal, "SIGKILL", killed.output.stderr);
+      const restored = startJob([...args, "bounded"], { SLUICE_CHAOS_SINK_PARALLELISM: String(to) });
+      assert.equal((await restored.exited).code, 0, `the rescaled run finished: ${restored.output.stderr}`);
+      assert.match(restored.output.stdout, /restoredFrom=\d+/);
+      // A transaction of subtask 2 left open would hold back read_committed readers (they would stop short of it).
+      const got = await readCommittedOutput(output);
+      const diff = diffAgainstBatchAnswer(perKey, got);
+      process.stdout.write(`# rescale ${from} -> ${to}: ${restored.output.stdout.trim()}, output=${got.length} diff=${diff.length === 0 ? "(empty)" : diff.slice(0, 20).join("; ")}\n`);
+      assert.deepEqual(diff, [], "read_committed output equals the batch answer");
+    });
+  }
+
+  /** Fresh input/output topics (3 partitions each), `records` input records over KEYS keys, a checkpoint directory. */
+  async function chaosSetup(records: number) {
+    const input = uniqueTopic("chaos-in");
+    const output = uniqueTopic("chaos-out");
+    const prefix = uniqueTopic("chaos-txn");
+    const dir = await mkdtemp(join(tmpdir(), "sluice-chaos-"));
+    await broker.client.createTopics([{ topic: input, partitions: 3 }, { topic: output, partitions: 3 }]);
+    const producer = await broker.client.openProducer({ idempotent: true });
+    const perKey = new Map<string, number>();
+    const values = Array.from({ length: records }, (_, seq) => {
+      const key = `k${(seq * 7919) % KEYS}`;
+      perKey.set(key, (perKey.get(key) ?? 0) + 1);
+      return { topic: input, key, value: JSON.stringify({ key, seq }) };
+    });
+    for (let i = 0; i < values.length; i += 5_000) await producer.send(values.slice(i, i + 5_000));
+    await producer.close();
+    return { input, output, prefix, dir, perKey };
+  }
+
+  async function readCommittedOutput(output: string): Promise<ChaosOutput[]> {
+    const reader = kafkaSource<ChaosOutput>({ brokers: [broker.bootstrap], topics: [output], bounded: true, isolation: "read_committed" }).createReader(readerContext());
+    try {
+      return (await readToEnd(reader)).values;
+    } finally {
+      await reader.close?.();
+    }
+  }
 });
+
+/** Runs kafkaChaosJob.js in a child process, collecting its output. */
+function startJob(args: readonly string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [jobFile, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  const output = { stdout: "", stderr: "" };
+  child.stdout.on("data", (d: Buffer) => (output.stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (output.stderr += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  return { child, exited, output };
+}
+
+/** The batch answer is, per key with n input records, counts 1..n once each; lists every difference. */
+function diffAgainstBatchAnswer(perKey: ReadonlyMap<string, number>, got: readonly ChaosOutput[]): string[] {
+  const expected = new Map<string, number>();
+  for (const [key, n] of perKey) for (let c = 1; c <= n; c++) expected.set(`${key}#${c}`, 1);
+  const actual = new Map<string, number>();
+  for (const r of got) actual.set(`${r.key}#${r.count}`, (actual.get(`${r.key}#${r.count}`) ?? 0) + 1);
+  const diff: string[] = [];
+  for (const [k, n] of expected) if ((actual.get(k) ?? 0) !== n) diff.push(`${k}: expected 1, got ${actual.get(k) ?? 0}`);
+  for (const [k, n] of actual) if (!expected.has(k)) diff.push(`${k}: expected 0, got ${n}`);
+  return diff;
+}

@@ -9,7 +9,7 @@ import { describe, test } from "node:test";
 import { StreamEnvironment } from "../../engine/src/api/StreamEnvironment.js";
 import { kafkaSink } from "../../engine/src/connectors/kafka/KafkaSink.js";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
-import { TransactionalKafkaWriter } from "../../engine/src/connectors/kafka/TransactionalKafkaWriter.js";
+import { TransactionalKafkaWriter, type KafkaCommittable } from "../../engine/src/connectors/kafka/TransactionalKafkaWriter.js";
 import type { SinkWriter } from "../../engine/src/sinks/Sink.js";
 import { kafkaTestsOff, kafkaVersion, readCommitted, readerContext, readToEnd, uniqueTopic, connectToBroker } from "./kafkaBroker.js";
 
@@ -56,7 +56,9 @@ describe(`Kafka sink against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "S
     try {
       await writer.open();
       await writer.write(items("committed-1", 300), times(300));
-      assert.deepEqual(writer.prepareCommit(1), { transactionalId: writer.transactionalId, checkpointId: 1, records: 300 });
+      const { producerId, producerEpoch, ...committable } = writer.prepareCommit(1) as KafkaCommittable;
+      assert.deepEqual(committable, { transactionalId: writer.transactionalId, checkpointId: 1, records: 300 });
+      assert.ok(/^\d+$/.test(producerId ?? "") && Number.isInteger(producerEpoch), "the committable names the producer that owns the transaction");
       await writer.commit(1);
       await writer.write(items("aborted", 200), times(200));
       writer.prepareCommit(2);

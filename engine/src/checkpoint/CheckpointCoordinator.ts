@@ -10,9 +10,13 @@ export interface CheckpointParticipant {
   readonly subtask: number;
   /** Sources: inject a barrier at the next consistent point. */
   injectBarrier?(checkpointId: number): void;
-  /** Already finished: acknowledge with the final state at once. */
+  /**
+   * Finished (bounded input done): it takes part in every later checkpoint with its final state,
+   * as Flink's checkpoints after tasks finished (FLIP-147). A two-phase-commit sink prepares its
+   * last output here, so the final checkpoint carries it and commits it when complete.
+   */
   readonly finished: boolean;
-  snapshotFinished(): SubtaskCheckpoint;
+  snapshotFinished(checkpointId: number): SubtaskCheckpoint | Promise<SubtaskCheckpoint>;
   /** Two-phase commit: the checkpoint is durable (phase two). Failures are the participant's to report. */
   notifyComplete?(checkpointId: number): Promise<void> | undefined;
   /** Two-phase commit: the checkpoint will never complete. */
@@ -44,6 +48,8 @@ export class CheckpointCoordinator {
   /** Completion (write + commits) in flight, so the job can wait for it before closing sinks. */
   private completing: Promise<void> | undefined;
   private stopped = false;
+  /** Finished participants whose (async) snapshot for the pending checkpoint is under way. */
+  private readonly snapshotting = new Set<CheckpointParticipant>();
 
   constructor(
     private readonly plan: JobPlan,
@@ -82,12 +88,57 @@ export class CheckpointCoordinator {
       }
       const id = this.nextId++;
       this.pending = { id, kind, savepointName, snapshots: new Map(), resolve, reject };
-      for (const p of this.participants) {
-        if (p.finished) this.acknowledge(p, id, p.snapshotFinished());
-        else p.injectBarrier?.(id);
-      }
+      this.snapshotting.clear();
+      for (const p of this.participants) if (!p.finished) p.injectBarrier?.(id);
+      this.acknowledgeFinished();
       this.notify();
     });
+  }
+
+  /**
+   * Acknowledges, for the pending checkpoint, every participant that has finished without having
+   * acknowledged it. The runner calls this whenever tasks may have finished: an operator that was
+   * still flushing when the checkpoint started gets no barrier (its inputs ended), so without this
+   * the checkpoint would wait for it forever.
+   */
+  acknowledgeFinished(): void {
+    const pending = this.pending;
+    if (pending === undefined) return;
+    for (const p of this.participants) {
+      if (!p.finished || pending.snapshots.has(p) || this.snapshotting.has(p)) continue;
+      let snapshot: SubtaskCheckpoint | Promise<SubtaskCheckpoint>;
+      try {
+        snapshot = p.snapshotFinished(pending.id);
+      } catch (error) {
+        this.failPending(pending, error);
+        return;
+      }
+      if (!(snapshot instanceof Promise)) {
+        this.acknowledge(p, pending.id, snapshot);
+        continue;
+      }
+      this.snapshotting.add(p);
+      snapshot.then(
+        (s) => {
+          this.snapshotting.delete(p);
+          // The checkpoint failed or was aborted meanwhile: what this participant prepared for it
+          // is not committed as such (the notifications above did not reach it).
+          if (this.pending !== pending) void p.notifyAborted?.(pending.id)?.catch(() => undefined); // reported by the participant
+          else this.acknowledge(p, pending.id, s);
+        },
+        (error: unknown) => this.failPending(pending, error),
+      );
+    }
+  }
+
+  /** A finished participant could not snapshot (e.g. a sink's prepare failed): the checkpoint fails. */
+  private failPending(pending: Pending, error: unknown): void {
+    if (this.pending !== pending) return;
+    this.pending = undefined;
+    this.snapshotting.clear();
+    void this.notifyAborted(pending);
+    pending.reject(new CheckpointError(`Checkpoint ${pending.id} of job '${this.plan.jobName}' failed: ${(error as Error).message}`, { job: this.plan.jobName }, { cause: error }));
+    this.notify();
   }
 
   /** A subtask took its snapshot for checkpoint `id`. */

@@ -14,6 +14,12 @@ export interface TwoPhaseCommitOperator {
   setRecoveredCommittables(committables: readonly unknown[]): void;
 }
 
+/**
+ * The checkpoint id a two-phase-commit writer sees in `prepareCommit`/`commit` at the end of bounded
+ * input when the job takes no checkpoints (with checkpoints, the final checkpoint's id).
+ */
+export const END_OF_INPUT_COMMIT = 0;
+
 export function isTwoPhaseCommit(operator: object): operator is TwoPhaseCommitOperator {
   return (operator as Partial<TwoPhaseCommitOperator>).twoPhaseCommit === true;
 }

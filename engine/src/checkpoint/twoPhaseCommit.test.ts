@@ -72,10 +72,8 @@ function fakeSink(broker: FakeBroker, checkpoints: string): Sink<number> {
           if (i >= 0) carried = [...carried, ...prepared.splice(i, 1)[0]!.txns];
         },
         flush() {
-          // End of input: no checkpoint follows, so commit the rest now (as Flink's final checkpoint does).
-          for (const t of [...carried, ...(current === undefined ? [] : [current])]) broker.commitTxn(t);
-          carried = [];
-          current = undefined;
+          // End of input commits nothing here: the engine's final checkpoint prepares and commits the tail.
+          broker.log.push("flush");
         },
         abort() {
           broker.log.push("abort");
@@ -231,4 +229,91 @@ test("two-phase commit: after rescaling the sink, subtask 0 recovers every old s
   assert.deepEqual(broker.visible(), range(0, 40));
   assert.ok(broker.log.includes("recover 2"), "one subtask recovered both committables");
   await restored.cancel();
+});
+
+test("two-phase commit at end of input: a final checkpoint carries the tail and commits it; a crash before that commit is recovered once", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "sluice-2pc-"));
+  const broker = new FakeBroker();
+  const source = new TestSource<number>();
+  const first = job(source, broker, dir, "final");
+  source.push(...range(0, 30));
+  await first.whenIdle();
+  await first.checkpoint();
+  source.push(...range(30, 50));
+  source.end();
+  await first.whenIdle();
+  const done = await first.done;
+  assert.equal(done.status, "finished");
+  assert.deepEqual(broker.visible(), range(0, 50));
+  assert.deepEqual(broker.log.slice(4).sort(), ["commit 2", "commit 2", "flush", "flush", "prepare 2", "prepare 2"], "the tail was prepared for checkpoint 2 after flush, then committed");
+  assert.ok(broker.log.indexOf("flush") < broker.log.indexOf("prepare 2"));
+  assert.equal(done.metrics.checkpoints.completed, 2, "the final checkpoint counts");
+
+  // Same job again; this time the process "dies" after the final checkpoint is durable, before its commit.
+  const dir2 = await mkdtemp(join(tmpdir(), "sluice-2pc-"));
+  const broker2 = new FakeBroker();
+  const source2 = new TestSource<number>();
+  const second = job(source2, broker2, dir2, "final-crash");
+  source2.push(...range(0, 30));
+  await second.whenIdle();
+  await second.checkpoint();
+  source2.push(...range(30, 50));
+  broker2.failCommitOf = 2;
+  source2.end();
+  const crashed = await second.done;
+  assert.equal(crashed.status, "failed");
+  assert.deepEqual(broker2.visible(), range(0, 30), "the tail is prepared, not visible");
+  broker2.failCommitOf = undefined;
+  // The restored job finds every task finished in checkpoint 2: it commits the tail and ends.
+  const restored = job(source2, broker2, dir2, "final-restored", true);
+  const result = await restored.wait();
+  assert.equal(result.status, "finished");
+  assert.deepEqual(broker2.visible(), range(0, 50), "the tail is visible exactly once");
+});
+
+test("two-phase commit at end of input without checkpointing: the tail is prepared and committed right after flush", async () => {
+  const log: string[] = [];
+  const sink: Sink<number> = {
+    name: "no-checkpoints",
+    createWriter: (): SinkWriter<number> => ({
+      write: (values) => void log.push(`write ${values.join(",")}`),
+      flush: () => void log.push("flush"),
+      prepareCommit: (id) => (log.push(`prepare ${id}`), { id }),
+      commit: (id) => void log.push(`commit ${id}`),
+    }),
+  };
+  const env = StreamEnvironment.create();
+  env.fromArray([1, 2, 3]).sinkTo(sink);
+  const result = await env.execute("no-checkpoints").wait();
+  assert.equal(result.status, "finished");
+  assert.deepEqual(log, ["write 1,2,3", "flush", "prepare 0", "commit 0"]);
+});
+
+test("a checkpoint started while a sink is still flushing completes once the sink finished", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "sluice-2pc-"));
+  let releaseFlush: () => void = () => {};
+  const flushing = new Promise<void>((resolve) => (releaseFlush = resolve));
+  let flushStarted: () => void = () => {};
+  const flushCalled = new Promise<void>((resolve) => (flushStarted = resolve));
+  const sink: Sink<number> = {
+    name: "slow-flush",
+    createWriter: (): SinkWriter<number> => ({
+      write: () => {},
+      flush: () => (flushStarted(), flushing),
+    }),
+  };
+  const source = new TestSource<number>();
+  const env = StreamEnvironment.create().enableCheckpointing({ directory: dir });
+  env.fromSource(source).uid("src").sinkTo(sink).uid("sink");
+  const running = env.execute("slow-flush");
+  source.push(1, 2);
+  source.end();
+  await flushCalled;
+  // The source finished and the sink's inputs ended: no barrier will reach the sink.
+  const checkpoint = running.checkpoint();
+  await new Promise((resolve) => setTimeout(resolve, 20)); // the checkpoint has started meanwhile
+  releaseFlush();
+  const metadata = await checkpoint;
+  assert.ok(existsSync(metadata.path));
+  assert.equal((await running.wait()).status, "finished");
 });

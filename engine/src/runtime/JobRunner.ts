@@ -1,5 +1,6 @@
 import type { CheckpointData, CheckpointMetadata } from "../checkpoint/CheckpointData.js";
-import { CheckpointCoordinator, type CheckpointParticipant } from "../checkpoint/CheckpointCoordinator.js";
+import { CheckpointCoordinator } from "../checkpoint/CheckpointCoordinator.js";
+import { checkpointParticipant } from "../checkpoint/checkpointParticipant.js";
 import type { FileCheckpointStorage } from "../checkpoint/CheckpointStorage.js";
 import { ApiUsageError, CheckpointError, SinkError, SluiceError, SourceError, UserFunctionError } from "../errors/errors.js";
 import { messages } from "../errors/messages.js";
@@ -218,6 +219,7 @@ export class JobRunner {
       await this.setUpCheckpointing();
       if (this.failure === undefined) await this.open();
       if (this.failure === undefined) await this.loop();
+      if (this.failure === undefined && !this.cancelled) await this.commitEndOfInput();
     } catch (error) {
       this.fail(error, undefined);
     }
@@ -251,29 +253,44 @@ export class JobRunner {
     // Continue numbering after everything in the directory, so a restore from an older savepoint never overwrites newer files.
     const firstId = Math.max(restored?.id ?? 0, (await storage.checkpointIds()).at(-1) ?? 0) + 1;
     const coordinator = new CheckpointCoordinator(this.plan, storage, this.options.clock, () => this.notify(), firstId);
-    const participants = this.tasks.map((task): CheckpointParticipant => {
-      const participant: CheckpointParticipant = {
-        node: this.taskNodes.get(task)!,
-        subtask: task.ctx.subtask,
-        get finished() {
-          return task.finished;
-        },
-        snapshotFinished: () => task.snapshot(),
-        ...(task.kind === "source" ? { injectBarrier: (id: number) => task.injectBarrier(id), notifyComplete: (id: number) => task.notifyCheckpointComplete(id) } : {}),
-        ...(task.kind === "operator" && isTwoPhaseCommit(task.operator)
-          ? {
-              notifyComplete: (id: number) => task.notifyCheckpointComplete(id),
-              notifyAborted: (id: number) => task.notifyCheckpointAborted(id),
-              commitBeforePublish: task.operator.commitBeforeCheckpointPublished,
-            }
-          : {}),
-      };
+    const participants = this.tasks.map((task) => {
+      const participant = checkpointParticipant(task, this.taskNodes.get(task)!);
       task.acknowledge = (id, snapshot) => coordinator.acknowledge(participant, id, snapshot);
       return participant;
     });
     coordinator.register(participants);
     this.coordinator = coordinator;
     if (this.options.checkpointInterval !== undefined) this.nextCheckpointAt = this.options.clock.now() + this.options.checkpointInterval;
+  }
+
+  /**
+   * Every task finished (bounded input): two-phase-commit sinks still hold what they wrote since
+   * the last checkpoint. As Flink (FLIP-147), a final checkpoint of the finished tasks carries it and
+   * commits it once durable, so a crash at any point replays to the same output: before the final
+   * checkpoint, the previous one is restored and the tail is written again in a new transaction (the
+   * old one aborted); after it, the restored sinks commit the final checkpoint's committables.
+   * Without checkpointing there is nothing to restore from, and the tail is committed right away.
+   */
+  private async commitEndOfInput(): Promise<void> {
+    const committers = this.tasks.filter((t): t is OperatorTask => t.kind === "operator" && isTwoPhaseCommit(t.operator));
+    if (committers.length === 0) return;
+    if (this.coordinator === undefined) {
+      for (const task of committers) {
+        try {
+          await task.commitAtEndOfInput();
+        } catch (error) {
+          this.fail(error, task);
+          return;
+        }
+      }
+      return;
+    }
+    try {
+      await this.triggerCheckpoint("checkpoint");
+    } catch (error) {
+      const ctx = { job: this.plan.jobName };
+      this.fail(new CheckpointError(`The final checkpoint at the end of input failed, so the sinks' last output was not committed (restore from the latest checkpoint to write it): ${(error as Error).message}`, ctx, { cause: error }), undefined);
+    }
   }
 
   /** Takes a checkpoint (or a named savepoint) of the running job. */
@@ -341,6 +358,8 @@ export class JobRunner {
         this.fail(error, current);
         return;
       }
+      // Tasks that finished during a checkpoint take part with their final state.
+      if (this.coordinator?.inProgress === true) this.coordinator.acknowledgeFinished();
       if (allFinished) return;
       if (performance.now() - sliceStart >= this.options.timeSliceMs) {
         await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,5 +1,5 @@
 import type { SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
-import { isPromiseLike, isTwoPhaseCommit } from "../checkpoint/TwoPhaseCommit.js";
+import { END_OF_INPUT_COMMIT, isPromiseLike, isTwoPhaseCommit } from "../checkpoint/TwoPhaseCommit.js";
 import type { Operator } from "../operators/Operator.js";
 import { MAX_WATERMARK } from "../time/Watermark.js";
 import type { Channel } from "./Channel.js";
@@ -203,6 +203,32 @@ export class OperatorTask {
       this.wake(error);
       throw error;
     }
+  }
+
+  /**
+   * This task's part of checkpoint `id` after it finished. A two-phase-commit operator prepares what
+   * it wrote since its last checkpoint (its tail after end of input), so the checkpoint carries it
+   * and commits it on completion: end of input never commits on its own (FLIP-147).
+   */
+  snapshotFinished(id: number): SubtaskCheckpoint | Promise<SubtaskCheckpoint> {
+    const operator = this.operator;
+    if (!isTwoPhaseCommit(operator)) return this.snapshot();
+    this.preparedCheckpoints.add(id);
+    const committable = operator.prepareCommit(id);
+    const withCommittable = (c: unknown): SubtaskCheckpoint => {
+      const snapshot = this.snapshot();
+      if (c !== undefined) snapshot.committable = c;
+      return snapshot;
+    };
+    return isPromiseLike(committable) ? Promise.resolve(committable).then(withCommittable) : withCommittable(committable);
+  }
+
+  /** Without checkpointing, end of input is the only commit point: prepare and commit the tail at once. */
+  async commitAtEndOfInput(): Promise<void> {
+    const operator = this.operator;
+    if (!isTwoPhaseCommit(operator)) return;
+    await operator.prepareCommit(END_OF_INPUT_COMMIT);
+    await operator.commit(END_OF_INPUT_COMMIT);
   }
 
   snapshot(): SubtaskCheckpoint {

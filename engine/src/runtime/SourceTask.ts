@@ -117,6 +117,13 @@ export class SourceTask {
     return { position: this.reader.snapshotPosition?.(), watermark: this.watermark, finished: this.finished };
   }
 
+  /** This task's part of checkpoint `id` after it finished: its final position (then also committed by the reader's hook). */
+  snapshotFinished(id: number): SubtaskCheckpoint {
+    const snapshot = this.snapshot();
+    if (this.reader.notifyCheckpointComplete !== undefined) this.positionsInFlight.set(id, snapshot.position);
+    return snapshot;
+  }
+
   /** Checkpoint `id` is durable: tell the reader which of its positions it holds. */
   notifyCheckpointComplete(id: number): undefined {
     const position = this.positionsInFlight.get(id);

@@ -46,7 +46,11 @@ export interface SinkWriter<T> {
   // Two-phase commit (Flink's TwoPhaseCommitSinkFunction / Sink V2 committer), all optional. A writer
   // with `prepareCommit` makes its output visible only for checkpoints that completed:
   //   write* → prepareCommit(n) → write* → commit(n) → … ; abort() on failure or cancel.
-  // No checkpoint follows the end of bounded input, so such a writer commits the rest in `flush`.
+  // End of bounded input: `flush`, then a final checkpoint (id n) of the finished job prepares the
+  // tail (`prepareCommit(n)`) and commits it once durable (`commit(n)`), as Flink's FLIP-147; a crash
+  // before that restores the previous checkpoint, a crash after it recovers the tail from the final
+  // one. Without checkpointing, `prepareCommit(END_OF_INPUT_COMMIT)` and `commit(END_OF_INPUT_COMMIT)`
+  // follow `flush` at once. `flush` itself never commits.
 
   /**
    * Phase one: the barrier of checkpoint `checkpointId` reached this writer (after every write before

@@ -66,7 +66,7 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): KafkaSink<T> {
       const client = options.client ?? KafkajsClient.create({ brokers: options.brokers ?? [], clientId: `sluice-${ctx.jobName}` });
       const writer =
         options.guarantee === "exactly-once"
-          ? new TransactionalKafkaWriter<T>(client, `${options.transactionalIdPrefix ?? `sluice-${ctx.jobName}-${name}`}-${ctx.subtask}`, toRecords, status, options)
+          ? new TransactionalKafkaWriter<T>(client, { prefix: options.transactionalIdPrefix ?? `sluice-${ctx.jobName}-${name}`, subtask: ctx.subtask, parallelism: ctx.parallelism }, toRecords, status, options)
           : new AtLeastOnceKafkaWriter<T>(client, toRecords, status, options.backoff);
       if (!ownClient) return writer;
       // Our own client goes with the writer.

@@ -38,9 +38,25 @@ function fakeClient(log: string[]): KafkaClient {
   };
 }
 
-function writer(log: string[]): TransactionalKafkaWriter<string> {
-  const toRecords = (values: readonly string[]) => values.map((value) => ({ topic: "out", value }));
-  return new TransactionalKafkaWriter(fakeClient(log), "sluice-job-sink-0", toRecords, new StatusTracker(Date.now), {});
+const toRecords = (values: readonly string[]) => values.map((value) => ({ topic: "out", value }));
+
+function writer(log: string[], client = fakeClient(log), subtask = 0, parallelism = 1): TransactionalKafkaWriter<string> {
+  return new TransactionalKafkaWriter(client, { prefix: "sluice-job-sink", subtask, parallelism }, toRecords, new StatusTracker(Date.now), {});
+}
+
+/** The fake client, able to resume transactions: producers report an id and epoch, `commitPrepared` is logged. */
+function resumingClient(log: string[]): KafkaClient {
+  const client = fakeClient(log);
+  let epoch = 0;
+  return {
+    ...client,
+    openProducer: async (options) => {
+      const producer = await client.openProducer(options);
+      const identity = { producerId: "7", producerEpoch: ++epoch };
+      return { ...producer, identity: () => identity, initTransactions: async () => void log.push(`init ${options.transactionalId}`) };
+    },
+    commitPrepared: async (id, identity) => void log.push(`commitPrepared ${id} ${identity.producerId}/${identity.producerEpoch}`),
+  };
 }
 
 test("prepare/commit/abort map onto one Kafka transaction per checkpoint", async () => {
@@ -75,12 +91,46 @@ test("writes after prepareCommit wait for the commit; commits must name the prep
   await w.close();
 });
 
-test("without checkpoints, flush at end of input commits what was written", async () => {
+test("end of input: flush commits nothing; the engine's final prepare/commit does, without opening another producer", async () => {
   const log: string[] = [];
-  const w = writer(log);
+  const w = writer(log, resumingClient(log));
   await w.open();
   await w.write(["a"], [NaN]);
   await w.flush();
+  assert.deepEqual(log.slice(1), ["init sluice-job-sink-0", "begin 1", "send 1 a"], "the tail is still open after flush");
+  assert.deepEqual(w.prepareCommit(4), { transactionalId: "sluice-job-sink-0", checkpointId: 4, records: 1, producerId: "7", producerEpoch: 1 });
+  await w.commit(4);
   await w.close();
-  assert.deepEqual(log.slice(1), ["begin 1", "send 1 a", "commit 1", "close"]);
+  assert.deepEqual(log.slice(4), ["commit 1", "close"]);
+});
+
+test("committables carry the owning producer's id and epoch; after a commit the next transaction has a new epoch", async () => {
+  const log: string[] = [];
+  const w = writer(log, resumingClient(log));
+  await w.open();
+  await w.write(["a"], [NaN]);
+  assert.deepEqual(w.prepareCommit(1), { transactionalId: "sluice-job-sink-0", checkpointId: 1, records: 1, producerId: "7", producerEpoch: 1 });
+  await w.commit(1);
+  await w.write(["b"], [NaN]);
+  assert.equal((w.prepareCommit(2) as { producerEpoch: number }).producerEpoch, 2);
+  await w.close();
+});
+
+test("restore after scale-down: subtask 0 commits every old subtask's prepared transaction, then fences the ids no subtask owns", async () => {
+  const log: string[] = [];
+  const w = writer(log, resumingClient(log), 0, 2);
+  const committables = [0, 1, 2].map((s) => ({ transactionalId: `sluice-job-sink-${s}`, checkpointId: 9, records: s === 1 ? 0 : 5, producerId: `${s}`, producerEpoch: 3 }));
+  await w.recoverCommittables(committables);
+  await w.open();
+  assert.deepEqual(w.fenced, ["sluice-job-sink-2"]);
+  assert.deepEqual(log, [
+    "commitPrepared sluice-job-sink-0 0/3",
+    "commitPrepared sluice-job-sink-2 2/3",
+    "open sluice-job-sink-2 idempotent=true",
+    "init sluice-job-sink-2",
+    "close",
+    "open sluice-job-sink-0 idempotent=true",
+    "init sluice-job-sink-0",
+  ]);
+  await w.close();
 });

@@ -3,11 +3,25 @@ import { KafkaConnectorError, KafkaTransactionError, errorMessage } from "./erro
 import type { KafkaClient, KafkaProducer, KafkaTransaction, OutgoingRecord, ProducerIdentity } from "./KafkaClient.js";
 import { withRetry, type BackoffOptions, type StatusTracker } from "./retry.js";
 
-/** What a prepared transaction leaves for the checkpoint (JSON-serializable). */
+/**
+ * What a prepared transaction leaves for the checkpoint (JSON-serializable). With a client that has
+ * `commitPrepared`, it also names the producer id and epoch that own the transaction, so any subtask
+ * of a restored job (at any parallelism) can commit it.
+ */
 export interface KafkaCommittable {
   transactionalId: string;
   checkpointId: number;
   records: number;
+  producerId?: string;
+  producerEpoch?: number;
+}
+
+/** Where a sink subtask sits: its transactional id is `<prefix>-<subtask>`. */
+export interface TransactionalIdentity {
+  prefix: string;
+  subtask: number;
+  /** The job's sink parallelism now: ids `<prefix>-<n>` with n >= parallelism belong to no subtask. */
+  parallelism: number;
 }
 
 /**
@@ -24,18 +38,22 @@ export interface KafkaCommittable {
  * writes after `prepareCommit(n)` wait until `commit(n)` or `abort()`; the engine commits right
  * after a checkpoint completes, which keeps that wait short.
  *
- * `flush()` at the end of bounded input commits what was written since the last checkpoint (with or
- * without checkpointing): end of input acts as the final checkpoint.
+ * End of bounded input commits nothing by itself: the engine prepares the tail for a final checkpoint
+ * and commits it once that checkpoint is durable (or, without checkpointing, right after `flush`).
  *
- * Recovery. As Flink's KafkaSink, the checkpoint holds the producer id and epoch of this subtask's
- * producer (`snapshotState`) next to the committable; on restore, `recoverCommittables` commits the
- * prepared transaction of the restored checkpoint from them (EndTxn, `KafkaClient.commitPrepared`)
- * before `open()` fences the old producer. A repeated commit succeeds; a fenced one is skipped: after
- * each commit the writer moves to a new producer (new epoch) before writing again, so a fenced epoch
- * means that checkpoint's transaction was committed (otherwise EndTxn with the old epoch would commit
- * the next interval's open transaction; Flink avoids this with one transactional id per checkpoint). Limit, as in Flink: a transaction left open longer
- * than `transactionTimeoutMs` (e.g. the job stays down that long) is aborted by the broker, and its
- * records are lost; keep the timeout above the longest expected downtime.
+ * Recovery. As Flink's KafkaSink, each committable holds the producer id and epoch that own its
+ * transaction; on restore, `recoverCommittables` commits the prepared transactions of the restored
+ * checkpoint from them (EndTxn, `KafkaClient.commitPrepared`) before `open()` fences the old
+ * producer. A repeated commit succeeds; a fenced one is skipped: after each commit the writer moves
+ * to a new producer (new epoch) before writing again, so a fenced epoch means that checkpoint's
+ * transaction was committed (otherwise EndTxn with the old epoch would commit the next interval's
+ * open transaction; Flink avoids this with one transactional id per checkpoint). Limit, as in Flink:
+ * a transaction left open longer than `transactionTimeoutMs` (e.g. the job stays down that long) is
+ * aborted by the broker, and its records are lost; keep the timeout above the longest expected downtime.
+ *
+ * Rescaling. The committables do not pin the sink's parallelism: after a restore at another
+ * parallelism, subtask 0 recovers all of them, then fences the transactional ids of old subtasks that
+ * no longer exist (scale-down), so their open transactions stop holding back read_committed readers.
  *
  * A client without `commitPrepared` (kafkajs itself cannot resume a producer id/epoch; the kafkajs
  * client does it through kafkajs internals, see kafkajsTransactions.ts) falls back to
@@ -50,8 +68,7 @@ export interface KafkaCommittable {
  *    interval is written again: those records appear twice (at-least-once for that interval, never loss);
  *  - `recoverCommittables` has nothing to commit (a published checkpoint's transactions are committed).
  * Open transactions of a crashed run stay open (and hold back read_committed consumers) until the
- * restored subtask with the same transactional id opens, or `transactionTimeoutMs` passes if the job
- * is restored with fewer sink subtasks.
+ * restored subtask with the same transactional id opens (or subtask 0 fences it, after scale-down).
  */
 export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
   private producer: KafkaProducer | undefined;
@@ -63,30 +80,26 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
   private flushed = false;
   /** See the class comment: only when the client cannot commit a dead producer's transaction. */
   readonly commitBeforeCheckpointPublished: boolean;
+  readonly transactionalId: string;
+  /** Checkpoints of the previous version kept the producer identity as writer state. */
   private restoredIdentity: ProducerIdentity | undefined;
   /** Committables found in the checkpoint this writer was restored from (for tests and diagnostics). */
   recovered: KafkaCommittable[] = [];
+  /** Transactional ids of old subtasks this writer fenced after a scale-down (for tests and diagnostics). */
+  fenced: string[] = [];
 
   constructor(
     private readonly client: KafkaClient,
-    readonly transactionalId: string,
+    private readonly identity: TransactionalIdentity,
     private readonly toRecords: (values: readonly T[], timestamps: readonly number[]) => OutgoingRecord[],
     private readonly status: StatusTracker,
     private readonly options: { transactionTimeoutMs?: number; backoff?: BackoffOptions },
   ) {
     this.commitBeforeCheckpointPublished = client.commitPrepared === undefined;
+    this.transactionalId = `${identity.prefix}-${identity.subtask}`;
   }
 
-  /** The producer's id and epoch, so a restored job can commit what this run prepared. */
-  snapshotState(): unknown {
-    if (this.commitBeforeCheckpointPublished) return undefined;
-    const identity = this.producer?.identity?.();
-    if (identity === undefined && (this.prepared?.records ?? 0) > 0) {
-      throw new KafkaTransactionError("the Kafka producer's id and epoch are unknown, so the prepared transaction could not be recovered", { transactionalId: this.transactionalId });
-    }
-    return identity === undefined ? undefined : { transactionalId: this.transactionalId, ...identity };
-  }
-
+  /** Reads the writer state of checkpoints taken before committables carried the producer identity. */
   restoreState(state: unknown): void {
     const saved = state as ({ transactionalId: string } & ProducerIdentity) | undefined;
     if (saved?.transactionalId === this.transactionalId) this.restoredIdentity = { producerId: saved.producerId, producerEpoch: saved.producerEpoch };
@@ -135,11 +148,16 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
     if (this.prepared !== undefined) {
       throw new KafkaTransactionError(`checkpoint ${checkpointId} prepared while checkpoint ${this.prepared.checkpointId} is not committed`, { transactionalId: this.transactionalId });
     }
-    this.prepared = { checkpointId, transaction: this.current, records: this.currentRecords };
+    const records = this.currentRecords;
+    const owner = records > 0 && !this.commitBeforeCheckpointPublished ? this.producer?.identity?.() : undefined;
+    if (records > 0 && !this.commitBeforeCheckpointPublished && owner === undefined) {
+      throw new KafkaTransactionError("the Kafka producer's id and epoch are unknown, so the prepared transaction could not be recovered", { transactionalId: this.transactionalId });
+    }
+    this.prepared = { checkpointId, transaction: this.current, records };
     this.preparedDone = new Promise((resolve) => (this.preparedRelease = resolve));
     this.current = undefined;
     this.currentRecords = 0;
-    return { transactionalId: this.transactionalId, checkpointId, records: this.prepared.records };
+    return { transactionalId: this.transactionalId, checkpointId, records, ...owner };
   }
 
   /** Phase two: checkpoint `checkpointId` completed; make its records visible. */
@@ -153,10 +171,11 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
     } catch (error) {
       throw new KafkaTransactionError(`Kafka transaction commit failed for checkpoint ${checkpointId}: ${errorMessage(error)}`, { transactionalId: this.transactionalId }, { cause: error });
     }
-    if (prepared.transaction !== undefined && !this.commitBeforeCheckpointPublished) {
+    if (prepared.transaction !== undefined && !this.commitBeforeCheckpointPublished && !this.flushed) {
       // A new producer (new epoch) for the next transaction, before any write: a restore from this
       // checkpoint then finds the old epoch fenced and knows its transaction was committed, while
       // with the same epoch its EndTxn would commit whatever transaction that producer had open.
+      // After end of input nothing is written again, so there is no next transaction to protect.
       const old = this.producer;
       this.producer = await this.openProducer();
       await old?.close();
@@ -164,53 +183,87 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
     this.release();
   }
 
-  /**
-   * Checkpoint `checkpointId` failed after it was prepared: go on writing into its transaction, so
-   * the next checkpoint commits it (after end of input, commit it now: no checkpoint follows).
-   */
-  async checkpointAborted(checkpointId: number): Promise<void> {
+  /** Checkpoint `checkpointId` failed after it was prepared: go on writing into its transaction, so the next checkpoint commits it. */
+  checkpointAborted(checkpointId: number): void {
     const prepared = this.prepared;
     if (prepared === undefined || prepared.checkpointId !== checkpointId) return;
     if (this.current !== undefined) throw new KafkaTransactionError(`checkpoint ${checkpointId} aborted while another transaction is open`, { transactionalId: this.transactionalId });
     this.current = prepared.transaction;
     this.currentRecords = prepared.records;
     this.release();
-    if (this.flushed) await this.flush();
   }
 
   /**
-   * Restore (before `open()`): commit the restored checkpoint's prepared transaction, which the
-   * crashed run may not have committed. With the `commitBeforeCheckpointPublished` fallback it was
-   * committed before the checkpoint was published, so there is nothing to do.
+   * Restore (before `open()`): commit the restored checkpoint's prepared transactions, which the
+   * crashed run may not have committed, then (subtask 0 after a scale-down) fence the transactional
+   * ids no subtask owns any more. With the `commitBeforeCheckpointPublished` fallback they were
+   * committed before the checkpoint was published, so there is nothing to commit.
    */
   async recoverCommittables(committables: readonly unknown[]): Promise<void> {
     this.recovered = committables as KafkaCommittable[];
     const commitPrepared = this.client.commitPrepared?.bind(this.client);
-    if (commitPrepared === undefined) return;
-    for (const c of this.recovered) {
-      if (c.records === 0) continue; // nothing was written: no transaction to commit
-      if (c.transactionalId !== this.transactionalId || this.restoredIdentity === undefined) {
-        throw new KafkaTransactionError(`cannot recover the transaction of checkpoint ${c.checkpointId}: no producer id/epoch stored for ${c.transactionalId}`, { transactionalId: c.transactionalId });
+    if (commitPrepared !== undefined) {
+      for (const c of this.recovered) {
+        if (c.records === 0) continue; // nothing was written: no transaction to commit
+        await this.recoverOne(c, commitPrepared);
       }
-      const identity = this.restoredIdentity;
+    }
+    for (const id of this.orphanedIds()) {
       await withRetry(
         async () => {
+          const producer = await this.client.openProducer({ transactionalId: id, idempotent: true, transactionTimeoutMs: this.options.transactionTimeoutMs ?? 60_000 });
           try {
-            await commitPrepared(c.transactionalId, identity);
-          } catch (error) {
-            const type = (error as { type?: string }).type;
-            // A newer producer with this id exists: an earlier restore already committed this
-            // transaction and went on (recovery always commits before it fences).
-            if (type === "PRODUCER_FENCED" || type === "INVALID_PRODUCER_EPOCH") return;
-            const retriable = type === "CONCURRENT_TRANSACTIONS" || type === "COORDINATOR_LOAD_IN_PROGRESS" || type === "NOT_COORDINATOR" || type === "COORDINATOR_NOT_AVAILABLE" || type === undefined;
-            const message = `Recovering the Kafka transaction of checkpoint ${c.checkpointId} failed: ${errorMessage(error)}${type === "INVALID_TXN_STATE" ? " (aborted by the broker after transactionTimeoutMs?)" : ""}`;
-            if (retriable) throw new KafkaConnectorError(message, { transactionalId: c.transactionalId }, { cause: error });
-            throw new KafkaTransactionError(message, { transactionalId: c.transactionalId }, { cause: error });
+            // Registering the id bumps its epoch: the broker aborts the open transaction of the old subtask.
+            if (producer.initTransactions !== undefined) await producer.initTransactions();
+            else await (await producer.beginTransaction()).abort();
+          } finally {
+            await producer.close();
           }
         },
-        { status: this.status, backoff: this.options.backoff, isRetriable: (error) => !(error instanceof KafkaTransactionError) },
+        { status: this.status, backoff: this.options.backoff },
       );
+      this.fenced.push(id);
     }
+  }
+
+  /** Old subtasks' transactional ids that no subtask of this job has now (scale-down). */
+  private orphanedIds(): string[] {
+    const { prefix, parallelism } = this.identity;
+    const ids = new Set<string>();
+    for (const c of this.recovered) {
+      const subtask = c.transactionalId.startsWith(`${prefix}-`) ? Number(c.transactionalId.slice(prefix.length + 1)) : Number.NaN;
+      if (Number.isInteger(subtask) && subtask >= parallelism) ids.add(c.transactionalId);
+    }
+    return [...ids].sort();
+  }
+
+  private async recoverOne(c: KafkaCommittable, commitPrepared: NonNullable<KafkaClient["commitPrepared"]>): Promise<void> {
+    const identity: ProducerIdentity | undefined =
+      c.producerId !== undefined && c.producerEpoch !== undefined
+        ? { producerId: c.producerId, producerEpoch: c.producerEpoch }
+        : c.transactionalId === this.transactionalId
+          ? this.restoredIdentity
+          : undefined;
+    if (identity === undefined) {
+      throw new KafkaTransactionError(`cannot recover the transaction of checkpoint ${c.checkpointId}: no producer id/epoch stored for ${c.transactionalId}`, { transactionalId: c.transactionalId });
+    }
+    await withRetry(
+      async () => {
+        try {
+          await commitPrepared(c.transactionalId, identity);
+        } catch (error) {
+          const type = (error as { type?: string }).type;
+          // A newer producer with this id exists: an earlier restore already committed this
+          // transaction and went on (recovery always commits before it fences).
+          if (type === "PRODUCER_FENCED" || type === "INVALID_PRODUCER_EPOCH") return;
+          const retriable = type === "CONCURRENT_TRANSACTIONS" || type === "COORDINATOR_LOAD_IN_PROGRESS" || type === "NOT_COORDINATOR" || type === "COORDINATOR_NOT_AVAILABLE" || type === undefined;
+          const message = `Recovering the Kafka transaction of checkpoint ${c.checkpointId} failed: ${errorMessage(error)}${type === "INVALID_TXN_STATE" ? " (aborted by the broker after transactionTimeoutMs?)" : ""}`;
+          if (retriable) throw new KafkaConnectorError(message, { transactionalId: c.transactionalId }, { cause: error });
+          throw new KafkaTransactionError(message, { transactionalId: c.transactionalId }, { cause: error });
+        }
+      },
+      { status: this.status, backoff: this.options.backoff, isRetriable: (error) => !(error instanceof KafkaTransactionError) },
+    );
   }
 
   /** Drops everything not committed (prepared and current transaction). */
@@ -228,17 +281,12 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
     }
   }
 
-  async flush(): Promise<void> {
+  /**
+   * End of input. Every write was acknowledged already; the tail stays in its transaction for the
+   * engine's final `prepareCommit`/`commit` (after the final checkpoint), never committed here.
+   */
+  flush(): void {
     this.flushed = true;
-    if (this.current === undefined) return;
-    const transaction = this.current;
-    this.current = undefined;
-    this.currentRecords = 0;
-    try {
-      await transaction.commit();
-    } catch (error) {
-      throw new KafkaTransactionError(`Kafka transaction commit at end of input failed: ${errorMessage(error)}`, { transactionalId: this.transactionalId }, { cause: error });
-    }
   }
 
   async close(): Promise<void> {
