@@ -55,6 +55,14 @@ test("the quickstart report draws its chart in Chromium with no network", async 
     const legend = await chart.locator("svg .role-legend-label text").allTextContents();
     assert.ok(legend.includes("/products") && legend.includes("/blog"), `the legend names the pages: ${legend.join(", ")}`);
 
+    // Code is wrapped to the cell's width (the quickstart has a long line switching it to Kafka).
+    const overflowing = await page.evaluate(() => {
+      type Box = { scrollWidth: number; clientWidth: number; textContent: string | null };
+      const doc = (globalThis as unknown as { document: { querySelectorAll(selector: string): Iterable<Box> } }).document;
+      return [...doc.querySelectorAll(".jp-InputArea-editor")].filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent?.slice(0, 60));
+    });
+    assert.deepEqual(overflowing, [], "no code cell runs past its right edge");
+
     assert.deepEqual(browser.blocked, [], "the report made no network request");
     assert.deepEqual(browser.errors.filter((e) => !/The input spec uses Vega-Lite v5/.test(e)), []);
 
