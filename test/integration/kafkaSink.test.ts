@@ -2,7 +2,8 @@
  * The Kafka sink against a real broker (version from SLUICE_KAFKA_VERSION): at-least-once
  * writes, and the transactional writer's two-phase commit: aborted transactions are invisible to
  * read_committed consumers, committed ones appear exactly once, and a restarted writer with the
- * same transactional id fences the old one and drops its open transaction.
+ * same transactional id fences the old one and drops its open transaction. A missing topic fails
+ * the job at open.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
@@ -116,4 +117,16 @@ describe(`Kafka sink against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "S
     const out = await readCommitted<Item>(broker.bootstrap, output, 1_000);
     assert.deepEqual(out.map((r) => r.id).sort((a, b) => a - b), Array.from({ length: 1_000 }, (_, id) => id * 2));
   });
+
+  for (const guarantee of ["at-least-once", "exactly-once"] as const) {
+    test(`${guarantee}: a sink to a topic that does not exist fails the job at open, naming the topic`, async () => {
+      const topic = uniqueTopic("missing");
+      const env = StreamEnvironment.create();
+      env.fromArray(items("x", 3)).sinkTo(kafkaSink<Item>({ brokers: [broker.bootstrap], topic, guarantee, transactionalIdPrefix: uniqueTopic("txn") }));
+      const result = await env.execute(`missing-${guarantee}`).done;
+      assert.equal(result.status, "failed");
+      assert.match(result.error?.message ?? "", new RegExp(`Kafka topic does not exist; create it before writing to it .*topic ${topic}`));
+      assert.ok(!(await broker.client.listTopics()).includes(topic), "and it was not created either");
+    });
+  }
 });

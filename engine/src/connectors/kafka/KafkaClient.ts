@@ -136,7 +136,7 @@ export interface KafkaClient {
   /** Checks the broker answers (used for start-up retries and health). */
   ping(): Promise<void>;
   listTopics(): Promise<string[]>;
-  /** Partitions of existing topics; throws a `KafkaConnectorError` naming a missing topic. */
+  /** Partitions of existing topics; throws a `KafkaTopicMissingError` naming a missing topic. */
   partitions(topics: readonly string[]): Promise<TopicPartition[]>;
   /** Offsets per partition: the first offset, the end, or the first with timestamp >= the given one (end if none). */
   offsets(topics: readonly string[], spec: OffsetSpec): Promise<PartitionOffset[]>;

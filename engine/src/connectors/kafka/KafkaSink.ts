@@ -4,6 +4,7 @@ import { valueSerializer, type KafkaSerializer, type ValueFormat } from "./forma
 import type { ConnectorStatus, KafkaClient, KafkaProducer, OutgoingRecord } from "./KafkaClient.js";
 import { KafkajsClient } from "./KafkajsClient.js";
 import { StatusTracker, withRetry, type BackoffOptions } from "./retry.js";
+import { ensureSinkTopic } from "./sinkTopicCheck.js";
 import { TransactionalKafkaWriter } from "./TransactionalKafkaWriter.js";
 
 export interface KafkaSinkOptions<T> {
@@ -64,10 +65,15 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): KafkaSink<T> {
       });
       const ownClient = options.client === undefined;
       const client = options.client ?? KafkajsClient.create({ brokers: options.brokers ?? [], clientId: `sluice-${ctx.jobName}` });
-      const writer =
+      const writer: SinkWriter<T> & { close(): Promise<void> } =
         options.guarantee === "exactly-once"
           ? new TransactionalKafkaWriter<T>(client, { prefix: options.transactionalIdPrefix ?? `sluice-${ctx.jobName}-${name}`, subtask: ctx.subtask, parallelism: ctx.parallelism }, toRecords, status, options)
           : new AtLeastOnceKafkaWriter<T>(client, toRecords, status, options.backoff);
+      const open = writer.open?.bind(writer);
+      writer.open = async () => {
+        await ensureSinkTopic(client, options.topic, status, options.backoff);
+        await open?.();
+      };
       if (!ownClient) return writer;
       // Our own client goes with the writer.
       const close = writer.close.bind(writer);

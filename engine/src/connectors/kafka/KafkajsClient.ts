@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type Admin, type KafkaConfig } from "kafkajs";
-import { KafkaConnectorError } from "./errors.js";
+import { KafkaConnectorError, KafkaTopicMissingError } from "./errors.js";
 import { KafkajsConsumer } from "./KafkajsConsumer.js";
 import { KafkajsProducer } from "./KafkajsProducer.js";
 import { withRetry } from "./retry.js";
@@ -65,7 +65,7 @@ export class KafkajsClient implements KafkaClient {
     if (topics.length === 0) return [];
     const existing = new Set(await this.listTopics());
     const missing = topics.find((t) => !existing.has(t));
-    if (missing !== undefined) throw new KafkaConnectorError("Kafka topic does not exist", { topic: missing });
+    if (missing !== undefined) throw new KafkaTopicMissingError(missing);
     const { topics: metadata } = await this.withAdmin((admin) => admin.fetchTopicMetadata({ topics: [...topics] }));
     return metadata.flatMap((t) => t.partitions.map((p) => ({ topic: t.name, partition: p.partitionId })));
   }

@@ -24,6 +24,13 @@ export class KafkaConnectorError extends SluiceError {
   }
 }
 
+/** A topic the connector needs is not in the cluster's metadata. */
+export class KafkaTopicMissingError extends KafkaConnectorError {
+  constructor(topic: string, hint = "") {
+    super(`Kafka topic does not exist${hint}`, { topic });
+  }
+}
+
 /** A transaction could not be committed or aborted; its records may or may not be visible. */
 export class KafkaTransactionError extends KafkaConnectorError {
   constructor(message: string, kafka: KafkaPosition, options: { cause?: unknown } = {}) {
