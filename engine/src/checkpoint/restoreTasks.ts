@@ -1,12 +1,15 @@
 import { CheckpointError } from "../errors/errors.js";
+import type { Source } from "../connectors/Source.js";
 import type { JobPlan, PlanNode } from "../graph/JobPlan.js";
 import type { Task } from "../runtime/JobRunner.js";
-import type { CheckpointData } from "./CheckpointData.js";
+import type { CheckpointData, SubtaskCheckpoint } from "./CheckpointData.js";
 
 /**
  * Puts checkpointed state into freshly built (not yet opened) tasks, matching operators by uid.
  * Keyed operators may change parallelism: every new subtask is offered all old subtasks' state and
- * keeps the key groups it owns. Sources and other stateful operators must keep their parallelism.
+ * keeps the key groups it owns. Sources with `Source.mergePositions` may too: every new subtask is
+ * restored from the merge of all old positions (see `rescaledSource`). Other stateful operators
+ * must keep their parallelism.
  */
 export function restoreTasks(data: CheckpointData, plan: JobPlan, tasks: readonly Task[], taskNodes: ReadonlyMap<Task, PlanNode>, allowNonRestoredState: boolean): void {
   const matched = new Set<string>();
@@ -17,9 +20,12 @@ export function restoreTasks(data: CheckpointData, plan: JobPlan, tasks: readonl
     const where = { job: plan.jobName, operator: node.name };
     // Committables do not pin the parallelism: after rescaling, subtask 0 recovers them all.
     const stateful = saved.subtasks.some((s) => s.state !== undefined || s.position !== undefined);
-    if (stateful && saved.parallelism !== node.parallelism && (node.node.kind === "source" || !node.node.keyed)) {
+    const rescaled = stateful && saved.parallelism !== node.parallelism;
+    const source = node.node.kind === "source" ? node.node.source?.source : undefined;
+    if (rescaled && (node.node.kind === "source" ? source?.mergePositions === undefined : !node.node.keyed)) {
       throw new CheckpointError(
-        `Operator '${node.name}' (uid ${node.uid}) had parallelism ${saved.parallelism} in the checkpoint and ${node.parallelism} now; only keyed operators can be rescaled`,
+        `Operator '${node.name}' (uid ${node.uid}) had parallelism ${saved.parallelism} in the checkpoint and ${node.parallelism} now; ` +
+          "only keyed operators and sources that can merge their positions (Kafka) can be rescaled",
         where,
       );
     }
@@ -30,7 +36,9 @@ export function restoreTasks(data: CheckpointData, plan: JobPlan, tasks: readonl
       if (taskNodes.get(task) !== node) continue;
       const own = saved.subtasks[task.ctx.subtask];
       if (task.kind === "source") {
-        if (own !== undefined) task.restore(own, node.name);
+        // Merged per subtask: a reader may keep the restored object, and must not see another's edits.
+        const snapshot = rescaled ? rescaledSource(source!, saved.subtasks, where) : own;
+        if (snapshot !== undefined) task.restore(snapshot, node.name);
       } else {
         task.restore(saved.parallelism === node.parallelism ? own : undefined, saved.subtasks, node.node.keyed);
       }
@@ -43,5 +51,24 @@ export function restoreTasks(data: CheckpointData, plan: JobPlan, tasks: readonl
         "Give operators stable .uid(...)s, or pass allowNonRestoredState: true.",
       { job: plan.jobName },
     );
+  }
+}
+
+/**
+ * What each subtask of a source restored at another parallelism starts from. If every old subtask
+ * had finished, the new ones end at once. Otherwise the merged position decides what is left to
+ * read (finished subtasks' positions included: for Kafka, their end offsets), and the watermark is
+ * the lowest of the old ones, so no record still to come from a split can be late because another
+ * subtask was further ahead.
+ */
+export function rescaledSource(source: Source<unknown>, old: readonly SubtaskCheckpoint[], where: { job: string; operator: string }): SubtaskCheckpoint {
+  const watermark = Math.min(...old.map((s) => s.watermark));
+  if (old.every((s) => s.finished)) return { watermark, finished: true };
+  const positions = old.flatMap((s) => (s.position === undefined ? [] : [s.position]));
+  try {
+    return { position: source.mergePositions!(positions), watermark, finished: false };
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new CheckpointError(`Source '${where.operator}' could not merge the positions of its ${old.length} checkpointed subtasks: ${why}`, where, { cause });
   }
 }

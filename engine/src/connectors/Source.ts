@@ -20,6 +20,18 @@ export interface Source<T> {
   /** Upper bound on useful parallelism, e.g. 1 for a single file. Undefined = any. */
   readonly maxParallelism?: number;
   createReader(ctx: SourceReaderContext): SourceReader<T>;
+  /**
+   * Lets a job be restored with another parallelism for this source. Given the positions of all
+   * subtasks of the checkpoint (`snapshotPosition` results, in subtask order, unfinished and
+   * finished alike), returns one position that every new subtask is restored from; each reader
+   * then keeps the part it owns. Only for sources whose positions are keyed by split, not by
+   * subtask. Without it, a restore at another parallelism fails with a `CheckpointError`.
+   *
+   * @example
+   * // Positions are { [split]: nextOffset }; a reader reads the splits `hash(split) % parallelism` picks.
+   * mergePositions: (positions) => Object.assign({}, ...(positions as Record<string, number>[])),
+   */
+  mergePositions?(positions: readonly unknown[]): unknown;
 }
 
 export interface SourceReaderContext {
@@ -60,6 +72,7 @@ export interface SourceReader<T> {
    * position before the poll's promise resolves.
    */
   snapshotPosition?(): unknown;
+  /** After a rescale (see `Source.mergePositions`): the merged position of all old subtasks. */
   restorePosition?(position: unknown): void;
   /**
    * Checkpoint `checkpointId` is durable; `position` is what `snapshotPosition` returned for it.

@@ -1,5 +1,5 @@
 import type { Source, SourcePoll, SourceReader, SourceReaderContext } from "../Source.js";
-import { partitionsOf } from "./assignment.js";
+import { ownerOf, partitionsOf } from "./assignment.js";
 import { DeadLetterWriter } from "./DeadLetterWriter.js";
 import { GroupOffsetCommitter } from "./GroupOffsetCommitter.js";
 import { KafkaConnectorError, errorMessage } from "./errors.js";
@@ -7,7 +7,7 @@ import { valueDeserializer, type KafkaDeserializer, type ValueFormat } from "./f
 import { partitionKey, type ConnectorStatus, type KafkaClient, type KafkaRecord, type PartitionConsumer, type PartitionOffset, type TopicPartition } from "./KafkaClient.js";
 import { KafkajsClient } from "./KafkajsClient.js";
 import { backoffDelay, StatusTracker, type BackoffOptions } from "./retry.js";
-import { decodePosition, encodePosition, type KafkaSourcePosition } from "./position.js";
+import { decodePosition, encodePosition, mergePositions, readPosition, type DecodedPosition, type KafkaSourcePosition } from "./position.js";
 
 export type StartFrom = "earliest" | "latest" | "committed" | { timestamp: number };
 
@@ -23,7 +23,11 @@ export interface KafkaSourceOptions<T> {
   format?: ValueFormat;
   /** Full control over decoding: sees key, value, headers, partition, offset and timestamp. */
   deserializer?: KafkaDeserializer<T>;
-  /** Where to start when there is no restored position. Default "earliest". */
+  /**
+   * Where to start when there is no restored position. Default "earliest". After a restore,
+   * partitions (and `topicPattern` topics) added while the job was down start at their earliest
+   * offset instead, unless the checkpoint was taken before the reader ever reached the broker.
+   */
   startFrom?: StartFrom;
   /**
    * A consumer group for `startFrom: "committed"` and for monitoring: after each completed
@@ -68,7 +72,8 @@ export interface KafkaSource<T> extends Source<T> {
  * its position — the next offset per partition — is what `snapshotPosition()` returns, and
  * `restorePosition()` resumes exactly there, never from a consumer group. Positions are keyed by
  * topic and partition, so the merged positions of all subtasks are a valid restore for any
- * subtask at any parallelism. Record timestamps become the elements' source timestamps.
+ * subtask at any parallelism: the source has `mergePositions`, and a job can be restored with
+ * another source parallelism. Record timestamps become the elements' source timestamps.
  *
  * @example
  * const orders = env.fromSource(kafkaSource<Order>({ brokers: ["127.0.0.1:9092"], topics: ["orders"] }));
@@ -98,6 +103,7 @@ export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaS
       statuses.set(ctx.subtask, s);
       options.onStatus?.(ctx.subtask, s);
     }),
+    mergePositions,
     status: () => [...statuses.entries()].sort(([a], [b]) => a - b).map(([, s]) => s),
   };
 }
@@ -114,7 +120,8 @@ class KafkaSourceReader<T> implements SourceReader<T> {
   private failures = 0;
   /** Checkpointed state: next offset to emit, per owned partition. */
   private positions = new Map<string, PartitionOffset>();
-  private restored: Map<string, PartitionOffset> | undefined;
+  /** Restored offsets of the partitions this subtask owns, until the reader (re)connects. */
+  private restored: DecodedPosition | undefined;
   /** Bounded reads: end offset per owned partition. */
   private ends: PartitionOffset[] = [];
   /** Split id ("topic[partition]") per owned partition: each gets its own watermark generator. */
@@ -180,7 +187,8 @@ class KafkaSourceReader<T> implements SourceReader<T> {
 
   snapshotPosition(): KafkaSourcePosition {
     // Before the first open, a restored position is still the truth and must survive a checkpoint.
-    return encodePosition(this.opened ? this.positions.values() : (this.restored?.values() ?? []));
+    if (this.opened) return encodePosition(this.positions.values(), true);
+    return encodePosition(this.restored?.offsets.values() ?? [], this.restored?.discovered ?? false);
   }
 
   /** Monitoring: the checkpoint's offsets go to the consumer group (asynchronously; see GroupOffsetCommitter). */
@@ -189,7 +197,11 @@ class KafkaSourceReader<T> implements SourceReader<T> {
   }
 
   restorePosition(position: unknown): void {
-    this.restored = decodePosition(position);
+    const { offsets, discovered } = readPosition(position);
+    // After rescaling, the position is the merge of all old subtasks': keep what this one owns, so
+    // a checkpoint before it connects (and the group commit after it) holds only its own partitions.
+    const own = [...offsets].filter(([, o]) => ownerOf(o.topic, o.partition, this.ctx.parallelism) === this.ctx.subtask);
+    this.restored = { offsets: new Map(own), discovered };
     if (this.opened) {
       // Restored while running: reopen at the restored offsets on the next poll.
       const old = this.consumer;
@@ -280,13 +292,15 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     const starts = new Map<string, PartitionOffset>();
     const missing: TopicPartition[] = [];
     for (const tp of mine) {
-      const restored = this.restored?.get(partitionKey(tp.topic, tp.partition));
+      const restored = this.restored?.offsets.get(partitionKey(tp.topic, tp.partition));
       if (restored !== undefined) starts.set(partitionKey(tp.topic, tp.partition), restored);
       else missing.push(tp);
     }
     if (missing.length === 0) return starts;
     const topics = uniqueTopics(missing);
-    const startFrom = this.options.startFrom ?? "earliest";
+    // Restored, and the checkpointed reader had listed its partitions: these appeared while the job
+    // was down, and their records come after the checkpoint (Flink reads them from earliest too).
+    const startFrom = this.restored?.discovered === true ? "earliest" : (this.options.startFrom ?? "earliest");
     let found: PartitionOffset[];
     if (startFrom === "committed") {
       found = await this.client.committedOffsets(this.options.groupId!, topics);

@@ -8,19 +8,43 @@ import { partitionKey, type PartitionOffset } from "./KafkaClient.js";
  */
 export interface KafkaSourcePosition {
   offsets: Record<string, Record<string, number>>;
+  /**
+   * The reader had listed its partitions (it connected once): a partition it owns on restore that
+   * `offsets` lacks was added while the job was down, and is read from its earliest offset, as
+   * Flink's KafkaSource does. Without it (a checkpoint taken before the broker was ever reached),
+   * such partitions start at `startFrom`. Absent in positions written before this field existed:
+   * there, a non-empty `offsets` means true.
+   */
+  discovered?: boolean;
 }
 
-export function encodePosition(offsets: Iterable<PartitionOffset>): KafkaSourcePosition {
+/** A validated position: offsets per `partitionKey`, and whether missing partitions are new. */
+export interface DecodedPosition {
+  offsets: Map<string, PartitionOffset>;
+  discovered: boolean;
+}
+
+export function encodePosition(offsets: Iterable<PartitionOffset>, discovered?: boolean): KafkaSourcePosition {
   const out: KafkaSourcePosition = { offsets: {} };
   for (const { topic, partition, offset } of offsets) (out.offsets[topic] ??= {})[String(partition)] = offset;
+  if (discovered !== undefined) out.discovered = discovered;
   return out;
 }
 
 /** Validates a restored position (it comes from storage, so it is checked, not trusted). */
 export function decodePosition(position: unknown): Map<string, PartitionOffset> {
+  return readPosition(position).offsets;
+}
+
+/** `decodePosition` plus the `discovered` flag (derived from the offsets for positions without it). */
+export function readPosition(position: unknown): DecodedPosition {
   const bad = (why: string) => new KafkaConnectorError(`Invalid Kafka source position: ${why}`, {}, { retriable: false });
-  if (typeof position !== "object" || position === null || typeof (position as KafkaSourcePosition).offsets !== "object") throw bad("expected { offsets: { topic: { partition: offset } } }");
-  const result = new Map<string, PartitionOffset>();
+  if (typeof position !== "object" || position === null || typeof (position as KafkaSourcePosition).offsets !== "object" || (position as KafkaSourcePosition).offsets === null) {
+    throw bad("expected { offsets: { topic: { partition: offset } }, discovered?: boolean }");
+  }
+  const flag: unknown = (position as KafkaSourcePosition).discovered;
+  if (flag !== undefined && typeof flag !== "boolean") throw bad(`discovered must be a boolean, got ${JSON.stringify(flag)}`);
+  const offsets = new Map<string, PartitionOffset>();
   for (const [topic, partitions] of Object.entries((position as KafkaSourcePosition).offsets)) {
     if (typeof partitions !== "object" || partitions === null) throw bad(`topic ${topic} has no partition map`);
     for (const [p, offset] of Object.entries(partitions as Record<string, unknown>)) {
@@ -28,17 +52,29 @@ export function decodePosition(position: unknown): Map<string, PartitionOffset> 
       if (!Number.isInteger(partition) || partition < 0 || typeof offset !== "number" || !Number.isInteger(offset) || offset < 0) {
         throw bad(`topic ${topic} partition ${p} offset ${String(offset)}`);
       }
-      result.set(partitionKey(topic, partition), { topic, partition, offset });
+      offsets.set(partitionKey(topic, partition), { topic, partition, offset });
     }
   }
-  return result;
+  // A reader of the previous version wrote offsets only after it had listed its partitions.
+  return { offsets, discovered: flag ?? offsets.size > 0 };
 }
 
-/** Union of several subtasks' positions (they own disjoint partitions; on overlap the larger offset wins). */
+/**
+ * Union of several subtasks' positions (they own disjoint partitions; on overlap the larger offset
+ * wins). The merge counts as discovered only if every input does: a subtask that never connected
+ * owned partitions nobody recorded, and those must keep `startFrom` rather than count as new.
+ * Positions of the previous version (no flag) merge into one without a flag where that reads the same.
+ */
 export function mergePositions(positions: readonly unknown[]): KafkaSourcePosition {
   const merged = new Map<string, PartitionOffset>();
+  let discovered = positions.length > 0;
+  let flagged = false;
   for (const p of positions) {
-    for (const [key, o] of decodePosition(p)) if ((merged.get(key)?.offset ?? -1) < o.offset) merged.set(key, o);
+    const decoded = readPosition(p);
+    discovered &&= decoded.discovered;
+    flagged ||= (p as KafkaSourcePosition).discovered !== undefined;
+    for (const [key, o] of decoded.offsets) if ((merged.get(key)?.offset ?? -1) < o.offset) merged.set(key, o);
   }
-  return encodePosition(merged.values());
+  // Only write the flag where the derived value would be wrong.
+  return encodePosition(merged.values(), flagged || discovered !== merged.size > 0 ? discovered : undefined);
 }
