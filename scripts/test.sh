@@ -28,6 +28,11 @@ if [ "${SLUICE_KAFKA_TESTS:-on}" != off ]; then
     echo "== kafka tests against Kafka $v"
     SLUICE_KAFKA_VERSION="$v" node --test --test-concurrency=1 --test-force-exit dist/test/integration/kafka*.test.js || status=1
   done
+  # The same connector tests with @platformatic/kafka as the client of every source and sink given
+  # only `brokers` (topics are created and filled through kafkajs), against the newest broker.
+  v=$(echo "$KAFKA_VERSIONS" | tr ' ' '\n' | tail -n 1)
+  echo "== kafka tests on @platformatic/kafka against Kafka $v"
+  SLUICE_KAFKA_CLIENT=platformatic SLUICE_KAFKA_VERSION="$v" node --test --test-concurrency=1 --test-force-exit dist/test/integration/kafka*.test.js dist/test/integration/recordingKafka.test.js || status=1
 fi
 echo "== jupyter client tests"
 .venv/bin/python -m pytest -q test/python || status=1

@@ -5,17 +5,10 @@
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { printTable, median } from "../../dist/bench/table.js";
 
-// @platformatic/kafka 2.x targets Node >= 22 and calls Promise.withResolvers (Node 22+); this
-// shim lets it run on the project's Node 20 for the measurement only.
-Promise.withResolvers ??= function () {
-  let resolve, reject;
-  const promise = new Promise((a, b) => ((resolve = a), (reject = b)));
-  return { promise, resolve, reject };
-};
-
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const { Kafka, logLevel } = (await import(pathToFileURL(`${root}node_modules/kafkajs/index.js`).href)).default;
-const platformatic = await import(pathToFileURL(`${root}.cache/kafka-clients/node_modules/@platformatic/kafka/dist/index.js`).href);
+// The engine's own entry to the library: it installs the Promise.withResolvers polyfill Node 20 needs first.
+const platformatic = await import(pathToFileURL(`${root}dist/engine/src/connectors/kafka/platformatic/library.js`).href);
 const { Producer, Consumer, stringSerializers, stringDeserializers, MessagesStreamModes, ProduceAcks } = platformatic;
 
 const [bootstrap, nArg, roundsArg, label] = process.argv.slice(2);

@@ -121,10 +121,11 @@ export { LIVE_VIEW, isLiveView, type LiveView } from "./live/LiveView.js";
 export { allJobs, onJobStarted } from "./runtime/jobRegistry.js";
 export { setLiveHost, type LiveHost } from "./live/liveHost.js";
 
-// connectors/kafka (kafkajs behind the KafkaClient interface)
+// connectors/kafka (kafkajs or @platformatic/kafka behind the KafkaClient interface; `library` picks one)
 export { kafkaSource, type KafkaSourceOptions, type StartFrom } from "./connectors/kafka/KafkaSource.js";
 export { kafkaSink, type KafkaSinkOptions } from "./connectors/kafka/KafkaSink.js";
-export { KafkaConnectorError, KafkaTransactionError } from "./connectors/kafka/errors.js";
+export type { KafkaLibrary } from "./connectors/kafka/clientChoice.js";
+export { KafkaConnectorError, KafkaTransactionError, KafkaTopicMissingError } from "./connectors/kafka/errors.js";
 
 // connectors/recording: record a live source to a file beside the notebook, replay it on later runs
 export { recorded, RecordingError, type RecordedSource, type RecordingOptions, type RecordingMode, type RecordingCodec, type RecordingRun } from "./connectors/recording/index.js";

@@ -34,6 +34,7 @@ import {
   JoinedStreams,
   JoinWithKeys,
   KafkaConnectorError,
+  KafkaTopicMissingError,
   KafkaTransactionError,
   KeyedConnectedStreams,
   KeyedStream,
@@ -574,6 +575,11 @@ test("KafkaConnectorError maps topic/partition/offset onto the error context; tr
   assert.equal(t.retriable, false);
   assert.deepEqual(t.context, {});
   assert.match(t.message, /transactional id sluice-1/);
+  const missing = new KafkaTopicMissingError("orders");
+  assert.ok(missing instanceof KafkaConnectorError);
+  assert.equal(missing.name, "KafkaTopicMissingError");
+  assert.equal(missing.kafka.topic, "orders");
+  assert.match(missing.message, /Kafka topic does not exist \(topic orders\)/);
 });
 
 // ---------------------------------------------------------------- Nexmark

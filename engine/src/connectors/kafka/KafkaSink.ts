@@ -2,7 +2,7 @@ import type { Sink, SinkContext, SinkWriter } from "../../sinks/Sink.js";
 import { KafkaConnectorError, errorMessage } from "./errors.js";
 import { valueSerializer, type KafkaSerializer, type ValueFormat } from "./formats.js";
 import type { ConnectorStatus, KafkaClient, KafkaProducer, OutgoingRecord } from "./KafkaClient.js";
-import { KafkajsClient } from "./KafkajsClient.js";
+import { chosenKafkaLibrary, createKafkaClient, type KafkaLibrary } from "./clientChoice.js";
 import { StatusTracker, withRetry, type BackoffOptions } from "./retry.js";
 import { ensureSinkTopic } from "./sinkTopicCheck.js";
 import { TransactionalKafkaWriter } from "./TransactionalKafkaWriter.js";
@@ -11,6 +11,8 @@ export interface KafkaSinkOptions<T> {
   brokers?: string[];
   /** A ready client (another library, or shared settings). The sink does not close it. */
   client?: KafkaClient;
+  /** Without `client`: the library of the sink's own clients. Default SLUICE_KAFKA_CLIENT, else "kafkajs". */
+  library?: KafkaLibrary;
   /** Topic written to (a serializer may override it per record). */
   topic: string;
   /** Value format when no `serializer` is given. Default "json". */
@@ -48,6 +50,7 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): KafkaSink<T> {
   if (options.client === undefined && (options.brokers === undefined || options.brokers.length === 0)) {
     throw new KafkaConnectorError("kafkaSink needs `brokers` or a `client`", { topic: options.topic }, { retriable: false });
   }
+  const library = options.client === undefined ? chosenKafkaLibrary(options.library) : undefined;
   const name = options.name ?? `kafka:${options.topic}`;
   const serialize = options.serializer ?? valueSerializer<T>(options.format ?? "json", options.key);
   const toRecords = (values: readonly T[], timestamps: readonly number[]): OutgoingRecord[] =>
@@ -64,7 +67,7 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): KafkaSink<T> {
         options.onStatus?.(ctx.subtask, s);
       });
       const ownClient = options.client === undefined;
-      const client = options.client ?? KafkajsClient.create({ brokers: options.brokers ?? [], clientId: `sluice-${ctx.jobName}` });
+      const client = options.client ?? createKafkaClient(library, options.brokers ?? [], `sluice-${ctx.jobName}`);
       const writer: SinkWriter<T> & { close(): Promise<void> } =
         options.guarantee === "exactly-once"
           ? new TransactionalKafkaWriter<T>(client, { prefix: options.transactionalIdPrefix ?? `sluice-${ctx.jobName}-${name}`, subtask: ctx.subtask, parallelism: ctx.parallelism }, toRecords, status, options)

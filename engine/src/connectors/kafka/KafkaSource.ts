@@ -5,7 +5,7 @@ import { GroupOffsetCommitter } from "./GroupOffsetCommitter.js";
 import { KafkaConnectorError, errorMessage } from "./errors.js";
 import { valueDeserializer, type KafkaDeserializer, type ValueFormat } from "./formats.js";
 import { partitionKey, type ConnectorStatus, type KafkaClient, type KafkaRecord, type PartitionConsumer, type PartitionOffset, type TopicPartition } from "./KafkaClient.js";
-import { KafkajsClient } from "./KafkajsClient.js";
+import { chosenKafkaLibrary, createKafkaClient, type KafkaLibrary } from "./clientChoice.js";
 import { backoffDelay, StatusTracker, type BackoffOptions } from "./retry.js";
 import { decodePosition, encodePosition, mergePositions, readPosition, type DecodedPosition, type KafkaSourcePosition } from "./position.js";
 
@@ -16,6 +16,8 @@ export interface KafkaSourceOptions<T> {
   brokers?: string[];
   /** A ready client (another library, or shared settings). The source does not close it. */
   client?: KafkaClient;
+  /** Without `client`: the library of the source's own clients. Default SLUICE_KAFKA_CLIENT, else "kafkajs". */
+  library?: KafkaLibrary;
   topics?: string[];
   /** Reads every existing topic whose name matches (resolved when a reader opens; `__internal` topics excluded). */
   topicPattern?: RegExp;
@@ -94,12 +96,13 @@ export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaS
   if (options.commitOffsetsOnCheckpoint === true && options.client !== undefined && options.client.commitOffsets === undefined) {
     throw new KafkaConnectorError(`kafkaSource: the ${options.client.library} client cannot commit offsets (commitOffsetsOnCheckpoint)`, {}, { retriable: false });
   }
+  const library = options.client === undefined ? chosenKafkaLibrary(options.library) : undefined;
   const statuses = new Map<number, ConnectorStatus>();
   const name = options.name ?? `kafka:${options.topics?.join(",") ?? String(options.topicPattern)}`;
   return {
     name,
     bounded: options.bounded ?? false,
-    createReader: (ctx) => new KafkaSourceReader(options, ctx, name, (s) => {
+    createReader: (ctx) => new KafkaSourceReader(options, library, ctx, name, (s) => {
       statuses.set(ctx.subtask, s);
       options.onStatus?.(ctx.subtask, s);
     }),
@@ -132,11 +135,12 @@ class KafkaSourceReader<T> implements SourceReader<T> {
 
   constructor(
     private readonly options: KafkaSourceOptions<T>,
+    library: KafkaLibrary | undefined,
     private readonly ctx: SourceReaderContext,
     private readonly name: string,
     onStatus: (status: ConnectorStatus) => void,
   ) {
-    this.client = options.client ?? KafkajsClient.create({ brokers: options.brokers ?? [], clientId: `sluice-${ctx.jobName}` });
+    this.client = options.client ?? createKafkaClient(library, options.brokers ?? [], `sluice-${ctx.jobName}`);
     this.deserialize = options.deserializer ?? (valueDeserializer(options.format ?? "json") as KafkaDeserializer<T>);
     this.status = new StatusTracker(() => ctx.clock.now(), onStatus);
     this.deadLetters = options.deadLetterTopic === undefined ? undefined : new DeadLetterWriter(this.client, options.deadLetterTopic, this.status);
