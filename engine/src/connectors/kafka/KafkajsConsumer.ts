@@ -3,6 +3,8 @@ import { AssignerProtocol, type Consumer, type EachBatchPayload, type Kafka, typ
 import { KafkaConnectorError } from "./errors.js";
 import { partitionKey, type ConsumerOptions, type KafkaRecord, type PartitionConsumer } from "./KafkaClient.js";
 import { deliverFilteredBatches } from "./kafkajsFilteredBatches.js";
+import { ReadCommittedQueue, isCommitMarkerKey } from "./ReadCommittedQueue.js";
+import { RecordBuffer } from "./RecordBuffer.js";
 import { backoffDelay } from "./retry.js";
 
 interface TopicPartitions {
@@ -25,18 +27,13 @@ interface TopicPartitions {
  * seek, fetching continues exactly at `next`.
  */
 export class KafkajsConsumer implements PartitionConsumer {
-  private readonly chunks: KafkaRecord[][] = [];
-  private head = 0;
-  private count = 0;
+  private readonly buffer: RecordBuffer;
   private readonly next = new Map<string, number>();
   /** Like `next`, but also past transaction markers and aborted records (from kafkajs's batch events). */
   private readonly passed = new Map<string, number>();
   /** read_committed: per partition, records waiting for their transaction's marker (see `acceptCommitted`). */
-  private readonly pending = new Map<string, { queue: PendingRecord[]; open: Map<string, PendingRecord[]>; seen: number }>();
-  /** Resolves a fetch held back because the buffer is full (see `waitForRoom`). */
-  private roomWaiter: (() => void) | undefined;
+  private readonly pending = new Map<string, { held: ReadCommittedQueue; seen: number }>();
   private closed = false;
-  private wake: (() => void) | undefined;
   private crashes = 0;
   failure: Error | undefined;
   /** read_committed: stops kafkajs delivering marker-only batches of our topics (see kafkajsFilteredBatches.ts). */
@@ -51,6 +48,7 @@ export class KafkajsConsumer implements PartitionConsumer {
     private readonly options: ConsumerOptions,
     private readonly topics: TopicPartitions[],
   ) {
+    this.buffer = new RecordBuffer(options.maxBufferedRecords);
     for (const { topic, partition, offset } of options.assignment) this.next.set(partitionKey(topic, partition), offset);
   }
 
@@ -98,24 +96,11 @@ export class KafkajsConsumer implements PartitionConsumer {
   }
 
   get buffered(): number {
-    return this.count;
+    return this.buffer.size;
   }
 
   take(max: number): KafkaRecord[] {
-    const out: KafkaRecord[] = [];
-    while (out.length < max && this.chunks.length > 0) {
-      const chunk = this.chunks[0]!;
-      const n = Math.min(max - out.length, chunk.length - this.head);
-      for (let i = 0; i < n; i++) out.push(chunk[this.head + i]!);
-      this.head += n;
-      if (this.head >= chunk.length) {
-        this.chunks.shift();
-        this.head = 0;
-      }
-    }
-    this.count -= out.length;
-    if (this.count < this.options.maxBufferedRecords) this.makeRoom();
-    return out;
+    return this.buffer.take(max);
   }
 
   fetchPosition(topic: string, partition: number): number {
@@ -129,22 +114,15 @@ export class KafkajsConsumer implements PartitionConsumer {
   }
 
   waitForRecords(timeoutMs: number): Promise<void> {
-    if (this.count > 0 || this.failure !== undefined || this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => this.wakeUp(), timeoutMs);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
+    if (this.failure !== undefined) return Promise.resolve();
+    return this.buffer.waitForRecords(timeoutMs);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.restartTimer);
-    this.wakeUp();
-    this.makeRoom(); // a held fetch must end, or disconnect waits for it forever
+    this.buffer.close(); // also ends a fetch held for room, or disconnect would wait for it forever
     try {
       await this.consumer.disconnect();
     } finally {
@@ -172,9 +150,7 @@ export class KafkajsConsumer implements PartitionConsumer {
     }
     this.next.set(key, next);
     if (records.length === 0) return;
-    this.chunks.push(records);
-    this.count += records.length;
-    this.wakeUp();
+    this.buffer.push(records);
     await this.waitForRoom(heartbeat);
   }
 
@@ -187,22 +163,10 @@ export class KafkajsConsumer implements PartitionConsumer {
    * that fails (a rebalance) is thrown, so kafkajs rejoins and `seekAll` resumes at our positions.
    */
   private async waitForRoom(heartbeat: () => Promise<void>): Promise<void> {
-    while (this.count >= this.options.maxBufferedRecords && !this.closed) {
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => this.makeRoom(), 1_000);
-        this.roomWaiter = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      if (this.count >= this.options.maxBufferedRecords && !this.closed) await heartbeat();
+    while (this.buffer.full && !this.closed) {
+      await this.buffer.waitForRoom(1_000);
+      if (this.buffer.full && !this.closed) await heartbeat();
     }
-  }
-
-  private makeRoom(): void {
-    const waiter = this.roomWaiter;
-    this.roomWaiter = undefined;
-    waiter?.();
   }
 
   /**
@@ -210,57 +174,30 @@ export class KafkajsConsumer implements PartitionConsumer {
    * lists aborted transactions by first offset, but brokers list them in the order they were aborted,
    * so with several producers' transactions interleaved in a partition (a transactional sink with
    * parallelism > 1 restarted after a crash) kafkajs lets records of aborted transactions through.
-   * Instead, as the broker only returns records below the last stable offset, every transactional
-   * record's commit or abort marker follows in the partition: records wait (per partition, in offset
-   * order) until their producer's marker decides them. Positions only advance over emitted records,
-   * so a restore or a re-seek re-reads undecided ones.
+   * Instead records wait in a `ReadCommittedQueue` per partition until their producer's marker decides
+   * them. Positions only advance over emitted records, so a restore or a re-seek re-reads undecided ones.
    */
   private acceptCommitted(key: string, batch: RawBatch): void {
     let pending = this.pending.get(key);
-    if (pending === undefined) this.pending.set(key, (pending = { queue: [], open: new Map(), seen: this.next.get(key)! }));
-    // Non-transactional records with nothing undecided before them go straight out (the common case).
+    if (pending === undefined) this.pending.set(key, (pending = { held: new ReadCommittedQueue(), seen: this.next.get(key)! }));
     const records: KafkaRecord[] = [];
     for (const m of batch.messagesWithinOffset) {
       const offset = Number(m.offset);
       if (offset < pending.seen) continue; // fetched again after a rejoin or before a seek took effect
       pending.seen = offset + 1;
+      const producer = String(m.batchContext?.producerId ?? "-1");
       if (m.isControlRecord === true) {
-        const commit = m.key !== null && m.key !== undefined && m.key.length >= 4 && m.key.readInt16BE(2) === 1;
-        const producerId = String(m.batchContext?.producerId ?? "-1");
-        const entries = pending.open.get(producerId) ?? [];
-        pending.open.delete(producerId);
-        for (const e of entries) e.state = commit ? "keep" : "drop";
+        pending.held.marker(producer, isCommitMarkerKey(m.key));
         continue;
       }
       const record: KafkaRecord = { topic: batch.topic, partition: batch.partition, offset, timestamp: Number(m.timestamp), key: m.key ?? null, value: m.value ?? null, headers: m.headers ?? {} };
-      const inTransaction = m.batchContext?.inTransaction === true;
-      if (!inTransaction && pending.queue.length === 0) {
-        records.push(record);
-        continue;
-      }
-      const entry: PendingRecord = { record, state: inTransaction ? "pending" : "keep" };
-      if (inTransaction) {
-        const producerId = String(m.batchContext?.producerId ?? "-1");
-        let list = pending.open.get(producerId);
-        if (list === undefined) pending.open.set(producerId, (list = []));
-        list.push(entry);
-      }
-      pending.queue.push(entry);
+      if (pending.held.add(record, m.batchContext?.inTransaction === true, producer)) records.push(record);
     }
-    let decided = 0;
-    for (const e of pending.queue) {
-      if (e.state === "pending") break;
-      decided++;
-      if (e.state === "keep") records.push(e.record);
-    }
-    if (decided > 0) pending.queue.splice(0, decided);
+    pending.held.release(records);
     if (records.length > 0) this.next.set(key, records.at(-1)!.offset + 1);
     // Everything before the first undecided record has been passed (markers and aborted records too).
-    this.passedTo(batch.topic, batch.partition, pending.queue[0]?.record.offset ?? pending.seen);
-    if (records.length === 0) return;
-    this.chunks.push(records);
-    this.count += records.length;
-    this.wakeUp();
+    this.passedTo(batch.topic, batch.partition, pending.held.firstHeldOffset ?? pending.seen);
+    this.buffer.push(records);
   }
 
   private seekAll(): void {
@@ -300,19 +237,8 @@ export class KafkajsConsumer implements PartitionConsumer {
     }
     this.failure = new KafkaConnectorError(`Kafka consumer stopped: ${error.message}`, {}, { cause: error });
     this.options.onStatus({ state: "failed", attempts: this.crashes, lastError: error.message });
-    this.wakeUp();
+    this.buffer.interrupt();
   }
-
-  private wakeUp(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
-  }
-}
-
-interface PendingRecord {
-  record: KafkaRecord;
-  state: "pending" | "keep" | "drop";
 }
 
 /** The parts of kafkajs's Batch (consumer/batch.js) read here; `messagesWithinOffset` includes control records. */

@@ -4,7 +4,7 @@ import { backoffDelay } from "../retry.js";
 import { PlatformaticKafkaError, hasProtocolError, isTransient } from "./errors.js";
 import { Consumer, FetchIsolationLevels, ListOffsetTimestamps, type BaseOptions, type ClusterMetadata } from "./library.js";
 import { PartitionCursor } from "./PartitionCursor.js";
-import { RecordBuffer } from "./RecordBuffer.js";
+import { RecordBuffer } from "../RecordBuffer.js";
 
 type FetchResponse = Awaited<ReturnType<Consumer["fetch"]>>;
 type FetchTopics = Parameters<Consumer["fetch"]>[0]["topics"];

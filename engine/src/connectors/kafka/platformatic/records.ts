@@ -73,9 +73,3 @@ function toHeaders(list: WireRecord["headers"]): KafkaHeaders {
   }
   return headers;
 }
-
-/** A control batch's marker: commit (true) or abort (false). Its record key is version (int16) then type (int16). */
-export function isCommitMarker(batch: RecordsBatch): boolean {
-  const key = batch.records[0]?.key;
-  return key !== null && key !== undefined && key.length >= 4 && key.readInt16BE(2) === 1;
-}

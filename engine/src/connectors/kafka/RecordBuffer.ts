@@ -4,7 +4,7 @@
  * back-pressure at `capacity`). Records are kept in the chunks they were fetched in, so taking
  * them costs no copying of the whole buffer.
  */
-import type { KafkaRecord } from "../KafkaClient.js";
+import type { KafkaRecord } from "./KafkaClient.js";
 
 export class RecordBuffer {
   private readonly chunks: KafkaRecord[][] = [];
@@ -63,10 +63,16 @@ export class RecordBuffer {
     });
   }
 
-  /** Resolves once the buffer has room again (or on `close()`). */
-  waitForRoom(): Promise<void> {
+  /** Resolves once the buffer has room again, on `close()`, or after `timeoutMs` if given (the caller checks `full`). */
+  waitForRoom(timeoutMs?: number): Promise<void> {
     if (!this.full || this.closed) return Promise.resolve();
-    return new Promise((resolve) => (this.roomWaiter = resolve));
+    return new Promise((resolve) => {
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => this.wakeFetcher(), timeoutMs);
+      this.roomWaiter = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   /** Ends a pending `waitForRecords` now (a failure the reader must see). */
