@@ -8,6 +8,8 @@
 #   scripts/kafka.sh stop      [VERSION]   stop that broker (default: every broker this script started)
 #   scripts/kafka.sh status    [VERSION]   one line per broker; exit 0 if (that) broker runs, 3 if not
 #   scripts/kafka.sh bootstrap [VERSION]   print host:port of the running broker; exit 1 if none
+#   scripts/kafka.sh bootstrap-sasl [VERSION]  the same for its SASL_PLAINTEXT listener (PLAIN user
+#                                          sluice / sluice-secret; SCRAM users created by clients)
 #   scripts/kafka.sh clean     [VERSION]   stop and delete the broker's data (the jars stay)
 #
 # VERSION: a full version (3.9.2, 4.4.0) or an alias: 3 / 3.9 -> 3.9.2, 4 / 4.x -> 4.4.0.
@@ -108,7 +110,7 @@ start() {
     echo "127.0.0.1:$(cat "$PORT_FILE")"
     return 0
   fi
-  local port controller_port
+  local port controller_port sasl_port
   if [ -n "${SLUICE_KAFKA_PORT:-}" ]; then
     port="$SLUICE_KAFKA_PORT"
   elif [ -f "$PORT_FILE" ] && port_is_free "$(cat "$PORT_FILE")"; then
@@ -123,9 +125,16 @@ start() {
     controller_port="$(free_port)"
   fi
   [ "$controller_port" != "$port" ] || controller_port="$(free_port)"
+  if [ -f "$RUN/sasl-port" ] && port_is_free "$(cat "$RUN/sasl-port")"; then
+    sasl_port="$(cat "$RUN/sasl-port")"
+  else
+    sasl_port="$(free_port)"
+  fi
+  while [ "$sasl_port" = "$port" ] || [ "$sasl_port" = "$controller_port" ]; do sasl_port="$(free_port)"; done
   echo "$port" >"$PORT_FILE"
   echo "$controller_port" >"$RUN/controller-port"
-  sed -e "s|@PORT@|$port|g" -e "s|@CONTROLLER_PORT@|$controller_port|g" -e "s|@DATA_DIR@|$RUN/data|g" \
+  echo "$sasl_port" >"$RUN/sasl-port"
+  sed -e "s|@PORT@|$port|g" -e "s|@CONTROLLER_PORT@|$controller_port|g" -e "s|@SASL_PORT@|$sasl_port|g" -e "s|@DATA_DIR@|$RUN/data|g" \
     "$TEMPLATES/server.properties.in" >"$RUN/server.properties"
 
   local java_opts=(-Xms256m "-Xmx${SLUICE_KAFKA_HEAP:-1g}" -XX:+UseG1GC -Djava.awt.headless=true
@@ -223,6 +232,13 @@ case "$command" in
     is_running || die "Kafka $VERSION is not running (scripts/kafka.sh start $VERSION)"
     echo "127.0.0.1:$(cat "$PORT_FILE")"
     ;;
+  bootstrap-sasl)
+    set_paths "$(resolve_version "${1:-}")"
+    is_running || die "Kafka $VERSION is not running (scripts/kafka.sh start $VERSION)"
+    grep -q '^listeners=.*SASL_PLAINTEXT' "$RUN/server.properties" ||
+      die "Kafka $VERSION was started without the SASL listener: scripts/kafka.sh stop $VERSION, then start it again"
+    echo "127.0.0.1:$(cat "$RUN/sasl-port")"
+    ;;
   stop | status | clean)
     if [ -n "${1:-}" ]; then versions=("$(resolve_version "$1")"); else mapfile -t versions < <(known_versions); fi
     code=3
@@ -238,7 +254,7 @@ case "$command" in
     [ "$command" != status ] || exit $code
     ;;
   *)
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

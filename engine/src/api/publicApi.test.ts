@@ -33,6 +33,7 @@ import {
   JobHandle,
   JoinedStreams,
   JoinWithKeys,
+  KafkaAuthenticationError,
   KafkaConnectorError,
   KafkaTopicMissingError,
   KafkaTransactionError,
@@ -580,6 +581,10 @@ test("KafkaConnectorError maps topic/partition/offset onto the error context; tr
   assert.equal(missing.name, "KafkaTopicMissingError");
   assert.equal(missing.kafka.topic, "orders");
   assert.match(missing.message, /Kafka topic does not exist \(topic orders\)/);
+  const refused = new KafkaAuthenticationError("Invalid username or password");
+  assert.ok(refused instanceof KafkaConnectorError);
+  assert.equal(refused.retriable, false, "the same password will not work next time either");
+  assert.match(refused.message, /^Kafka authentication failed: Invalid username or password$/);
 });
 
 // ---------------------------------------------------------------- Nexmark

@@ -3,6 +3,7 @@ import { KafkaConnectorError, errorMessage } from "./errors.js";
 import { valueSerializer, type KafkaSerializer, type ValueFormat } from "./formats.js";
 import type { ConnectorStatus, KafkaClient, KafkaProducer, OutgoingRecord } from "./KafkaClient.js";
 import { chosenKafkaLibrary, createKafkaClient, type KafkaLibrary } from "./clientChoice.js";
+import type { KafkaSecurity } from "./security.js";
 import { StatusTracker, withRetry, type BackoffOptions } from "./retry.js";
 import { ensureSinkTopic } from "./sinkTopicCheck.js";
 import { TransactionalKafkaWriter } from "./TransactionalKafkaWriter.js";
@@ -13,6 +14,8 @@ export interface KafkaSinkOptions<T> {
   client?: KafkaClient;
   /** Without `client`: the library of the sink's own clients. Default SLUICE_KAFKA_CLIENT, else "kafkajs". */
   library?: KafkaLibrary;
+  /** Without `client`: TLS and SASL for the sink's own clients (see `KafkaSecurity`). */
+  security?: KafkaSecurity;
   /** Topic written to (a serializer may override it per record). */
   topic: string;
   /** Value format when no `serializer` is given. Default "json". */
@@ -67,14 +70,15 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): KafkaSink<T> {
         options.onStatus?.(ctx.subtask, s);
       });
       const ownClient = options.client === undefined;
-      const client = options.client ?? createKafkaClient(library, options.brokers ?? [], `sluice-${ctx.jobName}`);
+      const client = options.client ?? createKafkaClient(library, options.brokers ?? [], `sluice-${ctx.jobName}`, options.security);
       const writer: SinkWriter<T> & { close(): Promise<void> } =
         options.guarantee === "exactly-once"
           ? new TransactionalKafkaWriter<T>(client, { prefix: options.transactionalIdPrefix ?? `sluice-${ctx.jobName}-${name}`, subtask: ctx.subtask, parallelism: ctx.parallelism }, toRecords, status, options)
           : new AtLeastOnceKafkaWriter<T>(client, toRecords, status, options.backoff);
       const open = writer.open?.bind(writer);
       writer.open = async () => {
-        await ensureSinkTopic(client, options.topic, status, options.backoff);
+        // With a serializer, `topic` may be a default that no record uses: only the writes can tell.
+        if (options.serializer === undefined) await ensureSinkTopic(client, options.topic, status, options.backoff);
         await open?.();
       };
       if (!ownClient) return writer;

@@ -6,6 +6,7 @@ import { KafkaConnectorError, errorMessage } from "./errors.js";
 import { valueDeserializer, type KafkaDeserializer, type ValueFormat } from "./formats.js";
 import { partitionKey, type ConnectorStatus, type KafkaClient, type KafkaRecord, type PartitionConsumer, type PartitionOffset, type TopicPartition } from "./KafkaClient.js";
 import { chosenKafkaLibrary, createKafkaClient, type KafkaLibrary } from "./clientChoice.js";
+import type { KafkaSecurity } from "./security.js";
 import { backoffDelay, StatusTracker, type BackoffOptions } from "./retry.js";
 import { decodePosition, encodePosition, mergePositions, readPosition, type DecodedPosition, type KafkaSourcePosition } from "./position.js";
 
@@ -18,6 +19,8 @@ export interface KafkaSourceOptions<T> {
   client?: KafkaClient;
   /** Without `client`: the library of the source's own clients. Default SLUICE_KAFKA_CLIENT, else "kafkajs". */
   library?: KafkaLibrary;
+  /** Without `client`: TLS and SASL for the source's own clients (see `KafkaSecurity`). */
+  security?: KafkaSecurity;
   topics?: string[];
   /** Reads every existing topic whose name matches (resolved when a reader opens; `__internal` topics excluded). */
   topicPattern?: RegExp;
@@ -140,7 +143,7 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     private readonly name: string,
     onStatus: (status: ConnectorStatus) => void,
   ) {
-    this.client = options.client ?? createKafkaClient(library, options.brokers ?? [], `sluice-${ctx.jobName}`);
+    this.client = options.client ?? createKafkaClient(library, options.brokers ?? [], `sluice-${ctx.jobName}`, options.security);
     this.deserialize = options.deserializer ?? (valueDeserializer(options.format ?? "json") as KafkaDeserializer<T>);
     this.status = new StatusTracker(() => ctx.clock.now(), onStatus);
     this.deadLetters = options.deadLetterTopic === undefined ? undefined : new DeadLetterWriter(this.client, options.deadLetterTopic, this.status);

@@ -1,5 +1,5 @@
 import { Kafka, logLevel, type Admin, type KafkaConfig } from "kafkajs";
-import { KafkaConnectorError, KafkaTopicMissingError } from "./errors.js";
+import { KafkaAuthenticationError, KafkaConnectorError, KafkaTopicMissingError, errorMessage } from "./errors.js";
 import { KafkajsConsumer } from "./KafkajsConsumer.js";
 import { KafkajsProducer } from "./KafkajsProducer.js";
 import { withRetry } from "./retry.js";
@@ -191,6 +191,8 @@ export class KafkajsClient implements KafkaClient {
     } catch (error) {
       if (this.adminConnection === connection) this.adminConnection = undefined;
       void connection.then((admin) => admin.disconnect()).catch(() => undefined); // best effort; `error` is what matters
+      // Every connector's first call goes through here (partitions, ping), so credentials are judged once, here.
+      if ((error as { name?: string }).name === "KafkaJSSASLAuthenticationError") throw new KafkaAuthenticationError(errorMessage(error), { cause: error });
       throw error;
     }
   }

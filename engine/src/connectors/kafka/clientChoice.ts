@@ -1,6 +1,7 @@
 import { KafkaConnectorError } from "./errors.js";
 import type { KafkaClient } from "./KafkaClient.js";
 import { KafkajsClient } from "./KafkajsClient.js";
+import { kafkajsSecurity, platformaticSecurity, type KafkaSecurity } from "./security.js";
 
 /**
  * Which Kafka library a connector given only `brokers` talks through. "kafkajs" (default) or
@@ -21,11 +22,11 @@ export function chosenKafkaLibrary(library: KafkaLibrary | undefined): KafkaLibr
 }
 
 /** A client of the chosen library. @platformatic/kafka is loaded on first use (~0.7 s), not with the engine. */
-export function createKafkaClient(library: KafkaLibrary | undefined, brokers: string[], clientId: string): KafkaClient {
-  if (chosenKafkaLibrary(library) === "kafkajs") return KafkajsClient.create({ brokers, clientId });
+export function createKafkaClient(library: KafkaLibrary | undefined, brokers: string[], clientId: string, security?: KafkaSecurity): KafkaClient {
+  if (chosenKafkaLibrary(library) === "kafkajs") return KafkajsClient.create({ brokers, clientId, kafkajs: kafkajsSecurity(security) });
   return new LazyKafkaClient("@platformatic/kafka", async () => {
     const { PlatformaticClient } = await import("./platformatic/PlatformaticClient.js");
-    return PlatformaticClient.create({ brokers, clientId });
+    return PlatformaticClient.create({ brokers, clientId, platformatic: platformaticSecurity(security) });
   });
 }
 

@@ -24,10 +24,20 @@ export class KafkaConnectorError extends SluiceError {
   }
 }
 
+/**
+ * The broker refused the connector's credentials (`security.sasl`). Not retriable: trying the same
+ * password again cannot help, so the job fails with this instead of retrying forever.
+ */
+export class KafkaAuthenticationError extends KafkaConnectorError {
+  constructor(detail: string, options: { cause?: unknown } = {}) {
+    super(`Kafka authentication failed: ${detail}`, {}, { ...options, retriable: false });
+  }
+}
+
 /** A topic the connector needs is not in the cluster's metadata. */
 export class KafkaTopicMissingError extends KafkaConnectorError {
-  constructor(topic: string, hint = "") {
-    super(`Kafka topic does not exist${hint}`, { topic });
+  constructor(topic: string, hint = "", options: { cause?: unknown; retriable?: boolean } = {}) {
+    super(`Kafka topic does not exist${hint}`, { topic }, options);
   }
 }
 

@@ -1,4 +1,4 @@
-import { KafkaConnectorError, KafkaTopicMissingError } from "../errors.js";
+import { KafkaAuthenticationError, KafkaConnectorError, KafkaTopicMissingError } from "../errors.js";
 import {
   partitionKey,
   type ConsumerOptions,
@@ -13,7 +13,7 @@ import {
   type TopicPartition,
 } from "../KafkaClient.js";
 import { commitPrepared } from "./commitPrepared.js";
-import { PlatformaticKafkaError } from "./errors.js";
+import { PlatformaticKafkaError, describe, isAuthenticationFailure } from "./errors.js";
 import { Admin, ListOffsetTimestamps, type BaseOptions, type ClusterMetadata } from "./library.js";
 import { PlatformaticConsumer } from "./PlatformaticConsumer.js";
 import { PlatformaticProducer } from "./PlatformaticProducer.js";
@@ -185,6 +185,8 @@ export class PlatformaticClient implements KafkaClient {
     try {
       return await call(this.adminClient);
     } catch (error) {
+      // Every connector's first call goes through here (partitions, ping), so credentials are judged once, here.
+      if (isAuthenticationFailure(error)) throw new KafkaAuthenticationError(describe(error), { cause: error });
       throw new PlatformaticKafkaError(message, position.topic === undefined ? {} : { topic: position.topic }, error);
     }
   }

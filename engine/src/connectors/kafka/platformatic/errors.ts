@@ -52,6 +52,7 @@ export function hasProtocolError(error: unknown, ...ids: string[]): boolean {
  * coordinator is loading. Everything else (authorization, invalid requests, fencing, ...) is final.
  */
 export function isTransient(error: unknown): boolean {
+  if (isAuthenticationFailure(error)) return false; // wrapped in network errors ("Cannot connect to any broker")
   let protocol = false;
   for (const e of walk(error)) {
     if (e.code === "PLT_KFK_NETWORK" || e.code === "PLT_KFK_TIMEOUT") return true;
@@ -61,6 +62,12 @@ export function isTransient(error: unknown): boolean {
     }
   }
   return protocol;
+}
+
+/** The broker refused our SASL credentials (the library's AuthenticationError, anywhere in the tree). */
+export function isAuthenticationFailure(error: unknown): boolean {
+  for (const e of walk(error)) if (e.code === "PLT_KFK_AUTHENTICATION") return true;
+  return false;
 }
 
 /** The library's message plus what it hides in the tree: "… EndTxn(v4): PRODUCER_FENCED (There is a newer producer …)". */
