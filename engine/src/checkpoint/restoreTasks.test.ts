@@ -185,6 +185,32 @@ test("restored at another parallelism: all old subtasks finished ends at once, s
   }
 });
 
+test("a subtask restored as finished keeps its position in later checkpoints, so rescaling after them reads nothing twice", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "sluice-rescale-"));
+  try {
+    const log = new PartitionedLog(5, true);
+    log.append([6, 7, 2, 9, 5]);
+    // Subtask 0 (partitions 0, 2, 4) had finished; subtask 1 (1, 3) was mid-way.
+    await checkpointOf(dir, [
+      { position: { 0: 6, 2: 2, 4: 5 }, watermark: MAX_WATERMARK, finished: true },
+      { position: { 1: 3, 3: 1 }, watermark: 1_000, finished: false },
+    ]);
+    const same = pipeline(log, 2, dir);
+    const running = same.env.execute("same-parallelism", { restoreFrom: "latest" });
+    await running.whenIdle();
+    await running.checkpoint(); // subtask 0 is finished here: it must still hand in its position
+    await running.cancel();
+    log.end();
+    const rescaled = pipeline(log, 3, dir);
+    assert.equal((await rescaled.env.execute("rescaled", { restoreFrom: "latest" }).done).status, "finished");
+    const all = [...same.out.values, ...rescaled.out.values].map(key).sort();
+    const want = [...[3, 4, 5, 6].map((o) => `1#${o}`), ...[1, 2, 3, 4, 5, 6, 7, 8].map((o) => `3#${o}`)].sort();
+    assert.deepEqual(all, want, "only what the first checkpoint left, once");
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test("the merged snapshot: lowest watermark, finished only if all were, merge failures as CheckpointError", () => {
   const log = new PartitionedLog(3, true);
   const where = { job: "j", operator: "partitioned-log" };
@@ -196,7 +222,11 @@ test("the merged snapshot: lowest watermark, finished only if all were, merge fa
     ], where),
     { position: { 0: 2, 1: 5 }, watermark: 1_000, finished: false },
   );
-  assert.deepEqual(rescaledSource(log, [{ position: { 0: 2 }, watermark: MAX_WATERMARK, finished: true }, { watermark: MAX_WATERMARK, finished: true }], where), { watermark: MAX_WATERMARK, finished: true });
+  assert.deepEqual(
+    rescaledSource(log, [{ position: { 0: 2 }, watermark: MAX_WATERMARK, finished: true }, { position: { 1: 3 }, watermark: MAX_WATERMARK, finished: true }], where),
+    { position: { 0: 2, 1: 3 }, watermark: MAX_WATERMARK, finished: true },
+    "all finished: ends at once, keeping the merged position for later checkpoints",
+  );
   const failing: Source<unknown> = { name: "x", bounded: false, createReader: () => ({ poll: () => ({ values: [] }) }), mergePositions: () => {
     throw new Error("positions of another source");
   } };

@@ -55,18 +55,17 @@ export function restoreTasks(data: CheckpointData, plan: JobPlan, tasks: readonl
 }
 
 /**
- * What each subtask of a source restored at another parallelism starts from. If every old subtask
- * had finished, the new ones end at once. Otherwise the merged position decides what is left to
- * read (finished subtasks' positions included: for Kafka, their end offsets), and the watermark is
- * the lowest of the old ones, so no record still to come from a split can be late because another
- * subtask was further ahead.
+ * What each subtask of a source restored at another parallelism starts from: the merged position
+ * decides what is left to read (finished subtasks' positions included: for Kafka, their end
+ * offsets), and the watermark is the lowest of the old ones, so no record still to come from a
+ * split can be late because another subtask was further ahead. If every old subtask had finished,
+ * the new ones end at once, still holding the merged position for later checkpoints.
  */
 export function rescaledSource(source: Source<unknown>, old: readonly SubtaskCheckpoint[], where: { job: string; operator: string }): SubtaskCheckpoint {
   const watermark = Math.min(...old.map((s) => s.watermark));
-  if (old.every((s) => s.finished)) return { watermark, finished: true };
   const positions = old.flatMap((s) => (s.position === undefined ? [] : [s.position]));
   try {
-    return { position: source.mergePositions!(positions), watermark, finished: false };
+    return { position: source.mergePositions!(positions), watermark, finished: old.every((s) => s.finished) };
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
     throw new CheckpointError(`Source '${where.operator}' could not merge the positions of its ${old.length} checkpointed subtasks: ${why}`, where, { cause });

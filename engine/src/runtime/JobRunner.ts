@@ -313,6 +313,9 @@ export class JobRunner {
   }
 
   private async open(): Promise<void> {
+    // One task after another, in plan and subtask order. Exactly-once Kafka sinks rely on it after a
+    // scale-up: subtask 0 commits the transactions every old subtask prepared (recoverCommittables,
+    // in its open) before subtask k > 0 opens and fences its own transactional id.
     for (const task of this.tasks) {
       try {
         if (task.kind === "source") await task.reader.open?.();

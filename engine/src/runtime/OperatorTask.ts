@@ -135,38 +135,47 @@ export class OperatorTask {
     for (const input of this.inputs) if (!input.ended && !this.barrierArrived.has(input)) return;
     this.aligning = undefined;
     this.barrierArrived.clear();
-    const operator = this.operator;
-    if (!isTwoPhaseCommit(operator)) {
-      this.completeBarrier(id, undefined);
+    const snapshot = this.preparedSnapshot(id);
+    if (!isPromiseLike(snapshot)) {
+      this.completeBarrier(id, snapshot);
       return;
     }
-    // Two-phase commit: phase one before the snapshot (as Flink's SinkWriter.prepareCommit); an async
-    // prepare holds this task, so no write slips in between.
-    this.preparedCheckpoints.add(id);
-    const committable = operator.prepareCommit(id);
-    if (!isPromiseLike(committable)) {
-      this.completeBarrier(id, committable);
-      return;
-    }
-    let prepared: unknown;
+    // An async prepare holds this task, so no write slips in between.
+    let prepared: SubtaskCheckpoint;
     this.await(
-      Promise.resolve(committable).then((c) => void (prepared = c)),
+      snapshot.then((s) => void (prepared = s)),
       () => this.completeBarrier(id, prepared),
     );
   }
 
-  private completeBarrier(id: number, committable: unknown): void {
-    const snapshot = this.snapshot();
-    if (committable !== undefined) snapshot.committable = committable;
+  private completeBarrier(id: number, snapshot: SubtaskCheckpoint): void {
     this.acknowledge(id, snapshot);
     this.router.broadcast({ kind: "barrier", checkpointId: id });
+  }
+
+  /**
+   * The snapshot for checkpoint `id`. A two-phase-commit operator first ends what it wrote since its
+   * last checkpoint (phase one, as Flink's SinkWriter.prepareCommit), and the snapshot carries the
+   * committable; it is taken once the prepare settled.
+   */
+  private preparedSnapshot(id: number): SubtaskCheckpoint | Promise<SubtaskCheckpoint> {
+    const operator = this.operator;
+    if (!isTwoPhaseCommit(operator)) return this.snapshot();
+    this.preparedCheckpoints.add(id);
+    const committable = operator.prepareCommit(id);
+    const withCommittable = (c: unknown): SubtaskCheckpoint => {
+      const snapshot = this.snapshot();
+      if (c !== undefined) snapshot.committable = c;
+      return snapshot;
+    };
+    return isPromiseLike(committable) ? Promise.resolve(committable).then(withCommittable) : withCommittable(committable);
   }
 
   /** Checkpoint `id` is durable: phase two. Resolves when done; a failure fails the job (through `wake`). */
   notifyCheckpointComplete(id: number): Promise<void> | undefined {
     const operator = this.operator;
     if (!isTwoPhaseCommit(operator)) return undefined;
-    // Only a writer that prepared something up to `id` commits (a sink that finished earlier did not).
+    // Only a writer that prepared something up to `id` commits.
     let prepared = false;
     for (const p of this.preparedCheckpoints) {
       if (p <= id) {
@@ -211,16 +220,7 @@ export class OperatorTask {
    * and commits it on completion: end of input never commits on its own (FLIP-147).
    */
   snapshotFinished(id: number): SubtaskCheckpoint | Promise<SubtaskCheckpoint> {
-    const operator = this.operator;
-    if (!isTwoPhaseCommit(operator)) return this.snapshot();
-    this.preparedCheckpoints.add(id);
-    const committable = operator.prepareCommit(id);
-    const withCommittable = (c: unknown): SubtaskCheckpoint => {
-      const snapshot = this.snapshot();
-      if (c !== undefined) snapshot.committable = c;
-      return snapshot;
-    };
-    return isPromiseLike(committable) ? Promise.resolve(committable).then(withCommittable) : withCommittable(committable);
+    return this.preparedSnapshot(id);
   }
 
   /** Without checkpointing, end of input is the only commit point: prepare and commit the tail at once. */

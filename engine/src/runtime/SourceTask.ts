@@ -45,6 +45,11 @@ export class SourceTask {
   /** Set by the runner when checkpointing is on. */
   acknowledge: (checkpointId: number, snapshot: SubtaskCheckpoint) => void = () => {};
   private endAfterRestore = false;
+  /**
+   * Restored as finished: the checkpointed position, carried into every later checkpoint as is (the
+   * reader never ran, so it knows none), so a restore at another parallelism can still merge it.
+   */
+  private finishedPosition: { position: unknown } | undefined;
   /** Readers with `notifyCheckpointComplete`: the position snapshotted per checkpoint still in flight. */
   private readonly positionsInFlight = new Map<number, unknown>();
 
@@ -114,11 +119,17 @@ export class SourceTask {
 
   /** State for a checkpoint: the reader's position after everything emitted so far. */
   snapshot(): SubtaskCheckpoint {
-    return { position: this.reader.snapshotPosition?.(), watermark: this.watermark, finished: this.finished };
+    const position = this.finishedPosition !== undefined ? this.finishedPosition.position : this.reader.snapshotPosition?.();
+    return { position, watermark: this.watermark, finished: this.finished };
   }
 
   /** This task's part of checkpoint `id` after it finished: its final position (then also committed by the reader's hook). */
   snapshotFinished(id: number): SubtaskCheckpoint {
+    return this.snapshotFor(id);
+  }
+
+  /** The snapshot for checkpoint `id`, its position kept for the reader's completion hook. */
+  private snapshotFor(id: number): SubtaskCheckpoint {
     const snapshot = this.snapshot();
     if (this.reader.notifyCheckpointComplete !== undefined) this.positionsInFlight.set(id, snapshot.position);
     return snapshot;
@@ -144,6 +155,7 @@ export class SourceTask {
   restore(snapshot: SubtaskCheckpoint, sourceName: string): void {
     if (snapshot.finished) {
       this.endAfterRestore = true;
+      this.finishedPosition = { position: snapshot.position };
     } else if (snapshot.position !== undefined) {
       if (this.reader.restorePosition === undefined) throw new CheckpointError(`Source '${sourceName}' cannot resume from a checkpoint (its reader has no restorePosition)`, { operator: sourceName });
       this.reader.restorePosition(snapshot.position);
@@ -271,9 +283,7 @@ export class SourceTask {
   private emitBarrier(): void {
     const id = this.barrier!;
     this.barrier = undefined;
-    const snapshot = this.snapshot();
-    if (this.reader.notifyCheckpointComplete !== undefined) this.positionsInFlight.set(id, snapshot.position);
-    this.acknowledge(id, snapshot);
+    this.acknowledge(id, this.snapshotFor(id));
     this.router.broadcast({ kind: "barrier", checkpointId: id });
   }
 

@@ -76,6 +76,34 @@ test("prepare/commit/abort map onto one Kafka transaction per checkpoint", async
   assert.deepEqual(log, ["open sluice-job-sink-0 idempotent=true", "begin 1", "send 1 a,b", "commit 1", "begin 2", "send 2 c", "abort 2", "begin 3", "send 3 d", "abort 3", "close"]);
 });
 
+test("a durable checkpoint whose commit failed: abort leaves its transaction to the restored job, which commits it", async () => {
+  const log: string[] = [];
+  const client = resumingClient(log);
+  const failing: KafkaClient = {
+    ...client,
+    openProducer: async (options) => {
+      const producer = await client.openProducer(options);
+      return {
+        ...producer,
+        beginTransaction: async () => ({ ...(await producer.beginTransaction()), commit: () => Promise.reject(new Error("network down")) }),
+      };
+    },
+  };
+  const crashed = writer(log, failing);
+  await crashed.open();
+  await crashed.write(["a"], [NaN]);
+  const committable = crashed.prepareCommit(1); // written into checkpoint 1, which is durable
+  const waiting = crashed.write(["b"], [NaN]); // held until checkpoint 1 is committed or dropped
+  await assert.rejects(crashed.commit(1), /commit failed for checkpoint 1: network down/);
+  await crashed.abort();
+  await waiting;
+  await crashed.close(); // aborts the transaction "b" went into, not the prepared one
+  assert.ok(!log.includes("abort 1"), `the prepared transaction is not aborted: ${log.join(" | ")}`);
+  const restored = writer(log, client);
+  await restored.recoverCommittables([committable]);
+  assert.ok(log.includes("commitPrepared sluice-job-sink-0 7/1"), `recovered: ${log.join(" | ")}`);
+});
+
 test("writes after prepareCommit wait for the commit; commits must name the prepared checkpoint", async () => {
   const log: string[] = [];
   const w = writer(log);

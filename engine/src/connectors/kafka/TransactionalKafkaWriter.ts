@@ -109,10 +109,11 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
     this.producer = await this.openProducer();
   }
 
-  private openProducer(): Promise<KafkaProducer> {
+  /** A producer of `transactionalId` (default: this subtask's), registered with the broker (fencing older ones). */
+  private openProducer(transactionalId = this.transactionalId): Promise<KafkaProducer> {
     return withRetry(
       async () => {
-        const producer = await this.client.openProducer({ transactionalId: this.transactionalId, idempotent: true, transactionTimeoutMs: this.options.transactionTimeoutMs ?? 60_000 });
+        const producer = await this.client.openProducer({ transactionalId, idempotent: true, transactionTimeoutMs: this.options.transactionTimeoutMs ?? 60_000 });
         try {
           // Fence a crashed predecessor now, so its open transaction stops holding back
           // read_committed consumers even if this subtask has nothing to write for a while.
@@ -209,19 +210,13 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
       }
     }
     for (const id of this.orphanedIds()) {
-      await withRetry(
-        async () => {
-          const producer = await this.client.openProducer({ transactionalId: id, idempotent: true, transactionTimeoutMs: this.options.transactionTimeoutMs ?? 60_000 });
-          try {
-            // Registering the id bumps its epoch: the broker aborts the open transaction of the old subtask.
-            if (producer.initTransactions !== undefined) await producer.initTransactions();
-            else await (await producer.beginTransaction()).abort();
-          } finally {
-            await producer.close();
-          }
-        },
-        { status: this.status, backoff: this.options.backoff },
-      );
+      // Registering the id bumps its epoch: the broker aborts the open transaction of the old subtask.
+      const producer = await this.openProducer(id);
+      try {
+        if (producer.initTransactions === undefined) await (await producer.beginTransaction()).abort();
+      } finally {
+        await producer.close();
+      }
       this.fenced.push(id);
     }
   }
@@ -266,9 +261,18 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
     );
   }
 
-  /** Drops everything not committed (prepared and current transaction). */
+  /**
+   * Drops the open transaction. A prepared one is dropped too only when checkpoints are published
+   * after their commit (`commitBeforeCheckpointPublished`: then it belongs to no durable checkpoint).
+   * Otherwise it is left to the restored job: a checkpoint that failed was handed back by
+   * `checkpointAborted`, so what is still prepared belongs to a checkpoint that is, or may yet
+   * become, durable (its commit failed, or the job failed while writing it); `recoverCommittables`
+   * commits it, or `open()` fences and aborts it if that checkpoint never completed. Aborting it here
+   * would lose the output of a durable checkpoint whose commit failed once.
+   */
   async abort(): Promise<void> {
-    const transactions = [this.prepared?.transaction, this.current].filter((t): t is KafkaTransaction => t !== undefined);
+    const prepared = this.commitBeforeCheckpointPublished ? this.prepared?.transaction : undefined;
+    const transactions = [prepared, this.current].filter((t): t is KafkaTransaction => t !== undefined);
     this.current = undefined;
     this.currentRecords = 0;
     this.release();

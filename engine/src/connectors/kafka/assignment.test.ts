@@ -23,7 +23,7 @@ test("positions round-trip through JSON, merge across subtasks and reject garbag
   const a = encodePosition([{ topic: "t", partition: 0, offset: 5 }]);
   const b = encodePosition([{ topic: "t", partition: 1, offset: 9 }, { topic: "u", partition: 0, offset: 0 }]);
   const merged = mergePositions([JSON.parse(JSON.stringify(a)), b]);
-  assert.deepEqual(merged, { offsets: { t: { "0": 5, "1": 9 }, u: { "0": 0 } } });
+  assert.deepEqual(merged, { offsets: { t: { "0": 5, "1": 9 }, u: { "0": 0 } }, discovered: true });
   assert.equal(decodePosition(merged).size, 3);
   assert.throws(() => decodePosition({ offsets: { t: { "0": -1 } } }), /Invalid Kafka source position/);
   assert.throws(() => decodePosition(null), /Invalid Kafka source position/);

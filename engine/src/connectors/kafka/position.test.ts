@@ -51,7 +51,7 @@ test("a merge is discovered only if every subtask's position is", () => {
 
 test("positions of the previous version merge as they read", () => {
   const legacy = { offsets: { t: { "0": 5 } } };
-  assert.deepEqual(mergePositions([legacy, { offsets: { t: { "1": 2 } } }]), { offsets: { t: { "0": 5, "1": 2 } } });
+  assert.deepEqual(mergePositions([legacy, { offsets: { t: { "1": 2 } } }]), { offsets: { t: { "0": 5, "1": 2 } }, discovered: true });
   // An empty legacy position may be a subtask that never connected: the merge must not read as discovered.
   assert.equal(readPosition(mergePositions([legacy, { offsets: {} }])).discovered, false);
   assert.equal(readPosition(mergePositions([legacy, encodePosition([], true)])).discovered, true);

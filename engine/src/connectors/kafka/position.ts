@@ -63,18 +63,14 @@ export function readPosition(position: unknown): DecodedPosition {
  * Union of several subtasks' positions (they own disjoint partitions; on overlap the larger offset
  * wins). The merge counts as discovered only if every input does: a subtask that never connected
  * owned partitions nobody recorded, and those must keep `startFrom` rather than count as new.
- * Positions of the previous version (no flag) merge into one without a flag where that reads the same.
  */
 export function mergePositions(positions: readonly unknown[]): KafkaSourcePosition {
   const merged = new Map<string, PartitionOffset>();
   let discovered = positions.length > 0;
-  let flagged = false;
   for (const p of positions) {
     const decoded = readPosition(p);
     discovered &&= decoded.discovered;
-    flagged ||= (p as KafkaSourcePosition).discovered !== undefined;
     for (const [key, o] of decoded.offsets) if ((merged.get(key)?.offset ?? -1) < o.offset) merged.set(key, o);
   }
-  // Only write the flag where the derived value would be wrong.
-  return encodePosition(merged.values(), flagged || discovered !== merged.size > 0 ? discovered : undefined);
+  return encodePosition(merged.values(), discovered);
 }
