@@ -71,7 +71,12 @@ export interface SinkWriter<T> {
    * such; keep its output for the next checkpoint (whose `commit` then covers it).
    */
   checkpointAborted?(checkpointId: number): void | Promise<void>;
-  /** The job failed or was cancelled: drop everything not committed. Called before `close()`. */
+  /**
+   * The job failed or was cancelled: drop the output no checkpoint holds (at least the open unit).
+   * Output prepared for a checkpoint that may be durable (its commit failed, or it was being written)
+   * may be left for `recoverCommittables` of the restored job, as the Kafka writer does. Called
+   * before `close()`.
+   */
   abort?(): void | Promise<void>;
   /**
    * Restore: the committables the restored checkpoint holds for this subtask (prepared, possibly never
