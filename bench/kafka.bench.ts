@@ -9,12 +9,11 @@
  * Run: npm run bench:kafka -- [records=200000] [kafka version=3.9.2] [rounds=3]
  *  (or: npm run build && node dist/bench/kafka.bench.js 200000 4.4.0 3)
  */
-import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import { Kafka, logLevel } from "kafkajs";
 import { KafkajsClient } from "../engine/src/connectors/kafka/index.js";
 import { kafkaSink, kafkaSource, StreamEnvironment, type Sink } from "../engine/src/index.js";
+import { startBroker, view, type View } from "./kafkaBenchSupport.js";
 import { median, printTable } from "./table.js";
 
 const N = Number(process.argv[2] ?? 200_000);
@@ -24,17 +23,7 @@ const PARTITIONS = 4;
 /** Checkpoint interval of the exactly-once runs: one Kafka transaction per checkpoint. */
 const CHECKPOINT_MS = 1_000;
 
-interface View {
-  id: number;
-  user: string;
-  url: string;
-  ts: number;
-}
-const view = (i: number): View => ({ id: i, user: `user-${i % 1000}`, url: `https://example.com/page/${i % 97}`, ts: 1_700_000_000_000 + i });
-
-// dist/bench/kafka.bench.js → the repository root is two levels up.
-const script = fileURLToPath(new URL("../../scripts/kafka.sh", import.meta.url));
-const bootstrap = execFileSync("bash", [script, "start", VERSION], { stdio: ["ignore", "pipe", "inherit"] }).toString().trim().split("\n").pop()!;
+const bootstrap = startBroker(VERSION);
 const client = KafkajsClient.create({ brokers: [bootstrap] });
 const topic = `bench-${randomUUID().slice(0, 8)}`;
 await client.createTopics([{ topic, partitions: PARTITIONS }]);

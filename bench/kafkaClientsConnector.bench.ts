@@ -13,10 +13,8 @@
  *
  * Run: npx tsc -p tsconfig.json && node dist/bench/kafkaClientsConnector.bench.js [records=100000] [kafka version=3.9.2] [rounds=3]
  */
-import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
-import { fileURLToPath } from "node:url";
 import type { KafkaClient } from "../engine/src/connectors/kafka/KafkaClient.js";
 import { KafkajsClient } from "../engine/src/connectors/kafka/KafkajsClient.js";
 import { kafkaSink } from "../engine/src/connectors/kafka/KafkaSink.js";
@@ -24,6 +22,7 @@ import { kafkaSource } from "../engine/src/connectors/kafka/KafkaSource.js";
 import { PlatformaticClient } from "../engine/src/connectors/kafka/platformatic/PlatformaticClient.js";
 import { StreamEnvironment } from "../engine/src/api/StreamEnvironment.js";
 import type { Sink } from "../engine/src/sinks/Sink.js";
+import { startBroker, view, type View } from "./kafkaBenchSupport.js";
 import { median, printTable } from "./table.js";
 
 const N = Number(process.argv[2] ?? 100_000);
@@ -32,18 +31,9 @@ const ROUNDS = Number(process.argv[4] ?? 3);
 const PARTITIONS = 4;
 const CHECKPOINT_MS = 1_000;
 
-interface View {
-  id: number;
-  user: string;
-  url: string;
-  ts: number;
-}
-const view = (i: number): View => ({ id: i, user: `user-${i % 1000}`, url: `https://example.com/page/${i % 97}`, ts: 1_700_000_000_000 + i });
 const CHECKSUM = (N * (N - 1)) / 2;
 
-// dist/bench/kafkaClientsConnector.bench.js → the repository root is two levels up.
-const script = fileURLToPath(new URL("../../scripts/kafka.sh", import.meta.url));
-const bootstrap = execFileSync("bash", [script, "start", VERSION], { stdio: ["ignore", "pipe", "inherit"] }).toString().trim().split("\n").pop()!;
+const bootstrap = startBroker(VERSION);
 
 type ClientName = "kafkajs" | "platformatic";
 const clients: Record<ClientName, () => KafkaClient> = {
