@@ -8,8 +8,8 @@ import type { JobPlan, PlanEdge, PlanNode } from "../graph/JobPlan.js";
 import type { Clock } from "../time/Clock.js";
 import { Channel } from "./Channel.js";
 import { restoreTasks } from "../checkpoint/restoreTasks.js";
-import { isTwoPhaseCommit } from "../checkpoint/TwoPhaseCommit.js";
 import { collectMetrics } from "./collectMetrics.js";
+import { commitEndOfInput } from "./endOfInput.js";
 import type { JobMetrics, JobStatus } from "./JobMetrics.js";
 import type { JobResult } from "./JobResult.js";
 import { OperatorTask } from "./OperatorTask.js";
@@ -219,7 +219,10 @@ export class JobRunner {
       await this.setUpCheckpointing();
       if (this.failure === undefined) await this.open();
       if (this.failure === undefined) await this.loop();
-      if (this.failure === undefined && !this.cancelled) await this.commitEndOfInput();
+      if (this.failure === undefined && !this.cancelled) {
+        const checkpoint = this.coordinator === undefined ? undefined : () => this.triggerCheckpoint("checkpoint");
+        await commitEndOfInput(this.plan.jobName, this.tasks, checkpoint, (error, task) => this.fail(error, task));
+      }
     } catch (error) {
       this.fail(error, undefined);
     }
@@ -263,37 +266,6 @@ export class JobRunner {
     if (this.options.checkpointInterval !== undefined) this.nextCheckpointAt = this.options.clock.now() + this.options.checkpointInterval;
   }
 
-  /**
-   * Every task finished (bounded input): two-phase-commit sinks still hold what they wrote since
-   * the last checkpoint. As Flink (FLIP-147), a final checkpoint of the finished tasks carries it and
-   * commits it once durable, so a crash at any point replays to the same output: before the final
-   * checkpoint, the previous one is restored and the tail is written again in a new transaction (the
-   * old one aborted); after it, the restored sinks commit the final checkpoint's committables.
-   * Without checkpointing there is nothing to restore from, and the tail is committed right away.
-   */
-  private async commitEndOfInput(): Promise<void> {
-    const committers = this.tasks.filter((t): t is OperatorTask => t.kind === "operator" && isTwoPhaseCommit(t.operator));
-    if (committers.length === 0) return;
-    if (this.coordinator === undefined) {
-      for (const task of committers) {
-        try {
-          await task.commitAtEndOfInput();
-        } catch (error) {
-          this.fail(error, task);
-          return;
-        }
-      }
-      return;
-    }
-    try {
-      await this.triggerCheckpoint("checkpoint");
-    } catch (error) {
-      const ctx = { job: this.plan.jobName };
-      this.fail(new CheckpointError(`The final checkpoint at the end of input failed, so the sinks' last output was not committed (restore from the latest checkpoint to write it): ${(error as Error).message}`, ctx, { cause: error }), undefined);
-    }
-  }
-
-  /** Takes a checkpoint (or a named savepoint) of the running job. */
   triggerCheckpoint(kind: "checkpoint" | "savepoint", name?: string): Promise<CheckpointMetadata> {
     if (this.coordinator === undefined) {
       return Promise.reject(new ApiUsageError("Checkpointing is not enabled: call env.enableCheckpointing({ directory }) before execute()"));

@@ -1,0 +1,40 @@
+import { isTwoPhaseCommit } from "../checkpoint/TwoPhaseCommit.js";
+import { CheckpointError } from "../errors/errors.js";
+import type { OperatorTask } from "./OperatorTask.js";
+import type { Task } from "./JobRunner.js";
+
+/**
+ * Every task finished (bounded input): two-phase-commit sinks still hold what they wrote since
+ * the last checkpoint. As Flink (FLIP-147), a final checkpoint of the finished tasks carries it and
+ * commits it once durable, so a crash at any point replays to the same output: before the final
+ * checkpoint, the previous one is restored and the tail is written again in a new transaction (the
+ * old one aborted); after it, the restored sinks commit the final checkpoint's committables.
+ * Without checkpointing (`checkpoint` undefined) there is nothing to restore from, and the tail is
+ * committed right away. Failures go to `fail`, as the runner's own do.
+ */
+export async function commitEndOfInput(
+  job: string,
+  tasks: readonly Task[],
+  checkpoint: (() => Promise<unknown>) | undefined,
+  fail: (error: unknown, task: Task | undefined) => void,
+): Promise<void> {
+  const committers = tasks.filter((t): t is OperatorTask => t.kind === "operator" && isTwoPhaseCommit(t.operator));
+  if (committers.length === 0) return;
+  if (checkpoint === undefined) {
+    for (const task of committers) {
+      try {
+        await task.commitAtEndOfInput();
+      } catch (error) {
+        fail(error, task);
+        return;
+      }
+    }
+    return;
+  }
+  try {
+    await checkpoint();
+  } catch (error) {
+    const message = `The final checkpoint at the end of input failed, so the sinks' last output was not committed (restore from the latest checkpoint to write it): ${(error as Error).message}`;
+    fail(new CheckpointError(message, { job }, { cause: error }), undefined);
+  }
+}
