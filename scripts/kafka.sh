@@ -102,6 +102,11 @@ port_is_free() {
   node -e 'const s = require("net").createServer(); s.once("error", () => process.exit(1)); s.listen(Number(process.argv[1]), "127.0.0.1", () => s.close());' "$1"
 }
 
+# The port saved in file $1 by an earlier start if it is still free (clients expect it), else a free one.
+saved_or_free_port() {
+  if [ -f "$1" ] && port_is_free "$(cat "$1")"; then cat "$1"; else free_port; fi
+}
+
 start() {
   install
   mkdir -p "$RUN/logs"
@@ -113,23 +118,13 @@ start() {
   local port controller_port sasl_port
   if [ -n "${SLUICE_KAFKA_PORT:-}" ]; then
     port="$SLUICE_KAFKA_PORT"
-  elif [ -f "$PORT_FILE" ] && port_is_free "$(cat "$PORT_FILE")"; then
-    port="$(cat "$PORT_FILE")"
   else
-    port="$(free_port)"
+    port="$(saved_or_free_port "$PORT_FILE")"
   fi
   port_is_free "$port" || die "port $port is taken; set SLUICE_KAFKA_PORT to another one"
-  if [ -f "$RUN/controller-port" ] && port_is_free "$(cat "$RUN/controller-port")"; then
-    controller_port="$(cat "$RUN/controller-port")"
-  else
-    controller_port="$(free_port)"
-  fi
+  controller_port="$(saved_or_free_port "$RUN/controller-port")"
   [ "$controller_port" != "$port" ] || controller_port="$(free_port)"
-  if [ -f "$RUN/sasl-port" ] && port_is_free "$(cat "$RUN/sasl-port")"; then
-    sasl_port="$(cat "$RUN/sasl-port")"
-  else
-    sasl_port="$(free_port)"
-  fi
+  sasl_port="$(saved_or_free_port "$RUN/sasl-port")"
   while [ "$sasl_port" = "$port" ] || [ "$sasl_port" = "$controller_port" ]; do sasl_port="$(free_port)"; done
   echo "$port" >"$PORT_FILE"
   echo "$controller_port" >"$RUN/controller-port"
