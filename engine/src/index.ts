@@ -65,6 +65,7 @@ export type { Operator, OperatorContext, Output, ErrorPolicy, DeadLetter } from 
 
 // runtime/
 export { JobHandle } from "./runtime/JobHandle.js";
+export type { StopOptions, StopResult } from "./runtime/JobHandle.js";
 export type { JobResult } from "./runtime/JobResult.js";
 export type { JobMetrics, OperatorMetrics, JobStatus, CheckpointStats } from "./runtime/JobMetrics.js";
 export type { RecordBatch } from "./runtime/StreamElement.js";
