@@ -26,7 +26,8 @@ const DEFAULT_SPLIT = "";
 
 /**
  * One subtask of a source: polls the reader for a batch whenever its outputs have room, assigns
- * timestamps, runs the watermark generator and emits. Watermarks are generated after every batch
+ * timestamps, runs the watermark generator and emits. A watermark the generator emits from
+ * `onEvent` (punctuated) goes out right after its record; periodic watermarks after every batch
  * and, while waiting for data, every `periodicInterval` ms of processing time. A reader made of
  * splits (it has `splits()`) gets one generator per split, combined by a `WatermarkMultiplexer`.
  */
@@ -53,9 +54,20 @@ export class SourceTask {
   /** Readers with `notifyCheckpointComplete`: the position snapshotted per checkpoint still in flight. */
   private readonly positionsInFlight = new Map<number, unknown>();
 
+  /**
+   * The batch `send` is handing to the watermark generator, record by record: `sentUpTo` records of it
+   * are emitted, and the generator runs `onEvent` for record `eventAt`. A watermark or idleness from
+   * `onEvent` first emits the records up to and including `eventAt`, so it takes effect at the record
+   * that carried it (as in Flink), whatever the batch size.
+   */
+  private sending: { values: readonly unknown[]; timestamps: readonly number[] } | undefined;
+  private sentUpTo = 0;
+  private eventAt = 0;
+
   private readonly watermarkOutput: WatermarkOutput = {
     emitWatermark: (w) => {
       if (w > this.watermark) {
+        this.emitSentPrefix();
         this.activate();
         this.watermark = w;
         this.ctx.watermark = w;
@@ -64,6 +76,7 @@ export class SourceTask {
     },
     markIdle: () => {
       if (!this.idle) {
+        this.emitSentPrefix();
         this.idle = true;
         this.router.broadcast(IDLE);
       }
@@ -264,12 +277,37 @@ export class SourceTask {
   }
 
   private send(values: readonly unknown[], timestamps: readonly number[], splits: readonly string[] | undefined): void {
-    // Records first, then the generator: a watermark it emits from onEvent must not overtake them.
-    this.router.emitBatch(values, timestamps);
     const watermarks = this.watermarks;
-    if (watermarks !== undefined) {
-      for (let i = 0; i < values.length; i++) watermarks.onEvent(values[i], timestamps[i]!, splits?.[i]);
+    if (watermarks === undefined) {
+      this.router.emitBatch(values, timestamps);
+      return;
     }
+    this.sending = { values, timestamps };
+    this.sentUpTo = 0;
+    try {
+      for (let i = 0; i < values.length; i++) {
+        this.eventAt = i;
+        watermarks.onEvent(values[i], timestamps[i]!, splits?.[i]);
+      }
+    } finally {
+      this.sending = undefined;
+    }
+    // The usual case (no watermark from onEvent) passes the whole batch on without copying.
+    const from = this.sentUpTo;
+    if (from === 0) this.router.emitBatch(values, timestamps);
+    else if (from < values.length) this.router.emitBatch(values.slice(from), timestamps.slice(from));
+  }
+
+  /** While `send` runs the generator: emits the batch's records up to the current one, not yet emitted. */
+  private emitSentPrefix(): void {
+    const batch = this.sending;
+    if (batch === undefined) return;
+    const from = this.sentUpTo;
+    const to = this.eventAt + 1;
+    if (to <= from) return;
+    const whole = from === 0 && to === batch.values.length;
+    this.router.emitBatch(whole ? batch.values : batch.values.slice(from, to), whole ? batch.timestamps : batch.timestamps.slice(from, to));
+    this.sentUpTo = to;
   }
 
   private activate(): void {

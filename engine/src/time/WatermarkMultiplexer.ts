@@ -31,6 +31,7 @@ export interface SplitWatermark {
  * mux.setSplits(["orders[0]", "orders[1]"]);
  * mux.onEvent("orders[0]", order, order.ts);
  * mux.onPeriodicEmit(); // emits min(watermark of orders[0], watermark of orders[1]) once both have one
+ * // A watermark a split's generator emits from onEvent (punctuated) is combined and emitted at once.
  */
 export class WatermarkMultiplexer<T> {
   private readonly splits = new Map<string, Split<T>>();
@@ -61,10 +62,16 @@ export class WatermarkMultiplexer<T> {
     if (changed) this.combine();
   }
 
-  /** A record of `split`; a split not announced by `setSplits` is added. */
+  /**
+   * A record of `split`; a split not announced by `setSplits` is added. A watermark the split's
+   * generator emits here (punctuated) updates the combined watermark at once, as Flink's immediate
+   * split outputs do, so it takes effect at this record rather than after the batch.
+   */
   onEvent(split: string, event: T, timestamp: number): void {
     const s = this.splits.get(split) ?? this.add(split);
+    const before = s.watermark;
     s.generator.onEvent(event, timestamp, s.output);
+    if (s.watermark > before) this.combine();
   }
 
   /** Runs every split's periodic generation, then emits the combined watermark. */
@@ -83,7 +90,7 @@ export class WatermarkMultiplexer<T> {
       watermark: MIN_WATERMARK,
       idle: false,
       output: {
-        // Deferred: the combined watermark goes out from combine(), after the batch's records.
+        // Recorded here; combined by onEvent (at once) or onPeriodicEmit (after every split's generator ran).
         emitWatermark: (w) => {
           if (w > split.watermark) split.watermark = w;
           if (split.idle) split.idle = false;
