@@ -6,7 +6,7 @@ export const ENGINE_VERSION = "0.1.0";
 
 // api/
 export { StreamEnvironment, type EnvironmentOptions, type ExecuteOptions } from "./api/StreamEnvironment.js";
-export { DataStream, DataStreamSink } from "./api/DataStream.js";
+export { DataStream, DataStreamSink, type TransformOptions } from "./api/DataStream.js";
 export { KeyedStream } from "./api/KeyedStream.js";
 export { WindowedStream } from "./api/WindowedStream.js";
 export { ConnectedStreams, KeyedConnectedStreams } from "./api/ConnectedStreams.js";

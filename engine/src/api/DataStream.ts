@@ -15,6 +15,17 @@ import { KeyedStream } from "./KeyedStream.js";
 import type { OutputTag } from "./OutputTag.js";
 import type { StreamEnvironment } from "./StreamEnvironment.js";
 
+/** Options of `DataStream.transform`. */
+export interface TransformOptions {
+  /** Needs a hash-partitioned input (keyed state, timers, windows). */
+  keyed?: boolean;
+  partitioning?: Partitioning;
+  /** The operator's results wait for the watermark (e.g. "event-time window ..."): checked at plan time. */
+  needsWatermarks?: string;
+  /** The operator makes the watermarks downstream from this strategy (`generatesWatermarks`). */
+  assignsWatermarks?: WatermarkStrategy<unknown>;
+}
+
 /**
  * A stream of records of type `T`. Every method declares a new step and returns the resulting stream;
  * nothing runs until `env.execute()`.
@@ -40,13 +51,15 @@ export class DataStream<T> {
   }
 
   /** Declares a step with a custom `Operator`; the building block of every other method. */
-  transform<R>(name: string, createOperator: OperatorFactory, options: { keyed?: boolean; partitioning?: Partitioning } = {}): DataStream<R> {
+  transform<R>(name: string, createOperator: OperatorFactory, options: TransformOptions = {}): DataStream<R> {
     const node = this.env.graph.add({
       kind: "operator",
       name,
       inputs: [this.edge(0, options.partitioning ?? this.partitioning)],
       keyed: options.keyed ?? false,
       createOperator,
+      ...(options.needsWatermarks !== undefined ? { needsWatermarks: options.needsWatermarks } : {}),
+      ...(options.assignsWatermarks !== undefined ? { assignsWatermarks: options.assignsWatermarks } : {}),
     });
     return new DataStream<R>(this.env, node);
   }
@@ -101,7 +114,9 @@ export class DataStream<T> {
 
   /** Assigns event timestamps and generates watermarks in the middle of a pipeline. */
   assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): DataStream<T> {
-    return this.transform<T>("timestamps/watermarks", (ctx) => new TimestampsAndWatermarksOperator(strategy, ctx));
+    return this.transform<T>("timestamps/watermarks", (ctx) => new TimestampsAndWatermarksOperator(strategy, ctx), {
+      assignsWatermarks: strategy as WatermarkStrategy<unknown>,
+    });
   }
 
   /** The records an operator sent to the side output `tag` (late data, dead letters, custom). */

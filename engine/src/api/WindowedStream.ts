@@ -2,7 +2,7 @@ import { ApiUsageError } from "../errors/errors.js";
 import { WindowOperator, type WindowOperatorConfig } from "../operators/WindowOperator.js";
 import type { Duration } from "../time/Time.js";
 import { Aggregators, type AggregateFunction } from "../windows/AggregateFunction.js";
-import type { Trigger } from "../windows/Trigger.js";
+import { isEventTimeTrigger, type Trigger } from "../windows/Trigger.js";
 import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { ProcessWindowFunction, WindowContext, WindowResult } from "../windows/WindowFunction.js";
 import type { Collector, ReduceFunction } from "./functions.js";
@@ -119,7 +119,13 @@ export class WindowedStream<T, K> {
       aggregate: aggregate as AggregateFunction<T, unknown, R>,
       emit,
     };
-    return this.keyed.input.transform<OUT>(name, (ctx) => new WindowOperator(config, ctx), { keyed: true, partitioning: this.keyed.partitioning });
+    // Only a window that fires on event time alone is known to wait for watermarks (custom triggers may fire on count or clock).
+    const needsWatermarks = this.assigner.isEventTime && isEventTimeTrigger(trigger) ? `event-time window ${this.assigner.toString()}` : undefined;
+    return this.keyed.input.transform<OUT>(name, (ctx) => new WindowOperator(config, ctx), {
+      keyed: true,
+      partitioning: this.keyed.partitioning,
+      ...(needsWatermarks !== undefined ? { needsWatermarks } : {}),
+    });
   }
 }
 

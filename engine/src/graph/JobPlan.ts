@@ -3,6 +3,7 @@ import { PlanError } from "../errors/errors.js";
 import type { ErrorPolicy } from "../operators/Operator.js";
 import type { Sink } from "../sinks/Sink.js";
 import { DEFAULT_MAX_PARALLELISM } from "./keys.js";
+import { checkWatermarks } from "./watermarkCheck.js";
 import type { Partitioning, StreamGraph, StreamNode } from "./StreamGraph.js";
 
 export interface PlanNode {
@@ -29,6 +30,8 @@ export interface PlanEdge {
 export interface JobPlan {
   readonly jobName: string;
   readonly nodes: readonly PlanNode[];
+  /** What may surprise but does not stop the job (e.g. windows that fire only at end of input); hosts show them. */
+  readonly warnings: readonly string[];
 }
 
 export interface PlanDefaults {
@@ -141,7 +144,11 @@ export function buildPlan(jobName: string, graph: StreamGraph, sinks: readonly S
   }
 
   if (problems.length > 0) throw new PlanError(jobName, problems);
-  return { jobName, nodes: topologicalOrder([...planNodes.values()]) };
+  const nodes = topologicalOrder([...planNodes.values()]);
+  const warnings: string[] = [];
+  checkWatermarks(nodes, problems, warnings);
+  if (problems.length > 0) throw new PlanError(jobName, problems);
+  return { jobName, nodes, warnings };
 }
 
 function topologicalOrder(nodes: PlanNode[]): PlanNode[] {

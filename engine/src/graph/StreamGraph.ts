@@ -49,6 +49,13 @@ export interface StreamNode {
   readonly createOperator?: OperatorFactory;
   /** The sink configuration of a sink node, so a running job can say what it writes to (e.g. live charts). */
   readonly sink?: Sink<unknown>;
+  /**
+   * An operator whose results wait for the watermark (an event-time window with an event-time
+   * trigger): what it is, for the plan-time watermark check (graph/watermarkCheck.ts).
+   */
+  readonly needsWatermarks?: string;
+  /** `assignTimestampsAndWatermarks`: watermarks downstream come from this strategy, not from upstream. */
+  readonly assignsWatermarks?: WatermarkStrategy<unknown>;
   /** Upper bound imposed by the connector (source or sink). */
   readonly connectorMaxParallelism?: number;
 }

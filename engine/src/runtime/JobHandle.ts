@@ -77,6 +77,14 @@ export class JobHandle {
     return this.detachedFlag;
   }
 
+  /**
+   * What the plan found surprising but not fatal, e.g. an event-time window that fires only at end
+   * of input because a source has no watermark strategy. A notebook host prints them in the cell.
+   */
+  get warnings(): readonly string[] {
+    return this.runner.plan.warnings;
+  }
+
   /** True when all sources are bounded: the job finishes by itself. */
   get bounded(): boolean {
     return planIsBounded(this.runner.plan);

@@ -30,6 +30,11 @@ export class WatermarkStrategy<T> {
     readonly timestampAssigner: TimestampAssigner<T> | undefined,
     /** Processing-time ms without events after which the stream is marked idle; undefined = never. */
     readonly idleTimeout: Duration | undefined,
+    /**
+     * False only for `noWatermarks()`: a stream that says on purpose it has no watermarks, so the
+     * plan-time check does not report event-time windows on it that fire only at end of input.
+     */
+    readonly emitsWatermarks = true,
   ) {}
 
   /** Watermark = highest timestamp seen - `maxOutOfOrderness` - 1. */
@@ -45,7 +50,7 @@ export class WatermarkStrategy<T> {
 
   /** Timestamps but no watermarks: event-time windows fire only when a bounded input ends. */
   static noWatermarks<T = unknown>(): WatermarkStrategy<T> {
-    return new WatermarkStrategy<T>(() => new NoWatermarksGenerator<T>(), undefined, undefined);
+    return new WatermarkStrategy<T>(() => new NoWatermarksGenerator<T>(), undefined, undefined, false);
   }
 
   /** A custom generator, created once per source subtask. */
@@ -54,12 +59,12 @@ export class WatermarkStrategy<T> {
   }
 
   withTimestampAssigner<U extends T>(assigner: TimestampAssigner<U>): WatermarkStrategy<U> {
-    return new WatermarkStrategy<U>(this.generatorFactory, assigner, this.idleTimeout);
+    return new WatermarkStrategy<U>(this.generatorFactory, assigner, this.idleTimeout, this.emitsWatermarks);
   }
 
   withIdleness(idleTimeout: Duration): WatermarkStrategy<T> {
     if (!(idleTimeout > 0)) throw new RangeError(`idleTimeout must be > 0, got ${idleTimeout}`);
-    return new WatermarkStrategy<T>(this.generatorFactory, this.timestampAssigner, idleTimeout);
+    return new WatermarkStrategy<T>(this.generatorFactory, this.timestampAssigner, idleTimeout, this.emitsWatermarks);
   }
 
   createWatermarkGenerator(ctx: WatermarkGeneratorContext): WatermarkGenerator<T> {

@@ -66,6 +66,8 @@ export class JobPresenter {
       this.display(statusBundle(job, m, meter.rate), view.statusId, view.origin, update);
     };
     this.flushStreams();
+    // Plan warnings (e.g. windows that fire only at end of input) go above the status line, as stderr.
+    for (const warning of job.warnings) void this.outbox.publish("stream", { name: "stderr", text: `Warning: ${warning}\n` }, view.origin);
     publishStatus(false);
     const stops: (() => void)[] = [];
     for (const live of view.views) {
