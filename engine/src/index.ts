@@ -28,6 +28,7 @@ export {
   type WatermarkGeneratorContext,
 } from "./time/WatermarkGenerator.js";
 export { MIN_WATERMARK, MAX_WATERMARK } from "./time/Watermark.js";
+export type { SplitWatermark } from "./time/WatermarkMultiplexer.js";
 export { SystemClock, type Clock } from "./time/Clock.js";
 
 // windows/
@@ -67,7 +68,7 @@ export type { Operator, OperatorContext, Output, ErrorPolicy, DeadLetter } from 
 export { JobHandle } from "./runtime/JobHandle.js";
 export type { StopOptions, StopResult } from "./runtime/JobHandle.js";
 export type { JobResult } from "./runtime/JobResult.js";
-export type { JobMetrics, OperatorMetrics, JobStatus, CheckpointStats } from "./runtime/JobMetrics.js";
+export type { JobMetrics, OperatorMetrics, JobStatus, CheckpointStats, WatermarkHold, SourceSubtaskWatermark } from "./runtime/JobMetrics.js";
 export type { RecordBatch } from "./runtime/StreamElement.js";
 
 // connectors/ and sinks/

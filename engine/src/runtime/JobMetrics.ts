@@ -1,3 +1,5 @@
+import type { SplitWatermark } from "../time/WatermarkMultiplexer.js";
+
 /** Snapshot of a job's progress, from `job.metrics()`. Counts are totals since the job started. */
 export interface JobMetrics {
   jobName: string;
@@ -10,6 +12,47 @@ export interface JobMetrics {
   deadLetters: number;
   checkpoints: CheckpointStats;
   operators: OperatorMetrics[];
+  /**
+   * While the job runs and a source's watermark has not advanced for a few seconds (at once for a
+   * source without a watermark strategy): that source, and why it holds event time back.
+   */
+  watermarkHold: WatermarkHold | undefined;
+}
+
+/**
+ * The input that holds a running job's watermark back:
+ * - `no-strategy`: the source has no watermark strategy; it sends none until its end (if bounded);
+ * - `quiet`: no records (on `split`, if given) for `quietFor` ms, or none yet (`quietFor` undefined),
+ *   and no `withIdleness` on the strategy to stop waiting for it;
+ * - `lagging`: records arrive (on `split`) but their watermark stays at `watermark`.
+ */
+export interface WatermarkHold {
+  /** The source's operator name. */
+  source: string;
+  subtask: number;
+  parallelism: number;
+  reason: "no-strategy" | "quiet" | "lagging";
+  /** The split (e.g. a Kafka partition, `topic[2]`) that holds the source back. */
+  split?: string;
+  /** Its watermark (MIN_WATERMARK: none yet). */
+  watermark: number;
+  quietFor?: number;
+}
+
+/** One source subtask's watermark, in `OperatorMetrics.sourceWatermarks`. */
+export interface SourceSubtaskWatermark {
+  subtask: number;
+  /** False without a watermark strategy: the subtask sends no watermark until its (bounded) input ends. */
+  hasStrategy: boolean;
+  watermark: number;
+  idle: boolean;
+  finished: boolean;
+  /** Processing time the watermark last advanced (the subtask's start before its first). */
+  advancedAt: number;
+  /** Processing time of the last record read; undefined before the first. */
+  lastRecordAt: number | undefined;
+  /** Readers made of splits: each split's own watermark, idleness and last record. */
+  splits: SplitWatermark[] | undefined;
 }
 
 export interface CheckpointStats {
@@ -39,6 +82,8 @@ export interface OperatorMetrics {
   /** Subtasks waiting on async work (a slow sink write, a source read). */
   busySubtasks: number;
   finishedSubtasks: number;
+  /** Sources only: the watermark of each subtask (and of its splits), to find what holds event time back. */
+  sourceWatermarks?: SourceSubtaskWatermark[];
 }
 
 /** `created` → `running` → one of `finished` | `failed` | `cancelled`. */

@@ -2,7 +2,8 @@ import type { SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
 import { CheckpointError } from "../errors/errors.js";
 import type { SourcePoll, SourceReader } from "../connectors/Source.js";
 import type { WatermarkGenerator, WatermarkOutput } from "../time/WatermarkGenerator.js";
-import { WatermarkMultiplexer } from "../time/WatermarkMultiplexer.js";
+import { WatermarkMultiplexer, type SplitWatermark } from "../time/WatermarkMultiplexer.js";
+import type { SourceSubtaskWatermark } from "./JobMetrics.js";
 import type { TimestampAssigner } from "../time/WatermarkStrategy.js";
 import { MAX_WATERMARK } from "../time/Watermark.js";
 import type { Wake } from "./OperatorTask.js";
@@ -19,6 +20,7 @@ interface SourceWatermarks {
   onPeriodicEmit(): void;
   /** After every poll: the splits the reader now reads. */
   setSplits(ids: readonly string[] | undefined): void;
+  splitStates(): SplitWatermark[] | undefined;
 }
 
 /** Records a reader does not attribute to a split (no `SourcePoll.splits`) share this one. */
@@ -63,6 +65,9 @@ export class SourceTask {
   private sending: { values: readonly unknown[]; timestamps: readonly number[] } | undefined;
   private sentUpTo = 0;
   private eventAt = 0;
+  /** For metrics (what holds event time back): when the watermark last advanced, and the last records came. */
+  private watermarkAdvancedAt: number;
+  private lastRecordAt: number | undefined;
 
   private readonly watermarkOutput: WatermarkOutput = {
     emitWatermark: (w) => {
@@ -70,6 +75,7 @@ export class SourceTask {
         this.emitSentPrefix();
         this.activate();
         this.watermark = w;
+        this.watermarkAdvancedAt = this.ctx.clock.now();
         this.ctx.watermark = w;
         this.router.broadcast({ kind: "watermark", timestamp: w });
       }
@@ -98,7 +104,8 @@ export class SourceTask {
     private readonly wake: Wake,
   ) {
     this.nextPeriodicAt = ctx.clock.now() + periodicInterval;
-    this.watermarks = newGenerator === undefined ? undefined : sourceWatermarks(reader, newGenerator, this.watermarkOutput);
+    this.watermarkAdvancedAt = ctx.clock.now();
+    this.watermarks = newGenerator === undefined ? undefined : sourceWatermarks(reader, newGenerator, this.watermarkOutput, () => this.lastRecordAt);
   }
 
   get backlog(): number {
@@ -225,6 +232,7 @@ export class SourceTask {
     const n = values.length;
     this.watermarks?.setSplits(this.reader.splits?.());
     if (n > 0) {
+      this.lastRecordAt = now;
       this.activate();
       let timestamps: number[];
       const assigner = this.assigner;
@@ -310,6 +318,20 @@ export class SourceTask {
     this.sentUpTo = to;
   }
 
+  /** This subtask's watermark for `job.metrics()`. */
+  watermarkInfo(): SourceSubtaskWatermark {
+    return {
+      subtask: this.ctx.subtask,
+      hasStrategy: this.watermarks !== undefined,
+      watermark: this.watermark,
+      idle: this.idle,
+      finished: this.finished,
+      advancedAt: this.watermarkAdvancedAt,
+      lastRecordAt: this.lastRecordAt,
+      splits: this.watermarks?.splitStates(),
+    };
+  }
+
   private activate(): void {
     if (this.idle) {
       this.idle = false;
@@ -341,13 +363,15 @@ export class SourceTask {
   }
 }
 
-function sourceWatermarks(reader: SourceReader<unknown>, newGenerator: () => WatermarkGenerator<unknown>, output: WatermarkOutput): SourceWatermarks {
+/** `batchTime`: processing time of the batch being read (read once per batch, not per record). */
+function sourceWatermarks(reader: SourceReader<unknown>, newGenerator: () => WatermarkGenerator<unknown>, output: WatermarkOutput, batchTime: () => number | undefined): SourceWatermarks {
   if (reader.splits !== undefined) {
-    const mux = new WatermarkMultiplexer(newGenerator, output);
+    const mux = new WatermarkMultiplexer(newGenerator, output, () => batchTime() ?? Number.NaN);
     return {
       onEvent: (value, timestamp, split) => mux.onEvent(split ?? DEFAULT_SPLIT, value, timestamp),
       onPeriodicEmit: () => mux.onPeriodicEmit(),
       setSplits: (ids) => mux.setSplits(ids),
+      splitStates: () => mux.splitStates(),
     };
   }
   const generator = newGenerator();
@@ -355,5 +379,6 @@ function sourceWatermarks(reader: SourceReader<unknown>, newGenerator: () => Wat
     onEvent: (value, timestamp) => generator.onEvent(value, timestamp, output),
     onPeriodicEmit: () => generator.onPeriodicEmit(output),
     setSplits: () => {},
+    splitStates: () => undefined,
   };
 }

@@ -1,6 +1,7 @@
 import type { JobPlan, PlanNode } from "../graph/JobPlan.js";
-import type { CheckpointStats, JobMetrics, JobStatus, OperatorMetrics } from "./JobMetrics.js";
+import type { CheckpointStats, JobMetrics, JobStatus, OperatorMetrics, SourceSubtaskWatermark } from "./JobMetrics.js";
 import type { Task } from "./JobRunner.js";
+import { findWatermarkHold } from "./watermarkHold.js";
 
 /** Sums the counters of every subtask per operator. Cheap: no allocation per record, one pass over tasks. */
 export function collectMetrics(
@@ -11,6 +12,8 @@ export function collectMetrics(
 ): JobMetrics {
   const operators: OperatorMetrics[] = [];
   let sinkWatermark = Number.POSITIVE_INFINITY;
+  const sources = new Map<PlanNode, SourceSubtaskWatermark[]>();
+  let now = Number.NaN;
   for (const node of plan.nodes) {
     const m: OperatorMetrics = {
       id: node.id,
@@ -37,6 +40,12 @@ export function collectMetrics(
       m.deadLetters += task.ctx.counters.deadLetters;
       if (task.isBusy) m.busySubtasks++;
       if (task.finished) m.finishedSubtasks++;
+      if (task.kind === "source") {
+        const info = task.watermarkInfo();
+        (m.sourceWatermarks ??= []).push(info);
+        if (!sources.has(node)) sources.set(node, m.sourceWatermarks);
+        now = task.ctx.clock.now();
+      }
     }
     if (node.node.kind === "sink") sinkWatermark = Math.min(sinkWatermark, m.watermark);
     operators.push(m);
@@ -50,5 +59,6 @@ export function collectMetrics(
     deadLetters: job.deadLetters,
     checkpoints: job.checkpoints,
     operators,
+    watermarkHold: job.status === "running" ? findWatermarkHold(plan, sources, now) : undefined,
   };
 }

@@ -7,13 +7,18 @@ interface Split<T> {
   /** Highest watermark this split's generator emitted; MIN_WATERMARK until its first one. */
   watermark: number;
   idle: boolean;
+  /** Processing time of the split's last record (with a clock); undefined before its first. */
+  lastEventAt: number | undefined;
 }
 
 /** A split's watermark state, as `WatermarkMultiplexer.splitStates()` reports it. */
 export interface SplitWatermark {
   split: string;
+  /** Highest watermark of the split's generator; MIN_WATERMARK before its first. */
   watermark: number;
   idle: boolean;
+  /** Processing time of the split's last record, when the multiplexer has a clock; absent before its first record. */
+  lastEventAt?: number;
 }
 
 /**
@@ -41,6 +46,8 @@ export class WatermarkMultiplexer<T> {
   constructor(
     private readonly newGenerator: () => WatermarkGenerator<T>,
     private readonly output: WatermarkOutput,
+    /** Processing time, to report each split's last record (`splitStates`). */
+    private readonly now?: () => number,
   ) {}
 
   /** The splits the reader now reads (`undefined`: not known yet). Removed splits stop counting. */
@@ -70,6 +77,7 @@ export class WatermarkMultiplexer<T> {
   onEvent(split: string, event: T, timestamp: number): void {
     const s = this.splits.get(split) ?? this.add(split);
     const before = s.watermark;
+    if (this.now !== undefined) s.lastEventAt = this.now();
     s.generator.onEvent(event, timestamp, s.output);
     if (s.watermark > before) this.combine();
   }
@@ -81,7 +89,7 @@ export class WatermarkMultiplexer<T> {
   }
 
   splitStates(): SplitWatermark[] {
-    return [...this.splits].map(([split, s]) => ({ split, watermark: s.watermark, idle: s.idle }));
+    return [...this.splits].map(([split, s]) => ({ split, watermark: s.watermark, idle: s.idle, ...(s.lastEventAt !== undefined ? { lastEventAt: s.lastEventAt } : {}) }));
   }
 
   private add(id: string): Split<T> {
@@ -89,6 +97,7 @@ export class WatermarkMultiplexer<T> {
       generator: this.newGenerator(),
       watermark: MIN_WATERMARK,
       idle: false,
+      lastEventAt: undefined,
       output: {
         // Recorded here; combined by onEvent (at once) or onPeriodicEmit (after every split's generator ran).
         emitWatermark: (w) => {

@@ -1,4 +1,4 @@
-import type { JobHandle, JobMetrics } from "../../../engine/src/index.js";
+import type { JobHandle, JobMetrics, WatermarkHold } from "../../../engine/src/index.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
@@ -7,6 +7,20 @@ const n = (x: number) => x.toLocaleString("en-US");
 function watermarkText(w: number): string {
   if (!Number.isFinite(w)) return w > 0 ? "end" : "none yet";
   return w > 1e11 ? new Date(w).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z") : String(w);
+}
+
+/** Why event time stands still, e.g. `held back by 'orders' (split orders[1] lagging at 499)`. */
+export function watermarkHoldText(hold: WatermarkHold): string {
+  const who = `'${hold.source}'${hold.parallelism > 1 ? ` subtask ${hold.subtask}` : ""}`;
+  const split = hold.split !== undefined ? `split ${hold.split} ` : "";
+  switch (hold.reason) {
+    case "no-strategy":
+      return `held back by ${who} (no watermark strategy)`;
+    case "quiet":
+      return `held back by ${who} (${split}${hold.quietFor === undefined ? "no records yet" : `idle for ${Math.round(hold.quietFor / 1000)} s, no withIdleness`})`;
+    case "lagging":
+      return `held back by ${who} (${split}lagging at ${watermarkText(hold.watermark)})`;
+  }
 }
 
 /** Tracks a job's throughput between polls, for the rate shown in its status line. */
@@ -34,7 +48,7 @@ export function statusBundle(job: JobHandle, m: JobMetrics, rate: number): MimeB
     `${n(recordsIn)} in`,
     `${n(recordsOut)} out`,
     ...(m.status === "running" ? [`${n(Math.round(rate))}/s`] : []),
-    `watermark ${watermarkText(m.watermark)}`,
+    `watermark ${watermarkText(m.watermark)}${m.watermarkHold !== undefined ? `, ${watermarkHoldText(m.watermarkHold)}` : ""}`,
     `backlog ${n(backlog)}`,
     ...(m.checkpoints.completed > 0 ? [`checkpoints ${m.checkpoints.completed}`] : []),
     ...(m.deadLetters > 0 ? [`dead letters ${n(m.deadLetters)}`] : []),
