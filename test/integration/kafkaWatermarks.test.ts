@@ -18,6 +18,7 @@ import { ManualClock } from "../../engine/src/testing/ManualClock.js";
 import { WatermarkStrategy } from "../../engine/src/time/WatermarkStrategy.js";
 import { TumblingEventTimeWindows } from "../../engine/src/windows/WindowAssigner.js";
 import type { WindowResult } from "../../engine/src/windows/WindowFunction.js";
+import { HOLD_AFTER_MS } from "../../engine/src/runtime/watermarkHold.js";
 import { kafkaTestsOff, kafkaVersion, uniqueTopic, connectToBroker } from "./kafkaBroker.js";
 
 const BASE_TS = 1_700_000_000_000;
@@ -75,7 +76,7 @@ describe(`Kafka per-partition watermarks (Kafka ${kafkaVersion})`, { skip: kafka
   const dropped = (job: JobHandle) => job.metrics().operators.reduce((n, o) => n + o.lateRecordsDropped, 0);
 
   test("a lagging partition holds back event time for the whole source, so its records stay on time", { timeout: 120_000 }, async () => {
-    const { topic, job, out, source, stop } = await start(WatermarkStrategy.forMonotonousTimestamps<Tick>());
+    const { topic, clock, job, out, source, stop } = await start(WatermarkStrategy.forMonotonousTimestamps<Tick>());
     try {
       let total = (await produce(topic, 0, 0, 10_000)) + (await produce(topic, 1, 0, 2_000));
       await until(() => source().recordsIn === total);
@@ -83,6 +84,12 @@ describe(`Kafka per-partition watermarks (Kafka ${kafkaVersion})`, { skip: kafka
       assert.equal(source().watermark, BASE_TS + 1_989, "partition 1 (up to 1 990) holds partition 0 (up to 9 990) back");
       await until(() => out.values.length >= 2);
       assert.deepEqual(out.values.map((r) => [r.key, r.start - BASE_TS, r.value]).sort(), [[0, 0, 100], [1, 0, 100]], "only [0, 1 000) is complete");
+      // The status line's "held back by" names the partition once event time stood still.
+      clock.advance(HOLD_AFTER_MS);
+      await until(() => job.metrics().watermarkHold !== undefined);
+      const { quietFor, ...hold } = job.metrics().watermarkHold!;
+      assert.deepEqual(hold, { source: source().name, subtask: 0, parallelism: 1, reason: "quiet", split: `${topic}[1]`, watermark: BASE_TS + 1_989 });
+      assert.ok(quietFor! >= HOLD_AFTER_MS, `quiet for ${quietFor} ms`);
 
       total += await produce(topic, 1, 2_000, 10_000);
       await until(() => source().recordsIn === total);
