@@ -15,7 +15,8 @@ export interface WatermarkOutput {
  *
  * Call order, per source subtask: `onEvent` for every record of a batch in arrival order, then
  * `onPeriodicEmit` once after the batch, and additionally every `autoWatermarkInterval` ms of
- * processing time while the source waits for data.
+ * processing time while the source waits for data. A watermark emitted from `onEvent` (a punctuated
+ * generator) goes downstream right after that record, before the rest of the batch, as in Flink.
  */
 export interface WatermarkGenerator<T> {
   onEvent(event: T, timestamp: number, output: WatermarkOutput): void;
