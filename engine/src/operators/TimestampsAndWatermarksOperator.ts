@@ -1,5 +1,6 @@
 import type { RecordBatch } from "../runtime/StreamElement.js";
 import type { WatermarkGenerator, WatermarkOutput } from "../time/WatermarkGenerator.js";
+import { PunctuatedBatch } from "../time/PunctuatedBatch.js";
 import type { TimestampAssigner, WatermarkStrategy } from "../time/WatermarkStrategy.js";
 import type { Operator, OperatorContext } from "./Operator.js";
 
@@ -16,15 +17,8 @@ export class TimestampsAndWatermarksOperator<T> implements Operator<T> {
   private nextPeriodicAt: number;
   /** Highest watermark this operator emitted: one that does not advance it emits nothing (and cuts no batch). */
   private emitted = Number.NEGATIVE_INFINITY;
-  /**
-   * The batch `emit` is handing to the generator, record by record: `sentUpTo` records of it are
-   * emitted, and the generator runs `onEvent` for record `eventAt`. A watermark from `onEvent` first
-   * emits the records up to and including `eventAt`, so it takes effect at the record that carried
-   * it, as in Flink, whatever the batch size.
-   */
-  private sending: { values: readonly T[]; timestamps: readonly number[] } | undefined;
-  private sentUpTo = 0;
-  private eventAt = 0;
+  /** The batch `emit` hands to the generator: a watermark from `onEvent` goes out right after its record. */
+  private readonly sending: PunctuatedBatch<T>;
   private readonly periodicOutput: WatermarkOutput = {
     emitWatermark: (w) => {
       if (w <= this.emitted) return;
@@ -37,15 +31,15 @@ export class TimestampsAndWatermarksOperator<T> implements Operator<T> {
   private readonly onEventOutput: WatermarkOutput = {
     emitWatermark: (w) => {
       if (w <= this.emitted) return;
-      this.emitSentPrefix();
+      this.sending.flush();
       this.periodicOutput.emitWatermark(w);
     },
     markIdle: () => {
-      this.emitSentPrefix();
+      this.sending.flush();
       this.ctx.watermarks.markIdle();
     },
     markActive: () => {
-      this.emitSentPrefix();
+      this.sending.flush();
       this.ctx.watermarks.markActive();
     },
   };
@@ -58,6 +52,7 @@ export class TimestampsAndWatermarksOperator<T> implements Operator<T> {
     this.generator = strategy.createWatermarkGenerator({ clock: ctx.clock });
     this.assigner = strategy.timestampAssigner;
     this.nextPeriodicAt = ctx.clock.now() + interval;
+    this.sending = new PunctuatedBatch<T>((values, timestamps) => ctx.output.emitBatch(values, timestamps));
   }
 
   processBatch(batch: RecordBatch<T>): void {
@@ -97,34 +92,18 @@ export class TimestampsAndWatermarksOperator<T> implements Operator<T> {
   }
 
   private emit(values: readonly T[], timestamps: readonly number[]): void {
-    this.sending = { values, timestamps };
-    this.sentUpTo = 0;
+    const batch = this.sending;
+    batch.begin(values, timestamps);
     try {
       for (let i = 0; i < values.length; i++) {
-        this.eventAt = i;
+        batch.at = i;
         this.generator.onEvent(values[i]!, timestamps[i]!, this.onEventOutput);
       }
     } finally {
-      this.sending = undefined;
+      batch.end();
     }
-    // The usual case (no watermark from onEvent) passes the whole batch on without copying.
-    const from = this.sentUpTo;
-    if (from === 0) this.ctx.output.emitBatch(values, timestamps);
-    else if (from < values.length) this.ctx.output.emitBatch(values.slice(from), timestamps.slice(from));
     this.generator.onPeriodicEmit(this.periodicOutput);
     this.nextPeriodicAt = this.ctx.clock.now() + this.interval;
-  }
-
-  /** While `emit` runs the generator: emits the batch's records up to the current one, not yet emitted. */
-  private emitSentPrefix(): void {
-    const batch = this.sending;
-    if (batch === undefined) return;
-    const from = this.sentUpTo;
-    const to = this.eventAt + 1;
-    if (to <= from) return;
-    const whole = from === 0 && to === batch.values.length;
-    this.ctx.output.emitBatch(whole ? batch.values : batch.values.slice(from, to), whole ? batch.timestamps : batch.timestamps.slice(from, to));
-    this.sentUpTo = to;
   }
 
   nextProcessingTime(): number {

@@ -2,6 +2,7 @@ import type { SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
 import { CheckpointError } from "../errors/errors.js";
 import type { SourcePoll, SourceReader } from "../connectors/Source.js";
 import type { WatermarkGenerator, WatermarkOutput } from "../time/WatermarkGenerator.js";
+import { PunctuatedBatch } from "../time/PunctuatedBatch.js";
 import { WatermarkMultiplexer, type SplitWatermark } from "../time/WatermarkMultiplexer.js";
 import type { SourceSubtaskWatermark } from "./JobMetrics.js";
 import type { TimestampAssigner } from "../time/WatermarkStrategy.js";
@@ -56,15 +57,8 @@ export class SourceTask {
   /** Readers with `notifyCheckpointComplete`: the position snapshotted per checkpoint still in flight. */
   private readonly positionsInFlight = new Map<number, unknown>();
 
-  /**
-   * The batch `send` is handing to the watermark generator, record by record: `sentUpTo` records of it
-   * are emitted, and the generator runs `onEvent` for record `eventAt`. A watermark or idleness from
-   * `onEvent` first emits the records up to and including `eventAt`, so it takes effect at the record
-   * that carried it (as in Flink), whatever the batch size.
-   */
-  private sending: { values: readonly unknown[]; timestamps: readonly number[] } | undefined;
-  private sentUpTo = 0;
-  private eventAt = 0;
+  /** The batch `send` hands to the generator: a watermark from `onEvent` goes out right after its record. */
+  private readonly sending = new PunctuatedBatch<unknown>((values, timestamps) => this.router.emitBatch(values, timestamps));
   /** For metrics (what holds event time back): when the watermark last advanced, and the last records came. */
   private watermarkAdvancedAt: number;
   private lastRecordAt: number | undefined;
@@ -72,7 +66,7 @@ export class SourceTask {
   private readonly watermarkOutput: WatermarkOutput = {
     emitWatermark: (w) => {
       if (w > this.watermark) {
-        this.emitSentPrefix();
+        this.sending.flush();
         this.activate();
         this.watermark = w;
         this.watermarkAdvancedAt = this.ctx.clock.now();
@@ -82,7 +76,7 @@ export class SourceTask {
     },
     markIdle: () => {
       if (!this.idle) {
-        this.emitSentPrefix();
+        this.sending.flush();
         this.idle = true;
         this.router.broadcast(IDLE);
       }
@@ -290,32 +284,16 @@ export class SourceTask {
       this.router.emitBatch(values, timestamps);
       return;
     }
-    this.sending = { values, timestamps };
-    this.sentUpTo = 0;
+    const batch = this.sending;
+    batch.begin(values, timestamps);
     try {
       for (let i = 0; i < values.length; i++) {
-        this.eventAt = i;
+        batch.at = i;
         watermarks.onEvent(values[i], timestamps[i]!, splits?.[i]);
       }
     } finally {
-      this.sending = undefined;
+      batch.end();
     }
-    // The usual case (no watermark from onEvent) passes the whole batch on without copying.
-    const from = this.sentUpTo;
-    if (from === 0) this.router.emitBatch(values, timestamps);
-    else if (from < values.length) this.router.emitBatch(values.slice(from), timestamps.slice(from));
-  }
-
-  /** While `send` runs the generator: emits the batch's records up to the current one, not yet emitted. */
-  private emitSentPrefix(): void {
-    const batch = this.sending;
-    if (batch === undefined) return;
-    const from = this.sentUpTo;
-    const to = this.eventAt + 1;
-    if (to <= from) return;
-    const whole = from === 0 && to === batch.values.length;
-    this.router.emitBatch(whole ? batch.values : batch.values.slice(from, to), whole ? batch.timestamps : batch.timestamps.slice(from, to));
-    this.sentUpTo = to;
   }
 
   /** This subtask's watermark for `job.metrics()`. */
