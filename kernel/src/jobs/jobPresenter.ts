@@ -1,4 +1,4 @@
-import { isLiveView, type JobHandle, type LiveView } from "../../../engine/src/index.js";
+import { allJobs, isLiveView, type JobHandle, type LiveView } from "../../../engine/src/index.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
 import type { Outbox } from "../session/outbox.js";
 import type { OutputTarget } from "../session/outputContext.js";
@@ -59,6 +59,7 @@ export class JobPresenter {
       views: job.sinks.flatMap((s) => (isLiveView(s) ? [s] : [])),
     };
     this.jobs.set(job, view);
+    this.forgetDropped();
     const meter = new RateMeter();
     const publishStatus = (update: boolean) => {
       const m = job.metrics();
@@ -87,6 +88,16 @@ export class JobPresenter {
       if (result.status === "failed" && result.error) await this.outbox.publish("error", jobError(job.name, result.error), view.origin);
     });
     return view;
+  }
+
+  /**
+   * Keeps only the jobs the engine's registry keeps (running ones and the most recent finished
+   * ones): one list, one retention rule, so a finished job's runner and operator state are not
+   * held here after the registry let them go.
+   */
+  private forgetDropped(): void {
+    const kept = new Set(allJobs());
+    for (const job of this.jobs.keys()) if (!kept.has(job)) this.jobs.delete(job);
   }
 
   /** Shows a job again in another cell (e.g. after a browser reload): same display ids, current data. */
