@@ -20,6 +20,8 @@ export interface JobView {
   origin: Header;
   statusId: string;
   views: LiveView[];
+  /** Set when the kernel stopped the job (shutdown, restart): its final status line says so. */
+  stoppedBy?: string;
 }
 
 /**
@@ -64,7 +66,7 @@ export class JobPresenter {
     const publishStatus = (update: boolean) => {
       const m = job.metrics();
       meter.sample(m.operators.filter((o) => o.kind === "source").reduce((a, o) => a + o.recordsIn, 0));
-      this.display(statusBundle(job, m, meter.rate), view.statusId, view.origin, update);
+      this.display(statusBundle(job, m, meter.rate, view.stoppedBy), view.statusId, view.origin, update);
     };
     this.flushStreams();
     publishStatus(false);
@@ -98,6 +100,24 @@ export class JobPresenter {
   private forgetDropped(): void {
     const kept = new Set(allJobs());
     for (const job of this.jobs.keys()) if (!kept.has(job)) this.jobs.delete(job);
+  }
+
+  /**
+   * Cancels every running job for a kernel shutdown or restart and gives each of its displays a
+   * final state ("■ stopped: kernel restarted" and the charts' last data), so no notebook is left
+   * saying "running" for a kernel that is gone. A job that does not stop within `timeoutMs` still
+   * gets the final status line; the process is about to end either way.
+   */
+  async stopAll(reason: string, timeoutMs: number): Promise<void> {
+    const live = this.list().filter((v) => v.job.result === undefined);
+    for (const v of live) v.stoppedBy = reason;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
+    await Promise.race([Promise.all(live.map((v) => v.job.cancel().then(() => v.settled))), timeout]);
+    clearTimeout(timer);
+    for (const v of live.filter((v) => v.job.result === undefined)) {
+      this.display(statusBundle(v.job, { ...v.job.metrics(), status: "cancelled" }, 0, `${reason} (the job did not stop in time)`), v.statusId, v.origin, true);
+    }
   }
 
   /** Shows a job again in another cell (e.g. after a browser reload): same display ids, current data. */
