@@ -55,3 +55,23 @@ def test_a_shutdown_gives_running_jobs_a_final_state(kernel):
     kc.shutdown()
     final = _final_status(kc, status_id)
     assert final is not None and final.startswith('■ stopped: kernel shut down · job "pv"'), final
+
+
+FAILING = """const env = StreamEnvironment.create();
+const out = sinks.collect<number>();
+env.fromArray([1, 2, 3])
+  .map((x) => { if (x === 2) throw new Error("boom at " + x); return x; })
+  .sinkTo(out);
+env.execute("bad");"""
+
+
+def test_a_job_error_points_at_the_cells_line_without_engine_frames(kernel):
+    _, kc = kernel
+    run(kc, "1")
+    reply, out = run(kc, FAILING, timeout=60)
+    errors = [m["content"] for m in out if m["msg_type"] == "error"]
+    assert errors, out
+    tb = "\n".join(errors[-1]["traceback"])
+    assert "Cell In[2], line 4" in tb, tb
+    assert '.map((x) => { if (x === 2) throw new Error("boom at " + x); return x; })' in tb, tb
+    assert "cell-" not in tb and "engine/src" not in tb and "kernel/src" not in tb and "node:internal" not in tb, tb

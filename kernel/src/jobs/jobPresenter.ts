@@ -3,7 +3,7 @@ import type { MimeBundle } from "../display/mimeBundle.js";
 import type { Outbox } from "../session/outbox.js";
 import type { OutputTarget } from "../session/outputContext.js";
 import type { Header } from "../wire/messages.js";
-import { jobError } from "./jobError.js";
+import { jobError, type FrameMapper } from "./jobError.js";
 import { liveSettings } from "./liveSettings.js";
 import { RateMeter, statusBundle } from "./statusLine.js";
 import { renderSvg } from "./svgRender.js";
@@ -45,6 +45,7 @@ export class JobPresenter {
     private readonly outbox: Outbox,
     private readonly flushStreams: () => void,
     private readonly executingRequest: () => Header | undefined = () => undefined,
+    private readonly mapFrames?: FrameMapper,
   ) {}
 
   list(): JobView[] {
@@ -87,7 +88,7 @@ export class JobPresenter {
       for (const stop of stops) stop();
       publishStatus(true);
       for (const live of view.views) this.display(await finalBundle(live), live.viewId, view.origin, true);
-      if (result.status === "failed" && result.error) await this.outbox.publish("error", jobError(job.name, result.error), view.origin);
+      if (result.status === "failed" && result.error) await this.outbox.publish("error", jobError(job.name, result.error, this.mapFrames), view.origin);
     });
     return view;
   }

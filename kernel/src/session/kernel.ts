@@ -44,7 +44,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const outputs = new OutputContext();
   const runner = new CellRunner(process.cwd());
   const streams = new StreamCapture(outputs, (name, text, parent) => void outbox.publish("stream", { name, text }, parent));
-  const jobs = new JobPresenter(outbox, () => streams.flush(), () => outputs.executing()?.parent);
+  const jobs = new JobPresenter(outbox, () => streams.flush(), () => outputs.executing()?.parent, (stack) => runner.userFrames(stack));
   registerJobsMagic(() => jobs);
   const services: KernelServices = {
     outbox,
