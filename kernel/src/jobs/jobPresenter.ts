@@ -125,7 +125,7 @@ export class JobPresenter {
   show(job: JobHandle, target: OutputTarget): void {
     const view = this.jobs.get(job) ?? this.attach(job, target);
     const m = job.metrics();
-    this.display(statusBundle(job, m, 0), view.statusId, target.parent, false);
+    this.display(statusBundle(job, m, 0, view.stoppedBy), view.statusId, target.parent, false);
     for (const live of view.views) this.display(live.bundle(), live.viewId, target.parent, false);
   }
 
