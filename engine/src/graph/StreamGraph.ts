@@ -84,6 +84,11 @@ export class StreamGraph {
     return node;
   }
 
+  /** The nodes still alive (see above), in declaration order. */
+  all(): StreamNode[] {
+    return [...this.nodes.values()].flatMap((ref) => ref.deref() ?? []);
+  }
+
   /**
    * Sinks declared since the last `execute()`, handed over once. Other nodes stay while referenced:
    * they are configuration, so a later job may reuse a stream declared in an earlier cell (each job
