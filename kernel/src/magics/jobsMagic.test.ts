@@ -41,6 +41,7 @@ test("names match exactly; a finished or ambiguous match says so instead of acti
   assert.equal(findJob(views, "#4", "stop"), views[3]);
   assert.equal(findJob(views, "3", "cancel"), views[2]);
   assert.throws(() => findJob(views, "9", "cancel"), /no job #9: %jobs lists 5/);
+  assert.equal(findJob([...views, view("2024", "running")], "2024", "cancel").job.name, "2024"); // not a #: a name
   assert.throws(() => findJob(views, "5", "cancel"), /already finished/);
   // Showing a finished job is fine: its final state.
   assert.equal(findJob(views, "done", "show"), views[4]);

@@ -56,14 +56,9 @@ const OVER = new Set(["finished", "failed", "cancelled"]);
  */
 export function findJob<V extends Named>(views: readonly V[], ref: string, verb: "show" | "cancel" | "stop"): V {
   const label = (v: V) => `"${v.job.name}" (#${views.indexOf(v) + 1})`;
-  let matches: V[];
-  if (/^#?\d+$/.test(ref)) {
-    const v = views[Number(ref.replace("#", "")) - 1];
-    if (v === undefined) throw new MagicUsageError(`no job #${ref.replace("#", "")}: %jobs lists ${views.length}`);
-    matches = [v];
-  } else {
-    matches = views.filter((v) => v.job.name === ref);
-  }
+  const byIndex = /^#?\d+$/.test(ref) ? views[Number(ref.replace("#", "")) - 1] : undefined;
+  const matches = byIndex ? [byIndex] : views.filter((v) => v.job.name === ref);
+  if (matches.length === 0 && /^#?\d+$/.test(ref)) throw new MagicUsageError(`no job #${ref.replace("#", "")}: %jobs lists ${views.length}`);
   if (matches.length === 0) {
     const names = [...new Set(views.map((v) => JSON.stringify(v.job.name)))].join(", ");
     throw new MagicUsageError(`no job named "${ref}" (names match exactly; jobs: ${names || "none"})`);
