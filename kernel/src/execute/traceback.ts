@@ -1,5 +1,7 @@
 import type { Diagnostic } from "tslab/dist/converter.js";
 import type { SourceMapRegistry } from "./sourceMaps.js";
+import { join, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { sourceContext } from "./sourceContext.js";
 
 /** What Jupyter's `error` message and error reply carry. */
@@ -35,11 +37,16 @@ export function diagnosticsError(diagnostics: readonly Diagnostic[], source: str
 
 const FRAME = /^(\s+at (?:(.*?) \()?)(cell-\d+-\d+\.ts):(\d+):(\d+)(\)?)$/;
 const RUNTIME_BOUNDARY = /node:vm|tslab[/\\]dist[/\\]executor\.js|node:internal\/process\/task_queues/;
-/**
- * Frames of Sluice itself (engine and kernel, built or from source) and of Node's internals: how a
- * job called the user's function, or which kernel request awaited it (V8's async stack traces).
- */
-const ENGINE_FRAME = /[/\\](?:engine|kernel)[/\\]src[/\\]|\(node:internal[/\\]|^\s+at (?:async )?node:internal[/\\]|^\s+at async Promise\.(?:all|allSettled|race|any) \(index \d+\)$/;
+/** Where Sluice's own modules are (`dist/` when built): frames there are the engine's or the kernel's. */
+const SLUICE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const SLUICE_DIRS = ["engine", "kernel"].flatMap((d) => [join(SLUICE_ROOT, d) + sep, pathToFileURL(join(SLUICE_ROOT, d)).href + "/"]);
+/** Node's internals, and the `Promise.all` an async stack trace passes through. */
+const NODE_FRAME = /\(node:internal[/\\]|^\s+at (?:async )?node:internal[/\\]|^\s+at async Promise\.(?:all|allSettled|race|any) \(index \d+\)$/;
+
+/** How a job called the user's function, or which kernel request awaited it (V8's async stack traces). */
+function isSluiceFrame(frame: string): boolean {
+  return NODE_FRAME.test(frame) || SLUICE_DIRS.some((d) => frame.includes(d));
+}
 
 /** `SLUICE_DEBUG=1` keeps the engine's own frames in tracebacks; they are noise to a user otherwise. */
 export function debugTracebacks(): boolean {
@@ -61,7 +68,7 @@ export function userFrames(stack: string, maps: SourceMapRegistry, debug = debug
     if (m && maps.isWrapperCall(m[3] ?? "", Number(m[4]))) continue;
     const pos = m ? maps.resolve(m[3] ?? "", Number(m[4]), Number(m[5])) : undefined;
     if (!m || !pos) {
-      if (debug || !ENGINE_FRAME.test(frame)) frames.push(frame);
+      if (debug || !isSluiceFrame(frame)) frames.push(frame);
       continue;
     }
     frames.push(`    at ${functionName(m[2])}(${cellLabel(pos.executionCount)}, line ${pos.line}, column ${pos.column})`);

@@ -26,7 +26,10 @@ export function jobError(jobName: string, error: Error, mapFrames: FrameMapper =
   const ctx = (error as ContextualError).context ?? {};
   const lines = [`\u001b[1;31m${error.name}\u001b[0m: ${error.message}`, `  job: ${jobName}`];
   for (const k of ["operator", "subtask", "key", "record", "source", "line", "offset"]) {
-    if (ctx[k] !== undefined) lines.push(`  ${k}: ${short(ctx[k])}`);
+    if (ctx[k] === undefined) continue;
+    const line = `  ${k}: ${short(ctx[k])}`;
+    // The engine's message may already end with it (UserFunctionError names the record).
+    if (!error.message.includes(line.trim())) lines.push(line);
   }
   const cause = error.cause instanceof Error ? error.cause : undefined;
   // The user's function is in the cause's stack (a UserFunctionError wraps what it threw); an
