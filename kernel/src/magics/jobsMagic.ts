@@ -22,15 +22,14 @@ export function words(args: string): string[] {
  * `%jobs cancel pv counts` most likely means the job "pv counts", not the job "pv".
  */
 export function parseJobsArgs(args: string): JobsCommand {
-  const all = words(args);
-  const [verb = "list", ...rest] = all;
+  const [verb = "list", ...rest] = words(args);
+  if (verb !== "list" && verb !== "show" && verb !== "cancel" && verb !== "stop") throw new MagicUsageError(`%jobs ${verb}? use ${USAGE}`);
   const flags = rest.filter((w) => w.startsWith("--"));
   const positional = rest.filter((w) => !w.startsWith("--"));
   const allowedFlags = verb === "stop" ? ["--drain"] : [];
   const badFlag = flags.find((f) => !allowedFlags.includes(f));
   if (badFlag !== undefined) throw new MagicUsageError(`%jobs ${verb}: unknown option ${badFlag}; use ${USAGE}`);
   const max = verb === "list" ? 0 : verb === "stop" ? 2 : 1;
-  if (verb !== "list" && verb !== "show" && verb !== "cancel" && verb !== "stop") throw new MagicUsageError(`%jobs ${verb}? use ${USAGE}`);
   if (positional.length > max) {
     const extra = positional.slice(max).map((w) => JSON.stringify(w)).join(" ");
     const hint = max === 1 ? `; a name with spaces needs quotes: %jobs ${verb} "${positional.join(" ")}"` : "";
