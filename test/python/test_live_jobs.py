@@ -186,7 +186,8 @@ def test_stop_with_savepoint_then_resume_after_a_kernel_restart(kernel, tmp_path
     run(kc, COUNTER.format(dir=str(tmp_path)) + 'const job = env.execute("counter");')
     time.sleep(2.0)
     _, out = run(kc, "%jobs stop counter before-restart")
-    assert 'savepoint "before-restart"' in out[-1]["content"]["data"]["text/plain"]
+    stopped = out[-1]["content"]["data"]
+    assert "savepoint-before-restart.json" in stopped["text/plain"] and "<table>" in stopped["text/html"]
     _, out = run(kc, "sum()")
     before = int(out[-1]["content"]["data"]["text/plain"])
     assert before > 100

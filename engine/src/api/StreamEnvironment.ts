@@ -9,6 +9,7 @@ import type { DeadLetter, ErrorPolicy } from "../operators/Operator.js";
 import { PassThroughOperator } from "../operators/StatelessOperators.js";
 import { JobHandle } from "../runtime/JobHandle.js";
 import { JobRunner } from "../runtime/JobRunner.js";
+import { allJobs } from "../runtime/jobRegistry.js";
 import { SystemClock, type Clock } from "../time/Clock.js";
 import type { Duration } from "../time/Time.js";
 import type { WatermarkStrategy } from "../time/WatermarkStrategy.js";
@@ -62,8 +63,7 @@ export class StreamEnvironment {
   readonly graph = new StreamGraph();
   private readonly settings: Required<Omit<EnvironmentOptions, "clock" | "channelCapacity">> & { channelCapacity: number | undefined };
   readonly clock: Clock;
-  /** Jobs started from this environment, newest last. */
-  readonly jobs: JobHandle[] = [];
+  private readonly started = new WeakSet<JobHandle>();
   private deadLetterStream: DataStream<DeadLetter> | undefined;
   private checkpointing: { storage: FileCheckpointStorage; interval: Duration | undefined } | undefined;
 
@@ -82,6 +82,16 @@ export class StreamEnvironment {
     for (const [name, value] of Object.entries({ parallelism: this.settings.parallelism, batchSize: this.settings.batchSize })) {
       if (!Number.isInteger(value) || value < 1) throw new ApiUsageError(`${name} must be a positive integer, got ${value}`);
     }
+  }
+
+  /**
+   * Jobs started from this environment, oldest first: the running ones and the most recent finished
+   * ones. The process keeps one list of jobs with one retention rule (`allJobs()`); this is that
+   * list filtered to this environment, so a finished job dropped there (with its operator state)
+   * is not kept alive here.
+   */
+  get jobs(): JobHandle[] {
+    return allJobs().filter((j) => this.started.has(j));
   }
 
   static create(options: EnvironmentOptions = {}): StreamEnvironment {
@@ -208,7 +218,7 @@ export class StreamEnvironment {
       allowNonRestoredState: options.allowNonRestoredState,
     });
     const handle = new JobHandle(jobName, runner);
-    this.jobs.push(handle);
+    this.started.add(handle);
     return handle;
   }
 

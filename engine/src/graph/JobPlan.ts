@@ -9,6 +9,7 @@ import type { Partitioning, StreamGraph, StreamNode } from "./StreamGraph.js";
 export interface PlanNode {
   readonly node: StreamNode;
   readonly id: number;
+  /** Unique within the plan (see `uniqueName`); the declared name is `node.name`. */
   readonly name: string;
   readonly uid: string;
   readonly parallelism: number;
@@ -95,6 +96,7 @@ export function buildPlan(jobName: string, graph: StreamGraph, sinks: readonly S
   // Resolve per-node settings.
   const planNodes = new Map<number, PlanNode>();
   const uids = new Map<string, string>();
+  const names = new Set<string>();
   for (const node of [...included.values()].sort((a, b) => a.id - b.id)) {
     const maxParallelism = node.maxParallelism ?? defaults.maxParallelism ?? DEFAULT_MAX_PARALLELISM;
     let parallelism = node.parallelism ?? defaults.parallelism;
@@ -109,10 +111,11 @@ export function buildPlan(jobName: string, graph: StreamGraph, sinks: readonly S
     const clash = uids.get(uid);
     if (clash !== undefined) problems.push(`uid '${uid}' is used by both '${clash}' and '${node.name}'`);
     uids.set(uid, node.name);
+    const name = uniqueName(node.name, names);
     planNodes.set(node.id, {
       node,
       id: node.id,
-      name: node.name,
+      name,
       uid,
       parallelism,
       maxParallelism,
@@ -149,6 +152,18 @@ export function buildPlan(jobName: string, graph: StreamGraph, sinks: readonly S
   checkWatermarks(nodes, problems, warnings);
   if (problems.length > 0) throw new PlanError(jobName, problems);
   return { jobName, nodes, warnings };
+}
+
+/**
+ * Vertex names are unique within a job, so metrics, errors and checkpoints name one operator each:
+ * the second `window.aggregate` in declaration order is `window.aggregate#2`, the third `#3`. Only
+ * the name changes: the default uid stays `${declared name}-${id}`, so restore (by uid) is unaffected.
+ */
+function uniqueName(declared: string, taken: Set<string>): string {
+  let name = declared;
+  for (let n = 2; taken.has(name); n++) name = `${declared}#${n}`;
+  taken.add(name);
+  return name;
 }
 
 function topologicalOrder(nodes: PlanNode[]): PlanNode[] {

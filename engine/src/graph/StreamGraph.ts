@@ -60,37 +60,51 @@ export interface StreamNode {
   readonly connectorMaxParallelism?: number;
 }
 
-/** The transformations declared on one environment. */
+/**
+ * The transformations declared on one environment. Nodes are held weakly: a notebook declares and
+ * executes job after job on one long-lived environment, and each job's source (its data) and sinks
+ * (their collected output) must become garbage with the job, not stay reachable from the graph. A
+ * node stays alive while something can still use it: a `DataStream` a cell holds, a sink not yet
+ * executed, a node downstream of it (which holds its inputs), or a running job's plan.
+ */
 export class StreamGraph {
-  private nodes: StreamNode[] = [];
+  private readonly nodes = new Map<number, WeakRef<StreamNode>>();
+  /** Each node's input nodes, alive as long as the node is (an ephemeron: weak key, strong value). */
+  private readonly upstream = new WeakMap<StreamNode, StreamNode[]>();
+  private readonly collected = new FinalizationRegistry<number>((id) => this.nodes.delete(id));
+  /** Sinks declared since the last `execute()`: held until a job takes them. */
+  private pending: StreamNode[] = [];
   private nextId = 1;
 
   add(spec: Omit<StreamNode, "id" | "uid" | "parallelism" | "maxParallelism" | "errorPolicy"> & Partial<Pick<StreamNode, "parallelism">>): StreamNode {
     const node: StreamNode = { uid: undefined, maxParallelism: undefined, errorPolicy: undefined, parallelism: undefined, ...spec, id: this.nextId++ };
-    this.nodes.push(node);
+    this.upstream.set(node, node.inputs.map((e) => this.get(e.from)));
+    this.nodes.set(node.id, new WeakRef(node));
+    this.collected.register(node, node.id);
+    if (node.kind === "sink") this.pending.push(node);
     return node;
   }
 
   get(id: number): StreamNode {
-    const node = this.nodes.find((n) => n.id === id);
+    const node = this.nodes.get(id)?.deref();
     if (node === undefined) throw new RangeError(`No stream node ${id}`);
     return node;
   }
 
-  all(): readonly StreamNode[] {
-    return this.nodes;
+  /** The nodes still alive (see above), in declaration order. */
+  all(): StreamNode[] {
+    return [...this.nodes.values()].flatMap((ref) => ref.deref() ?? []);
   }
 
   /**
-   * Sinks declared since the last `execute()`, which are marked as taken. Nodes themselves stay: they are
-   * configuration, so a later job may reuse a stream declared in an earlier cell (each job instantiates
-   * its own readers, operators and writers), while re-running `execute()` never re-runs old sinks.
+   * Sinks declared since the last `execute()`, handed over once. Other nodes stay while referenced:
+   * they are configuration, so a later job may reuse a stream declared in an earlier cell (each job
+   * instantiates its own readers, operators and writers), while re-running `execute()` never re-runs
+   * old sinks.
    */
   takePendingSinks(): StreamNode[] {
-    const sinks = this.nodes.filter((n) => n.kind === "sink" && !this.executedSinks.has(n.id));
-    for (const sink of sinks) this.executedSinks.add(sink.id);
+    const sinks = this.pending;
+    this.pending = [];
     return sinks;
   }
-
-  private readonly executedSinks = new Set<number>();
 }

@@ -8,6 +8,7 @@ import { planIsBounded, planSinks } from "../graph/JobPlan.js";
 import { registerJob } from "./jobRegistry.js";
 import { liveHost } from "../live/liveHost.js";
 import { ApiUsageError } from "../errors/errors.js";
+import { displayAs, metricsBundle, stopBundle } from "./jobTables.js";
 
 /** Options of `job.stop()`. */
 export interface StopOptions {
@@ -17,7 +18,7 @@ export interface StopOptions {
   drain?: boolean;
 }
 
-/** What `job.stop()` resolves to: how the job ended and the savepoint it took, if asked for one. */
+/** What `job.stop()` resolves to: how the job ended and the savepoint it took, if asked for one (a table in a notebook). */
 export interface StopResult {
   result: JobResult;
   savepoint: CheckpointMetadata | undefined;
@@ -101,7 +102,8 @@ export class JobHandle {
 
   /** Current counters per operator, watermark and backlog. Cheap enough to poll a few times a second. */
   metrics(): JobMetrics {
-    return this.runner.metrics();
+    // A table in a notebook; the same typed value everywhere else.
+    return displayAs(this.runner.metrics(), metricsBundle);
   }
 
   /** Stops the job; resolves when it has closed its sources, operators and sinks. */
@@ -124,7 +126,7 @@ export class JobHandle {
     // Interim: savepoint, then cancel (records flow in between). Replaced by a real stop.
     const savepoint = options.savepoint === undefined ? undefined : await this.savepoint(options.savepoint);
     const result = await this.cancel();
-    return { result, savepoint };
+    return displayAs({ result, savepoint }, (r) => stopBundle(r, options.savepoint));
   }
 
   /** Resolves when the job finished; rejects with its typed error if it failed. Cancelled jobs resolve. */

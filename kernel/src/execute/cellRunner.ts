@@ -3,7 +3,7 @@ import type { Executor } from "tslab/dist/executor.js";
 import { createRequire } from "node:module";
 import { loadTslab, Tslab } from "./tslabLoader.js";
 import { SourceMapRegistry } from "./sourceMaps.js";
-import { CellError, diagnosticsError, runtimeError } from "./traceback.js";
+import { CellError, diagnosticsError, runtimeError, userFrames } from "./traceback.js";
 import { codePointsToIndex, indexToCodePoints } from "./codePoints.js";
 import { expandShorthandProperties } from "./shorthand.js";
 import { disambiguateTopLevelAwait } from "./topLevelAwait.js";
@@ -123,6 +123,11 @@ export class CellRunner {
     } finally {
       delete (globalThis as Record<symbol, unknown>)[slot];
     }
+  }
+
+  /** A stack's frames mapped to the cells' own lines, engine frames left out (for a job's error). */
+  userFrames(stack: string): { frames: string[]; context: string[] | undefined } {
+    return userFrames(stack, this.maps);
   }
 
   /** Formats an exception thrown outside a cell's own execution (timers, callbacks). */

@@ -1,5 +1,7 @@
 import type { Diagnostic } from "tslab/dist/converter.js";
 import type { SourceMapRegistry } from "./sourceMaps.js";
+import { join, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { sourceContext } from "./sourceContext.js";
 
 /** What Jupyter's `error` message and error reply carry. */
@@ -35,6 +37,59 @@ export function diagnosticsError(diagnostics: readonly Diagnostic[], source: str
 
 const FRAME = /^(\s+at (?:(.*?) \()?)(cell-\d+-\d+\.ts):(\d+):(\d+)(\)?)$/;
 const RUNTIME_BOUNDARY = /node:vm|tslab[/\\]dist[/\\]executor\.js|node:internal\/process\/task_queues/;
+/** Where Sluice's own modules are (`dist/` when built): frames there are the engine's or the kernel's. */
+const SLUICE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const SLUICE_DIRS = ["engine", "kernel"].flatMap((d) => [join(SLUICE_ROOT, d) + sep, pathToFileURL(join(SLUICE_ROOT, d)).href + "/"]);
+/** Node's internals, and the `Promise.all` an async stack trace passes through. */
+const NODE_FRAME = /\(node:internal[/\\]|^\s+at (?:async )?node:internal[/\\]|^\s+at async Promise\.(?:all|allSettled|race|any) \(index \d+\)$/;
+
+/** How a job called the user's function, or which kernel request awaited it (V8's async stack traces). */
+function isSluiceFrame(frame: string): boolean {
+  return NODE_FRAME.test(frame) || SLUICE_DIRS.some((d) => frame.includes(d));
+}
+
+/** `SLUICE_DEBUG=1` keeps the engine's own frames in tracebacks; they are noise to a user otherwise. */
+export function debugTracebacks(): boolean {
+  const v = process.env.SLUICE_DEBUG;
+  return v !== undefined && v !== "" && v !== "0" && v !== "false";
+}
+
+/**
+ * A stack's frames as a user reads them: frames in cells rewritten to `Cell In[n], line L`, the
+ * engine's frames (and tslab's wrapper) left out unless `debug`, and the source lines around the
+ * first cell frame.
+ */
+export function userFrames(stack: string, maps: SourceMapRegistry, debug = debugTracebacks()): { frames: string[]; context: string[] | undefined } {
+  const frames: string[] = [];
+  let context: string[] | undefined;
+  for (const frame of stack.split("\n").filter((l) => /^\s+at /.test(l))) {
+    if (RUNTIME_BOUNDARY.test(frame)) break;
+    const m = FRAME.exec(frame);
+    if (m && maps.isWrapperCall(m[3] ?? "", Number(m[4]))) continue;
+    const pos = m ? maps.resolve(m[3] ?? "", Number(m[4]), Number(m[5])) : undefined;
+    if (!m || !pos) {
+      if (debug || !isSluiceFrame(frame)) frames.push(frame);
+      continue;
+    }
+    frames.push(`    at ${functionName(m[2])}(${cellLabel(pos.executionCount)}, line ${pos.line}, column ${pos.column})`);
+    context ??= [`${cellLabel(pos.executionCount)}, line ${pos.line}:`, ...maps.context(m[3] ?? "", pos.line, pos.column)];
+  }
+  return { frames, context };
+}
+
+/**
+ * The function name V8 gives a frame, without what only the engine's or tslab's internals explain:
+ * tslab keeps cell declarations on a Proxy, which V8 names as the receiver, and a function the
+ * engine calls as its operator's `fn` shows as `MapOperator.fn` or `MapOperator.parse [as fn]`.
+ */
+function functionName(v8Name: string | undefined): string {
+  if (!v8Name) return "";
+  const name = v8Name
+    .replace(/^Proxy\./, "")
+    .replace(/ \[as \w+\]$/, "")
+    .replace(/^\w+Operator\./, "");
+  return name === "fn" || name === "" ? "" : `${name} `;
+}
 
 /** A thrown value from user code, with stack frames rewritten to cells' own lines. */
 export function runtimeError(thrown: unknown, maps: SourceMapRegistry): CellError {
@@ -43,23 +98,8 @@ export function runtimeError(thrown: unknown, maps: SourceMapRegistry): CellErro
   }
   const ename = thrown.name || thrown.constructor?.name || "Error";
   const evalue = thrown.message;
-  const traceback = [`${BOLD_RED}${ename}${RESET}: ${evalue}`];
-  let context: string[] | undefined;
-  const frames = (thrown.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l));
-  for (const frame of frames) {
-    if (RUNTIME_BOUNDARY.test(frame)) break;
-    const m = FRAME.exec(frame);
-    if (m && maps.isWrapperCall(m[3] ?? "", Number(m[4]))) continue;
-    const pos = m ? maps.resolve(m[3] ?? "", Number(m[4]), Number(m[5])) : undefined;
-    if (!m || !pos) {
-      traceback.push(frame);
-      continue;
-    }
-    // tslab keeps cell declarations on a Proxy, which V8 names as the receiver.
-    const fn = m[2] ? `${m[2].replace(/^Proxy\./, "")} ` : "";
-    traceback.push(`    at ${fn}(${cellLabel(pos.executionCount)}, line ${pos.line}, column ${pos.column})`);
-    context ??= [`${cellLabel(pos.executionCount)}, line ${pos.line}:`, ...maps.context(m[3] ?? "", pos.line, pos.column)];
-  }
+  const { frames, context } = userFrames(thrown.stack ?? "", maps);
+  const traceback = [`${BOLD_RED}${ename}${RESET}: ${evalue}`, ...frames];
   if (thrown.cause !== undefined) traceback.push(`[cause]: ${String(thrown.cause)}`);
   return { ename, evalue, traceback: context ? [...traceback, "", ...context] : traceback };
 }

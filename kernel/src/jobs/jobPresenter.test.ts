@@ -73,3 +73,23 @@ test("with no other cell executing, updates go to the job's own cell only", asyn
   assert.ok(updates.length >= 2);
   assert.ok(updates.every((p) => p.parent === origin.msg_id));
 });
+
+test("stopAll (kernel shutdown or restart) gives a running job's status line a final state that says why", async () => {
+  const texts = new Map<string, string>();
+  const outbox = {
+    publish: (_type: string, content: { data?: Record<string, unknown>; transient?: { display_id?: string } }) => {
+      const id = content.transient?.display_id;
+      if (id !== undefined && typeof content.data?.["text/plain"] === "string") texts.set(id, content.data["text/plain"]);
+      return Promise.resolve();
+    },
+  } as unknown as Outbox;
+  const presenter = new JobPresenter(outbox, () => {});
+  const env = StreamEnvironment.create();
+  env.fromSource(new TestSource<{ x: number; y: number }>()).sinkTo(chart.line({ x: "x:Q", y: "y:Q" }));
+  const job = env.execute("pv");
+  const view = presenter.attach(job, { parent: makeHeader("execute_request", "s"), identities: [], allowStdin: false });
+  assert.match(texts.get(view.statusId)!, /^● running/);
+  await presenter.stopAll("kernel restarted", 5000);
+  assert.equal(job.status, "cancelled");
+  assert.match(texts.get(view.statusId)!, /^■ stopped: kernel restarted · job "pv"/);
+});

@@ -1,9 +1,9 @@
-import { isLiveView, type JobHandle, type LiveView } from "../../../engine/src/index.js";
+import { allJobs, isLiveView, type JobHandle, type LiveView } from "../../../engine/src/index.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
 import type { Outbox } from "../session/outbox.js";
 import type { OutputTarget } from "../session/outputContext.js";
 import type { Header } from "../wire/messages.js";
-import { jobError } from "./jobError.js";
+import { jobError, type FrameMapper } from "./jobError.js";
 import { liveSettings } from "./liveSettings.js";
 import { RateMeter, statusBundle } from "./statusLine.js";
 import { renderSvg } from "./svgRender.js";
@@ -20,6 +20,8 @@ export interface JobView {
   origin: Header;
   statusId: string;
   views: LiveView[];
+  /** Set when the kernel stopped the job (shutdown, restart): its final status line says so. */
+  stoppedBy?: string;
 }
 
 /**
@@ -43,6 +45,7 @@ export class JobPresenter {
     private readonly outbox: Outbox,
     private readonly flushStreams: () => void,
     private readonly executingRequest: () => Header | undefined = () => undefined,
+    private readonly mapFrames?: FrameMapper,
   ) {}
 
   list(): JobView[] {
@@ -59,11 +62,12 @@ export class JobPresenter {
       views: job.sinks.flatMap((s) => (isLiveView(s) ? [s] : [])),
     };
     this.jobs.set(job, view);
+    this.forgetDropped();
     const meter = new RateMeter();
     const publishStatus = (update: boolean) => {
       const m = job.metrics();
       meter.sample(m.operators.filter((o) => o.kind === "source").reduce((a, o) => a + o.recordsIn, 0));
-      this.display(statusBundle(job, m, meter.rate), view.statusId, view.origin, update);
+      this.display(statusBundle(job, m, meter.rate, view.stoppedBy), view.statusId, view.origin, update);
     };
     this.flushStreams();
     // Plan warnings (e.g. windows that fire only at end of input) go above the status line, as stderr.
@@ -86,16 +90,44 @@ export class JobPresenter {
       for (const stop of stops) stop();
       publishStatus(true);
       for (const live of view.views) this.display(await finalBundle(live), live.viewId, view.origin, true);
-      if (result.status === "failed" && result.error) await this.outbox.publish("error", jobError(job.name, result.error), view.origin);
+      if (result.status === "failed" && result.error) await this.outbox.publish("error", jobError(job.name, result.error, this.mapFrames), view.origin);
     });
     return view;
+  }
+
+  /**
+   * Keeps only the jobs the engine's registry keeps (running ones and the most recent finished
+   * ones): one list, one retention rule, so a finished job's runner and operator state are not
+   * held here after the registry let them go.
+   */
+  private forgetDropped(): void {
+    const kept = new Set(allJobs());
+    for (const job of this.jobs.keys()) if (!kept.has(job)) this.jobs.delete(job);
+  }
+
+  /**
+   * Cancels every running job for a kernel shutdown or restart and gives each of its displays a
+   * final state ("■ stopped: kernel restarted" and the charts' last data), so no notebook is left
+   * saying "running" for a kernel that is gone. A job that does not stop within `timeoutMs` still
+   * gets the final status line; the process is about to end either way.
+   */
+  async stopAll(reason: string, timeoutMs: number): Promise<void> {
+    const live = this.list().filter((v) => v.job.result === undefined);
+    for (const v of live) v.stoppedBy = reason;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((r) => (timer = setTimeout(r, timeoutMs)));
+    await Promise.race([Promise.all(live.map((v) => v.job.cancel().then(() => v.settled))), timeout]);
+    clearTimeout(timer);
+    for (const v of live.filter((v) => v.job.result === undefined)) {
+      this.display(statusBundle(v.job, { ...v.job.metrics(), status: "cancelled" }, 0, `${reason} (the job did not stop in time)`), v.statusId, v.origin, true);
+    }
   }
 
   /** Shows a job again in another cell (e.g. after a browser reload): same display ids, current data. */
   show(job: JobHandle, target: OutputTarget): void {
     const view = this.jobs.get(job) ?? this.attach(job, target);
     const m = job.metrics();
-    this.display(statusBundle(job, m, 0), view.statusId, target.parent, false);
+    this.display(statusBundle(job, m, 0, view.stoppedBy), view.statusId, target.parent, false);
     for (const live of view.views) this.display(live.bundle(), live.viewId, target.parent, false);
   }
 

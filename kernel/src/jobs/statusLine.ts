@@ -37,8 +37,11 @@ export class RateMeter {
 const ICON: Record<string, string> = { created: "○", running: "●", finished: "✔", failed: "✖", cancelled: "■" };
 const COLOR: Record<string, string> = { running: "#1a7f37", finished: "#555", failed: "#cf222e", cancelled: "#9a6700", created: "#555" };
 
-/** One line about a job: state, records in/out, rate, watermark, backlog, checkpoint, dead letters. */
-export function statusBundle(job: JobHandle, m: JobMetrics, rate: number): MimeBundle {
+/**
+ * One line about a job: state, records in/out, rate, watermark, backlog, checkpoint, dead letters.
+ * `stoppedBy` names who cancelled the job (e.g. "kernel restarted"), shown instead of "cancelled".
+ */
+export function statusBundle(job: JobHandle, m: JobMetrics, rate: number, stoppedBy?: string): MimeBundle {
   const sources = m.operators.filter((o) => o.kind === "source");
   const sinks = m.operators.filter((o) => o.kind === "sink");
   const recordsIn = sources.reduce((a, o) => a + o.recordsIn, 0);
@@ -55,10 +58,11 @@ export function statusBundle(job: JobHandle, m: JobMetrics, rate: number): MimeB
     ...(m.endedAt !== undefined ? [`took ${((m.endedAt - m.startedAt) / 1000).toFixed(1)} s`] : []),
   ];
   const error = job.result?.error ? `: ${job.result.error.message}` : "";
-  const text = `${ICON[m.status] ?? "?"} ${m.status}${error} · job "${job.name}" · ${parts.join(" · ")}`;
+  const state = stoppedBy !== undefined && m.status === "cancelled" ? `stopped: ${stoppedBy}` : m.status + error;
+  const text = `${ICON[m.status] ?? "?"} ${state} · job "${job.name}" · ${parts.join(" · ")}`;
   const html =
     `<div class="sluice-job-status" style="font-family:var(--jp-code-font-family,monospace);font-size:12px">` +
-    `<span style="color:${COLOR[m.status] ?? "#555"}">${ICON[m.status] ?? "?"} ${esc(m.status + error)}</span>` +
+    `<span style="color:${COLOR[m.status] ?? "#555"}">${ICON[m.status] ?? "?"} ${esc(state)}</span>` +
     ` · job <b>${esc(job.name)}</b> · ${parts.map(esc).join(" · ")}</div>`;
   return { "text/html": html, "text/plain": text };
 }

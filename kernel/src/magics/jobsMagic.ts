@@ -3,69 +3,106 @@ import type { MagicHandler } from "./magic.js";
 import { MagicUsageError } from "./magic.js";
 import { DISPLAY } from "../display/mimeBundle.js";
 import type { JobPresenter } from "../jobs/jobPresenter.js";
+import { jobsTable } from "./jobsTable.js";
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const USAGE = `%jobs, %jobs show JOB, %jobs cancel JOB, %jobs stop JOB [SAVEPOINT] [--drain] (JOB: its exact name, "quoted" if it has spaces, or its # in %jobs)`;
 
-function table(views: JobView[]): Record<string, unknown> {
-  const rows = views.map((v, i) => {
-    const m = v.job.metrics();
-    const sum = (kind: string, f: "recordsIn" | "recordsOut") => m.operators.filter((o) => o.kind === kind).reduce((a, o) => a + o[f], 0);
-    return [String(i + 1), v.job.name, m.status, sum("source", "recordsIn").toLocaleString("en-US"), sum("sink", "recordsIn").toLocaleString("en-US"), v.views.length ? `${v.views.length} live view(s)` : ""];
-  });
-  const head = ["#", "job", "status", "in", "out", "views"];
-  const plain = [head, ...rows].map((r) => r.join("\t")).join("\n");
-  const html = `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`)
-    .join("")}</tbody></table>`;
-  return { "text/plain": views.length ? plain : "no jobs", "text/html": views.length ? html : "<i>no jobs</i>" };
-}
+export type JobsCommand =
+  | { verb: "list" }
+  | { verb: "show" | "cancel"; ref: string }
+  | { verb: "stop"; ref: string; savepoint: string | undefined; drain: boolean };
 
 /** Splits on spaces, keeping "quoted names" whole: job names often have spaces. */
 export function words(args: string): string[] {
   return [...args.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? "");
 }
 
-function find(jobs: JobPresenter, ref: string | undefined): JobView {
-  const views = jobs.list();
-  if (!ref) throw new MagicUsageError("name a job: by its name or its # in %jobs");
-  const byIndex = /^\d+$/.test(ref) ? views[Number(ref) - 1] : undefined;
+/**
+ * Parses `%jobs` arguments strictly: a word too many is an error, never dropped, because
+ * `%jobs cancel pv counts` most likely means the job "pv counts", not the job "pv".
+ */
+export function parseJobsArgs(args: string): JobsCommand {
+  const [verb = "list", ...rest] = words(args);
+  if (verb !== "list" && verb !== "show" && verb !== "cancel" && verb !== "stop") throw new MagicUsageError(`%jobs ${verb}? use ${USAGE}`);
+  const flags = rest.filter((w) => w.startsWith("--"));
+  const positional = rest.filter((w) => !w.startsWith("--"));
+  const allowedFlags = verb === "stop" ? ["--drain"] : [];
+  const badFlag = flags.find((f) => !allowedFlags.includes(f));
+  if (badFlag !== undefined) throw new MagicUsageError(`%jobs ${verb}: unknown option ${badFlag}; use ${USAGE}`);
+  const max = verb === "list" ? 0 : verb === "stop" ? 2 : 1;
+  if (positional.length > max) {
+    const extra = positional.slice(max).map((w) => JSON.stringify(w)).join(" ");
+    const hint = max === 1 ? `; a name with spaces needs quotes: %jobs ${verb} "${positional.join(" ")}"` : "";
+    throw new MagicUsageError(`%jobs ${verb} takes ${max === 0 ? "no job" : max === 1 ? "one job" : "a job and a savepoint name"}; unexpected ${extra}${hint}`);
+  }
+  if (verb === "list") return { verb };
+  const ref = positional[0];
+  if (ref === undefined || ref === "") throw new MagicUsageError(`%jobs ${verb}: name a job: ${USAGE}`);
+  if (verb === "stop") return { verb, ref, savepoint: positional[1], drain: flags.includes("--drain") };
+  return { verb, ref };
+}
+
+interface Named {
+  job: { readonly name: string; readonly status: string };
+}
+
+const OVER = new Set(["finished", "failed", "cancelled"]);
+
+/**
+ * The job `ref` names: its # in `%jobs`, or its exact name. To cancel or stop a job it must be
+ * unambiguous and still live: several live jobs of that name, or only finished ones, is an error
+ * that says so. To show one, the newest of that name will do (the live one if there is one).
+ */
+export function findJob<V extends Named>(views: readonly V[], ref: string, verb: "show" | "cancel" | "stop"): V {
+  const label = (v: V) => `"${v.job.name}" (#${views.indexOf(v) + 1})`;
+  const byIndex = /^#?\d+$/.test(ref) ? views[Number(ref.replace("#", "")) - 1] : undefined;
   const matches = byIndex ? [byIndex] : views.filter((v) => v.job.name === ref);
-  const running = matches.filter((v) => v.job.status === "running");
-  const found = running.at(-1) ?? matches.at(-1);
-  if (!found) throw new MagicUsageError(`no job "${ref}" (see %jobs)`);
+  if (matches.length === 0 && /^#?\d+$/.test(ref)) throw new MagicUsageError(`no job #${ref.replace("#", "")}: %jobs lists ${views.length}`);
+  if (matches.length === 0) {
+    const names = [...new Set(views.map((v) => JSON.stringify(v.job.name)))].join(", ");
+    throw new MagicUsageError(`no job named "${ref}" (names match exactly; jobs: ${names || "none"})`);
+  }
+  const live = matches.filter((v) => !OVER.has(v.job.status));
+  if (verb === "show") return live.at(-1) ?? matches.at(-1)!;
+  if (live.length > 1) throw new MagicUsageError(`${live.length} running jobs are named "${ref}": ${live.map(label).join(", ")}; name one by its #`);
+  const found = live[0];
+  if (found === undefined) {
+    const last = matches.at(-1)!;
+    throw new MagicUsageError(`job ${label(last)} is already ${last.job.status}: nothing to ${verb}`);
+  }
   return found;
 }
 
 /**
  * `%jobs` lists the kernel's jobs; `%jobs show JOB` shows a job's live status and charts again in
- * this cell; `%jobs cancel JOB`; `%jobs stop JOB [SAVEPOINT]` takes a savepoint, then cancels.
+ * this cell; `%jobs cancel JOB`; `%jobs stop JOB [SAVEPOINT] [--drain]` is `job.stop({ savepoint, drain })`.
  */
 export function jobsMagic(jobs: () => JobPresenter): MagicHandler {
   return async (call) => {
-    const [verb = "list", ref, extra] = words(call.args);
+    const cmd = parseJobsArgs(call.args);
     const bundle = (b: Record<string, unknown>) => ({ status: "ok" as const, result: { value: { [DISPLAY]: () => b } } });
-    switch (verb) {
-      case "list":
-        return bundle(table(jobs().list()));
-      case "show": {
-        const v = find(jobs(), ref);
-        v.job.show();
+    if (cmd.verb === "list") return bundle(jobsTable(jobs().list()));
+    const views: JobView[] = jobs().list();
+    const v = findJob(views, cmd.ref, cmd.verb);
+    const job = v.job;
+    switch (cmd.verb) {
+      case "show":
+        job.show();
         return { status: "ok" };
-      }
       case "cancel": {
-        const v = find(jobs(), ref);
-        const r = await v.job.cancel();
-        return bundle({ "text/plain": `job "${v.job.name}" ${r.status}` });
+        const r = await job.cancel();
+        // Reported as it ended: a job that finished or failed before the cancel took effect was not cancelled.
+        const text =
+          r.status === "cancelled"
+            ? `job "${job.name}" cancelled`
+            : `job "${job.name}" was not cancelled: it ${r.status === "failed" ? `failed first: ${r.error?.message ?? "unknown error"}` : "finished first"}`;
+        return bundle({ "text/plain": text });
       }
       case "stop": {
-        const v = find(jobs(), ref);
-        const name = extra ?? `${v.job.name.replace(/[^\w-]+/g, "-")}-${Date.now()}`;
-        const meta = await v.job.savepoint(name);
-        await v.job.cancel();
-        return bundle({ "text/plain": `job "${v.job.name}" stopped with savepoint "${name}" (${JSON.stringify(meta).slice(0, 200)}); resume with env.execute(name, { restoreFrom: "${name}" })` });
+        const savepoint = cmd.savepoint ?? `${job.name.replace(/[^\w-]+/g, "-")}-${Date.now()}`;
+        // A table in the notebook (see JobHandle.stop), and the typed StopResult as the cell's value.
+        return { status: "ok", result: { value: await job.stop({ savepoint, drain: cmd.drain }) } };
       }
-      default:
-        throw new MagicUsageError(`%jobs ${verb}? use %jobs, %jobs show JOB, %jobs cancel JOB, %jobs stop JOB [SAVEPOINT] (JOB: its name, "quoted" if it has spaces, or its # in %jobs)`);
     }
   };
 }

@@ -20,7 +20,7 @@ import { JobPresenter } from "../jobs/jobPresenter.js";
 import { registerJobsMagic } from "../magics/registry.js";
 import { allJobs, onJobStarted, setLiveHost } from "../../../engine/src/index.js";
 
-/** Shutting down stops running jobs cleanly (sources closed, sinks flushed), within a bound. */
+/** Shutting down stops running jobs cleanly (sources closed, sinks flushed), within a bound; those no cell shows too. */
 async function stopJobs(): Promise<void> {
   const running = allJobs().filter((j) => j.status === "running" || j.status === "created");
   if (running.length === 0) return;
@@ -44,7 +44,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const outputs = new OutputContext();
   const runner = new CellRunner(process.cwd());
   const streams = new StreamCapture(outputs, (name, text, parent) => void outbox.publish("stream", { name, text }, parent));
-  const jobs = new JobPresenter(outbox, () => streams.flush(), () => outputs.executing()?.parent);
+  const jobs = new JobPresenter(outbox, () => streams.flush(), () => outputs.executing()?.parent, (stack) => runner.userFrames(stack));
   registerJobsMagic(() => jobs);
   const services: KernelServices = {
     outbox,
@@ -60,6 +60,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
     shutdown: async (restart) => {
       log("info", "shutting down", { restart });
       services.input.cancel();
+      await jobs.stopAll(restart ? "kernel restarted" : "kernel shut down", 5000);
       await stopJobs();
       runner.close();
       await transport?.close();

@@ -1,0 +1,76 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { findJob, parseJobsArgs } from "./jobsMagic.js";
+import { MagicUsageError } from "./magic.js";
+import { jobsMagic } from "./jobsMagic.js";
+import type { JobPresenter, JobView } from "../jobs/jobPresenter.js";
+import type { MagicEnv } from "./magic.js";
+import { DISPLAY } from "../display/mimeBundle.js";
+import { StreamEnvironment, sinks, type JobHandle } from "../../../engine/src/index.js";
+
+const view = (name: string, status: string) => ({ job: { name, status } });
+
+test("%jobs cancel pv counts is an error naming the extra word, not a cancel of the job pv", () => {
+  assert.throws(() => parseJobsArgs("cancel pv counts"), (e: Error) => {
+    assert.ok(e instanceof MagicUsageError);
+    assert.match(e.message, /unexpected "counts"/);
+    assert.match(e.message, /%jobs cancel "pv counts"/);
+    return true;
+  });
+  assert.deepEqual(parseJobsArgs('cancel "pv counts"'), { verb: "cancel", ref: "pv counts" });
+  assert.deepEqual(parseJobsArgs(""), { verb: "list" });
+  assert.throws(() => parseJobsArgs("list x"), /unexpected "x"/);
+  assert.throws(() => parseJobsArgs("show"), /name a job/);
+  assert.throws(() => parseJobsArgs("kill pv"), /%jobs kill\?/);
+  assert.throws(() => parseJobsArgs("cancel pv --drain"), /unknown option --drain/);
+});
+
+test("%jobs stop NAME [SAVEPOINT] [--drain]", () => {
+  assert.deepEqual(parseJobsArgs('stop "page views" before-upgrade --drain'), { verb: "stop", ref: "page views", savepoint: "before-upgrade", drain: true });
+  assert.deepEqual(parseJobsArgs("stop 2"), { verb: "stop", ref: "2", savepoint: undefined, drain: false });
+  assert.throws(() => parseJobsArgs("stop pv sp more"), /unexpected "more"/);
+  assert.throws(() => parseJobsArgs("stop pv --dran"), /unknown option --dran/);
+});
+
+test("names match exactly; a finished or ambiguous match says so instead of acting on another job", () => {
+  const views = [view("pv", "cancelled"), view("pv counts", "running"), view("q", "running"), view("q", "running"), view("done", "finished")];
+  assert.equal(findJob(views, "pv counts", "cancel"), views[1]);
+  assert.throws(() => findJob(views, "pv", "cancel"), /job "pv" \(#1\) is already cancelled: nothing to cancel/);
+  assert.throws(() => findJob(views, "pv coun", "cancel"), /no job named "pv coun"/);
+  assert.throws(() => findJob(views, "q", "stop"), /2 running jobs are named "q": "q" \(#3\), "q" \(#4\); name one by its #/);
+  assert.equal(findJob(views, "#4", "stop"), views[3]);
+  assert.equal(findJob(views, "3", "cancel"), views[2]);
+  assert.throws(() => findJob(views, "9", "cancel"), /no job #9: %jobs lists 5/);
+  assert.equal(findJob([...views, view("2024", "running")], "2024", "cancel").job.name, "2024"); // not a #: a name
+  assert.throws(() => findJob(views, "5", "cancel"), /already finished/);
+  // Showing a finished job is fine: its final state.
+  assert.equal(findJob(views, "done", "show"), views[4]);
+  assert.equal(findJob(views, "pv", "show"), views[0]);
+});
+
+function presenterOf(jobs: JobHandle[]): () => JobPresenter {
+  const views = jobs.map((job) => ({ job, views: [] }) as unknown as JobView);
+  return () => ({ list: () => views }) as unknown as JobPresenter;
+}
+
+const magicEnv = {} as MagicEnv;
+const call = (args: string) => ({ name: "jobs", kind: "line" as const, args, body: "", bodyLine: 1 });
+
+test("%jobs cancel refuses a finished job and cancels the running one it names", async () => {
+  const env = StreamEnvironment.create();
+  env.fromArray([1, 2, 3]).sinkTo(sinks.collect());
+  const finished = env.execute("quick");
+  await finished.done;
+  env.fromIterable((function* () { for (;;) yield 1; })()).sinkTo(sinks.collect());
+  const running = env.execute("forever");
+  const magic = jobsMagic(presenterOf([finished, running]));
+  // The magic throws; runMagic turns it into the cell's error.
+  await assert.rejects(magic(call("cancel quick"), magicEnv), /already finished/);
+  await assert.rejects(magic(call("cancel quick forever"), magicEnv), /unexpected "forever"/);
+  assert.equal(running.status, "running");
+  const ok = await magic(call("cancel forever"), magicEnv);
+  assert.equal(ok.status, "ok");
+  const value = (ok as { result: { value: Record<symbol, () => Record<string, string>> } }).result.value;
+  assert.equal(value[DISPLAY]!()["text/plain"], 'job "forever" cancelled');
+  assert.equal(running.status, "cancelled");
+});

@@ -1,0 +1,18 @@
+import type { JobView } from "../jobs/jobPresenter.js";
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** `%jobs`: the kernel's jobs with the # that `%jobs show|cancel|stop` accept. */
+export function jobsTable(views: JobView[]): Record<string, unknown> {
+  const rows = views.map((v, i) => {
+    const m = v.job.metrics();
+    const sum = (kind: string, f: "recordsIn" | "recordsOut") => m.operators.filter((o) => o.kind === kind).reduce((a, o) => a + o[f], 0);
+    return [String(i + 1), v.job.name, m.status, sum("source", "recordsIn").toLocaleString("en-US"), sum("sink", "recordsIn").toLocaleString("en-US"), v.views.length ? `${v.views.length} live view(s)` : ""];
+  });
+  const head = ["#", "job", "status", "in", "out", "views"];
+  const plain = [head, ...rows].map((r) => r.join("\t")).join("\n");
+  const html = `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`)
+    .join("")}</tbody></table>`;
+  return { "text/plain": views.length ? plain : "no jobs", "text/html": views.length ? html : "<i>no jobs</i>" };
+}
