@@ -113,10 +113,8 @@ export class JobHandle {
    * env.execute("page views", { restoreFrom: "before-upgrade" });
    */
   async stop(options: StopOptions = {}): Promise<StopResult> {
-    // Interim: savepoint, then cancel (records flow in between). Replaced by a real stop.
-    const savepoint = options.savepoint === undefined ? undefined : await this.savepoint(options.savepoint);
-    const result = await this.cancel();
-    return { result, savepoint };
+    const savepoint = await this.runner.stop(options);
+    return { result: await this.done, savepoint };
   }
 
   /** Resolves when the job finished; rejects with its typed error if it failed. Cancelled jobs resolve. */
