@@ -9,8 +9,8 @@ import type { Clock } from "../time/Clock.js";
 import { Channel } from "./Channel.js";
 import { restoreTasks } from "../checkpoint/restoreTasks.js";
 import { collectMetrics } from "./collectMetrics.js";
-import { commitEndOfInput } from "./endOfInput.js";
-import type { JobMetrics, JobStatus } from "./JobMetrics.js";
+import { endOfInput } from "./endOfInput.js";
+import type { CheckpointStats, JobMetrics, JobStatus } from "./JobMetrics.js";
 import type { JobResult } from "./JobResult.js";
 import { OperatorTask } from "./OperatorTask.js";
 import { OutputRouter, type OutEdge } from "./OutputRouter.js";
@@ -66,7 +66,7 @@ export class JobRunner {
   private nextCheckpointAt = Number.POSITIVE_INFINITY;
   private stopRequest: StopWithSavepoint | undefined;
   /** Restored from (checkpoint id), completed and failed checkpoints, for metrics. */
-  readonly checkpointStats = { restoredFrom: undefined as number | undefined, completed: 0, failed: 0, lastPath: undefined as string | undefined };
+  readonly checkpointStats: CheckpointStats = { restoredFrom: undefined, completed: 0, failed: 0, lastPath: undefined };
 
   constructor(
     readonly plan: JobPlan,
@@ -250,7 +250,10 @@ export class JobRunner {
       await this.setUpCheckpointing();
       if (this.failure === undefined) await this.open();
       if (this.failure === undefined) await this.loop();
-      if (this.failure === undefined && !this.cancelled && stop()?.complete !== true) await this.endOfInput(stop());
+      if (this.failure === undefined && !this.cancelled && stop()?.complete !== true) {
+        const checkpoint = this.coordinator === undefined ? undefined : (name?: string) => this.triggerCheckpoint(name === undefined ? "checkpoint" : "savepoint", name);
+        await endOfInput(this.plan.jobName, this.tasks, checkpoint, stop(), (error, task) => this.fail(error, task));
+      }
     } catch (error) {
       this.fail(error, undefined);
     }
@@ -272,34 +275,20 @@ export class JobRunner {
     return { jobName: this.plan.jobName, status: this.status, error: this.failure, metrics: this.metrics() };
   }
 
-  /**
-   * Every task finished: end of input, or a stop with drain. Two-phase-commit sinks commit their tail
-   * (FLIP-147); a drain's savepoint is the final checkpoint, so it carries and commits that tail.
-   */
-  private async endOfInput(stop: StopWithSavepoint | undefined): Promise<void> {
-    const job = this.plan.jobName;
-    if (stop?.savepointName !== undefined) {
-      try {
-        stop.succeed(await this.triggerCheckpoint("savepoint", stop.savepointName));
-      } catch (error) {
-        this.fail(new CheckpointError(`The savepoint of the stop with drain failed: ${(error as Error).message}`, { job }, { cause: error }), undefined);
-      }
-      return;
-    }
-    const checkpoint = this.coordinator === undefined ? undefined : () => this.triggerCheckpoint("checkpoint");
-    await commitEndOfInput(job, this.tasks, checkpoint, (error, task) => this.fail(error, task));
-    if (this.failure === undefined) stop?.succeed(undefined);
-  }
-
   private async setUpCheckpointing(): Promise<void> {
     const { checkpointStorage: storage, restoreFrom } = this.options;
     let restored: CheckpointData | undefined;
     if (restoreFrom !== undefined) {
       if (storage === undefined) throw new ApiUsageError("restoring needs checkpoint storage: env.enableCheckpointing({ directory })");
       restored = restoreFrom === "latest" ? await storage.latest() : await storage.load(restoreFrom);
-      if (restored === undefined) throw new CheckpointError(`No checkpoint to restore from in ${storage.directory}`, { job: this.plan.jobName, source: storage.directory });
-      restoreTasks(restored, this.plan, this.tasks, this.taskNodes, this.options.allowNonRestoredState === true);
-      this.checkpointStats.restoredFrom = restored.id;
+      if (restored !== undefined) {
+        restoreTasks(restored, this.plan, this.tasks, this.taskNodes, this.options.allowNonRestoredState === true);
+        this.checkpointStats.restoredFrom = restored.id;
+      } else {
+        // The first run of a job written to resume after a crash: nothing to resume from yet.
+        this.checkpointStats.restoreNotice = `Job '${this.plan.jobName}': no checkpoint in ${storage.directory} yet, so restoreFrom: "latest" starts from scratch`;
+        console.warn(this.checkpointStats.restoreNotice);
+      }
     }
     if (storage === undefined) return;
     // Continue numbering after everything in the directory, so a restore from an older savepoint never overwrites newer files.
