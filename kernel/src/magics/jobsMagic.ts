@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import type { JobView } from "../jobs/jobPresenter.js";
 import type { MagicHandler } from "./magic.js";
 import { MagicUsageError } from "./magic.js";
@@ -38,11 +39,12 @@ function find(jobs: JobPresenter, ref: string | undefined): JobView {
 
 /**
  * `%jobs` lists the kernel's jobs; `%jobs show JOB` shows a job's live status and charts again in
- * this cell; `%jobs cancel JOB`; `%jobs stop JOB [SAVEPOINT]` takes a savepoint, then cancels.
+ * this cell; `%jobs cancel JOB`; `%jobs stop JOB [SAVEPOINT] [--drain]` is `job.stop()`: the sources
+ * stop, a savepoint is the job's last act, and `--drain` first fires every window.
  */
 export function jobsMagic(jobs: () => JobPresenter): MagicHandler {
   return async (call) => {
-    const [verb = "list", ref, extra] = words(call.args);
+    const [verb = "list", ref, ...rest] = words(call.args);
     const bundle = (b: Record<string, unknown>) => ({ status: "ok" as const, result: { value: { [DISPLAY]: () => b } } });
     switch (verb) {
       case "list":
@@ -59,13 +61,19 @@ export function jobsMagic(jobs: () => JobPresenter): MagicHandler {
       }
       case "stop": {
         const v = find(jobs(), ref);
-        const name = extra ?? `${v.job.name.replace(/[^\w-]+/g, "-")}-${Date.now()}`;
-        const meta = await v.job.savepoint(name);
-        await v.job.cancel();
-        return bundle({ "text/plain": `job "${v.job.name}" stopped with savepoint "${name}" (${JSON.stringify(meta).slice(0, 200)}); resume with env.execute(name, { restoreFrom: "${name}" })` });
+        const drain = rest.includes("--drain");
+        const name = rest.find((w) => w !== "--drain");
+        const { result, savepoint } = await v.job.stop({ ...(name !== undefined ? { savepoint: name } : {}), drain });
+        const how = `job "${v.job.name}" ${drain ? "drained and " : ""}stopped (${result.status})`;
+        if (savepoint === undefined) return bundle({ "text/plain": `${how}, no savepoint` });
+        // The savepoint's name is in its file name (made up by the engine when none was given).
+        const taken = basename(savepoint.path).replace(/^savepoint-/, "").replace(/\.json$/, "");
+        return bundle({
+          "text/plain": `${how} with savepoint "${taken}" (checkpoint ${savepoint.id}, ${savepoint.path}); resume with env.execute("${v.job.name}", { restoreFrom: "${taken}" })`,
+        });
       }
       default:
-        throw new MagicUsageError(`%jobs ${verb}? use %jobs, %jobs show JOB, %jobs cancel JOB, %jobs stop JOB [SAVEPOINT] (JOB: its name, "quoted" if it has spaces, or its # in %jobs)`);
+        throw new MagicUsageError(`%jobs ${verb}? use %jobs, %jobs show JOB, %jobs cancel JOB, %jobs stop JOB [SAVEPOINT] [--drain] (JOB: its name, "quoted" if it has spaces, or its # in %jobs)`);
     }
   };
 }
