@@ -15,7 +15,7 @@ import type { JobResult } from "./JobResult.js";
 import { OperatorTask } from "./OperatorTask.js";
 import { OutputRouter, type OutEdge } from "./OutputRouter.js";
 import { SourceTask } from "./SourceTask.js";
-import { pollsSettled, StopWithSavepoint, type StopRequestOptions } from "./stopWithSavepoint.js";
+import { StopWithSavepoint, type StopRequestOptions } from "./stopWithSavepoint.js";
 import { DeadLetterLog, SubtaskContext } from "./SubtaskContext.js";
 
 export interface RuntimeOptions {
@@ -250,9 +250,12 @@ export class JobRunner {
       await this.setUpCheckpointing();
       if (this.failure === undefined) await this.open();
       if (this.failure === undefined) await this.loop();
-      if (this.failure === undefined && !this.cancelled && stop()?.complete !== true) {
+      // Bounded input may end while a stop's savepoint is under way: that savepoint is the final checkpoint.
+      const ended = () => this.failure !== undefined || this.cancelled;
+      if (!ended() && stop()?.begun === true && stop()?.drain === false) await stop()!.result.catch(() => undefined);
+      if (!ended() && stop()?.complete !== true) {
         const checkpoint = this.coordinator === undefined ? undefined : (name?: string) => this.triggerCheckpoint(name === undefined ? "checkpoint" : "savepoint", name);
-        await endOfInput(this.plan.jobName, this.tasks, checkpoint, stop(), (error, task) => this.fail(error, task));
+        await endOfInput(this.plan.jobName, this.tasks, checkpoint, stop()?.drain === true ? stop() : undefined, (error, task) => this.fail(error, task));
       }
     } catch (error) {
       this.fail(error, undefined);
@@ -266,7 +269,6 @@ export class JobRunner {
     if (this.failure !== undefined || this.cancelled) {
       for (const task of this.tasks) if (task.kind === "operator") await task.abortUncommitted();
     }
-    await pollsSettled(this.tasks.filter((t): t is SourceTask => t.kind === "source"));
     await this.close();
     this.status = this.failure !== undefined ? "failed" : this.cancelled ? "cancelled" : "finished";
     stop()?.jobEnded(this.plan.jobName, this.status, this.failure);

@@ -52,8 +52,6 @@ export class SourceTask {
   private finishedPosition: { position: unknown } | undefined;
   /** Readers with `notifyCheckpointComplete`: the position snapshotted per checkpoint still in flight. */
   private readonly positionsInFlight = new Map<number, unknown>();
-  /** The poll in flight, settled either way (never rejects): the runner awaits it before closing the reader. */
-  pollInFlight: Promise<void> | undefined;
   /**
    * Stop-with-savepoint (`JobRunner.stop`): no new polls or watermarks. Without drain, the task stops
    * once the barrier of checkpoint `barrier` went out; with drain it finishes (as at end of input).
@@ -213,7 +211,7 @@ export class SourceTask {
       const polled = this.reader.poll(this.batchSize);
       if (polled instanceof Promise) {
         this.pending = true;
-        const settled = polled.then(
+        polled.then(
           (r) => {
             this.pending = false;
             this.ready = r;
@@ -224,10 +222,6 @@ export class SourceTask {
             this.wake(error);
           },
         );
-        this.pollInFlight = settled;
-        void settled.then(() => {
-          if (this.pollInFlight === settled) this.pollInFlight = undefined;
-        });
         return;
       }
       result = polled;

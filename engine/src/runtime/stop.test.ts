@@ -247,12 +247,11 @@ test("stop without a savepoint name takes one named after the job; stopping a fi
   db.close();
 });
 
-test("stop commits two-phase-commit sinks with the savepoint and does not abort them", async () => {
-  const all = await pageViews();
-  const dir = await mkdtemp(join(tmpdir(), "sluice-stop-2pc-"));
+/** A transactional sink: writes become visible (`committed`) only when their checkpoint commits. */
+function transactionalSink() {
   const log: string[] = [];
   const committed: number[] = [];
-  const transactional: Sink<PageView> = {
+  const sink: Sink<PageView> = {
     name: "txn",
     createWriter: () => {
       let open: number[] = [];
@@ -275,22 +274,40 @@ test("stop commits two-phase-commit sinks with the savepoint and does not abort 
       };
     },
   };
+  return { sink, log, committed };
+}
+
+async function stopTransactional(stopAt: number, bounded: boolean) {
+  const all = await pageViews();
+  const dir = await mkdtemp(join(tmpdir(), "sluice-stop-2pc-"));
+  const txn = transactionalSink();
   const env = StreamEnvironment.create(settings).enableCheckpointing({ directory: dir });
   let seen = 0;
   let job: JobHandle | undefined;
   let stopping: ReturnType<JobHandle["stop"]> | undefined;
   env
-    .fromSource(asyncLog(all, false))
+    .fromSource(asyncLog(all, bounded))
     .map((v) => {
-      if (++seen === 500) stopping = job!.stop({ savepoint: "txn" });
+      if (++seen === stopAt) stopping = job!.stop({ savepoint: "txn" });
       return v;
     })
-    .sinkTo(transactional);
+    .sinkTo(txn.sink);
   job = env.execute("txn");
   await job.done;
-  const stop = await stopping!;
+  return { ...txn, stop: await stopping!, all };
+}
+
+test("stop commits two-phase-commit sinks with the savepoint and does not abort them", async () => {
+  const { stop, log, committed, all } = await stopTransactional(500, false);
   assert.equal(stop.result.status, "finished");
   assert.deepEqual(log, [`commit ${stop.savepoint!.id}`]);
   const read = stop.result.metrics.operators.find((o) => o.kind === "source")!.recordsIn;
   assert.deepEqual(committed, all.slice(0, read).map((v) => v.eventId), "everything read is committed, nothing more");
+});
+
+test("a bounded input that ends during the stop: the stop's savepoint is the final checkpoint", async () => {
+  const { stop, log, committed, all } = await stopTransactional(TOTAL, true);
+  assert.equal(stop.result.status, "finished");
+  assert.deepEqual(log, [`commit ${stop.savepoint!.id}`]);
+  assert.deepEqual(committed, all.map((v) => v.eventId));
 });

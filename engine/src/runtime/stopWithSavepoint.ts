@@ -33,7 +33,7 @@ export class StopWithSavepoint {
   readonly result: Promise<CheckpointMetadata | undefined>;
   private resolve!: (metadata: CheckpointMetadata | undefined) => void;
   private reject!: (error: Error) => void;
-  private begun = false;
+  private begun_ = false;
   private settledFlag = false;
   /** Without drain: the savepoint completed; the loop ends. */
   complete = false;
@@ -67,19 +67,24 @@ export class StopWithSavepoint {
     return new StopWithSavepoint(options.savepoint ?? `${jobName.replace(/[^\w-]+/g, "-")}-${Date.now()}`, drain);
   }
 
+  /** Without drain: the sources were told to stop and the savepoint was triggered. */
+  get begun(): boolean {
+    return this.begun_;
+  }
+
   /** Not failed: a second `stop()` call gets this one's result. */
   get active(): boolean {
     return !this.settledFlag || this.complete;
   }
 
   get inProgress(): boolean {
-    return this.begun && !this.settledFlag;
+    return this.begun_ && !this.settledFlag;
   }
 
   /** The loop runs with checkpointing set up: stop the sources and, without drain, trigger the savepoint. */
   begin(host: StopHost): void {
-    if (this.begun) return;
-    this.begun = true;
+    if (this.begun_) return;
+    this.begun_ = true;
     for (const source of host.sources) source.stop(this.drain);
     if (this.drain) return;
     host.savepoint(this.savepointName!, (id) => {
@@ -115,20 +120,4 @@ export class StopWithSavepoint {
   jobEnded(jobName: string, status: string, failure: SluiceError | undefined): void {
     this.fail(failure ?? new CheckpointError(`Job '${jobName}' was ${status} before its stop completed`, { job: jobName }));
   }
-}
-
-/** Wall-clock bound on waiting for polls in flight before closing readers: an unbounded source may wait forever. */
-const POLL_SETTLE_BOUND_MS = 2000;
-
-/**
- * Waits (bounded) until no source poll is in flight, so a reader is not closed under its own read
- * (a file read then fails with "file closed"; a native client may crash).
- */
-export async function pollsSettled(sources: readonly SourceTask[]): Promise<void> {
-  const polls = sources.map((s) => s.pollInFlight).filter((p): p is Promise<void> => p !== undefined);
-  if (polls.length === 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, POLL_SETTLE_BOUND_MS)));
-  await Promise.race([Promise.all(polls), bound]);
-  clearTimeout(timer);
 }
