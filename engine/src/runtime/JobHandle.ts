@@ -11,13 +11,19 @@ import { ApiUsageError } from "../errors/errors.js";
 
 /** Options of `job.stop()`. */
 export interface StopOptions {
-  /** Name of the savepoint to take as the job's last act (needs `env.enableCheckpointing`). */
+  /**
+   * Name of the savepoint to take as the job's last act (needs `env.enableCheckpointing`). Default:
+   * with checkpointing, a name made up from the job's name and the time; without, none.
+   */
   savepoint?: string;
-  /** Advance event time to the end before the savepoint: fire all windows (Flink's `stop --drain`). */
+  /**
+   * Advance event time to the end before the savepoint: fire all windows and event-time timers
+   * (Flink's `stop --drain`). The only stop allowed without checkpointing.
+   */
   drain?: boolean;
 }
 
-/** What `job.stop()` resolves to: how the job ended and the savepoint it took, if asked for one. */
+/** What `job.stop()` resolves to: how the job ended (`finished`, as Flink's FINISHED) and the savepoint it took. */
 export interface StopResult {
   result: JobResult;
   savepoint: CheckpointMetadata | undefined;
@@ -106,7 +112,10 @@ export class JobHandle {
    * Stop-with-savepoint, as Flink's `flink stop`: the sources stop, a savepoint is the last thing the
    * job takes, and the job ends with nothing emitted after it, so a job restored from that savepoint
    * neither loses nor repeats output. `drain: true` first advances event time to the end, firing
-   * every window (Flink's `--drain`); use it when the job will not be resumed.
+   * every window (Flink's `--drain`); use it when the job will not be resumed. Rejects with an
+   * `ApiUsageError` for a stop that makes no sense (a savepoint without checkpointing, or a stop
+   * without drain that leaves nothing to resume from), and with a `CheckpointError` if the savepoint
+   * fails (the job then goes on, as in Flink).
    *
    * @example
    * const { savepoint } = await job.stop({ savepoint: "before-upgrade" });

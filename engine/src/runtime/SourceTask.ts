@@ -130,9 +130,9 @@ export class SourceTask {
   }
 
   /**
-   * Stop-with-savepoint: poll no more. With `drain`, finish at once (final watermark and end, as at
-   * end of input; a poll in flight is dropped). Without, stop after the barrier of `stopAt`
-   * (`setStopBarrier`) went out, emitting nothing after it.
+   * Stop-with-savepoint: poll no more (a poll already completed is still emitted). With `drain`, then
+   * finish (final watermark and end, as at end of input; a poll in flight is dropped). Without, stop
+   * once the barrier named by `setStopBarrier` went out, emitting nothing after it.
    */
   stop(drain: boolean): void {
     this.stopping = { drain, barrier: undefined };
@@ -201,7 +201,7 @@ export class SourceTask {
       this.emitBarrier();
       return;
     }
-    if (this.endAfterRestore || (this.stopping !== undefined && this.ready === undefined)) {
+    if (this.endAfterRestore || (this.stopping?.drain === true && this.ready === undefined)) {
       this.finish();
       return;
     }

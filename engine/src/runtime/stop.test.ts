@@ -17,7 +17,7 @@ import { rngFor } from "../connectors/datagen/random.js";
 import { duckdbTable } from "../connectors/duckdb/DuckDbTableSink.js";
 import { SqlDatabase } from "../connectors/duckdb/SqlDatabase.js";
 import type { Source, SourcePoll } from "../connectors/Source.js";
-import { ApiUsageError } from "../errors/errors.js";
+import { ApiUsageError, CheckpointError } from "../errors/errors.js";
 import type { CollectSink } from "../sinks/MemorySinks.js";
 import type { Sink } from "../sinks/Sink.js";
 import { sinks } from "../sinks/sinks.js";
@@ -310,4 +310,29 @@ test("a bounded input that ends during the stop: the stop's savepoint is the fin
   assert.equal(stop.result.status, "finished");
   assert.deepEqual(log, [`commit ${stop.savepoint!.id}`]);
   assert.deepEqual(committed, all.map((v) => v.eventId));
+});
+
+test("a stop whose savepoint fails rejects, and the job goes on without losing a record", async () => {
+  const all = await pageViews();
+  const db = await SqlDatabase.open();
+  const expected = await reference(db, "resume_reference", all);
+  const dir = await mkdtemp(join(tmpdir(), "sluice-stop-fail-"));
+  const out = outputs(db, "resumed_after_failed_stop");
+  const env = StreamEnvironment.create(settings).enableCheckpointing({ directory: dir });
+  let seen = 0;
+  let job: JobHandle | undefined;
+  let stopping: ReturnType<JobHandle["stop"]> | undefined;
+  pipeline(env, asyncLog(all, true), out, () => {
+    if (seen++ !== 700) return;
+    stopping = job!.stop({ savepoint: "no-such-directory/doomed" }); // its file cannot be written
+    stopping.catch(() => undefined); // asserted below, once the job is over
+  });
+  job = env.execute("stop-fails");
+  const result = await job.done;
+  await assert.rejects(stopping!, (e: unknown) => e instanceof CheckpointError && /Writing checkpoint/.test((e as Error).message));
+  assert.equal(result.metrics.checkpoints.failed, 1);
+  assert.equal(result.status, "finished", result.error?.message);
+  assert.deepEqual(sorted(out.windows.values), sorted(expected.windows.values));
+  assert.deepEqual(sorted(out.bursts.values), sorted(expected.bursts.values));
+  db.close();
 });
