@@ -347,7 +347,6 @@ export class JobRunner {
     const order = [...this.tasks].reverse();
     const sources = this.tasks.filter((t): t is SourceTask => t.kind === "source");
     const stopHost = {
-      jobName: this.plan.jobName,
       sources,
       savepoint: (name: string, onStart: (id: number) => void) => this.triggerCheckpoint("savepoint", name, onStart),
       notify: () => this.notify(),

@@ -10,7 +10,6 @@ export interface StopRequestOptions {
 
 /** What the stop needs of the runner. */
 export interface StopHost {
-  readonly jobName: string;
   readonly sources: readonly SourceTask[];
   /** Takes a savepoint; `onStart` gets its id before any barrier is injected. */
   savepoint(name: string, onStart: (id: number) => void): Promise<CheckpointMetadata>;
@@ -33,7 +32,7 @@ export class StopWithSavepoint {
   readonly result: Promise<CheckpointMetadata | undefined>;
   private resolve!: (metadata: CheckpointMetadata | undefined) => void;
   private reject!: (error: Error) => void;
-  private begun_ = false;
+  private begunFlag = false;
   private settledFlag = false;
   /** Without drain: the savepoint completed; the loop ends. */
   complete = false;
@@ -45,7 +44,8 @@ export class StopWithSavepoint {
       this.resolve = resolve;
       this.reject = reject;
     });
-    // The caller may only await the job (`job.done`); a failed stop is reported there too.
+    // `job.stop()` awaits this; a stop that fails once nobody waits any more (the job failed) must
+    // not become an unhandled rejection: the job's own result reports it.
     this.result.catch(() => undefined);
   }
 
@@ -69,7 +69,7 @@ export class StopWithSavepoint {
 
   /** Without drain: the sources were told to stop and the savepoint was triggered. */
   get begun(): boolean {
-    return this.begun_;
+    return this.begunFlag;
   }
 
   /** Not failed: a second `stop()` call gets this one's result. */
@@ -78,13 +78,13 @@ export class StopWithSavepoint {
   }
 
   get inProgress(): boolean {
-    return this.begun_ && !this.settledFlag;
+    return this.begunFlag && !this.settledFlag;
   }
 
   /** The loop runs with checkpointing set up: stop the sources and, without drain, trigger the savepoint. */
   begin(host: StopHost): void {
-    if (this.begun_) return;
-    this.begun_ = true;
+    if (this.begunFlag) return;
+    this.begunFlag = true;
     for (const source of host.sources) source.stop(this.drain);
     if (this.drain) return;
     host.savepoint(this.savepointName!, (id) => {
