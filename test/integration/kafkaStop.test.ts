@@ -86,10 +86,8 @@ describe(`Kafka stop-with-savepoint (Kafka ${kafkaVersion})`, { skip: kafkaTests
           if (++seen === after) stopping = job!.stop({ savepoint: "kafka-stop" });
         });
         job = env.execute("kafka-stop");
-        const stop = await (async () => {
-          await job.done;
-          return stopping!;
-        })();
+        await job.done;
+        const stop = await stopping!;
         assert.equal(stop.result.status, "finished", stop.result.error?.message);
         assert.ok(stop.savepoint !== undefined);
         assert.ok(before.values.length < RECORDS, `stopped part of the way (${before.values.length} read, stop after ${after})`);
