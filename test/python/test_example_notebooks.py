@@ -247,11 +247,11 @@ def assert_checkpoints(nb):
     """Stopped part of the way with a savepoint, resumed from it: the same totals as an uninterrupted run.
     Returns the source's position in the savepoint and the number of records read after the restore."""
     stop = text_result(cell(nb, "%jobs stop page-totals half-way"))
-    assert 'stopped job "page-totals"' in stop and "savepoint-half-way.json" in stop
+    assert 'stopped job "page-totals"' in stop and "savepoint-half-way.json" in stop and "finished" in stop
     assert 'restoreFrom: "half-way"' in stop  # the table says how to resume
 
     stopped = text_result(cell(nb, "readBeforeStop ="))
-    assert "status: 'cancelled'" in stopped and "'savepoint-half-way.json'" in stopped
+    assert "status: 'finished'" in stopped and "'savepoint-half-way.json'" in stopped
     read_before = int(re.search(r"readBeforeStop: (\d+)", stopped).group(1))
     assert 0 < read_before < 5000  # stopped part of the way through
 

@@ -200,3 +200,25 @@ def test_stop_with_savepoint_then_resume_after_a_kernel_restart(kernel, tmp_path
     assert after["restoredFrom"] is not None
     # Counts continue from the savepoint: the running totals include what was counted before it.
     assert after["sum"] > before, after
+
+
+def test_restore_latest_without_checkpoint_says_so_in_the_cell_and_stop_drain(kernel, tmp_path):
+    _, kc = kernel
+    reply, out = run(kc, COUNTER.format(dir=str(tmp_path / "none-yet")) + 'const job = env.execute("counter", { restoreFrom: "latest" });')
+    assert reply["content"]["status"] == "ok"
+    streams = [m for m in out if m["msg_type"] == "stream"]
+    if not any("starts from scratch" in m["content"]["text"] for m in streams):
+        # The job checks the directory after the cell returned: its warning still lands in that cell.
+        m, _ = _wait_iopub(kc, lambda m: m["msg_type"] == "stream" and "starts from scratch" in m["content"]["text"])
+        streams.append(m)
+        assert m["parent_header"]["msg_id"] == reply["parent_header"]["msg_id"]
+    notice = next(m for m in streams if "starts from scratch" in m["content"]["text"])
+    assert notice["content"]["name"] == "stderr" and 'restoreFrom: "latest"' in notice["content"]["text"]
+    time.sleep(1.0)
+    _, out = run(kc, "%jobs stop counter --drain")
+    text = out[-1]["content"]["data"]["text/plain"]
+    lines = text.splitlines()
+    assert lines[0] == 'stopped job "counter"', text
+    assert lines[2].split()[:3][1] == "finished" and lines[2].split()[2].startswith("counter-"), text
+    _, out = run(kc, "job.status")
+    assert out[-1]["content"]["data"]["text/plain"] == "'finished'"

@@ -74,19 +74,21 @@ export class CheckpointCoordinator {
     return this.pending?.id;
   }
 
-  trigger(kind: "checkpoint" | "savepoint", savepointName?: string): Promise<CheckpointMetadata> {
-    const run = this.queue.then(() => this.start(kind, savepointName));
+  /** `onStart` gets the checkpoint's id before any barrier is injected (a stop marks its last barrier). */
+  trigger(kind: "checkpoint" | "savepoint", savepointName?: string, onStart?: (id: number) => void): Promise<CheckpointMetadata> {
+    const run = this.queue.then(() => this.start(kind, savepointName, onStart));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private start(kind: "checkpoint" | "savepoint", savepointName: string | undefined): Promise<CheckpointMetadata> {
+  private start(kind: "checkpoint" | "savepoint", savepointName: string | undefined, onStart: ((id: number) => void) | undefined): Promise<CheckpointMetadata> {
     return new Promise<CheckpointMetadata>((resolve, reject) => {
       if (this.stopped) {
         reject(new CheckpointError(`Job '${this.plan.jobName}' ended before the checkpoint started`, { job: this.plan.jobName }));
         return;
       }
       const id = this.nextId++;
+      onStart?.(id);
       this.pending = { id, kind, savepointName, snapshots: new Map(), resolve, reject };
       this.snapshotting.clear();
       for (const p of this.participants) if (!p.finished) p.injectBarrier?.(id);

@@ -12,13 +12,19 @@ import { displayAs, metricsBundle, stopBundle } from "./jobTables.js";
 
 /** Options of `job.stop()`. */
 export interface StopOptions {
-  /** Name of the savepoint to take as the job's last act (needs `env.enableCheckpointing`). */
+  /**
+   * Name of the savepoint to take as the job's last act (needs `env.enableCheckpointing`). Default:
+   * with checkpointing, a name made up from the job's name and the time; without, none.
+   */
   savepoint?: string;
-  /** Advance event time to the end before the savepoint: fire all windows (Flink's `stop --drain`). */
+  /**
+   * Advance event time to the end before the savepoint: fire all windows and event-time timers
+   * (Flink's `stop --drain`). The only stop allowed without checkpointing.
+   */
   drain?: boolean;
 }
 
-/** What `job.stop()` resolves to: how the job ended and the savepoint it took, if asked for one (a table in a notebook). */
+/** What `job.stop()` resolves to: how the job ended (`finished`, as Flink's FINISHED) and the savepoint it took (a table in a notebook). */
 export interface StopResult {
   result: JobResult;
   savepoint: CheckpointMetadata | undefined;
@@ -116,17 +122,18 @@ export class JobHandle {
    * Stop-with-savepoint, as Flink's `flink stop`: the sources stop, a savepoint is the last thing the
    * job takes, and the job ends with nothing emitted after it, so a job restored from that savepoint
    * neither loses nor repeats output. `drain: true` first advances event time to the end, firing
-   * every window (Flink's `--drain`); use it when the job will not be resumed.
+   * every window (Flink's `--drain`); use it when the job will not be resumed. Rejects with an
+   * `ApiUsageError` for a stop that makes no sense (a savepoint without checkpointing, or a stop
+   * without drain that leaves nothing to resume from), and with a `CheckpointError` if the savepoint
+   * fails (the job then goes on, as in Flink).
    *
    * @example
    * const { savepoint } = await job.stop({ savepoint: "before-upgrade" });
    * env.execute("page views", { restoreFrom: "before-upgrade" });
    */
   async stop(options: StopOptions = {}): Promise<StopResult> {
-    // Interim: savepoint, then cancel (records flow in between). Replaced by a real stop.
-    const savepoint = options.savepoint === undefined ? undefined : await this.savepoint(options.savepoint);
-    const result = await this.cancel();
-    return displayAs({ result, savepoint }, (r) => stopBundle(r, options.savepoint));
+    const savepoint = await this.runner.stop(options);
+    return displayAs({ result: await this.done, savepoint }, stopBundle);
   }
 
   /** Resolves when the job finished; rejects with its typed error if it failed. Cancelled jobs resolve. */

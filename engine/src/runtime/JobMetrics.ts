@@ -61,6 +61,8 @@ export interface CheckpointStats {
   completed: number;
   failed: number;
   lastPath: string | undefined;
+  /** Set when `restoreFrom: "latest"` found no checkpoint and the job started from scratch (also printed as a warning). */
+  restoreNotice?: string;
 }
 
 export interface OperatorMetrics {

@@ -9,12 +9,13 @@ import type { Clock } from "../time/Clock.js";
 import { Channel } from "./Channel.js";
 import { restoreTasks } from "../checkpoint/restoreTasks.js";
 import { collectMetrics } from "./collectMetrics.js";
-import { commitEndOfInput } from "./endOfInput.js";
-import type { JobMetrics, JobStatus } from "./JobMetrics.js";
+import { endOfInput } from "./endOfInput.js";
+import type { CheckpointStats, JobMetrics, JobStatus } from "./JobMetrics.js";
 import type { JobResult } from "./JobResult.js";
 import { OperatorTask } from "./OperatorTask.js";
 import { OutputRouter, type OutEdge } from "./OutputRouter.js";
 import { SourceTask } from "./SourceTask.js";
+import { StopWithSavepoint, type StopRequestOptions } from "./stopWithSavepoint.js";
 import { DeadLetterLog, SubtaskContext } from "./SubtaskContext.js";
 
 export interface RuntimeOptions {
@@ -63,8 +64,9 @@ export class JobRunner {
   private endedAt: number | undefined;
   private coordinator: CheckpointCoordinator | undefined;
   private nextCheckpointAt = Number.POSITIVE_INFINITY;
+  private stopRequest: StopWithSavepoint | undefined;
   /** Restored from (checkpoint id), completed and failed checkpoints, for metrics. */
-  readonly checkpointStats = { restoredFrom: undefined as number | undefined, completed: 0, failed: 0, lastPath: undefined as string | undefined };
+  readonly checkpointStats: CheckpointStats = { restoredFrom: undefined, completed: 0, failed: 0, lastPath: undefined };
 
   constructor(
     readonly plan: JobPlan,
@@ -166,7 +168,10 @@ export class JobRunner {
   }
 
   private onAsyncSettled(task: Task, error: unknown): void {
-    if (error !== undefined) this.fail(error, task);
+    // What a source's poll throws after cancel or stop is a consequence (its reader is being closed;
+    // its records would be dropped), not a failure: Flink, too, ignores what a cancelled source throws.
+    const consequence = task.kind === "source" && (this.cancelled || task.stopped || task.finished);
+    if (error !== undefined && !consequence) this.fail(error, task);
     this.notify();
   }
 
@@ -179,6 +184,31 @@ export class JobRunner {
   cancel(): void {
     this.cancelled = true;
     this.notify();
+  }
+
+  /**
+   * Stop-with-savepoint (see `StopWithSavepoint`). Resolves with the savepoint once it is complete,
+   * or with undefined (drain without checkpointing, or the job already over and no savepoint asked).
+   */
+  stop(options: StopRequestOptions): Promise<CheckpointMetadata | undefined> {
+    const job = this.plan.jobName;
+    if (this.status !== "running" && this.status !== "created") {
+      if (options.savepoint === undefined) return Promise.resolve(undefined);
+      return Promise.reject(new CheckpointError(`Job '${job}' is ${this.status}: no savepoint taken`, { job }));
+    }
+    if (this.stopRequest?.active === true) return this.stopRequest.result;
+    try {
+      this.stopRequest = StopWithSavepoint.create(job, options, this.options.checkpointStorage !== undefined);
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    this.notify();
+    return this.stopRequest.result;
+  }
+
+  /** A stop without drain is under way: processing-time timers wait (they would emit after the stop barrier). */
+  private get timersPaused(): boolean {
+    return this.stopRequest?.inProgress === true && !this.stopRequest.drain;
   }
 
   /**
@@ -215,18 +245,22 @@ export class JobRunner {
     const clock = this.options.clock;
     this.startedAt = clock.now();
     this.status = "running";
+    const stop = () => this.stopRequest;
     try {
       await this.setUpCheckpointing();
       if (this.failure === undefined) await this.open();
       if (this.failure === undefined) await this.loop();
-      if (this.failure === undefined && !this.cancelled) {
-        const checkpoint = this.coordinator === undefined ? undefined : () => this.triggerCheckpoint("checkpoint");
-        await commitEndOfInput(this.plan.jobName, this.tasks, checkpoint, (error, task) => this.fail(error, task));
+      // Bounded input may end while a stop's savepoint is under way: that savepoint is the final checkpoint.
+      const ended = () => this.failure !== undefined || this.cancelled;
+      if (!ended() && stop()?.begun === true && stop()?.drain === false) await stop()!.result.catch(() => undefined);
+      if (!ended() && stop()?.complete !== true) {
+        const checkpoint = this.coordinator === undefined ? undefined : (name?: string) => this.triggerCheckpoint(name === undefined ? "checkpoint" : "savepoint", name);
+        await endOfInput(this.plan.jobName, this.tasks, checkpoint, stop()?.drain === true ? stop() : undefined, (error, task) => this.fail(error, task));
       }
     } catch (error) {
       this.fail(error, undefined);
     }
-    this.coordinator?.abort(this.failure?.message ?? (this.cancelled ? "job cancelled" : "job finished"));
+    this.coordinator?.abort(this.failure?.message ?? (this.cancelled ? "job cancelled" : stop()?.complete === true ? "job stopped" : "job finished"));
     // A checkpoint being written still commits (or not) before sinks close; then, on failure or
     // cancel, two-phase-commit sinks drop what no checkpoint committed.
     await this.coordinator?.drain();
@@ -237,6 +271,7 @@ export class JobRunner {
     }
     await this.close();
     this.status = this.failure !== undefined ? "failed" : this.cancelled ? "cancelled" : "finished";
+    stop()?.jobEnded(this.plan.jobName, this.status, this.failure);
     this.endedAt = clock.now();
     this.releaseIdleWaiters();
     return { jobName: this.plan.jobName, status: this.status, error: this.failure, metrics: this.metrics() };
@@ -248,9 +283,14 @@ export class JobRunner {
     if (restoreFrom !== undefined) {
       if (storage === undefined) throw new ApiUsageError("restoring needs checkpoint storage: env.enableCheckpointing({ directory })");
       restored = restoreFrom === "latest" ? await storage.latest() : await storage.load(restoreFrom);
-      if (restored === undefined) throw new CheckpointError(`No checkpoint to restore from in ${storage.directory}`, { job: this.plan.jobName, source: storage.directory });
-      restoreTasks(restored, this.plan, this.tasks, this.taskNodes, this.options.allowNonRestoredState === true);
-      this.checkpointStats.restoredFrom = restored.id;
+      if (restored !== undefined) {
+        restoreTasks(restored, this.plan, this.tasks, this.taskNodes, this.options.allowNonRestoredState === true);
+        this.checkpointStats.restoredFrom = restored.id;
+      } else {
+        // The first run of a job written to resume after a crash: nothing to resume from yet.
+        this.checkpointStats.restoreNotice = `Job '${this.plan.jobName}': no checkpoint in ${storage.directory} yet, so restoreFrom: "latest" starts from scratch`;
+        console.warn(this.checkpointStats.restoreNotice);
+      }
     }
     if (storage === undefined) return;
     // Continue numbering after everything in the directory, so a restore from an older savepoint never overwrites newer files.
@@ -266,12 +306,12 @@ export class JobRunner {
     if (this.options.checkpointInterval !== undefined) this.nextCheckpointAt = this.options.clock.now() + this.options.checkpointInterval;
   }
 
-  triggerCheckpoint(kind: "checkpoint" | "savepoint", name?: string): Promise<CheckpointMetadata> {
+  triggerCheckpoint(kind: "checkpoint" | "savepoint", name?: string, onStart?: (id: number) => void): Promise<CheckpointMetadata> {
     if (this.coordinator === undefined) {
       return Promise.reject(new ApiUsageError("Checkpointing is not enabled: call env.enableCheckpointing({ directory }) before execute()"));
     }
     if (this.status !== "running") return Promise.reject(new CheckpointError(`Job '${this.plan.jobName}' is ${this.status}`, { job: this.plan.jobName }));
-    return this.coordinator.trigger(kind, name).then(
+    return this.coordinator.trigger(kind, name, onStart).then(
       (metadata) => {
         this.checkpointStats.completed++;
         this.checkpointStats.lastPath = metadata.path;
@@ -305,21 +345,31 @@ export class JobRunner {
     let sliceStart = performance.now();
     // Downstream first: draining queues before refilling them keeps memory flat.
     const order = [...this.tasks].reverse();
+    const sources = this.tasks.filter((t): t is SourceTask => t.kind === "source");
+    const stopHost = {
+      sources,
+      savepoint: (name: string, onStart: (id: number) => void) => this.triggerCheckpoint("savepoint", name, onStart),
+      notify: () => this.notify(),
+    };
     for (;;) {
       if (this.failure !== undefined || this.cancelled) return;
+      const stop = this.stopRequest;
+      if (stop?.complete === true) return;
+      stop?.begin(stopHost);
       const now = clock.now();
       if (now >= this.nextCheckpointAt) {
         this.nextCheckpointAt = now + this.options.checkpointInterval!;
         // Periodic checkpoints that fail are counted in metrics; the job goes on (as in Flink by default).
-        if (!this.coordinator!.inProgress) this.triggerCheckpoint("checkpoint").catch(() => undefined);
+        if (!this.coordinator!.inProgress && stop?.inProgress !== true) this.triggerCheckpoint("checkpoint").catch(() => undefined);
       }
+      const timers = !this.timersPaused;
       let current: Task | undefined;
       let progressed = false;
       let allFinished = true;
       try {
         for (const task of order) {
           current = task;
-          if (task.kind === "source" ? task.periodic(now) : task.fireProcessingTime(now)) progressed = true;
+          if (task.kind === "source" ? task.periodic(now) : timers && task.fireProcessingTime(now)) progressed = true;
           let steps = 0;
           while (steps < STEPS_PER_TURN && (task.kind === "source" ? task.canRun(now) : task.canRun())) {
             task.runOnce(now);
@@ -349,8 +399,9 @@ export class JobRunner {
   /** Waits until an async reader/writer settles, cancel() is called, or the next timer/poll deadline passes. */
   private async sleep(): Promise<void> {
     let deadline = this.nextCheckpointAt;
+    const timers = !this.timersPaused;
     for (const task of this.tasks) {
-      const at = task.kind === "source" ? task.nextWakeUp() : task.nextProcessingTime();
+      const at = task.kind === "source" ? task.nextWakeUp() : timers ? task.nextProcessingTime() : Number.POSITIVE_INFINITY;
       if (at < deadline) deadline = at;
     }
     const woken = new Promise<void>((resolve) => (this.wakeUp = resolve));

@@ -56,6 +56,13 @@ export class SourceTask {
   private finishedPosition: { position: unknown } | undefined;
   /** Readers with `notifyCheckpointComplete`: the position snapshotted per checkpoint still in flight. */
   private readonly positionsInFlight = new Map<number, unknown>();
+  /**
+   * Stop-with-savepoint (`JobRunner.stop`): no new polls or watermarks. Without drain, the task stops
+   * once the barrier of checkpoint `barrier` went out; with drain it finishes (as at end of input).
+   */
+  private stopping: { drain: boolean; barrier: number | undefined } | undefined;
+  /** The stop barrier went out: nothing more is emitted (a poll that settles now is held, not emitted). */
+  stopped = false;
 
   /** The batch `send` hands to the generator: a watermark from `onEvent` goes out right after its record. */
   private readonly sending = new PunctuatedBatch<unknown>((values, timestamps) => this.router.emitBatch(values, timestamps));
@@ -111,9 +118,14 @@ export class SourceTask {
   }
 
   canRun(now: number): boolean {
-    if (this.finished) return false;
+    if (this.finished || this.stopped) return false;
     // A barrier may go out while a poll is in flight: nothing of that poll has been emitted yet.
     if (this.barrier !== undefined && this.ready === undefined) return true;
+    if (this.stopping !== undefined) {
+      // A completed poll is covered by the reader's position: emit it before the stop barrier.
+      if (this.ready !== undefined) return this.router.hasRoom();
+      return this.stopping.drain;
+    }
     if (this.pending) return false;
     if (!this.router.hasRoom()) return false;
     return this.ready !== undefined || now >= this.retryAt;
@@ -121,7 +133,7 @@ export class SourceTask {
 
   /** Earliest processing time at which this source wants to run again without being woken. */
   nextWakeUp(): number {
-    if (this.finished) return Number.POSITIVE_INFINITY;
+    if (this.finished || this.stopping !== undefined) return Number.POSITIVE_INFINITY;
     let at = this.watermarks !== undefined ? this.nextPeriodicAt : Number.POSITIVE_INFINITY;
     if (!this.pending && this.ready === undefined && this.retryAt < at) at = this.retryAt;
     return at;
@@ -129,6 +141,26 @@ export class SourceTask {
 
   injectBarrier(checkpointId: number): void {
     this.barrier = checkpointId;
+  }
+
+  /**
+   * Stop-with-savepoint: poll no more (a poll already completed is still emitted). With `drain`, then
+   * finish (final watermark and end, as at end of input; a poll in flight is dropped). Without, stop
+   * once the barrier named by `setStopBarrier` went out, emitting nothing after it.
+   */
+  stop(drain: boolean): void {
+    this.stopping = { drain, barrier: undefined };
+  }
+
+  /** The checkpoint whose barrier is this task's last element (a stop without drain). */
+  setStopBarrier(checkpointId: number): void {
+    if (this.stopping !== undefined) this.stopping.barrier = checkpointId;
+  }
+
+  /** The stop's savepoint failed: go on as before (a poll that settled meanwhile is emitted now). */
+  resume(): void {
+    this.stopping = undefined;
+    this.stopped = false;
   }
 
   /** State for a checkpoint: the reader's position after everything emitted so far. */
@@ -183,7 +215,7 @@ export class SourceTask {
       this.emitBarrier();
       return;
     }
-    if (this.endAfterRestore) {
+    if (this.endAfterRestore || (this.stopping?.drain === true && this.ready === undefined)) {
       this.finish();
       return;
     }
@@ -213,7 +245,7 @@ export class SourceTask {
 
   /** Periodic watermark generation while the source waits (needed for idleness detection). */
   periodic(now: number): boolean {
-    if (this.finished || this.watermarks === undefined || now < this.nextPeriodicAt) return false;
+    if (this.finished || this.stopping !== undefined || this.watermarks === undefined || now < this.nextPeriodicAt) return false;
     this.nextPeriodicAt = now + this.periodicInterval;
     // Splits can come and go while the reader waits (a reader connecting, partitions discovered).
     this.watermarks.setSplits(this.reader.splits?.());
@@ -323,6 +355,7 @@ export class SourceTask {
     this.barrier = undefined;
     this.acknowledge(id, this.snapshotFor(id));
     this.router.broadcast({ kind: "barrier", checkpointId: id });
+    if (this.stopping !== undefined && this.stopping.barrier === id) this.stopped = true;
   }
 
   private finish(): void {

@@ -1,7 +1,37 @@
+import type { CheckpointMetadata } from "../checkpoint/CheckpointData.js";
 import { isTwoPhaseCommit } from "../checkpoint/TwoPhaseCommit.js";
 import { CheckpointError } from "../errors/errors.js";
 import type { OperatorTask } from "./OperatorTask.js";
 import type { Task } from "./JobRunner.js";
+import type { StopWithSavepoint } from "./stopWithSavepoint.js";
+
+/**
+ * Every task finished: end of input, or a stop with drain (`stop`). A drain's savepoint is the final
+ * checkpoint, so it carries and commits the sinks' tail as `commitEndOfInput` describes.
+ * `checkpoint(name)` takes a savepoint named `name`, or a checkpoint without a name.
+ */
+export async function endOfInput(
+  job: string,
+  tasks: readonly Task[],
+  checkpoint: ((savepointName?: string) => Promise<unknown>) | undefined,
+  stop: StopWithSavepoint | undefined,
+  fail: (error: unknown, task: Task | undefined) => void,
+): Promise<void> {
+  if (stop?.savepointName !== undefined && checkpoint !== undefined) {
+    try {
+      stop.succeed((await checkpoint(stop.savepointName)) as CheckpointMetadata);
+    } catch (error) {
+      fail(new CheckpointError(`The savepoint of the stop with drain failed: ${(error as Error).message}`, { job }, { cause: error }), undefined);
+    }
+    return;
+  }
+  let failed = false;
+  await commitEndOfInput(job, tasks, checkpoint === undefined ? undefined : () => checkpoint(), (error, task) => {
+    failed = true;
+    fail(error, task);
+  });
+  if (!failed) stop?.succeed(undefined);
+}
 
 /**
  * Every task finished (bounded input): two-phase-commit sinks still hold what they wrote since

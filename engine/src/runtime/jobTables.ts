@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import type { CheckpointMetadata } from "../checkpoint/CheckpointData.js";
 import type { JobMetrics } from "./JobMetrics.js";
 import type { JobResult } from "./JobResult.js";
@@ -66,8 +67,10 @@ export function metricsBundle(m: JobMetrics): Bundle {
 }
 
 /** What `job.stop()` reports, as a table: how the job ended, its savepoint and how to resume from it. */
-export function stopBundle(stopped: { result: JobResult; savepoint: CheckpointMetadata | undefined }, savepointName: string | undefined): Bundle {
+export function stopBundle(stopped: { result: JobResult; savepoint: CheckpointMetadata | undefined }): Bundle {
   const { result, savepoint } = stopped;
+  // The savepoint's name is in its file name (made up by the engine when none was given).
+  const savepointName = savepoint === undefined ? undefined : basename(savepoint.path).replace(/^savepoint-/, "").replace(/\.json$/, "");
   const status = result.status === "failed" && result.error ? `failed: ${result.error.message}` : result.status;
   const resume = savepoint && savepointName !== undefined ? `env.execute(${JSON.stringify(result.jobName)}, { restoreFrom: ${JSON.stringify(savepointName)} })` : "";
   const row = [result.jobName, status, savepoint ? (savepointName ?? String(savepoint.id)) : "none", savepoint?.path ?? "", resume];

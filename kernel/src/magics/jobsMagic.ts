@@ -75,7 +75,8 @@ export function findJob<V extends Named>(views: readonly V[], ref: string, verb:
 
 /**
  * `%jobs` lists the kernel's jobs; `%jobs show JOB` shows a job's live status and charts again in
- * this cell; `%jobs cancel JOB`; `%jobs stop JOB [SAVEPOINT] [--drain]` is `job.stop({ savepoint, drain })`.
+ * this cell; `%jobs cancel JOB`; `%jobs stop JOB [SAVEPOINT] [--drain]` is `job.stop()`: the sources
+ * stop, a savepoint is the job's last act, and `--drain` first fires every window.
  */
 export function jobsMagic(jobs: () => JobPresenter): MagicHandler {
   return async (call) => {
@@ -99,9 +100,9 @@ export function jobsMagic(jobs: () => JobPresenter): MagicHandler {
         return bundle({ "text/plain": text });
       }
       case "stop": {
-        const savepoint = cmd.savepoint ?? `${job.name.replace(/[^\w-]+/g, "-")}-${Date.now()}`;
+        // The engine names the savepoint when none is given (and refuses one without checkpointing unless draining).
         // A table in the notebook (see JobHandle.stop), and the typed StopResult as the cell's value.
-        return { status: "ok", result: { value: await job.stop({ savepoint, drain: cmd.drain }) } };
+        return { status: "ok", result: { value: await job.stop({ ...(cmd.savepoint !== undefined ? { savepoint: cmd.savepoint } : {}), drain: cmd.drain }) } };
       }
     }
   };
