@@ -9,6 +9,8 @@ export interface JobMetrics {
   watermark: number;
   deadLetters: number;
   checkpoints: CheckpointStats;
+  /** Restarts by the job's restart strategy (see `RestartStrategies`); absent for a job that never restarts. */
+  restarts?: RestartStats;
   operators: OperatorMetrics[];
 }
 
@@ -18,6 +20,20 @@ export interface CheckpointStats {
   completed: number;
   failed: number;
   lastPath: string | undefined;
+  /** Id of the latest checkpoint this attempt completed. */
+  lastId?: number | undefined;
+}
+
+/** How often a job was restarted after failures, and from where. Operator counters start over with each restart. */
+export interface RestartStats {
+  /** Restarts so far (the one under way included). */
+  count: number;
+  /** Message of the failure that caused the latest restart. */
+  lastFailure: string | undefined;
+  /** Processing time (clock ms) of that failure. */
+  lastFailureAt: number | undefined;
+  /** Id of the checkpoint the latest restart restores from; undefined = from the start. */
+  restoringFrom: number | undefined;
 }
 
 export interface OperatorMetrics {
@@ -41,5 +57,8 @@ export interface OperatorMetrics {
   finishedSubtasks: number;
 }
 
-/** `created` → `running` → one of `finished` | `failed` | `cancelled`. */
-export type JobStatus = "created" | "running" | "finished" | "failed" | "cancelled";
+/**
+ * `created` → `running` → one of `finished` | `failed` | `cancelled`. A failed attempt whose restart
+ * strategy allows another goes `running` → `restarting` → `running` (see `RestartStrategies`).
+ */
+export type JobStatus = "created" | "running" | "restarting" | "finished" | "failed" | "cancelled";

@@ -16,6 +16,7 @@ import { OperatorTask } from "./OperatorTask.js";
 import { OutputRouter, type OutEdge } from "./OutputRouter.js";
 import { SourceTask } from "./SourceTask.js";
 import { DeadLetterLog, SubtaskContext } from "./SubtaskContext.js";
+import { settleWithin } from "./settleWithin.js";
 
 export interface RuntimeOptions {
   clock: Clock;
@@ -37,6 +38,14 @@ export interface RuntimeOptions {
   restoreFrom?: string | undefined;
   /** Accept checkpoints holding state of operators this job no longer has. */
   allowNonRestoredState?: boolean | undefined;
+  /** Clock ms before a checkpoint that has not completed fails (default 10 min). */
+  checkpointTimeout?: number | undefined;
+  /** Failed checkpoints in a row tolerated before the job fails (default 0). */
+  tolerableCheckpointFailures?: number | undefined;
+  /** Clock ms a failed or cancelled job waits for a write, commit or close still under way (default 180 s). */
+  taskCancellationTimeout?: number | undefined;
+  /** Dead letters shared by every attempt of a restarting job. */
+  deadLetterLog?: DeadLetterLog | undefined;
 }
 
 export type Task = SourceTask | OperatorTask;
@@ -63,14 +72,17 @@ export class JobRunner {
   private endedAt: number | undefined;
   private coordinator: CheckpointCoordinator | undefined;
   private nextCheckpointAt = Number.POSITIVE_INFINITY;
+  private checkpointFailuresInARow = 0;
+  /** The loop is over: checkpoints failing from now on are the end's business (commitEndOfInput, abort). */
+  private ending = false;
   /** Restored from (checkpoint id), completed and failed checkpoints, for metrics. */
-  readonly checkpointStats = { restoredFrom: undefined as number | undefined, completed: 0, failed: 0, lastPath: undefined as string | undefined };
+  readonly checkpointStats = { restoredFrom: undefined as number | undefined, completed: 0, failed: 0, lastPath: undefined as string | undefined, lastId: undefined as number | undefined };
 
   constructor(
     readonly plan: JobPlan,
     private readonly options: RuntimeOptions,
   ) {
-    this.deadLetters = new DeadLetterLog(options.deadLetterRetention);
+    this.deadLetters = options.deadLetterLog ?? new DeadLetterLog(options.deadLetterRetention);
     this.build();
   }
 
@@ -219,6 +231,7 @@ export class JobRunner {
       await this.setUpCheckpointing();
       if (this.failure === undefined) await this.open();
       if (this.failure === undefined) await this.loop();
+      this.ending = true;
       if (this.failure === undefined && !this.cancelled) {
         const checkpoint = this.coordinator === undefined ? undefined : () => this.triggerCheckpoint("checkpoint");
         await commitEndOfInput(this.plan.jobName, this.tasks, checkpoint, (error, task) => this.fail(error, task));
@@ -227,13 +240,14 @@ export class JobRunner {
       this.fail(error, undefined);
     }
     this.coordinator?.abort(this.failure?.message ?? (this.cancelled ? "job cancelled" : "job finished"));
+    this.ending = true;
     // A checkpoint being written still commits (or not) before sinks close; then, on failure or
     // cancel, two-phase-commit sinks drop what no checkpoint committed.
-    await this.coordinator?.drain();
+    if (this.coordinator) await this.settle(this.coordinator.drain(), undefined, "completing a checkpoint");
     // Cancel and failure stop the loop, not a write already under way: let it finish first.
-    for (const task of this.tasks) if (task.kind === "operator") await task.settled();
+    for (const task of this.tasks) if (task.kind === "operator") await this.settle(task.settled(), task, "a write");
     if (this.failure !== undefined || this.cancelled) {
-      for (const task of this.tasks) if (task.kind === "operator") await task.abortUncommitted();
+      for (const task of this.tasks) if (task.kind === "operator") await this.settle(task.abortUncommitted(), task, "aborting uncommitted output");
     }
     await this.close();
     this.status = this.failure !== undefined ? "failed" : this.cancelled ? "cancelled" : "finished";
@@ -255,7 +269,7 @@ export class JobRunner {
     if (storage === undefined) return;
     // Continue numbering after everything in the directory, so a restore from an older savepoint never overwrites newer files.
     const firstId = Math.max(restored?.id ?? 0, (await storage.checkpointIds()).at(-1) ?? 0) + 1;
-    const coordinator = new CheckpointCoordinator(this.plan, storage, this.options.clock, () => this.notify(), firstId);
+    const coordinator = new CheckpointCoordinator(this.plan, storage, this.options.clock, () => this.notify(), firstId, this.options.checkpointTimeout);
     const participants = this.tasks.map((task) => {
       const participant = checkpointParticipant(task, this.taskNodes.get(task)!);
       task.acknowledge = (id, snapshot) => coordinator.acknowledge(participant, id, snapshot);
@@ -266,7 +280,8 @@ export class JobRunner {
     if (this.options.checkpointInterval !== undefined) this.nextCheckpointAt = this.options.clock.now() + this.options.checkpointInterval;
   }
 
-  triggerCheckpoint(kind: "checkpoint" | "savepoint", name?: string): Promise<CheckpointMetadata> {
+  /** `periodic`: triggered by the interval, so its failure counts toward `tolerableCheckpointFailures` (one asked for is the caller's to handle, unless it expired). */
+  triggerCheckpoint(kind: "checkpoint" | "savepoint", name?: string, periodic = false): Promise<CheckpointMetadata> {
     if (this.coordinator === undefined) {
       return Promise.reject(new ApiUsageError("Checkpointing is not enabled: call env.enableCheckpointing({ directory }) before execute()"));
     }
@@ -275,13 +290,34 @@ export class JobRunner {
       (metadata) => {
         this.checkpointStats.completed++;
         this.checkpointStats.lastPath = metadata.path;
+        this.checkpointStats.lastId = metadata.id;
+        if (periodic) this.checkpointFailuresInARow = 0;
         return metadata;
       },
       (error: unknown) => {
         this.checkpointStats.failed++;
+        if (periodic || (error instanceof CheckpointError && error.expired)) this.checkpointFailed(error);
         throw error;
       },
     );
+  }
+
+  /** As Flink's `tolerable-failed-checkpoints`: more failures in a row than tolerated fail the job (and its restart strategy takes over). */
+  private checkpointFailed(error: unknown): void {
+    if (this.ending || this.cancelled || this.failure !== undefined) return;
+    const tolerable = this.options.tolerableCheckpointFailures ?? 0;
+    if (++this.checkpointFailuresInARow <= tolerable) return;
+    const context = error instanceof SluiceError ? error.context : { job: this.plan.jobName };
+    const message = `${this.checkpointFailuresInARow} checkpoint(s) failed in a row (tolerated: ${tolerable}): ${(error as Error).message}`;
+    this.fail(new CheckpointError(message, context, { cause: error, retriable: true }), undefined);
+  }
+
+  /** Waits for `work` of the ending job, but not forever (see `settleWithin`); a stuck one fails the job unless it was cancelled. */
+  private async settle(work: Promise<unknown>, task: Task | undefined, what: string): Promise<void> {
+    const ms = this.options.taskCancellationTimeout ?? 180_000;
+    if (await settleWithin(this.options.clock, ms, work)) return;
+    const operator = task === undefined ? "" : ` in ${this.taskNodes.get(task)!.name} (subtask ${task.ctx.subtask})`;
+    if (!this.cancelled) this.fail(new Error(`${what}${operator} did not settle within ${ms} ms of the job ending; left behind`), task);
   }
 
   private async open(): Promise<void> {
@@ -311,7 +347,7 @@ export class JobRunner {
       if (now >= this.nextCheckpointAt) {
         this.nextCheckpointAt = now + this.options.checkpointInterval!;
         // Periodic checkpoints that fail are counted in metrics; the job goes on (as in Flink by default).
-        if (!this.coordinator!.inProgress) this.triggerCheckpoint("checkpoint").catch(() => undefined);
+        if (!this.coordinator!.inProgress) this.triggerCheckpoint("checkpoint", undefined, true).catch(() => undefined);
       }
       let current: Task | undefined;
       let progressed = false;
@@ -368,13 +404,16 @@ export class JobRunner {
 
   private async close(): Promise<void> {
     for (const task of this.tasks) {
-      try {
-        if (task.kind === "source") await task.reader.close?.();
-        else await task.operator.close?.();
-      } catch (error) {
-        // A close failure after success still fails the job; after a failure it is secondary.
-        this.fail(error, task);
-      }
+      const close = async () => {
+        try {
+          if (task.kind === "source") await task.reader.close?.();
+          else await task.operator.close?.();
+        } catch (error) {
+          // A close failure after success still fails the job; after a failure it is secondary.
+          this.fail(error, task);
+        }
+      };
+      await this.settle(close(), task, "closing");
     }
   }
 

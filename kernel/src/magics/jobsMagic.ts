@@ -30,7 +30,7 @@ function find(jobs: JobPresenter, ref: string | undefined): JobView {
   if (!ref) throw new MagicUsageError("name a job: by its name or its # in %jobs");
   const byIndex = /^\d+$/.test(ref) ? views[Number(ref) - 1] : undefined;
   const matches = byIndex ? [byIndex] : views.filter((v) => v.job.name === ref);
-  const running = matches.filter((v) => v.job.status === "running");
+  const running = matches.filter((v) => v.job.result === undefined);
   const found = running.at(-1) ?? matches.at(-1);
   if (!found) throw new MagicUsageError(`no job "${ref}" (see %jobs)`);
   return found;
