@@ -22,6 +22,8 @@ export class RestartingJob {
   private current: JobRunner;
   private cancelled = false;
   private restarting = false;
+  /** Set once the job is over (an attempt cancelled during a restart delay never ran to say so). */
+  private over: JobStatus | undefined;
   /** Cancels the pending restart delay and resumes `run()` at once. */
   private interruptDelay: (() => void) | undefined;
   private readonly firstStartedAt: number;
@@ -48,7 +50,7 @@ export class RestartingJob {
   }
 
   get status(): JobStatus {
-    return this.restarting ? "restarting" : this.current.status;
+    return this.over ?? (this.restarting ? "restarting" : this.current.status);
   }
 
   async run(): Promise<JobResult> {
@@ -136,6 +138,7 @@ export class RestartingJob {
   }
 
   private final(result: JobResult): JobResult {
+    this.over = result.status;
     return { ...result, metrics: { ...this.metrics(), status: result.status } };
   }
 }
