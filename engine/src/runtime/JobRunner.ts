@@ -1,6 +1,7 @@
 import type { CheckpointData, CheckpointMetadata } from "../checkpoint/CheckpointData.js";
 import { CheckpointCoordinator } from "../checkpoint/CheckpointCoordinator.js";
 import { checkpointParticipant } from "../checkpoint/checkpointParticipant.js";
+import { CheckpointFailureManager } from "../checkpoint/CheckpointFailureManager.js";
 import type { FileCheckpointStorage } from "../checkpoint/CheckpointStorage.js";
 import { ApiUsageError, CheckpointError, SinkError, SluiceError, SourceError, UserFunctionError } from "../errors/errors.js";
 import { messages } from "../errors/messages.js";
@@ -72,7 +73,7 @@ export class JobRunner {
   private endedAt: number | undefined;
   private coordinator: CheckpointCoordinator | undefined;
   private nextCheckpointAt = Number.POSITIVE_INFINITY;
-  private checkpointFailuresInARow = 0;
+  private readonly checkpointFailures: CheckpointFailureManager;
   /** The loop is over: checkpoints failing from now on are the end's business (commitEndOfInput, abort). */
   private ending = false;
   /** Restored from (checkpoint id), completed and failed checkpoints, for metrics. */
@@ -83,6 +84,7 @@ export class JobRunner {
     private readonly options: RuntimeOptions,
   ) {
     this.deadLetters = options.deadLetterLog ?? new DeadLetterLog(options.deadLetterRetention);
+    this.checkpointFailures = new CheckpointFailureManager(plan.jobName, options.tolerableCheckpointFailures ?? 0);
     this.build();
   }
 
@@ -291,25 +293,17 @@ export class JobRunner {
         this.checkpointStats.completed++;
         this.checkpointStats.lastPath = metadata.path;
         this.checkpointStats.lastId = metadata.id;
-        if (periodic) this.checkpointFailuresInARow = 0;
+        if (periodic) this.checkpointFailures.succeeded();
         return metadata;
       },
       (error: unknown) => {
         this.checkpointStats.failed++;
-        if (periodic || (error instanceof CheckpointError && error.expired)) this.checkpointFailed(error);
+        const counts = !this.ending && !this.cancelled && (periodic || (error instanceof CheckpointError && error.expired));
+        const fatal = counts ? this.checkpointFailures.failed(error) : undefined;
+        if (fatal !== undefined) this.fail(fatal, undefined);
         throw error;
       },
     );
-  }
-
-  /** As Flink's `tolerable-failed-checkpoints`: more failures in a row than tolerated fail the job (and its restart strategy takes over). */
-  private checkpointFailed(error: unknown): void {
-    if (this.ending || this.cancelled || this.failure !== undefined) return;
-    const tolerable = this.options.tolerableCheckpointFailures ?? 0;
-    if (++this.checkpointFailuresInARow <= tolerable) return;
-    const context = error instanceof SluiceError ? error.context : { job: this.plan.jobName };
-    const message = `${this.checkpointFailuresInARow} checkpoint(s) failed in a row (tolerated: ${tolerable}): ${(error as Error).message}`;
-    this.fail(new CheckpointError(message, context, { cause: error, retriable: true }), undefined);
   }
 
   /** Waits for `work` of the ending job, but not forever (see `settleWithin`); a stuck one fails the job unless it was cancelled. */
@@ -404,16 +398,10 @@ export class JobRunner {
 
   private async close(): Promise<void> {
     for (const task of this.tasks) {
-      const close = async () => {
-        try {
-          if (task.kind === "source") await task.reader.close?.();
-          else await task.operator.close?.();
-        } catch (error) {
-          // A close failure after success still fails the job; after a failure it is secondary.
-          this.fail(error, task);
-        }
-      };
-      await this.settle(close(), task, "closing");
+      const close = async () => (task.kind === "source" ? task.reader.close?.() : task.operator.close?.());
+      // A close failure after success still fails the job; after a failure it is secondary.
+      const closed = close().catch((error: unknown) => this.fail(error, task));
+      await this.settle(closed, task, "closing");
     }
   }
 
