@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { StreamEnvironment } from "../../api/StreamEnvironment.js";
 import { CheckpointError } from "../../errors/errors.js";
+import { chart } from "../../charts/chart.js";
 import { sinks } from "../../sinks/sinks.js";
 import { ManualClock } from "../../testing/ManualClock.js";
 import { TestSource } from "../../testing/TestSource.js";
@@ -232,4 +233,35 @@ test("a job failed over by a stuck checkpoint restarts from the last completed o
   const result = await job.done;
   assert.equal(result.status, "finished");
   assert.deepEqual(out, [1, 2, 3]);
+});
+
+test("a chart keeps its points across a restart, and replayed records replace theirs", async () => {
+  const clock = new ManualClock(0);
+  const env = StreamEnvironment.create({ clock })
+    .enableCheckpointing({ directory: await mkdtemp(join(tmpdir(), "sluice-restart-chart-")) })
+    .setRestartStrategy(RestartStrategies.fixedDelayRestart(1, 10));
+  const source = new TestSource<number>();
+  const failures = { left: 1 };
+  const points = chart.line<{ x: number; y: number }>({ x: "x:Q", y: "y:Q", id: (r) => r.x });
+  env
+    .fromSource(source)
+    .uid("src")
+    .map((x) => {
+      if (x === 5 && failures.left-- > 0) throw new Error("boom at 5");
+      return { x, y: x * 10 };
+    })
+    .uid("map")
+    .sinkTo(points)
+    .uid("chart");
+  const job = env.execute("chart restart");
+  source.push(1, 2, 3);
+  await job.whenIdle();
+  await job.checkpoint();
+  source.push(4, 5, 6);
+  await until(() => job.status === "restarting", "restart");
+  assert.deepEqual(points.data.map((p) => p.x).slice(0, 3), [1, 2, 3], "the points shown before the failure stay while the job restarts");
+  clock.advance(10);
+  source.end();
+  assert.equal((await job.done).status, "finished");
+  assert.deepEqual(points.data.map((p) => [p.x, p.y]), [[1, 10], [2, 20], [3, 30], [4, 40], [5, 50], [6, 60]], "one point each: records replayed from the checkpoint replaced theirs");
 });
