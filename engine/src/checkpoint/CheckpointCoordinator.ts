@@ -33,6 +33,8 @@ interface Pending {
   release?: () => void;
   /** Once all acknowledged: what completing it waits for (the file write, or each committer's phase two). */
   completing?: { stage: "writing" | "committing"; waitingFor: Set<CheckpointParticipant> };
+  /** Set once the checkpoint file is published: from then on it is complete, whatever its commits do. */
+  durablePath?: string;
   kind: "checkpoint" | "savepoint";
   savepointName: string | undefined;
   snapshots: Map<CheckpointParticipant, SubtaskCheckpoint>;
@@ -162,6 +164,8 @@ export class CheckpointCoordinator {
     const first = [...completing.waitingFor][0];
     const error = new CheckpointError(`${base}: ${what} never settled`, { job: this.plan.jobName, ...(first ? { operator: first.node.name, subtask: first.subtask } : {}) });
     error.expired = true;
+    // Published but its commits are stuck: a restart restores it (and its sinks commit it again, idempotently).
+    if (pending.durablePath !== undefined) error.durable = { id: pending.id, path: pending.durablePath };
     pending.reject(error);
     this.notify();
   }
@@ -272,6 +276,7 @@ export class CheckpointCoordinator {
       return;
     }
     // The checkpoint is durable: phase two. The next checkpoint starts only after this settled.
+    pending.durablePath = path;
     await this.commit(pending, late, false);
     pending.resolve({ id: pending.id, kind: pending.kind, path, completedAt: data.completedAt });
   }

@@ -66,6 +66,8 @@ export class MissingTimestampError extends SluiceError {}
 export class CheckpointError extends SluiceError {
   /** The checkpoint did not complete within `checkpointTimeout`: something it waits for makes no progress. */
   expired = false;
+  /** An expired checkpoint whose file was published before its commits got stuck: it is complete, restore from it. */
+  durable: { id: number; path: string } | undefined;
 }
 
 /** Misuse of the API that is detected while building (wrong argument, state outside a keyed context). */

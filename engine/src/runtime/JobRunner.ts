@@ -298,6 +298,7 @@ export class JobRunner {
       },
       (error: unknown) => {
         this.checkpointStats.failed++;
+        if (error instanceof CheckpointError && error.durable !== undefined) Object.assign(this.checkpointStats, { lastPath: error.durable.path, lastId: error.durable.id });
         const counts = !this.ending && !this.cancelled && (periodic || (error instanceof CheckpointError && error.expired));
         const fatal = counts ? this.checkpointFailures.failed(error) : undefined;
         if (fatal !== undefined) this.fail(fatal, undefined);

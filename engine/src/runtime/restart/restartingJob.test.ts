@@ -265,3 +265,43 @@ test("a chart keeps its points across a restart, and replayed records replace th
   assert.equal((await job.done).status, "finished");
   assert.deepEqual(points.data.map((p) => [p.x, p.y]), [[1, 10], [2, 20], [3, 30], [4, 40], [5, 50], [6, 60]], "one point each: records replayed from the checkpoint replaced theirs");
 });
+
+test("a checkpoint published before its commit got stuck is complete: the restart restores it and recovers its commit", async () => {
+  const source = new TestSource<number>();
+  const log: string[] = [];
+  let attempt = 0;
+  const { clock, handle: job } = await stuckSinkJob(
+    (env) => {
+      env
+        .fromSource(source)
+        .uid("src")
+        .sinkTo({
+          name: "two-phase",
+          createWriter: () => {
+            const mine = ++attempt;
+            return {
+              write: () => undefined,
+              prepareCommit: (id: number) => ({ id }),
+              commit: (id: number) => (mine === 1 ? new Promise<never>(() => {}) : void log.push(`commit ${id}`)),
+              recoverCommittables: (committables: unknown[]) => void log.push(`recover ${JSON.stringify(committables)}`),
+              abort: () => undefined,
+            };
+          },
+        })
+        .uid("sink");
+    },
+    RestartStrategies.fixedDelayRestart(1, 10),
+  );
+  source.push(1);
+  await job.whenIdle();
+  const checkpoint = job.checkpoint();
+  checkpoint.catch(() => undefined);
+  await new Promise((r) => setTimeout(r, 50)); // the checkpoint file is written with real I/O
+  await advanceUntil(clock, 250, () => job.status === "restarting", "restarting");
+  assert.equal(job.metrics().restarts!.restoringFrom, 1, "restores the published checkpoint, not an older one");
+  await advanceUntil(clock, 10, () => job.status === "running", "restarted");
+  await job.whenIdle();
+  assert.deepEqual(log, ['recover [{"id":1}]'], "the restored sink commits what the stuck commit could not");
+  source.end();
+  assert.equal((await job.done).status, "finished");
+});
