@@ -341,7 +341,7 @@ export class JobRunner {
       const now = clock.now();
       if (now >= this.nextCheckpointAt) {
         this.nextCheckpointAt = now + this.options.checkpointInterval!;
-        // Periodic checkpoints that fail are counted in metrics; the job goes on (as in Flink by default).
+        // A failure is counted in metrics, and beyond `tolerableCheckpointFailures` in a row fails the job (triggerCheckpoint).
         if (!this.coordinator!.inProgress) this.triggerCheckpoint("checkpoint", undefined, true).catch(() => undefined);
       }
       let current: Task | undefined;
