@@ -300,11 +300,7 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     return this.client.partitions(topics);
   }
 
-  /**
-   * Bounded reads stop at the end offsets found when the job first started: restored ones come from
-   * the checkpoint, so a restored run reads no further than the first run would have (records
-   * written since are not part of this batch read). Partitions the checkpoint lacks stop at their current end.
-   */
+  /** Bounded reads stop where the first run would have: restored stopping offsets, else the current end. */
   private async stoppingOffsets(mine: readonly TopicPartition[]): Promise<PartitionOffset[]> {
     const restored = this.restored?.stoppingOffsets ?? new Map<string, PartitionOffset>();
     const ends = mine.flatMap((tp) => restored.get(partitionKey(tp.topic, tp.partition)) ?? []);
@@ -393,9 +389,8 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     if (this.options.bounded !== true) return false;
     // A partition is done once everything before its end was emitted; or, when its last offsets are
     // transaction markers (never emitted), once fetched past the end with nothing left buffered.
-    return this.ends.every(
-      (e) => (this.positions.get(partitionKey(e.topic, e.partition))?.offset ?? 0) >= e.offset || (consumer.buffered === 0 && consumer.fetchPosition(e.topic, e.partition) >= e.offset),
-    );
+    const done = (e: PartitionOffset) => (this.positions.get(partitionKey(e.topic, e.partition))?.offset ?? 0) >= e.offset;
+    return this.ends.every((e) => done(e) || (consumer.buffered === 0 && consumer.fetchPosition(e.topic, e.partition) >= e.offset));
   }
 }
 
