@@ -16,6 +16,8 @@
 # Default: $SLUICE_KAFKA_VERSION, else 3.9.2. Each version has its own data dir and port, so a
 # 3.9 and a 4.x broker can run side by side. The port is chosen once (free port, or
 # $SLUICE_KAFKA_PORT) and kept, so a restarted broker comes back where clients expect it.
+# SLUICE_KAFKA_INSTANCE=NAME: a separate broker of that version (own data dir, ports and lock), for
+# a test that kills and restarts a broker without touching the one other tests share.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -25,6 +27,9 @@ START_TIMEOUT="${SLUICE_KAFKA_START_TIMEOUT:-90}"
 
 log() { echo "kafka.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
+
+INSTANCE="${SLUICE_KAFKA_INSTANCE:-}"
+[[ "$INSTANCE" =~ ^[A-Za-z0-9_-]*$ ]] || die "SLUICE_KAFKA_INSTANCE must be letters, digits, - or _"
 
 resolve_version() {
   local v="${1:-${SLUICE_KAFKA_VERSION:-3.9.2}}"
@@ -40,7 +45,7 @@ set_paths() {
   VERSION="$1"
   DIR="$CACHE_ROOT/$VERSION"
   LIBS="$DIR/libs"
-  RUN="$DIR/run"
+  RUN="$DIR/run${INSTANCE:+-$INSTANCE}"
   PID_FILE="$RUN/kafka.pid"
   PORT_FILE="$RUN/port"
 }
@@ -210,7 +215,7 @@ known_versions() {
 # Serializes install/start/stop of one version across concurrently started test files.
 with_lock() {
   mkdir -p "$DIR"
-  exec 9>"$DIR/.lock"
+  exec 9>"$DIR/.lock${INSTANCE:+-$INSTANCE}"
   flock 9
   "$@"
 }

@@ -5,7 +5,7 @@
 export const ENGINE_VERSION = "0.1.0";
 
 // api/
-export { StreamEnvironment, type EnvironmentOptions, type ExecuteOptions } from "./api/StreamEnvironment.js";
+export { StreamEnvironment, type EnvironmentOptions, type ExecuteOptions, type CheckpointingOptions } from "./api/StreamEnvironment.js";
 export { DataStream, DataStreamSink, type TransformOptions } from "./api/DataStream.js";
 export { KeyedStream } from "./api/KeyedStream.js";
 export { WindowedStream } from "./api/WindowedStream.js";
@@ -68,7 +68,8 @@ export type { Operator, OperatorContext, Output, ErrorPolicy, DeadLetter } from 
 export { JobHandle } from "./runtime/JobHandle.js";
 export type { StopOptions, StopResult } from "./runtime/JobHandle.js";
 export type { JobResult } from "./runtime/JobResult.js";
-export type { JobMetrics, OperatorMetrics, JobStatus, CheckpointStats, WatermarkHold, SourceSubtaskWatermark } from "./runtime/JobMetrics.js";
+export type { JobMetrics, OperatorMetrics, JobStatus, CheckpointStats, RestartStats, WatermarkHold, SourceSubtaskWatermark } from "./runtime/JobMetrics.js";
+export { RestartStrategies, type RestartStrategyConfiguration } from "./runtime/restart/RestartStrategies.js";
 export type { RecordBatch } from "./runtime/StreamElement.js";
 
 // connectors/ and sinks/

@@ -14,6 +14,7 @@
  */
 import { readdir } from "node:fs/promises";
 import type { KeyedProcessFunction } from "../../engine/src/api/keyedFunctions.js";
+import { RestartStrategies } from "../../engine/src/runtime/restart/RestartStrategies.js";
 import { StreamEnvironment } from "../../engine/src/api/StreamEnvironment.js";
 import { kafkaSink } from "../../engine/src/connectors/kafka/KafkaSink.js";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
@@ -45,7 +46,7 @@ const counter: CountFn = {
   },
 };
 
-const env = StreamEnvironment.create({ parallelism: 2, batchSize: 50 }).enableCheckpointing({ directory: dir, interval: 300 });
+const env = StreamEnvironment.create({ parallelism: 2, batchSize: 50 }).setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: dir, interval: 300 });
 env
   .fromSource(kafkaSource<ChaosInput>({ brokers: [bootstrap], topics: [input], bounded, maxBufferedRecords: 500 }))
   .uid("kafka-in")

@@ -214,7 +214,7 @@ export class DataStream<T> {
     });
     const job = this.env.execute(jobName);
     await Promise.race([job.done, enough]);
-    if (job.status === "running") await job.cancel();
+    if (job.result === undefined) await job.cancel();
     await job.wait();
     return values;
   }

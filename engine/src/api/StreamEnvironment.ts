@@ -10,6 +10,9 @@ import { PassThroughOperator } from "../operators/StatelessOperators.js";
 import { JobHandle } from "../runtime/JobHandle.js";
 import { JobRunner } from "../runtime/JobRunner.js";
 import { allJobs } from "../runtime/jobRegistry.js";
+import { RestartingJob } from "../runtime/restart/RestartingJob.js";
+import { createRestartBackoff, RestartStrategies, type RestartStrategyConfiguration } from "../runtime/restart/RestartStrategies.js";
+import { DeadLetterLog } from "../runtime/SubtaskContext.js";
 import { SystemClock, type Clock } from "../time/Clock.js";
 import type { Duration } from "../time/Time.js";
 import type { WatermarkStrategy } from "../time/WatermarkStrategy.js";
@@ -35,6 +38,38 @@ export interface EnvironmentOptions {
   deadLetterRetention?: number;
   /** Wall-clock ms a job runs before yielding to the event loop. Default 2. */
   timeSliceMs?: number;
+  /**
+   * How long a failed or cancelled job waits for a sink write, commit or close still under way
+   * before it ends (or restarts) without it. Default 180 s, as Flink's `task.cancellation.timeout`.
+   */
+  taskCancellationTimeout?: Duration;
+}
+
+/** Options of `env.enableCheckpointing()`. */
+export interface CheckpointingOptions {
+  directory: string;
+  /** Processing time between automatic checkpoints; without it, only `job.checkpoint()` takes them. */
+  interval?: Duration;
+  /** Completed checkpoints kept in the directory (savepoints are never pruned). Default 3. */
+  retain?: number;
+  /**
+   * A checkpoint not complete (every operator acknowledged, file written, transactions committed)
+   * this long after it started fails, naming the operators it waits for. Default 10 minutes, as Flink's
+   * `execution.checkpointing.timeout`.
+   */
+  checkpointTimeout?: Duration;
+  /**
+   * Checkpoint failures in a row the job tolerates before it fails (and its restart strategy takes
+   * over). Default 0, as Flink: a checkpoint that fails or times out fails the job.
+   */
+  tolerableCheckpointFailures?: number;
+}
+
+interface CheckpointSettings {
+  storage: FileCheckpointStorage;
+  interval: Duration | undefined;
+  timeout: Duration;
+  tolerableFailures: number;
 }
 
 /** Options of `env.execute()`. */
@@ -65,7 +100,8 @@ export class StreamEnvironment {
   readonly clock: Clock;
   private readonly started = new WeakSet<JobHandle>();
   private deadLetterStream: DataStream<DeadLetter> | undefined;
-  private checkpointing: { storage: FileCheckpointStorage; interval: Duration | undefined } | undefined;
+  private checkpointing: CheckpointSettings | undefined;
+  private restartStrategy: RestartStrategyConfiguration | undefined;
 
   private constructor(options: EnvironmentOptions) {
     this.clock = options.clock ?? new SystemClock();
@@ -78,6 +114,7 @@ export class StreamEnvironment {
       errorPolicy: options.errorPolicy ?? "fail",
       deadLetterRetention: options.deadLetterRetention ?? 1000,
       timeSliceMs: options.timeSliceMs ?? 2,
+      taskCancellationTimeout: options.taskCancellationTimeout ?? 180_000,
     };
     for (const [name, value] of Object.entries({ parallelism: this.settings.parallelism, batchSize: this.settings.batchSize })) {
       if (!Number.isInteger(value) || value < 1) throw new ApiUsageError(`${name} must be a positive integer, got ${value}`);
@@ -123,9 +160,27 @@ export class StreamEnvironment {
    * env.enableCheckpointing({ directory: "./checkpoints", interval: Time.seconds(10) });
    * const job = env.execute("counts", { restoreFrom: "latest" });   // after a crash
    */
-  enableCheckpointing(options: { directory: string; interval?: Duration; retain?: number }): this {
+  enableCheckpointing(options: CheckpointingOptions): this {
     if (options.interval !== undefined && !(options.interval > 0)) throw new ApiUsageError(`checkpoint interval must be > 0, got ${options.interval}`);
-    this.checkpointing = { storage: new FileCheckpointStorage(options.directory, options.retain ?? 3), interval: options.interval };
+    const timeout = options.checkpointTimeout ?? 600_000;
+    if (!(timeout > 0)) throw new ApiUsageError(`checkpointTimeout must be > 0, got ${timeout}`);
+    const tolerable = options.tolerableCheckpointFailures ?? 0;
+    if (!Number.isInteger(tolerable) || tolerable < 0) throw new ApiUsageError(`tolerableCheckpointFailures must be an integer >= 0, got ${tolerable}`);
+    this.checkpointing = { storage: new FileCheckpointStorage(options.directory, options.retain ?? 3), interval: options.interval, timeout, tolerableFailures: tolerable };
+    return this;
+  }
+
+  /**
+   * What a job does when it fails (Flink's restart strategies). Without a call: with checkpointing,
+   * `exponentialDelayRestart()` with Flink's defaults (1 s doubling by 1.5 up to 1 min); without, no
+   * restart. A restart builds fresh sources, operators and sinks, restored from the latest completed
+   * checkpoint (or the job's `restoreFrom`, or nothing); `job.done` resolves only when the job is over.
+   *
+   * @example
+   * env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, Time.seconds(5)));
+   */
+  setRestartStrategy(strategy: RestartStrategyConfiguration): this {
+    this.restartStrategy = strategy;
     return this;
   }
 
@@ -205,25 +260,32 @@ export class StreamEnvironment {
       maxParallelism: this.settings.maxParallelism,
       errorPolicy: this.settings.errorPolicy,
     });
-    const runner = new JobRunner(plan, {
+    const deadLetterLog = new DeadLetterLog(this.settings.deadLetterRetention);
+    const newAttempt = (restoreFrom: string | undefined) => new JobRunner(plan, {
       clock: this.clock,
       batchSize: this.settings.batchSize,
       channelCapacity: this.settings.channelCapacity ?? this.settings.batchSize * 2,
       autoWatermarkInterval: this.settings.autoWatermarkInterval,
       deadLetterRetention: this.settings.deadLetterRetention,
       timeSliceMs: this.settings.timeSliceMs,
+      taskCancellationTimeout: this.settings.taskCancellationTimeout,
       checkpointStorage: this.checkpointing?.storage,
       checkpointInterval: this.checkpointing?.interval,
-      restoreFrom: options.restoreFrom,
+      checkpointTimeout: this.checkpointing?.timeout,
+      tolerableCheckpointFailures: this.checkpointing?.tolerableFailures,
+      restoreFrom,
       allowNonRestoredState: options.allowNonRestoredState,
+      deadLetterLog,
     });
-    const handle = new JobHandle(jobName, runner);
+    const strategy = this.restartStrategy ?? (this.checkpointing === undefined ? RestartStrategies.noRestart() : RestartStrategies.exponentialDelayRestart());
+    const job = new RestartingJob(plan, newAttempt, createRestartBackoff(strategy), this.clock, options.restoreFrom, deadLetterLog);
+    const handle = new JobHandle(jobName, job);
     this.started.add(handle);
     return handle;
   }
 
   /** Cancels every job of this environment that is still running. */
   async cancelAll(): Promise<void> {
-    await Promise.all(this.jobs.filter((j) => j.status === "running" || j.status === "created").map((j) => j.cancel()));
+    await Promise.all(this.jobs.filter((j) => j.result === undefined).map((j) => j.cancel()));
   }
 }

@@ -77,6 +77,7 @@ import {
   type WatermarkGenerator,
   type WatermarkOutput,
   type WindowResult,
+  RestartStrategies,
 } from "../index.js";
 
 /** A WatermarkOutput that records what a generator did. */
@@ -474,7 +475,7 @@ test("OperatorHarness drives a keyed process function with a ManualClock", async
 test("FileCheckpointStorage lists the checkpoints a job wrote and loads the latest", async () => {
   const dir = await mkdtemp(join(tmpdir(), "sluice-api-"));
   try {
-    const env = StreamEnvironment.create().enableCheckpointing({ directory: dir });
+    const env = StreamEnvironment.create().setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: dir });
     const src = new TestSource<number>();
     env.fromSource(src).uid("src").map((x) => x * 2).uid("double").sinkTo(sinks.collect());
     const job = env.execute("chk");

@@ -27,6 +27,14 @@ export interface CheckpointParticipant {
 
 interface Pending {
   id: number;
+  /** Cancels the expiry timer (see `checkpointTimeout`). */
+  cancelTimeout: () => void;
+  /** Lets `drain()` go on when the completion expired (it may never settle). */
+  release?: () => void;
+  /** Once all acknowledged: what completing it waits for (the file write, or each committer's phase two). */
+  completing?: { stage: "writing" | "committing"; waitingFor: Set<CheckpointParticipant> };
+  /** Set once the checkpoint file is published: from then on it is complete, whatever its commits do. */
+  durablePath?: string;
   kind: "checkpoint" | "savepoint";
   savepointName: string | undefined;
   snapshots: Map<CheckpointParticipant, SubtaskCheckpoint>;
@@ -57,6 +65,8 @@ export class CheckpointCoordinator {
     private readonly clock: Clock,
     private readonly notify: () => void,
     firstId: number,
+    /** A checkpoint not complete this long after it started fails (Flink's `execution.checkpointing.timeout`). */
+    private readonly timeout: number = 600_000,
   ) {
     this.nextId = firstId;
   }
@@ -89,7 +99,9 @@ export class CheckpointCoordinator {
       }
       const id = this.nextId++;
       onStart?.(id);
-      this.pending = { id, kind, savepointName, snapshots: new Map(), resolve, reject };
+      const pending: Pending = { id, kind, savepointName, snapshots: new Map(), resolve, reject, cancelTimeout: () => undefined };
+      pending.cancelTimeout = this.clock.wakeAt(this.clock.now() + this.timeout, () => this.expire(pending));
+      this.pending = pending;
       this.snapshotting.clear();
       for (const p of this.participants) if (!p.finished) p.injectBarrier?.(id);
       this.acknowledgeFinished();
@@ -133,13 +145,44 @@ export class CheckpointCoordinator {
     }
   }
 
+  /**
+   * The checkpoint did not complete in time: something it waits for (a barrier stuck behind a write
+   * that never settles, a snapshot, a commit) makes no progress. It fails naming what it waited for,
+   * so the job can fail over rather than sit silent; a stuck completion no longer blocks the next.
+   */
+  private expire(pending: Pending): void {
+    const describe = (ps: Iterable<CheckpointParticipant>) => [...ps].map((p) => `${p.node.name} (subtask ${p.subtask})`).join(", ");
+    const base = `Checkpoint ${pending.id} of job '${this.plan.jobName}' expired after ${this.timeout} ms`;
+    if (this.pending === pending) {
+      const waiting = this.participants.filter((p) => !pending.snapshots.has(p));
+      this.failPending(pending, undefined, `${base} before all operators acknowledged it; waiting for ${describe(waiting)}`, waiting[0], true);
+      return;
+    }
+    const completing = pending.completing;
+    if (completing === undefined) return; // completed, or failed otherwise
+    pending.completing = undefined;
+    pending.release?.();
+    const what = completing.stage === "writing" ? "writing the checkpoint file" : `the commit of ${describe(completing.waitingFor)}`;
+    const first = [...completing.waitingFor][0];
+    const error = new CheckpointError(`${base}: ${what} never settled`, { job: this.plan.jobName, ...(first ? { operator: first.node.name, subtask: first.subtask } : {}) });
+    error.expired = true;
+    // Published but its commits are stuck: a restart restores it (and its sinks commit it again, idempotently).
+    if (pending.durablePath !== undefined) error.durable = { id: pending.id, path: pending.durablePath };
+    pending.reject(error);
+    this.notify();
+  }
+
   /** A finished participant could not snapshot (e.g. a sink's prepare failed): the checkpoint fails. */
-  private failPending(pending: Pending, error: unknown): void {
+  private failPending(pending: Pending, error: unknown, message?: string, culprit?: CheckpointParticipant, expired = false): void {
     if (this.pending !== pending) return;
+    pending.cancelTimeout();
     this.pending = undefined;
     this.snapshotting.clear();
     void this.notifyAborted(pending);
-    pending.reject(new CheckpointError(`Checkpoint ${pending.id} of job '${this.plan.jobName}' failed: ${(error as Error).message}`, { job: this.plan.jobName }, { cause: error }));
+    const context = { job: this.plan.jobName, ...(culprit ? { operator: culprit.node.name, subtask: culprit.subtask } : {}) };
+    const failure = new CheckpointError(message ?? `Checkpoint ${pending.id} of job '${this.plan.jobName}' failed: ${(error as Error).message}`, context, { cause: error });
+    failure.expired = expired;
+    pending.reject(failure);
     this.notify();
   }
 
@@ -150,9 +193,13 @@ export class CheckpointCoordinator {
     pending.snapshots.set(participant, snapshot);
     if (pending.snapshots.size === this.participants.length) {
       this.pending = undefined;
-      const completing = this.complete(pending);
+      pending.completing = { stage: "writing", waitingFor: new Set() };
+      const released = new Promise<void>((resolve) => (pending.release = resolve));
+      const completing = Promise.race([this.complete(pending), released]);
       this.completing = completing;
       void completing.finally(() => {
+        pending.cancelTimeout();
+        pending.completing = undefined;
         if (this.completing === completing) this.completing = undefined;
       });
     }
@@ -169,6 +216,7 @@ export class CheckpointCoordinator {
     const pending = this.pending;
     this.pending = undefined;
     if (pending === undefined) return;
+    pending.cancelTimeout();
     this.notifyAborted(pending);
     pending.reject(new CheckpointError(`Checkpoint ${pending.id} of job '${this.plan.jobName}' was aborted: ${reason}`, { job: this.plan.jobName }));
   }
@@ -187,8 +235,16 @@ export class CheckpointCoordinator {
    * Phase two for `participants`. Each failure also fails the job (the participant reports it);
    * `strict` makes this reject too, so a checkpoint whose early commits failed is not published.
    */
-  private async commit(participants: readonly CheckpointParticipant[], id: number, strict: boolean): Promise<void> {
-    const calls = participants.map((p) => p.notifyComplete?.(id));
+  private async commit(pending: Pending, participants: readonly CheckpointParticipant[], strict: boolean): Promise<void> {
+    const id = pending.id;
+    const waiting = new Set<CheckpointParticipant>();
+    if (pending.completing !== undefined) pending.completing = { stage: "committing", waitingFor: waiting };
+    const calls = participants.map((p) => {
+      const call = p.notifyComplete?.(id);
+      if (call === undefined) return call;
+      waiting.add(p);
+      return call.finally(() => waiting.delete(p));
+    });
     if (strict) await Promise.all(calls);
     else await Promise.allSettled(calls);
   }
@@ -214,7 +270,7 @@ export class CheckpointCoordinator {
     const late = committers.filter((p) => p.commitBeforePublish !== true);
     let path: string;
     try {
-      path = await this.storage.write(data, pending.savepointName, early.length > 0 ? () => this.commit(early, pending.id, true) : undefined);
+      path = await this.storage.write(data, pending.savepointName, early.length > 0 ? () => this.commit(pending, early, true) : undefined);
     } catch (error) {
       // Never commit for a failed checkpoint: its prepared output waits for the next one.
       await this.notifyAborted(pending);
@@ -222,7 +278,8 @@ export class CheckpointCoordinator {
       return;
     }
     // The checkpoint is durable: phase two. The next checkpoint starts only after this settled.
-    await this.commit(late, pending.id, false);
+    pending.durablePath = path;
+    await this.commit(pending, late, false);
     pending.resolve({ id: pending.id, kind: pending.kind, path, completedAt: data.completedAt });
   }
 }

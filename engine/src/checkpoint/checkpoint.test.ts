@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { KeyedProcessFunction } from "../api/keyedFunctions.js";
 import { OutputTag } from "../api/OutputTag.js";
+import { RestartStrategies } from "../runtime/restart/RestartStrategies.js";
 import { StreamEnvironment } from "../api/StreamEnvironment.js";
 import { DataGen } from "../connectors/datagen/DataGen.js";
 import type { PageView } from "../connectors/datagen/PageViews.js";
@@ -94,7 +95,7 @@ test("a job restored from its last checkpoint after a crash produces the same ou
   const source = new TestSource<PageView>();
   const crash = { armed: false, eventId: 1500 };
   {
-    const env = StreamEnvironment.create({ batchSize: 50 }).enableCheckpointing({ directory: checkpoints });
+    const env = StreamEnvironment.create({ batchSize: 50 }).setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: checkpoints });
     build(env, source, run, crash);
     const job = env.execute("crashing");
     source.push(...data.slice(0, 1000));
@@ -117,7 +118,7 @@ test("a job restored from its last checkpoint after a crash produces the same ou
 
   // 3. Restore from the latest checkpoint and run to the end.
   {
-    const env = StreamEnvironment.create({ batchSize: 50 }).enableCheckpointing({ directory: checkpoints });
+    const env = StreamEnvironment.create({ batchSize: 50 }).setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: checkpoints });
     build(env, source, run);
     const result = await env.execute("restored", { restoreFrom: "latest" }).wait();
     assert.equal(result.metrics.checkpoints.restoredFrom, 1);
@@ -150,7 +151,7 @@ test("savepoints restore keyed state at a different parallelism", async () => {
       .sinkTo(out)
       .setParallelism(1);
   const first = sinks.collect<[string, number]>();
-  const env1 = StreamEnvironment.create({ parallelism: 2 }).enableCheckpointing({ directory: dir });
+  const env1 = StreamEnvironment.create({ parallelism: 2 }).setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: dir });
   pipeline(env1, first);
   const job = env1.execute("v1");
   source.push(...words, ...words);
@@ -162,7 +163,7 @@ test("savepoints restore keyed state at a different parallelism", async () => {
   source.push(...words);
   source.end();
   const second = sinks.collect<[string, number]>();
-  const env2 = StreamEnvironment.create({ parallelism: 3 }).enableCheckpointing({ directory: dir });
+  const env2 = StreamEnvironment.create({ parallelism: 3 }).setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: dir });
   pipeline(env2, second);
   await env2.execute("v2", { restoreFrom: "before-scale" }).wait();
   assert.equal(first.values.filter(([, n]) => n === 2).length, words.length);
@@ -176,7 +177,7 @@ test("savepoints restore keyed state at a different parallelism", async () => {
 test("restoring a checkpoint with state for unknown operators is refused", async () => {
   const dir = await mkdtemp(join(tmpdir(), "sluice-uid-"));
   const source = new TestSource<number>();
-  const env1 = StreamEnvironment.create().enableCheckpointing({ directory: dir });
+  const env1 = StreamEnvironment.create().setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: dir });
   env1.fromSource(source).keyBy((x) => x).process<number>((x, ctx, out) => {
     ctx.getState<number>("seen").update(x);
     out.collect(x);
@@ -186,7 +187,7 @@ test("restoring a checkpoint with state for unknown operators is refused", async
   await job.whenIdle();
   await job.checkpoint();
   await job.cancel();
-  const env2 = StreamEnvironment.create().enableCheckpointing({ directory: dir });
+  const env2 = StreamEnvironment.create().setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: dir });
   env2.fromSource(source).keyBy((x) => x).process<number>((x, _c, out) => out.collect(x)).uid("new-name").sinkTo(sinks.collect());
   const result = await env2.execute("renamed", { restoreFrom: "latest" }).done;
   assert.equal(result.status, "failed");
@@ -211,7 +212,7 @@ test("the checkpoint codec keeps infinities, NaN, bigint, dates, maps and sets",
 test("periodic checkpoints follow the clock and keep only the newest files", async () => {
   const dir = await mkdtemp(join(tmpdir(), "sluice-periodic-"));
   const clock = new ManualClock(0);
-  const env = StreamEnvironment.create({ clock }).enableCheckpointing({ directory: dir, interval: 1000, retain: 2 });
+  const env = StreamEnvironment.create({ clock }).setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: dir, interval: 1000, retain: 2 });
   const source = new TestSource<number>();
   env.fromSource(source).keyBy((x) => x % 2).reduce((a, b) => a + b).sinkTo(sinks.collect());
   const job = env.execute("periodic");

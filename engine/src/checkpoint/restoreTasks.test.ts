@@ -9,6 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { RestartStrategies } from "../runtime/restart/RestartStrategies.js";
 import { StreamEnvironment } from "../api/StreamEnvironment.js";
 import type { Source, SourcePoll, SourceReader, SourceReaderContext } from "../connectors/Source.js";
 import { CheckpointError } from "../errors/errors.js";
@@ -89,7 +90,7 @@ const sum = (batches: readonly number[][]) => batches.reduce((total, b) => total
 const everything = (sizes: readonly number[]) => sizes.flatMap((n, partition) => Array.from({ length: n }, (_, offset) => key({ partition, offset }))).sort();
 
 function pipeline(log: PartitionedLog, parallelism: number, dir: string) {
-  const env = StreamEnvironment.create({ parallelism }).enableCheckpointing({ directory: dir });
+  const env = StreamEnvironment.create({ parallelism }).setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: dir });
   const out = sinks.collect<Rec>();
   // One sink subtask: only the source changes parallelism here.
   env.fromSource(log).uid("log").sinkTo(out).uid("out").setParallelism(1);

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { RestartStrategies } from "../runtime/restart/RestartStrategies.js";
 import { StreamEnvironment } from "../api/StreamEnvironment.js";
 import type { Sink, SinkWriter } from "../sinks/Sink.js";
 import { TestSource } from "../testing/TestSource.js";
@@ -92,7 +93,7 @@ function fakeSink(broker: FakeBroker, checkpoints: string): Sink<number> {
 }
 
 function job(source: TestSource<number>, broker: FakeBroker, checkpoints: string, name: string, restore = false, sinkParallelism = 2) {
-  const env = StreamEnvironment.create({ parallelism: 2, batchSize: 10 }).enableCheckpointing({ directory: checkpoints });
+  const env = StreamEnvironment.create({ parallelism: 2, batchSize: 10 }).setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: checkpoints });
   env.fromSource(source).uid("src").sinkTo(fakeSink(broker, checkpoints)).uid("sink").setParallelism(sinkParallelism);
   return env.execute(name, restore ? { restoreFrom: "latest" } : {});
 }
@@ -196,7 +197,7 @@ test("two-phase commit: commitBeforeCheckpointPublished commits before the check
     }),
   };
   const source = new TestSource<number>();
-  const env = StreamEnvironment.create().enableCheckpointing({ directory: dir });
+  const env = StreamEnvironment.create().setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: dir });
   env.fromSource(source).uid("src").sinkTo(sink).uid("sink");
   const running = env.execute("early");
   source.push(1, 2, 3);
@@ -303,7 +304,7 @@ test("a checkpoint started while a sink is still flushing completes once the sin
     }),
   };
   const source = new TestSource<number>();
-  const env = StreamEnvironment.create().enableCheckpointing({ directory: dir });
+  const env = StreamEnvironment.create().setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: dir });
   env.fromSource(source).uid("src").sinkTo(sink).uid("sink");
   const running = env.execute("slow-flush");
   source.push(1, 2);

@@ -63,7 +63,12 @@ export class SinkError extends SluiceError {
 export class MissingTimestampError extends SluiceError {}
 
 /** Writing or reading a checkpoint failed, or a restore does not match the job. */
-export class CheckpointError extends SluiceError {}
+export class CheckpointError extends SluiceError {
+  /** The checkpoint did not complete within `checkpointTimeout`: something it waits for makes no progress. */
+  expired = false;
+  /** An expired checkpoint whose file was published before its commits got stuck: it is complete, restore from it. */
+  durable: { id: number; path: string } | undefined;
+}
 
 /** Misuse of the API that is detected while building (wrong argument, state outside a keyed context). */
 export class ApiUsageError extends SluiceError {}

@@ -2,7 +2,7 @@ import type { CheckpointMetadata } from "../checkpoint/CheckpointData.js";
 import type { DeadLetter } from "../operators/Operator.js";
 import type { JobMetrics, JobStatus } from "./JobMetrics.js";
 import type { JobResult } from "./JobResult.js";
-import type { JobRunner } from "./JobRunner.js";
+import type { RestartingJob } from "./restart/RestartingJob.js";
 import type { Sink } from "../sinks/Sink.js";
 import { planIsBounded, planSinks } from "../graph/JobPlan.js";
 import { registerJob } from "./jobRegistry.js";
@@ -49,7 +49,7 @@ export class JobHandle {
 
   constructor(
     readonly name: string,
-    private readonly runner: JobRunner,
+    private readonly runner: RestartingJob,
   ) {
     this.done = runner.run().then((result) => (this.settled = result));
     registerJob(this);

@@ -11,6 +11,8 @@ export interface JobMetrics {
   watermark: number;
   deadLetters: number;
   checkpoints: CheckpointStats;
+  /** Restarts by the job's restart strategy (see `RestartStrategies`); absent for a job that never restarts. */
+  restarts?: RestartStats;
   operators: OperatorMetrics[];
   /**
    * While the job runs and a source's watermark has not advanced for a few seconds (at once for a
@@ -63,6 +65,20 @@ export interface CheckpointStats {
   lastPath: string | undefined;
   /** Set when `restoreFrom: "latest"` found no checkpoint and the job started from scratch (also printed as a warning). */
   restoreNotice?: string;
+  /** Id of the latest checkpoint this attempt completed. */
+  lastId?: number | undefined;
+}
+
+/** How often a job was restarted after failures, and from where. Operator counters start over with each restart. */
+export interface RestartStats {
+  /** Restarts so far (the one under way included). */
+  count: number;
+  /** Message of the failure that caused the latest restart. */
+  lastFailure: string | undefined;
+  /** Processing time (clock ms) of that failure. */
+  lastFailureAt: number | undefined;
+  /** Id of the checkpoint the latest restart restores from; undefined = from the start. */
+  restoringFrom: number | undefined;
 }
 
 export interface OperatorMetrics {
@@ -88,5 +104,8 @@ export interface OperatorMetrics {
   sourceWatermarks?: SourceSubtaskWatermark[];
 }
 
-/** `created` → `running` → one of `finished` | `failed` | `cancelled`. */
-export type JobStatus = "created" | "running" | "finished" | "failed" | "cancelled";
+/**
+ * `created` → `running` → one of `finished` | `failed` | `cancelled`. A failed attempt whose restart
+ * strategy allows another goes `running` → `restarting` → `running` (see `RestartStrategies`).
+ */
+export type JobStatus = "created" | "running" | "restarting" | "finished" | "failed" | "cancelled";

@@ -1,6 +1,7 @@
 import type { CheckpointData, CheckpointMetadata } from "../checkpoint/CheckpointData.js";
 import { CheckpointCoordinator } from "../checkpoint/CheckpointCoordinator.js";
 import { checkpointParticipant } from "../checkpoint/checkpointParticipant.js";
+import { CheckpointFailureManager } from "../checkpoint/CheckpointFailureManager.js";
 import type { FileCheckpointStorage } from "../checkpoint/CheckpointStorage.js";
 import { ApiUsageError, CheckpointError, SinkError, SluiceError, SourceError, UserFunctionError } from "../errors/errors.js";
 import { messages } from "../errors/messages.js";
@@ -17,6 +18,7 @@ import { OutputRouter, type OutEdge } from "./OutputRouter.js";
 import { SourceTask } from "./SourceTask.js";
 import { StopWithSavepoint, type StopRequestOptions } from "./stopWithSavepoint.js";
 import { DeadLetterLog, SubtaskContext } from "./SubtaskContext.js";
+import { settleWithin } from "./settleWithin.js";
 
 export interface RuntimeOptions {
   clock: Clock;
@@ -38,6 +40,14 @@ export interface RuntimeOptions {
   restoreFrom?: string | undefined;
   /** Accept checkpoints holding state of operators this job no longer has. */
   allowNonRestoredState?: boolean | undefined;
+  /** Clock ms before a checkpoint that has not completed fails (default 10 min). */
+  checkpointTimeout?: number | undefined;
+  /** Failed checkpoints in a row tolerated before the job fails (default 0). */
+  tolerableCheckpointFailures?: number | undefined;
+  /** Clock ms a failed or cancelled job waits for a write, commit or close still under way (default 180 s). */
+  taskCancellationTimeout?: number | undefined;
+  /** Dead letters shared by every attempt of a restarting job. */
+  deadLetterLog?: DeadLetterLog | undefined;
 }
 
 export type Task = SourceTask | OperatorTask;
@@ -65,14 +75,18 @@ export class JobRunner {
   private coordinator: CheckpointCoordinator | undefined;
   private nextCheckpointAt = Number.POSITIVE_INFINITY;
   private stopRequest: StopWithSavepoint | undefined;
+  private readonly checkpointFailures: CheckpointFailureManager;
+  /** The loop is over: checkpoints failing from now on are the end's business (endOfInput, abort). */
+  private ending = false;
   /** Restored from (checkpoint id), completed and failed checkpoints, for metrics. */
-  readonly checkpointStats: CheckpointStats = { restoredFrom: undefined, completed: 0, failed: 0, lastPath: undefined };
+  readonly checkpointStats: CheckpointStats = { restoredFrom: undefined, completed: 0, failed: 0, lastPath: undefined, lastId: undefined };
 
   constructor(
     readonly plan: JobPlan,
     private readonly options: RuntimeOptions,
   ) {
-    this.deadLetters = new DeadLetterLog(options.deadLetterRetention);
+    this.deadLetters = options.deadLetterLog ?? new DeadLetterLog(options.deadLetterRetention);
+    this.checkpointFailures = new CheckpointFailureManager(plan.jobName, options.tolerableCheckpointFailures ?? 0);
     this.build();
   }
 
@@ -250,6 +264,7 @@ export class JobRunner {
       await this.setUpCheckpointing();
       if (this.failure === undefined) await this.open();
       if (this.failure === undefined) await this.loop();
+      this.ending = true;
       // Bounded input may end while a stop's savepoint is under way: that savepoint is the final checkpoint.
       const ended = () => this.failure !== undefined || this.cancelled;
       if (!ended() && stop()?.begun === true && stop()?.drain === false) await stop()!.result.catch(() => undefined);
@@ -261,13 +276,14 @@ export class JobRunner {
       this.fail(error, undefined);
     }
     this.coordinator?.abort(this.failure?.message ?? (this.cancelled ? "job cancelled" : stop()?.complete === true ? "job stopped" : "job finished"));
+    this.ending = true;
     // A checkpoint being written still commits (or not) before sinks close; then, on failure or
     // cancel, two-phase-commit sinks drop what no checkpoint committed.
-    await this.coordinator?.drain();
+    if (this.coordinator) await this.settle(this.coordinator.drain(), undefined, "completing a checkpoint");
     // Cancel and failure stop the loop, not a write already under way: let it finish first.
-    for (const task of this.tasks) if (task.kind === "operator") await task.settled();
+    for (const task of this.tasks) if (task.kind === "operator") await this.settle(task.settled(), task, "a write");
     if (this.failure !== undefined || this.cancelled) {
-      for (const task of this.tasks) if (task.kind === "operator") await task.abortUncommitted();
+      for (const task of this.tasks) if (task.kind === "operator") await this.settle(task.abortUncommitted(), task, "aborting uncommitted output");
     }
     await this.close();
     this.status = this.failure !== undefined ? "failed" : this.cancelled ? "cancelled" : "finished";
@@ -295,7 +311,7 @@ export class JobRunner {
     if (storage === undefined) return;
     // Continue numbering after everything in the directory, so a restore from an older savepoint never overwrites newer files.
     const firstId = Math.max(restored?.id ?? 0, (await storage.checkpointIds()).at(-1) ?? 0) + 1;
-    const coordinator = new CheckpointCoordinator(this.plan, storage, this.options.clock, () => this.notify(), firstId);
+    const coordinator = new CheckpointCoordinator(this.plan, storage, this.options.clock, () => this.notify(), firstId, this.options.checkpointTimeout);
     const participants = this.tasks.map((task) => {
       const participant = checkpointParticipant(task, this.taskNodes.get(task)!);
       task.acknowledge = (id, snapshot) => coordinator.acknowledge(participant, id, snapshot);
@@ -306,7 +322,11 @@ export class JobRunner {
     if (this.options.checkpointInterval !== undefined) this.nextCheckpointAt = this.options.clock.now() + this.options.checkpointInterval;
   }
 
-  triggerCheckpoint(kind: "checkpoint" | "savepoint", name?: string, onStart?: (id: number) => void): Promise<CheckpointMetadata> {
+  /**
+   * `onStart` learns the checkpoint's id once its barriers are injected (a stop's savepoint). `periodic`: triggered by the
+   * interval, so its failure counts toward `tolerableCheckpointFailures` (one asked for is the caller's to handle, unless it expired).
+   */
+  triggerCheckpoint(kind: "checkpoint" | "savepoint", name?: string, onStart?: (id: number) => void, periodic = false): Promise<CheckpointMetadata> {
     if (this.coordinator === undefined) {
       return Promise.reject(new ApiUsageError("Checkpointing is not enabled: call env.enableCheckpointing({ directory }) before execute()"));
     }
@@ -315,13 +335,27 @@ export class JobRunner {
       (metadata) => {
         this.checkpointStats.completed++;
         this.checkpointStats.lastPath = metadata.path;
+        this.checkpointStats.lastId = metadata.id;
+        if (periodic) this.checkpointFailures.succeeded();
         return metadata;
       },
       (error: unknown) => {
         this.checkpointStats.failed++;
+        if (error instanceof CheckpointError && error.durable !== undefined) Object.assign(this.checkpointStats, { lastPath: error.durable.path, lastId: error.durable.id });
+        const counts = !this.ending && !this.cancelled && (periodic || (error instanceof CheckpointError && error.expired));
+        const fatal = counts ? this.checkpointFailures.failed(error) : undefined;
+        if (fatal !== undefined) this.fail(fatal, undefined);
         throw error;
       },
     );
+  }
+
+  /** Waits for `work` of the ending job, but not forever (see `settleWithin`); a stuck one fails the job unless it was cancelled. */
+  private async settle(work: Promise<unknown>, task: Task | undefined, what: string): Promise<void> {
+    const ms = this.options.taskCancellationTimeout ?? 180_000;
+    if (await settleWithin(this.options.clock, ms, work)) return;
+    const operator = task === undefined ? "" : ` in ${this.taskNodes.get(task)!.name} (subtask ${task.ctx.subtask})`;
+    if (!this.cancelled) this.fail(new Error(`${what}${operator} did not settle within ${ms} ms of the job ending; left behind`), task);
   }
 
   private async open(): Promise<void> {
@@ -359,8 +393,8 @@ export class JobRunner {
       const now = clock.now();
       if (now >= this.nextCheckpointAt) {
         this.nextCheckpointAt = now + this.options.checkpointInterval!;
-        // Periodic checkpoints that fail are counted in metrics; the job goes on (as in Flink by default).
-        if (!this.coordinator!.inProgress && stop?.inProgress !== true) this.triggerCheckpoint("checkpoint").catch(() => undefined);
+        // A failure is counted in metrics, and beyond `tolerableCheckpointFailures` in a row fails the job (triggerCheckpoint).
+        if (!this.coordinator!.inProgress && stop?.inProgress !== true) this.triggerCheckpoint("checkpoint", undefined, undefined, true).catch(() => undefined);
       }
       const timers = !this.timersPaused;
       let current: Task | undefined;
@@ -419,13 +453,10 @@ export class JobRunner {
 
   private async close(): Promise<void> {
     for (const task of this.tasks) {
-      try {
-        if (task.kind === "source") await task.reader.close?.();
-        else await task.operator.close?.();
-      } catch (error) {
-        // A close failure after success still fails the job; after a failure it is secondary.
-        this.fail(error, task);
-      }
+      const close = async () => (task.kind === "source" ? task.reader.close?.() : task.operator.close?.());
+      // A close failure after success still fails the job; after a failure it is secondary.
+      const closed = close().catch((error: unknown) => this.fail(error, task));
+      await this.settle(closed, task, "closing");
     }
   }
 

@@ -36,7 +36,7 @@ test("job.metrics() is a typed value that a notebook shows as a table", async ()
   const job = twoWindowsJob();
   await job.wait();
   const m = job.metrics();
-  assert.deepEqual(Object.keys(m), ["jobName", "status", "startedAt", "endedAt", "watermark", "deadLetters", "checkpoints", "operators", "watermarkHold"]);
+  assert.deepEqual(Object.keys(m), ["jobName", "status", "startedAt", "endedAt", "watermark", "deadLetters", "checkpoints", "operators", "watermarkHold", "restarts"]);
   assert.equal(JSON.parse(JSON.stringify(m)).jobName, "two windows");
   const bundle = (m as unknown as Record<symbol, () => Record<string, string>>)[DISPLAY]!();
   const text = bundle["text/plain"]!;

@@ -34,8 +34,18 @@ export class RateMeter {
   }
 }
 
-const ICON: Record<string, string> = { created: "○", running: "●", finished: "✔", failed: "✖", cancelled: "■" };
-const COLOR: Record<string, string> = { running: "#1a7f37", finished: "#555", failed: "#cf222e", cancelled: "#9a6700", created: "#555" };
+const ICON: Record<string, string> = { created: "○", running: "●", restarting: "↻", finished: "✔", failed: "✖", cancelled: "■" };
+const COLOR: Record<string, string> = { running: "#1a7f37", restarting: "#9a6700", finished: "#555", failed: "#cf222e", cancelled: "#9a6700", created: "#555" };
+
+/** "restarting (3) from checkpoint 41: <cause>" while the restart strategy waits; the state alone otherwise. */
+function stateText(job: JobHandle, m: JobMetrics): string {
+  const r = m.restarts;
+  if (m.status === "restarting" && r !== undefined) {
+    const from = r.restoringFrom === undefined ? "from the start" : `from checkpoint ${r.restoringFrom}`;
+    return `restarting (${r.count}) ${from}${r.lastFailure ? `: ${r.lastFailure}` : ""}`;
+  }
+  return `${m.status}${job.result?.error ? `: ${job.result.error.message}` : ""}`;
+}
 
 /**
  * One line about a job: state, records in/out, rate, watermark, backlog, checkpoint, dead letters.
@@ -54,11 +64,11 @@ export function statusBundle(job: JobHandle, m: JobMetrics, rate: number, stoppe
     `watermark ${watermarkText(m.watermark)}${m.watermarkHold !== undefined ? `, ${watermarkHoldText(m.watermarkHold)}` : ""}`,
     `backlog ${n(backlog)}`,
     ...(m.checkpoints.completed > 0 ? [`checkpoints ${m.checkpoints.completed}`] : []),
+    ...(m.restarts !== undefined && m.restarts.count > 0 && m.status !== "restarting" ? [`restarts ${m.restarts.count}`] : []),
     ...(m.deadLetters > 0 ? [`dead letters ${n(m.deadLetters)}`] : []),
     ...(m.endedAt !== undefined ? [`took ${((m.endedAt - m.startedAt) / 1000).toFixed(1)} s`] : []),
   ];
-  const error = job.result?.error ? `: ${job.result.error.message}` : "";
-  const state = stoppedBy !== undefined && m.status === "cancelled" ? `stopped: ${stoppedBy}` : m.status + error;
+  const state = stoppedBy !== undefined && m.status === "cancelled" ? `stopped: ${stoppedBy}` : stateText(job, m);
   const text = `${ICON[m.status] ?? "?"} ${state} · job "${job.name}" · ${parts.join(" · ")}`;
   const html =
     `<div class="sluice-job-status" style="font-family:var(--jp-code-font-family,monospace);font-size:12px">` +

@@ -22,7 +22,7 @@ import { allJobs, onJobStarted, setLiveHost } from "../../../engine/src/index.js
 
 /** Shutting down stops running jobs cleanly (sources closed, sinks flushed), within a bound; those no cell shows too. */
 async function stopJobs(): Promise<void> {
-  const running = allJobs().filter((j) => j.status === "running" || j.status === "created");
+  const running = allJobs().filter((j) => j.result === undefined);
   if (running.length === 0) return;
   log("info", "stopping running jobs", { jobs: running.map((j) => j.name) });
   await Promise.race([Promise.all(running.map((j) => j.cancel())), new Promise((r) => setTimeout(r, 5000))]);

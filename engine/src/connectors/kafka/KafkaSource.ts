@@ -130,6 +130,8 @@ class KafkaSourceReader<T> implements SourceReader<T> {
   private restored: DecodedPosition | undefined;
   /** Bounded reads: end offset per owned partition. */
   private ends: PartitionOffset[] = [];
+  /** `ends` by partition key: records at or past it are not part of the bounded read. */
+  private endOf = new Map<string, number>();
   /** Split id ("topic[partition]") per owned partition: each gets its own watermark generator. */
   private splitIds = new Map<string, string>();
   private splitList: readonly string[] | undefined;
@@ -194,8 +196,9 @@ class KafkaSourceReader<T> implements SourceReader<T> {
 
   snapshotPosition(): KafkaSourcePosition {
     // Before the first open, a restored position is still the truth and must survive a checkpoint.
-    if (this.opened) return encodePosition(this.positions.values(), true);
-    return encodePosition(this.restored?.offsets.values() ?? [], this.restored?.discovered ?? false);
+    const bounded = this.options.bounded === true;
+    if (this.opened) return encodePosition(this.positions.values(), true, bounded ? this.ends : undefined);
+    return encodePosition(this.restored?.offsets.values() ?? [], this.restored?.discovered ?? false, bounded ? (this.restored?.stoppingOffsets?.values() ?? []) : undefined);
   }
 
   /** Monitoring: the checkpoint's offsets go to the consumer group (asynchronously; see GroupOffsetCommitter). */
@@ -204,11 +207,12 @@ class KafkaSourceReader<T> implements SourceReader<T> {
   }
 
   restorePosition(position: unknown): void {
-    const { offsets, discovered } = readPosition(position);
+    const { offsets, discovered, stoppingOffsets } = readPosition(position);
     // After rescaling, the position is the merge of all old subtasks': keep what this one owns, so
     // a checkpoint before it connects (and the group commit after it) holds only its own partitions.
-    const own = [...offsets].filter(([, o]) => ownerOf(o.topic, o.partition, this.ctx.parallelism) === this.ctx.subtask);
-    this.restored = { offsets: new Map(own), discovered };
+    const owned = (m: Map<string, PartitionOffset>) => new Map([...m].filter(([, o]) => ownerOf(o.topic, o.partition, this.ctx.parallelism) === this.ctx.subtask));
+    this.restored = { offsets: owned(offsets), discovered };
+    if (stoppingOffsets !== undefined) this.restored.stoppingOffsets = owned(stoppingOffsets);
     if (this.opened) {
       // Restored while running: reopen at the restored offsets on the next poll.
       const old = this.consumer;
@@ -235,8 +239,9 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     const all = await this.resolvePartitions();
     const mine = partitionsOf(all, this.ctx.subtask, this.ctx.parallelism);
     const starts = await this.startOffsets(mine);
-    this.ends = this.options.bounded === true && mine.length > 0 ? await this.client.offsets(uniqueTopics(mine), { kind: "latest" }) : [];
+    this.ends = this.options.bounded === true ? await this.stoppingOffsets(mine) : [];
     this.ends = this.ends.filter((e) => starts.has(partitionKey(e.topic, e.partition)));
+    this.endOf = new Map(this.ends.map((e) => [partitionKey(e.topic, e.partition), e.offset]));
     this.positions = starts;
     await this.openConsumer(mine);
     this.opened = true;
@@ -295,6 +300,17 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     return this.client.partitions(topics);
   }
 
+  /** Bounded reads stop where the first run would have: restored stopping offsets, else the current end. */
+  private async stoppingOffsets(mine: readonly TopicPartition[]): Promise<PartitionOffset[]> {
+    const restored = this.restored?.stoppingOffsets ?? new Map<string, PartitionOffset>();
+    const ends = mine.flatMap((tp) => restored.get(partitionKey(tp.topic, tp.partition)) ?? []);
+    const missing = mine.filter((tp) => !restored.has(partitionKey(tp.topic, tp.partition)));
+    if (missing.length === 0) return ends;
+    const wanted = new Set(missing.map((tp) => partitionKey(tp.topic, tp.partition)));
+    const latest = await this.client.offsets(uniqueTopics(missing), { kind: "latest" });
+    return ends.concat(latest.filter((o) => wanted.has(partitionKey(o.topic, o.partition))));
+  }
+
   private async startOffsets(mine: TopicPartition[]): Promise<Map<string, PartitionOffset>> {
     const starts = new Map<string, PartitionOffset>();
     const missing: TopicPartition[] = [];
@@ -332,7 +348,10 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     // Records come in runs of one partition: look its key and split id up once per run.
     let run: PartitionOffset | undefined;
     let split = "";
+    const bounded = this.options.bounded === true;
     for (const r of records) {
+      // Fetched along with the last records before the stopping offset: written after the bounded read began.
+      if (bounded && r.offset >= (this.endOf.get(partitionKey(r.topic, r.partition)) ?? Number.POSITIVE_INFINITY)) continue;
       if (run === undefined || r.partition !== run.partition || r.topic !== run.topic) {
         run = { topic: r.topic, partition: r.partition, offset: r.offset + 1 };
         passed.push(run);
@@ -367,8 +386,11 @@ class KafkaSourceReader<T> implements SourceReader<T> {
 
   /** Bounded reads: everything up to the end offsets has been emitted. */
   private caughtUp(consumer: PartitionConsumer): boolean {
-    if (this.options.bounded !== true || consumer.buffered > 0) return false;
-    return this.ends.every((e) => consumer.fetchPosition(e.topic, e.partition) >= e.offset);
+    if (this.options.bounded !== true) return false;
+    // A partition is done once everything before its end was emitted; or, when its last offsets are
+    // transaction markers (never emitted), once fetched past the end with nothing left buffered.
+    const done = (e: PartitionOffset) => (this.positions.get(partitionKey(e.topic, e.partition))?.offset ?? 0) >= e.offset;
+    return this.ends.every((e) => done(e) || (consumer.buffered === 0 && consumer.fetchPosition(e.topic, e.partition) >= e.offset));
   }
 }
 

@@ -56,3 +56,14 @@ test("positions of the previous version merge as they read", () => {
   assert.equal(readPosition(mergePositions([legacy, { offsets: {} }])).discovered, false);
   assert.equal(readPosition(mergePositions([legacy, encodePosition([], true)])).discovered, true);
 });
+
+test("bounded reads keep their stopping offsets: they round-trip, validate and merge", () => {
+  const a = encodePosition([{ topic: "t", partition: 0, offset: 5 }], true, [{ topic: "t", partition: 0, offset: 100 }]);
+  const b = encodePosition([{ topic: "t", partition: 1, offset: 2 }], true, [{ topic: "t", partition: 1, offset: 40 }]);
+  assert.deepEqual(a, { offsets: { t: { "0": 5 } }, discovered: true, stoppingOffsets: { t: { "0": 100 } } });
+  assert.deepEqual(readPosition(json(a)).stoppingOffsets, new Map([[partitionKey("t", 0), { topic: "t", partition: 0, offset: 100 }]]));
+  assert.deepEqual(mergePositions([json(a), json(b)]).stoppingOffsets, { t: { "0": 100, "1": 40 } });
+  assert.equal(readPosition(json(encodePosition([], true))).stoppingOffsets, undefined, "unbounded positions have none");
+  assert.equal(mergePositions([encodePosition([], true)]).stoppingOffsets, undefined);
+  assert.throws(() => readPosition({ offsets: {}, stoppingOffsets: { t: { "0": -1 } } }), /Invalid Kafka source position/);
+});

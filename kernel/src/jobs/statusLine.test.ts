@@ -1,0 +1,32 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { JobHandle, JobMetrics } from "../../../engine/src/index.js";
+import { statusBundle } from "./statusLine.js";
+
+const metrics = (over: Partial<JobMetrics>): JobMetrics => ({
+  jobName: "counts",
+  status: "running",
+  startedAt: 0,
+  endedAt: undefined,
+  watermark: Number.NEGATIVE_INFINITY,
+  deadLetters: 0,
+  checkpoints: { restoredFrom: undefined, completed: 41, failed: 0, lastPath: undefined },
+  operators: [],
+  watermarkHold: undefined,
+  ...over,
+});
+const job = { name: "counts", result: undefined } as unknown as JobHandle;
+
+test("a restarting job's status line says how often, from which checkpoint, and why", () => {
+  const m = metrics({ status: "restarting", restarts: { count: 3, lastFailure: "KafkaTransactionError: connect ECONNREFUSED", lastFailureAt: 0, restoringFrom: 41 } });
+  const bundle = statusBundle(job, m, 0);
+  assert.match(String(bundle["text/plain"]), /^↻ restarting \(3\) from checkpoint 41: KafkaTransactionError: connect ECONNREFUSED · job "counts"/);
+  assert.match(String(bundle["text/html"]), /restarting \(3\) from checkpoint 41/);
+  const fresh = statusBundle(job, metrics({ status: "restarting", restarts: { count: 1, lastFailure: "boom", lastFailureAt: 0, restoringFrom: undefined } }), 0);
+  assert.match(String(fresh["text/plain"]), /restarting \(1\) from the start: boom/);
+});
+
+test("a running job that restarted says how often", () => {
+  const m = metrics({ restarts: { count: 2, lastFailure: "boom", lastFailureAt: 0, restoringFrom: 40 } });
+  assert.match(String(statusBundle(job, m, 10)["text/plain"]), /^● running · .* · restarts 2/);
+});
