@@ -52,6 +52,14 @@ export class SourceTask {
   private finishedPosition: { position: unknown } | undefined;
   /** Readers with `notifyCheckpointComplete`: the position snapshotted per checkpoint still in flight. */
   private readonly positionsInFlight = new Map<number, unknown>();
+  /**
+   * With checkpointing on, while a poll is in flight (its promise pending, or its result not yet
+   * emitted): the reader's position from before that poll. A barrier going out meanwhile records
+   * this one, so a reader may advance its own position anywhere inside `poll`.
+   */
+  private positionBeforePoll: { position: unknown } | undefined;
+  /** Set by the runner when checkpointing is on: only then is the position taken before each poll. */
+  tracksPositions = false;
 
   private readonly watermarkOutput: WatermarkOutput = {
     emitWatermark: (w) => {
@@ -98,8 +106,9 @@ export class SourceTask {
 
   canRun(now: number): boolean {
     if (this.finished) return false;
-    // A barrier may go out while a poll is in flight: nothing of that poll has been emitted yet.
-    if (this.barrier !== undefined && this.ready === undefined) return true;
+    // A barrier may go out while a poll is in flight: nothing of that poll has been emitted yet,
+    // and the barrier records the position from before it.
+    if (this.barrier !== undefined) return true;
     if (this.pending) return false;
     if (!this.router.hasRoom()) return false;
     return this.ready !== undefined || now >= this.retryAt;
@@ -117,9 +126,10 @@ export class SourceTask {
     this.barrier = checkpointId;
   }
 
-  /** State for a checkpoint: the reader's position after everything emitted so far. */
+  /** State for a checkpoint: the reader's position after everything emitted so far, and nothing more. */
   snapshot(): SubtaskCheckpoint {
-    const position = this.finishedPosition !== undefined ? this.finishedPosition.position : this.reader.snapshotPosition?.();
+    const kept = this.finishedPosition ?? this.positionBeforePoll;
+    const position = kept !== undefined ? kept.position : this.reader.snapshotPosition?.();
     return { position, watermark: this.watermark, finished: this.finished };
   }
 
@@ -165,7 +175,7 @@ export class SourceTask {
   }
 
   runOnce(now: number): void {
-    if (this.barrier !== undefined && this.ready === undefined) {
+    if (this.barrier !== undefined) {
       this.emitBarrier();
       return;
     }
@@ -176,8 +186,12 @@ export class SourceTask {
     let result = this.ready;
     this.ready = undefined;
     if (result === undefined) {
+      // Once per poll, not per record. Readers return a fresh value each time (positions are
+      // stored as they are), so this one stays what it was while the reader moves on.
+      const before = this.tracksPositions ? this.reader.snapshotPosition?.() : undefined;
       const polled = this.reader.poll(this.batchSize);
       if (polled instanceof Promise) {
+        if (this.tracksPositions) this.positionBeforePoll = { position: before };
         this.pending = true;
         polled.then(
           (r) => {
@@ -194,6 +208,8 @@ export class SourceTask {
       }
       result = polled;
     }
+    // From here on the poll's records are emitted: the reader's own position covers them.
+    this.positionBeforePoll = undefined;
     this.emit(result, now);
   }
 
@@ -288,8 +304,8 @@ export class SourceTask {
   }
 
   private finish(): void {
-    // A barrier injected while the last poll was in flight goes out now: a finished task is never
-    // polled again, and without its acknowledgement the checkpoint would never complete (while
+    // A barrier still waiting goes out now (runOnce sends it before anything else, so this is a
+    // safety net): a finished task is never run again, and without its acknowledgement the checkpoint would never complete (while
     // downstream two-phase-commit sinks, which got the barrier through the other subtasks, wait for it).
     if (this.barrier !== undefined) this.emitBarrier();
     this.activate();
