@@ -305,8 +305,9 @@ export class SourceTask {
 
   private finish(): void {
     // A barrier still waiting goes out now (runOnce sends it before anything else, so this is a
-    // safety net): a finished task is never run again, and without its acknowledgement the checkpoint would never complete (while
-    // downstream two-phase-commit sinks, which got the barrier through the other subtasks, wait for it).
+    // safety net): a finished task is never run again, and without its acknowledgement the
+    // checkpoint would never complete (while downstream two-phase-commit sinks, which got the
+    // barrier through the other subtasks, wait for it).
     if (this.barrier !== undefined) this.emitBarrier();
     this.activate();
     if (this.watermark < MAX_WATERMARK) {
