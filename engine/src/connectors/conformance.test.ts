@@ -57,6 +57,9 @@ test("text file source", () => conforms({ name: "file lines", source: () => File
 
 test("CSV file source (header, quoted fields across lines)", () => conforms({ name: "file csv", source: () => FileSource.csv(files.csv), ordered: true }));
 
+test("CSV file source with its own column names over the header", () =>
+  conforms({ name: "file csv columns", source: () => FileSource.csv(files.csv, { columns: ["key", "who", "padding", "text"] }), ordered: true }));
+
 /** A tailed file that grows while the job reads it (a restored job finds it complete, as it was written on). */
 test("tail source over a growing file", () => {
   let files = 0;
