@@ -12,6 +12,7 @@ import { appendFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { StreamEnvironment } from "../api/StreamEnvironment.js";
 import { TestSource } from "../testing/TestSource.js";
 import { checkSourceConformance, conformanceSeeds, formatConformanceTable, type ConformanceResult, type ConformanceRun, type SourceConformanceOptions } from "../testing/sourceConformance.js";
 import { arraySource } from "./collection/CollectionSources.js";
@@ -94,7 +95,7 @@ test("recorded source: recorded with checkpoints, restored by replaying the reco
 
 test("recorded source: replay", async () => {
   const path = join(dir, "replayed.jsonl");
-  const env = (await import("../api/StreamEnvironment.js")).StreamEnvironment.create({ batchSize: 13 });
+  const env = StreamEnvironment.create({ batchSize: 13 });
   await env.fromSource(recorded(FileSource.jsonLines(files.jsonl), path, { mode: "record" })).executeAndCollect();
   return conforms({ name: "recording (replay)", source: () => recorded(FileSource.jsonLines(files.jsonl), path, { mode: "replay" }), ordered: true });
 });
