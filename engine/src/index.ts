@@ -108,6 +108,15 @@ export {
 export { ManualClock } from "./testing/ManualClock.js";
 export { TestSource } from "./testing/TestSource.js";
 export { OperatorHarness, type HarnessOptions, type HarnessSnapshot } from "./testing/OperatorHarness.js";
+export {
+  checkSourceConformance,
+  conformanceSeeds,
+  formatConformanceTable,
+  type ConformanceResult,
+  type ConformanceRun,
+  type SourceConformanceOptions,
+} from "./testing/sourceConformance.js";
+export { chaosSource, seededRandom, type ChaosOptions, type TriggerPoint } from "./testing/chaosSource.js";
 
 // connectors/duckdb: the database SQL cells, the `sql` template and DuckDB sinks share
 export { sql, query, sharedDatabase, openSharedDatabase } from "./connectors/duckdb/sharedDatabase.js";

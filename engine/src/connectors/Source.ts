@@ -68,8 +68,15 @@ export interface SourceReader<T> {
   poll(maxRecords: number): SourcePoll<T> | Promise<SourcePoll<T>>;
   /**
    * Position to resume from after a restore (JSON-serializable): the first record not yet returned by
-   * a *completed* poll. It may be called while a poll is in flight, so a reader must not advance this
-   * position before the poll's promise resolves.
+   * a poll. Return a fresh value each call (or one the reader never mutates): the engine keeps it.
+   *
+   * The engine takes it just before every poll when checkpointing is on, and a checkpoint barrier
+   * that goes out while that poll is in flight (its promise pending, or its records not yet emitted)
+   * records that earlier position; the poll's records then follow the barrier and are read again
+   * after a restore. So a reader may advance its position anywhere inside `poll`, before or after
+   * any `await`, and so may a wrapper around it (a rate limiter awaiting around `poll`). Outside
+   * `poll` it must not move: a position must cover exactly the records handed over by polls that
+   * completed. `engine/src/testing/sourceConformance.ts` checks this for a source.
    */
   snapshotPosition?(): unknown;
   /** After a rescale (see `Source.mergePositions`): the merged position of all old subtasks. */

@@ -315,6 +315,7 @@ export class JobRunner {
     const participants = this.tasks.map((task) => {
       const participant = checkpointParticipant(task, this.taskNodes.get(task)!);
       task.acknowledge = (id, snapshot) => coordinator.acknowledge(participant, id, snapshot);
+      if (task.kind === "source") task.tracksPositions = true;
       return participant;
     });
     coordinator.register(participants);

@@ -69,6 +69,14 @@ export class SourceTask {
   /** For metrics (what holds event time back): when the watermark last advanced, and the last records came. */
   private watermarkAdvancedAt: number;
   private lastRecordAt: number | undefined;
+  /**
+   * With checkpointing on, while a poll is in flight (its promise pending, or its result not yet
+   * emitted): the reader's position from before that poll. A barrier going out meanwhile records
+   * this one, so a reader may advance its own position anywhere inside `poll`.
+   */
+  private positionBeforePoll: { position: unknown } | undefined;
+  /** Set by the runner when checkpointing is on: only then is the position taken before each poll. */
+  tracksPositions = false;
 
   private readonly watermarkOutput: WatermarkOutput = {
     emitWatermark: (w) => {
@@ -119,10 +127,11 @@ export class SourceTask {
 
   canRun(now: number): boolean {
     if (this.finished || this.stopped) return false;
-    // A barrier may go out while a poll is in flight: nothing of that poll has been emitted yet.
-    if (this.barrier !== undefined && this.ready === undefined) return true;
+    // A barrier may go out while a poll is in flight: nothing of that poll has been emitted yet,
+    // and the barrier records the position from before it.
+    if (this.barrier !== undefined) return true;
     if (this.stopping !== undefined) {
-      // A completed poll is covered by the reader's position: emit it before the stop barrier.
+      // A completed poll is emitted before the stop barrier (the position then covers it).
       if (this.ready !== undefined) return this.router.hasRoom();
       return this.stopping.drain;
     }
@@ -163,9 +172,10 @@ export class SourceTask {
     this.stopped = false;
   }
 
-  /** State for a checkpoint: the reader's position after everything emitted so far. */
+  /** State for a checkpoint: the reader's position after everything emitted so far, and nothing more. */
   snapshot(): SubtaskCheckpoint {
-    const position = this.finishedPosition !== undefined ? this.finishedPosition.position : this.reader.snapshotPosition?.();
+    const kept = this.finishedPosition ?? this.positionBeforePoll;
+    const position = kept !== undefined ? kept.position : this.reader.snapshotPosition?.();
     return { position, watermark: this.watermark, finished: this.finished };
   }
 
@@ -211,7 +221,7 @@ export class SourceTask {
   }
 
   runOnce(now: number): void {
-    if (this.barrier !== undefined && this.ready === undefined) {
+    if (this.barrier !== undefined) {
       this.emitBarrier();
       return;
     }
@@ -222,8 +232,12 @@ export class SourceTask {
     let result = this.ready;
     this.ready = undefined;
     if (result === undefined) {
+      // Once per poll, not per record. Readers return a fresh value each time (positions are
+      // stored as they are), so this one stays what it was while the reader moves on.
+      const before = this.tracksPositions ? this.reader.snapshotPosition?.() : undefined;
       const polled = this.reader.poll(this.batchSize);
       if (polled instanceof Promise) {
+        if (this.tracksPositions) this.positionBeforePoll = { position: before };
         this.pending = true;
         polled.then(
           (r) => {
@@ -240,6 +254,8 @@ export class SourceTask {
       }
       result = polled;
     }
+    // From here on the poll's records are emitted: the reader's own position covers them.
+    this.positionBeforePoll = undefined;
     this.emit(result, now);
   }
 
@@ -359,9 +375,10 @@ export class SourceTask {
   }
 
   private finish(): void {
-    // A barrier injected while the last poll was in flight goes out now: a finished task is never
-    // polled again, and without its acknowledgement the checkpoint would never complete (while
-    // downstream two-phase-commit sinks, which got the barrier through the other subtasks, wait for it).
+    // A barrier still waiting goes out now (runOnce sends it before anything else, so this is a
+    // safety net): a finished task is never run again, and without its acknowledgement the
+    // checkpoint would never complete (while downstream two-phase-commit sinks, which got the
+    // barrier through the other subtasks, wait for it).
     if (this.barrier !== undefined) this.emitBarrier();
     this.activate();
     if (this.watermark < MAX_WATERMARK) {

@@ -72,7 +72,6 @@ export function csvDecoder<T>(options: CsvOptions<T>): LineDecoder<T> {
   const infer = options.inferTypes ?? true;
   let state: CsvState = { columns: options.columns ?? null, carry: null };
   if (!header && options.columns === undefined) throw new RangeError("CSV without a header needs `columns`");
-  let headerSeen = false;
   return {
     decode(line) {
       let text = line.text;
@@ -93,8 +92,9 @@ export function csvDecoder<T>(options: CsvOptions<T>): LineDecoder<T> {
       } catch (error) {
         return new DecodeFailure((error as Error).message, text, first);
       }
-      if (header && !headerSeen && first.line === 1) {
-        headerSeen = true;
+      // The header is the record starting on line 1, whether or not `columns` overrides its names: a
+      // reader restored to a position before it (a checkpoint during the first read) meets it again.
+      if (header && first.line === 1) {
         if (options.columns === undefined) state.columns = fields.map((f) => f.trim());
         return undefined;
       }
@@ -121,7 +121,6 @@ export function csvDecoder<T>(options: CsvOptions<T>): LineDecoder<T> {
     state: () => structuredClone(state),
     restore(saved) {
       state = structuredClone(saved as CsvState);
-      headerSeen = state.columns !== null;
     },
   };
 }
