@@ -5,19 +5,17 @@ import { CheckpointFailureManager } from "../checkpoint/CheckpointFailureManager
 import type { FileCheckpointStorage } from "../checkpoint/CheckpointStorage.js";
 import { ApiUsageError, CheckpointError, SinkError, SluiceError, SourceError, UserFunctionError } from "../errors/errors.js";
 import { messages } from "../errors/messages.js";
-import type { JobPlan, PlanEdge, PlanNode } from "../graph/JobPlan.js";
+import type { JobPlan, PlanNode } from "../graph/JobPlan.js";
 import type { Clock } from "../time/Clock.js";
-import { Channel } from "./Channel.js";
 import { restoreTasks } from "../checkpoint/restoreTasks.js";
+import { buildTasks, type Task } from "./buildTasks.js";
 import { collectMetrics } from "./collectMetrics.js";
 import { endOfInput } from "./endOfInput.js";
 import type { CheckpointStats, JobMetrics, JobStatus } from "./JobMetrics.js";
 import type { JobResult } from "./JobResult.js";
-import { OperatorTask } from "./OperatorTask.js";
-import { OutputRouter, type OutEdge } from "./OutputRouter.js";
-import { SourceTask } from "./SourceTask.js";
+import type { SourceTask } from "./SourceTask.js";
 import { StopWithSavepoint, type StopRequestOptions } from "./stopWithSavepoint.js";
-import { DeadLetterLog, SubtaskContext } from "./SubtaskContext.js";
+import { DeadLetterLog } from "./SubtaskContext.js";
 import { settleWithin } from "./settleWithin.js";
 
 export interface RuntimeOptions {
@@ -50,7 +48,7 @@ export interface RuntimeOptions {
   deadLetterLog?: DeadLetterLog | undefined;
 }
 
-export type Task = SourceTask | OperatorTask;
+export type { Task } from "./buildTasks.js";
 
 /** Elements a task processes in a row before the scheduler moves on (keeps queues short and fair). */
 const STEPS_PER_TURN = 8;
@@ -63,8 +61,8 @@ const STEPS_PER_TURN = 8;
  */
 export class JobRunner {
   status: JobStatus = "created";
-  private readonly tasks: Task[] = [];
-  private readonly taskNodes = new Map<Task, PlanNode>();
+  private readonly tasks: readonly Task[];
+  private readonly taskNodes: ReadonlyMap<Task, PlanNode>;
   readonly deadLetters: DeadLetterLog;
   private failure: SluiceError | undefined;
   private cancelled = false;
@@ -87,98 +85,7 @@ export class JobRunner {
   ) {
     this.deadLetters = options.deadLetterLog ?? new DeadLetterLog(options.deadLetterRetention);
     this.checkpointFailures = new CheckpointFailureManager(plan.jobName, options.tolerableCheckpointFailures ?? 0);
-    this.build();
-  }
-
-  private build(): void {
-    const { plan, options } = this;
-    // Channels per edge, indexed [producer subtask][consumer subtask].
-    const channels = new Map<PlanEdge, Channel[][]>();
-    for (const node of plan.nodes) {
-      for (const edge of node.inputs) {
-        const grid: Channel[][] = [];
-        for (let i = 0; i < edge.from.parallelism; i++) {
-          const row: Channel[] = [];
-          for (let j = 0; j < node.parallelism; j++) row.push(new Channel(options.channelCapacity, 64));
-          grid.push(row);
-        }
-        channels.set(edge, grid);
-      }
-    }
-    const operatorTasks = new Map<PlanNode, OperatorTask[]>();
-    for (const node of plan.nodes) {
-      const subtasks: OperatorTask[] = [];
-      for (let s = 0; s < node.parallelism; s++) {
-        const outEdges: OutEdge[] = node.outputs.map((edge) => {
-          const row = channels.get(edge)![s]!;
-          const kind = edge.partitioning.kind;
-          const targets = kind === "forward" ? [row[s]!] : kind === "global" ? [row[0]!] : row;
-          return {
-            tagId: edge.tag?.id,
-            partitioning: edge.partitioning,
-            channels: targets,
-            maxParallelism: edge.to.maxParallelism,
-            keyError: (cause, value, timestamp) => this.keyError(edge.to, cause, value, timestamp),
-          };
-        });
-        const router = new OutputRouter<unknown>(outEdges);
-        const identity = {
-          jobName: plan.jobName,
-          operatorName: node.name,
-          operatorId: node.id,
-          subtask: s,
-          parallelism: node.parallelism,
-          maxParallelism: node.maxParallelism,
-          errorPolicy: node.errorPolicy,
-        };
-        const ctx = new SubtaskContext<unknown>(identity, options.clock, router, this.deadLetters);
-        let task: Task;
-        if (node.node.kind === "source") {
-          const { source, strategy } = node.node.source!;
-          const reader = source.createReader({
-            subtask: s,
-            parallelism: node.parallelism,
-            clock: options.clock,
-            jobName: plan.jobName,
-            badRecord: (reason, raw, position) => ctx.parseFailure(reason, raw, position),
-          });
-          // A factory: readers made of splits get one generator per split (see SourceTask).
-          const newGenerator = strategy === undefined ? undefined : () => strategy.createWatermarkGenerator({ clock: options.clock });
-          const wake = (error?: unknown) => this.onAsyncSettled(task, error);
-          task = new SourceTask(ctx, reader, newGenerator, strategy?.timestampAssigner, router, options.batchSize, options.autoWatermarkInterval, wake);
-        } else {
-          const operator = node.node.createOperator!(ctx);
-          const wake = (error?: unknown) => this.onAsyncSettled(task, error);
-          const opTask = new OperatorTask(ctx, operator, router, wake);
-          subtasks.push(opTask);
-          task = opTask;
-        }
-        this.tasks.push(task);
-        this.taskNodes.set(task, node);
-      }
-      operatorTasks.set(node, subtasks);
-    }
-    for (const node of plan.nodes) {
-      for (const edge of node.inputs) {
-        const grid = channels.get(edge)!;
-        const consumers = operatorTasks.get(node)!;
-        const kind = edge.partitioning.kind;
-        for (let i = 0; i < grid.length; i++) {
-          for (let j = 0; j < consumers.length; j++) {
-            // Only wire the channels the producer actually writes to, or the consumer would wait forever for an end marker.
-            if (kind === "forward" && i !== j) continue;
-            if (kind === "global" && j !== 0) continue;
-            consumers[j]!.addInput(grid[i]![j]!, edge.inputIndex);
-          }
-        }
-      }
-    }
-  }
-
-  private keyError(consumer: PlanNode, cause: unknown, value: unknown, timestamp: number): void {
-    // Key selectors run while routing, i.e. in the producer; the error names the keyed consumer.
-    const task = this.tasks.find((t) => this.taskNodes.get(t) === consumer)!;
-    task.ctx.userError(cause, value, timestamp);
+    ({ tasks: this.tasks, taskNodes: this.taskNodes } = buildTasks(plan, options, this.deadLetters, (task, error) => this.onAsyncSettled(task, error)));
   }
 
   private onAsyncSettled(task: Task, error: unknown): void {

@@ -1,0 +1,116 @@
+import type { JobPlan, PlanEdge, PlanNode } from "../graph/JobPlan.js";
+import { Channel } from "./Channel.js";
+import type { RuntimeOptions } from "./JobRunner.js";
+import { OperatorTask } from "./OperatorTask.js";
+import { OutputRouter, type OutEdge } from "./OutputRouter.js";
+import { SourceTask } from "./SourceTask.js";
+import { type DeadLetterLog, SubtaskContext } from "./SubtaskContext.js";
+
+export type Task = SourceTask | OperatorTask;
+
+export interface BuiltTasks {
+  /** In plan order, then subtask order (the order tasks open in). */
+  tasks: Task[];
+  taskNodes: Map<Task, PlanNode>;
+}
+
+/**
+ * The physical job of `plan`, not yet opened: one task per subtask (source readers created,
+ * operators instantiated), each with its router, wired by bounded channels. `onAsyncSettled` is
+ * called when a task's async poll or write settles (with its error, if it failed).
+ */
+export function buildTasks(
+  plan: JobPlan,
+  options: Pick<RuntimeOptions, "clock" | "batchSize" | "channelCapacity" | "autoWatermarkInterval">,
+  deadLetters: DeadLetterLog,
+  onAsyncSettled: (task: Task, error: unknown) => void,
+): BuiltTasks {
+  const tasks: Task[] = [];
+  const taskNodes = new Map<Task, PlanNode>();
+  const keyError = (consumer: PlanNode, cause: unknown, value: unknown, timestamp: number): void => {
+    // Key selectors run while routing, i.e. in the producer; the error names the keyed consumer.
+    const task = tasks.find((t) => taskNodes.get(t) === consumer)!;
+    task.ctx.userError(cause, value, timestamp);
+  };
+  // Channels per edge, indexed [producer subtask][consumer subtask].
+  const channels = new Map<PlanEdge, Channel[][]>();
+  for (const node of plan.nodes) {
+    for (const edge of node.inputs) {
+      const grid: Channel[][] = [];
+      for (let i = 0; i < edge.from.parallelism; i++) {
+        const row: Channel[] = [];
+        for (let j = 0; j < node.parallelism; j++) row.push(new Channel(options.channelCapacity, 64));
+        grid.push(row);
+      }
+      channels.set(edge, grid);
+    }
+  }
+  const operatorTasks = new Map<PlanNode, OperatorTask[]>();
+  for (const node of plan.nodes) {
+    const subtasks: OperatorTask[] = [];
+    for (let s = 0; s < node.parallelism; s++) {
+      const outEdges: OutEdge[] = node.outputs.map((edge) => {
+        const row = channels.get(edge)![s]!;
+        const kind = edge.partitioning.kind;
+        const targets = kind === "forward" ? [row[s]!] : kind === "global" ? [row[0]!] : row;
+        return {
+          tagId: edge.tag?.id,
+          partitioning: edge.partitioning,
+          channels: targets,
+          maxParallelism: edge.to.maxParallelism,
+          keyError: (cause, value, timestamp) => keyError(edge.to, cause, value, timestamp),
+        };
+      });
+      const router = new OutputRouter<unknown>(outEdges);
+      const identity = {
+        jobName: plan.jobName,
+        operatorName: node.name,
+        operatorId: node.id,
+        subtask: s,
+        parallelism: node.parallelism,
+        maxParallelism: node.maxParallelism,
+        errorPolicy: node.errorPolicy,
+      };
+      const ctx = new SubtaskContext<unknown>(identity, options.clock, router, deadLetters);
+      let task: Task;
+      const wake = (error?: unknown) => onAsyncSettled(task, error);
+      if (node.node.kind === "source") {
+        const { source, strategy } = node.node.source!;
+        const reader = source.createReader({
+          subtask: s,
+          parallelism: node.parallelism,
+          clock: options.clock,
+          jobName: plan.jobName,
+          badRecord: (reason, raw, position) => ctx.parseFailure(reason, raw, position),
+        });
+        // A factory: readers made of splits get one generator per split (see SourceTask).
+        const newGenerator = strategy === undefined ? undefined : () => strategy.createWatermarkGenerator({ clock: options.clock });
+        task = new SourceTask(ctx, reader, newGenerator, strategy?.timestampAssigner, router, options.batchSize, options.autoWatermarkInterval, wake);
+      } else {
+        const operator = node.node.createOperator!(ctx);
+        const opTask = new OperatorTask(ctx, operator, router, wake);
+        subtasks.push(opTask);
+        task = opTask;
+      }
+      tasks.push(task);
+      taskNodes.set(task, node);
+    }
+    operatorTasks.set(node, subtasks);
+  }
+  for (const node of plan.nodes) {
+    for (const edge of node.inputs) {
+      const grid = channels.get(edge)!;
+      const consumers = operatorTasks.get(node)!;
+      const kind = edge.partitioning.kind;
+      for (let i = 0; i < grid.length; i++) {
+        for (let j = 0; j < consumers.length; j++) {
+          // Only wire the channels the producer actually writes to, or the consumer would wait forever for an end marker.
+          if (kind === "forward" && i !== j) continue;
+          if (kind === "global" && j !== 0) continue;
+          consumers[j]!.addInput(grid[i]![j]!, edge.inputIndex);
+        }
+      }
+    }
+  }
+  return { tasks, taskNodes };
+}
