@@ -1,47 +1,29 @@
 import type { SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
 import { CheckpointError } from "../errors/errors.js";
 import type { SourcePoll, SourceReader } from "../connectors/Source.js";
-import type { WatermarkGenerator, WatermarkOutput } from "../time/WatermarkGenerator.js";
-import { PunctuatedBatch } from "../time/PunctuatedBatch.js";
-import { WatermarkMultiplexer, type SplitWatermark } from "../time/WatermarkMultiplexer.js";
+import type { WatermarkGenerator } from "../time/WatermarkGenerator.js";
 import type { SourceSubtaskWatermark } from "./JobMetrics.js";
 import type { TimestampAssigner } from "../time/WatermarkStrategy.js";
-import { MAX_WATERMARK } from "../time/Watermark.js";
 import type { Wake } from "./OperatorTask.js";
 import type { OutputRouter } from "./OutputRouter.js";
-import { ACTIVE, END, IDLE } from "./StreamElement.js";
+import { END } from "./StreamElement.js";
 import type { SubtaskContext } from "./SubtaskContext.js";
+import { TimestampsAndWatermarks } from "./TimestampsAndWatermarks.js";
 
 /** How long to wait before polling again when a reader returns nothing and gives no hint. */
 const EMPTY_POLL_BACKOFF_MS = 10;
 
-/** Watermark generation of one source subtask: one generator, or one per split (`SourceReader.splits`). */
-interface SourceWatermarks {
-  onEvent(value: unknown, timestamp: number, split: string | undefined): void;
-  onPeriodicEmit(): void;
-  /** After every poll: the splits the reader now reads. */
-  setSplits(ids: readonly string[] | undefined): void;
-  splitStates(): SplitWatermark[] | undefined;
-}
-
-/** Records a reader does not attribute to a split (no `SourcePoll.splits`) share this one. */
-const DEFAULT_SPLIT = "";
-
 /**
- * One subtask of a source: polls the reader for a batch whenever its outputs have room, assigns
- * timestamps, runs the watermark generator and emits. A watermark the generator emits from
- * `onEvent` (punctuated) goes out right after its record; periodic watermarks after every batch
- * and, while waiting for data, every `periodicInterval` ms of processing time. A reader made of
- * splits (it has `splits()`) gets one generator per split, combined by a `WatermarkMultiplexer`.
+ * One subtask of a source: polls the reader for a batch whenever its outputs have room and emits
+ * it, timestamped and with watermarks (`TimestampsAndWatermarks`; periodic ones also while it
+ * waits for data). Injects checkpoint barriers between polls, snapshots the reader's position, and
+ * stops for a stop-with-savepoint.
  */
 export class SourceTask {
   readonly kind = "source";
   private pending = false;
   private ready: SourcePoll<unknown> | undefined;
   private retryAt = Number.NEGATIVE_INFINITY;
-  private nextPeriodicAt: number;
-  private idle = false;
-  watermark = Number.NEGATIVE_INFINITY;
   finished = false;
   recordsIn = 0;
   /** Checkpoint whose barrier waits to be injected at the next consistent point (between polls). */
@@ -64,11 +46,6 @@ export class SourceTask {
   /** The stop barrier went out: nothing more is emitted (a poll that settles now is held, not emitted). */
   stopped = false;
 
-  /** The batch `send` hands to the generator: a watermark from `onEvent` goes out right after its record. */
-  private readonly sending = new PunctuatedBatch<unknown>((values, timestamps) => this.router.emitBatch(values, timestamps));
-  /** For metrics (what holds event time back): when the watermark last advanced, and the last records came. */
-  private watermarkAdvancedAt: number;
-  private lastRecordAt: number | undefined;
   /**
    * With checkpointing on, while a poll is in flight (its promise pending, or its result not yet
    * emitted): the reader's position from before that poll. A barrier going out meanwhile records
@@ -78,43 +55,24 @@ export class SourceTask {
   /** Set by the runner when checkpointing is on: only then is the position taken before each poll. */
   tracksPositions = false;
 
-  private readonly watermarkOutput: WatermarkOutput = {
-    emitWatermark: (w) => {
-      if (w > this.watermark) {
-        this.sending.flush();
-        this.activate();
-        this.watermark = w;
-        this.watermarkAdvancedAt = this.ctx.clock.now();
-        this.ctx.watermark = w;
-        this.router.broadcast({ kind: "watermark", timestamp: w });
-      }
-    },
-    markIdle: () => {
-      if (!this.idle) {
-        this.sending.flush();
-        this.idle = true;
-        this.router.broadcast(IDLE);
-      }
-    },
-    markActive: () => this.activate(),
-  };
-
-  private readonly watermarks: SourceWatermarks | undefined;
+  private readonly eventTime: TimestampsAndWatermarks;
 
   /** `newGenerator` creates the strategy's generator: once, or once per split of a reader with `splits()`. */
   constructor(
     readonly ctx: SubtaskContext<unknown>,
     readonly reader: SourceReader<unknown>,
     newGenerator: (() => WatermarkGenerator<unknown>) | undefined,
-    private readonly assigner: TimestampAssigner<unknown> | undefined,
+    assigner: TimestampAssigner<unknown> | undefined,
     readonly router: OutputRouter<unknown>,
     private readonly batchSize: number,
-    private readonly periodicInterval: number,
+    periodicInterval: number,
     private readonly wake: Wake,
   ) {
-    this.nextPeriodicAt = ctx.clock.now() + periodicInterval;
-    this.watermarkAdvancedAt = ctx.clock.now();
-    this.watermarks = newGenerator === undefined ? undefined : sourceWatermarks(reader, newGenerator, this.watermarkOutput, () => this.lastRecordAt);
+    this.eventTime = new TimestampsAndWatermarks(ctx, reader, newGenerator, assigner, router, periodicInterval);
+  }
+
+  get watermark(): number {
+    return this.eventTime.watermark;
   }
 
   get backlog(): number {
@@ -143,7 +101,7 @@ export class SourceTask {
   /** Earliest processing time at which this source wants to run again without being woken. */
   nextWakeUp(): number {
     if (this.finished || this.stopping !== undefined) return Number.POSITIVE_INFINITY;
-    let at = this.watermarks !== undefined ? this.nextPeriodicAt : Number.POSITIVE_INFINITY;
+    let at = this.eventTime.nextPeriodicEmit();
     if (!this.pending && this.ready === undefined && this.retryAt < at) at = this.retryAt;
     return at;
   }
@@ -216,8 +174,7 @@ export class SourceTask {
       if (this.reader.restorePosition === undefined) throw new CheckpointError(`Source '${sourceName}' cannot resume from a checkpoint (its reader has no restorePosition)`, { operator: sourceName });
       this.reader.restorePosition(snapshot.position);
     }
-    this.watermark = snapshot.watermark;
-    this.ctx.watermark = snapshot.watermark;
+    this.eventTime.restore(snapshot.watermark);
   }
 
   runOnce(now: number): void {
@@ -261,62 +218,15 @@ export class SourceTask {
 
   /** Periodic watermark generation while the source waits (needed for idleness detection). */
   periodic(now: number): boolean {
-    if (this.finished || this.stopping !== undefined || this.watermarks === undefined || now < this.nextPeriodicAt) return false;
-    this.nextPeriodicAt = now + this.periodicInterval;
-    // Splits can come and go while the reader waits (a reader connecting, partitions discovered).
-    this.watermarks.setSplits(this.reader.splits?.());
-    this.watermarks.onPeriodicEmit();
-    return true;
+    if (this.finished || this.stopping !== undefined) return false;
+    return this.eventTime.periodic(now);
   }
 
   private emit(result: SourcePoll<unknown>, now: number): void {
-    const values = result.values;
-    const n = values.length;
-    this.watermarks?.setSplits(this.reader.splits?.());
-    if (n > 0) {
-      this.lastRecordAt = now;
-      this.activate();
-      let timestamps: number[];
-      const assigner = this.assigner;
-      const given = result.timestamps;
-      if (assigner !== undefined) {
-        timestamps = new Array<number>(n);
-        let i = 0;
-        while (i < n) {
-          try {
-            for (; i < n; i++) timestamps[i] = assigner(values[i], given?.[i] ?? Number.NaN);
-          } catch (cause) {
-            // Under dead-letter, the record is dropped from the batch below (marked by a -Infinity timestamp).
-            this.ctx.userError(cause, values[i], given?.[i] ?? Number.NaN);
-            timestamps[i] = Number.NEGATIVE_INFINITY;
-            i++;
-          }
-        }
-        if (timestamps.includes(Number.NEGATIVE_INFINITY)) {
-          const keptValues: unknown[] = [];
-          const keptTs: number[] = [];
-          const keptSplits: string[] | undefined = result.splits === undefined ? undefined : [];
-          for (let j = 0; j < n; j++) {
-            if (timestamps[j] !== Number.NEGATIVE_INFINITY) {
-              keptValues.push(values[j]);
-              keptTs.push(timestamps[j]!);
-              keptSplits?.push(result.splits![j]!);
-            }
-          }
-          this.send(keptValues, keptTs, keptSplits);
-        } else {
-          this.send(values, timestamps, result.splits);
-        }
-      } else {
-        timestamps = given ?? new Array<number>(n).fill(Number.NaN);
-        this.send(values, timestamps, result.splits);
-      }
-      this.recordsIn += n;
-    }
-    if (this.watermarks !== undefined) {
-      this.watermarks.onPeriodicEmit();
-      this.nextPeriodicAt = now + this.periodicInterval;
-    }
+    const n = result.values.length;
+    this.eventTime.send(result, now);
+    this.recordsIn += n;
+    this.eventTime.batchEnd(now);
     this.router.flush();
     if (result.end === true) {
       this.finish();
@@ -326,43 +236,10 @@ export class SourceTask {
     else if (n === 0) this.retryAt = now + EMPTY_POLL_BACKOFF_MS;
   }
 
-  private send(values: readonly unknown[], timestamps: readonly number[], splits: readonly string[] | undefined): void {
-    const watermarks = this.watermarks;
-    if (watermarks === undefined) {
-      this.router.emitBatch(values, timestamps);
-      return;
-    }
-    const batch = this.sending;
-    batch.begin(values, timestamps);
-    try {
-      for (let i = 0; i < values.length; i++) {
-        batch.at = i;
-        watermarks.onEvent(values[i], timestamps[i]!, splits?.[i]);
-      }
-    } finally {
-      batch.end();
-    }
-  }
-
   /** This subtask's watermark for `job.metrics()`. */
   watermarkInfo(): SourceSubtaskWatermark {
-    return {
-      subtask: this.ctx.subtask,
-      hasStrategy: this.watermarks !== undefined,
-      watermark: this.watermark,
-      idle: this.idle,
-      finished: this.finished,
-      advancedAt: this.watermarkAdvancedAt,
-      lastRecordAt: this.lastRecordAt,
-      splits: this.watermarks?.splitStates(),
-    };
-  }
-
-  private activate(): void {
-    if (this.idle) {
-      this.idle = false;
-      this.router.broadcast(ACTIVE);
-    }
+    const { hasStrategy, watermark, idle, advancedAt, lastRecordAt, splits } = this.eventTime.info();
+    return { subtask: this.ctx.subtask, hasStrategy, watermark, idle, finished: this.finished, advancedAt, lastRecordAt, splits };
   }
 
   /** Snapshot, acknowledge and pass on the waiting barrier: everything emitted so far is before it. */
@@ -380,33 +257,8 @@ export class SourceTask {
     // checkpoint would never complete (while downstream two-phase-commit sinks, which got the
     // barrier through the other subtasks, wait for it).
     if (this.barrier !== undefined) this.emitBarrier();
-    this.activate();
-    if (this.watermark < MAX_WATERMARK) {
-      this.watermark = MAX_WATERMARK;
-      this.ctx.watermark = MAX_WATERMARK;
-      this.router.broadcast({ kind: "watermark", timestamp: MAX_WATERMARK });
-    }
+    this.eventTime.finish();
     this.router.broadcast(END);
     this.finished = true;
   }
-}
-
-/** `batchTime`: processing time of the batch being read (read once per batch, not per record). */
-function sourceWatermarks(reader: SourceReader<unknown>, newGenerator: () => WatermarkGenerator<unknown>, output: WatermarkOutput, batchTime: () => number | undefined): SourceWatermarks {
-  if (reader.splits !== undefined) {
-    const mux = new WatermarkMultiplexer(newGenerator, output, () => batchTime() ?? Number.NaN);
-    return {
-      onEvent: (value, timestamp, split) => mux.onEvent(split ?? DEFAULT_SPLIT, value, timestamp),
-      onPeriodicEmit: () => mux.onPeriodicEmit(),
-      setSplits: (ids) => mux.setSplits(ids),
-      splitStates: () => mux.splitStates(),
-    };
-  }
-  const generator = newGenerator();
-  return {
-    onEvent: (value, timestamp) => generator.onEvent(value, timestamp, output),
-    onPeriodicEmit: () => generator.onPeriodicEmit(output),
-    setSplits: () => {},
-    splitStates: () => undefined,
-  };
 }

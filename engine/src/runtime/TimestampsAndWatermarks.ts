@@ -1,0 +1,216 @@
+import type { SourcePoll, SourceReader } from "../connectors/Source.js";
+import { PunctuatedBatch } from "../time/PunctuatedBatch.js";
+import { MAX_WATERMARK } from "../time/Watermark.js";
+import type { WatermarkGenerator, WatermarkOutput } from "../time/WatermarkGenerator.js";
+import { WatermarkMultiplexer, type SplitWatermark } from "../time/WatermarkMultiplexer.js";
+import type { TimestampAssigner } from "../time/WatermarkStrategy.js";
+import type { SourceSubtaskWatermark } from "./JobMetrics.js";
+import type { OutputRouter } from "./OutputRouter.js";
+import { ACTIVE, IDLE } from "./StreamElement.js";
+import type { SubtaskContext } from "./SubtaskContext.js";
+
+/** Watermark generation of one source subtask: one generator, or one per split (`SourceReader.splits`). */
+interface SourceWatermarks {
+  onEvent(value: unknown, timestamp: number, split: string | undefined): void;
+  onPeriodicEmit(): void;
+  /** After every poll: the splits the reader now reads. */
+  setSplits(ids: readonly string[] | undefined): void;
+  splitStates(): SplitWatermark[] | undefined;
+}
+
+/** Records a reader does not attribute to a split (no `SourcePoll.splits`) share this one. */
+const DEFAULT_SPLIT = "";
+
+/**
+ * The event-time side of one source subtask (Flink's `TimestampsAndWatermarks`): assigns
+ * timestamps, runs the watermark generator and sends records, watermarks and idleness through the
+ * router. A watermark the generator emits from `onEvent` (punctuated) goes out right after its
+ * record; periodic ones after every batch and every `periodicInterval` ms of processing time. A
+ * reader made of splits (it has `splits()`) gets one generator per split, combined by a
+ * `WatermarkMultiplexer`. Keeps, for metrics, what holds event time back.
+ */
+export class TimestampsAndWatermarks {
+  watermark = Number.NEGATIVE_INFINITY;
+  private idle = false;
+  private nextPeriodicAt: number;
+  /** For metrics (what holds event time back): when the watermark last advanced, and the last records came. */
+  private advancedAt: number;
+  private lastRecordAt: number | undefined;
+  /** The batch `send` hands to the generator: a watermark from `onEvent` goes out right after its record. */
+  private readonly sending = new PunctuatedBatch<unknown>((values, timestamps) => this.router.emitBatch(values, timestamps));
+
+  private readonly output: WatermarkOutput = {
+    emitWatermark: (w) => {
+      if (w > this.watermark) {
+        this.sending.flush();
+        this.activate();
+        this.watermark = w;
+        this.advancedAt = this.ctx.clock.now();
+        this.ctx.watermark = w;
+        this.router.broadcast({ kind: "watermark", timestamp: w });
+      }
+    },
+    markIdle: () => {
+      if (!this.idle) {
+        this.sending.flush();
+        this.idle = true;
+        this.router.broadcast(IDLE);
+      }
+    },
+    markActive: () => this.activate(),
+  };
+
+  private readonly generators: SourceWatermarks | undefined;
+
+  /** `newGenerator` creates the strategy's generator: once, or once per split of a reader with `splits()`. */
+  constructor(
+    private readonly ctx: SubtaskContext<unknown>,
+    private readonly reader: SourceReader<unknown>,
+    newGenerator: (() => WatermarkGenerator<unknown>) | undefined,
+    private readonly assigner: TimestampAssigner<unknown> | undefined,
+    private readonly router: OutputRouter<unknown>,
+    private readonly periodicInterval: number,
+  ) {
+    this.nextPeriodicAt = ctx.clock.now() + periodicInterval;
+    this.advancedAt = ctx.clock.now();
+    this.generators = newGenerator === undefined ? undefined : sourceWatermarks(reader, newGenerator, this.output, () => this.lastRecordAt);
+  }
+
+  /** Processing time of the next periodic emission (never without a watermark strategy). */
+  nextPeriodicEmit(): number {
+    return this.generators !== undefined ? this.nextPeriodicAt : Number.POSITIVE_INFINITY;
+  }
+
+  /** Periodic watermark generation while the source waits (needed for idleness detection). */
+  periodic(now: number): boolean {
+    if (this.generators === undefined || now < this.nextPeriodicAt) return false;
+    this.nextPeriodicAt = now + this.periodicInterval;
+    // Splits can come and go while the reader waits (a reader connecting, partitions discovered).
+    this.generators.setSplits(this.reader.splits?.());
+    this.generators.onPeriodicEmit();
+    return true;
+  }
+
+  /** Timestamps the records of a poll and sends them (a record whose assigner fails is left out under dead-letter). */
+  send(result: SourcePoll<unknown>, now: number): void {
+    const values = result.values;
+    const n = values.length;
+    this.generators?.setSplits(this.reader.splits?.());
+    if (n === 0) return;
+    this.lastRecordAt = now;
+    this.activate();
+    const assigner = this.assigner;
+    const given = result.timestamps;
+    if (assigner === undefined) {
+      this.sendTimestamped(values, given ?? new Array<number>(n).fill(Number.NaN), result.splits);
+      return;
+    }
+    const timestamps = new Array<number>(n);
+    let i = 0;
+    while (i < n) {
+      try {
+        for (; i < n; i++) timestamps[i] = assigner(values[i], given?.[i] ?? Number.NaN);
+      } catch (cause) {
+        // Under dead-letter, the record is dropped from the batch below (marked by a -Infinity timestamp).
+        this.ctx.userError(cause, values[i], given?.[i] ?? Number.NaN);
+        timestamps[i] = Number.NEGATIVE_INFINITY;
+        i++;
+      }
+    }
+    if (!timestamps.includes(Number.NEGATIVE_INFINITY)) {
+      this.sendTimestamped(values, timestamps, result.splits);
+      return;
+    }
+    const keptValues: unknown[] = [];
+    const keptTs: number[] = [];
+    const keptSplits: string[] | undefined = result.splits === undefined ? undefined : [];
+    for (let j = 0; j < n; j++) {
+      if (timestamps[j] !== Number.NEGATIVE_INFINITY) {
+        keptValues.push(values[j]);
+        keptTs.push(timestamps[j]!);
+        keptSplits?.push(result.splits![j]!);
+      }
+    }
+    this.sendTimestamped(keptValues, keptTs, keptSplits);
+  }
+
+  /** After every poll's records: the periodic emission, and the next one `periodicInterval` from now. */
+  batchEnd(now: number): void {
+    if (this.generators === undefined) return;
+    this.generators.onPeriodicEmit();
+    this.nextPeriodicAt = now + this.periodicInterval;
+  }
+
+  private sendTimestamped(values: readonly unknown[], timestamps: readonly number[], splits: readonly string[] | undefined): void {
+    const generators = this.generators;
+    if (generators === undefined) {
+      this.router.emitBatch(values, timestamps);
+      return;
+    }
+    const batch = this.sending;
+    batch.begin(values, timestamps);
+    try {
+      for (let i = 0; i < values.length; i++) {
+        batch.at = i;
+        generators.onEvent(values[i], timestamps[i]!, splits?.[i]);
+      }
+    } finally {
+      batch.end();
+    }
+  }
+
+  /** Called before open(): the checkpointed watermark. */
+  restore(watermark: number): void {
+    this.watermark = watermark;
+    this.ctx.watermark = watermark;
+  }
+
+  /** End of input: active again, and the final watermark (unless it went out already). */
+  finish(): void {
+    this.activate();
+    if (this.watermark < MAX_WATERMARK) {
+      this.watermark = MAX_WATERMARK;
+      this.ctx.watermark = MAX_WATERMARK;
+      this.router.broadcast({ kind: "watermark", timestamp: MAX_WATERMARK });
+    }
+  }
+
+  /** This subtask's watermark for `job.metrics()`, but for what the task knows (subtask, finished). */
+  info(): Omit<SourceSubtaskWatermark, "subtask" | "finished"> {
+    return {
+      hasStrategy: this.generators !== undefined,
+      watermark: this.watermark,
+      idle: this.idle,
+      advancedAt: this.advancedAt,
+      lastRecordAt: this.lastRecordAt,
+      splits: this.generators?.splitStates(),
+    };
+  }
+
+  private activate(): void {
+    if (this.idle) {
+      this.idle = false;
+      this.router.broadcast(ACTIVE);
+    }
+  }
+}
+
+/** `batchTime`: processing time of the batch being read (read once per batch, not per record). */
+function sourceWatermarks(reader: SourceReader<unknown>, newGenerator: () => WatermarkGenerator<unknown>, output: WatermarkOutput, batchTime: () => number | undefined): SourceWatermarks {
+  if (reader.splits !== undefined) {
+    const mux = new WatermarkMultiplexer(newGenerator, output, () => batchTime() ?? Number.NaN);
+    return {
+      onEvent: (value, timestamp, split) => mux.onEvent(split ?? DEFAULT_SPLIT, value, timestamp),
+      onPeriodicEmit: () => mux.onPeriodicEmit(),
+      setSplits: (ids) => mux.setSplits(ids),
+      splitStates: () => mux.splitStates(),
+    };
+  }
+  const generator = newGenerator();
+  return {
+    onEvent: (value, timestamp) => generator.onEvent(value, timestamp, output),
+    onPeriodicEmit: () => generator.onPeriodicEmit(output),
+    setSplits: () => {},
+    splitStates: () => undefined,
+  };
+}
