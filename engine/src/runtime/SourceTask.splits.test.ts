@@ -6,57 +6,17 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { StreamEnvironment } from "../api/StreamEnvironment.js";
-import type { Source, SourcePoll, SourceReader } from "../connectors/Source.js";
 import { sinks } from "../sinks/sinks.js";
 import { ManualClock } from "../testing/ManualClock.js";
+import { SplitTestSource, type SplitEvent as Ev } from "../testing/SplitTestSource.js";
 import { MIN_WATERMARK } from "../time/Watermark.js";
 import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
 import { TumblingEventTimeWindows } from "../windows/WindowAssigner.js";
 import type { WindowResult } from "../windows/WindowFunction.js";
 
-interface Ev {
-  split: string;
-  ts: number;
-}
-
-/** One reader over named splits; the test appends records to a split and sets which splits exist. */
-class SplitSource implements Source<Ev> {
-  readonly name = "splits";
-  readonly bounded = false;
-  readonly maxParallelism = 1;
-  private readonly log: Ev[] = [];
-  private waiter: (() => void) | undefined;
-  /** `undefined`: the reader does not know its splits yet. */
-  current: string[] | undefined;
-
-  constructor(splits: string[] | undefined) {
-    this.current = splits;
-  }
-
-  push(split: string, ...timestamps: number[]): void {
-    for (const ts of timestamps) this.log.push({ split, ts });
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
-  }
-
-  createReader(): SourceReader<Ev> {
-    let offset = 0;
-    const take = (max: number): SourcePoll<Ev> => {
-      const values = this.log.slice(offset, offset + max);
-      offset += values.length;
-      return { values, splits: values.map((e) => e.split) };
-    };
-    return {
-      poll: (max) => (offset < this.log.length ? take(max) : new Promise((resolve) => (this.waiter = () => resolve(take(max))))),
-      splits: () => this.current,
-    };
-  }
-}
-
 const byTs = () => WatermarkStrategy.forMonotonousTimestamps<Ev>().withTimestampAssigner((e) => e.ts);
 
-function windowJob(source: SplitSource, strategy: WatermarkStrategy<Ev>, clock = new ManualClock(0)) {
+function windowJob(source: SplitTestSource, strategy: WatermarkStrategy<Ev>, clock = new ManualClock(0)) {
   const env = StreamEnvironment.create({ clock, autoWatermarkInterval: 100 });
   const out = sinks.collect<WindowResult<number, number>>();
   env.fromSource(source, strategy).keyBy(() => 0).window(TumblingEventTimeWindows.of(10)).count().sinkTo(out);
@@ -64,7 +24,7 @@ function windowJob(source: SplitSource, strategy: WatermarkStrategy<Ev>, clock =
 }
 
 test("one subtask, two splits: the slow split holds back event time, as if each were its own source", async () => {
-  const source = new SplitSource(["a", "b"]);
+  const source = new SplitTestSource(["a", "b"]);
   const { job, out } = windowJob(source, byTs());
   source.push("a", 1, 5, 25, 31);
   await job.whenIdle();
@@ -81,7 +41,7 @@ test("one subtask, two splits: the slow split holds back event time, as if each 
 });
 
 test("a split idle for the idleness timeout stops holding back; it rejoins when it gets data", async () => {
-  const source = new SplitSource(["busy", "quiet"]);
+  const source = new SplitTestSource(["busy", "quiet"]);
   const { job, out, clock } = windowJob(source, byTs().withIdleness(1_000));
   source.push("quiet", 2);
   source.push("busy", 4);
@@ -103,8 +63,8 @@ test("a split idle for the idleness timeout stops holding back; it rejoins when 
 });
 
 test("while the reader does not know its splits nothing is emitted; with no splits the source is idle", async () => {
-  const source = new SplitSource(undefined);
-  const other = new SplitSource(["x"]);
+  const source = new SplitTestSource(undefined);
+  const other = new SplitTestSource(["x"]);
   const clock = new ManualClock(0);
   const env = StreamEnvironment.create({ clock, autoWatermarkInterval: 100 });
   const out = sinks.collect<Ev>();

@@ -6,49 +6,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { StreamEnvironment } from "../api/StreamEnvironment.js";
-import type { Source, SourcePoll, SourceReader } from "../connectors/Source.js";
 import { sinks } from "../sinks/sinks.js";
 import { ManualClock } from "../testing/ManualClock.js";
+import { SplitTestSource, type SplitEvent as Ev } from "../testing/SplitTestSource.js";
 import { TestSource } from "../testing/TestSource.js";
 import { MIN_WATERMARK } from "../time/Watermark.js";
 import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
 import { HOLD_AFTER_MS } from "./watermarkHold.js";
-
-interface Ev {
-  split: string;
-  ts: number;
-}
-
-/** An unbounded reader over named splits (like Kafka partitions); the test appends records. */
-class SplitSource implements Source<Ev> {
-  readonly name = "orders";
-  readonly bounded = false;
-  readonly maxParallelism = 1;
-  private readonly log: Ev[] = [];
-  private waiter: (() => void) | undefined;
-
-  constructor(private readonly splits: string[]) {}
-
-  push(split: string, ...timestamps: number[]): void {
-    for (const ts of timestamps) this.log.push({ split, ts });
-    const w = this.waiter;
-    this.waiter = undefined;
-    w?.();
-  }
-
-  createReader(): SourceReader<Ev> {
-    let offset = 0;
-    const take = (max: number): SourcePoll<Ev> => {
-      const values = this.log.slice(offset, offset + max);
-      offset += values.length;
-      return { values, splits: values.map((e) => e.split) };
-    };
-    return {
-      poll: (max) => (offset < this.log.length ? take(max) : new Promise((resolve) => (this.waiter = () => resolve(take(max))))),
-      splits: () => this.splits,
-    };
-  }
-}
 
 const byTs = () => WatermarkStrategy.forMonotonousTimestamps<Ev>().withTimestampAssigner((e) => e.ts);
 
@@ -75,7 +39,7 @@ test("a source without a watermark strategy is named at once, with its subtask's
 test("a split with no records, then a lagging split, then a quiet one: named once the watermark stood still", async () => {
   const clock = new ManualClock(0);
   const env = StreamEnvironment.create({ clock, autoWatermarkInterval: 100 });
-  const source = new SplitSource(["orders[0]", "orders[1]"]);
+  const source = new SplitTestSource(["orders[0]", "orders[1]"], "orders");
   env.fromSource(source, byTs()).sinkTo(sinks.collect());
   const job = env.execute("splits");
   source.push("orders[0]", 1_000, 2_000);
@@ -110,7 +74,7 @@ test("a split with no records, then a lagging split, then a quiet one: named onc
 test("an idle split (withIdleness) does not hold back; an assigner downstream makes the source's watermark irrelevant", async () => {
   const clock = new ManualClock(0);
   const env = StreamEnvironment.create({ clock, autoWatermarkInterval: 100 });
-  const source = new SplitSource(["a", "b"]);
+  const source = new SplitTestSource(["a", "b"], "orders");
   env.fromSource(source, byTs().withIdleness(1_500)).sinkTo(sinks.collect());
   const raw = new TestSource<number>("raw");
   env.fromSource(raw).assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((x) => x)).sinkTo(sinks.collect());
