@@ -3,7 +3,6 @@ import { mkdtemp, readdir, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { KeyedProcessFunction } from "../api/keyedFunctions.js";
 import { OutputTag } from "../api/OutputTag.js";
 import { RestartStrategies } from "../runtime/restart/RestartStrategies.js";
 import { StreamEnvironment } from "../api/StreamEnvironment.js";
@@ -12,9 +11,9 @@ import type { PageView } from "../connectors/datagen/PageViews.js";
 import { CheckpointError } from "../errors/errors.js";
 import { CollectSink } from "../sinks/MemorySinks.js";
 import { sinks } from "../sinks/sinks.js";
-import type { ValueState } from "../state/State.js";
 import { ManualClock } from "../testing/ManualClock.js";
 import { TestSource } from "../testing/TestSource.js";
+import { userBursts } from "../testing/userBursts.js";
 import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
 import { Aggregators } from "../windows/AggregateFunction.js";
 import { TumblingEventTimeWindows } from "../windows/WindowAssigner.js";
@@ -54,21 +53,7 @@ function build(env: StreamEnvironment, source: TestSource<PageView>, out: Output
     .uid("page-windows");
   windows.sinkTo(sinks.jsonLines(out.windows)).uid("windows-file");
   windows.getSideOutput(late).sinkTo(out.late).uid("late-sink");
-  type Fn = KeyedProcessFunction<string, PageView, string> & { count?: ValueState<number> };
-  const perUser: Fn = {
-    open(rc) {
-      this.count = rc.getState<number>("count", 0);
-    },
-    processElement(v, ctx) {
-      if (this.count!.value() === 0) ctx.timerService.registerEventTimeTimer(v.ts + 20_000);
-      this.count!.update(this.count!.value()! + 1);
-    },
-    onTimer(ts, ctx, collector) {
-      collector.collect(`${ctx.getCurrentKey()}@${ts}:${this.count!.value()}`);
-      this.count!.clear();
-    },
-  };
-  views.keyBy((v) => v.userId).process(perUser).uid("user-bursts").sinkTo(out.sessions).uid("bursts-sink");
+  views.keyBy((v) => v.userId).process(userBursts()).uid("user-bursts").sinkTo(out.sessions).uid("bursts-sink");
 }
 
 async function outputs(dir: string, name: string): Promise<Outputs> {

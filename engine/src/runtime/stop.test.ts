@@ -9,7 +9,6 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import type { KeyedProcessFunction } from "../api/keyedFunctions.js";
 import { StreamEnvironment } from "../api/StreamEnvironment.js";
 import { DataGen } from "../connectors/datagen/DataGen.js";
 import type { PageView } from "../connectors/datagen/PageViews.js";
@@ -21,7 +20,7 @@ import { ApiUsageError, CheckpointError } from "../errors/errors.js";
 import type { CollectSink } from "../sinks/MemorySinks.js";
 import type { Sink } from "../sinks/Sink.js";
 import { sinks } from "../sinks/sinks.js";
-import type { ValueState } from "../state/State.js";
+import { userBursts } from "../testing/userBursts.js";
 import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
 import { Aggregators } from "../windows/AggregateFunction.js";
 import { TumblingEventTimeWindows } from "../windows/WindowAssigner.js";
@@ -103,21 +102,7 @@ function pipeline(env: StreamEnvironment, source: Source<PageView>, out: Outputs
     .uid("rows");
   rows.sinkTo(out.table).uid("duckdb");
   rows.map((r) => JSON.stringify(r)).uid("json").sinkTo(out.windows).uid("windows-collect");
-  type Fn = KeyedProcessFunction<string, PageView, string> & { count?: ValueState<number> };
-  const perUser: Fn = {
-    open(rc) {
-      this.count = rc.getState<number>("count", 0);
-    },
-    processElement(v, ctx) {
-      if (this.count!.value() === 0) ctx.timerService.registerEventTimeTimer(v.ts + 20_000);
-      this.count!.update(this.count!.value()! + 1);
-    },
-    onTimer(ts, ctx, collector) {
-      collector.collect(`${ctx.getCurrentKey()}@${ts}:${this.count!.value()}`);
-      this.count!.clear();
-    },
-  };
-  views.keyBy((v) => v.userId).process(perUser).uid("bursts").sinkTo(out.bursts).uid("bursts-collect");
+  views.keyBy((v) => v.userId).process(userBursts()).uid("bursts").sinkTo(out.bursts).uid("bursts-collect");
 }
 
 // Batch size 1: a watermark after every record, so which records are late does not depend on where
