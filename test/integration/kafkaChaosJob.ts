@@ -13,45 +13,26 @@
  * Usage: node kafkaChaosJob.js <bootstrap> <input> <output> <checkpointDir> <transactionalIdPrefix> [bounded]
  */
 import { readdir } from "node:fs/promises";
-import type { KeyedProcessFunction } from "../../engine/src/api/keyedFunctions.js";
 import { RestartStrategies } from "../../engine/src/runtime/restart/RestartStrategies.js";
 import { StreamEnvironment } from "../../engine/src/api/StreamEnvironment.js";
 import { kafkaSink } from "../../engine/src/connectors/kafka/KafkaSink.js";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import type { Sink } from "../../engine/src/sinks/Sink.js";
-import type { ValueState } from "../../engine/src/state/State.js";
+import { runningCount, type KeyedCount, type KeyedSeq } from "./runningCount.js";
 
-export interface ChaosInput {
-  key: string;
-  seq: number;
-}
-export interface ChaosOutput {
-  key: string;
-  count: number;
-}
+export type ChaosInput = KeyedSeq;
+export type ChaosOutput = KeyedCount;
 
 const [bootstrap, input, output, dir, prefix, mode] = process.argv.slice(2) as [string, string, string, string, string, string | undefined];
 const bounded = mode === "bounded";
 const killAt = process.env.SLUICE_CHAOS_KILL_AT;
-
-type CountFn = KeyedProcessFunction<string, ChaosInput, ChaosOutput> & { count?: ValueState<number> };
-const counter: CountFn = {
-  open(rc) {
-    this.count = rc.getState<number>("count", 0);
-  },
-  processElement(_v, ctx, out) {
-    const n = this.count!.value()! + 1;
-    this.count!.update(n);
-    out.collect({ key: ctx.getCurrentKey(), count: n });
-  },
-};
 
 const env = StreamEnvironment.create({ parallelism: 2, batchSize: 50 }).setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: dir, interval: 300 });
 env
   .fromSource(kafkaSource<ChaosInput>({ brokers: [bootstrap], topics: [input], bounded, maxBufferedRecords: 500 }))
   .uid("kafka-in")
   .keyBy((v) => v.key)
-  .process(counter)
+  .process(runningCount())
   .uid("count")
   .sinkTo(crashAt(debug(kafkaSink<ChaosOutput>({ brokers: [bootstrap], topic: output, guarantee: "exactly-once", transactionalIdPrefix: prefix, key: (v) => v.key }))))
   .uid("kafka-out")

@@ -12,41 +12,19 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { KeyedProcessFunction } from "../../engine/src/api/keyedFunctions.js";
 import { StreamEnvironment } from "../../engine/src/api/StreamEnvironment.js";
 import { KafkajsClient } from "../../engine/src/connectors/kafka/KafkajsClient.js";
 import { kafkaSink } from "../../engine/src/connectors/kafka/KafkaSink.js";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import type { JobStatus } from "../../engine/src/runtime/JobMetrics.js";
 import type { Sink } from "../../engine/src/sinks/Sink.js";
-import type { ValueState } from "../../engine/src/state/State.js";
 import { kafkaTestsOff, kafkaVersion, readCommitted, uniqueTopic } from "./kafkaBroker.js";
 import { PrivateKafkaBroker } from "./privateKafkaBroker.js";
+import { runningCount, type KeyedCount as Out, type KeyedSeq as In } from "./runningCount.js";
 
 const RECORDS = Number(process.env.SLUICE_RESTART_RECORDS ?? 20_000);
 const KILLS = Number(process.env.SLUICE_RESTART_KILLS ?? 1);
 const KEYS = 37;
-
-interface In {
-  key: string;
-  seq: number;
-}
-interface Out {
-  key: string;
-  count: number;
-}
-
-type CountFn = KeyedProcessFunction<string, In, Out> & { count?: ValueState<number> };
-const counter = (): CountFn => ({
-  open(rc) {
-    this.count = rc.getState<number>("count", 0);
-  },
-  processElement(_v, ctx, out) {
-    const n = this.count!.value()! + 1;
-    this.count!.update(n);
-    out.collect({ key: ctx.getCurrentKey(), count: n });
-  },
-});
 
 /** Slows the sink down (a few ms per batch) so the broker dies while the job is mid-way. */
 function throttled<T>(sink: Sink<T>, ms: number): Sink<T> {
@@ -106,7 +84,7 @@ describe(`Kafka broker killed under an exactly-once job: the restart strategy re
       .fromSource(kafkaSource<In>({ brokers: [bootstrap], topics: [input], bounded: true, maxBufferedRecords: 500, backoff: { initialMs: 200, maxMs: 1_000 } }))
       .uid("kafka-in")
       .keyBy((v) => v.key)
-      .process(counter())
+      .process(runningCount())
       .uid("count")
       .sinkTo(throttled(kafkaSink<Out>({ brokers: [bootstrap], topic: output, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("restart-txn"), key: (v) => v.key, backoff: { initialMs: 200, maxMs: 1_000 } }), 5))
       .uid("kafka-out");

@@ -18,19 +18,11 @@ import type { JobHandle } from "../../engine/src/runtime/JobHandle.js";
 import type { CollectSink } from "../../engine/src/sinks/MemorySinks.js";
 import { sinks } from "../../engine/src/sinks/sinks.js";
 import { connectToBroker, kafkaTestsOff, kafkaVersion, readCommitted, uniqueTopic } from "./kafkaBroker.js";
+import type { KeyedCount as Out, KeyedSeq as In } from "./runningCount.js";
 
 const RECORDS = 6_000;
 const KEYS = 13;
 const ROUNDS = Number(process.env.SLUICE_KAFKA_STOP_ROUNDS ?? 2);
-
-interface In {
-  key: string;
-  seq: number;
-}
-interface Out {
-  key: string;
-  count: number;
-}
 
 describe(`Kafka stop-with-savepoint (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
   const broker = connectToBroker();
