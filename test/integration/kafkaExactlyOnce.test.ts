@@ -18,6 +18,7 @@ import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import { kafkaSink } from "../../engine/src/connectors/kafka/KafkaSink.js";
 import type { TransactionalKafkaWriter } from "../../engine/src/connectors/kafka/TransactionalKafkaWriter.js";
 import type { ChaosOutput } from "./kafkaChaosJob.js";
+import { keyedSeqRecords } from "./runningCount.js";
 import { kafkaTestsOff, kafkaVersion, readerContext, readToEnd, uniqueTopic, connectToBroker } from "./kafkaBroker.js";
 
 const RECORDS = Number(process.env.SLUICE_CHAOS_RECORDS ?? 40_000);
@@ -182,12 +183,7 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     const dir = await mkdtemp(join(tmpdir(), "sluice-chaos-"));
     await broker.client.createTopics([{ topic: input, partitions: 3 }, { topic: output, partitions: 3 }]);
     const producer = await broker.client.openProducer({ idempotent: true });
-    const perKey = new Map<string, number>();
-    const values = Array.from({ length: records }, (_, seq) => {
-      const key = `k${(seq * 7919) % KEYS}`;
-      perKey.set(key, (perKey.get(key) ?? 0) + 1);
-      return { topic: input, key, value: JSON.stringify({ key, seq }) };
-    });
+    const { records: values, perKey } = keyedSeqRecords(input, records, KEYS);
     for (let i = 0; i < values.length; i += 5_000) await producer.send(values.slice(i, i + 5_000));
     await producer.close();
     return { input, output, prefix, dir, perKey };

@@ -20,7 +20,7 @@ import type { JobStatus } from "../../engine/src/runtime/JobMetrics.js";
 import type { Sink } from "../../engine/src/sinks/Sink.js";
 import { kafkaTestsOff, kafkaVersion, readCommitted, uniqueTopic } from "./kafkaBroker.js";
 import { PrivateKafkaBroker } from "./privateKafkaBroker.js";
-import { runningCount, type KeyedCount as Out, type KeyedSeq as In } from "./runningCount.js";
+import { keyedSeqRecords, runningCount, type KeyedCount as Out, type KeyedSeq as In } from "./runningCount.js";
 
 const RECORDS = Number(process.env.SLUICE_RESTART_RECORDS ?? 20_000);
 const KILLS = Number(process.env.SLUICE_RESTART_KILLS ?? 1);
@@ -57,17 +57,12 @@ describe(`Kafka broker killed under an exactly-once job: the restart strategy re
   test("kill -9 the broker mid-run: the job restarts from its checkpoints by itself and ends with the batch answer", async () => {
     const input = uniqueTopic("restart-in");
     const output = uniqueTopic("restart-out");
+    const { records, perKey } = keyedSeqRecords(input, RECORDS, KEYS);
     const admin = KafkajsClient.create({ brokers: [bootstrap] });
-    const perKey = new Map<string, number>();
     try {
       await admin.createTopics([{ topic: input, partitions: 2 }, { topic: output, partitions: 2 }]);
       const producer = await admin.openProducer({ idempotent: true });
-      const values = Array.from({ length: RECORDS }, (_, seq) => {
-        const key = `k${(seq * 7919) % KEYS}`;
-        perKey.set(key, (perKey.get(key) ?? 0) + 1);
-        return { topic: input, key, value: JSON.stringify({ key, seq }) };
-      });
-      for (let i = 0; i < values.length; i += 5_000) await producer.send(values.slice(i, i + 5_000));
+      for (let i = 0; i < records.length; i += 5_000) await producer.send(records.slice(i, i + 5_000));
       await producer.close();
     } finally {
       await admin.close();

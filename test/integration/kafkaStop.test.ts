@@ -18,7 +18,7 @@ import type { JobHandle } from "../../engine/src/runtime/JobHandle.js";
 import type { CollectSink } from "../../engine/src/sinks/MemorySinks.js";
 import { sinks } from "../../engine/src/sinks/sinks.js";
 import { connectToBroker, kafkaTestsOff, kafkaVersion, readCommitted, uniqueTopic } from "./kafkaBroker.js";
-import type { KeyedCount as Out, KeyedSeq as In } from "./runningCount.js";
+import { keyedSeqRecords, type KeyedCount as Out, type KeyedSeq as In } from "./runningCount.js";
 
 const RECORDS = 6_000;
 const KEYS = 13;
@@ -55,15 +55,10 @@ describe(`Kafka stop-with-savepoint (Kafka ${kafkaVersion})`, { skip: kafkaTests
       const dir = await mkdtemp(join(tmpdir(), "sluice-kafka-stop-"));
       try {
         await broker.client.createTopics([{ topic: input, partitions: 2 }, { topic: output, partitions: 2 }]);
-        const perKey = new Map<string, number>();
+        const { records, perKey } = keyedSeqRecords(input, RECORDS, KEYS);
         const producer = await broker.client.openProducer({ idempotent: true });
         try {
-          const values = Array.from({ length: RECORDS }, (_, seq) => {
-            const key = `k${(seq * 7919) % KEYS}`;
-            perKey.set(key, (perKey.get(key) ?? 0) + 1);
-            return { topic: input, key, value: JSON.stringify({ key, seq }) };
-          });
-          await producer.send(values);
+          await producer.send(records);
         } finally {
           await producer.close();
         }

@@ -1,4 +1,5 @@
 import type { KeyedProcessFunction } from "../../engine/src/api/keyedFunctions.js";
+import type { OutgoingRecord } from "../../engine/src/connectors/kafka/KafkaClient.js";
 import type { ValueState } from "../../engine/src/state/State.js";
 
 /** Input of the exactly-once Kafka jobs: the `seq`-th record overall, of key `key`. */
@@ -26,4 +27,15 @@ export function runningCount(): KeyedProcessFunction<string, KeyedSeq, KeyedCoun
     },
   };
   return fn;
+}
+
+/** `count` records for `topic`, the `seq`-th of key `k${seq * 7919 % keys}` (keys interleaved), and how many each key got (its n in the batch answer). */
+export function keyedSeqRecords(topic: string, count: number, keys: number): { records: OutgoingRecord[]; perKey: Map<string, number> } {
+  const perKey = new Map<string, number>();
+  const records = Array.from({ length: count }, (_, seq) => {
+    const key = `k${(seq * 7919) % keys}`;
+    perKey.set(key, (perKey.get(key) ?? 0) + 1);
+    return { topic, key, value: JSON.stringify({ key, seq } satisfies KeyedSeq) };
+  });
+  return { records, perKey };
 }
