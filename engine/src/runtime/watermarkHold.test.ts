@@ -13,16 +13,24 @@ import { TestSource } from "../testing/TestSource.js";
 import { MIN_WATERMARK } from "../time/Watermark.js";
 import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
 import { HOLD_AFTER_MS } from "./watermarkHold.js";
+import { TumblingEventTimeWindows } from "../windows/WindowAssigner.js";
+import { Time } from "../time/Time.js";
+import { Aggregators } from "../windows/AggregateFunction.js";
 
 const byTs = () => WatermarkStrategy.forMonotonousTimestamps<Ev>().withTimestampAssigner((e) => e.ts);
 
-test("a source without a watermark strategy is named at once, with its subtask's watermark info", async () => {
+test("a source without a watermark strategy is named at once where event time is used, with its subtask's watermark info", async () => {
   const clock = new ManualClock(0);
   const env = StreamEnvironment.create({ clock });
   const src = new TestSource<number>("raw");
-  env.fromSource(src).map((x) => x).sinkTo(sinks.collect());
+  // Bounded as far as the plan knows (the plan check refuses an unbounded one before an event-time
+  // window): its windows fire at its end, and until then it holds event time back.
+  Object.defineProperty(src, "bounded", { value: true });
+  const raw = env.fromSource(src);
+  raw.map((x) => x).sinkTo(sinks.collect());
+  raw.keyBy(() => "k").window(TumblingEventTimeWindows.of(Time.seconds(1))).aggregate(Aggregators.count()).sinkTo(sinks.collect());
   const job = env.execute("no strategy");
-  src.push(1, 2);
+  src.pushWithTimestamp(1, 1).pushWithTimestamp(2, 2); // timestamps from the source, as Kafka's
   await job.whenIdle();
   const m = job.metrics();
   assert.deepEqual(m.watermarkHold, { source: "raw", subtask: 0, parallelism: 1, reason: "no-strategy", watermark: MIN_WATERMARK });
@@ -34,6 +42,17 @@ test("a source without a watermark strategy is named at once, with its subtask's
   src.end();
   await job.wait();
   assert.equal(job.metrics().watermarkHold, undefined, "a job that is over holds nothing back");
+});
+
+test("a job without event-time operators names no source for lacking a watermark strategy (nothing waits for one)", async () => {
+  const env = StreamEnvironment.create({ clock: new ManualClock(0) });
+  const src = new TestSource<number>("raw");
+  env.fromSource(src).map((x) => x).sinkTo(sinks.collect());
+  const job = env.execute("processing only");
+  src.push(1, 2);
+  await job.whenIdle();
+  assert.equal(job.metrics().watermarkHold, undefined);
+  await job.cancel();
 });
 
 test("a split with no records, then a lagging split, then a quiet one: named once the watermark stood still", async () => {

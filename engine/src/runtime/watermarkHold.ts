@@ -23,7 +23,8 @@ export function findWatermarkHold(plan: JobPlan, sources: ReadonlyMap<PlanNode, 
   if (lowest === undefined) return undefined;
   const { node, info } = lowest;
   const at = { source: node.name, subtask: info.subtask, parallelism: node.parallelism };
-  if (!info.hasStrategy) return { ...at, reason: "no-strategy", watermark: info.watermark };
+  // A job with no event-time operator has no use for watermarks: a source without a strategy holds nothing back there.
+  if (!info.hasStrategy) return plan.nodes.some((n) => n.node.needsWatermarks !== undefined) ? { ...at, reason: "no-strategy", watermark: info.watermark } : undefined;
   if (now - info.advancedAt < HOLD_AFTER_MS) return undefined;
   // A reader made of splits: the split with the lowest watermark among those not idle.
   let split: { split: string; watermark: number; lastEventAt?: number } | undefined;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { JobHandle, JobMetrics } from "../../../engine/src/index.js";
-import { statusBundle } from "./statusLine.js";
+import { RateMeter, statusBundle } from "./statusLine.js";
 
 const metrics = (over: Partial<JobMetrics>): JobMetrics => ({
   jobName: "counts",
@@ -29,4 +29,15 @@ test("a restarting job's status line says how often, from which checkpoint, and 
 test("a running job that restarted says how often", () => {
   const m = metrics({ restarts: { count: 2, lastFailure: "boom", lastFailureAt: 0, restoringFrom: 40 } });
   assert.match(String(statusBundle(job, m, 10)["text/plain"]), /^● running · .* · restarts 2/);
+});
+
+test("the rate starts over, never negative, when a restarted job's counters start over", () => {
+  const meter = new RateMeter();
+  meter.sample(0, 0);
+  meter.sample(40_000, 1_000);
+  assert.equal(meter.rate, 40_000);
+  meter.sample(100, 1_250); // a fresh attempt counts from 0
+  assert.equal(meter.rate, 0);
+  meter.sample(1_100, 1_500);
+  assert.equal(meter.rate, 4_000);
 });

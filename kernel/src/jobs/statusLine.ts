@@ -29,7 +29,9 @@ export class RateMeter {
   rate = 0;
 
   sample(count: number, at = Date.now()): void {
-    if (this.prev && at > this.prev.at) this.rate = ((count - this.prev.count) * 1000) / (at - this.prev.at);
+    // Counters start over when a job restarts: that sample is a new baseline, not a negative rate.
+    if (this.prev && count < this.prev.count) this.rate = 0;
+    else if (this.prev && at > this.prev.at) this.rate = ((count - this.prev.count) * 1000) / (at - this.prev.at);
     this.prev = { at, count };
   }
 }

@@ -17,7 +17,7 @@ test("%jobs cancel pv counts is an error naming the extra word, not a cancel of 
     assert.match(e.message, /%jobs cancel "pv counts"/);
     return true;
   });
-  assert.deepEqual(parseJobsArgs('cancel "pv counts"'), { verb: "cancel", ref: "pv counts" });
+  assert.deepEqual(parseJobsArgs('cancel "pv counts"'), { verb: "cancel", ref: "pv counts", quoted: true });
   assert.deepEqual(parseJobsArgs(""), { verb: "list" });
   assert.throws(() => parseJobsArgs("list x"), /unexpected "x"/);
   assert.throws(() => parseJobsArgs("show"), /name a job/);
@@ -26,7 +26,7 @@ test("%jobs cancel pv counts is an error naming the extra word, not a cancel of 
 });
 
 test("%jobs stop NAME [SAVEPOINT] [--drain]", () => {
-  assert.deepEqual(parseJobsArgs('stop "page views" before-upgrade --drain'), { verb: "stop", ref: "page views", savepoint: "before-upgrade", drain: true });
+  assert.deepEqual(parseJobsArgs('stop "page views" before-upgrade --drain'), { verb: "stop", ref: "page views", quoted: true, savepoint: "before-upgrade", drain: true });
   assert.deepEqual(parseJobsArgs("stop 2"), { verb: "stop", ref: "2", savepoint: undefined, drain: false });
   assert.throws(() => parseJobsArgs("stop pv sp more"), /unexpected "more"/);
   assert.throws(() => parseJobsArgs("stop pv --dran"), /unknown option --dran/);
@@ -42,6 +42,11 @@ test("names match exactly; a finished or ambiguous match says so instead of acti
   assert.equal(findJob(views, "3", "cancel"), views[2]);
   assert.throws(() => findJob(views, "9", "cancel"), /no job #9: %jobs lists 5/);
   assert.equal(findJob([...views, view("2024", "running")], "2024", "cancel").job.name, "2024"); // not a #: a name
+  // A bare number that is both a # and a name is refused; quotes mean the name, # the number.
+  const numbered = [...views, view("1", "running")];
+  assert.throws(() => findJob(numbered, "1", "cancel"), /"1" is both job #1 .* and the name of "1" \(#6\): write #1 or "1"/);
+  assert.equal(findJob(numbered, "1", "cancel", true), numbered[5]);
+  assert.equal(parseJobsArgs('cancel "1"').verb === "cancel" && (parseJobsArgs('cancel "1"') as { quoted?: true }).quoted, true);
   assert.throws(() => findJob(views, "5", "cancel"), /already finished/);
   // Showing a finished job is fine: its final state.
   assert.equal(findJob(views, "done", "show"), views[4]);

@@ -9,12 +9,22 @@ const USAGE = `%jobs, %jobs show JOB, %jobs cancel JOB, %jobs stop JOB [SAVEPOIN
 
 export type JobsCommand =
   | { verb: "list" }
-  | { verb: "show" | "cancel"; ref: string }
-  | { verb: "stop"; ref: string; savepoint: string | undefined; drain: boolean };
+  | { verb: "show" | "cancel"; ref: string; quoted?: true }
+  | { verb: "stop"; ref: string; quoted?: true; savepoint: string | undefined; drain: boolean };
+
+interface Word {
+  text: string;
+  /** Written in quotes: a job's name, never its # (a job may be named "1"). */
+  quoted: boolean;
+}
 
 /** Splits on spaces, keeping "quoted names" whole: job names often have spaces. */
+function splitWords(args: string): Word[] {
+  return [...args.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => ({ text: m[1] ?? m[2] ?? m[3] ?? "", quoted: m[3] === undefined }));
+}
+
 export function words(args: string): string[] {
-  return [...args.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? "");
+  return splitWords(args).map((w) => w.text);
 }
 
 /**
@@ -22,7 +32,8 @@ export function words(args: string): string[] {
  * `%jobs cancel pv counts` most likely means the job "pv counts", not the job "pv".
  */
 export function parseJobsArgs(args: string): JobsCommand {
-  const [verb = "list", ...rest] = words(args);
+  const all = splitWords(args);
+  const [verb = "list", ...rest] = all.map((w) => w.text);
   if (verb !== "list" && verb !== "show" && verb !== "cancel" && verb !== "stop") throw new MagicUsageError(`%jobs ${verb}? use ${USAGE}`);
   const flags = rest.filter((w) => w.startsWith("--"));
   const positional = rest.filter((w) => !w.startsWith("--"));
@@ -38,8 +49,9 @@ export function parseJobsArgs(args: string): JobsCommand {
   if (verb === "list") return { verb };
   const ref = positional[0];
   if (ref === undefined || ref === "") throw new MagicUsageError(`%jobs ${verb}: name a job: ${USAGE}`);
-  if (verb === "stop") return { verb, ref, savepoint: positional[1], drain: flags.includes("--drain") };
-  return { verb, ref };
+  const quoted = all.slice(1).find((w) => !w.text.startsWith("--"))!.quoted ? { quoted: true as const } : {};
+  if (verb === "stop") return { verb, ref, ...quoted, savepoint: positional[1], drain: flags.includes("--drain") };
+  return { verb, ref, ...quoted };
 }
 
 interface Named {
@@ -53,11 +65,16 @@ const OVER = new Set(["finished", "failed", "cancelled"]);
  * unambiguous and still live: several live jobs of that name, or only finished ones, is an error
  * that says so. To show one, the newest of that name will do (the live one if there is one).
  */
-export function findJob<V extends Named>(views: readonly V[], ref: string, verb: "show" | "cancel" | "stop"): V {
+export function findJob<V extends Named>(views: readonly V[], ref: string, verb: "show" | "cancel" | "stop", quoted = false): V {
   const label = (v: V) => `"${v.job.name}" (#${views.indexOf(v) + 1})`;
-  const byIndex = /^#?\d+$/.test(ref) ? views[Number(ref.replace("#", "")) - 1] : undefined;
-  const matches = byIndex ? [byIndex] : views.filter((v) => v.job.name === ref);
-  if (matches.length === 0 && /^#?\d+$/.test(ref)) throw new MagicUsageError(`no job #${ref.replace("#", "")}: %jobs lists ${views.length}`);
+  const byIndex = !quoted && /^#?\d+$/.test(ref) ? views[Number(ref.replace("#", "")) - 1] : undefined;
+  const byName = ref.startsWith("#") && !quoted ? [] : views.filter((v) => v.job.name === ref);
+  // A bare number that is both a # and a job's name: say so rather than guess (the issue's wrong-job class).
+  if (byIndex !== undefined && byName.length > 0 && !byName.includes(byIndex)) {
+    throw new MagicUsageError(`"${ref}" is both job #${ref} (${label(byIndex)}) and the name of ${byName.map(label).join(", ")}: write #${ref} or "${ref}"`);
+  }
+  const matches = byIndex ? [byIndex] : byName;
+  if (matches.length === 0 && !quoted && /^#?\d+$/.test(ref)) throw new MagicUsageError(`no job #${ref.replace("#", "")}: %jobs lists ${views.length}`);
   if (matches.length === 0) {
     const names = [...new Set(views.map((v) => JSON.stringify(v.job.name)))].join(", ");
     throw new MagicUsageError(`no job named "${ref}" (names match exactly; jobs: ${names || "none"})`);
@@ -84,7 +101,7 @@ export function jobsMagic(jobs: () => JobPresenter): MagicHandler {
     const bundle = (b: Record<string, unknown>) => ({ status: "ok" as const, result: { value: { [DISPLAY]: () => b } } });
     if (cmd.verb === "list") return bundle(jobsTable(jobs().list()));
     const views: JobView[] = jobs().list();
-    const v = findJob(views, cmd.ref, cmd.verb);
+    const v = findJob(views, cmd.ref, cmd.verb, cmd.quoted === true);
     const job = v.job;
     switch (cmd.verb) {
       case "show":
