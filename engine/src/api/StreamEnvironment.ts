@@ -11,7 +11,7 @@ import { JobHandle } from "../runtime/JobHandle.js";
 import { JobRunner } from "../runtime/JobRunner.js";
 import { allJobs } from "../runtime/jobRegistry.js";
 import { RestartingJob } from "../runtime/restart/RestartingJob.js";
-import { createRestartBackoff, RestartStrategies, type RestartStrategyConfiguration } from "../runtime/restart/RestartStrategies.js";
+import { createRestartBackoff, defaultRestartStrategy, type RestartStrategyConfiguration } from "../runtime/restart/RestartStrategies.js";
 import { DeadLetterLog } from "../runtime/SubtaskContext.js";
 import { SystemClock, type Clock } from "../time/Clock.js";
 import type { Duration } from "../time/Time.js";
@@ -261,7 +261,7 @@ export class StreamEnvironment {
       errorPolicy: this.settings.errorPolicy,
     });
     const deadLetterLog = new DeadLetterLog(this.settings.deadLetterRetention);
-    const newAttempt = (restoreFrom: string | undefined) => new JobRunner(plan, {
+    const newAttempt = (restoreFrom: string | undefined, sinkStatesAtStart?: ReadonlyMap<string, unknown>) => new JobRunner(plan, {
       clock: this.clock,
       batchSize: this.settings.batchSize,
       channelCapacity: this.settings.channelCapacity ?? this.settings.batchSize * 2,
@@ -276,8 +276,9 @@ export class StreamEnvironment {
       restoreFrom,
       allowNonRestoredState: options.allowNonRestoredState,
       deadLetterLog,
+      sinkStatesAtStart,
     });
-    const strategy = this.restartStrategy ?? (this.checkpointing === undefined ? RestartStrategies.noRestart() : RestartStrategies.exponentialDelayRestart());
+    const strategy = this.restartStrategy ?? defaultRestartStrategy(this.checkpointing !== undefined);
     const job = new RestartingJob(plan, newAttempt, createRestartBackoff(strategy), this.clock, options.restoreFrom, deadLetterLog);
     const handle = new JobHandle(jobName, job);
     this.started.add(handle);

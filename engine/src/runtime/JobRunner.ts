@@ -46,6 +46,12 @@ export interface RuntimeOptions {
   taskCancellationTimeout?: number | undefined;
   /** Dead letters shared by every attempt of a restarting job. */
   deadLetterLog?: DeadLetterLog | undefined;
+  /**
+   * A restart with no checkpoint to restore: the sinks' state when the first attempt started
+   * (`JobRunner.sinkStatesAtStart`), so sinks that roll back on restore (collect, file sinks) drop
+   * what the failed attempt wrote instead of keeping it twice.
+   */
+  sinkStatesAtStart?: ReadonlyMap<string, unknown> | undefined;
 }
 
 export type { Task } from "./buildTasks.js";
@@ -73,6 +79,8 @@ export class JobRunner {
   private coordinator: CheckpointCoordinator | undefined;
   private nextCheckpointAt = Number.POSITIVE_INFINITY;
   private stopRequest: StopWithSavepoint | undefined;
+  /** Each sink subtask's state as this job started from scratch (by `uid#subtask`); see `RuntimeOptions.sinkStatesAtStart`. */
+  readonly sinkStatesAtStart = new Map<string, unknown>();
   private readonly checkpointFailures: CheckpointFailureManager;
   /** The loop is over: checkpoints failing from now on are the end's business (endOfInput, abort). */
   private ending = false;
@@ -215,6 +223,7 @@ export class JobRunner {
         console.warn(this.checkpointStats.restoreNotice);
       }
     }
+    if (restored === undefined) this.rollBackOrRememberSinks();
     if (storage === undefined) return;
     // Continue numbering after everything in the directory, so a restore from an older savepoint never overwrites newer files.
     const firstId = Math.max(restored?.id ?? 0, (await storage.checkpointIds()).at(-1) ?? 0) + 1;
@@ -228,6 +237,21 @@ export class JobRunner {
     coordinator.register(participants);
     this.coordinator = coordinator;
     if (this.options.checkpointInterval !== undefined) this.nextCheckpointAt = this.options.clock.now() + this.options.checkpointInterval;
+  }
+
+  /**
+   * A job started from scratch: remember where its sinks start (for a restart before any checkpoint),
+   * or, for such a restart, put them back there.
+   */
+  private rollBackOrRememberSinks(): void {
+    const given = this.options.sinkStatesAtStart;
+    for (const task of this.tasks) {
+      const node = this.taskNodes.get(task)!;
+      if (task.kind !== "operator" || node.node.kind !== "sink") continue;
+      const key = `${node.uid}#${task.ctx.subtask}`;
+      if (given === undefined) this.sinkStatesAtStart.set(key, task.operator.snapshotState?.());
+      else if (given.get(key) !== undefined) task.operator.restoreState?.(given.get(key));
+    }
   }
 
   /**
@@ -250,7 +274,7 @@ export class JobRunner {
       (error: unknown) => {
         this.checkpointStats.failed++;
         if (error instanceof CheckpointError && error.durable !== undefined) Object.assign(this.checkpointStats, { lastPath: error.durable.path, lastId: error.durable.id });
-        const counts = !this.ending && !this.cancelled && (periodic || (error instanceof CheckpointError && error.expired));
+        const counts = !this.ending && !this.cancelled && kind === "checkpoint" && (periodic || (error instanceof CheckpointError && error.expired));
         const fatal = counts ? this.checkpointFailures.failed(error) : undefined;
         if (fatal !== undefined) this.fail(fatal, undefined);
         throw error;
@@ -362,8 +386,12 @@ export class JobRunner {
   private async close(): Promise<void> {
     for (const task of this.tasks) {
       const close = async () => (task.kind === "source" ? task.reader.close?.() : task.operator.close?.());
-      // A close failure after success still fails the job; after a failure it is secondary.
-      const closed = close().catch((error: unknown) => this.fail(error, task));
+      // A close failure after success fails the job; after a failure it is secondary. After cancel,
+      // the job is cancelled (as Flink's CANCELED, whatever a closing task throws): reported, not a failure.
+      const closed = close().catch((error: unknown) => {
+        if (this.cancelled && this.failure === undefined) console.warn(`Job '${this.plan.jobName}' was cancelled; then closing ${this.taskNodes.get(task)!.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+        else this.fail(error, task);
+      });
       await this.settle(closed, task, "closing");
     }
   }

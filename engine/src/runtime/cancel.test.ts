@@ -13,6 +13,8 @@ import { FileSource } from "../connectors/file/FileSource.js";
 import { rngFor } from "../connectors/datagen/random.js";
 import { sinks } from "../sinks/sinks.js";
 import type { JobHandle } from "./JobHandle.js";
+import type { Sink } from "../sinks/Sink.js";
+import { TestSource } from "../testing/TestSource.js";
 
 const ROUNDS = Number(process.env.SLUICE_CANCEL_ROUNDS ?? 24);
 const LINES = 40_000;
@@ -81,4 +83,32 @@ test("savepoint then cancel while reads are in flight ends the job cancelled", a
     // The file may end before the savepoint completes; otherwise it must have been taken.
     if (savepointError !== undefined) assert.match((savepointError as Error).message, /finished|ended/);
   }
+});
+
+test("cancel ends the job cancelled even when a sink's close throws (reported, not a failure)", async () => {
+  const env = StreamEnvironment.create();
+  const source = new TestSource<number>();
+  const sink: Sink<number> = {
+    name: "close-throws",
+    createWriter: () => ({
+      write: () => {},
+      close: () => {
+        throw new Error("connection already closed");
+      },
+    }),
+  };
+  env.fromSource(source).sinkTo(sink);
+  const job = env.execute("close throws");
+  source.push(1);
+  await job.whenIdle();
+  const warned: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warned.push(args.join(" "));
+  try {
+    const result = await job.cancel();
+    assert.equal(result.status, "cancelled", result.error?.message);
+  } finally {
+    console.warn = warn;
+  }
+  assert.match(warned.join("\n"), /cancelled; then closing close-throws failed: connection already closed/);
 });

@@ -1,7 +1,7 @@
 /** The status line names the input that holds a job's watermark back (from `job.metrics().watermarkHold`). */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { MIN_WATERMARK, StreamEnvironment, TestSource, sinks, type JobHandle, type JobMetrics, type WatermarkHold } from "../../../engine/src/index.js";
+import { Aggregators, MIN_WATERMARK, StreamEnvironment, Time, TumblingEventTimeWindows, TestSource, sinks, type JobHandle, type JobMetrics, type WatermarkHold } from "../../../engine/src/index.js";
 import { statusBundle, watermarkHoldText } from "./statusLine.js";
 
 const at = { source: "orders", subtask: 0, parallelism: 1 };
@@ -28,9 +28,11 @@ test("each reason reads as a short phrase naming the source, its subtask when pa
 test("the status line of a running job without a watermark strategy says what holds its watermark", async () => {
   const env = StreamEnvironment.create();
   const src = new TestSource<number>("clicks");
-  env.fromSource(src).sinkTo(sinks.collect());
+  // A bounded source (as far as the plan knows) into an event-time window: it fires only at the end.
+  Object.defineProperty(src, "bounded", { value: true });
+  env.fromSource(src).keyBy(() => "k").window(TumblingEventTimeWindows.of(Time.seconds(1))).aggregate(Aggregators.count()).sinkTo(sinks.collect());
   const job = env.execute("clicks");
-  src.push(1);
+  src.pushWithTimestamp(1, 1);
   await job.whenIdle();
   const bundle = statusBundle(job, job.metrics(), 0);
   assert.match(String(bundle["text/plain"]), /· watermark none yet, held back by 'clicks' \(no watermark strategy\) ·/);

@@ -35,8 +35,19 @@ export const EXPONENTIAL_DELAY_DEFAULTS: Omit<ExponentialDelay, "type"> = {
 };
 
 /**
- * Flink's restart strategies by their Flink names. Without one, a job with checkpointing restarts
- * with `exponentialDelayRestart()` (Flink's defaults) and a job without checkpointing does not restart.
+ * The strategy of a job that sets none: none without checkpointing; with it, exponential-delay with
+ * Flink's delays but at most 10 restarts in a row (Flink: unlimited), so a job with a bug in a
+ * notebook fails with its error after about two minutes of retries instead of restarting forever
+ * while its cell waits. Ten in a row: an hour of running without a failure starts the count over.
+ */
+export function defaultRestartStrategy(checkpointing: boolean): RestartStrategyConfiguration {
+  return checkpointing ? RestartStrategies.exponentialDelayRestart({ attemptsBeforeResetBackoff: DEFAULT_RESTART_ATTEMPTS }) : RestartStrategies.noRestart();
+}
+
+export const DEFAULT_RESTART_ATTEMPTS = 10;
+
+/**
+ * Flink's restart strategies by their Flink names. Without one, see `defaultRestartStrategy`.
  *
  * @example
  * env.setRestartStrategy(RestartStrategies.fixedDelayRestart(3, Time.seconds(10)));

@@ -10,7 +10,7 @@ import type { StopRequestOptions } from "../stopWithSavepoint.js";
 import type { RestartBackoff } from "./RestartStrategies.js";
 
 /** Builds one attempt of the job: a fresh runner (new readers, operators, writers) restored from `restoreFrom`. */
-export type AttemptFactory = (restoreFrom: string | undefined) => JobRunner;
+export type AttemptFactory = (restoreFrom: string | undefined, sinkStatesAtStart?: ReadonlyMap<string, unknown>) => JobRunner;
 
 /**
  * A job across its attempts, as Flink's scheduler with a restart strategy: when an attempt fails
@@ -21,6 +21,9 @@ export type AttemptFactory = (restoreFrom: string | undefined) => JobRunner;
  */
 export class RestartingJob {
   private current: JobRunner;
+  private readonly first: JobRunner;
+  /** A stop-with-savepoint completed: whatever happens after it (a failing close), the job is not restarted. */
+  private stopped = false;
   private cancelled = false;
   private restarting = false;
   /** Set once the job is over (an attempt cancelled during a restart delay never ran to say so). */
@@ -43,6 +46,7 @@ export class RestartingJob {
     this.restoreFrom = restoreFrom;
     this.firstStartedAt = clock.now();
     this.current = newAttempt(restoreFrom);
+    this.first = this.current;
   }
 
   /** The attempt running now (or the last one). */
@@ -58,7 +62,7 @@ export class RestartingJob {
     for (;;) {
       const result = await this.current.run();
       this.rememberCheckpoint(this.current);
-      if (result.status !== "failed" || this.cancelled || !this.mayRestart(result.error)) return this.final(result);
+      if (result.status !== "failed" || this.cancelled || this.stopped || !this.mayRestart(result.error)) return this.final(result);
       this.backoff.notifyFailure(this.clock.now());
       if (!this.backoff.canRestart()) return this.final(result);
       this.restarting = true;
@@ -72,7 +76,8 @@ export class RestartingJob {
         return this.final({ ...result, status: "cancelled", error: undefined });
       }
       try {
-        this.current = this.newAttempt(this.restoreFrom);
+        // No checkpoint yet: the sinks go back to where the first attempt found them.
+        this.current = this.restoreFrom === undefined ? this.newAttempt(undefined, this.first.sinkStatesAtStart) : this.newAttempt(this.restoreFrom);
       } catch (error) {
         // Building a runner only fails on a bug or a plan that can never run: no point retrying.
         this.restarting = false;
@@ -89,6 +94,7 @@ export class RestartingJob {
   }
 
   triggerCheckpoint(kind: "checkpoint" | "savepoint", name?: string): Promise<CheckpointMetadata> {
+    if (this.restarting) return Promise.reject(new CheckpointError(`Job '${this.plan.jobName}' is restarting (no attempt runs to take a ${kind})`, { job: this.plan.jobName }));
     return this.current.triggerCheckpoint(kind, name);
   }
 
@@ -100,7 +106,10 @@ export class RestartingJob {
     if (this.restarting) {
       return Promise.reject(new CheckpointError(`Job '${this.plan.jobName}' is restarting: stop it once it runs again, or cancel it`, { job: this.plan.jobName }));
     }
-    return this.current.stop(options);
+    return this.current.stop(options).then((savepoint) => {
+      this.stopped = true;
+      return savepoint;
+    });
   }
 
   async whenIdle(): Promise<void> {
