@@ -9,7 +9,7 @@ import type { JupyterFrontEnd, JupyterFrontEndPlugin } from "@jupyterlab/applica
 import type { ICodeCellModel } from "@jupyterlab/cells";
 import { isDisplayData, isExecuteResult } from "@jupyterlab/nbformat";
 import { INotebookTracker, type INotebookModel, type NotebookPanel } from "@jupyterlab/notebook";
-import { stoppedStatusData } from "./statusLine";
+import { stoppedStatusData } from "./statusLine.js";
 
 /** Rewrites every live Sluice status line among the notebook's outputs; returns how many. */
 export function stopLiveStatusLines(model: INotebookModel, reason: string): number {
