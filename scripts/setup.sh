@@ -35,7 +35,8 @@ fi
 # they would inherit our package.json's "type": "module", since .venv sits inside the repo.
 echo '{ "type": "commonjs" }' > .venv/package.json
 
-# Jupyter Server settings for Sluice (TCP_NODELAY on kernel websockets: kernel/jupyter).
+# Jupyter Server settings for Sluice (TCP_NODELAY on kernel websockets: kernel/jupyter) and its
+# JupyterLab extension (kernel/jupyter/labextension; npm ci and build only when it changed).
 bash scripts/jupyter-server-config.sh .venv/bin/python
 node bin/sluice.js install --prefix "$ROOT/.venv" >/dev/null
 say "ready: kernelspec 'sluice' installed in .venv"

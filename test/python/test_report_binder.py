@@ -4,7 +4,8 @@ repo2docker builds binder/environment.yml (conda: Python, Node.js; pip: the Jupy
 the repository and runs binder/postBuild. Here:
   checked:     the pip pins equal CI's (scripts/requirements-jupyter.txt); a fresh venv gets exactly
                those pins, then binder/postBuild runs unchanged in a clean copy of the repository
-               (npm ci, tsc, `sluice install --sys-prefix`); the kernelspec lands in that venv and
+               (npm ci, tsc, `sluice install --sys-prefix`, the JupyterLab extension built with that
+               venv's jupyter-builder); the kernelspec and the extension land in that venv and
                that venv's own nbclient runs notebooks/quickstart.ipynb with it.
   not checked: the conda part (python=3.11 and nodejs from conda-forge: this machine's Python and
                Node stand in), repo2docker itself, Binder's launch and culling.
@@ -84,6 +85,9 @@ def test_postbuild_builds_and_installs_the_kernel_in_a_fresh_environment(tmp_pat
     extensions = subprocess.run([bin_dir / "jupyter", "server", "extension", "list"], env=env, check=True, capture_output=True, text=True)
     listing = re.sub(r"\x1b\[[0-9;]*m", "", extensions.stdout + extensions.stderr)  # it colours its output
     assert re.search(r"sluice_jupyter enabled", listing) and re.search(r"sluice_jupyter\s+OK", listing), listing
+    labext = subprocess.run([bin_dir / "jupyter", "labextension", "list"], env=env, check=True, capture_output=True, text=True)
+    listing = re.sub(r"\x1b\[[0-9;]*m", "", labext.stdout + labext.stderr)
+    assert re.search(r"sluice-jupyter v\S+ enabled\s+OK", listing), listing  # built by postBuild, from npm
 
     # That environment's own Jupyter runs the quickstart with the kernel postBuild installed.
     run = f"""

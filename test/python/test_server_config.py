@@ -1,7 +1,8 @@
 """The Jupyter Server that `npm start` and the tests run is configured as Sluice needs it:
 scripts/setup.sh installs the sluice_jupyter server extension (kernel/jupyter), which turns on
 TCP_NODELAY for kernel websockets. Without it every cell's reply reached the browser 40 ms late
-(Nagle's algorithm against delayed ACKs); bench/responsiveness.bench.ts shows both side by side."""
+(Nagle's algorithm against delayed ACKs); bench/responsiveness.bench.ts shows both side by side.
+It also installs Sluice's prebuilt JupyterLab extension, which JupyterLab must list as enabled."""
 import re
 import subprocess
 from pathlib import Path
@@ -45,3 +46,10 @@ print("ok")
 """
     out = subprocess.run([ROOT / ".venv" / "bin" / "python", "-c", check], check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_the_sluice_jupyterlab_extension_is_installed_and_enabled():
+    """Prebuilt by scripts/labextension.sh (kernel/jupyter/labextension); why: its src/index.ts."""
+    listed = subprocess.run([JUPYTER, "labextension", "list"], check=True, capture_output=True, text=True)
+    listing = _plain(listed.stdout + listed.stderr)
+    assert re.search(r"sluice-jupyter v\S+ enabled\s+OK", listing), listing

@@ -1,0 +1,55 @@
+/**
+ * Sluice's job status line (kernel/src/jobs/statusLine.ts) as it sits in a notebook's output:
+ * text/plain `● running · job "pv" · 1,200 in · 0 out · 300/s · …` and the same as a
+ * `<div class="sluice-job-status">` in text/html. These functions turn a live one (created,
+ * running, restarting) into the final line the kernel would have sent, had the browser kept it:
+ * `■ stopped: <reason>`, no rate, and a restarting job's count as `restarts N`.
+ */
+import type { IMimeBundle } from "@jupyterlab/nbformat";
+
+const LIVE_ICONS = new Set(["○", "●", "↻"]);
+/** The cancelled icon and colour of the kernel's status line. */
+const STOPPED_ICON = "■";
+const STOPPED_COLOR = "#9a6700";
+/** The rate (`300/s`) is only shown while a job runs. */
+const RATE_TEXT = / · [\d,]+\/s(?= · |$)/;
+const RATE_HTML = / · [\d,]+\/s(?= · |<\/div>)/;
+const HTML_STATE = /^(<div class="sluice-job-status"[^>]*>)<span style="color:[^"]*">(\S+) ([^<]*)<\/span>/;
+/** A restarting line names its restart count in its state; a final one lists it after these. */
+const RESTARTING = /^restarting \((\d+)\)/;
+const BEFORE_RESTARTS = / · backlog [\d,]+( · checkpoints \d+)?/;
+
+function withRestarts(rest: string, state: string): string {
+  const count = RESTARTING.exec(state)?.[1];
+  return count === undefined ? rest : rest.replace(BEFORE_RESTARTS, (m) => `${m} · restarts ${count}`);
+}
+
+const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const joined = (v: IMimeBundle[string] | undefined): string | undefined =>
+  typeof v === "string" ? v : Array.isArray(v) && v.every((s) => typeof s === "string") ? v.join("") : undefined;
+
+function finalText(text: string, reason: string): string | undefined {
+  const jobAt = text.indexOf(' · job "');
+  if (!LIVE_ICONS.has(text.charAt(0)) || jobAt < 0) return undefined;
+  return `${STOPPED_ICON} stopped: ${reason}${withRestarts(text.slice(jobAt).replace(RATE_TEXT, ""), text.slice(2, jobAt))}`;
+}
+
+function finalHtml(html: string, reason: string): string | undefined {
+  const m = HTML_STATE.exec(html);
+  if (m === null || !LIVE_ICONS.has(m[2] ?? "")) return undefined;
+  const state = `<span style="color:${STOPPED_COLOR}">${STOPPED_ICON} stopped: ${esc(reason)}</span>`;
+  return `${m[1]}${state}${withRestarts(html.slice(m[0].length).replace(RATE_HTML, ""), m[3] ?? "")}`;
+}
+
+/**
+ * The output's data with its status line stopped (`■ stopped: <reason>`, no rate), or undefined
+ * when the output is no Sluice status line or already shows a final state.
+ */
+export function stoppedStatusData(data: IMimeBundle, reason: string): IMimeBundle | undefined {
+  const text = joined(data["text/plain"]);
+  const html = joined(data["text/html"]);
+  const newText = text === undefined ? undefined : finalText(text, reason);
+  const newHtml = html === undefined ? undefined : finalHtml(html, reason);
+  if (newText === undefined && newHtml === undefined) return undefined;
+  return { ...data, ...(newText !== undefined ? { "text/plain": newText } : {}), ...(newHtml !== undefined ? { "text/html": newHtml } : {}) };
+}

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds Sluice's prebuilt JupyterLab extension (kernel/jupyter/labextension, why: its src/index.ts)
+# into kernel/jupyter/sluice_jupyter/labextension, with the Jupyter builder of the given
+# interpreter's environment (jupyter-builder, which JupyterLab 4.6 ships). Idempotent: npm ci only
+# when the extension's lockfile changed, the build only when its sources did. Its node_modules is
+# its own, not the project's. Called by scripts/jupyter-server-config.sh, which installs the result.
+set -euo pipefail
+PY=${1:?usage: scripts/labextension.sh PYTHON}
+bin=$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["scripts"])')
+cd "$(dirname "$0")/../kernel/jupyter/labextension"
+say() { printf '\033[1m[labextension]\033[0m %s\n' "$*" >&2; }
+stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+
+lock_hash=$(sha256sum package-lock.json | cut -c1-16)
+if ! stamp_ok node_modules/.sluice-stamp "$lock_hash"; then
+  say "installing its npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock_hash" > node_modules/.sluice-stamp
+fi
+
+out=../sluice_jupyter/labextension
+src_hash=$(cat package-lock.json package.json tsconfig.json src/*.ts | sha256sum | cut -c1-16)
+if ! stamp_ok node_modules/.sluice-build-stamp "$src_hash" || [ ! -f "$out/package.json" ]; then
+  say "building the JupyterLab extension"
+  npx tsc -p tsconfig.json
+  # jupyter-builder finds node and its own helpers on PATH: the environment's bin first.
+  PATH="$bin:$PATH" "$bin/jupyter-builder" build . >/dev/null
+  echo "$src_hash" > node_modules/.sluice-build-stamp
+fi
