@@ -16,6 +16,7 @@ import type { JobResult } from "./JobResult.js";
 import type { SourceTask } from "./SourceTask.js";
 import { StopWithSavepoint, type StopRequestOptions } from "./stopWithSavepoint.js";
 import { DeadLetterLog } from "./SubtaskContext.js";
+import { rememberSinkStates, restoreSinkStates, type SinkStatesAtStart } from "./restart/sinkStatesAtStart.js";
 import { settleWithin } from "./settleWithin.js";
 
 export interface RuntimeOptions {
@@ -51,7 +52,7 @@ export interface RuntimeOptions {
    * (`JobRunner.sinkStatesAtStart`), so sinks that roll back on restore (collect, file sinks) drop
    * what the failed attempt wrote instead of keeping it twice.
    */
-  sinkStatesAtStart?: ReadonlyMap<string, unknown> | undefined;
+  sinkStatesAtStart?: SinkStatesAtStart | undefined;
 }
 
 export type { Task } from "./buildTasks.js";
@@ -80,7 +81,7 @@ export class JobRunner {
   private nextCheckpointAt = Number.POSITIVE_INFINITY;
   private stopRequest: StopWithSavepoint | undefined;
   /** Each sink subtask's state as this job started from scratch (by `uid#subtask`); see `RuntimeOptions.sinkStatesAtStart`. */
-  readonly sinkStatesAtStart = new Map<string, unknown>();
+  sinkStatesAtStart: SinkStatesAtStart = new Map();
   private readonly checkpointFailures: CheckpointFailureManager;
   /** The loop is over: checkpoints failing from now on are the end's business (endOfInput, abort). */
   private ending = false;
@@ -223,7 +224,11 @@ export class JobRunner {
         console.warn(this.checkpointStats.restoreNotice);
       }
     }
-    if (restored === undefined) this.rollBackOrRememberSinks();
+    if (restored === undefined) {
+      const given = this.options.sinkStatesAtStart;
+      if (given === undefined) this.sinkStatesAtStart = rememberSinkStates(this.tasks, this.taskNodes);
+      else restoreSinkStates(this.tasks, this.taskNodes, given);
+    }
     if (storage === undefined) return;
     // Continue numbering after everything in the directory, so a restore from an older savepoint never overwrites newer files.
     const firstId = Math.max(restored?.id ?? 0, (await storage.checkpointIds()).at(-1) ?? 0) + 1;
@@ -237,21 +242,6 @@ export class JobRunner {
     coordinator.register(participants);
     this.coordinator = coordinator;
     if (this.options.checkpointInterval !== undefined) this.nextCheckpointAt = this.options.clock.now() + this.options.checkpointInterval;
-  }
-
-  /**
-   * A job started from scratch: remember where its sinks start (for a restart before any checkpoint),
-   * or, for such a restart, put them back there.
-   */
-  private rollBackOrRememberSinks(): void {
-    const given = this.options.sinkStatesAtStart;
-    for (const task of this.tasks) {
-      const node = this.taskNodes.get(task)!;
-      if (task.kind !== "operator" || node.node.kind !== "sink") continue;
-      const key = `${node.uid}#${task.ctx.subtask}`;
-      if (given === undefined) this.sinkStatesAtStart.set(key, task.operator.snapshotState?.());
-      else if (given.get(key) !== undefined) task.operator.restoreState?.(given.get(key));
-    }
   }
 
   /**
