@@ -1,33 +1,28 @@
 /**
  * Broker restart mid-job (version from SLUICE_KAFKA_VERSION): a running source and an
  * at-least-once sink report "retrying" while the broker is down and continue without loss when
- * it comes back. Stops and restarts the broker, so it runs alone (scripts/test.sh runs files
- * one at a time).
+ * it comes back. On a broker of its own (PrivateKafkaBroker): restarting the shared one left the
+ * tests after it to a broker still loading its transaction state.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { after, before, describe, test } from "node:test";
 import type { ConnectorStatus } from "../../engine/src/connectors/kafka/KafkaClient.js";
 import { kafkaSink } from "../../engine/src/connectors/kafka/KafkaSink.js";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import { KafkajsClient } from "../../engine/src/connectors/kafka/KafkajsClient.js";
-import { ensureBroker, kafkaTestsOff, kafkaVersion, readAtLeast, readerContext, stopIfStartedHere, uniqueTopic } from "./kafkaBroker.js";
-
-const run = promisify(execFile);
-const script = fileURLToPath(new URL("../../../scripts/kafka.sh", import.meta.url));
+import { kafkaTestsOff, kafkaVersion, readAtLeast, readerContext, uniqueTopic } from "./kafkaBroker.js";
+import { PrivateKafkaBroker } from "./privateKafkaBroker.js";
 
 describe(`Kafka broker restart mid-job (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
+  const broker = PrivateKafkaBroker.named("restart");
   let bootstrap: string;
 
   before(async () => {
-    bootstrap = await ensureBroker();
+    bootstrap = await broker.start();
   });
 
   after(async () => {
-    await ensureBroker(); // leave a running broker behind, as we found it
-    await stopIfStartedHere();
+    await broker.destroy();
   });
 
   test("source and sink ride out a broker restart without losing records", async () => {
@@ -55,11 +50,11 @@ describe(`Kafka broker restart mid-job (Kafka ${kafkaVersion})`, { skip: kafkaTe
       await writer.write(batch(0, 500), new Array<number>(500).fill(Number.NaN));
       const before = await readAtLeast(reader, 500);
 
-      await run("bash", [script, "stop", kafkaVersion], { timeout: 60_000 });
+      await broker.stop();
       // Written while the broker is down: must not resolve until it is back, and must not be lost.
       const pending = writer.write(batch(500, 500), new Array<number>(500).fill(Number.NaN));
       await retrying;
-      await run("bash", [script, "start", kafkaVersion], { timeout: 120_000 });
+      await broker.start();
       await pending;
       assert.equal(sinkStates.at(-1)?.state, "running");
 

@@ -43,6 +43,11 @@ export class PrivateKafkaBroker {
     while (await readFile(`/proc/${pid}/cmdline`, "utf8").then(() => true, () => false)) await new Promise((r) => setTimeout(r, 50));
   }
 
+  /** A controlled shutdown (kafka.sh stop); `start()` brings it back on the same address with its data. */
+  async stop(): Promise<void> {
+    await run("bash", [script, "stop", kafkaVersion], { env: this.env(), timeout: 60_000 });
+  }
+
   /** Stops it and deletes its data (the downloaded jars stay). */
   async destroy(): Promise<void> {
     await run("bash", [script, "clean", kafkaVersion], { env: this.env(), timeout: 60_000 });
