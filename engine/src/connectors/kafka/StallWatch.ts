@@ -1,4 +1,4 @@
-import { KafkaSourceStalledError, errorMessage } from "./errors.js";
+import { KafkaSourceStalledError } from "./errors.js";
 import { partitionKey, type PartitionOffset } from "./KafkaClient.js";
 
 /** Default `stallTimeoutMs` of the Kafka source. */
@@ -29,8 +29,6 @@ export class StallWatch {
   private nextQueryAt = 0;
   private query: Promise<void> | undefined;
   private ends: PartitionOffset[] | undefined;
-  /** Why the last query failed, for the status line. */
-  lastQueryError: string | undefined;
 
   constructor(
     private readonly timeoutMs: number,
@@ -74,12 +72,11 @@ export class StallWatch {
         if (started !== this.progress) return; // progress meanwhile: this answer is stale
         this.reachableSince ??= now;
         this.ends = ends;
-        this.lastQueryError = undefined;
       },
-      (error: unknown) => {
+      () => {
+        // Unreachable (the consumer reports that in the status): the broker gets a full timeout once back.
         this.reachableSince = undefined;
         this.ends = undefined;
-        this.lastQueryError = errorMessage(error);
       },
     ).finally(() => {
       this.query = undefined;
