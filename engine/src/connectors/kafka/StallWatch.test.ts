@@ -14,8 +14,15 @@ import { kafkaSource, type KafkaSourceOptions } from "./KafkaSource.js";
 
 const TIMEOUT = 60_000;
 
+/** What the fake broker answers: the partition's end offset; `down` rejects every call, `hung` never answers end-offset queries. */
+interface Broker {
+  end: number;
+  down: boolean;
+  hung?: boolean;
+}
+
 /** One partition of topic "in"; the consumer delivers offsets 0..2, then stops fetching for good. */
-function stuckClient(broker: { end: number; down: boolean }): KafkaClient {
+function stuckClient(broker: Broker): KafkaClient {
   const records: KafkaRecord[] = [0, 1, 2].map((offset) => ({ topic: "in", partition: 0, offset, timestamp: offset, key: null, value: Buffer.from(JSON.stringify(offset)), headers: {} }));
   const consumer: PartitionConsumer = {
     get buffered() {
@@ -34,7 +41,7 @@ function stuckClient(broker: { end: number; down: boolean }): KafkaClient {
     ping: () => answer(undefined),
     listTopics: () => answer(["in"]),
     partitions: () => answer([{ topic: "in", partition: 0 }]),
-    offsets: (_topics, spec) => answer([{ topic: "in", partition: 0, offset: spec.kind === "earliest" ? 0 : broker.end }]),
+    offsets: (_topics, spec) => (broker.hung === true && spec.kind === "latest" ? new Promise(() => {}) : answer([{ topic: "in", partition: 0, offset: spec.kind === "earliest" ? 0 : broker.end }])),
     committedOffsets: unused,
     createTopics: unused,
     openConsumer: async () => consumer,
@@ -44,7 +51,7 @@ function stuckClient(broker: { end: number; down: boolean }): KafkaClient {
 }
 
 /** Polls every second of manual time for `ms`; resolves to the error a poll threw, if any. */
-async function pollFor(options: Partial<KafkaSourceOptions<number>>, broker: { end: number; down: boolean }, ms: number, clock = new ManualClock(0)): Promise<unknown> {
+async function pollFor(options: Partial<KafkaSourceOptions<number>>, broker: Broker, ms: number, clock = new ManualClock(0)): Promise<unknown> {
   const source = kafkaSource<number>({ client: stuckClient(broker), topics: ["in"], stallTimeoutMs: TIMEOUT, ...options });
   const reader = source.createReader({ subtask: 0, parallelism: 1, clock, jobName: "stall-test", badRecord: () => {} });
   try {
@@ -90,4 +97,16 @@ test("while the broker does not answer it is not a stall; once it is back the re
   const error = await run;
   assert.ok(error instanceof KafkaSourceStalledError, `expected a stall error, got ${String(error)}`);
   assert.ok(clock.now() - back >= TIMEOUT, `failed ${clock.now() - back} ms after the broker was back`);
+});
+
+test("an end-offset query that never answers counts as an unreachable broker, and later queries still run", async () => {
+  const broker: Broker = { end: 10, down: false, hung: true };
+  const clock = new ManualClock(0);
+  const run = pollFor({}, broker, 10 * TIMEOUT, clock);
+  while (clock.now() < 4 * TIMEOUT) await new Promise((r) => setImmediate(r));
+  broker.hung = false;
+  const back = clock.now();
+  const error = await run;
+  assert.ok(error instanceof KafkaSourceStalledError, `expected a stall error, got ${String(error)}`);
+  assert.ok(clock.now() - back >= TIMEOUT, `failed ${clock.now() - back} ms after the broker answered again`);
 });

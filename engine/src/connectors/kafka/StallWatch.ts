@@ -27,7 +27,8 @@ export class StallWatch {
   /** Time of the first of the unbroken run of answered end-offset queries (undefined: none yet, or the last failed). */
   private reachableSince: number | undefined;
   private nextQueryAt = 0;
-  private query: Promise<void> | undefined;
+  /** The end-offset query in flight, if any. */
+  private query: { startedAt: number } | undefined;
   private ends: PartitionOffset[] | undefined;
 
   constructor(
@@ -50,6 +51,11 @@ export class StallWatch {
       this.nextQueryAt = now + this.timeoutMs / 4;
       return;
     }
+    if (this.query !== undefined && now - this.query.startedAt >= this.timeoutMs / 2) {
+      // A query that never answers (a hung broker, a stuck connection) counts as unreachable, and must not end the checks.
+      this.query = undefined;
+      this.unreachable();
+    }
     if (now >= this.nextQueryAt && this.query === undefined) this.startQuery(now);
     const since = this.reachableSince;
     if (since === undefined || this.ends === undefined || now - this.quietSince < this.timeoutMs || now - since < this.timeoutMs) return;
@@ -67,19 +73,26 @@ export class StallWatch {
   private startQuery(now: number): void {
     this.nextQueryAt = now + this.timeoutMs / 4;
     const started = this.progress;
-    this.query = this.endOffsets().then(
+    const query = (this.query = { startedAt: now });
+    this.endOffsets().then(
       (ends) => {
-        if (started !== this.progress) return; // progress meanwhile: this answer is stale
+        // Progress meanwhile, or given up on: this answer is stale.
+        if (this.query !== query || started !== this.progress) return;
         this.reachableSince ??= now;
         this.ends = ends;
       },
       () => {
         // Unreachable (the consumer reports that in the status): the broker gets a full timeout once back.
-        this.reachableSince = undefined;
-        this.ends = undefined;
+        if (this.query !== query) return;
+        this.unreachable();
       },
     ).finally(() => {
-      this.query = undefined;
+      if (this.query === query) this.query = undefined;
     });
+  }
+
+  private unreachable(): void {
+    this.reachableSince = undefined;
+    this.ends = undefined;
   }
 }
