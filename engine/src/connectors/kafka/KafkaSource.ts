@@ -197,6 +197,7 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     }
     const result = await this.decode(records);
     if (this.caughtUp(consumer)) result.end = true;
+    else if (records.length > 0) this.stall?.progressed();
     else this.stall?.check(this.progressMarks(consumer));
     return result;
   }

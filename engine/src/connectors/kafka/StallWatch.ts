@@ -37,7 +37,12 @@ export class StallWatch {
     private readonly endOffsets: () => Promise<PartitionOffset[]>,
   ) {}
 
-  /** Called after every poll with the reader's marks; throws when the reader is stalled. */
+  /** Called after a poll that handed over records: the next `check` starts counting afresh (cheaper than marks per busy poll). */
+  progressed(): void {
+    this.progress = Number.NaN;
+  }
+
+  /** Called after a poll that handed over nothing, with the reader's marks; throws when the reader is stalled. */
   check(marks: ReadonlyMap<string, PartitionOffset>): void {
     const now = this.now();
     let sum = 0;
