@@ -138,7 +138,7 @@ export { kafkaSource, type KafkaSourceOptions, type StartFrom } from "./connecto
 export { kafkaSink, type KafkaSinkOptions } from "./connectors/kafka/KafkaSink.js";
 export type { KafkaLibrary } from "./connectors/kafka/clientChoice.js";
 export type { KafkaSecurity } from "./connectors/kafka/security.js";
-export { KafkaConnectorError, KafkaTransactionError, KafkaTopicMissingError, KafkaAuthenticationError } from "./connectors/kafka/errors.js";
+export { KafkaConnectorError, KafkaTransactionError, KafkaTopicMissingError, KafkaAuthenticationError, KafkaSourceStalledError } from "./connectors/kafka/errors.js";
 
 // connectors/recording: record a live source to a file beside the notebook, replay it on later runs
 export { recorded, RecordingError, type RecordedSource, type RecordingOptions, type RecordingMode, type RecordingCodec, type RecordingRun } from "./connectors/recording/index.js";

@@ -8,6 +8,7 @@ import { partitionKey, type ConnectorStatus, type KafkaClient, type KafkaRecord,
 import { chosenKafkaLibrary, createKafkaClient, type KafkaLibrary } from "./clientChoice.js";
 import type { KafkaSecurity } from "./security.js";
 import { backoffDelay, StatusTracker, type BackoffOptions } from "./retry.js";
+import { DEFAULT_STALL_TIMEOUT_MS, StallWatch } from "./StallWatch.js";
 import { decodePosition, encodePosition, mergePositions, readPosition, type DecodedPosition, type KafkaSourcePosition } from "./position.js";
 
 export type StartFrom = "earliest" | "latest" | "committed" | { timestamp: number };
@@ -60,6 +61,13 @@ export interface KafkaSourceOptions<T> {
   maxBufferedRecords?: number;
   /** How long one poll waits for records before returning an empty batch. Default 100 ms. */
   pollTimeoutMs?: number;
+  /**
+   * Fail with a `KafkaSourceStalledError` (and let the restart strategy fail over) when the reader
+   * has made no progress for this long although the broker answers and records wait past its
+   * position (see `StallWatch`). Must exceed the longest transaction open on the input. `false`
+   * turns it off. Default 2 minutes.
+   */
+  stallTimeoutMs?: number | false;
   /** Backoff between attempts to reach the broker at start. */
   backoff?: BackoffOptions;
   /** Called whenever a subtask's connection status changes. */
@@ -120,6 +128,7 @@ class KafkaSourceReader<T> implements SourceReader<T> {
   private readonly status: StatusTracker;
   private readonly deadLetters: DeadLetterWriter | undefined;
   private readonly committer: GroupOffsetCommitter | undefined;
+  private readonly stall: StallWatch | undefined;
   private consumer: PartitionConsumer | undefined;
   private opened = false;
   private closed = false;
@@ -149,6 +158,8 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     this.deserialize = options.deserializer ?? (valueDeserializer(options.format ?? "json") as KafkaDeserializer<T>);
     this.status = new StatusTracker(() => ctx.clock.now(), onStatus);
     this.deadLetters = options.deadLetterTopic === undefined ? undefined : new DeadLetterWriter(this.client, options.deadLetterTopic, this.status);
+    const stallTimeout = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
+    if (stallTimeout !== false) this.stall = new StallWatch(stallTimeout, () => ctx.clock.now(), () => this.endOffsets());
     const client = this.client;
     if (options.groupId !== undefined && options.commitOffsetsOnCheckpoint !== false && client.commitOffsets !== undefined) {
       this.committer = new GroupOffsetCommitter(client.commitOffsets.bind(client), options.groupId, this.status);
@@ -186,6 +197,8 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     }
     const result = await this.decode(records);
     if (this.caughtUp(consumer)) result.end = true;
+    else if (records.length > 0) this.stall?.progressed();
+    else this.stall?.check(this.progressMarks(consumer));
     return result;
   }
 
@@ -382,6 +395,21 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     const position = { source: `${r.topic}[${r.partition}]`, offset: r.offset, topic: r.topic, partition: r.partition };
     this.ctx.badRecord(reason, raw, position); // throws under the fail policy: then no DLQ write either
     await this.deadLetters?.write(r, reason, this.name);
+  }
+
+  /** Per owned partition, how far this reader has got: records emitted or transaction markers passed. */
+  private progressMarks(consumer: PartitionConsumer): Map<string, PartitionOffset> {
+    const marks = new Map<string, PartitionOffset>();
+    for (const [key, p] of this.positions) marks.set(key, { ...p, offset: Math.max(p.offset, consumer.fetchPosition(p.topic, p.partition)) });
+    return marks;
+  }
+
+  /** The owned partitions' end offsets, bounded reads capped at their stopping offsets (for `StallWatch`). */
+  private async endOffsets(): Promise<PartitionOffset[]> {
+    const owned = [...this.positions.values()];
+    const latest = await this.client.offsets(uniqueTopics(owned), { kind: "latest" });
+    const mine = latest.filter((o) => this.positions.has(partitionKey(o.topic, o.partition)));
+    return mine.map((o) => ({ ...o, offset: Math.min(o.offset, this.endOf.get(partitionKey(o.topic, o.partition)) ?? Number.POSITIVE_INFINITY) }));
   }
 
   /** Bounded reads: everything up to the end offsets has been emitted. */

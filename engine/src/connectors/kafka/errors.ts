@@ -61,3 +61,14 @@ function describePosition(p: KafkaPosition): string {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * A source reader that is connected and knows records are waiting (the partition's end offset is
+ * past its position) has delivered none for `stallTimeoutMs`. Retriable: failing over (restart
+ * from the last checkpoint with fresh clients) is the way out, not waiting longer.
+ */
+export class KafkaSourceStalledError extends KafkaConnectorError {
+  constructor(detail: string, kafka: KafkaPosition & { topic: string; partition: number; offset: number }) {
+    super(`Kafka source stalled: ${detail}`, kafka, { retriable: true });
+  }
+}

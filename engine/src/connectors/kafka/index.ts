@@ -10,5 +10,5 @@ export { kafkajsSecurity, platformaticSecurity, type KafkaSecurity } from "./sec
 export type * from "./KafkaClient.js";
 export { valueDeserializer, valueSerializer, type KafkaDeserializer, type KafkaSerializer, type ValueFormat } from "./formats.js";
 export { encodePosition, decodePosition, mergePositions, type KafkaSourcePosition } from "./position.js";
-export { KafkaConnectorError, KafkaTransactionError, KafkaTopicMissingError, KafkaAuthenticationError, type KafkaPosition } from "./errors.js";
+export { KafkaConnectorError, KafkaTransactionError, KafkaTopicMissingError, KafkaAuthenticationError, KafkaSourceStalledError, type KafkaPosition } from "./errors.js";
 export { ownerOf, partitionsOf } from "./assignment.js";
