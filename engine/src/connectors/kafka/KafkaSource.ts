@@ -64,8 +64,7 @@ export interface KafkaSourceOptions<T> {
   /**
    * Fail with a `KafkaSourceStalledError` (and let the restart strategy fail over) when the reader
    * has made no progress for this long although the broker answers and records wait past its
-   * position (see `StallWatch`). Must exceed the longest transaction open on the input. `false`
-   * turns it off. Default 2 minutes.
+   * position (see `StallWatch`). `false` turns it off. Default 2 minutes.
    */
   stallTimeoutMs?: number | false;
   /** Backoff between attempts to reach the broker at start. */

@@ -17,9 +17,8 @@ export const DEFAULT_STALL_TIMEOUT_MS = 120_000;
  * gets a full timeout to be read from), and a partition's end lies past its mark. `check` then
  * throws a `KafkaSourceStalledError` naming that partition, and the restart strategy takes over.
  *
- * End offsets are high watermarks: a transaction on the input left open longer than the timeout
- * looks like lag to a read_committed reader, so the timeout must exceed the upstream's longest
- * transaction.
+ * End offsets are listed read_committed (the last stable offset, with either client), so a
+ * transaction an upstream producer keeps open is not taken for records waiting.
  */
 export class StallWatch {
   private progress = Number.NaN;

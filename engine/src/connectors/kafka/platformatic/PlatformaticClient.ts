@@ -14,7 +14,7 @@ import {
 } from "../KafkaClient.js";
 import { commitPrepared } from "./commitPrepared.js";
 import { PlatformaticKafkaError, describe, isAuthenticationFailure } from "./errors.js";
-import { Admin, ListOffsetTimestamps, type BaseOptions, type ClusterMetadata } from "./library.js";
+import { Admin, FetchIsolationLevels, ListOffsetTimestamps, type BaseOptions, type ClusterMetadata } from "./library.js";
 import { PlatformaticConsumer } from "./PlatformaticConsumer.js";
 import { PlatformaticProducer } from "./PlatformaticProducer.js";
 
@@ -172,7 +172,9 @@ export class PlatformaticClient implements KafkaClient {
       list.push({ partitionIndex: partition, timestamp });
     }
     const answer = await this.admin("Kafka could not list offsets", { topic: partitions[0]?.topic }, (admin) =>
-      admin.listOffsets({ topics: [...byTopic].map(([name, parts]) => ({ name, partitions: parts })) }),
+      // read_committed, as kafkajs lists them: "latest" is the last stable offset, so an upstream
+      // transaction still open is neither a bounded read's end nor records the stall watch waits for.
+      admin.listOffsets({ isolationLevel: FetchIsolationLevels.READ_COMMITTED, topics: [...byTopic].map(([name, parts]) => ({ name, partitions: parts })) }),
     );
     const result = new Map<string, number>();
     for (const t of answer) for (const p of t.partitions) result.set(partitionKey(t.name, p.partitionIndex), Number(p.offset));
