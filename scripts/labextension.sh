@@ -7,16 +7,12 @@
 set -euo pipefail
 PY=${1:?usage: scripts/labextension.sh PYTHON}
 bin=$("$PY" -c 'import sysconfig; print(sysconfig.get_paths()["scripts"])')
-cd "$(dirname "$0")/../kernel/jupyter/labextension"
+scripts_dir=$(cd "$(dirname "$0")" && pwd)
+cd "$scripts_dir/../kernel/jupyter/labextension"
 say() { printf '\033[1m[labextension]\033[0m %s\n' "$*" >&2; }
-stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+source "$scripts_dir/stamps.sh"
 
-lock_hash=$(sha256sum package-lock.json | cut -c1-16)
-if ! stamp_ok node_modules/.sluice-stamp "$lock_hash"; then
-  say "installing its npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
-  echo "$lock_hash" > node_modules/.sluice-stamp
-fi
+npm_ci_when_lock_changed
 
 out=../sluice_jupyter/labextension
 src_hash=$(cat package-lock.json package.json tsconfig.json src/*.ts | sha256sum | cut -c1-16)

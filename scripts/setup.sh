@@ -10,14 +10,9 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 # Node 20.19+ is required: cells load the engine (ES modules) through tslab's require().
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("Node "+process.version+" is too old: Sluice needs Node >= 20.19"); process.exit(1) }'
 
-stamp_ok() { [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; }
+source "$ROOT/scripts/stamps.sh"
 
-lock_hash=$(sha256sum package-lock.json | cut -c1-16)
-if ! stamp_ok node_modules/.sluice-stamp "$lock_hash"; then
-  say "installing npm packages"
-  npm ci --no-audit --no-fund --loglevel=error
-  echo "$lock_hash" > node_modules/.sluice-stamp
-fi
+npm_ci_when_lock_changed
 
 say "building TypeScript"
 npx tsc -p tsconfig.json
