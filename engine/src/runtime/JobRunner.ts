@@ -180,7 +180,7 @@ export class JobRunner {
       await this.setUpCheckpointing();
       if (this.failure === undefined) await this.open();
       if (this.failure === undefined) await this.loop();
-      this.ending = true;
+      this.ending = true; // checkpoints failing from here on are endOfInput's business, not the failure manager's
       // Bounded input may end while a stop's savepoint is under way: that savepoint is the final checkpoint.
       const ended = () => this.failure !== undefined || this.cancelled;
       if (!ended() && stop()?.begun === true && stop()?.drain === false) await stop()!.result.catch(() => undefined);
@@ -191,8 +191,8 @@ export class JobRunner {
     } catch (error) {
       this.fail(error, undefined);
     }
+    this.ending = true; // also when open() or the loop threw
     this.coordinator?.abort(this.failure?.message ?? (this.cancelled ? "job cancelled" : stop()?.complete === true ? "job stopped" : "job finished"));
-    this.ending = true;
     // A checkpoint being written still commits (or not) before sinks close; then, on failure or
     // cancel, two-phase-commit sinks drop what no checkpoint committed.
     if (this.coordinator) await this.settle(this.coordinator.drain(), undefined, "completing a checkpoint");

@@ -12,19 +12,15 @@ export type JobsCommand =
   | { verb: "show" | "cancel"; ref: string; quoted?: true }
   | { verb: "stop"; ref: string; quoted?: true; savepoint: string | undefined; drain: boolean };
 
-interface Word {
+export interface Word {
   text: string;
   /** Written in quotes: a job's name, never its # (a job may be named "1"). */
   quoted: boolean;
 }
 
 /** Splits on spaces, keeping "quoted names" whole: job names often have spaces. */
-function splitWords(args: string): Word[] {
+export function splitWords(args: string): Word[] {
   return [...args.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => ({ text: m[1] ?? m[2] ?? m[3] ?? "", quoted: m[3] === undefined }));
-}
-
-export function words(args: string): string[] {
-  return splitWords(args).map((w) => w.text);
 }
 
 /**

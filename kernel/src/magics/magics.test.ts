@@ -4,7 +4,7 @@ import { parseMagic } from "./magicParser.js";
 import { parseSqlArgs } from "./sql/sqlArgs.js";
 import { bindVariables, UnknownVariableError } from "./sql/sqlParameters.js";
 import { rowType } from "./sql/rowType.js";
-import { words } from "./jobsMagic.js";
+import { splitWords } from "./jobsMagic.js";
 
 test("cell and line magics are recognised with their body line", () => {
   assert.deepEqual(parseMagic("%%sql -o x\nselect 1"), { name: "sql", kind: "cell", args: "-o x", body: "select 1", bodyLine: 2 });
@@ -49,7 +49,9 @@ test("-o rows get a TypeScript type from the columns", () => {
 });
 
 test("%jobs arguments keep quoted job names whole", () => {
+  const words = (args: string) => splitWords(args).map((w) => w.text);
   assert.deepEqual(words('stop "page views" before-upgrade'), ["stop", "page views", "before-upgrade"]);
   assert.deepEqual(words("cancel 'a b'"), ["cancel", "a b"]);
   assert.deepEqual(words("  show   2 "), ["show", "2"]);
+  assert.deepEqual(splitWords('cancel "1" 2').map((w) => w.quoted), [false, true, false]);
 });
