@@ -8,7 +8,8 @@ import type { KernelServices, Reply, RequestContext } from "./services.js";
  * Routes verified requests to handlers. Shell requests run one at a time in arrival order;
  * control requests are served at once, even while a shell request awaits. Every request is
  * bracketed by busy/idle on iopub. After an execute error with stop_on_error, the execute
- * requests already queued are answered `aborted` instead of run.
+ * requests already queued are answered `aborted` instead of run. An unknown msg_type is logged
+ * and not answered, as in ipykernel; nothing one request does stops the queue.
  */
 const ABORT_GRACE_MS = 2000;
 
@@ -60,7 +61,16 @@ export class Dispatcher {
     }
   }
 
+  /** Never rejects: one request that fails, however it fails, must not stop the ones behind it. */
   private async handle(channel: "shell" | "control", msg: Message): Promise<void> {
+    try {
+      await this.serve(channel, msg);
+    } catch (e) {
+      log("error", "request failed outside its handler; serving the next", { ...about(channel, msg), error: describe(e) });
+    }
+  }
+
+  private async serve(channel: "shell" | "control", msg: Message): Promise<void> {
     const { outbox } = this.services;
     const type = msg.header.msg_type;
     const ctx: RequestContext = {
@@ -74,26 +84,46 @@ export class Dispatcher {
     await ctx.publish("status", { execution_state: "busy" });
     let reply: Reply | undefined;
     try {
-      const handler = handlers[type];
-      if (!handler) log("warn", "no handler; request ignored", { channel, msg_type: type });
-      else if (this.aborted.has(msg)) reply = { content: { status: "aborted" } };
-      else reply = await handler(ctx);
-    } catch (e) {
-      log("error", "handler failed", { channel, msg_type: type, error: e instanceof Error ? e.stack : String(e) });
-      const err = e instanceof Error ? e : new Error(String(e));
-      reply = { content: { status: "error", ename: err.name, evalue: err.message, traceback: (err.stack ?? "").split("\n") } };
+      reply = await this.answer(ctx);
+      // Mark before replying: a client may send its next request the moment it sees this reply,
+      // and that one must run, not be caught by the abort.
+      if (reply?.abortQueued) {
+        for (const queued of this.queue) if (queued.header.msg_type === "execute_request") this.aborted.add(queued);
+        const now = Date.now();
+        this.abortWindow = { errorAt: now, until: now + ABORT_GRACE_MS };
+      }
+      if (reply && !noReply.has(type)) {
+        await outbox.reply(channel, msg.identities, type.replace(/_request$/, "_reply"), reply.content, msg.header, { started, ...reply.metadata });
+      }
+    } finally {
+      await ctx.publish("status", { execution_state: "idle" });
     }
-    // Mark before replying: a client may send its next request the moment it sees this reply,
-    // and that one must run, not be caught by the abort.
-    if (reply?.abortQueued) {
-      for (const queued of this.queue) if (queued.header.msg_type === "execute_request") this.aborted.add(queued);
-      const now = Date.now();
-      this.abortWindow = { errorAt: now, until: now + ABORT_GRACE_MS };
-    }
-    if (reply && !noReply.has(type)) {
-      await outbox.reply(channel, msg.identities, type.replace(/_request$/, "_reply"), reply.content, msg.header, { started, ...reply.metadata });
-    }
-    await ctx.publish("status", { execution_state: "idle" });
     if (reply?.after) await reply.after();
   }
+
+  /** The handler's reply; none for an unknown msg_type, which ipykernel only logs (busy and idle still go out). */
+  private async answer(ctx: RequestContext): Promise<Reply | undefined> {
+    const { channel, msg } = ctx;
+    const handler = handlers.get(msg.header.msg_type);
+    if (!handler) {
+      log("warn", "unknown message type; not answered", about(channel, msg));
+      return undefined;
+    }
+    if (this.aborted.has(msg)) return { content: { status: "aborted" } };
+    try {
+      return await handler(ctx);
+    } catch (e) {
+      log("error", "handler failed", { ...about(channel, msg), error: describe(e) });
+      const err = e instanceof Error ? e : new Error(String(e));
+      return { content: { status: "error", ename: err.name, evalue: err.message, traceback: (err.stack ?? "").split("\n") } };
+    }
+  }
+}
+
+function about(channel: string, msg: Message): Record<string, unknown> {
+  return { channel, msg_type: msg.header.msg_type, msg_id: msg.header.msg_id };
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? (e.stack ?? e.message) : String(e);
 }

@@ -1,6 +1,7 @@
 import { BadSignatureError, decode, MalformedMessageError, splitFrames } from "./framing.js";
 import { Message } from "./messages.js";
-import { ReplayGuard, Signer } from "./signing.js";
+import type { ReplayGuard } from "./replayGuard.js";
+import type { Signer } from "./signing.js";
 import { log } from "../log.js";
 
 /**

@@ -6,21 +6,23 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import * as zmq from "zeromq";
-import { ConnectionInfo, endpoint } from "./connection.js";
+import { endpoint } from "./connection.js";
 import { admit } from "./admission.js";
 import { encode } from "./framing.js";
 import { makeHeader } from "./messages.js";
 import { SendQueue } from "./sendQueue.js";
-import { ReplayGuard, Signer } from "./signing.js";
+import { ReplayGuard } from "./replayGuard.js";
+import { Signer } from "./signing.js";
 import { log } from "../log.js";
-import type { FromControlWorker, ToControlWorker } from "./controlProtocol.js";
+import type { ControlWorkerData, FromControlWorker, ToControlWorker } from "./controlProtocol.js";
 
-const { info, session } = workerData as { info: ConnectionInfo; session: string };
+const { info, session, replayMemory } = workerData as ControlWorkerData;
 const port = parentPort;
 if (!port) throw new Error("controlWorker must run in a worker thread");
 
 const signer = new Signer(info.signature_scheme, info.key);
-const replay = new ReplayGuard();
+// The session's one replay history, shared with the shell and stdin channels on the main thread.
+const replay = ReplayGuard.open(replayMemory);
 const hb = new zmq.Reply({ linger: 0 });
 const control = new zmq.Router({ linger: 0 });
 const controlOut = new SendQueue(control, "control");

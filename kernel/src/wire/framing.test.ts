@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BadSignatureError, decode, encode, MalformedMessageError } from "./framing.js";
 import { makeHeader } from "./messages.js";
-import { ReplayGuard, Signer, UnsupportedSchemeError } from "./signing.js";
+import { Signer, UnsupportedSchemeError } from "./signing.js";
 
 const signer = new Signer("hmac-sha256", "secret");
 
@@ -36,12 +36,4 @@ test("framing errors are typed", () => {
 
 test("an unknown signature scheme is refused", () => {
   assert.throws(() => new Signer("rot13", "k"), UnsupportedSchemeError);
-});
-
-test("the replay guard admits a signature once and stays bounded", () => {
-  const g = new ReplayGuard(4);
-  assert.equal(g.admit("a"), true);
-  assert.equal(g.admit("a"), false);
-  for (const s of ["b", "c", "d", "e"]) assert.equal(g.admit(s), true);
-  assert.equal(g.admit("e"), false);
 });

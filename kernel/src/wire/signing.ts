@@ -40,25 +40,3 @@ export class Signer {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 }
-
-/**
- * Remembers the signatures of accepted messages so that a captured message cannot be replayed.
- * Bounded like jupyter_client's digest_history: when full, the oldest half is forgotten.
- */
-export class ReplayGuard {
-  private seen = new Set<string>();
-
-  constructor(private readonly capacity = 1 << 16) {}
-
-  /** True the first time a signature is seen, false for a replay. */
-  admit(signature: string): boolean {
-    if (signature === "") return true;
-    if (this.seen.has(signature)) return false;
-    if (this.seen.size >= this.capacity) {
-      const keep = [...this.seen].slice(this.capacity / 2);
-      this.seen = new Set(keep);
-    }
-    this.seen.add(signature);
-    return true;
-  }
-}

@@ -4,8 +4,9 @@ import { Channel, ConnectionInfo, endpoint } from "./connection.js";
 import { admit } from "./admission.js";
 import { Header, Message } from "./messages.js";
 import { SendQueue } from "./sendQueue.js";
-import { ReplayGuard, type Signer } from "./signing.js";
-import type { FromControlWorker, ToControlWorker } from "./controlProtocol.js";
+import { ReplayGuard } from "./replayGuard.js";
+import type { Signer } from "./signing.js";
+import type { ControlWorkerData, FromControlWorker, ToControlWorker } from "./controlProtocol.js";
 import { log } from "../log.js";
 
 export type RequestChannel = "shell" | "control" | "stdin";
@@ -21,17 +22,18 @@ export interface TransportEvents {
 /**
  * The five ZeroMQ channels. Shell, stdin and iopub live on this thread; heartbeat and control
  * on a worker (see controlWorker.ts). Invalid, unsigned and replayed messages are dropped
- * here and logged; nothing past this point sees them.
+ * here and logged; nothing past this point sees them. A replay is refused on whichever channel
+ * it comes: all of them share one history (replayGuard.ts).
  */
 export class ZmqTransport {
   private readonly shellOut: SendQueue;
   private readonly stdinOut: SendQueue;
   private readonly iopubOut: SendQueue;
-  private readonly replay = new ReplayGuard();
   private closed = false;
 
   private constructor(
     private readonly signer: Signer,
+    private readonly replay: ReplayGuard,
     private readonly shell: zmq.Router,
     private readonly stdin: zmq.Router,
     private readonly iopub: zmq.XPublisher,
@@ -50,8 +52,10 @@ export class ZmqTransport {
     await shell.bind(endpoint(info, "shell"));
     await stdin.bind(endpoint(info, "stdin"));
     await iopub.bind(endpoint(info, "iopub"));
-    const worker = new Worker(new URL("./controlWorker.js", import.meta.url), { workerData: { info, session } });
-    const t = new ZmqTransport(signer, shell, stdin, iopub, worker);
+    const replay = ReplayGuard.create();
+    const workerData: ControlWorkerData = { info, session, replayMemory: replay.memory };
+    const worker = new Worker(new URL("./controlWorker.js", import.meta.url), { workerData });
+    const t = new ZmqTransport(signer, replay, shell, stdin, iopub, worker);
     await new Promise<void>((resolve, reject) => {
       worker.on("message", (m: FromControlWorker) => {
         if (m.kind === "ready") resolve();
