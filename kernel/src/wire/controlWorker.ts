@@ -37,26 +37,28 @@ async function heartbeat(): Promise<void> {
 
 async function serveControl(): Promise<void> {
   for await (const frames of control) {
-    const msg = admit(frames, signer, replay, "control");
-    if (!msg) continue;
-    if (msg.header.msg_type === "interrupt_request") {
-      process.kill(process.pid, "SIGINT");
-      await controlOut.send(
-        encode(
-          {
-            identities: msg.identities,
-            header: makeHeader("interrupt_reply", session),
-            parent_header: msg.header,
-            content: { status: "ok" },
-          },
-          signer,
-        ),
-      );
-      post({ kind: "interrupted", header: msg.header });
-      continue;
+    // One message, however odd, must not stop the channel that interrupts and shuts down.
+    try {
+      await serveOne(frames);
+    } catch (e) {
+      log("error", "message not served; serving the next", { channel: "control", error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
     }
-    post({ kind: "request", msg });
   }
+}
+
+/** Answers interrupt_request here (the main thread may be stuck in a cell); forwards the rest. */
+async function serveOne(frames: Buffer[]): Promise<void> {
+  const msg = admit(frames, signer, replay, "control");
+  if (!msg) return;
+  if (msg.header.msg_type === "interrupt_request") {
+    process.kill(process.pid, "SIGINT");
+    const reply = { identities: msg.identities, header: makeHeader("interrupt_reply", session), parent_header: msg.header, content: { status: "ok" } };
+    await controlOut.send(encode(reply, signer));
+    post({ kind: "interrupted", header: msg.header });
+    return;
+  }
+  // A signed message nested too deep to clone (JSON.parse takes it) throws here.
+  post({ kind: "request", msg });
 }
 
 port.on("message", (m: ToControlWorker) => {

@@ -104,7 +104,13 @@ export class ZmqTransport {
     try {
       for await (const frames of socket) {
         const msg = admit(frames, this.signer, this.replay, channel);
-        if (msg) events.onRequest(channel, msg);
+        if (!msg) continue;
+        // One message, however odd, must not stop the channel.
+        try {
+          events.onRequest(channel, msg);
+        } catch (e) {
+          log("error", "message not served; serving the next", { channel, msg_type: msg.header.msg_type, error: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+        }
       }
     } catch (e) {
       if (!this.closed) log("error", "channel stopped", { channel, error: String(e) });
