@@ -128,24 +128,32 @@ def test_prototype_msg_types_are_unknown_and_do_not_stall_the_queue(kernel):
         wire.close()
 
 
-def _observe_unknown(km, channel, msg_type):
-    """What a kernel sends for one unknown msg_type: replies on the channel, statuses on iopub."""
+UNKNOWN = [(channel, msg_type) for channel in ("shell", "control")
+           for msg_type in ("nonexistent_request", "nonexistent_reply", "constructor", "toString", "valueOf")]
+
+
+def _observe_unknown(km):
+    """What a kernel sends for each unknown msg_type in UNKNOWN: replies, and statuses on iopub."""
     iopub = connect(km, "iopub", zmq.SUB)
     iopub.setsockopt(zmq.SUBSCRIBE, b"")
     wire = Wire(km)
     try:
-        time.sleep(0.3)  # the subscription reaches the kernel
-        frames, msg_id = wire.frames(msg_type, {})
-        wire.send(channel, frames)
-        statuses = []
-        deadline = time.monotonic() + 10
-        while "idle" not in statuses and time.monotonic() < deadline:
+        time.sleep(0.5)  # the subscription reaches the kernel
+        ids = {}
+        for channel, msg_type in UNKNOWN:
+            frames, msg_id = wire.frames(msg_type, {})
+            wire.send(channel, frames)
+            ids[msg_id] = (channel, msg_type)
+        statuses = {m: [] for m in ids}
+        deadline = time.monotonic() + 15
+        while any("idle" not in s for s in statuses.values()) and time.monotonic() < deadline:
             if iopub.poll(200):
                 msg = wire.session.deserialize(wire.session.feed_identities(iopub.recv_multipart())[1])
-                if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status":
-                    statuses.append(msg["content"]["execution_state"])
+                parent = msg["parent_header"].get("msg_id")
+                if parent in statuses and msg["msg_type"] == "status":
+                    statuses[parent].append(msg["content"]["execution_state"])
         wire.drain(quiet_s=0.5)
-        return {"replies": wire.replies[msg_id], "statuses": statuses}
+        return {ids[m]: {"replies": wire.replies[m], "statuses": statuses[m]} for m in ids}
     finally:
         iopub.close()
         wire.close()
@@ -157,11 +165,9 @@ def test_unknown_msg_types_are_handled_as_ipykernel_does(kernel):
     km, _ = kernel
     ipy, ipy_client = start_new_kernel(kernel_name="python3", startup_timeout=60)
     try:
-        for channel in ("shell", "control"):
-            for msg_type in ("nonexistent_request", "nonexistent_reply", "constructor", "toString", "valueOf"):
-                expected = _observe_unknown(ipy, channel, msg_type)
-                assert expected == {"replies": 0, "statuses": ["busy", "idle"]}, f"ipykernel changed: {expected}"
-                assert _observe_unknown(km, channel, msg_type) == expected, f"{msg_type} on {channel}"
+        expected = _observe_unknown(ipy)
     finally:
         ipy_client.stop_channels()
         ipy.shutdown_kernel(now=True)
+    assert all(e == {"replies": 0, "statuses": ["busy", "idle"]} for e in expected.values()), f"ipykernel changed: {expected}"
+    assert _observe_unknown(km) == expected

@@ -15,6 +15,7 @@ def connect(km, channel, kind=zmq.DEALER):
     info = km.get_connection_info()
     sock = zmq.Context.instance().socket(kind)
     sock.linger = 0
+    sock.rcvhwm = 0  # keep every reply: a flood's replies are counted, none may be dropped here
     sock.connect(f"tcp://{info['ip']}:{info[channel + '_port']}")
     return sock
 
@@ -50,7 +51,7 @@ class Wire:
         self.sockets = {ch: connect(km, ch) for ch in REQUEST_CHANNELS}
         self.replies = collections.Counter()  # parent msg_id -> replies received, all channels
         self.reply_types = collections.Counter()  # (channel, reply msg_type)
-        self._waiting = {}
+        self.own = set()  # msg_ids of the genuine requests we sent: answered once, never twice
 
     def close(self):
         for s in self.sockets.values():
@@ -64,6 +65,10 @@ class Wire:
 
     def send(self, channel, frames):
         self.sockets[channel].send_multipart(frames)
+
+    def sign(self, parts):
+        """[<IDS|MSG>, signature, *parts] for raw JSON frames (header, parent, metadata, content)."""
+        return [b"<IDS|MSG>", self.session.sign(parts), *parts]
 
     def drain(self, quiet_s=0.3, until=None, timeout_s=60.0):
         """Reads replies until `until()` holds (or, without it, nothing came for quiet_s)."""
@@ -98,6 +103,7 @@ class Wire:
     def request(self, channel, msg_type, content, timeout_s=30.0):
         """Sends a genuine request and waits for its reply; returns seconds taken or None."""
         frames, msg_id = self.frames(msg_type, content)
+        self.own.add(msg_id)
         t0 = time.monotonic()
         self.send(channel, frames)
         ok = self.drain(until=lambda: self.replies[msg_id] > 0, timeout_s=timeout_s)

@@ -23,6 +23,11 @@ interface ExecuteContent {
 export const execute_request: Handler = async (ctx) => {
   const { services, msg, publish } = ctx;
   const req = msg.content as unknown as ExecuteContent;
+  // Checked, never coerced: String(["…"]) is the code inside, and a cell must be what was sent.
+  if (typeof req.code !== "string") {
+    const evalue = `execute_request content.code must be a string, not ${req.code === null ? "null" : typeof req.code}`;
+    return { content: { status: "error", ename: "TypeError", evalue, traceback: [`TypeError: ${evalue}`] } };
+  }
   const silent = req.silent === true;
   const storeHistory = !silent && req.store_history !== false;
   if (storeHistory) services.execution.count += 1;
