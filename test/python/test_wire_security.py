@@ -5,12 +5,24 @@ ipykernel treats it. The floods of each kind are in test_wire_fuzz.py."""
 import tempfile
 import time
 
+import pytest
 import zmq
 from jupyter_client.manager import start_new_kernel
 from jupyter_client.session import Session
 
 from conftest import run
 from wire_probe import Wire, connect, execute_content, marker_code, runs
+
+
+@pytest.fixture(scope="module")
+def shared_kernel():
+    """One kernel for the tests below that leave it as they found it (each starts in ~8 s)."""
+    km, kc = start_new_kernel(kernel_name="sluice", startup_timeout=60)
+    try:
+        yield km, kc
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
 
 
 def _no_reply(sock, seconds=1.5):
@@ -70,10 +82,10 @@ def test_badly_signed_control_messages_do_nothing(kernel):
     assert outputs[0]["content"]["data"]["text/plain"] == "'still here'"
 
 
-def test_replay_on_the_other_channel_is_dropped(kernel):
+def test_replay_on_the_other_channel_is_dropped(shared_kernel):
     """One replay history per session, as jupyter_client's Session keeps one digest_history:
     frames accepted on shell are a replay on control, and the reverse."""
-    km, kc = kernel
+    km, kc = shared_kernel
     wire = Wire(km)
     try:
         for first, second in (("shell", "control"), ("control", "shell")):
@@ -102,8 +114,8 @@ PROTOTYPE_NAMES = ["constructor", "toString", "valueOf", "hasOwnProperty", "isPr
                    "__defineSetter__", "__lookupGetter__", "__lookupSetter__"]
 
 
-def test_prototype_msg_types_are_unknown_and_do_not_stall_the_queue(kernel):
-    km, kc = kernel
+def test_prototype_msg_types_are_unknown_and_do_not_stall_the_queue(shared_kernel):
+    km, kc = shared_kernel
     wire = Wire(km)
     try:
         for channel in ("shell", "control"):
@@ -159,10 +171,10 @@ def _observe_unknown(km):
         wire.close()
 
 
-def test_unknown_msg_types_are_handled_as_ipykernel_does(kernel):
+def test_unknown_msg_types_are_handled_as_ipykernel_does(shared_kernel):
     """The oracle is ipykernel itself: an unknown msg_type, on shell or control, *_request or not,
     gets no reply at all, only busy then idle on iopub (kernelbase.py logs "Unknown message type")."""
-    km, _ = kernel
+    km, _ = shared_kernel
     ipy, ipy_client = start_new_kernel(kernel_name="python3", startup_timeout=60)
     try:
         expected = _observe_unknown(ipy)
