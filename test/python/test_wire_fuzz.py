@@ -5,7 +5,7 @@ messages of odd or oversized JSON. After each kind: nothing it carried ran (ever
 code that would append to a marker file), the kernel answers kernel_info on both channels and an
 execute, and at the end its live heap after a full GC is back near where it started.
 
-CI sends SLUICE_FUZZ_MESSAGES (default 2000) of each kind. For more, and a table (kind, sent,
+CI sends SLUICE_FUZZ_MESSAGES (default 2000) of each kind. For more, and a table (kind, seconds, sent,
 executed, replies, round trip after the kind, live heap and RSS before/after):
 
     SLUICE_FUZZ_MESSAGES=10000 SLUICE_LOG_LEVEL=error SLUICE_HISTORY=off \\
@@ -236,7 +236,7 @@ def test_floods_run_nothing_and_the_kernel_keeps_answering(flooded):
     assert [r["kind"] for r in rows if r["answered"] is None] == [], "\n".join(table)
     quiet = {r["kind"]: r["replies"] for r in rows if r["kind"] != "odd_json"}
     assert all(n == 0 for n in quiet.values()), f"dropped or unknown messages were answered: {quiet}"
-    assert runs_text(polluted) == "undefined", "a message's JSON reached Object.prototype"
+    assert _read(polluted) == "undefined", "a message's JSON reached Object.prototype"
     assert end is not None and end["live"] - start["live"] < MAX_LIVE_GROWTH, "\n".join(table)
 
 
@@ -244,7 +244,7 @@ def _mb(memory, key):
     return "-" if memory is None else f"{memory[key] / MB:.1f}"
 
 
-def runs_text(path):
+def _read(path):
     try:
         with open(path) as f:
             return f.read()
