@@ -10,6 +10,7 @@ import { log } from "../log.js";
 import { readConnectionFile } from "../wire/connection.js";
 import { Signer } from "../wire/signing.js";
 import { ZmqTransport } from "../wire/transport.js";
+import { InterruptLine } from "../wire/interruptLine.js";
 import { Dispatcher } from "./dispatcher.js";
 import { InputBroker } from "./inputBroker.js";
 import { Outbox } from "./outbox.js";
@@ -42,7 +43,8 @@ export async function startKernel(connectionFile: string): Promise<void> {
   let transport: ZmqTransport | undefined;
   const outbox = new Outbox({ send: (ch, frames) => transport?.send(ch, frames) ?? Promise.resolve() }, signer, session);
   const outputs = new OutputContext();
-  const runner = new CellRunner(process.cwd());
+  const interrupts = new InterruptLine();
+  const runner = new CellRunner(process.cwd(), interrupts);
   const streams = new StreamCapture(outputs, (name, text, parent) => void outbox.publish("stream", { name, text }, parent));
   const jobs = new JobPresenter(outbox, () => streams.flush(), () => outputs.executing()?.parent, (stack) => runner.userFrames(stack));
   registerJobsMagic(() => jobs);
@@ -53,8 +55,9 @@ export async function startKernel(connectionFile: string): Promise<void> {
     outputs,
     streams,
     input: new InputBroker(outbox, outputs),
-    execution: { count: 0 },
+    execution: { count: 0, active: 0 },
     interruptHooks: new Set(),
+    interrupts,
     jobs,
     payloads: [],
     shutdown: async (restart) => {
@@ -115,17 +118,19 @@ export async function startKernel(connectionFile: string): Promise<void> {
   streams.install();
   reportUncaught(runner, outbox, outputs);
   process.on("SIGINT", () => {
-    // Outside a synchronous cell (V8 handles that case): cancel a pending await or input.
+    // Outside a running stretch of cell code (vm handles that case): cancel a pending await or input.
     runner.interrupt();
     services.input.cancel();
     for (const hook of services.interruptHooks) hook();
+    // With no cell executing there is nothing more to stop; a cell settles its own interrupts.
+    if (services.execution.active === 0) interrupts.settle();
   });
 
   const prelude = await preludeSource();
   const loaded = await runner.execute(prelude, 0);
   if (loaded.status === "error") log("error", "prelude failed: engine API not pre-imported", { error: loaded.error.evalue });
 
-  transport = await ZmqTransport.create(info, session, signer, {
+  transport = await ZmqTransport.create(info, session, signer, interrupts, {
     onRequest: (channel, msg) => dispatcher.onRequest(channel, msg),
     onSubscribe: (topic) => void outbox.publish("iopub_welcome", { subscription: topic }, {}),
     onInterrupted: (header) => {

@@ -1,7 +1,10 @@
 /**
  * Runs on its own thread so that the heartbeat and interrupt_request are answered while the
- * main thread is stuck in a cell's synchronous loop. Interrupt is delivered as SIGINT to our own
- * process, which V8 turns into an exception inside the running cell (vm breakOnSigint).
+ * main thread is stuck in a cell's synchronous loop. Interrupt is counted in shared memory
+ * (InterruptLine) and delivered as SIGINT to our own process, which Node turns into an exception
+ * inside the running cell wherever the cell's code runs under vm's breakOnSigint (all of it; see
+ * interruptibleAsync.ts). SIGINT is raised again every RESEND_MS until the main thread settles
+ * the interrupt, so one that landed between two stretches of the cell's code is not lost.
  * Every other control message is verified here and forwarded to the main thread.
  */
 import { parentPort, workerData } from "node:worker_threads";
@@ -13,9 +16,30 @@ import { makeHeader } from "./messages.js";
 import { SendQueue } from "./sendQueue.js";
 import { ReplayGuard, Signer } from "./signing.js";
 import { log } from "../log.js";
+import { InterruptLine } from "./interruptLine.js";
 import type { FromControlWorker, ToControlWorker } from "./controlProtocol.js";
 
-const { info, session } = workerData as { info: ConnectionInfo; session: string };
+const { info, session, interrupts } = workerData as { info: ConnectionInfo; session: string; interrupts: SharedArrayBuffer };
+const line = new InterruptLine(interrupts);
+const RESEND_MS = 100;
+/** 10 s: a cell that ignores SIGINT (a native call that never returns) is not signalled forever. */
+const RESEND_LIMIT = 100;
+let resending: NodeJS.Timeout | undefined;
+
+function interrupt(): void {
+  line.request();
+  process.kill(process.pid, "SIGINT");
+  if (resending) clearInterval(resending);
+  let left = RESEND_LIMIT;
+  resending = setInterval(() => {
+    if (!line.pending() || --left < 0) {
+      clearInterval(resending);
+      resending = undefined;
+      return;
+    }
+    process.kill(process.pid, "SIGINT");
+  }, RESEND_MS);
+}
 const port = parentPort;
 if (!port) throw new Error("controlWorker must run in a worker thread");
 
@@ -38,7 +62,7 @@ async function serveControl(): Promise<void> {
     const msg = admit(frames, signer, replay, "control");
     if (!msg) continue;
     if (msg.header.msg_type === "interrupt_request") {
-      process.kill(process.pid, "SIGINT");
+      interrupt();
       await controlOut.send(
         encode(
           {
@@ -60,6 +84,7 @@ async function serveControl(): Promise<void> {
 port.on("message", (m: ToControlWorker) => {
   if (m.kind === "send") void controlOut.send(m.frames.map((f) => Buffer.from(f)));
   else if (m.kind === "close") {
+    if (resending) clearInterval(resending);
     hb.close();
     control.close();
   }

@@ -7,6 +7,7 @@ import { SendQueue } from "./sendQueue.js";
 import { ReplayGuard, type Signer } from "./signing.js";
 import type { FromControlWorker, ToControlWorker } from "./controlProtocol.js";
 import { log } from "../log.js";
+import type { InterruptLine } from "./interruptLine.js";
 
 export type RequestChannel = "shell" | "control" | "stdin";
 
@@ -14,7 +15,7 @@ export interface TransportEvents {
   onRequest(channel: RequestChannel, msg: Message): void;
   /** A client subscribed to iopub (JEP 65 welcome). */
   onSubscribe(topic: string): void;
-  /** The control worker already answered an interrupt_request by raising SIGINT. */
+  /** The control worker already answered an interrupt_request (counted it, raised SIGINT). */
   onInterrupted(header: Header): void;
 }
 
@@ -42,7 +43,7 @@ export class ZmqTransport {
     this.iopubOut = new SendQueue(iopub, "iopub");
   }
 
-  static async create(info: ConnectionInfo, session: string, signer: Signer, events: TransportEvents): Promise<ZmqTransport> {
+  static async create(info: ConnectionInfo, session: string, signer: Signer, interrupts: InterruptLine, events: TransportEvents): Promise<ZmqTransport> {
     const shell = new zmq.Router({ linger: 0 });
     const stdin = new zmq.Router({ linger: 0 });
     const iopub = new zmq.XPublisher({ linger: 1000 });
@@ -50,7 +51,7 @@ export class ZmqTransport {
     await shell.bind(endpoint(info, "shell"));
     await stdin.bind(endpoint(info, "stdin"));
     await iopub.bind(endpoint(info, "iopub"));
-    const worker = new Worker(new URL("./controlWorker.js", import.meta.url), { workerData: { info, session } });
+    const worker = new Worker(new URL("./controlWorker.js", import.meta.url), { workerData: { info, session, interrupts: interrupts.buffer } });
     const t = new ZmqTransport(signer, shell, stdin, iopub, worker);
     await new Promise<void>((resolve, reject) => {
       worker.on("message", (m: FromControlWorker) => {

@@ -1,0 +1,167 @@
+import vm from "node:vm";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { fileURLToPath } from "node:url";
+import { tslabTypeScript } from "./tslabTypeScript.js";
+
+/**
+ * Why cells' async code is rewritten. Node stops running JavaScript on an interrupt in one place
+ * only: inside `vm` with `breakOnSigint`, where V8's termination is turned into an ordinary
+ * exception (ERR_SCRIPT_EXECUTION_INTERRUPTED) and cancelled before it leaves the call. tslab runs
+ * a cell that way, but the code after a cell's first `await` runs later as a microtask, outside
+ * any vm call, so `await null; while (true) {}` could not be stopped at all. Terminating V8 there
+ * instead (the inspector's Runtime.terminateExecution) is not survivable: V8 drops every queued
+ * microtask and Node aborts ("async hook stack has become corrupted"), measured on Node 20.
+ *
+ * So a cell's async functions, and its top level when it awaits, are compiled (by TypeScript, the
+ * ES2016 down-level) to generators driven by `__awaiter`, and the kernel supplies that helper:
+ * each stretch of code between two awaits runs in `vm` with breakOnSigint, where an interrupt
+ * stops it as it stops a synchronous cell. Only code compiled from cells is affected; the engine's
+ * and libraries' own async functions are native.
+ */
+
+/** One execution of a cell; `interrupted` once the user interrupted it. */
+export interface CellRun {
+  interrupted: boolean;
+}
+
+/** Thrown into a cell's async code that resumes after its cell was interrupted. */
+export class CellInterruptedError extends Error {
+  override name = "Interrupted";
+  constructor() {
+    super("execution interrupted");
+  }
+}
+
+const CELL_FUNCTION = "__sluiceCell";
+const HELPERS = Symbol.for("sluice.asyncHelpers");
+const RESUME = Symbol.for("sluice.resume");
+const MIGHT_AWAIT = /\basync\b|\bawait\b/;
+const MAP_COMMENT = /\n\/\/# sourceMappingURL=\S+\s*$/;
+
+const cellRuns = new AsyncLocalStorage<CellRun>();
+
+/** Runs a cell's execution with `run` as the cell that its async functions belong to. */
+export function withinCell<T>(run: CellRun, fn: () => T): T {
+  return cellRuns.run(run, fn);
+}
+
+/** The rewritten code, and the source map from its lines (after `linesBefore` of ours) to the input's. */
+export interface Rewritten {
+  code: string;
+  map: string;
+  /** lines of ours before the first line the map describes */
+  linesBefore: number;
+  /** lines of ours at the top of the input the map points into */
+  inputLinesBefore: number;
+  /** the cell's top level awaits, so the code returns a promise to wait for */
+  topLevelAwait: boolean;
+}
+
+/**
+ * tslab's own check misses `for await` at the top level (it then runs the cell in a plain
+ * function, a SyntaxError); ours sees both kinds of top-level await.
+ */
+function awaitsAtTopLevel(cjs: string): boolean {
+  if (!/\bawait\b/.test(cjs)) return false;
+  const ts = tslabTypeScript();
+  const file = ts.createSourceFile("cell.js", cjs, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const visit = (node: import("typescript").Node): boolean => {
+    if (ts.isFunctionLike(node) || ts.isClassLike(node)) return false;
+    if (ts.isAwaitExpression(node) || (ts.isForOfStatement(node) && node.awaitModifier !== undefined)) return true;
+    return ts.forEachChild(node, visit) ?? false;
+  };
+  return visit(file);
+}
+
+/**
+ * Rewrites tslab's CommonJS for a cell (the body of its `(async) function(exports, require)`
+ * wrapper) so that its async code resumes through the interruptible `__awaiter`. Returns
+ * undefined when the cell has no async code.
+ */
+export function interruptibleAsync(cjs: string, tslabSawTopLevelAwait: boolean): Rewritten | undefined {
+  if (!tslabSawTopLevelAwait && !MIGHT_AWAIT.test(cjs)) return undefined;
+  const topLevelAwait = tslabSawTopLevelAwait || awaitsAtTopLevel(cjs);
+  const ts = tslabTypeScript();
+  const input = `${topLevelAwait ? "async " : ""}function ${CELL_FUNCTION}(exports, require) {\n${cjs}\n}`;
+  const out = ts.transpileModule(input, {
+    fileName: "cell.js",
+    compilerOptions: { target: ts.ScriptTarget.ES2016, module: ts.ModuleKind.None, sourceMap: true, allowJs: true },
+  });
+  // TypeScript's helpers take `this.__awaiter` when the file's `this` has one (tslib's hook).
+  const code =
+    `return (function () {\n${out.outputText.replace(MAP_COMMENT, "")}\n` +
+    `return ${CELL_FUNCTION}.call(undefined, exports, require);\n}).call(globalThis[Symbol.for("sluice.asyncHelpers")]);`;
+  return { code, map: out.sourceMapText ?? "", linesBefore: 1, inputLinesBefore: 1, topLevelAwait };
+}
+
+const resumeScript = new vm.Script("globalThis[Symbol.for('sluice.resume')]()", { filename: `${fileURLToPath(import.meta.url)} (resume)` });
+let nextStep: (() => unknown) | undefined;
+
+/** Runs `step` (a generator's next/throw/return) inside vm with breakOnSigint. */
+function resume<T>(step: () => T): T {
+  nextStep = step;
+  return resumeScript.runInThisContext({ breakOnSigint: true, displayErrors: false }) as T;
+}
+
+/**
+ * A generator whose every step is interruptible. Once its cell was interrupted, the next step
+ * throws CellInterruptedError into it instead (once: `finally` blocks run, and code that catches
+ * it goes on as it chose), so code the interrupted cell left waiting does not run on unasked.
+ */
+function interruptible(g: Generator, run: CellRun | undefined): Generator {
+  let told = false;
+  const step = (method: "next" | "throw" | "return", arg: unknown): IteratorResult<unknown> =>
+    resume(() => {
+      if (run?.interrupted && !told && method !== "return") {
+        told = true;
+        return g.throw(new CellInterruptedError());
+      }
+      return g[method](arg as never);
+    });
+  const wrapped = {
+    next: (v?: unknown) => step("next", v),
+    throw: (e?: unknown) => step("throw", e),
+    return: (v?: unknown) => step("return", v),
+    [Symbol.iterator]: () => wrapped,
+  };
+  return wrapped as unknown as Generator;
+}
+
+/** TypeScript's `__awaiter` (as tslib has it), stepping the generator through `interruptible`. */
+function awaiter(thisArg: unknown, args: unknown, _P: unknown, body: (...a: unknown[]) => Generator): Promise<unknown> {
+  const run = cellRuns.getStore();
+  return new Promise((resolve, reject) => {
+    const g = interruptible(body.apply(thisArg, (args as unknown[] | undefined) ?? []), run);
+    const fulfilled = (value: unknown): void => {
+      try {
+        advance(g.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    };
+    const rejected = (value: unknown): void => {
+      try {
+        advance(g.throw(value));
+      } catch (e) {
+        reject(e);
+      }
+    };
+    const advance = (r: IteratorResult<unknown>): void => {
+      if (r.done) resolve(r.value);
+      else Promise.resolve(r.value).then(fulfilled, rejected);
+    };
+    advance(g.next());
+  });
+}
+
+/** Makes the helpers reachable from cells' code; called once by CellRunner. */
+export function installAsyncHelpers(): void {
+  const g = globalThis as Record<symbol, unknown>;
+  g[HELPERS] = { __awaiter: awaiter, Interrupted: CellInterruptedError };
+  g[RESUME] = () => {
+    const step = nextStep;
+    nextStep = undefined;
+    if (!step) throw new Error("sluice: resume script run without a step");
+    return step();
+  };
+}
