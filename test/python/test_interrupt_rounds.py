@@ -85,7 +85,7 @@ def _round(km, kc, code, when, rng):
                 return None, _reply(kc, msg_id, timeout=5)["content"]
             except Exception:
                 continue
-        raise AssertionError(f"a cell stayed stuck after 4 interrupts: {code!r}")
+        raise AssertionError(f"a cell stayed stuck after 4 interrupts (kernel alive: {km.is_alive()}): {code!r}")
 
 
 def _drain_iopub(kc):

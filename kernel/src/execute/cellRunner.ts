@@ -9,10 +9,10 @@ import { expandShorthandProperties } from "./shorthand.js";
 import { disambiguateTopLevelAwait } from "./topLevelAwait.js";
 import { declarationsAfterFailure } from "./failedCellDeclarations.js";
 import { tslabTypeScript } from "./tslabTypeScript.js";
-import { CellInterruptedError, CellRun, installAsyncHelpers, interruptibleAsync, withinCell } from "./interruptibleAsync.js";
+import { CellCodeFlag, CellInterruptedError, CellRun, installAsyncHelpers, interruptibleCell, withinCell } from "./interruptibleAsync.js";
 
-/** How many interrupts were requested so far (the kernel's InterruptLine). */
-export interface InterruptCount {
+/** The kernel's InterruptLine: how many interrupts were requested, and when cell code runs. */
+export interface CellInterrupts extends CellCodeFlag {
   requested(): number;
 }
 
@@ -58,9 +58,9 @@ export class CellRunner {
 
   constructor(
     rootDir: string,
-    private readonly interrupts: InterruptCount = { requested: () => 0 },
+    private readonly interrupts: CellInterrupts = { requested: () => 0, enterCellCode: () => {}, leaveCellCode: () => {} },
   ) {
-    installAsyncHelpers();
+    installAsyncHelpers(interrupts);
     this.tslab = loadTslab(this.maps);
     const base = this.tslab.converter.createConverter();
     this.converter = {
@@ -71,8 +71,8 @@ export class CellRunner {
         this.converted = r.diagnostics.length === 0 ? { before, declOutput: r.declOutput ?? "" } : undefined;
         this.diagnostics = r.diagnostics;
         if (r.output) {
-          const rewritten = interruptibleAsync(r.output, !!r.hasToplevelAwait);
-          if (rewritten) r.hasToplevelAwait = rewritten.topLevelAwait;
+          const rewritten = interruptibleCell(r.output, !!r.hasToplevelAwait);
+          r.hasToplevelAwait = rewritten.topLevelAwait;
           r.output = this.maps.register(r.output, this.current.source, this.current.count, !!r.hasToplevelAwait, rewritten);
           // Interrupted while compiling: the SIGINT went to no running code and its listener
           // cannot run before the cell would; the cell stops before its first statement.

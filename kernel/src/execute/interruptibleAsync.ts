@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { tslabTypeScript } from "./tslabTypeScript.js";
 
 /**
- * Why cells' async code is rewritten. Node stops running JavaScript on an interrupt in one place
+ * Why cells' code is rewritten. Node stops running JavaScript on an interrupt in one place
  * only: inside `vm` with `breakOnSigint`, where V8's termination is turned into an ordinary
  * exception (ERR_SCRIPT_EXECUTION_INTERRUPTED) and cancelled before it leaves the call. tslab runs
  * a cell that way, but the code after a cell's first `await` runs later as a microtask, outside
@@ -16,7 +16,9 @@ import { tslabTypeScript } from "./tslabTypeScript.js";
  * ES2016 down-level) to generators driven by `__awaiter`, and the kernel supplies that helper:
  * each stretch of code between two awaits runs in `vm` with breakOnSigint, where an interrupt
  * stops it as it stops a synchronous cell. Only code compiled from cells is affected; the engine's
- * and libraries' own async functions are native.
+ * and libraries' own async functions are native. Every stretch, the first included, runs through
+ * one `resume`, which tells the control worker (CellCodeFlag) when a SIGINT can reach cell code:
+ * SIGINT at any other moment is not sent (see sigintWatch.ts for why that matters).
  */
 
 /** One execution of a cell; `interrupted` once the user interrupted it. */
@@ -45,11 +47,12 @@ export function withinCell<T>(run: CellRun, fn: () => T): T {
   return cellRuns.run(run, fn);
 }
 
-/** The rewritten code, and the source map from its lines (after `linesBefore` of ours) to the input's. */
+/** The code tslab runs for a cell, and how its lines map to tslab's CommonJS. */
 export interface Rewritten {
   code: string;
-  map: string;
-  /** lines of ours before the first line the map describes */
+  /** the source map from `code` (after `linesBefore` of ours) to the input, when TypeScript rewrote it */
+  map: string | undefined;
+  /** lines of ours before the first line the map (or tslab's CommonJS, without a map) describes */
   linesBefore: number;
   /** lines of ours at the top of the input the map points into */
   inputLinesBefore: number;
@@ -75,32 +78,56 @@ function awaitsAtTopLevel(cjs: string): boolean {
 
 /**
  * Rewrites tslab's CommonJS for a cell (the body of its `(async) function(exports, require)`
- * wrapper) so that its async code resumes through the interruptible `__awaiter`. Returns
- * undefined when the cell has no async code.
+ * wrapper) so that all of it runs through `resume`: its first stretch at once, and, when it has
+ * async code, every later stretch through the interruptible `__awaiter`.
  */
-export function interruptibleAsync(cjs: string, tslabSawTopLevelAwait: boolean): Rewritten | undefined {
-  if (!tslabSawTopLevelAwait && !MIGHT_AWAIT.test(cjs)) return undefined;
-  const topLevelAwait = tslabSawTopLevelAwait || awaitsAtTopLevel(cjs);
-  const ts = tslabTypeScript();
-  const input = `${topLevelAwait ? "async " : ""}function ${CELL_FUNCTION}(exports, require) {\n${cjs}\n}`;
-  const out = ts.transpileModule(input, {
-    fileName: "cell.js",
-    compilerOptions: { target: ts.ScriptTarget.ES2016, module: ts.ModuleKind.None, sourceMap: true, allowJs: true },
-  });
+export function interruptibleCell(cjs: string, tslabSawTopLevelAwait: boolean): Rewritten {
+  const mayAwait = tslabSawTopLevelAwait || MIGHT_AWAIT.test(cjs);
+  const topLevelAwait = tslabSawTopLevelAwait || (mayAwait && awaitsAtTopLevel(cjs));
+  const fn = `${topLevelAwait ? "async " : ""}function ${CELL_FUNCTION}(exports, require) {\n${cjs}\n}`;
+  let body = fn;
+  let map: string | undefined;
+  if (mayAwait) {
+    const ts = tslabTypeScript();
+    const out = ts.transpileModule(fn, {
+      fileName: "cell.js",
+      compilerOptions: { target: ts.ScriptTarget.ES2016, module: ts.ModuleKind.None, sourceMap: true, allowJs: true },
+    });
+    body = out.outputText.replace(MAP_COMMENT, "");
+    map = out.sourceMapText ?? "";
+  }
   // TypeScript's helpers take `this.__awaiter` when the file's `this` has one (tslib's hook).
   const code =
-    `return (function () {\n${out.outputText.replace(MAP_COMMENT, "")}\n` +
-    `return ${CELL_FUNCTION}.call(undefined, exports, require);\n}).call(globalThis[Symbol.for("sluice.asyncHelpers")]);`;
-  return { code, map: out.sourceMapText ?? "", linesBefore: 1, inputLinesBefore: 1, topLevelAwait };
+    `return globalThis[Symbol.for("sluice.asyncHelpers")].run(function () {\n${body}\n` +
+    `return ${CELL_FUNCTION}.call(undefined, exports, require);\n});`;
+  return map === undefined
+    ? { code, map, linesBefore: 2, inputLinesBefore: 0, topLevelAwait }
+    : { code, map, linesBefore: 1, inputLinesBefore: 1, topLevelAwait };
 }
 
+/** Where the main thread says that cell code is running inside vm (the InterruptLine). */
+export interface CellCodeFlag {
+  enterCellCode(): void;
+  leaveCellCode(): void;
+}
+
+let flag: CellCodeFlag = { enterCellCode: () => {}, leaveCellCode: () => {} };
 const resumeScript = new vm.Script("globalThis[Symbol.for('sluice.resume')]()", { filename: `${fileURLToPath(import.meta.url)} (resume)` });
 let nextStep: (() => unknown) | undefined;
 
-/** Runs `step` (a generator's next/throw/return) inside vm with breakOnSigint. */
+/**
+ * Runs `step` (a cell's first stretch, or a generator's next/throw/return) inside vm with
+ * breakOnSigint. The flag is kept out here: an interrupt ends the vm call without running the
+ * `finally` blocks inside it.
+ */
 function resume<T>(step: () => T): T {
   nextStep = step;
-  return resumeScript.runInThisContext({ breakOnSigint: true, displayErrors: false }) as T;
+  flag.enterCellCode();
+  try {
+    return resumeScript.runInThisContext({ breakOnSigint: true, displayErrors: false }) as T;
+  } finally {
+    flag.leaveCellCode();
+  }
 }
 
 /**
@@ -154,10 +181,16 @@ function awaiter(thisArg: unknown, args: unknown, _P: unknown, body: (...a: unkn
   });
 }
 
-/** Makes the helpers reachable from cells' code; called once by CellRunner. */
-export function installAsyncHelpers(): void {
+/** Makes the helpers reachable from cells' code; called by CellRunner. */
+export function installAsyncHelpers(cellCode: CellCodeFlag): void {
+  flag = cellCode;
   const g = globalThis as Record<symbol, unknown>;
-  g[HELPERS] = { __awaiter: awaiter, Interrupted: CellInterruptedError };
+  const helpers = {
+    __awaiter: awaiter,
+    Interrupted: CellInterruptedError,
+    run: (first: (this: unknown) => unknown): unknown => resume(() => first.call(helpers)),
+  };
+  g[HELPERS] = helpers;
   g[RESUME] = () => {
     const step = nextStep;
     nextStep = undefined;

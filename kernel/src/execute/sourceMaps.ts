@@ -9,7 +9,7 @@ interface CellSource {
   toEsm: SourceMap;
   toTs: SourceMap;
   /** the running code's map to tslab's CommonJS when its async code was rewritten (interruptibleAsync) */
-  toCjs: { map: SourceMap; linesBefore: number; inputLinesBefore: number } | undefined;
+  toCjs: { map: SourceMap | undefined; linesBefore: number; inputLinesBefore: number } | undefined;
   /** characters tslab's wrapper puts before the code on line 1 */
   prefix: number;
   /** lines of compiled code; tslab's wrapper call comes after them */
@@ -60,7 +60,7 @@ export class SourceMapRegistry {
       toEsm: new SourceMap(JSON.parse(maps.cjsToEsm)),
       toTs: new SourceMap(JSON.parse(maps.esmToTs)),
       toCjs: rewritten && {
-        map: new SourceMap(JSON.parse(rewritten.map)),
+        map: rewritten.map === undefined ? undefined : new SourceMap(JSON.parse(rewritten.map)),
         linesBefore: rewritten.linesBefore,
         inputLinesBefore: rewritten.inputLinesBefore,
       },
@@ -89,12 +89,15 @@ export class SourceMapRegistry {
     let line0 = line - 1;
     let col0 = column - 1;
     if (cell.toCjs) {
-      if (line0 < cell.toCjs.linesBefore) return undefined;
       // Our rewrite's lines come first; tslab's wrapper prefix is on a line of ours.
-      const cjs = cell.toCjs.map.findEntry(line0 - cell.toCjs.linesBefore, col0);
-      if (!("originalLine" in cjs) || cjs.originalLine < cell.toCjs.inputLinesBefore) return undefined;
-      line0 = cjs.originalLine - cell.toCjs.inputLinesBefore;
-      col0 = cjs.originalColumn;
+      const { map, linesBefore, inputLinesBefore } = cell.toCjs;
+      if (line0 < linesBefore) return undefined;
+      if (map) {
+        const cjs = map.findEntry(line0 - linesBefore, col0);
+        if (!("originalLine" in cjs) || cjs.originalLine < inputLinesBefore) return undefined;
+        line0 = cjs.originalLine - inputLinesBefore;
+        col0 = cjs.originalColumn;
+      } else line0 -= linesBefore;
     } else if (line0 === 0) col0 -= cell.prefix;
     const esm = cell.toEsm.findEntry(line0, Math.max(0, col0));
     if (!("originalLine" in esm)) return undefined;

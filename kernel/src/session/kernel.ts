@@ -17,6 +17,7 @@ import { Outbox } from "./outbox.js";
 import { OutputContext } from "./outputContext.js";
 import type { KernelServices } from "./services.js";
 import { reportUncaught } from "./uncaught.js";
+import { watchSigint } from "./sigintWatch.js";
 import { JobPresenter } from "../jobs/jobPresenter.js";
 import { registerJobsMagic } from "../magics/registry.js";
 import { allJobs, onJobStarted, setLiveHost } from "../../../engine/src/index.js";
@@ -117,14 +118,16 @@ export async function startKernel(connectionFile: string): Promise<void> {
   });
   streams.install();
   reportUncaught(runner, outbox, outputs);
-  process.on("SIGINT", () => {
-    // Outside a running stretch of cell code (vm handles that case): cancel a pending await or input.
+  // A running stretch of cell code is stopped by vm (breakOnSigint); this cancels a pending await,
+  // input or query. Called for the control worker's interrupt message and for a SIGINT (signal mode).
+  const interrupt = (): void => {
     runner.interrupt();
     services.input.cancel();
     for (const hook of services.interruptHooks) hook();
     // With no cell executing there is nothing more to stop; a cell settles its own interrupts.
     if (services.execution.active === 0) interrupts.settle();
-  });
+  };
+  watchSigint(interrupt);
 
   const prelude = await preludeSource();
   const loaded = await runner.execute(prelude, 0);
@@ -134,6 +137,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
     onRequest: (channel, msg) => dispatcher.onRequest(channel, msg),
     onSubscribe: (topic) => void outbox.publish("iopub_welcome", { subscription: topic }, {}),
     onInterrupted: (header) => {
+      interrupt();
       void outbox.publish("status", { execution_state: "busy" }, header).then(() => outbox.publish("status", { execution_state: "idle" }, header));
     },
   });

@@ -4,6 +4,7 @@ import type { Header, Message } from "./messages.js";
 export type FromControlWorker =
   | { kind: "ready" }
   | { kind: "request"; msg: Message }
-  | { kind: "interrupted"; header: Header };
+  /** `seq`: the interrupt's number on the InterruptLine. */
+  | { kind: "interrupted"; header: Header; seq: number };
 
 export type ToControlWorker = { kind: "send"; frames: Uint8Array[] } | { kind: "close" };

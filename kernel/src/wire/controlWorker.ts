@@ -1,10 +1,11 @@
 /**
  * Runs on its own thread so that the heartbeat and interrupt_request are answered while the
- * main thread is stuck in a cell's synchronous loop. Interrupt is counted in shared memory
- * (InterruptLine) and delivered as SIGINT to our own process, which Node turns into an exception
- * inside the running cell wherever the cell's code runs under vm's breakOnSigint (all of it; see
- * interruptibleAsync.ts). SIGINT is raised again every RESEND_MS until the main thread settles
- * the interrupt, so one that landed between two stretches of the cell's code is not lost.
+ * main thread is stuck in a cell's synchronous loop. An interrupt is counted in shared memory
+ * (InterruptLine), sent to the main thread as a message (which cancels a pending await, input or
+ * query), and raised as SIGINT whenever cell code runs, which Node turns into an exception in
+ * that code: all of a cell's code runs under vm's breakOnSigint (interruptibleAsync.ts). Checked
+ * every RESEND_MS until the main thread settles the interrupt, so code that starts after the
+ * first SIGINT (after an await, or once compiled) is stopped too.
  * Every other control message is verified here and forwarded to the main thread.
  */
 import { parentPort, workerData } from "node:worker_threads";
@@ -20,26 +21,6 @@ import { InterruptLine } from "./interruptLine.js";
 import type { FromControlWorker, ToControlWorker } from "./controlProtocol.js";
 
 const { info, session, interrupts } = workerData as { info: ConnectionInfo; session: string; interrupts: SharedArrayBuffer };
-const line = new InterruptLine(interrupts);
-const RESEND_MS = 100;
-/** 10 s: a cell that ignores SIGINT (a native call that never returns) is not signalled forever. */
-const RESEND_LIMIT = 100;
-let resending: NodeJS.Timeout | undefined;
-
-function interrupt(): void {
-  line.request();
-  process.kill(process.pid, "SIGINT");
-  if (resending) clearInterval(resending);
-  let left = RESEND_LIMIT;
-  resending = setInterval(() => {
-    if (!line.pending() || --left < 0) {
-      clearInterval(resending);
-      resending = undefined;
-      return;
-    }
-    process.kill(process.pid, "SIGINT");
-  }, RESEND_MS);
-}
 const port = parentPort;
 if (!port) throw new Error("controlWorker must run in a worker thread");
 
@@ -48,6 +29,32 @@ const replay = new ReplayGuard();
 const hb = new zmq.Reply({ linger: 0 });
 const control = new zmq.Router({ linger: 0 });
 const controlOut = new SendQueue(control, "control");
+const line = new InterruptLine(interrupts);
+const RESEND_MS = 20;
+/** 10 s: a cell that ignores SIGINT (a native call that never returns) is not signalled forever. */
+const RESEND_LIMIT = 500;
+let resending: NodeJS.Timeout | undefined;
+
+/** SIGINT only reaches cell code safely inside vm; elsewhere the main thread takes our message. */
+function raise(): void {
+  if (line.inCellCode()) process.kill(process.pid, "SIGINT");
+}
+
+function interrupt(): number {
+  const seq = line.request();
+  raise();
+  if (resending) clearInterval(resending);
+  let left = RESEND_LIMIT;
+  resending = setInterval(() => {
+    if (!line.pending() || --left < 0) {
+      clearInterval(resending);
+      resending = undefined;
+      return;
+    }
+    raise();
+  }, RESEND_MS);
+  return seq;
+}
 
 function post(m: FromControlWorker): void {
   port!.postMessage(m);
@@ -62,7 +69,9 @@ async function serveControl(): Promise<void> {
     const msg = admit(frames, signer, replay, "control");
     if (!msg) continue;
     if (msg.header.msg_type === "interrupt_request") {
-      interrupt();
+      const seq = interrupt();
+      // The main thread cancels what waits (an await, input, a query) when it reads this.
+      post({ kind: "interrupted", header: msg.header, seq });
       await controlOut.send(
         encode(
           {
@@ -74,7 +83,6 @@ async function serveControl(): Promise<void> {
           signer,
         ),
       );
-      post({ kind: "interrupted", header: msg.header });
       continue;
     }
     post({ kind: "request", msg });

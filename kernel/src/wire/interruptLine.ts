@@ -1,18 +1,19 @@
 const REQUESTED = 0;
 const HANDLED = 1;
+const IN_CELL_CODE = 2;
 
 /**
  * Interrupts counted in memory shared by the control worker and the main thread. The worker
- * counts an interrupt_request before it raises SIGINT, so the main thread can see one that
- * arrived while it was busy (compiling a cell) even though its own SIGINT listener has not run
- * yet; and the worker raises SIGINT again until the main thread says the interrupt was handled,
- * because a SIGINT that lands between two stretches of a cell's code (see interruptibleAsync.ts)
- * reaches nothing that can stop the next stretch.
+ * counts an interrupt_request, so the main thread sees one that arrived while it was busy
+ * (compiling a cell) before any message could reach it; it raises SIGINT only while cell code runs
+ * under vm's breakOnSigint (the main thread says when), and again while the interrupt is not
+ * handled, because cell code that starts after the first SIGINT (the stretch after an await, or
+ * a cell that was still compiling) would otherwise run on unstopped.
  */
 export class InterruptLine {
   private readonly slots: Int32Array;
 
-  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT)) {
+  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT)) {
     this.slots = new Int32Array(buffer);
   }
 
@@ -34,5 +35,19 @@ export class InterruptLine {
   /** An interrupt was requested and the main thread has not yet said it was handled. */
   pending(): boolean {
     return Atomics.load(this.slots, HANDLED) < Atomics.load(this.slots, REQUESTED);
+  }
+
+  /** Main thread: cell code starts (or stops) running inside vm with breakOnSigint. */
+  enterCellCode(): void {
+    Atomics.add(this.slots, IN_CELL_CODE, 1);
+  }
+
+  leaveCellCode(): void {
+    Atomics.sub(this.slots, IN_CELL_CODE, 1);
+  }
+
+  /** Worker: a SIGINT now stops cell code; at any other time it would reach no running code. */
+  inCellCode(): boolean {
+    return Atomics.load(this.slots, IN_CELL_CODE) > 0;
   }
 }

@@ -16,7 +16,7 @@ export interface TransportEvents {
   /** A client subscribed to iopub (JEP 65 welcome). */
   onSubscribe(topic: string): void;
   /** The control worker already answered an interrupt_request (counted it, raised SIGINT). */
-  onInterrupted(header: Header): void;
+  onInterrupted(header: Header, seq: number): void;
 }
 
 /**
@@ -56,7 +56,7 @@ export class ZmqTransport {
     await new Promise<void>((resolve, reject) => {
       worker.on("message", (m: FromControlWorker) => {
         if (m.kind === "ready") resolve();
-        else if (m.kind === "interrupted") events.onInterrupted(m.header);
+        else if (m.kind === "interrupted") events.onInterrupted(m.header, m.seq);
         else events.onRequest("control", reviveBuffers(m.msg));
       });
       worker.once("error", reject);
