@@ -24,6 +24,7 @@ export const execute_request: Handler = async (ctx) => {
   const { services } = ctx;
   // An interrupt from here on is this cell's, wherever it lands: before, during or after compiling.
   const since = services.interrupts.requested();
+  services.execution.since = since;
   services.execution.active += 1;
   try {
     return await execute(ctx, since);

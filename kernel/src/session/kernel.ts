@@ -56,7 +56,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
     outputs,
     streams,
     input: new InputBroker(outbox, outputs),
-    execution: { count: 0, active: 0 },
+    execution: { count: 0, active: 0, since: 0 },
     interruptHooks: new Set(),
     interrupts,
     jobs,
@@ -120,14 +120,16 @@ export async function startKernel(connectionFile: string): Promise<void> {
   reportUncaught(runner, outbox, outputs);
   // A running stretch of cell code is stopped by vm (breakOnSigint); this cancels a pending await,
   // input or query. Called for the control worker's interrupt message and for a SIGINT (signal mode).
-  const interrupt = (): void => {
+  const interrupt = (seq?: number): void => {
+    // The worker's message for an interrupt that came before the running cell's request is late.
+    if (seq !== undefined && services.execution.active > 0 && seq <= services.execution.since) return;
     runner.interrupt();
     services.input.cancel();
     for (const hook of services.interruptHooks) hook();
     // With no cell executing there is nothing more to stop; a cell settles its own interrupts.
     if (services.execution.active === 0) interrupts.settle();
   };
-  watchSigint(interrupt);
+  watchSigint(() => interrupt());
 
   const prelude = await preludeSource();
   const loaded = await runner.execute(prelude, 0);
@@ -136,8 +138,8 @@ export async function startKernel(connectionFile: string): Promise<void> {
   transport = await ZmqTransport.create(info, session, signer, interrupts, {
     onRequest: (channel, msg) => dispatcher.onRequest(channel, msg),
     onSubscribe: (topic) => void outbox.publish("iopub_welcome", { subscription: topic }, {}),
-    onInterrupted: (header) => {
-      interrupt();
+    onInterrupted: (header, seq) => {
+      interrupt(seq);
       void outbox.publish("status", { execution_state: "busy" }, header).then(() => outbox.publish("status", { execution_state: "idle" }, header));
     },
   });

@@ -17,8 +17,8 @@ export interface KernelServices {
   outputs: OutputContext;
   streams: StreamCapture;
   input: InputBroker;
-  /** `active`: execute requests being served now. */
-  execution: { count: number; active: number };
+  /** `active`: execute requests being served now; `since`: the interrupt count when the latest arrived. */
+  execution: { count: number; active: number; since: number };
   /** Called on interrupt (SIGINT) in addition to cancelling a pending await, e.g. to stop a query. */
   interruptHooks: Set<() => void>;
   /** Interrupts counted with the control worker; an execute request settles them when it ends. */
