@@ -130,6 +130,11 @@ def test_every_interrupt_is_answered_within_2s_and_keeps_state(kernel):
 
     assert not failures, "\n".join(failures[:20])
     assert km.is_alive()
+    # An interrupt of an idle kernel stops nothing that runs later.
+    km.interrupt_kernel()
+    time.sleep(0.2)
+    reply, _ = run(kc, "await new Promise((r) => setTimeout(r, 100)); 'not interrupted'")
+    assert reply["content"]["status"] == "ok", reply["content"]
     _, out = run(kc, "kept + 1")
     assert out[-1]["content"]["data"]["text/plain"] == "42"
     _, out = run(kc, "const before = bg.n; await new Promise((r) => setTimeout(r, 300)); [bgJob.status, bg.n > before]")

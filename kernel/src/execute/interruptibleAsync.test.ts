@@ -59,7 +59,7 @@ test("a loop after a timer await, and one inside an async function the cell awai
 
 test("a cell interrupted while it compiles stops before its first statement", async () => {
   const since = line.requested();
-  line.request(); // the interrupt came after the request, before the code ran
+  line.request(Date.now()); // the interrupt came after the request, before the code ran
   const r = await runner.execute("(globalThis as any).ranAnyway = true;\nwhile (true) {}", 6, since);
   line.settle();
   assert.equal(r.status === "error" && r.error.ename, "Interrupted");
@@ -80,5 +80,18 @@ test("async code still behaves: values, for await, async generators, errors at t
   assert.deepEqual(await runner.execute("async function* gen() { yield 1; yield 2; }\nlet s = 0;\nfor await (const x of gen()) s += x;\ns", 9), { status: "ok", result: { value: 3 } });
   const r = await runner.execute("async function fail() {\n  await null;\n  throw new RangeError('late');\n}\nawait fail();", 10);
   assert.equal(r.status, "error");
-  if (r.status === "error") assert.match(r.error.traceback.join("\n"), /Cell In\[10\], line 3, column 9/);
+  if (r.status === "error") assert.match(r.error.traceback.join("\n"), /at fail \(Cell In\[10\], line 3, column 9\)/);
+  assert.deepEqual(await runner.execute("async function fact(n: number): Promise<number> { await null; return n <= 1 ? 1 : n * (await fact(n - 1)); }\nawait fact(5)", 11), { status: "ok", result: { value: 120 } });
+});
+
+test("an interrupt the client sent after a request is the request's own, an older one nobody's", () => {
+  const l = new InterruptLine();
+  l.request(1000); // an interrupt of an idle kernel
+  assert.equal(l.since(2000), 1); // a later request: not its interrupt, and settled
+  assert.equal(l.pending(), false);
+  l.request(3000); // overtook the request sent at 2500
+  assert.equal(l.since(2500), 1);
+  assert.equal(l.pending(), true);
+  l.settle();
+  assert.equal(l.since(2500), 2); // once handled, it stops nothing else
 });

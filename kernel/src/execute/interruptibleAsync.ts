@@ -92,6 +92,7 @@ export function interruptibleCell(cjs: string, tslabSawTopLevelAwait: boolean): 
     const out = ts.transpileModule(fn, {
       fileName: "cell.js",
       compilerOptions: { target: ts.ScriptTarget.ES2016, module: ts.ModuleKind.None, sourceMap: true, allowJs: true },
+      transformers: { after: [nameGenerators] },
     });
     body = out.outputText.replace(MAP_COMMENT, "");
     map = out.sourceMapText ?? "";
@@ -104,6 +105,35 @@ export function interruptibleCell(cjs: string, tslabSawTopLevelAwait: boolean): 
     ? { code, map, linesBefore: 2, inputLinesBefore: 0, topLevelAwait }
     : { code, map, linesBefore: 1, inputLinesBefore: 1, topLevelAwait };
 }
+
+/**
+ * The down-level moves an async function's body into an anonymous `function* ()`, so V8 would
+ * name its frames after nothing. Each one becomes `{ f: function* () {...} }.f`, which V8 names
+ * `f` without binding `f` inside the body (a named function expression would shadow the function).
+ */
+const nameGenerators: import("typescript").TransformerFactory<import("typescript").SourceFile> = (ctx) => (file) => {
+  const ts = tslabTypeScript();
+  const f = ctx.factory;
+  const nameOf = (node: import("typescript").Node): string | undefined => {
+    if ((ts.isFunctionDeclaration(node) || ts.isFunctionExpression(node) || ts.isMethodDeclaration(node)) && node.name && ts.isIdentifier(node.name)) return node.name.text;
+    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) return node.name.text;
+    if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name)) return node.name.text;
+    return undefined;
+  };
+  const visit = (name: string | undefined) => (node: import("typescript").Node): import("typescript").Node => {
+    const inner = nameOf(node) ?? name;
+    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "__awaiter" && node.arguments.length === 4) {
+      const body = node.arguments[3];
+      if (body && ts.isFunctionExpression(body) && !body.name && name && name !== CELL_FUNCTION) {
+        const visited = ts.visitEachChild(body, visit(inner), ctx);
+        const named = f.createPropertyAccessExpression(f.createParenthesizedExpression(f.createObjectLiteralExpression([f.createPropertyAssignment(name, visited)])), name);
+        return f.updateCallExpression(node, node.expression, node.typeArguments, [...node.arguments.slice(0, 3), named]);
+      }
+    }
+    return ts.visitEachChild(node, visit(inner), ctx);
+  };
+  return ts.visitNode(file, visit(undefined)) as import("typescript").SourceFile;
+};
 
 /** Where the main thread says that cell code is running inside vm (the InterruptLine). */
 export interface CellCodeFlag {

@@ -44,7 +44,7 @@ const SLUICE_DIRS = ["engine", "kernel"].flatMap((d) => [join(SLUICE_ROOT, d) + 
  * Node's internals, the `Promise.all` an async stack trace passes through, and the generator
  * steps a cell's async function runs as (interruptibleAsync.ts).
  */
-const NODE_FRAME = /\(node:internal[/\\]|^\s+at (?:async )?node:internal[/\\]|^\s+at async Promise\.(?:all|allSettled|race|any) \(index \d+\)$|^\s+at Generator\.(?:next|throw|return) \(<anonymous>\)$/;
+const NODE_FRAME = /\(node:internal[/\\]|^\s+at (?:async )?node:internal[/\\]|^\s+at async Promise\.(?:all|allSettled|race|any) \(index \d+\)$|^\s+at [\w$.]+\.(?:next|throw|return) \(<anonymous>\)$/;
 
 /** How a job called the user's function, or which kernel request awaited it (V8's async stack traces). */
 function isSluiceFrame(frame: string): boolean {

@@ -22,8 +22,9 @@ interface ExecuteContent {
  */
 export const execute_request: Handler = async (ctx) => {
   const { services } = ctx;
-  // An interrupt from here on is this cell's, wherever it lands: before, during or after compiling.
-  const since = services.interrupts.requested();
+  // An interrupt from here on is this cell's, wherever it lands: before, during or after compiling
+  // (and one the client sent after this request, if it overtook it).
+  const since = services.interrupts.since(Date.parse(ctx.msg.header.date));
   services.execution.since = since;
   services.execution.active += 1;
   try {
@@ -122,14 +123,21 @@ function magicEnv(ctx: RequestContext, source: string, executionCount: number, s
     lookup: (name) => services.runner.lookup(name),
     assign: (name, value, tsType) => services.runner.assign(name, value, tsType),
     interruptible: async (work, onInterrupt) => {
-      services.interruptHooks.add(onInterrupt);
+      // Asked again until the work ends: an interrupt that came while the work was starting (a
+      // query not yet running in DuckDB) would otherwise be lost.
+      let again: NodeJS.Timeout | undefined;
+      const stop = (): void => {
+        onInterrupt();
+        again ??= setInterval(onInterrupt, 50);
+      };
+      services.interruptHooks.add(stop);
       try {
         const working = work();
-        // Interrupted before the work began (while the request was being taken): stop it now.
-        if (services.interrupts.requested() !== since) onInterrupt();
+        if (services.interrupts.requested() !== since) stop(); // interrupted before the work began
         return await working;
       } finally {
-        services.interruptHooks.delete(onInterrupt);
+        services.interruptHooks.delete(stop);
+        clearInterval(again);
       }
     },
   };

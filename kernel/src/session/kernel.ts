@@ -126,8 +126,8 @@ export async function startKernel(connectionFile: string): Promise<void> {
     runner.interrupt();
     services.input.cancel();
     for (const hook of services.interruptHooks) hook();
-    // With no cell executing there is nothing more to stop; a cell settles its own interrupts.
-    if (services.execution.active === 0) interrupts.settle();
+    // Not settled here when no cell executes: the request it may have overtaken settles it
+    // (InterruptLine.since); SIGINT is only raised while cell code runs, so none is raised meanwhile.
   };
   watchSigint(() => interrupt());
 

@@ -40,8 +40,8 @@ function raise(): void {
   if (line.inCellCode()) process.kill(process.pid, "SIGINT");
 }
 
-function interrupt(): number {
-  const seq = line.request();
+function interrupt(sentAt: number): number {
+  const seq = line.request(sentAt);
   raise();
   if (resending) clearInterval(resending);
   let left = RESEND_LIMIT;
@@ -69,7 +69,7 @@ async function serveControl(): Promise<void> {
     const msg = admit(frames, signer, replay, "control");
     if (!msg) continue;
     if (msg.header.msg_type === "interrupt_request") {
-      const seq = interrupt();
+      const seq = interrupt(Date.parse(msg.header.date));
       // The main thread cancels what waits (an await, input, a query) when it reads this.
       post({ kind: "interrupted", header: msg.header, seq });
       await controlOut.send(

@@ -12,14 +12,32 @@ const IN_CELL_CODE = 2;
  */
 export class InterruptLine {
   private readonly slots: Int32Array;
+  /** when the client sent the latest interrupt_request (ms since the epoch, its header's date) */
+  private readonly sentAt: BigInt64Array;
 
-  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT)) {
-    this.slots = new Int32Array(buffer);
+  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT + BigInt64Array.BYTES_PER_ELEMENT)) {
+    this.slots = new Int32Array(buffer, 0, 4);
+    this.sentAt = new BigInt64Array(buffer, 4 * Int32Array.BYTES_PER_ELEMENT, 1);
   }
 
-  /** Worker: one more interrupt; returns its number. */
-  request(): number {
+  /** Worker: one more interrupt, sent by the client at `sentAt` (ms); returns its number. */
+  request(sentAt: number): number {
+    Atomics.store(this.sentAt, 0, BigInt(Number.isFinite(sentAt) ? Math.trunc(sentAt) : 0));
     return Atomics.add(this.slots, REQUESTED, 1) + 1;
+  }
+
+  /**
+   * Main thread, when a request sent at `sentAt` starts: the interrupt count it must compare
+   * with. An interrupt the client sent after the request and nobody has handled yet is the
+   * request's own, even if it overtook the request (it travels on another socket and thread).
+   */
+  since(sentAt: number): number {
+    const requested = this.requested();
+    const latest = Number(Atomics.load(this.sentAt, 0));
+    if (this.pending() && Number.isFinite(sentAt) && latest >= sentAt) return requested - 1;
+    // Older ones (an interrupt of an idle kernel) are nobody's: the worker must not raise them now.
+    Atomics.store(this.slots, HANDLED, requested);
+    return requested;
   }
 
   /** How many interrupts were requested so far (compare two readings to see if one came between). */
