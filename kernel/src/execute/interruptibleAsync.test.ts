@@ -95,3 +95,11 @@ test("an interrupt the client sent after a request is the request's own, an olde
   l.settle();
   assert.equal(l.since(2500), 2); // once handled, it stops nothing else
 });
+
+test("a traceback shows the cell's frames only: none of the code that runs the cell in vm", async () => {
+  const r = await runner.execute("const q = 1;\nfunction boom() { throw new Error('x'); }\nboom();", 12);
+  assert.equal(r.status, "error");
+  if (r.status !== "error") return;
+  const frames = r.error.traceback.filter((l) => /^\s+at /.test(l));
+  assert.deepEqual(frames, ["    at boom (Cell In[12], line 2, column 25)", "    at (Cell In[12], line 3, column 1)"]);
+});

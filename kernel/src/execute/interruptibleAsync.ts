@@ -34,7 +34,7 @@ export class CellInterruptedError extends Error {
   }
 }
 
-const CELL_FUNCTION = "__sluiceCell";
+export const CELL_FUNCTION = "__sluiceCell";
 const HELPERS = Symbol.for("sluice.asyncHelpers");
 const RESUME = Symbol.for("sluice.resume");
 const MIGHT_AWAIT = /\basync\b|\bawait\b/;
@@ -56,6 +56,8 @@ export interface Rewritten {
   linesBefore: number;
   /** lines of ours at the top of the input the map points into */
   inputLinesBefore: number;
+  /** lines of the cell's code after `linesBefore`; the rest are ours */
+  bodyLines: number;
   /** the cell's top level awaits, so the code returns a promise to wait for */
   topLevelAwait: boolean;
 }
@@ -101,9 +103,10 @@ export function interruptibleCell(cjs: string, tslabSawTopLevelAwait: boolean): 
   const code =
     `return globalThis[Symbol.for("sluice.asyncHelpers")].run(function () {\n${body}\n` +
     `return ${CELL_FUNCTION}.call(undefined, exports, require);\n});`;
+  const bodyLines = body.split("\n").length;
   return map === undefined
-    ? { code, map, linesBefore: 2, inputLinesBefore: 0, topLevelAwait }
-    : { code, map, linesBefore: 1, inputLinesBefore: 1, topLevelAwait };
+    ? { code, map, linesBefore: 2, inputLinesBefore: 0, bodyLines: bodyLines - 1, topLevelAwait }
+    : { code, map, linesBefore: 1, inputLinesBefore: 1, bodyLines, topLevelAwait };
 }
 
 /**

@@ -12,7 +12,7 @@ interface CellSource {
   toCjs: { map: SourceMap | undefined; linesBefore: number; inputLinesBefore: number } | undefined;
   /** characters tslab's wrapper puts before the code on line 1 */
   prefix: number;
-  /** lines of compiled code; tslab's wrapper call comes after them */
+  /** lines that hold the cell's compiled code; only ours and tslab's wrapper call come after */
   codeLines: number;
 }
 
@@ -65,7 +65,8 @@ export class SourceMapRegistry {
         inputLinesBefore: rewritten.inputLinesBefore,
       },
       prefix: topLevelAwait ? ASYNC_WRAPPER_PREFIX : WRAPPER_PREFIX,
-      codeLines: code.split("\n").length + 1,
+      // After the cell's code come only our own lines (and tslab's wrapper call).
+      codeLines: rewritten ? rewritten.linesBefore + rewritten.bodyLines : code.split("\n").length + 1,
     });
     return `${code}\n//# sourceURL=${name}`;
   }

@@ -3,6 +3,7 @@ import type { SourceMapRegistry } from "./sourceMaps.js";
 import { join, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { sourceContext } from "./sourceContext.js";
+import { CELL_FUNCTION } from "./interruptibleAsync.js";
 
 /** What Jupyter's `error` message and error reply carry. */
 export interface CellError {
@@ -91,7 +92,8 @@ function functionName(v8Name: string | undefined): string {
     .replace(/^Proxy\./, "")
     .replace(/ \[as \w+\]$/, "")
     .replace(/^\w+Operator\./, "");
-  return name === "fn" || name === "" ? "" : `${name} `;
+  // The cell's top level runs as a function of ours (interruptibleAsync.ts): unnamed, as before.
+  return name === "fn" || name === "" || name === CELL_FUNCTION ? "" : `${name} `;
 }
 
 /** A thrown value from user code, with stack frames rewritten to cells' own lines. */
