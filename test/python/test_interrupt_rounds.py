@@ -139,3 +139,35 @@ def test_every_interrupt_is_answered_within_2s_and_keeps_state(kernel):
     assert out[-1]["content"]["data"]["text/plain"] == "42"
     _, out = run(kc, "const before = bg.n; await new Promise((r) => setTimeout(r, 300)); [bgJob.status, bg.n > before]")
     assert out[-1]["content"]["data"]["text/plain"] == "[ 'running', true ]", out
+
+
+def test_a_storm_of_sigints_while_cells_run_leaves_the_kernel_alive(kernel):
+    """Node kills a process that gets SIGINT while vm's watchdog starts or stops, if a SIGINT
+    listener exists; cells make many such vm calls, so the kernel keeps the watchdog running
+    instead (sigintWatch.ts). A SIGINT every 2 ms for 2 s, while short cells with awaits run."""
+    import signal
+    import threading
+
+    km, kc = kernel
+    run(kc, "const survivor = 'kept'")
+    pid = km.provisioner.process.pid
+    stop = threading.Event()
+
+    def storm():
+        while not stop.is_set():
+            os.kill(pid, signal.SIGINT)
+            time.sleep(0.002)
+
+    t = threading.Thread(target=storm)
+    t.start()
+    try:
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline:
+            run(kc, "for (let i = 0; i < 20; i++) await null; 1", timeout=10)
+    finally:
+        stop.set()
+        t.join()
+    time.sleep(0.2)
+    assert km.is_alive()
+    _, out = run(kc, "survivor")
+    assert out[-1]["content"]["data"]["text/plain"] == "'kept'"
