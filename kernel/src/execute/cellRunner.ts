@@ -74,8 +74,8 @@ export class CellRunner {
           const rewritten = interruptibleCell(r.output, !!r.hasToplevelAwait);
           r.hasToplevelAwait = rewritten.topLevelAwait;
           r.output = this.maps.register(r.output, this.current.source, this.current.count, !!r.hasToplevelAwait, rewritten);
-          // Interrupted while compiling: the SIGINT went to no running code and its listener
-          // cannot run before the cell would; the cell stops before its first statement.
+          // Interrupted while compiling (no cell code ran for a SIGINT to stop, and the worker's
+          // message waits behind this compilation): the cell stops before its first statement.
           const running = this.running;
           if (running && this.interrupts.requested() !== running.since) {
             running.run.interrupted = true;
