@@ -9,6 +9,12 @@ import { expandShorthandProperties } from "./shorthand.js";
 import { disambiguateTopLevelAwait } from "./topLevelAwait.js";
 import { declarationsAfterFailure } from "./failedCellDeclarations.js";
 import { tslabTypeScript } from "./tslabTypeScript.js";
+import { CellCodeFlag, CellInterruptedError, CellRun, installAsyncHelpers, interruptibleCell, withinCell } from "./interruptibleAsync.js";
+
+/** The kernel's InterruptLine: how many interrupts were requested, and when cell code runs. */
+export interface CellInterrupts extends CellCodeFlag {
+  requested(): number;
+}
 
 export type CellOutcome = { status: "ok"; result?: { value: unknown } } | { status: "error"; error: CellError };
 
@@ -47,8 +53,14 @@ export class CellRunner {
   private converted: { before: string; declOutput: string } | undefined;
   private result: { value: unknown } | undefined;
   private failure: { thrown: unknown } | undefined;
+  /** The cell executing now, and the interrupt count when its request arrived. */
+  private running: { run: CellRun; since: number } | undefined;
 
-  constructor(rootDir: string) {
+  constructor(
+    rootDir: string,
+    private readonly interrupts: CellInterrupts = { requested: () => 0, enterCellCode: () => {}, leaveCellCode: () => {} },
+  ) {
+    installAsyncHelpers(interrupts);
     this.tslab = loadTslab(this.maps);
     const base = this.tslab.converter.createConverter();
     this.converter = {
@@ -58,7 +70,18 @@ export class CellRunner {
         const r = base.convert(before, disambiguateTopLevelAwait(expandShorthandProperties(src)));
         this.converted = r.diagnostics.length === 0 ? { before, declOutput: r.declOutput ?? "" } : undefined;
         this.diagnostics = r.diagnostics;
-        if (r.output) r.output = this.maps.register(r.output, this.current.source, this.current.count, !!r.hasToplevelAwait);
+        if (r.output) {
+          const rewritten = interruptibleCell(r.output, !!r.hasToplevelAwait);
+          r.hasToplevelAwait = rewritten.topLevelAwait;
+          r.output = this.maps.register(r.output, this.current.source, this.current.count, !!r.hasToplevelAwait, rewritten);
+          // Interrupted while compiling (no cell code ran for a SIGINT to stop, and the worker's
+          // message waits behind this compilation): the cell stops before its first statement.
+          const running = this.running;
+          if (running && this.interrupts.requested() !== running.since) {
+            running.run.interrupted = true;
+            r.output = `throw new (globalThis[Symbol.for("sluice.asyncHelpers")].Interrupted)();\n${r.output}`;
+          }
+        }
         return r;
       },
       inspect: (prevDecl, src, position) => base.inspect(this.declarations ?? prevDecl, src, position),
@@ -86,20 +109,34 @@ export class CellRunner {
     this.tslab.jupyter.lastWriteDisplayData = fn;
   }
 
-  async execute(source: string, count: number): Promise<CellOutcome> {
+  /**
+   * Runs a cell. `since` is the interrupt count when its request arrived: an interrupt after that,
+   * even one that came while the cell was still compiling, stops it.
+   */
+  async execute(source: string, count: number, since = this.interrupts.requested()): Promise<CellOutcome> {
     this.current = { source, count };
     this.diagnostics = [];
     this.result = undefined;
     this.failure = undefined;
     this.converted = undefined;
-    const ok = await this.executor.execute(source);
+    const run: CellRun = { interrupted: false };
+    const outer = this.running;
+    this.running = { run, since };
+    let ok: boolean;
+    try {
+      ok = await withinCell(run, () => this.executor.execute(source));
+    } finally {
+      this.running = outer;
+    }
     const converted = this.converted as { before: string; declOutput: string } | undefined; // set by convert() during execute()
     if (converted) this.declarations = ok ? converted.declOutput : declarationsAfterFailure(converted.declOutput, converted.before, this.executor.locals);
     if (ok) return this.result ? { status: "ok", result: this.result } : { status: "ok" };
     if (this.diagnostics.length > 0) return { status: "error", error: diagnosticsError(this.diagnostics, source, count) };
     // Assigned by the executor callbacks during execute(), which flow analysis cannot see.
     const thrown = (this.failure as { thrown: unknown } | undefined)?.thrown;
-    if (thrown instanceof Error && INTERRUPTED.test(thrown.message)) {
+    if (run.interrupted || thrown instanceof CellInterruptedError || (thrown instanceof Error && INTERRUPTED.test(thrown.message))) {
+      // Code this cell left waiting (after an await) is stopped when it resumes.
+      run.interrupted = true;
       return { status: "error", error: { ename: "Interrupted", evalue: "execution interrupted", traceback: ["\u001b[1;31mInterrupted\u001b[0m: execution interrupted by the user"] } };
     }
     return { status: "error", error: runtimeError(thrown, this.maps) };
@@ -160,8 +197,12 @@ export class CellRunner {
     return this.hasSyntaxError(code) ? { status: "invalid" } : { status: "complete" };
   }
 
-  /** Rejects a pending top-level await (a synchronous loop is stopped by SIGINT itself). */
+  /**
+   * Rejects a pending top-level await and marks the cell interrupted, so its code that resumes
+   * later throws (a running stretch of the cell's code is stopped by SIGINT itself).
+   */
   interrupt(): void {
+    if (this.running) this.running.run.interrupted = true;
     this.executor.interrupt();
   }
 

@@ -1,5 +1,6 @@
 import { SourceMap } from "node:module";
 import { sourceContext } from "./sourceContext.js";
+import type { Rewritten } from "./interruptibleAsync.js";
 
 /** The source of one executed cell and the two maps from its running code back to it. */
 interface CellSource {
@@ -7,9 +8,11 @@ interface CellSource {
   executionCount: number;
   toEsm: SourceMap;
   toTs: SourceMap;
+  /** the running code's map to tslab's CommonJS when its async code was rewritten (interruptibleAsync) */
+  toCjs: { map: SourceMap | undefined; linesBefore: number; inputLinesBefore: number } | undefined;
   /** characters tslab's wrapper puts before the code on line 1 */
   prefix: number;
-  /** lines of compiled code; tslab's wrapper call comes after them */
+  /** lines that hold the cell's compiled code; only ours and tslab's wrapper call come after */
   codeLines: number;
 }
 
@@ -41,12 +44,14 @@ export class SourceMapRegistry {
   }
 
   /**
-   * Called with tslab's final CommonJS for a cell: returns the code with a sourceURL naming the
-   * cell, and registers its maps. Unknown code (no map seen) is returned unchanged.
+   * Called with tslab's final CommonJS for a cell (and what it became when its async code was
+   * rewritten): returns the code to run, with a sourceURL naming the cell, and registers its maps.
+   * Unknown code (no map seen) is returned unchanged.
    */
-  register(code: string, source: string, executionCount: number, topLevelAwait: boolean): string {
-    const maps = this.transpiles.get(code);
+  register(cjs: string, source: string, executionCount: number, topLevelAwait: boolean, rewritten?: Rewritten): string {
+    const maps = this.transpiles.get(cjs);
     this.transpiles.clear();
+    const code = rewritten?.code ?? cjs;
     if (!maps) return code;
     const name = `cell-${executionCount}-${++this.seq}.ts`;
     this.cells.set(name, {
@@ -54,8 +59,14 @@ export class SourceMapRegistry {
       executionCount,
       toEsm: new SourceMap(JSON.parse(maps.cjsToEsm)),
       toTs: new SourceMap(JSON.parse(maps.esmToTs)),
+      toCjs: rewritten && {
+        map: rewritten.map === undefined ? undefined : new SourceMap(JSON.parse(rewritten.map)),
+        linesBefore: rewritten.linesBefore,
+        inputLinesBefore: rewritten.inputLinesBefore,
+      },
       prefix: topLevelAwait ? ASYNC_WRAPPER_PREFIX : WRAPPER_PREFIX,
-      codeLines: code.split("\n").length + 1,
+      // After the cell's code come only our own lines (and tslab's wrapper call).
+      codeLines: rewritten ? rewritten.linesBefore + rewritten.bodyLines : code.split("\n").length + 1,
     });
     return `${code}\n//# sourceURL=${name}`;
   }
@@ -76,18 +87,29 @@ export class SourceMapRegistry {
   resolve(script: string, line: number, column: number): CellPosition | undefined {
     const cell = this.cells.get(script);
     if (!cell) return undefined;
+    let line0 = line - 1;
     let col0 = column - 1;
-    if (line === 1) col0 -= cell.prefix;
-    const esm = cell.toEsm.findEntry(line - 1, Math.max(0, col0));
+    if (cell.toCjs) {
+      // Our rewrite's lines come first; tslab's wrapper prefix is on a line of ours.
+      const { map, linesBefore, inputLinesBefore } = cell.toCjs;
+      if (line0 < linesBefore) return undefined;
+      if (map) {
+        const cjs = map.findEntry(line0 - linesBefore, col0);
+        if (!("originalLine" in cjs) || cjs.originalLine < inputLinesBefore) return undefined;
+        line0 = cjs.originalLine - inputLinesBefore;
+        col0 = cjs.originalColumn;
+      } else line0 -= linesBefore;
+    } else if (line0 === 0) col0 -= cell.prefix;
+    const esm = cell.toEsm.findEntry(line0, Math.max(0, col0));
     if (!("originalLine" in esm)) return undefined;
     const ts = cell.toTs.findEntry(esm.originalLine, esm.originalColumn);
     if (!("originalLine" in ts)) return undefined;
-    const line0 = ts.originalLine - CONVERTER_PREFIX_LINES;
+    const cellLine0 = ts.originalLine - CONVERTER_PREFIX_LINES;
     return {
       executionCount: cell.executionCount,
-      line: line0 + 1,
+      line: cellLine0 + 1,
       column: ts.originalColumn + 1,
-      sourceLine: cell.source.split("\n")[line0] ?? "",
+      sourceLine: cell.source.split("\n")[cellLine0] ?? "",
     };
   }
 }

@@ -3,6 +3,7 @@ import type { SourceMapRegistry } from "./sourceMaps.js";
 import { join, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { sourceContext } from "./sourceContext.js";
+import { CELL_FUNCTION } from "./interruptibleAsync.js";
 
 /** What Jupyter's `error` message and error reply carry. */
 export interface CellError {
@@ -40,8 +41,11 @@ const RUNTIME_BOUNDARY = /node:vm|tslab[/\\]dist[/\\]executor\.js|node:internal\
 /** Where Sluice's own modules are (`dist/` when built): frames there are the engine's or the kernel's. */
 const SLUICE_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const SLUICE_DIRS = ["engine", "kernel"].flatMap((d) => [join(SLUICE_ROOT, d) + sep, pathToFileURL(join(SLUICE_ROOT, d)).href + "/"]);
-/** Node's internals, and the `Promise.all` an async stack trace passes through. */
-const NODE_FRAME = /\(node:internal[/\\]|^\s+at (?:async )?node:internal[/\\]|^\s+at async Promise\.(?:all|allSettled|race|any) \(index \d+\)$/;
+/**
+ * Node's internals, the `Promise.all` an async stack trace passes through, and the generator
+ * steps a cell's async function runs as (interruptibleAsync.ts).
+ */
+const NODE_FRAME = /\(node:internal[/\\]|^\s+at (?:async )?node:internal[/\\]|^\s+at async Promise\.(?:all|allSettled|race|any) \(index \d+\)$|^\s+at [\w$.]+\.(?:next|throw|return) \(<anonymous>\)$/;
 
 /** How a job called the user's function, or which kernel request awaited it (V8's async stack traces). */
 function isSluiceFrame(frame: string): boolean {
@@ -88,7 +92,8 @@ function functionName(v8Name: string | undefined): string {
     .replace(/^Proxy\./, "")
     .replace(/ \[as \w+\]$/, "")
     .replace(/^\w+Operator\./, "");
-  return name === "fn" || name === "" ? "" : `${name} `;
+  // The cell's top level runs as a function of ours (interruptibleAsync.ts): unnamed, as before.
+  return name === "fn" || name === "" || name === CELL_FUNCTION ? "" : `${name} `;
 }
 
 /** A thrown value from user code, with stack frames rewritten to cells' own lines. */

@@ -5,7 +5,7 @@ import { parseMagic } from "../magics/magicParser.js";
 import { runMagic } from "../magics/registry.js";
 import type { MagicEnv } from "../magics/magic.js";
 import type { JobHandle } from "../../../engine/src/index.js";
-import type { Handler, RequestContext } from "../session/services.js";
+import type { Handler, Reply, RequestContext } from "../session/services.js";
 
 interface ExecuteContent {
   code: string;
@@ -21,6 +21,21 @@ interface ExecuteContent {
  * displays as they happen, then execute_result or error; the reply follows (then idle).
  */
 export const execute_request: Handler = async (ctx) => {
+  const { services } = ctx;
+  // An interrupt from here on is this cell's, wherever it lands: before, during or after compiling
+  // (and one the client sent after this request, if it overtook it).
+  const since = services.interrupts.since(Date.parse(ctx.msg.header.date));
+  services.execution.since = since;
+  services.execution.active += 1;
+  try {
+    return await execute(ctx, since);
+  } finally {
+    services.execution.active -= 1;
+    services.interrupts.settle();
+  }
+};
+
+async function execute(ctx: RequestContext, since: number): Promise<Reply> {
   const { services, msg, publish } = ctx;
   const req = msg.content as unknown as ExecuteContent;
   // Checked, never coerced: String(["…"]) is the code inside, and a cell must be what was sent.
@@ -40,10 +55,10 @@ export const execute_request: Handler = async (ctx) => {
   const magic = parseMagic(req.code);
   const outcome = await services.outputs.run(target, async () => {
     if (paged) return pageInspection(ctx, paged);
-    if (magic) return runMagic(magic, magicEnv(ctx, req.code, count));
-    return services.runner.execute(req.code, count);
+    if (magic) return runMagic(magic, magicEnv(ctx, req.code, count, since));
+    return services.runner.execute(req.code, count, since);
   });
-  await awaitBoundedJobs(ctx);
+  await awaitBoundedJobs(ctx, since);
   services.streams.flush();
 
   let resultText: string | null = null;
@@ -69,7 +84,7 @@ export const execute_request: Handler = async (ctx) => {
   }
   const user_expressions = await evaluateUserExpressions(ctx, req.user_expressions ?? {});
   return { content: { status: "ok", execution_count: count, payload: services.payloads, user_expressions } };
-};
+}
 
 type Outcome = { status: "ok"; result?: { value: unknown } } | { status: "error"; error: CellError };
 
@@ -88,9 +103,9 @@ function pageInspection(ctx: RequestContext, expr: string): Outcome {
  * and reports hold final results. Interrupt stops the waiting only: the jobs go on in the
  * background. Unbounded jobs, and jobs marked with `job.detach()`, never hold the cell.
  */
-async function awaitBoundedJobs(ctx: RequestContext): Promise<void> {
+async function awaitBoundedJobs(ctx: RequestContext, since: number): Promise<void> {
   const mine = ctx.services.jobs.list().filter((v) => v.origin.msg_id === ctx.msg.header.msg_id && v.job.bounded && !v.job.detached);
-  if (mine.length === 0) return;
+  if (mine.length === 0 || ctx.services.interrupts.requested() !== since) return;
   let release: () => void = () => {};
   const interrupted = new Promise<void>((r) => (release = r));
   ctx.services.interruptHooks.add(release);
@@ -105,7 +120,7 @@ function isJobHandle(v: unknown): v is JobHandle {
   return typeof v === "object" && v !== null && typeof (v as JobHandle).metrics === "function" && Array.isArray((v as JobHandle).sinks) && (v as JobHandle).done instanceof Promise;
 }
 
-function magicEnv(ctx: RequestContext, source: string, executionCount: number): MagicEnv {
+function magicEnv(ctx: RequestContext, source: string, executionCount: number, since: number): MagicEnv {
   const { services } = ctx;
   return {
     source,
@@ -113,11 +128,21 @@ function magicEnv(ctx: RequestContext, source: string, executionCount: number): 
     lookup: (name) => services.runner.lookup(name),
     assign: (name, value, tsType) => services.runner.assign(name, value, tsType),
     interruptible: async (work, onInterrupt) => {
-      services.interruptHooks.add(onInterrupt);
+      // Asked again until the work ends: an interrupt that came while the work was starting (a
+      // query not yet running in DuckDB) would otherwise be lost.
+      let again: NodeJS.Timeout | undefined;
+      const stop = (): void => {
+        onInterrupt();
+        again ??= setInterval(onInterrupt, 50);
+      };
+      services.interruptHooks.add(stop);
       try {
-        return await work();
+        const working = work();
+        if (services.interrupts.requested() !== since) stop(); // interrupted before the work began
+        return await working;
       } finally {
-        services.interruptHooks.delete(onInterrupt);
+        services.interruptHooks.delete(stop);
+        clearInterval(again);
       }
     },
   };

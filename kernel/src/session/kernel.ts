@@ -10,12 +10,14 @@ import { log } from "../log.js";
 import { readConnectionFile } from "../wire/connection.js";
 import { Signer } from "../wire/signing.js";
 import { ZmqTransport } from "../wire/transport.js";
+import { InterruptLine } from "../wire/interruptLine.js";
 import { Dispatcher } from "./dispatcher.js";
 import { InputBroker } from "./inputBroker.js";
 import { Outbox } from "./outbox.js";
 import { OutputContext } from "./outputContext.js";
 import type { KernelServices } from "./services.js";
 import { reportUncaught } from "./uncaught.js";
+import { watchSigint } from "./sigintWatch.js";
 import { JobPresenter } from "../jobs/jobPresenter.js";
 import { registerJobsMagic } from "../magics/registry.js";
 import { allJobs, onJobStarted, setLiveHost } from "../../../engine/src/index.js";
@@ -42,7 +44,8 @@ export async function startKernel(connectionFile: string): Promise<void> {
   let transport: ZmqTransport | undefined;
   const outbox = new Outbox({ send: (ch, frames) => transport?.send(ch, frames) ?? Promise.resolve() }, signer, session);
   const outputs = new OutputContext();
-  const runner = new CellRunner(process.cwd());
+  const interrupts = new InterruptLine();
+  const runner = new CellRunner(process.cwd(), interrupts);
   const streams = new StreamCapture(outputs, (name, text, parent) => void outbox.publish("stream", { name, text }, parent));
   const jobs = new JobPresenter(outbox, () => streams.flush(), () => outputs.executing()?.parent, (stack) => runner.userFrames(stack));
   registerJobsMagic(() => jobs);
@@ -53,8 +56,9 @@ export async function startKernel(connectionFile: string): Promise<void> {
     outputs,
     streams,
     input: new InputBroker(outbox, outputs),
-    execution: { count: 0 },
+    execution: { count: 0, active: 0, since: 0 },
     interruptHooks: new Set(),
+    interrupts,
     jobs,
     payloads: [],
     shutdown: async (restart) => {
@@ -114,21 +118,28 @@ export async function startKernel(connectionFile: string): Promise<void> {
   });
   streams.install();
   reportUncaught(runner, outbox, outputs);
-  process.on("SIGINT", () => {
-    // Outside a synchronous cell (V8 handles that case): cancel a pending await or input.
+  // A running stretch of cell code is stopped by vm (breakOnSigint); this cancels a pending await,
+  // input or query. Called for the control worker's interrupt message and for a SIGINT (signal mode).
+  const interrupt = (seq?: number): void => {
+    // The worker's message for an interrupt that came before the running cell's request is late.
+    if (seq !== undefined && services.execution.active > 0 && seq <= services.execution.since) return;
     runner.interrupt();
     services.input.cancel();
     for (const hook of services.interruptHooks) hook();
-  });
+    // Not settled here when no cell executes: the request it may have overtaken settles it
+    // (InterruptLine.since); SIGINT is only raised while cell code runs, so none is raised meanwhile.
+  };
+  watchSigint(() => interrupt());
 
   const prelude = await preludeSource();
   const loaded = await runner.execute(prelude, 0);
   if (loaded.status === "error") log("error", "prelude failed: engine API not pre-imported", { error: loaded.error.evalue });
 
-  transport = await ZmqTransport.create(info, session, signer, {
+  transport = await ZmqTransport.create(info, session, signer, interrupts, {
     onRequest: (channel, msg) => dispatcher.onRequest(channel, msg),
     onSubscribe: (topic) => void outbox.publish("iopub_welcome", { subscription: topic }, {}),
-    onInterrupted: (header) => {
+    onInterrupted: (header, seq) => {
+      interrupt(seq);
       void outbox.publish("status", { execution_state: "busy" }, header).then(() => outbox.publish("status", { execution_state: "idle" }, header));
     },
   });

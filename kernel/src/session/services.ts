@@ -7,6 +7,7 @@ import type { InputBroker } from "./inputBroker.js";
 import type { JobPresenter } from "../jobs/jobPresenter.js";
 import type { Outbox } from "./outbox.js";
 import type { OutputContext } from "./outputContext.js";
+import type { InterruptLine } from "../wire/interruptLine.js";
 
 /** Everything a request handler may use; handlers never touch sockets. */
 export interface KernelServices {
@@ -16,9 +17,12 @@ export interface KernelServices {
   outputs: OutputContext;
   streams: StreamCapture;
   input: InputBroker;
-  execution: { count: number };
+  /** `active`: execute requests being served now; `since`: the interrupt count when the latest arrived. */
+  execution: { count: number; active: number; since: number };
   /** Called on interrupt (SIGINT) in addition to cancelling a pending await, e.g. to stop a query. */
   interruptHooks: Set<() => void>;
+  /** Interrupts counted with the control worker; an execute request settles them when it ends. */
+  interrupts: InterruptLine;
   /** Streaming jobs started from cells, shown in the cells that started them. */
   jobs: JobPresenter;
   /** Pager payloads collected while the current execute_request runs. */

@@ -8,6 +8,7 @@ import { ReplayGuard } from "./replayGuard.js";
 import type { Signer } from "./signing.js";
 import type { ControlWorkerData, FromControlWorker, ToControlWorker } from "./controlProtocol.js";
 import { log } from "../log.js";
+import type { InterruptLine } from "./interruptLine.js";
 
 export type RequestChannel = "shell" | "control" | "stdin";
 
@@ -15,8 +16,8 @@ export interface TransportEvents {
   onRequest(channel: RequestChannel, msg: Message): void;
   /** A client subscribed to iopub (JEP 65 welcome). */
   onSubscribe(topic: string): void;
-  /** The control worker already answered an interrupt_request by raising SIGINT. */
-  onInterrupted(header: Header): void;
+  /** The control worker already answered an interrupt_request (counted it, raised SIGINT). */
+  onInterrupted(header: Header, seq: number): void;
 }
 
 /**
@@ -44,7 +45,7 @@ export class ZmqTransport {
     this.iopubOut = new SendQueue(iopub, "iopub");
   }
 
-  static async create(info: ConnectionInfo, session: string, signer: Signer, events: TransportEvents): Promise<ZmqTransport> {
+  static async create(info: ConnectionInfo, session: string, signer: Signer, interrupts: InterruptLine, events: TransportEvents): Promise<ZmqTransport> {
     const shell = new zmq.Router({ linger: 0 });
     const stdin = new zmq.Router({ linger: 0 });
     const iopub = new zmq.XPublisher({ linger: 1000 });
@@ -53,13 +54,13 @@ export class ZmqTransport {
     await stdin.bind(endpoint(info, "stdin"));
     await iopub.bind(endpoint(info, "iopub"));
     const replay = ReplayGuard.create();
-    const workerData: ControlWorkerData = { info, session, replayMemory: replay.memory };
+    const workerData: ControlWorkerData = { info, session, replayMemory: replay.memory, interrupts: interrupts.buffer };
     const worker = new Worker(new URL("./controlWorker.js", import.meta.url), { workerData });
     const t = new ZmqTransport(signer, replay, shell, stdin, iopub, worker);
     await new Promise<void>((resolve, reject) => {
       worker.on("message", (m: FromControlWorker) => {
         if (m.kind === "ready") resolve();
-        else if (m.kind === "interrupted") events.onInterrupted(m.header);
+        else if (m.kind === "interrupted") events.onInterrupted(m.header, m.seq);
         else events.onRequest("control", reviveBuffers(m.msg));
       });
       worker.once("error", reject);
