@@ -9,8 +9,9 @@ nothing a kernel prints can corrupt the protocol:
       3  a cell raised: OUT holds the notebook executed up to and including that cell,
          and the last line of stderr is JSON {"cell": index, "ename": ..., "evalue": ...}
       4  the kernel could not be started (unknown kernelspec, crashed at startup)
-  html IN.ipynb OUT.html --template FILE [--no-input]
-      0  OUT holds the HTML page
+  html IN.ipynb OUT.html --template FILE --runtime FILE --chart-mime TYPE [--no-input] [--sanitize]
+      0  OUT holds the HTML page; the text of --runtime ends its body, outputs of type
+         --chart-mime are shown first and as they are, --sanitize is nbconvert's sanitize_html
 """
 import argparse
 import json
@@ -68,15 +69,26 @@ def execute(args):
 
 def html(args):
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
     nb = nbformat.read(args.input, as_version=4)
+    with open(args.runtime, encoding="utf-8") as f:
+        runtime = f.read()
+    # The chart type first, then the HTML exporter's own priority (passing a list replaces it).
+    priority = [args.chart_mime, *HTMLExporter().default_config.NbConvertBase.display_data_priority]
     # template_file is a path: nbconvert adds its folder to the search path, ahead of lab's.
     exporter = HTMLExporter(
-        template_name="lab", template_file=args.template, exclude_input=args.no_input, exclude_input_prompt=args.no_input
+        config=Config({"NbConvertBase": {"display_data_priority": priority}}),
+        template_name="lab",
+        template_file=args.template,
+        exclude_input=args.no_input,
+        exclude_input_prompt=args.no_input,
+        sanitize_html=args.sanitize,
     )
     # The page's <title> is the notebook's file name, as `jupyter nbconvert` makes it.
     name = os.path.splitext(os.path.basename(args.input))[0]
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": name}})
+    resources = {"metadata": {"name": name}, "sluice_runtime": runtime, "sluice_chart_mime": args.chart_mime}
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
     with open(args.output, "w", encoding="utf-8") as f:
         f.write(body)
     return 0
@@ -96,7 +108,10 @@ def main():
     h.add_argument("input")
     h.add_argument("output")
     h.add_argument("--template", required=True)
+    h.add_argument("--runtime", required=True)
+    h.add_argument("--chart-mime", required=True)
     h.add_argument("--no-input", action="store_true")
+    h.add_argument("--sanitize", action="store_true")
     args = p.parse_args()
     return execute(args) if args.command == "execute" else html(args)
 

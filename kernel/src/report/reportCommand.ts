@@ -10,6 +10,7 @@ export const REPORT_USAGE = `  sluice report NOTEBOOK -o OUT.html [options]     
       --timeout SECONDS           per cell (default 600)
       --cwd DIR                   the kernel's working directory (default: the notebook's folder)
       --no-input                  show outputs only
+      --sanitize                  strip script from the notebook's own HTML (outputs, markdown)
       --allow-errors              run every cell even after an error`;
 
 /** Thrown for bad arguments; bin/sluice.js prints the message and the usage hint for this name. */
@@ -39,6 +40,7 @@ export function parseReportArgs(args: readonly string[]): ReportOptions {
       else if (a === "--cwd") options.cwd = value(++i, a);
       else if (a === "--no-input") options.hideInput = true;
       else if (a === "--allow-errors") options.allowErrors = true;
+      else if (a === "--sanitize") options.sanitize = true;
       else if (a === "--timeout") {
         const t = Number(value(++i, a));
         if (!Number.isInteger(t) || t <= 0) throw new UsageError(`--timeout needs a whole number of seconds, got ${args[i]}`);

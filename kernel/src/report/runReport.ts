@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { withChartHtml } from "./charts.js";
+import { CHART_HTML_MIME, withChartHtml } from "./charts.js";
 import { CellExecutionError, JupyterToolsError, KernelStartError, ReportError } from "./errors.js";
 import { checkPython, defaultPython, lastJsonLine, runHelper, TEMPLATE } from "./jupyterPython.js";
 import { isDrainCell, kernelName, parseNotebook, prepareNotebook, userCellIndex, withoutQuietDrain, type Notebook } from "./notebook.js";
@@ -24,6 +24,8 @@ export interface ReportOptions {
   cwd?: string;
   /** Leave code out of the report, showing outputs only. */
   hideInput?: boolean;
+  /** Strip script from author HTML (text/html, markdown, javascript outputs), as nbconvert --sanitize-html does. */
+  sanitize?: boolean;
   /** Run every cell even after one raises; the report shows each error. */
   allowErrors?: boolean;
   /** The Python with nbclient/nbconvert; default: see jupyterPython.defaultPython. */
@@ -41,7 +43,6 @@ export interface ReportResult {
 
 const EXIT_CELL_ERROR = 3;
 const EXIT_KERNEL = 4;
-const MARKER = "<!-- sluice:vega-runtime -->";
 
 function tail(text: string, lines = 15): string {
   return text.trim().split("\n").slice(-lines).join("\n");
@@ -60,7 +61,7 @@ function writeJson(path: string, nb: Notebook): void {
  * Order of work: inject parameters and the drain cell (notebook.ts) → nbclient runs every cell,
  * the drain cell last, so bounded background jobs finish and their final display updates land
  * in the cells that started them → chart outputs gain their HTML (charts.ts) → nbconvert renders
- * the page with our template → the vega runtime is inlined at the template's marker.
+ * the page with our template, which ends it with the inlined vega runtime (renderReport).
  */
 export async function runReport(options: ReportOptions): Promise<ReportResult> {
   const log = options.log ?? (() => {});
@@ -101,18 +102,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     const executed = withoutQuietDrain(parseNotebook(readFileSync(executedPath, "utf8"), executedPath));
     if (options.notebookOutput) writeJson(resolve(options.notebookOutput), executed);
 
-    const { notebook: forHtml, charts } = withChartHtml(executed);
-    const htmlInput = join(work, `${basenameOf(notebookPath)}.ipynb`); // nbconvert titles the page after it
-    const htmlPath = join(work, "report.html");
-    writeJson(htmlInput, forHtml);
-    log(`rendering ${charts} chart(s) to ${output}`);
-    const render = await runHelper(python, ["html", htmlInput, htmlPath, "--template", TEMPLATE, ...(options.hideInput ? ["--no-input"] : [])]);
-    if (render.code !== 0) throw new JupyterToolsError(`rendering HTML failed (exit ${render.code}):\n${tail(render.stderr)}`, { notebook: notebookPath, python });
-    const page = readFileSync(htmlPath, "utf8");
-    if (!page.includes(MARKER)) throw new JupyterToolsError(`the report template lost its runtime marker ${MARKER}`, { notebook: notebookPath });
-    mkdirSync(dirname(output), { recursive: true });
-    // A function replacement: the bundles contain `$&`-like sequences that a string would expand.
-    writeFileSync(output, page.replace(MARKER, () => (charts > 0 ? runtimeHtml() : "")));
+    const { charts } = await renderReport(executed, { ...options, output, title: basenameOf(notebookPath), python, log });
 
     if (run.code === EXIT_CELL_ERROR) {
       const info = lastJsonLine(run.stderr) ?? {};
@@ -127,6 +117,52 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
       );
     }
     return { output, charts, ...(options.notebookOutput ? { notebookOutput: resolve(options.notebookOutput) } : {}) };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export interface RenderOptions {
+  /** The HTML report to write (folders are created). */
+  output: string;
+  /** The page's title, as nbconvert takes it from the notebook's file name. */
+  title: string;
+  hideInput?: boolean;
+  sanitize?: boolean;
+  python?: string;
+  log?: (message: string) => void;
+}
+
+/**
+ * Writes the HTML page of an executed notebook: chart outputs become our chart HTML (charts.ts),
+ * nbconvert renders the page with report.html.j2 (nbconvert's sanitize_html with `sanitize`),
+ * and the template ends the body with the inlined vega runtime when there are charts.
+ */
+export async function renderReport(executed: Notebook, options: RenderOptions): Promise<{ output: string; charts: number }> {
+  const python = options.python ?? defaultPython();
+  checkPython(python);
+  const output = resolve(options.output);
+  const work = mkdtempSync(join(tmpdir(), "sluice-render-"));
+  try {
+    const { notebook: forHtml, charts } = withChartHtml(executed);
+    const htmlInput = join(work, `${options.title}.ipynb`); // nbconvert titles the page after it
+    const htmlPath = join(work, "report.html");
+    const runtimePath = join(work, "runtime.html");
+    writeJson(htmlInput, forHtml);
+    writeFileSync(runtimePath, charts > 0 ? runtimeHtml() : "");
+    options.log?.(`rendering ${charts} chart(s) to ${output}${options.sanitize ? " (author HTML sanitised)" : ""}`);
+    const render = await runHelper(python, [
+      "html", htmlInput, htmlPath,
+      "--template", TEMPLATE,
+      "--runtime", runtimePath,
+      "--chart-mime", CHART_HTML_MIME,
+      ...(options.hideInput ? ["--no-input"] : []),
+      ...(options.sanitize ? ["--sanitize"] : []),
+    ]);
+    if (render.code !== 0) throw new JupyterToolsError(`rendering HTML failed (exit ${render.code}):\n${tail(render.stderr)}`, { python });
+    mkdirSync(dirname(output), { recursive: true });
+    writeFileSync(output, readFileSync(htmlPath, "utf8"));
+    return { output, charts };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
