@@ -9,7 +9,7 @@
  *   10-29 author HTML (text/html, markdown, javascript outputs): runs in the default mode, as in
  *         nbconvert; must not run with --sanitize;
  *   30+   things nbconvert already neutralises, or that we do in both modes (SVG outputs, raw
- *         cells, cell tags, mermaid, widget state): must never run.
+ *         cells, cell tags, mermaid, widget state, image sizes in output metadata): must never run.
  *
  * Both modes also assert that the legitimate charts draw (SVG marks present), that no chart
  * failed except the one built to fail, and that the page made no network request.
@@ -135,16 +135,21 @@ test("hostile notebook content: reports run none of their own payloads, and --sa
   const notebook = join(dir, "hostile.ipynb");
   writeFileSync(notebook, JSON.stringify(CORPUS, null, 1));
 
-  // Executed once; the same notebook is rendered in both modes.
+  // Executed once; the same notebook is rendered in both modes, with one output no Sluice cell can
+  // make (display metadata, as ipykernel sends it) added as another kernel would have.
   const executedPath = join(dir, "executed.ipynb");
-  const first = await runReport({ notebook, output: join(dir, "default.html"), notebookOutput: executedPath });
+  const first = await runReport({ notebook, output: join(dir, "first.html"), notebookOutput: executedPath });
   assert.equal(first.charts, 5);
   const executed = parseNotebook(readFileSync(executedPath, "utf8"), executedPath);
+  executed.cells.push({
+    cell_type: "code", metadata: {}, source: "display(Image(...), metadata=...)", execution_count: 99,
+    outputs: [{ output_type: "display_data", data: { "image/png": "AAAA", "text/plain": "img" }, metadata: { "image/png": { width: `1 onerror=${P(35)}` } } }],
+  });
 
   for (const sanitize of [false, true]) {
     await t.test(sanitize ? "--sanitize" : "default", async () => {
       const report = join(dir, sanitize ? "sanitized.html" : "default.html");
-      if (sanitize) await renderReport(executed, { output: report, title: "hostile", sanitize });
+      await renderReport(executed, { output: report, title: "hostile", sanitize });
       const browser = await launchOffline();
       try {
         const { pwned, status } = await open(browser, report);

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CHART_HTML_MIME, chartHtml, chartOf, embeddableSpec, inertSvgImage, scriptSafeJson, withChartHtml } from "./charts.js";
 import type { Notebook } from "./notebook.js";
+import { withSafeOutputMetadata } from "./outputMetadata.js";
 
 const nb = (outputs: NonNullable<Notebook["cells"][number]["outputs"]>): Notebook => ({
   cells: [{ cell_type: "code", metadata: {}, source: "c", outputs, execution_count: 1 }],
@@ -58,4 +59,10 @@ test("chartOf prefers Vega-Lite and the newest version; scriptSafeJson round-tri
   assert.deepEqual(JSON.parse(scriptSafeJson(tricky)), tricky);
   assert.ok(!scriptSafeJson(tricky).includes("<"));
   assert.match(chartHtml("vega", {}), /data-state="pending"/);
+});
+
+test("image sizes that are not numbers are dropped, at the top level and per mime type", () => {
+  const meta = { width: "1 onerror=x()", height: 20, "image/png": { width: 30, height: "40", x: 1 }, "image/jpeg": { height: "4 onload=y()" } };
+  const cleaned = withSafeOutputMetadata(nb([{ output_type: "display_data", data: { "image/png": "AAAA" }, metadata: structuredClone(meta) }]));
+  assert.deepEqual(cleaned.cells[0]!.outputs![0]!.metadata, { height: 20, "image/png": { width: 30, height: "40", x: 1 }, "image/jpeg": {} });
 });

@@ -4,6 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { CHART_HTML_MIME, withChartHtml } from "./charts.js";
 import { CellExecutionError, JupyterToolsError, KernelStartError, ReportError } from "./errors.js";
 import { checkPython, defaultPython, lastJsonLine, runHelper, TEMPLATE } from "./jupyterPython.js";
+import { withSafeOutputMetadata } from "./outputMetadata.js";
 import { isDrainCell, kernelName, parseNotebook, prepareNotebook, userCellIndex, withoutQuietDrain, type Notebook } from "./notebook.js";
 import type { Parameter } from "./parameters.js";
 import { runtimeHtml } from "./vegaRuntime.js";
@@ -135,7 +136,7 @@ export interface RenderOptions {
 
 /**
  * Writes the HTML page of an executed notebook: chart outputs become our chart HTML (charts.ts),
- * nbconvert renders the page with report.html.j2 (nbconvert's sanitize_html with `sanitize`),
+ * image sizes that would break out of their attribute are dropped (outputMetadata.ts), nbconvert renders the page with report.html.j2 (nbconvert's sanitize_html with `sanitize`),
  * and the template ends the body with the inlined vega runtime when there are charts.
  */
 export async function renderReport(executed: Notebook, options: RenderOptions): Promise<{ output: string; charts: number }> {
@@ -145,6 +146,7 @@ export async function renderReport(executed: Notebook, options: RenderOptions): 
   const work = mkdtempSync(join(tmpdir(), "sluice-render-"));
   try {
     const { notebook: forHtml, charts } = withChartHtml(executed);
+    withSafeOutputMetadata(forHtml);
     const htmlInput = join(work, `${options.title}.ipynb`); // nbconvert titles the page after it
     const htmlPath = join(work, "report.html");
     const runtimePath = join(work, "runtime.html");
