@@ -1,10 +1,14 @@
 import { ParameterError, ReportError } from "./errors.js";
-import { parseParameter, parseRawParameter, type Parameter } from "./parameters.js";
+import { papermillParameter, papermillRawParameter, parseParameter, parseRawParameter, type Parameter } from "./parameters.js";
 import { runReport, type ReportOptions } from "./runReport.js";
 
 export const REPORT_USAGE = `  sluice report NOTEBOOK -o OUT.html [options]                          run a notebook, write an HTML report
       -p, --parameter KEY=VALUE   set a parameter (typed: number, true/false, JSON, else string)
-      -r, --raw KEY=VALUE         set a parameter to the string VALUE
+      -p, --parameters NAME VALUE as papermill: True/False/None, int, float, else string
+      -r, --raw KEY=VALUE | NAME VALUE   set a parameter to the string VALUE
+      -f, --parameters_file FILE  parameters from a YAML or JSON file (as papermill -f)
+      -y, --parameters_yaml YAML  parameters from a YAML mapping (as papermill -y)
+      --prepare-only              write the parameterised notebook to --notebook-out, run nothing
       --notebook-out FILE.ipynb   also save the executed notebook
       --kernel NAME               kernelspec (default: the notebook's, else sluice)
       --timeout SECONDS           per cell (default 600)
@@ -21,6 +25,8 @@ class UsageError extends Error {
 /** Parses the arguments after `sluice report`. */
 export function parseReportArgs(args: readonly string[]): ReportOptions {
   const parameters: Parameter[] = [];
+  const parameterFiles: string[] = [];
+  const parameterYaml: string[] = [];
   let notebook: string | undefined;
   let output: string | undefined;
   const options: Partial<ReportOptions> = {};
@@ -32,8 +38,17 @@ export function parseReportArgs(args: readonly string[]): ReportOptions {
   try {
     for (let i = 0; i < args.length; i++) {
       const a = args[i] as string;
-      if (a === "-p" || a === "--parameter") parameters.push(parseParameter(value(++i, a)));
-      else if (a === "-r" || a === "--raw") parameters.push(parseRawParameter(value(++i, a)));
+      // `-p key=value` (ours) or papermill's `-p NAME VALUE`: a name never contains "=".
+      const keyValue = (v: string) => /^[^=\s]+=/.test(v);
+      if (a === "-p" || a === "--parameter" || a === "--parameters") {
+        const first = value(++i, a);
+        parameters.push(keyValue(first) ? parseParameter(first) : papermillParameter(first, value(++i, `${a} ${first}`)));
+      } else if (a === "-r" || a === "--raw") {
+        const first = value(++i, a);
+        parameters.push(keyValue(first) ? parseRawParameter(first) : papermillRawParameter(first, value(++i, `${a} ${first}`)));
+      } else if (a === "-f" || a === "--parameters_file" || a === "--parameters-file") parameterFiles.push(value(++i, a));
+      else if (a === "-y" || a === "--parameters_yaml" || a === "--parameters-yaml") parameterYaml.push(value(++i, a));
+      else if (a === "--prepare-only") options.prepareOnly = true;
       else if (a === "-o" || a === "--output") output = value(++i, a);
       else if (a === "--notebook-out") options.notebookOutput = value(++i, a);
       else if (a === "--kernel") options.kernel = value(++i, a);
@@ -54,8 +69,17 @@ export function parseReportArgs(args: readonly string[]): ReportOptions {
     throw e;
   }
   if (!notebook) throw new UsageError("report needs a NOTEBOOK");
-  if (!output) throw new UsageError("report needs -o OUT.html");
-  return { ...options, notebook, output, parameters };
+  if (options.prepareOnly) {
+    if (!options.notebookOutput) throw new UsageError("--prepare-only needs --notebook-out FILE.ipynb");
+  } else if (!output) throw new UsageError("report needs -o OUT.html");
+  return {
+    ...options,
+    notebook,
+    output: output ?? "",
+    parameters,
+    ...(parameterFiles.length ? { parameterFiles } : {}),
+    ...(parameterYaml.length ? { parameterYaml } : {}),
+  };
 }
 
 /**
@@ -67,6 +91,10 @@ export async function reportCommand(args: readonly string[]): Promise<number> {
   const options = parseReportArgs(args);
   try {
     const result = await runReport({ ...options, log: (m) => console.error(`[report] ${m}`) });
+    if (options.prepareOnly) {
+      console.log(`parameterised notebook: ${result.output}`);
+      return 0;
+    }
     console.log(`report: ${result.output} (${result.charts} chart${result.charts === 1 ? "" : "s"})`);
     if (result.notebookOutput) console.log(`executed notebook: ${result.notebookOutput}`);
     return 0;

@@ -6,15 +6,23 @@ import { CellExecutionError, JupyterToolsError, KernelStartError, ReportError } 
 import { checkPython, defaultPython, lastJsonLine, runHelper, TEMPLATE } from "./jupyterPython.js";
 import { withSafeOutputMetadata } from "./outputMetadata.js";
 import { isDrainCell, kernelName, parseNotebook, prepareNotebook, userCellIndex, withoutQuietDrain, type Notebook } from "./notebook.js";
+import { papermillMetadata, unknownParameters, yamlParameters } from "./papermillInterface.js";
 import type { Parameter } from "./parameters.js";
 import { runtimeHtml } from "./vegaRuntime.js";
 
 export interface ReportOptions {
   /** The notebook to run; it is read, never written. */
   notebook: string;
-  /** The HTML report to write (folders are created). */
+  /** The HTML report to write (folders are created); not used with prepareOnly. */
   output: string;
+  /** -p / -r, in command-line order (a later one of the same name wins). */
   parameters?: readonly Parameter[];
+  /** papermill's -f: YAML (or JSON) files of parameters, applied before `parameters`. */
+  parameterFiles?: readonly string[];
+  /** papermill's -y: YAML mappings of parameters, applied after the files, before `parameters`. */
+  parameterYaml?: readonly string[];
+  /** papermill's --prepare-only: write the parameterised notebook to notebookOutput, run nothing. */
+  prepareOnly?: boolean;
   /** Also save the executed notebook here (with the injected parameters cell, as papermill does). */
   notebookOutput?: string;
   /** Kernelspec name; default: the notebook's own, else "sluice". */
@@ -36,6 +44,7 @@ export interface ReportOptions {
 }
 
 export interface ReportResult {
+  /** The HTML report (with prepareOnly, the parameterised notebook). */
   output: string;
   notebookOutput?: string;
   /** Vega / Vega-Lite outputs embedded in the report. */
@@ -75,10 +84,24 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     throw new ReportError(`cannot read ${notebookPath}: ${(e as Error).message}`, { notebook: notebookPath }, { cause: e });
   }
   const source = parseNotebook(text, notebookPath);
-  const prepared = prepareNotebook(source, options.parameters ?? []);
   const kernel = options.kernel ?? kernelName(source) ?? "sluice";
   const python = options.python ?? defaultPython();
   checkPython(python);
+  const parameters = [...(await yamlParameters(python, options.parameterFiles ?? [], options.parameterYaml ?? [])), ...(options.parameters ?? [])];
+  for (const name of unknownParameters(source, parameters)) log(`warning: passed unknown parameter: ${name} (not declared in the cell tagged parameters)`);
+  const prepared = prepareNotebook(source, parameters);
+  const started = new Date();
+  const notebookOut = options.notebookOutput === undefined ? undefined : resolve(options.notebookOutput);
+  const withPapermill = (nb: Notebook, end: Date | undefined, exception: boolean | null): Notebook => ({
+    ...nb,
+    metadata: { ...nb.metadata, papermill: papermillMetadata({ inputPath: notebookPath, outputPath: notebookOut ?? null, parameters, start: started, ...(end ? { end } : {}), exception }) },
+  });
+
+  if (options.prepareOnly) {
+    if (!notebookOut) throw new ReportError("--prepare-only writes the parameterised notebook: give --notebook-out FILE.ipynb", { notebook: notebookPath });
+    writeJson(notebookOut, withPapermill(withoutQuietDrain(prepared.notebook), undefined, null));
+    return { output: notebookOut, charts: 0, notebookOutput: notebookOut };
+  }
 
   const work = mkdtempSync(join(tmpdir(), "sluice-report-"));
   try {
@@ -101,7 +124,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
       throw new JupyterToolsError(`executing the notebook failed (exit ${run.code}):\n${tail(run.stderr)}`, { notebook: notebookPath, python });
     }
     const executed = withoutQuietDrain(parseNotebook(readFileSync(executedPath, "utf8"), executedPath));
-    if (options.notebookOutput) writeJson(resolve(options.notebookOutput), executed);
+    if (notebookOut) writeJson(notebookOut, withPapermill(executed, new Date(), run.code === EXIT_CELL_ERROR));
 
     const { charts } = await renderReport(executed, { ...options, output, title: basenameOf(notebookPath), python, log });
 
@@ -117,7 +140,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
         String(info.evalue ?? ""),
       );
     }
-    return { output, charts, ...(options.notebookOutput ? { notebookOutput: resolve(options.notebookOutput) } : {}) };
+    return { output, charts, ...(notebookOut ? { notebookOutput: notebookOut } : {}) };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
