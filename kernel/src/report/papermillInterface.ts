@@ -65,24 +65,17 @@ export interface PapermillRun {
   inputPath: string;
   outputPath: string | null;
   parameters: readonly Parameter[];
-  start: Date;
-  end?: Date;
-  /** Whether a cell raised. */
+  /** Whether a cell raised; null when nothing ran (--prepare-only). */
   exception: boolean | null;
 }
 
-/** `metadata.papermill` of an output notebook, with the fields papermill writes at the notebook level. */
+/**
+ * `metadata.papermill` of an output notebook: papermill's notebook-level fields less its timings
+ * (start_time, end_time, duration), as nbclient runs here without record_timing, so the same
+ * notebook and parameters give the same output notebook, byte for byte.
+ */
 export function papermillMetadata(run: PapermillRun): Record<string, unknown> {
   const parameters: Record<string, ParameterValue> = {};
   for (const p of run.parameters) parameters[p.name] = p.value;
-  return {
-    input_path: run.inputPath,
-    output_path: run.outputPath,
-    parameters,
-    environment_variables: {},
-    start_time: run.end ? run.start.toISOString() : null,
-    end_time: run.end ? run.end.toISOString() : null,
-    duration: run.end ? (run.end.getTime() - run.start.getTime()) / 1000 : null,
-    exception: run.exception,
-  };
+  return { input_path: run.inputPath, output_path: run.outputPath, parameters, environment_variables: {}, exception: run.exception };
 }

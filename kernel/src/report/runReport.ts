@@ -90,16 +90,15 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
   const parameters = [...(await yamlParameters(python, options.parameterFiles ?? [], options.parameterYaml ?? [])), ...(options.parameters ?? [])];
   for (const name of unknownParameters(source, parameters)) log(`warning: passed unknown parameter: ${name} (not declared in the cell tagged parameters)`);
   const prepared = prepareNotebook(source, parameters);
-  const started = new Date();
   const notebookOut = options.notebookOutput === undefined ? undefined : resolve(options.notebookOutput);
-  const withPapermill = (nb: Notebook, end: Date | undefined, exception: boolean | null): Notebook => ({
+  const withPapermill = (nb: Notebook, exception: boolean | null): Notebook => ({
     ...nb,
-    metadata: { ...nb.metadata, papermill: papermillMetadata({ inputPath: notebookPath, outputPath: notebookOut ?? null, parameters, start: started, ...(end ? { end } : {}), exception }) },
+    metadata: { ...nb.metadata, papermill: papermillMetadata({ inputPath: notebookPath, outputPath: notebookOut ?? null, parameters, exception }) },
   });
 
   if (options.prepareOnly) {
     if (!notebookOut) throw new ReportError("--prepare-only writes the parameterised notebook: give --notebook-out FILE.ipynb", { notebook: notebookPath });
-    writeJson(notebookOut, withPapermill(withoutQuietDrain(prepared.notebook), undefined, null));
+    writeJson(notebookOut, withPapermill(withoutQuietDrain(prepared.notebook), null));
     return { output: notebookOut, charts: 0, notebookOutput: notebookOut };
   }
 
@@ -124,7 +123,7 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
       throw new JupyterToolsError(`executing the notebook failed (exit ${run.code}):\n${tail(run.stderr)}`, { notebook: notebookPath, python });
     }
     const executed = withoutQuietDrain(parseNotebook(readFileSync(executedPath, "utf8"), executedPath));
-    if (notebookOut) writeJson(notebookOut, withPapermill(executed, new Date(), run.code === EXIT_CELL_ERROR));
+    if (notebookOut) writeJson(notebookOut, withPapermill(executed, run.code === EXIT_CELL_ERROR));
 
     const { charts } = await renderReport(executed, { ...options, output, title: basenameOf(notebookPath), python, log });
 
