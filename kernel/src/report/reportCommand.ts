@@ -4,10 +4,10 @@ import { runReport, type ReportOptions } from "./runReport.js";
 
 export const REPORT_USAGE = `  sluice report NOTEBOOK -o OUT.html [options]                          run a notebook, write an HTML report
       -p, --parameter KEY=VALUE   set a parameter (typed: number, true/false, JSON, else string)
-      -p, --parameters NAME VALUE as papermill: True/False/None, int, float, else string
-      -r, --raw KEY=VALUE | NAME VALUE   set a parameter to the string VALUE
-      -f, --parameters_file FILE  parameters from a YAML or JSON file (as papermill -f)
-      -y, --parameters_yaml YAML  parameters from a YAML mapping (as papermill -y)
+      -p NAME VALUE               papermill's form and typing: True/False/None, int, float, else string
+      -r, --raw KEY=VALUE         set a parameter to the string VALUE (also -r NAME VALUE)
+      -f, --parameters_file FILE  parameters from a YAML or JSON file, as papermill -f
+      -y, --parameters_yaml YAML  parameters from a YAML mapping, as papermill -y
       --prepare-only              write the parameterised notebook to --notebook-out, run nothing
       --notebook-out FILE.ipynb   also save the executed notebook
       --kernel NAME               kernelspec (default: the notebook's, else sluice)
@@ -43,7 +43,7 @@ export function parseReportArgs(args: readonly string[]): ReportOptions {
       if (a === "-p" || a === "--parameter" || a === "--parameters") {
         const first = value(++i, a);
         parameters.push(keyValue(first) ? parseParameter(first) : papermillParameter(first, value(++i, `${a} ${first}`)));
-      } else if (a === "-r" || a === "--raw") {
+      } else if (a === "-r" || a === "--raw" || a === "--parameters_raw") {
         const first = value(++i, a);
         parameters.push(keyValue(first) ? parseRawParameter(first) : papermillRawParameter(first, value(++i, `${a} ${first}`)));
       } else if (a === "-f" || a === "--parameters_file" || a === "--parameters-file") parameterFiles.push(value(++i, a));
