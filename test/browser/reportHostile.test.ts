@@ -105,7 +105,12 @@ async function open(browser: OfflineBrowser, report: string): Promise<{ pwned: n
       await popup;
     }
   }
-  // Timers, image errors and animations get a moment to fire (they fire within ms of load).
+  // Handlers fire when an image settles: wait until every image (charts' too) has loaded or
+  // failed, however slow the machine, then give animations a moment to begin.
+  await page.waitForFunction(() => {
+    const doc = (globalThis as unknown as { document: { images: ArrayLike<{ complete: boolean }> } }).document;
+    return Array.from(doc.images).every((img) => img.complete);
+  }, undefined, { timeout: 30_000 });
   await page.waitForTimeout(1_500);
   return page.evaluate(() => {
     const g = globalThis as unknown as { __pwned?: number[]; sluiceCharts?: ChartStatus };
