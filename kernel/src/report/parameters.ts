@@ -28,7 +28,7 @@ const RESERVED = new Set(
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
-function checkName(name: string): void {
+export function checkName(name: string): void {
   if (!IDENTIFIER.test(name) || RESERVED.has(name)) {
     throw new ParameterError(`parameter name "${name}" is not a TypeScript identifier`, { parameter: name });
   }
@@ -59,6 +59,45 @@ export function inferValue(text: string, name = ""): ParameterValue {
   return text;
 }
 
+// Python's int() and float() syntax, which papermill's `-p NAME VALUE` uses to type a value.
+const PY_INT = /^\s*[+-]?\d+(_\d+)*\s*$/;
+const PY_DIGITS = String.raw`\d+(?:_\d+)*`;
+const PY_FLOAT = new RegExp(String.raw`^\s*[+-]?(?:(?:${PY_DIGITS}(?:\.(?:${PY_DIGITS})?)?|\.${PY_DIGITS})(?:[eE][+-]?${PY_DIGITS})?|inf(?:inity)?|nan)\s*$`, "i");
+
+/**
+ * papermill's typing of `-p NAME VALUE` (its cli `_resolve_type`): True / False / None, then
+ * whatever Python's int() or float() accepts, else the string.
+ */
+export function resolvePapermillValue(text: string): ParameterValue {
+  if (text === "True") return true;
+  if (text === "False") return false;
+  if (text === "None") return null;
+  if (PY_INT.test(text)) return Number(text.replace(/_/g, ""));
+  if (PY_FLOAT.test(text)) {
+    const t = text.trim().replace(/_/g, "").toLowerCase().replace(/^([+-]?)inf(inity)?$/, "$1Infinity");
+    return /nan$/.test(t) ? NaN : Number(t);
+  }
+  return text;
+}
+
+/** papermill's `-p NAME VALUE`. */
+export function papermillParameter(name: string, text: string): Parameter {
+  checkName(name);
+  return { name, value: resolvePapermillValue(text) };
+}
+
+/** papermill's `-r NAME VALUE`: always a string. */
+export function papermillRawParameter(name: string, text: string): Parameter {
+  checkName(name);
+  return { name, value: text };
+}
+
+/** A parameter from a YAML mapping (-f, -y): the name is checked, the value kept. */
+export function namedParameter(name: string, value: ParameterValue): Parameter {
+  checkName(name);
+  return { name, value };
+}
+
 /** `-p key=value`: the value typed by its text. */
 export function parseParameter(assignment: string): Parameter {
   const [name, text] = split(assignment);
@@ -79,6 +118,9 @@ export function declaration({ name, value }: Parameter): string {
   const literal = JSON.stringify(value);
   switch (typeof value) {
     case "number":
+      // JSON has no Infinity or NaN (stringify writes null); TypeScript does.
+      if (!Number.isFinite(value)) return `const ${name}: number = ${String(value)};`;
+      return `const ${name}: number = ${literal};`;
     case "boolean":
     case "string":
       return `const ${name}: ${typeof value} = ${literal};`;

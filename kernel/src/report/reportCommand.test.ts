@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { parseReportArgs } from "./reportCommand.js";
 
 test("report arguments become runReport options", () => {
-  const o = parseReportArgs(["nb.ipynb", "-p", "n=3", "--raw", "s=007", "-o", "out.html", "--notebook-out", "x.ipynb", "--timeout", "30", "--no-input", "--allow-errors", "--kernel", "k", "--cwd", "/d"]);
+  const o = parseReportArgs(["nb.ipynb", "-p", "n=3", "--raw", "s=007", "-o", "out.html", "--notebook-out", "x.ipynb", "--timeout", "30", "--no-input", "--allow-errors", "--sanitize", "--kernel", "k", "--cwd", "/d"]);
   assert.deepEqual(o, {
     notebook: "nb.ipynb",
     output: "out.html",
@@ -12,6 +12,7 @@ test("report arguments become runReport options", () => {
     timeoutSeconds: 30,
     hideInput: true,
     allowErrors: true,
+    sanitize: true,
     kernel: "k",
     cwd: "/d",
   });

@@ -63,8 +63,12 @@ export function runtimeVersions(): Record<string, string> {
  * Embeds each chart once the bundles have run. Progress is kept on `window.sluiceCharts` and on
  * each chart's `data-state` (pending → rendered | failed), so a test or a person with devtools
  * can see what happened; a failed chart shows its error and the static SVG, if there was one.
- * SVG rendering keeps marks in the DOM and prints sharply. `actions: false`: the action menu
- * links to the online Vega editor.
+ *
+ * The fallback is an <img> (charts.ts) that is detached and put back as the same node: no
+ * markup is ever parsed again (innerHTML would run handlers). The options are forced: the specs
+ * reach the page without `usermeta.embedOptions` (charts.ts), and these are all vega-embed reads
+ * that matter here. SVG rendering keeps marks in the DOM and prints sharply; `actions: false`:
+ * the menu links to the online Vega editor and "View Source" writes into a new window.
  */
 const EMBED_SCRIPT = `
 (function () {
@@ -74,12 +78,13 @@ const EMBED_SCRIPT = `
   status.total = charts.length;
   charts.forEach(function (chart) {
     var view = chart.querySelector(".sluice-chart-view");
-    var fallback = view.innerHTML;
+    var fallback = view.querySelector("img.sluice-chart-fallback");
     function fail(e) {
       status.failed++;
       status.errors.push(String(e && e.message || e));
       chart.setAttribute("data-state", "failed");
-      view.innerHTML = fallback;
+      view.replaceChildren();
+      if (fallback) view.appendChild(fallback);
       var pre = document.createElement("pre");
       pre.className = "sluice-chart-error";
       pre.textContent = "chart could not be drawn: " + (e && e.message || e);
@@ -87,8 +92,10 @@ const EMBED_SCRIPT = `
     }
     try {
       var spec = JSON.parse(chart.querySelector("script.sluice-chart-spec").textContent);
+      if (spec && spec.usermeta) delete spec.usermeta.embedOptions; // already gone; kept in case charts.ts is bypassed
       view.replaceChildren();
-      vegaEmbed(view, spec, { mode: chart.getAttribute("data-mode"), renderer: "svg", actions: false }).then(function () {
+      var options = { mode: chart.getAttribute("data-mode"), renderer: "svg", actions: false };
+      vegaEmbed(view, spec, options).then(function () {
         status.rendered++;
         chart.setAttribute("data-state", "rendered");
       }, fail);
