@@ -13,6 +13,14 @@ export function registerJobsMagic(jobs: () => JobPresenter): void {
   magics.jobs = jobsMagic(jobs);
 }
 
+/** The forms each magic is called in, for completion: `%name` (line) and/or `%%name` (cell). */
+const forms: Record<string, ("line" | "cell")[]> = { sql: ["line", "cell"], jobs: ["line"] };
+
+/** Every magic as typed: `%sql`, `%%sql`, `%jobs`, … */
+export function magicSpellings(): string[] {
+  return Object.keys(magics).flatMap((name) => (forms[name] ?? ["line"]).map((f) => (f === "cell" ? "%%" : "%") + name));
+}
+
 /** Runs a magic; any error it raises (bad options, unknown names) becomes the cell's error. */
 export async function runMagic(call: MagicCall, env: MagicEnv): Promise<CellOutcome> {
   const handler = magics[call.name];
