@@ -15,12 +15,13 @@ test("cell and line magics are recognised with their body line", () => {
 
 test("sql options", () => {
   assert.deepEqual(parseSqlArgs("--chart line x=t y=n color=k -o rows", "cell"), {
-    limit: 50,
     output: "rows",
     chart: { mark: "line", x: "t", y: "n", color: "k" },
   });
-  assert.deepEqual(parseSqlArgs("open /tmp/a.duckdb", "line"), { limit: 50, open: "/tmp/a.duckdb" });
+  assert.deepEqual(parseSqlArgs("open /tmp/a.duckdb", "line"), { open: "/tmp/a.duckdb" });
   assert.equal(parseSqlArgs("select 1", "line").inlineSql, "select 1");
+  assert.equal(parseSqlArgs("--limit 0", "cell").limit, 0);
+  assert.throws(() => parseSqlArgs("--limit -1", "cell"), /whole number/);
   assert.throws(() => parseSqlArgs("--chart pie x=a y=b", "cell"), /bar, line, area or point/);
   assert.throws(() => parseSqlArgs("--chart bar x=a", "cell"), /y=COLUMN/);
   assert.throws(() => parseSqlArgs("-o 1x", "cell"), /variable name/);

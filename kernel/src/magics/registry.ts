@@ -2,11 +2,12 @@ import type { CellOutcome } from "../execute/cellRunner.js";
 import type { MagicEnv, MagicHandler } from "./magic.js";
 import type { MagicCall } from "./magicParser.js";
 import { sqlMagic } from "./sql/sqlMagic.js";
+import { configMagic } from "./configMagic.js";
 
 import { jobsMagic } from "./jobsMagic.js";
 import type { JobPresenter } from "../jobs/jobPresenter.js";
 
-const magics: Record<string, MagicHandler> = { sql: sqlMagic };
+const magics: Record<string, MagicHandler> = { sql: sqlMagic, config: configMagic };
 
 /** Magics that need kernel services are registered when the kernel starts. */
 export function registerJobsMagic(jobs: () => JobPresenter): void {
@@ -14,7 +15,7 @@ export function registerJobsMagic(jobs: () => JobPresenter): void {
 }
 
 /** The forms each magic is called in, for completion: `%name` (line) and/or `%%name` (cell). */
-const forms: Record<string, ("line" | "cell")[]> = { sql: ["line", "cell"], jobs: ["line"] };
+const forms: Record<string, ("line" | "cell")[]> = { sql: ["line", "cell"], jobs: ["line"], config: ["line"] };
 
 /** Every magic as typed: `%sql`, `%%sql`, `%jobs`, … */
 export function magicSpellings(): string[] {

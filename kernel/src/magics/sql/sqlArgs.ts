@@ -6,7 +6,8 @@ export interface SqlArgs {
   open?: string;
   output?: string;
   chart?: { mark: ChartMark; x: string; y: string; color?: string };
-  limit: number;
+  /** --limit N for this cell; undefined: the kernel's SqlMagic.displaylimit. */
+  limit?: number;
   /** For the one-line `%sql select ...` form. */
   inlineSql?: string;
 }
@@ -18,7 +19,7 @@ const MARKS = new Set(["bar", "line", "area", "point"]);
  * `%sql open PATH`, `%sql SELECT ...`.
  */
 export function parseSqlArgs(args: string, kind: "cell" | "line"): SqlArgs {
-  const out: SqlArgs = { limit: 50 };
+  const out: SqlArgs = {};
   const tokens = args.split(/\s+/).filter(Boolean);
   if (kind === "line") {
     if (tokens[0] === "open") {
@@ -42,7 +43,7 @@ export function parseSqlArgs(args: string, kind: "cell" | "line"): SqlArgs {
     } else throw new MagicUsageError(`unknown %%sql option "${t}"`);
   }
   if (out.output !== undefined && !/^[A-Za-z_$][\w$]*$/.test(out.output)) throw new MagicUsageError(`-o needs a variable name, not "${out.output}"`);
-  if (!Number.isInteger(out.limit) || out.limit < 1) throw new MagicUsageError("--limit needs a positive whole number");
+  if (out.limit !== undefined && (!Number.isInteger(out.limit) || out.limit < 0)) throw new MagicUsageError("--limit needs a whole number ≥ 0 (0: every row)");
   if (kv.mark) {
     if (!kv.x || !kv.y) throw new MagicUsageError("--chart needs x=COLUMN and y=COLUMN");
     out.chart = { mark: kv.mark as ChartMark, x: kv.x, y: kv.y, ...(kv.color ? { color: kv.color } : {}) };

@@ -8,6 +8,7 @@ import { chartBundle, chartSpec } from "./chartSpec.js";
 import { resultBundle } from "./resultBundle.js";
 import { rowType } from "./rowType.js";
 import { parseSqlArgs } from "./sqlArgs.js";
+import { sqlSettings } from "./sqlSettings.js";
 import { bindVariables } from "./sqlParameters.js";
 
 const INTERRUPTED = /INTERRUPT Error|Interrupted!/;
@@ -41,7 +42,7 @@ export const sqlMagic: MagicHandler = async (call, env) => {
     const spec = chartSpec(result, args.chart);
     return shown(chartBundle(spec, `[${args.chart.mark} chart of ${result.rows.length} rows: ${args.chart.y} by ${args.chart.x}]`));
   }
-  return shown(resultBundle(result, args.limit));
+  return shown(resultBundle(result, args.limit ?? sqlSettings.displaylimit));
 };
 
 function shown(bundle: MimeBundle): CellOutcome {
