@@ -30,7 +30,7 @@ export const execute_request: Handler = async (ctx) => {
   if (!silent) await publish("execute_input", { code: req.code, execution_count: count });
 
   services.payloads = [];
-  const target = { parent: msg.header, identities: msg.identities, allowStdin: req.allow_stdin === true };
+  const target = { parent: msg.header, identities: msg.identities, allowStdin: req.allow_stdin === true, pending: [] as Promise<unknown>[] };
   const paged = pagerRequest(req.code);
   const magic = parseMagic(req.code);
   const outcome = await services.outputs.run(target, async () => {
@@ -39,6 +39,8 @@ export const execute_request: Handler = async (ctx) => {
     return services.runner.execute(req.code, count);
   });
   await awaitBoundedJobs(ctx);
+  // nbclient and JupyterLab apply a display's update only while its cell runs.
+  await Promise.allSettled(target.pending);
   services.streams.flush();
 
   let resultText: string | null = null;

@@ -7,6 +7,7 @@ import type { MagicEnv, MagicHandler } from "../magic.js";
 import { chartBundle, chartSpec } from "./chartSpec.js";
 import { resultBundle } from "./resultBundle.js";
 import { rowType } from "./rowType.js";
+import { renderSvg } from "../../jobs/svgRender.js";
 import { parseSqlArgs } from "./sqlArgs.js";
 import { sqlSettings } from "./sqlSettings.js";
 import { bindVariables } from "./sqlParameters.js";
@@ -40,7 +41,9 @@ export const sqlMagic: MagicHandler = async (call, env) => {
   if (result.columns.length === 0) return { status: "ok" };
   if (args.chart) {
     const spec = chartSpec(result, args.chart);
-    return shown(chartBundle(spec, `[${args.chart.mark} chart of ${result.rows.length} rows: ${args.chart.y} by ${args.chart.x}]`));
+    const svg = await renderSvg(spec);
+    const bundle = chartBundle(spec, `[${args.chart.mark} chart of ${result.rows.length} rows: ${args.chart.y} by ${args.chart.x}]`);
+    return shown(svg ? { ...bundle, "image/svg+xml": svg } : bundle);
   }
   return shown(resultBundle(result, args.limit ?? sqlSettings.displaylimit));
 };
