@@ -7,13 +7,7 @@
  */
 import type { Cell, ICodeCellModel } from "@jupyterlab/cells";
 import type { NotebookPanel } from "@jupyterlab/notebook";
-
-export const SQL_MIME = "text/x-sql";
-
-/** The MIME type a cell's editor should use: SQL for a `%%sql` cell magic, else the notebook's. */
-export function cellMimeType(source: string, notebookMime: string): string {
-  return /^%%sql\b/.test(source) ? SQL_MIME : notebookMime;
-}
+import { cellMimeType } from "./sqlCellLanguage.js";
 
 function isSluiceNotebook(panel: NotebookPanel): boolean {
   const spec = panel.content.model?.getMetadata("kernelspec") as { name?: string } | undefined;
