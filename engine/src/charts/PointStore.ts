@@ -11,9 +11,13 @@ export class PointStore<P extends Record<string, unknown>> {
   constructor(
     private readonly maxPoints: number,
     private readonly retain?: { field: string; span: number },
+    /** Whether `next` may replace `prev` of the same identity (default: always). */
+    private readonly supersedes?: (prev: P, next: P) => boolean,
   ) {}
 
   upsert(id: unknown, point: P): void {
+    const prev = id === undefined ? undefined : this.points.get(id);
+    if (prev !== undefined && this.supersedes && !this.supersedes(prev, point)) return;
     this.points.set(id === undefined ? `#${this.seq++}` : id, point);
     if (this.retain) {
       const x = Number(point[this.retain.field]);

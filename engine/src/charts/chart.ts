@@ -7,42 +7,70 @@ import { tableBundle } from "./tableView.js";
 const VEGA_LITE = "application/vnd.vegalite.v5+json";
 const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
+function isWindowResult(record: unknown): record is { key: unknown; start: number; end?: unknown } {
+  return typeof record === "object" && record !== null && "key" in record && typeof (record as { start?: unknown }).start === "number";
+}
+
 /** Window results (key + start) are identified by both, so a late firing replaces its point. */
 function defaultId(record: unknown): unknown {
-  if (typeof record === "object" && record !== null && "key" in record && typeof (record as { start?: unknown }).start === "number") {
-    const r = record as { key: unknown; start: number };
-    return JSON.stringify([r.key, r.start]);
-  }
-  return undefined;
+  return isWindowResult(record) ? JSON.stringify([record.key, record.start]) : undefined;
 }
+
+/** Fields that place a window in time: on such an x axis every window is a point of its own. */
+const WINDOW_TIME = new Set(["start", "end"]);
 
 function markChart<T>(mark: Mark, o: ChartOptions<T>): ChartSink<T> {
   const fields = { x: parseField(o.x), y: parseField(o.y), ...(o.color ? { color: parseField(o.color) } : {}) };
-  const store = new PointStore<Record<string, unknown>>(o.maxPoints ?? 1000, o.retain ? { field: fields.x.name, span: o.retain } : undefined);
+  // Window results on an x that is not their time (x: "key"): one point per x (and color), the
+  // latest window's, as a reader of "views per page" expects; not every window stacked on one bar.
+  const latestPerX = o.id === undefined && !WINDOW_TIME.has(fields.x.path);
+  const store = new PointStore<Record<string, unknown>>(
+    o.maxPoints ?? 1000,
+    o.retain ? { field: fields.x.name, span: o.retain } : undefined,
+    latestPerX ? (prev, next) => !(Number(prev[WINDOW_START]) > Number(next[WINDOW_START])) : undefined,
+  );
   const toPoint = (r: T) => {
     const p: Record<string, unknown> = {};
     for (const f of Object.values(fields)) {
       const v = read(r, f.path);
       p[f.name] = v instanceof Date ? v.getTime() : v;
     }
+    if (isWindowResult(r)) {
+      if (latestPerX) p[WINDOW_START] = r.start;
+      // A window's bar spans [start, end), not a sliver at its start.
+      if (mark === "bar" && fields.x.path === "start" && typeof r.end === "number") p[WINDOW_END] = r.end;
+    }
     return p;
   };
+  const identify = (r: T): unknown =>
+    o.id ? o.id(r) : latestPerX && isWindowResult(r) ? JSON.stringify(Object.values(fields).filter((f) => f !== fields.y).map((f) => read(r, f.path))) : defaultId(r);
   const render = (points: Record<string, unknown>[]) => {
-    const encoding: Record<string, unknown> = { x: encodingFor(fields.x, points), y: encodingFor(fields.y, points) };
+    const width = o.width ?? 520;
+    const height = o.height ?? 260;
+    const encoding: Record<string, unknown> = { x: encodingFor(fields.x, points, width), y: encodingFor(fields.y, points, height) };
+    if (points.some((p) => p[WINDOW_END] !== undefined)) {
+      // Vega-Lite's form for pre-binned data: x..x2 is each bar's extent, y stacks as usual.
+      encoding.x = { ...(encoding.x as object), bin: "binned" };
+      encoding.x2 = { field: WINDOW_END };
+    }
     if (fields.color) encoding.color = encodingFor(fields.color, points);
     const spec = {
       $schema: SCHEMA,
       ...(o.title ? { title: o.title } : {}),
-      width: o.width ?? 520,
-      height: o.height ?? 260,
+      width,
+      height,
       data: { values: points },
       mark: { type: mark, tooltip: true, ...(mark === "line" ? { point: points.length <= 60 } : {}) },
       encoding,
     };
     return { [VEGA_LITE]: spec, "text/plain": `[live ${mark} chart: ${points.length} points of ${o.y} by ${o.x}]` };
   };
-  return new ChartSink<T>(`chart:${mark}`, store, toPoint, o.id ?? defaultId, render);
+  return new ChartSink<T>(`chart:${mark}`, store, toPoint, identify, render);
 }
+
+/** Extra fields a window's point carries (names no user field of a WindowResult has). */
+const WINDOW_START = "window_start";
+const WINDOW_END = "window_end";
 
 /**
  * Live chart sinks: the chart grows in the cell's output while the job runs, and the final state is

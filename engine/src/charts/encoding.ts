@@ -33,6 +33,29 @@ export function inferType(values: unknown[]): string {
   return "nominal";
 }
 
-export function encodingFor(f: FieldRef, points: Record<string, unknown>[]): { field: string; type: string } {
-  return { field: f.name, type: f.type ?? inferType(points.map((p) => p[f.name])) };
+/**
+ * Time labels a reader cannot misread: 24-hour, in UTC (the kernel's and every viewer's clock
+ * differ), each label whole at its own granularity. Vega's defaults are 12-hour with no AM/PM
+ * (22:14 shows as "10:14") and label sub-minute ticks ":25" or ".500", which repeat.
+ */
+export const TIME_LABELS = {
+  milliseconds: "%H:%M:%S.%L",
+  seconds: "%H:%M:%S",
+  minutes: "%H:%M",
+  hours: "%H:%M",
+  date: "%b %d",
+  week: "%b %d",
+  month: "%b %Y",
+  quarter: "%b %Y",
+  year: "%Y",
+};
+
+/** `length`: the axis's length in px; a whole "22:14:20.250" label needs about 90. */
+export function encodingFor(f: FieldRef, points: Record<string, unknown>[], length = 520): Record<string, unknown> {
+  const type = f.type ?? inferType(points.map((p) => p[f.name]));
+  if (type !== "temporal") return { field: f.name, type };
+  // Vega-Lite drops a format object on axes unless custom format types are configured; Vega's own
+  // utcFormat takes one (a multi-format specifier), so the labels are made by an expression.
+  const specifier = JSON.stringify(TIME_LABELS).replace(/"/g, "'");
+  return { field: f.name, type, scale: { type: "utc" }, axis: { labelExpr: `utcFormat(datum.value, ${specifier})`, tickCount: Math.max(2, Math.floor(length / 90)), title: `${f.name} (UTC)` } };
 }

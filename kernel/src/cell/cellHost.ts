@@ -9,6 +9,8 @@ export interface CellHost {
   clearOutput(wait: boolean): void;
   input(prompt: string, password: boolean): Promise<string>;
   page(bundle: MimeBundle): void;
+  /** Output the current cell is still making; its reply waits for `work` to settle. */
+  hold(work: Promise<unknown>): void;
 }
 
 export const CELL_HOST = Symbol.for("sluice.cellHost");

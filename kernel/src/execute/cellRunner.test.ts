@@ -68,3 +68,19 @@ test("a cell that threw keeps the declarations it reached, as Python keeps its a
   // Completion and inspection see them too.
   assert.ok(runner.complete("reac", 4).matches.includes("reached"));
 });
+
+test("one type error is reported once, its most specific message first, with its excerpt once", async () => {
+  // tsc reports this as one diagnostic with a chain (TS2345 → TS2201 → TS2740); tslab flattens the chain.
+  const r = await runner.execute("function takesGetter(o: { get(): Date }) { return o; }\nconst getter = { get: () => ({ x: 1 }) };\ntakesGetter(getter);", 20);
+  assert.equal(r.status, "error");
+  if (r.status !== "error") return;
+  const tb = r.error.traceback.join("\n");
+  assert.equal(tb.match(/--> 3/g)?.length, 1, tb);
+  assert.equal(tb.match(/Cell In\[20\], line 3, column 13/g)?.length, 1, tb);
+  assert.match(r.error.traceback[0] ?? "", /TS2740.*: Type '\{ x: number; \}' is missing the following properties from type 'Date'/);
+  assert.match(r.error.evalue, /^Type '\{ x: number; \}' is missing .* \(line 3, column 13\)$/);
+  for (const code of ["TS2201", "TS2345"]) assert.match(tb, new RegExp(code), `the outer messages stay as context: ${tb}`);
+  // Two problems stay two errors.
+  const two = await runner.execute("const s1: string = 1;\nconst s2: number = 'x';", 21);
+  assert.equal(two.status === "error" && two.error.traceback.filter((l) => /^\S*TS2322/.test(l)).length, 2);
+});

@@ -19,21 +19,46 @@ function cellLabel(count: number): string {
   return count > 0 ? `Cell In[${count}]` : "Cell";
 }
 
-/** Type and syntax errors, each pointing at the cell's own line and column. */
+/**
+ * Type and syntax errors, each pointing at the cell's own line and column. tslab flattens a
+ * diagnostic's message chain into one diagnostic per link, all at the same span (TS2345 → TS2201 →
+ * TS2740); tsc prints such a chain as one error, and so do we: its innermost, most specific
+ * message first, the outer ones after it as context, the excerpt once.
+ */
 export function diagnosticsError(diagnostics: readonly Diagnostic[], source: string, count: number): CellError {
   const traceback: string[] = [];
-  for (const d of diagnostics) {
-    const line = d.start.line + 1;
-    const column = d.start.character + 1;
-    const where = d.fileName ? `${d.fileName}, line ${line}, column ${column}` : `${cellLabel(count)}, line ${line}, column ${column}`;
-    traceback.push(`${BOLD_RED}TS${d.code}${RESET}: ${d.messageText}`, `  ${where}`);
-    if (!d.fileName) traceback.push(...sourceContext(source, line, column));
+  const problems = diagnosticProblems(diagnostics);
+  for (const { main, context } of problems) {
+    const line = main.start.line + 1;
+    const column = main.start.character + 1;
+    const where = main.fileName ? `${main.fileName}, line ${line}, column ${column}` : `${cellLabel(count)}, line ${line}, column ${column}`;
+    traceback.push(`${BOLD_RED}TS${main.code}${RESET}: ${main.messageText}`);
+    for (const c of context) traceback.push(`  in: TS${c.code}: ${c.messageText}`);
+    traceback.push(`  ${where}`);
+    if (!main.fileName) traceback.push(...sourceContext(source, line, column));
   }
-  const first = diagnostics[0];
+  const first = problems[0]?.main;
   const evalue = first
     ? `${first.messageText} (line ${first.start.line + 1}, column ${first.start.character + 1})`
     : "compilation failed";
   return { ename: "TSError", evalue, traceback };
+}
+
+/**
+ * Diagnostics grouped by problem: the links of one chain are adjacent and share file and span.
+ * `main` is the chain's last (deepest) link; `context` the others, innermost first.
+ */
+export function diagnosticProblems(diagnostics: readonly Diagnostic[]): { main: Diagnostic; context: Diagnostic[] }[] {
+  const groups: Diagnostic[][] = [];
+  for (const d of diagnostics) {
+    const last = groups.at(-1)?.[0];
+    if (last && last.fileName === d.fileName && last.start.offset === d.start.offset && last.end.offset === d.end.offset) groups.at(-1)?.push(d);
+    else groups.push([d]);
+  }
+  return groups.map((g) => {
+    const inner = [...g].reverse();
+    return { main: inner[0] as Diagnostic, context: inner.slice(1) };
+  });
 }
 
 const FRAME = /^(\s+at (?:(.*?) \()?)(cell-\d+-\d+\.ts):(\d+):(\d+)(\)?)$/;

@@ -50,7 +50,7 @@ async function execute(ctx: RequestContext, since: number): Promise<Reply> {
   if (!silent) await publish("execute_input", { code: req.code, execution_count: count });
 
   services.payloads = [];
-  const target = { parent: msg.header, identities: msg.identities, allowStdin: req.allow_stdin === true };
+  const target = { parent: msg.header, identities: msg.identities, allowStdin: req.allow_stdin === true, pending: [] as Promise<unknown>[] };
   const paged = pagerRequest(req.code);
   const magic = parseMagic(req.code);
   const outcome = await services.outputs.run(target, async () => {
@@ -59,6 +59,8 @@ async function execute(ctx: RequestContext, since: number): Promise<Reply> {
     return services.runner.execute(req.code, count, since);
   });
   await awaitBoundedJobs(ctx, since);
+  // nbclient and JupyterLab apply a display's update only while its cell runs.
+  await Promise.allSettled(target.pending);
   services.streams.flush();
 
   let resultText: string | null = null;

@@ -5,6 +5,7 @@ import { tslabTypeScript } from "../execute/tslabTypeScript.js";
 
 const require = createRequire(import.meta.url);
 const pkg = require("../../../../package.json") as { version: string };
+/** The TypeScript that type-checks and compiles cells: tslab's own copy, not the project's (see tslabTypeScript.ts). */
 const tsVersion = tslabTypeScript().version;
 
 export const kernelInfoContent = {
@@ -17,7 +18,9 @@ export const kernelInfoContent = {
     version: tsVersion,
     mimetype: "text/typescript",
     file_extension: ".ts",
-    codemirror_mode: { name: "javascript", typescript: true },
+    // JupyterLab 4 looks a mode up by name in its EditorLanguageRegistry ({name: "javascript"} is
+    // JavaScript whatever else the object says); "typescript" is its TypeScript language.
+    codemirror_mode: "typescript",
     pygments_lexer: "typescript",
     nbconvert_exporter: "script",
   },

@@ -15,12 +15,19 @@ test("cell and line magics are recognised with their body line", () => {
 
 test("sql options", () => {
   assert.deepEqual(parseSqlArgs("--chart line x=t y=n color=k -o rows", "cell"), {
-    limit: 50,
     output: "rows",
     chart: { mark: "line", x: "t", y: "n", color: "k" },
+    with: [],
+    noExecute: false,
   });
-  assert.deepEqual(parseSqlArgs("open /tmp/a.duckdb", "line"), { limit: 50, open: "/tmp/a.duckdb" });
+  assert.deepEqual(parseSqlArgs("open /tmp/a.duckdb", "line"), { open: "/tmp/a.duckdb", with: [], noExecute: false });
   assert.equal(parseSqlArgs("select 1", "line").inlineSql, "select 1");
+  assert.equal(parseSqlArgs("--limit 0", "cell").limit, 0);
+  assert.deepEqual(parseSqlArgs("rows << --limit 3", "cell"), { output: "rows", limit: 3, with: [], noExecute: false });
+  assert.deepEqual(parseSqlArgs("n << select 1 as x", "line"), { output: "n", inlineSql: "select 1 as x", with: [], noExecute: false });
+  assert.deepEqual(parseSqlArgs("--save a --with b --with c select * from b", "line"), { save: "a", with: ["b", "c"], noExecute: false, inlineSql: "select * from b" });
+  assert.throws(() => parseSqlArgs("--no-execute", "cell"), /goes with --save/);
+  assert.throws(() => parseSqlArgs("--limit -1", "cell"), /whole number/);
   assert.throws(() => parseSqlArgs("--chart pie x=a y=b", "cell"), /bar, line, area or point/);
   assert.throws(() => parseSqlArgs("--chart bar x=a", "cell"), /y=COLUMN/);
   assert.throws(() => parseSqlArgs("-o 1x", "cell"), /variable name/);

@@ -2,15 +2,24 @@ import type { CellOutcome } from "../execute/cellRunner.js";
 import type { MagicEnv, MagicHandler } from "./magic.js";
 import type { MagicCall } from "./magicParser.js";
 import { sqlMagic } from "./sql/sqlMagic.js";
+import { configMagic } from "./configMagic.js";
 
 import { jobsMagic } from "./jobsMagic.js";
 import type { JobPresenter } from "../jobs/jobPresenter.js";
 
-const magics: Record<string, MagicHandler> = { sql: sqlMagic };
+const magics: Record<string, MagicHandler> = { sql: sqlMagic, config: configMagic };
 
 /** Magics that need kernel services are registered when the kernel starts. */
 export function registerJobsMagic(jobs: () => JobPresenter): void {
   magics.jobs = jobsMagic(jobs);
+}
+
+/** The forms each magic is called in, for completion: `%name` (line) and/or `%%name` (cell). */
+const forms: Record<string, ("line" | "cell")[]> = { sql: ["line", "cell"], jobs: ["line"], config: ["line"] };
+
+/** Every magic as typed: `%sql`, `%%sql`, `%jobs`, … */
+export function magicSpellings(): string[] {
+  return Object.keys(magics).flatMap((name) => (forms[name] ?? ["line"]).map((f) => (f === "cell" ? "%%" : "%") + name));
 }
 
 /** Runs a magic; any error it raises (bad options, unknown names) becomes the cell's error. */

@@ -91,6 +91,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
       return services.input.request(prompt, password);
     },
     page: (bundle) => services.payloads.push({ source: "page", data: bundle, start: 0 }),
+    hold: (work) => void outputs.current()?.pending?.push(work),
   });
   runner.tslabDisplayHook = (data, update) => {
     const d = data as { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: { display_id?: string } };

@@ -7,6 +7,8 @@ export interface OutputTarget {
   /** Identities of the shell request, used to route stdin input_request to the same client. */
   identities: Buffer[];
   allowStdin: boolean;
+  /** Output still being made for this request (a chart's SVG); the reply waits for it. */
+  pending?: Promise<unknown>[];
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * Sluice's JupyterLab extension. Why: on *Restart Kernel*, JupyterLab's KernelConnection.restart()
+ * Sluice's JupyterLab extension: `%%sql` cells edited as SQL (sqlCells.ts), and final job status
+ * lines on restart. Why the latter: on *Restart Kernel*, JupyterLab's KernelConnection.restart()
  * drops its display-id routes before it asks the server to restart, so the old kernel's last
  * update of each job's status line (`■ stopped: kernel restarted`) never reaches the notebook and
  * the output says `● running` forever, and is saved that way. This plugin writes that final state
@@ -10,6 +11,7 @@ import type { ICodeCellModel } from "@jupyterlab/cells";
 import { isDisplayData, isExecuteResult } from "@jupyterlab/nbformat";
 import { INotebookTracker, type INotebookModel, type NotebookPanel } from "@jupyterlab/notebook";
 import { stoppedStatusData } from "./statusLine.js";
+import { highlightSqlCells } from "./sqlCells.js";
 
 /** Rewrites every live Sluice status line among the notebook's outputs; returns how many. */
 export function stopLiveStatusLines(model: INotebookModel, reason: string): number {
@@ -46,6 +48,17 @@ function watch(panel: NotebookPanel): void {
   });
 }
 
+const sqlCells: JupyterFrontEndPlugin<void> = {
+  id: "sluice-jupyter:sql-cells",
+  description: "Highlights %%sql cells of Sluice notebooks as SQL.",
+  autoStart: true,
+  requires: [INotebookTracker],
+  activate: (_app: JupyterFrontEnd, tracker: INotebookTracker): void => {
+    tracker.forEach(highlightSqlCells);
+    tracker.widgetAdded.connect((_, panel) => highlightSqlCells(panel));
+  },
+};
+
 const plugin: JupyterFrontEndPlugin<void> = {
   id: "sluice-jupyter:final-job-status",
   description: "Gives Sluice job status lines their final state when the notebook's kernel restarts or stops.",
@@ -57,4 +70,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   },
 };
 
-export default plugin;
+export default [plugin, sqlCells];

@@ -63,19 +63,20 @@ function htmlTable(r: TabularResult, shown: Record<string, unknown>[]): string {
 }
 
 /**
- * A query result as a notebook shows it: an HTML table and a text table (both truncated to
- * `limit` rows, with the total count), and the full typed data as a data resource.
+ * A query result as a notebook shows it: an HTML table, a text table and the typed rows as a data
+ * resource, each with the first `limit` rows only (0: all), and the total count. A notebook saves
+ * every output, so a 300,000-row result must not ride along in any of them.
  */
 export function resultBundle(r: TabularResult, limit: number): MimeBundle {
-  const shown = r.rows.slice(0, limit);
+  const shown = limit > 0 ? r.rows.slice(0, limit) : r.rows;
   const total = r.rows.length;
-  const footer = total > shown.length ? `${shown.length} of ${total.toLocaleString("en-US")} rows shown` : `${total} row${total === 1 ? "" : "s"}`;
+  const footer = total > shown.length ? `showing ${shown.length.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} rows` : `${total.toLocaleString("en-US")} row${total === 1 ? "" : "s"}`;
   return {
     "text/html": `${htmlTable(r, shown)}<p style="opacity:.7">${footer}</p>`,
     "text/plain": `${plainTable(r, shown)}\n(${footer})`,
     "application/vnd.dataresource+json": {
       schema: { fields: r.columns.map((c) => ({ name: c.name, type: tableSchemaType(c.type) })) },
-      data: r.rows,
+      data: shown,
     },
   };
 }

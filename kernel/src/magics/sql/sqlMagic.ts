@@ -7,7 +7,10 @@ import type { MagicEnv, MagicHandler } from "../magic.js";
 import { chartBundle, chartSpec } from "./chartSpec.js";
 import { resultBundle } from "./resultBundle.js";
 import { rowType } from "./rowType.js";
+import { renderSvg } from "../../jobs/svgRender.js";
 import { parseSqlArgs } from "./sqlArgs.js";
+import { sqlSettings } from "./sqlSettings.js";
+import { saveQuery, withSavedQueries } from "./sqlSnippets.js";
 import { bindVariables } from "./sqlParameters.js";
 
 const INTERRUPTED = /INTERRUPT Error|Interrupted!/;
@@ -23,9 +26,15 @@ export const sqlMagic: MagicHandler = async (call, env) => {
     return shown({ "text/plain": `opened ${db.path === ":memory:" ? "an in-memory database" : db.path}` });
   }
   const inline = args.inlineSql !== undefined;
-  const sqlText = args.inlineSql ?? call.body;
-  if (!sqlText.trim()) return { status: "ok" };
-  const where = { bodyLine: inline ? 1 : call.bodyLine };
+  const ownSql = args.inlineSql ?? call.body;
+  if (!ownSql.trim()) return { status: "ok" };
+  const composed = withSavedQueries(ownSql, args.with, args.save);
+  if (args.noExecute && args.save !== undefined) {
+    saveQuery(args.save, ownSql);
+    return shown({ "text/plain": `saved as ${args.save}` });
+  }
+  const sqlText = composed.text;
+  const where = { bodyLine: (inline ? 1 : call.bodyLine) - composed.prefixLines };
   const { text, params } = bindVariables(sqlText, env.lookup);
   const db = await sharedDatabase();
   let result;
@@ -35,13 +44,16 @@ export const sqlMagic: MagicHandler = async (call, env) => {
     if (e instanceof SqlError) return { status: "error", error: sqlError(e, sqlText, where, env) };
     throw e;
   }
+  if (args.save !== undefined) saveQuery(args.save, ownSql);
   if (args.output) await env.assign(args.output, result.values, rowType(result.columns, result.values));
   if (result.columns.length === 0) return { status: "ok" };
   if (args.chart) {
     const spec = chartSpec(result, args.chart);
-    return shown(chartBundle(spec, `[${args.chart.mark} chart of ${result.rows.length} rows: ${args.chart.y} by ${args.chart.x}]`));
+    const svg = await renderSvg(spec);
+    const bundle = chartBundle(spec, `[${args.chart.mark} chart of ${result.rows.length} rows: ${args.chart.y} by ${args.chart.x}]`);
+    return shown(svg ? { ...bundle, "image/svg+xml": svg } : bundle);
   }
-  return shown(resultBundle(result, args.limit));
+  return shown(resultBundle(result, args.limit ?? sqlSettings.displaylimit));
 };
 
 function shown(bundle: MimeBundle): CellOutcome {

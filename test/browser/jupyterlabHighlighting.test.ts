@@ -1,0 +1,72 @@
+/**
+ * Syntax highlighting in JupyterLab (Debian's Chromium, loopback only): a TypeScript cell is
+ * highlighted as TypeScript (JupyterLab picks the language from the kernel's
+ * language_info.codemirror_mode by name in its EditorLanguageRegistry), and a `%%sql` cell as SQL
+ * (Sluice's JupyterLab extension, kernel/jupyter/labextension/src/sqlCells.ts).
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromiumMissing, launchOffline } from "./chromium.js";
+import { startJupyterServer } from "../support/jupyterServer.js";
+
+const cells = [
+  "interface Point { x: number }\nconst p: Point = { x: 1 };",
+  "%%sql\nselect count(*) as n from range(3) where true",
+  "const q = 1;",
+];
+
+function notebook(dir: string): void {
+  const nb = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: "sluice", display_name: "Sluice (TypeScript)", language: "typescript" } },
+    cells: cells.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null })),
+  };
+  writeFileSync(join(dir, "highlight.ipynb"), JSON.stringify(nb));
+}
+
+/** Per cell: the editor's MIME type, and each highlighted token's text with its CodeMirror style classes. */
+const TOKENS = `(() => {
+  const nb = window.jupyterapp.shell.currentWidget.content;
+  return nb.widgets.map((cell) => ({
+    mime: cell.model.mimeType,
+    tokens: [...cell.node.querySelectorAll(".cm-content span")].map((s) => ({ text: s.textContent, cls: s.className, color: getComputedStyle(s).color })),
+  }));
+})()`;
+
+test("JupyterLab highlights TypeScript cells as TypeScript and %%sql cells as SQL", { skip: chromiumMissing() }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "sluice-lab-highlight-"));
+  notebook(dir);
+  const server = await startJupyterServer(dir, ["--LabApp.expose_app_in_browser=True"]);
+  const browser = await launchOffline({ allowLoopback: true });
+  try {
+    const { page } = browser;
+    await page.goto(`${server.baseUrl}lab/tree/highlight.ipynb?token=${server.token}`);
+    await page.waitForSelector(".jp-Notebook .jp-Cell", { timeout: 60_000 });
+    await page.getByText("Sluice (TypeScript) | Idle").waitFor({ timeout: 60_000 });
+    // language_info arrives with the kernel; the cells then take its language.
+    await page.waitForFunction(`${TOKENS}[2].mime !== "text/x-ipython"`, undefined, { timeout: 30_000 });
+    await page.waitForFunction(`${TOKENS}[1].mime === "text/x-sql"`, undefined, { timeout: 10_000 }).catch(() => undefined);
+    const [ts, sql, plain] = await page.evaluate<{ mime: string; tokens: { text: string; cls: string }[] }[]>(TOKENS);
+    t.diagnostic(JSON.stringify({ ts, sql }));
+    const cls = (cell: { tokens: { text: string; cls: string }[] } | undefined, text: string) => cell?.tokens.find((k) => k.text === text)?.cls;
+    const keyword = cls(plain, "const");
+    assert.ok(keyword, "`const` is highlighted");
+    assert.equal(ts?.mime, "application/typescript", "the TypeScript cell's editor language");
+    assert.equal(cls(ts, "interface"), keyword, "`interface` is a keyword in TypeScript (a plain name in JavaScript)");
+    assert.equal(sql?.mime, "text/x-sql", "the %%sql cell's editor language");
+    for (const word of ["select", "from", "where"]) assert.equal(cls(sql, word), keyword, `\`${word}\` is a SQL keyword`);
+    // Editing switches it back and forth.
+    await page.evaluate(`window.jupyterapp.shell.currentWidget.content.widgets[1].model.sharedModel.setSource("select(1)")`);
+    await page.waitForFunction(`${TOKENS}[1].mime === "application/typescript"`, undefined, { timeout: 10_000 });
+    await page.evaluate(`window.jupyterapp.shell.currentWidget.content.widgets[2].model.sharedModel.setSource("%%sql\\nselect 1")`);
+    await page.waitForFunction(`${TOKENS}[2].mime === "text/x-sql"`, undefined, { timeout: 10_000 });
+    assert.deepEqual(browser.blocked, [], "nothing but our own server was contacted");
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
