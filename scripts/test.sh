@@ -21,8 +21,8 @@ fi
 # (scripts/node-lts.sh, cached in .cache/node) runs every node test file but the browser tests; the
 # machine's Node (20, the oldest supported) runs the unit tests, the browser tests, the Kafka reruns
 # and every kernel Jupyter starts (the kernelspec setup.sh installed names it). Both in full would
-# not fit CI's time. The browser tests' runner stays on 20: on 24 the two JupyterLab live-chart
-# tests find no box for the chart (README), an open question.
+# not fit CI's time. The browser tests' runner stays on 20: on 24, under load, the two JupyterLab
+# live-chart tests failed 3 runs of 5 (README), an open question.
 lts=$(bash scripts/node-lts.sh)
 old=node
 if [ "$("$lts" --version)" = "$(node --version)" ]; then lts=node; fi
