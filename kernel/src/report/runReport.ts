@@ -117,7 +117,11 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     ]);
     if (run.code === EXIT_KERNEL) {
       const info = lastJsonLine(run.stderr);
-      throw new KernelStartError(`kernel "${kernel}" could not be started: ${String(info?.error ?? tail(run.stderr))}`, { notebook: notebookPath, kernel });
+      const why = String(info?.error ?? tail(run.stderr));
+      // nbclient's NoSuchKernel: the kernelspec is not where this Python's Jupyter looks.
+      const named = kernel === "sluice" ? "" : ` --name ${kernel}`;
+      const fix = /No such kernel/i.test(why) ? `; install Sluice's with "sluice install --user${named}" (or --sys-prefix, into the environment of ${python})` : "";
+      throw new KernelStartError(`kernel "${kernel}" could not be started: ${why}${fix}`, { notebook: notebookPath, kernel });
     }
     if (run.code !== 0 && run.code !== EXIT_CELL_ERROR) {
       throw new JupyterToolsError(`executing the notebook failed (exit ${run.code}):\n${tail(run.stderr)}`, { notebook: notebookPath, python });
