@@ -42,15 +42,22 @@ function option(name: string, fallback: string): string {
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
+/** `--report FILE`: print the table of a raw results file (e.g. of a run cut short) instead of running. */
+interface Saved {
+  events: number; small: string; warmup: string; heapMB: string; queries: string[]; parallelisms: number[]; machine: string;
+  results: RunResult[]; sqlSame: Record<string, string>;
+}
+const report = process.argv.includes("--report") ? (JSON.parse(readFileSync(option("report", ""), "utf8")) as Saved) : undefined;
+
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--") && !(all[i - 1] ?? "").startsWith("--"));
-const events = Number(positional[0] ?? 2_000_000);
+const events = report?.events ?? Number(positional[0] ?? 2_000_000);
 const reps = Number(option("reps", "5"));
-const queries = option("queries", "gen,q0,q1,q2,q3,q4,q5,q6,q7,q8").split(",");
-const parallelisms = option("parallelism", "1").split(",").map(Number);
+const queries = report?.queries ?? option("queries", "gen,q0,q1,q2,q3,q4,q5,q6,q7,q8").split(",");
+const parallelisms = report?.parallelisms ?? option("parallelism", "1").split(",").map(Number);
 const engines = option("engines", "sluice,flink-datastream,flink-sql").split(",") as Engine[];
-const warmup = option("warmup", "1000000");
-const small = option("small", String(Math.round(events / 5)));
-const heapMB = option("heap-mb", "2048");
+const warmup = report?.warmup ?? option("warmup", "1000000");
+const small = report?.small ?? option("small", String(Math.round(events / 5)));
+const heapMB = report?.heapMB ?? option("heap-mb", "2048");
 const checkEvents = Number(option("check-events", "200000"));
 const eps = option("eps", "10000");
 const root = new URL("../../../", import.meta.url).pathname;
@@ -82,10 +89,28 @@ function checkSql(query: string, p: number): string {
   return s.outputs === f.outputs && s.checksum === f.checksum ? "yes" : `NO (${s.outputs} vs ${f.outputs} rows)`;
 }
 
-const results: RunResult[] = [];
-const sqlSame = new Map<string, string>();
-if (engines.includes("flink-sql")) for (const p of parallelisms) for (const q of queries) sqlSame.set(`${q}/${p}`, checkSql(q, p));
-for (let round = 1; round <= reps; round++) {
+let machineText = report?.machine;
+function machine(): string {
+  if (machineText !== undefined) return machineText;
+  const javaVersion = spawnSync("java", ["-version"], { encoding: "utf8" }).stderr.split("\n")[0] ?? "java";
+  machineText = `${os.cpus()[0]?.model ?? "?"} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, ${javaVersion}`;
+  return machineText;
+}
+
+const results: RunResult[] = report?.results ?? [];
+const sqlSame = new Map<string, string>(Object.entries(report?.sqlSame ?? {}));
+if (report === undefined && engines.includes("flink-sql") && checkEvents > 0) {
+  for (const p of parallelisms) {
+    for (const q of queries) {
+      sqlSame.set(`${q}/${p}`, checkSql(q, p));
+      process.stderr.write(`check ${q} p=${p}: Sluice and Flink SQL same output on ${checkEvents} events: ${sqlSame.get(`${q}/${p}`)}\n`);
+    }
+  }
+}
+mkdirSync(`${root}.cache/nexmark`, { recursive: true });
+const file = report !== undefined ? option("report", "") : `${root}.cache/nexmark/results-${events}-${Date.now()}.json`;
+const save = () => writeFileSync(file, JSON.stringify({ events, small, warmup, heapMB, eps, reps, queries, parallelisms, machine: machine(), results, sqlSame: Object.fromEntries(sqlSame) }, null, 2));
+for (let round = 1; round <= reps && report === undefined; round++) {
   for (const p of parallelisms) {
     for (const q of queries) {
       for (const engine of engines) {
@@ -93,6 +118,7 @@ for (let round = 1; round <= reps; round++) {
         const load = os.loadavg()[0]!;
         const r = { ...run(engine, q, p, events, warmup, small), load, round };
         results.push(r);
+        save(); // a run cut short still leaves the rounds it finished (print them with --report FILE)
         process.stderr.write(`round ${round} ${q} p=${p} ${engine}: ${Math.round(r.eventsPerCpuSecond)} ev/CPU-s, ${Math.round(r.eventsPerSecond)} ev/s, load ${load.toFixed(1)}\n`);
       }
     }
@@ -133,15 +159,12 @@ const header = [
   "same as DS", `same as SQL (${k(checkEvents)} ev)`,
 ];
 const loads = results.map((r) => r.load);
-const javaVersion = spawnSync("java", ["-version"], { encoding: "utf8" }).stderr.split("\n")[0] ?? "java";
-const machine = `${os.cpus()[0]?.model ?? "?"} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, ${javaVersion}`;
-const title = `Nexmark, ${events.toLocaleString("en-US")} events (marginal over ${Number(small).toLocaleString("en-US")}, after a ${Number(warmup).toLocaleString("en-US")}-event warm-up), ${reps} interleaved rounds, heap limit ${heapMB} MB both sides, ${new Date().toISOString().slice(0, 16)}Z`;
-console.log(`\n${machine}\nload average (1 min) over the runs: median ${median(loads).toFixed(1)}, min ${Math.min(...loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}`);
+const title = `Nexmark, ${events.toLocaleString("en-US")} events (marginal over ${Number(small).toLocaleString("en-US")}, after a ${Number(warmup).toLocaleString("en-US")}-event warm-up), ${Math.max(0, ...results.map((r) => r.round))} interleaved rounds, heap limit ${heapMB} MB both sides, ${new Date().toISOString().slice(0, 16)}Z`;
+// (with --report, the date is the report's; the raw file's name carries the run's start in ms)
+console.log(`\n${machine()}\nload average (1 min) over the runs: median ${median(loads).toFixed(1)}, min ${Math.min(...loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}`);
 printTable(title, header, rows);
 console.log(`\n| ${header.join(" | ")} |\n|${header.map(() => "---").join("|")}|`);
 for (const r of rows) console.log(`| ${r.join(" | ")} |`);
-mkdirSync(`${root}.cache/nexmark`, { recursive: true });
-const file = `${root}.cache/nexmark/results-${events}-${Date.now()}.json`;
-writeFileSync(file, JSON.stringify({ events, small, warmup, heapMB, eps, machine, results, sqlSame: Object.fromEntries(sqlSame) }, null, 2));
+if (report === undefined) save();
 console.log(`\nraw results: ${file}`);
 if (!allSame) process.exitCode = 1;
