@@ -4,6 +4,7 @@ import java.time.Duration;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -47,7 +48,9 @@ public final class NexmarkBench {
       case "sql-check" -> (count, sampleAt) -> SqlQueries.check(query, parallelism, count, eventsPerSecond);
       default -> throw new IllegalArgumentException("unknown API " + api + "; datastream or sql");
     };
-    cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism).build());
+    Configuration conf = new Configuration();
+    conf.set(RestOptions.BIND_PORT, "0"); // any free port: another Flink on this machine may hold 8081
+    cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism).build());
     cluster.start();
     Measure.measure("flink-" + api, query, parallelism, warmup, small, events, job);
   }
