@@ -45,7 +45,7 @@ function option(name: string, fallback: string): string {
 /** `--report FILE`: print the table of a raw results file (e.g. of a run cut short) instead of running. */
 interface Saved {
   events: number; small: string; warmup: string; heapMB: string; queries: string[]; parallelisms: number[]; machine: string;
-  results: RunResult[]; sqlSame: Record<string, string>;
+  checkEvents?: number; results: RunResult[]; sqlSame: Record<string, string>;
 }
 const report = process.argv.includes("--report") ? (JSON.parse(readFileSync(option("report", ""), "utf8")) as Saved) : undefined;
 
@@ -58,7 +58,7 @@ const engines = option("engines", "sluice,flink-datastream,flink-sql").split(","
 const warmup = report?.warmup ?? option("warmup", "1000000");
 const small = report?.small ?? option("small", String(Math.round(events / 5)));
 const heapMB = report?.heapMB ?? option("heap-mb", "2048");
-const checkEvents = Number(option("check-events", "200000"));
+const checkEvents = report?.checkEvents ?? Number(option("check-events", "200000"));
 const eps = option("eps", "10000");
 const root = new URL("../../../", import.meta.url).pathname;
 const flinkDir = `${root}.cache/nexmark-flink`;
@@ -109,7 +109,7 @@ if (report === undefined && engines.includes("flink-sql") && checkEvents > 0) {
 }
 mkdirSync(`${root}.cache/nexmark`, { recursive: true });
 const file = report !== undefined ? option("report", "") : `${root}.cache/nexmark/results-${events}-${Date.now()}.json`;
-const save = () => writeFileSync(file, JSON.stringify({ events, small, warmup, heapMB, eps, reps, queries, parallelisms, machine: machine(), results, sqlSame: Object.fromEntries(sqlSame) }, null, 2));
+const save = () => writeFileSync(file, JSON.stringify({ events, small, warmup, heapMB, eps, reps, checkEvents, queries, parallelisms, machine: machine(), results, sqlSame: Object.fromEntries(sqlSame) }, null, 2));
 for (let round = 1; round <= reps && report === undefined; round++) {
   for (const p of parallelisms) {
     for (const q of queries) {
@@ -137,7 +137,7 @@ for (const p of parallelisms) {
     const ds = of("flink-datastream");
     const sql = of("flink-sql");
     const ratio = (a: RunResult[], b: RunResult[]) => (a.length && b.length ? `${(median(a.map((r) => r.eventsPerCpuSecond)) / median(b.map((r) => r.eventsPerCpuSecond))).toFixed(2)}` : "–");
-    const cell = (rs: RunResult[], f: (r: RunResult) => number, fmt: (x: number) => string) => (rs.length ? spread(rs.map(f), fmt) : SQL_UNSUPPORTED.has(q) ? "not supported" : "–");
+    const cell = (rs: RunResult[], f: (r: RunResult) => number, fmt: (x: number) => string) => (rs.length ? spread(rs.map(f), fmt) : rs === sql && SQL_UNSUPPORTED.has(q) ? "not supported" : "–");
     const same = q === "gen" ? "n/a" : s.length && ds.length && s.every((r) => ds.every((d) => d.outputs === r.outputs && d.checksum === r.checksum)) ? "yes" : "NO";
     if (same === "NO" || (sqlSame.get(`${q}/${p}`) ?? "n/a").startsWith("NO")) allSame = false;
     const label = p === 1 ? "1" : `${p} (Sluice: 1 thread)`;
