@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Nexmark q0-q8 on Sluice and on Flink (local MiniCluster), same machine, same generator.
-# Usage: bash bench/nexmark/run.sh [events=2000000] [--queries q0,q5] [--parallelism 1,2] [--eps 10000]
+# Nexmark gen and q0-q8 on Sluice, Flink DataStream and Flink SQL (local MiniCluster), same machine,
+# same generator, timed the same way; see bench/nexmark/RESULTS.md for the method.
+# Usage: bash bench/nexmark/run.sh [events=2000000] [--reps 5] [--queries gen,q0,q5] [--parallelism 1,2]
+#   [--engines sluice,flink-datastream,flink-sql] [--warmup 1000000] [--small N] [--heap-mb 2048] [--check-events 200000]
 # Builds the TypeScript (tsc) and the Flink jar (Maven, into .cache/nexmark-flink) first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

@@ -1,24 +1,35 @@
 /**
- * Nexmark, Sluice against Flink on this machine: every query at each parallelism, one process per run
- * (so peak RSS is per query), same generator and event count for both. Prints a table and writes the
- * raw results to .cache/nexmark/. Started by bench/nexmark/run.sh, which builds both sides first.
- * Usage: node dist/bench/nexmark/run.js [events] [--queries q0,q5] [--parallelism 1,2] [--eps 10000]
+ * Nexmark on Sluice, Flink DataStream and Flink SQL, same machine, same generator, timed the same way
+ * (see sluiceRun.ts and flink/.../Measure.java: warm process, marginal rate between two event counts,
+ * wall and process CPU time). Repetitions are interleaved (per round: every query, each engine in turn),
+ * the load average is recorded per run, and the table gives medians and min–max over the rounds.
+ * Started by bench/nexmark/run.sh, which builds both sides first. Raw results go to .cache/nexmark/.
+ * Usage: node dist/bench/nexmark/run.js [events=2000000] [--reps 5] [--queries gen,q0,...] [--parallelism 1,2]
+ *   [--engines sluice,flink-datastream,flink-sql] [--warmup 1000000] [--small events/5] [--heap-mb 2048]
+ *   [--check-events 200000] [--eps 10000]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { printTable } from "../table.js";
+import { median, printTable } from "../table.js";
 
+type Engine = "sluice" | "flink-datastream" | "flink-sql";
 interface RunResult {
-  engine: "sluice" | "flink";
+  engine: Engine;
   query: string;
   parallelism: number;
   events: number;
   seconds: number;
+  cpuSeconds: number;
   eventsPerSecond: number;
+  eventsPerCpuSecond: number;
   outputs: number;
   checksum: number;
+  heapAfterGcMB: number;
   peakRssMB: number;
+  /** 1-minute load average just before the run. */
+  load: number;
+  round: number;
 }
 
 /** JDK 17 closes the JDK internals Flink's serializers and Kryo reach into. */
@@ -31,52 +42,129 @@ function option(name: string, fallback: string): string {
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
+/** `--report FILE`: print the table of a raw results file (e.g. of a run cut short) instead of running. */
+interface Saved {
+  events: number; small: string; warmup: string; heapMB: string; queries: string[]; parallelisms: number[]; machine: string;
+  checkEvents?: number; results: RunResult[]; sqlSame: Record<string, string>;
+}
+const report = process.argv.includes("--report") ? (JSON.parse(readFileSync(option("report", ""), "utf8")) as Saved) : undefined;
+
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--") && !(all[i - 1] ?? "").startsWith("--"));
-const events = Number(positional[0] ?? 2_000_000);
-const queries = option("queries", "q0,q1,q2,q3,q4,q5,q6,q7,q8").split(",");
-const parallelisms = option("parallelism", "1,2").split(",").map(Number);
+const events = report?.events ?? Number(positional[0] ?? 2_000_000);
+const reps = Number(option("reps", "5"));
+const queries = report?.queries ?? option("queries", "gen,q0,q1,q2,q3,q4,q5,q6,q7,q8").split(",");
+const parallelisms = report?.parallelisms ?? option("parallelism", "1").split(",").map(Number);
+const engines = option("engines", "sluice,flink-datastream,flink-sql").split(",") as Engine[];
+const warmup = report?.warmup ?? option("warmup", "1000000");
+const small = report?.small ?? option("small", String(Math.round(events / 5)));
+const heapMB = report?.heapMB ?? option("heap-mb", "2048");
+const checkEvents = report?.checkEvents ?? Number(option("check-events", "200000"));
 const eps = option("eps", "10000");
 const root = new URL("../../../", import.meta.url).pathname;
 const flinkDir = `${root}.cache/nexmark-flink`;
 const classpath = `${flinkDir}/nexmark-flink-0.1.0.jar:${readFileSync(`${flinkDir}/classpath.txt`, "utf8").trim()}`;
 
-function lastJsonLine(output: string): RunResult {
+/** Flink SQL cannot run nexmark's q6 (ROW_NUMBER's retractions into an OVER window); the row says so. */
+const SQL_UNSUPPORTED = new Set(["q6"]);
+
+function lastJsonLine(output: string): Omit<RunResult, "load" | "round"> {
   const line = output.trim().split("\n").filter((l) => l.startsWith("{")).pop();
   if (line === undefined) throw new Error(`no result line in output:\n${output.slice(-2000)}`);
   return JSON.parse(line) as RunResult;
 }
 
-function run(engine: "sluice" | "flink", query: string, parallelism: number): RunResult {
-  const args = [query, String(parallelism), String(events), eps];
-  const out =
-    engine === "sluice"
-      ? execFileSync(process.execPath, [`${root}dist/bench/nexmark/sluiceRun.js`, ...args], { encoding: "utf8", maxBuffer: 1 << 26 })
-      : execFileSync("java", [...ADD_OPENS, "-cp", classpath, "sluice.nexmark.NexmarkBench", ...args], { encoding: "utf8", maxBuffer: 1 << 26 });
-  return lastJsonLine(out);
+function run(engine: Engine | "flink-sql-check", query: string, p: number, n: number, w: string, s: string): Omit<RunResult, "load" | "round"> {
+  const args = [query, String(p), String(n), eps, w, s];
+  const opts = { encoding: "utf8" as const, maxBuffer: 1 << 26 };
+  if (engine === "sluice") return lastJsonLine(execFileSync(process.execPath, ["--expose-gc", `--max-old-space-size=${heapMB}`, `${root}dist/bench/nexmark/sluiceRun.js`, ...args], opts));
+  const api = engine.slice("flink-".length);
+  return lastJsonLine(execFileSync("java", [...ADD_OPENS, `-Xmx${heapMB}m`, "-cp", classpath, "sluice.nexmark.NexmarkBench", api, ...args], opts));
 }
 
-const results: RunResult[] = [];
-const rows: (string | number)[][] = [];
-for (const p of parallelisms) {
-  for (const q of queries) {
-    const s = run("sluice", q, p);
-    const f = run("flink", q, p);
-    results.push(s, f);
-    const same = s.outputs === f.outputs && s.checksum === f.checksum;
-    rows.push([q, String(p), s.eventsPerSecond, f.eventsPerSecond, `${(s.eventsPerSecond / f.eventsPerSecond).toFixed(2)}x`, s.peakRssMB, f.peakRssMB, s.outputs, same ? "yes" : "NO"]);
-    process.stderr.write(`${q} p=${p}: sluice ${s.eventsPerSecond}/s, flink ${f.eventsPerSecond}/s${same ? "" : "  OUTPUTS DIFFER"}\n`);
+/** Flink SQL's timed runs write to nexmark's blackhole table; its results are checked here, on fewer events. */
+function checkSql(query: string, p: number): string {
+  if (query === "gen" || query === "q4" || SQL_UNSUPPORTED.has(query)) return "n/a";
+  const s = run("sluice", query, p, checkEvents, "0", "0");
+  const f = run("flink-sql-check", query, p, checkEvents, "0", "0");
+  return s.outputs === f.outputs && s.checksum === f.checksum ? "yes" : `NO (${s.outputs} vs ${f.outputs} rows)`;
+}
+
+let machineText = report?.machine;
+function machine(): string {
+  if (machineText !== undefined) return machineText;
+  const javaVersion = spawnSync("java", ["-version"], { encoding: "utf8" }).stderr.split("\n")[0] ?? "java";
+  machineText = `${os.cpus()[0]?.model ?? "?"} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, ${javaVersion}`;
+  return machineText;
+}
+
+const results: RunResult[] = report?.results ?? [];
+const sqlSame = new Map<string, string>(Object.entries(report?.sqlSame ?? {}));
+if (report === undefined && engines.includes("flink-sql") && checkEvents > 0) {
+  for (const p of parallelisms) {
+    for (const q of queries) {
+      sqlSame.set(`${q}/${p}`, checkSql(q, p));
+      process.stderr.write(`check ${q} p=${p}: Sluice and Flink SQL same output on ${checkEvents} events: ${sqlSame.get(`${q}/${p}`)}\n`);
+    }
+  }
+}
+mkdirSync(`${root}.cache/nexmark`, { recursive: true });
+const file = report !== undefined ? option("report", "") : `${root}.cache/nexmark/results-${events}-${Date.now()}.json`;
+const save = () => writeFileSync(file, JSON.stringify({ events, small, warmup, heapMB, eps, reps, checkEvents, queries, parallelisms, machine: machine(), results, sqlSame: Object.fromEntries(sqlSame) }, null, 2));
+for (let round = 1; round <= reps && report === undefined; round++) {
+  for (const p of parallelisms) {
+    for (const q of queries) {
+      for (const engine of engines) {
+        if (engine === "flink-sql" && SQL_UNSUPPORTED.has(q)) continue;
+        const load = os.loadavg()[0]!;
+        const r = { ...run(engine, q, p, events, warmup, small), load, round };
+        results.push(r);
+        save(); // a run cut short still leaves the rounds it finished (print them with --report FILE)
+        process.stderr.write(`round ${round} ${q} p=${p} ${engine}: ${Math.round(r.eventsPerCpuSecond)} ev/CPU-s, ${Math.round(r.eventsPerSecond)} ev/s, load ${load.toFixed(1)}\n`);
+      }
+    }
   }
 }
 
-const header = ["query", "p", "Sluice ev/s", "Flink ev/s", "Sluice/Flink", "Sluice RSS MB", "Flink RSS MB", "outputs", "same output"];
-const javaVersion = spawnSync("java", ["-version"], { encoding: "utf8" }).stderr.split("\n")[0] ?? "java";
-const machine = `${os.cpus()[0]?.model ?? "?"} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, Node ${process.version}, ${javaVersion}`;
-console.log(`\n${machine}`);
-printTable(`Nexmark, ${events.toLocaleString("en-US")} events (${eps} events/s of event time), ${new Date().toISOString().slice(0, 10)}`, header, rows);
+const k = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${Math.round(x / 1e3)}k`);
+const spread = (xs: number[], f: (x: number) => string) => `${f(median(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})`;
+const mb = (x: number) => Math.round(x).toString();
+const rows: string[][] = [];
+let allSame = true;
+for (const p of parallelisms) {
+  for (const q of queries) {
+    const of = (e: Engine) => results.filter((r) => r.engine === e && r.query === q && r.parallelism === p);
+    const s = of("sluice");
+    const ds = of("flink-datastream");
+    const sql = of("flink-sql");
+    const ratio = (a: RunResult[], b: RunResult[]) => (a.length && b.length ? `${(median(a.map((r) => r.eventsPerCpuSecond)) / median(b.map((r) => r.eventsPerCpuSecond))).toFixed(2)}` : "–");
+    const cell = (rs: RunResult[], f: (r: RunResult) => number, fmt: (x: number) => string) => (rs.length ? spread(rs.map(f), fmt) : rs === sql && SQL_UNSUPPORTED.has(q) ? "not supported" : "–");
+    const same = q === "gen" ? "n/a" : s.length && ds.length && s.every((r) => ds.every((d) => d.outputs === r.outputs && d.checksum === r.checksum)) ? "yes" : "NO";
+    if (same === "NO" || (sqlSame.get(`${q}/${p}`) ?? "n/a").startsWith("NO")) allSame = false;
+    const label = p === 1 ? "1" : `${p} (Sluice: 1 thread)`;
+    rows.push([
+      q, label,
+      cell(s, (r) => r.eventsPerCpuSecond, k), cell(ds, (r) => r.eventsPerCpuSecond, k), cell(sql, (r) => r.eventsPerCpuSecond, k),
+      ratio(s, ds), ratio(s, sql),
+      cell(s, (r) => r.eventsPerSecond, k), cell(ds, (r) => r.eventsPerSecond, k), cell(sql, (r) => r.eventsPerSecond, k),
+      cell(s, (r) => r.heapAfterGcMB, mb), cell(ds, (r) => r.heapAfterGcMB, mb), cell(sql, (r) => r.heapAfterGcMB, mb),
+      cell(s, (r) => r.peakRssMB, mb), cell(ds, (r) => r.peakRssMB, mb), cell(sql, (r) => r.peakRssMB, mb),
+      same, sqlSame.get(`${q}/${p}`) ?? "–",
+    ]);
+  }
+}
+
+const header = [
+  "query", "p", "Sluice ev/CPU-s", "Flink DS ev/CPU-s", "Flink SQL ev/CPU-s", "Sluice/DS (CPU)", "Sluice/SQL (CPU)",
+  "Sluice ev/s", "Flink DS ev/s", "Flink SQL ev/s", "Sluice heap MB", "DS heap MB", "SQL heap MB", "Sluice RSS MB", "DS RSS MB", "SQL RSS MB",
+  "same as DS", `same as SQL (${k(checkEvents)} ev)`,
+];
+const loads = results.map((r) => r.load);
+const title = `Nexmark, ${events.toLocaleString("en-US")} events (marginal over ${Number(small).toLocaleString("en-US")}, after a ${Number(warmup).toLocaleString("en-US")}-event warm-up), ${Math.max(0, ...results.map((r) => r.round))} interleaved rounds, heap limit ${heapMB} MB both sides, ${new Date().toISOString().slice(0, 16)}Z`;
+// (with --report, the date is the report's; the raw file's name carries the run's start in ms)
+console.log(`\n${machine()}\nload average (1 min) over the runs: median ${median(loads).toFixed(1)}, min ${Math.min(...loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}`);
+printTable(title, header, rows);
 console.log(`\n| ${header.join(" | ")} |\n|${header.map(() => "---").join("|")}|`);
-for (const r of rows) console.log(`| ${r.map((c) => (typeof c === "number" ? Math.round(c).toLocaleString("en-US") : c)).join(" | ")} |`);
-mkdirSync(`${root}.cache/nexmark`, { recursive: true });
-const file = `${root}.cache/nexmark/results-${events}-${Date.now()}.json`;
-writeFileSync(file, JSON.stringify({ events, eps, machine, results }, null, 2));
+for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+if (report === undefined) save();
 console.log(`\nraw results: ${file}`);
-if (rows.some((r) => r[8] !== "yes")) process.exitCode = 1;
+if (!allSame) process.exitCode = 1;

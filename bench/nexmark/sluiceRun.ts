@@ -1,22 +1,31 @@
 /**
- * Runs one Nexmark query on Sluice and prints one JSON line (the same shape as the Flink twin's):
- * events/s from `execute()` to the job's end, outputs, fingerprint and peak RSS. One query per process,
- * so peak RSS belongs to that query.
- * Usage: node dist/bench/nexmark/sluiceRun.js <q0..q8> <parallelism> <events> [eventsPerSecond]
+ * Runs one Nexmark query on Sluice, timed as the Flink twin (flink/.../Measure.java): in one process, a
+ * warm-up job (untimed; the live heap is sampled after a full GC half-way through it), then a job of
+ * `small` events and one of `events` events; the rate is the marginal one, (events - small) / (t(events)
+ * - t(small)), for wall time and for process CPU time, so building and starting a job and the final
+ * flush drop out. Prints one JSON line. Query `gen` is the generator alone (source, watermarks, sink).
+ * Needs `--expose-gc` (run.ts starts it so, with the same heap limit as the JVM's -Xmx).
+ * Usage: node --expose-gc dist/bench/nexmark/sluiceRun.js <gen|q0..q8> <parallelism> <events> <eventsPerSecond> <warmup> <small>
  */
-import { StreamEnvironment, type Sink } from "../../engine/src/index.js";
-import { nexmarkEvents, QUERIES } from "./queries/index.js";
+import { StreamEnvironment, WatermarkStrategy, type DataStream, type Sink, type Source } from "../../engine/src/index.js";
+import { Nexmark, type NexmarkEvent } from "../../engine/src/connectors/nexmark/index.js";
+import { WATERMARK_DELAY_MS } from "./queries/common.js";
+import { QUERIES, type NexmarkQuery } from "./queries/index.js";
 
-const [query = "q0", p = "1", n = "1000000", eps = "10000"] = process.argv.slice(2);
-const spec = QUERIES[query];
-if (spec === undefined) throw new Error(`unknown query ${query}; one of ${Object.keys(QUERIES).join(", ")}`);
+const [query = "q0", p = "1", n = "1000000", eps = "10000", w = "500000", s = "200000"] = process.argv.slice(2);
+const GEN: NexmarkQuery<NexmarkEvent> = { name: "gen", description: "the generator alone", build: (e: DataStream<NexmarkEvent>) => e, check: () => 0 };
+const spec: NexmarkQuery<any> | undefined = query === "gen" ? GEN : QUERIES[query];
+if (spec === undefined) throw new Error(`unknown query ${query}; gen or one of ${Object.keys(QUERIES).join(", ")}`);
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error("run with node --expose-gc: the live heap is measured after a full GC");
 const parallelism = Number(p);
-const events = Number(n);
 
-let outputs = 0;
-let checksum = 0;
 /** Fingerprints are summed modulo 2^50 (as in the Java twin) so the sum stays exact in a double. */
 const MOD = 2 ** 50;
+let outputs = 0;
+let checksum = 0;
+let heapAfterGcMB = Number.NaN;
+
 /** Nexmark's blackhole sink, counting outputs and summing the query's fingerprint. */
 const blackhole: Sink<unknown> = {
   name: "blackhole",
@@ -28,14 +37,61 @@ const blackhole: Sink<unknown> = {
   }),
 };
 
-// Tuning knobs for experiments; the published results use the defaults.
-const channelCapacity = process.env.SLUICE_CHANNEL_CAPACITY === undefined ? {} : { channelCapacity: Number(process.env.SLUICE_CHANNEL_CAPACITY) };
-const env = StreamEnvironment.create({ parallelism, batchSize: Number(process.env.SLUICE_BATCH_SIZE ?? 1024), ...channelCapacity });
-spec.build(nexmarkEvents(env, { count: events, eventsPerSecond: Number(eps) })).sinkTo(blackhole);
-const start = performance.now();
-await env.execute(`nexmark ${query}`).wait();
-const seconds = (performance.now() - start) / 1000;
-const peakRssMB = process.resourceUsage().maxRSS / 1024;
+/** The Nexmark source, but subtask 0 takes the heap sample once it has produced `at` events' worth. */
+function sampling(source: Source<NexmarkEvent>, at: number): Source<NexmarkEvent> {
+  return {
+    ...source,
+    createReader(ctx) {
+      const reader = source.createReader(ctx);
+      let produced = 0;
+      let sampled = ctx.subtask !== 0;
+      const poll = reader.poll.bind(reader);
+      reader.poll = (max) => {
+        const r = poll(max);
+        if (r instanceof Promise) return r;
+        produced += r.values.length * ctx.parallelism;
+        if (!sampled && produced >= at) {
+          sampled = true;
+          gc!();
+          heapAfterGcMB = process.memoryUsage().heapUsed / 2 ** 20;
+        }
+        return r;
+      };
+      return reader;
+    },
+  };
+}
+
+async function job(count: number, sampleHeapAt: number): Promise<void> {
+  outputs = 0;
+  checksum = 0;
+  const env = StreamEnvironment.create({ parallelism, batchSize: Number(process.env.SLUICE_BATCH_SIZE ?? 1024) });
+  const source = Nexmark.source({ count, eventsPerSecond: Number(eps) });
+  const events = env.fromSource(sampleHeapAt >= 0 ? sampling(source, sampleHeapAt) : source, WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(WATERMARK_DELAY_MS), "nexmark");
+  spec!.build(events).sinkTo(blackhole);
+  await env.execute(`nexmark ${query}`).wait();
+}
+
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+const [events, warmup, small] = [Number(n), Number(w), Number(s)];
+await job(warmup, Math.floor(warmup / 2));
+const w0 = performance.now(), c0 = cpu();
+await job(small, -1);
+const w1 = performance.now(), c1 = cpu();
+await job(events, -1);
+const w2 = performance.now(), c2 = cpu();
+const [wallSmall, wallBig, cpuSmall, cpuBig] = [(w1 - w0) / 1000, (w2 - w1) / 1000, c1 - c0, c2 - c1];
+const seconds = wallBig - wallSmall;
+const cpuSeconds = cpuBig - cpuSmall;
+const { maxRSS } = process.resourceUsage();
+const heapLimitMB = Math.round((await import("node:v8")).getHeapStatistics().heap_size_limit / 2 ** 20);
 console.log(
-  JSON.stringify({ engine: "sluice", query, parallelism, events, seconds: +seconds.toFixed(3), eventsPerSecond: Math.round(events / seconds), outputs, checksum, peakRssMB: +peakRssMB.toFixed(1) }),
+  JSON.stringify({
+    engine: "sluice", query, parallelism, events, small, warmup, wallSmall, wallBig, cpuSmall, cpuBig, seconds, cpuSeconds,
+    eventsPerSecond: Math.round((events - small) / seconds), eventsPerCpuSecond: Math.round((events - small) / cpuSeconds),
+    outputs, checksum, heapAfterGcMB: +heapAfterGcMB.toFixed(1), heapLimitMB, peakRssMB: +(maxRSS / 1024).toFixed(1),
+  }),
 );

@@ -1,40 +1,90 @@
 package sluice.nexmark;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import sluice.nexmark.Model.Event;
 
 /**
- * Runs one Nexmark query on a local MiniCluster and prints one JSON line: events/s over the job's net
- * runtime (Flink's own measure, without cluster start-up), outputs, fingerprint and peak RSS.
- * Usage: NexmarkBench <q0..q8> <parallelism> <events> [eventsPerSecond]
+ * Runs one Nexmark query on a local MiniCluster, timed as Measure describes, and prints one JSON line.
+ * `datastream`: the queries written on the DataStream API as the TypeScript ones (Queries, JoinQueries);
+ * `sql`: the nexmark repository's q*.sql over the same generator (SqlQueries). Query `gen` is the
+ * generator alone (source, watermarks, a counting sink): the pipeline's physical limit.
+ * Object reuse is on, as a Flink engineer would run a benchmark (the default deep-copies each record
+ * between chained operators).
+ * Usage: NexmarkBench <datastream|sql> <gen|q0..q8> <parallelism> <events> <eventsPerSecond> <warmup> <small>
  */
 public final class NexmarkBench {
   static final int SEED = 42;
   static final long BASE_TIME = 1_700_000_000_000L;
 
-  public static void main(String[] args) throws Exception {
-    String query = args[0];
-    int parallelism = Integer.parseInt(args[1]);
-    long events = Long.parseLong(args[2]);
-    double eventsPerSecond = args.length > 3 ? Double.parseDouble(args[3]) : 10_000;
+  public static void main(String[] args) {
+    try {
+      run(args);
+    } catch (Throwable t) {
+      t.printStackTrace();
+      System.exit(1); // the MiniCluster's threads would keep the JVM alive
+    }
+    System.exit(0); // the MiniCluster's threads may linger; the result is printed
+  }
 
+  private static void run(String[] args) throws Exception {
+    String api = args[0];
+    String query = args[1];
+    int parallelism = Integer.parseInt(args[2]);
+    long events = Long.parseLong(args[3]);
+    double eventsPerSecond = Double.parseDouble(args[4]);
+    long warmup = Long.parseLong(args[5]);
+    long small = Long.parseLong(args[6]);
+    Measure.Job job = switch (api) {
+      case "datastream" -> (count, sampleAt) -> dataStreamJob(query, parallelism, count, eventsPerSecond, sampleAt);
+      case "sql" -> (count, sampleAt) -> SqlQueries.run(query, parallelism, count, eventsPerSecond, sampleAt);
+      case "sql-check" -> (count, sampleAt) -> SqlQueries.check(query, parallelism, count, eventsPerSecond);
+      default -> throw new IllegalArgumentException("unknown API " + api + "; datastream or sql");
+    };
     Configuration conf = new Configuration();
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(parallelism, conf);
-    // Flink's default copies records between chained operators; FLINK_OBJECT_REUSE=1 turns that off.
-    if ("1".equals(System.getenv("FLINK_OBJECT_REUSE"))) env.getConfig().enableObjectReuse();
+    conf.set(RestOptions.BIND_PORT, "0"); // any free port: another Flink on this machine may hold 8081
+    cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism).build());
+    cluster.start();
+    Measure.measure("flink-" + api, query, parallelism, warmup, small, events, job);
+  }
+
+  /**
+   * One MiniCluster per process, as a Flink session cluster: every job of the run is submitted to it,
+   * so no job pays a cluster start (a local environment starts one per job, seconds on a loaded machine).
+   */
+  private static MiniCluster cluster;
+
+  static StreamExecutionEnvironment environment(int parallelism) {
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+    env.setParallelism(parallelism);
+    env.getConfig().enableObjectReuse();
+    return env;
+  }
+
+  /** Runs the job built on `env` on the process's MiniCluster; returns {outputs, checksum} of its CountingSink. */
+  static long[] execute(StreamExecutionEnvironment env) throws Exception {
+    JobExecutionResult result = cluster.executeJobBlocking(env.getStreamGraph().getJobGraph());
+    Long outputs = result.getAccumulatorResult("outputs");
+    Long checksum = result.getAccumulatorResult("checksum");
+    return new long[] {outputs == null ? -1 : outputs, checksum == null ? 0 : checksum % CountingSink.MOD};
+  }
+
+  static long[] dataStreamJob(String query, int parallelism, long count, double eventsPerSecond, long sampleAt) throws Exception {
+    StreamExecutionEnvironment env = environment(parallelism);
     DataStream<Event> stream = env
-        .addSource(new NexmarkSource(events, eventsPerSecond), "nexmark")
+        .addSource(new NexmarkSource<Event>(count, eventsPerSecond, e -> e, sampleAt), "nexmark")
+        .returns(Event.class)
         .assignTimestampsAndWatermarks(
             WatermarkStrategy.<Event>forBoundedOutOfOrderness(Duration.ofSeconds(4)).withTimestampAssigner((e, t) -> e.dateTime()));
     switch (query) {
+      case "gen" -> stream.addSink(new CountingSink<>(e -> 0L));
       case "q0" -> Queries.q0(stream);
       case "q1" -> Queries.q1(stream);
       case "q2" -> Queries.q2(stream);
@@ -46,22 +96,6 @@ public final class NexmarkBench {
       case "q8" -> Queries.q8(stream);
       default -> throw new IllegalArgumentException("unknown query " + query);
     }
-    long start = System.nanoTime();
-    JobExecutionResult result = env.execute("nexmark " + query);
-    double wallSeconds = (System.nanoTime() - start) / 1e9;
-    double seconds = result.getNetRuntime(TimeUnit.MILLISECONDS) / 1000.0;
-    Long outputs = result.getAccumulatorResult("outputs");
-    Long checksum = result.getAccumulatorResult("checksum");
-    System.out.printf(
-        "{\"engine\":\"flink\",\"query\":\"%s\",\"parallelism\":%d,\"events\":%d,\"seconds\":%.3f,\"wallSeconds\":%.3f,\"eventsPerSecond\":%.0f,\"outputs\":%d,\"checksum\":%d,\"peakRssMB\":%.1f}%n",
-        query, parallelism, events, seconds, wallSeconds, events / seconds, outputs == null ? 0 : outputs, checksum == null ? 0 : checksum % CountingSink.MOD, peakRssMB());
-  }
-
-  /** VmHWM of this process (Linux): the peak resident set, comparable with Node's maxRSS. */
-  private static double peakRssMB() throws Exception {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-    }
-    return Double.NaN;
+    return execute(env);
   }
 }
