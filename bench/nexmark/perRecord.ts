@@ -81,6 +81,7 @@ console.log(
     runs,
     outputs,
     sink,
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     load: (await import("node:os")).loadavg().map((x) => +x.toFixed(2)),
   }),
 );
