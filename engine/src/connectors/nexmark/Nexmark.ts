@@ -53,15 +53,17 @@ export const Nexmark = {
               allowed = Math.min(max, due - produced);
               if (allowed <= 0) return { values: [], retryAt: startedAt + Math.ceil((produced * 1000) / share) };
             }
-            const values: NexmarkEvent[] = [];
-            const timestamps: number[] = [];
-            while (values.length < allowed && next < count) {
+            // Sized up front (growing by push showed in profiles): the events left for this subtask, at most `allowed`.
+            const size = Math.max(0, Math.min(allowed, Math.ceil((count - next) / parallelism)));
+            const values = new Array<NexmarkEvent>(size);
+            const timestamps = new Array<number>(size);
+            for (let i = 0; i < size; i++) {
               const event = generator.event(next);
-              values.push(event);
-              timestamps.push(event.dateTime);
+              values[i] = event;
+              timestamps[i] = event.dateTime;
               next += parallelism;
-              produced++;
             }
+            produced += size;
             return { values, timestamps, end: next >= count };
           },
           snapshotPosition: (): Position => ({ next, produced }),

@@ -1,0 +1,87 @@
+/**
+ * Sluice's per-record cost on Nexmark, for optimisation work (not the Sluice-vs-Flink table, which is
+ * run.ts): warm-up job(s) first, then `reps` timed jobs in the same process; per timed run events/s
+ * (wall) and events per CPU-second (process.cpuUsage, user + system, over the timed interval only).
+ * Prints one JSON line with every run and the medians.
+ *
+ * `gen` is the generator alone as the engine sees it: the Nexmark source's reader polled in batches of
+ * `batchSize`, no job (the pipeline's physical limit); `q0`..`q8` are the queries into a blackhole sink.
+ *
+ * Usage: node dist/bench/nexmark/perRecord.js <gen|q0..q8> [events=3000000] [reps=5] [warmupEvents=1000000]
+ */
+import { StreamEnvironment, type Sink } from "../../engine/src/index.js";
+import { Nexmark, type NexmarkEvent } from "../../engine/src/connectors/nexmark/index.js";
+import { ManualClock } from "../../engine/src/testing/ManualClock.js";
+import { nexmarkEvents, QUERIES } from "./queries/index.js";
+
+const [what = "q0", n = "3000000", r = "5", w = "1000000"] = process.argv.slice(2);
+const events = Number(n);
+const reps = Number(r);
+const warmup = Number(w);
+const batchSize = Number(process.env.SLUICE_BATCH_SIZE ?? 1024);
+
+let outputs = 0;
+let sink = 0;
+
+/** Blackhole that touches every output, so a lazily built record cannot be skipped. */
+function blackhole(check: (v: unknown) => number): Sink<unknown> {
+  return {
+    name: "blackhole",
+    createWriter: () => ({
+      write(values) {
+        outputs += values.length;
+        for (let i = 0; i < values.length; i++) sink = (sink + check(values[i])) % 2 ** 50;
+      },
+    }),
+  };
+}
+
+async function runOnce(count: number): Promise<void> {
+  if (what === "gen") {
+    const reader = Nexmark.source({ count }).createReader({ subtask: 0, parallelism: 1, clock: new ManualClock(0), jobName: "gen", badRecord: () => {} });
+    for (;;) {
+      const poll = reader.poll(batchSize) as { values: NexmarkEvent[]; end?: boolean };
+      outputs += poll.values.length;
+      const last = poll.values[poll.values.length - 1];
+      if (last !== undefined) sink = (sink + last.dateTime) % 2 ** 50;
+      if (poll.end === true) return;
+    }
+  }
+  const spec = QUERIES[what];
+  if (spec === undefined) throw new Error(`unknown query ${what}; gen or one of ${Object.keys(QUERIES).join(", ")}`);
+  const env = StreamEnvironment.create({ parallelism: 1, batchSize });
+  spec.build(nexmarkEvents(env, { count })).sinkTo(blackhole(spec.check as (v: unknown) => number));
+  await env.execute(`nexmark ${what}`).wait();
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+await runOnce(warmup);
+const runs: { eventsPerSecond: number; eventsPerCpuSecond: number; cpuOverWall: number }[] = [];
+for (let i = 0; i < reps; i++) {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await runOnce(events);
+  const wall = (performance.now() - t0) / 1000;
+  const cpuUs = process.cpuUsage(cpu0);
+  const cpu = (cpuUs.user + cpuUs.system) / 1e6;
+  runs.push({ eventsPerSecond: Math.round(events / wall), eventsPerCpuSecond: Math.round(events / cpu), cpuOverWall: +(cpu / wall).toFixed(2) });
+}
+console.log(
+  JSON.stringify({
+    what,
+    events,
+    reps,
+    warmup,
+    batchSize,
+    medianEventsPerSecond: median(runs.map((x) => x.eventsPerSecond)),
+    medianEventsPerCpuSecond: median(runs.map((x) => x.eventsPerCpuSecond)),
+    // The least disturbed run: on a shared machine other processes only ever add CPU time (caches, SMT).
+    bestEventsPerCpuSecond: Math.max(...runs.map((x) => x.eventsPerCpuSecond)),
+    runs,
+    outputs,
+    sink,
+    peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+    load: (await import("node:os")).loadavg().map((x) => +x.toFixed(2)),
+  }),
+);

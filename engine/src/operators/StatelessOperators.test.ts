@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { DEAD_LETTERS } from "../api/OutputTag.js";
+import { OperatorHarness } from "../testing/OperatorHarness.js";
+import type { DeadLetter } from "./Operator.js";
+import { FilterOperator } from "./StatelessOperators.js";
+
+/** filter fills arrays sized for the whole batch and cuts them to what it kept: no holes may leak out. */
+test("filter passes on exactly the kept records with their timestamps, also around a failing record", async () => {
+  const h = await OperatorHarness.create<number, number>((ctx) => new FilterOperator<number>((x) => {
+    if (x === 5) throw new Error("five");
+    return x % 2 === 1;
+  }, ctx), { errorPolicy: "dead-letter" });
+  const values = [1, 2, 3, 4, 5, 6, 7, 8];
+  await h.processElements(values, values.map((x) => x * 10));
+  assert.deepEqual(h.output, [1, 3, 7]);
+  assert.deepEqual(h.outputTimestamps, [10, 30, 70]);
+  assert.deepEqual(h.sideOutput<DeadLetter>(DEAD_LETTERS).map((d) => d.record), [5]);
+});
+
+test("filter keeps a whole batch as it is and an empty one as nothing", async () => {
+  let emitted: (readonly unknown[])[] = [];
+  const h = await OperatorHarness.create<number, number>((ctx) => {
+    const emitBatch = ctx.output.emitBatch.bind(ctx.output);
+    ctx.output.emitBatch = (v, t) => {
+      emitted.push(v);
+      emitBatch(v, t);
+    };
+    return new FilterOperator<number>((x) => x > 0, ctx);
+  });
+  const all = [1, 2, 3];
+  await h.processElements(all, [1, 2, 3]);
+  assert.equal(emitted[0], all, "a batch that passes whole goes on uncopied");
+  emitted = [];
+  await h.processElements([-1, -2], [1, 2]);
+  assert.deepEqual(emitted, [[]]);
+  assert.deepEqual(h.output, [1, 2, 3]);
+});
