@@ -142,9 +142,11 @@ start() {
     "-Dlog4j2.configurationFile=$TEMPLATES/log4j2.properties" -cp "$LIBS/*")
   if [ ! -f "$RUN/data/meta.properties" ]; then
     # A Kafka cluster id is 16 random bytes in unpadded base64url; making it here saves a JVM start.
-    local cluster_id
-    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-    java "${java_opts[@]}" kafka.tools.StorageTool format -t "$cluster_id" -c "$RUN/server.properties" \
+    # "--cluster-id=": an id that starts with "-" (1 in 64) is otherwise read as an option.
+    # SLUICE_KAFKA_CLUSTER_ID pins the id (the test for that case).
+    local cluster_id="${SLUICE_KAFKA_CLUSTER_ID:-}"
+    [ -n "$cluster_id" ] || cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    java "${java_opts[@]}" kafka.tools.StorageTool format "--cluster-id=$cluster_id" -c "$RUN/server.properties" \
       >"$RUN/logs/format.log" 2>&1 || { cat "$RUN/logs/format.log" >&2; die "formatting storage for Kafka $VERSION failed"; }
   fi
   log "starting Kafka $VERSION on 127.0.0.1:$port"
