@@ -6,9 +6,9 @@ import type { SourceSubtaskWatermark } from "./JobMetrics.js";
 import type { TimestampAssigner } from "../time/WatermarkStrategy.js";
 import type { Wake } from "./OperatorTask.js";
 import type { OutputRouter } from "./OutputRouter.js";
-import { END } from "./StreamElement.js";
+import { ACTIVE, END, IDLE } from "./StreamElement.js";
 import type { SubtaskContext } from "./SubtaskContext.js";
-import { TimestampsAndWatermarks } from "./TimestampsAndWatermarks.js";
+import { type EventTimeOutput, TimestampsAndWatermarks } from "./TimestampsAndWatermarks.js";
 
 /** How long to wait before polling again when a reader returns nothing and gives no hint. */
 const EMPTY_POLL_BACKOFF_MS = 10;
@@ -68,7 +68,17 @@ export class SourceTask {
     periodicInterval: number,
     private readonly wake: Wake,
   ) {
-    this.eventTime = new TimestampsAndWatermarks(ctx, reader, newGenerator, assigner, router, periodicInterval);
+    const output: EventTimeOutput = {
+      emitBatch: (values, timestamps) => router.emitBatch(values, timestamps),
+      emitWatermark: (w) => {
+        ctx.watermark = w;
+        router.broadcast({ kind: "watermark", timestamp: w });
+      },
+      markIdle: () => router.broadcast(IDLE),
+      markActive: () => router.broadcast(ACTIVE),
+    };
+    const splits = reader.splits === undefined ? undefined : () => reader.splits!();
+    this.eventTime = new TimestampsAndWatermarks(ctx, newGenerator, assigner, output, periodicInterval, splits);
   }
 
   get watermark(): number {
@@ -175,6 +185,7 @@ export class SourceTask {
       this.reader.restorePosition(snapshot.position);
     }
     this.eventTime.restore(snapshot.watermark);
+    this.ctx.watermark = snapshot.watermark;
   }
 
   runOnce(now: number): void {

@@ -39,6 +39,7 @@ export interface SubtaskIdentity {
   parallelism: number;
   maxParallelism: number;
   errorPolicy: ErrorPolicy;
+  autoWatermarkInterval: number;
 }
 
 /** The `OperatorContext` of one subtask: identity, output, clock, error routing. */
@@ -50,6 +51,7 @@ export class SubtaskContext<OUT> implements OperatorContext<OUT> {
   readonly parallelism: number;
   readonly maxParallelism: number;
   readonly errorPolicy: ErrorPolicy;
+  readonly autoWatermarkInterval: number;
   readonly counters: OperatorCounters = { lateRecordsDropped: 0, deadLetters: 0 };
   watermark = Number.NEGATIVE_INFINITY;
   /** Wired by the task that owns this context. */
@@ -72,6 +74,7 @@ export class SubtaskContext<OUT> implements OperatorContext<OUT> {
     this.parallelism = identity.parallelism;
     this.maxParallelism = identity.maxParallelism;
     this.errorPolicy = identity.errorPolicy;
+    this.autoWatermarkInterval = identity.autoWatermarkInterval;
   }
 
   currentWatermark(): number {

@@ -70,6 +70,7 @@ export function buildTasks(
         parallelism: node.parallelism,
         maxParallelism: node.maxParallelism,
         errorPolicy: node.errorPolicy,
+        autoWatermarkInterval: options.autoWatermarkInterval,
       };
       const ctx = new SubtaskContext<unknown>(identity, options.clock, router, deadLetters);
       let task: Task;
