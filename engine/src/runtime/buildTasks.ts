@@ -27,11 +27,6 @@ export function buildTasks(
 ): BuiltTasks {
   const tasks: Task[] = [];
   const taskNodes = new Map<Task, PlanNode>();
-  const keyError = (consumer: PlanNode, cause: unknown, value: unknown, timestamp: number): void => {
-    // Key selectors run while routing, i.e. in the producer; the error names the keyed consumer.
-    const task = tasks.find((t) => taskNodes.get(t) === consumer)!;
-    task.ctx.userError(cause, value, timestamp);
-  };
   // Channels per edge, indexed [producer subtask][consumer subtask].
   const channels = new Map<PlanEdge, Channel[][]>();
   for (const node of plan.nodes) {
@@ -49,6 +44,7 @@ export function buildTasks(
   for (const node of plan.nodes) {
     const subtasks: OperatorTask[] = [];
     for (let s = 0; s < node.parallelism; s++) {
+      let ctx: SubtaskContext<unknown>;
       const outEdges: OutEdge[] = node.outputs.map((edge) => {
         const row = channels.get(edge)![s]!;
         const kind = edge.partitioning.kind;
@@ -58,7 +54,8 @@ export function buildTasks(
           partitioning: edge.partitioning,
           channels: targets,
           maxParallelism: edge.to.maxParallelism,
-          keyError: (cause, value, timestamp) => keyError(edge.to, cause, value, timestamp),
+          // Key selectors run while routing, i.e. in this (the producing) subtask, as in Flink.
+          keyError: (cause, value, timestamp) => ctx.userError(keySelectorFailure(edge.to.name, cause), value, timestamp),
         };
       });
       const router = new OutputRouter<unknown>(outEdges);
@@ -72,7 +69,7 @@ export function buildTasks(
         errorPolicy: node.errorPolicy,
         autoWatermarkInterval: options.autoWatermarkInterval,
       };
-      const ctx = new SubtaskContext<unknown>(identity, options.clock, router, deadLetters);
+      ctx = new SubtaskContext<unknown>(identity, options.clock, router, deadLetters);
       let task: Task;
       const wake = (error?: unknown) => onAsyncSettled(task, error);
       if (node.node.kind === "source") {
@@ -114,4 +111,10 @@ export function buildTasks(
     }
   }
   return { tasks, taskNodes };
+}
+
+/** The cause of a key selector's failure, naming the keyed operator whose `keyBy` it belongs to. */
+function keySelectorFailure(consumer: string, cause: unknown): Error {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return new Error(`key selector of '${consumer}' failed: ${why}`, { cause });
 }
