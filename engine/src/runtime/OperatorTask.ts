@@ -194,14 +194,20 @@ export class OperatorTask {
     return this.settle(() => operator.checkpointAborted(id));
   }
 
-  /** The job failed or was cancelled: drop uncommitted output (before close). Errors are secondary and ignored. */
+  /**
+   * The job failed or was cancelled: drop uncommitted output (before close). A failure here does not
+   * change how the job ended (its cause came first, or it was cancelled), but output may be left
+   * behind in the external system, so it is logged.
+   */
   async abortUncommitted(): Promise<void> {
     const operator = this.operator;
     if (!isTwoPhaseCommit(operator)) return;
     try {
       await operator.abort();
-    } catch {
-      // The job already failed; close() reports what else goes wrong.
+    } catch (error) {
+      const { jobName, operatorName, subtask } = this.ctx;
+      const why = error instanceof Error ? error.message : String(error);
+      console.warn(`Job '${jobName}': aborting the uncommitted output of ${operatorName} (subtask ${subtask}) failed; it may be left behind: ${why}`);
     }
   }
 
