@@ -79,11 +79,6 @@ export class CheckpointCoordinator {
     return this.pending !== undefined;
   }
 
-  /** Id of the checkpoint currently being taken, if any. */
-  get pendingId(): number | undefined {
-    return this.pending?.id;
-  }
-
   /** `onStart` gets the checkpoint's id before any barrier is injected (a stop marks its last barrier). */
   trigger(kind: "checkpoint" | "savepoint", savepointName?: string, onStart?: (id: number) => void): Promise<CheckpointMetadata> {
     const run = this.queue.then(() => this.start(kind, savepointName, onStart));
