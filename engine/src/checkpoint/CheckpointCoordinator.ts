@@ -52,7 +52,7 @@ export class CheckpointCoordinator {
   private nextId: number;
   private pending: Pending | undefined;
   private queue: Promise<unknown> = Promise.resolve();
-  private participants: CheckpointParticipant[] = [];
+  private participants: readonly CheckpointParticipant[] = [];
   /** Completion (write + commits) in flight, so the job can wait for it before closing sinks. */
   private completing: Promise<void> | undefined;
   private stopped = false;
@@ -71,7 +71,7 @@ export class CheckpointCoordinator {
     this.nextId = firstId;
   }
 
-  register(participants: CheckpointParticipant[]): void {
+  register(participants: readonly CheckpointParticipant[]): void {
     this.participants = participants;
   }
 
