@@ -2,8 +2,7 @@ import type { CheckpointData, CheckpointMetadata, SubtaskCheckpoint } from "../c
 import { CheckpointCoordinator } from "../checkpoint/CheckpointCoordinator.js";
 import { CheckpointFailureManager } from "../checkpoint/CheckpointFailureManager.js";
 import type { FileCheckpointStorage } from "../checkpoint/CheckpointStorage.js";
-import { ApiUsageError, CheckpointError, SinkError, SluiceError, SourceError, UserFunctionError } from "../errors/errors.js";
-import { messages } from "../errors/messages.js";
+import { ApiUsageError, CheckpointError, type SluiceError } from "../errors/errors.js";
 import type { JobPlan } from "../graph/JobPlan.js";
 import type { Clock } from "../time/Clock.js";
 import { restoreTasks } from "../checkpoint/restoreTasks.js";
@@ -19,6 +18,7 @@ import { DeadLetterLog } from "./SubtaskContext.js";
 import { rememberSinkStates, restoreSinkStates, type SinkStatesAtStart } from "./restart/sinkStatesAtStart.js";
 import { settleWithin } from "./settleWithin.js";
 import type { Task } from "./Task.js";
+import { taskFailure } from "./taskFailure.js";
 
 export interface RuntimeOptions {
   clock: Clock;
@@ -164,17 +164,8 @@ export class JobRunner {
 
   private fail(error: unknown, task: Task | undefined): void {
     if (this.failure !== undefined) return; // the first failure is the cause; later ones are consequences
-    this.failure = this.wrap(error, task);
+    this.failure = taskFailure(this.plan.jobName, error, task);
     this.notify();
-  }
-
-  private wrap(error: unknown, task: Task | undefined): SluiceError {
-    if (error instanceof SluiceError) return error;
-    const node = task?.node;
-    const ctx = { job: this.plan.jobName, ...(node ? { operator: node.name, subtask: task!.subtask } : {}) };
-    if (node?.node.kind === "source") return new SourceError(messages.sourceFailed(ctx, error), ctx, { cause: error });
-    if (node?.node.kind === "sink") return new SinkError(messages.sinkFailed(ctx, error), ctx, { cause: error });
-    return new UserFunctionError(messages.userFunctionFailed(ctx, error), ctx, { cause: error });
   }
 
   async run(): Promise<JobResult> {

@@ -5,6 +5,7 @@ import type { WatermarkGenerator, WatermarkOutput } from "../time/WatermarkGener
 import { WatermarkMultiplexer, type SplitWatermark } from "../time/WatermarkMultiplexer.js";
 import type { TimestampAssigner } from "../time/WatermarkStrategy.js";
 import type { SourceSubtaskWatermark } from "./JobMetrics.js";
+import { forEachRecord } from "../operators/forEachRecord.js";
 
 /** Watermark generation of one source subtask: one generator, or one per split (`SourceReader.splits`). */
 interface SourceWatermarks {
@@ -121,17 +122,15 @@ export class TimestampsAndWatermarks {
       return;
     }
     const timestamps = new Array<number>(n);
-    let i = 0;
-    while (i < n) {
-      try {
-        for (; i < n; i++) timestamps[i] = assigner(values[i], given?.[i] ?? Number.NaN);
-      } catch (cause) {
+    forEachRecord(
+      n,
+      (i) => void (timestamps[i] = assigner(values[i], given?.[i] ?? Number.NaN)),
+      (i, cause) => {
         // Under dead-letter, the record is dropped from the batch below (marked by a -Infinity timestamp).
         this.ctx.userError(cause, values[i], given?.[i] ?? Number.NaN);
         timestamps[i] = Number.NEGATIVE_INFINITY;
-        i++;
-      }
-    }
+      },
+    );
     if (!timestamps.includes(Number.NEGATIVE_INFINITY)) {
       this.sendTimestamped(values, timestamps, result.splits);
       return;
