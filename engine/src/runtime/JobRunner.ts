@@ -1,10 +1,8 @@
 import type { CheckpointData, CheckpointMetadata, SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
 import { CheckpointCoordinator } from "../checkpoint/CheckpointCoordinator.js";
 import { CheckpointFailureManager } from "../checkpoint/CheckpointFailureManager.js";
-import type { FileCheckpointStorage } from "../checkpoint/CheckpointStorage.js";
 import { ApiUsageError, CheckpointError, type SluiceError } from "../errors/errors.js";
 import type { JobPlan } from "../graph/JobPlan.js";
-import type { Clock } from "../time/Clock.js";
 import { restoreTasks } from "../checkpoint/restoreTasks.js";
 import { buildTasks } from "./buildTasks.js";
 import { collectMetrics } from "./collectMetrics.js";
@@ -17,44 +15,11 @@ import { StopWithSavepoint, type StopRequestOptions } from "./stopWithSavepoint.
 import { DeadLetterLog } from "./SubtaskContext.js";
 import { rememberSinkStates, restoreSinkStates, type SinkStatesAtStart } from "./restart/sinkStatesAtStart.js";
 import { settleWithin } from "./settleWithin.js";
+import type { RuntimeOptions } from "./RuntimeOptions.js";
 import type { Task } from "./Task.js";
 import { taskFailure } from "./taskFailure.js";
 
-export interface RuntimeOptions {
-  clock: Clock;
-  /** Records per source poll. */
-  batchSize: number;
-  /** Records a channel holds before its producer pauses. */
-  channelCapacity: number;
-  /** Processing-time ms between watermark generator calls while a source waits. */
-  autoWatermarkInterval: number;
-  /** Dead letters kept in memory for `job.deadLetters()`. */
-  deadLetterRetention: number;
-  /** Wall-clock ms the scheduler runs before yielding to the event loop. */
-  timeSliceMs: number;
-  /** Where checkpoints go; without it `checkpoint()` is refused. */
-  checkpointStorage?: FileCheckpointStorage | undefined;
-  /** Processing-time ms between automatic checkpoints; undefined = only when asked. */
-  checkpointInterval?: number | undefined;
-  /** Start from this checkpoint: `latest` in the storage, a savepoint name, or a path. */
-  restoreFrom?: string | undefined;
-  /** Accept checkpoints holding state of operators this job no longer has. */
-  allowNonRestoredState?: boolean | undefined;
-  /** Clock ms before a checkpoint that has not completed fails (default 10 min). */
-  checkpointTimeout?: number | undefined;
-  /** Failed checkpoints in a row tolerated before the job fails (default 0). */
-  tolerableCheckpointFailures?: number | undefined;
-  /** Clock ms a failed or cancelled job waits for a write, commit or close still under way (default 180 s). */
-  taskCancellationTimeout?: number | undefined;
-  /** Dead letters shared by every attempt of a restarting job. */
-  deadLetterLog?: DeadLetterLog | undefined;
-  /**
-   * A restart with no checkpoint to restore: the sinks' state when the first attempt started
-   * (`JobRunner.sinkStatesAtStart`), so sinks that roll back on restore (collect, file sinks) drop
-   * what the failed attempt wrote instead of keeping it twice.
-   */
-  sinkStatesAtStart?: SinkStatesAtStart | undefined;
-}
+export type { RuntimeOptions } from "./RuntimeOptions.js";
 
 export type { Task } from "./Task.js";
 

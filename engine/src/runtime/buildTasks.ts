@@ -1,7 +1,7 @@
 import type { JobPlan, PlanEdge, PlanNode } from "../graph/JobPlan.js";
 import type { WatermarkOutput } from "../time/WatermarkGenerator.js";
 import { Channel } from "./Channel.js";
-import type { RuntimeOptions } from "./JobRunner.js";
+import type { RuntimeOptions } from "./RuntimeOptions.js";
 import { OperatorTask } from "./OperatorTask.js";
 import { OutputRouter, type OutEdge } from "./OutputRouter.js";
 import { SourceTask } from "./SourceTask.js";
