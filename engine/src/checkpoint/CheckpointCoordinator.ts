@@ -52,7 +52,7 @@ export class CheckpointCoordinator {
   private nextId: number;
   private pending: Pending | undefined;
   private queue: Promise<unknown> = Promise.resolve();
-  private participants: CheckpointParticipant[] = [];
+  private participants: readonly CheckpointParticipant[] = [];
   /** Completion (write + commits) in flight, so the job can wait for it before closing sinks. */
   private completing: Promise<void> | undefined;
   private stopped = false;
@@ -71,17 +71,12 @@ export class CheckpointCoordinator {
     this.nextId = firstId;
   }
 
-  register(participants: CheckpointParticipant[]): void {
+  register(participants: readonly CheckpointParticipant[]): void {
     this.participants = participants;
   }
 
   get inProgress(): boolean {
     return this.pending !== undefined;
-  }
-
-  /** Id of the checkpoint currently being taken, if any. */
-  get pendingId(): number | undefined {
-    return this.pending?.id;
   }
 
   /** `onStart` gets the checkpoint's id before any barrier is injected (a stop marks its last barrier). */

@@ -1,8 +1,8 @@
 import { CheckpointError } from "../errors/errors.js";
 import type { Source } from "../connectors/Source.js";
 import type { JobPlan, PlanNode } from "../graph/JobPlan.js";
-import type { Task } from "../runtime/JobRunner.js";
-import type { CheckpointData, SubtaskCheckpoint } from "./CheckpointData.js";
+import type { Task } from "../runtime/Task.js";
+import type { CheckpointData, OperatorCheckpoint, SubtaskCheckpoint } from "./CheckpointData.js";
 
 /**
  * Puts checkpointed state into freshly built (not yet opened) tasks, matching operators by uid.
@@ -11,18 +11,15 @@ import type { CheckpointData, SubtaskCheckpoint } from "./CheckpointData.js";
  * restored from the merge of all old positions (see `rescaledSource`). Other stateful operators
  * must keep their parallelism.
  */
-export function restoreTasks(data: CheckpointData, plan: JobPlan, tasks: readonly Task[], taskNodes: ReadonlyMap<Task, PlanNode>, allowNonRestoredState: boolean): void {
+export function restoreTasks(data: CheckpointData, plan: JobPlan, tasks: readonly Task[], allowNonRestoredState: boolean): void {
   const matched = new Set<string>();
   for (const node of plan.nodes) {
     const saved = data.operators.find((o) => o.uid === node.uid);
     if (saved === undefined) continue;
     matched.add(saved.uid);
     const where = { job: plan.jobName, operator: node.name };
-    // Committables do not pin the parallelism: after rescaling, subtask 0 recovers them all.
-    const stateful = saved.subtasks.some((s) => s.state !== undefined || s.position !== undefined);
-    const rescaled = stateful && saved.parallelism !== node.parallelism;
     const source = node.node.kind === "source" ? node.node.source?.source : undefined;
-    if (rescaled && (node.node.kind === "source" ? source?.mergePositions === undefined : !node.node.keyed)) {
+    if (isRescaled(saved, node) && (node.node.kind === "source" ? source?.mergePositions === undefined : !node.node.keyed)) {
       throw new CheckpointError(
         `Operator '${node.name}' (uid ${node.uid}) had parallelism ${saved.parallelism} in the checkpoint and ${node.parallelism} now; ` +
           "only keyed operators and sources that can merge their positions (Kafka) can be rescaled",
@@ -32,17 +29,7 @@ export function restoreTasks(data: CheckpointData, plan: JobPlan, tasks: readonl
     if (saved.maxParallelism !== node.maxParallelism && node.node.keyed) {
       throw new CheckpointError(`Operator '${node.name}' changed maxParallelism from ${saved.maxParallelism} to ${node.maxParallelism}; keyed state cannot be redistributed`, where);
     }
-    for (const task of tasks) {
-      if (taskNodes.get(task) !== node) continue;
-      const own = saved.subtasks[task.ctx.subtask];
-      if (task.kind === "source") {
-        // Merged per subtask: a reader may keep the restored object, and must not see another's edits.
-        const snapshot = rescaled ? rescaledSource(source!, saved.subtasks, where) : own;
-        if (snapshot !== undefined) task.restore(snapshot, node.name);
-      } else {
-        task.restore(saved.parallelism === node.parallelism ? own : undefined, saved.subtasks, node.node.keyed);
-      }
-    }
+    for (const task of tasks) if (task.node === node) task.restore(saved);
   }
   const unmatched = data.operators.filter((o) => !matched.has(o.uid) && o.subtasks.some((s) => s.state !== undefined || s.position !== undefined || s.committable !== undefined));
   if (unmatched.length > 0 && !allowNonRestoredState) {
@@ -52,6 +39,12 @@ export function restoreTasks(data: CheckpointData, plan: JobPlan, tasks: readonl
       { job: plan.jobName },
     );
   }
+}
+
+/** State saved at another parallelism than `node` has now. Committables do not pin the parallelism: after rescaling, subtask 0 recovers them all. */
+export function isRescaled(saved: OperatorCheckpoint, node: PlanNode): boolean {
+  const stateful = saved.subtasks.some((s) => s.state !== undefined || s.position !== undefined);
+  return stateful && saved.parallelism !== node.parallelism;
 }
 
 /**

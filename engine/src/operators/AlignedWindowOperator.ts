@@ -11,6 +11,7 @@ import type { WindowContext } from "../windows/WindowFunction.js";
 import { PaneStore, type Pane } from "./AlignedPanes.js";
 import type { Operator, OperatorContext } from "./Operator.js";
 import type { WindowOperatorConfig, WindowOperatorSnapshot } from "./WindowOperatorConfig.js";
+import { forEachRecord } from "./forEachRecord.js";
 
 /**
  * The window operator for the common case — event-time tumbling or sliding windows with the default
@@ -83,17 +84,11 @@ export class AlignedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
 
   processBatch(batch: RecordBatch<IN>): void {
     const { values, timestamps } = batch;
-    const n = values.length;
-    let i = 0;
-    // The try sits outside the loop so the per-record path has none; a failure resumes after the record.
-    while (i < n) {
-      try {
-        for (; i < n; i++) this.processElement(values[i]!, timestamps[i]!);
-      } catch (cause) {
-        this.ctx.userError(cause, values[i], timestamps[i]!, this.key);
-        i++;
-      }
-    }
+    forEachRecord(
+      values.length,
+      (i) => this.processElement(values[i]!, timestamps[i]!),
+      (i, cause) => this.ctx.userError(cause, values[i], timestamps[i]!, this.key),
+    );
   }
 
   private processElement(value: IN, timestamp: number): void {
@@ -173,20 +168,16 @@ export class AlignedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
     this.firingLate = false;
     const { keys, accs } = pane;
     const n = keys.length;
-    let i = 0;
-    while (i < n) {
-      try {
-        for (; i < n; i++) {
-          const key = keys[i];
-          this.key = key;
-          this.firing = pane.firings(i);
-          this.config.emit(key as K, this.windowCtx, this.aggregate.getResult(accs[i] as ACC), this.collector);
-        }
-      } catch (cause) {
-        this.ctx.userError(cause, { window: pane.window.toString() }, pane.maxTs, keys[i]);
-        i++;
-      }
-    }
+    forEachRecord(
+      n,
+      (i) => {
+        const key = keys[i];
+        this.key = key;
+        this.firing = pane.firings(i);
+        this.config.emit(key as K, this.windowCtx, this.aggregate.getResult(accs[i] as ACC), this.collector);
+      },
+      (i, cause) => this.ctx.userError(cause, { window: pane.window.toString() }, pane.maxTs, keys[i]),
+    );
     pane.onTimeFired = n;
   }
 

@@ -11,6 +11,7 @@ import type { WindowContext } from "../windows/WindowFunction.js";
 import type { Operator, OperatorContext } from "./Operator.js";
 import type { TimerSnapshot, WindowOperatorConfig, WindowOperatorSnapshot } from "./WindowOperatorConfig.js";
 import { WindowStore, type WindowEntry, type KeyWindows } from "./WindowStore.js";
+import { forEachRecord } from "./forEachRecord.js";
 
 /**
  * Flink's WindowOperator: assigner → per key and window contents → trigger → window function, with
@@ -93,17 +94,12 @@ export class GeneralWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
 
   processBatch(batch: RecordBatch<IN>): void {
     const { values, timestamps } = batch;
-    const n = values.length;
     const now = this.ctx.clock.now();
-    let i = 0;
-    while (i < n) {
-      try {
-        for (; i < n; i++) this.processElement(values[i]!, timestamps[i]!, now);
-      } catch (cause) {
-        this.ctx.userError(cause, values[i], timestamps[i]!, this.key);
-        i++;
-      }
-    }
+    forEachRecord(
+      values.length,
+      (i) => this.processElement(values[i]!, timestamps[i]!, now),
+      (i, cause) => this.ctx.userError(cause, values[i], timestamps[i]!, this.key),
+    );
   }
 
   private processElement(value: IN, timestamp: number, now: number): void {

@@ -6,6 +6,7 @@ import type { RecordBatch } from "../runtime/StreamElement.js";
 import { KeyedStateStore, type KeyedStateSnapshot } from "../state/KeyedStateStore.js";
 import { TimerQueue, type Timer } from "../time/TimerQueue.js";
 import type { Operator, OperatorContext } from "./Operator.js";
+import { forEachRecord } from "./forEachRecord.js";
 
 interface Snapshot {
   state: KeyedStateSnapshot;
@@ -100,22 +101,18 @@ export class KeyedProcessOperator<K, I, O> implements Operator<I> {
     const handler = this.handlers[input]!;
     const context = this.context as unknown as KeyedProcessContext<unknown>;
     const collector = this.collector as Collector<unknown>;
-    let i = 0;
-    while (i < n) {
-      try {
-        for (; i < n; i++) {
-          const value = values[i]!;
-          this.key = undefined;
-          const key = keySelector(value);
-          this.setKey(key, normalizeKey(key));
-          this.timestamp = timestamps[i]!;
-          handler(value, context, collector);
-        }
-      } catch (cause) {
-        this.ctx.userError(cause, values[i], timestamps[i]!, this.key);
-        i++;
-      }
-    }
+    forEachRecord(
+      n,
+      (i) => {
+        const value = values[i]!;
+        this.key = undefined;
+        const key = keySelector(value);
+        this.setKey(key, normalizeKey(key));
+        this.timestamp = timestamps[i]!;
+        handler(value, context, collector);
+      },
+      (i, cause) => this.ctx.userError(cause, values[i], timestamps[i]!, this.key),
+    );
   }
 
   private setKey(key: unknown, normKey: NormalizedKey): void {

@@ -83,6 +83,8 @@ export interface OperatorContext<OUT> {
   readonly output: Output<OUT>;
   readonly errorPolicy: ErrorPolicy;
   readonly counters: OperatorCounters;
+  /** Processing-time ms between periodic watermark emissions (Flink's `autoWatermarkInterval`). */
+  readonly autoWatermarkInterval: number;
   /** Only for operators with `generatesWatermarks`: emit watermarks and idleness downstream. */
   readonly watermarks: WatermarkOutput;
   /** The watermark the operator has last been told about (combined over all inputs). */

@@ -1,6 +1,7 @@
 import type { FilterFunction, FlatMapFunction, MapFunction } from "../api/functions.js";
 import type { RecordBatch } from "../runtime/StreamElement.js";
 import type { Operator, OperatorContext } from "./Operator.js";
+import { forEachRecord } from "./forEachRecord.js";
 
 /**
  * map / filter / flatMap. One loop per batch; a throwing record is reported through the error policy and
@@ -16,17 +17,16 @@ export class MapOperator<I, O> implements Operator<I> {
     const { values, timestamps } = batch;
     const n = values.length;
     const out: O[] = new Array<O>(n);
-    let i = 0;
+    const fn = this.fn;
     let failures: number[] | undefined;
-    while (i < n) {
-      try {
-        for (; i < n; i++) out[i] = this.fn(values[i]!);
-      } catch (cause) {
+    forEachRecord(
+      n,
+      (i) => void (out[i] = fn(values[i]!)),
+      (i, cause) => {
         this.ctx.userError(cause, values[i], timestamps[i]!);
         (failures ??= []).push(i);
-        i++;
-      }
-    }
+      },
+    );
     if (failures === undefined) {
       this.ctx.output.emitBatch(out, timestamps);
     } else {
@@ -49,21 +49,18 @@ export class FilterOperator<T> implements Operator<T> {
     const keptValues = new Array<T>(n);
     const keptTimestamps = new Array<number>(n);
     let kept = 0;
-    let i = 0;
-    while (i < n) {
-      try {
-        for (; i < n; i++) {
-          if (this.fn(values[i]!)) {
-            keptValues[kept] = values[i]!;
-            keptTimestamps[kept] = timestamps[i]!;
-            kept++;
-          }
+    const fn = this.fn;
+    forEachRecord(
+      n,
+      (i) => {
+        if (fn(values[i]!)) {
+          keptValues[kept] = values[i]!;
+          keptTimestamps[kept] = timestamps[i]!;
+          kept++;
         }
-      } catch (cause) {
-        this.ctx.userError(cause, values[i], timestamps[i]!);
-        i++;
-      }
-    }
+      },
+      (i, cause) => this.ctx.userError(cause, values[i], timestamps[i]!),
+    );
     if (kept === n) {
       this.ctx.output.emitBatch(values, timestamps);
       return;
@@ -85,20 +82,15 @@ export class FlatMapOperator<I, O> implements Operator<I> {
 
   processBatch(batch: RecordBatch<I>): void {
     const { values, timestamps } = batch;
-    const n = values.length;
-    let i = 0;
-    while (i < n) {
-      try {
-        for (; i < n; i++) {
-          this.timestamp = timestamps[i]!;
-          const result = this.fn(values[i]!, this.collector);
-          if (result !== undefined) for (const value of result) this.ctx.output.emit(value, this.timestamp);
-        }
-      } catch (cause) {
-        this.ctx.userError(cause, values[i], timestamps[i]!);
-        i++;
-      }
-    }
+    forEachRecord(
+      values.length,
+      (i) => {
+        this.timestamp = timestamps[i]!;
+        const result = this.fn(values[i]!, this.collector);
+        if (result !== undefined) for (const value of result) this.ctx.output.emit(value, this.timestamp);
+      },
+      (i, cause) => this.ctx.userError(cause, values[i], timestamps[i]!),
+    );
   }
 }
 

@@ -36,10 +36,6 @@ export class Channel {
     this.items.push(element);
   }
 
-  peek(): StreamElement | undefined {
-    return this.items[this.head];
-  }
-
   shift(): StreamElement | undefined {
     if (this.head === this.items.length) return undefined;
     const element = this.items[this.head]!;

@@ -1,61 +1,27 @@
-import type { CheckpointData, CheckpointMetadata } from "../checkpoint/CheckpointData.js";
+import type { CheckpointData, CheckpointMetadata, SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
 import { CheckpointCoordinator } from "../checkpoint/CheckpointCoordinator.js";
-import { checkpointParticipant } from "../checkpoint/checkpointParticipant.js";
 import { CheckpointFailureManager } from "../checkpoint/CheckpointFailureManager.js";
-import type { FileCheckpointStorage } from "../checkpoint/CheckpointStorage.js";
-import { ApiUsageError, CheckpointError, SinkError, SluiceError, SourceError, UserFunctionError } from "../errors/errors.js";
-import { messages } from "../errors/messages.js";
-import type { JobPlan, PlanNode } from "../graph/JobPlan.js";
-import type { Clock } from "../time/Clock.js";
+import { ApiUsageError, CheckpointError, type SluiceError } from "../errors/errors.js";
+import type { JobPlan } from "../graph/JobPlan.js";
 import { restoreTasks } from "../checkpoint/restoreTasks.js";
-import { buildTasks, type Task } from "./buildTasks.js";
+import { buildTasks } from "./buildTasks.js";
 import { collectMetrics } from "./collectMetrics.js";
 import { endOfInput } from "./endOfInput.js";
 import type { CheckpointStats, JobMetrics, JobStatus } from "./JobMetrics.js";
 import type { JobResult } from "./JobResult.js";
+import type { OperatorTask } from "./OperatorTask.js";
 import type { SourceTask } from "./SourceTask.js";
 import { StopWithSavepoint, type StopRequestOptions } from "./stopWithSavepoint.js";
 import { DeadLetterLog } from "./SubtaskContext.js";
 import { rememberSinkStates, restoreSinkStates, type SinkStatesAtStart } from "./restart/sinkStatesAtStart.js";
 import { settleWithin } from "./settleWithin.js";
+import type { RuntimeOptions } from "./RuntimeOptions.js";
+import type { Task } from "./Task.js";
+import { taskFailure } from "./taskFailure.js";
 
-export interface RuntimeOptions {
-  clock: Clock;
-  /** Records per source poll. */
-  batchSize: number;
-  /** Records a channel holds before its producer pauses. */
-  channelCapacity: number;
-  /** Processing-time ms between watermark generator calls while a source waits. */
-  autoWatermarkInterval: number;
-  /** Dead letters kept in memory for `job.deadLetters()`. */
-  deadLetterRetention: number;
-  /** Wall-clock ms the scheduler runs before yielding to the event loop. */
-  timeSliceMs: number;
-  /** Where checkpoints go; without it `checkpoint()` is refused. */
-  checkpointStorage?: FileCheckpointStorage | undefined;
-  /** Processing-time ms between automatic checkpoints; undefined = only when asked. */
-  checkpointInterval?: number | undefined;
-  /** Start from this checkpoint: `latest` in the storage, a savepoint name, or a path. */
-  restoreFrom?: string | undefined;
-  /** Accept checkpoints holding state of operators this job no longer has. */
-  allowNonRestoredState?: boolean | undefined;
-  /** Clock ms before a checkpoint that has not completed fails (default 10 min). */
-  checkpointTimeout?: number | undefined;
-  /** Failed checkpoints in a row tolerated before the job fails (default 0). */
-  tolerableCheckpointFailures?: number | undefined;
-  /** Clock ms a failed or cancelled job waits for a write, commit or close still under way (default 180 s). */
-  taskCancellationTimeout?: number | undefined;
-  /** Dead letters shared by every attempt of a restarting job. */
-  deadLetterLog?: DeadLetterLog | undefined;
-  /**
-   * A restart with no checkpoint to restore: the sinks' state when the first attempt started
-   * (`JobRunner.sinkStatesAtStart`), so sinks that roll back on restore (collect, file sinks) drop
-   * what the failed attempt wrote instead of keeping it twice.
-   */
-  sinkStatesAtStart?: SinkStatesAtStart | undefined;
-}
+export type { RuntimeOptions } from "./RuntimeOptions.js";
 
-export type { Task } from "./buildTasks.js";
+export type { Task } from "./Task.js";
 
 /** Elements a task processes in a row before the scheduler moves on (keeps queues short and fair). */
 const STEPS_PER_TURN = 8;
@@ -69,7 +35,8 @@ const STEPS_PER_TURN = 8;
 export class JobRunner {
   status: JobStatus = "created";
   private readonly tasks: readonly Task[];
-  private readonly taskNodes: ReadonlyMap<Task, PlanNode>;
+  private readonly sources: readonly SourceTask[];
+  private readonly sinks: readonly OperatorTask[];
   readonly deadLetters: DeadLetterLog;
   private failure: SluiceError | undefined;
   private cancelled = false;
@@ -94,14 +61,17 @@ export class JobRunner {
   ) {
     this.deadLetters = options.deadLetterLog ?? new DeadLetterLog(options.deadLetterRetention);
     this.checkpointFailures = new CheckpointFailureManager(plan.jobName, options.tolerableCheckpointFailures ?? 0);
-    ({ tasks: this.tasks, taskNodes: this.taskNodes } = buildTasks(plan, options, this.deadLetters, (task, error) => this.onAsyncSettled(task, error)));
+    const checkpointing = options.checkpointStorage !== undefined;
+    const listenerFor = (task: () => Task) => ({
+      wake: (error?: unknown) => this.onAsyncSettled(task(), error),
+      acknowledge: (id: number, snapshot: SubtaskCheckpoint) => this.coordinator?.acknowledge(task(), id, snapshot),
+    });
+    ({ tasks: this.tasks, sources: this.sources, sinks: this.sinks } = buildTasks(plan, { ...options, checkpointing }, this.deadLetters, listenerFor));
   }
 
+  /** A task's async work settled; what it reports as an error fails the job. */
   private onAsyncSettled(task: Task, error: unknown): void {
-    // What a source's poll throws after cancel or stop is a consequence (its reader is being closed;
-    // its records would be dropped), not a failure: Flink, too, ignores what a cancelled source throws.
-    const consequence = task.kind === "source" && (this.cancelled || task.stopped || task.finished);
-    if (error !== undefined && !consequence) this.fail(error, task);
+    if (error !== undefined) this.fail(error, task);
     this.notify();
   }
 
@@ -113,6 +83,7 @@ export class JobRunner {
 
   cancel(): void {
     this.cancelled = true;
+    for (const task of this.tasks) task.cancel();
     this.notify();
   }
 
@@ -158,17 +129,8 @@ export class JobRunner {
 
   private fail(error: unknown, task: Task | undefined): void {
     if (this.failure !== undefined) return; // the first failure is the cause; later ones are consequences
-    this.failure = this.wrap(error, task);
+    this.failure = taskFailure(this.plan.jobName, error, task);
     this.notify();
-  }
-
-  private wrap(error: unknown, task: Task | undefined): SluiceError {
-    if (error instanceof SluiceError) return error;
-    const node = task !== undefined ? this.taskNodes.get(task) : undefined;
-    const ctx = { job: this.plan.jobName, ...(node ? { operator: node.name, subtask: task!.ctx.subtask } : {}) };
-    if (node?.node.kind === "source") return new SourceError(messages.sourceFailed(ctx, error), ctx, { cause: error });
-    if (node?.node.kind === "sink") return new SinkError(messages.sinkFailed(ctx, error), ctx, { cause: error });
-    return new UserFunctionError(messages.userFunctionFailed(ctx, error), ctx, { cause: error });
   }
 
   async run(): Promise<JobResult> {
@@ -197,9 +159,9 @@ export class JobRunner {
     // cancel, two-phase-commit sinks drop what no checkpoint committed.
     if (this.coordinator) await this.settle(this.coordinator.drain(), undefined, "completing a checkpoint");
     // Cancel and failure stop the loop, not a write already under way: let it finish first.
-    for (const task of this.tasks) if (task.kind === "operator") await this.settle(task.settled(), task, "a write");
+    for (const task of this.tasks) await this.settle(task.settled(), task, "a write");
     if (this.failure !== undefined || this.cancelled) {
-      for (const task of this.tasks) if (task.kind === "operator") await this.settle(task.abortUncommitted(), task, "aborting uncommitted output");
+      for (const task of this.tasks) await this.settle(task.abortUncommitted(), task, "aborting uncommitted output");
     }
     await this.close();
     this.status = this.failure !== undefined ? "failed" : this.cancelled ? "cancelled" : "finished";
@@ -216,7 +178,7 @@ export class JobRunner {
       if (storage === undefined) throw new ApiUsageError("restoring needs checkpoint storage: env.enableCheckpointing({ directory })");
       restored = restoreFrom === "latest" ? await storage.latest() : await storage.load(restoreFrom);
       if (restored !== undefined) {
-        restoreTasks(restored, this.plan, this.tasks, this.taskNodes, this.options.allowNonRestoredState === true);
+        restoreTasks(restored, this.plan, this.tasks, this.options.allowNonRestoredState === true);
         this.checkpointStats.restoredFrom = restored.id;
       } else {
         // The first run of a job written to resume after a crash: nothing to resume from yet.
@@ -226,20 +188,14 @@ export class JobRunner {
     }
     if (restored === undefined) {
       const given = this.options.sinkStatesAtStart;
-      if (given === undefined) this.sinkStatesAtStart = rememberSinkStates(this.tasks, this.taskNodes);
-      else restoreSinkStates(this.tasks, this.taskNodes, given);
+      if (given === undefined) this.sinkStatesAtStart = rememberSinkStates(this.sinks);
+      else restoreSinkStates(this.sinks, given);
     }
     if (storage === undefined) return;
     // Continue numbering after everything in the directory, so a restore from an older savepoint never overwrites newer files.
     const firstId = Math.max(restored?.id ?? 0, (await storage.checkpointIds()).at(-1) ?? 0) + 1;
     const coordinator = new CheckpointCoordinator(this.plan, storage, this.options.clock, () => this.notify(), firstId, this.options.checkpointTimeout);
-    const participants = this.tasks.map((task) => {
-      const participant = checkpointParticipant(task, this.taskNodes.get(task)!);
-      task.acknowledge = (id, snapshot) => coordinator.acknowledge(participant, id, snapshot);
-      if (task.kind === "source") task.tracksPositions = true;
-      return participant;
-    });
-    coordinator.register(participants);
+    coordinator.register(this.tasks);
     this.coordinator = coordinator;
     if (this.options.checkpointInterval !== undefined) this.nextCheckpointAt = this.options.clock.now() + this.options.checkpointInterval;
   }
@@ -276,7 +232,7 @@ export class JobRunner {
   private async settle(work: Promise<unknown>, task: Task | undefined, what: string): Promise<void> {
     const ms = this.options.taskCancellationTimeout ?? 180_000;
     if (await settleWithin(this.options.clock, ms, work)) return;
-    const operator = task === undefined ? "" : ` in ${this.taskNodes.get(task)!.name} (subtask ${task.ctx.subtask})`;
+    const operator = task === undefined ? "" : ` in ${task.node.name} (subtask ${task.subtask})`;
     if (!this.cancelled) this.fail(new Error(`${what}${operator} did not settle within ${ms} ms of the job ending; left behind`), task);
   }
 
@@ -286,14 +242,13 @@ export class JobRunner {
     // in its open) before subtask k > 0 opens and fences its own transactional id.
     for (const task of this.tasks) {
       try {
-        if (task.kind === "source") await task.reader.open?.();
-        else await task.operator.open?.();
+        await task.open();
       } catch (error) {
         this.fail(error, task);
         return;
       }
     }
-    for (const task of this.tasks) if (task.kind === "operator") task.start();
+    for (const task of this.tasks) task.start();
   }
 
   private async loop(): Promise<void> {
@@ -301,9 +256,8 @@ export class JobRunner {
     let sliceStart = performance.now();
     // Downstream first: draining queues before refilling them keeps memory flat.
     const order = [...this.tasks].reverse();
-    const sources = this.tasks.filter((t): t is SourceTask => t.kind === "source");
     const stopHost = {
-      sources,
+      sources: this.sources,
       savepoint: (name: string, onStart: (id: number) => void) => this.triggerCheckpoint("savepoint", name, onStart),
       notify: () => this.notify(),
     };
@@ -325,9 +279,9 @@ export class JobRunner {
       try {
         for (const task of order) {
           current = task;
-          if (task.kind === "source" ? task.periodic(now) : timers && task.fireProcessingTime(now)) progressed = true;
+          if (timers && task.fireTimers(now)) progressed = true;
           let steps = 0;
-          while (steps < STEPS_PER_TURN && (task.kind === "source" ? task.canRun(now) : task.canRun())) {
+          while (steps < STEPS_PER_TURN && task.canRun(now)) {
             task.runOnce(now);
             steps++;
           }
@@ -355,10 +309,12 @@ export class JobRunner {
   /** Waits until an async reader/writer settles, cancel() is called, or the next timer/poll deadline passes. */
   private async sleep(): Promise<void> {
     let deadline = this.nextCheckpointAt;
-    const timers = !this.timersPaused;
-    for (const task of this.tasks) {
-      const at = task.kind === "source" ? task.nextWakeUp() : timers ? task.nextProcessingTime() : Number.POSITIVE_INFINITY;
-      if (at < deadline) deadline = at;
+    // A stop's sources want nothing more (they are stopping), and operators' timers wait for its end.
+    if (!this.timersPaused) {
+      for (const task of this.tasks) {
+        const at = task.nextWakeUp();
+        if (at < deadline) deadline = at;
+      }
     }
     const woken = new Promise<void>((resolve) => (this.wakeUp = resolve));
     const cancelTimer = deadline < Number.POSITIVE_INFINITY ? this.options.clock.wakeAt(deadline, () => this.notify()) : undefined;
@@ -375,11 +331,11 @@ export class JobRunner {
 
   private async close(): Promise<void> {
     for (const task of this.tasks) {
-      const close = async () => (task.kind === "source" ? task.reader.close?.() : task.operator.close?.());
+      const close = async () => task.close();
       // A close failure after success fails the job; after a failure it is secondary. After cancel,
       // the job is cancelled (as Flink's CANCELED, whatever a closing task throws): reported, not a failure.
       const closed = close().catch((error: unknown) => {
-        if (this.cancelled && this.failure === undefined) console.warn(`Job '${this.plan.jobName}' was cancelled; then closing ${this.taskNodes.get(task)!.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (this.cancelled && this.failure === undefined) console.warn(`Job '${this.plan.jobName}' was cancelled; then closing ${task.node.name} failed: ${error instanceof Error ? error.message : String(error)}`);
         else this.fail(error, task);
       });
       await this.settle(closed, task, "closing");
@@ -387,7 +343,7 @@ export class JobRunner {
   }
 
   metrics(): JobMetrics {
-    return collectMetrics(this.plan, this.tasks, this.taskNodes, {
+    return collectMetrics(this.plan, this.tasks, {
       status: this.status,
       startedAt: this.startedAt,
       endedAt: this.endedAt,

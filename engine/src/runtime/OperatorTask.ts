@@ -1,11 +1,14 @@
-import type { SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
+import type { OperatorCheckpoint, SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
 import { END_OF_INPUT_COMMIT, isPromiseLike, isTwoPhaseCommit } from "../checkpoint/TwoPhaseCommit.js";
+import type { PlanNode } from "../graph/JobPlan.js";
 import type { Operator } from "../operators/Operator.js";
+import type { WatermarkOutput } from "../time/WatermarkGenerator.js";
 import { MAX_WATERMARK } from "../time/Watermark.js";
 import type { Channel } from "./Channel.js";
 import type { OutputRouter } from "./OutputRouter.js";
 import { ACTIVE, END, IDLE, type StreamElement } from "./StreamElement.js";
 import type { SubtaskContext } from "./SubtaskContext.js";
+import type { SubtaskMetrics, Task, TaskListener } from "./Task.js";
 
 /** Per input channel bookkeeping for combining watermarks (Flink's StatusWatermarkValve). */
 interface InputChannelState {
@@ -16,15 +19,11 @@ interface InputChannelState {
   ended: boolean;
 }
 
-/** Reports that async work of a task settled, so the scheduler looks again. */
-export type Wake = (error?: unknown) => void;
-
 /**
  * One subtask of a non-source operator: takes elements from its input channels one at a time,
  * combines watermarks, and drives the operator. Never runs while its outputs are full.
  */
-export class OperatorTask {
-  readonly kind = "operator";
+export class OperatorTask implements Task {
   private readonly inputs: InputChannelState[] = [];
   private next = 0;
   /** Watermark last forwarded downstream; never decreases. */
@@ -41,20 +40,72 @@ export class OperatorTask {
   private readonly barrierArrived = new Set<InputChannelState>();
   /** Two-phase commit: checkpoints this task prepared that are neither committed nor aborted. */
   private readonly preparedCheckpoints = new Set<number>();
-  /** Set by the runner when checkpointing is on. */
-  acknowledge: (checkpointId: number, snapshot: SubtaskCheckpoint) => void = () => {};
+  readonly ctx: SubtaskContext<unknown>;
+  /** The operator `node` makes; its context's `watermarks` (for operators that generate them) go through this task. */
+  readonly operator: Operator<unknown>;
 
   constructor(
-    readonly ctx: SubtaskContext<unknown>,
-    readonly operator: Operator<unknown>,
-    readonly router: OutputRouter<unknown>,
-    private readonly wake: Wake,
+    readonly node: PlanNode,
+    newContext: (watermarks: WatermarkOutput) => SubtaskContext<unknown>,
+    private readonly router: OutputRouter<unknown>,
+    private readonly listener: TaskListener,
   ) {
-    ctx.watermarks = {
+    this.ctx = newContext({
       emitWatermark: (w) => this.emitWatermark(w),
       markIdle: () => this.setIdle(true),
       markActive: () => this.setIdle(false),
+    });
+    this.operator = node.node.createOperator!(this.ctx);
+  }
+
+  get subtask(): number {
+    return this.ctx.subtask;
+  }
+
+  get twoPhaseCommit(): boolean {
+    return isTwoPhaseCommit(this.operator);
+  }
+
+  get commitBeforePublish(): boolean {
+    return isTwoPhaseCommit(this.operator) && this.operator.commitBeforeCheckpointPublished;
+  }
+
+  async open(): Promise<void> {
+    await this.operator.open?.();
+  }
+
+  async close(): Promise<void> {
+    await this.operator.close?.();
+  }
+
+  /** Nothing to do: the runner stops calling it, and a write in flight is awaited (`settled`). */
+  cancel(): void {}
+
+  private wake(error?: unknown): void {
+    this.listener.wake(error);
+  }
+
+  /** Counters for `job.metrics()`. */
+  metrics(): SubtaskMetrics {
+    return {
+      recordsIn: this.recordsIn,
+      recordsOut: this.router.recordsOut,
+      watermark: this.watermark,
+      backlog: this.backlog,
+      lateRecordsDropped: this.ctx.counters.lateRecordsDropped,
+      deadLetters: this.ctx.counters.deadLetters,
+      busy: this.busy,
+      finished: this.finished,
     };
+  }
+
+  /** For a restart from scratch (`sinkStatesAtStart`): the operator's state before it ran. */
+  operatorState(): unknown {
+    return this.operator.snapshotState?.();
+  }
+
+  restoreOperatorState(state: unknown): void {
+    this.operator.restoreState?.(state);
   }
 
   addInput(channel: Channel, inputIndex: number): void {
@@ -76,10 +127,6 @@ export class OperatorTask {
     if (this.finished || this.busy || this.finishing || !this.router.hasRoom()) return false;
     for (const input of this.inputs) if (!input.channel.isEmpty && !this.barrierArrived.has(input)) return true;
     return false;
-  }
-
-  get isBusy(): boolean {
-    return this.busy;
   }
 
   /** Processes one element from the next non-empty input (round-robin, so no input starves). */
@@ -149,7 +196,7 @@ export class OperatorTask {
   }
 
   private completeBarrier(id: number, snapshot: SubtaskCheckpoint): void {
-    this.acknowledge(id, snapshot);
+    this.listener.acknowledge(id, snapshot);
     this.router.broadcast({ kind: "barrier", checkpointId: id });
   }
 
@@ -172,7 +219,7 @@ export class OperatorTask {
   }
 
   /** Checkpoint `id` is durable: phase two. Resolves when done; a failure fails the job (through `wake`). */
-  notifyCheckpointComplete(id: number): Promise<void> | undefined {
+  notifyComplete(id: number): Promise<void> | undefined {
     const operator = this.operator;
     if (!isTwoPhaseCommit(operator)) return undefined;
     // Only a writer that prepared something up to `id` commits.
@@ -188,20 +235,26 @@ export class OperatorTask {
   }
 
   /** Checkpoint `id` failed after this task may have prepared it. */
-  notifyCheckpointAborted(id: number): Promise<void> | undefined {
+  notifyAborted(id: number): Promise<void> | undefined {
     const operator = this.operator;
     if (!isTwoPhaseCommit(operator) || !this.preparedCheckpoints.delete(id)) return undefined;
     return this.settle(() => operator.checkpointAborted(id));
   }
 
-  /** The job failed or was cancelled: drop uncommitted output (before close). Errors are secondary and ignored. */
+  /**
+   * The job failed or was cancelled: drop uncommitted output (before close). A failure here does not
+   * change how the job ended (its cause came first, or it was cancelled), but output may be left
+   * behind in the external system, so it is logged.
+   */
   async abortUncommitted(): Promise<void> {
     const operator = this.operator;
     if (!isTwoPhaseCommit(operator)) return;
     try {
       await operator.abort();
-    } catch {
-      // The job already failed; close() reports what else goes wrong.
+    } catch (error) {
+      const { jobName, operatorName, subtask } = this.ctx;
+      const why = error instanceof Error ? error.message : String(error);
+      console.warn(`Job '${jobName}': aborting the uncommitted output of ${operatorName} (subtask ${subtask}) failed; it may be left behind: ${why}`);
     }
   }
 
@@ -237,8 +290,14 @@ export class OperatorTask {
     return snapshot;
   }
 
-  /** Called before open(), with the snapshots of every old subtask whose state may belong here. */
-  restore(own: SubtaskCheckpoint | undefined, all: readonly SubtaskCheckpoint[], keyed: boolean): void {
+  /**
+   * Called before open(). At the same parallelism each subtask restores its own snapshot; a keyed
+   * operator (which may be rescaled) is offered every old subtask's state and keeps its key groups.
+   */
+  restore(saved: OperatorCheckpoint): void {
+    const own = saved.parallelism === this.node.parallelism ? saved.subtasks[this.subtask] : undefined;
+    const all = saved.subtasks;
+    const keyed = this.node.node.keyed;
     const sources = keyed ? all : own !== undefined ? [own] : [];
     for (const s of sources) if (s.state !== undefined) this.operator.restoreState?.(s.state);
     if (isTwoPhaseCommit(this.operator)) {
@@ -303,7 +362,7 @@ export class OperatorTask {
   }
 
   /** Returns whether timers fired (so the scheduler knows it made progress). */
-  fireProcessingTime(now: number): boolean {
+  fireTimers(now: number): boolean {
     if (this.finished || this.busy || this.operator.onProcessingTime === undefined) return false;
     if (!(this.operator.nextProcessingTime!() <= now)) return false;
     this.operator.onProcessingTime(now);
@@ -311,7 +370,7 @@ export class OperatorTask {
     return true;
   }
 
-  nextProcessingTime(): number {
+  nextWakeUp(): number {
     if (this.finished || this.operator.nextProcessingTime === undefined) return Number.POSITIVE_INFINITY;
     return this.operator.nextProcessingTime();
   }

@@ -4,6 +4,7 @@ import type { Partitioning } from "../graph/StreamGraph.js";
 import type { Output } from "../operators/Operator.js";
 import type { Channel } from "./Channel.js";
 import type { RecordBatch, StreamElement } from "./StreamElement.js";
+import { forEachRecord } from "../operators/forEachRecord.js";
 
 /** One outgoing edge of a subtask: the channels to every consumer subtask it can reach. */
 export interface OutEdge {
@@ -143,19 +144,15 @@ export class OutputRouter<OUT> implements Output<OUT> {
     }
     const vs = batch.values;
     const ts = batch.timestamps;
-    let i = 0;
-    while (i < vs.length) {
-      try {
-        for (; i < vs.length; i++) {
-          const target = subtaskForKeyGroup(keyGroupOf(normalizeKey(selector(vs[i])), maxParallelism), maxParallelism, n);
-          values[target]!.push(vs[i]);
-          timestamps[target]!.push(ts[i]!);
-        }
-      } catch (cause) {
-        edge.keyError(cause, vs[i], ts[i]!);
-        i++;
-      }
-    }
+    forEachRecord(
+      vs.length,
+      (i) => {
+        const target = subtaskForKeyGroup(keyGroupOf(normalizeKey(selector(vs[i])), maxParallelism), maxParallelism, n);
+        values[target]!.push(vs[i]);
+        timestamps[target]!.push(ts[i]!);
+      },
+      (i, cause) => edge.keyError(cause, vs[i], ts[i]!),
+    );
     for (let t = 0; t < n; t++) {
       if (values[t]!.length > 0) channels[t]!.push({ kind: "records", batch: { values: values[t]!, timestamps: timestamps[t]! } });
     }

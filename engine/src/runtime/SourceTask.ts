@@ -1,14 +1,16 @@
-import type { SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
+import type { OperatorCheckpoint, SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
+import { isRescaled, rescaledSource } from "../checkpoint/restoreTasks.js";
+import type { PlanNode } from "../graph/JobPlan.js";
 import { CheckpointError } from "../errors/errors.js";
 import type { SourcePoll, SourceReader } from "../connectors/Source.js";
 import type { WatermarkGenerator } from "../time/WatermarkGenerator.js";
 import type { SourceSubtaskWatermark } from "./JobMetrics.js";
 import type { TimestampAssigner } from "../time/WatermarkStrategy.js";
-import type { Wake } from "./OperatorTask.js";
 import type { OutputRouter } from "./OutputRouter.js";
-import { END } from "./StreamElement.js";
+import { ACTIVE, END, IDLE } from "./StreamElement.js";
 import type { SubtaskContext } from "./SubtaskContext.js";
-import { TimestampsAndWatermarks } from "./TimestampsAndWatermarks.js";
+import type { SubtaskMetrics, Task, TaskListener } from "./Task.js";
+import { type EventTimeOutput, TimestampsAndWatermarks } from "./TimestampsAndWatermarks.js";
 
 /** How long to wait before polling again when a reader returns nothing and gives no hint. */
 const EMPTY_POLL_BACKOFF_MS = 10;
@@ -19,8 +21,7 @@ const EMPTY_POLL_BACKOFF_MS = 10;
  * waits for data). Injects checkpoint barriers between polls, snapshots the reader's position, and
  * stops for a stop-with-savepoint.
  */
-export class SourceTask {
-  readonly kind = "source";
+export class SourceTask implements Task {
   private pending = false;
   private ready: SourcePoll<unknown> | undefined;
   private retryAt = Number.NEGATIVE_INFINITY;
@@ -28,8 +29,6 @@ export class SourceTask {
   recordsIn = 0;
   /** Checkpoint whose barrier waits to be injected at the next consistent point (between polls). */
   private barrier: number | undefined;
-  /** Set by the runner when checkpointing is on. */
-  acknowledge: (checkpointId: number, snapshot: SubtaskCheckpoint) => void = () => {};
   private endAfterRestore = false;
   /**
    * Restored as finished: the checkpointed position, carried into every later checkpoint as is (the
@@ -52,35 +51,98 @@ export class SourceTask {
    * this one, so a reader may advance its own position anywhere inside `poll`.
    */
   private positionBeforePoll: { position: unknown } | undefined;
-  /** Set by the runner when checkpointing is on: only then is the position taken before each poll. */
-  tracksPositions = false;
+  /** The job was cancelled: what a poll throws from now on is a consequence (its reader is being closed). */
+  private cancelled = false;
+  readonly twoPhaseCommit = false;
 
   private readonly eventTime: TimestampsAndWatermarks;
 
-  /** `newGenerator` creates the strategy's generator: once, or once per split of a reader with `splits()`. */
+  /**
+   * `newGenerator` creates the strategy's generator: once, or once per split of a reader with
+   * `splits()`. With `tracksPositions` (checkpointing on) the reader's position is taken before each poll.
+   */
   constructor(
+    readonly node: PlanNode,
     readonly ctx: SubtaskContext<unknown>,
-    readonly reader: SourceReader<unknown>,
+    private readonly reader: SourceReader<unknown>,
     newGenerator: (() => WatermarkGenerator<unknown>) | undefined,
     assigner: TimestampAssigner<unknown> | undefined,
-    readonly router: OutputRouter<unknown>,
+    private readonly router: OutputRouter<unknown>,
     private readonly batchSize: number,
     periodicInterval: number,
-    private readonly wake: Wake,
+    private readonly tracksPositions: boolean,
+    private readonly listener: TaskListener,
   ) {
-    this.eventTime = new TimestampsAndWatermarks(ctx, reader, newGenerator, assigner, router, periodicInterval);
+    const output: EventTimeOutput = {
+      emitBatch: (values, timestamps) => router.emitBatch(values, timestamps),
+      emitWatermark: (w) => {
+        ctx.watermark = w;
+        router.broadcast({ kind: "watermark", timestamp: w });
+      },
+      markIdle: () => router.broadcast(IDLE),
+      markActive: () => router.broadcast(ACTIVE),
+    };
+    const splits = reader.splits === undefined ? undefined : () => reader.splits!();
+    this.eventTime = new TimestampsAndWatermarks(ctx, newGenerator, assigner, output, periodicInterval, splits);
+  }
+
+  get subtask(): number {
+    return this.ctx.subtask;
   }
 
   get watermark(): number {
     return this.eventTime.watermark;
   }
 
-  get backlog(): number {
-    return 0;
+  async open(): Promise<void> {
+    await this.reader.open?.();
   }
 
-  get isBusy(): boolean {
-    return this.pending;
+  start(): void {}
+
+  async close(): Promise<void> {
+    await this.reader.close?.();
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  /** A poll in flight is not waited for: its result would be dropped, and its reader is closed under it. */
+  settled(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  abortUncommitted(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  commitAtEndOfInput(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  notifyAborted(): undefined {
+    return undefined;
+  }
+
+  /** Async work settled. What a poll throws after cancel or stop is a consequence (its reader is being closed; its records would be dropped), not a failure: Flink, too, ignores what a cancelled source throws. */
+  private wake(error?: unknown): void {
+    const consequence = this.cancelled || this.stopped || this.finished;
+    this.listener.wake(consequence ? undefined : error);
+  }
+
+  metrics(): SubtaskMetrics {
+    return {
+      recordsIn: this.recordsIn,
+      recordsOut: this.router.recordsOut,
+      watermark: this.watermark,
+      backlog: 0,
+      lateRecordsDropped: this.ctx.counters.lateRecordsDropped,
+      deadLetters: this.ctx.counters.deadLetters,
+      busy: this.pending,
+      finished: this.finished,
+      source: { watermark: this.watermarkInfo(), now: this.ctx.clock.now() },
+    };
   }
 
   canRun(now: number): boolean {
@@ -98,7 +160,7 @@ export class SourceTask {
     return this.ready !== undefined || now >= this.retryAt;
   }
 
-  /** Earliest processing time at which this source wants to run again without being woken. */
+  /** Earliest processing time at which this source wants to run again without being woken (a poll's retry, or periodic watermarks). */
   nextWakeUp(): number {
     if (this.finished || this.stopping !== undefined) return Number.POSITIVE_INFINITY;
     let at = this.eventTime.nextPeriodicEmit();
@@ -150,7 +212,7 @@ export class SourceTask {
   }
 
   /** Checkpoint `id` is durable: tell the reader which of its positions it holds. */
-  notifyCheckpointComplete(id: number): undefined {
+  notifyComplete(id: number): undefined {
     const position = this.positionsInFlight.get(id);
     // Older checkpoints in flight were aborted or are subsumed by this one.
     for (const k of this.positionsInFlight.keys()) if (k <= id) this.positionsInFlight.delete(k);
@@ -165,8 +227,16 @@ export class SourceTask {
     return undefined;
   }
 
-  /** Called before open(). */
-  restore(snapshot: SubtaskCheckpoint, sourceName: string): void {
+  /**
+   * Called before open(). Restored at another parallelism (a source that merges positions, see
+   * `rescaledSource`), every subtask starts from the merge of all old positions.
+   */
+  restore(saved: OperatorCheckpoint): void {
+    const sourceName = this.node.name;
+    const where = { job: this.ctx.jobName, operator: sourceName };
+    // Merged per subtask: a reader may keep the restored object, and must not see another's edits.
+    const snapshot = isRescaled(saved, this.node) ? rescaledSource(this.node.node.source!.source, saved.subtasks, where) : saved.subtasks[this.subtask];
+    if (snapshot === undefined) return;
     if (snapshot.finished) {
       this.endAfterRestore = true;
       this.finishedPosition = { position: snapshot.position };
@@ -175,6 +245,7 @@ export class SourceTask {
       this.reader.restorePosition(snapshot.position);
     }
     this.eventTime.restore(snapshot.watermark);
+    this.ctx.watermark = snapshot.watermark;
   }
 
   runOnce(now: number): void {
@@ -217,7 +288,7 @@ export class SourceTask {
   }
 
   /** Periodic watermark generation while the source waits (needed for idleness detection). */
-  periodic(now: number): boolean {
+  fireTimers(now: number): boolean {
     if (this.finished || this.stopping !== undefined) return false;
     return this.eventTime.periodic(now);
   }
@@ -246,7 +317,7 @@ export class SourceTask {
   private emitBarrier(): void {
     const id = this.barrier!;
     this.barrier = undefined;
-    this.acknowledge(id, this.snapshotFor(id));
+    this.listener.acknowledge(id, this.snapshotFor(id));
     this.router.broadcast({ kind: "barrier", checkpointId: id });
     if (this.stopping !== undefined && this.stopping.barrier === id) this.stopped = true;
   }

@@ -39,7 +39,10 @@ export interface SubtaskIdentity {
   parallelism: number;
   maxParallelism: number;
   errorPolicy: ErrorPolicy;
+  autoWatermarkInterval: number;
 }
+
+const NO_WATERMARKS: WatermarkOutput = { emitWatermark: () => {}, markIdle: () => {}, markActive: () => {} };
 
 /** The `OperatorContext` of one subtask: identity, output, clock, error routing. */
 export class SubtaskContext<OUT> implements OperatorContext<OUT> {
@@ -50,20 +53,19 @@ export class SubtaskContext<OUT> implements OperatorContext<OUT> {
   readonly parallelism: number;
   readonly maxParallelism: number;
   readonly errorPolicy: ErrorPolicy;
+  readonly autoWatermarkInterval: number;
   readonly counters: OperatorCounters = { lateRecordsDropped: 0, deadLetters: 0 };
   watermark = Number.NEGATIVE_INFINITY;
-  /** Wired by the task that owns this context. */
-  watermarks: WatermarkOutput = {
-    emitWatermark: () => {},
-    markIdle: () => {},
-    markActive: () => {},
-  };
-
+  /**
+   * `watermarks`: for operators that generate watermarks, the owning task's way to send them (a
+   * source's context has none: its task generates them itself).
+   */
   constructor(
     identity: SubtaskIdentity,
     readonly clock: Clock,
     readonly output: OutputRouter<OUT>,
     private readonly deadLetters: DeadLetterLog,
+    readonly watermarks: WatermarkOutput = NO_WATERMARKS,
   ) {
     this.jobName = identity.jobName;
     this.operatorName = identity.operatorName;
@@ -72,6 +74,7 @@ export class SubtaskContext<OUT> implements OperatorContext<OUT> {
     this.parallelism = identity.parallelism;
     this.maxParallelism = identity.maxParallelism;
     this.errorPolicy = identity.errorPolicy;
+    this.autoWatermarkInterval = identity.autoWatermarkInterval;
   }
 
   currentWatermark(): number {

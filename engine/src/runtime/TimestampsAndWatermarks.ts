@@ -1,13 +1,11 @@
-import type { SourcePoll, SourceReader } from "../connectors/Source.js";
+import type { OperatorContext } from "../operators/Operator.js";
 import { PunctuatedBatch } from "../time/PunctuatedBatch.js";
 import { MAX_WATERMARK } from "../time/Watermark.js";
 import type { WatermarkGenerator, WatermarkOutput } from "../time/WatermarkGenerator.js";
 import { WatermarkMultiplexer, type SplitWatermark } from "../time/WatermarkMultiplexer.js";
 import type { TimestampAssigner } from "../time/WatermarkStrategy.js";
 import type { SourceSubtaskWatermark } from "./JobMetrics.js";
-import type { OutputRouter } from "./OutputRouter.js";
-import { ACTIVE, IDLE } from "./StreamElement.js";
-import type { SubtaskContext } from "./SubtaskContext.js";
+import { forEachRecord } from "../operators/forEachRecord.js";
 
 /** Watermark generation of one source subtask: one generator, or one per split (`SourceReader.splits`). */
 interface SourceWatermarks {
@@ -22,12 +20,28 @@ interface SourceWatermarks {
 const DEFAULT_SPLIT = "";
 
 /**
- * The event-time side of one source subtask (Flink's `TimestampsAndWatermarks`): assigns
- * timestamps, runs the watermark generator and sends records, watermarks and idleness through the
- * router. A watermark the generator emits from `onEvent` (punctuated) goes out right after its
- * record; periodic ones after every batch and every `periodicInterval` ms of processing time. A
- * reader made of splits (it has `splits()`) gets one generator per split, combined by a
- * `WatermarkMultiplexer`. Keeps, for metrics, what holds event time back.
+ * Where the event-time side sends what it makes. A source sends straight to its router; the
+ * mid-pipeline operator through its context (its task then tracks the watermark it forwards).
+ */
+export interface EventTimeOutput {
+  emitBatch(values: readonly unknown[], timestamps: readonly number[]): void;
+  /** Only ever called with a watermark higher than the last one. */
+  emitWatermark(watermark: number): void;
+  markIdle(): void;
+  markActive(): void;
+}
+
+/** What it needs of its subtask: the clock, and where a throwing timestamp assigner is reported. */
+export type EventTimeContext = Pick<OperatorContext<unknown>, "clock" | "userError">;
+
+/**
+ * The event-time side of one subtask that generates watermarks (Flink's `TimestampsAndWatermarks`),
+ * the one place that does it: a source, and `assignTimestampsAndWatermarks` mid-pipeline. Assigns
+ * timestamps, runs the watermark generator and sends records, watermarks and idleness to `output`.
+ * A watermark the generator emits from `onEvent` (punctuated) goes out right after its record;
+ * periodic ones after every batch and every `periodicInterval` ms (`autoWatermarkInterval`) of
+ * processing time. A source reader made of splits (`splits` given) gets one generator per split,
+ * combined by a `WatermarkMultiplexer`. Keeps, for metrics, what holds event time back.
  */
 export class TimestampsAndWatermarks {
   watermark = Number.NEGATIVE_INFINITY;
@@ -37,7 +51,7 @@ export class TimestampsAndWatermarks {
   private advancedAt: number;
   private lastRecordAt: number | undefined;
   /** The batch `send` hands to the generator: a watermark from `onEvent` goes out right after its record. */
-  private readonly sending = new PunctuatedBatch<unknown>((values, timestamps) => this.router.emitBatch(values, timestamps));
+  private readonly sending = new PunctuatedBatch<unknown>((values, timestamps) => this.out.emitBatch(values, timestamps));
 
   private readonly output: WatermarkOutput = {
     emitWatermark: (w) => {
@@ -46,15 +60,14 @@ export class TimestampsAndWatermarks {
         this.activate();
         this.watermark = w;
         this.advancedAt = this.ctx.clock.now();
-        this.ctx.watermark = w;
-        this.router.broadcast({ kind: "watermark", timestamp: w });
+        this.out.emitWatermark(w);
       }
     },
     markIdle: () => {
       if (!this.idle) {
         this.sending.flush();
         this.idle = true;
-        this.router.broadcast(IDLE);
+        this.out.markIdle();
       }
     },
     markActive: () => this.activate(),
@@ -62,18 +75,21 @@ export class TimestampsAndWatermarks {
 
   private readonly generators: SourceWatermarks | undefined;
 
-  /** `newGenerator` creates the strategy's generator: once, or once per split of a reader with `splits()`. */
+  /**
+   * `newGenerator` creates the strategy's generator: once, or once per split when `splits` (a
+   * source reader's `splits()`) is given.
+   */
   constructor(
-    private readonly ctx: SubtaskContext<unknown>,
-    private readonly reader: SourceReader<unknown>,
+    private readonly ctx: EventTimeContext,
     newGenerator: (() => WatermarkGenerator<unknown>) | undefined,
     private readonly assigner: TimestampAssigner<unknown> | undefined,
-    private readonly router: OutputRouter<unknown>,
+    private readonly out: EventTimeOutput,
     private readonly periodicInterval: number,
+    private readonly splits?: () => readonly string[] | undefined,
   ) {
     this.nextPeriodicAt = ctx.clock.now() + periodicInterval;
     this.advancedAt = ctx.clock.now();
-    this.generators = newGenerator === undefined ? undefined : sourceWatermarks(reader, newGenerator, this.output, () => this.lastRecordAt);
+    this.generators = newGenerator === undefined ? undefined : sourceWatermarks(splits !== undefined, newGenerator, this.output, () => this.lastRecordAt);
   }
 
   /** Processing time of the next periodic emission (never without a watermark strategy). */
@@ -86,16 +102,16 @@ export class TimestampsAndWatermarks {
     if (this.generators === undefined || now < this.nextPeriodicAt) return false;
     this.nextPeriodicAt = now + this.periodicInterval;
     // Splits can come and go while the reader waits (a reader connecting, partitions discovered).
-    this.generators.setSplits(this.reader.splits?.());
+    this.generators.setSplits(this.splits?.());
     this.generators.onPeriodicEmit();
     return true;
   }
 
-  /** Timestamps the records of a poll and sends them (a record whose assigner fails is left out under dead-letter). */
-  send(result: SourcePoll<unknown>, now: number): void {
+  /** Timestamps a batch (a source's poll) and sends it (a record whose assigner fails is left out under dead-letter). */
+  send(result: { readonly values: readonly unknown[]; readonly timestamps?: readonly number[] | undefined; readonly splits?: readonly string[] | undefined }, now: number): void {
     const values = result.values;
     const n = values.length;
-    this.generators?.setSplits(this.reader.splits?.());
+    this.generators?.setSplits(this.splits?.());
     if (n === 0) return;
     this.lastRecordAt = now;
     this.activate();
@@ -106,17 +122,15 @@ export class TimestampsAndWatermarks {
       return;
     }
     const timestamps = new Array<number>(n);
-    let i = 0;
-    while (i < n) {
-      try {
-        for (; i < n; i++) timestamps[i] = assigner(values[i], given?.[i] ?? Number.NaN);
-      } catch (cause) {
+    forEachRecord(
+      n,
+      (i) => void (timestamps[i] = assigner(values[i], given?.[i] ?? Number.NaN)),
+      (i, cause) => {
         // Under dead-letter, the record is dropped from the batch below (marked by a -Infinity timestamp).
         this.ctx.userError(cause, values[i], given?.[i] ?? Number.NaN);
         timestamps[i] = Number.NEGATIVE_INFINITY;
-        i++;
-      }
-    }
+      },
+    );
     if (!timestamps.includes(Number.NEGATIVE_INFINITY)) {
       this.sendTimestamped(values, timestamps, result.splits);
       return;
@@ -144,7 +158,7 @@ export class TimestampsAndWatermarks {
   private sendTimestamped(values: readonly unknown[], timestamps: readonly number[], splits: readonly string[] | undefined): void {
     const generators = this.generators;
     if (generators === undefined) {
-      this.router.emitBatch(values, timestamps);
+      this.out.emitBatch(values, timestamps);
       return;
     }
     const batch = this.sending;
@@ -162,7 +176,6 @@ export class TimestampsAndWatermarks {
   /** Called before open(): the checkpointed watermark. */
   restore(watermark: number): void {
     this.watermark = watermark;
-    this.ctx.watermark = watermark;
   }
 
   /** End of input: active again, and the final watermark (unless it went out already). */
@@ -170,8 +183,7 @@ export class TimestampsAndWatermarks {
     this.activate();
     if (this.watermark < MAX_WATERMARK) {
       this.watermark = MAX_WATERMARK;
-      this.ctx.watermark = MAX_WATERMARK;
-      this.router.broadcast({ kind: "watermark", timestamp: MAX_WATERMARK });
+      this.out.emitWatermark(MAX_WATERMARK);
     }
   }
 
@@ -190,14 +202,14 @@ export class TimestampsAndWatermarks {
   private activate(): void {
     if (this.idle) {
       this.idle = false;
-      this.router.broadcast(ACTIVE);
+      this.out.markActive();
     }
   }
 }
 
 /** `batchTime`: processing time of the batch being read (read once per batch, not per record). */
-function sourceWatermarks(reader: SourceReader<unknown>, newGenerator: () => WatermarkGenerator<unknown>, output: WatermarkOutput, batchTime: () => number | undefined): SourceWatermarks {
-  if (reader.splits !== undefined) {
+function sourceWatermarks(perSplit: boolean, newGenerator: () => WatermarkGenerator<unknown>, output: WatermarkOutput, batchTime: () => number | undefined): SourceWatermarks {
+  if (perSplit) {
     const mux = new WatermarkMultiplexer(newGenerator, output, () => batchTime() ?? Number.NaN);
     return {
       onEvent: (value, timestamp, split) => mux.onEvent(split ?? DEFAULT_SPLIT, value, timestamp),

@@ -1,37 +1,37 @@
 import type { JobPlan, PlanEdge, PlanNode } from "../graph/JobPlan.js";
+import type { WatermarkOutput } from "../time/WatermarkGenerator.js";
 import { Channel } from "./Channel.js";
-import type { RuntimeOptions } from "./JobRunner.js";
+import type { RuntimeOptions } from "./RuntimeOptions.js";
 import { OperatorTask } from "./OperatorTask.js";
 import { OutputRouter, type OutEdge } from "./OutputRouter.js";
 import { SourceTask } from "./SourceTask.js";
 import { type DeadLetterLog, SubtaskContext } from "./SubtaskContext.js";
-
-export type Task = SourceTask | OperatorTask;
+import type { Task, TaskListener } from "./Task.js";
 
 export interface BuiltTasks {
   /** In plan order, then subtask order (the order tasks open in). */
   tasks: Task[];
-  taskNodes: Map<Task, PlanNode>;
+  /** The source tasks among them, which a stop-with-savepoint stops. */
+  sources: SourceTask[];
+  /** The sink tasks among them, whose state a restart from scratch puts back (`sinkStatesAtStart`). */
+  sinks: OperatorTask[];
 }
 
 /**
  * The physical job of `plan`, not yet opened: one task per subtask (source readers created,
- * operators instantiated), each with its router, wired by bounded channels. `onAsyncSettled` is
- * called when a task's async poll or write settles (with its error, if it failed).
+ * operators instantiated), each with its router, wired by bounded channels. `listenerFor(task)`
+ * hears from `task` (its async work settling, its checkpoint acknowledgements). With
+ * `checkpointing`, sources keep the position from before each poll for barriers.
  */
 export function buildTasks(
   plan: JobPlan,
-  options: Pick<RuntimeOptions, "clock" | "batchSize" | "channelCapacity" | "autoWatermarkInterval">,
+  options: Pick<RuntimeOptions, "clock" | "batchSize" | "channelCapacity" | "autoWatermarkInterval"> & { checkpointing: boolean },
   deadLetters: DeadLetterLog,
-  onAsyncSettled: (task: Task, error: unknown) => void,
+  listenerFor: (task: () => Task) => TaskListener,
 ): BuiltTasks {
   const tasks: Task[] = [];
-  const taskNodes = new Map<Task, PlanNode>();
-  const keyError = (consumer: PlanNode, cause: unknown, value: unknown, timestamp: number): void => {
-    // Key selectors run while routing, i.e. in the producer; the error names the keyed consumer.
-    const task = tasks.find((t) => taskNodes.get(t) === consumer)!;
-    task.ctx.userError(cause, value, timestamp);
-  };
+  const sources: SourceTask[] = [];
+  const sinks: OperatorTask[] = [];
   // Channels per edge, indexed [producer subtask][consumer subtask].
   const channels = new Map<PlanEdge, Channel[][]>();
   for (const node of plan.nodes) {
@@ -49,6 +49,7 @@ export function buildTasks(
   for (const node of plan.nodes) {
     const subtasks: OperatorTask[] = [];
     for (let s = 0; s < node.parallelism; s++) {
+      let ctx: SubtaskContext<unknown>;
       const outEdges: OutEdge[] = node.outputs.map((edge) => {
         const row = channels.get(edge)![s]!;
         const kind = edge.partitioning.kind;
@@ -58,7 +59,8 @@ export function buildTasks(
           partitioning: edge.partitioning,
           channels: targets,
           maxParallelism: edge.to.maxParallelism,
-          keyError: (cause, value, timestamp) => keyError(edge.to, cause, value, timestamp),
+          // Key selectors run while routing, i.e. in this (the producing) subtask, as in Flink.
+          keyError: (cause, value, timestamp) => ctx.userError(keySelectorFailure(edge.to.name, cause), value, timestamp),
         };
       });
       const router = new OutputRouter<unknown>(outEdges);
@@ -70,11 +72,12 @@ export function buildTasks(
         parallelism: node.parallelism,
         maxParallelism: node.maxParallelism,
         errorPolicy: node.errorPolicy,
+        autoWatermarkInterval: options.autoWatermarkInterval,
       };
-      const ctx = new SubtaskContext<unknown>(identity, options.clock, router, deadLetters);
       let task: Task;
-      const wake = (error?: unknown) => onAsyncSettled(task, error);
+      const listener = listenerFor(() => task);
       if (node.node.kind === "source") {
+        ctx = new SubtaskContext<unknown>(identity, options.clock, router, deadLetters);
         const { source, strategy } = node.node.source!;
         const reader = source.createReader({
           subtask: s,
@@ -85,15 +88,17 @@ export function buildTasks(
         });
         // A factory: readers made of splits get one generator per split (see SourceTask).
         const newGenerator = strategy === undefined ? undefined : () => strategy.createWatermarkGenerator({ clock: options.clock });
-        task = new SourceTask(ctx, reader, newGenerator, strategy?.timestampAssigner, router, options.batchSize, options.autoWatermarkInterval, wake);
+        const sourceTask = new SourceTask(node, ctx, reader, newGenerator, strategy?.timestampAssigner, router, options.batchSize, options.autoWatermarkInterval, options.checkpointing, listener);
+        sources.push(sourceTask);
+        task = sourceTask;
       } else {
-        const operator = node.node.createOperator!(ctx);
-        const opTask = new OperatorTask(ctx, operator, router, wake);
+        const newContext = (watermarks: WatermarkOutput) => (ctx = new SubtaskContext<unknown>(identity, options.clock, router, deadLetters, watermarks));
+        const opTask = new OperatorTask(node, newContext, router, listener);
         subtasks.push(opTask);
+        if (node.node.kind === "sink") sinks.push(opTask);
         task = opTask;
       }
       tasks.push(task);
-      taskNodes.set(task, node);
     }
     operatorTasks.set(node, subtasks);
   }
@@ -112,5 +117,11 @@ export function buildTasks(
       }
     }
   }
-  return { tasks, taskNodes };
+  return { tasks, sources, sinks };
+}
+
+/** The cause of a key selector's failure, naming the keyed operator whose `keyBy` it belongs to. */
+function keySelectorFailure(consumer: string, cause: unknown): Error {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return new Error(`key selector of '${consumer}' failed: ${why}`, { cause });
 }

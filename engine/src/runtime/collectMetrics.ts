@@ -1,13 +1,12 @@
 import type { JobPlan, PlanNode } from "../graph/JobPlan.js";
 import type { CheckpointStats, JobMetrics, JobStatus, OperatorMetrics, SourceSubtaskWatermark } from "./JobMetrics.js";
-import type { Task } from "./JobRunner.js";
+import type { Task } from "./Task.js";
 import { findWatermarkHold } from "./watermarkHold.js";
 
 /** Sums the counters of every subtask per operator. Cheap: no allocation per record, one pass over tasks. */
 export function collectMetrics(
   plan: JobPlan,
   tasks: readonly Task[],
-  taskNodes: ReadonlyMap<Task, PlanNode>,
   job: { status: JobStatus; startedAt: number; endedAt: number | undefined; deadLetters: number; checkpoints: CheckpointStats },
 ): JobMetrics {
   const operators: OperatorMetrics[] = [];
@@ -31,20 +30,20 @@ export function collectMetrics(
       finishedSubtasks: 0,
     };
     for (const task of tasks) {
-      if (taskNodes.get(task) !== node) continue;
-      m.recordsIn += task.recordsIn;
-      m.recordsOut += task.router.recordsOut;
-      m.watermark = Math.min(m.watermark, task.watermark);
-      m.backlog += task.backlog;
-      m.lateRecordsDropped += task.ctx.counters.lateRecordsDropped;
-      m.deadLetters += task.ctx.counters.deadLetters;
-      if (task.isBusy) m.busySubtasks++;
-      if (task.finished) m.finishedSubtasks++;
-      if (task.kind === "source") {
-        const info = task.watermarkInfo();
-        (m.sourceWatermarks ??= []).push(info);
+      if (task.node !== node) continue;
+      const t = task.metrics();
+      m.recordsIn += t.recordsIn;
+      m.recordsOut += t.recordsOut;
+      m.watermark = Math.min(m.watermark, t.watermark);
+      m.backlog += t.backlog;
+      m.lateRecordsDropped += t.lateRecordsDropped;
+      m.deadLetters += t.deadLetters;
+      if (t.busy) m.busySubtasks++;
+      if (t.finished) m.finishedSubtasks++;
+      if (t.source !== undefined) {
+        (m.sourceWatermarks ??= []).push(t.source.watermark);
         if (!sources.has(node)) sources.set(node, m.sourceWatermarks);
-        now = task.ctx.clock.now();
+        now = t.source.now;
       }
     }
     if (node.node.kind === "sink") sinkWatermark = Math.min(sinkWatermark, m.watermark);

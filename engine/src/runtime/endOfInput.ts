@@ -1,8 +1,6 @@
 import type { CheckpointMetadata } from "../checkpoint/CheckpointData.js";
-import { isTwoPhaseCommit } from "../checkpoint/TwoPhaseCommit.js";
 import { CheckpointError } from "../errors/errors.js";
-import type { OperatorTask } from "./OperatorTask.js";
-import type { Task } from "./JobRunner.js";
+import type { Task } from "./Task.js";
 import type { StopWithSavepoint } from "./stopWithSavepoint.js";
 
 /**
@@ -48,7 +46,7 @@ export async function commitEndOfInput(
   checkpoint: (() => Promise<unknown>) | undefined,
   fail: (error: unknown, task: Task | undefined) => void,
 ): Promise<void> {
-  const committers = tasks.filter((t): t is OperatorTask => t.kind === "operator" && isTwoPhaseCommit(t.operator));
+  const committers = tasks.filter((t) => t.twoPhaseCommit);
   if (committers.length === 0) return;
   if (checkpoint === undefined) {
     for (const task of committers) {

@@ -60,6 +60,7 @@ export class OperatorHarness<IN, OUT> {
       output,
       errorPolicy,
       counters: { lateRecordsDropped: 0, deadLetters: 0 },
+      autoWatermarkInterval: 200,
       watermarks: {
         emitWatermark: (w) => self.recordWatermark(w),
         markIdle: () => {},

@@ -8,10 +8,3 @@ export const MIN_WATERMARK = Number.NEGATIVE_INFINITY;
 
 /** End of a bounded stream: every event-time timer and window fires. */
 export const MAX_WATERMARK = Number.POSITIVE_INFINITY;
-
-/** Marker for records that carry no event timestamp. NaN keeps timestamp arrays dense doubles. */
-export const NO_TIMESTAMP = Number.NaN;
-
-export function hasTimestamp(ts: number): boolean {
-  return ts === ts; // NaN is the only value not equal to itself
-}

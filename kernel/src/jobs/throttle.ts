@@ -18,11 +18,6 @@ export class Throttle {
     else this.timer = setTimeout(() => this.run(), wait);
   }
 
-  /** Runs a pending call now. */
-  flush(): void {
-    if (this.timer) this.run();
-  }
-
   cancel(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

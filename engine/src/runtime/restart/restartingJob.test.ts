@@ -21,6 +21,15 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   assert.fail(`never happened: ${what}`);
 }
 
+/** Like `until`, for a condition that waits on real I/O (a checkpoint file written): polls every 5 ms, up to 10 s. */
+async function untilAfterIo(condition: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; waited < 10_000; waited += 5) {
+    if (condition()) return;
+    await new Promise<void>((resolve) => setTimeout(resolve, 5));
+  }
+  assert.fail(`never happened: ${what}`);
+}
+
 /** Advances the clock `step` ms at a time (letting callbacks run in between) until `condition` holds. */
 async function advanceUntil(clock: ManualClock, step: number, condition: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
@@ -173,13 +182,17 @@ test("a checkpoint stuck behind a sink write that never settles fails the job, n
 
 test("a commit that never settles fails the checkpoint and the job, naming the committing sink", async () => {
   const source = new TestSource<number>();
+  let committing = false;
   const { clock, handle: job } = await stuckSinkJob((env) => {
     env.fromSource(source).sinkTo({
       name: "stuck-commit",
       createWriter: () => ({
         write: () => undefined,
         prepareCommit: (id: number) => ({ id }),
-        commit: () => new Promise<never>(() => {}),
+        commit: () => {
+          committing = true;
+          return new Promise<never>(() => {});
+        },
         abort: () => undefined,
       }),
     });
@@ -188,8 +201,7 @@ test("a commit that never settles fails the checkpoint and the job, naming the c
   await job.whenIdle();
   const checkpoint = job.checkpoint();
   checkpoint.catch(() => undefined);
-  await until(() => job.metrics().checkpoints.completed === 0 && clock.now() === 0, "checkpoint under way");
-  await new Promise((r) => setTimeout(r, 50)); // the checkpoint file is written with real I/O
+  await untilAfterIo(() => committing, "the commit began (after the checkpoint file was written, with real I/O)");
   clock.advance(5000);
   await assert.rejects(checkpoint, /commit of stuck-commit \(subtask 0\) never settled/);
   await advanceUntil(clock, 250, () => job.result !== undefined, "the job is over");
@@ -270,6 +282,8 @@ test("a checkpoint published before its commit got stuck is complete: the restar
   const source = new TestSource<number>();
   const log: string[] = [];
   let attempt = 0;
+  /** The first attempt's commit began: the checkpoint file was published before it (real I/O). */
+  let committing = false;
   const { clock, handle: job } = await stuckSinkJob(
     (env) => {
       env
@@ -282,7 +296,11 @@ test("a checkpoint published before its commit got stuck is complete: the restar
             return {
               write: () => undefined,
               prepareCommit: (id: number) => ({ id }),
-              commit: (id: number) => (mine === 1 ? new Promise<never>(() => {}) : void log.push(`commit ${id}`)),
+              commit: (id: number) => {
+                if (mine !== 1) return void log.push(`commit ${id}`);
+                committing = true;
+                return new Promise<never>(() => {});
+              },
               recoverCommittables: (committables: unknown[]) => void log.push(`recover ${JSON.stringify(committables)}`),
               abort: () => undefined,
             };
@@ -296,7 +314,7 @@ test("a checkpoint published before its commit got stuck is complete: the restar
   await job.whenIdle();
   const checkpoint = job.checkpoint();
   checkpoint.catch(() => undefined);
-  await new Promise((r) => setTimeout(r, 50)); // the checkpoint file is written with real I/O
+  await untilAfterIo(() => committing, "the first attempt's commit began (after the checkpoint file was published, with real I/O)");
   await advanceUntil(clock, 250, () => job.status === "restarting", "restarting");
   assert.equal(job.metrics().restarts!.restoringFrom, 1, "restores the published checkpoint, not an older one");
   await advanceUntil(clock, 10, () => job.status === "running", "restarted");

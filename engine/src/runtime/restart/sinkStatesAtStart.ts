@@ -1,5 +1,4 @@
-import type { PlanNode } from "../../graph/JobPlan.js";
-import type { Task } from "../buildTasks.js";
+import type { OperatorTask } from "../OperatorTask.js";
 
 /**
  * Where a job's sinks started, for a restart that has no checkpoint to restore: sinks that roll back
@@ -9,23 +8,18 @@ import type { Task } from "../buildTasks.js";
 export type SinkStatesAtStart = ReadonlyMap<string, unknown>;
 
 /** A job started from scratch: each sink subtask's state before it wrote anything. */
-export function rememberSinkStates(tasks: readonly Task[], taskNodes: ReadonlyMap<Task, PlanNode>): SinkStatesAtStart {
+export function rememberSinkStates(sinks: readonly OperatorTask[]): SinkStatesAtStart {
   const states = new Map<string, unknown>();
-  for (const [task, key] of sinkTasks(tasks, taskNodes)) states.set(key, task.operator.snapshotState?.());
+  for (const task of sinks) states.set(keyOf(task), task.operatorState());
   return states;
 }
 
 /** A restart from scratch: put each sink subtask back where the first attempt found it. */
-export function restoreSinkStates(tasks: readonly Task[], taskNodes: ReadonlyMap<Task, PlanNode>, states: SinkStatesAtStart): void {
-  for (const [task, key] of sinkTasks(tasks, taskNodes)) {
-    const state = states.get(key);
-    if (state !== undefined) task.operator.restoreState?.(state);
+export function restoreSinkStates(sinks: readonly OperatorTask[], states: SinkStatesAtStart): void {
+  for (const task of sinks) {
+    const state = states.get(keyOf(task));
+    if (state !== undefined) task.restoreOperatorState(state);
   }
 }
 
-function* sinkTasks(tasks: readonly Task[], taskNodes: ReadonlyMap<Task, PlanNode>) {
-  for (const task of tasks) {
-    const node = taskNodes.get(task)!;
-    if (task.kind === "operator" && node.node.kind === "sink") yield [task, `${node.uid}#${task.ctx.subtask}`] as const;
-  }
-}
+const keyOf = (task: OperatorTask) => `${task.node.uid}#${task.subtask}`;

@@ -1,0 +1,16 @@
+import { SinkError, SluiceError, SourceError, UserFunctionError } from "../errors/errors.js";
+import { messages } from "../errors/messages.js";
+import type { Task } from "./Task.js";
+
+/**
+ * What failed job `job` reports for `error`, thrown in `task` (or outside any task): an engine error
+ * as it is (it names its place already), else one typed by what the task's operator is.
+ */
+export function taskFailure(job: string, error: unknown, task: Task | undefined): SluiceError {
+  if (error instanceof SluiceError) return error;
+  const node = task?.node;
+  const ctx = { job, ...(node ? { operator: node.name, subtask: task!.subtask } : {}) };
+  if (node?.node.kind === "source") return new SourceError(messages.sourceFailed(ctx, error), ctx, { cause: error });
+  if (node?.node.kind === "sink") return new SinkError(messages.sinkFailed(ctx, error), ctx, { cause: error });
+  return new UserFunctionError(messages.userFunctionFailed(ctx, error), ctx, { cause: error });
+}
