@@ -4,7 +4,7 @@ import { pagerRequest } from "../execute/pager.js";
 import { parseMagic } from "../magics/magicParser.js";
 import { runMagic } from "../magics/registry.js";
 import type { MagicEnv } from "../magics/magic.js";
-import type { JobHandle } from "../../../engine/src/index.js";
+import { JobHandle } from "../../../engine/src/index.js";
 import type { Handler, Reply, RequestContext } from "../session/services.js";
 
 interface ExecuteContent {
@@ -64,9 +64,9 @@ async function execute(ctx: RequestContext, since: number): Promise<Reply> {
   services.streams.flush();
 
   let resultText: string | null = null;
-  if (outcome.status === "ok" && outcome.result && isJobHandle(outcome.result.value)) {
+  if (outcome.status === "ok" && outcome.result && outcome.result.value instanceof JobHandle) {
     // A job as a cell's value shows its live status and charts here, unless this very cell
-    // started it and shows it already.
+    // started it and shows it already. instanceof holds: cells and kernel share one engine.
     const job = outcome.result.value;
     const startedHere = services.jobs.list().some((v) => v.job === job && v.origin.msg_id === msg.header.msg_id);
     if (!startedHere) services.jobs.show(job, target);
@@ -116,10 +116,6 @@ async function awaitBoundedJobs(ctx: RequestContext, since: number): Promise<voi
   } finally {
     ctx.services.interruptHooks.delete(release);
   }
-}
-
-function isJobHandle(v: unknown): v is JobHandle {
-  return typeof v === "object" && v !== null && typeof (v as JobHandle).metrics === "function" && Array.isArray((v as JobHandle).sinks) && (v as JobHandle).done instanceof Promise;
 }
 
 function magicEnv(ctx: RequestContext, source: string, executionCount: number, since: number): MagicEnv {

@@ -1,4 +1,5 @@
-import { allJobs, isLiveView, type JobHandle, type LiveView } from "../../../engine/src/index.js";
+import type { JobHandle, LiveView } from "../../../engine/src/index.js";
+import { isLiveView } from "../../../engine/src/host.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
 import type { Outbox } from "../session/outbox.js";
 import type { OutputTarget } from "../session/outputContext.js";
@@ -46,6 +47,8 @@ export class JobPresenter {
     private readonly flushStreams: () => void,
     private readonly executingRequest: () => Header | undefined = () => undefined,
     private readonly mapFrames?: FrameMapper,
+    /** The jobs the engine's registry still keeps (HostAttachment.jobs); by default all shown here. */
+    private readonly kept: () => readonly JobHandle[] = () => [...this.jobs.keys()],
   ) {}
 
   list(): JobView[] {
@@ -101,7 +104,7 @@ export class JobPresenter {
    * held here after the registry let them go.
    */
   private forgetDropped(): void {
-    const kept = new Set(allJobs());
+    const kept = new Set(this.kept());
     for (const job of this.jobs.keys()) if (!kept.has(job)) this.jobs.delete(job);
   }
 

@@ -1,8 +1,8 @@
+import type { JobHandle } from "../../../engine/src/index.js";
 import type { JobView } from "../jobs/jobPresenter.js";
 import type { MagicHandler } from "./magic.js";
 import { MagicUsageError } from "./magic.js";
 import { DISPLAY } from "../display/mimeBundle.js";
-import type { JobPresenter } from "../jobs/jobPresenter.js";
 import { jobsTable } from "./jobsTable.js";
 
 const USAGE = `%jobs, %jobs show JOB, %jobs cancel JOB, %jobs stop JOB [SAVEPOINT] [--drain] (JOB: its exact name, "quoted" if it has spaces, or its # in %jobs)`;
@@ -86,22 +86,29 @@ export function findJob<V extends Named>(views: readonly V[], ref: string, verb:
   return found;
 }
 
+/** The kernel's jobs as `%jobs` sees them: the ones its cells started, and showing one in this cell. */
+export interface KernelJobs {
+  list(): JobView[];
+  /** Shows the job's status line and live views in the executing cell (its same display ids). */
+  showHere(job: JobHandle): void;
+}
+
 /**
  * `%jobs` lists the kernel's jobs; `%jobs show JOB` shows a job's live status and charts again in
  * this cell; `%jobs cancel JOB`; `%jobs stop JOB [SAVEPOINT] [--drain]` is `job.stop()`: the sources
  * stop, a savepoint is the job's last act, and `--drain` first fires every window.
  */
-export function jobsMagic(jobs: () => JobPresenter): MagicHandler {
+export function jobsMagic(jobs: KernelJobs): MagicHandler {
   return async (call) => {
     const cmd = parseJobsArgs(call.args);
     const bundle = (b: Record<string, unknown>) => ({ status: "ok" as const, result: { value: { [DISPLAY]: () => b } } });
-    if (cmd.verb === "list") return bundle(jobsTable(jobs().list()));
-    const views: JobView[] = jobs().list();
+    if (cmd.verb === "list") return bundle(jobsTable(jobs.list()));
+    const views: JobView[] = jobs.list();
     const v = findJob(views, cmd.ref, cmd.verb, cmd.quoted === true);
     const job = v.job;
     switch (cmd.verb) {
       case "show":
-        job.show();
+        jobs.showHere(job);
         return { status: "ok" };
       case "cancel": {
         const r = await job.cancel();
