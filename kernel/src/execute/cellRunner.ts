@@ -9,6 +9,7 @@ import { expandShorthandProperties } from "./shorthand.js";
 import { disambiguateTopLevelAwait } from "./topLevelAwait.js";
 import { declarationsAfterFailure } from "./failedCellDeclarations.js";
 import { tslabTypeScript } from "./tslabTypeScript.js";
+import type { DisplayData } from "../wire/protocol.js";
 import { CellCodeFlag, CellInterruptedError, CellRun, installAsyncHelpers, interruptibleCell, withinCell } from "./interruptibleAsync.js";
 
 /** The kernel's InterruptLine: how many interrupts were requested, and when cell code runs. */
@@ -105,7 +106,7 @@ export class CellRunner {
   }
 
   /** tslab's `display` API (import * as tslab from "tslab") writes through this hook. */
-  set tslabDisplayHook(fn: (data: unknown, update: boolean) => void) {
+  set tslabDisplayHook(fn: (data: DisplayData, update: boolean) => void) {
     this.tslab.jupyter.lastWriteDisplayData = fn;
   }
 

@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import type * as Converter from "tslab/dist/converter.js";
 import type * as Executor from "tslab/dist/executor.js";
 import { SourceMapRegistry } from "./sourceMaps.js";
+import type { DisplayData } from "../wire/protocol.js";
 import { tslabTypeScript, tslabTypeScriptPath } from "./tslabTypeScript.js";
 
 const require = createRequire(import.meta.url);
@@ -10,7 +11,7 @@ export interface Tslab {
   converter: typeof Converter;
   executor: typeof Executor;
   /** tslab's jupyter module: its `display` API writes through `lastWriteDisplayData`. */
-  jupyter: { lastWriteDisplayData: ((data: unknown, update: boolean) => void) | null };
+  jupyter: { lastWriteDisplayData: ((data: DisplayData, update: boolean) => void) | null };
 }
 
 const INLINE_MAP = /\n?\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;

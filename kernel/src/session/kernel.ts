@@ -109,9 +109,8 @@ export async function startKernel(connectionFile: string): Promise<void> {
     hold: (work) => void outputs.current()?.pending?.push(work),
   });
   runner.tslabDisplayHook = (data, update) => {
-    const d = data as { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: { display_id?: string } };
     const target = outputs.current();
-    if (target) void outbox.publish(update ? "update_display_data" : "display_data", d, target.parent);
+    if (target) void outbox.publish(update ? "update_display_data" : "display_data", data, target.parent);
   };
   // The report runner's last cell waits on this: every bounded job over and its final state shown.
   (globalThis as Record<symbol, unknown>)[Symbol.for("sluice.awaitJobs")] = async () => {
