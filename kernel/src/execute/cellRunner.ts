@@ -10,6 +10,7 @@ import { disambiguateTopLevelAwait } from "./topLevelAwait.js";
 import { declarationsAfterFailure } from "./failedCellDeclarations.js";
 import { tslabTypeScript } from "./tslabTypeScript.js";
 import type { DisplayData } from "../wire/protocol.js";
+import { routeEngineImports } from "./engineImport.js";
 import { CellCodeFlag, CellInterruptedError, CellRun, installAsyncHelpers, interruptibleCell, withinCell } from "./interruptibleAsync.js";
 
 /** The kernel's InterruptLine: how many interrupts were requested, and when cell code runs. */
@@ -102,6 +103,7 @@ export class CellRunner {
       { node: this.converter, browser: this.converter, close: () => base.close() },
       sink,
     );
+    routeEngineImports();
     this.printQuickInfo = (require("tslab/dist/inspect.js") as { printQuickInfo(i: unknown): string }).printQuickInfo;
   }
 

@@ -36,6 +36,14 @@ test("the shared database a cell uses is the kernel's", async () => {
   assert.equal(r.status === "ok" && r.result?.value, await sharedDatabase());
 });
 
+test('import from "sluice" in a cell is the kernel\'s engine, type-checked', async () => {
+  const r = await runner.execute('import { JobHandle as ImportedHandle, Time as T } from "sluice";\nconst ms: number = T.seconds(2);\nImportedHandle', 4);
+  assert.equal(r.status, "ok", JSON.stringify(r));
+  assert.equal(r.status === "ok" && r.result?.value, JobHandle);
+  const typed = await runner.execute('import { Time as T2 } from "sluice";\nconst s: string = T2.seconds(1);', 5);
+  assert.equal(typed.status, "error", "types come from the engine's declarations");
+});
+
 test("a cell cannot name the host's hooks", async () => {
   assert.doesNotMatch(await preludeSource(), /\b(attachHost|setLiveHost|onJobStarted|allJobs)\b/, "the prelude imports a host hook into cells");
   for (const hook of ["attachHost", "setLiveHost", "onJobStarted", "allJobs"]) {

@@ -3,6 +3,7 @@ import type * as Converter from "tslab/dist/converter.js";
 import type * as Executor from "tslab/dist/executor.js";
 import { SourceMapRegistry } from "./sourceMaps.js";
 import type { DisplayData } from "../wire/protocol.js";
+import { enginePaths } from "./engineImport.js";
 import { tslabTypeScript, tslabTypeScriptPath } from "./tslabTypeScript.js";
 
 const require = createRequire(import.meta.url);
@@ -30,7 +31,7 @@ export function loadTslab(maps: SourceMapRegistry): Tslab {
     get(target, prop, receiver) {
       if (prop === "createWatchCompilerHost") {
         return (files: string[], options: import("typescript").CompilerOptions, ...rest: unknown[]) =>
-          (target.createWatchCompilerHost as (...a: unknown[]) => unknown)(files, { ...options, inlineSourceMap: true }, ...rest);
+          (target.createWatchCompilerHost as (...a: unknown[]) => unknown)(files, { ...options, inlineSourceMap: true, paths: { ...options.paths, ...enginePaths() } }, ...rest);
       }
       if (prop === "transpileModule") {
         return (input: string, opts: import("typescript").TranspileOptions) => {
