@@ -1,7 +1,7 @@
 import type { JobHandle, LiveView } from "../../../engine/src/index.js";
 import { isLiveView } from "../../../engine/src/host.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
-import type { Outbox } from "../session/outbox.js";
+import type { IopubPublisher } from "../session/outbox.js";
 import type { OutputTarget } from "../session/outputContext.js";
 import type { Header } from "../wire/messages.js";
 import { jobError, type FrameMapper } from "./jobError.js";
@@ -43,7 +43,7 @@ export class JobPresenter {
    *   either copy to the one display.
    */
   constructor(
-    private readonly outbox: Outbox,
+    private readonly outbox: IopubPublisher,
     private readonly flushStreams: () => void,
     private readonly executingRequest: () => Header | undefined = () => undefined,
     private readonly mapFrames?: FrameMapper,

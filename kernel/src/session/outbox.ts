@@ -8,11 +8,16 @@ export interface FrameSink {
   send(channel: Channel, frames: Buffer[]): Promise<void>;
 }
 
+/** What publishes on iopub: the Outbox, or a test's recorder. */
+export interface IopubPublisher {
+  publish<T extends IopubType>(msgType: T, content: IopubContents[T], parent: Partial<Header>, metadata?: JsonObject): Promise<void>;
+}
+
 /**
  * Builds, signs and sends messages for one kernel session. It owns the session id and the
  * iopub topic naming; everything above it deals in (msg_type, content, parent).
  */
-export class Outbox {
+export class Outbox implements IopubPublisher {
   constructor(private readonly sink: FrameSink, private readonly signer: Signer, readonly session: string) {}
 
   publish<T extends IopubType>(msgType: T, content: IopubContents[T], parent: Partial<Header>, metadata: JsonObject = {}): Promise<void> {
