@@ -60,3 +60,11 @@ test("isLiveView recognises the engine's live views by the LIVE_VIEW brand", () 
   assert.ok(!isLiveView({ [LIVE_VIEW]: "yes" }));
   assert.ok(!isLiveView({ [Symbol.for("sluice.liveView")]: true }), "the brand is the engine's own symbol, not a global one");
 });
+
+test('the package exports the host interface as "sluice/host", beside the cell-facing "sluice"', async () => {
+  // Through package.json "exports" (a self-reference), as a host installed from npm imports it.
+  const [host, index]: Record<string, unknown>[] = await Promise.all(["sluice/host", "sluice"].map((s) => import(s)));
+  assert.equal(host!.attachHost, attachHost);
+  assert.ok(!("attachHost" in index!));
+  assert.equal(index!.StreamEnvironment, StreamEnvironment);
+});
