@@ -126,6 +126,17 @@ export class JobPresenter {
     }
   }
 
+  /**
+   * Settles once every bounded job shown here is over and its final state published; rejects with
+   * the first failed job's error (`%jobs wait`, which `sluice report` runs before writing).
+   */
+  async waitBounded(): Promise<void> {
+    const views = this.list().filter((v) => v.job.bounded);
+    await Promise.all(views.map((v) => v.settled));
+    const failed = views.find((v) => v.job.result?.status === "failed");
+    if (failed?.job.result?.error) throw failed.job.result.error;
+  }
+
   /** Shows a job again in another cell (e.g. after a browser reload): same display ids, current data. */
   show(job: JobHandle, target: OutputTarget): void {
     const view = this.jobs.get(job) ?? this.attach(job, target);

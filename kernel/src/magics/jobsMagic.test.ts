@@ -56,7 +56,7 @@ test("names match exactly; a finished or ambiguous match says so instead of acti
 
 function presenterOf(jobs: JobHandle[], shown: JobHandle[] = []): KernelJobs {
   const views: JobView[] = jobs.map((job) => ({ job, views: [], settled: job.done.then(() => {}), origin: makeHeader("execute_request", "s"), statusId: "status" }));
-  return { list: () => views, showHere: (job) => void shown.push(job) };
+  return { list: () => views, showHere: (job) => void shown.push(job), waitBounded: async () => void (await Promise.all(views.map((v) => v.settled))) };
 }
 
 const magicEnv = {} as MagicEnv;
@@ -91,4 +91,15 @@ test("%jobs show hands the job to the kernel's presenter, not through the engine
   const r = await jobsMagic(presenterOf([job], shown))(call('show "shown by name"'), magicEnv);
   assert.equal(r.status, "ok");
   assert.deepEqual(shown, [job]);
+});
+
+test("%jobs wait takes no job and settles when the kernel's bounded jobs have", async () => {
+  assert.deepEqual(parseJobsArgs("wait"), { verb: "wait" });
+  assert.throws(() => parseJobsArgs("wait pv"), /%jobs wait takes no job; unexpected "pv"/);
+  const env = StreamEnvironment.create();
+  env.fromArray([1, 2, 3]).sinkTo(sinks.collect());
+  const job = env.execute("bounded");
+  const r = await jobsMagic(presenterOf([job]))(call("wait"), magicEnv);
+  assert.equal(r.status, "ok");
+  assert.equal(job.status, "finished");
 });

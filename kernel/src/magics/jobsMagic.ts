@@ -5,10 +5,11 @@ import { MagicUsageError } from "./magic.js";
 import { DISPLAY } from "../display/mimeBundle.js";
 import { jobsTable } from "./jobsTable.js";
 
-const USAGE = `%jobs, %jobs show JOB, %jobs cancel JOB, %jobs stop JOB [SAVEPOINT] [--drain] (JOB: its exact name, "quoted" if it has spaces, or its # in %jobs)`;
+const USAGE = `%jobs, %jobs wait, %jobs show JOB, %jobs cancel JOB, %jobs stop JOB [SAVEPOINT] [--drain] (JOB: its exact name, "quoted" if it has spaces, or its # in %jobs)`;
 
 export type JobsCommand =
   | { verb: "list" }
+  | { verb: "wait" }
   | { verb: "show" | "cancel"; ref: string; quoted?: true }
   | { verb: "stop"; ref: string; quoted?: true; savepoint: string | undefined; drain: boolean };
 
@@ -30,19 +31,19 @@ export function splitWords(args: string): Word[] {
 export function parseJobsArgs(args: string): JobsCommand {
   const all = splitWords(args);
   const [verb = "list", ...rest] = all.map((w) => w.text);
-  if (verb !== "list" && verb !== "show" && verb !== "cancel" && verb !== "stop") throw new MagicUsageError(`%jobs ${verb}? use ${USAGE}`);
+  if (verb !== "list" && verb !== "wait" && verb !== "show" && verb !== "cancel" && verb !== "stop") throw new MagicUsageError(`%jobs ${verb}? use ${USAGE}`);
   const flags = rest.filter((w) => w.startsWith("--"));
   const positional = rest.filter((w) => !w.startsWith("--"));
   const allowedFlags = verb === "stop" ? ["--drain"] : [];
   const badFlag = flags.find((f) => !allowedFlags.includes(f));
   if (badFlag !== undefined) throw new MagicUsageError(`%jobs ${verb}: unknown option ${badFlag}; use ${USAGE}`);
-  const max = verb === "list" ? 0 : verb === "stop" ? 2 : 1;
+  const max = verb === "list" || verb === "wait" ? 0 : verb === "stop" ? 2 : 1;
   if (positional.length > max) {
     const extra = positional.slice(max).map((w) => JSON.stringify(w)).join(" ");
     const hint = max === 1 ? `; a name with spaces needs quotes: %jobs ${verb} "${positional.join(" ")}"` : "";
     throw new MagicUsageError(`%jobs ${verb} takes ${max === 0 ? "no job" : max === 1 ? "one job" : "a job and a savepoint name"}; unexpected ${extra}${hint}`);
   }
-  if (verb === "list") return { verb };
+  if (verb === "list" || verb === "wait") return { verb };
   const ref = positional[0];
   if (ref === undefined || ref === "") throw new MagicUsageError(`%jobs ${verb}: name a job: ${USAGE}`);
   const quoted = all.slice(1).find((w) => !w.text.startsWith("--"))!.quoted ? { quoted: true as const } : {};
@@ -91,6 +92,11 @@ export interface KernelJobs {
   list(): JobView[];
   /** Shows the job's status line and live views in the executing cell (its same display ids). */
   showHere(job: JobHandle): void;
+  /**
+   * Settles once every bounded job is over and its final state published; rejects with the first
+   * failed job's error (how `sluice report` waits before it writes the report).
+   */
+  waitBounded(): Promise<void>;
 }
 
 /**
@@ -103,6 +109,10 @@ export function jobsMagic(jobs: KernelJobs): MagicHandler {
     const cmd = parseJobsArgs(call.args);
     const bundle = (b: Record<string, unknown>) => ({ status: "ok" as const, result: { value: { [DISPLAY]: () => b } } });
     if (cmd.verb === "list") return bundle(jobsTable(jobs.list()));
+    if (cmd.verb === "wait") {
+      await jobs.waitBounded();
+      return { status: "ok" };
+    }
     const views: JobView[] = jobs.list();
     const v = findJob(views, cmd.ref, cmd.verb, cmd.quoted === true);
     const job = v.job;

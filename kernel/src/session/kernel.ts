@@ -63,7 +63,11 @@ export async function startKernel(connectionFile: string): Promise<void> {
     show: showHere,
   });
   const jobs = new JobPresenter(outbox, () => streams.flush(), () => outputs.executing()?.parent, (stack) => runner.userFrames(stack), engine.jobs);
-  registerJobsMagic({ list: () => jobs.list(), showHere });
+  registerJobsMagic({
+    list: () => jobs.list(),
+    showHere,
+    waitBounded: () => jobs.waitBounded(),
+  });
   const services: KernelServices = {
     outbox,
     runner,
@@ -111,13 +115,6 @@ export async function startKernel(connectionFile: string): Promise<void> {
   runner.tslabDisplayHook = (data, update) => {
     const target = outputs.current();
     if (target) void outbox.publish(update ? "update_display_data" : "display_data", data, target.parent);
-  };
-  // The report runner's last cell waits on this: every bounded job over and its final state shown.
-  (globalThis as Record<symbol, unknown>)[Symbol.for("sluice.awaitJobs")] = async () => {
-    const views = jobs.list().filter((v) => v.job.bounded);
-    await Promise.all(views.map((v) => v.settled));
-    const failed = views.find((v) => v.job.result?.status === "failed");
-    if (failed?.job.result?.error) throw failed.job.result.error;
   };
   streams.install();
   reportUncaught(runner, outbox, outputs);
