@@ -95,3 +95,18 @@ test("stopAll (kernel shutdown or restart) gives a running job's status line a f
   assert.equal(job.status, "cancelled");
   assert.match(texts.get(view.statusId)!, /^■ stopped: kernel restarted · job "pv"/);
 });
+
+test("waitBounded (%jobs wait) settles after the bounded jobs' final state and rejects with a failed job's error", async () => {
+  const published: Published[] = [];
+  const presenter = new JobPresenter(fakeOutbox(published), () => {});
+  const env = StreamEnvironment.create();
+  env.fromArray([1, 2]).map((x) => {
+    if (x === 2) throw new Error("bad record");
+    return x;
+  }).sinkTo(chart.line({ x: "x:Q", y: "y:Q" }));
+  const failing = env.execute("failing");
+  presenter.attach(failing, { parent: makeHeader("execute_request", "s"), identities: [], allowStdin: false });
+  await assert.rejects(presenter.waitBounded(), /bad record/);
+  assert.equal(failing.status, "failed");
+  assert.ok(published.some((p) => p.type === "error"), "the job's error was published before waitBounded settled");
+});
