@@ -129,9 +129,8 @@ export type { ColumnKind } from "./connectors/duckdb/tableSchema.js";
 export { chart } from "./charts/chart.js";
 export { ChartSink } from "./charts/ChartSink.js";
 export type { ChartOptions, TableOptions, Mark } from "./charts/chartTypes.js";
-export { LIVE_VIEW, isLiveView, type LiveView } from "./live/LiveView.js";
-export { allJobs, onJobStarted } from "./runtime/jobRegistry.js";
-export { setLiveHost, type LiveHost } from "./live/liveHost.js";
+export { LIVE_VIEW, type LiveView } from "./live/LiveView.js";
+// What a host (the kernel) uses is in host.ts ("sluice/host"), not here: cells must not reach it.
 
 // connectors/kafka (kafkajs or @platformatic/kafka behind the KafkaClient interface; `library` picks one)
 export { kafkaSource, type KafkaSourceOptions, type StartFrom } from "./connectors/kafka/KafkaSource.js";

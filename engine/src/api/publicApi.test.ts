@@ -11,7 +11,6 @@ import { dirname, join } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import {
-  allJobs,
   ApiUsageError,
   BoundedOutOfOrdernessWatermarks,
   chart,
@@ -29,7 +28,6 @@ import {
   GLOBAL_WINDOW,
   GlobalWindows,
   IntervalJoin,
-  isLiveView,
   JobHandle,
   JoinedStreams,
   JoinWithKeys,
@@ -47,14 +45,12 @@ import {
   MissingTimestampError,
   NeverTrigger,
   NexmarkGenerator,
-  onJobStarted,
   openSharedDatabase,
   OperatorHarness,
   OutputTag,
   ParseError,
   ProcessingTimeSessionWindows,
   ProcessingTimeTrigger,
-  setLiveHost,
   sharedDatabase,
   SinkError,
   sinks,
@@ -73,12 +69,12 @@ import {
   WatermarksWithIdleness,
   WatermarkStrategy,
   WindowedStream,
-  type JobHandle as JobHandleType,
   type WatermarkGenerator,
   type WatermarkOutput,
   type WindowResult,
   RestartStrategies,
 } from "../index.js";
+import { isLiveView } from "../host.js";
 
 /** A WatermarkOutput that records what a generator did. */
 function recordingOutput(): WatermarkOutput & { events: (number | "idle" | "active")[] } {
@@ -495,37 +491,7 @@ test("FileCheckpointStorage lists the checkpoints a job wrote and loads the late
 
 // ---------------------------------------------------------------- live views and the job registry
 
-test("allJobs and onJobStarted see a job as it starts", async () => {
-  const seen: JobHandleType[] = [];
-  const unsubscribe = onJobStarted((job) => seen.push(job));
-  const env = StreamEnvironment.create();
-  env.fromArray([1]).sinkTo(sinks.collect());
-  const job = env.execute("registered");
-  assert.deepEqual(seen, [job], "listener runs synchronously inside execute()");
-  assert.equal(allJobs().at(-1), job);
-  await job.wait();
-  assert.ok(allJobs().includes(job), "finished jobs stay listed");
-  unsubscribe();
-  env.fromArray([2]).sinkTo(sinks.collect());
-  await env.execute("after unsubscribe").wait();
-  assert.equal(seen.length, 1);
-});
-
-test("setLiveHost: job.show() hands the job to the host; without a host it is an ApiUsageError", async () => {
-  const env = StreamEnvironment.create();
-  env.fromArray([1]).sinkTo(sinks.collect());
-  const job = env.execute("shown");
-  const shown: JobHandleType[] = [];
-  setLiveHost({ show: (j) => shown.push(j) });
-  try {
-    assert.equal(job.show(), job);
-    assert.deepEqual(shown, [job]);
-  } finally {
-    setLiveHost(undefined);
-  }
-  assert.throws(() => job.show(), ApiUsageError);
-  await job.wait();
-});
+// attachHost, the job registry and isLiveView are the host's: see host.test.ts.
 
 test("chart.line is a ChartSink and a live view that updates while the job writes", async () => {
   const line = chart.line<{ start: number; value: number; key: string }>({ x: "start:T", y: "value", color: "key" });

@@ -14,7 +14,8 @@ export interface LiveView {
   subscribe(listener: () => void): () => void;
 }
 
-export const LIVE_VIEW = Symbol.for("sluice.liveView");
+/** Not `Symbol.for`: the engine is loaded once per process, so its own symbol is the one. */
+export const LIVE_VIEW: unique symbol = Symbol("sluice.liveView");
 
 export function isLiveView(x: unknown): x is LiveView {
   return typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[LIVE_VIEW] === true;

@@ -1,8 +1,8 @@
 import type { MimeBundle } from "../display/mimeBundle.js";
 
 /**
- * What the kernel offers to code running in cells. The kernel installs one on globalThis at
- * start; the cell API module finds it there, so cells never import kernel internals.
+ * What the kernel offers to code running in cells. The kernel installs one at start; the cell API
+ * module (the same module instance in the kernel and in cells) finds it here.
  */
 export interface CellHost {
   display(bundle: MimeBundle, options: { displayId?: string; update?: boolean; metadata?: Record<string, unknown> }): void;
@@ -13,10 +13,10 @@ export interface CellHost {
   hold(work: Promise<unknown>): void;
 }
 
-export const CELL_HOST = Symbol.for("sluice.cellHost");
+let installed: CellHost | undefined;
 
 export function installCellHost(host: CellHost): void {
-  (globalThis as Record<symbol, unknown>)[CELL_HOST] = host;
+  installed = host;
 }
 
 export class NoKernelError extends Error {
@@ -27,7 +27,6 @@ export class NoKernelError extends Error {
 }
 
 export function cellHost(): CellHost {
-  const host = (globalThis as Record<symbol, unknown>)[CELL_HOST] as CellHost | undefined;
-  if (!host) throw new NoKernelError();
-  return host;
+  if (!installed) throw new NoKernelError();
+  return installed;
 }

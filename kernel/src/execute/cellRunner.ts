@@ -9,6 +9,8 @@ import { expandShorthandProperties } from "./shorthand.js";
 import { disambiguateTopLevelAwait } from "./topLevelAwait.js";
 import { declarationsAfterFailure } from "./failedCellDeclarations.js";
 import { tslabTypeScript } from "./tslabTypeScript.js";
+import type { DisplayData } from "../wire/protocol.js";
+import { routeEngineImports } from "./engineImport.js";
 import { CellCodeFlag, CellInterruptedError, CellRun, installAsyncHelpers, interruptibleCell, withinCell } from "./interruptibleAsync.js";
 
 /** The kernel's InterruptLine: how many interrupts were requested, and when cell code runs. */
@@ -101,11 +103,12 @@ export class CellRunner {
       { node: this.converter, browser: this.converter, close: () => base.close() },
       sink,
     );
+    routeEngineImports();
     this.printQuickInfo = (require("tslab/dist/inspect.js") as { printQuickInfo(i: unknown): string }).printQuickInfo;
   }
 
   /** tslab's `display` API (import * as tslab from "tslab") writes through this hook. */
-  set tslabDisplayHook(fn: (data: unknown, update: boolean) => void) {
+  set tslabDisplayHook(fn: (data: DisplayData, update: boolean) => void) {
     this.tslab.jupyter.lastWriteDisplayData = fn;
   }
 

@@ -2,6 +2,8 @@ import { createRequire } from "node:module";
 import type * as Converter from "tslab/dist/converter.js";
 import type * as Executor from "tslab/dist/executor.js";
 import { SourceMapRegistry } from "./sourceMaps.js";
+import type { DisplayData } from "../wire/protocol.js";
+import { enginePaths } from "./engineImport.js";
 import { tslabTypeScript, tslabTypeScriptPath } from "./tslabTypeScript.js";
 
 const require = createRequire(import.meta.url);
@@ -10,7 +12,7 @@ export interface Tslab {
   converter: typeof Converter;
   executor: typeof Executor;
   /** tslab's jupyter module: its `display` API writes through `lastWriteDisplayData`. */
-  jupyter: { lastWriteDisplayData: ((data: unknown, update: boolean) => void) | null };
+  jupyter: { lastWriteDisplayData: ((data: DisplayData, update: boolean) => void) | null };
 }
 
 const INLINE_MAP = /\n?\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
@@ -29,7 +31,7 @@ export function loadTslab(maps: SourceMapRegistry): Tslab {
     get(target, prop, receiver) {
       if (prop === "createWatchCompilerHost") {
         return (files: string[], options: import("typescript").CompilerOptions, ...rest: unknown[]) =>
-          (target.createWatchCompilerHost as (...a: unknown[]) => unknown)(files, { ...options, inlineSourceMap: true }, ...rest);
+          (target.createWatchCompilerHost as (...a: unknown[]) => unknown)(files, { ...options, inlineSourceMap: true, paths: { ...options.paths, ...enginePaths() } }, ...rest);
       }
       if (prop === "transpileModule") {
         return (input: string, opts: import("typescript").TranspileOptions) => {

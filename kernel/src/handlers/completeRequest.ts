@@ -4,8 +4,8 @@ import { codePointsToIndex, indexToCodePoints } from "../execute/codePoints.js";
 import { magicSpellings } from "../magics/registry.js";
 import { catalogCompletions } from "../magics/sql/sqlCompletion.js";
 
-export const complete_request: Handler = async ({ msg, services }) => {
-  const { code, cursor_pos } = msg.content as { code: string; cursor_pos: number };
+export const complete_request: Handler<"complete_request"> = async ({ msg, services }) => {
+  const { code, cursor_pos } = msg.content;
   const cursor = cursor_pos ?? [...code].length;
   const c = (await magicCompletion(code, cursor)) ?? services.runner.complete(code, cursor);
   return { content: { status: "ok", ...c, metadata: {} } };

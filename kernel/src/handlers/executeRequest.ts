@@ -4,23 +4,17 @@ import { pagerRequest } from "../execute/pager.js";
 import { parseMagic } from "../magics/magicParser.js";
 import { runMagic } from "../magics/registry.js";
 import type { MagicEnv } from "../magics/magic.js";
-import type { JobHandle } from "../../../engine/src/index.js";
+import { JobHandle } from "../../../engine/src/index.js";
 import type { Handler, Reply, RequestContext } from "../session/services.js";
+import type { UserExpressionResult } from "../wire/protocol.js";
 
-interface ExecuteContent {
-  code: string;
-  silent?: boolean;
-  store_history?: boolean;
-  user_expressions?: Record<string, string>;
-  allow_stdin?: boolean;
-  stop_on_error?: boolean;
-}
+type Context = RequestContext<"execute_request">;
 
 /**
  * The wire handler; the work is CellRunner.execute. Order on iopub: execute_input, streams and
  * displays as they happen, then execute_result or error; the reply follows (then idle).
  */
-export const execute_request: Handler = async (ctx) => {
+export const execute_request: Handler<"execute_request"> = async (ctx) => {
   const { services } = ctx;
   // An interrupt from here on is this cell's, wherever it lands: before, during or after compiling
   // (and one the client sent after this request, if it overtook it).
@@ -35,22 +29,17 @@ export const execute_request: Handler = async (ctx) => {
   }
 };
 
-async function execute(ctx: RequestContext, since: number): Promise<Reply> {
+async function execute(ctx: Context, since: number): Promise<Reply<"execute_request">> {
   const { services, msg, publish } = ctx;
-  const req = msg.content as unknown as ExecuteContent;
-  // Checked, never coerced: String(["…"]) is the code inside, and a cell must be what was sent.
-  if (typeof req.code !== "string") {
-    const evalue = `execute_request content.code must be a string, not ${req.code === null ? "null" : typeof req.code}`;
-    return { content: { status: "error", ename: "TypeError", evalue, traceback: [`TypeError: ${evalue}`] } };
-  }
-  const silent = req.silent === true;
-  const storeHistory = !silent && req.store_history !== false;
+  const req = msg.content; // decoded: code is a string (protocol.ts)
+  const silent = req.silent;
+  const storeHistory = !silent && req.store_history;
   if (storeHistory) services.execution.count += 1;
   const count = services.execution.count;
   if (!silent) await publish("execute_input", { code: req.code, execution_count: count });
 
   services.payloads = [];
-  const target = { parent: msg.header, identities: msg.identities, allowStdin: req.allow_stdin === true, pending: [] as Promise<unknown>[] };
+  const target = { parent: msg.header, identities: msg.identities, allowStdin: req.allow_stdin, pending: [] as Promise<unknown>[] };
   const paged = pagerRequest(req.code);
   const magic = parseMagic(req.code);
   const outcome = await services.outputs.run(target, async () => {
@@ -64,9 +53,9 @@ async function execute(ctx: RequestContext, since: number): Promise<Reply> {
   services.streams.flush();
 
   let resultText: string | null = null;
-  if (outcome.status === "ok" && outcome.result && isJobHandle(outcome.result.value)) {
+  if (outcome.status === "ok" && outcome.result && outcome.result.value instanceof JobHandle) {
     // A job as a cell's value shows its live status and charts here, unless this very cell
-    // started it and shows it already.
+    // started it and shows it already. instanceof holds: cells and kernel share one engine.
     const job = outcome.result.value;
     const startedHere = services.jobs.list().some((v) => v.job === job && v.origin.msg_id === msg.header.msg_id);
     if (!startedHere) services.jobs.show(job, target);
@@ -81,17 +70,17 @@ async function execute(ctx: RequestContext, since: number): Promise<Reply> {
     if (!silent) await publish("error", outcome.error);
     return {
       content: { status: "error", execution_count: count, ...outcome.error },
-      abortQueued: req.stop_on_error !== false,
+      abortQueued: req.stop_on_error,
     };
   }
-  const user_expressions = await evaluateUserExpressions(ctx, req.user_expressions ?? {});
+  const user_expressions = await evaluateUserExpressions(ctx, req.user_expressions);
   return { content: { status: "ok", execution_count: count, payload: services.payloads, user_expressions } };
 }
 
 type Outcome = { status: "ok"; result?: { value: unknown } } | { status: "error"; error: CellError };
 
 /** `name?` shows what inspection knows about `name` in the pager, as IPython does. */
-function pageInspection(ctx: RequestContext, expr: string): Outcome {
+function pageInspection(ctx: Context, expr: string): Outcome {
   const text = ctx.services.runner.inspect(expr, [...expr].length);
   if (text === undefined) {
     return { status: "error", error: { ename: "NameError", evalue: `nothing known about '${expr}'`, traceback: [`NameError: nothing known about '${expr}'`] } };
@@ -105,7 +94,7 @@ function pageInspection(ctx: RequestContext, expr: string): Outcome {
  * and reports hold final results. Interrupt stops the waiting only: the jobs go on in the
  * background. Unbounded jobs, and jobs marked with `job.detach()`, never hold the cell.
  */
-async function awaitBoundedJobs(ctx: RequestContext, since: number): Promise<void> {
+async function awaitBoundedJobs(ctx: Context, since: number): Promise<void> {
   const mine = ctx.services.jobs.list().filter((v) => v.origin.msg_id === ctx.msg.header.msg_id && v.job.bounded && !v.job.detached);
   if (mine.length === 0 || ctx.services.interrupts.requested() !== since) return;
   let release: () => void = () => {};
@@ -118,11 +107,7 @@ async function awaitBoundedJobs(ctx: RequestContext, since: number): Promise<voi
   }
 }
 
-function isJobHandle(v: unknown): v is JobHandle {
-  return typeof v === "object" && v !== null && typeof (v as JobHandle).metrics === "function" && Array.isArray((v as JobHandle).sinks) && (v as JobHandle).done instanceof Promise;
-}
-
-function magicEnv(ctx: RequestContext, source: string, executionCount: number, since: number): MagicEnv {
+function magicEnv(ctx: Context, source: string, executionCount: number, since: number): MagicEnv {
   const { services } = ctx;
   return {
     source,
@@ -150,8 +135,8 @@ function magicEnv(ctx: RequestContext, source: string, executionCount: number, s
   };
 }
 
-async function evaluateUserExpressions(ctx: RequestContext, exprs: Record<string, string>): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
+async function evaluateUserExpressions(ctx: Context, exprs: Record<string, string>): Promise<Record<string, UserExpressionResult>> {
+  const out: Record<string, UserExpressionResult> = {};
   for (const [name, expr] of Object.entries(exprs)) {
     const r = await ctx.services.runner.execute(expr, 0);
     out[name] =

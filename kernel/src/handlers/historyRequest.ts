@@ -1,6 +1,5 @@
-import type { HistoryQuery } from "../history/historyStore.js";
 import type { Handler } from "../session/services.js";
 
-export const history_request: Handler = async ({ msg, services }) => ({
-  content: { status: "ok", history: services.history.query(msg.content as HistoryQuery) },
+export const history_request: Handler<"history_request"> = async ({ msg, services }) => ({
+  content: { status: "ok", history: services.history.query(msg.content) },
 });

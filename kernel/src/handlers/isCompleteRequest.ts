@@ -2,8 +2,8 @@ import type { Handler } from "../session/services.js";
 import type { Completeness } from "../execute/cellRunner.js";
 import { pagerRequest } from "../execute/pager.js";
 
-export const is_complete_request: Handler = async ({ msg, services }) => {
-  const { code } = msg.content as { code: string };
+export const is_complete_request: Handler<"is_complete_request"> = async ({ msg, services }) => {
+  const { code } = msg.content;
   return { content: { ...completeness(code, (ts) => services.runner.isComplete(ts)) } };
 };
 

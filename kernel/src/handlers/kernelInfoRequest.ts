@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { PROTOCOL_VERSION } from "../wire/messages.js";
 import type { Handler } from "../session/services.js";
+import type { KernelInfoReply } from "../wire/protocol.js";
 import { tslabTypeScript } from "../execute/tslabTypeScript.js";
 
 const require = createRequire(import.meta.url);
@@ -8,7 +9,7 @@ const pkg = require("../../../../package.json") as { version: string };
 /** The TypeScript that type-checks and compiles cells: tslab's own copy, not the project's (see tslabTypeScript.ts). */
 const tsVersion = tslabTypeScript().version;
 
-export const kernelInfoContent = {
+export const kernelInfoContent: KernelInfoReply = {
   status: "ok",
   protocol_version: PROTOCOL_VERSION,
   implementation: "sluice",
@@ -34,4 +35,4 @@ export const kernelInfoContent = {
   ],
 };
 
-export const kernel_info_request: Handler = async () => ({ content: kernelInfoContent });
+export const kernel_info_request: Handler<"kernel_info_request"> = async () => ({ content: kernelInfoContent });

@@ -1,6 +1,6 @@
 import type { Handler } from "../session/services.js";
 
-export const shutdown_request: Handler = async ({ msg, services }) => {
-  const restart = (msg.content as { restart?: boolean }).restart === true;
+export const shutdown_request: Handler<"shutdown_request"> = async ({ msg, services }) => {
+  const { restart } = msg.content;
   return { content: { status: "ok", restart }, after: () => services.shutdown(restart) };
 };

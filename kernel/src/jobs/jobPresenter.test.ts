@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { chart, StreamEnvironment, TestSource } from "../../../engine/src/index.js";
-import type { Outbox } from "../session/outbox.js";
+import type { IopubPublisher } from "../session/outbox.js";
+import type { IopubContents, IopubType } from "../wire/protocol.js";
 import { makeHeader, type Header } from "../wire/messages.js";
 import { JobPresenter } from "./jobPresenter.js";
 import { liveUpdateSettings } from "./liveSettings.js";
@@ -18,14 +19,14 @@ interface Published {
   parent: string;
 }
 
-function fakeOutbox(published: Published[]): Outbox {
+function fakeOutbox(published: Published[]): IopubPublisher {
   const outbox = {
-    publish: (type: string, content: { transient?: { display_id?: string } }, parent: Partial<Header>) => {
-      published.push({ type, displayId: content.transient?.display_id ?? "", parent: parent.msg_id ?? "" });
+    publish: (type: IopubType, content: IopubContents[IopubType], parent: Partial<Header>) => {
+      published.push({ type, displayId: "transient" in content ? (content.transient.display_id ?? "") : "", parent: parent.msg_id ?? "" });
       return Promise.resolve();
     },
   };
-  return outbox as unknown as Outbox;
+  return outbox satisfies IopubPublisher;
 }
 
 async function until(condition: () => boolean, what: string): Promise<void> {
@@ -77,12 +78,13 @@ test("with no other cell executing, updates go to the job's own cell only", asyn
 test("stopAll (kernel shutdown or restart) gives a running job's status line a final state that says why", async () => {
   const texts = new Map<string, string>();
   const outbox = {
-    publish: (_type: string, content: { data?: Record<string, unknown>; transient?: { display_id?: string } }) => {
-      const id = content.transient?.display_id;
-      if (id !== undefined && typeof content.data?.["text/plain"] === "string") texts.set(id, content.data["text/plain"]);
+    publish: (_type: IopubType, content: IopubContents[IopubType]) => {
+      const id = "transient" in content ? content.transient.display_id : undefined;
+      const text = "transient" in content ? content.data["text/plain"] : undefined;
+      if (id !== undefined && typeof text === "string") texts.set(id, text);
       return Promise.resolve();
     },
-  } as unknown as Outbox;
+  } satisfies IopubPublisher;
   const presenter = new JobPresenter(outbox, () => {});
   const env = StreamEnvironment.create();
   env.fromSource(new TestSource<{ x: number; y: number }>()).sinkTo(chart.line({ x: "x:Q", y: "y:Q" }));
@@ -92,4 +94,19 @@ test("stopAll (kernel shutdown or restart) gives a running job's status line a f
   await presenter.stopAll("kernel restarted", 5000);
   assert.equal(job.status, "cancelled");
   assert.match(texts.get(view.statusId)!, /^■ stopped: kernel restarted · job "pv"/);
+});
+
+test("waitBounded (%jobs wait) settles after the bounded jobs' final state and rejects with a failed job's error", async () => {
+  const published: Published[] = [];
+  const presenter = new JobPresenter(fakeOutbox(published), () => {});
+  const env = StreamEnvironment.create();
+  env.fromArray([1, 2]).map((x) => {
+    if (x === 2) throw new Error("bad record");
+    return x;
+  }).sinkTo(chart.line({ x: "x:Q", y: "y:Q" }));
+  const failing = env.execute("failing");
+  presenter.attach(failing, { parent: makeHeader("execute_request", "s"), identities: [], allowStdin: false });
+  await assert.rejects(presenter.waitBounded(), /bad record/);
+  assert.equal(failing.status, "failed");
+  assert.ok(published.some((p) => p.type === "error"), "the job's error was published before waitBounded settled");
 });

@@ -1,6 +1,7 @@
-import { allJobs, isLiveView, type JobHandle, type LiveView } from "../../../engine/src/index.js";
+import type { JobHandle, LiveView } from "../../../engine/src/index.js";
+import { isLiveView } from "../../../engine/src/host.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
-import type { Outbox } from "../session/outbox.js";
+import type { IopubPublisher } from "../session/outbox.js";
 import type { OutputTarget } from "../session/outputContext.js";
 import type { Header } from "../wire/messages.js";
 import { jobError, type FrameMapper } from "./jobError.js";
@@ -42,10 +43,12 @@ export class JobPresenter {
    *   either copy to the one display.
    */
   constructor(
-    private readonly outbox: Outbox,
+    private readonly outbox: IopubPublisher,
     private readonly flushStreams: () => void,
     private readonly executingRequest: () => Header | undefined = () => undefined,
     private readonly mapFrames?: FrameMapper,
+    /** The jobs the engine's registry still keeps (HostAttachment.jobs); by default all shown here. */
+    private readonly kept: () => readonly JobHandle[] = () => [...this.jobs.keys()],
   ) {}
 
   list(): JobView[] {
@@ -101,7 +104,7 @@ export class JobPresenter {
    * held here after the registry let them go.
    */
   private forgetDropped(): void {
-    const kept = new Set(allJobs());
+    const kept = new Set(this.kept());
     for (const job of this.jobs.keys()) if (!kept.has(job)) this.jobs.delete(job);
   }
 
@@ -121,6 +124,17 @@ export class JobPresenter {
     for (const v of live.filter((v) => v.job.result === undefined)) {
       this.display(statusBundle(v.job, { ...v.job.metrics(), status: "cancelled" }, 0, `${reason} (the job did not stop in time)`), v.statusId, v.origin, true);
     }
+  }
+
+  /**
+   * Settles once every bounded job shown here is over and its final state published; rejects with
+   * the first failed job's error (`%jobs wait`, which `sluice report` runs before writing).
+   */
+  async waitBounded(): Promise<void> {
+    const views = this.list().filter((v) => v.job.bounded);
+    await Promise.all(views.map((v) => v.settled));
+    const failed = views.find((v) => v.job.result?.status === "failed");
+    if (failed?.job.result?.error) throw failed.job.result.error;
   }
 
   /** Shows a job again in another cell (e.g. after a browser reload): same display ids, current data. */

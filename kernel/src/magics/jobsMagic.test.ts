@@ -2,8 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { findJob, parseJobsArgs } from "./jobsMagic.js";
 import { MagicUsageError } from "./magic.js";
-import { jobsMagic } from "./jobsMagic.js";
-import type { JobPresenter, JobView } from "../jobs/jobPresenter.js";
+import { jobsMagic, type KernelJobs } from "./jobsMagic.js";
+import type { JobView } from "../jobs/jobPresenter.js";
+import { makeHeader } from "../wire/messages.js";
 import type { MagicEnv } from "./magic.js";
 import { DISPLAY } from "../display/mimeBundle.js";
 import { StreamEnvironment, sinks, type JobHandle } from "../../../engine/src/index.js";
@@ -53,9 +54,9 @@ test("names match exactly; a finished or ambiguous match says so instead of acti
   assert.equal(findJob(views, "pv", "show"), views[0]);
 });
 
-function presenterOf(jobs: JobHandle[]): () => JobPresenter {
-  const views = jobs.map((job) => ({ job, views: [] }) as unknown as JobView);
-  return () => ({ list: () => views }) as unknown as JobPresenter;
+function presenterOf(jobs: JobHandle[], shown: JobHandle[] = []): KernelJobs {
+  const views: JobView[] = jobs.map((job) => ({ job, views: [], settled: job.done.then(() => {}), origin: makeHeader("execute_request", "s"), statusId: "status" }));
+  return { list: () => views, showHere: (job) => void shown.push(job), waitBounded: async () => void (await Promise.all(views.map((v) => v.settled))) };
 }
 
 const magicEnv = {} as MagicEnv;
@@ -78,4 +79,27 @@ test("%jobs cancel refuses a finished job and cancels the running one it names",
   const value = (ok as { result: { value: Record<symbol, () => Record<string, string>> } }).result.value;
   assert.equal(value[DISPLAY]!()["text/plain"], 'job "forever" cancelled');
   assert.equal(running.status, "cancelled");
+});
+
+test("%jobs show hands the job to the kernel's presenter, not through the engine's host", async () => {
+  const env = StreamEnvironment.create();
+  env.fromArray([1]).sinkTo(sinks.collect());
+  const job = env.execute("shown by name");
+  await job.done;
+  const shown: JobHandle[] = [];
+  // No engine host is attached in this process: a magic that called job.show() would throw.
+  const r = await jobsMagic(presenterOf([job], shown))(call('show "shown by name"'), magicEnv);
+  assert.equal(r.status, "ok");
+  assert.deepEqual(shown, [job]);
+});
+
+test("%jobs wait takes no job and settles when the kernel's bounded jobs have", async () => {
+  assert.deepEqual(parseJobsArgs("wait"), { verb: "wait" });
+  assert.throws(() => parseJobsArgs("wait pv"), /%jobs wait takes no job; unexpected "pv"/);
+  const env = StreamEnvironment.create();
+  env.fromArray([1, 2, 3]).sinkTo(sinks.collect());
+  const job = env.execute("bounded");
+  const r = await jobsMagic(presenterOf([job]))(call("wait"), magicEnv);
+  assert.equal(r.status, "ok");
+  assert.equal(job.status, "finished");
 });

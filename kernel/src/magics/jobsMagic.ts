@@ -1,14 +1,15 @@
+import type { JobHandle } from "../../../engine/src/index.js";
 import type { JobView } from "../jobs/jobPresenter.js";
 import type { MagicHandler } from "./magic.js";
 import { MagicUsageError } from "./magic.js";
 import { DISPLAY } from "../display/mimeBundle.js";
-import type { JobPresenter } from "../jobs/jobPresenter.js";
 import { jobsTable } from "./jobsTable.js";
 
-const USAGE = `%jobs, %jobs show JOB, %jobs cancel JOB, %jobs stop JOB [SAVEPOINT] [--drain] (JOB: its exact name, "quoted" if it has spaces, or its # in %jobs)`;
+const USAGE = `%jobs, %jobs wait, %jobs show JOB, %jobs cancel JOB, %jobs stop JOB [SAVEPOINT] [--drain] (JOB: its exact name, "quoted" if it has spaces, or its # in %jobs)`;
 
 export type JobsCommand =
   | { verb: "list" }
+  | { verb: "wait" }
   | { verb: "show" | "cancel"; ref: string; quoted?: true }
   | { verb: "stop"; ref: string; quoted?: true; savepoint: string | undefined; drain: boolean };
 
@@ -30,19 +31,19 @@ export function splitWords(args: string): Word[] {
 export function parseJobsArgs(args: string): JobsCommand {
   const all = splitWords(args);
   const [verb = "list", ...rest] = all.map((w) => w.text);
-  if (verb !== "list" && verb !== "show" && verb !== "cancel" && verb !== "stop") throw new MagicUsageError(`%jobs ${verb}? use ${USAGE}`);
+  if (verb !== "list" && verb !== "wait" && verb !== "show" && verb !== "cancel" && verb !== "stop") throw new MagicUsageError(`%jobs ${verb}? use ${USAGE}`);
   const flags = rest.filter((w) => w.startsWith("--"));
   const positional = rest.filter((w) => !w.startsWith("--"));
   const allowedFlags = verb === "stop" ? ["--drain"] : [];
   const badFlag = flags.find((f) => !allowedFlags.includes(f));
   if (badFlag !== undefined) throw new MagicUsageError(`%jobs ${verb}: unknown option ${badFlag}; use ${USAGE}`);
-  const max = verb === "list" ? 0 : verb === "stop" ? 2 : 1;
+  const max = verb === "list" || verb === "wait" ? 0 : verb === "stop" ? 2 : 1;
   if (positional.length > max) {
     const extra = positional.slice(max).map((w) => JSON.stringify(w)).join(" ");
     const hint = max === 1 ? `; a name with spaces needs quotes: %jobs ${verb} "${positional.join(" ")}"` : "";
     throw new MagicUsageError(`%jobs ${verb} takes ${max === 0 ? "no job" : max === 1 ? "one job" : "a job and a savepoint name"}; unexpected ${extra}${hint}`);
   }
-  if (verb === "list") return { verb };
+  if (verb === "list" || verb === "wait") return { verb };
   const ref = positional[0];
   if (ref === undefined || ref === "") throw new MagicUsageError(`%jobs ${verb}: name a job: ${USAGE}`);
   const quoted = all.slice(1).find((w) => !w.text.startsWith("--"))!.quoted ? { quoted: true as const } : {};
@@ -86,22 +87,38 @@ export function findJob<V extends Named>(views: readonly V[], ref: string, verb:
   return found;
 }
 
+/** The kernel's jobs as `%jobs` sees them: the ones its cells started, and showing one in this cell. */
+export interface KernelJobs {
+  list(): JobView[];
+  /** Shows the job's status line and live views in the executing cell (its same display ids). */
+  showHere(job: JobHandle): void;
+  /**
+   * Settles once every bounded job is over and its final state published; rejects with the first
+   * failed job's error (how `sluice report` waits before it writes the report).
+   */
+  waitBounded(): Promise<void>;
+}
+
 /**
  * `%jobs` lists the kernel's jobs; `%jobs show JOB` shows a job's live status and charts again in
  * this cell; `%jobs cancel JOB`; `%jobs stop JOB [SAVEPOINT] [--drain]` is `job.stop()`: the sources
  * stop, a savepoint is the job's last act, and `--drain` first fires every window.
  */
-export function jobsMagic(jobs: () => JobPresenter): MagicHandler {
+export function jobsMagic(jobs: KernelJobs): MagicHandler {
   return async (call) => {
     const cmd = parseJobsArgs(call.args);
     const bundle = (b: Record<string, unknown>) => ({ status: "ok" as const, result: { value: { [DISPLAY]: () => b } } });
-    if (cmd.verb === "list") return bundle(jobsTable(jobs().list()));
-    const views: JobView[] = jobs().list();
+    if (cmd.verb === "list") return bundle(jobsTable(jobs.list()));
+    if (cmd.verb === "wait") {
+      await jobs.waitBounded();
+      return { status: "ok" };
+    }
+    const views: JobView[] = jobs.list();
     const v = findJob(views, cmd.ref, cmd.verb, cmd.quoted === true);
     const job = v.job;
     switch (cmd.verb) {
       case "show":
-        job.show();
+        jobs.showHere(job);
         return { status: "ok" };
       case "cancel": {
         const r = await job.cancel();

@@ -4,13 +4,12 @@ import type { MagicCall } from "./magicParser.js";
 import { sqlMagic } from "./sql/sqlMagic.js";
 import { configMagic } from "./configMagic.js";
 
-import { jobsMagic } from "./jobsMagic.js";
-import type { JobPresenter } from "../jobs/jobPresenter.js";
+import { jobsMagic, type KernelJobs } from "./jobsMagic.js";
 
 const magics: Record<string, MagicHandler> = { sql: sqlMagic, config: configMagic };
 
 /** Magics that need kernel services are registered when the kernel starts. */
-export function registerJobsMagic(jobs: () => JobPresenter): void {
+export function registerJobsMagic(jobs: KernelJobs): void {
   magics.jobs = jobsMagic(jobs);
 }
 

@@ -36,18 +36,11 @@ export const INJECTED_TAG = "injected-parameters";
 export const DRAIN_TAG = "sluice-report-drain";
 
 /**
- * Source of the drain cell. Contract with the kernel's job registry (issue 4): it installs
- * `globalThis[Symbol.for("sluice.awaitJobs")]`, a function returning a promise that settles once
- * every bounded job started by earlier cells has finished and published its final display update
- * (and rejects with the first job failure). Kernels without it skip the wait.
+ * Source of the drain cell: `%jobs wait` settles once every bounded job started by earlier cells
+ * has finished and published its final display update, and fails the cell with the first job
+ * failure. A magic, not a global the kernel installs for cell code to find.
  */
-export const DRAIN_SOURCE = [
-  "// Added by `sluice report`: wait for background jobs to finish before the report is written.",
-  "{",
-  '  const awaitJobs = (globalThis as any)[Symbol.for("sluice.awaitJobs")];',
-  '  if (typeof awaitJobs === "function") await awaitJobs();',
-  "}",
-].join("\n");
+export const DRAIN_SOURCE = "%jobs wait";
 
 const hasTag = (cell: Cell, tag: string): boolean => cell.metadata.tags?.includes(tag) ?? false;
 

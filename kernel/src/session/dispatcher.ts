@@ -2,7 +2,8 @@ import { handlers, noReply } from "../handlers/index.js";
 import { log } from "../log.js";
 import type { Message } from "../wire/messages.js";
 import type { RequestChannel } from "../wire/transport.js";
-import type { KernelServices, Reply, RequestContext } from "./services.js";
+import { decodeInputReply } from "../wire/protocol.js";
+import type { KernelServices, RawRequest, Reply } from "./services.js";
 
 /**
  * Routes verified requests to handlers. Shell requests run one at a time in arrival order;
@@ -24,7 +25,7 @@ export class Dispatcher {
 
   onRequest(channel: RequestChannel, msg: Message): void {
     if (channel === "stdin") {
-      if (msg.header.msg_type === "input_reply") this.services.input.reply(String((msg.content as { value?: unknown }).value ?? ""));
+      if (msg.header.msg_type === "input_reply") this.services.input.reply(decodeInputReply(msg.content).value);
       else log("warn", "unexpected message on stdin", { msg_type: msg.header.msg_type });
       return;
     }
@@ -73,7 +74,7 @@ export class Dispatcher {
   private async serve(channel: "shell" | "control", msg: Message): Promise<void> {
     const { outbox } = this.services;
     const type = msg.header.msg_type;
-    const ctx: RequestContext = {
+    const ctx: RawRequest = {
       channel,
       msg,
       services: this.services,
@@ -102,7 +103,7 @@ export class Dispatcher {
   }
 
   /** The handler's reply; none for an unknown msg_type, which ipykernel only logs (busy and idle still go out). */
-  private async answer(ctx: RequestContext): Promise<Reply | undefined> {
+  private async answer(ctx: RawRequest): Promise<Reply | undefined> {
     const { channel, msg } = ctx;
     const handler = handlers.get(msg.header.msg_type);
     if (!handler) {

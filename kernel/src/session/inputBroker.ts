@@ -31,7 +31,7 @@ export class InputBroker {
     this.cancel();
     return new Promise<string>((resolve, reject) => {
       this.pending = { resolve, reject };
-      void this.outbox.reply("stdin", target.identities, "input_request", { prompt, password }, target.parent);
+      void this.outbox.ask(target.identities, "input_request", { prompt, password }, target.parent);
     });
   }
 

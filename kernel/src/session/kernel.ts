@@ -20,11 +20,12 @@ import { reportUncaught } from "./uncaught.js";
 import { watchSigint } from "./sigintWatch.js";
 import { JobPresenter } from "../jobs/jobPresenter.js";
 import { registerJobsMagic } from "../magics/registry.js";
-import { allJobs, onJobStarted, setLiveHost } from "../../../engine/src/index.js";
+import { attachHost, type HostAttachment } from "../../../engine/src/host.js";
+import type { JobHandle } from "../../../engine/src/index.js";
 
 /** Shutting down stops running jobs cleanly (sources closed, sinks flushed), within a bound; those no cell shows too. */
-async function stopJobs(): Promise<void> {
-  const running = allJobs().filter((j) => j.result === undefined);
+async function stopJobs(engine: HostAttachment): Promise<void> {
+  const running = engine.jobs().filter((j) => j.result === undefined);
   if (running.length === 0) return;
   log("info", "stopping running jobs", { jobs: running.map((j) => j.name) });
   await Promise.race([Promise.all(running.map((j) => j.cancel())), new Promise((r) => setTimeout(r, 5000))]);
@@ -47,8 +48,26 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const interrupts = new InterruptLine();
   const runner = new CellRunner(process.cwd(), interrupts);
   const streams = new StreamCapture(outputs, (name, text, parent) => void outbox.publish("stream", { name, text }, parent));
-  const jobs = new JobPresenter(outbox, () => streams.flush(), () => outputs.executing()?.parent, (stack) => runner.userFrames(stack));
-  registerJobsMagic(() => jobs);
+  /** Shows a job in the executing cell: for `job.show()` in a cell and for `%jobs show`. */
+  const showHere = (job: JobHandle): void => {
+    const target = outputs.current();
+    if (target) jobs.show(job, target);
+  };
+  // Every job a cell starts is shown in that cell; env.execute() calls jobStarted synchronously,
+  // so the async context still names the cell.
+  const engine = attachHost({
+    jobStarted: (job) => {
+      const target = outputs.current();
+      if (target) jobs.attach(job, target);
+    },
+    show: showHere,
+  });
+  const jobs = new JobPresenter(outbox, () => streams.flush(), () => outputs.executing()?.parent, (stack) => runner.userFrames(stack), engine.jobs);
+  registerJobsMagic({
+    list: () => jobs.list(),
+    showHere,
+    waitBounded: () => jobs.waitBounded(),
+  });
   const services: KernelServices = {
     outbox,
     runner,
@@ -65,7 +84,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
       log("info", "shutting down", { restart });
       services.input.cancel();
       await jobs.stopAll(restart ? "kernel restarted" : "kernel shut down", 5000);
-      await stopJobs();
+      await stopJobs(engine);
       runner.close();
       await transport?.close();
       process.exit(0);
@@ -94,29 +113,9 @@ export async function startKernel(connectionFile: string): Promise<void> {
     hold: (work) => void outputs.current()?.pending?.push(work),
   });
   runner.tslabDisplayHook = (data, update) => {
-    const d = data as { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: { display_id?: string } };
     const target = outputs.current();
-    if (target) void outbox.publish(update ? "update_display_data" : "display_data", d, target.parent);
+    if (target) void outbox.publish(update ? "update_display_data" : "display_data", data, target.parent);
   };
-  // Every job a cell starts is shown in that cell; env.execute() calls this synchronously, so the
-  // async context still names the cell.
-  onJobStarted((job) => {
-    const target = outputs.current();
-    if (target) jobs.attach(job, target);
-  });
-  // The report runner's last cell waits on this: every bounded job over and its final state shown.
-  (globalThis as Record<symbol, unknown>)[Symbol.for("sluice.awaitJobs")] = async () => {
-    const views = jobs.list().filter((v) => v.job.bounded);
-    await Promise.all(views.map((v) => v.settled));
-    const failed = views.find((v) => v.job.result?.status === "failed");
-    if (failed?.job.result?.error) throw failed.job.result.error;
-  };
-  setLiveHost({
-    show: (job) => {
-      const target = outputs.current();
-      if (target) jobs.show(job, target);
-    },
-  });
   streams.install();
   reportUncaught(runner, outbox, outputs);
   // A running stretch of cell code is stopped by vm (breakOnSigint); this cancels a pending await,

@@ -8,6 +8,7 @@ import type { JobPresenter } from "../jobs/jobPresenter.js";
 import type { Outbox } from "./outbox.js";
 import type { OutputContext } from "./outputContext.js";
 import type { InterruptLine } from "../wire/interruptLine.js";
+import type { AbortedReply, ErrorReply, IopubContents, IopubType, Replies, Requests, RequestType } from "../wire/protocol.js";
 
 /** Everything a request handler may use; handlers never touch sockets. */
 export interface KernelServices {
@@ -30,16 +31,18 @@ export interface KernelServices {
   shutdown(restart: boolean): Promise<void>;
 }
 
-export interface RequestContext {
+/** Publishes on iopub with this request as parent: the content is the one its msg_type has. */
+export type Publish = <T extends IopubType>(msgType: T, content: IopubContents[T], metadata?: JsonObject) => Promise<void>;
+
+export interface RequestContext<K extends RequestType = RequestType> {
   channel: RequestChannel;
-  msg: Message;
+  msg: Message<Requests[K]>;
   services: KernelServices;
-  /** Publishes on iopub with this request as parent. */
-  publish(msgType: string, content: unknown, metadata?: JsonObject): Promise<void>;
+  publish: Publish;
 }
 
-export interface Reply {
-  content: JsonObject;
+export interface Reply<K extends RequestType = RequestType> {
+  content: Replies[K] | ErrorReply | AbortedReply;
   metadata?: JsonObject;
   /** An execute error under stop_on_error: the execute requests already queued are aborted. */
   abortQueued?: boolean;
@@ -47,4 +50,12 @@ export interface Reply {
   after?: () => Promise<void>;
 }
 
-export type Handler = (ctx: RequestContext) => Promise<Reply>;
+/** A request as the dispatcher has it, before its content is decoded for its handler. */
+export interface RawRequest {
+  channel: RequestChannel;
+  msg: Message;
+  services: KernelServices;
+  publish: Publish;
+}
+
+export type Handler<K extends RequestType> = (ctx: RequestContext<K>) => Promise<Reply<K>>;

@@ -3,29 +3,21 @@ import { SqlDatabase, SqlResult } from "./SqlDatabase.js";
 
 /**
  * The one database that SQL cells, the `sql` template and DuckDB sinks share in a kernel, so a
- * running job's table is queryable from a `%%sql` cell. Kept on globalThis so that every copy
- * of this module (the kernel's import and a cell's require) sees the same database.
+ * running job's table is queryable from a `%%sql` cell. Module state: the kernel and its cells
+ * load one instance of the engine.
  */
-const KEY = Symbol.for("sluice.duckdb.shared");
-type Holder = { db?: Promise<SqlDatabase> };
-
-function holder(): Holder {
-  const g = globalThis as Record<symbol, Holder | undefined>;
-  return (g[KEY] ??= {});
-}
+const shared: { db?: Promise<SqlDatabase> } = {};
 
 /** The shared database; opened in memory on first use. */
 export function sharedDatabase(): Promise<SqlDatabase> {
-  const h = holder();
-  return (h.db ??= SqlDatabase.open(":memory:"));
+  return (shared.db ??= SqlDatabase.open(":memory:"));
 }
 
 /** Replaces the shared database with a file database (or `:memory:`); the old one is closed. */
 export async function openSharedDatabase(path: string): Promise<SqlDatabase> {
-  const h = holder();
-  const old = h.db;
-  h.db = SqlDatabase.open(path);
-  const db = await h.db;
+  const old = shared.db;
+  shared.db = SqlDatabase.open(path);
+  const db = await shared.db;
   if (old) (await old.catch(() => undefined))?.close();
   return db;
 }

@@ -1,0 +1,9 @@
+/**
+ * Sluice engine: the interface for a host, the program that shows jobs to a person (the notebook
+ * kernel). Imported as "sluice/host"; the index that cells see does not re-export it, so a cell
+ * cannot replace or detach the kernel's host. The engine is loaded once per process (the kernel's
+ * import and a cell's are the same module instance, see README "One engine per kernel"), so this
+ * state is plain module state, not a global.
+ */
+export { attachHost, type EngineHost, type HostAttachment } from "./live/liveHost.js";
+export { isLiveView } from "./live/LiveView.js";
