@@ -9,6 +9,8 @@ export { StreamEnvironment, type EnvironmentOptions, type ExecuteOptions, type C
 export { DataStream, DataStreamSink, type TransformOptions } from "./api/DataStream.js";
 export { KeyedStream } from "./api/KeyedStream.js";
 export { WindowedStream } from "./api/WindowedStream.js";
+export { AllWindowedStream, type AllWindowContext, type ProcessAllWindowFunction } from "./api/AllWindowedStream.js";
+export type { NumericField } from "./api/keyedAggregations.js";
 export { ConnectedStreams, KeyedConnectedStreams } from "./api/ConnectedStreams.js";
 export { IntervalJoin, JoinedStreams, JoinWithKeys } from "./api/joins.js";
 export type { CoProcessFunction } from "./operators/CoProcessOperator.js";
