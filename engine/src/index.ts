@@ -79,7 +79,7 @@ export type { Source, SourceReader, SourcePoll, SourceReaderContext } from "./co
 export type { Sink, SinkWriter, SinkContext } from "./sinks/Sink.js";
 export { END_OF_INPUT_COMMIT } from "./checkpoint/TwoPhaseCommit.js";
 export { CollectSink, LatestSink, type ConsoleSinkOptions } from "./sinks/MemorySinks.js";
-export { sinks, Sinks } from "./sinks/sinks.js";
+export { sinks } from "./sinks/sinks.js";
 export type { FileSinkOptions, CsvSinkOptions } from "./sinks/FileSinks.js";
 export { FileSource, type TailOptions } from "./connectors/file/FileSource.js";
 export type { CsvOptions, JsonLinesOptions } from "./connectors/file/decoders.js";
@@ -120,8 +120,8 @@ export {
 } from "./testing/sourceConformance.js";
 export { chaosSource, seededRandom, type ChaosOptions, type TriggerPoint } from "./testing/chaosSource.js";
 
-// connectors/duckdb: the database SQL cells, the `sql` template and DuckDB sinks share
-export { sql, query, sharedDatabase, openSharedDatabase } from "./connectors/duckdb/sharedDatabase.js";
+// connectors/duckdb: the database SQL cells, the `sql` template and DuckDB sinks share (`duckdb.database()`)
+export { sql } from "./connectors/duckdb/sharedDatabase.js";
 export { SqlDatabase, SqlError, type SqlResult, type SqlColumn } from "./connectors/duckdb/SqlDatabase.js";
 export { duckdb } from "./connectors/duckdb/duckdb.js";
 export type { DuckDbTableOptions } from "./connectors/duckdb/DuckDbTableSink.js";
@@ -136,8 +136,9 @@ export { allJobs, onJobStarted } from "./runtime/jobRegistry.js";
 export { setLiveHost, type LiveHost } from "./live/liveHost.js";
 
 // connectors/kafka (kafkajs or @platformatic/kafka behind the KafkaClient interface; `library` picks one)
-export { kafkaSource, type KafkaSourceOptions, type StartFrom } from "./connectors/kafka/KafkaSource.js";
-export { kafkaSink, type KafkaSinkOptions } from "./connectors/kafka/KafkaSink.js";
+export { Kafka } from "./connectors/kafka/Kafka.js";
+export type { KafkaSourceOptions, StartFrom } from "./connectors/kafka/KafkaSource.js";
+export type { KafkaSinkOptions } from "./connectors/kafka/KafkaSink.js";
 export type { KafkaLibrary } from "./connectors/kafka/clientChoice.js";
 export type { KafkaSecurity } from "./connectors/kafka/security.js";
 export { KafkaConnectorError, KafkaTransactionError, KafkaTopicMissingError, KafkaAuthenticationError, KafkaSourceStalledError } from "./connectors/kafka/errors.js";

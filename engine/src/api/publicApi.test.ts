@@ -23,6 +23,7 @@ import {
   DataStream,
   DataStreamSink,
   DEFAULT_NEXMARK_CONFIG,
+  duckdb,
   ENGINE_VERSION,
   EventTimeSessionWindows,
   FileCheckpointStorage,
@@ -48,17 +49,14 @@ import {
   NeverTrigger,
   NexmarkGenerator,
   onJobStarted,
-  openSharedDatabase,
   OperatorHarness,
   OutputTag,
   ParseError,
   ProcessingTimeSessionWindows,
   ProcessingTimeTrigger,
   setLiveHost,
-  sharedDatabase,
   SinkError,
   sinks,
-  Sinks,
   SlidingProcessingTimeWindows,
   SluiceError,
   SourceError,
@@ -399,10 +397,9 @@ test("LatestSink keeps one record per key, the latest", async () => {
   assert.equal(latest.updates, 3);
 });
 
-test("Sinks is the same factory as sinks", async () => {
-  assert.equal(Sinks, sinks);
+test("sinks.collect makes a named CollectSink", async () => {
   const env = StreamEnvironment.create();
-  const out = Sinks.collect<number>("named");
+  const out = sinks.collect<number>("named");
   assert.ok(out instanceof CollectSink);
   assert.equal(out.name, "named");
   env.fromArray([1, 2]).sinkTo(out);
@@ -548,16 +545,16 @@ test("chart.line is a ChartSink and a live view that updates while the job write
 
 // ---------------------------------------------------------------- SQL / DuckDB
 
-test("sharedDatabase() is one database across calls; openSharedDatabase replaces it", async () => {
-  const a = await sharedDatabase();
-  const b = await sharedDatabase();
+test("duckdb.database() is one database across calls; duckdb.open replaces it", async () => {
+  const a = await duckdb.database();
+  const b = await duckdb.database();
   assert.equal(a, b);
   assert.ok(a instanceof SqlDatabase);
   await a.run("create table t as select 42 as n");
   assert.deepEqual((await b.run("select n from t")).values, [{ n: 42 }]);
-  const fresh = await openSharedDatabase(":memory:");
+  const fresh = await duckdb.open(":memory:");
   assert.notEqual(fresh, a);
-  assert.equal(await sharedDatabase(), fresh);
+  assert.equal(await duckdb.database(), fresh);
   await assert.rejects(fresh.run("select n from t"), SqlError, "the new database does not have the old table");
 });
 
