@@ -78,7 +78,8 @@ export type { RecordBatch } from "./runtime/StreamElement.js";
 export type { Source, SourceReader, SourcePoll, SourceReaderContext } from "./connectors/Source.js";
 export type { Sink, SinkWriter, SinkContext } from "./sinks/Sink.js";
 export { END_OF_INPUT_COMMIT } from "./checkpoint/TwoPhaseCommit.js";
-export { CollectSink, LatestSink, type ConsoleSinkOptions } from "./sinks/MemorySinks.js";
+// Types only: `sinks.collect` / `sinks.latest` make them (one way to make a sink).
+export type { CollectSink, LatestSink, ConsoleSinkOptions } from "./sinks/MemorySinks.js";
 export { sinks } from "./sinks/sinks.js";
 export type { FileSinkOptions, CsvSinkOptions } from "./sinks/FileSinks.js";
 export { FileSource, type TailOptions } from "./connectors/file/FileSource.js";

@@ -10,7 +10,7 @@ import { test } from "node:test";
 import * as api from "../index.js";
 
 test("the index has no second spelling of a factory or of DuckDB access", () => {
-  for (const gone of ["Sinks", "kafkaSource", "kafkaSink", "query", "sharedDatabase", "openSharedDatabase"]) {
+  for (const gone of ["Sinks", "CollectSink", "LatestSink", "kafkaSource", "kafkaSink", "query", "sharedDatabase", "openSharedDatabase"]) {
     assert.ok(!(gone in api), `${gone} is still exported`);
   }
   assert.equal((api.StreamEnvironment.prototype as unknown as Record<string, unknown>)["fromSql"], undefined, "env.fromSql duplicates env.fromSource(duckdb.source(...))");

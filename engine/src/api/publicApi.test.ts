@@ -17,7 +17,6 @@ import {
   chart,
   ChartSink,
   CheckpointError,
-  CollectSink,
   ConnectedStreams,
   CountTrigger,
   DataStream,
@@ -40,7 +39,6 @@ import {
   KafkaTransactionError,
   KeyedConnectedStreams,
   KeyedStream,
-  LatestSink,
   LIVE_VIEW,
   ManualClock,
   MAX_WATERMARK,
@@ -387,9 +385,9 @@ test("NeverTrigger never fires, even when the watermark passes the window or the
 
 // ---------------------------------------------------------------- sinks
 
-test("LatestSink keeps one record per key, the latest", async () => {
+test("sinks.latest keeps one record per key, the latest", async () => {
   const env = StreamEnvironment.create();
-  const latest = new LatestSink<[string, number]>((p) => p[0]);
+  const latest = sinks.latest<[string, number]>((p) => p[0]);
   env.fromArray<[string, number]>([["a", 1], ["b", 2], ["a", 3]]).sinkTo(latest);
   await env.execute().wait();
   assert.deepEqual(latest.values().sort(), [["a", 3], ["b", 2]]);
@@ -400,7 +398,6 @@ test("LatestSink keeps one record per key, the latest", async () => {
 test("sinks.collect makes a named CollectSink", async () => {
   const env = StreamEnvironment.create();
   const out = sinks.collect<number>("named");
-  assert.ok(out instanceof CollectSink);
   assert.equal(out.name, "named");
   env.fromArray([1, 2]).sinkTo(out);
   await env.execute().wait();
