@@ -86,7 +86,7 @@ async function rawProducer(): Promise<number> {
   return N / seconds;
 }
 
-/** The engine: bounded kafkaSource (1 subtask) into a sink that only counts. */
+/** The engine: bounded Kafka.source (1 subtask) into a sink that only counts. */
 async function engineSource(): Promise<number> {
   const watch = new Stopwatch();
   let checksum = 0;
@@ -158,10 +158,10 @@ printTable(
   ["path", "records/s", "ratio", "ratio to", "all rounds"],
   [
     ["raw kafkajs consumer (eachBatch + JSON.parse)", raw, "", "", rounds(results.raw)],
-    ["engine: kafkaSource → no-op sink", source, (source / raw).toFixed(2), "raw consumer", rounds(results.source)],
+    ["engine: Kafka.source → no-op sink", source, (source / raw).toFixed(2), "raw consumer", rounds(results.source)],
     ["raw kafkajs producer (1 024-record sends, acks=all)", producer, "", "", rounds(results.producer)],
-    ["engine: fromArray → kafkaSink at-least-once", alo, (alo / producer).toFixed(2), "raw producer", rounds(results.alo)],
-    [`engine: fromArray → kafkaSink exactly-once (checkpoint every ${CHECKPOINT_MS} ms)`, eos, (eos / alo).toFixed(2), "at-least-once", rounds(results.eos)],
+    ["engine: fromArray → Kafka.sink at-least-once", alo, (alo / producer).toFixed(2), "raw producer", rounds(results.alo)],
+    [`engine: fromArray → Kafka.sink exactly-once (checkpoint every ${CHECKPOINT_MS} ms)`, eos, (eos / alo).toFixed(2), "at-least-once", rounds(results.eos)],
   ],
 );
 process.exit(0);
