@@ -12,7 +12,7 @@ export interface DuckDbTableOptions<T> {
   mode?: "append" | "upsert";
   /**
    * Key columns for upsert, e.g. `["window_start", "page"]`: a late firing replaces its row. Deferred:
-   * `T` comes from the stream `sinkTo` is called on, not from these names (else the first name fixes `T`).
+   * `T` comes from the stream `sinkTo` is called on, not from these names (else `columns` fixes `T`).
    */
   key?: Deferred<keyof T & string>[];
   /** Declared column types; others are inferred from the first batch. */
