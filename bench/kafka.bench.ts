@@ -12,7 +12,7 @@
 import { randomUUID } from "node:crypto";
 import { Kafka, logLevel } from "kafkajs";
 import { KafkajsClient } from "../engine/src/connectors/kafka/index.js";
-import { kafkaSink, kafkaSource, StreamEnvironment, type Sink } from "../engine/src/index.js";
+import { Kafka as KafkaConnector, StreamEnvironment, type Sink } from "../engine/src/index.js";
 import { startBroker, view, type View } from "./kafkaBenchSupport.js";
 import { median, printTable } from "./table.js";
 
@@ -86,7 +86,7 @@ async function rawProducer(): Promise<number> {
   return N / seconds;
 }
 
-/** The engine: bounded kafkaSource (1 subtask) into a sink that only counts. */
+/** The engine: bounded Kafka.source (1 subtask) into a sink that only counts. */
 async function engineSource(): Promise<number> {
   const watch = new Stopwatch();
   let checksum = 0;
@@ -100,7 +100,7 @@ async function engineSource(): Promise<number> {
     }),
   };
   const env = StreamEnvironment.create({ parallelism: 1 });
-  env.fromSource(kafkaSource<View>({ brokers: [bootstrap], topics: [topic], bounded: true })).sinkTo(noop);
+  env.fromSource(KafkaConnector.source<View>({ brokers: [bootstrap], topics: [topic], bounded: true })).sinkTo(noop);
   await env.execute("bench-kafka-source").wait();
   if (checksum !== (N * (N - 1)) / 2) throw new Error("engine source: wrong records");
   return watch.rate(N);
@@ -112,7 +112,7 @@ async function engineSink(guarantee: "at-least-once" | "exactly-once"): Promise<
   await client.createTopics([{ topic: target, partitions: PARTITIONS }]);
   const env = StreamEnvironment.create({ parallelism: 1 });
   if (guarantee === "exactly-once") env.enableCheckpointing({ directory: `/tmp/sluice-bench-kafka-${randomUUID()}`, interval: CHECKPOINT_MS });
-  env.fromArray(views).sinkTo(kafkaSink<View>({ brokers: [bootstrap], topic: target, guarantee, transactionalIdPrefix: `bench-${randomUUID()}`, key: (v) => v.user }));
+  env.fromArray(views).sinkTo(KafkaConnector.sink<View>({ brokers: [bootstrap], topic: target, guarantee, transactionalIdPrefix: `bench-${randomUUID()}`, key: (v) => v.user }));
   const t0 = performance.now();
   await env.execute(`bench-kafka-${guarantee}`).wait();
   const seconds = (performance.now() - t0) / 1000;
@@ -158,10 +158,10 @@ printTable(
   ["path", "records/s", "ratio", "ratio to", "all rounds"],
   [
     ["raw kafkajs consumer (eachBatch + JSON.parse)", raw, "", "", rounds(results.raw)],
-    ["engine: kafkaSource → no-op sink", source, (source / raw).toFixed(2), "raw consumer", rounds(results.source)],
+    ["engine: Kafka.source → no-op sink", source, (source / raw).toFixed(2), "raw consumer", rounds(results.source)],
     ["raw kafkajs producer (1 024-record sends, acks=all)", producer, "", "", rounds(results.producer)],
-    ["engine: fromArray → kafkaSink at-least-once", alo, (alo / producer).toFixed(2), "raw producer", rounds(results.alo)],
-    [`engine: fromArray → kafkaSink exactly-once (checkpoint every ${CHECKPOINT_MS} ms)`, eos, (eos / alo).toFixed(2), "at-least-once", rounds(results.eos)],
+    ["engine: fromArray → Kafka.sink at-least-once", alo, (alo / producer).toFixed(2), "raw producer", rounds(results.alo)],
+    [`engine: fromArray → Kafka.sink exactly-once (checkpoint every ${CHECKPOINT_MS} ms)`, eos, (eos / alo).toFixed(2), "at-least-once", rounds(results.eos)],
   ],
 );
 process.exit(0);

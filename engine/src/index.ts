@@ -9,6 +9,8 @@ export { StreamEnvironment, type EnvironmentOptions, type ExecuteOptions, type C
 export { DataStream, DataStreamSink, type TransformOptions } from "./api/DataStream.js";
 export { KeyedStream } from "./api/KeyedStream.js";
 export { WindowedStream } from "./api/WindowedStream.js";
+export { AllWindowedStream, type AllWindowContext, type ProcessAllWindowFunction } from "./api/AllWindowedStream.js";
+export type { NumericField } from "./api/keyedAggregations.js";
 export { ConnectedStreams, KeyedConnectedStreams } from "./api/ConnectedStreams.js";
 export { IntervalJoin, JoinedStreams, JoinWithKeys } from "./api/joins.js";
 export type { CoProcessFunction } from "./operators/CoProcessOperator.js";
@@ -76,8 +78,9 @@ export type { RecordBatch } from "./runtime/StreamElement.js";
 export type { Source, SourceReader, SourcePoll, SourceReaderContext } from "./connectors/Source.js";
 export type { Sink, SinkWriter, SinkContext } from "./sinks/Sink.js";
 export { END_OF_INPUT_COMMIT } from "./checkpoint/TwoPhaseCommit.js";
-export { CollectSink, LatestSink, type ConsoleSinkOptions } from "./sinks/MemorySinks.js";
-export { sinks, Sinks } from "./sinks/sinks.js";
+// Types only: `sinks.collect` / `sinks.latest` make them (one way to make a sink).
+export type { CollectSink, LatestSink, ConsoleSinkOptions } from "./sinks/MemorySinks.js";
+export { sinks } from "./sinks/sinks.js";
 export type { FileSinkOptions, CsvSinkOptions } from "./sinks/FileSinks.js";
 export { FileSource, type TailOptions } from "./connectors/file/FileSource.js";
 export type { CsvOptions, JsonLinesOptions } from "./connectors/file/decoders.js";
@@ -118,8 +121,8 @@ export {
 } from "./testing/sourceConformance.js";
 export { chaosSource, seededRandom, type ChaosOptions, type TriggerPoint } from "./testing/chaosSource.js";
 
-// connectors/duckdb: the database SQL cells, the `sql` template and DuckDB sinks share
-export { sql, query, sharedDatabase, openSharedDatabase } from "./connectors/duckdb/sharedDatabase.js";
+// connectors/duckdb: the database SQL cells, the `sql` template and DuckDB sinks share (`duckdb.database()`)
+export { sql } from "./connectors/duckdb/sharedDatabase.js";
 export { SqlDatabase, SqlError, type SqlResult, type SqlColumn } from "./connectors/duckdb/SqlDatabase.js";
 export { duckdb } from "./connectors/duckdb/duckdb.js";
 export type { DuckDbTableOptions } from "./connectors/duckdb/DuckDbTableSink.js";
@@ -133,8 +136,9 @@ export { LIVE_VIEW, type LiveView } from "./live/LiveView.js";
 // What a host (the kernel) uses is in host.ts ("sluice/host"), not here: cells must not reach it.
 
 // connectors/kafka (kafkajs or @platformatic/kafka behind the KafkaClient interface; `library` picks one)
-export { kafkaSource, type KafkaSourceOptions, type StartFrom } from "./connectors/kafka/KafkaSource.js";
-export { kafkaSink, type KafkaSinkOptions } from "./connectors/kafka/KafkaSink.js";
+export { Kafka } from "./connectors/kafka/Kafka.js";
+export type { KafkaSourceOptions, StartFrom } from "./connectors/kafka/KafkaSource.js";
+export type { KafkaSinkOptions } from "./connectors/kafka/KafkaSink.js";
 export type { KafkaLibrary } from "./connectors/kafka/clientChoice.js";
 export type { KafkaSecurity } from "./connectors/kafka/security.js";
 export { KafkaConnectorError, KafkaTransactionError, KafkaTopicMissingError, KafkaAuthenticationError, KafkaSourceStalledError } from "./connectors/kafka/errors.js";

@@ -393,7 +393,7 @@ def test_event_time_on_kafka_records_then_replays_without_the_broker(tmp_path, k
 def test_realtime_dashboard_on_kafka_records_then_replays_without_the_broker(tmp_path, kafka_bootstrap, vega_lite_schema):
     generated = assert_realtime_dashboard(execute("realtime_dashboard", tmp_path), vega_lite_schema)
     live, replayed = run_on_kafka("realtime_dashboard", tmp_path, kafka_bootstrap, "dashboard_page_views", {"maxRecords": 6000, "maxDuration": 30000})
-    source = "recorded:kafka:" + re.search(r'topics: \["([^"]+)"\]', cell(live, "kafkaSource").source).group(1)
+    source = "recorded:kafka:" + re.search(r'topics: \["([^"]+)"\]', cell(live, "Kafka.source").source).group(1)
     assert assert_realtime_dashboard(live, vega_lite_schema, source) == generated
     assert assert_realtime_dashboard(replayed, vega_lite_schema, source) == generated
 
@@ -407,6 +407,6 @@ def test_checkpoints_on_kafka_resumes_from_the_offsets_in_the_savepoint(tmp_path
     """No recording here: the job reads the topic directly, and the savepoint holds its Kafka offsets."""
     live, _ = run_on_kafka("checkpoints", tmp_path, kafka_bootstrap, "checkpoint_page_views", None)
     position, read_after = assert_checkpoints(live)
-    topic = re.search(r'topics: \["([^"]+)"\]', cell(live, "kafkaSource").source).group(1)
+    topic = re.search(r'topics: \["([^"]+)"\]', cell(live, "Kafka.source").source).group(1)
     (offset,) = position["offsets"][topic].values()  # the topic's one partition: the next offset to read
     assert 0 < offset < 5000 and offset + read_after == 5000  # the resumed run read exactly from there to the end

@@ -172,8 +172,8 @@ const job2 = env2.execute("live").detach();
     assert streamed == batch
 
 
-def test_from_sql_replays_a_query_through_a_pipeline(kernel):
+def test_duckdb_source_replays_a_query_through_a_pipeline(kernel):
     _, kc = kernel
     run(kc, "%%sql\ncreate table hist as select range::INT as i, 'k' || (range % 3) as k from range(30)")
-    _, out = run(kc, "const sums = await StreamEnvironment.create().fromSql<{ i: number; k: string }>('select * from hist where i >= ?', [10]).filter((r) => r.k === 'k1').map((r) => r.i).executeAndCollect('replay');\nsums.join(',')")
+    _, out = run(kc, "const sums = await StreamEnvironment.create().fromSource(duckdb.source<{ i: number; k: string }>('select * from hist where i >= ?', [10])).filter((r) => r.k === 'k1').map((r) => r.i).executeAndCollect('replay');\nsums.join(',')")
     assert _result(out)["text/plain"] == "'" + ",".join(str(i) for i in range(10, 30) if i % 3 == 1) + "'"

@@ -8,7 +8,10 @@ import { TimestampsAndWatermarksOperator } from "../operators/TimestampsAndWater
 import { consoleSink, type ConsoleSinkOptions } from "../sinks/MemorySinks.js";
 import type { Sink } from "../sinks/Sink.js";
 import type { WatermarkStrategy } from "../time/WatermarkStrategy.js";
+import { CountTrigger, PurgingTrigger } from "../windows/Trigger.js";
+import { GlobalWindows, type WindowAssigner } from "../windows/WindowAssigner.js";
 import type { FilterFunction, FlatMapFunction, KeySelector, MapFunction, ProcessContext, ProcessFunction, Collector } from "./functions.js";
+import { AllWindowedStream } from "./AllWindowedStream.js";
 import { ConnectedStreams } from "./ConnectedStreams.js";
 import { JoinedStreams } from "./joins.js";
 import { KeyedStream } from "./KeyedStream.js";
@@ -88,6 +91,19 @@ export class DataStream<T> {
     return new KeyedStream<T, K>(this, keySelector);
   }
 
+  /** Windows over the whole stream, not per key: Flink's `windowAll`, run with parallelism 1 as in Flink. */
+  windowAll(assigner: WindowAssigner): AllWindowedStream<T> {
+    // One constant key puts every record in the one window of the (single) subtask, as Flink's NullByteKeySelector does.
+    return new AllWindowedStream<T>(this.keyBy(() => 0).window(assigner));
+  }
+
+  /** Count windows over the whole stream: fire every `size` records (every `slide` records when given). */
+  countWindowAll(size: number, slide?: number): AllWindowedStream<T> {
+    const windowed = this.windowAll(GlobalWindows.create());
+    if (slide === undefined) return windowed.trigger(PurgingTrigger.of(CountTrigger.of(size)));
+    return windowed.trigger(CountTrigger.of(slide)).evictToLast(size);
+  }
+
   /** Merges streams of the same type. Order between inputs is not defined; watermarks are the minimum. */
   union(...others: DataStream<T>[]): DataStream<T> {
     for (const other of others) if (other.env !== this.env) throw new ApiUsageError("union() needs streams of the same environment");
@@ -153,7 +169,7 @@ export class DataStream<T> {
   }
 
   setParallelism(parallelism: number): this {
-    if (!Number.isInteger(parallelism) || parallelism < 1) throw new ApiUsageError(`parallelism must be a positive integer, got ${parallelism}`);
+    validateParallelism(parallelism);
     this.node.parallelism = parallelism;
     return this;
   }
@@ -236,7 +252,12 @@ export class DataStreamSink {
   }
 
   setParallelism(parallelism: number): this {
+    validateParallelism(parallelism);
     this.node.parallelism = parallelism;
     return this;
   }
+}
+
+function validateParallelism(parallelism: number): void {
+  if (!Number.isInteger(parallelism) || parallelism < 1) throw new ApiUsageError(`parallelism must be a positive integer, got ${parallelism}`);
 }

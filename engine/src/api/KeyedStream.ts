@@ -7,6 +7,7 @@ import type { Collector, KeySelector, ReduceFunction } from "./functions.js";
 import type { KeyedProcessContext, KeyedProcessFunction } from "./keyedFunctions.js";
 import { WindowedStream } from "./WindowedStream.js";
 import { IntervalJoin } from "./joins.js";
+import { extremeBy, extremeOf, sumOf, type NumericField } from "./keyedAggregations.js";
 
 /**
  * A stream partitioned by key. Stateful steps (windows, process functions with state and timers,
@@ -46,6 +47,31 @@ export class KeyedStream<T, K> {
         out.collect(next);
       },
     }).name("reduce");
+  }
+
+  /** Rolling sum of `field` per key (Flink's `sum`): the key's first record with `field` replaced by the running sum. */
+  sum(field: NumericField<T>): DataStream<T> {
+    return this.reduce(sumOf<T>(field)).name(`sum(${String(field)})`);
+  }
+
+  /** Rolling minimum of `field` (Flink's `min`): the key's FIRST record with `field` set to the minimum; use `minBy` for the record holding it. */
+  min(field: keyof T): DataStream<T> {
+    return this.reduce(extremeOf<T>(field, "min")).name(`min(${String(field)})`);
+  }
+
+  /** Rolling maximum of `field` (Flink's `max`): the key's FIRST record with `field` set to the maximum; use `maxBy` for the record holding it. */
+  max(field: keyof T): DataStream<T> {
+    return this.reduce(extremeOf<T>(field, "max")).name(`max(${String(field)})`);
+  }
+
+  /** The record with the smallest `field` so far, per key; on a tie the earlier one (`first`, default) or the later one. */
+  minBy(field: keyof T, first = true): DataStream<T> {
+    return this.reduce(extremeBy<T>(field, "min", first)).name(`minBy(${String(field)})`);
+  }
+
+  /** The record with the largest `field` so far, per key; on a tie the earlier one (`first`, default) or the later one. */
+  maxBy(field: keyof T, first = true): DataStream<T> {
+    return this.reduce(extremeBy<T>(field, "max", first)).name(`maxBy(${String(field)})`);
   }
 
   /** Joins with another keyed stream on time intervals; see `IntervalJoin`. */

@@ -1,7 +1,6 @@
 import { FileCheckpointStorage } from "../checkpoint/CheckpointStorage.js";
 import type { Source } from "../connectors/Source.js";
 import { arraySource, asyncIterableSource, iterableSource } from "../connectors/collection/CollectionSources.js";
-import { sqlSource } from "../connectors/duckdb/sqlSource.js";
 import { ApiUsageError } from "../errors/errors.js";
 import { buildPlan } from "../graph/JobPlan.js";
 import { StreamGraph } from "../graph/StreamGraph.js";
@@ -200,17 +199,6 @@ export class StreamEnvironment {
 
   fromAsyncIterable<T>(iterable: AsyncIterable<T>, name = "fromAsyncIterable"): DataStream<T> {
     return this.fromSource(asyncIterableSource(iterable, name), undefined, name);
-  }
-
-  /**
-   * A bounded stream of a DuckDB query's rows (on the database `%%sql` cells share), so historical
-   * data replays through the same pipeline as live data. `?` placeholders take `params`.
-   *
-   * @example
-   * env.fromSql<{ ts: number; page: string }>("select epoch_ms(ts) as ts, page from 'views.parquet' order by ts")
-   */
-  fromSql<T = Record<string, unknown>>(query: string, params: readonly unknown[] = [], strategy?: WatermarkStrategy<T>): DataStream<T> {
-    return this.fromSource(sqlSource<T>(query, params), strategy);
   }
 
   /**

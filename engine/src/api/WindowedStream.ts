@@ -76,7 +76,7 @@ export class WindowedStream<T, K> {
       merge: (a, b) => (a === null ? b : b === null ? a : { v: fn(a.v, b.v) }),
     };
     if (windowFn === undefined) return this.build<T | null, T, T>("window.reduce", agg as AggregateFunction<T, T | null, T>, direct);
-    return this.build<{ v: T } | null, T, OUT>("window.reduce", agg, (key, ctx, r, out) => windowFn(key, ctx, [r], out));
+    return this.build<{ v: T } | null, T, OUT>("window.reduce", agg, (key, ctx, r, out) => callWindowFunction(windowFn, key, ctx, [r], out));
   }
 
   /** Incremental aggregation; with `windowFn`, its single result is handed to it with the window metadata. */
@@ -84,12 +84,12 @@ export class WindowedStream<T, K> {
   aggregate<ACC, R, OUT>(agg: AggregateFunction<T, ACC, R>, windowFn: ProcessWindowFunction<R, OUT, K>): DataStream<OUT>;
   aggregate<ACC, R, OUT>(agg: AggregateFunction<T, ACC, R>, windowFn?: ProcessWindowFunction<R, OUT, K>): DataStream<R> | DataStream<OUT> {
     if (windowFn === undefined) return this.build<ACC, R, R>("window.aggregate", agg, direct);
-    return this.build<ACC, R, OUT>("window.aggregate", agg, (key, ctx, r, out) => windowFn(key, ctx, [r], out));
+    return this.build<ACC, R, OUT>("window.aggregate", agg, (key, ctx, r, out) => callWindowFunction(windowFn, key, ctx, [r], out));
   }
 
   /** All records of a window at once (kept in state until the window fires). */
   process<OUT>(fn: ProcessWindowFunction<T, OUT, K>): DataStream<OUT> {
-    return this.build("window.process", Aggregators.toList<T>(), (key, ctx, list, out) => fn(key, ctx, list, out));
+    return this.build("window.process", Aggregators.toList<T>(), (key, ctx, list, out: Collector<OUT>) => callWindowFunction(fn, key, ctx, list, out));
   }
 
   /** Incremental aggregation emitting `{ key, start, end, value, firing, late }` — ready for tables and charts. */
@@ -127,6 +127,12 @@ export class WindowedStream<T, K> {
       ...(needsWatermarks !== undefined ? { needsWatermarks } : {}),
     });
   }
+}
+
+/** Runs a window function in either form: a returned result is emitted like a collected one. */
+export function callWindowFunction<IN, OUT, K>(fn: ProcessWindowFunction<IN, OUT, K>, key: K, ctx: WindowContext<K>, elements: readonly IN[], out: Collector<OUT>): void {
+  const result = fn(key, ctx, elements, out);
+  if (result !== undefined) out.collect(result as OUT);
 }
 
 function direct<K, R>(_key: K, _ctx: WindowContext<K>, result: R, out: Collector<R>): void {

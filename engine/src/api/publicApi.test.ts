@@ -16,12 +16,12 @@ import {
   chart,
   ChartSink,
   CheckpointError,
-  CollectSink,
   ConnectedStreams,
   CountTrigger,
   DataStream,
   DataStreamSink,
   DEFAULT_NEXMARK_CONFIG,
+  duckdb,
   ENGINE_VERSION,
   EventTimeSessionWindows,
   FileCheckpointStorage,
@@ -37,7 +37,6 @@ import {
   KafkaTransactionError,
   KeyedConnectedStreams,
   KeyedStream,
-  LatestSink,
   LIVE_VIEW,
   ManualClock,
   MAX_WATERMARK,
@@ -45,16 +44,13 @@ import {
   MissingTimestampError,
   NeverTrigger,
   NexmarkGenerator,
-  openSharedDatabase,
   OperatorHarness,
   OutputTag,
   ParseError,
   ProcessingTimeSessionWindows,
   ProcessingTimeTrigger,
-  sharedDatabase,
   SinkError,
   sinks,
-  Sinks,
   SlidingProcessingTimeWindows,
   SluiceError,
   SourceError,
@@ -385,9 +381,9 @@ test("NeverTrigger never fires, even when the watermark passes the window or the
 
 // ---------------------------------------------------------------- sinks
 
-test("LatestSink keeps one record per key, the latest", async () => {
+test("sinks.latest keeps one record per key, the latest", async () => {
   const env = StreamEnvironment.create();
-  const latest = new LatestSink<[string, number]>((p) => p[0]);
+  const latest = sinks.latest<[string, number]>((p) => p[0]);
   env.fromArray<[string, number]>([["a", 1], ["b", 2], ["a", 3]]).sinkTo(latest);
   await env.execute().wait();
   assert.deepEqual(latest.values().sort(), [["a", 3], ["b", 2]]);
@@ -395,11 +391,9 @@ test("LatestSink keeps one record per key, the latest", async () => {
   assert.equal(latest.updates, 3);
 });
 
-test("Sinks is the same factory as sinks", async () => {
-  assert.equal(Sinks, sinks);
+test("sinks.collect makes a named CollectSink", async () => {
   const env = StreamEnvironment.create();
-  const out = Sinks.collect<number>("named");
-  assert.ok(out instanceof CollectSink);
+  const out = sinks.collect<number>("named");
   assert.equal(out.name, "named");
   env.fromArray([1, 2]).sinkTo(out);
   await env.execute().wait();
@@ -514,16 +508,16 @@ test("chart.line is a ChartSink and a live view that updates while the job write
 
 // ---------------------------------------------------------------- SQL / DuckDB
 
-test("sharedDatabase() is one database across calls; openSharedDatabase replaces it", async () => {
-  const a = await sharedDatabase();
-  const b = await sharedDatabase();
+test("duckdb.database() is one database across calls; duckdb.open replaces it", async () => {
+  const a = await duckdb.database();
+  const b = await duckdb.database();
   assert.equal(a, b);
   assert.ok(a instanceof SqlDatabase);
   await a.run("create table t as select 42 as n");
   assert.deepEqual((await b.run("select n from t")).values, [{ n: 42 }]);
-  const fresh = await openSharedDatabase(":memory:");
+  const fresh = await duckdb.open(":memory:");
   assert.notEqual(fresh, a);
-  assert.equal(await sharedDatabase(), fresh);
+  assert.equal(await duckdb.database(), fresh);
   await assert.rejects(fresh.run("select n from t"), SqlError, "the new database does not have the old table");
 });
 

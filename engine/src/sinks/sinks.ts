@@ -21,6 +21,3 @@ export const sinks = {
   jsonLines: <T>(path: string, options?: FileSinkOptions): Sink<T> => jsonLinesSink<T>(path, options),
   csv: <T>(path: string, options?: CsvSinkOptions<T>): Sink<T> => csvSink<T>(path, options),
 };
-
-/** Alias in Flink's capitalized style. */
-export const Sinks = sinks;

@@ -20,12 +20,16 @@ export interface WindowContext<K> {
 
 /**
  * Called when a window fires, with all its records (`process`) or the single pre-aggregated result
- * (`aggregate(agg, fn)` / `reduce(fn, windowFn)`).
+ * (`aggregate(agg, fn)` / `reduce(fn, windowFn)`). It emits through `out` (any number of results, as
+ * in Flink) or returns its one result (`undefined` emits nothing). TypeScript cannot infer `OUT`
+ * from calls to `out.collect` in the body, so the returning form is the one whose output type is
+ * inferred; the collecting form needs `out: Collector<X>` annotated.
  *
  * @example
- * .process((key, ctx, views, out) => out.collect({ page: key, start: ctx.window.start, n: views.length }))
+ * .aggregate(Aggregators.count(), (page, ctx, [n]) => ({ page, start: ctx.window.start, n }))
+ * .process((key, ctx, views, out: Collector<Row>) => { for (const v of views) out.collect(row(key, v)); })
  */
-export type ProcessWindowFunction<IN, OUT, K> = (key: K, ctx: WindowContext<K>, elements: readonly IN[], out: Collector<OUT>) => void;
+export type ProcessWindowFunction<IN, OUT, K> = (key: K, ctx: WindowContext<K>, elements: readonly IN[], out: Collector<OUT>) => OUT | void;
 
 /**
  * A window's result with its key and bounds, as emitted by `aggregateWithWindow` and `count()`.

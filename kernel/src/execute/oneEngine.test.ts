@@ -7,7 +7,7 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { CellRunner } from "./cellRunner.js";
 import { preludeSource } from "./prelude.js";
-import { JobHandle, sharedDatabase } from "../../../engine/src/index.js";
+import { duckdb, JobHandle } from "../../../engine/src/index.js";
 import { attachHost } from "../../../engine/src/host.js";
 
 const runner = new CellRunner(process.cwd());
@@ -31,9 +31,9 @@ test("a job a cell starts is an instanceof the kernel's JobHandle, and the kerne
 });
 
 test("the shared database a cell uses is the kernel's", async () => {
-  const r = await runner.execute("await sharedDatabase()", 2);
+  const r = await runner.execute("await duckdb.database()", 2);
   assert.equal(r.status, "ok");
-  assert.equal(r.status === "ok" && r.result?.value, await sharedDatabase());
+  assert.equal(r.status === "ok" && r.result?.value, await duckdb.database());
 });
 
 test('import from "sluice" in a cell is the kernel\'s engine, type-checked', async () => {

@@ -4,13 +4,19 @@ import { sharedDatabase } from "./sharedDatabase.js";
 import type { SqlDatabase } from "./SqlDatabase.js";
 import { ColumnKind, inferColumns, landingExpr, quoteIdent, SchemaInferenceError, stagingType, TableColumn } from "./tableSchema.js";
 
+/** TypeScript 5.4's NoInfer, spelled so that tslab's TypeScript (5.0, which checks cells) has it too. */
+type Deferred<T> = [T][T extends unknown ? 0 : never];
+
 export interface DuckDbTableOptions<T> {
   /** `append` (default) inserts every record; `upsert` replaces the row with the same key. */
   mode?: "append" | "upsert";
-  /** Key columns for upsert, e.g. `["window_start", "page"]`: a late firing replaces its row. */
-  key?: (keyof T & string)[];
+  /**
+   * Key columns for upsert, e.g. `["window_start", "page"]`: a late firing replaces its row. Deferred:
+   * `T` comes from the stream `sinkTo` is called on, not from these names (else `columns` fixes `T`).
+   */
+  key?: Deferred<keyof T & string>[];
   /** Declared column types; others are inferred from the first batch. */
-  columns?: Partial<Record<keyof T & string, ColumnKind>>;
+  columns?: Deferred<Partial<Record<keyof T & string, ColumnKind>>>;
   /** Defaults to the kernel-wide shared database that `%%sql` cells query. */
   database?: SqlDatabase;
 }

@@ -2,7 +2,7 @@
  * The one seam between Sluice's Kafka connector and a Kafka client library. The source and sink
  * only talk to these interfaces; `KafkajsClient` implements them with kafkajs, and another library
  * (e.g. `@platformatic/kafka`) can be plugged in by implementing `KafkaClient` and passing it as
- * the `client` option of `kafkaSource` / `kafkaSink`.
+ * the `client` option of `Kafka.source` / `Kafka.sink`.
  *
  * The interface is deliberately small and pull-friendly: the connector decides which partitions a
  * subtask reads and from which offsets (so restore works from checkpointed offsets, never from a

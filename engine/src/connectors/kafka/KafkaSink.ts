@@ -47,11 +47,11 @@ export interface KafkaSink<T> extends Sink<T> {
  * Writes a stream to a Kafka topic.
  *
  * @example
- * counts.sinkTo(kafkaSink({ brokers: ["127.0.0.1:9092"], topic: "counts", key: (c) => c.user }));
+ * counts.sinkTo(Kafka.sink({ brokers: ["127.0.0.1:9092"], topic: "counts", key: (c) => c.user }));
  */
 export function kafkaSink<T>(options: KafkaSinkOptions<T>): KafkaSink<T> {
   if (options.client === undefined && (options.brokers === undefined || options.brokers.length === 0)) {
-    throw new KafkaConnectorError("kafkaSink needs `brokers` or a `client`", { topic: options.topic }, { retriable: false });
+    throw new KafkaConnectorError("Kafka.sink needs `brokers` or a `client`", { topic: options.topic }, { retriable: false });
   }
   const library = options.client === undefined ? chosenKafkaLibrary(options.library) : undefined;
   const name = options.name ?? `kafka:${options.topic}`;

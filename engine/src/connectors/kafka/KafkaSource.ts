@@ -27,7 +27,7 @@ export interface KafkaSource<T> extends Source<T> {
  * another source parallelism. Record timestamps become the elements' source timestamps.
  *
  * @example
- * const orders = env.fromSource(kafkaSource<Order>({ brokers: ["127.0.0.1:9092"], topics: ["orders"] }));
+ * const orders = env.fromSource(Kafka.source<Order>({ brokers: ["127.0.0.1:9092"], topics: ["orders"] }));
  */
 export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaSource<T> {
   refuseInvalidOptions(options);

@@ -71,18 +71,18 @@ export interface KafkaSourceOptions<T> {
 /** Combinations of options that can never work, refused when the source is declared (in the cell that declares it). */
 export function refuseInvalidOptions<T>(options: KafkaSourceOptions<T>): void {
   if ((options.topics === undefined || options.topics.length === 0) === (options.topicPattern === undefined)) {
-    throw new KafkaConnectorError("kafkaSource needs either `topics` or `topicPattern`", {}, { retriable: false });
+    throw new KafkaConnectorError("Kafka.source needs either `topics` or `topicPattern`", {}, { retriable: false });
   }
   if (options.startFrom === "committed" && options.groupId === undefined) {
-    throw new KafkaConnectorError('kafkaSource: startFrom "committed" needs a `groupId`', {}, { retriable: false });
+    throw new KafkaConnectorError('Kafka.source: startFrom "committed" needs a `groupId`', {}, { retriable: false });
   }
   if (options.client === undefined && (options.brokers === undefined || options.brokers.length === 0)) {
-    throw new KafkaConnectorError("kafkaSource needs `brokers` or a `client`", {}, { retriable: false });
+    throw new KafkaConnectorError("Kafka.source needs `brokers` or a `client`", {}, { retriable: false });
   }
   if (options.commitOffsetsOnCheckpoint === true && options.groupId === undefined) {
-    throw new KafkaConnectorError("kafkaSource: commitOffsetsOnCheckpoint needs a `groupId`", {}, { retriable: false });
+    throw new KafkaConnectorError("Kafka.source: commitOffsetsOnCheckpoint needs a `groupId`", {}, { retriable: false });
   }
   if (options.commitOffsetsOnCheckpoint === true && options.client !== undefined && options.client.commitOffsets === undefined) {
-    throw new KafkaConnectorError(`kafkaSource: the ${options.client.library} client cannot commit offsets (commitOffsetsOnCheckpoint)`, {}, { retriable: false });
+    throw new KafkaConnectorError(`Kafka.source: the ${options.client.library} client cannot commit offsets (commitOffsetsOnCheckpoint)`, {}, { retriable: false });
   }
 }

@@ -1,4 +1,5 @@
 // The Kafka connector's public surface (re-exports only).
+export { Kafka } from "./Kafka.js";
 export { kafkaSource, type KafkaSource, type KafkaSourceOptions, type StartFrom } from "./KafkaSource.js";
 export { kafkaSink, AtLeastOnceKafkaWriter, type KafkaSink, type KafkaSinkOptions } from "./KafkaSink.js";
 export { TransactionalKafkaWriter, type KafkaCommittable } from "./TransactionalKafkaWriter.js";

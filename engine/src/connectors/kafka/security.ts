@@ -7,7 +7,7 @@ import type { KafkaConfig, SASLOptions as KafkajsSasl } from "kafkajs";
  * certificates; an object is passed to Node's `tls.connect` (own CA, client certificate).
  *
  * @example
- * kafkaSource<Order>({
+ * Kafka.source<Order>({
  *   brokers: ["pkc-xxxx.europe-west1.gcp.confluent.cloud:9092"],
  *   topics: ["orders"],
  *   security: { tls: true, sasl: { mechanism: "plain", username: process.env.KAFKA_KEY!, password: process.env.KAFKA_SECRET! } },

@@ -62,7 +62,7 @@ export interface RecordedSource<T> extends Source<T> {
  * working directory (in a notebook: the notebook's folder).
  *
  * @example
- * const orders = recorded(kafkaSource<Order>({ brokers, topics: ["orders"] }), "recordings/orders.jsonl", { maxRecords: 5_000 });
+ * const orders = recorded(Kafka.source<Order>({ brokers, topics: ["orders"] }), "recordings/orders.jsonl", { maxRecords: 5_000 });
  * env.fromSource(orders, WatermarkStrategy.forBoundedOutOfOrderness<Order>(Time.seconds(5)).withTimestampAssigner((o) => o.ts));
  */
 export function recorded<T>(source: Source<T>, path: string, options: RecordingOptions<T> = {}): RecordedSource<T> {

@@ -1,11 +1,11 @@
-import { query } from "../../../../engine/src/index.js";
+import { duckdb } from "../../../../engine/src/index.js";
 
 /**
  * Names from the shared DuckDB database's catalog that start with `prefix` (case-insensitive):
  * tables and views first, then columns, each once, in the catalog's order.
  */
 export async function catalogCompletions(prefix: string): Promise<string[]> {
-  const r = await query(
+  const r = await duckdb.query(
     `select name, min(rank) as rank from (
        select table_name as name, 0 as rank from duckdb_tables()
        union all select view_name, 0 from duckdb_views() where not internal

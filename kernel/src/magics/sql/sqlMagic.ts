@@ -1,4 +1,4 @@
-import { openSharedDatabase, query, sharedDatabase, SqlError } from "../../../../engine/src/index.js";
+import { duckdb, SqlError } from "../../../../engine/src/index.js";
 import type { CellOutcome } from "../../execute/cellRunner.js";
 import type { CellError } from "../../execute/traceback.js";
 import { sourceContext } from "../../execute/sourceContext.js";
@@ -22,7 +22,7 @@ const INTERRUPTED = /INTERRUPT Error|Interrupted!/;
 export const sqlMagic: MagicHandler = async (call, env) => {
   const args = parseSqlArgs(call.args, call.kind);
   if (args.open) {
-    const db = await openSharedDatabase(args.open);
+    const db = await duckdb.open(args.open);
     return shown({ "text/plain": `opened ${db.path === ":memory:" ? "an in-memory database" : db.path}` });
   }
   const inline = args.inlineSql !== undefined;
@@ -36,10 +36,10 @@ export const sqlMagic: MagicHandler = async (call, env) => {
   const sqlText = composed.text;
   const where = { bodyLine: (inline ? 1 : call.bodyLine) - composed.prefixLines };
   const { text, params } = bindVariables(sqlText, env.lookup);
-  const db = await sharedDatabase();
+  const db = await duckdb.database();
   let result;
   try {
-    result = await env.interruptible(() => query(text, params), () => db.interrupt());
+    result = await env.interruptible(() => duckdb.query(text, params), () => db.interrupt());
   } catch (e) {
     if (e instanceof SqlError) return { status: "error", error: sqlError(e, sqlText, where, env) };
     throw e;
