@@ -18,7 +18,6 @@ def pct(xs, p):
 
 
 def measure(kc, code):
-    out = []
     """Round trips and, from the reply's `started` metadata to its header date, the kernel's part."""
     total, in_kernel = [], []
     for i in range(WARM_UP + CELLS):

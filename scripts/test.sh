@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/chromium.sh   # Debian's chromium for the browser tests; idempotent
+bash scripts/clean-dist.sh   # compiled tests whose source is gone would still run below
+npm run check              # the gate: lint, format, engine-alone type check, README examples
 export SLUICE_TEST_OUTPUT="$PWD/test-output"   # report screenshots, memory figures
 export JUPYTER_PATH="$PWD/.venv/share/jupyter"
 export PATH="$PWD/.venv/bin:$PATH"
@@ -27,6 +29,10 @@ lts=$(bash scripts/node-lts.sh)
 old=node
 if [ "$("$lts" --version)" = "$(node --version)" ]; then lts=node; fi
 
+# A hung test fails after this long instead of holding CI until its limit. Node 24 applies it to each
+# test (a test that declares its own timeout keeps it); Node 20's runner applies it to each file too.
+timeout="--test-timeout=${SLUICE_TEST_TIMEOUT_MS:-600000}"
+
 status=0
 echo "== node tests on Node $("$lts" --version)"
 # Node 20's runner takes no globs; list the compiled test files ourselves.
@@ -35,23 +41,23 @@ if [ "$lts" = node ]; then
 else
   mapfile -t node_tests < <(find dist -name '*.test.js' -not -path 'dist/test/browser/*' | sort)
 fi
-"$lts" --test --test-concurrency=1 --test-force-exit "${node_tests[@]}" || status=1
+"$lts" --test --test-concurrency=1 --test-force-exit "$timeout" "${node_tests[@]}" || status=1
 if [ "$lts" != node ]; then
   echo "== unit and browser tests on Node $(node --version)"
   mapfile -t old_tests < <(find dist/engine dist/kernel dist/bench dist/test/browser -name '*.test.js' | sort)
-  "$old" --test --test-concurrency=1 --test-force-exit "${old_tests[@]}" || status=1
+  "$old" --test --test-concurrency=1 --test-force-exit "$timeout" "${old_tests[@]}" || status=1
 fi
 if [ "${SLUICE_KAFKA_TESTS:-on}" != off ]; then
   for v in $KAFKA_VERSIONS; do
     [ "$v" = 3.9.2 ] && continue   # the run above used the default broker
     echo "== kafka tests against Kafka $v on Node $(node --version)"
-    SLUICE_KAFKA_VERSION="$v" "$old" --test --test-concurrency=1 --test-force-exit dist/test/integration/kafka*.test.js || status=1
+    SLUICE_KAFKA_VERSION="$v" "$old" --test --test-concurrency=1 --test-force-exit "$timeout" dist/test/integration/kafka*.test.js || status=1
   done
   # The same connector tests with @platformatic/kafka as the client of every source and sink given
   # only `brokers` (topics are created and filled through kafkajs), against the newest broker.
   v=$(echo "$KAFKA_VERSIONS" | tr ' ' '\n' | tail -n 1)
   echo "== kafka tests on @platformatic/kafka against Kafka $v on Node $(node --version)"
-  SLUICE_KAFKA_CLIENT=platformatic SLUICE_KAFKA_VERSION="$v" "$old" --test --test-concurrency=1 --test-force-exit dist/test/integration/kafka*.test.js dist/test/integration/recordingKafka.test.js || status=1
+  SLUICE_KAFKA_CLIENT=platformatic SLUICE_KAFKA_VERSION="$v" "$old" --test --test-concurrency=1 --test-force-exit "$timeout" dist/test/integration/kafka*.test.js dist/test/integration/recordingKafka.test.js || status=1
 fi
 echo "== jupyter client tests"
 .venv/bin/python -m pytest -q test/python || status=1

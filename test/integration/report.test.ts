@@ -36,6 +36,7 @@ test("a parameterised notebook becomes an offline HTML report and an executed no
   const path = notebook(dir, [
     { cell_type: "markdown", metadata: {}, source: "# Sales by region" },
     code('const factor = 1;\nconst title = "default";\nconst verbose = false;', ["parameters"]),
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the cell's own template literal, run by the kernel
     code('console.log(`factor=${factor} title=${title} verbose=${verbose} cwd=${process.cwd()}`);\nconst shout: string = verbose ? "yes" : "no";\nshout'),
     code(CHART),
   ]);

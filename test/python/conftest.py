@@ -1,5 +1,4 @@
 """Shared fixtures: a real Sluice kernel started by jupyter_client from the installed kernelspec."""
-import os
 import pytest
 from jupyter_client.manager import start_new_kernel
 

@@ -8,8 +8,6 @@ least 2,000 records; the saved status line of the first cell must count at least
 """
 import re
 
-import nbformat
-import pytest
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 

@@ -70,9 +70,12 @@ def test_restart_gives_a_fresh_kernel(kernel):
 def test_shutdown_request_ends_the_process(kernel):
     km, kc = kernel
     msg_id = kc.shutdown()
-    reply = kc.get_control_msg(timeout=10) if hasattr(kc, "get_control_msg") else None
-    if reply is not None:
-        assert reply["msg_type"] == "shutdown_reply" and reply["content"]["restart"] is False
+    while True:  # the reply to this request, on the control channel (queue.Empty fails the test)
+        reply = kc.get_control_msg(timeout=10)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            break
+    assert reply["msg_type"] == "shutdown_reply"
+    assert reply["content"]["status"] == "ok" and reply["content"]["restart"] is False
     for _ in range(100):
         if not km.is_alive():
             break

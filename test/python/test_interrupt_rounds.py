@@ -78,14 +78,14 @@ def _round(km, kc, code, when, rng):
     try:
         reply = _reply(kc, msg_id, timeout=ANSWER_WITHIN)
         return time.monotonic() - sent, reply["content"]
-    except Exception:  # queue.Empty: not answered in time; free the kernel for the next round
+    except Exception as not_answered:  # queue.Empty: not answered in time; free the kernel for the next round
         for _ in range(3):
             km.interrupt_kernel()
             try:
                 return None, _reply(kc, msg_id, timeout=5)["content"]
-            except Exception:
+            except Exception:  # noqa: S112 -- still stuck: interrupt again, and fail below after the last try
                 continue
-        raise AssertionError(f"a cell stayed stuck after 4 interrupts (kernel alive: {km.is_alive()}): {code!r}")
+        raise AssertionError(f"a cell stayed stuck after 4 interrupts (kernel alive: {km.is_alive()}): {code!r}") from not_answered
 
 
 def _drain_iopub(kc):

@@ -36,6 +36,21 @@ def _wait_iopub(kc, pred, timeout=30):
     raise AssertionError("expected message did not arrive")
 
 
+def _value(kc, expr):
+    """The cell value of a TypeScript expression, as JSON."""
+    reply, out = run(kc, f"console.log(JSON.stringify({expr}))")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    return json.loads("".join(m["content"]["text"] for m in out if m["msg_type"] == "stream"))
+
+
+def _until(kc, expr, timeout=60):
+    """Waits until a TypeScript expression is true in the kernel (a condition, not a guessed sleep)."""
+    deadline = time.monotonic() + timeout
+    while not _value(kc, expr):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expr}"
+        time.sleep(0.1)
+
+
 def test_bounded_job_grows_a_chart_in_place_and_saves_the_final_state(kernel):
     _, kc = kernel
     code = PIPELINE.format(source="count: 6000, rate: 3000, eventsPerSecond: 200, maxOutOfOrderness: 3000") + (
@@ -84,13 +99,19 @@ def test_updates_are_throttled_at_a_high_event_rate(kernel):
 
 
 def test_unbounded_job_returns_at_once_and_the_notebook_stays_usable(kernel):
-    km, kc = kernel
+    _, kc = kernel
     reply, out = run(kc, PIPELINE.format(source="rate: 500") + 'counts.sinkTo(chart.line({ x: "start:T", y: "value" }));\nconst job = env.execute("forever");')
     assert reply["content"]["status"] == "ok"
     reply, out = run(kc, "6 * 7")
     assert out[-1]["content"]["data"]["text/plain"] == "42"
-    km.interrupt_kernel()  # interrupting the kernel does not stop background jobs
-    time.sleep(0.5)
+    # Interrupting the kernel does not stop background jobs. The reply says the interrupt was
+    # handled, so it cannot land in the cells below (km.interrupt_kernel() does not wait for it).
+    request = kc.session.msg("interrupt_request", {})
+    kc.control_channel.send(request)
+    while kc.get_control_msg(timeout=10)["parent_header"].get("msg_id") != request["header"]["msg_id"]:
+        pass
+    read = _value(kc, "job.metrics().operators[0].recordsOut")
+    _until(kc, f"job.metrics().operators[0].recordsOut > {read}")
     _, out = run(kc, "job.status")
     assert out[-1]["content"]["data"]["text/plain"] == "'running'"
     _, out = run(kc, "%jobs")
@@ -114,7 +135,8 @@ def test_background_output_lands_in_the_cell_that_started_the_job(kernel):
     stray = []
     deadline = time.time() + 60
     done_first = False
-    while time.time() < deadline:
+    while True:
+        assert time.time() < deadline, f"both cells did not finish within 60 s (first done: {done_first}, other started: {other is not None})"
         m = kc.get_iopub_msg(timeout=30)
         parent = m["parent_header"].get("msg_id")
         if m["msg_type"] == "stream" and "job saw" in m["content"]["text"]:
@@ -161,11 +183,11 @@ def test_show_displays_a_running_job_again_with_the_same_display_ids(kernel):
 def test_shutdown_stops_running_jobs_cleanly(kernel, tmp_path):
     km, kc = kernel
     out_file = tmp_path / "out.jsonl"
-    run(kc, f"const env4 = StreamEnvironment.create();\nenv4.fromSource(DataGen.pageViews({{ seed: 5, rate: 2000 }})).sinkTo(sinks.jsonLines({str(out_file)!r}));\nenv4.execute('to-file');")
-    time.sleep(1.0)
+    run(kc, f"const env4 = StreamEnvironment.create();\nenv4.fromSource(DataGen.pageViews({{ seed: 5, rate: 2000 }})).sinkTo(sinks.jsonLines({str(out_file)!r}));\nconst toFile = env4.execute('to-file');")
+    _until(kc, "toFile.metrics().operators.at(-1).recordsIn >= 100")  # the sink holds records when the kernel is asked to stop
     km.shutdown_kernel(now=False)
     lines = out_file.read_text().splitlines()
-    assert len(lines) > 0
+    assert len(lines) >= 100  # at least what the sink had received: closed and flushed, not dropped
     assert all(json.loads(line)["page"] for line in lines)  # every line complete: the sink was closed, not killed
 
 
@@ -184,7 +206,7 @@ const sum = () => totals.values().reduce((a, r) => a + r.n, 0);
 def test_stop_with_savepoint_then_resume_after_a_kernel_restart(kernel, tmp_path):
     km, kc = kernel
     run(kc, COUNTER.format(dir=str(tmp_path)) + 'const job = env.execute("counter");')
-    time.sleep(2.0)
+    _until(kc, "sum() > 100")
     _, out = run(kc, "%jobs stop counter before-restart")
     stopped = out[-1]["content"]["data"]
     assert "savepoint-before-restart.json" in stopped["text/plain"] and "<table>" in stopped["text/html"]
@@ -194,12 +216,15 @@ def test_stop_with_savepoint_then_resume_after_a_kernel_restart(kernel, tmp_path
     km.restart_kernel(now=False)
     kc.wait_for_ready(timeout=60)
     run(kc, COUNTER.format(dir=str(tmp_path)) + 'const job = env.execute("counter", { restoreFrom: "before-restart" });')
-    time.sleep(1.5)
+    _until(kc, f"sum() > {before}")  # the restored job counts on
     _, out = run(kc, "await job.cancel(); console.log(JSON.stringify({ sum: sum(), restoredFrom: job.metrics().checkpoints.restoredFrom, m: job.metrics().operators.map((o) => [o.name, o.recordsIn, o.recordsOut]) }))")
     after = json.loads([m for m in out if m["msg_type"] == "stream"][-1]["content"]["text"])
     assert after["restoredFrom"] is not None
     # Counts continue from the savepoint: the running totals include what was counted before it.
     assert after["sum"] > before, after
+    # More than this run read: the count started from the savepoint's, not from zero.
+    read = after["m"][0][2]
+    assert after["sum"] > read, after
 
 
 def test_restore_latest_without_checkpoint_says_so_in_the_cell_and_stop_drain(kernel, tmp_path):

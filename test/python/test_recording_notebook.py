@@ -10,7 +10,6 @@ job's counts are identical, although the feed wrote other data. A third executio
 import json
 import re
 
-import nbformat
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 

@@ -1,6 +1,5 @@
 """%%sql cells on the kernel-wide DuckDB database, through a real Jupyter client."""
 import json
-import os
 import threading
 import time
 from pathlib import Path
@@ -157,15 +156,18 @@ const job2 = env2.execute("live").detach();
 'started'""")
     seen = []
     for _ in range(40):
-        _, out = run(kc, "%sql select count(*)::INT as n from live_events")
+        _, out = run(kc, "%sql select count(*)::INT as n, count(distinct id)::INT as ids, coalesce(max(id), -1)::INT as top from live_events")
         data = [m for m in out if m["msg_type"] == "execute_result"]
-        n = data[-1]["content"]["data"]["application/vnd.dataresource+json"]["data"][0]["n"] if data else 0
-        seen.append(n)
-        if n == 3000:
+        row = data[-1]["content"]["data"]["application/vnd.dataresource+json"]["data"][0] if data else {"n": 0, "ids": 0, "top": -1}
+        seen.append(row)
+        if row["n"] == 3000:
             break
         time.sleep(0.2)
-    assert any(0 < n < 3000 for n in seen), f"never saw a partial table mid-run: {seen}"
-    assert all(n % 1 == 0 for n in seen) and seen == sorted(seen)
+    counts = [r["n"] for r in seen]
+    assert any(0 < n < 3000 for n in counts), f"never saw a partial table mid-run: {counts}"
+    # Each mid-run view holds ids 0..n-1 once each (appends land whole and in order), and only grows.
+    assert all(r["ids"] == r["n"] and r["top"] == r["n"] - 1 for r in seen), seen
+    assert counts == sorted(counts), counts
     _, out = run(kc, "await job2.done; 'done'")
     streamed = _result(run(kc, "%sql select page, count(*)::INT as n from live_events group by page order by page")[1])["application/vnd.dataresource+json"]["data"]
     batch = [{"page": f"/p{k}", "n": len([i for i in range(3000) if i % 7 == k])} for k in range(7)]

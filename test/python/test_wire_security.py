@@ -95,7 +95,7 @@ def test_replay_on_the_other_channel_is_dropped(shared_kernel):
                                       ("kernel_info_request", {})):
                 frames, msg_id = wire.frames(msg_type, content)
                 wire.send(first, frames)
-                assert wire.drain(until=lambda: wire.replies[msg_id] == 1, timeout_s=30), f"no reply to {msg_type} on {first}"
+                assert wire.drain(until=lambda i=msg_id: wire.replies[i] == 1, timeout_s=30), f"no reply to {msg_type} on {first}"
                 sent.append((frames, msg_id))
             assert runs(marker) == 1
             for frames, _ in sent:
@@ -130,7 +130,7 @@ def test_prototype_msg_types_are_unknown_and_do_not_stall_the_queue(shared_kerne
                 ids.append(msg_id)
             info, info_id = wire.frames("kernel_info_request", {})
             wire.send(channel, info)
-            assert wire.drain(until=lambda: wire.replies[info_id] == 1, timeout_s=20), \
+            assert wire.drain(until=lambda i=info_id: wire.replies[i] == 1, timeout_s=20), \
                 f"{channel}: a kernel_info_request queued behind prototype-named msg_types got no reply"
             wire.drain(quiet_s=0.5)
             answered = [n for n, i in zip(PROTOTYPE_NAMES, ids) if wire.replies[i]]

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ReportError } from "./errors.js";
-import { DRAIN_TAG, INJECTED_TAG, parseNotebook, prepareNotebook, userCellIndex, withoutQuietDrain, type Cell, type Notebook } from "./notebook.js";
+import { DRAIN_SOURCE, DRAIN_TAG, INJECTED_TAG, parseNotebook, prepareNotebook, userCellIndex, withoutQuietDrain, type Cell, type Notebook } from "./notebook.js";
 
 const code = (source: string, tags?: string[]): Cell => ({ cell_type: "code", metadata: tags ? { tags } : {}, source, outputs: [], execution_count: null });
 const nb = (cells: Cell[]): Notebook => ({ cells, metadata: { kernelspec: { name: "sluice" } }, nbformat: 4, nbformat_minor: 5 });
@@ -11,7 +11,7 @@ test("parameters are injected right after the cell tagged parameters", () => {
   const source = nb([code("a"), code("const n = 1;", ["parameters"]), code("n * 2")]);
   const prepared = prepareNotebook(source, p);
   const cells = prepared.notebook.cells;
-  assert.deepEqual(cells.map((c) => c.source), ["a", "const n = 1;", cells[2]?.source, "n * 2", cells[4]?.source]);
+  assert.deepEqual(cells.map((c) => c.source), ["a", "const n = 1;", "// Parameters injected by `sluice report`\nconst n: number = 3;", "n * 2", DRAIN_SOURCE]);
   assert.deepEqual(cells[2]?.metadata.tags, [INJECTED_TAG]);
   assert.match(String(cells[2]?.source), /const n: number = 3;/);
   assert.deepEqual(cells[4]?.metadata.tags, [DRAIN_TAG]);

@@ -55,7 +55,7 @@ export class SqlDatabase {
   }
 
   async run(sql: string, params: readonly DuckDBValue[] = []): Promise<SqlResult> {
-    let statements;
+    let statements: Awaited<ReturnType<DuckDBConnection["extractStatements"]>>;
     try {
       statements = await this.connection.extractStatements(sql);
     } catch (e) {

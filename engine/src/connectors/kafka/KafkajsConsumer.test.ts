@@ -70,11 +70,14 @@ test("a broker that stays away gets a fresh consumer from our positions, not a f
   assert.ok(consumers[1]!.disconnected);
 });
 
-test("closing the reader cancels a pending restart", async () => {
+test("closing the reader cancels a pending restart", async (t) => {
   const { kafka, consumers } = fakeKafka();
   const reader = await KafkajsConsumer.open(kafka, { assignment: [{ topic: "t", partition: 0, offset: 0 }], isolation: "read_uncommitted", maxBufferedRecords: 100, onStatus: () => {} });
+  // Timers under the test's control: the restart's backoff elapses at once instead of being slept through.
+  t.mock.timers.enable({ apis: ["setTimeout"] });
   consumers[0]!.crash("KafkaJSNumberOfRetriesExceeded", false);
   await reader.close();
-  await new Promise((r) => setTimeout(r, 700));
+  t.mock.timers.runAll(); // a restart still scheduled would start its consumer here
+  await new Promise((r) => setImmediate(r));
   assert.equal(consumers.length, 1);
 });
