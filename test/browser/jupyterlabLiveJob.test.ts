@@ -10,7 +10,7 @@ import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromiumMissing } from "../support/chromium.js";
 import { openNotebook } from "../support/jupyterLab.js";
-import { describe, distinct, recordLiveCharts, recordsIn, waitForHistory, type History } from "../support/liveChartHistory.js";
+import { distinct, history, recordLiveCharts, recordsIn, summary, waitForHistory, type History } from "../support/liveChartHistory.js";
 
 const cells = [
   [
@@ -48,7 +48,7 @@ test("a running job's chart and status grow in JupyterLab while another cell run
 
     // From the moment the other cell has answered: the status line counts on three times, the
     // chart gains points three times and is drawn three different ways.
-    const mark = await waitForHistory(page, () => true, "");
+    const mark = await history(page);
     const h = await waitForHistory(
       page,
       (h) => {
@@ -57,7 +57,7 @@ test("a running job's chart and status grow in JupyterLab while another cell run
       },
       "the job's status counts on, its chart grows and is redrawn after another cell ran",
     );
-    for (const line of describe(h).split("\n")) t.diagnostic(line);
+    for (const line of summary(h).split("\n")) t.diagnostic(line);
     const after = h.updates.slice(mark.updates.length);
     assert.match(after[0]?.status ?? "", /running/);
     for (let i = 1; i < after.length; i++) {

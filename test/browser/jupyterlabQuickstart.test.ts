@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { chromiumMissing } from "../support/chromium.js";
 import { repoRoot } from "../support/jupyterServer.js";
 import { NOTEBOOK, openNotebook } from "../support/jupyterLab.js";
-import { describe, distinct, recordLiveCharts, waitForHistory } from "../support/liveChartHistory.js";
+import { distinct, recordLiveCharts, summary, waitForHistory } from "../support/liveChartHistory.js";
 
 /** In the page: rows of the `%%sql` cell's HTML table. */
 const SQL_ROWS = `(() => {
@@ -36,7 +36,7 @@ test("JupyterLab runs the quickstart: the live chart grows three times and is re
     // Not awaited in the page: the command resolves only once every cell has run.
     await page.evaluate(`void window.jupyterapp.commands.execute("notebook:run-all-cells")`);
     const h = await waitForHistory(page, (h) => /finished/.test(h.updates.at(-1)?.status ?? ""), "the job finishes");
-    for (const line of describe(h).split("\n")) t.diagnostic(line);
+    for (const line of summary(h).split("\n")) t.diagnostic(line);
 
     const points = h.updates.map((u) => u.points);
     for (let i = 1; i < points.length; i++) assert.ok(points[i]! >= points[i - 1]!, `the chart never loses points: ${points.join(", ")}`);
@@ -45,7 +45,7 @@ test("JupyterLab runs the quickstart: the live chart grows three times and is re
     assert.ok(grew.length >= 3, `the chart gained points at least three times while the job ran: ${grew.join(", ")}`);
     // Drawn (has coloured marks) and different: JupyterLab drew the chart anew with new data.
     const drawn = h.frames.filter((f) => /running/.test(f.status) && f.coloured > 0);
-    assert.ok(distinct(drawn.map((f) => f.hash)).length >= 2, `the chart was drawn twice, differently, while the job ran:\n${describe(h)}`);
+    assert.ok(distinct(drawn.map((f) => f.hash)).length >= 2, `the chart was drawn twice, differently, while the job ran:\n${summary(h)}`);
 
     // Run-all goes on to the %%sql cell once the (bounded) job is done: six pages, top five listed.
     await page.waitForFunction(`${SQL_ROWS} === 5`, undefined, { timeout: 60_000 });

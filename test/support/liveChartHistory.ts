@@ -107,7 +107,7 @@ export function distinct<T>(values: T[]): T[] {
 }
 
 /** Short text of a history for assertion messages. */
-export function describe(h: History): string {
+export function summary(h: History): string {
   const u = h.updates.map((s) => `${s.t}ms ${s.points}p ${s.status.slice(0, 10)}${Number.isNaN(recordsIn(s.status)) ? "" : ` ${recordsIn(s.status)} in`}`);
   const f = h.frames.map((s) => `${s.t}ms ${s.points}p ${s.coloured}c`);
   return `updates: ${u.join(" | ")}\nframes: ${f.join(" | ")}`;
@@ -122,7 +122,7 @@ export async function waitForHistory(page: Page, done: (h: History) => boolean, 
   for (;;) {
     const h = await history(page);
     if (done(h)) return h;
-    if (Date.now() > deadline) assert.fail(`${what}: not within ${timeoutMs / 1000} s\n${describe(h)}`);
+    if (Date.now() > deadline) assert.fail(`${what}: not within ${timeoutMs / 1000} s\n${summary(h)}`);
     await page.waitForTimeout(100);
   }
 }
