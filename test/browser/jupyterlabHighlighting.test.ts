@@ -6,11 +6,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromiumMissing, launchOffline } from "./chromium.js";
-import { startJupyterServer } from "../support/jupyterServer.js";
+import { chromiumMissing } from "../support/chromium.js";
+import { NOTEBOOK, openNotebook } from "../support/jupyterLab.js";
 
 const cells = [
   "interface Point { x: number }\nconst p: Point = { x: 1 };",
@@ -18,19 +15,9 @@ const cells = [
   "const q = 1;",
 ];
 
-function notebook(dir: string): void {
-  const nb = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "sluice", display_name: "Sluice (TypeScript)", language: "typescript" } },
-    cells: cells.map((source, i) => ({ cell_type: "code", id: `c${i}`, metadata: {}, source, outputs: [], execution_count: null })),
-  };
-  writeFileSync(join(dir, "highlight.ipynb"), JSON.stringify(nb));
-}
-
 /** Per cell: the editor's MIME type, and each highlighted token's text with its CodeMirror style classes. */
 const TOKENS = `(() => {
-  const nb = window.jupyterapp.shell.currentWidget.content;
+  const nb = ${NOTEBOOK};
   return nb.widgets.map((cell) => ({
     mime: cell.model.mimeType,
     tokens: [...cell.node.querySelectorAll(".cm-content span")].map((s) => ({ text: s.textContent, cls: s.className, color: getComputedStyle(s).color })),
@@ -38,15 +25,9 @@ const TOKENS = `(() => {
 })()`;
 
 test("JupyterLab highlights TypeScript cells as TypeScript and %%sql cells as SQL", { skip: chromiumMissing() }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "sluice-lab-highlight-"));
-  notebook(dir);
-  const server = await startJupyterServer(dir, ["--LabApp.expose_app_in_browser=True"]);
-  const browser = await launchOffline({ allowLoopback: true });
+  const lab = await openNotebook({ name: "highlight.ipynb", cells });
   try {
-    const { page } = browser;
-    await page.goto(`${server.baseUrl}lab/tree/highlight.ipynb?token=${server.token}`);
-    await page.waitForSelector(".jp-Notebook .jp-Cell", { timeout: 60_000 });
-    await page.getByText("Sluice (TypeScript) | Idle").waitFor({ timeout: 60_000 });
+    const { page } = lab;
     // language_info arrives with the kernel; the cells then take its language.
     await page.waitForFunction(`${TOKENS}[2].mime !== "text/x-ipython"`, undefined, { timeout: 30_000 });
     await page.waitForFunction(`${TOKENS}[1].mime === "text/x-sql"`, undefined, { timeout: 10_000 }).catch(() => undefined);
@@ -60,13 +41,12 @@ test("JupyterLab highlights TypeScript cells as TypeScript and %%sql cells as SQ
     assert.equal(sql?.mime, "text/x-sql", "the %%sql cell's editor language");
     for (const word of ["select", "from", "where"]) assert.equal(cls(sql, word), keyword, `\`${word}\` is a SQL keyword`);
     // Editing switches it back and forth.
-    await page.evaluate(`window.jupyterapp.shell.currentWidget.content.widgets[1].model.sharedModel.setSource("select(1)")`);
+    await page.evaluate(`${NOTEBOOK}.widgets[1].model.sharedModel.setSource("select(1)")`);
     await page.waitForFunction(`${TOKENS}[1].mime === "application/typescript"`, undefined, { timeout: 10_000 });
-    await page.evaluate(`window.jupyterapp.shell.currentWidget.content.widgets[2].model.sharedModel.setSource("%%sql\\nselect 1")`);
+    await page.evaluate(`${NOTEBOOK}.widgets[2].model.sharedModel.setSource("%%sql\\nselect 1")`);
     await page.waitForFunction(`${TOKENS}[2].mime === "text/x-sql"`, undefined, { timeout: 10_000 });
-    assert.deepEqual(browser.blocked, [], "nothing but our own server was contacted");
+    assert.deepEqual(lab.browser.blocked, [], "nothing but our own server was contacted");
   } finally {
-    await browser.close();
-    await server.stop();
+    await lab.close();
   }
 });

@@ -7,11 +7,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromiumMissing, launchOffline } from "./chromium.js";
-import { startJupyterServer } from "../support/jupyterServer.js";
+import { readFileSync } from "node:fs";
+import { chromiumMissing } from "../support/chromium.js";
+import { NOTEBOOK, openNotebook } from "../support/jupyterLab.js";
 
 const cell = [
   "const env = StreamEnvironment.create();",
@@ -21,19 +19,9 @@ const cell = [
   'const job = env.execute("pv"); // unbounded: the cell returns, the job keeps running',
 ].join("\n");
 
-function notebook(dir: string): void {
-  const nb = {
-    nbformat: 4,
-    nbformat_minor: 5,
-    metadata: { kernelspec: { name: "sluice", display_name: "Sluice (TypeScript)", language: "typescript" } },
-    cells: [{ cell_type: "code", id: "c0", metadata: {}, source: cell, outputs: [], execution_count: null }],
-  };
-  writeFileSync(join(dir, "restart.ipynb"), JSON.stringify(nb));
-}
-
 /** Every Sluice status line (text/plain) among the first cell's outputs, in JupyterLab's model. */
 const STATUS_LINES = `(() => {
-  const outputs = window.jupyterapp.shell.currentWidget.content.model.cells.get(0).outputs;
+  const outputs = ${NOTEBOOK}.model.cells.get(0).outputs;
   const lines = [];
   for (let i = 0; i < outputs.length; i++) {
     const d = outputs.get(i).data;
@@ -43,15 +31,9 @@ const STATUS_LINES = `(() => {
 })()`;
 
 test("JupyterLab's Restart Kernel leaves a running job's status line stopped, not running", { skip: chromiumMissing() }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), "sluice-lab-restart-"));
-  notebook(dir);
-  const server = await startJupyterServer(dir, ["--LabApp.expose_app_in_browser=True"]);
-  const browser = await launchOffline({ allowLoopback: true });
+  const lab = await openNotebook({ name: "restart.ipynb", cells: [cell] });
   try {
-    const { page } = browser;
-    await page.goto(`${server.baseUrl}lab/tree/restart.ipynb?token=${server.token}`);
-    await page.waitForSelector(".jp-Notebook .jp-Cell", { timeout: 60_000 });
-    await page.getByText("Sluice (TypeScript) | Idle").waitFor({ timeout: 60_000 });
+    const { page } = lab;
     await page.click(".jp-Notebook .jp-Cell >> nth=0");
     await page.keyboard.press("Shift+Enter");
     await page.locator(".sluice-job-status", { hasText: "● running" }).waitFor({ timeout: 30_000 });
@@ -79,13 +61,12 @@ test("JupyterLab's Restart Kernel leaves a running job's status line stopped, no
 
     // What is saved is what the model says.
     await page.evaluate(`window.jupyterapp.commands.execute("docmanager:save")`);
-    const saved = JSON.parse(readFileSync(join(dir, "restart.ipynb"), "utf8")) as { cells: { outputs: { data?: Record<string, string | string[]> }[] }[] };
+    const saved = JSON.parse(readFileSync(lab.path, "utf8")) as { cells: { outputs: { data?: Record<string, string | string[]> }[] }[] };
     const savedText = saved.cells[0]!.outputs.map((o) => [o.data?.["text/plain"] ?? ""].flat().join("")).filter((s) => s.includes('job "pv"'));
     assert.equal(savedText.length, 1);
     assert.match(savedText[0]!, /^■ stopped: kernel restarted · job "pv"/);
-    assert.deepEqual(browser.blocked, [], "nothing but our own server was contacted");
+    assert.deepEqual(lab.browser.blocked, [], "nothing but our own server was contacted");
   } finally {
-    await browser.close();
-    await server.stop();
+    await lab.close();
   }
 });

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { runReport } from "../../kernel/src/report/runReport.js";
-import { chromiumMissing, launchOffline } from "./chromium.js";
+import { chromiumMissing, launchOffline } from "../support/chromium.js";
 
 interface ChartStatus {
   total: number;

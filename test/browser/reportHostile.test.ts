@@ -22,7 +22,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseNotebook } from "../../kernel/src/report/notebook.js";
 import { renderReport, runReport } from "../../kernel/src/report/runReport.js";
-import { chromiumMissing, launchOffline, type OfflineBrowser } from "./chromium.js";
+import { chromiumMissing, launchOffline, type OfflineBrowser } from "../support/chromium.js";
 
 interface ChartStatus {
   total: number;

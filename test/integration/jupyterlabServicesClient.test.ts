@@ -4,6 +4,9 @@
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { KernelManager, ServerConnection } from "@jupyterlab/services";
 import type { Kernel, KernelMessage } from "@jupyterlab/services";
 import WebSocket from "ws";
@@ -61,16 +64,34 @@ test("execute streams stdout and returns a result", async () => {
 });
 
 test("interrupt stops a busy loop and keeps the kernel's state", async () => {
-  const future = kernel.requestExecute({ code: "while (true) {}" });
-  await new Promise((r) => setTimeout(r, 500));
+  // The loop says it has begun through a file: the kernel's own messages wait for its event loop,
+  // which the loop blocks. Interrupting only then proves the loop itself was stopped (an interrupt
+  // that lands while the cell compiles is answered "Interrupted" as well).
+  const started = join(mkdtempSync(join(tmpdir(), "sluice-loop-")), "started");
+  const code = `require("node:fs").writeFileSync(${JSON.stringify(started)}, "");\nlet spins = 0;\nwhile (true) { spins++; }`;
+  const future = kernel.requestExecute({ code });
+  let replied = false;
+  void future.done.finally(() => (replied = true)).catch(() => undefined);
+  await until(() => existsSync(started) || replied, 30_000, "the busy loop to begin");
+  assert.equal(replied, false, "the loop is still running when the interrupt is sent");
   await kernel.interrupt();
+  await until(() => replied, 30_000, "the interrupted cell's reply");
   const reply = await future.done;
   assert.equal(reply.content.status, "error");
   assert.equal((reply.content as KernelMessage.IReplyErrorContent).ename, "Interrupted");
-  const { iopub } = await execute("answer + 1");
+  const { iopub } = await execute("`${answer + 1} ${spins > 0}`");
   const result = iopub.find((m) => m.header.msg_type === "execute_result") as KernelMessage.IExecuteResultMsg | undefined;
-  assert.equal(result?.content.data["text/plain"], "43");
+  assert.equal(result?.content.data["text/plain"], "'43 true'", "earlier state is kept and the loop had spun");
 });
+
+/** Resolves once `ready()` holds, looking every 20 ms; rejects after `timeoutMs`. */
+async function until(ready: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 test("restart gives a fresh kernel", async () => {
   await kernel.restart();

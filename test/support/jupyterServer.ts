@@ -29,6 +29,8 @@ export interface RunningServer {
 /**
  * A real Jupyter Server from the project's venv, on loopback, finding our kernelspec, configured as
  * `npm start` configures it (scripts/jupyter-server-config.sh). `extraArgs` are more server options.
+ * The kernelspec is looked up in $JUPYTER_PATH when set (scripts/test.sh puts one that starts
+ * kernels on the current Node LTS in front), else in the venv's.
  */
 export async function startJupyterServer(rootDir = mkdtempSync(join(tmpdir(), "sluice-nb-")), extraArgs: string[] = []): Promise<RunningServer> {
   const port = await freePort();
@@ -37,7 +39,7 @@ export async function startJupyterServer(rootDir = mkdtempSync(join(tmpdir(), "s
     join(venvBin, "jupyter"),
     ["server", "--no-browser", `--ServerApp.ip=127.0.0.1`, `--ServerApp.port=${port}`, "--ServerApp.port_retries=0",
       `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${rootDir}`, "--allow-root", ...extraArgs],
-    { env: { ...process.env, JUPYTER_PATH: join(repoRoot, ".venv", "share", "jupyter"), SLUICE_HISTORY: "off" }, stdio: ["ignore", "ignore", "pipe"] },
+    { env: { ...process.env, JUPYTER_PATH: process.env.JUPYTER_PATH || join(repoRoot, ".venv", "share", "jupyter"), SLUICE_HISTORY: "off" }, stdio: ["ignore", "ignore", "pipe"] },
   );
   let log = "";
   proc.stderr?.on("data", (d: Buffer) => (log += d.toString()));
