@@ -4,7 +4,7 @@ import { CollectSink } from "../sinks/MemorySinks.js";
 import type { Statement } from "./ast.js";
 import { Catalog, type Column } from "./catalog.js";
 import { display, sinkFor, type Row } from "./connectors.js";
-import { SqlError } from "./errors.js";
+import { StreamSqlError } from "./errors.js";
 import { parseScript } from "./parser.js";
 import { Planner } from "./planner.js";
 import { formatType } from "./types.js";
@@ -27,11 +27,13 @@ export interface SqlSessionOptions {
  */
 export class SqlSession {
   readonly catalog = new Catalog();
+  /** Jobs this session started, oldest first (an interrupted cell cancels the running ones). */
+  readonly jobs: JobHandle[] = [];
   private jobCount = 0;
 
   constructor(private readonly options: SqlSessionOptions = {}) {}
 
-  /** Executes every statement in order; a failing statement stops the script with its `SqlError`. */
+  /** Executes every statement in order; a failing statement stops the script with its `StreamSqlError`. */
   async execute(script: string): Promise<StatementResult[]> {
     const results: StatementResult[] = [];
     for (const { statement: s, text } of parseScript(script)) {
@@ -54,7 +56,7 @@ export class SqlSession {
           break;
         case "describe": {
           const entry = this.catalog.get(s.name);
-          if (!entry) throw new SqlError("validation", `Tables or views with the identifier '${s.name}' doesn't exist`, s.at, s.name);
+          if (!entry) throw new StreamSqlError("validation", `Tables or views with the identifier '${s.name}' doesn't exist`, s.at, s.name);
           const columns = entry.kind === "table" ? entry.columns : this.planner(StreamEnvironment.create()).plan(entry.query).columns;
           const watermark = entry.kind === "table" ? entry.watermark : undefined;
           results.push({
@@ -85,13 +87,14 @@ export class SqlSession {
     const collect = new CollectSink<Row>("collect");
     if (s.kind === "insert") {
       const target = this.catalog.get(s.table);
-      if (!target || target.kind !== "table") throw new SqlError("validation", `Object '${s.table}' not found`, s.at, s.table);
-      if (target.columns.length !== planned.columns.length) throw new SqlError("validation", `Column types of query result and sink for '${s.table}' do not match: the query has ${planned.columns.length} columns, the table ${target.columns.length}`, s.at, s.table);
+      if (!target || target.kind !== "table") throw new StreamSqlError("validation", `Object '${s.table}' not found`, s.at, s.table);
+      if (target.columns.length !== planned.columns.length) throw new StreamSqlError("validation", `Column types of query result and sink for '${s.table}' do not match: the query has ${planned.columns.length} columns, the table ${target.columns.length}`, s.at, s.table);
       planned.stream.sinkTo(sinkFor(target, target.columns.map((c) => c.type))).name(`Sink: ${target.name}`);
     } else {
       planned.stream.sinkTo(collect).name("Sink: collect");
     }
     const job = env.execute(name);
+    this.jobs.push(job);
     if (!planned.bounded) return { kind: "job", job, columns: planned.columns, rows: collect.values, statement: text };
     await job.wait();
     if (s.kind === "insert") return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };

@@ -1,5 +1,5 @@
 import type { CreateTable, Expr, Query } from "./ast.js";
-import { SqlError } from "./errors.js";
+import { StreamSqlError } from "./errors.js";
 import type { SqlType } from "./types.js";
 
 export interface Column {
@@ -39,17 +39,17 @@ export class Catalog {
     if (this.exists(ddl.name, ddl.ifNotExists, ddl)) return false;
     const names = new Set<string>();
     for (const c of ddl.columns) {
-      if (names.has(c.name.toLowerCase())) throw new SqlError("validation", `duplicate column ${c.name}`, ddl.at, c.name);
+      if (names.has(c.name.toLowerCase())) throw new StreamSqlError("validation", `duplicate column ${c.name}`, ddl.at, c.name);
       names.add(c.name.toLowerCase());
     }
     const columns = ddl.columns.map((c) => ({ name: c.name, type: { ...c.type } }));
     if (ddl.watermark) {
       const rowtime = columns.find((c) => c.name.toLowerCase() === ddl.watermark?.column.toLowerCase());
-      if (!rowtime) throw new SqlError("validation", `WATERMARK FOR names unknown column ${ddl.watermark.column}`, ddl.at, ddl.watermark.column);
-      if (rowtime.type.name !== "TIMESTAMP") throw new SqlError("validation", `the rowtime column ${rowtime.name} must be TIMESTAMP(3), not ${rowtime.type.name}`, ddl.at, rowtime.name);
+      if (!rowtime) throw new StreamSqlError("validation", `WATERMARK FOR names unknown column ${ddl.watermark.column}`, ddl.at, ddl.watermark.column);
+      if (rowtime.type.name !== "TIMESTAMP") throw new StreamSqlError("validation", `the rowtime column ${rowtime.name} must be TIMESTAMP(3), not ${rowtime.type.name}`, ddl.at, rowtime.name);
       rowtime.type.rowtime = true;
     }
-    if (!ddl.options.connector) throw new SqlError("validation", `table ${ddl.name} needs WITH ('connector' = …)`, ddl.at, ddl.name);
+    if (!ddl.options.connector) throw new StreamSqlError("validation", `table ${ddl.name} needs WITH ('connector' = …)`, ddl.at, ddl.name);
     this.entries.set(ddl.name.toLowerCase(), { kind: "table", name: ddl.name, columns, ...(ddl.watermark ? { watermark: ddl.watermark } : {}), options: ddl.options, ddl: text });
     return true;
   }
@@ -64,7 +64,7 @@ export class Catalog {
     const entry = this.get(name);
     if (!entry || entry.kind !== object) {
       if (ifExists) return false;
-      throw new SqlError("validation", `${object === "table" ? "Table" : "View"} with identifier '${name}' does not exist`, at, name);
+      throw new StreamSqlError("validation", `${object === "table" ? "Table" : "View"} with identifier '${name}' does not exist`, at, name);
     }
     this.entries.delete(name.toLowerCase());
     return true;
@@ -77,6 +77,6 @@ export class Catalog {
   private exists(name: string, ifNotExists: boolean, where: { at: { line: number; column: number } }): boolean {
     if (!this.get(name)) return false;
     if (ifNotExists) return true;
-    throw new SqlError("validation", `Table or view '${name}' already exists`, where.at, name);
+    throw new StreamSqlError("validation", `Table or view '${name}' already exists`, where.at, name);
   }
 }

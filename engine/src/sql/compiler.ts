@@ -1,5 +1,5 @@
 import type { Expr } from "./ast.js";
-import { SqlError } from "./errors.js";
+import { StreamSqlError } from "./errors.js";
 import { fns, likeRegExp } from "./runtimeFunctions.js";
 import { isIntegral, isNumeric, widen, type SqlType } from "./types.js";
 
@@ -40,7 +40,7 @@ export class ExprCompiler {
   /** `(r) => e === true`: WHERE and HAVING keep a row only when the condition is TRUE (not NULL). */
   predicate(expr: Expr): (r: unknown[]) => boolean {
     const c = this.compile(expr);
-    if (c.type.name !== "BOOLEAN" && c.type.name !== "NULL") throw new SqlError("validation", `a condition must be BOOLEAN, not ${c.type.name}`, expr.at, undefined);
+    if (c.type.name !== "BOOLEAN" && c.type.name !== "NULL") throw new StreamSqlError("validation", `a condition must be BOOLEAN, not ${c.type.name}`, expr.at, undefined);
     return this.build(`return ${c.code} === true;`) as (r: unknown[]) => boolean;
   }
 
@@ -64,8 +64,8 @@ export class ExprCompiler {
         return { code: String(e.millis), type: { name: "BIGINT" } };
       case "column": {
         const matches = this.scope.filter((c) => c.name.toLowerCase() === e.name.toLowerCase() && (e.table === undefined || c.table?.toLowerCase() === e.table.toLowerCase()));
-        if (matches.length === 0) throw new SqlError("validation", `Column '${e.table ? e.table + "." : ""}${e.name}' not found in any table`, e.at, e.name);
-        if (matches.length > 1) throw new SqlError("validation", `Column '${e.name}' is ambiguous`, e.at, e.name);
+        if (matches.length === 0) throw new StreamSqlError("validation", `Column '${e.table ? e.table + "." : ""}${e.name}' not found in any table`, e.at, e.name);
+        if (matches.length > 1) throw new StreamSqlError("validation", `Column '${e.name}' is ambiguous`, e.at, e.name);
         const c = matches[0] as ScopeColumn;
         return { code: `r[${c.index}]`, type: { name: c.type.name } };
       }
@@ -90,7 +90,7 @@ export class ExprCompiler {
         return { code: e.negated ? `$.not(${code})` : code, type: { name: "BOOLEAN" } };
       }
       case "like": {
-        if (e.pattern.kind !== "literal" || typeof e.pattern.value !== "string") throw new SqlError("unsupported", "LIKE needs a string literal pattern", e.pattern.at, undefined);
+        if (e.pattern.kind !== "literal" || typeof e.pattern.value !== "string") throw new StreamSqlError("unsupported", "LIKE needs a string literal pattern", e.pattern.at, undefined);
         this.constants.push(likeRegExp(e.pattern.value));
         const code = `$.like(${this.compile(e.arg).code}, k[${this.constants.length - 1}])`;
         return { code: e.negated ? `$.not(${code})` : code, type: { name: "BOOLEAN" } };
@@ -112,7 +112,7 @@ export class ExprCompiler {
   }
 
   private numeric(c: Compiled, e: Expr): SqlType {
-    if (!isNumeric(c.type) && c.type.name !== "NULL") throw new SqlError("validation", `a number is needed here, not ${c.type.name}`, e.at, undefined);
+    if (!isNumeric(c.type) && c.type.name !== "NULL") throw new StreamSqlError("validation", `a number is needed here, not ${c.type.name}`, e.at, undefined);
     return c.type;
   }
 
@@ -153,14 +153,14 @@ export class ExprCompiler {
       case "TIMESTAMP":
         return { code: `$.toTimestamp(${a.code})`, type: to };
       default:
-        throw new SqlError("unsupported", `CAST to ${type.name} is not supported yet`, arg.at, type.name);
+        throw new StreamSqlError("unsupported", `CAST to ${type.name} is not supported yet`, arg.at, type.name);
     }
   }
 
   private call(e: Extract<Expr, { kind: "call" }>): Compiled {
     const args = e.args.map((x) => this.compile(x));
     const arity = (min: number, max = min): void => {
-      if (args.length < min || args.length > max) throw new SqlError("validation", `${e.name} takes ${min === max ? min : `${min} to ${max}`} arguments, got ${args.length}`, e.at, e.name);
+      if (args.length < min || args.length > max) throw new StreamSqlError("validation", `${e.name} takes ${min === max ? min : `${min} to ${max}`} arguments, got ${args.length}`, e.at, e.name);
     };
     const codes = args.map((x) => x.code).join(", ");
     switch (e.name) {
@@ -193,9 +193,9 @@ export class ExprCompiler {
       case "MIN":
       case "MAX":
       case "AVG":
-        throw new SqlError("validation", `aggregate ${e.name} is only allowed in the SELECT or HAVING of a windowed GROUP BY`, e.at, e.name);
+        throw new StreamSqlError("validation", `aggregate ${e.name} is only allowed in the SELECT or HAVING of a windowed GROUP BY`, e.at, e.name);
       default:
-        throw new SqlError("unsupported", `function ${e.name} is not supported yet`, e.at, e.name);
+        throw new StreamSqlError("unsupported", `function ${e.name} is not supported yet`, e.at, e.name);
     }
   }
 }

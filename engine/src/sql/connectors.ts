@@ -5,7 +5,7 @@ import { parseCsvRecord } from "../connectors/file/csv.js";
 import { FileSource } from "../connectors/file/FileSource.js";
 import type { Sink } from "../sinks/Sink.js";
 import type { Column, TableEntry } from "./catalog.js";
-import { SqlError } from "./errors.js";
+import { StreamSqlError } from "./errors.js";
 import { formatTimestamp, parseTimestamp } from "./runtimeFunctions.js";
 import type { SqlType } from "./types.js";
 
@@ -28,9 +28,9 @@ const KNOWN_OPTIONS: Record<string, RegExp> = {
 export function checkOptions(table: TableEntry): void {
   const connector = table.options.connector as string;
   const known = KNOWN_OPTIONS[connector];
-  if (!known) throw new SqlError("unsupported", `connector '${connector}' is not supported yet (datagen, filesystem, print, blackhole are)`, undefined, connector);
+  if (!known) throw new StreamSqlError("unsupported", `connector '${connector}' is not supported yet (datagen, filesystem, print, blackhole are)`, undefined, connector);
   const unknown = Object.keys(table.options).filter((k) => !known.test(k));
-  if (unknown.length > 0) throw new SqlError("validation", `Unsupported options found for '${connector}': ${unknown.join(", ")}`, undefined, unknown[0]);
+  if (unknown.length > 0) throw new StreamSqlError("validation", `Unsupported options found for '${connector}': ${unknown.join(", ")}`, undefined, unknown[0]);
 }
 
 export function scanTable(env: StreamEnvironment, table: TableEntry): ScanResult {
@@ -40,14 +40,14 @@ export function scanTable(env: StreamEnvironment, table: TableEntry): ScanResult
     case "datagen":
       return datagen(env, table);
     case "filesystem": {
-      if (!o.path) throw new SqlError("validation", `table ${table.name}: 'path' is required for the filesystem connector`, undefined, table.name);
+      if (!o.path) throw new StreamSqlError("validation", `table ${table.name}: 'path' is required for the filesystem connector`, undefined, table.name);
       const format = o.format;
-      if (format !== "csv" && format !== "json") throw new SqlError("unsupported", `format '${format ?? ""}' is not supported yet (csv, json are)`, undefined, format);
+      if (format !== "csv" && format !== "json") throw new StreamSqlError("unsupported", `format '${format ?? ""}' is not supported yet (csv, json are)`, undefined, format);
       const decode = format === "csv" ? csvRow(table.columns, o["csv.field-delimiter"] ?? ",") : jsonRow(table.columns);
       return { stream: env.fromSource(FileSource.lines(o.path), undefined, `${table.name}[filesystem]`).map(decode).name(`decode ${format}`), bounded: true };
     }
     default:
-      throw new SqlError("unsupported", `connector '${o.connector}' cannot be read from`, undefined, o.connector);
+      throw new StreamSqlError("unsupported", `connector '${o.connector}' cannot be read from`, undefined, o.connector);
   }
 }
 
@@ -63,7 +63,7 @@ export function sinkFor(table: TableEntry, types: SqlType[]): Sink<Row> {
     case "blackhole":
       return { name: `blackhole ${table.name}`, createWriter: () => ({ write: () => undefined }) };
     default:
-      throw new SqlError("unsupported", `INSERT INTO a '${table.options.connector}' table is not supported yet (print, blackhole are)`, undefined, table.name);
+      throw new StreamSqlError("unsupported", `INSERT INTO a '${table.options.connector}' table is not supported yet (print, blackhole are)`, undefined, table.name);
   }
 }
 
@@ -87,14 +87,14 @@ function convert(text: string | undefined | null, type: SqlType): unknown {
     case "DOUBLE":
     case "DECIMAL": {
       const n = Number(text);
-      if (Number.isNaN(n)) throw new SqlError("validation", `'${text}' is not a ${type.name}`, undefined, text);
+      if (Number.isNaN(n)) throw new StreamSqlError("validation", `'${text}' is not a ${type.name}`, undefined, text);
       return n;
     }
     case "BOOLEAN":
       return text.toLowerCase() === "true";
     case "TIMESTAMP": {
       const ms = parseTimestamp(text);
-      if (ms === null) throw new SqlError("validation", `'${text}' is not a TIMESTAMP (yyyy-MM-dd HH:mm:ss[.SSS])`, undefined, text);
+      if (ms === null) throw new StreamSqlError("validation", `'${text}' is not a TIMESTAMP (yyyy-MM-dd HH:mm:ss[.SSS])`, undefined, text);
       return ms;
     }
     default:
@@ -133,7 +133,7 @@ function datagen(env: StreamEnvironment, table: TableEntry): ScanResult {
     if (opt(c.name, "kind") === "sequence") {
       const start = Number(opt(c.name, "start") ?? NaN);
       const end = Number(opt(c.name, "end") ?? NaN);
-      if (!Number.isFinite(start) || !Number.isFinite(end)) throw new SqlError("validation", `datagen sequence field ${c.name} needs fields.${c.name}.start and .end`, undefined, c.name);
+      if (!Number.isFinite(start) || !Number.isFinite(end)) throw new StreamSqlError("validation", `datagen sequence field ${c.name} needs fields.${c.name}.start and .end`, undefined, c.name);
       count = Math.min(count, end - start + 1);
       return (i: number): unknown => start + i;
     }

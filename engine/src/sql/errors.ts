@@ -11,7 +11,7 @@ export interface SqlPosition {
  * line and column of the offending token, which is named, as Flink's SQL client reports
  * `Encountered "x" at line 2, column 5`.
  */
-export class SqlError extends SluiceError {
+export class StreamSqlError extends SluiceError {
   constructor(
     readonly kind: "parse" | "validation" | "unsupported",
     readonly detail: string,

@@ -1,4 +1,4 @@
-import { SqlError, type SqlPosition } from "./errors.js";
+import { StreamSqlError, type SqlPosition } from "./errors.js";
 
 export type TokenKind = "ident" | "quoted" | "number" | "string" | "op" | "eof";
 
@@ -37,7 +37,7 @@ export function tokenize(sql: string): Token[] {
     }
     if (sql.startsWith("/*", i)) {
       const end = sql.indexOf("*/", i + 2);
-      if (end < 0) throw new SqlError("parse", "unterminated comment", at(i), "/*");
+      if (end < 0) throw new StreamSqlError("parse", "unterminated comment", at(i), "/*");
       for (let j = i; j < end; j++) if (sql[j] === "\n") (line++, (lineStart = j + 1));
       i = end + 2;
       continue;
@@ -49,7 +49,7 @@ export function tokenize(sql: string): Token[] {
       let text = "";
       i++;
       for (;;) {
-        if (i >= sql.length) throw new SqlError("parse", c === "'" ? "unterminated string literal" : "unterminated quoted identifier", pos, sql.slice(start, start + 10));
+        if (i >= sql.length) throw new StreamSqlError("parse", c === "'" ? "unterminated string literal" : "unterminated quoted identifier", pos, sql.slice(start, start + 10));
         if (sql[i] === c) {
           if (sql[i + 1] === c) (text += c), (i += 2);
           else break;
@@ -75,7 +75,7 @@ export function tokenize(sql: string): Token[] {
       continue;
     }
     const op = OPERATORS.find((o) => sql.startsWith(o, i));
-    if (!op) throw new SqlError("parse", "unexpected character", pos, c);
+    if (!op) throw new StreamSqlError("parse", "unexpected character", pos, c);
     i += op.length;
     tokens.push({ kind: "op", text: op, offset: start, ...pos });
   }

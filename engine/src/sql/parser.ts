@@ -10,7 +10,7 @@
  * until then the conformance test against Flink itself checks that what we accept means what Flink means.
  */
 import type { ColumnDef, CreateTable, FromItem, Query, Select, SelectItem, Statement } from "./ast.js";
-import { SqlError, type SqlPosition } from "./errors.js";
+import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { parseExpr, parseType } from "./exprParser.js";
 import { tokenize } from "./lexer.js";
 import { TokenStream } from "./tokenStream.js";
@@ -91,10 +91,10 @@ function parseCreateTable(s: TokenStream, at: SqlPosition): CreateTable {
       s.expect("AS");
       watermark = { column, expr: parseExpr(s) };
     } else if (s.is("PRIMARY") || s.is("CONSTRAINT")) {
-      throw new SqlError("unsupported", "PRIMARY KEY is not supported yet", here(s), s.peek.text);
+      throw new StreamSqlError("unsupported", "PRIMARY KEY is not supported yet", here(s), s.peek.text);
     } else {
       const column = s.ident("a column name");
-      if (s.is("AS")) throw new SqlError("unsupported", "computed columns are not supported yet", here(s), s.peek.text);
+      if (s.is("AS")) throw new StreamSqlError("unsupported", "computed columns are not supported yet", here(s), s.peek.text);
       columns.push({ name: column, type: parseType(s) });
     }
   } while (s.accept(","));
@@ -118,7 +118,7 @@ function parseQuery(s: TokenStream): Query {
   if (!s.is("UNION")) return first;
   const inputs = [first];
   while (s.accept("UNION")) {
-    if (!s.accept("ALL")) throw new SqlError("unsupported", "UNION without ALL (distinct union) is not supported yet", here(s), s.peek.text);
+    if (!s.accept("ALL")) throw new StreamSqlError("unsupported", "UNION without ALL (distinct union) is not supported yet", here(s), s.peek.text);
     inputs.push(parseQueryTerm(s));
   }
   return { kind: "unionAll", inputs, at };
@@ -157,7 +157,7 @@ function parseSelect(s: TokenStream): Select {
     while (s.accept(",")) groupBy.push(parseExpr(s));
   }
   const having = s.accept("HAVING") ? parseExpr(s) : undefined;
-  if (s.is("ORDER") || s.is("LIMIT")) throw new SqlError("unsupported", `${s.peek.text.toUpperCase()} is not supported yet`, here(s), s.peek.text);
+  if (s.is("ORDER") || s.is("LIMIT")) throw new StreamSqlError("unsupported", `${s.peek.text.toUpperCase()} is not supported yet`, here(s), s.peek.text);
   return { kind: "select", distinct, items, from, ...(where ? { where } : {}), groupBy, ...(having ? { having } : {}), at };
 }
 
@@ -179,7 +179,7 @@ function parseFrom(s: TokenStream): FromItem {
   } else {
     item = { kind: "table", name: qualifiedName(s), at };
   }
-  if (s.is(",") || s.is("JOIN") || s.is("LEFT") || s.is("INNER")) throw new SqlError("unsupported", "joins are not supported yet", here(s), s.peek.text);
+  if (s.is(",") || s.is("JOIN") || s.is("LEFT") || s.is("INNER")) throw new StreamSqlError("unsupported", "joins are not supported yet", here(s), s.peek.text);
   const alias = s.accept("AS") ? s.ident("an alias") : s.peek.kind === "quoted" || (s.peek.kind === "ident" && !isClauseWord(s) && !s.is("WHERE")) ? s.ident("an alias") : undefined;
   return alias !== undefined ? { ...item, alias } : item;
 }
@@ -187,7 +187,7 @@ function parseFrom(s: TokenStream): FromItem {
 /** `TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND)`; named arguments (DATA =>) are not supported yet. */
 function parseWindowTvf(s: TokenStream, at: SqlPosition): FromItem {
   const fn = s.peek;
-  if (!s.accept("TUMBLE")) throw new SqlError("unsupported", `window function ${fn.text} is not supported yet (TUMBLE is)`, { line: fn.line, column: fn.column }, fn.text);
+  if (!s.accept("TUMBLE")) throw new StreamSqlError("unsupported", `window function ${fn.text} is not supported yet (TUMBLE is)`, { line: fn.line, column: fn.column }, fn.text);
   s.expect("(");
   s.expect("TABLE");
   const input: FromItem = { kind: "table", name: qualifiedName(s), at: here(s) };
@@ -200,7 +200,7 @@ function parseWindowTvf(s: TokenStream, at: SqlPosition): FromItem {
   const sizeAt = s.peek;
   const size = parseExpr(s);
   if (size.kind !== "interval") throw s.error("expected the window size as INTERVAL 'n' unit", sizeAt);
-  if (s.is(",")) throw new SqlError("unsupported", "TUMBLE with an offset is not supported yet", here(s), s.peek.text);
+  if (s.is(",")) throw new StreamSqlError("unsupported", "TUMBLE with an offset is not supported yet", here(s), s.peek.text);
   s.expect(")");
   return { kind: "tumble", input, timeColumn, size: size.millis, at };
 }

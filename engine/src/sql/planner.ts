@@ -5,7 +5,7 @@ import type { Expr, FromItem, Query, Select } from "./ast.js";
 import type { Catalog, Column } from "./catalog.js";
 import { ExprCompiler, type ScopeColumn } from "./compiler.js";
 import { scanTable, type Row } from "./connectors.js";
-import { SqlError } from "./errors.js";
+import { StreamSqlError } from "./errors.js";
 import { planWindowAggregate } from "./windowAggregate.js";
 import { isNumeric, widen, type SqlType } from "./types.js";
 
@@ -32,7 +32,7 @@ export class Planner {
     const inputs = query.inputs.map((q) => this.plan(q));
     const first = inputs[0] as Planned;
     for (const other of inputs.slice(1)) {
-      if (other.columns.length !== first.columns.length) throw new SqlError("validation", `UNION ALL inputs have ${first.columns.length} and ${other.columns.length} columns`, query.at, "UNION");
+      if (other.columns.length !== first.columns.length) throw new StreamSqlError("validation", `UNION ALL inputs have ${first.columns.length} and ${other.columns.length} columns`, query.at, "UNION");
     }
     const columns = first.columns.map((c, i) => {
       const types = inputs.map((p) => (p.columns[i] as Column).type);
@@ -45,7 +45,7 @@ export class Planner {
     switch (item.kind) {
       case "table": {
         const entry = this.catalog.get(item.name);
-        if (!entry) throw new SqlError("validation", `Object '${item.name}' not found`, item.at, item.name);
+        if (!entry) throw new StreamSqlError("validation", `Object '${item.name}' not found`, item.at, item.name);
         const qualifier = item.alias ?? entry.name;
         if (entry.kind === "view") return { ...this.plan(entry.query), qualifier };
         let { stream, bounded } = scanTable(this.env, entry);
@@ -62,8 +62,8 @@ export class Planner {
         const input = this.from(item.input);
         const index = input.columns.findIndex((c) => c.name.toLowerCase() === item.timeColumn.toLowerCase());
         const column = input.columns[index];
-        if (!column) throw new SqlError("validation", `DESCRIPTOR column ${item.timeColumn} not found`, item.at, item.timeColumn);
-        if (!column.type.rowtime) throw new SqlError("validation", `The window function requires the timecol to be a time attribute (declare WATERMARK FOR ${column.name})`, item.at, item.timeColumn);
+        if (!column) throw new StreamSqlError("validation", `DESCRIPTOR column ${item.timeColumn} not found`, item.at, item.timeColumn);
+        if (!column.type.rowtime) throw new StreamSqlError("validation", `The window function requires the timecol to be a time attribute (declare WATERMARK FOR ${column.name})`, item.at, item.timeColumn);
         const size = item.size;
         // Flink's TUMBLE adds window_start, window_end and window_time (end - 1 ms, the new rowtime).
         const stream = input.stream
@@ -85,7 +85,7 @@ export class Planner {
   }
 
   private select(select: Select): Planned {
-    if (select.distinct) throw new SqlError("unsupported", "SELECT DISTINCT is not supported yet (it needs updating results)", select.at, "DISTINCT");
+    if (select.distinct) throw new StreamSqlError("unsupported", "SELECT DISTINCT is not supported yet (it needs updating results)", select.at, "DISTINCT");
     const input = this.from(select.from);
     const scope: ScopeColumn[] = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(input.qualifier ? { table: input.qualifier } : {}) }));
     let stream = input.stream;
@@ -95,10 +95,10 @@ export class Planner {
     }
     const items = expandStar(select, input.columns, input.qualifier);
     if (select.groupBy.length > 0 || items.some((i) => containsAggregate(i.expr))) {
-      if (select.from.kind !== "tumble") throw new SqlError("unsupported", "GROUP BY without a window TVF (updating results) is not supported yet; use TABLE(TUMBLE(...)) with GROUP BY window_start, window_end", select.at, "GROUP");
+      if (select.from.kind !== "tumble") throw new StreamSqlError("unsupported", "GROUP BY without a window TVF (updating results) is not supported yet; use TABLE(TUMBLE(...)) with GROUP BY window_start, window_end", select.at, "GROUP");
       return { ...planWindowAggregate(stream, scope, select, items, (select.from as { size: number }).size), bounded: input.bounded };
     }
-    if (select.having) throw new SqlError("validation", "HAVING needs a GROUP BY", select.having.at, "HAVING");
+    if (select.having) throw new StreamSqlError("validation", "HAVING needs a GROUP BY", select.having.at, "HAVING");
     const { fn, types } = new ExprCompiler(scope).rowFunction(items.map((i) => i.expr));
     const columns = items.map((i, n) => ({ name: i.name, type: { ...(types[n] ?? { name: "NULL" }), ...(isRowtimeRef(i.expr, scope) ? { rowtime: true } : {}) } }));
     return { stream: stream.map(fn).name("SELECT"), columns, bounded: input.bounded };
@@ -145,5 +145,5 @@ function isRowtimeRef(e: Expr, scope: ScopeColumn[]): boolean {
 function watermarkDelay(expr: Expr, column: string): number {
   if (expr.kind === "column" && expr.name.toLowerCase() === column.toLowerCase()) return 0;
   if (expr.kind === "binary" && expr.op === "-" && expr.left.kind === "column" && expr.left.name.toLowerCase() === column.toLowerCase() && expr.right.kind === "interval") return expr.right.millis;
-  throw new SqlError("unsupported", `WATERMARK expressions other than ${column} - INTERVAL '…' … are not supported yet`, expr.at, undefined);
+  throw new StreamSqlError("unsupported", `WATERMARK expressions other than ${column} - INTERVAL '…' … are not supported yet`, expr.at, undefined);
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { formatTable, parseScript, SqlError, SqlSession } from "./index.js";
+import { formatTable, parseScript, StreamSqlError, SqlSession } from "./index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-sql-"));
 const csv = join(dir, "orders.csv");
@@ -11,11 +11,11 @@ writeFileSync(csv, "1,alice,10.5,2024-01-01 00:00:01.000\n2,bob,3.25,2024-01-01 
 const ddl = `CREATE TABLE orders (id INT, name STRING, amount DOUBLE, ts TIMESTAMP(3),
   WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '${csv}', 'format' = 'csv');`;
 
-function sqlError(fn: () => unknown): SqlError {
+function sqlError(fn: () => unknown): StreamSqlError {
   try {
     fn();
   } catch (e) {
-    assert.ok(e instanceof SqlError, String(e));
+    assert.ok(e instanceof StreamSqlError, String(e));
     return e;
   }
   assert.fail("no error");
@@ -52,7 +52,7 @@ test("DDL: catalog, SHOW TABLES, DESCRIBE, DROP, unknown tables and options", as
   await s.execute("DROP VIEW big");
   await assert.rejects(s.execute("SELECT * FROM big"), /Object 'big' not found/);
   await assert.rejects(s.execute("CREATE TABLE x (a INT) WITH ('connector' = 'datagen', 'rows-per-secnd' = '5'); SELECT a FROM x"), /Unsupported options found for 'datagen': rows-per-secnd/);
-  await assert.rejects(s.execute("SELECT nope FROM orders"), (e: unknown) => e instanceof SqlError && e.token === "nope" && e.position?.column === 8);
+  await assert.rejects(s.execute("SELECT nope FROM orders"), (e: unknown) => e instanceof StreamSqlError && e.token === "nope" && e.position?.column === 8);
 });
 
 test("projection, filter, CASE/CAST/string functions compiled once; UNION ALL", async () => {

@@ -1,4 +1,4 @@
-import { SqlError } from "./errors.js";
+import { StreamSqlError } from "./errors.js";
 import type { Token } from "./lexer.js";
 
 /** A cursor over tokens; every failure names the token it stopped at, with its line and column. */
@@ -59,8 +59,8 @@ export class TokenStream {
     return t.text;
   }
 
-  error(detail: string, token: Token = this.peek): SqlError {
-    return new SqlError("parse", detail, { line: token.line, column: token.column }, token.text);
+  error(detail: string, token: Token = this.peek): StreamSqlError {
+    return new StreamSqlError("parse", detail, { line: token.line, column: token.column }, token.text);
   }
 }
 

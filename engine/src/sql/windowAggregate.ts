@@ -5,7 +5,7 @@ import type { Expr, Select } from "./ast.js";
 import type { Column } from "./catalog.js";
 import { ExprCompiler, type Compiled, type ScopeColumn } from "./compiler.js";
 import type { Row } from "./connectors.js";
-import { SqlError } from "./errors.js";
+import { StreamSqlError } from "./errors.js";
 import type { NamedItem } from "./planner.js";
 import { isIntegral, type SqlType } from "./types.js";
 
@@ -37,24 +37,24 @@ const signature = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k =
  */
 export function planWindowAggregate(input: DataStream<Row>, scope: ScopeColumn[], select: Select, items: NamedItem[], size: number): { stream: DataStream<Row>; columns: Column[] } {
   const groupCols = select.groupBy.map((g) => {
-    if (g.kind !== "column") throw new SqlError("unsupported", "GROUP BY expressions other than columns are not supported yet", g.at, undefined);
+    if (g.kind !== "column") throw new StreamSqlError("unsupported", "GROUP BY expressions other than columns are not supported yet", g.at, undefined);
     const c = scope.find((s) => s.name.toLowerCase() === g.name.toLowerCase());
-    if (!c) throw new SqlError("validation", `Column '${g.name}' not found in any table`, g.at, g.name);
+    if (!c) throw new StreamSqlError("validation", `Column '${g.name}' not found in any table`, g.at, g.name);
     return c;
   });
   const names = groupCols.map((c) => c.name.toLowerCase());
-  if (!names.includes("window_start") || !names.includes("window_end")) throw new SqlError("validation", "a window aggregate must GROUP BY window_start, window_end", select.at, "GROUP");
+  if (!names.includes("window_start") || !names.includes("window_end")) throw new StreamSqlError("validation", "a window aggregate must GROUP BY window_start, window_end", select.at, "GROUP");
   const keyCols = groupCols.filter((c) => c.name !== "window_start" && c.name !== "window_end" && c.name !== "window_time");
   const keyOf = new ExprCompiler(scope).rowFunction(keyCols.map((c) => ({ kind: "column", name: c.name, at: select.at }))).fn;
 
   const aggs: AggCall[] = [];
   const collect = (e: Expr): void => {
     if (e.kind === "call" && ["COUNT", "SUM", "MIN", "MAX", "AVG"].includes(e.name)) {
-      if (e.distinct) throw new SqlError("unsupported", `${e.name}(DISTINCT …) is not supported yet`, e.at, e.name);
+      if (e.distinct) throw new StreamSqlError("unsupported", `${e.name}(DISTINCT …) is not supported yet`, e.at, e.name);
       const sig = signature(e);
       if (aggs.some((a) => a.signature === sig)) return;
       const arg = e.star ? undefined : new ExprCompiler(scope).value(e.args[0] as Expr);
-      if (!e.star && e.args.length !== 1) throw new SqlError("validation", `${e.name} takes one argument`, e.at, e.name);
+      if (!e.star && e.args.length !== 1) throw new StreamSqlError("validation", `${e.name} takes one argument`, e.at, e.name);
       const argType = arg?.type ?? { name: "BIGINT" };
       const type: SqlType = e.name === "COUNT" ? { name: "BIGINT" } : { name: argType.name };
       aggs.push({ expr: e, signature: sig, arg: arg?.fn, type, integralAvg: e.name === "AVG" && isIntegral(argType) });
@@ -119,7 +119,7 @@ export function planWindowAggregate(input: DataStream<Row>, scope: ScopeColumn[]
   const override = (e: Expr): Compiled | undefined => {
     if (e.kind === "column") {
       const i = names.indexOf(e.name.toLowerCase());
-      if (i < 0) throw new SqlError("validation", `Expression '${e.name}' is not being grouped`, e.at, e.name);
+      if (i < 0) throw new StreamSqlError("validation", `Expression '${e.name}' is not being grouped`, e.at, e.name);
       return { code: `r[${i}]`, type: { name: (groupCols[i] as ScopeColumn).type.name } };
     }
     if (e.kind === "call") {
