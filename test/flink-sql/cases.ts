@@ -1,6 +1,6 @@
 /**
  * Conformance cases for `%%ssql`: the same SQL text run by Sluice and by Flink's SQL engine
- * (oracle.ts). `{orders}` in a case is replaced by the path of the shared CSV input. The first
+ * (oracle.ts). `{orders}` and `{sparse}` in a case are replaced by the paths of the shared CSV inputs. The first
  * `default` cases run in CI (oracle.test.ts); all of them with `node dist/test/flink-sql/run.js`.
  */
 export interface OracleCase {
@@ -31,6 +31,12 @@ export const ORDERS_CSV = [
   "12,dave,-2.5,2024-01-01 00:00:31.000",
 ].join("\n") + "\n";
 
+/** Missing fields: how each side reads them (NULL for numbers) and carries NULL through expressions. */
+export const SPARSE_CSV = "1,,\n2,x,\n3,,4.5\n4,y,-1.0\n";
+
+const SPARSE_DDL = `CREATE TABLE sparse (id INT, tag STRING, v DOUBLE) WITH ('connector' = 'filesystem', 'path' = '{sparse}', 'format' = 'csv', 'csv.null-literal' = '');
+`;
+
 const ORDERS_DDL = `CREATE TABLE orders (
   id INT,
   name STRING,
@@ -59,4 +65,7 @@ export const CASES: OracleCase[] = [
   c("tumble_by_key_having", false, "SELECT window_start, name, COUNT(*) AS c, SUM(amount) * 2 AS s2 FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '20' SECOND)) GROUP BY window_start, window_end, name HAVING COUNT(*) >= 1 AND SUM(amount) > 5"),
   c("tumble_window_columns", false, "SELECT id, window_start, window_end FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '15' SECOND)) WHERE id > 6"),
   c("timestamp_arithmetic", false, "SELECT id, ts + INTERVAL '1' MINUTE AS later FROM orders WHERE ts > CAST('2024-01-01 00:00:20' AS TIMESTAMP(3))"),
+  { name: "null_logic", default: false, sql: `${SPARSE_DDL}SELECT id, v > 0 AND id > 1 AS f, v > 0 OR id > 1 AS o, COALESCE(v, 0) AS c, v * 2 AS d, v IS NULL AS n FROM sparse WHERE v IS NULL OR v < 100;\n` },
+  { name: "null_strings", default: false, sql: `${SPARSE_DDL}SELECT id, tag, CHAR_LENGTH(tag) AS l, tag || '!' AS t FROM sparse;\n` },
+  c("datagen_sequence", false, "SELECT n, n * n AS sq FROM seq WHERE MOD(n, 2) = 0", "CREATE TABLE seq (n BIGINT) WITH ('connector' = 'datagen', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '20');\n"),
 ];

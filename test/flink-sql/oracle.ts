@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { displayValue, SqlSession } from "../../engine/src/sql/index.js";
-import { ORDERS_CSV, type OracleCase } from "./cases.js";
+import { ORDERS_CSV, SPARSE_CSV, type OracleCase } from "./cases.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const BUILD = join(ROOT, ".cache/flink-sql-oracle");
@@ -39,9 +39,11 @@ function materialise(cases: OracleCase[]): Map<string, { path: string; sql: stri
   const dir = mkdtempSync(join(tmpdir(), "sluice-flink-oracle-"));
   const orders = join(dir, "orders.csv");
   writeFileSync(orders, ORDERS_CSV);
+  const sparse = join(dir, "sparse.csv");
+  writeFileSync(sparse, SPARSE_CSV);
   return new Map(
     cases.map((c) => {
-      const sql = c.sql.replaceAll("{orders}", orders);
+      const sql = c.sql.replaceAll("{orders}", orders).replaceAll("{sparse}", sparse);
       const path = join(dir, `${c.name}.sql`);
       writeFileSync(path, sql);
       return [c.name, { path, sql }];

@@ -34,7 +34,7 @@ def test_a_parse_error_names_the_cells_line_column_and_token(kernel):
     content = reply["content"]
     assert content["status"] == "error"
     assert content["ename"] == "SqlError"
-    assert 'at "FROM" (cell line 5, column 3)' in content["evalue"], content["evalue"]
+    assert 'at "FROM" (cell line 4, column 3)' in content["evalue"], content["evalue"]
 
 
 def test_an_unbounded_query_returns_at_once_as_a_job_in_jobs(kernel):

@@ -19,7 +19,7 @@ export interface ScanResult {
 
 const KNOWN_OPTIONS: Record<string, RegExp> = {
   datagen: /^(connector|rows-per-second|number-of-rows|fields\.[^.]+\.(kind|min|max|start|end|length))$/,
-  filesystem: /^(connector|path|format|csv\.field-delimiter)$/,
+  filesystem: /^(connector|path|format|csv\.field-delimiter|csv\.null-literal)$/,
   print: /^(connector|print-identifier)$/,
   blackhole: /^connector$/,
 };
@@ -43,7 +43,7 @@ export function scanTable(env: StreamEnvironment, table: TableEntry): ScanResult
       if (!o.path) throw new StreamSqlError("validation", `table ${table.name}: 'path' is required for the filesystem connector`, undefined, table.name);
       const format = o.format;
       if (format !== "csv" && format !== "json") throw new StreamSqlError("unsupported", `format '${format ?? ""}' is not supported yet (csv, json are)`, undefined, format);
-      const decode = format === "csv" ? csvRow(table.columns, o["csv.field-delimiter"] ?? ",") : jsonRow(table.columns);
+      const decode = format === "csv" ? csvRow(table.columns, o["csv.field-delimiter"] ?? ",", o["csv.null-literal"]) : jsonRow(table.columns);
       return { stream: env.fromSource(FileSource.lines(o.path), undefined, `${table.name}[filesystem]`).map(decode).name(`decode ${format}`), bounded: true };
     }
     default:
@@ -76,8 +76,10 @@ export function display(v: unknown, type: SqlType | undefined): string {
   return String(v);
 }
 
+/** A field's text as a value; an empty number fails as in Flink's CSV format (declare 'csv.null-literal' = '' to read it as NULL). */
 function convert(text: string | undefined | null, type: SqlType): unknown {
-  if (text === undefined || text === null || text === "") return type.name === "STRING" && text === "" ? "" : null;
+  if (text === undefined || text === null) return null;
+  if (text === "" && type.name !== "STRING") throw new StreamSqlError("validation", `empty String is not a ${type.name} (set 'csv.null-literal')`, undefined, text);
   switch (type.name) {
     case "TINYINT":
     case "SMALLINT":
@@ -102,10 +104,10 @@ function convert(text: string | undefined | null, type: SqlType): unknown {
   }
 }
 
-function csvRow(columns: Column[], delimiter: string): (line: string) => Row {
+function csvRow(columns: Column[], delimiter: string, nullLiteral: string | undefined): (line: string) => Row {
   return (line) => {
     const fields = parseCsvRecord(line, delimiter);
-    return columns.map((c, i) => convert(fields[i], c.type));
+    return columns.map((c, i) => (fields[i] === nullLiteral ? null : convert(fields[i], c.type)));
   };
 }
 

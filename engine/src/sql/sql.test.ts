@@ -103,3 +103,15 @@ test("datagen sequence, INSERT INTO blackhole, unbounded datagen runs as a job",
   job.job.cancel();
   await job.job.wait().catch(() => undefined);
 });
+
+test("an empty numeric CSV field fails as in Flink unless 'csv.null-literal' names it", async () => {
+  const sparse = join(dir, "sparse.csv");
+  writeFileSync(sparse, "1,\n2,4.5\n");
+  const s = new SqlSession();
+  await s.execute(`CREATE TABLE strict (id INT, v DOUBLE) WITH ('connector' = 'filesystem', 'path' = '${sparse}', 'format' = 'csv');
+    CREATE TABLE lenient (id INT, v DOUBLE) WITH ('connector' = 'filesystem', 'path' = '${sparse}', 'format' = 'csv', 'csv.null-literal' = '')`);
+  await assert.rejects(s.execute("SELECT id, v FROM strict"), /empty String/);
+  const [r] = await s.execute("SELECT id, v * 2 AS d FROM lenient");
+  assert.ok(r?.kind === "table");
+  assert.deepEqual(r.rows, [[1, null], [2, 9]]);
+});
