@@ -6,7 +6,7 @@
  * DECIMAL/DOUBLE as 21.0, Sluice's numbers are JavaScript's), timestamps as Flink prints them.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,8 +28,8 @@ export interface CaseOutcome {
 export function oracleClasspath(): string {
   const jar = join(BUILD, "flink-sql-oracle-0.1.0.jar");
   const cp = join(BUILD, "classpath.txt");
-  const source = join(ROOT, "test/flink-sql/src/main/java/sluice/sqloracle/SqlOracle.java");
-  const stale = !existsSync(jar) || !existsSync(cp) || readFileSync(source, "utf8").length === 0;
+  const inputs = [join(ROOT, "test/flink-sql/src/main/java/sluice/sqloracle/SqlOracle.java"), join(ROOT, "test/flink-sql/pom.xml")];
+  const stale = !existsSync(jar) || !existsSync(cp) || inputs.some((f) => statSync(f).mtimeMs > statSync(jar).mtimeMs);
   if (stale) execFileSync("mvn", ["-q", "-B", "-f", join(ROOT, "test/flink-sql/pom.xml"), "package"], { stdio: ["ignore", "ignore", "inherit"] });
   return `${jar}:${readFileSync(cp, "utf8").trim()}`;
 }
