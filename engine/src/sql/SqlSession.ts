@@ -27,7 +27,11 @@ export interface SqlSessionOptions {
  */
 export class SqlSession {
   readonly catalog = new Catalog();
-  /** Jobs this session started, oldest first (an interrupted cell cancels the running ones). */
+  /**
+   * Jobs of this session still running, oldest first (an interrupted cell cancels them). A finished
+   * job leaves the list, so the session does not keep its state alive: `allJobs()` alone decides
+   * how many finished jobs stay listed.
+   */
   readonly jobs: JobHandle[] = [];
   private jobCount = 0;
 
@@ -95,6 +99,10 @@ export class SqlSession {
     }
     const job = env.execute(name);
     this.jobs.push(job);
+    void job.done.then(() => {
+      const at = this.jobs.indexOf(job);
+      if (at >= 0) this.jobs.splice(at, 1);
+    });
     if (!planned.bounded) return { kind: "job", job, columns: planned.columns, rows: collect.values, statement: text };
     await job.wait();
     if (s.kind === "insert") return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };

@@ -97,11 +97,15 @@ test("datagen sequence, INSERT INTO blackhole, unbounded datagen runs as a job",
   assert.ok(sel?.kind === "table");
   assert.deepEqual(sel.rows, [10, 20, 30, 40, 50].map((m) => [m, true]));
   assert.equal(ins?.kind, "message");
+  await new Promise((r) => setImmediate(r));
+  assert.equal(s.jobs.length, 0, "finished jobs are not kept by the session");
   await s.execute("CREATE TABLE forever (v INT) WITH ('connector' = 'datagen', 'rows-per-second' = '100')");
   const [job] = await s.execute("SELECT v FROM forever");
   assert.ok(job?.kind === "job");
-  job.job.cancel();
-  await job.job.wait().catch(() => undefined);
+  assert.deepEqual(s.jobs, [job.job]);
+  await job.job.cancel();
+  await new Promise((r) => setImmediate(r));
+  assert.equal(s.jobs.length, 0);
 });
 
 test("an empty numeric CSV field fails as in Flink unless 'csv.null-literal' names it", async () => {
