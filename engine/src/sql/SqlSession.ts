@@ -1,0 +1,120 @@
+import { StreamEnvironment } from "../api/StreamEnvironment.js";
+import type { JobHandle } from "../runtime/JobHandle.js";
+import { CollectSink } from "../sinks/MemorySinks.js";
+import type { Statement } from "./ast.js";
+import { Catalog, type Column } from "./catalog.js";
+import { display, sinkFor, type Row } from "./connectors.js";
+import { StreamSqlError } from "./errors.js";
+import { parseScript } from "./parser.js";
+import { Planner } from "./planner.js";
+import { formatType } from "./types.js";
+
+/** What one statement gave: a message (DDL), a table (SHOW, DESCRIBE, a bounded query), or a running job. */
+export type StatementResult =
+  | { kind: "message"; text: string; statement: string }
+  | { kind: "table"; columns: Column[]; rows: Row[]; statement: string }
+  | { kind: "job"; job: JobHandle; columns: Column[]; rows: Row[]; statement: string };
+
+export interface SqlSessionOptions {
+  /** A fresh environment per job; default `StreamEnvironment.create()`. */
+  createEnvironment?: () => StreamEnvironment;
+}
+
+/**
+ * Runs Flink SQL scripts on the embedded engine against one catalog (kernel-wide in the notebook).
+ * A bounded query runs to its end and returns its rows; an unbounded one (or any INSERT INTO an
+ * unbounded input) starts a job and returns it at once, as Flink's `executeSql` does.
+ */
+export class SqlSession {
+  readonly catalog = new Catalog();
+  /**
+   * Jobs of this session still running, oldest first (an interrupted cell cancels them). A finished
+   * job leaves the list, so the session does not keep its state alive: `allJobs()` alone decides
+   * how many finished jobs stay listed.
+   */
+  readonly jobs: JobHandle[] = [];
+  private jobCount = 0;
+
+  constructor(private readonly options: SqlSessionOptions = {}) {}
+
+  /** Executes every statement in order; a failing statement stops the script with its `StreamSqlError`. */
+  async execute(script: string): Promise<StatementResult[]> {
+    const results: StatementResult[] = [];
+    for (const { statement: s, text } of parseScript(script)) {
+      switch (s.kind) {
+        case "createTable":
+          this.catalog.createTable(s, text);
+          results.push({ kind: "message", text: "[INFO] Execute statement succeeded.", statement: text });
+          break;
+        case "createView":
+          this.planner(StreamEnvironment.create()).plan(s.query); // validate now, as Flink does
+          this.catalog.createView(s.name, s.query, s.ifNotExists, text, s.at);
+          results.push({ kind: "message", text: "[INFO] Execute statement succeeded.", statement: text });
+          break;
+        case "drop":
+          this.catalog.drop(s.name, s.object, s.ifExists, s.at);
+          results.push({ kind: "message", text: "[INFO] Execute statement succeeded.", statement: text });
+          break;
+        case "showTables":
+          results.push({ kind: "table", columns: [{ name: "table name", type: { name: "STRING" } }], rows: this.catalog.names().map((n) => [n]), statement: text });
+          break;
+        case "describe": {
+          const entry = this.catalog.get(s.name);
+          if (!entry) throw new StreamSqlError("validation", `Tables or views with the identifier '${s.name}' doesn't exist`, s.at, s.name);
+          const columns = entry.kind === "table" ? entry.columns : this.planner(StreamEnvironment.create()).plan(entry.query).columns;
+          const watermark = entry.kind === "table" ? entry.watermark : undefined;
+          results.push({
+            kind: "table",
+            columns: ["name", "type", "null", "watermark"].map((name) => ({ name, type: { name: "STRING" } })),
+            rows: columns.map((c) => [c.name, formatType({ ...c.type, rowtime: false }) + (c.type.rowtime ? " *ROWTIME*" : ""), c.type.nullable === false ? "FALSE" : "TRUE", watermark && watermark.column.toLowerCase() === c.name.toLowerCase() ? "`" + watermark.column + "` - INTERVAL" : null]),
+            statement: text,
+          });
+          break;
+        }
+        case "query":
+        case "insert":
+          results.push(await this.run(s, text));
+          break;
+      }
+    }
+    return results;
+  }
+
+  private planner(env: StreamEnvironment): Planner {
+    return new Planner(env, this.catalog);
+  }
+
+  private async run(s: Extract<Statement, { kind: "query" | "insert" }>, text: string): Promise<StatementResult> {
+    const env = this.options.createEnvironment?.() ?? StreamEnvironment.create();
+    const planned = this.planner(env).plan(s.query);
+    const name = `sql-${++this.jobCount}: ${text.replace(/\s+/g, " ").slice(0, 60)}`;
+    const collect = new CollectSink<Row>("collect");
+    if (s.kind === "insert") {
+      const target = this.catalog.get(s.table);
+      if (!target || target.kind !== "table") throw new StreamSqlError("validation", `Object '${s.table}' not found`, s.at, s.table);
+      if (target.columns.length !== planned.columns.length) throw new StreamSqlError("validation", `Column types of query result and sink for '${s.table}' do not match: the query has ${planned.columns.length} columns, the table ${target.columns.length}`, s.at, s.table);
+      planned.stream.sinkTo(sinkFor(target, target.columns.map((c) => c.type))).name(`Sink: ${target.name}`);
+    } else {
+      planned.stream.sinkTo(collect).name("Sink: collect");
+    }
+    const job = env.execute(name);
+    this.jobs.push(job);
+    void job.done.then(() => {
+      const at = this.jobs.indexOf(job);
+      if (at >= 0) this.jobs.splice(at, 1);
+    });
+    if (!planned.bounded) return { kind: "job", job, columns: planned.columns, rows: collect.values, statement: text };
+    await job.wait();
+    if (s.kind === "insert") return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };
+    return { kind: "table", columns: planned.columns, rows: collect.values, statement: text };
+  }
+}
+
+/** A result table as Flink's SQL client prints it in tableau mode (for `print` and text/plain). */
+export function formatTable(columns: Column[], rows: Row[]): string {
+  const cells = rows.map((r) => r.map((v, i) => display(v, columns[i]?.type)));
+  const widths = columns.map((c, i) => Math.max(c.name.length, ...cells.map((r) => (r[i] as string).length)));
+  const line = `+${widths.map((w) => "-".repeat(w + 2)).join("+")}+`;
+  const fmt = (vals: string[]): string => `| ${vals.map((v, i) => v.padStart(widths[i] as number)).join(" | ")} |`;
+  return [line, fmt(columns.map((c) => c.name)), line, ...cells.map(fmt), line, `${rows.length} row${rows.length === 1 ? "" : "s"} in set`].join("\n");
+}

@@ -1,0 +1,75 @@
+import type { SqlPosition } from "./errors.js";
+import type { SqlType } from "./types.js";
+
+/** The typed AST of the Flink SQL subset Sluice supports (README: "Streaming SQL"). */
+export type Statement =
+  | CreateTable
+  | CreateView
+  | { kind: "drop"; object: "table" | "view"; name: string; ifExists: boolean; at: SqlPosition }
+  | { kind: "showTables"; at: SqlPosition }
+  | { kind: "describe"; name: string; at: SqlPosition }
+  | { kind: "insert"; table: string; query: Query; at: SqlPosition }
+  | { kind: "query"; query: Query; at: SqlPosition };
+
+export interface ColumnDef {
+  name: string;
+  type: SqlType;
+}
+
+export interface CreateTable {
+  kind: "createTable";
+  name: string;
+  ifNotExists: boolean;
+  columns: ColumnDef[];
+  /** `WATERMARK FOR col AS expr` */
+  watermark?: { column: string; expr: Expr };
+  options: Record<string, string>;
+  at: SqlPosition;
+}
+
+export interface CreateView {
+  kind: "createView";
+  name: string;
+  ifNotExists: boolean;
+  query: Query;
+  at: SqlPosition;
+}
+
+/** A query: one SELECT, or several joined by UNION ALL. */
+export type Query = Select | { kind: "unionAll"; inputs: Query[]; at: SqlPosition };
+
+export interface Select {
+  kind: "select";
+  distinct: boolean;
+  items: SelectItem[];
+  from: FromItem;
+  where?: Expr;
+  groupBy: Expr[];
+  having?: Expr;
+  at: SqlPosition;
+}
+
+export type SelectItem = { kind: "star"; at: SqlPosition } | { kind: "expr"; expr: Expr; alias?: string; at: SqlPosition };
+
+export type FromItem =
+  | { kind: "table"; name: string; alias?: string; at: SqlPosition }
+  | { kind: "subquery"; query: Query; alias?: string; at: SqlPosition }
+  /** `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND))` */
+  | { kind: "tumble"; input: FromItem; timeColumn: string; size: number; alias?: string; at: SqlPosition };
+
+export type Expr =
+  | { kind: "literal"; value: string | number | boolean | null; type: SqlType; at: SqlPosition }
+  /** Milliseconds, as Flink's INTERVAL DAY TO SECOND. */
+  | { kind: "interval"; millis: number; at: SqlPosition }
+  | { kind: "column"; table?: string; name: string; at: SqlPosition }
+  | { kind: "unary"; op: "-" | "NOT"; arg: Expr; at: SqlPosition }
+  | { kind: "binary"; op: BinaryOp; left: Expr; right: Expr; at: SqlPosition }
+  | { kind: "isNull"; arg: Expr; negated: boolean; at: SqlPosition }
+  | { kind: "between"; arg: Expr; low: Expr; high: Expr; negated: boolean; at: SqlPosition }
+  | { kind: "in"; arg: Expr; list: Expr[]; negated: boolean; at: SqlPosition }
+  | { kind: "like"; arg: Expr; pattern: Expr; negated: boolean; at: SqlPosition }
+  | { kind: "case"; operand?: Expr; whens: { when: Expr; then: Expr }[]; else?: Expr; at: SqlPosition }
+  | { kind: "cast"; arg: Expr; type: SqlType; at: SqlPosition }
+  | { kind: "call"; name: string; args: Expr[]; distinct: boolean; star: boolean; at: SqlPosition };
+
+export type BinaryOp = "+" | "-" | "*" | "/" | "%" | "||" | "=" | "<>" | "<" | "<=" | ">" | ">=" | "AND" | "OR";

@@ -1,0 +1,82 @@
+import type { CreateTable, Expr, Query } from "./ast.js";
+import { StreamSqlError } from "./errors.js";
+import type { SqlType } from "./types.js";
+
+export interface Column {
+  name: string;
+  type: SqlType;
+}
+
+export interface TableEntry {
+  kind: "table";
+  name: string;
+  columns: Column[];
+  watermark?: { column: string; expr: Expr };
+  options: Record<string, string>;
+  /** The DDL as written, so the same text can be handed to Flink. */
+  ddl: string;
+}
+
+export interface ViewEntry {
+  kind: "view";
+  name: string;
+  query: Query;
+  ddl: string;
+}
+
+/**
+ * The kernel-wide catalog: tables and views by name, case-insensitive as Flink's default
+ * (`table.identifier-case-sensitive` aside). One catalog, one database, as `default_catalog.default_database`.
+ */
+export class Catalog {
+  private readonly entries = new Map<string, TableEntry | ViewEntry>();
+
+  get(name: string): TableEntry | ViewEntry | undefined {
+    return this.entries.get(name.toLowerCase());
+  }
+
+  createTable(ddl: CreateTable, text: string): boolean {
+    if (this.exists(ddl.name, ddl.ifNotExists, ddl)) return false;
+    const names = new Set<string>();
+    for (const c of ddl.columns) {
+      if (names.has(c.name.toLowerCase())) throw new StreamSqlError("validation", `duplicate column ${c.name}`, ddl.at, c.name);
+      names.add(c.name.toLowerCase());
+    }
+    const columns = ddl.columns.map((c) => ({ name: c.name, type: { ...c.type } }));
+    if (ddl.watermark) {
+      const rowtime = columns.find((c) => c.name.toLowerCase() === ddl.watermark?.column.toLowerCase());
+      if (!rowtime) throw new StreamSqlError("validation", `WATERMARK FOR names unknown column ${ddl.watermark.column}`, ddl.at, ddl.watermark.column);
+      if (rowtime.type.name !== "TIMESTAMP") throw new StreamSqlError("validation", `the rowtime column ${rowtime.name} must be TIMESTAMP(3), not ${rowtime.type.name}`, ddl.at, rowtime.name);
+      rowtime.type.rowtime = true;
+    }
+    if (!ddl.options.connector) throw new StreamSqlError("validation", `table ${ddl.name} needs WITH ('connector' = …)`, ddl.at, ddl.name);
+    this.entries.set(ddl.name.toLowerCase(), { kind: "table", name: ddl.name, columns, ...(ddl.watermark ? { watermark: ddl.watermark } : {}), options: ddl.options, ddl: text });
+    return true;
+  }
+
+  createView(name: string, query: Query, ifNotExists: boolean, text: string, at: { line: number; column: number }): boolean {
+    if (this.exists(name, ifNotExists, { at })) return false;
+    this.entries.set(name.toLowerCase(), { kind: "view", name, query, ddl: text });
+    return true;
+  }
+
+  drop(name: string, object: "table" | "view", ifExists: boolean, at: { line: number; column: number }): boolean {
+    const entry = this.get(name);
+    if (!entry || entry.kind !== object) {
+      if (ifExists) return false;
+      throw new StreamSqlError("validation", `${object === "table" ? "Table" : "View"} with identifier '${name}' does not exist`, at, name);
+    }
+    this.entries.delete(name.toLowerCase());
+    return true;
+  }
+
+  names(): string[] {
+    return [...this.entries.values()].map((e) => e.name).sort();
+  }
+
+  private exists(name: string, ifNotExists: boolean, where: { at: { line: number; column: number } }): boolean {
+    if (!this.get(name)) return false;
+    if (ifNotExists) return true;
+    throw new StreamSqlError("validation", `Table or view '${name}' already exists`, where.at, name);
+  }
+}

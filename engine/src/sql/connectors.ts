@@ -1,0 +1,162 @@
+import type { DataStream } from "../api/DataStream.js";
+import type { StreamEnvironment } from "../api/StreamEnvironment.js";
+import { generatorSource } from "../connectors/datagen/DataGenSource.js";
+import { parseCsvRecord } from "../connectors/file/csv.js";
+import { FileSource } from "../connectors/file/FileSource.js";
+import type { Sink } from "../sinks/Sink.js";
+import type { Column, TableEntry } from "./catalog.js";
+import { StreamSqlError } from "./errors.js";
+import { formatTimestamp, parseTimestamp } from "./runtimeFunctions.js";
+import type { SqlType } from "./types.js";
+
+export type Row = unknown[];
+
+/** A table read as a stream of rows in schema order, and whether it ends. */
+export interface ScanResult {
+  stream: DataStream<Row>;
+  bounded: boolean;
+}
+
+const KNOWN_OPTIONS: Record<string, RegExp> = {
+  datagen: /^(connector|rows-per-second|number-of-rows|fields\.[^.]+\.(kind|min|max|start|end|length))$/,
+  filesystem: /^(connector|path|format|csv\.field-delimiter|csv\.null-literal)$/,
+  print: /^(connector|print-identifier)$/,
+  blackhole: /^connector$/,
+};
+
+/** Flink's option keys only: an unknown key fails as in Flink ("Unsupported options found for 'x'"). */
+export function checkOptions(table: TableEntry): void {
+  const connector = table.options.connector as string;
+  const known = KNOWN_OPTIONS[connector];
+  if (!known) throw new StreamSqlError("unsupported", `connector '${connector}' is not supported yet (datagen, filesystem, print, blackhole are)`, undefined, connector);
+  const unknown = Object.keys(table.options).filter((k) => !known.test(k));
+  if (unknown.length > 0) throw new StreamSqlError("validation", `Unsupported options found for '${connector}': ${unknown.join(", ")}`, undefined, unknown[0]);
+}
+
+export function scanTable(env: StreamEnvironment, table: TableEntry): ScanResult {
+  checkOptions(table);
+  const o = table.options;
+  switch (o.connector) {
+    case "datagen":
+      return datagen(env, table);
+    case "filesystem": {
+      if (!o.path) throw new StreamSqlError("validation", `table ${table.name}: 'path' is required for the filesystem connector`, undefined, table.name);
+      const format = o.format;
+      if (format !== "csv" && format !== "json") throw new StreamSqlError("unsupported", `format '${format ?? ""}' is not supported yet (csv, json are)`, undefined, format);
+      const decode = format === "csv" ? csvRow(table.columns, o["csv.field-delimiter"] ?? ",", o["csv.null-literal"]) : jsonRow(table.columns);
+      return { stream: env.fromSource(FileSource.lines(o.path), undefined, `${table.name}[filesystem]`).map(decode).name(`decode ${format}`), bounded: true };
+    }
+    default:
+      throw new StreamSqlError("unsupported", `connector '${o.connector}' cannot be read from`, undefined, o.connector);
+  }
+}
+
+/** A sink for INSERT INTO, by the table's connector. */
+export function sinkFor(table: TableEntry, types: SqlType[]): Sink<Row> {
+  checkOptions(table);
+  switch (table.options.connector) {
+    case "print": {
+      // Flink's print connector writes `+I[1, a]` (with `identifier> ` in front when given).
+      const prefix = table.options["print-identifier"] ? `${table.options["print-identifier"]}> ` : "";
+      return { name: `print ${table.name}`, createWriter: () => ({ write: (rows) => void rows.forEach((r) => console.log(`${prefix}+I[${r.map((v, i) => display(v, types[i])).join(", ")}]`)) }) };
+    }
+    case "blackhole":
+      return { name: `blackhole ${table.name}`, createWriter: () => ({ write: () => undefined }) };
+    default:
+      throw new StreamSqlError("unsupported", `INSERT INTO a '${table.options.connector}' table is not supported yet (print, blackhole are)`, undefined, table.name);
+  }
+}
+
+/** A value as Flink prints it in a result table. */
+export function display(v: unknown, type: SqlType | undefined): string {
+  if (v === null || v === undefined) return "<NULL>";
+  if (type?.name === "TIMESTAMP") return formatTimestamp(v as number);
+  if ((type?.name === "DOUBLE" || type?.name === "FLOAT") && Number.isInteger(v)) return `${v as number}.0`;
+  if (type?.name === "BOOLEAN") return v ? "TRUE" : "FALSE";
+  return String(v);
+}
+
+/** A field's text as a value; an empty number fails as in Flink's CSV format (declare 'csv.null-literal' = '' to read it as NULL). */
+function convert(text: string | undefined | null, type: SqlType): unknown {
+  if (text === undefined || text === null) return null;
+  if (text === "" && type.name !== "STRING") throw new StreamSqlError("validation", `empty String is not a ${type.name} (set 'csv.null-literal')`, undefined, text);
+  switch (type.name) {
+    case "TINYINT":
+    case "SMALLINT":
+    case "INT":
+    case "BIGINT":
+    case "FLOAT":
+    case "DOUBLE":
+    case "DECIMAL": {
+      const n = Number(text);
+      if (Number.isNaN(n)) throw new StreamSqlError("validation", `'${text}' is not a ${type.name}`, undefined, text);
+      return n;
+    }
+    case "BOOLEAN":
+      return text.toLowerCase() === "true";
+    case "TIMESTAMP": {
+      const ms = parseTimestamp(text);
+      if (ms === null) throw new StreamSqlError("validation", `'${text}' is not a TIMESTAMP (yyyy-MM-dd HH:mm:ss[.SSS])`, undefined, text);
+      return ms;
+    }
+    default:
+      return text;
+  }
+}
+
+function csvRow(columns: Column[], delimiter: string, nullLiteral: string | undefined): (line: string) => Row {
+  return (line) => {
+    const fields = parseCsvRecord(line, delimiter);
+    return columns.map((c, i) => (fields[i] === nullLiteral ? null : convert(fields[i], c.type)));
+  };
+}
+
+function jsonRow(columns: Column[]): (line: string) => Row {
+  return (line) => {
+    const obj = JSON.parse(line) as Record<string, unknown>;
+    return columns.map((c) => {
+      const v = obj[c.name];
+      return v === undefined || v === null ? null : typeof v === "string" ? convert(v, c.type) : v;
+    });
+  };
+}
+
+/**
+ * Flink's datagen: `number-of-rows` (unbounded without it), `rows-per-second` (default 10000),
+ * per field `kind` random|sequence with `min`/`max`, `start`/`end`, `length` (strings, default 100).
+ * Random values follow Sluice's seeded generator, not Flink's; sequences are the same values.
+ * TIMESTAMP fields are the generation time, as Flink's.
+ */
+function datagen(env: StreamEnvironment, table: TableEntry): ScanResult {
+  const o = table.options;
+  const opt = (col: string, key: string): string | undefined => o[`fields.${col}.${key}`];
+  let count = o["number-of-rows"] !== undefined ? Number(o["number-of-rows"]) : Number.POSITIVE_INFINITY;
+  const makers = table.columns.map((c) => {
+    if (opt(c.name, "kind") === "sequence") {
+      const start = Number(opt(c.name, "start") ?? NaN);
+      const end = Number(opt(c.name, "end") ?? NaN);
+      if (!Number.isFinite(start) || !Number.isFinite(end)) throw new StreamSqlError("validation", `datagen sequence field ${c.name} needs fields.${c.name}.start and .end`, undefined, c.name);
+      count = Math.min(count, end - start + 1);
+      return (i: number): unknown => start + i;
+    }
+    const t = c.type.name;
+    if (t === "TIMESTAMP") return (_i: number, ts: number): unknown => ts;
+    if (t === "BOOLEAN") return (_i: number, _ts: number, rng: () => number): unknown => rng() < 0.5;
+    if (t === "STRING") {
+      const length = Number(opt(c.name, "length") ?? 100);
+      return (_i: number, _ts: number, rng: () => number): unknown => Array.from({ length }, () => "0123456789abcdef"[Math.floor(rng() * 16)]).join("");
+    }
+    const min = Number(opt(c.name, "min") ?? (t === "DOUBLE" || t === "FLOAT" ? 0 : -2147483648));
+    const max = Number(opt(c.name, "max") ?? (t === "DOUBLE" || t === "FLOAT" ? 1 : 2147483647));
+    if (t === "DOUBLE" || t === "FLOAT" || t === "DECIMAL") return (_i: number, _ts: number, rng: () => number): unknown => min + rng() * (max - min);
+    return (_i: number, _ts: number, rng: () => number): unknown => min + Math.floor(rng() * (max - min + 1));
+  });
+  const rate = Number(o["rows-per-second"] ?? 10000);
+  const source = generatorSource<Row>(`${table.name}[datagen]`, (i, ts, rng) => makers.map((m) => m(i, ts, rng)), {
+    rate,
+    count,
+    startTime: env.clock.now(),
+    eventsPerSecond: Number.isFinite(rate) ? rate : 1000,
+  });
+  return { stream: env.fromSource(source, undefined, `${table.name}[datagen]`), bounded: Number.isFinite(count) };
+}

@@ -1,0 +1,6 @@
+/** Streaming SQL in Flink's dialect on the embedded engine (README: "Streaming SQL"). */
+export { SqlSession, formatTable, type StatementResult, type SqlSessionOptions } from "./SqlSession.js";
+export { StreamSqlError, type SqlPosition } from "./errors.js";
+export { parseScript, type ParsedStatement } from "./parser.js";
+export type { Column } from "./catalog.js";
+export { display as displayValue } from "./connectors.js";

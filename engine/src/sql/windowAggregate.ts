@@ -1,0 +1,159 @@
+import type { DataStream } from "../api/DataStream.js";
+import { TumblingEventTimeWindows } from "../windows/WindowAssigner.js";
+import type { AggregateFunction } from "../windows/AggregateFunction.js";
+import type { Expr, Select } from "./ast.js";
+import type { Column } from "./catalog.js";
+import { ExprCompiler, type Compiled, type ScopeColumn } from "./compiler.js";
+import type { Row } from "./connectors.js";
+import { StreamSqlError } from "./errors.js";
+import type { NamedItem } from "./planner.js";
+import { isIntegral, type SqlType } from "./types.js";
+
+interface AggCall {
+  expr: Extract<Expr, { kind: "call" }>;
+  signature: string;
+  arg: ((r: Row) => unknown) | undefined;
+  type: SqlType;
+  integralAvg: boolean;
+}
+
+interface Acc {
+  keys: Row | undefined;
+  /** Per aggregate: count, sum, min, max of the non-NULL argument values. */
+  n: number[];
+  sum: number[];
+  min: unknown[];
+  max: unknown[];
+}
+
+/** An expression without its positions, to recognise the same aggregate in SELECT and HAVING. */
+const signature = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k === "at" ? undefined : v));
+
+/**
+ * `SELECT … FROM TABLE(TUMBLE(…)) GROUP BY window_start, window_end, k…`: a keyed event-time
+ * tumbling window per group (the DataStream API's), incremental COUNT/SUM/MIN/MAX/AVG, then the
+ * SELECT list and HAVING over [group columns…, aggregates…]. Results are final (append-only):
+ * one row per window and group once the watermark passes window_end, as Flink's window aggregate.
+ */
+export function planWindowAggregate(input: DataStream<Row>, scope: ScopeColumn[], select: Select, items: NamedItem[], size: number): { stream: DataStream<Row>; columns: Column[] } {
+  const groupCols = select.groupBy.map((g) => {
+    if (g.kind !== "column") throw new StreamSqlError("unsupported", "GROUP BY expressions other than columns are not supported yet", g.at, undefined);
+    const c = scope.find((s) => s.name.toLowerCase() === g.name.toLowerCase());
+    if (!c) throw new StreamSqlError("validation", `Column '${g.name}' not found in any table`, g.at, g.name);
+    return c;
+  });
+  const names = groupCols.map((c) => c.name.toLowerCase());
+  if (!names.includes("window_start") || !names.includes("window_end")) throw new StreamSqlError("validation", "a window aggregate must GROUP BY window_start, window_end", select.at, "GROUP");
+  const keyCols = groupCols.filter((c) => c.name !== "window_start" && c.name !== "window_end" && c.name !== "window_time");
+  const keyOf = new ExprCompiler(scope).rowFunction(keyCols.map((c) => ({ kind: "column", name: c.name, at: select.at }))).fn;
+
+  const aggs: AggCall[] = [];
+  const collect = (e: Expr): void => {
+    if (e.kind === "call" && ["COUNT", "SUM", "MIN", "MAX", "AVG"].includes(e.name)) {
+      if (e.distinct) throw new StreamSqlError("unsupported", `${e.name}(DISTINCT …) is not supported yet`, e.at, e.name);
+      const sig = signature(e);
+      if (aggs.some((a) => a.signature === sig)) return;
+      const arg = e.star ? undefined : new ExprCompiler(scope).value(e.args[0] as Expr);
+      if (!e.star && e.args.length !== 1) throw new StreamSqlError("validation", `${e.name} takes one argument`, e.at, e.name);
+      const argType = arg?.type ?? { name: "BIGINT" };
+      const type: SqlType = e.name === "COUNT" ? { name: "BIGINT" } : { name: argType.name };
+      aggs.push({ expr: e, signature: sig, arg: arg?.fn, type, integralAvg: e.name === "AVG" && isIntegral(argType) });
+      return;
+    }
+    for (const child of children(e)) collect(child);
+  };
+  items.forEach((i) => collect(i.expr));
+  if (select.having) collect(select.having);
+
+  const agg: AggregateFunction<Row, Acc, Acc> = {
+    createAccumulator: () => ({ keys: undefined, n: aggs.map(() => 0), sum: aggs.map(() => 0), min: aggs.map(() => null), max: aggs.map(() => null) }),
+    add(r, acc) {
+      acc.keys ??= keyOf(r);
+      for (let j = 0; j < aggs.length; j++) {
+        const a = aggs[j] as AggCall;
+        const v = a.arg ? a.arg(r) : 1;
+        if (v === null || v === undefined) continue;
+        acc.n[j]! += 1;
+        if (typeof v === "number") acc.sum[j]! += v;
+        if (acc.min[j] === null || (v as number) < (acc.min[j] as number)) acc.min[j] = v;
+        if (acc.max[j] === null || (v as number) > (acc.max[j] as number)) acc.max[j] = v;
+      }
+      return acc;
+    },
+    getResult: (acc) => acc,
+    merge: (a) => a,
+  };
+  const result = (acc: Acc, j: number): unknown => {
+    const a = aggs[j] as AggCall;
+    const n = acc.n[j] as number;
+    switch (a.expr.name) {
+      case "COUNT":
+        return n;
+      case "SUM":
+        return n === 0 ? null : acc.sum[j];
+      case "MIN":
+        return acc.min[j];
+      case "MAX":
+        return acc.max[j];
+      default: {
+        if (n === 0) return null;
+        const avg = (acc.sum[j] as number) / n;
+        return a.integralAvg ? Math.trunc(avg) : avg;
+      }
+    }
+  };
+  const keyIndexes = groupCols.map((c) => keyCols.indexOf(c));
+  const windowed = input
+    .keyBy((r) => JSON.stringify(keyOf(r)))
+    .window(TumblingEventTimeWindows.of(size))
+    .aggregate<Acc, Acc, Row>(agg, (_key, ctx, accs, out) => {
+      const acc = accs[0] as Acc;
+      const row: Row = groupCols.map((c, i) => (c.name === "window_start" ? ctx.window.start : c.name === "window_end" ? ctx.window.end : acc.keys?.[keyIndexes[i] as number]));
+      for (let j = 0; j < aggs.length; j++) row.push(result(acc, j));
+      out.collect(row);
+    })
+    .name("window aggregate");
+
+  // The SELECT list and HAVING see group columns at 0..g-1 and aggregates at g..
+  const g = groupCols.length;
+  const override = (e: Expr): Compiled | undefined => {
+    if (e.kind === "column") {
+      const i = names.indexOf(e.name.toLowerCase());
+      if (i < 0) throw new StreamSqlError("validation", `Expression '${e.name}' is not being grouped`, e.at, e.name);
+      return { code: `r[${i}]`, type: { name: (groupCols[i] as ScopeColumn).type.name } };
+    }
+    if (e.kind === "call") {
+      const j = aggs.findIndex((a) => a.signature === signature(e));
+      if (j >= 0) return { code: `r[${g + j}]`, type: (aggs[j] as AggCall).type };
+    }
+    return undefined;
+  };
+  let stream: DataStream<Row> = windowed;
+  if (select.having) stream = stream.filter(new ExprCompiler([], override).predicate(select.having)).name("HAVING");
+  const { fn, types } = new ExprCompiler([], override).rowFunction(items.map((i) => i.expr));
+  const columns = items.map((i, n) => ({ name: i.name, type: types[n] ?? { name: "NULL" } }));
+  return { stream: stream.map(fn).name("SELECT"), columns };
+}
+
+function children(e: Expr): Expr[] {
+  switch (e.kind) {
+    case "unary":
+    case "cast":
+    case "isNull":
+      return [e.arg];
+    case "binary":
+      return [e.left, e.right];
+    case "between":
+      return [e.arg, e.low, e.high];
+    case "in":
+      return [e.arg, ...e.list];
+    case "like":
+      return [e.arg, e.pattern];
+    case "case":
+      return [...(e.operand ? [e.operand] : []), ...e.whens.flatMap((w) => [w.when, w.then]), ...(e.else ? [e.else] : [])];
+    case "call":
+      return e.args;
+    default:
+      return [];
+  }
+}

@@ -1,0 +1,50 @@
+import { displaySqlValue, SqlSession, StreamSqlError, type StatementResult } from "../../../engine/src/index.js";
+import type { CellOutcome } from "../execute/cellRunner.js";
+import { sourceContext } from "../execute/sourceContext.js";
+import { DISPLAY, type MimeBundle } from "../display/mimeBundle.js";
+import type { MagicHandler } from "./magic.js";
+import { resultBundle } from "./sql/resultBundle.js";
+import { sqlSettings } from "./sql/sqlSettings.js";
+
+/** The kernel-wide catalog: DDL of one cell is seen by every later cell. */
+const session = new SqlSession();
+
+/** Flink's type names as the table renderer's (DuckDB's) names, so numbers align and schemas say integer/number. */
+const RENDER_TYPE: Record<string, string> = { TINYINT: "TINYINT", SMALLINT: "SMALLINT", INT: "INTEGER", BIGINT: "BIGINT", FLOAT: "FLOAT", DOUBLE: "DOUBLE", DECIMAL: "DOUBLE", BOOLEAN: "BOOLEAN", TIMESTAMP: "VARCHAR" };
+
+/**
+ * `%%ssql`: streaming SQL in Flink's dialect on the embedded engine (engine/src/sql). Several
+ * statements per cell; a bounded query holds the cell and shows its final table; an unbounded one
+ * returns its job at once (status line, `%jobs`). Errors point at the cell's own line and column.
+ */
+export const ssqlMagic: MagicHandler = async (call, env) => {
+  if (!call.body.trim()) return { status: "ok" };
+  let results: StatementResult[];
+  try {
+    results = await env.interruptible(
+      () => session.execute(call.body),
+      () => void session.jobs.filter((j) => j.metrics().status === "running").forEach((j) => void j.cancel()),
+    );
+  } catch (e) {
+    if (e instanceof StreamSqlError) {
+      const line = e.position ? call.bodyLine + e.position.line - 1 : undefined;
+      const evalue = `${e.detail}${e.token !== undefined ? ` at "${e.token}"` : ""}${line !== undefined ? ` (cell line ${line}, column ${e.position?.column})` : ""}`;
+      const context = line !== undefined ? [`Cell In[${env.executionCount}], line ${line}:`, ...sourceContext(env.source, line, e.position?.column)] : [];
+      return { status: "error", error: { ename: "SqlError", evalue, traceback: [`\u001b[1;31mSqlError\u001b[0m: ${evalue}`, ...context] } };
+    }
+    throw e;
+  }
+  const job = results.find((r) => r.kind === "job");
+  if (job?.kind === "job") return { status: "ok", result: { value: job.job } };
+  const table = [...results].reverse().find((r) => r.kind === "table");
+  if (table?.kind === "table") {
+    const columns = table.columns.map((c) => ({ name: c.name, type: RENDER_TYPE[c.type.name] ?? "VARCHAR" }));
+    const rows = table.rows.map((r) => Object.fromEntries(table.columns.map((c, i) => [c.name, c.type.name === "TIMESTAMP" && r[i] !== null ? displaySqlValue(r[i], c.type) : r[i]])));
+    return shown(resultBundle({ columns, rows }, sqlSettings.displaylimit));
+  }
+  return shown({ "text/plain": results.map((r) => (r.kind === "message" ? r.text : "")).join("\n") });
+};
+
+function shown(bundle: MimeBundle): CellOutcome {
+  return { status: "ok", result: { value: { [DISPLAY]: () => bundle } } };
+}

@@ -1,0 +1,71 @@
+/**
+ * Conformance cases for `%%ssql`: the same SQL text run by Sluice and by Flink's SQL engine
+ * (oracle.ts). `{orders}` and `{sparse}` in a case are replaced by the paths of the shared CSV inputs. The first
+ * `default` cases run in CI (oracle.test.ts); all of them with `node dist/test/flink-sql/run.js`.
+ */
+export interface OracleCase {
+  name: string;
+  /** In the default suite (CI). */
+  default: boolean;
+  /** Statements separated by `;` at a line end; the last one is the query compared. */
+  sql: string;
+}
+
+/**
+ * Orders over 40 s of event time, with repeated names, out of order by less than the watermark's
+ * 2 s bound: a record later than that is dropped or not depending on when a periodic watermark
+ * (200 ms of processing time, in Flink as in Sluice) happened to be emitted, which no oracle can pin.
+ */
+export const ORDERS_CSV = [
+  "1,alice,10.5,2024-01-01 00:00:01.000",
+  "2,bob,3.25,2024-01-01 00:00:04.000",
+  "3,alice,7.0,2024-01-01 00:00:12.000",
+  "4,carol,20.0,2024-01-01 00:00:10.500",
+  "5,bob,1.5,2024-01-01 00:00:15.000",
+  "6,dave,12.75,2024-01-01 00:00:21.000",
+  "7,alice,0.5,2024-01-01 00:00:19.000",
+  "8,carol,8.0,2024-01-01 00:00:27.000",
+  "9,bob,30.0,2024-01-01 00:00:33.000",
+  "10,erin,4.0,2024-01-01 00:00:38.999",
+  "11,alice,9.0,2024-01-01 00:00:30.000",
+  "12,dave,-2.5,2024-01-01 00:00:31.000",
+].join("\n") + "\n";
+
+/** Missing fields: how each side reads them (NULL for numbers) and carries NULL through expressions. */
+export const SPARSE_CSV = "1,,\n2,x,\n3,,4.5\n4,y,-1.0\n";
+
+const SPARSE_DDL = `CREATE TABLE sparse (id INT, tag STRING, v DOUBLE) WITH ('connector' = 'filesystem', 'path' = '{sparse}', 'format' = 'csv', 'csv.null-literal' = '');
+`;
+
+const ORDERS_DDL = `CREATE TABLE orders (
+  id INT,
+  name STRING,
+  amount DOUBLE,
+  ts TIMESTAMP(3),
+  WATERMARK FOR ts AS ts - INTERVAL '2' SECOND
+) WITH (
+  'connector' = 'filesystem',
+  'path' = '{orders}',
+  'format' = 'csv'
+);
+`;
+
+const c = (name: string, isDefault: boolean, query: string, extra = ""): OracleCase => ({ name, default: isDefault, sql: `${ORDERS_DDL}${extra}${query};\n` });
+
+export const CASES: OracleCase[] = [
+  c("projection_filter", true, "SELECT id, UPPER(name) AS n, amount * 2 AS a2 FROM orders WHERE amount > 5"),
+  c("case_cast_concat", true, "SELECT id, CASE WHEN amount > 10 THEN 'big' WHEN amount > 3 THEN 'mid' ELSE 'small' END AS size, CAST(id AS STRING) || '-' || name AS tag FROM orders"),
+  c("union_all", true, "SELECT id, name FROM orders WHERE id < 3 UNION ALL SELECT id + 100, LOWER(name) FROM orders WHERE amount > 20"),
+  c("tumble_aggregates", true, "SELECT window_start, window_end, COUNT(*) AS c, SUM(amount) AS s, MIN(id) AS lo, MAX(amount) AS hi, AVG(id) AS a FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end"),
+  c("view_then_query", true, "SELECT name, a2 FROM big_orders WHERE a2 < 50", "CREATE VIEW big_orders AS SELECT name, amount * 2 AS a2 FROM orders WHERE amount > 5;\n"),
+  c("integer_division_mod", false, "SELECT id, id / 4 AS q, MOD(id, 3) AS m, id % 5 AS r, -id AS neg FROM orders"),
+  c("like_in_between", false, "SELECT id, name FROM orders WHERE (name LIKE 'a%' OR name LIKE '_ob') AND id NOT IN (3, 5) AND amount BETWEEN 0 AND 20"),
+  c("string_functions", false, "SELECT id, CHAR_LENGTH(name) AS l, SUBSTR(name, 2, 3) AS s, CONCAT(name, '!', CAST(id AS STRING)) AS c, COALESCE(name, 'x') AS co FROM orders"),
+  c("cast_numbers", false, "SELECT id, CAST(amount AS INT) AS ai, CAST(id AS DOUBLE) AS di, CAST(amount AS STRING) AS sa FROM orders"),
+  c("tumble_by_key_having", false, "SELECT window_start, name, COUNT(*) AS c, SUM(amount) * 2 AS s2 FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '20' SECOND)) GROUP BY window_start, window_end, name HAVING COUNT(*) >= 1 AND SUM(amount) > 5"),
+  c("tumble_window_columns", false, "SELECT id, window_start, window_end FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '15' SECOND)) WHERE id > 6"),
+  c("timestamp_arithmetic", false, "SELECT id, ts + INTERVAL '1' MINUTE AS later FROM orders WHERE ts > CAST('2024-01-01 00:00:20' AS TIMESTAMP(3))"),
+  { name: "null_logic", default: false, sql: `${SPARSE_DDL}SELECT id, v > 0 AND id > 1 AS f, v > 0 OR id > 1 AS o, COALESCE(v, 0) AS c, v * 2 AS d, v IS NULL AS n FROM sparse WHERE v IS NULL OR v < 100;\n` },
+  { name: "null_strings", default: false, sql: `${SPARSE_DDL}SELECT id, tag, CHAR_LENGTH(tag) AS l, tag || '!' AS t FROM sparse;\n` },
+  c("datagen_sequence", false, "SELECT n, n * n AS sq FROM seq WHERE MOD(n, 2) = 0", "CREATE TABLE seq (n BIGINT) WITH ('connector' = 'datagen', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '20');\n"),
+];

@@ -1,0 +1,136 @@
+/**
+ * The Flink SQL oracle: runs each case's SQL text on Apache Flink's SQL engine (the Java main
+ * sluice.sqloracle.SqlOracle, a TableEnvironment on a local MiniCluster, Flink from Maven Central)
+ * and on Sluice's SqlSession, folds both changelogs to final tables, and compares them as multisets.
+ * Values are compared after one normalisation: numbers to 12 significant digits (Flink prints
+ * DECIMAL/DOUBLE as 21.0, Sluice's numbers are JavaScript's), timestamps as Flink prints them.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { displayValue, SqlSession } from "../../engine/src/sql/index.js";
+import { ORDERS_CSV, SPARSE_CSV, type OracleCase } from "./cases.js";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+const BUILD = join(ROOT, ".cache/flink-sql-oracle");
+
+export interface CaseOutcome {
+  name: string;
+  flink: { rows: string[] } | { error: string };
+  sluice: { rows: string[] } | { error: string };
+  /** Both ran and their final tables are equal. */
+  same: boolean;
+}
+
+/** Builds the Java main once (Maven, jars from Maven Central cached in ~/.m2) and returns its classpath. */
+export function oracleClasspath(): string {
+  const jar = join(BUILD, "flink-sql-oracle-0.1.0.jar");
+  const cp = join(BUILD, "classpath.txt");
+  const inputs = [join(ROOT, "test/flink-sql/src/main/java/sluice/sqloracle/SqlOracle.java"), join(ROOT, "test/flink-sql/pom.xml")];
+  const stale = !existsSync(jar) || !existsSync(cp) || inputs.some((f) => statSync(f).mtimeMs > statSync(jar).mtimeMs);
+  if (stale) execFileSync("mvn", ["-q", "-B", "-f", join(ROOT, "test/flink-sql/pom.xml"), "package"], { stdio: ["ignore", "ignore", "inherit"] });
+  return `${jar}:${readFileSync(cp, "utf8").trim()}`;
+}
+
+/** Writes the shared input and each case's script; returns the scripts' paths by case name. */
+function materialise(cases: OracleCase[]): Map<string, { path: string; sql: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "sluice-flink-oracle-"));
+  const orders = join(dir, "orders.csv");
+  writeFileSync(orders, ORDERS_CSV);
+  const sparse = join(dir, "sparse.csv");
+  writeFileSync(sparse, SPARSE_CSV);
+  return new Map(
+    cases.map((c) => {
+      const sql = c.sql.replaceAll("{orders}", orders).replaceAll("{sparse}", sparse);
+      const path = join(dir, `${c.name}.sql`);
+      writeFileSync(path, sql);
+      return [c.name, { path, sql }];
+    }),
+  );
+}
+
+/** One JVM for all cases: Flink's planner costs seconds the first time, much less after. */
+function runFlink(scripts: { path: string }[]): Map<string, { rows: string[] } | { error: string }> {
+  const out = spawnSync("java", ["-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", oracleClasspath(), "sluice.sqloracle.SqlOracle", ...scripts.map((s) => s.path)], { encoding: "utf8", maxBuffer: 64 << 20 });
+  if (out.status !== 0) throw new Error(`the Flink SQL oracle failed (exit ${out.status}): ${out.stderr.slice(-2000)}`);
+  const results = new Map<string, { rows: string[] } | { error: string }>();
+  let current: { file: string; changelog: { kind: string; row: unknown[] }[] } | undefined;
+  for (const line of out.stdout.split("\n")) {
+    if (line.startsWith("CASE ")) current = { file: line.slice(5), changelog: [] };
+    else if (line.startsWith("ROW ") && current) {
+      const [kind, ...rest] = line.slice(4).split(" ");
+      current.changelog.push({ kind: kind as string, row: JSON.parse(rest.join(" ")) as unknown[] });
+    } else if ((line === "END" || line.startsWith("ERROR ")) && current) {
+      results.set(current.file, line === "END" ? { rows: fold(current.changelog) } : { error: line.slice(6) });
+      current = undefined;
+    }
+  }
+  return results;
+}
+
+/** A changelog folded to its final table: +I/+U add a row, -U/-D remove one. Sorted, so tables compare as multisets. */
+export function fold(changelog: { kind: string; row: unknown[] }[]): string[] {
+  const table: string[] = [];
+  for (const { kind, row } of changelog) {
+    const key = JSON.stringify(row.map(normalise));
+    if (kind === "+I" || kind === "+U") table.push(key);
+    else {
+      const at = table.indexOf(key);
+      if (at < 0) throw new Error(`${kind} of a row not in the table: ${key}`);
+      table.splice(at, 1);
+    }
+  }
+  return table.sort();
+}
+
+function normalise(v: unknown): unknown {
+  return typeof v === "number" ? Number(v.toPrecision(12)) : v;
+}
+
+async function runSluice(sql: string): Promise<{ rows: string[] } | { error: string }> {
+  try {
+    const results = await new SqlSession().execute(sql);
+    const last = results[results.length - 1];
+    if (last?.kind !== "table") return { error: `the last statement gave ${last?.kind ?? "nothing"}, not a bounded table` };
+    // Sluice's SELECT results are append-only (+I); timestamps shown as Flink shows them.
+    return { rows: fold(last.rows.map((r) => ({ kind: "+I", row: r.map((v, i) => (last.columns[i]?.type.name === "TIMESTAMP" && v !== null ? displayValue(v, last.columns[i]?.type) : v)) }))) };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
+export async function runOracle(cases: OracleCase[]): Promise<CaseOutcome[]> {
+  const scripts = materialise(cases);
+  const flink = runFlink([...scripts.values()]);
+  const outcomes: CaseOutcome[] = [];
+  for (const c of cases) {
+    const script = scripts.get(c.name) as { path: string; sql: string };
+    const f = flink.get(script.path) ?? { error: "no output from the oracle" };
+    const s = await runSluice(script.sql);
+    outcomes.push({ name: c.name, flink: f, sluice: s, same: "rows" in f && "rows" in s && JSON.stringify(f.rows) === JSON.stringify(s.rows) });
+  }
+  return outcomes;
+}
+
+/** A plain-text table of outcomes: case, verdict, rows on each side, the first difference or error. */
+export function formatOutcomes(outcomes: CaseOutcome[]): string {
+  const rows = outcomes.map((o) => {
+    const count = (r: CaseOutcome["flink"]): string => ("rows" in r ? String(r.rows.length) : "error");
+    let note = "";
+    if ("error" in o.flink) note = `flink: ${o.flink.error}`;
+    else if ("error" in o.sluice) note = `sluice: ${o.sluice.error}`;
+    else if (!o.same) {
+      const f = o.flink.rows.find((r) => !("rows" in o.sluice && o.sluice.rows.includes(r)));
+      const s = o.sluice.rows.find((r) => !("rows" in o.flink && o.flink.rows.includes(r)));
+      note = `flink has ${f ?? "-"}, sluice has ${s ?? "-"}`;
+    }
+    return [o.name, o.same ? "same" : "DIFFERENT", count(o.flink), count(o.sluice), note.slice(0, 160)];
+  });
+  const header = ["case", "verdict", "flink rows", "sluice rows", "note"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
+  const fmt = (r: string[]): string => r.map((v, i) => v.padEnd(widths[i] as number)).join(" | ").trimEnd();
+  const passed = outcomes.filter((o) => o.same).length;
+  return [fmt(header), widths.map((w) => "-".repeat(w)).join("-|-"), ...rows.map(fmt), "", `${passed} passed, ${outcomes.length - passed} failed`].join("\n");
+}

@@ -1,0 +1,89 @@
+package sluice.sqloracle;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.flink.table.api.EnvironmentSettings;
+import org.apache.flink.table.api.TableEnvironment;
+import org.apache.flink.table.api.TableResult;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
+
+/**
+ * Runs SQL scripts on Flink's own SQL engine and prints each script's last statement's changelog.
+ * Every argument is a .sql file of statements separated by ';' at a line end; all but the last are
+ * executed (DDL), the last is a query whose rows are printed one per line as
+ * {@code ROW <kind> <json array>} between {@code CASE <file>} and {@code END} (or {@code ERROR <msg>}).
+ * One JVM for all scripts: the planner's first compile costs seconds, later ones well under one.
+ * Streaming mode, so results are changelogs as a continuous query produces them; the inputs are
+ * bounded files, so every query ends.
+ */
+public final class SqlOracle {
+  private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+
+  public static void main(String[] args) throws Exception {
+    for (String file : args) {
+      System.out.println("CASE " + file);
+      try {
+        runScript(Files.readString(Path.of(file)));
+        System.out.println("END");
+      } catch (Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null) root = root.getCause();
+        System.out.println("ERROR " + (t.getMessage() + " / " + root.getMessage()).replace('\n', ' '));
+      }
+      System.out.flush();
+    }
+  }
+
+  private static void runScript(String text) throws Exception {
+    TableEnvironment tEnv = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
+    tEnv.getConfig().set("parallelism.default", "1");
+    List<String> statements = split(text);
+    for (int i = 0; i < statements.size() - 1; i++) tEnv.executeSql(statements.get(i));
+    TableResult result = tEnv.executeSql(statements.get(statements.size() - 1));
+    try (CloseableIterator<Row> rows = result.collect()) {
+      while (rows.hasNext()) {
+        Row row = rows.next();
+        System.out.println("ROW " + row.getKind().shortString() + " " + json(row));
+      }
+    }
+  }
+
+  /** Statements end with ';' at a line end (the test's scripts are written that way). */
+  static List<String> split(String text) {
+    List<String> out = new ArrayList<>();
+    for (String part : text.split(";\\s*(\\n|$)")) {
+      String s = part.strip();
+      if (!s.isEmpty() && !s.lines().allMatch(l -> l.strip().startsWith("--") || l.isBlank())) out.add(s);
+    }
+    return out;
+  }
+
+  static String json(Row row) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < row.getArity(); i++) {
+      if (i > 0) sb.append(',');
+      Object v = row.getField(i);
+      if (v == null) sb.append("null");
+      else if (v instanceof Number || v instanceof Boolean) sb.append(v);
+      else if (v instanceof LocalDateTime) sb.append('"').append(((LocalDateTime) v).format(TS)).append('"');
+      else sb.append(quote(v.toString()));
+    }
+    return sb.append(']').toString();
+  }
+
+  static String quote(String s) {
+    StringBuilder sb = new StringBuilder("\"");
+    for (char c : s.toCharArray()) {
+      if (c == '"' || c == '\\') sb.append('\\').append(c);
+      else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+      else sb.append(c);
+    }
+    return sb.append('"').toString();
+  }
+}
