@@ -14,6 +14,7 @@
  */
 import { Nexmark, NexmarkGenerator, DEFAULT_NEXMARK_CONFIG, type Bid, type NexmarkEvent } from "../../engine/src/connectors/nexmark/index.js";
 import { NexmarkRandom } from "../../engine/src/connectors/nexmark/NexmarkRandom.js";
+import { price as nextPrice } from "../../engine/src/connectors/nexmark/prices.js";
 import { channels, HOT_CHANNELS } from "../../engine/src/connectors/nexmark/strings.js";
 import { ManualClock } from "../../engine/src/testing/ManualClock.js";
 
@@ -23,13 +24,7 @@ const BATCH = 1024;
 const c = DEFAULT_NEXMARK_CONFIG;
 const TOTAL = c.personProportion + c.auctionProportion + c.bidProportion;
 
-// The generator's tables, rebuilt with the same formulas (strings.ts, NexmarkGenerator.ts).
-const PRICE_HI = new Float64Array(65536);
-const PRICE_LO = new Float64Array(65536);
-for (let i = 0; i < 65536; i++) {
-  PRICE_HI[i] = Math.pow(10, (6 * i) / 65536);
-  PRICE_LO[i] = Math.pow(10, (6 * i) / 4294967296);
-}
+// The generator's padding pool, rebuilt with the same formula (strings.ts).
 const POOL_LENGTH = 1024 * 1024;
 const pool = (() => {
   const rng = new NexmarkRandom();
@@ -82,8 +77,7 @@ function generateColumns(gen: NexmarkGenerator, rng: NexmarkRandom, from: number
       const active = Math.min(numPeople, c.numActivePeople);
       bidder = numPeople - active + rng.nextInt(active + 10);
     }
-    const k = rng.nextU32();
-    const price = Math.round(PRICE_HI[k >>> 16]! * PRICE_LO[k & 0xffff]! * 100);
+    const price = nextPrice(rng.nextU32());
     const channel = rng.nextInt(2) > 0 ? -1 - rng.nextInt(HOT_CHANNELS.length) : rng.nextInt(tables.channels.length);
     // nextExtra(rng, 32, avgBidByteSize) then nextExactString's offset draw.
     const desired = c.avgBidByteSize - 32;

@@ -5,20 +5,24 @@
  * Prints one JSON line with every run and the medians.
  *
  * `gen` is the generator alone as the engine sees it: the Nexmark source's reader polled in batches of
- * `batchSize`, no job (the pipeline's physical limit); `q0`..`q8` are the queries into a blackhole sink.
+ * `batchSize`, no job (the pipeline's physical limit); `genjob` is the harness's `gen` row (run.ts): the
+ * source with its watermarks into a blackhole sink, as a job; `q0`..`q8` are the queries into a blackhole sink.
+ * SLUICE_BATCH_SIZE and SLUICE_CHANNEL_CAPACITY set the environment's batch size and channel capacity.
  *
- * Usage: node dist/bench/nexmark/perRecord.js <gen|q0..q8> [events=3000000] [reps=5] [warmupEvents=1000000]
+ * Usage: node dist/bench/nexmark/perRecord.js <gen|genjob|q0..q8> [events=3000000] [reps=5] [warmupEvents=1000000]
  */
 import { StreamEnvironment, type Sink } from "../../engine/src/index.js";
 import { Nexmark, type NexmarkEvent } from "../../engine/src/connectors/nexmark/index.js";
 import { ManualClock } from "../../engine/src/testing/ManualClock.js";
-import { nexmarkEvents, QUERIES } from "./queries/index.js";
+import { nexmarkEvents, QUERIES, type NexmarkQuery } from "./queries/index.js";
 
 const [what = "q0", n = "3000000", r = "5", w = "1000000"] = process.argv.slice(2);
 const events = Number(n);
 const reps = Number(r);
 const warmup = Number(w);
 const batchSize = Number(process.env.SLUICE_BATCH_SIZE ?? 1024);
+/** Records a channel holds before its producer waits; unset: the engine's default (2 batches). */
+const channelCapacity = process.env.SLUICE_CHANNEL_CAPACITY === undefined ? undefined : Number(process.env.SLUICE_CHANNEL_CAPACITY);
 
 let outputs = 0;
 let sink = 0;
@@ -30,11 +34,20 @@ function blackhole(check: (v: unknown) => number): Sink<unknown> {
     createWriter: () => ({
       write(values) {
         outputs += values.length;
-        for (let i = 0; i < values.length; i++) sink = (sink + check(values[i])) % 2 ** 50;
+        // As sluiceRun.ts's blackhole: a local sum, reduced only when it leaves (-2^50, 2^50).
+        let sum = sink;
+        for (let i = 0; i < values.length; i++) {
+          sum += check(values[i]);
+          if (sum >= 2 ** 50 || sum <= -(2 ** 50)) sum %= 2 ** 50;
+        }
+        sink = sum;
       },
     }),
   };
 }
+
+/** The harness's `gen` row (run.ts): source, watermarks and a blackhole sink, as a job. */
+const GEN_JOB: NexmarkQuery<NexmarkEvent> = { name: "genjob", description: "the generator in a job", build: (e) => e, check: () => 0 };
 
 async function runOnce(count: number): Promise<void> {
   if (what === "gen") {
@@ -47,9 +60,9 @@ async function runOnce(count: number): Promise<void> {
       if (poll.end === true) return;
     }
   }
-  const spec = QUERIES[what];
-  if (spec === undefined) throw new Error(`unknown query ${what}; gen or one of ${Object.keys(QUERIES).join(", ")}`);
-  const env = StreamEnvironment.create({ parallelism: 1, batchSize });
+  const spec = what === "genjob" ? GEN_JOB : QUERIES[what];
+  if (spec === undefined) throw new Error(`unknown query ${what}; gen, genjob or one of ${Object.keys(QUERIES).join(", ")}`);
+  const env = StreamEnvironment.create({ parallelism: 1, batchSize, channelCapacity });
   spec.build(nexmarkEvents(env, { count })).sinkTo(blackhole(spec.check as (v: unknown) => number));
   await env.execute(`nexmark ${what}`).wait();
 }
@@ -74,6 +87,7 @@ console.log(
     reps,
     warmup,
     batchSize,
+    channelCapacity,
     medianEventsPerSecond: median(runs.map((x) => x.eventsPerSecond)),
     medianEventsPerCpuSecond: median(runs.map((x) => x.eventsPerCpuSecond)),
     // The least disturbed run: on a shared machine other processes only ever add CPU time (caches, SMT).

@@ -6,12 +6,14 @@
 # Usage: bash bench/nexmark/perRecordAB.sh BASE NEW "gen q0 q1" [events=2000000] [rounds=3] [reps=3]
 set -euo pipefail
 base=$1 new=$2 targets=$3 events=${4:-2000000} rounds=${5:-3} reps=${6:-3}
+# Per invocation: several people may run A/Bs on the same machine at once.
+out=$(mktemp -d /tmp/perRecordAB.XXXXXX)
 for t in $targets; do
-  for side in base new; do : > "/tmp/perRecordAB.$t.$side"; done
+  for side in base new; do : > "$out/$t.$side"; done
   for ((r = 0; r < rounds; r++)); do
     for side in base new; do
       dir=$base; [ "$side" = new ] && dir=$new
-      node ${NODE_FLAGS:-} "$dir/dist/bench/nexmark/perRecord.js" "$t" "$events" "$reps" 1000000 >> "/tmp/perRecordAB.$t.$side"
+      node ${NODE_FLAGS:-} "$dir/dist/bench/nexmark/perRecord.js" "$t" "$events" "$reps" 1000000 >> "$out/$t.$side"
     done
   done
   node -e '
@@ -22,5 +24,5 @@ for t in $targets; do
       return { eps: med(js.map((j) => j.medianEventsPerSecond)), epc: med(js.map((j) => j.medianEventsPerCpuSecond)), all: js.map((j) => j.medianEventsPerCpuSecond).join("/"), best: Math.max(...js.map((j) => j.bestEventsPerCpuSecond ?? 0)), load: js.map((j) => j.load[0]).join("/") }; };
     const [b, n] = files.map(row);
     console.log(`${t}: base ${b.eps} ev/s, ${b.epc} ev/cpu-s (${b.all}) | new ${n.eps} ev/s, ${n.epc} ev/cpu-s (${n.all}) | cpu ratio ${(n.epc / b.epc).toFixed(2)} | best ev/cpu-s ${b.best} -> ${n.best} (${(n.best / b.best).toFixed(2)}) | load ${b.load} ${n.load}`);
-  ' "$t" "/tmp/perRecordAB.$t.base" "/tmp/perRecordAB.$t.new"
+  ' "$t" "$out/$t.base" "$out/$t.new"
 done

@@ -61,7 +61,8 @@ const heapMB = report?.heapMB ?? option("heap-mb", "2048");
 const checkEvents = report?.checkEvents ?? Number(option("check-events", "200000"));
 const eps = option("eps", "10000");
 const root = new URL("../../../", import.meta.url).pathname;
-const flinkDir = `${root}.cache/nexmark-flink`;
+// NEXMARK_FLINK_DIR: a jar built elsewhere (e.g. an A/B of the Java twin), instead of run.sh's build.
+const flinkDir = process.env.NEXMARK_FLINK_DIR ?? `${root}.cache/nexmark-flink`;
 const classpath = `${flinkDir}/nexmark-flink-0.1.0.jar:${readFileSync(`${flinkDir}/classpath.txt`, "utf8").trim()}`;
 
 /** Flink SQL cannot run nexmark's q6 (ROW_NUMBER's retractions into an OVER window); the row says so. */

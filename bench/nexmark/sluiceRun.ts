@@ -32,7 +32,15 @@ const blackhole: Sink<unknown> = {
   createWriter: () => ({
     write(values) {
       outputs += values.length;
-      for (let i = 0; i < values.length; i++) checksum = (checksum + spec.check(values[i])) % MOD;
+      // The sum in a local, reduced only when it leaves (-MOD, MOD): the same value as `% MOD` after every
+      // record (truncating, as the Java twin's long %), without a floating-point modulo per record and a
+      // boxed double stored into the module's variable per record (13% of a generator-only job's profile).
+      let sum = checksum;
+      for (let i = 0; i < values.length; i++) {
+        sum += spec.check(values[i]);
+        if (sum >= MOD || sum <= -MOD) sum %= MOD;
+      }
+      checksum = sum;
     },
   }),
 };

@@ -1,5 +1,6 @@
 import { DEFAULT_NEXMARK_CONFIG, FIRST_AUCTION_ID, FIRST_CATEGORY_ID, FIRST_PERSON_ID, type Auction, type Bid, type NexmarkConfig, type NexmarkEvent, type Person } from "./model.js";
 import { NexmarkRandom } from "./NexmarkRandom.js";
+import { price } from "./prices.js";
 import { channels, FIRST_NAMES, HOT_CHANNELS, LAST_NAMES, nextCreditCard, nextExtra, nextString, US_CITIES, US_STATES } from "./strings.js";
 
 /** Ahead-of-time ids a non-hot pick may use, so some bids/auctions precede their auction/person (Nexmark). */
@@ -11,13 +12,6 @@ const HOT_SELLER_RATIO = 100;
 const HOT_BIDDER_RATIO = 100;
 const NUM_CATEGORIES = 5;
 const HOT_CHANNELS_RATIO = 2;
-
-const PRICE_HI = new Float64Array(65536);
-const PRICE_LO = new Float64Array(65536);
-for (let i = 0; i < 65536; i++) {
-  PRICE_HI[i] = Math.pow(10, (6 * i) / 65536);
-  PRICE_LO[i] = Math.pow(10, (6 * i) / 4294967296);
-}
 
 /**
  * Nexmark's event model as a pure function of the event number: `event(n)` is person, auction or bid
@@ -59,63 +53,62 @@ export class NexmarkGenerator {
     const { rng, config } = this;
     rng.reset(config.seed, n);
     const ts = this.timestampOf(n);
-    const rem = n % this.total;
-    if (rem < config.personProportion) return this.person(n, ts);
-    if (rem < config.personProportion + config.auctionProportion) return this.auction(n, ts);
-    return this.bid(n, ts);
+    // Once per event rather than in every id helper: a division and a modulo each were a tenth of a bid.
+    const epoch = Math.floor(n / this.total);
+    const offset = n - epoch * this.total;
+    if (offset < config.personProportion) return this.person(epoch, offset, ts);
+    if (offset < config.personProportion + config.auctionProportion) return this.auction(n, epoch, offset, ts);
+    return this.bid(epoch, offset, ts);
   }
 
   /** Last person id (base 0) generated at or before event `n`. */
   lastBase0PersonId(n: number): number {
     const epoch = Math.floor(n / this.total);
-    let offset = n % this.total;
-    if (offset >= this.config.personProportion) offset = this.config.personProportion - 1;
-    return epoch * this.config.personProportion + offset;
+    return this.lastPerson(epoch, n - epoch * this.total);
   }
 
   /** Last auction id (base 0) generated at or before event `n` (-1 before the first). */
   lastBase0AuctionId(n: number): number {
+    const epoch = Math.floor(n / this.total);
+    return this.lastAuction(epoch, n - epoch * this.total);
+  }
+
+  /** `lastBase0PersonId` of the event at `offset` in `epoch` (a run of person, auction and bid proportions). */
+  private lastPerson(epoch: number, offset: number): number {
+    const { personProportion } = this.config;
+    return epoch * personProportion + (offset >= personProportion ? personProportion - 1 : offset);
+  }
+
+  /** `lastBase0AuctionId` of the event at `offset` in `epoch`. */
+  private lastAuction(epoch: number, offset: number): number {
     const { personProportion, auctionProportion } = this.config;
-    let epoch = Math.floor(n / this.total);
-    let offset = n % this.total;
-    if (offset < personProportion) {
-      epoch--;
-      offset = auctionProportion - 1;
-    } else if (offset >= personProportion + auctionProportion) {
-      offset = auctionProportion - 1;
-    } else {
-      offset -= personProportion;
-    }
-    return epoch * auctionProportion + offset;
+    if (offset < personProportion) return (epoch - 1) * auctionProportion + auctionProportion - 1;
+    if (offset >= personProportion + auctionProportion) return epoch * auctionProportion + auctionProportion - 1;
+    return epoch * auctionProportion + offset - personProportion;
   }
 
   /** A random recently active person (base 0), possibly a few ids ahead of the last one. */
-  private nextBase0PersonId(n: number): number {
-    const numPeople = this.lastBase0PersonId(n) + 1;
+  private nextBase0PersonId(epoch: number, offset: number): number {
+    const numPeople = this.lastPerson(epoch, offset) + 1;
     const active = Math.min(numPeople, this.config.numActivePeople);
     return numPeople - active + this.rng.nextInt(active + PERSON_ID_LEAD);
   }
 
   /** A random in-flight auction (base 0), possibly a few ids ahead of the last one. */
-  private nextBase0AuctionId(n: number): number {
-    const last = this.lastBase0AuctionId(n);
+  private nextBase0AuctionId(epoch: number, offset: number): number {
+    const last = this.lastAuction(epoch, offset);
     const min = Math.max(last - this.config.numInFlightAuctions, 0);
     return min + this.rng.nextInt(last - min + 1 + AUCTION_ID_LEAD);
   }
 
-  /**
-   * Nexmark's price: round(100 · 10^(6u)) for u uniform in [0, 1), i.e. log-uniform from $1 to $1M in
-   * cents. With u = k / 2^32 and k = hi·2^16 + lo, 10^(6u) = 10^(6·hi/2^16) · 10^(6·lo/2^32): two table
-   * lookups instead of a Math.pow per price (a quarter of the generator's time in a profile).
-   */
+  /** Nexmark's price: round(100 · 10^(6u)) for u uniform in [0, 1), i.e. log-uniform from $1 to $1M in cents (`prices.ts`). */
   private nextPrice(): number {
-    const k = this.rng.nextU32();
-    return Math.round(PRICE_HI[k >>> 16]! * PRICE_LO[k & 0xffff]! * 100);
+    return price(this.rng.nextU32());
   }
 
-  private person(n: number, ts: number): Person {
+  private person(epoch: number, offset: number, ts: number): Person {
     const rng = this.rng;
-    const id = this.lastBase0PersonId(n) + FIRST_PERSON_ID;
+    const id = this.lastPerson(epoch, offset) + FIRST_PERSON_ID;
     const name = `${FIRST_NAMES[rng.nextInt(FIRST_NAMES.length)]!} ${LAST_NAMES[rng.nextInt(LAST_NAMES.length)]!}`;
     const emailAddress = `${nextString(rng, 7)}@${nextString(rng, 5)}.com`;
     const creditCard = nextCreditCard(rng);
@@ -126,12 +119,12 @@ export class NexmarkGenerator {
     return { type: "person", id, name, emailAddress, creditCard, city, state, dateTime: ts, extra };
   }
 
-  private auction(n: number, ts: number): Auction {
+  private auction(n: number, epoch: number, offset: number, ts: number): Auction {
     const rng = this.rng;
     const c = this.config;
-    const id = this.lastBase0AuctionId(n) + FIRST_AUCTION_ID;
+    const id = this.lastAuction(epoch, offset) + FIRST_AUCTION_ID;
     const seller =
-      (rng.nextInt(c.hotSellersRatio) > 0 ? Math.floor(this.lastBase0PersonId(n) / HOT_SELLER_RATIO) * HOT_SELLER_RATIO : this.nextBase0PersonId(n)) + FIRST_PERSON_ID;
+      (rng.nextInt(c.hotSellersRatio) > 0 ? Math.floor(this.lastPerson(epoch, offset) / HOT_SELLER_RATIO) * HOT_SELLER_RATIO : this.nextBase0PersonId(epoch, offset)) + FIRST_PERSON_ID;
     const category = FIRST_CATEGORY_ID + rng.nextInt(NUM_CATEGORIES);
     const initialBid = this.nextPrice();
     // Lengths average the time until numInFlightAuctions more auctions exist.
@@ -145,13 +138,15 @@ export class NexmarkGenerator {
     return { type: "auction", id, itemName, description, initialBid, reserve, dateTime: ts, expires, seller, category, extra };
   }
 
-  private bid(n: number, ts: number): Bid {
+  private bid(epoch: number, offset: number, ts: number): Bid {
     const rng = this.rng;
     const c = this.config;
     const auction =
-      (rng.nextInt(c.hotAuctionRatio) > 0 ? Math.floor(this.lastBase0AuctionId(n) / HOT_AUCTION_RATIO) * HOT_AUCTION_RATIO : this.nextBase0AuctionId(n)) + FIRST_AUCTION_ID;
+      (rng.nextInt(c.hotAuctionRatio) > 0 ? Math.floor(this.lastAuction(epoch, offset) / HOT_AUCTION_RATIO) * HOT_AUCTION_RATIO : this.nextBase0AuctionId(epoch, offset)) +
+      FIRST_AUCTION_ID;
     const bidder =
-      (rng.nextInt(c.hotBiddersRatio) > 0 ? Math.floor(this.lastBase0PersonId(n) / HOT_BIDDER_RATIO) * HOT_BIDDER_RATIO + 1 : this.nextBase0PersonId(n)) + FIRST_PERSON_ID;
+      (rng.nextInt(c.hotBiddersRatio) > 0 ? Math.floor(this.lastPerson(epoch, offset) / HOT_BIDDER_RATIO) * HOT_BIDDER_RATIO + 1 : this.nextBase0PersonId(epoch, offset)) +
+      FIRST_PERSON_ID;
     const price = this.nextPrice();
     let channel: string;
     let url: string;

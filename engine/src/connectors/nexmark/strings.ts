@@ -23,7 +23,7 @@ export function nextString(rng: NexmarkRandom, maxLength: number, special = " ")
   if (scratch.length < len) scratch = Buffer.allocUnsafe(len);
   const bytes = scratch;
   const specialCode = special.charCodeAt(0);
-  for (let i = 0; i < len; i++) bytes[i] = rng.nextInt(13) === 0 ? specialCode : 97 + rng.nextInt(26);
+  rng.fillLetters(bytes, len, specialCode);
   let from = 0;
   let to = len;
   // String.prototype.trim: only the special char can be whitespace here.

@@ -27,14 +27,17 @@ final class NexmarkGenerator {
   private static final int NUM_ACTIVE_PEOPLE = 1000;
   private static final long AUCTION_HORIZON_EVENTS = (long) NUM_IN_FLIGHT_AUCTIONS * TOTAL / AUCTION_PROPORTION;
 
-  private static final double[] PRICE_HI = new double[65536];
-  private static final double[] PRICE_LO = new double[65536];
+  // Prices as engine/src/connectors/nexmark/prices.ts: four 256-entry tables, the definition where a
+  // price is within 1e-5 of a half cent.
+  private static final double[] P3 = bytePowers(24);
+  private static final double[] P2 = bytePowers(16);
+  private static final double[] P1 = bytePowers(8);
+  private static final double[] P0 = bytePowers(0);
 
-  static {
-    for (int i = 0; i < 65536; i++) {
-      PRICE_HI[i] = StrictMath.pow(10, (6.0 * i) / 65536);
-      PRICE_LO[i] = StrictMath.pow(10, (6.0 * i) / 4294967296.0);
-    }
+  private static double[] bytePowers(int shift) {
+    double[] table = new double[256];
+    for (int i = 0; i < 256; i++) table[i] = StrictMath.pow(10, (6.0 * i * (double) (1L << shift)) / 4294967296.0);
+    return table;
   }
 
   private final int seed;
@@ -104,8 +107,19 @@ final class NexmarkGenerator {
   }
 
   private long nextPrice() {
-    long k = rng.nextU32();
-    return Math.round(PRICE_HI[(int) (k >>> 16)] * PRICE_LO[(int) (k & 0xffff)] * 100);
+    return price(rng.nextU32());
+  }
+
+  /** round(100 · 10^(6·hi/2^16) · 10^(6·lo/2^32)) for k = hi·2^16 + lo: the definition the events are pinned to. */
+  static long exactPrice(long k) {
+    return Math.round(StrictMath.pow(10, (6.0 * (k >>> 16)) / 65536) * StrictMath.pow(10, (6.0 * (k & 0xffff)) / 4294967296.0) * 100);
+  }
+
+  static long price(long k) {
+    double cents = P3[(int) (k >>> 24)] * P2[(int) ((k >>> 16) & 255)] * P1[(int) ((k >>> 8) & 255)] * P0[(int) (k & 255)] * 100;
+    double fraction = cents - Math.floor(cents);
+    if (fraction > 0.5 - 1e-5 && fraction < 0.5 + 1e-5) return exactPrice(k);
+    return Math.round(cents);
   }
 
   private Person person(long n, long ts) {
