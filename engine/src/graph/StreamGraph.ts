@@ -15,6 +15,7 @@ export type Partitioning =
   /** Everything to subtask 0. */
   | { readonly kind: "global" }
   /** By key group of `keySelector(record)`: all records of a key meet in one subtask. */
+  // biome-ignore lint/suspicious/noExplicitAny: an edge carries records of its producer's type, which the graph does not track
   | { readonly kind: "hash"; readonly keySelector: (value: any) => unknown };
 
 export interface StreamEdge {

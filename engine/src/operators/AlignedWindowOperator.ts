@@ -96,7 +96,7 @@ export class AlignedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
     const key = this.keySelector(value);
     const normKey = normalizeKey(key);
     this.key = key;
-    if (timestamp !== timestamp) {
+    if (Number.isNaN(timestamp)) {
       const where = { job: this.ctx.jobName, operator: this.ctx.operatorName, subtask: this.ctx.subtask, key, record: value };
       throw new MissingTimestampError(messages.missingTimestamp(where), where);
     }

@@ -109,7 +109,7 @@ export class GeneralWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
     const normKey = normalizeKey(key);
     this.key = key;
     this.normKey = normKey;
-    if (this.isEventTime && timestamp !== timestamp) {
+    if (this.isEventTime && Number.isNaN(timestamp)) {
       const where = { job: this.ctx.jobName, operator: this.ctx.operatorName, subtask: this.ctx.subtask, key, record: value };
       throw new MissingTimestampError(messages.missingTimestamp(where), where);
     }

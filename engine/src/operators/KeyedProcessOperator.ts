@@ -33,10 +33,13 @@ export class KeyedProcessOperator<K, I, O> implements Operator<I> {
   private readonly context: OnTimerContext<K>;
   private readonly handlers: ElementHandler[];
 
+  // biome-ignore lint/suspicious/noExplicitAny: one operator serves one- and two-input functions; the input types are checked where the graph is built
   private readonly fn: KeyedProcessFunction<K, I, O> | KeyedCoProcessFunction<K, any, any, O>;
 
   constructor(
+    // biome-ignore lint/suspicious/noExplicitAny: one operator serves one- and two-input functions; the input types are checked where the graph is built
     shared: KeyedProcessFunction<K, I, O> | KeyedCoProcessFunction<K, any, any, O>,
+    // biome-ignore lint/suspicious/noExplicitAny: one operator serves one- and two-input functions; the input types are checked where the graph is built
     private readonly keySelectors: readonly ((value: any) => K)[],
     private readonly ctx: OperatorContext<O>,
   ) {

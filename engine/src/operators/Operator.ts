@@ -98,4 +98,5 @@ export interface OperatorContext<OUT> {
   badRecord(error: Error & { context?: { source?: string; offset?: number; line?: number } }, raw: unknown): void;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: a plan holds factories of every record type; each is typed where it is made
 export type OperatorFactory = (ctx: OperatorContext<any>) => Operator<any>;

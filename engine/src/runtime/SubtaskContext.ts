@@ -117,7 +117,7 @@ export class SubtaskContext<OUT> implements OperatorContext<OUT> {
       at: this.clock.now(),
     };
     if (key !== undefined) letter.key = key;
-    if (timestamp === timestamp) letter.timestamp = timestamp;
+    if (!Number.isNaN(timestamp)) letter.timestamp = timestamp;
     if (position.source !== undefined) letter.source = position.source;
     if (position.offset !== undefined) letter.offset = position.offset;
     if (position.line !== undefined) letter.line = position.line;

@@ -148,7 +148,7 @@ export class CellRunner {
   /** The value of a variable declared by an earlier cell (tslab keeps them on its exports). */
   lookup(name: string): { found: boolean; value?: unknown } {
     const locals = this.executor.locals;
-    if (Object.prototype.hasOwnProperty.call(locals, name)) return { found: true, value: locals[name] };
+    if (Object.hasOwn(locals, name)) return { found: true, value: locals[name] };
     if (name in globalThis) return { found: true, value: (globalThis as Record<string, unknown>)[name] };
     return { found: false };
   }

@@ -18,7 +18,7 @@ export const configMagic: MagicHandler = async (call) => {
   const settings = classes[cls];
   if (!settings) throw new MagicUsageError(`%config knows ${Object.keys(classes).join(", ")}, not ${cls}`);
   if (!key) return text(Object.entries(settings).map(([k, v]) => `${cls}.${k} = ${v}`).join("\n"));
-  if (!Object.prototype.hasOwnProperty.call(settings, key)) throw new MagicUsageError(`${cls} has ${Object.keys(settings).join(", ")}, not ${key}`);
+  if (!Object.hasOwn(settings, key)) throw new MagicUsageError(`${cls} has ${Object.keys(settings).join(", ")}, not ${key}`);
   if (value === undefined) return text(`${cls}.${key} = ${settings[key]}`);
   const n = Number(value.trim());
   if (value.trim() === "" || !Number.isInteger(n) || n < 0) throw new MagicUsageError(`${cls}.${key} takes a whole number ≥ 0 (0: no limit), not "${value.trim()}"`);

@@ -74,7 +74,7 @@ test("fixed-delay: a failed job restarts from its latest checkpoint after the de
   const checkpoint = await job.checkpoint();
   source.push(4, 5, 6, 7, 8, 9, 10);
   await until(() => job.status === "restarting", "first restart");
-  let m = job.metrics();
+  const m = job.metrics();
   assert.equal(m.status, "restarting");
   assert.deepEqual({ ...m.restarts, lastFailureAt: undefined }, { count: 1, lastFailure: m.restarts!.lastFailure, lastFailureAt: undefined, restoringFrom: checkpoint.id });
   assert.match(m.restarts!.lastFailure!, /boom at 7/);

@@ -37,7 +37,7 @@ export const sqlMagic: MagicHandler = async (call, env) => {
   const where = { bodyLine: (inline ? 1 : call.bodyLine) - composed.prefixLines };
   const { text, params } = bindVariables(sqlText, env.lookup);
   const db = await duckdb.database();
-  let result;
+  let result: Awaited<ReturnType<typeof duckdb.query>>;
   try {
     result = await env.interruptible(() => duckdb.query(text, params), () => db.interrupt());
   } catch (e) {
