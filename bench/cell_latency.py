@@ -2,6 +2,7 @@
 idle and while a job runs flat out; the companion of bench/responsiveness.bench.ts, which
 measures the same through Jupyter Server and @jupyterlab/services.
 Run: JUPYTER_PATH=.venv/share/jupyter .venv/bin/python bench/cell_latency.py [cells]"""
+
 import sys
 import time
 from datetime import datetime
@@ -39,12 +40,18 @@ try:
         "env.fromSource(DataGen.pageViews({ seed: 1, rate: Infinity })).keyBy((v) => v.page)\n"
         "  .window(TumblingEventTimeWindows.of(Time.seconds(10))).aggregateWithWindow(Aggregators.count())\n"
         "  .sinkTo(chart.line({ x: 'start:T', y: 'value', color: 'key' }));\n"
-        "const job = env.execute('flat out');", output_hook=lambda m: None, timeout=60)
+        "const job = env.execute('flat out');",
+        output_hook=lambda m: None,
+        timeout=60,
+    )
     time.sleep(2)
     rows.append(("TypeScript `1 + 1`, job running flat out", measure(kc, "1 + 1")))
     rate = []
-    kc.execute_interactive("const m = job.metrics(); console.log(m.operators.filter((o) => o.kind === 'source').reduce((a, o) => a + o.recordsIn, 0) / ((Date.now() - m.startedAt) / 1000))",
-                           output_hook=lambda m: rate.append(m["content"].get("text")) if m["msg_type"] == "stream" else None, timeout=30)
+    kc.execute_interactive(
+        "const m = job.metrics(); console.log(m.operators.filter((o) => o.kind === 'source').reduce((a, o) => a + o.recordsIn, 0) / ((Date.now() - m.startedAt) / 1000))",
+        output_hook=lambda m: rate.append(m["content"].get("text")) if m["msg_type"] == "stream" else None,
+        timeout=30,
+    )
     kc.execute_interactive("await job.cancel()", output_hook=lambda m: None, timeout=30)
     print(f"\nTrivial cells over ZeroMQ ({CELLS} each), jupyter_client")
     print(f"{'measure':>42}  {'p50 ms':>7}  {'p99 ms':>7}  {'in kernel p50':>13}  {'in kernel p99':>13}")

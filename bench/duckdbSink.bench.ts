@@ -37,7 +37,10 @@ async function viaInserts(data: Row[][]): Promise<number> {
   const t = performance.now();
   for (const b of data) {
     const values = b.map(() => "(epoch_ms(?::BIGINT), ?, ?)").join(", ");
-    await db.run(`insert into t values ${values}`, b.flatMap((r) => [r.window_start, r.page, r.views]));
+    await db.run(
+      `insert into t values ${values}`,
+      b.flatMap((r) => [r.window_start, r.page, r.views]),
+    );
   }
   const s = (performance.now() - t) / 1000;
   db.close();
@@ -52,8 +55,12 @@ for (let i = 0; i < 3; i++) {
   runs.upsert.push(await viaSink("upsert", data));
 }
 const base = median(runs.inserts);
-printTable(`DuckDB sink ingestion, ${ROWS.toLocaleString("en-US")} rows in batches of ${BATCH} (median of 3)`, ["path", "rows/s", "vs inserts"], [
-  ["sink append (appender + staging)", median(runs.appender), `${(median(runs.appender) / base).toFixed(1)}x`],
-  ["sink upsert (appender + INSERT OR REPLACE)", median(runs.upsert), `${(median(runs.upsert) / base).toFixed(1)}x`],
-  ["multi-row INSERT with bound parameters", base, "1.0x"],
-]);
+printTable(
+  `DuckDB sink ingestion, ${ROWS.toLocaleString("en-US")} rows in batches of ${BATCH} (median of 3)`,
+  ["path", "rows/s", "vs inserts"],
+  [
+    ["sink append (appender + staging)", median(runs.appender), `${(median(runs.appender) / base).toFixed(1)}x`],
+    ["sink upsert (appender + INSERT OR REPLACE)", median(runs.upsert), `${(median(runs.upsert) / base).toFixed(1)}x`],
+    ["multi-row INSERT with bound parameters", base, "1.0x"],
+  ],
+);

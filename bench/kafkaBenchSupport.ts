@@ -16,5 +16,9 @@ export const view = (i: number): View => ({ id: i, user: `user-${i % 1000}`, url
 export function startBroker(version: string): string {
   // dist/bench/*.js → the repository root is two levels up.
   const script = fileURLToPath(new URL("../../scripts/kafka.sh", import.meta.url));
-  return execFileSync("bash", [script, "start", version], { stdio: ["ignore", "pipe", "inherit"] }).toString().trim().split("\n").pop()!;
+  return execFileSync("bash", [script, "start", version], { stdio: ["ignore", "pipe", "inherit"] })
+    .toString()
+    .trim()
+    .split("\n")
+    .pop()!;
 }

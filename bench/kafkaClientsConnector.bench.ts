@@ -116,7 +116,11 @@ const paths = {
 
 const results = new Map<string, Record<ClientName, { rate: number; load: number[] }[]>>();
 for (const path of Object.keys(paths)) results.set(path, { kafkajs: [], platformatic: [] });
-console.error(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(" ")} (${N.toLocaleString("en-US")} records, ${ROUNDS} rounds)`);
+console.error(
+  `load average at start: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")} (${N.toLocaleString("en-US")} records, ${ROUNDS} rounds)`,
+);
 for (let round = 0; round < ROUNDS; round++) {
   const order: ClientName[] = round % 2 === 0 ? ["kafkajs", "platformatic"] : ["platformatic", "kafkajs"];
   for (const [path, measure] of Object.entries(paths)) {

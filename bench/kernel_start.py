@@ -9,6 +9,7 @@ Prints, per phase, the median, min and max over the starts (default 5, kernelspe
 and the kernel process's own CPU time (user + system, Linux /proc) at ready: on a loaded machine
 the wall times grow with the load, the CPU time much less, so it bounds what an idle machine
 would show (the kernel is mostly one thread while it starts)."""
+
 import os
 import statistics
 import sys

@@ -90,9 +90,13 @@ views.filter((v) => v.eventId % 5000 === 0).map((v) => ({ seq: v.eventId, entere
 async function eventsPerSecond(kernel: Kernel.IKernelConnection): Promise<number> {
   const count = "(globalThis as any).benchJob.metrics().operators.filter((o) => o.kind === 'source').reduce((a, o) => a + o.recordsIn, 0)";
   let rate = NaN;
-  await execute(kernel, `{ const n0 = ${count}; const t0 = performance.now(); await new Promise((r) => setTimeout(r, ${RATE_SECONDS * 1000})); console.log((${count} - n0) / ((performance.now() - t0) / 1000)); }`, (m) => {
-    if (m.header.msg_type === "stream") rate = Number((m.content as { text: string }).text);
-  });
+  await execute(
+    kernel,
+    `{ const n0 = ${count}; const t0 = performance.now(); await new Promise((r) => setTimeout(r, ${RATE_SECONDS * 1000})); console.log((${count} - n0) / ((performance.now() - t0) / 1000)); }`,
+    (m) => {
+      if (m.header.msg_type === "stream") rate = Number((m.content as { text: string }).text);
+    },
+  );
   return rate;
 }
 
@@ -127,18 +131,28 @@ const tuned = await withKernel([], async (kernel) => {
 });
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-printTable(`Cell reply through Jupyter Server + @jupyterlab/services (${CELLS} cells each, after ${WARM_UP_CELLS} warm-up cells)`, ["measure", "p50 ms", "p99 ms", "in kernel p50", "in kernel p99", "target p99"], [
-  ["trivial cell, stock Jupyter Server", pct(stock.ts.total, 50), pct(stock.ts.total, 99), pct(stock.ts.inKernel, 50), pct(stock.ts.inKernel, 99), ""],
-  ["trivial %sql cell, stock Jupyter Server", pct(stock.sql.total, 50), pct(stock.sql.total, 99), pct(stock.sql.inKernel, 50), pct(stock.sql.inKernel, 99), ""],
-  ["trivial cell, Sluice's server config", pct(tuned.ts.total, 50), pct(tuned.ts.total, 99), pct(tuned.ts.inKernel, 50), pct(tuned.ts.inKernel, 99), ""],
-  ["trivial %sql cell, Sluice's server config", pct(tuned.sql.total, 50), pct(tuned.sql.total, 99), pct(tuned.sql.inKernel, 50), pct(tuned.sql.inKernel, 99), ""],
-  ["trivial cell while a job runs flat out", pct(tuned.duringJob.total, 50), pct(tuned.duringJob.total, 99), pct(tuned.duringJob.inKernel, 50), pct(tuned.duringJob.inKernel, 99), "< 50"],
-]);
-printTable(`Live chart latency (${tuned.delays.length} chart updates)`, ["measure", "p50 ms", "p99 ms", "target p99"], [
-  ["record enters → chart update at client", pct(tuned.delays, 50), pct(tuned.delays, 99), "< 250 + 250 throttle"],
-]);
-printTable(`Job throughput, ${RATE_SECONDS} s windows, variants alternated`, ["job", "events/s (mean)", "runs"], [
-  ["two live charts", mean(tuned.withCharts), tuned.withCharts.map((r) => Math.round(r).toLocaleString("en-US")).join(" / ")],
-  ["same job, no-op sinks", mean(tuned.withoutCharts), tuned.withoutCharts.map((r) => Math.round(r).toLocaleString("en-US")).join(" / ")],
-  ["ratio charts / no-op (target ≥ 0.80)", (mean(tuned.withCharts) / mean(tuned.withoutCharts)).toFixed(2), ""],
-]);
+printTable(
+  `Cell reply through Jupyter Server + @jupyterlab/services (${CELLS} cells each, after ${WARM_UP_CELLS} warm-up cells)`,
+  ["measure", "p50 ms", "p99 ms", "in kernel p50", "in kernel p99", "target p99"],
+  [
+    ["trivial cell, stock Jupyter Server", pct(stock.ts.total, 50), pct(stock.ts.total, 99), pct(stock.ts.inKernel, 50), pct(stock.ts.inKernel, 99), ""],
+    ["trivial %sql cell, stock Jupyter Server", pct(stock.sql.total, 50), pct(stock.sql.total, 99), pct(stock.sql.inKernel, 50), pct(stock.sql.inKernel, 99), ""],
+    ["trivial cell, Sluice's server config", pct(tuned.ts.total, 50), pct(tuned.ts.total, 99), pct(tuned.ts.inKernel, 50), pct(tuned.ts.inKernel, 99), ""],
+    ["trivial %sql cell, Sluice's server config", pct(tuned.sql.total, 50), pct(tuned.sql.total, 99), pct(tuned.sql.inKernel, 50), pct(tuned.sql.inKernel, 99), ""],
+    ["trivial cell while a job runs flat out", pct(tuned.duringJob.total, 50), pct(tuned.duringJob.total, 99), pct(tuned.duringJob.inKernel, 50), pct(tuned.duringJob.inKernel, 99), "< 50"],
+  ],
+);
+printTable(
+  `Live chart latency (${tuned.delays.length} chart updates)`,
+  ["measure", "p50 ms", "p99 ms", "target p99"],
+  [["record enters → chart update at client", pct(tuned.delays, 50), pct(tuned.delays, 99), "< 250 + 250 throttle"]],
+);
+printTable(
+  `Job throughput, ${RATE_SECONDS} s windows, variants alternated`,
+  ["job", "events/s (mean)", "runs"],
+  [
+    ["two live charts", mean(tuned.withCharts), tuned.withCharts.map((r) => Math.round(r).toLocaleString("en-US")).join(" / ")],
+    ["same job, no-op sinks", mean(tuned.withoutCharts), tuned.withoutCharts.map((r) => Math.round(r).toLocaleString("en-US")).join(" / ")],
+    ["ratio charts / no-op (target ≥ 0.80)", (mean(tuned.withCharts) / mean(tuned.withoutCharts)).toFixed(2), ""],
+  ],
+);

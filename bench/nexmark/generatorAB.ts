@@ -22,7 +22,9 @@ const sides = [await load(base), await load(next)];
 const BLOCK = 500_000;
 let sink = 0;
 /** One copy of the loop per side, so neither side's call site sees the other's classes. */
-const loops = sides.map(() => new Function("g", "from", "n", "let s = 0; for (let i = from; i < from + n; i++) s += g.event(i).dateTime % 7; return s;") as (g: Generator, from: number, n: number) => number);
+const loops = sides.map(
+  () => new Function("g", "from", "n", "let s = 0; for (let i = from; i < from + n; i++) s += g.event(i).dateTime % 7; return s;") as (g: Generator, from: number, n: number) => number,
+);
 const cpu = () => {
   const u = process.cpuUsage();
   return u.user + u.system;
@@ -39,4 +41,6 @@ for (let b = 0; b < Number(blocks); b++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const [a, b] = [median(ns[0]!), median(ns[1]!)];
-console.log(`base ${a.toFixed(1)} ns/event (min ${Math.min(...ns[0]!).toFixed(1)}), new ${b.toFixed(1)} ns/event (min ${Math.min(...ns[1]!).toFixed(1)}), speed new/base ${(a / b).toFixed(3)}, load ${os.loadavg()[0]!.toFixed(1)}, sink ${sink % 1000}`);
+console.log(
+  `base ${a.toFixed(1)} ns/event (min ${Math.min(...ns[0]!).toFixed(1)}), new ${b.toFixed(1)} ns/event (min ${Math.min(...ns[1]!).toFixed(1)}), speed new/base ${(a / b).toFixed(3)}, load ${os.loadavg()[0]!.toFixed(1)}, sink ${sink % 1000}`,
+);

@@ -33,9 +33,19 @@ interface RunResult {
 }
 
 /** JDK 17 closes the JDK internals Flink's serializers and Kryo reach into. */
-const ADD_OPENS = ["java.util", "java.lang", "java.lang.reflect", "java.io", "java.net", "java.nio", "sun.nio.ch", "java.text", "java.time", "java.util.concurrent", "java.util.concurrent.atomic"].flatMap(
-  (p) => ["--add-opens", `java.base/${p}=ALL-UNNAMED`],
-);
+const ADD_OPENS = [
+  "java.util",
+  "java.lang",
+  "java.lang.reflect",
+  "java.io",
+  "java.net",
+  "java.nio",
+  "sun.nio.ch",
+  "java.text",
+  "java.time",
+  "java.util.concurrent",
+  "java.util.concurrent.atomic",
+].flatMap((p) => ["--add-opens", `java.base/${p}=ALL-UNNAMED`]);
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,8 +54,16 @@ function option(name: string, fallback: string): string {
 
 /** `--report FILE`: print the table of a raw results file (e.g. of a run cut short) instead of running. */
 interface Saved {
-  events: number; small: string; warmup: string; heapMB: string; queries: string[]; parallelisms: number[]; machine: string;
-  checkEvents?: number; results: RunResult[]; sqlSame: Record<string, string>;
+  events: number;
+  small: string;
+  warmup: string;
+  heapMB: string;
+  queries: string[];
+  parallelisms: number[];
+  machine: string;
+  checkEvents?: number;
+  results: RunResult[];
+  sqlSame: Record<string, string>;
 }
 const report = process.argv.includes("--report") ? (JSON.parse(readFileSync(option("report", ""), "utf8")) as Saved) : undefined;
 
@@ -69,7 +87,11 @@ const classpath = `${flinkDir}/nexmark-flink-0.1.0.jar:${readFileSync(`${flinkDi
 const SQL_UNSUPPORTED = new Set(["q6"]);
 
 function lastJsonLine(output: string): Omit<RunResult, "load" | "round"> {
-  const line = output.trim().split("\n").filter((l) => l.startsWith("{")).pop();
+  const line = output
+    .trim()
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .pop();
   if (line === undefined) throw new Error(`no result line in output:\n${output.slice(-2000)}`);
   return JSON.parse(line) as RunResult;
 }
@@ -110,7 +132,8 @@ if (report === undefined && engines.includes("flink-sql") && checkEvents > 0) {
 }
 mkdirSync(`${root}.cache/nexmark`, { recursive: true });
 const file = report !== undefined ? option("report", "") : `${root}.cache/nexmark/results-${events}-${Date.now()}.json`;
-const save = () => writeFileSync(file, JSON.stringify({ events, small, warmup, heapMB, eps, reps, checkEvents, queries, parallelisms, machine: machine(), results, sqlSame: Object.fromEntries(sqlSame) }, null, 2));
+const save = () =>
+  writeFileSync(file, JSON.stringify({ events, small, warmup, heapMB, eps, reps, checkEvents, queries, parallelisms, machine: machine(), results, sqlSame: Object.fromEntries(sqlSame) }, null, 2));
 for (let round = 1; round <= reps && report === undefined; round++) {
   for (const p of parallelisms) {
     for (const q of queries) {
@@ -143,21 +166,47 @@ for (const p of parallelisms) {
     if (same === "NO" || (sqlSame.get(`${q}/${p}`) ?? "n/a").startsWith("NO")) allSame = false;
     const label = p === 1 ? "1" : `${p} (Sluice: 1 thread)`;
     rows.push([
-      q, label,
-      cell(s, (r) => r.eventsPerCpuSecond, k), cell(ds, (r) => r.eventsPerCpuSecond, k), cell(sql, (r) => r.eventsPerCpuSecond, k),
-      ratio(s, ds), ratio(s, sql),
-      cell(s, (r) => r.eventsPerSecond, k), cell(ds, (r) => r.eventsPerSecond, k), cell(sql, (r) => r.eventsPerSecond, k),
-      cell(s, (r) => r.heapAfterGcMB, mb), cell(ds, (r) => r.heapAfterGcMB, mb), cell(sql, (r) => r.heapAfterGcMB, mb),
-      cell(s, (r) => r.peakRssMB, mb), cell(ds, (r) => r.peakRssMB, mb), cell(sql, (r) => r.peakRssMB, mb),
-      same, sqlSame.get(`${q}/${p}`) ?? "–",
+      q,
+      label,
+      cell(s, (r) => r.eventsPerCpuSecond, k),
+      cell(ds, (r) => r.eventsPerCpuSecond, k),
+      cell(sql, (r) => r.eventsPerCpuSecond, k),
+      ratio(s, ds),
+      ratio(s, sql),
+      cell(s, (r) => r.eventsPerSecond, k),
+      cell(ds, (r) => r.eventsPerSecond, k),
+      cell(sql, (r) => r.eventsPerSecond, k),
+      cell(s, (r) => r.heapAfterGcMB, mb),
+      cell(ds, (r) => r.heapAfterGcMB, mb),
+      cell(sql, (r) => r.heapAfterGcMB, mb),
+      cell(s, (r) => r.peakRssMB, mb),
+      cell(ds, (r) => r.peakRssMB, mb),
+      cell(sql, (r) => r.peakRssMB, mb),
+      same,
+      sqlSame.get(`${q}/${p}`) ?? "–",
     ]);
   }
 }
 
 const header = [
-  "query", "p", "Sluice ev/CPU-s", "Flink DS ev/CPU-s", "Flink SQL ev/CPU-s", "Sluice/DS (CPU)", "Sluice/SQL (CPU)",
-  "Sluice ev/s", "Flink DS ev/s", "Flink SQL ev/s", "Sluice heap MB", "DS heap MB", "SQL heap MB", "Sluice RSS MB", "DS RSS MB", "SQL RSS MB",
-  "same as DS", `same as SQL (${k(checkEvents)} ev)`,
+  "query",
+  "p",
+  "Sluice ev/CPU-s",
+  "Flink DS ev/CPU-s",
+  "Flink SQL ev/CPU-s",
+  "Sluice/DS (CPU)",
+  "Sluice/SQL (CPU)",
+  "Sluice ev/s",
+  "Flink DS ev/s",
+  "Flink SQL ev/s",
+  "Sluice heap MB",
+  "DS heap MB",
+  "SQL heap MB",
+  "Sluice RSS MB",
+  "DS RSS MB",
+  "SQL RSS MB",
+  "same as DS",
+  `same as SQL (${k(checkEvents)} ev)`,
 ];
 const loads = results.map((r) => r.load);
 const title = `Nexmark, ${events.toLocaleString("en-US")} events (marginal over ${Number(small).toLocaleString("en-US")}, after a ${Number(warmup).toLocaleString("en-US")}-event warm-up), ${Math.max(0, ...results.map((r) => r.round))} interleaved rounds, heap limit ${heapMB} MB both sides, ${new Date().toISOString().slice(0, 16)}Z`;

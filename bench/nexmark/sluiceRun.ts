@@ -87,11 +87,14 @@ const cpu = () => {
 };
 const [events, warmup, small] = [Number(n), Number(w), Number(s)];
 await job(warmup, Math.floor(warmup / 2));
-const w0 = performance.now(), c0 = cpu();
+const w0 = performance.now(),
+  c0 = cpu();
 await job(small, -1);
-const w1 = performance.now(), c1 = cpu();
+const w1 = performance.now(),
+  c1 = cpu();
 await job(events, -1);
-const w2 = performance.now(), c2 = cpu();
+const w2 = performance.now(),
+  c2 = cpu();
 const [wallSmall, wallBig, cpuSmall, cpuBig] = [(w1 - w0) / 1000, (w2 - w1) / 1000, c1 - c0, c2 - c1];
 const seconds = wallBig - wallSmall;
 const cpuSeconds = cpuBig - cpuSmall;
@@ -99,8 +102,24 @@ const { maxRSS } = process.resourceUsage();
 const heapLimitMB = Math.round((await import("node:v8")).getHeapStatistics().heap_size_limit / 2 ** 20);
 console.log(
   JSON.stringify({
-    engine: "sluice", query, parallelism, events, small, warmup, wallSmall, wallBig, cpuSmall, cpuBig, seconds, cpuSeconds,
-    eventsPerSecond: Math.round((events - small) / seconds), eventsPerCpuSecond: Math.round((events - small) / cpuSeconds),
-    outputs, checksum, heapAfterGcMB: +heapAfterGcMB.toFixed(1), heapLimitMB, peakRssMB: +(maxRSS / 1024).toFixed(1),
+    engine: "sluice",
+    query,
+    parallelism,
+    events,
+    small,
+    warmup,
+    wallSmall,
+    wallBig,
+    cpuSmall,
+    cpuBig,
+    seconds,
+    cpuSeconds,
+    eventsPerSecond: Math.round((events - small) / seconds),
+    eventsPerCpuSecond: Math.round((events - small) / cpuSeconds),
+    outputs,
+    checksum,
+    heapAfterGcMB: +heapAfterGcMB.toFixed(1),
+    heapLimitMB,
+    peakRssMB: +(maxRSS / 1024).toFixed(1),
   }),
 );

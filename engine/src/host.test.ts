@@ -44,7 +44,10 @@ test("attachHost: the host sees each job as it starts, lists them, and shows one
 test("a second host cannot attach while one is attached (a cell cannot take the kernel's jobs)", () => {
   const first = attachHost({ jobStarted: () => {}, show: () => {} });
   try {
-    assert.throws(() => attachHost({ jobStarted: () => {}, show: () => {} }), (e: unknown) => e instanceof ApiUsageError && /already attached/.test(e.message));
+    assert.throws(
+      () => attachHost({ jobStarted: () => {}, show: () => {} }),
+      (e: unknown) => e instanceof ApiUsageError && /already attached/.test(e.message),
+    );
   } finally {
     first.detach();
   }

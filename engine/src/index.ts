@@ -150,4 +150,12 @@ export { recorded, RecordingError, type RecordedSource, type RecordingOptions, t
 export { Nexmark, NexmarkGenerator, DEFAULT_NEXMARK_CONFIG, type NexmarkOptions, type NexmarkConfig, type NexmarkEvent, type Person, type Auction, type Bid } from "./connectors/nexmark/index.js";
 
 // sql/ (Flink SQL on the engine: %%ssql)
-export { SqlSession, formatTable as formatSqlTable, displayValue as displaySqlValue, StreamSqlError, type StatementResult, type SqlSessionOptions, type Column as StreamSqlColumn } from "./sql/index.js";
+export {
+  SqlSession,
+  formatTable as formatSqlTable,
+  displayValue as displaySqlValue,
+  StreamSqlError,
+  type StatementResult,
+  type SqlSessionOptions,
+  type Column as StreamSqlColumn,
+} from "./sql/index.js";

@@ -9,11 +9,7 @@ import assert from "node:assert/strict";
 import { chromiumMissing } from "../support/chromium.js";
 import { NOTEBOOK, openNotebook } from "../support/jupyterLab.js";
 
-const cells = [
-  "interface Point { x: number }\nconst p: Point = { x: 1 };",
-  "%%sql\nselect count(*) as n from range(3) where true",
-  "const q = 1;",
-];
+const cells = ["interface Point { x: number }\nconst p: Point = { x: 1 };", "%%sql\nselect count(*) as n from range(3) where true", "const q = 1;"];
 
 /** Per cell: the editor's MIME type, and each highlighted token's text with its CodeMirror style classes. */
 const TOKENS = `(() => {

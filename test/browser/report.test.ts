@@ -64,7 +64,10 @@ test("the quickstart report draws its chart in Chromium with no network", async 
     assert.deepEqual(overflowing, [], "no code cell runs past its right edge");
 
     assert.deepEqual(browser.blocked, [], "the report made no network request");
-    assert.deepEqual(browser.errors.filter((e) => !/The input spec uses Vega-Lite v5/.test(e)), []);
+    assert.deepEqual(
+      browser.errors.filter((e) => !/The input spec uses Vega-Lite v5/.test(e)),
+      [],
+    );
 
     const outDir = resolve(process.env.SLUICE_TEST_OUTPUT ?? dir);
     mkdirSync(outDir, { recursive: true });

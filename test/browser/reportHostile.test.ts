@@ -37,7 +37,13 @@ const P = (n: number) => `(function(w){(w.__pwned=w.__pwned||[]).push(${n})})(wi
 const bar = (title: string) => ({
   $schema: "https://vega.github.io/schema/vega-lite/v5.json",
   title,
-  data: { values: [{ a: "x", b: 1 }, { a: "y", b: 2 }, { a: "z", b: 3 }] },
+  data: {
+    values: [
+      { a: "x", b: 1 },
+      { a: "y", b: 2 },
+      { a: "z", b: 3 },
+    ],
+  },
   mark: "bar",
   encoding: { x: { field: "a", type: "nominal" }, y: { field: "b", type: "quantitative" } },
 });
@@ -62,7 +68,11 @@ const CORPUS = {
     // 1: a chart whose static fallback SVG carries an <image onerror>.
     show({ [VL]: bar("fallback onerror"), "image/svg+xml": `<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><image href="x" onerror="${P(1)}"/></svg>`, "text/plain": "chart" }),
     // 2: a chart that fails to embed, whose fallback is an <svg onload>.
-    show({ "application/vnd.vega.v5+json": { marks: [{ type: "rect", from: { data: "missing" } }] }, "image/svg+xml": `<svg xmlns="http://www.w3.org/2000/svg" onload="${P(2)}"></svg>`, "text/plain": "chart" }),
+    show({
+      "application/vnd.vega.v5+json": { marks: [{ type: "rect", from: { data: "missing" } }] },
+      "image/svg+xml": `<svg xmlns="http://www.w3.org/2000/svg" onload="${P(2)}"></svg>`,
+      "text/plain": "chart",
+    }),
     // 3: embed options from the spec turn the action menu on; "View Source" writes sourceHeader.
     show({ [VL]: { ...bar("usermeta"), usermeta: { embedOptions: { actions: true, sourceHeader: `<script>${P(3)}</script>`, renderer: "canvas" } } }, "text/plain": "chart" }),
     // 4: the runtime marker inside a markdown cell (the old runtime insertion point).
@@ -90,10 +100,16 @@ const AUTHOR = [10, 11, 12, 13, 14, 15, 16, 17];
 async function open(browser: OfflineBrowser, report: string): Promise<{ pwned: number[]; status: ChartStatus }> {
   const { page } = browser;
   await page.goto(pathToFileURL(report).href, { waitUntil: "load" });
-  await page.waitForFunction(() => {
-    const s = (globalThis as unknown as { sluiceCharts?: ChartStatus }).sluiceCharts;
-    return s !== undefined && s.rendered + s.failed === s.total;
-  }, undefined, { timeout: 30_000 }).catch(() => undefined); // judged below, with what was seen
+  await page
+    .waitForFunction(
+      () => {
+        const s = (globalThis as unknown as { sluiceCharts?: ChartStatus }).sluiceCharts;
+        return s !== undefined && s.rendered + s.failed === s.total;
+      },
+      undefined,
+      { timeout: 30_000 },
+    )
+    .catch(() => undefined); // judged below, with what was seen
   // If an action menu exists, use it as a reader would: "View Source" opens a window.
   const menus = page.locator(".vega-embed details");
   for (let i = 0; i < (await menus.count()); i++) {
@@ -107,10 +123,14 @@ async function open(browser: OfflineBrowser, report: string): Promise<{ pwned: n
   }
   // Handlers fire when an image settles: wait until every image (charts' too) has loaded or
   // failed, however slow the machine, then give animations a moment to begin.
-  await page.waitForFunction(() => {
-    const doc = (globalThis as unknown as { document: { images: ArrayLike<{ complete: boolean }> } }).document;
-    return Array.from(doc.images).every((img) => img.complete);
-  }, undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => {
+      const doc = (globalThis as unknown as { document: { images: ArrayLike<{ complete: boolean }> } }).document;
+      return Array.from(doc.images).every((img) => img.complete);
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
   await page.waitForTimeout(1_500);
   return page.evaluate(() => {
     const g = globalThis as unknown as { __pwned?: number[]; sluiceCharts?: ChartStatus };
@@ -147,7 +167,10 @@ test("hostile notebook content: reports run none of their own payloads, and --sa
   assert.equal(first.charts, 5);
   const executed = parseNotebook(readFileSync(executedPath, "utf8"), executedPath);
   executed.cells.push({
-    cell_type: "code", metadata: {}, source: "display(Image(...), metadata=...)", execution_count: 99,
+    cell_type: "code",
+    metadata: {},
+    source: "display(Image(...), metadata=...)",
+    execution_count: 99,
     outputs: [{ output_type: "display_data", data: { "image/png": "AAAA", "text/plain": "img" }, metadata: { "image/png": { width: `1 onerror=${P(35)}` } } }],
   });
 
@@ -159,7 +182,11 @@ test("hostile notebook content: reports run none of their own payloads, and --sa
       try {
         const { pwned, status } = await open(browser, report);
         t.diagnostic(`${sanitize ? "sanitized" : "default"}: payloads that ran: [${pwned.join(", ")}]; charts ${JSON.stringify(status)}`);
-        assert.deepEqual(pwned.filter((n) => !AUTHOR.includes(n)), [], "none of the report's own or neutralised payloads ran");
+        assert.deepEqual(
+          pwned.filter((n) => !AUTHOR.includes(n)),
+          [],
+          "none of the report's own or neutralised payloads ran",
+        );
         assert.deepEqual(pwned, sanitize ? [] : AUTHOR, sanitize ? "--sanitize ran no author script" : "author HTML runs as in nbconvert");
         await checkCharts(browser, status);
       } finally {

@@ -16,20 +16,21 @@ export interface OracleCase {
  * 2 s bound: a record later than that is dropped or not depending on when a periodic watermark
  * (200 ms of processing time, in Flink as in Sluice) happened to be emitted, which no oracle can pin.
  */
-export const ORDERS_CSV = [
-  "1,alice,10.5,2024-01-01 00:00:01.000",
-  "2,bob,3.25,2024-01-01 00:00:04.000",
-  "3,alice,7.0,2024-01-01 00:00:12.000",
-  "4,carol,20.0,2024-01-01 00:00:10.500",
-  "5,bob,1.5,2024-01-01 00:00:15.000",
-  "6,dave,12.75,2024-01-01 00:00:21.000",
-  "7,alice,0.5,2024-01-01 00:00:19.000",
-  "8,carol,8.0,2024-01-01 00:00:27.000",
-  "9,bob,30.0,2024-01-01 00:00:33.000",
-  "10,erin,4.0,2024-01-01 00:00:38.999",
-  "11,alice,9.0,2024-01-01 00:00:30.000",
-  "12,dave,-2.5,2024-01-01 00:00:31.000",
-].join("\n") + "\n";
+export const ORDERS_CSV =
+  [
+    "1,alice,10.5,2024-01-01 00:00:01.000",
+    "2,bob,3.25,2024-01-01 00:00:04.000",
+    "3,alice,7.0,2024-01-01 00:00:12.000",
+    "4,carol,20.0,2024-01-01 00:00:10.500",
+    "5,bob,1.5,2024-01-01 00:00:15.000",
+    "6,dave,12.75,2024-01-01 00:00:21.000",
+    "7,alice,0.5,2024-01-01 00:00:19.000",
+    "8,carol,8.0,2024-01-01 00:00:27.000",
+    "9,bob,30.0,2024-01-01 00:00:33.000",
+    "10,erin,4.0,2024-01-01 00:00:38.999",
+    "11,alice,9.0,2024-01-01 00:00:30.000",
+    "12,dave,-2.5,2024-01-01 00:00:31.000",
+  ].join("\n") + "\n";
 
 /** Missing fields: how each side reads them (NULL for numbers) and carries NULL through expressions. */
 export const SPARSE_CSV = "1,,\n2,x,\n3,,4.5\n4,y,-1.0\n";
@@ -56,16 +57,33 @@ export const CASES: OracleCase[] = [
   c("projection_filter", true, "SELECT id, UPPER(name) AS n, amount * 2 AS a2 FROM orders WHERE amount > 5"),
   c("case_cast_concat", true, "SELECT id, CASE WHEN amount > 10 THEN 'big' WHEN amount > 3 THEN 'mid' ELSE 'small' END AS size, CAST(id AS STRING) || '-' || name AS tag FROM orders"),
   c("union_all", true, "SELECT id, name FROM orders WHERE id < 3 UNION ALL SELECT id + 100, LOWER(name) FROM orders WHERE amount > 20"),
-  c("tumble_aggregates", true, "SELECT window_start, window_end, COUNT(*) AS c, SUM(amount) AS s, MIN(id) AS lo, MAX(amount) AS hi, AVG(id) AS a FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end"),
+  c(
+    "tumble_aggregates",
+    true,
+    "SELECT window_start, window_end, COUNT(*) AS c, SUM(amount) AS s, MIN(id) AS lo, MAX(amount) AS hi, AVG(id) AS a FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end",
+  ),
   c("view_then_query", true, "SELECT name, a2 FROM big_orders WHERE a2 < 50", "CREATE VIEW big_orders AS SELECT name, amount * 2 AS a2 FROM orders WHERE amount > 5;\n"),
   c("integer_division_mod", false, "SELECT id, id / 4 AS q, MOD(id, 3) AS m, id % 5 AS r, -id AS neg FROM orders"),
   c("like_in_between", false, "SELECT id, name FROM orders WHERE (name LIKE 'a%' OR name LIKE '_ob') AND id NOT IN (3, 5) AND amount BETWEEN 0 AND 20"),
   c("string_functions", false, "SELECT id, CHAR_LENGTH(name) AS l, SUBSTR(name, 2, 3) AS s, CONCAT(name, '!', CAST(id AS STRING)) AS c, COALESCE(name, 'x') AS co FROM orders"),
   c("cast_numbers", false, "SELECT id, CAST(amount AS INT) AS ai, CAST(id AS DOUBLE) AS di, CAST(amount AS STRING) AS sa FROM orders"),
-  c("tumble_by_key_having", false, "SELECT window_start, name, COUNT(*) AS c, SUM(amount) * 2 AS s2 FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '20' SECOND)) GROUP BY window_start, window_end, name HAVING COUNT(*) >= 1 AND SUM(amount) > 5"),
+  c(
+    "tumble_by_key_having",
+    false,
+    "SELECT window_start, name, COUNT(*) AS c, SUM(amount) * 2 AS s2 FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '20' SECOND)) GROUP BY window_start, window_end, name HAVING COUNT(*) >= 1 AND SUM(amount) > 5",
+  ),
   c("tumble_window_columns", false, "SELECT id, window_start, window_end FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '15' SECOND)) WHERE id > 6"),
   c("timestamp_arithmetic", false, "SELECT id, ts + INTERVAL '1' MINUTE AS later FROM orders WHERE ts > CAST('2024-01-01 00:00:20' AS TIMESTAMP(3))"),
-  { name: "null_logic", default: false, sql: `${SPARSE_DDL}SELECT id, v > 0 AND id > 1 AS f, v > 0 OR id > 1 AS o, COALESCE(v, 0) AS c, v * 2 AS d, v IS NULL AS n FROM sparse WHERE v IS NULL OR v < 100;\n` },
+  {
+    name: "null_logic",
+    default: false,
+    sql: `${SPARSE_DDL}SELECT id, v > 0 AND id > 1 AS f, v > 0 OR id > 1 AS o, COALESCE(v, 0) AS c, v * 2 AS d, v IS NULL AS n FROM sparse WHERE v IS NULL OR v < 100;\n`,
+  },
   { name: "null_strings", default: false, sql: `${SPARSE_DDL}SELECT id, tag, CHAR_LENGTH(tag) AS l, tag || '!' AS t FROM sparse;\n` },
-  c("datagen_sequence", false, "SELECT n, n * n AS sq FROM seq WHERE MOD(n, 2) = 0", "CREATE TABLE seq (n BIGINT) WITH ('connector' = 'datagen', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '20');\n"),
+  c(
+    "datagen_sequence",
+    false,
+    "SELECT n, n * n AS sq FROM seq WHERE MOD(n, 2) = 0",
+    "CREATE TABLE seq (n BIGINT) WITH ('connector' = 'datagen', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '20');\n",
+  ),
 ];

@@ -13,9 +13,12 @@ const skip = process.env.SLUICE_FLINK_ORACLE === "off";
 const cases = CASES.filter((c) => c.default);
 let outcomes: CaseOutcome[] = [];
 
-before(async () => {
-  if (!skip) outcomes = await runOracle(cases);
-}, { timeout: 300_000 });
+before(
+  async () => {
+    if (!skip) outcomes = await runOracle(cases);
+  },
+  { timeout: 300_000 },
+);
 
 for (const c of cases) {
   test(`Flink SQL oracle: ${c.name}`, { skip }, () => {

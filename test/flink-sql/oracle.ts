@@ -53,7 +53,10 @@ function materialise(cases: OracleCase[]): Map<string, { path: string; sql: stri
 
 /** One JVM for all cases: Flink's planner costs seconds the first time, much less after. */
 function runFlink(scripts: { path: string }[]): Map<string, { rows: string[] } | { error: string }> {
-  const out = spawnSync("java", ["-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", oracleClasspath(), "sluice.sqloracle.SqlOracle", ...scripts.map((s) => s.path)], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const out = spawnSync("java", ["-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", oracleClasspath(), "sluice.sqloracle.SqlOracle", ...scripts.map((s) => s.path)], {
+    encoding: "utf8",
+    maxBuffer: 64 << 20,
+  });
   if (out.status !== 0) throw new Error(`the Flink SQL oracle failed (exit ${out.status}): ${out.stderr.slice(-2000)}`);
   const results = new Map<string, { rows: string[] } | { error: string }>();
   let current: { file: string; changelog: { kind: string; row: unknown[] }[] } | undefined;
@@ -130,7 +133,11 @@ export function formatOutcomes(outcomes: CaseOutcome[]): string {
   });
   const header = ["case", "verdict", "flink rows", "sluice rows", "note"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const fmt = (r: string[]): string => r.map((v, i) => v.padEnd(widths[i] as number)).join(" | ").trimEnd();
+  const fmt = (r: string[]): string =>
+    r
+      .map((v, i) => v.padEnd(widths[i] as number))
+      .join(" | ")
+      .trimEnd();
   const passed = outcomes.filter((o) => o.same).length;
   return [fmt(header), widths.map((w) => "-".repeat(w)).join("-|-"), ...rows.map(fmt), "", `${passed} passed, ${outcomes.length - passed} failed`].join("\n");
 }

@@ -79,6 +79,7 @@ test("interrupt stops a busy loop and keeps the kernel's state", async () => {
   const reply = await future.done;
   assert.equal(reply.content.status, "error");
   assert.equal((reply.content as KernelMessage.IReplyErrorContent).ename, "Interrupted");
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the cell's own source is a template literal
   const { iopub } = await execute("`${answer + 1} ${spins > 0}`");
   const result = iopub.find((m) => m.header.msg_type === "execute_result") as KernelMessage.IExecuteResultMsg | undefined;
   assert.equal(result?.content.data["text/plain"], "'43 true'", "earlier state is kept and the loop had spun");
@@ -105,5 +106,8 @@ test("shutdown stops the kernel", async () => {
   const id = kernel.id;
   await kernel.shutdown();
   await manager.refreshRunning();
-  assert.equal([...manager.running()].some((k) => k.id === id), false);
+  assert.equal(
+    [...manager.running()].some((k) => k.id === id),
+    false,
+  );
 });

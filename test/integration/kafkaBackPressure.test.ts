@@ -46,6 +46,9 @@ describe(`Kafka source under back-pressure (Kafka ${kafkaVersion})`, { skip: kaf
     const result = await env.execute("stall").wait();
     assert.equal(result.status, "finished");
     assert.equal(seen.length, N, "no loss, no duplicates");
-    assert.deepEqual([...seen].sort((a, b) => a - b), Array.from({ length: N }, (_, i) => i));
+    assert.deepEqual(
+      [...seen].sort((a, b) => a - b),
+      Array.from({ length: N }, (_, i) => i),
+    );
   });
 });

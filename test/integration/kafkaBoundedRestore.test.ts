@@ -44,7 +44,11 @@ describe(`Kafka bounded source restore (Kafka ${kafkaVersion})`, { skip: kafkaTe
     try {
       restored.restorePosition!(position);
       const rest = (await readToEnd(restored)).values.map((v) => v.seq);
-      assert.deepEqual([...read, ...rest].sort((a, b) => a - b), Array.from({ length: 100 }, (_, k) => k), "every record of the first run's range once, none written later");
+      assert.deepEqual(
+        [...read, ...rest].sort((a, b) => a - b),
+        Array.from({ length: 100 }, (_, k) => k),
+        "every record of the first run's range once, none written later",
+      );
     } finally {
       await restored.close?.();
     }

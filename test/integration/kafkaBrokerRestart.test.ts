@@ -61,7 +61,10 @@ describe(`Kafka broker restart mid-job (Kafka ${kafkaVersion})`, { skip: kafkaTe
       const afterRestart = await readAtLeast(reader, 500);
       const ids = [...before, ...afterRestart].map((v) => v.id);
       // At-least-once sink: duplicates are allowed in principle, loss is not; the source itself must not duplicate.
-      assert.deepEqual([...new Set(ids)].sort((a, b) => a - b), Array.from({ length: 1_000 }, (_, id) => id));
+      assert.deepEqual(
+        [...new Set(ids)].sort((a, b) => a - b),
+        Array.from({ length: 1_000 }, (_, id) => id),
+      );
     } finally {
       await reader.close?.();
       await writer.close?.();

@@ -88,7 +88,11 @@ function debug<T>(sink: Sink<T>): Sink<T> {
         methods[m] = (...a: unknown[]) => {
           process.stderr.write(`${Date.now()} s${ctx.subtask} ${m} ${JSON.stringify(a)}\n`);
           const r = f.apply(w, a);
-          if (r instanceof Promise) void r.then(() => process.stderr.write(`${Date.now()} s${ctx.subtask} ${m} done\n`), () => undefined);
+          if (r instanceof Promise)
+            void r.then(
+              () => process.stderr.write(`${Date.now()} s${ctx.subtask} ${m} done\n`),
+              () => undefined,
+            );
           return r;
         };
       }

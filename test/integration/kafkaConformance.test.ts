@@ -73,7 +73,10 @@ describe(`Kafka source conformance (Kafka ${kafkaVersion})`, { skip: kafkaTestsO
         all.push(...results);
         const problems = results.flatMap((r) => r.problems.map((p) => `seed ${r.seed} (batch ${r.batchSize}): ${p}`));
         assert.deepEqual(problems, []);
-        assert.ok(results.some((r) => r.checkpoints > 0), "no checkpoint completed");
+        assert.ok(
+          results.some((r) => r.checkpoints > 0),
+          "no checkpoint completed",
+        );
       });
     }
   }

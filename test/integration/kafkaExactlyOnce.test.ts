@@ -29,7 +29,7 @@ const jobFile = fileURLToPath(new URL("./kafkaChaosJob.js", import.meta.url));
 /** Deterministic pseudo-random numbers, so a failing run can be repeated (seed printed). */
 function random(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
@@ -86,7 +86,10 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     assert.equal(crashed.commitBeforeCheckpointPublished, false, "the kafkajs client can resume transactions");
     await crashed.open();
     const values = Array.from({ length: 100 }, (_, i) => ({ key: `k${i}`, count: 1 }));
-    await crashed.write(values, values.map(() => Number.NaN));
+    await crashed.write(
+      values,
+      values.map(() => Number.NaN),
+    );
     const committable = crashed.prepareCommit(5);
     // The checkpoint is durable; the run dies before commit(5). Restore twice (a crash right after the first recovery).
     for (const attempt of [1, 2]) {
@@ -143,7 +146,9 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
 
     const got = await readOutput();
     const diff = diffAgainstBatchAnswer(perKey, got);
-    process.stdout.write(`# chaos: seed=${seed} records=${RECORDS} runs=${runs} kills=${kills} output=${got.length} diff=${diff.length === 0 ? "(empty)" : `\n#   ${diff.slice(0, 50).join("\n#   ")}`}\n`);
+    process.stdout.write(
+      `# chaos: seed=${seed} records=${RECORDS} runs=${runs} kills=${kills} output=${got.length} diff=${diff.length === 0 ? "(empty)" : `\n#   ${diff.slice(0, 50).join("\n#   ")}`}\n`,
+    );
     assert.ok(kills >= Math.min(MIN_KILLS, 1), "the job was killed at least once");
     assert.deepEqual(diff, [], "read_committed output equals the batch answer");
     assert.equal(got.length, RECORDS);
@@ -167,7 +172,10 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     });
   }
 
-  for (const [from, to] of [[3, 2], [2, 3]] as const) {
+  for (const [from, to] of [
+    [3, 2],
+    [2, 3],
+  ] as const) {
     test(`exactly-once sink restored at parallelism ${to} after a crash at ${from}: every result once, no transaction left open`, { timeout: 300_000 }, async () => {
       const records = 6_000;
       const { input, output, prefix, dir, perKey } = await chaosSetup(records);
@@ -192,7 +200,10 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     const output = uniqueTopic("chaos-out");
     const prefix = uniqueTopic("chaos-txn");
     const dir = await mkdtemp(join(tmpdir(), "sluice-chaos-"));
-    await broker.client.createTopics([{ topic: input, partitions: 3 }, { topic: output, partitions: 3 }]);
+    await broker.client.createTopics([
+      { topic: input, partitions: 3 },
+      { topic: output, partitions: 3 },
+    ]);
     const producer = await broker.client.openProducer({ idempotent: true });
     const { records: values, perKey } = keyedSeqRecords(input, records, KEYS);
     for (let i = 0; i < values.length; i += 5_000) await producer.send(values.slice(i, i + 5_000));

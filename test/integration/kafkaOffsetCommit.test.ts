@@ -49,7 +49,11 @@ describe(`Kafka offsets committed to the consumer group (Kafka ${kafkaVersion})`
     const run = (restore: boolean) => {
       const env = StreamEnvironment.create({ parallelism: 2 }).enableCheckpointing({ directory: dir });
       const out = sinks.collect<Item>();
-      env.fromSource(kafkaSource<Item>({ brokers: [broker.bootstrap], topics: [topic], groupId: group, startFrom: "committed" })).uid("in").sinkTo(out).uid("out");
+      env
+        .fromSource(kafkaSource<Item>({ brokers: [broker.bootstrap], topics: [topic], groupId: group, startFrom: "committed" }))
+        .uid("in")
+        .sinkTo(out)
+        .uid("out");
       return { job: env.execute("offset-commit", restore ? { restoreFrom: "latest" } : {}), out };
     };
     const read = (job: JobHandle) => job.metrics().operators.find((o) => o.kind === "source")!.recordsIn;
@@ -84,7 +88,11 @@ describe(`Kafka offsets committed to the consumer group (Kafka ${kafkaVersion})`
         await until(() => second.out.values.length >= 10);
         await second.job.checkpoint();
         await until(async () => JSON.stringify(await groupOffsets()) === JSON.stringify({ 0: 505, 1: 505 }));
-        assert.deepEqual(second.out.values.map((v) => v.n).sort((a, b) => a - b), Array.from({ length: 10 }, (_, i) => 1_000 + i), "only the records after the checkpoint");
+        assert.deepEqual(
+          second.out.values.map((v) => v.n).sort((a, b) => a - b),
+          Array.from({ length: 10 }, (_, i) => 1_000 + i),
+          "only the records after the checkpoint",
+        );
       } finally {
         await second.job.cancel();
       }

@@ -85,7 +85,10 @@ describe(`Kafka topics with more or fewer partitions than keys (Kafka ${kafkaVer
     await broker.client.createTopics([{ topic, partitions: 2 }]);
     const expected = await produce(topic, 6_000, 50);
     const sizes = await recordsPerPartition(topic);
-    assert.ok(sizes.every((s) => s > 0), `both partitions hold data: ${sizes.join(",")}`);
+    assert.ok(
+      sizes.every((s) => s > 0),
+      `both partitions hold data: ${sizes.join(",")}`,
+    );
     assert.equal(new Set([...expected.keys()].map((k) => k.split("@")[0])).size, 50);
     assert.deepEqual(await windowCounts(topic, 3), expected);
   });

@@ -90,7 +90,11 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
     assert.equal(headersChecked, N, "headers round-trip");
     for (let p = 0; p < PARTITIONS; p++) {
       const offsets = values.filter((v) => v.partition === p).map((v) => v.offset);
-      assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b), `offset order in partition ${p}`);
+      assert.deepEqual(
+        offsets,
+        [...offsets].sort((a, b) => a - b),
+        `offset order in partition ${p}`,
+      );
     }
   });
 
@@ -114,7 +118,10 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
       await producer.close();
       const second = await readAtLeast(reader, 100);
       const all = [...first, ...second].map((v) => v.i).sort((a, b) => a - b);
-      assert.deepEqual(all, Array.from({ length: 600 }, (_, i) => i));
+      assert.deepEqual(
+        all,
+        Array.from({ length: 600 }, (_, i) => i),
+      );
     } finally {
       await reader.close?.();
     }
@@ -149,7 +156,10 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
     const reader = kafkaSource<Row>({ client, topics: [topic], bounded: true, startFrom: { timestamp: BASE_TS + 2_400 }, deserializer: rows }).createReader(readerContext());
     try {
       const { values } = await readToEnd(reader);
-      assert.deepEqual(values.map((v) => v.i).sort((a, b) => a - b), Array.from({ length: N - 2_400 }, (_, k) => 2_400 + k));
+      assert.deepEqual(
+        values.map((v) => v.i).sort((a, b) => a - b),
+        Array.from({ length: N - 2_400 }, (_, k) => 2_400 + k),
+      );
     } finally {
       await reader.close?.();
     }
@@ -157,13 +167,24 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
 
   test("group offsets: committed without joining the group, then startFrom committed resumes there", async () => {
     const group = uniqueTopic("pk-group");
-    await client.commitOffsets(group, [0, 1, 2].map((partition) => ({ topic, partition, offset: 900 })));
+    await client.commitOffsets(
+      group,
+      [0, 1, 2].map((partition) => ({ topic, partition, offset: 900 })),
+    );
     const committed = (await client.committedOffsets(group, [topic])).sort((a, b) => a.partition - b.partition);
-    assert.deepEqual(committed, [0, 1, 2].map((partition) => ({ topic, partition, offset: 900 })));
-    const reader = kafkaSource<Row>({ client, topics: [topic], bounded: true, startFrom: "committed", groupId: group, commitOffsetsOnCheckpoint: false, deserializer: rows }).createReader(readerContext());
+    assert.deepEqual(
+      committed,
+      [0, 1, 2].map((partition) => ({ topic, partition, offset: 900 })),
+    );
+    const reader = kafkaSource<Row>({ client, topics: [topic], bounded: true, startFrom: "committed", groupId: group, commitOffsetsOnCheckpoint: false, deserializer: rows }).createReader(
+      readerContext(),
+    );
     try {
       const { values } = await readToEnd(reader);
-      assert.deepEqual(values.map((v) => v.i).sort((a, b) => a - b), Array.from({ length: N - 2_700 }, (_, k) => 2_700 + k));
+      assert.deepEqual(
+        values.map((v) => v.i).sort((a, b) => a - b),
+        Array.from({ length: N - 2_700 }, (_, k) => 2_700 + k),
+      );
     } finally {
       await reader.close?.();
     }
@@ -188,8 +209,14 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
     } finally {
       await Promise.all([a!.close(), b!.close(), c!.close()]);
     }
-    assert.deepEqual((await readCommitted<Item>(name, 1)).map((v) => v.batch), ["c1"]);
-    assert.deepEqual((await readTopic<Item>(name, "read_uncommitted")).map((v) => v.batch), ["a1", "b1", "a2", "c1"]);
+    assert.deepEqual(
+      (await readCommitted<Item>(name, 1)).map((v) => v.batch),
+      ["c1"],
+    );
+    assert.deepEqual(
+      (await readTopic<Item>(name, "read_uncommitted")).map((v) => v.batch),
+      ["a1", "b1", "a2", "c1"],
+    );
   });
 
   test("source read_committed: an aborted transaction larger than one fetch, and two aborted ones of a producer in one fetch (the library's own filter lets both through)", async () => {
@@ -204,7 +231,11 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
       // In sends of 200: one send is one record batch per partition, which must stay below the broker's 1 MB message limit.
       for (let k = 0; k < 15; k++) await t.send(batch("big-aborted", 200));
       await t.abort();
-      for (const [label, commit] of [["small-aborted-1", false], ["small-committed", true], ["small-aborted-2", false]] as const) {
+      for (const [label, commit] of [
+        ["small-aborted-1", false],
+        ["small-committed", true],
+        ["small-aborted-2", false],
+      ] as const) {
         t = await producer.beginTransaction();
         await t.send(batch(label, 10));
         await (commit ? t.commit() : t.abort());
@@ -219,7 +250,10 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
   test("sink at-least-once: every acknowledged record is in the topic, keys on the partitions kafkajs (and Java) choose", async () => {
     const name = uniqueTopic("pk-alo");
     const viaKafkajs = uniqueTopic("pk-alo-kafkajs");
-    await client.createTopics([{ topic: name, partitions: 5 }, { topic: viaKafkajs, partitions: 5 }]);
+    await client.createTopics([
+      { topic: name, partitions: 5 },
+      { topic: viaKafkajs, partitions: 5 },
+    ]);
     const writer = kafkaSink<Item>({ client, topic: name, key: (v) => `${v.batch}-${v.id}` }).createWriter({ jobName: "t", subtask: 0, parallelism: 1 });
     try {
       await writer.open?.();
@@ -316,7 +350,10 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
     } finally {
       await Promise.all([zombie.close(), fresh.close()]);
     }
-    assert.deepEqual((await readCommitted<Item>(name, 1)).map((v) => v.batch), ["fresh"]);
+    assert.deepEqual(
+      (await readCommitted<Item>(name, 1)).map((v) => v.batch),
+      ["fresh"],
+    );
   });
 
   test("sink exactly-once: a restored writer commits the transaction a crashed run prepared (resumed producer id/epoch), once", async () => {
@@ -342,7 +379,11 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
   test("sink exactly-once: a transaction open longer than the library's default 5 s timeout is not aborted by the broker", async () => {
     const name = uniqueTopic("pk-slow");
     await client.createTopics([{ topic: name, partitions: 1 }]);
-    const writer = kafkaSink<Item>({ client, topic: name, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("pk-txn") }).createWriter({ jobName: "t", subtask: 0, parallelism: 1 }) as TransactionalKafkaWriter<Item>;
+    const writer = kafkaSink<Item>({ client, topic: name, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("pk-txn") }).createWriter({
+      jobName: "t",
+      subtask: 0,
+      parallelism: 1,
+    }) as TransactionalKafkaWriter<Item>;
     try {
       await writer.open();
       await writer.write(items("slow", 10), times(10));
@@ -371,10 +412,13 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
     }
   });
 
-  test("through the engine, chosen by name (`library: \"platformatic\"`, only `brokers`): Kafka -> job -> exactly-once Kafka sink", async () => {
+  test('through the engine, chosen by name (`library: "platformatic"`, only `brokers`): Kafka -> job -> exactly-once Kafka sink', async () => {
     const input = uniqueTopic("pk-in");
     const output = uniqueTopic("pk-out");
-    await client.createTopics([{ topic: input, partitions: 2 }, { topic: output, partitions: 2 }]);
+    await client.createTopics([
+      { topic: input, partitions: 2 },
+      { topic: output, partitions: 2 },
+    ]);
     const producer = await client.openProducer({ idempotent: true });
     await producer.send(Array.from({ length: 1_000 }, (_, id) => ({ topic: input, key: String(id), value: JSON.stringify({ id, batch: "in" }) })));
     await producer.close();
@@ -385,6 +429,9 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
       .sinkTo(kafkaSink<Item>({ brokers: [bootstrap], library: "platformatic", topic: output, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("pk-job"), key: (v) => String(v.id) }));
     await env.execute("kafka-to-kafka-platformatic").wait();
     const out = await readCommitted<Item>(output, 1_000);
-    assert.deepEqual(out.map((r) => r.id).sort((a, b) => a - b), Array.from({ length: 1_000 }, (_, id) => id * 2));
+    assert.deepEqual(
+      out.map((r) => r.id).sort((a, b) => a - b),
+      Array.from({ length: 1_000 }, (_, id) => id * 2),
+    );
   });
 });

@@ -46,7 +46,10 @@ describe(`Kafka poison record mid-stream (Kafka ${kafkaVersion})`, { skip: kafka
   test("bad JSON and a schema mismatch mid-stream become dead letters with partition/offset; the job keeps going and counts every good record", { timeout: 120_000 }, async () => {
     const topic = uniqueTopic("poison");
     const dlq = uniqueTopic("poison-dlq");
-    await broker.client.createTopics([{ topic, partitions: PARTITIONS }, { topic: dlq, partitions: 1 }]);
+    await broker.client.createTopics([
+      { topic, partitions: PARTITIONS },
+      { topic: dlq, partitions: 1 },
+    ]);
     const expected = new Map<string, Total>();
     let seq = 0;
     const good = (n: number): OutgoingRecord[] =>
@@ -110,13 +113,10 @@ describe(`Kafka poison record mid-stream (Kafka ${kafkaVersion})`, { skip: kafka
     const reader = kafkaSource<KafkaRecord>({ brokers: [broker.bootstrap], topics: [dlq], bounded: true, deserializer: (r) => r }).createReader(readerContext());
     try {
       const copies = (await readToEnd(reader)).values.map((r) => [String(r.headers["sluice.partition"]), String(r.headers["sluice.offset"]), r.value?.toString()]);
-      assert.deepEqual(
-        copies.sort(),
-        [
-          ["1", String(poison[0]!.offset), '{"key":"k1","amount":'],
-          ["2", String(poison[1]!.offset), '{"key":"k2","amount":"12"}'],
-        ],
-      );
+      assert.deepEqual(copies.sort(), [
+        ["1", String(poison[0]!.offset), '{"key":"k1","amount":'],
+        ["2", String(poison[1]!.offset), '{"key":"k2","amount":"12"}'],
+      ]);
     } finally {
       await reader.close?.();
     }

@@ -60,7 +60,10 @@ describe(`Kafka broker killed under an exactly-once job: the restart strategy re
     const { records, perKey } = keyedSeqRecords(input, RECORDS, KEYS);
     const admin = KafkajsClient.create({ brokers: [bootstrap] });
     try {
-      await admin.createTopics([{ topic: input, partitions: 2 }, { topic: output, partitions: 2 }]);
+      await admin.createTopics([
+        { topic: input, partitions: 2 },
+        { topic: output, partitions: 2 },
+      ]);
       const producer = await admin.openProducer({ idempotent: true });
       for (let i = 0; i < records.length; i += 5_000) await producer.send(records.slice(i, i + 5_000));
       await producer.close();
@@ -81,7 +84,19 @@ describe(`Kafka broker killed under an exactly-once job: the restart strategy re
       .keyBy((v) => v.key)
       .process(runningCount())
       .uid("count")
-      .sinkTo(throttled(kafkaSink<Out>({ brokers: [bootstrap], topic: output, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("restart-txn"), key: (v) => v.key, backoff: { initialMs: 200, maxMs: 1_000 } }), 5))
+      .sinkTo(
+        throttled(
+          kafkaSink<Out>({
+            brokers: [bootstrap],
+            topic: output,
+            guarantee: "exactly-once",
+            transactionalIdPrefix: uniqueTopic("restart-txn"),
+            key: (v) => v.key,
+            backoff: { initialMs: 200, maxMs: 1_000 },
+          }),
+          5,
+        ),
+      )
       .uid("kafka-out");
     const job = env.execute("restart-strategy");
     const statuses = new Set<JobStatus>();

@@ -69,7 +69,10 @@ describe(`Kafka round trip vs DuckDB (Kafka ${kafkaVersion})`, { skip: kafkaTest
       rows.push({ key, ts, amount });
       records.push({ topic: input, key, timestamp: ts, value: JSON.stringify({ key, amount } satisfies Sale) });
     }
-    assert.ok(rows.some((r, i) => i > 0 && r.ts < rows[i - 1]!.ts), "the input has out-of-order timestamps");
+    assert.ok(
+      rows.some((r, i) => i > 0 && r.ts < rows[i - 1]!.ts),
+      "the input has out-of-order timestamps",
+    );
     const producer = await client.openProducer({ idempotent: true });
     try {
       for (let i = 0; i < N; i += 5_000) await producer.send(records.slice(i, i + 5_000));
@@ -79,11 +82,19 @@ describe(`Kafka round trip vs DuckDB (Kafka ${kafkaVersion})`, { skip: kafkaTest
 
     await db.run("create or replace table sales(key varchar, ts bigint, amount integer)");
     for (let i = 0; i < N; i += 5_000) {
-      await db.run(`insert into sales values ${rows.slice(i, i + 5_000).map((r) => `('${r.key}', ${r.ts}, ${r.amount})`).join(",")}`);
+      await db.run(
+        `insert into sales values ${rows
+          .slice(i, i + 5_000)
+          .map((r) => `('${r.key}', ${r.ts}, ${r.amount})`)
+          .join(",")}`,
+      );
     }
-    expected = (
-      await db.run(`select key, (ts // ${WINDOW_MS}) * ${WINDOW_MS} as start, count(*) as n, sum(amount) as total from sales group by all order by key, start`)
-    ).values.map((r) => ({ key: String(r.key), start: Number(r.start), n: Number(r.n), total: Number(r.total) }));
+    expected = (await db.run(`select key, (ts // ${WINDOW_MS}) * ${WINDOW_MS} as start, count(*) as n, sum(amount) as total from sales group by all order by key, start`)).values.map((r) => ({
+      key: String(r.key),
+      start: Number(r.start),
+      n: Number(r.n),
+      total: Number(r.total),
+    }));
     assert.ok(expected.length > KEYS * 50, "many windows per key");
   });
 

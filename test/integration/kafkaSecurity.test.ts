@@ -41,7 +41,11 @@ async function createScramUser(bootstrap: string, mechanism: "scram-sha-256" | "
     type Api = { async(c: Connection, deletions: unknown[], upsertions: unknown[]): Promise<{ results: { user: string; errorCode: number; errorMessage: string | null }[] }> };
     const api = await call<Api>((cb) => admin[kGetApi]("AlterUserScramCredentials", cb as never));
     const answer = await api.async(connection, [], [{ name: username, mechanism: type, iterations, salt, saltedPassword }]);
-    assert.deepEqual(answer.results.map((r) => [r.user, r.errorCode]), [[username, 0]], JSON.stringify(answer.results));
+    assert.deepEqual(
+      answer.results.map((r) => [r.user, r.errorCode]),
+      [[username, 0]],
+      JSON.stringify(answer.results),
+    );
   } finally {
     await admin.close();
   }
@@ -66,7 +70,10 @@ describe(`Kafka over SASL (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff && "SL
       test(`${library}, ${mechanism}: a job reads and writes exactly-once through the SASL listener only`, { timeout: 120_000 }, async () => {
         const input = uniqueTopic("sasl-in");
         const output = uniqueTopic("sasl-out");
-        await broker.client.createTopics([{ topic: input, partitions: 2 }, { topic: output, partitions: 2 }]);
+        await broker.client.createTopics([
+          { topic: input, partitions: 2 },
+          { topic: output, partitions: 2 },
+        ]);
         const producer = await broker.client.openProducer({ idempotent: true });
         await producer.send(Array.from({ length: 300 }, (_, id) => ({ topic: input, key: String(id), value: JSON.stringify({ id }) })));
         await producer.close();
@@ -82,7 +89,10 @@ describe(`Kafka over SASL (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff && "SL
         const reader = kafkaSource<Item>({ brokers: [broker.bootstrap], library: "kafkajs", topics: [output], bounded: true }).createReader(readerContext());
         try {
           const ids = (await readToEnd(reader)).values.map((v) => v.id).sort((a, b) => a - b);
-          assert.deepEqual(ids, Array.from({ length: 300 }, (_, i) => 1_000 + i));
+          assert.deepEqual(
+            ids,
+            Array.from({ length: 300 }, (_, i) => 1_000 + i),
+          );
         } finally {
           await reader.close?.();
         }
@@ -100,7 +110,10 @@ describe(`Kafka over SASL (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff && "SL
       t.diagnostic(`source: ${String(read.error)}`);
       assert.ok(read.error instanceof KafkaAuthenticationError, String(read.error));
       assert.match(read.error.message, /Kafka authentication failed: .*(SASL|auth)/i);
-      assert.ok(statuses.every((s) => s.state !== "retrying"), `never retried: ${JSON.stringify(statuses)}`);
+      assert.ok(
+        statuses.every((s) => s.state !== "retrying"),
+        `never retried: ${JSON.stringify(statuses)}`,
+      );
       const writing = StreamEnvironment.create();
       writing.fromArray([{ id: 1 }]).sinkTo(kafkaSink<Item>({ brokers: [sasl], library, security: wrong, topic }));
       const write = await writing.execute(`sasl-denied-sink-${library}`).done;

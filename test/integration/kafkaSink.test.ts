@@ -105,7 +105,10 @@ describe(`Kafka sink against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "S
   test("through the engine: Kafka -> job -> exactly-once Kafka sink, committed at end of input", async () => {
     const input = uniqueTopic("in");
     const output = uniqueTopic("out");
-    await broker.client.createTopics([{ topic: input, partitions: 2 }, { topic: output, partitions: 2 }]);
+    await broker.client.createTopics([
+      { topic: input, partitions: 2 },
+      { topic: output, partitions: 2 },
+    ]);
     const producer = await broker.client.openProducer({ idempotent: true });
     await producer.send(Array.from({ length: 1_000 }, (_, id) => ({ topic: input, key: String(id), value: JSON.stringify({ id, batch: "in" }) })));
     await producer.close();
@@ -116,7 +119,10 @@ describe(`Kafka sink against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "S
       .sinkTo(kafkaSink<Item>({ brokers: [broker.bootstrap], topic: output, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("job"), key: (v) => String(v.id) }));
     await env.execute("kafka-to-kafka").wait();
     const out = await readCommitted<Item>(broker.bootstrap, output, 1_000);
-    assert.deepEqual(out.map((r) => r.id).sort((a, b) => a - b), Array.from({ length: 1_000 }, (_, id) => id * 2));
+    assert.deepEqual(
+      out.map((r) => r.id).sort((a, b) => a - b),
+      Array.from({ length: 1_000 }, (_, id) => id * 2),
+    );
   });
 
   for (const guarantee of ["at-least-once", "exactly-once"] as const) {

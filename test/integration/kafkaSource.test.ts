@@ -70,7 +70,10 @@ describe(`Kafka source against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && 
       // Within a partition, offset order.
       for (let p = 0; p < PARTITIONS; p++) {
         const offsets = values.filter((v) => v.partition === p).map((v) => v.offset);
-        assert.deepEqual(offsets, [...offsets].sort((a, b) => a - b));
+        assert.deepEqual(
+          offsets,
+          [...offsets].sort((a, b) => a - b),
+        );
       }
     } finally {
       await reader.close?.();
@@ -114,7 +117,10 @@ describe(`Kafka source against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && 
     const reader = kafkaSource<Row>({ brokers: [bootstrap], topics: [topic], bounded: true, startFrom: { timestamp: BASE_TS + 2_400 }, deserializer: rows }).createReader(readerContext());
     try {
       const { values } = await readToEnd(reader);
-      assert.deepEqual(values.map((v) => v.i).sort((a, b) => a - b), Array.from({ length: N - 2_400 }, (_, k) => 2_400 + k));
+      assert.deepEqual(
+        values.map((v) => v.i).sort((a, b) => a - b),
+        Array.from({ length: N - 2_400 }, (_, k) => 2_400 + k),
+      );
     } finally {
       await reader.close?.();
     }
@@ -123,7 +129,10 @@ describe(`Kafka source against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && 
   test("malformed JSON goes to the dead-letter path and the DLQ topic with partition and offset", async () => {
     const bad = uniqueTopic("bad");
     const dlq = uniqueTopic("dlq");
-    await client.createTopics([{ topic: bad, partitions: 2 }, { topic: dlq, partitions: 1 }]);
+    await client.createTopics([
+      { topic: bad, partitions: 2 },
+      { topic: dlq, partitions: 1 },
+    ]);
     const producer = await client.openProducer({ idempotent: true });
     await producer.send([
       { topic: bad, partition: 1, value: '{"ok":1}' },
@@ -166,7 +175,10 @@ describe(`Kafka source against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && 
     env.deadLetters().sinkTo(dead);
     await env.execute("dlq").wait();
     assert.equal(out.values.length, 3);
-    assert.deepEqual(dead.values.map((d) => [d.source, d.offset]), [[`${bad}[1]`, 1]]);
+    assert.deepEqual(
+      dead.values.map((d) => [d.source, d.offset]),
+      [[`${bad}[1]`, 1]],
+    );
   });
 
   test("an unreachable broker is reported as retrying, not as an error or silence", async () => {

@@ -95,7 +95,10 @@ describe(`a Kafka reader that stops reading fails over by its stall timeout (Kaf
         .setParallelism(1);
       const job = env.execute(`stall-${library}`);
       try {
-        const result = await Promise.race([job.done, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`job still ${job.status} after 60 s: the stalled reader was not failed over`)), 60_000))]);
+        const result = await Promise.race([
+          job.done,
+          new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`job still ${job.status} after 60 s: the stalled reader was not failed over`)), 60_000)),
+        ]);
         assert.equal(result.status, "finished", `job ended ${result.status}: ${result.error?.message}`);
         const restarts = result.metrics.restarts;
         assert.ok((restarts?.count ?? 0) >= 1, "the job restarted");

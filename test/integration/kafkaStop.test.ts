@@ -36,7 +36,12 @@ describe(`Kafka stop-with-savepoint (Kafka ${kafkaVersion})`, { skip: kafkaTests
         return r;
       })
       .uid("hook");
-    records.map((r) => r.seq).uid("seq").sinkTo(read).uid("read").setParallelism(1);
+    records
+      .map((r) => r.seq)
+      .uid("seq")
+      .sinkTo(read)
+      .uid("read")
+      .setParallelism(1);
     records
       .map((r): Out => ({ key: r.key, count: 1 }))
       .uid("ones")
@@ -54,7 +59,10 @@ describe(`Kafka stop-with-savepoint (Kafka ${kafkaVersion})`, { skip: kafkaTests
       const prefix = uniqueTopic("stop-txn");
       const dir = await mkdtemp(join(tmpdir(), "sluice-kafka-stop-"));
       try {
-        await broker.client.createTopics([{ topic: input, partitions: 2 }, { topic: output, partitions: 2 }]);
+        await broker.client.createTopics([
+          { topic: input, partitions: 2 },
+          { topic: output, partitions: 2 },
+        ]);
         const { records, perKey } = keyedSeqRecords(input, RECORDS, KEYS);
         const producer = await broker.client.openProducer({ idempotent: true });
         try {
@@ -85,12 +93,20 @@ describe(`Kafka stop-with-savepoint (Kafka ${kafkaVersion})`, { skip: kafkaTests
         await resumed.execute("kafka-stop", { restoreFrom: "kafka-stop" }).wait();
 
         const seqs = [...before.values, ...rest.values].sort((a, b) => a - b);
-        assert.deepEqual(seqs, Array.from({ length: RECORDS }, (_, i) => i), `every record read once over both runs (stop after ${after})`);
+        assert.deepEqual(
+          seqs,
+          Array.from({ length: RECORDS }, (_, i) => i),
+          `every record read once over both runs (stop after ${after})`,
+        );
         const got = await readCommitted<Out>(broker.bootstrap, output, RECORDS);
         const counts = new Map<string, number[]>();
         for (const r of got) counts.set(r.key, [...(counts.get(r.key) ?? []), r.count]);
         for (const [key, n] of perKey) {
-          assert.deepEqual((counts.get(key) ?? []).sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i + 1), `key ${key}: counts 1..${n}, each once`);
+          assert.deepEqual(
+            (counts.get(key) ?? []).sort((a, b) => a - b),
+            Array.from({ length: n }, (_, i) => i + 1),
+            `key ${key}: counts 1..${n}, each once`,
+          );
         }
         assert.equal(got.length, RECORDS);
       } finally {

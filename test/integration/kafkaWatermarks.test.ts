@@ -83,7 +83,14 @@ describe(`Kafka per-partition watermarks (Kafka ${kafkaVersion})`, { skip: kafka
       // recordsIn and the watermark change in the same synchronous step, so this is the watermark after all records.
       assert.equal(source().watermark, BASE_TS + 1_989, "partition 1 (up to 1 990) holds partition 0 (up to 9 990) back");
       await until(() => out.values.length >= 2);
-      assert.deepEqual(out.values.map((r) => [r.key, r.start - BASE_TS, r.value]).sort(), [[0, 0, 100], [1, 0, 100]], "only [0, 1 000) is complete");
+      assert.deepEqual(
+        out.values.map((r) => [r.key, r.start - BASE_TS, r.value]).sort(),
+        [
+          [0, 0, 100],
+          [1, 0, 100],
+        ],
+        "only [0, 1 000) is complete",
+      );
       // The status line's "held back by" names the partition once event time stood still.
       clock.advance(HOLD_AFTER_MS);
       await until(() => job.metrics().watermarkHold !== undefined);
@@ -97,7 +104,10 @@ describe(`Kafka per-partition watermarks (Kafka ${kafkaVersion})`, { skip: kafka
       await until(() => out.values.length >= 18);
       assert.equal(dropped(job), 0, "partition 1's catch-up records were not late");
       const counts = out.values.map((r) => [r.key, r.start - BASE_TS, r.value]).sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
-      assert.deepEqual(counts, [0, 1].flatMap((p) => Array.from({ length: 9 }, (_, w) => [p, w * 1_000, 100])));
+      assert.deepEqual(
+        counts,
+        [0, 1].flatMap((p) => Array.from({ length: 9 }, (_, w) => [p, w * 1_000, 100])),
+      );
     } finally {
       await stop();
     }

@@ -33,13 +33,22 @@ async function freePort(): Promise<number> {
 test(`a kernel on Node ${process.version} answers a TypeScript and a %sql cell over ZeroMQ`, { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "sluice-kernel-node-"));
   const info = {
-    transport: "tcp", ip: "127.0.0.1", key: randomUUID(), signature_scheme: "hmac-sha256",
-    shell_port: await freePort(), iopub_port: await freePort(), stdin_port: await freePort(), control_port: await freePort(), hb_port: await freePort(),
+    transport: "tcp",
+    ip: "127.0.0.1",
+    key: randomUUID(),
+    signature_scheme: "hmac-sha256",
+    shell_port: await freePort(),
+    iopub_port: await freePort(),
+    stdin_port: await freePort(),
+    control_port: await freePort(),
+    hb_port: await freePort(),
   };
   const file = join(dir, "connection.json");
   writeFileSync(file, JSON.stringify(info));
   const kernel = spawn(process.execPath, [SLUICE, "kernel", "--connection-file", file], {
-    cwd: dir, env: { ...process.env, SLUICE_HISTORY: "off" }, stdio: ["ignore", "ignore", "pipe"],
+    cwd: dir,
+    env: { ...process.env, SLUICE_HISTORY: "off" },
+    stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";
   kernel.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
@@ -62,7 +71,11 @@ test(`a kernel on Node ${process.version} answers a TypeScript and a %sql cell o
       if (iopubError) throw iopubError;
       await new Promise((r) => setTimeout(r, 20));
     }
-    return JSON.stringify(mine().filter((m) => m.header.msg_type !== "status").map((m) => m.content));
+    return JSON.stringify(
+      mine()
+        .filter((m) => m.header.msg_type !== "status")
+        .map((m) => m.content),
+    );
   };
   try {
     const request = async (msgType: string, content: unknown): Promise<Message> => {

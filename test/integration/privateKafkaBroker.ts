@@ -40,7 +40,13 @@ export class PrivateKafkaBroker {
     const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8");
     if (!cmdline.includes(`run-${this.instance}/server.properties`)) throw new Error(`pid ${pid} is not this test's broker`);
     process.kill(pid, "SIGKILL");
-    while (await readFile(`/proc/${pid}/cmdline`, "utf8").then(() => true, () => false)) await new Promise((r) => setTimeout(r, 50));
+    while (
+      await readFile(`/proc/${pid}/cmdline`, "utf8").then(
+        () => true,
+        () => false,
+      )
+    )
+      await new Promise((r) => setTimeout(r, 50));
   }
 
   /** A controlled shutdown (kafka.sh stop); `start()` brings it back on the same address with its data. */

@@ -87,16 +87,25 @@ describe(`recording a Kafka topic (Kafka ${kafkaVersion})`, { skip: kafkaTestsOf
     const first = await windowed(recorded(live(), path, { maxRecords: N }));
     assert.equal(first.count, N);
     assert.ok(first.windows.length > 50, `windows fired: ${first.windows.length}`);
-    assert.ok(first.windows.some((w) => w.late), "some records arrived within the allowed lateness");
+    assert.ok(
+      first.windows.some((w) => w.late),
+      "some records arrived within the allowed lateness",
+    );
 
     // Every record kept its Kafka timestamp in the recording.
     const lines = (await readFile(path, "utf8")).trimEnd().split("\n");
     assert.match(lines[0]!, new RegExp(`"source":"kafka:${topic}"`));
     const entries = lines.slice(1, -1).map((l) => JSON.parse(l) as { t?: number; s?: string; v?: Order; splits?: string[] });
     // The partitions are the reader's splits (per-partition watermarks): recorded so replay has them too.
-    assert.ok(entries.some((e) => e.splits?.length === 3), "a line with the three partitions as splits");
+    assert.ok(
+      entries.some((e) => e.splits?.length === 3),
+      "a line with the three partitions as splits",
+    );
     const records = entries.filter((e) => e.v !== undefined);
-    assert.ok(records.every((e) => e.s === `${topic}[${e.v!.i % 3}]`), "every record names its partition");
+    assert.ok(
+      records.every((e) => e.s === `${topic}[${e.v!.i % 3}]`),
+      "every record names its partition",
+    );
     const recordedTs = new Map(records.map((e) => [e.v!.i, e.t]));
     assert.equal(recordedTs.size, N);
     for (const [i, t] of recordedTs) assert.equal(t, BASE_TS + i * 50 - ((i * 7919) % 4_000), `timestamp of order ${i}`);

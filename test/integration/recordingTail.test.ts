@@ -58,7 +58,10 @@ async function windowedCounts(source: Source<Reading>): Promise<WindowResult<str
   const env = StreamEnvironment.create({ batchSize: 50 });
   const out = sinks.collect<WindowResult<string, number>>();
   env
-    .fromSource(source, WatermarkStrategy.forBoundedOutOfOrderness<Reading>(Time.seconds(1)).withTimestampAssigner((r) => r.ts))
+    .fromSource(
+      source,
+      WatermarkStrategy.forBoundedOutOfOrderness<Reading>(Time.seconds(1)).withTimestampAssigner((r) => r.ts),
+    )
     .keyBy((r) => r.sensor)
     .window(TumblingEventTimeWindows.of(Time.seconds(2)))
     .allowedLateness(200)
@@ -83,11 +86,17 @@ test("a tailed file, recorded while it grows, replays to the same windowed resul
   assert.ok(first.length > 10, `some windows fired (${first.length})`);
 
   // The recording holds the tailed file's first 1500 lines, in order.
-  const logLines = (await readFile(log, "utf8")).split("\n").slice(0, 1_500).map((l) => JSON.parse(l) as Reading);
+  const logLines = (await readFile(log, "utf8"))
+    .split("\n")
+    .slice(0, 1_500)
+    .map((l) => JSON.parse(l) as Reading);
   const recLines = (await readFile(recording, "utf8")).trimEnd().split("\n");
   assert.equal(recLines.length, 1_502);
   assert.equal((JSON.parse(recLines.at(-1)!) as { end: { reason: string } }).end.reason, "maxRecords");
-  assert.deepEqual(recLines.slice(1, -1).map((l) => (JSON.parse(l) as { v: Reading }).v), logLines);
+  assert.deepEqual(
+    recLines.slice(1, -1).map((l) => (JSON.parse(l) as { v: Reading }).v),
+    logLines,
+  );
 
   // The live file is now different (replaced): only the recording can give the same answer.
   await writeFile(log, `${JSON.stringify({ sensor: "other", ts: 0, value: 0 })}\n`);
@@ -115,7 +124,13 @@ test("maxDuration ends the recording of a file that stops growing", async () => 
   assert.ok(footer.durationMs >= 1_000);
   // What was read in that second (on a loaded machine perhaps not all of it) is the file's beginning.
   assert.ok(footer.records > 0 && footer.records === run.records && footer.records <= writer.written());
-  const logLines = (await readFile(log, "utf8")).split("\n").slice(0, footer.records).map((l) => JSON.parse(l) as Reading);
-  assert.deepEqual(lines.slice(1, -1).map((l) => (JSON.parse(l) as { v: Reading }).v), logLines);
+  const logLines = (await readFile(log, "utf8"))
+    .split("\n")
+    .slice(0, footer.records)
+    .map((l) => JSON.parse(l) as Reading);
+  assert.deepEqual(
+    lines.slice(1, -1).map((l) => (JSON.parse(l) as { v: Reading }).v),
+    logLines,
+  );
   assert.deepEqual(await windowedCounts(recorded(FileSource.tail<Reading>(log, { format: "jsonl" }), recording, { maxDuration: Time.seconds(1) })), first);
 });

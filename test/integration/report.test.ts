@@ -50,14 +50,20 @@ test("a parameterised notebook becomes an offline HTML report and an executed no
   assert.equal(result.charts, 1);
 
   const executed = JSON.parse(readFileSync(join(dir, "out", "executed.ipynb"), "utf8")) as { cells: Cell[] };
-  assert.deepEqual(executed.cells.map((c) => c.metadata.tags?.[0] ?? c.cell_type), ["markdown", "parameters", "injected-parameters", "code", "code"],
-    "the injected cell sits after the parameters cell; the quiet drain cell is gone");
+  assert.deepEqual(
+    executed.cells.map((c) => c.metadata.tags?.[0] ?? c.cell_type),
+    ["markdown", "parameters", "injected-parameters", "code", "code"],
+    "the injected cell sits after the parameters cell; the quiet drain cell is gone",
+  );
   const printed = executed.cells[3]?.outputs?.find((o) => o.output_type === "stream");
   assert.equal(String(printed?.text), `factor=10 title=Q3 <North> verbose=true cwd=${dir}\n`, "injected values win; the kernel runs in the notebook's folder");
   const chart = executed.cells[4]?.outputs?.[0] as { data: Record<string, { title: string; data: { values: Array<{ v: number }> } }> };
   const spec = chart.data["application/vnd.vegalite.v5+json"];
   assert.equal(spec?.title, "Q3 <North>");
-  assert.deepEqual(spec?.data.values.map((r) => r.v), [10, 20, 30]);
+  assert.deepEqual(
+    spec?.data.values.map((r) => r.v),
+    [10, 20, 30],
+  );
   assert.equal(chart.data["text/html"], undefined, "the executed notebook keeps the kernel's own outputs");
 
   const html = readFileSync(output, "utf8");
@@ -74,18 +80,19 @@ test("a parameterised notebook becomes an offline HTML report and an executed no
   // Reproducible: the same notebook and parameters give the same page and notebook, byte for byte.
   // The notebook goes to the same path: its metadata.papermill names the output path.
   const firstNotebook = readFileSync(join(dir, "out", "executed.ipynb"), "utf8");
-  const again = await runReport({ notebook: path, output: join(dir, "again", "report.html"), notebookOutput: join(dir, "out", "executed.ipynb"), parameters: [parseParameter("factor=10"), parseRawParameter("title=Q3 <North>"), parseParameter("verbose=true")] });
+  const again = await runReport({
+    notebook: path,
+    output: join(dir, "again", "report.html"),
+    notebookOutput: join(dir, "out", "executed.ipynb"),
+    parameters: [parseParameter("factor=10"), parseRawParameter("title=Q3 <North>"), parseParameter("verbose=true")],
+  });
   assert.ok(readFileSync(again.output, "utf8") === html, "the report is byte-identical on a re-run");
   assert.equal(readFileSync(join(dir, "out", "executed.ipynb"), "utf8"), firstNotebook);
 });
 
 test("a failing cell still writes the report, showing the error, then raises with the cell", async () => {
   const dir = mkdtempSync(join(tmpdir(), "sluice-report-it-"));
-  const path = notebook(dir, [
-    code("const rows = 3;", ["parameters"]),
-    code('if (rows > 2) throw new RangeError("too many rows: " + rows);'),
-    code('console.log("never runs");'),
-  ]);
+  const path = notebook(dir, [code("const rows = 3;", ["parameters"]), code('if (rows > 2) throw new RangeError("too many rows: " + rows);'), code('console.log("never runs");')]);
   const output = join(dir, "report.html");
   await assert.rejects(
     runReport({ notebook: path, output, parameters: [parseParameter("rows=5")] }),

@@ -1,4 +1,5 @@
 """Shared fixtures: a real Sluice kernel started by jupyter_client from the installed kernelspec."""
+
 import pytest
 from jupyter_client.manager import start_new_kernel
 

@@ -1,6 +1,7 @@
 """Every chart carries a static SVG (image/svg+xml) beside its Vega-Lite spec, drawn by vega's own
 headless renderer, so GitHub, nbviewer and nbconvert HTML show it. Real Jupyter client; the SVG
 is checked for the chart's own axis labels."""
+
 from conftest import run
 
 VL = "application/vnd.vegalite.v5+json"

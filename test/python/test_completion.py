@@ -1,4 +1,5 @@
 """complete_request for magics and %%sql cells, through a real Jupyter client (jupyter_client)."""
+
 from conftest import run
 
 

@@ -6,6 +6,7 @@ must therefore be addressed to the cell running now (they update the job's cell 
 The notebook starts a detached generator job, then a later cell waits until the job has read at
 least 2,000 records; the saved status line of the first cell must count at least those.
 """
+
 import re
 
 from nbclient import NotebookClient

@@ -7,6 +7,7 @@ Each also has one setting, `kafka` (a `parameters` cell), that reads the same ev
 but checkpoints, which reads the topic directly) re-execute it with `sluice report` and a broker address
 nothing listens on, which replays the recording the Kafka run made, to the same outputs.
 """
+
 import copy
 import json
 import os
@@ -73,7 +74,7 @@ def text_result(c):
 
 
 def status_line(c):
-    lines = [o.data["text/plain"] for o in outputs(c, "display_data") if "job \"" in o.data.get("text/plain", "")]
+    lines = [o.data["text/plain"] for o in outputs(c, "display_data") if 'job "' in o.data.get("text/plain", "")]
     assert lines, [o.data for o in c.outputs]
     return lines[-1]
 
@@ -199,9 +200,7 @@ def assert_etl_tables(nb, records_in):
     assert len(samples) == 5 and all(r["reason"] and r["record"].startswith('{"id":') for r in samples)
 
     assert "rawLineCount: 4042, duplicatesDropped: 41, deadLetters: 171, loaded: 3830" in text_result(cell(nb, "duplicatesDropped ="))
-    assert sql_rows(cell(nb, "all_accounted_for")) == [
-        {"raw_lines": 4042, "loaded": 3830, "dead_letters": 171, "duplicates_dropped": 41, "all_accounted_for": True}
-    ]
+    assert sql_rows(cell(nb, "all_accounted_for")) == [{"raw_lines": 4042, "loaded": 3830, "dead_letters": 171, "duplicates_dropped": 41, "all_accounted_for": True}]
 
 
 def test_streaming_etl(tmp_path):
@@ -233,7 +232,12 @@ def assert_inventory(nb, schema):
     assert sql_rows(cell(nb, "balanced")) == [{"items": 6, "balanced": True, "never_negative": True}]
     alerts = sql_rows(cell(nb, "low_stock_alerts"))
     assert [(r["item"], r["low_stock_alerts"], r["rejected"]) for r in alerts] == [
-        ("pear", 5, 21), ("mango", 3, 5), ("apple", 1, 10), ("cherry", 1, 11), ("banana", 0, 6), ("kiwi", 0, 0),
+        ("pear", 5, 21),
+        ("mango", 3, 5),
+        ("apple", 1, 10),
+        ("cherry", 1, 11),
+        ("banana", 0, 6),
+        ("kiwi", 0, 0),
     ]
     assert all(r["matches_state"] for r in alerts)
     return {"inventory": rows, "stock": sorted_points(stock["data"]["values"]), "alerts": alerts}
@@ -349,9 +353,10 @@ def run_on_kafka(name, tmp_path, bootstrap, topic, limits):
 
     out = tmp_path / "replayed.ipynb"
     done = subprocess.run(
-        ["node", str(ROOT / "bin" / "sluice.js"), "report", str(tmp_path / f"{name}.ipynb"),
-         "-r", "kafka=127.0.0.1:9", "--notebook-out", str(out), "-o", str(tmp_path / "replayed.html")],
-        capture_output=True, text=True, timeout=180,
+        ["node", str(ROOT / "bin" / "sluice.js"), "report", str(tmp_path / f"{name}.ipynb"), "-r", "kafka=127.0.0.1:9", "--notebook-out", str(out), "-o", str(tmp_path / "replayed.html")],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     replayed = nbformat.read(out, as_version=4)

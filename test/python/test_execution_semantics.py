@@ -1,4 +1,5 @@
 """Execution semantics a notebook relies on, observed through jupyter_client."""
+
 import os
 import tempfile
 import time
@@ -67,11 +68,7 @@ def test_stop_on_error_aborts_queued_cells(kernel):
 def test_stdout_streams_while_the_cell_is_still_running(kernel):
     _, kc = kernel
     gate = tempfile.mktemp(prefix="sluice-gate-")
-    code = (
-        "console.log('waiting for gate');\n"
-        f"while (!require('fs').existsSync({gate!r})) await new Promise((r) => setTimeout(r, 20));\n"
-        "console.log('through')"
-    )
+    code = f"console.log('waiting for gate');\nwhile (!require('fs').existsSync({gate!r})) await new Promise((r) => setTimeout(r, 20));\nconsole.log('through')"
     msg_id = kc.execute(code)
     # The cell cannot finish until we open the gate, so seeing its first line now proves
     # output is streamed while it runs, not batched at the end.
@@ -88,8 +85,7 @@ def test_stdout_streams_while_the_cell_is_still_running(kernel):
 
 def test_exceptions_after_the_cell_finished_show_in_that_cell_and_kernel_survives(kernel):
     km, kc = kernel
-    msg_id = kc.execute("setTimeout(() => { throw new Error('late boom') }, 100);\n"
-                        "setTimeout(() => { Promise.reject(new Error('nobody awaited')) }, 150);")
+    msg_id = kc.execute("setTimeout(() => { throw new Error('late boom') }, 100);\nsetTimeout(() => { Promise.reject(new Error('nobody awaited')) }, 150);")
     errors = []
     deadline = time.time() + 20
     while len(errors) < 2 and time.time() < deadline:

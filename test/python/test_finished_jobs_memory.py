@@ -8,6 +8,7 @@ live heap after a full GC is measured once the registry is full (after 60 jobs) 
 Retaining every job grows it by several hundred KB per job (tens of MB over 140 jobs); pruned, it
 stays flat within GC noise. The figures are printed for CI's log.
 """
+
 import json
 
 from conftest import run
@@ -54,8 +55,9 @@ def test_two_hundred_finished_jobs_leave_the_heap_flat(kernel, capsys):
     listed = msgs[-1]["content"]["data"]["text/plain"].splitlines()
     growth_mb = (after["heap"] - base) / 1024 / 1024
     with capsys.disabled():
-        print(f"\nfinished jobs: live heap after 60 jobs {base / 2**20:.1f} MB, after 200 {after['heap'] / 2**20:.1f} MB ({growth_mb:+.2f} MB); "
-              f"env.jobs {after['envJobs']}, %jobs rows {len(listed) - 1}")
+        print(
+            f"\nfinished jobs: live heap after 60 jobs {base / 2**20:.1f} MB, after 200 {after['heap'] / 2**20:.1f} MB ({growth_mb:+.2f} MB); env.jobs {after['envJobs']}, %jobs rows {len(listed) - 1}"
+        )
     # The registry prunes when a job starts, so the last job's finish may make it 51 until the next.
     assert KEEP_FINISHED <= after["envJobs"] <= KEEP_FINISHED + 1
     assert len(listed) - 1 == after["envJobs"]  # header + one row per kept job

@@ -2,6 +2,7 @@
 (jupyter_client over ZeroMQ): a cell cannot name or import the host interface, and cells and the
 kernel share one engine, so a job a cell holds (also through `import … from "sluice"`) is a
 JobHandle to the kernel, which shows it as a live status line."""
+
 from conftest import run
 
 

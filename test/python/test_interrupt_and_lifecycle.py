@@ -1,4 +1,5 @@
 """Interrupt by message and by signal, cancellation of awaits, restart and shutdown."""
+
 import os
 import signal
 import time

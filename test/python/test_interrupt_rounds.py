@@ -14,6 +14,7 @@ CI runs SLUICE_INTERRUPT_ROUNDS (default 10) rounds per kind. The issue's figure
 prints a table: kind, sent, answered (within 2 s), p50 and max latency (from the interrupt_request
 to the execute_reply). SLUICE_INTERRUPT_KINDS="busy loop,pending await" runs only those kinds.
 """
+
 import os
 import random
 import statistics

@@ -4,17 +4,18 @@
 runs the cell, `incomplete` asks for another line, `invalid` runs it to show the error. Magics
 and `name?` are not TypeScript, so the TypeScript parser must not judge them.
 """
+
 import pytest
 from jupyter_client.manager import start_new_kernel
 
 # Cells whose answer means the same thing in Python and TypeScript: magics, help requests, blank cells.
 SHARED = [
-    "%%sql select 1",            # a cell magic waits for its body ...
+    "%%sql select 1",  # a cell magic waits for its body ...
     "%%sql\nselect 1",
     "%%sql\nselect 1\n",
-    "%%sql\nselect 1\n\n",       # ... which a blank line ends
+    "%%sql\nselect 1\n\n",  # ... which a blank line ends
     "%%sql",
-    "%%sql\nselect (1\n\n",      # the body is not parsed
+    "%%sql\nselect (1\n\n",  # the body is not parsed
     "%jobs",
     "%jobs cancel 'a",
     "%sql select 1",

@@ -1,6 +1,7 @@
 """Job control a user can trust, through a real kernel (jupyter_client over ZeroMQ): a restart or
 shutdown leaves every running job's display in a final state, and an exception thrown inside a
 job's function points at the cell's own line, as a cell's own errors do."""
+
 import time
 
 from conftest import run

@@ -1,4 +1,5 @@
 """jupyter_kernel_test's conformance suite with a real sample for every optional test."""
+
 import unittest
 
 import jupyter_kernel_test as jkt
@@ -33,7 +34,7 @@ class SluiceKernelTests(jkt.KernelTests):
 
     code_display_data = [
         {"code": 'display.html("<b>bold</b>")', "mime": "text/html"},
-        {"code": 'display.svg("<svg xmlns=\'http://www.w3.org/2000/svg\'></svg>")', "mime": "image/svg+xml"},
+        {"code": "display.svg(\"<svg xmlns='http://www.w3.org/2000/svg'></svg>\")", "mime": "image/svg+xml"},
         {"code": 'display.vegaLite({ mark: "point", data: { values: [{ a: 1 }] } })', "mime": "application/vnd.vegalite.v5+json"},
     ]
 

@@ -1,6 +1,7 @@
 """`sluice install --user` puts the kernelspec where Jupyter's own `jupyter kernelspec list` finds
 it, by Jupyter's path rules (JUPYTER_DATA_DIR first), with and without a `jupyter` on PATH (with
 one, `jupyter kernelspec install` does the install), and ships the launcher's logos."""
+
 import json
 import os
 import subprocess

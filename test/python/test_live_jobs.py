@@ -1,4 +1,5 @@
 """Streaming jobs in the notebook: live charts in the starting cell, job control, errors, through jupyter_client."""
+
 import json
 import time
 from pathlib import Path
@@ -54,8 +55,8 @@ def _until(kc, expr, timeout=60):
 def test_bounded_job_grows_a_chart_in_place_and_saves_the_final_state(kernel):
     _, kc = kernel
     code = PIPELINE.format(source="count: 6000, rate: 3000, eventsPerSecond: 200, maxOutOfOrderness: 3000") + (
-        'const latest = sinks.latest((r: { key: string; start: number; value: number }) => JSON.stringify([r.key, r.start]));\n'
-        'counts.sinkTo(latest);\n'
+        "const latest = sinks.latest((r: { key: string; start: number; value: number }) => JSON.stringify([r.key, r.start]));\n"
+        "counts.sinkTo(latest);\n"
         'counts.sinkTo(chart.line({ x: "start:T", y: "value", color: "key" }));\n'
         'env.execute("counts");'
     )
@@ -85,9 +86,7 @@ def test_bounded_job_grows_a_chart_in_place_and_saves_the_final_state(kernel):
 
 def test_updates_are_throttled_at_a_high_event_rate(kernel):
     _, kc = kernel
-    code = PIPELINE.format(source="count: 300000, rate: 1e9, eventsPerSecond: 5000") + (
-        'counts.sinkTo(chart.bar({ x: "start:T", y: "value", color: "key" }));\nenv.execute("fast");'
-    )
+    code = PIPELINE.format(source="count: 300000, rate: 1e9, eventsPerSecond: 5000") + ('counts.sinkTo(chart.bar({ x: "start:T", y: "value", color: "key" }));\nenv.execute("fast");')
     started = time.time()
     reply, out = run(kc, code, timeout=120)
     elapsed = time.time() - started
@@ -183,7 +182,10 @@ def test_show_displays_a_running_job_again_with_the_same_display_ids(kernel):
 def test_shutdown_stops_running_jobs_cleanly(kernel, tmp_path):
     km, kc = kernel
     out_file = tmp_path / "out.jsonl"
-    run(kc, f"const env4 = StreamEnvironment.create();\nenv4.fromSource(DataGen.pageViews({{ seed: 5, rate: 2000 }})).sinkTo(sinks.jsonLines({str(out_file)!r}));\nconst toFile = env4.execute('to-file');")
+    run(
+        kc,
+        f"const env4 = StreamEnvironment.create();\nenv4.fromSource(DataGen.pageViews({{ seed: 5, rate: 2000 }})).sinkTo(sinks.jsonLines({str(out_file)!r}));\nconst toFile = env4.execute('to-file');",
+    )
     _until(kc, "toFile.metrics().operators.at(-1).recordsIn >= 100")  # the sink holds records when the kernel is asked to stop
     km.shutdown_kernel(now=False)
     lines = out_file.read_text().splitlines()
@@ -217,7 +219,10 @@ def test_stop_with_savepoint_then_resume_after_a_kernel_restart(kernel, tmp_path
     kc.wait_for_ready(timeout=60)
     run(kc, COUNTER.format(dir=str(tmp_path)) + 'const job = env.execute("counter", { restoreFrom: "before-restart" });')
     _until(kc, f"sum() > {before}")  # the restored job counts on
-    _, out = run(kc, "await job.cancel(); console.log(JSON.stringify({ sum: sum(), restoredFrom: job.metrics().checkpoints.restoredFrom, m: job.metrics().operators.map((o) => [o.name, o.recordsIn, o.recordsOut]) }))")
+    _, out = run(
+        kc,
+        "await job.cancel(); console.log(JSON.stringify({ sum: sum(), restoredFrom: job.metrics().checkpoints.restoredFrom, m: job.metrics().operators.map((o) => [o.name, o.recordsIn, o.recordsOut]) }))",
+    )
     after = json.loads([m for m in out if m["msg_type"] == "stream"][-1]["content"]["text"])
     assert after["restoredFrom"] is not None
     # Counts continue from the savepoint: the running totals include what was counted before it.

@@ -15,6 +15,7 @@ stays flat within GC noise (measured: +0.03 MB, 0.3 bytes/record). Checked by di
 dist/ in turn: PointStore.trim's maxPoints → +12.9 MB, 121 bytes/record; DeadLetterLog's keep →
 +3.7 MB, 35 bytes/record; both failed this test. The figures are printed for CI's log.
 """
+
 import json
 import os
 import statistics
@@ -100,8 +101,10 @@ def test_a_running_job_plateaus_in_memory(kernel, capsys):
     table = [f"{'t/s':>4} {'records':>9} {'dead':>7} {'heap MB':>8} {'ext MB':>7} {'rss MB':>7}"]
     for i, s in enumerate(samples):
         table.append(f"{i * SAMPLE_EVERY_S:>4} {s['records']:>9,} {s['deadLetters']:>7,} {s['heap'] / MB:>8.1f} {s['external'] / MB:>7.1f} {s['rss'] / MB:>7.1f}")
-    summary = (f"memory plateau: {records:,.0f} records while measured; live heap (after GC) {growth / MB:+.2f} MB "
-               f"= {per_record:+.1f} bytes/record (limit {MAX_BYTES_PER_RECORD}); RSS {rss_growth / MB:+.1f} MB")
+    summary = (
+        f"memory plateau: {records:,.0f} records while measured; live heap (after GC) {growth / MB:+.2f} MB "
+        f"= {per_record:+.1f} bytes/record (limit {MAX_BYTES_PER_RECORD}); RSS {rss_growth / MB:+.1f} MB"
+    )
     with capsys.disabled():
         print("\n" + "\n".join(table) + "\n" + summary)
     if os.environ.get("SLUICE_TEST_OUTPUT"):

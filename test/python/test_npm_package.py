@@ -7,6 +7,7 @@ Python or the kernelspec is missing.
 npm installs with the machine's npm cache, --prefer-offline (the registry is asked only for what the
 cache lacks); the test prints how long that took (about 15 s here). 35-55 s in all on a busy machine.
 """
+
 import json
 import os
 import re
@@ -52,11 +53,17 @@ def _env(**extra):
 
 def test_the_tarball_ships_dist_and_nothing_of_the_checkout_s_tooling(installed):
     _, files = installed
-    for needed in ("bin/sluice.js", "dist/kernel/src/main.js", "dist/engine/src/index.js", "dist/engine/src/index.d.ts",
-                   "kernel/src/report/nbrun.py", "kernel/logo/logo-64x64.png", "kernel/logo/logo-svg.svg"):
+    for needed in (
+        "bin/sluice.js",
+        "dist/kernel/src/main.js",
+        "dist/engine/src/index.js",
+        "dist/engine/src/index.d.ts",
+        "kernel/src/report/nbrun.py",
+        "kernel/logo/logo-64x64.png",
+        "kernel/logo/logo-svg.svg",
+    ):
         assert needed in files, needed
-    unwanted = [f for f in files if f.split("/")[0] in ("test", "bench", ".ci", "scripts", "docker", "binder", "notebooks")
-                or ".test." in f or f.endswith(".map")]
+    unwanted = [f for f in files if f.split("/")[0] in ("test", "bench", ".ci", "scripts", "docker", "binder", "notebooks") or ".test." in f or f.endswith(".map")]
     assert not unwanted, unwanted
 
 
@@ -69,8 +76,7 @@ def test_installed_package_is_self_contained_and_importable(installed):
             p = Path(dirpath, name)
             if p.is_symlink():
                 assert ROOT not in p.resolve().parents, f"{p} points into the checkout"
-    r = subprocess.run(["node", "--input-type=module", "-e", 'const m = await import("sluice"); console.log(typeof m.StreamEnvironment.create)'],
-                       cwd=app, capture_output=True, text=True)
+    r = subprocess.run(["node", "--input-type=module", "-e", 'const m = await import("sluice"); console.log(typeof m.StreamEnvironment.create)'], cwd=app, capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.strip() == "function", r.stdout + r.stderr
 
 
@@ -115,14 +121,14 @@ def test_report_from_the_installed_package_says_what_to_install(installed, tmp_p
     # A Python without nbclient: the message names the packages, pinned as CI tests them.
     bare = tmp_path / "bare"
     venv.create(bare, with_pip=False)
-    r = subprocess.run([sluice, "report", "report.ipynb", "-o", "out.html"], cwd=app, env={**with_kernel, "SLUICE_PYTHON": str(bare / "bin" / "python")},
-                       capture_output=True, text=True)
+    r = subprocess.run([sluice, "report", "report.ipynb", "-o", "out.html"], cwd=app, env={**with_kernel, "SLUICE_PYTHON": str(bare / "bin" / "python")}, capture_output=True, text=True)
     assert r.returncode == 1 and "pip install" in r.stderr, r.stderr
     ci_pins = {line.split("#")[0].strip().lower().replace("_", "-") for line in (ROOT / "scripts" / "requirements-jupyter.txt").read_text().splitlines()} - {""}
     said = {w.lower().replace("_", "-") for w in re.findall(r"[\w-]+==[\w.]+", r.stderr)}
     assert said and said <= ci_pins, (said, ci_pins)
 
     # No kernelspec where that Jupyter looks: the message says how to install it.
-    r = subprocess.run([sluice, "report", "report.ipynb", "-o", "out.html", "--kernel", "sluice-missing"], cwd=app,
-                       env={**with_kernel, "SLUICE_PYTHON": str(VENV_BIN / "python")}, capture_output=True, text=True)
-    assert r.returncode == 1 and 'sluice install --user --name sluice-missing' in r.stderr, r.stderr
+    r = subprocess.run(
+        [sluice, "report", "report.ipynb", "-o", "out.html", "--kernel", "sluice-missing"], cwd=app, env={**with_kernel, "SLUICE_PYTHON": str(VENV_BIN / "python")}, capture_output=True, text=True
+    )
+    assert r.returncode == 1 and "sluice install --user --name sluice-missing" in r.stderr, r.stderr

@@ -8,6 +8,7 @@ notebook, `--prepare-only`, no kernel) and to `sluice report`, and compare the p
 records in `metadata.papermill`; the last runs a Sluice notebook with them and reads the values
 back from the kernel.
 """
+
 import json
 import subprocess
 import sys
@@ -27,13 +28,54 @@ s: overridden by -p
 when: 2024-01-02
 """
 ARGS = [
-    "-p", "s", "text", "-p", "empty", "", "-p", "i", "42", "-p", "neg", " -7", "-p", "u", "1_000",
-    "-p", "f", "2.5", "-p", "half", ".5", "-p", "sci", "1e3", "-p", "t", "True", "-p", "fa", "False",
-    "-p", "no", "None", "-p", "lower", "true", "-p", "hexish", "0x10", "-r", "raw", "007",
-    "-y", "ly: [1, two, {k: null}]\nd: 2024-01-02", "-f", "params.yaml",
+    "-p",
+    "s",
+    "text",
+    "-p",
+    "empty",
+    "",
+    "-p",
+    "i",
+    "42",
+    "-p",
+    "neg",
+    " -7",
+    "-p",
+    "u",
+    "1_000",
+    "-p",
+    "f",
+    "2.5",
+    "-p",
+    "half",
+    ".5",
+    "-p",
+    "sci",
+    "1e3",
+    "-p",
+    "t",
+    "True",
+    "-p",
+    "fa",
+    "False",
+    "-p",
+    "no",
+    "None",
+    "-p",
+    "lower",
+    "true",
+    "-p",
+    "hexish",
+    "0x10",
+    "-r",
+    "raw",
+    "007",
+    "-y",
+    "ly: [1, two, {k: null}]\nd: 2024-01-02",
+    "-f",
+    "params.yaml",
 ]
-DECLARED = ["s", "empty", "i", "neg", "u", "f", "half", "sci", "t", "fa", "no", "lower", "hexish", "raw",
-            "ly", "d", "from_file", "nested", "flag", "when"]
+DECLARED = ["s", "empty", "i", "neg", "u", "f", "half", "sci", "t", "fa", "no", "lower", "hexish", "raw", "ly", "d", "from_file", "nested", "flag", "when"]
 
 
 def notebook(kernel, language, parameters_source, body):
@@ -55,22 +97,19 @@ def write(tmp_path, name, nb):
 
 def test_papermill_has_no_parameter_translator_for_sluice(tmp_path):
     nb = write(tmp_path, "sluice.ipynb", notebook("sluice", "typescript", 'const kafka: string = "";', "kafka"))
-    done = subprocess.run([*PAPERMILL, str(nb), str(tmp_path / "out.ipynb"), "-p", "kafka", "", "--prepare-only"],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    done = subprocess.run([*PAPERMILL, str(nb), str(tmp_path / "out.ipynb"), "-p", "kafka", "", "--prepare-only"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert done.returncode != 0
     assert "No parameter translator functions specified for kernel 'sluice' or language 'typescript'" in done.stderr
 
 
 def test_report_types_parameters_as_papermill_does(tmp_path):
     py = write(tmp_path, "py.ipynb", notebook("python3", "python", "\n".join(f"{n} = None" for n in DECLARED), "pass"))
-    done = subprocess.run([*PAPERMILL, str(py), str(tmp_path / "py-out.ipynb"), *ARGS, "--prepare-only"],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    done = subprocess.run([*PAPERMILL, str(py), str(tmp_path / "py-out.ipynb"), *ARGS, "--prepare-only"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stderr
     expected = nbformat.read(tmp_path / "py-out.ipynb", as_version=4).metadata.papermill.parameters
 
     ts = write(tmp_path, "ts.ipynb", notebook("sluice", "typescript", "\n".join(f"const {n}: any = null;" for n in DECLARED), "1"))
-    done = subprocess.run([*SLUICE, str(ts), *ARGS, "--prepare-only", "--notebook-out", str(tmp_path / "ts-out.ipynb")],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    done = subprocess.run([*SLUICE, str(ts), *ARGS, "--prepare-only", "--notebook-out", str(tmp_path / "ts-out.ipynb")], capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     ours = nbformat.read(tmp_path / "ts-out.ipynb", as_version=4)
     assert json.loads(json.dumps(ours.metadata.papermill.parameters)) == json.loads(json.dumps(expected))
@@ -81,14 +120,15 @@ def test_report_types_parameters_as_papermill_does(tmp_path):
 
 
 def test_report_runs_a_sluice_notebook_with_papermill_arguments(tmp_path):
-    body = "\n".join([
-        "const show = (v: unknown) => (typeof v === 'number' && !Number.isFinite(v)) ? String(v) : v;",
-        "console.log(JSON.stringify({" + ", ".join(f"{n}: [typeof {n}, show({n})]" for n in DECLARED) + "}));",
-    ])
+    body = "\n".join(
+        [
+            "const show = (v: unknown) => (typeof v === 'number' && !Number.isFinite(v)) ? String(v) : v;",
+            "console.log(JSON.stringify({" + ", ".join(f"{n}: [typeof {n}, show({n})]" for n in DECLARED) + "}));",
+        ]
+    )
     ts = write(tmp_path, "run.ipynb", notebook("sluice", "typescript", "\n".join(f"const {n}: any = 'default';" for n in DECLARED), body))
     out = tmp_path / "run-out.ipynb"
-    done = subprocess.run([*SLUICE, str(ts), *ARGS, "-p", "typo", "1", "-o", str(tmp_path / "run.html"), "--notebook-out", str(out)],
-                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    done = subprocess.run([*SLUICE, str(ts), *ARGS, "-p", "typo", "1", "-o", str(tmp_path / "run.html"), "--notebook-out", str(out)], capture_output=True, text=True, cwd=tmp_path, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "warning: passed unknown parameter: typo" in done.stderr
     executed = nbformat.read(out, as_version=4)

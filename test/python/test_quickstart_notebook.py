@@ -2,6 +2,7 @@
 
 Its Kafka setting is tested in test_example_notebooks.py, against a real broker, with the same checks.
 """
+
 import json
 from pathlib import Path
 

@@ -7,6 +7,7 @@ recordings/feed.jsonl beside the notebook; the second replays it: chart data, SQ
 job's counts are identical, although the feed wrote other data. A third execution with mode
 "record" reads the live feed again and differs, so the equality is not an accident of the data.
 """
+
 import json
 import re
 

@@ -14,6 +14,7 @@ the repository and runs binder/postBuild. Here:
   not checked: the conda part (python=3.11 and nodejs 24 from conda-forge: this machine's Python and
                Node stand in), repo2docker itself, Binder's launch and culling.
 """
+
 import json
 import os
 import re
@@ -58,9 +59,7 @@ def test_binder_environment_pins_the_versions_ci_tests():
 
 def _copy_repository(dest: Path):
     """The files a clone would have (tracked, plus new files not ignored): no node_modules, dist, .venv."""
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, check=True, capture_output=True
-    ).stdout.decode().split("\0")
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT, check=True, capture_output=True).stdout.decode().split("\0")
     for rel in filter(None, listed):
         src = ROOT / rel
         if src.is_file():

@@ -2,6 +2,7 @@
 script CI runs (scripts/setup.sh) and passes hadolint; the compose file's Kafka settings agree
 with each other and with what the notebooks are told. Building and running the images is not
 checked here."""
+
 import base64
 import re
 import shutil
@@ -87,8 +88,7 @@ def test_compose_runs_lab_and_a_single_kraft_broker_that_agree():
     # The notebooks' container reaches the broker through the listener advertised for the network.
     assert lab["environment"]["SLUICE_KAFKA_BOOTSTRAP"] == advertised[env["KAFKA_INTER_BROKER_LISTENER_NAME"]]
     assert lab["depends_on"]["kafka"]["condition"] == "service_healthy"
-    assert any(str(v).split(":")[0] in compose.get("volumes", {}) and str(v).endswith(":/home/node/sluice/notebooks") for v in lab["volumes"]), \
-        "notebooks in a named volume, kept across down/up"
+    assert any(str(v).split(":")[0] in compose.get("volumes", {}) and str(v).endswith(":/home/node/sluice/notebooks") for v in lab["volumes"]), "notebooks in a named volume, kept across down/up"
 
     # The broker version is the one the project's own Kafka tests run (scripts/kafka.sh's default).
     default = re.search(r"SLUICE_KAFKA_VERSION:-([0-9.]+)", (ROOT / "scripts" / "kafka.sh").read_text())

@@ -8,6 +8,7 @@ kernel, anything they start). Printed for CI's log, and held under the Binder bu
   peak (VmHWM)    the sum of each process's own RSS high-water mark: an upper bound of the true
                   peak that no sampling can miss, and the figure that is asserted.
 """
+
 import json
 import os
 import secrets
@@ -73,9 +74,20 @@ class LabServer:
         self.port, self.token = _free_port(), secrets.token_hex(16)
         env = {**os.environ, "JUPYTER_PATH": str(ROOT / ".venv" / "share" / "jupyter"), "SLUICE_HISTORY": "off"}
         self.proc = subprocess.Popen(
-            [ROOT / ".venv" / "bin" / "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
-             "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={root_dir}", "--allow-root"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [
+                ROOT / ".venv" / "bin" / "jupyter",
+                "lab",
+                "--no-browser",
+                "--ServerApp.ip=127.0.0.1",
+                f"--ServerApp.port={self.port}",
+                "--ServerApp.port_retries=0",
+                f"--IdentityProvider.token={self.token}",
+                f"--ServerApp.root_dir={root_dir}",
+                "--allow-root",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         for _ in range(600):  # bounded: at most ~60 s of polling
             if self.proc.poll() is not None:
@@ -88,8 +100,9 @@ class LabServer:
         raise RuntimeError("jupyter lab did not start")
 
     def request(self, path, body=None):
-        req = urllib.request.Request(f"http://127.0.0.1:{self.port}/{path}", data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"})
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}/{path}", data=None if body is None else json.dumps(body).encode(), headers={"Authorization": f"token {self.token}", "Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(req, timeout=60) as r:
             return r.read()
 
@@ -108,17 +121,23 @@ class LabServer:
 def _run_cells(server, kernel_id, cells):
     """Executes each cell over the kernel websocket as JupyterLab does; returns the error outputs."""
     session = uuid.uuid4().hex
-    ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels?session_id={session}",
-                                     header=[f"Authorization: token {server.token}"], timeout=180)
+    ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels?session_id={session}", header=[f"Authorization: token {server.token}"], timeout=180)
     errors = []
     try:
         for source in cells:
             msg_id = uuid.uuid4().hex
-            ws.send(json.dumps({
-                "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "", "session": session, "date": "", "version": "5.3"},
-                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-                "content": {"code": source, "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
-            }))
+            ws.send(
+                json.dumps(
+                    {
+                        "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": "", "session": session, "date": "", "version": "5.3"},
+                        "parent_header": {},
+                        "metadata": {},
+                        "channel": "shell",
+                        "buffers": [],
+                        "content": {"code": source, "silent": False, "store_history": True, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
+                    }
+                )
+            )
             # Live jobs keep sending display updates, so the websocket's own timeout may never fire:
             # give each cell a deadline of its own and fail rather than wait forever.
             deadline = time.time() + 180
@@ -158,8 +177,9 @@ def test_notebook_runs_within_binder_memory(notebook, capsys):
         sampler.join()
         server.stop()
     hwm_total = sum(size for _, size in hwm.values())
-    line = (f"memory {notebook.name}: peak {sampler.peak / MB:.0f} MB sampled, {hwm_total / MB:.0f} MB by VmHWM "
-            f"(budget {BUDGET_MB} MB) over {', '.join(f'{n} {s / MB:.0f} MB' for n, s in hwm.values())}")
+    line = (
+        f"memory {notebook.name}: peak {sampler.peak / MB:.0f} MB sampled, {hwm_total / MB:.0f} MB by VmHWM (budget {BUDGET_MB} MB) over {', '.join(f'{n} {s / MB:.0f} MB' for n, s in hwm.values())}"
+    )
     with capsys.disabled():
         print("\n" + line)
     if os.environ.get("SLUICE_TEST_OUTPUT"):

@@ -3,6 +3,7 @@ scripts/setup.sh installs the sluice_jupyter server extension (kernel/jupyter), 
 TCP_NODELAY for kernel websockets. Without it every cell's reply reached the browser 40 ms late
 (Nagle's algorithm against delayed ACKs); bench/responsiveness.bench.ts shows both side by side.
 It also installs Sluice's prebuilt JupyterLab extension, which JupyterLab must list as enabled."""
+
 import re
 import subprocess
 from pathlib import Path

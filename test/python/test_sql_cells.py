@@ -1,4 +1,5 @@
 """%%sql cells on the kernel-wide DuckDB database, through a real Jupyter client."""
+
 import json
 import threading
 import time
@@ -39,11 +40,12 @@ def test_csv_json_and_parquet_give_the_exact_rows(kernel):
 
 def test_types_are_shown_faithfully(kernel):
     _, kc = kernel
-    _, out = run(kc, "%%sql\nselect TIMESTAMP '2024-01-02 03:04:05.123' as ts, 3.25::DECIMAL(10,2) as price,\n"
-                     "  12345678901234567890::HUGEINT as big, [1, 2] as xs, {'a': 1, 'b': 'z'} as st, NULL::INT as nothing")
+    _, out = run(
+        kc,
+        "%%sql\nselect TIMESTAMP '2024-01-02 03:04:05.123' as ts, 3.25::DECIMAL(10,2) as price,\n  12345678901234567890::HUGEINT as big, [1, 2] as xs, {'a': 1, 'b': 'z'} as st, NULL::INT as nothing",
+    )
     row = _result(out)["application/vnd.dataresource+json"]["data"][0]
-    assert row == {"ts": "2024-01-02 03:04:05.123", "price": "3.25", "big": "12345678901234567890",
-                   "xs": [1, 2], "st": {"a": 1, "b": "z"}, "nothing": None}
+    assert row == {"ts": "2024-01-02 03:04:05.123", "price": "3.25", "big": "12345678901234567890", "xs": [1, 2], "st": {"a": 1, "b": "z"}, "nothing": None}
     fields = _result(out)["application/vnd.dataresource+json"]["schema"]["fields"]
     assert [f["type"] for f in fields] == ["datetime", "number", "integer", "array", "object", "integer"]
 
@@ -59,7 +61,7 @@ def test_large_results_are_truncated_with_a_count(kernel):
 
 def test_hostile_parameter_is_bound_not_pasted(kernel):
     _, kc = kernel
-    run(kc, "const evil = \"'; drop table victims; --\";")
+    run(kc, 'const evil = "\'; drop table victims; --";')
     reply, _ = run(kc, "%%sql\ncreate table victims(name varchar);\ninsert into victims values ({evil}), ($evil);")
     assert reply["content"]["status"] == "ok"
     _, out = run(kc, "%sql select name, count(*)::INT as n from victims group by name")
@@ -133,7 +135,9 @@ def test_unknown_magic_and_bad_options_are_clear_errors(kernel):
 
 def test_a_running_jobs_table_is_queryable_mid_run_and_ends_equal_to_the_batch_answer(kernel):
     _, kc = kernel
-    reply, _ = run(kc, """const env = StreamEnvironment.create();
+    reply, _ = run(
+        kc,
+        """const env = StreamEnvironment.create();
 const events = Array.from({ length: 4000 }, (_, i) => ({ id: i, page: `/p${i % 7}`, ts: i * 50 }));
 env.fromArray(events)
   .map((e) => e)
@@ -145,15 +149,19 @@ const done = env.fromAsyncIterable((async function* () {
   }
 })()).sinkTo(duckdb.table("slow_events", {}));
 const job = env.execute("to duckdb");
-job.bounded""")
+job.bounded""",
+    )
     assert reply["content"]["status"] == "ok"
     # The cell held until the bounded job finished; query again while a second, slower job runs.
-    run(kc, """const env2 = StreamEnvironment.create();
+    run(
+        kc,
+        """const env2 = StreamEnvironment.create();
 env2.fromAsyncIterable((async function* () {
   for (let i = 0; i < 3000; i++) { if (i % 300 === 0) await new Promise((r) => setTimeout(r, 200)); yield { id: i, page: `/p${i % 7}` }; }
 })()).sinkTo(duckdb.table("live_events", { mode: "append" }));
 const job2 = env2.execute("live").detach();
-'started'""")
+'started'""",
+    )
     seen = []
     for _ in range(40):
         _, out = run(kc, "%sql select count(*)::INT as n, count(distinct id)::INT as ids, coalesce(max(id), -1)::INT as top from live_events")
@@ -177,5 +185,8 @@ const job2 = env2.execute("live").detach();
 def test_duckdb_source_replays_a_query_through_a_pipeline(kernel):
     _, kc = kernel
     run(kc, "%%sql\ncreate table hist as select range::INT as i, 'k' || (range % 3) as k from range(30)")
-    _, out = run(kc, "const sums = await StreamEnvironment.create().fromSource(duckdb.source<{ i: number; k: string }>('select * from hist where i >= ?', [10])).filter((r) => r.k === 'k1').map((r) => r.i).executeAndCollect('replay');\nsums.join(',')")
+    _, out = run(
+        kc,
+        "const sums = await StreamEnvironment.create().fromSource(duckdb.source<{ i: number; k: string }>('select * from hist where i >= ?', [10])).filter((r) => r.k === 'k1').map((r) => r.i).executeAndCollect('replay');\nsums.join(',')",
+    )
     assert _result(out)["text/plain"] == "'" + ",".join(str(i) for i in range(10, 30) if i % 3 == 1) + "'"

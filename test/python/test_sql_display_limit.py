@@ -1,5 +1,6 @@
 """Every output of a %%sql cell respects the display limit (jupysql's `displaylimit`): the HTML,
 the text and the application/vnd.dataresource+json a notebook saves. Real Jupyter client."""
+
 import json
 
 from conftest import run

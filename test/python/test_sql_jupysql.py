@@ -1,5 +1,6 @@
 """jupysql's ways of composing queries, as its users write them: --save / --with (saved queries
 become CTEs, also when only named), --no-execute, and `<<` assignment. Real Jupyter client."""
+
 from conftest import run
 
 VALUES = "select * from (values ('/a', 10), ('/b', 1), ('/c', 7)) t(page, views)"

@@ -2,6 +2,7 @@
 `kafka` setting. The broker's address is printed and handed to kernels as SLUICE_KAFKA_BOOTSTRAP; a
 broker that was already running (as in CI, where scripts/test.sh starts one) is reused and left running,
 one started here stops with JupyterLab."""
+
 import json
 import os
 import signal
@@ -30,8 +31,15 @@ def test_start_with_kafka_serves_jupyterlab_and_gives_kernels_the_broker(tmp_pat
     port = _free_port()
     env = {**os.environ, "SLUICE_PORT": str(port), "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
     token = "sluice-start-test"
-    proc = subprocess.Popen(["bash", str(ROOT / "scripts" / "start.sh"), "--kafka", f"--IdentityProvider.token={token}"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        ["bash", str(ROOT / "scripts" / "start.sh"), "--kafka", f"--IdentityProvider.token={token}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         printed = ""
         deadline = time.time() + 240
@@ -44,8 +52,9 @@ def test_start_with_kafka_serves_jupyterlab_and_gives_kernels_the_broker(tmp_pat
         assert address == subprocess.run([*KAFKA, "bootstrap"], capture_output=True, text=True).stdout.strip()
 
         def api(path, method="GET", body=None):
-            req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method, data=json.dumps(body).encode() if body else None,
-                                         headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+            req = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}", method=method, data=json.dumps(body).encode() if body else None, headers={"Authorization": f"token {token}", "Content-Type": "application/json"}
+            )
             with urllib.request.urlopen(req, timeout=10) as r:
                 return json.loads(r.read() or b"null")
 

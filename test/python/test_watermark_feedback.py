@@ -1,6 +1,7 @@
 """Event time that cannot advance is said in the cell, through a real kernel (jupyter_client):
 a PlanError for a window that would never fire, a warning above the status line for one that fires
 only at the end of input, and the status line naming the source that holds the watermark back."""
+
 import time
 
 from conftest import run

@@ -12,6 +12,7 @@ executed, replies, round trip after the kind, live heap and RSS before/after):
       JUPYTER_PATH=$PWD/.venv/share/jupyter PATH=$PWD/.venv/bin:$PATH \\
       .venv/bin/python -m pytest -q -s test/python/test_wire_fuzz.py
 """
+
 import itertools
 import json
 import os
@@ -30,9 +31,20 @@ MB = 1 << 20
 # Live heap (after a full GC) may hold some more than before the floods (compiled cells, the
 # replay history's hash table lives outside it); a leak of a few hundred bytes a message is more.
 MAX_LIVE_GROWTH = 32 * MB
-PROTOTYPE_NAMES = ["constructor", "toString", "valueOf", "hasOwnProperty", "isPrototypeOf",
-                   "propertyIsEnumerable", "toLocaleString", "__proto__", "__defineGetter__",
-                   "__defineSetter__", "__lookupGetter__", "__lookupSetter__"]
+PROTOTYPE_NAMES = [
+    "constructor",
+    "toString",
+    "valueOf",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "toLocaleString",
+    "__proto__",
+    "__defineGetter__",
+    "__defineSetter__",
+    "__lookupGetter__",
+    "__lookupSetter__",
+]
 CHANNELS = itertools.cycle(["shell", "control"])
 
 
@@ -71,9 +83,7 @@ def _originals(wire, marker, count):
     sent = []
     for i in range(count):
         channel = "shell" if i % 2 == 0 else "control"
-        msg_type, content = (("execute_request", execute_content(code)) if i < GENUINE_RUNS else
-                             [("kernel_info_request", {}), ("is_complete_request", {"code": code}),
-                              ("comm_info_request", {})][i % 3])
+        msg_type, content = ("execute_request", execute_content(code)) if i < GENUINE_RUNS else [("kernel_info_request", {}), ("is_complete_request", {"code": code}), ("comm_info_request", {})][i % 3]
         frames, msg_id = wire.frames(msg_type, content)
         wire.send(channel, frames)
         sent.append((channel, frames, msg_id))
@@ -142,9 +152,15 @@ def odd_json(wire, marker):
         return json.dumps(h, default=str).encode()
 
     code_j = json.dumps(marker_code(marker))
-    contents = [f'{{"code": [{code_j}]}}', f'{{"code": {{"toString": {code_j}}}}}', '{"code": 5}', '{"code": null}',
-                '{"silent": "yes"}', '{"code": 7, "__proto__": {"polluted": 1}}',
-                '{"code": false, "user_expressions": "x", "silent": "no", "store_history": "no"}']
+    contents = [
+        f'{{"code": [{code_j}]}}',
+        f'{{"code": {{"toString": {code_j}}}}}',
+        '{"code": 5}',
+        '{"code": null}',
+        '{"silent": "yes"}',
+        '{"code": 7, "__proto__": {"polluted": 1}}',
+        '{"code": false, "user_expressions": "x", "silent": "no", "store_history": "no"}',
+    ]
     cases = [
         lambda: [b"[]", b"{}", b"{}", b"{}"],
         lambda: [b"null", b"{}", b"{}", b"{}"],
@@ -172,9 +188,7 @@ def odd_json(wire, marker):
     ]
     # Rarer, as each costs the kernel 0.1 s: 4 MB of content, and nesting 100,000 deep (which
     # JSON.parse takes, and which overflowed the stack of the control thread forwarding it).
-    rare = [lambda: [header("kernel_info_request"), b"{}", b"{}", big],
-            lambda: [header(), deep, b"{}", b"{}"],
-            lambda: [header(), b"{}", deep, contents[0].encode()]]
+    rare = [lambda: [header("kernel_info_request"), b"{}", b"{}", big], lambda: [header(), deep, b"{}", b"{}"], lambda: [header(), b"{}", deep, contents[0].encode()]]
     for i in range(N):
         if i % max(1, N // 30) == 0:
             parts = rare[i // max(1, N // 30) % len(rare)]()
@@ -200,8 +214,7 @@ def _flood(wire, kind):
     again = sum(n - (0 if m in before else 1) for m, n in new.items() if m in wire.own)
     foreign = sum(n for m, n in new.items() if m not in wire.own)
     genuine_runs = GENUINE_RUNS if kind.__name__.startswith("replayed") else 0
-    return {"kind": kind.__name__, "sent": sent, "executed": runs(marker) - genuine_runs + again,
-            "replies": again + foreign, "answered": answered}
+    return {"kind": kind.__name__, "sent": sent, "executed": runs(marker) - genuine_runs + again, "replies": again + foreign, "answered": answered}
 
 
 def test_floods_run_nothing_and_the_kernel_keeps_answering(flooded):
@@ -225,11 +238,12 @@ def test_floods_run_nothing_and_the_kernel_keeps_answering(flooded):
     table = [f"{'kind':<24} {'s':>5} {'sent':>7} {'executed':>8} {'replies':>7} {'answered':>9} {'live MB before/after':>21} {'RSS MB before/after':>20}"]
     for r in rows:
         answered = "no" if r["answered"] is None else f"{r['answered']:.2f} s"
-        table.append(f"{r['kind']:<24} {r['seconds']:>5.1f} {r['sent']:>7} {r['executed']:>8} {r['replies']:>7} {answered:>9} "
-                     f"{_mb(r['before'], 'live'):>10}/{_mb(r['after'], 'live'):<10} "
-                     f"{_mb(r['before'], 'rss'):>9}/{_mb(r['after'], 'rss'):<10}")
-    table.append(f"live heap after GC: {_mb(start, 'live')} MB before the floods, {_mb(end, 'live')} MB after "
-                 f"(limit +{MAX_LIVE_GROWTH // MB}); RSS {_mb(start, 'rss')} -> {_mb(end, 'rss')} MB")
+        table.append(
+            f"{r['kind']:<24} {r['seconds']:>5.1f} {r['sent']:>7} {r['executed']:>8} {r['replies']:>7} {answered:>9} "
+            f"{_mb(r['before'], 'live'):>10}/{_mb(r['after'], 'live'):<10} "
+            f"{_mb(r['before'], 'rss'):>9}/{_mb(r['after'], 'rss'):<10}"
+        )
+    table.append(f"live heap after GC: {_mb(start, 'live')} MB before the floods, {_mb(end, 'live')} MB after (limit +{MAX_LIVE_GROWTH // MB}); RSS {_mb(start, 'rss')} -> {_mb(end, 'rss')} MB")
     print("\n" + "\n".join(table))
 
     assert [(r["kind"], r["executed"]) for r in rows if r["executed"]] == [], "\n".join(table)

@@ -2,6 +2,7 @@
 are dropped: nothing runs, nothing is answered, and the kernel still serves the next good message.
 An unknown msg_type, including the names every JavaScript object inherits, is treated as
 ipykernel treats it. The floods of each kind are in test_wire_fuzz.py."""
+
 import tempfile
 import time
 
@@ -30,8 +31,7 @@ def _no_reply(sock, seconds=1.5):
 
 
 def _execute_msg(session, code):
-    return session.msg("execute_request", {"code": code, "silent": False, "store_history": False,
-                                           "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+    return session.msg("execute_request", {"code": code, "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
 
 
 def test_wrong_key_unsigned_and_garbage_are_dropped(kernel):
@@ -91,8 +91,7 @@ def test_replay_on_the_other_channel_is_dropped(shared_kernel):
         for first, second in (("shell", "control"), ("control", "shell")):
             marker = tempfile.mktemp(prefix=f"sluice-xreplay-{first}-")
             sent = []
-            for msg_type, content in (("execute_request", execute_content(marker_code(marker))),
-                                      ("kernel_info_request", {})):
+            for msg_type, content in (("execute_request", execute_content(marker_code(marker))), ("kernel_info_request", {})):
                 frames, msg_id = wire.frames(msg_type, content)
                 wire.send(first, frames)
                 assert wire.drain(until=lambda i=msg_id: wire.replies[i] == 1, timeout_s=30), f"no reply to {msg_type} on {first}"
@@ -109,9 +108,20 @@ def test_replay_on_the_other_channel_is_dropped(shared_kernel):
 
 
 # Names an object literal inherits: a dispatch table indexed with them finds a function.
-PROTOTYPE_NAMES = ["constructor", "toString", "valueOf", "hasOwnProperty", "isPrototypeOf",
-                   "propertyIsEnumerable", "toLocaleString", "__proto__", "__defineGetter__",
-                   "__defineSetter__", "__lookupGetter__", "__lookupSetter__"]
+PROTOTYPE_NAMES = [
+    "constructor",
+    "toString",
+    "valueOf",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "toLocaleString",
+    "__proto__",
+    "__defineGetter__",
+    "__defineSetter__",
+    "__lookupGetter__",
+    "__lookupSetter__",
+]
 
 
 def test_prototype_msg_types_are_unknown_and_do_not_stall_the_queue(shared_kernel):
@@ -130,8 +140,7 @@ def test_prototype_msg_types_are_unknown_and_do_not_stall_the_queue(shared_kerne
                 ids.append(msg_id)
             info, info_id = wire.frames("kernel_info_request", {})
             wire.send(channel, info)
-            assert wire.drain(until=lambda i=info_id: wire.replies[i] == 1, timeout_s=20), \
-                f"{channel}: a kernel_info_request queued behind prototype-named msg_types got no reply"
+            assert wire.drain(until=lambda i=info_id: wire.replies[i] == 1, timeout_s=20), f"{channel}: a kernel_info_request queued behind prototype-named msg_types got no reply"
             wire.drain(quiet_s=0.5)
             answered = [n for n, i in zip(PROTOTYPE_NAMES, ids) if wire.replies[i]]
             assert answered == [], f"{channel}: unknown msg_types were answered (ipykernel sends nothing): {answered}"
@@ -140,8 +149,7 @@ def test_prototype_msg_types_are_unknown_and_do_not_stall_the_queue(shared_kerne
         wire.close()
 
 
-UNKNOWN = [(channel, msg_type) for channel in ("shell", "control")
-           for msg_type in ("nonexistent_request", "nonexistent_reply", "constructor", "toString", "valueOf")]
+UNKNOWN = [(channel, msg_type) for channel in ("shell", "control") for msg_type in ("nonexistent_request", "nonexistent_reply", "constructor", "toString", "valueOf")]
 
 
 def _observe_unknown(km):

@@ -1,6 +1,7 @@
 """Raw ZeroMQ access to a running kernel, for the wire security tests: jupyter_client's Session signs
 (or mis-signs) the frames, and replies are collected per request msg_id on every channel, so a
 request that runs twice, or on the channel it was not sent to, shows as a second reply."""
+
 import collections
 import json
 import time
@@ -39,8 +40,7 @@ def runs(path):
 
 
 def execute_content(code):
-    return {"code": code, "silent": False, "store_history": False, "user_expressions": {},
-            "allow_stdin": False, "stop_on_error": False}
+    return {"code": code, "silent": False, "store_history": False, "user_expressions": {}, "allow_stdin": False, "stop_on_error": False}
 
 
 class Wire:

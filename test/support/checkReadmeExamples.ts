@@ -57,7 +57,8 @@ function topLevelNames(code: string): { declared: string[]; imported: string[] }
       if (name) imported.push(name.text);
       if (namedBindings && ts.isNamespaceImport(namedBindings)) imported.push(namedBindings.name.text);
       else if (namedBindings) for (const el of namedBindings.elements) imported.push(el.name.text);
-    } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isEnumDeclaration(st)) && st.name) names.push(st.name.text);
+    } else if ((ts.isFunctionDeclaration(st) || ts.isClassDeclaration(st) || ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isEnumDeclaration(st)) && st.name)
+      names.push(st.name.text);
   }
   return { declared: names, imported };
 }
@@ -75,7 +76,16 @@ for (const markdown of FILES) {
     // A block that declares or imports a prelude name shadows it, as a cell does.
     const header = prelude
       .split("\n")
-      .map((l) => l.replace(/import \{ ([^}]*) \}/, (_, names: string) => `import { ${names.split(", ").filter((n) => !own.has(n) && !earlier.has(n)).join(", ")} }`))
+      .map((l) =>
+        l.replace(
+          /import \{ ([^}]*) \}/,
+          (_, names: string) =>
+            `import { ${names
+              .split(", ")
+              .filter((n) => !own.has(n) && !earlier.has(n))
+              .join(", ")} }`,
+        ),
+      )
       .filter((l) => !l.startsWith("import {  }"));
     const byModule = new Map<string, string[]>();
     for (const [name, module] of earlier) if (!own.has(name)) byModule.set(module, [...(byModule.get(module) ?? []), name]);

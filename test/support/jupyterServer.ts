@@ -37,8 +37,17 @@ export async function startJupyterServer(rootDir = mkdtempSync(join(tmpdir(), "s
   const token = randomBytes(16).toString("hex");
   const proc: ChildProcess = spawn(
     join(venvBin, "jupyter"),
-    ["server", "--no-browser", `--ServerApp.ip=127.0.0.1`, `--ServerApp.port=${port}`, "--ServerApp.port_retries=0",
-      `--IdentityProvider.token=${token}`, `--ServerApp.root_dir=${rootDir}`, "--allow-root", ...extraArgs],
+    [
+      "server",
+      "--no-browser",
+      `--ServerApp.ip=127.0.0.1`,
+      `--ServerApp.port=${port}`,
+      "--ServerApp.port_retries=0",
+      `--IdentityProvider.token=${token}`,
+      `--ServerApp.root_dir=${rootDir}`,
+      "--allow-root",
+      ...extraArgs,
+    ],
     { env: { ...process.env, JUPYTER_PATH: process.env.JUPYTER_PATH || join(repoRoot, ".venv", "share", "jupyter"), SLUICE_HISTORY: "off" }, stdio: ["ignore", "ignore", "pipe"] },
   );
   let log = "";

@@ -24,10 +24,8 @@ export function nexmarkEvents(env: StreamEnvironment, options: NexmarkOptions): 
 
 // Filters by event type. DataStream.filter keeps the element type, so the narrowing is a cast here.
 export const bids = (events: DataStream<NexmarkEvent>): DataStream<Bid> => events.filter((e) => e.type === "bid").name("bids") as unknown as DataStream<Bid>;
-export const auctions = (events: DataStream<NexmarkEvent>): DataStream<Auction> =>
-  events.filter((e) => e.type === "auction").name("auctions") as unknown as DataStream<Auction>;
-export const persons = (events: DataStream<NexmarkEvent>): DataStream<Person> =>
-  events.filter((e) => e.type === "person").name("persons") as unknown as DataStream<Person>;
+export const auctions = (events: DataStream<NexmarkEvent>): DataStream<Auction> => events.filter((e) => e.type === "auction").name("auctions") as unknown as DataStream<Auction>;
+export const persons = (events: DataStream<NexmarkEvent>): DataStream<Person> => events.filter((e) => e.type === "person").name("persons") as unknown as DataStream<Person>;
 
 export const TEN_SECONDS = 10_000;
 

@@ -15,7 +15,6 @@ export interface Q1Row {
 export const q1: NexmarkQuery<Q1Row> = {
   name: "q1",
   description: "currency conversion (dollar to euro)",
-  build: (events: DataStream<NexmarkEvent>) =>
-    bids(events).map((b): Q1Row => ({ auction: b.auction, bidder: b.bidder, price: (b.price * 908) / 1000, dateTime: b.dateTime, extra: b.extra })),
+  build: (events: DataStream<NexmarkEvent>) => bids(events).map((b): Q1Row => ({ auction: b.auction, bidder: b.bidder, price: (b.price * 908) / 1000, dateTime: b.dateTime, extra: b.extra })),
   check: (r) => Math.round(r.price * 1000),
 };

@@ -44,7 +44,10 @@ test("flatMap may use the collector instead of returning", async () => {
 
 test("union merges every input", async () => {
   const env = StreamEnvironment.create();
-  const merged = await env.fromArray([1, 2]).union(env.fromArray([3]), env.fromArray([4, 5])).executeAndCollect();
+  const merged = await env
+    .fromArray([1, 2])
+    .union(env.fromArray([3]), env.fromArray([4, 5]))
+    .executeAndCollect();
   assert.deepEqual([...merged].sort(), [1, 2, 3, 4, 5]);
 });
 
@@ -208,14 +211,24 @@ test("a throwing key selector is reported against the keyed operator, or dead-le
   const job = tolerant.execute("keys-dl");
   await job.wait();
   assert.deepEqual(out.values, ["a", "b"]);
-  assert.deepEqual(job.deadLetters().map((d) => d.record), [{ k: null }]);
+  assert.deepEqual(
+    job.deadLetters().map((d) => d.record),
+    [{ k: null }],
+  );
 });
 
 test("plan validation reports every problem at once", () => {
   const env = StreamEnvironment.create();
   const s = env.fromArray([1]);
-  s.map((x) => x).uid("same").sinkTo(sinks.collect());
-  s.filter(() => true).uid("same").keyBy((x) => x).process(() => {}).setParallelism(200).sinkTo(sinks.collect());
+  s.map((x) => x)
+    .uid("same")
+    .sinkTo(sinks.collect());
+  s.filter(() => true)
+    .uid("same")
+    .keyBy((x) => x)
+    .process(() => {})
+    .setParallelism(200)
+    .sinkTo(sinks.collect());
   assert.throws(
     () => env.execute("bad"),
     (error: unknown) => {
@@ -256,6 +269,12 @@ test("executeAndCollect with a limit stops an unbounded job", async () => {
   function* forever() {
     for (let i = 0; ; i++) yield i;
   }
-  assert.deepEqual(await env.fromIterable(forever()).map((x) => x * 2).executeAndCollect("peek", { limit: 5 }), [0, 2, 4, 6, 8]);
+  assert.deepEqual(
+    await env
+      .fromIterable(forever())
+      .map((x) => x * 2)
+      .executeAndCollect("peek", { limit: 5 }),
+    [0, 2, 4, 6, 8],
+  );
   assert.equal(env.jobs.at(-1)!.status, "cancelled");
 });

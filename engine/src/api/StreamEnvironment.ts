@@ -249,23 +249,24 @@ export class StreamEnvironment {
       errorPolicy: this.settings.errorPolicy,
     });
     const deadLetterLog = new DeadLetterLog(this.settings.deadLetterRetention);
-    const newAttempt = (restoreFrom: string | undefined, sinkStatesAtStart?: ReadonlyMap<string, unknown>) => new JobRunner(plan, {
-      clock: this.clock,
-      batchSize: this.settings.batchSize,
-      channelCapacity: this.settings.channelCapacity ?? this.settings.batchSize * 2,
-      autoWatermarkInterval: this.settings.autoWatermarkInterval,
-      deadLetterRetention: this.settings.deadLetterRetention,
-      timeSliceMs: this.settings.timeSliceMs,
-      taskCancellationTimeout: this.settings.taskCancellationTimeout,
-      checkpointStorage: this.checkpointing?.storage,
-      checkpointInterval: this.checkpointing?.interval,
-      checkpointTimeout: this.checkpointing?.timeout,
-      tolerableCheckpointFailures: this.checkpointing?.tolerableFailures,
-      restoreFrom,
-      allowNonRestoredState: options.allowNonRestoredState,
-      deadLetterLog,
-      sinkStatesAtStart,
-    });
+    const newAttempt = (restoreFrom: string | undefined, sinkStatesAtStart?: ReadonlyMap<string, unknown>) =>
+      new JobRunner(plan, {
+        clock: this.clock,
+        batchSize: this.settings.batchSize,
+        channelCapacity: this.settings.channelCapacity ?? this.settings.batchSize * 2,
+        autoWatermarkInterval: this.settings.autoWatermarkInterval,
+        deadLetterRetention: this.settings.deadLetterRetention,
+        timeSliceMs: this.settings.timeSliceMs,
+        taskCancellationTimeout: this.settings.taskCancellationTimeout,
+        checkpointStorage: this.checkpointing?.storage,
+        checkpointInterval: this.checkpointing?.interval,
+        checkpointTimeout: this.checkpointing?.timeout,
+        tolerableCheckpointFailures: this.checkpointing?.tolerableFailures,
+        restoreFrom,
+        allowNonRestoredState: options.allowNonRestoredState,
+        deadLetterLog,
+        sinkStatesAtStart,
+      });
     const strategy = this.restartStrategy ?? defaultRestartStrategy(this.checkpointing !== undefined);
     const job = new RestartingJob(plan, newAttempt, createRestartBackoff(strategy), this.clock, options.restoreFrom, deadLetterLog);
     const handle = new JobHandle(jobName, job);

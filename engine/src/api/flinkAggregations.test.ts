@@ -39,7 +39,12 @@ const READINGS: Reading[] = [
 async function rolling(aggregate: (keyed: KeyedStream<Reading, string>) => DataStream<Reading>): Promise<Record<string, string[]>> {
   const env = StreamEnvironment.create({ parallelism: 2 });
   const out = sinks.collect<Reading>();
-  aggregate(env.fromArray(READINGS).setParallelism(1).keyBy((r) => r.k)).sinkTo(out);
+  aggregate(
+    env
+      .fromArray(READINGS)
+      .setParallelism(1)
+      .keyBy((r) => r.k),
+  ).sinkTo(out);
   await env.execute("rolling").wait();
   const byKey: Record<string, string[]> = {};
   for (const r of out.values) (byKey[r.k] ??= []).push(`${r.v}/${r.id}`);
@@ -62,14 +67,21 @@ test("keyed minBy/maxBy emit the record holding the extreme; a tie keeps the fir
 test("keyed aggregations do not mutate the input records", async () => {
   const input = READINGS.map((r) => ({ ...r }));
   const env = StreamEnvironment.create();
-  await env.fromArray(input).keyBy((r) => r.k).sum("v").executeAndCollect();
+  await env
+    .fromArray(input)
+    .keyBy((r) => r.k)
+    .sum("v")
+    .executeAndCollect();
   assert.deepEqual(input, READINGS);
 });
 
 test("min on a field holding non-comparable values fails with a message naming the field", async () => {
   const env = StreamEnvironment.create();
   env
-    .fromArray<{ k: string; v: unknown }>([{ k: "a", v: 1 }, { k: "a", v: { nested: true } }])
+    .fromArray<{ k: string; v: unknown }>([
+      { k: "a", v: 1 },
+      { k: "a", v: { nested: true } },
+    ])
     .keyBy((r) => r.k)
     .min("v")
     .sinkTo(sinks.collect());
@@ -89,7 +101,10 @@ test("windowAll: one result per window over all records, at parallelism 1 whatev
   const perWindow = timed(env, [1, 2, 3, 11, 12, 25, 29])
     .rebalance()
     .windowAll(TumblingEventTimeWindows.of(10))
-    .aggregate(Aggregators.stats<number>((v) => v), (ctx, [s]) => ({ start: ctx.window.start, n: s!.count, sum: s!.sum }));
+    .aggregate(
+      Aggregators.stats<number>((v) => v),
+      (ctx, [s]) => ({ start: ctx.window.start, n: s!.count, sum: s!.sum }),
+    );
   perWindow.sinkTo(out).setParallelism(1); // one sink subtask keeps the window step's output order
   await env.execute("windowAll").wait();
   assert.deepEqual(out.values, [
@@ -102,15 +117,27 @@ test("windowAll: one result per window over all records, at parallelism 1 whatev
 
 test("windowAll's step cannot be made parallel (Flink: 'The parallelism of non parallel operator must be 1')", () => {
   const env = StreamEnvironment.create();
-  timed(env, [1]).windowAll(TumblingEventTimeWindows.of(10)).reduce((a, b) => a + b).setParallelism(2).sinkTo(sinks.collect());
+  timed(env, [1])
+    .windowAll(TumblingEventTimeWindows.of(10))
+    .reduce((a, b) => a + b)
+    .setParallelism(2)
+    .sinkTo(sinks.collect());
   assert.throws(() => env.execute("parallel windowAll"), PlanError);
 });
 
 test("countWindowAll fires every `size` records of the whole stream; sliding keeps the last `size`", async () => {
   const env = StreamEnvironment.create({ parallelism: 2 });
-  const tumbling = await env.fromArray([1, 2, 3, 4, 5, 6, 7]).countWindowAll(3).reduce((a, b) => a + b).executeAndCollect();
+  const tumbling = await env
+    .fromArray([1, 2, 3, 4, 5, 6, 7])
+    .countWindowAll(3)
+    .reduce((a, b) => a + b)
+    .executeAndCollect();
   assert.deepEqual(tumbling, [6, 15]);
-  const sliding = await env.fromArray([1, 2, 3, 4, 5]).countWindowAll(3, 2).process((_ctx, xs) => xs.join("")).executeAndCollect();
+  const sliding = await env
+    .fromArray([1, 2, 3, 4, 5])
+    .countWindowAll(3, 2)
+    .process((_ctx, xs) => xs.join(""))
+    .executeAndCollect();
   assert.deepEqual(sliding, ["12", "234"]);
 });
 

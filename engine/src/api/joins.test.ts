@@ -77,7 +77,12 @@ test("interval join matches a brute-force join when nothing is late", async () =
     .fromArray(lefts)
     .assignTimestampsAndWatermarks(byTs(20))
     .keyBy((e) => e.k)
-    .intervalJoin(env.fromArray(rights).assignTimestampsAndWatermarks(byTs(20)).keyBy((e) => e.k))
+    .intervalJoin(
+      env
+        .fromArray(rights)
+        .assignTimestampsAndWatermarks(byTs(20))
+        .keyBy((e) => e.k),
+    )
     .between(-5, 15)
     .process<string>((l, r, ctx, collector) => {
       assert.equal(ctx.timestamp, Math.max(l.ts, r.ts));
@@ -100,7 +105,12 @@ test("interval join sends late records to the side output", async () => {
     ])
     .assignTimestampsAndWatermarks(byTs(0))
     .keyBy((e) => e.k)
-    .intervalJoin(env.fromArray<E>([]).assignTimestampsAndWatermarks(byTs(0)).keyBy((e) => e.k))
+    .intervalJoin(
+      env
+        .fromArray<E>([])
+        .assignTimestampsAndWatermarks(byTs(0))
+        .keyBy((e) => e.k),
+    )
     .between(0, 10)
     .sideOutputLeftLateData(lateLeft)
     .process<string>((l, r, _c, collector) => collector.collect(l.id + r.id));
@@ -108,7 +118,10 @@ test("interval join sends late records to the side output", async () => {
   joined.getSideOutput(lateLeft).sinkTo(late);
   joined.sinkTo(sinks.collect());
   await env.execute().wait();
-  assert.deepEqual(late.values.map((e) => e.id), ["L2"]);
+  assert.deepEqual(
+    late.values.map((e) => e.id),
+    ["L2"],
+  );
 });
 
 test("window join pairs records of equal key in the same window", async () => {

@@ -56,13 +56,7 @@ export class IntervalJoin<L, R, K> {
         [this.left.keySelector, this.right.keySelector],
         ctx,
       );
-    return new ConnectedStreams(this.left.input, this.right.input).twoInput<O>(
-      "intervalJoin",
-      create,
-      true,
-      this.left.partitioning,
-      this.right.partitioning,
-    );
+    return new ConnectedStreams(this.left.input, this.right.input).twoInput<O>("intervalJoin", create, true, this.left.partitioning, this.right.partitioning);
   }
 }
 

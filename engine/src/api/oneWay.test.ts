@@ -28,7 +28,10 @@ test("Kafka.source and Kafka.sink are the Kafka factories and check their option
 test("duckdb.source is the one way to stream a query's rows", async () => {
   await api.duckdb.query("create or replace table one_way as select range::INT as i from range(5)");
   const env = api.StreamEnvironment.create();
-  const rows = await env.fromSource(api.duckdb.source<{ i: number }>("select i from one_way where i >= ? order by i", [2])).map((r) => r.i).executeAndCollect();
+  const rows = await env
+    .fromSource(api.duckdb.source<{ i: number }>("select i from one_way where i >= ? order by i", [2]))
+    .map((r) => r.i)
+    .executeAndCollect();
   assert.deepEqual(rows, [2, 3, 4]);
   // Type level: duckdb.table's key names are checked against the stream's record type, which comes
   // from the stream, not from these names (before, TypeScript 5.9 took `T` from `columns` and rejected `"k"` in `key`).

@@ -83,8 +83,7 @@ function recordingOutput(): WatermarkOutput & { events: (number | "idle" | "acti
   };
 }
 
-const byStartThenKey = <K, V>(rs: readonly WindowResult<K, V>[]) =>
-  [...rs].sort((a, b) => a.start - b.start || String(a.key).localeCompare(String(b.key)));
+const byStartThenKey = <K, V>(rs: readonly WindowResult<K, V>[]) => [...rs].sort((a, b) => a.start - b.start || String(a.key).localeCompare(String(b.key)));
 
 test("ENGINE_VERSION is the package's version", () => {
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -114,8 +113,14 @@ test("DataStream, DataStreamSink, KeyedStream and WindowedStream are what the bu
   const result = await env.execute("builders").done;
   assert.equal(result.status, "finished");
   // odd: 1+3 (5 never completes a pair), even: 2+4
-  assert.deepEqual([...out.values].sort((a, b) => a - b), [4, 6]);
-  assert.ok(result.metrics.operators.some((o) => o.name === "pair sums"), "DataStreamSink.name() names the sink operator");
+  assert.deepEqual(
+    [...out.values].sort((a, b) => a - b),
+    [4, 6],
+  );
+  assert.ok(
+    result.metrics.operators.some((o) => o.name === "pair sums"),
+    "DataStreamSink.name() names the sink operator",
+  );
 });
 
 test("WindowedStream: trigger, allowedLateness and evictToLast shape the results", async () => {
@@ -131,17 +136,27 @@ test("WindowedStream: trigger, allowedLateness and evictToLast shape the results
     .process<number[]>((_k, _ctx, els, o) => o.collect([...els]))
     .sinkTo(out);
   await env.execute("evict").wait();
-  assert.deepEqual(out.values, [[1, 2], [2, 3, 4], [4, 5, 6]]);
+  assert.deepEqual(out.values, [
+    [1, 2],
+    [2, 3, 4],
+    [4, 5, 6],
+  ]);
   assert.throws(() => w.allowedLateness(-1), ApiUsageError);
 });
 
 test("ConnectedStreams and KeyedConnectedStreams share keyed state across both inputs", async () => {
   const env = StreamEnvironment.create();
-  const orders = env.fromArray([{ id: "o1", item: "book" }, { id: "o2", item: "pen" }]);
+  const orders = env.fromArray([
+    { id: "o1", item: "book" },
+    { id: "o2", item: "pen" },
+  ]);
   const payments = env.fromArray([{ id: "o1", amount: 12 }]);
   const connected = orders.connect(payments);
   assert.ok(connected instanceof ConnectedStreams);
-  const keyed = connected.keyBy((o) => o.id, (p) => p.id);
+  const keyed = connected.keyBy(
+    (o) => o.id,
+    (p) => p.id,
+  );
   assert.ok(keyed instanceof KeyedConnectedStreams);
   const out = sinks.collect<string>();
   keyed
@@ -159,7 +174,12 @@ test("ConnectedStreams and KeyedConnectedStreams share keyed state across both i
     })
     .sinkTo(out);
   const coMapped = sinks.collect<string>();
-  connected.map((o) => `order ${o.id}`, (p) => `payment ${p.id}`).sinkTo(coMapped);
+  connected
+    .map(
+      (o) => `order ${o.id}`,
+      (p) => `payment ${p.id}`,
+    )
+    .sinkTo(coMapped);
   await env.execute("connect").wait();
   assert.deepEqual(out.values, ["book:12"]);
   assert.deepEqual([...coMapped.values].sort(), ["order o1", "order o2", "payment o1"]);
@@ -169,8 +189,25 @@ test("IntervalJoin pairs records of a key within the time bounds", async () => {
   const env = StreamEnvironment.create();
   type V = { user: string; ts: number };
   const ts = WatermarkStrategy.forMonotonousTimestamps<V>().withTimestampAssigner((v) => v.ts);
-  const views = env.fromArray<V>([{ user: "a", ts: 100 }, { user: "b", ts: 100 }], "views").assignTimestampsAndWatermarks(ts);
-  const buys = env.fromArray<V>([{ user: "a", ts: 150 }, { user: "a", ts: 400 }, { user: "b", ts: 90 }], "buys").assignTimestampsAndWatermarks(ts);
+  const views = env
+    .fromArray<V>(
+      [
+        { user: "a", ts: 100 },
+        { user: "b", ts: 100 },
+      ],
+      "views",
+    )
+    .assignTimestampsAndWatermarks(ts);
+  const buys = env
+    .fromArray<V>(
+      [
+        { user: "a", ts: 150 },
+        { user: "a", ts: 400 },
+        { user: "b", ts: 90 },
+      ],
+      "buys",
+    )
+    .assignTimestampsAndWatermarks(ts);
   const join = views.keyBy((v) => v.user).intervalJoin(buys.keyBy((b) => b.user));
   assert.ok(join instanceof IntervalJoin);
   const out = sinks.collect<string>();
@@ -187,8 +224,19 @@ test("JoinedStreams and JoinWithKeys: a window join pairs equal keys in the same
   const env = StreamEnvironment.create();
   type L = { k: string; ts: number; l: number };
   type R = { k: string; ts: number; r: number };
-  const left = env.fromArray<L>([{ k: "x", ts: 1, l: 1 }, { k: "x", ts: 12, l: 2 }, { k: "y", ts: 2, l: 3 }]).assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<L>().withTimestampAssigner((v) => v.ts));
-  const right = env.fromArray<R>([{ k: "x", ts: 5, r: 10 }, { k: "y", ts: 15, r: 30 }]).assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<R>().withTimestampAssigner((v) => v.ts));
+  const left = env
+    .fromArray<L>([
+      { k: "x", ts: 1, l: 1 },
+      { k: "x", ts: 12, l: 2 },
+      { k: "y", ts: 2, l: 3 },
+    ])
+    .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<L>().withTimestampAssigner((v) => v.ts));
+  const right = env
+    .fromArray<R>([
+      { k: "x", ts: 5, r: 10 },
+      { k: "y", ts: 15, r: 30 },
+    ])
+    .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<R>().withTimestampAssigner((v) => v.ts));
   const joined = left.join(right);
   assert.ok(joined instanceof JoinedStreams);
   const withKeys = joined.where((l) => l.k).equalTo((r) => r.k);
@@ -235,7 +283,10 @@ test("MIN_WATERMARK < any timestamp < MAX_WATERMARK; a bounded stream ends at MA
   const env = StreamEnvironment.create();
   const out = sinks.collect<number>();
   assert.equal(out.watermark, MIN_WATERMARK);
-  env.fromArray([5, 7]).assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((x) => x)).sinkTo(out);
+  env
+    .fromArray([5, 7])
+    .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((x) => x))
+    .sinkTo(out);
   await env.execute().wait();
   assert.equal(out.watermark, MAX_WATERMARK);
 });
@@ -302,21 +353,32 @@ test("SlidingProcessingTimeWindows count by arrival time on the clock", async ()
   const env = StreamEnvironment.create({ clock });
   const src = new TestSource<string>();
   const out = sinks.collect<WindowResult<string, number>>();
-  env.fromSource(src).keyBy((s) => s).window(SlidingProcessingTimeWindows.of(100, 50)).count().sinkTo(out);
+  env
+    .fromSource(src)
+    .keyBy((s) => s)
+    .window(SlidingProcessingTimeWindows.of(100, 50))
+    .count()
+    .sinkTo(out);
   const job = env.execute("sliding pt");
   src.push("a"); // arrives at 0: windows [-50,50) and [0,100)
   await job.whenIdle();
   clock.setTime(60);
   src.push("a"); // arrives at 60: windows [0,100) and [50,150)
   await job.whenIdle();
-  assert.deepEqual(out.values.map((r) => [r.start, r.end, r.value]), [[-50, 50, 1]]);
+  assert.deepEqual(
+    out.values.map((r) => [r.start, r.end, r.value]),
+    [[-50, 50, 1]],
+  );
   clock.setTime(200);
   await job.whenIdle();
-  assert.deepEqual(byStartThenKey(out.values).map((r) => [r.start, r.value]), [
-    [-50, 1],
-    [0, 2],
-    [50, 1],
-  ]);
+  assert.deepEqual(
+    byStartThenKey(out.values).map((r) => [r.start, r.value]),
+    [
+      [-50, 1],
+      [0, 2],
+      [50, 1],
+    ],
+  );
   await job.cancel();
 });
 
@@ -325,7 +387,12 @@ test("ProcessingTimeSessionWindows close a session after a gap of clock time", a
   const env = StreamEnvironment.create({ clock });
   const src = new TestSource<string>();
   const out = sinks.collect<WindowResult<string, number>>();
-  env.fromSource(src).keyBy((s) => s).window(ProcessingTimeSessionWindows.withGap(100)).count().sinkTo(out);
+  env
+    .fromSource(src)
+    .keyBy((s) => s)
+    .window(ProcessingTimeSessionWindows.withGap(100))
+    .count()
+    .sinkTo(out);
   const job = env.execute("session pt");
   src.push("u");
   await job.whenIdle();
@@ -337,7 +404,10 @@ test("ProcessingTimeSessionWindows close a session after a gap of clock time", a
   assert.equal(out.values.length, 0, "session still open");
   clock.setTime(180);
   await job.whenIdle();
-  assert.deepEqual(out.values.map((r) => [r.key, r.start, r.end, r.value]), [["u", 0, 180, 2]]);
+  assert.deepEqual(
+    out.values.map((r) => [r.key, r.start, r.end, r.value]),
+    [["u", 0, 180, 2]],
+  );
   await job.cancel();
 });
 
@@ -347,7 +417,10 @@ test("ProcessingTimeTrigger fires event-time windows by the clock instead of the
   const src = new TestSource<{ ts: number }>();
   const out = sinks.collect<WindowResult<string, number>>();
   env
-    .fromSource(src, WatermarkStrategy.noWatermarks<{ ts: number }>().withTimestampAssigner((e) => e.ts))
+    .fromSource(
+      src,
+      WatermarkStrategy.noWatermarks<{ ts: number }>().withTimestampAssigner((e) => e.ts),
+    )
     .keyBy(() => "k")
     .window(TumblingEventTimeWindows.of(10))
     .trigger(ProcessingTimeTrigger.create())
@@ -359,7 +432,10 @@ test("ProcessingTimeTrigger fires event-time windows by the clock instead of the
   assert.equal(out.values.length, 0);
   clock.setTime(9); // the window's maxTimestamp, as processing time
   await job.whenIdle();
-  assert.deepEqual(out.values.map((r) => [r.start, r.value]), [[0, 2]]);
+  assert.deepEqual(
+    out.values.map((r) => [r.start, r.value]),
+    [[0, 2]],
+  );
   await job.cancel();
   assert.equal(ProcessingTimeTrigger.create().canMerge(), true);
 });
@@ -369,8 +445,17 @@ test("NeverTrigger never fires, even when the watermark passes the window or the
   const never = sinks.collect<WindowResult<string, number>>();
   const normal = sinks.collect<WindowResult<string, number>>();
   const input = env.fromArray([1, 2, 15]).assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((x) => x));
-  input.keyBy(() => "k").window(TumblingEventTimeWindows.of(10)).trigger(NeverTrigger.create()).count().sinkTo(never);
-  input.keyBy(() => "k").window(TumblingEventTimeWindows.of(10)).count().sinkTo(normal);
+  input
+    .keyBy(() => "k")
+    .window(TumblingEventTimeWindows.of(10))
+    .trigger(NeverTrigger.create())
+    .count()
+    .sinkTo(never);
+  input
+    .keyBy(() => "k")
+    .window(TumblingEventTimeWindows.of(10))
+    .count()
+    .sinkTo(normal);
   const result = await env.execute("never").done;
   assert.equal(result.status, "finished");
   assert.deepEqual(never.values, []);
@@ -384,9 +469,18 @@ test("NeverTrigger never fires, even when the watermark passes the window or the
 test("sinks.latest keeps one record per key, the latest", async () => {
   const env = StreamEnvironment.create();
   const latest = sinks.latest<[string, number]>((p) => p[0]);
-  env.fromArray<[string, number]>([["a", 1], ["b", 2], ["a", 3]]).sinkTo(latest);
+  env
+    .fromArray<[string, number]>([
+      ["a", 1],
+      ["b", 2],
+      ["a", 3],
+    ])
+    .sinkTo(latest);
   await env.execute().wait();
-  assert.deepEqual(latest.values().sort(), [["a", 3], ["b", 2]]);
+  assert.deepEqual(latest.values().sort(), [
+    ["a", 3],
+    ["b", 2],
+  ]);
   assert.equal(latest.size, 2);
   assert.equal(latest.updates, 3);
 });
@@ -427,12 +521,21 @@ test("SluiceError carries context and retriable; subclasses set their defaults",
 
 test("ApiUsageError is thrown for API misuse while building", () => {
   const env = StreamEnvironment.create();
-  assert.throws(() => env.fromArray([1]).setParallelism(0), (e: unknown) => e instanceof ApiUsageError && /positive integer/.test(e.message));
+  assert.throws(
+    () => env.fromArray([1]).setParallelism(0),
+    (e: unknown) => e instanceof ApiUsageError && /positive integer/.test(e.message),
+  );
   const other = StreamEnvironment.create();
   assert.throws(() => env.fromArray([1]).union(other.fromArray([2])), ApiUsageError);
   // Trigger/assigner mismatch is detected when the window step is declared.
   assert.throws(
-    () => env.fromArray([1]).keyBy((x) => x).window(EventTimeSessionWindows.withGap(10)).trigger(CountTrigger.of(2)).count(),
+    () =>
+      env
+        .fromArray([1])
+        .keyBy((x) => x)
+        .window(EventTimeSessionWindows.withGap(10))
+        .trigger(CountTrigger.of(2))
+        .count(),
     ApiUsageError,
   );
 });
@@ -467,7 +570,12 @@ test("FileCheckpointStorage lists the checkpoints a job wrote and loads the late
   try {
     const env = StreamEnvironment.create().setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: dir });
     const src = new TestSource<number>();
-    env.fromSource(src).uid("src").map((x) => x * 2).uid("double").sinkTo(sinks.collect());
+    env
+      .fromSource(src)
+      .uid("src")
+      .map((x) => x * 2)
+      .uid("double")
+      .sinkTo(sinks.collect());
     const job = env.execute("chk");
     src.push(1, 2, 3);
     await job.whenIdle();
@@ -498,11 +606,23 @@ test("chart.line is a ChartSink and a live view that updates while the job write
   let changes = 0;
   line.subscribe(() => changes++);
   const env = StreamEnvironment.create();
-  env.fromArray([{ start: 0, value: 1, key: "a" }, { start: 0, value: 5, key: "a" }, { start: 10, value: 2, key: "a" }]).sinkTo(line);
+  env
+    .fromArray([
+      { start: 0, value: 1, key: "a" },
+      { start: 0, value: 5, key: "a" },
+      { start: 10, value: 2, key: "a" },
+    ])
+    .sinkTo(line);
   await env.execute("chart").wait();
   assert.ok(changes >= 1);
   // Window results are identified by (key, start): the later value for start 0 replaced the earlier one.
-  assert.deepEqual(line.data.map((p) => [p.start, p.value]), [[0, 5], [10, 2]]);
+  assert.deepEqual(
+    line.data.map((p) => [p.start, p.value]),
+    [
+      [0, 5],
+      [10, 2],
+    ],
+  );
   assert.match(String(line.bundle()["text/plain"]), /2 points/);
 });
 

@@ -43,7 +43,15 @@ function markChart<T>(mark: Mark, o: ChartOptions<T>): ChartSink<T> {
     return p;
   };
   const identify = (r: T): unknown =>
-    o.id ? o.id(r) : latestPerX && isWindowResult(r) ? JSON.stringify(Object.values(fields).filter((f) => f !== fields.y).map((f) => read(r, f.path))) : defaultId(r);
+    o.id
+      ? o.id(r)
+      : latestPerX && isWindowResult(r)
+        ? JSON.stringify(
+            Object.values(fields)
+              .filter((f) => f !== fields.y)
+              .map((f) => read(r, f.path)),
+          )
+        : defaultId(r);
   const render = (points: Record<string, unknown>[]) => {
     const width = o.width ?? 520;
     const height = o.height ?? 260;
@@ -90,14 +98,20 @@ export const chart = {
   /** The latest records as a table. */
   table: <T>(o: TableOptions<T> = {}): ChartSink<T> => {
     const store = new PointStore<Record<string, unknown>>(o.maxRows ?? 20);
-    return new ChartSink<T>("chart:table", store, (r) => ({ ...(r as object) }) as Record<string, unknown>, o.id ?? defaultId, (rows) => tableBundle(rows, o));
+    return new ChartSink<T>(
+      "chart:table",
+      store,
+      (r) => ({ ...(r as object) }) as Record<string, unknown>,
+      o.id ?? defaultId,
+      (rows) => tableBundle(rows, o),
+    );
   },
 
   /**
    * Any Vega-Lite spec; records fill the named dataset `data: { name }` (default "data").
    */
   vegaLite: <T>(spec: Record<string, unknown>, o: { dataName?: string; maxPoints?: number; id?: (r: T) => unknown } = {}): ChartSink<T> => {
-    const dataName = o.dataName ?? ((spec.data as { name?: string } | undefined)?.name ?? "data");
+    const dataName = o.dataName ?? (spec.data as { name?: string } | undefined)?.name ?? "data";
     const store = new PointStore<Record<string, unknown>>(o.maxPoints ?? 1000);
     const render = (points: Record<string, unknown>[]) => ({
       [VEGA_LITE]: { $schema: SCHEMA, ...spec, data: { name: dataName }, datasets: { ...((spec.datasets as object) ?? {}), [dataName]: points } },

@@ -132,7 +132,8 @@ export class CheckpointCoordinator {
           this.snapshotting.delete(p);
           // The checkpoint failed or was aborted meanwhile: what this participant prepared for it
           // is not committed as such (the notifications above did not reach it).
-          if (this.pending !== pending) void p.notifyAborted?.(pending.id)?.catch(() => undefined); // reported by the participant
+          if (this.pending !== pending)
+            void p.notifyAborted?.(pending.id)?.catch(() => undefined); // reported by the participant
           else this.acknowledge(p, pending.id, s);
         },
         (error: unknown) => this.failPending(pending, error),
@@ -257,7 +258,10 @@ export class CheckpointCoordinator {
         kind: node.node.kind,
         parallelism: node.parallelism,
         maxParallelism: node.maxParallelism,
-        subtasks: this.participants.filter((p) => p.node === node).sort((a, b) => a.subtask - b.subtask).map((p) => pending.snapshots.get(p)!),
+        subtasks: this.participants
+          .filter((p) => p.node === node)
+          .sort((a, b) => a.subtask - b.subtask)
+          .map((p) => pending.snapshots.get(p)!),
       })),
     };
     const committers = this.participants.filter((p) => p.notifyComplete !== undefined);

@@ -38,7 +38,10 @@ interface Outputs {
 function build(env: StreamEnvironment, source: TestSource<PageView>, out: Outputs, crashAt?: { armed: boolean; eventId: number }): void {
   const late = new OutputTag<PageView>("late");
   const views = env
-    .fromSource(source, WatermarkStrategy.forBoundedOutOfOrderness<PageView>(1000).withTimestampAssigner((v) => v.ts))
+    .fromSource(
+      source,
+      WatermarkStrategy.forBoundedOutOfOrderness<PageView>(1000).withTimestampAssigner((v) => v.ts),
+    )
     .map((v) => {
       if (crashAt?.armed === true && v.eventId >= crashAt.eventId) throw new Error("injected crash");
       return v;
@@ -53,7 +56,12 @@ function build(env: StreamEnvironment, source: TestSource<PageView>, out: Output
     .uid("page-windows");
   windows.sinkTo(sinks.jsonLines(out.windows)).uid("windows-file");
   windows.getSideOutput(late).sinkTo(out.late).uid("late-sink");
-  views.keyBy((v) => v.userId).process(userBursts()).uid("user-bursts").sinkTo(out.sessions).uid("bursts-sink");
+  views
+    .keyBy((v) => v.userId)
+    .process(userBursts())
+    .uid("user-bursts")
+    .sinkTo(out.sessions)
+    .uid("bursts-sink");
 }
 
 async function outputs(dir: string, name: string): Promise<Outputs> {
@@ -111,7 +119,10 @@ test("a job restored from its last checkpoint after a crash produces the same ou
 
   const referenceWindows = await readFile(reference.windows, "utf8");
   assert.ok(reference.late.values.length > 0, "the data must have late records");
-  assert.ok(referenceWindows.split("\n").some((l) => l.includes('"late":true')), "the data must have late firings");
+  assert.ok(
+    referenceWindows.split("\n").some((l) => l.includes('"late":true')),
+    "the data must have late firings",
+  );
   // Per key and window, the same results in the same order (on-time, then each late firing). Across
   // keys, firings at the same watermark have no defined order (nor in Flink: timers of equal time).
   assert.deepEqual(resultsPerKeyAndWindow(await readFile(run.windows, "utf8")), resultsPerKeyAndWindow(referenceWindows));
@@ -163,17 +174,27 @@ test("restoring a checkpoint with state for unknown operators is refused", async
   const dir = await mkdtemp(join(tmpdir(), "sluice-uid-"));
   const source = new TestSource<number>();
   const env1 = StreamEnvironment.create().setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: dir });
-  env1.fromSource(source).keyBy((x) => x).process<number>((x, ctx, out) => {
-    ctx.getState<number>("seen").update(x);
-    out.collect(x);
-  }).uid("old-name").sinkTo(sinks.collect());
+  env1
+    .fromSource(source)
+    .keyBy((x) => x)
+    .process<number>((x, ctx, out) => {
+      ctx.getState<number>("seen").update(x);
+      out.collect(x);
+    })
+    .uid("old-name")
+    .sinkTo(sinks.collect());
   const job = env1.execute();
   source.push(1, 2);
   await job.whenIdle();
   await job.checkpoint();
   await job.cancel();
   const env2 = StreamEnvironment.create().setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: dir });
-  env2.fromSource(source).keyBy((x) => x).process<number>((x, _c, out) => out.collect(x)).uid("new-name").sinkTo(sinks.collect());
+  env2
+    .fromSource(source)
+    .keyBy((x) => x)
+    .process<number>((x, _c, out) => out.collect(x))
+    .uid("new-name")
+    .sinkTo(sinks.collect());
   const result = await env2.execute("renamed", { restoreFrom: "latest" }).done;
   assert.equal(result.status, "failed");
   assert.ok(result.error instanceof CheckpointError);
@@ -199,7 +220,11 @@ test("periodic checkpoints follow the clock and keep only the newest files", asy
   const clock = new ManualClock(0);
   const env = StreamEnvironment.create({ clock }).setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: dir, interval: 1000, retain: 2 });
   const source = new TestSource<number>();
-  env.fromSource(source).keyBy((x) => x % 2).reduce((a, b) => a + b).sinkTo(sinks.collect());
+  env
+    .fromSource(source)
+    .keyBy((x) => x % 2)
+    .reduce((a, b) => a + b)
+    .sinkTo(sinks.collect());
   const job = env.execute("periodic");
   source.push(1, 2, 3);
   await job.whenIdle();

@@ -50,10 +50,12 @@ async function runJob(name: string, out: string, build: (env: StreamEnvironment,
   let savepoint: Promise<unknown> | undefined;
   const handle: { job?: ReturnType<StreamEnvironment["execute"]> } = {};
   build(first, (s) =>
-    s.map((v) => {
-      if (++seen === cutAtRecord) savepoint = handle.job!.savepoint("cut");
-      return v;
-    }).uid("tap"),
+    s
+      .map((v) => {
+        if (++seen === cutAtRecord) savepoint = handle.job!.savepoint("cut");
+        return v;
+      })
+      .uid("tap"),
   );
   handle.job = first.execute(name);
   if (cutAtRecord === undefined) {

@@ -23,7 +23,10 @@ test('restoreFrom: "latest" with no checkpoint yet starts from scratch and says 
   const dir = join(await mkdtemp(join(tmpdir(), "sluice-latest-")), "not-yet-created");
   const out = sinks.collect<number>();
   const env = StreamEnvironment.create().enableCheckpointing({ directory: dir });
-  env.fromArray([1, 2, 3]).map((x) => x * 10).sinkTo(out);
+  env
+    .fromArray([1, 2, 3])
+    .map((x) => x * 10)
+    .sinkTo(out);
   const { value: result, warned } = await warnings(() => env.execute("first run", { restoreFrom: "latest" }).wait());
   assert.equal(result.status, "finished");
   assert.deepEqual(out.values, [10, 20, 30]);

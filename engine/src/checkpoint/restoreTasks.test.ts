@@ -102,7 +102,11 @@ test("a source with mergePositions is restored at 3 and then 1 subtasks, each re
   try {
     const log = new PartitionedLog(5, true);
     const seen: Rec[] = [];
-    const batches = [[4, 7, 2, 9, 5], [3, 0, 6, 1, 2], [1, 5, 0, 3, 2]];
+    const batches = [
+      [4, 7, 2, 9, 5],
+      [3, 0, 6, 1, 2],
+      [1, 5, 0, 3, 2],
+    ];
     for (const [run, parallelism] of [2, 3, 1].entries()) {
       log.append(batches[run]!);
       const { env, out } = pipeline(log, parallelism, dir);
@@ -216,23 +220,40 @@ test("the merged snapshot: lowest watermark, finished only if all were, merge fa
   const log = new PartitionedLog(3, true);
   const where = { job: "j", operator: "partitioned-log" };
   assert.deepEqual(
-    rescaledSource(log, [
-      { position: { 0: 2 }, watermark: MAX_WATERMARK, finished: true },
-      { position: { 1: 5 }, watermark: 1_000, finished: false },
-      { watermark: 2_000, finished: false },
-    ], where),
+    rescaledSource(
+      log,
+      [
+        { position: { 0: 2 }, watermark: MAX_WATERMARK, finished: true },
+        { position: { 1: 5 }, watermark: 1_000, finished: false },
+        { watermark: 2_000, finished: false },
+      ],
+      where,
+    ),
     { position: { 0: 2, 1: 5 }, watermark: 1_000, finished: false },
   );
   assert.deepEqual(
-    rescaledSource(log, [{ position: { 0: 2 }, watermark: MAX_WATERMARK, finished: true }, { position: { 1: 3 }, watermark: MAX_WATERMARK, finished: true }], where),
+    rescaledSource(
+      log,
+      [
+        { position: { 0: 2 }, watermark: MAX_WATERMARK, finished: true },
+        { position: { 1: 3 }, watermark: MAX_WATERMARK, finished: true },
+      ],
+      where,
+    ),
     { position: { 0: 2, 1: 3 }, watermark: MAX_WATERMARK, finished: true },
     "all finished: ends at once, keeping the merged position for later checkpoints",
   );
-  const failing: Source<unknown> = { name: "x", bounded: false, createReader: () => ({ poll: () => ({ values: [] }) }), mergePositions: () => {
-    throw new Error("positions of another source");
-  } };
+  const failing: Source<unknown> = {
+    name: "x",
+    bounded: false,
+    createReader: () => ({ poll: () => ({ values: [] }) }),
+    mergePositions: () => {
+      throw new Error("positions of another source");
+    },
+  };
   assert.throws(
     () => rescaledSource(failing, [{ position: 1, watermark: 0, finished: false }], where),
-    (error: unknown) => error instanceof CheckpointError && /could not merge the positions of its 1 checkpointed subtasks: positions of another source/.test(error.message) && error.context.job === "j",
+    (error: unknown) =>
+      error instanceof CheckpointError && /could not merge the positions of its 1 checkpointed subtasks: positions of another source/.test(error.message) && error.context.job === "j",
   );
 });

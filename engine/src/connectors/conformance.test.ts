@@ -47,7 +47,10 @@ async function conforms<T>(options: SourceConformanceOptions<T>): Promise<void> 
   all.push(...results);
   const problems = results.flatMap((r) => r.problems.map((p) => `seed ${r.seed} (batch ${r.batchSize}): ${p}`));
   assert.deepEqual(problems, [], `${options.name} lost or repeated records across checkpoints`);
-  assert.ok(results.some((r) => r.checkpoints > 0), `${options.name}: no checkpoint completed in ${SEEDS.length} seeds`);
+  assert.ok(
+    results.some((r) => r.checkpoints > 0),
+    `${options.name}: no checkpoint completed in ${SEEDS.length} seeds`,
+  );
 }
 
 test("array source", () => conforms({ name: "array", source: () => arraySource(rows), ordered: true }));

@@ -77,7 +77,7 @@ export class ApiUsageError extends SluiceError {}
 export function describeValue(value: unknown, max = 200): string {
   let text: string;
   try {
-    text = typeof value === "string" ? JSON.stringify(value) : typeof value === "bigint" ? `${value}n` : JSON.stringify(value) ?? String(value);
+    text = typeof value === "string" ? JSON.stringify(value) : typeof value === "bigint" ? `${value}n` : (JSON.stringify(value) ?? String(value));
   } catch {
     // Circular or otherwise unserializable: fall back to the default rendering, which never throws for plain values.
     text = Object.prototype.toString.call(value);

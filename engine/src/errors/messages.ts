@@ -12,17 +12,14 @@ export function where(ctx: ErrorContext): string {
 
 export const messages = {
   userFunctionFailed: (ctx: ErrorContext, cause: unknown) =>
-    `User function failed in ${where(ctx)}: ${cause instanceof Error ? cause.message : String(cause)}` +
-    (ctx.record !== undefined ? `\n  record: ${describeValue(ctx.record)}` : ""),
+    `User function failed in ${where(ctx)}: ${cause instanceof Error ? cause.message : String(cause)}` + (ctx.record !== undefined ? `\n  record: ${describeValue(ctx.record)}` : ""),
   missingTimestamp: (ctx: ErrorContext) =>
     `Record has no event timestamp in ${where(ctx)}. Use fromSource(source, WatermarkStrategy...withTimestampAssigner(...)) ` +
     `or stream.assignTimestampsAndWatermarks(...) before an event-time window or timer.` +
     (ctx.record !== undefined ? `\n  record: ${describeValue(ctx.record)}` : ""),
   parseFailed: (ctx: ErrorContext, reason: string) => `Cannot parse record in ${where(ctx)}: ${reason}`,
-  sourceFailed: (ctx: ErrorContext, cause: unknown) =>
-    `Source failed in ${where(ctx)}: ${cause instanceof Error ? cause.message : String(cause)}`,
-  sinkFailed: (ctx: ErrorContext, cause: unknown) =>
-    `Sink failed in ${where(ctx)}: ${cause instanceof Error ? cause.message : String(cause)}`,
+  sourceFailed: (ctx: ErrorContext, cause: unknown) => `Source failed in ${where(ctx)}: ${cause instanceof Error ? cause.message : String(cause)}`,
+  sinkFailed: (ctx: ErrorContext, cause: unknown) => `Sink failed in ${where(ctx)}: ${cause instanceof Error ? cause.message : String(cause)}`,
   windowNeverFires: (operator: string, what: string, sources: readonly string[], othersCarry: boolean) =>
     `'${operator}' (${what}) would never fire: ${list(sources)} ${sources.length > 1 ? "are unbounded and carry" : "is unbounded and carries"} no watermarks ` +
     `(no WatermarkStrategy in fromSource and no assignTimestampsAndWatermarks on the way)` +
@@ -35,8 +32,7 @@ export const messages = {
       ? `${sources.length > 1 ? "they carry" : "it carries"} no watermarks and holds back the others' (an operator's watermark is the minimum over its inputs).`
       : `no input carries watermarks, so every window fires at once at the end of input.`) +
     ` Add a WatermarkStrategy to fromSource (or assignTimestampsAndWatermarks) for results as event time advances.`,
-  stateOutsideKey: (name: string) =>
-    `State '${name}' was used outside a keyed context; keyed state is only available in functions applied after keyBy().`,
+  stateOutsideKey: (name: string) => `State '${name}' was used outside a keyed context; keyed state is only available in functions applied after keyBy().`,
 } as const;
 
 /** `source 'a'`, `sources 'a' and 'b'`, `sources 'a', 'b' and 'c'`. */

@@ -23,7 +23,10 @@ const collect = async () => {
 test("a finished job's sink and source become garbage though its environment lives on", async () => {
   const env = StreamEnvironment.create();
   let out: CollectSink<number> | undefined = sinks.collect<number>();
-  env.fromArray([1, 2, 3]).map((x) => x * 2).sinkTo(out);
+  env
+    .fromArray([1, 2, 3])
+    .map((x) => x * 2)
+    .sinkTo(out);
   await env.execute("first").wait();
   assert.deepEqual(out.values, [2, 4, 6]);
   const firstSink = new WeakRef(out);
@@ -40,7 +43,10 @@ test("a finished job's sink and source become garbage though its environment liv
 
 test("a stream declared before a GC still feeds a later job", async () => {
   const env = StreamEnvironment.create();
-  const doubled = env.fromArray([1, 2, 3]).map((x) => x * 2).name("double");
+  const doubled = env
+    .fromArray([1, 2, 3])
+    .map((x) => x * 2)
+    .name("double");
   await collect();
   const a = sinks.collect<number>();
   doubled.sinkTo(a);

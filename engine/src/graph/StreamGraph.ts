@@ -79,7 +79,10 @@ export class StreamGraph {
 
   add(spec: Omit<StreamNode, "id" | "uid" | "parallelism" | "maxParallelism" | "errorPolicy"> & Partial<Pick<StreamNode, "parallelism">>): StreamNode {
     const node: StreamNode = { uid: undefined, maxParallelism: undefined, errorPolicy: undefined, parallelism: undefined, ...spec, id: this.nextId++ };
-    this.upstream.set(node, node.inputs.map((e) => this.get(e.from)));
+    this.upstream.set(
+      node,
+      node.inputs.map((e) => this.get(e.from)),
+    );
     this.nodes.set(node.id, new WeakRef(node));
     this.collected.register(node, node.id);
     if (node.kind === "sink") this.pending.push(node);

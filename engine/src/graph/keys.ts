@@ -27,7 +27,7 @@ export function normalizeKey(key: unknown): NormalizedKey {
 }
 
 function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return typeof value === "bigint" ? `${value}n` : JSON.stringify(value) ?? "null";
+  if (value === null || typeof value !== "object") return typeof value === "bigint" ? `${value}n` : (JSON.stringify(value) ?? "null");
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value instanceof Date) return String(value.getTime());
   const entries = Object.keys(value as object)

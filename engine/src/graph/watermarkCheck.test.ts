@@ -44,7 +44,12 @@ test("one unbounded input without watermarks holds a union back for ever, even w
   const env = StreamEnvironment.create();
   const withWm = env.fromSource(new TestSource<number>("ticks"), byTs());
   const without = env.fromSource(new TestSource<number>("raw"));
-  withWm.union(without).keyBy(() => 0).window(TumblingEventTimeWindows.of(10)).count().sinkTo(sinks.collect());
+  withWm
+    .union(without)
+    .keyBy(() => 0)
+    .window(TumblingEventTimeWindows.of(10))
+    .count()
+    .sinkTo(sinks.collect());
   const error = planError(() => env.execute("union"));
   assert.match(error.problems[0]!, /source 'raw' is unbounded and carries no watermarks .*the minimum over its inputs/);
 });
@@ -52,15 +57,32 @@ test("one unbounded input without watermarks holds a union back for ever, even w
 test("an assigner on the way, noWatermarks() on purpose, processing time or a count trigger: no problem, no warning", async () => {
   const env = StreamEnvironment.create();
   const raw = () => env.fromSource(new TestSource<number>("raw"));
-  raw().assignTimestampsAndWatermarks(byTs()).keyBy(() => 0).window(TumblingEventTimeWindows.of(10)).count().sinkTo(sinks.collect());
-  env
-    .fromSource(new TestSource<number>("explicit"), WatermarkStrategy.noWatermarks<number>().withTimestampAssigner((x) => x))
+  raw()
+    .assignTimestampsAndWatermarks(byTs())
     .keyBy(() => 0)
     .window(TumblingEventTimeWindows.of(10))
     .count()
     .sinkTo(sinks.collect());
-  raw().keyBy(() => 0).window(TumblingProcessingTimeWindows.of(10)).count().sinkTo(sinks.collect());
-  raw().keyBy(() => 0).window(TumblingEventTimeWindows.of(10)).trigger(CountTrigger.of(2)).count().sinkTo(sinks.collect());
+  env
+    .fromSource(
+      new TestSource<number>("explicit"),
+      WatermarkStrategy.noWatermarks<number>().withTimestampAssigner((x) => x),
+    )
+    .keyBy(() => 0)
+    .window(TumblingEventTimeWindows.of(10))
+    .count()
+    .sinkTo(sinks.collect());
+  raw()
+    .keyBy(() => 0)
+    .window(TumblingProcessingTimeWindows.of(10))
+    .count()
+    .sinkTo(sinks.collect());
+  raw()
+    .keyBy(() => 0)
+    .window(TumblingEventTimeWindows.of(10))
+    .trigger(CountTrigger.of(2))
+    .count()
+    .sinkTo(sinks.collect());
   const job = env.execute("fine");
   assert.deepEqual(job.warnings, []);
   await job.cancel();
@@ -82,7 +104,11 @@ test("a bounded source without watermarks: a warning, and the windows fire at th
   await quiet.wait();
 
   const timestamped = env.fromSource(DataGen.pageViews({ count: 50, rate: Infinity }), undefined, "views");
-  timestamped.keyBy(() => 0).window(TumblingEventTimeWindows.of(60_000)).count().sinkTo(out);
+  timestamped
+    .keyBy(() => 0)
+    .window(TumblingEventTimeWindows.of(60_000))
+    .count()
+    .sinkTo(out);
   const job = env.execute("bounded");
   assert.equal(job.warnings.length, 1);
   assert.match(job.warnings[0]!, /'window\.count' \(event-time window .*\) fires only when source 'views' ends: no input carries watermarks/);

@@ -38,7 +38,15 @@ export function checkWatermarks(nodes: readonly PlanNode[], problems: string[], 
     const gaps = [...r.gaps.values()];
     const unbounded = gaps.filter((g) => !g.bounded).map((g) => g.source);
     if (unbounded.length > 0) problems.push(messages.windowNeverFires(node.name, what, unbounded, r.carries));
-    else warnings.push(messages.windowFiresAtEndOnly(node.name, what, gaps.map((g) => g.source), r.carries));
+    else
+      warnings.push(
+        messages.windowFiresAtEndOnly(
+          node.name,
+          what,
+          gaps.map((g) => g.source),
+          r.carries,
+        ),
+      );
   }
 }
 

@@ -5,14 +5,7 @@ import { OutputTag } from "../api/OutputTag.js";
 import { OperatorHarness, type HarnessSnapshot } from "../testing/OperatorHarness.js";
 import { Aggregators, type AggregateFunction } from "../windows/AggregateFunction.js";
 import { EventTimeTrigger, ProcessingTimeTrigger, PurgingTrigger } from "../windows/Trigger.js";
-import {
-  EventTimeSessionWindows,
-  GlobalWindows,
-  SlidingEventTimeWindows,
-  SlidingProcessingTimeWindows,
-  TumblingEventTimeWindows,
-  type WindowAssigner,
-} from "../windows/WindowAssigner.js";
+import { EventTimeSessionWindows, GlobalWindows, SlidingEventTimeWindows, SlidingProcessingTimeWindows, TumblingEventTimeWindows, type WindowAssigner } from "../windows/WindowAssigner.js";
 import type { OperatorContext, OperatorFactory } from "./Operator.js";
 import { WindowOperator, type WindowOperatorConfig, type WindowOperatorPath } from "./WindowOperator.js";
 
@@ -50,8 +43,7 @@ interface Setup {
   keyKind: "string" | "number" | "composite";
 }
 
-const keyOf = (kind: Setup["keyKind"], k: string): unknown =>
-  kind === "string" ? k : kind === "number" ? (k === "a" ? -0 : k === "b" ? 0 : k.charCodeAt(0)) : [k, { n: 1 }];
+const keyOf = (kind: Setup["keyKind"], k: string): unknown => (kind === "string" ? k : kind === "number" ? (k === "a" ? -0 : k === "b" ? 0 : k.charCodeAt(0)) : [k, { n: 1 }]);
 
 const lateTag = new OutputTag<Ev>("late");
 
@@ -97,7 +89,10 @@ async function run(s: Setup, steps: Step[], path: WindowOperatorPath, cut?: numb
   for (let i = 0; i < steps.length; i++) {
     if (i === cut) {
       collect();
-      const snap: HarnessSnapshot = JSON.parse(JSON.stringify(h.snapshot(), (_k, v) => (v === Number.NEGATIVE_INFINITY ? "-inf" : v)), (_k, v) => (v === "-inf" ? Number.NEGATIVE_INFINITY : v));
+      const snap: HarnessSnapshot = JSON.parse(
+        JSON.stringify(h.snapshot(), (_k, v) => (v === Number.NEGATIVE_INFINITY ? "-inf" : v)),
+        (_k, v) => (v === "-inf" ? Number.NEGATIVE_INFINITY : v),
+      );
       h = await OperatorHarness.restore<Ev, Out>(factory(restorePath), snap, options);
       result.paths.push((h.operator as WindowOperator<Ev, unknown, unknown, Out, unknown>).path);
     }
@@ -160,7 +155,10 @@ test("aligned and general window operators give the same results, late data and 
       assert.deepEqual(sorted(aligned), sorted(general));
       // Firing order within one timestamp may differ only when cleanup timers of other windows share it.
       if (s.lateness === 0) assert.deepEqual(aligned.outputs, general.outputs);
-      assert.deepEqual(aligned.outputs.map(([ts]) => ts), general.outputs.map(([ts]) => ts));
+      assert.deepEqual(
+        aligned.outputs.map(([ts]) => ts),
+        general.outputs.map(([ts]) => ts),
+      );
       assert.deepEqual(aligned.late, general.late);
       assert.equal(aligned.dropped, general.dropped);
       assert.equal(aligned.deadLetters, general.deadLetters);

@@ -34,7 +34,11 @@ test("value state is scoped to the key and event-time timers fire on the waterma
       this.count!.clear();
     },
   };
-  env.fromSource(src, byTs()).keyBy((c) => c.user).process(fn).sinkTo(out);
+  env
+    .fromSource(src, byTs())
+    .keyBy((c) => c.user)
+    .process(fn)
+    .sinkTo(out);
   const job = env.execute();
   src.push({ user: "ann", ts: 1 }, { user: "bob", ts: 2 }, { user: "ann", ts: 5 });
   await job.whenIdle();
@@ -190,7 +194,11 @@ test("each parallel subtask gets its own copy of the function, so state handles 
   };
   const users = Array.from({ length: 40 }, (_, i) => `user-${i}`);
   const clicks = Array.from({ length: 400 }, (_, i) => ({ user: users[i % users.length]!, ts: i }));
-  env.fromArray(clicks).keyBy((c) => c.user).process(fn).sinkTo(out);
+  env
+    .fromArray(clicks)
+    .keyBy((c) => c.user)
+    .process(fn)
+    .sinkTo(out);
   await env.execute().wait();
   assert.deepEqual(
     out.values().sort((a, b) => a[0].localeCompare(b[0])),

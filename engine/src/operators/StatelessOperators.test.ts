@@ -7,15 +7,25 @@ import { FilterOperator } from "./StatelessOperators.js";
 
 /** filter fills arrays sized for the whole batch and cuts them to what it kept: no holes may leak out. */
 test("filter passes on exactly the kept records with their timestamps, also around a failing record", async () => {
-  const h = await OperatorHarness.create<number, number>((ctx) => new FilterOperator<number>((x) => {
-    if (x === 5) throw new Error("five");
-    return x % 2 === 1;
-  }, ctx), { errorPolicy: "dead-letter" });
+  const h = await OperatorHarness.create<number, number>(
+    (ctx) =>
+      new FilterOperator<number>((x) => {
+        if (x === 5) throw new Error("five");
+        return x % 2 === 1;
+      }, ctx),
+    { errorPolicy: "dead-letter" },
+  );
   const values = [1, 2, 3, 4, 5, 6, 7, 8];
-  await h.processElements(values, values.map((x) => x * 10));
+  await h.processElements(
+    values,
+    values.map((x) => x * 10),
+  );
   assert.deepEqual(h.output, [1, 3, 7]);
   assert.deepEqual(h.outputTimestamps, [10, 30, 70]);
-  assert.deepEqual(h.sideOutput<DeadLetter>(DEAD_LETTERS).map((d) => d.record), [5]);
+  assert.deepEqual(
+    h.sideOutput<DeadLetter>(DEAD_LETTERS).map((d) => d.record),
+    [5],
+  );
 });
 
 test("filter keeps a whole batch as it is and an empty one as nothing", async () => {

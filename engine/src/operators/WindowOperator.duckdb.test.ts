@@ -148,7 +148,10 @@ for (const seed of [1, 2, 3]) {
     const expected = toRows(await query(`${base} ${finalsSql(size)}`));
     const dropped = (await query(`${base} SELECT idx FROM q WHERE dropped ORDER BY idx`)).map((r) => Number(r.idx));
     assert.ok(dropped.length > 0, "the data must contain records beyond the allowed lateness");
-    assert.ok(expected.some((r) => r.firings > 1), "the data must contain late firings");
+    assert.ok(
+      expected.some((r) => r.firings > 1),
+      "the data must contain late firings",
+    );
     assertSameRows(engine.rows, expected, "tumbling");
     assert.deepEqual(engine.late, dropped);
   });

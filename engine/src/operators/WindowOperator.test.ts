@@ -8,13 +8,7 @@ import { TestSource } from "../testing/TestSource.js";
 import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
 import { Aggregators } from "../windows/AggregateFunction.js";
 import { ContinuousEventTimeTrigger, CountTrigger, PurgingTrigger } from "../windows/Trigger.js";
-import {
-  EventTimeSessionWindows,
-  GlobalWindows,
-  SlidingEventTimeWindows,
-  TumblingEventTimeWindows,
-  TumblingProcessingTimeWindows,
-} from "../windows/WindowAssigner.js";
+import { EventTimeSessionWindows, GlobalWindows, SlidingEventTimeWindows, TumblingEventTimeWindows, TumblingProcessingTimeWindows } from "../windows/WindowAssigner.js";
 import type { WindowResult } from "../windows/WindowFunction.js";
 
 interface Ev {
@@ -60,21 +54,32 @@ test("windows fire as the watermark passes, not before", async () => {
   const env = StreamEnvironment.create({ clock });
   const src = new TestSource<Ev>();
   const out = sinks.collect<WindowResult<string, number>>();
-  env.fromSource(src, strategy(5)).keyBy((e) => e.k).window(TumblingEventTimeWindows.of(10)).count().sinkTo(out);
+  env
+    .fromSource(src, strategy(5))
+    .keyBy((e) => e.k)
+    .window(TumblingEventTimeWindows.of(10))
+    .count()
+    .sinkTo(out);
   const job = env.execute();
   src.push(ev("a", 3), ev("a", 12));
   await job.whenIdle();
   assert.equal(out.values.length, 0, "watermark 12-5-1=6 < 9: window [0,10) must stay open");
   src.push(ev("a", 15));
   await job.whenIdle();
-  assert.deepEqual(out.values.map((r) => [r.start, r.value]), [[0, 1]]);
+  assert.deepEqual(
+    out.values.map((r) => [r.start, r.value]),
+    [[0, 1]],
+  );
   assert.equal(job.metrics().operators.find((o) => o.name === "window.count")!.watermark, 9);
   src.end();
   await job.wait();
-  assert.deepEqual(out.values.map((r) => [r.start, r.value]), [
-    [0, 1],
-    [10, 2],
-  ]);
+  assert.deepEqual(
+    out.values.map((r) => [r.start, r.value]),
+    [
+      [0, 1],
+      [10, 2],
+    ],
+  );
 });
 
 test("allowed lateness re-fires with late=true; later data goes to the side output", async () => {
@@ -116,21 +121,37 @@ test("allowed lateness re-fires with late=true; later data goes to the side outp
 test("late records without a side output are counted, not silently dropped", async () => {
   const env = StreamEnvironment.create({ batchSize: 1 });
   const out = sinks.collect<WindowResult<string, number>>();
-  env.fromSource(arraySrc([ev("a", 20), ev("a", 1)]), strategy(0)).keyBy((e) => e.k).window(TumblingEventTimeWindows.of(10)).count().sinkTo(out);
+  env
+    .fromSource(arraySrc([ev("a", 20), ev("a", 1)]), strategy(0))
+    .keyBy((e) => e.k)
+    .window(TumblingEventTimeWindows.of(10))
+    .count()
+    .sinkTo(out);
   const result = await env.execute().wait();
   assert.equal(result.metrics.operators.find((o) => o.name === "window.count")!.lateRecordsDropped, 1);
-  assert.deepEqual(out.values.map((r) => r.start), [20]);
+  assert.deepEqual(
+    out.values.map((r) => r.start),
+    [20],
+  );
 });
 
 test("sliding windows assign each record to size/slide windows", async () => {
   const env = StreamEnvironment.create();
   const out = sinks.collect<WindowResult<string, number>>();
-  env.fromSource(arraySrc([ev("a", 7)]), strategy(0)).keyBy((e) => e.k).window(SlidingEventTimeWindows.of(10, 5)).count().sinkTo(out);
+  env
+    .fromSource(arraySrc([ev("a", 7)]), strategy(0))
+    .keyBy((e) => e.k)
+    .window(SlidingEventTimeWindows.of(10, 5))
+    .count()
+    .sinkTo(out);
   await env.execute().wait();
-  assert.deepEqual(sortResults(out.values).map((r) => [r.start, r.end]), [
-    [0, 10],
-    [5, 15],
-  ]);
+  assert.deepEqual(
+    sortResults(out.values).map((r) => [r.start, r.end]),
+    [
+      [0, 10],
+      [5, 15],
+    ],
+  );
 });
 
 test("session windows merge records closer than the gap, also when bridged out of order", async () => {
@@ -166,7 +187,10 @@ test("a session bridging two sessions merges all three", async () => {
     .count()
     .sinkTo(out);
   await env.execute().wait();
-  assert.deepEqual(out.values.map((r) => [r.start, r.end, r.value]), [[0, 30, 3]]);
+  assert.deepEqual(
+    out.values.map((r) => [r.start, r.end, r.value]),
+    [[0, 30, 3]],
+  );
 });
 
 test("global windows with a purging count trigger fire every n records", async () => {
@@ -246,7 +270,10 @@ test("continuous trigger gives early results before the window closes", async ()
   const first = out.values.filter((r) => r.start === 0).map((r) => r.value);
   assert.ok(first.length >= 3, `expected early firings, got ${JSON.stringify(first)}`);
   assert.equal(first.at(-1), 4);
-  assert.deepEqual(first, [...first].sort((a, b) => a - b));
+  assert.deepEqual(
+    first,
+    [...first].sort((a, b) => a - b),
+  );
 });
 
 test("processing-time tumbling windows fire on the clock", async () => {
@@ -254,17 +281,25 @@ test("processing-time tumbling windows fire on the clock", async () => {
   const env = StreamEnvironment.create({ clock });
   const src = new TestSource<string>();
   const out = sinks.collect<WindowResult<string, number>>();
-  env.fromSource(src).keyBy((s) => s).window(TumblingProcessingTimeWindows.of(100)).count().sinkTo(out);
+  env
+    .fromSource(src)
+    .keyBy((s) => s)
+    .window(TumblingProcessingTimeWindows.of(100))
+    .count()
+    .sinkTo(out);
   const job = env.execute();
   src.push("a", "a", "b");
   await job.whenIdle();
   assert.equal(out.values.length, 0);
   clock.advance(100);
   await job.whenIdle();
-  assert.deepEqual(sortResults(out.values).map((r) => [r.key, r.start, r.value]), [
-    ["a", 1000, 2],
-    ["b", 1000, 1],
-  ]);
+  assert.deepEqual(
+    sortResults(out.values).map((r) => [r.key, r.start, r.value]),
+    [
+      ["a", 1000, 2],
+      ["b", 1000, 1],
+    ],
+  );
   src.push("a");
   await job.whenIdle();
   clock.advance(100);
@@ -276,7 +311,12 @@ test("processing-time tumbling windows fire on the clock", async () => {
 
 test("event-time window on records without timestamps fails with MissingTimestampError", async () => {
   const env = StreamEnvironment.create();
-  env.fromArray([1]).keyBy((x) => x).window(TumblingEventTimeWindows.of(10)).count().sinkTo(sinks.collect());
+  env
+    .fromArray([1])
+    .keyBy((x) => x)
+    .window(TumblingEventTimeWindows.of(10))
+    .count()
+    .sinkTo(sinks.collect());
   const result = await env.execute("nots").done;
   assert.equal(result.status, "failed");
   assert.equal(result.error!.name, "MissingTimestampError");
@@ -288,7 +328,12 @@ test("window results over several parallel subtasks equal the single-subtask res
   const run = async (parallelism: number) => {
     const env = StreamEnvironment.create({ parallelism, batchSize: 64 });
     const out = sinks.collect<WindowResult<string, number>>();
-    env.fromSource(arraySrc(data), strategy(5)).keyBy((e) => e.k).window(TumblingEventTimeWindows.of(50)).aggregateWithWindow(Aggregators.sum((e: Ev) => e.v)).sinkTo(out);
+    env
+      .fromSource(arraySrc(data), strategy(5))
+      .keyBy((e) => e.k)
+      .window(TumblingEventTimeWindows.of(50))
+      .aggregateWithWindow(Aggregators.sum((e: Ev) => e.v))
+      .sinkTo(out);
     await env.execute().wait();
     return sortResults(out.values).map((r) => [r.key, r.start, r.value]);
   };

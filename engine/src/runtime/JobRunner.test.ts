@@ -78,7 +78,10 @@ test("the watermark of a union is the minimum of its inputs", async () => {
   assert.equal(out.values.length, 0, "slow input at watermark 1 holds the window back");
   slow.push({ ts: 30 });
   await job.whenIdle();
-  assert.deepEqual(out.values.map((r) => [r.start, r.value]), [[0, 2]]);
+  assert.deepEqual(
+    out.values.map((r) => [r.start, r.value]),
+    [[0, 2]],
+  );
   fast.end();
   slow.end();
   await job.wait();
@@ -107,14 +110,21 @@ test("an idle input stops holding the watermark back", async () => {
   assert.equal(out.values.length, 0, "not idle yet");
   clock.advance(600);
   await job.whenIdle();
-  assert.deepEqual(out.values.map((r) => [r.start, r.value]), [[0, 2]]);
+  assert.deepEqual(
+    out.values.map((r) => [r.start, r.value]),
+    [[0, 2]],
+  );
   await job.cancel();
 });
 
 test("metrics report records, watermark and status per operator", async () => {
   const env = StreamEnvironment.create();
   const src = new TestSource<Ev>();
-  env.fromSource(src, byTs()).map((e) => e.ts).name("ts").sinkTo(sinks.collect());
+  env
+    .fromSource(src, byTs())
+    .map((e) => e.ts)
+    .name("ts")
+    .sinkTo(sinks.collect());
   const job = env.execute("m");
   src.push({ ts: 10 }, { ts: 20 });
   await job.whenIdle();

@@ -335,7 +335,8 @@ export class JobRunner {
       // A close failure after success fails the job; after a failure it is secondary. After cancel,
       // the job is cancelled (as Flink's CANCELED, whatever a closing task throws): reported, not a failure.
       const closed = close().catch((error: unknown) => {
-        if (this.cancelled && this.failure === undefined) console.warn(`Job '${this.plan.jobName}' was cancelled; then closing ${task.node.name} failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (this.cancelled && this.failure === undefined)
+          console.warn(`Job '${this.plan.jobName}' was cancelled; then closing ${task.node.name} failed: ${error instanceof Error ? error.message : String(error)}`);
         else this.fail(error, task);
       });
       await this.settle(closed, task, "closing");

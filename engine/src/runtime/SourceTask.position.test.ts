@@ -43,7 +43,11 @@ function gated(source: Source<number>, gate: { atPoll: number; started?: () => v
 async function run(dir: string, gate: { atPoll: number; wait?: Promise<void>; started?: () => void }, during?: (job: ReturnType<StreamEnvironment["execute"]>) => Promise<void>, restoreFrom?: string) {
   const env = StreamEnvironment.create({ batchSize: BATCH }).enableCheckpointing({ directory: dir });
   const out = sinks.collect<number>();
-  env.fromSource(gated(arraySource(VALUES, "numbers"), gate)).uid("numbers").sinkTo(out).uid("out");
+  env
+    .fromSource(gated(arraySource(VALUES, "numbers"), gate))
+    .uid("numbers")
+    .sinkTo(out)
+    .uid("out");
   const job = env.execute("rate limited", restoreFrom === undefined ? {} : { restoreFrom });
   await during?.(job);
   await job.wait();

@@ -19,7 +19,12 @@ const byTs = () => WatermarkStrategy.forMonotonousTimestamps<Ev>().withTimestamp
 function windowJob(source: SplitTestSource, strategy: WatermarkStrategy<Ev>, clock = new ManualClock(0)) {
   const env = StreamEnvironment.create({ clock, autoWatermarkInterval: 100 });
   const out = sinks.collect<WindowResult<number, number>>();
-  env.fromSource(source, strategy).keyBy(() => 0).window(TumblingEventTimeWindows.of(10)).count().sinkTo(out);
+  env
+    .fromSource(source, strategy)
+    .keyBy(() => 0)
+    .window(TumblingEventTimeWindows.of(10))
+    .count()
+    .sinkTo(out);
   return { job: env.execute("splits"), out, clock };
 }
 
@@ -36,7 +41,11 @@ test("one subtask, two splits: the slow split holds back event time, as if each 
   source.push("b", 7, 12);
   await job.whenIdle();
   assert.equal(out.watermark, 11);
-  assert.deepEqual(out.values.map((r) => [r.start, r.value]), [[0, 4]], "b's 7 was on time: a single generator would have dropped it");
+  assert.deepEqual(
+    out.values.map((r) => [r.start, r.value]),
+    [[0, 4]],
+    "b's 7 was on time: a single generator would have dropped it",
+  );
   await job.cancel();
 });
 
@@ -54,7 +63,10 @@ test("a split idle for the idleness timeout stops holding back; it rejoins when 
   clock.advance(500);
   await job.whenIdle();
   assert.equal(out.watermark, 14, "quiet is idle: busy alone decides");
-  assert.deepEqual(out.values.map((r) => [r.start, r.value]), [[0, 2]]);
+  assert.deepEqual(
+    out.values.map((r) => [r.start, r.value]),
+    [[0, 2]],
+  );
   source.push("quiet", 16);
   source.push("busy", 45);
   await job.whenIdle();

@@ -88,9 +88,7 @@ export class SubtaskContext<OUT> implements OperatorContext<OUT> {
   userError(cause: unknown, record: unknown, timestamp: number, key?: unknown): void {
     // A SluiceError thrown by nested engine code already names its place; don't wrap it twice.
     const error =
-      cause instanceof SluiceError
-        ? cause
-        : new UserFunctionError(messages.userFunctionFailed(this.errorContext({ key, record }), cause), this.errorContext({ key, record, timestamp }), { cause });
+      cause instanceof SluiceError ? cause : new UserFunctionError(messages.userFunctionFailed(this.errorContext({ key, record }), cause), this.errorContext({ key, record, timestamp }), { cause });
     this.route(error, record, timestamp, key);
   }
 

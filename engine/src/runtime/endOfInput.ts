@@ -40,12 +40,7 @@ export async function endOfInput(
  * Without checkpointing (`checkpoint` undefined) there is nothing to restore from, and the tail is
  * committed right away. Failures go to `fail`, as the runner's own do.
  */
-export async function commitEndOfInput(
-  job: string,
-  tasks: readonly Task[],
-  checkpoint: (() => Promise<unknown>) | undefined,
-  fail: (error: unknown, task: Task | undefined) => void,
-): Promise<void> {
+export async function commitEndOfInput(job: string, tasks: readonly Task[], checkpoint: (() => Promise<unknown>) | undefined, fail: (error: unknown, task: Task | undefined) => void): Promise<void> {
   const committers = tasks.filter((t) => t.twoPhaseCommit);
   if (committers.length === 0) return;
   if (checkpoint === undefined) {

@@ -12,8 +12,14 @@ function twoWindowsJob() {
   const env = StreamEnvironment.create();
   const events = env.fromArray([1, 2, 3, 4, 5, 6].map((n) => ({ k: n % 2 ? "odd" : "even", ts: n * 1000 })));
   const timed = events.assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<{ k: string; ts: number }>().withTimestampAssigner((e) => e.ts));
-  const a = timed.keyBy((e) => e.k).window(TumblingEventTimeWindows.of(2000)).aggregate(Aggregators.count());
-  const b = timed.keyBy((e) => e.k).window(TumblingEventTimeWindows.of(4000)).aggregate(Aggregators.count());
+  const a = timed
+    .keyBy((e) => e.k)
+    .window(TumblingEventTimeWindows.of(2000))
+    .aggregate(Aggregators.count());
+  const b = timed
+    .keyBy((e) => e.k)
+    .window(TumblingEventTimeWindows.of(4000))
+    .aggregate(Aggregators.count());
   a.sinkTo(sinks.collect());
   b.sinkTo(sinks.collect());
   return env.execute("two windows");
@@ -44,6 +50,10 @@ test("job.metrics() is a typed value that a notebook shows as a table", async ()
   assert.match(lines[0]!, /^job "two windows" · finished · watermark end/);
   assert.match(lines[1]!, /^operator\s+kind\s+parallelism\s+records in\s+records out\s+watermark/);
   assert.equal(lines.length, 2 + m.operators.length);
-  for (const o of m.operators) assert.ok(lines.some((l) => l.startsWith(o.name + " ")), `${o.name} in\n${text}`);
+  for (const o of m.operators)
+    assert.ok(
+      lines.some((l) => l.startsWith(o.name + " ")),
+      `${o.name} in\n${text}`,
+    );
   assert.match(bundle["text/html"]!, /<table>.*<th[^>]*>operator<\/th>.*window\.[a-z]+#2/s);
 });

@@ -27,7 +27,12 @@ const count = (x: number) => x.toLocaleString("en-US");
 /** An event-time watermark as people read it: `none yet`, `end`, an ISO time, or a small number. */
 export function watermarkText(w: number): string {
   if (!Number.isFinite(w)) return w > 0 ? "end" : "none yet";
-  return w > 1e11 ? new Date(w).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z") : String(w);
+  return w > 1e11
+    ? new Date(w)
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.\d+Z$/, "Z")
+    : String(w);
 }
 
 /** A table as HTML and as aligned plain text; `numeric` columns are right-aligned. */
@@ -70,7 +75,12 @@ export function metricsBundle(m: JobMetrics): Bundle {
 export function stopBundle(stopped: { result: JobResult; savepoint: CheckpointMetadata | undefined }): Bundle {
   const { result, savepoint } = stopped;
   // The savepoint's name is in its file name (made up by the engine when none was given).
-  const savepointName = savepoint === undefined ? undefined : basename(savepoint.path).replace(/^savepoint-/, "").replace(/\.json$/, "");
+  const savepointName =
+    savepoint === undefined
+      ? undefined
+      : basename(savepoint.path)
+          .replace(/^savepoint-/, "")
+          .replace(/\.json$/, "");
   const status = result.status === "failed" && result.error ? `failed: ${result.error.message}` : result.status;
   const resume = savepoint && savepointName !== undefined ? `env.execute(${JSON.stringify(result.jobName)}, { restoreFrom: ${JSON.stringify(savepointName)} })` : "";
   const row = [result.jobName, status, savepoint ? (savepointName ?? String(savepoint.id)) : "none", savepoint?.path ?? "", resume];

@@ -110,7 +110,7 @@ for (const [name, wiring] of [
 test("punctuated watermarks on shuffled data: identical results at batchSize 1, 7 and 1024, on the source, mid-pipeline and per split", async () => {
   // A deterministic out-of-order stream: every 4th record carries a watermark, a tenth arrive up to 40 late.
   let seed = 7;
-  const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
   const events: Ev[] = [];
   for (let i = 0; i < 3_000; i++) {
     const ts = i * 3 - (random() < 0.1 ? Math.floor(random() * 40) : 0);
@@ -119,7 +119,10 @@ test("punctuated watermarks on shuffled data: identical results at batchSize 1, 
   for (const wiring of [onSource, midPipeline, perSplit]) {
     const reference = await run(wiring, events, 1);
     assert.ok(reference.late.length > 10, `the data has late records (${reference.late.length})`);
-    assert.ok(reference.firings.some((f) => f.late), "and late firings");
+    assert.ok(
+      reference.firings.some((f) => f.late),
+      "and late firings",
+    );
     for (const batchSize of [7, 1024]) assert.deepEqual(await run(wiring, events, batchSize), reference, `batchSize ${batchSize}`);
   }
 });

@@ -86,7 +86,10 @@ function outputs(db: SqlDatabase, table: string): Outputs {
 /** Event-time windows into DuckDB (append) and a collect sink, and keyed state with event-time timers. */
 function pipeline(env: StreamEnvironment, source: Source<PageView>, out: Outputs, onRecord: () => void = () => {}): void {
   const views = env
-    .fromSource(source, WatermarkStrategy.forBoundedOutOfOrderness<PageView>(1000).withTimestampAssigner((v) => v.ts))
+    .fromSource(
+      source,
+      WatermarkStrategy.forBoundedOutOfOrderness<PageView>(1000).withTimestampAssigner((v) => v.ts),
+    )
     .uid("source")
     .map((v) => {
       onRecord();
@@ -101,8 +104,17 @@ function pipeline(env: StreamEnvironment, source: Source<PageView>, out: Outputs
     .map((r): Row => ({ page: r.key, start: r.start, views: r.value }))
     .uid("rows");
   rows.sinkTo(out.table).uid("duckdb");
-  rows.map((r) => JSON.stringify(r)).uid("json").sinkTo(out.windows).uid("windows-collect");
-  views.keyBy((v) => v.userId).process(userBursts()).uid("bursts").sinkTo(out.bursts).uid("bursts-collect");
+  rows
+    .map((r) => JSON.stringify(r))
+    .uid("json")
+    .sinkTo(out.windows)
+    .uid("windows-collect");
+  views
+    .keyBy((v) => v.userId)
+    .process(userBursts())
+    .uid("bursts")
+    .sinkTo(out.bursts)
+    .uid("bursts-collect");
 }
 
 // Batch size 1: a watermark after every record, so which records are late does not depend on where
@@ -289,14 +301,21 @@ test("stop commits two-phase-commit sinks with the savepoint and does not abort 
   assert.equal(stop.result.status, "finished");
   assert.deepEqual(log, [`commit ${stop.savepoint!.id}`]);
   const read = stop.result.metrics.operators.find((o) => o.kind === "source")!.recordsIn;
-  assert.deepEqual(committed, all.slice(0, read).map((v) => v.eventId), "everything read is committed, nothing more");
+  assert.deepEqual(
+    committed,
+    all.slice(0, read).map((v) => v.eventId),
+    "everything read is committed, nothing more",
+  );
 });
 
 test("a bounded input that ends during the stop: the stop's savepoint is the final checkpoint", async () => {
   const { stop, log, committed, all } = await stopTransactional(TOTAL, true);
   assert.equal(stop.result.status, "finished");
   assert.deepEqual(log, [`commit ${stop.savepoint!.id}`]);
-  assert.deepEqual(committed, all.map((v) => v.eventId));
+  assert.deepEqual(
+    committed,
+    all.map((v) => v.eventId),
+  );
 });
 
 test("a stop whose savepoint fails rejects, and the job goes on without losing a record", async () => {
@@ -341,9 +360,16 @@ test("stop at parallelism 2: every source subtask ends with the barrier; keyed c
       .keyBy((r) => r.page)
       .reduce((a, b) => ({ page: a.page, n: a.n + b.n }))
       .uid("counts");
-    counts.map((r) => JSON.stringify(r)).uid("json").sinkTo(out).uid("collect");
+    counts
+      .map((r) => JSON.stringify(r))
+      .uid("json")
+      .sinkTo(out)
+      .uid("collect");
     // One writer: two DuckDB sink subtasks creating the table at once conflict (a sink issue of its own).
-    counts.sinkTo(duckdbTable(table, { mode: "append", database: db })).uid("duckdb").setParallelism(1);
+    counts
+      .sinkTo(duckdbTable(table, { mode: "append", database: db }))
+      .uid("duckdb")
+      .setParallelism(1);
   };
   const expected = sinks.collect<string>();
   await (() => {

@@ -87,21 +87,23 @@ export class StopWithSavepoint {
     this.begunFlag = true;
     for (const source of host.sources) source.stop(this.drain);
     if (this.drain) return;
-    host.savepoint(this.savepointName!, (id) => {
-      for (const source of host.sources) source.setStopBarrier(id);
-    }).then(
-      (metadata) => {
-        this.complete = true;
-        this.succeed(metadata);
-        host.notify();
-      },
-      (error: unknown) => {
-        // The job goes on (Flink resumes the sources after a failed stop-with-savepoint).
-        for (const source of host.sources) source.resume();
-        this.fail(error as Error);
-        host.notify();
-      },
-    );
+    host
+      .savepoint(this.savepointName!, (id) => {
+        for (const source of host.sources) source.setStopBarrier(id);
+      })
+      .then(
+        (metadata) => {
+          this.complete = true;
+          this.succeed(metadata);
+          host.notify();
+        },
+        (error: unknown) => {
+          // The job goes on (Flink resumes the sources after a failed stop-with-savepoint).
+          for (const source of host.sources) source.resume();
+          this.fail(error as Error);
+          host.notify();
+        },
+      );
   }
 
   succeed(metadata: CheckpointMetadata | undefined): void {

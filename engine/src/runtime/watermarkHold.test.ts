@@ -28,7 +28,11 @@ test("a source without a watermark strategy is named at once where event time is
   Object.defineProperty(src, "bounded", { value: true });
   const raw = env.fromSource(src);
   raw.map((x) => x).sinkTo(sinks.collect());
-  raw.keyBy(() => "k").window(TumblingEventTimeWindows.of(Time.seconds(1))).aggregate(Aggregators.count()).sinkTo(sinks.collect());
+  raw
+    .keyBy(() => "k")
+    .window(TumblingEventTimeWindows.of(Time.seconds(1)))
+    .aggregate(Aggregators.count())
+    .sinkTo(sinks.collect());
   const job = env.execute("no strategy");
   src.pushWithTimestamp(1, 1).pushWithTimestamp(2, 2); // timestamps from the source, as Kafka's
   await job.whenIdle();
@@ -47,7 +51,10 @@ test("a source without a watermark strategy is named at once where event time is
 test("a job without event-time operators names no source for lacking a watermark strategy (nothing waits for one)", async () => {
   const env = StreamEnvironment.create({ clock: new ManualClock(0) });
   const src = new TestSource<number>("raw");
-  env.fromSource(src).map((x) => x).sinkTo(sinks.collect());
+  env
+    .fromSource(src)
+    .map((x) => x)
+    .sinkTo(sinks.collect());
   const job = env.execute("processing only");
   src.push(1, 2);
   await job.whenIdle();
@@ -83,10 +90,13 @@ test("a split with no records, then a lagging split, then a quiet one: named onc
   await job.whenIdle();
   assert.deepEqual(job.metrics().watermarkHold, { source: "orders", subtask: 0, parallelism: 1, reason: "quiet", split: "orders[1]", watermark: 499, quietFor: 5_000 });
   const splits = job.metrics().operators[0]!.sourceWatermarks![0]!.splits!;
-  assert.deepEqual(splits.map((s) => [s.split, s.watermark, s.idle, s.lastEventAt]), [
-    ["orders[0]", 3_002, false, 7_000],
-    ["orders[1]", 499, false, 7_000],
-  ]);
+  assert.deepEqual(
+    splits.map((s) => [s.split, s.watermark, s.idle, s.lastEventAt]),
+    [
+      ["orders[0]", 3_002, false, 7_000],
+      ["orders[1]", 499, false, 7_000],
+    ],
+  );
   await job.cancel();
 });
 
@@ -96,7 +106,10 @@ test("an idle split (withIdleness) does not hold back; an assigner downstream ma
   const source = new SplitTestSource(["a", "b"], "orders");
   env.fromSource(source, byTs().withIdleness(1_500)).sinkTo(sinks.collect());
   const raw = new TestSource<number>("raw");
-  env.fromSource(raw).assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((x) => x)).sinkTo(sinks.collect());
+  env
+    .fromSource(raw)
+    .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<number>().withTimestampAssigner((x) => x))
+    .sinkTo(sinks.collect());
   const job = env.execute("idle");
   raw.push(5);
   for (let i = 0; i < 10; i++) {

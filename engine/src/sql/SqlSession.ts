@@ -66,7 +66,12 @@ export class SqlSession {
           results.push({
             kind: "table",
             columns: ["name", "type", "null", "watermark"].map((name) => ({ name, type: { name: "STRING" } })),
-            rows: columns.map((c) => [c.name, formatType({ ...c.type, rowtime: false }) + (c.type.rowtime ? " *ROWTIME*" : ""), c.type.nullable === false ? "FALSE" : "TRUE", watermark && watermark.column.toLowerCase() === c.name.toLowerCase() ? "`" + watermark.column + "` - INTERVAL" : null]),
+            rows: columns.map((c) => [
+              c.name,
+              formatType({ ...c.type, rowtime: false }) + (c.type.rowtime ? " *ROWTIME*" : ""),
+              c.type.nullable === false ? "FALSE" : "TRUE",
+              watermark && watermark.column.toLowerCase() === c.name.toLowerCase() ? "`" + watermark.column + "` - INTERVAL" : null,
+            ]),
             statement: text,
           });
           break;
@@ -92,8 +97,21 @@ export class SqlSession {
     if (s.kind === "insert") {
       const target = this.catalog.get(s.table);
       if (!target || target.kind !== "table") throw new StreamSqlError("validation", `Object '${s.table}' not found`, s.at, s.table);
-      if (target.columns.length !== planned.columns.length) throw new StreamSqlError("validation", `Column types of query result and sink for '${s.table}' do not match: the query has ${planned.columns.length} columns, the table ${target.columns.length}`, s.at, s.table);
-      planned.stream.sinkTo(sinkFor(target, target.columns.map((c) => c.type))).name(`Sink: ${target.name}`);
+      if (target.columns.length !== planned.columns.length)
+        throw new StreamSqlError(
+          "validation",
+          `Column types of query result and sink for '${s.table}' do not match: the query has ${planned.columns.length} columns, the table ${target.columns.length}`,
+          s.at,
+          s.table,
+        );
+      planned.stream
+        .sinkTo(
+          sinkFor(
+            target,
+            target.columns.map((c) => c.type),
+          ),
+        )
+        .name(`Sink: ${target.name}`);
     } else {
       planned.stream.sinkTo(collect).name("Sink: collect");
     }

@@ -97,6 +97,7 @@ export class ExprCompiler {
       }
       case "case": {
         const operand = e.operand ? this.compile(e.operand) : undefined;
+        // biome-ignore lint/suspicious/noThenProperty: named after SQL's CASE … THEN; a plain record, never awaited
         const branches = e.whens.map((w) => ({ when: this.compile(w.when), then: this.compile(w.then) }));
         const otherwise = e.else ? this.compile(e.else) : { code: "null", type: { name: "NULL" } as SqlType };
         const code = branches.reduceRight((acc, b) => `(${operand ? `$.eq(${operand.code}, ${b.when.code})` : b.when.code} === true ? ${b.then.code} : ${acc})`, otherwise.code);

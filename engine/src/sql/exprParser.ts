@@ -113,7 +113,9 @@ function parsePrimary(s: TokenStream): Expr {
     s.next();
     const integral = /^\d+$/.test(t.text);
     const value = Number(t.text);
-    const type: SqlType = integral ? { name: Math.abs(value) <= 2147483647 ? "INT" : "BIGINT" } : { name: /e/i.test(t.text) ? "DOUBLE" : "DECIMAL", params: [t.text.replace(/\D/g, "").length, t.text.split(".")[1]?.length ?? 0] };
+    const type: SqlType = integral
+      ? { name: Math.abs(value) <= 2147483647 ? "INT" : "BIGINT" }
+      : { name: /e/i.test(t.text) ? "DOUBLE" : "DECIMAL", params: [t.text.replace(/\D/g, "").length, t.text.split(".")[1]?.length ?? 0] };
     return { kind: "literal", value, type, at };
   }
   if (t.kind === "string") {
@@ -171,6 +173,7 @@ function parseCase(s: TokenStream, at: SqlPosition): Expr {
   while (s.accept("WHEN")) {
     const when = parseExpr(s);
     s.expect("THEN");
+    // biome-ignore lint/suspicious/noThenProperty: named after SQL's CASE … THEN; a plain record, never awaited
     whens.push({ when, then: parseExpr(s) });
   }
   if (whens.length === 0) throw s.error("expected WHEN");

@@ -38,7 +38,7 @@ export function tokenize(sql: string): Token[] {
     if (sql.startsWith("/*", i)) {
       const end = sql.indexOf("*/", i + 2);
       if (end < 0) throw new StreamSqlError("parse", "unterminated comment", at(i), "/*");
-      for (let j = i; j < end; j++) if (sql[j] === "\n") (line++, (lineStart = j + 1));
+      for (let j = i; j < end; j++) if (sql[j] === "\n") line++, (lineStart = j + 1);
       i = end + 2;
       continue;
     }
@@ -54,7 +54,7 @@ export function tokenize(sql: string): Token[] {
           if (sql[i + 1] === c) (text += c), (i += 2);
           else break;
         } else {
-          if (sql[i] === "\n") (line++, (lineStart = i + 1));
+          if (sql[i] === "\n") line++, (lineStart = i + 1);
           text += sql[i++];
         }
       }

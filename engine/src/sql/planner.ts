@@ -63,7 +63,8 @@ export class Planner {
         const index = input.columns.findIndex((c) => c.name.toLowerCase() === item.timeColumn.toLowerCase());
         const column = input.columns[index];
         if (!column) throw new StreamSqlError("validation", `DESCRIPTOR column ${item.timeColumn} not found`, item.at, item.timeColumn);
-        if (!column.type.rowtime) throw new StreamSqlError("validation", `The window function requires the timecol to be a time attribute (declare WATERMARK FOR ${column.name})`, item.at, item.timeColumn);
+        if (!column.type.rowtime)
+          throw new StreamSqlError("validation", `The window function requires the timecol to be a time attribute (declare WATERMARK FOR ${column.name})`, item.at, item.timeColumn);
         const size = item.size;
         // Flink's TUMBLE adds window_start, window_end and window_time (end - 1 ms, the new rowtime).
         const stream = input.stream
@@ -95,7 +96,13 @@ export class Planner {
     }
     const items = expandStar(select, input.columns, input.qualifier);
     if (select.groupBy.length > 0 || items.some((i) => containsAggregate(i.expr))) {
-      if (select.from.kind !== "tumble") throw new StreamSqlError("unsupported", "GROUP BY without a window TVF (updating results) is not supported yet; use TABLE(TUMBLE(...)) with GROUP BY window_start, window_end", select.at, "GROUP");
+      if (select.from.kind !== "tumble")
+        throw new StreamSqlError(
+          "unsupported",
+          "GROUP BY without a window TVF (updating results) is not supported yet; use TABLE(TUMBLE(...)) with GROUP BY window_start, window_end",
+          select.at,
+          "GROUP",
+        );
       return { ...planWindowAggregate(stream, scope, select, items, (select.from as { size: number }).size), bounded: input.bounded };
     }
     if (select.having) throw new StreamSqlError("validation", "HAVING needs a GROUP BY", select.having.at, "HAVING");

@@ -75,6 +75,9 @@ export function parseTimestamp(text: string): number | null {
 
 /** SQL LIKE pattern (% and _) as an anchored regular expression, built once per query. */
 export function likeRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/%/g, "[\\s\\S]*").replace(/_/g, "[\\s\\S]");
+  const body = pattern
+    .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+    .replace(/%/g, "[\\s\\S]*")
+    .replace(/_/g, "[\\s\\S]");
   return new RegExp(`^${body}$`);
 }

@@ -35,7 +35,10 @@ async function runScript(factory: OperatorFactory, script: (Ev | number)[], cut?
   for (let i = 0; i < script.length; i++) {
     if (i === cut) {
       outputs.push(...h.output);
-      const snapshot = JSON.parse(JSON.stringify(h.snapshot(), (_k, v) => (v === Number.NEGATIVE_INFINITY ? "-inf" : v)), (_k, v) => (v === "-inf" ? Number.NEGATIVE_INFINITY : v));
+      const snapshot = JSON.parse(
+        JSON.stringify(h.snapshot(), (_k, v) => (v === Number.NEGATIVE_INFINITY ? "-inf" : v)),
+        (_k, v) => (v === "-inf" ? Number.NEGATIVE_INFINITY : v),
+      );
       h = await OperatorHarness.restore(factory, snapshot);
     }
     const step = script[i]!;
@@ -47,19 +50,7 @@ async function runScript(factory: OperatorFactory, script: (Ev | number)[], cut?
   return outputs;
 }
 
-const script: (Ev | number)[] = [
-  { k: "a", ts: 1 },
-  { k: "b", ts: 3 },
-  { k: "a", ts: 12 },
-  9,
-  { k: "a", ts: 4 },
-  { k: "a", ts: 15 },
-  14,
-  { k: "b", ts: 8 },
-  { k: "a", ts: 2 },
-  30,
-  { k: "a", ts: 31 },
-];
+const script: (Ev | number)[] = [{ k: "a", ts: 1 }, { k: "b", ts: 3 }, { k: "a", ts: 12 }, 9, { k: "a", ts: 4 }, { k: "a", ts: 15 }, 14, { k: "b", ts: 8 }, { k: "a", ts: 2 }, 30, { k: "a", ts: 31 }];
 
 test("window operator state survives snapshot → restore at every point of the script", async () => {
   for (const assigner of [TumblingEventTimeWindows.of(10), EventTimeSessionWindows.withGap(5)]) {
@@ -78,7 +69,10 @@ test("harness exposes late side output and counters", async () => {
   h.processElement({ k: "a", ts: 5 }, 5);
   h.processWatermark(20);
   h.processElement({ k: "a", ts: 6 }, 6);
-  assert.deepEqual(h.output.map((r) => [r.key, r.start, r.value]), [["a", 0, 1]]);
+  assert.deepEqual(
+    h.output.map((r) => [r.key, r.start, r.value]),
+    [["a", 0, 1]],
+  );
   assert.deepEqual(h.sideOutput(late), [{ k: "a", ts: 6 }]);
   assert.deepEqual(h.watermarks, [20]);
 });

@@ -72,13 +72,25 @@ export class OperatorHarness<IN, OUT> {
         const error = new UserFunctionError(messages.userFunctionFailed(ctx, cause), ctx, { cause });
         if (errorPolicy === "fail") throw error;
         this.counters.deadLetters++;
-        const letter: DeadLetter = { job: where.job, operator: where.operator, subtask: where.subtask, reason: String((cause as Error)?.message ?? cause), errorType: error.name, record, at: self.clock.now() };
+        const letter: DeadLetter = {
+          job: where.job,
+          operator: where.operator,
+          subtask: where.subtask,
+          reason: String((cause as Error)?.message ?? cause),
+          errorType: error.name,
+          record,
+          at: self.clock.now(),
+        };
         output.emitSide(DEAD_LETTERS, letter, timestamp);
       },
       badRecord(error, raw) {
         if (errorPolicy === "fail") throw error;
         this.counters.deadLetters++;
-        output.emitSide(DEAD_LETTERS, { job: where.job, operator: where.operator, subtask: where.subtask, reason: error.message, errorType: error.name, record: raw, at: self.clock.now() }, Number.NaN);
+        output.emitSide(
+          DEAD_LETTERS,
+          { job: where.job, operator: where.operator, subtask: where.subtask, reason: error.message, errorType: error.name, record: raw, at: self.clock.now() },
+          Number.NaN,
+        );
       },
     };
     this.operator = factory(this.context) as Operator<IN>;

@@ -49,7 +49,10 @@ function pagedSource(bug?: "buffered" | "mutable"): Source<number> {
 
 test("a correct reader passes the source conformance test", async () => {
   const results = await checkSourceConformance({ name: "paged", source: () => pagedSource(), ordered: true, batchSizes: [3, 10, 40] }, [1, 2, 3, 4]);
-  assert.deepEqual(results.flatMap((r) => r.problems), []);
+  assert.deepEqual(
+    results.flatMap((r) => r.problems),
+    [],
+  );
   assert.ok(results.reduce((n, r) => n + r.checkpoints, 0) > 0);
   assert.match(formatConformanceTable(results), /^source +seeds +checkpoints +lost +duplicated +failed seeds\n[- ]+\npaged +4 +\d+ +0 +0 +0$/);
 });

@@ -122,10 +122,13 @@ async function checkSeed<T>(options: SourceConformanceOptions<T>, expected: read
     }
     inProgress = true;
     const name = `s${seed}-poll${poll}-${point}`;
-    job.savepoint(name).then(
-      () => savepoints.push(name),
-      () => undefined, // the job ended first: nothing to restore
-    ).finally(() => (inProgress = false));
+    job
+      .savepoint(name)
+      .then(
+        () => savepoints.push(name),
+        () => undefined, // the job ended first: nothing to restore
+      )
+      .finally(() => (inProgress = false));
   };
   const source = chaosSource(await options.source({ kind: "checkpointed", seed, index: 0 }), { random, trigger, passThrough });
   const run = await runJob(options, source, { directory, batchSize, started: (j) => (job = j) });
@@ -182,7 +185,13 @@ async function runJob<T>(options: SourceConformanceOptions<T>, source: Source<T>
       restoreState: () => {},
     }),
   };
-  env.fromSource(source).uid(SOURCE_UID).setParallelism(options.parallelism ?? 1).sinkTo(sink).uid(SINK_UID).setParallelism(1);
+  env
+    .fromSource(source)
+    .uid(SOURCE_UID)
+    .setParallelism(options.parallelism ?? 1)
+    .sinkTo(sink)
+    .uid(SINK_UID)
+    .setParallelism(1);
   const job = env.execute(`conformance ${options.name}`, settings.restoreFrom === undefined ? {} : { restoreFrom: settings.restoreFrom });
   settings.started?.(job);
   let timer: NodeJS.Timeout | undefined;

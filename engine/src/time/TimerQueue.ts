@@ -47,7 +47,13 @@ export class TimerQueue<N> {
       existing.set(namespaceId, { timestamp, key, normKey, namespace, namespaceId });
     } else {
       if (existing.namespaceId === namespaceId) return false;
-      bucket.set(normKey, new Map([[existing.namespaceId, existing], [namespaceId, { timestamp, key, normKey, namespace, namespaceId }]]));
+      bucket.set(
+        normKey,
+        new Map([
+          [existing.namespaceId, existing],
+          [namespaceId, { timestamp, key, normKey, namespace, namespaceId }],
+        ]),
+      );
     }
     this.count++;
     return true;

@@ -1,11 +1,5 @@
 import type { Duration } from "./Time.js";
-import {
-  BoundedOutOfOrdernessWatermarks,
-  NoWatermarksGenerator,
-  WatermarksWithIdleness,
-  type WatermarkGenerator,
-  type WatermarkGeneratorContext,
-} from "./WatermarkGenerator.js";
+import { BoundedOutOfOrdernessWatermarks, NoWatermarksGenerator, WatermarksWithIdleness, type WatermarkGenerator, type WatermarkGeneratorContext } from "./WatermarkGenerator.js";
 
 /**
  * Extracts the event timestamp (epoch ms) of a record. `recordTimestamp` is the timestamp the source

@@ -110,7 +110,10 @@ test("session merging equals sorting and splitting at gaps, for any arrival orde
         await env.execute().wait();
         const expected: [string, number, number, number][] = [];
         for (const k of ["a", "b", "c"]) {
-          const ts = events.filter((e) => e.k === k).map((e) => e.ts).sort((x, y) => x - y);
+          const ts = events
+            .filter((e) => e.k === k)
+            .map((e) => e.ts)
+            .sort((x, y) => x - y);
           let start = 0;
           for (let i = 1; i <= ts.length; i++) {
             if (i === ts.length || ts[i]! - ts[i - 1]! > gap) {

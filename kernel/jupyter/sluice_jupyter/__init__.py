@@ -3,6 +3,7 @@ kernel's messages reach the browser as soon as the kernel sends them. Enabled by
 jupyter_server_config.d/sluice.json, which scripts/jupyter-server-config.sh installs into the
 Python environment that runs Jupyter. Its JupyterLab extension (kernel/jupyter/labextension) is
 prebuilt into ./labextension by scripts/labextension.sh; that script installs it as well."""
+
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
 from .websocket import NoDelayKernelWebsocketConnection

@@ -7,6 +7,7 @@ it, or two live chart updates in a row, arrive 40 ms late. Measured with
 bench/responsiveness.bench.ts: a trivial cell took 48 ms (p50) through a stock server and 7-12 ms
 with this connection class. Interactive traffic is what TCP_NODELAY is for.
 """
+
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
 

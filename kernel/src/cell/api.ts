@@ -53,28 +53,25 @@ export interface Display {
   handle(value: unknown, displayId?: string): DisplayHandle;
 }
 
-export const display: Display = Object.assign(
-  (value: unknown): void => void show(toMimeBundle(value)),
-  {
-    html: (s: string): void => void show({ "text/html": s, "text/plain": "[HTML]" }),
-    markdown: (s: string): void => void show({ "text/markdown": s, "text/plain": s }),
-    svg: (s: string): void => void show({ "image/svg+xml": s, "text/plain": "[SVG]" }),
-    json: (v: unknown): void => void show({ "application/json": v, "text/plain": JSON.stringify(v, null, 2) }),
-    vegaLite: (spec: Record<string, unknown>): void => {
-      // Shown at once, in order with the cell's other output; the static SVG (for viewers
-      // without Vega) is added in place when vega has drawn it, before the cell's reply.
-      const bundle = { "application/vnd.vegalite.v5+json": spec, "text/plain": "[Vega-Lite chart]" };
-      const { displayId } = show(bundle);
-      cellHost().hold(
-        renderSvg(spec).then((svg) => {
-          if (svg) cellHost().display({ ...bundle, "image/svg+xml": svg }, { displayId, update: true });
-        }),
-      );
-    },
-    raw: (bundle: MimeBundle): void => void show(bundle),
-    handle: (value: unknown, displayId?: string): DisplayHandle => show(toMimeBundle(value), displayId),
+export const display: Display = Object.assign((value: unknown): void => void show(toMimeBundle(value)), {
+  html: (s: string): void => void show({ "text/html": s, "text/plain": "[HTML]" }),
+  markdown: (s: string): void => void show({ "text/markdown": s, "text/plain": s }),
+  svg: (s: string): void => void show({ "image/svg+xml": s, "text/plain": "[SVG]" }),
+  json: (v: unknown): void => void show({ "application/json": v, "text/plain": JSON.stringify(v, null, 2) }),
+  vegaLite: (spec: Record<string, unknown>): void => {
+    // Shown at once, in order with the cell's other output; the static SVG (for viewers
+    // without Vega) is added in place when vega has drawn it, before the cell's reply.
+    const bundle = { "application/vnd.vegalite.v5+json": spec, "text/plain": "[Vega-Lite chart]" };
+    const { displayId } = show(bundle);
+    cellHost().hold(
+      renderSvg(spec).then((svg) => {
+        if (svg) cellHost().display({ ...bundle, "image/svg+xml": svg }, { displayId, update: true });
+      }),
+    );
   },
-);
+  raw: (bundle: MimeBundle): void => void show(bundle),
+  handle: (value: unknown, displayId?: string): DisplayHandle => show(toMimeBundle(value), displayId),
+});
 
 /** Clears the cell's output; with `wait`, only when the next output arrives (no flicker). */
 export function clearOutput(wait = false): void {

@@ -98,11 +98,7 @@ export class CellRunner {
         if (args[0] !== DIAGNOSTIC_FORMAT) this.failure = { thrown: args[0] };
       },
     };
-    this.executor = this.tslab.executor.createExecutor(
-      rootDir,
-      { node: this.converter, browser: this.converter, close: () => base.close() },
-      sink,
-    );
+    this.executor = this.tslab.executor.createExecutor(rootDir, { node: this.converter, browser: this.converter, close: () => base.close() }, sink);
     routeEngineImports();
     this.printQuickInfo = (require("tslab/dist/inspect.js") as { printQuickInfo(i: unknown): string }).printQuickInfo;
   }

@@ -23,7 +23,7 @@ type Require = (id: string) => unknown;
  */
 export function routeEngineImports(): void {
   const tslab = (globalThis as { __tslab__?: { require: Require } }).__tslab__;
-  if (!tslab) throw new Error("tslab's executor has not set globalThis.__tslab__; cannot route imports of \"sluice\"");
+  if (!tslab) throw new Error('tslab\'s executor has not set globalThis.__tslab__; cannot route imports of "sluice"');
   const inner = tslab.require;
   tslab.require = new Proxy(inner, {
     apply: (target, thisArg, args: unknown[]) => (args.length === 1 && args[0] === ENGINE_SPECIFIER ? target(ENGINE_INDEX) : Reflect.apply(target, thisArg, args)),

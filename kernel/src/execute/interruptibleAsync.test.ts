@@ -81,7 +81,10 @@ test("async code still behaves: values, for await, async generators, errors at t
   const r = await runner.execute("async function fail() {\n  await null;\n  throw new RangeError('late');\n}\nawait fail();", 10);
   assert.equal(r.status, "error");
   if (r.status === "error") assert.match(r.error.traceback.join("\n"), /at fail \(Cell In\[10\], line 3, column 9\)/);
-  assert.deepEqual(await runner.execute("async function fact(n: number): Promise<number> { await null; return n <= 1 ? 1 : n * (await fact(n - 1)); }\nawait fact(5)", 11), { status: "ok", result: { value: 120 } });
+  assert.deepEqual(await runner.execute("async function fact(n: number): Promise<number> { await null; return n <= 1 ? 1 : n * (await fact(n - 1)); }\nawait fact(5)", 11), {
+    status: "ok",
+    result: { value: 120 },
+  });
 });
 
 test("an interrupt the client sent after a request is the request's own, an older one nobody's", () => {

@@ -100,13 +100,9 @@ export function interruptibleCell(cjs: string, tslabSawTopLevelAwait: boolean): 
     map = out.sourceMapText ?? "";
   }
   // TypeScript's helpers take `this.__awaiter` when the file's `this` has one (tslib's hook).
-  const code =
-    `return globalThis[Symbol.for("sluice.asyncHelpers")].run(function () {\n${body}\n` +
-    `return ${CELL_FUNCTION}.call(undefined, exports, require);\n});`;
+  const code = `return globalThis[Symbol.for("sluice.asyncHelpers")].run(function () {\n${body}\n` + `return ${CELL_FUNCTION}.call(undefined, exports, require);\n});`;
   const bodyLines = body.split("\n").length;
-  return map === undefined
-    ? { code, map, linesBefore: 2, inputLinesBefore: 0, bodyLines: bodyLines - 1, topLevelAwait }
-    : { code, map, linesBefore: 1, inputLinesBefore: 1, bodyLines, topLevelAwait };
+  return map === undefined ? { code, map, linesBefore: 2, inputLinesBefore: 0, bodyLines: bodyLines - 1, topLevelAwait } : { code, map, linesBefore: 1, inputLinesBefore: 1, bodyLines, topLevelAwait };
 }
 
 /**
@@ -123,18 +119,20 @@ const nameGenerators: import("typescript").TransformerFactory<import("typescript
     if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name)) return node.name.text;
     return undefined;
   };
-  const visit = (name: string | undefined) => (node: import("typescript").Node): import("typescript").Node => {
-    const inner = nameOf(node) ?? name;
-    if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "__awaiter" && node.arguments.length === 4) {
-      const body = node.arguments[3];
-      if (body && ts.isFunctionExpression(body) && !body.name && name && name !== CELL_FUNCTION) {
-        const visited = ts.visitEachChild(body, visit(inner), ctx);
-        const named = f.createPropertyAccessExpression(f.createParenthesizedExpression(f.createObjectLiteralExpression([f.createPropertyAssignment(name, visited)])), name);
-        return f.updateCallExpression(node, node.expression, node.typeArguments, [...node.arguments.slice(0, 3), named]);
+  const visit =
+    (name: string | undefined) =>
+    (node: import("typescript").Node): import("typescript").Node => {
+      const inner = nameOf(node) ?? name;
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "__awaiter" && node.arguments.length === 4) {
+        const body = node.arguments[3];
+        if (body && ts.isFunctionExpression(body) && !body.name && name && name !== CELL_FUNCTION) {
+          const visited = ts.visitEachChild(body, visit(inner), ctx);
+          const named = f.createPropertyAccessExpression(f.createParenthesizedExpression(f.createObjectLiteralExpression([f.createPropertyAssignment(name, visited)])), name);
+          return f.updateCallExpression(node, node.expression, node.typeArguments, [...node.arguments.slice(0, 3), named]);
+        }
       }
-    }
-    return ts.visitEachChild(node, visit(inner), ctx);
-  };
+      return ts.visitEachChild(node, visit(inner), ctx);
+    };
   return ts.visitNode(file, visit(undefined)) as import("typescript").SourceFile;
 };
 

@@ -6,10 +6,7 @@ import { ENGINE_INDEX } from "./engineImport.js";
 import { pathToFileURL } from "node:url";
 
 /** Modules whose exports every cell sees without importing them. */
-export const PRELUDE_MODULES = [
-  pathToFileURL(ENGINE_INDEX),
-  new URL("../cell/api.js", import.meta.url),
-];
+export const PRELUDE_MODULES = [pathToFileURL(ENGINE_INDEX), new URL("../cell/api.js", import.meta.url)];
 
 /**
  * The source of the hidden first cell: a named import of every export of the engine and the
@@ -34,7 +31,6 @@ export async function preludeSource(): Promise<string> {
   }
   return lines.join("\n");
 }
-
 
 /**
  * Type-only exports (`export type { PageView }`) leave no trace at run time; read them from the

@@ -16,4 +16,3 @@ export function sourceContext(source: string, line: number, column?: number): st
   }
   return out;
 }
-

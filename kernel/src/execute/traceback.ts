@@ -38,9 +38,7 @@ export function diagnosticsError(diagnostics: readonly Diagnostic[], source: str
     if (!main.fileName) traceback.push(...sourceContext(source, line, column));
   }
   const first = problems[0]?.main;
-  const evalue = first
-    ? `${first.messageText} (line ${first.start.line + 1}, column ${first.start.character + 1})`
-    : "compilation failed";
+  const evalue = first ? `${first.messageText} (line ${first.start.line + 1}, column ${first.start.character + 1})` : "compilation failed";
   return { ename: "TSError", evalue, traceback };
 }
 

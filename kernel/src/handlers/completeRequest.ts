@@ -21,7 +21,11 @@ async function magicCompletion(code: string, cursorPos: number): Promise<Complet
   const before = code.slice(0, at);
   const span = (start: number, matches: string[]): Completion => ({ matches, cursor_start: indexToCodePoints(code, start), cursor_end: cursorPos });
   const name = /^%%?[\w-]*$/.exec(before);
-  if (name) return span(0, magicSpellings().filter((m) => m.startsWith(before)));
+  if (name)
+    return span(
+      0,
+      magicSpellings().filter((m) => m.startsWith(before)),
+    );
   const inSql = /^%%sql\b[^\n]*\n/.test(before) || /^%sql[ \t]+(?!open\b|-)[^\n]*$/.test(before);
   if (!inSql) return code.startsWith("%") ? span(at, []) : undefined;
   const word = /[A-Za-z_][\w$]*$/.exec(before)?.[0] ?? "";

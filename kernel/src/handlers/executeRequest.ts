@@ -140,9 +140,7 @@ async function evaluateUserExpressions(ctx: Context, exprs: Record<string, strin
   for (const [name, expr] of Object.entries(exprs)) {
     const r = await ctx.services.runner.execute(expr, 0);
     out[name] =
-      r.status === "ok"
-        ? { status: "ok", data: toMimeBundle(r.result?.value), metadata: {} }
-        : { status: "error", ename: r.error.ename, evalue: r.error.evalue, traceback: r.error.traceback };
+      r.status === "ok" ? { status: "ok", data: toMimeBundle(r.result?.value), metadata: {} } : { status: "error", ename: r.error.ename, evalue: r.error.evalue, traceback: r.error.traceback };
   }
   return out;
 }

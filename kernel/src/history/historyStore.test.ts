@@ -17,9 +17,7 @@ test("history persists across sessions and answers tail, range and search", () =
     [first.session, 2, "a + 1"],
     [second.session, 1, "a + 1"],
   ]);
-  assert.deepEqual(second.query({ hist_access_type: "range", session: first.session, start: 2, stop: 3, output: true }), [
-    [first.session, 2, ["a + 1", "2"]],
-  ]);
+  assert.deepEqual(second.query({ hist_access_type: "range", session: first.session, start: 2, stop: 3, output: true }), [[first.session, 2, ["a + 1", "2"]]]);
   assert.equal(second.query({ hist_access_type: "search", pattern: "a +*" }).length, 2);
   assert.equal(second.query({ hist_access_type: "search", pattern: "a +*", unique: true }).length, 1);
   assert.deepEqual(second.query({ hist_access_type: "range", session: 0 }), [[second.session, 1, "a + 1"]]);

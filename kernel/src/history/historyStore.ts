@@ -60,8 +60,7 @@ export class HistoryStore {
 
   query(q: HistoryQuery): HistoryRow[] {
     const withOutput = q.output === true;
-    const rows = (es: Entry[]): HistoryRow[] =>
-      es.map((e) => (withOutput ? [e.session, e.line, [e.input, e.output]] : [e.session, e.line, e.input]));
+    const rows = (es: Entry[]): HistoryRow[] => es.map((e) => (withOutput ? [e.session, e.line, [e.input, e.output]] : [e.session, e.line, e.input]));
     switch (q.hist_access_type ?? "tail") {
       case "tail":
         return rows(this.entries.slice(-(q.n ?? 10)));
@@ -76,7 +75,10 @@ export class HistoryStore {
         let found = this.entries.filter((e) => re.test(e.input));
         if (q.unique) {
           const seen = new Set<string>();
-          found = found.reverse().filter((e) => !seen.has(e.input) && seen.add(e.input)).reverse();
+          found = found
+            .reverse()
+            .filter((e) => !seen.has(e.input) && seen.add(e.input))
+            .reverse();
         }
         return rows(q.n ? found.slice(-q.n) : found);
       }
@@ -86,6 +88,9 @@ export class HistoryStore {
 
 /** IPython's search patterns are shell globs matched against whole inputs. */
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[\\s\\S]*").replace(/\?/g, "[\\s\\S]");
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, "[\\s\\S]*")
+    .replace(/\?/g, "[\\s\\S]");
   return new RegExp(`^${body}$`);
 }

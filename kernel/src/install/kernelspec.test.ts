@@ -9,21 +9,21 @@ import { jupyterDataDir, jupyterOnPath } from "./jupyterPaths.js";
 // Both ways of installing: through the `jupyter` on PATH (if the test runs with one, as CI does)
 // and by Jupyter's rules without it.
 for (const jupyter of new Set([jupyterOnPath(), undefined])) {
-test(`install ${jupyter ? "through jupyter kernelspec install" : "without jupyter on PATH"} writes a kernelspec Jupyter can start, with logos; uninstall removes it`, () => {
-  const prefix = mkdtempSync(join(tmpdir(), "sluice-prefix-"));
-  const dir = install({ kind: "prefix", prefix }, undefined, jupyter);
-  assert.equal(dir, join(prefix, "share", "jupyter", "kernels", "sluice"));
-  const spec = JSON.parse(readFileSync(join(dir, "kernel.json"), "utf8")) as { argv: string[]; display_name: string; interrupt_mode: string; language: string };
-  assert.equal(spec.display_name, "Sluice (TypeScript)");
-  assert.equal(spec.language, "typescript");
-  assert.equal(spec.interrupt_mode, "message");
-  assert.ok(spec.argv.includes("{connection_file}"));
-  assert.ok(existsSync(spec.argv[1] ?? ""), "the entry point in argv exists");
-  for (const logo of LOGOS) assert.ok(existsSync(join(dir, logo)), `${logo} in the kernelspec`);
-  assert.equal(uninstall({ kind: "prefix", prefix }), dir);
-  assert.equal(existsSync(dir), false);
-  assert.equal(uninstall({ kind: "prefix", prefix }), null);
-});
+  test(`install ${jupyter ? "through jupyter kernelspec install" : "without jupyter on PATH"} writes a kernelspec Jupyter can start, with logos; uninstall removes it`, () => {
+    const prefix = mkdtempSync(join(tmpdir(), "sluice-prefix-"));
+    const dir = install({ kind: "prefix", prefix }, undefined, jupyter);
+    assert.equal(dir, join(prefix, "share", "jupyter", "kernels", "sluice"));
+    const spec = JSON.parse(readFileSync(join(dir, "kernel.json"), "utf8")) as { argv: string[]; display_name: string; interrupt_mode: string; language: string };
+    assert.equal(spec.display_name, "Sluice (TypeScript)");
+    assert.equal(spec.language, "typescript");
+    assert.equal(spec.interrupt_mode, "message");
+    assert.ok(spec.argv.includes("{connection_file}"));
+    assert.ok(existsSync(spec.argv[1] ?? ""), "the entry point in argv exists");
+    for (const logo of LOGOS) assert.ok(existsSync(join(dir, logo)), `${logo} in the kernelspec`);
+    assert.equal(uninstall({ kind: "prefix", prefix }), dir);
+    assert.equal(existsSync(dir), false);
+    assert.equal(uninstall({ kind: "prefix", prefix }), null);
+  });
 }
 
 test("user and sys-prefix scopes follow Jupyter's data directories", () => {

@@ -34,8 +34,7 @@ export function writeKernelspec(dir: string): void {
   for (const logo of LOGOS) cpSync(join(LOGO_DIR, logo), join(dir, logo));
 }
 
-const SCOPE_FLAGS = (scope: Scope): string[] =>
-  scope.kind === "user" ? ["--user"] : scope.kind === "sys-prefix" ? ["--sys-prefix"] : ["--prefix", scope.prefix];
+const SCOPE_FLAGS = (scope: Scope): string[] => (scope.kind === "user" ? ["--user"] : scope.kind === "sys-prefix" ? ["--sys-prefix"] : ["--prefix", scope.prefix]);
 
 /**
  * Installs the kernelspec where Jupyter looks for it: through `jupyter kernelspec install` when a

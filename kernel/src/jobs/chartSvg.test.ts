@@ -28,8 +28,7 @@ async function svgOf(sink: Sink): Promise<string> {
 const texts = (svg: string) => [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1] ?? "");
 /** The bars: Vega draws a rect as a path `M x,y h w v h h -w Z`. */
 const rects = (svg: string) =>
-  [...svg.matchAll(/<path[^>]*aria-roledescription="bar"[^>]*d="M([\d.]+),([\d.]+)h([\d.]+)v([\d.]+)h-[\d.]+Z"/g)]
-    .map((m) => ({ x: Number(m[1]), y: Number(m[2]), w: Number(m[3]), h: Number(m[4]) }));
+  [...svg.matchAll(/<path[^>]*aria-roledescription="bar"[^>]*d="M([\d.]+),([\d.]+)h([\d.]+)v([\d.]+)h-[\d.]+Z"/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), w: Number(m[3]), h: Number(m[4]) }));
 
 test("time axes are labelled in 24-hour UTC, distinct, never .500 or 10:14 for 22:14Z", async () => {
   for (const n of [2, 3, 40]) {
@@ -40,7 +39,10 @@ test("time axes are labelled in 24-hour UTC, distinct, never .500 or 10:14 for 2
     assert.ok(ticks.length >= 2, `${n} windows: tick labels ${labels.join(" | ")}`);
     for (const t of ticks) assert.match(t, /^(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{3})?)?$/, `${n} windows: "${t}" in ${ticks.join(" | ")}`);
     assert.equal(new Set(ticks).size, ticks.length, `${n} windows: duplicate labels ${ticks.join(" | ")}`);
-    assert.ok(ticks.some((t) => t.startsWith("22:1")), `${n} windows: ${ticks.join(" | ")}`);
+    assert.ok(
+      ticks.some((t) => t.startsWith("22:1")),
+      `${n} windows: ${ticks.join(" | ")}`,
+    );
     assert.ok(labels.includes("start (UTC)"), `axis title says UTC: ${labels.join(" | ")}`);
   }
 });
@@ -65,9 +67,17 @@ test("a bar per key shows the key's latest window, not every window stacked", as
   w.write(windows(3), []);
   // A late firing of an older window does not replace a newer one.
   w.write([{ key: "a", start: T0, end: T0 + 10_000, value: 100, firing: "late", late: true }], []);
-  assert.deepEqual(sink.data.map((p) => [p.key, p.value]), [["a", 3], ["b", 3]]);
+  assert.deepEqual(
+    sink.data.map((p) => [p.key, p.value]),
+    [
+      ["a", 3],
+      ["b", 3],
+    ],
+  );
   const svg = await svgOf(sink);
-  const numbers = texts(svg).filter((t) => /^\d+(\.\d+)?$/.test(t)).map(Number);
+  const numbers = texts(svg)
+    .filter((t) => /^\d+(\.\d+)?$/.test(t))
+    .map(Number);
   assert.equal(Math.max(...numbers), 3, `y axis: ${numbers.join(" ")}`);
   const bars = rects(svg);
   assert.equal(bars.length, 2);

@@ -43,5 +43,11 @@ export function jobError(jobName: string, error: Error, mapFrames: FrameMapper =
 
 /** Without source maps (a unit test, no kernel): the first frames as V8 wrote them. */
 function rawFrames(stack: string): { frames: string[]; context: undefined } {
-  return { frames: stack.split("\n").filter((l) => /^\s+at /.test(l)).slice(0, 5), context: undefined };
+  return {
+    frames: stack
+      .split("\n")
+      .filter((l) => /^\s+at /.test(l))
+      .slice(0, 5),
+    context: undefined,
+  };
 }

@@ -100,13 +100,19 @@ test("waitBounded (%jobs wait) settles after the bounded jobs' final state and r
   const published: Published[] = [];
   const presenter = new JobPresenter(fakeOutbox(published), () => {});
   const env = StreamEnvironment.create();
-  env.fromArray([1, 2]).map((x) => {
-    if (x === 2) throw new Error("bad record");
-    return x;
-  }).sinkTo(chart.line({ x: "x:Q", y: "y:Q" }));
+  env
+    .fromArray([1, 2])
+    .map((x) => {
+      if (x === 2) throw new Error("bad record");
+      return x;
+    })
+    .sinkTo(chart.line({ x: "x:Q", y: "y:Q" }));
   const failing = env.execute("failing");
   presenter.attach(failing, { parent: makeHeader("execute_request", "s"), identities: [], allowStdin: false });
   await assert.rejects(presenter.waitBounded(), /bad record/);
   assert.equal(failing.status, "failed");
-  assert.ok(published.some((p) => p.type === "error"), "the job's error was published before waitBounded settled");
+  assert.ok(
+    published.some((p) => p.type === "error"),
+    "the job's error was published before waitBounded settled",
+  );
 });

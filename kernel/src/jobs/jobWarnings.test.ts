@@ -20,7 +20,12 @@ test("plan warnings are printed in the job's cell as stderr, before its status l
   } satisfies IopubPublisher;
   const presenter = new JobPresenter(outbox, () => {});
   const env = StreamEnvironment.create();
-  env.fromSource(DataGen.pageViews({ count: 20, rate: Infinity }), undefined, "views").keyBy((v) => v.page).window(TumblingEventTimeWindows.of(60_000)).count().sinkTo(sinks.collect());
+  env
+    .fromSource(DataGen.pageViews({ count: 20, rate: Infinity }), undefined, "views")
+    .keyBy((v) => v.page)
+    .window(TumblingEventTimeWindows.of(60_000))
+    .count()
+    .sinkTo(sinks.collect());
   const job = env.execute("bounded, no watermarks");
   const origin = makeHeader("execute_request", "s");
   const view = presenter.attach(job, { parent: origin, identities: [], allowStdin: false });

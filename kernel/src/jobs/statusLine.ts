@@ -6,7 +6,12 @@ const n = (x: number) => x.toLocaleString("en-US");
 
 function watermarkText(w: number): string {
   if (!Number.isFinite(w)) return w > 0 ? "end" : "none yet";
-  return w > 1e11 ? new Date(w).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z") : String(w);
+  return w > 1e11
+    ? new Date(w)
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.\d+Z$/, "Z")
+    : String(w);
 }
 
 /** Why event time stands still, e.g. `held back by 'orders' (split orders[1] lagging at 499)`. */

@@ -30,7 +30,12 @@ test("the status line of a running job without a watermark strategy says what ho
   const src = new TestSource<number>("clicks");
   // A bounded source (as far as the plan knows) into an event-time window: it fires only at the end.
   Object.defineProperty(src, "bounded", { value: true });
-  env.fromSource(src).keyBy(() => "k").window(TumblingEventTimeWindows.of(Time.seconds(1))).aggregate(Aggregators.count()).sinkTo(sinks.collect());
+  env
+    .fromSource(src)
+    .keyBy(() => "k")
+    .window(TumblingEventTimeWindows.of(Time.seconds(1)))
+    .aggregate(Aggregators.count())
+    .sinkTo(sinks.collect());
   const job = env.execute("clicks");
   src.pushWithTimestamp(1, 1);
   await job.whenIdle();

@@ -17,7 +17,12 @@ export const configMagic: MagicHandler = async (call) => {
   if (!cls) return text(`configurable: ${Object.keys(classes).join(", ")}`);
   const settings = classes[cls];
   if (!settings) throw new MagicUsageError(`%config knows ${Object.keys(classes).join(", ")}, not ${cls}`);
-  if (!key) return text(Object.entries(settings).map(([k, v]) => `${cls}.${k} = ${v}`).join("\n"));
+  if (!key)
+    return text(
+      Object.entries(settings)
+        .map(([k, v]) => `${cls}.${k} = ${v}`)
+        .join("\n"),
+    );
   if (!Object.hasOwn(settings, key)) throw new MagicUsageError(`${cls} has ${Object.keys(settings).join(", ")}, not ${key}`);
   if (value === undefined) return text(`${cls}.${key} = ${settings[key]}`);
   const n = Number(value.trim());

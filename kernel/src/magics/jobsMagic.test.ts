@@ -12,12 +12,15 @@ import { StreamEnvironment, sinks, type JobHandle } from "../../../engine/src/in
 const view = (name: string, status: string) => ({ job: { name, status } });
 
 test("%jobs cancel pv counts is an error naming the extra word, not a cancel of the job pv", () => {
-  assert.throws(() => parseJobsArgs("cancel pv counts"), (e: Error) => {
-    assert.ok(e instanceof MagicUsageError);
-    assert.match(e.message, /unexpected "counts"/);
-    assert.match(e.message, /%jobs cancel "pv counts"/);
-    return true;
-  });
+  assert.throws(
+    () => parseJobsArgs("cancel pv counts"),
+    (e: Error) => {
+      assert.ok(e instanceof MagicUsageError);
+      assert.match(e.message, /unexpected "counts"/);
+      assert.match(e.message, /%jobs cancel "pv counts"/);
+      return true;
+    },
+  );
   assert.deepEqual(parseJobsArgs('cancel "pv counts"'), { verb: "cancel", ref: "pv counts", quoted: true });
   assert.deepEqual(parseJobsArgs(""), { verb: "list" });
   assert.throws(() => parseJobsArgs("list x"), /unexpected "x"/);
@@ -67,7 +70,13 @@ test("%jobs cancel refuses a finished job and cancels the running one it names",
   env.fromArray([1, 2, 3]).sinkTo(sinks.collect());
   const finished = env.execute("quick");
   await finished.done;
-  env.fromIterable((function* () { for (;;) yield 1; })()).sinkTo(sinks.collect());
+  env
+    .fromIterable(
+      (function* () {
+        for (;;) yield 1;
+      })(),
+    )
+    .sinkTo(sinks.collect());
   const running = env.execute("forever");
   const magic = jobsMagic(presenterOf([finished, running]));
   // The magic throws; runMagic turns it into the cell's error.

@@ -39,7 +39,10 @@ export function parseJobsArgs(args: string): JobsCommand {
   if (badFlag !== undefined) throw new MagicUsageError(`%jobs ${verb}: unknown option ${badFlag}; use ${USAGE}`);
   const max = verb === "list" || verb === "wait" ? 0 : verb === "stop" ? 2 : 1;
   if (positional.length > max) {
-    const extra = positional.slice(max).map((w) => JSON.stringify(w)).join(" ");
+    const extra = positional
+      .slice(max)
+      .map((w) => JSON.stringify(w))
+      .join(" ");
     const hint = max === 1 ? `; a name with spaces needs quotes: %jobs ${verb} "${positional.join(" ")}"` : "";
     throw new MagicUsageError(`%jobs ${verb} takes ${max === 0 ? "no job" : max === 1 ? "one job" : "a job and a savepoint name"}; unexpected ${extra}${hint}`);
   }

@@ -7,7 +7,14 @@ export function jobsTable(views: JobView[]): Record<string, unknown> {
   const rows = views.map((v, i) => {
     const m = v.job.metrics();
     const sum = (kind: string, f: "recordsIn" | "recordsOut") => m.operators.filter((o) => o.kind === kind).reduce((a, o) => a + o[f], 0);
-    return [String(i + 1), v.job.name, m.status, sum("source", "recordsIn").toLocaleString("en-US"), sum("sink", "recordsIn").toLocaleString("en-US"), v.views.length ? `${v.views.length} live view(s)` : ""];
+    return [
+      String(i + 1),
+      v.job.name,
+      m.status,
+      sum("source", "recordsIn").toLocaleString("en-US"),
+      sum("sink", "recordsIn").toLocaleString("en-US"),
+      v.views.length ? `${v.views.length} live view(s)` : "",
+    ];
   });
   const head = ["#", "job", "status", "in", "out", "views"];
   const plain = [head, ...rows].map((r) => r.join("\t")).join("\n");

@@ -50,7 +50,10 @@ test("-o rows get a TypeScript type from the columns", () => {
       { name: "ts", type: "TIMESTAMP" },
       { name: "xs", type: "INTEGER[]" },
     ],
-    [{ page: "a", n: 1, ts: new Date(), xs: [1] }, { page: null, n: 2, ts: new Date(), xs: [] }],
+    [
+      { page: "a", n: 1, ts: new Date(), xs: [1] },
+      { page: null, n: 2, ts: new Date(), xs: [] },
+    ],
   );
   assert.equal(t, '{ "page": string | null; "n": number; "ts": Date; "xs": number[] }[]');
 });
@@ -60,5 +63,8 @@ test("%jobs arguments keep quoted job names whole", () => {
   assert.deepEqual(words('stop "page views" before-upgrade'), ["stop", "page views", "before-upgrade"]);
   assert.deepEqual(words("cancel 'a b'"), ["cancel", "a b"]);
   assert.deepEqual(words("  show   2 "), ["show", "2"]);
-  assert.deepEqual(splitWords('cancel "1" 2').map((w) => w.quoted), [false, true, false]);
+  assert.deepEqual(
+    splitWords('cancel "1" 2').map((w) => w.quoted),
+    [false, true, false],
+  );
 });

@@ -26,7 +26,15 @@ export function magicSpellings(): string[] {
 export async function runMagic(call: MagicCall, env: MagicEnv): Promise<CellOutcome> {
   const handler = magics[call.name];
   try {
-    if (!handler) throw Object.assign(new Error(`unknown magic ${call.kind === "cell" ? "%%" : "%"}${call.name} (known: ${Object.keys(magics).map((m) => "%" + m).join(", ")})`), { name: "UsageError" });
+    if (!handler)
+      throw Object.assign(
+        new Error(
+          `unknown magic ${call.kind === "cell" ? "%%" : "%"}${call.name} (known: ${Object.keys(magics)
+            .map((m) => "%" + m)
+            .join(", ")})`,
+        ),
+        { name: "UsageError" },
+      );
     return await handler(call, env);
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));

@@ -10,7 +10,17 @@ import { sqlSettings } from "./sql/sqlSettings.js";
 const session = new SqlSession();
 
 /** Flink's type names as the table renderer's (DuckDB's) names, so numbers align and schemas say integer/number. */
-const RENDER_TYPE: Record<string, string> = { TINYINT: "TINYINT", SMALLINT: "SMALLINT", INT: "INTEGER", BIGINT: "BIGINT", FLOAT: "FLOAT", DOUBLE: "DOUBLE", DECIMAL: "DOUBLE", BOOLEAN: "BOOLEAN", TIMESTAMP: "VARCHAR" };
+const RENDER_TYPE: Record<string, string> = {
+  TINYINT: "TINYINT",
+  SMALLINT: "SMALLINT",
+  INT: "INTEGER",
+  BIGINT: "BIGINT",
+  FLOAT: "FLOAT",
+  DOUBLE: "DOUBLE",
+  DECIMAL: "DOUBLE",
+  BOOLEAN: "BOOLEAN",
+  TIMESTAMP: "VARCHAR",
+};
 
 /**
  * `%%ssql`: streaming SQL in Flink's dialect on the embedded engine (engine/src/sql). Several

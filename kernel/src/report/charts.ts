@@ -14,7 +14,10 @@ export type ChartMode = "vega" | "vega-lite";
 export function chartOf(output: Output): { mode: ChartMode; spec: unknown; mime: string } | undefined {
   if (!output.data) return undefined;
   // Prefer the newest version when an output carries several.
-  const mimes = Object.keys(output.data).filter((m) => VEGA_MIME.test(m)).sort().reverse();
+  const mimes = Object.keys(output.data)
+    .filter((m) => VEGA_MIME.test(m))
+    .sort()
+    .reverse();
   const lite = mimes.find((m) => m.includes("vegalite"));
   const mime = lite ?? mimes[0];
   if (mime === undefined) return undefined;
@@ -23,7 +26,10 @@ export function chartOf(output: Output): { mode: ChartMode; spec: unknown; mime:
 
 /** JSON that is safe inside a <script> element: no `<` can close it or open a comment. */
 export function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 function svgFallback(output: Output): string {

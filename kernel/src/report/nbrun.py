@@ -17,6 +17,7 @@ nothing a kernel prints can corrupt the protocol:
       0  OUT holds the HTML page; the text of --runtime ends its body, outputs of type
          --chart-mime are shown first and as they are, --sanitize is nbconvert's sanitize_html
 """
+
 import argparse
 import json
 import math
@@ -104,9 +105,7 @@ def params(args):
 
     # papermill's NoDatesSafeLoader: a date stays the string it was written as.
     class NoDatesSafeLoader(yaml.SafeLoader):
-        yaml_implicit_resolvers = {
-            k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"] for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-        }
+        yaml_implicit_resolvers = {k: [r for r in v if r[0] != "tag:yaml.org,2002:timestamp"] for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
 
     merged = {}
     sources = [("file", f) for f in args.file] + [("yaml", y) for y in args.yaml]

@@ -11,7 +11,10 @@ test("parameters are injected right after the cell tagged parameters", () => {
   const source = nb([code("a"), code("const n = 1;", ["parameters"]), code("n * 2")]);
   const prepared = prepareNotebook(source, p);
   const cells = prepared.notebook.cells;
-  assert.deepEqual(cells.map((c) => c.source), ["a", "const n = 1;", "// Parameters injected by `sluice report`\nconst n: number = 3;", "n * 2", DRAIN_SOURCE]);
+  assert.deepEqual(
+    cells.map((c) => c.source),
+    ["a", "const n = 1;", "// Parameters injected by `sluice report`\nconst n: number = 3;", "n * 2", DRAIN_SOURCE],
+  );
   assert.deepEqual(cells[2]?.metadata.tags, [INJECTED_TAG]);
   assert.match(String(cells[2]?.source), /const n: number = 3;/);
   assert.deepEqual(cells[4]?.metadata.tags, [DRAIN_TAG]);
@@ -49,6 +52,12 @@ test("parseNotebook rejects what is not an nbformat 4 notebook", () => {
   assert.throws(() => parseNotebook("{", "x.ipynb"), ReportError);
   assert.throws(() => parseNotebook('{"cells": [], "nbformat": 3}', "x.ipynb"), ReportError);
   const cells = parseNotebook('{"cells": [{"cell_type": "code", "source": ""}, {"cell_type": "code", "source": "", "id": "cell-0"}], "nbformat": 4, "nbformat_minor": 5}', "x").cells;
-  assert.deepEqual(cells.map((c) => [c.id, c.outputs, c.execution_count]), [["cell-0-", [], null], ["cell-0", [], null]],
-    "missing fields are filled in, ids deterministically and without clashes");
+  assert.deepEqual(
+    cells.map((c) => [c.id, c.outputs, c.execution_count]),
+    [
+      ["cell-0-", [], null],
+      ["cell-0", [], null],
+    ],
+    "missing fields are filled in, ids deterministically and without clashes",
+  );
 });

@@ -20,7 +20,10 @@ test("-p values are typed by their text", () => {
 });
 
 test("JSON-looking text that does not parse is an error, not a silent string", () => {
-  assert.throws(() => inferValue("{oops", "cfg"), (e: unknown) => e instanceof ParameterError && /-r cfg=/.test(e.message));
+  assert.throws(
+    () => inferValue("{oops", "cfg"),
+    (e: unknown) => e instanceof ParameterError && /-r cfg=/.test(e.message),
+  );
 });
 
 test("key=value splits at the first = and names must be identifiers", () => {

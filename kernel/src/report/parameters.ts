@@ -21,9 +21,11 @@ export interface Parameter {
 
 // TypeScript's reserved words cannot be declared with `const`.
 const RESERVED = new Set(
-  ("break case catch class const continue debugger default delete do else enum export extends false finally for " +
+  (
+    "break case catch class const continue debugger default delete do else enum export extends false finally for " +
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
-    "implements interface let package private protected public static yield await").split(" "),
+    "implements interface let package private protected public static yield await"
+  ).split(" "),
 );
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const JSON_NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
@@ -74,7 +76,11 @@ export function resolvePapermillValue(text: string): ParameterValue {
   if (text === "None") return null;
   if (PY_INT.test(text)) return Number(text.replace(/_/g, ""));
   if (PY_FLOAT.test(text)) {
-    const t = text.trim().replace(/_/g, "").toLowerCase().replace(/^([+-]?)inf(inity)?$/, "$1Infinity");
+    const t = text
+      .trim()
+      .replace(/_/g, "")
+      .toLowerCase()
+      .replace(/^([+-]?)inf(inity)?$/, "$1Infinity");
     return /nan$/.test(t) ? NaN : Number(t);
   }
   return text;

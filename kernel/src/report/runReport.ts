@@ -109,10 +109,15 @@ export async function runReport(options: ReportOptions): Promise<ReportResult> {
     writeJson(toRun, prepared.notebook);
     log(`executing ${notebookPath} with kernel ${kernel}`);
     const run = await runHelper(python, [
-      "execute", toRun, executedPath,
-      "--cwd", resolve(options.cwd ?? dirname(notebookPath)),
-      "--kernel", kernel,
-      "--timeout", String(options.timeoutSeconds ?? 600),
+      "execute",
+      toRun,
+      executedPath,
+      "--cwd",
+      resolve(options.cwd ?? dirname(notebookPath)),
+      "--kernel",
+      kernel,
+      "--timeout",
+      String(options.timeoutSeconds ?? 600),
       ...(options.allowErrors ? ["--allow-errors"] : []),
     ]);
     if (run.code === EXIT_KERNEL) {
@@ -180,10 +185,15 @@ export async function renderReport(executed: Notebook, options: RenderOptions): 
     writeFileSync(runtimePath, charts > 0 ? runtimeHtml() : "");
     options.log?.(`rendering ${charts} chart(s) to ${output}${options.sanitize ? " (author HTML sanitised)" : ""}`);
     const render = await runHelper(python, [
-      "html", htmlInput, htmlPath,
-      "--template", TEMPLATE,
-      "--runtime", runtimePath,
-      "--chart-mime", CHART_HTML_MIME,
+      "html",
+      htmlInput,
+      htmlPath,
+      "--template",
+      TEMPLATE,
+      "--runtime",
+      runtimePath,
+      "--chart-mime",
+      CHART_HTML_MIME,
       ...(options.hideInput ? ["--no-input"] : []),
       ...(options.sanitize ? ["--sanitize"] : []),
     ]);

@@ -42,7 +42,11 @@ for (const channel of ["shell", "control"] as const) {
   test(`${channel}: msg_types named like Object.prototype members are unknown: busy, idle, no reply, and the queue goes on`, async () => {
     const { sent, run } = harness();
     await run(channel, [...PROTOTYPE_NAMES, "kernel_info_request"]);
-    for (const name of PROTOTYPE_NAMES) assert.deepEqual(sent.filter((s) => s.startsWith(`${name}:`)), [`${name}:busy`, `${name}:idle`]);
+    for (const name of PROTOTYPE_NAMES)
+      assert.deepEqual(
+        sent.filter((s) => s.startsWith(`${name}:`)),
+        [`${name}:busy`, `${name}:idle`],
+      );
     assert.ok(sent.includes("kernel_info_request:kernel_info_reply"), sent.join(" "));
   });
 }
@@ -50,11 +54,5 @@ for (const channel of ["shell", "control"] as const) {
 test("a reply that throws is logged, idle still goes out, and the requests behind it are served", async () => {
   const { sent, run } = harness(new Set(["comm_info_request"]));
   await run("shell", ["comm_info_request", "kernel_info_request"]);
-  assert.deepEqual(sent, [
-    "comm_info_request:busy",
-    "comm_info_request:idle",
-    "kernel_info_request:busy",
-    "kernel_info_request:kernel_info_reply",
-    "kernel_info_request:idle",
-  ]);
+  assert.deepEqual(sent, ["comm_info_request:busy", "comm_info_request:idle", "kernel_info_request:busy", "kernel_info_request:kernel_info_reply", "kernel_info_request:idle"]);
 });

@@ -23,7 +23,10 @@ export class InputInterruptedError extends Error {
 export class InputBroker {
   private pending: { resolve(v: string): void; reject(e: Error): void } | undefined;
 
-  constructor(private readonly outbox: Outbox, private readonly outputs: OutputContext) {}
+  constructor(
+    private readonly outbox: Outbox,
+    private readonly outputs: OutputContext,
+  ) {}
 
   request(prompt: string, password: boolean): Promise<string> {
     const target = this.outputs.current();

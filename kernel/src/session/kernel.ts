@@ -62,7 +62,13 @@ export async function startKernel(connectionFile: string): Promise<void> {
     },
     show: showHere,
   });
-  const jobs = new JobPresenter(outbox, () => streams.flush(), () => outputs.executing()?.parent, (stack) => runner.userFrames(stack), engine.jobs);
+  const jobs = new JobPresenter(
+    outbox,
+    () => streams.flush(),
+    () => outputs.executing()?.parent,
+    (stack) => runner.userFrames(stack),
+    engine.jobs,
+  );
   registerJobsMagic({
     list: () => jobs.list(),
     showHere,

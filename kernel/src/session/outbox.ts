@@ -18,14 +18,15 @@ export interface IopubPublisher {
  * iopub topic naming; everything above it deals in (msg_type, content, parent).
  */
 export class Outbox implements IopubPublisher {
-  constructor(private readonly sink: FrameSink, private readonly signer: Signer, readonly session: string) {}
+  constructor(
+    private readonly sink: FrameSink,
+    private readonly signer: Signer,
+    readonly session: string,
+  ) {}
 
   publish<T extends IopubType>(msgType: T, content: IopubContents[T], parent: Partial<Header>, metadata: JsonObject = {}): Promise<void> {
     const topic = Buffer.from(`kernel.${this.session}.${msgType}`);
-    return this.sink.send(
-      "iopub",
-      encode({ identities: [topic], header: makeHeader(msgType, this.session), parent_header: parent, metadata, content }, this.signer),
-    );
+    return this.sink.send("iopub", encode({ identities: [topic], header: makeHeader(msgType, this.session), parent_header: parent, metadata, content }, this.signer));
   }
 
   /** A reply on shell or control: its content was typed by the handler that made it (Replies). */
@@ -39,9 +40,6 @@ export class Outbox implements IopubPublisher {
   }
 
   private send(channel: Channel, identities: Buffer[], msgType: string, content: object, parent: Partial<Header>, metadata: JsonObject): Promise<void> {
-    return this.sink.send(
-      channel,
-      encode({ identities, header: makeHeader(msgType, this.session), parent_header: parent, metadata, content }, this.signer),
-    );
+    return this.sink.send(channel, encode({ identities, header: makeHeader(msgType, this.session), parent_header: parent, metadata, content }, this.signer));
   }
 }

@@ -18,7 +18,10 @@ export type Channel = "shell" | "control" | "iopub" | "stdin" | "hb";
 
 export class ConnectionFileError extends Error {
   override name = "ConnectionFileError";
-  constructor(readonly path: string, detail: string) {
+  constructor(
+    readonly path: string,
+    detail: string,
+  ) {
     super(`bad connection file ${path}: ${detail}`);
   }
 }

@@ -68,8 +68,6 @@ export interface Outgoing {
 }
 
 export function encode(msg: Outgoing, signer: Signer): Buffer[] {
-  const parts = [msg.header, msg.parent_header, msg.metadata ?? {}, msg.content].map((p) =>
-    Buffer.from(JSON.stringify(p), "utf8"),
-  );
+  const parts = [msg.header, msg.parent_header, msg.metadata ?? {}, msg.content].map((p) => Buffer.from(JSON.stringify(p), "utf8"));
   return [...msg.identities, DELIMITER, Buffer.from(signer.sign(parts)), ...parts, ...(msg.buffers ?? [])];
 }

@@ -92,7 +92,7 @@ export class ReplayGuard {
   }
 
   private home(table: Int32Array, key: Int32Array): number {
-    return ((key[1] as number) >>> 0) % (table.length / WORDS_PER_SLOT) * WORDS_PER_SLOT;
+    return (((key[1] as number) >>> 0) % (table.length / WORDS_PER_SLOT)) * WORDS_PER_SLOT;
   }
 }
 

@@ -11,7 +11,10 @@ interface Sendable {
 export class SendQueue {
   private tail: Promise<void> = Promise.resolve();
 
-  constructor(private readonly socket: Sendable, private readonly channel: string) {}
+  constructor(
+    private readonly socket: Sendable,
+    private readonly channel: string,
+  ) {}
 
   send(frames: Buffer[]): Promise<void> {
     const next = this.tail.then(() => this.socket.send(frames));

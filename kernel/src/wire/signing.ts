@@ -11,7 +11,10 @@ export class UnsupportedSchemeError extends Error {
 export class Signer {
   private readonly algorithm: string | null;
 
-  constructor(scheme: string, private readonly key: string) {
+  constructor(
+    scheme: string,
+    private readonly key: string,
+  ) {
     if (key === "") {
       this.algorithm = null;
       return;

@@ -73,7 +73,10 @@ test("bounded out-of-orderness equal to the generator's disorder loses no record
     .count();
   results.sinkTo(out);
   const result = await env.execute().wait();
-  assert.equal(out.values.reduce((n, r) => n + r.value, 0), 3000);
+  assert.equal(
+    out.values.reduce((n, r) => n + r.value, 0),
+    3000,
+  );
   assert.equal(result.metrics.operators.find((o) => o.name === "window.count")!.lateRecordsDropped, 0);
 });
 

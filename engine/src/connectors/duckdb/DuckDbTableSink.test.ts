@@ -18,19 +18,37 @@ test("append writes every record with inferred types", async () => {
     { page: "/b", n: "2", at: "2024-01-02 00:00:00", tags: "[]", ratio: 0.5 },
   ]);
   const described = await db.run("select column_type from (describe views)");
-  assert.deepEqual(described.values.map((v) => v.column_type), ["VARCHAR", "BIGINT", "TIMESTAMP", "JSON", "DOUBLE"]);
+  assert.deepEqual(
+    described.values.map((v) => v.column_type),
+    ["VARCHAR", "BIGINT", "TIMESTAMP", "JSON", "DOUBLE"],
+  );
   await w.close?.();
   db.close();
 });
 
 test("upsert replaces the row with the same key, also within one batch", async () => {
   const db = await SqlDatabase.open();
-  const w = duckdbTable<{ window_start: number; page: string; count: number }>("counts", { database: db, mode: "upsert", key: ["window_start", "page"], columns: { window_start: "TIMESTAMP" } }).createWriter(ctx);
+  const w = duckdbTable<{ window_start: number; page: string; count: number }>("counts", {
+    database: db,
+    mode: "upsert",
+    key: ["window_start", "page"],
+    columns: { window_start: "TIMESTAMP" },
+  }).createWriter(ctx);
   await w.open?.();
-  await w.write([{ window_start: 0, page: "/a", count: 1 }, { window_start: 0, page: "/a", count: 2 }, { window_start: 0, page: "/b", count: 5 }], []);
+  await w.write(
+    [
+      { window_start: 0, page: "/a", count: 1 },
+      { window_start: 0, page: "/a", count: 2 },
+      { window_start: 0, page: "/b", count: 5 },
+    ],
+    [],
+  );
   await w.write([{ window_start: 0, page: "/a", count: 3 }], []); // a late firing
   const r = await db.run("select page, count from counts order by page");
-  assert.deepEqual(r.values, [{ page: "/a", count: 3 }, { page: "/b", count: 5 }]);
+  assert.deepEqual(r.values, [
+    { page: "/a", count: 3 },
+    { page: "/b", count: 5 },
+  ]);
   await w.close?.();
   db.close();
 });

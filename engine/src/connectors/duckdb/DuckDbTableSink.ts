@@ -23,7 +23,11 @@ export interface DuckDbTableOptions<T> {
 
 export class DuckDbSinkError extends Error {
   override name = "DuckDbSinkError";
-  constructor(message: string, readonly table: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly table: string,
+    options?: { cause?: unknown },
+  ) {
     super(`DuckDB sink "${table}": ${message}`, options);
   }
 }
@@ -95,7 +99,7 @@ class TableWriter<T extends object> implements SinkWriter<T> {
   private lastPerKey(values: readonly T[]): Record<string, unknown>[] {
     const key = this.options.key ?? [];
     const byKey = new Map<string, Record<string, unknown>>();
-    for (const v of values as readonly Record<string, unknown>[]) byKey.set(JSON.stringify(key.map((k) => v[k] instanceof Date ? (v[k] as Date).getTime() : v[k])), v);
+    for (const v of values as readonly Record<string, unknown>[]) byKey.set(JSON.stringify(key.map((k) => (v[k] instanceof Date ? (v[k] as Date).getTime() : v[k]))), v);
     return [...byKey.values()];
   }
 

@@ -5,8 +5,14 @@ import { SqlDatabase, SqlError, statementOffsets } from "./SqlDatabase.js";
 test("multiple statements run in order with parameters consumed across them", async () => {
   const db = await SqlDatabase.open();
   const r = await db.run("create table t(a int, b varchar); insert into t values (?, ?), (?, ?); select * from t where a > ? order by a", [1, "x", 2, "y", 0]);
-  assert.deepEqual(r.values, [{ a: 1, b: "x" }, { a: 2, b: "y" }]);
-  assert.deepEqual(r.columns, [{ name: "a", type: "INTEGER" }, { name: "b", type: "VARCHAR" }]);
+  assert.deepEqual(r.values, [
+    { a: 1, b: "x" },
+    { a: 2, b: "y" },
+  ]);
+  assert.deepEqual(r.columns, [
+    { name: "a", type: "INTEGER" },
+    { name: "b", type: "VARCHAR" },
+  ]);
   db.close();
 });
 

@@ -38,7 +38,12 @@ export function inferColumns(records: readonly Record<string, unknown>[], declar
   const names = Object.keys(first);
   return names.map((name) => ({
     name,
-    kind: declared[name] ?? kindOf(records.find((r) => r[name] !== null && r[name] !== undefined)?.[name] ?? null, records.map((r) => r[name])),
+    kind:
+      declared[name] ??
+      kindOf(
+        records.find((r) => r[name] !== null && r[name] !== undefined)?.[name] ?? null,
+        records.map((r) => r[name]),
+      ),
   }));
 }
 

@@ -103,7 +103,13 @@ test("JSON lines and CSV sinks round-trip", async () => {
   stream.sinkTo(sinks.jsonLines(jsonl));
   stream.sinkTo(sinks.csv(csv));
   await env.execute().wait();
-  assert.deepEqual((await readFile(jsonl, "utf8")).trim().split("\n").map((l) => JSON.parse(l)), records);
+  assert.deepEqual(
+    (await readFile(jsonl, "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l)),
+    records,
+  );
   assert.deepEqual(await env.fromSource(FileSource.csv(csv)).executeAndCollect(), records);
 });
 

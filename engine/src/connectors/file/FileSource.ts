@@ -99,8 +99,7 @@ export const FileSource = {
   tail<T = string>(path: string, options: TailOptions = {}): Source<T> {
     const tail = { pollInterval: options.pollInterval ?? 200 };
     const format = options.format ?? "lines";
-    const make = (): LineDecoder<T> =>
-      (format === "jsonl" ? jsonLinesDecoder({}) : format === "csv" ? csvDecoder(options.csv ?? {}) : textDecoder()) as LineDecoder<T>;
+    const make = (): LineDecoder<T> => (format === "jsonl" ? jsonLinesDecoder({}) : format === "csv" ? csvDecoder(options.csv ?? {}) : textDecoder()) as LineDecoder<T>;
     return lineFileSource(`tail:${path}`, path, make, tail);
   },
 };

@@ -37,7 +37,10 @@ test("a failed commit is reported in the status (monitoring only), and the next 
       if (fail) throw new Error("NOT_COORDINATOR");
     },
     "monitor",
-    new StatusTracker(() => 0, (s) => statuses.push(s)),
+    new StatusTracker(
+      () => 0,
+      (s) => statuses.push(s),
+    ),
   );
   committer.commit(7, at(70));
   await committer.close();

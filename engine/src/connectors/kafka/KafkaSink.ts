@@ -73,7 +73,13 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): KafkaSink<T> {
       const client = options.client ?? createKafkaClient(library, options.brokers ?? [], `sluice-${ctx.jobName}`, options.security);
       const writer: SinkWriter<T> & { close(): Promise<void> } =
         options.guarantee === "exactly-once"
-          ? new TransactionalKafkaWriter<T>(client, { prefix: options.transactionalIdPrefix ?? `sluice-${ctx.jobName}-${name}`, subtask: ctx.subtask, parallelism: ctx.parallelism }, toRecords, status, options)
+          ? new TransactionalKafkaWriter<T>(
+              client,
+              { prefix: options.transactionalIdPrefix ?? `sluice-${ctx.jobName}-${name}`, subtask: ctx.subtask, parallelism: ctx.parallelism },
+              toRecords,
+              status,
+              options,
+            )
           : new AtLeastOnceKafkaWriter<T>(client, toRecords, status, options.backoff);
       const open = writer.open?.bind(writer);
       writer.open = async () => {

@@ -37,10 +37,11 @@ export function kafkaSource<T = unknown>(options: KafkaSourceOptions<T>): KafkaS
   return {
     name,
     bounded: options.bounded ?? false,
-    createReader: (ctx) => new KafkaSourceReader(options, library, ctx, name, (s) => {
-      statuses.set(ctx.subtask, s);
-      options.onStatus?.(ctx.subtask, s);
-    }),
+    createReader: (ctx) =>
+      new KafkaSourceReader(options, library, ctx, name, (s) => {
+        statuses.set(ctx.subtask, s);
+        options.onStatus?.(ctx.subtask, s);
+      }),
     mergePositions,
     status: () => [...statuses.entries()].sort(([a], [b]) => a - b).map(([, s]) => s),
   };
@@ -83,7 +84,12 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     this.status = new StatusTracker(() => ctx.clock.now(), onStatus);
     this.deadLetters = options.deadLetterTopic === undefined ? undefined : new DeadLetterWriter(this.client, options.deadLetterTopic, this.status);
     const stallTimeout = options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
-    if (stallTimeout !== false) this.stall = new StallWatch(stallTimeout, () => ctx.clock.now(), () => this.endOffsets());
+    if (stallTimeout !== false)
+      this.stall = new StallWatch(
+        stallTimeout,
+        () => ctx.clock.now(),
+        () => this.endOffsets(),
+      );
     const client = this.client;
     if (options.groupId !== undefined && options.commitOffsetsOnCheckpoint !== false && client.commitOffsets !== undefined) {
       this.committer = new GroupOffsetCommitter(client.commitOffsets.bind(client), options.groupId, this.status);

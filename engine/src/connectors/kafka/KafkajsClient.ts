@@ -3,18 +3,7 @@ import { KafkaAuthenticationError, KafkaConnectorError, KafkaTopicMissingError, 
 import { KafkajsConsumer } from "./KafkajsConsumer.js";
 import { KafkajsProducer } from "./KafkajsProducer.js";
 import { withRetry } from "./retry.js";
-import type {
-  ConsumerOptions,
-  KafkaClient,
-  KafkaProducer,
-  NewTopic,
-  OffsetSpec,
-  PartitionConsumer,
-  PartitionOffset,
-  ProducerIdentity,
-  ProducerOptions,
-  TopicPartition,
-} from "./KafkaClient.js";
+import type { ConsumerOptions, KafkaClient, KafkaProducer, NewTopic, OffsetSpec, PartitionConsumer, PartitionOffset, ProducerIdentity, ProducerOptions, TopicPartition } from "./KafkaClient.js";
 import { commitStandalone, groupCluster, type GroupCluster } from "./kafkajsOffsetCommit.js";
 import { commitResumed } from "./kafkajsTransactions.js";
 
@@ -91,9 +80,7 @@ export class KafkajsClient implements KafkaClient {
 
   async committedOffsets(groupId: string, topics: readonly string[]): Promise<PartitionOffset[]> {
     const answer = await this.withAdmin((admin) => admin.fetchOffsets({ groupId, topics: [...topics] }));
-    return answer.flatMap(({ topic, partitions }) =>
-      partitions.filter((p) => Number(p.offset) >= 0).map((p) => ({ topic, partition: p.partition, offset: Number(p.offset) })),
-    );
+    return answer.flatMap(({ topic, partitions }) => partitions.filter((p) => Number(p.offset) >= 0).map((p) => ({ topic, partition: p.partition, offset: Number(p.offset) })));
   }
 
   async createTopics(topics: readonly NewTopic[]): Promise<void> {
@@ -157,7 +144,11 @@ export class KafkajsClient implements KafkaClient {
   async close(): Promise<void> {
     const group = this.groupConnection;
     this.groupConnection = undefined;
-    if (group !== undefined) await group.then((cluster) => cluster.disconnect(), () => undefined); // a failed connect was reported to its caller
+    if (group !== undefined)
+      await group.then(
+        (cluster) => cluster.disconnect(),
+        () => undefined,
+      ); // a failed connect was reported to its caller
     const connection = this.adminConnection;
     this.adminConnection = undefined;
     if (connection === undefined) return;

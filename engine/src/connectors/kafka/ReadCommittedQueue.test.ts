@@ -24,7 +24,17 @@ function run(queue: ReadCommittedQueue, steps: ([number, boolean, string] | ["ma
 test("interleaved transactions: an abort drops its producer's records only, in offset order", () => {
   const q = new ReadCommittedQueue();
   // a: 0, 2 (aborted); b: 1, 3 (committed); a plain record 4 behind them.
-  assert.deepEqual(run(q, [[0, true, "a"], [1, true, "b"], [2, true, "a"], [3, true, "b"], [4, false, "-1"]]), [], "all held: 0 is undecided");
+  assert.deepEqual(
+    run(q, [
+      [0, true, "a"],
+      [1, true, "b"],
+      [2, true, "a"],
+      [3, true, "b"],
+      [4, false, "-1"],
+    ]),
+    [],
+    "all held: 0 is undecided",
+  );
   assert.equal(q.firstHeldOffset, 0);
   assert.deepEqual(run(q, [["marker", "b", true]]), [], "b decided, but 0 (a) still blocks the head");
   assert.deepEqual(run(q, [["marker", "a", false]]), [1, 3, 4], "a aborted: b's records and the plain one, in order");
@@ -35,13 +45,33 @@ test("plain records go straight out while nothing is undecided; a marker of a tr
   const q = new ReadCommittedQueue();
   assert.equal(q.add(rec(0), false, "-1"), true);
   q.marker("ghost", true);
-  assert.deepEqual(run(q, [[1, true, "p"], [2, false, "-1"]]), []);
-  assert.deepEqual(run(q, [["marker", "p", true], [3, false, "-1"]]), [1, 2, 3]);
+  assert.deepEqual(
+    run(q, [
+      [1, true, "p"],
+      [2, false, "-1"],
+    ]),
+    [],
+  );
+  assert.deepEqual(
+    run(q, [
+      ["marker", "p", true],
+      [3, false, "-1"],
+    ]),
+    [1, 2, 3],
+  );
 });
 
 test("the same producer's next transaction waits for its own marker; clear forgets everything held", () => {
   const q = new ReadCommittedQueue();
-  assert.deepEqual(run(q, [[0, true, "p"], ["marker", "p", true], [2, true, "p"]]), [0], "the second transaction is still open");
+  assert.deepEqual(
+    run(q, [
+      [0, true, "p"],
+      ["marker", "p", true],
+      [2, true, "p"],
+    ]),
+    [0],
+    "the second transaction is still open",
+  );
   assert.equal(q.firstHeldOffset, 2);
   q.clear();
   assert.equal(q.firstHeldOffset, undefined);
@@ -54,7 +84,10 @@ test("bigint producer ids (as @platformatic/kafka gives them) match by value", (
   q.marker(BigInt("7"), true);
   const out: KafkaRecord[] = [];
   q.release(out);
-  assert.deepEqual(out.map((r) => r.offset), [0]);
+  assert.deepEqual(
+    out.map((r) => r.offset),
+    [0],
+  );
 });
 
 test("marker keys: version int16 then type int16, 1 = commit", () => {

@@ -67,10 +67,11 @@ export class StallWatch {
       const mark = marks.get(partitionKey(end.topic, end.partition));
       if (mark === undefined || end.offset <= mark.offset) continue;
       const quietFor = Math.round((now - this.quietSince) / 1000);
-      throw new KafkaSourceStalledError(
-        `no progress for ${quietFor} s while the broker answers and ${end.offset - mark.offset} records wait (end offset ${end.offset}); failing over`,
-        { topic: end.topic, partition: end.partition, offset: mark.offset },
-      );
+      throw new KafkaSourceStalledError(`no progress for ${quietFor} s while the broker answers and ${end.offset - mark.offset} records wait (end offset ${end.offset}); failing over`, {
+        topic: end.topic,
+        partition: end.partition,
+        offset: mark.offset,
+      });
     }
   }
 
@@ -78,21 +79,23 @@ export class StallWatch {
     this.nextQueryAt = now + this.timeoutMs / 4;
     const started = this.progress;
     const query = (this.query = { startedAt: now });
-    this.endOffsets().then(
-      (ends) => {
-        // Progress meanwhile, or given up on: this answer is stale.
-        if (this.query !== query || started !== this.progress) return;
-        this.reachableSince ??= now;
-        this.ends = ends;
-      },
-      () => {
-        // Unreachable (the consumer reports that in the status): the broker gets a full timeout once back.
-        if (this.query !== query) return;
-        this.unreachable();
-      },
-    ).finally(() => {
-      if (this.query === query) this.query = undefined;
-    });
+    this.endOffsets()
+      .then(
+        (ends) => {
+          // Progress meanwhile, or given up on: this answer is stale.
+          if (this.query !== query || started !== this.progress) return;
+          this.reachableSince ??= now;
+          this.ends = ends;
+        },
+        () => {
+          // Unreachable (the consumer reports that in the status): the broker gets a full timeout once back.
+          if (this.query !== query) return;
+          this.unreachable();
+        },
+      )
+      .finally(() => {
+        if (this.query === query) this.query = undefined;
+      });
   }
 
   private unreachable(): void {

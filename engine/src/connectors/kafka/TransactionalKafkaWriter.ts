@@ -165,7 +165,9 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
   async commit(checkpointId: number): Promise<void> {
     const prepared = this.prepared;
     if (prepared === undefined || prepared.checkpointId !== checkpointId) {
-      throw new KafkaTransactionError(`commit of checkpoint ${checkpointId}, but ${prepared === undefined ? "nothing" : `checkpoint ${prepared.checkpointId}`} is prepared`, { transactionalId: this.transactionalId });
+      throw new KafkaTransactionError(`commit of checkpoint ${checkpointId}, but ${prepared === undefined ? "nothing" : `checkpoint ${prepared.checkpointId}`} is prepared`, {
+        transactionalId: this.transactionalId,
+      });
     }
     try {
       await prepared.transaction?.commit();

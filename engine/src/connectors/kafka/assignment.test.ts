@@ -21,7 +21,10 @@ test("every partition has exactly one owner, and partitions spread evenly over s
 
 test("positions round-trip through JSON, merge across subtasks and reject garbage", () => {
   const a = encodePosition([{ topic: "t", partition: 0, offset: 5 }]);
-  const b = encodePosition([{ topic: "t", partition: 1, offset: 9 }, { topic: "u", partition: 0, offset: 0 }]);
+  const b = encodePosition([
+    { topic: "t", partition: 1, offset: 9 },
+    { topic: "u", partition: 0, offset: 0 },
+  ]);
   const merged = mergePositions([JSON.parse(JSON.stringify(a)), b]);
   assert.deepEqual(merged, { offsets: { t: { "0": 5, "1": 9 }, u: { "0": 0 } }, discovered: true });
   assert.equal(decodePosition(merged).size, 3);
@@ -30,5 +33,8 @@ test("positions round-trip through JSON, merge across subtasks and reject garbag
 });
 
 test("backoff doubles and is capped", () => {
-  assert.deepEqual([1, 2, 3, 4, 10].map((n) => backoffDelay(n, { initialMs: 100, maxMs: 500 })), [100, 200, 400, 500, 500]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 10].map((n) => backoffDelay(n, { initialMs: 100, maxMs: 500 })),
+    [100, 200, 400, 500, 500],
+  );
 });

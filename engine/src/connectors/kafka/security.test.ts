@@ -17,5 +17,8 @@ test("kafkajs: ssl as given (true or Node TLS options), SASL as is", () => {
 
 test("@platformatic/kafka: tls options ({} for true), upper-case mechanism", () => {
   assert.deepEqual(platformaticSecurity({ tls: true, sasl }), { tls: {}, sasl: { mechanism: "SCRAM-SHA-512", username: "u", password: "p" } });
-  assert.deepEqual(platformaticSecurity({ tls: { rejectUnauthorized: false }, sasl: { ...sasl, mechanism: "plain" } }), { tls: { rejectUnauthorized: false }, sasl: { mechanism: "PLAIN", username: "u", password: "p" } });
+  assert.deepEqual(platformaticSecurity({ tls: { rejectUnauthorized: false }, sasl: { ...sasl, mechanism: "plain" } }), {
+    tls: { rejectUnauthorized: false },
+    sasl: { mechanism: "PLAIN", username: "u", password: "p" },
+  });
 });

@@ -46,8 +46,14 @@ test("person : auction : bid = 1 : 3 : 46 by event number, with consecutive ids 
   events.forEach((e, n) => assert.equal(e.type, n % 50 === 0 ? "person" : n % 50 < 4 ? "auction" : "bid", `event ${n}`));
   const people = events.filter((e): e is Person => e.type === "person");
   const auctions = events.filter((e): e is Auction => e.type === "auction");
-  assert.deepEqual(people.map((p) => p.id), people.map((_, i) => 1000 + i));
-  assert.deepEqual(auctions.map((a) => a.id), auctions.map((_, i) => 1000 + i));
+  assert.deepEqual(
+    people.map((p) => p.id),
+    people.map((_, i) => 1000 + i),
+  );
+  assert.deepEqual(
+    auctions.map((a) => a.id),
+    auctions.map((_, i) => 1000 + i),
+  );
 });
 
 test("event time advances by 1000 / eventsPerSecond ms per event and never goes back", () => {

@@ -123,8 +123,7 @@ export class NexmarkGenerator {
     const rng = this.rng;
     const c = this.config;
     const id = this.lastAuction(epoch, offset) + FIRST_AUCTION_ID;
-    const seller =
-      (rng.nextInt(c.hotSellersRatio) > 0 ? Math.floor(this.lastPerson(epoch, offset) / HOT_SELLER_RATIO) * HOT_SELLER_RATIO : this.nextBase0PersonId(epoch, offset)) + FIRST_PERSON_ID;
+    const seller = (rng.nextInt(c.hotSellersRatio) > 0 ? Math.floor(this.lastPerson(epoch, offset) / HOT_SELLER_RATIO) * HOT_SELLER_RATIO : this.nextBase0PersonId(epoch, offset)) + FIRST_PERSON_ID;
     const category = FIRST_CATEGORY_ID + rng.nextInt(NUM_CATEGORIES);
     const initialBid = this.nextPrice();
     // Lengths average the time until numInFlightAuctions more auctions exist.
@@ -142,11 +141,9 @@ export class NexmarkGenerator {
     const rng = this.rng;
     const c = this.config;
     const auction =
-      (rng.nextInt(c.hotAuctionRatio) > 0 ? Math.floor(this.lastAuction(epoch, offset) / HOT_AUCTION_RATIO) * HOT_AUCTION_RATIO : this.nextBase0AuctionId(epoch, offset)) +
-      FIRST_AUCTION_ID;
+      (rng.nextInt(c.hotAuctionRatio) > 0 ? Math.floor(this.lastAuction(epoch, offset) / HOT_AUCTION_RATIO) * HOT_AUCTION_RATIO : this.nextBase0AuctionId(epoch, offset)) + FIRST_AUCTION_ID;
     const bidder =
-      (rng.nextInt(c.hotBiddersRatio) > 0 ? Math.floor(this.lastPerson(epoch, offset) / HOT_BIDDER_RATIO) * HOT_BIDDER_RATIO + 1 : this.nextBase0PersonId(epoch, offset)) +
-      FIRST_PERSON_ID;
+      (rng.nextInt(c.hotBiddersRatio) > 0 ? Math.floor(this.lastPerson(epoch, offset) / HOT_BIDDER_RATIO) * HOT_BIDDER_RATIO + 1 : this.nextBase0PersonId(epoch, offset)) + FIRST_PERSON_ID;
     const price = this.nextPrice();
     let channel: string;
     let url: string;

@@ -138,7 +138,9 @@ export class Recorder<T> implements SourceReader<T> {
   }
 
   private noteSplits(splits: readonly string[] | undefined): void {
-    const same = splits === this.currentSplits || (splits !== undefined && this.currentSplits !== undefined && splits.length === this.currentSplits.length && splits.every((id, k) => id === this.currentSplits![k]));
+    const same =
+      splits === this.currentSplits ||
+      (splits !== undefined && this.currentSplits !== undefined && splits.length === this.currentSplits.length && splits.every((id, k) => id === this.currentSplits![k]));
     if (same) return;
     this.currentSplits = splits === undefined ? undefined : [...splits];
     this.splitsChanged = true;

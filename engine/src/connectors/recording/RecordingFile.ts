@@ -107,8 +107,7 @@ export async function readSummary(path: string): Promise<RecordingSummary> {
     await handle.read(tail, 0, tail.length, tailStart);
     const text = tail.toString("utf8").trimEnd();
     const last = text.slice(text.lastIndexOf("\n") + 1);
-    const unfinished = () =>
-      new RecordingError(`recording ${path} is unfinished (no end line): the recording run did not complete; record it again`, { source: path });
+    const unfinished = () => new RecordingError(`recording ${path} is unfinished (no end line): the recording run did not complete; record it again`, { source: path });
     if (tailStart + text.lastIndexOf("\n") + 1 <= firstNewline) throw unfinished();
     let footer: RecordingFooter;
     try {

@@ -32,40 +32,44 @@ export function encodeValue(value: unknown): string {
   if (value === undefined) throw new ValueNotRepresentable("", "undefined");
   // The replacer sees each value before its toJSON (via the holder), so a Date or Buffer is caught
   // as itself, not as the string/object its toJSON makes.
-  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, jsonValue: unknown) {
-    const raw = this[key];
-    const where = key === "" ? "" : Array.isArray(this) ? `[${key}]` : `.${key}`;
-    if (raw instanceof Uint8Array) return { [BYTES]: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("base64") };
-    if (raw instanceof Date) {
-      if (Number.isNaN(raw.getTime())) throw new ValueNotRepresentable(where, "an invalid Date");
-      return { [DATE]: raw.toISOString() };
-    }
-    switch (typeof raw) {
-      case "number":
-        if (!Number.isFinite(raw)) throw new ValueNotRepresentable(where, String(raw));
-        return raw;
-      case "bigint":
-      case "function":
-      case "symbol":
-        throw new ValueNotRepresentable(where, `a ${typeof raw}`);
-      case "undefined":
-        if (Array.isArray(this)) throw new ValueNotRepresentable(where, "undefined in an array");
-        return undefined;
-      case "object": {
-        if (raw === null || Array.isArray(raw)) return jsonValue;
-        const proto = Object.getPrototypeOf(raw) as object | null;
-        if (proto !== Object.prototype && proto !== null) {
-          const name = (raw as { constructor?: { name?: string } }).constructor?.name ?? "object";
-          throw new ValueNotRepresentable(where, `a ${name} instance`);
-        }
-        const keys = Object.keys(raw);
-        if (keys.length === 1 && RESERVED.has(keys[0]!)) throw new ValueNotRepresentable(where, `an object whose only key is the reserved "${keys[0]}"`);
-        return jsonValue;
+  return JSON.stringify(
+    value,
+    function (this: Record<string, unknown>, key: string, jsonValue: unknown) {
+      const raw = this[key];
+      const where = key === "" ? "" : Array.isArray(this) ? `[${key}]` : `.${key}`;
+      if (raw instanceof Uint8Array) return { [BYTES]: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("base64") };
+      if (raw instanceof Date) {
+        if (Number.isNaN(raw.getTime())) throw new ValueNotRepresentable(where, "an invalid Date");
+        return { [DATE]: raw.toISOString() };
       }
-      default:
-        return jsonValue;
-    }
-  }, undefined);
+      switch (typeof raw) {
+        case "number":
+          if (!Number.isFinite(raw)) throw new ValueNotRepresentable(where, String(raw));
+          return raw;
+        case "bigint":
+        case "function":
+        case "symbol":
+          throw new ValueNotRepresentable(where, `a ${typeof raw}`);
+        case "undefined":
+          if (Array.isArray(this)) throw new ValueNotRepresentable(where, "undefined in an array");
+          return undefined;
+        case "object": {
+          if (raw === null || Array.isArray(raw)) return jsonValue;
+          const proto = Object.getPrototypeOf(raw) as object | null;
+          if (proto !== Object.prototype && proto !== null) {
+            const name = (raw as { constructor?: { name?: string } }).constructor?.name ?? "object";
+            throw new ValueNotRepresentable(where, `a ${name} instance`);
+          }
+          const keys = Object.keys(raw);
+          if (keys.length === 1 && RESERVED.has(keys[0]!)) throw new ValueNotRepresentable(where, `an object whose only key is the reserved "${keys[0]}"`);
+          return jsonValue;
+        }
+        default:
+          return jsonValue;
+      }
+    },
+    undefined,
+  );
 }
 
 /** Parses JSON text written by `encodeValue` (or a whole recording line), restoring tagged values. */

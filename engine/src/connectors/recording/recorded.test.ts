@@ -87,7 +87,10 @@ test("a replay gives the recording run's event-time results exactly, without tou
   assert.equal(first.error, undefined);
   assert.equal(live.readers, 1);
   assert.ok(first.late.length > 0, "the data has records later than the allowed lateness");
-  assert.ok((first.results as { late: boolean }[]).some((r) => r.late), "and late firings");
+  assert.ok(
+    (first.results as { late: boolean }[]).some((r) => r.late),
+    "and late firings",
+  );
 
   const again = recorded(live, path, { maxRecords: 3_000 });
   const second = await windowedRun(again);
@@ -108,9 +111,15 @@ test("the file is JSON lines: a header naming source and limits, one line per re
   const out = sinks.collect<{ id: number }>();
   env.fromSource(recorded(src, path, { maxRecords: 3 })).sinkTo(out);
   await env.execute("format").wait();
-  const lines = (await readFile(path, "utf8")).trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+  const lines = (await readFile(path, "utf8"))
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   assert.equal(lines.length, 5);
-  assert.deepEqual({ ...lines[0], recordedAt: "-" }, { format: "sluice-recording", version: 1, source: "orders", limits: { maxRecords: 3, maxDuration: null }, recordedAt: "-", codec: "json", splits: false });
+  assert.deepEqual(
+    { ...lines[0], recordedAt: "-" },
+    { format: "sluice-recording", version: 1, source: "orders", limits: { maxRecords: 3, maxDuration: null }, recordedAt: "-", codec: "json", splits: false },
+  );
   assert.deepEqual(lines.slice(1, 4), [
     { p: 0, t: 100, v: { id: 1 } },
     { p: 0, t: 200, v: { id: 2 } },
@@ -127,7 +136,9 @@ test("maxRecords cuts the last batch; the job ends", async () => {
   const env = StreamEnvironment.create({ batchSize: 7 });
   const values = await env.fromSource(recorded(src, path, { maxRecords: 10 })).executeAndCollect();
   assert.deepEqual(values, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  const replay = await StreamEnvironment.create().fromSource(recorded(src, path, { maxRecords: 10, mode: "replay" })).executeAndCollect();
+  const replay = await StreamEnvironment.create()
+    .fromSource(recorded(src, path, { maxRecords: 10, mode: "replay" }))
+    .executeAndCollect();
   assert.deepEqual(replay, values);
 });
 
@@ -174,7 +185,7 @@ test("a recording cut short (cancel, crash) never appears under its name; auto r
   assert.match(refused.error.message, /no recording at/);
 
   // A file given the real name without its footer (e.g. a .partial renamed by hand) is refused before anything is emitted.
-  await writeFile(path, (await readFile(`${path}.partial`, "utf8")));
+  await writeFile(path, await readFile(`${path}.partial`, "utf8"));
   const out = sinks.collect<number>();
   const env2 = StreamEnvironment.create();
   env2.fromSource(recorded(src, path, { mode: "replay" })).sinkTo(out);
@@ -188,7 +199,9 @@ test("a recording whose lines disagree with its footer fails the replay", async 
   const path = fresh();
   const src = new TestSource<number>();
   src.push(1, 2, 3, 4);
-  await StreamEnvironment.create().fromSource(recorded(src, path, { maxRecords: 4 })).executeAndCollect();
+  await StreamEnvironment.create()
+    .fromSource(recorded(src, path, { maxRecords: 4 }))
+    .executeAndCollect();
   const lines = (await readFile(path, "utf8")).split("\n");
   lines.splice(2, 1); // drop a record line
   await writeFile(path, lines.join("\n"));
@@ -208,8 +221,12 @@ test("bytes and dates replay as themselves; values JSON would change fail the re
     { raw: new Uint8Array([7, 8]), at: new Date(0), n: 2 },
   ];
   src.push(...values);
-  const recordedValues = await StreamEnvironment.create().fromSource(recorded(src, path, { maxRecords: 2 })).executeAndCollect();
-  const replayed = await StreamEnvironment.create().fromSource(recorded(src, path, { maxRecords: 2 })).executeAndCollect();
+  const recordedValues = await StreamEnvironment.create()
+    .fromSource(recorded(src, path, { maxRecords: 2 }))
+    .executeAndCollect();
+  const replayed = await StreamEnvironment.create()
+    .fromSource(recorded(src, path, { maxRecords: 2 }))
+    .executeAndCollect();
   assert.deepEqual(recordedValues, values);
   assert.equal(replayed.length, 2);
   for (const [i, v] of replayed.entries()) {
@@ -240,8 +257,12 @@ test("a codec records what JSON cannot hold", async () => {
   const src = new TestSource<Map<string, number>>();
   src.push(new Map([["a", 1]]), new Map([["b", 2]]));
   const codec = { encode: (m: Map<string, number>) => [...m], decode: (j: unknown) => new Map(j as [string, number][]) };
-  await StreamEnvironment.create().fromSource(recorded(src, path, { maxRecords: 2, codec })).executeAndCollect();
-  const replayed = await StreamEnvironment.create().fromSource(recorded(src, path, { maxRecords: 2, codec, mode: "replay" })).executeAndCollect();
+  await StreamEnvironment.create()
+    .fromSource(recorded(src, path, { maxRecords: 2, codec }))
+    .executeAndCollect();
+  const replayed = await StreamEnvironment.create()
+    .fromSource(recorded(src, path, { maxRecords: 2, codec, mode: "replay" }))
+    .executeAndCollect();
   assert.deepEqual(replayed, [new Map([["a", 1]]), new Map([["b", 2]])]);
 
   const env = StreamEnvironment.create();
@@ -273,14 +294,21 @@ test("auto refuses a recording made with other limits instead of overwriting it"
   const path = fresh();
   const src = new TestSource<number>();
   src.push(1, 2, 3);
-  await StreamEnvironment.create().fromSource(recorded(src, path, { maxRecords: 3 })).executeAndCollect();
+  await StreamEnvironment.create()
+    .fromSource(recorded(src, path, { maxRecords: 3 }))
+    .executeAndCollect();
   const env = StreamEnvironment.create();
   env.fromSource(recorded(src, path, { maxRecords: 2 })).sinkTo(sinks.collect());
   const result = await env.execute("other limits").done;
   assert.ok(result.error instanceof RecordingError);
   assert.match(result.error.message, /maxRecords 3.*maxRecords 2.*mode "record"/);
   // mode "record" replaces it.
-  assert.deepEqual(await StreamEnvironment.create().fromSource(recorded(src, path, { maxRecords: 2, mode: "record" })).executeAndCollect(), [1, 2]);
+  assert.deepEqual(
+    await StreamEnvironment.create()
+      .fromSource(recorded(src, path, { maxRecords: 2, mode: "record" }))
+      .executeAndCollect(),
+    [1, 2],
+  );
   assert.match(await readFile(path, "utf8"), /"maxRecords":2/);
 });
 
@@ -312,7 +340,10 @@ test("a checkpointed position resumes a replay where it stopped, from a record r
     if (p.end) break;
   }
   await reader.close?.();
-  assert.deepEqual([...firstPoll.values, ...rest], Array.from({ length: 50 }, (_, i) => i));
+  assert.deepEqual(
+    [...firstPoll.values, ...rest],
+    Array.from({ length: 50 }, (_, i) => i),
+  );
 
   const readAll = async (reader: SourceReader<number>): Promise<number[]> => {
     await reader.open?.();
@@ -349,8 +380,7 @@ test("a reader with splits (per-split watermarks) replays its splits: the same i
     createReader: () => {
       let polls = 0;
       return {
-        poll: (): SourcePoll<number> =>
-          polls++ === 0 ? { values: [1, 2, 3], timestamps: [10, 20, 30], splits: ["p0", "p1", "p0"] } : { values: [4], timestamps: [40], splits: ["p1"], end: true },
+        poll: (): SourcePoll<number> => (polls++ === 0 ? { values: [1, 2, 3], timestamps: [10, 20, 30], splits: ["p0", "p1", "p0"] } : { values: [4], timestamps: [40], splits: ["p1"], end: true }),
         splits: () => (polls === 0 ? undefined : ["p0", "p1"]),
       };
     },

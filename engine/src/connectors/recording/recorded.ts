@@ -96,7 +96,10 @@ export function recorded<T>(source: Source<T>, path: string, options: RecordingO
         async open() {
           if (recorder !== undefined) {
             if (restored !== undefined) {
-              throw new RecordingError(`recording ${path} was not finished when the checkpoint was taken; a live recording cannot resume (replay needs a finished recording)`, { source: path, job: ctx.jobName });
+              throw new RecordingError(`recording ${path} was not finished when the checkpoint was taken; a live recording cannot resume (replay needs a finished recording)`, {
+                source: path,
+                job: ctx.jobName,
+              });
             }
             await recorder.open();
             return;

@@ -28,7 +28,14 @@ test("exponential-delay multiplies the backoff up to its maximum (Flink's defaul
 });
 
 test("exponential-delay resets the backoff and the attempts after running `resetBackoffThreshold` without a failure", () => {
-  const strategy = RestartStrategies.exponentialDelayRestart({ initialBackoff: 100, maxBackoff: 1000, backoffMultiplier: 2, resetBackoffThreshold: 5000, jitterFactor: 0, attemptsBeforeResetBackoff: 3 });
+  const strategy = RestartStrategies.exponentialDelayRestart({
+    initialBackoff: 100,
+    maxBackoff: 1000,
+    backoffMultiplier: 2,
+    resetBackoffThreshold: 5000,
+    jitterFactor: 0,
+    attemptsBeforeResetBackoff: 3,
+  });
   // Three quick failures: 100, 200, 400; the fourth gives up ...
   assert.deepEqual(delays(strategy, [0, 200, 500, 1000]), [100, 200, 400, undefined]);
   // ... unless the job ran threshold + current backoff without failing in between.
@@ -37,8 +44,14 @@ test("exponential-delay resets the backoff and the attempts after running `reset
 
 test("exponential-delay jitter moves each delay by at most ± jitterFactor of it", () => {
   const strategy = RestartStrategies.exponentialDelayRestart({ initialBackoff: 1000, jitterFactor: 0.1 });
-  assert.deepEqual(delays(strategy, [0], () => 0), [900]);
-  assert.deepEqual(delays(strategy, [0], () => 0.999999), [1100]);
+  assert.deepEqual(
+    delays(strategy, [0], () => 0),
+    [900],
+  );
+  assert.deepEqual(
+    delays(strategy, [0], () => 0.999999),
+    [1100],
+  );
 });
 
 test("failure-rate restarts unless more than the allowed failures fall within the interval", () => {

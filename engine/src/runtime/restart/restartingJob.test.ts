@@ -116,9 +116,12 @@ test("without a restart strategy a job with checkpointing restarts (exponential-
   assert.deepEqual(out.values, [60, 70], "restarted from the start (no checkpoint yet), the collect sink rolled back");
 
   const env = StreamEnvironment.create();
-  env.fromArray([7]).map((): number => {
-    throw new Error("boom");
-  }).sinkTo(sinks.collect());
+  env
+    .fromArray([7])
+    .map((): number => {
+      throw new Error("boom");
+    })
+    .sinkTo(sinks.collect());
   const plain = await env.execute("no checkpointing").done;
   assert.equal(plain.status, "failed");
   assert.equal(plain.metrics.restarts!.count, 0);
@@ -275,7 +278,18 @@ test("a chart keeps its points across a restart, and replayed records replace th
   clock.advance(10);
   source.end();
   assert.equal((await job.done).status, "finished");
-  assert.deepEqual(points.data.map((p) => [p.x, p.y]), [[1, 10], [2, 20], [3, 30], [4, 40], [5, 50], [6, 60]], "one point each: records replayed from the checkpoint replaced theirs");
+  assert.deepEqual(
+    points.data.map((p) => [p.x, p.y]),
+    [
+      [1, 10],
+      [2, 20],
+      [3, 30],
+      [4, 40],
+      [5, 50],
+      [6, 60],
+    ],
+    "one point each: records replayed from the checkpoint replaced theirs",
+  );
 });
 
 test("a checkpoint published before its commit got stuck is complete: the restart restores it and recovers its commit", async () => {

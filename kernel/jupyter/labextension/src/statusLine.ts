@@ -25,8 +25,7 @@ function withRestarts(rest: string, state: string): string {
 }
 
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-const joined = (v: IMimeBundle[string] | undefined): string | undefined =>
-  typeof v === "string" ? v : Array.isArray(v) && v.every((s) => typeof s === "string") ? v.join("") : undefined;
+const joined = (v: IMimeBundle[string] | undefined): string | undefined => (typeof v === "string" ? v : Array.isArray(v) && v.every((s) => typeof s === "string") ? v.join("") : undefined);
 
 function finalText(text: string, reason: string): string | undefined {
   const jobAt = text.indexOf(' · job "');

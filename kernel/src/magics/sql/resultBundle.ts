@@ -36,17 +36,25 @@ function plainTable(r: TabularResult, shown: Record<string, unknown>[]): string 
   const body = shown.map((row) => r.columns.map((c) => cellText(row[c.name])));
   const widths = header.map((h, i) => Math.min(40, Math.max(h.length, (types[i] ?? "").length, ...body.map((b) => (b[i] ?? "").length))));
   const clip = (s: string, w: number) => (s.length > w ? s.slice(0, w - 1) + "…" : s);
-  const line = (cells: string[], right: boolean[]) =>
-    cells.map((s, i) => (right[i] ? clip(s, widths[i] ?? 0).padStart(widths[i] ?? 0) : clip(s, widths[i] ?? 0).padEnd(widths[i] ?? 0))).join(" │ ");
+  const line = (cells: string[], right: boolean[]) => cells.map((s, i) => (right[i] ? clip(s, widths[i] ?? 0).padStart(widths[i] ?? 0) : clip(s, widths[i] ?? 0).padEnd(widths[i] ?? 0))).join(" │ ");
   const rights = types.map(numeric);
   const rule = widths.map((w) => "─".repeat(w)).join("─┼─");
-  return [line(header, header.map(() => false)), line(types, types.map(() => false)), rule, ...body.map((b) => line(b, rights))].join("\n");
+  return [
+    line(
+      header,
+      header.map(() => false),
+    ),
+    line(
+      types,
+      types.map(() => false),
+    ),
+    rule,
+    ...body.map((b) => line(b, rights)),
+  ].join("\n");
 }
 
 function htmlTable(r: TabularResult, shown: Record<string, unknown>[]): string {
-  const head = r.columns
-    .map((c) => `<th title="${escapeHtml(c.type)}">${escapeHtml(c.name)}<br><small style="font-weight:normal;opacity:.6">${escapeHtml(c.type)}</small></th>`)
-    .join("");
+  const head = r.columns.map((c) => `<th title="${escapeHtml(c.type)}">${escapeHtml(c.name)}<br><small style="font-weight:normal;opacity:.6">${escapeHtml(c.type)}</small></th>`).join("");
   const rows = shown
     .map(
       (row) =>

@@ -39,7 +39,10 @@ export const sqlMagic: MagicHandler = async (call, env) => {
   const db = await duckdb.database();
   let result: Awaited<ReturnType<typeof duckdb.query>>;
   try {
-    result = await env.interruptible(() => duckdb.query(text, params), () => db.interrupt());
+    result = await env.interruptible(
+      () => duckdb.query(text, params),
+      () => db.interrupt(),
+    );
   } catch (e) {
     if (e instanceof SqlError) return { status: "error", error: sqlError(e, sqlText, where, env) };
     throw e;

@@ -40,7 +40,8 @@ function quotedOrCommentEnd(sql: string, i: number): number {
   if (c === "'" || c === '"') {
     let j = i + 1;
     while (j < sql.length) {
-      if (sql[j] === c && sql[j + 1] === c) j += 2; // doubled quote escapes itself
+      if (sql[j] === c && sql[j + 1] === c)
+        j += 2; // doubled quote escapes itself
       else if (sql[j] === c) return j + 1;
       else j++;
     }

@@ -33,8 +33,6 @@ export function withSavedQueries(sqlText: string, explicit: readonly string[], s
   if (order.length === 0) return { text: sqlText, prefixLines: 0 };
   const ctes = order.map((n) => `${n} AS (\n${saved.get(n)}\n)`).join(",\n");
   const own = /^(\s*)with\s+(recursive\s+)?/i.exec(sqlText);
-  const text = own
-    ? `WITH ${own[2] ? "RECURSIVE " : ""}${ctes},\n${own[1]}${sqlText.slice(own[0].length)}`
-    : `WITH ${ctes}\n${sqlText}`;
+  const text = own ? `WITH ${own[2] ? "RECURSIVE " : ""}${ctes},\n${own[1]}${sqlText.slice(own[0].length)}` : `WITH ${ctes}\n${sqlText}`;
   return { text, prefixLines: (`WITH ${ctes}\n`.match(/\n/g) ?? []).length };
 }

@@ -44,7 +44,10 @@ describe("PartitionCursor", () => {
     // The broker returns the whole batch containing offset 2.
     const out = c.accept([data(0, ["a", "b", "c", "d"], { pid: 7n, txn: true }), marker(4, 7n, false), data(5, ["e"])]);
     assert.deepEqual(values(out), ["c", "d", "e"], "aborted records too: read_uncommitted");
-    assert.deepEqual(out.map((r) => r.offset), [2, 3, 5]);
+    assert.deepEqual(
+      out.map((r) => r.offset),
+      [2, 3, 5],
+    );
     assert.deepEqual([c.fetchOffset, c.next, c.position], [6, 6, 6]);
     assert.deepEqual(out[0]!.headers, { h: Buffer.from("c") });
     assert.equal(out[0]!.timestamp, 1_002, "create time: first timestamp + delta");

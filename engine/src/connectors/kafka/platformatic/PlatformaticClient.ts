@@ -116,9 +116,7 @@ export class PlatformaticClient implements KafkaClient {
     // One request per topic: the library applies `configs` to every topic of a request.
     for (const t of topics) {
       const configs = Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value }));
-      await this.admin("Kafka could not create topic", { topic: t.topic }, (admin) =>
-        admin.createTopics({ topics: [{ topic: t.topic, partitions: t.partitions, replicas: -1 }], configs }),
-      );
+      await this.admin("Kafka could not create topic", { topic: t.topic }, (admin) => admin.createTopics({ topics: [{ topic: t.topic, partitions: t.partitions, replicas: -1 }], configs }));
     }
     await this.waitForLeaders(topics.map((t) => t.topic));
   }
@@ -132,7 +130,7 @@ export class PlatformaticClient implements KafkaClient {
   }
 
   commitPrepared(transactionalId: string, identity: ProducerIdentity): Promise<void> {
-    return commitPrepared(this.adminClient ??= new Admin(this.base), transactionalId, identity);
+    return commitPrepared((this.adminClient ??= new Admin(this.base)), transactionalId, identity);
   }
 
   async close(): Promise<void> {
