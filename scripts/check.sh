@@ -12,6 +12,6 @@ step() { local name=$1; shift; local t0=$SECONDS; if "$@"; then echo "check: $na
 step "biome (TypeScript lint + format)" npx biome ci --error-on-warnings .
 step "ruff (Python lint)" .venv/bin/ruff check --quiet
 step "ruff (Python format)" .venv/bin/ruff format --check --quiet
-step "engine type check alone" npx tsc -p engine/tsconfig.check.json --noEmit
+step "engine type check alone" node node_modules/typescript/bin/tsc -p engine/tsconfig.check.json --noEmit
 step "README examples" node dist/test/support/checkReadmeExamples.js
 exit $status

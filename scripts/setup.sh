@@ -15,7 +15,7 @@ source "$ROOT/scripts/stamps.sh"
 npm_ci_when_lock_changed
 
 say "building TypeScript"
-npx tsc -b tsconfig.json   # incremental: a no-change build takes about a second (dist/.tsbuildinfo)
+node node_modules/typescript/bin/tsc -b tsconfig.json   # the pinned TypeScript (npx tsc may be tslab's bundled 5.0); incremental: a no-change build takes about a second (dist/.tsbuildinfo)
 
 PY=${PYTHON:-python3}
 req_hash=$(sha256sum scripts/requirements-jupyter.txt | cut -c1-16)

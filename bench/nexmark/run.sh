@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # Other parts of the tree may not type-check while in progress; tsc still emits, so check our outputs exist.
-npx tsc -p tsconfig.json >/dev/null 2>&1 || true
+node node_modules/typescript/bin/tsc -p tsconfig.json >/dev/null 2>&1 || true
 for f in dist/bench/nexmark/run.js dist/bench/nexmark/sluiceRun.js; do
   [[ -f $f ]] || { echo "missing $f: the TypeScript build failed" >&2; exit 1; }
 done

@@ -7,3 +7,5 @@
  */
 export { attachHost, type EngineHost, type HostAttachment } from "./live/liveHost.js";
 export { isLiveView } from "./live/LiveView.js";
+/** How the engine's charts encode a field (24-hour UTC time axes): hosts drawing their own charts match them. */
+export { encodingFor } from "./charts/encoding.js";

@@ -2,6 +2,8 @@
 headless renderer, so GitHub, nbviewer and nbconvert HTML show it. Real Jupyter client; the SVG
 is checked for the chart's own axis labels."""
 
+import re
+
 from conftest import run
 
 VL = "application/vnd.vegalite.v5+json"
@@ -43,3 +45,16 @@ def test_display_vega_lite_has_an_svg_before_the_cell_ends(kernel):
     # The chart comes before what the cell printed after it.
     kinds = [m["msg_type"] for m in out]
     assert kinds.index("display_data") < kinds.index("stream")
+
+
+def test_sql_chart_time_axis_is_24_hour_utc(kernel):
+    """A TIMESTAMP column is charted at the wall-clock time DuckDB returned, labelled 24-hour in UTC
+    (Vega's default showed 22:14 as "10:14" with ":15" ticks between)."""
+    _, kc = kernel
+    reply, out = run(kc, "%%sql --chart line x=ts y=n\nselect timestamp '2026-12-03 22:14:00' + to_minutes(i) as ts, i as n from range(3) t(i)")
+    assert reply["content"]["status"] == "ok"
+    [data] = _final_bundles(out)
+    labels = re.findall(r">([^<>]{1,24})</text>", data[SVG])
+    assert "22:14" in labels and "22:16" in labels, labels
+    assert not any(label.startswith((":", ".")) or label.startswith("10:1") for label in labels), labels
+    assert "ts (UTC)" in labels

@@ -10,7 +10,6 @@ import { randomUUID } from "node:crypto";
 import { DISPLAY, MimeBundle, toMimeBundle } from "../display/mimeBundle.js";
 import { cellHost } from "./cellHost.js";
 import { renderSvg } from "../jobs/svgRender.js";
-import { liveUpdateSettings, type LiveUpdateSettings } from "../jobs/liveSettings.js";
 
 export { DISPLAY };
 export type { MimeBundle };
@@ -93,10 +92,4 @@ export function page(value: unknown): void {
   cellHost().page(typeof value === "string" ? { "text/plain": value } : toMimeBundle(value));
 }
 
-/**
- * How often live charts and job status lines may update (default every 250 ms).
- *
- * @example
- * liveUpdates.intervalMs = 1000; // at most one update a second
- */
-export const liveUpdates: LiveUpdateSettings = liveUpdateSettings();
+export { liveUpdates } from "../jobs/liveSettings.js";

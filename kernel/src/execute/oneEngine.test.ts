@@ -52,3 +52,15 @@ test("a cell cannot name the host's hooks", async () => {
     if (r.status === "error") assert.match(r.error.evalue, new RegExp(`Cannot find name '${hook}'`));
   }
 });
+
+test("liveUpdates set in a cell is the setting the presenter reads", async () => {
+  const { liveUpdateIntervalMs, liveUpdates } = await import("../jobs/liveSettings.js");
+  const before = liveUpdates.intervalMs;
+  try {
+    const r = await runner.execute("liveUpdates.intervalMs = 777", 6);
+    assert.equal(r.status, "ok");
+    assert.equal(liveUpdateIntervalMs(), 777);
+  } finally {
+    liveUpdates.intervalMs = before;
+  }
+});

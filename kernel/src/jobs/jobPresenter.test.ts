@@ -11,7 +11,7 @@ import type { IopubPublisher } from "../session/outbox.js";
 import type { IopubContents, IopubType } from "../wire/protocol.js";
 import { makeHeader, type Header } from "../wire/messages.js";
 import { JobPresenter } from "./jobPresenter.js";
-import { liveUpdateSettings } from "./liveSettings.js";
+import { liveUpdates } from "./liveSettings.js";
 
 interface Published {
   type: string;
@@ -35,7 +35,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 }
 
 async function runDetachedJob(executing: (() => Header | undefined) | undefined): Promise<{ published: Published[]; origin: Header; later: Header }> {
-  liveUpdateSettings().intervalMs = 50;
+  liveUpdates.intervalMs = 50;
   const origin = makeHeader("execute_request", "s");
   const later = makeHeader("execute_request", "s");
   let current: Header | undefined = origin;

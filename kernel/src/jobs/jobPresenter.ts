@@ -5,7 +5,7 @@ import type { IopubPublisher } from "../session/outbox.js";
 import type { OutputTarget } from "../session/outputContext.js";
 import type { Header } from "../wire/messages.js";
 import { jobError, type FrameMapper } from "./jobError.js";
-import { liveSettings } from "./liveSettings.js";
+import { liveUpdateIntervalMs } from "./liveSettings.js";
 import { RateMeter, statusBundle } from "./statusLine.js";
 import { renderSvg } from "./svgRender.js";
 import { Throttle } from "./throttle.js";
@@ -79,14 +79,14 @@ export class JobPresenter {
     const stops: (() => void)[] = [];
     for (const live of view.views) {
       this.display(live.bundle(), live.viewId, view.origin, false);
-      const t = new Throttle(() => this.display(live.bundle(), live.viewId, view.origin, true), liveSettings.intervalMs);
+      const t = new Throttle(() => this.display(live.bundle(), live.viewId, view.origin, true), liveUpdateIntervalMs);
       const unsubscribe = live.subscribe(() => t.call());
       stops.push(() => {
         unsubscribe();
         t.cancel();
       });
     }
-    const poll = setInterval(() => publishStatus(true), Math.max(100, liveSettings.intervalMs()));
+    const poll = setInterval(() => publishStatus(true), Math.max(100, liveUpdateIntervalMs()));
     poll.unref();
     view.settled = job.done.then(async (result) => {
       clearInterval(poll);

@@ -8,12 +8,16 @@ export interface LiveUpdateSettings {
   intervalMs: number;
 }
 
-const settings: LiveUpdateSettings = { intervalMs: Number(process.env.SLUICE_LIVE_UPDATE_MS ?? 250) };
+/**
+ * How often live charts and job status lines may update (default every 250 ms). Cells see this
+ * object; the presenter reads it through {@link liveUpdateIntervalMs}.
+ *
+ * @example
+ * liveUpdates.intervalMs = 1000; // at most one update a second
+ */
+export const liveUpdates: LiveUpdateSettings = { intervalMs: Number(process.env.SLUICE_LIVE_UPDATE_MS ?? 250) };
 
-export function liveUpdateSettings(): LiveUpdateSettings {
-  return settings;
+/** The interval in force: below 50 ms a view would redraw faster than a browser can show it. */
+export function liveUpdateIntervalMs(): number {
+  return Math.max(50, liveUpdates.intervalMs);
 }
-
-export const liveSettings = {
-  intervalMs: (): number => Math.max(50, liveUpdateSettings().intervalMs),
-};
