@@ -2,8 +2,8 @@
  * The Flink SQL Gateway client against a real Apache Flink 2.2 session cluster (JobManager,
  * TaskManager, SQL Gateway from scripts/flink.sh): DDL, a bounded TUMBLE aggregate whose rows are
  * checked against the answer computed here, an INSERT into blackhole that FINISHES, a typed
- * error with Flink's cause, and an unbounded SELECT whose job is cancelled through the REST API
- * (closing the gateway operation alone would leave it running).
+ * error with Flink's cause, and an unbounded SELECT and an unbounded INSERT whose jobs are
+ * cancelled through the REST API (the INSERT's job runs on after its gateway operation is closed).
  *
  *   node --test --test-force-exit dist/test/integration/flinkGateway.test.js
  *
@@ -112,5 +112,17 @@ describe(`Flink SQL Gateway client against Flink ${flinkVersion}`, { skip: flink
     const job = await rest.waitForState(jobId, ["CANCELED", "FAILED", "FINISHED"], 60_000);
     assert.equal(job.state, "CANCELED");
     await operation.close();
+  });
+
+  test("an unbounded INSERT runs on after its operation is closed, until cancelled through the REST API", async () => {
+    await session.execute(`CREATE TABLE ticks2 (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '20')`);
+    await session.execute(`CREATE TABLE sink2 (id BIGINT) WITH ('connector' = 'blackhole')`);
+    const result = await session.execute("INSERT INTO sink2 SELECT id FROM ticks2"); // closes its operation
+    const jobId = result.jobID;
+    assert.ok(jobId);
+    const running = await rest.waitForState(jobId, ["RUNNING", "FAILED", "CANCELED", "FINISHED"], 60_000);
+    assert.equal(running.state, "RUNNING");
+    await rest.cancelJob(jobId);
+    assert.equal((await rest.waitForState(jobId, ["CANCELED", "FAILED", "FINISHED"], 60_000)).state, "CANCELED");
   });
 });

@@ -9,8 +9,10 @@
  * re-asked with the same token. A reader that stops reading back-pressures the Flink job (the
  * gateway buffers a bounded number of rows).
  *
- * Cancelling or closing a SELECT's operation does not stop its Flink job: use the job id from the
- * first page (`FlinkOperation.jobId`) with `FlinkRestClient.cancelJob`.
+ * Stopping a job (seen on Flink 2.2.0): a statement's operation is FINISHED as soon as its job is
+ * submitted, so `cancel()` fails for a running query or INSERT. Closing a SELECT's operation (or
+ * its session) cancels the job that feeds it; an INSERT's job runs on after its operation is
+ * closed. `FlinkRestClient.cancelJob(operation.jobId)` stops either, through the JobManager.
  */
 import { FlinkGatewayError } from "./errors.js";
 import { callJson, type HttpOptions } from "./http.js";
@@ -217,11 +219,15 @@ export class FlinkOperation {
     return status;
   }
 
-  /** Cancels the gateway operation. For a running query this does NOT stop the Flink job. */
+  /**
+   * Cancels the gateway operation while it is still being planned/submitted; once its job runs the
+   * operation is FINISHED and the gateway refuses (HTTP 500). Stop a job with `FlinkRestClient.cancelJob`.
+   */
   async cancel(): Promise<void> {
     await this.session.call("POST", `/operations/${this.handle}/cancel`, {}, "cancel operation");
   }
 
+  /** Frees the operation; for a SELECT this also cancels its job, an INSERT's job runs on. */
   async close(): Promise<void> {
     await this.session.call("DELETE", `/operations/${this.handle}/close`, undefined, "close operation");
   }
