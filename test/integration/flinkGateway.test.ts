@@ -67,7 +67,10 @@ describe(`Flink SQL Gateway client against Flink ${flinkVersion}`, { skip: flink
       const [n, total] = expected.get(ws) ?? [0, 0];
       expected.set(ws, [n + 1, total + id]);
     }
-    assert.ok(result.rows.every((r) => r.kind === "INSERT"), "a window aggregate is append-only");
+    assert.ok(
+      result.rows.every((r) => r.kind === "INSERT"),
+      "a window aggregate is append-only",
+    );
     const got = result.rows.map((r) => r.fields as [string, number, number]).sort((a, b) => a[0].localeCompare(b[0]));
     const want = [...expected].map(([ws, [n, total]]) => [ws, n, total]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     assert.deepEqual(got, want);

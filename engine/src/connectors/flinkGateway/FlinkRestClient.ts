@@ -6,18 +6,7 @@ import { FlinkGatewayError } from "./errors.js";
 import { callJson, type HttpOptions } from "./http.js";
 
 /** Flink's JobStatus names. */
-export type JobState =
-  | "INITIALIZING"
-  | "CREATED"
-  | "RUNNING"
-  | "FAILING"
-  | "FAILED"
-  | "CANCELLING"
-  | "CANCELED"
-  | "FINISHED"
-  | "RESTARTING"
-  | "SUSPENDED"
-  | "RECONCILING";
+export type JobState = "INITIALIZING" | "CREATED" | "RUNNING" | "FAILING" | "FAILED" | "CANCELLING" | "CANCELED" | "FINISHED" | "RESTARTING" | "SUSPENDED" | "RECONCILING";
 
 export interface JobDetails {
   jid: string;
@@ -55,8 +44,7 @@ export class FlinkRestClient {
     for (;;) {
       const details = await this.job(jobId);
       if (states.includes(details.state)) return details;
-      if (Date.now() > deadline)
-        throw new FlinkGatewayError(`Flink job ${jobId} is ${details.state}, not ${states.join("/")}, after ${timeoutMs} ms`, { url: `${this.url}/jobs/${jobId}` });
+      if (Date.now() > deadline) throw new FlinkGatewayError(`Flink job ${jobId} is ${details.state}, not ${states.join("/")}, after ${timeoutMs} ms`, { url: `${this.url}/jobs/${jobId}` });
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }

@@ -181,7 +181,8 @@ export class FlinkOperation {
    * the gateway has already dropped a page once the one after it was asked for.
    */
   async *pages(signal?: AbortSignal): AsyncGenerator<ResultPage> {
-    if (this.reading) throw new FlinkGatewayError(`the results of this operation are already being read (the gateway keeps only the current page)`, { url: this.session.gateway.url, statement: this.statement });
+    if (this.reading)
+      throw new FlinkGatewayError(`the results of this operation are already being read (the gateway keeps only the current page)`, { url: this.session.gateway.url, statement: this.statement });
     this.reading = true;
     try {
       let token: number | undefined = 0;

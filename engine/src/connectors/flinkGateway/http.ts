@@ -11,14 +11,7 @@ export interface HttpOptions {
   timeoutMs?: number;
 }
 
-export async function callJson<T>(
-  base: string,
-  method: "GET" | "POST" | "PATCH" | "DELETE",
-  path: string,
-  options: HttpOptions,
-  body?: unknown,
-  what?: string,
-): Promise<T> {
+export async function callJson<T>(base: string, method: "GET" | "POST" | "PATCH" | "DELETE", path: string, options: HttpOptions, body?: unknown, what?: string): Promise<T> {
   const url = `${base.replace(/\/+$/, "")}${path}`;
   let response: Response;
   try {
