@@ -102,6 +102,13 @@ roles() {
   echo sql-gateway
 }
 
+# Every process of the cluster (a TaskManager started earlier included) is alive.
+all_running() {
+  local role
+  is_running_role jobmanager || return 1
+  for role in $(roles); do is_running_role "$role" || return 1; done
+}
+
 free_port() {
   node -e 'const s = require("net").createServer(); s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
 }
@@ -187,9 +194,9 @@ start() {
   local taskmanagers="$1"
   install
   mkdir -p "$CONF" "$LOGS" "$RUN/tmp"
-  if is_running_role jobmanager && is_running_role sql-gateway; then
+  if all_running; then
     local have
-    have="$(find "$RUN" -maxdepth 1 -name 'taskmanager-*.pid' | wc -l)"
+    have="$(roles | grep -c '^taskmanager-' || true)"
     if [ "$have" -ge "$taskmanagers" ]; then
       wait_for "the SQL Gateway" http_ok "http://127.0.0.1:$(cat "$RUN/gateway-port")/v3/info"
       print_urls
