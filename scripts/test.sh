@@ -19,7 +19,7 @@ if [ "${SLUICE_KAFKA_TESTS:-on}" != off ]; then
   trap 'bash scripts/kafka.sh stop >/dev/null 2>&1 || true' EXIT
 fi
 
-# The tests against a real Flink cluster (scripts/flink.sh: three JVMs, ~1 GB, ~45 s with the
+# The tests against a real Flink cluster (scripts/flink.sh: three JVMs, ~1 GB, 45–65 s with the
 # cluster's start) are not in the default run yet; SLUICE_FLINK_TESTS=on adds them.
 export SLUICE_FLINK_TESTS="${SLUICE_FLINK_TESTS:-off}"
 

@@ -9,7 +9,7 @@
  *
  * Starts the cluster if none runs (first run downloads ~140 MB of jars into .cache/flink/) and
  * stops it afterwards unless SLUICE_FLINK_KEEP=1. SLUICE_FLINK_TESTS=off skips it (scripts/test.sh
- * sets that unless SLUICE_FLINK_TESTS=on: ~45 s and ~1 GB are too much for the default run). Prints the
+ * sets that unless SLUICE_FLINK_TESTS=on: 45–65 s and ~1 GB are too much for the default run). Prints the
  * start time and the RSS of the three JVMs.
  */
 import assert from "node:assert/strict";
