@@ -1,0 +1,15 @@
+export { FlinkGatewayError, flinkRootCause } from "./errors.js";
+export type { HttpOptions } from "./http.js";
+export { type JobDetails, type JobState, FlinkRestClient } from "./FlinkRestClient.js";
+export {
+  type ChangelogRow,
+  type ColumnInfo,
+  type GatewayOptions,
+  type ResultPage,
+  type ResultType,
+  type RowKind,
+  type StatementResult,
+  FlinkOperation,
+  FlinkSession,
+  FlinkSqlGateway,
+} from "./FlinkSqlGateway.js";
