@@ -64,10 +64,23 @@ test("the live changelog table keeps a row shown between its -U and its +U, even
   );
   const writer = view.createWriter();
   const rows = () => view.rows.map((r) => r.join(":"));
-  void writer.write([{ kind: "+I", row: ["a", 1] }, { kind: "+I", row: ["b", 1] }, { kind: "-U", row: ["a", 1] }], [Number.NaN, Number.NaN, Number.NaN]);
+  void writer.write(
+    [
+      { kind: "+I", row: ["a", 1] },
+      { kind: "+I", row: ["b", 1] },
+      { kind: "-U", row: ["a", 1] },
+    ],
+    [Number.NaN, Number.NaN, Number.NaN],
+  );
   assert.deepEqual(rows(), ["a:1", "b:1"]);
   assert.match(view.bundle()["text/plain"] as string, /^k\tc\na\t1\nb\t1\n2 rows/);
-  void writer.write([{ kind: "+U", row: ["a", 2] }, { kind: "-D", row: ["b", 1] }], [Number.NaN, Number.NaN]);
+  void writer.write(
+    [
+      { kind: "+U", row: ["a", 2] },
+      { kind: "-D", row: ["b", 1] },
+    ],
+    [Number.NaN, Number.NaN],
+  );
   assert.deepEqual(rows(), ["a:2"]);
 });
 
