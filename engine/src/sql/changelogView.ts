@@ -12,7 +12,8 @@ const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;"
  * SQL client and Zeppelin): the changelog applied to a table keyed by the query's unique key. A
  * host (the notebook kernel) shows it under `viewId` and re-renders it when it changes; since a
  * -U leaves its row shown until the +U replaces it, a rendering never shows a torn update.
- * Sink parallelism 1: the one writer applies changes in the order the aggregate emitted them.
+ * Sink parallelism 1: the one writer applies changes in the order the aggregate emitted them (at
+ * parallelism 1, as SQL jobs run here, a -U and its +U are adjacent in that order).
  */
 export class ChangelogTableView implements Sink<Change>, LiveView {
   readonly [LIVE_VIEW] = true as const;
@@ -36,6 +37,8 @@ export class ChangelogTableView implements Sink<Change>, LiveView {
     return {
       write: (values) => {
         for (const c of values) this.table.apply(c);
+        // A -U whose +U a filter dropped is a removal; a -U ending the batch awaits its +U in the next.
+        if (values.length > 0 && values[values.length - 1]?.kind !== "-U") this.table.flush();
         this.changes += values.length;
         for (const l of this.listeners) l();
       },

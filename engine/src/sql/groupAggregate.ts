@@ -1,6 +1,6 @@
 import type { DataStream } from "../api/DataStream.js";
 import type { KeyedProcessFunction } from "../api/keyedFunctions.js";
-import type { ValueState } from "../state/State.js";
+import type { MapState, ValueState } from "../state/State.js";
 import type { Expr, Select } from "./ast.js";
 import type { Column } from "./catalog.js";
 import type { Change } from "./changelog.js";
@@ -22,12 +22,14 @@ interface AggCall {
 
 /**
  * A group's accumulators (the keyed ValueState, so it is checkpointed with the operator): the
- * group's values, and per aggregate the count, sum, min and max of its non-NULL arguments. The
- * input is append-only (every source of this slice is), so MIN/MAX never retract and need no
- * multiset of values (Flink's MinAggFunction, not MinWithRetractAggFunction, for the same reason).
+ * group's values, its number of rows (Flink's count1: at 0 the group is gone), and per aggregate
+ * the count, sum, min and max of its non-NULL arguments. Over an updating input MIN/MAX also keep
+ * the multiset of values in MapState (Flink's MinWithRetractAggFunction), to find the next minimum
+ * when the minimum is retracted; over an append-only input they need not (Flink's MinAggFunction).
  */
 interface Acc {
   keys: Row;
+  rows: number;
   n: number[];
   sum: number[];
   min: unknown[];
@@ -52,7 +54,7 @@ const signature = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k =
  * group that stops (or starts) passing HAVING is a -D (or +I) rather than a lone -U: it folds to
  * the table Flink's does, and a -U is always followed by its +U.
  */
-export function planGroupAggregate(input: DataStream<Row>, scope: ScopeColumn[], select: Select, items: NamedItem[]): PlannedGroupAggregate {
+export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, scope: ScopeColumn[], select: Select, items: NamedItem[], updatingInput = false): PlannedGroupAggregate {
   const groupCols = select.groupBy.map((g) => {
     if (g.kind !== "column") throw new StreamSqlError("unsupported", "GROUP BY expressions other than columns are not supported yet", g.at, undefined);
     const c = scope.find((s) => s.name.toLowerCase() === g.name.toLowerCase() && (g.table === undefined || s.table?.toLowerCase() === g.table.toLowerCase()));
@@ -99,14 +101,29 @@ export function planGroupAggregate(input: DataStream<Row>, scope: ScopeColumn[],
   const shown = groupCols.map((_, i) => items.findIndex((it) => it.expr.kind === "column" && it.expr.name.toLowerCase() === names[i]));
   const uniqueKey = shown.every((i) => i >= 0) ? shown : undefined;
 
-  const add = (acc: Acc, r: Row): Acc => {
-    const next: Acc = { keys: acc.keys, n: [...acc.n], sum: [...acc.sum], min: [...acc.min], max: [...acc.max] };
+  const minMax = aggs.map((a) => updatingInput && (a.name === "MIN" || a.name === "MAX"));
+  /** Applies one input row (retract: a -U/-D of it) to a copy of the accumulators; `values[j]` is aggregate j's multiset. */
+  const accumulate = (acc: Acc, r: Row, retract: boolean, values: (MapState<unknown, number> | undefined)[]): Acc => {
+    const next: Acc = { keys: acc.keys, rows: acc.rows + (retract ? -1 : 1), n: [...acc.n], sum: [...acc.sum], min: [...acc.min], max: [...acc.max] };
     for (let j = 0; j < aggs.length; j++) {
       const a = aggs[j] as AggCall;
       const v = a.arg ? a.arg(r) : 1;
       if (v === null || v === undefined) continue;
+      const multiset = values[j];
+      if (retract) {
+        next.n[j]! -= 1;
+        if (typeof v === "number") next.sum[j]! -= v;
+        if (multiset) {
+          const left = (multiset.get(v) ?? 0) - 1;
+          if (left > 0) multiset.put(v, left);
+          else multiset.remove(v);
+          if (left <= 0 && (v === next.min[j] || v === next.max[j])) [next.min[j], next.max[j]] = bounds(multiset.keys());
+        }
+        continue;
+      }
       next.n[j]! += 1;
       if (typeof v === "number") next.sum[j]! += v;
+      if (multiset) multiset.put(v, (multiset.get(v) ?? 0) + 1);
       if (next.min[j] === null || (v as number) < (next.min[j] as number)) next.min[j] = v;
       if (next.max[j] === null || (v as number) > (next.max[j] as number)) next.max[j] = v;
     }
@@ -138,14 +155,27 @@ export function planGroupAggregate(input: DataStream<Row>, scope: ScopeColumn[],
     return row;
   };
 
-  const fn: KeyedProcessFunction<string, Row, Change> & { acc?: ValueState<Acc> } = {
+  const fn: KeyedProcessFunction<string, Row | Change, Change> & { acc?: ValueState<Acc>; values?: (MapState<unknown, number> | undefined)[] } = {
     open(rc) {
       this.acc = rc.getState<Acc>("acc");
+      this.values = minMax.map((m, j) => (m ? rc.getMapState<unknown, number>(`values-${j}`) : undefined));
     },
-    processElement(r, _ctx, out) {
+    processElement(input, _ctx, out) {
       const state = this.acc as ValueState<Acc>;
+      const values = this.values as (MapState<unknown, number> | undefined)[];
+      const r = updatingInput ? (input as Change).row : (input as Row);
+      const retract = updatingInput && ((input as Change).kind === "-U" || (input as Change).kind === "-D");
       const before = state.value();
-      const acc = add(before ?? { keys: keyOf(r), n: aggs.map(() => 0), sum: aggs.map(() => 0), min: aggs.map(() => null), max: aggs.map(() => null) }, r);
+      if (before === undefined && retract) return; // as Flink: a retraction of a group it has no state for
+      const acc = accumulate(before ?? { keys: keyOf(r), rows: 0, n: aggs.map(() => 0), sum: aggs.map(() => 0), min: aggs.map(() => null), max: aggs.map(() => null) }, r, retract, values);
+      if (acc.rows === 0) {
+        // The group's last row was retracted: it leaves the result and its state is cleared.
+        state.clear();
+        for (const v of values) v?.clear();
+        const prev = result(before as Acc);
+        if (having(prev)) out.collect({ kind: "-D", row: project(prev) });
+        return;
+      }
       state.update(acc);
       const next = result(acc);
       if (before === undefined) {
@@ -164,11 +194,22 @@ export function planGroupAggregate(input: DataStream<Row>, scope: ScopeColumn[],
     },
   };
   // A global aggregate is one group: every row goes to one key (Flink runs it at parallelism 1).
-  const changes = input
-    .keyBy((r) => (g === 0 ? "" : JSON.stringify(keyOf(r))))
+  const changes = (input as DataStream<Row | Change>)
+    .keyBy((v) => (g === 0 ? "" : JSON.stringify(keyOf(updatingInput ? (v as Change).row : (v as Row)))))
     .process(fn)
     .name(g === 0 ? "GroupAggregate(global)" : `GroupAggregate(groupBy=[${groupCols.map((c) => c.name).join(", ")}])`);
   return { changes, columns, uniqueKey };
+}
+
+/** The least and greatest of a multiset's values (null when empty). */
+function bounds(values: Iterable<unknown>): [unknown, unknown] {
+  let lo: unknown = null;
+  let hi: unknown = null;
+  for (const v of values) {
+    if (lo === null || (v as number) < (lo as number)) lo = v;
+    if (hi === null || (v as number) > (hi as number)) hi = v;
+  }
+  return [lo, hi];
 }
 
 export function children(e: Expr): Expr[] {

@@ -9,6 +9,7 @@ import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { planWindowAggregate } from "./windowAggregate.js";
 import type { Change } from "./changelog.js";
 import { planGroupAggregate } from "./groupAggregate.js";
+import { planSelectOverChanges } from "./updatingSelect.js";
 import { isNumeric, widen, type SqlType } from "./types.js";
 
 /**
@@ -34,7 +35,7 @@ export interface UpdatingPlanned {
 }
 
 /** Name columns are qualified with (`t.col`). */
-type Relation = AppendPlanned & { qualifier: string | undefined };
+type Relation = Planned & { qualifier: string | undefined };
 
 /** Only an append-only input is supported where `what` reads it (an updating one needs retraction there). */
 export function appendOnly(planned: Planned, what: string, at: SqlPosition): AppendPlanned {
@@ -68,7 +69,7 @@ export class Planner {
         const entry = this.catalog.get(item.name);
         if (!entry) throw new StreamSqlError("validation", `Object '${item.name}' not found`, item.at, item.name);
         const qualifier = item.alias ?? entry.name;
-        if (entry.kind === "view") return { ...appendOnly(this.plan(entry.query), "a query", item.at), qualifier };
+        if (entry.kind === "view") return { ...this.plan(entry.query), qualifier };
         let { stream, bounded } = scanTable(this.env, entry);
         if (entry.watermark) {
           const index = entry.columns.findIndex((c) => c.type.rowtime);
@@ -78,9 +79,9 @@ export class Planner {
         return { stream, columns: entry.columns, bounded, qualifier };
       }
       case "subquery":
-        return { ...appendOnly(this.plan(item.query), "a query", item.at), qualifier: item.alias };
+        return { ...this.plan(item.query), qualifier: item.alias };
       case "tumble": {
-        const input = this.from(item.input);
+        const input = appendOnly(this.from(item.input), "a window TVF", item.at);
         const index = input.columns.findIndex((c) => c.name.toLowerCase() === item.timeColumn.toLowerCase());
         const column = input.columns[index];
         if (!column) throw new StreamSqlError("validation", `DESCRIPTOR column ${item.timeColumn} not found`, item.at, item.timeColumn);
@@ -110,6 +111,7 @@ export class Planner {
     if (select.distinct) throw new StreamSqlError("unsupported", "SELECT DISTINCT is not supported yet (it needs updating results)", select.at, "DISTINCT");
     const input = this.from(select.from);
     const scope: ScopeColumn[] = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(input.qualifier ? { table: input.qualifier } : {}) }));
+    if (input.changes) return { ...planSelectOverChanges(input, scope, select, expandStar(select, input.columns, input.qualifier)), bounded: input.bounded };
     let stream = input.stream;
     if (select.where) {
       const keep = new ExprCompiler(scope).predicate(select.where);
