@@ -184,7 +184,7 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
       }
       const prev = result(before);
       // As Flink: an input that leaves the aggregates as they were emits nothing.
-      if (JSON.stringify(prev) === JSON.stringify(next)) return;
+      if (sameRow(prev, next)) return;
       const [was, is] = [having(prev), having(next)];
       if (was && is) {
         out.collect({ kind: "-U", row: project(prev) });
@@ -195,10 +195,21 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
   };
   // A global aggregate is one group: every row goes to one key (Flink runs it at parallelism 1).
   const changes = (input as DataStream<Row | Change>)
-    .keyBy((v) => (g === 0 ? "" : JSON.stringify(keyOf(updatingInput ? (v as Change).row : (v as Row)))))
+    .keyBy(g === 0 ? () => "" : (v) => groupKey(keyOf(updatingInput ? (v as Change).row : (v as Row))))
     .process(fn)
     .name(g === 0 ? "GroupAggregate(global)" : `GroupAggregate(groupBy=[${groupCols.map((c) => c.name).join(", ")}])`);
   return { changes, columns, uniqueKey };
+}
+
+/** One group column's value is its own key (the engine hashes strings and numbers); several, their JSON. */
+function groupKey(keys: Row): string {
+  const k = keys[0];
+  return keys.length === 1 && typeof k === "string" && !k.startsWith("[") ? k : JSON.stringify(keys);
+}
+
+function sameRow(a: Row, b: Row): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The least and greatest of a multiset's values (null when empty). */
