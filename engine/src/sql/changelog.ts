@@ -47,6 +47,18 @@ export class ChangelogTable {
     this.pending.clear();
   }
 
+  /** The table as plain data, for a checkpoint (a pending -U is part of it: its +U follows the barrier). */
+  snapshot(): { rows: [string, { row: Row; count: number }][]; pending: string[] } {
+    return { rows: [...this.rows].map(([k, e]) => [k, { ...e }]), pending: [...this.pending] };
+  }
+
+  restore(state: ReturnType<ChangelogTable["snapshot"]>): void {
+    this.rows.clear();
+    this.pending.clear();
+    for (const [k, e] of state.rows) this.rows.set(k, { ...e });
+    for (const k of state.pending) this.pending.add(k);
+  }
+
   /** The current rows, in the order their keys first appeared. */
   values(): Row[] {
     return [...this.rows.values()].flatMap((e) => Array.from({ length: e.count }, () => e.row));

@@ -42,6 +42,9 @@ export class ChangelogTableView implements Sink<Change>, LiveView {
         this.changes += values.length;
         for (const l of this.listeners) l();
       },
+      // A job restarting from a checkpoint replays the changes after it: the table goes back to that point first.
+      snapshotState: () => this.table.snapshot(),
+      restoreState: (state) => this.table.restore(state as ReturnType<ChangelogTable["snapshot"]>),
       close: () => {
         this.table.flush();
         for (const l of this.listeners) l();

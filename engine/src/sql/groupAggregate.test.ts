@@ -87,6 +87,18 @@ test("the live changelog table keeps a row shown between its -U and its +U, even
   assert.deepEqual(rows(), ["a:2"]);
   void writer.write([{ kind: "+I", row: ["c", 1] }], [Number.NaN]);
   assert.deepEqual(rows(), ["c:1"]);
+  // Checkpointed with the job: a restart replays the changes after the checkpoint onto the table as it was then.
+  const saved = JSON.parse(JSON.stringify(writer.snapshotState?.()));
+  void writer.write(
+    [
+      { kind: "-U", row: ["c", 1] },
+      { kind: "+U", row: ["c", 2] },
+    ],
+    [Number.NaN, Number.NaN],
+  );
+  const restarted = view.createWriter();
+  restarted.restoreState?.(saved);
+  assert.deepEqual(rows(), ["c:1"]);
 });
 
 const RESTORED_QUERIES = [
