@@ -97,8 +97,9 @@ async function runSluice(sql: string): Promise<{ rows: string[] } | { error: str
     const results = await new SqlSession().execute(sql);
     const last = results[results.length - 1];
     if (last?.kind !== "table") return { error: `the last statement gave ${last?.kind ?? "nothing"}, not a bounded table` };
-    // Sluice's SELECT results are append-only (+I); timestamps shown as Flink shows them.
-    return { rows: fold(last.rows.map((r) => ({ kind: "+I", row: r.map((v, i) => (last.columns[i]?.type.name === "TIMESTAMP" && v !== null ? displayValue(v, last.columns[i]?.type) : v)) }))) };
+    // An updating result's own changelog (+I/-U/+U/-D), else append-only rows (+I); timestamps shown as Flink shows them.
+    const changelog = last.changelog ?? last.rows.map((row) => ({ kind: "+I", row }));
+    return { rows: fold(changelog.map((c) => ({ kind: c.kind, row: c.row.map((v, i) => (last.columns[i]?.type.name === "TIMESTAMP" && v !== null ? displayValue(v, last.columns[i]?.type) : v)) }))) };
   } catch (e) {
     return { error: (e as Error).message };
   }

@@ -1,5 +1,7 @@
 """%%ssql cells (Flink SQL on the embedded engine, issue 18) through a real Jupyter client."""
 
+import time
+
 from conftest import run
 
 
@@ -54,3 +56,55 @@ def test_an_unbounded_query_returns_at_once_as_a_job_in_jobs(kernel):
     assert "SELECT user_id * 10" in listing and "running" in listing, listing
     reply, out = run(kc, "%jobs cancel 1")
     assert reply["content"]["status"] == "ok", out
+
+
+def test_a_bounded_updating_group_by_shows_its_final_table(kernel, tmp_path):
+    _, kc = kernel
+    csv = tmp_path / "orders.csv"
+    csv.write_text("1,alice,10.5\n2,bob,3.25\n3,alice,7.0\n4,carol,20.0\n5,bob,1.5\n")
+    reply, out = run(
+        kc,
+        f"%%ssql\nCREATE TABLE o (id INT, name STRING, amount DOUBLE) WITH ('connector' = 'filesystem', 'path' = '{csv}', 'format' = 'csv');\n"
+        "SELECT name, COUNT(*) AS c, SUM(amount) AS s FROM o GROUP BY name HAVING COUNT(*) > 1",
+    )
+    assert reply["content"]["status"] == "ok", out
+    rows = sorted(_result(out)["application/vnd.dataresource+json"]["data"], key=lambda r: r["name"])
+    assert rows == [{"name": "alice", "c": 2, "s": 17.5}, {"name": "bob", "c": 2, "s": 4.75}]
+
+
+def _table(bundle):
+    """The live table's text/plain: header, one line per row, a caption; as {first column: the rest}."""
+    lines = bundle["text/plain"].split("\n")
+    return {r.split("\t")[0]: r.split("\t")[1:] for r in lines[1:-1]}
+
+
+def test_an_unbounded_updating_group_by_is_a_live_table_keyed_by_the_group(kernel):
+    _, kc = kernel
+    reply, out = run(
+        kc,
+        "%%ssql\nCREATE TABLE ticks (user_id INT, v INT) WITH ('connector' = 'datagen', 'rows-per-second' = '200',\n"
+        "  'fields.user_id.min' = '1', 'fields.user_id.max' = '4', 'fields.v.min' = '0', 'fields.v.max' = '9');\n"
+        "SELECT user_id, COUNT(*) AS c, MAX(v) AS hi FROM ticks GROUP BY user_id",
+        timeout=30,
+    )
+    assert reply["content"]["status"] == "ok", out
+    tables = [m for m in out if m["msg_type"] == "display_data" and "<table>" in m["content"]["data"].get("text/html", "")]
+    assert len(tables) == 1, [m["content"] for m in out]
+    view_id = tables[0]["content"]["transient"]["display_id"]
+    # The job runs detached: its table updates in place (display_id) while later cells execute.
+    updates = []
+    deadline = time.monotonic() + 60
+    while len(updates) < 4:
+        assert time.monotonic() < deadline, f"only {len(updates)} updates of the live table"
+        m = kc.get_iopub_msg(timeout=30)
+        if m["msg_type"] == "update_display_data" and m["content"]["transient"]["display_id"] == view_id:
+            updates.append(_table(m["content"]["data"]))
+    reply, out = run(kc, "%jobs cancel 1")
+    assert reply["content"]["status"] == "ok", out
+    # One row per group; a group once shown never disappears (no rendering between a -U and its +U)
+    # and its count only grows.
+    for before, after in zip(updates, updates[1:]):
+        assert set(before) <= set(after), (before, after)
+        for user in before:
+            assert int(after[user][0]) >= int(before[user][0]), (user, before, after)
+    assert set(updates[-1]) <= {"1", "2", "3", "4"} and len(updates[-1]) >= 1, updates[-1]

@@ -6,14 +6,18 @@ import { Catalog, type Column } from "./catalog.js";
 import { display, sinkFor, type Row } from "./connectors.js";
 import { StreamSqlError } from "./errors.js";
 import { parseScript } from "./parser.js";
-import { Planner } from "./planner.js";
+import { Planner, type UpdatingPlanned } from "./planner.js";
+import { foldChangelog, type Change } from "./changelog.js";
+import { ChangelogTableView } from "./changelogView.js";
 import { formatType } from "./types.js";
 
 /** What one statement gave: a message (DDL), a table (SHOW, DESCRIBE, a bounded query), or a running job. */
 export type StatementResult =
   | { kind: "message"; text: string; statement: string }
-  | { kind: "table"; columns: Column[]; rows: Row[]; statement: string }
-  | { kind: "job"; job: JobHandle; columns: Column[]; rows: Row[]; statement: string };
+  /** `changelog`: an updating query's changes, `rows` being them folded to its final table. */
+  | { kind: "table"; columns: Column[]; rows: Row[]; changelog?: Change[]; statement: string }
+  /** `table`: an updating query's result applied so far (also shown live: it is one of the job's sinks). */
+  | { kind: "job"; job: JobHandle; columns: Column[]; rows: Row[]; table?: ChangelogTableView; statement: string };
 
 export interface SqlSessionOptions {
   /** A fresh environment per job; default `StreamEnvironment.create()`. */
@@ -93,6 +97,7 @@ export class SqlSession {
     const env = this.options.createEnvironment?.() ?? StreamEnvironment.create();
     const planned = this.planner(env).plan(s.query);
     const name = `sql-${++this.jobCount}: ${text.replace(/\s+/g, " ").slice(0, 60)}`;
+    if (planned.changes) return this.runUpdating(env, planned, s, name, text);
     const collect = new CollectSink<Row>("collect");
     if (s.kind === "insert") {
       const target = this.catalog.get(s.table);
@@ -115,16 +120,38 @@ export class SqlSession {
     } else {
       planned.stream.sinkTo(collect).name("Sink: collect");
     }
+    const job = this.start(env, name);
+    if (!planned.bounded) return { kind: "job", job, columns: planned.columns, rows: collect.values, statement: text };
+    await job.wait();
+    if (s.kind === "insert") return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };
+    return { kind: "table", columns: planned.columns, rows: collect.values, statement: text };
+  }
+
+  /**
+   * An updating query: bounded, its changelog and final table; unbounded, a job whose sink is a
+   * live table applying the changelog (the "update" result view of Flink's SQL client).
+   */
+  private async runUpdating(env: StreamEnvironment, planned: UpdatingPlanned, s: Extract<Statement, { kind: "query" | "insert" }>, name: string, text: string): Promise<StatementResult> {
+    if (s.kind === "insert") throw new StreamSqlError("unsupported", `INSERT INTO '${s.table}' of an updating result is not supported yet (it needs an upsert sink)`, s.at, s.table);
+    if (!planned.bounded) {
+      const table = new ChangelogTableView(planned.columns, planned.uniqueKey);
+      planned.changes.sinkTo(table).name("Sink: changelog table");
+      return { kind: "job", job: this.start(env, name), columns: planned.columns, rows: [], table, statement: text };
+    }
+    const collect = new CollectSink<Change>("collect");
+    planned.changes.sinkTo(collect).name("Sink: collect");
+    await this.start(env, name).wait();
+    return { kind: "table", columns: planned.columns, rows: foldChangelog(collect.values, planned.uniqueKey), changelog: collect.values, statement: text };
+  }
+
+  private start(env: StreamEnvironment, name: string): JobHandle {
     const job = env.execute(name);
     this.jobs.push(job);
     void job.done.then(() => {
       const at = this.jobs.indexOf(job);
       if (at >= 0) this.jobs.splice(at, 1);
     });
-    if (!planned.bounded) return { kind: "job", job, columns: planned.columns, rows: collect.values, statement: text };
-    await job.wait();
-    if (s.kind === "insert") return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };
-    return { kind: "table", columns: planned.columns, rows: collect.values, statement: text };
+    return job;
   }
 }
 

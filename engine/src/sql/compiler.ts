@@ -194,7 +194,7 @@ export class ExprCompiler {
       case "MIN":
       case "MAX":
       case "AVG":
-        throw new StreamSqlError("validation", `aggregate ${e.name} is only allowed in the SELECT or HAVING of a windowed GROUP BY`, e.at, e.name);
+        throw new StreamSqlError("validation", `aggregate ${e.name} is only allowed in the SELECT or HAVING of a query with GROUP BY or aggregates`, e.at, e.name);
       default:
         throw new StreamSqlError("unsupported", `function ${e.name} is not supported yet`, e.at, e.name);
     }

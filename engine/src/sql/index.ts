@@ -4,3 +4,5 @@ export { StreamSqlError, type SqlPosition } from "./errors.js";
 export { parseScript, type ParsedStatement } from "./parser.js";
 export type { Column } from "./catalog.js";
 export { display as displayValue } from "./connectors.js";
+export { foldChangelog, ChangelogTable, type Change, type RowKind } from "./changelog.js";
+export { ChangelogTableView } from "./changelogView.js";

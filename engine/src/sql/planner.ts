@@ -5,20 +5,42 @@ import type { Expr, FromItem, Query, Select } from "./ast.js";
 import type { Catalog, Column } from "./catalog.js";
 import { ExprCompiler, type ScopeColumn } from "./compiler.js";
 import { scanTable, type Row } from "./connectors.js";
-import { StreamSqlError } from "./errors.js";
+import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { planWindowAggregate } from "./windowAggregate.js";
+import type { Change } from "./changelog.js";
+import { planGroupAggregate } from "./groupAggregate.js";
+import { planSelectOverChanges } from "./updatingSelect.js";
 import { isNumeric, widen, type SqlType } from "./types.js";
 
-/** A planned query: a stream of rows (arrays in `columns` order) whose schema is known at plan time. */
-export interface Planned {
+/**
+ * A planned query whose schema is known at plan time: an append-only stream of rows (arrays in
+ * `columns` order), or an updating one (`changes`, a changelog of rows, from a non-windowed GROUP BY).
+ */
+export type Planned = AppendPlanned | UpdatingPlanned;
+
+export interface AppendPlanned {
   stream: DataStream<Row>;
   columns: Column[];
   bounded: boolean;
+  changes?: undefined;
 }
 
-interface Relation extends Planned {
-  /** Name columns are qualified with (`t.col`). */
-  qualifier: string | undefined;
+export interface UpdatingPlanned {
+  changes: DataStream<Change>;
+  /** Output columns that key the changelog (the GROUP BY columns), if the SELECT shows them all. */
+  uniqueKey: number[] | undefined;
+  columns: Column[];
+  bounded: boolean;
+  stream?: undefined;
+}
+
+/** Name columns are qualified with (`t.col`). */
+type Relation = Planned & { qualifier: string | undefined };
+
+/** Only an append-only input is supported where `what` reads it (an updating one needs retraction there). */
+export function appendOnly(planned: Planned, what: string, at: SqlPosition): AppendPlanned {
+  if (planned.changes) throw new StreamSqlError("unsupported", `${what} over an updating result (a GROUP BY without a window) is not supported yet`, at, undefined);
+  return planned;
 }
 
 export class Planner {
@@ -29,8 +51,8 @@ export class Planner {
 
   plan(query: Query): Planned {
     if (query.kind === "select") return this.select(query);
-    const inputs = query.inputs.map((q) => this.plan(q));
-    const first = inputs[0] as Planned;
+    const inputs = query.inputs.map((q) => appendOnly(this.plan(q), "UNION ALL", query.at));
+    const first = inputs[0] as AppendPlanned;
     for (const other of inputs.slice(1)) {
       if (other.columns.length !== first.columns.length) throw new StreamSqlError("validation", `UNION ALL inputs have ${first.columns.length} and ${other.columns.length} columns`, query.at, "UNION");
     }
@@ -59,7 +81,7 @@ export class Planner {
       case "subquery":
         return { ...this.plan(item.query), qualifier: item.alias };
       case "tumble": {
-        const input = this.from(item.input);
+        const input = appendOnly(this.from(item.input), "a window TVF", item.at);
         const index = input.columns.findIndex((c) => c.name.toLowerCase() === item.timeColumn.toLowerCase());
         const column = input.columns[index];
         if (!column) throw new StreamSqlError("validation", `DESCRIPTOR column ${item.timeColumn} not found`, item.at, item.timeColumn);
@@ -89,6 +111,7 @@ export class Planner {
     if (select.distinct) throw new StreamSqlError("unsupported", "SELECT DISTINCT is not supported yet (it needs updating results)", select.at, "DISTINCT");
     const input = this.from(select.from);
     const scope: ScopeColumn[] = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(input.qualifier ? { table: input.qualifier } : {}) }));
+    if (input.changes) return { ...planSelectOverChanges(input, scope, select, expandStar(select, input.columns, input.qualifier)), bounded: input.bounded };
     let stream = input.stream;
     if (select.where) {
       const keep = new ExprCompiler(scope).predicate(select.where);
@@ -96,13 +119,7 @@ export class Planner {
     }
     const items = expandStar(select, input.columns, input.qualifier);
     if (select.groupBy.length > 0 || items.some((i) => containsAggregate(i.expr))) {
-      if (select.from.kind !== "tumble")
-        throw new StreamSqlError(
-          "unsupported",
-          "GROUP BY without a window TVF (updating results) is not supported yet; use TABLE(TUMBLE(...)) with GROUP BY window_start, window_end",
-          select.at,
-          "GROUP",
-        );
+      if (select.from.kind !== "tumble") return { ...planGroupAggregate(stream, scope, select, items), bounded: input.bounded };
       return { ...planWindowAggregate(stream, scope, select, items, (select.from as { size: number }).size), bounded: input.bounded };
     }
     if (select.having) throw new StreamSqlError("validation", "HAVING needs a GROUP BY", select.having.at, "HAVING");

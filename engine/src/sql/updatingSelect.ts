@@ -1,0 +1,37 @@
+import type { DataStream } from "../api/DataStream.js";
+import type { Select } from "./ast.js";
+import type { Column } from "./catalog.js";
+import type { Change } from "./changelog.js";
+import { ExprCompiler, type ScopeColumn } from "./compiler.js";
+import { StreamSqlError } from "./errors.js";
+import { planGroupAggregate } from "./groupAggregate.js";
+import { containsAggregate, type NamedItem } from "./planner.js";
+
+/**
+ * A SELECT over an updating input (a view or subquery with a GROUP BY): WHERE and the SELECT list
+ * apply to each change's row and keep its kind, as Flink's Calc does on a changelog (a filter may
+ * so drop a +U and keep its -U: the row then leaves the result); an aggregate retracts what -U/-D take away.
+ */
+export function planSelectOverChanges(
+  input: { changes: DataStream<Change>; columns: Column[]; uniqueKey: number[] | undefined },
+  scope: ScopeColumn[],
+  select: Select,
+  items: NamedItem[],
+): { changes: DataStream<Change>; columns: Column[]; uniqueKey: number[] | undefined } {
+  let changes = input.changes;
+  if (select.where) {
+    const keep = new ExprCompiler(scope).predicate(select.where);
+    changes = changes.filter((c) => keep(c.row)).name("WHERE");
+  }
+  if (select.groupBy.length > 0 || items.some((i) => containsAggregate(i.expr))) {
+    if (select.from.kind === "tumble") throw new StreamSqlError("unsupported", "a window TVF over an updating input is not supported", select.at, "TABLE");
+    return planGroupAggregate(changes, scope, select, items, true);
+  }
+  if (select.having) throw new StreamSqlError("validation", "HAVING needs a GROUP BY", select.having.at, "HAVING");
+  const { fn, types } = new ExprCompiler(scope).rowFunction(items.map((i) => i.expr));
+  const columns = items.map((i, n) => ({ name: i.name, type: types[n] ?? { name: "NULL" } }));
+  // The unique key survives a projection that shows every key column as itself.
+  const shown = input.uniqueKey?.map((k) => items.findIndex((i) => i.expr.kind === "column" && i.expr.name.toLowerCase() === input.columns[k]?.name.toLowerCase()));
+  const uniqueKey = shown?.every((i) => i >= 0) ? shown : undefined;
+  return { changes: changes.map((c): Change => ({ kind: c.kind, row: fn(c.row) })).name("SELECT"), columns, uniqueKey };
+}
