@@ -73,6 +73,39 @@ export const CASES: OracleCase[] = [
     "SELECT window_start, name, COUNT(*) AS c, SUM(amount) * 2 AS s2 FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '20' SECOND)) GROUP BY window_start, window_end, name HAVING COUNT(*) >= 1 AND SUM(amount) > 5",
   ),
   c("tumble_window_columns", false, "SELECT id, window_start, window_end FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '15' SECOND)) WHERE id > 6"),
+  c(
+    "hop_aggregates",
+    true,
+    "SELECT window_start, window_end, window_time, COUNT(*) AS c, SUM(amount) AS s, MAX(id) AS hi FROM TABLE(HOP(TABLE orders, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '15' SECOND)) GROUP BY window_start, window_end, window_time",
+  ),
+  c(
+    "hop_by_key_having",
+    false,
+    "SELECT window_start, window_end, name, COUNT(*) AS c, AVG(amount) AS a FROM TABLE(HOP(TABLE orders, DESCRIPTOR(ts), INTERVAL '10' SECOND, INTERVAL '20' SECOND)) GROUP BY window_start, window_end, name HAVING COUNT(*) > 1",
+  ),
+  c("hop_window_columns", false, "SELECT id, window_start, window_end, window_time FROM TABLE(HOP(TABLE orders, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '10' SECOND)) WHERE id < 5"),
+  c(
+    "cumulate_aggregates",
+    true,
+    "SELECT window_start, window_end, COUNT(*) AS c, SUM(amount) AS s, MIN(amount) AS lo FROM TABLE(CUMULATE(TABLE orders, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '20' SECOND)) GROUP BY window_start, window_end",
+  ),
+  c(
+    "cumulate_by_key",
+    false,
+    "SELECT window_start, window_end, name, COUNT(*) AS c, SUM(id) AS s FROM TABLE(CUMULATE(TABLE orders, DESCRIPTOR(ts), INTERVAL '10' SECOND, INTERVAL '30' SECOND)) GROUP BY window_start, window_end, name",
+  ),
+  c("cumulate_window_columns", false, "SELECT id, window_start, window_end FROM TABLE(CUMULATE(TABLE orders, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '20' SECOND)) WHERE id > 8"),
+  c(
+    "session_partitioned",
+    true,
+    "SELECT window_start, window_end, name, COUNT(*) AS c, SUM(amount) AS s, MIN(id) AS lo, MAX(id) AS hi FROM TABLE(SESSION(TABLE orders PARTITION BY name, DESCRIPTOR(ts), INTERVAL '8' SECOND)) GROUP BY window_start, window_end, name",
+  ),
+  c("session_global", false, "SELECT window_start, window_end, window_time, COUNT(*) AS c, AVG(id) AS a FROM TABLE(SESSION(TABLE orders, DESCRIPTOR(ts), INTERVAL '3' SECOND)) GROUP BY window_start, window_end, window_time"),
+  c(
+    "session_partition_not_grouped",
+    false,
+    "SELECT window_start, window_end, COUNT(*) AS c, MAX(amount) AS hi FROM TABLE(SESSION(TABLE orders PARTITION BY (name), DESCRIPTOR(ts), INTERVAL '6' SECOND)) WHERE amount > 1 GROUP BY window_start, window_end HAVING SUM(amount) > 5",
+  ),
   c("timestamp_arithmetic", false, "SELECT id, ts + INTERVAL '1' MINUTE AS later FROM orders WHERE ts > CAST('2024-01-01 00:00:20' AS TIMESTAMP(3))"),
   {
     name: "null_logic",

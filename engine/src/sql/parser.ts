@@ -184,23 +184,45 @@ function parseFrom(s: TokenStream): FromItem {
   return alias !== undefined ? { ...item, alias } : item;
 }
 
-/** `TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND)`; named arguments (DATA =>) are not supported yet. */
+/**
+ * `TUMBLE(TABLE t, DESCRIPTOR(ts), size)`, `HOP(…, slide, size)`, `CUMULATE(…, step, size)`,
+ * `SESSION(TABLE t [PARTITION BY k | (k1, k2)], DESCRIPTOR(ts), gap)`, in Flink's argument order;
+ * named arguments (DATA =>) and offsets are not supported yet.
+ */
 function parseWindowTvf(s: TokenStream, at: SqlPosition): FromItem {
   const fn = s.peek;
-  if (!s.accept("TUMBLE")) throw new StreamSqlError("unsupported", `window function ${fn.text} is not supported yet (TUMBLE is)`, { line: fn.line, column: fn.column }, fn.text);
+  const name = ["TUMBLE", "HOP", "CUMULATE", "SESSION"].find((w) => s.accept(w));
+  if (!name) throw new StreamSqlError("unsupported", `window function ${fn.text} is not supported yet (TUMBLE, HOP, CUMULATE and SESSION are)`, { line: fn.line, column: fn.column }, fn.text);
   s.expect("(");
   s.expect("TABLE");
   const input: FromItem = { kind: "table", name: qualifiedName(s), at: here(s) };
+  const partitionBy: string[] = [];
+  if (name === "SESSION" && s.accept("PARTITION", "BY")) {
+    // `PARTITION BY k` or `PARTITION BY (k1, k2)`: a list needs its parentheses (the comma ends the table argument).
+    if (s.accept("(")) {
+      do partitionBy.push(s.ident("a partition column"));
+      while (s.accept(","));
+      s.expect(")");
+    } else partitionBy.push(s.ident("a partition column"));
+  }
   s.expect(",");
   s.expect("DESCRIPTOR");
   s.expect("(");
   const timeColumn = s.ident("the time attribute column");
   s.expect(")");
-  s.expect(",");
-  const sizeAt = s.peek;
-  const size = parseExpr(s);
-  if (size.kind !== "interval") throw s.error("expected the window size as INTERVAL 'n' unit", sizeAt);
-  if (s.is(",")) throw new StreamSqlError("unsupported", "TUMBLE with an offset is not supported yet", here(s), s.peek.text);
+  const intervals: number[] = [];
+  for (let n = name === "HOP" || name === "CUMULATE" ? 2 : 1; n > 0; n--) {
+    s.expect(",");
+    const argAt = s.peek;
+    const arg = parseExpr(s);
+    if (arg.kind !== "interval") throw s.error(`expected the window ${name === "SESSION" ? "gap" : "size"} as INTERVAL 'n' unit`, argAt);
+    intervals.push(arg.millis);
+  }
+  if (s.is(",")) throw new StreamSqlError("unsupported", `${name} with an offset is not supported yet`, here(s), s.peek.text);
   s.expect(")");
-  return { kind: "tumble", input, timeColumn, size: size.millis, at };
+  const [a, b] = intervals as [number, number];
+  if (name === "HOP") return { kind: "hop", input, timeColumn, slide: a, size: b, at };
+  if (name === "CUMULATE") return { kind: "cumulate", input, timeColumn, step: a, size: b, at };
+  if (name === "SESSION") return { kind: "session", input, partitionBy, timeColumn, gap: a, at };
+  return { kind: "tumble", input, timeColumn, size: a, at };
 }
