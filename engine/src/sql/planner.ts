@@ -55,7 +55,9 @@ export class Planner {
         if (entry.watermark) {
           const index = entry.columns.findIndex((c) => c.type.rowtime);
           const delay = watermarkDelay(entry.watermark.expr, entry.watermark.column);
-          stream = stream.assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator<Row>(() => new SqlWatermarkAssigner(delay)).withTimestampAssigner((r) => r[index] as number)).name(`watermarks ${entry.name}`);
+          stream = stream
+            .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator<Row>(() => new SqlWatermarkAssigner(delay)).withTimestampAssigner((r) => r[index] as number))
+            .name(`watermarks ${entry.name}`);
         }
         return { stream, columns: entry.columns, bounded, qualifier };
       }
@@ -66,8 +68,7 @@ export class Planner {
       case "cumulate":
       case "session": {
         const { input, index, assigner } = this.windowInput(item);
-        if (item.kind === "session")
-          throw new StreamSqlError("unsupported", "SESSION is only supported in a window aggregate (GROUP BY window_start, window_end, …) yet", item.at, "SESSION");
+        if (item.kind === "session") throw new StreamSqlError("unsupported", "SESSION is only supported in a window aggregate (GROUP BY window_start, window_end, …) yet", item.at, "SESSION");
         // Flink's window TVF: one row per assigned window, with window_start, window_end and window_time (end - 1 ms, the new rowtime).
         const stream = input.stream
           .flatMap<Row>((r, out) => {

@@ -14,11 +14,21 @@ export function tvfAssigner(tvf: WindowTvf): WindowAssigner {
     case "hop":
       // Flink's slicing HOP aggregate needs whole slides per window; say so in its words.
       if (tvf.size % tvf.slide !== 0)
-        throw new StreamSqlError("validation", `HOP table function based aggregate requires size must be an integral multiple of slide, but got size ${tvf.size} ms and slide ${tvf.slide} ms`, tvf.at, "HOP");
+        throw new StreamSqlError(
+          "validation",
+          `HOP table function based aggregate requires size must be an integral multiple of slide, but got size ${tvf.size} ms and slide ${tvf.slide} ms`,
+          tvf.at,
+          "HOP",
+        );
       return SlidingEventTimeWindows.of(tvf.size, tvf.slide);
     case "cumulate":
       if (tvf.size % tvf.step !== 0)
-        throw new StreamSqlError("validation", `CUMULATE table function based aggregate requires maxSize must be an integral multiple of step, but got maxSize ${tvf.size} ms and step ${tvf.step} ms`, tvf.at, "CUMULATE");
+        throw new StreamSqlError(
+          "validation",
+          `CUMULATE table function based aggregate requires maxSize must be an integral multiple of step, but got maxSize ${tvf.size} ms and step ${tvf.step} ms`,
+          tvf.at,
+          "CUMULATE",
+        );
       return CumulativeEventTimeWindows.of(tvf.size, tvf.step);
     case "session":
       return EventTimeSessionWindows.withGap(tvf.gap);
