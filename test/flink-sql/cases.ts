@@ -112,6 +112,8 @@ export const CASES: OracleCase[] = [
     false,
     "SELECT window_start, window_end, COUNT(*) AS c, MAX(amount) AS hi FROM TABLE(SESSION(TABLE orders PARTITION BY (name), DESCRIPTOR(ts), INTERVAL '6' SECOND)) WHERE amount > 1 GROUP BY window_start, window_end HAVING SUM(amount) > 5",
   ),
+  c("session_window_columns", false, "SELECT id, name, window_start, window_end, window_time FROM TABLE(SESSION(TABLE orders PARTITION BY name, DESCRIPTOR(ts), INTERVAL '8' SECOND)) WHERE id <> 4"),
+  c("session_global_rows", false, "SELECT id, window_start, window_end FROM TABLE(SESSION(TABLE orders, DESCRIPTOR(ts), INTERVAL '3' SECOND))"),
   c("timestamp_arithmetic", false, "SELECT id, ts + INTERVAL '1' MINUTE AS later FROM orders WHERE ts > CAST('2024-01-01 00:00:20' AS TIMESTAMP(3))"),
   {
     name: "null_logic",

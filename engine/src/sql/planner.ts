@@ -9,7 +9,7 @@ import { scanTable, type Row } from "./connectors.js";
 import { StreamSqlError } from "./errors.js";
 import { planWindowAggregate } from "./windowAggregate.js";
 import { SqlWatermarkAssigner } from "./watermarks.js";
-import { readsWindowColumn, tvfAssigner, tvfColumns } from "./windowTvf.js";
+import { readsWindowColumn, sessionRows, tvfAssigner, tvfColumns } from "./windowTvf.js";
 import { isNumeric, widen } from "./types.js";
 
 /** A planned query: a stream of rows (arrays in `columns` order) whose schema is known at plan time. */
@@ -68,7 +68,7 @@ export class Planner {
       case "cumulate":
       case "session": {
         const { input, index, assigner } = this.windowInput(item);
-        if (item.kind === "session") throw new StreamSqlError("unsupported", "SESSION is only supported in a window aggregate (GROUP BY window_start, window_end, …) yet", item.at, "SESSION");
+        if (item.kind === "session") return { stream: sessionRows(input.stream, input.columns, item, assigner), columns: tvfColumns(input.columns), bounded: input.bounded, qualifier: item.alias };
         // Flink's window TVF: one row per assigned window, with window_start, window_end and window_time (end - 1 ms, the new rowtime).
         const stream = input.stream
           .flatMap<Row>((r, out) => {

@@ -1,6 +1,9 @@
+import type { DataStream } from "../api/DataStream.js";
+import type { AggregateFunction } from "../windows/AggregateFunction.js";
 import { CumulativeEventTimeWindows, EventTimeSessionWindows, SlidingEventTimeWindows, TumblingEventTimeWindows, type WindowAssigner } from "../windows/WindowAssigner.js";
 import type { Expr, WindowTvf } from "./ast.js";
 import type { Column } from "./catalog.js";
+import type { Row } from "./connectors.js";
 import { StreamSqlError } from "./errors.js";
 import type { SqlType } from "./types.js";
 
@@ -56,4 +59,34 @@ export function readsWindowColumn(e: Expr): boolean {
     return Object.values(v).some(visit);
   };
   return visit(e);
+}
+
+/**
+ * `SELECT … FROM TABLE(SESSION(…))` without an aggregate: a session's rows are only known once it
+ * closes, so they wait in the session window (per PARTITION BY key) and leave together with the
+ * session's window_start, window_end and window_time, as Flink's session window TVF emits them.
+ */
+export function sessionRows(input: DataStream<Row>, columns: Column[], tvf: Extract<WindowTvf, { kind: "session" }>, assigner: WindowAssigner): DataStream<Row> {
+  const keys = tvf.partitionBy.map((name) => {
+    const i = columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
+    if (i < 0) throw new StreamSqlError("validation", `Column '${name}' not found in any table`, tvf.at, name);
+    return i;
+  });
+  const rows: AggregateFunction<Row, Row[], Row[]> = {
+    createAccumulator: () => [],
+    add: (r, acc) => {
+      acc.push(r);
+      return acc;
+    },
+    getResult: (acc) => acc,
+    merge: (a, b) => a.concat(b),
+  };
+  return input
+    .keyBy((r) => JSON.stringify(keys.map((i) => r[i])))
+    .window(assigner)
+    .aggregate<Row[], Row[], Row>(rows, (_key, ctx, results, out) => {
+      const { start, end } = ctx.window;
+      for (const r of results[0] ?? []) out.collect([...r, start, end, end - 1]);
+    })
+    .name(`SESSION ${assigner.toString()}`);
 }
