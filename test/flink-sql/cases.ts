@@ -37,6 +37,15 @@ export const ORDERS_CSV =
 /** Missing fields: how each side reads them (NULL for numbers) and carries NULL through expressions. */
 export const SPARSE_CSV = "1,,\n2,x,\n3,,4.5\n4,y,-1.0\n";
 
+/** The Bid table of Flink's window TVF docs (docs/dev/table/sql/queries/window-tvf.md), for its examples verbatim. */
+export const BID_CSV =
+  ["2020-04-15 08:05:00,4.00,C", "2020-04-15 08:07:00,2.00,A", "2020-04-15 08:09:00,5.00,D", "2020-04-15 08:11:00,3.00,B", "2020-04-15 08:13:00,1.00,E", "2020-04-15 08:17:00,6.00,F"].join("\n") +
+  "\n";
+
+const BID_DDL = `CREATE TABLE Bid (bidtime TIMESTAMP(3), price DECIMAL(10, 2), item STRING, WATERMARK FOR bidtime AS bidtime - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '{bid}', 'format' = 'csv');
+`;
+const docs = (name: string, query: string): OracleCase => ({ name, default: false, sql: `${BID_DDL}${query};\n` });
+
 const SPARSE_DDL = `CREATE TABLE sparse (id INT, tag STRING, v DOUBLE) WITH ('connector' = 'filesystem', 'path' = '{sparse}', 'format' = 'csv', 'csv.null-literal' = '');
 `;
 
@@ -114,6 +123,22 @@ export const CASES: OracleCase[] = [
   ),
   c("session_window_columns", false, "SELECT id, name, window_start, window_end, window_time FROM TABLE(SESSION(TABLE orders PARTITION BY name, DESCRIPTOR(ts), INTERVAL '8' SECOND)) WHERE id <> 4"),
   c("session_global_rows", false, "SELECT id, window_start, window_end FROM TABLE(SESSION(TABLE orders, DESCRIPTOR(ts), INTERVAL '3' SECOND))"),
+  // The examples of Flink's window TVF docs, as written there.
+  docs("docs_tumble", "SELECT window_start, window_end, SUM(price) AS total_price FROM TABLE(TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '10' MINUTES)) GROUP BY window_start, window_end"),
+  docs(
+    "docs_hop",
+    "SELECT window_start, window_end, SUM(price) AS total_price FROM TABLE(HOP(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '5' MINUTES, INTERVAL '10' MINUTES)) GROUP BY window_start, window_end",
+  ),
+  docs(
+    "docs_cumulate",
+    "SELECT window_start, window_end, SUM(price) AS total_price FROM TABLE(CUMULATE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '2' MINUTES, INTERVAL '10' MINUTES)) GROUP BY window_start, window_end",
+  ),
+  docs(
+    "docs_session_partitioned",
+    "SELECT window_start, window_end, item, SUM(price) AS total_price FROM TABLE(SESSION(TABLE Bid PARTITION BY item, DESCRIPTOR(bidtime), INTERVAL '5' MINUTES)) GROUP BY item, window_start, window_end",
+  ),
+  docs("docs_session", "SELECT window_start, window_end, SUM(price) AS total_price FROM TABLE(SESSION(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '5' MINUTES)) GROUP BY window_start, window_end"),
+  docs("docs_hop_rows", "SELECT * FROM TABLE(HOP(DATA => TABLE Bid, TIMECOL => DESCRIPTOR(bidtime), SLIDE => INTERVAL '5' MINUTES, SIZE => INTERVAL '10' MINUTES))"),
   c("timestamp_arithmetic", false, "SELECT id, ts + INTERVAL '1' MINUTE AS later FROM orders WHERE ts > CAST('2024-01-01 00:00:20' AS TIMESTAMP(3))"),
   {
     name: "null_logic",

@@ -186,43 +186,64 @@ function parseFrom(s: TokenStream): FromItem {
 
 /**
  * `TUMBLE(TABLE t, DESCRIPTOR(ts), size)`, `HOP(…, slide, size)`, `CUMULATE(…, step, size)`,
- * `SESSION(TABLE t [PARTITION BY k | (k1, k2)], DESCRIPTOR(ts), gap)`, in Flink's argument order;
- * named arguments (DATA =>) and offsets are not supported yet.
+ * `SESSION(TABLE t [PARTITION BY k | (k1, k2)], DESCRIPTOR(ts), gap)`, in Flink's argument order or
+ * named (`DATA => TABLE t, TIMECOL => DESCRIPTOR(ts), SIZE => …`, DATA first); offsets are not supported yet.
  */
 function parseWindowTvf(s: TokenStream, at: SqlPosition): FromItem {
   const fn = s.peek;
   const name = ["TUMBLE", "HOP", "CUMULATE", "SESSION"].find((w) => s.accept(w));
   if (!name) throw new StreamSqlError("unsupported", `window function ${fn.text} is not supported yet (TUMBLE, HOP, CUMULATE and SESSION are)`, { line: fn.line, column: fn.column }, fn.text);
+  const params = ["DATA", "TIMECOL", ...(name === "HOP" ? ["SLIDE", "SIZE"] : name === "CUMULATE" ? ["STEP", "SIZE"] : name === "SESSION" ? ["GAP"] : ["SIZE"])];
+  const args = new Map<string, unknown>();
   s.expect("(");
-  s.expect("TABLE");
-  const input: FromItem = { kind: "table", name: qualifiedName(s), at: here(s) };
-  const partitionBy: string[] = [];
-  if (name === "SESSION" && s.accept("PARTITION", "BY")) {
-    // `PARTITION BY k` or `PARTITION BY (k1, k2)`: a list needs its parentheses (the comma ends the table argument).
-    if (s.accept("(")) {
-      do partitionBy.push(s.ident("a partition column"));
-      while (s.accept(","));
-      s.expect(")");
-    } else partitionBy.push(s.ident("a partition column"));
-  }
-  s.expect(",");
-  s.expect("DESCRIPTOR");
-  s.expect("(");
-  const timeColumn = s.ident("the time attribute column");
-  s.expect(")");
-  const intervals: number[] = [];
-  for (let n = name === "HOP" || name === "CUMULATE" ? 2 : 1; n > 0; n--) {
-    s.expect(",");
+  do {
     const argAt = s.peek;
-    const arg = parseExpr(s);
-    if (arg.kind !== "interval") throw s.error(`expected the window ${name === "SESSION" ? "gap" : "size"} as INTERVAL 'n' unit`, argAt);
-    intervals.push(arg.millis);
-  }
-  if (s.is(",")) throw new StreamSqlError("unsupported", `${name} with an offset is not supported yet`, here(s), s.peek.text);
+    let param = params[args.size];
+    if (s.is("=", 1) && s.is(">", 2)) {
+      param = s.ident("a parameter name").toUpperCase();
+      s.next();
+      s.next();
+      if (!params.includes(param))
+        throw new StreamSqlError(
+          param === "OFFSET" ? "unsupported" : "validation",
+          `${name} has no parameter ${param}${param === "OFFSET" ? " supported yet" : ""}`,
+          { line: argAt.line, column: argAt.column },
+          argAt.text,
+        );
+    }
+    if (param === undefined) throw new StreamSqlError("unsupported", `${name} with an offset is not supported yet`, here(s), s.peek.text);
+    if (param === "DATA") {
+      s.expect("TABLE");
+      const input: FromItem = { kind: "table", name: qualifiedName(s), at: here(s) };
+      const partitionBy: string[] = [];
+      if (name === "SESSION" && s.accept("PARTITION", "BY")) {
+        // `PARTITION BY k` or `PARTITION BY (k1, k2)`: a list needs its parentheses (the comma ends the table argument).
+        if (s.accept("(")) {
+          do partitionBy.push(s.ident("a partition column"));
+          while (s.accept(","));
+          s.expect(")");
+        } else partitionBy.push(s.ident("a partition column"));
+      }
+      args.set(param, { input, partitionBy });
+    } else if (param === "TIMECOL") {
+      s.expect("DESCRIPTOR");
+      s.expect("(");
+      args.set(param, s.ident("the time attribute column"));
+      s.expect(")");
+    } else {
+      const arg = parseExpr(s);
+      if (arg.kind !== "interval") throw s.error(`expected the window ${param.toLowerCase()} as INTERVAL 'n' unit`, argAt);
+      args.set(param, arg.millis);
+    }
+  } while (s.accept(","));
   s.expect(")");
-  const [a, b] = intervals as [number, number];
-  if (name === "HOP") return { kind: "hop", input, timeColumn, slide: a, size: b, at };
-  if (name === "CUMULATE") return { kind: "cumulate", input, timeColumn, step: a, size: b, at };
-  if (name === "SESSION") return { kind: "session", input, partitionBy, timeColumn, gap: a, at };
-  return { kind: "tumble", input, timeColumn, size: a, at };
+  const missing = params.find((p) => !args.has(p));
+  if (missing) throw new StreamSqlError("validation", `${name} needs its ${missing} parameter`, at, name);
+  const { input, partitionBy } = args.get("DATA") as { input: FromItem; partitionBy: string[] };
+  const timeColumn = args.get("TIMECOL") as string;
+  const ms = (p: string): number => args.get(p) as number;
+  if (name === "HOP") return { kind: "hop", input, timeColumn, slide: ms("SLIDE"), size: ms("SIZE"), at };
+  if (name === "CUMULATE") return { kind: "cumulate", input, timeColumn, step: ms("STEP"), size: ms("SIZE"), at };
+  if (name === "SESSION") return { kind: "session", input, partitionBy, timeColumn, gap: ms("GAP"), at };
+  return { kind: "tumble", input, timeColumn, size: ms("SIZE"), at };
 }

@@ -31,6 +31,14 @@ test("HOP, CUMULATE and SESSION parse in Flink's argument order", () => {
   assert.deepEqual(fromOf("SELECT * FROM TABLE(SESSION(TABLE t, DESCRIPTOR(ts), INTERVAL '5' MINUTE))"), { kind: "session", partitionBy: [], timeColumn: "ts", gap: 300000 });
   assert.deepEqual(fromOf("SELECT * FROM TABLE(SESSION(TABLE t PARTITION BY k, DESCRIPTOR(ts), INTERVAL '5' SECOND))"), { kind: "session", partitionBy: ["k"], timeColumn: "ts", gap: 5000 });
   assert.deepEqual(fromOf("SELECT * FROM TABLE(SESSION(TABLE t PARTITION BY (a, b), DESCRIPTOR(ts), INTERVAL '5' SECOND))"), { kind: "session", partitionBy: ["a", "b"], timeColumn: "ts", gap: 5000 });
+  // Named parameters as Flink's docs write them (DATA first, the rest in any order), plural units too.
+  assert.deepEqual(fromOf("SELECT * FROM TABLE(CUMULATE(DATA => TABLE t, SIZE => INTERVAL '10' MINUTES, TIMECOL => DESCRIPTOR(ts), STEP => INTERVAL '2' MINUTES))"), {
+    kind: "cumulate",
+    timeColumn: "ts",
+    step: 120000,
+    size: 600000,
+  });
+  assert.throws(() => parseScript("SELECT * FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE, INTERVAL '5' SECOND))"), /offset is not supported yet/);
 });
 
 test("window TVF queries Flink rejects or Sluice does not run yet fail with a typed error at the query", async () => {
