@@ -187,13 +187,13 @@ function parseFrom(s: TokenStream): FromItem {
 /**
  * `TUMBLE(TABLE t, DESCRIPTOR(ts), size)`, `HOP(…, slide, size)`, `CUMULATE(…, step, size)`,
  * `SESSION(TABLE t [PARTITION BY k | (k1, k2)], DESCRIPTOR(ts), gap)`, in Flink's argument order or
- * named (`DATA => TABLE t, TIMECOL => DESCRIPTOR(ts), SIZE => …`, DATA first); offsets are not supported yet.
+ * named (`DATA => TABLE t, TIMECOL => DESCRIPTOR(ts), SIZE => …`, DATA first); TUMBLE, HOP and CUMULATE take an optional OFFSET last.
  */
 function parseWindowTvf(s: TokenStream, at: SqlPosition): FromItem {
   const fn = s.peek;
   const name = ["TUMBLE", "HOP", "CUMULATE", "SESSION"].find((w) => s.accept(w));
   if (!name) throw new StreamSqlError("unsupported", `window function ${fn.text} is not supported yet (TUMBLE, HOP, CUMULATE and SESSION are)`, { line: fn.line, column: fn.column }, fn.text);
-  const params = ["DATA", "TIMECOL", ...(name === "HOP" ? ["SLIDE", "SIZE"] : name === "CUMULATE" ? ["STEP", "SIZE"] : name === "SESSION" ? ["GAP"] : ["SIZE"])];
+  const params = ["DATA", "TIMECOL", ...(name === "HOP" ? ["SLIDE", "SIZE", "OFFSET"] : name === "CUMULATE" ? ["STEP", "SIZE", "OFFSET"] : name === "SESSION" ? ["GAP"] : ["SIZE", "OFFSET"])];
   const args = new Map<string, unknown>();
   s.expect("(");
   do {
@@ -203,15 +203,9 @@ function parseWindowTvf(s: TokenStream, at: SqlPosition): FromItem {
       param = s.ident("a parameter name").toUpperCase();
       s.next();
       s.next();
-      if (!params.includes(param))
-        throw new StreamSqlError(
-          param === "OFFSET" ? "unsupported" : "validation",
-          `${name} has no parameter ${param}${param === "OFFSET" ? " supported yet" : ""}`,
-          { line: argAt.line, column: argAt.column },
-          argAt.text,
-        );
+      if (!params.includes(param)) throw new StreamSqlError("validation", `${name} has no parameter ${param}`, { line: argAt.line, column: argAt.column }, argAt.text);
     }
-    if (param === undefined) throw new StreamSqlError("unsupported", `${name} with an offset is not supported yet`, here(s), s.peek.text);
+    if (param === undefined) throw s.error(`too many arguments to ${name}`);
     if (param === "DATA") {
       s.expect("TABLE");
       const input: FromItem = { kind: "table", name: qualifiedName(s), at: here(s) };
@@ -232,18 +226,21 @@ function parseWindowTvf(s: TokenStream, at: SqlPosition): FromItem {
       s.expect(")");
     } else {
       const arg = parseExpr(s);
-      if (arg.kind !== "interval") throw s.error(`expected the window ${param.toLowerCase()} as INTERVAL 'n' unit`, argAt);
-      args.set(param, arg.millis);
+      // An offset may be negative: INTERVAL '-1' MINUTE or -INTERVAL '1' MINUTE.
+      const millis = arg.kind === "interval" ? arg.millis : arg.kind === "unary" && arg.op === "-" && arg.arg.kind === "interval" ? -arg.arg.millis : undefined;
+      if (millis === undefined) throw s.error(`expected the window ${param.toLowerCase()} as INTERVAL 'n' unit`, argAt);
+      args.set(param, millis);
     }
   } while (s.accept(","));
   s.expect(")");
-  const missing = params.find((p) => !args.has(p));
+  const missing = params.find((p) => !args.has(p) && p !== "OFFSET");
   if (missing) throw new StreamSqlError("validation", `${name} needs its ${missing} parameter`, at, name);
   const { input, partitionBy } = args.get("DATA") as { input: FromItem; partitionBy: string[] };
   const timeColumn = args.get("TIMECOL") as string;
   const ms = (p: string): number => args.get(p) as number;
-  if (name === "HOP") return { kind: "hop", input, timeColumn, slide: ms("SLIDE"), size: ms("SIZE"), at };
-  if (name === "CUMULATE") return { kind: "cumulate", input, timeColumn, step: ms("STEP"), size: ms("SIZE"), at };
+  const offset = args.has("OFFSET") ? { offset: ms("OFFSET") } : {};
+  if (name === "HOP") return { kind: "hop", input, timeColumn, slide: ms("SLIDE"), size: ms("SIZE"), ...offset, at };
+  if (name === "CUMULATE") return { kind: "cumulate", input, timeColumn, step: ms("STEP"), size: ms("SIZE"), ...offset, at };
   if (name === "SESSION") return { kind: "session", input, partitionBy, timeColumn, gap: ms("GAP"), at };
-  return { kind: "tumble", input, timeColumn, size: ms("SIZE"), at };
+  return { kind: "tumble", input, timeColumn, size: ms("SIZE"), ...offset, at };
 }

@@ -38,7 +38,8 @@ test("HOP, CUMULATE and SESSION parse in Flink's argument order", () => {
     step: 120000,
     size: 600000,
   });
-  assert.throws(() => parseScript("SELECT * FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE, INTERVAL '5' SECOND))"), /offset is not supported yet/);
+  assert.deepEqual(fromOf("SELECT * FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE, -INTERVAL '5' SECOND))"), { kind: "tumble", timeColumn: "ts", size: 60000, offset: -5000 });
+  assert.throws(() => parseScript("SELECT * FROM TABLE(SESSION(TABLE t, DESCRIPTOR(ts), INTERVAL '1' MINUTE, INTERVAL '5' SECOND))"), /too many arguments to SESSION/);
 });
 
 test("window TVF queries Flink rejects or Sluice does not run yet fail with a typed error at the query", async () => {

@@ -13,7 +13,7 @@ export const WINDOW_COLUMNS = ["window_start", "window_end", "window_time"];
 export function tvfAssigner(tvf: WindowTvf): WindowAssigner {
   switch (tvf.kind) {
     case "tumble":
-      return TumblingEventTimeWindows.of(tvf.size);
+      return TumblingEventTimeWindows.of(tvf.size, tvf.offset ?? 0);
     case "hop":
       // Flink's slicing HOP aggregate needs whole slides per window; say so in its words.
       if (tvf.size % tvf.slide !== 0)
@@ -23,7 +23,7 @@ export function tvfAssigner(tvf: WindowTvf): WindowAssigner {
           tvf.at,
           "HOP",
         );
-      return SlidingEventTimeWindows.of(tvf.size, tvf.slide);
+      return SlidingEventTimeWindows.of(tvf.size, tvf.slide, tvf.offset ?? 0);
     case "cumulate":
       if (tvf.size % tvf.step !== 0)
         throw new StreamSqlError(
@@ -32,7 +32,7 @@ export function tvfAssigner(tvf: WindowTvf): WindowAssigner {
           tvf.at,
           "CUMULATE",
         );
-      return CumulativeEventTimeWindows.of(tvf.size, tvf.step);
+      return CumulativeEventTimeWindows.of(tvf.size, tvf.step, tvf.offset ?? 0);
     case "session":
       return EventTimeSessionWindows.withGap(tvf.gap);
   }
