@@ -12,9 +12,11 @@ export interface OracleCase {
 }
 
 /**
- * Orders over 40 s of event time, with repeated names, out of order by less than the watermark's
- * 2 s bound: a record later than that is dropped or not depending on when a periodic watermark
- * (200 ms of processing time, in Flink as in Sluice) happened to be emitted, which no oracle can pin.
+ * Orders over 40 s of event time, with repeated names. The last two (30 s, 31 s) arrive after 38.999 s,
+ * later than the watermark's 2 s bound: windows that already fired drop them, later ones count them.
+ * That is deterministic because Flink SQL's watermark assigner sends a watermark on at the record
+ * that moves it more than 200 ms (pipeline.auto-watermark-interval) of event time, and Sluice's SQL
+ * scan does the same (engine/src/sql/watermarks.ts), not on a processing-time timer.
  */
 export const ORDERS_CSV =
   [
@@ -34,6 +36,15 @@ export const ORDERS_CSV =
 
 /** Missing fields: how each side reads them (NULL for numbers) and carries NULL through expressions. */
 export const SPARSE_CSV = "1,,\n2,x,\n3,,4.5\n4,y,-1.0\n";
+
+/** The Bid table of Flink's window TVF docs (docs/dev/table/sql/queries/window-tvf.md), for its examples verbatim. */
+export const BID_CSV =
+  ["2020-04-15 08:05:00,4.00,C", "2020-04-15 08:07:00,2.00,A", "2020-04-15 08:09:00,5.00,D", "2020-04-15 08:11:00,3.00,B", "2020-04-15 08:13:00,1.00,E", "2020-04-15 08:17:00,6.00,F"].join("\n") +
+  "\n";
+
+const BID_DDL = `CREATE TABLE Bid (bidtime TIMESTAMP(3), price DECIMAL(10, 2), item STRING, WATERMARK FOR bidtime AS bidtime - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '{bid}', 'format' = 'csv');
+`;
+const docs = (name: string, query: string): OracleCase => ({ name, default: false, sql: `${BID_DDL}${query};\n` });
 
 const SPARSE_DDL = `CREATE TABLE sparse (id INT, tag STRING, v DOUBLE) WITH ('connector' = 'filesystem', 'path' = '{sparse}', 'format' = 'csv', 'csv.null-literal' = '');
 `;
@@ -89,6 +100,69 @@ export const CASES: OracleCase[] = [
     "SELECT window_start, name, COUNT(*) AS c, SUM(amount) * 2 AS s2 FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '20' SECOND)) GROUP BY window_start, window_end, name HAVING COUNT(*) >= 1 AND SUM(amount) > 5",
   ),
   c("tumble_window_columns", false, "SELECT id, window_start, window_end FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '15' SECOND)) WHERE id > 6"),
+  c(
+    "hop_aggregates",
+    false,
+    "SELECT window_start, window_end, window_time, COUNT(*) AS c, SUM(amount) AS s, MAX(id) AS hi FROM TABLE(HOP(TABLE orders, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '15' SECOND)) GROUP BY window_start, window_end, window_time",
+  ),
+  c(
+    "hop_by_key_having",
+    false,
+    "SELECT window_start, window_end, name, COUNT(*) AS c, AVG(amount) AS a FROM TABLE(HOP(TABLE orders, DESCRIPTOR(ts), INTERVAL '10' SECOND, INTERVAL '20' SECOND)) GROUP BY window_start, window_end, name HAVING COUNT(*) > 1",
+  ),
+  c("hop_window_columns", false, "SELECT id, window_start, window_end, window_time FROM TABLE(HOP(TABLE orders, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '10' SECOND)) WHERE id < 5"),
+  c(
+    "cumulate_aggregates",
+    true,
+    "SELECT window_start, window_end, COUNT(*) AS c, SUM(amount) AS s, MIN(amount) AS lo FROM TABLE(CUMULATE(TABLE orders, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '20' SECOND)) GROUP BY window_start, window_end",
+  ),
+  c(
+    "cumulate_by_key",
+    false,
+    "SELECT window_start, window_end, name, COUNT(*) AS c, SUM(id) AS s FROM TABLE(CUMULATE(TABLE orders, DESCRIPTOR(ts), INTERVAL '10' SECOND, INTERVAL '30' SECOND)) GROUP BY window_start, window_end, name",
+  ),
+  c("cumulate_window_columns", false, "SELECT id, window_start, window_end FROM TABLE(CUMULATE(TABLE orders, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '20' SECOND)) WHERE id > 8"),
+  c(
+    "session_partitioned",
+    true,
+    "SELECT window_start, window_end, name, COUNT(*) AS c, SUM(amount) AS s, MIN(id) AS lo, MAX(id) AS hi FROM TABLE(SESSION(TABLE orders PARTITION BY name, DESCRIPTOR(ts), INTERVAL '8' SECOND)) GROUP BY window_start, window_end, name",
+  ),
+  c(
+    "session_global",
+    false,
+    "SELECT window_start, window_end, window_time, COUNT(*) AS c, AVG(id) AS a FROM TABLE(SESSION(TABLE orders, DESCRIPTOR(ts), INTERVAL '3' SECOND)) GROUP BY window_start, window_end, window_time",
+  ),
+  c(
+    "session_partition_not_grouped",
+    false,
+    "SELECT window_start, window_end, COUNT(*) AS c, MAX(amount) AS hi FROM TABLE(SESSION(TABLE orders PARTITION BY (name), DESCRIPTOR(ts), INTERVAL '6' SECOND)) WHERE amount > 1 GROUP BY window_start, window_end HAVING SUM(amount) > 5",
+  ),
+  c("session_window_columns", false, "SELECT id, name, window_start, window_end, window_time FROM TABLE(SESSION(TABLE orders PARTITION BY name, DESCRIPTOR(ts), INTERVAL '8' SECOND)) WHERE id <> 4"),
+  c("session_global_rows", false, "SELECT id, window_start, window_end FROM TABLE(SESSION(TABLE orders, DESCRIPTOR(ts), INTERVAL '3' SECOND))"),
+  // The examples of Flink's window TVF docs, as written there.
+  docs("docs_tumble", "SELECT window_start, window_end, SUM(price) AS total_price FROM TABLE(TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '10' MINUTES)) GROUP BY window_start, window_end"),
+  docs(
+    "docs_hop",
+    "SELECT window_start, window_end, SUM(price) AS total_price FROM TABLE(HOP(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '5' MINUTES, INTERVAL '10' MINUTES)) GROUP BY window_start, window_end",
+  ),
+  docs(
+    "docs_cumulate",
+    "SELECT window_start, window_end, SUM(price) AS total_price FROM TABLE(CUMULATE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '2' MINUTES, INTERVAL '10' MINUTES)) GROUP BY window_start, window_end",
+  ),
+  docs(
+    "docs_session_partitioned",
+    "SELECT window_start, window_end, item, SUM(price) AS total_price FROM TABLE(SESSION(TABLE Bid PARTITION BY item, DESCRIPTOR(bidtime), INTERVAL '5' MINUTES)) GROUP BY item, window_start, window_end",
+  ),
+  docs("docs_session", "SELECT window_start, window_end, SUM(price) AS total_price FROM TABLE(SESSION(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '5' MINUTES)) GROUP BY window_start, window_end"),
+  docs("docs_hop_rows", "SELECT * FROM TABLE(HOP(DATA => TABLE Bid, TIMECOL => DESCRIPTOR(bidtime), SLIDE => INTERVAL '5' MINUTES, SIZE => INTERVAL '10' MINUTES))"),
+  // Offsets: rows only. Flink 1.20.1's window aggregates with an offset lose windows (FLINK-36664,
+  // its next trigger watermark ignores the offset), e.g. the docs' own TUMBLE offset example.
+  docs("docs_tumble_offset_rows", "SELECT * FROM TABLE(TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '10' MINUTES, INTERVAL '1' MINUTES))"),
+  c(
+    "cumulate_offset_rows",
+    false,
+    "SELECT id, window_start, window_end FROM TABLE(CUMULATE(TABLE orders, DESCRIPTOR(ts), INTERVAL '4' SECOND, INTERVAL '12' SECOND, INTERVAL '3' SECOND)) WHERE id < 4",
+  ),
   c("timestamp_arithmetic", false, "SELECT id, ts + INTERVAL '1' MINUTE AS later FROM orders WHERE ts > CAST('2024-01-01 00:00:20' AS TIMESTAMP(3))"),
   {
     name: "null_logic",

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { displayValue, SqlSession } from "../../engine/src/sql/index.js";
-import { ORDERS_CSV, SPARSE_CSV, type OracleCase } from "./cases.js";
+import { BID_CSV, ORDERS_CSV, SPARSE_CSV, type OracleCase } from "./cases.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const BUILD = join(ROOT, ".cache/flink-sql-oracle");
@@ -41,9 +41,11 @@ function materialise(cases: OracleCase[]): Map<string, { path: string; sql: stri
   writeFileSync(orders, ORDERS_CSV);
   const sparse = join(dir, "sparse.csv");
   writeFileSync(sparse, SPARSE_CSV);
+  const bid = join(dir, "bid.csv");
+  writeFileSync(bid, BID_CSV);
   return new Map(
     cases.map((c) => {
-      const sql = c.sql.replaceAll("{orders}", orders).replaceAll("{sparse}", sparse);
+      const sql = c.sql.replaceAll("{orders}", orders).replaceAll("{sparse}", sparse).replaceAll("{bid}", bid);
       const path = join(dir, `${c.name}.sql`);
       writeFileSync(path, sql);
       return [c.name, { path, sql }];

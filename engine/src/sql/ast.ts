@@ -55,7 +55,16 @@ export type FromItem =
   | { kind: "table"; name: string; alias?: string; at: SqlPosition }
   | { kind: "subquery"; query: Query; alias?: string; at: SqlPosition }
   /** `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND))` */
-  | { kind: "tumble"; input: FromItem; timeColumn: string; size: number; alias?: string; at: SqlPosition };
+  | { kind: "tumble"; input: FromItem; timeColumn: string; size: number; offset?: number; alias?: string; at: SqlPosition }
+  /** `TABLE(HOP(TABLE t, DESCRIPTOR(ts), slide, size[, offset]))`; TUMBLE and CUMULATE take the same optional offset (ms). */
+  | { kind: "hop"; input: FromItem; timeColumn: string; slide: number; size: number; offset?: number; alias?: string; at: SqlPosition }
+  /** `TABLE(CUMULATE(TABLE t, DESCRIPTOR(ts), step, size))` */
+  | { kind: "cumulate"; input: FromItem; timeColumn: string; step: number; size: number; offset?: number; alias?: string; at: SqlPosition }
+  /** `TABLE(SESSION(TABLE t [PARTITION BY k | PARTITION BY (k1, k2)], DESCRIPTOR(ts), gap))` */
+  | { kind: "session"; input: FromItem; partitionBy: string[]; timeColumn: string; gap: number; alias?: string; at: SqlPosition };
+
+/** The window table-valued functions (Flink's "windowing TVFs"). */
+export type WindowTvf = Extract<FromItem, { kind: "tumble" | "hop" | "cumulate" | "session" }>;
 
 export type Expr =
   | { kind: "literal"; value: string | number | boolean | null; type: SqlType; at: SqlPosition }

@@ -104,7 +104,8 @@ function parseUnary(s: TokenStream): Expr {
   return parsePrimary(s);
 }
 
-const INTERVAL_UNITS: Record<string, number> = { SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000 };
+// Flink's parser also takes the plural units its docs use (INTERVAL '10' MINUTES).
+const INTERVAL_UNITS: Record<string, number> = { SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000, SECONDS: 1000, MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 };
 
 function parsePrimary(s: TokenStream): Expr {
   const at = pos(s);

@@ -184,23 +184,63 @@ function parseFrom(s: TokenStream): FromItem {
   return alias !== undefined ? { ...item, alias } : item;
 }
 
-/** `TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND)`; named arguments (DATA =>) are not supported yet. */
+/**
+ * `TUMBLE(TABLE t, DESCRIPTOR(ts), size)`, `HOP(…, slide, size)`, `CUMULATE(…, step, size)`,
+ * `SESSION(TABLE t [PARTITION BY k | (k1, k2)], DESCRIPTOR(ts), gap)`, in Flink's argument order or
+ * named (`DATA => TABLE t, TIMECOL => DESCRIPTOR(ts), SIZE => …`, DATA first); TUMBLE, HOP and CUMULATE take an optional OFFSET last.
+ */
 function parseWindowTvf(s: TokenStream, at: SqlPosition): FromItem {
   const fn = s.peek;
-  if (!s.accept("TUMBLE")) throw new StreamSqlError("unsupported", `window function ${fn.text} is not supported yet (TUMBLE is)`, { line: fn.line, column: fn.column }, fn.text);
+  const name = ["TUMBLE", "HOP", "CUMULATE", "SESSION"].find((w) => s.accept(w));
+  if (!name) throw new StreamSqlError("unsupported", `window function ${fn.text} is not supported yet (TUMBLE, HOP, CUMULATE and SESSION are)`, { line: fn.line, column: fn.column }, fn.text);
+  const params = ["DATA", "TIMECOL", ...(name === "HOP" ? ["SLIDE", "SIZE", "OFFSET"] : name === "CUMULATE" ? ["STEP", "SIZE", "OFFSET"] : name === "SESSION" ? ["GAP"] : ["SIZE", "OFFSET"])];
+  const args = new Map<string, unknown>();
   s.expect("(");
-  s.expect("TABLE");
-  const input: FromItem = { kind: "table", name: qualifiedName(s), at: here(s) };
-  s.expect(",");
-  s.expect("DESCRIPTOR");
-  s.expect("(");
-  const timeColumn = s.ident("the time attribute column");
+  do {
+    const argAt = s.peek;
+    let param = params[args.size];
+    if (s.is("=", 1) && s.is(">", 2)) {
+      param = s.ident("a parameter name").toUpperCase();
+      s.next();
+      s.next();
+      if (!params.includes(param)) throw new StreamSqlError("validation", `${name} has no parameter ${param}`, { line: argAt.line, column: argAt.column }, argAt.text);
+    }
+    if (param === undefined) throw s.error(`too many arguments to ${name}`);
+    if (param === "DATA") {
+      s.expect("TABLE");
+      const input: FromItem = { kind: "table", name: qualifiedName(s), at: here(s) };
+      const partitionBy: string[] = [];
+      if (name === "SESSION" && s.accept("PARTITION", "BY")) {
+        // `PARTITION BY k` or `PARTITION BY (k1, k2)`: a list needs its parentheses (the comma ends the table argument).
+        if (s.accept("(")) {
+          do partitionBy.push(s.ident("a partition column"));
+          while (s.accept(","));
+          s.expect(")");
+        } else partitionBy.push(s.ident("a partition column"));
+      }
+      args.set(param, { input, partitionBy });
+    } else if (param === "TIMECOL") {
+      s.expect("DESCRIPTOR");
+      s.expect("(");
+      args.set(param, s.ident("the time attribute column"));
+      s.expect(")");
+    } else {
+      const arg = parseExpr(s);
+      // An offset may be negative: INTERVAL '-1' MINUTE or -INTERVAL '1' MINUTE.
+      const millis = arg.kind === "interval" ? arg.millis : arg.kind === "unary" && arg.op === "-" && arg.arg.kind === "interval" ? -arg.arg.millis : undefined;
+      if (millis === undefined) throw s.error(`expected the window ${param.toLowerCase()} as INTERVAL 'n' unit`, argAt);
+      args.set(param, millis);
+    }
+  } while (s.accept(","));
   s.expect(")");
-  s.expect(",");
-  const sizeAt = s.peek;
-  const size = parseExpr(s);
-  if (size.kind !== "interval") throw s.error("expected the window size as INTERVAL 'n' unit", sizeAt);
-  if (s.is(",")) throw new StreamSqlError("unsupported", "TUMBLE with an offset is not supported yet", here(s), s.peek.text);
-  s.expect(")");
-  return { kind: "tumble", input, timeColumn, size: size.millis, at };
+  const missing = params.find((p) => !args.has(p) && p !== "OFFSET");
+  if (missing) throw new StreamSqlError("validation", `${name} needs its ${missing} parameter`, at, name);
+  const { input, partitionBy } = args.get("DATA") as { input: FromItem; partitionBy: string[] };
+  const timeColumn = args.get("TIMECOL") as string;
+  const ms = (p: string): number => args.get(p) as number;
+  const offset = args.has("OFFSET") ? { offset: ms("OFFSET") } : {};
+  if (name === "HOP") return { kind: "hop", input, timeColumn, slide: ms("SLIDE"), size: ms("SIZE"), ...offset, at };
+  if (name === "CUMULATE") return { kind: "cumulate", input, timeColumn, step: ms("STEP"), size: ms("SIZE"), ...offset, at };
+  if (name === "SESSION") return { kind: "session", input, partitionBy, timeColumn, gap: ms("GAP"), at };
+  return { kind: "tumble", input, timeColumn, size: ms("SIZE"), ...offset, at };
 }

@@ -1,7 +1,8 @@
 import type { DataStream } from "../api/DataStream.js";
 import type { StreamEnvironment } from "../api/StreamEnvironment.js";
 import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
-import type { Expr, FromItem, Query, Select } from "./ast.js";
+import type { WindowAssigner } from "../windows/WindowAssigner.js";
+import type { Expr, FromItem, Query, Select, WindowTvf } from "./ast.js";
 import type { Catalog, Column } from "./catalog.js";
 import { ExprCompiler, type ScopeColumn } from "./compiler.js";
 import { scanTable, type Row } from "./connectors.js";
@@ -10,7 +11,9 @@ import { planWindowAggregate } from "./windowAggregate.js";
 import type { Change } from "./changelog.js";
 import { planGroupAggregate } from "./groupAggregate.js";
 import { planSelectOverChanges } from "./updatingSelect.js";
-import { isNumeric, widen, type SqlType } from "./types.js";
+import { SqlWatermarkAssigner } from "./watermarks.js";
+import { readsWindowColumn, sessionRows, tvfAssigner, tvfColumns } from "./windowTvf.js";
+import { isNumeric, widen } from "./types.js";
 
 /**
  * A planned query whose schema is known at plan time: an append-only stream of rows (arrays in
@@ -74,41 +77,65 @@ export class Planner {
         if (entry.watermark) {
           const index = entry.columns.findIndex((c) => c.type.rowtime);
           const delay = watermarkDelay(entry.watermark.expr, entry.watermark.column);
-          stream = stream.assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness<Row>(delay).withTimestampAssigner((r) => r[index] as number)).name(`watermarks ${entry.name}`);
+          stream = stream
+            .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator<Row>(() => new SqlWatermarkAssigner(delay)).withTimestampAssigner((r) => r[index] as number))
+            .name(`watermarks ${entry.name}`);
         }
         return { stream, columns: entry.columns, bounded, qualifier };
       }
       case "subquery":
         return { ...this.plan(item.query), qualifier: item.alias };
-      case "tumble": {
-        const input = appendOnly(this.from(item.input), "a window TVF", item.at);
-        const index = input.columns.findIndex((c) => c.name.toLowerCase() === item.timeColumn.toLowerCase());
-        const column = input.columns[index];
-        if (!column) throw new StreamSqlError("validation", `DESCRIPTOR column ${item.timeColumn} not found`, item.at, item.timeColumn);
-        if (!column.type.rowtime)
-          throw new StreamSqlError("validation", `The window function requires the timecol to be a time attribute (declare WATERMARK FOR ${column.name})`, item.at, item.timeColumn);
-        const size = item.size;
-        // Flink's TUMBLE adds window_start, window_end and window_time (end - 1 ms, the new rowtime).
+      case "tumble":
+      case "hop":
+      case "cumulate":
+      case "session": {
+        const { input, index, assigner } = this.windowInput(item);
+        if (item.kind === "session") return { stream: sessionRows(input.stream, input.columns, item, assigner), columns: tvfColumns(input.columns), bounded: input.bounded, qualifier: item.alias };
+        // Flink's window TVF: one row per assigned window, with window_start, window_end and window_time (end - 1 ms, the new rowtime).
         const stream = input.stream
-          .map((r) => {
-            const start = Math.floor((r[index] as number) / size) * size;
-            return [...r, start, start + size, start + size - 1];
+          .flatMap<Row>((r, out) => {
+            for (const w of assigner.assignWindows(r, r[index] as number, 0)) out.collect([...r, w.start, w.end, w.end - 1]);
           })
-          .name(`TUMBLE(${size} ms)`);
-        const ts: SqlType = { name: "TIMESTAMP", params: [3] };
-        const columns: Column[] = [
-          ...input.columns.map((c) => ({ name: c.name, type: { ...c.type, rowtime: false } })),
-          { name: "window_start", type: { ...ts } },
-          { name: "window_end", type: { ...ts } },
-          { name: "window_time", type: { ...ts, rowtime: true } },
-        ];
-        return { stream, columns, bounded: input.bounded, qualifier: item.alias };
+          .name(`${item.kind.toUpperCase()} ${assigner.toString()}`);
+        return { stream, columns: tvfColumns(input.columns), bounded: input.bounded, qualifier: item.alias };
       }
     }
   }
 
+  /** A window TVF's input relation, the index of its time attribute and the window assigner. */
+  private windowInput(item: WindowTvf): { input: AppendPlanned & { qualifier: string | undefined }; index: number; assigner: WindowAssigner } {
+    const input = { ...appendOnly(this.from(item.input), "a window TVF", item.at), qualifier: undefined };
+    const index = input.columns.findIndex((c) => c.name.toLowerCase() === item.timeColumn.toLowerCase());
+    const column = input.columns[index];
+    if (!column) throw new StreamSqlError("validation", `DESCRIPTOR column ${item.timeColumn} not found`, item.at, item.timeColumn);
+    if (!column.type.rowtime)
+      throw new StreamSqlError("validation", `The window function requires the timecol to be a time attribute (declare WATERMARK FOR ${column.name})`, item.at, item.timeColumn);
+    return { input, index, assigner: tvfAssigner(item) };
+  }
+
+  /**
+   * `SELECT … FROM TABLE(<window TVF>) [WHERE …] GROUP BY window_start, window_end, …`: the window
+   * operator assigns the windows itself, so rows are not replicated per window first (as Flink's
+   * planner fuses the TVF into its window aggregate); WHERE therefore sees the input's columns only.
+   */
+  private windowAggregate(select: Select, tvf: WindowTvf): Planned {
+    const { input, assigner } = this.windowInput(tvf);
+    const columns = tvfColumns(input.columns);
+    const scope: ScopeColumn[] = columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(tvf.alias ? { table: tvf.alias } : {}) }));
+    let stream = input.stream;
+    if (select.where) {
+      if (readsWindowColumn(select.where)) throw new StreamSqlError("unsupported", "WHERE on window columns of a window aggregate is not supported yet", select.where.at, "WHERE");
+      stream = stream.filter(new ExprCompiler(scope).predicate(select.where)).name("WHERE");
+    }
+    const partitionBy = tvf.kind === "session" ? tvf.partitionBy : undefined;
+    const items = expandStar(select, columns, tvf.alias);
+    return { ...planWindowAggregate(stream, scope, select, items, assigner, partitionBy), bounded: input.bounded };
+  }
+
   private select(select: Select): Planned {
     if (select.distinct) throw new StreamSqlError("unsupported", "SELECT DISTINCT is not supported yet (it needs updating results)", select.at, "DISTINCT");
+    const aggregated = select.groupBy.length > 0 || select.items.some((i) => i.kind === "expr" && containsAggregate(i.expr));
+    if (aggregated && isWindowTvf(select.from)) return this.windowAggregate(select, select.from);
     const input = this.from(select.from);
     const scope: ScopeColumn[] = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(input.qualifier ? { table: input.qualifier } : {}) }));
     if (input.changes) return { ...planSelectOverChanges(input, scope, select, expandStar(select, input.columns, input.qualifier)), bounded: input.bounded };
@@ -118,15 +145,16 @@ export class Planner {
       stream = stream.filter(keep).name("WHERE");
     }
     const items = expandStar(select, input.columns, input.qualifier);
-    if (select.groupBy.length > 0 || items.some((i) => containsAggregate(i.expr))) {
-      if (select.from.kind !== "tumble") return { ...planGroupAggregate(stream, scope, select, items), bounded: input.bounded };
-      return { ...planWindowAggregate(stream, scope, select, items, (select.from as { size: number }).size), bounded: input.bounded };
-    }
+    if (aggregated) return { ...planGroupAggregate(stream, scope, select, items), bounded: input.bounded };
     if (select.having) throw new StreamSqlError("validation", "HAVING needs a GROUP BY", select.having.at, "HAVING");
     const { fn, types } = new ExprCompiler(scope).rowFunction(items.map((i) => i.expr));
     const columns = items.map((i, n) => ({ name: i.name, type: { ...(types[n] ?? { name: "NULL" }), ...(isRowtimeRef(i.expr, scope) ? { rowtime: true } : {}) } }));
     return { stream: stream.map(fn).name("SELECT"), columns, bounded: input.bounded };
   }
+}
+
+function isWindowTvf(item: FromItem): item is WindowTvf {
+  return item.kind === "tumble" || item.kind === "hop" || item.kind === "cumulate" || item.kind === "session";
 }
 
 export interface NamedItem {

@@ -1,5 +1,5 @@
 import type { DataStream } from "../api/DataStream.js";
-import { TumblingEventTimeWindows } from "../windows/WindowAssigner.js";
+import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { AggregateFunction } from "../windows/AggregateFunction.js";
 import type { Expr, Select } from "./ast.js";
 import type { Column } from "./catalog.js";
@@ -8,6 +8,7 @@ import type { Row } from "./connectors.js";
 import { StreamSqlError } from "./errors.js";
 import type { NamedItem } from "./planner.js";
 import { isIntegral, type SqlType } from "./types.js";
+import { readsWindowColumn, WINDOW_COLUMNS } from "./windowTvf.js";
 
 interface AggCall {
   expr: Extract<Expr, { kind: "call" }>;
@@ -30,12 +31,21 @@ interface Acc {
 const signature = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k === "at" ? undefined : v));
 
 /**
- * `SELECT … FROM TABLE(TUMBLE(…)) GROUP BY window_start, window_end, k…`: a keyed event-time
- * tumbling window per group (the DataStream API's), incremental COUNT/SUM/MIN/MAX/AVG, then the
- * SELECT list and HAVING over [group columns…, aggregates…]. Results are final (append-only):
- * one row per window and group once the watermark passes window_end, as Flink's window aggregate.
+ * `SELECT … FROM TABLE(TUMBLE|HOP|CUMULATE|SESSION(…)) GROUP BY window_start, window_end, k…`: a
+ * keyed event-time window per group (the DataStream API's window operator with `assigner`),
+ * incremental COUNT/SUM/MIN/MAX/AVG, then the SELECT list and HAVING over [group columns…,
+ * aggregates…]. Results are final (append-only): one row per window and group once the watermark
+ * passes window_end, as Flink's window aggregate. SESSION windows are cut per `partitionBy` key
+ * (Flink's PARTITION BY), so the group keys must be among the partition keys.
  */
-export function planWindowAggregate(input: DataStream<Row>, scope: ScopeColumn[], select: Select, items: NamedItem[], size: number): { stream: DataStream<Row>; columns: Column[] } {
+export function planWindowAggregate(
+  input: DataStream<Row>,
+  scope: ScopeColumn[],
+  select: Select,
+  items: NamedItem[],
+  assigner: WindowAssigner,
+  partitionBy?: string[],
+): { stream: DataStream<Row>; columns: Column[] } {
   const groupCols = select.groupBy.map((g) => {
     if (g.kind !== "column") throw new StreamSqlError("unsupported", "GROUP BY expressions other than columns are not supported yet", g.at, undefined);
     const c = scope.find((s) => s.name.toLowerCase() === g.name.toLowerCase());
@@ -44,8 +54,26 @@ export function planWindowAggregate(input: DataStream<Row>, scope: ScopeColumn[]
   });
   const names = groupCols.map((c) => c.name.toLowerCase());
   if (!names.includes("window_start") || !names.includes("window_end")) throw new StreamSqlError("validation", "a window aggregate must GROUP BY window_start, window_end", select.at, "GROUP");
-  const keyCols = groupCols.filter((c) => c.name !== "window_start" && c.name !== "window_end" && c.name !== "window_time");
+  const keyCols = groupCols.filter((c) => !WINDOW_COLUMNS.includes(c.name.toLowerCase()));
   const keyOf = new ExprCompiler(scope).rowFunction(keyCols.map((c) => ({ kind: "column", name: c.name, at: select.at }))).fn;
+  // Sessions are cut per partition key; other windows per group key.
+  let partitionOf = keyOf;
+  if (partitionBy) {
+    const partitionCols = partitionBy.map((name) => {
+      const c = scope.find((s) => s.name.toLowerCase() === name.toLowerCase() && !WINDOW_COLUMNS.includes(s.name.toLowerCase()));
+      if (!c) throw new StreamSqlError("validation", `Column '${name}' not found in any table`, select.from.at, name);
+      return c;
+    });
+    const outside = keyCols.find((k) => !partitionCols.includes(k));
+    if (outside)
+      throw new StreamSqlError(
+        "unsupported",
+        `GROUP BY ${outside.name} over SESSION windows not partitioned by it is not supported yet (Flink gives updating results there); add it to PARTITION BY`,
+        select.at,
+        outside.name,
+      );
+    partitionOf = new ExprCompiler(scope).rowFunction(partitionCols.map((c) => ({ kind: "column", name: c.name, at: select.at }))).fn;
+  }
 
   const aggs: AggCall[] = [];
   const collect = (e: Expr): void => {
@@ -53,6 +81,7 @@ export function planWindowAggregate(input: DataStream<Row>, scope: ScopeColumn[]
       if (e.distinct) throw new StreamSqlError("unsupported", `${e.name}(DISTINCT …) is not supported yet`, e.at, e.name);
       const sig = signature(e);
       if (aggs.some((a) => a.signature === sig)) return;
+      if (e.args.some(readsWindowColumn)) throw new StreamSqlError("unsupported", `${e.name} of window columns is not supported yet`, e.at, e.name);
       const arg = e.star ? undefined : new ExprCompiler(scope).value(e.args[0] as Expr);
       if (!e.star && e.args.length !== 1) throw new StreamSqlError("validation", `${e.name} takes one argument`, e.at, e.name);
       const argType = arg?.type ?? { name: "BIGINT" };
@@ -81,7 +110,17 @@ export function planWindowAggregate(input: DataStream<Row>, scope: ScopeColumn[]
       return acc;
     },
     getResult: (acc) => acc,
-    merge: (a) => a,
+    // Session windows merge: counts and sums add, extremes compare (NULL = no value yet).
+    merge(a, b) {
+      a.keys ??= b.keys;
+      for (let j = 0; j < aggs.length; j++) {
+        a.n[j]! += b.n[j] as number;
+        a.sum[j]! += b.sum[j] as number;
+        if (b.min[j] !== null && (a.min[j] === null || (b.min[j] as number) < (a.min[j] as number))) a.min[j] = b.min[j];
+        if (b.max[j] !== null && (a.max[j] === null || (b.max[j] as number) > (a.max[j] as number))) a.max[j] = b.max[j];
+      }
+      return a;
+    },
   };
   const result = (acc: Acc, j: number): unknown => {
     const a = aggs[j] as AggCall;
@@ -104,11 +143,15 @@ export function planWindowAggregate(input: DataStream<Row>, scope: ScopeColumn[]
   };
   const keyIndexes = groupCols.map((c) => keyCols.indexOf(c));
   const windowed = input
-    .keyBy((r) => JSON.stringify(keyOf(r)))
-    .window(TumblingEventTimeWindows.of(size))
+    .keyBy((r) => JSON.stringify(partitionOf(r)))
+    .window(assigner)
     .aggregate<Acc, Acc, Row>(agg, (_key, ctx, accs, out) => {
       const acc = accs[0] as Acc;
-      const row: Row = groupCols.map((c, i) => (c.name === "window_start" ? ctx.window.start : c.name === "window_end" ? ctx.window.end : acc.keys?.[keyIndexes[i] as number]));
+      const { start, end } = ctx.window;
+      const row: Row = groupCols.map((c, i) => {
+        const name = c.name.toLowerCase();
+        return name === "window_start" ? start : name === "window_end" ? end : name === "window_time" ? end - 1 : acc.keys?.[keyIndexes[i] as number];
+      });
       for (let j = 0; j < aggs.length; j++) row.push(result(acc, j));
       out.collect(row);
     })
