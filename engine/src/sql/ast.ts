@@ -82,3 +82,27 @@ export type Expr =
   | { kind: "call"; name: string; args: Expr[]; distinct: boolean; star: boolean; at: SqlPosition };
 
 export type BinaryOp = "+" | "-" | "*" | "/" | "%" | "||" | "=" | "<>" | "<" | "<=" | ">" | ">=" | "AND" | "OR";
+
+/** The sub-expressions of `e`, for walks over an expression tree. */
+export function children(e: Expr): Expr[] {
+  switch (e.kind) {
+    case "unary":
+    case "cast":
+    case "isNull":
+      return [e.arg];
+    case "binary":
+      return [e.left, e.right];
+    case "between":
+      return [e.arg, e.low, e.high];
+    case "in":
+      return [e.arg, ...e.list];
+    case "like":
+      return [e.arg, e.pattern];
+    case "case":
+      return [...(e.operand ? [e.operand] : []), ...e.whens.flatMap((w) => [w.when, w.then]), ...(e.else ? [e.else] : [])];
+    case "call":
+      return e.args;
+    default:
+      return [];
+  }
+}

@@ -1,7 +1,7 @@
 import type { DataStream } from "../api/DataStream.js";
 import type { KeyedProcessFunction } from "../api/keyedFunctions.js";
 import type { MapState, ValueState } from "../state/State.js";
-import type { Expr, Select } from "./ast.js";
+import { children, type Expr, type Select } from "./ast.js";
 import type { Column } from "./catalog.js";
 import type { Change } from "./changelog.js";
 import { ExprCompiler, type Compiled, type ScopeColumn } from "./compiler.js";
@@ -221,27 +221,4 @@ function bounds(values: Iterable<unknown>): [unknown, unknown] {
     if (hi === null || (v as number) > (hi as number)) hi = v;
   }
   return [lo, hi];
-}
-
-export function children(e: Expr): Expr[] {
-  switch (e.kind) {
-    case "unary":
-    case "cast":
-    case "isNull":
-      return [e.arg];
-    case "binary":
-      return [e.left, e.right];
-    case "between":
-      return [e.arg, e.low, e.high];
-    case "in":
-      return [e.arg, ...e.list];
-    case "like":
-      return [e.arg, e.pattern];
-    case "case":
-      return [...(e.operand ? [e.operand] : []), ...e.whens.flatMap((w) => [w.when, w.then]), ...(e.else ? [e.else] : [])];
-    case "call":
-      return e.args;
-    default:
-      return [];
-  }
 }

@@ -1,7 +1,7 @@
 import type { DataStream } from "../api/DataStream.js";
 import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { AggregateFunction } from "../windows/AggregateFunction.js";
-import type { Expr, Select } from "./ast.js";
+import { children, type Expr, type Select } from "./ast.js";
 import type { Column } from "./catalog.js";
 import { ExprCompiler, type Compiled, type ScopeColumn } from "./compiler.js";
 import type { Row } from "./connectors.js";
@@ -176,27 +176,4 @@ export function planWindowAggregate(
   const { fn, types } = new ExprCompiler([], override).rowFunction(items.map((i) => i.expr));
   const columns = items.map((i, n) => ({ name: i.name, type: types[n] ?? { name: "NULL" } }));
   return { stream: stream.map(fn).name("SELECT"), columns };
-}
-
-function children(e: Expr): Expr[] {
-  switch (e.kind) {
-    case "unary":
-    case "cast":
-    case "isNull":
-      return [e.arg];
-    case "binary":
-      return [e.left, e.right];
-    case "between":
-      return [e.arg, e.low, e.high];
-    case "in":
-      return [e.arg, ...e.list];
-    case "like":
-      return [e.arg, e.pattern];
-    case "case":
-      return [...(e.operand ? [e.operand] : []), ...e.whens.flatMap((w) => [w.when, w.then]), ...(e.else ? [e.else] : [])];
-    case "call":
-      return e.args;
-    default:
-      return [];
-  }
 }
