@@ -71,7 +71,8 @@ function parseStatement(s: TokenStream): Statement {
   if (s.accept("EXPLAIN")) {
     s.accept("PLAN", "FOR");
     const statement = parseStatement(s);
-    if (statement.kind !== "query" && statement.kind !== "insert") throw new StreamSqlError("unsupported", "EXPLAIN of a statement other than a query or INSERT INTO is not supported", statement.at, undefined);
+    if (statement.kind !== "query" && statement.kind !== "insert")
+      throw new StreamSqlError("unsupported", "EXPLAIN of a statement other than a query or INSERT INTO is not supported", statement.at, undefined);
     return { kind: "explain", statement, at };
   }
   throw s.error(s.is("WITH") || s.is("ALTER") ? "not supported yet" : "expected a statement (CREATE, DROP, SHOW TABLES, DESCRIBE, INSERT INTO, SELECT or EXPLAIN)");
