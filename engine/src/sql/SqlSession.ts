@@ -14,7 +14,8 @@ import { formatType } from "./types.js";
 
 /** What one statement gave: a message (DDL), a table (SHOW, DESCRIBE, a bounded query), or a running job. */
 export type StatementResult =
-  | { kind: "message"; text: string; statement: string }
+  /** `svg`: EXPLAIN's operator graph as a picture. */
+  | { kind: "message"; text: string; svg?: string; statement: string }
   /** `changelog`: an updating query's changes, `rows` being them folded to its final table. */
   | { kind: "table"; columns: Column[]; rows: Row[]; changelog?: Change[]; statement: string }
   /** `table`: an updating query's result applied so far (also shown live: it is one of the job's sinks). */
@@ -93,7 +94,7 @@ export class SqlSession {
             if (s.statement.kind === "insert") throw this.updatingInsert(s.statement);
             planned.changes.sinkTo(new CollectSink<Change>("collect")).name("Sink: changelog");
           } else this.attachSink(planned, s.statement, new CollectSink<Row>("collect"));
-          results.push({ kind: "message", text: explainPlan(env, text.replace(/^EXPLAIN\s+(PLAN\s+FOR\s+)?/i, ""), planned.columns), statement: text });
+          results.push({ kind: "message", ...explainPlan(env, text.replace(/^EXPLAIN\s+(PLAN\s+FOR\s+)?/i, ""), planned.columns), statement: text });
           break;
         }
       }

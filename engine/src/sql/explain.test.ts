@@ -40,6 +40,20 @@ test("EXPLAIN of a TUMBLE aggregate lists scan, window aggregate and sink in ord
   assert.equal(allJobs().length, jobsBefore, "EXPLAIN INSERT started a job");
 });
 
+test("EXPLAIN draws the graph as SVG: a box per operator, an arrow per edge, sources on top", async () => {
+  const s = new SqlSession();
+  await s.execute(ddl);
+  const [result] = await s.execute(`EXPLAIN SELECT id FROM t WHERE id > 1 UNION ALL SELECT id FROM t`);
+  assert.ok(result?.kind === "message" && result.svg !== undefined);
+  const svg = result.svg;
+  const operators = result.text.split("\n").filter((l) => /^\[\d+\] /.test(l));
+  assert.equal(svg.match(/<g class="operator">/g)?.length, operators.length, result.text);
+  const edges = operators.reduce((sum, l) => sum + (l.match(/\[\d+\]/g)?.length ?? 1) - 1, 0);
+  assert.equal(svg.match(/<line /g)?.length, edges);
+  const y = (name: string): number => Number(new RegExp(`<title>${name.replace(/[[\]]/g, "\\$&")}</title><rect x="[\\d.]+" y="([\\d.]+)"`).exec(svg)?.[1]);
+  assert.ok(y("t[datagen]") < y("Sink: collect"), svg);
+});
+
 test("EXPLAIN validates as planning does: an unknown table is an error at its position", async () => {
   const s = new SqlSession();
   await assert.rejects(s.execute("EXPLAIN SELECT * FROM nope"), /nope/);
