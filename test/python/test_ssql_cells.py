@@ -1,5 +1,6 @@
 """%%ssql cells (Flink SQL on the embedded engine, issue 18) through a real Jupyter client."""
 
+import re
 import time
 
 from conftest import run
@@ -108,3 +109,26 @@ def test_an_unbounded_updating_group_by_is_a_live_table_keyed_by_the_group(kerne
         for user in before:
             assert int(after[user][0]) >= int(before[user][0]), (user, before, after)
     assert set(updates[-1]) <= {"1", "2", "3", "4"} and len(updates[-1]) >= 1, updates[-1]
+
+
+def test_explain_shows_the_operator_graph_as_text_and_starts_no_job(kernel):
+    _, kc = kernel
+    reply, out = run(
+        kc,
+        "%%ssql\nCREATE TABLE ev (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)\n"
+        "  WITH ('connector' = 'datagen', 'rows-per-second' = '5');\n"
+        "EXPLAIN SELECT window_start, COUNT(*) AS c FROM TABLE(TUMBLE(TABLE ev, DESCRIPTOR(ts), INTERVAL '10' SECOND))\n"
+        "GROUP BY window_start, window_end",
+    )
+    assert reply["content"]["status"] == "ok", out
+    text = _result(out)["text/plain"]
+    lines = text.split("\n")
+    scan = next(i for i, line in enumerate(lines) if "ev[datagen]" in line)
+    window = next(i for i, line in enumerate(lines) if "window aggregate" in line)
+    sink = next(i for i, line in enumerate(lines) if "Sink: collect" in line)
+    assert scan < window < sink, text
+    svg = _result(out)["image/svg+xml"]
+    assert svg.startswith("<svg") and svg.count('<g class="operator">') == sum(1 for line in lines if re.match(r"\[\d+\] ", line)), svg
+    reply, out = run(kc, "%jobs")
+    # A job's name quotes its statement's first 60 characters.
+    assert "EXPLAIN" not in str(out) and "TUMBLE(TABLE e" not in str(out), out

@@ -4,16 +4,18 @@ import { CollectSink } from "../sinks/MemorySinks.js";
 import type { Statement } from "./ast.js";
 import { Catalog, type Column } from "./catalog.js";
 import { display, sinkFor, type Row } from "./connectors.js";
-import { StreamSqlError } from "./errors.js";
+import { StreamSqlError, type SqlPosition } from "./errors.js";
+import { explainPlan } from "./explain.js";
 import { parseScript } from "./parser.js";
-import { Planner, type UpdatingPlanned } from "./planner.js";
+import { Planner, type AppendPlanned, type UpdatingPlanned } from "./planner.js";
 import { foldChangelog, type Change } from "./changelog.js";
 import { ChangelogTableView } from "./changelogView.js";
 import { formatType } from "./types.js";
 
 /** What one statement gave: a message (DDL), a table (SHOW, DESCRIBE, a bounded query), or a running job. */
 export type StatementResult =
-  | { kind: "message"; text: string; statement: string }
+  /** `svg`: EXPLAIN's operator graph as a picture. */
+  | { kind: "message"; text: string; svg?: string; statement: string }
   /** `changelog`: an updating query's changes, `rows` being them folded to its final table. */
   | { kind: "table"; columns: Column[]; rows: Row[]; changelog?: Change[]; statement: string }
   /** `table`: an updating query's result applied so far (also shown live: it is one of the job's sinks). */
@@ -84,6 +86,17 @@ export class SqlSession {
         case "insert":
           results.push(await this.run(s, text));
           break;
+        case "explain": {
+          // A throwaway environment: the sinks are declared on it but never executed.
+          const env = StreamEnvironment.create();
+          const planned = this.planner(env).plan(s.statement.query);
+          if (planned.changes) {
+            if (s.statement.kind === "insert") throw this.updatingInsert(s.statement);
+            planned.changes.sinkTo(new CollectSink<Change>("collect")).name("Sink: changelog");
+          } else this.attachSink(planned, s.statement, new CollectSink<Row>("collect"));
+          results.push({ kind: "message", ...explainPlan(env, text.replace(/^EXPLAIN\s+(PLAN\s+FOR\s+)?/i, ""), planned.columns), statement: text });
+          break;
+        }
       }
     }
     return results;
@@ -99,27 +112,7 @@ export class SqlSession {
     const name = `sql-${++this.jobCount}: ${text.replace(/\s+/g, " ").slice(0, 60)}`;
     if (planned.changes) return this.runUpdating(env, planned, s, name, text);
     const collect = new CollectSink<Row>("collect");
-    if (s.kind === "insert") {
-      const target = this.catalog.get(s.table);
-      if (!target || target.kind !== "table") throw new StreamSqlError("validation", `Object '${s.table}' not found`, s.at, s.table);
-      if (target.columns.length !== planned.columns.length)
-        throw new StreamSqlError(
-          "validation",
-          `Column types of query result and sink for '${s.table}' do not match: the query has ${planned.columns.length} columns, the table ${target.columns.length}`,
-          s.at,
-          s.table,
-        );
-      planned.stream
-        .sinkTo(
-          sinkFor(
-            target,
-            target.columns.map((c) => c.type),
-          ),
-        )
-        .name(`Sink: ${target.name}`);
-    } else {
-      planned.stream.sinkTo(collect).name("Sink: collect");
-    }
+    this.attachSink(planned, s, collect);
     const job = this.start(env, name);
     if (!planned.bounded) return { kind: "job", job, columns: planned.columns, rows: collect.values, statement: text };
     await job.wait();
@@ -127,12 +120,41 @@ export class SqlSession {
     return { kind: "table", columns: planned.columns, rows: collect.values, statement: text };
   }
 
+  /** Sends an append-only query's rows to the INSERT's table, or to `collect` for a SELECT. */
+  private attachSink(planned: AppendPlanned, s: Extract<Statement, { kind: "query" | "insert" }>, collect: CollectSink<Row>): void {
+    if (s.kind === "query") {
+      planned.stream.sinkTo(collect).name("Sink: collect");
+      return;
+    }
+    const target = this.catalog.get(s.table);
+    if (!target || target.kind !== "table") throw new StreamSqlError("validation", `Object '${s.table}' not found`, s.at, s.table);
+    if (target.columns.length !== planned.columns.length)
+      throw new StreamSqlError(
+        "validation",
+        `Column types of query result and sink for '${s.table}' do not match: the query has ${planned.columns.length} columns, the table ${target.columns.length}`,
+        s.at,
+        s.table,
+      );
+    planned.stream
+      .sinkTo(
+        sinkFor(
+          target,
+          target.columns.map((c) => c.type),
+        ),
+      )
+      .name(`Sink: ${target.name}`);
+  }
+
+  private updatingInsert(s: { table: string; at: SqlPosition }): StreamSqlError {
+    return new StreamSqlError("unsupported", `INSERT INTO '${s.table}' of an updating result is not supported yet (it needs an upsert sink)`, s.at, s.table);
+  }
+
   /**
    * An updating query: bounded, its changelog and final table; unbounded, a job whose sink is a
    * live table applying the changelog (the "update" result view of Flink's SQL client).
    */
   private async runUpdating(env: StreamEnvironment, planned: UpdatingPlanned, s: Extract<Statement, { kind: "query" | "insert" }>, name: string, text: string): Promise<StatementResult> {
-    if (s.kind === "insert") throw new StreamSqlError("unsupported", `INSERT INTO '${s.table}' of an updating result is not supported yet (it needs an upsert sink)`, s.at, s.table);
+    if (s.kind === "insert") throw this.updatingInsert(s);
     if (!planned.bounded) {
       const table = new ChangelogTableView(planned.columns, planned.uniqueKey);
       planned.changes.sinkTo(table).name("Sink: changelog table");

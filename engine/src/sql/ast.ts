@@ -9,7 +9,9 @@ export type Statement =
   | { kind: "showTables"; at: SqlPosition }
   | { kind: "describe"; name: string; at: SqlPosition }
   | { kind: "insert"; table: string; query: Query; at: SqlPosition }
-  | { kind: "query"; query: Query; at: SqlPosition };
+  | { kind: "query"; query: Query; at: SqlPosition }
+  /** `EXPLAIN [PLAN FOR] <query or INSERT>`: plans without running. */
+  | { kind: "explain"; statement: Extract<Statement, { kind: "query" | "insert" }>; at: SqlPosition };
 
 export interface ColumnDef {
   name: string;

@@ -68,7 +68,14 @@ function parseStatement(s: TokenStream): Statement {
     return { kind: "insert", table, query: parseQuery(s), at };
   }
   if (s.is("SELECT") || s.is("(")) return { kind: "query", query: parseQuery(s), at };
-  throw s.error(s.is("EXPLAIN") || s.is("WITH") || s.is("ALTER") ? "not supported yet" : "expected a statement (CREATE, DROP, SHOW TABLES, DESCRIBE, INSERT INTO or SELECT)");
+  if (s.accept("EXPLAIN")) {
+    s.accept("PLAN", "FOR");
+    const statement = parseStatement(s);
+    if (statement.kind !== "query" && statement.kind !== "insert")
+      throw new StreamSqlError("unsupported", "EXPLAIN of a statement other than a query or INSERT INTO is not supported", statement.at, undefined);
+    return { kind: "explain", statement, at };
+  }
+  throw s.error(s.is("WITH") || s.is("ALTER") ? "not supported yet" : "expected a statement (CREATE, DROP, SHOW TABLES, DESCRIBE, INSERT INTO, SELECT or EXPLAIN)");
 }
 
 /** `a.b.c` names (catalog.database.table) are accepted; Sluice has one catalog, so the last part is the name. */

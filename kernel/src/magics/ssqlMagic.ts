@@ -52,7 +52,9 @@ export const ssqlMagic: MagicHandler = async (call, env) => {
     const rows = table.rows.map((r) => Object.fromEntries(table.columns.map((c, i) => [c.name, c.type.name === "TIMESTAMP" && r[i] !== null ? displaySqlValue(r[i], c.type) : r[i]])));
     return shown(resultBundle({ columns, rows }, sqlSettings.displaylimit));
   }
-  return shown({ "text/plain": results.map((r) => (r.kind === "message" ? r.text : "")).join("\n") });
+  const svg = [...results].reverse().find((r) => r.kind === "message" && r.svg);
+  const text = results.map((r) => (r.kind === "message" ? r.text : "")).join("\n");
+  return shown(svg?.kind === "message" && svg.svg ? { "text/plain": text, "image/svg+xml": svg.svg } : { "text/plain": text });
 };
 
 function shown(bundle: MimeBundle): CellOutcome {
