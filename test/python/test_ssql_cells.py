@@ -132,3 +132,54 @@ def test_explain_shows_the_operator_graph_as_text_and_starts_no_job(kernel):
     reply, out = run(kc, "%jobs")
     # A job's name quotes its statement's first 60 characters.
     assert "EXPLAIN" not in str(out) and "TUMBLE(TABLE e" not in str(out), out
+
+
+def test_an_interrupted_query_stops_only_its_own_job(kernel):
+    """Interrupting a bounded query cancels its job; a streaming job an earlier cell started runs on."""
+    _, kc = kernel
+    reply, out = run(
+        kc,
+        "%%ssql\nCREATE TABLE ticks (k INT) WITH ('connector' = 'datagen', 'rows-per-second' = '20');\n"
+        "SELECT k FROM ticks WHERE k > 0",
+    )
+    assert reply["content"]["status"] == "ok", out
+    slow = "%%ssql\nCREATE TABLE slow (k INT) WITH ('connector' = 'datagen', 'number-of-rows' = '100000', 'rows-per-second' = '10');\nSELECT k FROM slow"
+    msg_id = kc.execute(slow)
+    while True:  # the cell is running once its input is echoed
+        m = kc.get_iopub_msg(timeout=30)
+        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "execute_input":
+            break
+    request = kc.session.msg("interrupt_request", {})
+    kc.control_channel.send(request)
+    while kc.get_control_msg(timeout=10)["parent_header"].get("msg_id") != request["header"]["msg_id"]:
+        pass
+    reply = kc.get_shell_msg(timeout=30)
+    assert reply["parent_header"]["msg_id"] == msg_id  # the cell ends (its job cancelled) instead of reading for hours
+    deadline = time.time() + 20
+    while True:
+        _, out = run(kc, "%jobs")
+        listing = _result(out)["text/plain"]
+        ticks = [line for line in listing.splitlines() if "SELECT k FROM ticks" in line]
+        slow_rows = [line for line in listing.splitlines() if "SELECT k FROM slow" in line]
+        if not slow_rows or "running" not in slow_rows[0] or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    assert ticks and "running" in ticks[0], listing
+    assert not slow_rows or "running" not in slow_rows[0], listing
+    run(kc, '%jobs cancel "SELECT k FROM ticks WHERE k > 0"')
+
+
+def test_a_result_with_repeated_column_names_shows_every_column(kernel, tmp_path):
+    _, kc = kernel
+    csv = tmp_path / "twice.csv"
+    csv.write_text("1,x\n2,y\n")
+    reply, out = run(
+        kc,
+        f"%%ssql\nCREATE TABLE twice (id INT, tag STRING) WITH ('connector' = 'filesystem', 'path' = '{csv}', 'format' = 'csv');\n"
+        "SELECT id, tag, id FROM twice",
+    )
+    assert reply["content"]["status"] == "ok", out
+    text = _result(out)["text/plain"]
+    header, *lines = text.splitlines()
+    assert header.split() == ["id", "│", "tag", "│", "id_1"], text
+    assert [line.replace("│", " ").split() for line in lines[2:4]] == [["1", "x", "1"], ["2", "y", "2"]], text

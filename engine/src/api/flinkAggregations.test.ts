@@ -75,6 +75,29 @@ test("keyed aggregations do not mutate the input records", async () => {
   assert.deepEqual(input, READINGS);
 });
 
+test("sum/min/max of class instances emit instances of the same class", async () => {
+  class Meter {
+    constructor(
+      readonly k: string,
+      readonly v: number,
+    ) {}
+    label(): string {
+      return `${this.k}=${this.v}`;
+    }
+  }
+  const env = StreamEnvironment.create();
+  const out = await env
+    .fromArray([new Meter("a", 2), new Meter("a", 3)])
+    .keyBy((m) => m.k)
+    .sum("v")
+    .executeAndCollect();
+  assert.ok(out.every((m) => m instanceof Meter));
+  assert.deepEqual(
+    out.map((m) => m.label()),
+    ["a=2", "a=5"],
+  );
+});
+
 test("min on a field holding non-comparable values fails with a message naming the field", async () => {
   const env = StreamEnvironment.create();
   env

@@ -63,7 +63,10 @@ function withField<T>(record: T, field: keyof T, value: T[keyof T]): T {
     copy[field] = value;
     return copy;
   }
-  return { ...record, [field]: value };
+  // A copy of the same class: a POJO-like record keeps its methods and `instanceof` downstream.
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(record) as object) as object, record) as T;
+  copy[field] = value;
+  return copy;
 }
 
 function describe(v: unknown): string {

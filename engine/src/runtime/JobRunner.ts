@@ -145,6 +145,7 @@ export class JobRunner {
       this.ending = true; // checkpoints failing from here on are endOfInput's business, not the failure manager's
       // Bounded input may end while a stop's savepoint is under way: that savepoint is the final checkpoint.
       const ended = () => this.failure !== undefined || this.cancelled;
+      // Only the savepoint's settling matters here; a failed one is reported by the job's result (stopWithSavepoint.ts).
       if (!ended() && stop()?.begun === true && stop()?.drain === false) await stop()!.result.catch(() => undefined);
       if (!ended() && stop()?.complete !== true) {
         const checkpoint = this.coordinator === undefined ? undefined : (name?: string) => this.triggerCheckpoint(name === undefined ? "checkpoint" : "savepoint", name);

@@ -1,9 +1,8 @@
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { log } from "../log.js";
 import { tslabTypeScript } from "./tslabTypeScript.js";
 import { ENGINE_INDEX } from "./engineImport.js";
-import { pathToFileURL } from "node:url";
 
 /** Modules whose exports every cell sees without importing them. */
 export const PRELUDE_MODULES = [pathToFileURL(ENGINE_INDEX), new URL("../cell/api.js", import.meta.url)];

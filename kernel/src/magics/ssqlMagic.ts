@@ -30,10 +30,12 @@ const RENDER_TYPE: Record<string, string> = {
 export const ssqlMagic: MagicHandler = async (call, env) => {
   if (!call.body.trim()) return { status: "ok" };
   let results: StatementResult[];
+  // An interrupt stops what this cell started; jobs of earlier cells keep running (as TypeScript jobs do).
+  const earlier = new Set(session.jobs);
   try {
     results = await env.interruptible(
       () => session.execute(call.body),
-      () => void session.jobs.filter((j) => j.metrics().status === "running").forEach((j) => void j.cancel()),
+      () => void session.jobs.filter((j) => !earlier.has(j) && j.metrics().status === "running").forEach((j) => void j.cancel()),
     );
   } catch (e) {
     if (e instanceof StreamSqlError) {
@@ -48,14 +50,26 @@ export const ssqlMagic: MagicHandler = async (call, env) => {
   if (job?.kind === "job") return { status: "ok", result: { value: job.job } };
   const table = [...results].reverse().find((r) => r.kind === "table");
   if (table?.kind === "table") {
-    const columns = table.columns.map((c) => ({ name: c.name, type: RENDER_TYPE[c.type.name] ?? "VARCHAR" }));
-    const rows = table.rows.map((r) => Object.fromEntries(table.columns.map((c, i) => [c.name, c.type.name === "TIMESTAMP" && r[i] !== null ? displaySqlValue(r[i], c.type) : r[i]])));
+    const names = distinctNames(table.columns.map((c) => c.name));
+    const columns = table.columns.map((c, i) => ({ name: names[i] as string, type: RENDER_TYPE[c.type.name] ?? "VARCHAR" }));
+    const rows = table.rows.map((r) => Object.fromEntries(table.columns.map((c, i) => [names[i], c.type.name === "TIMESTAMP" && r[i] !== null ? displaySqlValue(r[i], c.type) : r[i]])));
     return shown(resultBundle({ columns, rows }, sqlSettings.displaylimit));
   }
   const svg = [...results].reverse().find((r) => r.kind === "message" && r.svg);
   const text = results.map((r) => (r.kind === "message" ? r.text : "")).join("\n");
   return shown(svg?.kind === "message" && svg.svg ? { "text/plain": text, "image/svg+xml": svg.svg } : { "text/plain": text });
 };
+
+/** `SELECT a, a` has two columns named a; the displayed table keys rows by name, so the second becomes a_1. */
+export function distinctNames(names: string[]): string[] {
+  const seen = new Set<string>();
+  return names.map((name) => {
+    let unique = name;
+    for (let n = 1; seen.has(unique); n++) unique = `${name}_${n}`;
+    seen.add(unique);
+    return unique;
+  });
+}
 
 function shown(bundle: MimeBundle): CellOutcome {
   return { status: "ok", result: { value: { [DISPLAY]: () => bundle } } };
