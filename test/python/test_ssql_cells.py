@@ -139,8 +139,7 @@ def test_an_interrupted_query_stops_only_its_own_job(kernel):
     _, kc = kernel
     reply, out = run(
         kc,
-        "%%ssql\nCREATE TABLE ticks (k INT) WITH ('connector' = 'datagen', 'rows-per-second' = '20');\n"
-        "SELECT k FROM ticks WHERE k > 0",
+        "%%ssql\nCREATE TABLE ticks (k INT) WITH ('connector' = 'datagen', 'rows-per-second' = '20');\nSELECT k FROM ticks WHERE k > 0",
     )
     assert reply["content"]["status"] == "ok", out
     slow = "%%ssql\nCREATE TABLE slow (k INT) WITH ('connector' = 'datagen', 'number-of-rows' = '100000', 'rows-per-second' = '10');\nSELECT k FROM slow"
@@ -175,8 +174,7 @@ def test_a_result_with_repeated_column_names_shows_every_column(kernel, tmp_path
     csv.write_text("1,x\n2,y\n")
     reply, out = run(
         kc,
-        f"%%ssql\nCREATE TABLE twice (id INT, tag STRING) WITH ('connector' = 'filesystem', 'path' = '{csv}', 'format' = 'csv');\n"
-        "SELECT id, tag, id FROM twice",
+        f"%%ssql\nCREATE TABLE twice (id INT, tag STRING) WITH ('connector' = 'filesystem', 'path' = '{csv}', 'format' = 'csv');\nSELECT id, tag, id FROM twice",
     )
     assert reply["content"]["status"] == "ok", out
     text = _result(out)["text/plain"]
