@@ -2,8 +2,9 @@ import { StreamEnvironment } from "../api/StreamEnvironment.js";
 import type { JobHandle } from "../runtime/JobHandle.js";
 import { CollectSink } from "../sinks/MemorySinks.js";
 import type { Statement } from "./ast.js";
-import { Catalog, type Column } from "./catalog.js";
-import { display, sinkFor, type Row } from "./connectors.js";
+import { Catalog, type Column, type TableEntry } from "./catalog.js";
+import { checkOptions, display, sinkFor, type Row } from "./connectors.js";
+import { duckdbChangelogSink } from "./duckdbSink.js";
 import { StreamSqlError } from "./errors.js";
 import { parseScript } from "./parser.js";
 import { Planner, type UpdatingPlanned } from "./planner.js";
@@ -100,15 +101,7 @@ export class SqlSession {
     if (planned.changes) return this.runUpdating(env, planned, s, name, text);
     const collect = new CollectSink<Row>("collect");
     if (s.kind === "insert") {
-      const target = this.catalog.get(s.table);
-      if (!target || target.kind !== "table") throw new StreamSqlError("validation", `Object '${s.table}' not found`, s.at, s.table);
-      if (target.columns.length !== planned.columns.length)
-        throw new StreamSqlError(
-          "validation",
-          `Column types of query result and sink for '${s.table}' do not match: the query has ${planned.columns.length} columns, the table ${target.columns.length}`,
-          s.at,
-          s.table,
-        );
+      const target = this.target(s, planned.columns.length);
       planned.stream
         .sinkTo(
           sinkFor(
@@ -132,7 +125,17 @@ export class SqlSession {
    * live table applying the changelog (the "update" result view of Flink's SQL client).
    */
   private async runUpdating(env: StreamEnvironment, planned: UpdatingPlanned, s: Extract<Statement, { kind: "query" | "insert" }>, name: string, text: string): Promise<StatementResult> {
-    if (s.kind === "insert") throw new StreamSqlError("unsupported", `INSERT INTO '${s.table}' of an updating result is not supported yet (it needs an upsert sink)`, s.at, s.table);
+    if (s.kind === "insert") {
+      const target = this.target(s, planned.columns.length);
+      if (target.options.connector !== "duckdb")
+        throw new StreamSqlError("unsupported", `INSERT INTO '${s.table}' of an updating result is not supported yet (a duckdb table with a PRIMARY KEY takes one)`, s.at, s.table);
+      checkOptions(target);
+      planned.changes.sinkTo(duckdbChangelogSink(target)).name(`Sink: ${target.name}`);
+      const job = this.start(env, name);
+      if (!planned.bounded) return { kind: "job", job, columns: planned.columns, rows: [], statement: text };
+      await job.wait();
+      return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };
+    }
     if (!planned.bounded) {
       const table = new ChangelogTableView(planned.columns, planned.uniqueKey);
       planned.changes.sinkTo(table).name("Sink: changelog table");
@@ -142,6 +145,15 @@ export class SqlSession {
     planned.changes.sinkTo(collect).name("Sink: collect");
     await this.start(env, name).wait();
     return { kind: "table", columns: planned.columns, rows: foldChangelog(collect.values, planned.uniqueKey), changelog: collect.values, statement: text };
+  }
+
+  /** The INSERT's table, checked to take as many columns as the query gives. */
+  private target(s: Extract<Statement, { kind: "insert" }>, width: number): TableEntry {
+    const target = this.catalog.get(s.table);
+    if (!target || target.kind !== "table") throw new StreamSqlError("validation", `Object '${s.table}' not found`, s.at, s.table);
+    if (target.columns.length !== width)
+      throw new StreamSqlError("validation", `Column types of query result and sink for '${s.table}' do not match: the query has ${width} columns, the table ${target.columns.length}`, s.at, s.table);
+    return target;
   }
 
   private start(env: StreamEnvironment, name: string): JobHandle {
