@@ -181,3 +181,20 @@ def test_a_result_with_repeated_column_names_shows_every_column(kernel, tmp_path
     header, *lines = text.splitlines()
     assert header.split() == ["id", "│", "tag", "│", "id_1"], text
     assert [line.replace("│", " ").split() for line in lines[2:4]] == [["1", "x", "1"], ["2", "y", "2"]], text
+
+
+def test_an_updating_group_by_inserted_into_a_duckdb_table_is_queried_by_a_sql_cell(kernel, tmp_path):
+    _, kc = kernel
+    csv = tmp_path / "sales.csv"
+    csv.write_text("1,alice,10.5\n2,bob,3.25\n3,alice,7.0\n4,carol,20.0\n5,bob,1.5\n")
+    reply, out = run(
+        kc,
+        f"%%ssql\nCREATE TABLE s (id INT, name STRING, amount DOUBLE) WITH ('connector' = 'filesystem', 'path' = '{csv}', 'format' = 'csv');\n"
+        "CREATE TABLE totals (name STRING, c BIGINT, total DOUBLE, PRIMARY KEY (name) NOT ENFORCED) WITH ('connector' = 'duckdb', 'table-name' = 'sales_totals');\n"
+        "INSERT INTO totals SELECT name, COUNT(*), SUM(amount) FROM s GROUP BY name",
+    )
+    assert reply["content"]["status"] == "ok", out
+    reply, out = run(kc, "%%sql\nselect name, c::INT as c, total from sales_totals order by name")
+    assert reply["content"]["status"] == "ok", out
+    rows = _result(out)["application/vnd.dataresource+json"]["data"]
+    assert rows == [{"name": "alice", "c": 2, "total": 17.5}, {"name": "bob", "c": 2, "total": 4.75}, {"name": "carol", "c": 1, "total": 20.0}]

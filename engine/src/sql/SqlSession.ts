@@ -2,9 +2,10 @@ import { StreamEnvironment } from "../api/StreamEnvironment.js";
 import type { JobHandle } from "../runtime/JobHandle.js";
 import { CollectSink } from "../sinks/MemorySinks.js";
 import type { Statement } from "./ast.js";
-import { Catalog, type Column } from "./catalog.js";
-import { display, sinkFor, type Row } from "./connectors.js";
-import { StreamSqlError, type SqlPosition } from "./errors.js";
+import { Catalog, type Column, type TableEntry } from "./catalog.js";
+import { checkOptions, display, sinkFor, type Row } from "./connectors.js";
+import { duckdbChangelogSink } from "./duckdbSink.js";
+import { StreamSqlError } from "./errors.js";
 import { explainPlan } from "./explain.js";
 import { parseScript } from "./parser.js";
 import { Planner, type AppendPlanned, type UpdatingPlanned } from "./planner.js";
@@ -91,8 +92,8 @@ export class SqlSession {
           const env = StreamEnvironment.create();
           const planned = this.planner(env).plan(s.statement.query);
           if (planned.changes) {
-            if (s.statement.kind === "insert") throw this.updatingInsert(s.statement);
-            planned.changes.sinkTo(new CollectSink<Change>("collect")).name("Sink: changelog");
+            if (s.statement.kind === "insert") planned.changes.sinkTo(this.changelogSink(s.statement, planned)).name(`Sink: ${s.statement.table}`);
+            else planned.changes.sinkTo(new CollectSink<Change>("collect")).name("Sink: changelog");
           } else this.attachSink(planned, s.statement, new CollectSink<Row>("collect"));
           results.push({ kind: "message", ...explainPlan(env, text.replace(/^EXPLAIN\s+(PLAN\s+FOR\s+)?/i, ""), planned.columns), statement: text });
           break;
@@ -126,15 +127,7 @@ export class SqlSession {
       planned.stream.sinkTo(collect).name("Sink: collect");
       return;
     }
-    const target = this.catalog.get(s.table);
-    if (!target || target.kind !== "table") throw new StreamSqlError("validation", `Object '${s.table}' not found`, s.at, s.table);
-    if (target.columns.length !== planned.columns.length)
-      throw new StreamSqlError(
-        "validation",
-        `Column types of query result and sink for '${s.table}' do not match: the query has ${planned.columns.length} columns, the table ${target.columns.length}`,
-        s.at,
-        s.table,
-      );
+    const target = this.target(s, planned.columns.length);
     planned.stream
       .sinkTo(
         sinkFor(
@@ -145,8 +138,13 @@ export class SqlSession {
       .name(`Sink: ${target.name}`);
   }
 
-  private updatingInsert(s: { table: string; at: SqlPosition }): StreamSqlError {
-    return new StreamSqlError("unsupported", `INSERT INTO '${s.table}' of an updating result is not supported yet (it needs an upsert sink)`, s.at, s.table);
+  /** The sink of an INSERT of an updating result: only a duckdb table with a PRIMARY KEY takes one. */
+  private changelogSink(s: Extract<Statement, { kind: "insert" }>, planned: UpdatingPlanned) {
+    const target = this.target(s, planned.columns.length);
+    if (target.options.connector !== "duckdb")
+      throw new StreamSqlError("unsupported", `INSERT INTO '${s.table}' of an updating result is not supported yet (a duckdb table with a PRIMARY KEY takes one)`, s.at, s.table);
+    checkOptions(target);
+    return duckdbChangelogSink(target);
   }
 
   /**
@@ -154,7 +152,13 @@ export class SqlSession {
    * live table applying the changelog (the "update" result view of Flink's SQL client).
    */
   private async runUpdating(env: StreamEnvironment, planned: UpdatingPlanned, s: Extract<Statement, { kind: "query" | "insert" }>, name: string, text: string): Promise<StatementResult> {
-    if (s.kind === "insert") throw this.updatingInsert(s);
+    if (s.kind === "insert") {
+      planned.changes.sinkTo(this.changelogSink(s, planned)).name(`Sink: ${s.table}`);
+      const job = this.start(env, name);
+      if (!planned.bounded) return { kind: "job", job, columns: planned.columns, rows: [], statement: text };
+      await job.wait();
+      return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };
+    }
     if (!planned.bounded) {
       const table = new ChangelogTableView(planned.columns, planned.uniqueKey);
       planned.changes.sinkTo(table).name("Sink: changelog table");
@@ -164,6 +168,15 @@ export class SqlSession {
     planned.changes.sinkTo(collect).name("Sink: collect");
     await this.start(env, name).wait();
     return { kind: "table", columns: planned.columns, rows: foldChangelog(collect.values, planned.uniqueKey), changelog: collect.values, statement: text };
+  }
+
+  /** The INSERT's table, checked to take as many columns as the query gives. */
+  private target(s: Extract<Statement, { kind: "insert" }>, width: number): TableEntry {
+    const target = this.catalog.get(s.table);
+    if (!target || target.kind !== "table") throw new StreamSqlError("validation", `Object '${s.table}' not found`, s.at, s.table);
+    if (target.columns.length !== width)
+      throw new StreamSqlError("validation", `Column types of query result and sink for '${s.table}' do not match: the query has ${width} columns, the table ${target.columns.length}`, s.at, s.table);
+    return target;
   }
 
   private start(env: StreamEnvironment, name: string): JobHandle {

@@ -25,6 +25,8 @@ export interface CreateTable {
   columns: ColumnDef[];
   /** `WATERMARK FOR col AS expr` */
   watermark?: { column: string; expr: Expr };
+  /** `PRIMARY KEY (…) NOT ENFORCED`: the columns an upsert sink keys by. */
+  primaryKey?: string[];
   options: Record<string, string>;
   at: SqlPosition;
 }

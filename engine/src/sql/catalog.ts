@@ -12,6 +12,8 @@ export interface TableEntry {
   name: string;
   columns: Column[];
   watermark?: { column: string; expr: Expr };
+  /** `PRIMARY KEY (…) NOT ENFORCED`, as declared (column names as in `columns`). */
+  primaryKey?: string[];
   options: Record<string, string>;
   /** The DDL as written, so the same text can be handed to Flink. */
   ddl: string;
@@ -49,8 +51,21 @@ export class Catalog {
       if (rowtime.type.name !== "TIMESTAMP") throw new StreamSqlError("validation", `the rowtime column ${rowtime.name} must be TIMESTAMP(3), not ${rowtime.type.name}`, ddl.at, rowtime.name);
       rowtime.type.rowtime = true;
     }
+    const primaryKey = ddl.primaryKey?.map((k) => {
+      const column = columns.find((c) => c.name.toLowerCase() === k.toLowerCase());
+      if (!column) throw new StreamSqlError("validation", `PRIMARY KEY names unknown column ${k}`, ddl.at, k);
+      return column.name;
+    });
     if (!ddl.options.connector) throw new StreamSqlError("validation", `table ${ddl.name} needs WITH ('connector' = …)`, ddl.at, ddl.name);
-    this.entries.set(ddl.name.toLowerCase(), { kind: "table", name: ddl.name, columns, ...(ddl.watermark ? { watermark: ddl.watermark } : {}), options: ddl.options, ddl: text });
+    this.entries.set(ddl.name.toLowerCase(), {
+      kind: "table",
+      name: ddl.name,
+      columns,
+      ...(ddl.watermark ? { watermark: ddl.watermark } : {}),
+      ...(primaryKey ? { primaryKey } : {}),
+      options: ddl.options,
+      ddl: text,
+    });
     return true;
   }
 

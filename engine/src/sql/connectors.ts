@@ -5,6 +5,7 @@ import { parseCsvRecord } from "../connectors/file/csv.js";
 import { FileSource } from "../connectors/file/FileSource.js";
 import type { Sink } from "../sinks/Sink.js";
 import type { Column, TableEntry } from "./catalog.js";
+import { duckdbSink } from "./duckdbSink.js";
 import { StreamSqlError } from "./errors.js";
 import { formatTimestamp, parseTimestamp } from "./runtimeFunctions.js";
 import type { SqlType } from "./types.js";
@@ -22,13 +23,14 @@ const KNOWN_OPTIONS: Record<string, RegExp> = {
   filesystem: /^(connector|path|format|csv\.field-delimiter|csv\.null-literal)$/,
   print: /^(connector|print-identifier)$/,
   blackhole: /^connector$/,
+  duckdb: /^(connector|table-name)$/,
 };
 
 /** Flink's option keys only: an unknown key fails as in Flink ("Unsupported options found for 'x'"). */
 export function checkOptions(table: TableEntry): void {
   const connector = table.options.connector as string;
   const known = KNOWN_OPTIONS[connector];
-  if (!known) throw new StreamSqlError("unsupported", `connector '${connector}' is not supported yet (datagen, filesystem, print, blackhole are)`, undefined, connector);
+  if (!known) throw new StreamSqlError("unsupported", `connector '${connector}' is not supported yet (datagen, filesystem, print, blackhole, duckdb are)`, undefined, connector);
   const unknown = Object.keys(table.options).filter((k) => !known.test(k));
   if (unknown.length > 0) throw new StreamSqlError("validation", `Unsupported options found for '${connector}': ${unknown.join(", ")}`, undefined, unknown[0]);
 }
@@ -62,8 +64,10 @@ export function sinkFor(table: TableEntry, types: SqlType[]): Sink<Row> {
     }
     case "blackhole":
       return { name: `blackhole ${table.name}`, createWriter: () => ({ write: () => undefined }) };
+    case "duckdb":
+      return duckdbSink(table);
     default:
-      throw new StreamSqlError("unsupported", `INSERT INTO a '${table.options.connector}' table is not supported yet (print, blackhole are)`, undefined, table.name);
+      throw new StreamSqlError("unsupported", `INSERT INTO a '${table.options.connector}' table is not supported yet (print, blackhole, duckdb are)`, undefined, table.name);
   }
 }
 

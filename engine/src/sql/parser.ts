@@ -91,6 +91,7 @@ function parseCreateTable(s: TokenStream, at: SqlPosition): CreateTable {
   s.expect("(");
   const columns: ColumnDef[] = [];
   let watermark: CreateTable["watermark"];
+  let primaryKey: string[] | undefined;
   do {
     if (s.accept("WATERMARK")) {
       s.expect("FOR");
@@ -98,7 +99,7 @@ function parseCreateTable(s: TokenStream, at: SqlPosition): CreateTable {
       s.expect("AS");
       watermark = { column, expr: parseExpr(s) };
     } else if (s.is("PRIMARY") || s.is("CONSTRAINT")) {
-      throw new StreamSqlError("unsupported", "PRIMARY KEY is not supported yet", here(s), s.peek.text);
+      primaryKey = parsePrimaryKey(s);
     } else {
       const column = s.ident("a column name");
       if (s.is("AS")) throw new StreamSqlError("unsupported", "computed columns are not supported yet", here(s), s.peek.text);
@@ -116,7 +117,27 @@ function parseCreateTable(s: TokenStream, at: SqlPosition): CreateTable {
     } while (s.accept(","));
     s.expect(")");
   }
-  return { kind: "createTable", name, ifNotExists, columns, ...(watermark ? { watermark } : {}), options, at };
+  return { kind: "createTable", name, ifNotExists, columns, ...(watermark ? { watermark } : {}), ...(primaryKey ? { primaryKey } : {}), options, at };
+}
+
+/** `[CONSTRAINT name] PRIMARY KEY (a, b) NOT ENFORCED`: Flink rejects an enforced key, so do we. */
+function parsePrimaryKey(s: TokenStream): string[] {
+  if (s.accept("CONSTRAINT")) s.ident("a constraint name");
+  s.expect("PRIMARY");
+  s.expect("KEY");
+  s.expect("(");
+  const key: string[] = [];
+  do key.push(s.ident("a key column"));
+  while (s.accept(","));
+  s.expect(")");
+  if (!s.accept("NOT", "ENFORCED"))
+    throw new StreamSqlError(
+      "validation",
+      "Flink doesn't support ENFORCED mode for PRIMARY KEY constraint. ENFORCED/NOT ENFORCED controls if the constraint checks are performed on the incoming/outgoing data. Flink does not own the data therefore the only supported mode is the NOT ENFORCED mode",
+      here(s),
+      s.peek.text,
+    );
+  return key;
 }
 
 function parseQuery(s: TokenStream): Query {
