@@ -2,7 +2,8 @@ import { FileCheckpointStorage } from "../checkpoint/CheckpointStorage.js";
 import type { Source } from "../connectors/Source.js";
 import { arraySource, asyncIterableSource, iterableSource } from "../connectors/collection/CollectionSources.js";
 import { ApiUsageError } from "../errors/errors.js";
-import { buildPlan } from "../graph/JobPlan.js";
+import { buildPlan, type PlanDefaults } from "../graph/JobPlan.js";
+import { type ExecutionPlan, executionPlan } from "../graph/executionPlan.js";
 import { StreamGraph } from "../graph/StreamGraph.js";
 import type { DeadLetter, ErrorPolicy } from "../operators/Operator.js";
 import { PassThroughOperator } from "../operators/StatelessOperators.js";
@@ -238,16 +239,31 @@ export class StreamEnvironment {
   }
 
   /**
+   * The job `execute()` would start now, planned but not started (Flink's `env.getExecutionPlan()`):
+   * its operators, as text, and as a picture, which a notebook shows. Throws `PlanError` as
+   * `execute()` would.
+   *
+   * ```ts
+   * env.fromElements(1, 2, 3).map((x) => x * 2).print();
+   * env.explain();          // the graph: fromElements → map → Sink: print
+   * const job = env.execute("doubles");
+   * ```
+   */
+  explain(jobName = "job"): ExecutionPlan {
+    return executionPlan(buildPlan(jobName, this.graph, this.graph.pendingSinks(), this.planDefaults()));
+  }
+
+  private planDefaults(): PlanDefaults {
+    return { parallelism: this.settings.parallelism, maxParallelism: this.settings.maxParallelism, errorPolicy: this.settings.errorPolicy };
+  }
+
+  /**
    * Starts every sink declared since the last `execute()` (and what feeds them) as one job.
    * Returns at once; the job runs in the background. Throws `PlanError` if the pipeline is invalid.
    */
   execute(jobName = "job", options: ExecuteOptions = {}): JobHandle {
     const sinks = this.graph.takePendingSinks();
-    const plan = buildPlan(jobName, this.graph, sinks, {
-      parallelism: this.settings.parallelism,
-      maxParallelism: this.settings.maxParallelism,
-      errorPolicy: this.settings.errorPolicy,
-    });
+    const plan = buildPlan(jobName, this.graph, sinks, this.planDefaults());
     const deadLetterLog = new DeadLetterLog(this.settings.deadLetterRetention);
     const newAttempt = (restoreFrom: string | undefined, sinkStatesAtStart?: ReadonlyMap<string, unknown>) =>
       new JobRunner(plan, {

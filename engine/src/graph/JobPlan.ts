@@ -184,3 +184,8 @@ function topologicalOrder(nodes: PlanNode[]): PlanNode[] {
   if (ordered.length !== nodes.length) throw new PlanError("(plan)", ["the job graph has a cycle"]);
   return ordered;
 }
+
+/** A node's inputs as plain data (metrics, pictures): the producer's id, the partitioning, the side output's tag. */
+export function planInputs(node: PlanNode): { from: number; partitioning: Partitioning["kind"]; sideOutput?: string }[] {
+  return node.inputs.map((e) => ({ from: e.from.id, partitioning: e.partitioning.kind, ...(e.tag ? { sideOutput: e.tag.id } : {}) }));
+}

@@ -106,6 +106,11 @@ export class StreamGraph {
    * instantiates its own readers, operators and writers), while re-running `execute()` never re-runs
    * old sinks.
    */
+  /** The sinks `takePendingSinks` would hand over, left in place (for `env.explain()`). */
+  pendingSinks(): readonly StreamNode[] {
+    return this.pending;
+  }
+
   takePendingSinks(): StreamNode[] {
     const sinks = this.pending;
     this.pending = [];

@@ -57,6 +57,28 @@ export interface SourceSubtaskWatermark {
   splits: SplitWatermark[] | undefined;
 }
 
+/** An edge of the job graph, as `OperatorMetrics.inputs` lists it. */
+export interface OperatorInput {
+  from: number;
+  /** `forward`, `hash` (keyBy), `rebalance`, `broadcast`, … */
+  partitioning: string;
+  /** Set for a side output's edge: the tag's id. */
+  sideOutput?: string;
+}
+
+/** One checkpoint or savepoint of this attempt, newest last in `CheckpointStats.history`. */
+export interface CheckpointRecord {
+  id: number | undefined;
+  kind: "checkpoint" | "savepoint";
+  status: "in-progress" | "completed" | "failed";
+  /** Processing time (clock ms) it was triggered. */
+  triggeredAt: number;
+  /** Trigger to completion or failure. */
+  durationMs: number | undefined;
+  path: string | undefined;
+  failure?: string;
+}
+
 export interface CheckpointStats {
   /** Id of the checkpoint the job started from, if any. */
   restoredFrom: number | undefined;
@@ -67,6 +89,8 @@ export interface CheckpointStats {
   restoreNotice?: string;
   /** Id of the latest checkpoint this attempt completed. */
   lastId?: number | undefined;
+  /** The latest checkpoints and savepoints (at most `CHECKPOINT_HISTORY`), as Flink's dashboard lists them. */
+  history?: CheckpointRecord[];
 }
 
 /** How often a job was restarted after failures, and from where. Operator counters start over with each restart. */
@@ -100,6 +124,10 @@ export interface OperatorMetrics {
   /** Subtasks waiting on async work (a slow sink write, a source read). */
   busySubtasks: number;
   finishedSubtasks: number;
+  /** Subtasks whose output is blocked by a full channel downstream, at the moment of reading. */
+  backPressuredSubtasks: number;
+  /** The operators feeding this one (by `id`) and how records are distributed to it. */
+  inputs: OperatorInput[];
   /** Sources only: the watermark of each subtask (and of its splits), to find what holds event time back. */
   sourceWatermarks?: SourceSubtaskWatermark[];
 }

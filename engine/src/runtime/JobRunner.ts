@@ -5,6 +5,7 @@ import { ApiUsageError, CheckpointError, type SluiceError } from "../errors/erro
 import type { JobPlan } from "../graph/JobPlan.js";
 import { restoreTasks } from "../checkpoint/restoreTasks.js";
 import { buildTasks } from "./buildTasks.js";
+import { CheckpointHistory } from "./checkpointHistory.js";
 import { collectMetrics } from "./collectMetrics.js";
 import { endOfInput } from "./endOfInput.js";
 import type { CheckpointStats, JobMetrics, JobStatus } from "./JobMetrics.js";
@@ -54,6 +55,7 @@ export class JobRunner {
   private ending = false;
   /** Restored from (checkpoint id), completed and failed checkpoints, for metrics. */
   readonly checkpointStats: CheckpointStats = { restoredFrom: undefined, completed: 0, failed: 0, lastPath: undefined, lastId: undefined };
+  private readonly checkpointHistory = new CheckpointHistory();
 
   constructor(
     readonly plan: JobPlan,
@@ -210,8 +212,14 @@ export class JobRunner {
       return Promise.reject(new ApiUsageError("Checkpointing is not enabled: call env.enableCheckpointing({ directory }) before execute()"));
     }
     if (this.status !== "running") return Promise.reject(new CheckpointError(`Job '${this.plan.jobName}' is ${this.status}`, { job: this.plan.jobName }));
-    return this.coordinator.trigger(kind, name, onStart).then(
+    const record = this.checkpointHistory.started(kind, this.options.clock.now());
+    const started = (id: number) => {
+      record.id = id;
+      onStart?.(id);
+    };
+    return this.coordinator.trigger(kind, name, started).then(
       (metadata) => {
+        this.checkpointHistory.completed(record, metadata);
         this.checkpointStats.completed++;
         this.checkpointStats.lastPath = metadata.path;
         this.checkpointStats.lastId = metadata.id;
@@ -219,6 +227,7 @@ export class JobRunner {
         return metadata;
       },
       (error: unknown) => {
+        this.checkpointHistory.failed(record, error, this.options.clock.now());
         this.checkpointStats.failed++;
         if (error instanceof CheckpointError && error.durable !== undefined) Object.assign(this.checkpointStats, { lastPath: error.durable.path, lastId: error.durable.id });
         const counts = !this.ending && !this.cancelled && kind === "checkpoint" && (periodic || (error instanceof CheckpointError && error.expired));
@@ -350,7 +359,7 @@ export class JobRunner {
       startedAt: this.startedAt,
       endedAt: this.endedAt,
       deadLetters: this.deadLetters.total,
-      checkpoints: { ...this.checkpointStats },
+      checkpoints: { ...this.checkpointStats, history: this.checkpointHistory.list() },
     });
   }
 }

@@ -96,6 +96,7 @@ export class OperatorTask implements Task {
       deadLetters: this.ctx.counters.deadLetters,
       busy: this.busy,
       finished: this.finished,
+      backPressured: !this.finished && !this.router.hasRoom(),
     };
   }
 

@@ -141,6 +141,7 @@ export class SourceTask implements Task {
       deadLetters: this.ctx.counters.deadLetters,
       busy: this.pending,
       finished: this.finished,
+      backPressured: !this.finished && !this.router.hasRoom(),
       source: { watermark: this.watermarkInfo(), now: this.ctx.clock.now() },
     };
   }

@@ -24,6 +24,11 @@ export interface SubtaskMetrics {
   deadLetters: number;
   busy: boolean;
   finished: boolean;
+  /**
+   * Its output is blocked now: a channel downstream is full, so it may not run (Flink's
+   * "back-pressured" task). Sampled whenever metrics are read; a host averages the samples.
+   */
+  backPressured: boolean;
   /** Sources: what holds this subtask's event time back, and the processing time it was taken at. */
   source?: { watermark: SourceSubtaskWatermark; now: number };
 }

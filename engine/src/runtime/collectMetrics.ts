@@ -1,4 +1,4 @@
-import type { JobPlan, PlanNode } from "../graph/JobPlan.js";
+import { planInputs, type JobPlan, type PlanNode } from "../graph/JobPlan.js";
 import type { CheckpointStats, JobMetrics, JobStatus, OperatorMetrics, SourceSubtaskWatermark } from "./JobMetrics.js";
 import type { Task } from "./Task.js";
 import { findWatermarkHold } from "./watermarkHold.js";
@@ -28,6 +28,8 @@ export function collectMetrics(
       deadLetters: 0,
       busySubtasks: 0,
       finishedSubtasks: 0,
+      backPressuredSubtasks: 0,
+      inputs: planInputs(node),
     };
     for (const task of tasks) {
       if (task.node !== node) continue;
@@ -40,6 +42,7 @@ export function collectMetrics(
       m.deadLetters += t.deadLetters;
       if (t.busy) m.busySubtasks++;
       if (t.finished) m.finishedSubtasks++;
+      if (t.backPressured) m.backPressuredSubtasks++;
       if (t.source !== undefined) {
         (m.sourceWatermarks ??= []).push(t.source.watermark);
         if (!sources.has(node)) sources.set(node, m.sourceWatermarks);
