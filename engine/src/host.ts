@@ -9,3 +9,5 @@ export { attachHost, type EngineHost, type HostAttachment } from "./live/liveHos
 export { isLiveView } from "./live/LiveView.js";
 /** How the engine's charts encode a field (24-hour UTC time axes): hosts drawing their own charts match them. */
 export { encodingFor } from "./charts/encoding.js";
+/** The job graph as a picture (what `EXPLAIN` and `env.explain()` draw): hosts draw running jobs with it. */
+export { graphSvg, type GraphNode } from "./graph/graphSvg.js";

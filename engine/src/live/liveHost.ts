@@ -12,8 +12,11 @@ export interface EngineHost {
    * a notebook host can attach the job to the cell that started it.
    */
   jobStarted(job: JobHandle): void;
-  /** `job.show()` was called: show the job's live status and views where the code runs now. */
-  show(job: JobHandle): void;
+  /**
+   * `job.show()` was called: show the job's live status and views where the code runs now;
+   * `details`: the whole job card (graph, rates, back-pressure, watermarks, checkpoints).
+   */
+  show(job: JobHandle, options?: { details?: boolean }): void;
 }
 
 /** What attaching gives the host back. */

@@ -62,12 +62,14 @@ export class JobHandle {
 
   /**
    * Shows the job's live status and charts again where the code runs (in a notebook: the current
-   * cell), continuing from their current data — e.g. after a browser reload.
+   * cell), continuing from their current data — e.g. after a browser reload. `{ details: true }`
+   * shows the job card instead, as Flink's dashboard shows a job: the operator graph with records
+   * in/out, rates, back-pressure and watermarks, checkpoints, dead letters and failures, updated live.
    */
-  show(): this {
+  show(options: { details?: boolean } = {}): this {
     const host = liveHost();
     if (!host) throw new ApiUsageError("job.show() needs a host that displays jobs (the Sluice kernel); use job.metrics() in a script");
-    host.show(this);
+    host.show(this, options);
     return this;
   }
 

@@ -4,6 +4,7 @@ import type { MimeBundle } from "../display/mimeBundle.js";
 import type { IopubPublisher } from "../session/outbox.js";
 import type { OutputTarget } from "../session/outputContext.js";
 import type { Header } from "../wire/messages.js";
+import { JobCard } from "./jobCard.js";
 import { jobError, type FrameMapper } from "./jobError.js";
 import { liveUpdateIntervalMs } from "./liveSettings.js";
 import { RateMeter, statusBundle } from "./statusLine.js";
@@ -23,6 +24,13 @@ export interface JobView {
   views: LiveView[];
   /** Set when the kernel stopped the job (shutdown, restart): its final status line says so. */
   stoppedBy?: string;
+  /** The job card (`job.show({ details: true })`, `%jobs show JOB --graph`), once asked for: updated with the status line. */
+  card?: { id: string; card: JobCard; parent: Header };
+}
+
+/** How `job.show()` / `%jobs show` shows a job again: `details` adds the job card (graph, checkpoints, …). */
+export interface ShowOptions {
+  details?: boolean;
 }
 
 /**
@@ -71,6 +79,7 @@ export class JobPresenter {
       const m = job.metrics();
       meter.sample(m.operators.filter((o) => o.kind === "source").reduce((a, o) => a + o.recordsIn, 0));
       this.display(statusBundle(job, m, meter.rate, view.stoppedBy), view.statusId, view.origin, update);
+      if (view.card) this.display(view.card.card.bundle(m, view.stoppedBy), view.card.id, view.card.parent, true);
     };
     this.flushStreams();
     // Plan warnings (e.g. windows that fire only at end of input) go above the status line, as stderr.
@@ -137,10 +146,19 @@ export class JobPresenter {
     if (failed?.job.result?.error) throw failed.job.result.error;
   }
 
-  /** Shows a job again in another cell (e.g. after a browser reload): same display ids, current data. */
-  show(job: JobHandle, target: OutputTarget): void {
+  /**
+   * Shows a job again in another cell (e.g. after a browser reload): same display ids, current data.
+   * With `details`, the job card too, updated in place from then on (until the job ends).
+   */
+  show(job: JobHandle, target: OutputTarget, options: ShowOptions = {}): void {
     const view = this.jobs.get(job) ?? this.attach(job, target);
     const m = job.metrics();
+    if (options.details) {
+      view.card ??= { id: `sluice-card-${randomId()}`, card: new JobCard(job), parent: target.parent };
+      view.card.parent = target.parent;
+      this.display(view.card.card.bundle(m, view.stoppedBy), view.card.id, target.parent, false);
+      return;
+    }
     this.display(statusBundle(job, m, 0, view.stoppedBy), view.statusId, target.parent, false);
     for (const live of view.views) this.display(live.bundle(), live.viewId, target.parent, false);
   }

@@ -4,7 +4,7 @@ import type { MimeBundle } from "../display/mimeBundle.js";
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const n = (x: number) => x.toLocaleString("en-US");
 
-function watermarkText(w: number): string {
+export function watermarkText(w: number): string {
   if (!Number.isFinite(w)) return w > 0 ? "end" : "none yet";
   return w > 1e11
     ? new Date(w)

@@ -5,12 +5,13 @@ import { MagicUsageError } from "./magic.js";
 import { DISPLAY } from "../display/mimeBundle.js";
 import { jobsTable } from "./jobsTable.js";
 
-const USAGE = `%jobs, %jobs wait, %jobs show JOB, %jobs cancel JOB, %jobs stop JOB [SAVEPOINT] [--drain] (JOB: its exact name, "quoted" if it has spaces, or its # in %jobs)`;
+const USAGE = `%jobs, %jobs wait, %jobs show JOB [--graph], %jobs cancel JOB, %jobs stop JOB [SAVEPOINT] [--drain] (JOB: its exact name, "quoted" if it has spaces, or its # in %jobs)`;
 
 export type JobsCommand =
   | { verb: "list" }
   | { verb: "wait" }
-  | { verb: "show" | "cancel"; ref: string; quoted?: true }
+  | { verb: "show"; ref: string; quoted?: true; graph: boolean }
+  | { verb: "cancel"; ref: string; quoted?: true }
   | { verb: "stop"; ref: string; quoted?: true; savepoint: string | undefined; drain: boolean };
 
 export interface Word {
@@ -34,7 +35,7 @@ export function parseJobsArgs(args: string): JobsCommand {
   if (verb !== "list" && verb !== "wait" && verb !== "show" && verb !== "cancel" && verb !== "stop") throw new MagicUsageError(`%jobs ${verb}? use ${USAGE}`);
   const flags = rest.filter((w) => w.startsWith("--"));
   const positional = rest.filter((w) => !w.startsWith("--"));
-  const allowedFlags = verb === "stop" ? ["--drain"] : [];
+  const allowedFlags = verb === "stop" ? ["--drain"] : verb === "show" ? ["--graph"] : [];
   const badFlag = flags.find((f) => !allowedFlags.includes(f));
   if (badFlag !== undefined) throw new MagicUsageError(`%jobs ${verb}: unknown option ${badFlag}; use ${USAGE}`);
   const max = verb === "list" || verb === "wait" ? 0 : verb === "stop" ? 2 : 1;
@@ -51,6 +52,7 @@ export function parseJobsArgs(args: string): JobsCommand {
   if (ref === undefined || ref === "") throw new MagicUsageError(`%jobs ${verb}: name a job: ${USAGE}`);
   const quoted = all.slice(1).find((w) => !w.text.startsWith("--"))!.quoted ? { quoted: true as const } : {};
   if (verb === "stop") return { verb, ref, ...quoted, savepoint: positional[1], drain: flags.includes("--drain") };
+  if (verb === "show") return { verb, ref, ...quoted, graph: flags.includes("--graph") };
   return { verb, ref, ...quoted };
 }
 
@@ -94,7 +96,7 @@ export function findJob<V extends Named>(views: readonly V[], ref: string, verb:
 export interface KernelJobs {
   list(): JobView[];
   /** Shows the job's status line and live views in the executing cell (its same display ids). */
-  showHere(job: JobHandle): void;
+  showHere(job: JobHandle, options?: { details?: boolean }): void;
   /**
    * Settles once every bounded job is over and its final state published; rejects with the first
    * failed job's error (how `sluice report` waits before it writes the report).
@@ -121,7 +123,7 @@ export function jobsMagic(jobs: KernelJobs): MagicHandler {
     const job = v.job;
     switch (cmd.verb) {
       case "show":
-        jobs.showHere(job);
+        jobs.showHere(job, { details: cmd.graph });
         return { status: "ok" };
       case "cancel": {
         const r = await job.cancel();

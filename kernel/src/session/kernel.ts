@@ -18,7 +18,7 @@ import { OutputContext } from "./outputContext.js";
 import type { KernelServices } from "./services.js";
 import { reportUncaught } from "./uncaught.js";
 import { watchSigint } from "./sigintWatch.js";
-import { JobPresenter } from "../jobs/jobPresenter.js";
+import { JobPresenter, type ShowOptions } from "../jobs/jobPresenter.js";
 import { registerJobsMagic } from "../magics/registry.js";
 import { attachHost, type HostAttachment } from "../../../engine/src/host.js";
 import type { JobHandle } from "../../../engine/src/index.js";
@@ -49,9 +49,9 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const runner = new CellRunner(process.cwd(), interrupts);
   const streams = new StreamCapture(outputs, (name, text, parent) => void outbox.publish("stream", { name, text }, parent));
   /** Shows a job in the executing cell: for `job.show()` in a cell and for `%jobs show`. */
-  const showHere = (job: JobHandle): void => {
+  const showHere = (job: JobHandle, options?: ShowOptions): void => {
     const target = outputs.current();
-    if (target) jobs.show(job, target);
+    if (target) jobs.show(job, target, options);
   };
   // Every job a cell starts is shown in that cell; env.execute() calls jobStarted synchronously,
   // so the async context still names the cell.

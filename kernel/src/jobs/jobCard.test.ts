@@ -1,0 +1,104 @@
+/** The job card: graph, back-pressure colour, rates, watermarks and checkpoints of a real engine job. */
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { Aggregators, RestartStrategies, StreamEnvironment, TestSource, Time, TumblingEventTimeWindows, sinks } from "../../../engine/src/index.js";
+import { JobCard, backPressureLevel } from "./jobCard.js";
+
+function* naturals(): Generator<number> {
+  for (let i = 0; ; i++) yield i;
+}
+
+/** The `<g class="operator">` of the operator named `name`. */
+function operatorBox(html: string, name: string): string {
+  const box = html.split('<g class="operator"').find((g) => g.includes(`<title>${name} [`));
+  assert.ok(box, `no box for ${name} in ${html}`);
+  return box;
+}
+
+test("Flink's back-pressure levels: OK up to 10%, LOW up to 50%, HIGH above", () => {
+  assert.deepEqual([0, 0.1, 0.11, 0.5, 0.51, 1].map(backPressureLevel), ["OK", "OK", "LOW", "LOW", "HIGH", "HIGH"]);
+});
+
+test("a slow sink colours its upstream HIGH and itself OK; rates and counts per operator; checkpoints listed", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "sluice-card-"));
+  try {
+    const env = StreamEnvironment.create({ batchSize: 16, channelCapacity: 32 }).setRestartStrategy(RestartStrategies.noRestart()).enableCheckpointing({ directory: dir });
+    let writes = 0;
+    let release: () => void = () => {};
+    const enough = new Promise<void>((resolve) => (release = resolve));
+    env
+      .fromIterable(naturals(), "numbers")
+      .map((x) => x * 2)
+      .name("double")
+      .sinkTo(
+        sinks.callback<number>(async () => {
+          if (++writes === 10) release();
+          await new Promise((r) => setTimeout(r, 5));
+        }),
+      );
+    const job = env.execute("slow sink");
+    await enough;
+    await job.checkpoint();
+    const card = new JobCard(job);
+    let html = "";
+    for (let i = 0; i < 4; i++) {
+      html = card.bundle(job.metrics())["text/html"] as string;
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    assert.match(html, /<svg /);
+    assert.match(operatorBox(html, "numbers"), /fill="#ef9a9a"/, "source HIGH");
+    assert.match(operatorBox(html, "double"), /back-pressure HIGH \(100%\)/);
+    assert.match(operatorBox(html, "callback"), /back-pressure OK \(0%\)/);
+    assert.match(operatorBox(html, "double"), /in [\d,]+ · out [\d,]+ \([\d,]+\/s → [\d,]+\/s\)/);
+    assert.match(html, /Checkpoints: 1 completed, 0 failed/);
+    assert.match(html, /<td[^>]*>1<\/td><td[^>]*>checkpoint<\/td><td[^>]*>completed<\/td>/);
+    const text = card.bundle(job.metrics())["text/plain"] as string;
+    assert.match(text, /double \[\d+\] p=1: in [\d,]+/);
+    await job.cancel();
+    const final = card.bundle(job.metrics())["text/html"] as string;
+    assert.match(final, /cancelled/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("the card lists dead letters with their operator, reason and record", async () => {
+  const env = StreamEnvironment.create().setErrorPolicy("dead-letter");
+  env
+    .fromElements("1", "x", "3")
+    .map((s) => {
+      const v = Number(s);
+      if (Number.isNaN(v)) throw new Error(`not a number: ${s}`);
+      return v;
+    })
+    .name("parse")
+    .sinkTo(sinks.collect<number>());
+  const job = env.execute("parse");
+  await job.wait();
+  const html = new JobCard(job).bundle(job.metrics())["text/html"] as string;
+  assert.match(html, /Dead letters: 1 \(latest 1\)/);
+  assert.match(html, /not a number: x/);
+  assert.match(html, /&quot;x&quot;|"x"/);
+});
+
+test("the card names the source that holds the watermark back, with its per-subtask watermark", async () => {
+  const env = StreamEnvironment.create();
+  const src = new TestSource<number>("clicks");
+  Object.defineProperty(src, "bounded", { value: true });
+  env
+    .fromSource(src)
+    .keyBy(() => "k")
+    .window(TumblingEventTimeWindows.of(Time.seconds(1)))
+    .aggregate(Aggregators.count())
+    .sinkTo(sinks.collect());
+  const job = env.execute("clicks");
+  src.pushWithTimestamp(1, 1);
+  await job.whenIdle();
+  const html = new JobCard(job).bundle(job.metrics())["text/html"] as string;
+  assert.match(html, /<div style="color:#9a6700">watermark held back by 'clicks' \(no watermark strategy\)<\/div>/);
+  assert.match(html, /<td[^>]*>clicks<\/td><td[^>]*><\/td><td[^>]*>none yet<\/td><td[^>]*>no watermark strategy<\/td>/);
+  await job.cancel();
+});

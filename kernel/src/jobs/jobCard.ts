@@ -1,0 +1,143 @@
+import type { JobHandle, JobMetrics, OperatorMetrics } from "../../../engine/src/index.js";
+import { type GraphNode, graphSvg } from "../../../engine/src/host.js";
+import type { MimeBundle } from "../display/mimeBundle.js";
+import { RateMeter, statusBundle, watermarkHoldText, watermarkText } from "./statusLine.js";
+
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const n = (x: number) => x.toLocaleString("en-US");
+
+/** Samples of back-pressure kept per operator: about 2.5 s at the card's update rate, as Flink's dashboard averages over its samples. */
+const SAMPLES = 10;
+
+/** Flink's web UI levels: OK up to 10% of the time back-pressured, LOW up to 50%, HIGH above. */
+export function backPressureLevel(ratio: number): "OK" | "LOW" | "HIGH" {
+  return ratio <= 0.1 ? "OK" : ratio <= 0.5 ? "LOW" : "HIGH";
+}
+
+const LEVEL_FILL = { OK: undefined, LOW: "#ffe0b2", HIGH: "#ef9a9a" } as const;
+
+/**
+ * A job drawn as Flink's dashboard shows it: the operator graph (chains outlined, parallelism,
+ * records in/out and rates, back-pressure as colour, watermarks and what holds them back), the
+ * checkpoint history, dead letters and failures. Plain HTML with inline SVG, so saved notebooks,
+ * reports and GitHub show it without any extension. One card per shown job; `sample` is called
+ * at each update so rates and back-pressure are measured between updates.
+ */
+export class JobCard {
+  private readonly rates = new Map<number, { in: RateMeter; out: RateMeter }>();
+  private readonly pressure = new Map<number, number[]>();
+  private readonly jobRate = new RateMeter();
+
+  constructor(private readonly job: JobHandle) {}
+
+  bundle(m: JobMetrics, stoppedBy?: string, at = Date.now()): MimeBundle {
+    this.jobRate.sample(
+      m.operators.filter((o) => o.kind === "source").reduce((a, o) => a + o.recordsIn, 0),
+      at,
+    );
+    const nodes = m.operators.map((o) => this.node(o, m, at));
+    const status = statusBundle(this.job, m, this.jobRate.rate, stoppedBy);
+    const svg = graphSvg(nodes);
+    const html = [
+      `<div class="sluice-job-card" data-job="${esc(this.job.name)}" style="font-family:var(--jp-ui-font-family,sans-serif);font-size:12px">`,
+      status["text/html"] as string,
+      `<div class="sluice-job-graph" style="overflow-x:auto">${svg}</div>`,
+      legend(),
+      watermarkSection(m),
+      checkpointSection(m),
+      deadLetterSection(this.job, m),
+      failureSection(this.job, m),
+      "</div>",
+    ].join("");
+    const text = [status["text/plain"] as string, ...m.operators.map((o) => `  ${nodes.find((g) => g.id === o.id)?.title ?? o.name}`)].join("\n");
+    return { "text/html": html, "text/plain": text };
+  }
+
+  private node(o: OperatorMetrics, m: JobMetrics, at: number): GraphNode {
+    const meters = this.rates.get(o.id) ?? { in: new RateMeter(), out: new RateMeter() };
+    this.rates.set(o.id, meters);
+    meters.in.sample(o.recordsIn, at);
+    meters.out.sample(o.recordsOut, at);
+    const samples = this.pressure.get(o.id) ?? [];
+    if (m.status === "running") samples.push(o.parallelism > 0 ? o.backPressuredSubtasks / o.parallelism : 0);
+    if (samples.length > SAMPLES) samples.shift();
+    this.pressure.set(o.id, samples);
+    const ratio = samples.length > 0 ? samples.reduce((a, b) => a + b, 0) / samples.length : 0;
+    const level = backPressureLevel(ratio);
+    const running = m.status === "running";
+    const rates = running ? ` (${n(Math.round(meters.in.rate))}/s → ${n(Math.round(meters.out.rate))}/s)` : "";
+    const details = [
+      `in ${n(o.recordsIn)} · out ${n(o.recordsOut)}${rates}`,
+      `watermark ${watermarkText(o.watermark)}${o.backlog > 0 ? ` · backlog ${n(o.backlog)}` : ""}`,
+      `back-pressure ${level} (${Math.round(ratio * 100)}%)${o.lateRecordsDropped > 0 ? ` · late ${n(o.lateRecordsDropped)}` : ""}${o.deadLetters > 0 ? ` · dead ${n(o.deadLetters)}` : ""}`,
+    ];
+    const fill = LEVEL_FILL[level];
+    return {
+      id: o.id,
+      name: o.name,
+      kind: o.kind,
+      parallelism: o.parallelism,
+      inputs: o.inputs,
+      details,
+      ...(fill ? { fill } : {}),
+      title: `${o.name} [${o.id}] p=${o.parallelism}: ${details.join("; ")}`,
+    };
+  }
+}
+
+function legend(): string {
+  const swatch = (fill: string, label: string) => `<span style="display:inline-block;width:10px;height:10px;background:${fill};border:1px solid #888;margin:0 3px 0 10px"></span>${label}`;
+  return `<div style="color:#555">back-pressure:${swatch("#fff8e1", "OK ≤ 10%")}${swatch(LEVEL_FILL.LOW, "LOW ≤ 50%")}${swatch(LEVEL_FILL.HIGH, "HIGH")}<span style="margin-left:10px">dashed: operators Flink would chain into one task</span></div>`;
+}
+
+function table(title: string, head: string[], rows: string[][]): string {
+  const th = head.map((h) => `<th style="text-align:left;padding:1px 8px">${esc(h)}</th>`).join("");
+  const tr = rows.map((r) => `<tr>${r.map((c) => `<td style="padding:1px 8px">${esc(c)}</td>`).join("")}</tr>`).join("");
+  return `<details open><summary><b>${esc(title)}</b></summary><table style="border-collapse:collapse">${`<tr>${th}</tr>`}${tr}</table></details>`;
+}
+
+function watermarkSection(m: JobMetrics): string {
+  const rows = m.operators.flatMap((o) =>
+    (o.sourceWatermarks ?? []).flatMap((s) => {
+      const state = !s.hasStrategy ? "no watermark strategy" : s.finished ? "finished" : s.idle ? "idle" : "active";
+      const own = [[`${o.name}${o.parallelism > 1 ? ` #${s.subtask}` : ""}`, "", watermarkText(s.watermark), state]];
+      const splits = (s.splits ?? []).map((sp) => ["", sp.split, watermarkText(sp.watermark), sp.idle ? "idle" : "active"]);
+      return [...own, ...splits];
+    }),
+  );
+  const hold = m.watermarkHold ? `<div style="color:#9a6700">watermark ${esc(watermarkHoldText(m.watermarkHold))}</div>` : "";
+  return rows.length > 0 ? `${hold}${table("Source watermarks", ["source", "split", "watermark", "state"], rows)}` : hold;
+}
+
+function checkpointSection(m: JobMetrics): string {
+  const history = m.checkpoints.history ?? [];
+  if (history.length === 0) return "";
+  const rows = [...history]
+    .reverse()
+    .map((h) => [
+      h.id === undefined ? "–" : String(h.id),
+      h.kind,
+      h.status,
+      new Date(h.triggeredAt).toISOString().slice(11, 23),
+      h.durationMs === undefined ? "–" : `${n(h.durationMs)} ms`,
+      h.failure ?? h.path ?? "",
+    ]);
+  const title = `Checkpoints: ${m.checkpoints.completed} completed, ${m.checkpoints.failed} failed${m.checkpoints.restoredFrom !== undefined ? `, restored from ${m.checkpoints.restoredFrom}` : ""}`;
+  return table(title, ["id", "kind", "status", "triggered (UTC)", "duration", "path / failure"], rows);
+}
+
+function deadLetterSection(job: JobHandle, m: JobMetrics): string {
+  if (m.deadLetters === 0) return "";
+  const rows = job
+    .deadLetters()
+    .slice(-5)
+    .map((d) => [`${d.operator}${d.offset !== undefined ? ` @${d.offset}` : ""}`, d.reason, JSON.stringify(d.record)?.slice(0, 80) ?? String(d.record)]);
+  return table(`Dead letters: ${n(m.deadLetters)} (latest ${rows.length})`, ["operator", "reason", "record"], rows);
+}
+
+function failureSection(job: JobHandle, m: JobMetrics): string {
+  const rows: string[][] = [];
+  if (m.restarts?.lastFailure) rows.push([`restart ${m.restarts.count}`, m.restarts.lastFailure]);
+  if (job.result?.error) rows.push([job.result.status, job.result.error.message]);
+  return rows.length > 0 ? table("Exceptions", ["when", "message"], rows) : "";
+}

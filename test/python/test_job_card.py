@@ -1,0 +1,70 @@
+"""The job card (`%jobs show JOB --graph`, `job.show({ details: true })`) through a real kernel and jupyter_client:
+the operator graph appears, its numbers change in place while the job runs, a slow sink colours its upstream as
+back-pressured, and the final state is kept when the job ends."""
+
+import re
+import time
+
+from conftest import run
+
+HIGH = "#ef9a9a"  # the card's fill for Flink's HIGH back-pressure level
+
+SLOW_JOB = """const envCard = StreamEnvironment.create({ batchSize: 16, channelCapacity: 32 });
+envCard.fromSource(DataGen.pageViews({ seed: 4, rate: 5000 })).name("views")
+  .map((v) => v.page).name("pages")
+  .sinkTo(sinks.callback<string>(async () => { await new Promise((r) => setTimeout(r, 20)); }));
+const carded = envCard.execute("carded");
+"""
+
+
+def _card_updates(kc, display_id, seconds):
+    """HTML of every update of `display_id` seen on iopub for `seconds`."""
+    htmls = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            m = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        except Exception:  # noqa: BLE001 - queue.Empty when nothing more arrives before the deadline
+            break
+        if m["msg_type"] == "update_display_data" and m["content"]["transient"]["display_id"] == display_id:
+            htmls.append(m["content"]["data"]["text/html"])
+    return htmls
+
+
+def _records_in(html, operator):
+    box = next(g for g in html.split('<g class="operator"') if f"<title>{operator} [" in g)
+    return int(re.search(r">in ([\d,]+) ·", box).group(1).replace(",", ""))
+
+
+def test_graph_appears_updates_in_place_and_shows_back_pressure(kernel):
+    _, kc = kernel
+    reply, _ = run(kc, SLOW_JOB)
+    assert reply["content"]["status"] == "ok", reply["content"]
+    reply, out = run(kc, "%jobs show carded --graph")
+    assert reply["content"]["status"] == "ok", reply["content"]
+    cards = [m for m in out if m["msg_type"] == "display_data" and "sluice-job-card" in m["content"]["data"].get("text/html", "")]
+    assert len(cards) == 1, [m["msg_type"] for m in out]
+    display_id = cards[0]["content"]["transient"]["display_id"]
+    first = cards[0]["content"]["data"]["text/html"]
+    assert "<svg" in first and "views" in first and "pages" in first
+    assert "parallelism 1" in first
+    updates = _card_updates(kc, display_id, 4)
+    assert len(updates) >= 3, "the card is not updated in place while the job runs"
+    assert _records_in(updates[-1], "pages") > _records_in(first, "pages")
+    views_box = next(g for g in updates[-1].split('<g class="operator"') if "<title>views [" in g)
+    assert f'fill="{HIGH}"' in views_box and "back-pressure HIGH" in views_box
+    # The final state is published while the cancelling cell runs, also as that cell's message (as live views are).
+    _, out = run(kc, "await carded.cancel(); await new Promise((r) => setTimeout(r, 300)); 'done'")
+    final = [m["content"]["data"]["text/html"] for m in out if m["msg_type"] == "update_display_data" and m["content"]["transient"]["display_id"] == display_id]
+    final += _card_updates(kc, display_id, 1)
+    assert final and "cancelled" in final[-1], "the card's final state does not say the job ended"
+
+
+def test_job_show_details_gives_the_card_and_plain_show_does_not(kernel):
+    _, kc = kernel
+    run(kc, SLOW_JOB)
+    _, plain = run(kc, "carded.show(); 'shown'")
+    assert not any("sluice-job-card" in m["content"].get("data", {}).get("text/html", "") for m in plain if m["msg_type"] == "display_data")
+    _, detailed = run(kc, "carded.show({ details: true }); 'shown'")
+    assert any("sluice-job-card" in m["content"]["data"].get("text/html", "") for m in detailed if m["msg_type"] == "display_data")
+    run(kc, "await carded.cancel()")
