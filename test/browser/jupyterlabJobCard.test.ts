@@ -1,7 +1,8 @@
 /**
  * The job card in JupyterLab (Debian's Chromium, no network but our own server on loopback):
  * `%jobs show NAME --graph` draws the running job's operator graph, its counts change in place,
- * and a deliberately slow sink colours its upstream as back-pressured (Flink's HIGH).
+ * a deliberately slow sink colours its upstream as back-pressured (Flink's HIGH), and the card's
+ * Cancel button (shown by Sluice's JupyterLab extension, sent over the `sluice.jobs` comm) cancels.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -21,7 +22,7 @@ const cells = [
   "%jobs show slow --graph",
 ];
 
-test("JupyterLab shows the job card: the graph's counts change in place and a slow sink's upstream turns HIGH", { skip: chromiumMissing() }, async (t) => {
+test("JupyterLab shows the job card: counts change in place, a slow sink's upstream turns HIGH, Cancel cancels", { skip: chromiumMissing() }, async (t) => {
   const lab = await openNotebook({ name: "card.ipynb", cells });
   try {
     const { page } = lab;
@@ -44,6 +45,12 @@ test("JupyterLab shows the job card: the graph's counts change in place and a sl
     const views = card.locator('g.operator:has(title:text-matches("^views \\\\["))');
     await views.locator('rect[fill="#ef9a9a"]').waitFor({ timeout: 30_000 });
     assert.match((await views.locator("text").allTextContents()).join(" "), /back-pressure HIGH/);
+    const cancel = card.locator('button[data-sluice-action="cancel"]');
+    assert.ok(await cancel.isVisible(), "the extension shows the card's buttons");
+    await cancel.click();
+    await page.locator(".Toastify__toast", { hasText: 'job "slow" cancelled' }).waitFor({ timeout: 30_000 });
+    await card.locator(".sluice-job-status", { hasText: "cancelled" }).waitFor({ timeout: 30_000 });
+    assert.equal(await card.locator('button[data-sluice-action="cancel"]').count(), 0, "a finished job's card has no buttons");
     assert.deepEqual(lab.browser.blocked, [], "nothing but our own server was contacted");
     const outDir = resolve(process.env.SLUICE_TEST_OUTPUT ?? lab.dir);
     mkdirSync(outDir, { recursive: true });

@@ -4,6 +4,8 @@ back-pressured, and the final state is kept when the job ends."""
 
 import re
 import time
+import uuid
+from unittest.mock import ANY
 
 from conftest import run
 
@@ -68,3 +70,44 @@ def test_job_show_details_gives_the_card_and_plain_show_does_not(kernel):
     _, detailed = run(kc, "carded.show({ details: true }); 'shown'")
     assert any("sluice-job-card" in m["content"]["data"].get("text/html", "") for m in detailed if m["msg_type"] == "display_data")
     run(kc, "await carded.cancel()")
+
+
+def _comm_request(kc, comm_id, data, timeout=30):
+    """Sends a comm_msg on `comm_id` and returns the kernel's answer for it (matched by request id)."""
+    request = uuid.uuid4().hex
+    kc.shell_channel.send(kc.session.msg("comm_msg", {"comm_id": comm_id, "data": {**data, "request": request}}))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        m = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if m["msg_type"] == "comm_msg" and m["content"]["comm_id"] == comm_id and m["content"]["data"].get("request") == request:
+            return m["content"]["data"]
+    raise AssertionError(f"no answer to {data}")
+
+
+def test_card_buttons_act_through_the_sluice_jobs_comm(kernel, tmp_path):
+    _, kc = kernel
+    code = SLOW_JOB.replace(
+        "const envCard = StreamEnvironment.create({ batchSize: 16, channelCapacity: 32 });",
+        f"const envCard = StreamEnvironment.create({{ batchSize: 16, channelCapacity: 32 }}).enableCheckpointing({{ directory: {str(tmp_path)!r} }});",
+    )
+    run(kc, code)
+    _, out = run(kc, "%jobs show carded --graph")
+    html = next(m["content"]["data"]["text/html"] for m in out if m["msg_type"] == "display_data" and "sluice-job-card" in m["content"]["data"].get("text/html", ""))
+    assert 'class="sluice-job-actions" style="display:none' in html, "buttons are hidden unless the extension shows them"
+    job_id = re.search(r'data-sluice-action="cancel" data-sluice-job="([^"]+)"', html).group(1)
+
+    comm_id = uuid.uuid4().hex
+    kc.shell_channel.send(kc.session.msg("comm_open", {"comm_id": comm_id, "target_name": "sluice.jobs", "data": {}}))
+    comms = kc.comm_info(target_name="sluice.jobs", reply=True, timeout=10)["content"]["comms"]
+    assert comms == {comm_id: {"target_name": "sluice.jobs"}}
+    assert _comm_request(kc, comm_id, {"action": "explode", "job": job_id}) == {"request": ANY, "ok": False, "message": ANY}
+    unknown = _comm_request(kc, comm_id, {"action": "cancel", "job": "nope"})
+    assert unknown["ok"] is False and "no job with id" in unknown["message"]
+    saved = _comm_request(kc, comm_id, {"action": "savepoint", "job": job_id})
+    assert saved["ok"] is True and str(tmp_path) in saved["message"], saved
+    stopped = _comm_request(kc, comm_id, {"action": "stop", "job": job_id, "savepoint": "from-button"})
+    assert stopped["ok"] is True and "finished" in stopped["message"] and "from-button" in stopped["message"], stopped
+    again = _comm_request(kc, comm_id, {"action": "cancel", "job": job_id})
+    assert again == {"request": ANY, "ok": False, "message": 'job "carded" is already finished'}
+    reply, _ = run(kc, "carded.status")
+    assert reply["content"]["status"] == "ok"

@@ -1,6 +1,6 @@
 import type { Handler, RawRequest, Reply } from "../session/services.js";
 import { decoders, type RequestType } from "../wire/protocol.js";
-import { comm_ignored, comm_info_request, comm_open } from "./comms.js";
+import { comm_close, comm_info_request, comm_msg, comm_open } from "./comms.js";
 import { complete_request } from "./completeRequest.js";
 import { execute_request } from "./executeRequest.js";
 import { history_request } from "./historyRequest.js";
@@ -30,8 +30,8 @@ export const handlers: ReadonlyMap<string, Route> = new Map<string, Route>([
   route("history_request", history_request),
   route("comm_info_request", comm_info_request),
   route("comm_open", comm_open),
-  route("comm_msg", comm_ignored),
-  route("comm_close", comm_ignored),
+  route("comm_msg", comm_msg),
+  route("comm_close", comm_close),
   route("shutdown_request", shutdown_request),
 ]);
 

@@ -28,7 +28,11 @@ export class JobCard {
   private readonly pressure = new Map<number, number[]>();
   private readonly jobRate = new RateMeter();
 
-  constructor(private readonly job: JobHandle) {}
+  /** `id`: the job's id in this kernel (its status display id), which the card's buttons name. */
+  constructor(
+    private readonly job: JobHandle,
+    private readonly id = "",
+  ) {}
 
   bundle(m: JobMetrics, stoppedBy?: string, at = Date.now()): MimeBundle {
     this.jobRate.sample(
@@ -41,6 +45,7 @@ export class JobCard {
     const html = [
       `<div class="sluice-job-card" data-job="${esc(this.job.name)}" style="font-family:var(--jp-ui-font-family,sans-serif);font-size:12px">`,
       status["text/html"] as string,
+      m.status === "running" && this.id ? actions(this.id) : "",
       `<div class="sluice-job-graph" style="overflow-x:auto">${svg}</div>`,
       legend(),
       watermarkSection(m),
@@ -83,6 +88,16 @@ export class JobCard {
       title: `${o.name} [${o.id}] p=${o.parallelism}: ${details.join("; ")}`,
     };
   }
+}
+
+/**
+ * Cancel / savepoint / stop-with-savepoint buttons. Hidden in the HTML itself: only Sluice's
+ * JupyterLab extension, which can reach the kernel over a comm, shows them and handles their clicks
+ * (a saved notebook or a report shows no dead buttons).
+ */
+function actions(id: string): string {
+  const button = (action: string, label: string) => `<button type="button" data-sluice-action="${action}" data-sluice-job="${esc(id)}">${label}</button>`;
+  return `<div class="sluice-job-actions" style="display:none;margin:4px 0">${button("cancel", "Cancel")} ${button("savepoint", "Savepoint")} ${button("stop", "Stop with savepoint")}</div>`;
 }
 
 function legend(): string {

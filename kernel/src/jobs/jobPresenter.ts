@@ -154,7 +154,7 @@ export class JobPresenter {
     const view = this.jobs.get(job) ?? this.attach(job, target);
     const m = job.metrics();
     if (options.details) {
-      view.card ??= { id: `sluice-card-${randomId()}`, card: new JobCard(job), parent: target.parent };
+      view.card ??= { id: `sluice-card-${randomId()}`, card: new JobCard(job, view.statusId), parent: target.parent };
       view.card.parent = target.parent;
       this.display(view.card.card.bundle(m, view.stoppedBy), view.card.id, target.parent, false);
       return;

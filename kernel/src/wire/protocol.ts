@@ -32,6 +32,10 @@ export interface CommOpen {
   comm_id: string;
   target_name: string;
 }
+export interface CommMsg {
+  comm_id: string;
+  data: JsonObject;
+}
 export interface InputReply {
   value: string;
 }
@@ -47,8 +51,8 @@ export interface Requests {
   history_request: HistoryQuery;
   comm_info_request: Empty;
   comm_open: CommOpen;
-  comm_msg: Empty;
-  comm_close: Empty;
+  comm_msg: CommMsg;
+  comm_close: CommMsg;
   shutdown_request: ShutdownRequest;
 }
 export type RequestType = keyof Requests;
@@ -140,6 +144,7 @@ export interface IopubContents {
   error: ErrorContent;
   clear_output: { wait: boolean };
   comm_close: { comm_id: string; data: JsonObject };
+  comm_msg: { comm_id: string; data: JsonObject };
   iopub_welcome: { subscription: string };
 }
 export type IopubType = keyof IopubContents;
@@ -229,10 +234,17 @@ export const decoders: Decoders = {
   history_request: historyQuery,
   comm_info_request: empty,
   comm_open: (c) => ({ comm_id: string("comm_open", c, "comm_id"), target_name: typeof c.target_name === "string" ? c.target_name : "" }),
-  comm_msg: empty,
-  comm_close: empty,
+  comm_msg: commMsg("comm_msg"),
+  comm_close: commMsg("comm_close"),
   shutdown_request: (c) => ({ restart: flag(c, "restart", false) }),
 };
+
+function commMsg(msgType: string): (c: JsonObject) => CommMsg {
+  return (c) => {
+    const data = c.data;
+    return { comm_id: string(msgType, c, "comm_id"), data: typeof data === "object" && data !== null && !Array.isArray(data) ? (data as JsonObject) : {} };
+  };
+}
 
 export function decodeInputReply(content: JsonObject): InputReply {
   const v = content.value;

@@ -12,6 +12,7 @@ import { isDisplayData, isExecuteResult } from "@jupyterlab/nbformat";
 import { INotebookTracker, type INotebookModel, type NotebookPanel } from "@jupyterlab/notebook";
 import { stoppedStatusData } from "./statusLine.js";
 import { highlightSqlCells } from "./sqlCells.js";
+import { handleCardButtons, showCardButtons } from "./jobCard.js";
 
 /** Rewrites every live Sluice status line among the notebook's outputs; returns how many. */
 export function stopLiveStatusLines(model: INotebookModel, reason: string): number {
@@ -70,4 +71,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
   },
 };
 
-export default [plugin, sqlCells];
+const jobCards: JupyterFrontEndPlugin<void> = {
+  id: "sluice-jupyter:job-card",
+  description: "Shows the Cancel / Savepoint / Stop buttons of Sluice job cards and sends their clicks to the kernel.",
+  autoStart: true,
+  requires: [INotebookTracker],
+  activate: (_app: JupyterFrontEnd, tracker: INotebookTracker): void => {
+    showCardButtons(document);
+    tracker.forEach(handleCardButtons);
+    tracker.widgetAdded.connect((_, panel) => handleCardButtons(panel));
+  },
+};
+
+export default [plugin, sqlCells, jobCards];
