@@ -4,7 +4,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { Aggregators, RestartStrategies, StreamEnvironment, TestSource, Time, TumblingEventTimeWindows, sinks } from "../../../engine/src/index.js";
+import { Aggregators, ManualClock, RestartStrategies, StreamEnvironment, TestSource, Time, TumblingEventTimeWindows, WatermarkStrategy, sinks } from "../../../engine/src/index.js";
+import { HOLD_AFTER_MS } from "../../../engine/src/runtime/watermarkHold.js";
+import { type SplitEvent, SplitTestSource } from "../../../engine/src/testing/SplitTestSource.js";
 import { JobCard, backPressureLevel } from "./jobCard.js";
 
 function* naturals(): Generator<number> {
@@ -100,5 +102,36 @@ test("the card names the source that holds the watermark back, with its per-subt
   const html = new JobCard(job).bundle(job.metrics())["text/html"] as string;
   assert.match(html, /<div style="color:#9a6700">watermark held back by 'clicks' \(no watermark strategy\)<\/div>/);
   assert.match(html, /<td[^>]*>clicks<\/td><td[^>]*><\/td><td[^>]*>none yet<\/td><td[^>]*>no watermark strategy<\/td>/);
+  await job.cancel();
+});
+
+test("the card names the split that holds event time back, and lists each split's watermark and idleness", async () => {
+  const clock = new ManualClock(0);
+  const env = StreamEnvironment.create({ clock, autoWatermarkInterval: 100 });
+  const source = new SplitTestSource(["orders[0]", "orders[1]", "orders[2]"], "orders");
+  const byTs = WatermarkStrategy.forMonotonousTimestamps<SplitEvent>().withTimestampAssigner((e) => e.ts);
+  env.fromSource(source, byTs.withIdleness(10_000)).sinkTo(sinks.collect());
+  const job = env.execute("splits");
+  const card = new JobCard(job);
+  const row = (html: string, split: string) => new RegExp(`<td[^>]*><\\/td><td[^>]*>${split.replace(/[[\]]/g, "\\$&")}<\\/td><td[^>]*>([^<]*)<\\/td><td[^>]*>([^<]*)<\\/td>`).exec(html)?.slice(1);
+  source.push("orders[0]", 1_000, 2_000);
+  source.push("orders[2]", 1_500);
+  await job.whenIdle();
+  clock.advance(HOLD_AFTER_MS);
+  await job.whenIdle();
+  let html = card.bundle(job.metrics())["text/html"] as string;
+  assert.match(html, /watermark held back by 'orders' \(split orders\[1\] no records yet\)/);
+  assert.deepEqual(row(html, "orders[1]"), ["none yet", "active"]);
+  assert.deepEqual(row(html, "orders[2]"), ["1499", "active"]);
+  for (let t = 0; t < 11; t++) {
+    clock.advance(1_000);
+    source.push("orders[0]", 3_000 + t);
+    await job.whenIdle();
+  }
+  html = card.bundle(job.metrics())["text/html"] as string;
+  assert.deepEqual(row(html, "orders[0]"), ["3009", "active"]);
+  assert.deepEqual(row(html, "orders[1]"), ["none yet", "idle"]);
+  assert.deepEqual(row(html, "orders[2]"), ["1499", "idle"]);
+  assert.doesNotMatch(html, /held back/, "idle splits hold nothing back");
   await job.cancel();
 });
