@@ -70,7 +70,18 @@ export type { Operator, OperatorContext, Output, ErrorPolicy, DeadLetter } from 
 export { JobHandle } from "./runtime/JobHandle.js";
 export type { StopOptions, StopResult } from "./runtime/JobHandle.js";
 export type { JobResult } from "./runtime/JobResult.js";
-export type { JobMetrics, OperatorMetrics, OperatorInput, JobStatus, CheckpointStats, CheckpointRecord, RestartStats, WatermarkHold, SourceSubtaskWatermark } from "./runtime/JobMetrics.js";
+export type {
+  JobMetrics,
+  OperatorMetrics,
+  OperatorInput,
+  SubtaskFigures,
+  JobStatus,
+  CheckpointStats,
+  CheckpointRecord,
+  RestartStats,
+  WatermarkHold,
+  SourceSubtaskWatermark,
+} from "./runtime/JobMetrics.js";
 export type { ExecutionPlan } from "./graph/executionPlan.js";
 export { RestartStrategies, type RestartStrategyConfiguration } from "./runtime/restart/RestartStrategies.js";
 export type { RecordBatch } from "./runtime/StreamElement.js";

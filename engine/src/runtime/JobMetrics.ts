@@ -57,6 +57,18 @@ export interface SourceSubtaskWatermark {
   splits: SplitWatermark[] | undefined;
 }
 
+/** One subtask of an operator, in `OperatorMetrics.subtasks`. */
+export interface SubtaskFigures {
+  subtask: number;
+  recordsIn: number;
+  recordsOut: number;
+  watermark: number;
+  backlog: number;
+  backPressured: boolean;
+  busy: boolean;
+  finished: boolean;
+}
+
 /** An edge of the job graph, as `OperatorMetrics.inputs` lists it. */
 export interface OperatorInput {
   from: number;
@@ -128,6 +140,8 @@ export interface OperatorMetrics {
   backPressuredSubtasks: number;
   /** The operators feeding this one (by `id`) and how records are distributed to it. */
   inputs: OperatorInput[];
+  /** Each subtask's own figures (what the sums above are made of), for a per-subtask view. */
+  subtasks: SubtaskFigures[];
   /** Sources only: the watermark of each subtask (and of its splits), to find what holds event time back. */
   sourceWatermarks?: SourceSubtaskWatermark[];
 }

@@ -30,6 +30,7 @@ export function collectMetrics(
       finishedSubtasks: 0,
       backPressuredSubtasks: 0,
       inputs: planInputs(node),
+      subtasks: [],
     };
     for (const task of tasks) {
       if (task.node !== node) continue;
@@ -43,6 +44,16 @@ export function collectMetrics(
       if (t.busy) m.busySubtasks++;
       if (t.finished) m.finishedSubtasks++;
       if (t.backPressured) m.backPressuredSubtasks++;
+      m.subtasks.push({
+        subtask: task.subtask,
+        recordsIn: t.recordsIn,
+        recordsOut: t.recordsOut,
+        watermark: t.watermark,
+        backlog: t.backlog,
+        backPressured: t.backPressured,
+        busy: t.busy,
+        finished: t.finished,
+      });
       if (t.source !== undefined) {
         (m.sourceWatermarks ??= []).push(t.source.watermark);
         if (!sources.has(node)) sources.set(node, m.sourceWatermarks);

@@ -135,3 +135,23 @@ test("the card names the split that holds event time back, and lists each split'
   assert.doesNotMatch(html, /held back/, "idle splits hold nothing back");
   await job.cancel();
 });
+
+test("a parallel operator's subtasks are listed one by one, their counts adding up to the operator's", async () => {
+  const env = StreamEnvironment.create({ parallelism: 2 });
+  env
+    .fromElements(...Array.from({ length: 100 }, (_, i) => i))
+    .keyBy((x) => x % 7)
+    .reduce((a, b) => a + b)
+    .name("inc")
+    .sinkTo(sinks.collect<number>());
+  const job = env.execute("parallel");
+  await job.wait();
+  const html = new JobCard(job).bundle(job.metrics())["text/html"] as string;
+  const counts = [0, 1].map((i) => Number(new RegExp(`<td[^>]*>inc #${i}</td><td[^>]*>([\\d,]+)</td>`).exec(html)?.[1]?.replace(/,/g, "")));
+  assert.ok(
+    counts.every((c) => c > 0),
+    `both subtasks got records: ${counts}`,
+  );
+  assert.equal(counts[0]! + counts[1]!, 100);
+  assert.match(html, /<details><summary><b>Subtasks<\/b>/);
+});

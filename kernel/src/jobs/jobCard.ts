@@ -49,6 +49,7 @@ export class JobCard {
       `<div class="sluice-job-graph" style="overflow-x:auto">${svg}</div>`,
       legend(),
       watermarkSection(m),
+      subtaskSection(m),
       checkpointSection(m),
       deadLetterSection(this.job, m),
       failureSection(this.job, m),
@@ -122,6 +123,23 @@ function watermarkSection(m: JobMetrics): string {
   );
   const hold = m.watermarkHold ? `<div style="color:#9a6700">watermark ${esc(watermarkHoldText(m.watermarkHold))}</div>` : "";
   return rows.length > 0 ? `${hold}${table("Source watermarks", ["source", "split", "watermark", "state"], rows)}` : hold;
+}
+
+/** Per-subtask figures of every parallel operator (Flink's per-subtask tab), folded: a drill-down, not the headline. */
+function subtaskSection(m: JobMetrics): string {
+  const parallel = m.operators.filter((o) => o.parallelism > 1);
+  if (parallel.length === 0) return "";
+  const rows = parallel.flatMap((o) =>
+    o.subtasks.map((s) => [
+      `${o.name} #${s.subtask}`,
+      n(s.recordsIn),
+      n(s.recordsOut),
+      watermarkText(s.watermark),
+      n(s.backlog),
+      s.finished ? "finished" : s.backPressured ? "back-pressured" : s.busy ? "busy" : "running",
+    ]),
+  );
+  return table("Subtasks", ["subtask", "in", "out", "watermark", "backlog", "state"], rows).replace("<details open>", "<details>");
 }
 
 function checkpointSection(m: JobMetrics): string {
