@@ -59,3 +59,28 @@ test("text saved as a list of lines (nbformat's multiline string) and html-only 
   assert.match(String(htmlOnly?.["text/html"]), /<span style="color:#9a6700">■ stopped: a &lt;b&gt; &amp; c<\/span> · job <b>pv &lt;1&gt;<\/b> · 1,200 in · 1,100 out · watermark/);
   assert.equal(htmlOnly?.["text/plain"], undefined);
 });
+
+test("a job card's status line is stopped too, and its buttons removed (they need the kernel that is gone)", async () => {
+  const { StreamEnvironment, sinks } = await import("../../engine/src/index.js");
+  const { JobCard } = await import("../../kernel/src/jobs/jobCard.js");
+  const env = StreamEnvironment.create();
+  env
+    .fromIterable(
+      (function* () {
+        for (let i = 0; ; i++) yield i;
+      })(),
+    )
+    .sinkTo(sinks.callback<number>(() => new Promise((r) => setTimeout(r, 1))));
+  const running = env.execute("carded");
+  await new Promise((r) => setTimeout(r, 20));
+  const live = asData(new JobCard(running, "sluice-job-x").bundle(running.metrics()));
+  assert.match(live["text/html"], /data-sluice-action="cancel"/);
+  const stopped = stoppedStatusData(live, "kernel restarted");
+  await running.cancel();
+  assert.ok(stopped, "the card was recognised");
+  const html = String(stopped["text/html"]);
+  assert.match(html, /^<div class="sluice-job-card"[^>]*><div class="sluice-job-status"[^>]*><span style="color:#9a6700">■ stopped: kernel restarted<\/span> · job <b>carded<\/b>/);
+  assert.doesNotMatch(html, /sluice-job-actions|data-sluice-action/);
+  assert.match(html, /<svg /, "the graph stays");
+  assert.match(String(stopped["text/plain"]), /^■ stopped: kernel restarted · job "carded"/);
+});

@@ -33,7 +33,16 @@ function finalText(text: string, reason: string): string | undefined {
   return `${STOPPED_ICON} stopped: ${reason}${withRestarts(text.slice(jobAt).replace(RATE_TEXT, ""), text.slice(2, jobAt))}`;
 }
 
+/** A job card (kernel/src/jobs/jobCard.ts) starts with its own div, then the status line; its buttons need a live kernel. */
+const CARD = /^<div class="sluice-job-card"[^>]*>/;
+const CARD_ACTIONS = /<div class="sluice-job-actions"[^>]*>.*?<\/div>/;
+
 function finalHtml(html: string, reason: string): string | undefined {
+  const card = CARD.exec(html);
+  if (card !== null) {
+    const rest = finalHtml(html.slice(card[0].length), reason);
+    return rest === undefined ? undefined : `${card[0]}${rest.replace(CARD_ACTIONS, "")}`;
+  }
   const m = HTML_STATE.exec(html);
   if (m === null || !LIVE_ICONS.has(m[2] ?? "")) return undefined;
   const state = `<span style="color:${STOPPED_COLOR}">${STOPPED_ICON} stopped: ${esc(reason)}</span>`;
