@@ -4,6 +4,8 @@ resumes it, and its windows are exactly those of an uninterrupted run of the sam
 none twice (Flink's stop-with-savepoint). ~25 s (two kernel starts)."""
 
 import calendar
+import contextlib
+import queue
 import re
 import time
 
@@ -36,7 +38,7 @@ class Printed:
     def pump(self, timeout=0.2):
         try:
             m = self.kc.get_iopub_msg(timeout=timeout)
-        except Exception:  # queue.Empty
+        except queue.Empty:
             return None
         if m["msg_type"] == "stream":
             for line in m["content"]["text"].splitlines():
@@ -54,10 +56,8 @@ class Printed:
             if m is not None and m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
                 idle = m
             if reply is None:
-                try:
+                with contextlib.suppress(queue.Empty):
                     reply = self.kc.get_shell_msg(timeout=0.05)
-                except Exception:
-                    pass
         assert reply is not None and idle is not None, f"no reply to {code!r}"
         assert reply["content"]["status"] == "ok", reply["content"]
         return reply
