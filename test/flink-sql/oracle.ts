@@ -30,7 +30,7 @@ export function oracleClasspath(): string {
   const cp = join(BUILD, "classpath.txt");
   const inputs = [join(ROOT, "test/flink-sql/src/main/java/sluice/sqloracle/SqlOracle.java"), join(ROOT, "test/flink-sql/pom.xml")];
   const stale = !existsSync(jar) || !existsSync(cp) || inputs.some((f) => statSync(f).mtimeMs > statSync(jar).mtimeMs);
-  if (stale) execFileSync("mvn", ["-q", "-B", "-f", join(ROOT, "test/flink-sql/pom.xml"), "package"], { stdio: ["ignore", "ignore", "inherit"] });
+  if (stale) execFileSync("mvn", ["-q", "-B", "--strict-checksums", "-f", join(ROOT, "test/flink-sql/pom.xml"), "package"], { stdio: ["ignore", "ignore", "inherit"] });
   return `${jar}:${readFileSync(cp, "utf8").trim()}`;
 }
 
