@@ -13,6 +13,7 @@ import { foldChangelog, type Change } from "./changelog.js";
 import { ChangelogTableView } from "./changelogView.js";
 import { formatType } from "./types.js";
 import { SqlJobSettings } from "./restore/jobSettings.js";
+import { atReference, checkInsertTypes } from "./validation/typeRules.js";
 
 /** What one statement gave: a message (DDL), a table (SHOW, DESCRIBE, a bounded query), or a running job. */
 export type StatementResult =
@@ -89,7 +90,7 @@ export class SqlSession {
               c.name,
               formatType({ ...c.type, rowtime: false }) + (c.type.rowtime ? " *ROWTIME*" : ""),
               c.type.nullable === false ? "FALSE" : "TRUE",
-              watermark && watermark.column.toLowerCase() === c.name.toLowerCase() ? "`" + watermark.column + "` - INTERVAL" : null,
+              watermark && watermark.column.toLowerCase() === c.name.toLowerCase() ? (watermark.text ?? null) : null,
             ]),
             statement: text,
           });
@@ -148,12 +149,14 @@ export class SqlSession {
       planned.stream.sinkTo(collect).name("Sink: collect");
       return;
     }
-    const target = this.target(s, planned.columns.length);
+    const target = this.target(s, planned.columns);
     planned.stream
       .sinkTo(
-        sinkFor(
-          target,
-          target.columns.map((c) => c.type),
+        atReference(s.at, () =>
+          sinkFor(
+            target,
+            target.columns.map((c) => c.type),
+          ),
         ),
       )
       .name(`Sink: ${target.name}`);
@@ -161,10 +164,10 @@ export class SqlSession {
 
   /** The sink of an INSERT of an updating result: only a duckdb table with a PRIMARY KEY takes one. */
   private changelogSink(s: Extract<Statement, { kind: "insert" }>, planned: UpdatingPlanned) {
-    const target = this.target(s, planned.columns.length);
+    const target = this.target(s, planned.columns);
     if (target.options.connector !== "duckdb")
       throw new StreamSqlError("unsupported", `INSERT INTO '${s.table}' of an updating result is not supported yet (a duckdb table with a PRIMARY KEY takes one)`, s.at, s.table);
-    checkOptions(target);
+    atReference(s.at, () => checkOptions(target));
     return duckdbChangelogSink(target);
   }
 
@@ -191,12 +194,14 @@ export class SqlSession {
     return { kind: "table", columns: planned.columns, rows: foldChangelog(collect.values, planned.uniqueKey), changelog: collect.values, statement: text };
   }
 
-  /** The INSERT's table, checked to take as many columns as the query gives. */
-  private target(s: Extract<Statement, { kind: "insert" }>, width: number): TableEntry {
+  /** The INSERT's table, checked to take the query's columns: as many, of types that cast implicitly. */
+  private target(s: Extract<Statement, { kind: "insert" }>, columns: Column[]): TableEntry {
+    const width = columns.length;
     const target = this.catalog.get(s.table);
     if (!target || target.kind !== "table") throw new StreamSqlError("validation", `Object '${s.table}' not found`, s.at, s.table);
     if (target.columns.length !== width)
       throw new StreamSqlError("validation", `Column types of query result and sink for '${s.table}' do not match: the query has ${width} columns, the table ${target.columns.length}`, s.at, s.table);
+    checkInsertTypes(target.name, columns, target.columns, s.at);
     return target;
   }
 
