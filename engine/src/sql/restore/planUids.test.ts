@@ -27,6 +27,8 @@ async function startJob(session: SqlSession, sql: string, restoreFrom?: string):
   return (job as Extract<typeof job, { kind: "job" }>).job;
 }
 
+const rejects = (session: SqlSession, sql: string, message: RegExp) => assert.rejects(session.execute(sql), message, sql);
+
 function uids(job: JobHandle): string[] {
   return job.metrics().operators.map((o) => o.uid);
 }
@@ -83,4 +85,10 @@ test("a query with a stateful operator the savepoint has no state for is refused
   ]);
   const fresh = await startJob(session, "SELECT id, k FROM clicks WHERE k > 1", "rows");
   await fresh.cancel();
+  // Periodic checkpoints by Flink's key and duration syntax; a value that is no duration fails at its statement.
+  await rejects(session, "SET 'execution.checkpointing.interval' = 'soon'", /Could not parse value 'soon' for key 'execution.checkpointing.interval'/);
+  await session.execute("SET 'execution.checkpointing.interval' = '50 ms'");
+  const periodic = await startJob(session, "SELECT id, k FROM clicks");
+  while (periodic.metrics().checkpoints.completed < 2) await new Promise((r) => setTimeout(r, 10));
+  await periodic.cancel();
 });
