@@ -1,6 +1,6 @@
 import { FileCheckpointStorage } from "../../checkpoint/CheckpointStorage.js";
 import type { CheckpointData } from "../../checkpoint/CheckpointData.js";
-import type { StreamGraph } from "../../graph/StreamGraph.js";
+import type { StreamGraph, StreamNode } from "../../graph/StreamGraph.js";
 import { StreamSqlError, type SqlPosition } from "../errors.js";
 
 /**
@@ -38,7 +38,7 @@ export async function loadSavepoint(directory: string, savepoint: string, at: Sq
  * `execution.savepoint.ignore-unclaimed-state`, state the plan has no operator for is dropped).
  */
 export function checkRestore(data: CheckpointData, savepoint: string, graph: StreamGraph, at: SqlPosition | undefined, ignoreUnclaimed = false): void {
-  const nodes = graph.all();
+  const nodes = jobNodes(graph);
   const uids = new Set(nodes.map((n) => n.uid));
   const saved = new Set(data.operators.map((o) => o.uid));
   const fresh = nodes.filter((n) => (n.keyed || n.kind === "source") && !saved.has(n.uid as string));
@@ -57,6 +57,18 @@ export function checkRestore(data: CheckpointData, savepoint: string, graph: Str
     first.name,
     first.uid,
   );
+}
+
+/** The nodes the job will run: its sinks and what feeds them (a stream declared and left unused is not part of it). */
+function jobNodes(graph: StreamGraph): StreamNode[] {
+  const seen = new Map<number, StreamNode>();
+  const visit = (n: StreamNode): void => {
+    if (seen.has(n.id)) return;
+    seen.set(n.id, n);
+    for (const e of n.inputs) visit(graph.get(e.from));
+  };
+  for (const n of graph.all()) if (n.kind === "sink") visit(n);
+  return [...seen.values()];
 }
 
 function describe(ops: { name: string; uid?: string | undefined }[]): string {
