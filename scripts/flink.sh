@@ -66,7 +66,7 @@ install() {
     "$TEMPLATES/pom.xml.in" >"$DIR/pom.xml"
   log "downloading Flink $VERSION from Maven Central (once) into ${LIBS#"$ROOT"/}"
   rm -rf "$LIBS"
-  mvn -B -Dstyle.color=never -f "$DIR/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS" \
+  mvn -B --strict-checksums -Dstyle.color=never -f "$DIR/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS" \
     >"$DIR/install.log" 2>&1 || { tail -n 40 "$DIR/install.log" >&2; die "could not resolve Flink $VERSION from Maven Central (log: ${DIR#"$ROOT"/}/install.log)"; }
   [ -n "$(ls "$LIBS"/flink-sql-gateway-*.jar 2>/dev/null)" ] || die "Flink $VERSION resolved but flink-sql-gateway is missing in $LIBS"
   touch "$LIBS/.complete"

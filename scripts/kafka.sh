@@ -74,7 +74,7 @@ install() {
     "$TEMPLATES/pom.xml.in" >"$DIR/pom.xml"
   log "downloading Kafka $VERSION from Maven Central (once) into ${LIBS#"$ROOT"/}"
   rm -rf "$LIBS"
-  mvn -B -Dstyle.color=never -f "$DIR/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS" \
+  mvn -B --strict-checksums -Dstyle.color=never -f "$DIR/pom.xml" dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIBS" \
     >"$DIR/install.log" 2>&1 || { tail -n 40 "$DIR/install.log" >&2; die "could not resolve org.apache.kafka:kafka_2.13:$VERSION from Maven Central"; }
   [ -n "$(ls "$LIBS"/kafka_2.13-*.jar 2>/dev/null)" ] || die "Kafka $VERSION resolved but kafka_2.13 jar is missing in $LIBS"
   touch "$LIBS/.complete"

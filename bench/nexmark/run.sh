@@ -11,5 +11,5 @@ node node_modules/typescript/bin/tsc -p tsconfig.json >/dev/null 2>&1 || true
 for f in dist/bench/nexmark/run.js dist/bench/nexmark/sluiceRun.js; do
   [[ -f $f ]] || { echo "missing $f: the TypeScript build failed" >&2; exit 1; }
 done
-mvn -q -B -f bench/nexmark/flink/pom.xml package >&2
+mvn -q -B --strict-checksums -f bench/nexmark/flink/pom.xml package >&2
 exec node dist/bench/nexmark/run.js "$@"

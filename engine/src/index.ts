@@ -167,6 +167,7 @@ export {
   formatTable as formatSqlTable,
   displayValue as displaySqlValue,
   StreamSqlError,
+  SqlRestoreError,
   type StatementResult,
   type SqlSessionOptions,
   type Column as StreamSqlColumn,

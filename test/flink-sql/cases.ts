@@ -1,3 +1,5 @@
+import { TYPE_CHECK_CASES } from "./cases/typeChecks.js";
+
 /**
  * Conformance cases for `%%ssql`: the same SQL text run by Sluice and by Flink's SQL engine
  * (oracle.ts). `{orders}` and `{sparse}` in a case are replaced by the paths of the shared CSV inputs. The first
@@ -9,6 +11,8 @@ export interface OracleCase {
   default: boolean;
   /** Statements separated by `;` at a line end; the last one is the query compared. */
   sql: string;
+  /** Both sides must fail, each with a message matching this (Flink's words), instead of giving rows. */
+  error?: RegExp;
 }
 
 /**
@@ -176,4 +180,5 @@ export const CASES: OracleCase[] = [
     "SELECT n, n * n AS sq FROM seq WHERE MOD(n, 2) = 0",
     "CREATE TABLE seq (n BIGINT) WITH ('connector' = 'datagen', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '20');\n",
   ),
+  ...TYPE_CHECK_CASES,
 ];

@@ -30,7 +30,7 @@ export function oracleClasspath(): string {
   const cp = join(BUILD, "classpath.txt");
   const inputs = [join(ROOT, "test/flink-sql/src/main/java/sluice/sqloracle/SqlOracle.java"), join(ROOT, "test/flink-sql/pom.xml")];
   const stale = !existsSync(jar) || !existsSync(cp) || inputs.some((f) => statSync(f).mtimeMs > statSync(jar).mtimeMs);
-  if (stale) execFileSync("mvn", ["-q", "-B", "-f", join(ROOT, "test/flink-sql/pom.xml"), "package"], { stdio: ["ignore", "ignore", "inherit"] });
+  if (stale) execFileSync("mvn", ["-q", "-B", "--strict-checksums", "-f", join(ROOT, "test/flink-sql/pom.xml"), "package"], { stdio: ["ignore", "ignore", "inherit"] });
   return `${jar}:${readFileSync(cp, "utf8").trim()}`;
 }
 
@@ -66,7 +66,8 @@ function runFlink(scripts: { path: string }[]): Map<string, { rows: string[] } |
     if (line.startsWith("CASE ")) current = { file: line.slice(5), changelog: [] };
     else if (line.startsWith("ROW ") && current) {
       const [kind, ...rest] = line.slice(4).split(" ");
-      current.changelog.push({ kind: kind as string, row: JSON.parse(rest.join(" ")) as unknown[] });
+      // Java writes a DOUBLE's Infinity and NaN bare, which JSON has not: read them as the strings normalise() makes of them.
+      current.changelog.push({ kind: kind as string, row: JSON.parse(rest.join(" ").replace(/(?<=[[,])(-?Infinity|NaN)(?=[,\]])/g, '"$1"')) as unknown[] });
     } else if ((line === "END" || line.startsWith("ERROR ")) && current) {
       results.set(current.file, line === "END" ? { rows: fold(current.changelog) } : { error: line.slice(6) });
       current = undefined;
@@ -91,6 +92,7 @@ export function fold(changelog: { kind: string; row: unknown[] }[]): string[] {
 }
 
 function normalise(v: unknown): unknown {
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
   return typeof v === "number" ? Number(v.toPrecision(12)) : v;
 }
 
@@ -115,7 +117,8 @@ export async function runOracle(cases: OracleCase[]): Promise<CaseOutcome[]> {
     const script = scripts.get(c.name) as { path: string; sql: string };
     const f = flink.get(script.path) ?? { error: "no output from the oracle" };
     const s = await runSluice(script.sql);
-    outcomes.push({ name: c.name, flink: f, sluice: s, same: "rows" in f && "rows" in s && JSON.stringify(f.rows) === JSON.stringify(s.rows) });
+    const same = c.error ? "error" in f && "error" in s && c.error.test(f.error) && c.error.test(s.error) : "rows" in f && "rows" in s && JSON.stringify(f.rows) === JSON.stringify(s.rows);
+    outcomes.push({ name: c.name, flink: f, sluice: s, same });
   }
   return outcomes;
 }

@@ -5,13 +5,15 @@ import type { Statement } from "./ast.js";
 import { Catalog, type Column, type TableEntry } from "./catalog.js";
 import { checkOptions, display, sinkFor, type Row } from "./connectors.js";
 import { duckdbChangelogSink } from "./duckdbSink.js";
-import { StreamSqlError } from "./errors.js";
+import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { explainPlan } from "./explain.js";
 import { parseScript } from "./parser.js";
 import { Planner, type AppendPlanned, type UpdatingPlanned } from "./planner.js";
 import { foldChangelog, type Change } from "./changelog.js";
 import { ChangelogTableView } from "./changelogView.js";
 import { formatType } from "./types.js";
+import { SqlJobSettings } from "./restore/jobSettings.js";
+import { atReference, checkInsertTypes } from "./validation/typeRules.js";
 
 /** What one statement gave: a message (DDL), a table (SHOW, DESCRIBE, a bounded query), or a running job. */
 export type StatementResult =
@@ -25,6 +27,13 @@ export type StatementResult =
 export interface SqlSessionOptions {
   /** A fresh environment per job; default `StreamEnvironment.create()`. */
   createEnvironment?: () => StreamEnvironment;
+  /** Where SQL jobs' checkpoints and savepoints go unless `SET 'state.savepoints.dir'`; without either, jobs are not checkpointed. */
+  checkpointDirectory?: string;
+}
+
+/** Options of one `execute()`: `restoreFrom`, a savepoint every job the script starts resumes from. */
+export interface ExecuteSqlOptions {
+  restoreFrom?: string;
 }
 
 /**
@@ -41,11 +50,15 @@ export class SqlSession {
    */
   readonly jobs: JobHandle[] = [];
   private jobCount = 0;
+  /** `SET` options, checkpointing and restore (restore/jobSettings.ts). */
+  readonly settings: SqlJobSettings;
 
-  constructor(private readonly options: SqlSessionOptions = {}) {}
+  constructor(private readonly options: SqlSessionOptions = {}) {
+    this.settings = new SqlJobSettings(options.checkpointDirectory);
+  }
 
   /** Executes every statement in order; a failing statement stops the script with its `StreamSqlError`. */
-  async execute(script: string): Promise<StatementResult[]> {
+  async execute(script: string, options: ExecuteSqlOptions = {}): Promise<StatementResult[]> {
     const results: StatementResult[] = [];
     for (const { statement: s, text } of parseScript(script)) {
       switch (s.kind) {
@@ -77,7 +90,7 @@ export class SqlSession {
               c.name,
               formatType({ ...c.type, rowtime: false }) + (c.type.rowtime ? " *ROWTIME*" : ""),
               c.type.nullable === false ? "FALSE" : "TRUE",
-              watermark && watermark.column.toLowerCase() === c.name.toLowerCase() ? "`" + watermark.column + "` - INTERVAL" : null,
+              watermark && watermark.column.toLowerCase() === c.name.toLowerCase() ? (watermark.text ?? null) : null,
             ]),
             statement: text,
           });
@@ -85,8 +98,15 @@ export class SqlSession {
         }
         case "query":
         case "insert":
-          results.push(await this.run(s, text));
+          results.push(await this.run(s, text, options.restoreFrom));
           break;
+        case "set":
+        case "reset": {
+          const listed = this.settings.apply(s);
+          if (listed) results.push({ kind: "table", columns: ["key", "value"].map((name) => ({ name, type: { name: "STRING" } })), rows: listed, statement: text });
+          else results.push({ kind: "message", text: "[INFO] Execute statement succeeded.", statement: text });
+          break;
+        }
         case "explain": {
           // A throwaway environment: the sinks are declared on it but never executed.
           const env = StreamEnvironment.create();
@@ -107,14 +127,16 @@ export class SqlSession {
     return new Planner(env, this.catalog);
   }
 
-  private async run(s: Extract<Statement, { kind: "query" | "insert" }>, text: string): Promise<StatementResult> {
+  private async run(s: Extract<Statement, { kind: "query" | "insert" }>, text: string, restoreFrom: string | undefined): Promise<StatementResult> {
     const env = this.options.createEnvironment?.() ?? StreamEnvironment.create();
+    this.settings.configure(env);
     const planned = this.planner(env).plan(s.query);
     const name = `sql-${++this.jobCount}: ${text.replace(/\s+/g, " ").slice(0, 60)}`;
-    if (planned.changes) return this.runUpdating(env, planned, s, name, text);
+    const start = () => this.start(env, name, s.at, restoreFrom);
+    if (planned.changes) return this.runUpdating(planned, s, start, text, name);
     const collect = new CollectSink<Row>("collect");
     this.attachSink(planned, s, collect);
-    const job = this.start(env, name);
+    const job = await start();
     if (!planned.bounded) return { kind: "job", job, columns: planned.columns, rows: collect.values, statement: text };
     await job.wait();
     if (s.kind === "insert") return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };
@@ -127,12 +149,14 @@ export class SqlSession {
       planned.stream.sinkTo(collect).name("Sink: collect");
       return;
     }
-    const target = this.target(s, planned.columns.length);
+    const target = this.target(s, planned.columns);
     planned.stream
       .sinkTo(
-        sinkFor(
-          target,
-          target.columns.map((c) => c.type),
+        atReference(s.at, () =>
+          sinkFor(
+            target,
+            target.columns.map((c) => c.type),
+          ),
         ),
       )
       .name(`Sink: ${target.name}`);
@@ -140,10 +164,10 @@ export class SqlSession {
 
   /** The sink of an INSERT of an updating result: only a duckdb table with a PRIMARY KEY takes one. */
   private changelogSink(s: Extract<Statement, { kind: "insert" }>, planned: UpdatingPlanned) {
-    const target = this.target(s, planned.columns.length);
+    const target = this.target(s, planned.columns);
     if (target.options.connector !== "duckdb")
       throw new StreamSqlError("unsupported", `INSERT INTO '${s.table}' of an updating result is not supported yet (a duckdb table with a PRIMARY KEY takes one)`, s.at, s.table);
-    checkOptions(target);
+    atReference(s.at, () => checkOptions(target));
     return duckdbChangelogSink(target);
   }
 
@@ -151,10 +175,10 @@ export class SqlSession {
    * An updating query: bounded, its changelog and final table; unbounded, a job whose sink is a
    * live table applying the changelog (the "update" result view of Flink's SQL client).
    */
-  private async runUpdating(env: StreamEnvironment, planned: UpdatingPlanned, s: Extract<Statement, { kind: "query" | "insert" }>, name: string, text: string): Promise<StatementResult> {
+  private async runUpdating(planned: UpdatingPlanned, s: Extract<Statement, { kind: "query" | "insert" }>, start: () => Promise<JobHandle>, text: string, name: string): Promise<StatementResult> {
     if (s.kind === "insert") {
       planned.changes.sinkTo(this.changelogSink(s, planned)).name(`Sink: ${s.table}`);
-      const job = this.start(env, name);
+      const job = await start();
       if (!planned.bounded) return { kind: "job", job, columns: planned.columns, rows: [], statement: text };
       await job.wait();
       return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };
@@ -162,25 +186,28 @@ export class SqlSession {
     if (!planned.bounded) {
       const table = new ChangelogTableView(planned.columns, planned.uniqueKey);
       planned.changes.sinkTo(table).name("Sink: changelog table");
-      return { kind: "job", job: this.start(env, name), columns: planned.columns, rows: [], table, statement: text };
+      return { kind: "job", job: await start(), columns: planned.columns, rows: [], table, statement: text };
     }
     const collect = new CollectSink<Change>("collect");
     planned.changes.sinkTo(collect).name("Sink: collect");
-    await this.start(env, name).wait();
+    await (await start()).wait();
     return { kind: "table", columns: planned.columns, rows: foldChangelog(collect.values, planned.uniqueKey), changelog: collect.values, statement: text };
   }
 
-  /** The INSERT's table, checked to take as many columns as the query gives. */
-  private target(s: Extract<Statement, { kind: "insert" }>, width: number): TableEntry {
+  /** The INSERT's table, checked to take the query's columns: as many, of types that cast implicitly. */
+  private target(s: Extract<Statement, { kind: "insert" }>, columns: Column[]): TableEntry {
+    const width = columns.length;
     const target = this.catalog.get(s.table);
     if (!target || target.kind !== "table") throw new StreamSqlError("validation", `Object '${s.table}' not found`, s.at, s.table);
     if (target.columns.length !== width)
       throw new StreamSqlError("validation", `Column types of query result and sink for '${s.table}' do not match: the query has ${width} columns, the table ${target.columns.length}`, s.at, s.table);
+    checkInsertTypes(target.name, columns, target.columns, s.at);
     return target;
   }
 
-  private start(env: StreamEnvironment, name: string): JobHandle {
-    const job = env.execute(name);
+  /** Starts the job with plan-derived uids, from a savepoint checked to fit its plan if one is to be restored. */
+  private async start(env: StreamEnvironment, name: string, at: SqlPosition, restoreFrom: string | undefined): Promise<JobHandle> {
+    const job = env.execute(name, await this.settings.prepare(env, at, restoreFrom));
     this.jobs.push(job);
     void job.done.then(() => {
       const at = this.jobs.indexOf(job);

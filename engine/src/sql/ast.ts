@@ -10,6 +10,9 @@ export type Statement =
   | { kind: "describe"; name: string; at: SqlPosition }
   | { kind: "insert"; table: string; query: Query; at: SqlPosition }
   | { kind: "query"; query: Query; at: SqlPosition }
+  /** `SET 'key' = 'value'` (`SET;` lists), `RESET ['key']`: session options, as Flink's SQL client. */
+  | { kind: "set"; key?: string; value?: string; at: SqlPosition }
+  | { kind: "reset"; key?: string; at: SqlPosition }
   /** `EXPLAIN [PLAN FOR] <query or INSERT>`: plans without running. */
   | { kind: "explain"; statement: Extract<Statement, { kind: "query" | "insert" }>; at: SqlPosition };
 

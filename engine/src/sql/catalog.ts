@@ -1,5 +1,6 @@
 import type { CreateTable, Expr, Query } from "./ast.js";
 import { StreamSqlError } from "./errors.js";
+import { watermarkText } from "./validation/watermarkText.js";
 import type { SqlType } from "./types.js";
 
 export interface Column {
@@ -11,7 +12,8 @@ export interface TableEntry {
   kind: "table";
   name: string;
   columns: Column[];
-  watermark?: { column: string; expr: Expr };
+  /** `text`: the expression as declared, for DESCRIBE. */
+  watermark?: { column: string; expr: Expr; text?: string };
   /** `PRIMARY KEY (…) NOT ENFORCED`, as declared (column names as in `columns`). */
   primaryKey?: string[];
   options: Record<string, string>;
@@ -61,7 +63,19 @@ export class Catalog {
       kind: "table",
       name: ddl.name,
       columns,
-      ...(ddl.watermark ? { watermark: ddl.watermark } : {}),
+      ...(ddl.watermark
+        ? {
+            watermark: {
+              ...ddl.watermark,
+              text: watermarkText(
+                text,
+                ddl.at,
+                ddl.watermark.expr,
+                columns.map((c) => c.name),
+              ),
+            },
+          }
+        : {}),
       ...(primaryKey ? { primaryKey } : {}),
       options: ddl.options,
       ddl: text,

@@ -1,6 +1,7 @@
 import type { Expr } from "./ast.js";
 import { StreamSqlError } from "./errors.js";
 import { fns, likeRegExp } from "./runtimeFunctions.js";
+import { comparison } from "./validation/typeRules.js";
 import { isIntegral, isNumeric, widen, type SqlType } from "./types.js";
 
 /** A column visible to an expression: its position in the row array. */
@@ -127,11 +128,14 @@ export class ExprCompiler {
       this.numeric(a, e.left);
       this.numeric(b, e.right);
       const type = widen(a.type, b.type);
-      return { code: `$.${e.op === "/" && isIntegral(type) ? "idiv" : op}(${a.code}, ${b.code})`, type };
+      const integral = isIntegral(type) ? { "/": "idiv", "%": "imod" }[e.op as string] : undefined;
+      return { code: `$.${integral ?? op}(${a.code}, ${b.code})`, type };
     }
     if (e.op === "||") return { code: `$.concat(${a.code}, ${b.code})`, type: { name: "STRING" } };
     const logic: Record<string, string> = { AND: "and", OR: "or", "=": "eq", "<>": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge" };
-    return { code: `$.${logic[e.op]}(${a.code}, ${b.code})`, type: { name: "BOOLEAN" } };
+    if (e.op === "AND" || e.op === "OR") return { code: `$.${logic[e.op]}(${a.code}, ${b.code})`, type: { name: "BOOLEAN" } };
+    const [left, right] = comparison(e.op, { ...a, literal: e.left.kind === "literal" }, { ...b, literal: e.right.kind === "literal" }, e.at);
+    return { code: `$.${logic[e.op]}(${left}, ${right})`, type: { name: "BOOLEAN" } };
   }
 
   private cast(arg: Expr, type: SqlType): Compiled {
@@ -183,9 +187,11 @@ export class ExprCompiler {
       case "ABS":
         arity(1);
         return { code: `$.abs(${codes})`, type: this.numeric(args[0] as Compiled, e) };
-      case "MOD":
+      case "MOD": {
         arity(2);
-        return { code: `$.mod(${codes})`, type: widen((args[0] as Compiled).type, (args[1] as Compiled).type) };
+        const type = widen((args[0] as Compiled).type, (args[1] as Compiled).type);
+        return { code: `$.${isIntegral(type) ? "imod" : "mod"}(${codes})`, type };
+      }
       case "COALESCE":
         arity(1, 99);
         return { code: `$.coalesce(${codes})`, type: args.find((x) => x.type.name !== "NULL")?.type ?? { name: "NULL" } };

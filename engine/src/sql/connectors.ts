@@ -129,7 +129,8 @@ function jsonRow(columns: Column[]): (line: string) => Row {
  * Flink's datagen: `number-of-rows` (unbounded without it), `rows-per-second` (default 10000),
  * per field `kind` random|sequence with `min`/`max`, `start`/`end`, `length` (strings, default 100).
  * Random values follow Sluice's seeded generator, not Flink's; sequences are the same values.
- * TIMESTAMP fields are the generation time, as Flink's.
+ * TIMESTAMP fields are the generation time, as Flink's: row i's is the job's start (to the second) plus
+ * i / rows-per-second, and a job restored from a savepoint continues that line rather than jump to now.
  */
 function datagen(env: StreamEnvironment, table: TableEntry): ScanResult {
   const o = table.options;
@@ -159,7 +160,8 @@ function datagen(env: StreamEnvironment, table: TableEntry): ScanResult {
   const source = generatorSource<Row>(`${table.name}[datagen]`, (i, ts, rng) => makers.map((m) => m(i, ts, rng)), {
     rate,
     count,
-    startTime: env.clock.now(),
+    // The job's start to the whole second, so row i falls in the same windows of whole seconds in every run; restored with the position.
+    startTime: Math.floor(env.clock.now() / 1000) * 1000,
     eventsPerSecond: Number.isFinite(rate) ? rate : 1000,
   });
   return { stream: env.fromSource(source, undefined, `${table.name}[datagen]`), bounded: Number.isFinite(count) };

@@ -7,6 +7,7 @@ import type { Change } from "./changelog.js";
 import { ExprCompiler, type Compiled, type ScopeColumn } from "./compiler.js";
 import type { Row } from "./connectors.js";
 import { StreamSqlError } from "./errors.js";
+import { stateDigest } from "./restore/planUids.js";
 import type { NamedItem } from "./planner.js";
 import { isIntegral, type SqlType } from "./types.js";
 
@@ -194,10 +195,13 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
     },
   };
   // A global aggregate is one group: every row goes to one key (Flink runs it at parallelism 1).
-  const changes = (input as DataStream<Row | Change>)
-    .keyBy(g === 0 ? () => "" : (v) => groupKey(keyOf(updatingInput ? (v as Change).row : (v as Row))))
-    .process(fn)
-    .name(g === 0 ? "GroupAggregate(global)" : `GroupAggregate(groupBy=[${groupCols.map((c) => c.name).join(", ")}])`);
+  const changes = stateDigest(
+    (input as DataStream<Row | Change>)
+      .keyBy(g === 0 ? () => "" : (v) => groupKey(keyOf(updatingInput ? (v as Change).row : (v as Row))))
+      .process(fn)
+      .name(g === 0 ? "GroupAggregate(global)" : `GroupAggregate(groupBy=[${groupCols.map((c) => c.name).join(", ")}])`),
+    JSON.stringify({ groupBy: names, aggs: aggs.map((a) => a.signature), minMax }),
+  );
   return { changes, columns, uniqueKey };
 }
 

@@ -1,5 +1,6 @@
 /** Streaming SQL in Flink's dialect on the embedded engine (README: "Streaming SQL"). */
-export { SqlSession, formatTable, type StatementResult, type SqlSessionOptions } from "./SqlSession.js";
+export { SqlSession, formatTable, type StatementResult, type SqlSessionOptions, type ExecuteSqlOptions } from "./SqlSession.js";
+export { SqlRestoreError } from "./restore/sqlRestore.js";
 export { StreamSqlError, type SqlPosition } from "./errors.js";
 export { parseScript, type ParsedStatement } from "./parser.js";
 export type { Column } from "./catalog.js";

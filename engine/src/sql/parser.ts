@@ -68,6 +68,13 @@ function parseStatement(s: TokenStream): Statement {
     return { kind: "insert", table, query: parseQuery(s), at };
   }
   if (s.is("SELECT") || s.is("(")) return { kind: "query", query: parseQuery(s), at };
+  if (s.accept("SET")) {
+    if (s.is(";") || s.atEnd()) return { kind: "set", at };
+    const key = s.string("an option key");
+    s.expect("=");
+    return { kind: "set", key, value: s.string("an option value"), at };
+  }
+  if (s.accept("RESET")) return s.is(";") || s.atEnd() ? { kind: "reset", at } : { kind: "reset", key: s.string("an option key"), at };
   if (s.accept("EXPLAIN")) {
     s.accept("PLAN", "FOR");
     const statement = parseStatement(s);

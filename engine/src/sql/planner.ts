@@ -13,7 +13,7 @@ import { planGroupAggregate } from "./groupAggregate.js";
 import { planSelectOverChanges } from "./updatingSelect.js";
 import { SqlWatermarkAssigner } from "./watermarks.js";
 import { readsWindowColumn, sessionRows, tvfAssigner, tvfColumns } from "./windowTvf.js";
-import { isNumeric, widen } from "./types.js";
+import { atReference, unionColumns } from "./validation/typeRules.js";
 
 /**
  * A planned query whose schema is known at plan time: an append-only stream of rows (arrays in
@@ -59,10 +59,10 @@ export class Planner {
     for (const other of inputs.slice(1)) {
       if (other.columns.length !== first.columns.length) throw new StreamSqlError("validation", `UNION ALL inputs have ${first.columns.length} and ${other.columns.length} columns`, query.at, "UNION");
     }
-    const columns = first.columns.map((c, i) => {
-      const types = inputs.map((p) => (p.columns[i] as Column).type);
-      return { name: c.name, type: types.every(isNumeric) ? types.reduce(widen) : { name: c.type.name } };
-    });
+    const columns = unionColumns(
+      inputs.map((p) => p.columns),
+      query.at,
+    );
     return { stream: first.stream.union(...inputs.slice(1).map((p) => p.stream)), columns, bounded: inputs.every((p) => p.bounded) };
   }
 
@@ -73,7 +73,7 @@ export class Planner {
         if (!entry) throw new StreamSqlError("validation", `Object '${item.name}' not found`, item.at, item.name);
         const qualifier = item.alias ?? entry.name;
         if (entry.kind === "view") return { ...this.plan(entry.query), qualifier };
-        let { stream, bounded } = scanTable(this.env, entry);
+        let { stream, bounded } = atReference(item.at, () => scanTable(this.env, entry));
         if (entry.watermark) {
           const index = entry.columns.findIndex((c) => c.type.rowtime);
           const delay = watermarkDelay(entry.watermark.expr, entry.watermark.column);

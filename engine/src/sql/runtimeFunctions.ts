@@ -1,3 +1,5 @@
+import { SluiceError } from "../errors/errors.js";
+
 /**
  * The helpers compiled expressions call, with SQL's NULL rules (any NULL operand gives NULL;
  * AND/OR three-valued). Kept small so V8 inlines them into the generated function.
@@ -10,8 +12,9 @@ export const fns = {
   sub: (a: V, b: V): V => (isNull(a) || isNull(b) ? null : (a as number) - (b as number)),
   mul: (a: V, b: V): V => (isNull(a) || isNull(b) ? null : (a as number) * (b as number)),
   div: (a: V, b: V): V => (isNull(a) || isNull(b) ? null : (a as number) / (b as number)),
-  /** INT / INT is an INT in Flink: truncated toward zero. */
-  idiv: (a: V, b: V): V => (isNull(a) || isNull(b) ? null : Math.trunc((a as number) / (b as number))),
+  /** INT / INT is an INT in Flink: truncated toward zero; by zero it fails the job, as Java's integer division. */
+  idiv: (a: V, b: V): V => (isNull(a) || isNull(b) ? null : b === 0 ? divideByZero() : Math.trunc((a as number) / (b as number))),
+  imod: (a: V, b: V): V => (isNull(a) || isNull(b) ? null : b === 0 ? divideByZero() : (a as number) % (b as number)),
   mod: (a: V, b: V): V => (isNull(a) || isNull(b) ? null : (a as number) % (b as number)),
   neg: (a: V): V => (isNull(a) ? null : -(a as number)),
   concat: (a: V, b: V): V => (isNull(a) || isNull(b) ? null : String(a) + String(b)),
@@ -55,9 +58,23 @@ export const fns = {
     const n = Number(typeof a === "string" ? a.trim() : a);
     return Number.isNaN(n) ? null : n;
   },
+  /** A string compared with a number is cast to it, as Flink does (`'x' < 1` fails the job). */
+  toNumberStrict: (a: V): V => {
+    if (isNull(a) || typeof a !== "string") return a ?? null;
+    const n = a.trim() === "" ? Number.NaN : Number(a.trim());
+    if (Number.isNaN(n)) throw new SqlArithmeticError(`For input string: '${a}'. Invalid character found.`);
+    return n;
+  },
   toBoolean: (a: V): V => (isNull(a) ? null : typeof a === "string" ? a.trim().toLowerCase() === "true" : Boolean(a)),
   toTimestamp: (a: V): V => (isNull(a) ? null : typeof a === "number" ? a : parseTimestamp(String(a))),
 };
+
+/** A SQL expression that fails on a record (integer division by zero, a string that is no number), as Flink's ArithmeticException / NumberFormatException. */
+export class SqlArithmeticError extends SluiceError {}
+
+function divideByZero(): never {
+  throw new SqlArithmeticError("/ by zero");
+}
 
 /** Flink prints TIMESTAMP(3) as `2024-01-01 00:00:01.000`; values are epoch ms read as UTC. */
 export function formatTimestamp(ms: number): string {

@@ -6,6 +6,7 @@ import type { Column } from "./catalog.js";
 import { ExprCompiler, type Compiled, type ScopeColumn } from "./compiler.js";
 import type { Row } from "./connectors.js";
 import { StreamSqlError } from "./errors.js";
+import { stateDigest } from "./restore/planUids.js";
 import type { NamedItem } from "./planner.js";
 import { isIntegral, type SqlType } from "./types.js";
 import { readsWindowColumn, WINDOW_COLUMNS } from "./windowTvf.js";
@@ -142,20 +143,23 @@ export function planWindowAggregate(
     }
   };
   const keyIndexes = groupCols.map((c) => keyCols.indexOf(c));
-  const windowed = input
-    .keyBy((r) => JSON.stringify(partitionOf(r)))
-    .window(assigner)
-    .aggregate<Acc, Acc, Row>(agg, (_key, ctx, accs, out) => {
-      const acc = accs[0] as Acc;
-      const { start, end } = ctx.window;
-      const row: Row = groupCols.map((c, i) => {
-        const name = c.name.toLowerCase();
-        return name === "window_start" ? start : name === "window_end" ? end : name === "window_time" ? end - 1 : acc.keys?.[keyIndexes[i] as number];
-      });
-      for (let j = 0; j < aggs.length; j++) row.push(result(acc, j));
-      out.collect(row);
-    })
-    .name("window aggregate");
+  const windowed = stateDigest(
+    input
+      .keyBy((r) => JSON.stringify(partitionOf(r)))
+      .window(assigner)
+      .aggregate<Acc, Acc, Row>(agg, (_key, ctx, accs, out) => {
+        const acc = accs[0] as Acc;
+        const { start, end } = ctx.window;
+        const row: Row = groupCols.map((c, i) => {
+          const name = c.name.toLowerCase();
+          return name === "window_start" ? start : name === "window_end" ? end : name === "window_time" ? end - 1 : acc.keys?.[keyIndexes[i] as number];
+        });
+        for (let j = 0; j < aggs.length; j++) row.push(result(acc, j));
+        out.collect(row);
+      })
+      .name("window aggregate"),
+    JSON.stringify({ window: assigner.toString(), partitionBy, groupBy: names, aggs: aggs.map((a) => a.signature) }),
+  );
 
   // The SELECT list and HAVING see group columns at 0..g-1 and aggregates at g..
   const g = groupCols.length;

@@ -5,6 +5,7 @@ import type { Expr, WindowTvf } from "./ast.js";
 import type { Column } from "./catalog.js";
 import type { Row } from "./connectors.js";
 import { StreamSqlError } from "./errors.js";
+import { stateDigest } from "./restore/planUids.js";
 import type { SqlType } from "./types.js";
 
 export const WINDOW_COLUMNS = ["window_start", "window_end", "window_time"];
@@ -81,12 +82,15 @@ export function sessionRows(input: DataStream<Row>, columns: Column[], tvf: Extr
     getResult: (acc) => acc,
     merge: (a, b) => a.concat(b),
   };
-  return input
-    .keyBy((r) => JSON.stringify(keys.map((i) => r[i])))
-    .window(assigner)
-    .aggregate<Row[], Row[], Row>(rows, (_key, ctx, results, out) => {
-      const { start, end } = ctx.window;
-      for (const r of results[0] ?? []) out.collect([...r, start, end, end - 1]);
-    })
-    .name(`SESSION ${assigner.toString()}`);
+  return stateDigest(
+    input
+      .keyBy((r) => JSON.stringify(keys.map((i) => r[i])))
+      .window(assigner)
+      .aggregate<Row[], Row[], Row>(rows, (_key, ctx, results, out) => {
+        const { start, end } = ctx.window;
+        for (const r of results[0] ?? []) out.collect([...r, start, end, end - 1]);
+      })
+      .name(`SESSION ${assigner.toString()}`),
+    JSON.stringify({ partitionBy: keys, columns: columns.map((c) => c.type.name) }),
+  );
 }

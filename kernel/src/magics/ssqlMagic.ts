@@ -1,13 +1,18 @@
+import { join } from "node:path";
 import { displaySqlValue, SqlSession, StreamSqlError, type StatementResult } from "../../../engine/src/index.js";
 import type { CellOutcome } from "../execute/cellRunner.js";
 import { sourceContext } from "../execute/sourceContext.js";
 import { DISPLAY, type MimeBundle } from "../display/mimeBundle.js";
-import type { MagicHandler } from "./magic.js";
+import { MagicUsageError, type MagicHandler } from "./magic.js";
 import { resultBundle } from "./sql/resultBundle.js";
 import { sqlSettings } from "./sql/sqlSettings.js";
 
-/** The kernel-wide catalog: DDL of one cell is seen by every later cell. */
-const session = new SqlSession();
+/**
+ * The kernel-wide catalog: DDL of one cell is seen by every later cell. SQL jobs' savepoints go to
+ * `.sluice/sql-checkpoints` of the kernel's directory (SLUICE_SQL_CHECKPOINTS, or Flink's
+ * `SET 'state.savepoints.dir'`), where a restarted kernel finds them.
+ */
+const session = new SqlSession({ checkpointDirectory: process.env.SLUICE_SQL_CHECKPOINTS ?? join(process.cwd(), ".sluice", "sql-checkpoints") });
 
 /** Flink's type names as the table renderer's (DuckDB's) names, so numbers align and schemas say integer/number. */
 const RENDER_TYPE: Record<string, string> = {
@@ -28,13 +33,14 @@ const RENDER_TYPE: Record<string, string> = {
  * returns its job at once (status line, `%jobs`). Errors point at the cell's own line and column.
  */
 export const ssqlMagic: MagicHandler = async (call, env) => {
+  const restoreFrom = parseSsqlArgs(call.args);
   if (!call.body.trim()) return { status: "ok" };
   let results: StatementResult[];
   // An interrupt stops what this cell started; jobs of earlier cells keep running (as TypeScript jobs do).
   const earlier = new Set(session.jobs);
   try {
     results = await env.interruptible(
-      () => session.execute(call.body),
+      () => session.execute(call.body, restoreFrom !== undefined ? { restoreFrom } : {}),
       () => void session.jobs.filter((j) => !earlier.has(j) && j.metrics().status === "running").forEach((j) => void j.cancel()),
     );
   } catch (e) {
@@ -59,6 +65,15 @@ export const ssqlMagic: MagicHandler = async (call, env) => {
   const text = results.map((r) => (r.kind === "message" ? r.text : "")).join("\n");
   return shown(svg?.kind === "message" && svg.svg ? { "text/plain": text, "image/svg+xml": svg.svg } : { "text/plain": text });
 };
+
+/** `%%ssql [--restore SAVEPOINT]`: the savepoint the cell's jobs resume from (a name made by `%jobs stop`, or a path). */
+export function parseSsqlArgs(args: string): string | undefined {
+  const words = args.split(/\s+/).filter((w) => w !== "");
+  if (words.length === 0) return undefined;
+  const [flag, value, ...rest] = words[0]?.startsWith("--restore=") ? ["--restore", words[0].slice("--restore=".length), ...words.slice(1)] : words;
+  if (flag !== "--restore" || value === undefined || value === "" || rest.length > 0) throw new MagicUsageError(`%%ssql takes only --restore SAVEPOINT; got "${args}"`);
+  return value.replace(/^["']|["']$/g, "");
+}
 
 /** `SELECT a, a` has two columns named a; the displayed table keys rows by name, so the second becomes a_1. */
 export function distinctNames(names: string[]): string[] {

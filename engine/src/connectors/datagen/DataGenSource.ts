@@ -45,6 +45,7 @@ export function generatorSource<T>(name: string, make: (index: number, timestamp
       let produced = 0; // records produced by this subtask, over restores
       let paced = 0; // records produced since this reader started: the rate applies from here, not from the first run
       let next = subtask; // next global index
+      let start = startTime; // restored with the position: a resumed job continues the event-time line it was on
       let startedAt: number | undefined;
       return {
         poll(max): SourcePoll<T> {
@@ -60,7 +61,7 @@ export function generatorSource<T>(name: string, make: (index: number, timestamp
           const timestamps: number[] = [];
           while (values.length < allowed && next < count) {
             const rng = rngFor(seed, next);
-            const ts = startTime + Math.floor((next * 1000) / eventsPerSecond) - (disorder > 0 ? Math.floor(rng() * (disorder + 1)) : 0);
+            const ts = start + Math.floor((next * 1000) / eventsPerSecond) - (disorder > 0 ? Math.floor(rng() * (disorder + 1)) : 0);
             values.push(make(next, ts, rng));
             timestamps.push(ts);
             next += parallelism;
@@ -69,11 +70,12 @@ export function generatorSource<T>(name: string, make: (index: number, timestamp
           }
           return { values, timestamps, end: next >= count };
         },
-        snapshotPosition: () => ({ produced, next }),
+        snapshotPosition: () => ({ produced, next, startTime: start }),
         restorePosition(position) {
-          const p = position as { produced: number; next: number };
+          const p = position as { produced: number; next: number; startTime?: number };
           produced = p.produced;
           next = p.next;
+          start = p.startTime ?? startTime;
         },
       };
     },
