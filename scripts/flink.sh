@@ -209,7 +209,7 @@ start() {
   choose_port rest-port "${SLUICE_FLINK_REST_PORT:-}"
   choose_port gateway-port "${SLUICE_FLINK_GATEWAY_PORT:-}"
   sed -e "s|@JM_RPC_PORT@|$(cat "$RUN/rpc-port")|" -e "s|@REST_PORT@|$(cat "$RUN/rest-port")|" \
-    -e "s|@GATEWAY_PORT@|$(cat "$RUN/gateway-port")|" -e "s|@TMP_DIR@|$RUN/tmp|g" \
+    -e "s|@GATEWAY_PORT@|$(cat "$RUN/gateway-port")|" -e "s|@TMP_DIR@|$RUN/tmp|g" -e "s|@RUN_DIR@|$RUN|g" \
     -e "s|@JM_MEMORY@|${SLUICE_FLINK_JM_MEMORY:-512m}|" -e "s|@TM_MEMORY@|${SLUICE_FLINK_TM_MEMORY:-1g}|" \
     -e "s|@TM_SLOTS@|${SLUICE_FLINK_TM_SLOTS:-2}|" "$TEMPLATES/config.yaml.in" >"$CONF/config.yaml"
 

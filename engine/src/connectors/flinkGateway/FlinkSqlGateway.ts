@@ -240,6 +240,20 @@ export class FlinkOperation {
     }
   }
 
+  /**
+   * The result's columns, once Flink planned the statement (a failed statement fails here): token
+   * 0 is asked until it is no longer NOT_READY. The gateway accepts the current token again, so
+   * `pages()` then still starts at token 0 and loses no rows.
+   */
+  async schema(signal?: AbortSignal): Promise<ColumnInfo[]> {
+    for (;;) {
+      if (signal?.aborted) throw this.aborted(0);
+      const page = await this.fetchPage(0);
+      if (page.resultType !== "NOT_READY") return page.columns;
+      await sleep(this.session.gateway.options.pollIntervalMs ?? 100, signal);
+    }
+  }
+
   /** Reads every page until EOS: for statements with a bounded result. */
   async collect(signal?: AbortSignal): Promise<StatementResult> {
     let columns: ColumnInfo[] = [];

@@ -1,0 +1,174 @@
+"""%%ssql --target flink through a real Jupyter client against a real Flink 2.2 cluster (issue 19).
+
+The cluster is scripts/flink.sh's (JobManager, TaskManager, SQL Gateway from Maven Central jars):
+started here if none runs, stopped afterwards unless SLUICE_FLINK_KEEP=1. Skipped when
+SLUICE_FLINK_TESTS=off, which scripts/test.sh sets unless SLUICE_FLINK_TESTS=on:
+
+    SLUICE_FLINK_TESTS=on .venv/bin/python -m pytest -q test/python/test_flink_target.py
+"""
+
+import json
+import os
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import run
+
+ROOT = Path(__file__).resolve().parents[2]
+FLINK = ["bash", str(ROOT / "scripts" / "flink.sh")]
+
+pytestmark = pytest.mark.skipif(os.environ.get("SLUICE_FLINK_TESTS") == "off", reason="SLUICE_FLINK_TESTS=off")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    running = subprocess.run([*FLINK, "status"], capture_output=True).returncode == 0
+    t0 = time.monotonic()
+    gateway, rest = subprocess.run([*FLINK, "start"], capture_output=True, text=True, check=True, timeout=600).stdout.split()[-2:]
+    print(f"flink cluster ready in {time.monotonic() - t0:.1f} s")
+    yield gateway, rest
+    if not running and os.environ.get("SLUICE_FLINK_KEEP") != "1":
+        subprocess.run([*FLINK, "stop"], check=True, timeout=120)
+
+
+def _result(out):
+    results = [m for m in out if m["msg_type"] == "execute_result"]
+    assert results, f"no execute_result in {[m['msg_type'] for m in out]}"
+    return results[-1]["content"]["data"]
+
+
+def _ok(kc, code, timeout=120):
+    reply, out = run(kc, code, timeout=timeout)
+    assert reply["content"]["status"] == "ok", (reply["content"], out)
+    return out
+
+
+def _job_state(rest, job_id):
+    with urllib.request.urlopen(f"{rest}/jobs/{job_id}") as r:
+        return json.load(r)["state"]
+
+
+def _wait_state(rest, job_id, states, timeout=60):
+    deadline = time.monotonic() + timeout
+    while (state := _job_state(rest, job_id)) not in states:
+        assert time.monotonic() < deadline, f"Flink job {job_id} is {state}, not {states}"
+        time.sleep(0.2)
+    return state
+
+
+def _connect(kc, gateway):
+    text = _result(_ok(kc, f"%flink connect {gateway}"))["text/plain"]
+    assert "Apache Flink 2.2" in text, text
+
+
+def test_a_bounded_query_on_flink_and_locally_fold_to_the_same_table(kernel, cluster, tmp_path):
+    _, kc = kernel
+    _connect(kc, cluster[0])
+    csv = tmp_path / "orders.csv"
+    csv.write_text("1,alice,10.5\n2,bob,3.25\n3,alice,7.0\n4,carol,20.0\n5,bob,1.5\n6,alice,2.0\n")
+    ddl = f"CREATE TABLE orders (id INT, name STRING, amount DOUBLE) WITH ('connector' = 'filesystem', 'path' = '{csv}', 'format' = 'csv');\n"
+    queries = [
+        # An updating aggregate: Flink sends -U/+U pairs, folded as the local path folds its own.
+        "SELECT name, COUNT(*) AS c, SUM(amount) AS total FROM orders GROUP BY name HAVING COUNT(*) > 1",
+        "SELECT id, UPPER(name) AS n, amount * 2 AS a2 FROM orders WHERE amount > 5",
+    ]
+    # The DDL goes to the gateway session once and persists there for the next cells, as locally.
+    _ok(kc, f"%%ssql --target flink\n{ddl}")
+    _ok(kc, f"%%ssql --target local\n{ddl}")
+    for query in queries:
+        t0 = time.monotonic()
+        on_flink = _result(_ok(kc, f"%%ssql --target flink\n{query}"))["application/vnd.dataresource+json"]
+        print(f"on Flink in {time.monotonic() - t0:.1f} s: {query}")
+        local = _result(_ok(kc, f"%%ssql --target local\n{query}"))["application/vnd.dataresource+json"]
+        key = lambda r: json.dumps(r, sort_keys=True)  # noqa: E731
+        assert sorted(on_flink["data"], key=key) == sorted(local["data"], key=key), (on_flink["data"], local["data"])
+        assert [f["name"] for f in on_flink["schema"]["fields"]] == [f["name"] for f in local["schema"]["fields"]]
+        assert len(on_flink["data"]) > 0
+
+
+def test_a_streaming_insert_is_listed_in_jobs_and_cancelled_by_its_flink_job_id(kernel, cluster):
+    _, kc = kernel
+    gateway, rest = cluster
+    _connect(kc, gateway)
+    out = _ok(
+        kc,
+        "%%ssql --target flink\nCREATE TABLE gen (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '50');\n"
+        "CREATE TABLE sink (id BIGINT) WITH ('connector' = 'blackhole');\nINSERT INTO sink SELECT id FROM gen",
+        timeout=60,
+    )
+    text = _result(out)["text/plain"]
+    assert "is running" in text, text  # an unbounded INSERT returns at once
+    job_id = text.split("job ")[1].split()[0]
+    assert len(job_id) == 32 and _wait_state(rest, job_id, ["RUNNING"]) == "RUNNING"
+    listing = _result(_ok(kc, "%jobs"))
+    assert "Flink jobs" in listing["text/plain"] and job_id in listing["text/plain"], listing["text/plain"]
+    assert f"{rest}/#/job/running/{job_id}/overview" in listing["text/html"]
+    row = next(line for line in listing["text/plain"].splitlines() if line.startswith(job_id))
+    assert "RUNNING" in row and "INSERT INTO sink" in row, row
+    text = _result(_ok(kc, f"%jobs cancel {job_id}"))["text/plain"]
+    assert text == f"Flink job {job_id} cancelled", text
+    assert _job_state(rest, job_id) == "CANCELED"
+    row = next(line for line in _result(_ok(kc, "%jobs"))["text/plain"].splitlines() if line.startswith(job_id))
+    assert "CANCELED" in row, row
+
+
+def test_an_unbounded_select_returns_at_once_with_a_live_table_and_its_flink_job_stops_with_it(kernel, cluster):
+    _, kc = kernel
+    gateway, rest = cluster
+    _connect(kc, gateway)
+    out = _ok(
+        kc,
+        "%%ssql --target flink\nCREATE TABLE ticks (k INT, v INT) WITH ('connector' = 'datagen', 'rows-per-second' = '100',\n"
+        "  'fields.k.min' = '1', 'fields.k.max' = '3', 'fields.v.min' = '0', 'fields.v.max' = '9');\n"
+        "SELECT k, COUNT(*) AS c FROM ticks GROUP BY k",
+        timeout=60,
+    )
+    tables = [m for m in out if m["msg_type"] == "display_data" and "<table>" in m["content"]["data"].get("text/html", "")]
+    assert len(tables) == 1, [m["content"] for m in out]
+    view_id = tables[0]["content"]["transient"]["display_id"]
+    counts = []
+    deadline = time.monotonic() + 60
+    while len(counts) < 3:
+        assert time.monotonic() < deadline, f"only {len(counts)} updates of the live table"
+        m = kc.get_iopub_msg(timeout=30)
+        if m["msg_type"] == "update_display_data" and m["content"]["transient"]["display_id"] == view_id:
+            rows = [line.split("\t") for line in m["content"]["data"]["text/plain"].split("\n")[1:-1]]
+            # One row per key: -U/+U pairs from Flink applied as updates, never as extra rows.
+            assert len({r[0] for r in rows}) == len(rows) <= 3, rows
+            counts.append(sum(int(r[1]) for r in rows))
+    assert counts == sorted(counts) and counts[-1] > 0, counts
+    listing = _result(_ok(kc, "%jobs"))["text/plain"]
+    job_id = next(line for line in listing.split("Flink jobs\n")[1].splitlines()[1:] if "SELECT k, COUNT" in line).split("\t")[0]
+    assert _job_state(rest, job_id) == "RUNNING"
+    # Cancelling the cell's job (its # in %jobs) cancels the Flink job through the REST API.
+    _ok(kc, "%jobs cancel 1")
+    assert _wait_state(rest, job_id, ["CANCELED", "FAILED", "FINISHED"]) == "CANCELED"
+
+
+def test_a_sluice_only_connector_is_an_error_before_anything_is_submitted(kernel, cluster):
+    _, kc = kernel
+    gateway, _ = cluster
+    _connect(kc, gateway)
+    reply, _ = run(
+        kc,
+        "%%ssql --target flink\nCREATE TABLE fine (x INT) WITH ('connector' = 'blackhole');\n"
+        "CREATE TABLE local_only (x INT) WITH ('connector' = 'duckdb', 'table-name' = 't')",
+    )
+    assert reply["content"]["status"] == "error"
+    assert "'connector' = 'duckdb' (cell line 3) is a Sluice-only connector" in reply["content"]["evalue"], reply["content"]
+    # Nothing was sent: the first table, valid for Flink, does not exist in the session either.
+    reply, out = run(kc, "%%ssql --target flink\nSHOW TABLES")
+    assert reply["content"]["status"] == "ok", out
+    assert "fine" not in json.dumps(_result(out)), _result(out)
+
+
+def test_flink_rejecting_a_statement_is_the_cells_error_with_flinks_cause(kernel, cluster):
+    _, kc = kernel
+    _connect(kc, cluster[0])
+    reply, _ = run(kc, "%%ssql --target flink\nCREATE TABLE t (a INT) WITH ('connector' = 'datagen', 'number-of-rows' = '3');\n\nSELECT nope FROM t")
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "FlinkError"
+    assert "Column 'nope' not found" in reply["content"]["evalue"] and "(cell line 4)" in reply["content"]["evalue"], reply["content"]
