@@ -59,6 +59,17 @@ def _wait_state(rest, job_id, states, timeout=60):
     return state
 
 
+def _wait_tasks_running(rest, job_id, timeout=60):
+    deadline = time.monotonic() + timeout
+    while True:
+        with urllib.request.urlopen(f"{rest}/jobs/{job_id}") as r:
+            vertices = json.load(r)["vertices"]
+        if all(v["status"] == "RUNNING" for v in vertices):
+            return
+        assert time.monotonic() < deadline, vertices
+        time.sleep(0.2)
+
+
 def _connect(kc, gateway):
     text = _result(_ok(kc, f"%flink connect {gateway}"))["text/plain"]
     assert "Apache Flink 2.2" in text, text
@@ -172,3 +183,31 @@ def test_flink_rejecting_a_statement_is_the_cells_error_with_flinks_cause(kernel
     assert reply["content"]["status"] == "error"
     assert reply["content"]["ename"] == "FlinkError"
     assert "Column 'nope' not found" in reply["content"]["evalue"] and "(cell line 4)" in reply["content"]["evalue"], reply["content"]
+
+
+def test_stop_with_savepoint_by_job_id_then_resume_from_it_with_set(kernel, cluster, tmp_path):
+    _, kc = kernel
+    gateway, rest = cluster
+    _connect(kc, gateway)
+    insert = "INSERT INTO counted SELECT id FROM seq"
+    text = _result(
+        _ok(
+            kc,
+            "%%ssql --target flink\nCREATE TABLE seq (id BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '20');\n"
+            f"CREATE TABLE counted (id BIGINT) WITH ('connector' = 'blackhole');\n{insert}",
+            timeout=60,
+        )
+    )["text/plain"]
+    job_id = text.split("job ")[1].split()[0]
+    _wait_tasks_running(rest, job_id)  # a savepoint needs every task running, not just the job
+    text = _result(_ok(kc, f"%jobs stop {job_id} file://{tmp_path}/savepoints", timeout=90))["text/plain"]
+    assert text.startswith(f"Flink job {job_id} stopped with a savepoint at file:{tmp_path}/savepoints/savepoint-"), text
+    location = text.split("savepoint at ")[1].split()[0]
+    assert _job_state(rest, job_id) == "FINISHED"  # stop-with-savepoint ends the job FINISHED, as `flink stop`
+    text = _result(_ok(kc, f"%%ssql --target flink\nSET 'execution.savepoint.path' = '{location}';\n{insert};\nRESET 'execution.savepoint.path'", timeout=60))["text/plain"]
+    resumed = text.split("job ")[1].split()[0]
+    _wait_state(rest, resumed, ["RUNNING"])
+    with urllib.request.urlopen(f"{rest}/jobs/{resumed}/checkpoints") as r:
+        restored = json.load(r)["latest"]["restored"]
+    assert restored["external_path"] == location and restored["is_savepoint"], restored
+    _ok(kc, f"%jobs cancel {resumed}")

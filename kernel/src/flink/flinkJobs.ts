@@ -75,7 +75,10 @@ export async function stopFlinkJob(ref: string, targetDirectory: string | undefi
   const { flink, jobId } = resolve(ref);
   const { rest } = await flink.open();
   const { location } = await rest.stopWithSavepoint(jobId, { drain, ...(targetDirectory === undefined ? {} : { targetDirectory }) });
+  // The savepoint completes a moment before the job ends: report once it has (FINISHED, as `flink stop`).
+  const { state } = await rest.waitForState(jobId, ["FINISHED", "FAILED", "CANCELED"], 60_000);
   await flink.jobs.find((j) => j.jobId === jobId)?.local?.cancel();
+  if (state !== "FINISHED") throw new flinkGateway.FlinkGatewayError(`Flink job ${jobId} took a savepoint at ${location} but then ended ${state}`, { url: rest.url });
   return {
     "text/plain": `Flink job ${jobId} stopped with a savepoint at ${location}\nresume it: SET 'execution.savepoint.path' = '${location}'; then the same INSERT (and RESET 'execution.savepoint.path' after)`,
   };
