@@ -9,6 +9,8 @@ SLUICE_FLINK_TESTS=off, which scripts/test.sh sets unless SLUICE_FLINK_TESTS=on:
 
 import json
 import os
+import signal
+import socket
 import subprocess
 import time
 import urllib.request
@@ -16,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run
+from jupyter_client.manager import start_new_kernel
 
 ROOT = Path(__file__).resolve().parents[2]
 FLINK = ["bash", str(ROOT / "scripts" / "flink.sh")]
@@ -211,3 +214,74 @@ def test_stop_with_savepoint_by_job_id_then_resume_from_it_with_set(kernel, clus
         restored = json.load(r)["latest"]["restored"]
     assert restored["external_path"] == location and restored["is_savepoint"], restored
     _ok(kc, f"%jobs cancel {resumed}")
+
+
+def test_a_kernel_started_with_sluice_flink_gateway_runs_ssql_cells_on_flink_by_default(cluster):
+    gateway, _ = cluster
+    km, kc = start_new_kernel(kernel_name="sluice", startup_timeout=60, env={**os.environ, "SLUICE_FLINK_GATEWAY": gateway})
+    try:
+        assert _result(_ok(kc, "%flink"))["text/plain"] == f"%%ssql cells run on Flink at {gateway}"
+        # CURRENT_DATABASE() exists in Flink, not in the embedded engine: the cell ran on Flink.
+        data = _result(_ok(kc, "%%ssql\nSELECT 1 + 1 AS two, CURRENT_DATABASE() AS db"))
+        assert data["application/vnd.dataresource+json"]["data"] == [{"two": 2, "db": "default_database"}], data
+        reply, _ = run(kc, "%%ssql --target local\nSELECT 1 + 1 AS two, CURRENT_DATABASE() AS db")
+        assert reply["content"]["status"] == "error"  # --target local keeps the cell on the embedded engine
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def test_start_with_flink_serves_jupyterlab_and_gives_kernels_the_gateway(cluster, tmp_path):
+    """`npm start -- --flink`: the cluster (running already here, so reused and left running) is handed to kernels."""
+    gateway, _ = cluster
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "SLUICE_PORT": str(port), "JUPYTER_CONFIG_DIR": str(tmp_path / "config"), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    token = "sluice-start-flink-test"
+    proc = subprocess.Popen(
+        ["bash", str(ROOT / "scripts" / "start.sh"), "--flink", f"--IdentityProvider.token={token}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        printed = ""
+        deadline = time.time() + 240
+        while "Starting JupyterLab" not in printed and time.time() < deadline:
+            line = proc.stdout.readline()
+            assert line, f"start.sh ended early:\n{printed}"
+            printed += line
+        assert f"Flink SQL Gateway on {gateway} " in printed, printed
+
+        def api(path, method="GET", body=None):
+            req = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}", method=method, data=json.dumps(body).encode() if body else None, headers={"Authorization": f"token {token}", "Content-Type": "application/json"}
+            )
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return json.loads(r.read() or b"null")
+
+        for _ in range(120):
+            try:
+                api("/api/status")
+                break
+            except OSError:
+                time.sleep(0.5)
+        kernel = api("/api/kernels", "POST", {"name": "sluice"})
+        pid_env = None
+        for _ in range(60):
+            out = subprocess.run(["pgrep", "-f", f"kernel-{kernel['id']}.json"], capture_output=True, text=True).stdout.split()
+            if out:
+                pid_env = Path(f"/proc/{out[0]}/environ").read_bytes().split(b"\0")
+                break
+            time.sleep(0.5)
+        assert pid_env is not None, "the kernel process did not appear"
+        assert f"SLUICE_FLINK_GATEWAY={gateway}".encode() in pid_env
+        api(f"/api/kernels/{kernel['id']}", "DELETE")
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=60)
+    assert subprocess.run([*FLINK, "status"], capture_output=True).returncode == 0, "a cluster found running stays"
