@@ -73,7 +73,10 @@ async function runStatement(s: FlinkStatement, env: MagicEnv, flink: FlinkConnec
   if (s.kind !== "query" && result.resultKind === "SUCCESS" && result.rows.length <= 1 && (result.columns[0]?.name ?? "result") === "result")
     return { kind: "message", text: "[INFO] Execute statement succeeded." };
   const names = distinct(result.columns.map((c) => c.name));
-  const rows = foldChangelog(result.rows.map(flinkGateway.toChange), undefined);
+  const rows = foldChangelog(
+    result.rows.map((row) => flinkGateway.toChange(row, result.columns)),
+    undefined,
+  );
   return {
     kind: "table",
     bundle: resultBundle(
@@ -111,7 +114,7 @@ async function startUnbounded(s: FlinkStatement, env: MagicEnv, flink: FlinkConn
   let job: JobHandle | undefined;
   // The first page carrying the job id is read after execute() returned: `job` is set by then.
   local
-    .fromSource(flinkGateway.flinkResultSource(operation, { bounded: false, rest, onJobId: (jobId) => remember(flink, jobId, s.text, job) }), undefined, name)
+    .fromSource(flinkGateway.flinkResultSource(operation, { bounded: false, rest, columns, onJobId: (jobId) => remember(flink, jobId, s.text, job) }), undefined, name)
     .sinkTo(view)
     .name("Sink: changelog table");
   job = local.execute(name);

@@ -9,12 +9,14 @@
 import type { Source, SourcePoll, SourceReader } from "../Source.js";
 import type { Change } from "../../sql/changelog.js";
 import type { FlinkRestClient } from "./FlinkRestClient.js";
-import type { ChangelogRow, FlinkOperation, ResultPage, RowKind } from "./FlinkSqlGateway.js";
+import type { ChangelogRow, ColumnInfo, FlinkOperation, ResultPage, RowKind } from "./FlinkSqlGateway.js";
+import { flinkDisplayRow } from "./values.js";
 
 const KIND: Record<RowKind, Change["kind"]> = { INSERT: "+I", UPDATE_BEFORE: "-U", UPDATE_AFTER: "+U", DELETE: "-D" };
 
-export function toChange(row: ChangelogRow): Change {
-  return { kind: KIND[row.kind], row: row.fields };
+/** A gateway row as the SQL layer's change; with `columns`, timestamps as Flink's SQL client shows them. */
+export function toChange(row: ChangelogRow, columns?: readonly ColumnInfo[]): Change {
+  return { kind: KIND[row.kind], row: columns === undefined ? row.fields : flinkDisplayRow(row.fields, columns) };
 }
 
 export interface FlinkResultSourceOptions {
@@ -22,6 +24,8 @@ export interface FlinkResultSourceOptions {
   bounded: boolean;
   /** Cancels the Flink job when the reader closes before EOS; without it only the operation is closed. */
   rest?: FlinkRestClient;
+  /** The result's columns: timestamps are then shown as Flink's SQL client shows them. */
+  columns?: readonly ColumnInfo[];
   /** Told the Flink job id as soon as a page carries it (for `%jobs`). */
   onJobId?: (jobId: string) => void;
 }
@@ -59,7 +63,7 @@ class FlinkResultReader implements SourceReader<Change> {
       this.ended = true;
       return { values: [], end: true };
     }
-    return { values: next.value.rows.map(toChange) };
+    return { values: next.value.rows.map((row) => toChange(row, this.options.columns)) };
   }
 
   async close(): Promise<void> {

@@ -14,3 +14,4 @@ export {
   FlinkSqlGateway,
 } from "./FlinkSqlGateway.js";
 export { type FlinkResultSourceOptions, flinkResultSource, toChange } from "./FlinkResultSource.js";
+export { flinkDisplayRow, flinkDisplayValue } from "./values.js";
