@@ -38,7 +38,7 @@ const env: MagicEnv = {
 function shownRows(value: unknown): unknown[][] {
   const bundle = (value as Record<symbol, () => Record<string, unknown>>)[Symbol.for("Jupyter.display")]?.();
   const resource = bundle?.["application/vnd.dataresource+json"] as { schema: { fields: { name: string }[] }; data: Record<string, unknown>[] } | undefined;
-  if (!resource) throw new Error(`the cell showed no table: ${JSON.stringify(bundle?.["text/plain"] ?? value)}`);
+  if (!resource) throw new Error(`the cell showed no table: ${String(bundle?.["text/plain"] ?? (value as { name?: string })?.name ?? value)}`);
   return resource.data.map((r) => resource.schema.fields.map((f) => r[f.name]));
 }
 

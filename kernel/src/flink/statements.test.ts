@@ -40,6 +40,7 @@ describe("Flink statements of a cell", () => {
       CREATE TABLE f (a INT) WITH ('connector' = 'filesystem', 'path' = '/x', 'format' = 'csv');
       CREATE TABLE g (a INT) WITH ('connector' = 'datagen', 'number-of-rows' = '10');
       CREATE TABLE live (a INT) WITH ('connector' = 'datagen');
+      CREATE TABLE seq (n BIGINT) WITH ('connector' = 'datagen', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '20');
       CREATE TABLE k (a INT) WITH ('connector' = 'kafka', 'scan.bounded.mode' = 'latest-offset');
       CREATE VIEW v AS SELECT a FROM f JOIN g ON f.a = g.a;
       CREATE VIEW w AS SELECT a FROM live`))
@@ -49,6 +50,7 @@ describe("Flink statements of a cell", () => {
     assert.equal(catalog.isBounded("SELECT * FROM v JOIN k ON v.a = k.a"), true);
     assert.equal(catalog.isBounded("WITH x AS (SELECT a FROM f) SELECT * FROM x"), true);
     assert.equal(catalog.isBounded("SELECT window_start FROM TABLE(TUMBLE(TABLE g, DESCRIPTOR(ts), INTERVAL '1' SECOND))"), true);
+    assert.equal(catalog.isBounded("SELECT n FROM seq"), true, "a sequence ends");
     assert.equal(catalog.isBounded("SELECT * FROM w"), false);
     assert.equal(catalog.isBounded("SELECT * FROM live"), false);
     assert.equal(catalog.isBounded("SELECT * FROM somebody_elses"), false, "a table this kernel did not create might be unbounded");

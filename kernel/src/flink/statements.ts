@@ -3,7 +3,7 @@
  * which takes one statement per request: the statements (split at `;` outside strings, quoted
  * identifiers and comments), what kind each is, whether a query's result ends (so the cell waits
  * for it or returns at once), and connector options only Sluice has (refused before anything is
- * submitted). Boundedness follows Flink's connectors: datagen with 'number-of-rows', filesystem
+ * submitted). Boundedness follows Flink's connectors: datagen with 'number-of-rows' or a sequence field, filesystem
  * without 'source.monitor-interval', kafka with a 'scan.bounded.mode' end; anything in batch
  * runtime mode. A query is bounded when every table or view it names that this kernel created
  * is, and none it names is unknown to it (a table from another client's catalog might be unbounded).
@@ -124,7 +124,8 @@ const bare = (name: string) => (name.split(".").at(-1) ?? name).replace(/`/g, ""
 function tableIsBounded(o: Record<string, string>): boolean {
   switch (o.connector) {
     case "datagen":
-      return o["number-of-rows"] !== undefined;
+      // A sequence field ends the source when it runs out.
+      return o["number-of-rows"] !== undefined || Object.entries(o).some(([k, v]) => /^fields\.[^.]+\.kind$/.test(k) && v === "sequence");
     case "filesystem":
       return o["source.monitor-interval"] === undefined;
     case "kafka":
