@@ -74,7 +74,9 @@ describe("conformance cases through %%ssql --target flink", { skip: flinkTestsOf
       assert.equal(last?.kind, "table");
       if (last?.kind !== "table") return;
       const changelog = last.changelog ?? last.rows.map((row) => ({ kind: "+I" as const, row }));
-      const local = { rows: fold(changelog.map((ch) => ({ kind: ch.kind, row: ch.row.map((v, i) => (last.columns[i]?.type.name === "TIMESTAMP" && v !== null ? displayValue(v, last.columns[i]?.type) : v)) }))) };
+      const local = {
+        rows: fold(changelog.map((ch) => ({ kind: ch.kind, row: ch.row.map((v, i) => (last.columns[i]?.type.name === "TIMESTAMP" && v !== null ? displayValue(v, last.columns[i]?.type) : v)) }))),
+      };
       const same = "rows" in onFlink && JSON.stringify(onFlink.rows) === JSON.stringify(local.rows);
       outcomes.push({ name: `${c.name} (${seconds} s)`, flink: onFlink, sluice: local, same });
       assert.ok(same, formatOutcomes([outcomes.at(-1) as CaseOutcome]));

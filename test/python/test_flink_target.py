@@ -168,8 +168,7 @@ def test_a_sluice_only_connector_is_an_error_before_anything_is_submitted(kernel
     _connect(kc, gateway)
     reply, _ = run(
         kc,
-        "%%ssql --target flink\nCREATE TABLE fine (x INT) WITH ('connector' = 'blackhole');\n"
-        "CREATE TABLE local_only (x INT) WITH ('connector' = 'duckdb', 'table-name' = 't')",
+        "%%ssql --target flink\nCREATE TABLE fine (x INT) WITH ('connector' = 'blackhole');\nCREATE TABLE local_only (x INT) WITH ('connector' = 'duckdb', 'table-name' = 't')",
     )
     assert reply["content"]["status"] == "error"
     assert "'connector' = 'duckdb' (cell line 3) is a Sluice-only connector" in reply["content"]["evalue"], reply["content"]

@@ -21,7 +21,16 @@ type Rendered = { kind: "table"; bundle: MimeBundle } | { kind: "message"; text:
 /** Flink's logical type names as the table renderer's (DuckDB's) names, so numbers align. */
 const RENDER_TYPE: Record<string, string> = { TINYINT: "TINYINT", SMALLINT: "SMALLINT", INTEGER: "INTEGER", BIGINT: "BIGINT", FLOAT: "FLOAT", DOUBLE: "DOUBLE", DECIMAL: "DOUBLE", BOOLEAN: "BOOLEAN" };
 /** …and as the engine's SQL types, for the updating view's cell formatting (timestamps arrive as text). */
-const SQL_TYPE: Record<string, StreamSqlColumn["type"]["name"]> = { TINYINT: "TINYINT", SMALLINT: "SMALLINT", INTEGER: "INT", BIGINT: "BIGINT", FLOAT: "FLOAT", DOUBLE: "DOUBLE", DECIMAL: "DECIMAL", BOOLEAN: "BOOLEAN" };
+const SQL_TYPE: Record<string, StreamSqlColumn["type"]["name"]> = {
+  TINYINT: "TINYINT",
+  SMALLINT: "SMALLINT",
+  INTEGER: "INT",
+  BIGINT: "BIGINT",
+  FLOAT: "FLOAT",
+  DOUBLE: "DOUBLE",
+  DECIMAL: "DECIMAL",
+  BOOLEAN: "BOOLEAN",
+};
 
 const TERMINAL: flinkGateway.JobState[] = ["FINISHED", "FAILED", "CANCELED"];
 

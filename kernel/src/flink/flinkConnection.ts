@@ -50,7 +50,8 @@ export class FlinkConnection {
     if (restUrl === undefined) {
       const { properties } = await session.call<{ properties: Record<string, string> }>("GET", "", undefined, "session config");
       const scheme = new URL(this.config.gatewayUrl).protocol;
-      if (properties["rest.port"] === undefined) throw new flinkGateway.FlinkGatewayError("the gateway does not say where the JobManager's REST API is: %flink connect URL --rest REST_URL", { url: this.config.gatewayUrl });
+      if (properties["rest.port"] === undefined)
+        throw new flinkGateway.FlinkGatewayError("the gateway does not say where the JobManager's REST API is: %flink connect URL --rest REST_URL", { url: this.config.gatewayUrl });
       restUrl = `${scheme}//${properties["rest.address"] ?? new URL(this.config.gatewayUrl).hostname}:${properties["rest.port"]}`;
     }
     // The gateway closes sessions idle for sql-gateway.session.idle-timeout (10 min by default): DDL would be lost.

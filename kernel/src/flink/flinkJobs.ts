@@ -57,7 +57,10 @@ export async function flinkJobsTable(): Promise<MimeBundle | undefined> {
 export async function withFlinkJobs(local: Record<string, unknown>): Promise<Record<string, unknown>> {
   const flink = await flinkJobsTable();
   if (!flink) return local;
-  return { "text/plain": `${String(local["text/plain"])}\n\nFlink jobs\n${String(flink["text/plain"])}`, "text/html": `${String(local["text/html"])}<p><b>Flink jobs</b></p>${String(flink["text/html"])}` };
+  return {
+    "text/plain": `${String(local["text/plain"])}\n\nFlink jobs\n${String(flink["text/plain"])}`,
+    "text/html": `${String(local["text/html"])}<p><b>Flink jobs</b></p>${String(flink["text/html"])}`,
+  };
 }
 
 export async function cancelFlinkJob(ref: string): Promise<MimeBundle> {

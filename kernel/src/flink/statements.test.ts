@@ -10,7 +10,8 @@ import { checkFlinkCompatible, FlinkCatalog, splitStatements, withOptions } from
 
 describe("Flink statements of a cell", () => {
   test("split at top-level semicolons only, with their kinds and lines", () => {
-    const body = "CREATE TABLE t (s STRING) WITH ('connector' = 'datagen', 'x' = 'a;b');\n-- a comment; still a comment\nSELECT ';', `a;b` FROM t /* ; */;\n\nINSERT INTO u SELECT * FROM t;\nSET 'k' = 'v'";
+    const body =
+      "CREATE TABLE t (s STRING) WITH ('connector' = 'datagen', 'x' = 'a;b');\n-- a comment; still a comment\nSELECT ';', `a;b` FROM t /* ; */;\n\nINSERT INTO u SELECT * FROM t;\nSET 'k' = 'v'";
     const got = splitStatements(body).map((s) => [s.kind, s.line, s.text.slice(0, 12)]);
     assert.deepEqual(got, [
       ["other", 1, "CREATE TABLE"],

@@ -118,8 +118,7 @@ export function jobsMagic(jobs: KernelJobs): MagicHandler {
       return { status: "ok" };
     }
     // A Flink job id: its cluster's REST API cancels or stops it (kernel/src/flink/flinkJobs.ts).
-    if (cmd.verb !== "show" && !cmd.quoted && isFlinkJobRef(cmd.ref))
-      return bundle(cmd.verb === "stop" ? await stopFlinkJob(cmd.ref, cmd.savepoint, cmd.drain) : await cancelFlinkJob(cmd.ref));
+    if (cmd.verb !== "show" && !cmd.quoted && isFlinkJobRef(cmd.ref)) return bundle(cmd.verb === "stop" ? await stopFlinkJob(cmd.ref, cmd.savepoint, cmd.drain) : await cancelFlinkJob(cmd.ref));
     const views: JobView[] = jobs.list();
     const v = findJob(views, cmd.ref, cmd.verb, cmd.quoted === true);
     const job = v.job;

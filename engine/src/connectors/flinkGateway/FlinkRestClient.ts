@@ -81,7 +81,8 @@ export class FlinkRestClient {
           });
         return { location: answer.operation.location };
       }
-      if (Date.now() > deadline) throw new FlinkGatewayError(`stop with savepoint of Flink job ${jobId} still in progress after ${options.timeoutMs ?? 60_000} ms`, { url: `${this.url}/jobs/${jobId}` });
+      if (Date.now() > deadline)
+        throw new FlinkGatewayError(`stop with savepoint of Flink job ${jobId} still in progress after ${options.timeoutMs ?? 60_000} ms`, { url: `${this.url}/jobs/${jobId}` });
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }

@@ -51,8 +51,7 @@ describe("FlinkSqlGateway against a stand-in gateway", () => {
         res.end(JSON.stringify(body));
       };
       if (req.method === "POST" && req.url === "/v3/sessions") return send(200, { sessionHandle: "s1" });
-      if (req.method === "POST" && req.url === "/v3/sessions/s1/statements")
-        return send(200, { operationHandle: operationFor((JSON.parse(body) as { statement: string }).statement) });
+      if (req.method === "POST" && req.url === "/v3/sessions/s1/statements") return send(200, { operationHandle: operationFor((JSON.parse(body) as { statement: string }).statement) });
       const m = /^\/v3\/sessions\/s1\/operations\/(\w+)\/result\/(\d+)\?rowFormat=JSON$/.exec(req.url ?? "");
       if (m?.[1] === "bad") return send(500, { errors: flinkErrors });
       // "endless": one row per page, then NOT_READY forever (an unbounded query).
@@ -65,7 +64,10 @@ describe("FlinkSqlGateway against a stand-in gateway", () => {
           nextResultUri: `/v3/sessions/s1/operations/endless/result/${token < 2 ? token + 1 : token}?rowFormat=JSON`,
         });
       }
-      if (req.method === "DELETE" && req.url === "/v3/sessions/s1/operations/closefails/close") return send(500, { errors: ["org.apache.flink.table.gateway.api.utils.SqlGatewayException: Failed to close operation.\nCaused by: java.lang.IllegalStateException: cannot free the job's resources"] });
+      if (req.method === "DELETE" && req.url === "/v3/sessions/s1/operations/closefails/close")
+        return send(500, {
+          errors: ["org.apache.flink.table.gateway.api.utils.SqlGatewayException: Failed to close operation.\nCaused by: java.lang.IllegalStateException: cannot free the job's resources"],
+        });
       if (m) {
         const token = Number(m[2]);
         const page = pages[token];
