@@ -27,6 +27,9 @@ const pages = [
   { resultType: "EOS", jobID: "job-1" },
 ];
 
+/** Told each token the "endless" operation is asked for. */
+let endlessAsked: (token: number) => void = () => undefined;
+
 const operationFor = (statement: string) => (statement.includes("nope") ? "bad" : statement.includes("endless") ? "endless" : statement.includes("closefails") ? "closefails" : "op1");
 
 // Shaped like a real answer of Flink 2.2.0 (a validation error), stack frames cut.
@@ -57,6 +60,7 @@ describe("FlinkSqlGateway against a stand-in gateway", () => {
       // "endless": one row per page, then NOT_READY forever (an unbounded query).
       if (m?.[1] === "endless") {
         const token = Number(m[2]);
+        endlessAsked(token);
         return send(200, {
           resultType: token < 2 ? "PAYLOAD" : "NOT_READY",
           jobID: "job-2",
@@ -151,8 +155,9 @@ describe("FlinkSqlGateway against a stand-in gateway", () => {
     }
     abort.abort();
     await assert.rejects(pages.next(), (error: unknown) => error instanceof FlinkGatewayError && /aborted/.test(error.message));
+    // Aborted once both rows were served (when token 2 is asked for), whatever the machine's speed.
     const again = new AbortController();
-    setTimeout(() => again.abort(), 20);
+    endlessAsked = (token) => token >= 2 && again.abort();
     const other = await session.submit("SELECT endless");
     await assert.rejects(other.collect(again.signal), (error: unknown) => {
       assert.ok(error instanceof FlinkGatewayError);

@@ -65,6 +65,7 @@ export interface GatewayOptions extends HttpOptions {
 /** Waits `ms`, or less when `signal` aborts (the caller then checks it). */
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
     const timer = setTimeout(done, ms);
     signal?.addEventListener("abort", done, { once: true });
     function done() {
