@@ -49,9 +49,13 @@ def _ok(kc, code, timeout=120):
     return out
 
 
+def get_json(url):
+    with urllib.request.urlopen(url) as r:
+        return json.load(r)
+
+
 def _job_state(rest, job_id):
-    with urllib.request.urlopen(f"{rest}/jobs/{job_id}") as r:
-        return json.load(r)["state"]
+    return get_json(f"{rest}/jobs/{job_id}")["state"]
 
 
 def _wait_state(rest, job_id, states, timeout=60):
@@ -284,3 +288,27 @@ def test_start_with_flink_serves_jupyterlab_and_gives_kernels_the_gateway(cluste
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=60)
     assert subprocess.run([*FLINK, "status"], capture_output=True).returncode == 0, "a cluster found running stays"
+
+
+def test_an_interrupted_bounded_query_ends_the_cell_and_cancels_its_flink_job(kernel, cluster):
+    _, kc = kernel
+    gateway, rest = cluster
+    _connect(kc, gateway)
+    slow = "%%ssql --target flink\nCREATE TABLE slow (k INT) WITH ('connector' = 'datagen', 'number-of-rows' = '100000', 'rows-per-second' = '10');\nSELECT k FROM slow"
+    before = {j["id"] for j in get_json(f"{rest}/jobs")["jobs"]}
+    msg_id = kc.execute(slow)
+    deadline = time.monotonic() + 60
+    while True:  # interrupt once the query's Flink job runs
+        running = [j["id"] for j in get_json(f"{rest}/jobs")["jobs"] if j["id"] not in before and j["status"] == "RUNNING"]
+        if running:
+            job_id = running[0]
+            break
+        assert time.monotonic() < deadline, "the query's Flink job did not start"
+        time.sleep(0.2)
+    request = kc.session.msg("interrupt_request", {})
+    kc.control_channel.send(request)
+    reply = kc.get_shell_msg(timeout=60)
+    assert reply["parent_header"]["msg_id"] == msg_id
+    content = reply["content"]
+    assert content["status"] == "error" and "aborted after" in content["evalue"] and "the result is incomplete" in content["evalue"], content
+    assert _wait_state(rest, job_id, ["CANCELED", "FAILED", "FINISHED"]) == "CANCELED"
