@@ -7,7 +7,10 @@
 #   scripts/flink.sh install [VERSION]                    resolve the jars (no-op when cached)
 #   scripts/flink.sh start   [VERSION] [--taskmanagers N] install, start, wait until the gateway answers
 #                                                         and N TaskManagers are registered; prints the
-#                                                         gateway URL, then the dashboard URL
+#                                                         gateway URL, then the dashboard URL. Idempotent:
+#                                                         a running cluster is left as it is, one with
+#                                                         fewer TaskManagers gets more (its jobs run on),
+#                                                         one with a dead process is restarted whole
 #   scripts/flink.sh url     [VERSION] [rest]             the gateway URL (or the dashboard/REST URL)
 #   scripts/flink.sh status  [VERSION]                    one line per process; exit 0 if all run, 3 if not
 #   scripts/flink.sh stop    [VERSION]                    stop the gateway, TaskManagers and JobManager
@@ -22,7 +25,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 TEMPLATES="$ROOT/scripts/flink"
-CACHE_ROOT="$ROOT/.cache/flink"
+# Resolved: .cache may be a symlink shared by several checkouts, and the processes' markers name
+# the run dir, so every checkout must spell it the same way to see the one cluster.
+CACHE_ROOT="$(realpath -m "$ROOT/.cache/flink")"
 START_TIMEOUT="${SLUICE_FLINK_START_TIMEOUT:-120}"
 
 log() { echo "flink.sh: $*" >&2; }
@@ -197,11 +202,20 @@ start() {
   if all_running; then
     local have
     have="$(roles | grep -c '^taskmanager-' || true)"
-    if [ "$have" -ge "$taskmanagers" ]; then
-      wait_for "the SQL Gateway" http_ok "http://127.0.0.1:$(cat "$RUN/gateway-port")/v3/info"
-      print_urls
-      return 0
+    if [ "$have" -lt "$taskmanagers" ]; then
+      # More TaskManagers join the running cluster: its jobs and the gateway's sessions live on.
+      log "adding $((taskmanagers - have)) TaskManager(s) to the running Flink $VERSION cluster"
+      local tm i
+      mapfile -t tm < <(resource_params GET_TM_RESOURCE_PARAMS)
+      for i in $(seq $((have + 1)) "$taskmanagers"); do
+        # shellcheck disable=SC2086
+        launch "taskmanager-$i" org.apache.flink.runtime.taskexecutor.TaskManagerRunner "${tm[0]}" --configDir "$CONF" ${tm[1]}
+      done
+      wait_for "$taskmanagers TaskManager(s)" taskmanagers_registered "$taskmanagers"
     fi
+    wait_for "the SQL Gateway" http_ok "http://127.0.0.1:$(cat "$RUN/gateway-port")/v3/info"
+    print_urls
+    return 0
   fi
   # A partly running cluster (one process died) is restarted whole: simpler than repairing it.
   stop
@@ -209,7 +223,7 @@ start() {
   choose_port rest-port "${SLUICE_FLINK_REST_PORT:-}"
   choose_port gateway-port "${SLUICE_FLINK_GATEWAY_PORT:-}"
   sed -e "s|@JM_RPC_PORT@|$(cat "$RUN/rpc-port")|" -e "s|@REST_PORT@|$(cat "$RUN/rest-port")|" \
-    -e "s|@GATEWAY_PORT@|$(cat "$RUN/gateway-port")|" -e "s|@TMP_DIR@|$RUN/tmp|g" \
+    -e "s|@GATEWAY_PORT@|$(cat "$RUN/gateway-port")|" -e "s|@TMP_DIR@|$RUN/tmp|g" -e "s|@RUN_DIR@|$RUN|g" \
     -e "s|@JM_MEMORY@|${SLUICE_FLINK_JM_MEMORY:-512m}|" -e "s|@TM_MEMORY@|${SLUICE_FLINK_TM_MEMORY:-1g}|" \
     -e "s|@TM_SLOTS@|${SLUICE_FLINK_TM_SLOTS:-2}|" "$TEMPLATES/config.yaml.in" >"$CONF/config.yaml"
 
@@ -302,13 +316,14 @@ case "$command" in
   start) with_lock start "$taskmanagers" ;;
   url)
     is_running_role jobmanager && is_running_role sql-gateway || die "Flink $VERSION is not running (scripts/flink.sh start)"
-    if [ -n "$rest_url" ]; then print_urls | tail -n 1; else print_urls | head -n 1; fi
+    # Not `print_urls | head`: with pipefail, head closing the pipe early made `url` exit 141 (SIGPIPE).
+    if [ -n "$rest_url" ]; then echo "http://127.0.0.1:$(cat "$RUN/rest-port")"; else echo "http://127.0.0.1:$(cat "$RUN/gateway-port")"; fi
     ;;
   status) status ;;
   stop) with_lock stop ;;
   clean) with_lock stop; rm -rf "$RUN"; log "deleted ${RUN#"$ROOT"/}" ;;
   *)
-    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

@@ -19,9 +19,17 @@ if [ "${SLUICE_KAFKA_TESTS:-on}" != off ]; then
   trap 'bash scripts/kafka.sh stop >/dev/null 2>&1 || true' EXIT
 fi
 
-# The tests against a real Flink cluster (scripts/flink.sh: three JVMs, ~1 GB, 45–65 s with the
-# cluster's start) cost more than CI's budget allows for them; SLUICE_FLINK_TESTS=on adds them.
+# The tests against a real Flink cluster (scripts/flink.sh: three JVMs, ~1 GB; 15–30 s to start,
+# ~3 min of tests on 2 cores) cost more than CI's budget allows for them; SLUICE_FLINK_TESTS=on adds
+# them, with one cluster started here for all of them.
 export SLUICE_FLINK_TESTS="${SLUICE_FLINK_TESTS:-off}"
+if [ "$SLUICE_FLINK_TESTS" = on ] && ! bash scripts/flink.sh status >/dev/null 2>&1; then
+  bash scripts/flink.sh start >/dev/null
+  # Keeps the Kafka trap above (one EXIT trap per shell).
+  stop_kafka=""
+  [ "${SLUICE_KAFKA_TESTS:-on}" != off ] && stop_kafka="bash scripts/kafka.sh stop >/dev/null 2>&1 || true"
+  trap "bash scripts/flink.sh stop >/dev/null 2>&1 || true; $stop_kafka" EXIT
+fi
 
 # Two Node.js lines (README, "Which versions are tested"): the current LTS from the npm registry
 # (scripts/node-lts.sh, cached in .cache/node) runs every node test file, the browser tests

@@ -172,3 +172,7 @@ export {
   type SqlSessionOptions,
   type Column as StreamSqlColumn,
 } from "./sql/index.js";
+
+// connectors/flinkGateway (statements on a real Flink cluster: %%ssql --target flink)
+export * as flinkGateway from "./connectors/flinkGateway/index.js";
+export { ChangelogTableView, foldChangelog, type Change as SqlChange } from "./sql/index.js";

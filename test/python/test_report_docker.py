@@ -94,3 +94,30 @@ def test_compose_runs_lab_and_a_single_kraft_broker_that_agree():
     default = re.search(r"SLUICE_KAFKA_VERSION:-([0-9.]+)", (ROOT / "scripts" / "kafka.sh").read_text())
     if default:
         assert kafka["image"] == f"apache/kafka:{default.group(1)}"
+
+
+def test_compose_flink_profile_is_a_session_cluster_that_agrees_with_scripts_flink_sh():
+    """The jobmanager/taskmanager/sql-gateway services (profile flink): the official image at
+    scripts/flink.sh's Flink version, the Kafka SQL connector it uses, the gateway pointed at the
+    jobmanager's REST port, published on loopback only. (Docker does not run in CI; the file was
+    also checked against compose-spec's JSON schema when written.)"""
+    compose = yaml.safe_load((DOCKER / "compose.yaml").read_text())
+    services = compose["services"]
+    flink = {name: services[name] for name in ("flink-connectors", "jobmanager", "taskmanager", "sql-gateway")}
+    assert all(s["profiles"] == ["flink"] for s in flink.values()), "opt-in: `--profile flink`"
+    script = (ROOT / "scripts" / "flink.sh").read_text()
+    version = re.search(r"SLUICE_FLINK_VERSION:-([0-9.]+)", script).group(1)
+    connector = re.search(rf"{re.escape(version.rsplit('.', 1)[0])}\.\*\) echo ([0-9.\-]+) ;;", script).group(1)
+    for name in ("jobmanager", "taskmanager", "sql-gateway"):
+        assert flink[name]["image"].startswith(f"flink:{version}-"), flink[name]["image"]
+        assert "flink-connectors:/opt/flink/lib/connectors:ro" in flink[name]["volumes"]
+    assert f"flink-sql-connector-kafka-{connector}.jar" in " ".join(flink["flink-connectors"]["command"])
+    assert flink["jobmanager"]["command"] == "jobmanager" and flink["taskmanager"]["command"] == "taskmanager"
+    options = dict(arg[2:].split("=", 1) for arg in flink["sql-gateway"]["command"] if arg.startswith("-D"))
+    jm_props = yaml.safe_load(flink["jobmanager"]["environment"]["FLINK_PROPERTIES"])
+    assert options["rest.address"] == flink["jobmanager"]["hostname"] == jm_props["rest.address"]
+    assert options["jobmanager.rpc.address"] == jm_props["jobmanager.rpc.address"]
+    assert options["rest.port"] == flink["jobmanager"]["ports"][0].rsplit(":", 1)[1] == "8081"
+    assert options["sql-gateway.endpoint.rest.port"] == flink["sql-gateway"]["ports"][0].rsplit(":", 1)[1]
+    assert all(str(p).startswith("127.0.0.1:") for s in flink.values() for p in s.get("ports", [])), "published on loopback only"
+    assert set(compose["volumes"]) >= {"flink-connectors", "flink-savepoints"}

@@ -4,8 +4,9 @@ import type { MagicHandler } from "./magic.js";
 import { MagicUsageError } from "./magic.js";
 import { DISPLAY } from "../display/mimeBundle.js";
 import { jobsTable } from "./jobsTable.js";
+import { cancelFlinkJob, isFlinkJobRef, stopFlinkJob, withFlinkJobs } from "../flink/flinkJobs.js";
 
-const USAGE = `%jobs, %jobs wait, %jobs show JOB [--graph], %jobs cancel JOB, %jobs stop JOB [SAVEPOINT] [--drain] (JOB: its exact name, "quoted" if it has spaces, or its # in %jobs)`;
+const USAGE = `%jobs, %jobs wait, %jobs show JOB [--graph], %jobs cancel JOB, %jobs stop JOB [SAVEPOINT] [--drain] (JOB: its exact name, "quoted" if it has spaces, its # in %jobs, or a Flink job id)`;
 
 export type JobsCommand =
   | { verb: "list" }
@@ -113,11 +114,13 @@ export function jobsMagic(jobs: KernelJobs): MagicHandler {
   return async (call) => {
     const cmd = parseJobsArgs(call.args);
     const bundle = (b: Record<string, unknown>) => ({ status: "ok" as const, result: { value: { [DISPLAY]: () => b } } });
-    if (cmd.verb === "list") return bundle(jobsTable(jobs.list()));
+    if (cmd.verb === "list") return bundle(await withFlinkJobs(jobsTable(jobs.list())));
     if (cmd.verb === "wait") {
       await jobs.waitBounded();
       return { status: "ok" };
     }
+    // A Flink job id: its cluster's REST API cancels or stops it (kernel/src/flink/flinkJobs.ts).
+    if (cmd.verb !== "show" && !cmd.quoted && isFlinkJobRef(cmd.ref)) return bundle(cmd.verb === "stop" ? await stopFlinkJob(cmd.ref, cmd.savepoint, cmd.drain) : await cancelFlinkJob(cmd.ref));
     const views: JobView[] = jobs.list();
     const v = findJob(views, cmd.ref, cmd.verb, cmd.quoted === true);
     const job = v.job;

@@ -4,10 +4,11 @@ import type { MagicCall } from "./magicParser.js";
 import { sqlMagic } from "./sql/sqlMagic.js";
 import { configMagic } from "./configMagic.js";
 import { ssqlMagic } from "./ssqlMagic.js";
+import { flinkMagic } from "../flink/flinkMagic.js";
 
 import { jobsMagic, type KernelJobs } from "./jobsMagic.js";
 
-const magics: Record<string, MagicHandler> = { sql: sqlMagic, ssql: ssqlMagic, config: configMagic };
+const magics: Record<string, MagicHandler> = { sql: sqlMagic, ssql: ssqlMagic, config: configMagic, flink: flinkMagic };
 
 /** Magics that need kernel services are registered when the kernel starts. */
 export function registerJobsMagic(jobs: KernelJobs): void {
@@ -15,7 +16,7 @@ export function registerJobsMagic(jobs: KernelJobs): void {
 }
 
 /** The forms each magic is called in, for completion: `%name` (line) and/or `%%name` (cell). */
-const forms: Record<string, ("line" | "cell")[]> = { sql: ["line", "cell"], ssql: ["cell"], jobs: ["line"], config: ["line"] };
+const forms: Record<string, ("line" | "cell")[]> = { sql: ["line", "cell"], ssql: ["cell"], jobs: ["line"], config: ["line"], flink: ["line"] };
 
 /** Every magic as typed: `%sql`, `%%sql`, `%jobs`, … */
 export function magicSpellings(): string[] {

@@ -6,6 +6,8 @@ import { DISPLAY, type MimeBundle } from "../display/mimeBundle.js";
 import { MagicUsageError, type MagicHandler } from "./magic.js";
 import { resultBundle } from "./sql/resultBundle.js";
 import { sqlSettings } from "./sql/sqlSettings.js";
+import { flinkTarget } from "../flink/flinkTarget.js";
+import { runOnFlink } from "../flink/flinkCell.js";
 
 /**
  * The kernel-wide catalog: DDL of one cell is seen by every later cell. SQL jobs' savepoints go to
@@ -35,6 +37,8 @@ const RENDER_TYPE: Record<string, string> = {
 export const ssqlMagic: MagicHandler = async (call, env) => {
   const restoreFrom = parseSsqlArgs(call.args);
   if (!call.body.trim()) return { status: "ok" };
+  const flink = flinkTarget(call.args);
+  if (flink) return runOnFlink(call, env, flink);
   let results: StatementResult[];
   // An interrupt stops what this cell started; jobs of earlier cells keep running (as TypeScript jobs do).
   const earlier = new Set(session.jobs);

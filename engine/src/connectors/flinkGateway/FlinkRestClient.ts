@@ -2,7 +2,7 @@
  * The few calls of the JobManager's REST API (the dashboard's port) that the SQL path needs: a
  * job's state, and cancel — the only way to stop the job of a SELECT run through the gateway.
  */
-import { FlinkGatewayError } from "./errors.js";
+import { FlinkGatewayError, flinkRootCause } from "./errors.js";
 import { callJson, type HttpOptions } from "./http.js";
 
 /** Flink's JobStatus names. */
@@ -12,7 +12,24 @@ export interface JobDetails {
   jid: string;
   name: string;
   state: JobState;
+  "start-time"?: number;
+  duration?: number;
+  vertices?: { id: string; name: string; parallelism: number; status: string; metrics?: Record<string, number | boolean> }[];
   [key: string]: unknown;
+}
+
+/** Records into a job (what its sources emitted) and out of it (what its last vertex received). */
+export function jobRecords(details: JobDetails): { recordsIn: number; recordsOut: number } {
+  const vertices = details.vertices ?? [];
+  const num = (v: (typeof vertices)[number] | undefined, key: string) => Number(v?.metrics?.[key] ?? 0);
+  const sources = vertices.filter((v) => /^Source:/.test(v.name));
+  // A job chained into one vertex has no network input or output: Flink reports 0 for both.
+  return { recordsIn: sources.reduce((a, v) => a + num(v, "write-records"), 0), recordsOut: vertices.length > 1 ? num(vertices.at(-1), "read-records") : 0 };
+}
+
+export interface SavepointResult {
+  /** Where the savepoint was written: `SET 'execution.savepoint.path' = '<location>'` resumes from it. */
+  location: string;
 }
 
 export class FlinkRestClient {
@@ -36,6 +53,38 @@ export class FlinkRestClient {
   /** Asks Flink to cancel the job (answers at once; the job passes CANCELLING → CANCELED). */
   async cancelJob(jobId: string): Promise<void> {
     await callJson(this.url, "PATCH", `/jobs/${jobId}?mode=cancel`, this.options, undefined, `cancel job ${jobId}`);
+  }
+
+  /**
+   * Stop with savepoint (`flink stop`): sources stop, a savepoint is taken, the job ends FINISHED.
+   * `drain` first advances event time to the end (fires every window). Waits for the savepoint.
+   */
+  async stopWithSavepoint(jobId: string, options: { targetDirectory?: string; drain?: boolean; timeoutMs?: number } = {}): Promise<SavepointResult> {
+    const body = { drain: options.drain ?? false, ...(options.targetDirectory === undefined ? {} : { targetDirectory: options.targetDirectory }) };
+    const { "request-id": request } = await callJson<{ "request-id": string }>(this.url, "POST", `/jobs/${jobId}/stop`, this.options, body, `stop job ${jobId}`);
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    for (;;) {
+      const answer = await callJson<{ status: { id: string }; operation?: { location?: string; "failure-cause"?: { "stack-trace"?: string; "serialized-throwable"?: string } } }>(
+        this.url,
+        "GET",
+        `/jobs/${jobId}/savepoints/${request}`,
+        this.options,
+        undefined,
+        `savepoint of job ${jobId}`,
+      );
+      if (answer.status.id === "COMPLETED") {
+        const failure = answer.operation?.["failure-cause"];
+        if (failure !== undefined || answer.operation?.location === undefined)
+          throw new FlinkGatewayError(`stop with savepoint of Flink job ${jobId} failed: ${flinkRootCause([failure?.["stack-trace"] ?? "no savepoint location"])}`, {
+            url: `${this.url}/jobs/${jobId}`,
+            errors: [failure?.["stack-trace"] ?? ""],
+          });
+        return { location: answer.operation.location };
+      }
+      if (Date.now() > deadline)
+        throw new FlinkGatewayError(`stop with savepoint of Flink job ${jobId} still in progress after ${options.timeoutMs ?? 60_000} ms`, { url: `${this.url}/jobs/${jobId}` });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   /** Polls the job until it is in one of `states`; throws with the last state after `timeoutMs`. */

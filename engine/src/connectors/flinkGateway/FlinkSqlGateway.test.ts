@@ -27,6 +27,11 @@ const pages = [
   { resultType: "EOS", jobID: "job-1" },
 ];
 
+/** Told each token the "endless" operation is asked for. */
+let endlessAsked: (token: number) => void = () => undefined;
+
+const operationFor = (statement: string) => (statement.includes("nope") ? "bad" : statement.includes("endless") ? "endless" : statement.includes("closefails") ? "closefails" : "op1");
+
 // Shaped like a real answer of Flink 2.2.0 (a validation error), stack frames cut.
 const flinkErrors = [
   "org.apache.flink.table.gateway.api.utils.SqlGatewayException: Failed to fetchResults.\n\tat org.apache.flink.table.gateway.rest.handler.statement.FetchResultsHandler.handleRequest(FetchResultsHandler.java:91)\nCaused by: org.apache.flink.table.gateway.service.utils.SqlExecutionException: Failed to execute the operation abc.\n\tat x.y(Z.java:1)\nCaused by: org.apache.flink.table.api.ValidationException: SQL validation failed. From line 1, column 8 to line 1, column 11: Column 'nope' not found in any table\n\tat x.y(Z.java:2)\nCaused by: org.apache.calcite.sql.validate.SqlValidatorException: Column 'nope' not found in any table\n\tat x.y(Z.java:3)\n",
@@ -49,10 +54,24 @@ describe("FlinkSqlGateway against a stand-in gateway", () => {
         res.end(JSON.stringify(body));
       };
       if (req.method === "POST" && req.url === "/v3/sessions") return send(200, { sessionHandle: "s1" });
-      if (req.method === "POST" && req.url === "/v3/sessions/s1/statements")
-        return send(200, { operationHandle: (JSON.parse(body) as { statement: string }).statement.includes("nope") ? "bad" : "op1" });
+      if (req.method === "POST" && req.url === "/v3/sessions/s1/statements") return send(200, { operationHandle: operationFor((JSON.parse(body) as { statement: string }).statement) });
       const m = /^\/v3\/sessions\/s1\/operations\/(\w+)\/result\/(\d+)\?rowFormat=JSON$/.exec(req.url ?? "");
       if (m?.[1] === "bad") return send(500, { errors: flinkErrors });
+      // "endless": one row per page, then NOT_READY forever (an unbounded query).
+      if (m?.[1] === "endless") {
+        const token = Number(m[2]);
+        endlessAsked(token);
+        return send(200, {
+          resultType: token < 2 ? "PAYLOAD" : "NOT_READY",
+          jobID: "job-2",
+          results: { columns: [], data: token < 2 ? [{ kind: "INSERT", fields: [token] }] : [] },
+          nextResultUri: `/v3/sessions/s1/operations/endless/result/${token < 2 ? token + 1 : token}?rowFormat=JSON`,
+        });
+      }
+      if (req.method === "DELETE" && req.url === "/v3/sessions/s1/operations/closefails/close")
+        return send(500, {
+          errors: ["org.apache.flink.table.gateway.api.utils.SqlGatewayException: Failed to close operation.\nCaused by: java.lang.IllegalStateException: cannot free the job's resources"],
+        });
       if (m) {
         const token = Number(m[2]);
         const page = pages[token];
@@ -109,6 +128,40 @@ describe("FlinkSqlGateway against a stand-in gateway", () => {
       assert.equal(error.status, 500);
       assert.match(error.message, /^Flink statement failed: Column 'nope' not found in any table\n {2}in: SELECT nope$/);
       assert.deepEqual(error.errors, flinkErrors);
+      return true;
+    });
+  });
+
+  test("a close() failing after EOS is reported, not swallowed", async () => {
+    const session = await new FlinkSqlGateway(url, { pollIntervalMs: 1 }).openSession();
+    await assert.rejects(session.execute("SELECT closefails"), (error: unknown) => {
+      assert.ok(error instanceof FlinkGatewayError);
+      assert.match(error.message, /close operation failed \(HTTP 500\): cannot free the job's resources/);
+      assert.match(error.message, /SELECT closefails/);
+      return true;
+    });
+  });
+
+  test("an aborted collect() throws, saying how many rows it had, instead of returning a partial result", async () => {
+    const session = await new FlinkSqlGateway(url, { pollIntervalMs: 1 }).openSession();
+    const operation = await session.submit("SELECT endless");
+    const abort = new AbortController();
+    const pages = operation.pages(abort.signal);
+    const seenRows: unknown[] = [];
+    for (;;) {
+      const { value } = await pages.next();
+      seenRows.push(...(value?.rows ?? []));
+      if (seenRows.length === 2) break;
+    }
+    abort.abort();
+    await assert.rejects(pages.next(), (error: unknown) => error instanceof FlinkGatewayError && /aborted/.test(error.message));
+    // Aborted once both rows were served (when token 2 is asked for), whatever the machine's speed.
+    const again = new AbortController();
+    endlessAsked = (token) => token >= 2 && again.abort();
+    const other = await session.submit("SELECT endless");
+    await assert.rejects(other.collect(again.signal), (error: unknown) => {
+      assert.ok(error instanceof FlinkGatewayError);
+      assert.match(error.message, /aborted after 2 rows: the result is incomplete/);
       return true;
     });
   });

@@ -62,7 +62,18 @@ export interface GatewayOptions extends HttpOptions {
   pollIntervalMs?: number;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when `signal` aborts (the caller then checks it). */
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener("abort", done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+  });
 
 export class FlinkSqlGateway {
   readonly url: string;
@@ -107,11 +118,23 @@ export class FlinkSession {
   /** Submits a statement and reads all of its result (for DDL, SET, bounded queries). */
   async execute(statement: string, executionConfig?: Record<string, string>): Promise<StatementResult> {
     const operation = await this.submit(statement, executionConfig);
+    let result: StatementResult;
     try {
-      return await operation.collect();
-    } finally {
-      await operation.close().catch(() => undefined); // already closed after EOS on some versions: nothing to free
+      result = await operation.collect();
+    } catch (error) {
+      // The statement's own failure is the one to report; a close failing after it is attached, not lost.
+      await operation.close().catch((closeError: unknown) => {
+        if (error instanceof Error) (error as Error & { closeError?: unknown }).closeError = closeError;
+      });
+      throw error;
     }
+    // A close failing after EOS leaves the operation (and a SELECT's job) held in the gateway: say so.
+    try {
+      await operation.close();
+    } catch (error) {
+      throw operation.failure(error, "closing it failed");
+    }
+    return result;
   }
 
   /** Keeps an idle session alive (the gateway expires sessions idle for `sql-gateway.session.idle-timeout`). */
@@ -154,13 +177,7 @@ export class FlinkOperation {
     try {
       raw = await this.session.call<FetchResultsResponse>("GET", `/operations/${this.handle}/result/${token}?rowFormat=JSON`, undefined, "fetch results");
     } catch (error) {
-      if (error instanceof FlinkGatewayError)
-        throw new FlinkGatewayError(
-          `Flink statement failed: ${error.message.replace(/^fetch results failed \(HTTP \d+\): /, "")}\n  in: ${this.statement.trim().slice(0, 300)}`,
-          { url: error.url, ...(error.status === undefined ? {} : { status: error.status }), errors: error.errors, statement: this.statement },
-          error,
-        );
-      throw error;
+      throw this.failure(error);
     }
     if (raw.jobID !== undefined) this.jobIdSeen = raw.jobID;
     const next = raw.nextResultUri === undefined ? undefined : /\/result\/(\d+)/.exec(raw.nextResultUri)?.[1];
@@ -175,10 +192,30 @@ export class FlinkOperation {
     };
   }
 
+  /** A gateway error of this statement, as "Flink statement failed: <cause>\n  in: <statement>". */
+  failure(error: unknown, what?: string): unknown {
+    if (!(error instanceof FlinkGatewayError)) return error;
+    const cause = error.message.replace(/^fetch results failed \(HTTP \d+\): /, "");
+    return new FlinkGatewayError(
+      `Flink statement ${what === undefined ? "failed" : `ran, but ${what}`}: ${cause}\n  in: ${this.statement.trim().slice(0, 300)}`,
+      { url: error.url, ...(error.status === undefined ? {} : { status: error.status }), errors: error.errors, statement: this.statement },
+      error,
+    );
+  }
+
+  /** Thrown when `signal` aborts a read: ending quietly would look like EOS, i.e. a complete result. */
+  private aborted(rows: number): FlinkGatewayError {
+    return new FlinkGatewayError(`reading the result was aborted after ${rows} rows: the result is incomplete\n  in: ${this.statement.trim().slice(0, 300)}`, {
+      url: this.session.gateway.url,
+      statement: this.statement,
+    });
+  }
+
   /**
    * The statement's pages with rows (PAYLOAD), in order, until EOS; NOT_READY pages are polled.
-   * Stops early (without cancelling anything) when `signal` aborts. One reader per operation:
-   * the gateway has already dropped a page once the one after it was asked for.
+   * When `signal` aborts, throws a FlinkGatewayError (nothing is cancelled: close the operation or
+   * cancel the job). One reader per operation: the gateway has already dropped a page once the one
+   * after it was asked for.
    */
   async *pages(signal?: AbortSignal): AsyncGenerator<ResultPage> {
     if (this.reading)
@@ -186,18 +223,35 @@ export class FlinkOperation {
     this.reading = true;
     try {
       let token: number | undefined = 0;
-      while (token !== undefined && !signal?.aborted) {
+      let rows = 0;
+      while (token !== undefined) {
+        if (signal?.aborted) throw this.aborted(rows);
         const page: ResultPage = await this.fetchPage(token);
         if (page.resultType === "EOS") return;
         if (page.resultType === "NOT_READY") {
-          await sleep(this.session.gateway.options.pollIntervalMs ?? 100);
+          await sleep(this.session.gateway.options.pollIntervalMs ?? 100, signal);
         } else {
+          rows += page.rows.length;
           yield page;
         }
         token = page.nextToken;
       }
     } finally {
       this.reading = false;
+    }
+  }
+
+  /**
+   * The result's columns, once Flink planned the statement (a failed statement fails here): token
+   * 0 is asked until it is no longer NOT_READY. The gateway accepts the current token again, so
+   * `pages()` then still starts at token 0 and loses no rows.
+   */
+  async schema(signal?: AbortSignal): Promise<ColumnInfo[]> {
+    for (;;) {
+      if (signal?.aborted) throw this.aborted(0);
+      const page = await this.fetchPage(0);
+      if (page.resultType !== "NOT_READY") return page.columns;
+      await sleep(this.session.gateway.options.pollIntervalMs ?? 100, signal);
     }
   }
 

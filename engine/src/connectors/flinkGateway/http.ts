@@ -22,7 +22,9 @@ export async function callJson<T>(base: string, method: "GET" | "POST" | "PATCH"
       signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
     });
   } catch (cause) {
-    throw new FlinkGatewayError(`${what ?? `${method} ${path}`}: cannot reach Flink at ${base}: ${(cause as Error).message}`, { url }, cause);
+    // fetch says only "fetch failed"; why (refused, TLS certificate, DNS) is in its cause.
+    const why = (cause as { cause?: { message?: string } }).cause?.message;
+    throw new FlinkGatewayError(`${what ?? `${method} ${path}`}: cannot reach Flink at ${base}: ${(cause as Error).message}${why ? ` (${why})` : ""}`, { url }, cause);
   }
   const text = await response.text();
   let parsed: unknown;

@@ -1,6 +1,6 @@
 export { FlinkGatewayError, flinkRootCause } from "./errors.js";
 export type { HttpOptions } from "./http.js";
-export { type JobDetails, type JobState, FlinkRestClient } from "./FlinkRestClient.js";
+export { type JobDetails, type JobState, type SavepointResult, FlinkRestClient, jobRecords } from "./FlinkRestClient.js";
 export {
   type ChangelogRow,
   type ColumnInfo,
@@ -13,3 +13,5 @@ export {
   FlinkSession,
   FlinkSqlGateway,
 } from "./FlinkSqlGateway.js";
+export { type FlinkResultSourceOptions, flinkResultSource, toChange } from "./FlinkResultSource.js";
+export { flinkDisplayRow, flinkDisplayValue } from "./values.js";
