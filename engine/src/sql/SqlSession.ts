@@ -4,6 +4,7 @@ import { CollectSink } from "../sinks/MemorySinks.js";
 import type { Statement } from "./ast.js";
 import { Catalog, type Column, type TableEntry } from "./catalog.js";
 import { checkOptions, display, sinkFor, type Row } from "./connectors.js";
+import { SQL_CONNECTORS } from "./connectors/registry.js";
 import { duckdbChangelogSink } from "./duckdbSink.js";
 import { StreamSqlError } from "./errors.js";
 import { explainPlan } from "./explain.js";
@@ -141,6 +142,11 @@ export class SqlSession {
   /** The sink of an INSERT of an updating result: only a duckdb table with a PRIMARY KEY takes one. */
   private changelogSink(s: Extract<Statement, { kind: "insert" }>, planned: UpdatingPlanned) {
     const target = this.target(s, planned.columns.length);
+    const registered = SQL_CONNECTORS[target.options.connector as string]?.changelogSink;
+    if (registered) {
+      checkOptions(target);
+      return registered(target);
+    }
     if (target.options.connector !== "duckdb")
       throw new StreamSqlError("unsupported", `INSERT INTO '${s.table}' of an updating result is not supported yet (a duckdb table with a PRIMARY KEY takes one)`, s.at, s.table);
     checkOptions(target);
@@ -174,8 +180,10 @@ export class SqlSession {
   private target(s: Extract<Statement, { kind: "insert" }>, width: number): TableEntry {
     const target = this.catalog.get(s.table);
     if (!target || target.kind !== "table") throw new StreamSqlError("validation", `Object '${s.table}' not found`, s.at, s.table);
-    if (target.columns.length !== width)
-      throw new StreamSqlError("validation", `Column types of query result and sink for '${s.table}' do not match: the query has ${width} columns, the table ${target.columns.length}`, s.at, s.table);
+    // VIRTUAL metadata columns are read-only: not part of the sink's schema.
+    const sinkWidth = target.columns.filter((c) => !c.metadata?.virtual).length;
+    if (sinkWidth !== width)
+      throw new StreamSqlError("validation", `Column types of query result and sink for '${s.table}' do not match: the query has ${width} columns, the table ${sinkWidth}`, s.at, s.table);
     return target;
   }
 
