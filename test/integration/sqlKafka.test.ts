@@ -5,51 +5,10 @@
  *   SLUICE_KAFKA_KEEP=1 node --test --test-force-exit dist/test/integration/sqlKafka.test.js
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { describe, test } from "node:test";
-import type { OutgoingRecord } from "../../engine/src/connectors/kafka/KafkaClient.js";
 import { SqlSession } from "../../engine/src/sql/SqlSession.js";
-import { connectToBroker, kafkaTestsOff, kafkaVersion, uniqueTopic, type BrokerConnection } from "./kafkaBroker.js";
-
-const run = promisify(execFile);
-const root = fileURLToPath(new URL("../../../", import.meta.url));
-
-/** What Kafka's own console consumer reads from `topic` (read_committed), one string per record. */
-export async function consoleConsume(bootstrap: string, topic: string, expected: number, extra: string[] = []): Promise<string[]> {
-  const { stdout } = await run(
-    "bash",
-    [
-      `${root}scripts/kafka-cli.sh`,
-      "console-consumer",
-      "--bootstrap-server",
-      bootstrap,
-      "--topic",
-      topic,
-      "--from-beginning",
-      "--max-messages",
-      String(expected),
-      "--timeout-ms",
-      "20000",
-      "--consumer-property",
-      "isolation.level=read_committed",
-      ...extra,
-    ],
-    { timeout: 60_000, env: { ...process.env, SLUICE_KAFKA_VERSION: kafkaVersion } },
-  ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? "" })); // a timeout exits 1 after printing what it read
-  return stdout.split("\n").filter((l) => l !== "");
-}
-
-export async function produce(broker: BrokerConnection, topic: string, records: Omit<OutgoingRecord, "topic">[], partitions = 1): Promise<void> {
-  await broker.client.createTopics([{ topic, partitions }]);
-  const producer = await broker.client.openProducer({ idempotent: true });
-  try {
-    await producer.send(records.map((r) => ({ ...r, topic })));
-  } finally {
-    await producer.close();
-  }
-}
+import { connectToBroker, kafkaTestsOff, kafkaVersion, uniqueTopic } from "./kafkaBroker.js";
+import { consoleConsume, produce } from "./kafkaCli.js";
 
 function ddl(name: string, columns: string, options: Record<string, string>): string {
   return `CREATE TABLE ${name} (${columns}) WITH (${Object.entries(options)

@@ -5,6 +5,7 @@ import { parseCsvRecord } from "../connectors/file/csv.js";
 import { FileSource } from "../connectors/file/FileSource.js";
 import type { Sink } from "../sinks/Sink.js";
 import type { Column, TableEntry } from "./catalog.js";
+import type { Change } from "./changelog.js";
 import { duckdbSink } from "./duckdbSink.js";
 import { StreamSqlError } from "./errors.js";
 import { SQL_CONNECTORS } from "./connectors/registry.js";
@@ -13,11 +14,8 @@ import type { SqlType } from "./types.js";
 
 export type Row = unknown[];
 
-/** A table read as a stream of rows in schema order, and whether it ends. */
-export interface ScanResult {
-  stream: DataStream<Row>;
-  bounded: boolean;
-}
+/** A table read as a stream of rows in schema order (or, `changes`, as a changelog keyed by `uniqueKey`), and whether it ends. */
+export type ScanResult = { stream: DataStream<Row>; bounded: boolean; changes?: undefined } | { changes: DataStream<Change>; uniqueKey: number[]; bounded: boolean; stream?: undefined };
 
 const KNOWN_OPTIONS: Record<string, RegExp> = {
   datagen: /^(connector|rows-per-second|number-of-rows|fields\.[^.]+\.(kind|min|max|start|end|length))$/,

@@ -4,6 +4,7 @@ import type { TableEntry } from "../catalog.js";
 import type { Change } from "../changelog.js";
 import type { Row, ScanResult } from "../connectors.js";
 import { kafkaConnector } from "./kafka.js";
+import { upsertKafkaConnector } from "./upsertKafka.js";
 
 /**
  * A SQL connector that lives in its own file: what `connectors.ts` asks it for. Connectors that
@@ -23,4 +24,5 @@ export interface SqlConnector {
 
 export const SQL_CONNECTORS: Record<string, SqlConnector> = {
   kafka: kafkaConnector,
+  "upsert-kafka": upsertKafkaConnector,
 };
