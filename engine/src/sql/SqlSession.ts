@@ -5,6 +5,7 @@ import type { Statement } from "./ast.js";
 import { Catalog, type Column, type TableEntry } from "./catalog.js";
 import { checkOptions, display, sinkFor, type Row } from "./connectors.js";
 import { SQL_CONNECTORS } from "./connectors/registry.js";
+import { environmentFor } from "./interop/dataStreamTable.js";
 import { duckdbChangelogSink } from "./duckdbSink.js";
 import { StreamSqlError } from "./errors.js";
 import { explainPlan } from "./explain.js";
@@ -109,7 +110,7 @@ export class SqlSession {
   }
 
   private async run(s: Extract<Statement, { kind: "query" | "insert" }>, text: string): Promise<StatementResult> {
-    const env = this.options.createEnvironment?.() ?? StreamEnvironment.create();
+    const env = environmentFor(this.catalog, s.query) ?? this.options.createEnvironment?.() ?? StreamEnvironment.create();
     const planned = this.planner(env).plan(s.query);
     const name = `sql-${++this.jobCount}: ${text.replace(/\s+/g, " ").slice(0, 60)}`;
     if (planned.changes) return this.runUpdating(env, planned, s, name, text);

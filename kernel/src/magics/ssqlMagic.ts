@@ -1,4 +1,4 @@
-import { displaySqlValue, SqlSession, StreamSqlError, type StatementResult } from "../../../engine/src/index.js";
+import { defaultSqlSession, displaySqlValue, StreamSqlError, type StatementResult } from "../../../engine/src/index.js";
 import type { CellOutcome } from "../execute/cellRunner.js";
 import { sourceContext } from "../execute/sourceContext.js";
 import { DISPLAY, type MimeBundle } from "../display/mimeBundle.js";
@@ -6,8 +6,8 @@ import type { MagicHandler } from "./magic.js";
 import { resultBundle } from "./sql/resultBundle.js";
 import { sqlSettings } from "./sql/sqlSettings.js";
 
-/** The kernel-wide catalog: DDL of one cell is seen by every later cell. */
-const session = new SqlSession();
+/** The kernel-wide catalog: DDL of one cell is seen by every later cell, and by `StreamTableEnvironment`s of TypeScript cells. */
+const session = defaultSqlSession();
 
 /** Flink's type names as the table renderer's (DuckDB's) names, so numbers align and schemas say integer/number. */
 const RENDER_TYPE: Record<string, string> = {

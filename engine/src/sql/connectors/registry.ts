@@ -3,6 +3,7 @@ import type { Sink } from "../../sinks/Sink.js";
 import type { TableEntry } from "../catalog.js";
 import type { Change } from "../changelog.js";
 import type { Row, ScanResult } from "../connectors.js";
+import { dataStreamConnector } from "../interop/dataStreamTable.js";
 import { kafkaConnector } from "./kafka.js";
 import { upsertKafkaConnector } from "./upsertKafka.js";
 
@@ -25,4 +26,5 @@ export interface SqlConnector {
 export const SQL_CONNECTORS: Record<string, SqlConnector> = {
   kafka: kafkaConnector,
   "upsert-kafka": upsertKafkaConnector,
+  datastream: dataStreamConnector,
 };
