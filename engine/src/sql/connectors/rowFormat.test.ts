@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Column } from "../catalog.js";
+import { parseDuration } from "./kafkaTable.js";
 import { FormatError, formatTimestampText, parseTimestampText, rowFormat } from "./rowFormat.js";
 
 const COLS: Column[] = [
@@ -44,4 +45,12 @@ test("timestamps: SQL and ISO-8601 text", () => {
   assert.equal(formatTimestampText(Date.parse("2024-01-01T00:00:00.120Z"), false), "2024-01-01 00:00:00.12");
   assert.equal(parseTimestampText("2024-01-01 00:00:00.12", false), Date.parse("2024-01-01T00:00:00.120Z"));
   assert.equal(parseTimestampText("2024-01-01T00:00:00", false), null);
+});
+
+test("option durations as Flink writes them", () => {
+  assert.deepEqual(
+    ["10 s", "5 min", "100ms", "250", "1 h"].map((d) => parseDuration("t", "k", d)),
+    [10_000, 300_000, 100, 250, 3_600_000],
+  );
+  assert.throws(() => parseDuration("t", "k", "soon"), /must be a duration such as '10 s'/);
 });
