@@ -171,6 +171,14 @@ export {
   type StatementResult,
   type SqlSessionOptions,
   type Column as StreamSqlColumn,
+  // DataStream ↔ SQL (Flink's StreamTableEnvironment), on the kernel-wide catalog %%ssql cells use
+  StreamTableEnvironment,
+  Table,
+  Schema,
+  SchemaBuilder,
+  Row,
+  defaultSqlSession,
+  type RowKind,
 } from "./sql/index.js";
 
 // connectors/flinkGateway (statements on a real Flink cluster: %%ssql --target flink)

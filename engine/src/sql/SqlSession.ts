@@ -4,6 +4,8 @@ import { CollectSink } from "../sinks/MemorySinks.js";
 import type { Statement } from "./ast.js";
 import { Catalog, type Column, type TableEntry } from "./catalog.js";
 import { checkOptions, display, sinkFor, type Row } from "./connectors.js";
+import { SQL_CONNECTORS } from "./connectors/registry.js";
+import { environmentFor } from "./interop/dataStreamTable.js";
 import { duckdbChangelogSink } from "./duckdbSink.js";
 import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { explainPlan } from "./explain.js";
@@ -128,8 +130,11 @@ export class SqlSession {
   }
 
   private async run(s: Extract<Statement, { kind: "query" | "insert" }>, text: string, restoreFrom: string | undefined): Promise<StatementResult> {
-    const env = this.options.createEnvironment?.() ?? StreamEnvironment.create();
-    this.settings.configure(env);
+    const shared = environmentFor(this.catalog, s.query);
+    const env = shared ?? this.options.createEnvironment?.() ?? StreamEnvironment.create();
+    // Over a DataStream view the query runs in that stream's environment, under its own checkpoint
+    // settings (as Flink's StreamTableEnvironment uses its environment's); the session's are for its own.
+    if (shared === undefined) this.settings.configure(env);
     const planned = this.planner(env).plan(s.query);
     const name = `sql-${++this.jobCount}: ${text.replace(/\s+/g, " ").slice(0, 60)}`;
     const start = () => this.start(env, name, s.at, restoreFrom);
@@ -165,6 +170,11 @@ export class SqlSession {
   /** The sink of an INSERT of an updating result: only a duckdb table with a PRIMARY KEY takes one. */
   private changelogSink(s: Extract<Statement, { kind: "insert" }>, planned: UpdatingPlanned) {
     const target = this.target(s, planned.columns);
+    const registered = SQL_CONNECTORS[target.options.connector as string]?.changelogSink;
+    if (registered) {
+      atReference(s.at, () => checkOptions(target));
+      return registered(target);
+    }
     if (target.options.connector !== "duckdb")
       throw new StreamSqlError("unsupported", `INSERT INTO '${s.table}' of an updating result is not supported yet (a duckdb table with a PRIMARY KEY takes one)`, s.at, s.table);
     atReference(s.at, () => checkOptions(target));
@@ -199,9 +209,11 @@ export class SqlSession {
     const width = columns.length;
     const target = this.catalog.get(s.table);
     if (!target || target.kind !== "table") throw new StreamSqlError("validation", `Object '${s.table}' not found`, s.at, s.table);
-    if (target.columns.length !== width)
-      throw new StreamSqlError("validation", `Column types of query result and sink for '${s.table}' do not match: the query has ${width} columns, the table ${target.columns.length}`, s.at, s.table);
-    checkInsertTypes(target.name, columns, target.columns, s.at);
+    // VIRTUAL metadata columns are read-only: not part of the sink's schema.
+    const sinkColumns = target.columns.filter((c) => !c.metadata?.virtual);
+    if (sinkColumns.length !== width)
+      throw new StreamSqlError("validation", `Column types of query result and sink for '${s.table}' do not match: the query has ${width} columns, the table ${sinkColumns.length}`, s.at, s.table);
+    checkInsertTypes(target.name, columns, sinkColumns, s.at);
     return target;
   }
 

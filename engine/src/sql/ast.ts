@@ -19,6 +19,15 @@ export type Statement =
 export interface ColumnDef {
   name: string;
   type: SqlType;
+  /** `METADATA [FROM 'key'] [VIRTUAL]`: a connector's metadata (e.g. Kafka's record timestamp), not a payload field. */
+  metadata?: ColumnMetadata;
+}
+
+export interface ColumnMetadata {
+  /** The connector's metadata key; the column name when no FROM is given. */
+  key: string;
+  /** Read-only: not part of the table's sink schema. */
+  virtual: boolean;
 }
 
 export interface CreateTable {

@@ -1,4 +1,4 @@
-import type { CreateTable, Expr, Query } from "./ast.js";
+import type { ColumnMetadata, CreateTable, Expr, Query } from "./ast.js";
 import { StreamSqlError } from "./errors.js";
 import { watermarkText } from "./validation/watermarkText.js";
 import type { SqlType } from "./types.js";
@@ -6,6 +6,8 @@ import type { SqlType } from "./types.js";
 export interface Column {
   name: string;
   type: SqlType;
+  /** A metadata column of the table's connector (`METADATA FROM 'timestamp'`). */
+  metadata?: ColumnMetadata;
 }
 
 export interface TableEntry {
@@ -46,7 +48,7 @@ export class Catalog {
       if (names.has(c.name.toLowerCase())) throw new StreamSqlError("validation", `duplicate column ${c.name}`, ddl.at, c.name);
       names.add(c.name.toLowerCase());
     }
-    const columns = ddl.columns.map((c) => ({ name: c.name, type: { ...c.type } }));
+    const columns: Column[] = ddl.columns.map((c) => ({ name: c.name, type: { ...c.type }, ...(c.metadata ? { metadata: c.metadata } : {}) }));
     if (ddl.watermark) {
       const rowtime = columns.find((c) => c.name.toLowerCase() === ddl.watermark?.column.toLowerCase());
       if (!rowtime) throw new StreamSqlError("validation", `WATERMARK FOR names unknown column ${ddl.watermark.column}`, ddl.at, ddl.watermark.column);

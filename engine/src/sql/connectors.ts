@@ -5,18 +5,17 @@ import { parseCsvRecord } from "../connectors/file/csv.js";
 import { FileSource } from "../connectors/file/FileSource.js";
 import type { Sink } from "../sinks/Sink.js";
 import type { Column, TableEntry } from "./catalog.js";
+import type { Change } from "./changelog.js";
 import { duckdbSink } from "./duckdbSink.js";
 import { StreamSqlError } from "./errors.js";
+import { SQL_CONNECTORS } from "./connectors/registry.js";
 import { formatTimestamp, parseTimestamp } from "./runtimeFunctions.js";
 import type { SqlType } from "./types.js";
 
 export type Row = unknown[];
 
-/** A table read as a stream of rows in schema order, and whether it ends. */
-export interface ScanResult {
-  stream: DataStream<Row>;
-  bounded: boolean;
-}
+/** A table read as a stream of rows in schema order (or, `changes`, as a changelog keyed by `uniqueKey`), and whether it ends. */
+export type ScanResult = { stream: DataStream<Row>; bounded: boolean; changes?: undefined } | { changes: DataStream<Change>; uniqueKey: number[]; bounded: boolean; stream?: undefined };
 
 const KNOWN_OPTIONS: Record<string, RegExp> = {
   datagen: /^(connector|rows-per-second|number-of-rows|fields\.[^.]+\.(kind|min|max|start|end|length))$/,
@@ -29,15 +28,28 @@ const KNOWN_OPTIONS: Record<string, RegExp> = {
 /** Flink's option keys only: an unknown key fails as in Flink ("Unsupported options found for 'x'"). */
 export function checkOptions(table: TableEntry): void {
   const connector = table.options.connector as string;
-  const known = KNOWN_OPTIONS[connector];
-  if (!known) throw new StreamSqlError("unsupported", `connector '${connector}' is not supported yet (datagen, filesystem, print, blackhole, duckdb are)`, undefined, connector);
+  const registered = SQL_CONNECTORS[connector];
+  const known = registered?.optionKeys(table.options) ?? KNOWN_OPTIONS[connector];
+  if (!known)
+    throw new StreamSqlError(
+      "unsupported",
+      `connector '${connector}' is not supported yet (datagen, filesystem, print, blackhole, duckdb, ${Object.keys(SQL_CONNECTORS).join(", ")} are)`,
+      undefined,
+      connector,
+    );
   const unknown = Object.keys(table.options).filter((k) => !known.test(k));
   if (unknown.length > 0) throw new StreamSqlError("validation", `Unsupported options found for '${connector}': ${unknown.join(", ")}`, undefined, unknown[0]);
+  const metadata = table.columns.find((c) => c.metadata);
+  if (metadata && !registered)
+    throw new StreamSqlError("validation", `Invalid metadata key '${metadata.metadata?.key}' in column '${metadata.name}': the '${connector}' connector has no metadata`, undefined, metadata.name);
+  registered?.validate(table);
 }
 
 export function scanTable(env: StreamEnvironment, table: TableEntry): ScanResult {
   checkOptions(table);
   const o = table.options;
+  const registered = SQL_CONNECTORS[o.connector as string]?.scan;
+  if (registered) return registered(env, table);
   switch (o.connector) {
     case "datagen":
       return datagen(env, table);
@@ -56,6 +68,8 @@ export function scanTable(env: StreamEnvironment, table: TableEntry): ScanResult
 /** A sink for INSERT INTO, by the table's connector. */
 export function sinkFor(table: TableEntry, types: SqlType[]): Sink<Row> {
   checkOptions(table);
+  const registered = SQL_CONNECTORS[table.options.connector as string]?.sink;
+  if (registered) return registered(table);
   switch (table.options.connector) {
     case "print": {
       // Flink's print connector writes `+I[1, a]` (with `identifier> ` in front when given).

@@ -7,3 +7,4 @@ export type { Column } from "./catalog.js";
 export { display as displayValue } from "./connectors.js";
 export { foldChangelog, ChangelogTable, type Change, type RowKind } from "./changelog.js";
 export { ChangelogTableView } from "./changelogView.js";
+export { StreamTableEnvironment, Table, Schema, SchemaBuilder, Row, defaultSqlSession } from "./interop/index.js";

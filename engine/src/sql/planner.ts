@@ -73,7 +73,10 @@ export class Planner {
         if (!entry) throw new StreamSqlError("validation", `Object '${item.name}' not found`, item.at, item.name);
         const qualifier = item.alias ?? entry.name;
         if (entry.kind === "view") return { ...this.plan(entry.query), qualifier };
-        let { stream, bounded } = atReference(item.at, () => scanTable(this.env, entry));
+        const scanned = atReference(item.at, () => scanTable(this.env, entry));
+        // A changelog source (upsert-kafka) assigns its own watermarks.
+        if (scanned.changes) return { ...scanned, columns: entry.columns, qualifier };
+        let { stream, bounded } = scanned;
         if (entry.watermark) {
           const index = entry.columns.findIndex((c) => c.type.rowtime);
           const delay = watermarkDelay(entry.watermark.expr, entry.watermark.column);
@@ -194,7 +197,7 @@ function isRowtimeRef(e: Expr, scope: ScopeColumn[]): boolean {
 }
 
 /** `ts` or `ts - INTERVAL 'n' unit`: the bounded out-of-orderness Flink derives from the same expression. */
-function watermarkDelay(expr: Expr, column: string): number {
+export function watermarkDelay(expr: Expr, column: string): number {
   if (expr.kind === "column" && expr.name.toLowerCase() === column.toLowerCase()) return 0;
   if (expr.kind === "binary" && expr.op === "-" && expr.left.kind === "column" && expr.left.name.toLowerCase() === column.toLowerCase() && expr.right.kind === "interval") return expr.right.millis;
   throw new StreamSqlError("unsupported", `WATERMARK expressions other than ${column} - INTERVAL '…' … are not supported yet`, expr.at, undefined);

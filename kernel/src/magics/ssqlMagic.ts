@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { displaySqlValue, SqlSession, StreamSqlError, type StatementResult } from "../../../engine/src/index.js";
+import { defaultSqlSession, displaySqlValue, StreamSqlError, type StatementResult } from "../../../engine/src/index.js";
 import type { CellOutcome } from "../execute/cellRunner.js";
 import { sourceContext } from "../execute/sourceContext.js";
 import { DISPLAY, type MimeBundle } from "../display/mimeBundle.js";
@@ -10,11 +10,12 @@ import { flinkTarget } from "../flink/flinkTarget.js";
 import { runOnFlink } from "../flink/flinkCell.js";
 
 /**
- * The kernel-wide catalog: DDL of one cell is seen by every later cell. SQL jobs' savepoints go to
+ * The kernel-wide catalog: DDL of one cell is seen by every later cell, and by `StreamTableEnvironment`s
+ * of TypeScript cells (created here, at kernel start, before any cell runs). SQL jobs' savepoints go to
  * `.sluice/sql-checkpoints` of the kernel's directory (SLUICE_SQL_CHECKPOINTS, or Flink's
  * `SET 'state.savepoints.dir'`), where a restarted kernel finds them.
  */
-const session = new SqlSession({ checkpointDirectory: process.env.SLUICE_SQL_CHECKPOINTS ?? join(process.cwd(), ".sluice", "sql-checkpoints") });
+const session = defaultSqlSession({ checkpointDirectory: process.env.SLUICE_SQL_CHECKPOINTS ?? join(process.cwd(), ".sluice", "sql-checkpoints") });
 
 /** Flink's type names as the table renderer's (DuckDB's) names, so numbers align and schemas say integer/number. */
 const RENDER_TYPE: Record<string, string> = {

@@ -270,9 +270,23 @@ class KafkaSourceReader<T> implements SourceReader<T> {
     let found: PartitionOffset[];
     if (startFrom === "committed") {
       found = await this.client.committedOffsets(this.options.groupId!, topics);
-      const fallback = await this.client.offsets(topics, { kind: this.options.committedFallback ?? "earliest" });
       const have = new Set(found.map((o) => partitionKey(o.topic, o.partition)));
-      found = found.concat(fallback.filter((o) => !have.has(partitionKey(o.topic, o.partition))));
+      const fallbackKind = this.options.committedFallback ?? "earliest";
+      if (fallbackKind === "none") {
+        const without = missing.filter((tp) => !have.has(partitionKey(tp.topic, tp.partition)));
+        if (without.length > 0)
+          throw new KafkaConnectorError(
+            `Undefined offset with no reset policy for partitions: ${without.map((tp) => `${tp.topic}-${tp.partition}`).join(", ")} (group '${this.options.groupId}' has committed none)`,
+            {},
+            { retriable: false },
+          );
+      } else {
+        const fallback = await this.client.offsets(topics, { kind: fallbackKind });
+        found = found.concat(fallback.filter((o) => !have.has(partitionKey(o.topic, o.partition))));
+      }
+    } else if (typeof startFrom === "object" && "specificOffsets" in startFrom) {
+      const given = new Map(startFrom.specificOffsets.map((o) => [partitionKey(o.topic, o.partition), o]));
+      found = (await this.client.offsets(topics, { kind: "earliest" })).map((o) => given.get(partitionKey(o.topic, o.partition)) ?? o);
     } else {
       found = await this.client.offsets(topics, typeof startFrom === "string" ? { kind: startFrom } : { kind: "timestamp", timestamp: startFrom.timestamp });
     }

@@ -1,11 +1,12 @@
-import type { ConnectorStatus, KafkaClient } from "./KafkaClient.js";
+import type { ConnectorStatus, KafkaClient, PartitionOffset } from "./KafkaClient.js";
 import { KafkaConnectorError } from "./errors.js";
 import type { KafkaDeserializer, ValueFormat } from "./formats.js";
 import type { KafkaLibrary } from "./clientChoice.js";
 import type { KafkaSecurity } from "./security.js";
 import type { BackoffOptions } from "./retry.js";
 
-export type StartFrom = "earliest" | "latest" | "committed" | { timestamp: number };
+/** `specificOffsets`: the next offset to read per listed partition; partitions not listed start at their earliest offset. */
+export type StartFrom = "earliest" | "latest" | "committed" | { timestamp: number } | { specificOffsets: PartitionOffset[] };
 
 export interface KafkaSourceOptions<T> {
   /** Bootstrap servers; or pass `client`. */
@@ -37,8 +38,8 @@ export interface KafkaSourceOptions<T> {
   groupId?: string;
   /** Commit checkpointed offsets to `groupId` after each checkpoint (for lag monitoring). Default true when `groupId` is set. */
   commitOffsetsOnCheckpoint?: boolean;
-  /** For `committed`: where partitions without a committed offset start. Default "earliest". */
-  committedFallback?: "earliest" | "latest";
+  /** For `committed`: where partitions without a committed offset start. Default "earliest"; "none" fails the source (Kafka's auto.offset.reset=none). */
+  committedFallback?: "earliest" | "latest" | "none";
   /** Default "read_committed": records of aborted or open transactions are never read. */
   isolation?: "read_committed" | "read_uncommitted";
   /** Read up to the end offsets found at start, then end (a batch read of the topic). Default false. */

@@ -1,0 +1,30 @@
+import type { StreamEnvironment } from "../../api/StreamEnvironment.js";
+import type { Sink } from "../../sinks/Sink.js";
+import type { TableEntry } from "../catalog.js";
+import type { Change } from "../changelog.js";
+import type { Row, ScanResult } from "../connectors.js";
+import { dataStreamConnector } from "../interop/dataStreamTable.js";
+import { kafkaConnector } from "./kafka.js";
+import { upsertKafkaConnector } from "./upsertKafka.js";
+
+/**
+ * A SQL connector that lives in its own file: what `connectors.ts` asks it for. Connectors that
+ * predate the registry (datagen, filesystem, print, blackhole, duckdb) are still switched on there.
+ */
+export interface SqlConnector {
+  /** Every option key the table may carry, given its options (format keys depend on the format). */
+  optionKeys(options: Record<string, string>): RegExp;
+  /** Refuses a declaration Flink refuses (missing or conflicting options), before anything runs. */
+  validate(table: TableEntry): void;
+  scan?(env: StreamEnvironment, table: TableEntry): ScanResult;
+  /** An append-only INSERT's sink; rows in the table's sink schema (its columns less VIRTUAL metadata). */
+  sink?(table: TableEntry): Sink<Row>;
+  /** An updating INSERT's sink. */
+  changelogSink?(table: TableEntry): Sink<Change>;
+}
+
+export const SQL_CONNECTORS: Record<string, SqlConnector> = {
+  kafka: kafkaConnector,
+  "upsert-kafka": upsertKafkaConnector,
+  datastream: dataStreamConnector,
+};

@@ -1,0 +1,244 @@
+import { parseCsvRecord } from "../../connectors/file/csv.js";
+import type { Column } from "../catalog.js";
+import type { Row } from "../connectors.js";
+import { StreamSqlError } from "../errors.js";
+import type { SqlType } from "../types.js";
+
+/**
+ * Flink's `json`, `csv` and `raw` formats for rows of a table's columns: bytes ↔ row arrays in the
+ * given column order. Option keys are the format's own (`json.ignore-parse-errors`), read under
+ * the prefix Flink reads them under: `json.` for `'format'`, `value.json.` for `'value.format'`,
+ * `key.json.` for `'key.format'`.
+ */
+export interface RowFormat {
+  /** A row, or `undefined` to skip the message (a parse error under `*.ignore-parse-errors`). Throws `FormatError` otherwise. */
+  decode(bytes: Buffer): Row | undefined;
+  encode(row: Row): Buffer;
+}
+
+/** A message the format cannot read: becomes a dead letter with this reason. */
+export class FormatError extends Error {
+  override name = "FormatError";
+}
+
+const FORMAT_OPTIONS: Record<string, { supported: string[]; known: string[] }> = {
+  // `known`: Flink's other option keys of the format; accepted by the validator, refused as not supported yet.
+  json: {
+    supported: ["fail-on-missing-field", "ignore-parse-errors", "timestamp-format.standard", "encode.ignore-null-fields"],
+    known: ["map-null-key.mode", "map-null-key.literal", "encode.decimal-as-plain-number", "decode.json-parser.enabled"],
+  },
+  csv: {
+    supported: ["field-delimiter", "ignore-parse-errors", "null-literal", "allow-comments"],
+    known: ["disable-quote-character", "quote-character", "array-element-delimiter", "escape-character", "write-bigdecimal-in-scientific-notation"],
+  },
+  raw: { supported: ["charset"], known: ["endianness"] },
+};
+
+/** The format option keys a table may carry for `format` under `prefix` (e.g. `value.`): a RegExp source. */
+export function formatOptionPattern(prefix: string, format: string): string {
+  const o = FORMAT_OPTIONS[format];
+  if (!o) return "(?!)";
+  return `${prefix.replace(/\./g, "\\.")}${format}\\.(${[...o.supported, ...o.known].map((k) => k.replace(/\./g, "\\.")).join("|")})`;
+}
+
+/**
+ * The row format named by `options[formatKey]` over `columns`, its options read under the prefix
+ * Flink uses for that key. `table` names the table in errors.
+ */
+export function rowFormat(table: string, options: Record<string, string>, formatKey: string, columns: Column[]): RowFormat {
+  const format = options[formatKey];
+  if (format === undefined) throw new StreamSqlError("validation", `table ${table}: option '${formatKey}' is required`, undefined, formatKey);
+  const spec = FORMAT_OPTIONS[format];
+  if (!spec) throw new StreamSqlError("unsupported", `table ${table}: format '${format}' is not supported (json, csv, raw are)`, undefined, format);
+  const prefix = `${formatKey === "format" ? "" : formatKey.slice(0, -"format".length)}${format}.`;
+  const opt = (k: string): string | undefined => options[prefix + k];
+  for (const k of spec.known) {
+    if (opt(k) !== undefined) throw new StreamSqlError("unsupported", `table ${table}: option '${prefix}${k}' is not supported yet`, undefined, prefix + k);
+  }
+  const bool = (k: string): boolean => {
+    const v = opt(k);
+    if (v === undefined) return false;
+    if (!/^(true|false)$/i.test(v)) throw new StreamSqlError("validation", `table ${table}: '${prefix}${k}' must be true or false, not '${v}'`, undefined, prefix + k);
+    return v.toLowerCase() === "true";
+  };
+  const ignoreErrors = bool("ignore-parse-errors");
+  const lenient = (decode: (bytes: Buffer) => Row | undefined) => (bytes: Buffer) => {
+    try {
+      return decode(bytes);
+    } catch (error) {
+      if (ignoreErrors && error instanceof FormatError) return undefined;
+      throw error;
+    }
+  };
+  switch (format) {
+    case "json": {
+      const iso = parseStandard(table, opt("timestamp-format.standard"), prefix);
+      if (bool("fail-on-missing-field") && ignoreErrors)
+        throw new StreamSqlError("validation", `table ${table}: fail-on-missing-field and ignore-parse-errors shouldn't both be true`, undefined, `${prefix}fail-on-missing-field`);
+      return { decode: lenient(jsonDecoder(columns, bool("fail-on-missing-field"), iso)), encode: jsonEncoder(columns, bool("encode.ignore-null-fields"), iso) };
+    }
+    case "csv": {
+      const delimiter = opt("field-delimiter") ?? ",";
+      if (delimiter.length !== 1)
+        throw new StreamSqlError("validation", `table ${table}: '${prefix}field-delimiter' must be a single character, not '${delimiter}'`, undefined, `${prefix}field-delimiter`);
+      const nullLiteral = opt("null-literal");
+      return { decode: lenient(csvDecoder(columns, delimiter, nullLiteral, bool("allow-comments"))), encode: csvEncoder(columns, delimiter, nullLiteral) };
+    }
+    default: {
+      const charset = (opt("charset") ?? "UTF-8").toUpperCase();
+      if (charset !== "UTF-8" && charset !== "UTF8") throw new StreamSqlError("unsupported", `table ${table}: raw.charset '${charset}' is not supported (UTF-8 is)`, undefined, `${prefix}charset`);
+      if (columns.length !== 1 || columns[0]?.type.name !== "STRING")
+        throw new StreamSqlError("validation", `table ${table}: the 'raw' format supports only a single physical column of type STRING here`, undefined, "raw");
+      return { decode: (bytes) => [bytes.toString("utf8")], encode: (row) => Buffer.from(row[0] === null || row[0] === undefined ? "" : String(row[0]), "utf8") };
+    }
+  }
+}
+
+function parseStandard(table: string, v: string | undefined, prefix: string): boolean {
+  if (v === undefined || v.toUpperCase() === "SQL") return false;
+  if (v.toUpperCase() === "ISO-8601") return true;
+  throw new StreamSqlError("validation", `table ${table}: unsupported value '${v}' for ${prefix}timestamp-format.standard (SQL, ISO-8601)`, undefined, v);
+}
+
+/** A JSON field as the column's value, with the conversions of Flink's JsonToRowDataConverters. */
+function fromJson(v: unknown, c: Column, iso: boolean): unknown {
+  if (v === null || v === undefined) return null;
+  const t = c.type.name;
+  const text = typeof v === "string" ? v.trim() : undefined;
+  switch (t) {
+    case "STRING":
+      return typeof v === "string" ? v : JSON.stringify(v);
+    case "BOOLEAN":
+      return typeof v === "boolean" ? v : String(v).trim().toLowerCase() === "true";
+    case "TINYINT":
+    case "SMALLINT":
+    case "INT":
+    case "BIGINT": {
+      const n = typeof v === "number" ? Math.trunc(v) : text !== undefined && /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
+      if (Number.isNaN(n)) throw new FormatError(`field '${c.name}': ${JSON.stringify(v)} is not a ${t}`);
+      return n;
+    }
+    case "FLOAT":
+    case "DOUBLE":
+    case "DECIMAL": {
+      const n = typeof v === "number" ? v : text !== undefined && text !== "" ? Number(text) : Number.NaN;
+      if (Number.isNaN(n)) throw new FormatError(`field '${c.name}': ${JSON.stringify(v)} is not a ${t}`);
+      return n;
+    }
+    case "TIMESTAMP": {
+      const ms = text === undefined ? null : parseTimestampText(text, iso);
+      if (ms === null)
+        throw new FormatError(`field '${c.name}': ${JSON.stringify(v)} is not a TIMESTAMP in ${iso ? "ISO-8601 (yyyy-MM-ddTHH:mm:ss[.SSS])" : "SQL (yyyy-MM-dd HH:mm:ss[.SSS])"} format`);
+      return ms;
+    }
+    default:
+      return typeof v === "string" ? v : JSON.stringify(v);
+  }
+}
+
+/** `yyyy-MM-dd HH:mm:ss[.f…]` (SQL) or `yyyy-MM-ddTHH:mm:ss[.f…]` (ISO-8601) as epoch ms, or null. */
+export function parseTimestampText(text: string, iso: boolean): number | null {
+  const m = (iso ? /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?Z?$/ : /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?$/).exec(text);
+  if (!m) return null;
+  const ms = Date.parse(`${m[1]}T${m[2]}.${((m[3] ?? "") + "000").slice(0, 3)}Z`);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** A TIMESTAMP as Flink's formats write it: seconds always, the fraction only as long as needed (SQL), or in groups of 3 (ISO-8601). */
+export function formatTimestampText(ms: number, iso: boolean): string {
+  const [date, time] = new Date(ms).toISOString().replace("Z", "").split("T") as [string, string];
+  const [hms, frac = "000"] = time.split(".");
+  const fraction = frac === "000" ? "" : `.${iso ? frac : frac.replace(/0+$/, "")}`;
+  return `${date}${iso ? "T" : " "}${hms}${fraction}`;
+}
+
+/** A value as text the way Flink's formats (Jackson) write it: DOUBLE 1 as `1.0`. */
+function scalarText(v: unknown, type: SqlType | undefined, iso: boolean): string {
+  if (type?.name === "TIMESTAMP" && typeof v === "number") return formatTimestampText(v, iso);
+  if ((type?.name === "DOUBLE" || type?.name === "FLOAT") && typeof v === "number" && Number.isInteger(v)) return `${v}.0`;
+  return String(v);
+}
+
+function jsonDecoder(columns: Column[], failOnMissing: boolean, iso: boolean): (bytes: Buffer) => Row | undefined {
+  return (bytes) => {
+    const text = bytes.toString("utf8");
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (error) {
+      throw new FormatError(`Failed to deserialize JSON '${text.slice(0, 200)}': ${(error as Error).message}`);
+    }
+    if (parsed === null) return undefined;
+    if (typeof parsed !== "object" || Array.isArray(parsed)) throw new FormatError(`Failed to deserialize JSON '${text.slice(0, 200)}': not a JSON object`);
+    const obj = parsed as Record<string, unknown>;
+    return columns.map((c) => {
+      if (failOnMissing && !(c.name in obj)) throw new FormatError(`Could not find field with name '${c.name}'.`);
+      return fromJson(obj[c.name], c, iso);
+    });
+  };
+}
+
+function jsonEncoder(columns: Column[], ignoreNulls: boolean, iso: boolean): (row: Row) => Buffer {
+  return (row) => {
+    const fields: string[] = [];
+    columns.forEach((c, i) => {
+      const v = row[i];
+      if (v === null || v === undefined) {
+        if (!ignoreNulls) fields.push(`${JSON.stringify(c.name)}:null`);
+        return;
+      }
+      const t = c.type.name;
+      const numeric = typeof v === "number" && t !== "TIMESTAMP" && t !== "STRING" && t !== "DATE";
+      fields.push(`${JSON.stringify(c.name)}:${numeric || typeof v === "boolean" ? scalarText(v, c.type, iso) : JSON.stringify(t === "TIMESTAMP" ? scalarText(v, c.type, iso) : String(v))}`);
+    });
+    return Buffer.from(`{${fields.join(",")}}`, "utf8");
+  };
+}
+
+function fromText(text: string, c: Column): unknown {
+  const t = c.type.name;
+  if (t === "STRING" || t === "DATE") return text;
+  if (text === "") return null;
+  switch (t) {
+    case "BOOLEAN":
+      return text.trim().toLowerCase() === "true";
+    case "TIMESTAMP": {
+      const ms = parseTimestampText(text.trim(), false);
+      if (ms === null) throw new FormatError(`field '${c.name}': '${text}' is not a TIMESTAMP (yyyy-MM-dd HH:mm:ss[.SSS])`);
+      return ms;
+    }
+    default: {
+      const n = Number(text.trim());
+      if (Number.isNaN(n) || (["TINYINT", "SMALLINT", "INT", "BIGINT"].includes(t) && !Number.isInteger(n))) throw new FormatError(`field '${c.name}': '${text}' is not a ${t}`);
+      return n;
+    }
+  }
+}
+
+function csvDecoder(columns: Column[], delimiter: string, nullLiteral: string | undefined, allowComments: boolean): (bytes: Buffer) => Row | undefined {
+  return (bytes) => {
+    const line = bytes.toString("utf8").replace(/\r?\n$/, "");
+    if (allowComments && line.startsWith("#")) return undefined;
+    const fields = parseCsvRecord(line, delimiter);
+    if (fields.length !== columns.length) throw new FormatError(`Failed to deserialize CSV row '${line.slice(0, 200)}': ${columns.length} fields expected, ${fields.length} found`);
+    return columns.map((c, i) => {
+      const f = fields[i] as string;
+      return nullLiteral !== undefined && f === nullLiteral ? null : fromText(f, c);
+    });
+  };
+}
+
+function csvEncoder(columns: Column[], delimiter: string, nullLiteral: string | undefined): (row: Row) => Buffer {
+  return (row) =>
+    Buffer.from(
+      columns
+        .map((c, i) => {
+          const v = row[i];
+          if (v === null || v === undefined) return nullLiteral ?? "";
+          const text = scalarText(v, c.type, false);
+          return text.includes(delimiter) || /["\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+        })
+        .join(delimiter),
+      "utf8",
+    );
+}
