@@ -159,3 +159,6 @@ export {
   type SqlSessionOptions,
   type Column as StreamSqlColumn,
 } from "./sql/index.js";
+
+// cep/
+export { Pattern, AfterMatchSkipStrategy, CEP, PatternStream, type Condition, type CepConditionContext, type PatternProcessFunction, type PatternContext } from "./cep/index.js";
