@@ -43,9 +43,9 @@ test("event time: records wait until the watermark passes them and enter the mat
   h.processElement({ k: "x", t: "b1" }, 20);
   h.processElement({ k: "x", t: "a1" }, 10);
   assert.deepEqual(h.output, []);
-  h.processWatermark(15);
+  h.processWatermark(9);
   assert.deepEqual(h.output, []);
-  h.processWatermark(20);
+  h.processWatermark(20); // both at once: b1 arrived first but has the later timestamp
   assert.deepEqual(h.output, ["a:a1 b:b1"]);
   assert.deepEqual(h.outputTimestamps, [20]);
 });
