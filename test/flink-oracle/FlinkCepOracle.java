@@ -113,6 +113,12 @@ public class FlinkCepOracle {
     m.put("withinTimeout", () -> begin("a").where(type("a")).followedBy("b").where(type("b")).followedBy("c").where(type("c")).within(Duration.ofMillis(30)));
     m.put("or", () -> begin("a").where(type("a")).or(SimpleCondition.of(e -> e.v == 9)).next("b").where(type("b")));
     m.put("greedyAtEndWithin", () -> begin("a").where(type("a")).next("b").where(type("b")).oneOrMore().greedy().within(Duration.ofMillis(30)));
+    m.put("notNextAtEnd", () -> begin("a").where(type("a")).notNext("b").where(type("b")));
+    m.put("notFollowedByThenOptional", () -> begin("a").where(type("a")).notFollowedBy("n").where(type("c")).followedBy("b").where(type("b")).optional().followedBy("d").where(SimpleCondition.of(e -> e.v >= 8)));
+    m.put("optionalBegin", () -> begin("a").where(type("a")).optional().next("b").where(type("b")));
+    m.put("greedyUntil", () -> begin("a").where(type("a")).followedBy("b").where(type("b")).oneOrMore().greedy().until(SimpleCondition.of(e -> e.v >= 7)).followedBy("c").where(type("c")));
+    m.put("timesGreedy", () -> begin("a").where(type("a")).followedBy("b").where(type("b")).times(1, 3).greedy().followedBy("c").where(SimpleCondition.of(e -> e.v >= 5)));
+    m.put("timesCombinations", () -> begin("a").where(type("a")).followedBy("b").where(type("b")).times(2).allowCombinations().followedBy("c").where(type("c")).within(Duration.ofMillis(40)));
     m.put("skip-noSkip", () -> begin("a", AfterMatchSkipStrategy.noSkip()).where(type("a")).oneOrMore().followedBy("b").where(type("b")));
     m.put("skip-toNext", () -> begin("a", AfterMatchSkipStrategy.skipToNext()).where(type("a")).oneOrMore().followedBy("b").where(type("b")));
     m.put("skip-pastLastEvent", () -> begin("a", AfterMatchSkipStrategy.skipPastLastEvent()).where(type("a")).oneOrMore().followedBy("b").where(type("b")));

@@ -89,6 +89,44 @@ export const CEP_CASES: CepCase[] = [
         .where(type("b")),
   },
   { name: "greedyAtEndWithin", pattern: () => begin("a").next("b").where(type("b")).oneOrMore().greedy().within(Time.millis(30)) },
+  { name: "notNextAtEnd", pattern: () => begin("a").notNext("b").where(type("b")) },
+  {
+    name: "notFollowedByThenOptional",
+    pattern: () =>
+      begin("a")
+        .notFollowedBy("n")
+        .where(type("c"))
+        .followedBy("b")
+        .where(type("b"))
+        .optional()
+        .followedBy("d")
+        .where((e) => e.v >= 8),
+  },
+  { name: "optionalBegin", pattern: () => begin("a").optional().next("b").where(type("b")) },
+  {
+    name: "greedyUntil",
+    pattern: () =>
+      begin("a")
+        .followedBy("b")
+        .where(type("b"))
+        .oneOrMore()
+        .greedy()
+        .until((e) => e.v >= 7)
+        .followedBy("c")
+        .where(type("c")),
+  },
+  {
+    name: "timesGreedy",
+    pattern: () =>
+      begin("a")
+        .followedBy("b")
+        .where(type("b"))
+        .times(1, 3)
+        .greedy()
+        .followedBy("c")
+        .where((e) => e.v >= 5),
+  },
+  { name: "timesCombinations", pattern: () => begin("a").followedBy("b").where(type("b")).times(2).allowCombinations().followedBy("c").where(type("c")).within(Time.millis(40)) },
   { name: "skip-noSkip", pattern: () => begin("a", AfterMatchSkipStrategy.noSkip()).oneOrMore().followedBy("b").where(type("b")) },
   { name: "skip-toNext", pattern: () => begin("a", AfterMatchSkipStrategy.skipToNext()).oneOrMore().followedBy("b").where(type("b")) },
   { name: "skip-pastLastEvent", pattern: () => begin("a", AfterMatchSkipStrategy.skipPastLastEvent()).oneOrMore().followedBy("b").where(type("b")) },
