@@ -119,6 +119,7 @@ public class FlinkCepOracle {
     m.put("greedyUntil", () -> begin("a").where(type("a")).followedBy("b").where(type("b")).oneOrMore().greedy().until(SimpleCondition.of(e -> e.v >= 7)).followedBy("c").where(type("c")));
     m.put("timesGreedy", () -> begin("a").where(type("a")).followedBy("b").where(type("b")).times(1, 3).greedy().followedBy("c").where(SimpleCondition.of(e -> e.v >= 5)));
     m.put("timesCombinations", () -> begin("a").where(type("a")).followedBy("b").where(type("b")).times(2).allowCombinations().followedBy("c").where(type("c")).within(Duration.ofMillis(40)));
+    m.put("withinOnMiddleStep", () -> begin("a").where(type("a")).followedBy("b").where(type("b")).within(Duration.ofMillis(30)).followedBy("c").where(type("c")));
     m.put("skip-noSkip", () -> begin("a", AfterMatchSkipStrategy.noSkip()).where(type("a")).oneOrMore().followedBy("b").where(type("b")));
     m.put("skip-toNext", () -> begin("a", AfterMatchSkipStrategy.skipToNext()).where(type("a")).oneOrMore().followedBy("b").where(type("b")));
     m.put("skip-pastLastEvent", () -> begin("a", AfterMatchSkipStrategy.skipPastLastEvent()).where(type("a")).oneOrMore().followedBy("b").where(type("b")));

@@ -127,6 +127,7 @@ export const CEP_CASES: CepCase[] = [
         .where((e) => e.v >= 5),
   },
   { name: "timesCombinations", pattern: () => begin("a").followedBy("b").where(type("b")).times(2).allowCombinations().followedBy("c").where(type("c")).within(Time.millis(40)) },
+  { name: "withinOnMiddleStep", pattern: () => begin("a").followedBy("b").where(type("b")).within(Time.millis(30)).followedBy("c").where(type("c")) },
   { name: "skip-noSkip", pattern: () => begin("a", AfterMatchSkipStrategy.noSkip()).oneOrMore().followedBy("b").where(type("b")) },
   { name: "skip-toNext", pattern: () => begin("a", AfterMatchSkipStrategy.skipToNext()).oneOrMore().followedBy("b").where(type("b")) },
   { name: "skip-pastLastEvent", pattern: () => begin("a", AfterMatchSkipStrategy.skipPastLastEvent()).oneOrMore().followedBy("b").where(type("b")) },
