@@ -1,3 +1,5 @@
+import { CELL_CASES } from "./cases/cell.js";
+
 /**
  * Conformance cases for `%%ssql`: the same SQL text run by Sluice and by Flink's SQL engine
  * (oracle.ts). `{orders}` and `{sparse}` in a case are replaced by the paths of the shared CSV inputs. The first
@@ -176,4 +178,5 @@ export const CASES: OracleCase[] = [
     "SELECT n, n * n AS sq FROM seq WHERE MOD(n, 2) = 0",
     "CREATE TABLE seq (n BIGINT) WITH ('connector' = 'datagen', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '20');\n",
   ),
+  ...CELL_CASES,
 ];

@@ -9,6 +9,7 @@ import { scanTable, type Row } from "./connectors.js";
 import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { planWindowAggregate } from "./windowAggregate.js";
 import type { Change } from "./changelog.js";
+import { planSelectDistinct } from "./distinct/selectDistinct.js";
 import { planGroupAggregate } from "./groupAggregate.js";
 import { planSelectOverChanges } from "./updatingSelect.js";
 import { SqlWatermarkAssigner } from "./watermarks.js";
@@ -133,7 +134,7 @@ export class Planner {
   }
 
   private select(select: Select): Planned {
-    if (select.distinct) throw new StreamSqlError("unsupported", "SELECT DISTINCT is not supported yet (it needs updating results)", select.at, "DISTINCT");
+    if (select.distinct) return planSelectDistinct(this.select({ ...select, distinct: false }), select);
     const aggregated = select.groupBy.length > 0 || select.items.some((i) => i.kind === "expr" && containsAggregate(i.expr));
     if (aggregated && isWindowTvf(select.from)) return this.windowAggregate(select, select.from);
     const input = this.from(select.from);
