@@ -87,6 +87,9 @@ export class SqlSession {
         case "insert":
           results.push(await this.run(s, text));
           break;
+        case "statementSet":
+          results.push(await this.runStatementSet(s.inserts, text));
+          break;
         case "explain": {
           // A throwaway environment: the sinks are declared on it but never executed.
           const env = StreamEnvironment.create();
@@ -119,6 +122,28 @@ export class SqlSession {
     await job.wait();
     if (s.kind === "insert") return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };
     return { kind: "table", columns: planned.columns, rows: collect.values, statement: text };
+  }
+
+  /**
+   * A statement set: every INSERT planned into one job by one planner, so a table several INSERTs
+   * read is scanned once and feeds them all (as Flink reuses a shared source). Held like an INSERT:
+   * bounded, until done; unbounded, returned as the running job.
+   */
+  private async runStatementSet(inserts: Extract<Statement, { kind: "insert" }>[], text: string): Promise<StatementResult> {
+    const env = this.options.createEnvironment?.() ?? StreamEnvironment.create();
+    const planner = this.planner(env);
+    let bounded = true;
+    for (const s of inserts) {
+      const planned = planner.plan(s.query);
+      if (planned.changes) planned.changes.sinkTo(this.changelogSink(s, planned)).name(`Sink: ${s.table}`);
+      else this.attachSink(planned, s, new CollectSink<Row>("collect"));
+      bounded &&= planned.bounded;
+    }
+    const name = `sql-${++this.jobCount}: STATEMENT SET (${inserts.length} INSERT${inserts.length === 1 ? "" : "s"} into ${inserts.map((i) => i.table).join(", ")})`;
+    const job = this.start(env, name);
+    if (!bounded) return { kind: "job", job, columns: [], rows: [], statement: text };
+    await job.wait();
+    return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };
   }
 
   /** Sends an append-only query's rows to the INSERT's table, or to `collect` for a SELECT. */

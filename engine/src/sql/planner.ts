@@ -3,7 +3,7 @@ import type { StreamEnvironment } from "../api/StreamEnvironment.js";
 import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
 import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { Expr, FromItem, Query, Select, WindowTvf } from "./ast.js";
-import type { Catalog, Column } from "./catalog.js";
+import type { Catalog, Column, TableEntry } from "./catalog.js";
 import { ExprCompiler, type ScopeColumn } from "./compiler.js";
 import { scanTable, type Row } from "./connectors.js";
 import { StreamSqlError, type SqlPosition } from "./errors.js";
@@ -48,6 +48,8 @@ export function appendOnly(planned: Planned, what: string, at: SqlPosition): App
 }
 
 export class Planner {
+  private readonly scans = new Map<string, { stream: DataStream<Row>; bounded: boolean }>();
+
   constructor(
     private readonly env: StreamEnvironment,
     private readonly catalog: Catalog,
@@ -74,15 +76,7 @@ export class Planner {
         if (!entry) throw new StreamSqlError("validation", `Object '${item.name}' not found`, item.at, item.name);
         const qualifier = item.alias ?? entry.name;
         if (entry.kind === "view") return { ...this.plan(entry.query), qualifier };
-        let { stream, bounded } = scanTable(this.env, entry);
-        if (entry.watermark) {
-          const index = entry.columns.findIndex((c) => c.type.rowtime);
-          const delay = watermarkDelay(entry.watermark.expr, entry.watermark.column);
-          stream = stream
-            .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator<Row>(() => new SqlWatermarkAssigner(delay)).withTimestampAssigner((r) => r[index] as number))
-            .name(`watermarks ${entry.name}`);
-        }
-        return { stream, columns: entry.columns, bounded, qualifier };
+        return { ...this.scan(entry), columns: entry.columns, qualifier };
       }
       case "subquery":
         return { ...this.plan(item.query), qualifier: item.alias };
@@ -101,6 +95,22 @@ export class Planner {
         return { stream, columns: tvfColumns(input.columns), bounded: input.bounded, qualifier: item.alias };
       }
     }
+  }
+
+  /** A table's rows with its watermarks; planned once per planner, so every reader of the table (a statement set's INSERTs) shares one scan, as Flink reuses sources. */
+  private scan(entry: TableEntry): { stream: DataStream<Row>; bounded: boolean } {
+    const known = this.scans.get(entry.name.toLowerCase());
+    if (known) return known;
+    let { stream, bounded } = scanTable(this.env, entry);
+    if (entry.watermark) {
+      const index = entry.columns.findIndex((c) => c.type.rowtime);
+      const delay = watermarkDelay(entry.watermark.expr, entry.watermark.column);
+      stream = stream
+        .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator<Row>(() => new SqlWatermarkAssigner(delay)).withTimestampAssigner((r) => r[index] as number))
+        .name(`watermarks ${entry.name}`);
+    }
+    this.scans.set(entry.name.toLowerCase(), { stream, bounded });
+    return { stream, bounded };
   }
 
   /** A window TVF's input relation, the index of its time attribute and the window assigner. */
