@@ -158,4 +158,8 @@ export {
   type StatementResult,
   type SqlSessionOptions,
   type Column as StreamSqlColumn,
+  singleBundle,
+  type ResultViewMode,
+  type ResultViewOptions,
+  type RenderRows,
 } from "./sql/index.js";

@@ -10,7 +10,7 @@ import { explainPlan } from "./explain.js";
 import { parseScript } from "./parser.js";
 import { Planner, type AppendPlanned, type UpdatingPlanned } from "./planner.js";
 import { foldChangelog, type Change } from "./changelog.js";
-import { ChangelogTableView } from "./changelogView.js";
+import { attachResultView, viewMode, type ResultView, type ResultViewOptions } from "./views/resultView.js";
 import { formatType } from "./types.js";
 
 /** What one statement gave: a message (DDL), a table (SHOW, DESCRIBE, a bounded query), or a running job. */
@@ -19,8 +19,8 @@ export type StatementResult =
   | { kind: "message"; text: string; svg?: string; statement: string }
   /** `changelog`: an updating query's changes, `rows` being them folded to its final table. */
   | { kind: "table"; columns: Column[]; rows: Row[]; changelog?: Change[]; statement: string }
-  /** `table`: an updating query's result applied so far (also shown live: it is one of the job's sinks). */
-  | { kind: "job"; job: JobHandle; columns: Column[]; rows: Row[]; table?: ChangelogTableView; statement: string };
+  /** `table`: a SELECT's live result view (append rows, the changelog applied so far, a single value or a chart; one of the job's sinks). */
+  | { kind: "job"; job: JobHandle; columns: Column[]; rows: Row[]; table?: ResultView; statement: string };
 
 export interface SqlSessionOptions {
   /** A fresh environment per job; default `StreamEnvironment.create()`. */
@@ -45,7 +45,7 @@ export class SqlSession {
   constructor(private readonly options: SqlSessionOptions = {}) {}
 
   /** Executes every statement in order; a failing statement stops the script with its `StreamSqlError`. */
-  async execute(script: string): Promise<StatementResult[]> {
+  async execute(script: string, options: { view?: ResultViewOptions } = {}): Promise<StatementResult[]> {
     const results: StatementResult[] = [];
     for (const { statement: s, text } of parseScript(script)) {
       switch (s.kind) {
@@ -85,7 +85,7 @@ export class SqlSession {
         }
         case "query":
         case "insert":
-          results.push(await this.run(s, text));
+          results.push(await this.run(s, text, options.view ?? {}));
           break;
         case "statementSet":
           results.push(await this.runStatementSet(s.inserts, text));
@@ -110,10 +110,15 @@ export class SqlSession {
     return new Planner(env, this.catalog);
   }
 
-  private async run(s: Extract<Statement, { kind: "query" | "insert" }>, text: string): Promise<StatementResult> {
+  private async run(s: Extract<Statement, { kind: "query" | "insert" }>, text: string, view: ResultViewOptions): Promise<StatementResult> {
     const env = this.options.createEnvironment?.() ?? StreamEnvironment.create();
     const planned = this.planner(env).plan(s.query);
     const name = `sql-${++this.jobCount}: ${text.replace(/\s+/g, " ").slice(0, 60)}`;
+    if (s.kind === "query") viewMode(planned, view, s.at); // an impossible view fails before any job starts
+    if (s.kind === "query" && !planned.bounded) {
+      const table = attachResultView(planned, view, s.at);
+      return { kind: "job", job: this.start(env, name), columns: planned.columns, rows: table.rows, table, statement: text };
+    }
     if (planned.changes) return this.runUpdating(env, planned, s, name, text);
     const collect = new CollectSink<Row>("collect");
     this.attachSink(planned, s, collect);
@@ -183,11 +188,6 @@ export class SqlSession {
       if (!planned.bounded) return { kind: "job", job, columns: planned.columns, rows: [], statement: text };
       await job.wait();
       return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };
-    }
-    if (!planned.bounded) {
-      const table = new ChangelogTableView(planned.columns, planned.uniqueKey);
-      planned.changes.sinkTo(table).name("Sink: changelog table");
-      return { kind: "job", job: this.start(env, name), columns: planned.columns, rows: [], table, statement: text };
     }
     const collect = new CollectSink<Change>("collect");
     planned.changes.sinkTo(collect).name("Sink: collect");

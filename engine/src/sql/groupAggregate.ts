@@ -76,7 +76,14 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
       if (!e.star && e.args.length !== 1) throw new StreamSqlError("validation", `${e.name} takes one argument`, e.at, e.name);
       const arg = e.star ? undefined : new ExprCompiler(scope).value(e.args[0] as Expr);
       const argType = arg?.type ?? { name: "BIGINT" };
-      aggs.push({ name: e.name, signature: sig, arg: arg?.fn, type: e.name === "COUNT" ? { name: "BIGINT" } : { name: argType.name }, integralAvg: e.name === "AVG" && isIntegral(argType), distinct: e.distinct });
+      aggs.push({
+        name: e.name,
+        signature: sig,
+        arg: arg?.fn,
+        type: e.name === "COUNT" ? { name: "BIGINT" } : { name: argType.name },
+        integralAvg: e.name === "AVG" && isIntegral(argType),
+        distinct: e.distinct,
+      });
       return;
     }
     for (const child of children(e)) collect(child);

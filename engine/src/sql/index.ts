@@ -6,3 +6,5 @@ export type { Column } from "./catalog.js";
 export { display as displayValue } from "./connectors.js";
 export { foldChangelog, ChangelogTable, type Change, type RowKind } from "./changelog.js";
 export { ChangelogTableView } from "./changelogView.js";
+export { singleBundle } from "./views/single.js";
+export type { ResultViewMode, ResultViewOptions, RenderRows, ResultView } from "./views/resultView.js";

@@ -73,6 +73,9 @@ test("consecutive INSERTs outside a statement set are one job each, as in Flink'
 
 test("a statement set takes only INSERTs, and must be closed by END", async () => {
   const { session: s } = session();
-  await assert.rejects(s.execute(`${ddl("d")}EXECUTE STATEMENT SET BEGIN\n  SELECT k FROM src;\nEND;`), (e: unknown) => e instanceof StreamSqlError && /only INSERT INTO/.test(e.message) && e.position?.line === 5);
+  await assert.rejects(
+    s.execute(`${ddl("d")}EXECUTE STATEMENT SET BEGIN\n  SELECT k FROM src;\nEND;`),
+    (e: unknown) => e instanceof StreamSqlError && /only INSERT INTO/.test(e.message) && e.position?.line === 5,
+  );
   await assert.rejects(s.execute("BEGIN STATEMENT SET;\nINSERT INTO big SELECT k, v FROM src;"), (e: unknown) => e instanceof StreamSqlError && /expected END/.test(e.message));
 });
