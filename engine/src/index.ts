@@ -179,6 +179,10 @@ export {
   Row,
   defaultSqlSession,
   type RowKind,
+  singleBundle,
+  type ResultViewMode,
+  type ResultViewOptions,
+  type RenderRows,
 } from "./sql/index.js";
 
 // connectors/flinkGateway (statements on a real Flink cluster: %%ssql --target flink)

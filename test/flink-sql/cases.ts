@@ -1,4 +1,5 @@
 import { TYPE_CHECK_CASES } from "./cases/typeChecks.js";
+import { CELL_CASES } from "./cases/cell.js";
 
 /**
  * Conformance cases for `%%ssql`: the same SQL text run by Sluice and by Flink's SQL engine
@@ -181,4 +182,5 @@ export const CASES: OracleCase[] = [
     "CREATE TABLE seq (n BIGINT) WITH ('connector' = 'datagen', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '20');\n",
   ),
   ...TYPE_CHECK_CASES,
+  ...CELL_CASES,
 ];

@@ -12,7 +12,7 @@ import { explainPlan } from "./explain.js";
 import { parseScript } from "./parser.js";
 import { Planner, type AppendPlanned, type UpdatingPlanned } from "./planner.js";
 import { foldChangelog, type Change } from "./changelog.js";
-import { ChangelogTableView } from "./changelogView.js";
+import { attachResultView, viewMode, type ResultView, type ResultViewOptions } from "./views/resultView.js";
 import { formatType } from "./types.js";
 import { SqlJobSettings } from "./restore/jobSettings.js";
 import { atReference, checkInsertTypes } from "./validation/typeRules.js";
@@ -23,8 +23,8 @@ export type StatementResult =
   | { kind: "message"; text: string; svg?: string; statement: string }
   /** `changelog`: an updating query's changes, `rows` being them folded to its final table. */
   | { kind: "table"; columns: Column[]; rows: Row[]; changelog?: Change[]; statement: string }
-  /** `table`: an updating query's result applied so far (also shown live: it is one of the job's sinks). */
-  | { kind: "job"; job: JobHandle; columns: Column[]; rows: Row[]; table?: ChangelogTableView; statement: string };
+  /** `table`: a SELECT's live result view (append rows, the changelog applied so far, a single value or a chart; one of the job's sinks). */
+  | { kind: "job"; job: JobHandle; columns: Column[]; rows: Row[]; table?: ResultView; statement: string };
 
 export interface SqlSessionOptions {
   /** A fresh environment per job; default `StreamEnvironment.create()`. */
@@ -36,6 +36,8 @@ export interface SqlSessionOptions {
 /** Options of one `execute()`: `restoreFrom`, a savepoint every job the script starts resumes from. */
 export interface ExecuteSqlOptions {
   restoreFrom?: string;
+  /** How a query's result is shown (`%%ssql --view`, `--template`, `--limit`). */
+  view?: ResultViewOptions;
 }
 
 /**
@@ -100,7 +102,10 @@ export class SqlSession {
         }
         case "query":
         case "insert":
-          results.push(await this.run(s, text, options.restoreFrom));
+          results.push(await this.run(s, text, options));
+          break;
+        case "statementSet":
+          results.push(await this.runStatementSet(s.inserts, text, s.at, options.restoreFrom));
           break;
         case "set":
         case "reset": {
@@ -129,7 +134,7 @@ export class SqlSession {
     return new Planner(env, this.catalog);
   }
 
-  private async run(s: Extract<Statement, { kind: "query" | "insert" }>, text: string, restoreFrom: string | undefined): Promise<StatementResult> {
+  private async run(s: Extract<Statement, { kind: "query" | "insert" }>, text: string, options: ExecuteSqlOptions): Promise<StatementResult> {
     const shared = environmentFor(this.catalog, s.query);
     const env = shared ?? this.options.createEnvironment?.() ?? StreamEnvironment.create();
     // Over a DataStream view the query runs in that stream's environment, under its own checkpoint
@@ -137,7 +142,13 @@ export class SqlSession {
     if (shared === undefined) this.settings.configure(env);
     const planned = this.planner(env).plan(s.query);
     const name = `sql-${++this.jobCount}: ${text.replace(/\s+/g, " ").slice(0, 60)}`;
-    const start = () => this.start(env, name, s.at, restoreFrom);
+    const start = () => this.start(env, name, s.at, options.restoreFrom);
+    const view = options.view ?? {};
+    if (s.kind === "query") viewMode(planned, view, s.at); // an impossible view fails before any job starts
+    if (s.kind === "query" && !planned.bounded) {
+      const table = attachResultView(planned, view, s.at);
+      return { kind: "job", job: await start(), columns: planned.columns, rows: table.rows, table, statement: text };
+    }
     if (planned.changes) return this.runUpdating(planned, s, start, text, name);
     const collect = new CollectSink<Row>("collect");
     this.attachSink(planned, s, collect);
@@ -146,6 +157,29 @@ export class SqlSession {
     await job.wait();
     if (s.kind === "insert") return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };
     return { kind: "table", columns: planned.columns, rows: collect.values, statement: text };
+  }
+
+  /**
+   * A statement set: every INSERT planned into one job by one planner, so a table several INSERTs
+   * read is scanned once and feeds them all (as Flink reuses a shared source). Held like an INSERT:
+   * bounded, until done; unbounded, returned as the running job.
+   */
+  private async runStatementSet(inserts: Extract<Statement, { kind: "insert" }>[], text: string, at: SqlPosition, restoreFrom: string | undefined): Promise<StatementResult> {
+    const env = this.options.createEnvironment?.() ?? StreamEnvironment.create();
+    this.settings.configure(env);
+    const planner = this.planner(env);
+    let bounded = true;
+    for (const s of inserts) {
+      const planned = planner.plan(s.query);
+      if (planned.changes) planned.changes.sinkTo(this.changelogSink(s, planned)).name(`Sink: ${s.table}`);
+      else this.attachSink(planned, s, new CollectSink<Row>("collect"));
+      bounded &&= planned.bounded;
+    }
+    const name = `sql-${++this.jobCount}: STATEMENT SET (${inserts.length} INSERT${inserts.length === 1 ? "" : "s"} into ${inserts.map((i) => i.table).join(", ")})`;
+    const job = await this.start(env, name, at, restoreFrom);
+    if (!bounded) return { kind: "job", job, columns: [], rows: [], statement: text };
+    await job.wait();
+    return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };
   }
 
   /** Sends an append-only query's rows to the INSERT's table, or to `collect` for a SELECT. */
@@ -192,11 +226,6 @@ export class SqlSession {
       if (!planned.bounded) return { kind: "job", job, columns: planned.columns, rows: [], statement: text };
       await job.wait();
       return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };
-    }
-    if (!planned.bounded) {
-      const table = new ChangelogTableView(planned.columns, planned.uniqueKey);
-      planned.changes.sinkTo(table).name("Sink: changelog table");
-      return { kind: "job", job: await start(), columns: planned.columns, rows: [], table, statement: text };
     }
     const collect = new CollectSink<Change>("collect");
     planned.changes.sinkTo(collect).name("Sink: collect");

@@ -14,7 +14,9 @@ export type Statement =
   | { kind: "set"; key?: string; value?: string; at: SqlPosition }
   | { kind: "reset"; key?: string; at: SqlPosition }
   /** `EXPLAIN [PLAN FOR] <query or INSERT>`: plans without running. */
-  | { kind: "explain"; statement: Extract<Statement, { kind: "query" | "insert" }>; at: SqlPosition };
+  | { kind: "explain"; statement: Extract<Statement, { kind: "query" | "insert" }>; at: SqlPosition }
+  /** `EXECUTE STATEMENT SET BEGIN …; END` or `BEGIN STATEMENT SET; …; END`: several INSERTs as one job. */
+  | { kind: "statementSet"; inserts: Extract<Statement, { kind: "insert" }>[]; at: SqlPosition };
 
 export interface ColumnDef {
   name: string;

@@ -29,6 +29,8 @@ export class ChangelogTableView implements Sink<Change>, LiveView {
     uniqueKey: number[] | undefined,
     /** Rows drawn at most (the table itself keeps every group). */
     private readonly maxRows = 200,
+    /** Draws the current rows otherwise than as a table (a single value, a chart). */
+    private readonly render?: (columns: Column[], rows: Row[]) => Record<string, unknown>,
   ) {
     this.table = new ChangelogTable(uniqueKey);
   }
@@ -59,6 +61,7 @@ export class ChangelogTableView implements Sink<Change>, LiveView {
 
   bundle(): Record<string, unknown> {
     const rows = this.rows;
+    if (this.render) return this.render(this.columns, rows);
     const cells = rows.slice(0, this.maxRows).map((r) => r.map((v, i) => display(v, this.columns[i]?.type)));
     const more = rows.length > this.maxRows ? ` (first ${this.maxRows} shown)` : "";
     const caption = `${rows.length} row${rows.length === 1 ? "" : "s"}${more}, updating (${this.changes} changes applied)`;

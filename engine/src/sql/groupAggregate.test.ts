@@ -105,6 +105,8 @@ const RESTORED_QUERIES = [
   "SELECT k, COUNT(*) AS c, SUM(v) AS s, MIN(v) AS lo, MAX(id) AS hi, AVG(v) AS a FROM big GROUP BY k",
   // Over an updating input: retractions, and MIN/MAX multisets in MapState.
   "SELECT c, COUNT(*) AS n, MIN(s) AS lo, MAX(s) AS hi FROM (SELECT k, COUNT(*) AS c, SUM(v) AS s FROM big GROUP BY k) GROUP BY c",
+  // DISTINCT aggregates over an updating input: the per-value counts in MapState.
+  "SELECT c, COUNT(DISTINCT k) AS names, SUM(DISTINCT s % 7) AS s7 FROM (SELECT k, COUNT(*) AS c, SUM(v) AS s FROM big GROUP BY k) GROUP BY c",
 ];
 
 test("an updating SQL aggregate stopped with a savepoint at a random moment and restored gives the uninterrupted changelog", async () => {

@@ -19,6 +19,8 @@ interface AggCall {
   arg: ((r: Row) => unknown) | undefined;
   type: SqlType;
   integralAvg: boolean;
+  /** `COUNT(DISTINCT x)`, …: only a value's first arrival and its last retraction count. */
+  distinct: boolean;
 }
 
 /**
@@ -27,6 +29,8 @@ interface AggCall {
  * the count, sum, min and max of its non-NULL arguments. Over an updating input MIN/MAX also keep
  * the multiset of values in MapState (Flink's MinWithRetractAggFunction), to find the next minimum
  * when the minimum is retracted; over an append-only input they need not (Flink's MinAggFunction).
+ * A DISTINCT aggregate keeps the same per-value counts (Flink's DistinctAccumulator over a MapView):
+ * a value takes part from its first row until its last row is retracted.
  */
 interface Acc {
   keys: Row;
@@ -68,13 +72,19 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
   const aggs: AggCall[] = [];
   const collect = (e: Expr): void => {
     if (e.kind === "call" && AGGREGATES.includes(e.name)) {
-      if (e.distinct) throw new StreamSqlError("unsupported", `${e.name}(DISTINCT …) is not supported yet`, e.at, e.name);
       const sig = signature(e);
       if (aggs.some((a) => a.signature === sig)) return;
       if (!e.star && e.args.length !== 1) throw new StreamSqlError("validation", `${e.name} takes one argument`, e.at, e.name);
       const arg = e.star ? undefined : new ExprCompiler(scope).value(e.args[0] as Expr);
       const argType = arg?.type ?? { name: "BIGINT" };
-      aggs.push({ name: e.name, signature: sig, arg: arg?.fn, type: e.name === "COUNT" ? { name: "BIGINT" } : { name: argType.name }, integralAvg: e.name === "AVG" && isIntegral(argType) });
+      aggs.push({
+        name: e.name,
+        signature: sig,
+        arg: arg?.fn,
+        type: e.name === "COUNT" ? { name: "BIGINT" } : { name: argType.name },
+        integralAvg: e.name === "AVG" && isIntegral(argType),
+        distinct: e.distinct,
+      });
       return;
     }
     for (const child of children(e)) collect(child);
@@ -102,7 +112,7 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
   const shown = groupCols.map((_, i) => items.findIndex((it) => it.expr.kind === "column" && it.expr.name.toLowerCase() === names[i]));
   const uniqueKey = shown.every((i) => i >= 0) ? shown : undefined;
 
-  const minMax = aggs.map((a) => updatingInput && (a.name === "MIN" || a.name === "MAX"));
+  const keepsValues = aggs.map((a) => a.distinct || (updatingInput && (a.name === "MIN" || a.name === "MAX")));
   /** Applies one input row (retract: a -U/-D of it) to a copy of the accumulators; `values[j]` is aggregate j's multiset. */
   const accumulate = (acc: Acc, r: Row, retract: boolean, values: (MapState<unknown, number> | undefined)[]): Acc => {
     const next: Acc = { keys: acc.keys, rows: acc.rows + (retract ? -1 : 1), n: [...acc.n], sum: [...acc.sum], min: [...acc.min], max: [...acc.max] };
@@ -112,19 +122,24 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
       if (v === null || v === undefined) continue;
       const multiset = values[j];
       if (retract) {
-        next.n[j]! -= 1;
-        if (typeof v === "number") next.sum[j]! -= v;
         if (multiset) {
           const left = (multiset.get(v) ?? 0) - 1;
           if (left > 0) multiset.put(v, left);
           else multiset.remove(v);
+          if (a.distinct && left > 0) continue; // other rows still hold this value
           if (left <= 0 && (v === next.min[j] || v === next.max[j])) [next.min[j], next.max[j]] = bounds(multiset.keys());
         }
+        next.n[j]! -= 1;
+        if (typeof v === "number") next.sum[j]! -= v;
         continue;
+      }
+      if (multiset) {
+        const had = multiset.get(v) ?? 0;
+        multiset.put(v, had + 1);
+        if (a.distinct && had > 0) continue; // counted already
       }
       next.n[j]! += 1;
       if (typeof v === "number") next.sum[j]! += v;
-      if (multiset) multiset.put(v, (multiset.get(v) ?? 0) + 1);
       if (next.min[j] === null || (v as number) < (next.min[j] as number)) next.min[j] = v;
       if (next.max[j] === null || (v as number) > (next.max[j] as number)) next.max[j] = v;
     }
@@ -159,7 +174,7 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
   const fn: KeyedProcessFunction<string, Row | Change, Change> & { acc?: ValueState<Acc>; values?: (MapState<unknown, number> | undefined)[] } = {
     open(rc) {
       this.acc = rc.getState<Acc>("acc");
-      this.values = minMax.map((m, j) => (m ? rc.getMapState<unknown, number>(`values-${j}`) : undefined));
+      this.values = keepsValues.map((m, j) => (m ? rc.getMapState<unknown, number>(`values-${j}`) : undefined));
     },
     processElement(input, _ctx, out) {
       const state = this.acc as ValueState<Acc>;
@@ -200,7 +215,7 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
       .keyBy(g === 0 ? () => "" : (v) => groupKey(keyOf(updatingInput ? (v as Change).row : (v as Row))))
       .process(fn)
       .name(g === 0 ? "GroupAggregate(global)" : `GroupAggregate(groupBy=[${groupCols.map((c) => c.name).join(", ")}])`),
-    JSON.stringify({ groupBy: names, aggs: aggs.map((a) => a.signature), minMax }),
+    JSON.stringify({ groupBy: names, aggs: aggs.map((a) => a.signature), keepsValues }),
   );
   return { changes, columns, uniqueKey };
 }

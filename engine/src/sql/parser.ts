@@ -13,6 +13,7 @@ import type { ColumnDef, CreateTable, FromItem, Query, Select, SelectItem, State
 import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { parseExpr, parseType } from "./exprParser.js";
 import { tokenize } from "./lexer.js";
+import { parseStatementSet } from "./statementSet/parseStatementSet.js";
 import { TokenStream } from "./tokenStream.js";
 
 /** One statement with the part of the text it came from (for EXPLAIN, job names and errors). */
@@ -82,7 +83,8 @@ function parseStatement(s: TokenStream): Statement {
       throw new StreamSqlError("unsupported", "EXPLAIN of a statement other than a query or INSERT INTO is not supported", statement.at, undefined);
     return { kind: "explain", statement, at };
   }
-  throw s.error(s.is("WITH") || s.is("ALTER") ? "not supported yet" : "expected a statement (CREATE, DROP, SHOW TABLES, DESCRIBE, INSERT INTO, SELECT or EXPLAIN)");
+  if (s.is("EXECUTE") || s.is("BEGIN")) return parseStatementSet(s, at, parseStatement);
+  throw s.error(s.is("WITH") || s.is("ALTER") ? "not supported yet" : "expected a statement (CREATE, DROP, SHOW TABLES, DESCRIBE, INSERT INTO, SELECT, EXPLAIN or a statement set)");
 }
 
 /** `a.b.c` names (catalog.database.table) are accepted; Sluice has one catalog, so the last part is the name. */

@@ -3,12 +3,13 @@ import type { StreamEnvironment } from "../api/StreamEnvironment.js";
 import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
 import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { Expr, FromItem, Query, Select, WindowTvf } from "./ast.js";
-import type { Catalog, Column } from "./catalog.js";
+import type { Catalog, Column, TableEntry } from "./catalog.js";
 import { ExprCompiler, type ScopeColumn } from "./compiler.js";
-import { scanTable, type Row } from "./connectors.js";
+import { scanTable, type Row, type ScanResult } from "./connectors.js";
 import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { planWindowAggregate } from "./windowAggregate.js";
 import type { Change } from "./changelog.js";
+import { planSelectDistinct } from "./distinct/selectDistinct.js";
 import { planGroupAggregate } from "./groupAggregate.js";
 import { planSelectOverChanges } from "./updatingSelect.js";
 import { SqlWatermarkAssigner } from "./watermarks.js";
@@ -47,6 +48,8 @@ export function appendOnly(planned: Planned, what: string, at: SqlPosition): App
 }
 
 export class Planner {
+  private readonly scans = new Map<string, ScanResult>();
+
   constructor(
     private readonly env: StreamEnvironment,
     private readonly catalog: Catalog,
@@ -73,18 +76,7 @@ export class Planner {
         if (!entry) throw new StreamSqlError("validation", `Object '${item.name}' not found`, item.at, item.name);
         const qualifier = item.alias ?? entry.name;
         if (entry.kind === "view") return { ...this.plan(entry.query), qualifier };
-        const scanned = atReference(item.at, () => scanTable(this.env, entry));
-        // A changelog source (upsert-kafka) assigns its own watermarks.
-        if (scanned.changes) return { ...scanned, columns: entry.columns, qualifier };
-        let { stream, bounded } = scanned;
-        if (entry.watermark) {
-          const index = entry.columns.findIndex((c) => c.type.rowtime);
-          const delay = watermarkDelay(entry.watermark.expr, entry.watermark.column);
-          stream = stream
-            .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator<Row>(() => new SqlWatermarkAssigner(delay)).withTimestampAssigner((r) => r[index] as number))
-            .name(`watermarks ${entry.name}`);
-        }
-        return { stream, columns: entry.columns, bounded, qualifier };
+        return { ...this.scan(entry, item.at), columns: entry.columns, qualifier };
       }
       case "subquery":
         return { ...this.plan(item.query), qualifier: item.alias };
@@ -103,6 +95,25 @@ export class Planner {
         return { stream, columns: tvfColumns(input.columns), bounded: input.bounded, qualifier: item.alias };
       }
     }
+  }
+
+  /** A table's rows with its watermarks; planned once per planner, so every reader of the table (a statement set's INSERTs) shares one scan, as Flink reuses sources. */
+  private scan(entry: TableEntry, at: SqlPosition): ScanResult {
+    const key = entry.name.toLowerCase();
+    const known = this.scans.get(key);
+    if (known) return known;
+    let scanned = atReference(at, () => scanTable(this.env, entry));
+    // A changelog source (upsert-kafka) assigns its own watermarks.
+    if (!scanned.changes && entry.watermark) {
+      const index = entry.columns.findIndex((c) => c.type.rowtime);
+      const delay = watermarkDelay(entry.watermark.expr, entry.watermark.column);
+      const stream = scanned.stream
+        .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator<Row>(() => new SqlWatermarkAssigner(delay)).withTimestampAssigner((r) => r[index] as number))
+        .name(`watermarks ${entry.name}`);
+      scanned = { stream, bounded: scanned.bounded };
+    }
+    this.scans.set(key, scanned);
+    return scanned;
   }
 
   /** A window TVF's input relation, the index of its time attribute and the window assigner. */
@@ -136,7 +147,7 @@ export class Planner {
   }
 
   private select(select: Select): Planned {
-    if (select.distinct) throw new StreamSqlError("unsupported", "SELECT DISTINCT is not supported yet (it needs updating results)", select.at, "DISTINCT");
+    if (select.distinct) return planSelectDistinct(this.select({ ...select, distinct: false }), select);
     const aggregated = select.groupBy.length > 0 || select.items.some((i) => i.kind === "expr" && containsAggregate(i.expr));
     if (aggregated && isWindowTvf(select.from)) return this.windowAggregate(select, select.from);
     const input = this.from(select.from);

@@ -26,6 +26,23 @@ interface Acc {
   sum: number[];
   min: unknown[];
   max: unknown[];
+  /** Per DISTINCT aggregate, the values seen in the window by their JSON (a plain record, so the window state snapshots it). */
+  seen: (Record<string, unknown> | null)[];
+}
+
+/** Adds one argument value to aggregate j (NULL is skipped; a DISTINCT aggregate skips a value it has seen). */
+function addValue(acc: Acc, j: number, v: unknown): void {
+  if (v === null || v === undefined) return;
+  const seen = acc.seen[j];
+  if (seen) {
+    const key = JSON.stringify(v);
+    if (key in seen) return;
+    seen[key] = v;
+  }
+  acc.n[j]! += 1;
+  if (typeof v === "number") acc.sum[j]! += v;
+  if (acc.min[j] === null || (v as number) < (acc.min[j] as number)) acc.min[j] = v;
+  if (acc.max[j] === null || (v as number) > (acc.max[j] as number)) acc.max[j] = v;
 }
 
 /** An expression without its positions, to recognise the same aggregate in SELECT and HAVING. */
@@ -79,7 +96,6 @@ export function planWindowAggregate(
   const aggs: AggCall[] = [];
   const collect = (e: Expr): void => {
     if (e.kind === "call" && ["COUNT", "SUM", "MIN", "MAX", "AVG"].includes(e.name)) {
-      if (e.distinct) throw new StreamSqlError("unsupported", `${e.name}(DISTINCT …) is not supported yet`, e.at, e.name);
       const sig = signature(e);
       if (aggs.some((a) => a.signature === sig)) return;
       if (e.args.some(readsWindowColumn)) throw new StreamSqlError("unsupported", `${e.name} of window columns is not supported yet`, e.at, e.name);
@@ -96,17 +112,19 @@ export function planWindowAggregate(
   if (select.having) collect(select.having);
 
   const agg: AggregateFunction<Row, Acc, Acc> = {
-    createAccumulator: () => ({ keys: undefined, n: aggs.map(() => 0), sum: aggs.map(() => 0), min: aggs.map(() => null), max: aggs.map(() => null) }),
+    createAccumulator: () => ({
+      keys: undefined,
+      n: aggs.map(() => 0),
+      sum: aggs.map(() => 0),
+      min: aggs.map(() => null),
+      max: aggs.map(() => null),
+      seen: aggs.map((a) => (a.expr.distinct ? {} : null)),
+    }),
     add(r, acc) {
       acc.keys ??= keyOf(r);
       for (let j = 0; j < aggs.length; j++) {
         const a = aggs[j] as AggCall;
-        const v = a.arg ? a.arg(r) : 1;
-        if (v === null || v === undefined) continue;
-        acc.n[j]! += 1;
-        if (typeof v === "number") acc.sum[j]! += v;
-        if (acc.min[j] === null || (v as number) < (acc.min[j] as number)) acc.min[j] = v;
-        if (acc.max[j] === null || (v as number) > (acc.max[j] as number)) acc.max[j] = v;
+        addValue(acc, j, a.arg ? a.arg(r) : 1);
       }
       return acc;
     },
@@ -115,6 +133,12 @@ export function planWindowAggregate(
     merge(a, b) {
       a.keys ??= b.keys;
       for (let j = 0; j < aggs.length; j++) {
+        const seen = b.seen[j];
+        if (seen) {
+          // DISTINCT: the union of both windows' values, each counted once.
+          for (const v of Object.values(seen)) addValue(a, j, v);
+          continue;
+        }
         a.n[j]! += b.n[j] as number;
         a.sum[j]! += b.sum[j] as number;
         if (b.min[j] !== null && (a.min[j] === null || (b.min[j] as number) < (a.min[j] as number))) a.min[j] = b.min[j];

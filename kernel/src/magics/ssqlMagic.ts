@@ -1,13 +1,14 @@
 import { join } from "node:path";
-import { defaultSqlSession, displaySqlValue, StreamSqlError, type StatementResult } from "../../../engine/src/index.js";
-import type { CellOutcome } from "../execute/cellRunner.js";
+import { defaultSqlSession, StreamSqlError, type StatementResult } from "../../../engine/src/index.js";
 import { sourceContext } from "../execute/sourceContext.js";
-import { DISPLAY, type MimeBundle } from "../display/mimeBundle.js";
-import { MagicUsageError, type MagicHandler } from "./magic.js";
-import { resultBundle } from "./sql/resultBundle.js";
+import type { MagicHandler } from "./magic.js";
+import { parseSsqlArgs } from "./ssql/ssqlArgs.js";
+import { chartRenderer, ssqlOutcome } from "./ssql/ssqlOutput.js";
 import { sqlSettings } from "./sql/sqlSettings.js";
 import { flinkTarget } from "../flink/flinkTarget.js";
 import { runOnFlink } from "../flink/flinkCell.js";
+
+export { distinctNames } from "./ssql/ssqlOutput.js";
 
 /**
  * The kernel-wide catalog: DDL of one cell is seen by every later cell, and by `StreamTableEnvironment`s
@@ -17,35 +18,31 @@ import { runOnFlink } from "../flink/flinkCell.js";
  */
 const session = defaultSqlSession({ checkpointDirectory: process.env.SLUICE_SQL_CHECKPOINTS ?? join(process.cwd(), ".sluice", "sql-checkpoints") });
 
-/** Flink's type names as the table renderer's (DuckDB's) names, so numbers align and schemas say integer/number. */
-const RENDER_TYPE: Record<string, string> = {
-  TINYINT: "TINYINT",
-  SMALLINT: "SMALLINT",
-  INT: "INTEGER",
-  BIGINT: "BIGINT",
-  FLOAT: "FLOAT",
-  DOUBLE: "DOUBLE",
-  DECIMAL: "DOUBLE",
-  BOOLEAN: "BOOLEAN",
-  TIMESTAMP: "VARCHAR",
-};
-
 /**
- * `%%ssql`: streaming SQL in Flink's dialect on the embedded engine (engine/src/sql). Several
- * statements per cell; a bounded query holds the cell and shows its final table; an unbounded one
- * returns its job at once (status line, `%jobs`). Errors point at the cell's own line and column.
+ * `%%ssql [--view append|update|single] [--template "…"] [--limit N] [--chart …] [--restore SAVEPOINT]
+ * [--target flink|local]`: streaming SQL in Flink's dialect on the embedded engine (engine/src/sql),
+ * or through a Flink SQL Gateway (kernel/src/flink). Several statements per cell; a bounded
+ * query holds the cell and shows its final result; an unbounded one returns its job at once (status
+ * line, its live view, `%jobs`). Errors point at the cell's own line and column.
  */
 export const ssqlMagic: MagicHandler = async (call, env) => {
-  const restoreFrom = parseSsqlArgs(call.args);
+  const args = parseSsqlArgs(call.args);
   if (!call.body.trim()) return { status: "ok" };
   const flink = flinkTarget(call.args);
   if (flink) return runOnFlink(call, env, flink);
+  const limit = args.limit ?? sqlSettings.displaylimit;
+  const view = {
+    ...(args.view ? { mode: args.view } : {}),
+    ...(args.template !== undefined ? { template: args.template } : {}),
+    ...(args.limit !== undefined && args.limit > 0 ? { maxRows: args.limit } : args.chart ? {} : { maxRows: limit > 0 ? limit : 200 }),
+    ...(args.chart ? { render: chartRenderer(args.chart) } : {}),
+  };
   let results: StatementResult[];
   // An interrupt stops what this cell started; jobs of earlier cells keep running (as TypeScript jobs do).
   const earlier = new Set(session.jobs);
   try {
     results = await env.interruptible(
-      () => session.execute(call.body, restoreFrom !== undefined ? { restoreFrom } : {}),
+      () => session.execute(call.body, { view, ...(args.restore !== undefined ? { restoreFrom: args.restore } : {}) }),
       () => void session.jobs.filter((j) => !earlier.has(j) && j.metrics().status === "running").forEach((j) => void j.cancel()),
     );
   } catch (e) {
@@ -57,40 +54,5 @@ export const ssqlMagic: MagicHandler = async (call, env) => {
     }
     throw e;
   }
-  const job = results.find((r) => r.kind === "job");
-  if (job?.kind === "job") return { status: "ok", result: { value: job.job } };
-  const table = [...results].reverse().find((r) => r.kind === "table");
-  if (table?.kind === "table") {
-    const names = distinctNames(table.columns.map((c) => c.name));
-    const columns = table.columns.map((c, i) => ({ name: names[i] as string, type: RENDER_TYPE[c.type.name] ?? "VARCHAR" }));
-    const rows = table.rows.map((r) => Object.fromEntries(table.columns.map((c, i) => [names[i], c.type.name === "TIMESTAMP" && r[i] !== null ? displaySqlValue(r[i], c.type) : r[i]])));
-    return shown(resultBundle({ columns, rows }, sqlSettings.displaylimit));
-  }
-  const svg = [...results].reverse().find((r) => r.kind === "message" && r.svg);
-  const text = results.map((r) => (r.kind === "message" ? r.text : "")).join("\n");
-  return shown(svg?.kind === "message" && svg.svg ? { "text/plain": text, "image/svg+xml": svg.svg } : { "text/plain": text });
+  return ssqlOutcome(results, args, limit);
 };
-
-/** `%%ssql [--restore SAVEPOINT]`: the savepoint the cell's jobs resume from (a name made by `%jobs stop`, or a path). */
-export function parseSsqlArgs(args: string): string | undefined {
-  const words = args.split(/\s+/).filter((w) => w !== "");
-  if (words.length === 0) return undefined;
-  const [flag, value, ...rest] = words[0]?.startsWith("--restore=") ? ["--restore", words[0].slice("--restore=".length), ...words.slice(1)] : words;
-  if (flag !== "--restore" || value === undefined || value === "" || rest.length > 0) throw new MagicUsageError(`%%ssql takes only --restore SAVEPOINT; got "${args}"`);
-  return value.replace(/^["']|["']$/g, "");
-}
-
-/** `SELECT a, a` has two columns named a; the displayed table keys rows by name, so the second becomes a_1. */
-export function distinctNames(names: string[]): string[] {
-  const seen = new Set<string>();
-  return names.map((name) => {
-    let unique = name;
-    for (let n = 1; seen.has(unique); n++) unique = `${name}_${n}`;
-    seen.add(unique);
-    return unique;
-  });
-}
-
-function shown(bundle: MimeBundle): CellOutcome {
-  return { status: "ok", result: { value: { [DISPLAY]: () => bundle } } };
-}
