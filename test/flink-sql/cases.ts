@@ -9,7 +9,11 @@ export interface OracleCase {
   default: boolean;
   /** Statements separated by `;` at a line end; the last one is the query compared. */
   sql: string;
+  /** Inputs of this case: `{name}` in `sql` is replaced by the path of a file holding the text. */
+  files?: Record<string, string>;
 }
+
+import { OVER_CASES } from "./cases/over.js";
 
 /**
  * Orders over 40 s of event time, with repeated names. The last two (30 s, 31 s) arrive after 38.999 s,
@@ -176,4 +180,5 @@ export const CASES: OracleCase[] = [
     "SELECT n, n * n AS sq FROM seq WHERE MOD(n, 2) = 0",
     "CREATE TABLE seq (n BIGINT) WITH ('connector' = 'datagen', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '20');\n",
   ),
+  ...OVER_CASES,
 ];
