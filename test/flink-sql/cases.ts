@@ -11,6 +11,8 @@ export interface OracleCase {
   sql: string;
   /** Inputs of this case: `{name}` in `sql` is replaced by the path of a file holding the text. */
   files?: Record<string, string>;
+  /** Compare the changelogs themselves (kinds and order), not only the tables they fold to. */
+  exactChangelog?: boolean;
 }
 
 import { OVER_CASES } from "./cases/over.js";

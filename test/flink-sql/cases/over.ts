@@ -54,7 +54,7 @@ const SHOP_SALES_DDL = `CREATE TABLE ShopSales (product_id STRING, category STRI
 `;
 const onShopSales = (name: string, isDefault: boolean, query: string): OracleCase => ({ name, default: isDefault, sql: `${SHOP_SALES_DDL}${query};\n`, files: { shopsales: SHOP_SALES_CSV } });
 
-export const OVER_CASES: OracleCase[] = [
+const CASES: OracleCase[] = [
   // OVER aggregations (Flink's docs, over-agg.md, as written).
   onDocsOrders(
     "docs_over_range",
@@ -133,3 +133,7 @@ WHERE row_num = 1`,
   onDocsOrders("top1_rowtime_with_rownum", "SELECT * FROM (SELECT order_id, product, order_time, ROW_NUMBER() OVER (PARTITION BY product ORDER BY order_time DESC) AS rn FROM Orders) WHERE rn = 1"),
   onOrders("dedup_orders_first", true, "SELECT id, name, ts FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY name ORDER BY ts) AS rn FROM orders) WHERE rn = 1"),
 ];
+
+/** Top-N and deduplication are compared change by change (Flink's exact retractions), OVER as tables (ties between keys may interleave). */
+const EXACT = /^(docs_)?(topn|top1|dedup)/;
+export const OVER_CASES: OracleCase[] = CASES.map((c) => (EXACT.test(c.name) ? { ...c, exactChangelog: true } : c));

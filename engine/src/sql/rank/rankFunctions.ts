@@ -100,11 +100,12 @@ export function appendOnlyTopN(sortKeyOf: (r: Row) => unknown[], compare: (a: un
 }
 
 /**
- * Flink's RowTimeDeduplicateFunction: per partition key the row kept so far; keep-first replaces it
- * by a row of an earlier time, keep-last by one of the same or a later time, sending +I for the
- * first row and -U old / +U new for a replacement. Not held for the watermark, as in Flink.
+ * One row per partition key, replaced when `replaces(row, kept)`: +I for the first row, -U old / +U
+ * new for a replacement. Flink's RowTimeDeduplicateFunction (keep-first replaces by a row of an
+ * earlier time, keep-last by one of the same or a later time; not held for the watermark) and its
+ * FastTop1Function (Top-1 without the rank shown: replaced by a strictly better sort key).
  */
-export function rowTimeDeduplicate(timeOf: (r: Row) => number, keepLast: boolean): KeyedProcessFunction<unknown, Row, Change> {
+export function keepOne(replaces: (row: Row, kept: Row) => boolean): KeyedProcessFunction<unknown, Row, Change> {
   const fn: KeyedProcessFunction<unknown, Row, Change> & { kept?: ValueState<Row> } = {
     open(rc) {
       this.kept = rc.getState<Row>("kept");
@@ -112,13 +113,11 @@ export function rowTimeDeduplicate(timeOf: (r: Row) => number, keepLast: boolean
     processElement(row, _ctx, out) {
       const state = this.kept as ValueState<Row>;
       const prev = state.value();
-      const replaces = prev === undefined || (keepLast ? timeOf(prev) <= timeOf(row) : timeOf(row) < timeOf(prev));
-      if (!replaces) return;
       if (prev === undefined) out.collect({ kind: "+I", row });
-      else {
+      else if (replaces(row, prev)) {
         out.collect({ kind: "-U", row: prev });
         out.collect({ kind: "+U", row });
-      }
+      } else return;
       state.update(row);
     },
   };

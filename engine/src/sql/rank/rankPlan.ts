@@ -7,7 +7,7 @@ import type { Row } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
 import { containsOver, orderColumn, resolveOver } from "../over/overAggregate.js";
 import type { NamedItem } from "../planner.js";
-import { appendOnlyTopN, rowTimeDeduplicate, sortKeyComparator } from "./rankFunctions.js";
+import { appendOnlyTopN, keepOne, sortKeyComparator } from "./rankFunctions.js";
 
 const isRowNumber = (e: Expr): boolean => e.kind === "call" && e.name === "ROW_NUMBER" && e.over !== undefined;
 
@@ -42,8 +42,8 @@ function rankEnd(where: Expr | undefined, rownum: string, at: Select["at"]): num
 
 /**
  * Flink's Top-N and deduplication over an append-only input: the inner SELECT's WHERE, then per
- * PARTITION BY key either RowTimeDeduplicate (`rownum = 1` ordered by the rowtime alone, rownum not
- * shown: keep first ASC / last DESC) or AppendOnlyTopN (rankFunctions.ts), then the inner and outer
+ * PARTITION BY key RowTimeDeduplicate (`rownum = 1` ordered by the rowtime alone: keep first ASC /
+ * last DESC), FastTop1 (other `rownum = 1`) or AppendOnlyTopN (rankFunctions.ts), then the inner and outer
  * SELECT lists. An updating result, keyed by the partition columns and rownum when all are shown.
  */
 export function planRank(
@@ -85,13 +85,17 @@ export function planRank(
   const keyOf = new ExprCompiler(scope).rowFunction(spec.partitionBy).fn;
   const keyed = stream.keyBy(spec.partitionBy.length === 0 ? () => "" : (r) => JSON.stringify(keyOf(r)));
   const time = spec.orderBy.length === 1 ? scope.find((c) => spec.orderBy[0]?.expr.kind === "column" && c.name.toLowerCase() === spec.orderBy[0].expr.name.toLowerCase()) : undefined;
+  const sortKeyOf = new ExprCompiler(scope).rowFunction(spec.orderBy.map((o) => o.expr)).fn;
+  const compare = sortKeyComparator(spec.orderBy.map((o) => o.desc));
   let ranked: DataStream<Change>;
   if (end === 1 && !outputRankNumber && time?.type.rowtime) {
     const { column, desc } = orderColumn(spec, scope, "Deduplicate");
-    ranked = keyed.process(rowTimeDeduplicate((r) => r[column.index] as number, desc)).name(`Deduplicate(keep=${desc ? "LastRow" : "FirstRow"}, rowtime)`);
+    const t = column.index;
+    const replaces = desc ? (r: Row, kept: Row) => (kept[t] as number) <= (r[t] as number) : (r: Row, kept: Row) => (r[t] as number) < (kept[t] as number);
+    ranked = keyed.process(keepOne(replaces)).name(`Deduplicate(keep=${desc ? "LastRow" : "FirstRow"}, rowtime)`);
+  } else if (end === 1) {
+    ranked = keyed.process(keepOne((r, kept) => compare(sortKeyOf(r), sortKeyOf(kept)) < 0)).name("FastTop1");
   } else {
-    const sortKeyOf = new ExprCompiler(scope).rowFunction(spec.orderBy.map((o) => o.expr)).fn;
-    const compare = sortKeyComparator(spec.orderBy.map((o) => o.desc));
     ranked = keyed.process(appendOnlyTopN(sortKeyOf, compare, end, outputRankNumber)).name(`Rank(rankType=ROW_NUMBER, rankRange=[1, ${end}])`);
   }
   const project = (r: Row): Row => outerFn.fn(innerFn.fn(outputRankNumber ? r : [...r, end === 1 ? 1 : null]));
