@@ -85,7 +85,7 @@ WINDOW w AS (
   onDocsOrders("over_unbounded_rows_global", "SELECT order_id, amount, SUM(amount) OVER (ORDER BY order_time ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run_sum FROM Orders"),
   onOrders(
     "over_rows_orders",
-    true,
+    false,
     "SELECT id, name, amount, SUM(amount) OVER (PARTITION BY name ORDER BY ts ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS s, AVG(id) OVER (PARTITION BY name ORDER BY ts ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS a FROM orders",
   ),
   onOrders(
@@ -107,7 +107,7 @@ WHERE row_num <= 5`,
   ),
   onShopSales(
     "docs_topn_no_rownum",
-    true,
+    false,
     `SELECT product_id, category, product_name, sales  -- omit row_num field from the output
 FROM (
   SELECT *,
