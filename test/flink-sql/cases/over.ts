@@ -81,7 +81,10 @@ WINDOW w AS (
     "over_rows_peers",
     "SELECT order_id, product, COUNT(*) OVER w AS c, SUM(amount) OVER w AS s, MIN(amount) OVER w AS lo, MAX(order_id) OVER w AS hi FROM Orders WINDOW w AS (PARTITION BY product ORDER BY order_time ROWS BETWEEN 2 PRECEDING AND CURRENT ROW)",
   ),
-  onDocsOrders("over_unbounded_range_peers", "SELECT order_id, SUM(amount) OVER (PARTITION BY product ORDER BY order_time) AS s, COUNT(amount) OVER (PARTITION BY product ORDER BY order_time) AS c FROM Orders"),
+  onDocsOrders(
+    "over_unbounded_range_peers",
+    "SELECT order_id, SUM(amount) OVER (PARTITION BY product ORDER BY order_time) AS s, COUNT(amount) OVER (PARTITION BY product ORDER BY order_time) AS c FROM Orders",
+  ),
   onDocsOrders("over_unbounded_rows_global", "SELECT order_id, amount, SUM(amount) OVER (ORDER BY order_time ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS run_sum FROM Orders"),
   onOrders(
     "over_rows_orders",
@@ -115,8 +118,16 @@ FROM (
   FROM ShopSales)
 WHERE row_num <= 5`,
   ),
-  onShopSales("topn_global_asc_lt", false, "SELECT rn, product_name, sales FROM (SELECT product_name, sales, ROW_NUMBER() OVER (ORDER BY sales ASC, product_name DESC) AS rn FROM ShopSales) WHERE rn < 4"),
-  onShopSales("topn_top1_no_rownum", false, "SELECT category, product_name FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY category ORDER BY sales DESC) AS rn FROM ShopSales WHERE sales > 5) WHERE rn = 1"),
+  onShopSales(
+    "topn_global_asc_lt",
+    false,
+    "SELECT rn, product_name, sales FROM (SELECT product_name, sales, ROW_NUMBER() OVER (ORDER BY sales ASC, product_name DESC) AS rn FROM ShopSales) WHERE rn < 4",
+  ),
+  onShopSales(
+    "topn_top1_no_rownum",
+    false,
+    "SELECT category, product_name FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY category ORDER BY sales DESC) AS rn FROM ShopSales WHERE sales > 5) WHERE rn = 1",
+  ),
   onOrders("topn_orders", false, "SELECT * FROM (SELECT id, name, amount, ROW_NUMBER() OVER (PARTITION BY name ORDER BY amount DESC) AS rn FROM orders) WHERE 2 >= rn"),
   // Deduplication: deduplication.md's query with the rowtime for its proctime (no PROCTIME() yet).
   onDocsOrders(

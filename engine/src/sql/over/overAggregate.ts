@@ -36,7 +36,13 @@ export function oneWindow(calls: OverCall[], select: Select): OverSpec {
   const specs = calls.map((c) => resolveOver(c.over, select));
   const first = specs[0] as OverSpec;
   const other = specs.findIndex((s) => signature({ ...s, ref: undefined }) !== signature({ ...first, ref: undefined }));
-  if (other >= 0) throw new StreamSqlError("unsupported", "Over Agg: Unsupported use of OVER windows. All aggregates must be computed on the same window.", (calls[other] as OverCall).at, (calls[other] as OverCall).name);
+  if (other >= 0)
+    throw new StreamSqlError(
+      "unsupported",
+      "Over Agg: Unsupported use of OVER windows. All aggregates must be computed on the same window.",
+      (calls[other] as OverCall).at,
+      (calls[other] as OverCall).name,
+    );
   return first;
 }
 
@@ -59,7 +65,13 @@ export function planOverAggregate(input: DataStream<Row>, scope: ScopeColumn[], 
   const calls = items.flatMap((i) => overCalls(i.expr));
   const spec = oneWindow(calls, select);
   const rowNumber = calls.find((c) => c.name === "ROW_NUMBER");
-  if (rowNumber) throw new StreamSqlError("unsupported", "ROW_NUMBER() is supported only for Top-N and deduplication: SELECT … FROM (SELECT …, ROW_NUMBER() OVER (…) AS rownum FROM t) WHERE rownum <= N", rowNumber.at, "ROW_NUMBER");
+  if (rowNumber)
+    throw new StreamSqlError(
+      "unsupported",
+      "ROW_NUMBER() is supported only for Top-N and deduplication: SELECT … FROM (SELECT …, ROW_NUMBER() OVER (…) AS rownum FROM t) WHERE rownum <= N",
+      rowNumber.at,
+      "ROW_NUMBER",
+    );
   const { column: time, desc } = orderColumn(spec, scope);
   if (desc) throw new StreamSqlError("validation", "OVER windows' ordering in stream mode must be ascending on the time attribute.", spec.at, "DESC");
   const frame = spec.frame ?? { unit: "range" as const, preceding: undefined };

@@ -67,7 +67,8 @@ function parseLowerBound(s: TokenStream, unit: "rows" | "range"): number | undef
   const position = { line: token.line, column: token.column };
   if (!s.accept("PRECEDING")) throw new StreamSqlError("unsupported", "OVER frames with FOLLOWING are not supported (Flink's streaming OVER neither)", here(s), s.peek.text);
   if (unit === "rows") {
-    if (bound.kind !== "literal" || typeof bound.value !== "number" || !Number.isInteger(bound.value)) throw new StreamSqlError("validation", "ROWS needs a whole number of rows PRECEDING", position, token.text);
+    if (bound.kind !== "literal" || typeof bound.value !== "number" || !Number.isInteger(bound.value))
+      throw new StreamSqlError("validation", "ROWS needs a whole number of rows PRECEDING", position, token.text);
     return bound.value;
   }
   if (bound.kind !== "interval") throw new StreamSqlError("unsupported", "RANGE over a time attribute needs INTERVAL '…' unit PRECEDING", position, token.text);

@@ -33,7 +33,12 @@ const sameRow = (a: Row, b: Row): boolean => a.length === b.length && a.every((v
  * N was not full. Without it, a +I of the new row and a -D of the row that fell out (or nothing if
  * the new row is itself that row). Output rows are the input row, plus its rank when shown.
  */
-export function appendOnlyTopN(sortKeyOf: (r: Row) => unknown[], compare: (a: unknown[], b: unknown[]) => number, rankEnd: number, outputRankNumber: boolean): KeyedProcessFunction<unknown, Row, Change> {
+export function appendOnlyTopN(
+  sortKeyOf: (r: Row) => unknown[],
+  compare: (a: unknown[], b: unknown[]) => number,
+  rankEnd: number,
+  outputRankNumber: boolean,
+): KeyedProcessFunction<unknown, Row, Change> {
   const fn: KeyedProcessFunction<unknown, Row, Change> & { buffer?: ValueState<Entry[]> } = {
     open(rc) {
       this.buffer = rc.getState<Entry[]>("topn");
