@@ -145,6 +145,70 @@ WHERE row_num = 1`,
   onOrders("dedup_orders_first", true, "SELECT id, name, ts FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY name ORDER BY ts) AS rn FROM orders) WHERE rn = 1"),
 ];
 
-/** Top-N and deduplication are compared change by change (Flink's exact retractions), OVER as tables (ties between keys may interleave). */
-const EXACT = /^(docs_)?(topn|top1|dedup)/;
-export const OVER_CASES: OracleCase[] = CASES.map((c) => (EXACT.test(c.name) ? { ...c, exactChangelog: true } : c));
+/** Top-N and deduplication are compared change by change (Flink's exact retractions), OVER as tables (ties between keys may interleave); window Top-N too, its windows fire in order. */
+const EXACT = /^(docs_)?(topn|top1|dedup|window)/;
+/** The Bid table of Flink's window Top-N and window deduplication docs (window-topn.md, window-deduplication.md), with its rows. */
+const SUPPLIER_BID_CSV = `2020-04-15 08:05:00,4.00,A,supplier1
+2020-04-15 08:06:00,4.00,C,supplier2
+2020-04-15 08:07:00,2.00,G,supplier1
+2020-04-15 08:08:00,2.00,B,supplier3
+2020-04-15 08:09:00,5.00,D,supplier4
+2020-04-15 08:11:00,2.00,B,supplier3
+2020-04-15 08:13:00,1.00,E,supplier1
+2020-04-15 08:15:00,3.00,H,supplier2
+2020-04-15 08:17:00,6.00,F,supplier5
+`;
+const SUPPLIER_BID_DDL = `CREATE TABLE Bid (bidtime TIMESTAMP(3), price DECIMAL(10, 2), item STRING, supplier_id STRING, WATERMARK FOR bidtime AS bidtime - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '{supplierbid}', 'format' = 'csv');
+`;
+const onSupplierBid = (name: string, query: string): OracleCase => ({ name, default: false, sql: `${SUPPLIER_BID_DDL}${query};\n`, files: { supplierbid: SUPPLIER_BID_CSV } });
+
+const WINDOW_CASES: OracleCase[] = [
+  onSupplierBid(
+    "docs_window_topn_tvf",
+    `SELECT *
+  FROM (
+    SELECT bidtime, price, item, supplier_id, window_start, window_end, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY price DESC) as rownum
+    FROM TABLE(
+               TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '10' MINUTES))
+  ) WHERE rownum <= 3`,
+  ),
+  onSupplierBid(
+    "docs_window_topn_aggregate",
+    `SELECT *
+  FROM (
+    SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY price DESC) as rownum
+    FROM (
+      SELECT window_start, window_end, supplier_id, SUM(price) as price, COUNT(*) as cnt
+      FROM TABLE(
+        TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '10' MINUTES))
+      GROUP BY window_start, window_end, supplier_id
+    )
+  ) WHERE rownum <= 3`,
+  ),
+  onSupplierBid(
+    "docs_window_dedup",
+    `SELECT *
+  FROM (
+    SELECT bidtime, price, item, supplier_id, window_start, window_end,
+      ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY bidtime DESC) AS rownum
+    FROM TABLE(
+               TUMBLE(TABLE Bid, DESCRIPTOR(bidtime), INTERVAL '10' MINUTES))
+  ) WHERE rownum <= 1`,
+  ),
+  onOrders(
+    "window_topn_orders_late",
+    false,
+    "SELECT * FROM (SELECT id, name, amount, window_start, window_end, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY amount DESC) AS rn FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '10' SECOND))) WHERE rn <= 2",
+  ),
+  // Several keys per window fire at one watermark, in an order neither side defines: compared as tables.
+  {
+    ...onOrders(
+      "window_dedup_first_orders",
+      false,
+      "SELECT id, window_start FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, name ORDER BY ts) AS rn FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '20' SECOND))) WHERE rn = 1",
+    ),
+    exactChangelog: false,
+  },
+];
+
+export const OVER_CASES: OracleCase[] = [...CASES, ...WINDOW_CASES].map((c) => (EXACT.test(c.name) && c.exactChangelog !== false ? { ...c, exactChangelog: true } : c));

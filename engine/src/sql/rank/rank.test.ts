@@ -1,5 +1,5 @@
 /**
- * Top-N, deduplication and OVER aggregations: stop-with-savepoint → restore at random moments gives
+ * Top-N, deduplication, window Top-N and OVER aggregations: stop-with-savepoint → restore at random moments gives
  * the uninterrupted output (state in keyed state; three seeds by default, SLUICE_CONFORMANCE_SEEDS=N
  * for N), and unsupported shapes fail at their token. Conformance with Flink itself, change by change
  * for Top-N and dedup, is test/flink-sql (cases/over.ts).
@@ -29,6 +29,8 @@ const RESTORED_QUERIES = [
   // Rows wait in keyed state for the watermark: a savepoint holds some not yet emitted.
   "SELECT id, SUM(v) OVER w AS s, MAX(v) OVER w AS hi FROM big WINDOW w AS (PARTITION BY k ORDER BY ts ROWS BETWEEN 4 PRECEDING AND CURRENT ROW)",
   "SELECT id, COUNT(*) OVER (PARTITION BY k ORDER BY ts RANGE BETWEEN INTERVAL '3' SECOND PRECEDING AND CURRENT ROW) AS c FROM big",
+  // Window Top-N: a window's rows wait in keyed state for its end.
+  "SELECT * FROM (SELECT id, v, window_start, window_end, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY v DESC) AS rn FROM TABLE(TUMBLE(TABLE big, DESCRIPTOR(ts), INTERVAL '1' SECOND))) WHERE rn <= 2",
 ];
 
 test("Top-N, deduplication and OVER stopped with a savepoint at a random moment and restored give the uninterrupted output", async () => {

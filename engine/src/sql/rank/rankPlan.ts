@@ -8,6 +8,7 @@ import { StreamSqlError } from "../errors.js";
 import { containsOver, orderColumn, resolveOver } from "../over/overAggregate.js";
 import type { NamedItem } from "../planner.js";
 import { appendOnlyTopN, keepOne, sortKeyComparator } from "./rankFunctions.js";
+import { windowRank } from "./windowRank.js";
 
 const isRowNumber = (e: Expr): boolean => e.kind === "call" && e.name === "ROW_NUMBER" && e.over !== undefined;
 
@@ -45,6 +46,8 @@ function rankEnd(where: Expr | undefined, rownum: string, at: Select["at"]): num
  * PARTITION BY key RowTimeDeduplicate (`rownum = 1` ordered by the rowtime alone: keep first ASC /
  * last DESC), FastTop1 (other `rownum = 1`) or AppendOnlyTopN (rankFunctions.ts), then the inner and outer
  * SELECT lists. An updating result, keyed by the partition columns and rownum when all are shown.
+ * Partitioned by window_start and window_end, it is Flink's window Top-N / window deduplication
+ * instead (windowRank.ts): final rows per window once the watermark passes its end, append-only.
  */
 export function planRank(
   input: DataStream<Row>,
@@ -53,7 +56,7 @@ export function planRank(
   inner: Select,
   expand: (select: Select, columns: Column[], qualifier: string | undefined) => NamedItem[],
   innerColumns: Column[],
-): { changes: DataStream<Change>; columns: Column[]; uniqueKey: number[] | undefined } {
+): { changes: DataStream<Change>; columns: Column[]; uniqueKey: number[] | undefined; stream?: undefined } | { stream: DataStream<Row>; columns: Column[]; changes?: undefined } {
   if (inner.groupBy.length > 0 || inner.having || inner.distinct) throw new StreamSqlError("unsupported", "Top-N over a GROUP BY in the same SELECT is not supported yet", inner.at, "ROW_NUMBER");
   const innerItems = expand(inner, innerColumns, undefined);
   const p = innerItems.findIndex((i) => isRowNumber(i.expr));
@@ -87,6 +90,17 @@ export function planRank(
   const time = spec.orderBy.length === 1 ? scope.find((c) => spec.orderBy[0]?.expr.kind === "column" && c.name.toLowerCase() === spec.orderBy[0].expr.name.toLowerCase()) : undefined;
   const sortKeyOf = new ExprCompiler(scope).rowFunction(spec.orderBy.map((o) => o.expr)).fn;
   const compare = sortKeyComparator(spec.orderBy.map((o) => o.desc));
+  const names = spec.partitionBy.map((e) => (e.kind === "column" ? e.name.toLowerCase() : ""));
+  const windowEnd = scope.find((c) => c.name.toLowerCase() === "window_end");
+  if (names.includes("window_start") && names.includes("window_end") && windowEnd) {
+    // Window Top-N / window deduplication: final per window, append-only.
+    const dedup = end === 1 && !outputRankNumber && spec.orderBy.length === 1 && time?.type.name === "TIMESTAMP";
+    const keepLast = dedup && (spec.orderBy[0] as { desc: boolean }).desc;
+    const byKey = (a: Row, b: Row) => compare(sortKeyOf(a), sortKeyOf(b));
+    const ranks = keyed.process(windowRank((r) => r[windowEnd.index] as number, byKey, end, keepLast)).name(`WindowRank(rankRange=[1, ${end}])`);
+    const rows = ranks.map((r) => outerFn.fn(innerFn.fn(outputRankNumber ? r : [...r.slice(0, n), end === 1 ? 1 : null]))).name("SELECT");
+    return { stream: rows, columns };
+  }
   let ranked: DataStream<Change>;
   if (end === 1 && !outputRankNumber && time?.type.rowtime) {
     const { column, desc } = orderColumn(spec, scope, "Deduplicate");
