@@ -14,7 +14,13 @@ export interface OracleCase {
   sql: string;
   /** Both sides must fail, each with a message matching this (Flink's words), instead of giving rows. */
   error?: RegExp;
+  /** Inputs of this case: `{name}` in `sql` is replaced by the path of a file holding the text. */
+  files?: Record<string, string>;
+  /** Compare the changelogs themselves (kinds and order), not only the tables they fold to. */
+  exactChangelog?: boolean;
 }
+
+import { OVER_CASES } from "./cases/over.js";
 
 /**
  * Orders over 40 s of event time, with repeated names. The last two (30 s, 31 s) arrive after 38.999 s,
@@ -183,4 +189,5 @@ export const CASES: OracleCase[] = [
   ),
   ...TYPE_CHECK_CASES,
   ...CELL_CASES,
+  ...OVER_CASES,
 ];

@@ -16,10 +16,13 @@ import { BID_CSV, ORDERS_CSV, SPARSE_CSV, type OracleCase } from "./cases.js";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const BUILD = join(ROOT, ".cache/flink-sql-oracle");
 
+/** A final table (sorted rows), and the changelog it folds from (`+I[…]` lines, in order). */
+type Result = { rows: string[]; changes: string[] } | { error: string };
+
 export interface CaseOutcome {
   name: string;
-  flink: { rows: string[] } | { error: string };
-  sluice: { rows: string[] } | { error: string };
+  flink: Result;
+  sluice: Result;
   /** Both ran and their final tables are equal. */
   same: boolean;
 }
@@ -45,7 +48,13 @@ function materialise(cases: OracleCase[]): Map<string, { path: string; sql: stri
   writeFileSync(bid, BID_CSV);
   return new Map(
     cases.map((c) => {
-      const sql = c.sql.replaceAll("{orders}", orders).replaceAll("{sparse}", sparse).replaceAll("{bid}", bid);
+      let sql = c.sql;
+      for (const [name, text] of Object.entries(c.files ?? {})) {
+        const path = join(dir, `${c.name}-${name}.csv`);
+        writeFileSync(path, text);
+        sql = sql.replaceAll(`{${name}}`, path);
+      }
+      sql = sql.replaceAll("{orders}", orders).replaceAll("{sparse}", sparse).replaceAll("{bid}", bid);
       const path = join(dir, `${c.name}.sql`);
       writeFileSync(path, sql);
       return [c.name, { path, sql }];
@@ -54,13 +63,13 @@ function materialise(cases: OracleCase[]): Map<string, { path: string; sql: stri
 }
 
 /** One JVM for all cases: Flink's planner costs seconds the first time, much less after. */
-function runFlink(scripts: { path: string }[]): Map<string, { rows: string[] } | { error: string }> {
+function runFlink(scripts: { path: string }[]): Map<string, Result> {
   const out = spawnSync("java", ["-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", oracleClasspath(), "sluice.sqloracle.SqlOracle", ...scripts.map((s) => s.path)], {
     encoding: "utf8",
     maxBuffer: 64 << 20,
   });
   if (out.status !== 0) throw new Error(`the Flink SQL oracle failed (exit ${out.status}): ${out.stderr.slice(-2000)}`);
-  const results = new Map<string, { rows: string[] } | { error: string }>();
+  const results = new Map<string, Result>();
   let current: { file: string; changelog: { kind: string; row: unknown[] }[] } | undefined;
   for (const line of out.stdout.split("\n")) {
     if (line.startsWith("CASE ")) current = { file: line.slice(5), changelog: [] };
@@ -69,7 +78,7 @@ function runFlink(scripts: { path: string }[]): Map<string, { rows: string[] } |
       // Java writes a DOUBLE's Infinity and NaN bare, which JSON has not: read them as the strings normalise() makes of them.
       current.changelog.push({ kind: kind as string, row: JSON.parse(rest.join(" ").replace(/(?<=[[,])(-?Infinity|NaN)(?=[,\]])/g, '"$1"')) as unknown[] });
     } else if ((line === "END" || line.startsWith("ERROR ")) && current) {
-      results.set(current.file, line === "END" ? { rows: fold(current.changelog) } : { error: line.slice(6) });
+      results.set(current.file, line === "END" ? { rows: fold(current.changelog), changes: changeLines(current.changelog) } : { error: line.slice(6) });
       current = undefined;
     }
   }
@@ -91,19 +100,24 @@ export function fold(changelog: { kind: string; row: unknown[] }[]): string[] {
   return table.sort();
 }
 
+function changeLines(changelog: { kind: string; row: unknown[] }[]): string[] {
+  return changelog.map(({ kind, row }) => `${kind}${JSON.stringify(row.map(normalise))}`);
+}
+
 function normalise(v: unknown): unknown {
   if (typeof v === "number" && !Number.isFinite(v)) return String(v);
   return typeof v === "number" ? Number(v.toPrecision(12)) : v;
 }
 
-async function runSluice(sql: string): Promise<{ rows: string[] } | { error: string }> {
+async function runSluice(sql: string): Promise<Result> {
   try {
     const results = await new SqlSession().execute(sql);
     const last = results[results.length - 1];
     if (last?.kind !== "table") return { error: `the last statement gave ${last?.kind ?? "nothing"}, not a bounded table` };
     // An updating result's own changelog (+I/-U/+U/-D), else append-only rows (+I); timestamps shown as Flink shows them.
     const changelog = last.changelog ?? last.rows.map((row) => ({ kind: "+I", row }));
-    return { rows: fold(changelog.map((c) => ({ kind: c.kind, row: c.row.map((v, i) => (last.columns[i]?.type.name === "TIMESTAMP" && v !== null ? displayValue(v, last.columns[i]?.type) : v)) }))) };
+    const shown = changelog.map((c) => ({ kind: c.kind, row: c.row.map((v, i) => (last.columns[i]?.type.name === "TIMESTAMP" && v !== null ? displayValue(v, last.columns[i]?.type) : v)) }));
+    return { rows: fold(shown), changes: changeLines(shown) };
   } catch (e) {
     return { error: (e as Error).message };
   }
@@ -117,7 +131,9 @@ export async function runOracle(cases: OracleCase[]): Promise<CaseOutcome[]> {
     const script = scripts.get(c.name) as { path: string; sql: string };
     const f = flink.get(script.path) ?? { error: "no output from the oracle" };
     const s = await runSluice(script.sql);
-    const same = c.error ? "error" in f && "error" in s && c.error.test(f.error) && c.error.test(s.error) : "rows" in f && "rows" in s && JSON.stringify(f.rows) === JSON.stringify(s.rows);
+    const same = c.error
+      ? "error" in f && "error" in s && c.error.test(f.error) && c.error.test(s.error)
+      : "rows" in f && "rows" in s && JSON.stringify(f.rows) === JSON.stringify(s.rows) && (!c.exactChangelog || JSON.stringify(f.changes) === JSON.stringify(s.changes));
     outcomes.push({ name: c.name, flink: f, sluice: s, same });
   }
   return outcomes;
@@ -130,7 +146,10 @@ export function formatOutcomes(outcomes: CaseOutcome[]): string {
     let note = "";
     if ("error" in o.flink) note = `flink: ${o.flink.error}`;
     else if ("error" in o.sluice) note = `sluice: ${o.sluice.error}`;
-    else if (!o.same) {
+    else if (!o.same && JSON.stringify(o.flink.rows) === JSON.stringify("rows" in o.sluice && o.sluice.rows)) {
+      const at = o.flink.changes.findIndex((line, i) => "changes" in o.sluice && line !== o.sluice.changes[i]);
+      note = `changelogs differ at change ${at}: flink ${o.flink.changes[at] ?? "-"}, sluice ${"changes" in o.sluice ? (o.sluice.changes[at] ?? "-") : "-"}`;
+    } else if (!o.same) {
       const f = o.flink.rows.find((r) => !("rows" in o.sluice && o.sluice.rows.includes(r)));
       const s = o.sluice.rows.find((r) => !("rows" in o.flink && o.flink.rows.includes(r)));
       note = `flink has ${f ?? "-"}, sluice has ${s ?? "-"}`;

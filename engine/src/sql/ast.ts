@@ -64,6 +64,18 @@ export interface Select {
   where?: Expr;
   groupBy: Expr[];
   having?: Expr;
+  /** `WINDOW w AS (…)`: named OVER windows, by lower-cased name. */
+  windows?: Record<string, OverSpec>;
+  at: SqlPosition;
+}
+
+/** `OVER (PARTITION BY … ORDER BY … [ROWS|RANGE …])` or `OVER w` (a `ref` to the SELECT's WINDOW clause). */
+export interface OverSpec {
+  ref?: string;
+  partitionBy: Expr[];
+  orderBy: { expr: Expr; desc: boolean }[];
+  /** `preceding`: rows (ROWS) or milliseconds (RANGE INTERVAL), undefined for UNBOUNDED. Absent: Flink's default, RANGE UNBOUNDED PRECEDING. */
+  frame?: { unit: "rows" | "range"; preceding: number | undefined };
   at: SqlPosition;
 }
 
@@ -97,7 +109,7 @@ export type Expr =
   | { kind: "like"; arg: Expr; pattern: Expr; negated: boolean; at: SqlPosition }
   | { kind: "case"; operand?: Expr; whens: { when: Expr; then: Expr }[]; else?: Expr; at: SqlPosition }
   | { kind: "cast"; arg: Expr; type: SqlType; at: SqlPosition }
-  | { kind: "call"; name: string; args: Expr[]; distinct: boolean; star: boolean; at: SqlPosition };
+  | { kind: "call"; name: string; args: Expr[]; distinct: boolean; star: boolean; over?: OverSpec; at: SqlPosition };
 
 export type BinaryOp = "+" | "-" | "*" | "/" | "%" | "||" | "=" | "<>" | "<" | "<=" | ">" | ">=" | "AND" | "OR";
 

@@ -1,5 +1,6 @@
 import type { BinaryOp, Expr } from "./ast.js";
 import type { SqlPosition } from "./errors.js";
+import { parseOver } from "./over/overSpec.js";
 import type { TokenStream } from "./tokenStream.js";
 import { typeByName, type SqlType } from "./types.js";
 
@@ -153,7 +154,8 @@ function parsePrimary(s: TokenStream): Expr {
   if (s.accept("(")) {
     if (s.accept("*")) {
       s.expect(")");
-      return { kind: "call", name: name.toUpperCase(), args: [], distinct: false, star: true, at };
+      const over = s.is("OVER") ? parseOver(s) : undefined;
+      return { kind: "call", name: name.toUpperCase(), args: [], distinct: false, star: true, ...(over ? { over } : {}), at };
     }
     const distinct = s.accept("DISTINCT");
     const args: Expr[] = [];
@@ -162,7 +164,8 @@ function parsePrimary(s: TokenStream): Expr {
       while (s.accept(",")) args.push(parseExpr(s));
     }
     s.expect(")");
-    return { kind: "call", name: name.toUpperCase(), args, distinct, star: false, at };
+    const over = s.is("OVER") ? parseOver(s) : undefined;
+    return { kind: "call", name: name.toUpperCase(), args, distinct, star: false, ...(over ? { over } : {}), at };
   }
   if (s.accept(".")) return { kind: "column", table: name, name: s.ident("a column name"), at };
   return { kind: "column", name, at };

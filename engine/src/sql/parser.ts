@@ -12,6 +12,7 @@
 import type { ColumnDef, CreateTable, FromItem, Query, Select, SelectItem, Statement } from "./ast.js";
 import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { parseExpr, parseType } from "./exprParser.js";
+import { parseWindowClause } from "./over/overSpec.js";
 import { tokenize } from "./lexer.js";
 import { parseStatementSet } from "./statementSet/parseStatementSet.js";
 import { TokenStream } from "./tokenStream.js";
@@ -198,12 +199,13 @@ function parseSelect(s: TokenStream): Select {
     while (s.accept(",")) groupBy.push(parseExpr(s));
   }
   const having = s.accept("HAVING") ? parseExpr(s) : undefined;
+  const windows = s.is("WINDOW") ? parseWindowClause(s) : undefined;
   if (s.is("ORDER") || s.is("LIMIT")) throw new StreamSqlError("unsupported", `${s.peek.text.toUpperCase()} is not supported yet`, here(s), s.peek.text);
-  return { kind: "select", distinct, items, from, ...(where ? { where } : {}), groupBy, ...(having ? { having } : {}), at };
+  return { kind: "select", distinct, items, from, ...(where ? { where } : {}), groupBy, ...(having ? { having } : {}), ...(windows ? { windows } : {}), at };
 }
 
 function isClauseWord(s: TokenStream): boolean {
-  return ["FROM", "WHERE", "GROUP", "HAVING", "UNION", "ORDER", "LIMIT", "JOIN", "ON"].some((w) => s.is(w));
+  return ["FROM", "WHERE", "GROUP", "HAVING", "UNION", "ORDER", "LIMIT", "JOIN", "ON", "WINDOW"].some((w) => s.is(w));
 }
 
 function parseFrom(s: TokenStream): FromItem {

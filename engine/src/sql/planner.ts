@@ -15,6 +15,8 @@ import { planSelectOverChanges } from "./updatingSelect.js";
 import { SqlWatermarkAssigner } from "./watermarks.js";
 import { readsWindowColumn, sessionRows, tvfAssigner, tvfColumns } from "./windowTvf.js";
 import { atReference, unionColumns } from "./validation/typeRules.js";
+import { containsOver, planOverAggregate } from "./over/overAggregate.js";
+import { planRank, rankInput } from "./rank/rankPlan.js";
 
 /**
  * A planned query whose schema is known at plan time: an append-only stream of rows (arrays in
@@ -148,10 +150,18 @@ export class Planner {
 
   private select(select: Select): Planned {
     if (select.distinct) return planSelectDistinct(this.select({ ...select, distinct: false }), select);
+    const ranked = rankInput(select);
+    if (ranked) {
+      const relation = this.from(ranked.from);
+      const input = appendOnly(relation, "Top-N", ranked.at);
+      const scope = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(relation.qualifier ? { table: relation.qualifier } : {}) }));
+      return { ...planRank(input.stream, scope, select, ranked, expandStar, input.columns), bounded: input.bounded };
+    }
     const aggregated = select.groupBy.length > 0 || select.items.some((i) => i.kind === "expr" && containsAggregate(i.expr));
     if (aggregated && isWindowTvf(select.from)) return this.windowAggregate(select, select.from);
     const input = this.from(select.from);
     const scope: ScopeColumn[] = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(input.qualifier ? { table: input.qualifier } : {}) }));
+    if (input.changes && select.items.some((i) => i.kind === "expr" && containsOver(i.expr))) appendOnly(input, "OVER", select.at);
     if (input.changes) return { ...planSelectOverChanges(input, scope, select, expandStar(select, input.columns, input.qualifier)), bounded: input.bounded };
     let stream = input.stream;
     if (select.where) {
@@ -159,6 +169,7 @@ export class Planner {
       stream = stream.filter(keep).name("WHERE");
     }
     const items = expandStar(select, input.columns, input.qualifier);
+    if (items.some((i) => containsOver(i.expr))) return { ...planOverAggregate(stream, scope, select, items), bounded: input.bounded };
     if (aggregated) return { ...planGroupAggregate(stream, scope, select, items), bounded: input.bounded };
     if (select.having) throw new StreamSqlError("validation", "HAVING needs a GROUP BY", select.having.at, "HAVING");
     const { fn, types } = new ExprCompiler(scope).rowFunction(items.map((i) => i.expr));
@@ -177,7 +188,7 @@ export interface NamedItem {
 }
 
 /** `*` expanded; names as Flink gives them: the alias, the column name, or EXPR$n by position. */
-function expandStar(select: Select, columns: Column[], qualifier: string | undefined): NamedItem[] {
+export function expandStar(select: Select, columns: Column[], qualifier: string | undefined): NamedItem[] {
   return select.items.flatMap((item, n) => {
     if (item.kind === "star") return columns.map((c) => ({ expr: { kind: "column", name: c.name, ...(qualifier ? { table: qualifier } : {}), at: item.at } as Expr, name: c.name }));
     return [{ expr: item.expr, name: item.alias ?? (item.expr.kind === "column" ? item.expr.name : `EXPR$${n}`) }];
@@ -189,7 +200,7 @@ const AGGREGATES = new Set(["COUNT", "SUM", "MIN", "MAX", "AVG"]);
 export function containsAggregate(e: Expr): boolean {
   switch (e.kind) {
     case "call":
-      return AGGREGATES.has(e.name) || e.args.some(containsAggregate);
+      return (AGGREGATES.has(e.name) && !e.over) || e.args.some(containsAggregate);
     case "unary":
     case "cast":
     case "isNull":
