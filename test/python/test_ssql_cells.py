@@ -128,7 +128,7 @@ def test_explain_shows_the_operator_graph_as_text_and_starts_no_job(kernel):
     sink = next(i for i, line in enumerate(lines) if "Sink: collect" in line)
     assert scan < window < sink, text
     svg = _result(out)["image/svg+xml"]
-    assert svg.startswith("<svg") and svg.count('<g class="operator">') == sum(1 for line in lines if re.match(r"\[\d+\] ", line)), svg
+    assert svg.startswith("<svg") and svg.count('<g class="operator"') == sum(1 for line in lines if re.match(r"\[\d+\] ", line)), svg
     reply, out = run(kc, "%jobs")
     # A job's name quotes its statement's first 60 characters.
     assert "EXPLAIN" not in str(out) and "TUMBLE(TABLE e" not in str(out), out

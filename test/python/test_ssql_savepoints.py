@@ -57,7 +57,10 @@ class Printed:
                 idle = m
             if reply is None:
                 with contextlib.suppress(queue.Empty):
-                    reply = self.kc.get_shell_msg(timeout=0.05)
+                    m = self.kc.get_shell_msg(timeout=0.05)
+                    # Replies to earlier requests (wait_for_ready's kernel_info) are not this cell's.
+                    if m["parent_header"].get("msg_id") == msg_id:
+                        reply = m
         assert reply is not None and idle is not None, f"no reply to {code!r}"
         assert reply["content"]["status"] == "ok", reply["content"]
         return reply
