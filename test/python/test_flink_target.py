@@ -126,6 +126,9 @@ def test_a_streaming_insert_is_listed_in_jobs_and_cancelled_by_its_flink_job_id(
     assert f"{rest}/#/job/running/{job_id}/overview" in listing["text/html"]
     row = next(line for line in listing["text/plain"].splitlines() if line.startswith(job_id))
     assert "RUNNING" in row and "INSERT INTO sink" in row, row
+    card = _result(_ok(kc, f"%jobs show {job_id} --graph"))["text/html"]  # the job card, from Flink's REST API
+    assert 'class="sluice-job-card sluice-flink-job"' in card and job_id in card and "<svg" in card, card
+    assert '<g class="operator"' in card and "Source: gen" in card and "back-pressure" in card, card
     text = _result(_ok(kc, f"%jobs cancel {job_id}"))["text/plain"]
     assert text == f"Flink job {job_id} cancelled", text
     assert _job_state(rest, job_id) == "CANCELED"

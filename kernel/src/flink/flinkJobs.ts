@@ -9,6 +9,7 @@ import { flinkGateway } from "../../../engine/src/index.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
 import { MagicUsageError } from "../magics/magic.js";
 import { type FlinkConnection, flinkConnection } from "./flinkConnection.js";
+import { flinkJobCard, flinkJobSnapshot } from "./flinkJobCard.js";
 
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
@@ -61,6 +62,13 @@ export async function withFlinkJobs(local: Record<string, unknown>): Promise<Rec
     "text/plain": `${String(local["text/plain"])}\n\nFlink jobs\n${String(flink["text/plain"])}`,
     "text/html": `${String(local["text/html"])}<p><b>Flink jobs</b></p>${String(flink["text/html"])}`,
   };
+}
+
+/** `%jobs show FLINK_JOB_ID [--graph]`: the job card from the cluster's REST API, as of now. */
+export async function showFlinkJob(ref: string): Promise<MimeBundle> {
+  const { flink, jobId } = resolve(ref);
+  const { rest } = await flink.open();
+  return flinkJobCard(await flinkJobSnapshot(rest, jobId), rest.url);
 }
 
 export async function cancelFlinkJob(ref: string): Promise<MimeBundle> {

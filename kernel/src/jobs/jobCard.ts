@@ -14,7 +14,7 @@ export function backPressureLevel(ratio: number): "OK" | "LOW" | "HIGH" {
   return ratio <= 0.1 ? "OK" : ratio <= 0.5 ? "LOW" : "HIGH";
 }
 
-const LEVEL_FILL = { OK: undefined, LOW: "#ffe0b2", HIGH: "#ef9a9a" } as const;
+export const LEVEL_FILL = { OK: undefined, LOW: "#ffe0b2", HIGH: "#ef9a9a" } as const;
 
 /**
  * A job drawn as Flink's dashboard shows it: the operator graph (chains outlined, parallelism,
@@ -101,12 +101,12 @@ function actions(id: string): string {
   return `<div class="sluice-job-actions" style="display:none;margin:4px 0">${button("cancel", "Cancel")} ${button("savepoint", "Savepoint")} ${button("stop", "Stop with savepoint")}</div>`;
 }
 
-function legend(): string {
+export function legend(): string {
   const swatch = (fill: string, label: string) => `<span style="display:inline-block;width:10px;height:10px;background:${fill};border:1px solid #888;margin:0 3px 0 10px"></span>${label}`;
   return `<div style="color:#555">back-pressure:${swatch("#fff8e1", "OK ≤ 10%")}${swatch(LEVEL_FILL.LOW, "LOW ≤ 50%")}${swatch(LEVEL_FILL.HIGH, "HIGH")}<span style="margin-left:10px">dashed: operators Flink would chain into one task</span></div>`;
 }
 
-function table(title: string, head: string[], rows: string[][]): string {
+export function table(title: string, head: string[], rows: string[][]): string {
   const th = head.map((h) => `<th style="text-align:left;padding:1px 8px">${esc(h)}</th>`).join("");
   const tr = rows.map((r) => `<tr>${r.map((c) => `<td style="padding:1px 8px">${esc(c)}</td>`).join("")}</tr>`).join("");
   return `<details open><summary><b>${esc(title)}</b></summary><table style="border-collapse:collapse">${`<tr>${th}</tr>`}${tr}</table></details>`;

@@ -4,7 +4,7 @@ import type { MagicHandler } from "./magic.js";
 import { MagicUsageError } from "./magic.js";
 import { DISPLAY } from "../display/mimeBundle.js";
 import { jobsTable } from "./jobsTable.js";
-import { cancelFlinkJob, isFlinkJobRef, stopFlinkJob, withFlinkJobs } from "../flink/flinkJobs.js";
+import { cancelFlinkJob, isFlinkJobRef, showFlinkJob, stopFlinkJob, withFlinkJobs } from "../flink/flinkJobs.js";
 
 const USAGE = `%jobs, %jobs wait, %jobs show JOB [--graph], %jobs cancel JOB, %jobs stop JOB [SAVEPOINT] [--drain] (JOB: its exact name, "quoted" if it has spaces, its # in %jobs, or a Flink job id)`;
 
@@ -120,7 +120,8 @@ export function jobsMagic(jobs: KernelJobs): MagicHandler {
       return { status: "ok" };
     }
     // A Flink job id: its cluster's REST API cancels or stops it (kernel/src/flink/flinkJobs.ts).
-    if (cmd.verb !== "show" && !cmd.quoted && isFlinkJobRef(cmd.ref)) return bundle(cmd.verb === "stop" ? await stopFlinkJob(cmd.ref, cmd.savepoint, cmd.drain) : await cancelFlinkJob(cmd.ref));
+    if (!cmd.quoted && isFlinkJobRef(cmd.ref))
+      return bundle(cmd.verb === "stop" ? await stopFlinkJob(cmd.ref, cmd.savepoint, cmd.drain) : cmd.verb === "show" ? await showFlinkJob(cmd.ref) : await cancelFlinkJob(cmd.ref));
     const views: JobView[] = jobs.list();
     const v = findJob(views, cmd.ref, cmd.verb, cmd.quoted === true);
     const job = v.job;

@@ -15,6 +15,7 @@ export interface JobDetails {
   "start-time"?: number;
   duration?: number;
   vertices?: { id: string; name: string; parallelism: number; status: string; metrics?: Record<string, number | boolean> }[];
+  plan?: JobPlan;
   [key: string]: unknown;
 }
 
@@ -25,6 +26,32 @@ export function jobRecords(details: JobDetails): { recordsIn: number; recordsOut
   const sources = vertices.filter((v) => /^Source:/.test(v.name));
   // A job chained into one vertex has no network input or output: Flink reports 0 for both.
   return { recordsIn: sources.reduce((a, v) => a + num(v, "write-records"), 0), recordsOut: vertices.length > 1 ? num(vertices.at(-1), "read-records") : 0 };
+}
+
+/** `GET /jobs/:id/vertices/:vid/backpressure` (the fields the job card reads). */
+export interface VertexBackPressure {
+  status: "ok" | "deprecated";
+  backpressureLevel?: "ok" | "low" | "high";
+  subtasks?: { subtask: number; backpressureLevel: string; ratio: number; busyRatio?: number; idleRatio?: number }[];
+}
+
+/** `GET /jobs/:id/checkpoints` (the fields the job card reads). */
+export interface JobCheckpoints {
+  counts: { completed: number; failed: number; in_progress: number; restored: number; total: number };
+  history: {
+    id: number;
+    status: "COMPLETED" | "IN_PROGRESS" | "FAILED";
+    is_savepoint: boolean;
+    trigger_timestamp: number;
+    end_to_end_duration: number;
+    external_path?: string;
+    failure_message?: string;
+  }[];
+}
+
+/** `GET /jobs/:id`'s plan: the job graph's vertices (chains) and their inputs. */
+export interface JobPlan {
+  nodes: { id: string; parallelism: number; description?: string; inputs?: { id: string; ship_strategy: string }[] }[];
 }
 
 export interface SavepointResult {
@@ -42,6 +69,20 @@ export class FlinkRestClient {
 
   job(jobId: string): Promise<JobDetails> {
     return callJson(this.url, "GET", `/jobs/${jobId}`, this.options, undefined, `job ${jobId}`);
+  }
+
+  /** A vertex's back-pressure as the dashboard samples it (Flink ≥ 1.13: from busy/idle/back-pressured time). */
+  backPressure(jobId: string, vertexId: string): Promise<VertexBackPressure> {
+    return callJson(this.url, "GET", `/jobs/${jobId}/vertices/${vertexId}/backpressure`, this.options, undefined, `back-pressure of job ${jobId}`);
+  }
+
+  /** Each subtask's current input watermark (`<subtask>.currentInputWatermark`, Long.MIN_VALUE before the first). */
+  watermarks(jobId: string, vertexId: string): Promise<{ id: string; value: string }[]> {
+    return callJson(this.url, "GET", `/jobs/${jobId}/vertices/${vertexId}/watermarks`, this.options, undefined, `watermarks of job ${jobId}`);
+  }
+
+  checkpoints(jobId: string): Promise<JobCheckpoints> {
+    return callJson(this.url, "GET", `/jobs/${jobId}/checkpoints`, this.options, undefined, `checkpoints of job ${jobId}`);
   }
 
   /** Every job the cluster knows, with its state. */

@@ -1,6 +1,6 @@
 export { FlinkGatewayError, flinkRootCause } from "./errors.js";
 export type { HttpOptions } from "./http.js";
-export { type JobDetails, type JobState, type SavepointResult, FlinkRestClient, jobRecords } from "./FlinkRestClient.js";
+export { type JobCheckpoints, type JobDetails, type JobPlan, type JobState, type SavepointResult, type VertexBackPressure, FlinkRestClient, jobRecords } from "./FlinkRestClient.js";
 export {
   type ChangelogRow,
   type ColumnInfo,
