@@ -3,12 +3,16 @@
  * (oracle.ts). `{orders}` and `{sparse}` in a case are replaced by the paths of the shared CSV inputs. The first
  * `default` cases run in CI (oracle.test.ts); all of them with `node dist/test/flink-sql/run.js`.
  */
+import { JOIN_CASES } from "./cases/joins.js";
+
 export interface OracleCase {
   name: string;
   /** In the default suite (CI). */
   default: boolean;
   /** Statements separated by `;` at a line end; the last one is the query compared. */
   sql: string;
+  /** More input files by placeholder name: `{name}` in `sql` becomes the path of a file holding the text. */
+  files?: Record<string, string>;
 }
 
 /**
@@ -176,4 +180,5 @@ export const CASES: OracleCase[] = [
     "SELECT n, n * n AS sq FROM seq WHERE MOD(n, 2) = 0",
     "CREATE TABLE seq (n BIGINT) WITH ('connector' = 'datagen', 'fields.n.kind' = 'sequence', 'fields.n.start' = '1', 'fields.n.end' = '20');\n",
   ),
+  ...JOIN_CASES,
 ];

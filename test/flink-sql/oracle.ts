@@ -45,7 +45,12 @@ function materialise(cases: OracleCase[]): Map<string, { path: string; sql: stri
   writeFileSync(bid, BID_CSV);
   return new Map(
     cases.map((c) => {
-      const sql = c.sql.replaceAll("{orders}", orders).replaceAll("{sparse}", sparse).replaceAll("{bid}", bid);
+      let sql = c.sql.replaceAll("{orders}", orders).replaceAll("{sparse}", sparse).replaceAll("{bid}", bid);
+      for (const [name, text] of Object.entries(c.files ?? {})) {
+        const path = join(dir, `${c.name}-${name}.csv`);
+        writeFileSync(path, text);
+        sql = sql.replaceAll(`{${name}}`, path);
+      }
       const path = join(dir, `${c.name}.sql`);
       writeFileSync(path, sql);
       return [c.name, { path, sql }];
