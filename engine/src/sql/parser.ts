@@ -222,6 +222,7 @@ function parseFrom(s: TokenStream): FromItem {
       s.expect("JOIN");
     }
     const right = parseFromItem(s);
+    if (s.is("FOR")) throw new StreamSqlError("unsupported", "temporal joins (FOR SYSTEM_TIME AS OF) are not supported yet", here(s), s.peek.text);
     if (s.is("USING")) throw new StreamSqlError("unsupported", "JOIN … USING is not supported yet (write ON a.k = b.k)", here(s), s.peek.text);
     s.expect("ON");
     from = { kind: "join", joinType: joinType.toLowerCase() as JoinType, left: from, right, on: parseExpr(s), at };

@@ -11,6 +11,7 @@ import { planWindowAggregate } from "./windowAggregate.js";
 import type { Change } from "./changelog.js";
 import { planGroupAggregate } from "./groupAggregate.js";
 import { planJoin } from "./joins/planJoin.js";
+import { stampRowtime } from "./joins/rowtime.js";
 import { planSelectOverChanges } from "./updatingSelect.js";
 import { SqlWatermarkAssigner } from "./watermarks.js";
 import { readsWindowColumn, sessionRows, tvfAssigner, tvfColumns } from "./windowTvf.js";
@@ -113,6 +114,8 @@ export class Planner {
     if (!column) throw new StreamSqlError("validation", `DESCRIPTOR column ${item.timeColumn} not found`, item.at, item.timeColumn);
     if (!column.type.rowtime)
       throw new StreamSqlError("validation", `The window function requires the timecol to be a time attribute (declare WATERMARK FOR ${column.name})`, item.at, item.timeColumn);
+    // A view's rows may come from a join, whose record timestamps are not this column (joins/rowtime.ts).
+    if (item.input.kind === "table" && this.catalog.get(item.input.name)?.kind === "view") input.stream = stampRowtime(input.stream, index);
     return { input, index, assigner: tvfAssigner(item) };
   }
 

@@ -42,7 +42,8 @@ interface State {
 export function intervalJoinFunction(spec: IntervalJoinSpec): KeyedCoProcessFunction<string, Row, Row, Row> {
   const leftRelativeSize = -spec.lower;
   const rightRelativeSize = spec.upper;
-  const minCleanUpInterval = Math.trunc((leftRelativeSize + rightRelativeSize) / 2);
+  // Flink passes the state retention time (`table.exec.state.ttl`, default 0) as the minimum cleanup interval.
+  const minCleanUpInterval = 0;
   const leftOuter = spec.joinType === "left" || spec.joinType === "full";
   const rightOuter = spec.joinType === "right" || spec.joinType === "full";
   const leftNulls = new Array<null>(spec.leftWidth).fill(null);
