@@ -50,10 +50,26 @@ const j = (name: string, isDefault: boolean, query: string, extra = ""): OracleC
 export const JOIN_CASES: OracleCase[] = [
   // Flink's docs (joins.md, "Interval Joins"), as written there but for a 30 s bound.
   j("interval_docs_comma", true, "SELECT * FROM Orders o, Shipments s WHERE o.id = s.order_id AND o.order_time BETWEEN s.ship_time - INTERVAL '30' SECOND AND s.ship_time"),
-  j("interval_inner", false, "SELECT o.id, o.product, s.id AS sid, s.ship_time FROM Orders AS o JOIN Shipments AS s ON o.id = s.order_id AND o.order_time BETWEEN s.ship_time - INTERVAL '30' SECOND AND s.ship_time"),
-  j("interval_left", true, "SELECT o.id, s.id, o.order_time, s.ship_time FROM Orders o LEFT JOIN Shipments s ON o.id = s.order_id AND o.order_time BETWEEN s.ship_time - INTERVAL '30' SECOND AND s.ship_time"),
-  j("interval_right", false, "SELECT o.id, s.id, s.order_id FROM Orders o RIGHT OUTER JOIN Shipments s ON o.id = s.order_id AND o.order_time BETWEEN s.ship_time - INTERVAL '30' SECOND AND s.ship_time"),
-  j("interval_full", false, "SELECT o.id, o.amount, s.id, s.order_id FROM Orders o FULL OUTER JOIN Shipments s ON o.id = s.order_id AND o.order_time BETWEEN s.ship_time - INTERVAL '30' SECOND AND s.ship_time"),
+  j(
+    "interval_inner",
+    false,
+    "SELECT o.id, o.product, s.id AS sid, s.ship_time FROM Orders AS o JOIN Shipments AS s ON o.id = s.order_id AND o.order_time BETWEEN s.ship_time - INTERVAL '30' SECOND AND s.ship_time",
+  ),
+  j(
+    "interval_left",
+    true,
+    "SELECT o.id, s.id, o.order_time, s.ship_time FROM Orders o LEFT JOIN Shipments s ON o.id = s.order_id AND o.order_time BETWEEN s.ship_time - INTERVAL '30' SECOND AND s.ship_time",
+  ),
+  j(
+    "interval_right",
+    false,
+    "SELECT o.id, s.id, s.order_id FROM Orders o RIGHT OUTER JOIN Shipments s ON o.id = s.order_id AND o.order_time BETWEEN s.ship_time - INTERVAL '30' SECOND AND s.ship_time",
+  ),
+  j(
+    "interval_full",
+    false,
+    "SELECT o.id, o.amount, s.id, s.order_id FROM Orders o FULL OUTER JOIN Shipments s ON o.id = s.order_id AND o.order_time BETWEEN s.ship_time - INTERVAL '30' SECOND AND s.ship_time",
+  ),
   j(
     "interval_strict_bounds_rest",
     false,
@@ -65,6 +81,12 @@ export const JOIN_CASES: OracleCase[] = [
     false,
     "SELECT window_start, window_end, COUNT(*) AS c, SUM(amount) AS s FROM TABLE(TUMBLE(TABLE shipped, DESCRIPTOR(order_time), INTERVAL '30' SECOND)) GROUP BY window_start, window_end",
     "CREATE VIEW shipped AS SELECT o.id, o.amount, o.order_time FROM Orders o, Shipments s WHERE o.id = s.order_id AND o.order_time BETWEEN s.ship_time - INTERVAL '30' SECOND AND s.ship_time;\n",
+  ),
+  j(
+    "interval_left_then_tumble",
+    false,
+    "SELECT window_start, window_end, COUNT(*) AS c, COUNT(sid) AS shipped FROM TABLE(TUMBLE(TABLE maybe_shipped, DESCRIPTOR(order_time), INTERVAL '20' SECOND)) GROUP BY window_start, window_end",
+    "CREATE VIEW maybe_shipped AS SELECT o.id, o.order_time, s.id AS sid FROM Orders o LEFT JOIN Shipments s ON o.id = s.order_id AND o.order_time BETWEEN s.ship_time - INTERVAL '30' SECOND AND s.ship_time;\n",
   ),
   j("regular_inner", true, "SELECT o.id, o.product, p.category, o.amount * p.price AS total FROM Orders o JOIN Products p ON o.product = p.name"),
   j("regular_left", true, "SELECT o.id, p.name, p.price FROM Orders o LEFT JOIN Products p ON o.product = p.name"),

@@ -69,10 +69,7 @@ test("an outer interval join's padded rows keep their rowtime and are not late f
   // One order a second; shipments (every third order, 10 s later) pad nothing for the rest.
   writeFileSync(orders, Array.from({ length: rows }, (_, i) => `${i},${new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString().slice(0, 19).replace("T", " ")}`).join("\n") + "\n");
   const ships = join(dir, "ships.csv");
-  writeFileSync(
-    ships,
-    Array.from({ length: rows / 3 }, (_, j) => `${j * 3},${new Date(Date.UTC(2024, 0, 1) + j * 3000 + 10_000).toISOString().slice(0, 19).replace("T", " ")}`).join("\n") + "\n",
-  );
+  writeFileSync(ships, Array.from({ length: rows / 3 }, (_, j) => `${j * 3},${new Date(Date.UTC(2024, 0, 1) + j * 3000 + 10_000).toISOString().slice(0, 19).replace("T", " ")}`).join("\n") + "\n");
   const session = new SqlSession();
   const results = await session.execute(
     [
@@ -118,7 +115,16 @@ test("a regular LEFT JOIN retracts a NULL-padded row (-D) when its first match a
   fn.processElement2({ kind: "-U", row: ["a", "x"] }, ctx, out);
   fn.processElement2({ kind: "-D", row: ["a", "y"] }, ctx, out);
   fn.processElement1({ kind: "-D", row: [1, "a"] }, ctx, out);
-  assert.deepEqual(log, ['+I[1,"a",null,null]', '-D[1,"a",null,null]', '+I[1,"a","a","x"]', '+I[1,"a","a","y"]', '-U[1,"a","a","x"]', '-D[1,"a","a","y"]', '+I[1,"a",null,null]', '-D[1,"a",null,null]']);
+  assert.deepEqual(log, [
+    '+I[1,"a",null,null]',
+    '-D[1,"a",null,null]',
+    '+I[1,"a","a","x"]',
+    '+I[1,"a","a","y"]',
+    '-U[1,"a","a","x"]',
+    '-D[1,"a","a","y"]',
+    '+I[1,"a",null,null]',
+    '-D[1,"a",null,null]',
+  ]);
   assert.equal(maps.get("left-records")?.size, 0);
   assert.equal(maps.get("right-records")?.size, 0);
 });
