@@ -41,8 +41,9 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation): Re
   const checks = [...keyChecks, ...condition.rest];
   const matches = checks.length === 0 ? () => true : new ExprCompiler(scope).predicate(checks.reduce((a, b) => ({ kind: "binary", op: "AND", left: a, right: b, at: item.at })));
   const bounded = left.bounded && right.bounded;
-  const name = `${item.joinType.toUpperCase()} JOIN`;
-  const keyName = condition.keys.length === 0 ? "" : ` (keys ${condition.keys.map((k) => exprText(k.left)).join(", ")})`;
+  // Named as Flink's plan names them (EXPLAIN): IntervalJoin(joinType=[LeftOuterJoin], …), Join(…).
+  const joinType = `joinType=[${{ inner: "InnerJoin", left: "LeftOuterJoin", right: "RightOuterJoin", full: "FullOuterJoin" }[item.joinType]}]`;
+  const keyName = `keys=[${condition.keys.map((k) => `${exprText(k.left)} = ${exprText(k.right)}`).join(", ")}]`;
 
   if (condition.bounds) {
     // Both sides have rowtimes here, so neither is an updating result (a GROUP BY's output has none).
@@ -58,7 +59,7 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation): Re
         { kind: "hash", keySelector: (r: Row) => keyString(leftKey(r)) },
         { kind: "hash", keySelector: (r: Row) => keyString(rightKey(r)) },
       )
-      .name(`Interval${name}${keyName} [${condition.bounds.lower} ms, ${condition.bounds.upper} ms]`);
+      .name(`IntervalJoin(${joinType}, ${keyName}, leftLowerBound=${condition.bounds.lower}, leftUpperBound=${condition.bounds.upper})`);
     // Outer joins pad with NULLs: a time attribute of the padded side may then be NULL, as in Flink.
     return { stream, columns, bounded, qualifier: undefined, qualifiers };
   }
@@ -74,7 +75,7 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation): Re
       (c) => keyString(rightKey(c.row)),
     )
     .process(fn)
-    .name(`${name}${keyName}`);
+    .name(`Join(${joinType}, ${keyName})`);
   return { changes, uniqueKey: undefined, columns: plain, bounded, qualifier: undefined, qualifiers };
 }
 
