@@ -6,6 +6,8 @@ import { CELL_CASES } from "./cases/cell.js";
  * (oracle.ts). `{orders}` and `{sparse}` in a case are replaced by the paths of the shared CSV inputs. The first
  * `default` cases run in CI (oracle.test.ts); all of them with `node dist/test/flink-sql/run.js`.
  */
+import { JOIN_CASES } from "./cases/joins.js";
+
 export interface OracleCase {
   name: string;
   /** In the default suite (CI). */
@@ -190,4 +192,5 @@ export const CASES: OracleCase[] = [
   ...TYPE_CHECK_CASES,
   ...CELL_CASES,
   ...OVER_CASES,
+  ...JOIN_CASES,
 ];

@@ -91,7 +91,11 @@ export type FromItem =
   /** `TABLE(CUMULATE(TABLE t, DESCRIPTOR(ts), step, size))` */
   | { kind: "cumulate"; input: FromItem; timeColumn: string; step: number; size: number; offset?: number; alias?: string; at: SqlPosition }
   /** `TABLE(SESSION(TABLE t [PARTITION BY k | PARTITION BY (k1, k2)], DESCRIPTOR(ts), gap))` */
-  | { kind: "session"; input: FromItem; partitionBy: string[]; timeColumn: string; gap: number; alias?: string; at: SqlPosition };
+  | { kind: "session"; input: FromItem; partitionBy: string[]; timeColumn: string; gap: number; alias?: string; at: SqlPosition }
+  /** `a [INNER|LEFT|RIGHT|FULL [OUTER]] JOIN b ON cond`, or `a, b` (`comma`: its condition is the WHERE). engine/src/sql/joins/ plans it. */
+  | { kind: "join"; joinType: JoinType; left: FromItem; right: FromItem; on?: Expr; comma?: boolean; alias?: undefined; at: SqlPosition };
+
+export type JoinType = "inner" | "left" | "right" | "full";
 
 /** The window table-valued functions (Flink's "windowing TVFs"). */
 export type WindowTvf = Extract<FromItem, { kind: "tumble" | "hop" | "cumulate" | "session" }>;

@@ -9,7 +9,7 @@
  * subset grows to joins, OVER and MATCH_RECOGNIZE, its grammar is the one to adopt (keeping ast.ts);
  * until then the conformance test against Flink itself checks that what we accept means what Flink means.
  */
-import type { ColumnDef, CreateTable, FromItem, Query, Select, SelectItem, Statement } from "./ast.js";
+import type { ColumnDef, CreateTable, FromItem, JoinType, Query, Select, SelectItem, Statement } from "./ast.js";
 import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { parseExpr, parseType } from "./exprParser.js";
 import { parseWindowClause } from "./over/overSpec.js";
@@ -192,7 +192,12 @@ function parseSelect(s: TokenStream): Select {
   } while (s.accept(","));
   s.expect("FROM");
   const from = parseFrom(s);
-  const where = s.accept("WHERE") ? parseExpr(s) : undefined;
+  let where = s.accept("WHERE") ? parseExpr(s) : undefined;
+  // `FROM a, b WHERE cond`: an inner join on the WHERE, as Flink's optimizer pushes it into the join.
+  if (from.kind === "join" && from.comma && where) {
+    from.on = where;
+    where = undefined;
+  }
   const groupBy = [];
   if (s.accept("GROUP", "BY")) {
     groupBy.push(parseExpr(s));
@@ -204,11 +209,42 @@ function parseSelect(s: TokenStream): Select {
   return { kind: "select", distinct, items, from, ...(where ? { where } : {}), groupBy, ...(having ? { having } : {}), ...(windows ? { windows } : {}), at };
 }
 
+function isJoinWord(s: TokenStream): boolean {
+  return ["INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL", "USING", "FOR"].some((w) => s.is(w));
+}
+
 function isClauseWord(s: TokenStream): boolean {
   return ["FROM", "WHERE", "GROUP", "HAVING", "UNION", "ORDER", "LIMIT", "JOIN", "ON", "WINDOW"].some((w) => s.is(w));
 }
 
+/** `item [[INNER|LEFT|RIGHT|FULL [OUTER]] JOIN item ON cond | , item]*`, left-deep as Flink reads it. */
 function parseFrom(s: TokenStream): FromItem {
+  let from = parseFromItem(s);
+  for (;;) {
+    const at = here(s);
+    if (s.accept(",")) {
+      from = { kind: "join", joinType: "inner", left: from, right: parseFromItem(s), comma: true, at };
+      continue;
+    }
+    const joinType = s.accept("JOIN") || s.accept("INNER", "JOIN") ? "inner" : (["LEFT", "RIGHT", "FULL"] as const).find((w) => s.is(w) && (s.is("JOIN", 1) || s.is("OUTER", 1)));
+    if (joinType === undefined) {
+      if (s.is("CROSS") || s.is("NATURAL")) throw new StreamSqlError("unsupported", `${s.peek.text.toUpperCase()} JOIN is not supported yet`, at, s.peek.text);
+      return from;
+    }
+    if (joinType !== "inner") {
+      s.next();
+      s.accept("OUTER");
+      s.expect("JOIN");
+    }
+    const right = parseFromItem(s);
+    if (s.is("FOR")) throw new StreamSqlError("unsupported", "temporal joins (FOR SYSTEM_TIME AS OF) are not supported yet", here(s), s.peek.text);
+    if (s.is("USING")) throw new StreamSqlError("unsupported", "JOIN … USING is not supported yet (write ON a.k = b.k)", here(s), s.peek.text);
+    s.expect("ON");
+    from = { kind: "join", joinType: joinType.toLowerCase() as JoinType, left: from, right, on: parseExpr(s), at };
+  }
+}
+
+function parseFromItem(s: TokenStream): FromItem {
   const at = here(s);
   let item: FromItem;
   if (s.is("TABLE") && s.is("(", 1)) {
@@ -222,9 +258,9 @@ function parseFrom(s: TokenStream): FromItem {
   } else {
     item = { kind: "table", name: qualifiedName(s), at };
   }
-  if (s.is(",") || s.is("JOIN") || s.is("LEFT") || s.is("INNER")) throw new StreamSqlError("unsupported", "joins are not supported yet", here(s), s.peek.text);
-  const alias = s.accept("AS") ? s.ident("an alias") : s.peek.kind === "quoted" || (s.peek.kind === "ident" && !isClauseWord(s) && !s.is("WHERE")) ? s.ident("an alias") : undefined;
-  return alias !== undefined ? { ...item, alias } : item;
+  const alias = s.accept("AS") ? s.ident("an alias") : s.peek.kind === "quoted" || (s.peek.kind === "ident" && !isClauseWord(s) && !isJoinWord(s)) ? s.ident("an alias") : undefined;
+  // A join is never `item`: parseFrom builds joins of these.
+  return alias !== undefined ? ({ ...item, alias } as FromItem) : item;
 }
 
 /**

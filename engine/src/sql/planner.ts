@@ -11,6 +11,8 @@ import { planWindowAggregate } from "./windowAggregate.js";
 import type { Change } from "./changelog.js";
 import { planSelectDistinct } from "./distinct/selectDistinct.js";
 import { planGroupAggregate } from "./groupAggregate.js";
+import { planJoin } from "./joins/planJoin.js";
+import { stampRowtime } from "./joins/rowtime.js";
 import { planSelectOverChanges } from "./updatingSelect.js";
 import { SqlWatermarkAssigner } from "./watermarks.js";
 import { readsWindowColumn, sessionRows, tvfAssigner, tvfColumns } from "./windowTvf.js";
@@ -40,8 +42,8 @@ export interface UpdatingPlanned {
   stream?: undefined;
 }
 
-/** Name columns are qualified with (`t.col`). */
-type Relation = Planned & { qualifier: string | undefined };
+/** Name columns are qualified with (`t.col`); a join's columns each have their side's (`qualifiers`). */
+export type Relation = Planned & { qualifier: string | undefined; qualifiers?: (string | undefined)[] };
 
 /** Only an append-only input is supported where `what` reads it (an updating one needs retraction there). */
 export function appendOnly(planned: Planned, what: string, at: SqlPosition): AppendPlanned {
@@ -73,6 +75,8 @@ export class Planner {
 
   private from(item: FromItem): Relation {
     switch (item.kind) {
+      case "join":
+        return planJoin(item, (side) => this.from(side));
       case "table": {
         const entry = this.catalog.get(item.name);
         if (!entry) throw new StreamSqlError("validation", `Object '${item.name}' not found`, item.at, item.name);
@@ -126,6 +130,8 @@ export class Planner {
     if (!column) throw new StreamSqlError("validation", `DESCRIPTOR column ${item.timeColumn} not found`, item.at, item.timeColumn);
     if (!column.type.rowtime)
       throw new StreamSqlError("validation", `The window function requires the timecol to be a time attribute (declare WATERMARK FOR ${column.name})`, item.at, item.timeColumn);
+    // A view's rows may come from a join, whose record timestamps are not this column (joins/rowtime.ts).
+    if (item.input.kind === "table" && this.catalog.get(item.input.name)?.kind === "view") input.stream = stampRowtime(input.stream, index);
     return { input, index, assigner: tvfAssigner(item) };
   }
 
@@ -160,15 +166,16 @@ export class Planner {
     const aggregated = select.groupBy.length > 0 || select.items.some((i) => i.kind === "expr" && containsAggregate(i.expr));
     if (aggregated && isWindowTvf(select.from)) return this.windowAggregate(select, select.from);
     const input = this.from(select.from);
-    const scope: ScopeColumn[] = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(input.qualifier ? { table: input.qualifier } : {}) }));
+    const qualifiers = input.qualifiers ?? input.columns.map(() => input.qualifier);
+    const scope: ScopeColumn[] = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
     if (input.changes && select.items.some((i) => i.kind === "expr" && containsOver(i.expr))) appendOnly(input, "OVER", select.at);
-    if (input.changes) return { ...planSelectOverChanges(input, scope, select, expandStar(select, input.columns, input.qualifier)), bounded: input.bounded };
+    if (input.changes) return { ...planSelectOverChanges(input, scope, select, expandStar(select, input.columns, qualifiers)), bounded: input.bounded };
     let stream = input.stream;
     if (select.where) {
       const keep = new ExprCompiler(scope).predicate(select.where);
       stream = stream.filter(keep).name("WHERE");
     }
-    const items = expandStar(select, input.columns, input.qualifier);
+    const items = expandStar(select, input.columns, qualifiers);
     if (items.some((i) => containsOver(i.expr))) return { ...planOverAggregate(stream, scope, select, items), bounded: input.bounded };
     if (aggregated) return { ...planGroupAggregate(stream, scope, select, items), bounded: input.bounded };
     if (select.having) throw new StreamSqlError("validation", "HAVING needs a GROUP BY", select.having.at, "HAVING");
@@ -187,11 +194,22 @@ export interface NamedItem {
   name: string;
 }
 
-/** `*` expanded; names as Flink gives them: the alias, the column name, or EXPR$n by position. */
-export function expandStar(select: Select, columns: Column[], qualifier: string | undefined): NamedItem[] {
-  return select.items.flatMap((item, n) => {
-    if (item.kind === "star") return columns.map((c) => ({ expr: { kind: "column", name: c.name, ...(qualifier ? { table: qualifier } : {}), at: item.at } as Expr, name: c.name }));
+/**
+ * `*` expanded; names as Flink gives them: the alias, the column name, or EXPR$n by position, a
+ * repeated name suffixed 0, 1, … (Calcite's uniquify: `SELECT *` over a join of two `id`s gives id, id0).
+ */
+export function expandStar(select: Select, columns: Column[], qualifier: string | undefined | (string | undefined)[]): NamedItem[] {
+  const tableOf = (i: number): string | undefined => (Array.isArray(qualifier) ? qualifier[i] : qualifier);
+  const items = select.items.flatMap((item, n): NamedItem[] => {
+    if (item.kind === "star") return columns.map((c, i) => ({ expr: { kind: "column", name: c.name, ...(tableOf(i) ? { table: tableOf(i) } : {}), at: item.at } as Expr, name: c.name }));
     return [{ expr: item.expr, name: item.alias ?? (item.expr.kind === "column" ? item.expr.name : `EXPR$${n}`) }];
+  });
+  const seen = new Set<string>();
+  return items.map((item) => {
+    let name = item.name;
+    for (let k = 0; seen.has(name.toLowerCase()); k++) name = `${item.name}${k}`;
+    seen.add(name.toLowerCase());
+    return { ...item, name };
   });
 }
 

@@ -61,7 +61,7 @@ test("INSERT INTO checks each column's type (implicit widening allowed), not onl
   await rejects(
     s,
     "INSERT INTO sink SELECT name, name FROM orders",
-    /Incompatible types for sink column 'a' at position 0\. Query schema: \[name: STRING, name: STRING\], sink schema: \[a: BIGINT, b: STRING\]/,
+    /Incompatible types for sink column 'a' at position 0\. Query schema: \[name: STRING, name0: STRING\], sink schema: \[a: BIGINT, b: STRING\]/,
   );
   await rejects(s, "INSERT INTO sink SELECT id, ts FROM orders", /Incompatible types for sink column 'b' at position 1/);
   await s.execute("INSERT INTO sink SELECT id, name FROM orders"); // INT into BIGINT: an implicit cast

@@ -1,0 +1,186 @@
+/**
+ * SQL joins: the parse of JOIN shapes, errors at their token, an outer interval join feeding a
+ * window (rowtimes and the held-back watermark), a regular outer join's exact changelog, and
+ * stop-with-savepoint → restore of an interval join at random moments (five by default;
+ * SLUICE_CONFORMANCE_SEEDS=N for N). Conformance with Flink itself is test/flink-sql/cases/joins.ts.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { StreamEnvironment } from "../../api/StreamEnvironment.js";
+import { CollectSink } from "../../sinks/MemorySinks.js";
+import { seededRandom } from "../../testing/chaosSource.js";
+import { conformanceSeeds } from "../../testing/sourceConformance.js";
+import type { FromItem } from "../ast.js";
+import type { Change } from "../changelog.js";
+import type { Row } from "../connectors.js";
+import { StreamSqlError } from "../errors.js";
+import { SqlSession } from "../index.js";
+import { parseScript } from "../parser.js";
+import { Planner } from "../planner.js";
+import { regularJoinFunction } from "./regularJoin.js";
+
+const dir = mkdtempSync(join(tmpdir(), "sluice-sql-joins-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const fromOf = (sql: string): { from: FromItem; where: unknown } => {
+  const [parsed] = parseScript(sql);
+  const q = parsed?.statement.kind === "query" ? parsed.statement.query : assert.fail("not a query");
+  return q.kind === "select" ? { from: q.from, where: q.where } : assert.fail("not a select");
+};
+
+test("JOIN shapes parse left-deep with their types; a comma join takes the WHERE as its condition", () => {
+  const { from } = fromOf("SELECT * FROM a AS x LEFT OUTER JOIN b y ON x.k = y.k RIGHT JOIN c ON c.k = x.k FULL JOIN d ON TRUE INNER JOIN e ON TRUE JOIN f ON TRUE");
+  const types: string[] = [];
+  let item = from;
+  while (item.kind === "join") {
+    types.unshift(item.joinType);
+    item = item.left;
+  }
+  assert.deepEqual(types, ["left", "right", "full", "inner", "inner"]);
+  assert.deepEqual(item.kind === "table" && [item.name, item.alias], ["a", "x"]);
+  const comma = fromOf("SELECT * FROM a, b WHERE a.k = b.k AND a.v > 1");
+  assert.equal(comma.where, undefined);
+  assert.ok(comma.from.kind === "join" && comma.from.comma && comma.from.on?.kind === "binary" && comma.from.on.op === "AND");
+});
+
+test("unsupported join shapes fail at their token", () => {
+  const at = (sql: string): string => {
+    try {
+      parseScript(sql);
+    } catch (e) {
+      assert.ok(e instanceof StreamSqlError);
+      return `${e.token}@${e.position?.line}:${e.position?.column}`;
+    }
+    return "parsed";
+  };
+  assert.equal(at("SELECT * FROM a\nCROSS JOIN b"), "CROSS@2:1");
+  assert.equal(at("SELECT * FROM a NATURAL JOIN b"), "NATURAL@1:17");
+  assert.equal(at("SELECT * FROM a JOIN b USING (k)"), "USING@1:24");
+  assert.equal(at("SELECT * FROM a JOIN b WHERE a.k = b.k"), "WHERE@1:24");
+  assert.equal(at("SELECT * FROM o JOIN r FOR SYSTEM_TIME AS OF o.ts ON o.k = r.k"), "FOR@1:24");
+});
+
+test("an outer interval join's padded rows keep their rowtime and are not late for a window downstream", async () => {
+  const rows = 600;
+  const orders = join(dir, "orders.csv");
+  // One order a second; shipments (every third order, 10 s later) pad nothing for the rest.
+  writeFileSync(orders, Array.from({ length: rows }, (_, i) => `${i},${new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString().slice(0, 19).replace("T", " ")}`).join("\n") + "\n");
+  const ships = join(dir, "ships.csv");
+  writeFileSync(ships, Array.from({ length: rows / 3 }, (_, j) => `${j * 3},${new Date(Date.UTC(2024, 0, 1) + j * 3000 + 10_000).toISOString().slice(0, 19).replace("T", " ")}`).join("\n") + "\n");
+  const session = new SqlSession();
+  const results = await session.execute(
+    [
+      `CREATE TABLE o (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'filesystem', 'path' = '${orders}', 'format' = 'csv')`,
+      `CREATE TABLE s (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'filesystem', 'path' = '${ships}', 'format' = 'csv')`,
+      "CREATE VIEW j AS SELECT o.id, o.ts, s.id AS sid FROM o LEFT JOIN s ON o.id = s.id AND o.ts BETWEEN s.ts - INTERVAL '30' SECOND AND s.ts",
+      "SELECT window_start, COUNT(*) AS c, COUNT(sid) AS shipped FROM TABLE(TUMBLE(TABLE j, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY window_start, window_end",
+    ].join(";\n"),
+  );
+  const last = results[results.length - 1];
+  assert.ok(last?.kind === "table");
+  assert.equal(last.rows.length, rows / 60);
+  for (const r of last.rows) assert.deepEqual([r[1], r[2]], [60, 20], `window ${String(r[0])}`);
+});
+
+test("a regular LEFT JOIN retracts a NULL-padded row (-D) when its first match arrives and pads it again (+I) when the last goes, as Flink's StreamingJoinOperator", () => {
+  // The function alone, fed in a fixed order (two sources would race); its state in a map-backed fake.
+  const maps = new Map<string, Map<unknown, unknown>>();
+  const mapState = (name: string) => {
+    const m = maps.get(name) ?? new Map<unknown, unknown>();
+    maps.set(name, m);
+    return {
+      get: (k: unknown) => m.get(k),
+      put: (k: unknown, v: unknown) => void m.set(k, v),
+      has: (k: unknown) => m.has(k),
+      remove: (k: unknown) => void m.delete(k),
+      entries: () => m.entries(),
+      keys: () => m.keys(),
+      values: () => m.values(),
+      isEmpty: () => m.size === 0,
+      clear: () => m.clear(),
+    };
+  };
+  const fn = regularJoinFunction({ joinType: "left", leftWidth: 2, rightWidth: 2, matches: (r) => r[1] !== null && r[1] === r[2] });
+  const rc = { jobName: "t", operatorName: "join", subtask: 0, parallelism: 1, getMapState: mapState, getState: () => assert.fail(), getListState: () => assert.fail() };
+  void fn.open?.(rc as never);
+  const log: string[] = [];
+  const out = { collect: (c: Change) => void log.push(`${c.kind}${JSON.stringify(c.row)}`) };
+  const ctx = {} as never;
+  fn.processElement1({ kind: "+I", row: [1, "a"] }, ctx, out);
+  fn.processElement2({ kind: "+I", row: ["a", "x"] }, ctx, out);
+  fn.processElement2({ kind: "+I", row: ["a", "y"] }, ctx, out);
+  fn.processElement2({ kind: "-U", row: ["a", "x"] }, ctx, out);
+  fn.processElement2({ kind: "-D", row: ["a", "y"] }, ctx, out);
+  fn.processElement1({ kind: "-D", row: [1, "a"] }, ctx, out);
+  assert.deepEqual(log, [
+    '+I[1,"a",null,null]',
+    '-D[1,"a",null,null]',
+    '+I[1,"a","a","x"]',
+    '+I[1,"a","a","y"]',
+    '-U[1,"a","a","x"]',
+    '-D[1,"a","a","y"]',
+    '+I[1,"a",null,null]',
+    '-D[1,"a",null,null]',
+  ]);
+  assert.equal(maps.get("left-records")?.size, 0);
+  assert.equal(maps.get("right-records")?.size, 0);
+});
+
+test("an interval join stopped with a savepoint at a random moment and restored gives the uninterrupted result", { timeout: 120_000 }, async () => {
+  const ROWS = 20_000;
+  const t0 = Date.UTC(2024, 0, 1);
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace("T", " ");
+  const orders = join(dir, "big-orders.csv");
+  writeFileSync(orders, Array.from({ length: ROWS }, (_, i) => `${i},k${i % 97},${iso(t0 + i * 100)}`).join("\n") + "\n");
+  const ships = join(dir, "big-ships.csv");
+  // Shipments of two in three orders, 0.5 to 3 s later: some inside the 2 s bound, some not (padded).
+  const shipped = Array.from({ length: ROWS }, (_, i) => i).filter((i) => i % 3 !== 0);
+  writeFileSync(ships, shipped.map((i) => `${i},k${i % 97},${iso(t0 + i * 100 + 500 + (i % 6) * 500)}`).join("\n") + "\n");
+  const session = new SqlSession();
+  await session.execute(
+    `CREATE TABLE bo (id INT, k STRING, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '${orders}', 'format' = 'csv');\n` +
+      `CREATE TABLE bs (id INT, k STRING, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '4' SECOND) WITH ('connector' = 'filesystem', 'path' = '${ships}', 'format' = 'csv')`,
+  );
+  const [parsed] = parseScript("SELECT bo.id, bs.id, bo.ts FROM bo FULL JOIN bs ON bo.k = bs.k AND bo.id = bs.id AND bo.ts BETWEEN bs.ts - INTERVAL '2' SECOND AND bs.ts");
+  const query = parsed?.statement.kind === "query" ? parsed.statement.query : assert.fail("not a query");
+  const start = (checkpoints: string | undefined, restore?: string) => {
+    const env = checkpoints ? StreamEnvironment.create().enableCheckpointing({ directory: checkpoints }) : StreamEnvironment.create();
+    const planned = new Planner(env, session.catalog).plan(query);
+    assert.ok(planned.stream);
+    const out = new CollectSink<Row>();
+    planned.stream.sinkTo(out).uid("out");
+    return { job: env.execute("interval-join", restore ? { restoreFrom: restore } : {}), out };
+  };
+  const sorted = (rows: Row[]) => rows.map((r) => JSON.stringify(r)).sort();
+  const reference = start(undefined);
+  await reference.job.wait();
+  const expected = sorted(reference.out.values);
+  // Inside the bound: i % 6 in 0..3 (0.5–2 s later); padded: the rest of the shipped, their orders, and every third order.
+  const joined = shipped.filter((i) => i % 6 <= 3).length;
+  assert.equal(expected.length, joined + 2 * (shipped.length - joined) + (ROWS - shipped.length));
+  for (const seed of conformanceSeeds(5)) {
+    const checkpoints = join(dir, `cp-${seed}`);
+    const cut = 1 + Math.floor(seededRandom(seed)() * (expected.length / 2));
+    const first = start(checkpoints);
+    while (first.out.values.length < cut && first.job.result === undefined) await new Promise((r) => setTimeout(r, 1));
+    assert.equal(first.job.result, undefined, `the job ended before the cut at row ${cut}`);
+    await first.job.stop({ savepoint: "cut" });
+    const second = start(checkpoints, "cut");
+    await second.job.wait();
+    assert.ok(second.out.values.length > 0, `seed ${seed}: nothing left after the savepoint`);
+    // Counted, not deepEqual'd: assert's diff of two 20 000-row arrays takes minutes.
+    const left = new Map<string, number>();
+    for (const r of expected) left.set(r, (left.get(r) ?? 0) + 1);
+    const extra: string[] = [];
+    for (const r of sorted([...first.out.values, ...second.out.values])) {
+      const n = left.get(r) ?? 0;
+      if (n === 0) extra.push(r);
+      else left.set(r, n - 1);
+    }
+    const missing = [...left].filter(([, n]) => n > 0).map(([r]) => r);
+    assert.deepEqual([missing.length, extra.length], [0, 0], `seed ${seed}: ${first.out.values.length} + ${second.out.values.length} rows; missing e.g. ${missing[0]}, extra e.g. ${extra[0]}`);
+  }
+});

@@ -1,0 +1,116 @@
+import type { DataStream } from "../../api/DataStream.js";
+import type { KeyedCoProcessFunction } from "../../api/keyedFunctions.js";
+import { KeyedProcessOperator } from "../../operators/KeyedProcessOperator.js";
+import type { OperatorContext } from "../../operators/Operator.js";
+import { MAX_WATERMARK } from "../../time/Watermark.js";
+import type { Expr, FromItem } from "../ast.js";
+import type { Column } from "../catalog.js";
+import type { Change } from "../changelog.js";
+import { ExprCompiler, type ScopeColumn } from "../compiler.js";
+import type { Row } from "../connectors.js";
+import { StreamSqlError } from "../errors.js";
+import type { Relation } from "../planner.js";
+import { analyzeCondition } from "./joinCondition.js";
+import { intervalJoinFunction, outputDelay } from "./intervalJoin.js";
+import { regularJoinFunction } from "./regularJoin.js";
+
+type JoinItem = Extract<FromItem, { kind: "join" }>;
+
+/**
+ * Plans `a JOIN b ON …` as Flink's planner chooses: an interval join when both inputs are append-only
+ * and ON bounds one side's rowtime by the other's from both sides (output append-only, both rowtimes
+ * stay time attributes), else a regular join (an updating result). Both are keyed by the equality
+ * keys of ON (all rows on one key when there are none), their state in keyed state.
+ */
+export function planJoin(item: JoinItem, from: (side: FromItem) => Relation): Relation {
+  const left = from(item.left);
+  const right = from(item.right);
+  const qualifiers = [...sideQualifiers(left), ...sideQualifiers(right)];
+  const columns = [...left.columns, ...right.columns];
+  const scope: ScopeColumn[] = columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
+  const leftWidth = left.columns.length;
+  const condition = analyzeCondition(item.on, scope, leftWidth);
+  if (item.on === undefined && !item.comma) throw new StreamSqlError("validation", "a JOIN needs ON", item.at, "JOIN");
+
+  const leftScope = scope.slice(0, leftWidth);
+  const rightScope = scope.slice(leftWidth).map((c) => ({ ...c, index: c.index - leftWidth }));
+  const leftKey = new ExprCompiler(leftScope).rowFunction(condition.keys.map((k) => k.left)).fn;
+  const rightKey = new ExprCompiler(rightScope).rowFunction(condition.keys.map((k) => k.right)).fn;
+  // The equality keys are checked again on the joined row: SQL's `=` never holds for NULL.
+  const keyChecks: Expr[] = condition.keys.map((k) => ({ kind: "binary", op: "=", left: k.left, right: k.right, at: item.at }));
+  const checks = [...keyChecks, ...condition.rest];
+  const matches = checks.length === 0 ? () => true : new ExprCompiler(scope).predicate(checks.reduce((a, b) => ({ kind: "binary", op: "AND", left: a, right: b, at: item.at })));
+  const bounded = left.bounded && right.bounded;
+  // Named as Flink's plan names them (EXPLAIN): IntervalJoin(joinType=[LeftOuterJoin], …), Join(…).
+  const joinType = `joinType=[${{ inner: "InnerJoin", left: "LeftOuterJoin", right: "RightOuterJoin", full: "FullOuterJoin" }[item.joinType]}]`;
+  const keyName = `keys=[${condition.keys.map((k) => `${exprText(k.left)} = ${exprText(k.right)}`).join(", ")}]`;
+
+  if (condition.bounds) {
+    // Both sides have rowtimes here, so neither is an updating result (a GROUP BY's output has none).
+    const spec = { joinType: item.joinType, ...condition.bounds, leftWidth, rightWidth: right.columns.length, matches };
+    const fn = intervalJoinFunction(spec);
+    const delay = outputDelay(spec);
+    const stream = (left.stream as DataStream<Row>)
+      .connect(right.stream as DataStream<Row>)
+      .twoInput<Row>(
+        "IntervalJoin",
+        (ctx) => new WatermarkDelayingOperator(fn, [(r: Row) => keyString(leftKey(r)), (r: Row) => keyString(rightKey(r))], ctx, delay),
+        true,
+        { kind: "hash", keySelector: (r: Row) => keyString(leftKey(r)) },
+        { kind: "hash", keySelector: (r: Row) => keyString(rightKey(r)) },
+      )
+      .name(`IntervalJoin(${joinType}, ${keyName}, leftLowerBound=${condition.bounds.lower}, leftUpperBound=${condition.bounds.upper})`);
+    // Outer joins pad with NULLs: a time attribute of the padded side may then be NULL, as in Flink.
+    return { stream, columns, bounded, qualifier: undefined, qualifiers };
+  }
+
+  // A regular join's rowtimes are plain timestamps in its output (Flink materialises them).
+  const plain: Column[] = columns.map((c) => ({ name: c.name, type: { ...c.type, rowtime: false } }));
+  const asChanges = (p: Relation): DataStream<Change> => p.changes ?? (p.stream as DataStream<Row>).map((row): Change => ({ kind: "+I", row })).name("as changelog");
+  const fn = regularJoinFunction({ joinType: item.joinType, leftWidth, rightWidth: right.columns.length, matches });
+  const changes = asChanges(left)
+    .connect(asChanges(right))
+    .keyBy(
+      (c) => keyString(leftKey(c.row)),
+      (c) => keyString(rightKey(c.row)),
+    )
+    .process(fn)
+    .name(`Join(${joinType}, ${keyName})`);
+  return { changes, uniqueKey: undefined, columns: plain, bounded, qualifier: undefined, qualifiers };
+}
+
+function sideQualifiers(p: Relation): (string | undefined)[] {
+  return p.qualifiers ?? p.columns.map(() => p.qualifier);
+}
+
+/** A key's values as one string the engine hashes (a join without equality keys puts every row on ""). */
+function keyString(values: Row): string {
+  return values.length === 0 ? "" : JSON.stringify(values);
+}
+
+function exprText(e: Expr): string {
+  return e.kind === "column" ? `${e.table ? `${e.table}.` : ""}${e.name}` : "expr";
+}
+
+/**
+ * A keyed co-process operator that sends on the input watermark held back by `delay` (Flink's
+ * KeyedCoProcessOperatorWithWatermarkDelay), so rows an interval join emits late are not late downstream.
+ */
+class WatermarkDelayingOperator extends KeyedProcessOperator<string, Row, Row> {
+  readonly generatesWatermarks = true;
+
+  constructor(
+    fn: KeyedCoProcessFunction<string, Row, Row, Row>,
+    keys: ((r: Row) => string)[],
+    private readonly operatorContext: OperatorContext<Row>,
+    private readonly delay: number,
+  ) {
+    super(fn, keys, operatorContext);
+  }
+
+  override onWatermark(watermark: number): void {
+    super.onWatermark(watermark);
+    // The final watermark the runtime forwards itself.
+    if (watermark !== MAX_WATERMARK) this.operatorContext.watermarks.emitWatermark(watermark - this.delay);
+  }
+}

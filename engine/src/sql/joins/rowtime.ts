@@ -1,0 +1,21 @@
+import type { DataStream } from "../../api/DataStream.js";
+import type { Row } from "../connectors.js";
+
+/**
+ * Gives each row the value of its rowtime column `index` as its record timestamp. Flink SQL's
+ * windows read the time attribute from the row; Sluice's window operators read the record
+ * timestamp, which only a scan sets from the rowtime. A join emits rows stamped with whichever
+ * input row or cleanup timer produced them, so a window over a join (through a view) restamps first.
+ */
+export function stampRowtime(stream: DataStream<Row>, index: number): DataStream<Row> {
+  return stream
+    .transform<Row>("rowtime", (ctx) => ({
+      processBatch(batch: { values: readonly Row[] }) {
+        ctx.output.emitBatch(
+          batch.values,
+          batch.values.map((r) => r[index] as number),
+        );
+      },
+    }))
+    .name("rowtime");
+}
