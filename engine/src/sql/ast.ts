@@ -16,6 +16,8 @@ export type Statement =
 export interface ColumnDef {
   name: string;
   type: SqlType;
+  /** A computed column `name AS expr` (its type is inferred when the table is created). */
+  expr?: Expr;
 }
 
 export interface CreateTable {

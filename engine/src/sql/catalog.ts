@@ -1,10 +1,13 @@
 import type { CreateTable, Expr, Query } from "./ast.js";
+import { resolveColumns } from "./ddl/computedColumns.js";
 import { StreamSqlError } from "./errors.js";
 import type { SqlType } from "./types.js";
 
 export interface Column {
   name: string;
   type: SqlType;
+  /** A computed column's expression over the physical columns (ddl/computedColumns.ts). */
+  computed?: Expr;
 }
 
 export interface TableEntry {
@@ -44,7 +47,7 @@ export class Catalog {
       if (names.has(c.name.toLowerCase())) throw new StreamSqlError("validation", `duplicate column ${c.name}`, ddl.at, c.name);
       names.add(c.name.toLowerCase());
     }
-    const columns = ddl.columns.map((c) => ({ name: c.name, type: { ...c.type } }));
+    const columns = resolveColumns(ddl.columns);
     if (ddl.watermark) {
       const rowtime = columns.find((c) => c.name.toLowerCase() === ddl.watermark?.column.toLowerCase());
       if (!rowtime) throw new StreamSqlError("validation", `WATERMARK FOR names unknown column ${ddl.watermark.column}`, ddl.at, ddl.watermark.column);

@@ -1,5 +1,6 @@
 import type { Expr } from "./ast.js";
 import { StreamSqlError } from "./errors.js";
+import { compileFieldAccess } from "./rows/rowType.js";
 import { fns, likeRegExp } from "./runtimeFunctions.js";
 import { isIntegral, isNumeric, widen, type SqlType } from "./types.js";
 
@@ -64,7 +65,11 @@ export class ExprCompiler {
         return { code: String(e.millis), type: { name: "BIGINT" } };
       case "column": {
         const matches = this.scope.filter((c) => c.name.toLowerCase() === e.name.toLowerCase() && (e.table === undefined || c.table?.toLowerCase() === e.table.toLowerCase()));
-        if (matches.length === 0) throw new StreamSqlError("validation", `Column '${e.table ? e.table + "." : ""}${e.name}' not found in any table`, e.at, e.name);
+        if (matches.length === 0) {
+          const field = compileFieldAccess(e, this.scope);
+          if (field) return field;
+          throw new StreamSqlError("validation", `Column '${e.table ? e.table + "." : ""}${e.name}' not found in any table`, e.at, e.name);
+        }
         if (matches.length > 1) throw new StreamSqlError("validation", `Column '${e.name}' is ambiguous`, e.at, e.name);
         const c = matches[0] as ScopeColumn;
         return { code: `r[${c.index}]`, type: { name: c.type.name } };

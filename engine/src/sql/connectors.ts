@@ -5,6 +5,7 @@ import { parseCsvRecord } from "../connectors/file/csv.js";
 import { FileSource } from "../connectors/file/FileSource.js";
 import type { Sink } from "../sinks/Sink.js";
 import type { Column, TableEntry } from "./catalog.js";
+import { NEXMARK_OPTIONS, nexmarkScan } from "./connectors/nexmark.js";
 import { duckdbSink } from "./duckdbSink.js";
 import { StreamSqlError } from "./errors.js";
 import { formatTimestamp, parseTimestamp } from "./runtimeFunctions.js";
@@ -24,13 +25,14 @@ const KNOWN_OPTIONS: Record<string, RegExp> = {
   print: /^(connector|print-identifier)$/,
   blackhole: /^connector$/,
   duckdb: /^(connector|table-name)$/,
+  nexmark: NEXMARK_OPTIONS,
 };
 
 /** Flink's option keys only: an unknown key fails as in Flink ("Unsupported options found for 'x'"). */
 export function checkOptions(table: TableEntry): void {
   const connector = table.options.connector as string;
   const known = KNOWN_OPTIONS[connector];
-  if (!known) throw new StreamSqlError("unsupported", `connector '${connector}' is not supported yet (datagen, filesystem, print, blackhole, duckdb are)`, undefined, connector);
+  if (!known) throw new StreamSqlError("unsupported", `connector '${connector}' is not supported yet (datagen, filesystem, nexmark, print, blackhole, duckdb are)`, undefined, connector);
   const unknown = Object.keys(table.options).filter((k) => !known.test(k));
   if (unknown.length > 0) throw new StreamSqlError("validation", `Unsupported options found for '${connector}': ${unknown.join(", ")}`, undefined, unknown[0]);
 }
@@ -41,6 +43,8 @@ export function scanTable(env: StreamEnvironment, table: TableEntry): ScanResult
   switch (o.connector) {
     case "datagen":
       return datagen(env, table);
+    case "nexmark":
+      return nexmarkScan(env, table);
     case "filesystem": {
       if (!o.path) throw new StreamSqlError("validation", `table ${table.name}: 'path' is required for the filesystem connector`, undefined, table.name);
       const format = o.format;

@@ -102,8 +102,8 @@ function parseCreateTable(s: TokenStream, at: SqlPosition): CreateTable {
       primaryKey = parsePrimaryKey(s);
     } else {
       const column = s.ident("a column name");
-      if (s.is("AS")) throw new StreamSqlError("unsupported", "computed columns are not supported yet", here(s), s.peek.text);
-      columns.push({ name: column, type: parseType(s) });
+      if (s.accept("AS")) columns.push({ name: column, type: { name: "NULL" }, expr: parseExpr(s) });
+      else columns.push({ name: column, type: parseType(s) });
     }
   } while (s.accept(","));
   s.expect(")");

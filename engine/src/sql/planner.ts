@@ -5,7 +5,8 @@ import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { Expr, FromItem, Query, Select, WindowTvf } from "./ast.js";
 import type { Catalog, Column } from "./catalog.js";
 import { ExprCompiler, type ScopeColumn } from "./compiler.js";
-import { scanTable, type Row } from "./connectors.js";
+import type { Row } from "./connectors.js";
+import { scanWithComputedColumns } from "./ddl/computedColumns.js";
 import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { planWindowAggregate } from "./windowAggregate.js";
 import type { Change } from "./changelog.js";
@@ -73,7 +74,7 @@ export class Planner {
         if (!entry) throw new StreamSqlError("validation", `Object '${item.name}' not found`, item.at, item.name);
         const qualifier = item.alias ?? entry.name;
         if (entry.kind === "view") return { ...this.plan(entry.query), qualifier };
-        let { stream, bounded } = scanTable(this.env, entry);
+        let { stream, bounded } = scanWithComputedColumns(this.env, entry);
         if (entry.watermark) {
           const index = entry.columns.findIndex((c) => c.type.rowtime);
           const delay = watermarkDelay(entry.watermark.expr, entry.watermark.column);
