@@ -8,6 +8,7 @@ import { ExprCompiler, type ScopeColumn } from "./compiler.js";
 import type { Row } from "./connectors.js";
 import { scanWithComputedColumns } from "./ddl/computedColumns.js";
 import { StreamSqlError, type SqlPosition } from "./errors.js";
+import { mergeProjection } from "./optimize/mergeProjections.js";
 import { planWindowAggregate } from "./windowAggregate.js";
 import type { Change } from "./changelog.js";
 import { planGroupAggregate } from "./groupAggregate.js";
@@ -65,6 +66,11 @@ export class Planner {
       return { name: c.name, type: types.every(isNumeric) ? types.reduce(widen) : { name: c.type.name } };
     });
     return { stream: first.stream.union(...inputs.slice(1).map((p) => p.stream)), columns, bounded: inputs.every((p) => p.bounded) };
+  }
+
+  private viewQuery(name: string): Query | undefined {
+    const entry = this.catalog.get(name);
+    return entry?.kind === "view" ? entry.query : undefined;
   }
 
   private from(item: FromItem): Relation {
@@ -134,6 +140,12 @@ export class Planner {
   }
 
   private select(select: Select): Planned {
+    const merged = mergeProjection(
+      select,
+      (name) => this.viewQuery(name),
+      (s) => s.items.some((i) => i.kind === "expr" && containsAggregate(i.expr)),
+    );
+    if (merged) return this.select(merged);
     if (select.distinct) throw new StreamSqlError("unsupported", "SELECT DISTINCT is not supported yet (it needs updating results)", select.at, "DISTINCT");
     const aggregated = select.groupBy.length > 0 || select.items.some((i) => i.kind === "expr" && containsAggregate(i.expr));
     if (aggregated && isWindowTvf(select.from)) return this.windowAggregate(select, select.from);

@@ -79,12 +79,12 @@ function bytes(text: string, key: string): number {
 }
 
 /**
- * The converter from an event to a row in the table's physical column order, generated once per scan (as
+ * The converter from an event to a row in the table's column order, generated once per scan (as
  * nexmark's deserializer is written once) so each event is one array literal per ROW, not a field walk.
  */
 function eventToRow(table: TableEntry): (e: NexmarkEvent) => Row {
-  const physical = table.columns.filter((c) => !c.computed);
-  const branch = (tag: NexmarkEvent["type"]): string => `[${physical.map((c) => columnCode(table.name, c, tag)).join(", ")}]`;
+  // Computed columns get a null slot, filled in place by ddl/computedColumns.ts (no second array per event).
+  const branch = (tag: NexmarkEvent["type"]): string => `[${table.columns.map((c) => (c.computed ? "null" : columnCode(table.name, c, tag))).join(", ")}]`;
   const body = `return e.type === "bid" ? ${branch("bid")} : e.type === "auction" ? ${branch("auction")} : ${branch("person")};`;
   return new Function("e", body) as (e: NexmarkEvent) => Row;
 }
