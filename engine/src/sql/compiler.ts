@@ -72,7 +72,7 @@ export class ExprCompiler {
         }
         if (matches.length > 1) throw new StreamSqlError("validation", `Column '${e.name}' is ambiguous`, e.at, e.name);
         const c = matches[0] as ScopeColumn;
-        return { code: `r[${c.index}]`, type: { name: c.type.name } };
+        return { code: `r[${c.index}]`, type: { name: c.type.name, ...(c.type.fields ? { fields: c.type.fields } : {}) } };
       }
       case "unary": {
         const a = this.compile(e.arg);

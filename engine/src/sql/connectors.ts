@@ -81,6 +81,7 @@ export function display(v: unknown, type: SqlType | undefined): string {
   if (type?.name === "TIMESTAMP") return formatTimestamp(v as number);
   if ((type?.name === "DOUBLE" || type?.name === "FLOAT") && Number.isInteger(v)) return `${v as number}.0`;
   if (type?.name === "BOOLEAN") return v ? "TRUE" : "FALSE";
+  if (type?.fields) return `(${type.fields.map((f) => display((v as Record<string, unknown>)[f.name], f.type)).join(", ")})`;
   return String(v);
 }
 

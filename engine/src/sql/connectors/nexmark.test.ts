@@ -9,6 +9,7 @@ import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Nexmark } from "../../connectors/nexmark/index.js";
+import { displayValue } from "../index.js";
 import { SqlSession } from "../SqlSession.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../..");
@@ -60,6 +61,13 @@ test("nexmark connector: ROW columns, field access and the computed rowtime as D
     .filter((e) => e.type !== "auction")
     .map((e) => (e.type === "bid" ? [2, e.price, null] : [0, null, e.type === "person" ? e.id : null]));
   assert.deepEqual(out, expected);
+  // A whole ROW value shows as Flink's SQL client prints one.
+  const session = new SqlSession();
+  const results = await session.execute(`${nexmarkDdl(5)}SELECT bid FROM datagen WHERE event_type = 2`);
+  const last = results[results.length - 1] as { columns: { type: unknown }[]; rows: unknown[][] };
+  const b = Nexmark.events({}, 0, 5).find((e) => e.type === "bid");
+  assert.ok(b?.type === "bid");
+  assert.equal(displayValue(last.rows[0]?.[0], last.columns[0]?.type as never), `(${b.auction}, ${b.bidder}, ${b.price}, ${b.channel}, ${b.url}, 2023-11-14 22:13:20.000, ${b.extra})`);
 });
 
 test("nexmark connector: nexmark's option keys only, with nexmark's meaning", async () => {

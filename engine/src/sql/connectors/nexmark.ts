@@ -98,7 +98,9 @@ function columnCode(tableName: string, c: Column, tag: NexmarkEvent["type"]): st
   const fields = (c.type.fields ?? []).map((f) => {
     const name = model.fields.find((m) => m.toLowerCase() === f.name.toLowerCase());
     if (!name) throw new StreamSqlError("validation", `nexmark table ${tableName}: ${c.name} has no field ${f.name} (${model.fields.join(", ")})`, undefined, f.name);
-    return `e.${name}`;
+    return { declared: f.name, name };
   });
-  return `[${fields.join(", ")}]`;
+  // A ROW value is an object of its declared field names (rows/rowType.ts): the event itself when they are the model's.
+  if (fields.every((f) => f.declared === f.name)) return "e";
+  return `{ ${fields.map((f) => `${JSON.stringify(f.declared)}: e.${f.name}`).join(", ")} }`;
 }

@@ -1,7 +1,8 @@
 /**
  * Flink's structured ROW type: `ROW<name type, …>` or `ROW(name type, …)` in DDL and CAST, and field
- * access `col.field` on a ROW column (nexmark's `datagen` table: `bid.price`). A ROW value is an array of
- * its fields in declared order (as a SQL row is an array of its columns), or null.
+ * access `col.field` on a ROW column (nexmark's `datagen` table: `bid.price`). A ROW value is an object
+ * with its fields as properties under their declared names, or null: so a connector whose records are
+ * already such objects (nexmark's events) hands them over without copying them into a new value.
  */
 import type { Expr } from "../ast.js";
 import type { Compiled, ScopeColumn } from "../compiler.js";
@@ -47,5 +48,6 @@ export function compileFieldAccess(e: Extract<Expr, { kind: "column" }>, scope: 
   if (index < 0) throw new StreamSqlError("validation", `Unknown field '${e.name}' in ROW column '${column.name}'`, e.at, e.name);
   const { rowtime: _rowtime, ...type } = (fields[index] as { type: SqlType }).type;
   const value = `r[${column.index}]`;
-  return { code: `(${value} === null ? null : ${value}[${index}])`, type };
+  const field = (fields[index] as { name: string }).name;
+  return { code: `(${value} === null ? null : ${value}[${JSON.stringify(field)}])`, type };
 }
