@@ -185,6 +185,12 @@ export class ExprCompiler {
       case "CONCAT":
         arity(1, 99);
         return { code: args.map((x) => x.code).reduce((acc, x) => `$.concat(${acc}, ${x})`), type: { name: "STRING" } };
+      case "SPLIT_INDEX":
+        arity(3);
+        return { code: `$.splitIndex(${codes})`, type: { name: "STRING" } };
+      case "REGEXP_EXTRACT":
+        arity(2, 3);
+        return { code: `$.regexpExtract(${codes})`, type: { name: "STRING" } };
       case "ABS":
         arity(1);
         return { code: `$.abs(${codes})`, type: this.numeric(args[0] as Compiled, e) };
