@@ -23,6 +23,8 @@ export interface ColumnDef {
   type: SqlType;
   /** `METADATA [FROM 'key'] [VIRTUAL]`: a connector's metadata (e.g. Kafka's record timestamp), not a payload field. */
   metadata?: ColumnMetadata;
+  /** A computed column `name AS expr` (its type is inferred when the table is created). */
+  expr?: Expr;
 }
 
 export interface ColumnMetadata {

@@ -1,4 +1,5 @@
 import type { ColumnMetadata, CreateTable, Expr, Query } from "./ast.js";
+import { resolveColumns } from "./ddl/computedColumns.js";
 import { StreamSqlError } from "./errors.js";
 import { watermarkText } from "./validation/watermarkText.js";
 import type { SqlType } from "./types.js";
@@ -8,6 +9,8 @@ export interface Column {
   type: SqlType;
   /** A metadata column of the table's connector (`METADATA FROM 'timestamp'`). */
   metadata?: ColumnMetadata;
+  /** A computed column's expression over the physical columns (ddl/computedColumns.ts). */
+  computed?: Expr;
 }
 
 export interface TableEntry {
@@ -48,7 +51,10 @@ export class Catalog {
       if (names.has(c.name.toLowerCase())) throw new StreamSqlError("validation", `duplicate column ${c.name}`, ddl.at, c.name);
       names.add(c.name.toLowerCase());
     }
-    const columns: Column[] = ddl.columns.map((c) => ({ name: c.name, type: { ...c.type }, ...(c.metadata ? { metadata: c.metadata } : {}) }));
+    const columns = resolveColumns(ddl.columns).map((c, i) => {
+      const metadata = ddl.columns[i]?.metadata;
+      return metadata ? { ...c, metadata } : c;
+    });
     if (ddl.watermark) {
       const rowtime = columns.find((c) => c.name.toLowerCase() === ddl.watermark?.column.toLowerCase());
       if (!rowtime) throw new StreamSqlError("validation", `WATERMARK FOR names unknown column ${ddl.watermark.column}`, ddl.at, ddl.watermark.column);

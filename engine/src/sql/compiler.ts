@@ -1,5 +1,6 @@
 import type { Expr } from "./ast.js";
 import { StreamSqlError } from "./errors.js";
+import { compileFieldAccess } from "./rows/rowType.js";
 import { fns, likeRegExp } from "./runtimeFunctions.js";
 import { comparison } from "./validation/typeRules.js";
 import { isIntegral, isNumeric, widen, type SqlType } from "./types.js";
@@ -65,10 +66,14 @@ export class ExprCompiler {
         return { code: String(e.millis), type: { name: "BIGINT" } };
       case "column": {
         const matches = this.scope.filter((c) => c.name.toLowerCase() === e.name.toLowerCase() && (e.table === undefined || c.table?.toLowerCase() === e.table.toLowerCase()));
-        if (matches.length === 0) throw new StreamSqlError("validation", `Column '${e.table ? e.table + "." : ""}${e.name}' not found in any table`, e.at, e.name);
+        if (matches.length === 0) {
+          const field = compileFieldAccess(e, this.scope);
+          if (field) return field;
+          throw new StreamSqlError("validation", `Column '${e.table ? e.table + "." : ""}${e.name}' not found in any table`, e.at, e.name);
+        }
         if (matches.length > 1) throw new StreamSqlError("validation", `Column '${e.name}' is ambiguous`, e.at, e.name);
         const c = matches[0] as ScopeColumn;
-        return { code: `r[${c.index}]`, type: { name: c.type.name } };
+        return { code: `r[${c.index}]`, type: { name: c.type.name, ...(c.type.fields ? { fields: c.type.fields } : {}) } };
       }
       case "unary": {
         const a = this.compile(e.arg);
@@ -184,6 +189,12 @@ export class ExprCompiler {
       case "CONCAT":
         arity(1, 99);
         return { code: args.map((x) => x.code).reduce((acc, x) => `$.concat(${acc}, ${x})`), type: { name: "STRING" } };
+      case "SPLIT_INDEX":
+        arity(3);
+        return { code: `$.splitIndex(${codes})`, type: { name: "STRING" } };
+      case "REGEXP_EXTRACT":
+        arity(2, 3);
+        return { code: `$.regexpExtract(${codes})`, type: { name: "STRING" } };
       case "ABS":
         arity(1);
         return { code: `$.abs(${codes})`, type: this.numeric(args[0] as Compiled, e) };

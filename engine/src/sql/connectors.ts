@@ -6,6 +6,7 @@ import { FileSource } from "../connectors/file/FileSource.js";
 import type { Sink } from "../sinks/Sink.js";
 import type { Column, TableEntry } from "./catalog.js";
 import type { Change } from "./changelog.js";
+import { NEXMARK_OPTIONS, nexmarkScan } from "./connectors/nexmark.js";
 import { duckdbSink } from "./duckdbSink.js";
 import { StreamSqlError } from "./errors.js";
 import { SQL_CONNECTORS } from "./connectors/registry.js";
@@ -23,6 +24,7 @@ const KNOWN_OPTIONS: Record<string, RegExp> = {
   print: /^(connector|print-identifier)$/,
   blackhole: /^connector$/,
   duckdb: /^(connector|table-name)$/,
+  nexmark: NEXMARK_OPTIONS,
 };
 
 /** Flink's option keys only: an unknown key fails as in Flink ("Unsupported options found for 'x'"). */
@@ -33,7 +35,7 @@ export function checkOptions(table: TableEntry): void {
   if (!known)
     throw new StreamSqlError(
       "unsupported",
-      `connector '${connector}' is not supported yet (datagen, filesystem, print, blackhole, duckdb, ${Object.keys(SQL_CONNECTORS).join(", ")} are)`,
+      `connector '${connector}' is not supported yet (datagen, filesystem, nexmark, print, blackhole, duckdb, ${Object.keys(SQL_CONNECTORS).join(", ")} are)`,
       undefined,
       connector,
     );
@@ -53,6 +55,8 @@ export function scanTable(env: StreamEnvironment, table: TableEntry): ScanResult
   switch (o.connector) {
     case "datagen":
       return datagen(env, table);
+    case "nexmark":
+      return nexmarkScan(env, table);
     case "filesystem": {
       if (!o.path) throw new StreamSqlError("validation", `table ${table.name}: 'path' is required for the filesystem connector`, undefined, table.name);
       const format = o.format;
@@ -91,6 +95,7 @@ export function display(v: unknown, type: SqlType | undefined): string {
   if (type?.name === "TIMESTAMP") return formatTimestamp(v as number);
   if ((type?.name === "DOUBLE" || type?.name === "FLOAT") && Number.isInteger(v)) return `${v as number}.0`;
   if (type?.name === "BOOLEAN") return v ? "TRUE" : "FALSE";
+  if (type?.fields) return `(${type.fields.map((f) => display((v as Record<string, unknown>)[f.name], f.type)).join(", ")})`;
   return String(v);
 }
 

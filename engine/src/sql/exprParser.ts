@@ -2,6 +2,7 @@ import type { BinaryOp, Expr } from "./ast.js";
 import type { SqlPosition } from "./errors.js";
 import { parseOver } from "./over/overSpec.js";
 import type { TokenStream } from "./tokenStream.js";
+import { parseRowType } from "./rows/rowType.js";
 import { typeByName, type SqlType } from "./types.js";
 
 const pos = (s: TokenStream): SqlPosition => ({ line: s.peek.line, column: s.peek.column });
@@ -188,6 +189,7 @@ function parseCase(s: TokenStream, at: SqlPosition): Expr {
 
 /** A column or CAST type: `INT`, `VARCHAR(10)`, `DECIMAL(10, 2)`, `TIMESTAMP(3)`, `… NOT NULL`. */
 export function parseType(s: TokenStream): SqlType {
+  if (s.is("ROW")) return parseRowType(s, parseType);
   const token = s.next();
   const name = token.kind === "ident" ? typeByName(token.text) : undefined;
   if (!name) throw s.error("expected a type (INT, BIGINT, DOUBLE, STRING, TIMESTAMP(3), …)", token);

@@ -112,12 +112,14 @@ function parseCreateTable(s: TokenStream, at: SqlPosition): CreateTable {
       primaryKey = parsePrimaryKey(s);
     } else {
       const column = s.ident("a column name");
-      if (s.is("AS")) throw new StreamSqlError("unsupported", "computed columns are not supported yet", here(s), s.peek.text);
-      const type = parseType(s);
-      if (s.accept("METADATA")) {
-        const key = s.accept("FROM") ? s.string("a metadata key such as 'timestamp'") : column;
-        columns.push({ name: column, type, metadata: { key, virtual: s.accept("VIRTUAL") } });
-      } else columns.push({ name: column, type });
+      if (s.accept("AS")) columns.push({ name: column, type: { name: "NULL" }, expr: parseExpr(s) });
+      else {
+        const type = parseType(s);
+        if (s.accept("METADATA")) {
+          const key = s.accept("FROM") ? s.string("a metadata key such as 'timestamp'") : column;
+          columns.push({ name: column, type, metadata: { key, virtual: s.accept("VIRTUAL") } });
+        } else columns.push({ name: column, type });
+      }
     }
   } while (s.accept(","));
   s.expect(")");

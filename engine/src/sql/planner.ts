@@ -5,8 +5,10 @@ import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { Expr, FromItem, Query, Select, WindowTvf } from "./ast.js";
 import type { Catalog, Column, TableEntry } from "./catalog.js";
 import { ExprCompiler, type ScopeColumn } from "./compiler.js";
-import { scanTable, type Row, type ScanResult } from "./connectors.js";
+import type { Row, ScanResult } from "./connectors.js";
+import { scanWithComputedColumns } from "./ddl/computedColumns.js";
 import { StreamSqlError, type SqlPosition } from "./errors.js";
+import { mergeProjection } from "./optimize/mergeProjections.js";
 import { planWindowAggregate } from "./windowAggregate.js";
 import type { Change } from "./changelog.js";
 import { planSelectDistinct } from "./distinct/selectDistinct.js";
@@ -73,6 +75,11 @@ export class Planner {
     return { stream: first.stream.union(...inputs.slice(1).map((p) => p.stream)), columns, bounded: inputs.every((p) => p.bounded) };
   }
 
+  private viewQuery(name: string): Query | undefined {
+    const entry = this.catalog.get(name);
+    return entry?.kind === "view" ? entry.query : undefined;
+  }
+
   private from(item: FromItem): Relation {
     switch (item.kind) {
       case "join":
@@ -108,7 +115,7 @@ export class Planner {
     const key = entry.name.toLowerCase();
     const known = this.scans.get(key);
     if (known) return known;
-    let scanned = atReference(at, () => scanTable(this.env, entry));
+    let scanned = atReference(at, () => scanWithComputedColumns(this.env, entry));
     // A changelog source (upsert-kafka) assigns its own watermarks.
     if (!scanned.changes && entry.watermark) {
       const index = entry.columns.findIndex((c) => c.type.rowtime);
@@ -163,6 +170,13 @@ export class Planner {
       const scope = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(relation.qualifier ? { table: relation.qualifier } : {}) }));
       return { ...planRank(input.stream, scope, select, ranked, expandStar, input.columns), bounded: input.bounded };
     }
+    // Only plain projections and filters merge: aggregates and OVER (incl. ROW_NUMBER) keep their own operator.
+    const merged = mergeProjection(
+      select,
+      (name) => this.viewQuery(name),
+      (s) => s.items.some((i) => i.kind === "expr" && (containsAggregate(i.expr) || containsOver(i.expr))),
+    );
+    if (merged) return this.select(merged);
     const aggregated = select.groupBy.length > 0 || select.items.some((i) => i.kind === "expr" && containsAggregate(i.expr));
     if (aggregated && isWindowTvf(select.from)) return this.windowAggregate(select, select.from);
     const input = this.from(select.from);

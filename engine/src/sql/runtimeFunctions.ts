@@ -4,6 +4,8 @@ import { SluiceError } from "../errors/errors.js";
  * The helpers compiled expressions call, with SQL's NULL rules (any NULL operand gives NULL;
  * AND/OR three-valued). Kept small so V8 inlines them into the generated function.
  */
+import { regexpExtract, splitIndex } from "./functions/stringFunctions.js";
+
 type V = unknown;
 const isNull = (v: V): boolean => v === null || v === undefined;
 
@@ -30,6 +32,8 @@ export const fns = {
   like: (a: V, re: RegExp): V => (isNull(a) ? null : re.test(String(a))),
   upper: (a: V): V => (isNull(a) ? null : String(a).toUpperCase()),
   lower: (a: V): V => (isNull(a) ? null : String(a).toLowerCase()),
+  splitIndex,
+  regexpExtract,
   charLength: (a: V): V => (isNull(a) ? null : [...String(a)].length),
   /** SUBSTR(s, pos[, len]) with SQL's 1-based positions. */
   substr: (a: V, pos: V, len?: V): V => {

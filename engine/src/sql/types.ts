@@ -1,5 +1,5 @@
 /** Flink's SQL types Sluice supports, by Flink's names. TIMESTAMP values are epoch milliseconds (UTC, zone-less as Flink's). */
-export type SqlTypeName = "BOOLEAN" | "TINYINT" | "SMALLINT" | "INT" | "BIGINT" | "FLOAT" | "DOUBLE" | "DECIMAL" | "STRING" | "TIMESTAMP" | "DATE" | "NULL";
+export type SqlTypeName = "BOOLEAN" | "TINYINT" | "SMALLINT" | "INT" | "BIGINT" | "FLOAT" | "DOUBLE" | "DECIMAL" | "STRING" | "TIMESTAMP" | "DATE" | "ROW" | "NULL";
 
 export interface SqlType {
   name: SqlTypeName;
@@ -8,6 +8,8 @@ export interface SqlType {
   /** A rowtime attribute (the column a WATERMARK is declared on). */
   rowtime?: boolean;
   nullable?: boolean;
+  /** ROW<name type, …>: the fields, in order; a ROW value is an array of them (rows/rowType.ts). */
+  fields?: { name: string; type: SqlType }[];
 }
 
 const ALIASES: Record<string, SqlTypeName> = {
@@ -45,6 +47,7 @@ export function isIntegral(t: SqlType): boolean {
 
 /** How DESCRIBE and error messages spell a type, as Flink prints it. */
 export function formatType(t: SqlType): string {
+  if (t.fields) return `ROW<${t.fields.map((f) => `\`${f.name}\` ${formatType(f.type)}`).join(", ")}>${t.nullable === false ? " NOT NULL" : ""}`;
   const base = t.name === "STRING" && t.params ? `VARCHAR(${t.params[0]})` : t.name === "TIMESTAMP" ? `TIMESTAMP(${t.params?.[0] ?? 6})` : t.params ? `${t.name}(${t.params.join(", ")})` : t.name;
   return `${base}${t.nullable === false ? " NOT NULL" : ""}${t.rowtime ? " *ROWTIME*" : ""}`;
 }

@@ -76,7 +76,7 @@ final class SqlQueries {
     };
   }
 
-  private static StreamTableEnvironment tables(StreamExecutionEnvironment env, long count, double eventsPerSecond, long sampleAt) throws IOException {
+  static StreamTableEnvironment tables(StreamExecutionEnvironment env, long count, double eventsPerSecond, long sampleAt) throws IOException {
     StreamTableEnvironment tEnv = StreamTableEnvironment.create(env);
     OPTIONS.forEach((k, v) -> tEnv.getConfig().set(k, v));
     DataStream<RowData> events = env.addSource(new NexmarkSource<RowData>(count, eventsPerSecond, EventRows::of, sampleAt), "nexmark", EventRows.typeInfo());

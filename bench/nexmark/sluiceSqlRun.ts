@@ -1,0 +1,83 @@
+/**
+ * Runs one Nexmark query on Sluice's SQL, timed as sluiceRun.ts (DataStream) and the Flink twins: a warm-up
+ * job, then jobs of `small` and `events` events in the same process; the rate is the marginal one, for wall
+ * and process CPU time. The job is the nexmark repository's own script, as nexmark runs it: ddl_gen.sql
+ * (Sluice's `nexmark` connector, same generator and seed as the DataStream runs), ddl_views.sql and qN.sql
+ * with its INSERT INTO a blackhole table. Blackhole output is not counted (as Flink SQL's timed form);
+ * sqlConformance.ts checks the results against Flink SQL's. Prints one JSON line.
+ * Usage: node --expose-gc dist/bench/nexmark/sluiceSqlRun.js <q0..q22> <parallelism> <events> <eventsPerSecond> <warmup> <small>
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { StreamEnvironment } from "../../engine/src/index.js";
+import { SqlSession } from "../../engine/src/sql/index.js";
+import { SQL_DIR } from "./sqlConformance.js";
+
+const [query = "q0", p = "1", n = "1000000", eps = "10000", w = "500000", s = "200000"] = process.argv.slice(2);
+if (p !== "1") throw new Error("Sluice SQL jobs run at parallelism 1");
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error("run with node --expose-gc: the live heap is measured after a full GC");
+
+function script(count: number): string {
+  const vars: Record<string, string> = { TPS: eps, EVENTS_NUM: String(count), PERSON_PROPORTION: "1", AUCTION_PROPORTION: "3", BID_PROPORTION: "46" };
+  const read = (f: string) => readFileSync(join(SQL_DIR, f), "utf8");
+  const gen = read("ddl_gen.sql").replace(/\$\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
+  const views = read("ddl_views.sql").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
+  return `${gen}\n${views};\n${read(`${query}.sql`)}`;
+}
+
+let heapAfterGcMB = Number.NaN;
+async function job(count: number, sampleHeap: boolean): Promise<void> {
+  const session = new SqlSession({ createEnvironment: () => StreamEnvironment.create({ parallelism: 1, batchSize: Number(process.env.SLUICE_BATCH_SIZE ?? 1024) }) });
+  const text = script(count);
+  if (!sampleHeap) {
+    await session.execute(text);
+    return;
+  }
+  // After the warm-up job and a full GC (not half-way through it as sluiceRun.ts: a SQL job's source is
+  // built by the session); for q0–q2, stateless, the two are close.
+  await session.execute(text);
+  gc?.();
+  heapAfterGcMB = process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+const [events, warmup, small] = [Number(n), Number(w), Number(s)];
+await job(warmup, true);
+const w0 = performance.now(),
+  c0 = cpu();
+await job(small, false);
+const w1 = performance.now(),
+  c1 = cpu();
+await job(events, false);
+const w2 = performance.now(),
+  c2 = cpu();
+const [wallSmall, wallBig, cpuSmall, cpuBig] = [(w1 - w0) / 1000, (w2 - w1) / 1000, c1 - c0, c2 - c1];
+const seconds = wallBig - wallSmall;
+const cpuSeconds = cpuBig - cpuSmall;
+const { maxRSS } = process.resourceUsage();
+console.log(
+  JSON.stringify({
+    engine: "sluice-sql",
+    query,
+    parallelism: 1,
+    events,
+    small,
+    warmup,
+    wallSmall,
+    wallBig,
+    cpuSmall,
+    cpuBig,
+    seconds,
+    cpuSeconds,
+    eventsPerSecond: Math.round((events - small) / seconds),
+    eventsPerCpuSecond: Math.round((events - small) / cpuSeconds),
+    outputs: -1,
+    checksum: 0,
+    heapAfterGcMB: +heapAfterGcMB.toFixed(1),
+    peakRssMB: +(maxRSS / 1024).toFixed(1),
+  }),
+);
