@@ -34,6 +34,11 @@ test("JupyterLab shows the job card: counts change in place, a slow sink's upstr
     await card.waitFor({ timeout: 30_000 });
     const pages = card.locator('g.operator:has(title:text-matches("^pages \\\\["))');
     const recordsIn = async () => Number(/in ([\d,]+) ·/.exec((await pages.locator("text").allTextContents()).join(" "))?.[1]?.replace(/,/g, "") ?? Number.NaN);
+    // Sluice's renderer patches the drawn graph rather than redrawing it: a mark on the SVG survives the updates.
+    await card
+      .locator("svg")
+      .first()
+      .evaluate((el) => el.setAttribute("data-probe", "kept"));
     const seen = new Set<number>();
     const deadline = Date.now() + 30_000;
     while (seen.size < 3 && Date.now() < deadline) {
@@ -42,6 +47,17 @@ test("JupyterLab shows the job card: counts change in place, a slow sink's upstr
     }
     assert.ok(seen.size >= 3, `the card's counts change in place: ${[...seen].join(", ")}`);
     assert.equal(await page.locator(".sluice-job-card").count(), 1, "updated in place, not appended");
+    assert.equal(await card.locator('svg[data-probe="kept"]').count(), 1, "the graph was patched, not redrawn");
+    // Drill-down: a click on an operator shows its rate chart and its subtasks.
+    await pages.click();
+    const drill = page.locator(".sluice-job-drilldown");
+    await drill.locator(".sluice-rate-chart polyline.rate-in").waitFor({ timeout: 10_000 });
+    assert.match((await drill.textContent()) ?? "", /pages \[\d+\] · in [\d,]+\/s · out [\d,]+\/s/);
+    assert.equal(await drill.locator("table.sluice-subtasks tr").count(), 2, "a header and subtask #0");
+    const before = await drill.locator("polyline.rate-in").getAttribute("points");
+    type Doc = { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
+    const points = (b: string | null) => (globalThis as unknown as { document: Doc }).document.querySelector(".sluice-job-drilldown polyline.rate-in")?.getAttribute("points") !== b;
+    await page.waitForFunction(points, before, { timeout: 10_000 }); // the chart grows with each update
     const views = card.locator('g.operator:has(title:text-matches("^views \\\\["))');
     await views.locator('rect[fill="#ef9a9a"]').waitFor({ timeout: 30_000 });
     assert.match((await views.locator("text").allTextContents()).join(" "), /back-pressure HIGH/);

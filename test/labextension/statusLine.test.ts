@@ -73,8 +73,9 @@ test("a job card's status line is stopped too, and its buttons removed (they nee
     .sinkTo(sinks.callback<number>(() => new Promise((r) => setTimeout(r, 1))));
   const running = env.execute("carded");
   await new Promise((r) => setTimeout(r, 20));
-  const live = asData(new JobCard(running, "sluice-job-x").bundle(running.metrics()));
-  assert.match(live["text/html"], /data-sluice-action="cancel"/);
+  const bundle = new JobCard(running, "sluice-job-x").bundle(running.metrics());
+  const live = { ...asData(bundle), "application/vnd.sluice.jobcard+json": bundle["application/vnd.sluice.jobcard+json"] } as Parameters<typeof stoppedStatusData>[0];
+  assert.match(String(live["text/html"]), /data-sluice-action="cancel"/);
   const stopped = stoppedStatusData(live, "kernel restarted");
   await running.cancel();
   assert.ok(stopped, "the card was recognised");
@@ -82,5 +83,6 @@ test("a job card's status line is stopped too, and its buttons removed (they nee
   assert.match(html, /^<div class="sluice-job-card"[^>]*><div class="sluice-job-status"[^>]*><span style="color:#9a6700">■ stopped: kernel restarted<\/span> · job <b>carded<\/b>/);
   assert.doesNotMatch(html, /sluice-job-actions|data-sluice-action/);
   assert.match(html, /<svg /, "the graph stays");
+  assert.equal(stopped["application/vnd.sluice.jobcard+json"], undefined, "the live card's data goes, so the renderer does not show it running");
   assert.match(String(stopped["text/plain"]), /^■ stopped: kernel restarted · job "carded"/);
 });

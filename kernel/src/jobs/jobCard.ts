@@ -6,6 +6,20 @@ import { RateMeter, statusBundle, watermarkHoldText, watermarkText } from "./sta
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const n = (x: number) => x.toLocaleString("en-US");
 
+/** The job card as data, for Sluice's JupyterLab renderer (the static text/html goes along). */
+export const JOB_CARD_MIME = "application/vnd.sluice.jobcard+json";
+
+export interface JobCardData {
+  /** The whole card, drawn on first render. */
+  html: string;
+  statusHtml: string;
+  actionsHtml: string;
+  sectionsHtml: string;
+  /** Processing time of these figures (ms). */
+  at: number;
+  operators: { id: number; name: string; details: string[]; fill: string | null; title: string; rateIn: number; rateOut: number; subtasks: OperatorMetrics["subtasks"] }[];
+}
+
 /** Samples of back-pressure kept per operator: about 2.5 s at the card's update rate, as Flink's dashboard averages over its samples. */
 const SAMPLES = 10;
 
@@ -42,21 +56,44 @@ export class JobCard {
     const nodes = m.operators.map((o) => this.node(o, m, at));
     const status = statusBundle(this.job, m, this.jobRate.rate, stoppedBy);
     const svg = graphSvg(nodes);
+    const actionsHtml = m.status === "running" && this.id ? actions(this.id) : "";
+    const sectionsHtml = [watermarkSection(m), subtaskSection(m), checkpointSection(m), deadLetterSection(this.job, m), failureSection(this.job, m)].join("");
     const html = [
       `<div class="sluice-job-card" data-job="${esc(this.job.name)}" style="font-family:var(--jp-ui-font-family,sans-serif);font-size:12px">`,
       status["text/html"] as string,
-      m.status === "running" && this.id ? actions(this.id) : "",
+      actionsHtml,
       `<div class="sluice-job-graph" style="overflow-x:auto">${svg}</div>`,
       legend(),
-      watermarkSection(m),
-      subtaskSection(m),
-      checkpointSection(m),
-      deadLetterSection(this.job, m),
-      failureSection(this.job, m),
+      `<div class="sluice-job-sections">${sectionsHtml}</div>`,
       "</div>",
     ].join("");
     const text = [status["text/plain"] as string, ...m.operators.map((o) => `  ${nodes.find((g) => g.id === o.id)?.title ?? o.name}`)].join("\n");
-    return { "text/html": html, "text/plain": text };
+    // For Sluice's JupyterLab renderer (labextension/src/jobCardRenderer.ts): the same card, plus the
+    // figures it patches into the drawn graph on each update instead of redrawing it, and keeps for its
+    // per-operator rate chart. Other front ends show text/html.
+    const running = m.status === "running";
+    const live: JobCardData = {
+      html,
+      statusHtml: status["text/html"] as string,
+      actionsHtml,
+      sectionsHtml,
+      at,
+      operators: m.operators.map((o, i) => {
+        const g = nodes[i] as GraphNode;
+        const r = this.rates.get(o.id);
+        return {
+          id: o.id,
+          name: o.name,
+          details: [...(g.details ?? [])],
+          fill: g.fill ?? null,
+          title: g.title ?? o.name,
+          rateIn: running ? (r?.in.rate ?? 0) : 0,
+          rateOut: running ? (r?.out.rate ?? 0) : 0,
+          subtasks: o.subtasks,
+        };
+      }),
+    };
+    return { [JOB_CARD_MIME]: live, "text/html": html, "text/plain": text };
   }
 
   private node(o: OperatorMetrics, m: JobMetrics, at: number): GraphNode {

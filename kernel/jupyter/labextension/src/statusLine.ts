@@ -7,6 +7,9 @@
  */
 import type { IMimeBundle } from "@jupyterlab/nbformat";
 
+/** The job card's live data (jobCardRenderer.ts); spelled out, not imported, so this module stays free of Lumino. */
+const JOB_CARD_MIME = "application/vnd.sluice.jobcard+json";
+
 const LIVE_ICONS = new Set(["○", "●", "↻"]);
 /** The cancelled icon and colour of the kernel's status line. */
 const STOPPED_ICON = "■";
@@ -59,5 +62,7 @@ export function stoppedStatusData(data: IMimeBundle, reason: string): IMimeBundl
   const newText = text === undefined ? undefined : finalText(text, reason);
   const newHtml = html === undefined ? undefined : finalHtml(html, reason);
   if (newText === undefined && newHtml === undefined) return undefined;
-  return { ...data, ...(newText !== undefined ? { "text/plain": newText } : {}), ...(newHtml !== undefined ? { "text/html": newHtml } : {}) };
+  // A live job card's data would have its renderer show it running still: the stopped HTML stands alone.
+  const { [JOB_CARD_MIME]: _live, ...rest } = data;
+  return { ...rest, ...(newText !== undefined ? { "text/plain": newText } : {}), ...(newHtml !== undefined ? { "text/html": newHtml } : {}) };
 }
