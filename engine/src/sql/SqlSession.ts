@@ -147,7 +147,18 @@ export class SqlSession {
     if (s.kind === "query") viewMode(planned, view, s.at); // an impossible view fails before any job starts
     if (s.kind === "query" && !planned.bounded) {
       const table = attachResultView(planned, view, s.at);
-      return { kind: "job", job: await start(), columns: planned.columns, rows: table.rows, table, statement: text };
+      const job = await start();
+      // `rows` reads the live view each time (its newest rows), not a copy taken as the job started.
+      return {
+        kind: "job",
+        job,
+        columns: planned.columns,
+        get rows() {
+          return table.rows;
+        },
+        table,
+        statement: text,
+      };
     }
     if (planned.changes) return this.runUpdating(planned, s, start, text, name);
     const collect = new CollectSink<Row>("collect");
