@@ -268,8 +268,9 @@ export class CheckpointCoordinator {
     const early = committers.filter((p) => p.commitBeforePublish === true);
     const late = committers.filter((p) => p.commitBeforePublish !== true);
     let path: string;
+    let bytes: number;
     try {
-      path = await this.storage.write(data, pending.savepointName, early.length > 0 ? () => this.commit(pending, early, true) : undefined);
+      ({ path, bytes } = await this.storage.write(data, pending.savepointName, early.length > 0 ? () => this.commit(pending, early, true) : undefined));
     } catch (error) {
       // Never commit for a failed checkpoint: its prepared output waits for the next one.
       await this.notifyAborted(pending);
@@ -279,6 +280,6 @@ export class CheckpointCoordinator {
     // The checkpoint is durable: phase two. The next checkpoint starts only after this settled.
     pending.durablePath = path;
     await this.commit(pending, late, false);
-    pending.resolve({ id: pending.id, kind: pending.kind, path, completedAt: data.completedAt });
+    pending.resolve({ id: pending.id, kind: pending.kind, path, completedAt: data.completedAt, bytes });
   }
 }

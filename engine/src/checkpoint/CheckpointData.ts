@@ -42,4 +42,6 @@ export interface CheckpointMetadata {
   kind: "checkpoint" | "savepoint";
   path: string;
   completedAt: number;
+  /** Size of the written file (the checkpoint's state, encoded). */
+  bytes?: number;
 }

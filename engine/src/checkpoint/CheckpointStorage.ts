@@ -22,12 +22,13 @@ export class FileCheckpointStorage {
    * into place (two-phase-commit sinks that cannot recover a prepared commit after a crash commit there).
    * If it throws, the temporary file is removed and the checkpoint does not exist.
    */
-  async write(data: CheckpointData, savepointName?: string, beforePublish?: () => Promise<void>): Promise<string> {
+  async write(data: CheckpointData, savepointName?: string, beforePublish?: () => Promise<void>): Promise<{ path: string; bytes: number }> {
     await mkdir(this.directory, { recursive: true });
     const name = savepointName !== undefined ? `savepoint-${savepointName}.json` : `chk-${String(data.id).padStart(6, "0")}.json`;
     const path = join(this.directory, name);
     const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, encodeCheckpoint(data));
+    const encoded = encodeCheckpoint(data);
+    await writeFile(temporary, encoded);
     if (beforePublish !== undefined) {
       try {
         await beforePublish();
@@ -38,7 +39,7 @@ export class FileCheckpointStorage {
     }
     await rename(temporary, path);
     if (savepointName === undefined) await this.prune();
-    return path;
+    return { path, bytes: Buffer.byteLength(encoded) };
   }
 
   /** Ids of complete checkpoints, ascending. */

@@ -88,6 +88,8 @@ export interface CheckpointRecord {
   /** Trigger to completion or failure. */
   durationMs: number | undefined;
   path: string | undefined;
+  /** Size of the checkpoint's file once written (Flink's "checkpointed data size"). */
+  sizeBytes?: number;
   failure?: string;
 }
 

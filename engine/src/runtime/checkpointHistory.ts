@@ -16,7 +16,13 @@ export class CheckpointHistory {
   }
 
   completed(record: CheckpointRecord, metadata: CheckpointMetadata): void {
-    Object.assign(record, { id: metadata.id, status: "completed", durationMs: Math.max(0, metadata.completedAt - record.triggeredAt), path: metadata.path });
+    Object.assign(record, {
+      id: metadata.id,
+      status: "completed",
+      durationMs: Math.max(0, metadata.completedAt - record.triggeredAt),
+      path: metadata.path,
+      ...(metadata.bytes !== undefined ? { sizeBytes: metadata.bytes } : {}),
+    });
   }
 
   failed(record: CheckpointRecord, error: unknown, now: number): void {

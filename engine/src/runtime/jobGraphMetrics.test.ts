@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -79,6 +79,8 @@ test("checkpoint history lists each checkpoint and savepoint with id, kind, stat
       ],
     );
     assert.ok(history.every((h) => h.durationMs !== undefined && h.durationMs >= 0 && h.path !== undefined));
+    const { size } = await stat(history[1]?.path ?? "");
+    assert.equal(history[1]?.sizeBytes, size, "the savepoint's size is its file's");
     await job.cancel();
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -47,7 +47,7 @@ const answers: Record<string, unknown> = {
     counts: { restored: 0, total: 3, in_progress: 0, completed: 2, failed: 1 },
     history: [
       { id: 3, status: "FAILED", is_savepoint: false, trigger_timestamp: 1704067215000, end_to_end_duration: 40, failure_message: "Checkpoint expired before completing." },
-      { id: 2, status: "COMPLETED", is_savepoint: true, trigger_timestamp: 1704067212000, end_to_end_duration: 120, external_path: "file:/tmp/sp/savepoint-a1b2c3-1" },
+      { id: 2, status: "COMPLETED", is_savepoint: true, trigger_timestamp: 1704067212000, end_to_end_duration: 120, checkpointed_size: 5120, external_path: "file:/tmp/sp/savepoint-a1b2c3-1" },
     ],
   },
 };
@@ -80,7 +80,7 @@ test("a Flink job's card: vertices in graph order with their edge, figures, back
   assert.match(boxes[1] ?? "", /parallelism 2/);
   assert.match(html, />HASH</, "the edge is labelled with Flink's ship strategy");
   assert.match(html, /Checkpoints: 2 completed, 1 failed/);
-  assert.match(html, /<td[^>]*>2<\/td><td[^>]*>savepoint<\/td><td[^>]*>completed<\/td>/);
+  assert.match(html, /<td[^>]*>2<\/td><td[^>]*>savepoint<\/td><td[^>]*>completed<\/td><td[^>]*>00:00:12\.000<\/td><td[^>]*>120 ms<\/td><td[^>]*>5\.0 KB<\/td>/);
   assert.match(html, /Checkpoint expired before completing\./);
   assert.ok(html.includes(`${url}/#/job/running/${JOB}/overview`), "links Flink's dashboard");
   assert.match(String(card["text/plain"]), /^RUNNING · Flink job "insert-into_default_catalog\.default_database\.out"/);

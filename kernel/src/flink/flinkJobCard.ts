@@ -8,7 +8,7 @@
 import { flinkGateway } from "../../../engine/src/index.js";
 import { type GraphNode, graphSvg } from "../../../engine/src/host.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
-import { LEVEL_FILL, legend, table } from "../jobs/jobCard.js";
+import { bytes, LEVEL_FILL, legend, table } from "../jobs/jobCard.js";
 import { watermarkText } from "../jobs/statusLine.js";
 
 type Details = flinkGateway.JobDetails;
@@ -97,13 +97,14 @@ export function flinkJobCard(snapshot: FlinkJobSnapshot, dashboardUrl: string): 
   const checkpoints = cp
     ? table(
         `Checkpoints: ${cp.counts.completed} completed, ${cp.counts.failed} failed${cp.counts.restored > 0 ? `, restored ${cp.counts.restored}` : ""}`,
-        ["id", "kind", "status", "triggered (UTC)", "duration", "path / failure"],
+        ["id", "kind", "status", "triggered (UTC)", "duration", "size", "path / failure"],
         cp.history.map((h) => [
           String(h.id),
           h.is_savepoint ? "savepoint" : "checkpoint",
           h.status.toLowerCase(),
           new Date(h.trigger_timestamp).toISOString().slice(11, 23),
           `${n(h.end_to_end_duration)} ms`,
+          h.checkpointed_size === undefined ? "–" : bytes(h.checkpointed_size),
           h.failure_message ?? h.external_path ?? "",
         ]),
       )

@@ -190,10 +190,18 @@ function checkpointSection(m: JobMetrics): string {
       h.status,
       new Date(h.triggeredAt).toISOString().slice(11, 23),
       h.durationMs === undefined ? "–" : `${n(h.durationMs)} ms`,
+      h.sizeBytes === undefined ? "–" : bytes(h.sizeBytes),
       h.failure ?? h.path ?? "",
     ]);
   const title = `Checkpoints: ${m.checkpoints.completed} completed, ${m.checkpoints.failed} failed${m.checkpoints.restoredFrom !== undefined ? `, restored from ${m.checkpoints.restoredFrom}` : ""}`;
-  return table(title, ["id", "kind", "status", "triggered (UTC)", "duration", "path / failure"], rows);
+  return table(title, ["id", "kind", "status", "triggered (UTC)", "duration", "size", "path / failure"], rows);
+}
+
+/** A size as Flink's dashboard writes it: 812 B, 4.2 KB, 1.3 MB. */
+export function bytes(b: number): string {
+  if (b < 1024) return `${b} B`;
+  const [v, unit] = b < 1024 * 1024 ? [b / 1024, "KB"] : b < 1024 ** 3 ? [b / 1024 ** 2, "MB"] : [b / 1024 ** 3, "GB"];
+  return `${v.toFixed(1)} ${unit}`;
 }
 
 function deadLetterSection(job: JobHandle, m: JobMetrics): string {

@@ -44,6 +44,7 @@ export interface JobCheckpoints {
     is_savepoint: boolean;
     trigger_timestamp: number;
     end_to_end_duration: number;
+    checkpointed_size?: number;
     external_path?: string;
     failure_message?: string;
   }[];
