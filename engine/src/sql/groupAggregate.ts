@@ -1,3 +1,4 @@
+import { aggregateValue } from "./aggregateValue.js";
 import type { DataStream } from "../api/DataStream.js";
 import type { KeyedProcessFunction } from "../api/keyedFunctions.js";
 import type { MapState, ValueState } from "../state/State.js";
@@ -148,25 +149,8 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
   const result = (acc: Acc): Row => {
     const row: Row = [...acc.keys];
     for (let j = 0; j < aggs.length; j++) {
-      const n = acc.n[j] as number;
-      switch ((aggs[j] as AggCall).name) {
-        case "COUNT":
-          row.push(n);
-          break;
-        case "SUM":
-          row.push(n === 0 ? null : acc.sum[j]);
-          break;
-        case "MIN":
-          row.push(acc.min[j]);
-          break;
-        case "MAX":
-          row.push(acc.max[j]);
-          break;
-        default: {
-          const avg = (acc.sum[j] as number) / n;
-          row.push(n === 0 ? null : (aggs[j] as AggCall).integralAvg ? Math.trunc(avg) : avg);
-        }
-      }
+      const a = aggs[j] as AggCall;
+      row.push(aggregateValue(a.name, acc, j, a.integralAvg));
     }
     return row;
   };

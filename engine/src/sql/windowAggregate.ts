@@ -1,3 +1,4 @@
+import { aggregateValue } from "./aggregateValue.js";
 import type { DataStream } from "../api/DataStream.js";
 import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { AggregateFunction } from "../windows/AggregateFunction.js";
@@ -149,22 +150,7 @@ export function planWindowAggregate(
   };
   const result = (acc: Acc, j: number): unknown => {
     const a = aggs[j] as AggCall;
-    const n = acc.n[j] as number;
-    switch (a.expr.name) {
-      case "COUNT":
-        return n;
-      case "SUM":
-        return n === 0 ? null : acc.sum[j];
-      case "MIN":
-        return acc.min[j];
-      case "MAX":
-        return acc.max[j];
-      default: {
-        if (n === 0) return null;
-        const avg = (acc.sum[j] as number) / n;
-        return a.integralAvg ? Math.trunc(avg) : avg;
-      }
-    }
+    return aggregateValue(a.expr.name, acc, j, a.integralAvg);
   };
   const keyIndexes = groupCols.map((c) => keyCols.indexOf(c));
   const windowed = stateDigest(

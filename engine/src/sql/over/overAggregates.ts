@@ -1,3 +1,4 @@
+import { aggregateValue } from "../aggregateValue.js";
 import type { Expr } from "../ast.js";
 import { ExprCompiler, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
@@ -59,24 +60,7 @@ export class OverAggregates {
 
   /** The aggregates' values, as Flink's: SUM/AVG/MIN/MAX of no values NULL, AVG of an integer truncated. */
   values(acc: OverAcc): unknown[] {
-    return this.calls.map((c, j) => {
-      const n = acc.n[j] as number;
-      switch (c.name) {
-        case "COUNT":
-          return n;
-        case "SUM":
-          return n === 0 ? null : acc.sum[j];
-        case "MIN":
-          return acc.min[j];
-        case "MAX":
-          return acc.max[j];
-        default: {
-          if (n === 0) return null;
-          const avg = (acc.sum[j] as number) / n;
-          return c.integralAvg ? Math.trunc(avg) : avg;
-        }
-      }
-    });
+    return this.calls.map((c, j) => aggregateValue(c.name, acc, j, c.integralAvg));
   }
 
   /** The aggregates over `rows`, from fresh accumulators (a bounded window is recomputed; it has no retraction to get wrong). */
