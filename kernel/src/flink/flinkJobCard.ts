@@ -10,13 +10,12 @@ import { type GraphNode, graphSvg } from "../../../engine/src/host.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
 import { bytes, LEVEL_FILL, legend, table } from "../jobs/jobCard.js";
 import { watermarkText } from "../jobs/statusLine.js";
+import { escapeHtml as esc, count as n } from "../display/html.js";
 
 type Details = flinkGateway.JobDetails;
 type BackPressure = flinkGateway.VertexBackPressure;
 type Checkpoints = flinkGateway.JobCheckpoints;
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
-const n = (x: number) => x.toLocaleString("en-US");
 /** Flink's "no watermark yet" is Long.MIN_VALUE, which JSON brings as a string or a rounded number. */
 const watermarkOf = (values: { value: string }[]): number => {
   const ms = values.map((w) => Number(w.value)).filter((v) => Number.isFinite(v) && v > -9.2e18);

@@ -10,8 +10,7 @@ import type { MimeBundle } from "../display/mimeBundle.js";
 import { MagicUsageError } from "../magics/magic.js";
 import { type FlinkConnection, flinkConnection } from "./flinkConnection.js";
 import { flinkJobCard, flinkJobSnapshot } from "./flinkJobCard.js";
-
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+import { count as n, escapeHtml as esc } from "../display/html.js";
 
 /** A Flink job id (32 hex digits), or a prefix of one of this kernel's (at least 6). */
 export function isFlinkJobRef(ref: string): boolean {
@@ -40,7 +39,6 @@ export async function flinkJobsTable(): Promise<MimeBundle | undefined> {
     }),
   );
   const head = ["flink job", "state", "in", "out", "statement", "dashboard"];
-  const n = (x: number) => x.toLocaleString("en-US");
   const plain = [head, ...rows.map((r) => [r.id, r.state, n(r.recordsIn), n(r.recordsOut), r.statement, r.link])].map((r) => r.join("\t")).join("\n");
   const html =
     `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr></thead><tbody>` +

@@ -2,9 +2,7 @@ import type { JobHandle, JobMetrics, OperatorMetrics } from "../../../engine/src
 import { type GraphNode, graphSvg } from "../../../engine/src/host.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
 import { RateMeter, statusBundle, watermarkHoldText, watermarkText } from "./statusLine.js";
-
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-const n = (x: number) => x.toLocaleString("en-US");
+import { escapeHtml as esc, count as n } from "../display/html.js";
 
 /** The job card as data, for Sluice's JupyterLab renderer (the static text/html goes along). */
 export const JOB_CARD_MIME = "application/vnd.sluice.jobcard+json";

@@ -1,8 +1,6 @@
 import type { JobHandle, JobMetrics, WatermarkHold } from "../../../engine/src/index.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
-
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-const n = (x: number) => x.toLocaleString("en-US");
+import { escapeHtml as esc, count as n } from "../display/html.js";
 
 export function watermarkText(w: number): string {
   if (!Number.isFinite(w)) return w > 0 ? "end" : "none yet";

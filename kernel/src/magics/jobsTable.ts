@@ -1,6 +1,5 @@
 import type { JobView } from "../jobs/jobPresenter.js";
-
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+import { escapeHtml as esc } from "../display/html.js";
 
 /** `%jobs`: the kernel's jobs with the # that `%jobs show|cancel|stop` accept. */
 export function jobsTable(views: JobView[]): Record<string, unknown> {
