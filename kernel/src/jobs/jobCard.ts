@@ -8,8 +8,6 @@ import { escapeHtml as esc, count as n } from "../display/html.js";
 export const JOB_CARD_MIME = "application/vnd.sluice.jobcard+json";
 
 export interface JobCardData {
-  /** The whole card, drawn on first render. */
-  html: string;
   statusHtml: string;
   actionsHtml: string;
   sectionsHtml: string;
@@ -66,12 +64,11 @@ export class JobCard {
       "</div>",
     ].join("");
     const text = [status["text/plain"] as string, ...m.operators.map((o) => `  ${nodes.find((g) => g.id === o.id)?.title ?? o.name}`)].join("\n");
-    // For Sluice's JupyterLab renderer (labextension/src/jobCardRenderer.ts): the same card, plus the
-    // figures it patches into the drawn graph on each update instead of redrawing it, and keeps for its
+    // For Sluice's JupyterLab renderer (labextension/src/jobCardRenderer.ts): the card's parts (the whole
+    // card is the text/html beside it, drawn on first render), plus the figures it patches into the drawn graph on each update instead of redrawing it, and keeps for its
     // per-operator rate chart. Other front ends show text/html.
     const running = m.status === "running";
     const live: JobCardData = {
-      html,
       statusHtml: status["text/html"] as string,
       actionsHtml,
       sectionsHtml,

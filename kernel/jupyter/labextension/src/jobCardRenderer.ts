@@ -34,7 +34,6 @@ interface Operator {
 }
 
 export interface JobCardData {
-  html: string;
   statusHtml: string;
   actionsHtml: string;
   sectionsHtml: string;
@@ -89,7 +88,8 @@ export class JobCardRenderer extends Widget implements IRenderMime.IRenderer {
     this.last = data;
     const shape = data.operators.map((o) => `${o.id}:${o.name}`).join("|");
     if (this.drawn !== shape || !this.patch(data)) {
-      this.node.innerHTML = `${data.html}<div class="sluice-job-drilldown"></div>`;
+      // The whole card is the bundle's text/html (sent once, not again inside this data).
+      this.node.innerHTML = `${String(model.data["text/html"] ?? "")}<div class="sluice-job-drilldown"></div>`;
       this.drawn = shape;
     }
     this.drawDrillDown();
