@@ -77,6 +77,20 @@ def _wait_tasks_running(rest, job_id, timeout=60):
         time.sleep(0.2)
 
 
+def _next_update(kc, display_id, accept, timeout=30):
+    """The next update of display `display_id` whose HTML `accept`s, read from iopub."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        except Exception:
+            break
+        content = msg["content"]
+        if msg["msg_type"] == "update_display_data" and content["transient"]["display_id"] == display_id and accept(content["data"]["text/html"]):
+            return content["data"]["text/html"]
+    raise AssertionError(f"no update of {display_id} in {timeout} s")
+
+
 def _connect(kc, gateway):
     text = _result(_ok(kc, f"%flink connect {gateway}"))["text/plain"]
     assert "Apache Flink 2.2" in text, text
@@ -126,11 +140,20 @@ def test_a_streaming_insert_is_listed_in_jobs_and_cancelled_by_its_flink_job_id(
     assert f"{rest}/#/job/running/{job_id}/overview" in listing["text/html"]
     row = next(line for line in listing["text/plain"].splitlines() if line.startswith(job_id))
     assert "RUNNING" in row and "INSERT INTO sink" in row, row
-    card = _result(_ok(kc, f"%jobs show {job_id} --graph"))["text/html"]  # the job card, from Flink's REST API
+    shown = [m for m in _ok(kc, f"%jobs show {job_id} --graph") if m["msg_type"] == "display_data"]
+    card = shown[-1]["content"]["data"]["text/html"]  # the job card, from Flink's REST API
+    card_id = shown[-1]["content"]["transient"]["display_id"]
     assert 'class="sluice-job-card sluice-flink-job"' in card and job_id in card and "<svg" in card, card
     assert '<g class="operator"' in card and "Source: gen" in card and "back-pressure" in card, card
-    text = _result(_ok(kc, f"%jobs cancel {job_id}"))["text/plain"]
+    refreshed = _next_update(kc, card_id, lambda html: "running · Flink job" in html)  # in place, as Flink's dashboard refreshes
+    assert "<svg" in refreshed, refreshed
+    out = _ok(kc, f"%jobs cancel {job_id}")
+    text = _result(out)["text/plain"]
     assert text == f"Flink job {job_id} cancelled", text
+    final = lambda html: "canceled · Flink job" in html  # noqa: E731 — the card keeps the final state
+    during = [m for m in out if m["msg_type"] == "update_display_data" and m["content"]["transient"]["display_id"] == card_id]
+    if not any(final(m["content"]["data"]["text/html"]) for m in during):  # an update while the cancel cell ran comes as its message too
+        _next_update(kc, card_id, final)
     assert _job_state(rest, job_id) == "CANCELED"
     row = next(line for line in _result(_ok(kc, "%jobs"))["text/plain"].splitlines() if line.startswith(job_id))
     assert "CANCELED" in row, row

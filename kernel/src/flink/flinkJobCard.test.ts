@@ -8,6 +8,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, test } from "node:test";
 import { flinkGateway } from "../../../engine/src/index.js";
+import { PolledDisplays, type PolledState } from "../jobs/polledDisplay.js";
+import type { MimeBundle } from "../display/mimeBundle.js";
+import type { Header } from "../wire/messages.js";
 import { flinkJobCard, flinkJobSnapshot } from "./flinkJobCard.js";
 
 const JOB = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
@@ -90,3 +93,57 @@ test("a REST failure while reading the job is a typed error naming what was aske
   const rest = new flinkGateway.FlinkRestClient(url);
   await assert.rejects(flinkJobSnapshot(rest, "ffffffffffffffffffffffffffffffff"), (e: unknown) => e instanceof flinkGateway.FlinkGatewayError && /job ffff/.test((e as Error).message));
 });
+
+test("the card is refreshed in place while the job runs and keeps its final state once the job ends", async () => {
+  const rest = new flinkGateway.FlinkRestClient(url);
+  const job = answers[`/jobs/${JOB}`] as { state: string; vertices: { metrics: Record<string, number> }[] };
+  const published: { id: string; update: boolean; html: string }[] = [];
+  const displays = new PolledDisplays(
+    (bundle: MimeBundle, id: string, _parent: Header, update: boolean) => void published.push({ id, update, html: String(bundle["text/html"]) }),
+    () => 5,
+  );
+  const refresh = async (): Promise<PolledState> => {
+    const snapshot = await flinkJobSnapshot(rest, JOB);
+    return { bundle: flinkJobCard(snapshot, url), final: ["FINISHED", "FAILED", "CANCELED"].includes(snapshot.details.state) };
+  };
+  const saved = structuredClone(job);
+  try {
+    displays.start(await refresh(), { msg_id: "cell" } as Header, refresh, "test job");
+    await until(() => published.length >= 3);
+    (job.vertices[0] as { metrics: Record<string, number> }).metrics["read-records"] = 9876;
+    await until(() => published.some((p) => p.html.includes("received 9,876")));
+    job.state = "FINISHED";
+    await until(() => displays.active === 0);
+    const count = published.length;
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(published.length, count, "no refresh after the final state");
+    assert.equal(new Set(published.map((p) => p.id)).size, 1, "one display, updated in place");
+    assert.deepEqual(published.map((p) => p.update).slice(0, 2), [false, true]);
+    assert.match(published.at(-1)?.html ?? "", /finished · Flink job/);
+  } finally {
+    Object.assign(job, saved);
+  }
+});
+
+test("a refresh that fails ends the updates with the reason on the card", async () => {
+  const rest = new flinkGateway.FlinkRestClient(url);
+  const published: string[] = [];
+  const displays = new PolledDisplays(
+    (bundle: MimeBundle) => void published.push(String(bundle["text/plain"])),
+    () => 5,
+  );
+  let calls = 0;
+  const refresh = async (): Promise<PolledState> => {
+    calls++;
+    return { bundle: flinkJobCard(await flinkJobSnapshot(rest, calls > 1 ? "ffffffffffffffffffffffffffffffff" : JOB), url), final: false };
+  };
+  displays.start(await refresh(), { msg_id: "cell" } as Header, refresh, "test job");
+  await until(() => displays.active === 0);
+  assert.equal(published.length, 2);
+  assert.match(published[1] ?? "", /^RUNNING · Flink job[\s\S]*\nno longer refreshed: .*job ffff/);
+});
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(condition(), "condition not reached in 4 s");
+}

@@ -2,13 +2,13 @@
  * The job card of a job running on a Flink cluster (`%jobs show FLINK_JOB_ID [--graph]`), drawn like
  * the card of an embedded job (kernel/src/jobs/jobCard.ts) from Flink's REST API: the job graph's
  * vertices (Flink's chains) with parallelism, records received/sent, back-pressure as Flink samples it,
- * the lowest input watermark, and the checkpoint history. A snapshot as of the call: run it again to
- * refresh, or follow the link to Flink's own dashboard.
+ * the lowest input watermark, and the checkpoint history. One snapshot per call; `%jobs show` asks
+ * again every few seconds (kernel/src/jobs/polledDisplay.ts) and updates the card in place.
  */
 import { flinkGateway } from "../../../engine/src/index.js";
 import { type GraphNode, graphSvg } from "../../../engine/src/host.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
-import { bytes, LEVEL_FILL, legend, table } from "../jobs/jobCard.js";
+import { bytes, LEVEL_FILL, legend, type OperatorRow, operatorSection, table } from "../jobs/jobCard.js";
 import { watermarkText } from "../jobs/statusLine.js";
 import { escapeHtml as esc, count as n } from "../display/html.js";
 
@@ -68,6 +68,7 @@ export function flinkJobCard(snapshot: FlinkJobSnapshot, dashboardUrl: string): 
   const vertices = new Map((details.vertices ?? []).map((v) => [v.id, v]));
   const order = topological(details);
   const index = new Map(order.map((v, i) => [v.id, i + 1]));
+  const rows: OperatorRow[] = [];
   const nodes: GraphNode[] = order.map((o) => {
     const v = vertices.get(o.id);
     const name = v?.name ?? o.id;
@@ -75,12 +76,22 @@ export function flinkJobCard(snapshot: FlinkJobSnapshot, dashboardUrl: string): 
     const pressure = snapshot.backPressure.get(o.id);
     const level = (pressure?.backpressureLevel ?? "ok").toUpperCase() as keyof typeof LEVEL_FILL;
     const ratio = Math.max(0, ...(pressure?.subtasks ?? []).map((s) => s.ratio));
+    const watermark = watermarkText(watermarkOf(snapshot.watermarks.get(o.id) ?? []));
     const details = [
       `received ${n(metric("read-records"))} · sent ${n(metric("write-records"))}`,
-      `watermark ${watermarkText(watermarkOf(snapshot.watermarks.get(o.id) ?? []))} · ${v?.status ?? "?"}`,
+      `watermark ${watermark} · ${v?.status ?? "?"}`,
       `back-pressure ${level} (${Math.round(ratio * 100)}%)`,
     ];
     const fill = LEVEL_FILL[level];
+    rows.push({
+      operator: name,
+      parallelism: v?.parallelism ?? 1,
+      recordsIn: metric("read-records"),
+      recordsOut: metric("write-records"),
+      rates: "",
+      watermark,
+      backPressure: `${level} (${Math.round(ratio * 100)}%)`,
+    });
     return {
       id: index.get(o.id) ?? 0,
       name,
@@ -110,7 +121,7 @@ export function flinkJobCard(snapshot: FlinkJobSnapshot, dashboardUrl: string): 
     : "";
   const link = `${dashboardUrl.replace(/\/+$/, "")}/#/job/running/${details.jid}/overview`;
   const head = `${details.state.toLowerCase()} · Flink job <b>${esc(details.name)}</b> <code>${esc(details.jid)}</code> · <a href="${esc(link)}" target="_blank">Flink dashboard</a>`;
-  const html = `<div class="sluice-job-card sluice-flink-job" data-job="${esc(details.jid)}" style="font-family:var(--jp-ui-font-family,sans-serif);font-size:12px"><div>${head}</div><div class="sluice-job-graph" style="overflow-x:auto">${graphSvg(nodes)}</div>${legend()}${checkpoints}</div>`;
+  const html = `<div class="sluice-job-card sluice-flink-job" data-job="${esc(details.jid)}" style="font-family:var(--jp-ui-font-family,sans-serif);font-size:12px"><div>${head}</div><div class="sluice-job-graph" style="overflow-x:auto">${graphSvg(nodes)}</div>${legend()}${operatorSection(rows, "Vertices")}${checkpoints}</div>`;
   const text = [`${details.state} · Flink job "${details.name}" ${details.jid} · ${link}`, ...nodes.map((g) => `  ${g.title}`)].join("\n");
   return { "text/html": html, "text/plain": text };
 }

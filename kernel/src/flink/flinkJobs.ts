@@ -7,6 +7,7 @@
  */
 import { flinkGateway } from "../../../engine/src/index.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
+import type { PolledState } from "../jobs/polledDisplay.js";
 import { MagicUsageError } from "../magics/magic.js";
 import { type FlinkConnection, flinkConnection } from "./flinkConnection.js";
 import { flinkJobCard, flinkJobSnapshot } from "./flinkJobCard.js";
@@ -62,11 +63,21 @@ export async function withFlinkJobs(local: Record<string, unknown>): Promise<Rec
   };
 }
 
-/** `%jobs show FLINK_JOB_ID [--graph]`: the job card from the cluster's REST API, as of now. */
-export async function showFlinkJob(ref: string): Promise<MimeBundle> {
+/** Flink's globally terminal states, and SUSPENDED (this JobManager gave the job up). */
+const FINAL_STATES = new Set(["FINISHED", "FAILED", "CANCELED", "SUSPENDED"]);
+
+/**
+ * `%jobs show FLINK_JOB_ID [--graph]`: the job card from the cluster's REST API, and how to read it
+ * again — the kernel refreshes it in place, as Flink's dashboard does, until the job's final state.
+ */
+export async function showFlinkJob(ref: string): Promise<{ first: PolledState; refresh: () => Promise<PolledState> }> {
   const { flink, jobId } = resolve(ref);
   const { rest } = await flink.open();
-  return flinkJobCard(await flinkJobSnapshot(rest, jobId), rest.url);
+  const refresh = async (): Promise<PolledState> => {
+    const snapshot = await flinkJobSnapshot(rest, jobId);
+    return { bundle: flinkJobCard(snapshot, rest.url), final: FINAL_STATES.has(snapshot.details.state) };
+  };
+  return { first: await refresh(), refresh };
 }
 
 export async function cancelFlinkJob(ref: string): Promise<MimeBundle> {

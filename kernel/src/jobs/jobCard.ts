@@ -36,6 +36,8 @@ export const LEVEL_FILL = { OK: undefined, LOW: "#ffe0b2", HIGH: "#ef9a9a" } as 
 export class JobCard {
   private readonly rates = new Map<number, { in: RateMeter; out: RateMeter }>();
   private readonly pressure = new Map<number, number[]>();
+  /** Each operator's row of the Operators table, as computed for its graph box at the last update. */
+  private readonly rows = new Map<number, OperatorRow>();
   private readonly jobRate = new RateMeter();
 
   /** `id`: the job's id in this kernel (its status display id), which the card's buttons name. */
@@ -53,7 +55,14 @@ export class JobCard {
     const status = statusBundle(this.job, m, this.jobRate.rate, stoppedBy);
     const svg = graphSvg(nodes);
     const actionsHtml = m.status === "running" && this.id ? actions(this.id) : "";
-    const sectionsHtml = [watermarkSection(m), subtaskSection(m), checkpointSection(m), deadLetterSection(this.job, m), failureSection(this.job, m)].join("");
+    const sectionsHtml = [
+      operatorSection(m.operators.map((o) => this.rows.get(o.id) as OperatorRow)),
+      watermarkSection(m),
+      subtaskSection(m),
+      checkpointSection(m),
+      deadLetterSection(this.job, m),
+      failureSection(this.job, m),
+    ].join("");
     const html = [
       `<div class="sluice-job-card" data-job="${esc(this.job.name)}" style="font-family:var(--jp-ui-font-family,sans-serif);font-size:12px">`,
       status["text/html"] as string,
@@ -110,6 +119,15 @@ export class JobCard {
       `back-pressure ${level} (${Math.round(ratio * 100)}%)${o.lateRecordsDropped > 0 ? ` · late ${n(o.lateRecordsDropped)}` : ""}${o.deadLetters > 0 ? ` · dead ${n(o.deadLetters)}` : ""}`,
     ];
     const fill = LEVEL_FILL[level];
+    this.rows.set(o.id, {
+      operator: `${o.name} [${o.id}]`,
+      parallelism: o.parallelism,
+      recordsIn: o.recordsIn,
+      recordsOut: o.recordsOut,
+      rates: running ? `${n(Math.round(meters.in.rate))}/s → ${n(Math.round(meters.out.rate))}/s` : "",
+      watermark: watermarkText(o.watermark),
+      backPressure: `${level} (${Math.round(ratio * 100)}%)`,
+    });
     return {
       id: o.id,
       name: o.name,
@@ -121,6 +139,27 @@ export class JobCard {
       title: `${o.name} [${o.id}] p=${o.parallelism}: ${details.join("; ")}`,
     };
   }
+}
+
+/** One operator (a Flink vertex, for a cluster's job) in the card's Operators table. */
+export interface OperatorRow {
+  operator: string;
+  parallelism: number;
+  recordsIn: number;
+  recordsOut: number;
+  rates: string;
+  watermark: string;
+  backPressure: string;
+}
+
+/**
+ * The graph's figures as a table, as Flink's dashboard lists the vertices under its graph. Viewers
+ * that sanitize HTML drop or escape inline SVG (GitHub, `jupyter nbconvert --sanitize-html`,
+ * JupyterLab for untrusted notebooks), and a table is what survives them.
+ */
+export function operatorSection(rows: OperatorRow[], title = "Operators"): string {
+  const body = rows.map((r) => [r.operator, String(r.parallelism), n(r.recordsIn), n(r.recordsOut), r.rates, r.watermark, r.backPressure]);
+  return table(title, ["operator", "parallelism", "records in", "records out", "rate in → out", "watermark", "back-pressure"], body).replace("<details open>", "<details>");
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Header } from "../wire/messages.js";
 import { JobCard } from "./jobCard.js";
 import { jobError, type FrameMapper } from "./jobError.js";
 import { liveUpdateIntervalMs } from "./liveSettings.js";
+import { PolledDisplays } from "./polledDisplay.js";
 import { RateMeter, statusBundle } from "./statusLine.js";
 import { renderSvg } from "./svgRender.js";
 import { Throttle } from "./throttle.js";
@@ -40,6 +41,8 @@ export interface ShowOptions {
  */
 export class JobPresenter {
   private readonly jobs = new Map<JobHandle, JobView>();
+  /** Cards of jobs that run elsewhere (a Flink cluster), refreshed on a timer. */
+  readonly polled = new PolledDisplays((bundle, id, parent, update) => this.display(bundle, id, parent, update));
 
   /**
    * @param executingRequest the header of the cell executing now, if any. Every display update
@@ -124,6 +127,7 @@ export class JobPresenter {
    * gets the final status line; the process is about to end either way.
    */
   async stopAll(reason: string, timeoutMs: number): Promise<void> {
+    this.polled.stopAll();
     const live = this.list().filter((v) => v.job.result === undefined);
     for (const v of live) v.stoppedBy = reason;
     let timer: NodeJS.Timeout | undefined;

@@ -59,7 +59,7 @@ test("names match exactly; a finished or ambiguous match says so instead of acti
 
 function presenterOf(jobs: JobHandle[], shown: JobHandle[] = []): KernelJobs {
   const views: JobView[] = jobs.map((job) => ({ job, views: [], settled: job.done.then(() => {}), origin: makeHeader("execute_request", "s"), statusId: "status" }));
-  return { list: () => views, showHere: (job) => void shown.push(job), waitBounded: async () => void (await Promise.all(views.map((v) => v.settled))) };
+  return { list: () => views, showHere: (job) => void shown.push(job), showPolled: () => undefined, waitBounded: async () => void (await Promise.all(views.map((v) => v.settled))) };
 }
 
 const magicEnv = {} as MagicEnv;

@@ -1,5 +1,6 @@
 import type { JobHandle } from "../../../engine/src/index.js";
 import type { JobView } from "../jobs/jobPresenter.js";
+import type { PolledState } from "../jobs/polledDisplay.js";
 import type { MagicHandler } from "./magic.js";
 import { MagicUsageError } from "./magic.js";
 import { DISPLAY } from "../display/mimeBundle.js";
@@ -98,6 +99,8 @@ export interface KernelJobs {
   list(): JobView[];
   /** Shows the job's status line and live views in the executing cell (its same display ids). */
   showHere(job: JobHandle, options?: { details?: boolean }): void;
+  /** Shows `first` in the executing cell and refreshes it in place from `refresh` until final (a Flink job's card). */
+  showPolled(first: PolledState, refresh: () => Promise<PolledState>, what: string): void;
   /**
    * Settles once every bounded job is over and its final state published; rejects with the first
    * failed job's error (how `sluice report` waits before it writes the report).
@@ -120,8 +123,12 @@ export function jobsMagic(jobs: KernelJobs): MagicHandler {
       return { status: "ok" };
     }
     // A Flink job id: its cluster's REST API cancels or stops it (kernel/src/flink/flinkJobs.ts).
-    if (!cmd.quoted && isFlinkJobRef(cmd.ref))
-      return bundle(cmd.verb === "stop" ? await stopFlinkJob(cmd.ref, cmd.savepoint, cmd.drain) : cmd.verb === "show" ? await showFlinkJob(cmd.ref) : await cancelFlinkJob(cmd.ref));
+    if (!cmd.quoted && isFlinkJobRef(cmd.ref)) {
+      if (cmd.verb !== "show") return bundle(cmd.verb === "stop" ? await stopFlinkJob(cmd.ref, cmd.savepoint, cmd.drain) : await cancelFlinkJob(cmd.ref));
+      const { first, refresh } = await showFlinkJob(cmd.ref);
+      jobs.showPolled(first, refresh, `Flink job ${cmd.ref}`);
+      return { status: "ok" };
+    }
     const views: JobView[] = jobs.list();
     const v = findJob(views, cmd.ref, cmd.verb, cmd.quoted === true);
     const job = v.job;

@@ -72,6 +72,10 @@ export async function startKernel(connectionFile: string): Promise<void> {
   registerJobsMagic({
     list: () => jobs.list(),
     showHere,
+    showPolled: (first, refresh, what) => {
+      const target = outputs.current();
+      if (target) jobs.polled.start(first, target.parent, refresh, what);
+    },
     waitBounded: () => jobs.waitBounded(),
   });
   const services: KernelServices = {
