@@ -139,6 +139,7 @@ export class Pattern<T> {
   optional(): this {
     this.checkNotNegated("optional");
     if (this.quantifier.optional) throw new ApiUsageError("optional() was already applied to this pattern");
+    if (this.previous?.quantifier.greedy) throw new ApiUsageError("Optional pattern cannot be preceded by greedy pattern");
     this.quantifier.optional = true;
     return this;
   }

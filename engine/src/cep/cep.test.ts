@@ -160,6 +160,7 @@ test("malformed patterns are refused when declared, as Flink refuses them", () =
     [() => a().consecutive(), /looping or times/],
     [() => a().oneOrMore().consecutive().allowCombinations(), /exclude each other/],
     [() => a().optional().optional(), /already applied/],
+    [() => a().oneOrMore().greedy().next("b").optional(), /Optional pattern cannot be preceded by greedy pattern/],
     [() => a().optional().notNext("b"), /optional step right before a NOT/],
     [() => a().notFollowedBy("b").optional(), /NOT pattern/],
     [() => a().times(3, 2), /from <= to/],
