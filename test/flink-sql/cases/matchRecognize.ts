@@ -270,6 +270,22 @@ FROM Ticker
 `,
     files: { events: EVENTS_CSV },
   },
+  // MATCH_ROWTIME() is a rowtime attribute: a window over the matches.
+  {
+    name: "mr_match_rowtime_window",
+    default: false,
+    sql: `${EVENTS_DDL}CREATE TEMPORARY VIEW found AS SELECT * FROM ev MATCH_RECOGNIZE (
+  PARTITION BY k
+  ORDER BY ts
+  MEASURES COUNT(B.id) AS n, MATCH_ROWTIME() AS mt
+  AFTER MATCH SKIP PAST LAST ROW
+  PATTERN (A B+ C)
+  DEFINE ${GREEDY_OVERLAP}
+);
+SELECT window_start, window_end, k, COUNT(*) AS found_n, SUM(n) AS bs FROM TABLE(TUMBLE(TABLE found, DESCRIPTOR(mt), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, k;
+`,
+    files: { events: EVENTS_CSV },
+  },
   // What Flink rejects, Sluice rejects with the same words.
   onEvents("mr_greedy_last_rejected", false, "A B+", LOW_MID_HIGH, { error: /Greedy quantifiers are not allowed as the last element of a Pattern yet/ }),
   onEvents("mr_empty_match_rejected", false, "A? B? C*?", LOW_MID_HIGH, { error: /Patterns that can produce empty matches are not supported/ }),
