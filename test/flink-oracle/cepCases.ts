@@ -137,4 +137,78 @@ export const CEP_CASES: CepCase[] = [
     name: "skip-pastLastWithin",
     pattern: () => begin("a", AfterMatchSkipStrategy.skipPastLastEvent()).followedBy("b").where(type("b")).followedBy("c").where(type("c")).within(Time.millis(30)),
   },
+  // Group patterns (Flink's GroupPattern): a whole pattern as one step, with its own contiguity and quantifier.
+  {
+    name: "groupNext",
+    pattern: () =>
+      begin("a")
+        .next(Pattern.begin<Ev>("b").where(type("b")).followedBy("c").where(type("c")))
+        .within(Time.millis(60)),
+  },
+  {
+    name: "groupOneOrMore",
+    pattern: () =>
+      Pattern.begin<Ev>(begin("a").followedBy("b").where(type("b")))
+        .oneOrMore()
+        .followedBy("c")
+        .where(type("c"))
+        .within(Time.millis(60)),
+  },
+  {
+    name: "groupTimesConsecutive",
+    pattern: () =>
+      Pattern.begin<Ev>("s")
+        .where(type("c"))
+        .followedBy(Pattern.begin<Ev>("a").where(type("a")).next("b").where(type("b")))
+        .times(2)
+        .consecutive()
+        .within(Time.millis(80)),
+  },
+  {
+    name: "groupOptional",
+    pattern: () =>
+      begin("a")
+        .followedBy(
+          Pattern.begin<Ev>("b")
+            .where(type("b"))
+            .followedBy("c")
+            .where((e) => e.v >= 5),
+        )
+        .optional()
+        .followedBy("d")
+        .where(type("c"))
+        .within(Time.millis(60)),
+  },
+  {
+    name: "groupFollowedByAny",
+    pattern: () =>
+      begin("a")
+        .followedByAny(Pattern.begin<Ev>("b").where(type("b")).next("c").where(type("c")))
+        .within(Time.millis(50)),
+  },
+  {
+    name: "groupTimesRangeCombinations",
+    pattern: () =>
+      begin("a")
+        .followedBy(Pattern.begin<Ev>("b").where(type("b")).followedBy("c").where(type("c")))
+        .times(1, 2)
+        .allowCombinations()
+        .within(Time.millis(50)),
+  },
+  {
+    name: "groupSkipPastLast",
+    pattern: () =>
+      Pattern.begin<Ev>(Pattern.begin<Ev>("a").where(type("a")).followedBy("b").where(type("b")), AfterMatchSkipStrategy.skipPastLastEvent())
+        .times(1, 2)
+        .followedBy("c")
+        .where(type("c")),
+  },
+  {
+    name: "groupSkipToLast",
+    pattern: () =>
+      Pattern.begin<Ev>(Pattern.begin<Ev>("a").where(type("a")).followedBy("b").where(type("b")).oneOrMore(), AfterMatchSkipStrategy.skipToLast("c"))
+        .followedBy("c")
+        .where(type("c"))
+        .within(Time.millis(60)),
+  },
 ];

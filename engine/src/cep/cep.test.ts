@@ -161,6 +161,8 @@ test("malformed patterns are refused when declared, as Flink refuses them", () =
     [() => a().oneOrMore().consecutive().allowCombinations(), /exclude each other/],
     [() => a().optional().optional(), /already applied/],
     [() => a().oneOrMore().greedy().next("b").optional(), /Optional pattern cannot be preceded by greedy pattern/],
+    [() => Pattern.begin(a().next("b")).where(() => true), /GroupPattern does not support where clause/],
+    [() => Pattern.begin(a().next("b")).oneOrMore().greedy(), /not applicable to group pattern/],
     [() => a().optional().notNext("b"), /optional step right before a NOT/],
     [() => a().notFollowedBy("b").optional(), /NOT pattern/],
     [() => a().times(3, 2), /from <= to/],
