@@ -15,7 +15,7 @@ import { StreamSqlError } from "../errors.js";
 import { stampRowtime } from "../joins/rowtime.js";
 import { appendOnly, type Relation } from "../planner.js";
 import { DefineNavigation, MatchExprCompiler, MeasureNavigation } from "./matchExpressions.js";
-import type { MatchRecognizeSpec } from "./spec.js";
+import type { MatchRecognizeSpec, PatternTerm } from "./spec.js";
 import { translatePattern } from "./translatePattern.js";
 
 export function planMatchRecognize(spec: MatchRecognizeSpec, alias: string | undefined, from: (item: FromItem) => Relation): Relation {
@@ -60,10 +60,25 @@ export function planMatchRecognize(spec: MatchRecognizeSpec, alias: string | und
       for (const rows of match.values()) if ((any = rows[0]) !== undefined) break;
       out.collect([...partitionIndexes.map((i) => (any as Row)[i]), ...compiled.map((c) => c.fn(nav))]);
     })
-    .name(`Match(${partition.length > 0 ? `partitionBy=[${partition.map((c) => c.name).join(", ")}], ` : ""}orderBy=[${time.name} ASC], pattern=[${spec.pattern.map((t) => t.variable).join(" ")}])`);
+    .name(`Match(${partition.length > 0 ? `partitionBy=[${partition.map((c) => c.name).join(", ")}], ` : ""}orderBy=[${time.name} ASC], pattern=[${spec.pattern.map(termText).join(" ")}])`);
   const plain = (c: ScopeColumn): Column => ({ name: c.name, type: { ...c.type, rowtime: undefined } });
   const columns: Column[] = [...partition.map(plain), ...spec.measures.map((m, k) => ({ name: m.name, type: (compiled[k] as { type: Column["type"] }).type }))];
   return { stream, columns: columns.map((c) => ({ ...c, type: stripUndefined(c.type) })), bounded: input.bounded, qualifier: alias };
+}
+
+/** A pattern variable as written: `B`, `B+`, `B{2,}?`. */
+function termText(t: PatternTerm): string {
+  const q =
+    t.min === 1 && t.max === 1
+      ? ""
+      : t.min === 0 && t.max === -1
+        ? "*"
+        : t.min === 1 && t.max === -1
+          ? "+"
+          : t.min === 0 && t.max === 1
+            ? "?"
+            : `{${t.min}${t.max === t.min ? "" : `,${t.max === -1 ? "" : t.max}`}}`;
+  return `${t.variable}${q}${t.reluctant ? "?" : ""}`;
 }
 
 function stripUndefined<T extends object>(o: T): T {
