@@ -16,7 +16,7 @@ export interface Ev {
 export interface CepCase {
   name: string;
   pattern: () => Pattern<Ev>;
-  /** Part of the default (CI) run. */
+  /** `false`: left out of the default (CI) run, which must stay short; `SLUICE_CEP_ORACLE_ALL=1` and cepRun.js run it. */
   default?: boolean;
 }
 
@@ -156,6 +156,7 @@ export const CEP_CASES: CepCase[] = [
   },
   {
     name: "groupTimesConsecutive",
+    default: false,
     pattern: () =>
       Pattern.begin<Ev>("s")
         .where(type("c"))
@@ -166,6 +167,7 @@ export const CEP_CASES: CepCase[] = [
   },
   {
     name: "groupOptional",
+    default: false,
     pattern: () =>
       begin("a")
         .followedBy(
@@ -181,6 +183,7 @@ export const CEP_CASES: CepCase[] = [
   },
   {
     name: "groupFollowedByAny",
+    default: false,
     pattern: () =>
       begin("a")
         .followedByAny(Pattern.begin<Ev>("b").where(type("b")).next("c").where(type("c")))
@@ -197,6 +200,7 @@ export const CEP_CASES: CepCase[] = [
   },
   {
     name: "groupSkipPastLast",
+    default: false,
     pattern: () =>
       Pattern.begin<Ev>(Pattern.begin<Ev>("a").where(type("a")).followedBy("b").where(type("b")), AfterMatchSkipStrategy.skipPastLastEvent())
         .times(1, 2)
@@ -205,6 +209,7 @@ export const CEP_CASES: CepCase[] = [
   },
   {
     name: "groupSkipToLast",
+    default: false,
     pattern: () =>
       Pattern.begin<Ev>(Pattern.begin<Ev>("a").where(type("a")).followedBy("b").where(type("b")).oneOrMore(), AfterMatchSkipStrategy.skipToLast("c"))
         .followedBy("c")
