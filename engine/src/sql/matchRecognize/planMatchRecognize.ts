@@ -61,9 +61,10 @@ export function planMatchRecognize(spec: MatchRecognizeSpec, alias: string | und
       out.collect([...partitionIndexes.map((i) => (any as Row)[i]), ...compiled.map((c) => c.fn(nav))]);
     })
     .name(`Match(${partition.length > 0 ? `partitionBy=[${partition.map((c) => c.name).join(", ")}], ` : ""}orderBy=[${time.name} ASC], pattern=[${spec.pattern.map(termText).join(" ")}])`);
-  const plain = (c: ScopeColumn): Column => ({ name: c.name, type: { ...c.type, rowtime: undefined } });
+  // The partition columns are plain values in the result; only a MATCH_ROWTIME() measure is its rowtime.
+  const plain = ({ name, type: { rowtime: _, ...type } }: ScopeColumn): Column => ({ name, type });
   const columns: Column[] = [...partition.map(plain), ...spec.measures.map((m, k) => ({ name: m.name, type: (compiled[k] as { type: Column["type"] }).type }))];
-  return { stream, columns: columns.map((c) => ({ ...c, type: stripUndefined(c.type) })), bounded: input.bounded, qualifier: alias };
+  return { stream, columns, bounded: input.bounded, qualifier: alias };
 }
 
 /** A pattern variable as written: `B`, `B+`, `B{2,}?`. */
@@ -79,10 +80,6 @@ function termText(t: PatternTerm): string {
             ? "?"
             : `{${t.min}${t.max === t.min ? "" : `,${t.max === -1 ? "" : t.max}`}}`;
   return `${t.variable}${q}${t.reluctant ? "?" : ""}`;
-}
-
-function stripUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** The ORDER BY: the rowtime attribute first and ascending, as Flink requires (no further sort columns yet). */
