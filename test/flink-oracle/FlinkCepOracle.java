@@ -126,6 +126,14 @@ public class FlinkCepOracle {
     m.put("skip-toFirst", () -> begin("a", AfterMatchSkipStrategy.skipToFirst("b")).where(type("a")).followedBy("b").where(type("b")).oneOrMore().followedBy("c").where(type("c")));
     m.put("skip-toLast", () -> begin("a", AfterMatchSkipStrategy.skipToLast("b")).where(type("a")).followedBy("b").where(type("b")).oneOrMore().followedBy("c").where(type("c")));
     m.put("skip-pastLastWithin", () -> begin("a", AfterMatchSkipStrategy.skipPastLastEvent()).where(type("a")).followedBy("b").where(type("b")).followedBy("c").where(type("c")).within(Duration.ofMillis(30)));
+    m.put("groupNext", () -> begin("a").where(type("a")).next(Pattern.<Ev>begin("b").where(type("b")).followedBy("c").where(type("c"))).within(Duration.ofMillis(60)));
+    m.put("groupOneOrMore", () -> Pattern.begin(begin("a").where(type("a")).followedBy("b").where(type("b"))).oneOrMore().followedBy("c").where(type("c")).within(Duration.ofMillis(60)));
+    m.put("groupTimesConsecutive", () -> begin("s").where(type("c")).followedBy(Pattern.<Ev>begin("a").where(type("a")).next("b").where(type("b"))).times(2).consecutive().within(Duration.ofMillis(80)));
+    m.put("groupOptional", () -> begin("a").where(type("a")).followedBy(Pattern.<Ev>begin("b").where(type("b")).followedBy("c").where(SimpleCondition.of(e -> e.v >= 5))).optional().followedBy("d").where(type("c")).within(Duration.ofMillis(60)));
+    m.put("groupFollowedByAny", () -> begin("a").where(type("a")).followedByAny(Pattern.<Ev>begin("b").where(type("b")).next("c").where(type("c"))).within(Duration.ofMillis(50)));
+    m.put("groupTimesRangeCombinations", () -> begin("a").where(type("a")).followedBy(Pattern.<Ev>begin("b").where(type("b")).followedBy("c").where(type("c"))).times(1, 2).allowCombinations().within(Duration.ofMillis(50)));
+    m.put("groupSkipPastLast", () -> Pattern.begin(Pattern.<Ev>begin("a").where(type("a")).followedBy("b").where(type("b")), AfterMatchSkipStrategy.skipPastLastEvent()).times(1, 2).followedBy("c").where(type("c")));
+    m.put("groupSkipToLast", () -> Pattern.begin(Pattern.<Ev>begin("a").where(type("a")).followedBy("b").where(type("b")).oneOrMore(), AfterMatchSkipStrategy.skipToLast("c")).followedBy("c").where(type("c")).within(Duration.ofMillis(60)));
     return m;
   }
 

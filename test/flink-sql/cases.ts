@@ -23,6 +23,7 @@ export interface OracleCase {
 }
 
 import { OVER_CASES } from "./cases/over.js";
+import { MATCH_RECOGNIZE_CASES } from "./cases/matchRecognize.js";
 
 /**
  * Orders over 40 s of event time, with repeated names. The last two (30 s, 31 s) arrive after 38.999 s,
@@ -193,4 +194,5 @@ export const CASES: OracleCase[] = [
   ...CELL_CASES,
   ...OVER_CASES,
   ...JOIN_CASES,
+  ...MATCH_RECOGNIZE_CASES,
 ];

@@ -42,6 +42,8 @@ export class Pattern<T> {
   /** @internal */ quantifier: Quantifier;
   /** @internal */ timesRange = { from: 1, to: 1 };
   /** @internal */ windowTime: Duration | undefined;
+  /** @internal A group step's pattern (its last step; Flink's GroupPattern.getRawPattern()). */
+  group: Pattern<T> | undefined;
 
   /** @internal */
   constructor(
@@ -54,13 +56,19 @@ export class Pattern<T> {
     this.quantifier = { kind: "single", consuming, inner: "skip-till-next", optional: false, greedy: false };
   }
 
-  /** The first step of a pattern; `skipStrategy` says where matching resumes after a match (default `noSkip`). */
-  static begin<T>(name: string, skipStrategy: AfterMatchSkipStrategy = AfterMatchSkipStrategy.noSkip()): Pattern<T> {
+  /**
+   * The first step of a pattern; `skipStrategy` says where matching resumes after a match (default
+   * `noSkip`). Given a pattern instead of a name, the step is that whole pattern (a group, Flink's
+   * GroupPattern), which takes quantifiers like a single step: `Pattern.begin(Pattern.begin("a")…next("b")…).times(2)`.
+   */
+  static begin<T>(name: string | Pattern<T>, skipStrategy: AfterMatchSkipStrategy = AfterMatchSkipStrategy.noSkip()): Pattern<T> {
+    if (typeof name !== "string") return new GroupPattern<T>(undefined, name, "strict", skipStrategy);
     return new Pattern<T>(name, undefined, "strict", skipStrategy);
   }
 
   /** The condition an event must meet; several `where`s are ANDed. */
   where(condition: Condition<T>): this {
+    if (this.group !== undefined) throw new ApiUsageError("GroupPattern does not support where clause.");
     const previous = this.condition;
     this.condition = previous === undefined ? condition : (e, c) => previous(e, c) && condition(e, c);
     return this;
@@ -68,6 +76,7 @@ export class Pattern<T> {
 
   /** An alternative condition, ORed with the current one. */
   or(condition: Condition<T>): this {
+    if (this.group !== undefined) throw new ApiUsageError("GroupPattern does not support or clause.");
     const previous = this.condition;
     this.condition = previous === undefined ? condition : (e, c) => previous(e, c) || condition(e, c);
     return this;
@@ -83,17 +92,17 @@ export class Pattern<T> {
   }
 
   /** Strict contiguity: the next matching event must directly follow. */
-  next(name: string): Pattern<T> {
+  next(name: string | Pattern<T>): Pattern<T> {
     return this.append(name, "strict");
   }
 
   /** Relaxed contiguity: non-matching events in between are skipped. */
-  followedBy(name: string): Pattern<T> {
+  followedBy(name: string | Pattern<T>): Pattern<T> {
     return this.append(name, "skip-till-next");
   }
 
   /** Non-deterministic relaxed contiguity: every later matching event starts its own continuation. */
-  followedByAny(name: string): Pattern<T> {
+  followedByAny(name: string | Pattern<T>): Pattern<T> {
     return this.append(name, "skip-till-any");
   }
 
@@ -139,6 +148,7 @@ export class Pattern<T> {
   optional(): this {
     this.checkNotNegated("optional");
     if (this.quantifier.optional) throw new ApiUsageError("optional() was already applied to this pattern");
+    if (this.previous?.quantifier.greedy) throw new ApiUsageError("Optional pattern cannot be preceded by greedy pattern");
     this.quantifier.optional = true;
     return this;
   }
@@ -146,6 +156,7 @@ export class Pattern<T> {
   /** A looping step takes as many events as it can (Flink's greedy()). */
   greedy(): this {
     this.checkNotNegated("greedy");
+    if (this.group !== undefined) throw new ApiUsageError("Option not applicable to group pattern");
     if (this.quantifier.kind === "single") throw new ApiUsageError("greedy() applies only to looping or times patterns");
     if (this.quantifier.consuming === "skip-till-any") throw new ApiUsageError("greedy() does not apply to a followedByAny pattern");
     this.quantifier.greedy = true;
@@ -180,14 +191,20 @@ export class Pattern<T> {
     return this.skipStrategy;
   }
 
-  /** @internal All steps, first to last. */
+  /** @internal All steps, first to last (a group is one step). */
   steps(): Pattern<T>[] {
     const out: Pattern<T>[] = [];
     for (let p: Pattern<T> | undefined = this; p !== undefined; p = p.previous) out.unshift(p);
     return out;
   }
 
-  private append(name: string, consuming: ConsumingStrategy): Pattern<T> {
+  /** @internal All steps, the steps inside groups in place of their group. */
+  flatSteps(): Pattern<T>[] {
+    return this.steps().flatMap((s) => (s.group !== undefined ? s.group.flatSteps() : [s]));
+  }
+
+  private append(name: string | Pattern<T>, consuming: ConsumingStrategy): Pattern<T> {
+    if (typeof name !== "string") return new GroupPattern<T>(this, name, consuming, this.skipStrategy);
     return new Pattern<T>(name, this, consuming, this.skipStrategy);
   }
 
@@ -203,5 +220,13 @@ export class Pattern<T> {
   private checkNotOptionalBeforeNot(): void {
     if (this.quantifier.optional)
       throw new ApiUsageError("a pattern with an optional step right before a NOT step is not supported (as in Flink CEP); write two patterns, one with and one without the optional step");
+  }
+}
+
+/** A pattern used as one step of another (Flink's GroupPattern): named "GroupPattern", as Flink names it. */
+class GroupPattern<T> extends Pattern<T> {
+  constructor(previous: Pattern<T> | undefined, group: Pattern<T>, consuming: ConsumingStrategy, skipStrategy: AfterMatchSkipStrategy) {
+    super("GroupPattern", previous, consuming, skipStrategy);
+    this.group = group;
   }
 }

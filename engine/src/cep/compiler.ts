@@ -61,13 +61,17 @@ class Compiler<T> {
   private current: Pattern<T>;
   private following: Pattern<T> | undefined;
   private windowTime = 0;
+  /** The group step whose inner steps are being converted (Flink's currentGroupPattern). */
+  private currentGroup: Pattern<T> | undefined;
+  /** Per group step: whether the group being converted is the head of its loop (Flink's firstOfLoopMap). */
+  private readonly firstOfLoop = new Map<Pattern<T>, boolean>();
 
   constructor(private readonly last: Pattern<T>) {
     this.current = last;
   }
 
   compile(): CompiledNfa<T> {
-    const steps = this.last.steps();
+    const steps = this.last.flatSteps();
     const names = new Set<string>();
     for (const s of steps) {
       if (names.has(s.name)) throw new ApiUsageError(`duplicate CEP pattern name '${s.name}': names must be unique`);
@@ -75,11 +79,23 @@ class Compiler<T> {
     }
     if (steps[0]!.quantifier.consuming === "not-next" || steps[0]!.quantifier.consuming === "not-follow") throw new ApiUsageError("a pattern cannot begin with a NOT step");
     const skip = this.last.skipStrategy;
-    if (skip.patternName !== undefined && !names.has(skip.patternName)) throw new ApiUsageError(`the skip strategy names '${skip.patternName}', which is not a pattern name`);
-    for (const s of steps) if (s.windowTime !== undefined) this.windowTime = this.windowTime === 0 ? s.windowTime : Math.min(this.windowTime, s.windowTime);
+    // As Flink's checkPatternSkipStrategy: only the names of the outer steps, not those inside a group.
+    if (skip.patternName !== undefined && !this.last.steps().some((s) => s.name === skip.patternName))
+      throw new ApiUsageError(`the skip strategy names '${skip.patternName}', which is not a pattern name (of the outer pattern: steps inside a group do not count, as in Flink)`);
+    // A group step's own within() counts as well as its inner steps'.
+    for (const s of [...steps, ...this.last.steps().filter((x) => x.group !== undefined)])
+      if (s.windowTime !== undefined) this.windowTime = this.windowTime === 0 ? s.windowTime : Math.min(this.windowTime, s.windowTime);
     if (this.last.quantifier.consuming === "not-follow" && this.windowTime === 0) throw new ApiUsageError("notFollowedBy as the last step needs within() (as in Flink CEP)");
 
-    let sink = this.createState(ENDING_STATE, "final", true);
+    const sink = this.createMiddleStates(this.createState(ENDING_STATE, "final", true));
+    const start = this.convert(sink);
+    start.type = "start";
+    return { states: this.states, start, windowTime: this.windowTime };
+  }
+
+  /** The states of every step but the first, from the last step backwards; returns the state the first step leads to. */
+  private createMiddleStates(last: NfaState<T>): NfaState<T> {
+    let sink = last;
     while (this.current.previous !== undefined) {
       const q = this.current.quantifier;
       if (q.consuming === "not-follow") {
@@ -103,9 +119,7 @@ class Compiler<T> {
       this.following = this.current;
       this.current = this.current.previous;
     }
-    const start = this.convert(sink);
-    start.type = "start";
-    return { states: this.states, start, windowTime: this.windowTime };
+    return sink;
   }
 
   private createState(name: string, type: StateType, original: boolean): NfaState<T> {
@@ -136,14 +150,54 @@ class Compiler<T> {
     return stop;
   }
 
+  /** The step's condition; inside a group with `until`, also "not until" (Flink's getTakeCondition). */
   private takeCondition(p: Pattern<T>): Condition<T> {
-    return p.condition ?? alwaysTrue;
+    const until = this.currentGroup?.untilCondition;
+    return this.withUntil(p.condition ?? alwaysTrue, until, true) as Condition<T>;
   }
 
-  private ignoreCondition(p: Pattern<T>, strategy = p.quantifier.consuming): Condition<T> | undefined {
-    if (strategy === "skip-till-next") return not(this.takeCondition(p));
+  /** "true", or "not until" of the group being converted (Flink's getTrueFunction). */
+  private trueCondition(): Condition<T> {
+    return this.withUntil(alwaysTrue, this.currentGroup?.untilCondition, true) as Condition<T>;
+  }
+
+  /** The IGNORE condition between steps; a group's first step takes the group's strategy (Flink's getIgnoreCondition). */
+  private ignoreCondition(p: Pattern<T>): Condition<T> | undefined {
+    const group = this.currentGroup;
+    let strategy = p.quantifier.consuming;
+    if (group !== undefined && this.headOfGroup(p)) strategy = this.groupFirstOfLoop() ? group.quantifier.consuming : group.quantifier.inner;
+    return this.withUntil(this.ignoreFor(p, strategy), group?.untilCondition, false);
+  }
+
+  /** The IGNORE condition inside a loop (Flink's getInnerIgnoreCondition). */
+  private innerIgnoreCondition(p: Pattern<T>): Condition<T> | undefined {
+    const group = this.currentGroup;
+    const strategy = group !== undefined && this.headOfGroup(p) ? group.quantifier.inner : p.quantifier.inner;
+    return this.withUntil(this.ignoreFor(p, strategy), group?.untilCondition, false);
+  }
+
+  private ignoreFor(p: Pattern<T>, strategy: Pattern<T>["quantifier"]["consuming"]): Condition<T> | undefined {
+    if (strategy === "skip-till-next") return not(p.condition ?? alwaysTrue);
     if (strategy === "skip-till-any") return alwaysTrue;
     return undefined;
+  }
+
+  private headOfGroup(p: Pattern<T>): boolean {
+    return this.currentGroup !== undefined && p.previous === undefined;
+  }
+
+  private groupFirstOfLoop(): boolean {
+    return this.currentGroup === undefined ? true : (this.firstOfLoop.get(this.currentGroup) ?? true);
+  }
+
+  private setFirstOfLoop(first: boolean): void {
+    if (this.current.group !== undefined) this.firstOfLoop.set(this.current, first);
+  }
+
+  /** A group's first step is optional when the group is, and only at the head of the group's loop. */
+  private isOptional(p: Pattern<T>): boolean {
+    if (this.currentGroup !== undefined && this.headOfGroup(p)) return this.groupFirstOfLoop() && this.currentGroup.quantifier.optional;
+    return p.quantifier.optional;
   }
 
   private withUntil(c: Condition<T> | undefined, until: Condition<T> | undefined, isTake: boolean): Condition<T> | undefined {
@@ -179,10 +233,12 @@ class Compiler<T> {
     const q = this.current.quantifier;
     let result: NfaState<T>;
     if (q.kind === "looping") {
+      this.setFirstOfLoop(false);
       const looping = this.createLooping(this.copyWithoutTransitiveNots(sink));
+      this.setFirstOfLoop(true);
       result = this.createTimes(looping, sink);
     } else if (q.kind === "times") result = this.createTimes(sink, sink);
-    else result = this.createSingleton(sink, sink, this.takeCondition(this.current), this.ignoreCondition(this.current), q.optional);
+    else result = this.createSingleton(sink, sink, this.takeCondition(this.current), this.ignoreCondition(this.current), this.isOptional(this.current));
     this.addStopStates(result);
     return result;
   }
@@ -190,8 +246,9 @@ class Compiler<T> {
   private createTimes(sink: NfaState<T>, proceedTo: NfaState<T>): NfaState<T> {
     const p = this.current;
     const { from, to } = p.timesRange;
+    this.setFirstOfLoop(false);
     const until = p.untilCondition;
-    const innerIgnore = this.withUntil(this.ignoreCondition(p, p.quantifier.inner), until, false);
+    const innerIgnore = this.withUntil(this.innerIgnoreCondition(p), until, false);
     const take = this.withUntil(this.takeCondition(p), until, true)!;
     if (p.quantifier.greedy && from !== to) {
       if (until !== undefined) this.originals.set(sink.name, this.copy(sink));
@@ -206,21 +263,25 @@ class Compiler<T> {
       last = this.createSingleton(last, undefined, take, innerIgnore, false);
       this.addStopStateToLooping(last);
     }
+    this.setFirstOfLoop(true);
     return this.createSingleton(last, proceedTo, take, this.ignoreCondition(p), p.quantifier.optional);
   }
 
   private createSingleton(sinkState: NfaState<T>, proceedTo: NfaState<T> | undefined, take: Condition<T>, ignore: Condition<T> | undefined, optional: boolean): NfaState<T> {
     const p = this.current;
+    if (p.group !== undefined) return this.createGroup(p, sinkState, proceedTo, optional);
     const state = this.createState(p.name, "normal", true);
     // Once an event is taken, NOT steps before an optional step no longer apply.
     const sink = this.copyWithoutTransitiveNots(sinkState);
     this.add(state, "take", sink, take);
-    if (optional && proceedTo !== undefined) {
+    const proceed = this.trueCondition();
+    // A group's first step proceeds past the group: createGroup adds that edge.
+    if (optional && proceedTo !== undefined && !this.headOfGroup(p)) {
       if (p.quantifier.greedy) {
         const until = p.untilCondition;
-        if (until !== undefined) this.proceed(state, this.originals.get(proceedTo.name) ?? proceedTo, until);
-        this.proceed(state, proceedTo, until !== undefined ? not(until) : alwaysTrue);
-      } else this.proceed(state, proceedTo, alwaysTrue);
+        if (until !== undefined) this.proceed(state, this.originals.get(proceedTo.name) ?? proceedTo, and(proceed, until));
+        this.proceed(state, proceedTo, until !== undefined ? and(proceed, not(until)) : proceed);
+      } else this.proceed(state, proceedTo, proceed);
     }
     if (ignore !== undefined) {
       let ignoreState = state;
@@ -235,21 +296,49 @@ class Compiler<T> {
     return state;
   }
 
+  /** A group step's states: its own steps converted in its place (Flink's createGroupPatternState). */
+  private createGroup(group: Pattern<T>, sink: NfaState<T>, proceedTo: NfaState<T> | undefined, optional: boolean): NfaState<T> {
+    const proceed = this.trueCondition();
+    const saved = [this.current, this.following, this.currentGroup] as const;
+    this.currentGroup = group;
+    this.current = group.group as Pattern<T>;
+    const first = this.convert(this.createMiddleStates(sink));
+    if (optional && proceedTo !== undefined) this.proceed(first, proceedTo, proceed);
+    [this.current, this.following, this.currentGroup] = saved;
+    return first;
+  }
+
+  /** A looping group: its steps lead back to a state that proceeds to their first (Flink's createLoopingGroupPatternState). */
+  private createLoopingGroup(group: Pattern<T>, sink: NfaState<T>): NfaState<T> {
+    const proceed = this.trueCondition();
+    const saved = [this.current, this.following, this.currentGroup] as const;
+    const dummy = this.createState(group.name, "normal", false);
+    this.currentGroup = group;
+    this.current = group.group as Pattern<T>;
+    const first = this.convert(this.createMiddleStates(dummy));
+    this.proceed(first, sink, proceed);
+    this.proceed(dummy, first, proceed);
+    [this.current, this.following, this.currentGroup] = saved;
+    return first;
+  }
+
   private createLooping(sink: NfaState<T>): NfaState<T> {
     const p = this.current;
+    if (p.group !== undefined) return this.createLoopingGroup(p, sink);
     const until = p.untilCondition;
-    const ignore = this.withUntil(this.ignoreCondition(p, p.quantifier.inner), until, false);
+    const ignore = this.withUntil(this.innerIgnoreCondition(p), until, false);
     const take = this.withUntil(this.takeCondition(p), until, true)!;
     const looping = this.createState(p.name, "normal", true);
+    const proceed = this.trueCondition();
     if (p.quantifier.greedy) {
       if (until !== undefined) {
         const copy = this.copy(sink);
-        this.proceed(looping, copy, until);
+        this.proceed(looping, copy, and(proceed, until));
         this.originals.set(sink.name, copy);
       }
-      this.proceed(looping, sink, until !== undefined ? not(until) : alwaysTrue);
+      this.proceed(looping, sink, until !== undefined ? and(proceed, not(until)) : proceed);
       this.makeGreedy(sink, this.takeCondition(p));
-    } else this.proceed(looping, sink, alwaysTrue);
+    } else this.proceed(looping, sink, proceed);
     this.add(looping, "take", looping, take);
     this.addStopStateToLooping(looping);
     if (ignore !== undefined) {

@@ -1,4 +1,5 @@
 import type { SqlPosition } from "./errors.js";
+import type { MatchRecognizeSpec } from "./matchRecognize/spec.js";
 import type { SqlType } from "./types.js";
 
 /** The typed AST of the Flink SQL subset Sluice supports (README: "Streaming SQL"). */
@@ -95,6 +96,8 @@ export type FromItem =
   /** `TABLE(SESSION(TABLE t [PARTITION BY k | PARTITION BY (k1, k2)], DESCRIPTOR(ts), gap))` */
   | { kind: "session"; input: FromItem; partitionBy: string[]; timeColumn: string; gap: number; alias?: string; at: SqlPosition }
   /** `a [INNER|LEFT|RIGHT|FULL [OUTER]] JOIN b ON cond`, or `a, b` (`comma`: its condition is the WHERE). engine/src/sql/joins/ plans it. */
+  /** `t MATCH_RECOGNIZE (…) [AS alias]`: engine/src/sql/matchRecognize/ plans it. */
+  | { kind: "matchRecognize"; spec: MatchRecognizeSpec; alias?: string; at: SqlPosition }
   | { kind: "join"; joinType: JoinType; left: FromItem; right: FromItem; on?: Expr; comma?: boolean; alias?: undefined; at: SqlPosition };
 
 export type JoinType = "inner" | "left" | "right" | "full";

@@ -10,7 +10,7 @@ export interface Token extends SqlPosition {
   offset: number;
 }
 
-const OPERATORS = ["<>", "<=", ">=", "!=", "||", "(", ")", ",", ";", ".", "*", "+", "-", "/", "%", "=", "<", ">"];
+const OPERATORS = ["<>", "<=", ">=", "!=", "||", "(", ")", ",", ";", ".", "*", "+", "-", "/", "%", "=", "<", ">", "?", "{", "}", "|"];
 
 /** Splits SQL into tokens with their positions; comments and whitespace are dropped. */
 export function tokenize(sql: string): Token[] {

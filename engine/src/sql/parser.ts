@@ -13,6 +13,7 @@ import type { ColumnDef, CreateTable, FromItem, JoinType, Query, Select, SelectI
 import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { parseExpr, parseType } from "./exprParser.js";
 import { parseWindowClause } from "./over/overSpec.js";
+import { parseMatchRecognize } from "./matchRecognize/parseMatchRecognize.js";
 import { tokenize } from "./lexer.js";
 import { parseStatementSet } from "./statementSet/parseStatementSet.js";
 import { TokenStream } from "./tokenStream.js";
@@ -260,6 +261,7 @@ function parseFromItem(s: TokenStream): FromItem {
   } else {
     item = { kind: "table", name: qualifiedName(s), at };
   }
+  if (s.is("MATCH_RECOGNIZE")) item = { kind: "matchRecognize", spec: parseMatchRecognize(s, item), at };
   const alias = s.accept("AS") ? s.ident("an alias") : s.peek.kind === "quoted" || (s.peek.kind === "ident" && !isClauseWord(s) && !isJoinWord(s)) ? s.ident("an alias") : undefined;
   // A join is never `item`: parseFrom builds joins of these.
   return alias !== undefined ? ({ ...item, alias } as FromItem) : item;

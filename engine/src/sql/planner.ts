@@ -21,6 +21,7 @@ import { readsWindowColumn, sessionRows, tvfAssigner, tvfColumns } from "./windo
 import { atReference, unionColumns } from "./validation/typeRules.js";
 import { containsOver, planOverAggregate } from "./over/overAggregate.js";
 import { planRank, rankInput } from "./rank/rankPlan.js";
+import { planMatchRecognize } from "./matchRecognize/planMatchRecognize.js";
 
 /**
  * A planned query whose schema is known at plan time: an append-only stream of rows (arrays in
@@ -93,6 +94,8 @@ export class Planner {
       }
       case "subquery":
         return { ...this.plan(item.query), qualifier: item.alias };
+      case "matchRecognize":
+        return planMatchRecognize(item.spec, item.alias, (input) => this.from(input));
       case "tumble":
       case "hop":
       case "cumulate":
