@@ -10,6 +10,7 @@ import type { RecordBatch } from "../../runtime/StreamElement.js";
 import type { BatchCodec, BatchDecoder, BatchEncoder, EncodedBatch, RecordSchema } from "../BatchCodec.js";
 import { type ColumnHeader, type ColumnState, columnState, type DecoderColumn, decodeColumn, decoderColumn, encodeColumn } from "./columns.js";
 import { SectionWriter } from "./sections.js";
+import type { StringPolicy } from "./strings.js";
 
 export interface ColumnarHeader {
   readonly shape: "array" | "object";
@@ -63,9 +64,10 @@ class ColumnarEncoder<T> implements BatchEncoder<T> {
   private readonly names: string[];
   private readonly extract: Record<"array" | "object", Extract>;
   private readonly out = new SectionWriter();
+  private fields: unknown[][] = [];
 
-  constructor(schema: RecordSchema) {
-    this.columns = schema.fields.map((f) => columnState(f.name, f.type));
+  constructor(schema: RecordSchema, policy: StringPolicy) {
+    this.columns = schema.fields.map((f) => columnState(f.name, f.type, policy));
     this.names = schema.fields.map((f) => f.name);
     this.extract = { array: extractor(this.names, "array"), object: extractor(this.names, "object") };
   }
@@ -74,7 +76,10 @@ class ColumnarEncoder<T> implements BatchEncoder<T> {
     const values = batch.values as readonly unknown[];
     const n = values.length;
     const shape = n > 0 && !Array.isArray(values[0]) ? "object" : "array";
-    const fields = this.names.map(() => new Array<unknown>(n));
+    // Reused between batches (fewer young objects per batch); a column sent as a clone copies its part.
+    if (this.fields.length > 0 && (this.fields[0] as unknown[]).length < n) this.fields = [];
+    if (this.fields.length === 0) this.fields = this.names.map(() => new Array<unknown>(Math.max(n, 1024)));
+    const fields = this.fields;
     const bad = this.extract[shape](values, n, fields);
     if (bad >= 0) throw new ColumnarRecordError(bad, values[bad], shape);
     this.out.reset();
@@ -112,8 +117,13 @@ class ColumnarDecoder<T> implements BatchDecoder<T> {
   }
 }
 
+/** The columnar exchange with string columns sent one way always (bench/exchange measures each); the decoder follows any. */
+export function columnarCodecWith(strings: StringPolicy): BatchCodec {
+  return {
+    encoder: <T>(schema: RecordSchema): BatchEncoder<T> => new ColumnarEncoder<T>(schema, strings),
+    decoder: <T>(schema: RecordSchema): BatchDecoder<T> => new ColumnarDecoder<T>(schema),
+  };
+}
+
 /** The exchange for records with a schema (SQL rows, declared record types). */
-export const columnarCodec: BatchCodec = {
-  encoder: <T>(schema: RecordSchema): BatchEncoder<T> => new ColumnarEncoder<T>(schema),
-  decoder: <T>(schema: RecordSchema): BatchDecoder<T> => new ColumnarDecoder<T>(schema),
-};
+export const columnarCodec: BatchCodec = columnarCodecWith("adaptive");

@@ -8,7 +8,7 @@
  */
 import type { SqlType } from "../../sql/types.js";
 import { Nullity, nullReader, type NullHeader, type SectionWriter } from "./sections.js";
-import { decodeStrings, encodeStrings, type StringColumnState, type StringHeader } from "./strings.js";
+import { decodeStrings, encodeStrings, type StringColumnState, type StringHeader, type StringPolicy } from "./strings.js";
 
 export type ColumnHeader =
   | ({ enc: "f64" | "i32" | "i64" | "bool"; at: number } & NullHeader)
@@ -28,7 +28,7 @@ export interface ColumnState extends StringColumnState {
   wide: boolean;
 }
 
-export function columnState(name: string, type: SqlType): ColumnState {
+export function columnState(name: string, type: SqlType, policy: StringPolicy = "adaptive"): ColumnState {
   const kind =
     type.name === "ROW"
       ? "row"
@@ -41,8 +41,8 @@ export function columnState(name: string, type: SqlType): ColumnState {
             : type.name === "STRING" || type.name === "DATE"
               ? "string"
               : "other";
-  const children = kind === "row" ? (type.fields ?? []).map((f) => columnState(f.name, f.type)) : [];
-  return { name, kind, children, wide: false, dictionary: new Map(), strings: "dictionary" };
+  const children = kind === "row" ? (type.fields ?? []).map((f) => columnState(f.name, f.type, policy)) : [];
+  return { name, kind, children, wide: false, dictionary: new Map(), strings: policy === "utf8" ? "utf8" : "dictionary", policy };
 }
 
 const nullity = new Nullity();
@@ -74,7 +74,7 @@ export function encodeColumn(col: ColumnState, values: readonly unknown[], n: nu
   }
   if (h === undefined) {
     out.truncate(start);
-    return { enc: "any", values: values.length === n ? (values as unknown[]) : values.slice(0, n) };
+    return { enc: "any", values: values.slice(0, n) };
   }
   if (h.enc !== "row" && h.enc !== "null" && h.enc !== "any" && nullity.nulls === n && nullity.undefs === 0) {
     out.truncate(start);
@@ -201,14 +201,32 @@ export function decodeColumn(col: DecoderColumn, h: ColumnHeader, buffer: ArrayB
     default:
   }
   const a = h.enc === "f64" ? new Float64Array(buffer, h.at, n) : h.enc === "i32" ? new Int32Array(buffer, h.at, n) : h.enc === "i64" ? new BigInt64Array(buffer, h.at, n) : new Uint8Array(buffer, h.at, n);
-  const bool = h.enc === "bool";
-  if (h.nulls === undefined) {
-    if (bool) for (let i = 0; i < n; i++) out[i] = a[i] === 1;
-    else for (let i = 0; i < n; i++) out[i] = a[i];
-    return out;
-  }
+  if (h.enc === "bool") return decodeBoolean(a as Uint8Array, buffer, n, h, out);
+  // One loop per array type keeps each element load monomorphic.
+  if (h.nulls === undefined) return h.enc === "f64" ? copyF64(a as Float64Array, n, out) : h.enc === "i32" ? copyI32(a as Int32Array, n, out) : copyI64(a as BigInt64Array, n, out);
   const isNull = nullReader(buffer, n, h);
-  for (let i = 0; i < n; i++) out[i] = isNull(i) ? isNull.value(i) : bool ? a[i] === 1 : a[i];
+  for (let i = 0; i < n; i++) out[i] = isNull(i) ? isNull.value(i) : a[i];
+  return out;
+}
+
+function copyF64(a: Float64Array, n: number, out: unknown[]): unknown[] {
+  for (let i = 0; i < n; i++) out[i] = a[i];
+  return out;
+}
+
+function copyI32(a: Int32Array, n: number, out: unknown[]): unknown[] {
+  for (let i = 0; i < n; i++) out[i] = a[i];
+  return out;
+}
+
+function copyI64(a: BigInt64Array, n: number, out: unknown[]): unknown[] {
+  for (let i = 0; i < n; i++) out[i] = a[i];
+  return out;
+}
+
+function decodeBoolean(a: Uint8Array, buffer: ArrayBuffer, n: number, h: NullHeader, out: unknown[]): unknown[] {
+  const isNull = nullReader(buffer, n, h);
+  for (let i = 0; i < n; i++) out[i] = h.nulls !== undefined && isNull(i) ? isNull.value(i) : a[i] === 1;
   return out;
 }
 

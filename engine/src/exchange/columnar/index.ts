@@ -1,2 +1,2 @@
-export { columnarCodec, ColumnarRecordError, type ColumnarHeader } from "./columnarCodec.js";
-export { DictionaryGapError, MAX_DICTIONARY } from "./strings.js";
+export { columnarCodec, columnarCodecWith, ColumnarRecordError, type ColumnarHeader } from "./columnarCodec.js";
+export { DictionaryGapError, MAX_DICTIONARY, type StringPolicy } from "./strings.js";

@@ -18,18 +18,22 @@ export type StringHeader =
   /** Codes into the dictionary, which had `base` entries before this batch's `fresh` ones. */
   | ({ enc: "dict"; at: number; base: number; fresh: string[] } & NullHeader)
   /** `offsets`: n + 1 Int32 byte offsets into the `length` bytes at `bytes`. */
-  | ({ enc: "utf8"; offsets: number; bytes: number; length: number } & NullHeader);
+  | ({ enc: "utf8"; offsets: number; bytes: number; length: number; ascii: boolean } & NullHeader);
+
+/** How string columns are sent: adaptive (the default), or one way always (to measure each). */
+export type StringPolicy = "adaptive" | "dictionary" | "utf8";
 
 export interface StringColumnState {
   readonly dictionary: Map<string, number>;
   strings: "dictionary" | "utf8";
+  readonly policy: StringPolicy;
 }
 
 /** Undefined when a value is not a string, or (UTF-8) not well-formed UTF-16: the column falls back to a clone. */
 export function encodeStrings(col: StringColumnState, values: readonly unknown[], n: number, out: SectionWriter, nullity: Nullity): StringHeader | undefined {
   if (col.strings === "dictionary") {
     const h = encodeDictionary(col.dictionary, values, n, out, nullity);
-    if (h !== undefined && ((n >= MIN_ROWS_TO_DECIDE && h.fresh.length > n * NEW_SHARE_TO_LEAVE) || col.dictionary.size > MAX_DICTIONARY)) {
+    if (h !== undefined && col.policy === "adaptive" && ((n >= MIN_ROWS_TO_DECIDE && h.fresh.length > n * NEW_SHARE_TO_LEAVE) || col.dictionary.size > MAX_DICTIONARY)) {
       col.strings = "utf8";
       col.dictionary.clear();
     }
@@ -63,31 +67,54 @@ function encodeDictionary(dictionary: Map<string, number>, values: readonly unkn
   return { enc: "dict", at, base, fresh, ...nullity.write(n, out) };
 }
 
+/** Node's Buffer methods without `write`/`toString`'s argument handling (a third of the time on short strings). */
+interface RawBuffer extends Buffer {
+  utf8Write(s: string, offset: number, length: number): number;
+  latin1Write(s: string, offset: number, length: number): number;
+  utf8Slice(start: number, end: number): string;
+  latin1Slice(start: number, end: number): string;
+}
+
+/**
+ * All strings of the column joined and written at once; when every one is ASCII (bytes = UTF-16 units),
+ * their byte offsets are their character offsets and the decoder reads each as Latin-1, the cheapest.
+ */
 function encodeUtf8(values: readonly unknown[], n: number, out: SectionWriter, nullity: Nullity): StringHeader | undefined {
-  let units = 0;
+  const parts: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (typeof v === "string") {
-      // A lone surrogate would come back as U+FFFD.
-      if (!(v as string & { isWellFormed(): boolean }).isWellFormed()) return undefined;
-      units += v.length;
-    } else if (v === null || v === undefined) nullity.mark(i, v);
-    else return undefined;
+    if (typeof v === "string") parts[i] = v;
+    else if (v === null || v === undefined) {
+      nullity.mark(i, v);
+      parts[i] = "";
+    } else return undefined;
   }
+  const joined = parts.join("");
+  const length = Buffer.byteLength(joined, "utf8");
+  const ascii = length === joined.length;
+  // Both reserved before any view is made: a reservation may move the scratch.
   const offsets = out.reserve((n + 1) * 4);
+  const bytes = out.reserve(length);
   const starts = new Int32Array(out.buffer, offsets, n + 1);
-  // Three bytes per UTF-16 unit at most; the unused end is given back.
-  const bytes = out.reserve(units * 3);
-  const buf = Buffer.from(out.buffer, bytes, units * 3);
+  const buf = Buffer.from(out.buffer, bytes, length) as RawBuffer;
   let pos = 0;
-  for (let i = 0; i < n; i++) {
-    starts[i] = pos;
-    const v = values[i];
-    if (typeof v === "string" && v.length > 0) pos += buf.write(v, pos);
+  if (ascii) {
+    buf.latin1Write(joined, 0, length);
+    for (let i = 0; i < n; i++) {
+      starts[i] = pos;
+      pos += (parts[i] as string).length;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      starts[i] = pos;
+      const v = parts[i] as string;
+      // A lone surrogate would come back as U+FFFD (checked per string: two halves may pair up when joined).
+      if (!(v as string & { isWellFormed(): boolean }).isWellFormed()) return undefined;
+      if (v.length > 0) pos += buf.utf8Write(v, pos, length - pos);
+    }
   }
   starts[n] = pos;
-  out.truncate(bytes + pos);
-  return { enc: "utf8", offsets, bytes, length: pos, ...nullity.write(n, out) };
+  return { enc: "utf8", offsets, bytes, length, ascii, ...nullity.write(n, out) };
 }
 
 /** Thrown when a batch's dictionary entries do not continue the decoder's (a batch lost or replayed on the channel). */
@@ -112,7 +139,8 @@ export function decodeStrings(col: { name: string; dictionary: string[] }, h: St
   // The encoder never goes back to the dictionary once a column has left it.
   col.dictionary.length = 0;
   const starts = new Int32Array(buffer, h.offsets, n + 1);
-  const bytes = Buffer.from(buffer, h.bytes, h.length);
-  for (let i = 0; i < n; i++) out[i] = nulls && isNull(i) ? isNull.value(i) : bytes.toString("utf8", starts[i], starts[i + 1]);
+  const bytes = Buffer.from(buffer, h.bytes, h.length) as RawBuffer;
+  if (h.ascii) for (let i = 0; i < n; i++) out[i] = nulls && isNull(i) ? isNull.value(i) : bytes.latin1Slice(starts[i] as number, starts[i + 1] as number);
+  else for (let i = 0; i < n; i++) out[i] = nulls && isNull(i) ? isNull.value(i) : bytes.utf8Slice(starts[i] as number, starts[i + 1] as number);
   return out;
 }
