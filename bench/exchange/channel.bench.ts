@@ -41,7 +41,11 @@ function batchesOf(shape: Shape, count: number): RecordBatch[] {
     for (const e of Nexmark.events({}, from, from + 50_000)) {
       if (e.type !== "bid") continue;
       const b = e as Bid;
-      values.push(shape === "array" ? [b.auction, b.bidder, b.price, b.channel, b.url, b.dateTime, b.extra] : { auction: b.auction, bidder: b.bidder, price: b.price, channel: b.channel, url: b.url, dateTime: b.dateTime, extra: b.extra });
+      values.push(
+        shape === "array"
+          ? [b.auction, b.bidder, b.price, b.channel, b.url, b.dateTime, b.extra]
+          : { auction: b.auction, bidder: b.bidder, price: b.price, channel: b.channel, url: b.url, dateTime: b.dateTime, extra: b.extra },
+      );
       timestamps.push(b.dateTime);
       if (values.length === BATCH) {
         out.push({ values, timestamps });
@@ -156,7 +160,9 @@ console.log(`\n${fmt(records)} Nexmark bids per run, batches of ${BATCH}, ${IN_F
 console.log("| codec | records | records/s through the channel | encode ns/record (sender) | decode + read ns/record (worker) | bytes/record transferred |");
 console.log("|---|---|---|---|---|---|");
 for (const [key, rs] of results) {
-  console.log(`| ${key} | ${fmt(median(rs.map((x) => x.perSecond)))} | ${median(rs.map((x) => x.encodeNs)).toFixed(0)} | ${median(rs.map((x) => x.decodeNs)).toFixed(0)} | ${median(rs.map((x) => x.bytes)).toFixed(1)} |`);
+  console.log(
+    `| ${key} | ${fmt(median(rs.map((x) => x.perSecond)))} | ${median(rs.map((x) => x.encodeNs)).toFixed(0)} | ${median(rs.map((x) => x.decodeNs)).toFixed(0)} | ${median(rs.map((x) => x.bytes)).toFixed(1)} |`,
+  );
 }
 
 const costs: string[] = [];
@@ -164,7 +170,9 @@ for (const [name, shape] of variants) {
   const rounds = Array.from({ length: reps }, () => cpuCosts(name, shape, batchesOf(shape, Math.min(records, 300_000))));
   const m = (f: (x: { encode: number; clone: number; decode: number }) => number): number => median(rounds.map(f));
   const total = m((x) => x.encode + x.clone + x.decode);
-  costs.push(`| ${name} | ${shape === "array" ? "SQL rows (arrays)" : "objects"} | ${m((x) => x.encode).toFixed(0)} | ${m((x) => x.clone).toFixed(0)} | ${m((x) => x.decode).toFixed(0)} | ${total.toFixed(0)} | ${fmt(1e9 / total)} |`);
+  costs.push(
+    `| ${name} | ${shape === "array" ? "SQL rows (arrays)" : "objects"} | ${m((x) => x.encode).toFixed(0)} | ${m((x) => x.clone).toFixed(0)} | ${m((x) => x.decode).toFixed(0)} | ${total.toFixed(0)} | ${fmt(1e9 / total)} |`,
+  );
 }
 console.log(`\nOne thread, CPU ns per record by phase (median of ${reps}, ${fmt(Math.min(records, 300_000))} bids); load average ${(loadavg()[0] as number).toFixed(2)}`);
 console.log("| codec | records | encode | postMessage's clone | decode + read | total | records per CPU-second, both ends |");

@@ -22,9 +22,11 @@ parentPort?.on("message", (m: { open: string; schema: RecordSchema; shape: Shape
   const batch = (decoder as BatchDecoder).decode(m);
   let s = 0;
   if (shape === "array") {
-    for (const r of batch.values as unknown[][]) s += (r[0] as number) + (r[1] as number) + (r[2] as number) + (r[5] as number) + (r[3] as string).length + (r[4] as string).length + (r[6] as string).length;
+    for (const r of batch.values as unknown[][])
+      s += (r[0] as number) + (r[1] as number) + (r[2] as number) + (r[5] as number) + (r[3] as string).length + (r[4] as string).length + (r[6] as string).length;
   } else {
-    for (const r of batch.values as { auction: number; bidder: number; price: number; dateTime: number; channel: string; url: string; extra: string }[]) s += r.auction + r.bidder + r.price + r.dateTime + r.channel.length + r.url.length + r.extra.length;
+    for (const r of batch.values as { auction: number; bidder: number; price: number; dateTime: number; channel: string; url: string; extra: string }[])
+      s += r.auction + r.bidder + r.price + r.dateTime + r.channel.length + r.url.length + r.extra.length;
   }
   for (const t of batch.timestamps) s += t;
   sink = (sink + s) % 2 ** 50;

@@ -52,7 +52,9 @@ export function compileQuery(scope: ScopeColumn[], items: string[], where: strin
     const len = where === undefined ? "n" : "m";
     const row = where === undefined ? "i" : "sel[i]";
     // A NULL result in a typed column would need a null bitmap; q0–q2 have none, and the prototype says so loudly.
-    const fill = numeric(c.type) ? `const o${j} = new Float64Array(${len}); for (let i = 0; i < ${len}; i++) { const v = ${at(c.code, row)}; if (v === null) throw new Error("NULL needs a bitmap"); o${j}[i] = v; }` : `const o${j} = new Array(${len}); for (let i = 0; i < ${len}; i++) o${j}[i] = ${at(c.code, row)};`;
+    const fill = numeric(c.type)
+      ? `const o${j} = new Float64Array(${len}); for (let i = 0; i < ${len}; i++) { const v = ${at(c.code, row)}; if (v === null) throw new Error("NULL needs a bitmap"); o${j}[i] = v; }`
+      : `const o${j} = new Array(${len}); for (let i = 0; i < ${len}; i++) o${j}[i] = ${at(c.code, row)};`;
     lines.push(fill);
     outs.push(`o${j}`);
   });

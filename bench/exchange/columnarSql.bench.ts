@@ -85,7 +85,12 @@ for (const [name, q] of Object.entries(QUERIES)) {
     const r = rows(rowBatches[b] as unknown[][]);
     const c = columns(columnBatches[b] as Columns);
     assert.equal(c.n, r.length);
-    for (let i = 0; i < c.n; i++) assert.deepStrictEqual(c.columns.map((col) => col[i]), r[i], `${name}, batch ${b}, row ${i}`);
+    for (let i = 0; i < c.n; i++)
+      assert.deepStrictEqual(
+        c.columns.map((col) => col[i]),
+        r[i],
+        `${name}, batch ${b}, row ${i}`,
+      );
   }
   variants.push([`${name}, object rows (today)`, () => rowBatches.forEach((b) => sinkRows(rows(b)))]);
   variants.push([`${name}, columnar`, () => columnBatches.forEach((b) => sinkColumns(columns(b)))]);
@@ -102,7 +107,9 @@ for (let r = 0; r < reps; r++) {
     results.set(name, [...(results.get(name) ?? []), bids / ((c.user + c.system) / 1e6)]);
   }
 }
-console.log(`\n${bids.toLocaleString("en-US")} bids (of ${events.toLocaleString("en-US")} events), batches of ${BATCH}, median of ${reps} alternating rounds; load average ${(loadavg()[0] as number).toFixed(2)} (sink ${sink})`);
+console.log(
+  `\n${bids.toLocaleString("en-US")} bids (of ${events.toLocaleString("en-US")} events), batches of ${BATCH}, median of ${reps} alternating rounds; load average ${(loadavg()[0] as number).toFixed(2)} (sink ${sink})`,
+);
 console.log("| query | evaluation | bids per CPU-second | ns per bid | columnar / rows |\n|---|---|---|---|---|");
 let base = 0;
 for (const [name, rs] of results) {

@@ -20,7 +20,9 @@ const sqlType: fc.Arbitrary<SqlType> = fc.letrec<{ type: SqlType }>((tie) => ({
   type: fc.oneof(
     { depthSize: "small", withCrossShrink: true },
     fc.constantFrom(...SCALARS).map((name) => ({ name })),
-    fc.uniqueArray(fc.tuple(fc.constantFrom("a", "b", "c", "d", "price", "__proto__"), tie("type")), { minLength: 1, maxLength: 4, selector: ([n]) => n }).map((fields) => ({ name: "ROW" as const, fields: fields.map(([name, type]) => ({ name, type })) })),
+    fc
+      .uniqueArray(fc.tuple(fc.constantFrom("a", "b", "c", "d", "price", "__proto__"), tie("type")), { minLength: 1, maxLength: 4, selector: ([n]) => n })
+      .map((fields) => ({ name: "ROW" as const, fields: fields.map(([name, type]) => ({ name, type })) })),
   ),
 })).type;
 
@@ -33,7 +35,7 @@ const stringValue = fc.oneof(fc.constantFrom("", "web", "mobile", "ü", "😀", 
 const intValue = fc.oneof(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.constantFrom(-0, 2 ** 40, -(2 ** 53) + 1, 1.5));
 
 /** A value of `type` as Sluice's SQL rows hold it, sometimes null or undefined, rarely one no typed column fits. */
-function valueOf(type: SqlType): fc.Arbitrary<unknown> {
+function sqlValue(type: SqlType): fc.Arbitrary<unknown> {
   const typed = ((): fc.Arbitrary<unknown> => {
     switch (type.name) {
       case "BOOLEAN":
@@ -53,7 +55,7 @@ function valueOf(type: SqlType): fc.Arbitrary<unknown> {
         return stringValue;
       case "ROW": {
         const fields = type.fields ?? [];
-        return fc.tuple(...fields.map((f) => valueOf(f.type))).map((vs) => {
+        return fc.tuple(...fields.map((f) => sqlValue(f.type))).map((vs) => {
           const o: Record<string, unknown> = {};
           for (const [j, f] of fields.entries()) Object.defineProperty(o, f.name, { value: vs[j], enumerable: true, writable: true, configurable: true });
           return o;
@@ -69,7 +71,7 @@ function valueOf(type: SqlType): fc.Arbitrary<unknown> {
 }
 
 function recordsOf(schema: RecordSchema, shape: "array" | "object"): fc.Arbitrary<unknown> {
-  return fc.tuple(...schema.fields.map((f) => valueOf(f.type))).map((vs) => {
+  return fc.tuple(...schema.fields.map((f) => sqlValue(f.type))).map((vs) => {
     if (shape === "array") return vs;
     const o: Record<string, unknown> = {};
     for (const [j, f] of schema.fields.entries()) Object.defineProperty(o, f.name, { value: vs[j], enumerable: true, writable: true, configurable: true });
@@ -85,7 +87,9 @@ const cross = (e: EncodedBatch): EncodedBatch => structuredClone(e, { transfer: 
 test("random batches of every type, both record shapes, come back equal through one channel", () => {
   fc.assert(
     fc.property(
-      schemaArb.chain((schema) => fc.tuple(fc.constant(schema), fc.constantFrom<"array" | "object">("array", "object"))).chain(([schema, shape]) => fc.tuple(fc.constant(schema), fc.array(fc.array(recordsOf(schema, shape), { maxLength: 40 }), { minLength: 1, maxLength: 6 }))),
+      schemaArb
+        .chain((schema) => fc.tuple(fc.constant(schema), fc.constantFrom<"array" | "object">("array", "object")))
+        .chain(([schema, shape]) => fc.tuple(fc.constant(schema), fc.array(fc.array(recordsOf(schema, shape), { maxLength: 40 }), { minLength: 1, maxLength: 6 }))),
       ([schema, batches]) => {
         const encoder = columnarCodec.encoder(schema);
         const decoder = columnarCodec.decoder(schema);
@@ -103,14 +107,23 @@ test("random batches of every type, both record shapes, come back equal through 
 test("random high-cardinality strings cross as UTF-8 once the dictionary stops paying", () => {
   const strings: RecordSchema = { fields: [{ name: "s", type: { name: "STRING" } }] };
   fc.assert(
-    fc.property(fc.array(fc.array(fc.oneof({ weight: 10, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 6 }) }, { weight: 1, arbitrary: fc.constantFrom(null, undefined) }), { minLength: 70, maxLength: 90 }), { minLength: 2, maxLength: 4 }), (batches) => {
-      const encoder = columnarCodec.encoder(strings);
-      const decoder = columnarCodec.decoder(strings);
-      for (const column of batches) {
-        const values = column.map((s) => [s]);
-        assert.deepStrictEqual(decoder.decode(cross(encoder.encode(batchOf(values)))), batchOf(values));
-      }
-    }),
+    fc.property(
+      fc.array(
+        fc.array(fc.oneof({ weight: 10, arbitrary: fc.string({ unit: "binary", minLength: 1, maxLength: 6 }) }, { weight: 1, arbitrary: fc.constantFrom(null, undefined) }), {
+          minLength: 70,
+          maxLength: 90,
+        }),
+        { minLength: 2, maxLength: 4 },
+      ),
+      (batches) => {
+        const encoder = columnarCodec.encoder(strings);
+        const decoder = columnarCodec.decoder(strings);
+        for (const column of batches) {
+          const values = column.map((s) => [s]);
+          assert.deepStrictEqual(decoder.decode(cross(encoder.encode(batchOf(values)))), batchOf(values));
+        }
+      },
+    ),
     { numRuns: 60 },
   );
 });
@@ -120,7 +133,16 @@ const schema: RecordSchema = {
     { name: "auction", type: { name: "BIGINT" } },
     { name: "channel", type: { name: "STRING" } },
     { name: "extra", type: { name: "STRING" } },
-    { name: "bid", type: { name: "ROW", fields: [{ name: "price", type: { name: "BIGINT" } }, { name: "url", type: { name: "STRING" } }] } },
+    {
+      name: "bid",
+      type: {
+        name: "ROW",
+        fields: [
+          { name: "price", type: { name: "BIGINT" } },
+          { name: "url", type: { name: "STRING" } },
+        ],
+      },
+    },
   ],
 };
 const columnsOf = (e: EncodedBatch) => (e.header as ColumnarHeader).columns;
@@ -142,7 +164,10 @@ test("the dictionary grows across batches: each string crosses once, then as a c
     assert.equal(channel?.enc, "dict");
     const fresh = channel?.enc === "dict" ? channel.fresh : [];
     const distinct = Math.min(b + 1, 100);
-    assert.deepStrictEqual(fresh, Array.from({ length: distinct - seen }, (_, k) => `c${seen + k}`));
+    assert.deepStrictEqual(
+      fresh,
+      Array.from({ length: distinct - seen }, (_, k) => `c${seen + k}`),
+    );
     seen = distinct;
     assert.equal(extra?.enc, b === 0 ? "dict" : "utf8");
     const url = bid?.enc === "row" ? bid.children[1] : undefined;
@@ -186,8 +211,14 @@ test("a batch lost on the channel is a DictionaryGapError, not wrong strings", (
 
 test("a record of another shape than the batch's first is a ColumnarRecordError naming it", () => {
   const encoder = columnarCodec.encoder(schema);
-  assert.throws(() => encoder.encode(batchOf([[1, "a", "b", null], { auction: 2 }])), (e: unknown) => e instanceof ColumnarRecordError && e.index === 1);
-  assert.throws(() => encoder.encode(batchOf([{ auction: 2 }, null])), (e: unknown) => e instanceof ColumnarRecordError && e.index === 1);
+  assert.throws(
+    () => encoder.encode(batchOf([[1, "a", "b", null], { auction: 2 }])),
+    (e: unknown) => e instanceof ColumnarRecordError && e.index === 1,
+  );
+  assert.throws(
+    () => encoder.encode(batchOf([{ auction: 2 }, null])),
+    (e: unknown) => e instanceof ColumnarRecordError && e.index === 1,
+  );
 });
 
 test("a batch crosses to a worker thread and back with its buffer transferred", async () => {

@@ -200,7 +200,8 @@ export function decodeColumn(col: DecoderColumn, h: ColumnHeader, buffer: ArrayB
       return decodeRow(col, h, buffer, n, out);
     default:
   }
-  const a = h.enc === "f64" ? new Float64Array(buffer, h.at, n) : h.enc === "i32" ? new Int32Array(buffer, h.at, n) : h.enc === "i64" ? new BigInt64Array(buffer, h.at, n) : new Uint8Array(buffer, h.at, n);
+  const a =
+    h.enc === "f64" ? new Float64Array(buffer, h.at, n) : h.enc === "i32" ? new Int32Array(buffer, h.at, n) : h.enc === "i64" ? new BigInt64Array(buffer, h.at, n) : new Uint8Array(buffer, h.at, n);
   if (h.enc === "bool") return decodeBoolean(a as Uint8Array, buffer, n, h, out);
   // One loop per array type keeps each element load monomorphic.
   if (h.nulls === undefined) return h.enc === "f64" ? copyF64(a as Float64Array, n, out) : h.enc === "i32" ? copyI32(a as Int32Array, n, out) : copyI64(a as BigInt64Array, n, out);

@@ -76,7 +76,7 @@ export class Nullity {
   }
 
   mark(i: number, value: null | undefined): void {
-    if ((i >> 3) >= this.dirty) this.dirty = (i >> 3) + 1;
+    if (i >> 3 >= this.dirty) this.dirty = (i >> 3) + 1;
     this.bits[i >> 3]! |= 1 << (i & 7);
     this.nulls++;
     if (value === undefined) {
