@@ -32,6 +32,10 @@ export const BID_SCHEMA: RecordSchema = {
   ],
 };
 
+const NUMBERS_SCHEMA: RecordSchema = { fields: BID_SCHEMA.fields.filter((f) => f.type.name !== "STRING") };
+const schemaOf = (shape: Shape): RecordSchema => (shape === "numbers" ? NUMBERS_SCHEMA : BID_SCHEMA);
+const label = (shape: Shape): string => (shape === "array" ? "SQL rows (arrays)" : shape === "object" ? "objects" : "numbers only (4 fields, arrays)");
+
 /** Fresh batches per run: an encoder sees each bid once, as on a real channel (the dictionary grows as it would). */
 function batchesOf(shape: Shape, count: number): RecordBatch[] {
   const out: RecordBatch[] = [];
@@ -42,9 +46,11 @@ function batchesOf(shape: Shape, count: number): RecordBatch[] {
       if (e.type !== "bid") continue;
       const b = e as Bid;
       values.push(
-        shape === "array"
-          ? [b.auction, b.bidder, b.price, b.channel, b.url, b.dateTime, b.extra]
-          : { auction: b.auction, bidder: b.bidder, price: b.price, channel: b.channel, url: b.url, dateTime: b.dateTime, extra: b.extra },
+        shape === "numbers"
+          ? [b.auction, b.bidder, b.price, b.dateTime]
+          : shape === "array"
+            ? [b.auction, b.bidder, b.price, b.channel, b.url, b.dateTime, b.extra]
+            : { auction: b.auction, bidder: b.bidder, price: b.price, channel: b.channel, url: b.url, dateTime: b.dateTime, extra: b.extra },
       );
       timestamps.push(b.dateTime);
       if (values.length === BATCH) {
@@ -67,9 +73,9 @@ interface Result {
 
 async function run(worker: Worker, codecName: string, shape: Shape, batches: RecordBatch[]): Promise<Result> {
   const codec = codecs[codecName]!;
-  const encoder = codec.encoder(BID_SCHEMA);
+  const encoder = codec.encoder(schemaOf(shape));
   const next = () => new Promise<{ ms: number }>((resolve) => worker.once("message", resolve));
-  worker.postMessage({ open: codecName, schema: BID_SCHEMA, shape });
+  worker.postMessage({ open: codecName, schema: schemaOf(shape), shape });
   await next();
   let encodeMs = 0;
   let decodeMs = 0;
@@ -112,8 +118,8 @@ const fmt = (x: number): string => Math.round(x).toLocaleString("en-US");
  */
 function cpuCosts(codecName: string, shape: Shape, batches: RecordBatch[]): { encode: number; clone: number; decode: number } {
   const codec = codecs[codecName]!;
-  const encoder = codec.encoder(BID_SCHEMA);
-  const decoder = codec.decoder(BID_SCHEMA);
+  const encoder = codec.encoder(schemaOf(shape));
+  const decoder = codec.decoder(schemaOf(shape));
   const cpu = (f: () => void): number => {
     const c0 = process.cpuUsage();
     f();
@@ -132,7 +138,8 @@ function cpuCosts(codecName: string, shape: Shape, batches: RecordBatch[]): { en
   const decode = cpu(() => {
     for (const e of crossed) {
       const batch = decoder.decode(e);
-      if (shape === "array") for (const r of batch.values as unknown[][]) sink += (r[0] as number) + (r[2] as number) + (r[3] as string).length + (r[6] as string).length;
+      if (shape === "numbers") for (const r of batch.values as number[][]) sink += (r[0] as number) + (r[2] as number);
+      else if (shape === "array") for (const r of batch.values as unknown[][]) sink += (r[0] as number) + (r[2] as number) + (r[3] as string).length + (r[6] as string).length;
       else for (const r of batch.values as { auction: number; price: number; channel: string; extra: string }[]) sink += r.auction + r.price + r.channel.length + r.extra.length;
     }
   });
@@ -144,6 +151,7 @@ const worker = new Worker(new URL("./channelWorker.js", import.meta.url));
 const load0 = loadavg()[0] as number;
 const variants: [string, Shape][] = [];
 for (const shape of ["array", "object"] as Shape[]) for (const name of Object.keys(codecs)) variants.push([name, shape]);
+variants.push(["clone", "numbers"], ["columnar", "numbers"]);
 // Warm-up: every variant once on a short run (JIT of both ends).
 for (const [name, shape] of variants) await run(worker, name, shape, batchesOf(shape, 100_000));
 const results = new Map<string, Result[]>();
@@ -151,7 +159,7 @@ for (let r = 0; r < reps; r++) {
   // Alternating variants within each round, so the machine's load moves all alike.
   for (const [name, shape] of variants) {
     const batches = batchesOf(shape, records);
-    const key = `${name} | ${shape === "array" ? "SQL rows (arrays)" : "objects"}`;
+    const key = `${name} | ${label(shape)}`;
     results.set(key, [...(results.get(key) ?? []), await run(worker, name, shape, batches)]);
   }
 }
@@ -170,9 +178,7 @@ for (const [name, shape] of variants) {
   const rounds = Array.from({ length: reps }, () => cpuCosts(name, shape, batchesOf(shape, Math.min(records, 300_000))));
   const m = (f: (x: { encode: number; clone: number; decode: number }) => number): number => median(rounds.map(f));
   const total = m((x) => x.encode + x.clone + x.decode);
-  costs.push(
-    `| ${name} | ${shape === "array" ? "SQL rows (arrays)" : "objects"} | ${m((x) => x.encode).toFixed(0)} | ${m((x) => x.clone).toFixed(0)} | ${m((x) => x.decode).toFixed(0)} | ${total.toFixed(0)} | ${fmt(1e9 / total)} |`,
-  );
+  costs.push(`| ${name} | ${label(shape)} | ${m((x) => x.encode).toFixed(0)} | ${m((x) => x.clone).toFixed(0)} | ${m((x) => x.decode).toFixed(0)} | ${total.toFixed(0)} | ${fmt(1e9 / total)} |`);
 }
 console.log(`\nOne thread, CPU ns per record by phase (median of ${reps}, ${fmt(Math.min(records, 300_000))} bids); load average ${(loadavg()[0] as number).toFixed(2)}`);
 console.log("| codec | records | encode | postMessage's clone | decode + read | total | records per CPU-second, both ends |");

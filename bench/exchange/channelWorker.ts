@@ -21,7 +21,9 @@ parentPort?.on("message", (m: { open: string; schema: RecordSchema; shape: Shape
   const t0 = performance.now();
   const batch = (decoder as BatchDecoder).decode(m);
   let s = 0;
-  if (shape === "array") {
+  if (shape === "numbers") {
+    for (const r of batch.values as number[][]) s += (r[0] as number) + (r[1] as number) + (r[2] as number) + (r[3] as number);
+  } else if (shape === "array") {
     for (const r of batch.values as unknown[][])
       s += (r[0] as number) + (r[1] as number) + (r[2] as number) + (r[5] as number) + (r[3] as string).length + (r[4] as string).length + (r[6] as string).length;
   } else {

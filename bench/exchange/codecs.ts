@@ -2,7 +2,8 @@
 import { type BatchCodec, cloneCodec } from "../../engine/src/exchange/BatchCodec.js";
 import { columnarCodec, columnarCodecWith } from "../../engine/src/exchange/columnar/index.js";
 
-export type Shape = "array" | "object";
+/** Bids as SQL rows (arrays), as objects, or their four numeric fields only (the research note's case). */
+export type Shape = "array" | "object" | "numbers";
 
 export const codecs: Record<string, BatchCodec> = {
   clone: cloneCodec,
