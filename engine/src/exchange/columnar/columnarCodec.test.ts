@@ -202,6 +202,17 @@ test("a value no typed column fits sends that column by clone, and the dictionar
   assert.deepStrictEqual(decoder.decode(cross(next)).values, second);
 });
 
+test("many null patterns (one record builder each) still decode once the decoder stops generating builders", () => {
+  const wide: RecordSchema = { fields: Array.from({ length: 8 }, (_, k) => ({ name: `f${k}`, type: { name: k % 2 ? "STRING" : "INT" } })) };
+  const encoder = columnarCodec.encoder(wide);
+  const decoder = columnarCodec.decoder(wide);
+  // Batch b has a null in the columns of b's bits: 2^8 patterns.
+  for (let b = 0; b < 100; b++) {
+    const values = [0, 1].map((i) => Array.from({ length: 8 }, (_, k) => (i === 0 && (b >> k) & 1 ? null : k % 2 ? `s${k}` : k)));
+    assert.deepStrictEqual(decoder.decode(cross(encoder.encode(batchOf(values)))).values, values);
+  }
+});
+
 test("a batch lost on the channel is a DictionaryGapError, not wrong strings", () => {
   const encoder = columnarCodec.encoder(schema);
   const decoder = columnarCodec.decoder(schema);

@@ -10,7 +10,7 @@ import type { RecordBatch } from "../../runtime/StreamElement.js";
 import type { BatchCodec, BatchDecoder, BatchEncoder, EncodedBatch, RecordSchema } from "../BatchCodec.js";
 import { type ColumnHeader, type ColumnState, columnState, type DecoderColumn, decodeColumn, decoderColumn, encodeColumn } from "./columns.js";
 import { SectionWriter } from "./sections.js";
-import type { StringPolicy } from "./strings.js";
+import { extendDictionary, type StringPolicy } from "./strings.js";
 
 export interface ColumnarHeader {
   readonly shape: "array" | "object";
@@ -91,25 +91,76 @@ class ColumnarEncoder<T> implements BatchEncoder<T> {
   }
 }
 
+/**
+ * How the decoder reads a top-level column while building records: straight from its typed array
+ * (`t`), as a byte to boolean (`b`), through the dictionary (`d`), or from a decoded JS array (`v`:
+ * nulls, UTF-8, ROW, clones). The builder for each combination is generated once.
+ */
+type Source = "t" | "b" | "d" | "v";
+
+function sourceOf(h: ColumnHeader): Source {
+  if ("nulls" in h && h.nulls !== undefined) return "v";
+  return h.enc === "f64" || h.enc === "i32" || h.enc === "i64" ? "t" : h.enc === "bool" ? "b" : h.enc === "dict" ? "d" : "v";
+}
+
+const MAX_BUILDERS = 32;
+
+type Fill = (sources: unknown[], dictionaries: unknown[], n: number, out: unknown[]) => void;
+
+function filler(names: readonly string[], shape: "array" | "object", signature: string): Fill {
+  const read = (j: number): string => {
+    const s = signature[j];
+    return s === "t" || s === "v" ? `s${j}[i]` : s === "b" ? `s${j}[i] === 1` : `d${j}[s${j}[i]]`;
+  };
+  const locals = names.map((_, j) => `const s${j} = sources[${j}], d${j} = dictionaries[${j}];`).join(" ");
+  const items = names.map((name, j) => (shape === "array" ? read(j) : `${key(name)}: ${read(j)}`)).join(", ");
+  return new Function("sources", "dictionaries", "n", "out", `"use strict"; ${locals} for (let i = 0; i < n; i++) out[i] = ${shape === "array" ? `[${items}]` : `{ ${items} }`};`) as Fill;
+}
+
 class ColumnarDecoder<T> implements BatchDecoder<T> {
   private readonly columns: DecoderColumn[];
-  private readonly build: Record<"array" | "object", (fields: unknown[][], i: number) => unknown>;
+  private readonly names: string[];
+  private readonly fills = new Map<string, Fill>();
 
   constructor(schema: RecordSchema) {
     const objects = (names: string[]) => builder(names, "object");
     this.columns = schema.fields.map((f) => decoderColumn(f.name, f.type, objects));
-    const names = schema.fields.map((f) => f.name);
-    this.build = { array: builder(names, "array"), object: builder(names, "object") };
+    this.names = schema.fields.map((f) => f.name);
   }
 
   decode(encoded: EncodedBatch): RecordBatch<T> {
     const h = encoded.header as ColumnarHeader;
     const buffer = encoded.buffers[0] as ArrayBuffer;
     const n = encoded.length;
-    const fields = this.columns.map((c, j) => decodeColumn(c, h.columns[j] as ColumnHeader, buffer, n));
-    const build = this.build[h.shape];
+    let signature = "";
+    const sources: unknown[] = [];
+    const dictionaries: unknown[] = [];
+    // Past a few dozen null patterns, every column goes through a JS array (one builder, not one per pattern).
+    const generic = this.fills.size >= MAX_BUILDERS;
+    for (let j = 0; j < this.columns.length; j++) {
+      const c = h.columns[j] as ColumnHeader;
+      const col = this.columns[j] as DecoderColumn;
+      const s = generic ? "v" : sourceOf(c);
+      signature += s;
+      // Typed sources are read in place: no JS array per column between the buffer and the records.
+      if (s === "v") sources.push(decodeColumn(col, c, buffer, n));
+      else if (c.enc === "f64") sources.push(new Float64Array(buffer, c.at, n));
+      else if (c.enc === "i32") sources.push(new Int32Array(buffer, c.at, n));
+      else if (c.enc === "i64") sources.push(new BigInt64Array(buffer, c.at, n));
+      else if (c.enc === "bool") sources.push(new Uint8Array(buffer, c.at, n));
+      else if (c.enc === "dict") {
+        dictionaries[j] = extendDictionary(col, c);
+        sources.push(new Int32Array(buffer, c.at, n));
+      }
+    }
+    const key = `${h.shape}:${signature}`;
+    let fill = this.fills.get(key);
+    if (fill === undefined) {
+      fill = filler(this.names, h.shape, signature);
+      this.fills.set(key, fill);
+    }
     const values = new Array<T>(n);
-    for (let i = 0; i < n; i++) values[i] = build(fields, i) as T;
+    fill(sources, dictionaries, n, values);
     const ts = new Float64Array(buffer, h.timestamps, n);
     const timestamps = new Array<number>(n);
     for (let i = 0; i < n; i++) timestamps[i] = ts[i] as number;

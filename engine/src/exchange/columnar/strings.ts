@@ -125,13 +125,19 @@ export class DictionaryGapError extends Error {
   }
 }
 
+/** The decoder's dictionary with this batch's new strings, checked to continue it. */
+export function extendDictionary(col: { name: string; dictionary: string[] }, h: Extract<StringHeader, { enc: "dict" }>): string[] {
+  const dictionary = col.dictionary;
+  if (dictionary.length !== h.base) throw new DictionaryGapError(col.name, dictionary.length, h.base);
+  for (const s of h.fresh) dictionary.push(s);
+  return dictionary;
+}
+
 export function decodeStrings(col: { name: string; dictionary: string[] }, h: StringHeader, buffer: ArrayBuffer, n: number, out: unknown[]): unknown[] {
   const isNull = nullReader(buffer, n, h);
   const nulls = h.nulls !== undefined;
   if (h.enc === "dict") {
-    const dictionary = col.dictionary;
-    if (dictionary.length !== h.base) throw new DictionaryGapError(col.name, dictionary.length, h.base);
-    for (const s of h.fresh) dictionary.push(s);
+    const dictionary = extendDictionary(col, h);
     const codes = new Int32Array(buffer, h.at, n);
     for (let i = 0; i < n; i++) out[i] = nulls && isNull(i) ? isNull.value(i) : dictionary[codes[i]!];
     return out;
