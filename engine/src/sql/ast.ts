@@ -115,7 +115,8 @@ export type Expr =
   | { kind: "like"; arg: Expr; pattern: Expr; negated: boolean; at: SqlPosition }
   | { kind: "case"; operand?: Expr; whens: { when: Expr; then: Expr }[]; else?: Expr; at: SqlPosition }
   | { kind: "cast"; arg: Expr; type: SqlType; at: SqlPosition }
-  | { kind: "call"; name: string; args: Expr[]; distinct: boolean; star: boolean; over?: OverSpec; at: SqlPosition };
+  /** `filter`: an aggregate's `FILTER (WHERE cond)`, the rows it reads. */
+  | { kind: "call"; name: string; args: Expr[]; distinct: boolean; star: boolean; filter?: Expr; over?: OverSpec; at: SqlPosition };
 
 export type BinaryOp = "+" | "-" | "*" | "/" | "%" | "||" | "=" | "<>" | "<" | "<=" | ">" | ">=" | "AND" | "OR";
 
@@ -137,7 +138,7 @@ export function children(e: Expr): Expr[] {
     case "case":
       return [...(e.operand ? [e.operand] : []), ...e.whens.flatMap((w) => [w.when, w.then]), ...(e.else ? [e.else] : [])];
     case "call":
-      return e.args;
+      return e.filter ? [...e.args, e.filter] : e.args;
     default:
       return [];
   }

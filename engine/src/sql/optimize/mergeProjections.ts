@@ -94,7 +94,7 @@ function mapColumns(e: Expr, f: (c: Extract<Expr, { kind: "column" }>) => Expr):
         ...(e.else ? { else: m(e.else) } : {}),
       };
     case "call":
-      return { ...e, args: e.args.map(m) };
+      return { ...e, args: e.args.map(m), ...(e.filter ? { filter: m(e.filter) } : {}) };
     default:
       throw new CannotMerge();
   }
