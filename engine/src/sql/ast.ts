@@ -81,7 +81,8 @@ export interface OverSpec {
   at: SqlPosition;
 }
 
-export type SelectItem = { kind: "star"; at: SqlPosition } | { kind: "expr"; expr: Expr; alias?: string; at: SqlPosition };
+/** `*`, or `t.*` (`table`: the columns of that table or alias only). */
+export type SelectItem = { kind: "star"; table?: string; at: SqlPosition } | { kind: "expr"; expr: Expr; alias?: string; at: SqlPosition };
 
 export type FromItem =
   | { kind: "table"; name: string; alias?: string; at: SqlPosition }

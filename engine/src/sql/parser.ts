@@ -186,7 +186,12 @@ function parseSelect(s: TokenStream): Select {
   do {
     const itemAt = here(s);
     if (s.accept("*")) items.push({ kind: "star", at: itemAt });
-    else {
+    else if ((s.peek.kind === "ident" || s.peek.kind === "quoted") && s.is(".", 1) && s.is("*", 2)) {
+      const table = s.ident("a table name");
+      s.next();
+      s.next();
+      items.push({ kind: "star", table, at: itemAt });
+    }    else {
       const expr = parseExpr(s);
       const alias = s.accept("AS") ? s.ident("an alias") : s.peek.kind === "quoted" || (s.peek.kind === "ident" && !isClauseWord(s)) ? s.ident("an alias") : undefined;
       items.push({ kind: "expr", expr, ...(alias !== undefined ? { alias } : {}), at: itemAt });

@@ -167,7 +167,8 @@ export class Planner {
     if (ranked) {
       const relation = this.from(ranked.from);
       const input = appendOnly(relation, "Top-N", ranked.at);
-      const scope = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(relation.qualifier ? { table: relation.qualifier } : {}) }));
+      const qualifiers = relation.qualifiers ?? input.columns.map(() => relation.qualifier);
+      const scope = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
       return { ...planRank(input.stream, scope, select, ranked, expandStar, input.columns), bounded: input.bounded };
     }
     // Only plain projections and filters merge: aggregates and OVER (incl. ROW_NUMBER) keep their own operator.
@@ -215,7 +216,14 @@ export interface NamedItem {
 export function expandStar(select: Select, columns: Column[], qualifier: string | undefined | (string | undefined)[]): NamedItem[] {
   const tableOf = (i: number): string | undefined => (Array.isArray(qualifier) ? qualifier[i] : qualifier);
   const items = select.items.flatMap((item, n): NamedItem[] => {
-    if (item.kind === "star") return columns.map((c, i) => ({ expr: { kind: "column", name: c.name, ...(tableOf(i) ? { table: tableOf(i) } : {}), at: item.at } as Expr, name: c.name }));
+    if (item.kind === "star") {
+      const star = item.table?.toLowerCase();
+      const expanded = columns.flatMap((c, i) =>
+        star !== undefined && tableOf(i)?.toLowerCase() !== star ? [] : [{ expr: { kind: "column", name: c.name, ...(tableOf(i) ? { table: tableOf(i) } : {}), at: item.at } as Expr, name: c.name }],
+      );
+      if (star !== undefined && expanded.length === 0) throw new StreamSqlError("validation", `Unknown identifier '${item.table}'`, item.at, item.table);
+      return expanded;
+    }
     return [{ expr: item.expr, name: item.alias ?? (item.expr.kind === "column" ? item.expr.name : `EXPR$${n}`) }];
   });
   const seen = new Set<string>();
