@@ -21,6 +21,7 @@ import { readsWindowColumn, sessionRows, tvfAssigner, tvfColumns } from "./windo
 import { atReference, unionColumns } from "./validation/typeRules.js";
 import { containsOver, planOverAggregate } from "./over/overAggregate.js";
 import { planRank, rankInput } from "./rank/rankPlan.js";
+import { rewriteGroupWindow } from "./windows/legacyGroupWindow.js";
 
 /**
  * A planned query whose schema is known at plan time: an append-only stream of rows (arrays in
@@ -178,6 +179,8 @@ export class Planner {
       (s) => s.items.some((i) => i.kind === "expr" && (containsAggregate(i.expr) || containsOver(i.expr))),
     );
     if (merged) return this.select(merged);
+    const windowed = rewriteGroupWindow(select);
+    if (windowed) return this.select(windowed);
     const aggregated = select.groupBy.length > 0 || select.items.some((i) => i.kind === "expr" && containsAggregate(i.expr));
     if (aggregated && isWindowTvf(select.from)) return this.windowAggregate(select, select.from);
     const input = this.from(select.from);
