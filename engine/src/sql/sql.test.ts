@@ -133,6 +133,14 @@ test("datagen sequence, INSERT INTO blackhole, unbounded datagen runs as a job",
   assert.equal(s.jobs.length, 0);
 });
 
+test("a blackhole table takes an updating result, as Flink's blackhole sink accepts any changelog", async () => {
+  const s = new SqlSession();
+  await s.execute(`${ddl}
+    CREATE TABLE counts (name STRING, c BIGINT) WITH ('connector' = 'blackhole')`);
+  const [ins] = await s.execute("INSERT INTO counts SELECT name, COUNT(*) FROM orders GROUP BY name");
+  assert.equal(ins?.kind, "message");
+});
+
 test("an empty numeric CSV field fails as in Flink unless 'csv.null-literal' names it", async () => {
   const sparse = join(dir, "sparse.csv");
   writeFileSync(sparse, "1,\n2,4.5\n");
