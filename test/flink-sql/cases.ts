@@ -1,5 +1,6 @@
 import { TYPE_CHECK_CASES } from "./cases/typeChecks.js";
 import { CELL_CASES } from "./cases/cell.js";
+import { DIALECT_GAP_CASES } from "./cases/dialectGaps.js";
 
 /**
  * Conformance cases for `%%ssql`: the same SQL text run by Sluice and by Flink's SQL engine
@@ -193,4 +194,5 @@ export const CASES: OracleCase[] = [
   ...CELL_CASES,
   ...OVER_CASES,
   ...JOIN_CASES,
+  ...DIALECT_GAP_CASES,
 ];

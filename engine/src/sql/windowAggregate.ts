@@ -188,6 +188,8 @@ export function planWindowAggregate(
   let stream: DataStream<Row> = windowed;
   if (select.having) stream = stream.filter(new ExprCompiler([], override).predicate(select.having)).name("HAVING");
   const { fn, types } = new ExprCompiler([], override).rowFunction(items.map((i) => i.expr));
-  const columns = items.map((i, n) => ({ name: i.name, type: types[n] ?? { name: "NULL" } }));
+  // window_time stays a time attribute (the window operator stamps its rows with end - 1), so a later window can group on it.
+  const isTime = (e: Expr): boolean => e.kind === "column" && e.name.toLowerCase() === "window_time";
+  const columns = items.map((i, n) => ({ name: i.name, type: { ...(types[n] ?? { name: "NULL" }), ...(isTime(i.expr) ? { rowtime: true } : {}) } }));
   return { stream: stream.map(fn).name("SELECT"), columns };
 }

@@ -25,11 +25,14 @@ export function rewriteGroupWindow(select: Select): Select | undefined {
   const tvf = windowTvf(call, select.from, keys);
   const rewrite = (e: Expr): Expr => replaceAuxiliary(e, call.name);
   const column = (name: string): Expr => ({ kind: "column", name, at: call.at });
+  const items = select.items.map((i) => (i.kind === "expr" ? { ...i, expr: rewrite(i.expr) } : i));
+  // window_time (what *_ROWTIME reads) is grouped only when read: it is a function of window_end.
+  const readsTime = JSON.stringify(items).includes('"name":"window_time"');
   return {
     ...select,
     from: tvf,
-    items: select.items.map((i) => (i.kind === "expr" ? { ...i, expr: rewrite(i.expr) } : i)),
-    groupBy: [...keys, column("window_start"), column("window_end")],
+    items,
+    groupBy: [...keys, column("window_start"), column("window_end"), ...(readsTime ? [column("window_time")] : [])],
     ...(select.having ? { having: rewrite(select.having) } : {}),
   };
 }
