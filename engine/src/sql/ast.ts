@@ -68,6 +68,9 @@ export interface Select {
   having?: Expr;
   /** `WINDOW w AS (…)`: named OVER windows, by lower-cased name. */
   windows?: Record<string, OverSpec>;
+  /** `ORDER BY …` and `LIMIT n` (engine/src/sql/sort/ plans them as Flink's streaming rules allow). */
+  orderBy?: { expr: Expr; desc: boolean }[];
+  limit?: number;
   at: SqlPosition;
 }
 
@@ -81,8 +84,8 @@ export interface OverSpec {
   at: SqlPosition;
 }
 
-/** `*`, or `t.*` (`table`: the columns of that table or alias only). */
-export type SelectItem = { kind: "star"; table?: string; at: SqlPosition } | { kind: "expr"; expr: Expr; alias?: string; at: SqlPosition };
+/** `*`, or `t.*` (`table`: the columns of that table or alias only); `except`: columns the planner itself added and hides (never parsed). */
+export type SelectItem = { kind: "star"; table?: string; except?: string[]; at: SqlPosition } | { kind: "expr"; expr: Expr; alias?: string; at: SqlPosition };
 
 export type FromItem =
   | { kind: "table"; name: string; alias?: string; at: SqlPosition }

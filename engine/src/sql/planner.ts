@@ -22,6 +22,7 @@ import { atReference, unionColumns } from "./validation/typeRules.js";
 import { containsOver, planOverAggregate } from "./over/overAggregate.js";
 import { planRank, rankInput } from "./rank/rankPlan.js";
 import { rewriteGroupWindow } from "./windows/legacyGroupWindow.js";
+import { planSortLimit } from "./sort/sortLimit.js";
 
 /**
  * A planned query whose schema is known at plan time: an append-only stream of rows (arrays in
@@ -163,6 +164,7 @@ export class Planner {
   }
 
   private select(select: Select): Planned {
+    if (select.orderBy || select.limit !== undefined) return planSortLimit(select, (s) => this.select(s));
     if (select.distinct) return planSelectDistinct(this.select({ ...select, distinct: false }), select);
     const ranked = rankInput(select);
     if (ranked) {
@@ -222,7 +224,7 @@ export function expandStar(select: Select, columns: Column[], qualifier: string 
     if (item.kind === "star") {
       const star = item.table?.toLowerCase();
       const expanded = columns.flatMap((c, i) =>
-        star !== undefined && tableOf(i)?.toLowerCase() !== star ? [] : [{ expr: { kind: "column", name: c.name, ...(tableOf(i) ? { table: tableOf(i) } : {}), at: item.at } as Expr, name: c.name }],
+        (star !== undefined && tableOf(i)?.toLowerCase() !== star) || item.except?.includes(c.name) ? [] : [{ expr: { kind: "column", name: c.name, ...(tableOf(i) ? { table: tableOf(i) } : {}), at: item.at } as Expr, name: c.name }],
       );
       if (star !== undefined && expanded.length === 0) throw new StreamSqlError("validation", `Unknown identifier '${item.table}'`, item.at, item.table);
       return expanded;
