@@ -196,7 +196,7 @@ function parseSelect(s: TokenStream): Select {
       s.next();
       s.next();
       items.push({ kind: "star", table, at: itemAt });
-    }    else {
+    } else {
       const expr = parseExpr(s);
       const alias = s.accept("AS") ? s.ident("an alias") : s.peek.kind === "quoted" || (s.peek.kind === "ident" && !isClauseWord(s)) ? s.ident("an alias") : undefined;
       items.push({ kind: "expr", expr, ...(alias !== undefined ? { alias } : {}), at: itemAt });

@@ -224,7 +224,9 @@ export function expandStar(select: Select, columns: Column[], qualifier: string 
     if (item.kind === "star") {
       const star = item.table?.toLowerCase();
       const expanded = columns.flatMap((c, i) =>
-        (star !== undefined && tableOf(i)?.toLowerCase() !== star) || item.except?.includes(c.name) ? [] : [{ expr: { kind: "column", name: c.name, ...(tableOf(i) ? { table: tableOf(i) } : {}), at: item.at } as Expr, name: c.name }],
+        (star !== undefined && tableOf(i)?.toLowerCase() !== star) || item.except?.includes(c.name)
+          ? []
+          : [{ expr: { kind: "column", name: c.name, ...(tableOf(i) ? { table: tableOf(i) } : {}), at: item.at } as Expr, name: c.name }],
       );
       if (star !== undefined && expanded.length === 0) throw new StreamSqlError("validation", `Unknown identifier '${item.table}'`, item.at, item.table);
       return expanded;

@@ -28,7 +28,13 @@ export function planSortLimit(select: Select, plan: (s: Select) => Planned): Pla
   const planned = appendOnly(plan(base), limit !== undefined ? "LIMIT" : "ORDER BY", select.at);
   const scope = planned.columns.map((c, index) => ({ name: c.name, type: c.type, index }));
   if (!orderBy || orderBy.length === 0) {
-    return { ...planned, stream: planned.stream.keyBy(() => "").process(firstN(limit ?? 0)).name(`Limit(offset=[0], fetch=[${limit}])`) };
+    return {
+      ...planned,
+      stream: planned.stream
+        .keyBy(() => "")
+        .process(firstN(limit ?? 0))
+        .name(`Limit(offset=[0], fetch=[${limit}])`),
+    };
   }
   const first = orderBy[0] as { expr: Expr; desc: boolean };
   const others = orderBy.slice(1);
@@ -60,7 +66,17 @@ function topN(query: Select, sortKeys: NonNullable<Select["orderBy"]>, limit: nu
   const at = select.at;
   const { base, orderBy, hidden } = withSortKeys(query, sortKeys);
   const rowNumber: Expr = { kind: "call", name: "ROW_NUMBER", args: [], distinct: false, star: false, over: { partitionBy: [], orderBy, at }, at };
-  const inner: Select = { kind: "select", distinct: false, items: [{ kind: "star", at }, { kind: "expr", expr: rowNumber, alias: ROWNUM, at }], from: { kind: "subquery", query: base, at }, groupBy: [], at };
+  const inner: Select = {
+    kind: "select",
+    distinct: false,
+    items: [
+      { kind: "star", at },
+      { kind: "expr", expr: rowNumber, alias: ROWNUM, at },
+    ],
+    from: { kind: "subquery", query: base, at },
+    groupBy: [],
+    at,
+  };
   const rn: Expr = { kind: "column", name: ROWNUM, at };
   const where: Expr = { kind: "binary", op: "<=", left: rn, right: { kind: "literal", value: limit, type: { name: "INT" }, at }, at };
   if (limit === 0) throw new StreamSqlError("unsupported", "ORDER BY … LIMIT 0 is not supported yet", at, "LIMIT");
@@ -107,10 +123,7 @@ function firstN(n: number): KeyedProcessFunction<string, Row, Row> & { count?: V
 }
 
 /** Flink's RowTimeSortOperator: rows by time in keyed state, out in order as the watermark passes each time. */
-function temporalSort(
-  timeIndex: number,
-  compare: ((a: Row, b: Row) => number) | undefined,
-): KeyedProcessFunction<string, Row, Row> & { rows?: MapState<number, Row[]>; last?: ValueState<number> } {
+function temporalSort(timeIndex: number, compare: ((a: Row, b: Row) => number) | undefined): KeyedProcessFunction<string, Row, Row> & { rows?: MapState<number, Row[]>; last?: ValueState<number> } {
   return {
     open(rc) {
       this.rows = rc.getMapState<number, Row[]>("sort-rows");

@@ -45,7 +45,13 @@ function windowTvf(call: Call, from: FromItem, keys: Expr[]): WindowTvf {
     return a.millis;
   });
   const arity = call.name === "HOP" ? 2 : 1;
-  if (millis.length !== arity) throw new StreamSqlError("unsupported", `${call.name}(time attribute, ${call.name === "HOP" ? "slide, size" : call.name === "SESSION" ? "gap" : "size"}) is the supported form`, call.at, call.name);
+  if (millis.length !== arity)
+    throw new StreamSqlError(
+      "unsupported",
+      `${call.name}(time attribute, ${call.name === "HOP" ? "slide, size" : call.name === "SESSION" ? "gap" : "size"}) is the supported form`,
+      call.at,
+      call.name,
+    );
   // The TVF reads the FROM item whole; its columns keep the FROM's alias, so `B.bidder` still resolves.
   const input = from.alias !== undefined ? ({ ...from, alias: undefined } as FromItem) : from;
   const common = { input, timeColumn: time.name, at: call.at, ...(from.alias !== undefined ? { alias: from.alias } : {}) };
