@@ -46,7 +46,7 @@ test("LIMIT alone keeps the first rows; ORDER BY … LIMIT is a Top-N of the who
 test("plan-time errors: ORDER BY off the time attribute, a DATE_FORMAT letter Sluice cannot write, FILTER off an aggregate", async () => {
   const s = new SqlSession();
   await s.execute(DDL);
-  const fails = async (sql: string, message: RegExp, token: string) => {
+  const fails = async (sql: string, message: RegExp, token: string | undefined) => {
     const e = await s.execute(sql).then(
       () => undefined,
       (err: unknown) => err,
@@ -55,7 +55,7 @@ test("plan-time errors: ORDER BY off the time attribute, a DATE_FORMAT letter Sl
     assert.match(e.message, message);
     assert.equal(e.token, token);
   };
-  await fails("SELECT id FROM g ORDER BY k", /Sort on a non-time-attribute field is not supported/, undefined as unknown as string);
+  await fails("SELECT id FROM g ORDER BY k", /Sort on a non-time-attribute field is not supported/, undefined);
   await fails("SELECT DATE_FORMAT(ts, 'EEE yyyy') AS d FROM g", /pattern letter 'E' is not supported yet/, "EEE yyyy");
   await fails("SELECT COUNT(*) FILTER (WHERE k > 1) OVER (ORDER BY ts) AS c FROM g", /FILTER \(WHERE …\) OVER is not supported yet/, "FILTER");
 });
