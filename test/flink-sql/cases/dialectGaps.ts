@@ -32,12 +32,13 @@ export const DIALECT_GAP_CASES: OracleCase[] = [
   c("filter_over_updating", false, `SELECT COUNT(c) FILTER (WHERE c > 1) AS multi, MAX(c) FILTER (WHERE c < 3) AS hi, SUM(c) FILTER (WHERE name <> 'alice') AS s FROM ${PER_NAME}`),
   /*
    * Two cases that differ because of Flink 1.20.1, kept as its bug (no JIRA found): where an aggregate
-   * keeps a row counter (count1: a window aggregate, or any aggregate over an updating input), a
-   * `COUNT(*) FILTER (WHERE …)` is computed as that counter, its filter dropped — EXPLAIN shows
-   * `COUNT(*) FILTER $f2 AS count1$0` locally, then `COUNT(count1$0) AS big`. Flink counts both rows of
-   * window [0 s, 10 s) and all 5 names; Sluice the rows that pass (1 and 4), as the SQL standard and Flink's
-   * own plain GROUP BY (filter_group) do. A COUNT(DISTINCT …) sharing that filter is off too. COUNT(col),
-   * SUM, MIN, MAX and AVG with FILTER agree (filter_tumble, filter_over_updating; nexmark q15–q17).
+   * keeps a row counter (count1: a window aggregate, or any aggregate over an updating input), Flink
+   * computes a `COUNT(*) FILTER (WHERE …)` as that counter and drops its filter, even beside an
+   * unfiltered COUNT(*) — EXPLAIN shows `COUNT(*) FILTER $f2 AS count1$0` locally, then
+   * `COUNT(count1$0) AS big`. Flink counts both rows of window [0 s, 10 s) and all 5 names; Sluice the
+   * rows that pass (1 and 4), as the SQL standard and Flink's own GROUP BY over an append-only input do
+   * (filter_group; nexmark q15–q17). In the window a COUNT(DISTINCT …) sharing that filter is off too.
+   * COUNT(col), SUM, MIN, MAX and AVG with FILTER agree everywhere (filter_tumble, filter_over_updating).
    */
   c("flink_bug_count_star_filter_updating", false, `SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE c > 1) AS multi FROM ${PER_NAME}`),
   c(
