@@ -1,5 +1,6 @@
 import { TYPE_CHECK_CASES } from "./cases/typeChecks.js";
 import { CELL_CASES } from "./cases/cell.js";
+import { DIALECT_GAP_CASES } from "./cases/dialectGaps.js";
 
 /**
  * Conformance cases for `%%ssql`: the same SQL text run by Sluice and by Flink's SQL engine
@@ -195,4 +196,5 @@ export const CASES: OracleCase[] = [
   ...OVER_CASES,
   ...JOIN_CASES,
   ...MATCH_RECOGNIZE_CASES,
+  ...DIALECT_GAP_CASES,
 ];

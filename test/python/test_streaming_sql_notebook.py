@@ -27,7 +27,20 @@ def assert_tables(nb):
     assert [(r["page"], r["views"]) for r in top] == sorted(per_page.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
     assert sql_rows(cell(nb, "from window_counts group by page")) == top
     assert [r["page"] for r in top][:3] == ["/", "/products", "/blog"]  # as the quickstart's DataStream windows rank them
-    return top
+    # Window Top-N: per window, the two largest counts of the window cell's own result.
+    ranked = sql_rows(cell(nb, "ROW_NUMBER() OVER (PARTITION BY window_start, window_end"))
+    by_window = {}
+    for r in windows:
+        by_window.setdefault(r["window_start"], []).append(r["views"])
+    assert {w: sorted(v, reverse=True)[:2] for w, v in by_window.items()} == {
+        w: [r["views"] for r in sorted((r for r in ranked if r["window_start"] == w), key=lambda r: r["rownum"])] for w in by_window
+    }
+    assert all(per_page.get(r["page"]) is not None for r in ranked)
+    # Interval join: views followed by a purchase, per page; a page's pairs are at least its buyers, at most its views times purchases.
+    joined = sql_rows(cell(nb, "views_then_purchase"))
+    assert {r["page"] for r in joined} <= set(per_page) and sum(r["views_then_purchase"] for r in joined) > 0
+    assert all(0 < r["buyers"] <= r["views_then_purchase"] for r in joined)
+    return top, sorted((r["page"], r["views_then_purchase"], r["buyers"]) for r in joined)
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +49,8 @@ def generated(tmp_path_factory):
 
 
 def test_streaming_sql(generated):
-    assert len(generated) == 5
+    top, joined = generated
+    assert len(top) == 5 and len(joined) == 6
 
 
 def test_streaming_sql_on_kafka_reads_the_same_tables(tmp_path, kafka_bootstrap, generated):  # noqa: F811 (the imported fixture)

@@ -212,7 +212,7 @@ export class SqlSession {
       .name(`Sink: ${target.name}`);
   }
 
-  /** The sink of an INSERT of an updating result: only a duckdb table with a PRIMARY KEY takes one. */
+  /** The sink of an INSERT of an updating result: a duckdb table with a PRIMARY KEY, a registered changelog sink, or blackhole (Flink's takes any changelog). */
   private changelogSink(s: Extract<Statement, { kind: "insert" }>, planned: UpdatingPlanned) {
     const target = this.target(s, planned.columns);
     const registered = SQL_CONNECTORS[target.options.connector as string]?.changelogSink;
@@ -220,9 +220,10 @@ export class SqlSession {
       atReference(s.at, () => checkOptions(target));
       return registered(target);
     }
-    if (target.options.connector !== "duckdb")
-      throw new StreamSqlError("unsupported", `INSERT INTO '${s.table}' of an updating result is not supported yet (a duckdb table with a PRIMARY KEY takes one)`, s.at, s.table);
+    if (target.options.connector !== "duckdb" && target.options.connector !== "blackhole")
+      throw new StreamSqlError("unsupported", `INSERT INTO '${s.table}' of an updating result is not supported yet (a duckdb table with a PRIMARY KEY or a blackhole table takes one)`, s.at, s.table);
     atReference(s.at, () => checkOptions(target));
+    if (target.options.connector === "blackhole") return { name: `blackhole ${target.name}`, createWriter: () => ({ write: () => undefined }) };
     return duckdbChangelogSink(target);
   }
 

@@ -69,6 +69,9 @@ export interface Select {
   having?: Expr;
   /** `WINDOW w AS (…)`: named OVER windows, by lower-cased name. */
   windows?: Record<string, OverSpec>;
+  /** `ORDER BY …` and `LIMIT n` (engine/src/sql/sort/ plans them as Flink's streaming rules allow). */
+  orderBy?: { expr: Expr; desc: boolean }[];
+  limit?: number;
   at: SqlPosition;
 }
 
@@ -82,7 +85,8 @@ export interface OverSpec {
   at: SqlPosition;
 }
 
-export type SelectItem = { kind: "star"; at: SqlPosition } | { kind: "expr"; expr: Expr; alias?: string; at: SqlPosition };
+/** `*`, or `t.*` (`table`: the columns of that table or alias only); `except`: columns the planner itself added and hides (never parsed). */
+export type SelectItem = { kind: "star"; table?: string; except?: string[]; at: SqlPosition } | { kind: "expr"; expr: Expr; alias?: string; at: SqlPosition };
 
 export type FromItem =
   | { kind: "table"; name: string; alias?: string; at: SqlPosition }
@@ -118,7 +122,8 @@ export type Expr =
   | { kind: "like"; arg: Expr; pattern: Expr; negated: boolean; at: SqlPosition }
   | { kind: "case"; operand?: Expr; whens: { when: Expr; then: Expr }[]; else?: Expr; at: SqlPosition }
   | { kind: "cast"; arg: Expr; type: SqlType; at: SqlPosition }
-  | { kind: "call"; name: string; args: Expr[]; distinct: boolean; star: boolean; over?: OverSpec; at: SqlPosition };
+  /** `filter`: an aggregate's `FILTER (WHERE cond)`, the rows it reads. */
+  | { kind: "call"; name: string; args: Expr[]; distinct: boolean; star: boolean; filter?: Expr; over?: OverSpec; at: SqlPosition };
 
 export type BinaryOp = "+" | "-" | "*" | "/" | "%" | "||" | "=" | "<>" | "<" | "<=" | ">" | ">=" | "AND" | "OR";
 
@@ -140,7 +145,7 @@ export function children(e: Expr): Expr[] {
     case "case":
       return [...(e.operand ? [e.operand] : []), ...e.whens.flatMap((w) => [w.when, w.then]), ...(e.else ? [e.else] : [])];
     case "call":
-      return e.args;
+      return e.filter ? [...e.args, e.filter] : e.args;
     default:
       return [];
   }

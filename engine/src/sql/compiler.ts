@@ -1,6 +1,7 @@
 import type { Expr } from "./ast.js";
 import { StreamSqlError } from "./errors.js";
 import { compileFieldAccess } from "./rows/rowType.js";
+import { checkDatePattern } from "./functions/checkDatePattern.js";
 import { fns, likeRegExp } from "./runtimeFunctions.js";
 import { comparison } from "./validation/typeRules.js";
 import { isIntegral, isNumeric, widen, type SqlType } from "./types.js";
@@ -168,6 +169,8 @@ export class ExprCompiler {
   }
 
   private call(e: Extract<Expr, { kind: "call" }>): Compiled {
+    if (e.filter && !["COUNT", "SUM", "MIN", "MAX", "AVG"].includes(e.name))
+      throw new StreamSqlError("validation", `FILTER is only allowed on aggregate functions, not on ${e.name}`, e.filter.at, "FILTER");
     const args = e.args.map((x) => this.compile(x));
     const arity = (min: number, max = min): void => {
       if (args.length < min || args.length > max) throw new StreamSqlError("validation", `${e.name} takes ${min === max ? min : `${min} to ${max}`} arguments, got ${args.length}`, e.at, e.name);
@@ -195,6 +198,11 @@ export class ExprCompiler {
       case "REGEXP_EXTRACT":
         arity(2, 3);
         return { code: `$.regexpExtract(${codes})`, type: { name: "STRING" } };
+      case "DATE_FORMAT":
+        arity(2);
+        checkDatePattern(e.args[1] as Expr);
+        if ((args[0] as Compiled).type.name !== "TIMESTAMP") throw new StreamSqlError("unsupported", "DATE_FORMAT of a value other than a TIMESTAMP is not supported yet", e.at, e.name);
+        return { code: `$.dateFormat(${codes})`, type: { name: "STRING" } };
       case "ABS":
         arity(1);
         return { code: `$.abs(${codes})`, type: this.numeric(args[0] as Compiled, e) };

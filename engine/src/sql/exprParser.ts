@@ -155,8 +155,9 @@ function parsePrimary(s: TokenStream): Expr {
   if (s.accept("(")) {
     if (s.accept("*")) {
       s.expect(")");
+      const filter = parseFilter(s);
       const over = s.is("OVER") ? parseOver(s) : undefined;
-      return { kind: "call", name: name.toUpperCase(), args: [], distinct: false, star: true, ...(over ? { over } : {}), at };
+      return { kind: "call", name: name.toUpperCase(), args: [], distinct: false, star: true, ...(filter ? { filter } : {}), ...(over ? { over } : {}), at };
     }
     const distinct = s.accept("DISTINCT");
     const args: Expr[] = [];
@@ -165,11 +166,23 @@ function parsePrimary(s: TokenStream): Expr {
       while (s.accept(",")) args.push(parseExpr(s));
     }
     s.expect(")");
+    const filter = parseFilter(s);
     const over = s.is("OVER") ? parseOver(s) : undefined;
-    return { kind: "call", name: name.toUpperCase(), args, distinct, star: false, ...(over ? { over } : {}), at };
+    return { kind: "call", name: name.toUpperCase(), args, distinct, star: false, ...(filter ? { filter } : {}), ...(over ? { over } : {}), at };
   }
   if (s.accept(".")) return { kind: "column", table: name, name: s.ident("a column name"), at };
   return { kind: "column", name, at };
+}
+
+/** An aggregate's `FILTER (WHERE cond)` (the planners reject it on anything but an aggregate). */
+function parseFilter(s: TokenStream): Expr | undefined {
+  if (!(s.is("FILTER") && s.is("(", 1))) return undefined;
+  s.next();
+  s.next();
+  s.expect("WHERE");
+  const filter = parseExpr(s);
+  s.expect(")");
+  return filter;
 }
 
 function parseCase(s: TokenStream, at: SqlPosition): Expr {

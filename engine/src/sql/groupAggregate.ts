@@ -1,3 +1,4 @@
+import { aggregateArgument } from "./aggregates/aggregateArgument.js";
 import { aggregateValue } from "./aggregateValue.js";
 import type { DataStream } from "../api/DataStream.js";
 import type { KeyedProcessFunction } from "../api/keyedFunctions.js";
@@ -61,27 +62,32 @@ const signature = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k =
  * the table Flink's does, and a -U is always followed by its +U.
  */
 export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, scope: ScopeColumn[], select: Select, items: NamedItem[], updatingInput = false): PlannedGroupAggregate {
+  // A GROUP BY item is a column or an expression (`GROUP BY DATE_FORMAT(ts, 'yyyy-MM-dd')`), which the SELECT list and HAVING may repeat.
   const groupCols = select.groupBy.map((g) => {
-    if (g.kind !== "column") throw new StreamSqlError("unsupported", "GROUP BY expressions other than columns are not supported yet", g.at, undefined);
+    if (g.kind !== "column") return { name: undefined, type: new ExprCompiler(scope).value(g).type, expr: g, signature: signature(g) };
     const c = scope.find((s) => s.name.toLowerCase() === g.name.toLowerCase() && (g.table === undefined || s.table?.toLowerCase() === g.table.toLowerCase()));
     if (!c) throw new StreamSqlError("validation", `Column '${g.name}' not found in any table`, g.at, g.name);
-    return c;
+    return { name: c.name, type: c.type, expr: { kind: "column", name: c.name, at: select.at } as Expr, signature: undefined };
   });
-  const names = groupCols.map((c) => c.name.toLowerCase());
-  const keyOf = new ExprCompiler(scope).rowFunction(groupCols.map((c) => ({ kind: "column", name: c.name, at: select.at }))).fn;
+  const names = groupCols.map((c) => c.name?.toLowerCase());
+  const keyOf = new ExprCompiler(scope).rowFunction(groupCols.map((c) => c.expr)).fn;
+  const groupIndex = (e: Expr): number => {
+    if (e.kind === "column") return names.indexOf(e.name.toLowerCase());
+    const sig = signature(e);
+    return groupCols.findIndex((c) => c.signature === sig);
+  };
 
   const aggs: AggCall[] = [];
   const collect = (e: Expr): void => {
     if (e.kind === "call" && AGGREGATES.includes(e.name)) {
       const sig = signature(e);
       if (aggs.some((a) => a.signature === sig)) return;
-      if (!e.star && e.args.length !== 1) throw new StreamSqlError("validation", `${e.name} takes one argument`, e.at, e.name);
-      const arg = e.star ? undefined : new ExprCompiler(scope).value(e.args[0] as Expr);
-      const argType = arg?.type ?? { name: "BIGINT" };
+      const arg = aggregateArgument(e, scope);
+      const argType = arg.type;
       aggs.push({
         name: e.name,
         signature: sig,
-        arg: arg?.fn,
+        arg: arg.fn,
         type: e.name === "COUNT" ? { name: "BIGINT" } : { name: argType.name },
         integralAvg: e.name === "AVG" && isIntegral(argType),
         distinct: e.distinct,
@@ -96,11 +102,9 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
   // The SELECT list and HAVING see group columns at 0..g-1 and aggregates at g..
   const g = groupCols.length;
   const override = (e: Expr): Compiled | undefined => {
-    if (e.kind === "column") {
-      const i = names.indexOf(e.name.toLowerCase());
-      if (i < 0) throw new StreamSqlError("validation", `Expression '${e.name}' is not being grouped`, e.at, e.name);
-      return { code: `r[${i}]`, type: { name: (groupCols[i] as ScopeColumn).type.name } };
-    }
+    const i = groupIndex(e);
+    if (i >= 0) return { code: `r[${i}]`, type: { name: (groupCols[i] as { type: SqlType }).type.name } };
+    if (e.kind === "column") throw new StreamSqlError("validation", `Expression '${e.name}' is not being grouped`, e.at, e.name);
     if (e.kind === "call") {
       const j = aggs.findIndex((a) => a.signature === signature(e));
       if (j >= 0) return { code: `r[${g + j}]`, type: (aggs[j] as AggCall).type };
@@ -110,7 +114,7 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
   const having = select.having ? new ExprCompiler([], override).predicate(select.having) : () => true;
   const { fn: project, types } = new ExprCompiler([], override).rowFunction(items.map((i) => i.expr));
   const columns = items.map((i, n) => ({ name: i.name, type: types[n] ?? { name: "NULL" } }));
-  const shown = groupCols.map((_, i) => items.findIndex((it) => it.expr.kind === "column" && it.expr.name.toLowerCase() === names[i]));
+  const shown = groupCols.map((_, i) => items.findIndex((it) => groupIndex(it.expr) === i));
   const uniqueKey = shown.every((i) => i >= 0) ? shown : undefined;
 
   const keepsValues = aggs.map((a) => a.distinct || (updatingInput && (a.name === "MIN" || a.name === "MAX")));
@@ -198,8 +202,8 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
     (input as DataStream<Row | Change>)
       .keyBy(g === 0 ? () => "" : (v) => groupKey(keyOf(updatingInput ? (v as Change).row : (v as Row))))
       .process(fn)
-      .name(g === 0 ? "GroupAggregate(global)" : `GroupAggregate(groupBy=[${groupCols.map((c) => c.name).join(", ")}])`),
-    JSON.stringify({ groupBy: names, aggs: aggs.map((a) => a.signature), keepsValues }),
+      .name(g === 0 ? "GroupAggregate(global)" : `GroupAggregate(groupBy=[${groupCols.map((c, i) => c.name ?? `$f${i}`).join(", ")}])`),
+    JSON.stringify({ groupBy: groupCols.map((c, i) => names[i] ?? c.signature), aggs: aggs.map((a) => a.signature), keepsValues }),
   );
   return { changes, columns, uniqueKey };
 }

@@ -15,6 +15,7 @@ import { parseExpr, parseType } from "./exprParser.js";
 import { parseWindowClause } from "./over/overSpec.js";
 import { parseMatchRecognize } from "./matchRecognize/parseMatchRecognize.js";
 import { tokenize } from "./lexer.js";
+import { parseOrderByLimit } from "./sort/parseOrderBy.js";
 import { parseStatementSet } from "./statementSet/parseStatementSet.js";
 import { TokenStream } from "./tokenStream.js";
 
@@ -164,8 +165,12 @@ function parseQuery(s: TokenStream): Query {
   const inputs = [first];
   while (s.accept("UNION")) {
     if (!s.accept("ALL")) throw new StreamSqlError("unsupported", "UNION without ALL (distinct union) is not supported yet", here(s), s.peek.text);
+    const sorted = inputs.find((q) => q.kind === "select" && (q.orderBy || q.limit !== undefined));
+    if (sorted) throw new StreamSqlError("unsupported", "ORDER BY/LIMIT inside UNION ALL is not supported yet", sorted.at, "ORDER");
     inputs.push(parseQueryTerm(s));
   }
+  const last = inputs[inputs.length - 1] as Query;
+  if (last.kind === "select" && (last.orderBy || last.limit !== undefined)) throw new StreamSqlError("unsupported", "ORDER BY/LIMIT of a UNION ALL is not supported yet", last.at, "ORDER");
   return { kind: "unionAll", inputs, at };
 }
 
@@ -187,7 +192,12 @@ function parseSelect(s: TokenStream): Select {
   do {
     const itemAt = here(s);
     if (s.accept("*")) items.push({ kind: "star", at: itemAt });
-    else {
+    else if ((s.peek.kind === "ident" || s.peek.kind === "quoted") && s.is(".", 1) && s.is("*", 2)) {
+      const table = s.ident("a table name");
+      s.next();
+      s.next();
+      items.push({ kind: "star", table, at: itemAt });
+    } else {
       const expr = parseExpr(s);
       const alias = s.accept("AS") ? s.ident("an alias") : s.peek.kind === "quoted" || (s.peek.kind === "ident" && !isClauseWord(s)) ? s.ident("an alias") : undefined;
       items.push({ kind: "expr", expr, ...(alias !== undefined ? { alias } : {}), at: itemAt });
@@ -208,8 +218,8 @@ function parseSelect(s: TokenStream): Select {
   }
   const having = s.accept("HAVING") ? parseExpr(s) : undefined;
   const windows = s.is("WINDOW") ? parseWindowClause(s) : undefined;
-  if (s.is("ORDER") || s.is("LIMIT")) throw new StreamSqlError("unsupported", `${s.peek.text.toUpperCase()} is not supported yet`, here(s), s.peek.text);
-  return { kind: "select", distinct, items, from, ...(where ? { where } : {}), groupBy, ...(having ? { having } : {}), ...(windows ? { windows } : {}), at };
+  const sort = parseOrderByLimit(s);
+  return { kind: "select", distinct, items, from, ...(where ? { where } : {}), groupBy, ...(having ? { having } : {}), ...(windows ? { windows } : {}), ...sort, at };
 }
 
 function isJoinWord(s: TokenStream): boolean {
@@ -217,7 +227,7 @@ function isJoinWord(s: TokenStream): boolean {
 }
 
 function isClauseWord(s: TokenStream): boolean {
-  return ["FROM", "WHERE", "GROUP", "HAVING", "UNION", "ORDER", "LIMIT", "JOIN", "ON", "WINDOW"].some((w) => s.is(w));
+  return ["FROM", "WHERE", "GROUP", "HAVING", "UNION", "ORDER", "LIMIT", "FETCH", "JOIN", "ON", "WINDOW"].some((w) => s.is(w));
 }
 
 /** `item [[INNER|LEFT|RIGHT|FULL [OUTER]] JOIN item ON cond | , item]*`, left-deep as Flink reads it. */

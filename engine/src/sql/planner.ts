@@ -22,6 +22,8 @@ import { atReference, unionColumns } from "./validation/typeRules.js";
 import { containsOver, planOverAggregate } from "./over/overAggregate.js";
 import { planRank, rankInput } from "./rank/rankPlan.js";
 import { planMatchRecognize } from "./matchRecognize/planMatchRecognize.js";
+import { rewriteGroupWindow } from "./windows/legacyGroupWindow.js";
+import { planSortLimit } from "./sort/sortLimit.js";
 
 /**
  * A planned query whose schema is known at plan time: an append-only stream of rows (arrays in
@@ -165,12 +167,14 @@ export class Planner {
   }
 
   private select(select: Select): Planned {
+    if (select.orderBy || select.limit !== undefined) return planSortLimit(select, (s) => this.select(s));
     if (select.distinct) return planSelectDistinct(this.select({ ...select, distinct: false }), select);
     const ranked = rankInput(select);
     if (ranked) {
       const relation = this.from(ranked.from);
       const input = appendOnly(relation, "Top-N", ranked.at);
-      const scope = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(relation.qualifier ? { table: relation.qualifier } : {}) }));
+      const qualifiers = relation.qualifiers ?? input.columns.map(() => relation.qualifier);
+      const scope = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
       return { ...planRank(input.stream, scope, select, ranked, expandStar, input.columns), bounded: input.bounded };
     }
     // Only plain projections and filters merge: aggregates and OVER (incl. ROW_NUMBER) keep their own operator.
@@ -180,6 +184,8 @@ export class Planner {
       (s) => s.items.some((i) => i.kind === "expr" && (containsAggregate(i.expr) || containsOver(i.expr))),
     );
     if (merged) return this.select(merged);
+    const windowed = rewriteGroupWindow(select);
+    if (windowed) return this.select(windowed);
     const aggregated = select.groupBy.length > 0 || select.items.some((i) => i.kind === "expr" && containsAggregate(i.expr));
     if (aggregated && isWindowTvf(select.from)) return this.windowAggregate(select, select.from);
     const input = this.from(select.from);
@@ -218,7 +224,16 @@ export interface NamedItem {
 export function expandStar(select: Select, columns: Column[], qualifier: string | undefined | (string | undefined)[]): NamedItem[] {
   const tableOf = (i: number): string | undefined => (Array.isArray(qualifier) ? qualifier[i] : qualifier);
   const items = select.items.flatMap((item, n): NamedItem[] => {
-    if (item.kind === "star") return columns.map((c, i) => ({ expr: { kind: "column", name: c.name, ...(tableOf(i) ? { table: tableOf(i) } : {}), at: item.at } as Expr, name: c.name }));
+    if (item.kind === "star") {
+      const star = item.table?.toLowerCase();
+      const expanded = columns.flatMap((c, i) =>
+        (star !== undefined && tableOf(i)?.toLowerCase() !== star) || item.except?.includes(c.name)
+          ? []
+          : [{ expr: { kind: "column", name: c.name, ...(tableOf(i) ? { table: tableOf(i) } : {}), at: item.at } as Expr, name: c.name }],
+      );
+      if (star !== undefined && expanded.length === 0) throw new StreamSqlError("validation", `Unknown identifier '${item.table}'`, item.at, item.table);
+      return expanded;
+    }
     return [{ expr: item.expr, name: item.alias ?? (item.expr.kind === "column" ? item.expr.name : `EXPR$${n}`) }];
   });
   const seen = new Set<string>();

@@ -4,6 +4,7 @@ import { SluiceError } from "../errors/errors.js";
  * The helpers compiled expressions call, with SQL's NULL rules (any NULL operand gives NULL;
  * AND/OR three-valued). Kept small so V8 inlines them into the generated function.
  */
+import { dateFormat } from "./functions/dateFormat.js";
 import { regexpExtract, splitIndex } from "./functions/stringFunctions.js";
 
 type V = unknown;
@@ -70,6 +71,7 @@ export const fns = {
     return n;
   },
   toBoolean: (a: V): V => (isNull(a) ? null : typeof a === "string" ? a.trim().toLowerCase() === "true" : Boolean(a)),
+  dateFormat,
   toTimestamp: (a: V): V => (isNull(a) ? null : typeof a === "number" ? a : parseTimestamp(String(a))),
 };
 

@@ -1,3 +1,4 @@
+import { aggregateArgument } from "./aggregates/aggregateArgument.js";
 import { aggregateValue } from "./aggregateValue.js";
 import type { DataStream } from "../api/DataStream.js";
 import type { WindowAssigner } from "../windows/WindowAssigner.js";
@@ -99,12 +100,11 @@ export function planWindowAggregate(
     if (e.kind === "call" && ["COUNT", "SUM", "MIN", "MAX", "AVG"].includes(e.name)) {
       const sig = signature(e);
       if (aggs.some((a) => a.signature === sig)) return;
-      if (e.args.some(readsWindowColumn)) throw new StreamSqlError("unsupported", `${e.name} of window columns is not supported yet`, e.at, e.name);
-      const arg = e.star ? undefined : new ExprCompiler(scope).value(e.args[0] as Expr);
-      if (!e.star && e.args.length !== 1) throw new StreamSqlError("validation", `${e.name} takes one argument`, e.at, e.name);
-      const argType = arg?.type ?? { name: "BIGINT" };
+      if (children(e).some(readsWindowColumn)) throw new StreamSqlError("unsupported", `${e.name} of window columns is not supported yet`, e.at, e.name);
+      const arg = aggregateArgument(e, scope);
+      const argType = arg.type;
       const type: SqlType = e.name === "COUNT" ? { name: "BIGINT" } : { name: argType.name };
-      aggs.push({ expr: e, signature: sig, arg: arg?.fn, type, integralAvg: e.name === "AVG" && isIntegral(argType) });
+      aggs.push({ expr: e, signature: sig, arg: arg.fn, type, integralAvg: e.name === "AVG" && isIntegral(argType) });
       return;
     }
     for (const child of children(e)) collect(child);
@@ -188,6 +188,8 @@ export function planWindowAggregate(
   let stream: DataStream<Row> = windowed;
   if (select.having) stream = stream.filter(new ExprCompiler([], override).predicate(select.having)).name("HAVING");
   const { fn, types } = new ExprCompiler([], override).rowFunction(items.map((i) => i.expr));
-  const columns = items.map((i, n) => ({ name: i.name, type: types[n] ?? { name: "NULL" } }));
+  // window_time stays a time attribute (the window operator stamps its rows with end - 1), so a later window can group on it.
+  const isTime = (e: Expr): boolean => e.kind === "column" && e.name.toLowerCase() === "window_time";
+  const columns = items.map((i, n) => ({ name: i.name, type: { ...(types[n] ?? { name: "NULL" }), ...(isTime(i.expr) ? { rowtime: true } : {}) } }));
   return { stream: stream.map(fn).name("SELECT"), columns };
 }

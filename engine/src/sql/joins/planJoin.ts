@@ -76,6 +76,9 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation): Re
     )
     .process(fn)
     .name(`Join(${joinType}, ${keyName})`);
+  // An inner join of two append-only inputs only ever inserts (Flink's changelog-mode inference says
+  // so too), so its result stays append-only: Top-N, OVER and window TVFs may read it (nexmark q9).
+  if (item.joinType === "inner" && !left.changes && !right.changes) return { stream: changes.map((c) => c.row).name("insert-only"), columns: plain, bounded, qualifier: undefined, qualifiers };
   return { changes, uniqueKey: undefined, columns: plain, bounded, qualifier: undefined, qualifiers };
 }
 

@@ -45,7 +45,10 @@ export function mergeProjection(outer: Select, view: ViewLookup, isAggregated: (
     });
   try {
     const items: SelectItem[] = outer.items.flatMap((item): SelectItem[] => {
-      if (item.kind === "star") return named;
+      if (item.kind === "star") {
+        if (item.table !== undefined && item.table.toLowerCase() !== qualifier.toLowerCase()) throw new CannotMerge();
+        return named;
+      }
       const alias = item.alias ?? (item.expr.kind === "column" ? item.expr.name : undefined);
       return [{ kind: "expr", expr: substitute(item.expr), ...(alias !== undefined ? { alias } : {}), at: item.at }];
     });
@@ -94,7 +97,7 @@ function mapColumns(e: Expr, f: (c: Extract<Expr, { kind: "column" }>) => Expr):
         ...(e.else ? { else: m(e.else) } : {}),
       };
     case "call":
-      return { ...e, args: e.args.map(m) };
+      return { ...e, args: e.args.map(m), ...(e.filter ? { filter: m(e.filter) } : {}) };
     default:
       throw new CannotMerge();
   }

@@ -33,6 +33,7 @@ export class OverAggregates {
       if (!OVER_AGGREGATES.includes(e.name))
         throw new StreamSqlError("unsupported", `${e.name} OVER (…) is not supported yet (COUNT, SUM, MIN, MAX and AVG are; ROW_NUMBER only for Top-N)`, e.at, e.name);
       if (e.distinct) throw new StreamSqlError("unsupported", `${e.name}(DISTINCT …) OVER is not supported yet`, e.at, e.name);
+      if (e.filter) throw new StreamSqlError("unsupported", `${e.name}(…) FILTER (WHERE …) OVER is not supported yet`, e.filter.at, "FILTER");
       if (!e.star && e.args.length !== 1) throw new StreamSqlError("validation", `${e.name} takes one argument`, e.at, e.name);
       const arg = e.star ? undefined : new ExprCompiler(scope).value(e.args[0] as Expr);
       const argType = arg?.type ?? { name: "BIGINT" };

@@ -54,11 +54,16 @@ export function planRank(
   scope: ScopeColumn[],
   outer: Select,
   inner: Select,
-  expand: (select: Select, columns: Column[], qualifier: string | undefined) => NamedItem[],
+  expand: (select: Select, columns: Column[], qualifier: string | undefined | (string | undefined)[]) => NamedItem[],
   innerColumns: Column[],
 ): { changes: DataStream<Change>; columns: Column[]; uniqueKey: number[] | undefined; stream?: undefined } | { stream: DataStream<Row>; columns: Column[]; changes?: undefined } {
   if (inner.groupBy.length > 0 || inner.having || inner.distinct) throw new StreamSqlError("unsupported", "Top-N over a GROUP BY in the same SELECT is not supported yet", inner.at, "ROW_NUMBER");
-  const innerItems = expand(inner, innerColumns, undefined);
+  // Each input column's table, so `A.*` over a join expands to A's columns only.
+  const innerItems = expand(
+    inner,
+    innerColumns,
+    scope.map((c) => c.table),
+  );
   const p = innerItems.findIndex((i) => isRowNumber(i.expr));
   const other = innerItems.find((i, k) => k !== p && containsOver(i.expr));
   if (other) throw new StreamSqlError("unsupported", "other OVER calls beside ROW_NUMBER() are not supported in a Top-N query", other.expr.at, undefined);
