@@ -75,4 +75,11 @@ describe("Flink statements of a cell", () => {
     assert.equal(targetOf(""), undefined);
     assert.throws(() => targetOf("--target spark"), /use --target flink or --target local/);
   });
+
+  test("%flink target takes local, flink or a notebook variable (a report parameter)", () => {
+    assert.deepEqual(parseFlinkArgs("target flink"), { verb: "target", target: "flink" });
+    assert.deepEqual(parseFlinkArgs("target {target}"), { verb: "target", variable: "target" });
+    assert.deepEqual(parseFlinkArgs("target $where"), { verb: "target", variable: "where" });
+    assert.throws(() => parseFlinkArgs("target"), /%flink target takes one of local, flink or a \{variable\}/);
+  });
 });
