@@ -29,7 +29,16 @@ export function changelogSinkFor(session: SqlSession, tableName: string, width: 
     const registered = SQL_CONNECTORS[table.options.connector as string]?.changelogSink;
     return { table, sink: registered ? registered(table) : duckdbChangelogSink(table) };
   }
-  return { table, sink: insertsOnly(table, sinkFor(table, table.columns.map((c) => c.type))) };
+  return {
+    table,
+    sink: insertsOnly(
+      table,
+      sinkFor(
+        table,
+        table.columns.map((c) => c.type),
+      ),
+    ),
+  };
 }
 
 /** An append-only sink fed a changelog: +I rows pass, any other kind fails the job with Flink's reason. */
