@@ -8,8 +8,8 @@ the input arrives. The output topic read `read_committed` by Kafka's own console
 (scripts/kafka-cli.sh) must equal DuckDB's batch answer over the same input: nothing lost, nothing
 twice, although the restarted job re-read and re-emitted what followed the checkpoint.
 
-The cluster is scripts/flink.sh's with 2 TaskManagers (one is added if fewer run; the killed one is
-started again afterwards). Gated like the other cluster tests:
+The cluster is scripts/flink.sh's with 2 TaskManagers (one is added if fewer run); `flink.sh start`
+then starts the killed one again in place, the JobManager living on. Gated like the other cluster tests:
 
     SLUICE_FLINK_TESTS=on SLUICE_KAFKA_KEEP=1 .venv/bin/python -m pytest -q test/python/test_flink_exactly_once.py
 """
@@ -212,3 +212,11 @@ INSERT INTO per_second
     assert sorted(consume(bootstrap, sink), key=key) == expected
     reply, out = run(kc, f"%jobs cancel {job_id}", timeout=60)
     assert reply["content"]["status"] == "ok", out
+
+    # flink.sh start brings the killed TaskManager back in place: the JobManager (and the gateway's sessions) live on.
+    run_dir = ROOT / ".cache" / "flink" / "2.2.0" / "run"
+    jobmanager = (run_dir / "jobmanager.pid").read_text()
+    subprocess.run([*FLINK, "start", "--taskmanagers", "2"], capture_output=True, check=True, timeout=600)
+    assert (run_dir / "jobmanager.pid").read_text() == jobmanager
+    status = subprocess.run([*FLINK, "status"], capture_output=True, text=True).stdout
+    assert f"{victim} running" in status, status
