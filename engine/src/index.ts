@@ -187,7 +187,7 @@ export {
 
 // connectors/flinkGateway (statements on a real Flink cluster: %%ssql --target flink)
 export * as flinkGateway from "./connectors/flinkGateway/index.js";
-export { ChangelogTableView, changelogSinkFor, foldChangelog, parseScript, type Change as SqlChange } from "./sql/index.js";
+export { ChangelogTableView, foldChangelog, type Change as SqlChange } from "./sql/index.js";
 
 // cep/
 export { Pattern, AfterMatchSkipStrategy, CEP, PatternStream, type Condition, type CepConditionContext, type PatternProcessFunction, type PatternContext } from "./cep/index.js";

@@ -6,7 +6,8 @@
  * the kernel's DuckDB table: appended without a PRIMARY KEY, upserted (and deleted) by it with one,
  * as the local INSERT writes. Everything is checked before the first statement is sent.
  */
-import { changelogSinkFor, defaultSqlSession, flinkGateway, type JobHandle, parseScript, StreamEnvironment, StreamSqlError } from "../../../engine/src/index.js";
+import { defaultSqlSession, flinkGateway, type JobHandle, StreamEnvironment, StreamSqlError } from "../../../engine/src/index.js";
+import { changelogSinkFor, parseScript } from "../../../engine/src/host.js";
 import { MagicUsageError } from "../magics/magic.js";
 import type { MagicEnv } from "../magics/magic.js";
 import type { FlinkConnection } from "./flinkConnection.js";
