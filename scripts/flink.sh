@@ -10,7 +10,8 @@
 #                                                         gateway URL, then the dashboard URL. Idempotent:
 #                                                         a running cluster is left as it is, one with
 #                                                         fewer TaskManagers gets more (its jobs run on),
-#                                                         one with a dead process is restarted whole
+#                                                         a dead TaskManager is started again, a dead
+#                                                         JobManager or gateway restarts the cluster whole
 #   scripts/flink.sh url     [VERSION] [rest]             the gateway URL (or the dashboard/REST URL)
 #   scripts/flink.sh status  [VERSION]                    one line per process; exit 0 if all run, 3 if not
 #   scripts/flink.sh stop    [VERSION]                    stop the gateway, TaskManagers and JobManager
@@ -199,6 +200,19 @@ start() {
   local taskmanagers="$1"
   install
   mkdir -p "$CONF" "$LOGS" "$RUN/tmp"
+  if is_running_role jobmanager && is_running_role sql-gateway && ! all_running; then
+    # Only TaskManagers died (killed, or lost their memory): start them again in place, as a
+    # standalone cluster's operator would; the JobManager restarts their jobs and the gateway's
+    # sessions live on.
+    local role tm
+    mapfile -t tm < <(resource_params GET_TM_RESOURCE_PARAMS)
+    for role in $(roles | grep '^taskmanager-'); do
+      is_running_role "$role" && continue
+      log "restarting Flink $VERSION $role (it was not running)"
+      # shellcheck disable=SC2086
+      launch "$role" org.apache.flink.runtime.taskexecutor.TaskManagerRunner "${tm[0]}" --configDir "$CONF" ${tm[1]}
+    done
+  fi
   if all_running; then
     local have
     have="$(roles | grep -c '^taskmanager-' || true)"
@@ -323,7 +337,7 @@ case "$command" in
   stop) with_lock stop ;;
   clean) with_lock stop; rm -rf "$RUN"; log "deleted ${RUN#"$ROOT"/}" ;;
   *)
-    sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac

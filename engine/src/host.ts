@@ -11,3 +11,5 @@ export { isLiveView } from "./live/LiveView.js";
 export { encodingFor } from "./charts/encoding.js";
 /** The job graph as a picture (what `EXPLAIN` and `env.explain()` draw): hosts draw running jobs with it. */
 export { graphSvg, type GraphNode } from "./graph/graphSvg.js";
+/** A changelog computed elsewhere (a Flink job's result) into a table of a SQL session's catalog, and the SQL parser hosts check statements with. */
+export { changelogSinkFor, parseScript } from "./sql/index.js";

@@ -192,20 +192,74 @@ def test_an_unbounded_select_returns_at_once_with_a_live_table_and_its_flink_job
     assert _wait_state(rest, job_id, ["CANCELED", "FAILED", "FINISHED"]) == "CANCELED"
 
 
-def test_a_sluice_only_connector_is_an_error_before_anything_is_submitted(kernel, cluster):
+def _sql_rows(kc, query):
+    return _result(_ok(kc, f"%%sql\n{query}"))["application/vnd.dataresource+json"]["data"]
+
+
+def test_a_flink_jobs_rows_land_in_the_kernels_duckdb_upserted_by_key_or_appended(kernel, cluster, tmp_path):
+    """Sluice-only sinks: the duckdb table is the kernel's; only the INSERT's query runs on Flink."""
     _, kc = kernel
-    gateway, _ = cluster
+    gateway, rest = cluster
     _connect(kc, gateway)
-    reply, _ = run(
+    csv = tmp_path / "orders.csv"
+    csv.write_text("1,alice,10.5\n2,bob,3.25\n3,alice,7.0\n4,carol,20.0\n5,bob,1.5\n6,alice,2.0\n")
+    out = _ok(
         kc,
-        "%%ssql --target flink\nCREATE TABLE fine (x INT) WITH ('connector' = 'blackhole');\nCREATE TABLE local_only (x INT) WITH ('connector' = 'duckdb', 'table-name' = 't')",
+        f"%%ssql --target flink\nCREATE TABLE orders2 (id INT, name STRING, amount DOUBLE) WITH ('connector' = 'filesystem', 'path' = '{csv}', 'format' = 'csv');\n"
+        "CREATE TABLE totals (name STRING, n BIGINT, total DOUBLE, PRIMARY KEY (name) NOT ENFORCED) WITH ('connector' = 'duckdb', 'table-name' = 'flink_totals');\n"
+        "INSERT INTO totals SELECT name, COUNT(*) AS n, SUM(amount) AS total FROM orders2 GROUP BY name",
     )
+    assert "finished; its rows are in duckdb table flink_totals" in _result(out)["text/plain"], _result(out)
+    # Flink's updating aggregate (-U/+U per order) upserted by the key: one row per name, the final sums.
+    assert sorted(_sql_rows(kc, "SELECT name, n::INT AS n, total FROM flink_totals"), key=lambda r: r["name"]) == [
+        {"name": "alice", "n": 3, "total": 19.5},
+        {"name": "bob", "n": 2, "total": 4.75},
+        {"name": "carol", "n": 1, "total": 20.0},
+    ]
+    # Without a key rows are appended; an unbounded INSERT returns its job at once and keeps appending.
+    out = _ok(
+        kc,
+        "%%ssql --target flink\nCREATE TABLE ticks2 (k INT) WITH ('connector' = 'datagen', 'rows-per-second' = '20', 'fields.k.min' = '1', 'fields.k.max' = '3');\n"
+        "CREATE TABLE tick_log (k INT) WITH ('connector' = 'duckdb', 'table-name' = 'flink_ticks');\nINSERT INTO tick_log SELECT k FROM ticks2",
+        timeout=60,
+    )
+    counts = []
+    deadline = time.monotonic() + 60
+    while len(counts) < 2 or counts[-1] <= counts[0]:
+        assert time.monotonic() < deadline, counts
+        time.sleep(1)
+        try:
+            counts.append(_sql_rows(kc, "SELECT count(*)::INT AS c FROM flink_ticks")[0]["c"])
+        except AssertionError:
+            pass  # the table is created with the first rows
+    job_id = next(line for line in _result(_ok(kc, "%jobs"))["text/plain"].split("Flink jobs\n")[1].splitlines()[1:] if "ticks2" in line).split("\t")[0]
+    assert _job_state(rest, job_id) == "RUNNING"
+    _ok(kc, f"%jobs cancel {job_id}")
+    assert _wait_state(rest, job_id, ["CANCELED", "FAILED", "FINISHED"]) == "CANCELED"
+    # A Flink job cannot read the kernel's table: refused before anything of the cell is sent.
+    reply, _ = run(kc, "%%ssql --target flink\nCREATE TABLE fine (x INT) WITH ('connector' = 'blackhole');\nSELECT * FROM totals")
     assert reply["content"]["status"] == "error"
-    assert "'connector' = 'duckdb' (cell line 3) is a Sluice-only connector" in reply["content"]["evalue"], reply["content"]
-    # Nothing was sent: the first table, valid for Flink, does not exist in the session either.
+    assert "'totals' (cell line 3) is a Sluice-only table kept in the kernel" in reply["content"]["evalue"], reply["content"]
     reply, out = run(kc, "%%ssql --target flink\nSHOW TABLES")
-    assert reply["content"]["status"] == "ok", out
     assert "fine" not in json.dumps(_result(out)), _result(out)
+
+
+def test_a_flink_querys_chart_is_drawn_as_a_local_ones(kernel, cluster, tmp_path):
+    _, kc = kernel
+    _connect(kc, cluster[0])
+    csv = tmp_path / "sales.csv"
+    csv.write_text("a,1\nb,2\na,3\n")
+    ddl = f"CREATE TABLE sales (k STRING, v INT) WITH ('connector' = 'filesystem', 'path' = '{csv}', 'format' = 'csv');\n"
+    query = "SELECT k, SUM(v) AS total FROM sales GROUP BY k"
+    charts = []
+    for target in ("flink", "local"):
+        data = _result(_ok(kc, f"%%ssql --target {target} --chart bar x=k y=total\n{ddl}{query}"))
+        assert "application/vnd.vegalite.v5+json" in data, data.keys()
+        charts.append(data["application/vnd.vegalite.v5+json"])
+    # The same spec; rows in the order each engine's fold left them.
+    for chart in charts:
+        chart["data"]["values"].sort(key=lambda r: r["k"])
+    assert charts[0] == charts[1], charts
 
 
 def test_flink_rejecting_a_statement_is_the_cells_error_with_flinks_cause(kernel, cluster):

@@ -6,17 +6,20 @@
  * by the same ChangelogTable), so the cell returns at once with its status line. An INSERT shows
  * its Flink job id and dashboard link; a bounded one holds the cell until its job ends.
  */
-import { ChangelogTableView, flinkGateway, foldChangelog, type JobHandle, StreamEnvironment, type StreamSqlColumn } from "../../../engine/src/index.js";
+import { ChangelogTableView, flinkGateway, foldChangelog, type JobHandle, StreamEnvironment, StreamSqlError, type StreamSqlColumn } from "../../../engine/src/index.js";
 import type { CellOutcome } from "../execute/cellRunner.js";
 import { DISPLAY, type MimeBundle } from "../display/mimeBundle.js";
 import type { MagicCall } from "../magics/magicParser.js";
 import type { MagicEnv } from "../magics/magic.js";
 import { resultBundle } from "../magics/sql/resultBundle.js";
 import { sqlSettings } from "../magics/sql/sqlSettings.js";
+import { parseSsqlArgs, type SsqlArgs } from "../magics/ssql/ssqlArgs.js";
+import { chartRenderer, ssqlOutcome } from "../magics/ssql/ssqlOutput.js";
 import type { FlinkConnection } from "./flinkConnection.js";
-import { checkFlinkCompatible, type FlinkStatement, splitStatements } from "./statements.js";
+import { checkCell, createLocally, insertLocally, runsLocally } from "./localSinks.js";
+import { type FlinkStatement, splitStatements } from "./statements.js";
 
-type Rendered = { kind: "table"; bundle: MimeBundle } | { kind: "message"; text: string } | { kind: "job"; value: unknown };
+type Rendered = { kind: "table"; bundle: MimeBundle } | { kind: "drawn"; outcome: CellOutcome } | { kind: "message"; text: string } | { kind: "job"; value: unknown };
 
 /** Flink's logical type names as the table renderer's (DuckDB's) names, so numbers align. */
 const RENDER_TYPE: Record<string, string> = { TINYINT: "TINYINT", SMALLINT: "SMALLINT", INTEGER: "INTEGER", BIGINT: "BIGINT", FLOAT: "FLOAT", DOUBLE: "DOUBLE", DECIMAL: "DOUBLE", BOOLEAN: "BOOLEAN" };
@@ -37,31 +40,41 @@ const TERMINAL: flinkGateway.JobState[] = ["FINISHED", "FAILED", "CANCELED"];
 export async function runOnFlink(call: MagicCall, env: MagicEnv, flink: FlinkConnection): Promise<CellOutcome> {
   const statements = splitStatements(call.body);
   // Every statement is checked before the first is sent: a cell is not left half-run on the cluster.
-  for (const s of statements) checkFlinkCompatible({ ...s, line: call.bodyLine + s.line - 1 });
+  checkCell(statements, (s) => call.bodyLine + s.line - 1);
+  const args = parseSsqlArgs(call.args);
   const { session, rest } = await flink.open();
   const shown: Rendered[] = [];
   for (const s of statements) {
+    const here = runsLocally(s);
     try {
-      shown.push(await runStatement(s, env, flink, session, rest));
+      if (here === "ddl") shown.push(await createLocally(s));
+      else if (here === "insert") shown.push(await insertLocally(s, env, flink, session, rest, (jobId, local) => remember(flink, jobId, s.text, local)));
+      else shown.push(await runStatement(s, env, flink, session, rest, args));
     } catch (error) {
+      const cellLine = call.bodyLine + s.line - 1;
       if (error instanceof flinkGateway.FlinkGatewayError) {
-        const evalue = `${error.message.split("\n")[0]} (cell line ${call.bodyLine + s.line - 1})`;
+        const evalue = `${error.message.split("\n")[0]} (cell line ${cellLine})`;
         return { status: "error", error: { ename: "FlinkError", evalue, traceback: [`\u001b[1;31mFlinkError\u001b[0m: ${evalue}`, `  in: ${s.text.slice(0, 300)}`] } };
+      }
+      if (error instanceof StreamSqlError) {
+        const evalue = `${error.detail} (cell line ${cellLine})`;
+        return { status: "error", error: { ename: "SqlError", evalue, traceback: [`\u001b[1;31mSqlError\u001b[0m: ${evalue}`, `  in: ${s.text.slice(0, 300)}`] } };
       }
       throw error;
     }
-    flink.catalog.note(s);
+    if (here === undefined) flink.catalog.note(s);
   }
   const job = shown.find((r) => r.kind === "job");
   if (job?.kind === "job") return { status: "ok", result: { value: job.value } };
-  const table = [...shown].reverse().find((r) => r.kind === "table");
+  const table = [...shown].reverse().find((r) => r.kind === "table" || r.kind === "drawn");
   if (table?.kind === "table") return display(table.bundle);
+  if (table?.kind === "drawn") return table.outcome;
   return display({ "text/plain": shown.map((r) => (r.kind === "message" ? r.text : "")).join("\n") });
 }
 
-async function runStatement(s: FlinkStatement, env: MagicEnv, flink: FlinkConnection, session: flinkGateway.FlinkSession, rest: flinkGateway.FlinkRestClient): Promise<Rendered> {
+async function runStatement(s: FlinkStatement, env: MagicEnv, flink: FlinkConnection, session: flinkGateway.FlinkSession, rest: flinkGateway.FlinkRestClient, args: SsqlArgs): Promise<Rendered> {
   if (s.kind === "insert") return runInsert(s, env, flink, session, rest);
-  if (s.kind === "query" && !flink.catalog.isBounded(s.text)) return startUnbounded(s, env, flink, session, rest);
+  if (s.kind === "query" && !flink.catalog.isBounded(s.text)) return startUnbounded(s, env, flink, session, rest, args);
   const operation = await session.submit(s.text);
   const abort = new AbortController();
   let result: flinkGateway.StatementResult;
@@ -86,6 +99,9 @@ async function runStatement(s: FlinkStatement, env: MagicEnv, flink: FlinkConnec
     result.rows.map((row) => flinkGateway.toChange(row, result.columns)),
     undefined,
   );
+  // A chart or a single value is drawn as a local result is (the same renderers).
+  if (args.chart || args.view === "single")
+    return { kind: "drawn", outcome: await ssqlOutcome([{ kind: "table", columns: sqlColumns(result.columns), rows, statement: s.text }], args, args.limit ?? sqlSettings.displaylimit) };
   return {
     kind: "table",
     bundle: resultBundle(
@@ -99,7 +115,7 @@ async function runStatement(s: FlinkStatement, env: MagicEnv, flink: FlinkConnec
 }
 
 /** A local job applying the Flink query's changelog to a live table: the cell shows its status line and the table. */
-async function startUnbounded(s: FlinkStatement, env: MagicEnv, flink: FlinkConnection, session: flinkGateway.FlinkSession, rest: flinkGateway.FlinkRestClient): Promise<Rendered> {
+async function startUnbounded(s: FlinkStatement, env: MagicEnv, flink: FlinkConnection, session: flinkGateway.FlinkSession, rest: flinkGateway.FlinkRestClient, args: SsqlArgs): Promise<Rendered> {
   const operation = await session.submit(s.text);
   const abort = new AbortController();
   let columns: flinkGateway.ColumnInfo[];
@@ -113,11 +129,8 @@ async function startUnbounded(s: FlinkStatement, env: MagicEnv, flink: FlinkConn
     await operation.close();
     throw error;
   }
-  const names = distinct(columns.map((c) => c.name));
-  const view = new ChangelogTableView(
-    columns.map((c, i) => ({ name: names[i] as string, type: { name: SQL_TYPE[c.logicalType.type] ?? "STRING" } }) as StreamSqlColumn),
-    undefined,
-  );
+  // The live view draws a chart when the cell asks for one, as a local query's does.
+  const view = new ChangelogTableView(sqlColumns(columns), undefined, args.limit !== undefined && args.limit > 0 ? args.limit : 200, args.chart ? chartRenderer(args.chart) : undefined);
   const name = `flink: ${s.text.replace(/\s+/g, " ").slice(0, 60)}`;
   const local = StreamEnvironment.create();
   let job: JobHandle | undefined;
@@ -148,6 +161,12 @@ async function runInsert(s: FlinkStatement, env: MagicEnv, flink: FlinkConnectio
 function remember(flink: FlinkConnection, jobId: string, statement: string, local?: JobHandle): void {
   if (flink.jobs.some((j) => j.jobId === jobId)) return;
   flink.jobs.push({ jobId, statement, ...(local === undefined ? {} : { local }) });
+}
+
+/** Flink's result columns as the engine's (distinct names, SQL types), for the local renderers and views. */
+function sqlColumns(columns: readonly flinkGateway.ColumnInfo[]): StreamSqlColumn[] {
+  const names = distinct(columns.map((c) => c.name));
+  return columns.map((c, i) => ({ name: names[i] as string, type: { name: SQL_TYPE[c.logicalType.type] ?? "STRING" } }) as StreamSqlColumn);
 }
 
 function distinct(names: string[]): string[] {

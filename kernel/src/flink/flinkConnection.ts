@@ -83,6 +83,17 @@ function fromEnvironment(): FlinkConnection | undefined {
   return new FlinkConnection({ gatewayUrl: url, headers, ...(process.env.SLUICE_FLINK_REST ? { restUrl: process.env.SLUICE_FLINK_REST } : {}) });
 }
 
+let target: "local" | "flink" | undefined;
+
+/** Where `%%ssql` cells without `--target` run, set by `%flink target`; undefined: on Flink once connected. */
+export function defaultTarget(): "local" | "flink" | undefined {
+  return target;
+}
+
+export function setDefaultTarget(next: "local" | "flink" | undefined): void {
+  target = next;
+}
+
 /** The kernel's Flink connection, if one was set (then `%%ssql` cells run on Flink by default). */
 export function flinkConnection(): FlinkConnection | undefined {
   return current;

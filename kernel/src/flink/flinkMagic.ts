@@ -3,18 +3,30 @@
  * run on that Flink cluster (`--target local` keeps a cell local); `%flink` says where they go;
  * `%flink disconnect` closes the gateway session (DDL made there is gone) and makes cells local.
  * https URLs work as they are; a managed service's token goes in a header.
+ * `%flink target local|flink|{name}`: where `%%ssql` cells without `--target` run, `{name}` (or
+ * `$name`) being a notebook variable — a report parameter, so `sluice report -p target=flink`
+ * re-runs a notebook developed locally on the cluster (the gateway from SLUICE_FLINK_GATEWAY or an
+ * earlier `%flink connect`).
  */
 import type { CellOutcome } from "../execute/cellRunner.js";
 import { DISPLAY } from "../display/mimeBundle.js";
 import { MagicUsageError, type MagicHandler } from "../magics/magic.js";
 import { splitWords } from "../magics/jobsMagic.js";
-import { connectFlink, disconnectFlink, flinkConnection, type FlinkTargetConfig } from "./flinkConnection.js";
+import { connectFlink, defaultTarget, disconnectFlink, flinkConnection, setDefaultTarget, type FlinkTargetConfig } from "./flinkConnection.js";
 
-const USAGE = "%flink, %flink connect GATEWAY_URL [--rest REST_URL] [--header 'Name: value'], %flink disconnect";
+const USAGE = "%flink, %flink connect GATEWAY_URL [--rest REST_URL] [--header 'Name: value'], %flink disconnect, %flink target local|flink|{variable}";
 
-export function parseFlinkArgs(args: string): { verb: "status" } | { verb: "disconnect" } | { verb: "connect"; config: FlinkTargetConfig } {
+export function parseFlinkArgs(
+  args: string,
+): { verb: "status" } | { verb: "disconnect" } | { verb: "connect"; config: FlinkTargetConfig } | { verb: "target"; target: string } | { verb: "target"; variable: string } {
   const words = splitWords(args).map((w) => w.text);
   const [verb = "status", ...rest] = words;
+  if (verb === "target") {
+    const [word, ...more] = rest;
+    if (word === undefined || more.length > 0) throw new MagicUsageError(`%flink target takes one of local, flink or a {variable}; use ${USAGE}`);
+    const variable = /^(?:\{([A-Za-z_$][\w$]*)\}|\$([A-Za-z_][\w]*))$/.exec(word);
+    return variable ? { verb, variable: (variable[1] ?? variable[2]) as string } : { verb, target: word };
+  }
   if (verb === "status" || verb === "disconnect") {
     if (rest.length > 0) throw new MagicUsageError(`%flink ${verb} takes nothing more; use ${USAGE}`);
     return { verb };
@@ -43,9 +55,21 @@ export function parseFlinkArgs(args: string): { verb: "status" } | { verb: "disc
   return { verb: "connect", config: { gatewayUrl, headers, ...(restUrl === undefined ? {} : { restUrl }) } };
 }
 
-export const flinkMagic: MagicHandler = async (call): Promise<CellOutcome> => {
+export const flinkMagic: MagicHandler = async (call, env): Promise<CellOutcome> => {
   const cmd = parseFlinkArgs(call.args);
   const text = (t: string): CellOutcome => ({ status: "ok", result: { value: { [DISPLAY]: () => ({ "text/plain": t }) } } });
+  if (cmd.verb === "target") {
+    let target = "target" in cmd ? cmd.target : undefined;
+    if ("variable" in cmd) {
+      const found = env.lookup(cmd.variable);
+      if (!found.found) throw new MagicUsageError(`%flink target: no notebook variable named "${cmd.variable}" (declare it in the parameters cell)`);
+      target = String(found.value);
+    }
+    if (target !== "local" && target !== "flink") throw new MagicUsageError(`%flink target ${target}? %%ssql cells run on local or flink`);
+    if (target === "flink" && !flinkConnection())
+      throw new MagicUsageError("%flink target flink: no Flink cluster connected; run %flink connect GATEWAY_URL first, or start the kernel (or sluice report) with SLUICE_FLINK_GATEWAY set");
+    setDefaultTarget(target);
+  }
   if (cmd.verb === "disconnect") {
     await disconnectFlink();
     return text("%%ssql cells run on the embedded engine");
@@ -56,7 +80,11 @@ export const flinkMagic: MagicHandler = async (call): Promise<CellOutcome> => {
     return text(`%%ssql cells run on ${info.productName} ${info.version} at ${flink.gateway.url} (--target local keeps a cell local)`);
   }
   const flink = flinkConnection();
-  return text(flink ? `%%ssql cells run on Flink at ${flink.gateway.url}` : "%%ssql cells run on the embedded engine (%flink connect URL sends them to a Flink cluster)");
+  return text(
+    flink && defaultTarget() !== "local"
+      ? `%%ssql cells run on Flink at ${flink.gateway.url}`
+      : `%%ssql cells run on the embedded engine${flink ? ` (%flink target flink sends them to Flink at ${flink.gateway.url})` : " (%flink connect URL sends them to a Flink cluster)"}`,
+  );
 };
 
 /** `--target flink|local` of a `%%ssql` cell; undefined when the cell names none. */

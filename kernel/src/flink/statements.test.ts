@@ -1,12 +1,12 @@
 /**
  * What the kernel decides about a `%%ssql --target flink` cell before the gateway sees it: the
- * statements, which results end, Sluice-only connectors refused, and the `%flink` / `--target`
+ * statements, which results end, which tables are Sluice-only, and the `%flink` / `--target`
  * options. The cluster's side is test/python/test_flink_target.py (SLUICE_FLINK_TESTS=on).
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { parseFlinkArgs, targetOf } from "./flinkMagic.js";
-import { checkFlinkCompatible, FlinkCatalog, splitStatements, withOptions } from "./statements.js";
+import { FlinkCatalog, insertInto, isSluiceOnlyTable, splitStatements, tablesRead, withOptions } from "./statements.js";
 
 describe("Flink statements of a cell", () => {
   test("split at top-level semicolons only, with their kinds and lines", () => {
@@ -29,10 +29,13 @@ describe("Flink statements of a cell", () => {
     });
   });
 
-  test("a Sluice-only connector is refused with the cell's line, before anything is sent", () => {
-    const [ok, duck] = splitStatements("CREATE TABLE a (x INT) WITH ('connector' = 'blackhole');\nCREATE TABLE d (x INT) WITH ('connector' = 'duckdb', 'table-name' = 'd')");
-    assert.doesNotThrow(() => checkFlinkCompatible(ok!));
-    assert.throws(() => checkFlinkCompatible(duck!), /'connector' = 'duckdb' \(cell line 2\) is a Sluice-only connector, so nothing of this cell was sent to Flink/);
+  test("Sluice-only tables are told apart, INSERT INTO split into target and query, the tables a query reads listed", () => {
+    const [hole, duck] = splitStatements("CREATE TABLE a (x INT) WITH ('connector' = 'blackhole');\nCREATE TABLE d (x INT) WITH ('connector' = 'duckdb', 'table-name' = 'd')");
+    assert.equal(isSluiceOnlyTable(hole!), false);
+    assert.equal(isSluiceOnlyTable(duck!), true);
+    assert.deepEqual(insertInto("INSERT INTO `db`.Totals\nSELECT k, COUNT(*) FROM t GROUP BY k"), { table: "totals", query: "SELECT k, COUNT(*) FROM t GROUP BY k" });
+    assert.equal(insertInto("INSERT INTO totals (k, n) SELECT k, 1 FROM t"), undefined);
+    assert.deepEqual(tablesRead("WITH w AS (SELECT * FROM a) SELECT * FROM w JOIN b ON true, TABLE(TUMBLE(TABLE c, DESCRIPTOR(ts), INTERVAL '1' SECOND))"), ["a", "b", "c"]);
   });
 
   test("a query is bounded when every table it reads ends (Flink's connector rules), views and batch mode included", () => {
@@ -71,5 +74,12 @@ describe("Flink statements of a cell", () => {
     assert.equal(targetOf("--target=local"), "local");
     assert.equal(targetOf(""), undefined);
     assert.throws(() => targetOf("--target spark"), /use --target flink or --target local/);
+  });
+
+  test("%flink target takes local, flink or a notebook variable (a report parameter)", () => {
+    assert.deepEqual(parseFlinkArgs("target flink"), { verb: "target", target: "flink" });
+    assert.deepEqual(parseFlinkArgs("target {target}"), { verb: "target", variable: "target" });
+    assert.deepEqual(parseFlinkArgs("target $where"), { verb: "target", variable: "where" });
+    assert.throws(() => parseFlinkArgs("target"), /%flink target takes one of local, flink or a \{variable\}/);
   });
 });

@@ -2,14 +2,11 @@
  * What the kernel needs to know about a cell's Flink SQL before sending it to the SQL Gateway,
  * which takes one statement per request: the statements (split at `;` outside strings, quoted
  * identifiers and comments), what kind each is, whether a query's result ends (so the cell waits
- * for it or returns at once), and connector options only Sluice has (refused before anything is
- * submitted). Boundedness follows Flink's connectors: datagen with 'number-of-rows' or a sequence field, filesystem
+ * for it or returns at once), and which tables only Sluice has (kept in the kernel). Boundedness follows Flink's connectors: datagen with 'number-of-rows' or a sequence field, filesystem
  * without 'source.monitor-interval', kafka with a 'scan.bounded.mode' end; anything in batch
  * runtime mode. A query is bounded when every table or view it names that this kernel created
  * is, and none it names is unknown to it (a table from another client's catalog might be unbounded).
  */
-import { MagicUsageError } from "../magics/magic.js";
-
 export interface FlinkStatement {
   text: string;
   /** 1-based line of the cell body where the statement starts (for errors). */
@@ -73,20 +70,36 @@ export function withOptions(text: string): Record<string, string> {
   return options;
 }
 
-/** Connectors the embedded engine has and Flink does not: a Flink job cannot write to the kernel's DuckDB. */
-const SLUICE_ONLY_CONNECTORS: Record<string, string> = {
-  duckdb: "the kernel's DuckDB database is not reachable from a Flink cluster",
-};
+/**
+ * Connectors the embedded engine has and Flink does not: such a table is created in the kernel's
+ * catalog, not on Flink, and an INSERT INTO it runs its query on Flink and writes the rows that
+ * come back through the gateway (kernel/src/flink/localSinks.ts).
+ */
+const SLUICE_ONLY_CONNECTORS = new Set(["duckdb"]);
 
-/** Throws before anything is submitted when a CREATE TABLE names a Sluice-only connector. */
-export function checkFlinkCompatible(statement: FlinkStatement): void {
+/** A CREATE TABLE of a Sluice-only connector: it runs in the kernel. */
+export function isSluiceOnlyTable(statement: FlinkStatement): boolean {
   const connector = withOptions(statement.text).connector;
-  if (connector === undefined || !/^\s*CREATE\b/i.test(stripComments(statement.text))) return;
-  const why = SLUICE_ONLY_CONNECTORS[connector.toLowerCase()];
-  if (why !== undefined)
-    throw new MagicUsageError(
-      `'connector' = '${connector}' (cell line ${statement.line}) is a Sluice-only connector, so nothing of this cell was sent to Flink: ${why}. Run the cell without --target flink, or use a Flink connector (filesystem, kafka, print, blackhole, …)`,
-    );
+  return connector !== undefined && /^\s*CREATE\s+(?:TEMPORARY\s+)?TABLE\b/i.test(stripComments(statement.text)) && SLUICE_ONLY_CONNECTORS.has(connector.toLowerCase());
+}
+
+/** Whether a table's connector is Sluice-only (the kernel keeps it). */
+export function sluiceOnlyConnector(connector: string | undefined): boolean {
+  return connector !== undefined && SLUICE_ONLY_CONNECTORS.has(connector.toLowerCase());
+}
+
+/** `INSERT INTO t SELECT …` as its target table and query; undefined for other statements (and INSERT INTO t (cols) …). */
+export function insertInto(text: string): { table: string; query: string } | undefined {
+  // Comments before the INSERT are skipped; those in the query stay in the text sent to Flink.
+  const m = /^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*INSERT\s+INTO\s+([\w.`]+)\s+(?!\()([\s\S]*)$/i.exec(text);
+  return m?.[1] && m[2] ? { table: bare(m[1]), query: m[2].trim() } : undefined;
+}
+
+/** The tables and views a query reads (FROM, JOIN, TABLE), names its WITH clause defines left out. */
+export function tablesRead(query: string): string[] {
+  const text = stripComments(query);
+  const local = new Set([...text.matchAll(/([\w`]+)\s+AS\s*\(/gi)].map((m) => bare(m[1] ?? "")));
+  return [...text.matchAll(/\b(?:FROM|JOIN|TABLE)\s+(?!(?:TABLE|LATERAL|UNNEST)\s*\(|\()([\w.`]+)/gi)].map((m) => bare(m[1] ?? "")).filter((n) => !local.has(n));
 }
 
 /** The boundedness of the tables and views created through this kernel's gateway session. */
@@ -111,11 +124,7 @@ export class FlinkCatalog {
   /** Whether a query's result ends. */
   isBounded(query: string): boolean {
     if (this.batchMode) return true;
-    const text = stripComments(query);
-    // Names a WITH clause defines are parts of the query, not tables.
-    const local = new Set([...text.matchAll(/([\w`]+)\s+AS\s*\(/gi)].map((m) => bare(m[1] ?? "")));
-    const names = [...text.matchAll(/\b(?:FROM|JOIN|TABLE)\s+(?!(?:TABLE|LATERAL|UNNEST)\s*\(|\()([\w.`]+)/gi)].map((m) => bare(m[1] ?? "")).filter((n) => !local.has(n));
-    return names.every((name) => this.bounded.get(name) === true);
+    return tablesRead(query).every((name) => this.bounded.get(name) === true);
   }
 }
 
