@@ -7,6 +7,7 @@ import { CELL_CASES } from "./cases/cell.js";
  * `default` cases run in CI (oracle.test.ts); all of them with `node dist/test/flink-sql/run.js`.
  */
 import { JOIN_CASES } from "./cases/joins.js";
+import { TEMPORAL_JOIN_CASES } from "./cases/temporalJoins.js";
 
 export interface OracleCase {
   name: string;
@@ -193,4 +194,5 @@ export const CASES: OracleCase[] = [
   ...CELL_CASES,
   ...OVER_CASES,
   ...JOIN_CASES,
+  ...TEMPORAL_JOIN_CASES,
 ];

@@ -84,7 +84,8 @@ export interface OverSpec {
 export type SelectItem = { kind: "star"; at: SqlPosition } | { kind: "expr"; expr: Expr; alias?: string; at: SqlPosition };
 
 export type FromItem =
-  | { kind: "table"; name: string; alias?: string; at: SqlPosition }
+  /** `asOf`: `t FOR SYSTEM_TIME AS OF l.time` on a join's right side (a temporal join, joins/planTemporalJoin.ts). */
+  | { kind: "table"; name: string; alias?: string; asOf?: Expr; at: SqlPosition }
   | { kind: "subquery"; query: Query; alias?: string; at: SqlPosition }
   /** `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND))` */
   | { kind: "tumble"; input: FromItem; timeColumn: string; size: number; offset?: number; alias?: string; at: SqlPosition }

@@ -45,7 +45,8 @@ export interface UpdatingPlanned {
 }
 
 /** Name columns are qualified with (`t.col`); a join's columns each have their side's (`qualifiers`). */
-export type Relation = Planned & { qualifier: string | undefined; qualifiers?: (string | undefined)[] };
+/** `primaryKey`: a table's declared PRIMARY KEY, as column indexes (a temporal join's versioned table needs one). */
+export type Relation = Planned & { qualifier: string | undefined; qualifiers?: (string | undefined)[]; primaryKey?: number[] };
 
 /** Only an append-only input is supported where `what` reads it (an updating one needs retraction there). */
 export function appendOnly(planned: Planned, what: string, at: SqlPosition): AppendPlanned {
@@ -87,9 +88,11 @@ export class Planner {
       case "table": {
         const entry = this.catalog.get(item.name);
         if (!entry) throw new StreamSqlError("validation", `Object '${item.name}' not found`, item.at, item.name);
+        if (item.asOf) throw new StreamSqlError("validation", "FOR SYSTEM_TIME AS OF is only supported on the right side of a JOIN", item.asOf.at, "FOR");
         const qualifier = item.alias ?? entry.name;
         if (entry.kind === "view") return { ...this.plan(entry.query), qualifier };
-        return { ...this.scan(entry, item.at), columns: entry.columns, qualifier };
+        const primaryKey = entry.primaryKey?.map((k) => entry.columns.findIndex((c) => c.name === k));
+        return { ...this.scan(entry, item.at), columns: entry.columns, qualifier, ...(primaryKey ? { primaryKey } : {}) };
       }
       case "subquery":
         return { ...this.plan(item.query), qualifier: item.alias };

@@ -12,6 +12,7 @@ import { StreamSqlError } from "../errors.js";
 import type { Relation } from "../planner.js";
 import { analyzeCondition } from "./joinCondition.js";
 import { intervalJoinFunction, outputDelay } from "./intervalJoin.js";
+import { planTemporalJoin } from "./planTemporalJoin.js";
 import { regularJoinFunction } from "./regularJoin.js";
 
 type JoinItem = Extract<FromItem, { kind: "join" }>;
@@ -24,11 +25,14 @@ type JoinItem = Extract<FromItem, { kind: "join" }>;
  */
 export function planJoin(item: JoinItem, from: (side: FromItem) => Relation): Relation {
   const left = from(item.left);
-  const right = from(item.right);
+  // `r FOR SYSTEM_TIME AS OF l.time`: r itself is read as any table, the AS OF makes this a temporal join.
+  const asOf = item.right.kind === "table" ? item.right.asOf : undefined;
+  const right = from(item.right.kind === "table" ? withoutAsOf(item.right) : item.right);
   const qualifiers = [...sideQualifiers(left), ...sideQualifiers(right)];
   const columns = [...left.columns, ...right.columns];
   const scope: ScopeColumn[] = columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
   const leftWidth = left.columns.length;
+  if (asOf) return planTemporalJoin(item, asOf, left, right, scope, qualifiers);
   const condition = analyzeCondition(item.on, scope, leftWidth);
   if (item.on === undefined && !item.comma) throw new StreamSqlError("validation", "a JOIN needs ON", item.at, "JOIN");
 
@@ -77,6 +81,11 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation): Re
     .process(fn)
     .name(`Join(${joinType}, ${keyName})`);
   return { changes, uniqueKey: undefined, columns: plain, bounded, qualifier: undefined, qualifiers };
+}
+
+function withoutAsOf(table: Extract<FromItem, { kind: "table" }>): FromItem {
+  const { asOf: _, ...plain } = table;
+  return plain;
 }
 
 function sideQualifiers(p: Relation): (string | undefined)[] {
