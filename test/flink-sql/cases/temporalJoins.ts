@@ -122,4 +122,11 @@ ON o.currency = r.currency`,
     "SELECT o.order_id, r.conversion_rate FROM orders o JOIN currency_rates FOR SYSTEM_TIME AS OF o.order_time r ON o.price = r.conversion_rate",
     { error: /primary key/ },
   ),
+  t(
+    "temporal_right_join",
+    false,
+    `${ORDERS}${RATES}`,
+    "SELECT o.order_id, r.conversion_rate FROM orders o RIGHT JOIN currency_rates FOR SYSTEM_TIME AS OF o.order_time r ON o.currency = r.currency",
+    { error: /join type RIGHT/ },
+  ),
 ];
