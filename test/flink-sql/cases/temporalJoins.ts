@@ -1,12 +1,14 @@
 /**
- * Temporal joins (issue 18, item 4) against Flink itself: event-time `FOR SYSTEM_TIME AS OF` joins of
- * orders with the currency rates valid at each order's time (Flink's docs, joins.md "Event Time
- * Temporal Join" and versioned_tables.md's deduplicating view), INNER and LEFT, and the checks
- * Flink's planner makes. Both inputs are in event-time order within their watermark delay: a row
- * late on its own side would be joined against whatever versions the watermark had left, which
- * depends on how the two sources interleave.
+ * Temporal joins and window joins (issue 18, item 4) against Flink itself: event-time `FOR
+ * SYSTEM_TIME AS OF` joins of orders with the currency rates valid at each order's time (Flink's
+ * docs, joins.md "Event Time Temporal Join" and versioned_tables.md's deduplicating view), INNER and
+ * LEFT, and the checks Flink's planner makes; window joins (window-join.md's examples and more),
+ * whose append-only output is compared change by change. Both inputs are in event-time order within
+ * their watermark delay: a row late on its own side would meet whatever state the other side's
+ * watermark had left, which depends on how the two sources interleave.
  */
 import type { OracleCase } from "../cases.js";
+import { JOIN_ORDERS_CSV, SHIPMENTS_CSV } from "./joins.js";
 
 /** Orders in time order: a rate changed before, at and after them; JPY never has one, GBP only later. */
 export const RATE_ORDERS_CSV =
@@ -128,5 +130,88 @@ ON o.currency = r.currency`,
     `${ORDERS}${RATES}`,
     "SELECT o.order_id, r.conversion_rate FROM orders o RIGHT JOIN currency_rates FOR SYSTEM_TIME AS OF o.order_time r ON o.currency = r.currency",
     { error: /join type RIGHT/ },
+  ),
+];
+
+/** The LeftTable and RightTable of Flink's window join docs (window-join.md), in order within their watermark delay. */
+const WINDOW_JOIN_DDL = `CREATE TABLE LeftTable (row_time TIMESTAMP(3), num INT, id STRING, WATERMARK FOR row_time AS row_time - INTERVAL '5' MINUTE)
+WITH ('connector' = 'filesystem', 'path' = '{left_table}', 'format' = 'csv');
+CREATE TABLE RightTable (row_time TIMESTAMP(3), num INT, id STRING, WATERMARK FOR row_time AS row_time - INTERVAL '5' MINUTE)
+WITH ('connector' = 'filesystem', 'path' = '{right_table}', 'format' = 'csv');
+`;
+const windowJoinFiles = {
+  left_table: "2020-04-15 12:02:00,1,L1\n2020-04-15 12:06:00,2,L2\n2020-04-15 12:03:00,3,L3\n",
+  right_table: "2020-04-15 12:01:00,2,R2\n2020-04-15 12:04:00,3,R3\n2020-04-15 12:05:00,4,R4\n",
+};
+/** A window join as Flink's docs write it (their FULL OUTER example, and the other types in the same shape). */
+const docsWindowJoin = (name: string, isDefault: boolean, type: string): OracleCase => ({
+  name,
+  default: isDefault,
+  files: windowJoinFiles,
+  appendOnly: true,
+  sql: `${WINDOW_JOIN_DDL}SELECT L.num as L_Num, L.id as L_Id, R.num as R_Num, R.id as R_Id,
+COALESCE(L.window_start, R.window_start) as window_start,
+COALESCE(L.window_end, R.window_end) as window_end
+FROM (
+    SELECT * FROM TABLE(TUMBLE(TABLE LeftTable, DESCRIPTOR(row_time), INTERVAL '5' MINUTES))
+) L
+${type} JOIN (
+    SELECT * FROM TABLE(TUMBLE(TABLE RightTable, DESCRIPTOR(row_time), INTERVAL '5' MINUTES))
+) R
+ON L.num = R.num AND L.window_start = R.window_start AND L.window_end = R.window_end;
+`,
+});
+
+/** Orders and shipments of joins.ts, windowed. */
+const OS_DDL = `CREATE TABLE Orders (id INT, product STRING, amount INT, order_time TIMESTAMP(3), WATERMARK FOR order_time AS order_time - INTERVAL '5' SECOND)
+WITH ('connector' = 'filesystem', 'path' = '{orders_j}', 'format' = 'csv', 'csv.null-literal' = '');
+CREATE TABLE Shipments (id INT, order_id INT, ship_time TIMESTAMP(3), WATERMARK FOR ship_time AS ship_time - INTERVAL '5' SECOND)
+WITH ('connector' = 'filesystem', 'path' = '{shipments}', 'format' = 'csv');
+`;
+const w = (name: string, isDefault: boolean, query: string, extra: Partial<OracleCase> = {}): OracleCase => ({
+  name,
+  default: isDefault,
+  sql: `${OS_DDL}${query};\n`,
+  files: { orders_j: JOIN_ORDERS_CSV, shipments: SHIPMENTS_CSV },
+  ...extra,
+});
+const tumbled = (table: string, time: string, size: string) => `(SELECT * FROM TABLE(TUMBLE(TABLE ${table}, DESCRIPTOR(${time}), INTERVAL ${size})))`;
+
+export const WINDOW_JOIN_CASES: OracleCase[] = [
+  docsWindowJoin("window_join_docs_full", false, "FULL"),
+  docsWindowJoin("window_join_docs_inner", false, "INNER"),
+  docsWindowJoin("window_join_docs_left", false, "LEFT"),
+  docsWindowJoin("window_join_docs_right", false, "RIGHT"),
+  // No key but the window: every row on one key, so the order of the output is Flink's loop order.
+  w(
+    "window_join_keyless_full_exact",
+    true,
+    `SELECT o.id, s.id AS sid, o.window_start, s.window_end FROM ${tumbled("Orders", "order_time", "'30' SECOND")} o FULL JOIN ${tumbled("Shipments", "ship_time", "'30' SECOND")} s ON o.window_start = s.window_start AND o.window_end = s.window_end AND o.id >= s.order_id`,
+    { exactChangelog: true },
+  ),
+  w(
+    "window_join_hop_left",
+    false,
+    "SELECT o.id, s.id AS sid, o.window_start FROM TABLE(HOP(TABLE Orders, DESCRIPTOR(order_time), INTERVAL '10' SECOND, INTERVAL '20' SECOND)) o LEFT JOIN TABLE(HOP(TABLE Shipments, DESCRIPTOR(ship_time), INTERVAL '10' SECOND, INTERVAL '20' SECOND)) s ON o.id = s.order_id AND o.window_start = s.window_start AND o.window_end = s.window_end",
+    { appendOnly: true },
+  ),
+  w(
+    "window_join_cumulate_inner_rest",
+    false,
+    `SELECT o.id, s.id AS sid, o.window_start, o.window_end FROM (SELECT * FROM TABLE(CUMULATE(TABLE Orders, DESCRIPTOR(order_time), INTERVAL '15' SECOND, INTERVAL '45' SECOND))) o JOIN (SELECT * FROM TABLE(CUMULATE(TABLE Shipments, DESCRIPTOR(ship_time), INTERVAL '15' SECOND, INTERVAL '45' SECOND))) s ON o.id = s.order_id AND o.window_start = s.window_start AND o.window_end = s.window_end AND s.id > 100`,
+    { appendOnly: true },
+  ),
+  // After a window aggregate on each side (window-join.md: a window join may follow one).
+  w(
+    "window_join_after_window_aggregates",
+    false,
+    `SELECT o.window_start, o.orders, s.shipments FROM (SELECT window_start, window_end, COUNT(*) AS orders FROM TABLE(TUMBLE(TABLE Orders, DESCRIPTOR(order_time), INTERVAL '20' SECOND)) GROUP BY window_start, window_end) o LEFT JOIN (SELECT window_start, window_end, COUNT(*) AS shipments FROM TABLE(TUMBLE(TABLE Shipments, DESCRIPTOR(ship_time), INTERVAL '20' SECOND)) GROUP BY window_start, window_end) s ON o.window_start = s.window_start AND o.window_end = s.window_end`,
+    { exactChangelog: true },
+  ),
+  // Windows of different sizes: Flink plans a regular join (its window columns are then plain timestamps).
+  w(
+    "window_join_different_windows",
+    false,
+    `SELECT o.id, s.id FROM ${tumbled("Orders", "order_time", "'30' SECOND")} o JOIN ${tumbled("Shipments", "ship_time", "'20' SECOND")} s ON o.id = s.order_id AND o.window_start = s.window_start AND o.window_end = s.window_end`,
   ),
 ];

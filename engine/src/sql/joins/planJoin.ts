@@ -14,14 +14,17 @@ import { analyzeCondition } from "./joinCondition.js";
 import { intervalJoinFunction, outputDelay } from "./intervalJoin.js";
 import { planTemporalJoin } from "./planTemporalJoin.js";
 import { regularJoinFunction } from "./regularJoin.js";
+import { planWindowJoin } from "./planWindowJoin.js";
 
 type JoinItem = Extract<FromItem, { kind: "join" }>;
 
 /**
- * Plans `a JOIN b ON …` as Flink's planner chooses: an interval join when both inputs are append-only
- * and ON bounds one side's rowtime by the other's from both sides (output append-only, both rowtimes
- * stay time attributes), else a regular join (an updating result). Both are keyed by the equality
- * keys of ON (all rows on one key when there are none), their state in keyed state.
+ * Plans `a JOIN b ON …` as Flink's planner chooses: a temporal join for `b FOR SYSTEM_TIME AS OF`,
+ * an interval join when both inputs are append-only and ON bounds one side's rowtime by the other's
+ * from both sides (output append-only, both rowtimes stay time attributes), a window join when both
+ * sides are windowed alike and ON equates their windows (append-only), else a regular join (an
+ * updating result). All are keyed by the equality keys of ON (all rows on one key when there are
+ * none), their state in keyed state.
  */
 export function planJoin(item: JoinItem, from: (side: FromItem) => Relation): Relation {
   const left = from(item.left);
@@ -67,6 +70,9 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation): Re
     // Outer joins pad with NULLs: a time attribute of the padded side may then be NULL, as in Flink.
     return { stream, columns, bounded, qualifier: undefined, qualifiers };
   }
+
+  const windowJoin = planWindowJoin(item, left, right, condition, scope, qualifiers, keyString, matches);
+  if (windowJoin) return windowJoin;
 
   // A regular join's rowtimes are plain timestamps in its output (Flink materialises them).
   const plain: Column[] = columns.map((c) => ({ name: c.name, type: { ...c.type, rowtime: false } }));
