@@ -138,6 +138,7 @@ export class Planner {
     const index = input.columns.findIndex((c) => c.name.toLowerCase() === item.timeColumn.toLowerCase());
     const column = input.columns[index];
     if (!column) throw new StreamSqlError("validation", `DESCRIPTOR column ${item.timeColumn} not found`, item.at, item.timeColumn);
+    if (column.type.proctime) throw new StreamSqlError("unsupported", "windows over a processing-time attribute (PROCTIME()) are not supported yet", item.at, item.timeColumn);
     if (!column.type.rowtime)
       throw new StreamSqlError("validation", `The window function requires the timecol to be a time attribute (declare WATERMARK FOR ${column.name})`, item.at, item.timeColumn);
     // A view's rows may come from a join, whose record timestamps are not this column (joins/rowtime.ts).

@@ -56,6 +56,11 @@ SELECT currency, rate, currency_time
 WHERE rowNum = 1;
 `;
 
+/** The orders with a processing-time attribute beside their rowtime. */
+const PROC_ORDERS = `CREATE TABLE orders (order_id STRING, price DECIMAL(32, 2), currency STRING, order_time TIMESTAMP(3), proc_time AS PROCTIME(), WATERMARK FOR order_time AS order_time)
+WITH ('connector' = 'filesystem', 'path' = '{rate_orders}', 'format' = 'csv');
+`;
+
 const files = { rate_orders: RATE_ORDERS_CSV, rates: RATES_CSV };
 const t = (name: string, isDefault: boolean, ddl: string, query: string, extra: Partial<OracleCase> = {}): OracleCase => ({ name, default: isDefault, sql: `${ddl}${query};\n`, files, ...extra });
 
@@ -130,6 +135,21 @@ ON o.currency = r.currency`,
     `${ORDERS}${RATES}`,
     "SELECT o.order_id, r.conversion_rate FROM orders o RIGHT JOIN currency_rates FOR SYSTEM_TIME AS OF o.order_time r ON o.currency = r.currency",
     { error: /join type RIGHT/ },
+  ),
+  // PROCTIME(): the wall clock, so compared by shape only (set, later than every order's time, a
+  // time attribute Flink and Sluice both refuse to temporal-join a table by: Flink needs a lookup source).
+  t(
+    "proctime_column_shape",
+    false,
+    PROC_ORDERS,
+    "SELECT order_id, proc_time IS NOT NULL AS has_time, proc_time > order_time AS later, CAST(proc_time AS STRING) > '2025' AS this_century FROM orders",
+  ),
+  t(
+    "temporal_proctime_rejected",
+    false,
+    `${PROC_ORDERS}${RATES}`,
+    "SELECT o.order_id, r.conversion_rate FROM orders o JOIN currency_rates FOR SYSTEM_TIME AS OF o.proc_time r ON o.currency = r.currency",
+    { error: /Processing-time temporal join is not supported yet/ },
   ),
 ];
 

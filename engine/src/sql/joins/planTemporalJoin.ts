@@ -25,15 +25,10 @@ export function planTemporalJoin(item: JoinItem, asOf: Expr, left: Relation, rig
   if (asOf.kind !== "column") throw new StreamSqlError("validation", "FOR SYSTEM_TIME AS OF takes a time attribute column of the left table", asOf.at, undefined);
   const leftTime = new ExprCompiler(leftScope).compile(asOf);
   const timeColumn = leftScope.find((c) => c.name.toLowerCase() === asOf.name.toLowerCase() && (asOf.table === undefined || c.table?.toLowerCase() === asOf.table.toLowerCase()));
-  if (timeColumn === undefined || leftTime.type.name !== "TIMESTAMP")
-    throw new StreamSqlError("validation", `FOR SYSTEM_TIME AS OF ${asOf.name}: not a time attribute of the left table`, asOf.at, asOf.name);
-  if (!timeColumn.type.rowtime)
-    throw new StreamSqlError(
-      "unsupported",
-      `FOR SYSTEM_TIME AS OF ${asOf.name}: only event-time temporal joins are supported yet (declare WATERMARK FOR ${asOf.name}); processing-time ones need PROCTIME()`,
-      asOf.at,
-      asOf.name,
-    );
+  // Flink joins a processing-time attribute only with a lookup source (JDBC, HBase, …), which Sluice has none of.
+  if (timeColumn?.type.proctime) throw new StreamSqlError("unsupported", "Processing-time temporal join is not supported yet.", asOf.at, asOf.name);
+  if (timeColumn === undefined || leftTime.type.name !== "TIMESTAMP" || !timeColumn.type.rowtime)
+    throw new StreamSqlError("validation", `Temporal table join currently only supports 'FOR SYSTEM_TIME AS OF' left table's time attribute field (${asOf.name} is none)`, asOf.at, asOf.name);
 
   const primaryKey: number[] | undefined = right.primaryKey ?? (right.changes ? right.uniqueKey : undefined);
   const rightName = item.right.kind === "table" ? (item.right.alias ?? item.right.name) : "the versioned table";
