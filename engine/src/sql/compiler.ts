@@ -74,7 +74,10 @@ export class ExprCompiler {
         if (matches.length > 1) throw new StreamSqlError("validation", `Column '${e.name}' is ambiguous`, e.at, e.name);
         const c = matches[0] as ScopeColumn;
         // A processing-time attribute stays one when projected (a rowtime's planner.ts re-marks, where it may).
-        return { code: `r[${c.index}]`, type: { name: c.type.name, ...(c.type.fields ? { fields: c.type.fields } : {}), ...(c.type.proctime ? { params: [3], nullable: false, proctime: true } : {}) } };
+        return {
+          code: `r[${c.index}]`,
+          type: { name: c.type.name, ...(c.type.fields ? { fields: c.type.fields } : {}), ...(c.type.proctime ? { params: [3], nullable: false, proctime: true } : {}) },
+        };
       }
       case "unary": {
         const a = this.compile(e.arg);

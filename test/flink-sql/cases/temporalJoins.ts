@@ -115,13 +115,9 @@ ON o.currency = r.currency`,
     "SELECT window_start, window_end, COUNT(*) AS c, SUM(amount) AS total FROM TABLE(TUMBLE(TABLE converted, DESCRIPTOR(order_time), INTERVAL '30' MINUTES)) GROUP BY window_start, window_end",
   ),
   // What Flink's planner rejects.
-  t(
-    "temporal_no_primary_key",
-    false,
-    `${ORDERS}${RATES_HISTORY}`,
-    "SELECT o.order_id, r.rate FROM orders o JOIN rates_history FOR SYSTEM_TIME AS OF o.order_time r ON o.currency = r.currency",
-    { error: /primary key/ },
-  ),
+  t("temporal_no_primary_key", false, `${ORDERS}${RATES_HISTORY}`, "SELECT o.order_id, r.rate FROM orders o JOIN rates_history FOR SYSTEM_TIME AS OF o.order_time r ON o.currency = r.currency", {
+    error: /primary key/,
+  }),
   t(
     "temporal_key_not_in_condition",
     false,
@@ -129,21 +125,12 @@ ON o.currency = r.currency`,
     "SELECT o.order_id, r.conversion_rate FROM orders o JOIN currency_rates FOR SYSTEM_TIME AS OF o.order_time r ON o.price = r.conversion_rate",
     { error: /primary key/ },
   ),
-  t(
-    "temporal_right_join",
-    false,
-    `${ORDERS}${RATES}`,
-    "SELECT o.order_id, r.conversion_rate FROM orders o RIGHT JOIN currency_rates FOR SYSTEM_TIME AS OF o.order_time r ON o.currency = r.currency",
-    { error: /join type RIGHT/ },
-  ),
+  t("temporal_right_join", false, `${ORDERS}${RATES}`, "SELECT o.order_id, r.conversion_rate FROM orders o RIGHT JOIN currency_rates FOR SYSTEM_TIME AS OF o.order_time r ON o.currency = r.currency", {
+    error: /join type RIGHT/,
+  }),
   // PROCTIME(): the wall clock, so compared by shape only (set, later than every order's time, a
   // time attribute Flink and Sluice both refuse to temporal-join a table by: Flink needs a lookup source).
-  t(
-    "proctime_column_shape",
-    false,
-    PROC_ORDERS,
-    "SELECT order_id, proc_time IS NOT NULL AS has_time, proc_time > order_time AS later, CAST(proc_time AS STRING) > '2025' AS this_century FROM orders",
-  ),
+  t("proctime_column_shape", false, PROC_ORDERS, "SELECT order_id, proc_time IS NOT NULL AS has_time, proc_time > order_time AS later, CAST(proc_time AS STRING) > '2025' AS this_century FROM orders"),
   t(
     "temporal_proctime_rejected",
     false,

@@ -44,7 +44,9 @@ export function planTemporalJoin(item: JoinItem, asOf: Expr, left: Relation, rig
     );
 
   const condition = analyzeCondition(item.on, scope, leftWidth);
-  const keyColumns = condition.keys.map((k) => (k.right.kind === "column" ? scope.slice(leftWidth).find((c) => c.name.toLowerCase() === (k.right as { name: string }).name.toLowerCase())?.index : undefined));
+  const keyColumns = condition.keys.map((k) =>
+    k.right.kind === "column" ? scope.slice(leftWidth).find((c) => c.name.toLowerCase() === (k.right as { name: string }).name.toLowerCase())?.index : undefined,
+  );
   const missing = primaryKey.filter((p) => !keyColumns.includes(p + leftWidth));
   if (missing.length > 0)
     throw new StreamSqlError(

@@ -122,7 +122,10 @@ test("temporal joins Flink rejects fail at their token", async () => {
     }
     return "planned";
   };
-  assert.equal(await failure("SELECT * FROM o RIGHT JOIN r FOR SYSTEM_TIME AS OF o.ts ON o.k = r.k"), "Unsupported join type RIGHT for a temporal join: only INNER and LEFT joins are supported @RIGHT");
+  assert.equal(
+    await failure("SELECT * FROM o RIGHT JOIN r FOR SYSTEM_TIME AS OF o.ts ON o.k = r.k"),
+    "Unsupported join type RIGHT for a temporal join: only INNER and LEFT joins are supported @RIGHT",
+  );
   assert.equal(await failure("SELECT * FROM o JOIN h FOR SYSTEM_TIME AS OF o.ts ON o.k = h.k"), "Temporal Table Join requires primary key in versioned table, but no primary key can be found @h");
   assert.equal(await failure("SELECT * FROM o JOIN r FOR SYSTEM_TIME AS OF o.ts ON o.id = r.v"), "Temporal table's primary key [k] must be included in the equivalence condition of temporal join @ON");
   assert.equal(await failure("SELECT * FROM r FOR SYSTEM_TIME AS OF r.ts"), "FOR SYSTEM_TIME AS OF is only supported on the right side of a JOIN @FOR");
@@ -148,12 +151,16 @@ test("PROCTIME() is a processing-time attribute: the wall clock at the scan, TIM
   for (const [, p, q] of last.rows) {
     for (const t of [p, q]) assert.ok(typeof t === "number" && t >= before && t <= Date.now(), `${String(t)} is now`);
   }
-  const failure = (sql: string) => session.execute(sql).then(
-    () => "ran",
-    (e: Error) => e.message.replace(/ at ".*$/, ""),
-  );
+  const failure = (sql: string) =>
+    session.execute(sql).then(
+      () => "ran",
+      (e: Error) => e.message.replace(/ at ".*$/, ""),
+    );
   assert.equal(await failure("SELECT * FROM pt JOIN pr FOR SYSTEM_TIME AS OF pt.p ON pt.id = pr.id"), "Processing-time temporal join is not supported yet.");
-  assert.match(await failure("SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE pt, DESCRIPTOR(p), INTERVAL '1' SECOND)) GROUP BY window_start, window_end"), /processing-time attribute .* not supported yet/);
+  assert.match(
+    await failure("SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE pt, DESCRIPTOR(p), INTERVAL '1' SECOND)) GROUP BY window_start, window_end"),
+    /processing-time attribute .* not supported yet/,
+  );
 });
 
 test("a LEFT temporal join stopped with a savepoint at a random moment and restored gives the uninterrupted result", { timeout: 120_000 }, async () => {

@@ -80,7 +80,12 @@ test("a join is a window join only when both sides are windowed alike and ON equ
   const tumble = (t: string, size = "'1' MINUTE") => `(SELECT * FROM TABLE(TUMBLE(TABLE ${t}, DESCRIPTOR(ts), INTERVAL ${size})))`;
   const both = "x.window_start = y.window_start AND x.window_end = y.window_end";
   assert.equal(await plan(`SELECT * FROM ${tumble("a")} x FULL JOIN ${tumble("b")} y ON x.k = y.k AND ${both}`), "window join");
-  assert.equal(await plan(`SELECT * FROM TABLE(HOP(TABLE a, DESCRIPTOR(ts), INTERVAL '1' MINUTE, INTERVAL '2' MINUTE)) x JOIN TABLE(HOP(TABLE b, DESCRIPTOR(ts), INTERVAL '1' MINUTE, INTERVAL '2' MINUTE)) y ON ${both}`), "window join");
+  assert.equal(
+    await plan(
+      `SELECT * FROM TABLE(HOP(TABLE a, DESCRIPTOR(ts), INTERVAL '1' MINUTE, INTERVAL '2' MINUTE)) x JOIN TABLE(HOP(TABLE b, DESCRIPTOR(ts), INTERVAL '1' MINUTE, INTERVAL '2' MINUTE)) y ON ${both}`,
+    ),
+    "window join",
+  );
   assert.equal(await plan(`SELECT * FROM ${tumble("a")} x JOIN ${tumble("b")} y ON x.k = y.k AND x.window_start = y.window_start`), "regular join");
   assert.equal(await plan(`SELECT * FROM ${tumble("a")} x JOIN ${tumble("b", "'2' MINUTE")} y ON ${both}`), "regular join");
   assert.equal(await plan(`SELECT * FROM ${tumble("a")} x JOIN b y ON x.k = y.k`), "regular join");

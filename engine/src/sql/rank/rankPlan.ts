@@ -121,8 +121,13 @@ export function planRank(
   const key = keyNames.map((name) => (name === undefined ? -1 : shows(name)));
   // A deduplication on the rowtime keeps it a time attribute (a versioned view for temporal joins, as in Flink).
   const rowtimeDedup = end === 1 && !outputRankNumber && time?.type.rowtime === true;
-  const innerRowtime = (name: string): boolean => innerItems.some((i) => i.name.toLowerCase() === name.toLowerCase() && i.expr.kind === "column" && i.expr.name.toLowerCase() === time?.name.toLowerCase());
-  const typed = rowtimeDedup ? columns.map((c, k) => (outerItems[k]?.expr.kind === "column" && innerRowtime((outerItems[k]?.expr as { name: string }).name) ? { ...c, type: { ...c.type, rowtime: true } } : c)) : columns;
+  const innerRowtime = (name: string): boolean =>
+    innerItems.some((i) => i.name.toLowerCase() === name.toLowerCase() && i.expr.kind === "column" && i.expr.name.toLowerCase() === time?.name.toLowerCase());
+  const shownRowtime = (k: number): boolean => {
+    const e = outerItems[k]?.expr;
+    return e?.kind === "column" && innerRowtime(e.name);
+  };
+  const typed = rowtimeDedup ? columns.map((c, k) => (shownRowtime(k) ? { ...c, type: { ...c.type, rowtime: true } } : c)) : columns;
   return { changes, columns: typed, uniqueKey: key.every((i) => i >= 0) ? key : undefined };
 }
 
