@@ -116,7 +116,10 @@ export type Expr =
   | { kind: "like"; arg: Expr; pattern: Expr; negated: boolean; at: SqlPosition }
   | { kind: "case"; operand?: Expr; whens: { when: Expr; then: Expr }[]; else?: Expr; at: SqlPosition }
   | { kind: "cast"; arg: Expr; type: SqlType; at: SqlPosition }
-  | { kind: "call"; name: string; args: Expr[]; distinct: boolean; star: boolean; over?: OverSpec; at: SqlPosition };
+  | { kind: "call"; name: string; args: Expr[]; distinct: boolean; star: boolean; over?: OverSpec; at: SqlPosition }
+  /** `arg [NOT] IN (SELECT …)` and `EXISTS (SELECT …)`: only in a WHERE, as a semi/anti join (joins/planSemiJoin.ts). */
+  | { kind: "inQuery"; arg: Expr; query: Query; negated: boolean; at: SqlPosition }
+  | { kind: "exists"; query: Query; at: SqlPosition };
 
 export type BinaryOp = "+" | "-" | "*" | "/" | "%" | "||" | "=" | "<>" | "<" | "<=" | ">" | ">=" | "AND" | "OR";
 
@@ -133,6 +136,8 @@ export function children(e: Expr): Expr[] {
       return [e.arg, e.low, e.high];
     case "in":
       return [e.arg, ...e.list];
+    case "inQuery":
+      return [e.arg];
     case "like":
       return [e.arg, e.pattern];
     case "case":

@@ -119,6 +119,9 @@ export class ExprCompiler {
         return this.cast(e.arg, e.type);
       case "call":
         return this.call(e);
+      case "inQuery":
+      case "exists":
+        throw new StreamSqlError("unsupported", "IN/EXISTS subqueries are supported only as WHERE conjuncts of a window join yet", e.at, e.kind === "exists" ? "EXISTS" : "IN");
     }
   }
 

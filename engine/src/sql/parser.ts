@@ -11,7 +11,7 @@
  */
 import type { ColumnDef, CreateTable, FromItem, JoinType, Query, Select, SelectItem, Statement } from "./ast.js";
 import { StreamSqlError, type SqlPosition } from "./errors.js";
-import { parseExpr, parseType } from "./exprParser.js";
+import { parseExpr, parseType, setSubqueryParser } from "./exprParser.js";
 import { parseWindowClause } from "./over/overSpec.js";
 import { tokenize } from "./lexer.js";
 import { parseStatementSet } from "./statementSet/parseStatementSet.js";
@@ -155,6 +155,8 @@ function parsePrimaryKey(s: TokenStream): string[] {
     );
   return key;
 }
+
+setSubqueryParser((s) => parseQuery(s));
 
 function parseQuery(s: TokenStream): Query {
   const at = here(s);

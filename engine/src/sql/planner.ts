@@ -14,6 +14,7 @@ import type { Change } from "./changelog.js";
 import { planSelectDistinct } from "./distinct/selectDistinct.js";
 import { planGroupAggregate } from "./groupAggregate.js";
 import { planJoin } from "./joins/planJoin.js";
+import { hasSubqueryConjunct, planSubqueryJoins } from "./joins/planSemiJoin.js";
 import { stampRowtime } from "./joins/rowtime.js";
 import { planSelectOverChanges } from "./updatingSelect.js";
 import { SqlWatermarkAssigner } from "./watermarks.js";
@@ -183,7 +184,13 @@ export class Planner {
     if (merged) return this.select(merged);
     const aggregated = select.groupBy.length > 0 || select.items.some((i) => i.kind === "expr" && containsAggregate(i.expr));
     if (aggregated && isWindowTvf(select.from)) return this.windowAggregate(select, select.from);
-    const input = this.from(select.from);
+    let input = this.from(select.from);
+    if (hasSubqueryConjunct(select.where)) {
+      const joined = planSubqueryJoins(select, input, (item) => this.from(item));
+      input = joined.input;
+      const { where: _, ...others } = select;
+      select = joined.where ? { ...others, where: joined.where } : others;
+    }
     const qualifiers = input.qualifiers ?? input.columns.map(() => input.qualifier);
     const scope: ScopeColumn[] = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
     if (input.changes && select.items.some((i) => i.kind === "expr" && containsOver(i.expr))) appendOnly(input, "OVER", select.at);

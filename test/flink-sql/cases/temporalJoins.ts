@@ -68,7 +68,7 @@ export const TEMPORAL_JOIN_CASES: OracleCase[] = [
   // joins.md, "Event Time Temporal Join", as written there.
   t(
     "temporal_docs_left",
-    true,
+    false,
     `${ORDERS}${RATES}`,
     `SELECT
      order_id,
@@ -169,6 +169,18 @@ ON L.num = R.num AND L.window_start = R.window_start AND L.window_end = R.window
 `,
 });
 
+const docsSemiAnti = (name: string, predicate: string): OracleCase => ({
+  name,
+  default: false,
+  files: windowJoinFiles,
+  appendOnly: true,
+  sql: `${WINDOW_JOIN_DDL}SELECT *
+FROM (
+    SELECT * FROM TABLE(TUMBLE(TABLE LeftTable, DESCRIPTOR(row_time), INTERVAL '5' MINUTES))
+) L WHERE ${predicate};
+`,
+});
+
 /** Orders and shipments of joins.ts, windowed. */
 const OS_DDL = `CREATE TABLE Orders (id INT, product STRING, amount INT, order_time TIMESTAMP(3), WATERMARK FOR order_time AS order_time - INTERVAL '5' SECOND)
 WITH ('connector' = 'filesystem', 'path' = '{orders_j}', 'format' = 'csv', 'csv.null-literal' = '');
@@ -189,6 +201,30 @@ export const WINDOW_JOIN_CASES: OracleCase[] = [
   docsWindowJoin("window_join_docs_inner", false, "INNER"),
   docsWindowJoin("window_join_docs_left", false, "LEFT"),
   docsWindowJoin("window_join_docs_right", false, "RIGHT"),
+  // window-join.md's SEMI and ANTI examples, as written there.
+  docsSemiAnti(
+    "window_join_docs_semi_in",
+    "L.num IN (\n  SELECT num FROM (\n    SELECT * FROM TABLE(TUMBLE(TABLE RightTable, DESCRIPTOR(row_time), INTERVAL '5' MINUTES))\n  ) R WHERE L.window_start = R.window_start AND L.window_end = R.window_end)",
+  ),
+  docsSemiAnti(
+    "window_join_docs_semi_exists",
+    "EXISTS (\n  SELECT * FROM (\n    SELECT * FROM TABLE(TUMBLE(TABLE RightTable, DESCRIPTOR(row_time), INTERVAL '5' MINUTES))\n  ) R WHERE L.num = R.num AND L.window_start = R.window_start AND L.window_end = R.window_end)",
+  ),
+  docsSemiAnti(
+    "window_join_docs_anti_not_in",
+    "L.num NOT IN (\n  SELECT num FROM (\n    SELECT * FROM TABLE(TUMBLE(TABLE RightTable, DESCRIPTOR(row_time), INTERVAL '5' MINUTES))\n  ) R WHERE L.window_start = R.window_start AND L.window_end = R.window_end)",
+  ),
+  docsSemiAnti(
+    "window_join_docs_anti_not_exists",
+    "NOT EXISTS (\n  SELECT * FROM (\n    SELECT * FROM TABLE(TUMBLE(TABLE RightTable, DESCRIPTOR(row_time), INTERVAL '5' MINUTES))\n  ) R WHERE L.num = R.num AND L.window_start = R.window_start AND L.window_end = R.window_end)",
+  ),
+  // NOT IN is null-aware: an order with a NULL product is never kept, nor any order of a window whose subquery gives a NULL.
+  w(
+    "window_join_anti_not_in_nulls",
+    false,
+    "SELECT o.id, o.window_start FROM (SELECT * FROM TABLE(TUMBLE(TABLE Orders, DESCRIPTOR(order_time), INTERVAL '30' SECOND))) o WHERE o.product NOT IN (SELECT CASE WHEN s.id = 105 THEN CAST(NULL AS STRING) ELSE 'plum' END FROM (SELECT * FROM TABLE(TUMBLE(TABLE Shipments, DESCRIPTOR(ship_time), INTERVAL '30' SECOND))) s WHERE o.window_start = s.window_start AND o.window_end = s.window_end AND s.id > 100)",
+    { appendOnly: true },
+  ),
   // No key but the window: every row on one key, so the order of the output is Flink's loop order.
   w(
     "window_join_keyless_full_exact",

@@ -4,9 +4,7 @@ import { ExprCompiler, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import type { Relation } from "../planner.js";
 import type { JoinCondition } from "./joinCondition.js";
-import { windowJoinFunction } from "./windowJoin.js";
-
-type JoinItem = Extract<FromItem, { kind: "join" }>;
+import { type WindowJoinType, windowJoinFunction } from "./windowJoin.js";
 
 /**
  * A window join, as Flink's WindowJoinUtil recognises one: both sides are windowed by a TUMBLE, HOP
@@ -15,7 +13,7 @@ type JoinItem = Extract<FromItem, { kind: "join" }>;
  * other equality keys; otherwise undefined (a regular join).
  */
 export function planWindowJoin(
-  item: JoinItem,
+  item: { left: FromItem; right: FromItem; joinType: WindowJoinType },
   left: Relation,
   right: Relation,
   condition: JoinCondition,
@@ -49,7 +47,7 @@ export function planWindowJoin(
   const leftKey = new ExprCompiler(leftScope).rowFunction(keys.map((k) => k.left)).fn;
   const rightKey = new ExprCompiler(rightScope).rowFunction(keys.map((k) => k.right)).fn;
   const fn = windowJoinFunction({ joinType: item.joinType, leftWindowEnd: le, rightWindowEnd: re, leftWidth, rightWidth: right.columns.length, matches });
-  const joinType = { inner: "InnerJoin", left: "LeftOuterJoin", right: "RightOuterJoin", full: "FullOuterJoin" }[item.joinType];
+  const joinType = { inner: "InnerJoin", left: "LeftOuterJoin", right: "RightOuterJoin", full: "FullOuterJoin", semi: "LeftSemiJoin", anti: "LeftAntiJoin" }[item.joinType];
   const stream = (left.stream as DataStream<Row>)
     .connect(right.stream as DataStream<Row>)
     .keyBy(
@@ -58,7 +56,10 @@ export function planWindowJoin(
     )
     .process(fn)
     .name(`WindowJoin(joinType=[${joinType}], leftWindow=[${describe(leftTvf)}], rightWindow=[${describe(rightTvf)}])`);
-  return { stream, columns: [...left.columns, ...right.columns], bounded: left.bounded && right.bounded, qualifier: undefined, qualifiers };
+  const bounded = left.bounded && right.bounded;
+  // SEMI and ANTI give the left rows as they are.
+  if (item.joinType === "semi" || item.joinType === "anti") return { stream, columns: left.columns, bounded, qualifier: left.qualifier, ...(left.qualifiers ? { qualifiers: left.qualifiers } : {}) };
+  return { stream, columns: [...left.columns, ...right.columns], bounded, qualifier: undefined, qualifiers };
 }
 
 /** The TUMBLE, HOP or CUMULATE a join side is windowed by: the TVF itself or a SELECT (plain or window-aggregating) over it. */

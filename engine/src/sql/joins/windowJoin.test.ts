@@ -66,6 +66,57 @@ test("a FULL window join emits each window once at its end, in Flink's loop orde
   assert.equal(maps.get("left-records")?.size, 0);
 });
 
+test("SEMI and ANTI window joins give each left row once, by whether any right row of its window matches", () => {
+  const run = (joinType: "semi" | "anti") => {
+    const maps = new Map<unknown, unknown>();
+    const state = (name: string) => ({
+      get: (k: unknown) => maps.get(`${name}/${String(k)}`),
+      put: (k: unknown, v: unknown) => void maps.set(`${name}/${String(k)}`, v),
+      remove: (k: unknown) => void maps.delete(`${name}/${String(k)}`),
+    });
+    const fn = windowJoinFunction({ joinType, leftWindowEnd: 1, rightWindowEnd: 1, leftWidth: 2, rightWidth: 2, matches: (r) => r[0] === r[2] });
+    void fn.open?.({ getMapState: state } as never);
+    const ctx = { timerService: { currentWatermark: () => Number.NEGATIVE_INFINITY, registerEventTimeTimer: () => undefined } } as never;
+    const log: string[] = [];
+    const out = { collect: (r: Row) => void log.push(JSON.stringify(r)) };
+    for (const r of [
+      [1, 10],
+      [2, 10],
+      [1, 20],
+    ])
+      fn.processElement1(r, ctx, out);
+    for (const r of [
+      [1, 10],
+      [1, 10],
+      [3, 10],
+    ])
+      fn.processElement2(r, ctx, out);
+    fn.onTimer?.(9, ctx as never, out);
+    fn.onTimer?.(19, ctx as never, out);
+    return log;
+  };
+  assert.deepEqual(run("semi"), ["[1,10]"], "once, though two right rows match; nothing of a window without right rows");
+  assert.deepEqual(run("anti"), ["[2,10]", "[1,20]"]);
+});
+
+test("IN and EXISTS subqueries other than a window SEMI/ANTI join fail at their token", async () => {
+  const session = new SqlSession();
+  await session.execute(
+    "CREATE TABLE a (k INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '1');\n" +
+      "CREATE TABLE b (k INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '1')",
+  );
+  const token = (sql: string) =>
+    session.execute(`EXPLAIN ${sql}`).then(
+      () => "planned",
+      (e: { token?: string }) => e.token,
+    );
+  assert.equal(await token("SELECT * FROM a WHERE k IN (SELECT k FROM b)"), "IN");
+  assert.equal(await token("SELECT * FROM a WHERE NOT EXISTS (SELECT * FROM b WHERE b.k = a.k)"), "EXISTS");
+  assert.equal(await token("SELECT k IN (SELECT k FROM b) FROM a"), "IN");
+  const tumble = (t: string) => `(SELECT * FROM TABLE(TUMBLE(TABLE ${t}, DESCRIPTOR(ts), INTERVAL '1' MINUTE)))`;
+  assert.equal(await token(`SELECT * FROM ${tumble("a")} x WHERE x.k IN (SELECT k FROM ${tumble("b")} y WHERE x.window_start = y.window_start AND x.window_end = y.window_end)`), "planned");
+});
+
 test("a join is a window join only when both sides are windowed alike and ON equates window_start and window_end", async () => {
   const session = new SqlSession();
   await session.execute(

@@ -4,8 +4,11 @@ import type { MapState } from "../../state/State.js";
 import type { JoinType } from "../ast.js";
 import type { Row } from "../connectors.js";
 
+/** Flink's window join types: the four of JOIN, and SEMI/ANTI from `IN`/`EXISTS` subqueries (left rows only out). */
+export type WindowJoinType = JoinType | "semi" | "anti";
+
 export interface WindowJoinSpec {
-  joinType: JoinType;
+  joinType: WindowJoinType;
   /** Index of window_end in a left row and in a right row. */
   leftWindowEnd: number;
   rightWindowEnd: number;
@@ -18,8 +21,8 @@ export interface WindowJoinSpec {
 /**
  * Flink SQL's window join (WindowJoinOperator) as a keyed co-process function, keyed by the equality
  * keys of ON other than the window's: each side's rows kept per window in keyed state until the
- * watermark reaches window_end - 1, then joined once (INNER, LEFT, RIGHT or FULL, in Flink's loop
- * order) and the window's state dropped. The output is append-only; a row whose window has already
+ * watermark reaches window_end - 1, then joined once (INNER, LEFT, RIGHT, FULL, SEMI or ANTI, in
+ * Flink's loop order) and the window's state dropped. The output is append-only; a row whose window has already
  * fired is dropped as late, as Flink drops it.
  */
 export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction<string, Row, Row, Row> {
@@ -62,6 +65,11 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
             }
           if (!matched) emit(leftNulls, r);
         }
+        return;
+      case "semi":
+      case "anti":
+        // Flink's SemiAntiJoinOperator: a left row once, if some right row matches it (SEMI) or none does (ANTI).
+        for (const l of left ?? []) if ((right ?? []).some((r) => spec.matches([...l, ...r])) === (spec.joinType === "semi")) out.collect(l);
         return;
       case "full": {
         const joinedRight = new Set<Row>();
