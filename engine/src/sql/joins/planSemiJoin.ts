@@ -104,20 +104,19 @@ function subqueryConjunct(e: Expr): SubqueryConjunct | undefined {
   return undefined;
 }
 
-/** `e` with every column reference replaced by `f(column)` (other nodes copied as they are). */
+/** `e` with every column reference replaced by `f(column)` (other nodes copied, nested queries left as they are). */
 function mapColumns(e: Expr, f: (c: Extract<Expr, { kind: "column" }>) => Expr): Expr {
-  if (e.kind === "column") return f(e);
-  const copy: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(e)) copy[k] = mapValue(v, f);
-  return copy as Expr;
+  return mapValue(e, f) as Expr;
 }
 
 function mapValue(v: unknown, f: (c: Extract<Expr, { kind: "column" }>) => Expr): unknown {
   if (Array.isArray(v)) return v.map((x) => mapValue(x, f));
-  if (v !== null && typeof v === "object" && "kind" in v && "at" in v && (v as { kind: string }).kind !== "select" && (v as { kind: string }).kind !== "union") return mapColumns(v as Expr, f);
-  // CASE's `{ when, then }` pairs hold expressions without being one.
-  if (v !== null && typeof v === "object" && "when" in v && "then" in v) return { when: mapColumns((v as { when: Expr }).when, f), then: mapColumns((v as { then: Expr }).then, f) };
-  return v;
+  if (v === null || typeof v !== "object") return v;
+  const kind = (v as { kind?: unknown }).kind;
+  if (kind === "column") return f(v as Extract<Expr, { kind: "column" }>);
+  if (kind === "select" || kind === "union") return v;
+  // Any other node, CASE's when/then pairs and OVER specs included: its fields mapped.
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapValue(x, f)]));
 }
 
 function flattenAnd(e: Expr): Expr[] {
