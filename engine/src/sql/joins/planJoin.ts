@@ -5,12 +5,12 @@ import type { OperatorContext } from "../../operators/Operator.js";
 import { MAX_WATERMARK } from "../../time/Watermark.js";
 import type { Expr, FromItem } from "../ast.js";
 import type { Column } from "../catalog.js";
-import type { Change } from "../changelog.js";
 import { ExprCompiler, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
 import type { Relation } from "../planner.js";
 import { analyzeCondition } from "./joinCondition.js";
+import { asChanges, keyString } from "./joinInputs.js";
 import { intervalJoinFunction, outputDelay } from "./intervalJoin.js";
 import { planTemporalJoin } from "./planTemporalJoin.js";
 import { regularJoinFunction } from "./regularJoin.js";
@@ -71,12 +71,11 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation): Re
     return { stream, columns, bounded, qualifier: undefined, qualifiers };
   }
 
-  const windowJoin = planWindowJoin(item, left, right, condition, scope, qualifiers, keyString, matches);
+  const windowJoin = planWindowJoin(item, left, right, condition, scope, qualifiers, matches);
   if (windowJoin) return windowJoin;
 
   // A regular join's rowtimes are plain timestamps in its output (Flink materialises them).
   const plain: Column[] = columns.map((c) => ({ name: c.name, type: { ...c.type, rowtime: false } }));
-  const asChanges = (p: Relation): DataStream<Change> => p.changes ?? (p.stream as DataStream<Row>).map((row): Change => ({ kind: "+I", row })).name("as changelog");
   const fn = regularJoinFunction({ joinType: item.joinType, leftWidth, rightWidth: right.columns.length, matches });
   const changes = asChanges(left)
     .connect(asChanges(right))
@@ -96,11 +95,6 @@ function withoutAsOf(table: Extract<FromItem, { kind: "table" }>): FromItem {
 
 function sideQualifiers(p: Relation): (string | undefined)[] {
   return p.qualifiers ?? p.columns.map(() => p.qualifier);
-}
-
-/** A key's values as one string the engine hashes (a join without equality keys puts every row on ""). */
-function keyString(values: Row): string {
-  return values.length === 0 ? "" : JSON.stringify(values);
 }
 
 function exprText(e: Expr): string {

@@ -4,7 +4,7 @@ import { ExprCompiler, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
 import type { Relation } from "../planner.js";
-import { analyzeCondition } from "./joinCondition.js";
+import { analyzeCondition, conjunction, flattenAnd } from "./joinCondition.js";
 import { planWindowJoin } from "./planWindowJoin.js";
 
 type SubqueryConjunct = { kind: "semi" | "anti"; query: Extract<Expr, { kind: "exists" }>["query"]; in?: { arg: Expr; negated: boolean }; at: Expr["at"] };
@@ -30,7 +30,7 @@ export function planSubqueryJoins(select: Select, input: Relation, from: (item: 
     if (sub) relation = semiJoin(select.from, relation, sub, from);
     else rest.push(conjunct);
   }
-  return { input: relation, where: rest.length === 0 ? undefined : and(rest, select.at) };
+  return { input: relation, where: rest.length === 0 ? undefined : conjunction(rest, select.at) };
 }
 
 function semiJoin(outerFrom: FromItem, left: Relation, sub: SubqueryConjunct, from: (item: FromItem) => Relation): Relation {
@@ -77,16 +77,15 @@ function semiJoin(outerFrom: FromItem, left: Relation, sub: SubqueryConjunct, fr
   }
   let right = inner;
   if (local.length > 0) {
-    const keep = new ExprCompiler(innerScope).predicate(and(local, sub.at));
+    const keep = new ExprCompiler(innerScope).predicate(conjunction(local, sub.at));
     right = { ...inner, stream: (inner.stream as DataStream<Row>).filter(keep).name("WHERE") };
   }
   if (correlated.length === 0) throw unsupported("a subquery not correlated with the outer query");
   const scope = [...outerScope, ...innerScope.map((c) => ({ ...c, index: c.index + leftWidth }))];
-  const on = and(correlated, sub.at);
+  const on = conjunction(correlated, sub.at);
   const condition = analyzeCondition(on, scope, leftWidth);
   const matches = new ExprCompiler(scope).predicate(on);
-  const keyString = (values: Row): string => (values.length === 0 ? "" : JSON.stringify(values));
-  const joined = planWindowJoin({ left: outerFrom, right: q.from, joinType: sub.kind }, left, right, condition, scope, [...outerQualifiers, ...innerQualifiers], keyString, matches);
+  const joined = planWindowJoin({ left: outerFrom, right: q.from, joinType: sub.kind }, left, right, condition, scope, [...outerQualifiers, ...innerQualifiers], matches);
   if (!joined)
     throw new StreamSqlError(
       "unsupported",
@@ -117,12 +116,4 @@ function mapValue(v: unknown, f: (c: Extract<Expr, { kind: "column" }>) => Expr)
   if (kind === "select" || kind === "union") return v;
   // Any other node, CASE's when/then pairs and OVER specs included: its fields mapped.
   return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mapValue(x, f)]));
-}
-
-function flattenAnd(e: Expr): Expr[] {
-  return e.kind === "binary" && e.op === "AND" ? [...flattenAnd(e.left), ...flattenAnd(e.right)] : [e];
-}
-
-function and(conjuncts: Expr[], at: Expr["at"]): Expr {
-  return conjuncts.reduce((a, b) => ({ kind: "binary", op: "AND", left: a, right: b, at }));
 }

@@ -1,12 +1,10 @@
-import type { DataStream } from "../../api/DataStream.js";
 import type { Expr, FromItem } from "../ast.js";
 import type { Column } from "../catalog.js";
-import type { Change } from "../changelog.js";
 import { ExprCompiler, type ScopeColumn } from "../compiler.js";
-import type { Row } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
 import type { Relation } from "../planner.js";
 import { analyzeCondition } from "./joinCondition.js";
+import { asChanges, keyString } from "./joinInputs.js";
 import { temporalJoinFunction } from "./temporalJoin.js";
 
 type JoinItem = Extract<FromItem, { kind: "join" }>;
@@ -63,8 +61,6 @@ export function planTemporalJoin(item: JoinItem, asOf: Expr, left: Relation, rig
   const matches = new ExprCompiler(scope).predicate(all.reduce((a, b) => ({ kind: "binary", op: "AND", left: a, right: b, at: item.at })));
   const fn = temporalJoinFunction({ joinType: item.joinType, leftTime: timeColumn.index, rightTime, rightWidth: right.columns.length, matches });
 
-  const asChanges = (p: Relation): DataStream<Change> => p.changes ?? (p.stream as DataStream<Row>).map((row): Change => ({ kind: "+I", row })).name("as changelog");
-  const keyString = (values: Row): string => (values.length === 0 ? "" : JSON.stringify(values));
   const joinType = `joinType=[${item.joinType === "inner" ? "InnerJoin" : "LeftOuterJoin"}]`;
   const changes = asChanges(left)
     .connect(asChanges(right))

@@ -4,6 +4,7 @@ import { ExprCompiler, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import type { Relation } from "../planner.js";
 import type { JoinCondition } from "./joinCondition.js";
+import { keyString } from "./joinInputs.js";
 import { type WindowJoinType, windowJoinFunction } from "./windowJoin.js";
 
 /**
@@ -19,7 +20,6 @@ export function planWindowJoin(
   condition: JoinCondition,
   scope: ScopeColumn[],
   qualifiers: (string | undefined)[],
-  keyString: (values: Row) => string,
   matches: (joined: Row) => boolean,
 ): Relation | undefined {
   const leftTvf = windowTvfOf(item.left);

@@ -164,7 +164,7 @@ test("PROCTIME() is a processing-time attribute: the wall clock at the scan, TIM
 });
 
 test("a LEFT temporal join stopped with a savepoint at a random moment and restored gives the uninterrupted result", { timeout: 120_000 }, async () => {
-  const ROWS = 20_000;
+  const ROWS = 10_000;
   const KEYS = 53;
   const t0 = Date.UTC(2024, 0, 1);
   const iso = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace("T", " ");

@@ -143,7 +143,7 @@ test("a join is a window join only when both sides are windowed alike and ON equ
 });
 
 test("a FULL window join stopped with a savepoint at a random moment and restored gives the uninterrupted result", { timeout: 120_000 }, async () => {
-  const ROWS = 20_000;
+  const ROWS = 10_000;
   const t0 = Date.UTC(2024, 0, 1);
   const iso = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace("T", " ");
   const left = join(dir, "left.csv");
