@@ -33,7 +33,7 @@ export const NEEDS: Record<string, string> = {
   q9: "regular join, Top-N (ROW_NUMBER), SELECT A.*",
   q10: "PARTITIONED BY and a filesystem sink with partition commit (Flink's FileSink: rolling files, success files) in the sink's DDL",
   q11: "legacy group window GROUP BY SESSION(…), SESSION_START/END",
-  q12: "PROCTIME() (processing time: not comparable run to run)",
+  q12: "a TUMBLE over PROCTIME() (processing-time windows are not supported yet; processing time is not comparable run to run)",
   q13: "processing-time temporal join (FOR SYSTEM_TIME AS OF) with a file side input",
   q14: "CREATE FUNCTION (nexmark's Java UDF count_char), HOUR()",
   q15: "COUNT(DISTINCT …), FILTER (WHERE …), DATE_FORMAT in GROUP BY",

@@ -133,7 +133,11 @@ export async function runOracle(cases: OracleCase[]): Promise<CaseOutcome[]> {
     const s = await runSluice(script.sql);
     const same = c.error
       ? "error" in f && "error" in s && c.error.test(f.error) && c.error.test(s.error)
-      : "rows" in f && "rows" in s && JSON.stringify(f.rows) === JSON.stringify(s.rows) && (!c.exactChangelog || JSON.stringify(f.changes) === JSON.stringify(s.changes));
+      : "rows" in f &&
+        "rows" in s &&
+        JSON.stringify(f.rows) === JSON.stringify(s.rows) &&
+        (!c.exactChangelog || JSON.stringify(f.changes) === JSON.stringify(s.changes)) &&
+        (!c.appendOnly || [...f.changes, ...s.changes].every((line) => line.startsWith("+I")));
     outcomes.push({ name: c.name, flink: f, sluice: s, same });
   }
   return outcomes;

@@ -89,7 +89,8 @@ export interface OverSpec {
 export type SelectItem = { kind: "star"; table?: string; except?: string[]; at: SqlPosition } | { kind: "expr"; expr: Expr; alias?: string; at: SqlPosition };
 
 export type FromItem =
-  | { kind: "table"; name: string; alias?: string; at: SqlPosition }
+  /** `asOf`: `t FOR SYSTEM_TIME AS OF l.time` on a join's right side (a temporal join, joins/planTemporalJoin.ts). */
+  | { kind: "table"; name: string; alias?: string; asOf?: Expr; at: SqlPosition }
   | { kind: "subquery"; query: Query; alias?: string; at: SqlPosition }
   /** `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND))` */
   | { kind: "tumble"; input: FromItem; timeColumn: string; size: number; offset?: number; alias?: string; at: SqlPosition }
@@ -123,7 +124,10 @@ export type Expr =
   | { kind: "case"; operand?: Expr; whens: { when: Expr; then: Expr }[]; else?: Expr; at: SqlPosition }
   | { kind: "cast"; arg: Expr; type: SqlType; at: SqlPosition }
   /** `filter`: an aggregate's `FILTER (WHERE cond)`, the rows it reads. */
-  | { kind: "call"; name: string; args: Expr[]; distinct: boolean; star: boolean; filter?: Expr; over?: OverSpec; at: SqlPosition };
+  | { kind: "call"; name: string; args: Expr[]; distinct: boolean; star: boolean; filter?: Expr; over?: OverSpec; at: SqlPosition }
+  /** `arg [NOT] IN (SELECT …)` and `EXISTS (SELECT …)`: only in a WHERE, as a semi/anti join (joins/planSemiJoin.ts). */
+  | { kind: "inQuery"; arg: Expr; query: Query; negated: boolean; at: SqlPosition }
+  | { kind: "exists"; query: Query; at: SqlPosition };
 
 export type BinaryOp = "+" | "-" | "*" | "/" | "%" | "||" | "=" | "<>" | "<" | "<=" | ">" | ">=" | "AND" | "OR";
 
@@ -140,6 +144,8 @@ export function children(e: Expr): Expr[] {
       return [e.arg, e.low, e.high];
     case "in":
       return [e.arg, ...e.list];
+    case "inQuery":
+      return [e.arg];
     case "like":
       return [e.arg, e.pattern];
     case "case":

@@ -74,7 +74,11 @@ export class ExprCompiler {
         }
         if (matches.length > 1) throw new StreamSqlError("validation", `Column '${e.name}' is ambiguous`, e.at, e.name);
         const c = matches[0] as ScopeColumn;
-        return { code: `r[${c.index}]`, type: { name: c.type.name, ...(c.type.fields ? { fields: c.type.fields } : {}) } };
+        // A processing-time attribute stays one when projected (a rowtime's planner.ts re-marks, where it may).
+        return {
+          code: `r[${c.index}]`,
+          type: { name: c.type.name, ...(c.type.fields ? { fields: c.type.fields } : {}), ...(c.type.proctime ? { params: [3], nullable: false, proctime: true } : {}) },
+        };
       }
       case "unary": {
         const a = this.compile(e.arg);
@@ -116,6 +120,9 @@ export class ExprCompiler {
         return this.cast(e.arg, e.type);
       case "call":
         return this.call(e);
+      case "inQuery":
+      case "exists":
+        throw new StreamSqlError("unsupported", "IN/EXISTS subqueries are supported only as WHERE conjuncts of a window join yet", e.at, e.kind === "exists" ? "EXISTS" : "IN");
     }
   }
 
@@ -211,6 +218,10 @@ export class ExprCompiler {
         const type = widen((args[0] as Compiled).type, (args[1] as Compiled).type);
         return { code: `$.${isIntegral(type) ? "imod" : "mod"}(${codes})`, type };
       }
+      case "PROCTIME":
+        // Flink's processing-time attribute: the wall clock when the row is read, TIMESTAMP_LTZ(3) NOT NULL.
+        arity(0);
+        return { code: "$.proctime()", type: { name: "TIMESTAMP", params: [3], nullable: false, proctime: true } };
       case "COALESCE":
         arity(1, 99);
         return { code: `$.coalesce(${codes})`, type: args.find((x) => x.type.name !== "NULL")?.type ?? { name: "NULL" } };

@@ -1,9 +1,17 @@
-import type { BinaryOp, Expr } from "./ast.js";
+import type { BinaryOp, Expr, Query } from "./ast.js";
 import type { SqlPosition } from "./errors.js";
 import { parseOver } from "./over/overSpec.js";
 import type { TokenStream } from "./tokenStream.js";
 import { parseRowType } from "./rows/rowType.js";
 import { typeByName, type SqlType } from "./types.js";
+
+/** The query parser (parser.ts), set by it: a subquery in an expression (`IN (SELECT …)`, `EXISTS (…)`) is a query. */
+let parseSubquery: (s: TokenStream) => Query = () => {
+  throw new Error("the query parser is not registered");
+};
+export function setSubqueryParser(parse: (s: TokenStream) => Query): void {
+  parseSubquery = parse;
+}
 
 const pos = (s: TokenStream): SqlPosition => ({ line: s.peek.line, column: s.peek.column });
 
@@ -66,6 +74,11 @@ function parseComparison(s: TokenStream): Expr {
   if (s.accept("LIKE")) return { kind: "like", arg: left, pattern: parseAdditive(s), negated, at };
   if (s.accept("IN")) {
     s.expect("(");
+    if (s.is("SELECT")) {
+      const query = parseSubquery(s);
+      s.expect(")");
+      return { kind: "inQuery", arg: left, query, negated, at };
+    }
     const list = [parseExpr(s)];
     while (s.accept(",")) list.push(parseExpr(s));
     s.expect(")");
@@ -129,6 +142,13 @@ function parsePrimary(s: TokenStream): Expr {
     const e = parseExpr(s);
     s.expect(")");
     return e;
+  }
+  if (s.is("EXISTS") && s.is("(", 1)) {
+    s.next();
+    s.next();
+    const query = parseSubquery(s);
+    s.expect(")");
+    return { kind: "exists", query, at };
   }
   if (s.accept("TRUE")) return { kind: "literal", value: true, type: { name: "BOOLEAN" }, at };
   if (s.accept("FALSE")) return { kind: "literal", value: false, type: { name: "BOOLEAN" }, at };

@@ -11,7 +11,7 @@
  */
 import type { ColumnDef, CreateTable, FromItem, JoinType, Query, Select, SelectItem, Statement } from "./ast.js";
 import { StreamSqlError, type SqlPosition } from "./errors.js";
-import { parseExpr, parseType } from "./exprParser.js";
+import { parseExpr, parseType, setSubqueryParser } from "./exprParser.js";
 import { parseWindowClause } from "./over/overSpec.js";
 import { parseMatchRecognize } from "./matchRecognize/parseMatchRecognize.js";
 import { tokenize } from "./lexer.js";
@@ -158,6 +158,8 @@ function parsePrimaryKey(s: TokenStream): string[] {
   return key;
 }
 
+setSubqueryParser((s) => parseQuery(s));
+
 function parseQuery(s: TokenStream): Query {
   const at = here(s);
   const first = parseQueryTerm(s);
@@ -250,7 +252,7 @@ function parseFrom(s: TokenStream): FromItem {
       s.expect("JOIN");
     }
     const right = parseFromItem(s);
-    if (s.is("FOR")) throw new StreamSqlError("unsupported", "temporal joins (FOR SYSTEM_TIME AS OF) are not supported yet", here(s), s.peek.text);
+    if (s.is("FOR")) throw new StreamSqlError("validation", "FOR SYSTEM_TIME AS OF follows a table name", here(s), s.peek.text);
     if (s.is("USING")) throw new StreamSqlError("unsupported", "JOIN … USING is not supported yet (write ON a.k = b.k)", here(s), s.peek.text);
     s.expect("ON");
     from = { kind: "join", joinType: joinType.toLowerCase() as JoinType, left: from, right, on: parseExpr(s), at };
@@ -269,7 +271,8 @@ function parseFromItem(s: TokenStream): FromItem {
     item = { kind: "subquery", query: parseQuery(s), at };
     s.expect(")");
   } else {
-    item = { kind: "table", name: qualifiedName(s), at };
+    const name = qualifiedName(s);
+    item = s.accept("FOR", "SYSTEM_TIME", "AS", "OF") ? { kind: "table", name, asOf: parseExpr(s), at } : { kind: "table", name, at };
   }
   if (s.is("MATCH_RECOGNIZE")) item = { kind: "matchRecognize", spec: parseMatchRecognize(s, item), at };
   const alias = s.accept("AS") ? s.ident("an alias") : s.peek.kind === "quoted" || (s.peek.kind === "ident" && !isClauseWord(s) && !isJoinWord(s)) ? s.ident("an alias") : undefined;

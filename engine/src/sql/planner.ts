@@ -14,6 +14,7 @@ import type { Change } from "./changelog.js";
 import { planSelectDistinct } from "./distinct/selectDistinct.js";
 import { planGroupAggregate } from "./groupAggregate.js";
 import { planJoin } from "./joins/planJoin.js";
+import { hasSubqueryConjunct, planSubqueryJoins } from "./joins/planSemiJoin.js";
 import { stampRowtime } from "./joins/rowtime.js";
 import { planSelectOverChanges } from "./updatingSelect.js";
 import { SqlWatermarkAssigner } from "./watermarks.js";
@@ -48,7 +49,8 @@ export interface UpdatingPlanned {
 }
 
 /** Name columns are qualified with (`t.col`); a join's columns each have their side's (`qualifiers`). */
-export type Relation = Planned & { qualifier: string | undefined; qualifiers?: (string | undefined)[] };
+/** `primaryKey`: a table's declared PRIMARY KEY, as column indexes (a temporal join's versioned table needs one). */
+export type Relation = Planned & { qualifier: string | undefined; qualifiers?: (string | undefined)[]; primaryKey?: number[] };
 
 /** Only an append-only input is supported where `what` reads it (an updating one needs retraction there). */
 export function appendOnly(planned: Planned, what: string, at: SqlPosition): AppendPlanned {
@@ -90,9 +92,11 @@ export class Planner {
       case "table": {
         const entry = this.catalog.get(item.name);
         if (!entry) throw new StreamSqlError("validation", `Object '${item.name}' not found`, item.at, item.name);
+        if (item.asOf) throw new StreamSqlError("validation", "FOR SYSTEM_TIME AS OF is only supported on the right side of a JOIN", item.asOf.at, "FOR");
         const qualifier = item.alias ?? entry.name;
         if (entry.kind === "view") return { ...this.plan(entry.query), qualifier };
-        return { ...this.scan(entry, item.at), columns: entry.columns, qualifier };
+        const primaryKey = entry.primaryKey?.map((k) => entry.columns.findIndex((c) => c.name === k));
+        return { ...this.scan(entry, item.at), columns: entry.columns, qualifier, ...(primaryKey ? { primaryKey } : {}) };
       }
       case "subquery":
         return { ...this.plan(item.query), qualifier: item.alias };
@@ -140,6 +144,7 @@ export class Planner {
     const index = input.columns.findIndex((c) => c.name.toLowerCase() === item.timeColumn.toLowerCase());
     const column = input.columns[index];
     if (!column) throw new StreamSqlError("validation", `DESCRIPTOR column ${item.timeColumn} not found`, item.at, item.timeColumn);
+    if (column.type.proctime) throw new StreamSqlError("unsupported", "windows over a processing-time attribute (PROCTIME()) are not supported yet", item.at, item.timeColumn);
     if (!column.type.rowtime)
       throw new StreamSqlError("validation", `The window function requires the timecol to be a time attribute (declare WATERMARK FOR ${column.name})`, item.at, item.timeColumn);
     // A view's rows may come from a join, whose record timestamps are not this column (joins/rowtime.ts).
@@ -188,7 +193,13 @@ export class Planner {
     if (windowed) return this.select(windowed);
     const aggregated = select.groupBy.length > 0 || select.items.some((i) => i.kind === "expr" && containsAggregate(i.expr));
     if (aggregated && isWindowTvf(select.from)) return this.windowAggregate(select, select.from);
-    const input = this.from(select.from);
+    let input = this.from(select.from);
+    if (hasSubqueryConjunct(select.where)) {
+      const joined = planSubqueryJoins(select, input, (item) => this.from(item));
+      input = joined.input;
+      const { where: _, ...others } = select;
+      select = joined.where ? { ...others, where: joined.where } : others;
+    }
     const qualifiers = input.qualifiers ?? input.columns.map(() => input.qualifier);
     const scope: ScopeColumn[] = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
     if (input.changes && select.items.some((i) => i.kind === "expr" && containsOver(i.expr))) appendOnly(input, "OVER", select.at);

@@ -19,6 +19,7 @@ export const fns = {
   idiv: (a: V, b: V): V => (isNull(a) || isNull(b) ? null : b === 0 ? divideByZero() : Math.trunc((a as number) / (b as number))),
   imod: (a: V, b: V): V => (isNull(a) || isNull(b) ? null : b === 0 ? divideByZero() : (a as number) % (b as number)),
   mod: (a: V, b: V): V => (isNull(a) || isNull(b) ? null : (a as number) % (b as number)),
+  proctime: (): V => Date.now(),
   neg: (a: V): V => (isNull(a) ? null : -(a as number)),
   concat: (a: V, b: V): V => (isNull(a) || isNull(b) ? null : String(a) + String(b)),
   eq: (a: V, b: V): V => (isNull(a) || isNull(b) ? null : a === b),

@@ -7,6 +7,8 @@ export interface SqlType {
   params?: number[];
   /** A rowtime attribute (the column a WATERMARK is declared on). */
   rowtime?: boolean;
+  /** A processing-time attribute (a `PROCTIME()` column): TIMESTAMP_LTZ(3) in Flink. */
+  proctime?: boolean;
   nullable?: boolean;
   /** ROW<name type, …>: the fields, in order; a ROW value is an array of them (rows/rowType.ts). */
   fields?: { name: string; type: SqlType }[];
@@ -48,8 +50,16 @@ export function isIntegral(t: SqlType): boolean {
 /** How DESCRIBE and error messages spell a type, as Flink prints it. */
 export function formatType(t: SqlType): string {
   if (t.fields) return `ROW<${t.fields.map((f) => `\`${f.name}\` ${formatType(f.type)}`).join(", ")}>${t.nullable === false ? " NOT NULL" : ""}`;
-  const base = t.name === "STRING" && t.params ? `VARCHAR(${t.params[0]})` : t.name === "TIMESTAMP" ? `TIMESTAMP(${t.params?.[0] ?? 6})` : t.params ? `${t.name}(${t.params.join(", ")})` : t.name;
-  return `${base}${t.nullable === false ? " NOT NULL" : ""}${t.rowtime ? " *ROWTIME*" : ""}`;
+  const base = t.proctime
+    ? "TIMESTAMP_LTZ(3)"
+    : t.name === "STRING" && t.params
+      ? `VARCHAR(${t.params[0]})`
+      : t.name === "TIMESTAMP"
+        ? `TIMESTAMP(${t.params?.[0] ?? 6})`
+        : t.params
+          ? `${t.name}(${t.params.join(", ")})`
+          : t.name;
+  return `${base}${t.nullable === false ? " NOT NULL" : ""}${t.rowtime ? " *ROWTIME*" : ""}${t.proctime ? " *PROCTIME*" : ""}`;
 }
 
 /** The wider of two numeric types, as Flink's arithmetic result type (DECIMAL approximated as DOUBLE). */

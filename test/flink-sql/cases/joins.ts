@@ -47,31 +47,7 @@ WITH ('connector' = 'filesystem', 'path' = '{products}', 'format' = 'csv');
 const files = { orders_j: JOIN_ORDERS_CSV, shipments: SHIPMENTS_CSV, products: PRODUCTS_CSV };
 const j = (name: string, isDefault: boolean, query: string, extra = ""): OracleCase => ({ name, default: isDefault, sql: `${DDL}${extra}${query};\n`, files });
 
-/** The LeftTable and RightTable of Flink's window join docs (window-join.md), in order within their watermark delay. */
-const WINDOW_JOIN_DDL = `CREATE TABLE LeftTable (row_time TIMESTAMP(3), num INT, id STRING, WATERMARK FOR row_time AS row_time - INTERVAL '5' MINUTE)
-WITH ('connector' = 'filesystem', 'path' = '{left_table}', 'format' = 'csv');
-CREATE TABLE RightTable (row_time TIMESTAMP(3), num INT, id STRING, WATERMARK FOR row_time AS row_time - INTERVAL '5' MINUTE)
-WITH ('connector' = 'filesystem', 'path' = '{right_table}', 'format' = 'csv');
-`;
-const windowJoinFiles = {
-  left_table: "2020-04-15 12:02:00,1,L1\n2020-04-15 12:06:00,2,L2\n2020-04-15 12:03:00,3,L3\n",
-  right_table: "2020-04-15 12:01:00,2,R2\n2020-04-15 12:04:00,3,R3\n2020-04-15 12:05:00,4,R4\n",
-};
-/** A window join as Flink's docs write it; Sluice plans it as a regular join of the two TVFs (same final table). */
-const windowJoin = (name: string, type: string): OracleCase => ({
-  name,
-  default: false,
-  files: windowJoinFiles,
-  sql: `${WINDOW_JOIN_DDL}SELECT L.num AS L_Num, L.id AS L_Id, R.num AS R_Num, R.id AS R_Id, COALESCE(L.window_start, R.window_start) AS window_start, COALESCE(L.window_end, R.window_end) AS window_end
-FROM (SELECT * FROM TABLE(TUMBLE(TABLE LeftTable, DESCRIPTOR(row_time), INTERVAL '5' MINUTES))) L
-${type} JOIN (SELECT * FROM TABLE(TUMBLE(TABLE RightTable, DESCRIPTOR(row_time), INTERVAL '5' MINUTES))) R
-ON L.num = R.num AND L.window_start = R.window_start AND L.window_end = R.window_end;
-`,
-});
-
 export const JOIN_CASES: OracleCase[] = [
-  windowJoin("window_join_docs_full", "FULL"),
-  windowJoin("window_join_docs_inner", "INNER"),
   // Flink's docs (joins.md, "Interval Joins"), as written there but for a 30 s bound.
   j("interval_docs_comma", true, "SELECT * FROM Orders o, Shipments s WHERE o.id = s.order_id AND o.order_time BETWEEN s.ship_time - INTERVAL '30' SECOND AND s.ship_time"),
   j(

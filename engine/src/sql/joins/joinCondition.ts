@@ -83,8 +83,14 @@ export function analyzeCondition(on: Expr | undefined, scope: ScopeColumn[], lef
   };
 }
 
-function flattenAnd(e: Expr): Expr[] {
+/** The conjuncts of `a AND b AND …`. */
+export function flattenAnd(e: Expr): Expr[] {
   return e.kind === "binary" && e.op === "AND" ? [...flattenAnd(e.left), ...flattenAnd(e.right)] : [e];
+}
+
+/** `c1 AND c2 AND …` of at least one conjunct. */
+export function conjunction(conjuncts: Expr[], at: Expr["at"]): Expr {
+  return conjuncts.reduce((a, b) => ({ kind: "binary", op: "AND", left: a, right: b, at }));
 }
 
 /**

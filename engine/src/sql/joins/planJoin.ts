@@ -5,30 +5,37 @@ import type { OperatorContext } from "../../operators/Operator.js";
 import { MAX_WATERMARK } from "../../time/Watermark.js";
 import type { Expr, FromItem } from "../ast.js";
 import type { Column } from "../catalog.js";
-import type { Change } from "../changelog.js";
 import { ExprCompiler, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
 import type { Relation } from "../planner.js";
 import { analyzeCondition } from "./joinCondition.js";
+import { asChanges, keyString } from "./joinInputs.js";
 import { intervalJoinFunction, outputDelay } from "./intervalJoin.js";
+import { planTemporalJoin } from "./planTemporalJoin.js";
 import { regularJoinFunction } from "./regularJoin.js";
+import { planWindowJoin } from "./planWindowJoin.js";
 
 type JoinItem = Extract<FromItem, { kind: "join" }>;
 
 /**
- * Plans `a JOIN b ON …` as Flink's planner chooses: an interval join when both inputs are append-only
- * and ON bounds one side's rowtime by the other's from both sides (output append-only, both rowtimes
- * stay time attributes), else a regular join (an updating result). Both are keyed by the equality
- * keys of ON (all rows on one key when there are none), their state in keyed state.
+ * Plans `a JOIN b ON …` as Flink's planner chooses: a temporal join for `b FOR SYSTEM_TIME AS OF`,
+ * an interval join when both inputs are append-only and ON bounds one side's rowtime by the other's
+ * from both sides (output append-only, both rowtimes stay time attributes), a window join when both
+ * sides are windowed alike and ON equates their windows (append-only), else a regular join (an
+ * updating result). All are keyed by the equality keys of ON (all rows on one key when there are
+ * none), their state in keyed state.
  */
 export function planJoin(item: JoinItem, from: (side: FromItem) => Relation): Relation {
   const left = from(item.left);
-  const right = from(item.right);
+  // `r FOR SYSTEM_TIME AS OF l.time`: r itself is read as any table, the AS OF makes this a temporal join.
+  const asOf = item.right.kind === "table" ? item.right.asOf : undefined;
+  const right = from(item.right.kind === "table" ? withoutAsOf(item.right) : item.right);
   const qualifiers = [...sideQualifiers(left), ...sideQualifiers(right)];
   const columns = [...left.columns, ...right.columns];
   const scope: ScopeColumn[] = columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
   const leftWidth = left.columns.length;
+  if (asOf) return planTemporalJoin(item, asOf, left, right, scope, qualifiers);
   const condition = analyzeCondition(item.on, scope, leftWidth);
   if (item.on === undefined && !item.comma) throw new StreamSqlError("validation", "a JOIN needs ON", item.at, "JOIN");
 
@@ -64,9 +71,11 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation): Re
     return { stream, columns, bounded, qualifier: undefined, qualifiers };
   }
 
+  const windowJoin = planWindowJoin(item, left, right, condition, scope, qualifiers, matches);
+  if (windowJoin) return windowJoin;
+
   // A regular join's rowtimes are plain timestamps in its output (Flink materialises them).
   const plain: Column[] = columns.map((c) => ({ name: c.name, type: { ...c.type, rowtime: false } }));
-  const asChanges = (p: Relation): DataStream<Change> => p.changes ?? (p.stream as DataStream<Row>).map((row): Change => ({ kind: "+I", row })).name("as changelog");
   const fn = regularJoinFunction({ joinType: item.joinType, leftWidth, rightWidth: right.columns.length, matches });
   const changes = asChanges(left)
     .connect(asChanges(right))
@@ -82,13 +91,13 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation): Re
   return { changes, uniqueKey: undefined, columns: plain, bounded, qualifier: undefined, qualifiers };
 }
 
-function sideQualifiers(p: Relation): (string | undefined)[] {
-  return p.qualifiers ?? p.columns.map(() => p.qualifier);
+function withoutAsOf(table: Extract<FromItem, { kind: "table" }>): FromItem {
+  const { asOf: _, ...plain } = table;
+  return plain;
 }
 
-/** A key's values as one string the engine hashes (a join without equality keys puts every row on ""). */
-function keyString(values: Row): string {
-  return values.length === 0 ? "" : JSON.stringify(values);
+function sideQualifiers(p: Relation): (string | undefined)[] {
+  return p.qualifiers ?? p.columns.map(() => p.qualifier);
 }
 
 function exprText(e: Expr): string {

@@ -124,7 +124,16 @@ export function planRank(
   const partition = spec.partitionBy.map((e) => (e.kind === "column" ? innerItems.find((i) => i.expr.kind === "column" && i.expr.name.toLowerCase() === e.name.toLowerCase())?.name : undefined));
   const keyNames = outputRankNumber ? [...partition, rownum] : end === 1 ? partition : [undefined];
   const key = keyNames.map((name) => (name === undefined ? -1 : shows(name)));
-  return { changes, columns, uniqueKey: key.every((i) => i >= 0) ? key : undefined };
+  // A deduplication on the rowtime keeps it a time attribute (a versioned view for temporal joins, as in Flink).
+  const rowtimeDedup = end === 1 && !outputRankNumber && time?.type.rowtime === true;
+  const innerRowtime = (name: string): boolean =>
+    innerItems.some((i) => i.name.toLowerCase() === name.toLowerCase() && i.expr.kind === "column" && i.expr.name.toLowerCase() === time?.name.toLowerCase());
+  const shownRowtime = (k: number): boolean => {
+    const e = outerItems[k]?.expr;
+    return e?.kind === "column" && innerRowtime(e.name);
+  };
+  const typed = rowtimeDedup ? columns.map((c, k) => (shownRowtime(k) ? { ...c, type: { ...c.type, rowtime: true } } : c)) : columns;
+  return { changes, columns: typed, uniqueKey: key.every((i) => i >= 0) ? key : undefined };
 }
 
 function reads(e: Expr, name: string): boolean {

@@ -1,0 +1,113 @@
+import type { Collector } from "../../api/functions.js";
+import type { KeyedCoProcessFunction, KeyedProcessContext, KeyedRuntimeContext } from "../../api/keyedFunctions.js";
+import type { MapState } from "../../state/State.js";
+import type { JoinType } from "../ast.js";
+import type { Row } from "../connectors.js";
+
+/** Flink's window join types: the four of JOIN, and SEMI/ANTI from `IN`/`EXISTS` subqueries (left rows only out). */
+export type WindowJoinType = JoinType | "semi" | "anti";
+
+export interface WindowJoinSpec {
+  joinType: WindowJoinType;
+  /** Index of window_end in a left row and in a right row. */
+  leftWindowEnd: number;
+  rightWindowEnd: number;
+  leftWidth: number;
+  rightWidth: number;
+  /** The ON condition on the joined row (keys and window equalities included). */
+  matches: (joined: Row) => boolean;
+}
+
+/**
+ * Flink SQL's window join (WindowJoinOperator) as a keyed co-process function, keyed by the equality
+ * keys of ON other than the window's: each side's rows kept per window in keyed state until the
+ * watermark reaches window_end - 1, then joined once (INNER, LEFT, RIGHT, FULL, SEMI or ANTI, in
+ * Flink's loop order) and the window's state dropped. The output is append-only; a row whose window has already
+ * fired is dropped as late, as Flink drops it.
+ */
+export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction<string, Row, Row, Row> {
+  const leftNulls = new Array<null>(spec.leftWidth).fill(null);
+  const rightNulls = new Array<null>(spec.rightWidth).fill(null);
+
+  const add = (state: MapState<number, Row[]>, row: Row, windowEnd: number, ctx: KeyedProcessContext<string>): void => {
+    // Flink's isWindowFired: the window's last millisecond is at or behind the watermark.
+    if (windowEnd - 1 <= ctx.timerService.currentWatermark()) return;
+    state.put(windowEnd, [...(state.get(windowEnd) ?? []), row]);
+    ctx.timerService.registerEventTimeTimer(windowEnd - 1);
+  };
+
+  const join = (left: Row[] | undefined, right: Row[] | undefined, out: Collector<Row>): void => {
+    const emit = (l: Row, r: Row) => out.collect([...l, ...r]);
+    switch (spec.joinType) {
+      case "inner":
+        if (!left || !right) return;
+        for (const l of left) for (const r of right) if (spec.matches([...l, ...r])) emit(l, r);
+        return;
+      case "left":
+        for (const l of left ?? []) {
+          let matched = false;
+          for (const r of right ?? [])
+            if (spec.matches([...l, ...r])) {
+              emit(l, r);
+              matched = true;
+            }
+          if (!matched) emit(l, rightNulls);
+        }
+        return;
+      case "right":
+        // Flink loops over the right rows here, the left ones inside.
+        for (const r of right ?? []) {
+          let matched = false;
+          for (const l of left ?? [])
+            if (spec.matches([...l, ...r])) {
+              emit(l, r);
+              matched = true;
+            }
+          if (!matched) emit(leftNulls, r);
+        }
+        return;
+      case "semi":
+      case "anti":
+        // Flink's SemiAntiJoinOperator: a left row once, if some right row matches it (SEMI) or none does (ANTI).
+        for (const l of left ?? []) if ((right ?? []).some((r) => spec.matches([...l, ...r])) === (spec.joinType === "semi")) out.collect(l);
+        return;
+      case "full": {
+        const joinedRight = new Set<Row>();
+        for (const l of left ?? []) {
+          let matched = false;
+          for (const r of right ?? [])
+            if (spec.matches([...l, ...r])) {
+              emit(l, r);
+              matched = true;
+              joinedRight.add(r);
+            }
+          if (!matched) emit(l, rightNulls);
+        }
+        for (const r of right ?? []) if (!joinedRight.has(r)) emit(leftNulls, r);
+        return;
+      }
+    }
+  };
+
+  const fn: KeyedCoProcessFunction<string, Row, Row, Row> & { left?: MapState<number, Row[]>; right?: MapState<number, Row[]> } = {
+    open(rc: KeyedRuntimeContext) {
+      this.left = rc.getMapState<number, Row[]>("left-records");
+      this.right = rc.getMapState<number, Row[]>("right-records");
+    },
+    processElement1(row, ctx) {
+      add(this.left as MapState<number, Row[]>, row, row[spec.leftWindowEnd] as number, ctx);
+    },
+    processElement2(row, ctx) {
+      add(this.right as MapState<number, Row[]>, row, row[spec.rightWindowEnd] as number, ctx);
+    },
+    onTimer(timestamp, _ctx, out) {
+      const left = this.left as MapState<number, Row[]>;
+      const right = this.right as MapState<number, Row[]>;
+      const windowEnd = timestamp + 1;
+      join(left.get(windowEnd), right.get(windowEnd), out);
+      left.remove(windowEnd);
+      right.remove(windowEnd);
+    },
+  };
+  return fn;
+}
