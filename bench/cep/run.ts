@@ -48,9 +48,19 @@ const sluiceBatches = option("sluice-batch", "1024").split(",");
 const root = new URL("../../../", import.meta.url).pathname;
 
 /** JDK 17 closes the JDK internals Flink's serializers and Kryo reach into (as bench/nexmark/run.ts). */
-const ADD_OPENS = ["java.util", "java.lang", "java.lang.reflect", "java.io", "java.net", "java.nio", "sun.nio.ch", "java.text", "java.time", "java.util.concurrent", "java.util.concurrent.atomic"].flatMap(
-  (p) => ["--add-opens", `java.base/${p}=ALL-UNNAMED`],
-);
+const ADD_OPENS = [
+  "java.util",
+  "java.lang",
+  "java.lang.reflect",
+  "java.io",
+  "java.net",
+  "java.nio",
+  "sun.nio.ch",
+  "java.text",
+  "java.time",
+  "java.util.concurrent",
+  "java.util.concurrent.atomic",
+].flatMap((p) => ["--add-opens", `java.base/${p}=ALL-UNNAMED`]);
 
 /** FlinkCepBench.java compiled against the Flink jars test/flink-sql/pom.xml resolves from Maven Central. */
 function flinkClasspath(): string {
@@ -141,7 +151,9 @@ for (const keys of keyCounts) {
 }
 const header = ["keys", "engine", "Sluice ev/CPU-s", "Flink CEP ev/CPU-s", "Sluice/Flink (CPU)", "Sluice ev/s", "Flink CEP ev/s", "Sluice checkpoint", "Flink checkpoint", "matches", "same matches"];
 const loads = results.map((r) => r.load);
-console.log(`\n${machine}\n${started} – ${new Date().toISOString()}; load average (1 min) before each run: median ${median(loads).toFixed(1)}, min ${Math.min(...loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}`);
+console.log(
+  `\n${machine}\n${started} – ${new Date().toISOString()}; load average (1 min) before each run: median ${median(loads).toFixed(1)}, min ${Math.min(...loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}`,
+);
 printTable(
   `CEP a→b→c within 10 s, ${events.toLocaleString("en-US")} events (marginal over ${Number(small).toLocaleString("en-US")}, after a ${Number(warmup).toLocaleString("en-US")}-event warm-up), ${reps} interleaved rounds, p=1`,
   header,

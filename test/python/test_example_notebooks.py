@@ -309,9 +309,7 @@ def test_cep_alerts(tmp_path):
     assert len(alerts.data["text/plain"].splitlines()) == 1 + 10
     # The alerts are exactly the rides without an END or with one two hours or more after the START, each
     # raised at START + 2 h; every ride is either completed or alerted.
-    assert sql_rows(cell(nb, "disagreements")) == [
-        {"rides": 3000, "completed": 2976, "alerts": 24, "without_end": 15, "should_alert": 24, "disagreements": 0, "alerts_not_at_two_hours": 0}
-    ]
+    assert sql_rows(cell(nb, "disagreements")) == [{"rides": 3000, "completed": 2976, "alerts": 24, "without_end": 15, "should_alert": 24, "disagreements": 0, "alerts_not_at_two_hours": 0}]
     assert text_result(cell(nb, "endsBeforeTheirStart })")) == "{ lateEvents: 0, endsBeforeTheirStart: 1 }"
     assert max(int(r["minutes"]) for r in sql_rows(cell(nb, "from completed_rides order by minutes desc"))) < 120
 
