@@ -289,6 +289,31 @@ def test_checkpoints(tmp_path):
     assert position["produced"] == position["next"] and position["produced"] + read_after == 5000
 
 
+def test_cep_alerts(tmp_path):
+    """Flink CEP's Pattern API in a notebook (issue 22): fraud patterns over the page-view generator's purchases
+    with a live table of matches, and the Flink training's long-ride alert as timed-out partial matches."""
+    nb = execute("cep-alerts", tmp_path)
+    fraud = cell(nb, 'env.execute("fraud alerts")')
+    assert "finished" in status_line(fraud) and "30,000 in" in status_line(fraud)
+    (table,) = [o for o in outputs(fraud, "display_data") if "Fraud alerts" in o.data.get("text/html", "")]
+    header, *rows = table.data["text/plain"].splitlines()
+    assert header.split("\t") == ["time", "alert", "account", "purchases"] and len(rows) == 12  # the latest twelve
+    summary = sql_rows(cell(nb, "count(distinct account)"))
+    assert [(r["alert"], r["alerts"], r["accounts"]) for r in summary] == [("card testing", 10, 7), ("impossible travel", 39, 15)]
+    top = sql_rows(cell(nb, "group by account order by alerts desc"))
+    assert [(r["account"], r["alerts"]) for r in top][:3] == [("u0000", 16), ("u0001", 6), ("u0003", 5)]
+
+    rides = cell(nb, 'rideEnv.execute("long rides")')
+    assert "finished" in status_line(rides) and "5,985 in" in status_line(rides)
+    (alerts,) = [o for o in outputs(rides, "display_data") if "Long ride alerts" in o.data.get("text/html", "")]
+    assert len(alerts.data["text/plain"].splitlines()) == 1 + 10
+    # The alerts are exactly the rides without an END or with one two hours or more after the START, each
+    # raised at START + 2 h; every ride is either completed or alerted.
+    assert sql_rows(cell(nb, "disagreements")) == [{"rides": 3000, "completed": 2976, "alerts": 24, "without_end": 15, "should_alert": 24, "disagreements": 0, "alerts_not_at_two_hours": 0}]
+    assert text_result(cell(nb, "endsBeforeTheirStart })")) == "{ lateEvents: 0, endsBeforeTheirStart: 1 }"
+    assert max(int(r["minutes"]) for r in sql_rows(cell(nb, "from completed_rides order by minutes desc"))) < 120
+
+
 # --- The same notebooks on Kafka ---------------------------------------------------------------------------
 
 

@@ -68,6 +68,19 @@ export class NFA<T> {
     return s.completed.length === 0 && s.buffer.events.size === 0 && s.partial.length === 1 && s.partial[0]!.start === null;
   }
 
+  /**
+   * The event time at which `advanceTime` would next change this key's state by itself (its earliest
+   * partial match times out, or a notFollowedBy at the end completes), or undefined if only a new
+   * record can change it.
+   */
+  nextTimeout(s: NfaKeyState<T>): number | undefined {
+    const window = this.nfa.windowTime;
+    if (!(window > 0)) return undefined;
+    let earliest = Number.POSITIVE_INFINITY;
+    for (const cs of s.partial) if (this.stateOf(cs).type !== "start" && cs.startTs < earliest) earliest = cs.startTs;
+    return Number.isFinite(earliest) ? earliest + window : undefined;
+  }
+
   private startState(version: Dewey): ComputationState {
     return { state: this.nfa.start.name, prev: null, version, startTs: -1, prevTs: -1, start: null };
   }

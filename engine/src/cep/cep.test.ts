@@ -201,3 +201,23 @@ test("malformed patterns are refused when declared, as Flink refuses them", () =
   ];
   for (const [declare, message] of cases) assert.throws(declare, (e: unknown) => e instanceof ApiUsageError && message.test((e as Error).message), String(message));
 });
+
+test("event time: a key holding a partial match is woken when it can time out, not on every watermark", async () => {
+  // Sluice sends a watermark after every batch; re-arming every such key at watermark + 1 (as Flink's
+  // CepOperator does, with its 200 ms watermarks) swept all of them on each one (bench/cep, 1e6 keys).
+  const timeouts = new OutputTag<string>("timeouts");
+  const h = await harness(aThenB().within(Time.milliseconds(1_000)), {}, timeouts);
+  for (let i = 0; i < 100; i++) h.processElement({ k: `k${i}`, t: `a${i}` }, i);
+  for (let w = 0; w <= 200; w++) h.processWatermark(w);
+  const { eventTimers } = h.snapshot().state as { eventTimers: [number, string][] };
+  assert.equal(eventTimers.length, 100);
+  assert.ok(
+    eventTimers.every(([ts, key]) => ts === Number(key.slice(1)) + 1_000),
+    JSON.stringify(eventTimers.slice(0, 3)),
+  );
+  h.processWatermark(1_049);
+  assert.equal(h.sideOutput(timeouts).length, 50); // the keys whose `a` came at 0..49
+  assert.equal(h.sideOutput(timeouts)[0], "a:a0@1000");
+  await h.finish();
+  assert.equal(h.sideOutput(timeouts).length, 100);
+});
