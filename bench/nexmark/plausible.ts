@@ -26,14 +26,18 @@ export interface Timing {
  */
 export const MAX_MARGINAL_OVER_AVERAGE = 3;
 
-/** Why a run is not to be believed, or undefined when it is plausible. */
-export function implausible(t: Timing): string | undefined {
+/** Which of a run's two timings: process CPU time or wall time. They are judged apart (a round can be plausible in one). */
+export type Clock = "CPU" | "wall";
+
+/** Why a run's `clock` rate (both when not given) is not to be believed, or undefined when it is plausible. */
+export function implausible(t: Timing, clock?: Clock): string | undefined {
   const marginal = t.events - t.small;
   if (!(marginal > 0)) return `events ${t.events} not above small ${t.small}`;
   for (const [what, small, big] of [
     ["CPU", t.cpuSmall, t.cpuBig],
     ["wall", t.wallSmall, t.wallBig],
   ] as const) {
+    if (clock !== undefined && clock !== what) continue;
     if (!(big - small > 0)) return `${what} time of the ${t.small}-event job (${small.toFixed(3)} s) not below the ${t.events}-event job's (${big.toFixed(3)} s)`;
     const overAverage = (big * marginal) / (t.events * (big - small));
     if (overAverage > MAX_MARGINAL_OVER_AVERAGE) {

@@ -12,7 +12,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { median, printTable } from "../table.js";
-import { implausible, type Timing } from "./plausible.js";
+import { type Clock, implausible, type Timing } from "./plausible.js";
 
 type Engine = "sluice" | "sluice-sql" | "flink-datastream" | "flink-sql";
 interface RunResult extends Timing {
@@ -180,18 +180,17 @@ let allSame = true;
 for (const p of parallelisms) {
   for (const q of queries) {
     const all = (e: Engine) => results.filter((r) => r.engine === e && r.query === q && r.parallelism === p);
-    // Rounds whose marginal interval is noise (plausible.ts) are left out of every timed cell; the cell says how many.
-    const of = (e: Engine) => all(e).filter((r) => implausible(r) === undefined);
-    const rejected = new Map((["sluice", "sluice-sql", "flink-datastream", "flink-sql"] as const).map((e) => [e, all(e).length - of(e).length]));
+    // Rounds whose marginal interval is noise (plausible.ts) are left out of the cells of that clock; the cell says how many.
+    const of = (e: Engine, clock: Clock = "CPU") => all(e).filter((r) => implausible(r, clock) === undefined);
     const s = of("sluice");
     const ssql = of("sluice-sql");
     const ds = of("flink-datastream");
     const sql = of("flink-sql");
     const ratio = (a: RunResult[], b: RunResult[]) => (a.length && b.length ? `${(median(a.map((r) => r.eventsPerCpuSecond)) / median(b.map((r) => r.eventsPerCpuSecond))).toFixed(2)}` : "–");
-    /** `timed`: a rate, from the plausible rounds only; memory is measured apart from the timing and uses every round. */
-    const cell = (e: Engine, f: (r: RunResult) => number, fmt: (x: number) => string, timed = true) => {
-      const rs = timed ? of(e) : all(e);
-      const n = timed ? (rejected.get(e) ?? 0) : 0;
+    /** A rate from the rounds plausible on its clock; memory (no clock) is measured apart from the timing and uses every round. */
+    const cell = (e: Engine, f: (r: RunResult) => number, fmt: (x: number) => string, clock?: Clock) => {
+      const rs = clock === undefined ? all(e) : of(e, clock);
+      const n = all(e).length - rs.length;
       if (rs.length === 0) return n > 0 ? `all ${n} rounds rejected` : e === "flink-sql" && SQL_UNSUPPORTED.has(q) ? "not supported" : "–";
       return `${spread(rs.map(f), fmt)}${n > 0 ? ` [${n} round${n > 1 ? "s" : ""} rejected]` : ""}`;
     };
@@ -207,23 +206,23 @@ for (const p of parallelisms) {
     rows.push([
       q,
       label,
-      cell("sluice", (r) => r.eventsPerCpuSecond, k),
-      cell("flink-datastream", (r) => r.eventsPerCpuSecond, k),
-      cell("flink-sql", (r) => r.eventsPerCpuSecond, k),
-      cell("sluice-sql", (r) => r.eventsPerCpuSecond, k),
+      cell("sluice", (r) => r.eventsPerCpuSecond, k, "CPU"),
+      cell("flink-datastream", (r) => r.eventsPerCpuSecond, k, "CPU"),
+      cell("flink-sql", (r) => r.eventsPerCpuSecond, k, "CPU"),
+      cell("sluice-sql", (r) => r.eventsPerCpuSecond, k, "CPU"),
       ratio(s, ds),
       ratio(s, sql),
       ratio(ssql, s),
       ratio(ssql, sql),
-      cell("sluice", (r) => r.eventsPerSecond, k),
-      cell("flink-datastream", (r) => r.eventsPerSecond, k),
-      cell("flink-sql", (r) => r.eventsPerSecond, k),
-      cell("sluice", (r) => r.heapAfterGcMB, mb, false),
-      cell("flink-datastream", (r) => r.heapAfterGcMB, mb, false),
-      cell("flink-sql", (r) => r.heapAfterGcMB, mb, false),
-      cell("sluice", (r) => r.peakRssMB, mb, false),
-      cell("flink-datastream", (r) => r.peakRssMB, mb, false),
-      cell("flink-sql", (r) => r.peakRssMB, mb, false),
+      cell("sluice", (r) => r.eventsPerSecond, k, "wall"),
+      cell("flink-datastream", (r) => r.eventsPerSecond, k, "wall"),
+      cell("flink-sql", (r) => r.eventsPerSecond, k, "wall"),
+      cell("sluice", (r) => r.heapAfterGcMB, mb),
+      cell("flink-datastream", (r) => r.heapAfterGcMB, mb),
+      cell("flink-sql", (r) => r.heapAfterGcMB, mb),
+      cell("sluice", (r) => r.peakRssMB, mb),
+      cell("flink-datastream", (r) => r.peakRssMB, mb),
+      cell("flink-sql", (r) => r.peakRssMB, mb),
       same,
       sqlSame.get(`${q}/${p}`) ?? "–",
     ]);
@@ -255,6 +254,7 @@ const header = [
 ];
 const loads = results.map((r) => r.load);
 const rejectedRuns = results.filter((r) => implausible(r) !== undefined);
+// (listed once, with the first reason; the cells count them per clock)
 const title = `Nexmark, ${events.toLocaleString("en-US")} events (marginal over ${Number(small).toLocaleString("en-US")}, after a ${Number(warmup).toLocaleString("en-US")}-event warm-up), ${Math.max(0, ...results.map((r) => r.round))} interleaved rounds, heap limit ${heapMB} MB both sides, ${new Date().toISOString().slice(0, 16)}Z`;
 // (with --report, the date is the report's; the raw file's name carries the run's start in ms)
 console.log(`\n${machine()}\nload average (1 min) over the runs: median ${median(loads).toFixed(1)}, min ${Math.min(...loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}`);
@@ -262,7 +262,7 @@ printTable(title, header, rows);
 console.log(`\n| ${header.join(" | ")} |\n|${header.map(() => "---").join("|")}|`);
 for (const r of rows) console.log(`| ${r.join(" | ")} |`);
 if (rejectedRuns.length > 0) {
-  console.log(`\n${rejectedRuns.length} of ${results.length} runs rejected (left out of the timed cells; their outputs still checked):`);
+  console.log(`\n${rejectedRuns.length} of ${results.length} runs rejected on CPU or wall time (left out of that clock's cells; their outputs still checked):`);
   for (const r of rejectedRuns) console.log(`- round ${r.round} ${r.query} p=${r.parallelism} ${r.engine}: ${implausible(r)}`);
 }
 if (report === undefined) save();
