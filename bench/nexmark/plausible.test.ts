@@ -19,7 +19,7 @@ test("CPU and wall time are judged apart: a noisy wall interval rejects the wall
   assert.match(implausible(r, "wall") ?? "", /wall time/);
   assert.equal(implausible(r, "CPU"), undefined);
   // Flink DS q2, session 8 round 1 (load 23): wall 1.270 s vs 1.724 s, CPU fine.
-  const q2 = { events: 2_000_000, small: 400_000, cpuSmall: 0.25, cpuBig: 0.47, wallSmall: 1.27, wallBig: 1.724 };
+  const q2 = { events: 2_000_000, small: 400_000, cpuSmall: 0.45, cpuBig: 0.67, wallSmall: 1.2705, wallBig: 1.7238 };
   assert.match(implausible(q2, "wall") ?? "", /marginal wall rate 3\.0×/);
   assert.equal(implausible(q2, "CPU"), undefined);
 });
