@@ -15,7 +15,10 @@ export function formatNumber(n: number): string {
   return n.toFixed(2);
 }
 
+/** The middle value; of an even count the mean of the two middle ones (with rounds left out, counts are often even). */
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
+  const m = Math.floor(s.length / 2);
+  if (s.length === 0) return Number.NaN;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }

@@ -21,7 +21,7 @@ const events = Number(n);
 const reps = Number(r);
 const warmup = Number(w);
 const batchSize = Number(process.env.SLUICE_BATCH_SIZE ?? 1024);
-/** Records a channel holds before its producer waits; unset: the engine's default (2 batches). */
+/** Records a channel holds before its producer waits; unset: the engine's default (1 batch). */
 const channelCapacity = process.env.SLUICE_CHANNEL_CAPACITY === undefined ? undefined : Number(process.env.SLUICE_CHANNEL_CAPACITY);
 
 let outputs = 0;

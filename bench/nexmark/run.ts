@@ -12,9 +12,10 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { median, printTable } from "../table.js";
+import { type Clock, implausible, type Timing } from "./plausible.js";
 
 type Engine = "sluice" | "sluice-sql" | "flink-datastream" | "flink-sql";
-interface RunResult {
+interface RunResult extends Timing {
   engine: Engine;
   query: string;
   parallelism: number;
@@ -162,7 +163,10 @@ for (let round = 1; round <= reps && report === undefined; round++) {
         }
         results.push(r);
         save(); // a run cut short still leaves the rounds it finished (print them with --report FILE)
-        process.stderr.write(`round ${round} ${q} p=${p} ${engine}: ${Math.round(r.eventsPerCpuSecond)} ev/CPU-s, ${Math.round(r.eventsPerSecond)} ev/s, load ${load.toFixed(1)}\n`);
+        const why = implausible(r);
+        process.stderr.write(
+          `round ${round} ${q} p=${p} ${engine}: ${Math.round(r.eventsPerCpuSecond)} ev/CPU-s, ${Math.round(r.eventsPerSecond)} ev/s, load ${load.toFixed(1)}${why === undefined ? "" : ` — REJECTED: ${why}`}\n`,
+        );
       }
     }
   }
@@ -175,36 +179,50 @@ const rows: string[][] = [];
 let allSame = true;
 for (const p of parallelisms) {
   for (const q of queries) {
-    const of = (e: Engine) => results.filter((r) => r.engine === e && r.query === q && r.parallelism === p);
+    const all = (e: Engine) => results.filter((r) => r.engine === e && r.query === q && r.parallelism === p);
+    // Rounds whose marginal interval is noise (plausible.ts) are left out of the cells of that clock; the cell says how many.
+    const of = (e: Engine, clock: Clock = "CPU") => all(e).filter((r) => implausible(r, clock) === undefined);
     const s = of("sluice");
     const ssql = of("sluice-sql");
     const ds = of("flink-datastream");
     const sql = of("flink-sql");
     const ratio = (a: RunResult[], b: RunResult[]) => (a.length && b.length ? `${(median(a.map((r) => r.eventsPerCpuSecond)) / median(b.map((r) => r.eventsPerCpuSecond))).toFixed(2)}` : "–");
-    const cell = (rs: RunResult[], f: (r: RunResult) => number, fmt: (x: number) => string) => (rs.length ? spread(rs.map(f), fmt) : rs === sql && SQL_UNSUPPORTED.has(q) ? "not supported" : "–");
-    const same = q === "gen" ? "n/a" : s.length && ds.length && s.every((r) => ds.every((d) => d.outputs === r.outputs && d.checksum === r.checksum)) ? "yes" : "NO";
+    /** A rate from the rounds plausible on its clock; memory (no clock) is measured apart from the timing and uses every round. */
+    const cell = (e: Engine, f: (r: RunResult) => number, fmt: (x: number) => string, clock?: Clock) => {
+      const rs = clock === undefined ? all(e) : of(e, clock);
+      const n = all(e).length - rs.length;
+      if (rs.length === 0) return n > 0 ? `all ${n} rounds rejected` : e === "flink-sql" && SQL_UNSUPPORTED.has(q) ? "not supported" : "–";
+      return `${spread(rs.map(f), fmt)}${n > 0 ? ` [${n} round${n > 1 ? "s" : ""} rejected]` : ""}`;
+    };
+    // Outputs do not depend on timing: every round is compared, rejected ones too.
+    const same =
+      q === "gen"
+        ? "n/a"
+        : all("sluice").length && all("flink-datastream").length && all("sluice").every((r) => all("flink-datastream").every((d) => d.outputs === r.outputs && d.checksum === r.checksum))
+          ? "yes"
+          : "NO";
     if (same === "NO" || (sqlSame.get(`${q}/${p}`) ?? "n/a").startsWith("NO")) allSame = false;
     const label = p === 1 ? "1" : `${p} (Sluice: 1 thread)`;
     rows.push([
       q,
       label,
-      cell(s, (r) => r.eventsPerCpuSecond, k),
-      cell(ds, (r) => r.eventsPerCpuSecond, k),
-      cell(sql, (r) => r.eventsPerCpuSecond, k),
-      cell(ssql, (r) => r.eventsPerCpuSecond, k),
+      cell("sluice", (r) => r.eventsPerCpuSecond, k, "CPU"),
+      cell("flink-datastream", (r) => r.eventsPerCpuSecond, k, "CPU"),
+      cell("flink-sql", (r) => r.eventsPerCpuSecond, k, "CPU"),
+      cell("sluice-sql", (r) => r.eventsPerCpuSecond, k, "CPU"),
       ratio(s, ds),
       ratio(s, sql),
       ratio(ssql, s),
       ratio(ssql, sql),
-      cell(s, (r) => r.eventsPerSecond, k),
-      cell(ds, (r) => r.eventsPerSecond, k),
-      cell(sql, (r) => r.eventsPerSecond, k),
-      cell(s, (r) => r.heapAfterGcMB, mb),
-      cell(ds, (r) => r.heapAfterGcMB, mb),
-      cell(sql, (r) => r.heapAfterGcMB, mb),
-      cell(s, (r) => r.peakRssMB, mb),
-      cell(ds, (r) => r.peakRssMB, mb),
-      cell(sql, (r) => r.peakRssMB, mb),
+      cell("sluice", (r) => r.eventsPerSecond, k, "wall"),
+      cell("flink-datastream", (r) => r.eventsPerSecond, k, "wall"),
+      cell("flink-sql", (r) => r.eventsPerSecond, k, "wall"),
+      cell("sluice", (r) => r.heapAfterGcMB, mb),
+      cell("flink-datastream", (r) => r.heapAfterGcMB, mb),
+      cell("flink-sql", (r) => r.heapAfterGcMB, mb),
+      cell("sluice", (r) => r.peakRssMB, mb),
+      cell("flink-datastream", (r) => r.peakRssMB, mb),
+      cell("flink-sql", (r) => r.peakRssMB, mb),
       same,
       sqlSame.get(`${q}/${p}`) ?? "–",
     ]);
@@ -235,12 +253,18 @@ const header = [
   `same as SQL (${k(checkEvents)} ev)`,
 ];
 const loads = results.map((r) => r.load);
+const rejectedRuns = results.filter((r) => implausible(r) !== undefined);
+// (listed once, with the first reason; the cells count them per clock)
 const title = `Nexmark, ${events.toLocaleString("en-US")} events (marginal over ${Number(small).toLocaleString("en-US")}, after a ${Number(warmup).toLocaleString("en-US")}-event warm-up), ${Math.max(0, ...results.map((r) => r.round))} interleaved rounds, heap limit ${heapMB} MB both sides, ${new Date().toISOString().slice(0, 16)}Z`;
 // (with --report, the date is the report's; the raw file's name carries the run's start in ms)
 console.log(`\n${machine()}\nload average (1 min) over the runs: median ${median(loads).toFixed(1)}, min ${Math.min(...loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}`);
 printTable(title, header, rows);
 console.log(`\n| ${header.join(" | ")} |\n|${header.map(() => "---").join("|")}|`);
 for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+if (rejectedRuns.length > 0) {
+  console.log(`\n${rejectedRuns.length} of ${results.length} runs rejected on CPU or wall time (left out of that clock's cells; their outputs still checked):`);
+  for (const r of rejectedRuns) console.log(`- round ${r.round} ${r.query} p=${r.parallelism} ${r.engine}: ${implausible(r)}`);
+}
 if (report === undefined) save();
 console.log(`\nraw results: ${file}`);
 if (!allSame) process.exitCode = 1;

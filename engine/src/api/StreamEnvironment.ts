@@ -28,7 +28,12 @@ export interface EnvironmentOptions {
   clock?: Clock;
   /** Records per source poll, i.e. the micro-batch size. Default 1024. */
   batchSize?: number;
-  /** Records a channel between two subtasks holds before the producer pauses. Default 2 × batchSize (Nexmark q4/q5/q8 ran 1.5–2× faster with a third of the memory than at 4 ×: less in flight, less promoted to the old generation). */
+  /**
+   * Records a channel between two subtasks holds before the producer pauses. Default 1 × batchSize: the
+   * producer sends a batch, the consumer takes it before the next one. Fewer records in flight means less
+   * for each young-generation GC to copy (Nexmark q4/q5/q8 ran 1.5–2× faster at 2 × than at 4 ×, and
+   * q0–q8 another ~0–10% per CPU-second at 1 × than at 2 ×, bench/nexmark/RESULTS.md, session 8).
+   */
   channelCapacity?: number;
   /** How often watermark generators are asked for a watermark while a source waits. Default 200 ms. */
   autoWatermarkInterval?: Duration;
@@ -269,7 +274,7 @@ export class StreamEnvironment {
       new JobRunner(plan, {
         clock: this.clock,
         batchSize: this.settings.batchSize,
-        channelCapacity: this.settings.channelCapacity ?? this.settings.batchSize * 2,
+        channelCapacity: this.settings.channelCapacity ?? this.settings.batchSize,
         autoWatermarkInterval: this.settings.autoWatermarkInterval,
         deadLetterRetention: this.settings.deadLetterRetention,
         timeSliceMs: this.settings.timeSliceMs,

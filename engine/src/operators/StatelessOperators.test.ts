@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { DEAD_LETTERS } from "../api/OutputTag.js";
 import { OperatorHarness } from "../testing/OperatorHarness.js";
 import type { DeadLetter } from "./Operator.js";
-import { FilterOperator } from "./StatelessOperators.js";
+import { FilterOperator, MapOperator } from "./StatelessOperators.js";
 
 /** filter fills arrays sized for the whole batch and cuts them to what it kept: no holes may leak out. */
 test("filter passes on exactly the kept records with their timestamps, also around a failing record", async () => {
@@ -45,4 +45,38 @@ test("filter keeps a whole batch as it is and an empty one as nothing", async ()
   await h.processElements([-1, -2], [1, 2]);
   assert.deepEqual(emitted, [[]]);
   assert.deepEqual(h.output, [1, 2, 3]);
+});
+
+/** map's loop resumes after a failing record: the first, a middle and the last one fail here. */
+test("map passes on every other record with its timestamp, around failing ones at both ends and in the middle", async () => {
+  const h = await OperatorHarness.create<number, string>(
+    (ctx) =>
+      new MapOperator<number, string>((x) => {
+        if (x === 1 || x === 4 || x === 8) throw new Error(`bad ${x}`);
+        return `v${x}`;
+      }, ctx),
+    { errorPolicy: "dead-letter" },
+  );
+  const values = [1, 2, 3, 4, 5, 6, 7, 8];
+  await h.processElements(
+    values,
+    values.map((x) => x * 10),
+  );
+  assert.deepEqual(h.output, ["v2", "v3", "v5", "v6", "v7"]);
+  assert.deepEqual(h.outputTimestamps, [20, 30, 50, 60, 70]);
+  assert.deepEqual(
+    h.sideOutput<DeadLetter>(DEAD_LETTERS).map((d) => d.record),
+    [1, 4, 8],
+  );
+});
+
+test("map's failing record throws out of the batch under the fail policy", async () => {
+  const h = await OperatorHarness.create<number, number>(
+    (ctx) =>
+      new MapOperator<number, number>((x) => {
+        if (x === 2) throw new Error("two");
+        return x;
+      }, ctx),
+  );
+  assert.throws(() => h.processElements([1, 2, 3], [1, 2, 3]), /two/);
 });

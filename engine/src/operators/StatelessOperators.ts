@@ -19,14 +19,18 @@ export class MapOperator<I, O> implements Operator<I> {
     const out: O[] = new Array<O>(n);
     const fn = this.fn;
     let failures: number[] | undefined;
-    forEachRecord(
-      n,
-      (i) => void (out[i] = fn(values[i]!)),
-      (i, cause) => {
+    // forEachRecord's loop, written out: its per-record call of a closure was a fifth of q0's map
+    // (the shared loop's call site sees every operator's closure, so V8 does not inline it).
+    let i = 0;
+    while (i < n) {
+      try {
+        for (; i < n; i++) out[i] = fn(values[i]!);
+      } catch (cause) {
         this.ctx.userError(cause, values[i], timestamps[i]!);
         (failures ??= []).push(i);
-      },
-    );
+        i++;
+      }
+    }
     if (failures === undefined) {
       this.ctx.output.emitBatch(out, timestamps);
     } else {
@@ -50,17 +54,23 @@ export class FilterOperator<T> implements Operator<T> {
     const keptTimestamps = new Array<number>(n);
     let kept = 0;
     const fn = this.fn;
-    forEachRecord(
-      n,
-      (i) => {
-        if (fn(values[i]!)) {
-          keptValues[kept] = values[i]!;
-          keptTimestamps[kept] = timestamps[i]!;
-          kept++;
+    // forEachRecord's loop, written out (see MapOperator).
+    let i = 0;
+    while (i < n) {
+      try {
+        for (; i < n; i++) {
+          const value = values[i]!;
+          if (fn(value)) {
+            keptValues[kept] = value;
+            keptTimestamps[kept] = timestamps[i]!;
+            kept++;
+          }
         }
-      },
-      (i, cause) => this.ctx.userError(cause, values[i], timestamps[i]!),
-    );
+      } catch (cause) {
+        this.ctx.userError(cause, values[i], timestamps[i]!);
+        i++;
+      }
+    }
     if (kept === n) {
       this.ctx.output.emitBatch(values, timestamps);
       return;
