@@ -19,6 +19,12 @@ export interface WorkerJobOptions {
   readonly codec?: ModuleExport;
 }
 
+let threadsStarted = 0;
+/** Worker threads started by jobs of this process so far (how a test tells a job ran on workers). */
+export function workerThreadsStarted(): number {
+  return threadsStarted;
+}
+
 const CLONE_CODEC: ModuleExport = { module: new URL("../../exchange/BatchCodec.js", import.meta.url).href, name: "cloneCodec" };
 
 export async function loadExport<T>(ref: ModuleExport): Promise<T> {
@@ -122,6 +128,7 @@ class WorkerConnection implements WorkerLink {
     private readonly onEnd: () => void,
   ) {
     this.worker = new Worker(new URL("./worker.js", import.meta.url));
+    threadsStarted++;
     this.worker.on("message", (message: FromWorker) => this.receive(message));
     this.worker.on("error", (error) => this.died(error));
     this.worker.on("exit", (code) => {
