@@ -39,6 +39,8 @@ export interface NodeSignature {
 
 export interface InitMessage {
   readonly type: "init";
+  /** Numbers the job's attempt within the pool: a worker hosts the subtasks of several jobs. */
+  readonly job: number;
   readonly jobName: string;
   /** This worker's location (1..workers; the main thread is 0). */
   readonly location: number;
@@ -71,6 +73,7 @@ export type TaskOp =
 
 export interface CallMessage {
   readonly type: "call";
+  readonly job: number;
   /** Set when the caller waits for a reply. */
   readonly id?: number;
   readonly task: string;
@@ -78,16 +81,23 @@ export interface CallMessage {
   readonly args: readonly (number | boolean | OperatorCheckpoint)[];
 }
 
-export type ToWorker = InitMessage | CallMessage;
+/** The job's tasks all closed: the worker forgets it. */
+export interface EndMessage {
+  readonly type: "end";
+  readonly job: number;
+}
 
-export type FromWorker =
+export type ToWorker = InitMessage | CallMessage | EndMessage;
+
+export type FromWorker = { readonly job: number } & (
   | { readonly type: "ready" }
   | { readonly type: "reply"; readonly id: number; readonly value?: unknown; readonly error?: WireError }
-  /** A subtask's async work settled, with the failure it reports (already typed and placed by `taskFailure`). */
+  /** A subtask's async work settled, with the failure it reports (the main thread names the subtask: `taskFailure`). */
   | { readonly type: "wake"; readonly task: string; readonly error?: WireError }
   | { readonly type: "ack"; readonly task: string; readonly checkpointId: number; readonly snapshot: SubtaskCheckpoint }
   /** Counters of the worker's subtasks: sent every `METRICS_EVERY_MS` and whenever one finishes. */
-  | { readonly type: "state"; readonly tasks: readonly { readonly task: string; readonly metrics: SubtaskMetrics }[] };
+  | { readonly type: "state"; readonly tasks: readonly { readonly task: string; readonly metrics: SubtaskMetrics }[] }
+);
 
 /** A stream element on a data port: a record batch in its encoded form, anything else as is. */
 export type WireElement =
@@ -103,7 +113,8 @@ export type DataMessage =
   /** Credit for channel `k`: the consumer took `records` records in `elements` elements off it. */
   | { readonly k: string; readonly records: number; readonly elements: number };
 
-export const METRICS_EVERY_MS = 100;
+/** Often enough that `job.metrics()` trails the workers by little (a test cuts a job by its counts); one small message each. */
+export const METRICS_EVERY_MS = 25;
 
 /** An error as it crosses threads: the engine's type and context survive; the stack is the thrower's. */
 export interface WireError {

@@ -19,16 +19,21 @@ import { WorkerLoop } from "./WorkerLoop.js";
 import { channelKey, locationOf, planDifference, planSignature, taskKey } from "./slots.js";
 
 const port = parentPort!;
-const send = (message: FromWorker) => port.postMessage(message);
+/** What a job's messages to the main thread are sent with (tagged with the job's number). */
+type Send = (message: DistributiveOmit<FromWorker, "job">) => void;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** The worker's part of the job, once planned. */
 class WorkerJob {
   private constructor(
     private readonly tasks: ReadonlyMap<string, Task>,
     private readonly loop: WorkerLoop,
+    readonly data: DataPorts,
   ) {}
 
   static async create(init: InitMessage): Promise<WorkerJob> {
+    const send: Send = (message) => port.postMessage({ ...message, job: init.job });
+    const wake = (plan: JobPlan, task: Task, error: unknown) => send({ type: "wake", task: taskKey(plan, task.node, task.subtask), error: toWire(error) });
     const plan = await planAgain(init);
     const codec = await loadExport<BatchCodec>(init.codec);
     const me = init.location;
@@ -70,7 +75,7 @@ class WorkerJob {
     anyTask = built.tasks[0];
     const report = () => send({ type: "state", tasks: [...tasks].map(([task, t]) => ({ task, metrics: t.metrics() })) });
     loop = new WorkerLoop(built.tasks, clock, 2, report, (error, task) => wake(plan, task, error));
-    return new WorkerJob(tasks, loop);
+    return new WorkerJob(tasks, loop, data);
   }
 
   async handle(call: CallMessage): Promise<unknown> {
@@ -140,18 +145,25 @@ async function planAgain(init: InitMessage): Promise<JobPlan> {
   return plan;
 }
 
-/** A subtask's failure, for the main thread to fail the job with (it names the operator and subtask there). */
-function wake(plan: JobPlan, task: Task, error: unknown): void {
-  send({ type: "wake", task: taskKey(plan, task.node, task.subtask), error: toWire(error) });
-}
-
-let job: Promise<WorkerJob> | undefined;
+/** The jobs with subtasks on this thread, by number. */
+const jobs = new Map<number, Promise<WorkerJob>>();
 port.on("message", (message: ToWorker) => {
+  const send: Send = (m) => port.postMessage({ ...m, job: message.job });
   if (message.type === "init") {
-    job = WorkerJob.create(message);
+    const job = WorkerJob.create(message);
+    jobs.set(message.job, job);
     job.then(
       () => send({ type: "ready" }),
       () => undefined, // every call reports it
+    );
+    return;
+  }
+  const job = jobs.get(message.job);
+  if (message.type === "end") {
+    jobs.delete(message.job);
+    void job?.then(
+      (j) => j.data.close(),
+      () => undefined,
     );
     return;
   }
@@ -159,8 +171,9 @@ port.on("message", (message: ToWorker) => {
     if (message.id !== undefined) send({ type: "reply", id: message.id, ...(error === undefined ? { value } : { error: toWire(error) }) });
     else if (error !== undefined) send({ type: "wake", task: message.task, error: toWire(error) });
   };
+  if (job === undefined) return reply(undefined, new Error(`job ${message.job} is not on this worker thread`));
   // In the order sent: a restore before its open, every open before the starts.
-  job!.then((j) => j.handle(message)).then(
+  job.then((j) => j.handle(message)).then(
     (value) => reply(value),
     (error: unknown) => reply(undefined, error),
   );

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort } from "node:worker_threads";
 import type { BatchCodec } from "../../exchange/BatchCodec.js";
 import type { JobPlan, PlanNode } from "../../graph/JobPlan.js";
 import type { TaskPlacement } from "../buildTasks.js";
@@ -8,6 +8,8 @@ import type { TaskListener } from "../Task.js";
 import { type CallMessage, type FromWorker, fromWire, type JobRecipe, type ModuleExport, type TaskOp, type ToWorker } from "./protocol.js";
 import { DataPorts } from "./RemoteChannels.js";
 import { RemoteTask, type WorkerLink } from "./RemoteTask.js";
+import { type JobEndpoint, newPoolJob, type PooledWorker, poolWorkers } from "./WorkerPool.js";
+export { workerStats } from "./WorkerPool.js";
 import { channelKey, locationOf, MAIN, planSignature, taskKey } from "./slots.js";
 
 export interface WorkerJobOptions {
@@ -17,12 +19,6 @@ export interface WorkerJobOptions {
   readonly workers?: number;
   /** The codec record batches cross threads in; default `cloneCodec` (structured clone: correct, slow). */
   readonly codec?: ModuleExport;
-}
-
-let threadsStarted = 0;
-/** Worker threads started by jobs of this process so far (how a test tells a job ran on workers). */
-export function workerThreadsStarted(): number {
-  return threadsStarted;
 }
 
 const CLONE_CODEC: ModuleExport = { module: new URL("../../exchange/BatchCodec.js", import.meta.url).href, name: "cloneCodec" };
@@ -68,10 +64,13 @@ class WorkerGroup {
     }
     this.data = new DataPorts(ports[MAIN]!, codec, notify, (error) => this.fail(error));
     const signature = planSignature(plan);
+    const threads = poolWorkers(workers);
+    const jobNumber = newPoolJob();
     for (let location = 1; location <= workers; location++) {
       const own = ports[location]!;
       const init: ToWorker = {
         type: "init",
+        job: jobNumber,
         jobName: plan.jobName,
         location,
         workers,
@@ -81,7 +80,7 @@ class WorkerGroup {
         options: { batchSize: options.batchSize, channelCapacity: options.channelCapacity, autoWatermarkInterval: options.autoWatermarkInterval, checkpointing: options.checkpointing },
         ports: Object.fromEntries(own),
       };
-      this.links.push(new WorkerConnection(location, init, [...own.values()], () => this.workerEnded()));
+      this.links.push(new WorkerConnection(location, threads[location - 1]!, jobNumber, init, [...own.values()], () => this.workerEnded()));
     }
     this.placement = {
       channel: (edgeIndex, edge, from, to) => {
@@ -112,9 +111,8 @@ class WorkerGroup {
   }
 }
 
-/** One worker thread: its stand-ins, and the calls to it awaiting a reply. */
-class WorkerConnection implements WorkerLink {
-  private readonly worker: Worker;
+/** One job attempt's side of a pooled worker thread: its stand-ins, and the calls to it awaiting a reply. */
+class WorkerConnection implements WorkerLink, JobEndpoint {
   private readonly tasks = new Map<string, RemoteTask>();
   private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   private nextCall = 1;
@@ -123,19 +121,14 @@ class WorkerConnection implements WorkerLink {
 
   constructor(
     private readonly location: number,
+    private readonly worker: PooledWorker,
+    private readonly job: number,
     init: ToWorker,
     transfer: MessagePort[],
     private readonly onEnd: () => void,
   ) {
-    this.worker = new Worker(new URL("./worker.js", import.meta.url));
-    threadsStarted++;
-    this.worker.on("message", (message: FromWorker) => this.receive(message));
-    this.worker.on("error", (error) => this.died(error));
-    this.worker.on("exit", (code) => {
-      if (!this.ending) this.died(new Error(`exited with code ${code}`));
-      this.onEnd();
-    });
-    this.worker.postMessage(init, transfer);
+    worker.attach(job, this);
+    worker.post(init, transfer);
   }
 
   standIn(node: PlanNode, subtask: number, key: string, listener: TaskListener): RemoteTask {
@@ -147,7 +140,7 @@ class WorkerConnection implements WorkerLink {
 
   post(task: string, op: TaskOp, args: CallMessage["args"] = []): void {
     if (this.ending) return;
-    this.worker.postMessage({ type: "call", task, op, args } satisfies ToWorker);
+    this.worker.post({ type: "call", job: this.job, task, op, args });
   }
 
   call(task: string, op: TaskOp, args: CallMessage["args"] = []): Promise<unknown> {
@@ -155,14 +148,15 @@ class WorkerConnection implements WorkerLink {
     const id = this.nextCall++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ type: "call", id, task, op, args } satisfies ToWorker);
+      this.worker.post({ type: "call", job: this.job, id, task, op, args });
     });
   }
 
   closed(): void {
     if (--this.open > 0 || this.ending) return;
     this.ending = true;
-    void this.worker.terminate();
+    this.worker.detach(this.job);
+    this.onEnd();
   }
 
   /** Fails the job through one of this worker's subtasks; false if it has none. */
@@ -172,7 +166,7 @@ class WorkerConnection implements WorkerLink {
     return first !== undefined;
   }
 
-  private receive(message: FromWorker): void {
+  receive(message: FromWorker): void {
     switch (message.type) {
       case "ready":
         return;
@@ -196,7 +190,7 @@ class WorkerConnection implements WorkerLink {
   }
 
   /** The thread died (a crash outside any subtask's code, or out of memory): the job fails, naming what ran there. */
-  private died(cause: Error): void {
+  died(cause: Error): void {
     if (this.ending) return;
     this.ending = true;
     const names = [...this.tasks.values()].map((t) => `${t.node.name} (subtask ${t.subtask})`).join(", ");
@@ -204,5 +198,6 @@ class WorkerConnection implements WorkerLink {
     this.failJob(error);
     for (const call of this.pending.values()) call.reject(error);
     this.pending.clear();
+    this.onEnd();
   }
 }

@@ -7,36 +7,47 @@
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { sql } from "../../connectors/duckdb/sharedDatabase.js";
 import { UserFunctionError } from "../../errors/errors.js";
-import { workerThreadsStarted } from "../../runtime/workers/workerPlacement.js";
+import { workerStats } from "../../runtime/workers/workerPlacement.js";
 import { seededRandom } from "../../testing/chaosSource.js";
 import type { Row } from "../connectors.js";
-import { SqlSession } from "../SqlSession.js";
+import { SqlSession, type StatementResult } from "../SqlSession.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-sql-parallel-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const ROWS = 6000;
 const csv = join(dir, "events.csv");
-{
+writeEvents(csv, ROWS);
+const DDL = ddlFor(csv);
+
+function writeEvents(path: string, n: number): void {
   const random = seededRandom(11);
   const base = Date.UTC(2024, 0, 1);
   const lines: string[] = [];
-  for (let i = 0; i < ROWS; i++) {
+  for (let i = 0; i < n; i++) {
     const ts = new Date(base + i * 37 - Math.floor(random() * 800)).toISOString().replace("T", " ").replace("Z", "");
     lines.push(`${i},k${Math.floor(random() * 17)},${Math.floor(random() * 1000) - 500},${ts}`);
   }
-  writeFileSync(csv, `${lines.join("\n")}\n`);
+  writeFileSync(path, `${lines.join("\n")}\n`);
 }
-const DDL = `CREATE TABLE ev (id INT, k STRING, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '${csv}', 'format' = 'csv');`;
 
-async function rows(parallelism: number, query: string): Promise<string[]> {
+function ddlFor(path: string): string {
+  return `CREATE TABLE ev (id INT, k STRING, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '${path}', 'format' = 'csv');`;
+}
+
+function tableRows(result: StatementResult | undefined): Row[] {
+  assert.equal(result?.kind, "table");
+  return result.rows;
+}
+
+async function rows(parallelism: number, query: string, ddl = DDL): Promise<string[]> {
   const session = new SqlSession();
-  const results = await session.execute(`${DDL}\nSET 'parallelism.default' = '${parallelism}';\n${query}`);
+  const results = await session.execute(`${ddl}\nSET 'parallelism.default' = '${parallelism}';\n${query}`);
   const last = results.at(-1)!;
   assert.equal(last.kind, "table");
   return (last.rows as Row[]).map((r) => JSON.stringify(r)).sort();
@@ -49,12 +60,15 @@ test("a TUMBLE aggregate on 2 and 3 worker threads gives the rows of one thread 
     FROM read_csv(${csv}, header = false, columns = {'id': 'INT', 'k': 'VARCHAR', 'v': 'INT', 'ts': 'TIMESTAMP'}) GROUP BY ALL`;
   const expected = oracle.map((r) => JSON.stringify([Number(r.w), r.k, r.c, r.s, r.lo, r.hi])).sort();
   assert.ok(expected.length > 500, `${expected.length} windows`);
+  let before = workerStats().jobs;
   assert.deepEqual(await rows(1, query), expected);
+  assert.equal(workerStats().jobs, before, "parallelism 1 runs on the main thread");
   for (const parallelism of [2, 3]) {
-    const before = workerThreadsStarted();
+    before = workerStats().jobs;
     assert.deepEqual(await rows(parallelism, query), expected, `parallelism ${parallelism}`);
-    assert.equal(workerThreadsStarted() - before, 2, "two worker threads (the machine's cores, at most the parallelism)");
+    assert.equal(workerStats().jobs, before + 1, `parallelism ${parallelism} ran on worker threads`);
   }
+  assert.equal(workerStats().threads, Math.min(3, availableParallelism()), "a pool of at most one thread per core, kept across jobs");
 });
 
 test("an updating GROUP BY on worker threads folds to the table of one thread", async () => {
@@ -74,4 +88,43 @@ test("an operator throwing on a worker fails the job naming operator and subtask
   });
   const [after] = await session.execute("SELECT COUNT(*) AS n FROM ev");
   assert.deepEqual(after?.kind === "table" ? after.rows.at(-1) : undefined, [ROWS]);
+});
+
+/**
+ * As `restore/windowRestore.test.ts` on one thread: stopped with a savepoint once the sources read a
+ * random number of rows (barriers aligned across the worker threads' channels), then restored; both
+ * runs' rows together are the uninterrupted run's. Restored on workers and, from the same savepoint,
+ * on one thread (same parallelism: a file source and the collect sink cannot be rescaled).
+ */
+test("a window aggregate on workers stopped with a savepoint at random rows and restored gives the uninterrupted rows", async () => {
+  const query =
+    "SELECT window_start, k, COUNT(*) AS c, SUM(v) AS s, MAX(id) AS hi FROM TABLE(HOP(TABLE ev, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '6' SECOND)) GROUP BY window_start, window_end, k";
+  // More rows than above, so that a cut lands while the sources still read.
+  const n = 20_000;
+  const path = join(dir, "more-events.csv");
+  writeEvents(path, n);
+  const expected = await rows(1, query, ddlFor(path));
+  for (const [seed, parallelism, restoreOnWorkers] of [
+    [1, 2, true],
+    [2, 3, true],
+    [3, 2, false],
+  ] as const) {
+    const session = new SqlSession({ checkpointDirectory: join(dir, `cp-${seed}`) });
+    await session.execute(`${ddlFor(path)}\nSET 'parallelism.default' = '${parallelism}';`);
+    const first = session.execute(query);
+    while (session.jobs.length === 0) await new Promise((r) => setTimeout(r, 1));
+    const job = session.jobs[0]!;
+    const cut = 500 + Math.floor(seededRandom(seed)() * n * 0.4);
+    const read = () => job.metrics().operators.reduce((n, o) => n + (o.kind === "source" ? o.recordsIn : 0), 0);
+    while (read() < cut && job.result === undefined) await new Promise((r) => setTimeout(r, 1));
+    assert.equal(job.result, undefined, `seed ${seed}: the job ended before the cut at row ${cut}`);
+    await job.stop({ savepoint: "cut" });
+    const before = tableRows((await first).at(-1));
+    if (!restoreOnWorkers) await session.execute(`SET 'sluice.parallel.workers' = 'false';`);
+    const jobs = workerStats().jobs;
+    const after = tableRows((await session.execute(query, { restoreFrom: "cut" })).at(-1));
+    assert.equal(workerStats().jobs, jobs + (restoreOnWorkers ? 1 : 0));
+    assert.ok(after.length > 0, `seed ${seed}: nothing left after the savepoint`);
+    assert.deepEqual([...before, ...after].map((r) => JSON.stringify(r)).sort(), expected, `seed ${seed}: ${before.length} + ${after.length} rows`);
+  }
 });
