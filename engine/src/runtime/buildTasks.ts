@@ -68,7 +68,11 @@ export function buildTasks(
     for (let s = 0; s < node.parallelism; s++) {
       if (placement !== undefined) {
         let stand: Task | undefined;
-        const elsewhere = placement.remote(node, s, listenerFor(() => stand!));
+        const elsewhere = placement.remote(
+          node,
+          s,
+          listenerFor(() => stand!),
+        );
         if (elsewhere !== undefined) {
           subtasks.push(undefined);
           if (elsewhere === "skip") continue;

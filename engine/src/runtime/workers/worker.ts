@@ -173,8 +173,10 @@ port.on("message", (message: ToWorker) => {
   };
   if (job === undefined) return reply(undefined, new Error(`job ${message.job} is not on this worker thread`));
   // In the order sent: a restore before its open, every open before the starts.
-  job.then((j) => j.handle(message)).then(
-    (value) => reply(value),
-    (error: unknown) => reply(undefined, error),
-  );
+  job
+    .then((j) => j.handle(message))
+    .then(
+      (value) => reply(value),
+      (error: unknown) => reply(undefined, error),
+    );
 });
