@@ -1,17 +1,30 @@
 import type { JobPlan, PlanNode } from "../../graph/JobPlan.js";
+import type { Sink } from "../../sinks/Sink.js";
 import type { NodeSignature } from "./protocol.js";
 
 /** The main thread's location; workers are 1..workers. */
 export const MAIN = 0;
 
+const anyThread = new WeakSet<Sink<unknown>>();
+
+/**
+ * Marks a sink whose writers may run on any thread (nothing they touch lives on the main thread, and
+ * a worker builds the same sink when it plans the job again): its subtasks stay on the workers, so
+ * its records never cross to the main thread.
+ */
+export function runsOnAnyThread<S extends Sink<never>>(sink: S): S {
+  anyThread.add(sink as unknown as Sink<unknown>);
+  return sink;
+}
+
 /**
  * Flink's slot sharing: worker k runs subtask i of every operator for every i ≡ k-1 (mod workers),
  * so a forward edge stays inside a worker and only keyed and rebalance edges cross threads. Sinks
- * run on the main thread, where the notebook's views, charts and DuckDB live (and where a sink that
- * holds a connection or a transaction keeps it across the job's attempts' lifetimes).
+ * run on the main thread, where the notebook's views, charts and DuckDB live, unless marked
+ * `runsOnAnyThread` (a blackhole).
  */
 export function locationOf(node: PlanNode, subtask: number, workers: number): number {
-  if (node.node.kind === "sink") return MAIN;
+  if (node.node.kind === "sink" && (node.node.sink === undefined || !anyThread.has(node.node.sink))) return MAIN;
   return 1 + (subtask % workers);
 }
 

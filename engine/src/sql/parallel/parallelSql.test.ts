@@ -12,6 +12,8 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { sql } from "../../connectors/duckdb/sharedDatabase.js";
 import { UserFunctionError } from "../../errors/errors.js";
+import type { JobHandle } from "../../runtime/JobHandle.js";
+import { onJobStarted } from "../../runtime/jobRegistry.js";
 import { workerStats } from "../../runtime/workers/workerPlacement.js";
 import { seededRandom } from "../../testing/chaosSource.js";
 import type { Row } from "../connectors.js";
@@ -127,4 +129,19 @@ test("a window aggregate on workers stopped with a savepoint at random rows and 
     assert.ok(after.length > 0, `seed ${seed}: nothing left after the savepoint`);
     assert.deepEqual([...before, ...after].map((r) => JSON.stringify(r)).sort(), expected, `seed ${seed}: ${before.length} + ${after.length} rows`);
   }
+});
+
+test("INSERT INTO a blackhole at parallelism 2 (its sink on the workers too) takes every row", async () => {
+  const session = new SqlSession();
+  const jobs = workerStats().jobs;
+  const started = new Promise<JobHandle>((resolve) => {
+    const stop = onJobStarted((job) => {
+      stop();
+      resolve(job);
+    });
+  });
+  await session.execute(`${DDL}\nCREATE TABLE nowhere (k STRING, v INT) WITH ('connector' = 'blackhole');\nSET 'parallelism.default' = '2';\nINSERT INTO nowhere SELECT k, v FROM ev`);
+  assert.equal(workerStats().jobs, jobs + 1);
+  const sink = (await started).metrics().operators.find((o) => o.kind === "sink");
+  assert.equal(sink?.recordsIn, ROWS);
 });

@@ -9,6 +9,7 @@ import type { ModuleExport } from "../../runtime/workers/protocol.js";
 import { workerPlacement } from "../../runtime/workers/workerPlacement.js";
 import type { RuntimeOptions } from "../../runtime/RuntimeOptions.js";
 import { CollectSink } from "../../sinks/MemorySinks.js";
+import { type Row, sinkFor } from "../connectors.js";
 import { parseScript } from "../parser.js";
 import { Planner } from "../planner.js";
 import { assignPlanUids } from "../restore/planUids.js";
@@ -54,9 +55,12 @@ export async function declareSqlJob(env: StreamEnvironment, args: SqlJobArgs): P
   const s = parsed?.statement;
   if (s?.kind !== "query" && s?.kind !== "insert") throw new Error(`not a query or INSERT: ${args.statement}`);
   const planned = new Planner(env, session.catalog).plan(s.query);
-  const sinkName = s.kind === "insert" ? `Sink: ${s.kind === "insert" && planned.changes ? s.table : (session.catalog.get(s.table)?.name ?? s.table)}` : "Sink: collect";
+  const target = s.kind === "insert" ? session.catalog.get(s.table) : undefined;
+  const sinkName = s.kind === "insert" ? `Sink: ${planned.changes ? s.table : (target?.name ?? s.table)}` : "Sink: collect";
+  // A sink the main thread keeps gets a stand-in of the same shape here; one that may run here (a blackhole) is the real one.
+  const sink = target?.kind === "table" && target.options.connector === "blackhole" && !planned.changes ? sinkFor(target, []) : new CollectSink<Row>();
   if (s.kind === "query" && !planned.bounded) attachResultView(planned, { mode: args.viewMode ?? "append" }, s.at);
   else if (planned.changes) planned.changes.sinkTo(new CollectSink()).name(sinkName);
-  else planned.stream.sinkTo(new CollectSink()).name(sinkName);
+  else planned.stream.sinkTo(sink).name(sinkName);
   assignPlanUids(env.graph);
 }
