@@ -41,6 +41,11 @@ export class PooledWorker {
     this.worker.postMessage(message, transfer);
   }
 
+  /** Ends the thread at once, as a crash would (`terminatePoolThread`). */
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+
   private died(cause: Error): void {
     if (pool[this.index] === this) pool[this.index] = undefined;
     const jobs = [...this.jobs.values()];
@@ -62,6 +67,11 @@ export function poolWorkers(n: number): PooledWorker[] {
     }
   }
   return pool.slice(0, n) as PooledWorker[];
+}
+
+/** Ends pool thread `index` abruptly, as a crash would: fault injection, for tests of a dying worker. */
+export async function terminatePoolThread(index: number): Promise<void> {
+  await pool[index]?.terminate();
 }
 
 /** A number for a new job attempt on the pool. */

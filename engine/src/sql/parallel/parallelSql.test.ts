@@ -15,6 +15,7 @@ import { UserFunctionError } from "../../errors/errors.js";
 import type { JobHandle } from "../../runtime/JobHandle.js";
 import { onJobStarted } from "../../runtime/jobRegistry.js";
 import { workerStats } from "../../runtime/workers/workerPlacement.js";
+import { terminatePoolThread } from "../../runtime/workers/WorkerPool.js";
 import { seededRandom } from "../../testing/chaosSource.js";
 import type { Row } from "../connectors.js";
 import { SqlSession, type StatementResult } from "../SqlSession.js";
@@ -144,4 +145,24 @@ test("INSERT INTO a blackhole at parallelism 2 (its sink on the workers too) tak
   assert.equal(workerStats().jobs, jobs + 1);
   const sink = (await started).metrics().operators.find((o) => o.kind === "sink");
   assert.equal(sink?.recordsIn, ROWS);
+});
+
+test("a worker thread dying fails its job naming what ran there; the next parallel job gets a new thread", async () => {
+  const session = new SqlSession();
+  const [, , started] = await session.execute(
+    `CREATE TABLE gen (k INT, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'fields.k.min' = '0', 'fields.k.max' = '9');
+    SET 'parallelism.default' = '2';
+    SELECT window_start, k, COUNT(*) AS c FROM TABLE(TUMBLE(TABLE gen, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY window_start, window_end, k`,
+  );
+  assert.equal(started?.kind, "job");
+  const job = started.job;
+  const read = () => job.metrics().operators.reduce((n, o) => n + (o.kind === "source" ? o.recordsIn : 0), 0);
+  while (read() === 0 && job.result === undefined) await new Promise((r) => setTimeout(r, 5));
+  await terminatePoolThread(0);
+  const result = await job.done;
+  assert.equal(result.status, "failed");
+  assert.match(result.error?.message ?? "", /Worker thread 1 running .*gen\[datagen\] \(subtask 0\).* died: exited with code 1/);
+  const threads = workerStats().threads;
+  assert.deepEqual(await rows(2, "SELECT COUNT(*) AS n FROM ev"), [JSON.stringify([ROWS])]);
+  assert.equal(workerStats().threads, threads + 1, "the dead thread was replaced");
 });
