@@ -16,6 +16,9 @@ export interface ModuleJobOptions {
   readonly args?: unknown;
   /** The codec records cross threads in (default structured clone). */
   readonly codec?: ModuleExport;
+  /** Checkpoints and savepoints go here (`env.enableCheckpointing`); `restoreFrom` as `env.execute`'s. */
+  readonly checkpoints?: string;
+  readonly restoreFrom?: string;
 }
 
 /** `declare(env, args)` exported as `name` by `module` (a file URL of compiled JS, e.g. `new URL("./job.js", import.meta.url)`). */
@@ -23,7 +26,9 @@ export async function executeModuleJob<R>(module: string | URL, name: string, jo
   const declare: ModuleExport = { module: String(module), name };
   const environment = options.environment ?? {};
   const env = StreamEnvironment.create(environment);
+  if (options.checkpoints !== undefined) env.enableCheckpointing({ directory: options.checkpoints });
   const declared = await (await loadExport<(env: StreamEnvironment, args: unknown) => R | Promise<R>>(declare))(env, options.args);
   const placement = env.parallelism > 1 ? await workerPlacement({ recipe: { declare, args: options.args, environment }, ...(options.codec !== undefined ? { codec: options.codec } : {}) }) : undefined;
-  return { job: env.execute(jobName, placement !== undefined ? { placement } : {}), declared };
+  const restore = options.restoreFrom !== undefined ? { restoreFrom: options.restoreFrom } : {};
+  return { job: env.execute(jobName, { ...restore, ...(placement !== undefined ? { placement } : {}) }), declared };
 }
