@@ -9,6 +9,7 @@ import type { DeadLetter, ErrorPolicy } from "../operators/Operator.js";
 import { PassThroughOperator } from "../operators/StatelessOperators.js";
 import { JobHandle } from "../runtime/JobHandle.js";
 import { JobRunner } from "../runtime/JobRunner.js";
+import type { RuntimeOptions } from "../runtime/RuntimeOptions.js";
 import { allJobs } from "../runtime/jobRegistry.js";
 import { RestartingJob } from "../runtime/restart/RestartingJob.js";
 import { createRestartBackoff, defaultRestartStrategy, type RestartStrategyConfiguration } from "../runtime/restart/RestartStrategies.js";
@@ -86,6 +87,8 @@ export interface ExecuteOptions {
   restoreFrom?: string;
   /** Allow the checkpoint to hold state of operators the job no longer has (it is dropped). */
   allowNonRestoredState?: boolean;
+  /** Runs the subtasks on worker threads (`runtime/workers/`: a job a worker can rebuild, such as SQL's). */
+  placement?: RuntimeOptions["placement"];
 }
 
 /**
@@ -285,6 +288,7 @@ export class StreamEnvironment {
         tolerableCheckpointFailures: this.checkpointing?.tolerableFailures,
         restoreFrom,
         allowNonRestoredState: options.allowNonRestoredState,
+        placement: options.placement,
         deadLetterLog,
         sinkStatesAtStart,
       });

@@ -4,14 +4,13 @@ import { CheckpointFailureManager } from "../checkpoint/CheckpointFailureManager
 import { ApiUsageError, CheckpointError, type SluiceError } from "../errors/errors.js";
 import type { JobPlan } from "../graph/JobPlan.js";
 import { restoreTasks } from "../checkpoint/restoreTasks.js";
-import { buildTasks } from "./buildTasks.js";
+import { buildTasks, type StoppableSource } from "./buildTasks.js";
 import { CheckpointHistory } from "./checkpointHistory.js";
 import { collectMetrics } from "./collectMetrics.js";
 import { endOfInput } from "./endOfInput.js";
 import type { CheckpointStats, JobMetrics, JobStatus } from "./JobMetrics.js";
 import type { JobResult } from "./JobResult.js";
 import type { OperatorTask } from "./OperatorTask.js";
-import type { SourceTask } from "./SourceTask.js";
 import { StopWithSavepoint, type StopRequestOptions } from "./stopWithSavepoint.js";
 import { DeadLetterLog } from "./SubtaskContext.js";
 import { rememberSinkStates, restoreSinkStates, type SinkStatesAtStart } from "./restart/sinkStatesAtStart.js";
@@ -36,7 +35,7 @@ const STEPS_PER_TURN = 8;
 export class JobRunner {
   status: JobStatus = "created";
   private readonly tasks: readonly Task[];
-  private readonly sources: readonly SourceTask[];
+  private readonly sources: readonly StoppableSource[];
   private readonly sinks: readonly OperatorTask[];
   readonly deadLetters: DeadLetterLog;
   private failure: SluiceError | undefined;
@@ -68,7 +67,11 @@ export class JobRunner {
       wake: (error?: unknown) => this.onAsyncSettled(task(), error),
       acknowledge: (id: number, snapshot: SubtaskCheckpoint) => this.coordinator?.acknowledge(task(), id, snapshot),
     });
-    ({ tasks: this.tasks, sources: this.sources, sinks: this.sinks } = buildTasks(plan, { ...options, checkpointing }, this.deadLetters, listenerFor));
+    ({
+      tasks: this.tasks,
+      sources: this.sources,
+      sinks: this.sinks,
+    } = buildTasks(plan, { ...options, checkpointing, placement: options.placement?.(plan, { ...options, checkpointing }, () => this.notify()) }, this.deadLetters, listenerFor));
   }
 
   /** A task's async work settled; what it reports as an error fails the job. */

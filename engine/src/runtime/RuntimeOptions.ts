@@ -2,6 +2,11 @@ import type { FileCheckpointStorage } from "../checkpoint/CheckpointStorage.js";
 import type { Clock } from "../time/Clock.js";
 import type { SinkStatesAtStart } from "./restart/sinkStatesAtStart.js";
 import type { DeadLetterLog } from "./SubtaskContext.js";
+import type { TaskPlacement } from "./buildTasks.js";
+import type { JobPlan } from "../graph/JobPlan.js";
+
+/** What a placement hands on to the threads it builds subtasks on. */
+export type PlacementOptions = Pick<RuntimeOptions, "batchSize" | "channelCapacity" | "autoWatermarkInterval"> & { checkpointing: boolean };
 
 /** How `JobRunner` runs a job (from `StreamEnvironment`'s settings and `execute` options). */
 export interface RuntimeOptions {
@@ -38,4 +43,6 @@ export interface RuntimeOptions {
    * what the failed attempt wrote instead of keeping it twice.
    */
   sinkStatesAtStart?: SinkStatesAtStart | undefined;
+  /** Spreads the subtasks over threads (`runtime/workers/`): the placement of one attempt, given how to wake its runner. */
+  placement?: ((plan: JobPlan, options: PlacementOptions, notify: () => void) => TaskPlacement) | undefined;
 }

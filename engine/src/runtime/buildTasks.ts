@@ -8,11 +8,25 @@ import { SourceTask } from "./SourceTask.js";
 import { type DeadLetterLog, SubtaskContext } from "./SubtaskContext.js";
 import type { Task, TaskListener } from "./Task.js";
 
+/**
+ * Where subtasks run when a job is spread over threads (`runtime/workers/`): without one, every
+ * subtask is built here and every channel is local.
+ */
+export interface TaskPlacement {
+  /** The channel from subtask `from` to subtask `to` of the plan's `edgeIndex`-th edge; undefined: a local one. */
+  channel(edgeIndex: number, edge: PlanEdge, from: number, to: number): Channel | undefined;
+  /** Undefined: build the subtask here; a task: what stands for it here (it runs elsewhere); "skip": nothing. */
+  remote(node: PlanNode, subtask: number, listener: TaskListener): Task | "skip" | undefined;
+}
+
+/** What a stop-with-savepoint tells a source subtask (a `SourceTask`, or a stand-in for one on another thread). */
+export type StoppableSource = Pick<SourceTask, "stop" | "setStopBarrier" | "resume">;
+
 export interface BuiltTasks {
   /** In plan order, then subtask order (the order tasks open in). */
   tasks: Task[];
   /** The source tasks among them, which a stop-with-savepoint stops. */
-  sources: SourceTask[];
+  sources: StoppableSource[];
   /** The sink tasks among them, whose state a restart from scratch puts back (`sinkStatesAtStart`). */
   sinks: OperatorTask[];
 }
@@ -25,30 +39,49 @@ export interface BuiltTasks {
  */
 export function buildTasks(
   plan: JobPlan,
-  options: Pick<RuntimeOptions, "clock" | "batchSize" | "channelCapacity" | "autoWatermarkInterval"> & { checkpointing: boolean },
+  options: Pick<RuntimeOptions, "clock" | "batchSize" | "channelCapacity" | "autoWatermarkInterval"> & { checkpointing: boolean; placement?: TaskPlacement | undefined },
   deadLetters: DeadLetterLog,
   listenerFor: (task: () => Task) => TaskListener,
 ): BuiltTasks {
   const tasks: Task[] = [];
-  const sources: SourceTask[] = [];
+  const sources: StoppableSource[] = [];
+  const placement = options.placement;
+  let edgeIndex = 0;
   const sinks: OperatorTask[] = [];
   // Channels per edge, indexed [producer subtask][consumer subtask].
   const channels = new Map<PlanEdge, Channel[][]>();
   for (const node of plan.nodes) {
     for (const edge of node.inputs) {
       const grid: Channel[][] = [];
+      const index = edgeIndex++;
       for (let i = 0; i < edge.from.parallelism; i++) {
         const row: Channel[] = [];
-        for (let j = 0; j < node.parallelism; j++) row.push(new Channel(options.channelCapacity, 64));
+        for (let j = 0; j < node.parallelism; j++) row.push(placement?.channel(index, edge, i, j) ?? new Channel(options.channelCapacity, 64));
         grid.push(row);
       }
       channels.set(edge, grid);
     }
   }
-  const operatorTasks = new Map<PlanNode, OperatorTask[]>();
+  const operatorTasks = new Map<PlanNode, (OperatorTask | undefined)[]>();
   for (const node of plan.nodes) {
-    const subtasks: OperatorTask[] = [];
+    const subtasks: (OperatorTask | undefined)[] = [];
     for (let s = 0; s < node.parallelism; s++) {
+      if (placement !== undefined) {
+        let stand: Task | undefined;
+        const elsewhere = placement.remote(
+          node,
+          s,
+          listenerFor(() => stand!),
+        );
+        if (elsewhere !== undefined) {
+          subtasks.push(undefined);
+          if (elsewhere === "skip") continue;
+          stand = elsewhere;
+          tasks.push(stand);
+          if (node.node.kind === "source") sources.push(stand as unknown as StoppableSource);
+          continue;
+        }
+      }
       let ctx: SubtaskContext<unknown>;
       const outEdges: OutEdge[] = node.outputs.map((edge) => {
         const row = channels.get(edge)![s]!;
@@ -112,7 +145,7 @@ export function buildTasks(
           // Only wire the channels the producer actually writes to, or the consumer would wait forever for an end marker.
           if (kind === "forward" && i !== j) continue;
           if (kind === "global" && j !== 0) continue;
-          consumers[j]!.addInput(grid[i]![j]!, edge.inputIndex);
+          consumers[j]?.addInput(grid[i]![j]!, edge.inputIndex);
         }
       }
     }

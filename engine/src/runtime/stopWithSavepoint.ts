@@ -1,6 +1,6 @@
 import type { CheckpointMetadata } from "../checkpoint/CheckpointData.js";
 import { ApiUsageError, CheckpointError, type SluiceError } from "../errors/errors.js";
-import type { SourceTask } from "./SourceTask.js";
+import type { StoppableSource } from "./buildTasks.js";
 
 /** Options of a stop (`job.stop()`); see `StopOptions` in JobHandle. */
 export interface StopRequestOptions {
@@ -10,7 +10,7 @@ export interface StopRequestOptions {
 
 /** What the stop needs of the runner. */
 export interface StopHost {
-  readonly sources: readonly SourceTask[];
+  readonly sources: readonly StoppableSource[];
   /** Takes a savepoint; `onStart` gets its id before any barrier is injected. */
   savepoint(name: string, onStart: (id: number) => void): Promise<CheckpointMetadata>;
   notify(): void;

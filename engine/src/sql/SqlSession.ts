@@ -1,4 +1,4 @@
-import { StreamEnvironment } from "../api/StreamEnvironment.js";
+import { StreamEnvironment, type ExecuteOptions } from "../api/StreamEnvironment.js";
 import type { JobHandle } from "../runtime/JobHandle.js";
 import { CollectSink } from "../sinks/MemorySinks.js";
 import type { Statement } from "./ast.js";
@@ -16,6 +16,7 @@ import { attachResultView, viewMode, type ResultView, type ResultViewOptions } f
 import { formatType } from "./types.js";
 import { SqlJobSettings } from "./restore/jobSettings.js";
 import { atReference, checkInsertTypes } from "./validation/typeRules.js";
+import { sqlWorkerPlacement } from "./parallel/sqlJobRecipe.js";
 
 /** What one statement gave: a message (DDL), a table (SHOW, DESCRIBE, a bounded query), or a running job. */
 export type StatementResult =
@@ -142,9 +143,11 @@ export class SqlSession {
     if (shared === undefined) this.settings.configure(env);
     const planned = this.planner(env).plan(s.query);
     const name = `sql-${++this.jobCount}: ${text.replace(/\s+/g, " ").slice(0, 60)}`;
-    const start = () => this.start(env, name, s.at, options.restoreFrom);
     const view = options.view ?? {};
-    if (s.kind === "query") viewMode(planned, view, s.at); // an impossible view fails before any job starts
+    const mode = s.kind === "query" ? viewMode(planned, view, s.at) : undefined; // an impossible view fails before any job starts
+    // Parallel subtasks on worker threads, which plan the statement again from its text (not over a DataStream view).
+    const placement = shared === undefined ? await sqlWorkerPlacement(env, this.settings.options, { ddl: this.catalog.ddlInOrder(), statement: text, viewMode: mode }) : undefined;
+    const start = () => this.start(env, name, s.at, options.restoreFrom, placement);
     if (s.kind === "query" && !planned.bounded) {
       const table = attachResultView(planned, view, s.at);
       const job = await start();
@@ -259,8 +262,8 @@ export class SqlSession {
   }
 
   /** Starts the job with plan-derived uids, from a savepoint checked to fit its plan if one is to be restored. */
-  private async start(env: StreamEnvironment, name: string, at: SqlPosition, restoreFrom: string | undefined): Promise<JobHandle> {
-    const job = env.execute(name, await this.settings.prepare(env, at, restoreFrom));
+  private async start(env: StreamEnvironment, name: string, at: SqlPosition, restoreFrom: string | undefined, placement?: ExecuteOptions["placement"]): Promise<JobHandle> {
+    const job = env.execute(name, { ...(await this.settings.prepare(env, at, restoreFrom)), placement });
     this.jobs.push(job);
     void job.done.then(() => {
       const at = this.jobs.indexOf(job);

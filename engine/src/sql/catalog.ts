@@ -107,6 +107,11 @@ export class Catalog {
     return true;
   }
 
+  /** Every entry's DDL in the order declared (a view after what it reads): how a worker thread rebuilds the catalog. */
+  ddlInOrder(): string[] {
+    return [...this.entries.values()].map((e) => e.ddl);
+  }
+
   names(): string[] {
     return [...this.entries.values()].map((e) => e.name).sort();
   }

@@ -12,6 +12,7 @@ import { StreamSqlError } from "./errors.js";
 import { SQL_CONNECTORS } from "./connectors/registry.js";
 import { formatTimestamp, parseTimestamp } from "./runtimeFunctions.js";
 import type { SqlType } from "./types.js";
+import { runsOnAnyThread } from "../runtime/workers/slots.js";
 
 export type Row = unknown[];
 
@@ -81,7 +82,7 @@ export function sinkFor(table: TableEntry, types: SqlType[]): Sink<Row> {
       return { name: `print ${table.name}`, createWriter: () => ({ write: (rows) => void rows.forEach((r) => console.log(`${prefix}+I[${r.map((v, i) => display(v, types[i])).join(", ")}]`)) }) };
     }
     case "blackhole":
-      return { name: `blackhole ${table.name}`, createWriter: () => ({ write: () => undefined }) };
+      return runsOnAnyThread({ name: `blackhole ${table.name}`, createWriter: () => ({ write: () => undefined }) });
     case "duckdb":
       return duckdbSink(table);
     default:

@@ -12,6 +12,7 @@ type SetStatement = Extract<Statement, { kind: "set" | "reset" }>;
 const SAVEPOINT_PATH = "execution.savepoint.path";
 const IGNORE_UNCLAIMED = "execution.savepoint.ignore-unclaimed-state";
 const INTERVAL = "execution.checkpointing.interval";
+const PARALLELISM = "parallelism.default";
 const DIRECTORIES = ["state.savepoints.dir", "state.checkpoints.dir"];
 
 /**
@@ -34,6 +35,8 @@ export class SqlJobSettings {
     }
     if (s.key === undefined) return [...this.options].sort(([a], [b]) => a.localeCompare(b));
     if (s.key === INTERVAL) interval(s.value as string, s.at);
+    if (s.key === PARALLELISM && !/^[1-9]\d*$/.test((s.value as string).trim()))
+      throw new StreamSqlError("validation", `Could not parse value '${s.value}' for key '${PARALLELISM}' (a positive integer)`, s.at, s.value as string);
     this.options.set(s.key, s.value as string);
     return undefined;
   }
@@ -46,6 +49,8 @@ export class SqlJobSettings {
 
   /** Turns on checkpointing (on demand, or every `execution.checkpointing.interval`); a failed SQL job still fails rather than restarts. */
   configure(env: StreamEnvironment): void {
+    const parallelism = this.options.get(PARALLELISM);
+    if (parallelism !== undefined) env.setParallelism(Number(parallelism));
     const directory = this.directory;
     if (directory === undefined) return;
     const every = this.options.get(INTERVAL);

@@ -1,0 +1,112 @@
+import type { Clock } from "../../time/Clock.js";
+import type { Task } from "../Task.js";
+import { METRICS_EVERY_MS } from "./protocol.js";
+
+/** Elements a task processes in a row before the loop moves on (as `JobRunner`). */
+const STEPS_PER_TURN = 8;
+
+/**
+ * Schedules the subtasks of one worker thread, as `JobRunner.loop` does on the main thread:
+ * downstream first, a few steps each, yielding every `timeSliceMs` (so calls from the main thread
+ * and input from other threads get in) and sleeping until woken or a timer is due. Checkpoints,
+ * stops and the job's end are the main thread's; this loop only runs what it is given.
+ */
+export class WorkerLoop {
+  private wakeUp: (() => void) | undefined;
+  private halted = false;
+  private readonly started = new Set<Task>();
+  private readonly reportedFinished = new Set<Task>();
+  private dirty = false;
+  private lastReport = 0;
+
+  constructor(
+    private readonly tasks: readonly Task[],
+    private readonly clock: Clock,
+    private readonly timeSliceMs: number,
+    /** Sends the subtasks' counters to the main thread. */
+    private readonly report: () => void,
+    /** A subtask threw: the job fails (the main thread decides what follows). */
+    private readonly fail: (error: unknown, task: Task) => void,
+  ) {}
+
+  notify(): void {
+    const wake = this.wakeUp;
+    this.wakeUp = undefined;
+    wake?.();
+  }
+
+  /** The main thread started `task`; once all of this worker's are, the loop runs. */
+  taskStarted(task: Task): void {
+    this.started.add(task);
+    if (this.started.size === this.tasks.length) void this.loop();
+  }
+
+  /** The job is cancelled or failed: nothing runs any more (settling and closing are calls from the main thread). */
+  halt(): void {
+    this.halted = true;
+    this.notify();
+  }
+
+  private async loop(): Promise<void> {
+    let sliceStart = performance.now();
+    const order = [...this.tasks].reverse();
+    for (;;) {
+      if (this.halted) return;
+      const now = this.clock.now();
+      let progressed = false;
+      let allFinished = true;
+      let current: Task | undefined;
+      try {
+        for (const task of order) {
+          current = task;
+          if (task.fireTimers(now)) progressed = true;
+          let steps = 0;
+          while (steps < STEPS_PER_TURN && task.canRun(now)) {
+            task.runOnce(now);
+            steps++;
+          }
+          if (steps > 0) progressed = true;
+          if (!task.finished) allFinished = false;
+          else if (!this.reportedFinished.has(task)) {
+            this.reportedFinished.add(task);
+            this.lastReport = 0; // a subtask finished: the main thread hears of it at once
+          }
+        }
+      } catch (error) {
+        this.halted = true;
+        this.fail(error, current!);
+        this.sendReport();
+        return;
+      }
+      if (progressed) this.dirty = true;
+      if (this.dirty && performance.now() - this.lastReport >= METRICS_EVERY_MS) this.sendReport();
+      if (allFinished) {
+        this.sendReport();
+        return;
+      }
+      if (performance.now() - sliceStart >= this.timeSliceMs) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      } else if (!progressed) {
+        if (this.dirty) this.sendReport(); // what it did before going quiet
+        await this.sleep();
+        sliceStart = performance.now();
+      }
+    }
+  }
+
+  private sendReport(): void {
+    this.dirty = false;
+    this.lastReport = performance.now();
+    this.report();
+  }
+
+  private async sleep(): Promise<void> {
+    let deadline = Number.POSITIVE_INFINITY;
+    for (const task of this.tasks) deadline = Math.min(deadline, task.nextWakeUp());
+    const woken = new Promise<void>((resolve) => (this.wakeUp = resolve));
+    const cancelTimer = deadline < Number.POSITIVE_INFINITY ? this.clock.wakeAt(deadline, () => this.notify()) : undefined;
+    await woken;
+    cancelTimer?.();
+  }
+}

@@ -1,0 +1,85 @@
+import { Worker } from "node:worker_threads";
+import type { FromWorker, ToWorker } from "./protocol.js";
+
+/** What hears a pooled worker's messages for one job. */
+export interface JobEndpoint {
+  receive(message: FromWorker): void;
+  /** The thread died: every job with subtasks on it fails. */
+  died(cause: Error): void;
+}
+
+/**
+ * A worker thread of the pool. Importing the engine costs a thread ~0.3 s of CPU (seconds on a busy
+ * machine), so threads outlive jobs: the pool starts them on first use and keeps them; an idle one
+ * does not keep the process alive. A thread hosts the subtasks of every job that uses it, each job's
+ * messages tagged with its number.
+ */
+export class PooledWorker {
+  private readonly worker: Worker;
+  private readonly jobs = new Map<number, JobEndpoint>();
+
+  constructor(private readonly index: number) {
+    this.worker = new Worker(new URL("./worker.js", import.meta.url));
+    this.worker.unref();
+    this.worker.on("message", (message: FromWorker) => this.jobs.get(message.job)?.receive(message));
+    this.worker.on("error", (error) => this.died(error));
+    this.worker.on("exit", (code) => this.died(new Error(`exited with code ${code}`)));
+  }
+
+  attach(job: number, endpoint: JobEndpoint): void {
+    this.jobs.set(job, endpoint);
+    this.worker.ref(); // a running job keeps the process alive, as on the main thread
+  }
+
+  detach(job: number): void {
+    if (!this.jobs.delete(job)) return;
+    this.post({ type: "end", job });
+    if (this.jobs.size === 0) this.worker.unref();
+  }
+
+  post(message: ToWorker, transfer?: readonly import("node:worker_threads").TransferListItem[]): void {
+    this.worker.postMessage(message, transfer);
+  }
+
+  /** Ends the thread at once, as a crash would (`terminatePoolThread`). */
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+
+  private died(cause: Error): void {
+    if (pool[this.index] === this) pool[this.index] = undefined;
+    const jobs = [...this.jobs.values()];
+    this.jobs.clear();
+    for (const job of jobs) job.died(cause);
+  }
+}
+
+const pool: (PooledWorker | undefined)[] = [];
+let started = 0;
+let nextJob = 1;
+
+/** The first `n` threads of the pool, started as needed (a dead one is replaced). */
+export function poolWorkers(n: number): PooledWorker[] {
+  for (let i = 0; i < n; i++) {
+    if (pool[i] === undefined) {
+      pool[i] = new PooledWorker(i);
+      started++;
+    }
+  }
+  return pool.slice(0, n) as PooledWorker[];
+}
+
+/** Ends pool thread `index` abruptly, as a crash would: fault injection, for tests of a dying worker. */
+export async function terminatePoolThread(index: number): Promise<void> {
+  await pool[index]?.terminate();
+}
+
+/** A number for a new job attempt on the pool. */
+export function newPoolJob(): number {
+  return nextJob++;
+}
+
+/** Worker threads started by this process so far, and job attempts run on them (how a test tells a job ran on workers). */
+export function workerStats(): { threads: number; jobs: number } {
+  return { threads: started, jobs: nextJob - 1 };
+}

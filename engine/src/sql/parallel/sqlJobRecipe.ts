@@ -1,0 +1,66 @@
+/**
+ * A SQL job on worker threads. Its expressions are compiled from the plan, so a worker rebuilds the
+ * same job from the statement's text and the catalog's DDL: `declareSqlJob` runs in every worker,
+ * planning the statement as `SqlSession.run` does and attaching a stand-in of the same shape for
+ * each sink (the sinks themselves run on the main thread, see `runtime/workers/slots.ts`).
+ */
+import type { StreamEnvironment } from "../../api/StreamEnvironment.js";
+import type { ModuleExport } from "../../runtime/workers/protocol.js";
+import { workerPlacement } from "../../runtime/workers/workerPlacement.js";
+import type { RuntimeOptions } from "../../runtime/RuntimeOptions.js";
+import { CollectSink } from "../../sinks/MemorySinks.js";
+import { type Row, sinkFor } from "../connectors.js";
+import { parseScript } from "../parser.js";
+import { Planner } from "../planner.js";
+import { assignPlanUids } from "../restore/planUids.js";
+import { SqlSession } from "../SqlSession.js";
+import { attachResultView, type ResultViewMode } from "../views/resultView.js";
+
+/** What a worker needs to plan the statement again. */
+export interface SqlJobArgs {
+  /** The catalog's DDL, in the order declared. */
+  readonly ddl: readonly string[];
+  /** The SELECT or INSERT, as written. */
+  readonly statement: string;
+  /** An unbounded SELECT: the mode of its live view (the view's sink has that shape). */
+  readonly viewMode: ResultViewMode | undefined;
+}
+
+/** The SET key that runs a SQL job's subtasks on worker threads (`'true'`, the default, or `'false'`). */
+export const WORKERS_OPTION = "sluice.parallel.workers";
+
+/** The SET key of Flink's default parallelism; above 1 a SQL job's subtasks run on worker threads. */
+export const PARALLELISM_OPTION = "parallelism.default";
+
+/** How the worker threads get the columnar codec once one is plugged in (`runtime/workers/protocol.ts`). */
+let codec: ModuleExport | undefined;
+export function useBatchCodec(ref: ModuleExport | undefined): void {
+  codec = ref;
+}
+
+/** The placement of a job that runs on worker threads, or undefined when it runs on one thread. */
+export async function sqlWorkerPlacement(env: StreamEnvironment, options: ReadonlyMap<string, string>, args: SqlJobArgs): Promise<RuntimeOptions["placement"]> {
+  if (env.parallelism <= 1 || !options.has(PARALLELISM_OPTION) || options.get(WORKERS_OPTION)?.toLowerCase() === "false") return undefined;
+  return workerPlacement({
+    recipe: { declare: { module: import.meta.url, name: "declareSqlJob" }, args, environment: { parallelism: env.parallelism } },
+    ...(codec !== undefined ? { codec } : {}),
+  });
+}
+
+/** Runs in a worker: declares the job `SqlSession` declared for `args.statement` on the main thread. */
+export async function declareSqlJob(env: StreamEnvironment, args: SqlJobArgs): Promise<void> {
+  const session = new SqlSession();
+  for (const ddl of args.ddl) await session.execute(ddl);
+  const [parsed] = parseScript(args.statement);
+  const s = parsed?.statement;
+  if (s?.kind !== "query" && s?.kind !== "insert") throw new Error(`not a query or INSERT: ${args.statement}`);
+  const planned = new Planner(env, session.catalog).plan(s.query);
+  const target = s.kind === "insert" ? session.catalog.get(s.table) : undefined;
+  const sinkName = s.kind === "insert" ? `Sink: ${planned.changes ? s.table : (target?.name ?? s.table)}` : "Sink: collect";
+  // A sink the main thread keeps gets a stand-in of the same shape here; one that may run here (a blackhole) is the real one.
+  const sink = target?.kind === "table" && target.options.connector === "blackhole" && !planned.changes ? sinkFor(target, []) : new CollectSink<Row>();
+  if (s.kind === "query" && !planned.bounded) attachResultView(planned, { mode: args.viewMode ?? "append" }, s.at);
+  else if (planned.changes) planned.changes.sinkTo(new CollectSink()).name(sinkName);
+  else planned.stream.sinkTo(sink).name(sinkName);
+  assignPlanUids(env.graph);
+}
