@@ -3,6 +3,8 @@
  * key in [0, keys) and a type in {0, 1, 2} drawn from murmur3's 32-bit finaliser of `i` (int arithmetic
  * that Java and JavaScript compute alike), and event time BASE + i·1000/eps ms, in order.
  */
+import { fmix32 } from "../../engine/src/graph/keys.js";
+
 export const BASE_TIME = 1_700_000_000_000;
 export const EVENTS_PER_SECOND = 10_000;
 /** The pattern's `within`, ms of event time. */
@@ -12,16 +14,6 @@ export interface CepEvent {
   key: number;
   type: number;
   ts: number;
-}
-
-function fmix32(x: number): number {
-  let h = x | 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
 }
 
 export function cepEvent(i: number, keys: number): CepEvent {

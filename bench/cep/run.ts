@@ -15,6 +15,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { oracleClasspath } from "../../test/flink-sql/oracle.js";
 import { median, printTable } from "../table.js";
+import { ADD_OPENS } from "../jvm.js";
 
 interface RunResult {
   engine: string;
@@ -46,21 +47,6 @@ const heapMB = option("heap-mb", "2048");
 /** Sluice at its default batch size (1024) and, for comparison, larger ones: a watermark follows every batch. */
 const sluiceBatches = option("sluice-batch", "1024").split(",");
 const root = new URL("../../../", import.meta.url).pathname;
-
-/** JDK 17 closes the JDK internals Flink's serializers and Kryo reach into (as bench/nexmark/run.ts). */
-const ADD_OPENS = [
-  "java.util",
-  "java.lang",
-  "java.lang.reflect",
-  "java.io",
-  "java.net",
-  "java.nio",
-  "sun.nio.ch",
-  "java.text",
-  "java.time",
-  "java.util.concurrent",
-  "java.util.concurrent.atomic",
-].flatMap((p) => ["--add-opens", `java.base/${p}=ALL-UNNAMED`]);
 
 /** FlinkCepBench.java compiled against the Flink jars test/flink-sql/pom.xml resolves from Maven Central. */
 function flinkClasspath(): string {

@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { median, printTable } from "../table.js";
 import { type Clock, implausible, type Timing } from "./plausible.js";
+import { ADD_OPENS } from "../jvm.js";
 
 type Engine = "sluice" | "sluice-sql" | "flink-datastream" | "flink-sql";
 interface RunResult extends Timing {
@@ -32,21 +33,6 @@ interface RunResult extends Timing {
   load: number;
   round: number;
 }
-
-/** JDK 17 closes the JDK internals Flink's serializers and Kryo reach into. */
-const ADD_OPENS = [
-  "java.util",
-  "java.lang",
-  "java.lang.reflect",
-  "java.io",
-  "java.net",
-  "java.nio",
-  "sun.nio.ch",
-  "java.text",
-  "java.time",
-  "java.util.concurrent",
-  "java.util.concurrent.atomic",
-].flatMap((p) => ["--add-opens", `java.base/${p}=ALL-UNNAMED`]);
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { displayValue, SqlSession, StreamSqlError } from "../../engine/src/sql/index.js";
+import { ADD_OPENS } from "../jvm.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const FLINK_MODULE = join(ROOT, "bench/nexmark/flink");
@@ -108,8 +109,7 @@ export function flinkClasspath(): string {
 
 /** One JVM for every query (Flink's planner is slow the first time only). */
 export function runFlink(queries: string[], events: number): Map<string, Side> {
-  const opens = ["java.util", "java.lang", "java.lang.reflect", "java.io", "java.net", "java.nio", "sun.nio.ch", "java.text", "java.time", "java.util.concurrent", "java.util.concurrent.atomic"];
-  const args = [...opens.flatMap((p) => ["--add-opens", `java.base/${p}=ALL-UNNAMED`]), "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", flinkClasspath()];
+  const args = [...ADD_OPENS, "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", flinkClasspath()];
   const tmp = mkdtempSync(join(tmpdir(), "sluice-nexmark-sql-"));
   const out = spawnSync("java", [...args, "sluice.nexmark.SqlConformance", String(events), String(EPS), tmp, ...queries], { encoding: "utf8", maxBuffer: 1 << 28 });
   if (out.status !== 0) throw new Error(`Flink SQL failed (exit ${out.status}): ${out.stderr.slice(-2000)}`);

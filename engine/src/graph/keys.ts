@@ -75,7 +75,8 @@ function hashString(s: string): number {
   return h;
 }
 
-function fmix32(h: number): number {
+/** MurmurHash3's 32-bit finalizer (as Flink's MathUtils.murmurHash ends), unsigned. */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
