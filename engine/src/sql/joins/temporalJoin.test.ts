@@ -14,7 +14,7 @@ import type { Change } from "../changelog.js";
 import type { Row } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
 import { SqlSession } from "../index.js";
-import { checkRandomCutRestore } from "./randomCutRestore.js";
+import { checkRandomCutRestore } from "../restore/randomCutRestore.js";
 import { temporalJoinFunction } from "./temporalJoin.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-sql-temporal-"));
@@ -178,7 +178,10 @@ test("a LEFT temporal join stopped with a savepoint at a random moment and resto
     `CREATE TABLE tor (id INT, k STRING, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '${orders}', 'format' = 'csv');\n` +
       `CREATE TABLE tra (k STRING, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '2' SECOND, PRIMARY KEY (k) NOT ENFORCED) WITH ('connector' = 'filesystem', 'path' = '${rates}', 'format' = 'csv')`,
   );
-  const rows = await checkRandomCutRestore(session.catalog, "SELECT tor.id, r.v, r.ts FROM tor LEFT JOIN tra FOR SYSTEM_TIME AS OF tor.ts AS r ON tor.k = r.k", dir, 3);
+  const rows = await checkRandomCutRestore(session.catalog, "SELECT tor.id, r.v, r.ts FROM tor LEFT JOIN tra FOR SYSTEM_TIME AS OF tor.ts AS r ON tor.k = r.k", dir, {
+    seeds: 3,
+    name: "temporal join",
+  });
   assert.equal(rows.length, ROWS, "one row per order");
   // Orders before the first rate of their key are padded.
   const padded = rows.filter((r) => r[1] === null).length;

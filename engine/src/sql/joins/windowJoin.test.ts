@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import type { Row } from "../connectors.js";
 import { SqlSession } from "../index.js";
-import { checkRandomCutRestore } from "./randomCutRestore.js";
+import { checkRandomCutRestore } from "../restore/randomCutRestore.js";
 import { windowJoinFunction } from "./windowJoin.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-sql-window-join-"));
@@ -161,7 +161,7 @@ test("a FULL window join stopped with a savepoint at a random moment and restore
     session.catalog,
     "SELECT l.id, r.id, COALESCE(l.window_start, r.window_start) FROM (SELECT * FROM TABLE(TUMBLE(TABLE wl, DESCRIPTOR(ts), INTERVAL '2' SECOND))) l FULL JOIN (SELECT * FROM TABLE(TUMBLE(TABLE wr, DESCRIPTOR(ts), INTERVAL '2' SECOND))) r ON l.k = r.k AND l.id = r.id AND l.window_start = r.window_start AND l.window_end = r.window_end",
     dir,
-    3,
+    { seeds: 3, name: "window join" },
   );
   const joined = rows.filter((r) => r[0] !== null && r[1] !== null).length;
   assert.ok(joined > 0 && joined < rightIds.length, `${joined} joined`);

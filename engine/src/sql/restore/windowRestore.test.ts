@@ -11,16 +11,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { StreamEnvironment } from "../../api/StreamEnvironment.js";
-import type { JobHandle } from "../../runtime/JobHandle.js";
-import { CollectSink } from "../../sinks/MemorySinks.js";
 import { seededRandom } from "../../testing/chaosSource.js";
-import { conformanceSeeds } from "../../testing/sourceConformance.js";
-import type { Row } from "../connectors.js";
-import { parseScript } from "../parser.js";
-import { Planner } from "../planner.js";
+import { checkRandomCutRestore } from "./randomCutRestore.js";
 import { SqlSession } from "../SqlSession.js";
-import { assignPlanUids } from "./planUids.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-sql-window-restore-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,36 +51,7 @@ test("window aggregates stopped with a savepoint at random moments and restored 
     `CREATE TABLE ev (id INT, k STRING, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '${csv}', 'format' = 'csv')`,
   );
   for (const [name, sql] of Object.entries(QUERIES)) {
-    const [parsed] = parseScript(sql);
-    const query = parsed?.statement.kind === "query" ? parsed.statement.query : assert.fail("not a query");
-    const start = (checkpoints: string | undefined, restore?: string): { job: JobHandle; out: CollectSink<Row> } => {
-      const env = checkpoints ? StreamEnvironment.create().enableCheckpointing({ directory: checkpoints }) : StreamEnvironment.create();
-      const planned = new Planner(env, session.catalog).plan(query);
-      assert.ok(planned.stream);
-      const out = new CollectSink<Row>();
-      planned.stream.sinkTo(out).uid("out");
-      assignPlanUids(env.graph);
-      return { job: env.execute(`window-restore ${name}`, restore ? { restoreFrom: restore } : {}), out };
-    };
-    const reference = start(undefined);
-    await reference.job.wait();
-    const expected = reference.out.values.map((r) => JSON.stringify(r)).sort();
-    assert.ok(expected.length > 100, `${name}: ${expected.length} rows`);
-    for (const seed of conformanceSeeds(3)) {
-      const checkpoints = join(dir, `cp-${name}-${seed}`);
-      const cut = 1 + Math.floor(seededRandom(seed)() * ROWS * 0.6);
-      const first = start(checkpoints);
-      const read = () => first.job.metrics().operators.find((o) => o.kind === "source")?.recordsIn ?? 0;
-      while (read() < cut && first.job.result === undefined) await new Promise((r) => setTimeout(r, 1));
-      assert.equal(first.job.result, undefined, `${name}: the job ended before the cut at row ${cut}`);
-      await first.job.stop({ savepoint: "cut" });
-      const second = start(checkpoints, "cut");
-      await second.job.wait();
-      assert.equal(second.job.result?.status, "finished");
-      const rows = [...first.out.values, ...second.out.values].map((r) => JSON.stringify(r)).sort();
-      assert.ok(second.out.values.length > 0, `${name}, seed ${seed}: nothing left after the savepoint`);
-      assert.equal(rows.length, expected.length, `${name}, seed ${seed}: ${first.out.values.length} + ${second.out.values.length} rows`);
-      assert.deepEqual(rows, expected, `${name}, seed ${seed}`);
-    }
+    const rows = await checkRandomCutRestore(session.catalog, sql, dir, { seeds: 3, sourceRows: ROWS, name: `window-restore ${name}` });
+    assert.ok(rows.length > 100, `${name}: ${rows.length} rows`);
   }
 });
