@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { oracleClasspath } from "../../test/flink-sql/oracle.js";
-import { median, printTable } from "../table.js";
+import { median, option, printTable } from "../table.js";
 import { ADD_OPENS } from "../jvm.js";
 
 interface RunResult {
@@ -33,10 +33,6 @@ interface RunResult {
   round: number;
 }
 
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-}
 const positional = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--") && !(all[i - 1] ?? "").startsWith("--"));
 const events = Number(positional[0] ?? 300_000);
 const reps = Number(option("reps", "5"));

@@ -11,7 +11,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { median, printTable } from "../table.js";
+import { median, option, printTable } from "../table.js";
 import { type Clock, implausible, type Timing } from "./plausible.js";
 import { ADD_OPENS } from "../jvm.js";
 
@@ -32,11 +32,6 @@ interface RunResult extends Timing {
   /** 1-minute load average just before the run. */
   load: number;
   round: number;
-}
-
-function option(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
 
 /** `--report FILE`: print the table of a raw results file (e.g. of a run cut short) instead of running. */

@@ -16,6 +16,7 @@ import { SqlSession } from "../index.js";
 import { parseScript } from "../parser.js";
 import { regularJoinFunction } from "./regularJoin.js";
 import { checkRandomCutRestore } from "../restore/randomCutRestore.js";
+import { mapBackedStates } from "../../testing/mapBackedState.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-sql-joins-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -82,22 +83,7 @@ test("an outer interval join's padded rows keep their rowtime and are not late f
 
 test("a regular LEFT JOIN retracts a NULL-padded row (-D) when its first match arrives and pads it again (+I) when the last goes, as Flink's StreamingJoinOperator", () => {
   // The function alone, fed in a fixed order (two sources would race); its state in a map-backed fake.
-  const maps = new Map<string, Map<unknown, unknown>>();
-  const mapState = (name: string) => {
-    const m = maps.get(name) ?? new Map<unknown, unknown>();
-    maps.set(name, m);
-    return {
-      get: (k: unknown) => m.get(k),
-      put: (k: unknown, v: unknown) => void m.set(k, v),
-      has: (k: unknown) => m.has(k),
-      remove: (k: unknown) => void m.delete(k),
-      entries: () => m.entries(),
-      keys: () => m.keys(),
-      values: () => m.values(),
-      isEmpty: () => m.size === 0,
-      clear: () => m.clear(),
-    };
-  };
+  const { maps, getMapState: mapState } = mapBackedStates();
   const fn = regularJoinFunction({ joinType: "left", leftWidth: 2, rightWidth: 2, matches: (r) => r[1] !== null && r[1] === r[2] });
   const rc = { jobName: "t", operatorName: "join", subtask: 0, parallelism: 1, getMapState: mapState, getState: () => assert.fail(), getListState: () => assert.fail() };
   void fn.open?.(rc as never);

@@ -16,31 +16,17 @@ import { StreamSqlError } from "../errors.js";
 import { SqlSession } from "../index.js";
 import { checkRandomCutRestore } from "../restore/randomCutRestore.js";
 import { temporalJoinFunction } from "./temporalJoin.js";
+import { mapBackedStates } from "../../testing/mapBackedState.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-sql-temporal-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The function with its state in maps and a hand-driven watermark: one key, so no key switching. */
 function harness(joinType: "inner" | "left") {
-  const maps = new Map<string, Map<unknown, unknown>>();
+  const { maps, getMapState: mapState } = mapBackedStates();
   const values = new Map<string, unknown>();
   const timers = new Set<number>();
   let watermark = Number.NEGATIVE_INFINITY;
-  const mapState = (name: string) => {
-    const m = maps.get(name) ?? new Map<unknown, unknown>();
-    maps.set(name, m);
-    return {
-      get: (k: unknown) => m.get(k),
-      put: (k: unknown, v: unknown) => void m.set(k, v),
-      has: (k: unknown) => m.has(k),
-      remove: (k: unknown) => void m.delete(k),
-      entries: () => m.entries(),
-      keys: () => m.keys(),
-      values: () => m.values(),
-      isEmpty: () => m.size === 0,
-      clear: () => m.clear(),
-    };
-  };
   const valueState = (name: string) => ({ value: () => values.get(name), update: (v: unknown) => void values.set(name, v), clear: () => void values.delete(name) });
   // Left rows [id, time], right rows [key, rate, time]; ON is the key (always equal here) and the rate not 0.
   const fn = temporalJoinFunction({ joinType, leftTime: 1, rightTime: 2, rightWidth: 3, matches: (r) => r[3] !== 0 });

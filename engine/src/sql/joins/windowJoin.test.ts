@@ -13,27 +13,13 @@ import type { Row } from "../connectors.js";
 import { SqlSession } from "../index.js";
 import { checkRandomCutRestore } from "../restore/randomCutRestore.js";
 import { windowJoinFunction } from "./windowJoin.js";
+import { mapBackedStates } from "../../testing/mapBackedState.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-sql-window-join-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test("a FULL window join emits each window once at its end, in Flink's loop order, drops late rows and frees the window's state", () => {
-  const maps = new Map<string, Map<unknown, unknown>>();
-  const mapState = (name: string) => {
-    const m = maps.get(name) ?? new Map<unknown, unknown>();
-    maps.set(name, m);
-    return {
-      get: (k: unknown) => m.get(k),
-      put: (k: unknown, v: unknown) => void m.set(k, v),
-      has: (k: unknown) => m.has(k),
-      remove: (k: unknown) => void m.delete(k),
-      entries: () => m.entries(),
-      keys: () => m.keys(),
-      values: () => m.values(),
-      isEmpty: () => m.size === 0,
-      clear: () => m.clear(),
-    };
-  };
+  const { maps, getMapState: mapState } = mapBackedStates();
   // Rows [id, window_end]; ON: the ids' parity is the same.
   const fn = windowJoinFunction({ joinType: "full", leftWindowEnd: 1, rightWindowEnd: 1, leftWidth: 2, rightWidth: 2, matches: (r) => (r[0] as number) % 2 === (r[2] as number) % 2 });
   void fn.open?.({ jobName: "t", operatorName: "wj", subtask: 0, parallelism: 1, getMapState: mapState, getState: () => assert.fail(), getListState: () => assert.fail() } as never);
