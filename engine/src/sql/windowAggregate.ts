@@ -188,8 +188,9 @@ export function planWindowAggregate(
   let stream: DataStream<Row> = windowed;
   if (select.having) stream = stream.filter(new ExprCompiler([], override).predicate(select.having)).name("HAVING");
   const { fn, types } = new ExprCompiler([], override).rowFunction(items.map((i) => i.expr));
-  // window_time stays a time attribute (the window operator stamps its rows with end - 1), so a later window can group on it.
-  const isTime = (e: Expr): boolean => e.kind === "column" && e.name.toLowerCase() === "window_time";
+  // window_time stays a time attribute (the window operator stamps its rows with end - 1), so a later window can group on it;
+  // not after processing-time windows, whose rows no watermark follows.
+  const isTime = (e: Expr): boolean => assigner.isEventTime && e.kind === "column" && e.name.toLowerCase() === "window_time";
   const columns = items.map((i, n) => ({ name: i.name, type: { ...(types[n] ?? { name: "NULL" }), ...(isTime(i.expr) ? { rowtime: true } : {}) } }));
   return { stream: stream.map(fn).name("SELECT"), columns };
 }
