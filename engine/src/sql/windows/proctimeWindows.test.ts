@@ -21,12 +21,21 @@ async function start(query: string, clock?: ManualClock): Promise<{ job: JobHand
   const last = results.at(-1);
   assert.equal(last?.kind, "job");
   const r = last as Extract<typeof last, { kind: "job" }>;
-  return { job: r.job, get rows() { return r.rows as unknown[][]; }, columns: r.columns };
+  return {
+    job: r.job,
+    get rows() {
+      return r.rows as unknown[][];
+    },
+    columns: r.columns,
+  };
 }
 
 test("TUMBLE over PROCTIME(): windows by the clock at arrival, fired when the clock passes window_end", async () => {
   const clock = new ManualClock(1000);
-  const run = await start("SELECT window_start, window_end, window_time, COUNT(*) AS c, SUM(k) AS s FROM TABLE(TUMBLE(TABLE g, DESCRIPTOR(p), INTERVAL '1' SECOND)) GROUP BY window_start, window_end, window_time", clock);
+  const run = await start(
+    "SELECT window_start, window_end, window_time, COUNT(*) AS c, SUM(k) AS s FROM TABLE(TUMBLE(TABLE g, DESCRIPTOR(p), INTERVAL '1' SECOND)) GROUP BY window_start, window_end, window_time",
+    clock,
+  );
   await run.job.whenIdle(); // row 1 at 1000
   clock.advance(500);
   await run.job.whenIdle(); // rows 2..6 at 1500
@@ -46,7 +55,10 @@ test("TUMBLE over PROCTIME(): windows by the clock at arrival, fired when the cl
 test("HOP and CUMULATE over PROCTIME() fire every slide / step by the clock", async () => {
   const clock = new ManualClock(0);
   const hop = await start("SELECT window_start, window_end, COUNT(*) FROM TABLE(HOP(TABLE g, DESCRIPTOR(p), INTERVAL '1' SECOND, INTERVAL '2' SECOND)) GROUP BY window_start, window_end", clock);
-  const cumulate = await start("SELECT window_start, window_end, COUNT(*) FROM TABLE(CUMULATE(TABLE g, DESCRIPTOR(p), INTERVAL '1' SECOND, INTERVAL '2' SECOND)) GROUP BY window_start, window_end", clock);
+  const cumulate = await start(
+    "SELECT window_start, window_end, COUNT(*) FROM TABLE(CUMULATE(TABLE g, DESCRIPTOR(p), INTERVAL '1' SECOND, INTERVAL '2' SECOND)) GROUP BY window_start, window_end",
+    clock,
+  );
   for (let t = 0; t < 4; t++) {
     await hop.job.whenIdle();
     await cumulate.job.whenIdle();
