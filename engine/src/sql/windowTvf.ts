@@ -53,15 +53,15 @@ export function tvfAssigner(tvf: WindowTvf, proctime = false): WindowAssigner {
   }
 }
 
-/** A TVF's output columns: its input's (the time column no longer a time attribute), then window_start, window_end, window_time (the new rowtime). */
+/** A TVF's output columns: its input's (the time column no longer a time attribute), then window_start, window_end, window_time (the new time attribute). */
 export function tvfColumns(input: Column[], proctime = false): Column[] {
   const ts: SqlType = { name: "TIMESTAMP", params: [3] };
   return [
     ...input.map((c) => ({ name: c.name, type: { ...c.type, rowtime: false } })),
     { name: "window_start", type: { ...ts } },
     { name: "window_end", type: { ...ts } },
-    // Over processing time no watermark follows the windows, so window_time is no rowtime after them.
-    { name: "window_time", type: { ...ts, ...(proctime ? {} : { rowtime: true }) } },
+    // Over processing time a processing-time attribute, TIMESTAMP_LTZ(3) NOT NULL *PROCTIME* as Flink types it.
+    { name: "window_time", type: proctime ? { ...ts, nullable: false, proctime: true } : { ...ts, rowtime: true } },
   ];
 }
 
