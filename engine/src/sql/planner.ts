@@ -107,6 +107,8 @@ export class Planner {
       case "cumulate":
       case "session": {
         const { input, index, assigner } = this.windowInput(item);
+        // Flink plans a processing-time window TVF only fused into a window aggregate; in its words otherwise.
+        if (!assigner.isEventTime) throw new StreamSqlError("unsupported", "Processing time Window TableFunction is not supported yet.", item.at, item.timeColumn);
         if (item.kind === "session") return { stream: sessionRows(input.stream, input.columns, item, assigner), columns: tvfColumns(input.columns), bounded: input.bounded, qualifier: item.alias };
         // Flink's window TVF: one row per assigned window, with window_start, window_end and window_time (end - 1 ms, the new rowtime).
         const stream = input.stream
@@ -144,7 +146,7 @@ export class Planner {
     const index = input.columns.findIndex((c) => c.name.toLowerCase() === item.timeColumn.toLowerCase());
     const column = input.columns[index];
     if (!column) throw new StreamSqlError("validation", `DESCRIPTOR column ${item.timeColumn} not found`, item.at, item.timeColumn);
-    if (column.type.proctime) throw new StreamSqlError("unsupported", "windows over a processing-time attribute (PROCTIME()) are not supported yet", item.at, item.timeColumn);
+    if (column.type.proctime) return { input, index, assigner: tvfAssigner(item, true) };
     if (!column.type.rowtime)
       throw new StreamSqlError("validation", `The window function requires the timecol to be a time attribute (declare WATERMARK FOR ${column.name})`, item.at, item.timeColumn);
     // A view's rows may come from a join, whose record timestamps are not this column (joins/rowtime.ts).
@@ -159,7 +161,7 @@ export class Planner {
    */
   private windowAggregate(select: Select, tvf: WindowTvf): Planned {
     const { input, assigner } = this.windowInput(tvf);
-    const columns = tvfColumns(input.columns);
+    const columns = tvfColumns(input.columns, !assigner.isEventTime);
     const scope: ScopeColumn[] = columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(tvf.alias ? { table: tvf.alias } : {}) }));
     let stream = input.stream;
     if (select.where) {

@@ -162,7 +162,8 @@ export function planWindowAggregate(
         const { start, end } = ctx.window;
         const row: Row = groupCols.map((c, i) => {
           const name = c.name.toLowerCase();
-          return name === "window_start" ? start : name === "window_end" ? end : name === "window_time" ? end - 1 : acc.keys?.[keyIndexes[i] as number];
+          if (name === "window_time") return assigner.isEventTime ? end - 1 : ctx.currentProcessingTime();
+          return name === "window_start" ? start : name === "window_end" ? end : acc.keys?.[keyIndexes[i] as number];
         });
         for (let j = 0; j < aggs.length; j++) row.push(result(acc, j));
         out.collect(row);
@@ -177,7 +178,8 @@ export function planWindowAggregate(
     if (e.kind === "column") {
       const i = names.indexOf(e.name.toLowerCase());
       if (i < 0) throw new StreamSqlError("validation", `Expression '${e.name}' is not being grouped`, e.at, e.name);
-      return { code: `r[${i}]`, type: { name: (groupCols[i] as ScopeColumn).type.name } };
+      const { name, params } = (groupCols[i] as ScopeColumn).type;
+      return { code: `r[${i}]`, type: { name, ...(params ? { params } : {}) } }; // window_start/end stay TIMESTAMP(3), as in Flink
     }
     if (e.kind === "call") {
       const j = aggs.findIndex((a) => a.signature === signature(e));
@@ -188,8 +190,11 @@ export function planWindowAggregate(
   let stream: DataStream<Row> = windowed;
   if (select.having) stream = stream.filter(new ExprCompiler([], override).predicate(select.having)).name("HAVING");
   const { fn, types } = new ExprCompiler([], override).rowFunction(items.map((i) => i.expr));
-  // window_time stays a time attribute (the window operator stamps its rows with end - 1), so a later window can group on it.
+  // window_time stays a time attribute: a rowtime (the window operator stamps its rows with end - 1), so a later window
+  // can group on it; after processing-time windows a processing-time attribute, its value the clock at the firing (Flink
+  // materializes it as the processing time when the row is emitted).
   const isTime = (e: Expr): boolean => e.kind === "column" && e.name.toLowerCase() === "window_time";
-  const columns = items.map((i, n) => ({ name: i.name, type: { ...(types[n] ?? { name: "NULL" }), ...(isTime(i.expr) ? { rowtime: true } : {}) } }));
+  const attribute = assigner.isEventTime ? { rowtime: true } : { params: [3], nullable: false, proctime: true };
+  const columns = items.map((i, n) => ({ name: i.name, type: { ...(types[n] ?? { name: "NULL" }), ...(isTime(i.expr) ? attribute : {}) } }));
   return { stream: stream.map(fn).name("SELECT"), columns };
 }

@@ -1,6 +1,16 @@
 import type { DataStream } from "../api/DataStream.js";
 import type { AggregateFunction } from "../windows/AggregateFunction.js";
-import { CumulativeEventTimeWindows, EventTimeSessionWindows, SlidingEventTimeWindows, TumblingEventTimeWindows, type WindowAssigner } from "../windows/WindowAssigner.js";
+import {
+  CumulativeEventTimeWindows,
+  CumulativeProcessingTimeWindows,
+  EventTimeSessionWindows,
+  ProcessingTimeSessionWindows,
+  SlidingEventTimeWindows,
+  SlidingProcessingTimeWindows,
+  TumblingEventTimeWindows,
+  TumblingProcessingTimeWindows,
+  type WindowAssigner,
+} from "../windows/WindowAssigner.js";
 import type { Expr, WindowTvf } from "./ast.js";
 import type { Column } from "./catalog.js";
 import type { Row } from "./connectors.js";
@@ -10,11 +20,15 @@ import type { SqlType } from "./types.js";
 
 export const WINDOW_COLUMNS = ["window_start", "window_end", "window_time"];
 
-/** The engine's window assigner for a window TVF, checked as Flink's planner checks it. */
-export function tvfAssigner(tvf: WindowTvf): WindowAssigner {
+/**
+ * The engine's window assigner for a window TVF, checked as Flink's planner checks it. Over a
+ * `PROCTIME()` column (`proctime`) the windows are the clock's at arrival, fired by the clock (Flink's
+ * processing-time window aggregate), so window_start/window_end come from the processing clock.
+ */
+export function tvfAssigner(tvf: WindowTvf, proctime = false): WindowAssigner {
   switch (tvf.kind) {
     case "tumble":
-      return TumblingEventTimeWindows.of(tvf.size, tvf.offset ?? 0);
+      return (proctime ? TumblingProcessingTimeWindows : TumblingEventTimeWindows).of(tvf.size, tvf.offset ?? 0);
     case "hop":
       // Flink's slicing HOP aggregate needs whole slides per window; say so in its words.
       if (tvf.size % tvf.slide !== 0)
@@ -24,7 +38,7 @@ export function tvfAssigner(tvf: WindowTvf): WindowAssigner {
           tvf.at,
           "HOP",
         );
-      return SlidingEventTimeWindows.of(tvf.size, tvf.slide, tvf.offset ?? 0);
+      return (proctime ? SlidingProcessingTimeWindows : SlidingEventTimeWindows).of(tvf.size, tvf.slide, tvf.offset ?? 0);
     case "cumulate":
       if (tvf.size % tvf.step !== 0)
         throw new StreamSqlError(
@@ -33,20 +47,21 @@ export function tvfAssigner(tvf: WindowTvf): WindowAssigner {
           tvf.at,
           "CUMULATE",
         );
-      return CumulativeEventTimeWindows.of(tvf.size, tvf.step, tvf.offset ?? 0);
+      return (proctime ? CumulativeProcessingTimeWindows : CumulativeEventTimeWindows).of(tvf.size, tvf.step, tvf.offset ?? 0);
     case "session":
-      return EventTimeSessionWindows.withGap(tvf.gap);
+      return (proctime ? ProcessingTimeSessionWindows : EventTimeSessionWindows).withGap(tvf.gap);
   }
 }
 
-/** A TVF's output columns: its input's (the time column no longer a time attribute), then window_start, window_end, window_time (the new rowtime). */
-export function tvfColumns(input: Column[]): Column[] {
+/** A TVF's output columns: its input's (the time column no longer a time attribute), then window_start, window_end, window_time (the new time attribute). */
+export function tvfColumns(input: Column[], proctime = false): Column[] {
   const ts: SqlType = { name: "TIMESTAMP", params: [3] };
   return [
     ...input.map((c) => ({ name: c.name, type: { ...c.type, rowtime: false } })),
     { name: "window_start", type: { ...ts } },
     { name: "window_end", type: { ...ts } },
-    { name: "window_time", type: { ...ts, rowtime: true } },
+    // Over processing time a processing-time attribute, TIMESTAMP_LTZ(3) NOT NULL *PROCTIME* as Flink types it.
+    { name: "window_time", type: proctime ? { ...ts, nullable: false, proctime: true } : { ...ts, rowtime: true } },
   ];
 }
 

@@ -139,28 +139,36 @@ export const GlobalWindows = {
   }),
 };
 
+function cumulative(isEventTime: boolean, size: Duration, step: Duration, offset: Duration): WindowAssigner {
+  checkSize("window size", size);
+  checkSize("window step", step);
+  if (size % step !== 0) throw new RangeError(`a cumulative window's size must be an integral multiple of its step, got size ${size} ms and step ${step} ms`);
+  return {
+    isEventTime,
+    merging: false,
+    assignWindows(_e, timestamp, now) {
+      const t = isEventTime ? timestamp : now;
+      const start = windowStart(t, offset, size);
+      const windows: TimeWindow[] = [];
+      for (let end = start + size; end > t; end -= step) windows.push(new TimeWindow(start, end));
+      return windows;
+    },
+    defaultTrigger: () => (isEventTime ? EventTimeTrigger.create() : ProcessingTimeTrigger.create()),
+    toString: () => `Cumulative${isEventTime ? "EventTime" : "ProcessingTime"}Windows(${size}, ${step})`,
+  };
+}
+
 /**
  * Flink SQL's CUMULATE windows (the table runtime's CumulativeWindowAssigner): every `size` a new
  * window start; windows `[start, start + k·step)` for k = 1 … size/step grow by `step` and overlap.
- * A record belongs to each of them that ends after it. Event time only, as in Flink SQL.
+ * A record belongs to each of them that ends after it.
  * @example keyed.window(CumulativeEventTimeWindows.of(Time.days(1), Time.hours(1)))
  */
 export const CumulativeEventTimeWindows = {
-  of: (size: Duration, step: Duration, offset: Duration = 0): WindowAssigner => {
-    checkSize("window size", size);
-    checkSize("window step", step);
-    if (size % step !== 0) throw new RangeError(`a cumulative window's size must be an integral multiple of its step, got size ${size} ms and step ${step} ms`);
-    return {
-      isEventTime: true,
-      merging: false,
-      assignWindows(_e, timestamp) {
-        const start = windowStart(timestamp, offset, size);
-        const windows: TimeWindow[] = [];
-        for (let end = start + size; end > timestamp; end -= step) windows.push(new TimeWindow(start, end));
-        return windows;
-      },
-      defaultTrigger: () => EventTimeTrigger.create(),
-      toString: () => `CumulativeEventTimeWindows(${size}, ${step})`,
-    };
-  },
+  of: (size: Duration, step: Duration, offset: Duration = 0): WindowAssigner => cumulative(true, size, step, offset),
+};
+
+/** CUMULATE over a `PROCTIME()` column: as `CumulativeEventTimeWindows`, by the clock at arrival. */
+export const CumulativeProcessingTimeWindows = {
+  of: (size: Duration, step: Duration, offset: Duration = 0): WindowAssigner => cumulative(false, size, step, offset),
 };

@@ -143,10 +143,9 @@ test("PROCTIME() is a processing-time attribute: the wall clock at the scan, TIM
       (e: Error) => e.message.replace(/ at ".*$/, ""),
     );
   assert.equal(await failure("SELECT * FROM pt JOIN pr FOR SYSTEM_TIME AS OF pt.p ON pt.id = pr.id"), "Processing-time temporal join is not supported yet.");
-  assert.match(
-    await failure("SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE pt, DESCRIPTOR(p), INTERVAL '1' SECOND)) GROUP BY window_start, window_end"),
-    /processing-time attribute .* not supported yet/,
-  );
+  // A window aggregate over it runs (sql/windows/proctimeWindows.test.ts); the bare TVF Flink refuses.
+  assert.equal(await failure("SELECT window_start, COUNT(*) FROM TABLE(TUMBLE(TABLE pt, DESCRIPTOR(p), INTERVAL '1' SECOND)) GROUP BY window_start, window_end"), "ran");
+  assert.equal(await failure("SELECT * FROM TABLE(TUMBLE(TABLE pt, DESCRIPTOR(p), INTERVAL '1' SECOND))"), "Processing time Window TableFunction is not supported yet.");
 });
 
 test("a LEFT temporal join stopped with a savepoint at a random moment and restored gives the uninterrupted result", { timeout: 120_000 }, async () => {

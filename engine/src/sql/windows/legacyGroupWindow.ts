@@ -11,7 +11,8 @@ import type { Expr, FromItem, Select, WindowTvf } from "../ast.js";
 import { StreamSqlError } from "../errors.js";
 
 const GROUP_WINDOWS = ["TUMBLE", "HOP", "SESSION"];
-const AUXILIARY: Record<string, string> = { START: "window_start", END: "window_end", ROWTIME: "window_time" };
+// Over a PROCTIME() column Flink types both _ROWTIME and _PROCTIME as the window's processing-time attribute.
+const AUXILIARY: Record<string, string> = { START: "window_start", END: "window_end", ROWTIME: "window_time", PROCTIME: "window_time" };
 
 type Call = Extract<Expr, { kind: "call" }>;
 
@@ -76,7 +77,7 @@ function replaceAuxiliary(e: Expr, window: string): Expr {
     if (fn === undefined || part === undefined || !GROUP_WINDOWS.includes(fn)) return value;
     if (fn !== window) throw new StreamSqlError("validation", `${c.name} does not match the GROUP BY's ${window} window`, c.at, c.name);
     const column = AUXILIARY[part];
-    if (!column) throw new StreamSqlError("unsupported", `${c.name} is not supported yet (${fn}_START, ${fn}_END and ${fn}_ROWTIME are)`, c.at, c.name);
+    if (!column) throw new StreamSqlError("unsupported", `${c.name} is not supported yet (${fn}_START, ${fn}_END, ${fn}_ROWTIME and ${fn}_PROCTIME are)`, c.at, c.name);
     return { kind: "column", name: column, at: c.at };
   }) as Expr;
 }
