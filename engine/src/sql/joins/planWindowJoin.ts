@@ -22,12 +22,13 @@ export function planWindowJoin(
   qualifiers: (string | undefined)[],
   matches: (joined: Row) => boolean,
 ): Relation | undefined {
-  const leftTvf = windowTvfOf(item.left);
-  const rightTvf = windowTvfOf(item.right);
-  if (!leftTvf || !rightTvf || left.changes || right.changes) return undefined;
+  const leftWindowed = windowTvfOf(item.left);
+  const rightWindowed = windowTvfOf(item.right);
+  if (!leftWindowed || !rightWindowed || left.changes || right.changes) return undefined;
+  const [leftTvf, rightTvf] = [leftWindowed.tvf, rightWindowed.tvf];
   const leftWidth = left.columns.length;
-  const index = (p: Relation, name: string): number => p.columns.findIndex((c) => c.name.toLowerCase() === name);
-  const [ls, le, rs, re] = [index(left, "window_start"), index(left, "window_end"), index(right, "window_start"), index(right, "window_end")];
+  const index = (p: Relation, names: Set<string>): number => p.columns.findIndex((c) => names.has(c.name.toLowerCase()));
+  const [ls, le, rs, re] = [index(left, leftWindowed.starts), index(left, leftWindowed.ends), index(right, rightWindowed.starts), index(right, rightWindowed.ends)];
   if (ls < 0 || le < 0 || rs < 0 || re < 0) return undefined;
   const columnIndex = (c: Expr): number | undefined => {
     if (c.kind !== "column") return undefined;
@@ -62,12 +63,32 @@ export function planWindowJoin(
   return { stream, columns: [...left.columns, ...right.columns], bounded, qualifier: undefined, qualifiers };
 }
 
+interface Windowed {
+  tvf: WindowTvf;
+  /** The (lower-cased) names the side's window_start and window_end go by: renamed by `AS` as Flink's planner follows them (nexmark q8's `window_start AS starttime`). */
+  starts: Set<string>;
+  ends: Set<string>;
+}
+
 /** The TUMBLE, HOP or CUMULATE a join side is windowed by: the TVF itself or a SELECT (plain or window-aggregating) over it. */
-function windowTvfOf(item: FromItem): WindowTvf | undefined {
+function windowTvfOf(item: FromItem): Windowed | undefined {
   const tvf = (f: FromItem): WindowTvf | undefined => (f.kind === "tumble" || f.kind === "hop" || f.kind === "cumulate" ? f : undefined);
-  if (item.kind !== "subquery") return tvf(item);
+  if (item.kind !== "subquery") {
+    const direct = tvf(item);
+    return direct && { tvf: direct, starts: new Set(["window_start"]), ends: new Set(["window_end"]) };
+  }
   const q = item.query;
-  return q.kind === "select" && !q.distinct ? tvf(q.from) : undefined;
+  const from = q.kind === "select" && !q.distinct ? tvf(q.from) : undefined;
+  if (!from || q.kind !== "select") return undefined;
+  const names = (property: string): Set<string> => {
+    const out = new Set<string>();
+    for (const s of q.items) {
+      if (s.kind === "star") out.add(property);
+      else if (s.expr.kind === "column" && s.expr.name.toLowerCase() === property) out.add((s.alias ?? s.expr.name).toLowerCase());
+    }
+    return out;
+  };
+  return { tvf: from, starts: names("window_start"), ends: names("window_end") };
 }
 
 function sameWindows(a: WindowTvf, b: WindowTvf): boolean {

@@ -126,6 +126,12 @@ test("a join is a window join only when both sides are windowed alike and ON equ
   assert.equal(await plan(`SELECT * FROM ${tumble("a")} x JOIN ${tumble("b")} y ON x.k = y.k AND x.window_start = y.window_start`), "regular join");
   assert.equal(await plan(`SELECT * FROM ${tumble("a")} x JOIN ${tumble("b", "'2' MINUTE")} y ON ${both}`), "regular join");
   assert.equal(await plan(`SELECT * FROM ${tumble("a")} x JOIN b y ON x.k = y.k`), "regular join");
+  // Renamed window bounds (nexmark q8): Flink's planner follows window_start/window_end through AS.
+  const renamed = (t: string, start = "window_start", end = "window_end") =>
+    `(SELECT k, ${start} AS starttime, ${end} AS endtime FROM TABLE(TUMBLE(TABLE ${t}, DESCRIPTOR(ts), INTERVAL '1' MINUTE)) GROUP BY k, window_start, window_end)`;
+  const renamedBoth = "x.starttime = y.starttime AND x.endtime = y.endtime";
+  assert.equal(await plan(`SELECT x.k FROM ${renamed("a")} x JOIN ${renamed("b")} y ON x.k = y.k AND ${renamedBoth}`), "window join");
+  assert.equal(await plan(`SELECT x.k FROM ${renamed("a")} x JOIN ${renamed("b", "window_end", "window_start")} y ON x.k = y.k AND ${renamedBoth}`), "regular join");
 });
 
 test("a FULL window join stopped with a savepoint at a random moment and restored gives the uninterrupted result", { timeout: 120_000 }, async () => {
