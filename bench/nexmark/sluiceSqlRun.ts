@@ -6,7 +6,8 @@
  * with its INSERT INTO a blackhole table. Blackhole output is not counted (as Flink SQL's timed form);
  * sqlConformance.ts checks the results against Flink SQL's. Prints one JSON line.
  * At parallelism above 1 (`SET 'parallelism.default'`) the subtasks run on worker threads (issue 20); the CPU
- * time is the process's, all threads.
+ * time is the process's, all threads. SLUICE_EXCHANGE=clone crosses threads by structured clone instead of
+ * the columnar codec (`SET 'sluice.parallel.exchange'`).
  * Usage: node --expose-gc dist/bench/nexmark/sluiceSqlRun.js <q0..q22> <parallelism> <events> <eventsPerSecond> <warmup> <small>
  */
 import { readFileSync } from "node:fs";
@@ -24,7 +25,8 @@ function script(count: number): string {
   const read = (f: string) => readFileSync(join(SQL_DIR, f), "utf8");
   const gen = read("ddl_gen.sql").replace(/\$\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
   const views = read("ddl_views.sql").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
-  const parallel = p === "1" ? "" : `SET 'parallelism.default' = '${p}';\n`;
+  const exchange = process.env.SLUICE_EXCHANGE ? `SET 'sluice.parallel.exchange' = '${process.env.SLUICE_EXCHANGE}';\n` : "";
+  const parallel = p === "1" ? "" : `SET 'parallelism.default' = '${p}';\n${exchange}`;
   return `${parallel}${gen}\n${views};\n${read(`${query}.sql`)}`;
 }
 
