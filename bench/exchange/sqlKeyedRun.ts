@@ -36,5 +36,15 @@ const w2 = performance.now(),
 const rows = Number(n) - Number(s);
 const [wall, cpuSeconds] = [(w2 - w1 - (w1 - w0)) / 1000, c2 - c1 - (c1 - c0)];
 console.log(
-  JSON.stringify({ parallelism: Number(p), exchange: p === "1" ? "none" : exchange, rows, seconds: wall, cpuSeconds, rowsPerSecond: Math.round(rows / wall), rowsPerCpuSecond: Math.round(rows / cpuSeconds), loadBefore: load, loadAfter: loadavg()[0] }),
+  JSON.stringify({
+    parallelism: Number(p),
+    exchange: p === "1" ? "none" : exchange,
+    rows,
+    seconds: wall,
+    cpuSeconds,
+    rowsPerSecond: Math.round(rows / wall),
+    rowsPerCpuSecond: Math.round(rows / cpuSeconds),
+    loadBefore: load,
+    loadAfter: loadavg()[0],
+  }),
 );

@@ -7,7 +7,7 @@
  * sqlConformance.ts checks the results against Flink SQL's. Prints one JSON line.
  * At parallelism above 1 (`SET 'parallelism.default'`) the subtasks run on worker threads (issue 20); the CPU
  * time is the process's, all threads. SLUICE_EXCHANGE=clone crosses threads by structured clone instead of
- * the columnar codec (`SET 'sluice.parallel.exchange'`).
+ * the columnar codec (`SET 'sluice.parallel.exchange'`); SLUICE_EDGES=1 prints how each edge crossed.
  * Usage: node --expose-gc dist/bench/nexmark/sluiceSqlRun.js <q0..q22> <parallelism> <events> <eventsPerSecond> <warmup> <small>
  */
 import { readFileSync } from "node:fs";
@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { StreamEnvironment } from "../../engine/src/index.js";
 import { SqlSession } from "../../engine/src/sql/index.js";
 import { SQL_DIR } from "./sqlConformance.js";
+import { workerStats } from "../../engine/src/runtime/workers/workerPlacement.js";
 
 const [query = "q0", p = "1", n = "1000000", eps = "10000", w = "500000", s = "200000"] = process.argv.slice(2);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -63,6 +64,8 @@ const [wallSmall, wallBig, cpuSmall, cpuBig] = [(w1 - w0) / 1000, (w2 - w1) / 10
 const seconds = wallBig - wallSmall;
 const cpuSeconds = cpuBig - cpuSmall;
 const { maxRSS } = process.resourceUsage();
+// SLUICE_EDGES=1: how each cross-thread edge of the last job crossed (columnar or clone), on stderr.
+if (process.env.SLUICE_EDGES) console.error(JSON.stringify(workerStats().edges));
 console.log(
   JSON.stringify({
     engine: "sluice-sql",

@@ -17,7 +17,7 @@ export interface WorkerJobOptions {
   readonly recipe: JobRecipe;
   /** Threads to spread subtasks over; default the job's highest parallelism, at most the machine's cores. */
   readonly workers?: number;
-  /** The codec record batches cross threads in; default `cloneCodec` (structured clone: correct, slow). */
+  /** The codec of edges whose producer has a row type (`exchange/edgeCodec.ts`); default `cloneCodec` (structured clone: correct, slow). */
   readonly codec?: ModuleExport;
 }
 
