@@ -3,7 +3,10 @@
  * as on one thread, and for a window aggregate DuckDB's batch answer over the same file (the rows
  * are out of order by less than the watermark's bound, so no row is late and every window is the
  * plain GROUP BY of its rows). A failing operator on a worker fails the job, naming it, and the
- * session goes on; so does a worker thread dying. About 4 s of CPU (the first job starts the pool).
+ * session goes on; so does a worker thread dying. Rows cross the keyed edges as columns
+ * (`exchange/edgeCodec.ts`; `workerStats().edges` says how each edge of the last job crossed, and
+ * this thread counts what it decoded), or as clones when SET so. About 4 s of CPU (the first job
+ * starts the pool).
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
