@@ -6,7 +6,8 @@
  * with its INSERT INTO a blackhole table. Blackhole output is not counted (as Flink SQL's timed form);
  * sqlConformance.ts checks the results against Flink SQL's. Prints one JSON line.
  * At parallelism above 1 (`SET 'parallelism.default'`) the subtasks run on worker threads (issue 20); the CPU
- * time is the process's, all threads.
+ * time is the process's, all threads. SLUICE_EXCHANGE=clone crosses threads by structured clone instead of
+ * the columnar codec (`SET 'sluice.parallel.exchange'`); SLUICE_EDGES=1 prints how each edge crossed.
  * Usage: node --expose-gc dist/bench/nexmark/sluiceSqlRun.js <q0..q22> <parallelism> <events> <eventsPerSecond> <warmup> <small>
  */
 import { readFileSync } from "node:fs";
@@ -14,6 +15,7 @@ import { join } from "node:path";
 import { StreamEnvironment } from "../../engine/src/index.js";
 import { SqlSession } from "../../engine/src/sql/index.js";
 import { SQL_DIR } from "./sqlConformance.js";
+import { workerStats } from "../../engine/src/runtime/workers/workerPlacement.js";
 
 const [query = "q0", p = "1", n = "1000000", eps = "10000", w = "500000", s = "200000"] = process.argv.slice(2);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -24,7 +26,8 @@ function script(count: number): string {
   const read = (f: string) => readFileSync(join(SQL_DIR, f), "utf8");
   const gen = read("ddl_gen.sql").replace(/\$\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
   const views = read("ddl_views.sql").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
-  const parallel = p === "1" ? "" : `SET 'parallelism.default' = '${p}';\n`;
+  const exchange = process.env.SLUICE_EXCHANGE ? `SET 'sluice.parallel.exchange' = '${process.env.SLUICE_EXCHANGE}';\n` : "";
+  const parallel = p === "1" ? "" : `SET 'parallelism.default' = '${p}';\n${exchange}`;
   return `${parallel}${gen}\n${views};\n${read(`${query}.sql`)}`;
 }
 
@@ -61,6 +64,8 @@ const [wallSmall, wallBig, cpuSmall, cpuBig] = [(w1 - w0) / 1000, (w2 - w1) / 10
 const seconds = wallBig - wallSmall;
 const cpuSeconds = cpuBig - cpuSmall;
 const { maxRSS } = process.resourceUsage();
+// SLUICE_EDGES=1: how each cross-thread edge of the last job crossed (columnar or clone), on stderr.
+if (process.env.SLUICE_EDGES) console.error(JSON.stringify(workerStats().edges));
 console.log(
   JSON.stringify({
     engine: "sluice-sql",

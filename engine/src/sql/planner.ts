@@ -25,6 +25,7 @@ import { planRank, rankInput } from "./rank/rankPlan.js";
 import { planMatchRecognize } from "./matchRecognize/planMatchRecognize.js";
 import { rewriteGroupWindow } from "./windows/legacyGroupWindow.js";
 import { planSortLimit } from "./sort/sortLimit.js";
+import { declareRowType } from "../exchange/edgeCodec.js";
 
 /**
  * A planned query whose schema is known at plan time: an append-only stream of rows (arrays in
@@ -66,7 +67,14 @@ export class Planner {
     private readonly catalog: Catalog,
   ) {}
 
+  /** Each planned stream's rows declare their row type, so a keyed or rebalance edge from it crosses threads as columns. */
   plan(query: Query): Planned {
+    const planned = this.planQuery(query);
+    if (planned.stream) declareRowType(planned.stream, { fields: planned.columns });
+    return planned;
+  }
+
+  private planQuery(query: Query): Planned {
     if (query.kind === "select") return this.select(query);
     const inputs = query.inputs.map((q) => appendOnly(this.plan(q), "UNION ALL", query.at));
     const first = inputs[0] as AppendPlanned;
@@ -170,6 +178,8 @@ export class Planner {
     }
     const partitionBy = tvf.kind === "session" ? tvf.partitionBy : undefined;
     const items = expandStar(select, columns, tvf.alias);
+    // The window operator assigns windows itself: the rows it is keyed on are the input's, without window columns.
+    declareRowType(stream, { fields: input.columns });
     return { ...planWindowAggregate(stream, scope, select, items, assigner, partitionBy), bounded: input.bounded };
   }
 
@@ -213,7 +223,7 @@ export class Planner {
     }
     const items = expandStar(select, input.columns, qualifiers);
     if (items.some((i) => containsOver(i.expr))) return { ...planOverAggregate(stream, scope, select, items), bounded: input.bounded };
-    if (aggregated) return { ...planGroupAggregate(stream, scope, select, items), bounded: input.bounded };
+    if (aggregated) return { ...planGroupAggregate(declareRowType(stream, { fields: input.columns }), scope, select, items), bounded: input.bounded };
     if (select.having) throw new StreamSqlError("validation", "HAVING needs a GROUP BY", select.having.at, "HAVING");
     const { fn, types } = new ExprCompiler(scope).rowFunction(items.map((i) => i.expr));
     const columns = items.map((i, n) => ({ name: i.name, type: { ...(types[n] ?? { name: "NULL" }), ...(isRowtimeRef(i.expr, scope) ? { rowtime: true } : {}) } }));

@@ -1,14 +1,20 @@
 import type { MessagePort } from "node:worker_threads";
-import type { BatchCodec, BatchDecoder, BatchEncoder, RecordSchema } from "../../exchange/BatchCodec.js";
+import type { BatchCodec, BatchDecoder, BatchEncoder } from "../../exchange/BatchCodec.js";
+import { edgeDecoder, edgeEncoder, rowTypeOf } from "../../exchange/edgeCodec.js";
+import type { PlanEdge } from "../../graph/JobPlan.js";
 import { Channel } from "../Channel.js";
 import type { StreamElement } from "../StreamElement.js";
 import type { DataMessage, WireElement } from "./protocol.js";
 
-/**
- * The schema a channel's codec gets. Plans do not carry row types per edge yet, so it is empty:
- * enough for `cloneCodec`; a columnar codec needs the planner to give each edge its row type.
- */
-const UNKNOWN_SCHEMA: RecordSchema = { fields: [] };
+/** How an edge is named in errors and `workerStats().edges`. */
+export function edgeName(edge: PlanEdge): string {
+  return `${edge.from.name} -> ${edge.to.name} (${edge.partitioning.kind})`;
+}
+
+/** Which way `edge`'s batches cross threads: the job's codec where its producer declared a row type (a side output has none). */
+export function edgeCodecKind(edge: PlanEdge, codec: BatchCodec): "columnar" | "clone" {
+  return edgeEncoder(codec, edge.tag === undefined ? rowTypeOf(edge.from.node) : undefined, edge.from.name, edgeName(edge)).codec;
+}
 
 /**
  * This thread's ends of the data ports to the other threads of one job, and the remote channels
@@ -33,15 +39,17 @@ export class DataPorts {
   }
 
   /** The producer's end of channel `key` to the thread at `location`. */
-  outTo(location: number, key: string, capacity: number, maxElements: number): Channel {
-    const channel = new RemoteOutChannel(capacity, maxElements, key, this.port(location), this.codec.encoder(UNKNOWN_SCHEMA));
+  outTo(location: number, key: string, capacity: number, maxElements: number, edge: PlanEdge): Channel {
+    const schema = edge.tag === undefined ? rowTypeOf(edge.from.node) : undefined;
+    const { encoder } = edgeEncoder(this.codec, schema, edge.from.name, `${edgeName(edge)} channel ${key}`);
+    const channel = new RemoteOutChannel(capacity, maxElements, key, this.port(location), encoder);
     this.outbound.set(key, channel);
     return channel;
   }
 
   /** The consumer's end of channel `key` from the thread at `location`. */
   inFrom(location: number, key: string, capacity: number, maxElements: number): Channel {
-    const channel = new RemoteInChannel(capacity, maxElements, key, this.port(location), this.codec.decoder(UNKNOWN_SCHEMA));
+    const channel = new RemoteInChannel(capacity, maxElements, key, this.port(location), edgeDecoder(this.codec));
     this.inbound.set(key, channel);
     return channel;
   }

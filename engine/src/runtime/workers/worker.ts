@@ -54,7 +54,7 @@ class WorkerJob {
             const producer = locationOf(edge.from, from, workers);
             const consumer = locationOf(edge.to, to, workers);
             if (producer === consumer) return undefined;
-            if (producer === me) return data.outTo(consumer, channelKey(edgeIndex, from, to), capacity, 64);
+            if (producer === me) return data.outTo(consumer, channelKey(edgeIndex, from, to), capacity, 64, edge);
             if (consumer === me) return data.inFrom(producer, channelKey(edgeIndex, from, to), capacity, 64);
             return undefined;
           },

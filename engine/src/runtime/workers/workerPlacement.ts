@@ -1,15 +1,15 @@
 import { availableParallelism } from "node:os";
 import { MessageChannel, type MessagePort } from "node:worker_threads";
 import type { BatchCodec } from "../../exchange/BatchCodec.js";
-import type { JobPlan, PlanNode } from "../../graph/JobPlan.js";
+import type { JobPlan, PlanEdge, PlanNode } from "../../graph/JobPlan.js";
 import type { TaskPlacement } from "../buildTasks.js";
 import type { PlacementOptions, RuntimeOptions } from "../RuntimeOptions.js";
 import type { TaskListener } from "../Task.js";
 import { type CallMessage, type FromWorker, fromWire, type JobRecipe, type ModuleExport, type TaskOp, type ToWorker } from "./protocol.js";
-import { DataPorts } from "./RemoteChannels.js";
+import { DataPorts, edgeCodecKind, edgeName } from "./RemoteChannels.js";
 import { RemoteTask, type WorkerLink } from "./RemoteTask.js";
 import { type JobEndpoint, newPoolJob, type PooledWorker, poolWorkers } from "./WorkerPool.js";
-export { workerStats } from "./WorkerPool.js";
+import { workerStats as poolStats } from "./WorkerPool.js";
 import { channelKey, locationOf, MAIN, planSignature, taskKey } from "./slots.js";
 
 export interface WorkerJobOptions {
@@ -17,8 +17,26 @@ export interface WorkerJobOptions {
   readonly recipe: JobRecipe;
   /** Threads to spread subtasks over; default the job's highest parallelism, at most the machine's cores. */
   readonly workers?: number;
-  /** The codec record batches cross threads in; default `cloneCodec` (structured clone: correct, slow). */
+  /** The codec of edges whose producer has a row type (`exchange/edgeCodec.ts`); default `cloneCodec` (structured clone: correct, slow). */
   readonly codec?: ModuleExport;
+}
+
+/** The edges of the last job placed on workers that cross threads, and how each crosses (see `exchange/edgeCodec.ts`). */
+let lastEdges: { readonly edge: string; readonly codec: "columnar" | "clone" }[] = [];
+
+export function workerStats(): { threads: number; jobs: number; edges: typeof lastEdges } {
+  return { ...poolStats(), edges: lastEdges };
+}
+
+/** Whether some channel of `edge` joins subtasks on two threads (a forward edge joins subtask i to i). */
+function crossesThreads(edge: PlanEdge, workers: number): boolean {
+  for (let from = 0; from < edge.from.parallelism; from++) {
+    for (let to = 0; to < edge.to.parallelism; to++) {
+      if (edge.partitioning.kind === "forward" && from !== to) continue;
+      if (locationOf(edge.from, from, workers) !== locationOf(edge.to, to, workers)) return true;
+    }
+  }
+  return false;
 }
 
 const CLONE_CODEC: ModuleExport = { module: new URL("../../exchange/BatchCodec.js", import.meta.url).href, name: "cloneCodec" };
@@ -62,6 +80,7 @@ class WorkerGroup {
         ports[b]!.set(a, port2);
       }
     }
+    lastEdges = plan.nodes.flatMap((n) => n.outputs.filter((e) => crossesThreads(e, workers)).map((e) => ({ edge: edgeName(e), codec: edgeCodecKind(e, codec) })));
     this.data = new DataPorts(ports[MAIN]!, codec, notify, (error) => this.fail(error));
     const signature = planSignature(plan);
     const threads = poolWorkers(workers);
@@ -88,7 +107,7 @@ class WorkerGroup {
         const consumer = locationOf(edge.to, to, workers);
         if (producer === consumer) return undefined;
         const key = channelKey(edgeIndex, from, to);
-        if (producer === MAIN) return this.data.outTo(consumer, key, options.channelCapacity, 64);
+        if (producer === MAIN) return this.data.outTo(consumer, key, options.channelCapacity, 64, edge);
         if (consumer === MAIN) return this.data.inFrom(producer, key, options.channelCapacity, 64);
         return undefined; // between two workers: not this thread's
       },

@@ -3,7 +3,10 @@
  * as on one thread, and for a window aggregate DuckDB's batch answer over the same file (the rows
  * are out of order by less than the watermark's bound, so no row is late and every window is the
  * plain GROUP BY of its rows). A failing operator on a worker fails the job, naming it, and the
- * session goes on; so does a worker thread dying. About 4 s of CPU (the first job starts the pool).
+ * session goes on; so does a worker thread dying. Rows cross the keyed edges as columns
+ * (`exchange/edgeCodec.ts`; `workerStats().edges` says how each edge of the last job crossed, and
+ * this thread counts what it decoded), or as clones when SET so. About 4 s of CPU (the first job
+ * starts the pool).
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -14,6 +17,7 @@ import { sql } from "../../connectors/duckdb/sharedDatabase.js";
 import { UserFunctionError } from "../../errors/errors.js";
 import type { JobHandle } from "../../runtime/JobHandle.js";
 import { onJobStarted } from "../../runtime/jobRegistry.js";
+import { exchangeStats } from "../../exchange/edgeCodec.js";
 import { workerStats } from "../../runtime/workers/workerPlacement.js";
 import { terminatePoolThread } from "../../runtime/workers/WorkerPool.js";
 import { seededRandom } from "../../testing/chaosSource.js";
@@ -68,15 +72,26 @@ test("a TUMBLE aggregate on 2 and 3 worker threads gives the rows of one thread 
   assert.equal(workerStats().jobs, before, "parallelism 1 runs on the main thread");
   for (const parallelism of [2, 3]) {
     before = workerStats().jobs;
+    const decoded = exchangeStats().decoded;
     assert.deepEqual(await rows(parallelism, query), expected, `parallelism ${parallelism}`);
     assert.equal(workerStats().jobs, before + 1, `parallelism ${parallelism} ran on worker threads`);
+    // The keyed edge into the window operator crosses as columns; so does its output to the collect sink on this thread.
+    const edges = workerStats().edges;
+    assert.deepEqual(edges.find((e) => /-> window aggregate.* \(hash\)$/.test(e.edge))?.codec, "columnar", JSON.stringify(edges));
+    assert.ok(exchangeStats().decoded.columnar > decoded.columnar, "this thread decoded columnar batches");
+    assert.equal(exchangeStats().decoded.clone, decoded.clone, "and no cloned ones");
   }
   assert.equal(workerStats().threads, Math.min(3, availableParallelism()), "a pool of at most one thread per core, kept across jobs");
 });
 
-test("an updating GROUP BY on worker threads folds to the table of one thread", async () => {
+test("an updating GROUP BY on worker threads folds to the table of one thread, its rows keyed across as columns (or clones when SET so)", async () => {
   const query = "SELECT k, COUNT(*) AS c, SUM(v) AS s, MAX(ts) AS last_ts FROM ev WHERE v > -300 GROUP BY k";
-  assert.deepEqual(await rows(2, query), await rows(1, query));
+  const one = await rows(1, query);
+  assert.deepEqual(await rows(2, query), one);
+  const keyed = () => workerStats().edges.find((e) => /^WHERE.* -> GroupAggregate.* \(hash\)$/.test(e.edge))?.codec;
+  assert.equal(keyed(), "columnar", JSON.stringify(workerStats().edges));
+  assert.deepEqual(await rows(2, `SET 'sluice.parallel.exchange' = 'clone';\n${query}`), one);
+  assert.equal(keyed(), "clone");
 });
 
 test("an operator throwing on a worker fails the job naming operator and subtask; the session goes on", async () => {

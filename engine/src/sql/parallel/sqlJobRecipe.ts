@@ -4,6 +4,7 @@
  * planning the statement as `SqlSession.run` does and attaching a stand-in of the same shape for
  * each sink (the sinks themselves run on the main thread, see `runtime/workers/slots.ts`).
  */
+import { ApiUsageError } from "../../errors/errors.js";
 import type { StreamEnvironment } from "../../api/StreamEnvironment.js";
 import type { ModuleExport } from "../../runtime/workers/protocol.js";
 import { workerPlacement } from "../../runtime/workers/workerPlacement.js";
@@ -32,8 +33,17 @@ export const WORKERS_OPTION = "sluice.parallel.workers";
 /** The SET key of Flink's default parallelism; above 1 a SQL job's subtasks run on worker threads. */
 export const PARALLELISM_OPTION = "parallelism.default";
 
-/** How the worker threads get the columnar codec once one is plugged in (`runtime/workers/protocol.ts`). */
-let codec: ModuleExport | undefined;
+/**
+ * The SET key of how a SQL job's rows cross threads: `'columnar'` (the default: each edge whose
+ * producer has a row type crosses as typed-array columns, `exchange/edgeCodec.ts`) or `'clone'`
+ * (structured clone of every batch, for comparison).
+ */
+export const EXCHANGE_OPTION = "sluice.parallel.exchange";
+
+const COLUMNAR: ModuleExport = { module: new URL("../../exchange/columnar/index.js", import.meta.url).href, name: "columnarCodec" };
+
+/** How the worker threads load the codec of SQL jobs (`runtime/workers/protocol.ts`); undefined: structured clone. */
+let codec: ModuleExport | undefined = COLUMNAR;
 export function useBatchCodec(ref: ModuleExport | undefined): void {
   codec = ref;
 }
@@ -41,9 +51,11 @@ export function useBatchCodec(ref: ModuleExport | undefined): void {
 /** The placement of a job that runs on worker threads, or undefined when it runs on one thread. */
 export async function sqlWorkerPlacement(env: StreamEnvironment, options: ReadonlyMap<string, string>, args: SqlJobArgs): Promise<RuntimeOptions["placement"]> {
   if (env.parallelism <= 1 || !options.has(PARALLELISM_OPTION) || options.get(WORKERS_OPTION)?.toLowerCase() === "false") return undefined;
+  const exchange = options.get(EXCHANGE_OPTION)?.toLowerCase() ?? "columnar";
+  if (exchange !== "columnar" && exchange !== "clone") throw new ApiUsageError(`'${EXCHANGE_OPTION}' is 'columnar' or 'clone', not '${exchange}'`);
   return workerPlacement({
     recipe: { declare: { module: import.meta.url, name: "declareSqlJob" }, args, environment: { parallelism: env.parallelism } },
-    ...(codec !== undefined ? { codec } : {}),
+    ...(codec !== undefined && exchange === "columnar" ? { codec } : {}),
   });
 }
 

@@ -1,0 +1,123 @@
+/**
+ * The codec of one cross-thread edge of a plan. An edge whose producer declared its row type (a SQL
+ * plan's rows, see `declareRowType`) crosses in the job's codec (the columnar one); every other edge
+ * (a DataStream job's objects, a side output) crosses by structured clone, so no job fails for lack
+ * of a schema. The encoder alone decides, per batch, and says so in the batch (the schema travels
+ * with the first columnar batch), so the two threads need not agree on anything but the wire format.
+ */
+import type { DataStream } from "../api/DataStream.js";
+import { SluiceError } from "../errors/errors.js";
+import type { StreamNode } from "../graph/StreamGraph.js";
+import type { RecordBatch } from "../runtime/StreamElement.js";
+import type { BatchCodec, BatchDecoder, BatchEncoder, EncodedBatch, RecordSchema } from "./BatchCodec.js";
+import { cloneCodec } from "./BatchCodec.js";
+
+const rowTypes = new WeakMap<StreamNode, RecordSchema>();
+
+/** Says that every record `stream` emits is a row array of `schema`'s fields, in order (the planner's row type). */
+export function declareRowType<T>(stream: DataStream<T>, schema: RecordSchema): DataStream<T> {
+  if (schema.fields.length > 0) rowTypes.set(stream.node, { fields: schema.fields.map((f) => ({ name: f.name, type: f.type })) });
+  return stream;
+}
+
+/** The row type of what `node` emits on its main output, if declared. */
+export function rowTypeOf(node: StreamNode): RecordSchema | undefined {
+  return rowTypes.get(node);
+}
+
+/** A codec failed on a batch of an edge that has a row type: a bug in the codec or the plan's row type, named. */
+export class ExchangeEncodeError extends SluiceError {
+  constructor(
+    operator: string,
+    readonly edge: string,
+    readonly schema: RecordSchema,
+    cause: unknown,
+  ) {
+    const type = schema.fields.map((f) => `${f.name} ${f.type.name}`).join(", ");
+    super(`columnar exchange of ${operator}'s output on edge ${edge} (row type ${type}): ${cause instanceof Error ? cause.message : String(cause)}`, { operator }, { cause });
+  }
+}
+
+/** Batches this thread sent (`encoded`) and received (`decoded`) per way of crossing; `fallback`: a columnar edge's batch whose rows did not fit its row type, sent by clone. */
+const stats = { encoded: { columnar: 0, clone: 0, fallback: 0 }, decoded: { columnar: 0, clone: 0 } };
+export function exchangeStats(): { encoded: { columnar: number; clone: number; fallback: number }; decoded: { columnar: number; clone: number } } {
+  return { encoded: { ...stats.encoded }, decoded: { ...stats.decoded } };
+}
+
+type Wire = { readonly k: "clone"; readonly h: unknown } | { readonly k: "columnar"; readonly h: unknown; readonly schema?: RecordSchema };
+
+/** Whether `values` are all row arrays of exactly `width` fields (what the columnar encoder reads). */
+function fits(values: readonly unknown[], width: number): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const r = values[i];
+    if (!Array.isArray(r) || r.length !== width) return false;
+  }
+  return true;
+}
+
+/**
+ * The producer's end of edge `edge`: `codec` where `schema` is known and `codec` is not the clone
+ * codec, else structured clone. A batch that does not fit the row type (a plan whose row type is
+ * wrong) crosses by clone and is counted, rather than losing or inventing fields.
+ */
+export function edgeEncoder(codec: BatchCodec, schema: RecordSchema | undefined, operator: string, edge: string): { readonly codec: "columnar" | "clone"; readonly encoder: BatchEncoder } {
+  const clone = cloneCodec.encoder(schema ?? { fields: [] });
+  const asClone = (batch: RecordBatch<unknown>): EncodedBatch => {
+    const inner = clone.encode(batch);
+    return { length: inner.length, header: { k: "clone", h: inner.header } satisfies Wire, buffers: inner.buffers };
+  };
+  if (schema === undefined || codec === cloneCodec) {
+    return {
+      codec: "clone",
+      encoder: {
+        encode: (batch) => {
+          stats.encoded.clone++;
+          return asClone(batch);
+        },
+      },
+    };
+  }
+  const inner = codec.encoder(schema);
+  let sentSchema = false;
+  return {
+    codec: "columnar",
+    encoder: {
+      encode: (batch) => {
+        if (!fits(batch.values, schema.fields.length)) {
+          stats.encoded.fallback++;
+          return asClone(batch);
+        }
+        let encoded: EncodedBatch;
+        try {
+          encoded = inner.encode(batch);
+        } catch (error) {
+          throw new ExchangeEncodeError(operator, edge, schema, error);
+        }
+        const wire: Wire = sentSchema ? { k: "columnar", h: encoded.header } : { k: "columnar", h: encoded.header, schema };
+        sentSchema = true;
+        stats.encoded.columnar++;
+        return { length: encoded.length, header: wire, buffers: encoded.buffers };
+      },
+    },
+  };
+}
+
+/** The consumer's end: decodes what the producer's end chose, batch by batch. */
+export function edgeDecoder(codec: BatchCodec): BatchDecoder {
+  const clone = cloneCodec.decoder({ fields: [] });
+  let columnar: BatchDecoder | undefined;
+  return {
+    decode: (encoded) => {
+      const wire = encoded.header as Wire;
+      const inner = { length: encoded.length, header: wire.h, buffers: encoded.buffers };
+      if (wire.k === "clone") {
+        stats.decoded.clone++;
+        return clone.decode(inner);
+      }
+      if (wire.schema !== undefined) columnar = codec.decoder(wire.schema);
+      if (columnar === undefined) throw new Error("columnar exchange: a batch arrived before its channel's schema");
+      stats.decoded.columnar++;
+      return columnar.decode(inner);
+    },
+  };
+}
