@@ -153,6 +153,21 @@ FROM Ticker
                 PRICE_UP.price > LAST(PRICE_DOWN.price, 1)
     ) MR`,
   ),
+  // ORDER BY a proctime attribute: rows are matched as they arrive, here in the file's order (one reader).
+  onTicker(
+    "mr_order_by_proctime",
+    false,
+    DOCS_TICKER,
+    `SELECT * FROM (SELECT symbol, rowtime, price, PROCTIME() AS pt FROM Ticker)
+    MATCH_RECOGNIZE (
+        PARTITION BY symbol
+        ORDER BY pt
+        MEASURES FIRST(DOWN.rowtime) AS first_down, LAST(DOWN.price) AS bottom, UP.price AS up
+        AFTER MATCH SKIP PAST LAST ROW
+        PATTERN (DOWN+ UP)
+        DEFINE DOWN AS DOWN.price < 20, UP AS UP.price >= 20
+    ) MR`,
+  ),
   onTicker(
     "mr_docs_aggregation",
     false,

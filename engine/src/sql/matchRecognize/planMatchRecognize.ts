@@ -53,7 +53,9 @@ export function planMatchRecognize(spec: MatchRecognizeSpec, alias: string | und
   const aggregates = measures.aggregates;
   const partitionIndexes = partition.map((c) => c.index);
   const keyOf = partition.length === 0 ? () => "" : (r: Row) => JSON.stringify(partitionIndexes.map((i) => r[i]));
-  const stream = CEP.pattern(stampRowtime(input.stream, time.index).keyBy(keyOf), pattern)
+  // ORDER BY a proctime attribute: rows enter the matcher as they arrive (Flink's proctime CEP operator).
+  const matched = time.type.proctime ? CEP.pattern(input.stream.keyBy(keyOf), pattern).inProcessingTime() : CEP.pattern(stampRowtime(input.stream, time.index).keyBy(keyOf), pattern);
+  const stream = matched
     .process<Row>((match, ctx, out) => {
       const nav = [new MeasureNavigation(aggregates, match, variables, ctx.timestamp())];
       let any: Row | undefined;
@@ -82,12 +84,12 @@ function termText(t: PatternTerm): string {
   return `${t.variable}${q}${t.reluctant ? "?" : ""}`;
 }
 
-/** The ORDER BY: the rowtime attribute first and ascending, as Flink requires (no further sort columns yet). */
+/** The ORDER BY: a rowtime or proctime attribute first and ascending, as Flink requires (no further sort columns yet). */
 function timeColumn(spec: MatchRecognizeSpec, scope: ScopeColumn[]): ScopeColumn {
   const first = spec.orderBy[0];
   if (!first) throw new StreamSqlError("validation", "You must specify either rowtime or proctime for order by.", spec.at, "MATCH_RECOGNIZE");
   const c = first.expr.kind === "column" ? scope.find((s) => first.expr.kind === "column" && s.name.toLowerCase() === first.expr.name.toLowerCase()) : undefined;
-  if (!c?.type.rowtime) throw new StreamSqlError("validation", "You must specify either rowtime or proctime for order by as the first one.", first.expr.at, undefined);
+  if (!c?.type.rowtime && !c?.type.proctime) throw new StreamSqlError("validation", "You must specify either rowtime or proctime for order by as the first one.", first.expr.at, undefined);
   if (first.desc) throw new StreamSqlError("validation", "Primary sort order of a streaming table must be ascending on time.", first.expr.at, "DESC");
   const second = spec.orderBy[1];
   if (second) throw new StreamSqlError("unsupported", "MATCH_RECOGNIZE ordered by more than its time attribute is not supported yet", second.expr.at, undefined);
