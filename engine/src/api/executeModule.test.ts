@@ -44,7 +44,10 @@ test("a job in a .ts module beside the notebook runs at parallelism 2 on worker 
     };
     const one = await final(1);
     assert.deepEqual(one.job.threads, { parallelism: 1, workers: 0 });
-    assert.equal(one.counts.reduce((a, [, c]) => a + c, 0), 2000);
+    assert.equal(
+      one.counts.reduce((a, [, c]) => a + c, 0),
+      2000,
+    );
     const jobs = workerStats().jobs;
     const two = await final(2);
     assert.equal(workerStats().jobs, jobs + 1, "ran on worker threads");
@@ -60,7 +63,10 @@ test("a job in a .ts module beside the notebook runs at parallelism 2 on worker 
 
 test("a job declared in place at parallelism 2 runs on one thread and says why", async () => {
   const env = StreamEnvironment.create({ parallelism: 2 });
-  env.fromArray([1, 2, 3]).map((x) => x * 2).sinkTo(sinks.collect<number>());
+  env
+    .fromArray([1, 2, 3])
+    .map((x) => x * 2)
+    .sinkTo(sinks.collect<number>());
   const job = env.execute("in place");
   await job.wait();
   assert.deepEqual(job.threads, { parallelism: 2, workers: 0 });

@@ -108,7 +108,9 @@ export class JobHandle {
     // Said where the job starts, so nobody expects parallelism to buy speed it cannot.
     const oneThread =
       parallelism > 1 && workers === 0
-        ? [`parallelism ${parallelism} runs on one thread: a job declared in a cell cannot move to worker threads (its functions are closures of this thread); declare it in a module and run it with executeModule() (README "Parallel jobs")`]
+        ? [
+            `parallelism ${parallelism} runs on one thread: a job declared in a cell cannot move to worker threads (its functions are closures of this thread); declare it in a module and run it with executeModule() (README "Parallel jobs")`,
+          ]
         : [];
     return [...this.runner.plan.warnings, ...oneThread];
   }
