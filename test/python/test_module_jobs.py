@@ -49,6 +49,12 @@ def test_a_module_job_runs_on_worker_threads_and_a_cell_job_says_why_it_does_not
         assert warning < status
         assert out[warning]["content"]["text"].startswith("Warning: parallelism 2 runs on one thread: a job declared in a cell cannot move to worker threads")
         assert 'job "in a cell" · p=2 on one thread (defined in a cell) · ' in status_text(out)[-1]
+
+        reply, out = run(kc, "%jobs")
+        listing = next(m for m in out if m["msg_type"] == "execute_result")["content"]["data"]["text/plain"]
+        rows = {r.split("\t")[1]: r.split("\t")[3] for r in listing.splitlines()[1:]}  # the p=2 "wordCount", listed after p=1
+        assert rows["in a cell"] == "p=2 on one thread", listing
+        assert re.fullmatch(r"p=2 on [12] worker threads?", rows["wordCount"]), listing
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
