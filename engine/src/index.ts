@@ -68,7 +68,8 @@ export type { Operator, OperatorContext, Output, ErrorPolicy, DeadLetter } from 
 
 // runtime/
 export { JobHandle } from "./runtime/JobHandle.js";
-export type { StopOptions, StopResult } from "./runtime/JobHandle.js";
+export type { StopOptions, StopResult, JobThreads } from "./runtime/JobHandle.js";
+export { executeModule, type ExecuteModuleOptions, type ModuleJob } from "./api/executeModule.js";
 export type { JobResult } from "./runtime/JobResult.js";
 export type {
   JobMetrics,

@@ -12,6 +12,7 @@ import { JobRunner } from "../runtime/JobRunner.js";
 import type { RuntimeOptions } from "../runtime/RuntimeOptions.js";
 import { allJobs } from "../runtime/jobRegistry.js";
 import { RestartingJob } from "../runtime/restart/RestartingJob.js";
+import { highestParallelism, workerThreadCount } from "../runtime/workers/threadCount.js";
 import { createRestartBackoff, defaultRestartStrategy, type RestartStrategyConfiguration } from "../runtime/restart/RestartStrategies.js";
 import { DeadLetterLog } from "../runtime/SubtaskContext.js";
 import { SystemClock, type Clock } from "../time/Clock.js";
@@ -294,7 +295,8 @@ export class StreamEnvironment {
       });
     const strategy = this.restartStrategy ?? defaultRestartStrategy(this.checkpointing !== undefined);
     const job = new RestartingJob(plan, newAttempt, createRestartBackoff(strategy), this.clock, options.restoreFrom, deadLetterLog);
-    const handle = new JobHandle(jobName, job);
+    const parallelism = highestParallelism(plan);
+    const handle = new JobHandle(jobName, job, { parallelism, workers: options.placement !== undefined ? workerThreadCount(plan) : 0 });
     this.started.add(handle);
     return handle;
   }

@@ -31,6 +31,17 @@ export interface StopResult {
 }
 
 /**
+ * Where a job's subtasks run: on `workers` worker threads, or all on the thread that declared the job
+ * (`workers` 0). A job declared in place (a notebook cell, a script) has functions that are closures
+ * of that thread and cannot move to another; one declared in a module (`executeModule`) or by SQL can.
+ */
+export interface JobThreads {
+  /** The highest parallelism of the job's operators. */
+  readonly parallelism: number;
+  readonly workers: number;
+}
+
+/**
  * A running job, returned at once by `env.execute()`. The job runs in the background on the same
  * thread, yielding to the event loop regularly.
  *
@@ -50,6 +61,8 @@ export class JobHandle {
   constructor(
     readonly name: string,
     private readonly runner: RestartingJob,
+    /** Where the subtasks run (see `JobThreads`). */
+    readonly threads: JobThreads = { parallelism: 1, workers: 0 },
   ) {
     this.done = runner.run().then((result) => (this.settled = result));
     registerJob(this);
@@ -91,7 +104,15 @@ export class JobHandle {
    * of input because a source has no watermark strategy. A notebook host prints them in the cell.
    */
   get warnings(): readonly string[] {
-    return this.runner.plan.warnings;
+    const { parallelism, workers } = this.threads;
+    // Said where the job starts, so nobody expects parallelism to buy speed it cannot.
+    const oneThread =
+      parallelism > 1 && workers === 0
+        ? [
+            `parallelism ${parallelism} runs on one thread: a job declared in a cell cannot move to worker threads (its functions are closures of this thread); declare it in a module and run it with executeModule() (README "Parallel jobs")`,
+          ]
+        : [];
+    return [...this.runner.plan.warnings, ...oneThread];
   }
 
   /** True when all sources are bounded: the job finishes by itself. */

@@ -15,7 +15,7 @@ const metrics = (over: Partial<JobMetrics>): JobMetrics => ({
   watermarkHold: undefined,
   ...over,
 });
-const job = { name: "counts", result: undefined } as unknown as JobHandle;
+const job = { name: "counts", result: undefined, threads: { parallelism: 1, workers: 0 } } as unknown as JobHandle;
 
 test("a restarting job's status line says how often, from which checkpoint, and why", () => {
   const m = metrics({ status: "restarting", restarts: { count: 3, lastFailure: "KafkaTransactionError: connect ECONNREFUSED", lastFailureAt: 0, restoringFrom: 41 } });
@@ -40,4 +40,12 @@ test("the rate starts over, never negative, when a restarted job's counters star
   assert.equal(meter.rate, 0);
   meter.sample(1_100, 1_500);
   assert.equal(meter.rate, 4_000);
+});
+
+test("a parallel job's status line says where it runs: worker threads, or one thread for a job defined in a cell", () => {
+  const on = (parallelism: number, workers: number) => String(statusBundle({ ...job, threads: { parallelism, workers } } as unknown as JobHandle, metrics({}), 0)["text/plain"]);
+  assert.match(on(2, 2), / · job "counts" · p=2 on 2 worker threads · /);
+  assert.match(on(3, 1), /p=3 on 1 worker thread · /);
+  assert.match(on(2, 0), / · p=2 on one thread \(defined in a cell\) · /);
+  assert.doesNotMatch(on(1, 0), /p=1|thread/);
 });

@@ -52,6 +52,13 @@ function stateText(job: JobHandle, m: JobMetrics): string {
   return `${m.status}${job.result?.error ? `: ${job.result.error.message}` : ""}`;
 }
 
+/** Where a parallel job runs: "p=2 on 2 worker threads", or on one thread and why; nothing for parallelism 1. */
+function threadsText(job: JobHandle): string[] {
+  const { parallelism, workers } = job.threads;
+  if (workers > 0) return [`p=${parallelism} on ${workers} worker thread${workers > 1 ? "s" : ""}`];
+  return parallelism > 1 ? [`p=${parallelism} on one thread (defined in a cell)`] : [];
+}
+
 /**
  * One line about a job: state, records in/out, rate, watermark, backlog, checkpoint, dead letters.
  * `stoppedBy` names who cancelled the job (e.g. "kernel restarted"), shown instead of "cancelled".
@@ -63,6 +70,7 @@ export function statusBundle(job: JobHandle, m: JobMetrics, rate: number, stoppe
   const recordsOut = sinks.reduce((a, o) => a + o.recordsIn, 0);
   const backlog = m.operators.reduce((a, o) => a + o.backlog, 0);
   const parts = [
+    ...threadsText(job),
     `${n(recordsIn)} in`,
     `${n(recordsOut)} out`,
     ...(m.status === "running" ? [`${n(Math.round(rate))}/s`] : []),

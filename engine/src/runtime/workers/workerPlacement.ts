@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import { MessageChannel, type MessagePort } from "node:worker_threads";
 import type { BatchCodec } from "../../exchange/BatchCodec.js";
 import type { JobPlan, PlanEdge, PlanNode } from "../../graph/JobPlan.js";
@@ -11,6 +10,7 @@ import { RemoteTask, type WorkerLink } from "./RemoteTask.js";
 import { type JobEndpoint, newPoolJob, type PooledWorker, poolWorkers } from "./WorkerPool.js";
 import { workerStats as poolStats } from "./WorkerPool.js";
 import { channelKey, locationOf, MAIN, planSignature, taskKey } from "./slots.js";
+import { workerThreadCount } from "./threadCount.js";
 
 export interface WorkerJobOptions {
   /** How each worker declares the same job (see `JobRecipe`). */
@@ -68,8 +68,7 @@ class WorkerGroup {
   private readonly count: number;
 
   constructor(plan: JobPlan, options: PlacementOptions, notify: () => void, job: WorkerJobOptions, codec: BatchCodec, codecRef: ModuleExport) {
-    const highest = Math.max(...plan.nodes.filter((n) => n.node.kind !== "sink").map((n) => n.parallelism));
-    const workers = Math.max(1, Math.min(job.workers ?? availableParallelism(), highest));
+    const workers = workerThreadCount(plan, job.workers);
     this.count = workers;
     // A data port between every two threads (the main thread is location 0).
     const ports: Map<number, MessagePort>[] = Array.from({ length: workers + 1 }, () => new Map());
