@@ -24,7 +24,7 @@ const metrics = (over: Partial<JobMetrics>): JobMetrics => ({
   watermarkHold: undefined,
   ...over,
 });
-const job = { name: "pv <1>", result: undefined } as unknown as JobHandle;
+const job = { name: "pv <1>", result: undefined, threads: { parallelism: 1, workers: 0 } } as unknown as JobHandle;
 const asData = (b: ReturnType<typeof statusBundle>) => ({ "text/plain": String(b["text/plain"]), "text/html": String(b["text/html"]) });
 
 for (const [status, extra] of [
