@@ -12,7 +12,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import ts from "typescript";
+import { createRequire } from "node:module";
+import type * as TypeScript from "typescript";
 import { ApiUsageError } from "../../errors/errors.js";
 
 const ENGINE_INDEX = new URL("../../index.js", import.meta.url).href;
@@ -30,6 +31,7 @@ export function jobModuleUrl(module: string | URL, base = process.cwd()): string
   } catch (error) {
     throw new ApiUsageError(`cannot read the job module ${path}: ${(error as Error).message}`);
   }
+  const ts = typescript();
   const compiled = ts.transpileModule(source, {
     fileName: path,
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false, sourceMap: false },
@@ -40,4 +42,18 @@ export function jobModuleUrl(module: string | URL, base = process.cwd()): string
   const out = join(dir, `${createHash("sha256").update(path).update("\0").update(text).digest("hex").slice(0, 16)}.mjs`);
   writeFileSync(out, text);
   return pathToFileURL(out).href;
+}
+
+/**
+ * TypeScript, loaded only when a `.ts` module is given: it is a development dependency of this package,
+ * so an installed engine without it still runs every other job (and `.js`/`.mjs` job modules).
+ */
+function typescript(): typeof TypeScript {
+  try {
+    return createRequire(import.meta.url)("typescript") as typeof TypeScript;
+  } catch (error) {
+    throw new ApiUsageError(
+      `a .ts job module is compiled with the \`typescript\` package, which is not installed here (${(error as Error).message.split("\n")[0]}): npm install typescript, or give the module as .js/.mjs`,
+    );
+  }
 }
