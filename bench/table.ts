@@ -28,3 +28,14 @@ export function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 }
+
+/** The last line of a bench process's output that is a JSON object: its result (other lines are logs). */
+export function lastJsonLine<T>(output: string): T {
+  const line = output
+    .trim()
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .pop();
+  if (line === undefined) throw new Error(`no result line in output:\n${output.slice(-2000)}`);
+  return JSON.parse(line) as T;
+}

@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { oracleClasspath } from "../../test/flink-sql/oracle.js";
-import { median, option, printTable } from "../table.js";
+import { lastJsonLine, median, option, printTable } from "../table.js";
 import { ADD_OPENS } from "../jvm.js";
 
 interface RunResult {
@@ -58,22 +58,13 @@ function flinkClasspath(): string {
 }
 const classpath = flinkClasspath();
 
-function lastJsonLine(output: string): Omit<RunResult, "load" | "round"> {
-  const line = output
-    .trim()
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .pop();
-  if (line === undefined) throw new Error(`no result line in output:\n${output.slice(-2000)}`);
-  return JSON.parse(line) as RunResult;
-}
-
 function run(engine: string, keys: number, withState: boolean): Omit<RunResult, "load" | "round"> {
   const args = [String(keys), String(events), warmup, small];
   const opts = { encoding: "utf8" as const, maxBuffer: 1 << 26 };
-  if (engine === "flink") return lastJsonLine(execFileSync("java", [...ADD_OPENS, `-Xmx${heapMB}m`, "-cp", classpath, "FlinkCepBench", ...args, withState ? "1" : "0"], opts));
+  if (engine === "flink")
+    return lastJsonLine<Omit<RunResult, "load" | "round">>(execFileSync("java", [...ADD_OPENS, `-Xmx${heapMB}m`, "-cp", classpath, "FlinkCepBench", ...args, withState ? "1" : "0"], opts));
   const batch = engine.slice("sluice-b".length);
-  const r = lastJsonLine(
+  const r = lastJsonLine<Omit<RunResult, "load" | "round">>(
     execFileSync(process.execPath, [`--max-old-space-size=${heapMB}`, `${root}dist/bench/cep/sluiceCep.js`, ...args, withState ? "1" : "0"], {
       ...opts,
       env: { ...process.env, SLUICE_BATCH_SIZE: batch },

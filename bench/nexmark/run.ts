@@ -11,7 +11,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { median, option, printTable } from "../table.js";
+import { lastJsonLine, median, option, printTable } from "../table.js";
 import { type Clock, implausible, type Timing } from "./plausible.js";
 import { ADD_OPENS } from "../jvm.js";
 
@@ -68,23 +68,17 @@ const classpath = `${flinkDir}/nexmark-flink-0.1.0.jar:${readFileSync(`${flinkDi
 /** Flink SQL cannot run nexmark's q6 (ROW_NUMBER's retractions into an OVER window); the row says so. */
 const SQL_UNSUPPORTED = new Set(["q6"]);
 
-function lastJsonLine(output: string): Omit<RunResult, "load" | "round"> {
-  const line = output
-    .trim()
-    .split("\n")
-    .filter((l) => l.startsWith("{"))
-    .pop();
-  if (line === undefined) throw new Error(`no result line in output:\n${output.slice(-2000)}`);
-  return JSON.parse(line) as RunResult;
-}
-
 function run(engine: Engine | "flink-sql-check", query: string, p: number, n: number, w: string, s: string): Omit<RunResult, "load" | "round"> {
   const args = [query, String(p), String(n), eps, w, s];
   const opts = { encoding: "utf8" as const, maxBuffer: 1 << 26 };
-  if (engine === "sluice-sql") return lastJsonLine(execFileSync(process.execPath, ["--expose-gc", `--max-old-space-size=${heapMB}`, `${root}dist/bench/nexmark/sluiceSqlRun.js`, ...args], opts));
-  if (engine === "sluice") return lastJsonLine(execFileSync(process.execPath, ["--expose-gc", `--max-old-space-size=${heapMB}`, `${root}dist/bench/nexmark/sluiceRun.js`, ...args], opts));
+  if (engine === "sluice-sql")
+    return lastJsonLine<Omit<RunResult, "load" | "round">>(
+      execFileSync(process.execPath, ["--expose-gc", `--max-old-space-size=${heapMB}`, `${root}dist/bench/nexmark/sluiceSqlRun.js`, ...args], opts),
+    );
+  if (engine === "sluice")
+    return lastJsonLine<Omit<RunResult, "load" | "round">>(execFileSync(process.execPath, ["--expose-gc", `--max-old-space-size=${heapMB}`, `${root}dist/bench/nexmark/sluiceRun.js`, ...args], opts));
   const api = engine.slice("flink-".length);
-  return lastJsonLine(execFileSync("java", [...ADD_OPENS, `-Xmx${heapMB}m`, "-cp", classpath, "sluice.nexmark.NexmarkBench", api, ...args], opts));
+  return lastJsonLine<Omit<RunResult, "load" | "round">>(execFileSync("java", [...ADD_OPENS, `-Xmx${heapMB}m`, "-cp", classpath, "sluice.nexmark.NexmarkBench", api, ...args], opts));
 }
 
 /** Flink SQL's timed runs write to nexmark's blackhole table; its results are checked here, on fewer events. */

@@ -38,33 +38,41 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
 
   const join = (left: Row[] | undefined, right: Row[] | undefined, out: Collector<Row>): void => {
     const emit = (l: Row, r: Row) => out.collect([...l, ...r]);
+    /** Each outer row joined with every inner row ON accepts, in Flink's loop order, or padded when none does. */
+    const probe = (outer: Row[], inner: Row[], pair: (o: Row, i: Row) => [Row, Row], padded: (o: Row) => [Row, Row], joinedInner?: Set<Row>) => {
+      for (const o of outer) {
+        let matched = false;
+        for (const i of inner) {
+          const [l, r] = pair(o, i);
+          if (!spec.matches([...l, ...r])) continue;
+          emit(l, r);
+          matched = true;
+          joinedInner?.add(i);
+        }
+        if (!matched) emit(...padded(o));
+      }
+    };
     switch (spec.joinType) {
       case "inner":
         if (!left || !right) return;
         for (const l of left) for (const r of right) if (spec.matches([...l, ...r])) emit(l, r);
         return;
       case "left":
-        for (const l of left ?? []) {
-          let matched = false;
-          for (const r of right ?? [])
-            if (spec.matches([...l, ...r])) {
-              emit(l, r);
-              matched = true;
-            }
-          if (!matched) emit(l, rightNulls);
-        }
+        probe(
+          left ?? [],
+          right ?? [],
+          (l, r) => [l, r],
+          (l) => [l, rightNulls],
+        );
         return;
       case "right":
         // Flink loops over the right rows here, the left ones inside.
-        for (const r of right ?? []) {
-          let matched = false;
-          for (const l of left ?? [])
-            if (spec.matches([...l, ...r])) {
-              emit(l, r);
-              matched = true;
-            }
-          if (!matched) emit(leftNulls, r);
-        }
+        probe(
+          right ?? [],
+          left ?? [],
+          (r, l) => [l, r],
+          (r) => [leftNulls, r],
+        );
         return;
       case "semi":
       case "anti":
@@ -73,16 +81,13 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
         return;
       case "full": {
         const joinedRight = new Set<Row>();
-        for (const l of left ?? []) {
-          let matched = false;
-          for (const r of right ?? [])
-            if (spec.matches([...l, ...r])) {
-              emit(l, r);
-              matched = true;
-              joinedRight.add(r);
-            }
-          if (!matched) emit(l, rightNulls);
-        }
+        probe(
+          left ?? [],
+          right ?? [],
+          (l, r) => [l, r],
+          (l) => [l, rightNulls],
+          joinedRight,
+        );
         for (const r of right ?? []) if (!joinedRight.has(r)) emit(leftNulls, r);
         return;
       }
