@@ -7,15 +7,16 @@ import { MAX_WATERMARK } from "../time/Watermark.js";
 import type { Channel } from "./Channel.js";
 import type { OutputRouter } from "./OutputRouter.js";
 import { ACTIVE, END, IDLE, type StreamElement } from "./StreamElement.js";
+import { StatusWatermarkValve } from "./StatusWatermarkValve.js";
 import type { SubtaskContext } from "./SubtaskContext.js";
 import type { SubtaskMetrics, Task, TaskListener } from "./Task.js";
 
-/** Per input channel bookkeeping for combining watermarks (Flink's StatusWatermarkValve). */
-interface InputChannelState {
+/** An input channel of the task, and its index in the task's `StatusWatermarkValve`. */
+interface InputChannel {
   readonly channel: Channel;
   readonly inputIndex: number;
-  watermark: number;
-  idle: boolean;
+  readonly valveIndex: number;
+  /** End of input arrived (barrier alignment no longer waits for it). */
   ended: boolean;
 }
 
@@ -24,7 +25,15 @@ interface InputChannelState {
  * combines watermarks, and drives the operator. Never runs while its outputs are full.
  */
 export class OperatorTask implements Task {
-  private readonly inputs: InputChannelState[] = [];
+  private readonly inputs: InputChannel[] = [];
+  /** Combines the inputs' watermarks and idleness into `inputWatermark`. */
+  private readonly valve = new StatusWatermarkValve({
+    emitWatermark: (w) => this.advanceWatermark(w),
+    // An operator that generates watermarks decides its own idleness.
+    emitWatermarkStatus: (idle) => {
+      if (this.operator.generatesWatermarks !== true) this.setIdle(idle);
+    },
+  });
   private next = 0;
   /** Watermark last forwarded downstream; never decreases. */
   watermark = Number.NEGATIVE_INFINITY;
@@ -37,7 +46,7 @@ export class OperatorTask implements Task {
   recordsIn = 0;
   /** Checkpoint being aligned, and the inputs whose barrier arrived (blocked until alignment). */
   private aligning: number | undefined;
-  private readonly barrierArrived = new Set<InputChannelState>();
+  private readonly barrierArrived = new Set<InputChannel>();
   /** Two-phase commit: checkpoints this task prepared that are neither committed nor aborted. */
   private readonly preparedCheckpoints = new Set<number>();
   readonly ctx: SubtaskContext<unknown>;
@@ -110,7 +119,7 @@ export class OperatorTask implements Task {
   }
 
   addInput(channel: Channel, inputIndex: number): void {
-    this.inputs.push({ channel, inputIndex, watermark: Number.NEGATIVE_INFINITY, idle: false, ended: false });
+    this.inputs.push({ channel, inputIndex, valveIndex: this.valve.addChannel(), ended: false });
   }
 
   get backlog(): number {
@@ -145,7 +154,7 @@ export class OperatorTask implements Task {
     }
   }
 
-  private handle(input: InputChannelState, element: StreamElement): void {
+  private handle(input: InputChannel, element: StreamElement): void {
     switch (element.kind) {
       case "records": {
         this.recordsIn += element.batch.values.length;
@@ -155,12 +164,10 @@ export class OperatorTask implements Task {
         return;
       }
       case "watermark":
-        if (element.timestamp > input.watermark) input.watermark = element.timestamp;
-        this.combineWatermarks();
+        this.valve.inputWatermark(element.timestamp, input.valveIndex);
         return;
       case "status":
-        input.idle = element.idle;
-        this.combineWatermarks();
+        this.valve.inputWatermarkStatus(element.idle, input.valveIndex);
         return;
       case "barrier":
         this.aligning = element.checkpointId;
@@ -170,8 +177,7 @@ export class OperatorTask implements Task {
       case "end":
         input.ended = true;
         this.checkAligned();
-        if (this.inputs.every((i) => i.ended)) this.beginFinish();
-        else this.combineWatermarks();
+        if (this.valve.endOfInput(input.valveIndex)) this.beginFinish();
         return;
     }
   }
@@ -313,30 +319,7 @@ export class OperatorTask implements Task {
     this.watermark = Math.min(...(keyed ? all : [base]).map((s) => s.watermark));
     this.inputWatermark = Math.min(...(keyed ? all : [base]).map((s) => s.inputWatermark ?? Number.NEGATIVE_INFINITY));
     this.ctx.watermark = this.inputWatermark;
-  }
-
-  private combineWatermarks(): void {
-    let min = MAX_WATERMARK;
-    let active = 0;
-    let maxIdle = Number.NEGATIVE_INFINITY;
-    for (const input of this.inputs) {
-      if (input.ended) continue;
-      if (input.idle) {
-        if (input.watermark > maxIdle) maxIdle = input.watermark;
-        continue;
-      }
-      active++;
-      if (input.watermark < min) min = input.watermark;
-    }
-    const generates = this.operator.generatesWatermarks === true;
-    if (active === 0) {
-      // Every live input is idle: advance to the highest idle watermark (as Flink does) and go idle ourselves.
-      if (maxIdle > this.inputWatermark) this.advanceWatermark(maxIdle);
-      if (!generates && this.inputs.some((i) => !i.ended)) this.setIdle(true);
-      return;
-    }
-    if (!generates) this.setIdle(false);
-    if (min > this.inputWatermark) this.advanceWatermark(min);
+    this.valve.restore(this.inputWatermark);
   }
 
   /** Combined input watermark; `watermark` is what this task last sent downstream. */
