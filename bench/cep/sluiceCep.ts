@@ -1,5 +1,5 @@
 /**
- * The CEP bench on Sluice, timed as bench/nexmark/sluiceRun.ts and FlinkCepBench.java time it: in one
+ * The CEP bench on Sluice, timed as FlinkCepBench.java times it (bench/marginal.ts, as the Nexmark runs): in one
  * process a warm-up job (untimed), then a job of `small` events and one of `events` events; the rate is
  * the marginal one, (events - small) / (t(events) - t(small)), in wall time and in process CPU time.
  * Then the state size: a job reads `events` events and pauses (the source stays open), and once the
@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CEP, Pattern, type Sink, type Source, StreamEnvironment, Time, WatermarkStrategy } from "../../engine/src/index.js";
+import { measureMarginal } from "../marginal.js";
 import { type CepEvent, cepEvent, fingerprint, MOD, WITHIN_MS } from "./events.js";
 
 const [k = "1000", n = "1000000", w = "300000", s = "200000", st = "1"] = process.argv.slice(2);
@@ -111,21 +112,8 @@ async function stateBytes(count: number): Promise<number> {
   }
 }
 
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 const [events, warmup, small] = [Number(n), Number(w), Number(s)];
-await job(warmup);
-const w0 = performance.now();
-const c0 = cpu();
-await job(small);
-const w1 = performance.now();
-const c1 = cpu();
-await job(events);
-const w2 = performance.now();
-const c2 = cpu();
-const [seconds, cpuSeconds] = [(w2 - w1 - (w1 - w0)) / 1000, c2 - c1 - (c1 - c0)];
+const { seconds, cpuSeconds, eventsPerSecond, eventsPerCpuSecond } = await measureMarginal(job, { warmup, small, events });
 const [matches, sum] = [outputs, checksum];
 const checkpointBytes = st === "1" ? await stateBytes(events) : null;
 console.log(
@@ -138,8 +126,8 @@ console.log(
     warmup,
     seconds,
     cpuSeconds,
-    eventsPerSecond: Math.round((events - small) / seconds),
-    eventsPerCpuSecond: Math.round((events - small) / cpuSeconds),
+    eventsPerSecond,
+    eventsPerCpuSecond,
     matches,
     checksum: sum,
     checkpointBytes,

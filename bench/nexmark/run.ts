@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { lastJsonLine, median, option, printTable } from "../table.js";
 import { type Clock, implausible, type Timing } from "./plausible.js";
+import { sameOutputs } from "./sameOutputs.js";
 import { ADD_OPENS } from "../jvm.js";
 
 type Engine = "sluice" | "sluice-sql" | "flink-datastream" | "flink-sql";
@@ -173,9 +174,7 @@ for (const p of parallelisms) {
     const same =
       q === "gen"
         ? "n/a"
-        : all("sluice").length && all("flink-datastream").length && all("sluice").every((r) => all("flink-datastream").every((d) => d.outputs === r.outputs && d.checksum === r.checksum))
-          ? "yes"
-          : "NO";
+        : sameOutputs(all("sluice"), all("flink-datastream"));
     if (same === "NO" || (sqlSame.get(`${q}/${p}`) ?? "n/a").startsWith("NO")) allSame = false;
     const label = p === 1 ? "1" : `${p} (Sluice: 1 thread)`;
     rows.push([

@@ -9,6 +9,7 @@
  */
 import { StreamEnvironment, WatermarkStrategy, type DataStream, type Sink, type Source } from "../../engine/src/index.js";
 import { Nexmark, type NexmarkEvent } from "../../engine/src/connectors/nexmark/index.js";
+import { measureMarginal } from "../marginal.js";
 import { WATERMARK_DELAY_MS } from "./queries/common.js";
 import { QUERIES, type NexmarkQuery } from "./queries/index.js";
 
@@ -81,23 +82,9 @@ async function job(count: number, sampleHeapAt: number): Promise<void> {
   await env.execute(`nexmark ${query}`).wait();
 }
 
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 const [events, warmup, small] = [Number(n), Number(w), Number(s)];
-await job(warmup, Math.floor(warmup / 2));
-const w0 = performance.now(),
-  c0 = cpu();
-await job(small, -1);
-const w1 = performance.now(),
-  c1 = cpu();
-await job(events, -1);
-const w2 = performance.now(),
-  c2 = cpu();
-const [wallSmall, wallBig, cpuSmall, cpuBig] = [(w1 - w0) / 1000, (w2 - w1) / 1000, c1 - c0, c2 - c1];
-const seconds = wallBig - wallSmall;
-const cpuSeconds = cpuBig - cpuSmall;
+// The heap is sampled half-way through the warm-up job.
+const m = await measureMarginal((count, warmingUp) => job(count, warmingUp ? Math.floor(count / 2) : -1), { warmup, small, events });
 const { maxRSS } = process.resourceUsage();
 const heapLimitMB = Math.round((await import("node:v8")).getHeapStatistics().heap_size_limit / 2 ** 20);
 console.log(
@@ -108,14 +95,7 @@ console.log(
     events,
     small,
     warmup,
-    wallSmall,
-    wallBig,
-    cpuSmall,
-    cpuBig,
-    seconds,
-    cpuSeconds,
-    eventsPerSecond: Math.round((events - small) / seconds),
-    eventsPerCpuSecond: Math.round((events - small) / cpuSeconds),
+    ...m,
     outputs,
     checksum,
     heapAfterGcMB: +heapAfterGcMB.toFixed(1),

@@ -14,6 +14,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { StreamEnvironment } from "../../engine/src/index.js";
 import { SqlSession } from "../../engine/src/sql/index.js";
+import { measureMarginal } from "../marginal.js";
 import { SQL_DIR } from "./sqlConformance.js";
 import { workerStats } from "../../engine/src/runtime/workers/workerPlacement.js";
 
@@ -46,23 +47,8 @@ async function job(count: number, sampleHeap: boolean): Promise<void> {
   heapAfterGcMB = process.memoryUsage().heapUsed / 2 ** 20;
 }
 
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 const [events, warmup, small] = [Number(n), Number(w), Number(s)];
-await job(warmup, true);
-const w0 = performance.now(),
-  c0 = cpu();
-await job(small, false);
-const w1 = performance.now(),
-  c1 = cpu();
-await job(events, false);
-const w2 = performance.now(),
-  c2 = cpu();
-const [wallSmall, wallBig, cpuSmall, cpuBig] = [(w1 - w0) / 1000, (w2 - w1) / 1000, c1 - c0, c2 - c1];
-const seconds = wallBig - wallSmall;
-const cpuSeconds = cpuBig - cpuSmall;
+const m = await measureMarginal(job, { warmup, small, events });
 const { maxRSS } = process.resourceUsage();
 // SLUICE_EDGES=1: how each cross-thread edge of the last job crossed (columnar or clone), on stderr.
 if (process.env.SLUICE_EDGES) console.error(JSON.stringify(workerStats().edges));
@@ -74,14 +60,7 @@ console.log(
     events,
     small,
     warmup,
-    wallSmall,
-    wallBig,
-    cpuSmall,
-    cpuBig,
-    seconds,
-    cpuSeconds,
-    eventsPerSecond: Math.round((events - small) / seconds),
-    eventsPerCpuSecond: Math.round((events - small) / cpuSeconds),
+    ...m,
     outputs: -1,
     checksum: 0,
     heapAfterGcMB: +heapAfterGcMB.toFixed(1),
