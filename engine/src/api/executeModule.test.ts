@@ -30,6 +30,25 @@ export function wordCount(env: StreamEnvironment, args: Args) {
 
 type Declared = { counts: CollectSink<[string, number]> };
 
+/** Line 11 throws in the job, line 8 while declaring it (the interface and the type-only import are gone from the compiled JavaScript, so its lines differ). */
+const THROWS = `import { sinks, type StreamEnvironment } from "sluice";
+
+interface Args {
+  at: number;
+}
+
+export function failing(env: StreamEnvironment, args: Args) {
+  if (args.at === 0) throw new Error("nothing to fail at");
+  env.fromArray([1, 2, 3]).setParallelism(1).map((x: number): number => {
+    if (x === args.at) {
+      throw new Error(\`no \${x}\`);
+    }
+    return x;
+  }).sinkTo(sinks.collect<number>()).setParallelism(1);
+  return {};
+}
+`;
+
 test("a job in a .ts module beside the notebook runs at parallelism 2 on worker threads and counts as at parallelism 1", async () => {
   const dir = mkdtempSync(join(tmpdir(), "sluice-notebook-"));
   const cwd = process.cwd();
@@ -57,6 +76,27 @@ test("a job in a .ts module beside the notebook runs at parallelism 2 on worker 
     assert.deepEqual(two.counts, one.counts);
   } finally {
     process.chdir(cwd);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("an error thrown in a .ts module names the .ts file and its line, on the main thread and on worker threads", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "sluice-notebook-"));
+  try {
+    const file = join(dir, "throws.ts");
+    writeFileSync(file, THROWS);
+    for (const parallelism of [1, 2]) {
+      const { job } = await executeModule(file, "failing", { parallelism, args: { at: 2 } });
+      const error = await job.wait().then(
+        () => assert.fail("the job should fail"),
+        (e: unknown) => e as Error,
+      );
+      assert.ok(error.cause instanceof Error, `p=${parallelism}: ${error.message}`);
+      assert.match(error.cause.stack ?? "", /throws\.ts:11:\d+\)?\n/, `p=${parallelism}: the user's frame is ${error.cause.stack}`);
+      assert.doesNotMatch(error.cause.stack ?? "", /\.mjs:/, `p=${parallelism}`);
+    }
+    await assert.rejects(executeModule(file, "failing", { args: { at: 0 } }), (e: Error) => /throws\.ts:8:\d+\)?\n/.test(e.stack ?? ""));
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -7,6 +7,7 @@
 import { type EnvironmentOptions, StreamEnvironment } from "../../api/StreamEnvironment.js";
 import type { JobHandle } from "../JobHandle.js";
 import type { ModuleExport } from "./protocol.js";
+import { withModuleFrames } from "./moduleStack.js";
 import { loadExport, workerPlacement } from "./workerPlacement.js";
 
 export interface ModuleJobOptions {
@@ -27,7 +28,12 @@ export async function executeModuleJob<R>(module: string | URL, name: string, jo
   const environment = options.environment ?? {};
   const env = StreamEnvironment.create(environment);
   if (options.checkpoints !== undefined) env.enableCheckpointing({ directory: options.checkpoints });
-  const declared = await (await loadExport<(env: StreamEnvironment, args: unknown) => R | Promise<R>>(declare))(env, options.args);
+  let declared: R;
+  try {
+    declared = await (await loadExport<(env: StreamEnvironment, args: unknown) => R | Promise<R>>(declare))(env, options.args);
+  } catch (error) {
+    throw withModuleFrames(error);
+  }
   const placement = env.parallelism > 1 ? await workerPlacement({ recipe: { declare, args: options.args, environment }, ...(options.codec !== undefined ? { codec: options.codec } : {}) }) : undefined;
   const restore = options.restoreFrom !== undefined ? { restoreFrom: options.restoreFrom } : {};
   return { job: env.execute(jobName, { ...restore, ...(placement !== undefined ? { placement } : {}) }), declared };

@@ -2,8 +2,8 @@
  * The module a parallel TypeScript job is declared in, as a URL every worker thread can import. A
  * `.ts` file beside the notebook is compiled once (TypeScript's `transpileModule`, types erased, no
  * type check: the kernel checks cells, not this file) into a `.mjs` under the temp directory named by
- * its content's hash, so workers import plain JavaScript on any Node (20 has no type stripping) and an
- * edited file is a new module rather than the cached old one. Its `import … from "sluice"` is pointed
+ * its content's hash, with an inline source map to the `.ts` (errors name its lines: moduleStack.ts),
+ * so workers import plain JavaScript on any Node (20 has no type stripping) and an edited file is a new module rather than the cached old one. Its `import … from "sluice"` is pointed
  * at this engine's index, so the module and the kernel share classes on the main thread and a worker
  * loads the same engine files wherever the temp directory is.
  */
@@ -12,9 +12,10 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { createRequire } from "node:module";
+import { createRequire, type SourceMapPayload } from "node:module";
 import type * as TypeScript from "typescript";
 import { ApiUsageError } from "../../errors/errors.js";
+import { COMPILED_MODULES_DIR, inlineSourceMap } from "./moduleStack.js";
 
 const ENGINE_INDEX = new URL("../../index.js", import.meta.url).href;
 const TYPESCRIPT = /\.(c|m)?tsx?$/;
@@ -34,10 +35,13 @@ export function jobModuleUrl(module: string | URL, base = process.cwd()): string
   const ts = typescript();
   const compiled = ts.transpileModule(source, {
     fileName: path,
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false, sourceMap: false },
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false, sourceMap: true },
   });
-  const text = `${compiled.outputText.replace(SLUICE_SPECIFIER, (_, lead: string, quote: string) => `${lead}${quote}${ENGINE_INDEX}${quote}`)}\n//# sourceURL=${pathToFileURL(path).href}\n`;
-  const dir = join(tmpdir(), "sluice-job-modules");
+  // The map names the .ts file itself: an error's frames are mapped to it (moduleStack.ts).
+  const map = { ...(JSON.parse(compiled.sourceMapText!) as SourceMapPayload), sources: [pathToFileURL(path).href], sourceRoot: "" };
+  const code = compiled.outputText.replace(/\/\/# sourceMappingURL=.*\s*$/, "").replace(SLUICE_SPECIFIER, (_, lead: string, quote: string) => `${lead}${quote}${ENGINE_INDEX}${quote}`);
+  const text = `${code}\n${inlineSourceMap(map)}\n`;
+  const dir = join(tmpdir(), COMPILED_MODULES_DIR);
   mkdirSync(dir, { recursive: true });
   const out = join(dir, `${createHash("sha256").update(path).update("\0").update(text).digest("hex").slice(0, 16)}.mjs`);
   writeFileSync(out, text);
