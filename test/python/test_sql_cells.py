@@ -23,9 +23,9 @@ def _result(out):
 def test_csv_json_and_parquet_give_the_exact_rows(kernel):
     _, kc = kernel
     expected = [
-        {"page": "/docs", "views": 3, "total_ms": "11400"},
-        {"page": "/home", "views": 3, "total_ms": "2650"},
-        {"page": "/pricing", "views": 2, "total_ms": "6600"},
+        {"page": "/docs", "views": 3, "total_ms": 11400},
+        {"page": "/home", "views": 3, "total_ms": 2650},
+        {"page": "/pricing", "views": 2, "total_ms": 6600},
     ]
     for path in (DATA / "page_views.csv", DATA / "page_views.parquet", DATA / "page_views.json"):
         reply, out = run(kc, f"%%sql\nselect page, count(*)::INT as views, sum(duration_ms)::BIGINT as total_ms\nfrom '{path}' group by page order by page")

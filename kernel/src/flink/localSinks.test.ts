@@ -10,7 +10,9 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { query } from "../../../engine/src/connectors/duckdb/sharedDatabase.js";
+import { DISPLAY } from "../display/mimeBundle.js";
 import type { MagicEnv } from "../magics/magic.js";
+import { sqlMagic } from "../magics/sql/sqlMagic.js";
 import { runOnFlink } from "./flinkCell.js";
 import { connectFlink, disconnectFlink, type FlinkConnection } from "./flinkConnection.js";
 
@@ -33,6 +35,14 @@ const inserts: Row[] = [
   { kind: "INSERT", fields: ["y", 2] },
   { kind: "INSERT", fields: ["x", 3] },
 ];
+
+/** The rows a `%%sql` cell shows (its data resource). */
+async function sqlShown(sql: string): Promise<unknown[]> {
+  const outcome = await sqlMagic({ name: "sql", kind: "cell", args: "", body: sql, bodyLine: 2 }, env);
+  assert.equal(outcome.status, "ok", JSON.stringify(outcome));
+  const bundle = (outcome.status === "ok" ? (outcome.result?.value as Record<symbol, () => Record<string, { data: unknown[] }>>)[DISPLAY]?.() : undefined) ?? {};
+  return bundle["application/vnd.dataresource+json"]?.data ?? [];
+}
 
 const env: MagicEnv = { lookup: () => ({ found: false }), assign: async () => undefined, interruptible: (work) => work(), source: "", executionCount: 1 };
 
@@ -96,6 +106,11 @@ describe("Sluice-only sinks of --target flink cells (stand-in gateway)", () => {
     assert.deepEqual(statements, [bounded.trim().replace(/;$/, ""), "SELECT k, COUNT(*) AS n FROM src GROUP BY k /* updating */"]);
     const rows = (await query("SELECT k, n FROM flink_totals ORDER BY k")).values;
     assert.deepEqual(rows, [
+      { k: "a", n: 2 },
+      { k: "c", n: 5 },
+    ]);
+    // %%sql shows the BIGINT column as numbers (every value fits a double exactly), as for a table of its own.
+    assert.deepEqual(await sqlShown("SELECT k, n FROM flink_totals ORDER BY k"), [
       { k: "a", n: 2 },
       { k: "c", n: 5 },
     ]);

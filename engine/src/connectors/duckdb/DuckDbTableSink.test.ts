@@ -14,8 +14,8 @@ test("append writes every record with inferred types", async () => {
   await w.write([{ page: "/b", n: 2, at: new Date(Date.UTC(2024, 0, 2)), tags: [], ratio: 0.5 }], [NaN]);
   const r = await db.run('select page, n, "at", tags, ratio from views order by page');
   assert.deepEqual(r.rows, [
-    { page: "/a", n: "1", at: "2024-01-01 00:00:00", tags: '["x"]', ratio: 1 },
-    { page: "/b", n: "2", at: "2024-01-02 00:00:00", tags: "[]", ratio: 0.5 },
+    { page: "/a", n: 1, at: "2024-01-01 00:00:00", tags: '["x"]', ratio: 1 },
+    { page: "/b", n: 2, at: "2024-01-02 00:00:00", tags: "[]", ratio: 0.5 },
   ]);
   const described = await db.run("select column_type from (describe views)");
   assert.deepEqual(

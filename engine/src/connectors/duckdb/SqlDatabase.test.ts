@@ -16,11 +16,14 @@ test("multiple statements run in order with parameters consumed across them", as
   db.close();
 });
 
-test("64-bit counts become numbers unless a value would lose precision", async () => {
+test("64-bit counts become numbers unless a value would lose precision, in values and in rows", async () => {
   const db = await SqlDatabase.open();
   assert.deepEqual((await db.run("select count(*) as n from range(5)")).values, [{ n: 5 }]);
   const big = await db.run("select * from (values (1::BIGINT), (9007199254740993::BIGINT)) v(x)");
   assert.deepEqual(big.values, [{ x: 1n }, { x: 9007199254740993n }]);
+  // The rows shown to people likewise: numbers where every value is exact, else strings throughout.
+  assert.deepEqual((await db.run("select count(*) as n, sum(range) as s from range(5)")).rows, [{ n: 5, s: 10 }]);
+  assert.deepEqual(big.rows, [{ x: "1" }, { x: "9007199254740993" }]);
   db.close();
 });
 

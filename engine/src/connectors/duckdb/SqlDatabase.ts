@@ -7,8 +7,9 @@ export interface SqlColumn {
 }
 
 /**
- * A query result in two forms: `rows` for people (exact, JSON-safe: decimals and 64-bit integers
- * as strings, timestamps as DuckDB prints them) and `values` for code (numbers, bigints, Dates).
+ * A query result in two forms: `rows` for people (exact, JSON-safe: decimals, and 64-bit integers
+ * beyond a double's exact range, as strings; timestamps as DuckDB prints them) and `values` for
+ * code (numbers, bigints, Dates).
  */
 export interface SqlResult {
   columns: SqlColumn[];
@@ -79,8 +80,9 @@ export class SqlDatabase {
     }
     if (!reader) return { columns: [], rows: [], values: [], rowCount: 0 };
     const columns = reader.columnNames().map((name, i) => ({ name, type: String(reader!.columnTypes()[i]) }));
+    const values = reader.getRowObjectsJS() as Record<string, unknown>[];
     const rows = reader.getRowObjectsJson() as Record<string, unknown>[];
-    const values = narrowIntegers(reader.getRowObjectsJS() as Record<string, unknown>[], columns);
+    narrowIntegers(values, rows, columns);
     const changed = columns.length === 1 && columns[0]?.name === "Count" && columns[0].type === "BIGINT";
     return { columns, rows, values, rowCount: changed ? Number(values[0]?.Count ?? 0) : rows.length };
   }
@@ -116,11 +118,12 @@ export function statementOffsets(sql: string, count: number): number[] {
 }
 
 /**
- * DuckDB gives 64/128-bit integers (count(*) among them) as bigint. A column whose values all
- * fit a double exactly becomes plain numbers, so `row.n + 1` works; a column with any larger
- * value stays bigint throughout, so no value is silently rounded.
+ * DuckDB gives 64/128-bit integers (count(*) among them) as bigint, and as strings in JSON. A column
+ * whose values all fit a double exactly becomes plain numbers in both forms, so `row.n + 1` works and
+ * a table shows `5`, not `"5"`; a column with any larger value stays bigint (and string) throughout, so
+ * no value is silently rounded.
  */
-function narrowIntegers(values: Record<string, unknown>[], columns: SqlColumn[]): Record<string, unknown>[] {
+function narrowIntegers(values: Record<string, unknown>[], rows: Record<string, unknown>[], columns: SqlColumn[]): void {
   const wide = columns.filter((c) => /^(U?BIGINT|U?HUGEINT)$/.test(c.type)).map((c) => c.name);
   const narrowable = wide.filter((name) =>
     values.every((row) => {
@@ -128,7 +131,7 @@ function narrowIntegers(values: Record<string, unknown>[], columns: SqlColumn[])
       return typeof v !== "bigint" || (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER));
     }),
   );
-  if (narrowable.length === 0) return values;
+  if (narrowable.length === 0) return;
   for (const row of values) for (const name of narrowable) if (typeof row[name] === "bigint") row[name] = Number(row[name]);
-  return values;
+  for (const row of rows) for (const name of narrowable) if (typeof row[name] === "string") row[name] = Number(row[name]);
 }
