@@ -2,6 +2,7 @@ import { basename } from "node:path";
 import type { CheckpointMetadata } from "../checkpoint/CheckpointData.js";
 import type { JobMetrics } from "./JobMetrics.js";
 import type { JobResult } from "./JobResult.js";
+import { escapeHtml } from "../charts/tableView.js";
 
 /**
  * The convention notebook hosts use to show an object (Deno's kernel and Sluice's): a method under
@@ -21,7 +22,6 @@ export function displayAs<T extends object>(value: T, bundle: (value: T) => Bund
   return value;
 }
 
-const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const count = (x: number) => x.toLocaleString("en-US");
 
 /** An event-time watermark as people read it: `none yet`, `end`, an ISO time, or a small number. */
@@ -46,9 +46,9 @@ export function tableBundle(title: string, head: string[], rows: string[][], num
   const plain = [title, line(head), ...rows.map(line)].join("\n");
   const align = (i: number) => (numeric.has(i) ? ' style="text-align:right"' : ' style="text-align:left"');
   const html =
-    `<div class="sluice-table"><div>${esc(title)}</div><table>` +
-    `<thead><tr>${head.map((h, i) => `<th${align(i)}>${esc(h)}</th>`).join("")}</tr></thead>` +
-    `<tbody>${rows.map((r) => `<tr>${r.map((c, i) => `<td${align(i)}>${esc(c)}</td>`).join("")}</tr>`).join("")}</tbody></table></div>`;
+    `<div class="sluice-table"><div>${escapeHtml(title)}</div><table>` +
+    `<thead><tr>${head.map((h, i) => `<th${align(i)}>${escapeHtml(h)}</th>`).join("")}</tr></thead>` +
+    `<tbody>${rows.map((r) => `<tr>${r.map((c, i) => `<td${align(i)}>${escapeHtml(c)}</td>`).join("")}</tr>`).join("")}</tbody></table></div>`;
   return { "text/html": html, "text/plain": plain };
 }
 

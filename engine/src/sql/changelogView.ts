@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { textTableBundle } from "../charts/tableView.js";
 import { LIVE_VIEW, type LiveView } from "../live/LiveView.js";
 import type { Sink, SinkWriter } from "../sinks/Sink.js";
 import type { Column } from "./catalog.js";
 import { type Change, ChangelogTable } from "./changelog.js";
 import { display, type Row } from "./connectors.js";
-
-const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /**
  * The sink of an unbounded updating query and its live view (the "update" result view of Flink's
@@ -65,10 +64,11 @@ export class ChangelogTableView implements Sink<Change>, LiveView {
     const cells = rows.slice(0, this.maxRows).map((r) => r.map((v, i) => display(v, this.columns[i]?.type)));
     const more = rows.length > this.maxRows ? ` (first ${this.maxRows} shown)` : "";
     const caption = `${rows.length} row${rows.length === 1 ? "" : "s"}${more}, updating (${this.changes} changes applied)`;
-    const head = this.columns.map((c) => `<th>${esc(c.name)}</th>`).join("");
-    const body = cells.map((r) => `<tr>${r.map((v) => `<td>${esc(v)}</td>`).join("")}</tr>`).join("");
-    const plain = [this.columns.map((c) => c.name).join("\t"), ...cells.map((r) => r.join("\t")), caption].join("\n");
-    return { "text/html": `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table><small>${esc(caption)}</small>`, "text/plain": plain };
+    return textTableBundle(
+      this.columns.map((c) => c.name),
+      cells,
+      { caption },
+    );
   }
 
   subscribe(listener: () => void): () => void {

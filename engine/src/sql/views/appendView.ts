@@ -1,11 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { textTableBundle } from "../../charts/tableView.js";
 import { LIVE_VIEW, type LiveView } from "../../live/LiveView.js";
 import type { Sink, SinkWriter } from "../../sinks/Sink.js";
 import type { Column } from "../catalog.js";
 import { display, type Row } from "../connectors.js";
 import type { RenderRows } from "./resultView.js";
-
-const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /**
  * The "append" result view of an unbounded append-only query: rows as they come, bounded to the
@@ -63,10 +62,11 @@ export class AppendRowsView implements Sink<Row>, LiveView {
       this.dropped > 0
         ? `newest ${this.kept.length.toLocaleString("en-US")} of ${this.total.toLocaleString("en-US")} rows (${this.dropped.toLocaleString("en-US")} older rows dropped; the view keeps ${this.maxRows.toLocaleString("en-US")})`
         : `${this.total.toLocaleString("en-US")} row${this.total === 1 ? "" : "s"}, appending`;
-    const head = this.columns.map((c) => `<th>${esc(c.name)}</th>`).join("");
-    const body = cells.map((r) => `<tr>${r.map((v) => `<td>${esc(v)}</td>`).join("")}</tr>`).join("");
-    const plain = [this.columns.map((c) => c.name).join("\t"), ...cells.map((r) => r.join("\t")), caption].join("\n");
-    return { "text/html": `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table><small>${esc(caption)}</small>`, "text/plain": plain };
+    return textTableBundle(
+      this.columns.map((c) => c.name),
+      cells,
+      { caption },
+    );
   }
 
   subscribe(listener: () => void): () => void {

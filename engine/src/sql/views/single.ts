@@ -1,7 +1,6 @@
+import { escapeHtml } from "../../charts/tableView.js";
 import type { Column } from "../catalog.js";
 import { display, type Row } from "../connectors.js";
-
-const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /**
  * The "single" result view of Zeppelin's `%flink.ssql(type=single, template=…)`: one value, the
@@ -13,6 +12,6 @@ export function singleBundle(columns: Column[], rows: Row[], template = "{0}"): 
   const last = rows[rows.length - 1];
   const values = columns.map((c, i) => (last === undefined ? "" : display(last[i], c.type)));
   const fill = (quote: (s: string) => string): string => template.replace(/\{(\d+)\}/g, (whole, n: string) => (Number(n) < values.length ? quote(values[Number(n)] as string) : whole));
-  const html = fill(esc);
+  const html = fill(escapeHtml);
   return { "text/html": `<div class="sluice-single" style="font-size:1.6em">${html}</div>`, "text/plain": fill((s) => s).replace(/<[^>]*>/g, "") };
 }
