@@ -8,13 +8,13 @@
  */
 import { ChangelogTableView, flinkGateway, foldChangelog, type JobHandle, StreamEnvironment, StreamSqlError, type StreamSqlColumn } from "../../../engine/src/index.js";
 import type { CellOutcome } from "../execute/cellRunner.js";
-import { DISPLAY, type MimeBundle } from "../display/mimeBundle.js";
+import type { MimeBundle } from "../display/mimeBundle.js";
 import type { MagicCall } from "../magics/magicParser.js";
-import type { MagicEnv } from "../magics/magic.js";
+import { type MagicEnv, shown as showBundle } from "../magics/magic.js";
 import { resultBundle } from "../magics/sql/resultBundle.js";
 import { sqlSettings } from "../magics/sql/sqlSettings.js";
 import { parseSsqlArgs, type SsqlArgs } from "../magics/ssql/ssqlArgs.js";
-import { chartRenderer, ssqlOutcome } from "../magics/ssql/ssqlOutput.js";
+import { chartRenderer, distinctNames, ssqlOutcome } from "../magics/ssql/ssqlOutput.js";
 import type { FlinkConnection } from "./flinkConnection.js";
 import { checkCell, createLocally, insertLocally, runsLocally } from "./localSinks.js";
 import { type FlinkStatement, splitStatements } from "./statements.js";
@@ -67,9 +67,9 @@ export async function runOnFlink(call: MagicCall, env: MagicEnv, flink: FlinkCon
   const job = shown.find((r) => r.kind === "job");
   if (job?.kind === "job") return { status: "ok", result: { value: job.value } };
   const table = [...shown].reverse().find((r) => r.kind === "table" || r.kind === "drawn");
-  if (table?.kind === "table") return display(table.bundle);
+  if (table?.kind === "table") return showBundle(table.bundle);
   if (table?.kind === "drawn") return table.outcome;
-  return display({ "text/plain": shown.map((r) => (r.kind === "message" ? r.text : "")).join("\n") });
+  return showBundle({ "text/plain": shown.map((r) => (r.kind === "message" ? r.text : "")).join("\n") });
 }
 
 async function runStatement(s: FlinkStatement, env: MagicEnv, flink: FlinkConnection, session: flinkGateway.FlinkSession, rest: flinkGateway.FlinkRestClient, args: SsqlArgs): Promise<Rendered> {
@@ -94,7 +94,7 @@ async function runStatement(s: FlinkStatement, env: MagicEnv, flink: FlinkConnec
   await operation.close();
   if (s.kind !== "query" && result.resultKind === "SUCCESS" && result.rows.length <= 1 && (result.columns[0]?.name ?? "result") === "result")
     return { kind: "message", text: "[INFO] Execute statement succeeded." };
-  const names = distinct(result.columns.map((c) => c.name));
+  const names = distinctNames(result.columns.map((c) => c.name));
   const rows = foldChangelog(
     result.rows.map((row) => flinkGateway.toChange(row, result.columns)),
     undefined,
@@ -165,20 +165,6 @@ function remember(flink: FlinkConnection, jobId: string, statement: string, loca
 
 /** Flink's result columns as the engine's (distinct names, SQL types), for the local renderers and views. */
 function sqlColumns(columns: readonly flinkGateway.ColumnInfo[]): StreamSqlColumn[] {
-  const names = distinct(columns.map((c) => c.name));
+  const names = distinctNames(columns.map((c) => c.name));
   return columns.map((c, i) => ({ name: names[i] as string, type: { name: SQL_TYPE[c.logicalType.type] ?? "STRING" } }) as StreamSqlColumn);
-}
-
-function distinct(names: string[]): string[] {
-  const seen = new Set<string>();
-  return names.map((name) => {
-    let unique = name;
-    for (let n = 1; seen.has(unique); n++) unique = `${name}_${n}`;
-    seen.add(unique);
-    return unique;
-  });
-}
-
-function display(bundle: MimeBundle): CellOutcome {
-  return { status: "ok", result: { value: { [DISPLAY]: () => bundle } } };
 }

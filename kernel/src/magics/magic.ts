@@ -1,3 +1,4 @@
+import { DISPLAY, type MimeBundle } from "../display/mimeBundle.js";
 import type { CellOutcome } from "../execute/cellRunner.js";
 import type { MagicCall } from "./magicParser.js";
 
@@ -14,6 +15,11 @@ export interface MagicEnv {
 }
 
 export type MagicHandler = (call: MagicCall, env: MagicEnv) => Promise<CellOutcome>;
+
+/** A magic's result shown as `bundle` (the cell's execute_result). */
+export function shown(bundle: MimeBundle): CellOutcome {
+  return { status: "ok", result: { value: { [DISPLAY]: () => bundle } } };
+}
 
 export class MagicUsageError extends Error {
   override name = "UsageError";

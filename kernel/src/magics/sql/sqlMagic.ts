@@ -1,9 +1,7 @@
 import { duckdb, SqlError } from "../../../../engine/src/index.js";
-import type { CellOutcome } from "../../execute/cellRunner.js";
 import type { CellError } from "../../execute/traceback.js";
 import { sourceContext } from "../../execute/sourceContext.js";
-import { DISPLAY, MimeBundle } from "../../display/mimeBundle.js";
-import type { MagicEnv, MagicHandler } from "../magic.js";
+import { type MagicEnv, type MagicHandler, shown } from "../magic.js";
 import { chartBundle, chartSpec } from "./chartSpec.js";
 import { resultBundle } from "./resultBundle.js";
 import { rowType } from "./rowType.js";
@@ -58,10 +56,6 @@ export const sqlMagic: MagicHandler = async (call, env) => {
   }
   return shown(resultBundle(result, args.limit ?? sqlSettings.displaylimit));
 };
-
-function shown(bundle: MimeBundle): CellOutcome {
-  return { status: "ok", result: { value: { [DISPLAY]: () => bundle } } };
-}
 
 /** DuckDB's message, with its `LINE n` turned into the line of the cell, and the cell shown. */
 function sqlError(e: SqlError, sqlText: string, where: { bodyLine: number }, env: MagicEnv): CellError {

@@ -1,11 +1,12 @@
 import { displaySqlValue, singleBundle, type RenderRows, type StatementResult, type StreamSqlColumn } from "../../../../engine/src/index.js";
 import type { CellOutcome } from "../../execute/cellRunner.js";
-import { DISPLAY, type MimeBundle } from "../../display/mimeBundle.js";
+import type { MimeBundle } from "../../display/mimeBundle.js";
 import { renderSvg } from "../../jobs/svgRender.js";
 import { chartBundle, chartSpec } from "../sql/chartSpec.js";
 import type { TabularResult } from "../sql/resultBundle.js";
 import { resultBundle } from "../sql/resultBundle.js";
 import type { SsqlArgs } from "./ssqlArgs.js";
+import { shown } from "../magic.js";
 
 /** Flink's type names as the table renderer's (DuckDB's) names, so numbers align and schemas say integer/number. */
 const RENDER_TYPE: Record<string, string> = {
@@ -72,8 +73,4 @@ export async function ssqlOutcome(results: StatementResult[], args: SsqlArgs, li
   const lines = results.map((r) => (r.kind === "message" ? r.text : r.kind === "job" ? `[INFO] Submitted ${r.job.name}: running, listed by %jobs.` : ""));
   const text = lines.filter(Boolean).join("\n");
   return shown(svg?.kind === "message" && svg.svg ? { "text/plain": text, "image/svg+xml": svg.svg } : { "text/plain": text });
-}
-
-function shown(bundle: MimeBundle): CellOutcome {
-  return { status: "ok", result: { value: { [DISPLAY]: () => bundle } } };
 }
