@@ -11,9 +11,10 @@
  *
  * Usage: node dist/bench/nexmark/perRecord.js <gen|genjob|q0..q8> [events=3000000] [reps=5] [warmupEvents=1000000]
  */
-import { StreamEnvironment, type Sink } from "../../engine/src/index.js";
+import { StreamEnvironment } from "../../engine/src/index.js";
 import { Nexmark, type NexmarkEvent } from "../../engine/src/connectors/nexmark/index.js";
 import { ManualClock } from "../../engine/src/testing/ManualClock.js";
+import { Blackhole, MOD } from "./blackhole.js";
 import { nexmarkEvents, QUERIES, type NexmarkQuery } from "./queries/index.js";
 
 const [what = "q0", n = "3000000", r = "5", w = "1000000"] = process.argv.slice(2);
@@ -24,27 +25,7 @@ const batchSize = Number(process.env.SLUICE_BATCH_SIZE ?? 1024);
 /** Records a channel holds before its producer waits; unset: the engine's default (1 batch). */
 const channelCapacity = process.env.SLUICE_CHANNEL_CAPACITY === undefined ? undefined : Number(process.env.SLUICE_CHANNEL_CAPACITY);
 
-let outputs = 0;
-let sink = 0;
-
-/** Blackhole that touches every output, so a lazily built record cannot be skipped. */
-function blackhole(check: (v: unknown) => number): Sink<unknown> {
-  return {
-    name: "blackhole",
-    createWriter: () => ({
-      write(values) {
-        outputs += values.length;
-        // As sluiceRun.ts's blackhole: a local sum, reduced only when it leaves (-2^50, 2^50).
-        let sum = sink;
-        for (let i = 0; i < values.length; i++) {
-          sum += check(values[i]);
-          if (sum >= 2 ** 50 || sum <= -(2 ** 50)) sum %= 2 ** 50;
-        }
-        sink = sum;
-      },
-    }),
-  };
-}
+const blackhole = new Blackhole();
 
 /** The harness's `gen` row (run.ts): source, watermarks and a blackhole sink, as a job. */
 const GEN_JOB: NexmarkQuery<NexmarkEvent> = { name: "genjob", description: "the generator in a job", build: (e) => e, check: () => 0 };
@@ -54,16 +35,16 @@ async function runOnce(count: number): Promise<void> {
     const reader = Nexmark.source({ count }).createReader({ subtask: 0, parallelism: 1, clock: new ManualClock(0), jobName: "gen", badRecord: () => {} });
     for (;;) {
       const poll = reader.poll(batchSize) as { values: NexmarkEvent[]; end?: boolean };
-      outputs += poll.values.length;
+      blackhole.outputs += poll.values.length;
       const last = poll.values[poll.values.length - 1];
-      if (last !== undefined) sink = (sink + last.dateTime) % 2 ** 50;
+      if (last !== undefined) blackhole.checksum = (blackhole.checksum + last.dateTime) % MOD;
       if (poll.end === true) return;
     }
   }
   const spec = what === "genjob" ? GEN_JOB : QUERIES[what];
   if (spec === undefined) throw new Error(`unknown query ${what}; gen, genjob or one of ${Object.keys(QUERIES).join(", ")}`);
   const env = StreamEnvironment.create({ parallelism: 1, batchSize, channelCapacity });
-  spec.build(nexmarkEvents(env, { count })).sinkTo(blackhole(spec.check as (v: unknown) => number));
+  spec.build(nexmarkEvents(env, { count })).sinkTo(blackhole.sink(spec.check as (v: unknown) => number));
   await env.execute(`nexmark ${what}`).wait();
 }
 
@@ -93,8 +74,8 @@ console.log(
     // The least disturbed run: on a shared machine other processes only ever add CPU time (caches, SMT).
     bestEventsPerCpuSecond: Math.max(...runs.map((x) => x.eventsPerCpuSecond)),
     runs,
-    outputs,
-    sink,
+    outputs: blackhole.outputs,
+    sink: blackhole.checksum,
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     load: (await import("node:os")).loadavg().map((x) => +x.toFixed(2)),
   }),

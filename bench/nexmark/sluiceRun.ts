@@ -7,9 +7,10 @@
  * Needs `--expose-gc` (run.ts starts it so, with the same heap limit as the JVM's -Xmx).
  * Usage: node --expose-gc dist/bench/nexmark/sluiceRun.js <gen|q0..q8> <parallelism> <events> <eventsPerSecond> <warmup> <small>
  */
-import { StreamEnvironment, WatermarkStrategy, type DataStream, type Sink, type Source } from "../../engine/src/index.js";
+import { StreamEnvironment, WatermarkStrategy, type DataStream, type Source } from "../../engine/src/index.js";
 import { Nexmark, type NexmarkEvent } from "../../engine/src/connectors/nexmark/index.js";
 import { measureMarginal } from "../marginal.js";
+import { Blackhole } from "./blackhole.js";
 import { WATERMARK_DELAY_MS } from "./queries/common.js";
 import { QUERIES, type NexmarkQuery } from "./queries/index.js";
 
@@ -22,30 +23,8 @@ const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error("run with node --expose-gc: the live heap is measured after a full GC");
 const parallelism = Number(p);
 
-/** Fingerprints are summed modulo 2^50 (as in the Java twin) so the sum stays exact in a double. */
-const MOD = 2 ** 50;
-let outputs = 0;
-let checksum = 0;
+const blackhole = new Blackhole();
 let heapAfterGcMB = Number.NaN;
-
-/** Nexmark's blackhole sink, counting outputs and summing the query's fingerprint. */
-const blackhole: Sink<unknown> = {
-  name: "blackhole",
-  createWriter: () => ({
-    write(values) {
-      outputs += values.length;
-      // The sum in a local, reduced only when it leaves (-MOD, MOD): the same value as `% MOD` after every
-      // record (truncating, as the Java twin's long %), without a floating-point modulo per record and a
-      // boxed double stored into the module's variable per record (13% of a generator-only job's profile).
-      let sum = checksum;
-      for (let i = 0; i < values.length; i++) {
-        sum += spec.check(values[i]);
-        if (sum >= MOD || sum <= -MOD) sum %= MOD;
-      }
-      checksum = sum;
-    },
-  }),
-};
 
 /** The Nexmark source, but subtask 0 takes the heap sample once it has produced `at` events' worth. */
 function sampling(source: Source<NexmarkEvent>, at: number): Source<NexmarkEvent> {
@@ -73,12 +52,11 @@ function sampling(source: Source<NexmarkEvent>, at: number): Source<NexmarkEvent
 }
 
 async function job(count: number, sampleHeapAt: number): Promise<void> {
-  outputs = 0;
-  checksum = 0;
+  blackhole.reset();
   const env = StreamEnvironment.create({ parallelism, batchSize: Number(process.env.SLUICE_BATCH_SIZE ?? 1024) });
   const source = Nexmark.source({ count, eventsPerSecond: Number(eps) });
   const events = env.fromSource(sampleHeapAt >= 0 ? sampling(source, sampleHeapAt) : source, WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(WATERMARK_DELAY_MS), "nexmark");
-  spec!.build(events).sinkTo(blackhole);
+  spec!.build(events).sinkTo(blackhole.sink(spec!.check));
   await env.execute(`nexmark ${query}`).wait();
 }
 
@@ -96,8 +74,8 @@ console.log(
     small,
     warmup,
     ...m,
-    outputs,
-    checksum,
+    outputs: blackhole.outputs,
+    checksum: blackhole.checksum,
     heapAfterGcMB: +heapAfterGcMB.toFixed(1),
     heapLimitMB,
     peakRssMB: +(maxRSS / 1024).toFixed(1),
