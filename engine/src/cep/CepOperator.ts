@@ -1,10 +1,11 @@
 import type { Collector } from "../api/functions.js";
 import type { OutputTag } from "../api/OutputTag.js";
-import { keyGroupOf, normalizeKey, type NormalizedKey, subtaskForKeyGroup } from "../graph/keys.js";
+import { normalizeKey, type NormalizedKey, ownsKey } from "../graph/keys.js";
+import { type KeyedTimersSnapshot, restoreTimers, timersSnapshot } from "../operators/keyedTimers.js";
 import type { Operator, OperatorContext } from "../operators/Operator.js";
 import { forEachRecord } from "../operators/forEachRecord.js";
 import type { RecordBatch } from "../runtime/StreamElement.js";
-import { KeyedStateStore, type KeyedStateSnapshot } from "../state/KeyedStateStore.js";
+import { KeyedStateStore } from "../state/KeyedStateStore.js";
 import type { ValueState } from "../state/State.js";
 import { TimerQueue } from "../time/TimerQueue.js";
 import type { AfterMatchSkipStrategy } from "./AfterMatchSkipStrategy.js";
@@ -35,11 +36,6 @@ export interface CepOptions<T> {
   lateDataTag: OutputTag<T> | undefined;
 }
 
-interface Snapshot {
-  state: KeyedStateSnapshot;
-  eventTimers: [number, unknown][];
-  processingTimers: [number, unknown][];
-}
 
 /**
  * Runs a pattern per key (Flink's CepOperator). In event time, records wait in keyed state, per
@@ -210,28 +206,16 @@ export class CepOperator<K, T, R> implements Operator<T> {
     }
   }
 
-  snapshotState(): Snapshot {
+  snapshotState(): KeyedTimersSnapshot {
     // A deep copy: the matcher mutates its per-key state in place after the barrier.
-    return {
-      state: structuredClone(this.store.snapshot()),
-      eventTimers: this.eventTimers.all().map((t) => [t.timestamp, t.key]),
-      processingTimers: this.processingTimers.all().map((t) => [t.timestamp, t.key]),
-    };
+    return { state: structuredClone(this.store.snapshot()), eventTimers: timersSnapshot(this.eventTimers), processingTimers: timersSnapshot(this.processingTimers) };
   }
 
   restoreState(state: unknown): void {
-    const s = state as Snapshot;
-    const { maxParallelism, parallelism, subtask } = this.ctx;
-    const mine = (k: NormalizedKey) => subtaskForKeyGroup(keyGroupOf(k, maxParallelism), maxParallelism, parallelism) === subtask;
-    this.store.restore(structuredClone(s.state), mine);
-    for (const [queue, timers] of [
-      [this.eventTimers, s.eventTimers],
-      [this.processingTimers, s.processingTimers],
-    ] as const) {
-      for (const [ts, key] of timers) {
-        const nk = normalizeKey(key);
-        if (mine(nk)) queue.register(ts, key, nk, undefined, "");
-      }
-    }
+    const s = state as KeyedTimersSnapshot;
+    const owns = ownsKey(this.ctx);
+    this.store.restore(structuredClone(s.state), owns);
+    restoreTimers(this.eventTimers, s.eventTimers, owns);
+    restoreTimers(this.processingTimers, s.processingTimers, owns);
   }
 }

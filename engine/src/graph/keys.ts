@@ -93,3 +93,9 @@ export function keyGroupOf(key: NormalizedKey, maxParallelism: number): number {
 export function subtaskForKeyGroup(keyGroup: number, maxParallelism: number, parallelism: number): number {
   return Math.floor((keyGroup * parallelism) / maxParallelism);
 }
+
+/** Whether a key is this subtask's (its key group in the subtask's range): what a rescaled keyed operator keeps on restore. */
+export function ownsKey(ctx: { readonly maxParallelism: number; readonly parallelism: number; readonly subtask: number }): (key: NormalizedKey) => boolean {
+  const { maxParallelism, parallelism, subtask } = ctx;
+  return (key) => subtaskForKeyGroup(keyGroupOf(key, maxParallelism), maxParallelism, parallelism) === subtask;
+}

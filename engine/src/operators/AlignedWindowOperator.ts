@@ -2,7 +2,7 @@ import type { Collector } from "../api/functions.js";
 import type { OutputTag } from "../api/OutputTag.js";
 import { MissingTimestampError } from "../errors/errors.js";
 import { messages } from "../errors/messages.js";
-import { keyGroupOf, normalizeKey, subtaskForKeyGroup, type NormalizedKey } from "../graph/keys.js";
+import { normalizeKey, ownsKey, type NormalizedKey } from "../graph/keys.js";
 import type { RecordBatch } from "../runtime/StreamElement.js";
 import type { AggregateFunction } from "../windows/AggregateFunction.js";
 import { windowStart } from "../windows/TimeWindow.js";
@@ -191,7 +191,6 @@ export class AlignedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
 
   /** Returns false (restoring nothing) if the checkpoint needs the general operator; see `PaneStore.restore`. */
   tryRestore(state: WindowOperatorSnapshot): boolean {
-    const { maxParallelism, parallelism, subtask } = this.ctx;
-    return this.store.restore(state, (k: NormalizedKey) => subtaskForKeyGroup(keyGroupOf(k, maxParallelism), maxParallelism, parallelism) === subtask);
+    return this.store.restore(state, ownsKey(this.ctx));
   }
 }

@@ -2,7 +2,7 @@ import type { Collector } from "../api/functions.js";
 import type { OutputTag } from "../api/OutputTag.js";
 import { MissingTimestampError } from "../errors/errors.js";
 import { messages } from "../errors/messages.js";
-import { keyGroupOf, normalizeKey, subtaskForKeyGroup, type NormalizedKey } from "../graph/keys.js";
+import { normalizeKey, ownsKey, type NormalizedKey } from "../graph/keys.js";
 import type { RecordBatch } from "../runtime/StreamElement.js";
 import { TimerQueue, type Timer } from "../time/TimerQueue.js";
 import { TimeWindow } from "../windows/TimeWindow.js";
@@ -265,8 +265,7 @@ export class GeneralWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
 
   restoreState(state: unknown): void {
     const s = state as WindowOperatorSnapshot;
-    const { maxParallelism, parallelism, subtask } = this.ctx;
-    const mine = (k: NormalizedKey) => subtaskForKeyGroup(keyGroupOf(k, maxParallelism), maxParallelism, parallelism) === subtask;
+    const mine = ownsKey(this.ctx);
     this.store.restore(s.windows, mine);
     const restoreTimers = (q: TimerQueue<TimeWindow>, list: TimerSnapshot[]) => {
       for (const [ts, key, start, end] of list) {

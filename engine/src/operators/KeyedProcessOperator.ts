@@ -1,18 +1,14 @@
 import type { Collector } from "../api/functions.js";
 import type { KeyedCoProcessFunction, KeyedProcessFunction, KeyedProcessContext, OnTimerContext, TimerService } from "../api/keyedFunctions.js";
 import type { OutputTag } from "../api/OutputTag.js";
-import { keyGroupOf, normalizeKey, subtaskForKeyGroup, type NormalizedKey } from "../graph/keys.js";
+import { normalizeKey, ownsKey, type NormalizedKey } from "../graph/keys.js";
+import { type KeyedTimersSnapshot, restoreTimers, timersSnapshot } from "./keyedTimers.js";
 import type { RecordBatch } from "../runtime/StreamElement.js";
-import { KeyedStateStore, type KeyedStateSnapshot } from "../state/KeyedStateStore.js";
+import { KeyedStateStore } from "../state/KeyedStateStore.js";
 import { TimerQueue, type Timer } from "../time/TimerQueue.js";
 import type { Operator, OperatorContext } from "./Operator.js";
 import { forEachRecord } from "./forEachRecord.js";
 
-interface Snapshot {
-  state: KeyedStateSnapshot;
-  eventTimers: [number, unknown][];
-  processingTimers: [number, unknown][];
-}
 
 type ElementHandler = (value: unknown, ctx: KeyedProcessContext<unknown>, out: Collector<unknown>) => void;
 
@@ -159,26 +155,15 @@ export class KeyedProcessOperator<K, I, O> implements Operator<I> {
     return this.fn.close?.();
   }
 
-  snapshotState(): Snapshot {
-    return {
-      state: this.store.snapshot(),
-      eventTimers: this.eventTimers.all().map((t) => [t.timestamp, t.key]),
-      processingTimers: this.processingTimers.all().map((t) => [t.timestamp, t.key]),
-    };
+  snapshotState(): KeyedTimersSnapshot {
+    return { state: this.store.snapshot(), eventTimers: timersSnapshot(this.eventTimers), processingTimers: timersSnapshot(this.processingTimers) };
   }
 
   restoreState(state: unknown): void {
-    const s = state as Snapshot;
-    const { maxParallelism, parallelism, subtask } = this.ctx;
-    const mine = (k: NormalizedKey) => subtaskForKeyGroup(keyGroupOf(k, maxParallelism), maxParallelism, parallelism) === subtask;
-    this.store.restore(s.state, mine);
-    for (const [ts, key] of s.eventTimers) {
-      const nk = normalizeKey(key);
-      if (mine(nk)) this.eventTimers.register(ts, key, nk, undefined, "");
-    }
-    for (const [ts, key] of s.processingTimers) {
-      const nk = normalizeKey(key);
-      if (mine(nk)) this.processingTimers.register(ts, key, nk, undefined, "");
-    }
+    const s = state as KeyedTimersSnapshot;
+    const owns = ownsKey(this.ctx);
+    this.store.restore(s.state, owns);
+    restoreTimers(this.eventTimers, s.eventTimers, owns);
+    restoreTimers(this.processingTimers, s.processingTimers, owns);
   }
 }
