@@ -171,10 +171,7 @@ for (const p of parallelisms) {
       return `${spread(rs.map(f), fmt)}${n > 0 ? ` [${n} round${n > 1 ? "s" : ""} rejected]` : ""}`;
     };
     // Outputs do not depend on timing: every round is compared, rejected ones too.
-    const same =
-      q === "gen"
-        ? "n/a"
-        : sameOutputs(all("sluice"), all("flink-datastream"));
+    const same = q === "gen" ? "n/a" : sameOutputs(all("sluice"), all("flink-datastream"));
     if (same === "NO" || (sqlSame.get(`${q}/${p}`) ?? "n/a").startsWith("NO")) allSame = false;
     const label = p === 1 ? "1" : `${p} (Sluice: 1 thread)`;
     rows.push([

@@ -36,7 +36,6 @@ export interface CepOptions<T> {
   lateDataTag: OutputTag<T> | undefined;
 }
 
-
 /**
  * Runs a pattern per key (Flink's CepOperator). In event time, records wait in keyed state, per
  * timestamp, until the watermark passes them; then they enter the NFA in timestamp order (arrival

@@ -9,7 +9,6 @@ import { TimerQueue, type Timer } from "../time/TimerQueue.js";
 import type { Operator, OperatorContext } from "./Operator.js";
 import { forEachRecord } from "./forEachRecord.js";
 
-
 type ElementHandler = (value: unknown, ctx: KeyedProcessContext<unknown>, out: Collector<unknown>) => void;
 
 /**

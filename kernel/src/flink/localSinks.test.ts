@@ -40,8 +40,8 @@ const inserts: Row[] = [
 async function sqlShown(sql: string): Promise<unknown[]> {
   const outcome = await sqlMagic({ name: "sql", kind: "cell", args: "", body: sql, bodyLine: 2 }, env);
   assert.equal(outcome.status, "ok", JSON.stringify(outcome));
-  const bundle = (outcome.status === "ok" ? (outcome.result?.value as Record<symbol, () => Record<string, { data: unknown[] }>>)[DISPLAY]?.() : undefined) ?? {};
-  return bundle["application/vnd.dataresource+json"]?.data ?? [];
+  const value = outcome.status === "ok" ? (outcome.result?.value as Record<symbol, () => Record<string, { data: unknown[] }>> | undefined) : undefined;
+  return value?.[DISPLAY]?.()["application/vnd.dataresource+json"]?.data ?? [];
 }
 
 const env: MagicEnv = { lookup: () => ({ found: false }), assign: async () => undefined, interruptible: (work) => work(), source: "", executionCount: 1 };
