@@ -1,5 +1,5 @@
 import type { OperatorCheckpoint, SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
-import { END_OF_INPUT_COMMIT, isPromiseLike, isTwoPhaseCommit } from "../checkpoint/TwoPhaseCommit.js";
+import { isPromiseLike, isTwoPhaseCommit } from "../checkpoint/TwoPhaseCommit.js";
 import type { PlanNode } from "../graph/JobPlan.js";
 import type { Operator } from "../operators/Operator.js";
 import type { WatermarkOutput } from "../time/WatermarkGenerator.js";
@@ -7,6 +7,7 @@ import { MAX_WATERMARK } from "../time/Watermark.js";
 import type { Channel } from "./Channel.js";
 import type { OutputRouter } from "./OutputRouter.js";
 import { ACTIVE, END, IDLE, type StreamElement } from "./StreamElement.js";
+import { SinkCommitter } from "./SinkCommitter.js";
 import { StatusWatermarkValve } from "./StatusWatermarkValve.js";
 import type { SubtaskContext } from "./SubtaskContext.js";
 import type { SubtaskMetrics, Task, TaskListener } from "./Task.js";
@@ -47,8 +48,8 @@ export class OperatorTask implements Task {
   /** Checkpoint being aligned, and the inputs whose barrier arrived (blocked until alignment). */
   private aligning: number | undefined;
   private readonly barrierArrived = new Set<InputChannel>();
-  /** Two-phase commit: checkpoints this task prepared that are neither committed nor aborted. */
-  private readonly preparedCheckpoints = new Set<number>();
+  /** Two-phase commit, when the operator takes part (a sink whose writer prepares commits). */
+  private readonly committer: SinkCommitter | undefined;
   readonly ctx: SubtaskContext<unknown>;
   /** The operator `node` makes; its context's `watermarks` (for operators that generate them) go through this task. */
   readonly operator: Operator<unknown>;
@@ -65,6 +66,7 @@ export class OperatorTask implements Task {
       markActive: () => this.setIdle(false),
     });
     this.operator = node.node.createOperator!(this.ctx);
+    this.committer = isTwoPhaseCommit(this.operator) ? new SinkCommitter(this.operator, (error) => this.wake(error), this.ctx) : undefined;
   }
 
   get subtask(): number {
@@ -72,7 +74,7 @@ export class OperatorTask implements Task {
   }
 
   get twoPhaseCommit(): boolean {
-    return isTwoPhaseCommit(this.operator);
+    return this.committer !== undefined;
   }
 
   get commitBeforePublish(): boolean {
@@ -213,10 +215,8 @@ export class OperatorTask implements Task {
    * committable; it is taken once the prepare settled.
    */
   private preparedSnapshot(id: number): SubtaskCheckpoint | Promise<SubtaskCheckpoint> {
-    const operator = this.operator;
-    if (!isTwoPhaseCommit(operator)) return this.snapshot();
-    this.preparedCheckpoints.add(id);
-    const committable = operator.prepareCommit(id);
+    if (this.committer === undefined) return this.snapshot();
+    const committable = this.committer.prepare(id);
     const withCommittable = (c: unknown): SubtaskCheckpoint => {
       const snapshot = this.snapshot();
       if (c !== undefined) snapshot.committable = c;
@@ -227,51 +227,17 @@ export class OperatorTask implements Task {
 
   /** Checkpoint `id` is durable: phase two. Resolves when done; a failure fails the job (through `wake`). */
   notifyComplete(id: number): Promise<void> | undefined {
-    const operator = this.operator;
-    if (!isTwoPhaseCommit(operator)) return undefined;
-    // Only a writer that prepared something up to `id` commits.
-    let prepared = false;
-    for (const p of this.preparedCheckpoints) {
-      if (p <= id) {
-        prepared = true;
-        this.preparedCheckpoints.delete(p);
-      }
-    }
-    if (!prepared) return undefined;
-    return this.settle(() => operator.commit(id));
+    return this.committer?.notifyComplete(id);
   }
 
   /** Checkpoint `id` failed after this task may have prepared it. */
   notifyAborted(id: number): Promise<void> | undefined {
-    const operator = this.operator;
-    if (!isTwoPhaseCommit(operator) || !this.preparedCheckpoints.delete(id)) return undefined;
-    return this.settle(() => operator.checkpointAborted(id));
+    return this.committer?.notifyAborted(id);
   }
 
-  /**
-   * The job failed or was cancelled: drop uncommitted output (before close). A failure here does not
-   * change how the job ended (its cause came first, or it was cancelled), but output may be left
-   * behind in the external system, so it is logged.
-   */
+  /** The job failed or was cancelled: drop uncommitted output (before close). */
   async abortUncommitted(): Promise<void> {
-    const operator = this.operator;
-    if (!isTwoPhaseCommit(operator)) return;
-    try {
-      await operator.abort();
-    } catch (error) {
-      const { jobName, operatorName, subtask } = this.ctx;
-      const why = error instanceof Error ? error.message : String(error);
-      console.warn(`Job '${jobName}': aborting the uncommitted output of ${operatorName} (subtask ${subtask}) failed; it may be left behind: ${why}`);
-    }
-  }
-
-  private async settle(call: () => void | Promise<void>): Promise<void> {
-    try {
-      await call();
-    } catch (error) {
-      this.wake(error);
-      throw error;
-    }
+    await this.committer?.abortUncommitted();
   }
 
   /**
@@ -285,10 +251,7 @@ export class OperatorTask implements Task {
 
   /** Without checkpointing, end of input is the only commit point: prepare and commit the tail at once. */
   async commitAtEndOfInput(): Promise<void> {
-    const operator = this.operator;
-    if (!isTwoPhaseCommit(operator)) return;
-    await operator.prepareCommit(END_OF_INPUT_COMMIT);
-    await operator.commit(END_OF_INPUT_COMMIT);
+    await this.committer?.commitAtEndOfInput();
   }
 
   snapshot(): SubtaskCheckpoint {
