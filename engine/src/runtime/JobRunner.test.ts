@@ -117,6 +117,35 @@ test("an idle input stops holding the watermark back", async () => {
   await job.cancel();
 });
 
+test("an input back from idle below the combined watermark does not hold it until it catches up (Flink's StatusWatermarkValve)", async () => {
+  const clock = new ManualClock(0);
+  const env = StreamEnvironment.create({ clock, autoWatermarkInterval: 100 });
+  const busy = new TestSource<Ev>("busy");
+  const quiet = new TestSource<Ev>("quiet");
+  env
+    .fromSource(busy, byTs())
+    .union(env.fromSource(quiet, byTs().withIdleness(1000)))
+    .map((e) => e.ts)
+    .name("after union")
+    .sinkTo(sinks.collect());
+  const job = env.execute();
+  const watermark = async () => {
+    await job.whenIdle();
+    return job.metrics().operators.find((o) => o.name === "after union")?.watermark;
+  };
+  quiet.push({ ts: 10 });
+  busy.push({ ts: 100 });
+  assert.equal(await watermark(), 9);
+  clock.advance(1100); // quiet is idle: busy alone counts
+  assert.equal(await watermark(), 99);
+  busy.push({ ts: 300 });
+  assert.equal(await watermark(), 299);
+  quiet.push({ ts: 50 }); // back, far behind: its records are late, and it must not stall event time
+  busy.push({ ts: 400 });
+  assert.equal(await watermark(), 399);
+  await job.cancel();
+});
+
 test("metrics report records, watermark and status per operator", async () => {
   const env = StreamEnvironment.create();
   const src = new TestSource<Ev>();
