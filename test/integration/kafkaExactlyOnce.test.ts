@@ -4,7 +4,10 @@
  * is killed with SIGKILL at random moments (SLUICE_CHAOS_KILLS times, default 10), each time
  * restarted from the latest checkpoint; the last run goes on until every result is committed and is
  * then cancelled. A read_committed reader of the output must see exactly the batch answer: per key
- * with n input records, counts 1..n, each once.
+ * with n input records, counts 1..n, each once. Again with the job's source and keyed count on worker
+ * threads (SLUICE_CHAOS_WORKERS in kafkaChaosJob.ts) at parallelism 2: SLUICE_CHAOS_WORKER_KILLS
+ * (default 3) kills of a run over SLUICE_CHAOS_WORKER_RECORDS (default 6 000) records, at each of
+ * SLUICE_CHAOS_WORKER_PARALLELISM (default "2"; "2,3" adds 3); only against the default broker.
  * Prints the number of kills and the diff (expected: empty).
  */
 import assert from "node:assert/strict";
@@ -17,13 +20,18 @@ import { describe, test } from "node:test";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import { kafkaSink } from "../../engine/src/connectors/kafka/KafkaSink.js";
 import type { TransactionalKafkaWriter } from "../../engine/src/connectors/kafka/TransactionalKafkaWriter.js";
-import type { ChaosOutput } from "./kafkaChaosJob.js";
+import type { ChaosOutput } from "./kafkaChaosPipeline.js";
 import { keyedSeqRecords } from "./runningCount.js";
 import { kafkaTestsOff, kafkaVersion, readerContext, readToEnd, uniqueTopic, connectToBroker } from "./kafkaBroker.js";
 
 const RECORDS = Number(process.env.SLUICE_CHAOS_RECORDS ?? 40_000);
 const KEYS = 37;
 const MIN_KILLS = Number(process.env.SLUICE_CHAOS_KILLS ?? 10);
+/** The variant on worker threads: fewer records and kills by default (each run starts its threads), more through these. */
+const WORKER_RECORDS = Number(process.env.SLUICE_CHAOS_WORKER_RECORDS ?? 6_000);
+const WORKER_KILLS = Number(process.env.SLUICE_CHAOS_WORKER_KILLS ?? 3);
+/** Parallelisms of the variant on worker threads (SLUICE_CHAOS_WORKER_PARALLELISM=2,3). */
+const WORKER_PARALLELISM = (process.env.SLUICE_CHAOS_WORKER_PARALLELISM ?? "2").split(",").map(Number);
 const jobFile = fileURLToPath(new URL("./kafkaChaosJob.js", import.meta.url));
 
 /** Deterministic pseudo-random numbers, so a failing run can be repeated (seed printed). */
@@ -108,7 +116,24 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
   });
 
   test("Kafka → keyed count → Kafka: read_committed output equals the batch answer after repeated kill -9", { timeout: 600_000 }, async () => {
-    const { input, output, prefix, dir, perKey } = await chaosSetup(RECORDS);
+    await killRepeatedly(RECORDS, MIN_KILLS, {});
+  });
+
+  // Where the subtasks run does not depend on the broker or the client: the reruns of this file skip it.
+  const rerun = kafkaVersion !== "3.9.2" || process.env.SLUICE_KAFKA_CLIENT === "platformatic";
+  for (const workers of WORKER_PARALLELISM) {
+    test(`the same with the source and the keyed count on worker threads at parallelism ${workers} (a module job)`, { timeout: 600_000, skip: rerun && "a rerun" }, async () => {
+      await killRepeatedly(WORKER_RECORDS, WORKER_KILLS, { SLUICE_CHAOS_WORKERS: String(workers) }, workers);
+    });
+  }
+
+  /**
+   * Runs the job (with `env` for the child), kills it with SIGKILL at random moments `minKills` times, each
+   * time restarting it from its latest checkpoint; the last run goes on until every result is committed and
+   * is then cancelled. Its read_committed output must be the batch answer.
+   */
+  async function killRepeatedly(records: number, minKills: number, env: Record<string, string>, workers?: number): Promise<void> {
+    const { input, output, prefix, dir, perKey } = await chaosSetup(records);
     const readOutput = () => readCommittedOutput(output);
 
     const seed = Number(process.env.SLUICE_CHAOS_SEED ?? Date.now() % 1_000_000);
@@ -117,8 +142,8 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     let runs = 0;
     for (;;) {
       runs++;
-      const { child, exited, output: out } = startJob([broker.bootstrap, input, output, dir, prefix]);
-      if (kills < MIN_KILLS) {
+      const { child, exited, output: out } = startJob([broker.bootstrap, input, output, dir, prefix], env);
+      if (kills < minKills) {
         // Kill anywhere from start-up (before the first checkpoint) to well into the run.
         const delay = 200 + Math.floor(next() * 1_500);
         const timer = setTimeout(() => {
@@ -134,25 +159,26 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
       }
       // The last run is not killed: once every result is committed, stop it (cancel) and compare.
       const deadline = Date.now() + 180_000;
-      while ((await readOutput()).length < RECORDS && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 1_000));
+      while ((await readOutput()).length < records && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 1_000));
       child.kill("SIGTERM");
       // The output is read again below, after the job exited: no commit of it (a duplicate
       // included) can still be on its way then, so no sleep guesses how long one takes.
       const { code } = await exited;
       assert.equal(code, 0, `final run failed: ${out.stderr}`);
       process.stdout.write(`# final run: ${out.stdout.trim()}\n`);
+      if (workers !== undefined) assert.match(out.stdout, /restoredFrom=\d+ .*workers=[1-9]/, "restored, on worker threads");
       break;
     }
 
     const got = await readOutput();
     const diff = diffAgainstBatchAnswer(perKey, got);
     process.stdout.write(
-      `# chaos: seed=${seed} records=${RECORDS} runs=${runs} kills=${kills} output=${got.length} diff=${diff.length === 0 ? "(empty)" : `\n#   ${diff.slice(0, 50).join("\n#   ")}`}\n`,
+      `# chaos${workers === undefined ? "" : ` on workers at p=${workers}`}: seed=${seed} records=${records} runs=${runs} kills=${kills} output=${got.length} diff=${diff.length === 0 ? "(empty)" : `\n#   ${diff.slice(0, 50).join("\n#   ")}`}\n`,
     );
-    assert.ok(kills >= Math.min(MIN_KILLS, 1), "the job was killed at least once");
+    assert.ok(kills >= Math.min(minKills, 1), "the job was killed at least once");
     assert.deepEqual(diff, [], "read_committed output equals the batch answer");
-    assert.equal(got.length, RECORDS);
-  });
+    assert.equal(got.length, records);
+  }
 
   for (const killAt of ["before-final-commit", "after-final-commit"] as const) {
     test(`bounded input: a crash ${killAt.replace(/-/g, " ")} neither loses nor duplicates the tail (final checkpoint)`, { timeout: 300_000 }, async () => {
