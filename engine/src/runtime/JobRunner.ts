@@ -71,7 +71,7 @@ export class JobRunner {
       tasks: this.tasks,
       sources: this.sources,
       sinks: this.sinks,
-    } = buildTasks(plan, { ...options, checkpointing, placement: options.placement?.(plan, { ...options, checkpointing }, () => this.notify()) }, this.deadLetters, listenerFor));
+    } = buildTasks(plan, { ...options, checkpointing, placement: options.placement?.(plan, { ...options, checkpointing, deadLetters: this.deadLetters }, () => this.notify()) }, this.deadLetters, listenerFor));
   }
 
   /** A task's async work settled; what it reports as an error fails the job. */

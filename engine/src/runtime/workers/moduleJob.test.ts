@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { seededRandom } from "../../testing/chaosSource.js";
+import type { Reading } from "./fixtures/deadLetterJob.js";
 import type { declareWindowJob, WindowJobArgs } from "./fixtures/windowJob.js";
 import { executeModuleJob } from "./moduleJob.js";
 import { workerStats } from "./WorkerPool.js";
@@ -82,4 +83,26 @@ test("windows stopped with a savepoint on 2 workers and restored on 3 give the u
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** A record an operator on a worker rejects is a dead letter of the job on the main thread, with its reason, operator and subtask. */
+test("dead letters of subtasks on worker threads are the job's, with reason, operator and subtask", async () => {
+  const jobs = workerStats().jobs;
+  const { job, declared } = await executeModuleJob<{ out: { values: number[] } }>(new URL("./fixtures/deadLetterJob.js", import.meta.url), "declareDeadLetterJob", "module dead letters", {
+    environment: { parallelism: 2, batchSize: 10 }, // batches of 10 rebalanced over both subtasks
+    args: { n: 500, every: 50 },
+  });
+  await job.wait();
+  assert.equal(workerStats().jobs, jobs + 1, "ran on worker threads");
+  assert.equal(declared.out.values.length, 490);
+  const letters = job.deadLetters();
+  assert.deepEqual(letters.map((l) => (l.record as Reading).id).sort((a, b) => a - b), Array.from({ length: 10 }, (_, i) => i * 50 + 49));
+  for (const letter of letters) {
+    assert.equal(letter.operator, "parse");
+    assert.match(letter.reason, /reading \d+: 'n\/a' is not a number/);
+    assert.equal(letter.errorType, "UserFunctionError");
+    assert.equal(letter.job, "module dead letters");
+  }
+  assert.deepEqual([...new Set(letters.map((l) => l.subtask))].sort(), [0, 1], "from both subtasks");
+  assert.equal(job.metrics().deadLetters, 10);
 });

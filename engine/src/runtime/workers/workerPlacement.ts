@@ -3,6 +3,7 @@ import type { BatchCodec } from "../../exchange/BatchCodec.js";
 import type { JobPlan, PlanEdge, PlanNode } from "../../graph/JobPlan.js";
 import type { TaskPlacement } from "../buildTasks.js";
 import type { PlacementOptions, RuntimeOptions } from "../RuntimeOptions.js";
+import type { DeadLetterLog } from "../SubtaskContext.js";
 import type { TaskListener } from "../Task.js";
 import { type CallMessage, type FromWorker, fromWire, type JobRecipe, type ModuleExport, type TaskOp, type ToWorker } from "./protocol.js";
 import { DataPorts, edgeCodecKind, edgeName } from "./RemoteChannels.js";
@@ -98,7 +99,7 @@ class WorkerGroup {
         options: { batchSize: options.batchSize, channelCapacity: options.channelCapacity, autoWatermarkInterval: options.autoWatermarkInterval, checkpointing: options.checkpointing },
         ports: Object.fromEntries(own),
       };
-      this.links.push(new WorkerConnection(location, threads[location - 1]!, jobNumber, init, [...own.values()], () => this.workerEnded()));
+      this.links.push(new WorkerConnection(location, threads[location - 1]!, jobNumber, init, [...own.values()], options.deadLetters, () => this.workerEnded()));
     }
     this.placement = {
       channel: (edgeIndex, edge, from, to) => {
@@ -143,6 +144,7 @@ class WorkerConnection implements WorkerLink, JobEndpoint {
     private readonly job: number,
     init: ToWorker,
     transfer: MessagePort[],
+    private readonly deadLetters: DeadLetterLog,
     private readonly onEnd: () => void,
   ) {
     worker.attach(job, this);
@@ -200,6 +202,9 @@ class WorkerConnection implements WorkerLink, JobEndpoint {
         return;
       case "ack":
         this.tasks.get(message.task)?.acknowledge(message.checkpointId, message.snapshot);
+        return;
+      case "deadLetter":
+        this.deadLetters.add(message.letter);
         return;
       case "state":
         for (const { task, metrics } of message.tasks) this.tasks.get(task)?.report(metrics);
