@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { FileCheckpointStorage } from "../../checkpoint/CheckpointStorage.js";
 import { seededRandom } from "../../testing/chaosSource.js";
 import type { Reading } from "./fixtures/deadLetterJob.js";
 import type { declareWindowJob, WindowJobArgs } from "./fixtures/windowJob.js";
@@ -105,4 +106,29 @@ test("dead letters of subtasks on worker threads are the job's, with reason, ope
   }
   assert.deepEqual([...new Set(letters.map((l) => l.subtask))].sort(), [0, 1], "from both subtasks");
   assert.equal(job.metrics().deadLetters, 10);
+});
+
+/**
+ * A stop without drain pauses processing-time timers until the job ends (they would emit after the
+ * savepoint's barrier, output that a restore from it repeats), on worker threads as on one: the sink
+ * holds exactly what it held at the barrier. Timers firing every millisecond on the workers.
+ */
+test("a stop with savepoint pauses processing-time timers on worker threads: nothing reaches the sink after the barrier", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "sluice-module-timers-"));
+  try {
+    for (const parallelism of [2, 3]) {
+      const { job, declared } = await executeModuleJob<{ out: { values: string[] } }>(new URL("./fixtures/tickerJob.js", import.meta.url), "declareTickerJob", "module ticks", {
+        environment: { parallelism },
+        args: { keys: 8 },
+        checkpoints: dir,
+      });
+      while (declared.out.values.length < 200 && job.result === undefined) await new Promise((r) => setTimeout(r, 2));
+      const { savepoint, result } = await job.stop({ savepoint: `ticks-${parallelism}` });
+      assert.equal(result.status, "finished", result.error?.message);
+      const atBarrier = (await new FileCheckpointStorage(dir).load(savepoint!.path)).operators.find((o) => o.uid === "out")?.subtasks[0]?.state;
+      assert.equal(declared.out.values.length, atBarrier, `parallelism ${parallelism}: ticks after the barrier`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -88,7 +88,17 @@ export interface EndMessage {
   readonly job: number;
 }
 
-export type ToWorker = InitMessage | CallMessage | EndMessage;
+/**
+ * A stop without drain began (`paused`) or its savepoint failed and the job goes on: processing-time
+ * timers wait meanwhile, as `JobRunner` holds them on the main thread (they would emit after the barrier).
+ */
+export interface TimersMessage {
+  readonly type: "timers";
+  readonly job: number;
+  readonly paused: boolean;
+}
+
+export type ToWorker = InitMessage | CallMessage | EndMessage | TimersMessage;
 
 export type FromWorker = { readonly job: number } & (
   | { readonly type: "ready" }

@@ -90,6 +90,10 @@ class WorkerJob {
     return new WorkerJob(tasks, loop, data);
   }
 
+  pauseTimers(paused: boolean): void {
+    this.loop.pauseTimers(paused);
+  }
+
   async handle(call: CallMessage): Promise<unknown> {
     const task = this.tasks.get(call.task);
     if (task === undefined) throw new Error(`no subtask ${call.task} on this worker`);
@@ -175,6 +179,14 @@ port.on("message", (message: ToWorker) => {
     jobs.delete(message.job);
     void job?.then(
       (j) => j.data.close(),
+      () => undefined,
+    );
+    return;
+  }
+  if (message.type === "timers") {
+    // In order with the calls: before the stop's barrier is injected.
+    void job?.then(
+      (j) => j.pauseTimers(message.paused),
       () => undefined,
     );
     return;
