@@ -16,6 +16,7 @@
  */
 import { readdir } from "node:fs/promises";
 import { StreamEnvironment } from "../../engine/src/api/StreamEnvironment.js";
+import type { JobHandle } from "../../engine/src/runtime/JobHandle.js";
 import { executeModuleJob } from "../../engine/src/runtime/workers/moduleJob.js";
 import { type ChaosJobArgs, declareChaosJob } from "./kafkaChaosPipeline.js";
 
@@ -35,7 +36,7 @@ const workers = process.env.SLUICE_CHAOS_WORKERS === undefined ? undefined : Num
 
 const restore = (await readdir(dir).catch(() => [] as string[])).some((n) => /^chk-\d+\.json$/.test(n));
 const restoreFrom = restore ? { restoreFrom: "latest" } : {};
-let job;
+let job: JobHandle;
 if (workers === undefined) {
   const env = StreamEnvironment.create({ parallelism: 2, batchSize: 50 });
   declareChaosJob(env, args);

@@ -35,9 +35,7 @@ export function declareChaosJob(env: StreamEnvironment, args: ChaosJobArgs): voi
     .keyBy((v) => v.key)
     .process(runningCount())
     .uid("count")
-    .sinkTo(
-      crashAt(debug(kafkaSink<ChaosOutput>({ brokers: [args.bootstrap], topic: args.output, guarantee: "exactly-once", transactionalIdPrefix: args.transactionalIdPrefix, key: (v) => v.key }))),
-    )
+    .sinkTo(crashAt(debug(kafkaSink<ChaosOutput>({ brokers: [args.bootstrap], topic: args.output, guarantee: "exactly-once", transactionalIdPrefix: args.transactionalIdPrefix, key: (v) => v.key }))))
     .uid("kafka-out")
     .setParallelism(args.sinkParallelism);
 }

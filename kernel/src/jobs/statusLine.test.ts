@@ -63,7 +63,10 @@ test("a SQL job kept on one thread by SET 'sluice.parallel.workers' = 'false' sa
   try {
     const line = String(statusBundle(started.job, started.job.metrics(), 0)["text/plain"]);
     assert.match(line, / · p=2 on one thread \(SET 'sluice\.parallel\.workers' = 'false'\) · /);
-    assert.ok(started.job.warnings.some((w) => /parallelism 2 runs on one thread: SET 'sluice\.parallel\.workers' = 'false'/.test(w)), started.job.warnings.join("; "));
+    assert.ok(
+      started.job.warnings.some((w) => /parallelism 2 runs on one thread: SET 'sluice\.parallel\.workers' = 'false'/.test(w)),
+      started.job.warnings.join("; "),
+    );
   } finally {
     await started.job.cancel();
   }

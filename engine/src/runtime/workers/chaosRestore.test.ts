@@ -38,7 +38,12 @@ const key = (r: WindowResult<string, Stats>) => JSON.stringify([r.key, r.start, 
 /** DuckDB's windows over the same events: each event in the tumbling window of its 100 ms, or the three sliding windows (150 ms every 50) holding it. */
 async function oracle(seed: number, assigner: ChaosWindowArgs["assigner"], dir: string): Promise<string[]> {
   const csv = join(dir, `events-${seed}.csv`);
-  writeFileSync(csv, `${chaosEvents(seed, N).map((e) => `${e.k},${e.ts},${e.v}`).join("\n")}\n`);
+  writeFileSync(
+    csv,
+    `${chaosEvents(seed, N)
+      .map((e) => `${e.k},${e.ts},${e.v}`)
+      .join("\n")}\n`,
+  );
   const offsets = assigner === "tumbling" ? [0] : [0, 50, 100];
   const slot = assigner === "tumbling" ? 100 : 50;
   const { values } = await query(

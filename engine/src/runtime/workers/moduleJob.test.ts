@@ -97,7 +97,10 @@ test("dead letters of subtasks on worker threads are the job's, with reason, ope
   assert.equal(workerStats().jobs, jobs + 1, "ran on worker threads");
   assert.equal(declared.out.values.length, 490);
   const letters = job.deadLetters();
-  assert.deepEqual(letters.map((l) => (l.record as Reading).id).sort((a, b) => a - b), Array.from({ length: 10 }, (_, i) => i * 50 + 49));
+  assert.deepEqual(
+    letters.map((l) => (l.record as Reading).id).sort((a, b) => a - b),
+    Array.from({ length: 10 }, (_, i) => i * 50 + 49),
+  );
   for (const letter of letters) {
     assert.equal(letter.operator, "parse");
     assert.match(letter.reason, /reading \d+: 'n\/a' is not a number/);
