@@ -12,7 +12,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -144,14 +144,25 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
       runs++;
       const { child, exited, output: out } = startJob([broker.bootstrap, input, output, dir, prefix], env);
       if (kills < minKills) {
-        // Kill anywhere from start-up (before the first checkpoint) to well into the run.
-        const delay = 200 + Math.floor(next() * 1_500);
-        const timer = setTimeout(() => {
+        // Kill anywhere from start-up (before the first checkpoint) to well into the run. On workers (a
+        // slower start, on a loaded machine slower still) every other kill waits for a checkpoint of
+        // this run first, so that some restored run has state from workers to restore.
+        const waitForCheckpoint = workers !== undefined && kills % 2 === 0;
+        const before = waitForCheckpoint ? await latestCheckpoint(dir) : 0;
+        const delay = (waitForCheckpoint ? 0 : 200) + Math.floor(next() * 1_500);
+        let timer: NodeJS.Timeout | undefined;
+        const kill = () => {
           if (child.exitCode === null) {
             child.kill("SIGKILL");
             kills++;
           }
-        }, delay);
+        };
+        if (waitForCheckpoint) {
+          void (async () => {
+            while (child.exitCode === null && (await latestCheckpoint(dir)) <= before) await new Promise((r) => setTimeout(r, 20));
+            timer = setTimeout(kill, delay);
+          })();
+        } else timer = setTimeout(kill, delay);
         const { code, signal } = await exited;
         clearTimeout(timer);
         if (signal === "SIGKILL") continue;
@@ -246,6 +257,12 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     }
   }
 });
+
+/** The number of the newest checkpoint in `dir` (0: none yet). */
+async function latestCheckpoint(dir: string): Promise<number> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return Math.max(0, ...names.map((n) => Number(/^chk-(\d+)\.json$/.exec(n)?.[1] ?? 0)));
+}
 
 /** Runs kafkaChaosJob.js in a child process, collecting its output. */
 function startJob(args: readonly string[], env: Record<string, string> = {}) {
