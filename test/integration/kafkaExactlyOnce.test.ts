@@ -6,7 +6,7 @@
  * then cancelled. A read_committed reader of the output must see exactly the batch answer: per key
  * with n input records, counts 1..n, each once. Again with the job's source and keyed count on worker
  * threads (SLUICE_CHAOS_WORKERS in kafkaChaosJob.ts) at parallelism 2: SLUICE_CHAOS_WORKER_KILLS
- * (default 3) kills of a run over SLUICE_CHAOS_WORKER_RECORDS (default 6 000) records, at each of
+ * (default 2) kills of a run over SLUICE_CHAOS_WORKER_RECORDS (default 6 000) records, at each of
  * SLUICE_CHAOS_WORKER_PARALLELISM (default "2"; "2,3" adds 3); only against the default broker.
  * Prints the number of kills and the diff (expected: empty).
  */
@@ -29,7 +29,7 @@ const KEYS = 37;
 const MIN_KILLS = Number(process.env.SLUICE_CHAOS_KILLS ?? 10);
 /** The variant on worker threads: fewer records and kills by default (each run starts its threads), more through these. */
 const WORKER_RECORDS = Number(process.env.SLUICE_CHAOS_WORKER_RECORDS ?? 6_000);
-const WORKER_KILLS = Number(process.env.SLUICE_CHAOS_WORKER_KILLS ?? 3);
+const WORKER_KILLS = Number(process.env.SLUICE_CHAOS_WORKER_KILLS ?? 2);
 /** Parallelisms of the variant on worker threads (SLUICE_CHAOS_WORKER_PARALLELISM=2,3). */
 const WORKER_PARALLELISM = (process.env.SLUICE_CHAOS_WORKER_PARALLELISM ?? "2").split(",").map(Number);
 const jobFile = fileURLToPath(new URL("./kafkaChaosJob.js", import.meta.url));
