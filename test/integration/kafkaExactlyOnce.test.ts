@@ -122,7 +122,10 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
 
   // Where the subtasks run does not depend on the broker or the client: the reruns of this file skip it.
   const rerun = kafkaVersion !== "3.9.2" || process.env.SLUICE_KAFKA_CLIENT === "platformatic";
-  test(`the same with the source and the keyed count on worker threads, restarted at parallelism ${WORKER_PARALLELISM.join(", ")} in turn (a module job)`, { timeout: 600_000, skip: rerun && "a rerun" }, async () => {
+  test(`the same with the source and the keyed count on worker threads, restarted at parallelism ${WORKER_PARALLELISM.join(", ")} in turn (a module job)`, {
+    timeout: 600_000,
+    skip: rerun && "a rerun",
+  }, async () => {
     await killRepeatedly(WORKER_RECORDS, WORKER_KILLS, {}, WORKER_PARALLELISM);
   });
 
