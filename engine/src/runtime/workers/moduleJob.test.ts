@@ -114,7 +114,8 @@ test("dead letters of subtasks on worker threads are the job's, with reason, ope
 /**
  * A stop without drain pauses processing-time timers until the job ends (they would emit after the
  * savepoint's barrier, output that a restore from it repeats), on worker threads as on one: the sink
- * holds exactly what it held at the barrier. Timers firing every millisecond on the workers.
+ * holds exactly what it held at the barrier. Timers firing every millisecond on the workers; a stop
+ * whose savepoint fails first, after which they fire again.
  */
 test("a stop with savepoint pauses processing-time timers on worker threads: nothing reaches the sink after the barrier", async () => {
   const dir = mkdtempSync(join(tmpdir(), "sluice-module-timers-"));
@@ -125,7 +126,15 @@ test("a stop with savepoint pauses processing-time timers on worker threads: not
         args: { keys: 8 },
         checkpoints: dir,
       });
-      while (declared.out.values.length < 200 && job.result === undefined) await new Promise((r) => setTimeout(r, 2));
+      const ticks = async (n: number) => {
+        const deadline = Date.now() + 30_000;
+        while (declared.out.values.length < n && job.result === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+        assert.ok(declared.out.values.length >= n, `parallelism ${parallelism}: ${declared.out.values.length} ticks of ${n}`);
+      };
+      await ticks(100);
+      // A stop whose savepoint fails (its file cannot be written): the job goes on, its timers with it.
+      await assert.rejects(job.stop({ savepoint: "no-such-directory/doomed" }), /Writing checkpoint/);
+      await ticks(declared.out.values.length + 100);
       const { savepoint, result } = await job.stop({ savepoint: `ticks-${parallelism}` });
       assert.equal(result.status, "finished", result.error?.message);
       const atBarrier = (await new FileCheckpointStorage(dir).load(savepoint!.path)).operators.find((o) => o.uid === "out")?.subtasks[0]?.state;
