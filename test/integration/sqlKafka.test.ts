@@ -37,8 +37,10 @@ describe(`kafka SQL connector (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff &&
       { value: null, timestamp: 1_700_000_000_003 },
       { value: '{"id": "x", "page": "/c"}', timestamp: 1_700_000_000_004 },
     ]);
-    // Also with the source on worker threads: the dead letters of a subtask there are the job's.
-    for (const parallelism of [1, 2]) {
+    // Also with the source on worker threads: the dead letters of a subtask there are the job's (not
+    // rerun against the other broker and client: where a subtask runs depends on neither).
+    const rerun = kafkaVersion !== "3.9.2" || process.env.SLUICE_KAFKA_CLIENT === "platformatic";
+    for (const parallelism of rerun ? [1] : [1, 2]) {
       const session = new SqlSession();
       const { "scan.bounded.mode": _, ...unbounded } = source(topic);
       await session.execute(ddl("clicks", "id BIGINT, page STRING, ts TIMESTAMP(3), kts TIMESTAMP_LTZ(3) METADATA FROM 'timestamp', `offset` BIGINT METADATA VIRTUAL", unbounded));
