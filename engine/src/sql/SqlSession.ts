@@ -190,7 +190,7 @@ export class SqlSession {
       bounded &&= planned.bounded;
     }
     const name = `sql-${++this.jobCount}: STATEMENT SET (${inserts.length} INSERT${inserts.length === 1 ? "" : "s"} into ${inserts.map((i) => i.table).join(", ")})`;
-    const job = await this.start(env, name, at, restoreFrom);
+    const job = await this.start(env, name, at, restoreFrom, undefined, env.parallelism > 1 ? "a STATEMENT SET does not run on worker threads yet" : undefined);
     if (!bounded) return { kind: "job", job, columns: [], rows: [], statement: text };
     await job.wait();
     return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };

@@ -71,3 +71,20 @@ test("a SQL job kept on one thread by SET 'sluice.parallel.workers' = 'false' sa
     await started.job.cancel();
   }
 });
+
+test("a STATEMENT SET at parallelism 2 says it runs on one thread because statement sets do not run on workers yet", async () => {
+  const session = new SqlSession();
+  const results = await session.execute(
+    `CREATE TABLE gen (k INT, v INT) WITH ('connector' = 'datagen', 'rows-per-second' = '10');
+    CREATE TABLE nowhere (k INT, v INT) WITH ('connector' = 'blackhole');
+    SET 'parallelism.default' = '2';
+    EXECUTE STATEMENT SET BEGIN INSERT INTO nowhere SELECT k, v FROM gen; END;`,
+  );
+  const started = results.at(-1);
+  assert.equal(started?.kind, "job");
+  try {
+    assert.match(String(statusBundle(started.job, started.job.metrics(), 0)["text/plain"]), / · p=2 on one thread \(a STATEMENT SET does not run on worker threads yet\) · /);
+  } finally {
+    await started.job.cancel();
+  }
+});
