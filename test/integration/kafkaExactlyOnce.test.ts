@@ -4,12 +4,16 @@
  * is killed with SIGKILL at random moments (SLUICE_CHAOS_KILLS times, default 10), each time
  * restarted from the latest checkpoint; the last run goes on until every result is committed and is
  * then cancelled. A read_committed reader of the output must see exactly the batch answer: per key
- * with n input records, counts 1..n, each once.
+ * with n input records, counts 1..n, each once. Again with the job's source and keyed count on worker
+ * threads (SLUICE_CHAOS_WORKERS in kafkaChaosJob.ts): SLUICE_CHAOS_WORKER_KILLS (default 2) kills of
+ * a run over SLUICE_CHAOS_WORKER_RECORDS (default 6 000) records, the runs at the parallelisms of
+ * SLUICE_CHAOS_WORKER_PARALLELISM in turn (default "2,3": each restore also rescales the keyed count
+ * and the source's splits, 2 → 3 → 2); only against the default broker (~8–12 s on a loaded machine).
  * Prints the number of kills and the diff (expected: empty).
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,13 +21,18 @@ import { describe, test } from "node:test";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import { kafkaSink } from "../../engine/src/connectors/kafka/KafkaSink.js";
 import type { TransactionalKafkaWriter } from "../../engine/src/connectors/kafka/TransactionalKafkaWriter.js";
-import type { ChaosOutput } from "./kafkaChaosJob.js";
+import type { ChaosOutput } from "./kafkaChaosPipeline.js";
 import { keyedSeqRecords } from "./runningCount.js";
 import { kafkaTestsOff, kafkaVersion, readerContext, readToEnd, uniqueTopic, connectToBroker } from "./kafkaBroker.js";
 
 const RECORDS = Number(process.env.SLUICE_CHAOS_RECORDS ?? 40_000);
 const KEYS = 37;
 const MIN_KILLS = Number(process.env.SLUICE_CHAOS_KILLS ?? 10);
+/** The variant on worker threads: fewer records and kills by default (each run starts its threads), more through these. */
+const WORKER_RECORDS = Number(process.env.SLUICE_CHAOS_WORKER_RECORDS ?? 6_000);
+const WORKER_KILLS = Number(process.env.SLUICE_CHAOS_WORKER_KILLS ?? 2);
+/** Parallelisms of the successive runs of the variant on worker threads, in turn. */
+const WORKER_PARALLELISM = (process.env.SLUICE_CHAOS_WORKER_PARALLELISM ?? "2,3").split(",").map(Number);
 const jobFile = fileURLToPath(new URL("./kafkaChaosJob.js", import.meta.url));
 
 /** Deterministic pseudo-random numbers, so a failing run can be repeated (seed printed). */
@@ -108,7 +117,25 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
   });
 
   test("Kafka → keyed count → Kafka: read_committed output equals the batch answer after repeated kill -9", { timeout: 600_000 }, async () => {
-    const { input, output, prefix, dir, perKey } = await chaosSetup(RECORDS);
+    await killRepeatedly(RECORDS, MIN_KILLS, {});
+  });
+
+  // Where the subtasks run does not depend on the broker or the client: the reruns of this file skip it.
+  const rerun = kafkaVersion !== "3.9.2" || process.env.SLUICE_KAFKA_CLIENT === "platformatic";
+  test(`the same with the source and the keyed count on worker threads, restarted at parallelism ${WORKER_PARALLELISM.join(", ")} in turn (a module job)`, {
+    timeout: 600_000,
+    skip: rerun && "a rerun",
+  }, async () => {
+    await killRepeatedly(WORKER_RECORDS, WORKER_KILLS, {}, WORKER_PARALLELISM);
+  });
+
+  /**
+   * Runs the job (with `env` for the child), kills it with SIGKILL at random moments `minKills` times, each
+   * time restarting it from its latest checkpoint; the last run goes on until every result is committed and
+   * is then cancelled. Its read_committed output must be the batch answer.
+   */
+  async function killRepeatedly(records: number, minKills: number, env: Record<string, string>, workers?: readonly number[]): Promise<void> {
+    const { input, output, prefix, dir, perKey } = await chaosSetup(records);
     const readOutput = () => readCommittedOutput(output);
 
     const seed = Number(process.env.SLUICE_CHAOS_SEED ?? Date.now() % 1_000_000);
@@ -117,16 +144,28 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     let runs = 0;
     for (;;) {
       runs++;
-      const { child, exited, output: out } = startJob([broker.bootstrap, input, output, dir, prefix]);
-      if (kills < MIN_KILLS) {
-        // Kill anywhere from start-up (before the first checkpoint) to well into the run.
-        const delay = 200 + Math.floor(next() * 1_500);
-        const timer = setTimeout(() => {
+      const runEnv = workers === undefined ? env : { ...env, SLUICE_CHAOS_WORKERS: String(workers[(runs - 1) % workers.length]) };
+      const { child, exited, output: out } = startJob([broker.bootstrap, input, output, dir, prefix], runEnv);
+      if (kills < minKills) {
+        // Kill anywhere from start-up (before the first checkpoint) to well into the run. On workers (a
+        // slower start, on a loaded machine slower still) every other kill waits for a checkpoint of
+        // this run first, so that some restored run has state from workers to restore.
+        const waitForCheckpoint = workers !== undefined && kills % 2 === 0;
+        const before = waitForCheckpoint ? await latestCheckpoint(dir) : 0;
+        const delay = (waitForCheckpoint ? 0 : 200) + Math.floor(next() * 1_500);
+        let timer: NodeJS.Timeout | undefined;
+        const kill = () => {
           if (child.exitCode === null) {
             child.kill("SIGKILL");
             kills++;
           }
-        }, delay);
+        };
+        if (waitForCheckpoint) {
+          void (async () => {
+            while (child.exitCode === null && (await latestCheckpoint(dir)) <= before) await new Promise((r) => setTimeout(r, 20));
+            timer = setTimeout(kill, delay);
+          })();
+        } else timer = setTimeout(kill, delay);
         const { code, signal } = await exited;
         clearTimeout(timer);
         if (signal === "SIGKILL") continue;
@@ -134,25 +173,26 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
       }
       // The last run is not killed: once every result is committed, stop it (cancel) and compare.
       const deadline = Date.now() + 180_000;
-      while ((await readOutput()).length < RECORDS && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 1_000));
+      while ((await readOutput()).length < records && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 1_000));
       child.kill("SIGTERM");
       // The output is read again below, after the job exited: no commit of it (a duplicate
       // included) can still be on its way then, so no sleep guesses how long one takes.
       const { code } = await exited;
       assert.equal(code, 0, `final run failed: ${out.stderr}`);
       process.stdout.write(`# final run: ${out.stdout.trim()}\n`);
+      if (workers !== undefined) assert.match(out.stdout, /restoredFrom=\d+ .*workers=[1-9]/, "restored, on worker threads");
       break;
     }
 
     const got = await readOutput();
     const diff = diffAgainstBatchAnswer(perKey, got);
     process.stdout.write(
-      `# chaos: seed=${seed} records=${RECORDS} runs=${runs} kills=${kills} output=${got.length} diff=${diff.length === 0 ? "(empty)" : `\n#   ${diff.slice(0, 50).join("\n#   ")}`}\n`,
+      `# chaos${workers === undefined ? "" : ` on workers at p=${workers.join("/")}`}: seed=${seed} records=${records} runs=${runs} kills=${kills} output=${got.length} diff=${diff.length === 0 ? "(empty)" : `\n#   ${diff.slice(0, 50).join("\n#   ")}`}\n`,
     );
-    assert.ok(kills >= Math.min(MIN_KILLS, 1), "the job was killed at least once");
+    assert.ok(kills >= Math.min(minKills, 1), "the job was killed at least once");
     assert.deepEqual(diff, [], "read_committed output equals the batch answer");
-    assert.equal(got.length, RECORDS);
-  });
+    assert.equal(got.length, records);
+  }
 
   for (const killAt of ["before-final-commit", "after-final-commit"] as const) {
     test(`bounded input: a crash ${killAt.replace(/-/g, " ")} neither loses nor duplicates the tail (final checkpoint)`, { timeout: 300_000 }, async () => {
@@ -220,6 +260,12 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     }
   }
 });
+
+/** The number of the newest checkpoint in `dir` (0: none yet). */
+async function latestCheckpoint(dir: string): Promise<number> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return Math.max(0, ...names.map((n) => Number(/^chk-(\d+)\.json$/.exec(n)?.[1] ?? 0)));
+}
 
 /** Runs kafkaChaosJob.js in a child process, collecting its output. */
 function startJob(args: readonly string[], env: Record<string, string> = {}) {

@@ -90,6 +90,8 @@ export interface ExecuteOptions {
   allowNonRestoredState?: boolean;
   /** Runs the subtasks on worker threads (`runtime/workers/`: a job a worker can rebuild, such as SQL's). */
   placement?: RuntimeOptions["placement"];
+  /** Without `placement` at parallelism above 1: why the job runs on one thread (`JobThreads`), when not because it was declared in place. */
+  oneThreadReason?: string | undefined;
 }
 
 /**
@@ -296,7 +298,8 @@ export class StreamEnvironment {
     const strategy = this.restartStrategy ?? defaultRestartStrategy(this.checkpointing !== undefined);
     const job = new RestartingJob(plan, newAttempt, createRestartBackoff(strategy), this.clock, options.restoreFrom, deadLetterLog);
     const parallelism = highestParallelism(plan);
-    const handle = new JobHandle(jobName, job, { parallelism, workers: options.placement !== undefined ? workerThreadCount(plan) : 0 });
+    const workers = options.placement !== undefined ? workerThreadCount(plan) : 0;
+    const handle = new JobHandle(jobName, job, { parallelism, workers, ...(workers === 0 && options.oneThreadReason !== undefined ? { oneThreadReason: options.oneThreadReason } : {}) });
     this.started.add(handle);
     return handle;
   }

@@ -15,6 +15,7 @@ import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
 import { Aggregators, type Stats } from "../windows/AggregateFunction.js";
 import { EventTimeSessionWindows, SlidingEventTimeWindows, TumblingEventTimeWindows, type WindowAssigner } from "../windows/WindowAssigner.js";
 import type { WindowResult } from "../windows/WindowFunction.js";
+import { FINAL_WINDOWS_SQL, type FinalWindow, finalWindows, firstWindowDifference, toFinalWindows, windowPairsSql } from "../testing/windowOracle.js";
 
 interface Ev {
   idx: number;
@@ -56,17 +57,6 @@ async function query(sql: string): Promise<Record<string, unknown>[]> {
   return (await connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
 }
 
-interface Row {
-  k: string;
-  start: number;
-  n: number;
-  s: number;
-  mn: number;
-  mx: number;
-  av: number;
-  firings: number;
-}
-
 async function runEngine(data: Ev[], assigner: WindowAssigner, bound: number, lateness: number) {
   const env = StreamEnvironment.create({ batchSize: 1 });
   const late = new OutputTag<Ev>("late");
@@ -83,57 +73,15 @@ async function runEngine(data: Ev[], assigner: WindowAssigner, bound: number, la
   results.sinkTo(out);
   results.getSideOutput(late).sinkTo(lateOut);
   await env.execute("vs-duckdb").wait();
-  // Final result per window = its last firing; firings = how many times it fired.
-  const finals = new Map<string, Row>();
-  for (const r of out.values) {
-    const id = `${r.key}|${r.start}`;
-    const prev = finals.get(id);
-    if (prev !== undefined) assert.equal(r.firing, prev.firings, `firing numbers of ${id} count up by one`);
-    if (r.firing > 0) assert.equal(r.late, true, "with the event-time trigger every re-firing is caused by a late record");
-    finals.set(id, { k: r.key, start: r.start, n: r.value.count, s: r.value.sum, mn: r.value.min, mx: r.value.max, av: r.value.avg, firings: r.firing + 1 });
-  }
-  const rows = [...finals.values()].sort((a, b) => a.k.localeCompare(b.k) || a.start - b.start);
+  // Final result per window = its last firing; firings = how many times it fired (with the event-time trigger every re-firing is caused by a late record).
+  const { rows, problems } = finalWindows(out.values);
+  assert.deepEqual(problems, []);
   return { rows, late: lateOut.values.map((e) => e.idx).sort((a, b) => a - b) };
 }
 
-function toRows(result: Record<string, unknown>[]): Row[] {
-  return result.map((r) => ({
-    k: r.k as string,
-    start: Number(r.start),
-    n: Number(r.n),
-    s: Number(r.s),
-    mn: Number(r.mn),
-    mx: Number(r.mx),
-    av: Number(r.av),
-    firings: Number(r.firings),
-  }));
-}
-
-function assertSameRows(actual: Row[], expected: Row[], label: string): void {
-  assert.equal(actual.length, expected.length, `${label}: number of windows`);
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!;
-    const e = expected[i]!;
-    assert.deepEqual({ ...a, av: 0 }, { ...e, av: 0 }, `${label}: window ${e.k}@${e.start}`);
-    assert.ok(Math.abs(a.av - e.av) <= 1e-9 * Math.max(1, Math.abs(e.av)), `${label}: avg of ${e.k}@${e.start}: ${a.av} vs ${e.av}`);
-  }
-}
-
-/** SQL for (record, window) pairs with the watermark each record met and whether it was dropped. */
-function pairsSql(windowStarts: string, size: number, bound: number, lateness: number): string {
-  return `
-    WITH w AS (
-      SELECT *, max(ts) OVER (ORDER BY idx ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) - ${bound} - 1 AS wm FROM ev),
-    p AS (SELECT w.*, unnest(${windowStarts}) AS start FROM w),
-    q AS (SELECT *, (wm IS NOT NULL AND start + ${size} - 1 + ${lateness} <= wm) AS dropped,
-                    (wm IS NOT NULL AND start + ${size} - 1 <= wm) AS after_end FROM p)`;
-}
-
-function finalsSql(size: number): string {
-  return `
-    SELECT k, start, count(*) AS n, sum(v) AS s, min(v) AS mn, max(v) AS mx, avg(v) AS av,
-           (CASE WHEN count(*) FILTER (WHERE NOT after_end) > 0 THEN 1 ELSE 0 END) + count(*) FILTER (WHERE after_end) AS firings
-    FROM q WHERE NOT dropped GROUP BY k, start ORDER BY k, start`.replace("SIZE", String(size));
+function assertSameRows(actual: FinalWindow[], expected: FinalWindow[], label: string): void {
+  const difference = firstWindowDifference(actual, expected);
+  assert.equal(difference, undefined, `${label}: ${difference}`);
 }
 
 for (const seed of [1, 2, 3]) {
@@ -144,8 +92,8 @@ for (const seed of [1, 2, 3]) {
     const data = events(seed, 1500, 40, 300);
     await load("ev", data);
     const engine = await runEngine(data, TumblingEventTimeWindows.of(size), bound, lateness);
-    const base = pairsSql(`[ts - (ts % ${size})]`, size, bound, lateness);
-    const expected = toRows(await query(`${base} ${finalsSql(size)}`));
+    const base = windowPairsSql("ev", `[ts - (ts % ${size})]`, size, bound, lateness);
+    const expected = toFinalWindows(await query(`${base} ${FINAL_WINDOWS_SQL}`));
     const dropped = (await query(`${base} SELECT idx FROM q WHERE dropped ORDER BY idx`)).map((r) => Number(r.idx));
     assert.ok(dropped.length > 0, "the data must contain records beyond the allowed lateness");
     assert.ok(
@@ -164,8 +112,8 @@ for (const seed of [1, 2, 3]) {
     const data = events(seed + 10, 1000, 30, 250);
     await load("ev", data);
     const engine = await runEngine(data, SlidingEventTimeWindows.of(size, slide), bound, lateness);
-    const base = pairsSql(`range(ts - (ts % ${slide}), ts - ${size}, -${slide})`, size, bound, lateness);
-    const expected = toRows(await query(`${base} ${finalsSql(size)}`));
+    const base = windowPairsSql("ev", `range(ts - (ts % ${slide}), ts - ${size}, -${slide})`, size, bound, lateness);
+    const expected = toFinalWindows(await query(`${base} ${FINAL_WINDOWS_SQL}`));
     const dropped = (await query(`${base} SELECT idx FROM q GROUP BY idx HAVING bool_and(dropped) ORDER BY idx`)).map((r) => Number(r.idx));
     assert.ok(dropped.length > 0);
     assertSameRows(engine.rows, expected, "sliding");
@@ -178,7 +126,7 @@ for (const seed of [1, 2, 3]) {
     const data = events(seed + 20, 800, 0, 0).map((e, i) => ({ ...e, ts: 1000 + i * 4 + Math.floor(i / 50) * 200 - Math.floor(rngFor(seed, i)() * 16) }));
     await load("ev", data);
     const engine = await runEngine(data, EventTimeSessionWindows.withGap(gap), 200, 0);
-    const expected = toRows(
+    const expected = toFinalWindows(
       await query(`
         WITH o AS (SELECT *, ts - lag(ts) OVER (PARTITION BY k ORDER BY ts, idx) AS d FROM ev),
         s AS (SELECT *, sum(CASE WHEN d IS NULL OR d > ${gap} THEN 1 ELSE 0 END) OVER (PARTITION BY k ORDER BY ts, idx ROWS UNBOUNDED PRECEDING) AS sid FROM o)

@@ -39,6 +39,8 @@ export interface JobThreads {
   /** The highest parallelism of the job's operators. */
   readonly parallelism: number;
   readonly workers: number;
+  /** Why a parallel job runs on one thread when it could run on workers (e.g. a SET of the SQL session); undefined: it was declared in place. */
+  readonly oneThreadReason?: string | undefined;
 }
 
 /**
@@ -104,12 +106,14 @@ export class JobHandle {
    * of input because a source has no watermark strategy. A notebook host prints them in the cell.
    */
   get warnings(): readonly string[] {
-    const { parallelism, workers } = this.threads;
+    const { parallelism, workers, oneThreadReason } = this.threads;
     // Said where the job starts, so nobody expects parallelism to buy speed it cannot.
     const oneThread =
       parallelism > 1 && workers === 0
         ? [
-            `parallelism ${parallelism} runs on one thread: a job declared in a cell cannot move to worker threads (its functions are closures of this thread); declare it in a module and run it with executeModule() (README "Parallel jobs")`,
+            oneThreadReason !== undefined
+              ? `parallelism ${parallelism} runs on one thread: ${oneThreadReason}`
+              : `parallelism ${parallelism} runs on one thread: a job declared in a cell cannot move to worker threads (its functions are closures of this thread); declare it in a module and run it with executeModule() (README "Parallel jobs")`,
           ]
         : [];
     return [...this.runner.plan.warnings, ...oneThread];

@@ -67,11 +67,8 @@ export class JobRunner {
       wake: (error?: unknown) => this.onAsyncSettled(task(), error),
       acknowledge: (id: number, snapshot: SubtaskCheckpoint) => this.coordinator?.acknowledge(task(), id, snapshot),
     });
-    ({
-      tasks: this.tasks,
-      sources: this.sources,
-      sinks: this.sinks,
-    } = buildTasks(plan, { ...options, checkpointing, placement: options.placement?.(plan, { ...options, checkpointing }, () => this.notify()) }, this.deadLetters, listenerFor));
+    const placement = options.placement?.(plan, { ...options, checkpointing, deadLetters: this.deadLetters }, () => this.notify());
+    ({ tasks: this.tasks, sources: this.sources, sinks: this.sinks } = buildTasks(plan, { ...options, checkpointing, placement }, this.deadLetters, listenerFor));
   }
 
   /** A task's async work settled; what it reports as an error fails the job. */

@@ -6,7 +6,11 @@ import type { TaskPlacement } from "./buildTasks.js";
 import type { JobPlan } from "../graph/JobPlan.js";
 
 /** What a placement hands on to the threads it builds subtasks on. */
-export type PlacementOptions = Pick<RuntimeOptions, "batchSize" | "channelCapacity" | "autoWatermarkInterval"> & { checkpointing: boolean };
+export type PlacementOptions = Pick<RuntimeOptions, "batchSize" | "channelCapacity" | "autoWatermarkInterval"> & {
+  checkpointing: boolean;
+  /** The job's dead letters: those of subtasks on other threads are added here (`job.deadLetters()`). */
+  deadLetters: DeadLetterLog;
+};
 
 /** How `JobRunner` runs a job (from `StreamEnvironment`'s settings and `execute` options). */
 export interface RuntimeOptions {

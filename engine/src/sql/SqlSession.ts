@@ -16,7 +16,7 @@ import { attachResultView, viewMode, type ResultView, type ResultViewOptions } f
 import { formatType } from "./types.js";
 import { SqlJobSettings } from "./restore/jobSettings.js";
 import { atReference, checkInsertTypes } from "./validation/typeRules.js";
-import { sqlWorkerPlacement } from "./parallel/sqlJobRecipe.js";
+import { sqlOneThreadReason, sqlWorkerPlacement } from "./parallel/sqlJobRecipe.js";
 
 /** What one statement gave: a message (DDL), a table (SHOW, DESCRIBE, a bounded query), or a running job. */
 export type StatementResult =
@@ -147,7 +147,7 @@ export class SqlSession {
     const mode = s.kind === "query" ? viewMode(planned, view, s.at) : undefined; // an impossible view fails before any job starts
     // Parallel subtasks on worker threads, which plan the statement again from its text (not over a DataStream view).
     const placement = shared === undefined ? await sqlWorkerPlacement(env, this.settings.options, { ddl: this.catalog.ddlInOrder(), statement: text, viewMode: mode }) : undefined;
-    const start = () => this.start(env, name, s.at, options.restoreFrom, placement);
+    const start = () => this.start(env, name, s.at, options.restoreFrom, placement, sqlOneThreadReason(env, this.settings.options));
     if (s.kind === "query" && !planned.bounded) {
       const table = attachResultView(planned, view, s.at);
       const job = await start();
@@ -190,7 +190,7 @@ export class SqlSession {
       bounded &&= planned.bounded;
     }
     const name = `sql-${++this.jobCount}: STATEMENT SET (${inserts.length} INSERT${inserts.length === 1 ? "" : "s"} into ${inserts.map((i) => i.table).join(", ")})`;
-    const job = await this.start(env, name, at, restoreFrom);
+    const job = await this.start(env, name, at, restoreFrom, undefined, env.parallelism > 1 ? "a STATEMENT SET does not run on worker threads yet" : undefined);
     if (!bounded) return { kind: "job", job, columns: [], rows: [], statement: text };
     await job.wait();
     return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };
@@ -262,8 +262,8 @@ export class SqlSession {
   }
 
   /** Starts the job with plan-derived uids, from a savepoint checked to fit its plan if one is to be restored. */
-  private async start(env: StreamEnvironment, name: string, at: SqlPosition, restoreFrom: string | undefined, placement?: ExecuteOptions["placement"]): Promise<JobHandle> {
-    const job = env.execute(name, { ...(await this.settings.prepare(env, at, restoreFrom)), placement });
+  private async start(env: StreamEnvironment, name: string, at: SqlPosition, restoreFrom: string | undefined, placement?: ExecuteOptions["placement"], oneThreadReason?: string): Promise<JobHandle> {
+    const job = env.execute(name, { ...(await this.settings.prepare(env, at, restoreFrom)), placement, oneThreadReason });
     this.jobs.push(job);
     void job.done.then(() => {
       const at = this.jobs.indexOf(job);

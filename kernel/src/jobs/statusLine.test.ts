@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { JobHandle, JobMetrics } from "../../../engine/src/index.js";
+import { type JobHandle, type JobMetrics, SqlSession } from "../../../engine/src/index.js";
 import { RateMeter, statusBundle } from "./statusLine.js";
 
 const metrics = (over: Partial<JobMetrics>): JobMetrics => ({
@@ -48,4 +48,43 @@ test("a parallel job's status line says where it runs: worker threads, or one th
   assert.match(on(3, 1), /p=3 on 1 worker thread · /);
   assert.match(on(2, 0), / · p=2 on one thread \(defined in a cell\) · /);
   assert.doesNotMatch(on(1, 0), /p=1|thread/);
+});
+
+test("a SQL job kept on one thread by SET 'sluice.parallel.workers' = 'false' says so, not that it was defined in a cell", async () => {
+  const session = new SqlSession();
+  const results = await session.execute(
+    `CREATE TABLE gen (k INT, v INT) WITH ('connector' = 'datagen', 'rows-per-second' = '10');
+    SET 'parallelism.default' = '2';
+    SET 'sluice.parallel.workers' = 'false';
+    SELECT k, v FROM gen`,
+  );
+  const started = results.at(-1);
+  assert.equal(started?.kind, "job");
+  try {
+    const line = String(statusBundle(started.job, started.job.metrics(), 0)["text/plain"]);
+    assert.match(line, / · p=2 on one thread \(SET 'sluice\.parallel\.workers' = 'false'\) · /);
+    assert.ok(
+      started.job.warnings.some((w) => /parallelism 2 runs on one thread: SET 'sluice\.parallel\.workers' = 'false'/.test(w)),
+      started.job.warnings.join("; "),
+    );
+  } finally {
+    await started.job.cancel();
+  }
+});
+
+test("a STATEMENT SET at parallelism 2 says it runs on one thread because statement sets do not run on workers yet", async () => {
+  const session = new SqlSession();
+  const results = await session.execute(
+    `CREATE TABLE gen (k INT, v INT) WITH ('connector' = 'datagen', 'rows-per-second' = '10');
+    CREATE TABLE nowhere (k INT, v INT) WITH ('connector' = 'blackhole');
+    SET 'parallelism.default' = '2';
+    EXECUTE STATEMENT SET BEGIN INSERT INTO nowhere SELECT k, v FROM gen; END;`,
+  );
+  const started = results.at(-1);
+  assert.equal(started?.kind, "job");
+  try {
+    assert.match(String(statusBundle(started.job, started.job.metrics(), 0)["text/plain"]), / · p=2 on one thread \(a STATEMENT SET does not run on worker threads yet\) · /);
+  } finally {
+    await started.job.cancel();
+  }
 });

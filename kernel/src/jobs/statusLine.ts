@@ -54,9 +54,9 @@ function stateText(job: JobHandle, m: JobMetrics): string {
 
 /** Where a parallel job runs: "p=2 on 2 worker threads", or on one thread and why; nothing for parallelism 1. */
 function threadsText(job: JobHandle): string[] {
-  const { parallelism, workers } = job.threads;
+  const { parallelism, workers, oneThreadReason } = job.threads;
   if (workers > 0) return [`p=${parallelism} on ${workers} worker thread${workers > 1 ? "s" : ""}`];
-  return parallelism > 1 ? [`p=${parallelism} on one thread (defined in a cell)`] : [];
+  return parallelism > 1 ? [`p=${parallelism} on one thread (${oneThreadReason ?? "defined in a cell"})`] : [];
 }
 
 /**

@@ -18,6 +18,7 @@ export class WorkerLoop {
   private readonly reportedFinished = new Set<Task>();
   private dirty = false;
   private lastReport = 0;
+  private timersPaused = false;
 
   constructor(
     private readonly tasks: readonly Task[],
@@ -41,6 +42,12 @@ export class WorkerLoop {
     if (this.started.size === this.tasks.length) void this.loop();
   }
 
+  /** A stop without drain is under way (or failed: `false`): processing-time timers wait, and so do sources' retries. */
+  pauseTimers(paused: boolean): void {
+    this.timersPaused = paused;
+    this.notify();
+  }
+
   /** The job is cancelled or failed: nothing runs any more (settling and closing are calls from the main thread). */
   halt(): void {
     this.halted = true;
@@ -56,10 +63,11 @@ export class WorkerLoop {
       let progressed = false;
       let allFinished = true;
       let current: Task | undefined;
+      const timers = !this.timersPaused;
       try {
         for (const task of order) {
           current = task;
-          if (task.fireTimers(now)) progressed = true;
+          if (timers && task.fireTimers(now)) progressed = true;
           let steps = 0;
           while (steps < STEPS_PER_TURN && task.canRun(now)) {
             task.runOnce(now);
@@ -103,7 +111,7 @@ export class WorkerLoop {
 
   private async sleep(): Promise<void> {
     let deadline = Number.POSITIVE_INFINITY;
-    for (const task of this.tasks) deadline = Math.min(deadline, task.nextWakeUp());
+    if (!this.timersPaused) for (const task of this.tasks) deadline = Math.min(deadline, task.nextWakeUp());
     const woken = new Promise<void>((resolve) => (this.wakeUp = resolve));
     const cancelTimer = deadline < Number.POSITIVE_INFINITY ? this.clock.wakeAt(deadline, () => this.notify()) : undefined;
     await woken;

@@ -8,6 +8,7 @@ import type { OperatorCheckpoint, SubtaskCheckpoint } from "../../checkpoint/Che
 import type { EncodedBatch } from "../../exchange/BatchCodec.js";
 import { CheckpointError, type ErrorContext, ParseError, SinkError, SluiceError, SourceError, UserFunctionError } from "../../errors/errors.js";
 import type { EnvironmentOptions } from "../../api/StreamEnvironment.js";
+import type { DeadLetter } from "../../operators/Operator.js";
 import type { SubtaskMetrics } from "../Task.js";
 
 /** A module export by URL: what a worker imports to get the same function the main thread has. */
@@ -87,7 +88,17 @@ export interface EndMessage {
   readonly job: number;
 }
 
-export type ToWorker = InitMessage | CallMessage | EndMessage;
+/**
+ * A stop without drain began (`paused`) or its savepoint failed and the job goes on: processing-time
+ * timers wait meanwhile, as `JobRunner` holds them on the main thread (they would emit after the barrier).
+ */
+export interface TimersMessage {
+  readonly type: "timers";
+  readonly job: number;
+  readonly paused: boolean;
+}
+
+export type ToWorker = InitMessage | CallMessage | EndMessage | TimersMessage;
 
 export type FromWorker = { readonly job: number } & (
   | { readonly type: "ready" }
@@ -95,6 +106,8 @@ export type FromWorker = { readonly job: number } & (
   /** A subtask's async work settled, with the failure it reports (the main thread names the subtask: `taskFailure`). */
   | { readonly type: "wake"; readonly task: string; readonly error?: WireError }
   | { readonly type: "ack"; readonly task: string; readonly checkpointId: number; readonly snapshot: SubtaskCheckpoint }
+  /** A record a subtask there rejected under the dead-letter policy (its `record` as text if it could not be cloned). */
+  | { readonly type: "deadLetter"; readonly letter: DeadLetter }
   /** Counters of the worker's subtasks: sent every `METRICS_EVERY_MS` and whenever one finishes. */
   | { readonly type: "state"; readonly tasks: readonly { readonly task: string; readonly metrics: SubtaskMetrics }[] }
 );
@@ -139,6 +152,16 @@ function cloneable(context: ErrorContext): ErrorContext {
   } catch {
     const { record, key, ...rest } = context;
     return { ...rest, ...(record !== undefined ? { record: String(record) } : {}), ...(key !== undefined ? { key: String(key) } : {}) };
+  }
+}
+
+/** A dead letter as it crosses threads: its record and key as text when they cannot be cloned (a function in them). */
+export function cloneableLetter(letter: DeadLetter): DeadLetter {
+  try {
+    return structuredClone(letter);
+  } catch {
+    const { record, key, ...rest } = letter;
+    return { ...rest, record: String(record), ...(key !== undefined ? { key: String(key) } : {}) };
   }
 }
 

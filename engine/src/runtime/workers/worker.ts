@@ -12,7 +12,8 @@ import { buildTasks } from "../buildTasks.js";
 import type { SourceTask } from "../SourceTask.js";
 import { DeadLetterLog } from "../SubtaskContext.js";
 import type { Task } from "../Task.js";
-import { type CallMessage, type FromWorker, type InitMessage, type ToWorker, toWire } from "./protocol.js";
+import type { DeadLetter } from "../../operators/Operator.js";
+import { type CallMessage, cloneableLetter, type FromWorker, type InitMessage, type ToWorker, toWire } from "./protocol.js";
 import { DataPorts } from "./RemoteChannels.js";
 import { loadExport } from "./workerPlacement.js";
 import { WorkerLoop } from "./WorkerLoop.js";
@@ -22,6 +23,18 @@ const port = parentPort!;
 /** What a job's messages to the main thread are sent with (tagged with the job's number). */
 type Send = (message: DistributiveOmit<FromWorker, "job">) => void;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** The job's dead-letter log is the main thread's (`job.deadLetters()`, the metrics' total): each letter goes there as it is routed. */
+class ForwardedDeadLetters extends DeadLetterLog {
+  constructor(private readonly send: Send) {
+    super(0);
+  }
+
+  override add(letter: DeadLetter): void {
+    super.add(letter);
+    this.send({ type: "deadLetter", letter: cloneableLetter(letter) });
+  }
+}
 
 /** The worker's part of the job, once planned. */
 class WorkerJob {
@@ -61,8 +74,7 @@ class WorkerJob {
           remote: (node, subtask) => (locationOf(node, subtask, workers) === me ? undefined : "skip"),
         },
       },
-      // Dead letters stay in the worker for now: `job.deadLetters()` on the main thread does not list them.
-      new DeadLetterLog(1000),
+      new ForwardedDeadLetters(send),
       (task) => ({
         wake: (error?: unknown) => {
           if (error !== undefined) wake(plan, task(), error);
@@ -76,6 +88,10 @@ class WorkerJob {
     const report = () => send({ type: "state", tasks: [...tasks].map(([task, t]) => ({ task, metrics: t.metrics() })) });
     loop = new WorkerLoop(built.tasks, clock, 2, report, (error, task) => wake(plan, task, error));
     return new WorkerJob(tasks, loop, data);
+  }
+
+  pauseTimers(paused: boolean): void {
+    this.loop.pauseTimers(paused);
   }
 
   async handle(call: CallMessage): Promise<unknown> {
@@ -163,6 +179,14 @@ port.on("message", (message: ToWorker) => {
     jobs.delete(message.job);
     void job?.then(
       (j) => j.data.close(),
+      () => undefined,
+    );
+    return;
+  }
+  if (message.type === "timers") {
+    // In order with the calls: before the stop's barrier is injected.
+    void job?.then(
+      (j) => j.pauseTimers(message.paused),
       () => undefined,
     );
     return;

@@ -3,6 +3,7 @@ import type { BatchCodec } from "../../exchange/BatchCodec.js";
 import type { JobPlan, PlanEdge, PlanNode } from "../../graph/JobPlan.js";
 import type { TaskPlacement } from "../buildTasks.js";
 import type { PlacementOptions, RuntimeOptions } from "../RuntimeOptions.js";
+import type { DeadLetterLog } from "../SubtaskContext.js";
 import type { TaskListener } from "../Task.js";
 import { type CallMessage, type FromWorker, fromWire, type JobRecipe, type ModuleExport, type TaskOp, type ToWorker } from "./protocol.js";
 import { DataPorts, edgeCodecKind, edgeName } from "./RemoteChannels.js";
@@ -98,7 +99,13 @@ class WorkerGroup {
         options: { batchSize: options.batchSize, channelCapacity: options.channelCapacity, autoWatermarkInterval: options.autoWatermarkInterval, checkpointing: options.checkpointing },
         ports: Object.fromEntries(own),
       };
-      this.links.push(new WorkerConnection(location, threads[location - 1]!, jobNumber, init, [...own.values()], () => this.workerEnded()));
+      this.links.push(
+        new WorkerConnection(location, threads[location - 1]!, jobNumber, init, [...own.values()], {
+          deadLetters: options.deadLetters,
+          workerEnded: () => this.workerEnded(),
+          pauseTimers: (paused) => this.pauseTimers(paused),
+        }),
+      );
     }
     this.placement = {
       channel: (edgeIndex, edge, from, to) => {
@@ -123,10 +130,30 @@ class WorkerGroup {
     for (const link of this.links) if (link.failJob(error)) return;
   }
 
+  /**
+   * A stop without drain told the sources on the workers to stop (or, its savepoint failed, to resume):
+   * every worker holds its processing-time timers meanwhile, also one that runs no source.
+   */
+  private timersPaused = false;
+  private pauseTimers(paused: boolean): void {
+    if (paused === this.timersPaused) return;
+    this.timersPaused = paused;
+    for (const link of this.links) link.pauseTimers(paused);
+  }
+
   private ended = 0;
   private workerEnded(): void {
     if (++this.ended === this.count) this.data.close();
   }
+}
+
+/** What a worker's connection tells the job's other threads of. */
+interface GroupHooks {
+  /** The job's dead letters (`job.deadLetters()`): a worker's are added as they arrive. */
+  readonly deadLetters: DeadLetterLog;
+  /** The thread is done with this attempt. */
+  workerEnded(): void;
+  pauseTimers(paused: boolean): void;
 }
 
 /** One job attempt's side of a pooled worker thread: its stand-ins, and the calls to it awaiting a reply. */
@@ -143,7 +170,7 @@ class WorkerConnection implements WorkerLink, JobEndpoint {
     private readonly job: number,
     init: ToWorker,
     transfer: MessagePort[],
-    private readonly onEnd: () => void,
+    private readonly group: GroupHooks,
   ) {
     worker.attach(job, this);
     worker.post(init, transfer);
@@ -158,6 +185,9 @@ class WorkerConnection implements WorkerLink, JobEndpoint {
 
   post(task: string, op: TaskOp, args: CallMessage["args"] = []): void {
     if (this.ending) return;
+    // Sent before the stop itself: the savepoint's barriers follow it.
+    if (op === "stop" && args[0] === false) this.group.pauseTimers(true);
+    else if (op === "resume") this.group.pauseTimers(false);
     this.worker.post({ type: "call", job: this.job, task, op, args });
   }
 
@@ -170,11 +200,15 @@ class WorkerConnection implements WorkerLink, JobEndpoint {
     });
   }
 
+  pauseTimers(paused: boolean): void {
+    if (!this.ending) this.worker.post({ type: "timers", job: this.job, paused });
+  }
+
   closed(): void {
     if (--this.open > 0 || this.ending) return;
     this.ending = true;
     this.worker.detach(this.job);
-    this.onEnd();
+    this.group.workerEnded();
   }
 
   /** Fails the job through one of this worker's subtasks; false if it has none. */
@@ -201,6 +235,9 @@ class WorkerConnection implements WorkerLink, JobEndpoint {
       case "ack":
         this.tasks.get(message.task)?.acknowledge(message.checkpointId, message.snapshot);
         return;
+      case "deadLetter":
+        this.group.deadLetters.add(message.letter);
+        return;
       case "state":
         for (const { task, metrics } of message.tasks) this.tasks.get(task)?.report(metrics);
         return;
@@ -216,6 +253,6 @@ class WorkerConnection implements WorkerLink, JobEndpoint {
     this.failJob(error);
     for (const call of this.pending.values()) call.reject(error);
     this.pending.clear();
-    this.onEnd();
+    this.group.workerEnded();
   }
 }

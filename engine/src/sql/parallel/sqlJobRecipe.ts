@@ -59,6 +59,11 @@ export async function sqlWorkerPlacement(env: StreamEnvironment, options: Readon
   });
 }
 
+/** Why a SQL job of parallelism above 1 runs on one thread, if a setting of the session keeps it there (`JobThreads.oneThreadReason`). */
+export function sqlOneThreadReason(env: StreamEnvironment, options: ReadonlyMap<string, string>): string | undefined {
+  return env.parallelism > 1 && options.get(WORKERS_OPTION)?.toLowerCase() === "false" ? `SET '${WORKERS_OPTION}' = 'false'` : undefined;
+}
+
 /** Runs in a worker: declares the job `SqlSession` declared for `args.statement` on the main thread. */
 export async function declareSqlJob(env: StreamEnvironment, args: SqlJobArgs): Promise<void> {
   const session = new SqlSession();
