@@ -145,7 +145,13 @@ test("nextBits is nextU32's draw as a signed integer; nextExtraOf(extraLength(..
     a.reset(42, n);
     b.reset(42, n);
     for (let d = 0; d < 5; d++) assert.equal(a.nextBits(), b.nextU32() | 0);
-    for (const [current, average] of [[32, 100], [99, 100], [100, 100], [101, 100], [0, 3]] as const) {
+    for (const [current, average] of [
+      [32, 100],
+      [99, 100],
+      [100, 100],
+      [101, 100],
+      [0, 3],
+    ] as const) {
       assert.equal(nextExtraOf(a, extraLength(current, average)), nextExtra(b, current, average), `${current}/${average}`);
     }
   }

@@ -1,7 +1,21 @@
 import { DEFAULT_NEXMARK_CONFIG, FIRST_AUCTION_ID, FIRST_CATEGORY_ID, FIRST_PERSON_ID, type Auction, type Bid, type NexmarkConfig, type NexmarkEvent, type Person } from "./model.js";
 import { NexmarkRandom } from "./NexmarkRandom.js";
 import { price } from "./prices.js";
-import { type ChannelTables, channels, type ExtraLength, extraLength, FIRST_NAMES, HOT_CHANNELS, LAST_NAMES, nextCreditCard, nextExtra, nextExtraOf, nextString, US_CITIES, US_STATES } from "./strings.js";
+import {
+  type ChannelTables,
+  channels,
+  type ExtraLength,
+  extraLength,
+  FIRST_NAMES,
+  HOT_CHANNELS,
+  LAST_NAMES,
+  nextCreditCard,
+  nextExtra,
+  nextExtraOf,
+  nextString,
+  US_CITIES,
+  US_STATES,
+} from "./strings.js";
 
 /** Ahead-of-time ids a non-hot pick may use, so some bids/auctions precede their auction/person (Nexmark). */
 const PERSON_ID_LEAD = 10;
