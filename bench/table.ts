@@ -37,5 +37,6 @@ export function lastJsonLine<T>(output: string): T {
     .filter((l) => l.startsWith("{"))
     .pop();
   if (line === undefined) throw new Error(`no result line in output:\n${output.slice(-2000)}`);
-  return JSON.parse(line) as T;
+  // Java's %f prints a division by a zero interval as Infinity or NaN, which JSON has not: read them as null.
+  return JSON.parse(line.replace(/:(-?Infinity|NaN)(?=[,}])/g, ":null")) as T;
 }

@@ -1,7 +1,8 @@
 /** The harness's rejection of rounds whose marginal rate is noise (plausible.ts), on rounds of real runs. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { implausible } from "./plausible.js";
+import { lastJsonLine } from "../table.js";
+import { implausible, type Timing } from "./plausible.js";
 
 const round = (cpuSmall: number, cpuBig: number, wallSmall = 0.1, wallBig = 0.4) => ({ events: 1_000_000, small: 200_000, cpuSmall, cpuBig, wallSmall, wallBig });
 
@@ -38,4 +39,13 @@ test("the table's median of an even count of rounds is the mean of the middle tw
   assert.equal(median([4.71e6, 6.67e6]), 5.69e6);
   assert.equal(median([3, 1, 2]), 2);
   assert.ok(Number.isNaN(median([])));
+});
+
+test("a Flink run whose CPU interval read 0 (10 ms clock) prints Infinity: its line still parses, as null, and the round is rejected", () => {
+  // Measure.java's line from a 200k-event q0 run at load 24 (session 9); `%.0f` of a division by 0 is "Infinity", which is not JSON.
+  const output = `log line\n{"engine":"flink-datastream","query":"q0","parallelism":1,"events":200000,"small":40000,"warmup":100000,"wallSmall":1.1067,"wallBig":0.8416,"cpuSmall":0.1900,"cpuBig":0.1900,"seconds":-0.2651,"cpuSeconds":0.0000,"eventsPerSecond":-603536,"eventsPerCpuSecond":Infinity,"outputs":184000,"checksum":1318489688498,"heapAfterGcMB":23.1,"heapLimitMB":2048,"peakRssMB":286.5}\n`;
+  const r = lastJsonLine<Timing & { eventsPerCpuSecond: number | null; checksum: number }>(output);
+  assert.equal(r.eventsPerCpuSecond, null);
+  assert.equal(r.checksum, 1318489688498);
+  assert.match(implausible(r, "CPU") ?? "", /not below/);
 });

@@ -207,3 +207,29 @@ test("cancel waits for a sink's write in flight before closing the sink", async 
   assert.equal(result.status, "cancelled");
   assert.deepEqual(events.slice(-3), ["write", "write done", "close"]);
 });
+
+test("each batch a source emits goes through the pipeline before the source polls again (upstream first)", async () => {
+  // Run downstream first, the source made its next batch while the last one was still queued downstream,
+  // so every stage held a batch at once (and each scavenge copied them all): poll 1, poll 2, write 1, poll 3, ...
+  const batchSize = 4;
+  const env = StreamEnvironment.create({ batchSize });
+  const log: string[] = [];
+  let next = 0;
+  env
+    .fromSource<number>({
+      name: "counted",
+      bounded: true,
+      createReader: () => ({
+        poll(max) {
+          const values = Array.from({ length: max }, () => next++);
+          log.push(`poll ${values[0]! / batchSize}`);
+          return { values, end: next >= 4 * batchSize };
+        },
+      }),
+    })
+    .map((x) => x * 2)
+    .filter(() => true)
+    .sinkTo(sinks.callback<number>((values) => void log.push(`write ${values[0]! / 2 / batchSize}`)));
+  await env.execute("depth first").wait();
+  assert.deepEqual(log, ["poll 0", "write 0", "poll 1", "write 1", "poll 2", "write 2", "poll 3", "write 3"]);
+});

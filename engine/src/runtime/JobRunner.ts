@@ -28,9 +28,9 @@ const STEPS_PER_TURN = 8;
 
 /**
  * Runs every subtask of a job cooperatively on the current thread. Each turn it fires due
- * processing-time timers, then lets runnable tasks (downstream first, so queues drain) take a few
- * steps. It yields to the event loop every `timeSliceMs` and sleeps when nothing can run until a
- * reader, sink, or clock wakes it.
+ * processing-time timers, then lets runnable tasks (upstream first, so a batch goes through the
+ * pipeline in the turn it was made) take a few steps. It yields to the event loop every
+ * `timeSliceMs` and sleeps when nothing can run until a reader, sink, or clock wakes it.
  */
 export class JobRunner {
   status: JobStatus = "created";
@@ -264,8 +264,12 @@ export class JobRunner {
   private async loop(): Promise<void> {
     const clock = this.options.clock;
     let sliceStart = performance.now();
-    // Downstream first: draining queues before refilling them keeps memory flat.
-    const order = [...this.tasks].reverse();
+    // Upstream first (tasks are in topological order): a batch a source emits is taken by its consumers in
+    // the same turn, while it is still in the CPU's caches, and is garbage before the next scavenge. Run
+    // downstream first, every stage held a batch at once (the source's next one already made) and each
+    // scavenge copied them all: on Nexmark q0, 440–500 KB survived a scavenge that way, ~140 KB now.
+    // Queues stay as short: a producer runs only while its channels have room.
+    const order = this.tasks;
     const stopHost = {
       sources: this.sources,
       savepoint: (name: string, onStart: (id: number) => void) => this.triggerCheckpoint("savepoint", name, onStart),

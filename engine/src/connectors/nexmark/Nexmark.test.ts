@@ -7,6 +7,8 @@ import { ManualClock } from "../../testing/ManualClock.js";
 import type { Auction, Bid, NexmarkEvent, Person } from "./model.js";
 import { Nexmark, type NexmarkOptions } from "./Nexmark.js";
 import { NexmarkGenerator } from "./NexmarkGenerator.js";
+import { NexmarkRandom } from "./NexmarkRandom.js";
+import { extraLength, nextExtra, nextExtraOf } from "./strings.js";
 
 async function run(options: NexmarkOptions, parallelism: number): Promise<NexmarkEvent[]> {
   const env = StreamEnvironment.create({ parallelism, batchSize: 97 });
@@ -134,4 +136,23 @@ test("invalid settings are rejected when the source is declared", () => {
   assert.throws(() => Nexmark.source({ eventsPerSecond: 0 }), RangeError);
   assert.throws(() => Nexmark.source({ bidProportion: 0 }), RangeError);
   assert.throws(() => Nexmark.source({ rate: -1 }), RangeError);
+});
+
+test("nextBits is nextU32's draw as a signed integer; nextExtraOf(extraLength(...)) is nextExtra", () => {
+  const a = new NexmarkRandom();
+  const b = new NexmarkRandom();
+  for (let n = 0; n < 1000; n++) {
+    a.reset(42, n);
+    b.reset(42, n);
+    for (let d = 0; d < 5; d++) assert.equal(a.nextBits(), b.nextU32() | 0);
+    for (const [current, average] of [
+      [32, 100],
+      [99, 100],
+      [100, 100],
+      [101, 100],
+      [0, 3],
+    ] as const) {
+      assert.equal(nextExtraOf(a, extraLength(current, average)), nextExtra(b, current, average), `${current}/${average}`);
+    }
+  }
 });

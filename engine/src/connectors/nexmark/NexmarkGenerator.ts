@@ -1,7 +1,21 @@
 import { DEFAULT_NEXMARK_CONFIG, FIRST_AUCTION_ID, FIRST_CATEGORY_ID, FIRST_PERSON_ID, type Auction, type Bid, type NexmarkConfig, type NexmarkEvent, type Person } from "./model.js";
 import { NexmarkRandom } from "./NexmarkRandom.js";
 import { price } from "./prices.js";
-import { channels, FIRST_NAMES, HOT_CHANNELS, LAST_NAMES, nextCreditCard, nextExtra, nextString, US_CITIES, US_STATES } from "./strings.js";
+import {
+  type ChannelTables,
+  channels,
+  type ExtraLength,
+  extraLength,
+  FIRST_NAMES,
+  HOT_CHANNELS,
+  LAST_NAMES,
+  nextCreditCard,
+  nextExtra,
+  nextExtraOf,
+  nextString,
+  US_CITIES,
+  US_STATES,
+} from "./strings.js";
 
 /** Ahead-of-time ids a non-hot pick may use, so some bids/auctions precede their auction/person (Nexmark). */
 const PERSON_ID_LEAD = 10;
@@ -12,6 +26,8 @@ const HOT_SELLER_RATIO = 100;
 const HOT_BIDDER_RATIO = 100;
 const NUM_CATEGORIES = 5;
 const HOT_CHANNELS_RATIO = 2;
+/** The size Nexmark counts for a bid's fields before its padding. */
+const BID_FIXED_SIZE = 32;
 
 /**
  * Nexmark's event model as a pure function of the event number: `event(n)` is person, auction or bid
@@ -29,6 +45,10 @@ export class NexmarkGenerator {
   private readonly total: number;
   private readonly rng = new NexmarkRandom();
   private readonly auctionHorizonEvents: number;
+  /** A bid's padding lengths: the same for every bid (its other fields' size is fixed). */
+  private readonly bidExtra: ExtraLength | undefined;
+  /** `channels()`, kept once built (built on the first bid, not when a source is merely declared). */
+  private channelTables: ChannelTables | undefined;
 
   constructor(config: Partial<NexmarkConfig> = {}) {
     this.config = { ...DEFAULT_NEXMARK_CONFIG, ...config };
@@ -41,6 +61,7 @@ export class NexmarkGenerator {
     this.total = c.personProportion + c.auctionProportion + c.bidProportion;
     // Events until numInFlightAuctions more auctions exist: the horizon of an auction's length.
     this.auctionHorizonEvents = Math.floor((c.numInFlightAuctions * this.total) / c.auctionProportion);
+    this.bidExtra = extraLength(BID_FIXED_SIZE, c.avgBidByteSize);
   }
 
   /** Event time of event `n`. */
@@ -103,7 +124,7 @@ export class NexmarkGenerator {
 
   /** Nexmark's price: round(100 · 10^(6u)) for u uniform in [0, 1), i.e. log-uniform from $1 to $1M in cents (`prices.ts`). */
   private nextPrice(): number {
-    return price(this.rng.nextU32());
+    return price(this.rng.nextBits());
   }
 
   private person(epoch: number, offset: number, ts: number): Person {
@@ -147,17 +168,17 @@ export class NexmarkGenerator {
     const price = this.nextPrice();
     let channel: string;
     let url: string;
+    const tables = (this.channelTables ??= channels());
     if (rng.nextInt(HOT_CHANNELS_RATIO) > 0) {
       const i = rng.nextInt(HOT_CHANNELS.length);
       channel = HOT_CHANNELS[i]!;
-      url = channels().hotUrls[i]!;
+      url = tables.hotUrls[i]!;
     } else {
-      const tables = channels();
       const i = rng.nextInt(tables.channels.length);
       channel = tables.channels[i]!;
       url = tables.urls[i]!;
     }
-    const extra = nextExtra(rng, 32, c.avgBidByteSize);
+    const extra = nextExtraOf(rng, this.bidExtra);
     return { type: "bid", auction, bidder, price, channel, url, dateTime: ts, extra };
   }
 }

@@ -17,8 +17,20 @@ export class NexmarkRandom {
 
   /** 32 random bits as an unsigned integer. */
   nextU32(): number {
-    this.state = (this.state + STEP) | 0;
-    return output(this.state);
+    return this.nextBits() >>> 0;
+  }
+
+  /**
+   * The same 32 random bits as `nextU32`, as a signed integer: always a small integer to V8, where an
+   * unsigned one above 2^31 is a heap-allocated double whenever a call returns it (a bid's price draw
+   * allocated one in two events). Written out as `nextInt` is, so the state stays unboxed too.
+   */
+  nextBits(): number {
+    const state = (this.state + STEP) | 0;
+    this.state = state;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return t ^ (t >>> 14);
   }
 
   /**

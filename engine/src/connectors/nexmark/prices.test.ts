@@ -45,3 +45,10 @@ test("price(k) is the definition for every 32-bit k (NEXMARK_PRICES_EXHAUSTIVE=1
   }
   assert.equal(bad, 0);
 });
+
+test("price reads only the bits of k: the signed 32-bit form (NexmarkRandom.nextBits) gives the same price", () => {
+  for (const k of [...APPROXIMATION_ROUNDS_WRONG, ...NEAR_HALF_CENT, 2 ** 31, 2 ** 31 + 1, 2 ** 32 - 1]) assert.equal(price(k | 0), price(k), `k=${k}`);
+  for (let i = 0, k = 2 ** 31 + 7; i < 100_000; i++, k = (k + 2_654_435_761) % 4294967296) {
+    if (price(k | 0) !== price(k)) assert.fail(`k=${k}: ${price(k | 0)} != ${price(k)}`);
+  }
+});

@@ -26,12 +26,15 @@ const P0 = bytePowers(0);
 /** Well above the approximation's error in cents (< 2e-7), well below the spacing of prices. */
 const HALF_CENT_MARGIN = 1e-5;
 
-/** The definition: round(100 · 10^(6·hi/2^16) · 10^(6·lo/2^32)), k an unsigned 32-bit integer. */
+/** The definition: round(100 · 10^(6·hi/2^16) · 10^(6·lo/2^32)), k an unsigned 32-bit integer (or the signed one with its bits). */
 export function exactPrice(k: number): number {
   return Math.round(Math.pow(10, (6 * (k >>> 16)) / 65536) * Math.pow(10, (6 * (k & 0xffff)) / 4294967296) * 100);
 }
 
-/** `exactPrice(k)`, computed from small tables (see the file comment). */
+/**
+ * `exactPrice(k)`, computed from small tables (see the file comment). `k` may also be given as the signed
+ * 32-bit integer with the same bits (`NexmarkRandom.nextBits`): only its bits are read.
+ */
 export function price(k: number): number {
   const cents = P3[k >>> 24]! * P2[(k >>> 16) & 255]! * P1[(k >>> 8) & 255]! * P0[k & 255]! * 100;
   const fraction = cents - Math.floor(cents);

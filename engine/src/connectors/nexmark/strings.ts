@@ -55,13 +55,35 @@ export function nextExactString(rng: NexmarkRandom, length: number): string {
   return p.substring(offset, offset + length);
 }
 
-/** Padding so that `currentSize + extra.length` averages `averageSize` (±20%), as Nexmark's `nextExtra`. */
-export function nextExtra(rng: NexmarkRandom, currentSize: number, averageSize: number): string {
-  if (currentSize > averageSize) return "";
+/** The lengths `nextExtra` draws from: `min + nextInt(spread)` (no draw when `spread` is 0); `undefined`: no padding. */
+export interface ExtraLength {
+  readonly min: number;
+  readonly spread: number;
+}
+
+/** Padding lengths so that `currentSize + extra.length` averages `averageSize` (±20%), as Nexmark's `nextExtra`. */
+export function extraLength(currentSize: number, averageSize: number): ExtraLength | undefined {
+  if (currentSize > averageSize) return undefined;
   const desired = averageSize - currentSize;
   const delta = Math.round(desired * 0.2);
-  const size = desired - delta + (delta === 0 ? 0 : rng.nextInt(2 * delta));
-  return nextExactString(rng, size);
+  return { min: desired - delta, spread: 2 * delta };
+}
+
+/**
+ * Padding of a length drawn from `length` (`extraLength`). A bid's sizes are the same for every bid, so
+ * the generator computes its `ExtraLength` once and calls this directly.
+ */
+export function nextExtraOf(rng: NexmarkRandom, length: ExtraLength | undefined): string {
+  if (length === undefined) return "";
+  const size = length.min + (length.spread === 0 ? 0 : rng.nextInt(length.spread));
+  const p = extraPool ?? pool();
+  const offset = rng.nextInt(p.length - size);
+  return p.substring(offset, offset + size);
+}
+
+/** Padding so that `currentSize + extra.length` averages `averageSize` (±20%), as Nexmark's `nextExtra`. */
+export function nextExtra(rng: NexmarkRandom, currentSize: number, averageSize: number): string {
+  return nextExtraOf(rng, extraLength(currentSize, averageSize));
 }
 
 function baseUrl(rng: NexmarkRandom): string {
@@ -70,7 +92,7 @@ function baseUrl(rng: NexmarkRandom): string {
 
 export const HOT_CHANNELS: readonly string[] = ["Google", "Facebook", "Baidu", "Apple"];
 
-interface ChannelTables {
+export interface ChannelTables {
   hotUrls: string[];
   channels: string[];
   urls: string[];
