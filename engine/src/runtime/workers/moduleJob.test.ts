@@ -12,7 +12,7 @@ import { test } from "node:test";
 import { seededRandom } from "../../testing/chaosSource.js";
 import type { declareWindowJob, WindowJobArgs } from "./fixtures/windowJob.js";
 import { executeModuleJob } from "./moduleJob.js";
-import { workerStats } from "./WorkerPool.js";
+import { workerStats } from "./workerPlacement.js";
 
 const fixture = new URL("./fixtures/windowJob.js", import.meta.url);
 type Declared = ReturnType<typeof declareWindowJob>;
@@ -45,6 +45,9 @@ for (const assigner of ["tumbling", "sliding", "session"] as const) {
       const jobs = workerStats().jobs;
       assertSame(await run(parallelism, args), expected, `parallelism ${parallelism}`);
       assert.equal(workerStats().jobs, jobs + 1, "ran on worker threads");
+      // Its events cross the keyed edge as columns of the type they show (exchange/inferredType.ts), not as clones.
+      const keyed = workerStats().edges.find((e) => / -> .*\(hash\)$/.test(e.edge));
+      assert.equal(keyed?.codec, "inferred", JSON.stringify(workerStats().edges));
     }
   });
 }
