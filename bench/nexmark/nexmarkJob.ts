@@ -48,11 +48,7 @@ export function declareNexmark(env: StreamEnvironment, args: NexmarkJobArgs): Ne
       },
     }),
   };
-  const events = env.fromSource(
-    Nexmark.source({ count: args.count, eventsPerSecond: args.eventsPerSecond }),
-    WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(WATERMARK_DELAY_MS),
-    "nexmark",
-  );
+  const events = env.fromSource(Nexmark.source({ count: args.count, eventsPerSecond: args.eventsPerSecond }), WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(WATERMARK_DELAY_MS), "nexmark");
   spec.build(events).sinkTo(args.check ? sink : runsOnAnyThread(sink));
   return result;
 }

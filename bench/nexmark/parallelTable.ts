@@ -47,7 +47,20 @@ function roundRatios(a: ParallelRun[], b: ParallelRun[], clock: Clock, rate: (r:
 
 /** Prints the table (text and markdown) for the queries and engines that ran at both p=1 and p=2. */
 export function printParallelTable(results: readonly ParallelRun[], queries: readonly string[], engines: readonly string[]): void {
-  const header = ["query", "engine", "p=1 ev/s", "p=2 ev/s", "p2/p1 (wall)", "p=1 ev/CPU-s", "p=2 ev/CPU-s", "p2/p1 (CPU)", "p=2 vs Flink p=2 (wall)", "p=2 vs Flink p=2 (CPU)", "p=1 RSS MB", "p=2 RSS MB"];
+  const header = [
+    "query",
+    "engine",
+    "p=1 ev/s",
+    "p=2 ev/s",
+    "p2/p1 (wall)",
+    "p=1 ev/CPU-s",
+    "p=2 ev/CPU-s",
+    "p2/p1 (CPU)",
+    "p=2 vs Flink p=2 (wall)",
+    "p=2 vs Flink p=2 (CPU)",
+    "p=1 RSS MB",
+    "p=2 RSS MB",
+  ];
   const rows: string[][] = [];
   for (const q of queries) {
     for (const e of engines) {
@@ -59,16 +72,50 @@ export function printParallelTable(results: readonly ParallelRun[], queries: rea
       rows.push([
         q,
         LABEL[e] ?? e,
-        spread(ok(one, "wall").map((r) => r.eventsPerSecond), k),
-        spread(ok(two, "wall").map((r) => r.eventsPerSecond), k),
-        spread(roundRatios(two, one, "wall", (r) => r.eventsPerSecond), x2),
-        spread(ok(one, "CPU").map((r) => r.eventsPerCpuSecond), k),
-        spread(ok(two, "CPU").map((r) => r.eventsPerCpuSecond), k),
-        spread(roundRatios(two, one, "CPU", (r) => r.eventsPerCpuSecond), x2),
-        twin === undefined ? "" : spread(roundRatios(two, at(2, twin), "wall", (r) => r.eventsPerSecond), x2),
-        twin === undefined ? "" : spread(roundRatios(two, at(2, twin), "CPU", (r) => r.eventsPerCpuSecond), x2),
-        spread(one.map((r) => r.peakRssMB), (x) => String(Math.round(x))),
-        spread(two.map((r) => r.peakRssMB), (x) => String(Math.round(x))),
+        spread(
+          ok(one, "wall").map((r) => r.eventsPerSecond),
+          k,
+        ),
+        spread(
+          ok(two, "wall").map((r) => r.eventsPerSecond),
+          k,
+        ),
+        spread(
+          roundRatios(two, one, "wall", (r) => r.eventsPerSecond),
+          x2,
+        ),
+        spread(
+          ok(one, "CPU").map((r) => r.eventsPerCpuSecond),
+          k,
+        ),
+        spread(
+          ok(two, "CPU").map((r) => r.eventsPerCpuSecond),
+          k,
+        ),
+        spread(
+          roundRatios(two, one, "CPU", (r) => r.eventsPerCpuSecond),
+          x2,
+        ),
+        twin === undefined
+          ? ""
+          : spread(
+              roundRatios(two, at(2, twin), "wall", (r) => r.eventsPerSecond),
+              x2,
+            ),
+        twin === undefined
+          ? ""
+          : spread(
+              roundRatios(two, at(2, twin), "CPU", (r) => r.eventsPerCpuSecond),
+              x2,
+            ),
+        spread(
+          one.map((r) => r.peakRssMB),
+          (x) => String(Math.round(x)),
+        ),
+        spread(
+          two.map((r) => r.peakRssMB),
+          (x) => String(Math.round(x)),
+        ),
       ]);
     }
   }

@@ -143,7 +143,14 @@ if (report === undefined && engines.includes("sluice-module") && checkEvents > 0
 mkdirSync(`${root}.cache/nexmark`, { recursive: true });
 const file = report !== undefined ? option("report", "") : `${root}.cache/nexmark/results-${events}-${Date.now()}.json`;
 const save = () =>
-  writeFileSync(file, JSON.stringify({ events, small, warmup, heapMB, eps, reps, checkEvents, queries, parallelisms, machine: machine(), results, sqlSame: Object.fromEntries(sqlSame), moduleSame: Object.fromEntries(moduleSame) }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      { events, small, warmup, heapMB, eps, reps, checkEvents, queries, parallelisms, machine: machine(), results, sqlSame: Object.fromEntries(sqlSame), moduleSame: Object.fromEntries(moduleSame) },
+      null,
+      2,
+    ),
+  );
 for (let round = 1; round <= reps && report === undefined; round++) {
   // A query's p=1 and p=2 runs one after the other, so a round's p2/p1 ratio sees one load.
   for (const q of queries) {

@@ -66,19 +66,30 @@ test("a batch of another shape starts a new type; one of no single shape crosses
     { y: "p", x: 1 },
     { y: "q", x: 2 },
   ];
+  // A hole, which a clone keeps (reading it gives undefined).
+  const holed: unknown[] = new Array(3);
+  holed[0] = 1;
+  holed[2] = 3;
   const mixed = [
-    [{ x: 1, y: "p" }, { x: 1, y: "p", z: 3 }],
-    [{ x: 1, y: "p" }, { y: "p", x: 1 }],
+    [
+      { x: 1, y: "p" },
+      { x: 1, y: "p", z: 3 },
+    ],
+    [
+      { x: 1, y: "p" },
+      { y: "p", x: 1 },
+    ],
     [{ x: 1, y: "p" }, { x: 1 }],
     [{ x: 1, y: "p" }, [1, "p"]],
     [new Date(1), new Date(2)],
     [new Map([["x", 1]])],
-    [new (class Point {
-      x = 1;
-      y = "p";
-    })()],
-    // biome-ignore lint/suspicious/noSparseArray: a hole, which a clone keeps
-    [[1, , 3], [1, 2, 3]],
+    [
+      new (class Point {
+        x = 1;
+        y = "p";
+      })(),
+    ],
+    [holed, [1, 2, 3]],
     [1, 2, 3],
     ["strings", "only"],
   ];
@@ -87,7 +98,10 @@ test("a batch of another shape starts a new type; one of no single shape crosses
 });
 
 test("the inferred field types: numbers and bigints integral, strings, booleans, anything else left to clone", () => {
-  const t = inferRecordType([{ n: 1, b: 2n, s: "x", f: false, o: null, d: new Date(0) }, { n: 2, b: 3n, s: "y", f: true, o: 1, d: null }]);
+  const t = inferRecordType([
+    { n: 1, b: 2n, s: "x", f: false, o: null, d: new Date(0) },
+    { n: 2, b: 3n, s: "y", f: true, o: 1, d: null },
+  ]);
   assert.deepEqual(
     t?.schema.fields.map((f) => `${f.name} ${f.type.name}`),
     ["n BIGINT", "b BIGINT", "s STRING", "f BOOLEAN", "o BIGINT", "d NULL"],
