@@ -210,12 +210,15 @@ for (const p of parallelisms) {
       return `${spread(rs.map(f), fmt)}${n > 0 ? ` [${n} round${n > 1 ? "s" : ""} rejected]` : ""}`;
     };
     // Outputs do not depend on timing: every round is compared, rejected ones too.
+    // "–" when one side of the pair was not run (e.g. --engines sluice-module,flink-datastream).
     const same =
       q === "gen"
         ? "n/a"
-        : all("sluice").length && all("flink-datastream").length && all("sluice").every((r) => all("flink-datastream").every((d) => d.outputs === r.outputs && d.checksum === r.checksum))
-          ? "yes"
-          : "NO";
+        : !all("sluice").length || !all("flink-datastream").length
+          ? "–"
+          : all("sluice").every((r) => all("flink-datastream").every((d) => d.outputs === r.outputs && d.checksum === r.checksum))
+            ? "yes"
+            : "NO";
     if (same === "NO" || (sqlSame.get(`${q}/${p}`) ?? "n/a").startsWith("NO") || (moduleSame.get(`${q}/${p}`) ?? "n/a").startsWith("NO")) allSame = false;
     const label = p === 1 ? "1" : `${p} (Sluice: 1 thread)`;
     rows.push([
