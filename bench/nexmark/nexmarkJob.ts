@@ -19,6 +19,10 @@ export interface NexmarkJobArgs {
   readonly eventsPerSecond: number;
   /** true: the sink runs on the main thread and counts (a check run); false: a blackhole on the workers. */
   readonly check: boolean;
+  /** The generator's seed (default Nexmark's). */
+  readonly seed?: number;
+  /** With `check`: also keep the output records on the main thread (nexmark.test.ts compares them with DuckDB's). */
+  readonly collect?: boolean;
 }
 
 /** Fingerprints are summed modulo 2^50 (as sluiceRun.ts and the Java twin) so the sum stays exact in a double. */
@@ -27,18 +31,20 @@ const MOD = 2 ** 50;
 export interface NexmarkJobResult {
   outputs: number;
   checksum: number;
+  rows: unknown[];
 }
 
 export function declareNexmark(env: StreamEnvironment, args: NexmarkJobArgs): NexmarkJobResult {
   const spec = QUERIES[args.query];
   if (spec === undefined) throw new Error(`unknown query ${args.query}; one of ${Object.keys(QUERIES).join(", ")}`);
-  const result: NexmarkJobResult = { outputs: 0, checksum: 0 };
+  const result: NexmarkJobResult = { outputs: 0, checksum: 0, rows: [] };
   const sink: Sink<unknown> = {
     name: "blackhole",
     createWriter: () => ({
       write(values) {
         // The same per-record work as sluiceRun.ts's blackhole, on whichever thread the sink runs.
         result.outputs += values.length;
+        if (args.collect) for (const v of values) result.rows.push(v);
         let sum = result.checksum;
         for (let i = 0; i < values.length; i++) {
           sum += spec.check(values[i]);
@@ -48,7 +54,11 @@ export function declareNexmark(env: StreamEnvironment, args: NexmarkJobArgs): Ne
       },
     }),
   };
-  const events = env.fromSource(Nexmark.source({ count: args.count, eventsPerSecond: args.eventsPerSecond }), WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(WATERMARK_DELAY_MS), "nexmark");
+  const events = env.fromSource(
+    Nexmark.source({ count: args.count, eventsPerSecond: args.eventsPerSecond, ...(args.seed !== undefined ? { seed: args.seed } : {}) }),
+    WatermarkStrategy.forBoundedOutOfOrderness<NexmarkEvent>(WATERMARK_DELAY_MS),
+    "nexmark",
+  );
   spec.build(events).sinkTo(args.check ? sink : runsOnAnyThread(sink));
   return result;
 }
