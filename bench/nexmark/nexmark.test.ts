@@ -1,6 +1,7 @@
 /**
  * Every Nexmark query on the engine, checked against the same query in DuckDB over the same generated
- * events (the Nexmark SQL, adapted only where noted in each query's file), at parallelism 1 and 2.
+ * events (the Nexmark SQL, adapted only where noted in each query's file), at parallelism 1 and 2; the
+ * queries with keyed exchanges also as a module job on worker threads (nexmarkJob.ts, as run.ts times them).
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
@@ -8,6 +9,9 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { sinks, StreamEnvironment } from "../../engine/src/index.js";
 import { Nexmark, type Auction, type Bid, type NexmarkEvent, type Person } from "../../engine/src/connectors/nexmark/index.js";
 import { nexmarkEvents, QUERIES } from "./queries/index.js";
+import { executeModuleJob } from "../../engine/src/runtime/workers/moduleJob.js";
+import { workerStats } from "../../engine/src/runtime/workers/workerPlacement.js";
+import type { NexmarkJobArgs, NexmarkJobResult } from "./nexmarkJob.js";
 
 /** Small enough for CI, long enough in event time (60 s) for many 10 s windows and closed auctions. */
 const GENERATOR = { seed: 7, eventsPerSecond: 500 };
@@ -110,3 +114,20 @@ for (const name of Object.keys(SQL)) {
     }
   });
 }
+
+test("q3, q5, q7 as module jobs on 2 worker threads (their records across keyed edges as inferred columns) equal DuckDB's result", async () => {
+  for (const name of ["q3", "q5", "q7"]) {
+    const { fields } = COLUMNS[name]!;
+    const expected = canonical((await db.runAndReadAll(SQL[name]!)).getRowObjectsJS() as Record<string, unknown>[], fields);
+    const args: NexmarkJobArgs = { query: name, count: COUNT, eventsPerSecond: GENERATOR.eventsPerSecond, seed: GENERATOR.seed, check: true, collect: true };
+    const jobs = workerStats().jobs;
+    const { job, declared } = await executeModuleJob<NexmarkJobResult>(new URL("./nexmarkJob.js", import.meta.url), "declareNexmark", name, { environment: { parallelism: 2, batchSize: 256 }, args });
+    await job.wait();
+    assert.equal(workerStats().jobs, jobs + 1, `${name} ran on worker threads`);
+    assert.ok(
+      workerStats().edges.some((e) => e.codec === "inferred" && / \(hash\)$/.test(e.edge)),
+      JSON.stringify(workerStats().edges),
+    );
+    assert.deepEqual(canonical(declared.rows as Record<string, unknown>[], fields), expected, `${name} as a module job at parallelism 2`);
+  }
+});

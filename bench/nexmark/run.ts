@@ -5,8 +5,12 @@
  * the load average is recorded per run, and the table gives medians and min–max over the rounds.
  * Started by bench/nexmark/run.sh, which builds both sides first. Raw results go to .cache/nexmark/.
  * Usage: node dist/bench/nexmark/run.js [events=2000000] [--reps 5] [--queries gen,q0,...] [--parallelism 1,2]
- *   [--engines sluice,sluice-sql,flink-datastream,flink-sql] [--warmup 1000000] [--small events/5] [--heap-mb 2048]
+ *   [--engines sluice,sluice-sql,sluice-module,flink-datastream,flink-sql] [--warmup 1000000] [--small events/5] [--heap-mb 2048]
  *   [--check-events 200000] [--eps 10000]
+ * Engines: `sluice` is a DataStream job declared in the process (as in a notebook cell: at p=2 its subtasks
+ * share one thread); `sluice-module` the same queries declared in a job module (nexmarkJob.ts), whose
+ * subtasks run on worker threads at p=2; `sluice-sql` nexmark's SQL files, on worker threads at p=2. With
+ * --parallelism 1,2 a second table gives each engine's p2/p1 (wall) and Sluice p=2 against Flink p=2.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -15,8 +19,9 @@ import { lastJsonLine, median, option, printTable } from "../table.js";
 import { type Clock, implausible, type Timing } from "./plausible.js";
 import { sameOutputs } from "./sameOutputs.js";
 import { ADD_OPENS } from "../jvm.js";
+import { printParallelTable } from "./parallelTable.js";
 
-type Engine = "sluice" | "sluice-sql" | "flink-datastream" | "flink-sql";
+type Engine = "sluice" | "sluice-sql" | "sluice-module" | "flink-datastream" | "flink-sql";
 interface RunResult extends Timing {
   engine: Engine;
   query: string;
@@ -47,6 +52,7 @@ interface Saved {
   checkEvents?: number;
   results: RunResult[];
   sqlSame: Record<string, string>;
+  moduleSame?: Record<string, string>;
 }
 const report = process.argv.includes("--report") ? (JSON.parse(readFileSync(option("report", ""), "utf8")) as Saved) : undefined;
 
@@ -55,7 +61,7 @@ const events = report?.events ?? Number(positional[0] ?? 2_000_000);
 const reps = Number(option("reps", "5"));
 const queries = report?.queries ?? option("queries", "gen,q0,q1,q2,q3,q4,q5,q6,q7,q8").split(",");
 const parallelisms = report?.parallelisms ?? option("parallelism", "1").split(",").map(Number);
-const engines = option("engines", "sluice,sluice-sql,flink-datastream,flink-sql").split(",") as Engine[];
+const engines = option("engines", "sluice,sluice-sql,sluice-module,flink-datastream,flink-sql").split(",") as Engine[];
 const warmup = report?.warmup ?? option("warmup", "1000000");
 const small = report?.small ?? option("small", String(Math.round(events / 5)));
 const heapMB = report?.heapMB ?? option("heap-mb", "2048");
@@ -69,9 +75,17 @@ const classpath = `${flinkDir}/nexmark-flink-0.1.0.jar:${readFileSync(`${flinkDi
 /** Flink SQL cannot run nexmark's q6 (ROW_NUMBER's retractions into an OVER window); the row says so. */
 const SQL_UNSUPPORTED = new Set(["q6"]);
 
-function run(engine: Engine | "flink-sql-check", query: string, p: number, n: number, w: string, s: string): Omit<RunResult, "load" | "round"> {
+function run(engine: Engine | "flink-sql-check" | "sluice-module-check", query: string, p: number, n: number, w: string, s: string): Omit<RunResult, "load" | "round"> {
   const args = [query, String(p), String(n), eps, w, s];
   const opts = { encoding: "utf8" as const, maxBuffer: 1 << 26 };
+  if (engine === "sluice-module" || engine === "sluice-module-check")
+    return lastJsonLine<Omit<RunResult, "load" | "round">>(
+      execFileSync(
+        process.execPath,
+        ["--expose-gc", `--max-old-space-size=${heapMB}`, `${root}dist/bench/nexmark/sluiceModuleRun.js`, ...args, ...(engine === "sluice-module-check" ? ["check"] : [])],
+        opts,
+      ),
+    );
   if (engine === "sluice-sql")
     return lastJsonLine<Omit<RunResult, "load" | "round">>(
       execFileSync(process.execPath, ["--expose-gc", `--max-old-space-size=${heapMB}`, `${root}dist/bench/nexmark/sluiceSqlRun.js`, ...args], opts),
@@ -88,6 +102,14 @@ function checkSql(query: string, p: number): string {
   const s = run("sluice", query, p, checkEvents, "0", "0");
   const f = run("flink-sql-check", query, p, checkEvents, "0", "0");
   return s.outputs === f.outputs && s.checksum === f.checksum ? "yes" : `NO (${s.outputs} vs ${f.outputs} rows)`;
+}
+
+/** The module job's timed runs on workers count nothing (their blackhole is there): its output is checked here against the DataStream job's, on fewer events. */
+function checkModule(query: string, p: number): string {
+  if (query === "gen") return "n/a";
+  const s = run("sluice", query, p, checkEvents, "0", "0");
+  const m = run("sluice-module-check", query, p, checkEvents, "0", "0");
+  return s.outputs === m.outputs && s.checksum === m.checksum ? "yes" : `NO (${m.outputs} vs ${s.outputs} rows)`;
 }
 
 let machineText = report?.machine;
@@ -110,16 +132,34 @@ if (report === undefined && engines.includes("flink-sql") && checkEvents > 0) {
     }
   }
 }
+const moduleSame = new Map<string, string>(Object.entries(report?.moduleSame ?? {}));
+if (report === undefined && engines.includes("sluice-module") && checkEvents > 0) {
+  for (const p of parallelisms) {
+    for (const q of queries) {
+      moduleSame.set(`${q}/${p}`, checkModule(q, p));
+      process.stderr.write(`check ${q} p=${p}: Sluice module job and DataStream job same output on ${checkEvents} events: ${moduleSame.get(`${q}/${p}`)}\n`);
+    }
+  }
+}
 mkdirSync(`${root}.cache/nexmark`, { recursive: true });
 const file = report !== undefined ? option("report", "") : `${root}.cache/nexmark/results-${events}-${Date.now()}.json`;
 const save = () =>
-  writeFileSync(file, JSON.stringify({ events, small, warmup, heapMB, eps, reps, checkEvents, queries, parallelisms, machine: machine(), results, sqlSame: Object.fromEntries(sqlSame) }, null, 2));
+  writeFileSync(
+    file,
+    JSON.stringify(
+      { events, small, warmup, heapMB, eps, reps, checkEvents, queries, parallelisms, machine: machine(), results, sqlSame: Object.fromEntries(sqlSame), moduleSame: Object.fromEntries(moduleSame) },
+      null,
+      2,
+    ),
+  );
 for (let round = 1; round <= reps && report === undefined; round++) {
-  for (const p of parallelisms) {
-    for (const q of queries) {
+  // A query's p=1 and p=2 runs one after the other, so a round's p2/p1 ratio sees one load.
+  for (const q of queries) {
+    for (const p of parallelisms) {
       for (const engine of engines) {
         if (engine === "flink-sql" && SQL_UNSUPPORTED.has(q)) continue;
-        if (engine === "sluice-sql" && (q === "gen" || p !== 1 || sluiceSqlCannot.has(q))) continue;
+        if (engine === "sluice-sql" && (q === "gen" || sluiceSqlCannot.has(q))) continue;
+        if (engine === "sluice-module" && q === "gen") continue;
         const load = os.loadavg()[0]!;
         let r: RunResult;
         try {
@@ -172,7 +212,7 @@ for (const p of parallelisms) {
     };
     // Outputs do not depend on timing: every round is compared, rejected ones too.
     const same = q === "gen" ? "n/a" : sameOutputs(all("sluice"), all("flink-datastream"));
-    if (same === "NO" || (sqlSame.get(`${q}/${p}`) ?? "n/a").startsWith("NO")) allSame = false;
+    if (same === "NO" || (sqlSame.get(`${q}/${p}`) ?? "n/a").startsWith("NO") || (moduleSame.get(`${q}/${p}`) ?? "n/a").startsWith("NO")) allSame = false;
     const label = p === 1 ? "1" : `${p} (Sluice: 1 thread)`;
     rows.push([
       q,
@@ -232,6 +272,8 @@ console.log(`\n${machine()}\nload average (1 min) over the runs: median ${median
 printTable(title, header, rows);
 console.log(`\n| ${header.join(" | ")} |\n|${header.map(() => "---").join("|")}|`);
 for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+if (parallelisms.includes(1) && parallelisms.includes(2)) printParallelTable(results, queries, engines);
+if (moduleSame.size > 0) console.log(`\nSluice module job's output same as the DataStream job's (${k(checkEvents)} events): ${[...moduleSame].map(([qp, same]) => `${qp} ${same}`).join(", ")}`);
 if (rejectedRuns.length > 0) {
   console.log(`\n${rejectedRuns.length} of ${results.length} runs rejected on CPU or wall time (left out of that clock's cells; their outputs still checked):`);
   for (const r of rejectedRuns) console.log(`- round ${r.round} ${r.query} p=${r.parallelism} ${r.engine}: ${implausible(r)}`);

@@ -42,13 +42,14 @@ test("rows of the edge's row type cross as columns, the schema sent with the fir
   assert.equal(after.decoded.columnar - before.decoded.columnar, 2);
 });
 
-test("an edge without a row type, or a job on the clone codec, crosses by clone", () => {
-  for (const [c, s] of [
-    [columnarCodec, undefined],
-    [cloneCodec, schema],
+test("a job on the clone codec crosses by clone; an edge without a row type infers one (inferredType.test.ts)", () => {
+  for (const [c, s, kind] of [
+    [columnarCodec, undefined, "inferred"],
+    [cloneCodec, schema, "clone"],
+    [cloneCodec, undefined, "clone"],
   ] as const) {
     const { codec, encoder } = edgeEncoder(c, s, "map", "map -> process (rebalance)");
-    assert.equal(codec, "clone");
+    assert.equal(codec, kind);
     const values = [{ any: "object", n: 1n }];
     assert.deepEqual(edgeDecoder(c).decode(cross(encoder.encode(batch(values)))), batch(values));
   }

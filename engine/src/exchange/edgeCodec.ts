@@ -11,6 +11,7 @@ import type { StreamNode } from "../graph/StreamGraph.js";
 import type { RecordBatch } from "../runtime/StreamElement.js";
 import type { BatchCodec, BatchDecoder, BatchEncoder, EncodedBatch, RecordSchema } from "./BatchCodec.js";
 import { cloneCodec } from "./BatchCodec.js";
+import { type InferredType, inferRecordType } from "./inferredType.js";
 
 const rowTypes = new WeakMap<StreamNode, RecordSchema>();
 
@@ -58,15 +59,22 @@ function fits(values: readonly unknown[], width: number): boolean {
 /**
  * The producer's end of edge `edge`: `codec` where `schema` is known and `codec` is not the clone
  * codec, else structured clone. A batch that does not fit the row type (a plan whose row type is
- * wrong) crosses by clone and is counted, rather than losing or inventing fields.
+ * wrong) crosses by clone and is counted, rather than losing or inventing fields. An edge without a
+ * row type (a TypeScript job's records, a changelog) crosses in `codec` too, with the type its records
+ * show (`inferredType.ts`): `inferred`.
  */
-export function edgeEncoder(codec: BatchCodec, schema: RecordSchema | undefined, operator: string, edge: string): { readonly codec: "columnar" | "clone"; readonly encoder: BatchEncoder } {
+export function edgeEncoder(
+  codec: BatchCodec,
+  schema: RecordSchema | undefined,
+  operator: string,
+  edge: string,
+): { readonly codec: "columnar" | "inferred" | "clone"; readonly encoder: BatchEncoder } {
   const clone = cloneCodec.encoder(schema ?? { fields: [] });
   const asClone = (batch: RecordBatch<unknown>): EncodedBatch => {
     const inner = clone.encode(batch);
     return { length: inner.length, header: { k: "clone", h: inner.header } satisfies Wire, buffers: inner.buffers };
   };
-  if (schema === undefined || codec === cloneCodec) {
+  if (codec === cloneCodec) {
     return {
       codec: "clone",
       encoder: {
@@ -77,8 +85,8 @@ export function edgeEncoder(codec: BatchCodec, schema: RecordSchema | undefined,
       },
     };
   }
-  const inner = codec.encoder(schema);
-  let sentSchema = false;
+  if (schema === undefined) return { codec: "inferred", encoder: inferringEncoder(codec, operator, edge, asClone) };
+  const columnar = columnarEncoder(codec, schema, operator, edge);
   return {
     codec: "columnar",
     encoder: {
@@ -87,17 +95,61 @@ export function edgeEncoder(codec: BatchCodec, schema: RecordSchema | undefined,
           stats.encoded.fallback++;
           return asClone(batch);
         }
-        let encoded: EncodedBatch;
-        try {
-          encoded = inner.encode(batch);
-        } catch (error) {
-          throw new ExchangeEncodeError(operator, edge, schema, error);
-        }
-        const wire: Wire = sentSchema ? { k: "columnar", h: encoded.header } : { k: "columnar", h: encoded.header, schema };
-        sentSchema = true;
-        stats.encoded.columnar++;
-        return { length: encoded.length, header: wire, buffers: encoded.buffers };
+        return columnar(batch);
       },
+    },
+  };
+}
+
+/** `codec`'s encoder for `schema`, the schema sent with the first batch (and the first after it changes). */
+function columnarEncoder(codec: BatchCodec, schema: RecordSchema, operator: string, edge: string): (batch: RecordBatch<unknown>) => EncodedBatch {
+  const inner = codec.encoder(schema);
+  let sentSchema = false;
+  return (batch) => {
+    let encoded: EncodedBatch;
+    try {
+      encoded = inner.encode(batch);
+    } catch (error) {
+      throw new ExchangeEncodeError(operator, edge, schema, error);
+    }
+    const wire: Wire = sentSchema ? { k: "columnar", h: encoded.header } : { k: "columnar", h: encoded.header, schema };
+    sentSchema = true;
+    stats.encoded.columnar++;
+    return { length: encoded.length, header: wire, buffers: encoded.buffers };
+  };
+}
+
+/** A channel whose records change shape this often stops inferring and crosses by clone for good. */
+const MAX_TYPE_CHANGES = 16;
+
+/**
+ * Infers the record type from the first batch and keeps it while batches fit it; a batch of another
+ * shape starts a new type (sent with that batch: the decoder follows), one of no single shape crosses
+ * by clone (`fallback`).
+ */
+function inferringEncoder(codec: BatchCodec, operator: string, edge: string, asClone: (batch: RecordBatch<unknown>) => EncodedBatch): BatchEncoder {
+  let type: InferredType | undefined;
+  let columnar: ((batch: RecordBatch<unknown>) => EncodedBatch) | undefined;
+  let changes = 0;
+  return {
+    encode: (batch) => {
+      const values = batch.values;
+      if (values.length > 0 && changes <= MAX_TYPE_CHANGES && (type === undefined || !type.fits(values))) {
+        const next = inferRecordType(values);
+        if (next !== undefined) {
+          type = next;
+          columnar = columnarEncoder(codec, next.schema, operator, edge);
+          changes++;
+        } else {
+          stats.encoded.fallback++;
+          return asClone(batch);
+        }
+      }
+      if (columnar === undefined || values.length === 0 || changes > MAX_TYPE_CHANGES) {
+        stats.encoded.clone++;
+        return asClone(batch);
+      }
+      return columnar(batch);
     },
   };
 }

@@ -11,8 +11,8 @@ export function edgeName(edge: PlanEdge): string {
   return `${edge.from.name} -> ${edge.to.name} (${edge.partitioning.kind})`;
 }
 
-/** Which way `edge`'s batches cross threads: the job's codec where its producer declared a row type (a side output has none). */
-export function edgeCodecKind(edge: PlanEdge, codec: BatchCodec): "columnar" | "clone" {
+/** Which way `edge`'s batches cross threads: the job's codec with the row type its producer declared, or with the type its records show (`inferred`; a side output, a TypeScript job), or by clone. */
+export function edgeCodecKind(edge: PlanEdge, codec: BatchCodec): "columnar" | "inferred" | "clone" {
   return edgeEncoder(codec, edge.tag === undefined ? rowTypeOf(edge.from.node) : undefined, edge.from.name, edgeName(edge)).codec;
 }
 

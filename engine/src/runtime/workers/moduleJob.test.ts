@@ -20,7 +20,7 @@ import { seededRandom } from "../../testing/chaosSource.js";
 import type { Reading } from "./fixtures/deadLetterJob.js";
 import { type declareWindowJob, WINDOW_BOUND, WINDOW_LATENESS, WINDOW_SHAPE, type WindowJobArgs, windowEvents } from "./fixtures/windowJob.js";
 import { executeModuleJob } from "./moduleJob.js";
-import { workerStats } from "./WorkerPool.js";
+import { workerStats } from "./workerPlacement.js";
 
 const fixture = new URL("./fixtures/windowJob.js", import.meta.url);
 type Declared = ReturnType<typeof declareWindowJob>;
@@ -74,6 +74,9 @@ for (const assigner of ["tumbling", "sliding", "session"] as const) {
       const actual = await run(parallelism, args);
       assertSame(actual, expected, `parallelism ${parallelism}`);
       assert.equal(workerStats().jobs, jobs + 1, "ran on worker threads");
+      // Its events cross the keyed edge as columns of the type they show (exchange/inferredType.ts), not as clones.
+      const keyed = workerStats().edges.find((e) => / -> .*\(hash\)$/.test(e.edge));
+      assert.equal(keyed?.codec, "inferred", JSON.stringify(workerStats().edges));
       if (oracle === undefined) continue;
       const { rows, problems } = finalWindows(actual.results);
       assert.deepEqual(problems, [], `parallelism ${parallelism}`);

@@ -15,7 +15,7 @@ export interface ModuleJobOptions {
   readonly environment?: Pick<EnvironmentOptions, "parallelism" | "maxParallelism" | "batchSize" | "errorPolicy">;
   /** Plain data handed to the declaring function on every thread. */
   readonly args?: unknown;
-  /** The codec records cross threads in (default structured clone). */
+  /** The codec records cross threads in: default the columnar one, each edge with the record type its records show (`exchange/inferredType.ts`; records of no one shape cross by clone). */
   readonly codec?: ModuleExport;
   /** Checkpoints and savepoints go here (`env.enableCheckpointing`); `restoreFrom` as `env.execute`'s. */
   readonly checkpoints?: string;
@@ -23,6 +23,8 @@ export interface ModuleJobOptions {
 }
 
 /** `declare(env, args)` exported as `name` by `module` (a file URL of compiled JS, e.g. `new URL("./job.js", import.meta.url)`). */
+const COLUMNAR: ModuleExport = { module: new URL("../../exchange/columnar/index.js", import.meta.url).href, name: "columnarCodec" };
+
 export async function executeModuleJob<R>(module: string | URL, name: string, jobName: string, options: ModuleJobOptions = {}): Promise<{ job: JobHandle; declared: R }> {
   const declare: ModuleExport = { module: String(module), name };
   const environment = options.environment ?? {};
@@ -34,7 +36,7 @@ export async function executeModuleJob<R>(module: string | URL, name: string, jo
   } catch (error) {
     throw withModuleFrames(error);
   }
-  const placement = env.parallelism > 1 ? await workerPlacement({ recipe: { declare, args: options.args, environment }, ...(options.codec !== undefined ? { codec: options.codec } : {}) }) : undefined;
+  const placement = env.parallelism > 1 ? await workerPlacement({ recipe: { declare, args: options.args, environment }, codec: options.codec ?? COLUMNAR }) : undefined;
   const restore = options.restoreFrom !== undefined ? { restoreFrom: options.restoreFrom } : {};
   return { job: env.execute(jobName, { ...restore, ...(placement !== undefined ? { placement } : {}) }), declared };
 }

@@ -23,7 +23,7 @@ export interface WorkerJobOptions {
 }
 
 /** The edges of the last job placed on workers that cross threads, and how each crosses (see `exchange/edgeCodec.ts`). */
-let lastEdges: { readonly edge: string; readonly codec: "columnar" | "clone" }[] = [];
+let lastEdges: { readonly edge: string; readonly codec: "columnar" | "inferred" | "clone" }[] = [];
 
 export function workerStats(): { threads: number; jobs: number; edges: typeof lastEdges } {
   return { ...poolStats(), edges: lastEdges };
