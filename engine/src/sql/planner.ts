@@ -205,7 +205,13 @@ export class Planner {
     if (windowed) return this.select(windowed);
     const aggregated = select.groupBy.length > 0 || select.items.some((i) => i.kind === "expr" && containsAggregate(i.expr));
     if (aggregated && isWindowTvf(select.from)) return this.windowAggregate(select, select.from);
-    let input = this.from(select.from);
+    // WHERE over an inner join: what reads one side only filters that side before the join (planJoin).
+    const over = select.from.kind === "join" && select.where && !hasSubqueryConjunct(select.where) ? { where: select.where as Expr | undefined } : undefined;
+    let input = over && select.from.kind === "join" ? planJoin(select.from, (side) => this.from(side), over) : this.from(select.from);
+    if (over && over.where !== select.where) {
+      const { where: _, ...others } = select;
+      select = over.where ? { ...others, where: over.where } : others;
+    }
     if (hasSubqueryConjunct(select.where)) {
       const joined = planSubqueryJoins(select, input, (item) => this.from(item));
       input = joined.input;

@@ -9,11 +9,13 @@ import { ExprCompiler, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
 import type { Relation } from "../planner.js";
-import { analyzeCondition } from "./joinCondition.js";
+import { stateDigest } from "../restore/planUids.js";
+import { analyzeCondition, conjunctSides, conjunction } from "./joinCondition.js";
+import { joinKeyOf } from "./joinKey.js";
 import { asChanges, keyString } from "./joinInputs.js";
 import { intervalJoinFunction, outputDelay } from "./intervalJoin.js";
 import { planTemporalJoin } from "./planTemporalJoin.js";
-import { regularJoinFunction } from "./regularJoin.js";
+import { appendOnlyInnerJoinFunction, regularJoinFunction } from "./regularJoin.js";
 import { planWindowJoin } from "./planWindowJoin.js";
 
 type JoinItem = Extract<FromItem, { kind: "join" }>;
@@ -26,16 +28,17 @@ type JoinItem = Extract<FromItem, { kind: "join" }>;
  * updating result). All are keyed by the equality keys of ON (all rows on one key when there are
  * none), their state in keyed state.
  */
-export function planJoin(item: JoinItem, from: (side: FromItem) => Relation): Relation {
-  const left = from(item.left);
+export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, filters?: WhereOverJoin): Relation {
+  let left = from(item.left);
   // `r FOR SYSTEM_TIME AS OF l.time`: r itself is read as any table, the AS OF makes this a temporal join.
   const asOf = item.right.kind === "table" ? item.right.asOf : undefined;
-  const right = from(item.right.kind === "table" ? withoutAsOf(item.right) : item.right);
+  let right = from(item.right.kind === "table" ? withoutAsOf(item.right) : item.right);
   const qualifiers = [...sideQualifiers(left), ...sideQualifiers(right)];
   const columns = [...left.columns, ...right.columns];
   const scope: ScopeColumn[] = columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
   const leftWidth = left.columns.length;
   if (asOf) return planTemporalJoin(item, asOf, left, right, scope, qualifiers);
+  if (filters !== undefined && item.joinType === "inner") [left, right] = pushIntoSides(filters, left, right, scope, leftWidth);
   const condition = analyzeCondition(item.on, scope, leftWidth);
   if (item.on === undefined && !item.comma) throw new StreamSqlError("validation", "a JOIN needs ON", item.at, "JOIN");
 
@@ -76,19 +79,59 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation): Re
 
   // A regular join's rowtimes are plain timestamps in its output (Flink materialises them).
   const plain: Column[] = columns.map((c) => ({ name: c.name, type: { ...c.type, rowtime: false } }));
-  const fn = regularJoinFunction({ joinType: item.joinType, leftWidth, rightWidth: right.columns.length, matches });
+  // Keyed by joinKeyOf, so only the rest of ON is checked per pair of rows.
+  const rest = condition.rest.length === 0 ? undefined : new ExprCompiler(scope).predicate(conjunction(condition.rest, item.at));
+  const name = `Join(${joinType}, ${keyName})`;
+  // The state's layout: a savepoint of another (an older build's JSON keys) must fail to restore, not fill it.
+  const layout = (kind: string) => JSON.stringify({ join: kind, keys: "joinKeyOf/1" });
+  // An inner join of two append-only inputs only ever inserts (Flink's changelog-mode inference says
+  // so too), so its result stays append-only: Top-N, OVER and window TVFs may read it (nexmark q9).
+  if (item.joinType === "inner" && !left.changes && !right.changes) {
+    const stream = (left.stream as DataStream<Row>)
+      .connect(right.stream as DataStream<Row>)
+      .keyBy(
+        (r) => joinKeyOf(leftKey(r)),
+        (r) => joinKeyOf(rightKey(r)),
+      )
+      .process(appendOnlyInnerJoinFunction(rest))
+      .name(name);
+    return { stream: stateDigest(stream, layout("append-only inner")), columns: plain, bounded, qualifier: undefined, qualifiers };
+  }
+  const uniqueKeys = [left.changes ? left.uniqueKey : undefined, right.changes ? right.uniqueKey : undefined] as const;
+  const fn = regularJoinFunction({ joinType: item.joinType, leftWidth, rightWidth: right.columns.length, matches: rest, uniqueKeys });
   const changes = asChanges(left)
     .connect(asChanges(right))
     .keyBy(
-      (c) => keyString(leftKey(c.row)),
-      (c) => keyString(rightKey(c.row)),
+      (c) => joinKeyOf(leftKey(c.row)),
+      (c) => joinKeyOf(rightKey(c.row)),
     )
     .process(fn)
-    .name(`Join(${joinType}, ${keyName})`);
-  // An inner join of two append-only inputs only ever inserts (Flink's changelog-mode inference says
-  // so too), so its result stays append-only: Top-N, OVER and window TVFs may read it (nexmark q9).
-  if (item.joinType === "inner" && !left.changes && !right.changes) return { stream: changes.map((c) => c.row).name("insert-only"), columns: plain, bounded, qualifier: undefined, qualifiers };
-  return { changes, uniqueKey: undefined, columns: plain, bounded, qualifier: undefined, qualifiers };
+    .name(name);
+  return { changes: stateDigest(changes, layout(`changelog ${JSON.stringify(uniqueKeys)}`)), uniqueKey: undefined, columns: plain, bounded, qualifier: undefined, qualifiers };
+}
+
+/** WHERE over an inner join: its conjuncts on one side's columns only are pushed into that side (as Flink's FilterJoinRule); `where` is left with the rest. */
+export interface WhereOverJoin {
+  where: Expr | undefined;
+}
+
+function pushIntoSides(filters: WhereOverJoin, left: Relation, right: Relation, scope: ScopeColumn[], leftWidth: number): [Relation, Relation] {
+  if (filters.where === undefined) return [left, right];
+  const sides = conjunctSides(filters.where, scope, leftWidth);
+  const onLeft = sides.filter((c) => c.side === "left").map((c) => c.expr);
+  const onRight = sides.filter((c) => c.side === "right").map((c) => c.expr);
+  if (onLeft.length === 0 && onRight.length === 0) return [left, right];
+  const kept = sides.filter((c) => c.side !== "left" && c.side !== "right").map((c) => c.expr);
+  filters.where = kept.length === 0 ? undefined : conjunction(kept, filters.where.at);
+  const rightScope = scope.slice(leftWidth).map((c) => ({ ...c, index: c.index - leftWidth }));
+  return [filtered(left, scope.slice(0, leftWidth), onLeft), filtered(right, rightScope, onRight)];
+}
+
+function filtered(side: Relation, scope: ScopeColumn[], conjuncts: Expr[]): Relation {
+  if (conjuncts.length === 0) return side;
+  const keep = new ExprCompiler(scope).predicate(conjunction(conjuncts, (conjuncts[0] as Expr).at));
+  if (side.changes) return { ...side, changes: side.changes.filter((c) => keep(c.row)).name("WHERE (pushed into join input)") };
+  return { ...side, stream: (side.stream as DataStream<Row>).filter(keep).name("WHERE (pushed into join input)") };
 }
 
 function withoutAsOf(table: Extract<FromItem, { kind: "table" }>): FromItem {
