@@ -9,6 +9,7 @@ import type { Change } from "./changelog.js";
 import { ExprCompiler, type Compiled, type ScopeColumn } from "./compiler.js";
 import type { Row } from "./connectors.js";
 import { StreamSqlError } from "./errors.js";
+import { recordKeyOf } from "./joins/joinKey.js";
 import { stateDigest } from "./restore/planUids.js";
 import type { NamedItem } from "./planner.js";
 import { isIntegral, type SqlType } from "./types.js";
@@ -159,7 +160,7 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
     return row;
   };
 
-  const fn: KeyedProcessFunction<string, Row | Change, Change> & { acc?: ValueState<Acc>; values?: (MapState<unknown, number> | undefined)[] } = {
+  const fn: KeyedProcessFunction<unknown, Row | Change, Change> & { acc?: ValueState<Acc>; values?: (MapState<unknown, number> | undefined)[] } = {
     open(rc) {
       this.acc = rc.getState<Acc>("acc");
       this.values = keepsValues.map((m, j) => (m ? rc.getMapState<unknown, number>(`values-${j}`) : undefined));
@@ -203,15 +204,17 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
       .keyBy(g === 0 ? () => "" : (v) => groupKey(keyOf(updatingInput ? (v as Change).row : (v as Row))))
       .process(fn)
       .name(g === 0 ? "GroupAggregate(global)" : `GroupAggregate(groupBy=[${groupCols.map((c, i) => c.name ?? `$f${i}`).join(", ")}])`),
-    JSON.stringify({ groupBy: groupCols.map((c, i) => names[i] ?? c.signature), aggs: aggs.map((a) => a.signature), keepsValues }),
+    // keys: how a group's state key is made (an older build's JSON keys must not restore into it).
+    JSON.stringify({ groupBy: groupCols.map((c, i) => names[i] ?? c.signature), aggs: aggs.map((a) => a.signature), keepsValues, keys: "groupKey/2" }),
   );
   return { changes, columns, uniqueKey };
 }
 
-/** One group column's value is its own key (the engine hashes strings and numbers); several, their JSON. */
-function groupKey(keys: Row): string {
+/** One group column's value is its own key (the engine hashes it as it is, NULL one group too); several, one string of them without JSON. */
+function groupKey(keys: Row): unknown {
+  if (keys.length !== 1) return recordKeyOf(keys);
   const k = keys[0];
-  return keys.length === 1 && typeof k === "string" && !k.startsWith("[") ? k : JSON.stringify(keys);
+  return typeof k === "object" && k !== null && !(k instanceof Date) ? recordKeyOf(keys) : (k ?? null);
 }
 
 function sameRow(a: Row, b: Row): boolean {
