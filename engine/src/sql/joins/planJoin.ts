@@ -3,7 +3,8 @@ import type { KeyedCoProcessFunction } from "../../api/keyedFunctions.js";
 import { KeyedProcessOperator } from "../../operators/KeyedProcessOperator.js";
 import type { OperatorContext } from "../../operators/Operator.js";
 import { MAX_WATERMARK } from "../../time/Watermark.js";
-import type { Expr, FromItem } from "../ast.js";
+import { children, type Expr, type FromItem, type Select } from "../ast.js";
+import type { Change } from "../changelog.js";
 import type { Column } from "../catalog.js";
 import { ExprCompiler, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
@@ -79,6 +80,12 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
 
   // A regular join's rowtimes are plain timestamps in its output (Flink materialises them).
   const plain: Column[] = columns.map((c) => ({ name: c.name, type: { ...c.type, rowtime: false } }));
+  // Columns nothing after the join reads (nor its keys and condition) are not kept in its state.
+  const read = filters?.uses && columnsRead([...filters.uses, ...condition.keys.flatMap((k) => [k.left, k.right]), ...condition.rest], scope);
+  if (read) {
+    left = pruned(left, read, 0, left.changes ? left.uniqueKey : undefined);
+    right = pruned(right, read, leftWidth, right.changes ? right.uniqueKey : undefined);
+  }
   // Keyed by joinKeyOf, so only the rest of ON is checked per pair of rows.
   const rest = condition.rest.length === 0 ? undefined : new ExprCompiler(scope).predicate(conjunction(condition.rest, item.at));
   const name = `Join(${joinType}, ${keyName})`;
@@ -110,9 +117,55 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
   return { changes: stateDigest(changes, layout(`changelog ${JSON.stringify(uniqueKeys)}`)), uniqueKey: undefined, columns: plain, bounded, qualifier: undefined, qualifiers };
 }
 
-/** WHERE over an inner join: its conjuncts on one side's columns only are pushed into that side (as Flink's FilterJoinRule); `where` is left with the rest. */
+/**
+ * The SELECT over a join: its WHERE, whose conjuncts on one side's columns only are pushed into that side
+ * of an inner join (as Flink's FilterJoinRule; `where` is left with the rest), and every expression it
+ * reads (undefined when it reads whole rows: `*`, OVER), so a regular join keeps only the columns read
+ * (as Flink's projection push-down: a join's state holds the fields its output needs).
+ */
 export interface WhereOverJoin {
   where: Expr | undefined;
+  uses: Expr[] | undefined;
+}
+
+export function selectOverJoin(select: Select): WhereOverJoin {
+  const exprs: Expr[] = [...select.groupBy, ...(select.having ? [select.having] : []), ...(select.orderBy ?? []).map((o) => o.expr), ...(select.where ? [select.where] : [])];
+  for (const item of select.items) {
+    if (item.kind !== "expr") return { where: select.where, uses: undefined };
+    exprs.push(item.expr);
+  }
+  const hasOver = (e: Expr): boolean => (e.kind === "call" && e.over !== undefined) || children(e).some(hasOver);
+  return { where: select.where, uses: select.windows || exprs.some(hasOver) ? undefined : exprs };
+}
+
+/** The columns of the joined scope that `uses` read, or undefined when one of them cannot be told (unknown, ambiguous, a ROW field). */
+function columnsRead(uses: Expr[], scope: ScopeColumn[]): Set<number> | undefined {
+  const read = new Set<number>();
+  const walk = (e: Expr): boolean => {
+    if (e.kind === "column") {
+      const found = scope.filter((c) => c.name.toLowerCase() === e.name.toLowerCase() && (e.table === undefined || c.table?.toLowerCase() === e.table.toLowerCase()));
+      if (found.length !== 1) return false;
+      read.add((found[0] as ScopeColumn).index);
+      return true;
+    }
+    if (e.kind === "inQuery" || e.kind === "exists") return false;
+    return children(e).every(walk);
+  };
+  return uses.every(walk) ? read : undefined;
+}
+
+/** A side whose unread columns are NULL before the join, so its state does not keep their values alive. */
+function pruned(side: Relation, read: Set<number>, offset: number, keep: readonly number[] | undefined): Relation {
+  const width = side.columns.length;
+  const kept = side.columns.map((_, i) => read.has(offset + i) || (keep?.includes(i) ?? false));
+  if (kept.every((k) => k)) return side;
+  const project = (r: Row): Row => {
+    const out: Row = new Array(width).fill(null);
+    for (let i = 0; i < width; i++) if (kept[i]) out[i] = r[i];
+    return out;
+  };
+  if (side.changes) return { ...side, changes: side.changes.map((c): Change => ({ kind: c.kind, row: project(c.row) })).name("columns the join needs") };
+  return { ...side, stream: (side.stream as DataStream<Row>).map(project).name("columns the join needs") };
 }
 
 function pushIntoSides(filters: WhereOverJoin, left: Relation, right: Relation, scope: ScopeColumn[], leftWidth: number): [Relation, Relation] {
