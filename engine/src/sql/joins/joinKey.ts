@@ -13,7 +13,7 @@ export function joinKeyOf(values: readonly unknown[]): JoinKey {
   let key = "";
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v === null || v === undefined || v !== v) return null;
+    if (v === null || v === undefined || Number.isNaN(v)) return null;
     key += part(v);
   }
   return key;
@@ -34,7 +34,7 @@ export function recordKeyOf(values: readonly unknown[], columns?: readonly numbe
 function single(v: unknown): JoinKey {
   switch (typeof v) {
     case "number":
-      return v !== v ? null : v === 0 ? 0 : v;
+      return Number.isNaN(v) ? null : v === 0 ? 0 : v;
     case "string":
     case "boolean":
     case "bigint":

@@ -65,15 +65,27 @@ test("WHERE conjuncts on one side of an inner join filter that side before the j
   const pushed = lines.flatMap((l, i) => (l.includes("WHERE (pushed into join input)") ? [i] : []));
   const joinAt = lines.findIndex((l) => l.includes("Join(joinType=[InnerJoin]"));
   assert.equal(pushed.length, 2, text);
-  assert.ok(pushed.every((i) => i < joinAt), text);
+  assert.ok(
+    pushed.every((i) => i < joinAt),
+    text,
+  );
   // `a.g + b.g = 2` reads both sides: a filter after the join.
-  assert.ok(lines.slice(joinAt + 1).some((l) => /\] WHERE/.test(l)), text);
+  assert.ok(
+    lines.slice(joinAt + 1).some((l) => /\] WHERE/.test(l)),
+    text,
+  );
 });
 
-test("a regular inner join of append-only inputs (composite key, pushed filters) stopped with a savepoint at a random moment and restored gives the uninterrupted result", { timeout: 120_000 }, async () => {
+test("a regular inner join of append-only inputs (composite key, pushed filters) stopped with a savepoint at a random moment and restored gives the uninterrupted result", {
+  timeout: 120_000,
+}, async () => {
   const s = new SqlSession();
   await s.execute(DDL);
-  const rows = await checkRandomCutRestore(s.catalog, "SELECT a.id, b.id, a.k FROM ra a JOIN rb b ON a.k = b.k AND a.g = b.g WHERE a.v > 40 AND b.w < 30", dir, { seeds: 2, name: "append-only inner join", sourceRows: ROWS });
+  const rows = await checkRandomCutRestore(s.catalog, "SELECT a.id, b.id, a.k FROM ra a JOIN rb b ON a.k = b.k AND a.g = b.g WHERE a.v > 40 AND b.w < 30", dir, {
+    seeds: 2,
+    name: "append-only inner join",
+    sourceRows: ROWS,
+  });
   const perKey = new Map<string, number>();
   for (let j = 0; j < ROWS; j++) if (j % 89 < 30) perKey.set(`${(j * 7) % KEYS}/${j % 3}`, (perKey.get(`${(j * 7) % KEYS}/${j % 3}`) ?? 0) + 1);
   let expected = 0;
@@ -81,15 +93,16 @@ test("a regular inner join of append-only inputs (composite key, pushed filters)
   assert.equal(rows.length, expected);
 });
 
-test("a regular LEFT JOIN of an updating input (by its unique key) and an append-only one (by row) stopped with a savepoint at a random moment and restored gives the uninterrupted result", { timeout: 120_000 }, async () => {
+test("a regular LEFT JOIN of an updating input (by its unique key) and an append-only one (by row) stopped with a savepoint at a random moment and restored gives the uninterrupted result", {
+  timeout: 120_000,
+}, async () => {
   const s = new SqlSession();
   await s.execute(DDL);
-  const rows = await checkRandomCutRestore(
-    s.catalog,
-    "SELECT c.k, c.n, b.w FROM (SELECT k, COUNT(*) AS n FROM ra GROUP BY k) c LEFT JOIN rb b ON c.k = b.k AND b.w < 3 AND b.g = 0",
-    dir,
-    { seeds: 2, name: "outer join over an updating input", sourceRows: ROWS },
-  );
+  const rows = await checkRandomCutRestore(s.catalog, "SELECT c.k, c.n, b.w FROM (SELECT k, COUNT(*) AS n FROM ra GROUP BY k) c LEFT JOIN rb b ON c.k = b.k AND b.w < 3 AND b.g = 0", dir, {
+    seeds: 2,
+    name: "outer join over an updating input",
+    sourceRows: ROWS,
+  });
   // Every key has ROWS / KEYS rows on the left; the right rows of a key with w < 3 and g = 0 join it (a key without any: padded).
   const matches = new Map<string, number[]>();
   for (let j = 0; j < ROWS; j++) if (j % 89 < 3 && j % 3 === 0) matches.set(`k${(j * 7) % KEYS}`, [...(matches.get(`k${(j * 7) % KEYS}`) ?? []), j % 89]);
