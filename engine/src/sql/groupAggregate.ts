@@ -151,6 +151,13 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
     }
     return next;
   };
+  const sameAggregates = (a: Acc, b: Acc): boolean => {
+    for (let j = 0; j < aggs.length; j++) {
+      const { name, integralAvg } = aggs[j] as AggCall;
+      if (aggregateValue(name, a, j, integralAvg) !== aggregateValue(name, b, j, integralAvg)) return false;
+    }
+    return true;
+  };
   const result = (acc: Acc): Row => {
     const row: Row = [...acc.keys];
     for (let j = 0; j < aggs.length; j++) {
@@ -182,14 +189,14 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
         return;
       }
       state.update(acc);
-      const next = result(acc);
       if (before === undefined) {
+        const next = result(acc);
         if (having(next)) out.collect({ kind: "+I", row: project(next) });
         return;
       }
-      const prev = result(before);
-      // As Flink: an input that leaves the aggregates as they were emits nothing.
-      if (sameRow(prev, next)) return;
+      // As Flink: an input that leaves the aggregates as they were emits nothing (told before building any row).
+      if (sameAggregates(before, acc)) return;
+      const [prev, next] = [result(before), result(acc)];
       const [was, is] = [having(prev), having(next)];
       if (was && is) {
         out.collect({ kind: "-U", row: project(prev) });
@@ -215,11 +222,6 @@ function groupKey(keys: Row): unknown {
   if (keys.length !== 1) return recordKeyOf(keys);
   const k = keys[0];
   return typeof k === "object" && k !== null && !(k instanceof Date) ? recordKeyOf(keys) : (k ?? null);
-}
-
-function sameRow(a: Row, b: Row): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 /** The least and greatest of a multiset's values (null when empty). */
