@@ -9,6 +9,7 @@ import type { Change } from "./changelog.js";
 import { ExprCompiler, type Compiled, type ScopeColumn } from "./compiler.js";
 import type { Row } from "./connectors.js";
 import { StreamSqlError } from "./errors.js";
+import { recordKeyOf } from "./joins/joinKey.js";
 import { stateDigest } from "./restore/planUids.js";
 import type { NamedItem } from "./planner.js";
 import { isIntegral, type SqlType } from "./types.js";
@@ -150,6 +151,13 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
     }
     return next;
   };
+  const sameAggregates = (a: Acc, b: Acc): boolean => {
+    for (let j = 0; j < aggs.length; j++) {
+      const { name, integralAvg } = aggs[j] as AggCall;
+      if (aggregateValue(name, a, j, integralAvg) !== aggregateValue(name, b, j, integralAvg)) return false;
+    }
+    return true;
+  };
   const result = (acc: Acc): Row => {
     const row: Row = [...acc.keys];
     for (let j = 0; j < aggs.length; j++) {
@@ -159,7 +167,7 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
     return row;
   };
 
-  const fn: KeyedProcessFunction<string, Row | Change, Change> & { acc?: ValueState<Acc>; values?: (MapState<unknown, number> | undefined)[] } = {
+  const fn: KeyedProcessFunction<unknown, Row | Change, Change> & { acc?: ValueState<Acc>; values?: (MapState<unknown, number> | undefined)[] } = {
     open(rc) {
       this.acc = rc.getState<Acc>("acc");
       this.values = keepsValues.map((m, j) => (m ? rc.getMapState<unknown, number>(`values-${j}`) : undefined));
@@ -181,14 +189,14 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
         return;
       }
       state.update(acc);
-      const next = result(acc);
       if (before === undefined) {
+        const next = result(acc);
         if (having(next)) out.collect({ kind: "+I", row: project(next) });
         return;
       }
-      const prev = result(before);
-      // As Flink: an input that leaves the aggregates as they were emits nothing.
-      if (sameRow(prev, next)) return;
+      // As Flink: an input that leaves the aggregates as they were emits nothing (told before building any row).
+      if (sameAggregates(before, acc)) return;
+      const [prev, next] = [result(before), result(acc)];
       const [was, is] = [having(prev), having(next)];
       if (was && is) {
         out.collect({ kind: "-U", row: project(prev) });
@@ -203,20 +211,17 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
       .keyBy(g === 0 ? () => "" : (v) => groupKey(keyOf(updatingInput ? (v as Change).row : (v as Row))))
       .process(fn)
       .name(g === 0 ? "GroupAggregate(global)" : `GroupAggregate(groupBy=[${groupCols.map((c, i) => c.name ?? `$f${i}`).join(", ")}])`),
-    JSON.stringify({ groupBy: groupCols.map((c, i) => names[i] ?? c.signature), aggs: aggs.map((a) => a.signature), keepsValues }),
+    // keys: how a group's state key is made (an older build's JSON keys must not restore into it).
+    JSON.stringify({ groupBy: groupCols.map((c, i) => names[i] ?? c.signature), aggs: aggs.map((a) => a.signature), keepsValues, keys: "groupKey/2" }),
   );
   return { changes, columns, uniqueKey };
 }
 
-/** One group column's value is its own key (the engine hashes strings and numbers); several, their JSON. */
-function groupKey(keys: Row): string {
+/** One group column's value is its own key (the engine hashes it as it is, NULL one group too); several, one string of them without JSON. */
+function groupKey(keys: Row): unknown {
+  if (keys.length !== 1) return recordKeyOf(keys);
   const k = keys[0];
-  return keys.length === 1 && typeof k === "string" && !k.startsWith("[") ? k : JSON.stringify(keys);
-}
-
-function sameRow(a: Row, b: Row): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return typeof k === "object" && k !== null && !(k instanceof Date) ? recordKeyOf(keys) : (k ?? null);
 }
 
 /** The least and greatest of a multiset's values (null when empty). */

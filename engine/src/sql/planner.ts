@@ -13,7 +13,7 @@ import { planWindowAggregate } from "./windowAggregate.js";
 import type { Change } from "./changelog.js";
 import { planSelectDistinct } from "./distinct/selectDistinct.js";
 import { planGroupAggregate } from "./groupAggregate.js";
-import { planJoin } from "./joins/planJoin.js";
+import { planJoin, selectOverJoin } from "./joins/planJoin.js";
 import { hasSubqueryConjunct, planSubqueryJoins } from "./joins/planSemiJoin.js";
 import { stampRowtime } from "./joins/rowtime.js";
 import { planSelectOverChanges } from "./updatingSelect.js";
@@ -205,7 +205,13 @@ export class Planner {
     if (windowed) return this.select(windowed);
     const aggregated = select.groupBy.length > 0 || select.items.some((i) => i.kind === "expr" && containsAggregate(i.expr));
     if (aggregated && isWindowTvf(select.from)) return this.windowAggregate(select, select.from);
-    let input = this.from(select.from);
+    // A SELECT over a join: WHERE on one side filters that side first, columns it never reads are not kept (planJoin).
+    const over = select.from.kind === "join" && !hasSubqueryConjunct(select.where) ? selectOverJoin(select) : undefined;
+    let input = over && select.from.kind === "join" ? planJoin(select.from, (side) => this.from(side), over) : this.from(select.from);
+    if (over && over.where !== select.where) {
+      const { where: _, ...others } = select;
+      select = over.where ? { ...others, where: over.where } : others;
+    }
     if (hasSubqueryConjunct(select.where)) {
       const joined = planSubqueryJoins(select, input, (item) => this.from(item));
       input = joined.input;

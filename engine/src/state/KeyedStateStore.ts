@@ -23,7 +23,7 @@ export interface KeyedStateSnapshot {
  */
 export class KeyedStateStore implements KeyedStateAccess {
   private readonly tables = new Map<string, Table>();
-  /** Original (non-normalized) key per normalized key, so snapshots restore what users saw. */
+  /** Original key per normalized key where they differ (dates, composites), so snapshots restore what users saw. */
   private readonly keys = new Map<NormalizedKey, unknown>();
   private currentNorm: NormalizedKey = undefined;
   private hasCurrent = false;
@@ -31,7 +31,8 @@ export class KeyedStateStore implements KeyedStateAccess {
   setCurrentKey(key: unknown, normKey: NormalizedKey): void {
     this.currentNorm = normKey;
     this.hasCurrent = true;
-    if (!this.keys.has(normKey)) this.keys.set(normKey, key);
+    // A primitive key is its own normalized key: only the others are remembered (a lookup per record saved).
+    if (key !== normKey && !this.keys.has(normKey)) this.keys.set(normKey, key);
   }
 
   clearCurrentKey(): void {
@@ -129,7 +130,7 @@ export class KeyedStateStore implements KeyedStateAccess {
       entries: [...table.entries].map(([k, v]): [NormalizedKey, unknown] => [k, table.kind === "map" ? [...(v as Map<unknown, unknown>)] : table.kind === "list" ? [...(v as unknown[])] : v]),
     }));
     const used = new Set(tables.flatMap((t) => t.entries.map(([k]) => k)));
-    return { keys: [...this.keys].filter(([k]) => used.has(k)), tables };
+    return { keys: [...used].map((k): [NormalizedKey, unknown] => [k, this.keys.has(k) ? this.keys.get(k) : k]), tables };
   }
 
   /** Adds the entries of `snapshot` for which `accept(normalizedKey)` holds (the key groups of this subtask). */

@@ -28,21 +28,7 @@ interface TimeBound {
 /** Splits `on` (undefined: a cross join) over the joined scope, whose first `leftWidth` columns are the left input's. */
 export function analyzeCondition(on: Expr | undefined, scope: ScopeColumn[], leftWidth: number): JoinCondition {
   const conjuncts = on ? flattenAnd(on) : [];
-  const resolve = (e: Extract<Expr, { kind: "column" }>): ScopeColumn | undefined => {
-    const matches = scope.filter((c) => c.name.toLowerCase() === e.name.toLowerCase() && (e.table === undefined || c.table?.toLowerCase() === e.table.toLowerCase()));
-    return matches.length === 1 ? matches[0] : undefined;
-  };
-  const sideOf = (e: Expr): Side => {
-    if (e.kind === "column") {
-      const c = resolve(e);
-      // Unknown or ambiguous: left to the compiler, which names the column in its error.
-      return c === undefined ? "both" : c.index < leftWidth ? "left" : "right";
-    }
-    return children(e).reduce<Side>((acc, x) => {
-      const s = sideOf(x);
-      return acc === "none" ? s : s === "none" || s === acc ? acc : "both";
-    }, "none");
-  };
+  const { resolve, sideOf } = sides(scope, leftWidth);
   const keys: JoinCondition["keys"] = [];
   const rest: Expr[] = [];
   const timeBounds: { bound: TimeBound; expr: Expr }[] = [];
@@ -81,6 +67,34 @@ export function analyzeCondition(on: Expr | undefined, scope: ScopeColumn[], lef
     },
     rest: [...rest, ...new Set(others)],
   };
+}
+
+/** Which side's columns an expression reads, over the joined scope whose first `leftWidth` columns are the left input's. */
+function sides(scope: ScopeColumn[], leftWidth: number) {
+  const resolve = (e: Extract<Expr, { kind: "column" }>): ScopeColumn | undefined => {
+    const matches = scope.filter((c) => c.name.toLowerCase() === e.name.toLowerCase() && (e.table === undefined || c.table?.toLowerCase() === e.table.toLowerCase()));
+    return matches.length === 1 ? matches[0] : undefined;
+  };
+  const sideOf = (e: Expr): Side => {
+    if (e.kind === "column") {
+      const c = resolve(e);
+      // Unknown or ambiguous: left to the compiler, which names the column in its error.
+      return c === undefined ? "both" : c.index < leftWidth ? "left" : "right";
+    }
+    // A subquery's columns are not in this scope: never pushed.
+    if (e.kind === "inQuery" || e.kind === "exists") return "both";
+    return children(e).reduce<Side>((acc, x) => {
+      const s = sideOf(x);
+      return acc === "none" ? s : s === "none" || s === acc ? acc : "both";
+    }, "none");
+  };
+  return { resolve, sideOf };
+}
+
+/** The conjuncts of `where` with the side whose columns each reads ("none": no column, "both": both or unknown). */
+export function conjunctSides(where: Expr, scope: ScopeColumn[], leftWidth: number): { expr: Expr; side: Side }[] {
+  const { sideOf } = sides(scope, leftWidth);
+  return flattenAnd(where).map((expr) => ({ expr, side: sideOf(expr) }));
 }
 
 /** The conjuncts of `a AND b AND …`. */

@@ -84,12 +84,13 @@ test("an outer interval join's padded rows keep their rowtime and are not late f
 test("a regular LEFT JOIN retracts a NULL-padded row (-D) when its first match arrives and pads it again (+I) when the last goes, as Flink's StreamingJoinOperator", () => {
   // The function alone, fed in a fixed order (two sources would race); its state in a map-backed fake.
   const { maps, getMapState: mapState } = mapBackedStates();
-  const fn = regularJoinFunction({ joinType: "left", leftWidth: 2, rightWidth: 2, matches: (r) => r[1] !== null && r[1] === r[2] });
+  const fn = regularJoinFunction({ joinType: "left", leftWidth: 2, rightWidth: 2, matches: undefined });
   const rc = { jobName: "t", operatorName: "join", subtask: 0, parallelism: 1, getMapState: mapState, getState: () => assert.fail(), getListState: () => assert.fail() };
   void fn.open?.(rc as never);
   const log: string[] = [];
   const out = { collect: (c: Change) => void log.push(`${c.kind}${JSON.stringify(c.row)}`) };
-  const ctx = {} as never;
+  // Every row here has the join key "a" (the operator keys by it).
+  const ctx = { getCurrentKey: () => "a" } as never;
   fn.processElement1({ kind: "+I", row: [1, "a"] }, ctx, out);
   fn.processElement2({ kind: "+I", row: ["a", "x"] }, ctx, out);
   fn.processElement2({ kind: "+I", row: ["a", "y"] }, ctx, out);

@@ -3,17 +3,20 @@ import type { KeyedCoProcessFunction } from "../../api/keyedFunctions.js";
 import { KeyedProcessOperator } from "../../operators/KeyedProcessOperator.js";
 import type { OperatorContext } from "../../operators/Operator.js";
 import { MAX_WATERMARK } from "../../time/Watermark.js";
-import type { Expr, FromItem } from "../ast.js";
+import { children, type Expr, type FromItem, type Select } from "../ast.js";
+import type { Change } from "../changelog.js";
 import type { Column } from "../catalog.js";
 import { ExprCompiler, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
 import type { Relation } from "../planner.js";
-import { analyzeCondition } from "./joinCondition.js";
+import { stateDigest } from "../restore/planUids.js";
+import { analyzeCondition, conjunctSides, conjunction } from "./joinCondition.js";
+import { joinKeyOf } from "./joinKey.js";
 import { asChanges, keyString } from "./joinInputs.js";
 import { intervalJoinFunction, outputDelay } from "./intervalJoin.js";
 import { planTemporalJoin } from "./planTemporalJoin.js";
-import { regularJoinFunction } from "./regularJoin.js";
+import { appendOnlyInnerJoinFunction, regularJoinFunction } from "./regularJoin.js";
 import { planWindowJoin } from "./planWindowJoin.js";
 
 type JoinItem = Extract<FromItem, { kind: "join" }>;
@@ -26,16 +29,17 @@ type JoinItem = Extract<FromItem, { kind: "join" }>;
  * updating result). All are keyed by the equality keys of ON (all rows on one key when there are
  * none), their state in keyed state.
  */
-export function planJoin(item: JoinItem, from: (side: FromItem) => Relation): Relation {
-  const left = from(item.left);
+export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, filters?: WhereOverJoin): Relation {
+  let left = from(item.left);
   // `r FOR SYSTEM_TIME AS OF l.time`: r itself is read as any table, the AS OF makes this a temporal join.
   const asOf = item.right.kind === "table" ? item.right.asOf : undefined;
-  const right = from(item.right.kind === "table" ? withoutAsOf(item.right) : item.right);
+  let right = from(item.right.kind === "table" ? withoutAsOf(item.right) : item.right);
   const qualifiers = [...sideQualifiers(left), ...sideQualifiers(right)];
   const columns = [...left.columns, ...right.columns];
   const scope: ScopeColumn[] = columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
   const leftWidth = left.columns.length;
   if (asOf) return planTemporalJoin(item, asOf, left, right, scope, qualifiers);
+  if (filters !== undefined && item.joinType === "inner") [left, right] = pushIntoSides(filters, left, right, scope, leftWidth);
   const condition = analyzeCondition(item.on, scope, leftWidth);
   if (item.on === undefined && !item.comma) throw new StreamSqlError("validation", "a JOIN needs ON", item.at, "JOIN");
 
@@ -76,19 +80,111 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation): Re
 
   // A regular join's rowtimes are plain timestamps in its output (Flink materialises them).
   const plain: Column[] = columns.map((c) => ({ name: c.name, type: { ...c.type, rowtime: false } }));
-  const fn = regularJoinFunction({ joinType: item.joinType, leftWidth, rightWidth: right.columns.length, matches });
+  // Columns nothing after the join reads (nor its keys and condition) are not kept in its state.
+  const read = filters?.uses && columnsRead([...filters.uses, ...condition.keys.flatMap((k) => [k.left, k.right]), ...condition.rest], scope);
+  if (read) {
+    left = pruned(left, read, 0, left.changes ? left.uniqueKey : undefined);
+    right = pruned(right, read, leftWidth, right.changes ? right.uniqueKey : undefined);
+  }
+  // Keyed by joinKeyOf, so only the rest of ON is checked per pair of rows.
+  const rest = condition.rest.length === 0 ? undefined : new ExprCompiler(scope).predicate(conjunction(condition.rest, item.at));
+  const name = `Join(${joinType}, ${keyName})`;
+  // The state's layout: a savepoint of another (an older build's JSON keys) must fail to restore, not fill it.
+  const layout = (kind: string) => JSON.stringify({ join: kind, keys: "joinKeyOf/1" });
+  // An inner join of two append-only inputs only ever inserts (Flink's changelog-mode inference says
+  // so too), so its result stays append-only: Top-N, OVER and window TVFs may read it (nexmark q9).
+  if (item.joinType === "inner" && !left.changes && !right.changes) {
+    const stream = (left.stream as DataStream<Row>)
+      .connect(right.stream as DataStream<Row>)
+      .keyBy(
+        (r) => joinKeyOf(leftKey(r)),
+        (r) => joinKeyOf(rightKey(r)),
+      )
+      .process(appendOnlyInnerJoinFunction(rest))
+      .name(name);
+    return { stream: stateDigest(stream, layout("append-only inner")), columns: plain, bounded, qualifier: undefined, qualifiers };
+  }
+  const uniqueKeys = [left.changes ? left.uniqueKey : undefined, right.changes ? right.uniqueKey : undefined] as const;
+  const fn = regularJoinFunction({ joinType: item.joinType, leftWidth, rightWidth: right.columns.length, matches: rest, uniqueKeys });
   const changes = asChanges(left)
     .connect(asChanges(right))
     .keyBy(
-      (c) => keyString(leftKey(c.row)),
-      (c) => keyString(rightKey(c.row)),
+      (c) => joinKeyOf(leftKey(c.row)),
+      (c) => joinKeyOf(rightKey(c.row)),
     )
     .process(fn)
-    .name(`Join(${joinType}, ${keyName})`);
-  // An inner join of two append-only inputs only ever inserts (Flink's changelog-mode inference says
-  // so too), so its result stays append-only: Top-N, OVER and window TVFs may read it (nexmark q9).
-  if (item.joinType === "inner" && !left.changes && !right.changes) return { stream: changes.map((c) => c.row).name("insert-only"), columns: plain, bounded, qualifier: undefined, qualifiers };
-  return { changes, uniqueKey: undefined, columns: plain, bounded, qualifier: undefined, qualifiers };
+    .name(name);
+  return { changes: stateDigest(changes, layout(`changelog ${JSON.stringify(uniqueKeys)}`)), uniqueKey: undefined, columns: plain, bounded, qualifier: undefined, qualifiers };
+}
+
+/**
+ * The SELECT over a join: its WHERE, whose conjuncts on one side's columns only are pushed into that side
+ * of an inner join (as Flink's FilterJoinRule; `where` is left with the rest), and every expression it
+ * reads (undefined when it reads whole rows: `*`, OVER), so a regular join keeps only the columns read
+ * (as Flink's projection push-down: a join's state holds the fields its output needs).
+ */
+export interface WhereOverJoin {
+  where: Expr | undefined;
+  uses: Expr[] | undefined;
+}
+
+export function selectOverJoin(select: Select): WhereOverJoin {
+  const exprs: Expr[] = [...select.groupBy, ...(select.having ? [select.having] : []), ...(select.orderBy ?? []).map((o) => o.expr), ...(select.where ? [select.where] : [])];
+  for (const item of select.items) {
+    if (item.kind !== "expr") return { where: select.where, uses: undefined };
+    exprs.push(item.expr);
+  }
+  const hasOver = (e: Expr): boolean => (e.kind === "call" && e.over !== undefined) || children(e).some(hasOver);
+  return { where: select.where, uses: select.windows || exprs.some(hasOver) ? undefined : exprs };
+}
+
+/** The columns of the joined scope that `uses` read, or undefined when one of them cannot be told (unknown, ambiguous, a ROW field). */
+function columnsRead(uses: Expr[], scope: ScopeColumn[]): Set<number> | undefined {
+  const read = new Set<number>();
+  const walk = (e: Expr): boolean => {
+    if (e.kind === "column") {
+      const found = scope.filter((c) => c.name.toLowerCase() === e.name.toLowerCase() && (e.table === undefined || c.table?.toLowerCase() === e.table.toLowerCase()));
+      if (found.length !== 1) return false;
+      read.add((found[0] as ScopeColumn).index);
+      return true;
+    }
+    if (e.kind === "inQuery" || e.kind === "exists") return false;
+    return children(e).every(walk);
+  };
+  return uses.every(walk) ? read : undefined;
+}
+
+/** A side whose unread columns are NULL before the join, so its state does not keep their values alive. */
+function pruned(side: Relation, read: Set<number>, offset: number, keep: readonly number[] | undefined): Relation {
+  const width = side.columns.length;
+  const kept = side.columns.map((_, i) => read.has(offset + i) || (keep?.includes(i) ?? false));
+  if (kept.every((k) => k)) return side;
+  const project = (r: Row): Row => {
+    const out: Row = new Array(width).fill(null);
+    for (let i = 0; i < width; i++) if (kept[i]) out[i] = r[i];
+    return out;
+  };
+  if (side.changes) return { ...side, changes: side.changes.map((c): Change => ({ kind: c.kind, row: project(c.row) })).name("columns the join needs") };
+  return { ...side, stream: (side.stream as DataStream<Row>).map(project).name("columns the join needs") };
+}
+
+function pushIntoSides(filters: WhereOverJoin, left: Relation, right: Relation, scope: ScopeColumn[], leftWidth: number): [Relation, Relation] {
+  if (filters.where === undefined) return [left, right];
+  const sides = conjunctSides(filters.where, scope, leftWidth);
+  const onLeft = sides.filter((c) => c.side === "left").map((c) => c.expr);
+  const onRight = sides.filter((c) => c.side === "right").map((c) => c.expr);
+  if (onLeft.length === 0 && onRight.length === 0) return [left, right];
+  const kept = sides.filter((c) => c.side !== "left" && c.side !== "right").map((c) => c.expr);
+  filters.where = kept.length === 0 ? undefined : conjunction(kept, filters.where.at);
+  const rightScope = scope.slice(leftWidth).map((c) => ({ ...c, index: c.index - leftWidth }));
+  return [filtered(left, scope.slice(0, leftWidth), onLeft), filtered(right, rightScope, onRight)];
+}
+
+function filtered(side: Relation, scope: ScopeColumn[], conjuncts: Expr[]): Relation {
+  if (conjuncts.length === 0) return side;
+  const keep = new ExprCompiler(scope).predicate(conjunction(conjuncts, (conjuncts[0] as Expr).at));
+  if (side.changes) return { ...side, changes: side.changes.filter((c) => keep(c.row)).name("WHERE (pushed into join input)") };
+  return { ...side, stream: (side.stream as DataStream<Row>).filter(keep).name("WHERE (pushed into join input)") };
 }
 
 function withoutAsOf(table: Extract<FromItem, { kind: "table" }>): FromItem {

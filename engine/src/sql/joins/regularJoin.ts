@@ -1,11 +1,15 @@
 import type { Collector } from "../../api/functions.js";
 import type { KeyedCoProcessFunction, KeyedRuntimeContext } from "../../api/keyedFunctions.js";
-import type { MapState } from "../../state/State.js";
+import type { ListState, MapState } from "../../state/State.js";
 import type { JoinType } from "../ast.js";
 import type { Change, RowKind } from "../changelog.js";
 import type { Row } from "../connectors.js";
+import { recordKeyOf, type JoinKey } from "./joinKey.js";
 
-/** A side's distinct row, how many times it is there, and (outer side) with how many rows of the other side it joins. */
+/**
+ * A side's distinct record, how many times it is there, and (outer side) with how many rows of the
+ * other side it joins. Replaced, never changed in place: a checkpoint holds the objects it snapshotted.
+ */
 interface Stored {
   row: Row;
   count: number;
@@ -16,86 +20,134 @@ export interface RegularJoinSpec {
   joinType: JoinType;
   leftWidth: number;
   rightWidth: number;
-  /** The ON condition on the joined row (keys included: a NULL key never matches). */
-  matches: (joined: Row) => boolean;
+  /**
+   * What ON asks beyond equal join keys, on the joined row (undefined: nothing). The keys need no check:
+   * the operator is keyed by `joinKeyOf`, so equal keys are equal values, and a `null` key matches nothing.
+   */
+  matches: ((joined: Row) => boolean) | undefined;
+  /** Per side, the columns of its input's unique key (Flink's JoinInputSideSpec): a record is found by them instead of by the whole row. */
+  uniqueKeys?: readonly [readonly number[] | undefined, readonly number[] | undefined];
 }
 
 /**
- * Flink's StreamingJoinOperator: both sides' rows kept per join key in MapState (row → count and,
- * for an outer side, its number of associations), each change joined against the other side's
- * rows. An inner join forwards the input's RowKind; an outer one sends +I/-D, retracting a
+ * Flink's StreamingJoinOperator over changelogs: both sides' records kept per join key in MapState
+ * (Flink's JoinRecordStateView: by the input's unique key when it has one, else by the row, with its
+ * count and, for an outer side, its number of associations), each change joined against the other
+ * side's records. An inner join forwards the input's RowKind; an outer one sends +I/-D, retracting a
  * NULL-padded row (-D) when its first match arrives and re-inserting it (+I) when its last goes.
  */
-export function regularJoinFunction(spec: RegularJoinSpec): KeyedCoProcessFunction<string, Change, Change, Change> {
+export function regularJoinFunction(spec: RegularJoinSpec): KeyedCoProcessFunction<JoinKey, Change, Change, Change> {
   const leftOuter = spec.joinType === "left" || spec.joinType === "full";
   const rightOuter = spec.joinType === "right" || spec.joinType === "full";
-  const leftNulls = new Array<null>(spec.leftWidth).fill(null);
-  const rightNulls = new Array<null>(spec.rightWidth).fill(null);
+  const outer = leftOuter || rightOuter;
+  const leftNulls: Row = new Array<null>(spec.leftWidth).fill(null);
+  const rightNulls: Row = new Array<null>(spec.rightWidth).fill(null);
+  const { matches } = spec;
+  const [leftUnique, rightUnique] = spec.uniqueKeys ?? [undefined, undefined];
+  // Reused between calls (one record at a time): the other side's records the input joins, and their joined rows.
+  const associated: [unknown, Stored][] = [];
+  const joinedRows: Row[] = [];
 
-  const process = (own: MapState<string, Stored>, other: MapState<string, Stored>, input: Change, isLeft: boolean, out: Collector<Change>): void => {
+  const emit = (out: Collector<Change>, kind: RowKind, row: Row, times: number): void => {
+    for (let i = 0; i < times; i++) out.collect({ kind, row });
+  };
+
+  const process = (own: MapState<unknown, Stored>, other: MapState<unknown, Stored>, input: Change, isLeft: boolean, key: JoinKey, out: Collector<Change>): void => {
     const { row } = input;
     const inputOuter = isLeft ? leftOuter : rightOuter;
     const otherOuter = isLeft ? rightOuter : leftOuter;
-    const joined = (o: Row): Row => (isLeft ? [...row, ...o] : [...o, ...row]);
-    const padded = (r: Row, left: boolean): Row => (left ? [...r, ...rightNulls] : [...leftNulls, ...r]);
-    const emit = (kind: RowKind, r: Row, times = 1): void => {
-      for (let i = 0; i < times; i++) out.collect({ kind, row: r });
-    };
-    const associated: [string, Stored][] = [];
+    associated.length = 0;
+    joinedRows.length = 0;
     let size = 0;
-    for (const [k, s] of other.entries()) {
-      if (spec.matches(joined(s.row))) {
-        associated.push([k, s]);
+    if (key !== null) {
+      for (const entry of other.entries()) {
+        const s = entry[1];
+        const joined = isLeft ? row.concat(s.row) : s.row.concat(row);
+        if (matches !== undefined && !matches(joined)) continue;
+        associated.push(entry);
+        joinedRows.push(joined);
         size += s.count;
       }
     }
-    const key = JSON.stringify(row);
+    const recordKey = recordKeyOf(row, isLeft ? leftUnique : rightUnique);
     const accumulate = input.kind === "+I" || input.kind === "+U";
-    const outer = leftOuter || rightOuter;
     if (accumulate) {
-      const before = own.get(key);
-      own.put(key, { row, count: (before?.count ?? 0) + 1, associations: inputOuter ? size : 0 });
+      const before = own.get(recordKey);
+      own.put(recordKey, { row, count: (before?.count ?? 0) + 1, associations: inputOuter ? size : 0 });
       if (associated.length === 0) {
-        if (inputOuter) emit("+I", padded(row, isLeft));
+        if (inputOuter) out.collect({ kind: "+I", row: isLeft ? row.concat(rightNulls) : leftNulls.concat(row) });
         return;
       }
       if (otherOuter) {
         for (const [k, s] of associated) {
-          if (s.associations === 0) emit("-D", padded(s.row, !isLeft), s.count);
-          other.put(k, { ...s, associations: s.associations + 1 });
+          if (s.associations === 0) emit(out, "-D", isLeft ? leftNulls.concat(s.row) : s.row.concat(rightNulls), s.count);
+          other.put(k, { row: s.row, count: s.count, associations: s.associations + 1 });
         }
       }
-      for (const [, s] of associated) emit(outer ? "+I" : input.kind, joined(s.row), s.count);
+      for (let i = 0; i < associated.length; i++) emit(out, outer ? "+I" : input.kind, joinedRows[i] as Row, (associated[i] as [unknown, Stored])[1].count);
       return;
     }
-    const before = own.get(key);
+    const before = own.get(recordKey);
     if (before !== undefined) {
-      if (before.count > 1) own.put(key, { ...before, count: before.count - 1 });
-      else own.remove(key);
+      if (before.count > 1) own.put(recordKey, { row: before.row, count: before.count - 1, associations: before.associations });
+      else own.remove(recordKey);
     }
     if (associated.length === 0) {
-      if (inputOuter) emit("-D", padded(row, isLeft));
+      if (inputOuter) out.collect({ kind: "-D", row: isLeft ? row.concat(rightNulls) : leftNulls.concat(row) });
       return;
     }
-    for (const [, s] of associated) emit(inputOuter ? "-D" : input.kind, joined(s.row), s.count);
+    for (let i = 0; i < associated.length; i++) emit(out, inputOuter ? "-D" : input.kind, joinedRows[i] as Row, (associated[i] as [unknown, Stored])[1].count);
     if (otherOuter) {
       for (const [k, s] of associated) {
-        if (s.associations === 1) emit("+I", padded(s.row, !isLeft), s.count);
-        other.put(k, { ...s, associations: s.associations - 1 });
+        if (s.associations === 1) emit(out, "+I", isLeft ? leftNulls.concat(s.row) : s.row.concat(rightNulls), s.count);
+        other.put(k, { row: s.row, count: s.count, associations: s.associations - 1 });
       }
     }
   };
 
-  const fn: KeyedCoProcessFunction<string, Change, Change, Change> & { left?: MapState<string, Stored>; right?: MapState<string, Stored> } = {
+  const fn: KeyedCoProcessFunction<JoinKey, Change, Change, Change> & { left?: MapState<unknown, Stored>; right?: MapState<unknown, Stored> } = {
     open(rc: KeyedRuntimeContext) {
-      this.left = rc.getMapState<string, Stored>("left-records");
-      this.right = rc.getMapState<string, Stored>("right-records");
+      this.left = rc.getMapState<unknown, Stored>("left-records");
+      this.right = rc.getMapState<unknown, Stored>("right-records");
     },
-    processElement1(change, _ctx, out) {
-      process(this.left as MapState<string, Stored>, this.right as MapState<string, Stored>, change, true, out);
+    processElement1(change, ctx, out) {
+      process(this.left as MapState<unknown, Stored>, this.right as MapState<unknown, Stored>, change, true, ctx.getCurrentKey(), out);
     },
-    processElement2(change, _ctx, out) {
-      process(this.right as MapState<string, Stored>, this.left as MapState<string, Stored>, change, false, out);
+    processElement2(change, ctx, out) {
+      process(this.right as MapState<unknown, Stored>, this.left as MapState<unknown, Stored>, change, false, ctx.getCurrentKey(), out);
+    },
+  };
+  return fn;
+}
+
+/**
+ * The inner join of two append-only inputs, whose result only inserts: rows in, rows out, each side's
+ * rows a list per join key (nothing is ever retracted, so neither counts nor associations are kept; a
+ * row that comes twice is there twice). A row whose key is `null` can never join and is not kept.
+ */
+export function appendOnlyInnerJoinFunction(matches: ((joined: Row) => boolean) | undefined): KeyedCoProcessFunction<JoinKey, Row, Row, Row> {
+  const fn: KeyedCoProcessFunction<JoinKey, Row, Row, Row> & { left?: ListState<Row>; right?: ListState<Row> } = {
+    open(rc: KeyedRuntimeContext) {
+      this.left = rc.getListState<Row>("left-rows");
+      this.right = rc.getListState<Row>("right-rows");
+    },
+    processElement1(row, ctx, out) {
+      if (ctx.getCurrentKey() === null) return;
+      (this.left as ListState<Row>).add(row);
+      const others = (this.right as ListState<Row>).get();
+      for (let i = 0; i < others.length; i++) {
+        const joined = row.concat(others[i] as Row);
+        if (matches === undefined || matches(joined)) out.collect(joined);
+      }
+    },
+    processElement2(row, ctx, out) {
+      if (ctx.getCurrentKey() === null) return;
+      (this.right as ListState<Row>).add(row);
+      const others = (this.left as ListState<Row>).get();
+      for (let i = 0; i < others.length; i++) {
+        const joined = (others[i] as Row).concat(row);
+        if (matches === undefined || matches(joined)) out.collect(joined);
+      }
     },
   };
   return fn;

@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { StreamEnvironment } from "../../api/StreamEnvironment.js";
 import type { JobHandle } from "../../runtime/JobHandle.js";
+import type { DataStream } from "../../api/DataStream.js";
 import { CollectSink } from "../../sinks/MemorySinks.js";
 import { seededRandom } from "../../testing/chaosSource.js";
 import { conformanceSeeds } from "../../testing/sourceConformance.js";
 import type { Catalog } from "../catalog.js";
+import type { Change } from "../changelog.js";
 import type { Row } from "../connectors.js";
 import { parseScript } from "../parser.js";
 import { Planner } from "../planner.js";
@@ -25,27 +27,31 @@ export interface RandomCut {
 }
 
 /**
- * For tests: runs an append-only query once uninterrupted, then for each seed stops it with a savepoint
+ * For tests: runs a query once uninterrupted, then for each seed stops it with a savepoint
  * at a random moment and restores it under its plan-derived uids (as `%%ssql --restore` does), and
- * asserts the two runs' rows together are the uninterrupted run's: nothing lost, nothing twice. Returns
- * the uninterrupted rows.
+ * asserts the two runs' rows together are the uninterrupted run's: nothing lost, nothing twice (an
+ * updating result: the two changelogs folded, as one table, are the uninterrupted one folded). Returns
+ * the uninterrupted rows (an updating result: its final table).
  */
 export async function checkRandomCutRestore(catalog: Catalog, sql: string, dir: string, cut: RandomCut): Promise<Row[]> {
   const name = cut.name ?? "random-cut";
   const [parsed] = parseScript(sql);
   const query = parsed?.statement.kind === "query" ? parsed.statement.query : assert.fail("not a query");
-  const start = (checkpoints: string | undefined, restore?: string): { job: JobHandle; out: CollectSink<Row> } => {
+  let updating = false;
+  const start = (checkpoints: string | undefined, restore?: string): { job: JobHandle; out: CollectSink<Row | Change> } => {
     const env = checkpoints ? StreamEnvironment.create().enableCheckpointing({ directory: checkpoints }) : StreamEnvironment.create();
     const planned = new Planner(env, catalog).plan(query);
-    assert.ok(planned.stream, `${name}: an append-only result`);
-    const out = new CollectSink<Row>();
-    planned.stream.sinkTo(out).uid("out");
+    const out = new CollectSink<Row | Change>();
+    updating = planned.stream === undefined;
+    (planned.stream ?? (planned.changes as DataStream<Change>)).sinkTo(out).uid("out");
     assignPlanUids(env.graph);
     return { job: env.execute(name, restore ? { restoreFrom: restore } : {}), out };
   };
+  // An updating result is compared folded: each row with how many times the changelog leaves it in the table.
+  const rows = (values: (Row | Change)[]): string[] => (updating ? fold(values as Change[]) : values.map((r) => JSON.stringify(r)).sort());
   const reference = start(undefined);
   await reference.job.wait();
-  const expected = reference.out.values.map((r) => JSON.stringify(r)).sort();
+  const expected = rows(reference.out.values);
   for (const seed of conformanceSeeds(cut.seeds)) {
     const checkpoints = join(dir, `cp-${seed}-${Math.random().toString(36).slice(2)}`);
     const random = seededRandom(seed)();
@@ -59,7 +65,7 @@ export async function checkRandomCutRestore(catalog: Catalog, sql: string, dir: 
     await second.job.wait();
     assert.equal(second.job.result?.status, "finished", `${name}, seed ${seed}: the restored job ${second.job.result?.status}`);
     assert.ok(second.out.values.length > 0, `${name}, seed ${seed}: nothing left after the savepoint`);
-    const got = [...first.out.values, ...second.out.values].map((r) => JSON.stringify(r)).sort();
+    const got = rows([...first.out.values, ...second.out.values]);
     // Compared by first difference: assert's diff of two 20 000-row arrays takes minutes.
     const firstDifference = got.findIndex((r, i) => r !== expected[i]);
     assert.ok(
@@ -67,5 +73,17 @@ export async function checkRandomCutRestore(catalog: Catalog, sql: string, dir: 
       `${name}, seed ${seed}: ${first.out.values.length} + ${second.out.values.length} rows of ${expected.length}; first difference ${got[firstDifference]} vs ${expected[firstDifference]}`,
     );
   }
-  return reference.out.values;
+  return updating ? expected.map((r) => JSON.parse(r) as Row) : (reference.out.values as Row[]);
+}
+
+/** A changelog applied to a multiset of rows, as sorted JSON (a row left n times appears n times). */
+function fold(changes: Change[]): string[] {
+  const counts = new Map<string, number>();
+  for (const c of changes) {
+    const k = JSON.stringify(c.row);
+    counts.set(k, (counts.get(k) ?? 0) + (c.kind === "+I" || c.kind === "+U" ? 1 : -1));
+  }
+  const rows: string[] = [];
+  for (const [k, n] of counts) for (let i = 0; i < Math.abs(n); i++) rows.push(n > 0 ? k : `retracted more than inserted: ${k}`);
+  return rows.sort();
 }
