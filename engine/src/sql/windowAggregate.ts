@@ -1,3 +1,4 @@
+import { declareRowType, rowTypeOf } from "../exchange/edgeCodec.js";
 import { aggregateArgument } from "./aggregates/aggregateArgument.js";
 import { aggregateValue } from "./aggregateValue.js";
 import type { DataStream } from "../api/DataStream.js";
@@ -12,6 +13,7 @@ import { stateDigest } from "./restore/planUids.js";
 import type { NamedItem } from "./planner.js";
 import { isIntegral, type SqlType } from "./types.js";
 import { readsWindowColumn, WINDOW_COLUMNS } from "./windowTvf.js";
+import { projectedWindowProperties, resolveColumn, type WindowProperties } from "./windows/windowProperties.js";
 
 interface AggCall {
   expr: Extract<Expr, { kind: "call" }>;
@@ -50,32 +52,49 @@ function addValue(acc: Acc, j: number, v: unknown): void {
 /** An expression without its positions, to recognise the same aggregate in SELECT and HAVING. */
 const signature = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k === "at" ? undefined : v));
 
+/** A window aggregate's input: its rows, their scope, and how they are windowed. */
+export interface WindowAggregateInput {
+  stream: DataStream<Row>;
+  scope: ScopeColumn[];
+  assigner: WindowAssigner;
+  /** Scope indexes of window_start, window_end and (over a TVF) window_time. */
+  bounds: { start: number; end: number; time?: number };
+  /**
+   * The rows carry their windows' bounds (a GROUP BY on an upstream window's bounds, `attachedWindows`);
+   * otherwise the bounds are the TVF's, which the operator assigns, so the rows do not have them.
+   */
+  attached: boolean;
+  /** The windows, for the output's window properties; none for SESSION. */
+  window: WindowProperties["tvf"] | undefined;
+  partitionBy?: string[];
+}
+
 /**
  * `SELECT … FROM TABLE(TUMBLE|HOP|CUMULATE|SESSION(…)) GROUP BY window_start, window_end, k…`: a
  * keyed event-time window per group (the DataStream API's window operator with `assigner`),
  * incremental COUNT/SUM/MIN/MAX/AVG, then the SELECT list and HAVING over [group columns…,
  * aggregates…]. Results are final (append-only): one row per window and group once the watermark
  * passes window_end, as Flink's window aggregate. SESSION windows are cut per `partitionBy` key
- * (Flink's PARTITION BY), so the group keys must be among the partition keys.
+ * (Flink's PARTITION BY), so the group keys must be among the partition keys. A GROUP BY on the
+ * bounds of an upstream window aggregate's rows is the same over those rows' own windows (Flink's
+ * cascading window aggregate). Equal window aggregates of one plan (input, WHERE, keys, aggregates)
+ * share one operator, as Flink's planner reuses a common sub-plan (nexmark q5 counts bids per auction
+ * twice in its text, once in its plan).
  */
-export function planWindowAggregate(
-  input: DataStream<Row>,
-  scope: ScopeColumn[],
-  select: Select,
-  items: NamedItem[],
-  assigner: WindowAssigner,
-  partitionBy?: string[],
-): { stream: DataStream<Row>; columns: Column[] } {
+export function planWindowAggregate(input: WindowAggregateInput, select: Select, items: NamedItem[]): { stream: DataStream<Row>; columns: Column[]; window?: WindowProperties } {
+  const { scope, assigner, bounds, partitionBy } = input;
   const groupCols = select.groupBy.map((g) => {
     if (g.kind !== "column") throw new StreamSqlError("unsupported", "GROUP BY expressions other than columns are not supported yet", g.at, undefined);
-    const c = scope.find((s) => s.name.toLowerCase() === g.name.toLowerCase());
+    const c = resolveColumn(g, scope) ?? scope.find((s) => s.name.toLowerCase() === g.name.toLowerCase());
     if (!c) throw new StreamSqlError("validation", `Column '${g.name}' not found in any table`, g.at, g.name);
     return c;
   });
   const names = groupCols.map((c) => c.name.toLowerCase());
-  if (!names.includes("window_start") || !names.includes("window_end")) throw new StreamSqlError("validation", "a window aggregate must GROUP BY window_start, window_end", select.at, "GROUP");
-  const keyCols = groupCols.filter((c) => !WINDOW_COLUMNS.includes(c.name.toLowerCase()));
-  const keyOf = new ExprCompiler(scope).rowFunction(keyCols.map((c) => ({ kind: "column", name: c.name, at: select.at }))).fn;
+  if (!groupCols.some((c) => c.index === bounds.start) || !groupCols.some((c) => c.index === bounds.end))
+    throw new StreamSqlError("validation", "a window aggregate must GROUP BY window_start, window_end", select.at, "GROUP");
+  const isBound = (c: ScopeColumn): boolean => c.index === bounds.start || c.index === bounds.end || c.index === bounds.time;
+  const keyCols = groupCols.filter((c) => !isBound(c));
+  const keyOf = new ExprCompiler(scope).rowFunction(keyCols.map((c) => ({ kind: "column", name: c.name, ...(c.table ? { table: c.table } : {}), at: select.at }))).fn;
   // Sessions are cut per partition key; other windows per group key.
   let partitionOf = keyOf;
   if (partitionBy) {
@@ -100,7 +119,7 @@ export function planWindowAggregate(
     if (e.kind === "call" && ["COUNT", "SUM", "MIN", "MAX", "AVG"].includes(e.name)) {
       const sig = signature(e);
       if (aggs.some((a) => a.signature === sig)) return;
-      if (children(e).some(readsWindowColumn)) throw new StreamSqlError("unsupported", `${e.name} of window columns is not supported yet`, e.at, e.name);
+      if (!input.attached && children(e).some(readsWindowColumn)) throw new StreamSqlError("unsupported", `${e.name} of window columns is not supported yet`, e.at, e.name);
       const arg = aggregateArgument(e, scope);
       const argType = arg.type;
       const type: SqlType = e.name === "COUNT" ? { name: "BIGINT" } : { name: argType.name };
@@ -153,24 +172,41 @@ export function planWindowAggregate(
     return aggregateValue(a.expr.name, acc, j, a.integralAvg);
   };
   const keyIndexes = groupCols.map((c) => keyCols.indexOf(c));
-  const windowed = stateDigest(
-    input
-      .keyBy((r) => JSON.stringify(partitionOf(r)))
-      .window(assigner)
-      .aggregate<Acc, Acc, Row>(agg, (_key, ctx, accs, out) => {
-        const acc = accs[0] as Acc;
-        const { start, end } = ctx.window;
-        const row: Row = groupCols.map((c, i) => {
-          const name = c.name.toLowerCase();
-          if (name === "window_time") return assigner.isEventTime ? end - 1 : ctx.currentProcessingTime();
-          return name === "window_start" ? start : name === "window_end" ? end : acc.keys?.[keyIndexes[i] as number];
-        });
-        for (let j = 0; j < aggs.length; j++) row.push(result(acc, j));
-        out.collect(row);
-      })
-      .name("window aggregate"),
-    JSON.stringify({ window: assigner.toString(), partitionBy, groupBy: names, aggs: aggs.map((a) => a.signature) }),
-  );
+  const digest = JSON.stringify({ window: assigner.toString(), partitionBy, groupBy: names, aggs: aggs.map((a) => a.signature) });
+  const reuseKey = `${digest} WHERE ${select.where ? signature(select.where) : ""}`;
+  const shared = sharedAggregates.get(input.stream) ?? new Map<string, DataStream<Row>>();
+  sharedAggregates.set(input.stream, shared);
+  let windowed = shared.get(reuseKey);
+  if (!windowed) {
+    let rows = input.stream;
+    if (select.where) {
+      if (!input.attached && readsWindowColumn(select.where)) throw new StreamSqlError("unsupported", "WHERE on window columns of a window aggregate is not supported yet", select.where.at, "WHERE");
+      rows = rows.filter(new ExprCompiler(scope).predicate(select.where)).name("WHERE");
+      // The keyed edge after it crosses threads as columns of the input's row type.
+      const rowType = rowTypeOf(input.stream.node);
+      if (rowType) declareRowType(rows, rowType);
+    }
+    // What each group column of the output row is: the window's start, end or time, or key column k.
+    const sources = groupCols.map((c, i) => (c.index === bounds.start ? -1 : c.index === bounds.end ? -2 : c.index === bounds.time ? -3 : (keyIndexes[i] as number)));
+    windowed = stateDigest(
+      rows
+        .keyBy((r) => JSON.stringify(partitionOf(r)))
+        .window(assigner)
+        .aggregate<Acc, Acc, Row>(agg, (_key, ctx, accs, out) => {
+          const acc = accs[0] as Acc;
+          const { start, end } = ctx.window;
+          const row: Row = sources.map((k) => {
+            if (k === -3) return assigner.isEventTime ? end - 1 : ctx.currentProcessingTime();
+            return k === -1 ? start : k === -2 ? end : acc.keys?.[k];
+          });
+          for (let j = 0; j < aggs.length; j++) row.push(result(acc, j));
+          out.collect(row);
+        })
+        .name("window aggregate"),
+      digest,
+    );
+    shared.set(reuseKey, windowed);
+  }
 
   // The SELECT list and HAVING see group columns at 0..g-1 and aggregates at g..
   const g = groupCols.length;
@@ -196,5 +232,12 @@ export function planWindowAggregate(
   const isTime = (e: Expr): boolean => e.kind === "column" && e.name.toLowerCase() === "window_time";
   const attribute = assigner.isEventTime ? { rowtime: true } : { params: [3], nullable: false, proctime: true };
   const columns = items.map((i, n) => ({ name: i.name, type: { ...(types[n] ?? { name: "NULL" }), ...(isTime(i.expr) ? attribute : {}) } }));
-  return { stream: stream.map(fn).name("SELECT"), columns };
+  // The output keeps the windows' properties where it shows both bounds as they are (q5's MAX per window, q8's window join).
+  const window = input.window && { tvf: input.window, start: bounds.start, end: bounds.end };
+  const grouped = (e: Expr): number | undefined => (e.kind === "column" ? groupCols[names.indexOf(e.name.toLowerCase())]?.index : undefined);
+  const properties = projectedWindowProperties(window, items.map((i) => i.expr), grouped);
+  return { stream: stream.map(fn).name("SELECT"), columns, ...(properties ? { window: properties } : {}) };
 }
+
+/** Window aggregates planned over each input stream, by what they compute: equal ones share one operator. */
+const sharedAggregates = new WeakMap<DataStream<Row>, Map<string, DataStream<Row>>>();
