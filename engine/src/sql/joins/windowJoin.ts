@@ -29,11 +29,32 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
   const leftNulls = new Array<null>(spec.leftWidth).fill(null);
   const rightNulls = new Array<null>(spec.rightWidth).fill(null);
 
-  const add = (state: MapState<number, Row[]>, row: Row, windowEnd: number, ctx: KeyedProcessContext<string>): void => {
+  /**
+   * A side's rows of a window are kept one state entry each, under (window_end, sequence), beside the
+   * window's row count: adding one is O(1). (One Row[] per window, copied on each add because a
+   * checkpoint may still hold the array, made a window of n rows cost n²/2 copies: nexmark q5 sends
+   * all of a window's per-auction counts to one key.)
+   */
+  const add = (side: Side, row: Row, windowEnd: number, ctx: KeyedProcessContext<string>): void => {
     // Flink's isWindowFired: the window's last millisecond is at or behind the watermark.
     if (windowEnd - 1 <= ctx.timerService.currentWatermark()) return;
-    state.put(windowEnd, [...(state.get(windowEnd) ?? []), row]);
-    ctx.timerService.registerEventTimeTimer(windowEnd - 1);
+    const n = side.counts.get(windowEnd) ?? 0;
+    side.rows.put(`${windowEnd}#${n}`, row);
+    side.counts.put(windowEnd, n + 1);
+    if (n === 0) ctx.timerService.registerEventTimeTimer(windowEnd - 1);
+  };
+  /** A side's rows of a window in arrival order, removed from its state. */
+  const take = (side: Side, windowEnd: number): Row[] | undefined => {
+    const n = side.counts.get(windowEnd);
+    if (n === undefined) return undefined;
+    const rows = new Array<Row>(n);
+    for (let i = 0; i < n; i++) {
+      const key = `${windowEnd}#${i}`;
+      rows[i] = side.rows.get(key) as Row;
+      side.rows.remove(key);
+    }
+    side.counts.remove(windowEnd);
+    return rows;
   };
 
   const join = (left: Row[] | undefined, right: Row[] | undefined, out: Collector<Row>): void => {
@@ -44,8 +65,9 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
         let matched = false;
         for (const i of inner) {
           const [l, r] = pair(o, i);
-          if (!spec.matches([...l, ...r])) continue;
-          emit(l, r);
+          const joined = [...l, ...r];
+          if (!spec.matches(joined)) continue;
+          out.collect(joined);
           matched = true;
           joinedInner?.add(i);
         }
@@ -55,7 +77,11 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
     switch (spec.joinType) {
       case "inner":
         if (!left || !right) return;
-        for (const l of left) for (const r of right) if (spec.matches([...l, ...r])) emit(l, r);
+        for (const l of left)
+          for (const r of right) {
+            const joined = [...l, ...r];
+            if (spec.matches(joined)) out.collect(joined);
+          }
         return;
       case "left":
         probe(
@@ -94,25 +120,27 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
     }
   };
 
-  const fn: KeyedCoProcessFunction<string, Row, Row, Row> & { left?: MapState<number, Row[]>; right?: MapState<number, Row[]> } = {
+  const fn: KeyedCoProcessFunction<string, Row, Row, Row> & { left?: Side; right?: Side } = {
     open(rc: KeyedRuntimeContext) {
-      this.left = rc.getMapState<number, Row[]>("left-records");
-      this.right = rc.getMapState<number, Row[]>("right-records");
+      this.left = { rows: rc.getMapState<string, Row>("left-rows"), counts: rc.getMapState<number, number>("left-counts") };
+      this.right = { rows: rc.getMapState<string, Row>("right-rows"), counts: rc.getMapState<number, number>("right-counts") };
     },
     processElement1(row, ctx) {
-      add(this.left as MapState<number, Row[]>, row, row[spec.leftWindowEnd] as number, ctx);
+      add(this.left as Side, row, row[spec.leftWindowEnd] as number, ctx);
     },
     processElement2(row, ctx) {
-      add(this.right as MapState<number, Row[]>, row, row[spec.rightWindowEnd] as number, ctx);
+      add(this.right as Side, row, row[spec.rightWindowEnd] as number, ctx);
     },
     onTimer(timestamp, _ctx, out) {
-      const left = this.left as MapState<number, Row[]>;
-      const right = this.right as MapState<number, Row[]>;
       const windowEnd = timestamp + 1;
-      join(left.get(windowEnd), right.get(windowEnd), out);
-      left.remove(windowEnd);
-      right.remove(windowEnd);
+      join(take(this.left as Side, windowEnd), take(this.right as Side, windowEnd), out);
     },
   };
   return fn;
+}
+
+/** One side's state: its rows by `${window_end}#${sequence}`, and per window_end how many. */
+interface Side {
+  rows: MapState<string, Row>;
+  counts: MapState<number, number>;
 }
