@@ -1,6 +1,5 @@
 import { declareRowType, rowTypeOf } from "../exchange/edgeCodec.js";
 import { aggregateArgument } from "./aggregates/aggregateArgument.js";
-import { aggregateValue } from "./aggregateValue.js";
 import type { DataStream } from "../api/DataStream.js";
 import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { AggregateFunction } from "../windows/AggregateFunction.js";
@@ -13,6 +12,7 @@ import { stateDigest } from "./restore/planUids.js";
 import type { NamedItem } from "./planner.js";
 import { isIntegral, type SqlType } from "./types.js";
 import { readsWindowColumn, WINDOW_COLUMNS } from "./windowTvf.js";
+import { accKeys, accValue, addValue, createWindowAcc, mergeAcc, setAccKeys, type WindowAcc } from "./windows/windowAccumulator.js";
 import { projectedWindowProperties, resolveColumn, type WindowProperties } from "./windows/windowProperties.js";
 
 interface AggCall {
@@ -21,32 +21,6 @@ interface AggCall {
   arg: ((r: Row) => unknown) | undefined;
   type: SqlType;
   integralAvg: boolean;
-}
-
-interface Acc {
-  keys: Row | undefined;
-  /** Per aggregate: count, sum, min, max of the non-NULL argument values. */
-  n: number[];
-  sum: number[];
-  min: unknown[];
-  max: unknown[];
-  /** Per DISTINCT aggregate, the values seen in the window by their JSON (a plain record, so the window state snapshots it). */
-  seen: (Record<string, unknown> | null)[];
-}
-
-/** Adds one argument value to aggregate j (NULL is skipped; a DISTINCT aggregate skips a value it has seen). */
-function addValue(acc: Acc, j: number, v: unknown): void {
-  if (v === null || v === undefined) return;
-  const seen = acc.seen[j];
-  if (seen) {
-    const key = JSON.stringify(v);
-    if (key in seen) return;
-    seen[key] = v;
-  }
-  acc.n[j]! += 1;
-  if (typeof v === "number") acc.sum[j]! += v;
-  if (acc.min[j] === null || (v as number) < (acc.min[j] as number)) acc.min[j] = v;
-  if (acc.max[j] === null || (v as number) > (acc.max[j] as number)) acc.max[j] = v;
 }
 
 /** An expression without its positions, to recognise the same aggregate in SELECT and HAVING. */
@@ -131,17 +105,11 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
   items.forEach((i) => collect(i.expr));
   if (select.having) collect(select.having);
 
-  const agg: AggregateFunction<Row, Acc, Acc> = {
-    createAccumulator: () => ({
-      keys: undefined,
-      n: aggs.map(() => 0),
-      sum: aggs.map(() => 0),
-      min: aggs.map(() => null),
-      max: aggs.map(() => null),
-      seen: aggs.map((a) => (a.expr.distinct ? {} : null)),
-    }),
+  const distinct = aggs.map((a) => a.expr.distinct === true);
+  const agg: AggregateFunction<Row, WindowAcc, WindowAcc> = {
+    createAccumulator: () => createWindowAcc(distinct),
     add(r, acc) {
-      acc.keys ??= keyOf(r);
+      if (accKeys(acc) === null) setAccKeys(acc, keyOf(r));
       for (let j = 0; j < aggs.length; j++) {
         const a = aggs[j] as AggCall;
         addValue(acc, j, a.arg ? a.arg(r) : 1);
@@ -149,31 +117,15 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
       return acc;
     },
     getResult: (acc) => acc,
-    // Session windows merge: counts and sums add, extremes compare (NULL = no value yet).
-    merge(a, b) {
-      a.keys ??= b.keys;
-      for (let j = 0; j < aggs.length; j++) {
-        const seen = b.seen[j];
-        if (seen) {
-          // DISTINCT: the union of both windows' values, each counted once.
-          for (const v of Object.values(seen)) addValue(a, j, v);
-          continue;
-        }
-        a.n[j]! += b.n[j] as number;
-        a.sum[j]! += b.sum[j] as number;
-        if (b.min[j] !== null && (a.min[j] === null || (b.min[j] as number) < (a.min[j] as number))) a.min[j] = b.min[j];
-        if (b.max[j] !== null && (a.max[j] === null || (b.max[j] as number) > (a.max[j] as number))) a.max[j] = b.max[j];
-      }
-      return a;
-    },
+    merge: (a, b) => mergeAcc(a, b, aggs.length),
   };
-  const result = (acc: Acc, j: number): unknown => {
+  const result = (acc: WindowAcc, j: number): unknown => {
     const a = aggs[j] as AggCall;
-    return aggregateValue(a.expr.name, acc, j, a.integralAvg);
+    return accValue(acc, j, a.expr.name, a.integralAvg);
   };
   const keyIndexes = groupCols.map((c) => keyCols.indexOf(c));
-  // `key`: how keys are encoded (windowKey), part of the state's shape.
-  const digest = JSON.stringify({ window: assigner.toString(), partitionBy, groupBy: names, aggs: aggs.map((a) => a.signature), key: 2 });
+  // `key`: how keys are encoded (windowKey), `acc` the accumulator's layout (windowAccumulator.ts): both shape the state.
+  const digest = JSON.stringify({ window: assigner.toString(), partitionBy, groupBy: names, aggs: aggs.map((a) => a.signature), key: 2, acc: 2 });
   const reuseKey = `${digest} WHERE ${select.where ? signature(select.where) : ""}`;
   const shared = sharedAggregates.get(input.stream) ?? new Map<string, DataStream<Row>>();
   sharedAggregates.set(input.stream, shared);
@@ -193,12 +145,12 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
       rows
         .keyBy(windowKey(partitionCols))
         .window(assigner)
-        .aggregate<Acc, Acc, Row>(agg, (_key, ctx, accs, out) => {
-          const acc = accs[0] as Acc;
+        .aggregate<WindowAcc, WindowAcc, Row>(agg, (_key, ctx, accs, out) => {
+          const acc = accs[0] as WindowAcc;
           const { start, end } = ctx.window;
           const row: Row = sources.map((k) => {
             if (k === -3) return assigner.isEventTime ? end - 1 : ctx.currentProcessingTime();
-            return k === -1 ? start : k === -2 ? end : acc.keys?.[k];
+            return k === -1 ? start : k === -2 ? end : accKeys(acc)?.[k];
           });
           for (let j = 0; j < aggs.length; j++) row.push(result(acc, j));
           out.collect(row);
