@@ -188,7 +188,11 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
   // The output keeps the windows' properties where it shows both bounds as they are (q5's MAX per window, q8's window join).
   const window = input.window && { tvf: input.window, start: bounds.start, end: bounds.end };
   const grouped = (e: Expr): number | undefined => (e.kind === "column" ? groupCols[names.indexOf(e.name.toLowerCase())]?.index : undefined);
-  const properties = projectedWindowProperties(window, items.map((i) => i.expr), grouped);
+  const properties = projectedWindowProperties(
+    window,
+    items.map((i) => i.expr),
+    grouped,
+  );
   return { stream: stream.map(fn).name("SELECT"), columns, ...(properties ? { window: properties } : {}) };
 }
 

@@ -15,8 +15,7 @@ WITH ('connector' = 'filesystem', 'path' = '{orders}', 'format' = 'csv');
 const o = (name: string, isDefault: boolean, query: string, extra: Partial<OracleCase> = {}): OracleCase => ({ name, default: isDefault, sql: `${ORDERS}${query};\n`, ...extra });
 
 /** Per name and window: how many orders and their total. */
-const perName = (tvf: string, bounds = "window_start, window_end"): string =>
-  `SELECT name, ${bounds}, COUNT(*) AS c, SUM(amount) AS s FROM TABLE(${tvf}) GROUP BY name, window_start, window_end`;
+const perName = (tvf: string, bounds = "window_start, window_end"): string => `SELECT name, ${bounds}, COUNT(*) AS c, SUM(amount) AS s FROM TABLE(${tvf}) GROUP BY name, window_start, window_end`;
 const TUMBLE10 = "TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '10' SECOND)";
 const HOP = "HOP(TABLE orders, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '15' SECOND)";
 
@@ -25,16 +24,18 @@ export const CASCADED_WINDOW_CASES: OracleCase[] = [
     appendOnly: true,
   }),
   // The bounds renamed (nexmark q5's `window_start AS starttime`), grouped in the other order, with WHERE and HAVING.
-  o(
-    "cascade_hop_aliases",
-    false,
-    `SELECT e, st, MIN(c) AS fewest, MAX(s) AS biggest FROM (${perName(HOP, "window_start AS st, window_end AS e")}) WHERE s > 1 GROUP BY e, st HAVING COUNT(*) > 1`,
-    { appendOnly: true },
-  ),
-  // A key beside the bounds: per window and whether the name bought more than once.
-  o("cascade_with_key", false, `SELECT window_start, window_end, c > 1 AS repeat, COUNT(*) AS names FROM (SELECT name, window_start, window_end, c FROM (${perName(TUMBLE10)}) WHERE c > 0) GROUP BY window_start, window_end, c`, {
+  o("cascade_hop_aliases", false, `SELECT e, st, MIN(c) AS fewest, MAX(s) AS biggest FROM (${perName(HOP, "window_start AS st, window_end AS e")}) WHERE s > 1 GROUP BY e, st HAVING COUNT(*) > 1`, {
     appendOnly: true,
   }),
+  // A key beside the bounds: per window and whether the name bought more than once.
+  o(
+    "cascade_with_key",
+    false,
+    `SELECT window_start, window_end, c > 1 AS repeat, COUNT(*) AS names FROM (SELECT name, window_start, window_end, c FROM (${perName(TUMBLE10)}) WHERE c > 0) GROUP BY window_start, window_end, c`,
+    {
+      appendOnly: true,
+    },
+  ),
   // nexmark q5's shape: the names with the most orders per HOP window, the maximum a cascaded window aggregate, joined by a window join.
   o(
     "cascade_hop_window_join",

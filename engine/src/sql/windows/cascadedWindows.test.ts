@@ -20,8 +20,7 @@ const dir = mkdtempSync(join(tmpdir(), "sluice-sql-cascaded-windows-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const ROWS = 6000;
-const PER_KEY = (bounds: string) =>
-  `SELECT k, ${bounds}, COUNT(*) AS c FROM TABLE(HOP(TABLE ev, DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '3' SECOND)) GROUP BY k, window_start, window_end`;
+const PER_KEY = (bounds: string) => `SELECT k, ${bounds}, COUNT(*) AS c FROM TABLE(HOP(TABLE ev, DESCRIPTOR(ts), INTERVAL '1' SECOND, INTERVAL '3' SECOND)) GROUP BY k, window_start, window_end`;
 /** nexmark q5's shape over `ev`: per HOP window, the keys with the most rows. */
 const Q5 = `SELECT B.k, B.c, B.st FROM (${PER_KEY("window_start AS st, window_end AS e")}) AS B
  JOIN (SELECT MAX(M.c) AS maxc, M.st, M.e FROM (${PER_KEY("window_start AS st, window_end AS e")}) AS M GROUP BY M.st, M.e) AS X
@@ -59,13 +58,19 @@ test("a GROUP BY on both bounds of a window aggregate is a window aggregate, and
   const s = await session();
   const q5 = await explain(s, Q5);
   assert.equal(q5.filter((l) => / window aggregate(#\d+)?, /.test(l)).length, 2, q5.join("\n"));
-  assert.ok(q5.some((l) => l.includes("WindowJoin(joinType=[InnerJoin], leftWindow=[HOP(slide=1000ms, size=3000ms)], rightWindow=[HOP(slide=1000ms, size=3000ms)])")), q5.join("\n"));
+  assert.ok(
+    q5.some((l) => l.includes("WindowJoin(joinType=[InnerJoin], leftWindow=[HOP(slide=1000ms, size=3000ms)], rightWindow=[HOP(slide=1000ms, size=3000ms)])")),
+    q5.join("\n"),
+  );
   assert.ok(!q5.some((l) => /GroupAggregate|\] Join\(|as changelog/.test(l)), q5.join("\n"));
   const cascade = await explain(s, CASCADE);
   assert.equal(cascade.filter((l) => l.includes("window aggregate")).length, 2, cascade.join("\n"));
   // One bound only: an updating aggregate, as in Flink.
   const oneBound = await explain(s, `SELECT st, MAX(c) AS most FROM (${PER_KEY("window_start AS st, window_end AS e")}) GROUP BY st`);
-  assert.ok(oneBound.some((l) => l.includes("GroupAggregate(groupBy=[st])")), oneBound.join("\n"));
+  assert.ok(
+    oneBound.some((l) => l.includes("GroupAggregate(groupBy=[st])")),
+    oneBound.join("\n"),
+  );
 });
 
 test("a cascaded window aggregate and q5's window join stopped with a savepoint at random moments and restored give exactly the uninterrupted rows", async () => {
