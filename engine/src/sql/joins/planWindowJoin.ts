@@ -53,8 +53,8 @@ export function planWindowJoin(
     )
     .process(fn)
     .name(`WindowJoin(joinType=[${joinType}], leftWindow=[${describeWindow(leftTvf)}], rightWindow=[${describeWindow(rightTvf)}])`);
-  // Its state layout (rows by window and sequence) in its uid: a savepoint of the earlier layout fails to restore, by name.
-  stateDigest(stream, "rows by window_end and sequence");
+  // Its state layout (windowJoin.ts) in its uid: a savepoint of the earlier layout fails to restore, by name.
+  stateDigest(stream, "a row or a count by window_end, rows by window_end#sequence");
   const bounded = left.bounded && right.bounded;
   // SEMI and ANTI give the left rows as they are.
   if (item.joinType === "semi" || item.joinType === "anti") return { stream, columns: left.columns, bounded, qualifier: left.qualifier, ...(left.qualifiers ? { qualifiers: left.qualifiers } : {}) };

@@ -30,30 +30,40 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
   const rightNulls = new Array<null>(spec.rightWidth).fill(null);
 
   /**
-   * A side's rows of a window are kept one state entry each, under (window_end, sequence), beside the
-   * window's row count: adding one is O(1). (One Row[] per window, copied on each add because a
-   * checkpoint may still hold the array, made a window of n rows cost n²/2 copies: nexmark q5 sends
-   * all of a window's per-auction counts to one key.)
+   * A side's rows of a window: a window's only row under its window_end (as cheap as one Row[] per
+   * window for a window of one row, nexmark q8's case); from its second row on, each row under
+   * `${window_end}#${sequence}` and the window's row count under window_end, so adding one is O(1). (A
+   * Row[] per window, copied on each add because a checkpoint may still hold the array, made a window
+   * of n rows cost n²/2 copies: nexmark q5 sends all of a window's per-auction counts to one key.)
    */
-  const add = (side: Side, row: Row, windowEnd: number, ctx: KeyedProcessContext<string>): void => {
+  const add = (side: MapState<number | string, Row | number>, row: Row, windowEnd: number, ctx: KeyedProcessContext<string>): void => {
     // Flink's isWindowFired: the window's last millisecond is at or behind the watermark.
     if (windowEnd - 1 <= ctx.timerService.currentWatermark()) return;
-    const n = side.counts.get(windowEnd) ?? 0;
-    side.rows.put(`${windowEnd}#${n}`, row);
-    side.counts.put(windowEnd, n + 1);
-    if (n === 0) ctx.timerService.registerEventTimeTimer(windowEnd - 1);
+    const held = side.get(windowEnd);
+    if (held === undefined) {
+      side.put(windowEnd, row);
+      ctx.timerService.registerEventTimeTimer(windowEnd - 1);
+    } else if (typeof held === "number") {
+      side.put(`${windowEnd}#${held}`, row);
+      side.put(windowEnd, held + 1);
+    } else {
+      side.put(`${windowEnd}#0`, held);
+      side.put(`${windowEnd}#1`, row);
+      side.put(windowEnd, 2);
+    }
   };
   /** A side's rows of a window in arrival order, removed from its state. */
-  const take = (side: Side, windowEnd: number): Row[] | undefined => {
-    const n = side.counts.get(windowEnd);
-    if (n === undefined) return undefined;
-    const rows = new Array<Row>(n);
-    for (let i = 0; i < n; i++) {
+  const take = (side: MapState<number | string, Row | number>, windowEnd: number): Row[] | undefined => {
+    const held = side.get(windowEnd);
+    if (held === undefined) return undefined;
+    side.remove(windowEnd);
+    if (typeof held !== "number") return [held];
+    const rows = new Array<Row>(held);
+    for (let i = 0; i < held; i++) {
       const key = `${windowEnd}#${i}`;
-      rows[i] = side.rows.get(key) as Row;
-      side.rows.remove(key);
+      rows[i] = side.get(key) as Row;
+      side.remove(key);
     }
-    side.counts.remove(windowEnd);
     return rows;
   };
 
@@ -120,10 +130,11 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
     }
   };
 
+  type Side = MapState<number | string, Row | number>;
   const fn: KeyedCoProcessFunction<string, Row, Row, Row> & { left?: Side; right?: Side } = {
     open(rc: KeyedRuntimeContext) {
-      this.left = { rows: rc.getMapState<string, Row>("left-rows"), counts: rc.getMapState<number, number>("left-counts") };
-      this.right = { rows: rc.getMapState<string, Row>("right-rows"), counts: rc.getMapState<number, number>("right-counts") };
+      this.left = rc.getMapState<number | string, Row | number>("left-rows");
+      this.right = rc.getMapState<number | string, Row | number>("right-rows");
     },
     processElement1(row, ctx) {
       add(this.left as Side, row, row[spec.leftWindowEnd] as number, ctx);
@@ -137,10 +148,4 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
     },
   };
   return fn;
-}
-
-/** One side's state: its rows by `${window_end}#${sequence}`, and per window_end how many. */
-interface Side {
-  rows: MapState<string, Row>;
-  counts: MapState<number, number>;
 }
