@@ -52,6 +52,34 @@ export const CASCADED_WINDOW_CASES: OracleCase[] = [
     `SELECT window_start, window_end, SUM(names) AS n FROM (SELECT window_start, window_end, COUNT(*) AS names FROM (${perName(TUMBLE10)}) GROUP BY window_start, window_end) GROUP BY window_start, window_end`,
     { appendOnly: true },
   ),
+  // window_time grouped as well, at both levels; and a CUMULATE cascade.
+  o(
+    "cascade_window_time",
+    false,
+    `SELECT window_start, window_end, window_time, SUM(c) AS c FROM (SELECT name, window_start, window_end, window_time, COUNT(*) AS c FROM TABLE(${TUMBLE10}) GROUP BY name, window_start, window_end, window_time) GROUP BY window_start, window_end, window_time`,
+    { appendOnly: true },
+  ),
+  o(
+    "cascade_cumulate",
+    false,
+    `SELECT window_start, window_end, MAX(s) AS biggest, COUNT(*) AS names FROM (${perName("CUMULATE(TABLE orders, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '20' SECOND)")}) GROUP BY window_start, window_end`,
+    { appendOnly: true },
+  ),
+  // The TVF's own rows (through a subquery with a WHERE, and through a view), grouped on their bounds: a window aggregate too, the late orders dropped alike.
+  o(
+    "group_tvf_rows_subquery",
+    false,
+    `SELECT window_start, window_end, COUNT(*) AS c, SUM(amount) AS s FROM (SELECT id, amount, window_start, window_end FROM TABLE(${HOP}) WHERE id > 1) GROUP BY window_start, window_end`,
+    { appendOnly: true },
+  ),
+  o(
+    "group_tvf_rows_view",
+    false,
+    "CREATE VIEW tv AS SELECT name, amount, window_start AS ws, window_end AS we FROM TABLE(" + TUMBLE10 + ");\nSELECT ws, we, name, MAX(amount) AS hi FROM tv GROUP BY name, we, ws",
+    {
+      appendOnly: true,
+    },
+  ),
   // Only window_start grouped: not a window aggregate, an updating GROUP BY in Flink and here.
   o("cascade_start_only_updates", false, `SELECT window_start, MAX(c) AS most, COUNT(*) AS n FROM (${perName(HOP)}) GROUP BY window_start`),
   o("cascade_end_and_key_updates", false, `SELECT st, name, SUM(c) AS c FROM (${perName(HOP, "window_start AS st, window_end AS e")}) GROUP BY st, name`),
