@@ -1,6 +1,7 @@
 import { TYPE_CHECK_CASES } from "./cases/typeChecks.js";
 import { CELL_CASES } from "./cases/cell.js";
 import { DIALECT_GAP_CASES } from "./cases/dialectGaps.js";
+import { CASCADED_WINDOW_CASES } from "./cases/cascadedWindows.js";
 
 /**
  * Conformance cases for `%%ssql`: the same SQL text run by Sluice and by Flink's SQL engine
@@ -207,4 +208,5 @@ export const CASES: OracleCase[] = [
   ...DIALECT_GAP_CASES,
   ...TEMPORAL_JOIN_CASES,
   ...WINDOW_JOIN_CASES,
+  ...CASCADED_WINDOW_CASES,
 ];

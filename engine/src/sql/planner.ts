@@ -18,7 +18,7 @@ import { hasSubqueryConjunct, planSubqueryJoins } from "./joins/planSemiJoin.js"
 import { stampRowtime } from "./joins/rowtime.js";
 import { planSelectOverChanges } from "./updatingSelect.js";
 import { SqlWatermarkAssigner } from "./watermarks.js";
-import { readsWindowColumn, sessionRows, tvfAssigner, tvfColumns } from "./windowTvf.js";
+import { sessionRows, tvfAssigner, tvfColumns } from "./windowTvf.js";
 import { atReference, unionColumns } from "./validation/typeRules.js";
 import { containsOver, planOverAggregate } from "./over/overAggregate.js";
 import { planRank, rankInput } from "./rank/rankPlan.js";
@@ -26,6 +26,7 @@ import { planMatchRecognize } from "./matchRecognize/planMatchRecognize.js";
 import { rewriteGroupWindow } from "./windows/legacyGroupWindow.js";
 import { planSortLimit } from "./sort/sortLimit.js";
 import { declareRowType } from "../exchange/edgeCodec.js";
+import { attachedWindows, groupsByWindow, projectedWindowProperties, resolveColumn, tvfWindowProperties, type WindowProperties } from "./windows/windowProperties.js";
 
 /**
  * A planned query whose schema is known at plan time: an append-only stream of rows (arrays in
@@ -38,6 +39,8 @@ export interface AppendPlanned {
   columns: Column[];
   bounded: boolean;
   changes?: undefined;
+  /** Which columns are the bounds of the windows that made the rows (windows/windowProperties.ts). */
+  window?: WindowProperties;
 }
 
 export interface UpdatingPlanned {
@@ -47,6 +50,7 @@ export interface UpdatingPlanned {
   columns: Column[];
   bounded: boolean;
   stream?: undefined;
+  window?: undefined;
 }
 
 /** Name columns are qualified with (`t.col`); a join's columns each have their side's (`qualifiers`). */
@@ -61,6 +65,7 @@ export function appendOnly(planned: Planned, what: string, at: SqlPosition): App
 
 export class Planner {
   private readonly scans = new Map<string, ScanResult>();
+  private readonly windowInputs = new Map<string, ReturnType<Planner["planWindowInput"]>>();
 
   constructor(
     private readonly env: StreamEnvironment,
@@ -124,7 +129,8 @@ export class Planner {
             for (const w of assigner.assignWindows(r, r[index] as number, 0)) out.collect([...r, w.start, w.end, w.end - 1]);
           })
           .name(`${item.kind.toUpperCase()} ${assigner.toString()}`);
-        return { stream, columns: tvfColumns(input.columns), bounded: input.bounded, qualifier: item.alias };
+        const window = tvfWindowProperties(item, input.columns.length);
+        return { stream, columns: tvfColumns(input.columns), bounded: input.bounded, qualifier: item.alias, ...(window ? { window } : {}) };
       }
     }
   }
@@ -150,6 +156,16 @@ export class Planner {
 
   /** A window TVF's input relation, the index of its time attribute and the window assigner. */
   private windowInput(item: WindowTvf): { input: AppendPlanned & { qualifier: string | undefined }; index: number; assigner: WindowAssigner } {
+    // Planned once per TVF text, so equal window aggregates over it can share their operator (windowAggregate.ts).
+    const key = JSON.stringify(item, (k, v: unknown) => (k === "at" ? undefined : v));
+    const known = this.windowInputs.get(key);
+    if (known) return known;
+    const planned = this.planWindowInput(item);
+    this.windowInputs.set(key, planned);
+    return planned;
+  }
+
+  private planWindowInput(item: WindowTvf): { input: AppendPlanned & { qualifier: string | undefined }; index: number; assigner: WindowAssigner } {
     const input = { ...appendOnly(this.from(item.input), "a window TVF", item.at), qualifier: undefined };
     const index = input.columns.findIndex((c) => c.name.toLowerCase() === item.timeColumn.toLowerCase());
     const column = input.columns[index];
@@ -171,16 +187,14 @@ export class Planner {
     const { input, assigner } = this.windowInput(tvf);
     const columns = tvfColumns(input.columns, !assigner.isEventTime);
     const scope: ScopeColumn[] = columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(tvf.alias ? { table: tvf.alias } : {}) }));
-    let stream = input.stream;
-    if (select.where) {
-      if (readsWindowColumn(select.where)) throw new StreamSqlError("unsupported", "WHERE on window columns of a window aggregate is not supported yet", select.where.at, "WHERE");
-      stream = stream.filter(new ExprCompiler(scope).predicate(select.where)).name("WHERE");
-    }
     const partitionBy = tvf.kind === "session" ? tvf.partitionBy : undefined;
     const items = expandStar(select, columns, tvf.alias);
     // The window operator assigns windows itself: the rows it is keyed on are the input's, without window columns.
-    declareRowType(stream, { fields: input.columns });
-    return { ...planWindowAggregate(stream, scope, select, items, assigner, partitionBy), bounded: input.bounded };
+    declareRowType(input.stream, { fields: input.columns });
+    const n = input.columns.length;
+    const bounds = { start: n, end: n + 1, time: n + 2 };
+    const window = tvf.kind === "session" ? undefined : tvf;
+    return { ...planWindowAggregate({ stream: input.stream, scope, assigner, bounds, attached: false, window, ...(partitionBy ? { partitionBy } : {}) }, select, items), bounded: input.bounded };
   }
 
   private select(select: Select): Planned {
@@ -222,6 +236,10 @@ export class Planner {
     const scope: ScopeColumn[] = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
     if (input.changes && select.items.some((i) => i.kind === "expr" && containsOver(i.expr))) appendOnly(input, "OVER", select.at);
     if (input.changes) return { ...planSelectOverChanges(input, scope, select, expandStar(select, input.columns, qualifiers)), bounded: input.bounded };
+    if (aggregated && groupsByWindow(select, scope, input.window)) {
+      const attached = { stream: input.stream, scope, assigner: attachedWindows(input.window), bounds: input.window, attached: true, window: input.window.tvf };
+      return { ...planWindowAggregate(attached, select, expandStar(select, input.columns, qualifiers)), bounded: input.bounded };
+    }
     let stream = input.stream;
     if (select.where) {
       const keep = new ExprCompiler(scope).predicate(select.where);
@@ -233,7 +251,12 @@ export class Planner {
     if (select.having) throw new StreamSqlError("validation", "HAVING needs a GROUP BY", select.having.at, "HAVING");
     const { fn, types } = new ExprCompiler(scope).rowFunction(items.map((i) => i.expr));
     const columns = items.map((i, n) => ({ name: i.name, type: { ...(types[n] ?? { name: "NULL" }), ...(isRowtimeRef(i.expr, scope) ? { rowtime: true } : {}) } }));
-    return { stream: stream.map(fn).name("SELECT"), columns, bounded: input.bounded };
+    const window = projectedWindowProperties(
+      input.window,
+      items.map((i) => i.expr),
+      (e) => resolveColumn(e, scope)?.index,
+    );
+    return { stream: stream.map(fn).name("SELECT"), columns, bounded: input.bounded, ...(window ? { window } : {}) };
   }
 }
 

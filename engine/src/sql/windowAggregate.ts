@@ -1,5 +1,5 @@
+import { declareRowType, rowTypeOf } from "../exchange/edgeCodec.js";
 import { aggregateArgument } from "./aggregates/aggregateArgument.js";
-import { aggregateValue } from "./aggregateValue.js";
 import type { DataStream } from "../api/DataStream.js";
 import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { AggregateFunction } from "../windows/AggregateFunction.js";
@@ -12,6 +12,8 @@ import { stateDigest } from "./restore/planUids.js";
 import type { NamedItem } from "./planner.js";
 import { isIntegral, type SqlType } from "./types.js";
 import { readsWindowColumn, WINDOW_COLUMNS } from "./windowTvf.js";
+import { accKeys, accValue, addValue, createWindowAcc, mergeAcc, setAccKeys, type WindowAcc } from "./windows/windowAccumulator.js";
+import { projectedWindowProperties, resolveColumn, type WindowProperties } from "./windows/windowProperties.js";
 
 interface AggCall {
   expr: Extract<Expr, { kind: "call" }>;
@@ -21,34 +23,25 @@ interface AggCall {
   integralAvg: boolean;
 }
 
-interface Acc {
-  keys: Row | undefined;
-  /** Per aggregate: count, sum, min, max of the non-NULL argument values. */
-  n: number[];
-  sum: number[];
-  min: unknown[];
-  max: unknown[];
-  /** Per DISTINCT aggregate, the values seen in the window by their JSON (a plain record, so the window state snapshots it). */
-  seen: (Record<string, unknown> | null)[];
-}
-
-/** Adds one argument value to aggregate j (NULL is skipped; a DISTINCT aggregate skips a value it has seen). */
-function addValue(acc: Acc, j: number, v: unknown): void {
-  if (v === null || v === undefined) return;
-  const seen = acc.seen[j];
-  if (seen) {
-    const key = JSON.stringify(v);
-    if (key in seen) return;
-    seen[key] = v;
-  }
-  acc.n[j]! += 1;
-  if (typeof v === "number") acc.sum[j]! += v;
-  if (acc.min[j] === null || (v as number) < (acc.min[j] as number)) acc.min[j] = v;
-  if (acc.max[j] === null || (v as number) > (acc.max[j] as number)) acc.max[j] = v;
-}
-
 /** An expression without its positions, to recognise the same aggregate in SELECT and HAVING. */
 const signature = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k === "at" ? undefined : v));
+
+/** A window aggregate's input: its rows, their scope, and how they are windowed. */
+export interface WindowAggregateInput {
+  stream: DataStream<Row>;
+  scope: ScopeColumn[];
+  assigner: WindowAssigner;
+  /** Scope indexes of window_start, window_end and (over a TVF) window_time. */
+  bounds: { start: number; end: number; time?: number };
+  /**
+   * The rows carry their windows' bounds (a GROUP BY on an upstream window's bounds, `attachedWindows`);
+   * otherwise the bounds are the TVF's, which the operator assigns, so the rows do not have them.
+   */
+  attached: boolean;
+  /** The windows, for the output's window properties; none for SESSION. */
+  window: WindowProperties["tvf"] | undefined;
+  partitionBy?: string[];
+}
 
 /**
  * `SELECT … FROM TABLE(TUMBLE|HOP|CUMULATE|SESSION(…)) GROUP BY window_start, window_end, k…`: a
@@ -56,35 +49,35 @@ const signature = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k =
  * incremental COUNT/SUM/MIN/MAX/AVG, then the SELECT list and HAVING over [group columns…,
  * aggregates…]. Results are final (append-only): one row per window and group once the watermark
  * passes window_end, as Flink's window aggregate. SESSION windows are cut per `partitionBy` key
- * (Flink's PARTITION BY), so the group keys must be among the partition keys.
+ * (Flink's PARTITION BY), so the group keys must be among the partition keys. A GROUP BY on the
+ * bounds of an upstream window aggregate's rows is the same over those rows' own windows (Flink's
+ * cascading window aggregate). Equal window aggregates of one plan (input, WHERE, keys, aggregates)
+ * share one operator, as Flink's planner reuses a common sub-plan (nexmark q5 counts bids per auction
+ * twice in its text, once in its plan).
  */
-export function planWindowAggregate(
-  input: DataStream<Row>,
-  scope: ScopeColumn[],
-  select: Select,
-  items: NamedItem[],
-  assigner: WindowAssigner,
-  partitionBy?: string[],
-): { stream: DataStream<Row>; columns: Column[] } {
+export function planWindowAggregate(input: WindowAggregateInput, select: Select, items: NamedItem[]): { stream: DataStream<Row>; columns: Column[]; window?: WindowProperties } {
+  const { scope, assigner, bounds, partitionBy } = input;
   const groupCols = select.groupBy.map((g) => {
     if (g.kind !== "column") throw new StreamSqlError("unsupported", "GROUP BY expressions other than columns are not supported yet", g.at, undefined);
-    const c = scope.find((s) => s.name.toLowerCase() === g.name.toLowerCase());
+    const c = resolveColumn(g, scope) ?? scope.find((s) => s.name.toLowerCase() === g.name.toLowerCase());
     if (!c) throw new StreamSqlError("validation", `Column '${g.name}' not found in any table`, g.at, g.name);
     return c;
   });
   const names = groupCols.map((c) => c.name.toLowerCase());
-  if (!names.includes("window_start") || !names.includes("window_end")) throw new StreamSqlError("validation", "a window aggregate must GROUP BY window_start, window_end", select.at, "GROUP");
-  const keyCols = groupCols.filter((c) => !WINDOW_COLUMNS.includes(c.name.toLowerCase()));
-  const keyOf = new ExprCompiler(scope).rowFunction(keyCols.map((c) => ({ kind: "column", name: c.name, at: select.at }))).fn;
+  if (!groupCols.some((c) => c.index === bounds.start) || !groupCols.some((c) => c.index === bounds.end))
+    throw new StreamSqlError("validation", "a window aggregate must GROUP BY window_start, window_end", select.at, "GROUP");
+  const isBound = (c: ScopeColumn): boolean => c.index === bounds.start || c.index === bounds.end || c.index === bounds.time;
+  const keyCols = groupCols.filter((c) => !isBound(c));
+  const keyOf = new ExprCompiler(scope).rowFunction(keyCols.map((c) => ({ kind: "column", name: c.name, ...(c.table ? { table: c.table } : {}), at: select.at }))).fn;
   // Sessions are cut per partition key; other windows per group key.
-  let partitionOf = keyOf;
+  let partitionCols = keyCols;
   if (partitionBy) {
-    const partitionCols = partitionBy.map((name) => {
+    const sessionCols = partitionBy.map((name) => {
       const c = scope.find((s) => s.name.toLowerCase() === name.toLowerCase() && !WINDOW_COLUMNS.includes(s.name.toLowerCase()));
       if (!c) throw new StreamSqlError("validation", `Column '${name}' not found in any table`, select.from.at, name);
       return c;
     });
-    const outside = keyCols.find((k) => !partitionCols.includes(k));
+    const outside = keyCols.find((k) => !sessionCols.includes(k));
     if (outside)
       throw new StreamSqlError(
         "unsupported",
@@ -92,7 +85,7 @@ export function planWindowAggregate(
         select.at,
         outside.name,
       );
-    partitionOf = new ExprCompiler(scope).rowFunction(partitionCols.map((c) => ({ kind: "column", name: c.name, at: select.at }))).fn;
+    partitionCols = sessionCols;
   }
 
   const aggs: AggCall[] = [];
@@ -100,7 +93,7 @@ export function planWindowAggregate(
     if (e.kind === "call" && ["COUNT", "SUM", "MIN", "MAX", "AVG"].includes(e.name)) {
       const sig = signature(e);
       if (aggs.some((a) => a.signature === sig)) return;
-      if (children(e).some(readsWindowColumn)) throw new StreamSqlError("unsupported", `${e.name} of window columns is not supported yet`, e.at, e.name);
+      if (!input.attached && children(e).some(readsWindowColumn)) throw new StreamSqlError("unsupported", `${e.name} of window columns is not supported yet`, e.at, e.name);
       const arg = aggregateArgument(e, scope);
       const argType = arg.type;
       const type: SqlType = e.name === "COUNT" ? { name: "BIGINT" } : { name: argType.name };
@@ -112,17 +105,11 @@ export function planWindowAggregate(
   items.forEach((i) => collect(i.expr));
   if (select.having) collect(select.having);
 
-  const agg: AggregateFunction<Row, Acc, Acc> = {
-    createAccumulator: () => ({
-      keys: undefined,
-      n: aggs.map(() => 0),
-      sum: aggs.map(() => 0),
-      min: aggs.map(() => null),
-      max: aggs.map(() => null),
-      seen: aggs.map((a) => (a.expr.distinct ? {} : null)),
-    }),
+  const distinct = aggs.map((a) => a.expr.distinct === true);
+  const agg: AggregateFunction<Row, WindowAcc, WindowAcc> = {
+    createAccumulator: () => createWindowAcc(distinct),
     add(r, acc) {
-      acc.keys ??= keyOf(r);
+      if (accKeys(acc) === null) setAccKeys(acc, keyOf(r));
       for (let j = 0; j < aggs.length; j++) {
         const a = aggs[j] as AggCall;
         addValue(acc, j, a.arg ? a.arg(r) : 1);
@@ -130,47 +117,49 @@ export function planWindowAggregate(
       return acc;
     },
     getResult: (acc) => acc,
-    // Session windows merge: counts and sums add, extremes compare (NULL = no value yet).
-    merge(a, b) {
-      a.keys ??= b.keys;
-      for (let j = 0; j < aggs.length; j++) {
-        const seen = b.seen[j];
-        if (seen) {
-          // DISTINCT: the union of both windows' values, each counted once.
-          for (const v of Object.values(seen)) addValue(a, j, v);
-          continue;
-        }
-        a.n[j]! += b.n[j] as number;
-        a.sum[j]! += b.sum[j] as number;
-        if (b.min[j] !== null && (a.min[j] === null || (b.min[j] as number) < (a.min[j] as number))) a.min[j] = b.min[j];
-        if (b.max[j] !== null && (a.max[j] === null || (b.max[j] as number) > (a.max[j] as number))) a.max[j] = b.max[j];
-      }
-      return a;
-    },
+    merge: (a, b) => mergeAcc(a, b, aggs.length),
   };
-  const result = (acc: Acc, j: number): unknown => {
+  const result = (acc: WindowAcc, j: number): unknown => {
     const a = aggs[j] as AggCall;
-    return aggregateValue(a.expr.name, acc, j, a.integralAvg);
+    return accValue(acc, j, a.expr.name, a.integralAvg);
   };
   const keyIndexes = groupCols.map((c) => keyCols.indexOf(c));
-  const windowed = stateDigest(
-    input
-      .keyBy((r) => JSON.stringify(partitionOf(r)))
-      .window(assigner)
-      .aggregate<Acc, Acc, Row>(agg, (_key, ctx, accs, out) => {
-        const acc = accs[0] as Acc;
-        const { start, end } = ctx.window;
-        const row: Row = groupCols.map((c, i) => {
-          const name = c.name.toLowerCase();
-          if (name === "window_time") return assigner.isEventTime ? end - 1 : ctx.currentProcessingTime();
-          return name === "window_start" ? start : name === "window_end" ? end : acc.keys?.[keyIndexes[i] as number];
-        });
-        for (let j = 0; j < aggs.length; j++) row.push(result(acc, j));
-        out.collect(row);
-      })
-      .name("window aggregate"),
-    JSON.stringify({ window: assigner.toString(), partitionBy, groupBy: names, aggs: aggs.map((a) => a.signature) }),
-  );
+  // `key`: how keys are encoded (windowKey), `acc` the accumulator's layout (windowAccumulator.ts): both shape the state.
+  const digest = JSON.stringify({ window: assigner.toString(), partitionBy, groupBy: names, aggs: aggs.map((a) => a.signature), key: 2, acc: 2 });
+  const reuseKey = `${digest} WHERE ${select.where ? signature(select.where) : ""}`;
+  const shared = sharedAggregates.get(input.stream) ?? new Map<string, DataStream<Row>>();
+  sharedAggregates.set(input.stream, shared);
+  let windowed = shared.get(reuseKey);
+  if (!windowed) {
+    let rows = input.stream;
+    if (select.where) {
+      if (!input.attached && readsWindowColumn(select.where)) throw new StreamSqlError("unsupported", "WHERE on window columns of a window aggregate is not supported yet", select.where.at, "WHERE");
+      rows = rows.filter(new ExprCompiler(scope).predicate(select.where)).name("WHERE");
+      // The keyed edge after it crosses threads as columns of the input's row type.
+      const rowType = rowTypeOf(input.stream.node);
+      if (rowType) declareRowType(rows, rowType);
+    }
+    // What each group column of the output row is: the window's start, end or time, or key column k.
+    const sources = groupCols.map((c, i) => (c.index === bounds.start ? -1 : c.index === bounds.end ? -2 : c.index === bounds.time ? -3 : (keyIndexes[i] as number)));
+    windowed = stateDigest(
+      rows
+        .keyBy(windowKey(partitionCols))
+        .window(assigner)
+        .aggregate<WindowAcc, WindowAcc, Row>(agg, (_key, ctx, accs, out) => {
+          const acc = accs[0] as WindowAcc;
+          const { start, end } = ctx.window;
+          const row: Row = sources.map((k) => {
+            if (k === -3) return assigner.isEventTime ? end - 1 : ctx.currentProcessingTime();
+            return k === -1 ? start : k === -2 ? end : accKeys(acc)?.[k];
+          });
+          for (let j = 0; j < aggs.length; j++) row.push(result(acc, j));
+          out.collect(row);
+        })
+        .name("window aggregate"),
+      digest,
+    );
+    shared.set(reuseKey, windowed);
+  }
 
   // The SELECT list and HAVING see group columns at 0..g-1 and aggregates at g..
   const g = groupCols.length;
@@ -196,5 +185,33 @@ export function planWindowAggregate(
   const isTime = (e: Expr): boolean => e.kind === "column" && e.name.toLowerCase() === "window_time";
   const attribute = assigner.isEventTime ? { rowtime: true } : { params: [3], nullable: false, proctime: true };
   const columns = items.map((i, n) => ({ name: i.name, type: { ...(types[n] ?? { name: "NULL" }), ...(isTime(i.expr) ? attribute : {}) } }));
-  return { stream: stream.map(fn).name("SELECT"), columns };
+  // The output keeps the windows' properties where it shows both bounds as they are (q5's MAX per window, q8's window join).
+  const window = input.window && { tvf: input.window, start: bounds.start, end: bounds.end };
+  const grouped = (e: Expr): number | undefined => (e.kind === "column" ? groupCols[names.indexOf(e.name.toLowerCase())]?.index : undefined);
+  const properties = projectedWindowProperties(
+    window,
+    items.map((i) => i.expr),
+    grouped,
+  );
+  return { stream: stream.map(fn).name("SELECT"), columns, ...(properties ? { window: properties } : {}) };
 }
+
+/**
+ * The window operator's key of a row: one column's value itself where it is a primitive (the engine
+ * hashes numbers, strings, booleans and NULL as they are), no key at all as one constant, else the
+ * columns' JSON. A key per row costs no array and no string in the common cases (nexmark q5's
+ * `GROUP BY auction, window_start, window_end`, its `MAX … GROUP BY starttime, endtime`).
+ */
+function windowKey(cols: ScopeColumn[]): (r: Row) => unknown {
+  const only = cols[0];
+  if (cols.length === 0) return () => "";
+  if (cols.length === 1 && only && only.type.name !== "ROW" && !only.type.fields) {
+    const i = only.index;
+    return (r) => r[i] ?? null;
+  }
+  const indexes = cols.map((c) => c.index);
+  return (r) => JSON.stringify(indexes.map((i) => r[i] ?? null));
+}
+
+/** Window aggregates planned over each input stream, by what they compute: equal ones share one operator. */
+const sharedAggregates = new WeakMap<DataStream<Row>, Map<string, DataStream<Row>>>();

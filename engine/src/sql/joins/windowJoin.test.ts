@@ -46,10 +46,11 @@ test("a FULL window join emits each window once at its end, in Flink's loop orde
   fire(9);
   assert.deepEqual(log, ["[1,10,3,10]", "[5,10,3,10]", "[null,null,4,10]"]);
   fn.processElement2([6, 10], ctx, out);
-  assert.equal(maps.get("right-records")?.has(10), false, "a row of a fired window is dropped, its state gone");
+  assert.equal(maps.get("right-rows")?.has(10), false, "a row of a fired window is dropped, its state gone");
   fire(Number.POSITIVE_INFINITY);
   assert.deepEqual(log.slice(3), ["[2,20,null,null]"]);
-  assert.equal(maps.get("left-records")?.size, 0);
+  assert.equal(maps.get("left-rows")?.size, 0);
+  assert.equal(maps.get("right-rows")?.size, 0);
 });
 
 test("SEMI and ANTI window joins give each left row once, by whether any right row of its window matches", () => {

@@ -29,11 +29,42 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
   const leftNulls = new Array<null>(spec.leftWidth).fill(null);
   const rightNulls = new Array<null>(spec.rightWidth).fill(null);
 
-  const add = (state: MapState<number, Row[]>, row: Row, windowEnd: number, ctx: KeyedProcessContext<string>): void => {
+  /**
+   * A side's rows of a window: a window's only row under its window_end (as cheap as one Row[] per
+   * window for a window of one row, nexmark q8's case); from its second row on, each row under
+   * `${window_end}#${sequence}` and the window's row count under window_end, so adding one is O(1). (A
+   * Row[] per window, copied on each add because a checkpoint may still hold the array, made a window
+   * of n rows cost n²/2 copies: nexmark q5 sends all of a window's per-auction counts to one key.)
+   */
+  const add = (side: MapState<number | string, Row | number>, row: Row, windowEnd: number, ctx: KeyedProcessContext<string>): void => {
     // Flink's isWindowFired: the window's last millisecond is at or behind the watermark.
     if (windowEnd - 1 <= ctx.timerService.currentWatermark()) return;
-    state.put(windowEnd, [...(state.get(windowEnd) ?? []), row]);
-    ctx.timerService.registerEventTimeTimer(windowEnd - 1);
+    const held = side.get(windowEnd);
+    if (held === undefined) {
+      side.put(windowEnd, row);
+      ctx.timerService.registerEventTimeTimer(windowEnd - 1);
+    } else if (typeof held === "number") {
+      side.put(`${windowEnd}#${held}`, row);
+      side.put(windowEnd, held + 1);
+    } else {
+      side.put(`${windowEnd}#0`, held);
+      side.put(`${windowEnd}#1`, row);
+      side.put(windowEnd, 2);
+    }
+  };
+  /** A side's rows of a window in arrival order, removed from its state. */
+  const take = (side: MapState<number | string, Row | number>, windowEnd: number): Row[] | undefined => {
+    const held = side.get(windowEnd);
+    if (held === undefined) return undefined;
+    side.remove(windowEnd);
+    if (typeof held !== "number") return [held];
+    const rows = new Array<Row>(held);
+    for (let i = 0; i < held; i++) {
+      const key = `${windowEnd}#${i}`;
+      rows[i] = side.get(key) as Row;
+      side.remove(key);
+    }
+    return rows;
   };
 
   const join = (left: Row[] | undefined, right: Row[] | undefined, out: Collector<Row>): void => {
@@ -44,8 +75,9 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
         let matched = false;
         for (const i of inner) {
           const [l, r] = pair(o, i);
-          if (!spec.matches([...l, ...r])) continue;
-          emit(l, r);
+          const joined = [...l, ...r];
+          if (!spec.matches(joined)) continue;
+          out.collect(joined);
           matched = true;
           joinedInner?.add(i);
         }
@@ -55,7 +87,11 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
     switch (spec.joinType) {
       case "inner":
         if (!left || !right) return;
-        for (const l of left) for (const r of right) if (spec.matches([...l, ...r])) emit(l, r);
+        for (const l of left)
+          for (const r of right) {
+            const joined = [...l, ...r];
+            if (spec.matches(joined)) out.collect(joined);
+          }
         return;
       case "left":
         probe(
@@ -94,24 +130,21 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
     }
   };
 
-  const fn: KeyedCoProcessFunction<string, Row, Row, Row> & { left?: MapState<number, Row[]>; right?: MapState<number, Row[]> } = {
+  type Side = MapState<number | string, Row | number>;
+  const fn: KeyedCoProcessFunction<string, Row, Row, Row> & { left?: Side; right?: Side } = {
     open(rc: KeyedRuntimeContext) {
-      this.left = rc.getMapState<number, Row[]>("left-records");
-      this.right = rc.getMapState<number, Row[]>("right-records");
+      this.left = rc.getMapState<number | string, Row | number>("left-rows");
+      this.right = rc.getMapState<number | string, Row | number>("right-rows");
     },
     processElement1(row, ctx) {
-      add(this.left as MapState<number, Row[]>, row, row[spec.leftWindowEnd] as number, ctx);
+      add(this.left as Side, row, row[spec.leftWindowEnd] as number, ctx);
     },
     processElement2(row, ctx) {
-      add(this.right as MapState<number, Row[]>, row, row[spec.rightWindowEnd] as number, ctx);
+      add(this.right as Side, row, row[spec.rightWindowEnd] as number, ctx);
     },
     onTimer(timestamp, _ctx, out) {
-      const left = this.left as MapState<number, Row[]>;
-      const right = this.right as MapState<number, Row[]>;
       const windowEnd = timestamp + 1;
-      join(left.get(windowEnd), right.get(windowEnd), out);
-      left.remove(windowEnd);
-      right.remove(windowEnd);
+      join(take(this.left as Side, windowEnd), take(this.right as Side, windowEnd), out);
     },
   };
   return fn;
