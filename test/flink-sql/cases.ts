@@ -33,6 +33,7 @@ export interface OracleCase {
 
 import { OVER_CASES } from "./cases/over.js";
 import { MATCH_RECOGNIZE_CASES } from "./cases/matchRecognize.js";
+import { UPDATING_TOP_N_CASES } from "./cases/updatingTopN.js";
 
 /**
  * Orders over 40 s of event time, with repeated names. The last two (30 s, 31 s) arrive after 38.999 s,
@@ -207,4 +208,5 @@ export const CASES: OracleCase[] = [
   ...DIALECT_GAP_CASES,
   ...TEMPORAL_JOIN_CASES,
   ...WINDOW_JOIN_CASES,
+  ...UPDATING_TOP_N_CASES,
 ];

@@ -184,15 +184,14 @@ export class Planner {
   }
 
   private select(select: Select): Planned {
-    if (select.orderBy || select.limit !== undefined) return planSortLimit(select, (s) => this.select(s));
+    if (select.orderBy || select.limit !== undefined || select.offset !== undefined) return planSortLimit(select, (s) => this.select(s));
     if (select.distinct) return planSelectDistinct(this.select({ ...select, distinct: false }), select);
     const ranked = rankInput(select);
     if (ranked) {
-      const relation = this.from(ranked.from);
-      const input = appendOnly(relation, "Top-N", ranked.at);
-      const qualifiers = relation.qualifiers ?? input.columns.map(() => relation.qualifier);
+      const input = this.from(ranked.from);
+      const qualifiers = input.qualifiers ?? input.columns.map(() => input.qualifier);
       const scope = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
-      return { ...planRank(input.stream, scope, select, ranked, expandStar, input.columns), bounded: input.bounded };
+      return { ...planRank(input, scope, select, ranked, expandStar, input.columns), bounded: input.bounded };
     }
     // Only plain projections and filters merge: aggregates and OVER (incl. ROW_NUMBER) keep their own operator.
     const merged = mergeProjection(
