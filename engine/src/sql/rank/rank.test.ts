@@ -108,3 +108,24 @@ test("unsupported OVER and Top-N shapes fail with a StreamSqlError at their toke
     );
   }
 });
+
+test("Top-N over an updating input is an updating result with the unique key the update view applies it by", async () => {
+  const session = new SqlSession();
+  await session.execute("CREATE TABLE t (id INT, name STRING, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '1')");
+  const sums = "(SELECT name, SUM(v) AS s FROM t GROUP BY name)";
+  const keys: [string, number[] | undefined][] = [
+    // The rank shown: it keys the rows (with the partition columns).
+    [`SELECT * FROM (SELECT name, s, ROW_NUMBER() OVER (ORDER BY s DESC) AS rn FROM ${sums}) WHERE rn <= 3`, [2]],
+    // Not shown: the input's unique key (name) goes through, as Flink's.
+    [`SELECT s, name FROM (SELECT name, s, ROW_NUMBER() OVER (ORDER BY s DESC) AS rn FROM ${sums}) WHERE rn <= 3`, [1]],
+    [`SELECT name, SUM(v) AS s FROM t GROUP BY name ORDER BY s DESC LIMIT 2 OFFSET 1`, [0]],
+    [`SELECT s FROM (SELECT name, s, ROW_NUMBER() OVER (ORDER BY s DESC) AS rn FROM ${sums}) WHERE rn <= 3`, undefined],
+  ];
+  for (const [sql, key] of keys) {
+    const [parsed] = parseScript(sql);
+    const query = parsed?.statement.kind === "query" ? parsed.statement.query : assert.fail("not a query");
+    const planned = new Planner(StreamEnvironment.create(), session.catalog).plan(query);
+    assert.ok(planned.changes, `${sql}: an updating result`);
+    assert.deepEqual(planned.uniqueKey, key, sql);
+  }
+});
