@@ -30,7 +30,8 @@ const SUMS = "(SELECT name, SUM(amount) AS s, COUNT(*) AS c FROM orders GROUP BY
  * no JIRA found for it. Sluice's changelog is Flink's with those retractions sent (its rank-shown
  * sibling updating_topn_rank_range matches Flink change for change).
  */
-const OFFSET_BUG = "RetractableTopNFunction without the rank shown and a range after 1 keeps the -U/+U row kind on its state rows, so later retractions of them are lost (no JIRA found; FLINK-27418 fixed the -D path only)";
+const OFFSET_BUG =
+  "RetractableTopNFunction without the rank shown and a range after 1 keeps the -U/+U row kind on its state rows, so later retractions of them are lost (no JIRA found; FLINK-27418 fixed the -D path only)";
 
 export const UPDATING_TOP_N_CASES: OracleCase[] = [
   c("updating_topn_sum_rownum", true, `SELECT * FROM (SELECT name, s, ROW_NUMBER() OVER (ORDER BY s DESC) AS rn FROM ${SUMS}) WHERE rn <= 3`, true),

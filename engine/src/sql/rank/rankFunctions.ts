@@ -34,7 +34,8 @@ export function sortKeyComparator(keys: readonly { desc: boolean; nullsFirst?: b
   };
 }
 
-export const sameRow = (a: Row, b: Row): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+/** Rows equal field by field (a ROW value, an array, by its fields), as Flink's record equaliser: a retraction finds the row it retracts. */
+export const sameRow = (a: Row, b: Row): boolean => a.length === b.length && a.every((v, i) => v === b[i] || (Array.isArray(v) && Array.isArray(b[i]) && sameRow(v, b[i] as Row)));
 
 /**
  * Flink's AppendOnlyTopNFunction over an insert-only input, per partition key: the rows of the

@@ -46,9 +46,7 @@ export function retractableTopN(
       const found = at < buffer.length && compare((buffer[at] as Entry).key, key) === 0;
       // New arrays for the changed entry and the list: a checkpoint may hold the old ones.
       if (change.kind === "+I" || change.kind === "+U") {
-        const next = found
-          ? buffer.map((e, i) => (i === at ? { key: e.key, rows: [...e.rows, row] } : e))
-          : [...buffer.slice(0, at), { key, rows: [row] }, ...buffer.slice(at)];
+        const next = found ? buffer.map((e, i) => (i === at ? { key: e.key, rows: [...e.rows, row] } : e)) : [...buffer.slice(0, at), { key, rows: [row] }, ...buffer.slice(at)];
         if (withRowNumber) emitWithRowNumber(next, at, row, out);
         else emitWithoutRowNumber(next, at, row, out);
         state.update(next);
