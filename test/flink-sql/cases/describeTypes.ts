@@ -97,4 +97,11 @@ export const DESCRIBE_TYPE_CASES: OracleCase[] = [
   // Updating aggregates: the group key nullable as its column, COUNT NOT NULL.
   describe("describe_group_aggregate", false, "SELECT name, COUNT(*) AS c, SUM(amount) AS s, MIN(id) + 1 AS lo1 FROM orders GROUP BY name"),
   describe("describe_global_aggregate", false, "SELECT COUNT(*) AS c, SUM(amount) AS s FROM orders"),
+  // A NOT NULL column keeps it through a projection and an inner side, loses it on the side an outer join pads.
+  describe(
+    "describe_outer_join_nullability",
+    false,
+    "SELECT a.id, a.id + 1 AS next_id, b.id AS bid, b.name FROM strict_orders a LEFT JOIN strict_orders b ON a.id + 1 = b.id",
+    `CREATE TABLE strict_orders (id INT NOT NULL, name STRING, amount DOUBLE, ts TIMESTAMP(3)) WITH ('connector' = 'filesystem', 'path' = '{orders}', 'format' = 'csv');\n`,
+  ),
 ];
