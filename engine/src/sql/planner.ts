@@ -21,6 +21,7 @@ import { SqlWatermarkAssigner } from "./watermarks.js";
 import { readsWindowColumn, sessionRows, tvfAssigner, tvfColumns } from "./windowTvf.js";
 import { atReference, unionColumns } from "./validation/typeRules.js";
 import { containsOver, planOverAggregate } from "./over/overAggregate.js";
+import { rewriteGroupedRank } from "./rank/groupedRank.js";
 import { planRank, rankInput } from "./rank/rankPlan.js";
 import { planMatchRecognize } from "./matchRecognize/planMatchRecognize.js";
 import { rewriteGroupWindow } from "./windows/legacyGroupWindow.js";
@@ -188,6 +189,8 @@ export class Planner {
     if (select.distinct) return planSelectDistinct(this.select({ ...select, distinct: false }), select);
     const ranked = rankInput(select);
     if (ranked) {
+      const grouped = rewriteGroupedRank(select, ranked, (s) => s.items.some((i) => i.kind === "expr" && containsAggregate(i.expr)));
+      if (grouped) return this.select(grouped);
       const input = this.from(ranked.from);
       const qualifiers = input.qualifiers ?? input.columns.map(() => input.qualifier);
       const scope = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
