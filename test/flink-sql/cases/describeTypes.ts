@@ -55,6 +55,13 @@ export const DESCRIBE_TYPE_CASES: OracleCase[] = [
     sql: `${TICKER_DDL}SELECT symbol, first_down, bottom, up, matched_at IS NOT NULL AS stamped FROM (${proctimeMatch("FIRST(DOWN.rowtime) AS first_down, LAST(DOWN.price) AS bottom, UP.price AS up, MATCH_PROCTIME() AS matched_at")});\n`,
     files: { ticker: TICKER },
   },
+  // Ordered by the rowtime, MATCH_PROCTIME() is still the clock's proctime attribute.
+  {
+    name: "match_proctime_rowtime_order",
+    default: false,
+    sql: `${TICKER_DDL}SELECT symbol, bottom, up, mp IS NOT NULL AS stamped FROM Ticker MATCH_RECOGNIZE (PARTITION BY symbol ORDER BY rowtime MEASURES LAST(DOWN.price) AS bottom, UP.price AS up, MATCH_PROCTIME() AS mp AFTER MATCH SKIP PAST LAST ROW PATTERN (DOWN+ UP) DEFINE DOWN AS DOWN.price < 20, UP AS UP.price >= 20) MR;\n`,
+    files: { ticker: TICKER },
+  },
   describe(
     "describe_match_rowtime",
     false,
