@@ -23,6 +23,8 @@ export interface OracleCase {
   files?: Record<string, string>;
   /** Compare the changelogs themselves (kinds and order), not only the tables they fold to. */
   exactChangelog?: boolean;
+  /** Compare only each row's first N columns (DESCRIBE: name, type, null — Flink adds key and extras, Sluice a watermark). */
+  columns?: number;
   /** Both changelogs must be inserts only (an append-only result), where their order across keys may differ (timers of one time fire in no fixed key order). */
   appendOnly?: boolean;
   /**
@@ -34,6 +36,8 @@ export interface OracleCase {
 
 import { OVER_CASES } from "./cases/over.js";
 import { MATCH_RECOGNIZE_CASES } from "./cases/matchRecognize.js";
+import { UPDATING_TOP_N_CASES } from "./cases/updatingTopN.js";
+import { DESCRIBE_TYPE_CASES } from "./cases/describeTypes.js";
 
 /**
  * Orders over 40 s of event time, with repeated names. The last two (30 s, 31 s) arrive after 38.999 s,
@@ -209,4 +213,6 @@ export const CASES: OracleCase[] = [
   ...TEMPORAL_JOIN_CASES,
   ...WINDOW_JOIN_CASES,
   ...CASCADED_WINDOW_CASES,
+  ...UPDATING_TOP_N_CASES,
+  ...DESCRIBE_TYPE_CASES,
 ];

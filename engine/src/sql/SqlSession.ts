@@ -93,7 +93,8 @@ export class SqlSession {
             columns: ["name", "type", "null", "watermark"].map((name) => ({ name, type: { name: "STRING" } })),
             rows: columns.map((c) => [
               c.name,
-              formatType({ ...c.type, rowtime: false }) + (c.type.rowtime ? " *ROWTIME*" : ""),
+              // NOT NULL goes in the null column, as Flink's DESCRIBE prints it.
+              formatType({ ...c.type, rowtime: false, nullable: true }) + (c.type.rowtime ? " *ROWTIME*" : ""),
               c.type.nullable === false ? "FALSE" : "TRUE",
               watermark && watermark.column.toLowerCase() === c.name.toLowerCase() ? (watermark.text ?? null) : null,
             ]),

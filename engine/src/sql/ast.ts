@@ -69,17 +69,25 @@ export interface Select {
   having?: Expr;
   /** `WINDOW w AS (…)`: named OVER windows, by lower-cased name. */
   windows?: Record<string, OverSpec>;
-  /** `ORDER BY …` and `LIMIT n` (engine/src/sql/sort/ plans them as Flink's streaming rules allow). */
-  orderBy?: { expr: Expr; desc: boolean }[];
+  /** `ORDER BY …` and `LIMIT n [OFFSET m]` (engine/src/sql/sort/ plans them as Flink's streaming rules allow). */
+  orderBy?: SortKey[];
   limit?: number;
+  offset?: number;
   at: SqlPosition;
+}
+
+/** An ORDER BY key; `nullsFirst` only when NULLS FIRST/LAST is written (else NULL sorts lowest, as Flink's default). */
+export interface SortKey {
+  expr: Expr;
+  desc: boolean;
+  nullsFirst?: boolean;
 }
 
 /** `OVER (PARTITION BY … ORDER BY … [ROWS|RANGE …])` or `OVER w` (a `ref` to the SELECT's WINDOW clause). */
 export interface OverSpec {
   ref?: string;
   partitionBy: Expr[];
-  orderBy: { expr: Expr; desc: boolean }[];
+  orderBy: SortKey[];
   /** `preceding`: rows (ROWS) or milliseconds (RANGE INTERVAL), undefined for UNBOUNDED. Absent: Flink's default, RANGE UNBOUNDED PRECEDING. */
   frame?: { unit: "rows" | "range"; preceding: number | undefined };
   at: SqlPosition;

@@ -74,10 +74,17 @@ export class ExprCompiler {
         }
         if (matches.length > 1) throw new StreamSqlError("validation", `Column '${e.name}' is ambiguous`, e.at, e.name);
         const c = matches[0] as ScopeColumn;
-        // A processing-time attribute stays one when projected (a rowtime's planner.ts re-marks, where it may).
+        // A processing-time attribute stays one when projected (a rowtime's planner.ts re-marks, where it may); precision and NOT NULL stay.
+        const { name, params, nullable, fields, proctime } = c.type;
         return {
           code: `r[${c.index}]`,
-          type: { name: c.type.name, ...(c.type.fields ? { fields: c.type.fields } : {}), ...(c.type.proctime ? { params: [3], nullable: false, proctime: true } : {}) },
+          type: {
+            name,
+            ...(params ? { params } : {}),
+            ...(nullable === false ? { nullable } : {}),
+            ...(fields ? { fields } : {}),
+            ...(proctime ? { params: [3], nullable: false, proctime: true } : {}),
+          },
         };
       }
       case "unary": {
@@ -140,7 +147,9 @@ export class ExprCompiler {
       if (a.type.name === "TIMESTAMP" && (e.op === "+" || e.op === "-") && e.right.kind === "interval") return { code: `$.${op}(${a.code}, ${b.code})`, type: { name: "TIMESTAMP", params: [3] } };
       this.numeric(a, e.left);
       this.numeric(b, e.right);
-      const type = widen(a.type, b.type);
+      // NOT NULL when both operands are (a literal other than NULL is), as Flink's arithmetic types.
+      const notNull = (x: Compiled, side: Expr): boolean => x.type.nullable === false || (side.kind === "literal" && side.value !== null);
+      const type = { ...widen(a.type, b.type), ...(notNull(a, e.left) && notNull(b, e.right) ? { nullable: false } : {}) };
       const integral = isIntegral(type) ? { "/": "idiv", "%": "imod" }[e.op as string] : undefined;
       return { code: `$.${integral ?? op}(${a.code}, ${b.code})`, type };
     }

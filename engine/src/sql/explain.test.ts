@@ -29,7 +29,7 @@ test("EXPLAIN of a TUMBLE aggregate lists scan, window aggregate and sink in ord
   const at = (re: RegExp): number => lines.findIndex((l) => re.test(l));
   const scan = at(/^\[\d+\] t\[datagen\], parallelism=1$/);
   const window = at(/window aggregate, parallelism=1 <- \[\d+\] HASH/);
-  const sink = at(/Sink: collect, parallelism=1 <- \[\d+\] \(window_start TIMESTAMP.*, c BIGINT\)$/);
+  const sink = at(/Sink: collect, parallelism=1 <- \[\d+\] \(window_start TIMESTAMP.*, c BIGINT NOT NULL\)$/);
   assert.ok(scan >= 0 && scan < window && window < sink, text);
   assert.ok(lines.includes(tumble), text);
   assert.equal(allJobs().length, jobsBefore, "EXPLAIN started a job");

@@ -1,4 +1,5 @@
 import { aggregateArgument } from "./aggregates/aggregateArgument.js";
+import { aggregateResultType } from "./aggregates/aggregateType.js";
 import { aggregateValue } from "./aggregateValue.js";
 import type { DataStream } from "../api/DataStream.js";
 import type { KeyedProcessFunction } from "../api/keyedFunctions.js";
@@ -89,7 +90,7 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
         name: e.name,
         signature: sig,
         arg: arg.fn,
-        type: e.name === "COUNT" ? { name: "BIGINT" } : { name: argType.name },
+        type: aggregateResultType(e.name, argType),
         integralAvg: e.name === "AVG" && isIntegral(argType),
         distinct: e.distinct,
       });

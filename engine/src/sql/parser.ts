@@ -229,7 +229,7 @@ function isJoinWord(s: TokenStream): boolean {
 }
 
 function isClauseWord(s: TokenStream): boolean {
-  return ["FROM", "WHERE", "GROUP", "HAVING", "UNION", "ORDER", "LIMIT", "FETCH", "JOIN", "ON", "WINDOW"].some((w) => s.is(w));
+  return ["FROM", "WHERE", "GROUP", "HAVING", "UNION", "ORDER", "LIMIT", "OFFSET", "FETCH", "JOIN", "ON", "WINDOW"].some((w) => s.is(w));
 }
 
 /** `item [[INNER|LEFT|RIGHT|FULL [OUTER]] JOIN item ON cond | , item]*`, left-deep as Flink reads it. */

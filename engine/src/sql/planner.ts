@@ -21,6 +21,7 @@ import { SqlWatermarkAssigner } from "./watermarks.js";
 import { sessionRows, tvfAssigner, tvfColumns } from "./windowTvf.js";
 import { atReference, unionColumns } from "./validation/typeRules.js";
 import { containsOver, planOverAggregate } from "./over/overAggregate.js";
+import { rewriteGroupedRank } from "./rank/groupedRank.js";
 import { planRank, rankInput } from "./rank/rankPlan.js";
 import { planMatchRecognize } from "./matchRecognize/planMatchRecognize.js";
 import { rewriteGroupWindow } from "./windows/legacyGroupWindow.js";
@@ -198,15 +199,16 @@ export class Planner {
   }
 
   private select(select: Select): Planned {
-    if (select.orderBy || select.limit !== undefined) return planSortLimit(select, (s) => this.select(s));
+    if (select.orderBy || select.limit !== undefined || select.offset !== undefined) return planSortLimit(select, (s) => this.select(s));
     if (select.distinct) return planSelectDistinct(this.select({ ...select, distinct: false }), select);
     const ranked = rankInput(select);
     if (ranked) {
-      const relation = this.from(ranked.from);
-      const input = appendOnly(relation, "Top-N", ranked.at);
-      const qualifiers = relation.qualifiers ?? input.columns.map(() => relation.qualifier);
+      const grouped = rewriteGroupedRank(select, ranked, (s) => s.items.some((i) => i.kind === "expr" && containsAggregate(i.expr)));
+      if (grouped) return this.select(grouped);
+      const input = this.from(ranked.from);
+      const qualifiers = input.qualifiers ?? input.columns.map(() => input.qualifier);
       const scope = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
-      return { ...planRank(input.stream, scope, select, ranked, expandStar, input.columns), bounded: input.bounded };
+      return { ...planRank(input, scope, select, ranked, expandStar, input.columns), bounded: input.bounded };
     }
     // Only plain projections and filters merge: aggregates and OVER (incl. ROW_NUMBER) keep their own operator.
     const merged = mergeProjection(

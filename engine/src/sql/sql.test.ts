@@ -27,9 +27,9 @@ test("parse errors name the offending token with its line and column", () => {
   assert.deepEqual(e.position, { line: 3, column: 8 });
   assert.equal(e.token, ")");
   assert.match(e.message, /at "\)" \(line 3, column 8\)/);
-  const u = sqlError(() => parseScript("SELECT 1 FROM t\nORDER BY a NULLS FIRST"));
-  assert.equal(u.kind, "unsupported");
-  assert.deepEqual(u.position, { line: 2, column: 12 });
+  const u = sqlError(() => parseScript("SELECT 1 FROM t\nORDER BY a NULLS LATE"));
+  assert.equal(u.kind, "parse");
+  assert.deepEqual(u.position, { line: 2, column: 18 });
 });
 
 test("a script parses into typed statements", () => {

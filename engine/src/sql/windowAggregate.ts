@@ -1,5 +1,6 @@
 import { declareRowType, rowTypeOf } from "../exchange/edgeCodec.js";
 import { aggregateArgument } from "./aggregates/aggregateArgument.js";
+import { aggregateResultType } from "./aggregates/aggregateType.js";
 import type { DataStream } from "../api/DataStream.js";
 import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { AggregateFunction } from "../windows/AggregateFunction.js";
@@ -96,7 +97,7 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
       if (!input.attached && children(e).some(readsWindowColumn)) throw new StreamSqlError("unsupported", `${e.name} of window columns is not supported yet`, e.at, e.name);
       const arg = aggregateArgument(e, scope);
       const argType = arg.type;
-      const type: SqlType = e.name === "COUNT" ? { name: "BIGINT" } : { name: argType.name };
+      const type: SqlType = aggregateResultType(e.name, argType);
       aggs.push({ expr: e, signature: sig, arg: arg.fn, type, integralAvg: e.name === "AVG" && isIntegral(argType) });
       return;
     }
@@ -167,8 +168,8 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
     if (e.kind === "column") {
       const i = names.indexOf(e.name.toLowerCase());
       if (i < 0) throw new StreamSqlError("validation", `Expression '${e.name}' is not being grouped`, e.at, e.name);
-      const { name, params } = (groupCols[i] as ScopeColumn).type;
-      return { code: `r[${i}]`, type: { name, ...(params ? { params } : {}) } }; // window_start/end stay TIMESTAMP(3), as in Flink
+      const { name, params, nullable } = (groupCols[i] as ScopeColumn).type;
+      return { code: `r[${i}]`, type: { name, ...(params ? { params } : {}), ...(nullable === false ? { nullable } : {}) } }; // window_start/end stay TIMESTAMP(3) NOT NULL, as in Flink
     }
     if (e.kind === "call") {
       const j = aggs.findIndex((a) => a.signature === signature(e));

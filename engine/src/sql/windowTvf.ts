@@ -55,13 +55,14 @@ export function tvfAssigner(tvf: WindowTvf, proctime = false): WindowAssigner {
 
 /** A TVF's output columns: its input's (the time column no longer a time attribute), then window_start, window_end, window_time (the new time attribute). */
 export function tvfColumns(input: Column[], proctime = false): Column[] {
-  const ts: SqlType = { name: "TIMESTAMP", params: [3] };
+  // Never NULL, as Flink types them (TIMESTAMP(3) NOT NULL).
+  const ts: SqlType = { name: "TIMESTAMP", params: [3], nullable: false };
   return [
     ...input.map((c) => ({ name: c.name, type: { ...c.type, rowtime: false } })),
     { name: "window_start", type: { ...ts } },
     { name: "window_end", type: { ...ts } },
     // Over processing time a processing-time attribute, TIMESTAMP_LTZ(3) NOT NULL *PROCTIME* as Flink types it.
-    { name: "window_time", type: proctime ? { ...ts, nullable: false, proctime: true } : { ...ts, rowtime: true } },
+    { name: "window_time", type: proctime ? { ...ts, proctime: true } : { ...ts, rowtime: true } },
   ];
 }
 

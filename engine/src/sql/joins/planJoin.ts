@@ -35,7 +35,9 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
   const asOf = item.right.kind === "table" ? item.right.asOf : undefined;
   let right = from(item.right.kind === "table" ? withoutAsOf(item.right) : item.right);
   const qualifiers = [...sideQualifiers(left), ...sideQualifiers(right)];
-  const columns = [...left.columns, ...right.columns];
+  // A side an outer join pads with NULLs is nullable in the output, NOT NULL or not in its table (as Flink types it).
+  const padded = (cs: Column[], outer: boolean): Column[] => (outer ? cs.map((c) => ({ name: c.name, type: { ...c.type, nullable: true } })) : cs);
+  const columns = [...padded(left.columns, item.joinType === "right" || item.joinType === "full"), ...padded(right.columns, item.joinType === "left" || item.joinType === "full")];
   const scope: ScopeColumn[] = columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
   const leftWidth = left.columns.length;
   if (asOf) return planTemporalJoin(item, asOf, left, right, scope, qualifiers);

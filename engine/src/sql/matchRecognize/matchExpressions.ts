@@ -7,6 +7,7 @@
  * one variable their argument names (all rows without one). The navigation object rides in the row
  * array at `navIndex`, so the compiled code stays one function per expression.
  */
+import { aggregateResultType } from "../aggregates/aggregateType.js";
 import type { CepConditionContext } from "../../cep/Pattern.js";
 import { aggregateValue, type AggregateSlots } from "../aggregateValue.js";
 import { children, type Expr } from "../ast.js";
@@ -143,7 +144,8 @@ export class MatchExprCompiler {
   }
 
   private navigate(variable: string, c: ScopeColumn): Compiled {
-    return { code: `${this.nav}.get(${JSON.stringify(variable)}, ${this.first}, ${this.offset}, ${c.index})`, type: { name: c.type.name, ...(c.type.fields ? { fields: c.type.fields } : {}) } };
+    const { name, params, fields } = c.type;
+    return { code: `${this.nav}.get(${JSON.stringify(variable)}, ${this.first}, ${this.offset}, ${c.index})`, type: { name, ...(params ? { params } : {}), ...(fields ? { fields } : {}) } };
   }
 
   private resolve(e: Expr): Compiled | undefined {
@@ -166,8 +168,11 @@ export class MatchExprCompiler {
         throw new StreamSqlError("unsupported", "Flink does not support physical offsets within partition.", e.at, e.name);
       case "MATCH_ROWTIME":
         if (e.args.length > 0) throw new StreamSqlError("unsupported", "MATCH_ROWTIME with an argument is not supported yet", e.at, e.name);
-        return { code: `${this.nav}.rowtime()`, type: { name: "TIMESTAMP", params: [3], rowtime: true } };
+        return { code: `${this.nav}.rowtime()`, type: { name: "TIMESTAMP", params: [3], nullable: false, rowtime: true } };
       case "MATCH_PROCTIME":
+        // Flink's proctime attribute (TIMESTAMP_LTZ(3) NOT NULL *PROCTIME*), materialized as the clock when the match goes out.
+        if (e.args.length > 0) throw new StreamSqlError("validation", "MATCH_PROCTIME() takes no arguments", e.at, e.name);
+        return { code: "$.proctime()", type: { name: "TIMESTAMP", params: [3], nullable: false, proctime: true } };
       case "CLASSIFIER":
         throw new StreamSqlError("unsupported", `${e.name}() is not supported yet`, e.at, e.name);
       default:
@@ -214,7 +219,6 @@ export class MatchExprCompiler {
     const arg = e.star || e.args[0] === undefined ? undefined : argCompiler.value(e.args[0]);
     const argType: SqlType = arg?.type ?? { name: "BIGINT" };
     this.aggregates.push({ name: e.name, variable, arg: arg?.fn, integralAvg: e.name === "AVG" && isIntegral(argType) });
-    const type: SqlType = e.name === "COUNT" ? { name: "BIGINT" } : { name: argType.name };
-    return { code: `${this.nav}.agg(${this.aggregates.length - 1})`, type };
+    return { code: `${this.nav}.agg(${this.aggregates.length - 1})`, type: aggregateResultType(e.name, argType) };
   }
 }

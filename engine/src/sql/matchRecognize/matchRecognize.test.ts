@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { StreamSqlError } from "../errors.js";
 import { SqlSession } from "../SqlSession.js";
+import { formatType } from "../types.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-sql-mr-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -20,6 +21,24 @@ async function session(): Promise<SqlSession> {
   await s.execute(`CREATE TABLE t (id INT, k STRING, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'filesystem', 'path' = '${csv}', 'format' = 'csv')`);
   return s;
 }
+
+test("MATCH_PROCTIME() ordered by a proctime attribute: a TIMESTAMP_LTZ(3) NOT NULL proctime attribute, the clock when the match goes out", async () => {
+  const s = await session();
+  const before = Date.now();
+  const results = await s.execute(query({ from: "(SELECT id, k, v, PROCTIME() AS pt FROM t)", order: "pt", measures: "A.id AS a, B.id AS b, MATCH_PROCTIME() AS mp" }));
+  const last = results[results.length - 1];
+  if (last?.kind !== "table") return assert.fail(`not a table: ${last?.kind}`);
+  const mp = last.columns.find((c) => c.name === "mp");
+  assert.equal(mp && formatType(mp.type), "TIMESTAMP_LTZ(3) NOT NULL *PROCTIME*");
+  assert.deepEqual(
+    last.rows.map((r) => r.slice(0, 3)),
+    [
+      ["a", 1, 2],
+      ["a", 2, 3],
+    ],
+  );
+  for (const r of last.rows) assert.ok(typeof r[3] === "number" && r[3] >= before && r[3] <= Date.now(), `MATCH_PROCTIME() ${String(r[3])} is not the clock of this run`);
+});
 
 const query = (clauses: { order?: string; measures?: string; mode?: string; pattern?: string; define?: string; from?: string }): string =>
   `SELECT * FROM ${clauses.from ?? "t"} MATCH_RECOGNIZE (
@@ -60,7 +79,7 @@ test("what Flink does not run is refused at its line and column", async () => {
     [query({ order: "v" }), /rowtime or proctime for order by as the first one/, 3, 12],
     [query({ order: "ts DESC" }), /must be ascending on time/, 3, 12],
     [query({ order: "ts, v" }), /ordered by more than its time attribute/, 3, 16],
-    [query({ measures: "MATCH_PROCTIME() AS p" }), /MATCH_PROCTIME\(\) is not supported yet/, 4, 12],
+    [query({ measures: "MATCH_PROCTIME(1) AS p" }), /MATCH_PROCTIME\(\) takes no arguments/, 4, 12],
     [query({ define: "B AS B.v > PREV(B.v)" }), /physical offsets/, 7, 21],
     [query({ pattern: "A B+" }), /Greedy quantifiers are not allowed as the last element/, 6, 14],
     [query({ pattern: "A A" }), /Pattern variables must be unique/, 6, 14],

@@ -1,3 +1,4 @@
+import { parseNulls } from "../sort/parseOrderBy.js";
 import type { Expr, OverSpec } from "../ast.js";
 import { StreamSqlError, type SqlPosition } from "../errors.js";
 import { parseExpr } from "../exprParser.js";
@@ -39,8 +40,7 @@ function parseSpec(s: TokenStream, at: SqlPosition): OverSpec {
       const expr = parseExpr(s);
       const desc = s.accept("DESC");
       if (!desc) s.accept("ASC");
-      if (s.is("NULLS")) throw new StreamSqlError("unsupported", "NULLS FIRST/LAST in OVER is not supported yet", here(s), s.peek.text);
-      orderBy.push({ expr, desc });
+      orderBy.push({ expr, desc, ...parseNulls(s) });
     } while (s.accept(","));
   }
   let frame: OverSpec["frame"];

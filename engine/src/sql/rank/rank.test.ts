@@ -1,5 +1,5 @@
 /**
- * Top-N, deduplication, window Top-N and OVER aggregations: stop-with-savepoint → restore at random moments gives
+ * Top-N (over append-only and updating inputs), deduplication, window Top-N and OVER aggregations: stop-with-savepoint → restore at random moments gives
  * the uninterrupted output (state in keyed state; three seeds by default, SLUICE_CONFORMANCE_SEEDS=N
  * for N), and unsupported shapes fail at their token. Conformance with Flink itself, change by change
  * for Top-N and dedup, is test/flink-sql (cases/over.ts).
@@ -31,6 +31,9 @@ const RESTORED_QUERIES = [
   "SELECT id, COUNT(*) OVER (PARTITION BY k ORDER BY ts RANGE BETWEEN INTERVAL '3' SECOND PRECEDING AND CURRENT ROW) AS c FROM big",
   // Window Top-N: a window's rows wait in keyed state for its end.
   "SELECT * FROM (SELECT id, v, window_start, window_end, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY v DESC) AS rn FROM TABLE(TUMBLE(TABLE big, DESCRIPTOR(ts), INTERVAL '1' SECOND))) WHERE rn <= 2",
+  // Top-N over an updating input (RetractableTopN): every row of the partition in keyed state, sums going up and down.
+  "SELECT * FROM (SELECT k, s, ROW_NUMBER() OVER (ORDER BY s DESC) AS rn FROM (SELECT k, SUM(v - 500) AS s FROM big GROUP BY k)) WHERE rn <= 5",
+  "SELECT k, c FROM (SELECT k, COUNT(*) AS c FROM big GROUP BY k) ORDER BY c DESC LIMIT 3 OFFSET 1",
 ];
 
 test("Top-N, deduplication and OVER stopped with a savepoint at a random moment and restored give the uninterrupted output", async () => {
@@ -84,6 +87,9 @@ const UNSUPPORTED: [string, RegExp, { line: number; column: number }][] = [
   ["SELECT SUM(v) OVER (ORDER BY ts ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) FROM t", /ending other than at CURRENT ROW/, { line: 1, column: 62 }],
   ["SELECT SUM(v) OVER w FROM t WINDOW x AS (ORDER BY ts)", /Window 'w' not found/, { line: 1, column: 15 }],
   ["SELECT * FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY v) AS rn FROM t) WHERE rn > 2", /Top-N needs WHERE rn <= N/, { line: 1, column: 81 }],
+  ["SELECT * FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY v) AS rn FROM t) WHERE rn > 2 AND rn < 3", /Top-N needs WHERE rn <= N/, { line: 1, column: 85 }],
+  ["SELECT id FROM t ORDER BY v OFFSET 2", /OFFSET without LIMIT/, { line: 1, column: 1 }],
+  ["SELECT id FROM t ORDER BY v NULLS LATE LIMIT 1", /expected FIRST or LAST after NULLS/, { line: 1, column: 35 }],
   ["SELECT * FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY v) AS rn FROM t)", /Top-N needs WHERE rn <= N/, { line: 1, column: 1 }],
 ];
 
@@ -100,5 +106,26 @@ test("unsupported OVER and Top-N shapes fail with a StreamSqlError at their toke
         return true;
       },
     );
+  }
+});
+
+test("Top-N over an updating input is an updating result with the unique key the update view applies it by", async () => {
+  const session = new SqlSession();
+  await session.execute("CREATE TABLE t (id INT, name STRING, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '1')");
+  const sums = "(SELECT name, SUM(v) AS s FROM t GROUP BY name)";
+  const keys: [string, number[] | undefined][] = [
+    // The rank shown: it keys the rows (with the partition columns).
+    [`SELECT * FROM (SELECT name, s, ROW_NUMBER() OVER (ORDER BY s DESC) AS rn FROM ${sums}) WHERE rn <= 3`, [2]],
+    // Not shown: the input's unique key (name) goes through, as Flink's.
+    [`SELECT s, name FROM (SELECT name, s, ROW_NUMBER() OVER (ORDER BY s DESC) AS rn FROM ${sums}) WHERE rn <= 3`, [1]],
+    [`SELECT name, SUM(v) AS s FROM t GROUP BY name ORDER BY s DESC LIMIT 2 OFFSET 1`, [0]],
+    [`SELECT s FROM (SELECT name, s, ROW_NUMBER() OVER (ORDER BY s DESC) AS rn FROM ${sums}) WHERE rn <= 3`, undefined],
+  ];
+  for (const [sql, key] of keys) {
+    const [parsed] = parseScript(sql);
+    const query = parsed?.statement.kind === "query" ? parsed.statement.query : assert.fail("not a query");
+    const planned = new Planner(StreamEnvironment.create(), session.catalog).plan(query);
+    assert.ok(planned.changes, `${sql}: an updating result`);
+    assert.deepEqual(planned.uniqueKey, key, sql);
   }
 });

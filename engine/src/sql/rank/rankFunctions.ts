@@ -10,20 +10,32 @@ interface Entry {
   rows: Row[];
 }
 
-/** Compares sort keys as Flink's: per column ascending or descending, NULL lowest (first ascending, last descending). */
-export function sortKeyComparator(desc: boolean[]): (a: unknown[], b: unknown[]) => number {
+/**
+ * Compares sort keys as Flink's: per column ascending or descending; NULL where NULLS FIRST/LAST puts
+ * it, else lowest (first ascending, last descending), Flink's default null collation.
+ */
+export function sortKeyComparator(keys: readonly { desc: boolean; nullsFirst?: boolean }[]): (a: unknown[], b: unknown[]) => number {
   return (a, b) => {
-    for (let i = 0; i < desc.length; i++) {
+    for (let i = 0; i < keys.length; i++) {
       const [x, y] = [a[i], b[i]];
       if (x === y) continue;
-      const c = x === null || x === undefined ? -1 : y === null || y === undefined ? 1 : (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0;
-      if (c !== 0) return desc[i] ? -c : c;
+      const { desc, nullsFirst } = keys[i] as { desc: boolean; nullsFirst?: boolean };
+      const xNull = x === null || x === undefined;
+      const yNull = y === null || y === undefined;
+      if (xNull && yNull) continue;
+      if (xNull || yNull) {
+        const first = nullsFirst ?? !desc;
+        return xNull === first ? -1 : 1;
+      }
+      const c = (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0;
+      if (c !== 0) return desc ? -c : c;
     }
     return 0;
   };
 }
 
-const sameRow = (a: Row, b: Row): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+/** Rows equal field by field (a ROW value, an array, by its fields), as Flink's record equaliser: a retraction finds the row it retracts. */
+export const sameRow = (a: Row, b: Row): boolean => a.length === b.length && a.every((v, i) => v === b[i] || (Array.isArray(v) && Array.isArray(b[i]) && sameRow(v, b[i] as Row)));
 
 /**
  * Flink's AppendOnlyTopNFunction over an insert-only input, per partition key: the rows of the
@@ -31,14 +43,20 @@ const sameRow = (a: Row, b: Row): boolean => a.length === b.length && a.every((v
  * sends. With the rank number shown, a row entering the top N shifts the ones after it: per rank a
  * -U of the row that held it and a +U of the row that holds it now, and a +I at the end if the top
  * N was not full. Without it, a +I of the new row and a -D of the row that fell out (or nothing if
- * the new row is itself that row). Output rows are the input row, plus its rank when shown.
+ * the new row is itself that row). Output rows are the input row, plus its rank when shown. A rank
+ * range starting after 1 (`rownum > 1 AND …`, LIMIT … OFFSET) takes the first way, as Flink's does.
  */
 export function appendOnlyTopN(
   sortKeyOf: (r: Row) => unknown[],
   compare: (a: unknown[], b: unknown[]) => number,
   rankEnd: number,
   outputRankNumber: boolean,
+  rankStart = 1,
 ): KeyedProcessFunction<unknown, Row, Change> {
+  // Flink's collect*(out, row, rank): only ranks in [rankStart, rankEnd] go out, with the rank if shown.
+  const emit = (out: Collector<Change>, kind: Change["kind"], row: Row, rank: number): void => {
+    if (rank >= rankStart && rank <= rankEnd) out.collect({ kind, row: outputRankNumber ? [...row, rank] : row });
+  };
   const fn: KeyedProcessFunction<unknown, Row, Change> & { buffer?: ValueState<Entry[]> } = {
     open(rc) {
       this.buffer = rc.getState<Entry[]>("topn");
@@ -55,7 +73,7 @@ export function appendOnlyTopN(
       // New arrays throughout: a checkpoint may hold the old ones.
       if (at >= 0 && compare(key, (buffer[at] as Entry).key) === 0) buffer = buffer.map((e, i) => (i === at ? { key: e.key, rows: [...e.rows, row] } : e));
       else buffer = at < 0 ? [...buffer, { key, rows: [row] }] : [...buffer.slice(0, at), { key, rows: [row] }, ...buffer.slice(at)];
-      state.update(outputRankNumber ? withRowNumber(buffer, key, row, out) : withoutRowNumber(buffer, row, out));
+      state.update(outputRankNumber || rankStart > 1 ? withRowNumber(buffer, key, row, out) : withoutRowNumber(buffer, row, out));
     },
   };
 
@@ -73,14 +91,14 @@ export function appendOnlyTopN(
       } else if (found) {
         for (let k = 0; k < entry.rows.length && rank <= rankEnd; k++) {
           const prev = entry.rows[k] as Row;
-          out.collect({ kind: "-U", row: [...prev, rank] });
-          out.collect({ kind: "+U", row: [...current, rank] });
+          emit(out, "-U", prev, rank);
+          emit(out, "+U", current, rank);
           current = prev;
           rank += 1;
         }
       } else rank += entry.rows.length;
     }
-    if (rank <= rankEnd) out.collect({ kind: "+I", row: [...current, rank] });
+    if (rank <= rankEnd) emit(out, "+I", current, rank);
     // Entries past the last one visited are out of the top N.
     return buffer.slice(0, i);
   }

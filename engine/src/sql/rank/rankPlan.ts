@@ -8,6 +8,7 @@ import { StreamSqlError } from "../errors.js";
 import { containsOver, orderColumn, resolveOver } from "../over/overAggregate.js";
 import type { NamedItem } from "../planner.js";
 import { appendOnlyTopN, keepOne, sortKeyComparator } from "./rankFunctions.js";
+import { retractableTopN } from "./retractTopN.js";
 import { windowRank } from "./windowRank.js";
 
 const isRowNumber = (e: Expr): boolean => e.kind === "call" && e.name === "ROW_NUMBER" && e.over !== undefined;
@@ -19,38 +20,67 @@ export function rankInput(select: Select): Select | undefined {
   return from.query.items.some((i) => i.kind === "expr" && isRowNumber(i.expr)) ? from.query : undefined;
 }
 
-/** The rank range's end from `rownum <= N`, `rownum < N`, `rownum = 1` (or the same reversed). */
-function rankEnd(where: Expr | undefined, rownum: string, at: Select["at"]): number {
+/**
+ * The rank range [start, end] from the outer WHERE: `rownum <= N`, `< N`, `= N`, with `> M` / `>= M`
+ * beside it (AND) or `rownum BETWEEN M AND N`, either side of the comparison, as Flink reads them.
+ */
+function rankRange(where: Expr | undefined, rownum: string, at: Select["at"]): { start: number; end: number } {
   const fail = (e: Expr | undefined): never => {
     throw new StreamSqlError(
       "unsupported",
-      `Top-N needs WHERE ${rownum} <= N (or < N, or = 1 for deduplication) alone; other conditions on ${rownum} or beside it are not supported yet`,
+      `Top-N needs WHERE ${rownum} <= N (or < N, = N, BETWEEN M AND N, or a lower bound AND an upper one) alone; other conditions on ${rownum} or beside it are not supported yet`,
       e?.at ?? at,
       e ? undefined : "WHERE",
     );
   };
-  if (!where || where.kind !== "binary") return fail(where);
   const isRank = (e: Expr): boolean => e.kind === "column" && e.name.toLowerCase() === rownum.toLowerCase();
   const num = (e: Expr): number | undefined => (e.kind === "literal" && typeof e.value === "number" && Number.isInteger(e.value) ? e.value : undefined);
   const flipped: Record<string, string> = { "<=": ">=", "<": ">", "=": "=", ">=": "<=", ">": "<" };
-  const [op, n] = isRank(where.left) ? [where.op, num(where.right)] : isRank(where.right) ? [flipped[where.op], num(where.left)] : [undefined, undefined];
-  if (n === undefined) return fail(where);
-  if (op === "<=" && n >= 1) return n;
-  if (op === "<" && n >= 2) return n - 1;
-  if (op === "=" && n === 1) return 1;
-  return fail(where);
+  let start = 1;
+  let end = Number.POSITIVE_INFINITY;
+  const bound = (e: Expr): void => {
+    if (e.kind === "binary" && e.op === "AND") {
+      bound(e.left);
+      bound(e.right);
+      return;
+    }
+    if (e.kind === "between" && !e.negated && isRank(e.arg)) {
+      const [lo, hi] = [num(e.low), num(e.high)];
+      if (lo === undefined || hi === undefined) return fail(e);
+      start = Math.max(start, lo);
+      end = Math.min(end, hi);
+      return;
+    }
+    if (e.kind !== "binary") return fail(e);
+    const [op, n] = isRank(e.left) ? [e.op, num(e.right)] : isRank(e.right) ? [flipped[e.op], num(e.left)] : [undefined, undefined];
+    if (n === undefined) return fail(e);
+    if (op === "<=") end = Math.min(end, n);
+    else if (op === "<") end = Math.min(end, n - 1);
+    else if (op === ">=") start = Math.max(start, n);
+    else if (op === ">") start = Math.max(start, n + 1);
+    else if (op === "=") {
+      start = Math.max(start, n);
+      end = Math.min(end, n);
+    } else fail(e);
+  };
+  if (!where) return fail(where);
+  bound(where);
+  if (end === Number.POSITIVE_INFINITY || end < start || end < 1) return fail(where);
+  return { start, end };
 }
 
 /**
- * Flink's Top-N and deduplication over an append-only input: the inner SELECT's WHERE, then per
- * PARTITION BY key RowTimeDeduplicate (`rownum = 1` ordered by the rowtime alone: keep first ASC /
- * last DESC), FastTop1 (other `rownum = 1`) or AppendOnlyTopN (rankFunctions.ts), then the inner and outer
- * SELECT lists. An updating result, keyed by the partition columns and rownum when all are shown.
+ * Flink's Top-N and deduplication: the inner SELECT's WHERE, then per PARTITION BY key, over an
+ * append-only input, RowTimeDeduplicate (`rownum = 1` ordered by the rowtime alone: keep first ASC /
+ * last DESC), FastTop1 (other `rownum = 1`) or AppendOnlyTopN (rankFunctions.ts), over an updating
+ * one RetractableTopN (retractTopN.ts), then the inner and outer SELECT lists. An updating result,
+ * keyed by the partition columns and rownum when all are shown (or, rownum not shown over an
+ * updating input, by the input's unique key if the SELECTs keep it).
  * Partitioned by window_start and window_end, it is Flink's window Top-N / window deduplication
  * instead (windowRank.ts): final rows per window once the watermark passes its end, append-only.
  */
 export function planRank(
-  input: DataStream<Row>,
+  input: { stream: DataStream<Row>; changes?: undefined } | { changes: DataStream<Change>; uniqueKey: number[] | undefined; stream?: undefined },
   scope: ScopeColumn[],
   outer: Select,
   inner: Select,
@@ -72,7 +102,7 @@ export function planRank(
   if (spec.frame) throw new StreamSqlError("validation", "ROW_NUMBER() does not take a window frame", spec.at, "ROW_NUMBER");
   if (spec.orderBy.length === 0) throw new StreamSqlError("validation", "ROW_NUMBER() needs ORDER BY in its OVER", spec.at, "ROW_NUMBER");
   const rownum = (innerItems[p] as NamedItem).name;
-  const end = rankEnd(outer.where, rownum, outer.at);
+  const { start, end } = rankRange(outer.where, rownum, outer.at);
 
   // The inner SELECT list sees the input and the rank at n; the outer one sees the inner's columns.
   const n = scope.length;
@@ -85,19 +115,49 @@ export function planRank(
   const outerFn = new ExprCompiler(outerScope).rowFunction(outerItems.map((i) => i.expr));
   const columns = outerItems.map((i, k) => ({ name: i.name, type: outerFn.types[k] ?? { name: "NULL" } }));
   const shows = (name: string): number => outerItems.findIndex((i) => i.expr.kind === "column" && i.expr.name.toLowerCase() === name.toLowerCase());
-  // As Flink's RankNumberColumnRemoveRule: a rank range of [1, 1] numbers every row 1, so the rank is not output but a constant.
-  const outputRankNumber = end > 1 && outerItems.some((i) => reads(i.expr, rownum));
-
-  let stream = input;
-  if (inner.where) stream = stream.filter(new ExprCompiler(scope).predicate(inner.where)).name("WHERE");
+  // As Flink's RankNumberColumnRemoveRule: a rank range of [N, N] numbers every row N, so the rank is not output but a constant.
+  const fixed = start === end;
+  const outputRankNumber = !fixed && outerItems.some((i) => reads(i.expr, rownum));
   const keyOf = new ExprCompiler(scope).rowFunction(spec.partitionBy).fn;
-  const keyed = stream.keyBy(spec.partitionBy.length === 0 ? () => "" : (r) => JSON.stringify(keyOf(r)));
-  const time = spec.orderBy.length === 1 ? scope.find((c) => spec.orderBy[0]?.expr.kind === "column" && c.name.toLowerCase() === spec.orderBy[0].expr.name.toLowerCase()) : undefined;
+  const partitionOf = spec.partitionBy.length === 0 ? () => "" : (r: Row) => JSON.stringify(keyOf(r));
   const sortKeyOf = new ExprCompiler(scope).rowFunction(spec.orderBy.map((o) => o.expr)).fn;
-  const compare = sortKeyComparator(spec.orderBy.map((o) => o.desc));
+  const compare = sortKeyComparator(spec.orderBy);
+  const project = (r: Row): Row => outerFn.fn(innerFn.fn(outputRankNumber ? r : [...r, fixed ? end : null]));
+  // Flink's unique key: the partition keys and the rank (Top-N), the partition keys (deduplication).
+  const partition = spec.partitionBy.map((e) => (e.kind === "column" ? innerItems.find((i) => i.expr.kind === "column" && i.expr.name.toLowerCase() === e.name.toLowerCase())?.name : undefined));
+  const keyOfOutput = (keyNames: (string | undefined)[]): number[] | undefined => {
+    const key = keyNames.map((name) => (name === undefined ? -1 : shows(name)));
+    return key.every((i) => i >= 0) ? key : undefined;
+  };
+
+  if (input.changes) {
+    let changes = input.changes;
+    if (inner.where) {
+      const keep = new ExprCompiler(scope).predicate(inner.where);
+      changes = changes.filter((c) => keep(c.row)).name("WHERE");
+    }
+    const ranked = changes
+      .keyBy((c) => partitionOf(c.row))
+      .process(retractableTopN(sortKeyOf, compare, start, end, outputRankNumber))
+      .name(`Rank(strategy=[RetractStrategy], rankType=ROW_NUMBER, rankRange=[${start}, ${end}])`);
+    // Rows not renumbered keep the input's unique key, if both SELECTs show it as a column.
+    const through = (name: string | undefined): string | undefined => {
+      const item = innerItems.find((i) => i.expr.kind === "column" && i.expr.name.toLowerCase() === name?.toLowerCase());
+      return item?.name;
+    };
+    const inputKey = input.uniqueKey?.map((k) => through(scope[k]?.name));
+    const keyNames = outputRankNumber ? [...partition, rownum] : fixed ? partition : (inputKey ?? [undefined]);
+    return { changes: ranked.map((c): Change => ({ kind: c.kind, row: project(c.row) })).name("SELECT"), columns, uniqueKey: keyOfOutput(keyNames) };
+  }
+
+  let stream = input.stream;
+  if (inner.where) stream = stream.filter(new ExprCompiler(scope).predicate(inner.where)).name("WHERE");
+  const keyed = stream.keyBy(partitionOf);
+  const time = spec.orderBy.length === 1 ? scope.find((c) => spec.orderBy[0]?.expr.kind === "column" && c.name.toLowerCase() === spec.orderBy[0].expr.name.toLowerCase()) : undefined;
   const names = spec.partitionBy.map((e) => (e.kind === "column" ? e.name.toLowerCase() : ""));
   const windowEnd = scope.find((c) => c.name.toLowerCase() === "window_end");
   if (names.includes("window_start") && names.includes("window_end") && windowEnd) {
+    if (start > 1) throw new StreamSqlError("unsupported", `a window Top-N with a rank range starting after 1 is not supported yet`, outer.where?.at ?? outer.at, undefined);
     // Window Top-N / window deduplication: final per window, append-only.
     const dedup = end === 1 && !outputRankNumber && spec.orderBy.length === 1 && time?.type.name === "TIMESTAMP";
     const keepLast = dedup && (spec.orderBy[0] as { desc: boolean }).desc;
@@ -107,25 +167,21 @@ export function planRank(
     return { stream: rows, columns };
   }
   let ranked: DataStream<Change>;
-  if (end === 1 && !outputRankNumber && time?.type.rowtime) {
+  if (start === 1 && end === 1 && time?.type.rowtime) {
     const { column, desc } = orderColumn(spec, scope, "Deduplicate");
     const t = column.index;
     const replaces = desc ? (r: Row, kept: Row) => (kept[t] as number) <= (r[t] as number) : (r: Row, kept: Row) => (r[t] as number) < (kept[t] as number);
     ranked = keyed.process(keepOne(replaces)).name(`Deduplicate(keep=${desc ? "LastRow" : "FirstRow"}, rowtime)`);
-  } else if (end === 1) {
+  } else if (start === 1 && end === 1) {
     ranked = keyed.process(keepOne((r, kept) => compare(sortKeyOf(r), sortKeyOf(kept)) < 0)).name("FastTop1");
   } else {
-    ranked = keyed.process(appendOnlyTopN(sortKeyOf, compare, end, outputRankNumber)).name(`Rank(rankType=ROW_NUMBER, rankRange=[1, ${end}])`);
+    ranked = keyed.process(appendOnlyTopN(sortKeyOf, compare, end, outputRankNumber, start)).name(`Rank(rankType=ROW_NUMBER, rankRange=[${start}, ${end}])`);
   }
-  const project = (r: Row): Row => outerFn.fn(innerFn.fn(outputRankNumber ? r : [...r, end === 1 ? 1 : null]));
   const changes = ranked.map((c): Change => ({ kind: c.kind, row: project(c.row) })).name("SELECT");
 
-  // Flink's unique key: the partition keys and the rank (Top-N), the partition keys (deduplication).
-  const partition = spec.partitionBy.map((e) => (e.kind === "column" ? innerItems.find((i) => i.expr.kind === "column" && i.expr.name.toLowerCase() === e.name.toLowerCase())?.name : undefined));
-  const keyNames = outputRankNumber ? [...partition, rownum] : end === 1 ? partition : [undefined];
-  const key = keyNames.map((name) => (name === undefined ? -1 : shows(name)));
+  const keyNames = outputRankNumber ? [...partition, rownum] : fixed ? partition : [undefined];
   // A deduplication on the rowtime keeps it a time attribute (a versioned view for temporal joins, as in Flink).
-  const rowtimeDedup = end === 1 && !outputRankNumber && time?.type.rowtime === true;
+  const rowtimeDedup = start === 1 && end === 1 && time?.type.rowtime === true;
   const innerRowtime = (name: string): boolean =>
     innerItems.some((i) => i.name.toLowerCase() === name.toLowerCase() && i.expr.kind === "column" && i.expr.name.toLowerCase() === time?.name.toLowerCase());
   const shownRowtime = (k: number): boolean => {
@@ -133,7 +189,7 @@ export function planRank(
     return e?.kind === "column" && innerRowtime(e.name);
   };
   const typed = rowtimeDedup ? columns.map((c, k) => (shownRowtime(k) ? { ...c, type: { ...c.type, rowtime: true } } : c)) : columns;
-  return { changes, columns: typed, uniqueKey: key.every((i) => i >= 0) ? key : undefined };
+  return { changes, columns: typed, uniqueKey: keyOfOutput(keyNames) };
 }
 
 function reads(e: Expr, name: string): boolean {

@@ -1,31 +1,52 @@
-import type { Select } from "../ast.js";
-import { StreamSqlError } from "../errors.js";
+import type { Select, SortKey } from "../ast.js";
 import { parseExpr } from "../exprParser.js";
 import type { TokenStream } from "../tokenStream.js";
 
-/** A SELECT's `ORDER BY e [ASC|DESC], … [LIMIT n]` (`FETCH FIRST n ROWS ONLY` as Flink also spells LIMIT). */
-export function parseOrderByLimit(s: TokenStream): Pick<Select, "orderBy" | "limit"> {
-  const out: Pick<Select, "orderBy" | "limit"> = {};
+/** `NULLS FIRST` / `NULLS LAST` after an ORDER BY key, if written. */
+export function parseNulls(s: TokenStream): Pick<SortKey, "nullsFirst"> {
+  if (!s.accept("NULLS")) return {};
+  if (s.accept("FIRST")) return { nullsFirst: true };
+  if (s.accept("LAST")) return { nullsFirst: false };
+  throw s.error("expected FIRST or LAST after NULLS");
+}
+
+/**
+ * A SELECT's `ORDER BY e [ASC|DESC] [NULLS FIRST|LAST], … [LIMIT n] [OFFSET m [ROWS]]`, also spelled
+ * as Flink does `[OFFSET m ROWS] FETCH FIRST|NEXT n ROWS ONLY` and `LIMIT n OFFSET m`.
+ */
+export function parseOrderByLimit(s: TokenStream): Pick<Select, "orderBy" | "limit" | "offset"> {
+  const out: Pick<Select, "orderBy" | "limit" | "offset"> = {};
   if (s.accept("ORDER", "BY")) {
-    const orderBy: NonNullable<Select["orderBy"]> = [];
+    const orderBy: SortKey[] = [];
     do {
       const expr = parseExpr(s);
       const desc = s.accept("DESC");
       if (!desc) s.accept("ASC");
-      if (s.is("NULLS")) throw new StreamSqlError("unsupported", "NULLS FIRST/LAST is not supported yet", { line: s.peek.line, column: s.peek.column }, s.peek.text);
-      orderBy.push({ expr, desc });
+      orderBy.push({ expr, desc, ...parseNulls(s) });
     } while (s.accept(","));
     out.orderBy = orderBy;
   }
-  const fetch = s.is("FETCH");
-  if (s.accept("LIMIT") || s.accept("FETCH", "FIRST") || s.accept("FETCH", "NEXT")) {
+  const count = (): number => {
     const t = s.next();
-    if (t.kind !== "number" || !/^\d+$/.test(t.text)) throw s.error("expected the number of rows (a non-negative integer)", t);
-    out.limit = Number(t.text);
-    if (fetch) {
-      if (!s.accept("ROWS") && !s.accept("ROW")) throw s.error("expected ROWS");
-      s.expect("ONLY");
-    }
+    if (t.kind !== "number" || !/^\d+$/.test(t.text)) throw s.error("expected a number of rows (a non-negative integer)", t);
+    return Number(t.text);
+  };
+  const offset = (): void => {
+    if (!s.accept("OFFSET")) return;
+    out.offset = count();
+    if (!s.accept("ROWS")) s.accept("ROW");
+  };
+  if (s.accept("LIMIT")) {
+    out.limit = count();
+    offset();
+    return out;
+  }
+  offset();
+  if (s.accept("FETCH")) {
+    if (!s.accept("FIRST")) s.expect("NEXT");
+    out.limit = count();
+    if (!s.accept("ROWS")) s.expect("ROW");
+    s.expect("ONLY");
   }
   return out;
 }

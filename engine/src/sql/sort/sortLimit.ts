@@ -4,8 +4,9 @@
  * - `ORDER BY <time attribute> ASC[, other keys]` alone: a temporal sort (RowTimeSortOperator): rows
  *   wait in state until the watermark passes their time, then go out in time order, ties by the
  *   other keys; a row at or before a time already emitted is dropped, as Flink drops it.
- * - `ORDER BY … LIMIT n`: Top-N over the whole result (a Rank without PARTITION BY), updating.
- * - `LIMIT n` alone: the first n rows to arrive, append-only (AppendOnlyFirstNFunction).
+ * - `ORDER BY … LIMIT n [OFFSET m]`: Top-N over the whole result (a Rank without PARTITION BY, rank
+ *   range [m + 1, m + n]), updating; over an updating result too (RetractableTopNFunction).
+ * - `LIMIT n [OFFSET m]` alone: rows m + 1 to m + n as they arrive, append-only (AppendOnlyFirstNFunction).
  * - any other ORDER BY: Flink's validation error "Sort on a non-time-attribute field is not supported."
  * ORDER BY names the SELECT's output columns (its aliases), as Flink resolves it first.
  */
@@ -22,9 +23,10 @@ const ROWNUM = "$sort_rownum";
 
 /** `select`'s plan with its ORDER BY/LIMIT applied; `plan` plans a SELECT without them. */
 export function planSortLimit(select: Select, plan: (s: Select) => Planned): Planned {
-  const { orderBy, limit, ...rest } = select;
+  const { orderBy, limit, offset = 0, ...rest } = select;
   const base: Select = rest;
-  if (limit !== undefined && orderBy && orderBy.length > 0) return topN(base, orderBy, limit, select, plan);
+  if (limit === undefined && offset > 0) throw new StreamSqlError("unsupported", "OFFSET without LIMIT (or FETCH) is not supported in streaming", select.at, "OFFSET");
+  if (limit !== undefined && orderBy && orderBy.length > 0) return topN(base, orderBy, limit, offset, select, plan);
   const planned = appendOnly(plan(base), limit !== undefined ? "LIMIT" : "ORDER BY", select.at);
   const scope = planned.columns.map((c, index) => ({ name: c.name, type: c.type, index }));
   if (!orderBy || orderBy.length === 0) {
@@ -32,8 +34,8 @@ export function planSortLimit(select: Select, plan: (s: Select) => Planned): Pla
       ...planned,
       stream: planned.stream
         .keyBy(() => "")
-        .process(firstN(limit ?? 0))
-        .name(`Limit(offset=[0], fetch=[${limit}])`),
+        .process(firstN(offset, limit ?? 0))
+        .name(`Limit(offset=[${offset}], fetch=[${limit}])`),
     };
   }
   const first = orderBy[0] as { expr: Expr; desc: boolean };
@@ -50,7 +52,7 @@ export function planSortLimit(select: Select, plan: (s: Select) => Planned): Pla
       undefined,
     );
   const keyOf = new ExprCompiler(scope).rowFunction(others.map((o) => o.expr)).fn;
-  const compare = sortKeyComparator(others.map((o) => o.desc));
+  const compare = sortKeyComparator(others);
   const sorted = planned.stream
     .keyBy(() => "")
     .process(temporalSort(time.index, others.length > 0 ? (a, b) => compare(keyOf(a), keyOf(b)) : undefined))
@@ -62,7 +64,7 @@ export function planSortLimit(select: Select, plan: (s: Select) => Planned): Pla
  * `SELECT * EXCEPT rn FROM (SELECT *, ROW_NUMBER() OVER (ORDER BY …) AS rn FROM (<select>)) WHERE rn <= n`,
  * planned by the Top-N planner.
  */
-function topN(query: Select, sortKeys: NonNullable<Select["orderBy"]>, limit: number, select: Select, plan: (s: Select) => Planned): Planned {
+function topN(query: Select, sortKeys: NonNullable<Select["orderBy"]>, limit: number, offset: number, select: Select, plan: (s: Select) => Planned): Planned {
   const at = select.at;
   const { base, orderBy, hidden } = withSortKeys(query, sortKeys);
   const rowNumber: Expr = { kind: "call", name: "ROW_NUMBER", args: [], distinct: false, star: false, over: { partitionBy: [], orderBy, at }, at };
@@ -78,7 +80,10 @@ function topN(query: Select, sortKeys: NonNullable<Select["orderBy"]>, limit: nu
     at,
   };
   const rn: Expr = { kind: "column", name: ROWNUM, at };
-  const where: Expr = { kind: "binary", op: "<=", left: rn, right: { kind: "literal", value: limit, type: { name: "INT" }, at }, at };
+  const int = (value: number): Expr => ({ kind: "literal", value, type: { name: "INT" }, at });
+  const upTo: Expr = { kind: "binary", op: "<=", left: rn, right: int(offset + limit), at };
+  // LIMIT n OFFSET m: the rank range [m + 1, m + n], as Flink's SortLimit.
+  const where: Expr = offset > 0 ? { kind: "binary", op: "AND", left: { kind: "binary", op: ">", left: rn, right: int(offset), at }, right: upTo, at } : upTo;
   if (limit === 0) throw new StreamSqlError("unsupported", "ORDER BY … LIMIT 0 is not supported yet", at, "LIMIT");
   // The rank is not shown, so Top-N sends +I/-D rather than renumbering rows, as Flink's SortLimit.
   return plan({ kind: "select", distinct: false, items: [{ kind: "star", except: [ROWNUM, ...hidden], at }], from: { kind: "subquery", query: inner, at }, where, groupBy: [], at });
@@ -106,8 +111,8 @@ function withSortKeys(base: Select, orderBy: NonNullable<Select["orderBy"]>): { 
   return { base: { ...base, items }, orderBy: keys, hidden };
 }
 
-/** Flink's AppendOnlyFirstNFunction without a key: the first `n` rows, then nothing. */
-function firstN(n: number): KeyedProcessFunction<string, Row, Row> & { count?: ValueState<number> } {
+/** Flink's AppendOnlyFirstNFunction without a key: rows `offset + 1` to `offset + n`, then nothing. */
+function firstN(offset: number, n: number): KeyedProcessFunction<string, Row, Row> & { count?: ValueState<number> } {
   return {
     open(rc) {
       this.count = rc.getState<number>("limit-count");
@@ -115,9 +120,9 @@ function firstN(n: number): KeyedProcessFunction<string, Row, Row> & { count?: V
     processElement(row, _ctx, out) {
       const count = this.count as ValueState<number>;
       const seen = count.value() ?? 0;
-      if (seen >= n) return;
+      if (seen >= offset + n) return;
       count.update(seen + 1);
-      out.collect(row);
+      if (seen >= offset) out.collect(row);
     },
   };
 }

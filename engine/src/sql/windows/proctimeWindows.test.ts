@@ -52,7 +52,7 @@ test("TUMBLE over PROCTIME(): windows by the clock at arrival, fired when the cl
   // As Flink 1.20.1 types them (its ResolvedSchema of this query): window_time a processing-time attribute, no rowtime.
   assert.deepEqual(
     run.columns.slice(0, 3).map((c) => formatType(c.type)),
-    ["TIMESTAMP(3)", "TIMESTAMP(3)", "TIMESTAMP_LTZ(3) NOT NULL *PROCTIME*"],
+    ["TIMESTAMP(3) NOT NULL", "TIMESTAMP(3) NOT NULL", "TIMESTAMP_LTZ(3) NOT NULL *PROCTIME*"],
   );
   await run.job.cancel();
 });
