@@ -10,6 +10,7 @@
  */
 import { executeModuleJob } from "../../engine/src/runtime/workers/moduleJob.js";
 import { workerStats } from "../../engine/src/runtime/workers/workerPlacement.js";
+import { measureMarginal } from "../marginal.js";
 import type { NexmarkJobArgs, NexmarkJobResult } from "./nexmarkJob.js";
 
 const [query = "q0", p = "1", n = "1000000", eps = "10000", w = "500000", s = "200000", mode = ""] = process.argv.slice(2);
@@ -28,29 +29,22 @@ async function job(count: number, check: boolean): Promise<NexmarkJobResult> {
   return declared;
 }
 
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e6;
-};
 const [events, warmup, small] = [Number(n), Number(w), Number(s)];
 if (mode === "check") {
   const r = await job(events, true);
   console.log(JSON.stringify({ engine: "sluice-module", query, parallelism, events, outputs: r.outputs, checksum: r.checksum, threads: workerStats().threads }));
 } else {
-  await job(warmup, false);
-  gc();
-  const heapAfterGcMB = process.memoryUsage().heapUsed / 2 ** 20;
-  const w0 = performance.now(),
-    c0 = cpu();
-  await job(small, false);
-  const w1 = performance.now(),
-    c1 = cpu();
-  const last = await job(events, false);
-  const w2 = performance.now(),
-    c2 = cpu();
-  const [wallSmall, wallBig, cpuSmall, cpuBig] = [(w1 - w0) / 1000, (w2 - w1) / 1000, c1 - c0, c2 - c1];
-  const seconds = wallBig - wallSmall;
-  const cpuSeconds = cpuBig - cpuSmall;
+  let heapAfterGcMB = 0;
+  let last: NexmarkJobResult | undefined;
+  const m = await measureMarginal(
+    async (count, warmingUp) => {
+      last = await job(count, false);
+      if (!warmingUp) return;
+      gc();
+      heapAfterGcMB = process.memoryUsage().heapUsed / 2 ** 20;
+    },
+    { warmup, small, events },
+  );
   const { maxRSS } = process.resourceUsage();
   if (process.env.SLUICE_EDGES) console.error(JSON.stringify(workerStats().edges));
   console.log(
@@ -61,16 +55,9 @@ if (mode === "check") {
       events,
       small,
       warmup,
-      wallSmall,
-      wallBig,
-      cpuSmall,
-      cpuBig,
-      seconds,
-      cpuSeconds,
-      eventsPerSecond: Math.round((events - small) / seconds),
-      eventsPerCpuSecond: Math.round((events - small) / cpuSeconds),
-      outputs: parallelism > 1 ? -1 : last.outputs,
-      checksum: parallelism > 1 ? 0 : last.checksum,
+      ...m,
+      outputs: parallelism > 1 || last === undefined ? -1 : last.outputs,
+      checksum: parallelism > 1 || last === undefined ? 0 : last.checksum,
       heapAfterGcMB: +heapAfterGcMB.toFixed(1),
       peakRssMB: +(maxRSS / 1024).toFixed(1),
     }),
