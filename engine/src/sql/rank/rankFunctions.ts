@@ -46,6 +46,13 @@ export const sameRow = (a: Row, b: Row): boolean => a.length === b.length && a.e
  * the new row is itself that row). Output rows are the input row, plus its rank when shown. A rank
  * range starting after 1 (`rownum > 1 AND …`, LIMIT … OFFSET) takes the first way, as Flink's does.
  */
+/** Flink's collect*(out, row, rank): only ranks in [rankStart, rankEnd] go out, with the rank if shown. */
+export function rankEmitter(rankStart: number, rankEnd: number, outputRankNumber: boolean): (out: Collector<Change>, kind: Change["kind"], row: Row, rank: number) => void {
+  return (out, kind, row, rank) => {
+    if (rank >= rankStart && rank <= rankEnd) out.collect({ kind, row: outputRankNumber ? [...row, rank] : row });
+  };
+}
+
 export function appendOnlyTopN(
   sortKeyOf: (r: Row) => unknown[],
   compare: (a: unknown[], b: unknown[]) => number,
@@ -53,10 +60,7 @@ export function appendOnlyTopN(
   outputRankNumber: boolean,
   rankStart = 1,
 ): KeyedProcessFunction<unknown, Row, Change> {
-  // Flink's collect*(out, row, rank): only ranks in [rankStart, rankEnd] go out, with the rank if shown.
-  const emit = (out: Collector<Change>, kind: Change["kind"], row: Row, rank: number): void => {
-    if (rank >= rankStart && rank <= rankEnd) out.collect({ kind, row: outputRankNumber ? [...row, rank] : row });
-  };
+  const emit = rankEmitter(rankStart, rankEnd, outputRankNumber);
   const fn: KeyedProcessFunction<unknown, Row, Change> & { buffer?: ValueState<Entry[]> } = {
     open(rc) {
       this.buffer = rc.getState<Entry[]>("topn");

@@ -3,7 +3,7 @@ import type { KeyedProcessFunction } from "../../api/keyedFunctions.js";
 import type { ValueState } from "../../state/State.js";
 import type { Change } from "../changelog.js";
 import type { Row } from "../connectors.js";
-import { sameRow } from "./rankFunctions.js";
+import { rankEmitter, sameRow } from "./rankFunctions.js";
 
 /** The rows of one sort key, in arrival order: Flink's sorted-map count and data-state list in one. */
 interface Entry {
@@ -28,9 +28,7 @@ export function retractableTopN(
   outputRankNumber: boolean,
 ): KeyedProcessFunction<unknown, Change, Change> {
   const inRange = (rank: number): boolean => rank >= rankStart && rank <= rankEnd;
-  const emit = (out: Collector<Change>, kind: Change["kind"], row: Row, rank: number): void => {
-    if (inRange(rank)) out.collect({ kind, row: outputRankNumber ? [...row, rank] : row });
-  };
+  const emit = rankEmitter(rankStart, rankEnd, outputRankNumber);
   const withRowNumber = outputRankNumber || rankStart > 1;
 
   const fn: KeyedProcessFunction<unknown, Change, Change> & { buffer?: ValueState<Entry[]> } = {
