@@ -46,6 +46,8 @@ if (workers === undefined) {
   ({ job } = await executeModuleJob(module, "declareChaosJob", "kafka-chaos", { environment: { parallelism: workers, batchSize: 50 }, args, ...restoreFrom }));
 }
 process.on("SIGTERM", () => void job.cancel());
+// Until this line the default SIGTERM action kills the process: the test cancels only after it.
+process.stdout.write("running\n");
 const result = await job.wait();
 process.stdout.write(`finished restoredFrom=${result.metrics.checkpoints.restoredFrom ?? "-"} checkpoints=${result.metrics.checkpoints.completed} workers=${job.threads.workers}\n`);
 process.exit(0);

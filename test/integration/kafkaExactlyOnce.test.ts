@@ -171,8 +171,11 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
         if (signal === "SIGKILL") continue;
         assert.fail(`run ${runs} ended by itself (code ${code}, signal ${signal}): ${out.stderr}`);
       }
-      // The last run is not killed: once every result is committed, stop it (cancel) and compare.
+      // The last run is not killed: once every result is committed, stop it (cancel) and compare. The
+      // results may all be committed already by a killed run, so wait for the job to be running (its
+      // SIGTERM handler in place) first: a SIGTERM before it would kill the process, not cancel the job.
       const deadline = Date.now() + 180_000;
+      while (!out.stdout.includes("running\n") && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
       while ((await readOutput()).length < records && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 1_000));
       child.kill("SIGTERM");
       // The output is read again below, after the job exited: no commit of it (a duplicate
