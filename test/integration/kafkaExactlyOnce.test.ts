@@ -13,11 +13,11 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import { kafkaSink } from "../../engine/src/connectors/kafka/KafkaSink.js";
 import type { TransactionalKafkaWriter } from "../../engine/src/connectors/kafka/TransactionalKafkaWriter.js";
@@ -43,6 +43,9 @@ function random(seed: number): () => number {
 
 describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
   const broker = connectToBroker();
+  /** The checkpoint directories of this file's jobs: removed at the end, whatever the outcome. */
+  const checkpointDirs: string[] = [];
+  after(() => Promise.all(checkpointDirs.map((d) => rm(d, { recursive: true, force: true }))));
 
   test("read_committed source: interleaved transactions aborted out of order stay invisible (kafkajs's own filter lets them through)", async () => {
     const topic = uniqueTopic("interleaved");
@@ -243,6 +246,7 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     const output = uniqueTopic("chaos-out");
     const prefix = uniqueTopic("chaos-txn");
     const dir = await mkdtemp(join(tmpdir(), "sluice-chaos-"));
+    checkpointDirs.push(dir);
     await broker.client.createTopics([
       { topic: input, partitions: 3 },
       { topic: output, partitions: 3 },
