@@ -31,7 +31,7 @@ export const FILESYSTEM_SINK_CASES: OracleCase[] = [
     "CREATE TABLE out (id INT, name STRING, amount DOUBLE, ts TIMESTAMP(3), dt STRING, hm STRING) PARTITIONED BY (dt, hm) WITH ('connector' = 'filesystem', 'path' = '{out}', 'format' = 'json', " +
       "'sink.partition-commit.trigger' = 'partition-time', 'sink.partition-commit.delay' = '1 min', 'sink.partition-commit.policy.kind' = 'success-file', " +
       "'partition.time-extractor.timestamp-pattern' = '$dt $hm:00', 'sink.rolling-policy.rollover-interval' = '1min', 'sink.rolling-policy.check-interval' = '1min')",
-    "INSERT INTO out SELECT id, name, amount, ts, DATE_FORMAT(ts, 'yyyy-MM-dd'), DATE_FORMAT(ts, 'HH:mm:ss') FROM orders",
+    "INSERT INTO out SELECT id, name, amount, ts, DATE_FORMAT(ts, 'yyyy-MM-dd'), DATE_FORMAT(ts, 'HH:mm') FROM orders",
   ),
   // NULL and '' partition values go to 'partition.default-name'.
   sink(

@@ -79,7 +79,7 @@ export async function checkRandomCutRestore(catalog: Catalog, sql: string, dir: 
     const firstDifference = got.findIndex((r, i) => r !== expected[i]);
     assert.ok(
       got.length === expected.length && firstDifference < 0,
-      `${name}, seed ${seed}: ${first.out.values.length} + ${second.out.values.length} rows of ${expected.length}; first difference ${got[firstDifference]} vs ${expected[firstDifference]}`,
+      `${name}, seed ${seed}: ${cut.into ? got.length : `${first.out.values.length} + ${second.out.values.length}`} rows of ${expected.length}; first difference ${got[firstDifference]} vs ${expected[firstDifference]}`,
     );
   }
   if (cut.into) return expected.map((line) => [line]);

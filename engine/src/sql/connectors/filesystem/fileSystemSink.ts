@@ -121,28 +121,41 @@ class FileSystemWriter implements SinkWriter<Row> {
     }
   }
 
+  /** Rows are buffered per partition and written once per batch; a file rolls before a row when it already exceeds the size (Flink's shouldRollOnEvent). */
   async write(rows: readonly Row[]): Promise<void> {
     const now = Date.now();
-    const chunks = new Map<string, Buffer[]>();
+    const batches = new Map<string, { file: PartFile; chunks: Buffer[]; size: number }>();
     for (const row of rows) {
       const partition = partitionPath(
         this.spec.partitionKeys,
         this.partitionIdx.map((i) => partitionValue(row[i], this.spec.defaultPartitionName)),
       );
-      const data = this.partitionIdx.length === 0 ? row : this.dataIdx.map((i) => row[i]);
-      let list = chunks.get(partition);
-      if (!list) chunks.set(partition, (list = []));
-      list.push(this.encode(data), NEWLINE);
+      let batch = batches.get(partition);
+      if (!batch) {
+        const file = this.openFiles.get(partition) ?? (await this.createPartFile(partition, now));
+        batches.set(partition, (batch = { file, chunks: [], size: file.size }));
+      }
+      if (batch.size > this.spec.rolling.fileSize) {
+        await this.append(batch.file, batch.chunks, now);
+        await this.roll(batch.file);
+        batch.file = await this.createPartFile(partition, now);
+        batch.chunks = [];
+        batch.size = 0;
+      }
+      const bytes = this.encode(this.partitionIdx.length === 0 ? row : this.dataIdx.map((i) => row[i]));
+      batch.chunks.push(bytes, NEWLINE);
+      batch.size += bytes.length + 1;
     }
-    for (const [partition, list] of chunks) {
-      const file = this.openFiles.get(partition) ?? (await this.createPartFile(partition, now));
-      const bytes = Buffer.concat(list);
-      await file.handle?.write(bytes, 0, bytes.length, file.size);
-      file.size += bytes.length;
-      file.lastWriteAt = now;
-      if (file.size > this.spec.rolling.fileSize) await this.roll(file);
-    }
+    for (const batch of batches.values()) await this.append(batch.file, batch.chunks, now);
     if (now - this.lastCheck >= this.spec.rolling.checkInterval) await this.rollByTime(now);
+  }
+
+  private async append(file: PartFile, chunks: Buffer[], now: number): Promise<void> {
+    if (chunks.length === 0) return;
+    const bytes = Buffer.concat(chunks);
+    await file.handle?.write(bytes, 0, bytes.length, file.size);
+    file.size += bytes.length;
+    file.lastWriteAt = now;
   }
 
   onWatermark(watermark: number): void {
@@ -158,6 +171,7 @@ class FileSystemWriter implements SinkWriter<Row> {
   async prepareCommit(checkpointId: number): Promise<{ files: Pending[]; partitions: string[] }> {
     const now = Date.now();
     await this.rollByTime(now);
+    for (const file of [...this.openFiles.values()]) if (file.size > this.spec.rolling.fileSize) await this.roll(file);
     // A partition whose commit is due closes its open file first, so its success file follows all its rows (Flink's StreamingFileWriter).
     for (const file of [...this.openFiles.values()]) if (this.spec.commit && this.committable(file.partition, now, this.watermark)) await this.roll(file);
     for (const file of this.openFiles.values()) await file.handle?.datasync();
