@@ -204,3 +204,16 @@ test("partition-time commit: a partition's _SUCCESS appears once the watermark o
   assert.equal(visibleLines(root).length, 3);
   await w.close?.();
 });
+
+test("process-time commit without delay: a checkpoint closes the partition's open file, and its completion publishes the rows and the _SUCCESS file", async () => {
+  const root = fresh();
+  const w = writer(root, ", 'sink.partition-commit.policy.kind' = 'success-file', 'sink.partition-commit.success-file.name' = '_DONE'");
+  await w.open?.();
+  await w.write(rows(0, 3), []);
+  await w.prepareCommit?.(1);
+  assert.deepEqual(visibleLines(root), [], "nothing visible before the checkpoint completes");
+  await w.commit?.(1);
+  assert.equal(visibleLines(root).length, 3);
+  assert.ok(existsSync(join(root, "dt=2024-01-01/hm=10%3A00/_DONE")));
+  await w.close?.();
+});
