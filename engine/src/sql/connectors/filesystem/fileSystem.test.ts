@@ -7,10 +7,12 @@
  * test/flink-sql/cases/filesystemSink.ts; these check the mechanics against the disk.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { StreamEnvironment } from "../../../api/StreamEnvironment.js";
+import { generatorSource } from "../../../connectors/datagen/DataGenSource.js";
 import type { SinkWriter } from "../../../sinks/Sink.js";
 import { Catalog } from "../../catalog.js";
 import type { Row } from "../../connectors.js";
@@ -216,4 +218,51 @@ test("process-time commit without delay: a checkpoint closes the partition's ope
   assert.equal(visibleLines(root).length, 3);
   assert.ok(existsSync(join(root, "dt=2024-01-01/hm=10%3A00/_DONE")));
   await w.close?.();
+});
+
+test("an unbounded job with periodic checkpoints: readers only ever see whole committed files, and after a stop with savepoint committed + in-progress rows are exactly the rows read", async () => {
+  const root = fresh();
+  const catalog = new Catalog();
+  const text = `CREATE TABLE t (v INT, p STRING) PARTITIONED BY (p) WITH ('connector' = 'filesystem', 'path' = '${root}', 'format' = 'csv', 'sink.rolling-policy.file-size' = '300b')`;
+  const [parsed] = parseScript(text);
+  if (parsed?.statement.kind !== "createTable") assert.fail("not a CREATE TABLE");
+  catalog.createTable(parsed.statement, text);
+  const table = catalog.get("t");
+  if (table?.kind !== "table") assert.fail("no table");
+  const env = StreamEnvironment.create().enableCheckpointing({ directory: join(dir, `cp${++n}`), interval: 30 });
+  env
+    .fromSource(
+      generatorSource<Row>("numbers", (i) => [i, `p${i % 3}`], { rate: 20_000 }),
+      undefined,
+      "numbers",
+    )
+    .sinkTo(fileSystemSink(table));
+  const job = env.execute("fs-unbounded");
+  const seen: number[] = [];
+  const deadline = Date.now() + 60_000; // a loaded machine checkpoints slowly; the asserts below hold however far it got
+  while (seen.length < 3 && job.result === undefined && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+    const visible = visibleLines(root);
+    // Every visible file is whole: its lines are consecutive numbers of one partition, each once.
+    const numbers = visible.map((l) => Number(l.split("|")[1]));
+    assert.equal(new Set(numbers).size, numbers.length, "no row twice");
+    if (visible.length > (seen.at(-1) ?? 0)) seen.push(visible.length);
+  }
+  assert.ok(seen.length > 0, "some files were committed while the job ran");
+  const stopped = await job.stop({ savepoint: "fs-stop" });
+  assert.equal(stopped.result.status, "finished");
+  const read = stopped.result.metrics.operators.find((o) => o.kind === "source")?.recordsIn ?? -1;
+  const inProgress = allFiles(root)
+    .filter((f) => f.split("/").at(-1)?.startsWith("."))
+    .flatMap((f) =>
+      readFileSync(join(root, f), "utf8")
+        .split("\n")
+        .filter((l) => l !== ""),
+    );
+  const all = [...visibleLines(root).map((l) => Number(l.split("|")[1])), ...inProgress.map(Number)].sort((a, b) => a - b);
+  assert.deepEqual(
+    all,
+    Array.from({ length: read }, (_, i) => i),
+    `${read} rows read: committed ${visibleLines(root).length}, in progress ${inProgress.length}`,
+  );
 });
