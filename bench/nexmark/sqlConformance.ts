@@ -5,7 +5,10 @@
  * same views and query over the harness's twin generator (SqlConformance.java). On both sides the final
  * `INSERT INTO nexmark_qN` (a blackhole table) is replaced by its SELECT, collected; the changelogs are
  * folded to final tables and compared as multisets (numbers to 12 significant digits, timestamps as
- * Flink prints them).
+ * Flink prints them). A query whose INSERT goes into a filesystem table (q10: partitioned, with
+ * partition commit) runs as written on both sides, each into a directory of its own for
+ * `${NEXMARK_DIR}`, and the files are compared: the lines of the visible part files per partition
+ * directory as multisets, and which partitions got their `_SUCCESS` file.
  * Usage: node dist/bench/nexmark/sqlConformance.js [--events 20000] [q0 q1 …]   (needs Java 17 and Maven)
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -15,6 +18,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { displayValue, SqlSession, StreamSqlError } from "../../engine/src/sql/index.js";
 import { ADD_OPENS } from "../jvm.js";
+import { directoriesWith, visibleLines } from "../../engine/src/sql/connectors/filesystem/visibleLines.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const FLINK_MODULE = join(ROOT, "bench/nexmark/flink");
@@ -32,7 +36,6 @@ export const NEEDS: Record<string, string> = {
   q7: "regular join with a TUMBLE window aggregate",
   q8: "window join (TUMBLE on both sides)",
   q9: "regular join, Top-N (ROW_NUMBER), SELECT A.*",
-  q10: "PARTITIONED BY and a filesystem sink with partition commit (Flink's FileSink: rolling files, success files) in the sink's DDL",
   q11: "legacy group window GROUP BY SESSION(…), SESSION_START/END",
   q13: "processing-time temporal join (FOR SYSTEM_TIME AS OF) with a file side input",
   q14: "CREATE FUNCTION (nexmark's Java UDF count_char), HOUR()",
@@ -65,13 +68,37 @@ export function selectOfQuery(text: string): string {
   return text.replace(/INSERT\s+INTO\s+\w+\s*\n/i, "");
 }
 
-/** The Sluice script of a query: ddl_gen.sql with nexmark's placeholders filled in as its runner does, ddl_views.sql, the query. */
-export function sluiceScript(query: string, events: number): string {
+/**
+ * Where a query's INSERT writes when its target is a filesystem table (q10), with nexmark's runner
+ * placeholders filled in for a run under `nexmarkDir` (as SqlConformance.java fills them); else undefined.
+ */
+export function fileSinkPath(query: string, nexmarkDir: string): string | undefined {
+  const text = readFileSync(join(SQL_DIR, `${query}.sql`), "utf8");
+  const target = /INSERT\s+INTO\s+(\w+)/i.exec(text)?.[1];
+  const ddl = target === undefined ? undefined : new RegExp(`CREATE\\s+TABLE\\s+${target}\\s*\\(([\\s\\S]*?);`, "i").exec(text)?.[0];
+  if (!ddl || !/'connector'\s*=\s*'filesystem'/.test(ddl)) return undefined;
+  const path = /'path'\s*=\s*'([^']*)'/.exec(ddl)?.[1] ?? "";
+  return nexmarkPlaceholders(path, nexmarkDir).replace(/^file:\/\//, "");
+}
+
+function nexmarkPlaceholders(text: string, nexmarkDir: string): string {
+  // nexmark's runner placeholders, `$` + `{NAME}` (not template literals).
+  return text.replace(/\$\{NEXMARK_DIR\}/g, nexmarkDir).replace(/\$\{SUBMIT_TIME\}/g, "0");
+}
+
+/** A filesystem sink's output as rows: each visible line with its partition directory, and each committed partition. */
+function fileRows(dir: string): string[] {
+  return [...visibleLines(dir), ...directoriesWith(dir, "_SUCCESS").map((p) => `${p}|<_SUCCESS>`)].sort();
+}
+
+/** The Sluice script of a query: ddl_gen.sql with nexmark's placeholders filled in as its runner does, ddl_views.sql, the query (its INSERT kept when it writes files under `nexmarkDir`). */
+export function sluiceScript(query: string, events: number, nexmarkDir?: string): string {
   const vars: Record<string, string> = { TPS: String(EPS), EVENTS_NUM: String(events), PERSON_PROPORTION: "1", AUCTION_PROPORTION: "3", BID_PROPORTION: "46" };
   const read = (f: string) => readFileSync(join(SQL_DIR, f), "utf8");
   const gen = read("ddl_gen.sql").replace(/\$\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
   const views = read("ddl_views.sql").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
-  return `${gen}\n${views};\n${selectOfQuery(read(`${query}.sql`))}`;
+  const text = read(`${query}.sql`);
+  return `${gen}\n${views};\n${nexmarkDir !== undefined && fileSinkPath(query, nexmarkDir) !== undefined ? nexmarkPlaceholders(text, nexmarkDir) : selectOfQuery(text)}`;
 }
 
 /** A changelog folded to its final table (+I/+U add a row, -U/-D remove one), sorted so tables compare as multisets. */
@@ -89,7 +116,10 @@ export function fold(changelog: { kind: string; row: unknown[] }[]): string[] {
 
 export async function runSluice(query: string, events: number): Promise<Side> {
   try {
-    const results = await new SqlSession().execute(sluiceScript(query, events));
+    const nexmarkDir = mkdtempSync(join(tmpdir(), "sluice-nexmark-sql-sluice-"));
+    const results = await new SqlSession().execute(sluiceScript(query, events, nexmarkDir));
+    const files = fileSinkPath(query, nexmarkDir);
+    if (files !== undefined) return { rows: fileRows(files) };
     const last = results[results.length - 1];
     if (last?.kind !== "table") return { error: `the last statement gave ${last?.kind ?? "nothing"}, not a bounded table` };
     const changelog = last.changelog ?? last.rows.map((row) => ({ kind: "+I", row }));
@@ -125,7 +155,8 @@ export function runFlink(queries: string[], events: number): Map<string, Side> {
       const space = line.indexOf(" ", 4);
       current.changelog.push({ kind: line.slice(4, space), row: JSON.parse(line.slice(space + 1)) as unknown[] });
     } else if ((line === "END" || line.startsWith("ERROR ")) && current) {
-      results.set(current.query, line === "END" ? { rows: fold(current.changelog) } : { error: line.slice(6) });
+      const files = fileSinkPath(current.query, tmp);
+      results.set(current.query, line === "END" ? { rows: files !== undefined ? fileRows(files) : fold(current.changelog) } : { error: line.slice(6) });
       current = undefined;
     }
   }

@@ -21,6 +21,12 @@ export interface OracleCase {
   error?: RegExp;
   /** Inputs of this case: `{name}` in `sql` is replaced by the path of a file holding the text. */
   files?: Record<string, string>;
+  /**
+   * Output directories: `{name}` in `sql` is replaced by a directory of each side's own, the last
+   * statement is an INSERT (into a filesystem table there), and what is compared is the lines of the
+   * visible files each side wrote, per partition directory, as multisets.
+   */
+  sinks?: string[];
   /** Compare the changelogs themselves (kinds and order), not only the tables they fold to. */
   exactChangelog?: boolean;
   /** Compare only each row's first N columns (DESCRIBE: name, type, null — Flink adds key and extras, Sluice a watermark). */
@@ -38,6 +44,7 @@ import { OVER_CASES } from "./cases/over.js";
 import { MATCH_RECOGNIZE_CASES } from "./cases/matchRecognize.js";
 import { UPDATING_TOP_N_CASES } from "./cases/updatingTopN.js";
 import { DESCRIBE_TYPE_CASES } from "./cases/describeTypes.js";
+import { FILESYSTEM_SINK_CASES } from "./cases/filesystemSink.js";
 
 /**
  * Orders over 40 s of event time, with repeated names. The last two (30 s, 31 s) arrive after 38.999 s,
@@ -215,4 +222,5 @@ export const CASES: OracleCase[] = [
   ...CASCADED_WINDOW_CASES,
   ...UPDATING_TOP_N_CASES,
   ...DESCRIBE_TYPE_CASES,
+  ...FILESYSTEM_SINK_CASES,
 ];

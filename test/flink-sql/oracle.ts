@@ -11,10 +11,12 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { displayValue, SqlSession } from "../../engine/src/sql/index.js";
+import { directoriesWith, visibleLines } from "../../engine/src/sql/connectors/filesystem/visibleLines.js";
 import { BID_CSV, ORDERS_CSV, SPARSE_CSV, type OracleCase } from "./cases.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
-const BUILD = join(ROOT, ".cache/flink-sql-oracle");
+/** SLUICE_SQL_ORACLE_DIR builds the Java main elsewhere (a worktree changing it, without touching the shared build). */
+const BUILD = process.env.SLUICE_SQL_ORACLE_DIR ?? join(ROOT, ".cache/flink-sql-oracle");
 
 /** A final table (sorted rows), and the changelog it folds from (`+I[…]` lines, in order). */
 type Result = { rows: string[]; changes: string[] } | { error: string };
@@ -36,12 +38,20 @@ export function oracleClasspath(): string {
   const cp = join(BUILD, "classpath.txt");
   const inputs = [join(ROOT, "test/flink-sql/src/main/java/sluice/sqloracle/SqlOracle.java"), join(ROOT, "test/flink-sql/pom.xml")];
   const stale = !existsSync(jar) || !existsSync(cp) || inputs.some((f) => statSync(f).mtimeMs > statSync(jar).mtimeMs);
-  if (stale) execFileSync("mvn", ["-q", "-B", "--strict-checksums", "-f", join(ROOT, "test/flink-sql/pom.xml"), "package"], { stdio: ["ignore", "ignore", "inherit"] });
+  if (stale) execFileSync("mvn", ["-q", "-B", "--strict-checksums", "-f", join(ROOT, "test/flink-sql/pom.xml"), "package", `-Doracle.build.dir=${BUILD}`], { stdio: ["ignore", "ignore", "inherit"] });
   return `${jar}:${readFileSync(cp, "utf8").trim()}`;
 }
 
-/** Writes the shared input and each case's script; returns the scripts' paths by case name. */
-function materialise(cases: OracleCase[]): Map<string, { path: string; sql: string }> {
+/** A case's script for each side: Flink's file, Sluice's text, and each side's directories for the case's `sinks`. */
+interface Script {
+  path: string;
+  sql: string;
+  flinkSinks: Record<string, string>;
+  sluiceSinks: Record<string, string>;
+}
+
+/** Writes the shared input and each case's script; returns the scripts by case name. */
+function materialise(cases: OracleCase[]): Map<string, Script> {
   const dir = mkdtempSync(join(tmpdir(), "sluice-flink-oracle-"));
   const orders = join(dir, "orders.csv");
   writeFileSync(orders, ORDERS_CSV);
@@ -58,9 +68,14 @@ function materialise(cases: OracleCase[]): Map<string, { path: string; sql: stri
         sql = sql.replaceAll(`{${name}}`, path);
       }
       sql = sql.replaceAll("{orders}", orders).replaceAll("{sparse}", sparse).replaceAll("{bid}", bid);
+      // Each side writes its own copy of a sink's directory: the files are what the case compares.
+      const sinks = (side: string): Record<string, string> => Object.fromEntries((c.sinks ?? []).map((name) => [name, join(dir, `${c.name}-${name}-${side}`)]));
+      const withSinks = (dirs: Record<string, string>): string => Object.entries(dirs).reduce((text, [name, path]) => text.replaceAll(`{${name}}`, path), sql);
+      const flinkSinks = sinks("flink");
+      const sluiceSinks = sinks("sluice");
       const path = join(dir, `${c.name}.sql`);
-      writeFileSync(path, sql);
-      return [c.name, { path, sql }];
+      writeFileSync(path, withSinks(flinkSinks));
+      return [c.name, { path, sql: withSinks(sluiceSinks), flinkSinks, sluiceSinks }];
     }),
   );
 }
@@ -123,9 +138,19 @@ function normalise(v: unknown): unknown {
   return typeof v === "number" ? Number(v.toPrecision(12)) : v;
 }
 
-async function runSluice(sql: string): Promise<Result> {
+/** The rows of the files a case's sinks wrote, each as `sink/partition-dir|line`, sorted (a multiset per partition directory). */
+function sinkFiles(dirs: Record<string, string>): Result {
+  const rows = Object.entries(dirs).flatMap(([name, dir]) => [
+    ...visibleLines(dir).map((line) => `${name}/${line}`),
+    ...directoriesWith(dir, "_SUCCESS").map((partition) => `${name}/${partition}|<_SUCCESS>`),
+  ]);
+  return { rows: rows.sort(), changes: [] };
+}
+
+async function runSluice(sql: string, sinks?: Record<string, string>): Promise<Result> {
   try {
     const results = await new SqlSession().execute(sql);
+    if (sinks && Object.keys(sinks).length > 0) return sinkFiles(sinks);
     const last = results[results.length - 1];
     if (last?.kind !== "table") return { error: `the last statement gave ${last?.kind ?? "nothing"}, not a bounded table` };
     // An updating result's own changelog (+I/-U/+U/-D), else append-only rows (+I); timestamps shown as Flink shows them.
@@ -149,9 +174,10 @@ export async function runOracle(cases: OracleCase[]): Promise<CaseOutcome[]> {
   const flink = runFlink([...scripts.values()]);
   const outcomes: CaseOutcome[] = [];
   for (const c of cases) {
-    const script = scripts.get(c.name) as { path: string; sql: string };
-    const f = firstColumns(flink.get(script.path) ?? { error: "no output from the oracle" }, c.columns);
-    const s = firstColumns(await runSluice(script.sql), c.columns);
+    const script = scripts.get(c.name) as Script;
+    const flinkResult = flink.get(script.path) ?? { error: "no output from the oracle" };
+    const f = firstColumns(c.sinks && "rows" in flinkResult ? sinkFiles(script.flinkSinks) : flinkResult, c.columns);
+    const s = firstColumns(await runSluice(script.sql, script.sluiceSinks), c.columns);
     const same = c.error
       ? "error" in f && "error" in s && c.error.test(f.error) && c.error.test(s.error)
       : "rows" in f &&

@@ -44,6 +44,8 @@ export interface CreateTable {
   watermark?: { column: string; expr: Expr };
   /** `PRIMARY KEY (…) NOT ENFORCED`: the columns an upsert sink keys by. */
   primaryKey?: string[];
+  /** `PARTITIONED BY (…)`: the columns a filesystem sink writes as `col=value/` directories. */
+  partitionedBy?: string[];
   options: Record<string, string>;
   at: SqlPosition;
 }

@@ -21,6 +21,8 @@ export interface TableEntry {
   watermark?: { column: string; expr: Expr; text?: string };
   /** `PRIMARY KEY (…) NOT ENFORCED`, as declared (column names as in `columns`). */
   primaryKey?: string[];
+  /** `PARTITIONED BY (…)`, as declared (column names as in `columns`). */
+  partitionKeys?: string[];
   options: Record<string, string>;
   /** The DDL as written, so the same text can be handed to Flink. */
   ddl: string;
@@ -66,6 +68,20 @@ export class Catalog {
       if (!column) throw new StreamSqlError("validation", `PRIMARY KEY names unknown column ${k}`, ddl.at, k);
       return column.name;
     });
+    const partitionKeys = ddl.partitionedBy?.map((k) => {
+      const column = columns.find((c) => c.name.toLowerCase() === k.toLowerCase());
+      if (!column || column.computed || column.metadata)
+        throw new StreamSqlError(
+          "validation",
+          `Partition column '${k}' not defined in the table schema. Available columns: [${columns
+            .filter((c) => !c.computed && !c.metadata)
+            .map((c) => `'${c.name}'`)
+            .join(", ")}]`,
+          ddl.at,
+          k,
+        );
+      return column.name;
+    });
     if (!ddl.options.connector) throw new StreamSqlError("validation", `table ${ddl.name} needs WITH ('connector' = …)`, ddl.at, ddl.name);
     this.entries.set(ddl.name.toLowerCase(), {
       kind: "table",
@@ -85,6 +101,7 @@ export class Catalog {
           }
         : {}),
       ...(primaryKey ? { primaryKey } : {}),
+      ...(partitionKeys ? { partitionKeys } : {}),
       options: ddl.options,
       ddl: text,
     });

@@ -1,16 +1,14 @@
 import type { DataStream } from "../api/DataStream.js";
 import type { StreamEnvironment } from "../api/StreamEnvironment.js";
 import { generatorSource } from "../connectors/datagen/DataGenSource.js";
-import { parseCsvRecord } from "../connectors/file/csv.js";
-import { FileSource } from "../connectors/file/FileSource.js";
 import type { Sink } from "../sinks/Sink.js";
-import type { Column, TableEntry } from "./catalog.js";
+import type { TableEntry } from "./catalog.js";
 import type { Change } from "./changelog.js";
 import { NEXMARK_OPTIONS, nexmarkScan } from "./connectors/nexmark.js";
 import { duckdbSink } from "./duckdbSink.js";
 import { StreamSqlError } from "./errors.js";
 import { SQL_CONNECTORS } from "./connectors/registry.js";
-import { formatTimestamp, parseTimestamp } from "./runtimeFunctions.js";
+import { formatTimestamp } from "./runtimeFunctions.js";
 import type { SqlType } from "./types.js";
 import { runsOnAnyThread } from "../runtime/workers/slots.js";
 
@@ -21,7 +19,6 @@ export type ScanResult = { stream: DataStream<Row>; bounded: boolean; changes?: 
 
 const KNOWN_OPTIONS: Record<string, RegExp> = {
   datagen: /^(connector|rows-per-second|number-of-rows|fields\.[^.]+\.(kind|min|max|start|end|length))$/,
-  filesystem: /^(connector|path|format|csv\.field-delimiter|csv\.null-literal)$/,
   print: /^(connector|print-identifier)$/,
   blackhole: /^connector$/,
   duckdb: /^(connector|table-name)$/,
@@ -36,7 +33,7 @@ export function checkOptions(table: TableEntry): void {
   if (!known)
     throw new StreamSqlError(
       "unsupported",
-      `connector '${connector}' is not supported yet (datagen, filesystem, nexmark, print, blackhole, duckdb, ${Object.keys(SQL_CONNECTORS).join(", ")} are)`,
+      `connector '${connector}' is not supported yet (datagen, nexmark, print, blackhole, duckdb, ${Object.keys(SQL_CONNECTORS).join(", ")} are)`,
       undefined,
       connector,
     );
@@ -45,6 +42,13 @@ export function checkOptions(table: TableEntry): void {
   const metadata = table.columns.find((c) => c.metadata);
   if (metadata && !registered)
     throw new StreamSqlError("validation", `Invalid metadata key '${metadata.metadata?.key}' in column '${metadata.name}': the '${connector}' connector has no metadata`, undefined, metadata.name);
+  if (table.partitionKeys && connector !== "filesystem")
+    throw new StreamSqlError(
+      "validation",
+      `Table '${table.name}' is a partitioned table, but the underlying DynamicTableSink doesn't implement the SupportsPartitioning interface.`,
+      undefined,
+      table.name,
+    );
   registered?.validate(table);
 }
 
@@ -58,13 +62,6 @@ export function scanTable(env: StreamEnvironment, table: TableEntry): ScanResult
       return datagen(env, table);
     case "nexmark":
       return nexmarkScan(env, table);
-    case "filesystem": {
-      if (!o.path) throw new StreamSqlError("validation", `table ${table.name}: 'path' is required for the filesystem connector`, undefined, table.name);
-      const format = o.format;
-      if (format !== "csv" && format !== "json") throw new StreamSqlError("unsupported", `format '${format ?? ""}' is not supported yet (csv, json are)`, undefined, format);
-      const decode = format === "csv" ? csvRow(table.columns, o["csv.field-delimiter"] ?? ",", o["csv.null-literal"]) : jsonRow(table.columns);
-      return { stream: env.fromSource(FileSource.lines(o.path), undefined, `${table.name}[filesystem]`).map(decode).name(`decode ${format}`), bounded: true };
-    }
     default:
       throw new StreamSqlError("unsupported", `connector '${o.connector}' cannot be read from`, undefined, o.connector);
   }
@@ -98,51 +95,6 @@ export function display(v: unknown, type: SqlType | undefined): string {
   if (type?.name === "BOOLEAN") return v ? "TRUE" : "FALSE";
   if (type?.fields) return `(${type.fields.map((f) => display((v as Record<string, unknown>)[f.name], f.type)).join(", ")})`;
   return String(v);
-}
-
-/** A field's text as a value; an empty number fails as in Flink's CSV format (declare 'csv.null-literal' = '' to read it as NULL). */
-function convert(text: string | undefined | null, type: SqlType): unknown {
-  if (text === undefined || text === null) return null;
-  if (text === "" && type.name !== "STRING") throw new StreamSqlError("validation", `empty String is not a ${type.name} (set 'csv.null-literal')`, undefined, text);
-  switch (type.name) {
-    case "TINYINT":
-    case "SMALLINT":
-    case "INT":
-    case "BIGINT":
-    case "FLOAT":
-    case "DOUBLE":
-    case "DECIMAL": {
-      const n = Number(text);
-      if (Number.isNaN(n)) throw new StreamSqlError("validation", `'${text}' is not a ${type.name}`, undefined, text);
-      return n;
-    }
-    case "BOOLEAN":
-      return text.toLowerCase() === "true";
-    case "TIMESTAMP": {
-      const ms = parseTimestamp(text);
-      if (ms === null) throw new StreamSqlError("validation", `'${text}' is not a TIMESTAMP (yyyy-MM-dd HH:mm:ss[.SSS])`, undefined, text);
-      return ms;
-    }
-    default:
-      return text;
-  }
-}
-
-function csvRow(columns: Column[], delimiter: string, nullLiteral: string | undefined): (line: string) => Row {
-  return (line) => {
-    const fields = parseCsvRecord(line, delimiter);
-    return columns.map((c, i) => (fields[i] === nullLiteral ? null : convert(fields[i], c.type)));
-  };
-}
-
-function jsonRow(columns: Column[]): (line: string) => Row {
-  return (line) => {
-    const obj = JSON.parse(line) as Record<string, unknown>;
-    return columns.map((c) => {
-      const v = obj[c.name];
-      return v === undefined || v === null ? null : typeof v === "string" ? convert(v, c.type) : v;
-    });
-  };
 }
 
 /**

@@ -125,6 +125,14 @@ function parseCreateTable(s: TokenStream, at: SqlPosition): CreateTable {
     }
   } while (s.accept(","));
   s.expect(")");
+  let partitionedBy: string[] | undefined;
+  if (s.accept("PARTITIONED", "BY")) {
+    s.expect("(");
+    partitionedBy = [];
+    do partitionedBy.push(s.ident("a partition column"));
+    while (s.accept(","));
+    s.expect(")");
+  }
   const options: Record<string, string> = {};
   if (s.accept("WITH")) {
     s.expect("(");
@@ -135,7 +143,7 @@ function parseCreateTable(s: TokenStream, at: SqlPosition): CreateTable {
     } while (s.accept(","));
     s.expect(")");
   }
-  return { kind: "createTable", name, ifNotExists, columns, ...(watermark ? { watermark } : {}), ...(primaryKey ? { primaryKey } : {}), options, at };
+  return { kind: "createTable", name, ifNotExists, columns, ...(watermark ? { watermark } : {}), ...(primaryKey ? { primaryKey } : {}), ...(partitionedBy ? { partitionedBy } : {}), options, at };
 }
 
 /** `[CONSTRAINT name] PRIMARY KEY (a, b) NOT ENFORCED`: Flink rejects an enforced key, so do we. */

@@ -4,12 +4,13 @@ import type { TableEntry } from "../catalog.js";
 import type { Change } from "../changelog.js";
 import type { Row, ScanResult } from "../connectors.js";
 import { dataStreamConnector } from "../interop/dataStreamTable.js";
+import { fileSystemConnector } from "./filesystem/index.js";
 import { kafkaConnector } from "./kafka.js";
 import { upsertKafkaConnector } from "./upsertKafka.js";
 
 /**
  * A SQL connector that lives in its own file: what `connectors.ts` asks it for. Connectors that
- * predate the registry (datagen, filesystem, print, blackhole, duckdb) are still switched on there.
+ * predate the registry (datagen, print, blackhole, duckdb) are still switched on there.
  */
 export interface SqlConnector {
   /** Every option key the table may carry, given its options (format keys depend on the format). */
@@ -27,4 +28,5 @@ export const SQL_CONNECTORS: Record<string, SqlConnector> = {
   kafka: kafkaConnector,
   "upsert-kafka": upsertKafkaConnector,
   datastream: dataStreamConnector,
+  filesystem: fileSystemConnector,
 };

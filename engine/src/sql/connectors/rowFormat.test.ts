@@ -37,6 +37,10 @@ test("csv: quoting where needed, null literal, row length checked", () => {
   const f = rowFormat("t", { format: "csv", "csv.null-literal": "n/a" }, "format", COLS);
   assert.equal(f.encode([1, "x,y", 0.25, null]).toString(), '1,"x,y",0.25,n/a');
   assert.deepEqual(f.decode(Buffer.from('1,"x,y",0.25,n/a')), [1, "x,y", 0.25, null]);
+  // Jackson's loose check, as Flink writes: a space (below '-') or more than 24 characters quotes a text value, never a number.
+  assert.equal(f.encode([-1, "plain-text.ok", 1.5, T]).toString(), '-1,plain-text.ok,1.5,"2024-05-01 10:00:00.5"');
+  assert.equal(f.encode([2, "a b", 3, null]).toString(), '2,"a b",3.0,n/a');
+  assert.equal(f.encode([3, "abcdefghijklmnopqrstuvwxyz", 0, null]).toString(), '3,"abcdefghijklmnopqrstuvwxyz",0.0,n/a');
   assert.throws(() => f.decode(Buffer.from("1,2")), /4 fields expected, 2 found/);
 });
 

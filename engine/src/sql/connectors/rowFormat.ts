@@ -228,7 +228,19 @@ function csvDecoder(columns: Column[], delimiter: string, nullLiteral: string | 
   };
 }
 
+/**
+ * Flink's CSV format writes through Jackson's CsvEncoder, whose default (loose) check quotes a text
+ * value longer than 24 characters or holding any character below max(delimiter, '"', '\n') + 1 —
+ * with ',' anything below '-', such as a space: TIMESTAMPs are quoted. Numbers and booleans never are.
+ */
+function needsQuotes(text: string, minSafe: number): boolean {
+  if (text.length > 24) return true;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) < minSafe) return true;
+  return false;
+}
+
 function csvEncoder(columns: Column[], delimiter: string, nullLiteral: string | undefined): (row: Row) => Buffer {
+  const minSafe = Math.max(delimiter.charCodeAt(0), 34, 10) + 1;
   return (row) =>
     Buffer.from(
       columns
@@ -236,7 +248,8 @@ function csvEncoder(columns: Column[], delimiter: string, nullLiteral: string | 
           const v = row[i];
           if (v === null || v === undefined) return nullLiteral ?? "";
           const text = scalarText(v, c.type, false);
-          return text.includes(delimiter) || /["\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+          const textual = typeof v === "string" || c.type.name === "TIMESTAMP";
+          return textual && needsQuotes(text, minSafe) ? `"${text.replace(/"/g, '""')}"` : text;
         })
         .join(delimiter),
       "utf8",

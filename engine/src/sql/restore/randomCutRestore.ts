@@ -9,6 +9,7 @@ import { conformanceSeeds } from "../../testing/sourceConformance.js";
 import type { Catalog } from "../catalog.js";
 import type { Change } from "../changelog.js";
 import type { Row } from "../connectors.js";
+import type { Sink } from "../../sinks/Sink.js";
 import { parseScript } from "../parser.js";
 import { Planner } from "../planner.js";
 import { assignPlanUids } from "./planUids.js";
@@ -24,6 +25,12 @@ export interface RandomCut {
   sourceRows?: number;
   /** Names the query in messages and job names. */
   name?: string;
+  /**
+   * An append-only query's sink other than a collecting one (a two-phase-commit sink such as the
+   * filesystem table's), per run (`reference`, or the seed's: both its jobs write the same output),
+   * and what that output holds once a run ended, as sorted rows.
+   */
+  into?: (run: string) => { sink: Sink<Row>; read: () => string[] };
 }
 
 /**
@@ -38,12 +45,13 @@ export async function checkRandomCutRestore(catalog: Catalog, sql: string, dir: 
   const [parsed] = parseScript(sql);
   const query = parsed?.statement.kind === "query" ? parsed.statement.query : assert.fail("not a query");
   let updating = false;
-  const start = (checkpoints: string | undefined, restore?: string): { job: JobHandle; out: CollectSink<Row | Change> } => {
+  const start = (checkpoints: string | undefined, restore?: string, run = "reference"): { job: JobHandle; out: CollectSink<Row | Change> } => {
     const env = checkpoints ? StreamEnvironment.create().enableCheckpointing({ directory: checkpoints }) : StreamEnvironment.create();
     const planned = new Planner(env, catalog).plan(query);
     const out = new CollectSink<Row | Change>();
     updating = planned.stream === undefined;
-    (planned.stream ?? (planned.changes as DataStream<Change>)).sinkTo(out).uid("out");
+    if (cut.into && planned.stream) planned.stream.sinkTo(cut.into(run).sink).uid("out");
+    else (planned.stream ?? (planned.changes as DataStream<Change>)).sinkTo(out).uid("out");
     assignPlanUids(env.graph);
     return { job: env.execute(name, restore ? { restoreFrom: restore } : {}), out };
   };
@@ -51,28 +59,30 @@ export async function checkRandomCutRestore(catalog: Catalog, sql: string, dir: 
   const rows = (values: (Row | Change)[]): string[] => (updating ? fold(values as Change[]) : values.map((r) => JSON.stringify(r)).sort());
   const reference = start(undefined);
   await reference.job.wait();
-  const expected = rows(reference.out.values);
+  const expected = cut.into ? cut.into("reference").read() : rows(reference.out.values);
   for (const seed of conformanceSeeds(cut.seeds)) {
     const checkpoints = join(dir, `cp-${seed}-${Math.random().toString(36).slice(2)}`);
     const random = seededRandom(seed)();
-    const first = start(checkpoints);
+    const run = `seed-${seed}`;
+    const first = start(checkpoints, undefined, run);
     const sourceRead = () => first.job.metrics().operators.find((o) => o.kind === "source")?.recordsIn ?? 0;
     const [progress, at] = cut.sourceRows === undefined ? [() => first.out.values.length, 1 + Math.floor(random * (expected.length / 2))] : [sourceRead, 1 + Math.floor(random * cut.sourceRows * 0.6)];
     while (progress() < at && first.job.result === undefined) await new Promise((r) => setTimeout(r, 1));
     assert.equal(first.job.result, undefined, `${name}: the job ended before the cut at ${at}`);
     await first.job.stop({ savepoint: "cut" });
-    const second = start(checkpoints, "cut");
+    const second = start(checkpoints, "cut", run);
     await second.job.wait();
     assert.equal(second.job.result?.status, "finished", `${name}, seed ${seed}: the restored job ${second.job.result?.status}`);
-    assert.ok(second.out.values.length > 0, `${name}, seed ${seed}: nothing left after the savepoint`);
-    const got = rows([...first.out.values, ...second.out.values]);
+    assert.ok(cut.into || second.out.values.length > 0, `${name}, seed ${seed}: nothing left after the savepoint`);
+    const got = cut.into ? cut.into(run).read() : rows([...first.out.values, ...second.out.values]);
     // Compared by first difference: assert's diff of two 20 000-row arrays takes minutes.
     const firstDifference = got.findIndex((r, i) => r !== expected[i]);
     assert.ok(
       got.length === expected.length && firstDifference < 0,
-      `${name}, seed ${seed}: ${first.out.values.length} + ${second.out.values.length} rows of ${expected.length}; first difference ${got[firstDifference]} vs ${expected[firstDifference]}`,
+      `${name}, seed ${seed}: ${cut.into ? got.length : `${first.out.values.length} + ${second.out.values.length}`} rows of ${expected.length}; first difference ${got[firstDifference]} vs ${expected[firstDifference]}`,
     );
   }
+  if (cut.into) return expected.map((line) => [line]);
   return updating ? expected.map((r) => JSON.parse(r) as Row) : (reference.out.values as Row[]);
 }
 

@@ -18,6 +18,8 @@ import org.apache.flink.util.CloseableIterator;
  * Every argument is a .sql file of statements separated by ';' at a line end; all but the last are
  * executed (DDL), the last is a query whose rows are printed one per line as
  * {@code ROW <kind> <json array>} between {@code CASE <file>} and {@code END} (or {@code ERROR <msg>}).
+ * A last statement that is an INSERT (or EXECUTE STATEMENT SET) runs to its end and prints no rows:
+ * the caller compares the files its sink wrote.
  * One JVM for all scripts: the planner's first compile costs seconds, later ones well under one.
  * Streaming mode, so results are changelogs as a continuous query produces them; the inputs are
  * bounded files, so every query ends.
@@ -45,7 +47,12 @@ public final class SqlOracle {
     tEnv.getConfig().set("parallelism.default", "1");
     List<String> statements = split(text);
     for (int i = 0; i < statements.size() - 1; i++) tEnv.executeSql(statements.get(i));
-    TableResult result = tEnv.executeSql(statements.get(statements.size() - 1));
+    String last = statements.get(statements.size() - 1);
+    TableResult result = tEnv.executeSql(last);
+    if (last.replaceAll("(?m)^\\s*--.*$", "").strip().matches("(?is)^(INSERT|EXECUTE)\\s.*")) {
+      result.await();
+      return;
+    }
     try (CloseableIterator<Row> rows = result.collect()) {
       while (rows.hasNext()) {
         Row row = rows.next();
