@@ -3,6 +3,7 @@ import type { KeyedCoProcessFunction, KeyedProcessContext, KeyedRuntimeContext }
 import type { MapState, ValueState } from "../../state/State.js";
 import type { JoinType } from "../ast.js";
 import type { Row } from "../connectors.js";
+import type { JoinKey } from "./joinKey.js";
 
 /** A buffered row and whether it has been joined (an outer side pads it with NULLs at expiry only if not). */
 type Entry = [row: Row, emitted: boolean];
@@ -39,7 +40,7 @@ interface State {
  * once if the row comes too late to be joined by anything). The operator holds the output watermark
  * back by `outputDelay(spec)` (KeyedCoProcessOperatorWithWatermarkDelay), since rows are emitted that late.
  */
-export function intervalJoinFunction(spec: IntervalJoinSpec): KeyedCoProcessFunction<string, Row, Row, Row> {
+export function intervalJoinFunction(spec: IntervalJoinSpec): KeyedCoProcessFunction<JoinKey, Row, Row, Row> {
   const leftRelativeSize = -spec.lower;
   const rightRelativeSize = spec.upper;
   // Flink passes the state retention time (`table.exec.state.ttl`, default 0) as the minimum cleanup interval.
@@ -50,17 +51,17 @@ export function intervalJoinFunction(spec: IntervalJoinSpec): KeyedCoProcessFunc
   const rightNulls = new Array<null>(spec.rightWidth).fill(null);
   const padLeft = (l: Row): Row => [...l, ...rightNulls];
   const padRight = (r: Row): Row => [...leftNulls, ...r];
-  const operatorTime = (ctx: KeyedProcessContext<string>): number => Math.max(0, ctx.timerService.currentWatermark());
+  const operatorTime = (ctx: KeyedProcessContext<JoinKey>): number => Math.max(0, ctx.timerService.currentWatermark());
   const expiration = (time: number, relativeSize: number): number => (time === Number.POSITIVE_INFINITY ? time : time - relativeSize - 1);
 
-  const registerCleanup = (s: State, ctx: KeyedProcessContext<string>, rowTime: number, leftRow: boolean): void => {
+  const registerCleanup = (s: State, ctx: KeyedProcessContext<JoinKey>, rowTime: number, leftRow: boolean): void => {
     const cleanup = rowTime + (leftRow ? leftRelativeSize : rightRelativeSize) + minCleanUpInterval + 1;
     ctx.timerService.registerEventTimeTimer(cleanup);
     (leftRow ? s.rightTimer : s.leftTimer).update(cleanup);
   };
 
   /** One side's row against the other side's cache (`own` is the row's side). */
-  const process = (s: State, row: Row, ctx: KeyedProcessContext<string>, out: Collector<Row>, own: "left" | "right"): void => {
+  const process = (s: State, row: Row, ctx: KeyedProcessContext<JoinKey>, out: Collector<Row>, own: "left" | "right"): void => {
     const isLeft = own === "left";
     const now = operatorTime(ctx);
     const time = row[isLeft ? spec.leftTime : spec.rightTime] as number;
@@ -107,7 +108,7 @@ export function intervalJoinFunction(spec: IntervalJoinSpec): KeyedCoProcessFunc
     } else if (!emitted && (isLeft ? leftOuter : rightOuter)) out.collect(isLeft ? padLeft(row) : padRight(row));
   };
 
-  const removeExpired = (s: State, ctx: KeyedProcessContext<string>, out: Collector<Row>, expirationTime: number, removeLeft: boolean): void => {
+  const removeExpired = (s: State, ctx: KeyedProcessContext<JoinKey>, out: Collector<Row>, expirationTime: number, removeLeft: boolean): void => {
     const cache = removeLeft ? s.leftCache : s.rightCache;
     const outer = removeLeft ? leftOuter : rightOuter;
     let earliest = -1;
@@ -124,7 +125,7 @@ export function intervalJoinFunction(spec: IntervalJoinSpec): KeyedCoProcessFunc
     }
   };
 
-  const fn: KeyedCoProcessFunction<string, Row, Row, Row> & { s?: State } = {
+  const fn: KeyedCoProcessFunction<JoinKey, Row, Row, Row> & { s?: State } = {
     open(rc: KeyedRuntimeContext) {
       this.s = {
         leftCache: rc.getMapState<number, Entry[]>("left-cache"),
