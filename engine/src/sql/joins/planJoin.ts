@@ -14,6 +14,7 @@ import { stateDigest } from "../restore/planUids.js";
 import { analyzeCondition, conjunctSides, conjunction } from "./joinCondition.js";
 import { joinKeyOf, type JoinKey } from "./joinKey.js";
 import { asChanges } from "./joinInputs.js";
+import { compactSide, joinedRow } from "./compactRows.js";
 import { intervalJoinFunction, outputDelay } from "./intervalJoin.js";
 import { planTemporalJoin } from "./planTemporalJoin.js";
 import { appendOnlyInnerJoinFunction, regularJoinFunction } from "./regularJoin.js";
@@ -87,10 +88,6 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
   const plain: Column[] = columns.map((c) => ({ name: c.name, type: { ...c.type, rowtime: false } }));
   // Columns nothing after the join reads (nor its keys and condition) are not kept in its state.
   const read = filters?.uses && columnsRead([...filters.uses, ...condition.keys.flatMap((k) => [k.left, k.right]), ...condition.rest], scope);
-  if (read) {
-    left = pruned(left, read, 0, left.changes ? left.uniqueKey : undefined);
-    right = pruned(right, read, leftWidth, right.changes ? right.uniqueKey : undefined);
-  }
   // Keyed by joinKeyOf, so only the rest of ON is checked per pair of rows.
   const rest = condition.rest.length === 0 ? undefined : new ExprCompiler(scope).predicate(conjunction(condition.rest, item.at));
   const name = `Join(${joinType}, ${keyName})`;
@@ -99,15 +96,23 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
   // An inner join of two append-only inputs only ever inserts (Flink's changelog-mode inference says
   // so too), so its result stays append-only: Top-N, OVER and window TVFs may read it (nexmark q9).
   if (item.joinType === "inner" && !left.changes && !right.changes) {
-    const stream = (left.stream as DataStream<Row>)
-      .connect(right.stream as DataStream<Row>)
+    const l = compactSide(left.stream as DataStream<Row>, left.columns, leftScope, read, 0);
+    const r = compactSide(right.stream as DataStream<Row>, right.columns, rightScope, read, leftWidth);
+    const [lKey, rKey] = [new ExprCompiler(l.scope).rowFunction(condition.keys.map((k) => k.left)).fn, new ExprCompiler(r.scope).rowFunction(condition.keys.map((k) => k.right)).fn];
+    const stream = l.stream
+      .connect(r.stream)
       .keyBy(
-        (r) => joinKeyOf(leftKey(r)),
-        (r) => joinKeyOf(rightKey(r)),
+        (row) => joinKeyOf(lKey(row)),
+        (row) => joinKeyOf(rKey(row)),
       )
-      .process(appendOnlyInnerJoinFunction(rest))
+      .process(appendOnlyInnerJoinFunction(rest, joinedRow({ kept: l.kept, width: leftWidth }, { kept: r.kept, width: right.columns.length })))
       .name(name);
-    return { stream: stateDigest(stream, layout("append-only inner")), columns: plain, bounded, qualifier: undefined, qualifiers };
+    // kept: the columns each side's rows hold in state (compactRows.ts).
+    return { stream: stateDigest(stream, layout(`append-only inner ${JSON.stringify([l.kept, r.kept])}`)), columns: plain, bounded, qualifier: undefined, qualifiers };
+  }
+  if (read) {
+    left = pruned(left, read, 0, left.changes ? left.uniqueKey : undefined);
+    right = pruned(right, read, leftWidth, right.changes ? right.uniqueKey : undefined);
   }
   const uniqueKeys = [left.changes ? left.uniqueKey : undefined, right.changes ? right.uniqueKey : undefined] as const;
   const fn = regularJoinFunction({ joinType: item.joinType, leftWidth, rightWidth: right.columns.length, matches: rest, uniqueKeys });

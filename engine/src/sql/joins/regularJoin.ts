@@ -124,8 +124,12 @@ export function regularJoinFunction(spec: RegularJoinSpec): KeyedCoProcessFuncti
  * The inner join of two append-only inputs, whose result only inserts: rows in, rows out, each side's
  * rows a list per join key (nothing is ever retracted, so neither counts nor associations are kept; a
  * row that comes twice is there twice). A row whose key is `null` can never join and is not kept.
+ * `joined` makes the output row of a left and a right row (compactRows.ts: sides kept narrow).
  */
-export function appendOnlyInnerJoinFunction(matches: ((joined: Row) => boolean) | undefined): KeyedCoProcessFunction<JoinKey, Row, Row, Row> {
+export function appendOnlyInnerJoinFunction(
+  matches: ((joined: Row) => boolean) | undefined,
+  joined: (left: Row, right: Row) => Row = (l, r) => l.concat(r),
+): KeyedCoProcessFunction<JoinKey, Row, Row, Row> {
   const fn: KeyedCoProcessFunction<JoinKey, Row, Row, Row> & { left?: ListState<Row>; right?: ListState<Row> } = {
     open(rc: KeyedRuntimeContext) {
       this.left = rc.getListState<Row>("left-rows");
@@ -136,8 +140,8 @@ export function appendOnlyInnerJoinFunction(matches: ((joined: Row) => boolean) 
       (this.left as ListState<Row>).add(row);
       const others = (this.right as ListState<Row>).get();
       for (let i = 0; i < others.length; i++) {
-        const joined = row.concat(others[i] as Row);
-        if (matches === undefined || matches(joined)) out.collect(joined);
+        const both = joined(row, others[i] as Row);
+        if (matches === undefined || matches(both)) out.collect(both);
       }
     },
     processElement2(row, ctx, out) {
@@ -145,8 +149,8 @@ export function appendOnlyInnerJoinFunction(matches: ((joined: Row) => boolean) 
       (this.right as ListState<Row>).add(row);
       const others = (this.left as ListState<Row>).get();
       for (let i = 0; i < others.length; i++) {
-        const joined = (others[i] as Row).concat(row);
-        if (matches === undefined || matches(joined)) out.collect(joined);
+        const both = joined(others[i] as Row, row);
+        if (matches === undefined || matches(both)) out.collect(both);
       }
     },
   };
