@@ -14,10 +14,11 @@ import { stateDigest } from "../restore/planUids.js";
 import { analyzeCondition, conjunctSides, conjunction } from "./joinCondition.js";
 import { joinKeyOf, type JoinKey } from "./joinKey.js";
 import { asChanges } from "./joinInputs.js";
-import { compactSide, joinedRow } from "./compactRows.js";
+import { compactSide, flatJoin } from "./compactRows.js";
+import { appendOnlyInnerJoinFunction } from "./appendOnlyJoin.js";
 import { intervalJoinFunction, outputDelay } from "./intervalJoin.js";
 import { planTemporalJoin } from "./planTemporalJoin.js";
-import { appendOnlyInnerJoinFunction, regularJoinFunction } from "./regularJoin.js";
+import { regularJoinFunction } from "./regularJoin.js";
 import { planWindowJoin } from "./planWindowJoin.js";
 
 type JoinItem = Extract<FromItem, { kind: "join" }>;
@@ -105,10 +106,10 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
         (row) => joinKeyOf(lKey(row)),
         (row) => joinKeyOf(rKey(row)),
       )
-      .process(appendOnlyInnerJoinFunction(rest, joinedRow({ kept: l.kept, width: leftWidth }, { kept: r.kept, width: right.columns.length })))
+      .process(appendOnlyInnerJoinFunction(rest, flatJoin({ kept: l.kept, width: leftWidth }, { kept: r.kept, width: right.columns.length })))
       .name(name);
-    // kept: the columns each side's rows hold in state (compactRows.ts).
-    return { stream: stateDigest(stream, layout(`append-only inner ${JSON.stringify([l.kept, r.kept])}`)), columns: plain, bounded, qualifier: undefined, qualifiers };
+    // kept: the columns each side's rows hold in state, one flat list of values per key (appendOnlyJoin.ts).
+    return { stream: stateDigest(stream, layout(`append-only inner, flat ${JSON.stringify([l.kept, r.kept])}`)), columns: plain, bounded, qualifier: undefined, qualifiers };
   }
   if (read) {
     left = pruned(left, read, 0, left.changes ? left.uniqueKey : undefined);

@@ -1,6 +1,6 @@
 import type { Collector } from "../../api/functions.js";
 import type { KeyedCoProcessFunction, KeyedRuntimeContext } from "../../api/keyedFunctions.js";
-import type { ListState, MapState } from "../../state/State.js";
+import type { MapState } from "../../state/State.js";
 import type { JoinType } from "../ast.js";
 import type { Change, RowKind } from "../changelog.js";
 import type { Row } from "../connectors.js";
@@ -115,43 +115,6 @@ export function regularJoinFunction(spec: RegularJoinSpec): KeyedCoProcessFuncti
     },
     processElement2(change, ctx, out) {
       process(this.right as MapState<unknown, Stored>, this.left as MapState<unknown, Stored>, change, false, ctx.getCurrentKey(), out);
-    },
-  };
-  return fn;
-}
-
-/**
- * The inner join of two append-only inputs, whose result only inserts: rows in, rows out, each side's
- * rows a list per join key (nothing is ever retracted, so neither counts nor associations are kept; a
- * row that comes twice is there twice). A row whose key is `null` can never join and is not kept.
- * `joined` makes the output row of a left and a right row (compactRows.ts: sides kept narrow).
- */
-export function appendOnlyInnerJoinFunction(
-  matches: ((joined: Row) => boolean) | undefined,
-  joined: (left: Row, right: Row) => Row = (l, r) => l.concat(r),
-): KeyedCoProcessFunction<JoinKey, Row, Row, Row> {
-  const fn: KeyedCoProcessFunction<JoinKey, Row, Row, Row> & { left?: ListState<Row>; right?: ListState<Row> } = {
-    open(rc: KeyedRuntimeContext) {
-      this.left = rc.getListState<Row>("left-rows");
-      this.right = rc.getListState<Row>("right-rows");
-    },
-    processElement1(row, ctx, out) {
-      if (ctx.getCurrentKey() === null) return;
-      (this.left as ListState<Row>).add(row);
-      const others = (this.right as ListState<Row>).get();
-      for (let i = 0; i < others.length; i++) {
-        const both = joined(row, others[i] as Row);
-        if (matches === undefined || matches(both)) out.collect(both);
-      }
-    },
-    processElement2(row, ctx, out) {
-      if (ctx.getCurrentKey() === null) return;
-      (this.right as ListState<Row>).add(row);
-      const others = (this.left as ListState<Row>).get();
-      for (let i = 0; i < others.length; i++) {
-        const both = joined(others[i] as Row, row);
-        if (matches === undefined || matches(both)) out.collect(both);
-      }
     },
   };
   return fn;
