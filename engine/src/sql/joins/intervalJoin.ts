@@ -77,21 +77,24 @@ export function intervalJoinFunction(spec: IntervalJoinSpec): KeyedCoProcessFunc
       const nextExpiration = expiration(now, before);
       if (isLeft) s.rightExpiration = nextExpiration;
       else s.leftExpiration = nextExpiration;
-      for (const [otherTime, entries] of [...otherCache.entries()]) {
+      // Iterated live, with no copy of the cache per row: a Map's iterator skips what is removed behind
+      // it and sees a replaced value in place.
+      for (const [otherTime, entries] of otherCache.entries()) {
         if (otherTime >= lowerBound && otherTime <= upperBound) {
-          let updated = false;
-          const next = entries.map((entry): Entry => {
-            const joined = isLeft ? [...row, ...entry[0]] : [...entry[0], ...row];
-            if (!spec.matches(joined)) return entry;
+          // Copied only when an outer row is marked joined (a checkpoint may hold the stored array).
+          let next: Entry[] | undefined;
+          for (let i = 0; i < entries.length; i++) {
+            const entry = entries[i] as Entry;
+            const joined = isLeft ? row.concat(entry[0]) : entry[0].concat(row);
+            if (!spec.matches(joined)) continue;
             out.collect(joined);
             emitted = true;
             if (otherOuter && !entry[1]) {
-              updated = true;
-              return [entry[0], true];
+              next ??= entries.slice();
+              next[i] = [entry[0], true];
             }
-            return entry;
-          });
-          if (updated) otherCache.put(otherTime, next);
+          }
+          if (next !== undefined) otherCache.put(otherTime, next);
         }
         // Expired rows of the other side go now (after joining this one, as in Flink).
         if (otherTime <= nextExpiration) {
