@@ -54,8 +54,7 @@ export function flatJoin(left: { kept: number[] | undefined; width: number }, ri
     const position = new Map((side.kept ?? Array.from({ length: side.width }, (_, i) => i)).map((c, i) => [c, i]));
     return Array.from({ length: side.width }, (_, c) => (position.has(c) ? at(position.get(c) as number) : "null"));
   };
-  const build = (params: string, l: (i: number) => string, r: (i: number) => string) =>
-    new Function(`return (${params}) => [${[...slots(left, l), ...slots(right, r)].join(", ")}];`)() as never;
+  const build = (params: string, l: (i: number) => string, r: (i: number) => string) => new Function(`return (${params}) => [${[...slots(left, l), ...slots(right, r)].join(", ")}];`)() as never;
   return {
     leftWidth: left.kept?.length ?? left.width,
     rightWidth: right.kept?.length ?? right.width,

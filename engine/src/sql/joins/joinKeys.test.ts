@@ -15,11 +15,14 @@ import { Planner } from "../planner.js";
 const DDL = `CREATE TABLE l (id BIGINT, s STRING, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '1');
 CREATE TABLE r (id BIGINT, s STRING, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts, PRIMARY KEY (id) NOT ENFORCED) WITH ('connector' = 'datagen', 'number-of-rows' = '1')`;
 
-const tumble = (t: string, cols: string) =>
-  `(SELECT ${cols}, window_start, window_end FROM TABLE(TUMBLE(TABLE ${t}, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY ${cols}, window_start, window_end)`;
+const tumble = (t: string, cols: string) => `(SELECT ${cols}, window_start, window_end FROM TABLE(TUMBLE(TABLE ${t}, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY ${cols}, window_start, window_end)`;
 
 const JOINS: [operator: string, oneKey: string, twoKeys: string][] = [
-  ["IntervalJoin", "SELECT * FROM l JOIN r ON l.id = r.id AND l.ts BETWEEN r.ts - INTERVAL '1' SECOND AND r.ts", "SELECT * FROM l LEFT JOIN r ON l.id = r.id AND l.s = r.s AND l.ts BETWEEN r.ts AND r.ts"],
+  [
+    "IntervalJoin",
+    "SELECT * FROM l JOIN r ON l.id = r.id AND l.ts BETWEEN r.ts - INTERVAL '1' SECOND AND r.ts",
+    "SELECT * FROM l LEFT JOIN r ON l.id = r.id AND l.s = r.s AND l.ts BETWEEN r.ts AND r.ts",
+  ],
   [
     "WindowJoin",
     `SELECT * FROM ${tumble("l", "id")} a JOIN ${tumble("r", "id")} b ON a.id = b.id AND a.window_start = b.window_start AND a.window_end = b.window_end`,
