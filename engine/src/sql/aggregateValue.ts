@@ -12,19 +12,23 @@ export interface AggregateSlots {
  * group, window and OVER aggregates.
  */
 export function aggregateValue(name: string, acc: AggregateSlots, j: number, integralAvg: boolean): unknown {
-  const n = acc.n[j] as number;
+  return slotsValue(name, acc.n[j] as number, acc.sum[j] as number, acc.min[j], acc.max[j], integralAvg);
+}
+
+/** The same from the four slots themselves (an accumulator laid out in one array: aggregates/groupAccumulator.ts). */
+export function slotsValue(name: string, n: number, sum: number, min: unknown, max: unknown, integralAvg: boolean): unknown {
   switch (name) {
     case "COUNT":
       return n;
     case "SUM":
-      return n === 0 ? null : acc.sum[j];
+      return n === 0 ? null : sum;
     case "MIN":
-      return acc.min[j];
+      return min;
     case "MAX":
-      return acc.max[j];
+      return max;
     default: {
       if (n === 0) return null;
-      const avg = (acc.sum[j] as number) / n;
+      const avg = sum / n;
       return integralAvg ? Math.trunc(avg) : avg;
     }
   }

@@ -1,6 +1,6 @@
 import { aggregateArgument } from "./aggregates/aggregateArgument.js";
 import { aggregateResultType } from "./aggregates/aggregateType.js";
-import { aggregateValue } from "./aggregateValue.js";
+import { applyRow, type GroupAcc, type GroupAggCall, groupAggValue, groupKeys, groupRows, newGroupAcc, sameAggregateValues } from "./aggregates/groupAccumulator.js";
 import type { DataStream } from "../api/DataStream.js";
 import type { KeyedProcessFunction } from "../api/keyedFunctions.js";
 import type { MapState, ValueState } from "../state/State.js";
@@ -17,32 +17,9 @@ import { isIntegral, type SqlType } from "./types.js";
 
 const AGGREGATES = ["COUNT", "SUM", "MIN", "MAX", "AVG"];
 
-interface AggCall {
-  name: string;
+interface AggCall extends GroupAggCall {
   signature: string;
-  arg: ((r: Row) => unknown) | undefined;
   type: SqlType;
-  integralAvg: boolean;
-  /** `COUNT(DISTINCT x)`, …: only a value's first arrival and its last retraction count. */
-  distinct: boolean;
-}
-
-/**
- * A group's accumulators (the keyed ValueState, so it is checkpointed with the operator): the
- * group's values, its number of rows (Flink's count1: at 0 the group is gone), and per aggregate
- * the count, sum, min and max of its non-NULL arguments. Over an updating input MIN/MAX also keep
- * the multiset of values in MapState (Flink's MinWithRetractAggFunction), to find the next minimum
- * when the minimum is retracted; over an append-only input they need not (Flink's MinAggFunction).
- * A DISTINCT aggregate keeps the same per-value counts (Flink's DistinctAccumulator over a MapView):
- * a value takes part from its first row until its last row is retracted.
- */
-interface Acc {
-  keys: Row;
-  rows: number;
-  n: number[];
-  sum: number[];
-  min: unknown[];
-  max: unknown[];
 }
 
 /** An updating aggregate's plan: its changelog, and the output columns that are its unique key. */
@@ -66,13 +43,14 @@ const signature = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k =
 export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, scope: ScopeColumn[], select: Select, items: NamedItem[], updatingInput = false): PlannedGroupAggregate {
   // A GROUP BY item is a column or an expression (`GROUP BY DATE_FORMAT(ts, 'yyyy-MM-dd')`), which the SELECT list and HAVING may repeat.
   const groupCols = select.groupBy.map((g) => {
-    if (g.kind !== "column") return { name: undefined, type: new ExprCompiler(scope).value(g).type, expr: g, signature: signature(g) };
+    if (g.kind !== "column") return { name: undefined, type: new ExprCompiler(scope).value(g).type, expr: g, signature: signature(g), index: undefined };
     const c = scope.find((s) => s.name.toLowerCase() === g.name.toLowerCase() && (g.table === undefined || s.table?.toLowerCase() === g.table.toLowerCase()));
     if (!c) throw new StreamSqlError("validation", `Column '${g.name}' not found in any table`, g.at, g.name);
-    return { name: c.name, type: c.type, expr: { kind: "column", name: c.name, at: select.at } as Expr, signature: undefined };
+    return { name: c.name, type: c.type, expr: { kind: "column", name: c.name, at: select.at } as Expr, signature: undefined, index: c.index };
   });
   const names = groupCols.map((c) => c.name?.toLowerCase());
   const keyOf = new ExprCompiler(scope).rowFunction(groupCols.map((c) => c.expr)).fn;
+  const rowKey = groupKeySelector(groupCols, keyOf);
   const groupIndex = (e: Expr): number => {
     if (e.kind === "column") return names.indexOf(e.name.toLowerCase());
     const sig = signature(e);
@@ -120,84 +98,47 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
   const uniqueKey = shown.every((i) => i >= 0) ? shown : undefined;
 
   const keepsValues = aggs.map((a) => a.distinct || (updatingInput && (a.name === "MIN" || a.name === "MAX")));
-  /** Applies one input row (retract: a -U/-D of it) to a copy of the accumulators; `values[j]` is aggregate j's multiset. */
-  const accumulate = (acc: Acc, r: Row, retract: boolean, values: (MapState<unknown, number> | undefined)[]): Acc => {
-    const next: Acc = { keys: acc.keys, rows: acc.rows + (retract ? -1 : 1), n: [...acc.n], sum: [...acc.sum], min: [...acc.min], max: [...acc.max] };
-    for (let j = 0; j < aggs.length; j++) {
-      const a = aggs[j] as AggCall;
-      const v = a.arg ? a.arg(r) : 1;
-      if (v === null || v === undefined) continue;
-      const multiset = values[j];
-      if (retract) {
-        if (multiset) {
-          const left = (multiset.get(v) ?? 0) - 1;
-          if (left > 0) multiset.put(v, left);
-          else multiset.remove(v);
-          if (a.distinct && left > 0) continue; // other rows still hold this value
-          if (left <= 0 && (v === next.min[j] || v === next.max[j])) [next.min[j], next.max[j]] = bounds(multiset.keys());
-        }
-        next.n[j]! -= 1;
-        if (typeof v === "number") next.sum[j]! -= v;
-        continue;
-      }
-      if (multiset) {
-        const had = multiset.get(v) ?? 0;
-        multiset.put(v, had + 1);
-        if (a.distinct && had > 0) continue; // counted already
-      }
-      next.n[j]! += 1;
-      if (typeof v === "number") next.sum[j]! += v;
-      if (next.min[j] === null || (v as number) < (next.min[j] as number)) next.min[j] = v;
-      if (next.max[j] === null || (v as number) > (next.max[j] as number)) next.max[j] = v;
-    }
-    return next;
+  /** The row the SELECT list and HAVING read (group columns, then aggregates), written into `into`: it never leaves this function. */
+  const result = (acc: GroupAcc, into: Row): Row => {
+    const keys = groupKeys(acc);
+    for (let i = 0; i < g; i++) into[i] = keys[i];
+    for (let j = 0; j < aggs.length; j++) into[g + j] = groupAggValue(acc, j, aggs[j] as AggCall);
+    return into;
   };
-  const sameAggregates = (a: Acc, b: Acc): boolean => {
-    for (let j = 0; j < aggs.length; j++) {
-      const { name, integralAvg } = aggs[j] as AggCall;
-      if (aggregateValue(name, a, j, integralAvg) !== aggregateValue(name, b, j, integralAvg)) return false;
-    }
-    return true;
-  };
-  const result = (acc: Acc): Row => {
-    const row: Row = [...acc.keys];
-    for (let j = 0; j < aggs.length; j++) {
-      const a = aggs[j] as AggCall;
-      row.push(aggregateValue(a.name, acc, j, a.integralAvg));
-    }
-    return row;
-  };
+  // Reused by every row: `project` and HAVING read them, the emitted rows are project's new arrays.
+  const prevRow: Row = new Array(g + aggs.length);
+  const nextRow: Row = new Array(g + aggs.length);
 
-  const fn: KeyedProcessFunction<unknown, Row | Change, Change> & { acc?: ValueState<Acc>; values?: (MapState<unknown, number> | undefined)[] } = {
+  const fn: KeyedProcessFunction<unknown, Row | Change, Change> & { acc?: ValueState<GroupAcc>; values?: (MapState<unknown, number> | undefined)[] } = {
     open(rc) {
-      this.acc = rc.getState<Acc>("acc");
+      this.acc = rc.getState<GroupAcc>("acc");
       this.values = keepsValues.map((m, j) => (m ? rc.getMapState<unknown, number>(`values-${j}`) : undefined));
     },
     processElement(input, _ctx, out) {
-      const state = this.acc as ValueState<Acc>;
+      const state = this.acc as ValueState<GroupAcc>;
       const values = this.values as (MapState<unknown, number> | undefined)[];
       const r = updatingInput ? (input as Change).row : (input as Row);
       const retract = updatingInput && ((input as Change).kind === "-U" || (input as Change).kind === "-D");
       const before = state.value();
       if (before === undefined && retract) return; // as Flink: a retraction of a group it has no state for
-      const acc = accumulate(before ?? { keys: keyOf(r), rows: 0, n: aggs.map(() => 0), sum: aggs.map(() => 0), min: aggs.map(() => null), max: aggs.map(() => null) }, r, retract, values);
-      if (acc.rows === 0) {
+      const acc = applyRow(before ?? newGroupAcc(keyOf(r), aggs.length), aggs, r, retract, values);
+      if (groupRows(acc) === 0) {
         // The group's last row was retracted: it leaves the result and its state is cleared.
         state.clear();
         for (const v of values) v?.clear();
-        const prev = result(before as Acc);
+        const prev = result(before as GroupAcc, prevRow);
         if (having(prev)) out.collect({ kind: "-D", row: project(prev) });
         return;
       }
       state.update(acc);
       if (before === undefined) {
-        const next = result(acc);
+        const next = result(acc, nextRow);
         if (having(next)) out.collect({ kind: "+I", row: project(next) });
         return;
       }
       // As Flink: an input that leaves the aggregates as they were emits nothing (told before building any row).
-      if (sameAggregates(before, acc)) return;
-      const [prev, next] = [result(before), result(acc)];
+      if (sameAggregateValues(before, acc, aggs)) return;
+      const [prev, next] = [result(before, prevRow), result(acc, nextRow)];
       const [was, is] = [having(prev), having(next)];
       if (was && is) {
         out.collect({ kind: "-U", row: project(prev) });
@@ -209,29 +150,36 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
   // A global aggregate is one group: every row goes to one key (Flink runs it at parallelism 1).
   const changes = stateDigest(
     (input as DataStream<Row | Change>)
-      .keyBy(g === 0 ? () => "" : (v) => groupKey(keyOf(updatingInput ? (v as Change).row : (v as Row))))
+      .keyBy(updatingInput ? (v) => rowKey((v as Change).row) : (v) => rowKey(v as Row))
       .process(fn)
       .name(g === 0 ? "GroupAggregate(global)" : `GroupAggregate(groupBy=[${groupCols.map((c, i) => c.name ?? `$f${i}`).join(", ")}])`),
     // keys: how a group's state key is made (an older build's JSON keys must not restore into it).
-    JSON.stringify({ groupBy: groupCols.map((c, i) => names[i] ?? c.signature), aggs: aggs.map((a) => a.signature), keepsValues, keys: "groupKey/2" }),
+    // acc: its layout (aggregates/groupAccumulator.ts; an older build's object of arrays must not restore into it).
+    JSON.stringify({ groupBy: groupCols.map((c, i) => names[i] ?? c.signature), aggs: aggs.map((a) => a.signature), keepsValues, keys: "groupKey/2", acc: "array/1" }),
   );
   return { changes, columns, uniqueKey };
 }
 
-/** One group column's value is its own key (the engine hashes it as it is, NULL one group too); several, one string of them without JSON. */
-function groupKey(keys: Row): unknown {
-  if (keys.length !== 1) return recordKeyOf(keys);
-  const k = keys[0];
-  return typeof k === "object" && k !== null && !(k instanceof Date) ? recordKeyOf(keys) : (k ?? null);
+/**
+ * A row's group key. One group column's value is its own key (the engine hashes it as it is, NULL one
+ * group too); several, one string of them without JSON. Read straight from the row when the GROUP BY
+ * names columns (no array of the keys per row), through `keyOf` when it has expressions: the same keys.
+ */
+function groupKeySelector(groupCols: { index: number | undefined }[], keyOf: (r: Row) => Row): (r: Row) => unknown {
+  if (groupCols.length === 0) return () => "";
+  const indexes = groupCols.map((c) => c.index);
+  if (!indexes.every((i) => i !== undefined)) return (r) => groupKey(keyOf(r));
+  if (indexes.length === 1) {
+    const i = indexes[0] as number;
+    return (r) => singleKey(r[i]);
+  }
+  return (r) => recordKeyOf(r, indexes as number[]);
 }
 
-/** The least and greatest of a multiset's values (null when empty). */
-function bounds(values: Iterable<unknown>): [unknown, unknown] {
-  let lo: unknown = null;
-  let hi: unknown = null;
-  for (const v of values) {
-    if (lo === null || (v as number) < (lo as number)) lo = v;
-    if (hi === null || (v as number) > (hi as number)) hi = v;
-  }
-  return [lo, hi];
+function groupKey(keys: Row): unknown {
+  return keys.length === 1 ? singleKey(keys[0]) : recordKeyOf(keys);
+}
+
+function singleKey(k: unknown): unknown {
+  return typeof k === "object" && k !== null && !(k instanceof Date) ? recordKeyOf([k]) : (k ?? null);
 }

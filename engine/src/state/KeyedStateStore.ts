@@ -60,7 +60,9 @@ export class KeyedStateStore implements KeyedStateAccess {
     return {
       value: () => {
         const k = this.key(name);
-        return entries.has(k) ? (entries.get(k) as T) : defaultValue;
+        // One lookup when there is a value (a second only to tell a stored `undefined` from none).
+        const v = entries.get(k);
+        return v !== undefined || entries.has(k) ? (v as T) : defaultValue;
       },
       update: (value) => void entries.set(this.key(name), value),
       clear: () => void entries.delete(this.key(name)),

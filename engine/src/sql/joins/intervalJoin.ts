@@ -3,6 +3,7 @@ import type { KeyedCoProcessFunction, KeyedProcessContext, KeyedRuntimeContext }
 import type { MapState, ValueState } from "../../state/State.js";
 import type { JoinType } from "../ast.js";
 import type { Row } from "../connectors.js";
+import type { JoinKey } from "./joinKey.js";
 
 /** A buffered row and whether it has been joined (an outer side pads it with NULLs at expiry only if not). */
 type Entry = [row: Row, emitted: boolean];
@@ -39,7 +40,7 @@ interface State {
  * once if the row comes too late to be joined by anything). The operator holds the output watermark
  * back by `outputDelay(spec)` (KeyedCoProcessOperatorWithWatermarkDelay), since rows are emitted that late.
  */
-export function intervalJoinFunction(spec: IntervalJoinSpec): KeyedCoProcessFunction<string, Row, Row, Row> {
+export function intervalJoinFunction(spec: IntervalJoinSpec): KeyedCoProcessFunction<JoinKey, Row, Row, Row> {
   const leftRelativeSize = -spec.lower;
   const rightRelativeSize = spec.upper;
   // Flink passes the state retention time (`table.exec.state.ttl`, default 0) as the minimum cleanup interval.
@@ -50,17 +51,17 @@ export function intervalJoinFunction(spec: IntervalJoinSpec): KeyedCoProcessFunc
   const rightNulls = new Array<null>(spec.rightWidth).fill(null);
   const padLeft = (l: Row): Row => [...l, ...rightNulls];
   const padRight = (r: Row): Row => [...leftNulls, ...r];
-  const operatorTime = (ctx: KeyedProcessContext<string>): number => Math.max(0, ctx.timerService.currentWatermark());
+  const operatorTime = (ctx: KeyedProcessContext<JoinKey>): number => Math.max(0, ctx.timerService.currentWatermark());
   const expiration = (time: number, relativeSize: number): number => (time === Number.POSITIVE_INFINITY ? time : time - relativeSize - 1);
 
-  const registerCleanup = (s: State, ctx: KeyedProcessContext<string>, rowTime: number, leftRow: boolean): void => {
+  const registerCleanup = (s: State, ctx: KeyedProcessContext<JoinKey>, rowTime: number, leftRow: boolean): void => {
     const cleanup = rowTime + (leftRow ? leftRelativeSize : rightRelativeSize) + minCleanUpInterval + 1;
     ctx.timerService.registerEventTimeTimer(cleanup);
     (leftRow ? s.rightTimer : s.leftTimer).update(cleanup);
   };
 
   /** One side's row against the other side's cache (`own` is the row's side). */
-  const process = (s: State, row: Row, ctx: KeyedProcessContext<string>, out: Collector<Row>, own: "left" | "right"): void => {
+  const process = (s: State, row: Row, ctx: KeyedProcessContext<JoinKey>, out: Collector<Row>, own: "left" | "right"): void => {
     const isLeft = own === "left";
     const now = operatorTime(ctx);
     const time = row[isLeft ? spec.leftTime : spec.rightTime] as number;
@@ -76,21 +77,24 @@ export function intervalJoinFunction(spec: IntervalJoinSpec): KeyedCoProcessFunc
       const nextExpiration = expiration(now, before);
       if (isLeft) s.rightExpiration = nextExpiration;
       else s.leftExpiration = nextExpiration;
-      for (const [otherTime, entries] of [...otherCache.entries()]) {
+      // Iterated live, with no copy of the cache per row: a Map's iterator skips what is removed behind
+      // it and sees a replaced value in place.
+      for (const [otherTime, entries] of otherCache.entries()) {
         if (otherTime >= lowerBound && otherTime <= upperBound) {
-          let updated = false;
-          const next = entries.map((entry): Entry => {
-            const joined = isLeft ? [...row, ...entry[0]] : [...entry[0], ...row];
-            if (!spec.matches(joined)) return entry;
+          // Copied only when an outer row is marked joined (a checkpoint may hold the stored array).
+          let next: Entry[] | undefined;
+          for (let i = 0; i < entries.length; i++) {
+            const entry = entries[i] as Entry;
+            const joined = isLeft ? row.concat(entry[0]) : entry[0].concat(row);
+            if (!spec.matches(joined)) continue;
             out.collect(joined);
             emitted = true;
             if (otherOuter && !entry[1]) {
-              updated = true;
-              return [entry[0], true];
+              next ??= entries.slice();
+              next[i] = [entry[0], true];
             }
-            return entry;
-          });
-          if (updated) otherCache.put(otherTime, next);
+          }
+          if (next !== undefined) otherCache.put(otherTime, next);
         }
         // Expired rows of the other side go now (after joining this one, as in Flink).
         if (otherTime <= nextExpiration) {
@@ -107,7 +111,7 @@ export function intervalJoinFunction(spec: IntervalJoinSpec): KeyedCoProcessFunc
     } else if (!emitted && (isLeft ? leftOuter : rightOuter)) out.collect(isLeft ? padLeft(row) : padRight(row));
   };
 
-  const removeExpired = (s: State, ctx: KeyedProcessContext<string>, out: Collector<Row>, expirationTime: number, removeLeft: boolean): void => {
+  const removeExpired = (s: State, ctx: KeyedProcessContext<JoinKey>, out: Collector<Row>, expirationTime: number, removeLeft: boolean): void => {
     const cache = removeLeft ? s.leftCache : s.rightCache;
     const outer = removeLeft ? leftOuter : rightOuter;
     let earliest = -1;
@@ -124,7 +128,7 @@ export function intervalJoinFunction(spec: IntervalJoinSpec): KeyedCoProcessFunc
     }
   };
 
-  const fn: KeyedCoProcessFunction<string, Row, Row, Row> & { s?: State } = {
+  const fn: KeyedCoProcessFunction<JoinKey, Row, Row, Row> & { s?: State } = {
     open(rc: KeyedRuntimeContext) {
       this.s = {
         leftCache: rc.getMapState<number, Entry[]>("left-cache"),

@@ -3,11 +3,6 @@ import type { Change } from "../changelog.js";
 import type { Row } from "../connectors.js";
 import type { Relation } from "../planner.js";
 
-/** A join key's values as one string the engine hashes (a join without equality keys puts every row on ""). */
-export function keyString(values: Row): string {
-  return values.length === 0 ? "" : JSON.stringify(values);
-}
-
 /** A join input as a changelog: an updating one as it is, an append-only one as inserts. */
 export function asChanges(p: Relation): DataStream<Change> {
   return p.changes ?? (p.stream as DataStream<Row>).map((row): Change => ({ kind: "+I", row })).name("as changelog");

@@ -1,5 +1,5 @@
 /**
- * A regular join's state keys without JSON: the engine hashes a primitive key as it is, so a single
+ * A join's state keys (regular, interval, window and temporal joins) without JSON: the engine hashes a primitive key as it is, so a single
  * equality key is its value; several are one string of self-delimiting parts (injective, so two keys are
  * equal exactly when all their values are). A key with a NULL (or NaN) value is `null`: SQL's `=`
  * never holds for it, so such a row never joins (Flink's null-filtering join keys).

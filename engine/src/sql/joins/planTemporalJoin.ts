@@ -4,7 +4,9 @@ import { ExprCompiler, type ScopeColumn } from "../compiler.js";
 import { StreamSqlError } from "../errors.js";
 import type { Relation } from "../planner.js";
 import { analyzeCondition } from "./joinCondition.js";
-import { asChanges, keyString } from "./joinInputs.js";
+import { asChanges } from "./joinInputs.js";
+import { joinKeyOf } from "./joinKey.js";
+import { stateDigest } from "../restore/planUids.js";
 import { temporalJoinFunction } from "./temporalJoin.js";
 
 type JoinItem = Extract<FromItem, { kind: "join" }>;
@@ -62,14 +64,16 @@ export function planTemporalJoin(item: JoinItem, asOf: Expr, left: Relation, rig
   const fn = temporalJoinFunction({ joinType: item.joinType, leftTime: timeColumn.index, rightTime, rightWidth: right.columns.length, matches });
 
   const joinType = `joinType=[${item.joinType === "inner" ? "InnerJoin" : "LeftOuterJoin"}]`;
-  const changes = asChanges(left)
+  const joined = asChanges(left)
     .connect(asChanges(right))
     .keyBy(
-      (c) => keyString(leftKey(c.row)),
-      (c) => keyString(rightKey(c.row)),
+      (c) => joinKeyOf(leftKey(c.row)),
+      (c) => joinKeyOf(rightKey(c.row)),
     )
     .process(fn)
     .name(`TemporalJoin(${joinType}, ${rightName} FOR SYSTEM_TIME AS OF ${asOf.table ? `${asOf.table}.` : ""}${asOf.name})`);
+  // Its keys' encoding in its uid: a savepoint keyed by an older build's JSON keys fails to restore, by name.
+  const changes = stateDigest(joined, JSON.stringify({ join: "temporal", keys: "joinKeyOf/1" }));
   // The left rowtime stays a time attribute; the versioned table's is a plain timestamp after the join.
   const columns: Column[] = [...left.columns, ...right.columns.map((c) => ({ name: c.name, type: { ...c.type, rowtime: false } }))];
   const bounded = left.bounded && right.bounded;

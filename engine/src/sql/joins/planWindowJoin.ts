@@ -5,7 +5,7 @@ import { ExprCompiler, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import type { Relation } from "../planner.js";
 import type { JoinCondition } from "./joinCondition.js";
-import { keyString } from "./joinInputs.js";
+import { joinKeyOf } from "./joinKey.js";
 import { stateDigest } from "../restore/planUids.js";
 import { type WindowJoinType, windowJoinFunction } from "./windowJoin.js";
 
@@ -48,13 +48,13 @@ export function planWindowJoin(
   const stream = (left.stream as DataStream<Row>)
     .connect(right.stream as DataStream<Row>)
     .keyBy(
-      (r) => keyString(leftKey(r)),
-      (r) => keyString(rightKey(r)),
+      (r) => joinKeyOf(leftKey(r)),
+      (r) => joinKeyOf(rightKey(r)),
     )
     .process(fn)
     .name(`WindowJoin(joinType=[${joinType}], leftWindow=[${describeWindow(leftTvf)}], rightWindow=[${describeWindow(rightTvf)}])`);
-  // Its state layout (windowJoin.ts) in its uid: a savepoint of the earlier layout fails to restore, by name.
-  stateDigest(stream, "a row or a count by window_end, rows by window_end#sequence");
+  // Its state layout (windowJoin.ts) and keys' encoding in its uid: a savepoint of an earlier one fails to restore, by name.
+  stateDigest(stream, "a row or a count by window_end, rows by window_end#sequence; keys joinKeyOf/1");
   const bounded = left.bounded && right.bounded;
   // SEMI and ANTI give the left rows as they are.
   if (item.joinType === "semi" || item.joinType === "anti") return { stream, columns: left.columns, bounded, qualifier: left.qualifier, ...(left.qualifiers ? { qualifiers: left.qualifiers } : {}) };

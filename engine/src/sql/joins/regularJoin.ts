@@ -1,6 +1,6 @@
 import type { Collector } from "../../api/functions.js";
 import type { KeyedCoProcessFunction, KeyedRuntimeContext } from "../../api/keyedFunctions.js";
-import type { ListState, MapState } from "../../state/State.js";
+import type { MapState } from "../../state/State.js";
 import type { JoinType } from "../ast.js";
 import type { Change, RowKind } from "../changelog.js";
 import type { Row } from "../connectors.js";
@@ -115,39 +115,6 @@ export function regularJoinFunction(spec: RegularJoinSpec): KeyedCoProcessFuncti
     },
     processElement2(change, ctx, out) {
       process(this.right as MapState<unknown, Stored>, this.left as MapState<unknown, Stored>, change, false, ctx.getCurrentKey(), out);
-    },
-  };
-  return fn;
-}
-
-/**
- * The inner join of two append-only inputs, whose result only inserts: rows in, rows out, each side's
- * rows a list per join key (nothing is ever retracted, so neither counts nor associations are kept; a
- * row that comes twice is there twice). A row whose key is `null` can never join and is not kept.
- */
-export function appendOnlyInnerJoinFunction(matches: ((joined: Row) => boolean) | undefined): KeyedCoProcessFunction<JoinKey, Row, Row, Row> {
-  const fn: KeyedCoProcessFunction<JoinKey, Row, Row, Row> & { left?: ListState<Row>; right?: ListState<Row> } = {
-    open(rc: KeyedRuntimeContext) {
-      this.left = rc.getListState<Row>("left-rows");
-      this.right = rc.getListState<Row>("right-rows");
-    },
-    processElement1(row, ctx, out) {
-      if (ctx.getCurrentKey() === null) return;
-      (this.left as ListState<Row>).add(row);
-      const others = (this.right as ListState<Row>).get();
-      for (let i = 0; i < others.length; i++) {
-        const joined = row.concat(others[i] as Row);
-        if (matches === undefined || matches(joined)) out.collect(joined);
-      }
-    },
-    processElement2(row, ctx, out) {
-      if (ctx.getCurrentKey() === null) return;
-      (this.right as ListState<Row>).add(row);
-      const others = (this.left as ListState<Row>).get();
-      for (let i = 0; i < others.length; i++) {
-        const joined = (others[i] as Row).concat(row);
-        if (matches === undefined || matches(joined)) out.collect(joined);
-      }
     },
   };
   return fn;

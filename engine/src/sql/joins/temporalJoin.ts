@@ -3,6 +3,7 @@ import type { KeyedCoProcessFunction, KeyedProcessContext, KeyedRuntimeContext }
 import type { MapState, ValueState } from "../../state/State.js";
 import type { Change } from "../changelog.js";
 import type { Row } from "../connectors.js";
+import type { JoinKey } from "./joinKey.js";
 
 export interface TemporalJoinSpec {
   /** A temporal join is INNER or LEFT (Flink rejects RIGHT and FULL). */
@@ -35,13 +36,13 @@ interface State {
  * so state stays one version per key plus what is newer than the watermark. The right input is the
  * versioned table's changelog without its update-befores (Flink asks the input for ONLY_UPDATE_AFTER).
  */
-export function temporalJoinFunction(spec: TemporalJoinSpec): KeyedCoProcessFunction<string, Change, Change, Change> {
+export function temporalJoinFunction(spec: TemporalJoinSpec): KeyedCoProcessFunction<JoinKey, Change, Change, Change> {
   const leftOuter = spec.joinType === "left";
   const rightNulls = new Array<null>(spec.rightWidth).fill(null);
   const leftTimeOf = (c: Change): number => c.row[spec.leftTime] as number;
   const rightTimeOf = (c: Change): number => c.row[spec.rightTime] as number;
 
-  const registerSmallestTimer = (s: State, ctx: KeyedProcessContext<string>, time: number): void => {
+  const registerSmallestTimer = (s: State, ctx: KeyedProcessContext<JoinKey>, time: number): void => {
     const registered = s.timer.value();
     if (registered !== undefined && registered <= time) return;
     if (registered !== undefined) ctx.timerService.deleteEventTimeTimer(registered);
@@ -91,7 +92,7 @@ export function temporalJoinFunction(spec: TemporalJoinSpec): KeyedCoProcessFunc
     return lastUnprocessed;
   };
 
-  const fn: KeyedCoProcessFunction<string, Change, Change, Change> & { s?: State } = {
+  const fn: KeyedCoProcessFunction<JoinKey, Change, Change, Change> & { s?: State } = {
     open(rc: KeyedRuntimeContext) {
       this.s = {
         left: rc.getMapState<number, Change>("left"),

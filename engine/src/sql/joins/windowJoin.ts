@@ -3,6 +3,7 @@ import type { KeyedCoProcessFunction, KeyedProcessContext, KeyedRuntimeContext }
 import type { MapState } from "../../state/State.js";
 import type { JoinType } from "../ast.js";
 import type { Row } from "../connectors.js";
+import type { JoinKey } from "./joinKey.js";
 
 /** Flink's window join types: the four of JOIN, and SEMI/ANTI from `IN`/`EXISTS` subqueries (left rows only out). */
 export type WindowJoinType = JoinType | "semi" | "anti";
@@ -25,7 +26,7 @@ export interface WindowJoinSpec {
  * Flink's loop order) and the window's state dropped. The output is append-only; a row whose window has already
  * fired is dropped as late, as Flink drops it.
  */
-export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction<string, Row, Row, Row> {
+export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction<JoinKey, Row, Row, Row> {
   const leftNulls = new Array<null>(spec.leftWidth).fill(null);
   const rightNulls = new Array<null>(spec.rightWidth).fill(null);
 
@@ -36,7 +37,7 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
    * Row[] per window, copied on each add because a checkpoint may still hold the array, made a window
    * of n rows cost n²/2 copies: nexmark q5 sends all of a window's per-auction counts to one key.)
    */
-  const add = (side: MapState<number | string, Row | number>, row: Row, windowEnd: number, ctx: KeyedProcessContext<string>): void => {
+  const add = (side: MapState<number | string, Row | number>, row: Row, windowEnd: number, ctx: KeyedProcessContext<JoinKey>): void => {
     // Flink's isWindowFired: the window's last millisecond is at or behind the watermark.
     if (windowEnd - 1 <= ctx.timerService.currentWatermark()) return;
     const held = side.get(windowEnd);
@@ -131,7 +132,7 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
   };
 
   type Side = MapState<number | string, Row | number>;
-  const fn: KeyedCoProcessFunction<string, Row, Row, Row> & { left?: Side; right?: Side } = {
+  const fn: KeyedCoProcessFunction<JoinKey, Row, Row, Row> & { left?: Side; right?: Side } = {
     open(rc: KeyedRuntimeContext) {
       this.left = rc.getMapState<number | string, Row | number>("left-rows");
       this.right = rc.getMapState<number | string, Row | number>("right-rows");

@@ -1,0 +1,72 @@
+import type { DataStream } from "../../api/DataStream.js";
+import { declareRowType } from "../../exchange/edgeCodec.js";
+import type { Column } from "../catalog.js";
+import type { ScopeColumn } from "../compiler.js";
+import type { Row } from "../connectors.js";
+
+/**
+ * A side of an inner join of append-only inputs as the join keeps it: only the columns something after
+ * the join reads (or its keys and condition), in a row of just those (Flink's projection push-down: the
+ * join's state holds the fields its output needs). Each row lives in the join's state as long as the job
+ * does, so nexmark q4 keeps 3 values per bid, not its 7 columns with 4 of them NULL (appendOnlyJoin.ts).
+ */
+export interface CompactSide {
+  stream: DataStream<Row>;
+  /** The side's scope with each kept column at its place in the compact row (the others are never read). */
+  scope: ScopeColumn[];
+  /** The compact row's columns, by their index in the side's full row; undefined: all of them, as they are. */
+  kept: number[] | undefined;
+}
+
+/** A side's rows (`columns` wide) narrowed to the columns in `read` (indexes into the joined row; the side starts at `offset`). */
+export function compactSide(stream: DataStream<Row>, columns: Column[], scope: ScopeColumn[], read: Set<number> | undefined, offset: number): CompactSide {
+  const width = columns.length;
+  const readHere = read === undefined ? undefined : Array.from({ length: width }, (_, i) => i).filter((i) => read.has(offset + i));
+  // A side nothing reads (a cross join's) still keeps one column: its list counts rows by their values.
+  const kept = readHere !== undefined && readHere.length === 0 ? [0] : readHere;
+  if (kept === undefined || kept.length === width) return { stream, scope, kept: undefined };
+  const at = new Map(kept.map((c, i) => [c, i]));
+  // A column not kept gets a position past the row's end: nothing reads it (its reads made it kept).
+  const compactScope = scope.map((c) => ({ ...c, index: at.get(c.index) ?? width + c.index }));
+  const narrow = new Function(`return (r) => [${kept.map((c) => `r[${c}]`).join(", ")}];`)() as (r: Row) => Row;
+  // Its row type, so a keyed edge into the join crosses threads as columns.
+  const narrowed = declareRowType(stream.map(narrow).name("columns the join needs"), { fields: kept.map((c) => columns[c] as Column) });
+  return { stream: narrowed, scope: compactScope, kept };
+}
+
+/** How the append-only join (appendOnlyJoin.ts) makes a full-width joined row from a compact row and another side's flat list. */
+export interface FlatJoin {
+  /** Values per row in each side's list. */
+  leftWidth: number;
+  rightWidth: number;
+  /** A left row joined with the right row at `ri` of a right list. */
+  withRight: (l: Row, r: readonly unknown[], ri: number) => Row;
+  /** The left row at `li` of a left list joined with a right row. */
+  withLeft: (l: readonly unknown[], li: number, r: Row) => Row;
+}
+
+/**
+ * The joined row, full width (`width` per side), from a compact row and a row of the other side's flat
+ * list: a column the join did not keep is NULL there, as nothing reads it. One array literal per pair.
+ */
+export function flatJoin(left: { kept: number[] | undefined; width: number }, right: { kept: number[] | undefined; width: number }): FlatJoin {
+  const slots = (side: { kept: number[] | undefined; width: number }, at: (i: number) => string): string[] => {
+    const position = new Map((side.kept ?? Array.from({ length: side.width }, (_, i) => i)).map((c, i) => [c, i]));
+    return Array.from({ length: side.width }, (_, c) => (position.has(c) ? at(position.get(c) as number) : "null"));
+  };
+  const build = (params: string, l: (i: number) => string, r: (i: number) => string) => new Function(`return (${params}) => [${[...slots(left, l), ...slots(right, r)].join(", ")}];`)() as never;
+  return {
+    leftWidth: left.kept?.length ?? left.width,
+    rightWidth: right.kept?.length ?? right.width,
+    withRight: build(
+      "l, r, ri",
+      (i) => `l[${i}]`,
+      (i) => `r[ri + ${i}]`,
+    ),
+    withLeft: build(
+      "l, li, r",
+      (i) => `l[li + ${i}]`,
+      (i) => `r[${i}]`,
+    ),
+  };
+}
