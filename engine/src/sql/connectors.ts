@@ -6,7 +6,7 @@ import { FileSource } from "../connectors/file/FileSource.js";
 import type { Sink } from "../sinks/Sink.js";
 import type { Column, TableEntry } from "./catalog.js";
 import type { Change } from "./changelog.js";
-import { NEXMARK_OPTIONS, nexmarkScan } from "./connectors/nexmark.js";
+import { NEXMARK_OPTIONS } from "./connectors/nexmark.js";
 import { duckdbSink } from "./duckdbSink.js";
 import { StreamSqlError } from "./errors.js";
 import { SQL_CONNECTORS } from "./connectors/registry.js";
@@ -56,8 +56,7 @@ export function scanTable(env: StreamEnvironment, table: TableEntry): ScanResult
   switch (o.connector) {
     case "datagen":
       return datagen(env, table);
-    case "nexmark":
-      return nexmarkScan(env, table);
+    // nexmark: read as records by the planner (scan/recordScan.ts), never as rows of its own.
     case "filesystem": {
       if (!o.path) throw new StreamSqlError("validation", `table ${table.name}: 'path' is required for the filesystem connector`, undefined, table.name);
       const format = o.format;
