@@ -70,6 +70,13 @@ export function compileRecordValue(scope: ScopeColumn[], expr: Expr, columns: Co
   return compiler.function("r, t", `${prelude()} return ${code};`) as (r: unknown, t: number) => unknown;
 }
 
+/** `expr` of every record of a batch into `out`, the loop inside: the rowtimes a record scan stamps a poll's records with. */
+export function compileRecordValues(scope: ScopeColumn[], expr: Expr, columns: ColumnReader): (values: readonly unknown[], out: unknown[]) => void {
+  const { compiler, prelude } = recordCompiler(scope, columns);
+  const { code } = compiler.compile(expr);
+  return compiler.function("values, out", `for (let i = 0; i < values.length; i++) { const r = values[i]; ${prelude()} out[i] = ${code}; }`) as (values: readonly unknown[], out: unknown[]) => void;
+}
+
 /** A compiler reading each column a record's local `c<i>` (`prelude()`: their declarations, in dependency order), or `r[i]` without `columns`. */
 function recordCompiler(scope: ScopeColumn[], columns: ColumnReader | undefined): { compiler: ExprCompiler; prelude: () => string } {
   const locals = new Map<number, string>();

@@ -12,11 +12,12 @@ import type { StreamEnvironment } from "../../api/StreamEnvironment.js";
 import type { Source } from "../../connectors/Source.js";
 import { WatermarkStrategy } from "../../time/WatermarkStrategy.js";
 import type { Expr } from "../ast.js";
-import { CalcOperator, compileCalc, compileRecordValue, type ColumnReader } from "../calc/calc.js";
+import { CalcOperator, compileCalc, compileRecordValue, compileRecordValues, type ColumnReader } from "../calc/calc.js";
 import type { Column, TableEntry } from "../catalog.js";
 import { checkOptions, type Row, type ScanResult } from "../connectors.js";
 import { nexmarkRecords } from "../connectors/nexmark.js";
 import { SqlWatermarkAssigner } from "../watermarks.js";
+import { stampRowtime } from "./stampRowtime.js";
 
 /** What a connector offers for a record scan: its source, and each physical column as code over a record `r`. */
 export interface RecordSource {
@@ -54,13 +55,16 @@ export function recordScan(env: StreamEnvironment, table: TableEntry, watermarkO
   };
   const all: Expr[] = table.columns.map((c) => ({ kind: "column", name: c.name, at: { line: 1, column: 1 } }));
   // The rowtime, computed from the record by the source, is the record's timestamp.
-  const strategy =
-    watermark === undefined
-      ? undefined
-      : WatermarkStrategy.forGenerator<unknown>(() => new SqlWatermarkAssigner(watermark.delay)).withTimestampAssigner(
-          compileRecordValue(scope, all[watermark.index] as Expr, fromRecord) as (r: unknown) => number,
-        );
-  const stream = env.fromSource(source, strategy, `${table.name}[${table.options.connector}]`);
+  const rowtime = watermark && (all[watermark.index] as Expr);
+  const stamped = rowtime
+    ? stampRowtime(
+        source,
+        compileRecordValues(scope, rowtime, fromRecord) as (values: readonly unknown[], out: number[]) => void,
+        compileRecordValue(scope, rowtime, fromRecord) as (r: unknown) => number,
+      )
+    : source;
+  const strategy = watermark && WatermarkStrategy.forGenerator<unknown>(() => new SqlWatermarkAssigner(watermark.delay));
+  const stream = env.fromSource(stamped, strategy, `${table.name}[${table.options.connector}]`);
   // A Calc reads the rowtime as the record's timestamp (`t`), computed once by the source.
   const columns: ColumnReader = (index) => (watermark !== undefined && index === watermark.index ? "t" : fromRecord(index));
   const { fn } = compileCalc(scope, undefined, all, columns);
