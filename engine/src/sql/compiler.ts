@@ -26,7 +26,7 @@ export interface Compiled {
  * schema order: `r[i]` is column i. Constants that are not literals (LIKE's RegExp) live in `k`.
  */
 export class ExprCompiler {
-  private readonly constants: unknown[] = [];
+  private constants: unknown[] = [];
 
   constructor(
     private readonly scope: ScopeColumn[],
@@ -35,6 +35,13 @@ export class ExprCompiler {
     /** The code reading column `index` (a fused Calc reads a scan's record, not a row: calc/). */
     private readonly read: (index: number) => string = (index) => `r[${index}]`,
   ) {}
+
+  /** A compiler of another scope whose code goes into the same function: the same column reads and constants (a computed column inside a Calc). */
+  withScope(scope: ScopeColumn[]): ExprCompiler {
+    const other = new ExprCompiler(scope, undefined, this.read);
+    other.constants = this.constants;
+    return other;
+  }
 
   /** `(r) => [e1, e2, …]`. */
   rowFunction(exprs: Expr[]): { fn: (r: unknown[]) => unknown[]; types: SqlType[] } {

@@ -120,3 +120,26 @@ test("a record that throws in a Calc is reported and left out; the batch goes on
   assert.throws(() => new CalcOperator(fn, strict.ctx).processBatch(batch), /zero/i);
   assert.deepEqual(strict.out, []);
 });
+
+test("a computed column read by a Calc over the events resolves in the table's own scope, whatever the query's alias, and keeps its constants", async () => {
+  const ddl = `CREATE TABLE g (
+  event_type INT,
+  person ROW<id BIGINT, name STRING>,
+  bid ROW<price BIGINT, url STRING>,
+  pid AS person.id,
+  mobile AS bid.url LIKE '%mobile%'
+) WITH ('connector' = 'nexmark', 'events.num' = '200');
+`;
+  const events = Nexmark.events({}, 0, 200);
+  // Aliased `person`: the computed `person.id` still reads the ROW column, not the alias.
+  const people = await rows(`${ddl}SELECT person.pid FROM g AS person WHERE event_type = 0`);
+  assert.deepEqual(
+    people,
+    events.flatMap((e) => (e.type === "person" ? [[e.id]] : [])),
+  );
+  const bids = await rows(`${ddl}SELECT bid.price, mobile FROM g WHERE event_type = 2 AND bid.url LIKE '%a%'`);
+  assert.deepEqual(
+    bids,
+    events.flatMap((e) => (e.type === "bid" && e.url.includes("a") ? [[e.price, e.url.includes("mobile")]] : [])),
+  );
+});

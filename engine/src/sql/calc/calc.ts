@@ -29,9 +29,10 @@ export type CalcFunction = (values: readonly unknown[], timestamps: readonly num
 
 /**
  * How a Calc reads column `index` of its input record `r` (whose timestamp is `t`): code over `r` and
- * `t`, or an expression over the other columns (a computed column's).
+ * `t`, or an expression over the other columns (a computed column's) in their own `scope` (the table's,
+ * unqualified: a query's alias must not change what a computed column reads).
  */
-export type ColumnReader = (index: number) => string | { expr: Expr };
+export type ColumnReader = (index: number) => string | { expr: Expr; scope: ScopeColumn[] };
 
 /**
  * The Calc of `items` (and `where`, kept when TRUE) over `scope`. Without `columns` the input is rows
@@ -87,7 +88,7 @@ function recordCompiler(scope: ScopeColumn[], columns: ColumnReader | undefined)
           if (!locals.has(index)) {
             const column = columns(index);
             // Set after its own reads, so a computed column's local comes after those of the columns it reads.
-            locals.set(index, typeof column === "string" ? column : compiler.compile(column.expr).code);
+            locals.set(index, typeof column === "string" ? column : compiler.withScope(column.scope).compile(column.expr).code);
           }
           return `c${index}`;
         };

@@ -51,7 +51,7 @@ export function recordScan(env: StreamEnvironment, table: TableEntry, watermarkO
   const scope = table.columns.map((c, index) => ({ name: c.name, type: c.type, index }));
   const fromRecord: ColumnReader = (index) => {
     const c = table.columns[index] as Column;
-    return c.computed ? { expr: c.computed } : columnCode(c);
+    return c.computed ? { expr: c.computed, scope } : columnCode(c);
   };
   const all: Expr[] = table.columns.map((c) => ({ kind: "column", name: c.name, at: { line: 1, column: 1 } }));
   // The rowtime, computed from the record by the source, is the record's timestamp.
