@@ -5,7 +5,6 @@ import type { WatermarkGenerator, WatermarkOutput } from "../time/WatermarkGener
 import { WatermarkMultiplexer, type SplitWatermark } from "../time/WatermarkMultiplexer.js";
 import type { TimestampAssigner } from "../time/WatermarkStrategy.js";
 import type { SourceSubtaskWatermark } from "./JobMetrics.js";
-import { forEachRecord } from "../operators/forEachRecord.js";
 
 /** Watermark generation of one source subtask: one generator, or one per split (`SourceReader.splits`). */
 interface SourceWatermarks {
@@ -122,15 +121,19 @@ export class TimestampsAndWatermarks {
       return;
     }
     const timestamps = new Array<number>(n);
-    forEachRecord(
-      n,
-      (i) => void (timestamps[i] = assigner(values[i], given?.[i] ?? Number.NaN)),
-      (i, cause) => {
+    // forEachRecord's loop, written out (as MapOperator's): a call of its closure per record was not inlined.
+    let i = 0;
+    while (i < n) {
+      try {
+        if (given === undefined) for (; i < n; i++) timestamps[i] = assigner(values[i], Number.NaN);
+        else for (; i < n; i++) timestamps[i] = assigner(values[i], given[i] ?? Number.NaN);
+      } catch (cause) {
         // Under dead-letter, the record is dropped from the batch below (marked by a -Infinity timestamp).
         this.ctx.userError(cause, values[i], given?.[i] ?? Number.NaN);
         timestamps[i] = Number.NEGATIVE_INFINITY;
-      },
-    );
+        i++;
+      }
+    }
     if (!timestamps.includes(Number.NEGATIVE_INFINITY)) {
       this.sendTimestamped(values, timestamps, result.splits);
       return;

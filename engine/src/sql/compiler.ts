@@ -26,13 +26,22 @@ export interface Compiled {
  * schema order: `r[i]` is column i. Constants that are not literals (LIKE's RegExp) live in `k`.
  */
 export class ExprCompiler {
-  private readonly constants: unknown[] = [];
+  private constants: unknown[] = [];
 
   constructor(
     private readonly scope: ScopeColumn[],
     /** Resolves a node before the general rules (group keys and aggregates after a GROUP BY). */
     private readonly override?: (e: Expr) => Compiled | undefined,
+    /** The code reading column `index` (a fused Calc reads a scan's record, not a row: calc/). */
+    private readonly read: (index: number) => string = (index) => `r[${index}]`,
   ) {}
+
+  /** A compiler of another scope whose code goes into the same function: the same column reads and constants (a computed column inside a Calc). */
+  withScope(scope: ScopeColumn[]): ExprCompiler {
+    const other = new ExprCompiler(scope, undefined, this.read);
+    other.constants = this.constants;
+    return other;
+  }
 
   /** `(r) => [e1, e2, …]`. */
   rowFunction(exprs: Expr[]): { fn: (r: unknown[]) => unknown[]; types: SqlType[] } {
@@ -54,7 +63,12 @@ export class ExprCompiler {
   }
 
   private build(body: string): unknown {
-    return new Function("$", "k", `"use strict"; return (r) => { ${body} };`)(fns, this.constants);
+    return this.function("r", body);
+  }
+
+  /** A function of `params` with `body`, seeing the runtime functions (`$`) and this compiler's constants (`k`). */
+  function(params: string, body: string): unknown {
+    return new Function("$", "k", `"use strict"; return (${params}) => { ${body} };`)(fns, this.constants);
   }
 
   compile(e: Expr): Compiled {
@@ -68,7 +82,7 @@ export class ExprCompiler {
       case "column": {
         const matches = this.scope.filter((c) => c.name.toLowerCase() === e.name.toLowerCase() && (e.table === undefined || c.table?.toLowerCase() === e.table.toLowerCase()));
         if (matches.length === 0) {
-          const field = compileFieldAccess(e, this.scope);
+          const field = compileFieldAccess(e, this.scope, this.read);
           if (field) return field;
           throw new StreamSqlError("validation", `Column '${e.table ? e.table + "." : ""}${e.name}' not found in any table`, e.at, e.name);
         }
@@ -77,7 +91,7 @@ export class ExprCompiler {
         // A processing-time attribute stays one when projected (a rowtime's planner.ts re-marks, where it may); precision and NOT NULL stay.
         const { name, params, nullable, fields, proctime } = c.type;
         return {
-          code: `r[${c.index}]`,
+          code: this.read(c.index),
           type: {
             name,
             ...(params ? { params } : {}),

@@ -4,7 +4,7 @@ import { generatorSource } from "../connectors/datagen/DataGenSource.js";
 import type { Sink } from "../sinks/Sink.js";
 import type { TableEntry } from "./catalog.js";
 import type { Change } from "./changelog.js";
-import { NEXMARK_OPTIONS, nexmarkScan } from "./connectors/nexmark.js";
+import { NEXMARK_OPTIONS } from "./connectors/nexmark.js";
 import { duckdbSink } from "./duckdbSink.js";
 import { StreamSqlError } from "./errors.js";
 import { SQL_CONNECTORS } from "./connectors/registry.js";
@@ -60,8 +60,7 @@ export function scanTable(env: StreamEnvironment, table: TableEntry): ScanResult
   switch (o.connector) {
     case "datagen":
       return datagen(env, table);
-    case "nexmark":
-      return nexmarkScan(env, table);
+    // nexmark: read as records by the planner (scan/recordScan.ts), never as rows of its own.
     default:
       throw new StreamSqlError("unsupported", `connector '${o.connector}' cannot be read from`, undefined, o.connector);
   }

@@ -9,6 +9,8 @@ import type { Row, ScanResult } from "./connectors.js";
 import { scanWithComputedColumns } from "./ddl/computedColumns.js";
 import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { mergeProjection } from "./optimize/mergeProjections.js";
+import { planCalc } from "./calc/planCalc.js";
+import { recordScan, type RecordScan } from "./scan/recordScan.js";
 import { planWindowAggregate } from "./windowAggregate.js";
 import type { Change } from "./changelog.js";
 import { planSelectDistinct } from "./distinct/selectDistinct.js";
@@ -42,6 +44,8 @@ export interface AppendPlanned {
   changes?: undefined;
   /** Which columns are the bounds of the windows that made the rows (windows/windowProperties.ts). */
   window?: WindowProperties;
+  /** A table scan's own records, which a Calc straight over the scan reads instead of `stream` (scan/recordScan.ts). */
+  records?: RecordScan;
 }
 
 export interface UpdatingPlanned {
@@ -141,11 +145,12 @@ export class Planner {
     const key = entry.name.toLowerCase();
     const known = this.scans.get(key);
     if (known) return known;
-    let scanned = atReference(at, () => scanWithComputedColumns(this.env, entry));
-    // A changelog source (upsert-kafka) assigns its own watermarks.
-    if (!scanned.changes && entry.watermark) {
-      const index = entry.columns.findIndex((c) => c.type.rowtime);
-      const delay = watermarkDelay(entry.watermark.expr, entry.watermark.column);
+    const watermark = (w: NonNullable<TableEntry["watermark"]>) => ({ index: entry.columns.findIndex((c) => c.type.rowtime), delay: watermarkDelay(w.expr, w.column) });
+    const records = atReference(at, () => recordScan(this.env, entry, entry.watermark && (() => watermark(entry.watermark!))));
+    let scanned: ScanResult = records ?? atReference(at, () => scanWithComputedColumns(this.env, entry));
+    // A changelog source (upsert-kafka) assigns its own watermarks; a record scan's source does (scan/recordScan.ts).
+    if (!scanned.changes && entry.watermark && !records) {
+      const { index, delay } = watermark(entry.watermark);
       const stream = scanned.stream
         .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator<Row>(() => new SqlWatermarkAssigner(delay)).withTimestampAssigner((r) => r[index] as number))
         .name(`watermarks ${entry.name}`);
@@ -242,23 +247,28 @@ export class Planner {
       const attached = { stream: input.stream, scope, assigner: attachedWindows(input.window), bounds: input.window, attached: true, window: input.window.tvf };
       return { ...planWindowAggregate(attached, select, expandStar(select, input.columns, qualifiers)), bounded: input.bounded };
     }
-    let stream = input.stream;
-    if (select.where) {
-      const keep = new ExprCompiler(scope).predicate(select.where);
-      stream = stream.filter(keep).name("WHERE");
-    }
     const items = expandStar(select, input.columns, qualifiers);
-    if (items.some((i) => containsOver(i.expr))) return { ...planOverAggregate(stream, scope, select, items), bounded: input.bounded };
-    if (aggregated) return { ...planGroupAggregate(declareRowType(stream, { fields: input.columns }), scope, select, items), bounded: input.bounded };
+    const overAggregate = items.some((i) => containsOver(i.expr));
+    if (overAggregate || aggregated) {
+      let stream = input.stream;
+      if (select.where) stream = stream.filter(new ExprCompiler(scope).predicate(select.where)).name("WHERE");
+      if (overAggregate) return { ...planOverAggregate(stream, scope, select, items), bounded: input.bounded };
+      return { ...planGroupAggregate(declareRowType(stream, { fields: input.columns }), scope, select, items), bounded: input.bounded };
+    }
     if (select.having) throw new StreamSqlError("validation", "HAVING needs a GROUP BY", select.having.at, "HAVING");
-    const { fn, types } = new ExprCompiler(scope).rowFunction(items.map((i) => i.expr));
+    const { stream, types } = planCalc(
+      input,
+      scope,
+      select.where,
+      items.map((i) => i.expr),
+    );
     const columns = items.map((i, n) => ({ name: i.name, type: { ...(types[n] ?? { name: "NULL" }), ...(isRowtimeRef(i.expr, scope) ? { rowtime: true } : {}) } }));
     const window = projectedWindowProperties(
       input.window,
       items.map((i) => i.expr),
       (e) => resolveColumn(e, scope)?.index,
     );
-    return { stream: stream.map(fn).name("SELECT"), columns, bounded: input.bounded, ...(window ? { window } : {}) };
+    return { stream, columns, bounded: input.bounded, ...(window ? { window } : {}) };
   }
 }
 

@@ -5,11 +5,10 @@
  * non-null), over the engine's Nexmark generator — the same events as `Nexmark.source()` (same seed),
  * and as the Java twin bench/nexmark/flink feeds Flink with.
  */
-import type { StreamEnvironment } from "../../api/StreamEnvironment.js";
 import { Nexmark, type NexmarkConfig, type NexmarkEvent } from "../../connectors/nexmark/index.js";
 import type { Column, TableEntry } from "../catalog.js";
-import type { Row, ScanResult } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
+import type { RecordSource } from "../scan/recordScan.js";
 
 /** NexmarkSourceOptions' keys (all optional there too). */
 export const NEXMARK_OPTIONS =
@@ -23,11 +22,13 @@ const MODEL_FIELDS: Record<string, { tag: NexmarkEvent["type"]; fields: string[]
 };
 const EVENT_TYPE: Record<NexmarkEvent["type"], number> = { person: 0, auction: 1, bid: 2 };
 
-export function nexmarkScan(env: StreamEnvironment, table: TableEntry): ScanResult {
+/**
+ * The table's records: nexmark's events as the generator makes them (the planner reads the columns it
+ * needs straight from them, scan/recordScan.ts, instead of a row of all columns per event).
+ */
+export function nexmarkRecords(table: TableEntry): RecordSource {
   const { config, count, rate } = nexmarkConfig(table);
-  const source = Nexmark.source({ ...config, count, rate });
-  const stream = env.fromSource(source, undefined, `${table.name}[nexmark]`).map(eventToRow(table)).name("nexmark rows");
-  return { stream, bounded: Number.isFinite(count) };
+  return { source: Nexmark.source({ ...config, count, rate }), bounded: Number.isFinite(count), columnCode: (c) => columnCode(table.name, c) };
 }
 
 /** The generator settings, event count and processing-time rate the options ask for, with NexmarkSourceOptions' defaults. */
@@ -79,28 +80,20 @@ function bytes(text: string, key: string): number {
 }
 
 /**
- * The converter from an event to a row in the table's column order, generated once per scan (as
- * nexmark's deserializer is written once) so each event is one array literal per ROW, not a field walk.
+ * Column `c` of the event `r`, as code: `event_type` by the event's type, a ROW column the event
+ * itself when it is of that column's type (else NULL).
  */
-function eventToRow(table: TableEntry): (e: NexmarkEvent) => Row {
-  // Computed columns get a null slot, filled in place by ddl/computedColumns.ts (no second array per event).
-  const branch = (tag: NexmarkEvent["type"]): string => `[${table.columns.map((c) => (c.computed ? "null" : columnCode(table.name, c, tag))).join(", ")}]`;
-  const body = `return e.type === "bid" ? ${branch("bid")} : e.type === "auction" ? ${branch("auction")} : ${branch("person")};`;
-  return new Function("e", body) as (e: NexmarkEvent) => Row;
-}
-
-function columnCode(tableName: string, c: Column, tag: NexmarkEvent["type"]): string {
-  if (c.name.toLowerCase() === "event_type") return String(EVENT_TYPE[tag]);
+function columnCode(tableName: string, c: Column): string {
+  if (c.name.toLowerCase() === "event_type") return `(r.type === "bid" ? ${EVENT_TYPE.bid} : r.type === "auction" ? ${EVENT_TYPE.auction} : ${EVENT_TYPE.person})`;
   const model = MODEL_FIELDS[c.name.toLowerCase()];
   if (!model || c.type.name !== "ROW")
     throw new StreamSqlError("validation", `nexmark table ${tableName}: column ${c.name} is not one of nexmark's (event_type INT, person ROW<…>, auction ROW<…>, bid ROW<…>)`, undefined, c.name);
-  if (model.tag !== tag) return "null";
   const fields = (c.type.fields ?? []).map((f) => {
     const name = model.fields.find((m) => m.toLowerCase() === f.name.toLowerCase());
     if (!name) throw new StreamSqlError("validation", `nexmark table ${tableName}: ${c.name} has no field ${f.name} (${model.fields.join(", ")})`, undefined, f.name);
     return { declared: f.name, name };
   });
   // A ROW value is an object of its declared field names (rows/rowType.ts): the event itself when they are the model's.
-  if (fields.every((f) => f.declared === f.name)) return "e";
-  return `{ ${fields.map((f) => `${JSON.stringify(f.declared)}: e.${f.name}`).join(", ")} }`;
+  const value = fields.every((f) => f.declared === f.name) ? "r" : `{ ${fields.map((f) => `${JSON.stringify(f.declared)}: r.${f.name}`).join(", ")} }`;
+  return `(r.type === ${JSON.stringify(model.tag)} ? ${value} : null)`;
 }

@@ -7,7 +7,7 @@ import type { StreamEnvironment } from "../../api/StreamEnvironment.js";
 import type { ColumnDef, Expr } from "../ast.js";
 import type { Column, TableEntry } from "../catalog.js";
 import { ExprCompiler, type ScopeColumn } from "../compiler.js";
-import { scanTable, type Row, type ScanResult } from "../connectors.js";
+import { scanTable, type ScanResult } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
 
 /** The table's columns with each computed column's type inferred from its expression over the physical columns. */
@@ -25,27 +25,6 @@ export function resolveColumns(defs: ColumnDef[]): Column[] {
 /** The connector's rows (physical columns only), widened to the table's columns when some are computed. */
 export function scanWithComputedColumns(env: StreamEnvironment, table: TableEntry): ScanResult {
   if (!table.columns.some((c) => c.computed)) return scanTable(env, table);
-  if (FULL_WIDTH.has(table.options.connector ?? "")) {
-    // The connector's rows already have the computed columns' slots (null): fill them in place.
-    const scope = table.columns.flatMap((c, index) => (c.computed ? [] : [{ name: c.name, type: c.type, index }]));
-    const compiler = new ExprCompiler(scope);
-    const slots = table.columns.flatMap((c, index) => (c.computed ? [{ index, fn: compiler.value(c.computed).fn }] : []));
-    const fill =
-      slots.length === 1
-        ? (
-            (slot) =>
-            (r: Row): Row => {
-              r[slot.index] = slot.fn(r);
-              return r;
-            }
-          )(slots[0] as (typeof slots)[0])
-        : (r: Row): Row => {
-            for (const slot of slots) r[slot.index] = slot.fn(r);
-            return r;
-          };
-    const scan = appendScan(scanTable(env, table), table);
-    return { ...scan, stream: scan.stream.map(fill).name(`computed columns ${table.name}`) };
-  }
   const physical = table.columns.filter((c) => !c.computed);
   const scan = appendScan(scanTable(env, { ...table, columns: physical }), table);
   const exprs: Expr[] = table.columns.map((c) => c.computed ?? { kind: "column", name: c.name, at: { line: 1, column: 1 } });
@@ -58,9 +37,6 @@ function appendScan(scan: ScanResult, table: TableEntry): Extract<ScanResult, { 
   if (scan.changes) throw new StreamSqlError("unsupported", `computed columns on the changelog table '${table.name}' are not supported yet`, undefined, table.name);
   return scan;
 }
-
-/** Connectors whose rows have the table's full width, a computed column's slot null (saves a row copy per record). */
-const FULL_WIDTH = new Set(["nexmark"]);
 
 function physicalScope(columns: Column[]): ScopeColumn[] {
   return columns.map((c, index) => ({ name: c.name, type: c.type, index }));

@@ -35,7 +35,7 @@ export function parseRowType(s: TokenStream, parseType: (s: TokenStream) => SqlT
  * the qualifier as a table first, then as a column (so `bid.price` reads column `bid` of `datagen`).
  * Undefined when `e` is not such an access (the caller reports the missing column).
  */
-export function compileFieldAccess(e: Extract<Expr, { kind: "column" }>, scope: ScopeColumn[]): Compiled | undefined {
+export function compileFieldAccess(e: Extract<Expr, { kind: "column" }>, scope: ScopeColumn[], read: (index: number) => string): Compiled | undefined {
   if (e.table === undefined) return undefined;
   const qualifier = e.table.toLowerCase();
   if (scope.some((c) => c.table?.toLowerCase() === qualifier)) return undefined;
@@ -47,7 +47,7 @@ export function compileFieldAccess(e: Extract<Expr, { kind: "column" }>, scope: 
   const index = fields.findIndex((f) => f.name.toLowerCase() === e.name.toLowerCase());
   if (index < 0) throw new StreamSqlError("validation", `Unknown field '${e.name}' in ROW column '${column.name}'`, e.at, e.name);
   const { rowtime: _rowtime, ...type } = (fields[index] as { type: SqlType }).type;
-  const value = `r[${column.index}]`;
+  const value = read(column.index);
   const field = (fields[index] as { name: string }).name;
   return { code: `(${value} === null ? null : ${value}[${JSON.stringify(field)}])`, type };
 }

@@ -1,0 +1,132 @@
+/**
+ * Flink's Calc: a query's WHERE and SELECT list over one input, planned as ONE operator whose code is
+ * generated once per query as one function over a whole batch (the loop inside, not a call per
+ * record), as Flink's planner merges Calcs and its code generation fuses them. Two operators (a filter,
+ * then a map) cost a hop and a batch each; a call per record kept V8 from inlining the expressions.
+ *
+ * The input is either rows (arrays in schema order) or, over a scan that pushes the projection down
+ * (scan/recordScan.ts, Flink's `SupportsProjectionPushDown`), the connector's own records: then each
+ * column the query reads is read once per record, straight from the record, and no row of the table
+ * is made at all.
+ */
+import type { Operator, OperatorContext } from "../../operators/Operator.js";
+import type { RecordBatch } from "../../runtime/StreamElement.js";
+import type { Expr } from "../ast.js";
+import { ExprCompiler, type ScopeColumn } from "../compiler.js";
+import type { Row } from "../connectors.js";
+import { StreamSqlError } from "../errors.js";
+import type { SqlType } from "../types.js";
+
+/** Where one call over a batch stopped (at the end, or at the record that threw) and how many rows it made. */
+export interface CalcProgress {
+  i: number;
+  kept: number;
+  cause: unknown;
+}
+
+/** Runs from `p.i` to the end of the batch; false when a record threw (`p.i` is that record, `p.cause` the error). */
+export type CalcFunction = (values: readonly unknown[], timestamps: readonly number[], out: Row[], outTimestamps: number[], p: CalcProgress) => boolean;
+
+/**
+ * How a Calc reads column `index` of its input record `r` (whose timestamp is `t`): code over `r` and
+ * `t`, or an expression over the other columns (a computed column's) in their own `scope` (the table's,
+ * unqualified: a query's alias must not change what a computed column reads).
+ */
+export type ColumnReader = (index: number) => string | { expr: Expr; scope: ScopeColumn[] };
+
+/**
+ * The Calc of `items` (and `where`, kept when TRUE) over `scope`. Without `columns` the input is rows
+ * and a column is `r[i]`; with them, each column the Calc uses is read once per record into a local
+ * before the WHERE, in dependency order.
+ */
+export function compileCalc(scope: ScopeColumn[], where: Expr | undefined, items: Expr[], columns?: ColumnReader): { fn: CalcFunction; types: SqlType[] } {
+  const { compiler, prelude: locals } = recordCompiler(scope, columns);
+  let condition = "";
+  if (where) {
+    const c = compiler.compile(where);
+    if (c.type.name !== "BOOLEAN" && c.type.name !== "NULL") throw new StreamSqlError("validation", `a condition must be BOOLEAN, not ${c.type.name}`, where.at, undefined);
+    condition = `if (${c.code} !== true) continue;`;
+  }
+  const compiled = items.map((e) => compiler.compile(e));
+  const prelude = locals();
+  const body = `let i = p.i, n = p.kept; const len = values.length;
+    try {
+      for (; i < len; i++) {
+        const r = values[i], t = timestamps[i];
+        ${prelude}
+        ${condition}
+        out[n] = [${compiled.map((c) => c.code).join(", ")}];
+        outTimestamps[n] = t;
+        n++;
+      }
+    } catch (cause) { p.i = i; p.kept = n; p.cause = cause; return false; }
+    p.i = i; p.kept = n; return true;`;
+  return { fn: compiler.function("values, timestamps, out, outTimestamps, p", body) as CalcFunction, types: compiled.map((c) => c.type) };
+}
+
+/** One value of a record `r` (timestamp `t`), its columns read as a Calc reads them: the rowtime a record scan's source assigns. */
+export function compileRecordValue(scope: ScopeColumn[], expr: Expr, columns: ColumnReader): (r: unknown, t: number) => unknown {
+  const { compiler, prelude } = recordCompiler(scope, columns);
+  const { code } = compiler.compile(expr);
+  return compiler.function("r, t", `${prelude()} return ${code};`) as (r: unknown, t: number) => unknown;
+}
+
+/** `expr` of every record of a batch into `out`, the loop inside: the rowtimes a record scan stamps a poll's records with. */
+export function compileRecordValues(scope: ScopeColumn[], expr: Expr, columns: ColumnReader): (values: readonly unknown[], out: unknown[]) => void {
+  const { compiler, prelude } = recordCompiler(scope, columns);
+  const { code } = compiler.compile(expr);
+  return compiler.function("values, out", `for (let i = 0; i < values.length; i++) { const r = values[i]; ${prelude()} out[i] = ${code}; }`) as (values: readonly unknown[], out: unknown[]) => void;
+}
+
+/** A compiler reading each column a record's local `c<i>` (`prelude()`: their declarations, in dependency order), or `r[i]` without `columns`. */
+function recordCompiler(scope: ScopeColumn[], columns: ColumnReader | undefined): { compiler: ExprCompiler; prelude: () => string } {
+  const locals = new Map<number, string>();
+  const read =
+    columns === undefined
+      ? undefined
+      : (index: number): string => {
+          if (!locals.has(index)) {
+            const column = columns(index);
+            // Set after its own reads, so a computed column's local comes after those of the columns it reads.
+            locals.set(index, typeof column === "string" ? column : compiler.withScope(column.scope).compile(column.expr).code);
+          }
+          return `c${index}`;
+        };
+  const compiler: ExprCompiler = new ExprCompiler(scope, undefined, read);
+  return { compiler, prelude: () => [...locals].map(([index, code]) => `const c${index} = ${code};`).join(" ") };
+}
+
+/**
+ * Runs a compiled Calc over each batch. A record that throws is reported through the error policy
+ * (under dead-letter it is left out, as map and filter do) and the loop resumes after it.
+ */
+export class CalcOperator implements Operator<unknown> {
+  private readonly progress: CalcProgress = { i: 0, kept: 0, cause: undefined };
+
+  constructor(
+    private readonly fn: CalcFunction,
+    private readonly ctx: OperatorContext<Row>,
+  ) {}
+
+  processBatch(batch: RecordBatch<unknown>): void {
+    const { values, timestamps } = batch;
+    const n = values.length;
+    // Sized for the whole batch and cut to length at the end (as FilterOperator: growing by push costs more).
+    const out = new Array<Row>(n);
+    const outTimestamps = new Array<number>(n);
+    const p = this.progress;
+    p.i = 0;
+    p.kept = 0;
+    while (!this.fn(values, timestamps, out, outTimestamps, p)) {
+      const cause = p.cause;
+      p.cause = undefined;
+      this.ctx.userError(cause, values[p.i], timestamps[p.i] as number);
+      p.i++;
+    }
+    if (p.kept < n) {
+      out.length = p.kept;
+      outTimestamps.length = p.kept;
+    }
+    this.ctx.output.emitBatch(out, outTimestamps);
+  }
+}
