@@ -51,14 +51,15 @@ const key = (name: string): string => `[${JSON.stringify(name)}]`;
  * SQL expressions are), so the field reads are monomorphic. Returns the index of a record of the
  * wrong shape, or -1.
  */
-function extractor(names: readonly string[], shape: RecordShape): Extract {
+function extractor(names: readonly string[], shape: RecordShape, read: readonly boolean[]): Extract {
   if (shape === "value" && names.length !== 1) {
     return () => {
       throw new Error(`columnar exchange: a batch of bare values needs a schema of one field, not ${names.length}`);
     };
   }
   const check = shape === "array" ? "!Array.isArray(r)" : shape === "object" ? "r === null || typeof r !== 'object' || Array.isArray(r)" : "r !== null && typeof r === 'object'";
-  const reads = names.map((name, j) => `c${j}[i] = r${shape === "array" ? `[${j}]` : shape === "object" ? key(name) : ""};`).join(" ");
+  // An unread field's column is sent as NULL (columns.ts): its values are not even read.
+  const reads = names.map((name, j) => (read[j] === false ? "" : `c${j}[i] = r${shape === "array" ? `[${j}]` : shape === "object" ? key(name) : ""};`)).join(" ");
   const locals = names.map((_, j) => `const c${j} = columns[${j}];`).join(" ");
   return new Function("values", "n", "columns", `"use strict"; ${locals} for (let i = 0; i < n; i++) { const r = values[i]; if (${check}) return i; ${reads} } return -1;`) as Extract;
 }
@@ -78,9 +79,10 @@ class ColumnarEncoder<T> implements BatchEncoder<T> {
   private fields: unknown[][] = [];
 
   constructor(schema: RecordSchema, policy: StringPolicy) {
-    this.columns = schema.fields.map((f) => columnState(f.name, f.type, policy));
+    this.columns = schema.fields.map((f) => columnState(f.name, f.type, policy, f.unread === true));
     this.names = schema.fields.map((f) => f.name);
-    this.extract = { array: extractor(this.names, "array"), object: extractor(this.names, "object"), value: extractor(this.names, "value") };
+    const read = schema.fields.map((f) => f.unread !== true);
+    this.extract = { array: extractor(this.names, "array", read), object: extractor(this.names, "object", read), value: extractor(this.names, "value", read) };
   }
 
   encode(batch: RecordBatch<T>): EncodedBatch {
@@ -105,12 +107,13 @@ class ColumnarEncoder<T> implements BatchEncoder<T> {
 
 /**
  * How the decoder reads a top-level column while building records: straight from its typed array
- * (`t`), as a byte to boolean (`b`), through the dictionary (`d`), or from a decoded JS array (`v`:
- * nulls, UTF-8, ROW, clones). The builder for each combination is generated once.
+ * (`t`), as a byte to boolean (`b`), through the dictionary (`d`), NULL throughout (`n`), or from a
+ * decoded JS array (`v`: nulls, UTF-8, ROW, clones). The builder for each combination is generated once.
  */
-type Source = "t" | "b" | "d" | "v";
+type Source = "t" | "b" | "d" | "v" | "n";
 
 function sourceOf(h: ColumnHeader): Source {
+  if (h.enc === "null") return "n";
   if ("nulls" in h && h.nulls !== undefined) return "v";
   return h.enc === "f64" || h.enc === "i32" || h.enc === "i64" ? "t" : h.enc === "bool" ? "b" : h.enc === "dict" ? "d" : "v";
 }
@@ -122,7 +125,7 @@ type Fill = (sources: unknown[], dictionaries: unknown[], n: number, out: unknow
 function filler(names: readonly string[], shape: RecordShape, signature: string): Fill {
   const read = (j: number): string => {
     const s = signature[j];
-    return s === "t" || s === "v" ? `s${j}[i]` : s === "b" ? `s${j}[i] === 1` : `d${j}[s${j}[i]]`;
+    return s === "t" || s === "v" ? `s${j}[i]` : s === "b" ? `s${j}[i] === 1` : s === "n" ? "null" : `d${j}[s${j}[i]]`;
   };
   const locals = names.map((_, j) => `const s${j} = sources[${j}], d${j} = dictionaries[${j}];`).join(" ");
   const items = names.map((name, j) => (shape === "object" ? `${key(name)}: ${read(j)}` : read(j))).join(", ");
@@ -156,7 +159,8 @@ class ColumnarDecoder<T> implements BatchDecoder<T> {
       const s = generic ? "v" : sourceOf(c);
       signature += s;
       // Typed sources are read in place: no JS array per column between the buffer and the records.
-      if (s === "v") sources.push(decodeColumn(col, c, buffer, n));
+      if (s === "n") sources.push(undefined);
+      else if (s === "v") sources.push(decodeColumn(col, c, buffer, n));
       else if (c.enc === "f64") sources.push(new Float64Array(buffer, c.at, n));
       else if (c.enc === "i32") sources.push(new Int32Array(buffer, c.at, n));
       else if (c.enc === "i64") sources.push(new BigInt64Array(buffer, c.at, n));
