@@ -10,9 +10,10 @@ import type { DataMessage, WireElement } from "./protocol.js";
 /**
  * Records a remote channel's producer gathers before it posts them as one message (Flink's network
  * buffer); what is gathered goes anyway when the thread's current run of work ends (a microtask: before
- * it yields or sleeps), and at a barrier or the end. 0: every element is posted as it is pushed.
+ * it yields or sleeps), and at a barrier or the end. Measured against posting each element as pushed:
+ * bench/nexmark/RESULTS.md "Session 10 (parx)".
  */
-const EXCHANGE_BATCH = Number(process.env.SLUICE_EXCHANGE_BATCH ?? 4096);
+const EXCHANGE_BATCH = 4096;
 
 /** How an edge is named in errors and `workerStats().edges`. */
 export function edgeName(edge: PlanEdge): string {
@@ -120,10 +121,6 @@ class RemoteOutChannel extends Channel {
   override push(element: StreamElement): void {
     this.inFlightElements++;
     if (element.kind === "records") this.inFlightRecords += element.batch.values.length;
-    if (EXCHANGE_BATCH <= 0) {
-      this.post(element);
-      return;
-    }
     this.pending.push(element);
     if (element.kind === "records") this.pendingRecords += element.batch.values.length;
     if (this.pendingRecords >= EXCHANGE_BATCH || element.kind === "barrier" || element.kind === "end") this.flush();

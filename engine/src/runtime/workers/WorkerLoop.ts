@@ -9,9 +9,6 @@ import { METRICS_EVERY_MS } from "./protocol.js";
  * and input from other threads get in) and sleeping until woken or a timer is due. Checkpoints,
  * stops and the job's end are the main thread's; this loop only runs what it is given.
  */
-/** Temporary A/B switch (SLUICE_WORKER_ORDER=downstream: the order before `runTurn`); removed once measured. */
-const SCHEDULE_ORDER = process.env.SLUICE_WORKER_ORDER === "downstream" ? "downstream" : "upstream";
-
 export class WorkerLoop {
   private wakeUp: (() => void) | undefined;
   private halted = false;
@@ -57,7 +54,9 @@ export class WorkerLoop {
 
   private async loop(): Promise<void> {
     let sliceStart = performance.now();
-    const order = SCHEDULE_ORDER === "downstream" ? [...this.tasks].reverse() : this.tasks;
+    // Upstream first as on the main thread (was downstream first: q5/q7 module jobs at p=2 used 1.06×/1.12×
+    // the events per CPU-second this way, bench/nexmark/RESULTS.md "Session 10 (parx)").
+    const order = this.tasks;
     const turn: Turn = { progressed: false, allFinished: true };
     const halted = () => this.halted;
     for (;;) {
