@@ -9,7 +9,8 @@ import type { RecordBatch } from "../runtime/StreamElement.js";
 
 /** The fields of the records a channel carries, in order: a SQL plan's row type, or a declared record type. */
 export interface RecordSchema {
-  readonly fields: readonly { readonly name: string; readonly type: SqlType }[];
+  /** `unread`: the consumer reads no value of this field (`declareColumnsRead`): it crosses as NULL, costing nothing. */
+  readonly fields: readonly { readonly name: string; readonly type: SqlType; readonly unread?: boolean }[];
 }
 
 /** A batch as it crosses threads: plain data plus the buffers to list as `postMessage`'s transfer list. */

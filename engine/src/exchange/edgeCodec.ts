@@ -26,6 +26,27 @@ export function rowTypeOf(node: StreamNode): RecordSchema | undefined {
   return rowTypes.get(node);
 }
 
+const readBy = new WeakMap<StreamNode, ReadonlySet<number>>();
+
+/**
+ * Says that `consumer` reads only the row fields at `read` of the rows it is sent (a SQL window
+ * aggregate: its keys and its aggregates' arguments), so a row crossing threads to it carries only
+ * those, the others as NULL: Flink's projection below the exchange (a Calc pushed under the keyed
+ * exchange), without an operator or a row copy where no thread is crossed.
+ */
+export function declareColumnsRead<T>(consumer: DataStream<T>, read: ReadonlySet<number>): DataStream<T> {
+  readBy.set(consumer.node, read);
+  return consumer;
+}
+
+/** The row type an edge from `from` to `to` crosses threads with: `from`'s, its fields `to` does not read marked unread. */
+export function edgeRowType(from: StreamNode, to: StreamNode): RecordSchema | undefined {
+  const schema = rowTypes.get(from);
+  const read = readBy.get(to);
+  if (schema === undefined || read === undefined) return schema;
+  return { fields: schema.fields.map((f, i) => (read.has(i) ? f : { ...f, unread: true })) };
+}
+
 /** A codec failed on a batch of an edge that has a row type: a bug in the codec or the plan's row type, named. */
 export class ExchangeEncodeError extends SluiceError {
   constructor(

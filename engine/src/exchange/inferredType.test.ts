@@ -90,11 +90,22 @@ test("a batch of another shape starts a new type; one of no single shape crosses
       })(),
     ],
     [holed, [1, 2, 3]],
-    [1, 2, 3],
-    ["strings", "only"],
+    [1, "two", 3],
+    [1, null, 3],
+    [1, 2n],
   ];
   assert.deepEqual(send([a, reordered, a]), { columnar: 3, fallback: 0 });
   assert.deepEqual(send([a, ...mixed, a]), { columnar: 2, fallback: mixed.length });
+});
+
+test("bare numbers, bigints, strings and booleans (a map to the key before keyBy) cross as columns, exactly", () => {
+  const numbers = [1, -0, Number.NaN, 2 ** 40, -3.5, Number.POSITIVE_INFINITY];
+  const strings = ["a", "", "é", "a"];
+  assert.deepEqual(send([numbers, strings, [true, false], [2n ** 70n, -1n], numbers]), { columnar: 5, fallback: 0 });
+  assert.deepEqual(
+    inferRecordType([1, 2])?.schema.fields.map((f) => `${f.name} ${f.type.name}`),
+    ["value BIGINT"],
+  );
 });
 
 test("the inferred field types: numbers and bigints integral, strings, booleans, anything else left to clone", () => {

@@ -4,8 +4,9 @@
  * module-defined job's records are mostly of one shape (what one `map` returns), and structured clone
  * costs ~1 µs per record, more than most operators. The codec must give back exactly what a clone
  * would, so a batch crosses as columns only when every record is a plain object with the same own
- * keys in the same order (or an array of one width without holes) — anything else (a Date, a Map, a
- * class instance, another key list) crosses by clone. Field values need no check here: the columnar
+ * keys in the same order, an array of one width without holes, or a bare number, string or boolean
+ * (all of one `typeof`: what `map(b => b.auction)` before a `keyBy` sends) — anything else (a Date,
+ * a Map, a class instance, another key list, a null among values) crosses by clone. Field values need no check here: the columnar
  * codec sends a column whose values do not fit its type by clone (columns.ts), so the types inferred
  * from the first batch only choose the fast encodings.
  */
@@ -66,9 +67,25 @@ function arrayFits(width: number): (values: readonly unknown[]) => boolean {
   };
 }
 
+/** The one field of a batch of bare values (the codec's `value` shape). */
+const VALUE_FIELD = "value";
+
+const BARE = new Set(["number", "bigint", "string", "boolean"]);
+
+function valueFits(kind: string): (values: readonly unknown[]) => boolean {
+  return (values) => {
+    for (let i = 0; i < values.length; i++) if (typeof values[i] !== kind) return false;
+    return true;
+  };
+}
+
 /** The type of the records of `values` (their first record's shape, field types from the first non-null values), or undefined if they have no one shape. */
 export function inferRecordType(values: readonly unknown[]): InferredType | undefined {
   const first = values[0];
+  if (BARE.has(typeof first)) {
+    const fits = valueFits(typeof first);
+    return fits(values) ? { schema: { fields: [{ name: VALUE_FIELD, type: typeOf(first) }] }, fits } : undefined;
+  }
   let names: string[];
   let fits: (values: readonly unknown[]) => boolean;
   let read: (r: unknown, j: number) => unknown;

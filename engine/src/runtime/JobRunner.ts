@@ -17,14 +17,12 @@ import { rememberSinkStates, restoreSinkStates, type SinkStatesAtStart } from ".
 import { settleWithin } from "./settleWithin.js";
 import type { RuntimeOptions } from "./RuntimeOptions.js";
 import type { Task } from "./Task.js";
+import { runTurn, type Turn, TurnFailure } from "./schedulerTurn.js";
 import { taskFailure } from "./taskFailure.js";
 
 export type { RuntimeOptions } from "./RuntimeOptions.js";
 
 export type { Task } from "./Task.js";
-
-/** Elements a task processes in a row before the scheduler moves on (keeps queues short and fair). */
-const STEPS_PER_TURN = 8;
 
 /**
  * Runs every subtask of a job cooperatively on the current thread. Each turn it fires due
@@ -264,17 +262,16 @@ export class JobRunner {
   private async loop(): Promise<void> {
     const clock = this.options.clock;
     let sliceStart = performance.now();
-    // Upstream first (tasks are in topological order): a batch a source emits is taken by its consumers in
-    // the same turn, while it is still in the CPU's caches, and is garbage before the next scavenge. Run
-    // downstream first, every stage held a batch at once (the source's next one already made) and each
-    // scavenge copied them all: on Nexmark q0, 440–500 KB survived a scavenge that way, ~140 KB now.
-    // Queues stay as short: a producer runs only while its channels have room.
+    // Upstream first (tasks are in topological order; see `runTurn`): run downstream first, every stage held a
+    // batch at once and each scavenge copied them all (Nexmark q0: 440–500 KB survived a scavenge, ~140 KB now).
     const order = this.tasks;
     const stopHost = {
       sources: this.sources,
       savepoint: (name: string, onStart: (id: number) => void) => this.triggerCheckpoint("savepoint", name, onStart),
       notify: () => this.notify(),
     };
+    const halted = () => this.failure !== undefined;
+    const turn: Turn = { progressed: false, allFinished: true };
     for (;;) {
       if (this.failure !== undefined || this.cancelled) return;
       const stop = this.stopRequest;
@@ -286,27 +283,13 @@ export class JobRunner {
         // A failure is counted in metrics, and beyond `tolerableCheckpointFailures` in a row fails the job (triggerCheckpoint).
         if (!this.coordinator!.inProgress && stop?.inProgress !== true) this.triggerCheckpoint("checkpoint", undefined, undefined, true).catch(() => undefined);
       }
-      const timers = !this.timersPaused;
-      let current: Task | undefined;
-      let progressed = false;
-      let allFinished = true;
-      try {
-        for (const task of order) {
-          current = task;
-          if (timers && task.fireTimers(now)) progressed = true;
-          let steps = 0;
-          while (steps < STEPS_PER_TURN && task.canRun(now)) {
-            task.runOnce(now);
-            steps++;
-          }
-          if (steps > 0) progressed = true;
-          if (!task.finished) allFinished = false;
-          if (this.failure !== undefined) return;
-        }
-      } catch (error) {
-        this.fail(error, current);
+      const result = runTurn(order, now, !this.timersPaused, halted, turn);
+      if (result instanceof TurnFailure) {
+        this.fail(result.error, result.task);
         return;
       }
+      if (this.failure !== undefined) return;
+      const { progressed, allFinished } = result;
       // Tasks that finished during a checkpoint take part with their final state.
       if (this.coordinator?.inProgress === true) this.coordinator.acknowledgeFinished();
       if (allFinished) return;

@@ -9,6 +9,7 @@ import type { Column } from "./catalog.js";
 import { ExprCompiler, type Compiled, type ScopeColumn } from "./compiler.js";
 import type { Row } from "./connectors.js";
 import { StreamSqlError } from "./errors.js";
+import { windowAggregateReads } from "./parallel/columnsRead.js";
 import { stateDigest } from "./restore/planUids.js";
 import type { NamedItem } from "./planner.js";
 import { isIntegral, type SqlType } from "./types.js";
@@ -158,6 +159,12 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
         })
         .name("window aggregate"),
       digest,
+    );
+    windowAggregateReads(
+      windowed,
+      [...partitionCols, ...keyCols],
+      aggs.map((a) => a.expr),
+      scope,
     );
     shared.set(reuseKey, windowed);
   }

@@ -147,6 +147,29 @@ const schema: RecordSchema = {
 };
 const columnsOf = (e: EncodedBatch) => (e.header as ColumnarHeader).columns;
 
+test("a field the consumer reads none of (unread) crosses as NULL, its values not even looked at; the others as they were", () => {
+  const pruned: RecordSchema = {
+    fields: [
+      { name: "auction", type: { name: "BIGINT" } },
+      { name: "url", type: { name: "STRING" }, unread: true },
+      { name: "extra", type: { name: "STRING" }, unread: true },
+    ],
+  };
+  // A symbol fits no column and cannot even be cloned: an unread field must not touch it.
+  const values = [
+    [1, "https://a", Symbol("not read")],
+    [2, null, "x"],
+  ];
+  const decoded = columnarCodec.decoder(pruned).decode(cross(columnarCodec.encoder(pruned).encode({ values, timestamps: [5, 6] })));
+  assert.deepStrictEqual(decoded, {
+    values: [
+      [1, null, null],
+      [2, null, null],
+    ],
+    timestamps: [5, 6],
+  });
+});
+
 test("an empty batch crosses", () => {
   const encoded = columnarCodec.encoder(schema).encode({ values: [], timestamps: [] });
   assert.deepStrictEqual(columnarCodec.decoder(schema).decode(cross(encoded)), { values: [], timestamps: [] });

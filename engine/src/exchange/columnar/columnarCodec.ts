@@ -2,7 +2,8 @@
  * The binary columnar exchange: a batch of records with a schema crosses threads as one ArrayBuffer of
  * typed-array columns (transferred, not copied) and a small header (column encodings, offsets, new
  * dictionary strings). Records are SQL rows (arrays in schema order) or objects keyed by the schema's
- * field names (a declared record type); each batch says which, and decodes to the same shape.
+ * field names (a declared record type), or — with a schema of one field — the bare values themselves
+ * (a TypeScript job's `map(b => b.auction)`); each batch says which, and decodes to the same shape.
  * Encoder and decoder are stateful per channel (the string dictionaries): every encoded batch must be
  * decoded, in order, by the decoder of the same channel.
  */
@@ -12,8 +13,11 @@ import { type ColumnHeader, type ColumnState, columnState, type DecoderColumn, d
 import { SectionWriter } from "./sections.js";
 import { extendDictionary, type StringPolicy } from "./strings.js";
 
+/** Row arrays, objects of the schema's fields, or bare values (a one-field schema: the value is the record). */
+export type RecordShape = "array" | "object" | "value";
+
 export interface ColumnarHeader {
-  readonly shape: "array" | "object";
+  readonly shape: RecordShape;
   /** Offset of the Float64 event timestamps (NaN = none). */
   readonly timestamps: number;
   readonly columns: ColumnHeader[];
@@ -24,9 +28,11 @@ export class ColumnarRecordError extends Error {
   constructor(
     readonly index: number,
     record: unknown,
-    shape: "array" | "object",
+    shape: RecordShape,
   ) {
-    super(`columnar exchange: record ${index} of the batch is ${describe(record)}, not ${shape === "array" ? "a row array" : "an object"} as the batch's first record`);
+    super(
+      `columnar exchange: record ${index} of the batch is ${describe(record)}, not ${shape === "array" ? "a row array" : shape === "object" ? "an object" : "a bare value"} as the batch's first record`,
+    );
     this.name = "ColumnarRecordError";
   }
 }
@@ -45,9 +51,15 @@ const key = (name: string): string => `[${JSON.stringify(name)}]`;
  * SQL expressions are), so the field reads are monomorphic. Returns the index of a record of the
  * wrong shape, or -1.
  */
-function extractor(names: readonly string[], shape: "array" | "object"): Extract {
-  const check = shape === "array" ? "!Array.isArray(r)" : "r === null || typeof r !== 'object' || Array.isArray(r)";
-  const reads = names.map((name, j) => `c${j}[i] = r${shape === "array" ? `[${j}]` : key(name)};`).join(" ");
+function extractor(names: readonly string[], shape: RecordShape, read: readonly boolean[]): Extract {
+  if (shape === "value" && names.length !== 1) {
+    return () => {
+      throw new Error(`columnar exchange: a batch of bare values needs a schema of one field, not ${names.length}`);
+    };
+  }
+  const check = shape === "array" ? "!Array.isArray(r)" : shape === "object" ? "r === null || typeof r !== 'object' || Array.isArray(r)" : "r !== null && typeof r === 'object'";
+  // An unread field's column is sent as NULL (columns.ts): its values are not even read.
+  const reads = names.map((name, j) => (read[j] === false ? "" : `c${j}[i] = r${shape === "array" ? `[${j}]` : shape === "object" ? key(name) : ""};`)).join(" ");
   const locals = names.map((_, j) => `const c${j} = columns[${j}];`).join(" ");
   return new Function("values", "n", "columns", `"use strict"; ${locals} for (let i = 0; i < n; i++) { const r = values[i]; if (${check}) return i; ${reads} } return -1;`) as Extract;
 }
@@ -62,20 +74,22 @@ function builder(names: readonly string[], shape: "array" | "object"): (fields: 
 class ColumnarEncoder<T> implements BatchEncoder<T> {
   private readonly columns: ColumnState[];
   private readonly names: string[];
-  private readonly extract: Record<"array" | "object", Extract>;
+  private readonly extract: Record<RecordShape, Extract>;
   private readonly out = new SectionWriter();
   private fields: unknown[][] = [];
 
   constructor(schema: RecordSchema, policy: StringPolicy) {
-    this.columns = schema.fields.map((f) => columnState(f.name, f.type, policy));
+    this.columns = schema.fields.map((f) => columnState(f.name, f.type, policy, f.unread === true));
     this.names = schema.fields.map((f) => f.name);
-    this.extract = { array: extractor(this.names, "array"), object: extractor(this.names, "object") };
+    const read = schema.fields.map((f) => f.unread !== true);
+    this.extract = { array: extractor(this.names, "array", read), object: extractor(this.names, "object", read), value: extractor(this.names, "value", read) };
   }
 
   encode(batch: RecordBatch<T>): EncodedBatch {
     const values = batch.values as readonly unknown[];
     const n = values.length;
-    const shape = n > 0 && !Array.isArray(values[0]) ? "object" : "array";
+    const first = values[0];
+    const shape: RecordShape = n === 0 || Array.isArray(first) ? "array" : typeof first === "object" && first !== null ? "object" : "value";
     // Reused between batches (fewer young objects per batch); a column sent as a clone copies its part.
     if (this.fields.length > 0 && (this.fields[0] as unknown[]).length < n) this.fields = [];
     if (this.fields.length === 0) this.fields = this.names.map(() => new Array<unknown>(Math.max(n, 1024)));
@@ -93,12 +107,13 @@ class ColumnarEncoder<T> implements BatchEncoder<T> {
 
 /**
  * How the decoder reads a top-level column while building records: straight from its typed array
- * (`t`), as a byte to boolean (`b`), through the dictionary (`d`), or from a decoded JS array (`v`:
- * nulls, UTF-8, ROW, clones). The builder for each combination is generated once.
+ * (`t`), as a byte to boolean (`b`), through the dictionary (`d`), NULL throughout (`n`), or from a
+ * decoded JS array (`v`: nulls, UTF-8, ROW, clones). The builder for each combination is generated once.
  */
-type Source = "t" | "b" | "d" | "v";
+type Source = "t" | "b" | "d" | "v" | "n";
 
 function sourceOf(h: ColumnHeader): Source {
+  if (h.enc === "null") return "n";
   if ("nulls" in h && h.nulls !== undefined) return "v";
   return h.enc === "f64" || h.enc === "i32" || h.enc === "i64" ? "t" : h.enc === "bool" ? "b" : h.enc === "dict" ? "d" : "v";
 }
@@ -107,14 +122,15 @@ const MAX_BUILDERS = 32;
 
 type Fill = (sources: unknown[], dictionaries: unknown[], n: number, out: unknown[]) => void;
 
-function filler(names: readonly string[], shape: "array" | "object", signature: string): Fill {
+function filler(names: readonly string[], shape: RecordShape, signature: string): Fill {
   const read = (j: number): string => {
     const s = signature[j];
-    return s === "t" || s === "v" ? `s${j}[i]` : s === "b" ? `s${j}[i] === 1` : `d${j}[s${j}[i]]`;
+    return s === "t" || s === "v" ? `s${j}[i]` : s === "b" ? `s${j}[i] === 1` : s === "n" ? "null" : `d${j}[s${j}[i]]`;
   };
   const locals = names.map((_, j) => `const s${j} = sources[${j}], d${j} = dictionaries[${j}];`).join(" ");
-  const items = names.map((name, j) => (shape === "array" ? read(j) : `${key(name)}: ${read(j)}`)).join(", ");
-  return new Function("sources", "dictionaries", "n", "out", `"use strict"; ${locals} for (let i = 0; i < n; i++) out[i] = ${shape === "array" ? `[${items}]` : `{ ${items} }`};`) as Fill;
+  const items = names.map((name, j) => (shape === "object" ? `${key(name)}: ${read(j)}` : read(j))).join(", ");
+  const record = shape === "array" ? `[${items}]` : shape === "object" ? `{ ${items} }` : read(0);
+  return new Function("sources", "dictionaries", "n", "out", `"use strict"; ${locals} for (let i = 0; i < n; i++) out[i] = ${record};`) as Fill;
 }
 
 class ColumnarDecoder<T> implements BatchDecoder<T> {
@@ -143,7 +159,8 @@ class ColumnarDecoder<T> implements BatchDecoder<T> {
       const s = generic ? "v" : sourceOf(c);
       signature += s;
       // Typed sources are read in place: no JS array per column between the buffer and the records.
-      if (s === "v") sources.push(decodeColumn(col, c, buffer, n));
+      if (s === "n") sources.push(undefined);
+      else if (s === "v") sources.push(decodeColumn(col, c, buffer, n));
       else if (c.enc === "f64") sources.push(new Float64Array(buffer, c.at, n));
       else if (c.enc === "i32") sources.push(new Int32Array(buffer, c.at, n));
       else if (c.enc === "i64") sources.push(new BigInt64Array(buffer, c.at, n));

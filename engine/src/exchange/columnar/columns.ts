@@ -26,9 +26,11 @@ export interface ColumnState extends StringColumnState {
   readonly children: ColumnState[];
   /** An integral column that needed Float64 once starts there (no second pass per batch). */
   wide: boolean;
+  /** The consumer reads none of its values: every batch sends it as NULL without looking at it. */
+  readonly unread: boolean;
 }
 
-export function columnState(name: string, type: SqlType, policy: StringPolicy = "adaptive"): ColumnState {
+export function columnState(name: string, type: SqlType, policy: StringPolicy = "adaptive", unread = false): ColumnState {
   const kind =
     type.name === "ROW"
       ? "row"
@@ -42,12 +44,13 @@ export function columnState(name: string, type: SqlType, policy: StringPolicy = 
               ? "string"
               : "other";
   const children = kind === "row" ? (type.fields ?? []).map((f) => columnState(f.name, f.type, policy)) : [];
-  return { name, kind, children, wide: false, dictionary: new Map(), strings: policy === "utf8" ? "utf8" : "dictionary", policy };
+  return { name, kind, children, wide: false, unread, dictionary: new Map(), strings: policy === "utf8" ? "utf8" : "dictionary", policy };
 }
 
 const nullity = new Nullity();
 
 export function encodeColumn(col: ColumnState, values: readonly unknown[], n: number, out: SectionWriter): ColumnHeader {
+  if (col.unread) return { enc: "null" };
   const start = out.end;
   nullity.reset(n);
   let h: ColumnHeader | undefined;

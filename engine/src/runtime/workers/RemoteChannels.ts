@@ -1,10 +1,19 @@
 import type { MessagePort } from "node:worker_threads";
 import type { BatchCodec, BatchDecoder, BatchEncoder } from "../../exchange/BatchCodec.js";
-import { edgeDecoder, edgeEncoder, rowTypeOf } from "../../exchange/edgeCodec.js";
+import { edgeDecoder, edgeEncoder, edgeRowType } from "../../exchange/edgeCodec.js";
 import type { PlanEdge } from "../../graph/JobPlan.js";
 import { Channel } from "../Channel.js";
 import type { StreamElement } from "../StreamElement.js";
+import { mergeRuns, splitRuns } from "./coalescedRuns.js";
 import type { DataMessage, WireElement } from "./protocol.js";
+
+/**
+ * Records a remote channel's producer gathers before it posts them as one message (Flink's network
+ * buffer); what is gathered goes anyway when the thread's current run of work ends (a microtask: before
+ * it yields or sleeps), and at a barrier or the end. Measured against posting each element as pushed:
+ * bench/nexmark/RESULTS.md "Session 10 (parx)".
+ */
+const EXCHANGE_BATCH = 4096;
 
 /** How an edge is named in errors and `workerStats().edges`. */
 export function edgeName(edge: PlanEdge): string {
@@ -13,7 +22,7 @@ export function edgeName(edge: PlanEdge): string {
 
 /** Which way `edge`'s batches cross threads: the job's codec with the row type its producer declared, or with the type its records show (`inferred`; a side output, a TypeScript job), or by clone. */
 export function edgeCodecKind(edge: PlanEdge, codec: BatchCodec): "columnar" | "inferred" | "clone" {
-  return edgeEncoder(codec, edge.tag === undefined ? rowTypeOf(edge.from.node) : undefined, edge.from.name, edgeName(edge)).codec;
+  return edgeEncoder(codec, edge.tag === undefined ? edgeRowType(edge.from.node, edge.to.node) : undefined, edge.from.name, edgeName(edge)).codec;
 }
 
 /**
@@ -40,16 +49,16 @@ export class DataPorts {
 
   /** The producer's end of channel `key` to the thread at `location`. */
   outTo(location: number, key: string, capacity: number, maxElements: number, edge: PlanEdge): Channel {
-    const schema = edge.tag === undefined ? rowTypeOf(edge.from.node) : undefined;
+    const schema = edge.tag === undefined ? edgeRowType(edge.from.node, edge.to.node) : undefined;
     const { encoder } = edgeEncoder(this.codec, schema, edge.from.name, `${edgeName(edge)} channel ${key}`);
-    const channel = new RemoteOutChannel(capacity, maxElements, key, this.port(location), encoder);
+    const channel = new RemoteOutChannel(remoteCapacity(capacity), maxElements, key, this.port(location), encoder, this.fail);
     this.outbound.set(key, channel);
     return channel;
   }
 
   /** The consumer's end of channel `key` from the thread at `location`. */
   inFrom(location: number, key: string, capacity: number, maxElements: number): Channel {
-    const channel = new RemoteInChannel(capacity, maxElements, key, this.port(location), edgeDecoder(this.codec));
+    const channel = new RemoteInChannel(remoteCapacity(capacity), maxElements, key, this.port(location), edgeDecoder(this.codec));
     this.inbound.set(key, channel);
     return channel;
   }
@@ -66,7 +75,8 @@ export class DataPorts {
 
   private receive(message: DataMessage): void {
     try {
-      if ("c" in message) this.inbound.get(message.c)!.deliver(message.e);
+      if ("runs" in message) this.inbound.get(message.c)!.deliverRuns(message);
+      else if ("c" in message) this.inbound.get(message.c)!.deliver(message.e);
       else this.outbound.get(message.k)!.credit(message.records, message.elements);
     } catch (error) {
       this.fail(error);
@@ -76,10 +86,17 @@ export class DataPorts {
   }
 }
 
+/** Room for a channel's gathered records on top of the batch in flight: a producer waiting for credit cannot fill a message. */
+function remoteCapacity(capacity: number): number {
+  return Math.max(capacity, 2 * EXCHANGE_BATCH);
+}
+
 /**
- * The producer's end: what is pushed is posted at once (record batches encoded, their buffers
- * transferred). It has room while the consumer has not been sent more than `capacity` records (or
- * `maxElements` elements) it has not yet taken: credit-based back-pressure, as Flink's network stack.
+ * The producer's end: what is pushed is gathered and posted as one message (record batches merged and
+ * encoded once, their buffer transferred) once EXCHANGE_BATCH records are gathered, at a barrier or
+ * the end, or when the thread's current run of work ends. It has room while the consumer has not been
+ * sent more than `capacity` records (or `maxElements` elements) it has not yet taken, gathered ones
+ * included: credit-based back-pressure, as Flink's network stack.
  */
 class RemoteOutChannel extends Channel {
   private inFlightRecords = 0;
@@ -91,6 +108,8 @@ class RemoteOutChannel extends Channel {
     private readonly key: string,
     private readonly port: MessagePort,
     private readonly encoder: BatchEncoder,
+    /** A flush after the producer's run of work failed (its batch could not be encoded): fails the job. */
+    private readonly fail: (error: unknown) => void,
   ) {
     super(capacity, maxElements);
   }
@@ -101,11 +120,47 @@ class RemoteOutChannel extends Channel {
 
   override push(element: StreamElement): void {
     this.inFlightElements++;
+    if (element.kind === "records") this.inFlightRecords += element.batch.values.length;
+    this.pending.push(element);
+    if (element.kind === "records") this.pendingRecords += element.batch.values.length;
+    if (this.pendingRecords >= EXCHANGE_BATCH || element.kind === "barrier" || element.kind === "end") this.flush();
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(this.flushLater);
+    }
+  }
+
+  private readonly pending: StreamElement[] = [];
+  private pendingRecords = 0;
+  private flushQueued = false;
+  private readonly flushLater = (): void => {
+    this.flushQueued = false;
+    try {
+      this.flush();
+    } catch (error) {
+      this.fail(error);
+    }
+  };
+
+  /** Posts what was gathered as one message (one element alone as before). */
+  private flush(): void {
+    const pending = this.pending;
+    if (pending.length === 0) return;
+    if (pending.length === 1) this.post(pending[0] as StreamElement);
+    else {
+      const { batch, runs } = mergeRuns(pending);
+      const encoded = batch === undefined ? undefined : this.encoder.encode(batch);
+      this.port.postMessage({ c: this.key, b: encoded, runs } satisfies DataMessage, encoded?.buffers ?? []);
+    }
+    pending.length = 0;
+    this.pendingRecords = 0;
+  }
+
+  private post(element: StreamElement): void {
     if (element.kind !== "records") {
       this.port.postMessage({ c: this.key, e: element } satisfies DataMessage);
       return;
     }
-    this.inFlightRecords += element.batch.values.length;
     const encoded = this.encoder.encode(element.batch);
     this.port.postMessage({ c: this.key, e: { kind: "records", encoded } } satisfies DataMessage, encoded.buffers);
   }
@@ -134,6 +189,13 @@ class RemoteInChannel extends Channel {
   deliver(wire: WireElement): void {
     super.push(wire.kind === "records" ? { kind: "records", batch: this.decoder.decode(wire.encoded) } : wire);
   }
+
+  /** A producer's gathered elements, in the order pushed. */
+  deliverRuns(message: Extract<DataMessage, { runs: unknown }>): void {
+    splitRuns(message.b === undefined ? undefined : this.decoder.decode(message.b), message.runs, this.take);
+  }
+
+  private readonly take = (element: StreamElement): void => super.push(element);
 
   override shift(): StreamElement | undefined {
     const element = super.shift();

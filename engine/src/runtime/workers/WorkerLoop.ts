@@ -1,13 +1,11 @@
 import type { Clock } from "../../time/Clock.js";
 import type { Task } from "../Task.js";
+import { runTurn, type Turn, TurnFailure } from "../schedulerTurn.js";
 import { METRICS_EVERY_MS } from "./protocol.js";
 
-/** Elements a task processes in a row before the loop moves on (as `JobRunner`). */
-const STEPS_PER_TURN = 8;
-
 /**
- * Schedules the subtasks of one worker thread, as `JobRunner.loop` does on the main thread:
- * downstream first, a few steps each, yielding every `timeSliceMs` (so calls from the main thread
+ * Schedules the subtasks of one worker thread with the main thread's turn (`runTurn`, upstream first,
+ * a few steps each), yielding every `timeSliceMs` (so calls from the main thread
  * and input from other threads get in) and sleeping until woken or a timer is due. Checkpoints,
  * stops and the job's end are the main thread's; this loop only runs what it is given.
  */
@@ -56,35 +54,29 @@ export class WorkerLoop {
 
   private async loop(): Promise<void> {
     let sliceStart = performance.now();
-    const order = [...this.tasks].reverse();
+    // Upstream first as on the main thread (was downstream first: q5/q7 module jobs at p=2 used 1.06×/1.12×
+    // the events per CPU-second this way, bench/nexmark/RESULTS.md "Session 10 (parx)").
+    const order = this.tasks;
+    const turn: Turn = { progressed: false, allFinished: true };
+    const halted = () => this.halted;
     for (;;) {
       if (this.halted) return;
-      const now = this.clock.now();
-      let progressed = false;
-      let allFinished = true;
-      let current: Task | undefined;
-      const timers = !this.timersPaused;
-      try {
-        for (const task of order) {
-          current = task;
-          if (timers && task.fireTimers(now)) progressed = true;
-          let steps = 0;
-          while (steps < STEPS_PER_TURN && task.canRun(now)) {
-            task.runOnce(now);
-            steps++;
-          }
-          if (steps > 0) progressed = true;
-          if (!task.finished) allFinished = false;
-          else if (!this.reportedFinished.has(task)) {
+      const result = runTurn(order, this.clock.now(), !this.timersPaused, halted, turn);
+      if (result instanceof TurnFailure) {
+        this.halted = true;
+        this.fail(result.error, result.task);
+        this.sendReport();
+        return;
+      }
+      if (this.halted) return;
+      const { progressed, allFinished } = result;
+      if (this.reportedFinished.size < this.tasks.length) {
+        for (const task of this.tasks) {
+          if (task.finished && !this.reportedFinished.has(task)) {
             this.reportedFinished.add(task);
             this.lastReport = 0; // a subtask finished: the main thread hears of it at once
           }
         }
-      } catch (error) {
-        this.halted = true;
-        this.fail(error, current!);
-        this.sendReport();
-        return;
       }
       if (progressed) this.dirty = true;
       if (this.dirty && performance.now() - this.lastReport >= METRICS_EVERY_MS) this.sendReport();

@@ -10,6 +10,7 @@ import { CheckpointError, type ErrorContext, ParseError, SinkError, SluiceError,
 import type { EnvironmentOptions } from "../../api/StreamEnvironment.js";
 import type { DeadLetter } from "../../operators/Operator.js";
 import type { SubtaskMetrics } from "../Task.js";
+import type { Run } from "./coalescedRuns.js";
 
 /** A module export by URL: what a worker imports to get the same function the main thread has. */
 export interface ModuleExport {
@@ -123,6 +124,8 @@ export type WireElement =
 export type DataMessage =
   /** An element for channel `c`. */
   | { readonly c: string; readonly e: WireElement }
+  /** Several elements for channel `c`: their records as one encoded batch `b`, their order as runs (`coalescedRuns.ts`). */
+  | { readonly c: string; readonly b: EncodedBatch | undefined; readonly runs: readonly Run[] }
   /** Credit for channel `k`: the consumer took `records` records in `elements` elements off it. */
   | { readonly k: string; readonly records: number; readonly elements: number };
 

@@ -7,6 +7,7 @@ import type { DeadLetterLog } from "../SubtaskContext.js";
 import type { TaskListener } from "../Task.js";
 import { type CallMessage, type FromWorker, fromWire, type JobRecipe, type ModuleExport, type TaskOp, type ToWorker } from "./protocol.js";
 import { DataPorts, edgeCodecKind, edgeName } from "./RemoteChannels.js";
+import { edgeRowType } from "../../exchange/edgeCodec.js";
 import { RemoteTask, type WorkerLink } from "./RemoteTask.js";
 import { type JobEndpoint, newPoolJob, type PooledWorker, poolWorkers } from "./WorkerPool.js";
 import { workerStats as poolStats } from "./WorkerPool.js";
@@ -23,7 +24,7 @@ export interface WorkerJobOptions {
 }
 
 /** The edges of the last job placed on workers that cross threads, and how each crosses (see `exchange/edgeCodec.ts`). */
-let lastEdges: { readonly edge: string; readonly codec: "columnar" | "inferred" | "clone" }[] = [];
+let lastEdges: { readonly edge: string; readonly codec: "columnar" | "inferred" | "clone"; readonly columns?: readonly string[] }[] = [];
 
 export function workerStats(): { threads: number; jobs: number; edges: typeof lastEdges } {
   return { ...poolStats(), edges: lastEdges };
@@ -80,7 +81,15 @@ class WorkerGroup {
         ports[b]!.set(a, port2);
       }
     }
-    lastEdges = plan.nodes.flatMap((n) => n.outputs.filter((e) => crossesThreads(e, workers)).map((e) => ({ edge: edgeName(e), codec: edgeCodecKind(e, codec) })));
+    lastEdges = plan.nodes.flatMap((n) =>
+      n.outputs
+        .filter((e) => crossesThreads(e, workers))
+        .map((e) => {
+          // What a row-typed edge carries (a SQL plan's columns; in brackets those sent as NULL: the consumer reads none).
+          const columns = e.tag === undefined ? edgeRowType(e.from.node, e.to.node)?.fields.map((f) => (f.unread ? `(${f.name})` : f.name)) : undefined;
+          return { edge: edgeName(e), codec: edgeCodecKind(e, codec), ...(columns !== undefined ? { columns } : {}) };
+        }),
+    );
     this.data = new DataPorts(ports[MAIN]!, codec, notify, (error) => this.fail(error));
     const signature = planSignature(plan);
     const threads = poolWorkers(workers);

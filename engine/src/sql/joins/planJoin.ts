@@ -150,7 +150,7 @@ export function selectOverJoin(select: Select): WhereOverJoin {
 }
 
 /** The columns of the joined scope that `uses` read, or undefined when one of them cannot be told (unknown, ambiguous, a ROW field). */
-function columnsRead(uses: Expr[], scope: ScopeColumn[]): Set<number> | undefined {
+export function columnsRead(uses: Expr[], scope: ScopeColumn[]): Set<number> | undefined {
   const read = new Set<number>();
   const walk = (e: Expr): boolean => {
     if (e.kind === "column") {

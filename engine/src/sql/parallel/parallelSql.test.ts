@@ -78,6 +78,8 @@ test("a TUMBLE aggregate on 2 and 3 worker threads gives the rows of one thread 
     // The keyed edge into the window operator crosses as columns; so does its output to the collect sink on this thread.
     const edges = workerStats().edges;
     assert.deepEqual(edges.find((e) => /-> window aggregate.* \(hash\)$/.test(e.edge))?.codec, "columnar", JSON.stringify(edges));
+    // Only the columns the window aggregate reads cross (its key and its aggregates' arguments): `ts` is sent as NULL.
+    assert.deepEqual(edges.find((e) => /-> window aggregate.* \(hash\)$/.test(e.edge))?.columns, ["id", "k", "v", "(ts)"]);
     assert.ok(exchangeStats().decoded.columnar > decoded.columnar, "this thread decoded columnar batches");
     assert.equal(exchangeStats().decoded.clone, decoded.clone, "and no cloned ones");
   }

@@ -104,16 +104,20 @@ final class Queries {
     }
   }
 
-  static final class Count implements AggregateFunction<Bid, Long, Long> {
+  static final class Count implements AggregateFunction<Long, Long, Long> {
     public Long createAccumulator() { return 0L; }
-    public Long add(Bid b, Long acc) { return acc + 1; }
+    public Long add(Long auction, Long acc) { return acc + 1; }
     public Long getResult(Long acc) { return acc; }
     public Long merge(Long a, Long b) { return a + b; }
   }
 
   static void q5(DataStream<Event> events) {
+    // Only the auction crosses to the window's subtask, as in q5.ts.
     bids(events)
-        .keyBy(b -> b.auction)
+        .map(b -> b.auction)
+        .returns(Types.LONG)
+        .name("q5.auction")
+        .keyBy(a -> a, Types.LONG)
         .window(SlidingEventTimeWindows.of(java.time.Duration.ofMillis(TEN_SECONDS), java.time.Duration.ofMillis(2000)))
         .aggregate(new Count(), new ProcessWindowFunction<Long, Tuple3<Long, Long, Long>, Long, TimeWindow>() {
           @Override
@@ -126,25 +130,25 @@ final class Queries {
         .addSink(new CountingSink<>(r -> r.f0 + r.f1));
   }
 
-  /** Highest price of a window and every bid that has it. */
+  /** Highest price of a window and every bid (auction, price, bidder, dateTime, extra) that has it. */
   public static final class Highest {
     public long max = -1;
-    public List<Bid> bids = new ArrayList<>();
+    public List<Tuple5<Long, Long, Long, Long, String>> bids = new ArrayList<>();
   }
 
-  static final class HighestBids implements AggregateFunction<Bid, Highest, List<Bid>> {
+  static final class HighestBids implements AggregateFunction<Tuple5<Long, Long, Long, Long, String>, Highest, List<Tuple5<Long, Long, Long, Long, String>>> {
     public Highest createAccumulator() { return new Highest(); }
-    public Highest add(Bid b, Highest acc) {
-      if (b.price > acc.max) {
-        acc.max = b.price;
+    public Highest add(Tuple5<Long, Long, Long, Long, String> b, Highest acc) {
+      if (b.f1 > acc.max) {
+        acc.max = b.f1;
         acc.bids = new ArrayList<>();
         acc.bids.add(b);
-      } else if (b.price == acc.max) {
+      } else if (b.f1 == acc.max) {
         acc.bids.add(b);
       }
       return acc;
     }
-    public List<Bid> getResult(Highest acc) { return acc.bids; }
+    public List<Tuple5<Long, Long, Long, Long, String>> getResult(Highest acc) { return acc.bids; }
     public Highest merge(Highest a, Highest b) {
       if (a.max != b.max) return a.max > b.max ? a : b;
       a.bids.addAll(b.bids);
@@ -153,13 +157,17 @@ final class Queries {
   }
 
   static void q7(DataStream<Event> events) {
+    // Only the output's fields cross to the window's subtask (a Bid's channel and url stay behind), as in q7.ts.
     bids(events)
+        .map(b -> Tuple5.of(b.auction, b.price, b.bidder, b.dateTime, b.extra))
+        .returns(Types.TUPLE(Types.LONG, Types.LONG, Types.LONG, Types.LONG, Types.STRING))
+        .name("q7.project")
         .keyBy(b -> 0)
         .window(TumblingEventTimeWindows.of(java.time.Duration.ofMillis(TEN_SECONDS)))
-        .aggregate(new HighestBids(), new ProcessWindowFunction<List<Bid>, Tuple5<Long, Long, Long, Long, String>, Integer, TimeWindow>() {
+        .aggregate(new HighestBids(), new ProcessWindowFunction<List<Tuple5<Long, Long, Long, Long, String>>, Tuple5<Long, Long, Long, Long, String>, Integer, TimeWindow>() {
           @Override
-          public void process(Integer key, Context ctx, Iterable<List<Bid>> top, Collector<Tuple5<Long, Long, Long, Long, String>> out) {
-            for (Bid b : top.iterator().next()) out.collect(Tuple5.of(b.auction, b.price, b.bidder, b.dateTime, b.extra));
+          public void process(Integer key, Context ctx, Iterable<List<Tuple5<Long, Long, Long, Long, String>>> top, Collector<Tuple5<Long, Long, Long, Long, String>> out) {
+            for (Tuple5<Long, Long, Long, Long, String> b : top.iterator().next()) out.collect(b);
           }
         })
         .addSink(new CountingSink<>(r -> r.f0 + r.f1));

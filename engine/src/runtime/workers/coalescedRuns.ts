@@ -1,0 +1,64 @@
+/**
+ * Elements a remote channel's producer pushed between two posts, as one message: their record batches
+ * merged into one batch (encoded once: one header, one buffer, one post, one wake-up, one credit for
+ * several batches) and the order of everything kept as runs — a number is that many records of the
+ * merged batch, anything else an element in its place. The consumer gets back exactly the elements
+ * pushed, in order: a watermark stays between the records before and after it, as in Flink's network
+ * buffers, where records and watermarks are serialised into one buffer in order.
+ */
+import type { RecordBatch, StreamElement } from "../StreamElement.js";
+
+export type NonRecord = Exclude<StreamElement, { kind: "records" }>;
+export type Run = number | NonRecord;
+
+/** `pending` as one batch (undefined when it holds no records) and its runs. */
+export function mergeRuns(pending: readonly StreamElement[]): { batch: RecordBatch | undefined; runs: Run[] } {
+  const runs: Run[] = [];
+  let only: RecordBatch | undefined;
+  let batches = 0;
+  let total = 0;
+  for (const element of pending) {
+    if (element.kind !== "records") {
+      runs.push(element);
+      continue;
+    }
+    const n = element.batch.values.length;
+    runs.push(n); // an empty batch too: the consumer's credit counts every element pushed
+    if (n === 0) continue;
+    only = element.batch;
+    batches++;
+    total += n;
+  }
+  if (batches <= 1) return { batch: only, runs };
+  const values = new Array<unknown>(total);
+  const timestamps = new Array<number>(total);
+  let at = 0;
+  for (const element of pending) {
+    if (element.kind !== "records") continue;
+    const { values: v, timestamps: t } = element.batch;
+    for (let i = 0; i < v.length; i++, at++) {
+      values[at] = v[i];
+      timestamps[at] = t[i] as number;
+    }
+  }
+  return { batch: { values, timestamps }, runs };
+}
+
+/** The elements `runs` describe, records cut from `batch` (the decoded merged batch). */
+export function splitRuns(batch: RecordBatch | undefined, runs: readonly Run[], into: (element: StreamElement) => void): void {
+  let at = 0;
+  for (const run of runs) {
+    if (typeof run !== "number") {
+      into(run);
+      continue;
+    }
+    if (run === 0) {
+      into({ kind: "records", batch: { values: [], timestamps: [] } });
+      continue;
+    }
+    if (batch === undefined || at + run > batch.values.length) throw new Error(`coalesced exchange message: a run of ${run} records past the batch's ${batch?.values.length ?? 0}`);
+    if (at === 0 && run === batch.values.length) into({ kind: "records", batch });
+    else into({ kind: "records", batch: { values: batch.values.slice(at, at + run), timestamps: batch.timestamps.slice(at, at + run) } });
+    at += run;
+  }
+}
