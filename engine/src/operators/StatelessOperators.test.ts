@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DEAD_LETTERS } from "../api/OutputTag.js";
 import { OperatorHarness } from "../testing/OperatorHarness.js";
-import type { DeadLetter } from "./Operator.js";
+import type { DeadLetter, OperatorFactory } from "./Operator.js";
 import { FilterOperator, MapOperator } from "./StatelessOperators.js";
 
 /** filter fills arrays sized for the whole batch and cuts them to what it kept: no holes may leak out. */
@@ -79,4 +79,25 @@ test("map's failing record throws out of the batch under the fail policy", async
       }, ctx),
   );
   assert.throws(() => h.processElements([1, 2, 3], [1, 2, 3]), /two/);
+});
+
+/**
+ * Each map and filter runs its own compiled loop, so V8's call feedback for the user function is per
+ * operator: with one shared loop, two filters in a job made the call megamorphic and neither predicate
+ * was inlined (recordLoops.ts).
+ */
+test("every map and filter instance loops over its batch with a loop of its own", async () => {
+  const loops: unknown[] = [];
+  const factories: OperatorFactory[] = [
+    (ctx) => new FilterOperator<number>((x) => x > 0, ctx),
+    (ctx) => new FilterOperator<number>((x) => x < 0, ctx),
+    (ctx) => new MapOperator<number, number>((x) => x + 1, ctx),
+    (ctx) => new MapOperator<number, number>((x) => x - 1, ctx),
+  ];
+  for (const make of factories) {
+    const h = await OperatorHarness.create<number, number>(make);
+    loops.push((h.operator as unknown as { loop: unknown }).loop);
+  }
+  assert.equal(new Set(loops).size, 4);
+  assert.ok(loops.every((l) => typeof l === "function"));
 });
