@@ -82,22 +82,25 @@ test("map's failing record throws out of the batch under the fail policy", async
 });
 
 /**
- * Each map and filter runs its own compiled loop, so V8's call feedback for the user function is per
- * operator: with one shared loop, two filters in a job made the call megamorphic and neither predicate
- * was inlined (recordLoops.ts).
+ * Each map and filter runs a compiled loop of its user function, so V8's call feedback for that function
+ * is per operator: with one shared loop, two filters in a job made the call megamorphic and neither
+ * predicate was inlined (recordLoops.ts). The same function (a job declared again) gets the same loop.
  */
-test("every map and filter instance loops over its batch with a loop of its own", async () => {
-  const loops: unknown[] = [];
+test("map and filter loop over their batches with a loop per user function", async () => {
+  const positive = (x: number) => x > 0;
   const factories: OperatorFactory[] = [
-    (ctx) => new FilterOperator<number>((x) => x > 0, ctx),
+    (ctx) => new FilterOperator<number>(positive, ctx),
     (ctx) => new FilterOperator<number>((x) => x < 0, ctx),
     (ctx) => new MapOperator<number, number>((x) => x + 1, ctx),
     (ctx) => new MapOperator<number, number>((x) => x - 1, ctx),
+    (ctx) => new FilterOperator<number>(positive, ctx),
   ];
+  const loops: unknown[] = [];
   for (const make of factories) {
     const h = await OperatorHarness.create<number, number>(make);
     loops.push((h.operator as unknown as { loop: unknown }).loop);
   }
-  assert.equal(new Set(loops).size, 4);
   assert.ok(loops.every((l) => typeof l === "function"));
+  assert.equal(new Set(loops.slice(0, 4)).size, 4, "one loop per user function");
+  assert.equal(loops[4], loops[0], "the same function, the same loop");
 });

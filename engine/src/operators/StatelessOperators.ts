@@ -2,7 +2,7 @@ import type { FilterFunction, FlatMapFunction, MapFunction } from "../api/functi
 import type { RecordBatch } from "../runtime/StreamElement.js";
 import type { Operator, OperatorContext } from "./Operator.js";
 import { forEachRecord } from "./forEachRecord.js";
-import { filterLoop, mapLoop } from "./recordLoops.js";
+import { type FilterLoop, filterLoop, type MapLoop, mapLoop } from "./recordLoops.js";
 
 /**
  * map / filter / flatMap. One loop per batch; a throwing record is reported through the error policy and
@@ -10,12 +10,14 @@ import { filterLoop, mapLoop } from "./recordLoops.js";
  */
 export class MapOperator<I, O> implements Operator<I> {
   /** This operator's own loop (see `recordLoops.ts`: a shared one made the call of `fn` megamorphic). */
-  private readonly loop = mapLoop();
+  private readonly loop: MapLoop;
 
   constructor(
     private readonly fn: MapFunction<I, O>,
     private readonly ctx: OperatorContext<O>,
-  ) {}
+  ) {
+    this.loop = mapLoop(fn);
+  }
 
   processBatch(batch: RecordBatch<I>): void {
     const { values, timestamps } = batch;
@@ -40,12 +42,14 @@ export class FilterOperator<T> implements Operator<T> {
    */
   private kept = new Int32Array(0);
   /** This operator's own loop (see `recordLoops.ts`). */
-  private readonly loop = filterLoop();
+  private readonly loop: FilterLoop;
 
   constructor(
     private readonly fn: FilterFunction<T>,
     private readonly ctx: OperatorContext<T>,
-  ) {}
+  ) {
+    this.loop = filterLoop(fn);
+  }
 
   processBatch(batch: RecordBatch<T>): void {
     const { values, timestamps } = batch;
