@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { DEAD_LETTERS } from "../api/OutputTag.js";
 import { OperatorHarness } from "../testing/OperatorHarness.js";
-import type { DeadLetter } from "./Operator.js";
+import type { DeadLetter, OperatorFactory } from "./Operator.js";
 import { FilterOperator, MapOperator } from "./StatelessOperators.js";
 
 /** filter fills arrays sized for the whole batch and cuts them to what it kept: no holes may leak out. */
@@ -79,4 +79,28 @@ test("map's failing record throws out of the batch under the fail policy", async
       }, ctx),
   );
   assert.throws(() => h.processElements([1, 2, 3], [1, 2, 3]), /two/);
+});
+
+/**
+ * Each map and filter runs a compiled loop of its user function, so V8's call feedback for that function
+ * is per operator: with one shared loop, two filters in a job made the call megamorphic and neither
+ * predicate was inlined (recordLoops.ts). The same function (a job declared again) gets the same loop.
+ */
+test("map and filter loop over their batches with a loop per user function", async () => {
+  const positive = (x: number) => x > 0;
+  const factories: OperatorFactory[] = [
+    (ctx) => new FilterOperator<number>(positive, ctx),
+    (ctx) => new FilterOperator<number>((x) => x < 0, ctx),
+    (ctx) => new MapOperator<number, number>((x) => x + 1, ctx),
+    (ctx) => new MapOperator<number, number>((x) => x - 1, ctx),
+    (ctx) => new FilterOperator<number>(positive, ctx),
+  ];
+  const loops: unknown[] = [];
+  for (const make of factories) {
+    const h = await OperatorHarness.create<number, number>(make);
+    loops.push((h.operator as unknown as { loop: unknown }).loop);
+  }
+  assert.ok(loops.every((l) => typeof l === "function"));
+  assert.equal(new Set(loops.slice(0, 4)).size, 4, "one loop per user function");
+  assert.equal(loops[4], loops[0], "the same function, the same loop");
 });

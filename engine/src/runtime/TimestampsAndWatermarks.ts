@@ -9,6 +9,8 @@ import type { SourceSubtaskWatermark } from "./JobMetrics.js";
 /** Watermark generation of one source subtask: one generator, or one per split (`SourceReader.splits`). */
 interface SourceWatermarks {
   onEvent(value: unknown, timestamp: number, split: string | undefined): void;
+  /** The one generator, when there are no splits: `sendTimestamped` calls it without a hop per record. */
+  readonly single: WatermarkGenerator<unknown> | undefined;
   onPeriodicEmit(): void;
   /** After every poll: the splits the reader now reads. */
   setSplits(ids: readonly string[] | undefined): void;
@@ -166,10 +168,21 @@ export class TimestampsAndWatermarks {
     }
     const batch = this.sending;
     batch.begin(values, timestamps);
+    const single = generators.single;
     try {
-      for (let i = 0; i < values.length; i++) {
-        batch.at = i;
-        generators.onEvent(values[i], timestamps[i]!, splits?.[i]);
+      // Without splits, straight to the generator: the wrapper's call and the split lookup per record
+      // were most of what a source task added to its reader's own work.
+      if (single !== undefined) {
+        const output = this.output;
+        for (let i = 0; i < values.length; i++) {
+          batch.at = i;
+          single.onEvent(values[i], timestamps[i]!, output);
+        }
+      } else {
+        for (let i = 0; i < values.length; i++) {
+          batch.at = i;
+          generators.onEvent(values[i], timestamps[i]!, splits?.[i]);
+        }
       }
     } finally {
       batch.end();
@@ -216,6 +229,7 @@ function sourceWatermarks(perSplit: boolean, newGenerator: () => WatermarkGenera
     const mux = new WatermarkMultiplexer(newGenerator, output, () => batchTime() ?? Number.NaN);
     return {
       onEvent: (value, timestamp, split) => mux.onEvent(split ?? DEFAULT_SPLIT, value, timestamp),
+      single: undefined,
       onPeriodicEmit: () => mux.onPeriodicEmit(),
       setSplits: (ids) => mux.setSplits(ids),
       splitStates: () => mux.splitStates(),
@@ -224,6 +238,7 @@ function sourceWatermarks(perSplit: boolean, newGenerator: () => WatermarkGenera
   const generator = newGenerator();
   return {
     onEvent: (value, timestamp) => generator.onEvent(value, timestamp, output),
+    single: generator,
     onPeriodicEmit: () => generator.onPeriodicEmit(output),
     setSplits: () => {},
     splitStates: () => undefined,
