@@ -25,6 +25,7 @@ import { rewriteGroupedRank } from "./rank/groupedRank.js";
 import { planRank, rankInput } from "./rank/rankPlan.js";
 import { planMatchRecognize } from "./matchRecognize/planMatchRecognize.js";
 import { rewriteGroupWindow } from "./windows/legacyGroupWindow.js";
+import { projectedFiredEnds } from "./joins/firedWindowEnds.js";
 import { planSortLimit } from "./sort/sortLimit.js";
 import { declareRowType } from "../exchange/edgeCodec.js";
 import { attachedWindows, groupsByWindow, projectedWindowProperties, resolveColumn, tvfWindowProperties, type WindowProperties } from "./windows/windowProperties.js";
@@ -42,6 +43,8 @@ export interface AppendPlanned {
   changes?: undefined;
   /** Which columns are the bounds of the windows that made the rows (windows/windowProperties.ts). */
   window?: WindowProperties;
+  /** Columns that hold the window_end of the event-time window that emitted each row: ahead of every watermark before the row (joins/firedWindowEnds.ts). */
+  firedEnds?: number[];
 }
 
 export interface UpdatingPlanned {
@@ -52,6 +55,7 @@ export interface UpdatingPlanned {
   bounded: boolean;
   stream?: undefined;
   window?: undefined;
+  firedEnds?: undefined;
 }
 
 /** Name columns are qualified with (`t.col`); a join's columns each have their side's (`qualifiers`). */
@@ -258,7 +262,8 @@ export class Planner {
       items.map((i) => i.expr),
       (e) => resolveColumn(e, scope)?.index,
     );
-    return { stream: stream.map(fn).name("SELECT"), columns, bounded: input.bounded, ...(window ? { window } : {}) };
+    const firedEnds = projectedFiredEnds(input.firedEnds, items, (e) => resolveColumn(e, scope)?.index);
+    return { stream: stream.map(fn).name("SELECT"), columns, bounded: input.bounded, ...(window ? { window } : {}), ...(firedEnds ? { firedEnds } : {}) };
   }
 }
 

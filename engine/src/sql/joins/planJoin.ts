@@ -15,6 +15,7 @@ import { analyzeCondition, conjunctSides, conjunction } from "./joinCondition.js
 import { joinKeyOf } from "./joinKey.js";
 import { asChanges, keyString } from "./joinInputs.js";
 import { intervalJoinFunction, outputDelay } from "./intervalJoin.js";
+import { planBoundedJoin } from "./planBoundedJoin.js";
 import { planTemporalJoin } from "./planTemporalJoin.js";
 import { appendOnlyInnerJoinFunction, regularJoinFunction } from "./regularJoin.js";
 import { planWindowJoin } from "./planWindowJoin.js";
@@ -41,8 +42,12 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
   const scope: ScopeColumn[] = columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
   const leftWidth = left.columns.length;
   if (asOf) return planTemporalJoin(item, asOf, left, right, scope, qualifiers);
-  if (filters !== undefined && item.joinType === "inner") [left, right] = pushIntoSides(filters, left, right, scope, leftWidth);
-  const condition = analyzeCondition(item.on, scope, leftWidth);
+  let on = item.on;
+  if (filters !== undefined && item.joinType === "inner") {
+    [left, right] = pushIntoSides(filters, left, right, scope, leftWidth);
+    on = pullIntoOn(filters, on, scope, leftWidth);
+  }
+  const condition = analyzeCondition(on, scope, leftWidth);
   if (item.on === undefined && !item.comma) throw new StreamSqlError("validation", "a JOIN needs ON", item.at, "JOIN");
 
   const leftScope = scope.slice(0, leftWidth);
@@ -96,6 +101,8 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
   // An inner join of two append-only inputs only ever inserts (Flink's changelog-mode inference says
   // so too), so its result stays append-only: Top-N, OVER and window TVFs may read it (nexmark q9).
   if (item.joinType === "inner" && !left.changes && !right.changes) {
+    const boundedJoin = planBoundedJoin({ on, left, right, scope, columns: plain, qualifiers, matches, leftKey, rightKey, name: name.slice(0, -1) });
+    if (boundedJoin) return boundedJoin;
     const stream = (left.stream as DataStream<Row>)
       .connect(right.stream as DataStream<Row>)
       .keyBy(
@@ -180,6 +187,20 @@ function pushIntoSides(filters: WhereOverJoin, left: Relation, right: Relation, 
   filters.where = kept.length === 0 ? undefined : conjunction(kept, filters.where.at);
   const rightScope = scope.slice(leftWidth).map((c) => ({ ...c, index: c.index - leftWidth }));
   return [filtered(left, scope.slice(0, leftWidth), onLeft), filtered(right, rightScope, onRight)];
+}
+
+/**
+ * An inner join's WHERE conjuncts on both sides' columns, moved into its ON (Flink's FilterJoinRule), so
+ * they give the join its keys and interval bounds as ON's own do (nexmark q7's BETWEEN in WHERE).
+ */
+function pullIntoOn(filters: WhereOverJoin, on: Expr | undefined, scope: ScopeColumn[], leftWidth: number): Expr | undefined {
+  if (filters.where === undefined) return on;
+  const sides = conjunctSides(filters.where, scope, leftWidth);
+  const both = sides.filter((c) => c.side === "both").map((c) => c.expr);
+  if (both.length === 0) return on;
+  const kept = sides.filter((c) => c.side !== "both").map((c) => c.expr);
+  filters.where = kept.length === 0 ? undefined : conjunction(kept, filters.where.at);
+  return conjunction(on ? [on, ...both] : both, (both[0] as Expr).at);
 }
 
 function filtered(side: Relation, scope: ScopeColumn[], conjuncts: Expr[]): Relation {
