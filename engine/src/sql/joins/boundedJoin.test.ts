@@ -16,8 +16,7 @@ import type { Row } from "../connectors.js";
 import { SqlSession } from "../index.js";
 import { checkRandomCutRestore } from "../restore/randomCutRestore.js";
 import { SqlRestoreError } from "../restore/sqlRestore.js";
-import { mapBackedStates } from "../../testing/mapBackedState.js";
-import { intervalJoinFunction } from "./intervalJoin.js";
+import { boundedJoinFunction } from "./boundedJoin.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-sql-bounded-join-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,7 +41,7 @@ test("q7's join: bids freed by the watermark past window_end's bound (EXPLAIN), 
   await s.execute(`CREATE TABLE bid (auction INT, price INT, dateTime TIMESTAMP(3), WATERMARK FOR dateTime AS dateTime - INTERVAL '2' SECOND) WITH ('connector' = 'datagen', 'number-of-rows' = '10')`);
   const bounded = await explain(s, q7());
   const joinLine = bounded.find((l) => /\] Join\(/.test(l));
-  assert.match(joinLine ?? "", /Join\(joinType=\[InnerJoin\], keys=\[B\.price = B1\.maxprice\], leftStateRetention=\[watermark > dateTime \+ 10000 ms\]\)/, bounded.join("\n"));
+  assert.match(joinLine ?? "", /Join\(joinType=\[InnerJoin\], keys=\[B\.price = B1\.maxprice\], leftStateRetention=\[watermark < dateTime \+ 10000 ms\]\)/, bounded.join("\n"));
   // The BETWEEN reads both sides: checked in the join, no WHERE after it.
   const after = bounded.slice(bounded.indexOf(joinLine as string) + 1);
   assert.ok(!after.some((l) => /\] WHERE/.test(l)), bounded.join("\n"));
@@ -60,22 +59,28 @@ test("q7's join: bids freed by the watermark past window_end's bound (EXPLAIN), 
   );
 });
 
-/** The interval join function retaining its right side, one key, state in maps, a hand-driven watermark. */
+/** The bounded join function, one key, state in maps, a hand-driven watermark. */
 function harness() {
-  const { maps, getMapState } = mapBackedStates();
+  const lists = new Map<string, Row[]>();
   const values = new Map<string, unknown>();
   const timers = new Set<number>();
   let watermark = Number.NEGATIVE_INFINITY;
   const getState = (name: string) => ({ value: () => values.get(name), update: (v: unknown) => void values.set(name, v), clear: () => void values.delete(name) });
-  // Left rows [id, t], right rows [windowEnd]: t BETWEEN windowEnd - 10 AND windowEnd.
-  const fn = intervalJoinFunction({ joinType: "inner", leftTime: 1, rightTime: 0, lower: -10, upper: 0, leftWidth: 2, rightWidth: 1, matches: () => true, retain: "right" });
-  void fn.open?.({ jobName: "t", operatorName: "join", subtask: 0, parallelism: 1, getMapState, getState, getListState: () => assert.fail() } as never);
+  const getListState = (name: string) => ({
+    get: () => lists.get(name) ?? [],
+    add: (r: Row) => void lists.set(name, [...(lists.get(name) ?? []), r]),
+    update: (rs: Row[]) => void lists.set(name, [...rs]),
+    clear: () => void lists.delete(name),
+  });
+  // Left rows [id, t], right rows [windowEnd] (ms): t BETWEEN windowEnd - 10 s AND windowEnd.
+  const fn = boundedJoinFunction({ timeSide: "left", time: 1, retention: 10_000, matches: (r) => (r[1] as number) >= (r[2] as number) - 10_000 && (r[1] as number) <= (r[2] as number) });
+  void fn.open?.({ jobName: "t", operatorName: "join", subtask: 0, parallelism: 1, getMapState: () => assert.fail(), getState, getListState } as never);
   const ctx = { timerService: { currentWatermark: () => watermark, registerEventTimeTimer: (t: number) => void timers.add(t), deleteEventTimeTimer: (t: number) => void timers.delete(t) } } as never;
   const out: Row[] = [];
   const collector = { collect: (r: Row) => void out.push(r) };
   return {
     out,
-    cached: (side: "left" | "right") => [...(maps.get(`${side}-cache`)?.keys() ?? [])],
+    kept: (name: "time-side-rows" | "kept-rows") => (lists.get(name) ?? []).map((r) => r.at(-1)),
     left: (id: number, t: number) => fn.processElement1([id, t], ctx, collector),
     right: (end: number) => fn.processElement2([end], ctx, collector),
     advance(to: number) {
@@ -89,30 +94,30 @@ function harness() {
   };
 }
 
-test("retaining the window side: left rows go once the watermark passes t + 10, window rows stay, and a late left row still meets them", () => {
+test("the bounded join keeps the window side for good and lets a bid go once the watermark reaches t + 10 s; a late bid still meets a window long fired", () => {
   const h = harness();
-  h.left(1, 3);
-  h.left(2, 8);
-  h.advance(9);
-  h.right(10); // window [0, 10) fired: meets both
+  h.left(1, 3000);
+  h.left(2, 8000);
+  h.advance(9999);
+  h.right(10_000); // window [0, 10 s) fired: meets both
   assert.deepEqual(h.out, [
-    [1, 3, 10],
-    [2, 8, 10],
+    [1, 3000, 10_000],
+    [2, 8000, 10_000],
   ]);
-  h.left(3, 15);
-  h.advance(13); // Flink's cleanup timer fires 1 ms after the bound
-  assert.deepEqual(h.cached("left"), [3, 8, 15]);
-  h.advance(14); // past 3 + 10: row 1 can meet no later window end (all > 14)
-  assert.deepEqual(h.cached("left"), [8, 15]);
-  h.advance(26);
-  assert.deepEqual(h.cached("left"), []);
-  assert.deepEqual(h.cached("right"), [10]);
-  // 21 behind the watermark: an interval join would have dropped window 10; the regular join meets it.
-  h.left(4, 5);
-  assert.deepEqual(h.out.at(-1), [4, 5, 10]);
-  // Too late for any later window end (5 + 10 < 26): not kept.
-  assert.deepEqual(h.cached("left"), []);
-  h.right(30);
+  h.left(3, 15_000);
+  h.advance(12_999);
+  assert.deepEqual(h.kept("time-side-rows"), [3000, 8000, 15_000]);
+  h.advance(13_000); // every later window end is above 13 s: bid 1 (3 s) meets none of them
+  assert.deepEqual(h.kept("time-side-rows"), [8000, 15_000]);
+  h.advance(25_000);
+  assert.deepEqual(h.kept("time-side-rows"), []);
+  assert.deepEqual(h.kept("kept-rows"), [10_000]);
+  // 20 s behind the watermark: an interval join would have dropped window 10 s; the regular join meets it.
+  h.left(4, 5000);
+  assert.deepEqual(h.out.at(-1), [4, 5000, 10_000]);
+  // Too late for any later window end (5 s + 10 s < 25 s): not kept.
+  assert.deepEqual(h.kept("time-side-rows"), []);
+  h.right(30_000);
   assert.equal(h.out.length, 3);
 });
 
@@ -127,7 +132,9 @@ test("q7's join restores at random cuts with nothing lost or twice, and a savepo
   });
   writeFileSync(file, `${lines.join("\n")}\n`);
   const session = new SqlSession({ checkpointDirectory: join(dir, "sp") });
-  await session.execute(`CREATE TABLE bid (auction INT, price INT, dateTime TIMESTAMP(3), WATERMARK FOR dateTime AS dateTime - INTERVAL '2' SECOND) WITH ('connector' = 'filesystem', 'path' = '${file}', 'format' = 'csv')`);
+  await session.execute(
+    `CREATE TABLE bid (auction INT, price INT, dateTime TIMESTAMP(3), WATERMARK FOR dateTime AS dateTime - INTERVAL '2' SECOND) WITH ('connector' = 'filesystem', 'path' = '${file}', 'format' = 'csv')`,
+  );
   const rows = await checkRandomCutRestore(session.catalog, q7(), dir, { seeds: 2, sourceRows: 3000, name: "q7 bounded join" });
   // The same rows as the regular join (an expression over window_end keeps it one).
   const regular = (await session.execute(q7("window_end + INTERVAL '0' SECOND"))).at(-1);

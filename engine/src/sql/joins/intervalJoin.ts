@@ -18,12 +18,6 @@ export interface IntervalJoinSpec {
   rightWidth: number;
   /** The rest of the ON condition on the joined row (keys included: a NULL key never matches). */
   matches: (joined: Row) => boolean;
-  /**
-   * The side whose rows are kept for good, as a regular join keeps them (planBoundedJoin.ts): its time
-   * column is a fired window end, ahead of the watermark whenever a row of it comes, so only the other
-   * side's rows expire, and a late row of the other side still meets every row it would in a regular join.
-   */
-  retain?: "left" | "right";
 }
 
 interface State {
@@ -45,7 +39,7 @@ interface State {
  * once if the row comes too late to be joined by anything). The operator holds the output watermark
  * back by `outputDelay(spec)` (KeyedCoProcessOperatorWithWatermarkDelay), since rows are emitted that late.
  */
-export function intervalJoinFunction<K = string>(spec: IntervalJoinSpec): KeyedCoProcessFunction<K, Row, Row, Row> {
+export function intervalJoinFunction(spec: IntervalJoinSpec): KeyedCoProcessFunction<string, Row, Row, Row> {
   const leftRelativeSize = -spec.lower;
   const rightRelativeSize = spec.upper;
   // Flink passes the state retention time (`table.exec.state.ttl`, default 0) as the minimum cleanup interval.
@@ -56,18 +50,17 @@ export function intervalJoinFunction<K = string>(spec: IntervalJoinSpec): KeyedC
   const rightNulls = new Array<null>(spec.rightWidth).fill(null);
   const padLeft = (l: Row): Row => [...l, ...rightNulls];
   const padRight = (r: Row): Row => [...leftNulls, ...r];
-  // Flink's interval join clamps the operator time at 0; the bounded regular join must not drop a row of 1970 or before.
-  const operatorTime = (ctx: KeyedProcessContext<K>): number => (spec.retain ? ctx.timerService.currentWatermark() : Math.max(0, ctx.timerService.currentWatermark()));
+  const operatorTime = (ctx: KeyedProcessContext<string>): number => Math.max(0, ctx.timerService.currentWatermark());
   const expiration = (time: number, relativeSize: number): number => (time === Number.POSITIVE_INFINITY ? time : time - relativeSize - 1);
 
-  const registerCleanup = (s: State, ctx: KeyedProcessContext<K>, rowTime: number, leftRow: boolean): void => {
+  const registerCleanup = (s: State, ctx: KeyedProcessContext<string>, rowTime: number, leftRow: boolean): void => {
     const cleanup = rowTime + (leftRow ? leftRelativeSize : rightRelativeSize) + minCleanUpInterval + 1;
     ctx.timerService.registerEventTimeTimer(cleanup);
     (leftRow ? s.rightTimer : s.leftTimer).update(cleanup);
   };
 
   /** One side's row against the other side's cache (`own` is the row's side). */
-  const process = (s: State, row: Row, ctx: KeyedProcessContext<K>, out: Collector<Row>, own: "left" | "right"): void => {
+  const process = (s: State, row: Row, ctx: KeyedProcessContext<string>, out: Collector<Row>, own: "left" | "right"): void => {
     const isLeft = own === "left";
     const now = operatorTime(ctx);
     const time = row[isLeft ? spec.leftTime : spec.rightTime] as number;
@@ -79,11 +72,10 @@ export function intervalJoinFunction<K = string>(spec: IntervalJoinSpec): KeyedC
     const otherOuter = isLeft ? rightOuter : leftOuter;
     let emitted = false;
     const otherExpiration = isLeft ? s.rightExpiration : s.leftExpiration;
-    const otherRetained = spec.retain === (isLeft ? "right" : "left");
-    if (otherRetained || otherExpiration < upperBound) {
-      const nextExpiration = otherRetained ? Number.NEGATIVE_INFINITY : expiration(now, before);
-      if (!otherRetained && isLeft) s.rightExpiration = nextExpiration;
-      else if (!otherRetained) s.leftExpiration = nextExpiration;
+    if (otherExpiration < upperBound) {
+      const nextExpiration = expiration(now, before);
+      if (isLeft) s.rightExpiration = nextExpiration;
+      else s.leftExpiration = nextExpiration;
       for (const [otherTime, entries] of [...otherCache.entries()]) {
         if (otherTime >= lowerBound && otherTime <= upperBound) {
           let updated = false;
@@ -107,16 +99,15 @@ export function intervalJoinFunction<K = string>(spec: IntervalJoinSpec): KeyedC
         }
       }
     }
-    // Buffer the row while rows of the other side may still come to meet it (a retained side's for good).
-    const retained = spec.retain === own;
-    if (retained || now < upperBound) {
+    // Buffer the row while rows of the other side may still come to meet it.
+    if (now < upperBound) {
       const cache = isLeft ? s.leftCache : s.rightCache;
       cache.put(time, [...(cache.get(time) ?? []), [row, emitted]]);
-      if (!retained && (isLeft ? s.rightTimer : s.leftTimer).value() === undefined) registerCleanup(s, ctx, time, isLeft);
+      if ((isLeft ? s.rightTimer : s.leftTimer).value() === undefined) registerCleanup(s, ctx, time, isLeft);
     } else if (!emitted && (isLeft ? leftOuter : rightOuter)) out.collect(isLeft ? padLeft(row) : padRight(row));
   };
 
-  const removeExpired = (s: State, ctx: KeyedProcessContext<K>, out: Collector<Row>, expirationTime: number, removeLeft: boolean): void => {
+  const removeExpired = (s: State, ctx: KeyedProcessContext<string>, out: Collector<Row>, expirationTime: number, removeLeft: boolean): void => {
     const cache = removeLeft ? s.leftCache : s.rightCache;
     const outer = removeLeft ? leftOuter : rightOuter;
     let earliest = -1;
@@ -133,7 +124,7 @@ export function intervalJoinFunction<K = string>(spec: IntervalJoinSpec): KeyedC
     }
   };
 
-  const fn: KeyedCoProcessFunction<K, Row, Row, Row> & { s?: State } = {
+  const fn: KeyedCoProcessFunction<string, Row, Row, Row> & { s?: State } = {
     open(rc: KeyedRuntimeContext) {
       this.s = {
         leftCache: rc.getMapState<number, Entry[]>("left-cache"),

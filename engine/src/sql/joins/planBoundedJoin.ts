@@ -5,7 +5,7 @@ import type { ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import type { Relation } from "../planner.js";
 import { stateDigest } from "../restore/planUids.js";
-import { intervalJoinFunction } from "./intervalJoin.js";
+import { boundedJoinFunction } from "./boundedJoin.js";
 import { analyzeCondition } from "./joinCondition.js";
 import { type JoinKey, joinKeyOf } from "./joinKey.js";
 
@@ -32,9 +32,9 @@ export interface BoundedJoinInput {
  * Flink plans it as a regular join (window_end is no time attribute) and keeps every row of both sides;
  * its result is the same when the rowtime side's rows go once the watermark is past every window end
  * that could still meet them, since every later row of the other side comes ahead of the watermark.
- * Runs as the interval join operator with the window side retained for good (a late row of the
- * rowtime side meets all of it, as in the regular join); EXPLAIN names it Join, as Flink's plan does,
- * with the state retention. Undefined when the join has no such shape.
+ * Runs as boundedJoin.ts: the window side kept for good (a late row of the rowtime side meets all of
+ * it, as in the regular join); EXPLAIN names it Join, as Flink's plan does, with the rowtime side's
+ * state retention. Undefined when the join has no such shape.
  */
 export function planBoundedJoin(input: BoundedJoinInput): Relation | undefined {
   const { left, right, scope } = input;
@@ -50,19 +50,20 @@ export function planBoundedJoin(input: BoundedJoinInput): Relation | undefined {
   const retain: "left" | "right" | undefined = firedEnds.has(rightTime) && rowtime(leftTime) ? "right" : firedEnds.has(leftTime) && rowtime(rightTime) ? "left" : undefined;
   if (!retain) return undefined;
 
-  const spec = { joinType: "inner" as const, ...bounds, leftWidth, rightWidth: right.columns.length, matches: input.matches, retain };
-  const [timeSide, timeColumn] = retain === "right" ? ["left", scope[leftTime]] : ["right", scope[rightTime]];
-  // The rowtime side's rows live until the watermark passes the last window end that can meet them.
+  const timeSide = retain === "right" ? "left" : "right";
+  // A rowtime-side row meets window ends up to its time + retention: it lives until the watermark reaches that.
   const retention = retain === "right" ? -bounds.lower : bounds.upper;
+  const time = retain === "right" ? bounds.leftTime : bounds.rightTime;
+  const spec = { timeSide, time, retention, matches: input.matches } as const;
   const stream = (left.stream as DataStream<Row>)
     .connect(right.stream as DataStream<Row>)
     .keyBy(
       (r: Row) => joinKeyOf(input.leftKey(r)),
       (r: Row) => joinKeyOf(input.rightKey(r)),
     )
-    .process(intervalJoinFunction<JoinKey>(spec))
-    .name(`${input.name}, ${timeSide}StateRetention=[watermark > ${timeColumn?.name} + ${retention} ms])`);
-  // Its state is the interval join's, by rowtime per key: a savepoint of the regular join's layout fails to restore, by uid.
-  stateDigest(stream, JSON.stringify({ join: "bounded by fired window ends", retain, bounds }));
+    .process(boundedJoinFunction<JoinKey>(spec))
+    .name(`${input.name}, ${timeSide}StateRetention=[watermark < ${scope[retain === "right" ? leftTime : rightTime]?.name} + ${retention} ms])`);
+  // Its state (boundedJoin.ts) in its uid: a savepoint of the regular join's layout fails to restore, by uid.
+  stateDigest(stream, JSON.stringify({ join: "bounded by fired window ends", timeSide, retention }));
   return { stream, columns: input.columns, bounded: left.bounded && right.bounded, qualifier: undefined, qualifiers: input.qualifiers };
 }
