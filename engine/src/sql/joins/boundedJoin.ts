@@ -1,5 +1,5 @@
 import type { KeyedCoProcessFunction, KeyedRuntimeContext } from "../../api/keyedFunctions.js";
-import type { ListState, ValueState } from "../../state/State.js";
+import type { ListState } from "../../state/State.js";
 import type { Row } from "../connectors.js";
 
 export interface BoundedJoinSpec {
@@ -19,15 +19,13 @@ interface State {
   rows: ListState<Row>;
   /** The other side's rows of this key, kept as a regular join keeps them. */
   kept: ListState<Row>;
-  /** The one cleanup timer of this key, if any. */
-  cleanup: ValueState<number>;
 }
 
 /**
  * The inner regular join of planBoundedJoin.ts: as an append-only inner regular join (rows in lists per
  * join key, each row joined against the other side's list), except that the time side's rows leave the
  * state once the watermark shows that no later row of the other side can meet them (that side's values
- * come ahead of the watermark, joins/firedWindowEnds.ts), by one cleanup timer per key. A time-side row
+ * come ahead of the watermark, joins/firedWindowEnds.ts), by one cleanup timer per key with rows. A time-side row
  * already past that point when it comes is joined and not kept. Lists rather than the interval join's
  * rows by time: most keys (nexmark q7's prices) hold a row or two, and a list appends without a map per key.
  */
@@ -46,12 +44,12 @@ export function boundedJoinFunction<K>(spec: BoundedJoinSpec): KeyedCoProcessFun
     }
     const until = (row[time] as number) + retention;
     if (!(watermark < until)) return;
-    s.rows.add(row);
-    if (s.cleanup.value() === undefined) {
-      const at = timerAt(until);
-      register(at);
-      s.cleanup.update(at);
-    }
+    // A key with rows has its cleanup timer: the first row registers it, the timer registers the next.
+    // (Most keys hold one row: `update` of an empty list is one state lookup fewer than `get` + `add`.)
+    if (s.rows.get().length === 0) {
+      register(timerAt(until));
+      s.rows.update([row]);
+    } else s.rows.add(row);
   };
 
   const onKeptRow = (s: State, row: Row, out: { collect(r: Row): void }): void => {
@@ -65,7 +63,7 @@ export function boundedJoinFunction<K>(spec: BoundedJoinSpec): KeyedCoProcessFun
 
   const fn: KeyedCoProcessFunction<K, Row, Row, Row> & { s?: State } = {
     open(rc: KeyedRuntimeContext) {
-      this.s = { rows: rc.getListState<Row>("time-side-rows"), kept: rc.getListState<Row>("kept-rows"), cleanup: rc.getState<number>("cleanup") };
+      this.s = { rows: rc.getListState<Row>("time-side-rows"), kept: rc.getListState<Row>("kept-rows") };
     },
     processElement1(row, ctx, out) {
       const s = this.s as State;
@@ -92,13 +90,10 @@ export function boundedJoinFunction<K>(spec: BoundedJoinSpec): KeyedCoProcessFun
       }
       if (live.length === 0) {
         s.rows.clear();
-        s.cleanup.clear();
         return;
       }
       s.rows.update(live);
-      const at = timerAt(next);
-      ctx.timerService.registerEventTimeTimer(at);
-      s.cleanup.update(at);
+      ctx.timerService.registerEventTimeTimer(timerAt(next));
     },
   };
   return fn;

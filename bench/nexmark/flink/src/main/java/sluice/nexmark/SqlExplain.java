@@ -7,7 +7,7 @@ import org.apache.flink.table.api.bridge.java.StreamTableEnvironment;
 /**
  * Flink's EXPLAIN of nexmark's q*.sql, for the plan-parity table (bench/nexmark/planParity.ts): the same
  * views, options and statements as SqlConformance (the final INSERT replaced by its SELECT), planned,
- * not run. Prints, per query, {@code CASE qN}, the optimized physical plan's lines, then {@code END} or
+ * not run. Prints, per query, {@code CASE qN}, the optimized execution plan's lines, then {@code END} or
  * {@code ERROR <message>}.
  * Usage: SqlExplain <tmpDir> q0 q1 …
  */
@@ -26,7 +26,7 @@ public final class SqlExplain {
         }
         String insert = statements.get(statements.size() - 1);
         String select = insert.replaceFirst("(?is)^\\s*INSERT\\s+INTO\\s+\\w+\\s*", "");
-        System.out.println(physicalPlan(tEnv.explainSql(select)));
+        System.out.println(executionPlan(tEnv.explainSql(select)));
         System.out.println("END");
       } catch (Throwable t) {
         Throwable root = t;
@@ -38,10 +38,10 @@ public final class SqlExplain {
     System.exit(0);
   }
 
-  /** The "== Optimized Physical Plan ==" section of an EXPLAIN text. */
-  static String physicalPlan(String explain) {
-    int from = explain.indexOf("== Optimized Physical Plan ==");
-    int to = explain.indexOf("== Optimized Execution Plan ==");
-    return (from < 0 ? explain : explain.substring(from + "== Optimized Physical Plan ==".length(), to < 0 ? explain.length() : to)).strip();
+  /** The "== Optimized Execution Plan ==" section of an EXPLAIN text: the physical plan with shared sub-plans shown once (Reused). */
+  static String executionPlan(String explain) {
+    String title = "== Optimized Execution Plan ==";
+    int from = explain.indexOf(title);
+    return (from < 0 ? explain : explain.substring(from + title.length())).strip();
   }
 }
