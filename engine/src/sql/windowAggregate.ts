@@ -57,11 +57,7 @@ export interface WindowAggregateInput {
  * share one operator, as Flink's planner reuses a common sub-plan (nexmark q5 counts bids per auction
  * twice in its text, once in its plan).
  */
-export function planWindowAggregate(
-  input: WindowAggregateInput,
-  select: Select,
-  items: NamedItem[],
-): { stream: DataStream<Row>; columns: Column[]; window?: WindowProperties; firedEnds?: FiredEnds } {
+export function planWindowAggregate(input: WindowAggregateInput, select: Select, items: NamedItem[]): { stream: DataStream<Row>; columns: Column[]; window?: WindowProperties; firedEnds?: FiredEnds } {
   const { scope, assigner, bounds, partitionBy } = input;
   const groupCols = select.groupBy.map((g) => {
     if (g.kind !== "column") throw new StreamSqlError("unsupported", "GROUP BY expressions other than columns are not supported yet", g.at, undefined);
