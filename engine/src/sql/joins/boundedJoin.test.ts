@@ -16,7 +16,8 @@ import type { Row } from "../connectors.js";
 import { SqlSession } from "../index.js";
 import { checkRandomCutRestore } from "../restore/randomCutRestore.js";
 import { SqlRestoreError } from "../restore/sqlRestore.js";
-import { boundedJoinFunction } from "./boundedJoin.js";
+import { mapBackedStates } from "../../testing/mapBackedState.js";
+import { boundedJoinFunction, joinKeyBucket } from "./boundedJoin.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-sql-bounded-join-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,14 +74,23 @@ function harness() {
     clear: () => void lists.delete(name),
   });
   // Left rows [id, t], right rows [windowEnd] (ms): t BETWEEN windowEnd - 10 s AND windowEnd.
-  const fn = boundedJoinFunction({ timeSide: "left", time: 1, retention: 10_000, matches: (r) => (r[1] as number) >= (r[2] as number) - 10_000 && (r[1] as number) <= (r[2] as number) });
-  void fn.open?.({ jobName: "t", operatorName: "join", subtask: 0, parallelism: 1, getMapState: () => assert.fail(), getState, getListState } as never);
+  const { maps, getMapState } = mapBackedStates();
+  const fn = boundedJoinFunction({
+    timeSide: "left",
+    time: 1,
+    retention: 10_000,
+    leftKey: () => 7,
+    rightKey: () => 7,
+    matches: (r) => (r[1] as number) >= (r[2] as number) - 10_000 && (r[1] as number) <= (r[2] as number),
+  });
+  void fn.open?.({ jobName: "t", operatorName: "join", subtask: 0, parallelism: 1, getMapState, getState, getListState } as never);
   const ctx = { timerService: { currentWatermark: () => watermark, registerEventTimeTimer: (t: number) => void timers.add(t), deleteEventTimeTimer: (t: number) => void timers.delete(t) } } as never;
   const out: Row[] = [];
   const collector = { collect: (r: Row) => void out.push(r) };
   return {
     out,
-    kept: (name: "time-side-rows" | "kept-rows") => (lists.get(name) ?? []).map((r) => r.at(-1)),
+    timeRows: () => (lists.get("time-side-rows") ?? []).map((r) => r[1]),
+    keptRows: () => [...((maps.get("kept-rows")?.get(7) as Row[] | undefined) ?? [])].map((r) => r[0]),
     left: (id: number, t: number) => fn.processElement1([id, t], ctx, collector),
     right: (end: number) => fn.processElement2([end], ctx, collector),
     advance(to: number) {
@@ -105,20 +115,30 @@ test("the bounded join keeps the window side for good and lets a bid go once the
     [2, 8000, 10_000],
   ]);
   h.left(3, 15_000);
-  h.advance(12_999);
-  assert.deepEqual(h.kept("time-side-rows"), [3000, 8000, 15_000]);
-  h.advance(13_000); // every later window end is above 13 s: bid 1 (3 s) meets none of them
-  assert.deepEqual(h.kept("time-side-rows"), [8000, 15_000]);
+  // Past 13 s no later window end can meet bid 1 (3 s); the bucket's sweep runs every 5 s (half the retention).
+  h.advance(14_999);
+  assert.deepEqual(h.timeRows(), [3000, 8000, 15_000]);
+  h.advance(15_000);
+  assert.deepEqual(h.timeRows(), [8000, 15_000]);
   h.advance(25_000);
-  assert.deepEqual(h.kept("time-side-rows"), []);
-  assert.deepEqual(h.kept("kept-rows"), [10_000]);
+  assert.deepEqual(h.timeRows(), []);
+  assert.deepEqual(h.keptRows(), [10_000]);
   // 20 s behind the watermark: an interval join would have dropped window 10 s; the regular join meets it.
   h.left(4, 5000);
   assert.deepEqual(h.out.at(-1), [4, 5000, 10_000]);
   // Too late for any later window end (5 s + 10 s < 25 s): not kept.
-  assert.deepEqual(h.kept("time-side-rows"), []);
+  assert.deepEqual(h.timeRows(), []);
   h.right(30_000);
   assert.equal(h.out.length, 3);
+});
+
+test("join key buckets: equal keys one bucket, nexmark-like prices and strings spread over many", () => {
+  assert.equal(joinKeyBucket(1234567890123), joinKeyBucket(1234567890123));
+  assert.equal(joinKeyBucket("s3:abc"), joinKeyBucket("s3:abc"));
+  const prices = new Set(Array.from({ length: 5000 }, (_, i) => joinKeyBucket(1000 + i * 37)));
+  const floats = new Set(Array.from({ length: 5000 }, (_, i) => joinKeyBucket(i + 0.25)));
+  const strings = new Set(Array.from({ length: 5000 }, (_, i) => joinKeyBucket(`n${i}|s2:ab`)));
+  for (const spread of [prices, floats, strings]) assert.ok(spread.size > 900, `${spread.size} buckets`);
 });
 
 test("q7's join restores at random cuts with nothing lost or twice, and a savepoint of the regular join's plan is refused", async () => {

@@ -5,7 +5,7 @@ import type { ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import type { Relation } from "../planner.js";
 import { stateDigest } from "../restore/planUids.js";
-import { boundedJoinFunction } from "./boundedJoin.js";
+import { BOUNDED_JOIN_BUCKETS, boundedJoinFunction, joinKeyBucket } from "./boundedJoin.js";
 import { analyzeCondition } from "./joinCondition.js";
 import { type JoinKey, joinKeyOf } from "./joinKey.js";
 
@@ -54,16 +54,18 @@ export function planBoundedJoin(input: BoundedJoinInput): Relation | undefined {
   // A rowtime-side row meets window ends up to its time + retention: it lives until the watermark reaches that.
   const retention = retain === "right" ? -bounds.lower : bounds.upper;
   const time = retain === "right" ? bounds.leftTime : bounds.rightTime;
-  const spec = { timeSide, time, retention, matches: input.matches } as const;
+  const leftKey = (r: Row): JoinKey => joinKeyOf(input.leftKey(r));
+  const rightKey = (r: Row): JoinKey => joinKeyOf(input.rightKey(r));
+  const spec = { timeSide, time, retention, leftKey, rightKey, matches: input.matches } as const;
   const stream = (left.stream as DataStream<Row>)
     .connect(right.stream as DataStream<Row>)
     .keyBy(
-      (r: Row) => joinKeyOf(input.leftKey(r)),
-      (r: Row) => joinKeyOf(input.rightKey(r)),
+      (r: Row) => joinKeyBucket(leftKey(r)),
+      (r: Row) => joinKeyBucket(rightKey(r)),
     )
-    .process(boundedJoinFunction<JoinKey>(spec))
+    .process(boundedJoinFunction(spec))
     .name(`${input.name}, ${timeSide}StateRetention=[watermark < ${scope[retain === "right" ? leftTime : rightTime]?.name} + ${retention} ms])`);
   // Its state (boundedJoin.ts) in its uid: a savepoint of the regular join's layout fails to restore, by uid.
-  stateDigest(stream, JSON.stringify({ join: "bounded by fired window ends", timeSide, retention }));
+  stateDigest(stream, JSON.stringify({ join: "bounded by fired window ends", timeSide, retention, buckets: BOUNDED_JOIN_BUCKETS }));
   return { stream, columns: input.columns, bounded: left.bounded && right.bounded, qualifier: undefined, qualifiers: input.qualifiers };
 }
