@@ -2,6 +2,7 @@ import { TYPE_CHECK_CASES } from "./cases/typeChecks.js";
 import { CELL_CASES } from "./cases/cell.js";
 import { DIALECT_GAP_CASES } from "./cases/dialectGaps.js";
 import { CASCADED_WINDOW_CASES } from "./cases/cascadedWindows.js";
+import { PLAN_PARITY_CASES } from "./cases/planParity.js";
 
 /**
  * Conformance cases for `%%ssql`: the same SQL text run by Sluice and by Flink's SQL engine
@@ -223,4 +224,5 @@ export const CASES: OracleCase[] = [
   ...UPDATING_TOP_N_CASES,
   ...DESCRIBE_TYPE_CASES,
   ...FILESYSTEM_SINK_CASES,
+  ...PLAN_PARITY_CASES,
 ];

@@ -27,6 +27,7 @@ import { rewriteGroupedRank } from "./rank/groupedRank.js";
 import { planRank, rankInput } from "./rank/rankPlan.js";
 import { planMatchRecognize } from "./matchRecognize/planMatchRecognize.js";
 import { rewriteGroupWindow } from "./windows/legacyGroupWindow.js";
+import { projectedFiredEnds } from "./joins/firedWindowEnds.js";
 import { planSortLimit } from "./sort/sortLimit.js";
 import { declareRowType } from "../exchange/edgeCodec.js";
 import { attachedWindows, groupsByWindow, projectedWindowProperties, resolveColumn, tvfWindowProperties, type WindowProperties } from "./windows/windowProperties.js";
@@ -46,6 +47,8 @@ export interface AppendPlanned {
   window?: WindowProperties;
   /** A table scan's own records, which a Calc straight over the scan reads instead of `stream` (scan/recordScan.ts). */
   records?: RecordScan;
+  /** Columns that hold the window_end of the event-time window that emitted each row: ahead of every watermark before the row (joins/firedWindowEnds.ts). */
+  firedEnds?: number[];
 }
 
 export interface UpdatingPlanned {
@@ -56,6 +59,7 @@ export interface UpdatingPlanned {
   bounded: boolean;
   stream?: undefined;
   window?: undefined;
+  firedEnds?: undefined;
 }
 
 /** Name columns are qualified with (`t.col`); a join's columns each have their side's (`qualifiers`). */
@@ -268,7 +272,8 @@ export class Planner {
       items.map((i) => i.expr),
       (e) => resolveColumn(e, scope)?.index,
     );
-    return { stream, columns, bounded: input.bounded, ...(window ? { window } : {}) };
+    const firedEnds = projectedFiredEnds(input.firedEnds, items, (e) => resolveColumn(e, scope)?.index);
+    return { stream, columns, bounded: input.bounded, ...(window ? { window } : {}), ...(firedEnds ? { firedEnds } : {}) };
   }
 }
 

@@ -10,6 +10,7 @@ import { ExprCompiler, type Compiled, type ScopeColumn } from "./compiler.js";
 import type { Row } from "./connectors.js";
 import { StreamSqlError } from "./errors.js";
 import { windowAggregateReads } from "./parallel/columnsRead.js";
+import { type FiredEnds, projectedFiredEnds } from "./joins/firedWindowEnds.js";
 import { stateDigest } from "./restore/planUids.js";
 import type { NamedItem } from "./planner.js";
 import { isIntegral, type SqlType } from "./types.js";
@@ -57,7 +58,7 @@ export interface WindowAggregateInput {
  * share one operator, as Flink's planner reuses a common sub-plan (nexmark q5 counts bids per auction
  * twice in its text, once in its plan).
  */
-export function planWindowAggregate(input: WindowAggregateInput, select: Select, items: NamedItem[]): { stream: DataStream<Row>; columns: Column[]; window?: WindowProperties } {
+export function planWindowAggregate(input: WindowAggregateInput, select: Select, items: NamedItem[]): { stream: DataStream<Row>; columns: Column[]; window?: WindowProperties; firedEnds?: FiredEnds } {
   const { scope, assigner, bounds, partitionBy } = input;
   const groupCols = select.groupBy.map((g) => {
     if (g.kind !== "column") throw new StreamSqlError("unsupported", "GROUP BY expressions other than columns are not supported yet", g.at, undefined);
@@ -201,7 +202,9 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
     items.map((i) => i.expr),
     grouped,
   );
-  return { stream: stream.map(fn).name("SELECT"), columns, ...(properties ? { window: properties } : {}) };
+  // window_end of an event-time window is ahead of the watermark when its row comes (joins/firedWindowEnds.ts).
+  const firedEnds = assigner.isEventTime ? projectedFiredEnds([bounds.end], items, grouped) : undefined;
+  return { stream: stream.map(fn).name("SELECT"), columns, ...(properties ? { window: properties } : {}), ...(firedEnds ? { firedEnds } : {}) };
 }
 
 /**

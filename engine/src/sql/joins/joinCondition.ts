@@ -25,8 +25,11 @@ interface TimeBound {
   offset: number;
 }
 
-/** Splits `on` (undefined: a cross join) over the joined scope, whose first `leftWidth` columns are the left input's. */
-export function analyzeCondition(on: Expr | undefined, scope: ScopeColumn[], leftWidth: number): JoinCondition {
+/**
+ * Splits `on` (undefined: a cross join) over the joined scope, whose first `leftWidth` columns are the left
+ * input's. `isTime`: the columns time bounds may be on (Flink's: rowtime attributes).
+ */
+export function analyzeCondition(on: Expr | undefined, scope: ScopeColumn[], leftWidth: number, isTime: (c: ScopeColumn) => boolean = (c) => c.type.rowtime === true): JoinCondition {
   const conjuncts = on ? flattenAnd(on) : [];
   const { resolve, sideOf } = sides(scope, leftWidth);
   const keys: JoinCondition["keys"] = [];
@@ -44,7 +47,7 @@ export function analyzeCondition(on: Expr | undefined, scope: ScopeColumn[], lef
         continue;
       }
     }
-    const bounds = timeBoundsOf(c, resolve, leftWidth);
+    const bounds = timeBoundsOf(c, resolve, leftWidth, isTime);
     if (bounds) for (const bound of bounds) timeBounds.push({ bound, expr: c });
     else rest.push(c);
   }
@@ -112,15 +115,15 @@ export function conjunction(conjuncts: Expr[], at: Expr["at"]): Expr {
  * AND r.ts + b`, or comparisons `<, <=, >, >=` of `rowtime [± INTERVAL]` on each side. A strict bound
  * moves by 1 ms, as in Flink (rowtimes are milliseconds).
  */
-function timeBoundsOf(e: Expr, resolve: (c: Extract<Expr, { kind: "column" }>) => ScopeColumn | undefined, leftWidth: number): TimeBound[] | undefined {
+function timeBoundsOf(e: Expr, resolve: Resolve, leftWidth: number, isTime: (c: ScopeColumn) => boolean): TimeBound[] | undefined {
   if (e.kind === "between" && !e.negated) {
-    const lo = timeBoundsOf({ kind: "binary", op: ">=", left: e.arg, right: e.low, at: e.at }, resolve, leftWidth);
-    const hi = timeBoundsOf({ kind: "binary", op: "<=", left: e.arg, right: e.high, at: e.at }, resolve, leftWidth);
+    const lo = timeBoundsOf({ kind: "binary", op: ">=", left: e.arg, right: e.low, at: e.at }, resolve, leftWidth, isTime);
+    const hi = timeBoundsOf({ kind: "binary", op: "<=", left: e.arg, right: e.high, at: e.at }, resolve, leftWidth, isTime);
     return lo && hi ? [...lo, ...hi] : undefined;
   }
   if (e.kind !== "binary" || !["<", "<=", ">", ">="].includes(e.op)) return undefined;
-  const a = timeTerm(e.left, resolve);
-  const b = timeTerm(e.right, resolve);
+  const a = timeTerm(e.left, resolve, isTime);
+  const b = timeTerm(e.right, resolve, isTime);
   if (!a || !b) return undefined;
   const aLeft = a.column.index < leftWidth;
   if (aLeft === b.column.index < leftWidth) return undefined;
@@ -136,14 +139,16 @@ function flip(op: string): string {
   return op === "<" ? ">" : op === "<=" ? ">=" : op === ">" ? "<" : "<=";
 }
 
-/** `ts`, `ts + INTERVAL …` or `ts - INTERVAL …` on a rowtime column. */
-function timeTerm(e: Expr, resolve: (c: Extract<Expr, { kind: "column" }>) => ScopeColumn | undefined): { column: ScopeColumn; offset: number } | undefined {
+type Resolve = (c: Extract<Expr, { kind: "column" }>) => ScopeColumn | undefined;
+
+/** `ts`, `ts + INTERVAL …` or `ts - INTERVAL …` on a time column. */
+function timeTerm(e: Expr, resolve: Resolve, isTime: (c: ScopeColumn) => boolean): { column: ScopeColumn; offset: number } | undefined {
   if (e.kind === "column") {
     const column = resolve(e);
-    return column?.type.rowtime ? { column, offset: 0 } : undefined;
+    return column && isTime(column) ? { column, offset: 0 } : undefined;
   }
   if (e.kind === "binary" && (e.op === "+" || e.op === "-") && e.right.kind === "interval") {
-    const inner = timeTerm(e.left, resolve);
+    const inner = timeTerm(e.left, resolve, isTime);
     return inner ? { column: inner.column, offset: inner.offset + (e.op === "+" ? e.right.millis : -e.right.millis) } : undefined;
   }
   return undefined;

@@ -17,6 +17,7 @@ import { asChanges } from "./joinInputs.js";
 import { compactSide, flatJoin } from "./compactRows.js";
 import { appendOnlyInnerJoinFunction } from "./appendOnlyJoin.js";
 import { intervalJoinFunction, outputDelay } from "./intervalJoin.js";
+import { planBoundedJoin } from "./planBoundedJoin.js";
 import { planTemporalJoin } from "./planTemporalJoin.js";
 import { regularJoinFunction } from "./regularJoin.js";
 import { planWindowJoin } from "./planWindowJoin.js";
@@ -43,8 +44,12 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
   const scope: ScopeColumn[] = columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
   const leftWidth = left.columns.length;
   if (asOf) return planTemporalJoin(item, asOf, left, right, scope, qualifiers);
-  if (filters !== undefined && item.joinType === "inner") [left, right] = pushIntoSides(filters, left, right, scope, leftWidth);
-  const condition = analyzeCondition(item.on, scope, leftWidth);
+  let on = item.on;
+  if (filters !== undefined && item.joinType === "inner") {
+    [left, right] = pushIntoSides(filters, left, right, scope, leftWidth);
+    on = pullIntoOn(filters, on, scope, leftWidth);
+  }
+  const condition = analyzeCondition(on, scope, leftWidth);
   if (item.on === undefined && !item.comma) throw new StreamSqlError("validation", "a JOIN needs ON", item.at, "JOIN");
 
   const leftScope = scope.slice(0, leftWidth);
@@ -97,6 +102,8 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
   // An inner join of two append-only inputs only ever inserts (Flink's changelog-mode inference says
   // so too), so its result stays append-only: Top-N, OVER and window TVFs may read it (nexmark q9).
   if (item.joinType === "inner" && !left.changes && !right.changes) {
+    const boundedJoin = planBoundedJoin({ on, left, right, scope, columns: plain, qualifiers, matches, leftKey, rightKey, name: name.slice(0, -1) });
+    if (boundedJoin) return boundedJoin;
     const l = compactSide(left.stream as DataStream<Row>, left.columns, leftScope, read, 0);
     const r = compactSide(right.stream as DataStream<Row>, right.columns, rightScope, read, leftWidth);
     const [lKey, rKey] = [new ExprCompiler(l.scope).rowFunction(condition.keys.map((k) => k.left)).fn, new ExprCompiler(r.scope).rowFunction(condition.keys.map((k) => k.right)).fn];
@@ -189,6 +196,20 @@ function pushIntoSides(filters: WhereOverJoin, left: Relation, right: Relation, 
   filters.where = kept.length === 0 ? undefined : conjunction(kept, filters.where.at);
   const rightScope = scope.slice(leftWidth).map((c) => ({ ...c, index: c.index - leftWidth }));
   return [filtered(left, scope.slice(0, leftWidth), onLeft), filtered(right, rightScope, onRight)];
+}
+
+/**
+ * An inner join's WHERE conjuncts on both sides' columns, moved into its ON (Flink's FilterJoinRule), so
+ * they give the join its keys and interval bounds as ON's own do (nexmark q7's BETWEEN in WHERE).
+ */
+function pullIntoOn(filters: WhereOverJoin, on: Expr | undefined, scope: ScopeColumn[], leftWidth: number): Expr | undefined {
+  if (filters.where === undefined) return on;
+  const sides = conjunctSides(filters.where, scope, leftWidth);
+  const both = sides.filter((c) => c.side === "both").map((c) => c.expr);
+  if (both.length === 0) return on;
+  const kept = sides.filter((c) => c.side !== "both").map((c) => c.expr);
+  filters.where = kept.length === 0 ? undefined : conjunction(kept, filters.where.at);
+  return conjunction(on ? [on, ...both] : both, (both[0] as Expr).at);
 }
 
 function filtered(side: Relation, scope: ScopeColumn[], conjuncts: Expr[]): Relation {

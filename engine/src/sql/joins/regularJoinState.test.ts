@@ -55,7 +55,7 @@ test("join keys: one value as it is, several as one string equal exactly when al
   assert.equal(recordKeyOf([1, "a", 3], [1]), recordKeyOf(["a"]));
 });
 
-test("WHERE conjuncts on one side of an inner join filter that side before the join; the rest stays after it", async () => {
+test("WHERE conjuncts on one side of an inner join filter that side before the join; those on both sides join its condition", async () => {
   const s = new SqlSession();
   await s.execute(DDL);
   const results = await s.execute("EXPLAIN SELECT a.id, b.id FROM ra a JOIN rb b ON a.k = b.k WHERE a.v > 10 AND b.w < 50 AND a.g + b.g = 2");
@@ -69,11 +69,8 @@ test("WHERE conjuncts on one side of an inner join filter that side before the j
     pushed.every((i) => i < joinAt),
     text,
   );
-  // `a.g + b.g = 2` reads both sides: a filter after the join (in the Calc of its SELECT and remaining WHERE).
-  assert.ok(
-    lines.slice(joinAt + 1).some((l) => /\] Calc/.test(l)),
-    text,
-  );
+  // `a.g + b.g = 2` reads both sides: checked in the join (Flink's FilterJoinRule takes it into the join's
+  // condition); EXPLAIN does not show a Calc's condition, so the oracle cases of planParity.ts check that.
 });
 
 test("a regular inner join of append-only inputs (composite key, pushed filters) stopped with a savepoint at a random moment and restored gives the uninterrupted result", {
