@@ -51,42 +51,68 @@ fi
 # test (a test that declares its own timeout keeps it); Node 20's runner applies it to each file too.
 timeout="--test-timeout=${SLUICE_TEST_TIMEOUT_MS:-600000}"
 
+# Where the time goes (scripts/ci-times.sh reads it from the log): each phase ends with a `-- phase took`
+# line, pytest with its slowest tests, and each run on Node 20 prints every file's time
+# (test/support/fileTimes.ts, before TAP). Not on 24: there, with --test-force-exit, its lines were
+# lost (0 of 3 files in two runs); ci-times.sh then finds each test's file by its name.
+spec=(--test-reporter=spec --test-reporter-destination=stdout)
+tap=(--test-reporter=./dist/test/support/fileTimes.js --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination=stdout)
+phase_start=0   # bash's SECONDS: since this script started, so setup and check are the first phase
+phase() {
+  echo "-- phase took $((SECONDS - phase_start)) s"
+  phase_start=$SECONDS
+  [ $# -eq 0 ] || echo "== $1"
+}
+
 status=0
-echo "== node tests on Node $("$lts" --version), kernels on it too"
+# The unit tests (beside the code in engine/, kernel/, bench/) run two files at a time: they share
+# no port, path or broker (each file makes its own temp dir, servers listen on port 0), and none
+# depends on timing a busy machine breaks; on CI's two cores that halves their time. The tests
+# under test/ run one file at a time: browsers, Jupyter servers, kernels, brokers, JVMs, and
+# figures of memory and latency that another file running beside them would skew.
 # Node 20's runner takes no globs; list the compiled test files ourselves.
-mapfile -t node_tests < <(find dist -name '*.test.js' | sort)
-JUPYTER_PATH="$lts_jupyter_path" "$lts" --test --test-concurrency=1 --test-force-exit "$timeout" "${node_tests[@]}" || status=1
+mapfile -t unit_tests < <(find dist/engine dist/kernel dist/bench -name '*.test.js' | sort)
+mapfile -t other_tests < <(find dist -name '*.test.js' -not -path 'dist/engine/*' -not -path 'dist/kernel/*' -not -path 'dist/bench/*' | sort)
+phase "unit tests on Node $("$lts" --version)"
+"$lts" --test --test-concurrency=2 --test-force-exit "$timeout" "${spec[@]}" "${unit_tests[@]}" || status=1
+phase "node tests on Node $("$lts" --version), kernels on it too"
+JUPYTER_PATH="$lts_jupyter_path" "$lts" --test --test-concurrency=1 --test-force-exit "$timeout" "${spec[@]}" "${other_tests[@]}" || status=1
 if [ "$lts" != node ]; then
-  echo "== unit tests on Node $(node --version)"
-  mapfile -t old_tests < <(find dist/engine dist/kernel dist/bench -name '*.test.js' | sort)
-  "$old" --test --test-concurrency=1 --test-force-exit "$timeout" "${old_tests[@]}" || status=1
+  phase "unit tests on Node $(node --version)"
+  "$old" --test --test-concurrency=2 --test-force-exit "$timeout" "${tap[@]}" "${unit_tests[@]}" || status=1
 fi
 if [ "${SLUICE_KAFKA_TESTS:-on}" != off ]; then
   for v in $KAFKA_VERSIONS; do
     [ "$v" = 3.9.2 ] && continue   # the run above used the default broker
-    echo "== kafka tests against Kafka $v on Node $(node --version)"
-    SLUICE_KAFKA_VERSION="$v" "$old" --test --test-concurrency=1 --test-force-exit "$timeout" dist/test/integration/kafka*.test.js || status=1
+    phase "kafka tests against Kafka $v on Node $(node --version)"
+    SLUICE_KAFKA_VERSION="$v" "$old" --test --test-concurrency=1 --test-force-exit "$timeout" "${tap[@]}" dist/test/integration/kafka*.test.js || status=1
   done
   # The same connector tests with @platformatic/kafka as the client of every source and sink given
-  # only `brokers` (topics are created and filled through kafkajs), against the newest broker.
+  # only `brokers` (topics are created and filled through kafkajs), against the newest broker. Not
+  # the files that choose each source's and sink's library themselves (both libraries, or
+  # @platformatic/kafka alone): SLUICE_KAFKA_CLIENT changes nothing in them, and the run above
+  # already ran them against this broker.
   v=$(echo "$KAFKA_VERSIONS" | tr ' ' '\n' | tail -n 1)
-  echo "== kafka tests on @platformatic/kafka against Kafka $v on Node $(node --version)"
-  SLUICE_KAFKA_CLIENT=platformatic SLUICE_KAFKA_VERSION="$v" "$old" --test --test-concurrency=1 --test-force-exit "$timeout" dist/test/integration/kafka*.test.js dist/test/integration/recordingKafka.test.js || status=1
+  phase "kafka tests on @platformatic/kafka against Kafka $v on Node $(node --version)"
+  own_library='/(kafkaConformance|kafkaPlatformaticClient|kafkaSecurity|kafkaSourceStall)\.test\.js$'
+  mapfile -t platformatic_tests < <(ls dist/test/integration/kafka*.test.js dist/test/integration/recordingKafka.test.js | grep -Ev "$own_library")
+  SLUICE_KAFKA_CLIENT=platformatic SLUICE_KAFKA_VERSION="$v" "$old" --test --test-concurrency=1 --test-force-exit "$timeout" "${tap[@]}" "${platformatic_tests[@]}" || status=1
 fi
-echo "== jupyter client tests"
-.venv/bin/python -m pytest -q test/python || status=1
+phase "jupyter client tests"
+.venv/bin/python -m pytest -q --durations=25 test/python || status=1
 
 # A small subset on a real Flink cluster (issue 19), started here after everything else so its three JVMs
 # do not share the machine with the suites above: five conformance cases through `%%ssql --target flink`'s
 # own path compared with the embedded engine, and a kernel's Flink job listed, its card refreshed in place,
 # cancelled by id. SLUICE_FLINK_TESTS=on (above) runs every Flink test instead; SLUICE_FLINK_CI=off skips this.
 if [ "$SLUICE_FLINK_TESTS" != on ] && [ "${SLUICE_FLINK_CI:-on}" != off ]; then
-  echo "== Flink cluster subset"
+  phase "Flink cluster subset"
   bash scripts/flink.sh start >/dev/null
   SLUICE_FLINK_TESTS=on SLUICE_FLINK_KEEP=1 SLUICE_FLINK_CASES=projection_filter,tumble_aggregates,group_count_per_key,session_partitioned,over_range_orders \
-    "$old" --test --test-concurrency=1 --test-force-exit "$timeout" dist/test/integration/flinkTargetConformance.test.js || status=1
+    "$old" --test --test-concurrency=1 --test-force-exit "$timeout" "${tap[@]}" dist/test/integration/flinkTargetConformance.test.js || status=1
   SLUICE_FLINK_TESTS=on SLUICE_FLINK_KEEP=1 .venv/bin/python -m pytest -q test/python/test_flink_target.py \
     -k "bounded_query_on_flink_and_locally or listed_in_jobs_and_cancelled" || status=1
   bash scripts/flink.sh stop >/dev/null || true
 fi
+phase
 exit $status

@@ -12,7 +12,7 @@
  * Usage: node dist/bench/nexmark/sqlConformance.js [--events 20000] [q0 q1 …]   (needs Java 17 and Maven)
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -145,7 +145,9 @@ export function flinkClasspath(): string {
 export function runFlink(queries: string[], events: number): Map<string, Side> {
   const args = [...ADD_OPENS, "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", flinkClasspath()];
   const tmp = mkdtempSync(join(tmpdir(), "sluice-nexmark-sql-"));
-  const out = spawnSync("java", [...args, "sluice.nexmark.SqlConformance", String(events), String(EPS), tmp, ...queries], { encoding: "utf8", maxBuffer: 1 << 28 });
+  // Flink's own temp files (the RPC jar it unpacks at every start, the MiniCluster's dirs) go to `tmp` too, removed below.
+  const out = spawnSync("java", [`-Djava.io.tmpdir=${tmp}`, ...args, "sluice.nexmark.SqlConformance", String(events), String(EPS), tmp, ...queries], { encoding: "utf8", maxBuffer: 1 << 28 });
+  rmSync(tmp, { recursive: true, force: true });
   if (out.status !== 0) throw new Error(`Flink SQL failed (exit ${out.status}): ${out.stderr.slice(-2000)}`);
   const results = new Map<string, Side>();
   let current: { query: string; changelog: { kind: string; row: unknown[] }[] } | undefined;

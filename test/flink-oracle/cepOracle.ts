@@ -5,7 +5,7 @@
  * case, key and kind, in order.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -102,10 +102,13 @@ export function runFlink(cases: CepCase[], events: Ev[]): string[] {
   const dir = mkdtempSync(join(tmpdir(), "sluice-cep-oracle-"));
   const file = join(dir, "events.csv");
   writeFileSync(file, events.map((e) => `${e.id},${e.key},${e.type},${e.v},${e.ts}`).join("\n"));
-  const run = spawnSync("java", ["-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", compiledOracle(), "FlinkCepOracle", file, ...cases.map((c) => c.name)], {
+  // Flink's temp files (the RPC jar it unpacks at every start, the MiniCluster's dirs) go to `dir` too, removed below.
+  const java = ["-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", `-Djava.io.tmpdir=${dir}`];
+  const run = spawnSync("java", [...java, "-cp", compiledOracle(), "FlinkCepOracle", file, ...cases.map((c) => c.name)], {
     encoding: "utf8",
     maxBuffer: 256 << 20,
   });
+  rmSync(dir, { recursive: true, force: true });
   if (run.status !== 0) throw new Error(`the Flink CEP oracle failed (exit ${run.status}): ${run.stderr.slice(-3000)}`);
   return run.stdout.split("\n").filter((l) => l.includes("|"));
 }

@@ -6,7 +6,7 @@
  * DECIMAL/DOUBLE as 21.0, Sluice's numbers are JavaScript's), timestamps as Flink prints them.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,9 +50,8 @@ interface Script {
   sluiceSinks: Record<string, string>;
 }
 
-/** Writes the shared input and each case's script; returns the scripts by case name. */
-function materialise(cases: OracleCase[]): Map<string, Script> {
-  const dir = mkdtempSync(join(tmpdir(), "sluice-flink-oracle-"));
+/** Writes the shared input and each case's script into `dir`; returns the scripts by case name. */
+function materialise(dir: string, cases: OracleCase[]): Map<string, Script> {
   const orders = join(dir, "orders.csv");
   writeFileSync(orders, ORDERS_CSV);
   const sparse = join(dir, "sparse.csv");
@@ -80,9 +79,14 @@ function materialise(cases: OracleCase[]): Map<string, Script> {
   );
 }
 
-/** One JVM for all cases: Flink's planner costs seconds the first time, much less after. */
-function runFlink(scripts: { path: string }[]): Map<string, Result> {
-  const out = spawnSync("java", ["-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", oracleClasspath(), "sluice.sqloracle.SqlOracle", ...scripts.map((s) => s.path)], {
+/**
+ * One JVM (and one MiniCluster) for all cases: Flink's planner costs seconds the first time, much
+ * less after. Its temp files (the RPC system's jar Flink unpacks at every start, the MiniCluster's
+ * working dir) go to `tmp`, which the caller removes: left in /tmp they piled up by the thousand.
+ */
+function runFlink(scripts: { path: string }[], tmp: string): Map<string, Result> {
+  const java = ["-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", `-Djava.io.tmpdir=${tmp}`];
+  const out = spawnSync("java", [...java, "-cp", oracleClasspath(), "sluice.sqloracle.SqlOracle", ...scripts.map((s) => s.path)], {
     encoding: "utf8",
     maxBuffer: 64 << 20,
   });
@@ -170,8 +174,17 @@ function firstColumns(result: Result, n: number | undefined): Result {
 }
 
 export async function runOracle(cases: OracleCase[]): Promise<CaseOutcome[]> {
-  const scripts = materialise(cases);
-  const flink = runFlink([...scripts.values()]);
+  const dir = mkdtempSync(join(tmpdir(), "sluice-flink-oracle-"));
+  try {
+    return await compare(cases, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function compare(cases: OracleCase[], dir: string): Promise<CaseOutcome[]> {
+  const scripts = materialise(dir, cases);
+  const flink = runFlink([...scripts.values()], dir);
   const outcomes: CaseOutcome[] = [];
   for (const c of cases) {
     const script = scripts.get(c.name) as Script;

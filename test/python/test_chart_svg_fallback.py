@@ -25,8 +25,8 @@ def _final_bundles(out):
     return shown
 
 
-def test_sql_chart_has_an_svg(kernel):
-    _, kc = kernel
+def test_sql_chart_has_an_svg(reused_kernel):
+    _, kc = reused_kernel
     reply, out = run(kc, "%%sql --chart bar x=page y=views\nselect * from (values ('/home', 3), ('/docs', 5)) t(page, views)")
     assert reply["content"]["status"] == "ok"
     [data] = _final_bundles(out)
@@ -34,8 +34,8 @@ def test_sql_chart_has_an_svg(kernel):
     assert "<svg" in data[SVG] and "/docs" in data[SVG] and "views" in data[SVG]
 
 
-def test_display_vega_lite_has_an_svg_before_the_cell_ends(kernel):
-    _, kc = kernel
+def test_display_vega_lite_has_an_svg_before_the_cell_ends(reused_kernel):
+    _, kc = reused_kernel
     code = 'display.vegaLite({ data: { values: [{ fruit: "apple", n: 3 }, { fruit: "kiwi", n: 5 }] }, mark: "bar", encoding: { x: { field: "fruit", type: "nominal" }, y: { field: "n", type: "quantitative" } } });\nconsole.log("after")'
     reply, out = run(kc, code)
     assert reply["content"]["status"] == "ok"
@@ -47,10 +47,10 @@ def test_display_vega_lite_has_an_svg_before_the_cell_ends(kernel):
     assert kinds.index("display_data") < kinds.index("stream")
 
 
-def test_sql_chart_time_axis_is_24_hour_utc(kernel):
+def test_sql_chart_time_axis_is_24_hour_utc(reused_kernel):
     """A TIMESTAMP column is charted at the wall-clock time DuckDB returned, labelled 24-hour in UTC
     (Vega's default showed 22:14 as "10:14" with ":15" ticks between)."""
-    _, kc = kernel
+    _, kc = reused_kernel
     reply, out = run(kc, "%%sql --chart line x=ts y=n\nselect timestamp '2026-12-03 22:14:00' + to_minutes(i) as ts, i as n from range(3) t(i)")
     assert reply["content"]["status"] == "ok"
     [data] = _final_bundles(out)

@@ -11,8 +11,8 @@ def complete(kc, code, cursor_pos=None):
             return reply["content"]
 
 
-def test_magic_names_complete(kernel):
-    _, kc = kernel
+def test_magic_names_complete(reused_kernel):
+    _, kc = reused_kernel
     c = complete(kc, "%jo")
     assert c["status"] == "ok" and "%jobs" in c["matches"]
     assert (c["cursor_start"], c["cursor_end"]) == (0, 3)
@@ -20,8 +20,8 @@ def test_magic_names_complete(kernel):
     assert "%sql" in complete(kc, "%s")["matches"]
 
 
-def test_sql_cells_complete_tables_and_columns_from_the_catalog(kernel):
-    _, kc = kernel
+def test_sql_cells_complete_tables_and_columns_from_the_catalog(reused_kernel):
+    _, kc = reused_kernel
     reply, _ = run(kc, "%%sql\ncreate table page_visits (window_start timestamp, page_name varchar, views integer);\ncreate view busiest_pages as select page_name from page_visits")
     assert reply["content"]["status"] == "ok"
     code = "%%sql\nselect page_n, views\nfrom page_vi"

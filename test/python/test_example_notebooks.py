@@ -126,8 +126,14 @@ def assert_event_time(nb, schema):
     return {"points": points, "late_table": late_lines, "late_by_window": by_window, "firings": firings}
 
 
-def test_event_time(tmp_path, vega_lite_schema):
-    assert_event_time(execute("event_time", tmp_path), vega_lite_schema)
+@pytest.fixture(scope="module")
+def event_time_nb(tmp_path_factory):
+    """event_time run once on the generator, for its own test and as what its Kafka run must reproduce."""
+    return execute("event_time", tmp_path_factory.mktemp("event_time"))
+
+
+def test_event_time(event_time_nb, vega_lite_schema):
+    assert_event_time(event_time_nb, vega_lite_schema)
 
 
 def assert_realtime_dashboard(nb, schema, source="pageViews"):
@@ -174,8 +180,14 @@ def sorted_points(points):
     return sorted(points, key=lambda p: json.dumps(p, sort_keys=True))
 
 
-def test_realtime_dashboard(tmp_path, vega_lite_schema):
-    assert_realtime_dashboard(execute("realtime_dashboard", tmp_path), vega_lite_schema)
+@pytest.fixture(scope="module")
+def realtime_dashboard_nb(tmp_path_factory):
+    """realtime_dashboard run once on the generator, for its own test and as what its Kafka run must reproduce."""
+    return execute("realtime_dashboard", tmp_path_factory.mktemp("realtime_dashboard"))
+
+
+def test_realtime_dashboard(realtime_dashboard_nb, vega_lite_schema):
+    assert_realtime_dashboard(realtime_dashboard_nb, vega_lite_schema)
 
 
 def assert_etl_tables(nb, records_in):
@@ -400,28 +412,29 @@ def test_streaming_etl_on_kafka_records_then_replays_without_the_broker(tmp_path
         assert sql_rows(cell(replayed, marker)) == sql_rows(cell(live, marker)), marker
 
 
-def test_quickstart_on_kafka_records_then_replays_without_the_broker(tmp_path, kafka_bootstrap):
+def test_quickstart_on_kafka_records_then_replays_without_the_broker(tmp_path, kafka_bootstrap, quickstart_nb):
     from test_quickstart_notebook import assert_quickstart_outputs
 
-    generated = assert_quickstart_outputs(execute("quickstart", tmp_path))
+    assert quickstart_nb.seconds < BUDGET_S, f"quickstart took {quickstart_nb.seconds:.1f} s"
+    generated = assert_quickstart_outputs(quickstart_nb.nb)
     live, replayed = run_on_kafka("quickstart", tmp_path, kafka_bootstrap, "page_views", {"maxRecords": 6000, "maxDuration": 30000})
     for nb in (live, replayed):
         points, rows = assert_quickstart_outputs(nb)
         assert (sorted_points(points), rows) == (sorted_points(generated[0]), generated[1])
 
 
-def test_event_time_on_kafka_records_then_replays_without_the_broker(tmp_path, kafka_bootstrap, vega_lite_schema):
+def test_event_time_on_kafka_records_then_replays_without_the_broker(tmp_path, kafka_bootstrap, vega_lite_schema, event_time_nb):
     """Which events are late depends on where the watermark advances (after each poll of up to 100 records):
     the Kafka run gives the generator's late records, and the replay the same polls, so the same ones again."""
-    generated = assert_event_time(execute("event_time", tmp_path), vega_lite_schema)
+    generated = assert_event_time(event_time_nb, vega_lite_schema)
     live, replayed = run_on_kafka("event_time", tmp_path, kafka_bootstrap, "late_page_views", {"maxRecords": 3000, "maxDuration": 30000})
     # The same chart, firings, late records per window and the same last ten late records in the side output's table.
     assert assert_event_time(live, vega_lite_schema) == generated
     assert assert_event_time(replayed, vega_lite_schema) == generated
 
 
-def test_realtime_dashboard_on_kafka_records_then_replays_without_the_broker(tmp_path, kafka_bootstrap, vega_lite_schema):
-    generated = assert_realtime_dashboard(execute("realtime_dashboard", tmp_path), vega_lite_schema)
+def test_realtime_dashboard_on_kafka_records_then_replays_without_the_broker(tmp_path, kafka_bootstrap, vega_lite_schema, realtime_dashboard_nb):
+    generated = assert_realtime_dashboard(realtime_dashboard_nb, vega_lite_schema)
     live, replayed = run_on_kafka("realtime_dashboard", tmp_path, kafka_bootstrap, "dashboard_page_views", {"maxRecords": 6000, "maxDuration": 30000})
     source = "recorded:kafka:" + re.search(r'topics: \["([^"]+)"\]', cell(live, "Kafka.source").source).group(1)
     assert assert_realtime_dashboard(live, vega_lite_schema, source) == generated

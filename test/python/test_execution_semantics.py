@@ -16,8 +16,8 @@ def _replies(kc, msg_ids, timeout=30):
     return [got[i] for i in msg_ids]
 
 
-def test_declarations_persist_and_counts_increase(kernel):
-    _, kc = kernel
+def test_declarations_persist_and_counts_increase(reused_kernel):
+    _, kc = reused_kernel
     r1, _ = run(kc, "const base: number = 40;\nfunction inc(x: number) { return x + 1 }")
     r2, out = run(kc, "inc(base) + 1")
     assert r2["content"]["execution_count"] == r1["content"]["execution_count"] + 1
@@ -25,8 +25,8 @@ def test_declarations_persist_and_counts_increase(kernel):
     assert out[-1]["content"]["data"]["text/plain"] == "42"
 
 
-def test_type_error_points_at_the_cells_own_line_and_column(kernel):
-    _, kc = kernel
+def test_type_error_points_at_the_cells_own_line_and_column(reused_kernel):
+    _, kc = reused_kernel
     reply, out = run(kc, "const ok = 1;\n\nconst bad: string = ok;")
     c = reply["content"]
     assert c["status"] == "error" and c["ename"] == "TSError"
@@ -34,8 +34,8 @@ def test_type_error_points_at_the_cells_own_line_and_column(kernel):
     assert out[0]["msg_type"] == "error"
 
 
-def test_runtime_error_traceback_uses_cell_line_numbers(kernel):
-    _, kc = kernel
+def test_runtime_error_traceback_uses_cell_line_numbers(reused_kernel):
+    _, kc = reused_kernel
     run(kc, "// helper cell\n\nfunction explode(): never {\n  throw new RangeError('out of range')\n}")
     reply, out = run(kc, "\n\nexplode()")
     c = reply["content"]
@@ -46,8 +46,8 @@ def test_runtime_error_traceback_uses_cell_line_numbers(kernel):
     assert "throw new RangeError" in tb  # source context is shown
 
 
-def test_silent_and_store_history(kernel):
-    _, kc = kernel
+def test_silent_and_store_history(reused_kernel):
+    _, kc = reused_kernel
     first, _ = run(kc, "1")
     reply, out = run(kc, "2", silent=True)
     assert out == []
@@ -57,8 +57,8 @@ def test_silent_and_store_history(kernel):
     assert reply["content"]["execution_count"] == first["content"]["execution_count"]
 
 
-def test_stop_on_error_aborts_queued_cells(kernel):
-    _, kc = kernel
+def test_stop_on_error_aborts_queued_cells(reused_kernel):
+    _, kc = reused_kernel
     ids = [kc.execute("throw new Error('first fails')"), kc.execute("1"), kc.execute("2")]
     assert [r["content"]["status"] for r in _replies(kc, ids)] == ["error", "aborted", "aborted"]
     ids = [kc.execute("throw new Error('tolerated')", stop_on_error=False), kc.execute("'runs'")]
@@ -113,20 +113,20 @@ def test_input_over_stdin(kernel):
     assert out[0]["content"]["data"]["text/plain"] == "'ada'"
 
 
-def test_input_without_stdin_is_a_clear_error(kernel):
-    _, kc = kernel
+def test_input_without_stdin_is_a_clear_error(reused_kernel):
+    _, kc = reused_kernel
     reply, _ = run(kc, "await input('x')", allow_stdin=False)
     assert reply["content"]["ename"] == "StdinNotAllowedError"
 
 
-def test_comms_reply_cleanly_without_targets(kernel):
-    _, kc = kernel
+def test_comms_reply_cleanly_without_targets(reused_kernel):
+    _, kc = reused_kernel
     msg_id = kc.comm_info()
     reply = _replies(kc, [msg_id])[0]
     assert reply["content"] == {"status": "ok", "comms": {}}
 
 
-def test_engine_api_is_preimported(kernel):
-    _, kc = kernel
+def test_engine_api_is_preimported(reused_kernel):
+    _, kc = reused_kernel
     reply, out = run(kc, "typeof ENGINE_VERSION")
     assert out[0]["content"]["data"]["text/plain"] == "'string'"

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import jsonschema
 import nbformat
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[2]
 VEGA_LITE = "application/vnd.vegalite.v5+json"
@@ -42,9 +41,8 @@ def assert_quickstart_outputs(nb):
     return points, rows
 
 
-def test_quickstart_executes_and_saves_its_final_outputs(tmp_path):
-    nb = nbformat.read(ROOT / "notebooks" / "quickstart.ipynb", as_version=4)
-    NotebookClient(nb, kernel_name="sluice", timeout=180, resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+def test_quickstart_executes_and_saves_its_final_outputs(tmp_path, quickstart_nb):
+    nb = quickstart_nb.nb
     assert_quickstart_outputs(nb)
     assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == [1, 2, 3, 4]
 

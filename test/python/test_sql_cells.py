@@ -20,8 +20,8 @@ def _result(out):
     return results[-1]["content"]["data"]
 
 
-def test_csv_json_and_parquet_give_the_exact_rows(kernel):
-    _, kc = kernel
+def test_csv_json_and_parquet_give_the_exact_rows(reused_kernel):
+    _, kc = reused_kernel
     expected = [
         {"page": "/docs", "views": 3, "total_ms": 11400},
         {"page": "/home", "views": 3, "total_ms": 2650},
@@ -38,8 +38,8 @@ def test_csv_json_and_parquet_give_the_exact_rows(kernel):
         assert "/pricing" in data["text/plain"]
 
 
-def test_types_are_shown_faithfully(kernel):
-    _, kc = kernel
+def test_types_are_shown_faithfully(reused_kernel):
+    _, kc = reused_kernel
     _, out = run(
         kc,
         "%%sql\nselect TIMESTAMP '2024-01-02 03:04:05.123' as ts, 3.25::DECIMAL(10,2) as price,\n  12345678901234567890::HUGEINT as big, [1, 2] as xs, {'a': 1, 'b': 'z'} as st, NULL::INT as nothing",
@@ -50,8 +50,8 @@ def test_types_are_shown_faithfully(kernel):
     assert [f["type"] for f in fields] == ["datetime", "number", "integer", "array", "object", "integer"]
 
 
-def test_large_results_are_truncated_with_a_count(kernel):
-    _, kc = kernel
+def test_large_results_are_truncated_with_a_count(reused_kernel):
+    _, kc = reused_kernel
     _, out = run(kc, "%%sql --limit 10\nselect range as i from range(1000)")
     data = _result(out)
     assert "showing 10 of 1,000 rows" in data["text/html"]
@@ -59,8 +59,8 @@ def test_large_results_are_truncated_with_a_count(kernel):
     assert len(data["application/vnd.dataresource+json"]["data"]) == 10  # a notebook saves every output
 
 
-def test_hostile_parameter_is_bound_not_pasted(kernel):
-    _, kc = kernel
+def test_hostile_parameter_is_bound_not_pasted(reused_kernel):
+    _, kc = reused_kernel
     run(kc, 'const evil = "\'; drop table victims; --";')
     reply, _ = run(kc, "%%sql\ncreate table victims(name varchar);\ninsert into victims values ({evil}), ($evil);")
     assert reply["content"]["status"] == "ok"
@@ -68,8 +68,8 @@ def test_hostile_parameter_is_bound_not_pasted(kernel):
     assert _result(out)["application/vnd.dataresource+json"]["data"] == [{"name": "'; drop table victims; --", "n": 2}]
 
 
-def test_output_variable_is_typed_rows(kernel):
-    _, kc = kernel
+def test_output_variable_is_typed_rows(reused_kernel):
+    _, kc = reused_kernel
     run(kc, f"%%sql -o pages\nselect page, count(*) as views from '{DATA / 'page_views.csv'}' group by page order by page")
     _, out = run(kc, "pages.map((p) => `${p.page}=${p.views + 0}`).join(',')")
     assert _result(out)["text/plain"] == "'/docs=3,/home=3,/pricing=2'"
@@ -77,14 +77,14 @@ def test_output_variable_is_typed_rows(kernel):
     assert reply["content"]["ename"] == "TSError"  # later cells are type-checked against the columns
 
 
-def test_sql_template_in_typescript(kernel):
-    _, kc = kernel
+def test_sql_template_in_typescript(reused_kernel):
+    _, kc = reused_kernel
     _, out = run(kc, "const limit = 2;\nconst r = await sql<{ n: number }>`select count(*) as n from range(10) where range < ${limit}`;\nr[0].n + 1")
     assert _result(out)["text/plain"] == "3"
 
 
-def test_chart_is_valid_vega_lite(kernel):
-    _, kc = kernel
+def test_chart_is_valid_vega_lite(reused_kernel):
+    _, kc = reused_kernel
     reply, out = run(kc, f"%%sql --chart bar x=page y=views color=page\nselect page, count(*) as views from '{DATA / 'page_views.parquet'}' group by page")
     assert reply["content"]["status"] == "ok"
     spec = _result(out)["application/vnd.vegalite.v5+json"]
@@ -95,8 +95,8 @@ def test_chart_is_valid_vega_lite(kernel):
     assert sorted(v["views"] for v in spec["data"]["values"]) == [2, 3, 3]
 
 
-def test_sql_error_shows_duckdb_message_at_the_cell_line(kernel):
-    _, kc = kernel
+def test_sql_error_shows_duckdb_message_at_the_cell_line(reused_kernel):
+    _, kc = reused_kernel
     reply, out = run(kc, "%%sql\nselect 1;\n\nselect * fro nowhere")
     c = reply["content"]
     assert c["ename"] == "ParserError"
@@ -125,16 +125,16 @@ def test_interrupting_a_long_query_leaves_the_kernel_responsive(kernel):
     assert _result(out)["application/vnd.dataresource+json"]["data"] == [{"s": "alive"}]
 
 
-def test_unknown_magic_and_bad_options_are_clear_errors(kernel):
-    _, kc = kernel
+def test_unknown_magic_and_bad_options_are_clear_errors(reused_kernel):
+    _, kc = reused_kernel
     reply, _ = run(kc, "%%nosuch\nwhatever")
     assert reply["content"]["ename"] == "UsageError" and "%sql" in reply["content"]["evalue"]
     reply, _ = run(kc, "%%sql --chart pie x=a y=b\nselect 1")
     assert reply["content"]["ename"] == "UsageError"
 
 
-def test_a_running_jobs_table_is_queryable_mid_run_and_ends_equal_to_the_batch_answer(kernel):
-    _, kc = kernel
+def test_a_running_jobs_table_is_queryable_mid_run_and_ends_equal_to_the_batch_answer(reused_kernel):
+    _, kc = reused_kernel
     reply, _ = run(
         kc,
         """const env = StreamEnvironment.create();
@@ -182,8 +182,8 @@ const job2 = env2.execute("live").detach();
     assert streamed == batch
 
 
-def test_duckdb_source_replays_a_query_through_a_pipeline(kernel):
-    _, kc = kernel
+def test_duckdb_source_replays_a_query_through_a_pipeline(reused_kernel):
+    _, kc = reused_kernel
     run(kc, "%%sql\ncreate table hist as select range::INT as i, 'k' || (range % 3) as k from range(30)")
     _, out = run(
         kc,

@@ -12,8 +12,8 @@ def _rows(out):
     return results[-1]["content"]["data"]["application/vnd.dataresource+json"]["data"]
 
 
-def test_save_and_with_compose_queries_as_ctes(kernel):
-    _, kc = kernel
+def test_save_and_with_compose_queries_as_ctes(reused_kernel):
+    _, kc = reused_kernel
     reply, out = run(kc, f"%%sql --save busy --no-execute\n{VALUES}\nwhere views > 5")
     assert reply["content"]["status"] == "ok", reply["content"]
     assert not [m for m in out if m["msg_type"] == "execute_result" and "application/vnd.dataresource+json" in m["content"]["data"]]
@@ -38,16 +38,16 @@ def test_save_and_with_compose_queries_as_ctes(kernel):
     assert reply["content"]["status"] == "error" and "nosuch" in reply["content"]["evalue"]
 
 
-def test_summarize_profiles_a_table(kernel):
-    _, kc = kernel
+def test_summarize_profiles_a_table(reused_kernel):
+    _, kc = reused_kernel
     run(kc, f"%%sql\ncreate table pv as {VALUES}")
     reply, out = run(kc, "%sql summarize pv")
     assert reply["content"]["status"] == "ok", reply["content"]
     assert [r["column_name"] for r in _rows(out)] == ["page", "views"]
 
 
-def test_double_angle_assignment(kernel):
-    _, kc = kernel
+def test_double_angle_assignment(reused_kernel):
+    _, kc = reused_kernel
     reply, _ = run(kc, f"%%sql pages <<\n{VALUES}\norder by page")
     assert reply["content"]["status"] == "ok", reply["content"]
     reply, out = run(kc, "pages.map((r) => r.page).join()")

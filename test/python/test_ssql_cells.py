@@ -12,8 +12,8 @@ def _result(out):
     return results[-1]["content"]["data"]
 
 
-def test_ddl_persists_and_a_bounded_query_shows_its_final_table(kernel, tmp_path):
-    _, kc = kernel
+def test_ddl_persists_and_a_bounded_query_shows_its_final_table(reused_kernel, tmp_path):
+    _, kc = reused_kernel
     csv = tmp_path / "orders.csv"
     csv.write_text("1,alice,10.5,2024-01-01 00:00:01.000\n2,bob,3.25,2024-01-01 00:00:04.000\n3,alice,7.0,2024-01-01 00:00:12.000\n")
     reply, out = run(
@@ -34,8 +34,8 @@ def test_ddl_persists_and_a_bounded_query_shows_its_final_table(kernel, tmp_path
     assert rows == [{"window_start": "2024-01-01 00:00:00.000", "c": 2}, {"window_start": "2024-01-01 00:00:10.000", "c": 1}]
 
 
-def test_a_parse_error_names_the_cells_line_column_and_token(kernel):
-    _, kc = kernel
+def test_a_parse_error_names_the_cells_line_column_and_token(reused_kernel):
+    _, kc = reused_kernel
     reply, out = run(kc, "%%ssql\nCREATE TABLE t (a INT) WITH ('connector' = 'blackhole');\nSELECT a,\n  FROM t")
     content = reply["content"]
     assert content["status"] == "error"
@@ -59,8 +59,8 @@ def test_an_unbounded_query_returns_at_once_as_a_job_in_jobs(kernel):
     assert reply["content"]["status"] == "ok", out
 
 
-def test_a_bounded_updating_group_by_shows_its_final_table(kernel, tmp_path):
-    _, kc = kernel
+def test_a_bounded_updating_group_by_shows_its_final_table(reused_kernel, tmp_path):
+    _, kc = reused_kernel
     csv = tmp_path / "orders.csv"
     csv.write_text("1,alice,10.5\n2,bob,3.25\n3,alice,7.0\n4,carol,20.0\n5,bob,1.5\n")
     reply, out = run(
@@ -111,8 +111,8 @@ def test_an_unbounded_updating_group_by_is_a_live_table_keyed_by_the_group(kerne
     assert set(updates[-1]) <= {"1", "2", "3", "4"} and len(updates[-1]) >= 1, updates[-1]
 
 
-def test_explain_shows_the_operator_graph_as_text_and_starts_no_job(kernel):
-    _, kc = kernel
+def test_explain_shows_the_operator_graph_as_text_and_starts_no_job(reused_kernel):
+    _, kc = reused_kernel
     reply, out = run(
         kc,
         "%%ssql\nCREATE TABLE ev (id INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)\n"
@@ -168,9 +168,9 @@ def test_an_interrupted_query_stops_only_its_own_job(kernel):
     run(kc, '%jobs cancel "SELECT k FROM ticks WHERE k > 0"')
 
 
-def test_a_result_with_repeated_column_names_shows_every_column(kernel, tmp_path):
+def test_a_result_with_repeated_column_names_shows_every_column(reused_kernel, tmp_path):
     # Named as Flink (Calcite) names a repeated column: id, id0.
-    _, kc = kernel
+    _, kc = reused_kernel
     csv = tmp_path / "twice.csv"
     csv.write_text("1,x\n2,y\n")
     reply, out = run(
@@ -184,8 +184,8 @@ def test_a_result_with_repeated_column_names_shows_every_column(kernel, tmp_path
     assert [line.replace("│", " ").split() for line in lines[2:4]] == [["1", "x", "1"], ["2", "y", "2"]], text
 
 
-def test_an_updating_group_by_inserted_into_a_duckdb_table_is_queried_by_a_sql_cell(kernel, tmp_path):
-    _, kc = kernel
+def test_an_updating_group_by_inserted_into_a_duckdb_table_is_queried_by_a_sql_cell(reused_kernel, tmp_path):
+    _, kc = reused_kernel
     csv = tmp_path / "sales.csv"
     csv.write_text("1,alice,10.5\n2,bob,3.25\n3,alice,7.0\n4,carol,20.0\n5,bob,1.5\n")
     reply, out = run(

@@ -16,8 +16,8 @@ const job = env.execute("views per page");
 """
 
 
-def test_a_window_that_would_never_fire_is_a_plan_error_in_the_cell(kernel):
-    _, kc = kernel
+def test_a_window_that_would_never_fire_is_a_plan_error_in_the_cell(reused_kernel):
+    _, kc = reused_kernel
     reply, out = run(kc, WINDOW.format(source="rate: 100"))
     assert reply["content"]["status"] == "error"
     assert reply["content"]["ename"] == "PlanError"
@@ -26,8 +26,8 @@ def test_a_window_that_would_never_fire_is_a_plan_error_in_the_cell(kernel):
     assert "source 'views' is unbounded and carries no watermarks" in text
 
 
-def test_a_window_that_fires_only_at_end_of_input_warns_above_the_status_line(kernel):
-    _, kc = kernel
+def test_a_window_that_fires_only_at_end_of_input_warns_above_the_status_line(reused_kernel):
+    _, kc = reused_kernel
     reply, out = run(kc, WINDOW.format(source="count: 200, rate: Infinity"), timeout=60)
     assert reply["content"]["status"] == "ok"
     kinds = [(m["msg_type"], m["content"].get("name")) for m in out]

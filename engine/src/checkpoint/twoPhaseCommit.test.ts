@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { test } from "node:test";
 import { RestartStrategies } from "../runtime/restart/RestartStrategies.js";
 import { StreamEnvironment } from "../api/StreamEnvironment.js";
 import type { Sink, SinkWriter } from "../sinks/Sink.js";
 import { TestSource } from "../testing/TestSource.js";
+import { tempDir } from "../testing/tempDir.js";
 
 /**
  * A fake transactional system: transactions get values, are prepared, and become visible only when
@@ -101,7 +101,7 @@ function job(source: TestSource<number>, broker: FakeBroker, checkpoints: string
 const range = (from: number, to: number): number[] => Array.from({ length: to - from }, (_, i) => from + i);
 
 test("two-phase commit: output becomes visible only when its checkpoint completed; cancel aborts the rest", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "sluice-2pc-"));
+  const dir = tempDir("sluice-2pc-");
   const broker = new FakeBroker();
   const source = new TestSource<number>();
   const running = job(source, broker, dir, "visible");
@@ -120,7 +120,7 @@ test("two-phase commit: output becomes visible only when its checkpoint complete
 });
 
 test("two-phase commit: a failed checkpoint commits nothing; the next one commits its output too", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "sluice-2pc-"));
+  const dir = tempDir("sluice-2pc-");
   const broker = new FakeBroker();
   const source = new TestSource<number>();
   const running = job(source, broker, dir, "failing");
@@ -146,7 +146,7 @@ test("two-phase commit: a failed checkpoint commits nothing; the next one commit
 });
 
 test("two-phase commit: a restore re-commits the last completed checkpoint's committables, idempotently", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "sluice-2pc-"));
+  const dir = tempDir("sluice-2pc-");
   const broker = new FakeBroker();
   const source = new TestSource<number>();
   const first = job(source, broker, dir, "crash");
@@ -180,7 +180,7 @@ test("two-phase commit: a restore re-commits the last completed checkpoint's com
 });
 
 test("two-phase commit: commitBeforeCheckpointPublished commits before the checkpoint file appears; a failed commit publishes nothing", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "sluice-2pc-"));
+  const dir = tempDir("sluice-2pc-");
   const log: string[] = [];
   let failCommit = false;
   const sink: Sink<number> = {
@@ -214,7 +214,7 @@ test("two-phase commit: commitBeforeCheckpointPublished commits before the check
 });
 
 test("two-phase commit: after rescaling the sink, subtask 0 recovers every old subtask's committables", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "sluice-2pc-"));
+  const dir = tempDir("sluice-2pc-");
   const broker = new FakeBroker();
   const source = new TestSource<number>();
   const first = job(source, broker, dir, "rescale");
@@ -233,7 +233,7 @@ test("two-phase commit: after rescaling the sink, subtask 0 recovers every old s
 });
 
 test("two-phase commit at end of input: a final checkpoint carries the tail and commits it; a crash before that commit is recovered once", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "sluice-2pc-"));
+  const dir = tempDir("sluice-2pc-");
   const broker = new FakeBroker();
   const source = new TestSource<number>();
   const first = job(source, broker, dir, "final");
@@ -251,7 +251,7 @@ test("two-phase commit at end of input: a final checkpoint carries the tail and 
   assert.equal(done.metrics.checkpoints.completed, 2, "the final checkpoint counts");
 
   // Same job again; this time the process "dies" after the final checkpoint is durable, before its commit.
-  const dir2 = await mkdtemp(join(tmpdir(), "sluice-2pc-"));
+  const dir2 = tempDir("sluice-2pc-");
   const broker2 = new FakeBroker();
   const source2 = new TestSource<number>();
   const second = job(source2, broker2, dir2, "final-crash");
@@ -291,7 +291,7 @@ test("two-phase commit at end of input without checkpointing: the tail is prepar
 });
 
 test("a checkpoint started while a sink is still flushing completes once the sink finished", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "sluice-2pc-"));
+  const dir = tempDir("sluice-2pc-");
   let releaseFlush: () => void = () => {};
   const flushing = new Promise<void>((resolve) => (releaseFlush = resolve));
   let flushStarted: () => void = () => {};

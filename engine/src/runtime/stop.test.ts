@@ -5,9 +5,6 @@
  * are in flight. SLUICE_STOP_SEEDS=20 runs more seeds (default 6).
  */
 import assert from "node:assert/strict";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
 import { StreamEnvironment } from "../api/StreamEnvironment.js";
 import { DataGen } from "../connectors/datagen/DataGen.js";
@@ -25,6 +22,7 @@ import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
 import { Aggregators } from "../windows/AggregateFunction.js";
 import { TumblingEventTimeWindows } from "../windows/WindowAssigner.js";
 import type { JobHandle, StopOptions } from "./JobHandle.js";
+import { tempDir } from "../testing/tempDir.js";
 
 const SEEDS = Number(process.env.SLUICE_STOP_SEEDS ?? 6);
 const TOTAL = 2000;
@@ -160,7 +158,7 @@ test("stop with a savepoint, then restore: DuckDB append and collect sinks hold 
   assert.ok(expectedRows.length > 50 && expected.bursts.values.length > 50);
   for (let seed = 0; seed < SEEDS; seed++) {
     const after = 1 + Math.floor(rngFor(21, seed)() * TOTAL * 0.9);
-    const dir = await mkdtemp(join(tmpdir(), "sluice-stop-"));
+    const dir = tempDir("sluice-stop-");
     const table = `stopped_${seed}`;
     const before = outputs(db, table);
     const env = StreamEnvironment.create(settings).enableCheckpointing({ directory: dir });
@@ -190,7 +188,7 @@ test("stop with drain fires every window and timer of what was read, and the job
   const db = await SqlDatabase.open();
   for (let seed = 0; seed < Math.max(2, SEEDS / 2); seed++) {
     const after = 1 + Math.floor(rngFor(22, seed)() * TOTAL * 0.9);
-    const dir = await mkdtemp(join(tmpdir(), "sluice-drain-"));
+    const dir = tempDir("sluice-drain-");
     const out = outputs(db, `drained_${seed}`);
     const env = StreamEnvironment.create(settings).enableCheckpointing({ directory: dir });
     const { stop } = await runAndStop(env, out, after, { savepoint: "final", drain: true });
@@ -236,7 +234,7 @@ test("stop with drain needs no checkpointing; a stop that leaves nothing to resu
 
 test("stop without a savepoint name takes one named after the job; stopping a finished job takes none", async () => {
   const db = await SqlDatabase.open();
-  const dir = await mkdtemp(join(tmpdir(), "sluice-stop-name-"));
+  const dir = tempDir("sluice-stop-name-");
   const env = StreamEnvironment.create(settings).enableCheckpointing({ directory: dir });
   const { job, stop } = await runAndStop(env, outputs(db, "named"), 300, {});
   assert.equal(stop.result.status, "finished");
@@ -278,7 +276,7 @@ function transactionalSink() {
 
 async function stopTransactional(stopAt: number, bounded: boolean) {
   const all = await pageViews();
-  const dir = await mkdtemp(join(tmpdir(), "sluice-stop-2pc-"));
+  const dir = tempDir("sluice-stop-2pc-");
   const txn = transactionalSink();
   const env = StreamEnvironment.create(settings).enableCheckpointing({ directory: dir });
   let seen = 0;
@@ -322,7 +320,7 @@ test("a stop whose savepoint fails rejects, and the job goes on without losing a
   const all = await pageViews();
   const db = await SqlDatabase.open();
   const expected = await reference(db, "resume_reference", all);
-  const dir = await mkdtemp(join(tmpdir(), "sluice-stop-fail-"));
+  const dir = tempDir("sluice-stop-fail-");
   const out = outputs(db, "resumed_after_failed_stop");
   const env = StreamEnvironment.create(settings).enableCheckpointing({ directory: dir });
   let seen = 0;
@@ -379,7 +377,7 @@ test("stop at parallelism 2: every source subtask ends with the barrier; keyed c
   })();
   for (let seed = 0; seed < Math.max(2, SEEDS / 2); seed++) {
     const after = 1 + Math.floor(rngFor(23, seed)() * TOTAL * 0.9);
-    const dir = await mkdtemp(join(tmpdir(), "sluice-stop-p2-"));
+    const dir = tempDir("sluice-stop-p2-");
     const before = sinks.collect<string>();
     const env = StreamEnvironment.create({ parallelism: 2, batchSize: 7 }).enableCheckpointing({ directory: dir });
     let seen = 0;

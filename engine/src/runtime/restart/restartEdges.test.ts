@@ -4,9 +4,6 @@
  * with a bug. ManualClock-driven, so no timing of the machine matters.
  */
 import assert from "node:assert/strict";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
 import { StreamEnvironment } from "../../api/StreamEnvironment.js";
 import { sinks } from "../../sinks/sinks.js";
@@ -14,6 +11,7 @@ import type { Sink } from "../../sinks/Sink.js";
 import { ManualClock } from "../../testing/ManualClock.js";
 import { TestSource } from "../../testing/TestSource.js";
 import { DEFAULT_RESTART_ATTEMPTS, RestartStrategies } from "./RestartStrategies.js";
+import { tempDir } from "../../testing/tempDir.js";
 
 async function until(condition: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 5000; i++) {
@@ -22,7 +20,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
   }
   assert.fail(`never happened: ${what}`);
 }
-const tmp = (prefix: string) => mkdtemp(join(tmpdir(), prefix));
+const tmp = async (prefix: string) => tempDir(prefix);
 
 test("a restart before the first checkpoint puts sinks that roll back where the job found them: no output twice", async () => {
   const clock = new ManualClock(0);

@@ -1,7 +1,4 @@
 import assert from "node:assert/strict";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { test } from "node:test";
 import { StreamEnvironment } from "../../api/StreamEnvironment.js";
 import { CheckpointError } from "../../errors/errors.js";
@@ -11,6 +8,7 @@ import { ManualClock } from "../../testing/ManualClock.js";
 import { TestSource } from "../../testing/TestSource.js";
 import type { JobHandle } from "../JobHandle.js";
 import { RestartStrategies, type RestartStrategyConfiguration } from "./RestartStrategies.js";
+import { tempDir } from "../../testing/tempDir.js";
 
 /** Lets pending callbacks run until `condition` holds; fails (instead of hanging) if it never does. */
 async function until(condition: () => boolean, what: string): Promise<void> {
@@ -45,7 +43,7 @@ async function advanceUntil(clock: ManualClock, step: number, condition: () => b
 /** TestSource → map (throws on 7 while `failures.left` > 0) → collect, with checkpointing on a ManualClock. */
 async function failingJob(strategy: RestartStrategyConfiguration | undefined, failures: { left: number }) {
   const clock = new ManualClock(0);
-  const env = StreamEnvironment.create({ clock }).enableCheckpointing({ directory: await mkdtemp(join(tmpdir(), "sluice-restart-")) });
+  const env = StreamEnvironment.create({ clock }).enableCheckpointing({ directory: tempDir("sluice-restart-") });
   if (strategy !== undefined) env.setRestartStrategy(strategy);
   const source = new TestSource<number>();
   const out = sinks.collect<number>();
@@ -149,7 +147,7 @@ test("cancel during the restart delay ends the job as cancelled, at once", async
 async function stuckSinkJob(job: (env: StreamEnvironment) => void, strategy = RestartStrategies.noRestart()): Promise<{ clock: ManualClock; handle: JobHandle }> {
   const clock = new ManualClock(0);
   const env = StreamEnvironment.create({ clock, taskCancellationTimeout: 1000 })
-    .enableCheckpointing({ directory: await mkdtemp(join(tmpdir(), "sluice-stuck-")), checkpointTimeout: 5000 })
+    .enableCheckpointing({ directory: tempDir("sluice-stuck-"), checkpointTimeout: 5000 })
     .setRestartStrategy(strategy);
   job(env);
   return { clock, handle: env.execute("stuck") };
@@ -253,7 +251,7 @@ test("a job failed over by a stuck checkpoint restarts from the last completed o
 test("a chart keeps its points across a restart, and replayed records replace theirs", async () => {
   const clock = new ManualClock(0);
   const env = StreamEnvironment.create({ clock })
-    .enableCheckpointing({ directory: await mkdtemp(join(tmpdir(), "sluice-restart-chart-")) })
+    .enableCheckpointing({ directory: tempDir("sluice-restart-chart-") })
     .setRestartStrategy(RestartStrategies.fixedDelayRestart(1, 10));
   const source = new TestSource<number>();
   const failures = { left: 1 };

@@ -1,5 +1,6 @@
 package sluice.sqloracle;
 
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -7,6 +8,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
@@ -20,30 +26,44 @@ import org.apache.flink.util.CloseableIterator;
  * {@code ROW <kind> <json array>} between {@code CASE <file>} and {@code END} (or {@code ERROR <msg>}).
  * A last statement that is an INSERT (or EXECUTE STATEMENT SET) runs to its end and prints no rows:
  * the caller compares the files its sink wrote.
- * One JVM for all scripts: the planner's first compile costs seconds, later ones well under one.
- * Streaming mode, so results are changelogs as a continuous query produces them; the inputs are
- * bounded files, so every query ends.
+ * One JVM and one MiniCluster for all scripts: the planner's first compile costs seconds, later
+ * ones well under one, and a local TableEnvironment would start (and leave behind the working
+ * directory of) a MiniCluster of its own for every query; here each script's TableEnvironment
+ * submits to the shared one through its REST endpoint (execution.target remote), as a SQL client
+ * submits to a session cluster. Streaming mode, so results are changelogs as a continuous query
+ * produces them; the inputs are bounded files, so every query ends.
  */
 public final class SqlOracle {
   private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 
   public static void main(String[] args) throws Exception {
-    for (String file : args) {
-      System.out.println("CASE " + file);
-      try {
-        runScript(Files.readString(Path.of(file)));
-        System.out.println("END");
-      } catch (Throwable t) {
-        Throwable root = t;
-        while (root.getCause() != null) root = root.getCause();
-        System.out.println("ERROR " + (t.getMessage() + " / " + root.getMessage()).replace('\n', ' '));
+    Configuration clusterConfig = new Configuration();
+    clusterConfig.set(RestOptions.BIND_PORT, "0");
+    MiniClusterConfiguration minicluster = new MiniClusterConfiguration.Builder().withRandomPorts().setConfiguration(clusterConfig).setNumTaskManagers(1).setNumSlotsPerTaskManager(4).build();
+    try (MiniCluster cluster = new MiniCluster(minicluster)) {
+      cluster.start();
+      URI rest = cluster.getRestAddress().get();
+      Configuration client = new Configuration();
+      client.set(DeploymentOptions.TARGET, "remote");
+      client.set(RestOptions.ADDRESS, rest.getHost());
+      client.set(RestOptions.PORT, rest.getPort());
+      for (String file : args) {
+        System.out.println("CASE " + file);
+        try {
+          runScript(Files.readString(Path.of(file)), client);
+          System.out.println("END");
+        } catch (Throwable t) {
+          Throwable root = t;
+          while (root.getCause() != null) root = root.getCause();
+          System.out.println("ERROR " + (t.getMessage() + " / " + root.getMessage()).replace('\n', ' '));
+        }
+        System.out.flush();
       }
-      System.out.flush();
     }
   }
 
-  private static void runScript(String text) throws Exception {
-    TableEnvironment tEnv = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
+  private static void runScript(String text, Configuration client) throws Exception {
+    TableEnvironment tEnv = TableEnvironment.create(EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(client).build());
     tEnv.getConfig().set("parallelism.default", "1");
     List<String> statements = split(text);
     for (int i = 0; i < statements.size() - 1; i++) tEnv.executeSql(statements.get(i));
