@@ -113,7 +113,7 @@ for (const d of ts.getPreEmitDiagnostics(program)) {
   const cell = d.file ? byFile.get(d.file.fileName) : undefined;
   const text = ts.flattenDiagnosticMessageText(d.messageText, "\n");
   if (!cell || !d.file || d.start === undefined) {
-    console.error(`error: ${text}`);
+    console.error(`error: ${d.file ? `${d.file.fileName}:${d.start === undefined ? "" : d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : ""}${text}`);
     process.exitCode = 1;
     continue;
   }

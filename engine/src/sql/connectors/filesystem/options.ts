@@ -78,7 +78,10 @@ export function parseMemorySize(table: string, key: string, text: string): numbe
 
 export function sinkSpec(table: TableEntry): FileSystemSinkSpec {
   const o = table.options;
-  const duration = (key: string, fallback: number): number => (o[key] === undefined ? fallback : parseDuration(table.name, key, o[key]));
+  const duration = (key: string, fallback: number): number => {
+    const text = o[key];
+    return text === undefined ? fallback : parseDuration(table.name, key, text);
+  };
   const partitionKeys = table.partitionKeys ?? [];
   const kinds = o["sink.partition-commit.policy.kind"]?.split(",").map((k) => k.trim().toLowerCase());
   for (const kind of kinds ?? []) {
