@@ -7,6 +7,7 @@ import { FileSource } from "../../../connectors/file/FileSource.js";
 import type { Column, TableEntry } from "../../catalog.js";
 import type { Row, ScanResult } from "../../connectors.js";
 import { StreamSqlError } from "../../errors.js";
+import { textValue } from "./lineDecode.js";
 import { localPath } from "./options.js";
 import { partitionSpec } from "./partitions.js";
 
@@ -47,31 +48,10 @@ export function fileSystemScan(env: StreamEnvironment, table: TableEntry, decode
       const at = positions[i] as number;
       if (at >= 0) return data[at];
       const v = spec?.get(c.name);
-      return v === undefined || v === defaultName ? null : partitionColumnValue(v, c);
+      return v === undefined || v === defaultName ? null : textValue(v, c.type);
     });
   };
   return { stream: env.fromSource(directorySource(root), undefined, `${table.name}[filesystem]`).map(toRow).name(`decode ${format}`), bounded: true };
-}
-
-/** A partition directory's text as the column's value (Flink's convertStringToInternalValue). */
-function partitionColumnValue(text: string, c: Column): unknown {
-  switch (c.type.name) {
-    case "TINYINT":
-    case "SMALLINT":
-    case "INT":
-    case "BIGINT":
-    case "FLOAT":
-    case "DOUBLE":
-    case "DECIMAL": {
-      const n = Number(text);
-      if (Number.isNaN(n)) throw new StreamSqlError("validation", `partition value '${text}' of ${c.name} is not a ${c.type.name}`, undefined, text);
-      return n;
-    }
-    case "BOOLEAN":
-      return text.toLowerCase() === "true";
-    default:
-      return text;
-  }
 }
 
 /** Visible files under `root`, sorted, so every run (and a restored one) reads them in the same order. */

@@ -13,8 +13,11 @@ export function lineDecoder(format: string, options: Record<string, string>): (c
   return (columns) => (format === "csv" ? csvRow(columns, options["csv.field-delimiter"] ?? ",", options["csv.null-literal"]) : jsonRow(columns));
 }
 
-/** A field's text as a value; an empty number fails as in Flink's CSV format (declare 'csv.null-literal' = '' to read it as NULL). */
-function convert(text: string | undefined | null, type: SqlType): unknown {
+/**
+ * A field's (or a partition directory's) text as a value of `type` (Flink's convertStringToInternalValue);
+ * an empty number fails as in Flink's CSV format (declare 'csv.null-literal' = '' to read it as NULL).
+ */
+export function textValue(text: string | undefined | null, type: SqlType): unknown {
   if (text === undefined || text === null) return null;
   if (text === "" && type.name !== "STRING") throw new StreamSqlError("validation", `empty String is not a ${type.name} (set 'csv.null-literal')`, undefined, text);
   switch (type.name) {
@@ -44,7 +47,7 @@ function convert(text: string | undefined | null, type: SqlType): unknown {
 function csvRow(columns: Column[], delimiter: string, nullLiteral: string | undefined): (line: string) => Row {
   return (line) => {
     const fields = parseCsvRecord(line, delimiter);
-    return columns.map((c, i) => (fields[i] === nullLiteral ? null : convert(fields[i], c.type)));
+    return columns.map((c, i) => (fields[i] === nullLiteral ? null : textValue(fields[i], c.type)));
   };
 }
 
@@ -53,7 +56,7 @@ function jsonRow(columns: Column[]): (line: string) => Row {
     const obj = JSON.parse(line) as Record<string, unknown>;
     return columns.map((c) => {
       const v = obj[c.name];
-      return v === undefined || v === null ? null : typeof v === "string" ? convert(v, c.type) : v;
+      return v === undefined || v === null ? null : typeof v === "string" ? textValue(v, c.type) : v;
     });
   };
 }
