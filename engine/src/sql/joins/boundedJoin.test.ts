@@ -138,7 +138,8 @@ test("join key buckets: equal keys one bucket, nexmark-like prices and strings s
   const prices = new Set(Array.from({ length: 5000 }, (_, i) => joinKeyBucket(1000 + i * 37)));
   const floats = new Set(Array.from({ length: 5000 }, (_, i) => joinKeyBucket(i + 0.25)));
   const strings = new Set(Array.from({ length: 5000 }, (_, i) => joinKeyBucket(`n${i}|s2:ab`)));
-  for (const spread of [prices, floats, strings]) assert.ok(spread.size > 900, `${spread.size} buckets`);
+  const bigints = new Set(Array.from({ length: 5000 }, (_, i) => joinKeyBucket(BigInt(i) * 4_294_967_311n)));
+  for (const spread of [prices, floats, strings, bigints]) assert.ok(spread.size > 900, `${spread.size} buckets`);
 });
 
 test("q7's join restores at random cuts with nothing lost or twice, and a savepoint of the regular join's plan is refused", async () => {

@@ -30,6 +30,10 @@ export function joinKeyBucket(key: JoinKey): number {
       h = 0x811c9dc5;
       for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
       break;
+    case "bigint":
+      // BIGINT values past 2^53 (a JavaScript number cannot hold them): both 32-bit halves, as for numbers.
+      h = Math.imul(Number(BigInt.asIntN(32, key)), 0x9e3779b1) ^ Math.imul(Number(BigInt.asIntN(32, key >> 32n)), 0x85ebca6b);
+      break;
     default:
       return key === true ? 1 : 0;
   }
