@@ -7,7 +7,7 @@
  * test/flink-sql/cases/filesystemSink.ts; these check the mechanics against the disk.
  */
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -265,4 +265,19 @@ test("an unbounded job with periodic checkpoints: readers only ever see whole co
     Array.from({ length: read }, (_, i) => i),
     `${read} rows read: committed ${visibleLines(root).length}, in progress ${inProgress.length}`,
   );
+});
+
+test("a partition directory's value is read as its column's type, as a field of that type is (a TIMESTAMP partition too)", async () => {
+  const root = fresh();
+  const partition = join(root, "ts=2024-01-01 10%3A00%3A00", "n=7");
+  mkdirSync(partition, { recursive: true });
+  writeFileSync(join(partition, "part-0-0"), "1,2024-01-01 10:00:00,7\n");
+  const session = new SqlSession();
+  await session.execute(
+    `CREATE TABLE t (id INT, field_ts TIMESTAMP(3), field_n INT, ts TIMESTAMP(3), n INT) PARTITIONED BY (ts, n) WITH ('connector' = 'filesystem', 'path' = '${root}', 'format' = 'csv')`,
+  );
+  const [back] = (await session.execute("SELECT field_ts, ts, field_n, n FROM t")).slice(-1);
+  const row = back?.kind === "table" ? back.rows[0] : assert.fail(JSON.stringify(back));
+  assert.deepEqual(row?.[1], row?.[0], "TIMESTAMP partition as the TIMESTAMP field");
+  assert.deepEqual(row?.[3], row?.[2], "INT partition as the INT field");
 });
