@@ -213,7 +213,7 @@ for (const p of parallelisms) {
     // Outputs do not depend on timing: every round is compared, rejected ones too.
     const same = q === "gen" ? "n/a" : sameOutputs(all("sluice"), all("flink-datastream"));
     if (same === "NO" || (sqlSame.get(`${q}/${p}`) ?? "n/a").startsWith("NO") || (moduleSame.get(`${q}/${p}`) ?? "n/a").startsWith("NO")) allSame = false;
-    const label = p === 1 ? "1" : `${p} (Sluice: 1 thread)`;
+    const label = p === 1 ? "1" : `${p} (Sluice DS: 1 thread; SQL on workers)`;
     rows.push([
       q,
       label,
