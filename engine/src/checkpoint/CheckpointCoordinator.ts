@@ -23,6 +23,8 @@ export interface CheckpointParticipant {
   notifyAborted?(checkpointId: number): Promise<void> | undefined;
   /** Commit before the checkpoint file is published (see `SinkWriter.commitBeforeCheckpointPublished`). */
   readonly commitBeforePublish?: boolean;
+  /** Its snapshots share nothing with live state (they crossed a thread as a message): no copy needed. */
+  readonly snapshotsDetached?: boolean;
 }
 
 interface Pending {
@@ -186,7 +188,18 @@ export class CheckpointCoordinator {
   acknowledge(participant: CheckpointParticipant, id: number, snapshot: SubtaskCheckpoint): void {
     const pending = this.pending;
     if (pending === undefined || pending.id !== id || pending.snapshots.has(participant)) return;
-    pending.snapshots.set(participant, snapshot);
+    // The file is written once every subtask acknowledged, after an await: until then this subtask
+    // goes on processing, and a function that changes its state objects in place (Flink's heap backend
+    // allows it) would carry records after the barrier into this checkpoint. So it keeps a copy.
+    let kept: SubtaskCheckpoint;
+    try {
+      kept = participant.snapshotsDetached === true ? snapshot : structuredClone(snapshot);
+    } catch (error) {
+      const what = `${participant.node.name} (subtask ${participant.subtask})`;
+      this.failPending(pending, error, `Checkpoint ${id} of job '${this.plan.jobName}': the state of ${what} cannot be checkpointed: ${(error as Error).message}`, participant);
+      return;
+    }
+    pending.snapshots.set(participant, kept);
     if (pending.snapshots.size === this.participants.length) {
       this.pending = undefined;
       pending.completing = { stage: "writing", waitingFor: new Set() };

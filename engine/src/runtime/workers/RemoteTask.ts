@@ -34,6 +34,8 @@ export class RemoteTask implements Task {
   private last: SubtaskMetrics = IDLE_METRICS;
   /** No sink runs on a worker (see `slots.ts`), so nothing here commits in two phases. */
   readonly twoPhaseCommit = false;
+  /** Its snapshots arrive as messages from the worker: copies already. */
+  readonly snapshotsDetached = true;
 
   constructor(
     readonly node: PlanNode,
