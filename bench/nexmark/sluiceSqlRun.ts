@@ -34,6 +34,8 @@ function script(count: number): string {
 
 let heapAfterGcMB = Number.NaN;
 async function job(count: number, sampleHeap: boolean): Promise<void> {
+  // nexmark's `events.num` = 0 means an unbounded source: a job that never ends (and a run that never exits).
+  if (count === 0) return;
   const session = new SqlSession({ createEnvironment: () => StreamEnvironment.create({ parallelism: Number(p), batchSize: Number(process.env.SLUICE_BATCH_SIZE ?? 1024) }) });
   const text = script(count);
   if (!sampleHeap) {
