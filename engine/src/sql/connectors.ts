@@ -11,6 +11,7 @@ import { SQL_CONNECTORS } from "./connectors/registry.js";
 import { formatTimestamp } from "./runtimeFunctions.js";
 import type { SqlType } from "./types.js";
 import { runsOnAnyThread } from "../runtime/workers/slots.js";
+import { doubleText } from "./rows/doubleText.js";
 
 export type Row = unknown[];
 
@@ -90,7 +91,8 @@ export function sinkFor(table: TableEntry, types: SqlType[]): Sink<Row> {
 export function display(v: unknown, type: SqlType | undefined): string {
   if (v === null || v === undefined) return "<NULL>";
   if (type?.name === "TIMESTAMP") return formatTimestamp(v as number);
-  if ((type?.name === "DOUBLE" || type?.name === "FLOAT") && Number.isInteger(v)) return `${v as number}.0`;
+  if (type?.name === "DOUBLE" && typeof v === "number") return doubleText(v);
+  if (type?.name === "FLOAT" && Number.isInteger(v)) return `${v as number}.0`;
   if (type?.name === "BOOLEAN") return v ? "TRUE" : "FALSE";
   if (type?.fields) return `(${type.fields.map((f) => display((v as Record<string, unknown>)[f.name], f.type)).join(", ")})`;
   return String(v);

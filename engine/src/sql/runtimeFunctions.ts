@@ -6,6 +6,7 @@ import { SluiceError } from "../errors/errors.js";
  */
 import { dateFormat } from "./functions/dateFormat.js";
 import { regexpExtract, splitIndex } from "./functions/stringFunctions.js";
+import { doubleText } from "./rows/doubleText.js";
 
 type V = unknown;
 const isNull = (v: V): boolean => v === null || v === undefined;
@@ -49,7 +50,8 @@ export const fns = {
   /** CAST(x AS STRING) as Flink prints: DOUBLE keeps a `.0`, BOOLEAN is upper case. */
   toStringAs: (a: V, type: string): V => {
     if (isNull(a)) return null;
-    if ((type === "DOUBLE" || type === "FLOAT") && Number.isInteger(a)) return `${a as number}.0`;
+    if (type === "DOUBLE" && typeof a === "number") return doubleText(a);
+    if (type === "FLOAT" && Number.isInteger(a)) return `${a as number}.0`;
     if (type === "BOOLEAN") return a ? "TRUE" : "FALSE";
     if (type === "TIMESTAMP") return formatTimestamp(a as number);
     return String(a);

@@ -47,6 +47,19 @@ export const FILESYSTEM_SINK_CASES: OracleCase[] = [
     "CREATE TABLE fs_out (window_start TIMESTAMP(3), window_end TIMESTAMP(3), name STRING, c BIGINT, s DOUBLE) WITH ('connector' = 'filesystem', 'path' = '{out}', 'format' = 'csv')",
     "INSERT INTO fs_out SELECT window_start, window_end, name, COUNT(*), SUM(amount) FROM TABLE(TUMBLE(TABLE orders, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, name",
   ),
+  // Java's Double.toString, as Jackson writes it: 1.05E7 and 1.5E-4, not 10500000 and 0.00015.
+  sink(
+    "fs_sink_doubles_scientific",
+    false,
+    "CREATE TABLE fs_out (id INT, big DOUBLE, small DOUBLE) WITH ('connector' = 'filesystem', 'path' = '{out}', 'format' = 'json')",
+    "INSERT INTO fs_out SELECT id, amount * 1e6, amount / 10000 FROM orders",
+  ),
+  sink(
+    "fs_sink_doubles_scientific_csv",
+    false,
+    "CREATE TABLE fs_out (id INT, big DOUBLE, small DOUBLE, big_text STRING) WITH ('connector' = 'filesystem', 'path' = '{out}', 'format' = 'csv')",
+    "INSERT INTO fs_out SELECT id, amount * 1e6, amount / 10000, CAST(amount * 1e6 AS STRING) FROM orders",
+  ),
   sink(
     "fs_sink_updating_refused",
     true,

@@ -3,6 +3,7 @@ import type { Column } from "../catalog.js";
 import type { Row } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
 import type { SqlType } from "../types.js";
+import { doubleText } from "../rows/doubleText.js";
 
 /**
  * Flink's `json`, `csv` and `raw` formats for rows of a table's columns: bytes ↔ row arrays in the
@@ -155,7 +156,8 @@ export function formatTimestampText(ms: number, iso: boolean): string {
 /** A value as text the way Flink's formats (Jackson) write it: DOUBLE 1 as `1.0`. */
 function scalarText(v: unknown, type: SqlType | undefined, iso: boolean): string {
   if (type?.name === "TIMESTAMP" && typeof v === "number") return formatTimestampText(v, iso);
-  if ((type?.name === "DOUBLE" || type?.name === "FLOAT") && typeof v === "number" && Number.isInteger(v)) return `${v}.0`;
+  if (type?.name === "DOUBLE" && typeof v === "number") return doubleText(v);
+  if (type?.name === "FLOAT" && typeof v === "number" && Number.isInteger(v)) return `${v}.0`;
   return String(v);
 }
 
