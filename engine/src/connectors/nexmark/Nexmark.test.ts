@@ -7,7 +7,7 @@ import { ManualClock } from "../../testing/ManualClock.js";
 import type { Auction, Bid, NexmarkEvent, Person } from "./model.js";
 import { Nexmark, type NexmarkOptions } from "./Nexmark.js";
 import { NexmarkGenerator } from "./NexmarkGenerator.js";
-import { NexmarkRandom } from "./NexmarkRandom.js";
+import { intBelow, NexmarkRandom } from "./NexmarkRandom.js";
 import { extraLength, nextExtra, nextExtraOf } from "./strings.js";
 
 async function run(options: NexmarkOptions, parallelism: number): Promise<NexmarkEvent[]> {
@@ -154,5 +154,29 @@ test("nextBits is nextU32's draw as a signed integer; nextExtraOf(extraLength(..
     ] as const) {
       assert.equal(nextExtraOf(a, extraLength(current, average)), nextExtra(b, current, average), `${current}/${average}`);
     }
+  }
+});
+
+test("peek gives the next draws without consuming them, skip(k) consumes k, intBelow is nextInt of a draw", () => {
+  const a = new NexmarkRandom();
+  const b = new NexmarkRandom();
+  const c = new NexmarkRandom();
+  const drawn = new Int32Array(9);
+  for (let n = 0; n < 1000; n++) {
+    a.reset(7, n);
+    b.reset(7, n);
+    c.reset(7, n);
+    const k = n % 10;
+    a.peek(drawn, 9);
+    a.peek(drawn, 9); // twice: peeking does not advance
+    for (let i = 0; i < 9; i++) {
+      const bits = b.nextBits();
+      assert.equal(drawn[i], bits);
+      assert.equal(intBelow(drawn[i]!, 1 + 97 * n), c.nextInt(1 + 97 * n));
+    }
+    a.skip(k);
+    b.reset(7, n);
+    for (let i = 0; i < k; i++) b.nextBits();
+    assert.equal(a.nextInt(1000 + n), b.nextInt(1000 + n), `after skipping ${k}`);
   }
 });

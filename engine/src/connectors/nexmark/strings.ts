@@ -37,7 +37,7 @@ export function nextString(rng: NexmarkRandom, maxLength: number, special = " ")
 let extraPool: string | undefined;
 
 /** One megabyte of random letters; `extra` fields are slices of it, so padding costs no per-char work. */
-function pool(): string {
+export function pool(): string {
   if (extraPool === undefined) {
     const rng = new NexmarkRandom();
     rng.reset(TABLE_SEED, 0);
