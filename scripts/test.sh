@@ -69,14 +69,24 @@ status=0
 # no port, path or broker (each file makes its own temp dir, servers listen on port 0), and none
 # depends on timing a busy machine breaks; on CI's two cores that halves their time. The tests
 # under test/ run one file at a time: browsers, Jupyter servers, kernels, brokers, JVMs, and
-# figures of memory and latency that another file running beside them would skew.
+# figures of memory and latency that another file running beside them would skew. But the Kafka
+# files (test/integration/kafka*, sqlKafka, sqlUpsertKafka, recordingKafka; here and in the reruns
+# below) run two at a time: one shares only the brokers with the others (each makes its own topics,
+# groups and transactional ids; one that kills a broker starts its own, on its own ports), times
+# nothing, and spends much of its time waiting on brokers (a private broker's start, session and
+# transaction timeouts). One at a time, the two reruns alone took ~170 s and ~105 s of CI's 25
+# minutes. SLUICE_KAFKA_CONCURRENCY=1 runs them one at a time again.
+kafka_concurrency="--test-concurrency=${SLUICE_KAFKA_CONCURRENCY:-2}"
 # Node 20's runner takes no globs; list the compiled test files ourselves.
 mapfile -t unit_tests < <(find dist/engine dist/kernel dist/bench -name '*.test.js' | sort)
-mapfile -t other_tests < <(find dist -name '*.test.js' -not -path 'dist/engine/*' -not -path 'dist/kernel/*' -not -path 'dist/bench/*' | sort)
+kafka_files='^dist/test/integration/(kafka|sqlKafka|sqlUpsertKafka|recordingKafka)[^/]*\.test\.js$'
+mapfile -t other_tests < <(find dist -name '*.test.js' -not -path 'dist/engine/*' -not -path 'dist/kernel/*' -not -path 'dist/bench/*' | sort | grep -Ev "$kafka_files")
+mapfile -t kafka_tests < <(find dist/test/integration -name '*.test.js' | sort | grep -E "$kafka_files")
 phase "unit tests on Node $("$lts" --version)"
 "$lts" --test --test-concurrency=2 --test-force-exit "$timeout" "${spec[@]}" "${unit_tests[@]}" || status=1
 phase "node tests on Node $("$lts" --version), kernels on it too"
 JUPYTER_PATH="$lts_jupyter_path" "$lts" --test --test-concurrency=1 --test-force-exit "$timeout" "${spec[@]}" "${other_tests[@]}" || status=1
+"$lts" --test "$kafka_concurrency" --test-force-exit "$timeout" "${spec[@]}" "${kafka_tests[@]}" || status=1
 if [ "$lts" != node ]; then
   phase "unit tests on Node $(node --version)"
   "$old" --test --test-concurrency=2 --test-force-exit "$timeout" "${tap[@]}" "${unit_tests[@]}" || status=1
@@ -85,7 +95,7 @@ if [ "${SLUICE_KAFKA_TESTS:-on}" != off ]; then
   for v in $KAFKA_VERSIONS; do
     [ "$v" = 3.9.2 ] && continue   # the run above used the default broker
     phase "kafka tests against Kafka $v on Node $(node --version)"
-    SLUICE_KAFKA_VERSION="$v" "$old" --test --test-concurrency=1 --test-force-exit "$timeout" "${tap[@]}" dist/test/integration/kafka*.test.js || status=1
+    SLUICE_KAFKA_VERSION="$v" "$old" --test "$kafka_concurrency" --test-force-exit "$timeout" "${tap[@]}" dist/test/integration/kafka*.test.js || status=1
   done
   # The same connector tests with @platformatic/kafka as the client of every source and sink given
   # only `brokers` (topics are created and filled through kafkajs), against the newest broker. Not
@@ -96,7 +106,7 @@ if [ "${SLUICE_KAFKA_TESTS:-on}" != off ]; then
   phase "kafka tests on @platformatic/kafka against Kafka $v on Node $(node --version)"
   own_library='/(kafkaConformance|kafkaPlatformaticClient|kafkaSecurity|kafkaSourceStall)\.test\.js$'
   mapfile -t platformatic_tests < <(ls dist/test/integration/kafka*.test.js dist/test/integration/recordingKafka.test.js | grep -Ev "$own_library")
-  SLUICE_KAFKA_CLIENT=platformatic SLUICE_KAFKA_VERSION="$v" "$old" --test --test-concurrency=1 --test-force-exit "$timeout" "${tap[@]}" "${platformatic_tests[@]}" || status=1
+  SLUICE_KAFKA_CLIENT=platformatic SLUICE_KAFKA_VERSION="$v" "$old" --test "$kafka_concurrency" --test-force-exit "$timeout" "${tap[@]}" "${platformatic_tests[@]}" || status=1
 fi
 phase "jupyter client tests"
 .venv/bin/python -m pytest -q --durations=25 test/python || status=1

@@ -1,4 +1,4 @@
-import { DuckDBConnection, DuckDBInstance, DuckDBResultReader, DuckDBValue } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBInstance, DuckDBResultReader, DuckDBValue } from "@duckdb/node-api";
 
 /** A column of a result: its name and DuckDB's name for its type (e.g. `DECIMAL(10,2)`). */
 export interface SqlColumn {
@@ -46,6 +46,8 @@ export class SqlDatabase {
   ) {}
 
   static async open(path = ":memory:"): Promise<SqlDatabase> {
+    // Loaded here, not on import: every kernel imports the engine, few open a database (lazyLibraries.test.ts).
+    const { DuckDBInstance } = await import("@duckdb/node-api");
     const instance = await DuckDBInstance.create(path);
     return new SqlDatabase(path, instance, await instance.connect());
   }

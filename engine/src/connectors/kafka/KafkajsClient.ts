@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Admin, type KafkaConfig } from "kafkajs";
+import type { Admin, Kafka, KafkaConfig } from "kafkajs";
+import { kafkajs } from "./kafkajsLibrary.js";
 import { KafkaAuthenticationError, KafkaConnectorError, KafkaTopicMissingError, errorMessage } from "./errors.js";
 import { KafkajsConsumer } from "./KafkajsConsumer.js";
 import { KafkajsProducer } from "./KafkajsProducer.js";
@@ -17,8 +18,6 @@ export interface KafkajsClientOptions {
   kafkajs?: Partial<KafkaConfig>;
 }
 
-const LEVELS = { nothing: logLevel.NOTHING, error: logLevel.ERROR, warn: logLevel.WARN, info: logLevel.INFO, debug: logLevel.DEBUG } as const;
-
 /** `KafkaClient` on kafkajs 2.x. One admin connection, opened lazily and reopened after failures. */
 export class KafkajsClient implements KafkaClient {
   readonly library = "kafkajs";
@@ -29,6 +28,8 @@ export class KafkajsClient implements KafkaClient {
   private constructor(readonly kafka: Kafka) {}
 
   static create(options: KafkajsClientOptions): KafkajsClient {
+    const { Kafka, logLevel } = kafkajs();
+    const LEVELS = { nothing: logLevel.NOTHING, error: logLevel.ERROR, warn: logLevel.WARN, info: logLevel.INFO, debug: logLevel.DEBUG } as const;
     return new KafkajsClient(
       new Kafka({
         clientId: options.clientId ?? "sluice",

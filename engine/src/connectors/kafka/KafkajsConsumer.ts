@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { AssignerProtocol, type Consumer, type EachBatchPayload, type Kafka, type PartitionAssigner } from "kafkajs";
+import type { Consumer, EachBatchPayload, Kafka, PartitionAssigner } from "kafkajs";
+import { kafkajs } from "./kafkajsLibrary.js";
 import { KafkaConnectorError } from "./errors.js";
 import { partitionKey, type ConsumerOptions, type KafkaRecord, type PartitionConsumer } from "./KafkaClient.js";
 import { deliverFilteredBatches } from "./kafkajsFilteredBatches.js";
@@ -292,14 +293,14 @@ function fixedAssigner(topics: TopicPartitions[]): PartitionAssigner {
     version: 1,
     protocol: ({ topics: subscribed }) => ({
       name: "SluiceFixedAssigner",
-      metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics: subscribed, userData: Buffer.alloc(0) }),
+      metadata: kafkajs().AssignerProtocol.MemberMetadata.encode({ version: 1, topics: subscribed, userData: Buffer.alloc(0) }),
     }),
     assign: async ({ members }) => {
       const assignment = Object.fromEntries(topics.map((t) => [t.topic, t.partitions]));
       // Only one member ever joins a private group; any other gets nothing rather than duplicates.
       return members.map((member, i) => ({
         memberId: member.memberId,
-        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: i === 0 ? assignment : {}, userData: Buffer.alloc(0) }),
+        memberAssignment: kafkajs().AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: i === 0 ? assignment : {}, userData: Buffer.alloc(0) }),
       }));
     },
   });

@@ -1,4 +1,5 @@
-import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type Sender, type TopicMessages } from "kafkajs";
+import type { Kafka, Message, Producer, Sender, TopicMessages } from "kafkajs";
+import { kafkajs } from "./kafkajsLibrary.js";
 import type { KafkaProducer, KafkaTransaction, OutgoingRecord, ProducerIdentity, ProducerOptions } from "./KafkaClient.js";
 import { producerIdentity, trackProducerIdentities } from "./kafkajsTransactions.js";
 
@@ -14,7 +15,7 @@ export class KafkajsProducer implements KafkaProducer {
     if (transactional) trackProducerIdentities();
     const producer = kafka.producer({
       // Explicit, so kafkajs does not warn about its v2 partitioner change on every start.
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: kafkajs().Partitioners.DefaultPartitioner,
       // Idempotence and transactions need ordered, single in-flight requests in kafkajs.
       idempotent: options.idempotent || transactional,
       maxInFlightRequests: options.idempotent || transactional ? 1 : 5,
@@ -72,5 +73,5 @@ async function sendTo(sender: Sender, records: readonly OutgoingRecord[]): Promi
     list.push(message);
   }
   const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-  await sender.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
+  await sender.sendBatch({ topicMessages, acks: -1, compression: kafkajs().CompressionTypes.None });
 }
