@@ -3,7 +3,8 @@
  * job, then jobs of `small` and `events` events in the same process; the rate is the marginal one, for wall
  * and process CPU time. The job is the nexmark repository's own script, as nexmark runs it: ddl_gen.sql
  * (Sluice's `nexmark` connector, same generator and seed as the DataStream runs), ddl_views.sql and qN.sql
- * with its INSERT INTO a blackhole table. Blackhole output is not counted (as Flink SQL's timed form);
+ * with its INSERT INTO a blackhole table, after the SET lines of nexmark's config.yaml that Flink SQL's side
+ * sets too (sqlConformance.ts nexmarkSqlOptions: mini-batch; SLUICE_SQL_MINIBATCH=off leaves them out). Blackhole output is not counted (as Flink SQL's timed form);
  * sqlConformance.ts checks the results against Flink SQL's. Prints one JSON line.
  * At parallelism above 1 (`SET 'parallelism.default'`) the subtasks run on worker threads (issue 20); the CPU
  * time is the process's, all threads. SLUICE_EXCHANGE=clone crosses threads by structured clone instead of
@@ -15,7 +16,7 @@ import { join } from "node:path";
 import { StreamEnvironment } from "../../engine/src/index.js";
 import { SqlSession } from "../../engine/src/sql/index.js";
 import { measureMarginal } from "../marginal.js";
-import { SQL_DIR } from "./sqlConformance.js";
+import { nexmarkSqlOptions, SQL_DIR } from "./sqlConformance.js";
 import { workerStats } from "../../engine/src/runtime/workers/workerPlacement.js";
 
 const [query = "q0", p = "1", n = "1000000", eps = "10000", w = "500000", s = "200000"] = process.argv.slice(2);
@@ -29,7 +30,7 @@ function script(count: number): string {
   const views = read("ddl_views.sql").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
   const exchange = process.env.SLUICE_EXCHANGE ? `SET 'sluice.parallel.exchange' = '${process.env.SLUICE_EXCHANGE}';\n` : "";
   const parallel = p === "1" ? "" : `SET 'parallelism.default' = '${p}';\n${exchange}`;
-  return `${parallel}${gen}\n${views};\n${read(`${query}.sql`)}`;
+  return `${parallel}${nexmarkSqlOptions()}${gen}\n${views};\n${read(`${query}.sql`)}`;
 }
 
 let heapAfterGcMB = Number.NaN;

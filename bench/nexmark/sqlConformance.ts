@@ -23,6 +23,21 @@ import { directoriesWith, visibleLines } from "../../engine/src/sql/connectors/f
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const FLINK_MODULE = join(ROOT, "bench/nexmark/flink");
 export const SQL_DIR = join(FLINK_MODULE, "src/main/resources/nexmark-sql");
+/**
+ * The table options of nexmark's conf/config.yaml, as SqlQueries.OPTIONS sets them for Flink SQL, as SET
+ * lines: both sides run the same configuration (mini-batch; the distinct-agg split is kept by Sluice's
+ * session and has no effect there). SLUICE_SQL_MINIBATCH=off leaves them out (to measure without).
+ */
+export function nexmarkSqlOptions(): string {
+  if (process.env.SLUICE_SQL_MINIBATCH === "off") return "";
+  return [
+    "SET 'table.exec.mini-batch.enabled' = 'true';",
+    "SET 'table.exec.mini-batch.allow-latency' = '2s';",
+    "SET 'table.exec.mini-batch.size' = '50000';",
+    "SET 'table.optimizer.distinct-agg.split.enabled' = 'true';",
+    "",
+  ].join("\n");
+}
 export const QUERIES = Array.from({ length: 23 }, (_, i) => `q${i}`);
 /** Events per second of event time, as the bench's default (`TPS` of ddl_gen.sql). */
 const EPS = 10000;
@@ -98,7 +113,7 @@ export function sluiceScript(query: string, events: number, nexmarkDir?: string)
   const gen = read("ddl_gen.sql").replace(/\$\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
   const views = read("ddl_views.sql").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
   const text = read(`${query}.sql`);
-  return `${gen}\n${views};\n${nexmarkDir !== undefined && fileSinkPath(query, nexmarkDir) !== undefined ? nexmarkPlaceholders(text, nexmarkDir) : selectOfQuery(text)}`;
+  return `${nexmarkSqlOptions()}${gen}\n${views};\n${nexmarkDir !== undefined && fileSinkPath(query, nexmarkDir) !== undefined ? nexmarkPlaceholders(text, nexmarkDir) : selectOfQuery(text)}`;
 }
 
 /** A changelog folded to its final table (+I/+U add a row, -U/-D remove one), sorted so tables compare as multisets. */

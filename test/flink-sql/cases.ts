@@ -3,6 +3,7 @@ import { CELL_CASES } from "./cases/cell.js";
 import { DIALECT_GAP_CASES } from "./cases/dialectGaps.js";
 import { CASCADED_WINDOW_CASES } from "./cases/cascadedWindows.js";
 import { PLAN_PARITY_CASES } from "./cases/planParity.js";
+import { miniBatchCases } from "./cases/miniBatch.js";
 
 /**
  * Conformance cases for `%%ssql`: the same SQL text run by Sluice and by Flink's SQL engine
@@ -226,3 +227,4 @@ export const CASES: OracleCase[] = [
   ...FILESYSTEM_SINK_CASES,
   ...PLAN_PARITY_CASES,
 ];
+CASES.push(...miniBatchCases(CASES));

@@ -29,6 +29,12 @@ export interface Operator<IN = unknown> {
   /** All inputs ended. Emit what is left; the runtime sends end-of-stream afterwards. */
   finish?(): void | Promise<void>;
   close?(): void | Promise<void>;
+  /**
+   * Every input delivered checkpoint `checkpointId`'s barrier: emit what must precede it (Flink's
+   * prepareSnapshotPreBarrier; a mini-batch flushes its buffer so the snapshot holds no buffered input).
+   * Called before `snapshotState`; what it emits goes downstream ahead of the barrier.
+   */
+  prepareSnapshotPreBarrier?(checkpointId: number): void;
   /** Checkpointed state of this subtask, JSON-serializable. */
   snapshotState?(): unknown;
   restoreState?(state: unknown): void;

@@ -191,6 +191,7 @@ export class OperatorTask implements Task {
     for (const input of this.inputs) if (!input.ended && !this.barrierArrived.has(input)) return;
     this.aligning = undefined;
     this.barrierArrived.clear();
+    this.operator.prepareSnapshotPreBarrier?.(id);
     const snapshot = this.preparedSnapshot(id);
     if (!isPromiseLike(snapshot)) {
       this.completeBarrier(id, snapshot);

@@ -147,7 +147,8 @@ export class SqlSession {
     const view = options.view ?? {};
     const mode = s.kind === "query" ? viewMode(planned, view, s.at) : undefined; // an impossible view fails before any job starts
     // Parallel subtasks on worker threads, which plan the statement again from its text (not over a DataStream view).
-    const placement = shared === undefined ? await sqlWorkerPlacement(env, this.settings.options, { ddl: this.catalog.ddlInOrder(), statement: text, viewMode: mode }) : undefined;
+    const placement =
+      shared === undefined ? await sqlWorkerPlacement(env, this.settings.options, { ddl: this.catalog.ddlInOrder(), statement: text, viewMode: mode, options: [...this.settings.options] }) : undefined;
     const start = () => this.start(env, name, s.at, options.restoreFrom, placement, sqlOneThreadReason(env, this.settings.options));
     if (s.kind === "query" && !planned.bounded) {
       const table = attachResultView(planned, view, s.at);

@@ -1,7 +1,8 @@
 import { aggregateArgument } from "./aggregates/aggregateArgument.js";
 import { aggregateResultType } from "./aggregates/aggregateType.js";
-import { applyRow, type GroupAcc, type GroupAggCall, groupAggValue, groupKeys, groupRows, newGroupAcc, sameAggregateValues } from "./aggregates/groupAccumulator.js";
+import { applyRow, applyRowInPlace, type GroupAcc, type GroupAggCall, groupAggValue, groupKeys, groupRows, newGroupAcc, sameAggregateValues } from "./aggregates/groupAccumulator.js";
 import type { DataStream } from "../api/DataStream.js";
+import type { Collector } from "../api/functions.js";
 import type { KeyedProcessFunction } from "../api/keyedFunctions.js";
 import type { MapState, ValueState } from "../state/State.js";
 import { children, type Expr, type Select } from "./ast.js";
@@ -11,6 +12,8 @@ import { ExprCompiler, type Compiled, type ScopeColumn } from "./compiler.js";
 import type { Row } from "./connectors.js";
 import { StreamSqlError } from "./errors.js";
 import { recordKeyOf } from "./joins/joinKey.js";
+import { type KeyedBundleFunction, MiniBatchKeyedOperator } from "./minibatch/MiniBatchKeyedOperator.js";
+import { miniBatchOf } from "./minibatch/miniBatchOptions.js";
 import { stateDigest } from "./restore/planUids.js";
 import type { NamedItem } from "./planner.js";
 import { isIntegral, type SqlType } from "./types.js";
@@ -109,7 +112,43 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
   const prevRow: Row = new Array(g + aggs.length);
   const nextRow: Row = new Array(g + aggs.length);
 
-  const fn: KeyedProcessFunction<unknown, Row | Change, Change> & { acc?: ValueState<GroupAcc>; values?: (MapState<unknown, number> | undefined)[] } = {
+  /**
+   * The group's state goes from `before` (undefined: it had none) to `acc`, and its change is emitted:
+   * +I for a new group, -U old / +U new when the aggregates changed (nothing when they did not), -D when
+   * its last row was retracted (state cleared). As Flink's GroupAggFunction and, per batch, MiniBatchGroupAggFunction.
+   */
+  const settle = (state: ValueState<GroupAcc>, values: (MapState<unknown, number> | undefined)[], before: GroupAcc | undefined, acc: GroupAcc, out: Collector<Change>): void => {
+    if (groupRows(acc) === 0) {
+      // The group's last row was retracted: it leaves the result and its state is cleared.
+      state.clear();
+      for (const v of values) v?.clear();
+      if (before === undefined) return; // it came and went within one mini-batch: never shown
+      const prev = result(before, prevRow);
+      if (having(prev)) out.collect({ kind: "-D", row: project(prev) });
+      return;
+    }
+    state.update(acc);
+    if (before === undefined) {
+      const next = result(acc, nextRow);
+      if (having(next)) out.collect({ kind: "+I", row: project(next) });
+      return;
+    }
+    // As Flink: an input that leaves the aggregates as they were emits nothing (told before building any row).
+    if (sameAggregateValues(before, acc, aggs)) return;
+    const [prev, next] = [result(before, prevRow), result(acc, nextRow)];
+    const [was, is] = [having(prev), having(next)];
+    if (was && is) {
+      out.collect({ kind: "-U", row: project(prev) });
+      out.collect({ kind: "+U", row: project(next) });
+    } else if (was) out.collect({ kind: "-D", row: project(prev) });
+    else if (is) out.collect({ kind: "+I", row: project(next) });
+  };
+  const isRetraction = (input: Row | Change): boolean => updatingInput && ((input as Change).kind === "-U" || (input as Change).kind === "-D");
+  const rowOf = (input: Row | Change): Row => (updatingInput ? (input as Change).row : (input as Row));
+
+  type GroupFunction = KeyedProcessFunction<unknown, Row | Change, Change> &
+    KeyedBundleFunction<Row | Change, Change> & { acc?: ValueState<GroupAcc>; values?: (MapState<unknown, number> | undefined)[] };
+  const fn: GroupFunction = {
     open(rc) {
       this.acc = rc.getState<GroupAcc>("acc");
       this.values = keepsValues.map((m, j) => (m ? rc.getMapState<unknown, number>(`values-${j}`) : undefined));
@@ -117,42 +156,39 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
     processElement(input, _ctx, out) {
       const state = this.acc as ValueState<GroupAcc>;
       const values = this.values as (MapState<unknown, number> | undefined)[];
-      const r = updatingInput ? (input as Change).row : (input as Row);
-      const retract = updatingInput && ((input as Change).kind === "-U" || (input as Change).kind === "-D");
+      const r = rowOf(input);
+      const retract = isRetraction(input);
       const before = state.value();
       if (before === undefined && retract) return; // as Flink: a retraction of a group it has no state for
-      const acc = applyRow(before ?? newGroupAcc(keyOf(r), aggs.length), aggs, r, retract, values);
-      if (groupRows(acc) === 0) {
-        // The group's last row was retracted: it leaves the result and its state is cleared.
-        state.clear();
-        for (const v of values) v?.clear();
-        const prev = result(before as GroupAcc, prevRow);
-        if (having(prev)) out.collect({ kind: "-D", row: project(prev) });
-        return;
+      settle(state, values, before, applyRow(before ?? newGroupAcc(keyOf(r), aggs.length), aggs, r, retract, values), out);
+    },
+    // A mini-batch: the key's rows folded into one copy of its accumulator, and one change for all of them.
+    finishKey(inputs, out) {
+      const state = this.acc as ValueState<GroupAcc>;
+      const values = this.values as (MapState<unknown, number> | undefined)[];
+      const before = state.value();
+      let i = 0;
+      // As Flink's MiniBatchGroupAggFunction: without state, the batch's leading retractions are dropped.
+      if (before === undefined) while (i < inputs.length && isRetraction(inputs[i] as Row | Change)) i++;
+      if (i === inputs.length) return;
+      const acc = before === undefined ? newGroupAcc(keyOf(rowOf(inputs[i] as Row | Change)), aggs.length) : before.slice();
+      for (; i < inputs.length; i++) {
+        const input = inputs[i] as Row | Change;
+        applyRowInPlace(acc, aggs, rowOf(input), isRetraction(input), values);
       }
-      state.update(acc);
-      if (before === undefined) {
-        const next = result(acc, nextRow);
-        if (having(next)) out.collect({ kind: "+I", row: project(next) });
-        return;
-      }
-      // As Flink: an input that leaves the aggregates as they were emits nothing (told before building any row).
-      if (sameAggregateValues(before, acc, aggs)) return;
-      const [prev, next] = [result(before, prevRow), result(acc, nextRow)];
-      const [was, is] = [having(prev), having(next)];
-      if (was && is) {
-        out.collect({ kind: "-U", row: project(prev) });
-        out.collect({ kind: "+U", row: project(next) });
-      } else if (was) out.collect({ kind: "-D", row: project(prev) });
-      else if (is) out.collect({ kind: "+I", row: project(next) });
+      settle(state, values, before, acc, out);
     },
   };
+  const groupKeyOf = updatingInput ? (v: Row | Change) => rowKey((v as Change).row) : (v: Row | Change) => rowKey(v as Row);
+  const keyed = (input as DataStream<Row | Change>).keyBy(groupKeyOf);
+  const miniBatch = miniBatchOf(input.env);
+  const operator = miniBatch
+    ? keyed.input.transform<Change>("keyedProcess", (ctx) => new MiniBatchKeyedOperator(fn, groupKeyOf, miniBatch, ctx), { keyed: true, partitioning: keyed.partitioning })
+    : keyed.process(fn);
   // A global aggregate is one group: every row goes to one key (Flink runs it at parallelism 1).
+  // The same name and state digest with mini-batch or without: the state is the same, so a savepoint moves between the two.
   const changes = stateDigest(
-    (input as DataStream<Row | Change>)
-      .keyBy(updatingInput ? (v) => rowKey((v as Change).row) : (v) => rowKey(v as Row))
-      .process(fn)
-      .name(g === 0 ? "GroupAggregate(global)" : `GroupAggregate(groupBy=[${groupCols.map((c, i) => c.name ?? `$f${i}`).join(", ")}])`),
+    operator.name(g === 0 ? "GroupAggregate(global)" : `GroupAggregate(groupBy=[${groupCols.map((c, i) => c.name ?? `$f${i}`).join(", ")}])`),
     // keys: how a group's state key is made (an older build's JSON keys must not restore into it).
     // acc: its layout (aggregates/groupAccumulator.ts; an older build's object of arrays must not restore into it).
     JSON.stringify({ groupBy: groupCols.map((c, i) => names[i] ?? c.signature), aggs: aggs.map((a) => a.signature), keepsValues, keys: "groupKey/2", acc: "array/1" }),

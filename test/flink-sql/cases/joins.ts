@@ -36,7 +36,7 @@ export const SHIPMENTS_CSV =
 /** A dimension table without time; `fig` has no orders, `kiwi` is missing. */
 export const PRODUCTS_CSV = ["apple,fruit,1.0", "pear,fruit,1.5", "plum,stone,2.0", "fig,dried,3.0"].join("\n") + "\n";
 
-const DDL = `CREATE TABLE Orders (id INT, product STRING, amount INT, order_time TIMESTAMP(3), WATERMARK FOR order_time AS order_time - INTERVAL '5' SECOND)
+export const DDL = `CREATE TABLE Orders (id INT, product STRING, amount INT, order_time TIMESTAMP(3), WATERMARK FOR order_time AS order_time - INTERVAL '5' SECOND)
 WITH ('connector' = 'filesystem', 'path' = '{orders_j}', 'format' = 'csv', 'csv.null-literal' = '');
 CREATE TABLE Shipments (id INT, order_id INT, ship_time TIMESTAMP(3), WATERMARK FOR ship_time AS ship_time - INTERVAL '5' SECOND)
 WITH ('connector' = 'filesystem', 'path' = '{shipments}', 'format' = 'csv');
@@ -44,7 +44,7 @@ CREATE TABLE Products (name STRING, category STRING, price DOUBLE)
 WITH ('connector' = 'filesystem', 'path' = '{products}', 'format' = 'csv');
 `;
 
-const files = { orders_j: JOIN_ORDERS_CSV, shipments: SHIPMENTS_CSV, products: PRODUCTS_CSV };
+export const files = { orders_j: JOIN_ORDERS_CSV, shipments: SHIPMENTS_CSV, products: PRODUCTS_CSV };
 const j = (name: string, isDefault: boolean, query: string, extra = ""): OracleCase => ({ name, default: isDefault, sql: `${DDL}${extra}${query};\n`, files });
 
 export const JOIN_CASES: OracleCase[] = [

@@ -51,7 +51,11 @@ export function groupRows(acc: GroupAcc): number {
  * the extreme's last row goes, the next one is found among the values left, as Flink's updateMin scans its map).
  */
 export function applyRow(before: GroupAcc, calls: readonly GroupAggCall[], r: Row, retract: boolean, values: readonly (MapState<unknown, number> | undefined)[]): GroupAcc {
-  const next = before.slice();
+  return applyRowInPlace(before.slice(), calls, r, retract, values);
+}
+
+/** applyRow on `next` itself: a mini-batch folds a key's rows into one copy of its accumulator (the array it snapshotted stays untouched). */
+export function applyRowInPlace(next: GroupAcc, calls: readonly GroupAggCall[], r: Row, retract: boolean, values: readonly (MapState<unknown, number> | undefined)[]): GroupAcc {
   next[1] = (next[1] as number) + (retract ? -1 : 1);
   for (let j = 0, b = 2; j < calls.length; j++, b += SLOTS) {
     const a = calls[j] as GroupAggCall;

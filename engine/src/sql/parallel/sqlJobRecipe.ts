@@ -13,6 +13,7 @@ import { CollectSink } from "../../sinks/MemorySinks.js";
 import { type Row, sinkFor } from "../connectors.js";
 import { parseScript } from "../parser.js";
 import { Planner } from "../planner.js";
+import { configureMiniBatch } from "../minibatch/miniBatchOptions.js";
 import { assignPlanUids } from "../restore/planUids.js";
 import { SqlSession } from "../SqlSession.js";
 import { attachResultView, type ResultViewMode } from "../views/resultView.js";
@@ -25,6 +26,8 @@ export interface SqlJobArgs {
   readonly statement: string;
   /** An unbounded SELECT: the mode of its live view (the view's sink has that shape). */
   readonly viewMode: ResultViewMode | undefined;
+  /** The session's SET options that change the plan (mini-batch); the worker plans with the same. */
+  readonly options?: readonly [string, string][];
 }
 
 /** The SET key that runs a SQL job's subtasks on worker threads (`'true'`, the default, or `'false'`). */
@@ -68,6 +71,7 @@ export function sqlOneThreadReason(env: StreamEnvironment, options: ReadonlyMap<
 export async function declareSqlJob(env: StreamEnvironment, args: SqlJobArgs): Promise<void> {
   const session = new SqlSession();
   for (const ddl of args.ddl) await session.execute(ddl);
+  configureMiniBatch(env, new Map(args.options ?? []));
   const [parsed] = parseScript(args.statement);
   const s = parsed?.statement;
   if (s?.kind !== "query" && s?.kind !== "insert") throw new Error(`not a query or INSERT: ${args.statement}`);

@@ -3,6 +3,8 @@ import type { StreamEnvironment, ExecuteOptions } from "../../api/StreamEnvironm
 import { RestartStrategies } from "../../runtime/restart/RestartStrategies.js";
 import type { Statement } from "../ast.js";
 import { StreamSqlError, type SqlPosition } from "../errors.js";
+import { flinkDuration } from "../flinkDuration.js";
+import { configureMiniBatch, MINI_BATCH_LATENCY } from "../minibatch/miniBatchOptions.js";
 import { assignPlanUids } from "./planUids.js";
 import { checkRestore, loadSavepoint } from "./sqlRestore.js";
 
@@ -34,7 +36,7 @@ export class SqlJobSettings {
       return undefined;
     }
     if (s.key === undefined) return [...this.options].sort(([a], [b]) => a.localeCompare(b));
-    if (s.key === INTERVAL) interval(s.value as string, s.at);
+    if (s.key === INTERVAL || s.key === MINI_BATCH_LATENCY) flinkDuration(s.value as string, s.at, s.key);
     if (s.key === PARALLELISM && !/^[1-9]\d*$/.test((s.value as string).trim()))
       throw new StreamSqlError("validation", `Could not parse value '${s.value}' for key '${PARALLELISM}' (a positive integer)`, s.at, s.value as string);
     this.options.set(s.key, s.value as string);
@@ -49,12 +51,13 @@ export class SqlJobSettings {
 
   /** Turns on checkpointing (on demand, or every `execution.checkpointing.interval`); a failed SQL job still fails rather than restarts. */
   configure(env: StreamEnvironment): void {
+    configureMiniBatch(env, this.options);
     const parallelism = this.options.get(PARALLELISM);
     if (parallelism !== undefined) env.setParallelism(Number(parallelism));
     const directory = this.directory;
     if (directory === undefined) return;
     const every = this.options.get(INTERVAL);
-    env.enableCheckpointing({ directory, ...(every !== undefined ? { interval: interval(every, undefined) } : {}) }).setRestartStrategy(RestartStrategies.noRestart());
+    env.enableCheckpointing({ directory, ...(every !== undefined ? { interval: flinkDuration(every, undefined, INTERVAL) } : {}) }).setRestartStrategy(RestartStrategies.noRestart());
   }
 
   /**
@@ -72,13 +75,4 @@ export class SqlJobSettings {
     checkRestore(data, savepoint, env.graph, at, ignoreUnclaimed);
     return { restoreFrom: savepoint, ...(ignoreUnclaimed ? { allowNonRestoredState: true } : {}) };
   }
-}
-
-/** A Flink duration: `10 s`, `500ms`, `1 min`, `2h`, or plain milliseconds. */
-function interval(text: string, at: SqlPosition | undefined): number {
-  const m = /^\s*(\d+)\s*(ms|milli|millis|s|sec|secs|second|seconds|m|min|mins|minute|minutes|h|hour|hours)?\s*$/i.exec(text);
-  if (!m) throw new StreamSqlError("validation", `Could not parse value '${text}' for key '${INTERVAL}' (a duration such as '10 s')`, at, text);
-  const unit = (m[2] ?? "ms").toLowerCase();
-  const scale = unit.startsWith("h") ? 3_600_000 : unit === "m" || unit.startsWith("min") ? 60_000 : unit === "ms" || unit.startsWith("milli") ? 1 : 1000;
-  return Number(m[1]) * scale;
 }

@@ -10,6 +10,7 @@ import type { Catalog } from "../catalog.js";
 import type { Change } from "../changelog.js";
 import type { Row } from "../connectors.js";
 import type { Sink } from "../../sinks/Sink.js";
+import { configureMiniBatch } from "../minibatch/miniBatchOptions.js";
 import { parseScript } from "../parser.js";
 import { Planner } from "../planner.js";
 import { assignPlanUids } from "./planUids.js";
@@ -31,6 +32,8 @@ export interface RandomCut {
    * and what that output holds once a run ended, as sorted rows.
    */
   into?: (run: string) => { sink: Sink<Row>; read: () => string[] };
+  /** SET options the plan reads (`table.exec.mini-batch.*`), for every run. */
+  options?: Record<string, string>;
 }
 
 /**
@@ -47,6 +50,7 @@ export async function checkRandomCutRestore(catalog: Catalog, sql: string, dir: 
   let updating = false;
   const start = (checkpoints: string | undefined, restore?: string, run = "reference"): { job: JobHandle; out: CollectSink<Row | Change> } => {
     const env = checkpoints ? StreamEnvironment.create().enableCheckpointing({ directory: checkpoints }) : StreamEnvironment.create();
+    configureMiniBatch(env, new Map(Object.entries(cut.options ?? {})));
     const planned = new Planner(env, catalog).plan(query);
     const out = new CollectSink<Row | Change>();
     updating = planned.stream === undefined;

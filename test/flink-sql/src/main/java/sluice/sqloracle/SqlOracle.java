@@ -7,6 +7,8 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
@@ -62,11 +64,18 @@ public final class SqlOracle {
     }
   }
 
+  private static final Pattern SET = Pattern.compile("(?is)^\\s*SET\\s+'([^']+)'\\s*=\\s*'([^']*)'\\s*$");
+
   private static void runScript(String text, Configuration client) throws Exception {
     TableEnvironment tEnv = TableEnvironment.create(EnvironmentSettings.newInstance().inStreamingMode().withConfiguration(client).build());
     tEnv.getConfig().set("parallelism.default", "1");
     List<String> statements = split(text);
-    for (int i = 0; i < statements.size() - 1; i++) tEnv.executeSql(statements.get(i));
+    for (int i = 0; i < statements.size() - 1; i++) {
+      // SET 'key' = 'value' is the SQL Client's statement, not TableEnvironment.executeSql's: applied to the table config as the client does.
+      Matcher set = SET.matcher(statements.get(i));
+      if (set.matches()) tEnv.getConfig().set(set.group(1), set.group(2));
+      else tEnv.executeSql(statements.get(i));
+    }
     String last = statements.get(statements.size() - 1);
     TableResult result = tEnv.executeSql(last);
     if (last.replaceAll("(?m)^\\s*--.*$", "").strip().matches("(?is)^(INSERT|EXECUTE)\\s.*")) {
