@@ -6,6 +6,7 @@ import { OperatorHarness, type HarnessSnapshot } from "../testing/OperatorHarnes
 import { Aggregators, type AggregateFunction } from "../windows/AggregateFunction.js";
 import { EventTimeTrigger, ProcessingTimeTrigger, PurgingTrigger } from "../windows/Trigger.js";
 import { EventTimeSessionWindows, GlobalWindows, SlidingEventTimeWindows, SlidingProcessingTimeWindows, TumblingEventTimeWindows, type WindowAssigner } from "../windows/WindowAssigner.js";
+import { TimeWindow, windowStart } from "../windows/TimeWindow.js";
 import type { OperatorContext, OperatorFactory } from "./Operator.js";
 import { WindowOperator, type WindowOperatorConfig, type WindowOperatorPath } from "./WindowOperator.js";
 
@@ -110,6 +111,19 @@ const sorted = (r: RunResult) => [...r.outputs].sort((a, b) => a[0] - b[0] || by
 /** Checkpoints are JSON, which has no -0: a restored key -0 comes back as 0 on either path. */
 const withoutNegativeZero = (rows: [number, Out][]) => rows.map(([ts, o]): [number, Out] => [ts, Object.is(o.key, -0) ? { ...o, key: 0 } : o]);
 
+/** Each record in the one of its sliding windows it names (by its value), as SQL's rows of an upstream window aggregate are (`AlignedWindows.windowOf`). */
+function attachedSliding(size: number, slide: number, offset: number): WindowAssigner {
+  const windowOf = (e: unknown) => windowStart((e as Ev).ts, offset, slide) - ((e as Ev).v % (size / slide)) * slide;
+  return {
+    isEventTime: true,
+    merging: false,
+    aligned: { size, slide, offset, windowOf },
+    assignWindows: (e) => [new TimeWindow(windowOf(e), windowOf(e) + size)],
+    defaultTrigger: () => EventTimeTrigger.create(),
+    toString: () => `AttachedSliding(${size}, ${slide}, ${offset})`,
+  };
+}
+
 const setupArb: fc.Arbitrary<Setup> = fc.record({
   assigner: fc.constantFrom(
     () => TumblingEventTimeWindows.of(10),
@@ -117,6 +131,7 @@ const setupArb: fc.Arbitrary<Setup> = fc.record({
     () => SlidingEventTimeWindows.of(10, 5),
     () => SlidingEventTimeWindows.of(10, 3),
     () => SlidingEventTimeWindows.of(12, 4, 1),
+    () => attachedSliding(12, 4, 1),
   ),
   lateness: fc.constantFrom(0, 4, 12),
   withLateTag: fc.boolean(),

@@ -38,6 +38,7 @@ export class AlignedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
   private readonly slide: number;
   private readonly offset: number;
   private readonly lateness: number;
+  private readonly windowOf: ((element: unknown) => number) | undefined;
   private readonly keySelector: (value: IN) => K;
   private readonly aggregate: AggregateFunction<IN, ACC, R>;
   // Current key, pane and firing for the window context (no context object per firing).
@@ -59,6 +60,7 @@ export class AlignedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
     this.slide = aligned.slide;
     this.offset = aligned.offset;
     this.lateness = config.allowedLateness;
+    this.windowOf = aligned.windowOf;
     this.keySelector = config.keySelector;
     this.aggregate = config.aggregate;
     const self = this;
@@ -102,9 +104,11 @@ export class AlignedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
     }
     const watermark = this.ctx.currentWatermark();
     const { size, slide, lateness, store } = this;
-    const first = windowStart(timestamp, this.offset, slide);
+    const { windowOf } = this;
+    const first = windowOf === undefined ? windowStart(timestamp, this.offset, slide) : windowOf(value);
     const panes = store.lookup(first);
-    const earliest = timestamp - size;
+    // A record naming its window is in that one only.
+    const earliest = windowOf === undefined ? timestamp - size : first - slide;
     let skipped = true;
     // Same windows in the same order as the assigner's assignWindows.
     for (let k = 0, start = first; start > earliest; k++, start -= slide) {

@@ -16,6 +16,7 @@ import type { NamedItem } from "./planner.js";
 import { isIntegral, type SqlType } from "./types.js";
 import { readsWindowColumn, WINDOW_COLUMNS } from "./windowTvf.js";
 import { accKeys, accValue, addValue, createWindowAcc, mergeAcc, setAccKeys, type WindowAcc } from "./windows/windowAccumulator.js";
+import { scalarAccumulator } from "./windows/scalarAccumulator.js";
 import { projectedWindowProperties, resolveColumn, type WindowProperties } from "./windows/windowProperties.js";
 
 interface AggCall {
@@ -109,26 +110,35 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
   if (select.having) collect(select.having);
 
   const distinct = aggs.map((a) => a.expr.distinct === true);
-  const agg: AggregateFunction<Row, WindowAcc, WindowAcc> = {
-    createAccumulator: () => createWindowAcc(distinct),
-    add(r, acc) {
-      if (accKeys(acc) === null) setAccKeys(acc, keyOf(r));
-      for (let j = 0; j < aggs.length; j++) {
-        const a = aggs[j] as AggCall;
-        addValue(acc, j, a.arg ? a.arg(r) : 1);
-      }
-      return acc;
-    },
-    getResult: (acc) => acc,
-    merge: (a, b) => mergeAcc(a, b, aggs.length),
-  };
-  const result = (acc: WindowAcc, j: number): unknown => {
+  // Where the group's key is the window operator's key itself (see windowKey), it comes with each firing: the
+  // accumulator need not keep a copy; with one COUNT/SUM/MIN/MAX the accumulator is then its value alone.
+  const keyIsWindowKey = !partitionBy && keyCols.length <= 1 && keyCols.every(isPrimitive);
+  const only = aggs.length === 1 ? (aggs[0] as AggCall) : undefined;
+  const scalar = keyIsWindowKey && only ? scalarAccumulator(only.expr.name, distinct[0] === true) : undefined;
+  const agg: AggregateFunction<Row, unknown, unknown> =
+    scalar && only
+      ? { createAccumulator: () => scalar.initial, add: (r, acc) => scalar.add(acc, only.arg ? only.arg(r) : 1), getResult: (acc) => acc, merge: scalar.merge }
+      : {
+          createAccumulator: () => createWindowAcc(distinct),
+          add(r, acc) {
+            if (!keyIsWindowKey && accKeys(acc as WindowAcc) === null) setAccKeys(acc as WindowAcc, keyOf(r));
+            for (let j = 0; j < aggs.length; j++) {
+              const a = aggs[j] as AggCall;
+              addValue(acc as WindowAcc, j, a.arg ? a.arg(r) : 1);
+            }
+            return acc;
+          },
+          getResult: (acc) => acc,
+          merge: (a, b) => mergeAcc(a as WindowAcc, b as WindowAcc, aggs.length),
+        };
+  const result = (acc: unknown, j: number): unknown => {
+    if (scalar) return acc;
     const a = aggs[j] as AggCall;
-    return accValue(acc, j, a.expr.name, a.integralAvg);
+    return accValue(acc as WindowAcc, j, a.expr.name, a.integralAvg);
   };
   const keyIndexes = groupCols.map((c) => keyCols.indexOf(c));
   // `key`: how keys are encoded (windowKey), `acc` the accumulator's layout (windowAccumulator.ts): both shape the state.
-  const digest = JSON.stringify({ window: assigner.toString(), partitionBy, groupBy: names, aggs: aggs.map((a) => a.signature), key: 2, acc: 2 });
+  const digest = JSON.stringify({ window: assigner.toString(), partitionBy, groupBy: names, aggs: aggs.map((a) => a.signature), key: 2, acc: scalar ? 3 : 2 });
   const reuseKey = `${digest} WHERE ${select.where ? signature(select.where) : ""}`;
   const shared = sharedAggregates.get(input.stream) ?? new Map<string, DataStream<Row>>();
   sharedAggregates.set(input.stream, shared);
@@ -148,12 +158,12 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
       rows
         .keyBy(windowKey(partitionCols))
         .window(assigner)
-        .aggregate<WindowAcc, WindowAcc, Row>(agg, (_key, ctx, accs, out) => {
-          const acc = accs[0] as WindowAcc;
+        .aggregate<unknown, unknown, Row>(agg, (key, ctx, accs, out) => {
+          const acc = accs[0];
           const { start, end } = ctx.window;
           const row: Row = sources.map((k) => {
             if (k === -3) return assigner.isEventTime ? end - 1 : ctx.currentProcessingTime();
-            return k === -1 ? start : k === -2 ? end : accKeys(acc)?.[k];
+            return k === -1 ? start : k === -2 ? end : keyIsWindowKey ? key : accKeys(acc as WindowAcc)?.[k];
           });
           for (let j = 0; j < aggs.length; j++) row.push(result(acc, j));
           out.collect(row);
@@ -216,13 +226,16 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
 function windowKey(cols: ScopeColumn[]): (r: Row) => unknown {
   const only = cols[0];
   if (cols.length === 0) return () => "";
-  if (cols.length === 1 && only && only.type.name !== "ROW" && !only.type.fields) {
+  if (cols.length === 1 && only && isPrimitive(only)) {
     const i = only.index;
     return (r) => r[i] ?? null;
   }
   const indexes = cols.map((c) => c.index);
   return (r) => JSON.stringify(indexes.map((i) => r[i] ?? null));
 }
+
+/** A column whose values key the window operator as they are (not a ROW). */
+const isPrimitive = (c: ScopeColumn): boolean => c.type.name !== "ROW" && !c.type.fields;
 
 /** Window aggregates planned over each input stream, by what they compute: equal ones share one operator. */
 const sharedAggregates = new WeakMap<DataStream<Row>, Map<string, DataStream<Row>>>();

@@ -27,6 +27,12 @@ export interface AlignedWindows {
   readonly size: number;
   readonly slide: number;
   readonly offset: number;
+  /**
+   * Set where each record names its one window, by its start on the grid (SQL's rows of an upstream window
+   * aggregate, Flink's window-attached windowing): the record is in that window only, not in every window
+   * its timestamp falls in.
+   */
+  readonly windowOf?: (element: unknown) => number;
 }
 
 function checkSize(name: string, value: number): void {

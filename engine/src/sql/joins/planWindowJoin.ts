@@ -54,7 +54,7 @@ export function planWindowJoin(
     .process(fn)
     .name(`WindowJoin(joinType=[${joinType}], leftWindow=[${describeWindow(leftTvf)}], rightWindow=[${describeWindow(rightTvf)}])`);
   // Its state layout (windowJoin.ts) and keys' encoding in its uid: a savepoint of an earlier one fails to restore, by name.
-  stateDigest(stream, "a row or a count by window_end, rows by window_end#sequence; keys joinKeyOf/1");
+  stateDigest(stream, "[rows, n] by window_end; keys joinKeyOf/1");
   const bounded = left.bounded && right.bounded;
   // SEMI and ANTI give the left rows as they are.
   if (item.joinType === "semi" || item.joinType === "anti") return { stream, columns: left.columns, bounded, qualifier: left.qualifier, ...(left.qualifiers ? { qualifiers: left.qualifiers } : {}) };

@@ -53,6 +53,32 @@ test("a FULL window join emits each window once at its end, in Flink's loop orde
   assert.equal(maps.get("right-rows")?.size, 0);
 });
 
+test("a window join's checkpoint keeps the rows it saw: rows added after it are not in the state it restores", () => {
+  const start = (states: ReturnType<typeof mapBackedStates>) => {
+    const fn = windowJoinFunction({ joinType: "inner", leftWindowEnd: 1, rightWindowEnd: 1, leftWidth: 2, rightWidth: 2, matches: () => true });
+    void fn.open?.({ jobName: "t", operatorName: "wj", subtask: 0, parallelism: 1, getMapState: states.getMapState, getState: () => assert.fail(), getListState: () => assert.fail() } as never);
+    return fn;
+  };
+  const ctx = { timerService: { currentWatermark: () => Number.NEGATIVE_INFINITY, registerEventTimeTimer: () => {} } } as never;
+  const log: string[] = [];
+  const out = { collect: (r: Row) => void log.push(JSON.stringify(r)) };
+  const before = mapBackedStates();
+  const fn = start(before);
+  fn.processElement1([1, 10], ctx, out);
+  fn.processElement1([2, 10], ctx, out);
+  fn.processElement2([9, 10], ctx, out);
+  // A checkpoint copies each key's map of window → rows, not the values (KeyedStateStore.snapshot).
+  const checkpoint = [...before.maps].map(([name, m]) => [name, [...m]] as const);
+  fn.processElement1([3, 10], ctx, out);
+  fn.processElement1([4, 10], ctx, out);
+  const restored = mapBackedStates();
+  const again = start(restored);
+  for (const [name, entries] of checkpoint) for (const [k, v] of entries) (restored.getMapState(name) as { put: (k: unknown, v: unknown) => void }).put(k, v);
+  again.processElement1([5, 10], ctx, out);
+  again.onTimer?.(9, ctx, out);
+  assert.deepEqual(log, ["[1,10,9,10]", "[2,10,9,10]", "[5,10,9,10]"]);
+});
+
 test("SEMI and ANTI window joins give each left row once, by whether any right row of its window matches", () => {
   const run = (joinType: "semi" | "anti") => {
     const maps = new Map<unknown, unknown>();

@@ -5,6 +5,9 @@ import type { JoinType } from "../ast.js";
 import type { Row } from "../connectors.js";
 import type { JoinKey } from "./joinKey.js";
 
+/** A side's rows of one window: the first n rows of an append-only array (see `add` in windowJoinFunction). */
+type WindowRows = [rows: Row[], n: number];
+
 /** Flink's window join types: the four of JOIN, and SEMI/ANTI from `IN`/`EXISTS` subqueries (left rows only out). */
 export type WindowJoinType = JoinType | "semi" | "anti";
 
@@ -31,41 +34,34 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
   const rightNulls = new Array<null>(spec.rightWidth).fill(null);
 
   /**
-   * A side's rows of a window: a window's only row under its window_end (as cheap as one Row[] per
-   * window for a window of one row, nexmark q8's case); from its second row on, each row under
-   * `${window_end}#${sequence}` and the window's row count under window_end, so adding one is O(1). (A
-   * Row[] per window, copied on each add because a checkpoint may still hold the array, made a window
-   * of n rows cost n²/2 copies: nexmark q5 sends all of a window's per-auction counts to one key.)
+   * A side's rows of a window, under its window_end: `[rows, n]`, the window's first n rows. Rows are only
+   * ever appended to `rows` and each add stores a new pair, so a checkpoint holding an earlier pair still
+   * sees its own n rows; an add whose pair no longer ends its array (it came from a checkpoint, restored)
+   * copies the n rows first. One state entry per window and one push per row: a state entry per row under
+   * a `${window_end}#${sequence}` string cost a string, its hash and a map entry each (nexmark q5 sends all
+   * of a window's per-auction counts to one key), and a Row[] copied per add n²/2 copies.
    */
-  const add = (side: MapState<number | string, Row | number>, row: Row, windowEnd: number, ctx: KeyedProcessContext<JoinKey>): void => {
+  const add = (side: MapState<number, WindowRows>, row: Row, windowEnd: number, ctx: KeyedProcessContext<JoinKey>): void => {
     // Flink's isWindowFired: the window's last millisecond is at or behind the watermark.
     if (windowEnd - 1 <= ctx.timerService.currentWatermark()) return;
     const held = side.get(windowEnd);
     if (held === undefined) {
-      side.put(windowEnd, row);
+      side.put(windowEnd, [[row], 1]);
       ctx.timerService.registerEventTimeTimer(windowEnd - 1);
-    } else if (typeof held === "number") {
-      side.put(`${windowEnd}#${held}`, row);
-      side.put(windowEnd, held + 1);
-    } else {
-      side.put(`${windowEnd}#0`, held);
-      side.put(`${windowEnd}#1`, row);
-      side.put(windowEnd, 2);
+      return;
     }
+    const [rows, n] = held;
+    const own = rows.length === n ? rows : rows.slice(0, n);
+    own.push(row);
+    side.put(windowEnd, [own, n + 1]);
   };
   /** A side's rows of a window in arrival order, removed from its state. */
-  const take = (side: MapState<number | string, Row | number>, windowEnd: number): Row[] | undefined => {
+  const take = (side: MapState<number, WindowRows>, windowEnd: number): Row[] | undefined => {
     const held = side.get(windowEnd);
     if (held === undefined) return undefined;
     side.remove(windowEnd);
-    if (typeof held !== "number") return [held];
-    const rows = new Array<Row>(held);
-    for (let i = 0; i < held; i++) {
-      const key = `${windowEnd}#${i}`;
-      rows[i] = side.get(key) as Row;
-      side.remove(key);
-    }
-    return rows;
+    const [rows, n] = held;
+    return rows.length === n ? rows : rows.slice(0, n);
   };
 
   const join = (left: Row[] | undefined, right: Row[] | undefined, out: Collector<Row>): void => {
@@ -131,11 +127,11 @@ export function windowJoinFunction(spec: WindowJoinSpec): KeyedCoProcessFunction
     }
   };
 
-  type Side = MapState<number | string, Row | number>;
+  type Side = MapState<number, WindowRows>;
   const fn: KeyedCoProcessFunction<JoinKey, Row, Row, Row> & { left?: Side; right?: Side } = {
     open(rc: KeyedRuntimeContext) {
-      this.left = rc.getMapState<number | string, Row | number>("left-rows");
-      this.right = rc.getMapState<number | string, Row | number>("right-rows");
+      this.left = rc.getMapState<number, WindowRows>("left-rows");
+      this.right = rc.getMapState<number, WindowRows>("right-rows");
     },
     processElement1(row, ctx) {
       add(this.left as Side, row, row[spec.leftWindowEnd] as number, ctx);

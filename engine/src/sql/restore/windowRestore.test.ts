@@ -1,5 +1,5 @@
 /**
- * Random-cut restore of SQL window aggregates (TUMBLE, HOP, CUMULATE, SESSION), as
+ * Random-cut restore of SQL window aggregates (TUMBLE, HOP, CUMULATE, SESSION; one aggregate or several), as
  * groupAggregate.test.ts does for GROUP BY: each query runs uninterrupted once, then per seed it is
  * stopped with a savepoint once the source has read a random number of rows (records still in flight
  * between the source and the window operator, windows open, timers pending), restored under its
@@ -31,6 +31,9 @@ const QUERIES: Record<string, string> = {
   HOP: AGGS + WINDOW.replace("{tvf}", "HOP(TABLE ev, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '6' SECOND)"),
   CUMULATE: AGGS + WINDOW.replace("{tvf}", "CUMULATE(TABLE ev, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '8' SECOND)"),
   SESSION: AGGS + WINDOW.replace("{tvf}", "SESSION(TABLE ev PARTITION BY k, DESCRIPTOR(ts), INTERVAL '1' SECOND)"),
+  // One COUNT/SUM/MIN/MAX keyed by one column or none: the accumulator is the value alone (windows/scalarAccumulator.ts).
+  "HOP COUNT": "SELECT window_start, window_end, k, COUNT(*) AS c " + WINDOW.replace("{tvf}", "HOP(TABLE ev, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '6' SECOND)"),
+  "TUMBLE MAX": "SELECT window_start, window_end, MAX(v) AS hi FROM TABLE(TUMBLE(TABLE ev, DESCRIPTOR(ts), INTERVAL '5' SECOND)) GROUP BY window_start, window_end",
 };
 
 /** Rows 37 ms apart in event time, up to 800 ms out of order, with a pause now and then (sessions close), and a few late rows. */
