@@ -3,6 +3,7 @@ import { CELL_CASES } from "./cases/cell.js";
 import { DIALECT_GAP_CASES } from "./cases/dialectGaps.js";
 import { CASCADED_WINDOW_CASES } from "./cases/cascadedWindows.js";
 import { PLAN_PARITY_CASES } from "./cases/planParity.js";
+import { WINDOW_TOP_CASES } from "./cases/windowTop.js";
 
 /**
  * Conformance cases for `%%ssql`: the same SQL text run by Sluice and by Flink's SQL engine
@@ -225,4 +226,5 @@ export const CASES: OracleCase[] = [
   ...DESCRIBE_TYPE_CASES,
   ...FILESYSTEM_SINK_CASES,
   ...PLAN_PARITY_CASES,
+  ...WINDOW_TOP_CASES,
 ];
