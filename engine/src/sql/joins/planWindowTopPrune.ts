@@ -5,7 +5,7 @@ import type { Expr, FromItem } from "../ast.js";
 import type { ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import type { Relation } from "../planner.js";
-import { MAX_WINDOWS_PER_ROW, windowTopPruneFunction } from "./windowTopPrune.js";
+import { MAX_WINDOWS_PER_ROW, WindowTopPruneOperator } from "./windowTopPrune.js";
 
 export interface WindowTopPruneInput {
   /** The join's two FROM items as written (left, right) and which of them is the rowtime side. */
@@ -78,7 +78,7 @@ export function planWindowTopPrune(input: WindowTopPruneInput): { stream: DataSt
 
   const spec = { kind: found.kind, value: found.value, time, size: tvf.size, offset: tvf.offset ?? 0, lower, upper };
   const name = `WindowTopPrune(${found.name} per TUMBLE(size=${tvf.size} ms) on ${timeColumn.name}, ties kept, ${timeColumn.name} - window_end in [${lower}, ${upper}] ms)`;
-  let pruned = stream.process(windowTopPruneFunction(spec)).name(name);
+  let pruned = stream.transform<Row>(name, (ctx) => new WindowTopPruneOperator(spec, ctx));
   if (parallelism !== undefined) pruned = pruned.setParallelism(parallelism);
   // Its row type as the input's, so the keyed edge into the join still crosses threads as columns.
   return { stream: declareRowType(pruned, { fields: timeRelation.columns }), name };

@@ -12,7 +12,7 @@ import { after, test } from "node:test";
 import type { Row } from "../connectors.js";
 import { SqlSession } from "../index.js";
 import { checkRandomCutRestore } from "../restore/randomCutRestore.js";
-import { type WindowTopPruneSpec, windowTopPruneFunction } from "./windowTopPrune.js";
+import { WindowTopBounds, type WindowTopPruneSpec } from "./windowTopPrune.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-sql-window-top-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,13 +55,14 @@ test("EXPLAIN: MAX or MIN per TUMBLE joined on the aggregated column is pruned a
 
 /** The prune of q7 (rows [auction, price, t]), a hand-driven watermark; what it lets through. */
 function harness(spec: Partial<WindowTopPruneSpec> = {}) {
-  const fn = windowTopPruneFunction({ kind: "MAX", value: 1, time: 2, size: 10_000, offset: 0, lower: -10_000, upper: 0, ...spec });
+  const bounds = new WindowTopBounds({ kind: "MAX", value: 1, time: 2, size: 10_000, offset: 0, lower: -10_000, upper: 0, ...spec });
   let watermark = Number.NEGATIVE_INFINITY;
   const out: number[] = [];
-  const ctx = { timestamp: Number.NaN, currentWatermark: () => watermark, currentProcessingTime: () => 0, output: () => {} };
   return {
     out,
-    bid: (auction: number, price: number | null, t: number) => fn.processElement([auction, price, t] as Row, ctx, { collect: (r: Row) => void out.push(r[0] as number) }),
+    bid: (auction: number, price: number | null, t: number) => {
+      if (bounds.keep([auction, price, t], watermark)) out.push(auction);
+    },
     watermark: (w: number) => {
       watermark = w;
     },
