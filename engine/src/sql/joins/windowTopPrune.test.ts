@@ -106,20 +106,20 @@ test("MIN: the running minimum and its ties; a bid its range meets no window end
 test("q7 with the prune restores at random cuts with nothing lost or twice, and gives the regular join's rows", async () => {
   const file = join(dir, "bids.csv");
   const base = Date.UTC(2024, 0, 1);
-  // 3,000 bids over 300 s, prices 0..999 in a scrambled order (the running maximum rises several times per window);
+  // 12,000 bids over 1,200 s (enough that the source is still reading at the cut), prices 0..999 in a scrambled order (the running maximum rises several times per window);
   // every 100th on a window's end, at the price of the previous window's top bid; every 40th 15 s late (surely late: its window ended 5 s or more before the watermark), above
   // its window's top price or (every 80th) at it.
   const late = (i: number): boolean => i % 40 === 39;
   const top = (from: number, prices: number[]): number => Math.max(...prices.slice(Math.max(0, from), from + 100).filter((_, k) => !late(Math.max(0, from) + k)));
-  const prices = Array.from({ length: 3000 }, (_, i) => (i * 7919) % 1000);
-  for (let i = 100; i < 3000; i += 100) prices[i] = top(i - 100, prices);
-  for (let i = 39; i < 3000; i += 40) prices[i] = i % 80 === 79 ? top(Math.floor((i - 150) / 100) * 100, prices) : 2000;
+  const prices = Array.from({ length: 12_000 }, (_, i) => (i * 7919) % 1000);
+  for (let i = 100; i < 12_000; i += 100) prices[i] = top(i - 100, prices);
+  for (let i = 39; i < 12_000; i += 40) prices[i] = i % 80 === 79 ? top(Math.floor((i - 150) / 100) * 100, prices) : 2000;
   const lines = prices.map((p, i) => `${i},${p},${new Date(base + i * 100 - (late(i) ? 15_000 : 0)).toISOString().replace("T", " ").replace("Z", "")}`);
   writeFileSync(file, `${lines.join("\n")}\n`);
   const session = new SqlSession({ checkpointDirectory: join(dir, "sp") });
   await session.execute(`${DDL} WITH ('connector' = 'filesystem', 'path' = '${file}', 'format' = 'csv')`);
   assert.match(await explain(session, q7()), /WindowTopPrune/);
-  const rows = await checkRandomCutRestore(session.catalog, q7(), dir, { seeds: 2, sourceRows: 3000, name: "q7 window top prune" });
+  const rows = await checkRandomCutRestore(session.catalog, q7(), dir, { seeds: 2, sourceRows: 12_000, name: "q7 window top prune" });
   // The same rows as the regular join (an expression over window_end keeps it one, without the prune).
   const regular = (await session.execute(q7({ end: "window_end + INTERVAL '0' SECOND" }))).at(-1);
   assert.ok(regular?.kind === "table");
