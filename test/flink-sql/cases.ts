@@ -5,6 +5,8 @@ import { CASCADED_WINDOW_CASES } from "./cases/cascadedWindows.js";
 import { PLAN_PARITY_CASES } from "./cases/planParity.js";
 import { miniBatchCases } from "./cases/miniBatch.js";
 
+import { WINDOW_TOP_CASES } from "./cases/windowTop.js";
+
 /**
  * Conformance cases for `%%ssql`: the same SQL text run by Sluice and by Flink's SQL engine
  * (oracle.ts). `{orders}` and `{sparse}` in a case are replaced by the paths of the shared CSV inputs. The first
@@ -226,5 +228,6 @@ export const CASES: OracleCase[] = [
   ...DESCRIBE_TYPE_CASES,
   ...FILESYSTEM_SINK_CASES,
   ...PLAN_PARITY_CASES,
+  ...WINDOW_TOP_CASES,
 ];
 CASES.push(...miniBatchCases(CASES));

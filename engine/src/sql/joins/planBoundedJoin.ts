@@ -1,5 +1,5 @@
 import type { DataStream } from "../../api/DataStream.js";
-import type { Expr } from "../ast.js";
+import type { Expr, FromItem } from "../ast.js";
 import type { Column } from "../catalog.js";
 import type { ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
@@ -8,6 +8,7 @@ import { stateDigest } from "../restore/planUids.js";
 import { BOUNDED_JOIN_BUCKETS, boundedJoinFunction, joinKeyBucket } from "./boundedJoin.js";
 import { analyzeCondition } from "./joinCondition.js";
 import { type JoinKey, joinKeyOf } from "./joinKey.js";
+import { planWindowTopPrune } from "./planWindowTopPrune.js";
 
 export interface BoundedJoinInput {
   on: Expr | undefined;
@@ -23,6 +24,8 @@ export interface BoundedJoinInput {
   rightKey: (r: Row) => Row;
   /** The regular join's EXPLAIN text without its closing parenthesis: `Join(joinType=[InnerJoin], keys=[…]`. */
   name: string;
+  /** The join's FROM items as written, for the window Top-1 prune of the rowtime side (planWindowTopPrune.ts). */
+  sides?: { left: FromItem; right: FromItem };
 }
 
 /**
@@ -57,8 +60,13 @@ export function planBoundedJoin(input: BoundedJoinInput): Relation | undefined {
   const leftKey = (r: Row): JoinKey => joinKeyOf(input.leftKey(r));
   const rightKey = (r: Row): JoinKey => joinKeyOf(input.rightKey(r));
   const spec = { timeSide, time, retention, leftKey, rightKey, matches: input.matches } as const;
-  const stream = (left.stream as DataStream<Row>)
-    .connect(right.stream as DataStream<Row>)
+  // The rows' offsets from the window end they meet: time - end in [lower, upper].
+  const [lower, upper] = retain === "right" ? [bounds.lower, bounds.upper] : [-bounds.upper, -bounds.lower];
+  const [timeRelation, windowRelation] = timeSide === "left" ? [left, right] : [right, left];
+  const prune = input.sides && planWindowTopPrune({ sides: input.sides, timeSide, timeRelation, windowRelation, scope, leftWidth, keys: condition.keys, time, lower, upper });
+  const [leftStream, rightStream] = [timeSide === "left" && prune ? prune.stream : left.stream, timeSide === "right" && prune ? prune.stream : right.stream];
+  const stream = (leftStream as DataStream<Row>)
+    .connect(rightStream as DataStream<Row>)
     .keyBy(
       (r: Row) => joinKeyBucket(leftKey(r)),
       (r: Row) => joinKeyBucket(rightKey(r)),

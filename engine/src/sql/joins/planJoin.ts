@@ -102,7 +102,7 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
   // An inner join of two append-only inputs only ever inserts (Flink's changelog-mode inference says
   // so too), so its result stays append-only: Top-N, OVER and window TVFs may read it (nexmark q9).
   if (item.joinType === "inner" && !left.changes && !right.changes) {
-    const boundedJoin = planBoundedJoin({ on, left, right, scope, columns: plain, qualifiers, matches, leftKey, rightKey, name: name.slice(0, -1) });
+    const boundedJoin = planBoundedJoin({ on, left, right, scope, columns: plain, qualifiers, matches, leftKey, rightKey, name: name.slice(0, -1), sides: item });
     if (boundedJoin) return boundedJoin;
     const l = compactSide(left.stream as DataStream<Row>, left.columns, leftScope, read, 0);
     const r = compactSide(right.stream as DataStream<Row>, right.columns, rightScope, read, leftWidth);

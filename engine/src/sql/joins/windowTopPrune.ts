@@ -1,0 +1,94 @@
+import type { Operator, OperatorContext } from "../../operators/Operator.js";
+import type { RecordBatch } from "../../runtime/StreamElement.js";
+import { windowStart } from "../../windows/TimeWindow.js";
+import type { Row } from "../connectors.js";
+
+export interface WindowTopPruneSpec {
+  /** The aggregated column (the join key) and the rowtime of a row of the joined stream. */
+  value: number;
+  time: number;
+  /** The window aggregate the rows are joined with: MAX or MIN of `value` per TUMBLE(size, offset) of `time`. */
+  kind: "MAX" | "MIN";
+  size: number;
+  offset: number;
+  /** A row meets a window's row only if `time - window_end` lies in [lower, upper] (ms, both inclusive). */
+  lower: number;
+  upper: number;
+}
+
+/** The most windows a row's time range may span for the prune to be planned (planWindowTopPrune.ts falls back past it). */
+export const MAX_WINDOWS_PER_ROW = 4;
+
+/**
+ * Drops the rows of a stream joined on `value = <its window's MAX(value)>` (or MIN) that can equal no
+ * window's aggregate: per window, the best value among rows the window aggregate surely counted so far
+ * bounds the aggregate from below (MAX; from above for MIN), so a row worse than it in every window its
+ * time range meets cannot match. Ties and rows of equal or better value stay (the join checks them), so
+ * the join downstream gives the same rows; it only stores fewer.
+ *
+ * "Surely counted": the aggregate drops a row whose window has fired (watermark >= window_end - 1 when
+ * the row comes), and its watermark for that row is never ahead of this operator's, which reads the same
+ * scan through forward edges only (planWindowTopPrune.ts checks that) — an exchange on the aggregate's
+ * side only holds a watermark back. A row late here may still be counted there: it raises no bound, and
+ * is kept unless a counted row beats it.
+ *
+ * The bounds are a cache, not state: lost on restore, or evicted once no row on time can meet their
+ * window, they only let more rows through.
+ */
+export class WindowTopBounds {
+  /** Window end → the best value among rows the aggregate surely counts in that window. */
+  private readonly best = new Map<number, number | bigint>();
+  private sweptAt = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly spec: WindowTopPruneSpec) {}
+
+  /** Whether `row`, coming at `watermark`, may still equal a window's aggregate. */
+  keep(row: Row, watermark: number): boolean {
+    const { value, time, size, offset, lower, upper } = this.spec;
+    const max = this.spec.kind === "MAX";
+    const best = this.best;
+    const v = row[value] as number | bigint | null;
+    // NULL equals nothing (and MAX/MIN skip it).
+    if (v === null || v === undefined) return false;
+    const t = row[time] as number;
+    const own = windowStart(t, offset, size) + size;
+    if (own - 1 > watermark) {
+      const b = best.get(own);
+      if (b === undefined || (max ? v > b : v < b)) best.set(own, v);
+    }
+    if (watermark > this.sweptAt && watermark >= this.sweptAt + size) {
+      this.sweptAt = watermark;
+      // A row on time (t > watermark) meets only window ends past watermark - upper.
+      for (const e of best.keys()) if (e <= watermark - upper) best.delete(e);
+    }
+    // The window ends the row may meet: e with lower <= t - e <= upper, aligned to the tumble.
+    for (let e = windowStart(t - upper - 1, offset, size) + size; e <= t - lower; e += size) {
+      const b = best.get(e);
+      // Kept while some window's bound does not beat it (NaN beats nothing: kept).
+      if (b === undefined || !(max ? b > v : b < v)) return true;
+    }
+    return false;
+  }
+}
+
+/** The prune as an operator: a batch's rows (one watermark for all of them) checked in one loop, the kept ones sent on. */
+export class WindowTopPruneOperator implements Operator<Row> {
+  private readonly bounds: WindowTopBounds;
+
+  constructor(
+    spec: WindowTopPruneSpec,
+    private readonly ctx: OperatorContext<Row>,
+  ) {
+    this.bounds = new WindowTopBounds(spec);
+  }
+
+  processBatch(batch: RecordBatch<Row>): void {
+    const { values, timestamps } = batch;
+    const watermark = this.ctx.currentWatermark();
+    const output = this.ctx.output;
+    for (let i = 0; i < values.length; i++) {
+      const row = values[i] as Row;
+      if (this.bounds.keep(row, watermark)) output.emit(row, timestamps[i] as number);
+    }
+  }
+}
