@@ -176,6 +176,7 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
       [...partitionCols, ...keyCols],
       aggs.map((a) => a.expr),
       scope,
+      input.attached ? [bounds.start, bounds.end, ...(bounds.time === undefined ? [] : [bounds.time])] : [],
     );
     shared.set(reuseKey, windowed);
   }
