@@ -43,6 +43,13 @@ export class ExprCompiler {
     return other;
   }
 
+  /** A compiler of another scope whose columns `read` gives, its code in the same function (same constants): a stage fused into a Calc. */
+  withReads(scope: ScopeColumn[], read: (index: number) => string): ExprCompiler {
+    const other = new ExprCompiler(scope, undefined, read);
+    other.constants = this.constants;
+    return other;
+  }
+
   /** `(r) => [e1, e2, …]`. */
   rowFunction(exprs: Expr[]): { fn: (r: unknown[]) => unknown[]; types: SqlType[] } {
     const compiled = exprs.map((e) => this.compile(e));

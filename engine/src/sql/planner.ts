@@ -9,7 +9,7 @@ import type { Row, ScanResult } from "./connectors.js";
 import { scanWithComputedColumns } from "./ddl/computedColumns.js";
 import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { mergeProjection } from "./optimize/mergeProjections.js";
-import { planCalc } from "./calc/planCalc.js";
+import { planCalc, stampedBy } from "./calc/planCalc.js";
 import { recordScan, type RecordScan } from "./scan/recordScan.js";
 import { planWindowAggregate } from "./windowAggregate.js";
 import type { Change } from "./changelog.js";
@@ -184,7 +184,7 @@ export class Planner {
     if (!column.type.rowtime)
       throw new StreamSqlError("validation", `The window function requires the timecol to be a time attribute (declare WATERMARK FOR ${column.name})`, item.at, item.timeColumn);
     // A view's rows may come from a join, whose record timestamps are not this column (joins/rowtime.ts).
-    if (item.input.kind === "table" && this.catalog.get(item.input.name)?.kind === "view") input.stream = stampRowtime(input.stream, index);
+    if (item.input.kind === "table" && this.catalog.get(item.input.name)?.kind === "view" && !stampedBy(input.stream, index)) input.stream = stampRowtime(input.stream, index);
     return { input, index, assigner: tvfAssigner(item) };
   }
 

@@ -35,19 +35,61 @@ export type CalcFunction = (values: readonly unknown[], timestamps: readonly num
 export type ColumnReader = (index: number) => string | { expr: Expr; scope: ScopeColumn[] };
 
 /**
+ * A filter and projection over a Calc's output, fused into it (Flink merges a Calc into the Calc
+ * below it): a WHERE pushed into a join's input, the columns a join keeps. `where` is over the
+ * output's columns as `scope` places them; `columns` the output columns kept, by index (all without).
+ */
+export interface CalcStage {
+  scope: ScopeColumn[];
+  where: Expr | undefined;
+  columns: number[] | undefined;
+}
+
+/**
  * The Calc of `items` (and `where`, kept when TRUE) over `scope`. Without `columns` the input is rows
  * and a column is `r[i]`; with them, each column the Calc uses is read once per record into a local
- * before the WHERE, in dependency order.
+ * before the WHERE, in dependency order. With `stages`, each one's WHERE follows, then its projection:
+ * an item is computed once (a local `o<i>`) after the conditions before its first use, and an item no
+ * stage keeps nor reads is not computed at all.
  */
-export function compileCalc(scope: ScopeColumn[], where: Expr | undefined, items: Expr[], columns?: ColumnReader): { fn: CalcFunction; types: SqlType[] } {
+export function compileCalc(scope: ScopeColumn[], where: Expr | undefined, items: Expr[], columns?: ColumnReader, stages: CalcStage[] = []): { fn: CalcFunction; types: SqlType[] } {
   const { compiler, prelude: locals } = recordCompiler(scope, columns);
   let condition = "";
-  if (where) {
-    const c = compiler.compile(where);
-    if (c.type.name !== "BOOLEAN" && c.type.name !== "NULL") throw new StreamSqlError("validation", `a condition must be BOOLEAN, not ${c.type.name}`, where.at, undefined);
-    condition = `if (${c.code} !== true) continue;`;
+  if (where) condition = `if (${booleanCode(compiler, where)} !== true) continue;`;
+  let output: { code: string; type: SqlType }[];
+  if (stages.length === 0) output = items.map((e) => compiler.compile(e));
+  else {
+    // The items each stage's input holds, by index into `items`, and the locals of those computed so far.
+    let base = items.map((_, i) => i);
+    const computed = new Map<number, SqlType>();
+    let pending: string[] = [];
+    const item = (i: number): string => {
+      if (!computed.has(i)) {
+        const c = compiler.compile(items[i] as Expr);
+        computed.set(i, c.type);
+        pending.push(`const o${i} = ${c.code};`);
+      }
+      return `o${i}`;
+    };
+    const flush = (): string => {
+      const declared = pending.join(" ");
+      pending = [];
+      return declared;
+    };
+    for (const stage of stages) {
+      const held = base;
+      if (stage.where) {
+        const code = booleanCode(
+          compiler.withReads(stage.scope, (i) => item(held[i] as number)),
+          stage.where,
+        );
+        condition += ` ${flush()} if (${code} !== true) continue;`;
+      }
+      if (stage.columns) base = stage.columns.map((c) => held[c] as number);
+    }
+    output = base.map((i) => ({ code: item(i), type: computed.get(i) as SqlType }));
+    condition += ` ${flush()}`;
   }
-  const compiled = items.map((e) => compiler.compile(e));
   const prelude = locals();
   const body = `let i = p.i, n = p.kept; const len = values.length;
     try {
@@ -55,13 +97,19 @@ export function compileCalc(scope: ScopeColumn[], where: Expr | undefined, items
         const r = values[i], t = timestamps[i];
         ${prelude}
         ${condition}
-        out[n] = [${compiled.map((c) => c.code).join(", ")}];
+        out[n] = [${output.map((c) => c.code).join(", ")}];
         outTimestamps[n] = t;
         n++;
       }
     } catch (cause) { p.i = i; p.kept = n; p.cause = cause; return false; }
     p.i = i; p.kept = n; return true;`;
-  return { fn: compiler.function("values, timestamps, out, outTimestamps, p", body) as CalcFunction, types: compiled.map((c) => c.type) };
+  return { fn: compiler.function("values, timestamps, out, outTimestamps, p", body) as CalcFunction, types: output.map((c) => c.type) };
+}
+
+function booleanCode(compiler: ExprCompiler, where: Expr): string {
+  const c = compiler.compile(where);
+  if (c.type.name !== "BOOLEAN" && c.type.name !== "NULL") throw new StreamSqlError("validation", `a condition must be BOOLEAN, not ${c.type.name}`, where.at, undefined);
+  return c.code;
 }
 
 /** One value of a record `r` (timestamp `t`), its columns read as a Calc reads them: the rowtime a record scan's source assigns. */

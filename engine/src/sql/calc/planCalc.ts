@@ -4,7 +4,18 @@ import type { ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import type { AppendPlanned } from "../planner.js";
 import type { SqlType } from "../types.js";
-import { CalcOperator, compileCalc } from "./calc.js";
+import { resolveColumn } from "../windows/windowProperties.js";
+import { type CalcStage, CalcOperator, compileCalc } from "./calc.js";
+
+/** How a Calc was planned, so a filter or projection over its output can be planned into it instead. */
+interface FusableCalc {
+  fuse(stage: CalcStage): DataStream<Row>;
+  /** Output columns that are the input record's timestamp as it is (the rowtime a record scan stamped). */
+  timestampColumns: number[];
+}
+
+/** Calcs planned so far, by their output stream. */
+const fusable = new WeakMap<DataStream<Row>, FusableCalc>();
 
 /**
  * A SELECT list and WHERE over `input` as one Calc operator. Straight over a record scan (the
@@ -13,7 +24,36 @@ import { CalcOperator, compileCalc } from "./calc.js";
  */
 export function planCalc(input: AppendPlanned, scope: ScopeColumn[], where: Expr | undefined, exprs: Expr[]): { stream: DataStream<Row>; types: SqlType[] } {
   const records = input.records !== undefined && input.records.rows === input.stream ? input.records : undefined;
-  const { fn, types } = compileCalc(scope, where, exprs, records?.columns);
   const from = (records?.stream ?? input.stream) as DataStream<unknown>;
-  return { stream: from.transform<Row>("Calc", (ctx) => new CalcOperator(fn, ctx)), types };
+  const plan = (stages: CalcStage[], timestampColumns: number[]): { stream: DataStream<Row>; types: SqlType[] } => {
+    const { fn, types } = compileCalc(scope, where, exprs, records?.columns, stages);
+    const stream = from.transform<Row>("Calc", (ctx) => new CalcOperator(fn, ctx));
+    fusable.set(stream, {
+      fuse: (stage) => plan([...stages, stage], stage.columns ? stage.columns.flatMap((c, i) => (timestampColumns.includes(c) ? [i] : [])) : timestampColumns).stream,
+      timestampColumns,
+    });
+    return { stream, types };
+  };
+  // A column of a record scan whose code is `t` is the record's timestamp (scan/recordScan.ts).
+  const read = (e: Expr): string | undefined => {
+    const column = records && resolveColumn(e, scope);
+    const code = column ? records.columns(column.index) : undefined;
+    return typeof code === "string" ? code : undefined;
+  };
+  const timestampColumns = exprs.flatMap((e, i) => (read(e) === "t" ? [i] : []));
+  return plan([], timestampColumns);
+}
+
+/**
+ * `stream` filtered by `stage.where` and projected to `stage.columns` as ONE operator, when a Calc
+ * made it: a new Calc of the same input with the stage fused in (the first one, left without
+ * consumers, does not run). Undefined otherwise.
+ */
+export function fuseIntoCalc(stream: DataStream<Row>, stage: CalcStage): DataStream<Row> | undefined {
+  return fusable.get(stream)?.fuse(stage);
+}
+
+/** Whether each row of `stream` has column `index` as its record timestamp already (a Calc passing a record scan's rowtime through). */
+export function stampedBy(stream: DataStream<Row>, index: number): boolean {
+  return fusable.get(stream)?.timestampColumns.includes(index) ?? false;
 }

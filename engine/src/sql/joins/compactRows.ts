@@ -3,6 +3,7 @@ import { declareRowType } from "../../exchange/edgeCodec.js";
 import type { Column } from "../catalog.js";
 import type { ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
+import { fuseIntoCalc } from "../calc/planCalc.js";
 
 /**
  * A side of an inner join of append-only inputs as the join keeps it: only the columns something after
@@ -29,8 +30,10 @@ export function compactSide(stream: DataStream<Row>, columns: Column[], scope: S
   // A column not kept gets a position past the row's end: nothing reads it (its reads made it kept).
   const compactScope = scope.map((c) => ({ ...c, index: at.get(c.index) ?? width + c.index }));
   const narrow = new Function(`return (r) => [${kept.map((c) => `r[${c}]`).join(", ")}];`)() as (r: Row) => Row;
+  // Into the side's Calc where it has one (its unkept columns are then never computed), else a map.
+  const fused = fuseIntoCalc(stream, { scope, where: undefined, columns: kept });
   // Its row type, so a keyed edge into the join crosses threads as columns.
-  const narrowed = declareRowType(stream.map(narrow).name("columns the join needs"), { fields: kept.map((c) => columns[c] as Column) });
+  const narrowed = declareRowType(fused ?? stream.map(narrow).name("columns the join needs"), { fields: kept.map((c) => columns[c] as Column) });
   return { stream: narrowed, scope: compactScope, kept };
 }
 

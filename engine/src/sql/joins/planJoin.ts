@@ -21,6 +21,7 @@ import { planBoundedJoin } from "./planBoundedJoin.js";
 import { planTemporalJoin } from "./planTemporalJoin.js";
 import { regularJoinFunction } from "./regularJoin.js";
 import { planWindowJoin } from "./planWindowJoin.js";
+import { fuseIntoCalc } from "../calc/planCalc.js";
 
 type JoinItem = Extract<FromItem, { kind: "join" }>;
 
@@ -214,9 +215,12 @@ function pullIntoOn(filters: WhereOverJoin, on: Expr | undefined, scope: ScopeCo
 
 function filtered(side: Relation, scope: ScopeColumn[], conjuncts: Expr[]): Relation {
   if (conjuncts.length === 0) return side;
-  const keep = new ExprCompiler(scope).predicate(conjunction(conjuncts, (conjuncts[0] as Expr).at));
+  const where = conjunction(conjuncts, (conjuncts[0] as Expr).at);
+  const keep = new ExprCompiler(scope).predicate(where);
   if (side.changes) return { ...side, changes: side.changes.filter((c) => keep(c.row)).name("WHERE (pushed into join input)") };
-  return { ...side, stream: (side.stream as DataStream<Row>).filter(keep).name("WHERE (pushed into join input)") };
+  // Into the side's own Calc where it has one (a view's SELECT … WHERE): one operator, no row made for a row it drops.
+  const fused = fuseIntoCalc(side.stream as DataStream<Row>, { scope, where, columns: undefined });
+  return { ...side, stream: fused ?? (side.stream as DataStream<Row>).filter(keep).name("WHERE (pushed into join input)") };
 }
 
 function withoutAsOf(table: Extract<FromItem, { kind: "table" }>): FromItem {

@@ -1,0 +1,62 @@
+/**
+ * Before/after of a SQL planner or operator change on nexmark's own qN.sql in ONE process, as jobAB.ts
+ * does for the DataStream queries: imports the SQL session from two builds (each a worktree or a copy
+ * with its own `dist/`), warms both up, then alternates them, each block a job of `small` and one of
+ * `events` events per side, and prints per side the median marginal CPU nanoseconds per event
+ * ((cpu(events) - cpu(small)) / (events - small), so planning and the final flush drop out, as
+ * sluiceSqlRun.ts times it) and the ratio. Both sides see the same load within a second.
+ *
+ * Usage: node dist/bench/nexmark/sqlJobAB.js BASE NEW <q0…q22 | path/to/query.sql> [blocks=8] [events=600000] [small=100000]
+ * (a path: that INSERT over the same tables and views instead of nexmark's qN.sql).
+ */
+import { readFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+
+const [base, next, query = "q3", blocks = "8", n = "600000", s = "100000"] = process.argv.slice(2);
+if (base === undefined || next === undefined) throw new Error("usage: sqlJobAB.js BASE NEW QUERY [blocks] [events] [small]");
+const [events, small] = [Number(n), Number(s)];
+
+type Run = (count: number) => Promise<void>;
+
+async function load(root: string): Promise<Run> {
+  const sql = (await import(`${root}/dist/engine/src/sql/index.js`)) as { SqlSession: new () => { execute(text: string): Promise<unknown> } };
+  const dir = join(root, "bench/nexmark/flink/src/main/resources/nexmark-sql");
+  const read = (f: string) => readFileSync(join(dir, f), "utf8");
+  return async (count) => {
+    const vars: Record<string, string> = { TPS: "10000", EVENTS_NUM: String(count), PERSON_PROPORTION: "1", AUCTION_PROPORTION: "3", BID_PROPORTION: "46" };
+    const gen = read("ddl_gen.sql").replace(/\$\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
+    const views = read("ddl_views.sql").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
+    const text = query.includes("/") ? readFileSync(query, "utf8") : read(`${query}.sql`);
+    await new sql.SqlSession().execute(`${gen}\n${views};\n${text}`);
+  };
+}
+
+const cpu = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+const sides = [await load(base), await load(next)];
+for (const side of sides) for (let w = 0; w < 2; w++) await side(events);
+const ns: number[][] = [[], []];
+for (let b = 0; b < Number(blocks); b++) {
+  // Alternate which side goes first, so neither always runs right after a GC of the other's garbage.
+  for (const i of b % 2 === 0 ? [0, 1] : [1, 0]) {
+    const side = sides[i] as Run;
+    const c0 = cpu();
+    await side(small);
+    const c1 = cpu();
+    await side(events);
+    const c2 = cpu();
+    (ns[i] as number[]).push(((c2 - c1 - (c1 - c0)) * 1000) / (events - small));
+  }
+}
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((x, y) => x - y);
+  return sorted.length % 2 === 1 ? (sorted[sorted.length >> 1] as number) : ((sorted[sorted.length / 2 - 1] as number) + (sorted[sorted.length / 2] as number)) / 2;
+};
+const [a, b] = [median(ns[0] as number[]), median(ns[1] as number[])];
+const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
+console.log(
+  `${query}: base ${a.toFixed(0)} ns/event (${(1e3 / a).toFixed(2)}M ev/CPU-s, ${spread(ns[0] as number[])}), new ${b.toFixed(0)} ns/event (${(1e3 / b).toFixed(2)}M ev/CPU-s, ${spread(ns[1] as number[])}), speed new/base ${(a / b).toFixed(3)}, load ${(os.loadavg()[0] as number).toFixed(1)}`,
+);

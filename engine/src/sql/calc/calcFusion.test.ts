@@ -1,0 +1,118 @@
+/**
+ * Stages fused into a Calc (calc.ts `stages`, planCalc.ts `fuseIntoCalc`): the WHERE an inner join
+ * pushes into its input and the columns the join keeps run inside the input view's Calc, and a window
+ * TVF over a view whose Calc passes the scan's rowtime through needs no restamping operator (nor a window
+ * aggregate's SELECT that is its row as it is, windowAggregate.ts); the rows
+ * stay those of the plan without fusion (nexmark q3 and q8 against the generator's events).
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { Nexmark } from "../../connectors/nexmark/index.js";
+import type { OperatorContext } from "../../operators/Operator.js";
+import type { Expr } from "../ast.js";
+import type { Row } from "../connectors.js";
+import { SqlSession } from "../SqlSession.js";
+import { CalcOperator, compileCalc } from "./calc.js";
+
+const SQL_DIR = join(resolve(dirname(fileURLToPath(import.meta.url)), "../../../../.."), "bench/nexmark/flink/src/main/resources/nexmark-sql");
+
+function nexmarkDdl(events: number): string {
+  const vars: Record<string, string> = { TPS: "10000", EVENTS_NUM: String(events), PERSON_PROPORTION: "1", AUCTION_PROPORTION: "3", BID_PROPORTION: "46" };
+  const gen = readFileSync(join(SQL_DIR, "ddl_gen.sql"), "utf8").replace(/\$\{(\w+)\}/g, (_, k: string) => vars[k] ?? `\${${k}}`);
+  const views = readFileSync(join(SQL_DIR, "ddl_views.sql"), "utf8").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
+  return `${gen}\n${views};\n`;
+}
+
+/** The SELECT of nexmark's qN.sql (its INSERT INTO dropped). */
+function nexmarkSelect(query: string): string {
+  const text = readFileSync(join(SQL_DIR, `${query}.sql`), "utf8");
+  return text.slice(text.indexOf("SELECT", text.indexOf("INSERT INTO"))).replace(/;\s*$/, "");
+}
+
+async function operators(events: number, query: string): Promise<string[]> {
+  const [explained] = await new SqlSession().execute(`${nexmarkDdl(events)}EXPLAIN ${query}`).then((r) => r.slice(-1));
+  const graph = (explained as { text: string }).text.split("== Operator Graph ==")[1] ?? "";
+  return graph
+    .split("\n")
+    .filter((l) => /^\[\d+\] /.test(l))
+    .map((l) => l.replace(/^\[\d+\] /, "").replace(/(#\d+)?, parallelism.*/, ""));
+}
+
+async function rows(sql: string): Promise<unknown[][]> {
+  const results = await new SqlSession().execute(sql);
+  const last = results[results.length - 1] as { kind: string; rows: unknown[][] };
+  assert.equal(last.kind, "table");
+  return last.rows;
+}
+
+test("nexmark q3: the WHERE pushed into each join input and the columns the join keeps run in the view's Calc, one operator per side", async () => {
+  assert.deepEqual(await operators(10, nexmarkSelect("q3")), ["datagen[nexmark]", "Calc", "Calc", "Join(joinType=[InnerJoin], keys=[A.seller = P.id])", "Calc", "Sink: collect"]);
+  const n = 60_000;
+  const events = Nexmark.events({}, 0, n);
+  const sellers = new Map(events.flatMap((e) => (e.type === "person" && ["OR", "ID", "CA"].includes(e.state) ? [[e.id, e]] : [])));
+  const expected = events.flatMap((e) => {
+    const p = e.type === "auction" && e.category === 10 ? sellers.get(e.seller) : undefined;
+    return p && e.type === "auction" ? [[p.name, p.city, p.state, e.id]] : [];
+  });
+  assert.ok(expected.length > 20, "some auctions join");
+  const sort = (rs: unknown[][]) => rs.map((r) => JSON.stringify(r)).sort();
+  assert.deepEqual(sort(await rows(`${nexmarkDdl(n)}${nexmarkSelect("q3")}`)), sort(expected));
+});
+
+test("nexmark q8: a window TVF over a view whose Calc passes the scan's rowtime through reads it as the record timestamp (no restamping operator), and a SELECT of the window aggregate's own row is no operator", async () => {
+  const ops = await operators(10, nexmarkSelect("q8"));
+  assert.deepEqual(ops, ["datagen[nexmark]", "Calc", "window aggregate", "Calc", "window aggregate", ops[5], "Calc", "Sink: collect"]);
+  assert.match(ops[5] as string, /^WindowJoin/);
+  const n = 60_000;
+  const events = Nexmark.events({}, 0, n);
+  const window = (t: number) => Math.floor(t / 10_000) * 10_000;
+  const sold = new Set(events.flatMap((e) => (e.type === "auction" ? [`${e.seller}@${window(e.dateTime)}`] : [])));
+  const expected = events.flatMap((e) => (e.type === "person" && sold.has(`${e.id}@${window(e.dateTime)}`) ? [[e.id, e.name, window(e.dateTime)]] : []));
+  assert.ok(expected.length > 5, "some people sell in their first window");
+  const sort = (rs: unknown[][]) => rs.map((r) => JSON.stringify([r[0], r[1], r[2] instanceof Date ? r[2].getTime() : r[2]])).sort();
+  assert.deepEqual(sort(await rows(`${nexmarkDdl(n)}${nexmarkSelect("q8")}`)), sort(expected));
+});
+
+test("a fused stage's WHERE runs after the Calc's own and before the items it does not read: a row it drops cannot fail an item", () => {
+  const at = { line: 1, column: 1 };
+  const col = (name: string): Expr => ({ kind: "column", name, at });
+  const int = (value: number): Expr => ({ kind: "literal", value, type: { name: "INT" }, at });
+  const scope = [
+    { name: "a", type: { name: "INT" as const }, index: 0 },
+    { name: "b", type: { name: "INT" as const }, index: 1 },
+  ];
+  // SELECT a, a / b AS q FROM t WHERE a > 1, then (fused) WHERE b <> 0 keeping q only.
+  const items: Expr[] = [col("a"), { kind: "binary", op: "/", left: col("a"), right: col("b"), at }];
+  const outScope = [
+    { name: "a", type: { name: "INT" as const }, index: 0 },
+    { name: "q", type: { name: "INT" as const }, index: 1 },
+  ];
+  const stage = { scope: outScope, where: { kind: "binary", op: "<>", left: col("a"), right: int(6), at } as Expr, columns: [1] };
+  const { fn, types } = compileCalc(scope, { kind: "binary", op: ">", left: col("a"), right: int(1), at }, items, undefined, [stage]);
+  assert.deepEqual(
+    types.map((t) => t.name),
+    ["INT"],
+  );
+  const out: Row[][] = [];
+  const failed: unknown[] = [];
+  const ctx = {
+    output: { emitBatch: (values: readonly Row[]) => void out.push([...values]) },
+    userError: (_: unknown, record: unknown) => void failed.push(record),
+  } as unknown as OperatorContext<Row>;
+  new CalcOperator(fn, ctx).processBatch({
+    values: [
+      [1, 0],
+      [4, 2],
+      [6, 0],
+      [9, 3],
+      [8, 0],
+    ],
+    timestamps: [1, 2, 3, 4, 5],
+  });
+  // [1, 0] fails the Calc's WHERE, [6, 0] the stage's: neither divides; [8, 0] does, and fails.
+  assert.deepEqual(out, [[[2], [3]]]);
+  assert.deepEqual(failed, [[8, 0]]);
+});
