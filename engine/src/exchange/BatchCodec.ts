@@ -24,10 +24,14 @@ export interface EncodedBatch {
 
 export interface BatchEncoder<T = unknown> {
   encode(batch: RecordBatch<T>): EncodedBatch;
+  /** A buffer of a batch this encoder made, back from a decoder that `freesBuffers`: its memory may be written again. */
+  recycle?(buffer: ArrayBuffer): void;
 }
 
 export interface BatchDecoder<T = unknown> {
   decode(encoded: EncodedBatch): RecordBatch<T>;
+  /** Once `decode` returns, nothing refers to the batch's buffers (every value was copied out of them), so they may go back to the encoder. */
+  readonly freesBuffers?: boolean;
 }
 
 /** Makes the two ends of one channel for records of `schema`. */

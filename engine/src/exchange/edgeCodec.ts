@@ -118,15 +118,16 @@ export function edgeEncoder(
         }
         return columnar(batch);
       },
+      recycle: (buffer) => columnar.recycle(buffer),
     },
   };
 }
 
 /** `codec`'s encoder for `schema`, the schema sent with the first batch (and the first after it changes). */
-function columnarEncoder(codec: BatchCodec, schema: RecordSchema, operator: string, edge: string): (batch: RecordBatch<unknown>) => EncodedBatch {
+function columnarEncoder(codec: BatchCodec, schema: RecordSchema, operator: string, edge: string): ((batch: RecordBatch<unknown>) => EncodedBatch) & { recycle(buffer: ArrayBuffer): void } {
   const inner = codec.encoder(schema);
   let sentSchema = false;
-  return (batch) => {
+  const encode = (batch: RecordBatch<unknown>): EncodedBatch => {
     let encoded: EncodedBatch;
     try {
       encoded = inner.encode(batch);
@@ -138,6 +139,7 @@ function columnarEncoder(codec: BatchCodec, schema: RecordSchema, operator: stri
     stats.encoded.columnar++;
     return { length: encoded.length, header: wire, buffers: encoded.buffers };
   };
+  return Object.assign(encode, { recycle: (buffer: ArrayBuffer) => inner.recycle?.(buffer) });
 }
 
 /** A channel whose records change shape this often stops inferring and crosses by clone for good. */
@@ -150,7 +152,7 @@ const MAX_TYPE_CHANGES = 16;
  */
 function inferringEncoder(codec: BatchCodec, operator: string, edge: string, asClone: (batch: RecordBatch<unknown>) => EncodedBatch): BatchEncoder {
   let type: InferredType | undefined;
-  let columnar: ((batch: RecordBatch<unknown>) => EncodedBatch) | undefined;
+  let columnar: ReturnType<typeof columnarEncoder> | undefined;
   let changes = 0;
   return {
     encode: (batch) => {
@@ -172,6 +174,8 @@ function inferringEncoder(codec: BatchCodec, operator: string, edge: string, asC
       }
       return columnar(batch);
     },
+    // A buffer of an earlier type's batch is memory all the same.
+    recycle: (buffer) => columnar?.recycle(buffer),
   };
 }
 
@@ -180,6 +184,10 @@ export function edgeDecoder(codec: BatchCodec): BatchDecoder {
   const clone = cloneCodec.decoder({ fields: [] });
   let columnar: BatchDecoder | undefined;
   return {
+    // A clone batch has no buffers; a columnar one's are free if its codec's decoder says so.
+    get freesBuffers() {
+      return columnar?.freesBuffers === true;
+    },
     decode: (encoded) => {
       const wire = encoded.header as Wire;
       const inner = { length: encoded.length, header: wire.h, buffers: encoded.buffers };

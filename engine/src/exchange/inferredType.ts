@@ -12,6 +12,7 @@
  */
 import type { SqlType } from "../sql/types.js";
 import type { RecordSchema } from "./BatchCodec.js";
+import { generated } from "./generatedCode.js";
 
 /** The shape every record of a batch must have for the batch to cross as columns of `schema`. */
 export interface InferredType {
@@ -44,15 +45,20 @@ function isPlainObject(r: unknown): r is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** Generated per key list (as the codec's extractors are), so the key comparisons are of constants. */
+/**
+ * Generated per key list (as the codec's extractors are). The keys are walked with `for…in`, which V8
+ * serves from the shape's enumeration cache: `Object.keys` made an array per record, the largest part of
+ * this check on a q7 bid. `for…in` also lists enumerable keys a prototype inherits, which only `null` and
+ * `Object.prototype` can be here: one added to `Object.prototype` makes the batch cross by clone (a clone
+ * drops it as the columns would): the same records either way.
+ */
 function objectFits(names: readonly string[]): (values: readonly unknown[]) => boolean {
-  const keys = names.map((name, j) => `k[${j}] !== ${JSON.stringify(name)}`).join(" || ");
-  const check = new Function(
-    "values",
-    "OP",
-    `"use strict"; for (let i = 0; i < values.length; i++) { const r = values[i]; if (typeof r !== "object" || r === null || Array.isArray(r)) return false; const p = Object.getPrototypeOf(r); if (p !== OP && p !== null) return false; const k = Object.keys(r); if (k.length !== ${names.length} || ${keys}) return false; } return true;`,
-  ) as (values: readonly unknown[], objectPrototype: object) => boolean;
-  return (values) => check(values, Object.prototype);
+  const check = generated<(values: readonly unknown[], objectPrototype: object, names: readonly string[]) => boolean>(
+    ["values", "OP", "names"],
+    `"use strict"; for (let i = 0; i < values.length; i++) { const r = values[i]; if (typeof r !== "object" || r === null || Array.isArray(r)) return false; const p = Object.getPrototypeOf(r); if (p !== OP && p !== null) return false; let j = 0; for (const k in r) { if (k !== names[j]) return false; j++; } if (j !== ${names.length}) return false; } return true;`,
+  );
+  const own = [...names];
+  return (values) => check(values, Object.prototype, own);
 }
 
 function arrayFits(width: number): (values: readonly unknown[]) => boolean {

@@ -10,6 +10,7 @@
 import type { RecordBatch } from "../../runtime/StreamElement.js";
 import type { BatchCodec, BatchDecoder, BatchEncoder, EncodedBatch, RecordSchema } from "../BatchCodec.js";
 import { type ColumnHeader, type ColumnState, columnState, type DecoderColumn, decodeColumn, decoderColumn, encodeColumn } from "./columns.js";
+import { generated } from "../generatedCode.js";
 import { SectionWriter } from "./sections.js";
 import { extendDictionary, type StringPolicy } from "./strings.js";
 
@@ -61,14 +62,14 @@ function extractor(names: readonly string[], shape: RecordShape, read: readonly 
   // An unread field's column is sent as NULL (columns.ts): its values are not even read.
   const reads = names.map((name, j) => (read[j] === false ? "" : `c${j}[i] = r${shape === "array" ? `[${j}]` : shape === "object" ? key(name) : ""};`)).join(" ");
   const locals = names.map((_, j) => `const c${j} = columns[${j}];`).join(" ");
-  return new Function("values", "n", "columns", `"use strict"; ${locals} for (let i = 0; i < n; i++) { const r = values[i]; if (${check}) return i; ${reads} } return -1;`) as Extract;
+  return generated<Extract>(["values", "n", "columns"], `"use strict"; ${locals} for (let i = 0; i < n; i++) { const r = values[i]; if (${check}) return i; ${reads} } return -1;`);
 }
 
 /** `(fields, i) => ({ a: fields[0][i], … })` or `[fields[0][i], …]`: one literal, so every record has one shape. */
 function builder(names: readonly string[], shape: "array" | "object"): (fields: unknown[][], i: number) => unknown {
   const items = names.map((name, j) => (shape === "array" ? `f${j}[i]` : `${key(name)}: f${j}[i]`)).join(", ");
   const locals = names.map((_, j) => `const f${j} = fields[${j}];`).join(" ");
-  return new Function("fields", "i", `"use strict"; ${locals} return ${shape === "array" ? `[${items}]` : `{ ${items} }`};`) as (fields: unknown[][], i: number) => unknown;
+  return generated<(fields: unknown[][], i: number) => unknown>(["fields", "i"], `"use strict"; ${locals} return ${shape === "array" ? `[${items}]` : `{ ${items} }`};`);
 }
 
 class ColumnarEncoder<T> implements BatchEncoder<T> {
@@ -103,6 +104,10 @@ class ColumnarEncoder<T> implements BatchEncoder<T> {
     const header: ColumnarHeader = { shape, timestamps, columns };
     return { length: n, header, buffers: [this.out.finish()] };
   }
+
+  recycle(buffer: ArrayBuffer): void {
+    this.out.recycle(buffer);
+  }
 }
 
 /**
@@ -130,10 +135,12 @@ function filler(names: readonly string[], shape: RecordShape, signature: string)
   const locals = names.map((_, j) => `const s${j} = sources[${j}], d${j} = dictionaries[${j}];`).join(" ");
   const items = names.map((name, j) => (shape === "object" ? `${key(name)}: ${read(j)}` : read(j))).join(", ");
   const record = shape === "array" ? `[${items}]` : shape === "object" ? `{ ${items} }` : read(0);
-  return new Function("sources", "dictionaries", "n", "out", `"use strict"; ${locals} for (let i = 0; i < n; i++) out[i] = ${record};`) as Fill;
+  return generated<Fill>(["sources", "dictionaries", "n", "out"], `"use strict"; ${locals} for (let i = 0; i < n; i++) out[i] = ${record};`);
 }
 
 class ColumnarDecoder<T> implements BatchDecoder<T> {
+  /** Typed arrays are read while building records and dropped; strings are copied out (`strings.ts`). */
+  readonly freesBuffers = true;
   private readonly columns: DecoderColumn[];
   private readonly names: string[];
   private readonly fills = new Map<string, Fill>();

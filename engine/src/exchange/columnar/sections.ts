@@ -2,6 +2,9 @@
  * The one ArrayBuffer a columnar batch crosses threads in: columns are written as aligned sections of
  * it, in the order the header lists them.
  */
+/** Spare buffers one writer keeps (more in flight are left to the collector). */
+const MAX_SPARE = 4;
+
 export class SectionWriter {
   private scratch = new ArrayBuffer(1 << 12);
   private cursor = 0;
@@ -38,14 +41,27 @@ export class SectionWriter {
 
   /**
    * The batch's buffer: the scratch itself, handed over whole (a transfer costs the same whatever its
-   * size; a copy of the used part cost 6% of encoding), and a new scratch a little larger than this
-   * batch needed for the next one.
+   * size; a copy of the used part cost 6% of encoding), and for the next one a buffer the consumer gave
+   * back (`recycle`) if one is large enough, else a new scratch a little larger than this batch needed.
    */
   finish(): ArrayBuffer {
     const done = this.scratch;
-    this.scratch = new ArrayBuffer(Math.max(1 << 12, Math.ceil(this.cursor * 1.25)));
+    // A spare as large as this batch is taken (the next is likely alike; a larger one grows it); a smaller one is dropped.
+    const spare = this.spare.pop();
+    this.scratch = spare !== undefined && spare.byteLength >= this.cursor ? spare : new ArrayBuffer(Math.max(1 << 12, Math.ceil(this.cursor * 1.25)));
     this.cursor = 0;
     return done;
+  }
+
+  /**
+   * Buffers of batches already decoded, back from the consumer: Flink's network buffer pool. A new
+   * ArrayBuffer per batch was fresh zeroed memory each time (page faults for a large one) and external
+   * memory that drives V8's full collections; a few spares cover the batches in flight.
+   */
+  private readonly spare: ArrayBuffer[] = [];
+
+  recycle(buffer: ArrayBuffer): void {
+    if (this.spare.length < MAX_SPARE && buffer.byteLength > 0) this.spare.push(buffer);
   }
 }
 

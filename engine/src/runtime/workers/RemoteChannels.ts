@@ -1,9 +1,9 @@
 import type { MessagePort } from "node:worker_threads";
-import type { BatchCodec, BatchDecoder, BatchEncoder } from "../../exchange/BatchCodec.js";
+import type { BatchCodec, BatchDecoder, BatchEncoder, EncodedBatch } from "../../exchange/BatchCodec.js";
 import { edgeDecoder, edgeEncoder, edgeRowType } from "../../exchange/edgeCodec.js";
 import type { PlanEdge } from "../../graph/JobPlan.js";
 import { Channel } from "../Channel.js";
-import type { StreamElement } from "../StreamElement.js";
+import type { RecordBatch, StreamElement } from "../StreamElement.js";
 import { mergeRuns, splitRuns } from "./coalescedRuns.js";
 import type { DataMessage, WireElement } from "./protocol.js";
 
@@ -77,7 +77,7 @@ export class DataPorts {
     try {
       if ("runs" in message) this.inbound.get(message.c)!.deliverRuns(message);
       else if ("c" in message) this.inbound.get(message.c)!.deliver(message.e);
-      else this.outbound.get(message.k)!.credit(message.records, message.elements);
+      else this.outbound.get(message.k)!.credit(message.records, message.elements, message.buffers);
     } catch (error) {
       this.fail(error);
       return;
@@ -165,16 +165,22 @@ class RemoteOutChannel extends Channel {
     this.port.postMessage({ c: this.key, e: { kind: "records", encoded } } satisfies DataMessage, encoded.buffers);
   }
 
-  credit(records: number, elements: number): void {
+  credit(records: number, elements: number, buffers: readonly ArrayBuffer[] | undefined): void {
     this.inFlightRecords -= records;
     this.inFlightElements -= elements;
+    if (buffers !== undefined && this.encoder.recycle !== undefined) for (const buffer of buffers) this.encoder.recycle(buffer);
   }
 }
 
-/** The consumer's end: a local queue filled from the port; what the consumer takes goes back as credit. */
+/**
+ * The consumer's end: a local queue filled from the port; what the consumer takes goes back as credit,
+ * and with it the buffers of the batches decoded meanwhile (when the codec copies everything out of
+ * them), for the producer's encoder to write its next batches in.
+ */
 class RemoteInChannel extends Channel {
   private takenRecords = 0;
   private takenElements = 0;
+  private spent: ArrayBuffer[] = [];
 
   constructor(
     capacity: number,
@@ -187,12 +193,18 @@ class RemoteInChannel extends Channel {
   }
 
   deliver(wire: WireElement): void {
-    super.push(wire.kind === "records" ? { kind: "records", batch: this.decoder.decode(wire.encoded) } : wire);
+    super.push(wire.kind === "records" ? { kind: "records", batch: this.decode(wire.encoded) } : wire);
   }
 
   /** A producer's gathered elements, in the order pushed. */
   deliverRuns(message: Extract<DataMessage, { runs: unknown }>): void {
-    splitRuns(message.b === undefined ? undefined : this.decoder.decode(message.b), message.runs, this.take);
+    splitRuns(message.b === undefined ? undefined : this.decode(message.b), message.runs, this.take);
+  }
+
+  private decode(encoded: EncodedBatch): RecordBatch {
+    const batch = this.decoder.decode(encoded);
+    if (this.decoder.freesBuffers === true) for (const buffer of encoded.buffers) this.spent.push(buffer);
+    return batch;
   }
 
   private readonly take = (element: StreamElement): void => super.push(element);
@@ -204,7 +216,12 @@ class RemoteInChannel extends Channel {
     if (element.kind === "records") this.takenRecords += element.batch.values.length;
     // Credit in bulk while the queue is long, at once when the consumer caught up (the producer may be waiting).
     if (this.isEmpty || this.takenElements * 2 >= this.maxElements || this.takenRecords * 2 >= this.capacity) {
-      this.port.postMessage({ k: this.key, records: this.takenRecords, elements: this.takenElements } satisfies DataMessage);
+      const buffers = this.spent;
+      if (buffers.length === 0) this.port.postMessage({ k: this.key, records: this.takenRecords, elements: this.takenElements } satisfies DataMessage);
+      else {
+        this.spent = [];
+        this.port.postMessage({ k: this.key, records: this.takenRecords, elements: this.takenElements, buffers } satisfies DataMessage, buffers);
+      }
       this.takenRecords = 0;
       this.takenElements = 0;
     }

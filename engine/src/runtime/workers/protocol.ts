@@ -126,8 +126,8 @@ export type DataMessage =
   | { readonly c: string; readonly e: WireElement }
   /** Several elements for channel `c`: their records as one encoded batch `b`, their order as runs (`coalescedRuns.ts`). */
   | { readonly c: string; readonly b: EncodedBatch | undefined; readonly runs: readonly Run[] }
-  /** Credit for channel `k`: the consumer took `records` records in `elements` elements off it. */
-  | { readonly k: string; readonly records: number; readonly elements: number };
+  /** Credit for channel `k`: the consumer took `records` records in `elements` elements off it; `buffers`: decoded batches' buffers, back for the producer's encoder to write again. */
+  | { readonly k: string; readonly records: number; readonly elements: number; readonly buffers?: ArrayBuffer[] };
 
 /** Often enough that `job.metrics()` trails the workers by little (a test cuts a job by its counts); one small message each. */
 export const METRICS_EVERY_MS = 25;
