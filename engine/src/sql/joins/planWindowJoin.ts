@@ -5,15 +5,16 @@ import { ExprCompiler, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import type { Relation } from "../planner.js";
 import type { JoinCondition } from "./joinCondition.js";
-import { joinKeyOf } from "./joinKey.js";
+import { type JoinKey, joinKeyOf } from "./joinKey.js";
 import { stateDigest } from "../restore/planUids.js";
-import { type WindowJoinType, windowJoinFunction } from "./windowJoin.js";
+import type { WindowJoinType } from "./windowJoin.js";
+import { WindowJoinOperator } from "./windowJoinOperator.js";
 
 /**
  * A window join, as Flink's WindowJoinUtil recognises one: both sides have window properties of a
  * TUMBLE, HOP or CUMULATE (a TVF's rows, or a projection, filter or window aggregate over them, the
  * bounds under any alias: windows/windowProperties.ts) and ON equates their window_start and their
- * window_end. Then it runs as WindowJoinOperator (windowJoin.ts), keyed by the
+ * window_end. Then it runs as WindowJoinOperator (windowJoinOperator.ts), partitioned by the
  * other equality keys; otherwise undefined (a regular join).
  */
 export function planWindowJoin(
@@ -43,18 +44,15 @@ export function planWindowJoin(
   const rightScope = scope.slice(leftWidth).map((c) => ({ ...c, index: c.index - leftWidth }));
   const leftKey = new ExprCompiler(leftScope).rowFunction(keys.map((k) => k.left)).fn;
   const rightKey = new ExprCompiler(rightScope).rowFunction(keys.map((k) => k.right)).fn;
-  const fn = windowJoinFunction({ joinType: item.joinType, leftWindowEnd: le, rightWindowEnd: re, leftWidth, rightWidth: right.columns.length, matches });
+  const spec = { joinType: item.joinType, leftWindowEnd: le, rightWindowEnd: re, leftWidth, rightWidth: right.columns.length, matches };
+  const keyOf: [(r: Row) => JoinKey, (r: Row) => JoinKey] = [(r) => joinKeyOf(leftKey(r)), (r) => joinKeyOf(rightKey(r))];
   const joinType = { inner: "InnerJoin", left: "LeftOuterJoin", right: "RightOuterJoin", full: "FullOuterJoin", semi: "LeftSemiJoin", anti: "LeftAntiJoin" }[item.joinType];
   const stream = (left.stream as DataStream<Row>)
     .connect(right.stream as DataStream<Row>)
-    .keyBy(
-      (r) => joinKeyOf(leftKey(r)),
-      (r) => joinKeyOf(rightKey(r)),
-    )
-    .process(fn)
+    .twoInput<Row>("windowJoin", (ctx) => new WindowJoinOperator(spec, keyOf, ctx), true, { kind: "hash", keySelector: keyOf[0] }, { kind: "hash", keySelector: keyOf[1] })
     .name(`WindowJoin(joinType=[${joinType}], leftWindow=[${describeWindow(leftTvf)}], rightWindow=[${describeWindow(rightTvf)}])`);
-  // Its state layout (windowJoin.ts) and keys' encoding in its uid: a savepoint of an earlier one fails to restore, by name.
-  stateDigest(stream, "[rows, n] by window_end; keys joinKeyOf/1");
+  // Its state layout (windowJoinOperator.ts) and keys' encoding in its uid: a savepoint of an earlier one fails to restore, by name.
+  stateDigest(stream, "panes by window_end of [key, left rows, right rows]; keys joinKeyOf/1");
   const bounded = left.bounded && right.bounded;
   // SEMI and ANTI give the left rows as they are.
   if (item.joinType === "semi" || item.joinType === "anti") return { stream, columns: left.columns, bounded, qualifier: left.qualifier, ...(left.qualifiers ? { qualifiers: left.qualifiers } : {}) };

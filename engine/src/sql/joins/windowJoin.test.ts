@@ -12,104 +12,116 @@ import { after, test } from "node:test";
 import type { Row } from "../connectors.js";
 import { SqlSession } from "../index.js";
 import { checkRandomCutRestore } from "../restore/randomCutRestore.js";
-import { windowJoinFunction } from "./windowJoin.js";
-import { mapBackedStates } from "../../testing/mapBackedState.js";
+import type { WindowJoinSpec } from "./windowJoin.js";
+import { WindowJoinOperator } from "./windowJoinOperator.js";
+import type { OperatorContext } from "../../operators/Operator.js";
+import { OperatorHarness } from "../../testing/OperatorHarness.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-sql-window-join-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test("a FULL window join emits each window once at its end, in Flink's loop order, drops late rows and frees the window's state", () => {
-  const { maps, getMapState: mapState } = mapBackedStates();
-  // Rows [id, window_end]; ON: the ids' parity is the same.
-  const fn = windowJoinFunction({ joinType: "full", leftWindowEnd: 1, rightWindowEnd: 1, leftWidth: 2, rightWidth: 2, matches: (r) => (r[0] as number) % 2 === (r[2] as number) % 2 });
-  void fn.open?.({ jobName: "t", operatorName: "wj", subtask: 0, parallelism: 1, getMapState: mapState, getState: () => assert.fail(), getListState: () => assert.fail() } as never);
-  let watermark = Number.NEGATIVE_INFINITY;
-  const timers = new Set<number>();
-  const ctx = { timerService: { currentWatermark: () => watermark, registerEventTimeTimer: (t: number) => void timers.add(t) } } as never;
-  const log: string[] = [];
-  const out = { collect: (r: Row) => void log.push(JSON.stringify(r)) };
-  const fire = (to: number) => {
-    watermark = to;
-    for (const t of [...timers].sort((a, b) => a - b)) {
-      if (t > to) break;
-      timers.delete(t);
-      fn.onTimer?.(t, ctx, out);
-    }
-  };
-  fn.processElement1([1, 10], ctx, out);
-  fn.processElement2([3, 10], ctx, out);
-  fn.processElement2([4, 10], ctx, out);
-  fn.processElement1([2, 20], ctx, out);
-  fn.processElement1([5, 10], ctx, out);
-  fire(8);
-  assert.deepEqual(log, [], "nothing before the window's last millisecond");
-  fire(9);
-  assert.deepEqual(log, ["[1,10,3,10]", "[5,10,3,10]", "[null,null,4,10]"]);
-  fn.processElement2([6, 10], ctx, out);
-  assert.equal(maps.get("right-rows")?.has(10), false, "a row of a fired window is dropped, its state gone");
-  fire(Number.POSITIVE_INFINITY);
-  assert.deepEqual(log.slice(3), ["[2,20,null,null]"]);
-  assert.equal(maps.get("left-rows")?.size, 0);
-  assert.equal(maps.get("right-rows")?.size, 0);
+const harness = (spec: Partial<WindowJoinSpec> & Pick<WindowJoinSpec, "joinType" | "matches">, options: { subtask?: number; parallelism?: number } = {}) => {
+  // Rows [id, window_end], keyed by nothing (every row on one key) unless a test says otherwise.
+  const full: WindowJoinSpec = { leftWindowEnd: 1, rightWindowEnd: 1, leftWidth: 2, rightWidth: 2, ...spec };
+  const factory = (ctx: OperatorContext<Row>) => new WindowJoinOperator(full, [() => "", () => ""], ctx);
+  return { factory, create: () => OperatorHarness.create<Row, Row>(factory, options) };
+};
+const show = (rows: Row[]) => rows.map((r) => JSON.stringify(r));
+
+test("a FULL window join emits each window once at its end, in Flink's loop order, drops late rows and frees the window's state", async () => {
+  // ON: the ids' parity is the same.
+  const h = await harness({ joinType: "full", matches: (r) => (r[0] as number) % 2 === (r[2] as number) % 2 }).create();
+  h.processElement([1, 10], 1, 0);
+  h.processElement([3, 10], 1, 1);
+  h.processElement([4, 10], 1, 1);
+  h.processElement([2, 20], 11, 0);
+  h.processElement([5, 10], 1, 0);
+  h.processWatermark(8);
+  assert.deepEqual(h.output, [], "nothing before the window's last millisecond");
+  h.processWatermark(9);
+  assert.deepEqual(show(h.output), ["[1,10,3,10]", "[5,10,3,10]", "[null,null,4,10]"]);
+  assert.deepEqual(h.outputTimestamps, [9, 9, 9], "at the window's last millisecond, as its timer fired");
+  h.processElement([6, 10], 2, 1);
+  assert.equal(h.counters.lateRecordsDropped, 1, "a row of a fired window is dropped");
+  assert.deepEqual(
+    (h.operator as WindowJoinOperator).snapshotState().panes.map(([end]) => end),
+    [20],
+    "the fired window's rows are gone",
+  );
+  h.processWatermark(Number.POSITIVE_INFINITY);
+  assert.deepEqual(show(h.output.slice(3)), ["[2,20,null,null]"]);
+  assert.deepEqual((h.operator as WindowJoinOperator).snapshotState().panes, []);
 });
 
-test("a window join's checkpoint keeps the rows it saw: rows added after it are not in the state it restores", () => {
-  const start = (states: ReturnType<typeof mapBackedStates>) => {
-    const fn = windowJoinFunction({ joinType: "inner", leftWindowEnd: 1, rightWindowEnd: 1, leftWidth: 2, rightWidth: 2, matches: () => true });
-    void fn.open?.({ jobName: "t", operatorName: "wj", subtask: 0, parallelism: 1, getMapState: states.getMapState, getState: () => assert.fail(), getListState: () => assert.fail() } as never);
-    return fn;
-  };
-  const ctx = { timerService: { currentWatermark: () => Number.NEGATIVE_INFINITY, registerEventTimeTimer: () => {} } } as never;
-  const log: string[] = [];
-  const out = { collect: (r: Row) => void log.push(JSON.stringify(r)) };
-  const before = mapBackedStates();
-  const fn = start(before);
-  fn.processElement1([1, 10], ctx, out);
-  fn.processElement1([2, 10], ctx, out);
-  fn.processElement2([9, 10], ctx, out);
-  // A checkpoint copies each key's map of window → rows, not the values (KeyedStateStore.snapshot).
-  const checkpoint = [...before.maps].map(([name, m]) => [name, [...m]] as const);
-  fn.processElement1([3, 10], ctx, out);
-  fn.processElement1([4, 10], ctx, out);
-  const restored = mapBackedStates();
-  const again = start(restored);
-  for (const [name, entries] of checkpoint) for (const [k, v] of entries) (restored.getMapState(name) as { put: (k: unknown, v: unknown) => void }).put(k, v);
-  again.processElement1([5, 10], ctx, out);
-  again.onTimer?.(9, ctx, out);
-  assert.deepEqual(log, ["[1,10,9,10]", "[2,10,9,10]", "[5,10,9,10]"]);
+test("a window join fires its keys in order of their first row, each key's rows joined only with that key's", async () => {
+  const spec = { leftWindowEnd: 1, rightWindowEnd: 1, leftWidth: 2, rightWidth: 2, joinType: "inner" as const, matches: (r: Row) => r[0] === r[2] };
+  const h = await OperatorHarness.create<Row, Row>((ctx) => new WindowJoinOperator(spec, [(r) => r[0] as number, (r) => r[0] as number], ctx));
+  h.processElement([7, 10], 1, 1);
+  h.processElement([3, 10], 1, 0);
+  h.processElement([3, 10], 1, 1);
+  h.processElement([3, 10], 1, 1);
+  h.processElement([7, 10], 1, 0);
+  h.processElement([5, 10], 1, 0);
+  h.processWatermark(9);
+  assert.deepEqual(show(h.output), ["[7,10,7,10]", "[3,10,3,10]", "[3,10,3,10]"]);
 });
 
-test("SEMI and ANTI window joins give each left row once, by whether any right row of its window matches", () => {
-  const run = (joinType: "semi" | "anti") => {
-    const maps = new Map<unknown, unknown>();
-    const state = (name: string) => ({
-      get: (k: unknown) => maps.get(`${name}/${String(k)}`),
-      put: (k: unknown, v: unknown) => void maps.set(`${name}/${String(k)}`, v),
-      remove: (k: unknown) => void maps.delete(`${name}/${String(k)}`),
-    });
-    const fn = windowJoinFunction({ joinType, leftWindowEnd: 1, rightWindowEnd: 1, leftWidth: 2, rightWidth: 2, matches: (r) => r[0] === r[2] });
-    void fn.open?.({ getMapState: state } as never);
-    const ctx = { timerService: { currentWatermark: () => Number.NEGATIVE_INFINITY, registerEventTimeTimer: () => undefined } } as never;
-    const log: string[] = [];
-    const out = { collect: (r: Row) => void log.push(JSON.stringify(r)) };
+test("a window join's checkpoint keeps the rows it saw: rows added after it are not in the state it restores", async () => {
+  const { factory, create } = harness({ joinType: "inner", matches: () => true });
+  const h = await create();
+  h.processElement([1, 10], 1, 0);
+  h.processElement([2, 10], 1, 0);
+  h.processElement([9, 10], 1, 1);
+  const checkpoint = h.snapshot();
+  h.processElement([3, 10], 1, 0);
+  h.processElement([4, 10], 1, 0);
+  const again = await OperatorHarness.restore<Row, Row>(factory, checkpoint);
+  again.processElement([5, 10], 1, 0);
+  again.processWatermark(9);
+  assert.deepEqual(show(again.output), ["[1,10,9,10]", "[2,10,9,10]", "[5,10,9,10]"]);
+});
+
+test("a window join restored at another parallelism keeps, in each subtask, the keys it owns", async () => {
+  const spec = { leftWindowEnd: 1, rightWindowEnd: 1, leftWidth: 2, rightWidth: 2, joinType: "inner" as const, matches: (r: Row) => r[0] === r[2] };
+  const factory = (ctx: OperatorContext<Row>) => new WindowJoinOperator(spec, [(r) => r[0] as number, (r) => r[0] as number], ctx);
+  const h = await OperatorHarness.create<Row, Row>(factory);
+  for (let k = 0; k < 20; k++) {
+    h.processElement([k, 10], 1, 0);
+    h.processElement([k, 10], 1, 1);
+  }
+  const checkpoint = h.snapshot();
+  const ids: number[] = [];
+  for (const subtask of [0, 1, 2]) {
+    const part = await OperatorHarness.restore<Row, Row>(factory, checkpoint, { subtask, parallelism: 3 });
+    part.processWatermark(9);
+    ids.push(...part.output.map((r) => r[0] as number));
+  }
+  assert.deepEqual(
+    ids.sort((a, b) => a - b),
+    Array.from({ length: 20 }, (_, k) => k),
+  );
+});
+
+test("SEMI and ANTI window joins give each left row once, by whether any right row of its window matches", async () => {
+  const run = async (joinType: "semi" | "anti") => {
+    const h = await harness({ joinType, matches: (r) => r[0] === r[2] }).create();
     for (const r of [
       [1, 10],
       [2, 10],
       [1, 20],
     ])
-      fn.processElement1(r, ctx, out);
+      h.processElement(r, 1, 0);
     for (const r of [
       [1, 10],
       [1, 10],
       [3, 10],
     ])
-      fn.processElement2(r, ctx, out);
-    fn.onTimer?.(9, ctx as never, out);
-    fn.onTimer?.(19, ctx as never, out);
-    return log;
+      h.processElement(r, 1, 1);
+    h.processWatermark(19);
+    return show(h.output);
   };
-  assert.deepEqual(run("semi"), ["[1,10]"], "once, though two right rows match; nothing of a window without right rows");
-  assert.deepEqual(run("anti"), ["[2,10]", "[1,20]"]);
+  assert.deepEqual(await run("semi"), ["[1,10]"], "once, though two right rows match; nothing of a window without right rows");
+  assert.deepEqual(await run("anti"), ["[2,10]", "[1,20]"]);
 });
 
 test("IN and EXISTS subqueries other than a window SEMI/ANTI join fail at their token", async () => {
