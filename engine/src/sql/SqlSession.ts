@@ -184,6 +184,7 @@ export class SqlSession {
     const env = this.options.createEnvironment?.() ?? StreamEnvironment.create();
     this.settings.configure(env);
     const planner = this.planner(env);
+    planner.expect(inserts.map((s) => s.query));
     let bounded = true;
     for (const s of inserts) {
       const planned = planner.plan(s.query);

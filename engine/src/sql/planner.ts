@@ -9,7 +9,8 @@ import type { Row, ScanResult } from "./connectors.js";
 import { scanWithComputedColumns } from "./ddl/computedColumns.js";
 import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { mergeProjection } from "./optimize/mergeProjections.js";
-import { planCalc, stampedBy } from "./calc/planCalc.js";
+import { planCalc, shareCalc, stampedBy } from "./calc/planCalc.js";
+import { countViewReads } from "./optimize/viewReads.js";
 import { recordScan, type RecordScan } from "./scan/recordScan.js";
 import { planWindowAggregate } from "./windowAggregate.js";
 import type { Change } from "./changelog.js";
@@ -75,6 +76,12 @@ export function appendOnly(planned: Planned, what: string, at: SqlPosition): App
 export class Planner {
   private readonly scans = new Map<string, ScanResult>();
   private readonly windowInputs = new Map<string, ReturnType<Planner["planWindowInput"]>>();
+  /** Each view planned once per planner, its plan shared by every read (Flink's sub-plan reuse): one Calc over the scan for q7's two reads of `bid`. */
+  private readonly views = new Map<string, Planned>();
+  /** How often the queries planned (or announced by `expect`) read each view (optimize/viewReads.ts). */
+  private readonly viewReads = new Map<string, number>();
+  private readonly counted = new WeakSet<Query>();
+  private depth = 0;
 
   constructor(
     private readonly env: StreamEnvironment,
@@ -83,9 +90,23 @@ export class Planner {
 
   /** Each planned stream's rows declare their row type, so a keyed or rebalance edge from it crosses threads as columns. */
   plan(query: Query): Planned {
-    const planned = this.planQuery(query);
+    if (this.depth === 0) this.expect([query]);
+    this.depth++;
+    let planned: Planned;
+    try {
+      planned = this.planQuery(query);
+    } finally {
+      this.depth--;
+    }
     if (planned.stream) declareRowType(planned.stream, { fields: planned.columns });
     return planned;
+  }
+
+  /** Every query this planner will plan into one job (a statement set's INSERTs), so a view they read more than once is planned once for all. */
+  expect(queries: readonly Query[]): void {
+    const fresh = queries.filter((q) => !this.counted.has(q));
+    countViewReads(fresh, (name) => this.viewQuery(name), this.viewReads);
+    for (const q of fresh) this.counted.add(q);
   }
 
   private planQuery(query: Query): Planned {
@@ -116,7 +137,7 @@ export class Planner {
         if (!entry) throw new StreamSqlError("validation", `Object '${item.name}' not found`, item.at, item.name);
         if (item.asOf) throw new StreamSqlError("validation", "FOR SYSTEM_TIME AS OF is only supported on the right side of a JOIN", item.asOf.at, "FOR");
         const qualifier = item.alias ?? entry.name;
-        if (entry.kind === "view") return { ...this.plan(entry.query), qualifier };
+        if (entry.kind === "view") return { ...this.view(entry.name, entry.query), qualifier };
         const primaryKey = entry.primaryKey?.map((k) => entry.columns.findIndex((c) => c.name === k));
         return { ...this.scan(entry, item.at), columns: entry.columns, qualifier, ...(primaryKey ? { primaryKey } : {}) };
       }
@@ -142,6 +163,17 @@ export class Planner {
         return { stream, columns: tvfColumns(input.columns), bounded: input.bounded, qualifier: item.alias, ...(window ? { window } : {}) };
       }
     }
+  }
+
+  private view(name: string, query: Query): Planned {
+    const key = name.toLowerCase();
+    const known = this.views.get(key);
+    if (known) return known;
+    const planned = this.plan(query);
+    // Read more than once: every reader takes the one Calc's rows; fusing a reader's projection into it would plan a second Calc.
+    if ((this.viewReads.get(key) ?? 0) > 1 && planned.stream) shareCalc(planned.stream);
+    this.views.set(key, planned);
+    return planned;
   }
 
   /** A table's rows with its watermarks; planned once per planner, so every reader of the table (a statement set's INSERTs) shares one scan, as Flink reuses sources. */

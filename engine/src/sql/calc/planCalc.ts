@@ -17,6 +17,9 @@ interface FusableCalc {
 /** Calcs planned so far, by their output stream. */
 const fusable = new WeakMap<DataStream<Row>, FusableCalc>();
 
+/** Calcs whose output several readers take (a view read twice): fusing one reader's stage would plan a second Calc over the same input. */
+const shared = new WeakSet<DataStream<Row>>();
+
 /**
  * A SELECT list and WHERE over `input` as one Calc operator. Straight over a record scan (the
  * relation's stream is still the scan's rows) the Calc reads the scan's records instead, so the
@@ -47,10 +50,15 @@ export function planCalc(input: AppendPlanned, scope: ScopeColumn[], where: Expr
 /**
  * `stream` filtered by `stage.where` and projected to `stage.columns` as ONE operator, when a Calc
  * made it: a new Calc of the same input with the stage fused in (the first one, left without
- * consumers, does not run). Undefined otherwise.
+ * consumers, does not run). Undefined otherwise, and for a shared Calc (shareCalc).
  */
 export function fuseIntoCalc(stream: DataStream<Row>, stage: CalcStage): DataStream<Row> | undefined {
-  return fusable.get(stream)?.fuse(stage);
+  return shared.has(stream) ? undefined : fusable.get(stream)?.fuse(stage);
+}
+
+/** `stream` feeds several readers: each applies its stage after it, none fuses it into a Calc of its own. */
+export function shareCalc(stream: DataStream<Row>): void {
+  shared.add(stream);
 }
 
 /** Whether each row of `stream` has column `index` as its record timestamp already (a Calc passing a record scan's rowtime through). */
