@@ -162,22 +162,26 @@ export function runFlink(queries: string[], events: number): Map<string, Side> {
   const tmp = mkdtempSync(join(tmpdir(), "sluice-nexmark-sql-"));
   // Flink's own temp files (the RPC jar it unpacks at every start, the MiniCluster's dirs) go to `tmp` too, removed below.
   const out = spawnSync("java", [`-Djava.io.tmpdir=${tmp}`, ...args, "sluice.nexmark.SqlConformance", String(events), String(EPS), tmp, ...queries], { encoding: "utf8", maxBuffer: 1 << 28 });
-  rmSync(tmp, { recursive: true, force: true });
-  if (out.status !== 0) throw new Error(`Flink SQL failed (exit ${out.status}): ${out.stderr.slice(-2000)}`);
-  const results = new Map<string, Side>();
-  let current: { query: string; changelog: { kind: string; row: unknown[] }[] } | undefined;
-  for (const line of out.stdout.split("\n")) {
-    if (line.startsWith("CASE ")) current = { query: line.slice(5), changelog: [] };
-    else if (line.startsWith("ROW ") && current) {
-      const space = line.indexOf(" ", 4);
-      current.changelog.push({ kind: line.slice(4, space), row: JSON.parse(line.slice(space + 1)) as unknown[] });
-    } else if ((line === "END" || line.startsWith("ERROR ")) && current) {
-      const files = fileSinkPath(current.query, tmp);
-      results.set(current.query, line === "END" ? { rows: files !== undefined ? fileRows(files) : fold(current.changelog) } : { error: line.slice(6) });
-      current = undefined;
+  try {
+    if (out.status !== 0) throw new Error(`Flink SQL failed (exit ${out.status}): ${out.stderr.slice(-2000)}`);
+    const results = new Map<string, Side>();
+    let current: { query: string; changelog: { kind: string; row: unknown[] }[] } | undefined;
+    for (const line of out.stdout.split("\n")) {
+      if (line.startsWith("CASE ")) current = { query: line.slice(5), changelog: [] };
+      else if (line.startsWith("ROW ") && current) {
+        const space = line.indexOf(" ", 4);
+        current.changelog.push({ kind: line.slice(4, space), row: JSON.parse(line.slice(space + 1)) as unknown[] });
+      } else if ((line === "END" || line.startsWith("ERROR ")) && current) {
+        // A file sink's output (q10) is read from `tmp`, so `tmp` goes only after this loop.
+        const files = fileSinkPath(current.query, tmp);
+        results.set(current.query, line === "END" ? { rows: files !== undefined ? fileRows(files) : fold(current.changelog) } : { error: line.slice(6) });
+        current = undefined;
+      }
     }
+    return results;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
-  return results;
 }
 
 export async function conformance(queries: string[], events: number): Promise<QueryOutcome[]> {
