@@ -2,6 +2,7 @@ import type { KafkaRecord } from "../../connectors/kafka/KafkaClient.js";
 import type { KafkaSerializer } from "../../connectors/kafka/formats.js";
 import type { Column, TableEntry } from "../catalog.js";
 import type { Row } from "../connectors.js";
+import { durationMillis } from "../flinkDuration.js";
 import { StreamSqlError } from "../errors.js";
 import { FormatError, formatOptionPattern, rowFormat, type RowFormat } from "./rowFormat.js";
 
@@ -155,31 +156,9 @@ export function rowSerializer(table: TableEntry, layout: KafkaLayout): KafkaSeri
   return Object.assign(serialize, { tableRow });
 }
 
-const DURATION_UNITS: Record<string, number> = {
-  ms: 1,
-  milli: 1,
-  millis: 1,
-  s: 1000,
-  sec: 1000,
-  secs: 1000,
-  second: 1000,
-  seconds: 1000,
-  min: 60_000,
-  mins: 60_000,
-  minute: 60_000,
-  minutes: 60_000,
-  h: 3_600_000,
-  hour: 3_600_000,
-  hours: 3_600_000,
-  d: 86_400_000,
-  day: 86_400_000,
-  days: 86_400_000,
-};
-
 /** Flink's durations as option values: `10 s`, `5 min`, `100ms`, `1h`, or plain milliseconds. */
 export function parseDuration(table: string, key: string, text: string): number {
-  const m = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(text);
-  const factor = m ? DURATION_UNITS[(m[2] || "ms").toLowerCase()] : undefined;
-  if (!m || factor === undefined) throw new StreamSqlError("validation", `table ${table}: '${key}' must be a duration such as '10 s', not '${text}'`, undefined, text);
-  return Number(m[1]) * factor;
+  const ms = durationMillis(text);
+  if (ms === undefined) throw new StreamSqlError("validation", `table ${table}: '${key}' must be a duration such as '10 s', not '${text}'`, undefined, text);
+  return ms;
 }
