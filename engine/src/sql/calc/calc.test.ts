@@ -4,32 +4,14 @@
  * generator's events give; a record that throws in the Calc goes by the error policy and the batch goes on.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { Nexmark } from "../../connectors/nexmark/index.js";
 import type { OperatorContext } from "../../operators/Operator.js";
 import type { Expr } from "../ast.js";
 import type { Row } from "../connectors.js";
 import { SqlSession } from "../SqlSession.js";
 import { CalcOperator, compileCalc } from "./calc.js";
-
-const SQL_DIR = join(resolve(dirname(fileURLToPath(import.meta.url)), "../../../../.."), "bench/nexmark/flink/src/main/resources/nexmark-sql");
-
-function nexmarkDdl(events: number): string {
-  const vars: Record<string, string> = { TPS: "10000", EVENTS_NUM: String(events), PERSON_PROPORTION: "1", AUCTION_PROPORTION: "3", BID_PROPORTION: "46" };
-  const gen = readFileSync(join(SQL_DIR, "ddl_gen.sql"), "utf8").replace(/\$\{(\w+)\}/g, (_, k: string) => vars[k] ?? `\${${k}}`);
-  const views = readFileSync(join(SQL_DIR, "ddl_views.sql"), "utf8").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
-  return `${gen}\n${views};\n`;
-}
-
-async function rows(sql: string): Promise<unknown[][]> {
-  const results = await new SqlSession().execute(sql);
-  const last = results[results.length - 1] as { kind: string; rows: unknown[][] };
-  assert.equal(last.kind, "table");
-  return last.rows;
-}
+import { nexmarkDdl, lastTableRows as rows } from "../testing/nexmarkSql.js";
 
 test("nexmark q2 over the bid view plans as source → one Calc → sink: the events are filtered and projected in one operator", async () => {
   const session = new SqlSession();

@@ -6,31 +6,14 @@
  * stay those of the plan without fusion (nexmark q3 and q8 against the generator's events).
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { Nexmark } from "../../connectors/nexmark/index.js";
 import type { OperatorContext } from "../../operators/Operator.js";
 import type { Expr } from "../ast.js";
 import type { Row } from "../connectors.js";
 import { SqlSession } from "../SqlSession.js";
 import { CalcOperator, compileCalc } from "./calc.js";
-
-const SQL_DIR = join(resolve(dirname(fileURLToPath(import.meta.url)), "../../../../.."), "bench/nexmark/flink/src/main/resources/nexmark-sql");
-
-function nexmarkDdl(events: number): string {
-  const vars: Record<string, string> = { TPS: "10000", EVENTS_NUM: String(events), PERSON_PROPORTION: "1", AUCTION_PROPORTION: "3", BID_PROPORTION: "46" };
-  const gen = readFileSync(join(SQL_DIR, "ddl_gen.sql"), "utf8").replace(/\$\{(\w+)\}/g, (_, k: string) => vars[k] ?? `\${${k}}`);
-  const views = readFileSync(join(SQL_DIR, "ddl_views.sql"), "utf8").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
-  return `${gen}\n${views};\n`;
-}
-
-/** The SELECT of nexmark's qN.sql (its INSERT INTO dropped). */
-function nexmarkSelect(query: string): string {
-  const text = readFileSync(join(SQL_DIR, `${query}.sql`), "utf8");
-  return text.slice(text.indexOf("SELECT", text.indexOf("INSERT INTO"))).replace(/;\s*$/, "");
-}
+import { nexmarkDdl, nexmarkSelect, lastTableRows as rows } from "../testing/nexmarkSql.js";
 
 async function operators(events: number, query: string): Promise<string[]> {
   const [explained] = await new SqlSession().execute(`${nexmarkDdl(events)}EXPLAIN ${query}`).then((r) => r.slice(-1));
@@ -39,13 +22,6 @@ async function operators(events: number, query: string): Promise<string[]> {
     .split("\n")
     .filter((l) => /^\[\d+\] /.test(l))
     .map((l) => l.replace(/^\[\d+\] /, "").replace(/(#\d+)?, parallelism.*/, ""));
-}
-
-async function rows(sql: string): Promise<unknown[][]> {
-  const results = await new SqlSession().execute(sql);
-  const last = results[results.length - 1] as { kind: string; rows: unknown[][] };
-  assert.equal(last.kind, "table");
-  return last.rows;
 }
 
 test("nexmark q3: the WHERE pushed into each join input and the columns the join keeps run in the view's Calc, one operator per side", async () => {

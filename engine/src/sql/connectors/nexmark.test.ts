@@ -4,31 +4,11 @@
  * events of the engine's Nexmark generator (Nexmark.events, same seed), field by field.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { Nexmark } from "../../connectors/nexmark/index.js";
 import { displayValue } from "../index.js";
 import { SqlSession } from "../SqlSession.js";
-
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../..");
-const SQL_DIR = join(ROOT, "bench/nexmark/flink/src/main/resources/nexmark-sql");
-
-/** ddl_gen.sql with nexmark's placeholders filled in as its runner does, then ddl_views.sql. */
-function nexmarkDdl(events: number): string {
-  const vars: Record<string, string> = { TPS: "10000", EVENTS_NUM: String(events), PERSON_PROPORTION: "1", AUCTION_PROPORTION: "3", BID_PROPORTION: "46" };
-  const gen = readFileSync(join(SQL_DIR, "ddl_gen.sql"), "utf8").replace(/\$\{(\w+)\}/g, (_, k: string) => vars[k] ?? `\${${k}}`);
-  const views = readFileSync(join(SQL_DIR, "ddl_views.sql"), "utf8").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
-  return `${gen}\n${views};\n`;
-}
-
-async function rows(sql: string): Promise<unknown[][]> {
-  const results = await new SqlSession().execute(sql);
-  const last = results[results.length - 1];
-  assert.equal(last?.kind, "table");
-  return (last as { rows: unknown[][] }).rows;
-}
+import { nexmarkDdl, lastTableRows as rows } from "../testing/nexmarkSql.js";
 
 test("nexmark connector: ddl_gen.sql + ddl_views.sql unchanged give the generator's bids, auctions and people", async () => {
   const events = Nexmark.events({}, 0, 2000);

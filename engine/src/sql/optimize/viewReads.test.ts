@@ -5,29 +5,13 @@
  * query with one read spelled as a subquery, which is planned on its own (a second Calc).
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import { StreamEnvironment } from "../../api/StreamEnvironment.js";
 import type { StreamNode } from "../../graph/StreamGraph.js";
 import { SqlSession } from "../SqlSession.js";
+import { nexmarkDdl, nexmarkSelect } from "../testing/nexmarkSql.js";
 
-const SQL_DIR = join(resolve(dirname(fileURLToPath(import.meta.url)), "../../../../.."), "bench/nexmark/flink/src/main/resources/nexmark-sql");
 const BID = "(SELECT bid.auction, bid.bidder, bid.price, bid.channel, bid.url, `dateTime`, bid.extra FROM datagen WHERE event_type = 2)";
-
-/** `tps`: events per second of event time (q7's 10 s windows need a few of them). */
-function nexmarkDdl(events: number, tps = 10_000): string {
-  const vars: Record<string, string> = { TPS: String(tps), EVENTS_NUM: String(events), PERSON_PROPORTION: "1", AUCTION_PROPORTION: "3", BID_PROPORTION: "46" };
-  const gen = readFileSync(join(SQL_DIR, "ddl_gen.sql"), "utf8").replace(/\$\{(\w+)\}/g, (_, k: string) => vars[k] ?? `\${${k}}`);
-  const views = readFileSync(join(SQL_DIR, "ddl_views.sql"), "utf8").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
-  return `${gen}\n${views};\n`;
-}
-
-function q7(): string {
-  const text = readFileSync(join(SQL_DIR, "q7.sql"), "utf8");
-  return text.slice(text.indexOf("SELECT", text.indexOf("INSERT INTO"))).replace(/;\s*$/, "");
-}
 
 /** The Calcs that read the scan straight (its lines of EXPLAIN). */
 async function calcsOverScan(query: string): Promise<string[]> {
@@ -46,12 +30,12 @@ async function rows(sql: string): Promise<string[]> {
 }
 
 test("nexmark q7: the view `bid`, read by the join and by the TUMBLE MAX, is one Calc over the scan; the rows are those of two Calcs", async () => {
-  assert.equal((await calcsOverScan(q7())).length, 1);
-  const unshared = q7().replace(/from bid B\b/, `FROM ${BID} B`);
-  assert.notEqual(unshared, q7());
+  assert.equal((await calcsOverScan(nexmarkSelect("q7"))).length, 1);
+  const unshared = nexmarkSelect("q7").replace(/from bid B\b/, `FROM ${BID} B`);
+  assert.notEqual(unshared, nexmarkSelect("q7"));
   assert.equal((await calcsOverScan(unshared)).length, 2, "a subquery is planned on its own");
   const ddl = nexmarkDdl(40_000, 200);
-  const shared = await rows(`${ddl}${q7()}`);
+  const shared = await rows(`${ddl}${nexmarkSelect("q7")}`);
   assert.ok(shared.length > 10, "some bids are their window's highest");
   assert.deepEqual(shared, await rows(`${ddl}${unshared}`));
 });
