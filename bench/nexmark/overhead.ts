@@ -4,7 +4,8 @@
  * the given queries, `events` each per block, and prints the median CPU nanoseconds per event of each.
  * The difference between a query and `gen` is the engine's share of that query (source task, watermarks,
  * operators, channels, sink, and the GC of what they allocate); all targets see the same load within
- * seconds, so the differences hold on a shared machine where absolute rates do not. Not an A/B of two
+ * seconds, so the differences hold on a shared machine where absolute rates do not; each query's rate as
+ * a fraction of `gen`'s and `genjob`'s is also given, as the median of per-block ratios. Not an A/B of two
  * builds (perRecordAB.sh is: V8 compiles two builds' copies differently, see jobAB.ts).
  *
  * Usage: node dist/bench/nexmark/overhead.js ["gen genjob q0 q2"] [blocks=6] [events=1000000]
@@ -50,11 +51,22 @@ for (let b = 0; b < Number(blocks); b++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 const gen = ns.has("gen") ? median(ns.get("gen")!) : undefined;
+/**
+ * A target's rate as a fraction of `ref`'s (issue 15: q0 >= 80% of the generator alone), per block: the two
+ * ran seconds apart, so the pair shares the machine's load where medians taken apart do not.
+ */
+const ofRef = (what: string, ref: string): string => {
+  const xs = ns.get(what)!;
+  const refs = ns.get(ref);
+  if (refs === undefined || what === ref) return "";
+  const ratios = xs.map((x, b) => refs[b]! / x);
+  return `, ${(100 * median(ratios)).toFixed(1)}% of ${ref} (blocks ${(100 * Math.min(...ratios)).toFixed(0)}–${(100 * Math.max(...ratios)).toFixed(0)}%)`;
+};
 for (const what of whats) {
   const m = median(ns.get(what)!);
   const over = gen === undefined || what === "gen" ? "" : `, +${(m - gen).toFixed(1)} over gen`;
   console.log(
-    `${what}: ${m.toFixed(1)} ns/event (${(1e3 / m).toFixed(2)}M ev/CPU-s${over}; blocks ${ns
+    `${what}: ${m.toFixed(1)} ns/event (${(1e3 / m).toFixed(2)}M ev/CPU-s${over}${ofRef(what, "gen")}${what === "gen" ? "" : ofRef(what, "genjob")}; blocks ${ns
       .get(what)!
       .map((x) => x.toFixed(0))
       .join(" ")})`,

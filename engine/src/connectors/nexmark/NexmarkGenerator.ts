@@ -1,7 +1,22 @@
 import { DEFAULT_NEXMARK_CONFIG, FIRST_AUCTION_ID, FIRST_CATEGORY_ID, FIRST_PERSON_ID, type Auction, type Bid, type NexmarkConfig, type NexmarkEvent, type Person } from "./model.js";
 import { intBelow, NexmarkRandom } from "./NexmarkRandom.js";
 import { price } from "./prices.js";
-import { type ChannelTables, channels, type ExtraLength, extraLength, FIRST_NAMES, HOT_CHANNELS, LAST_NAMES, nextCreditCard, nextExtra, nextString, pool, US_CITIES, US_STATES } from "./strings.js";
+import {
+  type ChannelTables,
+  channels,
+  type ExtraLength,
+  extraLength,
+  FIRST_NAMES,
+  HOT_CHANNELS,
+  LAST_NAMES,
+  nextCreditCard,
+  nextEmail,
+  nextExtra,
+  nextStringPair,
+  pool,
+  US_CITIES,
+  US_STATES,
+} from "./strings.js";
 
 /** Ahead-of-time ids a non-hot pick may use, so some bids/auctions precede their auction/person (Nexmark). */
 const PERSON_ID_LEAD = 10;
@@ -116,7 +131,7 @@ export class NexmarkGenerator {
     const rng = this.rng;
     const id = this.lastPerson(epoch, offset) + FIRST_PERSON_ID;
     const name = `${FIRST_NAMES[rng.nextInt(FIRST_NAMES.length)]!} ${LAST_NAMES[rng.nextInt(LAST_NAMES.length)]!}`;
-    const emailAddress = `${nextString(rng, 7)}@${nextString(rng, 5)}.com`;
+    const emailAddress = nextEmail(rng);
     const creditCard = nextCreditCard(rng);
     const city = US_CITIES[rng.nextInt(US_CITIES.length)]!;
     const state = US_STATES[rng.nextInt(US_STATES.length)]!;
@@ -135,8 +150,7 @@ export class NexmarkGenerator {
     // Lengths average the time until numInFlightAuctions more auctions exist.
     const horizon = this.timestampOf(n + this.auctionHorizonEvents) - ts;
     const expires = ts + 1 + rng.nextInt(Math.max(horizon * 2, 1));
-    const itemName = nextString(rng, 20);
-    const description = nextString(rng, 100);
+    const [itemName, description] = nextStringPair(rng, 20, 100);
     const reserve = initialBid + this.nextPrice();
     const size = 8 + itemName.length + description.length + 8 + 8 + 8 + 8 + 8;
     const extra = nextExtra(rng, size, c.avgAuctionByteSize);

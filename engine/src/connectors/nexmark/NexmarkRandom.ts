@@ -34,13 +34,13 @@ export class NexmarkRandom {
   }
 
   /**
-   * Nexmark's random letters into `bytes[0..length)`: per letter, `special` if `nextInt(13) === 0`,
+   * Nexmark's random letters into `bytes[at..at+length)`: per letter, `special` if `nextInt(13) === 0`,
    * else `97 + nextInt(26)` — the same draws, with the state in a local (a field load and store per
    * draw was most of a long string's cost).
    */
-  fillLetters(bytes: Uint8Array, length: number, special: number): void {
+  fillLetters(bytes: Uint8Array, at: number, length: number, special: number): void {
     let state = this.state;
-    for (let i = 0; i < length; i++) {
+    for (let i = at; i < at + length; i++) {
       state = (state + STEP) | 0;
       // nextInt(13) === 0 exactly when u · 13 < 2^32 (u / 2^32 · 13 is exact in a double).
       if (output(state) < ONE_IN_13) {

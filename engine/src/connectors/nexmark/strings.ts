@@ -17,21 +17,67 @@ const TABLE_SEED = 0x5eed;
  */
 let scratch = Buffer.allocUnsafe(128);
 
-/** A random string of 3..maxLength-1 letters, with `special` (one ASCII char) now and then, trimmed (Nexmark's `nextString`). */
-export function nextString(rng: NexmarkRandom, maxLength: number, special = " "): string {
+/** `scratch` with room for at least `length` bytes (its contents are not kept). */
+function scratchOf(length: number): Buffer {
+  if (scratch.length < length) scratch = Buffer.allocUnsafe(Math.max(length, 2 * scratch.length));
+  return scratch;
+}
+
+/**
+ * Nexmark's `nextString` letters into `bytes` from `at`: 3..maxLength-1 of them, trimmed of `special` when
+ * that is a space (String.prototype.trim: only the special char can be whitespace here). Returns the
+ * trimmed range as `from * 65536 + to` (offsets below 65,536), so no object per call.
+ */
+function fillString(rng: NexmarkRandom, maxLength: number, special: string, bytes: Buffer, at: number): number {
   const len = MIN_STRING_LENGTH + rng.nextInt(maxLength - MIN_STRING_LENGTH);
-  if (scratch.length < len) scratch = Buffer.allocUnsafe(len);
-  const bytes = scratch;
-  const specialCode = special.charCodeAt(0);
-  rng.fillLetters(bytes, len, specialCode);
-  let from = 0;
-  let to = len;
-  // String.prototype.trim: only the special char can be whitespace here.
+  rng.fillLetters(bytes, at, len, special.charCodeAt(0));
+  let from = at;
+  let to = at + len;
   if (special === " ") {
     while (from < to && bytes[from] === 32) from++;
     while (to > from && bytes[to - 1] === 32) to--;
   }
-  return bytes.toString("latin1", from, to);
+  return from * 65536 + to;
+}
+
+/** A random string of 3..maxLength-1 letters, with `special` (one ASCII char) now and then, trimmed (Nexmark's `nextString`). */
+export function nextString(rng: NexmarkRandom, maxLength: number, special = " "): string {
+  const bytes = scratchOf(maxLength);
+  const range = fillString(rng, maxLength, special, bytes, 0);
+  return bytes.toString("latin1", Math.floor(range / 65536), range % 65536);
+}
+
+/**
+ * `[nextString(rng, maxA), nextString(rng, maxB)]` (the same draws in the same order) from ONE decode:
+ * `Buffer.toString` calls into C++ for ~80 ns whatever the length, `substring` ~10 ns (RESULTS.md,
+ * session 12), and the generator decoded 0.16 strings per event (an auction's item name and description,
+ * a person's two email parts).
+ */
+export function nextStringPair(rng: NexmarkRandom, maxA: number, maxB: number): [string, string] {
+  const bytes = scratchOf(maxA + maxB);
+  const a = fillString(rng, maxA, " ", bytes, 0);
+  const b = fillString(rng, maxB, " ", bytes, a % 65536);
+  const fromA = Math.floor(a / 65536);
+  const both = bytes.toString("latin1", fromA, b % 65536);
+  return [both.substring(0, (a % 65536) - fromA), both.substring(Math.floor(b / 65536) - fromA)];
+}
+
+/** A person's `${nextString(rng, 7)}@${nextString(rng, 5)}.com`, the same draws, from one decode (see `nextStringPair`). */
+export function nextEmail(rng: NexmarkRandom): string {
+  const bytes = scratchOf(7 + 5 + 8);
+  // Each part's letters are drawn at offset 12 (past the longest address prefix) and moved down, so the
+  // address is assembled in the scratch buffer and decoded once.
+  const local = fillString(rng, 7, " ", bytes, 12);
+  let at = 0;
+  for (let i = Math.floor(local / 65536); i < local % 65536; i++) bytes[at++] = bytes[i]!;
+  bytes[at++] = 64; // @
+  const domain = fillString(rng, 5, " ", bytes, 12);
+  for (let i = Math.floor(domain / 65536); i < domain % 65536; i++) bytes[at++] = bytes[i]!;
+  bytes[at++] = 46; // .com
+  bytes[at++] = 99;
+  bytes[at++] = 111;
+  bytes[at++] = 109;
+  return bytes.toString("latin1", 0, at);
 }
 
 let extraPool: string | undefined;
