@@ -23,6 +23,11 @@ export interface Operator<IN = unknown> {
   processBatch(batch: RecordBatch<IN>, input: number): void | Promise<void>;
   /** The combined input watermark advanced to `watermark`. Fire event-time timers here; the runtime forwards the watermark afterwards. */
   onWatermark?(watermark: number): void;
+  /**
+   * The combined input went idle (every input idle: its watermark stops counting downstream) or active
+   * again. Called before the status is forwarded; the runtime forwards it either way.
+   */
+  onWatermarkStatus?(idle: boolean): void;
   /** Earliest processing-time timer (epoch ms) or +Infinity; lets the runtime sleep until then. */
   nextProcessingTime?(): number;
   onProcessingTime?(now: number): void;

@@ -117,6 +117,30 @@ test("an idle input stops holding the watermark back", async () => {
   await job.cancel();
 });
 
+test("an operator is told when its combined input goes idle and active again (the window Top prune stops trusting its watermark)", async () => {
+  const clock = new ManualClock(0);
+  const env = StreamEnvironment.create({ clock, autoWatermarkInterval: 100 });
+  const quiet = new TestSource<Ev>("quiet");
+  const seen: boolean[] = [];
+  env
+    .fromSource(quiet, byTs().withIdleness(1000))
+    .transform<Ev>("status", (ctx) => ({
+      processBatch: (batch) => ctx.output.emitBatch(batch.values, batch.timestamps),
+      onWatermarkStatus: (idle: boolean) => seen.push(idle),
+    }))
+    .sinkTo(sinks.collect());
+  const job = env.execute();
+  quiet.push({ ts: 10 });
+  await job.whenIdle();
+  clock.advance(1100);
+  await job.whenIdle();
+  assert.deepEqual(seen, [true]);
+  quiet.push({ ts: 20 });
+  await job.whenIdle();
+  assert.deepEqual(seen, [true, false]);
+  await job.cancel();
+});
+
 test("an input back from idle below the combined watermark does not hold it until it catches up (Flink's StatusWatermarkValve)", async () => {
   const clock = new ManualClock(0);
   const env = StreamEnvironment.create({ clock, autoWatermarkInterval: 100 });

@@ -32,6 +32,7 @@ export class OperatorTask implements Task {
     emitWatermark: (w) => this.advanceWatermark(w),
     // An operator that generates watermarks decides its own idleness.
     emitWatermarkStatus: (idle) => {
+      this.operator.onWatermarkStatus?.(idle);
       if (this.operator.generatesWatermarks !== true) this.setIdle(idle);
     },
   });

@@ -36,8 +36,7 @@ const VALUE_TYPES = new Set(["TINYINT", "SMALLINT", "INT", "BIGINT", "FLOAT", "D
  *   have one, as it only removes rows), or the key is not the aggregated column itself;
  * - the time side is not that table's scan through forward edges at one parallelism (the prune's
  *   watermark must be at least the aggregate's for each row: windowTopPrune.ts);
- * - the bounds let a row meet more than MAX_WINDOWS_PER_ROW windows (a range far wider than the window);
- * - the job runs at parallelism above 1 (see below).
+ * - the bounds let a row meet more than MAX_WINDOWS_PER_ROW windows (a range far wider than the window).
  */
 export function planWindowTopPrune(input: WindowTopPruneInput): { stream: DataStream<Row>; name: string } | undefined {
   const { timeSide, timeRelation, scope, leftWidth, time, lower, upper } = input;
@@ -75,10 +74,10 @@ export function planWindowTopPrune(input: WindowTopPruneInput): { stream: DataSt
   const windowStream = input.windowRelation.stream;
   if (!windowStream) return undefined;
   const parallelism = forwardChainSource(stream.env.graph, stream.node, upstreamOf(stream.env.graph, windowStream.node));
-  // One subtask only: at parallelism 2 (worker threads) q7 gave fewer rows with the prune than without
-  // in 3 of 3 runs (the regular join's own rows vary there too, with how late bids interleave); until that
-  // is understood the prune stays out of parallel jobs.
-  if (parallelism === false || (parallelism ?? stream.env.parallelism) !== 1) return undefined;
+  // Any parallelism: each subtask prunes the rows of its own scan subtask, whose watermark is never behind
+  // the aggregate's (windowTopPrune.ts). Late rows make a parallel job's rows vary from run to run (which
+  // subtask's watermark holds the aggregate's back), with the prune or without it alike.
+  if (parallelism === false) return undefined;
 
   const spec = { kind: found.kind, value: found.value, time, size: tvf.size, offset: tvf.offset ?? 0, lower, upper };
   const name = `WindowTopPrune(${found.name} per TUMBLE(size=${tvf.size} ms) on ${timeColumn.name}, ties kept, ${timeColumn.name} - window_end in [${lower}, ${upper}] ms)`;

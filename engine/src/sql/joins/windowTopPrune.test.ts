@@ -15,7 +15,9 @@ import { parseScript } from "../parser.js";
 import { Planner } from "../planner.js";
 import { SqlSession } from "../index.js";
 import { checkRandomCutRestore } from "../restore/randomCutRestore.js";
-import { WindowTopBounds, type WindowTopPruneSpec } from "./windowTopPrune.js";
+import type { OperatorContext } from "../../operators/Operator.js";
+import type { RecordBatch } from "../../runtime/StreamElement.js";
+import { WindowTopBounds, WindowTopPruneOperator, type WindowTopPruneSpec } from "./windowTopPrune.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-sql-window-top-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -49,7 +51,7 @@ test("EXPLAIN: MAX or MIN per TUMBLE joined on the aggregated column is pruned a
     ["an aggregate that is not MAX or MIN", q7({ agg: "SUM(price)" })],
     ["MAX of another column", q7({ agg: "MAX(auction)" })],
   ];
-  // At parallelism 2 the prune is left out (planWindowTopPrune.ts says why).
+  // At parallelism 2 and 3 too: each subtask prunes its scan subtask's rows (windowTopPrune.parallel.test.ts).
   const names = (parallelism: number) => {
     const env = StreamEnvironment.create({ parallelism });
     const [parsed] = parseScript(q7());
@@ -57,8 +59,11 @@ test("EXPLAIN: MAX or MIN per TUMBLE joined on the aggregated column is pruned a
     new Planner(env, s.catalog).plan(parsed.statement.query);
     return env.graph.all().map((n) => n.name);
   };
-  assert.ok(names(1).some((n) => n.startsWith("WindowTopPrune(")));
-  assert.ok(!names(2).some((n) => n.startsWith("WindowTopPrune(")), names(2).join("\n"));
+  for (const p of [1, 2, 3])
+    assert.ok(
+      names(p).some((n) => n.startsWith("WindowTopPrune(")),
+      names(p).join("\n"),
+    );
   for (const [why, query] of fallbacks) {
     const plan = await explain(s, query);
     assert.doesNotMatch(plan, /WindowTopPrune/, `${why}:\n${plan}`);
@@ -67,8 +72,10 @@ test("EXPLAIN: MAX or MIN per TUMBLE joined on the aggregated column is pruned a
 });
 
 /** The prune of q7 (rows [auction, price, t]), a hand-driven watermark; what it lets through. */
+const SPEC: WindowTopPruneSpec = { kind: "MAX", value: 1, time: 2, size: 10_000, offset: 0, lower: -10_000, upper: 0 };
+
 function harness(spec: Partial<WindowTopPruneSpec> = {}) {
-  const bounds = new WindowTopBounds({ kind: "MAX", value: 1, time: 2, size: 10_000, offset: 0, lower: -10_000, upper: 0, ...spec });
+  const bounds = new WindowTopBounds({ ...SPEC, ...spec });
   let watermark = Number.NEGATIVE_INFINITY;
   const out: number[] = [];
   return {
@@ -79,6 +86,7 @@ function harness(spec: Partial<WindowTopPruneSpec> = {}) {
     watermark: (w: number) => {
       watermark = w;
     },
+    stopRaising: () => bounds.stopRaising(),
   };
 }
 
@@ -104,6 +112,39 @@ test("a late bid raises no bound: the window aggregate dropped it, and a later l
   h.bid(3, 30, 6000); // late, at the maximum the aggregate emitted: kept
   h.bid(4, 20, 7000); // late, beaten by a counted bid: dropped
   assert.deepEqual(h.out, [1, 2, 3]);
+});
+
+test("once the scan subtask's stream was idle, no bid raises a bound (the aggregate's watermark may have passed it); the bounds raised before still prune", () => {
+  const h = harness();
+  h.bid(1, 30, 1000);
+  h.bid(2, 20, 2000); // below 30: dropped
+  h.stopRaising();
+  h.bid(3, 50, 3000); // kept, but raises no bound: the aggregate may have dropped it as late
+  h.bid(4, 40, 4000); // kept: only 30 bounds the window
+  h.bid(5, 25, 5000); // still beaten by 30: dropped
+  h.bid(6, 10, 12_000); // a new window: no bound
+  h.bid(7, 5, 13_000);
+  assert.deepEqual(h.out, [1, 3, 4, 6, 7]);
+});
+
+test("the prune operator stops raising bounds when its input goes idle at parallelism 2, not at 1 (one scan subtask: the aggregate's watermark is its own)", () => {
+  const run = (parallelism: number): number[] => {
+    const out: number[] = [];
+    const ctx = { parallelism, currentWatermark: () => Number.NEGATIVE_INFINITY, output: { emit: (r: Row) => out.push(r[0] as number) } };
+    const op = new WindowTopPruneOperator(SPEC, ctx as unknown as OperatorContext<Row>);
+    const batch = (rows: Row[]) => op.processBatch({ values: rows, timestamps: rows.map((r) => r[2] as number) } as unknown as RecordBatch<Row>);
+    batch([[1, 30, 1000]]);
+    op.onWatermarkStatus(true);
+    op.onWatermarkStatus(false);
+    batch([
+      [2, 50, 2000],
+      [3, 40, 3000],
+      [4, 20, 4000],
+    ]);
+    return out;
+  };
+  assert.deepEqual(run(2), [1, 2, 3]);
+  assert.deepEqual(run(1), [1, 2]);
 });
 
 test("MIN: the running minimum and its ties; a bid its range meets no window end of is dropped", () => {

@@ -32,6 +32,12 @@ export const MAX_WINDOWS_PER_ROW = 4;
  * side only holds a watermark back. A row late here may still be counted there: it raises no bound, and
  * is kept unless a counted row beats it.
  *
+ * At parallelism above 1 the aggregate's watermark is the minimum over every scan subtask's, still never
+ * ahead of this subtask's for its rows — unless this subtask's stream went idle: the aggregate's watermark
+ * then moves on with the other subtasks', and does not go back when this one comes back behind it, so its
+ * rows may be late there and on time here. From then on no row raises a bound (`stopRaising`); the bounds
+ * already raised came from rows counted before and stay.
+ *
  * The bounds are a cache, not state: lost on restore, or evicted once no row on time can meet their
  * window, they only let more rows through.
  */
@@ -39,6 +45,7 @@ export class WindowTopBounds {
   /** Window end → the best value among rows the aggregate surely counts in that window. */
   private readonly best = new Map<number, number | bigint>();
   private sweptAt = Number.NEGATIVE_INFINITY;
+  private raising = true;
 
   constructor(private readonly spec: WindowTopPruneSpec) {}
 
@@ -52,7 +59,7 @@ export class WindowTopBounds {
     if (v === null || v === undefined) return false;
     const t = row[time] as number;
     const own = windowStart(t, offset, size) + size;
-    if (own - 1 > watermark) {
+    if (this.raising && own - 1 > watermark) {
       const b = best.get(own);
       if (b === undefined || (max ? v > b : v < b)) best.set(own, v);
     }
@@ -69,6 +76,11 @@ export class WindowTopBounds {
     }
     return false;
   }
+
+  /** No row raises a bound from now on: the aggregate may no longer count a row this watermark calls on time. */
+  stopRaising(): void {
+    this.raising = false;
+  }
 }
 
 /** The prune as an operator: a batch's rows (one watermark for all of them) checked in one loop, the kept ones sent on. */
@@ -80,6 +92,11 @@ export class WindowTopPruneOperator implements Operator<Row> {
     private readonly ctx: OperatorContext<Row>,
   ) {
     this.bounds = new WindowTopBounds(spec);
+  }
+
+  onWatermarkStatus(idle: boolean): void {
+    // One scan subtask feeds the aggregate alone at parallelism 1: its watermark there is this one, idle or not.
+    if (idle && this.ctx.parallelism > 1) this.bounds.stopRaising();
   }
 
   processBatch(batch: RecordBatch<Row>): void {
