@@ -275,7 +275,13 @@ export class ExprCompiler {
       default: {
         const user = this.functions?.resolve(e.name, "catalog");
         if (user) return this.userCall(user, args, e);
-        throw new StreamSqlError("unsupported", `function ${e.name} is not supported yet`, e.at, e.name);
+        // Flink's words for a name it does not know; Sluice's built-ins are a subset of Flink's, so it may be one of those.
+        throw new StreamSqlError(
+          "unsupported",
+          `No match found for function signature ${e.name.toLowerCase()}(${args.map((a) => `<${a.type.name}>`).join(", ")}): no user-defined function of that name, nor a built-in Sluice supports yet`,
+          e.at,
+          e.name,
+        );
       }
     }
   }

@@ -24,8 +24,19 @@ interface FunctionEntry {
 
 const key = (scope: FunctionScope, name: string): string => `${scope}:${name.toLowerCase()}`;
 
-const describe = (scope: FunctionScope, name: string): string =>
-  scope === "system" ? `Temporary system function ${name}` : scope === "temporary" ? `Temporary catalog function ${name}` : `Function ${name}`;
+/** Flink's messages for each kind of function (its catalog and database are Sluice's one). */
+const already = (scope: FunctionScope, name: string): string =>
+  scope === "system"
+    ? `Could not register temporary system function. A function named '${name}' does already exist.`
+    : scope === "temporary"
+      ? `Could not register temporary catalog function. A function 'default_catalog.default_database.${name}' does already exist.`
+      : `Function default_database.${name} already exists in Catalog default_catalog.`;
+const missing = (scope: FunctionScope, name: string): string =>
+  scope === "system"
+    ? `Could not drop temporary system function. A function named '${name}' doesn't exist.`
+    : scope === "temporary"
+      ? `Temporary catalog function \`default_catalog\`.\`default_database\`.\`${name}\` doesn't exist`
+      : `Function default_database.${name} does not exist in Catalog default_catalog.`;
 
 export class FunctionCatalog implements FunctionLookup {
   private readonly entries = new Map<string, FunctionEntry>();
@@ -34,11 +45,11 @@ export class FunctionCatalog implements FunctionLookup {
   create(s: CreateFunction, text: string): boolean {
     if (this.entries.has(key(s.scope, s.name))) {
       if (s.ifNotExists) return false;
-      throw new StreamSqlError("validation", `${describe(s.scope, s.name)} already exists`, s.at, s.name);
+      throw new StreamSqlError("validation", already(s.scope, s.name), s.at, s.name);
     }
     if (s.language !== "JAVA" && s.language !== "SCALA")
       throw new StreamSqlError("unsupported", `LANGUAGE ${s.language} functions are not supported (Sluice resolves a class name to a function registered in TypeScript)`, s.at, s.language);
-    const { fn, shipped } = functionClass(s.className, s.classAt);
+    const { fn, shipped } = functionClass(s.name, s.className, s.classAt);
     this.entries.set(key(s.scope, s.name), { name: s.name, scope: s.scope, fn, resultType: resultTypeOf(fn, s.name), ddl: text, portable: shipped });
     return true;
   }
@@ -50,7 +61,7 @@ export class FunctionCatalog implements FunctionLookup {
    */
   register(name: string, scope: FunctionScope, definition: ScalarFunctionDefinition): void {
     const existing = this.entries.get(key(scope, name));
-    if (existing?.ddl !== undefined) throw new StreamSqlError("validation", `${describe(scope, name)} already exists`, undefined, name);
+    if (existing?.ddl !== undefined) throw new StreamSqlError("validation", already(scope, name), undefined, name);
     const fn = instantiate(definition);
     this.entries.set(key(scope, name), { name, scope, fn, resultType: resultTypeOf(fn, name), portable: false });
   }
@@ -59,7 +70,7 @@ export class FunctionCatalog implements FunctionLookup {
   drop(name: string, scope: FunctionScope, ifExists: boolean, at: SqlPosition | undefined): boolean {
     if (this.entries.delete(key(scope, name))) return true;
     if (ifExists) return false;
-    throw new StreamSqlError("validation", `${describe(scope, name)} does not exist`, at, name);
+    throw new StreamSqlError("validation", missing(scope, name), at, name);
   }
 
   resolve(name: string, where: "system" | "catalog"): ResolvedFunction | undefined {

@@ -40,12 +40,13 @@ export function registerFunctionClass(className: string, definition: ScalarFunct
 }
 
 /** The registered implementation of `className`, or an error naming it. */
-export function functionClass(className: string, at: SqlPosition | undefined): { fn: ScalarFunction; shipped: boolean } {
+export function functionClass(name: string, className: string, at: SqlPosition | undefined): { fn: ScalarFunction; shipped: boolean } {
   const registered = classes.get(className);
+  // Flink's words, said at CREATE (Flink says them when a catalog function is first called).
   if (!registered)
     throw new StreamSqlError(
       "validation",
-      `no implementation of class '${className}' is registered: Sluice cannot load Java classes; register a TypeScript one with registerFunctionClass('${className}', { resultType, eval })`,
+      `Cannot instantiate user-defined function '${name}': no implementation of class '${className}' is registered (Sluice cannot load Java classes; register a TypeScript one with registerFunctionClass('${className}', { resultType, eval }))`,
       at,
       className,
     );
