@@ -165,7 +165,13 @@ export class SqlSession {
     // Parallel subtasks on worker threads, which plan the statement again from its text (not over a DataStream view).
     const placement =
       shared === undefined && oneThread === undefined
-        ? await sqlWorkerPlacement(env, this.settings.options, { ddl: this.catalog.ddlInOrder(), statement: text, viewMode: mode, options: [...this.settings.options] })
+        ? await sqlWorkerPlacement(env, this.settings.options, {
+            ddl: this.catalog.ddlInOrder(),
+            localFunctions: this.catalog.functions.localSignatures(),
+            statement: text,
+            viewMode: mode,
+            options: [...this.settings.options],
+          })
         : undefined;
     const start = () => this.start(env, name, s.at, options.restoreFrom, placement, sqlOneThreadReason(env, this.settings.options) ?? (env.parallelism > 1 ? oneThread : undefined));
     if (s.kind === "query" && !planned.bounded) {

@@ -22,6 +22,14 @@ interface FunctionEntry {
   portable: boolean;
 }
 
+/** A function of the kernel's thread as a worker sees it: its signature (structured-clonable). */
+export interface LocalFunction {
+  name: string;
+  scope: FunctionScope;
+  resultType: string;
+  argumentTypes?: string[];
+}
+
 const key = (scope: FunctionScope, name: string): string => `${scope}:${name.toLowerCase()}`;
 
 /** Flink's messages for each kind of function (its catalog and database are Sluice's one). */
@@ -83,6 +91,29 @@ export class FunctionCatalog implements FunctionLookup {
   /** The user-defined functions' names, sorted (SHOW USER FUNCTIONS). */
   names(): string[] {
     return [...new Set([...this.entries.values()].map((e) => e.name.toLowerCase()))].sort();
+  }
+
+  /**
+   * The functions a worker thread cannot make (registered from TypeScript, or of a class a cell
+   * registered): what it needs to plan the catalog's DDL that names them (a view, a computed column).
+   * A job calling one runs on the kernel's thread, so a worker never calls them (`stand-in`).
+   */
+  localSignatures(): LocalFunction[] {
+    return [...this.entries.values()]
+      .filter((e) => !e.portable)
+      .map((e) => ({ name: e.name, scope: e.scope, resultType: e.fn.resultType, ...(e.fn.argumentTypes ? { argumentTypes: [...e.fn.argumentTypes] } : {}) }));
+  }
+
+  /** A worker's stand-in of a function of the kernel's thread (`localSignatures`). */
+  registerStandIn(f: LocalFunction): void {
+    const fn: ScalarFunction = {
+      resultType: f.resultType,
+      ...(f.argumentTypes ? { argumentTypes: f.argumentTypes } : {}),
+      eval: () => {
+        throw new Error(`function ${f.name} runs on the kernel's thread only`);
+      },
+    };
+    this.entries.set(key(f.scope, f.name), { name: f.name, scope: f.scope, fn, resultType: resultTypeOf(fn, f.name), portable: false });
   }
 
   /** The DDL a worker thread runs to have the same functions: those it can make (`portable`). */

@@ -116,3 +116,14 @@ test("a function of a class Sluice ships reaches worker threads with the catalog
   );
   assert.deepEqual((result as Extract<StatementResult, { kind: "table" }>).rows, [[2]]);
 });
+
+test("a view over a function registered from TypeScript does not stop another query running on worker threads", async () => {
+  const session = new SqlSession();
+  StreamTableEnvironment.create(StreamEnvironment.create(), session).createTemporaryFunction("twice", { resultType: "BIGINT", argumentTypes: ["BIGINT"], eval: (x: number) => x * 2 });
+  const n = "CREATE TABLE n (i BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '4', 'fields.i.kind' = 'sequence', 'fields.i.start' = '1', 'fields.i.end' = '4')";
+  const results = await session.execute(`SET 'parallelism.default' = '2'; ${n}; CREATE VIEW doubled AS SELECT twice(i) AS d FROM n; SELECT SUM(i) AS s FROM n; SELECT SUM(d) AS s FROM doubled`);
+  assert.deepEqual(
+    results.slice(3).map((r) => (r as Extract<StatementResult, { kind: "table" }>).rows),
+    [[[10]], [[20]]],
+  );
+});
