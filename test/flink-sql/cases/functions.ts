@@ -58,4 +58,9 @@ export const FUNCTION_CASES: OracleCase[] = [
     true,
     "SELECT id, HOUR(t) AS h, MINUTE(t) AS mi, SECOND(t) AS s, YEAR(t) AS y, QUARTER(t) AS q, MONTH(t) AS mo, WEEK(t) AS w, DAYOFYEAR(t) AS dy, DAYOFMONTH(t) AS dm, DAYOFWEEK(t) AS dw, CASE WHEN HOUR(t) >= 8 AND HOUR(t) <= 18 THEN 'dayTime' WHEN HOUR(t) <= 6 OR HOUR(t) >= 20 THEN 'nightTime' ELSE 'otherTime' END AS bidTimeType FROM (SELECT id, ts + INTERVAL '7' HOUR AS t FROM orders UNION ALL SELECT id, ts + INTERVAL '19' HOUR + INTERVAL '59' MINUTE FROM orders UNION ALL SELECT id, ts + INTERVAL '45' DAY - INTERVAL '5' HOUR FROM orders)",
   ),
+  c(
+    "extract_parts",
+    false,
+    "SELECT id, EXTRACT(HOUR FROM t) AS h, EXTRACT(MINUTE FROM t) AS mi, EXTRACT(SECOND FROM t) AS s, EXTRACT(YEAR FROM t) AS y, EXTRACT(QUARTER FROM t) AS q, EXTRACT(MONTH FROM t) AS mo, EXTRACT(WEEK FROM t) AS w, EXTRACT(DAY FROM t) AS d, EXTRACT(DOY FROM t) AS doy, EXTRACT(DOW FROM t) AS dow FROM (SELECT id, ts + INTERVAL '45' DAY - INTERVAL '5' HOUR AS t FROM orders)",
+  ),
 ];

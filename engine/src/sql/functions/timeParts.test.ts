@@ -34,3 +34,12 @@ test("the date parts of a DATE; HOUR of a DATE or a STRING is a validation error
     (e: unknown) => e instanceof StreamSqlError && e.kind === "validation" && e.position?.line === 3 && /Cannot apply 'HOUR'/.test(e.message),
   );
 });
+
+test("EXTRACT(unit FROM temporal) is the time part of that unit (DAY, DOY, DOW included); an unknown unit is a parse error there", async () => {
+  const ts = "CAST('2021-01-03 23:59:58.999' AS TIMESTAMP(3))";
+  assert.deepEqual(await row(`SELECT EXTRACT(HOUR FROM ${ts}), EXTRACT(day FROM ${ts}), EXTRACT(DOY FROM ${ts}), EXTRACT(DOW FROM ${ts}), EXTRACT(YEAR FROM ${ts}) + 1 FROM t`), [23, 3, 3, 1, 2022]);
+  await assert.rejects(
+    () => new SqlSession().execute(`${T}SELECT EXTRACT(EPOCH FROM ${ts}) FROM t`),
+    (e: unknown) => e instanceof StreamSqlError && e.kind === "parse" && e.position?.column === 16 && e.token === "EPOCH",
+  );
+});
