@@ -184,6 +184,10 @@ export {
   type ResultViewMode,
   type ResultViewOptions,
   type RenderRows,
+  // user-defined functions: CREATE FUNCTION … AS 'class' resolves a class registered here
+  registerFunctionClass,
+  type ScalarFunction,
+  type ScalarFunctionDefinition,
 } from "./sql/index.js";
 
 // connectors/flinkGateway (statements on a real Flink cluster: %%ssql --target flink)

@@ -49,6 +49,7 @@ import { MATCH_RECOGNIZE_CASES } from "./cases/matchRecognize.js";
 import { UPDATING_TOP_N_CASES } from "./cases/updatingTopN.js";
 import { DESCRIBE_TYPE_CASES } from "./cases/describeTypes.js";
 import { FILESYSTEM_SINK_CASES } from "./cases/filesystemSink.js";
+import { FUNCTION_CASES } from "./cases/functions.js";
 
 /**
  * Orders over 40 s of event time, with repeated names. The last two (30 s, 31 s) arrive after 38.999 s,
@@ -229,5 +230,6 @@ export const CASES: OracleCase[] = [
   ...FILESYSTEM_SINK_CASES,
   ...PLAN_PARITY_CASES,
   ...WINDOW_TOP_CASES,
+  ...FUNCTION_CASES,
 ];
 CASES.push(...miniBatchCases(CASES));

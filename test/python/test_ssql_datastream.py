@@ -33,3 +33,22 @@ def test_ssql_tables_reach_typescript_and_datastream_views_reach_ssql(kernel):
     assert reply["content"]["status"] == "ok", out
     rows = sorted(_result(out)["application/vnd.dataresource+json"]["data"], key=lambda r: r["w"])
     assert rows == [{"w": "a", "n": 2}, {"w": "b", "n": 1}], rows
+
+
+def test_a_function_registered_in_a_typescript_cell_is_called_by_ssql(kernel):
+    """README's example: a UDF from a TypeScript cell, and a class name CREATE FUNCTION resolves."""
+    _, kc = kernel
+    code = (
+        'import { StreamEnvironment, StreamTableEnvironment, registerFunctionClass } from "sluice";\n'
+        'registerFunctionClass("com.acme.Clamp", { resultType: "DOUBLE", eval: (x: number | null, hi: number) => (x === null ? null : Math.min(x, hi)) });\n'
+        'StreamTableEnvironment.create(StreamEnvironment.create()).createTemporarySystemFunction("shout", { resultType: "STRING", eval: (s: string | null) => (s === null ? null : `${s.toUpperCase()}!`) });\n'
+    )
+    reply, out = run(kc, code, timeout=60)
+    assert reply["content"]["status"] == "ok", out
+    reply, out = run(
+        kc,
+        "%%ssql\nCREATE FUNCTION clamp AS 'com.acme.Clamp';\nCREATE TABLE nums (id INT) WITH ('connector' = 'datagen', 'number-of-rows' = '3',\n  'fields.id.kind' = 'sequence', 'fields.id.start' = '1', 'fields.id.end' = '3');\nSELECT shout(CAST(id AS STRING)) AS s, clamp(id * 1.5, 3.0) AS c FROM nums",
+    )
+    assert reply["content"]["status"] == "ok", out
+    rows = sorted(_result(out)["application/vnd.dataresource+json"]["data"], key=lambda r: r["s"])
+    assert rows == [{"s": "1!", "c": 1.5}, {"s": "2!", "c": 3.0}, {"s": "3!", "c": 3.0}], rows

@@ -17,6 +17,7 @@ import { formatType } from "./types.js";
 import { SqlJobSettings } from "./restore/jobSettings.js";
 import { atReference, checkInsertTypes } from "./validation/typeRules.js";
 import { sqlOneThreadReason, sqlWorkerPlacement } from "./parallel/sqlJobRecipe.js";
+import { showFunctions } from "./functions/showFunctions.js";
 
 /** What one statement gave: a message (DDL), a table (SHOW, DESCRIBE, a bounded query), or a running job. */
 export type StatementResult =
@@ -80,6 +81,17 @@ export class SqlSession {
           this.catalog.drop(s.name, s.object, s.ifExists, s.at);
           results.push({ kind: "message", text: "[INFO] Execute statement succeeded.", statement: text });
           break;
+        case "createFunction":
+          this.catalog.functions.create(s, text);
+          results.push({ kind: "message", text: "[INFO] Execute statement succeeded.", statement: text });
+          break;
+        case "dropFunction":
+          this.catalog.functions.drop(s.name, s.scope, s.ifExists, s.at);
+          results.push({ kind: "message", text: "[INFO] Execute statement succeeded.", statement: text });
+          break;
+        case "showFunctions":
+          results.push({ kind: "table", columns: [{ name: "function name", type: { name: "STRING" } }], rows: showFunctions(this.catalog.functions, s.user).map((n) => [n]), statement: text });
+          break;
         case "showTables":
           results.push({ kind: "table", columns: [{ name: "table name", type: { name: "STRING" } }], rows: this.catalog.names().map((n) => [n]), statement: text });
           break;
@@ -142,14 +154,26 @@ export class SqlSession {
     // Over a DataStream view the query runs in that stream's environment, under its own checkpoint
     // settings (as Flink's StreamTableEnvironment uses its environment's); the session's are for its own.
     if (shared === undefined) this.settings.configure(env);
-    const planned = this.planner(env).plan(s.query);
+    const planner = this.planner(env);
+    const planned = planner.plan(s.query);
     const name = `sql-${++this.jobCount}: ${text.replace(/\s+/g, " ").slice(0, 60)}`;
+    // A function registered from a cell is a closure of this thread: a worker cannot make it again from DDL.
+    const local = planner.functionsUsed().find((f) => !f.portable);
+    const oneThread = local ? `function ${local.name} is registered from TypeScript on the kernel's thread` : undefined;
     const view = options.view ?? {};
     const mode = s.kind === "query" ? viewMode(planned, view, s.at) : undefined; // an impossible view fails before any job starts
     // Parallel subtasks on worker threads, which plan the statement again from its text (not over a DataStream view).
     const placement =
-      shared === undefined ? await sqlWorkerPlacement(env, this.settings.options, { ddl: this.catalog.ddlInOrder(), statement: text, viewMode: mode, options: [...this.settings.options] }) : undefined;
-    const start = () => this.start(env, name, s.at, options.restoreFrom, placement, sqlOneThreadReason(env, this.settings.options));
+      shared === undefined && oneThread === undefined
+        ? await sqlWorkerPlacement(env, this.settings.options, {
+            ddl: this.catalog.ddlInOrder(),
+            localFunctions: this.catalog.functions.localSignatures(),
+            statement: text,
+            viewMode: mode,
+            options: [...this.settings.options],
+          })
+        : undefined;
+    const start = () => this.start(env, name, s.at, options.restoreFrom, placement, sqlOneThreadReason(env, this.settings.options) ?? (env.parallelism > 1 ? oneThread : undefined));
     if (s.kind === "query" && !planned.bounded) {
       const table = attachResultView(planned, view, s.at);
       const job = await start();

@@ -8,6 +8,11 @@ export type Statement =
   | CreateView
   | { kind: "drop"; object: "table" | "view"; name: string; ifExists: boolean; at: SqlPosition }
   | { kind: "showTables"; at: SqlPosition }
+  /** `CREATE [TEMPORARY [SYSTEM]] FUNCTION [IF NOT EXISTS] name AS 'class' [LANGUAGE …] [USING JAR …]` (functions/). */
+  | CreateFunction
+  | { kind: "dropFunction"; name: string; scope: FunctionScope; ifExists: boolean; at: SqlPosition }
+  /** `SHOW [USER] FUNCTIONS`. */
+  | { kind: "showFunctions"; user: boolean; at: SqlPosition }
   | { kind: "describe"; name: string; at: SqlPosition }
   | { kind: "insert"; table: string; query: Query; at: SqlPosition }
   | { kind: "query"; query: Query; at: SqlPosition }
@@ -18,6 +23,22 @@ export type Statement =
   | { kind: "explain"; statement: Extract<Statement, { kind: "query" | "insert" }>; at: SqlPosition }
   /** `EXECUTE STATEMENT SET BEGIN …; END` or `BEGIN STATEMENT SET; …; END`: several INSERTs as one job. */
   | { kind: "statementSet"; inserts: Extract<Statement, { kind: "insert" }>[]; at: SqlPosition };
+
+/** Flink's three kinds of function: TEMPORARY SYSTEM (before the built-ins), TEMPORARY (a temporary catalog function), and catalog functions. */
+export type FunctionScope = "system" | "temporary" | "catalog";
+
+export interface CreateFunction {
+  kind: "createFunction";
+  name: string;
+  scope: FunctionScope;
+  ifNotExists: boolean;
+  className: string;
+  /** Where the class name is written (an unknown class is reported there). */
+  classAt: SqlPosition;
+  /** JAVA (the default), SCALA or PYTHON, as written. */
+  language: string;
+  at: SqlPosition;
+}
 
 export interface ColumnDef {
   name: string;

@@ -1,6 +1,8 @@
 import type { ColumnMetadata, CreateTable, Expr, Query } from "./ast.js";
 import { resolveColumns } from "./ddl/computedColumns.js";
 import { StreamSqlError } from "./errors.js";
+import { FunctionCatalog } from "./functions/functionCatalog.js";
+import { withFunctions } from "./functions/functionScope.js";
 import { watermarkText } from "./validation/watermarkText.js";
 import type { SqlType } from "./types.js";
 
@@ -41,6 +43,8 @@ export interface ViewEntry {
  */
 export class Catalog {
   private readonly entries = new Map<string, TableEntry | ViewEntry>();
+  /** User-defined functions, a namespace of their own (functions/functionCatalog.ts). */
+  readonly functions = new FunctionCatalog();
 
   get(name: string): TableEntry | ViewEntry | undefined {
     return this.entries.get(name.toLowerCase());
@@ -53,7 +57,7 @@ export class Catalog {
       if (names.has(c.name.toLowerCase())) throw new StreamSqlError("validation", `duplicate column ${c.name}`, ddl.at, c.name);
       names.add(c.name.toLowerCase());
     }
-    const columns = resolveColumns(ddl.columns).map((c, i) => {
+    const columns = withFunctions(this.functions, () => resolveColumns(ddl.columns)).map((c, i) => {
       const metadata = ddl.columns[i]?.metadata;
       return metadata ? { ...c, metadata } : c;
     });
@@ -124,9 +128,9 @@ export class Catalog {
     return true;
   }
 
-  /** Every entry's DDL in the order declared (a view after what it reads): how a worker thread rebuilds the catalog. */
+  /** Every entry's DDL in the order declared (a view after what it reads), functions first: how a worker thread rebuilds the catalog. */
   ddlInOrder(): string[] {
-    return [...this.entries.values()].map((e) => e.ddl);
+    return [...this.functions.portableDdl(), ...[...this.entries.values()].map((e) => e.ddl)];
   }
 
   names(): string[] {

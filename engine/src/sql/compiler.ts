@@ -3,6 +3,8 @@ import { StreamSqlError } from "./errors.js";
 import { compileFieldAccess } from "./rows/rowType.js";
 import { checkDatePattern } from "./functions/checkDatePattern.js";
 import { fns, likeRegExp } from "./runtimeFunctions.js";
+import { isTimePart, timePartType } from "./functions/timeParts.js";
+import { currentFunctions, type FunctionLookup, type ResolvedFunction } from "./functions/functionScope.js";
 import { comparison } from "./validation/typeRules.js";
 import { isIntegral, isNumeric, widen, type SqlType } from "./types.js";
 
@@ -27,6 +29,8 @@ export interface Compiled {
  */
 export class ExprCompiler {
   private constants: unknown[] = [];
+  /** The user-defined functions of the catalog being planned (functions/functionScope.ts), taken when made. */
+  private readonly functions: FunctionLookup | undefined = currentFunctions();
 
   constructor(
     private readonly scope: ScopeColumn[],
@@ -213,6 +217,13 @@ export class ExprCompiler {
       if (args.length < min || args.length > max) throw new StreamSqlError("validation", `${e.name} takes ${min === max ? min : `${min} to ${max}`} arguments, got ${args.length}`, e.at, e.name);
     };
     const codes = args.map((x) => x.code).join(", ");
+    // TEMPORARY SYSTEM functions come before the built-ins, the catalog's after them (Flink's resolution order).
+    const system = this.functions?.resolve(e.name, "system");
+    if (system) return this.userCall(system, args, e);
+    if (isTimePart(e.name)) {
+      arity(1);
+      return { code: `$.extract${e.name}(${codes})`, type: timePartType(e.name, (args[0] as Compiled).type, e.at) };
+    }
     switch (e.name) {
       case "UPPER":
       case "LOWER":
@@ -261,8 +272,27 @@ export class ExprCompiler {
       case "MAX":
       case "AVG":
         throw new StreamSqlError("validation", `aggregate ${e.name} is only allowed in the SELECT or HAVING of a query with GROUP BY or aggregates`, e.at, e.name);
-      default:
-        throw new StreamSqlError("unsupported", `function ${e.name} is not supported yet`, e.at, e.name);
+      default: {
+        const user = this.functions?.resolve(e.name, "catalog");
+        if (user) return this.userCall(user, args, e);
+        // Flink's words for a name it does not know; Sluice's built-ins are a subset of Flink's, so it may be one of those.
+        throw new StreamSqlError(
+          "unsupported",
+          `No match found for function signature ${e.name.toLowerCase()}(${args.map((a) => `<${a.type.name}>`).join(", ")}): no user-defined function of that name, nor a built-in Sluice supports yet`,
+          e.at,
+          e.name,
+        );
+      }
     }
+  }
+
+  /** A user-defined function: its `eval` is a constant of the generated code, called directly (no lookup per row). */
+  private userCall(fn: ResolvedFunction, args: Compiled[], e: Extract<Expr, { kind: "call" }>): Compiled {
+    fn.checkArguments(
+      args.map((a) => a.type),
+      e.at,
+    );
+    this.constants.push(fn.eval);
+    return { code: `k[${this.constants.length - 1}](${args.map((a) => a.code).join(", ")})`, type: fn.resultType };
   }
 }

@@ -163,6 +163,7 @@ function parsePrimary(s: TokenStream): Expr {
     return { kind: "interval", millis: amount * unit, at };
   }
   if (s.accept("CASE")) return parseCase(s, at);
+  if (s.is("EXTRACT") && s.is("(", 1)) return parseExtract(s, at);
   if (s.accept("CAST")) {
     s.expect("(");
     const arg = parseExpr(s);
@@ -192,6 +193,32 @@ function parsePrimary(s: TokenStream): Expr {
   }
   if (s.accept(".")) return { kind: "column", table: name, name: s.ident("a column name"), at };
   return { kind: "column", name, at };
+}
+
+/** Flink's `EXTRACT(unit FROM temporal)`: the time-part function of that unit (functions/timeParts.ts). */
+const EXTRACT_UNITS: Record<string, string> = {
+  YEAR: "YEAR",
+  QUARTER: "QUARTER",
+  MONTH: "MONTH",
+  WEEK: "WEEK",
+  DAY: "DAYOFMONTH",
+  DOY: "DAYOFYEAR",
+  DOW: "DAYOFWEEK",
+  HOUR: "HOUR",
+  MINUTE: "MINUTE",
+  SECOND: "SECOND",
+};
+
+function parseExtract(s: TokenStream, at: SqlPosition): Expr {
+  s.next();
+  s.expect("(");
+  const unit = s.next();
+  const name = EXTRACT_UNITS[unit.text.toUpperCase()];
+  if (name === undefined) throw s.error(`expected a time unit (${Object.keys(EXTRACT_UNITS).join(", ")})`, unit);
+  s.expect("FROM");
+  const arg = parseExpr(s);
+  s.expect(")");
+  return { kind: "call", name, args: [arg], distinct: false, star: false, at };
 }
 
 /** An aggregate's `FILTER (WHERE cond)` (the planners reject it on anything but an aggregate). */

@@ -11,3 +11,4 @@ export { changelogSinkFor } from "./connectors/changelogInto.js";
 export { StreamTableEnvironment, Table, Schema, SchemaBuilder, Row, defaultSqlSession } from "./interop/index.js";
 export { singleBundle } from "./views/single.js";
 export type { ResultViewMode, ResultViewOptions, RenderRows, ResultView } from "./views/resultView.js";
+export { registerFunctionClass, type ScalarFunction, type ScalarFunctionDefinition } from "./functions/userFunctions.js";

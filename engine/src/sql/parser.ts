@@ -18,6 +18,7 @@ import { tokenize } from "./lexer.js";
 import { parseOrderByLimit } from "./sort/parseOrderBy.js";
 import { parseStatementSet } from "./statementSet/parseStatementSet.js";
 import { TokenStream } from "./tokenStream.js";
+import { parseCreateFunction, parseDropFunction, parseFunctionScope } from "./functions/functionDdl.js";
 
 /** One statement with the part of the text it came from (for EXPLAIN, job names and errors). */
 export interface ParsedStatement {
@@ -44,7 +45,9 @@ const here = (s: TokenStream): SqlPosition => ({ line: s.peek.line, column: s.pe
 function parseStatement(s: TokenStream): Statement {
   const at = here(s);
   if (s.accept("CREATE")) {
-    s.accept("TEMPORARY");
+    const { temporary, scope } = parseFunctionScope(s);
+    if (s.accept("FUNCTION")) return parseCreateFunction(s, scope, at);
+    if (scope === "system") throw s.error("expected FUNCTION after TEMPORARY SYSTEM");
     if (s.accept("TABLE")) return parseCreateTable(s, at);
     if (s.accept("VIEW")) {
       const ifNotExists = s.accept("IF", "NOT", "EXISTS");
@@ -52,17 +55,22 @@ function parseStatement(s: TokenStream): Statement {
       s.expect("AS");
       return { kind: "createView", name, ifNotExists, query: parseQuery(s), at };
     }
-    throw s.error("expected TABLE or VIEW after CREATE");
+    throw s.error(`expected TABLE, VIEW or FUNCTION after ${temporary ? "TEMPORARY" : "CREATE"}`);
   }
   if (s.accept("DROP")) {
-    s.accept("TEMPORARY");
+    const { temporary, scope } = parseFunctionScope(s);
+    if (s.accept("FUNCTION")) return parseDropFunction(s, scope, at);
+    if (scope === "system") throw s.error("expected FUNCTION after TEMPORARY SYSTEM");
     const object = s.accept("TABLE") ? "table" : s.accept("VIEW") ? "view" : undefined;
-    if (!object) throw s.error("expected TABLE or VIEW after DROP");
+    if (!object) throw s.error(`expected TABLE, VIEW or FUNCTION after ${temporary ? "TEMPORARY" : "DROP"}`);
     const ifExists = s.accept("IF", "EXISTS");
     return { kind: "drop", object, name: qualifiedName(s), ifExists, at };
   }
   if (s.accept("SHOW")) {
-    s.expect("TABLES");
+    if (s.accept("FUNCTIONS")) return { kind: "showFunctions", user: false, at };
+    if (s.accept("USER", "FUNCTIONS")) return { kind: "showFunctions", user: true, at };
+    if (!s.is("TABLES")) throw s.error("expected TABLES, FUNCTIONS or USER FUNCTIONS after SHOW");
+    s.next();
     return { kind: "showTables", at };
   }
   if (s.accept("DESCRIBE") || s.accept("DESC")) return { kind: "describe", name: qualifiedName(s), at };
@@ -87,7 +95,7 @@ function parseStatement(s: TokenStream): Statement {
     return { kind: "explain", statement, at };
   }
   if (s.is("EXECUTE") || s.is("BEGIN")) return parseStatementSet(s, at, parseStatement);
-  throw s.error(s.is("WITH") || s.is("ALTER") ? "not supported yet" : "expected a statement (CREATE, DROP, SHOW TABLES, DESCRIBE, INSERT INTO, SELECT, EXPLAIN or a statement set)");
+  throw s.error(s.is("WITH") || s.is("ALTER") ? "not supported yet" : "expected a statement (CREATE, DROP, SHOW TABLES, SHOW FUNCTIONS, DESCRIBE, INSERT INTO, SELECT, EXPLAIN or a statement set)");
 }
 
 /** `a.b.c` names (catalog.database.table) are accepted; Sluice has one catalog, so the last part is the name. */

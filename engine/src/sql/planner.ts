@@ -4,6 +4,7 @@ import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
 import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { Expr, FromItem, Query, Select, WindowTvf } from "./ast.js";
 import type { Catalog, Column, TableEntry } from "./catalog.js";
+import { RecordingLookup, withFunctions, type ResolvedFunction } from "./functions/functionScope.js";
 import { ExprCompiler, type ScopeColumn } from "./compiler.js";
 import type { Row, ScanResult } from "./connectors.js";
 import { scanWithComputedColumns } from "./ddl/computedColumns.js";
@@ -82,11 +83,20 @@ export class Planner {
   private readonly viewReads = new Map<string, number>();
   private readonly counted = new WeakSet<Query>();
   private depth = 0;
+  /** The catalog's functions, recording which the planned queries call (functions/functionScope.ts). */
+  private readonly functions: RecordingLookup;
 
   constructor(
     private readonly env: StreamEnvironment,
     private readonly catalog: Catalog,
-  ) {}
+  ) {
+    this.functions = new RecordingLookup(catalog.functions);
+  }
+
+  /** The user-defined functions the queries planned so far call. */
+  functionsUsed(): ResolvedFunction[] {
+    return [...this.functions.used.values()];
+  }
 
   /** Each planned stream's rows declare their row type, so a keyed or rebalance edge from it crosses threads as columns. */
   plan(query: Query): Planned {
@@ -94,7 +104,7 @@ export class Planner {
     this.depth++;
     let planned: Planned;
     try {
-      planned = this.planQuery(query);
+      planned = withFunctions(this.functions, () => this.planQuery(query));
     } finally {
       this.depth--;
     }

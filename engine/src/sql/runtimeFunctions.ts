@@ -6,6 +6,7 @@ import { SluiceError } from "../errors/errors.js";
  */
 import { dateFormat } from "./functions/dateFormat.js";
 import { regexpExtract, splitIndex } from "./functions/stringFunctions.js";
+import { timePartFns } from "./functions/timeParts.js";
 import { doubleText } from "./rows/doubleText.js";
 
 type V = unknown;
@@ -37,6 +38,7 @@ export const fns = {
   lower: (a: V): V => (isNull(a) ? null : String(a).toLowerCase()),
   splitIndex,
   regexpExtract,
+  ...timePartFns,
   charLength: (a: V): V => (isNull(a) ? null : [...String(a)].length),
   /** SUBSTR(s, pos[, len]) with SQL's 1-based positions. */
   substr: (a: V, pos: V, len?: V): V => {

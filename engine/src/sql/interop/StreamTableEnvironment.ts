@@ -9,6 +9,7 @@ import { StreamSqlError } from "../errors.js";
 import { bindDataStream, dataStreamDdl } from "./dataStreamTable.js";
 import { Row } from "./Row.js";
 import type { Schema } from "./Schema.js";
+import type { ScalarFunctionDefinition } from "../functions/userFunctions.js";
 
 let kernelSession: SqlSession | undefined;
 
@@ -84,6 +85,39 @@ export class StreamTableEnvironment {
       if (metadata) c.metadata = { key: metadata, virtual: true };
     });
     bindDataStream(entry, stream as DataStream<unknown>, schema);
+  }
+
+  /**
+   * A scalar function written in TypeScript, callable by `name` in this session's SQL before the
+   * built-ins (Flink's `createTemporarySystemFunction`): `{ resultType: "BIGINT", eval: (s) => … }`
+   * or a class of such objects. Its `eval` is compiled into each query's generated code, as a
+   * built-in is; a query calling it runs on the kernel's thread (a closure cannot move to a worker).
+   */
+  createTemporarySystemFunction(name: string, fn: ScalarFunctionDefinition): void {
+    this.session.catalog.functions.register(name, "system", fn);
+  }
+
+  /** As `createTemporarySystemFunction`, resolved after the built-ins (a temporary catalog function, which shadows a catalog one). */
+  createTemporaryFunction(name: string, fn: ScalarFunctionDefinition): void {
+    this.session.catalog.functions.register(name, "temporary", fn);
+  }
+
+  /** A catalog function (resolved after the built-ins and temporary functions), as `CREATE FUNCTION` makes. */
+  createFunction(name: string, fn: ScalarFunctionDefinition): void {
+    this.session.catalog.functions.register(name, "catalog", fn);
+  }
+
+  /** False when there was none, as Flink's. */
+  dropTemporarySystemFunction(name: string): boolean {
+    return this.session.catalog.functions.drop(name, "system", true, undefined);
+  }
+
+  dropTemporaryFunction(name: string): boolean {
+    return this.session.catalog.functions.drop(name, "temporary", true, undefined);
+  }
+
+  dropFunction(name: string): boolean {
+    return this.session.catalog.functions.drop(name, "catalog", true, undefined);
   }
 
   /** `stream` as a Table; its `toString()` names it, so it can be spliced into SQL text as in Flink. */

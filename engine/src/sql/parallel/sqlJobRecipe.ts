@@ -16,6 +16,7 @@ import { Planner } from "../planner.js";
 import { configureMiniBatch } from "../minibatch/miniBatchOptions.js";
 import { assignPlanUids } from "../restore/planUids.js";
 import { SqlSession } from "../SqlSession.js";
+import type { LocalFunction } from "../functions/functionCatalog.js";
 import { attachResultView, type ResultViewMode } from "../views/resultView.js";
 
 /** What a worker needs to plan the statement again. */
@@ -26,6 +27,8 @@ export interface SqlJobArgs {
   readonly statement: string;
   /** An unbounded SELECT: the mode of its live view (the view's sink has that shape). */
   readonly viewMode: ResultViewMode | undefined;
+  /** The catalog's functions of the kernel's thread, as stand-ins for planning its DDL (functions/functionCatalog.ts). */
+  readonly localFunctions?: readonly LocalFunction[];
   /** The session's SET options that change the plan (mini-batch); the worker plans with the same. */
   readonly options?: readonly [string, string][];
 }
@@ -70,6 +73,7 @@ export function sqlOneThreadReason(env: StreamEnvironment, options: ReadonlyMap<
 /** Runs in a worker: declares the job `SqlSession` declared for `args.statement` on the main thread. */
 export async function declareSqlJob(env: StreamEnvironment, args: SqlJobArgs): Promise<void> {
   const session = new SqlSession();
+  for (const f of args.localFunctions ?? []) session.catalog.functions.registerStandIn(f);
   for (const ddl of args.ddl) await session.execute(ddl);
   configureMiniBatch(env, new Map(args.options ?? []));
   const [parsed] = parseScript(args.statement);
