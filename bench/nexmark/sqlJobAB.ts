@@ -7,7 +7,8 @@
  * sluiceSqlRun.ts times it) and the ratio. Both sides see the same load within a second.
  *
  * Usage: node dist/bench/nexmark/sqlJobAB.js BASE NEW <q0…q22 | path/to/query.sql> [blocks=8] [events=600000] [small=100000]
- * (a path: that INSERT over the same tables and views instead of nexmark's qN.sql).
+ * (a path: that INSERT over the same tables and views instead of nexmark's qN.sql). Each side runs after
+ * the SET lines of nexmark's config.yaml, as sluiceSqlRun.ts does (mini-batch; SLUICE_SQL_MINIBATCH=off leaves them out).
  */
 import { readFileSync } from "node:fs";
 import os from "node:os";
@@ -21,6 +22,7 @@ type Run = (count: number) => Promise<void>;
 
 async function load(root: string): Promise<Run> {
   const sql = (await import(`${root}/dist/engine/src/sql/index.js`)) as { SqlSession: new () => { execute(text: string): Promise<unknown> } };
+  const { nexmarkSqlOptions } = (await import(`${root}/dist/bench/nexmark/sqlConformance.js`)) as { nexmarkSqlOptions: () => string };
   const dir = join(root, "bench/nexmark/flink/src/main/resources/nexmark-sql");
   const read = (f: string) => readFileSync(join(dir, f), "utf8");
   return async (count) => {
@@ -28,7 +30,7 @@ async function load(root: string): Promise<Run> {
     const gen = read("ddl_gen.sql").replace(/\$\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
     const views = read("ddl_views.sql").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
     const text = query.includes("/") ? readFileSync(query, "utf8") : read(`${query}.sql`);
-    await new sql.SqlSession().execute(`${gen}\n${views};\n${text}`);
+    await new sql.SqlSession().execute(`${nexmarkSqlOptions()}${gen}\n${views};\n${text}`);
   };
 }
 

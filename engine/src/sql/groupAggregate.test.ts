@@ -147,3 +147,28 @@ test("an updating SQL aggregate stopped with a savepoint at a random moment and 
     }
   }
 });
+
+test("GROUP BY two integral columns keys a group by one number where both fit (a * 2^20 + b) and by a string elsewhere: no two groups share a key", async () => {
+  const csv = join(dir, "pairs.csv");
+  // (1, 2^20) is past the number's range for b: as a number it would be 2 * 2^20, the key of (2, 0).
+  // (0, -1) and (-1, 2^20 - 1) would be -1 both, were b's sign not checked.
+  writeFileSync(csv, "1,1048576,10\n2,0,20\n1,1048576,30\n0,-1,1\n-1,1048575,2\n2147483648,0,5\n2147483647,1048575,6\n2,0,40\n");
+  const session = new SqlSession();
+  const [, result] = await session.execute(
+    `CREATE TABLE t (a BIGINT, b BIGINT, v INT) WITH ('connector' = 'filesystem', 'path' = '${csv}', 'format' = 'csv');\nSELECT a, b, SUM(v) AS s FROM t GROUP BY a, b`,
+  );
+  assert.ok(result?.kind === "table");
+  assert.deepEqual(
+    [...result.rows].map((r) => JSON.stringify(r)).sort(),
+    [
+      [-1, 1048575, 2],
+      [0, -1, 1],
+      [1, 1048576, 40],
+      [2, 0, 60],
+      [2147483647, 1048575, 6],
+      [2147483648, 0, 5],
+    ]
+      .map((r) => JSON.stringify(r))
+      .sort(),
+  );
+});

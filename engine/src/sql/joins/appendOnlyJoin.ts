@@ -14,7 +14,7 @@ import type { JoinKey } from "./joinKey.js";
  * as Flink does), and a list of numbers holds them unboxed, with no object per row for the garbage
  * collector to copy and promote. The list is appended to in place; a checkpoint copies it.
  */
-export function appendOnlyInnerJoinFunction(matches: ((joined: Row) => boolean) | undefined, flat: FlatJoin): KeyedCoProcessFunction<JoinKey, Row, Row, Row> {
+export function appendOnlyInnerJoinFunction(flat: FlatJoin): KeyedCoProcessFunction<JoinKey, Row, Row, Row> {
   const { leftWidth, rightWidth, withRight, withLeft } = flat;
   const fn: KeyedCoProcessFunction<JoinKey, Row, Row, Row> & { left?: ListState<unknown>; right?: ListState<unknown> } = {
     open(rc: KeyedRuntimeContext) {
@@ -27,7 +27,7 @@ export function appendOnlyInnerJoinFunction(matches: ((joined: Row) => boolean) 
       const others = (this.right as ListState<unknown>).get();
       for (let i = 0; i < others.length; i += rightWidth) {
         const both = withRight(row, others, i);
-        if (matches === undefined || matches(both)) out.collect(both);
+        if (both !== undefined) out.collect(both);
       }
     },
     processElement2(row, ctx, out) {
@@ -36,7 +36,7 @@ export function appendOnlyInnerJoinFunction(matches: ((joined: Row) => boolean) 
       const others = (this.left as ListState<unknown>).get();
       for (let i = 0; i < others.length; i += leftWidth) {
         const both = withLeft(others, i, row);
-        if (matches === undefined || matches(both)) out.collect(both);
+        if (both !== undefined) out.collect(both);
       }
     },
   };

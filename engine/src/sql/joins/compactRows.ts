@@ -37,27 +37,43 @@ export function compactSide(stream: DataStream<Row>, columns: Column[], scope: S
   return { stream: narrowed, scope: compactScope, kept };
 }
 
-/** How the append-only join (appendOnlyJoin.ts) makes a full-width joined row from a compact row and another side's flat list. */
+/** How the append-only join (appendOnlyJoin.ts) makes its output row from a compact row and another side's flat list. */
 export interface FlatJoin {
   /** Values per row in each side's list. */
   leftWidth: number;
   rightWidth: number;
-  /** A left row joined with the right row at `ri` of a right list. */
-  withRight: (l: Row, r: readonly unknown[], ri: number) => Row;
-  /** The left row at `li` of a left list joined with a right row. */
-  withLeft: (l: readonly unknown[], li: number, r: Row) => Row;
+  /** A left row joined with the right row at `ri` of a right list: the output row, or undefined when the rest of ON does not hold. */
+  withRight: (l: Row, r: readonly unknown[], ri: number) => Row | undefined;
+  /** The left row at `li` of a left list joined with a right row (as withRight). */
+  withLeft: (l: readonly unknown[], li: number, r: Row) => Row | undefined;
 }
 
 /**
- * The joined row, full width (`width` per side), from a compact row and a row of the other side's flat
- * list: a column the join did not keep is NULL there, as nothing reads it. One array literal per pair.
+ * The joined rows of a pair: the rest of ON (`matches`, over the full-width joined row, `width` columns per
+ * side) is checked on one scratch row filled in place, and only a pair that meets it becomes an output row
+ * (one array literal). The output row is `output`'s columns of the joined row (the ones something after
+ * the join reads, planJoin.ts), or all of it, full width; a column the join did not keep is NULL there,
+ * as nothing reads it. So nexmark q4 makes one row of 3 values per bid, not 17 with its time columns boxed.
  */
-export function flatJoin(left: { kept: number[] | undefined; width: number }, right: { kept: number[] | undefined; width: number }): FlatJoin {
+export function flatJoin(
+  left: { kept: number[] | undefined; width: number },
+  right: { kept: number[] | undefined; width: number },
+  matches: ((joined: Row) => boolean) | undefined,
+  output?: number[],
+): FlatJoin {
   const slots = (side: { kept: number[] | undefined; width: number }, at: (i: number) => string): string[] => {
     const position = new Map((side.kept ?? Array.from({ length: side.width }, (_, i) => i)).map((c, i) => [c, i]));
     return Array.from({ length: side.width }, (_, c) => (position.has(c) ? at(position.get(c) as number) : "null"));
   };
-  const build = (params: string, l: (i: number) => string, r: (i: number) => string) => new Function(`return (${params}) => [${[...slots(left, l), ...slots(right, r)].join(", ")}];`)() as never;
+  const columns = output ?? Array.from({ length: left.width + right.width }, (_, i) => i);
+  const scratch: Row = new Array(left.width + right.width).fill(null);
+  const build = (params: string, l: (i: number) => string, r: (i: number) => string) => {
+    const all = [...slots(left, l), ...slots(right, r)];
+    const row = `[${columns.map((c) => all[c]).join(", ")}]`;
+    if (matches === undefined) return new Function(`return (${params}) => ${row};`)() as never;
+    const fill = all.flatMap((v, c) => (v === "null" ? [] : [`s[${c}] = ${v};`])).join(" ");
+    return new Function("s", "m", `return (${params}) => { ${fill} return m(s) ? ${row} : undefined; };`)(scratch, matches) as never;
+  };
   return {
     leftWidth: left.kept?.length ?? left.width,
     rightWidth: right.kept?.length ?? right.width,

@@ -31,6 +31,11 @@ export function recordKeyOf(values: readonly unknown[], columns?: readonly numbe
   return key;
 }
 
+/** The join key of one equality key's value: joinKeyOf([v]) without the array. */
+export function joinKeyOfValue(v: unknown): JoinKey {
+  return single(v);
+}
+
 function single(v: unknown): JoinKey {
   switch (typeof v) {
     case "number":

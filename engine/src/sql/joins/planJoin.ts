@@ -12,7 +12,7 @@ import { StreamSqlError } from "../errors.js";
 import type { Relation } from "../planner.js";
 import { stateDigest } from "../restore/planUids.js";
 import { analyzeCondition, conjunctSides, conjunction } from "./joinCondition.js";
-import { joinKeyOf, type JoinKey } from "./joinKey.js";
+import { joinKeyOf, joinKeyOfValue, type JoinKey } from "./joinKey.js";
 import { asChanges } from "./joinInputs.js";
 import { compactSide, flatJoin } from "./compactRows.js";
 import { appendOnlyInnerJoinFunction } from "./appendOnlyJoin.js";
@@ -105,19 +105,27 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
   if (item.joinType === "inner" && !left.changes && !right.changes) {
     const boundedJoin = planBoundedJoin({ on, left, right, scope, columns: plain, qualifiers, matches, leftKey, rightKey, name: name.slice(0, -1), sides: item });
     if (boundedJoin) return boundedJoin;
+    const output = outputColumns(filters, scope);
     const l = compactSide(left.stream as DataStream<Row>, left.columns, leftScope, read, 0);
     const r = compactSide(right.stream as DataStream<Row>, right.columns, rightScope, read, leftWidth);
-    const [lKey, rKey] = [new ExprCompiler(l.scope).rowFunction(condition.keys.map((k) => k.left)).fn, new ExprCompiler(r.scope).rowFunction(condition.keys.map((k) => k.right)).fn];
     const stream = l.stream
       .connect(r.stream)
       .keyBy(
-        (row) => joinKeyOf(lKey(row)),
-        (row) => joinKeyOf(rKey(row)),
+        joinKeySelector(
+          l.scope,
+          condition.keys.map((k) => k.left),
+        ),
+        joinKeySelector(
+          r.scope,
+          condition.keys.map((k) => k.right),
+        ),
       )
-      .process(appendOnlyInnerJoinFunction(rest, flatJoin({ kept: l.kept, width: leftWidth }, { kept: r.kept, width: right.columns.length })))
+      .process(appendOnlyInnerJoinFunction(flatJoin({ kept: l.kept, width: leftWidth }, { kept: r.kept, width: right.columns.length }, rest, output)))
       .name(name);
     // kept: the columns each side's rows hold in state, one flat list of values per key (appendOnlyJoin.ts).
-    return { stream: stateDigest(stream, layout(`append-only inner, flat ${JSON.stringify([l.kept, r.kept])}`)), columns: plain, bounded, qualifier: undefined, qualifiers };
+    const digested = stateDigest(stream, layout(`append-only inner, flat ${JSON.stringify([l.kept, r.kept])}`));
+    if (output === undefined) return { stream: digested, columns: plain, bounded, qualifier: undefined, qualifiers };
+    return { stream: digested, columns: output.map((i) => plain[i] as Column), bounded, qualifier: undefined, qualifiers: output.map((i) => qualifiers[i]) };
   }
   if (read) {
     left = pruned(left, read, 0, left.changes ? left.uniqueKey : undefined);
@@ -136,6 +144,16 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
   return { changes: stateDigest(changes, layout(`changelog ${JSON.stringify(uniqueKeys)}`)), uniqueKey: undefined, columns: plain, bounded, qualifier: undefined, qualifiers };
 }
 
+/** A side's join key of its row (joinKey.ts): one equality key is read as a value, with no array of keys per row. */
+function joinKeySelector(scope: ScopeColumn[], keys: Expr[]): (r: Row) => JoinKey {
+  if (keys.length === 1) {
+    const value = new ExprCompiler(scope).value(keys[0] as Expr).fn;
+    return (r) => joinKeyOfValue(value(r));
+  }
+  const values = new ExprCompiler(scope).rowFunction(keys).fn;
+  return (r) => joinKeyOf(values(r));
+}
+
 /**
  * The SELECT over a join: its WHERE, whose conjuncts on one side's columns only are pushed into that side
  * of an inner join (as Flink's FilterJoinRule; `where` is left with the rest), and every expression it
@@ -145,16 +163,33 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
 export interface WhereOverJoin {
   where: Expr | undefined;
   uses: Expr[] | undefined;
+  /** What `uses` reads besides WHERE (whose conjuncts planJoin may move into the join): the join's output needs these and what stays of WHERE. */
+  after: Expr[] | undefined;
+}
+
+/**
+ * The joined row's columns something after the join reads (the SELECT's list, GROUP BY, HAVING, ORDER BY and
+ * what stays of its WHERE), in order, when that is fewer than all and can be told: the append-only join
+ * then outputs only those (compactRows.ts flatJoin), and the SELECT resolves its names over them. Columns
+ * that only ON reads (q4's time bounds) are checked inside the join and never leave it.
+ */
+function outputColumns(filters: WhereOverJoin | undefined, scope: ScopeColumn[]): number[] | undefined {
+  if (filters?.after === undefined) return undefined;
+  const read = columnsRead(filters.where ? [...filters.after, filters.where] : filters.after, scope);
+  // A SELECT reading no column (COUNT(*)) still gets a row per pair: full width keeps that simple.
+  if (read === undefined || read.size === 0 || read.size === scope.length) return undefined;
+  return [...read].sort((a, b) => a - b);
 }
 
 export function selectOverJoin(select: Select): WhereOverJoin {
-  const exprs: Expr[] = [...select.groupBy, ...(select.having ? [select.having] : []), ...(select.orderBy ?? []).map((o) => o.expr), ...(select.where ? [select.where] : [])];
+  const exprs: Expr[] = [...select.groupBy, ...(select.having ? [select.having] : []), ...(select.orderBy ?? []).map((o) => o.expr)];
   for (const item of select.items) {
-    if (item.kind !== "expr") return { where: select.where, uses: undefined };
+    if (item.kind !== "expr") return { where: select.where, uses: undefined, after: undefined };
     exprs.push(item.expr);
   }
   const hasOver = (e: Expr): boolean => (e.kind === "call" && e.over !== undefined) || children(e).some(hasOver);
-  return { where: select.where, uses: select.windows || exprs.some(hasOver) ? undefined : exprs };
+  if (select.windows || exprs.some(hasOver) || (select.where !== undefined && hasOver(select.where))) return { where: select.where, uses: undefined, after: undefined };
+  return { where: select.where, uses: select.where ? [...exprs, select.where] : exprs, after: exprs };
 }
 
 /** The columns of the joined scope that `uses` read, or undefined when one of them cannot be told (unknown, ambiguous, a ROW field). */
