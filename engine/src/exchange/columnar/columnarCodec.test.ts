@@ -12,7 +12,8 @@ import fc from "fast-check";
 import type { RecordBatch } from "../../runtime/StreamElement.js";
 import type { SqlType, SqlTypeName } from "../../sql/types.js";
 import type { EncodedBatch, RecordSchema } from "../BatchCodec.js";
-import { columnarCodec, ColumnarRecordError, type ColumnarHeader, DictionaryGapError } from "./index.js";
+import { columnarCodec, columnarCodecWith, ColumnarRecordError, type ColumnarHeader, DictionaryGapError } from "./index.js";
+import { ASCII_CHUNK } from "./strings.js";
 
 const SCALARS: SqlTypeName[] = ["BOOLEAN", "TINYINT", "SMALLINT", "INT", "BIGINT", "FLOAT", "DOUBLE", "DECIMAL", "STRING", "TIMESTAMP", "DATE", "NULL"];
 
@@ -146,6 +147,31 @@ const schema: RecordSchema = {
   ],
 };
 const columnsOf = (e: EncodedBatch) => (e.header as ColumnarHeader).columns;
+
+test("ASCII columns read in chunks: rows of every length (empty, short, longer than a chunk), nulls between, come back equal", () => {
+  const strings: RecordSchema = { fields: [{ name: "s", type: { name: "STRING" } }] };
+  const ascii = (minLength: number, maxLength: number) => fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), minLength, maxLength });
+  const row = fc.oneof(
+    { weight: 4, arbitrary: ascii(0, 14) },
+    { weight: 6, arbitrary: ascii(60, 400) },
+    { weight: 1, arbitrary: ascii(ASCII_CHUNK - 2, ASCII_CHUNK + 300) },
+    { weight: 1, arbitrary: fc.constantFrom(null, undefined) },
+  );
+  fc.assert(
+    fc.property(fc.array(fc.array(row, { maxLength: 60 }), { minLength: 1, maxLength: 3 }), (batches) => {
+      const encoder = columnarCodecWith("utf8").encoder(strings);
+      const decoder = columnarCodecWith("utf8").decoder(strings);
+      for (const column of batches) {
+        const values = column.map((s) => [s]);
+        const encoded = encoder.encode(batchOf(values));
+        const [h] = columnsOf(encoded);
+        if (h?.enc === "utf8") assert.equal(h.ascii, true);
+        assert.deepStrictEqual(decoder.decode(cross(encoded)), batchOf(values));
+      }
+    }),
+    { numRuns: 150 },
+  );
+});
 
 test("a field the consumer reads none of (unread) crosses as NULL, its values not even looked at; the others as they were", () => {
   const pruned: RecordSchema = {
