@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { setFlagsFromString } from "node:v8";
 import { Worker } from "node:worker_threads";
 import fc from "fast-check";
 import type { RecordBatch } from "../../runtime/StreamElement.js";
@@ -194,6 +195,18 @@ test("a field the consumer reads none of (unread) crosses as NULL, its values no
     ],
     timestamps: [5, 6],
   });
+});
+
+test("decoded records and ROW values have the hidden class of an object literal with the same names in the same order", () => {
+  // An operator fed both local records and decoded ones (a keyed exchange at p=2) then sees one shape, not two.
+  setFlagsFromString("--allow-natives-syntax");
+  const sameMap = new Function("a", "b", "return %HaveSameMap(a, b)") as (a: unknown, b: unknown) => boolean;
+  const local = (auction: number, extra: string, bid: unknown) => ({ auction, channel: "web", extra, bid });
+  const values = [local(1, "x".repeat(30), { price: 5, url: "u" }), local(2, "y", null)];
+  const decoded = columnarCodec.decoder(schema).decode(cross(columnarCodec.encoder(schema).encode(batchOf(values)))).values as Record<string, unknown>[];
+  assert.deepStrictEqual(decoded, values);
+  assert.equal(sameMap(decoded[0], values[0]), true, "record");
+  assert.equal(sameMap(decoded[0]?.bid, { price: 1, url: "v" }), true, "ROW value");
 });
 
 test("an empty batch crosses", () => {
