@@ -197,6 +197,19 @@ test("a field the consumer reads none of (unread) crosses as NULL, its values no
   });
 });
 
+test("a string column longer than one joined piece (~32 K characters) crosses whole, ASCII or not", () => {
+  const strings: RecordSchema = { fields: [{ name: "s", type: { name: "STRING" } }] };
+  const encoder = columnarCodecWith("utf8").encoder(strings);
+  const decoder = columnarCodecWith("utf8").decoder(strings);
+  for (const accent of ["", "é", "😀"]) {
+    // 1,500 rows of ~100 characters, a null every 7th: several pieces, rows and nulls across their edges.
+    const values = Array.from({ length: 1500 }, (_, i) => [i % 7 === 3 ? null : `${i}:${"abcdefghij".repeat(1 + (i % 19))}${i % 500 === 0 ? accent : ""}`]);
+    const encoded = encoder.encode(batchOf(values));
+    assert.equal((columnsOf(encoded)[0] as { ascii?: boolean }).ascii, accent === "");
+    assert.deepStrictEqual(decoder.decode(cross(encoded)).values, values);
+  }
+});
+
 test("decoded records and ROW values have the hidden class of an object literal with the same names in the same order", () => {
   // An operator fed both local records and decoded ones (a keyed exchange at p=2) then sees one shape, not two.
   setFlagsFromString("--allow-natives-syntax");
