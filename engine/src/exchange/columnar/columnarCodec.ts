@@ -48,6 +48,14 @@ type Extract = (values: readonly unknown[], n: number, columns: unknown[][]) => 
 const key = (name: string): string => `[${JSON.stringify(name)}]`;
 
 /**
+ * A property of a generated object literal: a quoted name, so the literal takes the hidden class a user's
+ * `{ auction: …, price: … }` with the same names in the same order has (a computed `["auction"]` key
+ * builds another map, and an operator fed both decoded and local records saw two shapes); `__proto__`
+ * computed, as a quoted one would set the prototype.
+ */
+const literalKey = (name: string): string => (name === "__proto__" ? key(name) : JSON.stringify(name));
+
+/**
  * One pass over the records filling one JS array per field, generated once per schema and shape (as
  * SQL expressions are), so the field reads are monomorphic. Returns the index of a record of the
  * wrong shape, or -1.
@@ -67,7 +75,7 @@ function extractor(names: readonly string[], shape: RecordShape, read: readonly 
 
 /** `(fields, i) => ({ a: fields[0][i], … })` or `[fields[0][i], …]`: one literal, so every record has one shape. */
 function builder(names: readonly string[], shape: "array" | "object"): (fields: unknown[][], i: number) => unknown {
-  const items = names.map((name, j) => (shape === "array" ? `f${j}[i]` : `${key(name)}: f${j}[i]`)).join(", ");
+  const items = names.map((name, j) => (shape === "array" ? `f${j}[i]` : `${literalKey(name)}: f${j}[i]`)).join(", ");
   const locals = names.map((_, j) => `const f${j} = fields[${j}];`).join(" ");
   return generated<(fields: unknown[][], i: number) => unknown>(["fields", "i"], `"use strict"; ${locals} return ${shape === "array" ? `[${items}]` : `{ ${items} }`};`);
 }
@@ -133,7 +141,7 @@ function filler(names: readonly string[], shape: RecordShape, signature: string)
     return s === "t" || s === "v" ? `s${j}[i]` : s === "b" ? `s${j}[i] === 1` : s === "n" ? "null" : `d${j}[s${j}[i]]`;
   };
   const locals = names.map((_, j) => `const s${j} = sources[${j}], d${j} = dictionaries[${j}];`).join(" ");
-  const items = names.map((name, j) => (shape === "object" ? `${key(name)}: ${read(j)}` : read(j))).join(", ");
+  const items = names.map((name, j) => (shape === "object" ? `${literalKey(name)}: ${read(j)}` : read(j))).join(", ");
   const record = shape === "array" ? `[${items}]` : shape === "object" ? `{ ${items} }` : read(0);
   return generated<Fill>(["sources", "dictionaries", "n", "out"], `"use strict"; ${locals} for (let i = 0; i < n; i++) out[i] = ${record};`);
 }

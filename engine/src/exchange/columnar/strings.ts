@@ -76,22 +76,42 @@ interface RawBuffer extends Buffer {
 }
 
 /**
- * All strings of the column joined and written at once; when every one is ASCII (bytes = UTF-16 units),
- * their byte offsets are their character offsets and the decoder reads each as Latin-1, the cheapest.
+ * Characters joined into one string at most (about): V8 allocates a string over ~128 KB in its large-object
+ * space, fresh pages per batch (a column of 2,500 Nexmark `extra`s joined whole cost ~45 ns more per row).
+ */
+const JOIN_CHARS = 32 * 1024;
+
+/**
+ * The column's strings joined in pieces of about JOIN_CHARS and written a piece at a time; when every one
+ * is ASCII (bytes = UTF-16 units), their byte offsets are their character offsets and the decoder reads
+ * them as Latin-1, the cheapest.
  */
 function encodeUtf8(values: readonly unknown[], n: number, out: SectionWriter, nullity: Nullity): StringHeader | undefined {
   const parts: string[] = new Array(n);
+  const pieces: string[] = [];
+  let from = 0;
+  let chars = 0;
+  let length = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    if (typeof v === "string") parts[i] = v;
-    else if (v === null || v === undefined) {
+    if (typeof v === "string") {
+      parts[i] = v;
+      chars += v.length;
+    } else if (v === null || v === undefined) {
       nullity.mark(i, v);
       parts[i] = "";
     } else return undefined;
+    if (chars >= JOIN_CHARS || i === n - 1) {
+      const piece = from === 0 && i === n - 1 ? parts.join("") : parts.slice(from, i + 1).join("");
+      pieces.push(piece);
+      length += Buffer.byteLength(piece, "utf8");
+      from = i + 1;
+      chars = 0;
+    }
   }
-  const joined = parts.join("");
-  const length = Buffer.byteLength(joined, "utf8");
-  const ascii = length === joined.length;
+  let total = 0;
+  for (const piece of pieces) total += piece.length;
+  const ascii = length === total;
   // Both reserved before any view is made: a reservation may move the scratch.
   const offsets = out.reserve((n + 1) * 4);
   const bytes = out.reserve(length);
@@ -99,7 +119,8 @@ function encodeUtf8(values: readonly unknown[], n: number, out: SectionWriter, n
   const buf = Buffer.from(out.buffer, bytes, length) as RawBuffer;
   let pos = 0;
   if (ascii) {
-    buf.latin1Write(joined, 0, length);
+    for (const piece of pieces) pos += buf.latin1Write(piece, pos, piece.length);
+    pos = 0;
     for (let i = 0; i < n; i++) {
       starts[i] = pos;
       pos += (parts[i] as string).length;
@@ -146,7 +167,31 @@ export function decodeStrings(col: { name: string; dictionary: string[] }, h: St
   col.dictionary.length = 0;
   const starts = new Int32Array(buffer, h.offsets, n + 1);
   const bytes = Buffer.from(buffer, h.bytes, h.length) as RawBuffer;
-  if (h.ascii) for (let i = 0; i < n; i++) out[i] = nulls && isNull(i) ? isNull.value(i) : bytes.latin1Slice(starts[i] as number, starts[i + 1] as number);
-  else for (let i = 0; i < n; i++) out[i] = nulls && isNull(i) ? isNull.value(i) : bytes.utf8Slice(starts[i] as number, starts[i + 1] as number);
+  if (h.ascii) return decodeAscii(bytes, starts, n, nulls ? isNull : undefined, out);
+  for (let i = 0; i < n; i++) out[i] = nulls && isNull(i) ? isNull.value(i) : bytes.utf8Slice(starts[i] as number, starts[i + 1] as number);
+  return out;
+}
+
+/**
+ * Bytes of an ASCII column read per native call. Each call gives one JS string of several rows and every
+ * row is a `substring` of it: V8 makes a substring of 13 or more characters a slice (a pointer and two
+ * integers) instead of a copy, so a 78-character row costs ~20 ns instead of ~100 ns for its own
+ * `latin1Slice` (bench/exchange/stringCodec.bench.ts). A slice keeps its whole chunk alive while it is
+ * reachable: a chunk of this size bounds what one string kept in state (a window's top bid, a join side)
+ * holds of its neighbours, where a chunk per batch would hold a whole column (~80 KB of Nexmark `extra`).
+ */
+export const ASCII_CHUNK = 2048;
+
+function decodeAscii(bytes: RawBuffer, starts: Int32Array, n: number, isNull: ReturnType<typeof nullReader> | undefined, out: unknown[]): unknown[] {
+  let i = 0;
+  while (i < n) {
+    const from = starts[i] as number;
+    // Rows [i, j) in one chunk: at least one row, more while they fit.
+    let j = i + 1;
+    while (j < n && (starts[j + 1] as number) - from <= ASCII_CHUNK) j++;
+    const text = bytes.latin1Slice(from, starts[j] as number);
+    for (let k = i; k < j; k++) out[k] = isNull !== undefined && isNull(k) ? isNull.value(k) : text.substring((starts[k] as number) - from, (starts[k + 1] as number) - from);
+    i = j;
+  }
   return out;
 }
