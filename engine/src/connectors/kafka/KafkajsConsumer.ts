@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Consumer, EachBatchPayload, Kafka, PartitionAssigner } from "kafkajs";
 import { kafkajs } from "./kafkajsLibrary.js";
-import { KafkaConnectorError } from "./errors.js";
+import { KafkaConnectorError, errorMessage } from "./errors.js";
 import { partitionKey, type ConsumerOptions, type KafkaRecord, type PartitionConsumer } from "./KafkaClient.js";
 import { deliverFilteredBatches } from "./kafkajsFilteredBatches.js";
 import { watchOutOfRange, type OutOfRangeReset } from "./kafkajsOutOfRange.js";
@@ -221,11 +221,8 @@ export class KafkajsConsumer implements PartitionConsumer {
     const next = this.next.get(key);
     if (next === undefined) return;
     if ("error" in reset) {
-      this.options.onStatus({
-        state: "retrying",
-        attempts: 0,
-        lastError: `offset ${next} of ${topic}[${partition}] out of range, and its range could not be listed: ${(reset.error as Error).message}`,
-      });
+      // kafkajs goes on from the earliest offset; records after it still arrive, a bounded end may wait (StallWatch).
+      this.options.onStatus({ state: "running", attempts: 0, lastError: `offset ${next} of ${topic}[${partition}] out of range, and its range could not be listed: ${errorMessage(reset.error)}` });
       return;
     }
     const target = next < reset.earliest ? reset.earliest : next > reset.latest ? reset.latest : undefined;
