@@ -104,7 +104,7 @@ if [ "${SLUICE_KAFKA_TESTS:-on}" != off ]; then
   # already ran them against this broker.
   v=$(echo "$KAFKA_VERSIONS" | tr ' ' '\n' | tail -n 1)
   phase "kafka tests on @platformatic/kafka against Kafka $v on Node $(node --version)"
-  own_library='/(kafkaConformance|kafkaPlatformaticClient|kafkaSecurity|kafkaSourceStall)\.test\.js$'
+  own_library='/(kafkaConformance|kafkaOutOfRange|kafkaPlatformaticClient|kafkaSecurity|kafkaSourceStall)\.test\.js$'
   mapfile -t platformatic_tests < <(ls dist/test/integration/kafka*.test.js dist/test/integration/recordingKafka.test.js | grep -Ev "$own_library")
   SLUICE_KAFKA_CLIENT=platformatic SLUICE_KAFKA_VERSION="$v" "$old" --test "$kafka_concurrency" --test-force-exit "$timeout" "${tap[@]}" "${platformatic_tests[@]}" || status=1
 fi

@@ -356,11 +356,14 @@ def run_on_kafka(name, tmp_path, bootstrap, topic, limits):
     re-executed by `sluice report` with a broker address nothing listens on, which must replay that recording.
     Returns (the executed notebook, the replayed notebook or None)."""
     fresh = f"{topic}_{uuid.uuid4().hex[:8]}"  # a fresh topic per run: exactly the events published here
-    # The sink does not create topics (the notebooks say so); create it as an operator would.
+    # The sink does not create topics (the notebooks say so); create it as an operator would. Without time
+    # retention: the generator's records carry 2023 timestamps, so a broker's retention (24 h in
+    # scripts/kafka.sh, 7 days by default) deletes them at its next check (every 5 min), which emptied the
+    # topic under a running notebook now and then (a job with nothing to read; a restore that hung).
     create = (
         f"import {{ KafkajsClient }} from {json.dumps(str(ROOT / 'dist/engine/src/connectors/kafka/index.js'))};"
         f"const c = KafkajsClient.create({{ brokers: [{json.dumps(bootstrap)}] }});"
-        f"await c.createTopics([{{ topic: {json.dumps(fresh)}, partitions: 1 }}]); await c.close();"
+        f"await c.createTopics([{{ topic: {json.dumps(fresh)}, partitions: 1, config: {{ 'retention.ms': '-1' }} }}]); await c.close();"
     )
     done = subprocess.run(["node", "--input-type=module", "-e", create], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

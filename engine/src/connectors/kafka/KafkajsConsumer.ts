@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Consumer, EachBatchPayload, Kafka, PartitionAssigner } from "kafkajs";
 import { kafkajs } from "./kafkajsLibrary.js";
-import { KafkaConnectorError } from "./errors.js";
+import { KafkaConnectorError, errorMessage } from "./errors.js";
 import { partitionKey, type ConsumerOptions, type KafkaRecord, type PartitionConsumer } from "./KafkaClient.js";
 import { deliverFilteredBatches } from "./kafkajsFilteredBatches.js";
+import { watchOutOfRange, type OutOfRangeReset } from "./kafkajsOutOfRange.js";
 import { ReadCommittedQueue, isCommitMarkerKey } from "./ReadCommittedQueue.js";
 import { RecordBuffer } from "./RecordBuffer.js";
 import { backoffDelay } from "./retry.js";
@@ -39,6 +40,8 @@ export class KafkajsConsumer implements PartitionConsumer {
   failure: Error | undefined;
   /** read_committed: stops kafkajs delivering marker-only batches of our topics (see kafkajsFilteredBatches.ts). */
   private releaseFilteredBatches: () => void = () => {};
+  /** Stops watching the current group for kafkajs's out-of-range resets (see kafkajsOutOfRange.ts). */
+  private unwatchOutOfRange: () => void = () => {};
 
   /** The kafkajs consumer now in use; replaced by a fresh one when kafkajs gives up (see `crashed`). */
   private consumer!: Consumer;
@@ -60,6 +63,7 @@ export class KafkajsConsumer implements PartitionConsumer {
     try {
       await reader.start();
     } catch (error) {
+      reader.unwatchOutOfRange();
       reader.releaseFilteredBatches();
       throw error;
     }
@@ -69,8 +73,11 @@ export class KafkajsConsumer implements PartitionConsumer {
   /** Creates, connects and runs a kafkajs consumer over our partitions, from our positions. */
   private async start(): Promise<void> {
     const topics = this.topics;
+    const groupId = `sluice-reader-${randomUUID()}`;
+    this.unwatchOutOfRange();
+    this.unwatchOutOfRange = watchOutOfRange(groupId, (topic, partition, reset) => this.outOfRange(topic, partition, reset));
     const consumer = this.kafka.consumer({
-      groupId: `sluice-reader-${randomUUID()}`,
+      groupId,
       partitionAssigners: [fixedAssigner(topics)],
       readUncommitted: this.options.isolation === "read_uncommitted",
       // Short fetch waits keep latency low; the broker answers as soon as data arrives anyway.
@@ -127,6 +134,7 @@ export class KafkajsConsumer implements PartitionConsumer {
     try {
       await this.consumer.disconnect();
     } finally {
+      this.unwatchOutOfRange();
       this.releaseFilteredBatches();
     }
   }
@@ -199,6 +207,31 @@ export class KafkajsConsumer implements PartitionConsumer {
     // Everything before the first undecided record has been passed (markers and aborted records too).
     this.passedTo(batch.topic, batch.partition, pending.held.firstHeldOffset ?? pending.seen);
     this.buffer.push(records);
+  }
+
+  /**
+   * kafkajs fetched below the log start (records deleted by retention or DeleteRecords before they were
+   * read) and moved itself to the earliest offset. The records in between are gone: the position follows,
+   * so a bounded read can end, and the skip is reported in the status (as `PlatformaticConsumer` does).
+   * Past the end (a truncated log), kafkajs's earliest would refetch what was read: go to the end instead.
+   */
+  private outOfRange(topic: string, partition: number, reset: OutOfRangeReset): void {
+    if (this.closed) return;
+    const key = partitionKey(topic, partition);
+    const next = this.next.get(key);
+    if (next === undefined) return;
+    if ("error" in reset) {
+      // kafkajs goes on from the earliest offset; records after it still arrive, a bounded end may wait (StallWatch).
+      this.options.onStatus({ state: "running", attempts: 0, lastError: `offset ${next} of ${topic}[${partition}] out of range, and its range could not be listed: ${errorMessage(reset.error)}` });
+      return;
+    }
+    const target = next < reset.earliest ? reset.earliest : next > reset.latest ? reset.latest : undefined;
+    if (target === undefined) return; // in range again (a follower's view, or a log start that moved back): kafkajs refetches
+    if (target !== reset.earliest) this.consumer.seek({ topic, partition, offset: String(target) });
+    this.next.set(key, target);
+    this.passed.set(key, target);
+    this.pending.delete(key);
+    this.options.onStatus({ state: "running", attempts: 0, lastError: `offsets out of range, skipped: ${topic}[${partition}] ${next} -> ${target}` });
   }
 
   private seekAll(): void {
