@@ -11,6 +11,7 @@ import { scanWithComputedColumns } from "./ddl/computedColumns.js";
 import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { mergeProjection } from "./optimize/mergeProjections.js";
 import { planCalc, shareCalc, stampedBy } from "./calc/planCalc.js";
+import { narrowWindowInput } from "./windows/narrowWindowInput.js";
 import { countViewReads } from "./optimize/viewReads.js";
 import { recordScan, type RecordScan } from "./scan/recordScan.js";
 import { planWindowAggregate } from "./windowAggregate.js";
@@ -241,11 +242,15 @@ export class Planner {
     const scope: ScopeColumn[] = columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(tvf.alias ? { table: tvf.alias } : {}) }));
     const partitionBy = tvf.kind === "session" ? tvf.partitionBy : undefined;
     const items = expandStar(select, columns, tvf.alias);
+    const window = tvf.kind === "session" ? undefined : tvf;
+    const uses: Expr[] = [...items.map((i) => i.expr), ...select.groupBy, ...(select.where ? [select.where] : []), ...(select.having ? [select.having] : [])];
+    for (const name of partitionBy ?? []) uses.push({ kind: "column", name, at: tvf.at });
+    const narrow = narrowWindowInput(input.stream, input.columns, scope, uses);
+    if (narrow) return { ...planWindowAggregate({ ...narrow, assigner, attached: false, window, ...(partitionBy ? { partitionBy } : {}) }, select, items), bounded: input.bounded };
     // The window operator assigns windows itself: the rows it is keyed on are the input's, without window columns.
     declareRowType(input.stream, { fields: input.columns });
     const n = input.columns.length;
     const bounds = { start: n, end: n + 1, time: n + 2 };
-    const window = tvf.kind === "session" ? undefined : tvf;
     return { ...planWindowAggregate({ stream: input.stream, scope, assigner, bounds, attached: false, window, ...(partitionBy ? { partitionBy } : {}) }, select, items), bounded: input.bounded };
   }
 

@@ -103,6 +103,38 @@ test("a record that throws in a Calc is reported and left out; the batch goes on
   assert.deepEqual(strict.out, []);
 });
 
+test("a Calc's batches are exact however many rows the batch before kept (its arrays are sized by that batch's count)", () => {
+  const at = { line: 1, column: 1 };
+  const scope = [{ name: "a", type: { name: "INT" as const }, index: 0 }];
+  // WHERE a % 500 = 0 OR a > 2000: 2 rows of the first batch, all of the second, none of the third.
+  const a: Expr = { kind: "column", name: "a", at };
+  const int = (value: number): Expr => ({ kind: "literal", value, type: { name: "INT" }, at });
+  const where: Expr = {
+    kind: "binary",
+    op: "OR",
+    left: { kind: "binary", op: "=", left: { kind: "binary", op: "%", left: a, right: int(500), at }, right: int(0), at },
+    right: { kind: "binary", op: ">", left: a, right: int(2000), at },
+    at,
+  };
+  const { fn } = compileCalc(scope, where, [a]);
+  const emitted: { values: Row[]; timestamps: number[] }[] = [];
+  const ctx = { output: { emitBatch: (values: Row[], timestamps: number[]) => void emitted.push({ values, timestamps }) } } as unknown as OperatorContext<Row>;
+  const op = new CalcOperator(fn, ctx);
+  const batch = (from: number, n: number) => ({ values: Array.from({ length: n }, (_, i) => [from + i]), timestamps: Array.from({ length: n }, (_, i) => from + i) });
+  op.processBatch(batch(1, 1000));
+  op.processBatch(batch(3001, 1000));
+  op.processBatch(batch(1001, 499));
+  assert.deepEqual(
+    emitted.map((b) => b.values.length),
+    [2, 1000, 0],
+  );
+  for (const b of emitted) {
+    assert.equal(b.timestamps.length, b.values.length);
+    b.values.forEach((r, i) => assert.deepEqual(r, [b.timestamps[i]], "dense, each row with its own timestamp"));
+  }
+  assert.deepEqual(emitted[0]?.values, [[500], [1000]]);
+});
+
 test("a computed column read by a Calc over the events resolves in the table's own scope, whatever the query's alias, and keeps its constants", async () => {
   const ddl = `CREATE TABLE g (
   event_type INT,

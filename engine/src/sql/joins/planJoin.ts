@@ -60,7 +60,8 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
   // The equality keys are checked again on the joined row: SQL's `=` never holds for NULL.
   const keyChecks: Expr[] = condition.keys.map((k) => ({ kind: "binary", op: "=", left: k.left, right: k.right, at: item.at }));
   const checks = [...keyChecks, ...condition.rest];
-  const matches = checks.length === 0 ? () => true : new ExprCompiler(scope).predicate(checks.reduce((a, b) => ({ kind: "binary", op: "AND", left: a, right: b, at: item.at })));
+  const checked = checks.length === 0 ? undefined : checks.reduce((a, b): Expr => ({ kind: "binary", op: "AND", left: a, right: b, at: item.at }));
+  const matches = checked === undefined ? () => true : new ExprCompiler(scope).predicate(checked);
   const bounded = left.bounded && right.bounded;
   // Named as Flink's plan names them (EXPLAIN): IntervalJoin(joinType=[LeftOuterJoin], …), Join(…).
   const joinType = `joinType=[${{ inner: "InnerJoin", left: "LeftOuterJoin", right: "RightOuterJoin", full: "FullOuterJoin" }[item.joinType]}]`;
@@ -88,7 +89,7 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
     return { stream, columns, bounded, qualifier: undefined, qualifiers };
   }
 
-  const windowJoin = planWindowJoin(item, left, right, condition, scope, qualifiers, matches);
+  const windowJoin = planWindowJoin(item, left, right, condition, scope, qualifiers, checked);
   if (windowJoin) return windowJoin;
 
   // A regular join's rowtimes are plain timestamps in its output (Flink materialises them).

@@ -84,8 +84,7 @@ function semiJoin(outerFrom: FromItem, left: Relation, sub: SubqueryConjunct, fr
   const scope = [...outerScope, ...innerScope.map((c) => ({ ...c, index: c.index + leftWidth }))];
   const on = conjunction(correlated, sub.at);
   const condition = analyzeCondition(on, scope, leftWidth);
-  const matches = new ExprCompiler(scope).predicate(on);
-  const joined = planWindowJoin({ left: outerFrom, right: q.from, joinType: sub.kind }, left, right, condition, scope, [...outerQualifiers, ...innerQualifiers], matches);
+  const joined = planWindowJoin({ left: outerFrom, right: q.from, joinType: sub.kind }, left, right, condition, scope, [...outerQualifiers, ...innerQualifiers], on);
   if (!joined)
     throw new StreamSqlError(
       "unsupported",

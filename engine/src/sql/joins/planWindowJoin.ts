@@ -7,7 +7,7 @@ import type { Relation } from "../planner.js";
 import type { JoinCondition } from "./joinCondition.js";
 import { type JoinKey, joinKeyOf } from "./joinKey.js";
 import { stateDigest } from "../restore/planUids.js";
-import type { WindowJoinType } from "./windowJoin.js";
+import { concatRows, pairPredicate, type WindowJoinType } from "./windowJoin.js";
 import { WindowJoinOperator } from "./windowJoinOperator.js";
 
 /**
@@ -24,7 +24,7 @@ export function planWindowJoin(
   condition: JoinCondition,
   scope: ScopeColumn[],
   qualifiers: (string | undefined)[],
-  matches: (joined: Row) => boolean,
+  on: Expr | undefined,
 ): Relation | undefined {
   const [lw, rw] = [left.window, right.window];
   if (!lw || !rw || left.changes || right.changes) return undefined;
@@ -44,7 +44,8 @@ export function planWindowJoin(
   const rightScope = scope.slice(leftWidth).map((c) => ({ ...c, index: c.index - leftWidth }));
   const leftKey = new ExprCompiler(leftScope).rowFunction(keys.map((k) => k.left)).fn;
   const rightKey = new ExprCompiler(rightScope).rowFunction(keys.map((k) => k.right)).fn;
-  const spec = { joinType: item.joinType, leftWindowEnd: le, rightWindowEnd: re, leftWidth, rightWidth: right.columns.length, matches };
+  const rightWidth = right.columns.length;
+  const spec = { joinType: item.joinType, leftWindowEnd: le, rightWindowEnd: re, leftWidth, rightWidth, matches: pairPredicate(on, scope, leftWidth), concat: concatRows(leftWidth, rightWidth) };
   const keyOf: [(r: Row) => JoinKey, (r: Row) => JoinKey] = [(r) => joinKeyOf(leftKey(r)), (r) => joinKeyOf(rightKey(r))];
   const joinType = { inner: "InnerJoin", left: "LeftOuterJoin", right: "RightOuterJoin", full: "FullOuterJoin", semi: "LeftSemiJoin", anti: "LeftAntiJoin" }[item.joinType];
   const stream = (left.stream as DataStream<Row>)

@@ -30,7 +30,7 @@ const show = (rows: Row[]) => rows.map((r) => JSON.stringify(r));
 
 test("a FULL window join emits each window once at its end, in Flink's loop order, drops late rows and frees the window's state", async () => {
   // ON: the ids' parity is the same.
-  const h = await harness({ joinType: "full", matches: (r) => (r[0] as number) % 2 === (r[2] as number) % 2 }).create();
+  const h = await harness({ joinType: "full", matches: (l, r) => (l[0] as number) % 2 === (r[0] as number) % 2 }).create();
   h.processElement([1, 10], 1, 0);
   h.processElement([3, 10], 1, 1);
   h.processElement([4, 10], 1, 1);
@@ -54,7 +54,7 @@ test("a FULL window join emits each window once at its end, in Flink's loop orde
 });
 
 test("a window join fires its keys in order of their first row, each key's rows joined only with that key's", async () => {
-  const spec = { leftWindowEnd: 1, rightWindowEnd: 1, leftWidth: 2, rightWidth: 2, joinType: "inner" as const, matches: (r: Row) => r[0] === r[2] };
+  const spec = { leftWindowEnd: 1, rightWindowEnd: 1, leftWidth: 2, rightWidth: 2, joinType: "inner" as const, matches: (l: Row, r: Row) => l[0] === r[0] };
   const h = await OperatorHarness.create<Row, Row>((ctx) => new WindowJoinOperator(spec, [(r) => r[0] as number, (r) => r[0] as number], ctx));
   h.processElement([7, 10], 1, 1);
   h.processElement([3, 10], 1, 0);
@@ -82,7 +82,7 @@ test("a window join's checkpoint keeps the rows it saw: rows added after it are 
 });
 
 test("a window join restored at another parallelism keeps, in each subtask, the keys it owns", async () => {
-  const spec = { leftWindowEnd: 1, rightWindowEnd: 1, leftWidth: 2, rightWidth: 2, joinType: "inner" as const, matches: (r: Row) => r[0] === r[2] };
+  const spec = { leftWindowEnd: 1, rightWindowEnd: 1, leftWidth: 2, rightWidth: 2, joinType: "inner" as const, matches: (l: Row, r: Row) => l[0] === r[0] };
   const factory = (ctx: OperatorContext<Row>) => new WindowJoinOperator(spec, [(r) => r[0] as number, (r) => r[0] as number], ctx);
   const h = await OperatorHarness.create<Row, Row>(factory);
   for (let k = 0; k < 20; k++) {
@@ -102,9 +102,31 @@ test("a window join restored at another parallelism keeps, in each subtask, the 
   );
 });
 
+test("a window join makes a joined row only for the pairs ON accepts (nexmark q5: a window's counts against its MAX, most rejected)", async () => {
+  const joined: string[] = [];
+  const concat = (l: Row, r: Row): Row => {
+    joined.push(JSON.stringify([l[0], r[0]]));
+    return [...l, ...r];
+  };
+  for (const joinType of ["inner", "left"] as const) {
+    joined.length = 0;
+    const h = await harness({ joinType, matches: (l, r) => (l[0] as number) >= (r[0] as number), concat }).create();
+    for (const c of [1, 5, 3, 5]) h.processElement([c, 10], 1, 0);
+    h.processElement([5, 10], 1, 1);
+    h.processWatermark(9);
+    const padded = joinType === "left" ? ["[1,10,null,null]", "[3,10,null,null]"] : [];
+    assert.deepEqual(show(h.output).sort(), ["[5,10,5,10]", "[5,10,5,10]", ...padded].sort(), joinType);
+    assert.deepEqual(
+      joined.filter((p) => !p.includes("null")),
+      ["[5,5]", "[5,5]"],
+      `${joinType}: rejected pairs were joined`,
+    );
+  }
+});
+
 test("SEMI and ANTI window joins give each left row once, by whether any right row of its window matches", async () => {
   const run = async (joinType: "semi" | "anti") => {
-    const h = await harness({ joinType, matches: (r) => r[0] === r[2] }).create();
+    const h = await harness({ joinType, matches: (l, r) => l[0] === r[0] }).create();
     for (const r of [
       [1, 10],
       [2, 10],

@@ -112,11 +112,32 @@ export class WindowJoinOperator implements Operator<Row> {
     const timestamp = windowEnd - 1;
     const out: Collector<Row> = { collect: (row) => this.ctx.output.emit(row, timestamp) };
     const { keys } = pane;
+    const inner = this.spec.joinType === "inner";
     forEachRecord(
       keys.length,
-      (slot) => joinWindowRows(this.spec, rowsOf(pane, 0, slot), rowsOf(pane, 1, slot), out),
+      (slot) => (inner ? this.joinInner(pane, slot, out) : joinWindowRows(this.spec, rowsOf(pane, 0, slot), rowsOf(pane, 1, slot), out)),
       (slot, cause) => this.ctx.userError(cause, { window_end: windowEnd }, timestamp, keys[slot]),
     );
+  }
+
+  /** joinWindowRows's INNER loop over a slot's rows where they are, without an array of each side's rows per key (rowsOf). */
+  private joinInner(pane: Pane, slot: number, out: Collector<Row>): void {
+    const l0 = pane.first[0][slot];
+    const r0 = pane.first[1][slot];
+    if (l0 === undefined || r0 === undefined) return;
+    const lm = pane.more[0].get(slot);
+    const rm = pane.more[1].get(slot);
+    const ln = lm === undefined ? 0 : lm.length;
+    const rn = rm === undefined ? 0 : rm.length;
+    const { matches } = this.spec;
+    const concat = this.spec.concat ?? ((l: Row, r: Row): Row => [...l, ...r]);
+    for (let a = -1; a < ln; a++) {
+      const l = a < 0 ? l0 : (lm as Row[])[a]!;
+      for (let b = -1; b < rn; b++) {
+        const r = b < 0 ? r0 : (rm as Row[])[b]!;
+        if (matches(l, r)) out.collect(concat(l, r));
+      }
+    }
   }
 
   snapshotState(): WindowJoinSnapshot {
