@@ -109,9 +109,11 @@ export interface CheckpointStats {
 
 /** How often a job was restarted after failures, and from where. Operator counters start over with each restart. */
 export interface RestartStats {
-  /** Restarts so far (the one under way included). */
+  /** Restarts so far (the one under way included); Flink's `numRestarts`. */
   count: number;
-  /** Message of the failure that caused the latest restart. */
+  /** Restarts the strategy allows before the job fails; undefined when no fixed count applies (failure-rate, unlimited exponential-delay). */
+  maxAttempts?: number | undefined;
+  /** Message of the failure that caused the latest restart (it names the operator, subtask, key and record where the error has them). */
   lastFailure: string | undefined;
   /** Processing time (clock ms) of that failure. */
   lastFailureAt: number | undefined;

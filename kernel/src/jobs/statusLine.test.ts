@@ -28,7 +28,18 @@ test("a restarting job's status line says how often, from which checkpoint, and 
 
 test("a running job that restarted says how often", () => {
   const m = metrics({ restarts: { count: 2, lastFailure: "boom", lastFailureAt: 0, restoringFrom: 40 } });
-  assert.match(String(statusBundle(job, m, 10)["text/plain"]), /^● running · .* · restarts 2/);
+  assert.match(String(statusBundle(job, m, 10)["text/plain"]), /^● running · .* · restarts 2 \(last: boom\)/);
+});
+
+test("restarts out of the strategy's limit, and the cause with its operator and record on one line", () => {
+  const lastFailure = "User function failed in job 'counts', operator 'map' (subtask 0): boom at 7\n  record: 7";
+  const restarting = statusBundle(job, metrics({ status: "restarting", restarts: { count: 3, maxAttempts: 10, lastFailure, lastFailureAt: 0, restoringFrom: undefined } }), 0);
+  assert.match(String(restarting["text/plain"]), /^↻ restarting \(3\/10\) from the start: User function failed in job 'counts', operator 'map' \(subtask 0\): boom at 7; record: 7 · job "counts"/);
+  const running = statusBundle(job, metrics({ restarts: { count: 3, maxAttempts: 10, lastFailure, lastFailureAt: 0, restoringFrom: undefined } }), 0);
+  assert.match(String(running["text/plain"]), / · restarts 3\/10 \(last: User function failed .*operator 'map'.*record: 7\)/);
+  assert.match(String(running["text/html"]), /restarts 3\/10 \(last: User function failed in job &#39;counts&#39;|restarts 3\/10 \(last: User function failed in job 'counts'/);
+  const long = statusBundle(job, metrics({ restarts: { count: 1, lastFailure: "x".repeat(500), lastFailureAt: 0, restoringFrom: undefined } }), 0);
+  assert.match(String(long["text/plain"]), /restarts 1 \(last: x{119}…\)/, "a long cause is cut, the line stays a line");
 });
 
 test("the rate starts over, never negative, when a restarted job's counters start over", () => {
