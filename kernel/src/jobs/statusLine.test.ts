@@ -99,3 +99,14 @@ test("a STATEMENT SET at parallelism 2 says it runs on one thread because statem
     await started.job.cancel();
   }
 });
+
+test("a connector's trouble or notice shows once in the status line: the first, and how many more", () => {
+  const skip = { operator: "orders", subtask: 0, state: "running", message: "offsets out of range, skipped: orders[0] 12 -> 40", since: 0 };
+  const one = String(statusBundle(job, metrics({ connectors: [skip] }), 0)["text/plain"]);
+  assert.match(one, / · connector 'orders' offsets out of range, skipped: orders\[0\] 12 -> 40(?: · |$)/);
+  assert.equal(one.split("offsets out of range").length, 2, "once");
+  const retrying = { operator: "orders", subtask: 1, state: "retrying", message: "connect ECONNREFUSED", since: 0 };
+  const two = String(statusBundle(job, metrics({ connectors: [retrying, skip] }), 0)["text/plain"]);
+  assert.match(two, / · connector 'orders' subtask 1 retrying: connect ECONNREFUSED \(\+1 more\)/);
+  assert.doesNotMatch(String(statusBundle(job, metrics({}), 0)["text/plain"]), /connector/);
+});

@@ -70,6 +70,19 @@ function restartsText(m: JobMetrics): string[] {
   return [`restarts ${restartCount(r)}${r.lastFailure ? ` (last: ${oneLine(r.lastFailure, 120)})` : ""}`];
 }
 
+/**
+ * A connector's trouble or notice (Kafka: retrying, skipped offsets): "'orders' retrying: connect
+ * ECONNREFUSED", the first of them and how many more. The engine reports states, not events, so
+ * this shows once however many records pass.
+ */
+export function connectorsText(m: JobMetrics): string | undefined {
+  const [first, ...more] = m.connectors ?? [];
+  if (first === undefined) return undefined;
+  const who = `'${first.operator}'${more.length > 0 || first.subtask > 0 ? ` subtask ${first.subtask}` : ""}`;
+  const what = first.message === undefined ? first.state : `${first.state === "running" ? "" : `${first.state}: `}${oneLine(first.message, 120)}`;
+  return `${who} ${what}${more.length > 0 ? ` (+${more.length} more)` : ""}`;
+}
+
 /** Where a parallel job runs: "p=2 on 2 worker threads", or on one thread and why; nothing for parallelism 1. */
 function threadsText(job: JobHandle): string[] {
   const { parallelism, workers, oneThreadReason } = job.threads;
@@ -96,6 +109,7 @@ export function statusBundle(job: JobHandle, m: JobMetrics, rate: number, stoppe
     `backlog ${n(backlog)}`,
     ...(m.checkpoints.completed > 0 ? [`checkpoints ${m.checkpoints.completed}`] : []),
     ...restartsText(m),
+    ...(connectorsText(m) !== undefined ? [`connector ${connectorsText(m)}`] : []),
     ...(m.deadLetters > 0 ? [`dead letters ${n(m.deadLetters)}`] : []),
     ...(m.endedAt !== undefined ? [`took ${((m.endedAt - m.startedAt) / 1000).toFixed(1)} s`] : []),
   ];
