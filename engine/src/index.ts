@@ -80,6 +80,7 @@ export type {
   CheckpointStats,
   CheckpointRecord,
   RestartStats,
+  ConnectorNotice,
   WatermarkHold,
   SourceSubtaskWatermark,
 } from "./runtime/JobMetrics.js";

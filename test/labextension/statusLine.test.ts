@@ -31,6 +31,7 @@ for (const [status, extra] of [
   ["running", {}],
   ["created", {}],
   ["restarting", { restarts: { count: 2, lastFailure: "boom · 12/s · <x>", lastFailureAt: 0, restoringFrom: 4 } }],
+  ["restarting", { restarts: { count: 3, maxAttempts: 10, lastFailure: `operator 'map': "boom" & ${"x".repeat(300)}\n  record: 7`, lastFailureAt: 0, restoringFrom: undefined } }],
 ] as const) {
   test(`a ${status} status line becomes the kernel's own 'stopped: kernel restarted' line, rate dropped`, () => {
     const live = asData(statusBundle(job, metrics({ status, ...extra }), 312.4));

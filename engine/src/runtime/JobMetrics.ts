@@ -14,6 +14,8 @@ export interface JobMetrics {
   /** Restarts by the job's restart strategy (see `RestartStrategies`); absent for a job that never restarts. */
   restarts?: RestartStats;
   operators: OperatorMetrics[];
+  /** Connectors (Kafka's source and sink) retrying, failed, or reporting something while they run; absent when none does. */
+  connectors?: ConnectorNotice[];
   /**
    * While the job runs and a source's watermark has not advanced for a few seconds (at once for a
    * source without a watermark strategy): that source, and why it holds event time back.
@@ -107,11 +109,25 @@ export interface CheckpointStats {
   history?: CheckpointRecord[];
 }
 
+/** A connector subtask's trouble or notice, e.g. Kafka's "offsets out of range, skipped: orders[0] 12 -> 40". */
+export interface ConnectorNotice {
+  /** The source's or sink's operator name. */
+  operator: string;
+  subtask: number;
+  /** "retrying", "failed", or the state it reports from (e.g. "running"). */
+  state: string;
+  message: string | undefined;
+  /** Processing time (clock ms) the connector entered that state. */
+  since: number;
+}
+
 /** How often a job was restarted after failures, and from where. Operator counters start over with each restart. */
 export interface RestartStats {
-  /** Restarts so far (the one under way included). */
+  /** Restarts so far (the one under way included); Flink's `numRestarts`. */
   count: number;
-  /** Message of the failure that caused the latest restart. */
+  /** Restarts the strategy allows before the job fails; undefined when no fixed count applies (failure-rate, unlimited exponential-delay). */
+  maxAttempts?: number | undefined;
+  /** Message of the failure that caused the latest restart (it names the operator, subtask, key and record where the error has them). */
   lastFailure: string | undefined;
   /** Processing time (clock ms) of that failure. */
   lastFailureAt: number | undefined;

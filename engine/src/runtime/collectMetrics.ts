@@ -1,6 +1,7 @@
 import { planInputs, type JobPlan, type PlanNode } from "../graph/JobPlan.js";
 import type { CheckpointStats, JobMetrics, JobStatus, OperatorMetrics, SourceSubtaskWatermark } from "./JobMetrics.js";
 import type { Task } from "./Task.js";
+import { connectorNotices } from "./connectorNotices.js";
 import { findWatermarkHold } from "./watermarkHold.js";
 
 /** Sums the counters of every subtask per operator. Cheap: no allocation per record, one pass over tasks. */
@@ -63,7 +64,7 @@ export function collectMetrics(
     if (node.node.kind === "sink") sinkWatermark = Math.min(sinkWatermark, m.watermark);
     operators.push(m);
   }
-  return {
+  const metrics: JobMetrics = {
     jobName: plan.jobName,
     status: job.status,
     startedAt: job.startedAt,
@@ -74,4 +75,6 @@ export function collectMetrics(
     operators,
     watermarkHold: job.status === "running" ? findWatermarkHold(plan, sources, now) : undefined,
   };
+  const connectors = connectorNotices(plan);
+  return connectors.length > 0 ? { ...metrics, connectors } : metrics;
 }

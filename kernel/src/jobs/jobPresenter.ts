@@ -1,6 +1,7 @@
-import type { JobHandle, LiveView } from "../../../engine/src/index.js";
+import type { JobHandle, JobMetrics, LiveView } from "../../../engine/src/index.js";
 import { isLiveView } from "../../../engine/src/host.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
+import { log } from "../log.js";
 import type { IopubPublisher } from "../session/outbox.js";
 import type { OutputTarget } from "../session/outputContext.js";
 import type { Header } from "../wire/messages.js";
@@ -8,7 +9,7 @@ import { JobCard } from "./jobCard.js";
 import { jobError, type FrameMapper } from "./jobError.js";
 import { liveUpdateIntervalMs } from "./liveSettings.js";
 import { PolledDisplays } from "./polledDisplay.js";
-import { RateMeter, statusBundle } from "./statusLine.js";
+import { RateMeter, restartCount, statusBundle } from "./statusLine.js";
 import { renderSvg } from "./svgRender.js";
 import { Throttle } from "./throttle.js";
 
@@ -78,8 +79,10 @@ export class JobPresenter {
     this.jobs.set(job, view);
     this.forgetDropped();
     const meter = new RateMeter();
+    let restartsLogged = 0;
     const publishStatus = (update: boolean) => {
       const m = job.metrics();
+      restartsLogged = logRestart(job.name, m, restartsLogged);
       meter.sample(m.operators.filter((o) => o.kind === "source").reduce((a, o) => a + o.recordsIn, 0));
       this.display(statusBundle(job, m, meter.rate, view.stoppedBy), view.statusId, view.origin, update);
       if (view.card) this.display(view.card.card.bundle(m, view.stoppedBy), view.card.id, view.card.parent, true);
@@ -173,6 +176,18 @@ export class JobPresenter {
     const executing = update ? this.executingRequest() : undefined;
     if (executing !== undefined && executing.msg_id !== parent.msg_id) void this.outbox.publish("update_display_data", content, executing);
   }
+}
+
+/**
+ * Logs each restart seen since `logged` once (the server's log is where an operator looks for a job
+ * failing in a loop); returns the count now logged. Polled, so restarts closer together than the
+ * poll are logged as one line with the latest count and cause.
+ */
+function logRestart(jobName: string, m: JobMetrics, logged: number): number {
+  const r = m.restarts;
+  if (r === undefined || r.count <= logged) return logged;
+  log("warn", "job restarting", { job: jobName, restart: restartCount(r), restoringFrom: r.restoringFrom ?? "start", failure: r.lastFailure });
+  return r.count;
 }
 
 async function finalBundle(live: LiveView): Promise<MimeBundle> {

@@ -28,7 +28,18 @@ test("a restarting job's status line says how often, from which checkpoint, and 
 
 test("a running job that restarted says how often", () => {
   const m = metrics({ restarts: { count: 2, lastFailure: "boom", lastFailureAt: 0, restoringFrom: 40 } });
-  assert.match(String(statusBundle(job, m, 10)["text/plain"]), /^● running · .* · restarts 2/);
+  assert.match(String(statusBundle(job, m, 10)["text/plain"]), /^● running · .* · restarts 2 \(last: boom\)/);
+});
+
+test("restarts out of the strategy's limit, and the cause with its operator and record on one line", () => {
+  const lastFailure = "User function failed in job 'counts', operator 'map' (subtask 0): boom at 7\n  record: 7";
+  const restarting = statusBundle(job, metrics({ status: "restarting", restarts: { count: 3, maxAttempts: 10, lastFailure, lastFailureAt: 0, restoringFrom: undefined } }), 0);
+  assert.match(String(restarting["text/plain"]), /^↻ restarting \(3\/10\) from the start: User function failed in job 'counts', operator 'map' \(subtask 0\): boom at 7; record: 7 · job "counts"/);
+  const running = statusBundle(job, metrics({ restarts: { count: 3, maxAttempts: 10, lastFailure, lastFailureAt: 0, restoringFrom: undefined } }), 0);
+  assert.match(String(running["text/plain"]), / · restarts 3\/10 \(last: User function failed .*operator 'map'.*record: 7\)/);
+  assert.match(String(running["text/html"]), /restarts 3\/10 \(last: User function failed in job &#39;counts&#39;|restarts 3\/10 \(last: User function failed in job 'counts'/);
+  const long = statusBundle(job, metrics({ restarts: { count: 1, lastFailure: "x".repeat(500), lastFailureAt: 0, restoringFrom: undefined } }), 0);
+  assert.match(String(long["text/plain"]), /restarts 1 \(last: x{119}…\)/, "a long cause is cut, the line stays a line");
 });
 
 test("the rate starts over, never negative, when a restarted job's counters start over", () => {
@@ -87,4 +98,15 @@ test("a STATEMENT SET at parallelism 2 says it runs on one thread because statem
   } finally {
     await started.job.cancel();
   }
+});
+
+test("a connector's trouble or notice shows once in the status line: the first, and how many more", () => {
+  const skip = { operator: "orders", subtask: 0, state: "running", message: "offsets out of range, skipped: orders[0] 12 -> 40", since: 0 };
+  const one = String(statusBundle(job, metrics({ connectors: [skip] }), 0)["text/plain"]);
+  assert.match(one, / · connector 'orders' offsets out of range, skipped: orders\[0\] 12 -> 40(?: · |$)/);
+  assert.equal(one.split("offsets out of range").length, 2, "once");
+  const retrying = { operator: "orders", subtask: 1, state: "retrying", message: "connect ECONNREFUSED", since: 0 };
+  const two = String(statusBundle(job, metrics({ connectors: [retrying, skip] }), 0)["text/plain"]);
+  assert.match(two, / · connector 'orders' subtask 1 retrying: connect ECONNREFUSED \(\+1 more\)/);
+  assert.doesNotMatch(String(statusBundle(job, metrics({}), 0)["text/plain"]), /connector/);
 });

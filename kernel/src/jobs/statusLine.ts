@@ -1,4 +1,4 @@
-import type { JobHandle, JobMetrics, WatermarkHold } from "../../../engine/src/index.js";
+import type { JobHandle, JobMetrics, RestartStats, WatermarkHold } from "../../../engine/src/index.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
 import { escapeHtml as esc, count as n } from "../display/html.js";
 
@@ -42,14 +42,45 @@ export class RateMeter {
 const ICON: Record<string, string> = { created: "○", running: "●", restarting: "↻", finished: "✔", failed: "✖", cancelled: "■" };
 const COLOR: Record<string, string> = { running: "#1a7f37", restarting: "#9a6700", finished: "#555", failed: "#cf222e", cancelled: "#9a6700", created: "#555" };
 
-/** "restarting (3) from checkpoint 41: <cause>" while the restart strategy waits; the state alone otherwise. */
+/** "3/10" (restarts so far / the strategy's limit), or "3" for a strategy with no fixed limit. */
+export function restartCount(r: RestartStats): string {
+  return r.maxAttempts === undefined ? String(r.count) : `${r.count}/${r.maxAttempts}`;
+}
+
+/** A failure's message on one line and at most `max` characters: it shares a line with the job's figures. */
+export function oneLine(message: string, max = 200): string {
+  const line = message.replace(/\s*\n\s*/g, "; ");
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** "restarting (3/10) from checkpoint 41: <cause>" while the restart strategy waits; the state alone otherwise. */
 function stateText(job: JobHandle, m: JobMetrics): string {
   const r = m.restarts;
   if (m.status === "restarting" && r !== undefined) {
     const from = r.restoringFrom === undefined ? "from the start" : `from checkpoint ${r.restoringFrom}`;
-    return `restarting (${r.count}) ${from}${r.lastFailure ? `: ${r.lastFailure}` : ""}`;
+    return `restarting (${restartCount(r)}) ${from}${r.lastFailure ? `: ${oneLine(r.lastFailure)}` : ""}`;
   }
   return `${m.status}${job.result?.error ? `: ${job.result.error.message}` : ""}`;
+}
+
+/** A job that restarted and runs again still says so, and why it last failed: a loop of failures must not look like a quiet job. */
+function restartsText(m: JobMetrics): string[] {
+  const r = m.restarts;
+  if (r === undefined || r.count === 0 || m.status === "restarting") return [];
+  return [`restarts ${restartCount(r)}${r.lastFailure ? ` (last: ${oneLine(r.lastFailure, 120)})` : ""}`];
+}
+
+/**
+ * A connector's trouble or notice (Kafka: retrying, skipped offsets): "'orders' retrying: connect
+ * ECONNREFUSED", the first of them and how many more. The engine reports states, not events, so
+ * this shows once however many records pass.
+ */
+export function connectorsText(m: JobMetrics): string | undefined {
+  const [first, ...more] = m.connectors ?? [];
+  if (first === undefined) return undefined;
+  const who = `'${first.operator}'${more.length > 0 || first.subtask > 0 ? ` subtask ${first.subtask}` : ""}`;
+  const what = first.message === undefined ? first.state : `${first.state === "running" ? "" : `${first.state}: `}${oneLine(first.message, 120)}`;
+  return `${who} ${what}${more.length > 0 ? ` (+${more.length} more)` : ""}`;
 }
 
 /** Where a parallel job runs: "p=2 on 2 worker threads", or on one thread and why; nothing for parallelism 1. */
@@ -77,7 +108,8 @@ export function statusBundle(job: JobHandle, m: JobMetrics, rate: number, stoppe
     `watermark ${watermarkText(m.watermark)}${m.watermarkHold !== undefined ? `, ${watermarkHoldText(m.watermarkHold)}` : ""}`,
     `backlog ${n(backlog)}`,
     ...(m.checkpoints.completed > 0 ? [`checkpoints ${m.checkpoints.completed}`] : []),
-    ...(m.restarts !== undefined && m.restarts.count > 0 && m.status !== "restarting" ? [`restarts ${m.restarts.count}`] : []),
+    ...restartsText(m),
+    ...(connectorsText(m) !== undefined ? [`connector ${connectorsText(m)}`] : []),
     ...(m.deadLetters > 0 ? [`dead letters ${n(m.deadLetters)}`] : []),
     ...(m.endedAt !== undefined ? [`took ${((m.endedAt - m.startedAt) / 1000).toFixed(1)} s`] : []),
   ];

@@ -1,5 +1,6 @@
 import type { JobView } from "../jobs/jobPresenter.js";
 import { escapeHtml as esc } from "../display/html.js";
+import { connectorsText, oneLine, restartCount } from "../jobs/statusLine.js";
 
 /** `%jobs`: the kernel's jobs with the # that `%jobs show|cancel|stop` accept. */
 export function jobsTable(views: JobView[]): Record<string, unknown> {
@@ -16,9 +17,12 @@ export function jobsTable(views: JobView[]): Record<string, unknown> {
       sum("source", "recordsIn").toLocaleString("en-US"),
       sum("sink", "recordsIn").toLocaleString("en-US"),
       v.views.length ? `${v.views.length} live view(s)` : "",
+      // Flink's numRestarts and the last failure: a job failing in a loop shows it here, not only in its cell.
+      m.restarts !== undefined && m.restarts.count > 0 ? `${restartCount(m.restarts)}${m.restarts.lastFailure ? `: ${oneLine(m.restarts.lastFailure, 120)}` : ""}` : "",
+      connectorsText(m) ?? "",
     ];
   });
-  const head = ["#", "job", "status", "threads", "in", "out", "views"];
+  const head = ["#", "job", "status", "threads", "in", "out", "views", "restarts", "connectors"];
   const plain = [head, ...rows].map((r) => r.join("\t")).join("\n");
   const html = `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join("")}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join("")}</tr>`)

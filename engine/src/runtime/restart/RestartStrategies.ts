@@ -107,13 +107,15 @@ export interface RestartBackoff {
   canRestart(): boolean;
   /** Milliseconds to wait before the restart. */
   backoffTime(): number;
+  /** Restarts in a row the strategy allows before the job fails (shown as "3/10"); undefined when no fixed count applies (failure-rate, unlimited). */
+  readonly maxAttempts: number | undefined;
 }
 
 /** The decisions of `config`; `random` is for the exponential jitter (tests pass a fixed one). */
 export function createRestartBackoff(config: RestartStrategyConfiguration, random: () => number = Math.random): RestartBackoff {
   switch (config.type) {
     case "none":
-      return { notifyFailure: () => undefined, canRestart: () => false, backoffTime: () => 0 };
+      return { notifyFailure: () => undefined, canRestart: () => false, backoffTime: () => 0, maxAttempts: 0 };
     case "fixed-delay":
       return new FixedDelay(config.attempts, config.delay);
     case "failure-rate":
@@ -129,6 +131,9 @@ class FixedDelay implements RestartBackoff {
     private readonly attempts: number,
     private readonly delay: number,
   ) {}
+  get maxAttempts(): number {
+    return this.attempts;
+  }
   notifyFailure(): void {
     this.failures++;
   }
@@ -141,6 +146,7 @@ class FixedDelay implements RestartBackoff {
 }
 
 class FailureRate implements RestartBackoff {
+  readonly maxAttempts = undefined;
   private readonly failures: number[] = [];
   constructor(
     private readonly max: number,
@@ -170,6 +176,9 @@ class ExponentialDelayBackoff implements RestartBackoff {
     private readonly random: () => number,
   ) {
     this.current = c.initialBackoff;
+  }
+  get maxAttempts(): number | undefined {
+    return Number.isFinite(this.c.attemptsBeforeResetBackoff) ? this.c.attemptsBeforeResetBackoff : undefined;
   }
   notifyFailure(now: number): void {
     if (this.lastFailureAt !== undefined && now - this.lastFailureAt >= this.c.resetBackoffThreshold + this.current) {

@@ -33,7 +33,7 @@ export class RestartingJob {
   private readonly firstStartedAt: number;
   private restoreFrom: string | undefined;
   private restoreId: number | undefined;
-  readonly restarts: RestartStats = { count: 0, lastFailure: undefined, lastFailureAt: undefined, restoringFrom: undefined };
+  readonly restarts: RestartStats;
 
   constructor(
     readonly plan: JobPlan,
@@ -43,6 +43,7 @@ export class RestartingJob {
     restoreFrom: string | undefined,
     readonly deadLetters: DeadLetterLog,
   ) {
+    this.restarts = { count: 0, maxAttempts: backoff.maxAttempts, lastFailure: undefined, lastFailureAt: undefined, restoringFrom: undefined };
     this.restoreFrom = restoreFrom;
     this.firstStartedAt = clock.now();
     this.current = newAttempt(restoreFrom);

@@ -74,8 +74,10 @@ test("fixed-delay: a failed job restarts from its latest checkpoint after the de
   await until(() => job.status === "restarting", "first restart");
   const m = job.metrics();
   assert.equal(m.status, "restarting");
-  assert.deepEqual({ ...m.restarts, lastFailureAt: undefined }, { count: 1, lastFailure: m.restarts!.lastFailure, lastFailureAt: undefined, restoringFrom: checkpoint.id });
+  assert.deepEqual({ ...m.restarts, lastFailureAt: undefined }, { count: 1, maxAttempts: 2, lastFailure: m.restarts!.lastFailure, lastFailureAt: undefined, restoringFrom: checkpoint.id });
+  // The cause names where it happened, so a status line showing it needs no more context.
   assert.match(m.restarts!.lastFailure!, /boom at 7/);
+  assert.match(m.restarts!.lastFailure!, /operator 'map' \(subtask 0\)[\s\S]*record: 7/);
   assert.equal(job.result, undefined, "the job is not over while it restarts");
   clock.advance(999);
   await job.whenIdle();
@@ -107,6 +109,7 @@ test("without a restart strategy a job with checkpointing restarts (exponential-
   const { clock, source, out, job } = await failingJob(undefined, { left: 1 });
   source.push(6, 7);
   await until(() => job.status === "restarting", "restart");
+  assert.equal(job.metrics().restarts!.maxAttempts, 10, "the default's limit, shown as 1/10");
   clock.advance(1100); // 1 s ± 10 % jitter
   await until(() => job.status === "running", "restarted");
   source.end();
