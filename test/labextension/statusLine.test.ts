@@ -27,13 +27,17 @@ const metrics = (over: Partial<JobMetrics>): JobMetrics => ({
 const job = { name: "pv <1>", result: undefined, threads: { parallelism: 1, workers: 0 } } as unknown as JobHandle;
 const asData = (b: ReturnType<typeof statusBundle>) => ({ "text/plain": String(b["text/plain"]), "text/html": String(b["text/html"]) });
 
-for (const [status, extra] of [
-  ["running", {}],
-  ["created", {}],
-  ["restarting", { restarts: { count: 2, lastFailure: "boom · 12/s · <x>", lastFailureAt: 0, restoringFrom: 4 } }],
-  ["restarting", { restarts: { count: 3, maxAttempts: 10, lastFailure: `operator 'map': "boom" & ${"x".repeat(300)}\n  record: 7`, lastFailureAt: 0, restoringFrom: undefined } }],
+for (const [status, extra, what] of [
+  ["running", {}, ""],
+  ["created", {}, ""],
+  ["restarting", { restarts: { count: 2, lastFailure: "boom · 12/s · <x>", lastFailureAt: 0, restoringFrom: 4 } }, " (no limit known)"],
+  [
+    "restarting",
+    { restarts: { count: 3, maxAttempts: 10, lastFailure: `operator 'map': "boom" & ${"x".repeat(300)}\n  record: 7`, lastFailureAt: 0, restoringFrom: undefined } },
+    " (3/10, a long cause over two lines)",
+  ],
 ] as const) {
-  test(`a ${status} status line becomes the kernel's own 'stopped: kernel restarted' line, rate dropped`, () => {
+  test(`a ${status}${what} status line becomes the kernel's own 'stopped: kernel restarted' line, rate dropped`, () => {
     const live = asData(statusBundle(job, metrics({ status, ...extra }), 312.4));
     const final = asData(statusBundle(job, metrics({ status: "cancelled", ...extra }), 0, "kernel restarted"));
     assert.deepEqual(stoppedStatusData(live, "kernel restarted"), final);
