@@ -50,6 +50,8 @@ import { UPDATING_TOP_N_CASES } from "./cases/updatingTopN.js";
 import { DESCRIBE_TYPE_CASES } from "./cases/describeTypes.js";
 import { FILESYSTEM_SINK_CASES } from "./cases/filesystemSink.js";
 import { FUNCTION_CASES } from "./cases/functions.js";
+import { PARALLEL_SCAN_CASES } from "./cases/parallelScan.js";
+import { FORMAT_STRICTNESS_CASES } from "./cases/formatStrictness.js";
 
 /**
  * Orders over 40 s of event time, with repeated names. The last two (30 s, 31 s) arrive after 38.999 s,
@@ -228,6 +230,8 @@ export const CASES: OracleCase[] = [
   ...UPDATING_TOP_N_CASES,
   ...DESCRIBE_TYPE_CASES,
   ...FILESYSTEM_SINK_CASES,
+  ...PARALLEL_SCAN_CASES,
+  ...FORMAT_STRICTNESS_CASES,
   ...PLAN_PARITY_CASES,
   ...WINDOW_TOP_CASES,
   ...FUNCTION_CASES,

@@ -11,5 +11,5 @@ const cases = wanted.length > 0 ? CASES.filter((c) => wanted.includes(c.name)) :
 const started = Date.now();
 const outcomes = await runOracle(cases);
 console.log(formatOutcomes(outcomes));
-console.log(`(${cases.length} cases in ${((Date.now() - started) / 1000).toFixed(1)} s, Flink 1.20.1 SQL, streaming mode, parallelism 1)`);
+console.log(`(${cases.length} cases in ${((Date.now() - started) / 1000).toFixed(1)} s, Flink 1.20.1 SQL, streaming mode, parallelism 1 unless a case SETs it)`);
 process.exitCode = outcomes.every((o) => o.ok) ? 0 : 1;

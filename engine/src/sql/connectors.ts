@@ -15,8 +15,14 @@ import { doubleText } from "./rows/doubleText.js";
 
 export type Row = unknown[];
 
-/** A table read as a stream of rows in schema order (or, `changes`, as a changelog keyed by `uniqueKey`), and whether it ends. */
-export type ScanResult = { stream: DataStream<Row>; bounded: boolean; changes?: undefined } | { changes: DataStream<Change>; uniqueKey: number[]; bounded: boolean; stream?: undefined };
+/**
+ * A table read as a stream of rows in schema order (or, `changes`, as a changelog keyed by `uniqueKey`), and whether it ends.
+ * `parallelism`: the scan's own, fixed by its source (a file is read by one reader); the table's watermark runs at it,
+ * per reader as in Flink, before the rows are spread to the query's parallelism.
+ */
+export type ScanResult =
+  | { stream: DataStream<Row>; bounded: boolean; changes?: undefined; parallelism?: number }
+  | { changes: DataStream<Change>; uniqueKey: number[]; bounded: boolean; stream?: undefined };
 
 const KNOWN_OPTIONS: Record<string, RegExp> = {
   datagen: /^(connector|rows-per-second|number-of-rows|fields\.[^.]+\.(kind|min|max|start|end|length))$/,

@@ -201,6 +201,8 @@ export class Planner {
       const stream = scanned.stream
         .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator<Row>(() => new SqlWatermarkAssigner(delay)).withTimestampAssigner((r) => r[index] as number))
         .name(`watermarks ${entry.name}`);
+      // Per reader, before the rows are spread (Flink's WatermarkAssigner chained to its source): spread first, which rows are late would depend on how they interleave.
+      if (scanned.parallelism !== undefined) stream.setParallelism(scanned.parallelism);
       scanned = { stream, bounded: scanned.bounded };
     }
     this.scans.set(key, scanned);

@@ -29,7 +29,10 @@ export function scanWithComputedColumns(env: StreamEnvironment, table: TableEntr
   const scan = appendScan(scanTable(env, { ...table, columns: physical }), table);
   const exprs: Expr[] = table.columns.map((c) => c.computed ?? { kind: "column", name: c.name, at: { line: 1, column: 1 } });
   const { fn } = new ExprCompiler(physicalScope(physical)).rowFunction(exprs);
-  return { ...scan, stream: scan.stream.map(fn).name(`computed columns ${table.name}`) };
+  const stream = scan.stream.map(fn).name(`computed columns ${table.name}`);
+  // At the scan's own parallelism, so a watermark on a computed column is still made per reader.
+  if (scan.parallelism !== undefined) stream.setParallelism(scan.parallelism);
+  return { ...scan, stream };
 }
 
 /** Computed columns over a changelog source (upsert-kafka) would need computing each change's row: not yet. */

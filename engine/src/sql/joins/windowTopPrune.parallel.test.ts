@@ -2,8 +2,9 @@
  * The window Top-1 prune of q7 at parallelism 2 and 3 (subtasks on worker threads; joins/windowTopPrune.ts
  * says why each subtask's bound holds): the rows of parallelism 1 and of the regular join, and a stop with
  * a savepoint on the workers, restored, loses or repeats nothing. Late bids here sit at or below their
- * window's top price, so whether the aggregate counts them (at p>1 that depends on how the scan subtasks
- * interleave, in Flink as here) changes no window's maximum and the rows are the same in every run.
+ * window's top price, so whether the aggregate counts them changes no window's maximum and the rows are
+ * the same in every run (a file is scanned and watermarked by one reader, so they are late as at p=1:
+ * parallel/lateRows.test.ts; the prune then runs on that reader's side, before the join's exchange).
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";

@@ -22,6 +22,8 @@ interface DirLine {
  * file under a directory, recursively — names starting with '.' or '_' are hidden (in-progress part
  * files, success files) — with PARTITIONED BY columns read from the `k=v` directories (the default
  * partition name as NULL) and the other columns from the file's lines, by the table's format.
+ * Read and decoded by one reader (parallelism 1, as the sources are), so the table's watermark runs
+ * there too (ScanResult's `parallelism`) and the late rows are those of a run at parallelism 1.
  */
 export function fileSystemScan(env: StreamEnvironment, table: TableEntry, decodeWith: (columns: Column[]) => (line: string) => Row): ScanResult {
   const root = localPath(table.name, table.options.path as string);
@@ -37,7 +39,11 @@ export function fileSystemScan(env: StreamEnvironment, table: TableEntry, decode
   }
   if (!isDir) {
     if (keys.length > 0) throw new StreamSqlError("validation", `table ${table.name}: a partitioned table's path must be a directory, not the file '${root}'`, undefined, root);
-    return { stream: env.fromSource(FileSource.lines(root), undefined, `${table.name}[filesystem]`).map(decode).name(`decode ${format}`), bounded: true };
+    return {
+      stream: env.fromSource(FileSource.lines(root), undefined, `${table.name}[filesystem]`).setParallelism(1).map(decode).name(`decode ${format}`).setParallelism(1),
+      bounded: true,
+      parallelism: 1,
+    };
   }
   const defaultName = table.options["partition.default-name"] ?? "__DEFAULT_PARTITION__";
   const positions = table.columns.map((c) => (keys.includes(c.name) ? -1 : dataColumns.indexOf(c)));
@@ -51,7 +57,11 @@ export function fileSystemScan(env: StreamEnvironment, table: TableEntry, decode
       return v === undefined || v === defaultName ? null : textValue(v, c.type);
     });
   };
-  return { stream: env.fromSource(directorySource(root), undefined, `${table.name}[filesystem]`).map(toRow).name(`decode ${format}`), bounded: true };
+  return {
+    stream: env.fromSource(directorySource(root), undefined, `${table.name}[filesystem]`).setParallelism(1).map(toRow).name(`decode ${format}`).setParallelism(1),
+    bounded: true,
+    parallelism: 1,
+  };
 }
 
 /** Visible files under `root`, sorted, so every run (and a restored one) reads them in the same order. */

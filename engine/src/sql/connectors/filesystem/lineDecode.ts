@@ -25,6 +25,7 @@ export function textValue(text: string | undefined | null, type: SqlType): unkno
     case "SMALLINT":
     case "INT":
     case "BIGINT":
+      return integerValue(text, type.name);
     case "FLOAT":
     case "DOUBLE":
     case "DECIMAL": {
@@ -44,10 +45,27 @@ export function textValue(text: string | undefined | null, type: SqlType): unkno
   }
 }
 
+/** Java's `parseInt`/`parseLong`/… after a trim, as Flink's formats read an integer column: a sign and digits, in the type's range. */
+const INTEGER_RANGE: Record<string, readonly [bigint, bigint]> = {
+  TINYINT: [-128n, 127n],
+  SMALLINT: [-32768n, 32767n],
+  INT: [-2147483648n, 2147483647n],
+  BIGINT: [-9223372036854775808n, 9223372036854775807n],
+};
+
+function integerValue(text: string, type: string): number {
+  const t = text.trim();
+  if (!/^[+-]?\d+$/.test(t)) throw new StreamSqlError("validation", `For input string: "${text}" (the column is ${type})`, undefined, text);
+  const [lo, hi] = INTEGER_RANGE[type] as readonly [bigint, bigint];
+  const n = BigInt(t);
+  if (n < lo || n > hi) throw new StreamSqlError("validation", `Value out of range. Value:"${text}" (a ${type} is ${lo} to ${hi})`, undefined, text);
+  return Number(n);
+}
+
 function csvRow(columns: Column[], delimiter: string, nullLiteral: string | undefined): (line: string) => Row {
   return (line) => {
     const fields = parseCsvRecord(line, delimiter);
-    return columns.map((c, i) => (fields[i] === nullLiteral ? null : textValue(fields[i], c.type)));
+    return columns.map((c, i) => (fields[i] === nullLiteral ? null : fieldValue(c, fields[i])));
   };
 }
 
@@ -56,7 +74,17 @@ function jsonRow(columns: Column[]): (line: string) => Row {
     const obj = JSON.parse(line) as Record<string, unknown>;
     return columns.map((c) => {
       const v = obj[c.name];
-      return v === undefined || v === null ? null : typeof v === "string" ? textValue(v, c.type) : v;
+      return v === undefined || v === null ? null : typeof v === "string" ? fieldValue(c, v) : v;
     });
   };
+}
+
+/** A field's value, its error naming the field (as Flink's "Fail to deserialize at field: v"). */
+function fieldValue(c: Column, text: string | undefined): unknown {
+  try {
+    return textValue(text, c.type);
+  } catch (cause) {
+    if (cause instanceof StreamSqlError) throw new StreamSqlError(cause.kind, `field: ${c.name}: ${cause.detail}`, undefined, cause.token);
+    throw cause;
+  }
 }
