@@ -2,6 +2,7 @@ import { declareRowType, rowTypeOf } from "../exchange/edgeCodec.js";
 import { aggregateArgument } from "./aggregates/aggregateArgument.js";
 import { aggregateResultType } from "./aggregates/aggregateType.js";
 import type { DataStream } from "../api/DataStream.js";
+import type { WindowedStream } from "../api/WindowedStream.js";
 import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { AggregateFunction } from "../windows/AggregateFunction.js";
 import { children, type Expr, type Select } from "./ast.js";
@@ -17,7 +18,8 @@ import { isIntegral, type SqlType } from "./types.js";
 import { readsWindowColumn, WINDOW_COLUMNS } from "./windowTvf.js";
 import { accKeys, accValue, addValue, createWindowAcc, mergeAcc, setAccKeys, type WindowAcc } from "./windows/windowAccumulator.js";
 import { scalarAccumulator } from "./windows/scalarAccumulator.js";
-import { projectedWindowProperties, resolveColumn, type WindowProperties } from "./windows/windowProperties.js";
+import { LocalWindowAggregateOperator, type Partial } from "./windows/localWindowAggregate.js";
+import { attachedWindows, projectedWindowProperties, resolveColumn, type WindowProperties } from "./windows/windowProperties.js";
 
 interface AggCall {
   expr: Extract<Expr, { kind: "call" }>;
@@ -154,11 +156,19 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
     }
     // What each group column of the output row is: the window's start, end or time, or key column k.
     const sources = groupCols.map((c, i) => (c.index === bounds.start ? -1 : c.index === bounds.end ? -2 : c.index === bounds.time ? -3 : (keyIndexes[i] as number)));
+    // At parallelism > 1 a window aggregate whose aggregates merge runs in two phases, as Flink's
+    // TwoStageOptimizedWindowAggregateRule plans it: partials per window and group before the exchange.
+    const twoPhase = rows.env.parallelism > 1 && assigner.isEventTime && !partitionBy && input.window !== undefined && !distinct.includes(true);
+    const keyed: WindowedStream<Row, unknown> = twoPhase
+      ? (rows
+          .transform<Partial>("LocalWindowAggregate", (ctx) => new LocalWindowAggregateOperator(assigner, windowKey(partitionCols), agg, ctx))
+          .keyBy((p) => p[2])
+          .window(attachedWindows({ tvf: input.window as WindowProperties["tvf"], start: 0, end: 1 })) as unknown as WindowedStream<Row, unknown>)
+      : rows.keyBy(windowKey(partitionCols)).window(assigner);
+    const phase = twoPhase ? { ...agg, add: (p: Partial, acc: unknown) => agg.merge(acc, p[3]) } : agg;
     windowed = stateDigest(
-      rows
-        .keyBy(windowKey(partitionCols))
-        .window(assigner)
-        .aggregate<unknown, unknown, Row>(agg, (key, ctx, accs, out) => {
+      keyed
+        .aggregate<unknown, unknown, Row>(phase as AggregateFunction<Row, unknown, unknown>, (key, ctx, accs, out) => {
           const acc = accs[0];
           const { start, end } = ctx.window;
           const row: Row = sources.map((k) => {
@@ -168,16 +178,18 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
           for (let j = 0; j < aggs.length; j++) row.push(result(acc, j));
           out.collect(row);
         })
-        .name("window aggregate"),
+        .name(twoPhase ? "GlobalWindowAggregate" : "window aggregate"),
       digest,
     );
-    windowAggregateReads(
-      windowed,
-      [...partitionCols, ...keyCols],
-      aggs.map((a) => a.expr),
-      scope,
-      input.attached ? [bounds.start, bounds.end, ...(bounds.time === undefined ? [] : [bounds.time])] : [],
-    );
+    // The global phase reads every field of the partials; the local phase reads its rows on their own thread.
+    if (!twoPhase)
+      windowAggregateReads(
+        windowed,
+        [...partitionCols, ...keyCols],
+        aggs.map((a) => a.expr),
+        scope,
+        input.attached ? [bounds.start, bounds.end, ...(bounds.time === undefined ? [] : [bounds.time])] : [],
+      );
     shared.set(reuseKey, windowed);
   }
 
