@@ -156,14 +156,15 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
     }
     // What each group column of the output row is: the window's start, end or time, or key column k.
     const sources = groupCols.map((c, i) => (c.index === bounds.start ? -1 : c.index === bounds.end ? -2 : c.index === bounds.time ? -3 : (keyIndexes[i] as number)));
-    // At parallelism > 1 a window aggregate whose aggregates merge runs in two phases, as Flink's
-    // TwoStageOptimizedWindowAggregateRule plans it: partials per window and group before the exchange.
-    const twoPhase = rows.env.parallelism > 1 && assigner.isEventTime && !partitionBy && input.window !== undefined && !distinct.includes(true);
-    const keyed: WindowedStream<Row, unknown> = twoPhase
-      ? (rows
-          .transform<Partial>("LocalWindowAggregate", (ctx) => new LocalWindowAggregateOperator(assigner, windowKey(partitionCols), agg, ctx))
-          .keyBy((p) => p[2])
-          .window(attachedWindows({ tvf: input.window as WindowProperties["tvf"], start: 0, end: 1 })) as unknown as WindowedStream<Row, unknown>)
+    // At parallelism > 1 a window aggregate grouped by its window alone, whose aggregates merge, runs in two
+    // phases, as Flink's TwoStageOptimizedWindowAggregateRule plans it: partials per window before the exchange,
+    // where one phase sends every row of a window to one subtask (nexmark q7, q5's MAX). With group keys the
+    // exchange spreads the rows already, and a partial per (window, key) saves little: nexmark q5's COUNT per
+    // auction and HOP window ran at 0.60x the CPU throughput of one phase at p=2 (RESULTS.md, session 12).
+    const twoPhase = rows.env.parallelism > 1 && keyCols.length === 0 && assigner.isEventTime && !partitionBy && input.window !== undefined && !distinct.includes(true);
+    const local = twoPhase ? rows.transform<Partial>("LocalWindowAggregate", (ctx) => new LocalWindowAggregateOperator(assigner, windowKey(partitionCols), agg, ctx)) : undefined;
+    const keyed: WindowedStream<Row, unknown> = local
+      ? (local.keyBy((p) => p[2]).window(attachedWindows({ tvf: input.window as WindowProperties["tvf"], start: 0, end: 1 })) as unknown as WindowedStream<Row, unknown>)
       : rows.keyBy(windowKey(partitionCols)).window(assigner);
     const phase = twoPhase ? { ...agg, add: (p: Partial, acc: unknown) => agg.merge(acc, p[3]) } : agg;
     windowed = stateDigest(
@@ -181,15 +182,15 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
         .name(twoPhase ? "GlobalWindowAggregate" : "window aggregate"),
       digest,
     );
-    // The global phase reads every field of the partials; the local phase reads its rows on their own thread.
-    if (!twoPhase)
-      windowAggregateReads(
-        windowed,
-        [...partitionCols, ...keyCols],
-        aggs.map((a) => a.expr),
-        scope,
-        input.attached ? [bounds.start, bounds.end, ...(bounds.time === undefined ? [] : [bounds.time])] : [],
-      );
+    // The first operator to read the rows (the local phase: its input crosses threads where the source's
+    // parallelism differs) reads of them only its keys and its aggregates' arguments.
+    windowAggregateReads(
+      windowed,
+      [...partitionCols, ...keyCols],
+      aggs.map((a) => a.expr),
+      scope,
+      input.attached ? [bounds.start, bounds.end, ...(bounds.time === undefined ? [] : [bounds.time])] : [],
+    );
     shared.set(reuseKey, windowed);
   }
 

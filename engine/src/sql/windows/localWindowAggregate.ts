@@ -1,6 +1,7 @@
 import type { Operator, OperatorContext } from "../../operators/Operator.js";
 import type { RecordBatch } from "../../runtime/StreamElement.js";
 import type { AggregateFunction } from "../../windows/AggregateFunction.js";
+import { windowStart } from "../../windows/TimeWindow.js";
 import type { WindowAssigner } from "../../windows/WindowAssigner.js";
 import type { Row } from "../connectors.js";
 
@@ -47,6 +48,12 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
       const timestamp = timestamps[i] as number;
       try {
         const key = this.keyOf(row);
+        const grid = this.assigner.aligned;
+        if (grid !== undefined && grid.windowOf === undefined) {
+          // TUMBLE/HOP: the windows as numbers, no window object or string per row.
+          for (let start = windowStart(timestamp, grid.offset, grid.slide); start > timestamp - grid.size; start -= grid.slide) this.add(start, start + grid.size, key, row);
+          continue;
+        }
         for (const w of this.assigner.assignWindows(row, timestamp, now)) {
           const id = `${w.start}:${w.end}`;
           let pane = this.panes.get(id);
@@ -63,14 +70,29 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
     }
   }
 
+  /** Aligned panes, by start (one size per operator). */
+  private readonly aligned = new Map<number, Pane>();
+
+  private add(start: number, end: number, key: unknown, row: Row): void {
+    let pane = this.aligned.get(start);
+    if (pane === undefined) {
+      pane = { start, end, groups: new Map() };
+      this.aligned.set(start, pane);
+    }
+    const groups = pane.groups;
+    const acc = groups.get(key);
+    groups.set(key, this.agg.add(row, acc === undefined && !groups.has(key) ? this.agg.createAccumulator() : acc));
+  }
+
   /** Sends the partials of every window the watermark has passed (all windows: `watermark` +∞). */
   private flush(watermark: number): void {
     const out = this.ctx.output;
-    for (const [id, pane] of this.panes) {
-      if (pane.end - 1 > watermark) continue;
-      for (const [key, acc] of pane.groups) out.emit([pane.start, pane.end, key, acc], pane.end - 1);
-      this.panes.delete(id);
-    }
+    for (const panes of [this.panes, this.aligned] as Map<unknown, Pane>[])
+      for (const [id, pane] of panes) {
+        if (pane.end - 1 > watermark) continue;
+        for (const [key, acc] of pane.groups) out.emit([pane.start, pane.end, key, acc], pane.end - 1);
+        panes.delete(id);
+      }
   }
 
   onWatermark(watermark: number): void {
