@@ -129,8 +129,10 @@ export class SqlSession {
           break;
         }
         case "explain": {
-          // A throwaway environment: the sinks are declared on it but never executed.
+          // A throwaway environment: the sinks are declared on it but never executed. The session's SET options
+          // shape its plan as they would the job's (parallelism: a window aggregate's two phases; mini-batch).
           const env = StreamEnvironment.create();
+          this.settings.configure(env);
           const planned = this.planner(env).plan(s.statement.query);
           if (planned.changes) {
             if (s.statement.kind === "insert") planned.changes.sinkTo(this.changelogSink(s.statement, planned)).name(`Sink: ${s.statement.table}`);

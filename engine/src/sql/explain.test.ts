@@ -60,3 +60,17 @@ test("EXPLAIN validates as planning does: an unknown table is an error at its po
   const s = new SqlSession();
   await assert.rejects(s.execute("EXPLAIN SELECT * FROM nope"), /nope/);
 });
+
+test("EXPLAIN at parallelism 2 shows a window aggregate of mergeable aggregates in two phases, as Flink names them; DISTINCT stays one", async () => {
+  const s = new SqlSession();
+  await s.execute(`${ddl}\nSET 'parallelism.default' = '2';`);
+  const lines = explained(await s.execute(`EXPLAIN ${tumble}`)).split("\n");
+  const local = lines.findIndex((l) => /^\[\d+\] LocalWindowAggregate, parallelism=2 <- \[\d+\]/.test(l));
+  const global = lines.findIndex((l) => /^\[\d+\] GlobalWindowAggregate, parallelism=2 <- \[\d+\] HASH/.test(l));
+  assert.ok(local >= 0 && local < global, lines.join("\n"));
+  assert.ok(!lines.some((l) => /window aggregate/.test(l)), lines.join("\n"));
+  // COUNT(DISTINCT) partials would carry every value seen: one phase, as before.
+  const distinct = explained(await s.execute(`EXPLAIN ${tumble.replace("COUNT(*)", "COUNT(DISTINCT id)")}`));
+  assert.match(distinct, /window aggregate, parallelism=2 <- \[\d+\] HASH/);
+  assert.doesNotMatch(distinct, /LocalWindowAggregate/);
+});

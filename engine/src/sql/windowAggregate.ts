@@ -2,6 +2,7 @@ import { declareRowType, rowTypeOf } from "../exchange/edgeCodec.js";
 import { aggregateArgument } from "./aggregates/aggregateArgument.js";
 import { aggregateResultType } from "./aggregates/aggregateType.js";
 import type { DataStream } from "../api/DataStream.js";
+import type { WindowedStream } from "../api/WindowedStream.js";
 import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { AggregateFunction } from "../windows/AggregateFunction.js";
 import { children, type Expr, type Select } from "./ast.js";
@@ -17,7 +18,8 @@ import { isIntegral, type SqlType } from "./types.js";
 import { readsWindowColumn, WINDOW_COLUMNS } from "./windowTvf.js";
 import { accKeys, accValue, addValue, createWindowAcc, mergeAcc, setAccKeys, type WindowAcc } from "./windows/windowAccumulator.js";
 import { scalarAccumulator } from "./windows/scalarAccumulator.js";
-import { projectedWindowProperties, resolveColumn, type WindowProperties } from "./windows/windowProperties.js";
+import { LocalWindowAggregateOperator, type Partial } from "./windows/localWindowAggregate.js";
+import { attachedWindows, projectedWindowProperties, resolveColumn, type WindowProperties } from "./windows/windowProperties.js";
 
 interface AggCall {
   expr: Extract<Expr, { kind: "call" }>;
@@ -172,14 +174,26 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
         ? (shown as number[])
         : Array.from({ length: g + aggs.length }, (_, c) => c);
     const build = outputRow(layout, sources, aggs.length, { eventTime: assigner.isEventTime, keyIsWindowKey, scalar: scalar !== undefined }, result);
+    // At parallelism > 1 a window aggregate grouped by its window alone, whose aggregates merge, runs in two
+    // phases, as Flink's TwoStageOptimizedWindowAggregateRule plans it: partials per window before the exchange,
+    // where one phase sends every row of a window to one subtask (nexmark q7, q5's MAX). With group keys the
+    // exchange spreads the rows already, and a partial per (window, key) saves little: nexmark q5's COUNT per
+    // auction and HOP window ran at 0.60x the CPU throughput of one phase at p=2; its MAX over those rows (a cascade)
+    // at 0.88-0.96x, so over a cascade one phase is kept (RESULTS.md, session 12).
+    const twoPhase = rows.env.parallelism > 1 && keyCols.length === 0 && !input.attached && assigner.isEventTime && !partitionBy && input.window !== undefined && !distinct.includes(true);
+    const local = twoPhase ? rows.transform<Partial>("LocalWindowAggregate", (ctx) => new LocalWindowAggregateOperator(assigner, windowKey(partitionCols), agg, ctx)) : undefined;
+    const keyed: WindowedStream<Row, unknown> = local
+      ? (local.keyBy((p) => p[2]).window(attachedWindows({ tvf: input.window as WindowProperties["tvf"], start: 0, end: 1 })) as unknown as WindowedStream<Row, unknown>)
+      : rows.keyBy(windowKey(partitionCols)).window(assigner);
+    const phase = twoPhase ? { ...agg, add: (p: Partial, acc: unknown) => agg.merge(acc, p[3]) } : agg;
     const windowed = stateDigest(
-      rows
-        .keyBy(windowKey(partitionCols))
-        .window(assigner)
-        .aggregate<unknown, unknown, Row>(agg, (key, ctx, accs, out) => out.collect(build(key, ctx.window, accs[0], ctx)))
-        .name("window aggregate"),
+      keyed
+        .aggregate<unknown, unknown, Row>(phase as AggregateFunction<Row, unknown, unknown>, (key, ctx, accs, out) => out.collect(build(key, ctx.window, accs[0], ctx)))
+        .name(twoPhase ? "GlobalWindowAggregate" : "window aggregate"),
       digest,
     );
+    // The first operator to read the rows (the local phase: its input crosses threads where the source's
+    // parallelism differs) reads of them only its keys and its aggregates' arguments.
     windowAggregateReads(
       windowed,
       [...partitionCols, ...keyCols],
