@@ -48,13 +48,8 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
       const timestamp = timestamps[i] as number;
       try {
         const key = this.keyOf(row);
+        // Never the rows of an upstream window aggregate (windowAggregate.ts plans one phase over those).
         const grid = this.assigner.aligned;
-        if (grid?.windowOf !== undefined) {
-          // The rows of an upstream window aggregate: the one window their bounds name.
-          const start = grid.windowOf(row);
-          this.add(start, start + grid.size, key, row);
-          continue;
-        }
         if (grid !== undefined) {
           // TUMBLE/HOP: the windows as numbers, no window object or string per row.
           for (let start = windowStart(timestamp, grid.offset, grid.slide); start > timestamp - grid.size; start -= grid.slide) this.add(start, start + grid.size, key, row);
