@@ -57,6 +57,11 @@ function integerValue(text: string, type: string): number {
   const t = text.trim();
   if (!/^[+-]?\d+$/.test(t)) throw new StreamSqlError("validation", `For input string: "${text}" (the column is ${type})`, undefined, text);
   const [lo, hi] = INTEGER_RANGE[type] as readonly [bigint, bigint];
+  // Up to 15 characters a double holds the value exactly: compare as numbers, no BigInt per field of a file.
+  if (t.length <= 15) {
+    const v = Number(t);
+    if (v >= Number(lo) && v <= Number(hi)) return v + 0; // "-0" is 0, as parseInt reads it
+  }
   const n = BigInt(t);
   if (n < lo || n > hi) throw new StreamSqlError("validation", `Value out of range. Value:"${text}" (a ${type} is ${lo} to ${hi})`, undefined, text);
   return Number(n);
