@@ -15,6 +15,6 @@ test("integer fields: sign, digits and spaces as parseInt reads them, -0 as 0, t
   // Past 15 characters the range is checked exactly.
   assert.equal(textValue("0000000000000000012", int), 12);
   assert.throws(() => textValue("9223372036854775808", bigint), /out of range/);
-  assert.equal(textValue("-9223372036854775808", bigint), -9223372036854775808);
+  assert.equal(textValue("-9223372036854775808", bigint), Number(-9223372036854775808n));
   assert.throws(() => textValue("300", { name: "TINYINT" } as Parameters<typeof textValue>[1]), /out of range/);
 });
