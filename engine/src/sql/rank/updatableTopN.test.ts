@@ -103,3 +103,32 @@ test("UpdatableTopN holds only the top rows, and fails on a deletion it was plan
   );
   assert.throws(() => fn.processElement({ kind: "-D", row: [9, 9, 0] }, ctx, out), /UpdatableTopN got a deletion/);
 });
+
+test("a sort key that goes down (never planned: the input is monotonic) takes Flink's lenient path, ranks from the old to the new one", () => {
+  const fn = updatableTopN(
+    (r) => [r[1]],
+    sortKeyComparator([{ desc: true }]),
+    (r) => String(r[0]),
+    1,
+    3,
+    true,
+  );
+  fn.open?.(context());
+  const out: Change[] = [];
+  const collector = { collect: (c: Change) => void out.push(c) };
+  for (const [id, v] of [
+    ["a", 5],
+    ["b", 4],
+    ["c", 3],
+  ] as const)
+    fn.processElement({ kind: "+I", row: [id, v] }, ctx, collector);
+  out.length = 0;
+  fn.processElement({ kind: "+U", row: ["a", 3.5] }, ctx, collector);
+  // As Flink 1.20.1's emitRecordsWithRowNumberIgnoreStateError (its loop also walks one entry further).
+  assert.deepEqual(out.slice(0, 4), [
+    { kind: "-U", row: ["a", 5, 1] },
+    { kind: "-U", row: ["b", 4, 2] },
+    { kind: "+U", row: ["b", 4, 1] },
+    { kind: "+U", row: ["a", 3.5, 2] },
+  ]);
+});
