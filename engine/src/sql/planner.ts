@@ -27,6 +27,7 @@ import { sessionRows, tvfAssigner, tvfColumns } from "./windowTvf.js";
 import { atReference, unionColumns } from "./validation/typeRules.js";
 import { containsOver, planOverAggregate } from "./over/overAggregate.js";
 import { rewriteGroupedRank } from "./rank/groupedRank.js";
+import type { Monotonicity } from "./rank/monotonicity.js";
 import { planRank, rankInput } from "./rank/rankPlan.js";
 import { planMatchRecognize } from "./matchRecognize/planMatchRecognize.js";
 import { rewriteGroupWindow } from "./windows/legacyGroupWindow.js";
@@ -58,6 +59,8 @@ export interface UpdatingPlanned {
   changes: DataStream<Change>;
   /** Output columns that key the changelog (the GROUP BY columns), if the SELECT shows them all. */
   uniqueKey: number[] | undefined;
+  /** How each column can change, where known (rank/monotonicity.ts): Top-N takes Flink's UpdatableTopN by it. */
+  monotonicity?: Monotonicity[];
   columns: Column[];
   bounded: boolean;
   stream?: undefined;
