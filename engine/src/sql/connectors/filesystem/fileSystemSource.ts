@@ -51,21 +51,19 @@ export function fileSystemScan(env: StreamEnvironment, table: TableEntry, decode
   const defaultName = table.options["partition.default-name"] ?? "__DEFAULT_PARTITION__";
   const positions = table.columns.map((c) => (keys.includes(c.name) ? -1 : dataColumns.indexOf(c)));
   /** A line's row with its partition values; a partition value that is not of its column's type fails the job, ignore-parse-errors or not (as Flink). */
-  const rowOf =
-    (decode: LineDecode) =>
-    (l: DirLine): Row | undefined => {
-      const data = decode(l.text);
-      if (data === undefined || keys.length === 0) return data;
-      const spec = partitionSpec(l.dir);
-      return table.columns.map((c, i) => {
-        const at = positions[i] as number;
-        if (at >= 0) return data[at];
-        const v = spec.get(c.name);
-        return v === undefined || v === defaultName ? null : textValue(v, c.type);
-      });
-    };
+  const withPartitions = (l: DirLine, data: Row): Row => {
+    const spec = partitionSpec(l.dir);
+    return table.columns.map((c, i) => {
+      const at = positions[i] as number;
+      if (at >= 0) return data[at];
+      const v = spec.get(c.name);
+      return v === undefined || v === defaultName ? null : textValue(v, c.type);
+    });
+  };
   const lines = env.fromSource(lineSource(root, isDir), undefined, `${table.name}[filesystem]`).setParallelism(1);
-  const decoded = lines.transform<Row>(`decode ${format}`, (ctx) => new DecodeOperator(ctx, (skipped) => rowOf(decodeWith(dataColumns, skipped)), lenient)).setParallelism(1);
+  const decoded = lines
+    .transform<Row>(`decode ${format}`, (ctx) => new DecodeOperator(ctx, (skipped) => decodeWith(dataColumns, skipped), keys.length > 0 ? withPartitions : undefined, lenient))
+    .setParallelism(1);
   return { stream: lenient ? decoded.onError("dead-letter") : decoded, bounded: true, parallelism: 1 };
 }
 
@@ -75,37 +73,48 @@ export function fileSystemScan(env: StreamEnvironment, table: TableEntry, decode
  * here, is a dead letter while the decoder skips it as Flink does.
  */
 class DecodeOperator implements Operator<DirLine> {
-  private readonly decode: (l: DirLine) => Row | undefined;
+  private readonly decode: LineDecode;
   private at: DirLine | undefined;
 
   constructor(
     private readonly ctx: OperatorContext<Row>,
-    decoder: (skipped: Skipped | undefined) => (l: DirLine) => Row | undefined,
+    decoder: (skipped: Skipped | undefined) => LineDecode,
+    private readonly withPartitions: ((l: DirLine, data: Row) => Row) | undefined,
     private readonly lenient: boolean,
   ) {
     this.decode = decoder(lenient ? (reason) => this.bad(reason, this.at as DirLine) : undefined);
   }
 
   processBatch({ values, timestamps }: RecordBatch<DirLine>): void {
-    const rows: Row[] = [];
-    const times: number[] = [];
-    for (let i = 0; i < values.length; i++) {
+    const n = values.length;
+    const rows: (Row | undefined)[] = new Array(n);
+    let none = 0;
+    for (let i = 0; i < n; i++) {
       const l = values[i] as DirLine;
       this.at = l;
       let row: Row | undefined;
       try {
-        row = this.decode(l);
+        row = this.decode(l.text);
+        if (row !== undefined && this.withPartitions !== undefined) row = this.withPartitions(l, row);
       } catch (cause) {
         // Under ignore-parse-errors the decoder throws only what is not a parse error (a partition value): that fails the job.
         if (this.lenient) throw cause;
         this.bad(cause instanceof Error ? cause.message : String(cause), l);
-        continue;
       }
-      if (row === undefined) continue;
-      rows.push(row);
-      times.push(timestamps[i] as number);
+      rows[i] = row;
+      if (row === undefined) none++;
     }
-    if (rows.length > 0) this.ctx.output.emitBatch(rows, times);
+    if (none === 0) this.ctx.output.emitBatch(rows as Row[], timestamps);
+    else if (none < n) {
+      const kept: Row[] = [];
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) {
+        if (rows[i] === undefined) continue;
+        kept.push(rows[i] as Row);
+        times.push(timestamps[i] as number);
+      }
+      this.ctx.output.emitBatch(kept, times);
+    }
   }
 
   private bad(reason: string, l: DirLine): void {

@@ -20,6 +20,9 @@ export function textValue(text: string | undefined | null, type: SqlType): unkno
     case "DOUBLE":
     case "DECIMAL": {
       const t = text.trim();
+      // JavaScript's Number reads what Java does, but also 0x/0b/0o literals and not NaN or a d/f suffix: those by the pattern.
+      const n = Number(t);
+      if (!Number.isNaN(n) && t !== "" && !radixPrefixed(t) && (type.name !== "DECIMAL" || Number.isFinite(n))) return n;
       if (!(type.name === "DECIMAL" ? DECIMAL_TEXT : DOUBLE_TEXT).test(t)) throw new StreamSqlError("validation", `'${text}' is not a ${type.name}`, undefined, text);
       return Number(t.replace(/[fFdD]$/, ""));
     }
@@ -37,6 +40,13 @@ export function textValue(text: string | undefined | null, type: SqlType): unkno
 
 /** What Java's Double.parseDouble reads (after Flink's trim; hexadecimal floats left out) and BigDecimal's constructor. */
 const DOUBLE_TEXT = /^[+-]?(NaN|Infinity|(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?)$/;
+/** `0x…`, `0b…`, `0o…`: read by Number, not by Java. */
+function radixPrefixed(t: string): boolean {
+  if (t.charCodeAt(0) !== 48) return false;
+  const c = t.charCodeAt(1) | 32;
+  return c === 120 || c === 98 || c === 111;
+}
+
 const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Java's `parseInt`/`parseLong`/… after a trim, as Flink's formats read an integer column: a sign and digits, in the type's range. */
