@@ -7,6 +7,7 @@ import type { Sink } from "../../sinks/Sink.js";
 import type { TableEntry } from "../catalog.js";
 import type { Row, ScanResult } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
+import type { SqlScanSource } from "./registry.js";
 import { COMMON_KEYS, decodeRecord, formatKeys, kafkaLayout, parseDuration, refuseNotYet, rowSerializer } from "./kafkaTable.js";
 
 /**
@@ -47,7 +48,8 @@ export const kafkaConnector = {
     delivery(table);
   },
 
-  scan(env: StreamEnvironment, table: TableEntry): ScanResult {
+  /** The table's source, for a scan with the watermark pushed into it (one generator per partition). */
+  source(table: TableEntry): SqlScanSource {
     const o = table.options;
     const layout = kafkaLayout(table, "kafka");
     const width = table.columns.length;
@@ -73,8 +75,12 @@ export const kafkaConnector = {
       options.partitionDiscoveryIntervalMs = ms > 0 ? ms : false;
     }
     // A malformed record is a dead letter of the job (with the reason), not a failure of the job.
-    const stream = env.fromSource(kafkaSource(options), undefined, `${table.name}[kafka]`).onError("dead-letter");
-    return { stream, bounded: options.bounded === true };
+    return { source: kafkaSource(options), bounded: options.bounded === true, errors: "dead-letter" };
+  },
+
+  scan(env: StreamEnvironment, table: TableEntry): ScanResult {
+    const { source, bounded } = kafkaConnector.source(table);
+    return { stream: env.fromSource(source, undefined, source.name).onError("dead-letter"), bounded };
   },
 
   sink(table: TableEntry): Sink<Row> {
