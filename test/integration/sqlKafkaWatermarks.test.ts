@@ -101,13 +101,14 @@ describe(`kafka SQL watermarks per partition (Kafka ${kafkaVersion})`, { skip: k
     });
   }
 
-  test("table.exec.source.idle-timeout: a partition without records stops holding event time back, as in Flink", { timeout: 120_000 }, async () => {
+  test("table.exec.source.idle-timeout and scan.watermark.idle-timeout: a partition without records stops holding event time back, as in Flink", { timeout: 120_000 }, async () => {
     const topic = uniqueTopic("sql-idle");
     const total = await fill(broker, topic, [{ partition: 0, from: 0, to: 5_000 }]); // partition 1 gets nothing
-    const ddl = table(broker, topic, "p INT, t BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts");
-    const run = async (idle: string | undefined) => {
+    const columns = "p INT, t BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts";
+    /** `idle`: the session's SET option; `own`: the table's `scan.watermark.idle-timeout`, which wins over it. */
+    const run = async (idle: string | undefined, own?: string) => {
       const session = new SqlSession();
-      await session.execute(ddl);
+      await session.execute(table(broker, topic, columns, own === undefined ? {} : { "scan.watermark.idle-timeout": own }));
       if (idle !== undefined) await session.execute(`SET 'table.exec.source.idle-timeout' = '${idle}';`);
       const [result] = await session.execute(TUMBLE_COUNT);
       assert.equal(result?.kind, "job");
@@ -148,6 +149,19 @@ describe(`kafka SQL watermarks per partition (Kafka ${kafkaVersion})`, { skip: k
       );
     } finally {
       await idle.result.job.cancel();
+    }
+
+    // The table's option over the session's: '0' would turn it off, '500 ms' turns it on.
+    const own = await run("0 ms", "500 ms");
+    try {
+      await until(() => own.source().recordsIn === total + 100);
+      const splits = () => own.source().sourceWatermarks?.[0]?.splits ?? [];
+      await until(() => splits().some((s) => s.split === `${topic}[1]` && s.idle));
+      await fill(broker, topic, [{ partition: 0, from: 6_000, to: 7_000 }], false);
+      await until(() => own.result.rows.length >= 6);
+      assert.equal(own.source().watermark, BASE + 6_990);
+    } finally {
+      await own.result.job.cancel();
     }
   });
 });

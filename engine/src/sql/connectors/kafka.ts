@@ -26,6 +26,8 @@ export const kafkaConnector = {
       "scan\\.bounded\\.(mode|specific-offsets|timestamp-millis)",
       "scan\\.topic-partition-discovery\\.interval",
       "scan\\.parallelism",
+      // Flink's watermark options of a source that takes the watermark (FactoryUtil.WATERMARK_*).
+      "scan\\.watermark\\.(idle-timeout|emit\\.strategy|emit\\.on-event\\.gap|alignment\\.(group|max-drift|update-interval))",
       "sink\\.(partitioner|semantic|delivery-guarantee|transactional-id-prefix)",
       ...formatKeys(o),
     ];
@@ -33,7 +35,20 @@ export const kafkaConnector = {
   },
 
   validate(table: TableEntry): void {
-    refuseNotYet(table, ["scan.bounded.specific-offsets", "scan.bounded.timestamp-millis", "scan.parallelism", "sink.parallelism", "sink.semantic"]);
+    refuseNotYet(table, [
+      "scan.bounded.specific-offsets",
+      "scan.bounded.timestamp-millis",
+      "scan.parallelism",
+      "sink.parallelism",
+      "sink.semantic",
+      "scan.watermark.emit.strategy",
+      "scan.watermark.emit.on-event.gap",
+      "scan.watermark.alignment.group",
+      "scan.watermark.alignment.max-drift",
+      "scan.watermark.alignment.update-interval",
+    ]);
+    const idle = table.options["scan.watermark.idle-timeout"];
+    if (idle !== undefined) parseDuration(table.name, "scan.watermark.idle-timeout", idle);
     if (table.primaryKey)
       throw new StreamSqlError(
         "validation",

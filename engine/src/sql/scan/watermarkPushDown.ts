@@ -14,6 +14,7 @@ import { WatermarkStrategy } from "../../time/WatermarkStrategy.js";
 import type { TableEntry } from "../catalog.js";
 import { checkOptions, type Row, type ScanResult } from "../connectors.js";
 import { SQL_CONNECTORS } from "../connectors/registry.js";
+import { durationMillis } from "../flinkDuration.js";
 import { computedRow, physicalTable } from "../ddl/computedColumns.js";
 import { SqlWatermarkAssigner } from "../watermarks.js";
 import { sourceIdleTimeoutOf } from "./sourceIdleTimeout.js";
@@ -22,7 +23,8 @@ import { mapValues, stampRowtime } from "./stampRowtime.js";
 /**
  * The table's scan with its watermark (`index` of the rowtime column, `delay` of `WATERMARK FOR …
  * AS … - INTERVAL …`) generated in its source, or undefined when its connector offers no source.
- * `table.exec.source.idle-timeout` marks a split idle after that long without records.
+ * `scan.watermark.idle-timeout` (a table option), else `table.exec.source.idle-timeout`, marks a
+ * split idle after that long without records.
  */
 export function watermarkPushDown(env: StreamEnvironment, table: TableEntry, watermark: { index: number; delay: number }): ScanResult | undefined {
   const connector = SQL_CONNECTORS[table.options.connector ?? ""];
@@ -38,7 +40,9 @@ export function watermarkPushDown(env: StreamEnvironment, table: TableEntry, wat
     },
     (r) => r[index] as number,
   );
-  const idleTimeout = sourceIdleTimeoutOf(env);
+  // The table's own option, else the session's (Flink's WatermarkParams over table.exec.source.idle-timeout).
+  const own = table.options["scan.watermark.idle-timeout"];
+  const idleTimeout = own === undefined ? sourceIdleTimeoutOf(env) : durationMillis(own) || undefined;
   const strategy = WatermarkStrategy.forGenerator<Row>(() => new SqlWatermarkAssigner(delay));
   const stream = env.fromSource(stamped, idleTimeout === undefined ? strategy : strategy.withIdleness(idleTimeout), source.name);
   if (errors !== undefined) stream.onError(errors);
