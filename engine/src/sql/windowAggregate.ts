@@ -12,7 +12,7 @@ import type { Row } from "./connectors.js";
 import { StreamSqlError } from "./errors.js";
 import { windowAggregateReads } from "./parallel/columnsRead.js";
 import { type FiredEnds, projectedFiredEnds } from "./joins/firedWindowEnds.js";
-import { stateDigest } from "./restore/planUids.js";
+import { stateDigest, uidAsAtParallelismOne } from "./restore/planUids.js";
 import type { NamedItem } from "./planner.js";
 import { isIntegral, type SqlType } from "./types.js";
 import { readsWindowColumn, WINDOW_COLUMNS } from "./windowTvf.js";
@@ -181,7 +181,12 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
     // auction and HOP window ran at 0.60x the CPU throughput of one phase at p=2; its MAX over those rows (a cascade)
     // at 0.88-0.96x, so over a cascade one phase is kept (RESULTS.md, session 12).
     const twoPhase = rows.env.parallelism > 1 && keyCols.length === 0 && !input.attached && assigner.isEventTime && !partitionBy && input.window !== undefined && !distinct.includes(true);
-    const local = twoPhase ? rows.transform<Partial>("LocalWindowAggregate", (ctx) => new LocalWindowAggregateOperator(assigner, windowKey(partitionCols), agg, ctx)) : undefined;
+    const local = twoPhase
+      ? uidAsAtParallelismOne(
+          rows.transform<Partial>("LocalWindowAggregate", (ctx) => new LocalWindowAggregateOperator(assigner, windowKey(partitionCols), agg, ctx)),
+          "transparent",
+        )
+      : undefined;
     const keyed: WindowedStream<Row, unknown> = local
       ? (local.keyBy((p) => p[2]).window(attachedWindows({ tvf: input.window as WindowProperties["tvf"], start: 0, end: 1 })) as unknown as WindowedStream<Row, unknown>)
       : rows.keyBy(windowKey(partitionCols)).window(assigner);
@@ -192,6 +197,9 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
         .name(twoPhase ? "GlobalWindowAggregate" : "window aggregate"),
       digest,
     );
+    // The global phase holds the one phase's state (same key, windows and accumulators): its uid is the one phase's,
+    // so a savepoint restores between p=1 and p>1.
+    if (twoPhase) uidAsAtParallelismOne(windowed, { name: "window aggregate" });
     // The first operator to read the rows (the local phase: its input crosses threads where the source's
     // parallelism differs) reads of them only its keys and its aggregates' arguments.
     windowAggregateReads(

@@ -5,7 +5,7 @@ import { ExprCompiler, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import type { Relation } from "../planner.js";
 import type { JoinCondition } from "./joinCondition.js";
-import { type JoinKey, joinKeyOf } from "./joinKey.js";
+import { type JoinKey, joinKeyOf, joinKeyOfValue } from "./joinKey.js";
 import { stateDigest } from "../restore/planUids.js";
 import { concatRows, pairPredicate, type WindowJoinType } from "./windowJoin.js";
 import { WindowJoinOperator } from "./windowJoinOperator.js";
@@ -46,14 +46,18 @@ export function planWindowJoin(
   const rightKey = new ExprCompiler(rightScope).rowFunction(keys.map((k) => k.right)).fn;
   const rightWidth = right.columns.length;
   const spec = { joinType: item.joinType, leftWindowEnd: le, rightWindowEnd: re, leftWidth, rightWidth, matches: pairPredicate(on, scope, leftWidth), concat: concatRows(leftWidth, rightWidth) };
-  const keyOf: [(r: Row) => JoinKey, (r: Row) => JoinKey] = [(r) => joinKeyOf(leftKey(r)), (r) => joinKeyOf(rightKey(r))];
+  // Without other equality keys (nexmark q5: ON the window and `num >= maxn`) a constant key put every row of
+  // every window on one subtask; window_end keys it instead: rows of one window share it (the windows are the
+  // same on both sides), so each window's pane is whole on one subtask and windows spread over subtasks.
+  const keyless = keys.length === 0;
+  const keyOf: [(r: Row) => JoinKey, (r: Row) => JoinKey] = keyless ? [(r) => joinKeyOfValue(r[le]), (r) => joinKeyOfValue(r[re])] : [(r) => joinKeyOf(leftKey(r)), (r) => joinKeyOf(rightKey(r))];
   const joinType = { inner: "InnerJoin", left: "LeftOuterJoin", right: "RightOuterJoin", full: "FullOuterJoin", semi: "LeftSemiJoin", anti: "LeftAntiJoin" }[item.joinType];
   const stream = (left.stream as DataStream<Row>)
     .connect(right.stream as DataStream<Row>)
     .twoInput<Row>("windowJoin", (ctx) => new WindowJoinOperator(spec, keyOf, ctx), true, { kind: "hash", keySelector: keyOf[0] }, { kind: "hash", keySelector: keyOf[1] })
     .name(`WindowJoin(joinType=[${joinType}], leftWindow=[${describeWindow(leftTvf)}], rightWindow=[${describeWindow(rightTvf)}])`);
   // Its state layout (windowJoinOperator.ts) and keys' encoding in its uid: a savepoint of an earlier one fails to restore, by name.
-  stateDigest(stream, "panes by window_end of [key, left rows, right rows]; keys joinKeyOf/1");
+  stateDigest(stream, `panes by window_end of [key, left rows, right rows]; keys ${keyless ? "window_end/1" : "joinKeyOf/1"}`);
   const bounded = left.bounded && right.bounded;
   // SEMI and ANTI give the left rows as they are.
   if (item.joinType === "semi" || item.joinType === "anti") return { stream, columns: left.columns, bounded, qualifier: left.qualifier, ...(left.qualifiers ? { qualifiers: left.qualifiers } : {}) };

@@ -15,6 +15,20 @@ export function stateDigest<S extends { readonly node: StreamNode }>(stream: S, 
   return stream;
 }
 
+/** How a node of a plan that depends on the parallelism takes the uid of the node it stands for at parallelism 1. */
+const standsFor = new WeakMap<StreamNode, { name: string } | "transparent">();
+
+/**
+ * Gives `stream`'s node the uid it would have at parallelism 1 where a parallel plan differs only by nodes
+ * without state: a window aggregate's global phase (`name`: the one phase's) over its local phase
+ * (`"transparent"`: nodes after it hash its input in its place). The state they hold is the same, so a
+ * savepoint restores between p=1 and p>1 (the keyed state is redistributed as for any rescaling).
+ */
+export function uidAsAtParallelismOne<S extends { readonly node: StreamNode }>(stream: S, as: { name: string } | "transparent"): S {
+  standsFor.set(stream.node, as);
+  return stream;
+}
+
 /**
  * Gives every node of a SQL job a uid derived from the plan, as Flink derives an operator's hash from
  * the job's topology: its name, kind, state digest and its inputs' uids. Nodes are visited in
@@ -24,15 +38,23 @@ export function assignPlanUids(graph: StreamGraph): void {
   const seen = new Map<string, number>();
   for (const node of graph.all().sort((a, b) => a.id - b.id)) {
     if (node.uid !== undefined) continue;
-    const inputs = node.inputs.map((e) => `${graph.get(e.from).uid ?? e.from}/${e.partitioning.kind}/${e.inputIndex}`);
+    // A transparent node's input in its place (the edge's own partitioning and input index).
+    const from = (id: number): string => {
+      const input = graph.get(id);
+      const through = standsFor.get(input) === "transparent" && input.inputs.length === 1 ? input.inputs[0] : undefined;
+      return through ? from(through.from) : (input.uid ?? String(id));
+    };
+    const inputs = node.inputs.map((e) => `${from(e.from)}/${e.partitioning.kind}/${e.inputIndex}`);
+    const as = standsFor.get(node);
+    const name = typeof as === "object" ? as.name : node.name;
     const hash = createHash("sha256")
-      .update(JSON.stringify([node.kind, node.name, digests.get(node) ?? "", inputs]))
+      .update(JSON.stringify([node.kind, name, digests.get(node) ?? "", inputs]))
       .digest("hex")
       .slice(0, 12);
     // Two identical branches (a self-UNION) hash alike: number the repeats, in declaration order.
     const repeat = seen.get(hash) ?? 0;
     seen.set(hash, repeat + 1);
-    node.uid = `sql-${slug(node.name)}-${hash}${repeat > 0 ? `-${repeat}` : ""}`;
+    node.uid = `sql-${slug(name)}-${hash}${repeat > 0 ? `-${repeat}` : ""}`;
   }
 }
 
