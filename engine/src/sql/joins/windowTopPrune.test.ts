@@ -104,6 +104,21 @@ test("the prune keeps a window's running maximum and its ties, a bid on a window
   assert.deepEqual(h.out, [1, 2, 4, 5, 7, 8]);
 });
 
+test("bids back and forth between two open windows: each window keeps its own bound (the last window's is held out of the map)", () => {
+  const h = harness();
+  h.bid(1, 30, 1000);
+  h.bid(2, 50, 12_000); // window [10 s, 20 s)
+  h.bid(3, 20, 2000); // back in [0, 10 s): beaten by 30
+  h.bid(4, 40, 13_000); // beaten by 50
+  h.bid(5, 40, 3000); // above 30: kept, the bound now 40
+  h.bid(6, 35, 4000); // beaten by 40
+  h.bid(7, 45, 14_000); // beaten by 50
+  h.watermark(10_500); // [0, 10 s) fired; its bound swept once no bid on time can meet it
+  h.bid(8, 45, 15_000);
+  h.bid(9, 60, 16_000);
+  assert.deepEqual(h.out, [1, 2, 5, 9]);
+});
+
 test("a late bid raises no bound: the window aggregate dropped it, and a later late bid at the window's maximum still joins", () => {
   const h = harness();
   h.bid(1, 30, 3000);
