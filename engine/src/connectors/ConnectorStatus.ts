@@ -13,8 +13,3 @@ export interface ConnectorStatus {
   /** What went wrong last, or a notice while running (Kafka: offsets the broker had deleted were skipped). */
   lastError?: string;
 }
-
-/** Whether two statuses say the same (a worker thread reports a change of one even when no record moved). */
-export function sameConnectorStatus(a: ConnectorStatus | undefined, b: ConnectorStatus | undefined): boolean {
-  return a === b || (a !== undefined && b !== undefined && a.state === b.state && a.attempts === b.attempts && a.since === b.since && a.lastError === b.lastError);
-}
