@@ -52,6 +52,7 @@ import { FILESYSTEM_SINK_CASES } from "./cases/filesystemSink.js";
 import { FUNCTION_CASES } from "./cases/functions.js";
 import { PARALLEL_SCAN_CASES } from "./cases/parallelScan.js";
 import { FORMAT_STRICTNESS_CASES } from "./cases/formatStrictness.js";
+import { IGNORE_PARSE_ERROR_CASES } from "./cases/ignoreParseErrors.js";
 
 /**
  * Orders over 40 s of event time, with repeated names. The last two (30 s, 31 s) arrive after 38.999 s,
@@ -232,6 +233,7 @@ export const CASES: OracleCase[] = [
   ...FILESYSTEM_SINK_CASES,
   ...PARALLEL_SCAN_CASES,
   ...FORMAT_STRICTNESS_CASES,
+  ...IGNORE_PARSE_ERROR_CASES,
   ...PLAN_PARITY_CASES,
   ...WINDOW_TOP_CASES,
   ...FUNCTION_CASES,

@@ -19,7 +19,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 const BUILD = process.env.SLUICE_SQL_ORACLE_DIR ?? join(ROOT, ".cache/flink-sql-oracle");
 
 /** A final table (sorted rows), and the changelog it folds from (`+I[…]` lines, in order). */
-type Result = { rows: string[]; changes: string[] } | { error: string };
+export type Result = { rows: string[]; changes: string[] } | { error: string };
 
 export interface CaseOutcome {
   name: string;
@@ -87,7 +87,7 @@ function materialise(dir: string, cases: OracleCase[]): Map<string, Script> {
  * less after. Its temp files (the RPC system's jar Flink unpacks at every start, the MiniCluster's
  * working dir) go to `tmp`, which the caller removes: left in /tmp they piled up by the thousand.
  */
-function runFlink(scripts: { path: string }[], tmp: string): Map<string, Result> {
+export function runFlink(scripts: { path: string }[], tmp: string): Map<string, Result> {
   const java = ["-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", `-Djava.io.tmpdir=${tmp}`];
   const out = spawnSync("java", [...java, "-cp", oracleClasspath(), "sluice.sqloracle.SqlOracle", ...scripts.map((s) => s.path)], {
     encoding: "utf8",
@@ -154,7 +154,7 @@ function sinkFiles(dirs: Record<string, string>): Result {
   return { rows: rows.sort(), changes: [] };
 }
 
-async function runSluice(sql: string, sinks?: Record<string, string>): Promise<Result> {
+export async function runSluice(sql: string, sinks?: Record<string, string>): Promise<Result> {
   try {
     const results = await new SqlSession().execute(sql);
     if (sinks && Object.keys(sinks).length > 0) return sinkFiles(sinks);

@@ -2,6 +2,7 @@
  * Every conformance case against Flink's SQL engine, as a table.
  * Usage: npx tsc -b tsconfig.json && node dist/test/flink-sql/run.js [case …]
  * (needs Java 17+ and Maven; the first run downloads Flink 1.20.1's table jars into ~/.m2).
+ * Kafka mode (Flink on a real broker's topic): node --test --test-force-exit dist/test/integration/sqlKafkaWatermarks.test.js
  */
 import { CASES } from "./cases.js";
 import { formatOutcomes, runOracle } from "./oracle.js";

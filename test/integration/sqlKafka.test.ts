@@ -145,6 +145,9 @@ describe(`kafka SQL connector (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff &&
     assert.match(await attempt(source("x"), "id INT, PRIMARY KEY (id) NOT ENFORCED"), /doesn't support defining PRIMARY KEY/);
     assert.match(await attempt(source("x", { "sink.delivery-guarantee": "exactly-once" })), /sink\.transactional-id-prefix must be specified when using DeliveryGuarantee\.EXACTLY_ONCE/);
     assert.match(await attempt(source("x"), "id INT, p INT METADATA FROM 'partition'"), /only 'timestamp' is writable; declare the column VIRTUAL/);
+    // Flink 1.20 takes its watermark options on a kafka table; Sluice honours the idle timeout and refuses the others by name.
+    assert.match(await attempt(source("x", { "scan.watermark.emit.strategy": "on-event" })), /option 'scan\.watermark\.emit\.strategy' is not supported yet/);
+    assert.match(await attempt(source("x", { "scan.watermark.idle-timeout": "soon" })), /'scan\.watermark\.idle-timeout' must be a duration such as '10 s', not 'soon'/);
     const topic = uniqueTopic("sql-group");
     await produce(broker, topic, [{ value: '{"id":1}' }]);
     // Flink's default start is the group's offsets, with auto.offset.reset 'none': a new group fails.

@@ -199,3 +199,22 @@ def test_an_updating_group_by_inserted_into_a_duckdb_table_is_queried_by_a_sql_c
     assert reply["content"]["status"] == "ok", out
     rows = _result(out)["application/vnd.dataresource+json"]["data"]
     assert rows == [{"name": "alice", "c": 2, "total": 17.5}, {"name": "bob", "c": 2, "total": 4.75}, {"name": "carol", "c": 1, "total": 20.0}]
+
+
+def test_a_line_skipped_under_ignore_parse_errors_is_a_dead_letter_on_the_job_card(kernel, tmp_path):
+    _, kc = kernel
+    csv = tmp_path / "bad.csv"
+    csv.write_text("1,10\n2,abc\n3,30,extra\n")
+    reply, out = run(
+        kc,
+        f"%%ssql\nCREATE TABLE t (id INT, v INT) WITH ('connector' = 'filesystem', 'path' = '{csv}', 'format' = 'csv', 'csv.ignore-parse-errors' = 'true');\nSELECT * FROM t",
+    )
+    assert reply["content"]["status"] == "ok", out
+    rows = sorted(_result(out)["application/vnd.dataresource+json"]["data"], key=lambda r: r["id"])
+    assert rows == [{"id": 1, "v": 10}, {"id": 2, "v": None}]
+    reply, out = run(kc, "%jobs show 1 --graph")
+    assert reply["content"]["status"] == "ok", out
+    html = "".join(m["content"]["data"].get("text/html", "") for m in out if m["msg_type"] == "display_data")
+    assert "Dead letters: 2" in html, html[-3000:]
+    assert "For input string: &quot;abc&quot;" in html or 'For input string: "abc"' in html, html[-3000:]
+    assert "Too many entries" in html, html[-3000:]

@@ -8,6 +8,7 @@ import { test } from "node:test";
 import { StreamEnvironment } from "../api/StreamEnvironment.js";
 import { sinks } from "../sinks/sinks.js";
 import { ManualClock } from "../testing/ManualClock.js";
+import { tempDir } from "../testing/tempDir.js";
 import { SplitTestSource, type SplitEvent as Ev } from "../testing/SplitTestSource.js";
 import { MIN_WATERMARK } from "../time/Watermark.js";
 import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
@@ -91,4 +92,55 @@ test("while the reader does not know its splits nothing is emitted; with no spli
   await job.whenIdle();
   assert.equal(out.watermark, 49, "no splits: idle, so the other source decides");
   await job.cancel();
+});
+
+test("per-split watermarks are not checkpointed (as Flink's SourceOperator): after a restore every split starts without one", async () => {
+  const dir = tempDir("sluice-split-restore-");
+  const source = new SplitTestSource(["a", "b"]);
+  const run = (restoreFrom?: string) => {
+    const env = StreamEnvironment.create({ autoWatermarkInterval: 100 }).enableCheckpointing({ directory: dir });
+    const out = sinks.collect<WindowResult<number, number>>();
+    env
+      .fromSource(source, byTs())
+      .uid("splits")
+      .keyBy(() => 0)
+      .window(TumblingEventTimeWindows.of(10))
+      .count()
+      .uid("count")
+      .sinkTo(out)
+      .uid("out");
+    return { job: env.execute("split restore", restoreFrom === undefined ? {} : { restoreFrom }), out };
+  };
+  const first = run();
+  source.push("a", 1, 45);
+  source.push("b", 22);
+  await first.job.whenIdle();
+  assert.deepEqual(
+    first.out.values.map((r) => [r.start, r.value]),
+    [[0, 1]],
+    "min(a: 44, b: 21): only [0, 10) fired",
+  );
+  await first.job.savepoint("held");
+  await first.job.cancel();
+
+  const second = run("held");
+  source.push("b", 35);
+  await second.job.whenIdle();
+  const splits = second.job.metrics().operators.find((o) => o.kind === "source")?.sourceWatermarks?.[0]?.splits;
+  assert.deepEqual(
+    splits?.map((s) => [s.split, s.watermark]),
+    [
+      ["a", MIN_WATERMARK],
+      ["b", 34],
+    ],
+    "a's 44 was not restored",
+  );
+  assert.equal(second.out.values.length, 0, "so [20, 30) waits for a (a restored 44 would have fired it with b's 34)");
+  source.push("a", 50);
+  await second.job.whenIdle();
+  assert.deepEqual(
+    second.out.values.map((r) => [r.start, r.value]),
+    [[20, 1]],
+  );
+  await second.job.cancel();
 });

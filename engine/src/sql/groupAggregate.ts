@@ -16,6 +16,7 @@ import { type KeyedBundleFunction, MiniBatchKeyedOperator } from "./minibatch/Mi
 import { miniBatchOf } from "./minibatch/miniBatchOptions.js";
 import { stateDigest } from "./restore/planUids.js";
 import type { NamedItem } from "./planner.js";
+import { aggregateItemMonotonicity, type Monotonicity, readsOnlyKeys } from "./rank/monotonicity.js";
 import { isIntegral, type SqlType } from "./types.js";
 
 const AGGREGATES = ["COUNT", "SUM", "MIN", "MAX", "AVG"];
@@ -31,6 +32,8 @@ export interface PlannedGroupAggregate {
   columns: Column[];
   /** Output columns holding the GROUP BY keys (`[]` for a global aggregate); undefined if the SELECT does not show them all. */
   uniqueKey: number[] | undefined;
+  /** How each output column can change (rank/monotonicity.ts); undefined when none is known to be monotonic. */
+  monotonicity?: Monotonicity[];
 }
 
 const signature = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k === "at" ? undefined : v));
@@ -193,7 +196,14 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
     // acc: its layout (aggregates/groupAccumulator.ts; an older build's object of arrays must not restore into it).
     JSON.stringify({ groupBy: groupCols.map((c, i) => names[i] ?? c.signature), aggs: aggs.map((a) => a.signature), keepsValues, keys: "groupKey/3", acc: "array/1" }),
   );
-  return { changes, columns, uniqueKey };
+  const monotonicity = updatingInput ? undefined : outputMonotonicity(select, items, (e) => groupIndex(e) >= 0);
+  return { changes, columns, uniqueKey, ...(monotonicity ? { monotonicity } : {}) };
+}
+
+/** Over an append-only input, each item's monotonicity; none after a HAVING on an aggregate (Flink's Top-N above it then retracts). */
+function outputMonotonicity(select: Select, items: NamedItem[], isGroupKey: (e: Expr) => boolean): Monotonicity[] | undefined {
+  if (select.having && !readsOnlyKeys(select.having, isGroupKey)) return undefined;
+  return items.map((i) => aggregateItemMonotonicity(i.expr, isGroupKey, select.where));
 }
 
 /**

@@ -21,12 +21,15 @@ import { planGroupAggregate } from "./groupAggregate.js";
 import { planJoin, selectOverJoin } from "./joins/planJoin.js";
 import { hasSubqueryConjunct, planSubqueryJoins } from "./joins/planSemiJoin.js";
 import { stampRowtime } from "./joins/rowtime.js";
+import { sourceIdleTimeoutOf } from "./scan/sourceIdleTimeout.js";
+import { watermarkPushDown } from "./scan/watermarkPushDown.js";
 import { planSelectOverChanges } from "./updatingSelect.js";
 import { SqlWatermarkAssigner } from "./watermarks.js";
 import { sessionRows, tvfAssigner, tvfColumns } from "./windowTvf.js";
 import { atReference, unionColumns } from "./validation/typeRules.js";
 import { containsOver, planOverAggregate } from "./over/overAggregate.js";
 import { rewriteGroupedRank } from "./rank/groupedRank.js";
+import type { Monotonicity } from "./rank/monotonicity.js";
 import { planRank, rankInput } from "./rank/rankPlan.js";
 import { planMatchRecognize } from "./matchRecognize/planMatchRecognize.js";
 import { rewriteGroupWindow } from "./windows/legacyGroupWindow.js";
@@ -58,6 +61,8 @@ export interface UpdatingPlanned {
   changes: DataStream<Change>;
   /** Output columns that key the changelog (the GROUP BY columns), if the SELECT shows them all. */
   uniqueKey: number[] | undefined;
+  /** How each column can change, where known (rank/monotonicity.ts): Top-N takes Flink's UpdatableTopN by it. */
+  monotonicity?: Monotonicity[];
   columns: Column[];
   bounded: boolean;
   stream?: undefined;
@@ -197,13 +202,15 @@ export class Planner {
     if (known) return known;
     const watermark = (w: NonNullable<TableEntry["watermark"]>) => ({ index: entry.columns.findIndex((c) => c.type.rowtime), delay: watermarkDelay(w.expr, w.column) });
     const records = atReference(at, () => recordScan(this.env, entry, entry.watermark && (() => watermark(entry.watermark!))));
-    let scanned: ScanResult = records ?? atReference(at, () => scanWithComputedColumns(this.env, entry));
+    // A source made of splits (Kafka) generates the watermark itself, per split (scan/watermarkPushDown.ts).
+    const pushed = records === undefined && entry.watermark ? atReference(at, () => watermarkPushDown(this.env, entry, watermark(entry.watermark!))) : undefined;
+    let scanned: ScanResult = records ?? pushed ?? atReference(at, () => scanWithComputedColumns(this.env, entry));
     // A changelog source (upsert-kafka) assigns its own watermarks; a record scan's source does (scan/recordScan.ts).
-    if (!scanned.changes && entry.watermark && !records) {
+    if (!scanned.changes && entry.watermark && !records && !pushed) {
       const { index, delay } = watermark(entry.watermark);
-      const stream = scanned.stream
-        .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator<Row>(() => new SqlWatermarkAssigner(delay)).withTimestampAssigner((r) => r[index] as number))
-        .name(`watermarks ${entry.name}`);
+      const idleTimeout = sourceIdleTimeoutOf(this.env);
+      const strategy = WatermarkStrategy.forGenerator<Row>(() => new SqlWatermarkAssigner(delay)).withTimestampAssigner((r) => r[index] as number);
+      const stream = scanned.stream.assignTimestampsAndWatermarks(idleTimeout === undefined ? strategy : strategy.withIdleness(idleTimeout)).name(`watermarks ${entry.name}`);
       // Per reader, before the rows are spread (Flink's WatermarkAssigner chained to its source): spread first, which rows are late would depend on how they interleave.
       if (scanned.parallelism !== undefined) stream.setParallelism(scanned.parallelism);
       scanned = { stream, bounded: scanned.bounded };

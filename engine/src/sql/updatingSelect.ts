@@ -6,6 +6,7 @@ import { ExprCompiler, type ScopeColumn } from "./compiler.js";
 import { StreamSqlError } from "./errors.js";
 import { planGroupAggregate } from "./groupAggregate.js";
 import { containsAggregate, type NamedItem } from "./planner.js";
+import { columnMonotonicity, type Monotonicity, projectMonotonicity, readsOnlyKeys, scopeColumn } from "./rank/monotonicity.js";
 
 /**
  * A SELECT over an updating input (a view or subquery with a GROUP BY): WHERE and the SELECT list
@@ -13,11 +14,11 @@ import { containsAggregate, type NamedItem } from "./planner.js";
  * so drop a +U and keep its -U: the row then leaves the result); an aggregate retracts what -U/-D take away.
  */
 export function planSelectOverChanges(
-  input: { changes: DataStream<Change>; columns: Column[]; uniqueKey: number[] | undefined },
+  input: { changes: DataStream<Change>; columns: Column[]; uniqueKey: number[] | undefined; monotonicity?: Monotonicity[] },
   scope: ScopeColumn[],
   select: Select,
   items: NamedItem[],
-): { changes: DataStream<Change>; columns: Column[]; uniqueKey: number[] | undefined } {
+): { changes: DataStream<Change>; columns: Column[]; uniqueKey: number[] | undefined; monotonicity?: Monotonicity[] } {
   let changes = input.changes;
   if (select.where) {
     const keep = new ExprCompiler(scope).predicate(select.where);
@@ -33,5 +34,14 @@ export function planSelectOverChanges(
   // The unique key survives a projection that shows every key column as itself.
   const shown = input.uniqueKey?.map((k) => items.findIndex((i) => i.expr.kind === "column" && i.expr.name.toLowerCase() === input.columns[k]?.name.toLowerCase()));
   const uniqueKey = shown?.every((i) => i >= 0) ? shown : undefined;
-  return { changes: changes.map((c): Change => ({ kind: c.kind, row: fn(c.row) })).name("SELECT"), columns, uniqueKey };
+  const keys = input.uniqueKey ?? [];
+  const whereOnKeys = !select.where || readsOnlyKeys(select.where, (e) => keys.includes(scopeColumn(scope, e) ?? -1));
+  const monotonicity =
+    input.monotonicity && whereOnKeys
+      ? projectMonotonicity(
+          items.map((i) => i.expr),
+          columnMonotonicity(scope, input.monotonicity),
+        )
+      : undefined;
+  return { changes: changes.map((c): Change => ({ kind: c.kind, row: fn(c.row) })).name("SELECT"), columns, uniqueKey, ...(monotonicity ? { monotonicity } : {}) };
 }

@@ -9,7 +9,8 @@ export interface SplitEvent {
 /**
  * An unbounded source of one reader over named splits (like Kafka partitions), for tests of
  * per-split watermarks: the test appends records to a split (`push`) and sets which splits the
- * reader reads (`current`; `undefined` while the reader does not know its splits yet).
+ * reader reads (`current`; `undefined` while the reader does not know its splits yet). Restorable:
+ * a job restored from a checkpoint of it reads on from the checkpointed record of the same log.
  */
 export class SplitTestSource implements Source<SplitEvent> {
   readonly bounded = false;
@@ -39,6 +40,11 @@ export class SplitTestSource implements Source<SplitEvent> {
     return {
       poll: (max) => (offset < this.log.length ? take(max) : new Promise((resolve) => (this.waiter = () => resolve(take(max))))),
       splits: () => this.current,
+      // The position is the index of the next record in the log: a restored reader goes on from there.
+      snapshotPosition: () => offset,
+      restorePosition: (position) => {
+        offset = position as number;
+      },
     };
   }
 }

@@ -19,6 +19,7 @@ const sparse = (name: string, query: string): OracleCase => ({ name, default: fa
 
 /** Running sums per name: dave's goes down (-2.5), so SUM is not monotonic and Flink retracts. */
 const SUMS = "(SELECT name, SUM(amount) AS s, COUNT(*) AS c FROM orders GROUP BY name)";
+const POSITIVE_SUMS = "(SELECT name, SUM(amount) AS s FROM orders WHERE amount > 0 GROUP BY name)";
 
 /**
  * Flink 1.20.1's RetractableTopNFunction with a rank range starting after 1 and the rank not shown
@@ -36,8 +37,30 @@ const OFFSET_BUG =
 export const UPDATING_TOP_N_CASES: OracleCase[] = [
   c("updating_topn_sum_rownum", true, `SELECT * FROM (SELECT name, s, ROW_NUMBER() OVER (ORDER BY s DESC) AS rn FROM ${SUMS}) WHERE rn <= 3`, true),
   c("updating_topn_sum_no_rownum", false, `SELECT name, s FROM (SELECT name, s, ROW_NUMBER() OVER (ORDER BY s DESC) AS rn FROM ${SUMS}) WHERE rn <= 2`, true),
-  // A running COUNT only grows: Flink's UpdatableTopNFunction ("top pages by running count").
-  c("updating_topn_running_count", false, `SELECT * FROM (SELECT name, c, ROW_NUMBER() OVER (ORDER BY c DESC, name) AS rn FROM ${SUMS}) WHERE rn <= 3`),
+  // A running COUNT only grows: Flink's UpdatableTopNFunction ("top pages by running count"), engine/src/sql/rank/updatableTopN.ts.
+  c("updating_topn_running_count", false, `SELECT * FROM (SELECT name, c, ROW_NUMBER() OVER (ORDER BY c DESC, name) AS rn FROM ${SUMS}) WHERE rn <= 3`, true),
+  // A SUM of values a WHERE keeps positive only grows too (Flink reads the bound from the filter); bob's 30.0 jumps him from 4th to 1st.
+  c("updating_topn_positive_sum", false, `SELECT * FROM (SELECT name, s, ROW_NUMBER() OVER (ORDER BY s DESC) AS rn FROM ${POSITIVE_SUMS}) WHERE rn <= 3`, true),
+  c("updating_topn_positive_sum_no_rownum", false, `SELECT name, s FROM (SELECT name, s, ROW_NUMBER() OVER (ORDER BY s DESC) AS rn FROM ${POSITIVE_SUMS}) WHERE rn <= 2`, true),
+  // Partitioned by a column of the unique key, ties in the count (kept in arrival order).
+  c(
+    "updating_topn_count_partitioned",
+    false,
+    "SELECT * FROM (SELECT len, name, c, ROW_NUMBER() OVER (PARTITION BY len ORDER BY c DESC) AS rn FROM (SELECT CHAR_LENGTH(name) AS len, name, COUNT(*) AS c FROM orders GROUP BY CHAR_LENGTH(name), name)) WHERE rn <= 1",
+    true,
+  ),
+  c("updating_order_by_count_limit", false, "SELECT name, COUNT(*) AS c FROM orders GROUP BY name ORDER BY c DESC LIMIT 2", true),
+  // HAVING on an aggregate: Flink's filter asks its input for -U too (FLINK-9528), so the retract strategy again.
+  c("updating_order_by_count_having_limit", false, "SELECT name, COUNT(*) AS c FROM orders GROUP BY name HAVING COUNT(*) > 1 ORDER BY c DESC LIMIT 2", true),
+  // A filter on the unique key alone keeps UpdatableTopN.
+  c(
+    "updating_topn_count_key_filter",
+    false,
+    "SELECT * FROM (SELECT name, c, ROW_NUMBER() OVER (ORDER BY c DESC, name) AS rn FROM (SELECT name, COUNT(*) AS c FROM orders GROUP BY name) WHERE name <> 'bob') WHERE rn <= 2",
+    true,
+  ),
+  c("updating_order_by_min_limit", false, "SELECT name, MIN(amount) AS lo FROM orders GROUP BY name ORDER BY lo ASC LIMIT 2", true),
+  c("updating_order_by_max_limit_offset", false, "SELECT name, MAX(amount) AS hi FROM orders GROUP BY name ORDER BY hi DESC LIMIT 2 OFFSET 1", true),
   c(
     "updating_topn_partitioned",
     false,

@@ -7,6 +7,7 @@ import type { Sink } from "../../sinks/Sink.js";
 import type { TableEntry } from "../catalog.js";
 import type { Row, ScanResult } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
+import type { SqlScanSource } from "./registry.js";
 import { COMMON_KEYS, decodeRecord, formatKeys, kafkaLayout, parseDuration, refuseNotYet, rowSerializer } from "./kafkaTable.js";
 
 /**
@@ -25,6 +26,8 @@ export const kafkaConnector = {
       "scan\\.bounded\\.(mode|specific-offsets|timestamp-millis)",
       "scan\\.topic-partition-discovery\\.interval",
       "scan\\.parallelism",
+      // Flink's watermark options of a source that takes the watermark (FactoryUtil.WATERMARK_*).
+      "scan\\.watermark\\.(idle-timeout|emit\\.strategy|emit\\.on-event\\.gap|alignment\\.(group|max-drift|update-interval))",
       "sink\\.(partitioner|semantic|delivery-guarantee|transactional-id-prefix)",
       ...formatKeys(o),
     ];
@@ -32,7 +35,20 @@ export const kafkaConnector = {
   },
 
   validate(table: TableEntry): void {
-    refuseNotYet(table, ["scan.bounded.specific-offsets", "scan.bounded.timestamp-millis", "scan.parallelism", "sink.parallelism", "sink.semantic"]);
+    refuseNotYet(table, [
+      "scan.bounded.specific-offsets",
+      "scan.bounded.timestamp-millis",
+      "scan.parallelism",
+      "sink.parallelism",
+      "sink.semantic",
+      "scan.watermark.emit.strategy",
+      "scan.watermark.emit.on-event.gap",
+      "scan.watermark.alignment.group",
+      "scan.watermark.alignment.max-drift",
+      "scan.watermark.alignment.update-interval",
+    ]);
+    const idle = table.options["scan.watermark.idle-timeout"];
+    if (idle !== undefined) parseDuration(table.name, "scan.watermark.idle-timeout", idle);
     if (table.primaryKey)
       throw new StreamSqlError(
         "validation",
@@ -47,7 +63,8 @@ export const kafkaConnector = {
     delivery(table);
   },
 
-  scan(env: StreamEnvironment, table: TableEntry): ScanResult {
+  /** The table's source, for a scan with the watermark pushed into it (one generator per partition). */
+  source(table: TableEntry): SqlScanSource {
     const o = table.options;
     const layout = kafkaLayout(table, "kafka");
     const width = table.columns.length;
@@ -73,8 +90,12 @@ export const kafkaConnector = {
       options.partitionDiscoveryIntervalMs = ms > 0 ? ms : false;
     }
     // A malformed record is a dead letter of the job (with the reason), not a failure of the job.
-    const stream = env.fromSource(kafkaSource(options), undefined, `${table.name}[kafka]`).onError("dead-letter");
-    return { stream, bounded: options.bounded === true };
+    return { source: kafkaSource(options), bounded: options.bounded === true, errors: "dead-letter" };
+  },
+
+  scan(env: StreamEnvironment, table: TableEntry): ScanResult {
+    const { source, bounded } = kafkaConnector.source(table);
+    return { stream: env.fromSource(source, undefined, source.name).onError("dead-letter"), bounded };
   },
 
   sink(table: TableEntry): Sink<Row> {

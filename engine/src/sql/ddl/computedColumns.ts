@@ -25,14 +25,23 @@ export function resolveColumns(defs: ColumnDef[]): Column[] {
 /** The connector's rows (physical columns only), widened to the table's columns when some are computed. */
 export function scanWithComputedColumns(env: StreamEnvironment, table: TableEntry): ScanResult {
   if (!table.columns.some((c) => c.computed)) return scanTable(env, table);
-  const physical = table.columns.filter((c) => !c.computed);
-  const scan = appendScan(scanTable(env, { ...table, columns: physical }), table);
-  const exprs: Expr[] = table.columns.map((c) => c.computed ?? { kind: "column", name: c.name, at: { line: 1, column: 1 } });
-  const { fn } = new ExprCompiler(physicalScope(physical)).rowFunction(exprs);
-  const stream = scan.stream.map(fn).name(`computed columns ${table.name}`);
+  const scan = appendScan(scanTable(env, physicalTable(table)), table);
+  const stream = scan.stream.map(computedRow(table)).name(`computed columns ${table.name}`);
   // At the scan's own parallelism, so a watermark on a computed column is still made per reader.
   if (scan.parallelism !== undefined) stream.setParallelism(scan.parallelism);
   return { ...scan, stream };
+}
+
+/** The table as its connector reads it: the physical columns only. */
+export function physicalTable(table: TableEntry): TableEntry {
+  return { ...table, columns: table.columns.filter((c) => !c.computed) };
+}
+
+/** A row of the physical columns widened to the table's row: each computed column evaluated in declared position. */
+export function computedRow(table: TableEntry): (row: unknown[]) => unknown[] {
+  const physical = table.columns.filter((c) => !c.computed);
+  const exprs: Expr[] = table.columns.map((c) => c.computed ?? { kind: "column", name: c.name, at: { line: 1, column: 1 } });
+  return new ExprCompiler(physicalScope(physical)).rowFunction(exprs).fn;
 }
 
 /** Computed columns over a changelog source (upsert-kafka) would need computing each change's row: not yet. */

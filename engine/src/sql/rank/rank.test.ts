@@ -34,6 +34,9 @@ const RESTORED_QUERIES = [
   // Top-N over an updating input (RetractableTopN): every row of the partition in keyed state, sums going up and down.
   "SELECT * FROM (SELECT k, s, ROW_NUMBER() OVER (ORDER BY s DESC) AS rn FROM (SELECT k, SUM(v - 500) AS s FROM big GROUP BY k)) WHERE rn <= 5",
   "SELECT k, c FROM (SELECT k, COUNT(*) AS c FROM big GROUP BY k) ORDER BY c DESC LIMIT 3 OFFSET 1",
+  // Top-N over running counts (UpdatableTopN): only the top rows in keyed state, found again by the unique key.
+  "SELECT * FROM (SELECT k, c, ROW_NUMBER() OVER (ORDER BY c DESC, k) AS rn FROM (SELECT k, COUNT(*) AS c FROM big GROUP BY k)) WHERE rn <= 5",
+  "SELECT k, s FROM (SELECT k, SUM(v) AS s FROM big WHERE v >= 0 GROUP BY k) ORDER BY s DESC LIMIT 4",
 ];
 
 test("Top-N, deduplication and OVER stopped with a savepoint at a random moment and restored give the uninterrupted output", async () => {

@@ -8,7 +8,9 @@ import { StreamSqlError } from "../errors.js";
 import { containsOver, orderColumn, resolveOver } from "../over/overAggregate.js";
 import type { NamedItem } from "../planner.js";
 import { appendOnlyTopN, keepOne, sortKeyComparator } from "./rankFunctions.js";
+import { type Monotonicity, readsOnlyKeys, scopeColumn, updateFastKey } from "./monotonicity.js";
 import { retractableTopN } from "./retractTopN.js";
+import { updatableTopN } from "./updatableTopN.js";
 import { windowRank } from "./windowRank.js";
 
 const isRowNumber = (e: Expr): boolean => e.kind === "call" && e.name === "ROW_NUMBER" && e.over !== undefined;
@@ -80,7 +82,7 @@ function rankRange(where: Expr | undefined, rownum: string, at: Select["at"]): {
  * instead (windowRank.ts): final rows per window once the watermark passes its end, append-only.
  */
 export function planRank(
-  input: { stream: DataStream<Row>; changes?: undefined } | { changes: DataStream<Change>; uniqueKey: number[] | undefined; stream?: undefined },
+  input: { stream: DataStream<Row>; changes?: undefined } | { changes: DataStream<Change>; uniqueKey: number[] | undefined; monotonicity?: Monotonicity[]; stream?: undefined },
   scope: ScopeColumn[],
   outer: Select,
   inner: Select,
@@ -136,10 +138,13 @@ export function planRank(
       const keep = new ExprCompiler(scope).predicate(inner.where);
       changes = changes.filter((c) => keep(c.row)).name("WHERE");
     }
-    const ranked = changes
-      .keyBy((c) => partitionOf(c.row))
-      .process(retractableTopN(sortKeyOf, compare, start, end, outputRankNumber))
-      .name(`Rank(strategy=[RetractStrategy], rankType=ROW_NUMBER, rankRange=[${start}, ${end}])`);
+    const fastKey = updateFastStrategy(input, scope, inner.where, spec);
+    const keyed = changes.keyBy((c) => partitionOf(c.row));
+    const ranked = fastKey
+      ? keyed
+          .process(updatableTopN(sortKeyOf, compare, (r) => JSON.stringify(fastKey.map((k) => r[k])), start, end, outputRankNumber))
+          .name(`Rank(strategy=[UpdateFastStrategy[${fastKey.join(",")}]], rankType=ROW_NUMBER, rankRange=[${start}, ${end}])`)
+      : keyed.process(retractableTopN(sortKeyOf, compare, start, end, outputRankNumber)).name(`Rank(strategy=[RetractStrategy], rankType=ROW_NUMBER, rankRange=[${start}, ${end}])`);
     // Rows not renumbered keep the input's unique key, if both SELECTs show it as a column.
     const through = (name: string | undefined): string | undefined => {
       const item = innerItems.find((i) => i.expr.kind === "column" && i.expr.name.toLowerCase() === name?.toLowerCase());
@@ -190,6 +195,22 @@ export function planRank(
   };
   const typed = rowtimeDedup ? columns.map((c, k) => (shownRowtime(k) ? { ...c, type: { ...c.type, rowtime: true } } : c)) : columns;
   return { changes, columns: typed, uniqueKey: keyOfOutput(keyNames) };
+}
+
+/**
+ * The input's unique key when Flink would take UpdateFastStrategy (UpdatableTopNFunction) for this
+ * Top-N: the key holds the partition columns and the sort columns move only towards the front, and the
+ * inner WHERE reads only key columns. Undefined: RetractStrategy.
+ */
+function updateFastStrategy(
+  input: { uniqueKey: number[] | undefined; monotonicity?: Monotonicity[] },
+  scope: ScopeColumn[],
+  where: Expr | undefined,
+  spec: { partitionBy: Expr[]; orderBy: { expr: Expr; desc: boolean }[] },
+): number[] | undefined {
+  const keys = input.uniqueKey ?? [];
+  if (!input.monotonicity || (where && !readsOnlyKeys(where, (e) => keys.includes(scopeColumn(scope, e) ?? -1)))) return undefined;
+  return updateFastKey(input.uniqueKey, input.monotonicity, spec.partitionBy, spec.orderBy, (e) => scopeColumn(scope, e));
 }
 
 function reads(e: Expr, name: string): boolean {

@@ -5,6 +5,7 @@ import type { Statement } from "../ast.js";
 import { StreamSqlError, type SqlPosition } from "../errors.js";
 import { flinkDuration } from "../flinkDuration.js";
 import { configureMiniBatch, MINI_BATCH_LATENCY } from "../minibatch/miniBatchOptions.js";
+import { configureSourceIdleTimeout, SOURCE_IDLE_TIMEOUT } from "../scan/sourceIdleTimeout.js";
 import { assignPlanUids } from "./planUids.js";
 import { checkRestore, loadSavepoint } from "./sqlRestore.js";
 
@@ -36,7 +37,7 @@ export class SqlJobSettings {
       return undefined;
     }
     if (s.key === undefined) return [...this.options].sort(([a], [b]) => a.localeCompare(b));
-    if (s.key === INTERVAL || s.key === MINI_BATCH_LATENCY) flinkDuration(s.value as string, s.at, s.key);
+    if (s.key === INTERVAL || s.key === MINI_BATCH_LATENCY || s.key === SOURCE_IDLE_TIMEOUT) flinkDuration(s.value as string, s.at, s.key);
     if (s.key === PARALLELISM && !/^[1-9]\d*$/.test((s.value as string).trim()))
       throw new StreamSqlError("validation", `Could not parse value '${s.value}' for key '${PARALLELISM}' (a positive integer)`, s.at, s.value as string);
     this.options.set(s.key, s.value as string);
@@ -52,6 +53,7 @@ export class SqlJobSettings {
   /** Turns on checkpointing (on demand, or every `execution.checkpointing.interval`); a failed SQL job still fails rather than restarts. */
   configure(env: StreamEnvironment): void {
     configureMiniBatch(env, this.options);
+    configureSourceIdleTimeout(env, this.options);
     const parallelism = this.options.get(PARALLELISM);
     if (parallelism !== undefined) env.setParallelism(Number(parallelism));
     const directory = this.directory;

@@ -11,6 +11,7 @@ import type { Change } from "../changelog.js";
 import type { Row } from "../connectors.js";
 import type { Sink } from "../../sinks/Sink.js";
 import { configureMiniBatch } from "../minibatch/miniBatchOptions.js";
+import { configureSourceIdleTimeout } from "../scan/sourceIdleTimeout.js";
 import { parseScript } from "../parser.js";
 import { Planner } from "../planner.js";
 import { assignPlanUids } from "./planUids.js";
@@ -51,6 +52,7 @@ export async function checkRandomCutRestore(catalog: Catalog, sql: string, dir: 
   const start = (checkpoints: string | undefined, restore?: string, run = "reference"): { job: JobHandle; out: CollectSink<Row | Change> } => {
     const env = checkpoints ? StreamEnvironment.create().enableCheckpointing({ directory: checkpoints }) : StreamEnvironment.create();
     configureMiniBatch(env, new Map(Object.entries(cut.options ?? {})));
+    configureSourceIdleTimeout(env, new Map(Object.entries(cut.options ?? {})));
     const planned = new Planner(env, catalog).plan(query);
     const out = new CollectSink<Row | Change>();
     updating = planned.stream === undefined;

@@ -8,54 +8,87 @@ import type { Source, SourcePoll, SourceReader, SourceReaderContext } from "../.
  * source (a dead letter, or the job fails, by the error policy) and left out.
  */
 export function stampRowtime<T>(source: Source<T>, rowtimes: (values: readonly T[], out: number[]) => void, rowtime: (r: T) => number): Source<T> {
+  return mapPolls(source, (ctx) => {
+    const stampEach = (poll: SourcePoll<T>): SourcePoll<T> =>
+      eachRecord(poll, ctx, source.name, "rowtime", true, (r, kept) => {
+        const t = rowtime(r);
+        kept.values.push(r);
+        kept.timestamps?.push(t);
+      });
+    return (poll) => {
+      const n = poll.values.length;
+      if (n === 0) return poll;
+      const timestamps = new Array<number>(n);
+      try {
+        rowtimes(poll.values, timestamps);
+        return { ...poll, timestamps };
+      } catch {
+        return stampEach(poll);
+      }
+    };
+  });
+}
+
+/**
+ * `source` with every poll's values replaced by `map` of them (a record `map` throws on is reported
+ * as a bad record of the source and left out), keeping its positions, splits and timestamps.
+ */
+export function mapValues<T, U>(source: Source<T>, what: string, map: (value: T) => U): Source<U> {
+  return mapPolls(
+    source,
+    (ctx) => (poll) =>
+      eachRecord(poll, ctx, source.name, what, poll.timestamps !== undefined, (r, kept) => {
+        kept.values.push(map(r));
+        if (poll.timestamps) kept.timestamps?.push(poll.timestamps[kept.index] as number);
+      }),
+  );
+}
+
+/**
+ * Runs `add` for each record of `poll`, which pushes what it makes into `kept` (values, timestamps);
+ * `kept.index` is the record's index in `poll`; `timestamps`: the result has some. A record `add` throws on (before pushing anything)
+ * is reported as a bad record and left out, and its split with it.
+ */
+function eachRecord<T, U>(poll: SourcePoll<T>, ctx: SourceReaderContext, name: string, what: string, timestamps: boolean, add: (r: T, kept: SourcePoll<U> & { index: number }) => void): SourcePoll<U> {
+  const { timestamps: _given, ...rest } = poll;
+  const kept: SourcePoll<U> & { index: number } = { ...rest, values: [], ...(timestamps ? { timestamps: [] } : {}), ...(poll.splits ? { splits: [] } : {}), index: 0 };
+  poll.values.forEach((r, i) => {
+    kept.index = i;
+    try {
+      add(r, kept);
+    } catch (cause) {
+      ctx.badRecord(`the ${what} of a record of ${name} could not be computed: ${cause instanceof Error ? cause.message : String(cause)}`, r, { source: name });
+      return;
+    }
+    if (poll.splits) (kept.splits as string[]).push(poll.splits[i] as string);
+  });
+  const { index: _, ...result } = kept;
+  return result;
+}
+
+/** `source` whose readers hand over `transform(ctx)` of each poll; everything else is the reader's own. */
+function mapPolls<T, U>(source: Source<T>, transform: (ctx: SourceReaderContext) => (poll: SourcePoll<T>) => SourcePoll<U>): Source<U> {
   return {
     name: source.name,
     bounded: source.bounded,
     ...(source.maxParallelism !== undefined ? { maxParallelism: source.maxParallelism } : {}),
     ...(source.mergePositions ? { mergePositions: source.mergePositions.bind(source) } : {}),
-    createReader: (ctx) => stampedReader(source.createReader(ctx), ctx, rowtimes, rowtime, source.name),
-  };
-}
-
-function stampedReader<T>(reader: SourceReader<T>, ctx: SourceReaderContext, rowtimes: (values: readonly T[], out: number[]) => void, rowtime: (r: T) => number, name: string): SourceReader<T> {
-  const stamp = (poll: SourcePoll<T>): SourcePoll<T> => {
-    const n = poll.values.length;
-    if (n === 0) return poll;
-    const timestamps = new Array<number>(n);
-    try {
-      rowtimes(poll.values, timestamps);
-      return { ...poll, timestamps };
-    } catch {
-      return stampEach(poll);
-    }
-  };
-  const stampEach = (poll: SourcePoll<T>): SourcePoll<T> => {
-    const kept: SourcePoll<T> = { ...poll, values: [], timestamps: [], ...(poll.splits ? { splits: [] } : {}) };
-    poll.values.forEach((r, i) => {
-      let t: number;
-      try {
-        t = rowtime(r);
-      } catch (cause) {
-        ctx.badRecord(`the rowtime of a record of ${name} could not be computed: ${cause instanceof Error ? cause.message : String(cause)}`, r, { source: name });
-        return;
-      }
-      kept.values.push(r);
-      kept.timestamps?.push(t);
-      if (poll.splits) (kept.splits as string[]).push(poll.splits[i] as string);
-    });
-    return kept;
-  };
-  const stamped: SourceReader<T> = {
-    poll: (max) => {
-      const poll = reader.poll(max);
-      return poll instanceof Promise ? poll.then(stamp) : stamp(poll);
+    createReader: (ctx) => {
+      const reader = source.createReader(ctx);
+      const map = transform(ctx);
+      const mapped: SourceReader<U> = {
+        poll: (max) => {
+          const poll = reader.poll(max);
+          return poll instanceof Promise ? poll.then(map) : map(poll);
+        },
+      };
+      if (reader.open) mapped.open = reader.open.bind(reader);
+      if (reader.snapshotPosition) mapped.snapshotPosition = reader.snapshotPosition.bind(reader);
+      if (reader.restorePosition) mapped.restorePosition = reader.restorePosition.bind(reader);
+      if (reader.notifyCheckpointComplete) mapped.notifyCheckpointComplete = reader.notifyCheckpointComplete.bind(reader);
+      if (reader.splits) mapped.splits = reader.splits.bind(reader);
+      if (reader.close) mapped.close = reader.close.bind(reader);
+      return mapped;
     },
   };
-  if (reader.open) stamped.open = reader.open.bind(reader);
-  if (reader.snapshotPosition) stamped.snapshotPosition = reader.snapshotPosition.bind(reader);
-  if (reader.restorePosition) stamped.restorePosition = reader.restorePosition.bind(reader);
-  if (reader.notifyCheckpointComplete) stamped.notifyCheckpointComplete = reader.notifyCheckpointComplete.bind(reader);
-  if (reader.splits) stamped.splits = reader.splits.bind(reader);
-  if (reader.close) stamped.close = reader.close.bind(reader);
-  return stamped;
 }

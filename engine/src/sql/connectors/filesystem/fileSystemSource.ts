@@ -2,19 +2,26 @@ import { readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { StreamEnvironment } from "../../../api/StreamEnvironment.js";
 import { LineReader } from "../../../connectors/file/LineReader.js";
-import type { Source, SourcePoll, SourceReader } from "../../../connectors/Source.js";
-import { FileSource } from "../../../connectors/file/FileSource.js";
+import type { Source, SourcePoll, SourceReader, SourceReaderContext } from "../../../connectors/Source.js";
+import { ParseError, SourceError } from "../../../errors/errors.js";
+import { messages } from "../../../errors/messages.js";
+import type { Operator, OperatorContext } from "../../../operators/Operator.js";
+import type { RecordBatch } from "../../../runtime/StreamElement.js";
 import type { Column, TableEntry } from "../../catalog.js";
 import type { Row, ScanResult } from "../../connectors.js";
 import { StreamSqlError } from "../../errors.js";
-import { textValue } from "./lineDecode.js";
+import { textValue } from "./textValue.js";
+import { ignoresParseErrors, type LineDecode, type Skipped } from "./lineDecode.js";
 import { localPath } from "./options.js";
 import { partitionSpec } from "./partitions.js";
 
-/** A line of a file, with the file's directory relative to the table's (where partition values are). */
+/** A line of a file, with the file's directory relative to the table's (where partition values are) and its place, for dead letters. */
 interface DirLine {
   dir: string;
   text: string;
+  path: string;
+  line: number;
+  offset: number;
 }
 
 /**
@@ -24,44 +31,96 @@ interface DirLine {
  * partition name as NULL) and the other columns from the file's lines, by the table's format.
  * Read and decoded by one reader (parallelism 1, as the sources are), so the table's watermark runs
  * there too (ScanResult's `parallelism`) and the late rows are those of a run at parallelism 1.
+ * A line the format cannot read fails the job (naming file and line), as in Flink; under
+ * `<format>.ignore-parse-errors` it is skipped as Flink skips it and becomes a dead letter of the job
+ * with the reason (a row kept with a field NULL too), so what was skipped can be seen.
  */
-export function fileSystemScan(env: StreamEnvironment, table: TableEntry, decodeWith: (columns: Column[]) => (line: string) => Row): ScanResult {
+export function fileSystemScan(env: StreamEnvironment, table: TableEntry, decodeWith: (columns: Column[], skipped?: Skipped) => LineDecode): ScanResult {
   const root = localPath(table.name, table.options.path as string);
   const format = table.options.format as string;
+  const lenient = ignoresParseErrors(table.name, table.options);
   const keys = table.partitionKeys ?? [];
   const dataColumns = table.columns.filter((c) => !keys.includes(c.name) && !c.computed);
-  const decode = decodeWith(dataColumns);
   let isDir = false;
   try {
     isDir = statSync(root).isDirectory();
   } catch {
-    // A missing path fails when the job reads it, with the file source's message, as before.
+    // A missing path fails when the job reads it, with the reader's message, as before.
   }
-  if (!isDir) {
-    if (keys.length > 0) throw new StreamSqlError("validation", `table ${table.name}: a partitioned table's path must be a directory, not the file '${root}'`, undefined, root);
-    return {
-      stream: env.fromSource(FileSource.lines(root), undefined, `${table.name}[filesystem]`).setParallelism(1).map(decode).name(`decode ${format}`).setParallelism(1),
-      bounded: true,
-      parallelism: 1,
-    };
-  }
+  if (!isDir && keys.length > 0) throw new StreamSqlError("validation", `table ${table.name}: a partitioned table's path must be a directory, not the file '${root}'`, undefined, root);
   const defaultName = table.options["partition.default-name"] ?? "__DEFAULT_PARTITION__";
   const positions = table.columns.map((c) => (keys.includes(c.name) ? -1 : dataColumns.indexOf(c)));
-  const toRow = ({ dir, text }: DirLine): Row => {
-    const data = decode(text);
-    const spec = keys.length > 0 ? partitionSpec(dir) : undefined;
+  /** A line's row with its partition values; a partition value that is not of its column's type fails the job, ignore-parse-errors or not (as Flink). */
+  const withPartitions = (l: DirLine, data: Row): Row => {
+    const spec = partitionSpec(l.dir);
     return table.columns.map((c, i) => {
       const at = positions[i] as number;
       if (at >= 0) return data[at];
-      const v = spec?.get(c.name);
+      const v = spec.get(c.name);
       return v === undefined || v === defaultName ? null : textValue(v, c.type);
     });
   };
-  return {
-    stream: env.fromSource(directorySource(root), undefined, `${table.name}[filesystem]`).setParallelism(1).map(toRow).name(`decode ${format}`).setParallelism(1),
-    bounded: true,
-    parallelism: 1,
-  };
+  const lines = env.fromSource(lineSource(root, isDir), undefined, `${table.name}[filesystem]`).setParallelism(1);
+  const decoded = lines
+    .transform<Row>(`decode ${format}`, (ctx) => new DecodeOperator(ctx, (skipped) => decodeWith(dataColumns, skipped), keys.length > 0 ? withPartitions : undefined, lenient))
+    .setParallelism(1);
+  return { stream: lenient ? decoded.onError("dead-letter") : decoded, bounded: true, parallelism: 1 };
+}
+
+/**
+ * Lines to rows. A parse error is a bad record of this operator at the line's file and line number:
+ * it fails the job (the error policy `fail`) or, under ignore-parse-errors, which sets `dead-letter`
+ * here, is a dead letter while the decoder skips it as Flink does.
+ */
+class DecodeOperator implements Operator<DirLine> {
+  private readonly decode: LineDecode;
+  private at: DirLine | undefined;
+
+  constructor(
+    private readonly ctx: OperatorContext<Row>,
+    decoder: (skipped: Skipped | undefined) => LineDecode,
+    private readonly withPartitions: ((l: DirLine, data: Row) => Row) | undefined,
+    private readonly lenient: boolean,
+  ) {
+    this.decode = decoder(lenient ? (reason) => this.bad(reason, this.at as DirLine) : undefined);
+  }
+
+  processBatch({ values, timestamps }: RecordBatch<DirLine>): void {
+    const n = values.length;
+    const rows: (Row | undefined)[] = new Array(n);
+    let none = 0;
+    for (let i = 0; i < n; i++) {
+      const l = values[i] as DirLine;
+      this.at = l;
+      let row: Row | undefined;
+      try {
+        row = this.decode(l.text);
+        if (row !== undefined && this.withPartitions !== undefined) row = this.withPartitions(l, row);
+      } catch (cause) {
+        // Under ignore-parse-errors the decoder throws only what is not a parse error (a partition value): that fails the job.
+        if (this.lenient) throw cause;
+        this.bad(cause instanceof Error ? cause.message : String(cause), l);
+      }
+      rows[i] = row;
+      if (row === undefined) none++;
+    }
+    if (none === 0) this.ctx.output.emitBatch(rows as Row[], timestamps);
+    else if (none < n) {
+      const kept: Row[] = [];
+      const times: number[] = [];
+      for (let i = 0; i < n; i++) {
+        if (rows[i] === undefined) continue;
+        kept.push(rows[i] as Row);
+        times.push(timestamps[i] as number);
+      }
+      this.ctx.output.emitBatch(kept, times);
+    }
+  }
+
+  private bad(reason: string, l: DirLine): void {
+    const where = { job: this.ctx.jobName, operator: this.ctx.operatorName, subtask: this.ctx.subtask, source: l.path, line: l.line, offset: l.offset };
+    this.ctx.badRecord(new ParseError(messages.parseFailed(where, reason), where, { cause: new Error(reason) }), l.text);
+  }
 }
 
 /** Visible files under `root`, sorted, so every run (and a restored one) reads them in the same order. */
@@ -85,14 +144,18 @@ interface Position {
   line: number;
 }
 
-/** Every line of every visible file under `root`, file by file; the position is (file, byte offset). */
-function directorySource(root: string): Source<DirLine> {
+/**
+ * Every line of the file `root`, or of every visible file under the directory `root`, file by file;
+ * the position is (file, byte offset). A position without `file` (a single file's, as FileSource.lines
+ * saved it before this reader read single files too) is in the first file.
+ */
+function lineSource(root: string, isDir: boolean): Source<DirLine> {
   return {
     name: `files:${root}`,
     bounded: true,
     maxParallelism: 1,
-    createReader(): SourceReader<DirLine> {
-      const files = listFiles(root);
+    createReader(ctx: SourceReaderContext): SourceReader<DirLine> {
+      const files = isDir ? listFiles(root) : [root];
       let at: Position = { file: 0, offset: 0, line: 0 };
       let reader: LineReader | undefined;
       return {
@@ -101,11 +164,17 @@ function directorySource(root: string): Source<DirLine> {
           if (path === undefined) return { values: [], end: true };
           if (!reader) {
             reader = new LineReader(path, { offset: at.offset, line: at.line });
-            await reader.open();
+            try {
+              await reader.open();
+            } catch (error) {
+              reader = undefined;
+              const where = { job: ctx.jobName, operator: `files:${root}`, subtask: ctx.subtask, source: path };
+              throw new SourceError(messages.sourceFailed(where, error), where, { cause: error });
+            }
           }
           const { lines, eof } = await reader.read(max, true);
-          const dir = relative(root, join(path, ".."));
-          const values = lines.map((l) => ({ dir, text: l.text }));
+          const dir = isDir ? relative(root, join(path, "..")) : "";
+          const values = lines.map((l) => ({ dir, text: l.text, path, line: l.line, offset: l.offset }));
           if (eof) {
             await reader.close();
             reader = undefined;
@@ -115,7 +184,8 @@ function directorySource(root: string): Source<DirLine> {
         },
         snapshotPosition: (): Position => ({ ...at }),
         restorePosition(position) {
-          at = { ...(position as Position) };
+          const p = position as Partial<Position> & { offset: number; line: number };
+          at = { file: p.file ?? 0, offset: p.offset, line: p.line };
         },
         close: () => reader?.close(),
       };

@@ -20,7 +20,8 @@ export const fileSystemConnector: SqlConnector = {
 
   scan(env: StreamEnvironment, table: TableEntry): ScanResult {
     const o = table.options;
-    const unread = Object.keys(o).find((k) => k.startsWith(`${o.format}.`) && k !== "csv.field-delimiter" && k !== "csv.null-literal");
+    const read = ["csv.field-delimiter", "csv.null-literal", "csv.ignore-parse-errors", "json.ignore-parse-errors"];
+    const unread = Object.keys(o).find((k) => k.startsWith(`${o.format}.`) && !read.includes(k));
     if (unread) throw new StreamSqlError("unsupported", `table ${table.name}: option '${unread}' is not read by the filesystem source yet`, undefined, unread);
     return fileSystemScan(env, table, lineDecoder(o.format as string, o));
   },

@@ -2,94 +2,113 @@ import { parseCsvRecord } from "../../../connectors/file/csv.js";
 import type { Column } from "../../catalog.js";
 import type { Row } from "../../connectors.js";
 import { StreamSqlError } from "../../errors.js";
-import { parseTimestamp } from "../../runtimeFunctions.js";
-import type { SqlType } from "../../types.js";
+import { jsonFieldValue } from "./jsonField.js";
+import { textValue } from "./textValue.js";
+
+/**
+ * Under `csv.ignore-parse-errors` / `json.ignore-parse-errors`: told each parse error the decoder
+ * skipped (a field read as NULL, or a row dropped), with the reason, for the job's dead letters.
+ */
+export type Skipped = (reason: string) => void;
+
+/** A line as a row, or `undefined` for none (an empty JSON line; a row dropped under ignore-parse-errors). */
+export type LineDecode = (line: string) => Row | undefined;
 
 /**
  * How the filesystem source reads a line (csv with 'csv.field-delimiter' / 'csv.null-literal', or
  * json) as the given columns' values. The sink writes with rowFormat.ts's encoders, whose text this reads.
+ * Without `skipped` a parse error throws (the job fails, as Flink's); with it, the error is skipped as
+ * Flink's `ignore-parse-errors` skips it (test/flink-sql/cases/ignoreParseErrors.ts): a field that
+ * cannot be read is NULL (so are a CSV row's missing fields), a row that cannot be read at all (malformed
+ * JSON, a CSV row with too many fields) is dropped — and `skipped` is told.
  */
-export function lineDecoder(format: string, options: Record<string, string>): (columns: Column[]) => (line: string) => Row {
-  return (columns) => (format === "csv" ? csvRow(columns, options["csv.field-delimiter"] ?? ",", options["csv.null-literal"]) : jsonRow(columns));
+export function lineDecoder(format: string, options: Record<string, string>): (columns: Column[], skipped?: Skipped) => LineDecode {
+  return (columns, skipped) => (format === "csv" ? csvRow(columns, options["csv.field-delimiter"] ?? ",", options["csv.null-literal"], skipped) : jsonRow(columns, skipped));
 }
 
-/**
- * A field's (or a partition directory's) text as a value of `type` (Flink's convertStringToInternalValue);
- * an empty number fails as in Flink's CSV format (declare 'csv.null-literal' = '' to read it as NULL).
- */
-export function textValue(text: string | undefined | null, type: SqlType): unknown {
-  if (text === undefined || text === null) return null;
-  if (text === "" && type.name !== "STRING") throw new StreamSqlError("validation", `empty String is not a ${type.name} (set 'csv.null-literal')`, undefined, text);
-  switch (type.name) {
-    case "TINYINT":
-    case "SMALLINT":
-    case "INT":
-    case "BIGINT":
-      return integerValue(text, type.name);
-    case "FLOAT":
-    case "DOUBLE":
-    case "DECIMAL": {
-      const n = Number(text);
-      if (Number.isNaN(n)) throw new StreamSqlError("validation", `'${text}' is not a ${type.name}`, undefined, text);
-      return n;
-    }
-    case "BOOLEAN":
-      return text.toLowerCase() === "true";
-    case "TIMESTAMP": {
-      const ms = parseTimestamp(text);
-      if (ms === null) throw new StreamSqlError("validation", `'${text}' is not a TIMESTAMP (yyyy-MM-dd HH:mm:ss[.SSS])`, undefined, text);
-      return ms;
-    }
-    default:
-      return text;
-  }
+/** `<format>.ignore-parse-errors` of a filesystem table: true or false (default), as Flink's boolean option. */
+export function ignoresParseErrors(table: string, options: Record<string, string>): boolean {
+  const key = `${options.format}.ignore-parse-errors`;
+  const v = options[key];
+  if (v === undefined) return false;
+  if (!/^(true|false)$/i.test(v)) throw new StreamSqlError("validation", `table ${table}: '${key}' must be true or false, not '${v}'`, undefined, key);
+  return v.toLowerCase() === "true";
 }
 
-/** Java's `parseInt`/`parseLong`/… after a trim, as Flink's formats read an integer column: a sign and digits, in the type's range. */
-const INTEGER_RANGE: Record<string, readonly [bigint, bigint]> = {
-  TINYINT: [-128n, 127n],
-  SMALLINT: [-32768n, 32767n],
-  INT: [-2147483648n, 2147483647n],
-  BIGINT: [-9223372036854775808n, 9223372036854775807n],
-};
-
-function integerValue(text: string, type: string): number {
-  const t = text.trim();
-  if (!/^[+-]?\d+$/.test(t)) throw new StreamSqlError("validation", `For input string: "${text}" (the column is ${type})`, undefined, text);
-  const [lo, hi] = INTEGER_RANGE[type] as readonly [bigint, bigint];
-  // Up to 15 characters a double holds the value exactly: compare as numbers, no BigInt per field of a file.
-  if (t.length <= 15) {
-    const v = Number(t);
-    if (v >= Number(lo) && v <= Number(hi)) return v + 0; // "-0" is 0, as parseInt reads it
-  }
-  const n = BigInt(t);
-  if (n < lo || n > hi) throw new StreamSqlError("validation", `Value out of range. Value:"${text}" (a ${type} is ${lo} to ${hi})`, undefined, text);
-  return Number(n);
-}
-
-function csvRow(columns: Column[], delimiter: string, nullLiteral: string | undefined): (line: string) => Row {
+function csvRow(columns: Column[], delimiter: string, nullLiteral: string | undefined, skipped: Skipped | undefined): LineDecode {
+  const n = columns.length;
   return (line) => {
-    const fields = parseCsvRecord(line, delimiter);
-    return columns.map((c, i) => (fields[i] === nullLiteral ? null : fieldValue(c, fields[i])));
+    let fields: string[];
+    try {
+      fields = parseCsvRecord(line, delimiter);
+    } catch (cause) {
+      if (skipped === undefined) throw cause;
+      skipped(`the row was dropped: ${(cause as Error).message}`);
+      return undefined;
+    }
+    if (fields.length !== n) {
+      // Flink's Jackson CSV schema refuses a field past the last column; a short row is a "Row length mismatch" (its missing fields NULL under ignore-parse-errors).
+      const reason =
+        fields.length > n ? `Too many entries: expected at most ${n} (value #${n} "${(fields[n] as string).slice(0, 80)}")` : `Row length mismatch. ${n} fields expected but was ${fields.length}.`;
+      if (skipped === undefined) throw new StreamSqlError("validation", reason, undefined, undefined);
+      if (fields.length > n) {
+        skipped(`the row was dropped: ${reason}`);
+        return undefined;
+      }
+      skipped(
+        `${reason} (${columns
+          .slice(fields.length)
+          .map((c) => c.name)
+          .join(", ")} read as NULL)`,
+      );
+    }
+    const row: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const f = fields[i];
+      row[i] = f === undefined || f === nullLiteral ? null : fieldValue(columns[i] as Column, f, skipped);
+    }
+    return row;
   };
 }
 
-function jsonRow(columns: Column[]): (line: string) => Row {
+function jsonRow(columns: Column[], skipped: Skipped | undefined): LineDecode {
   return (line) => {
-    const obj = JSON.parse(line) as Record<string, unknown>;
+    // Flink's json file reader passes no empty line to the format (one of spaces is malformed).
+    if (line === "") return undefined;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(line);
+      if (obj === null || typeof obj !== "object" || Array.isArray(obj)) throw new Error("not a JSON object");
+    } catch (cause) {
+      const reason = `Failed to deserialize JSON '${line.slice(0, 200)}': ${(cause as Error).message}`;
+      if (skipped === undefined) throw new StreamSqlError("validation", reason, undefined, undefined);
+      skipped(`the row was dropped: ${reason}`);
+      return undefined;
+    }
+    const fields = obj as Record<string, unknown>;
     return columns.map((c) => {
-      const v = obj[c.name];
-      return v === undefined || v === null ? null : typeof v === "string" ? fieldValue(c, v) : v;
+      const v = fields[c.name];
+      if (v === undefined || v === null) return null;
+      try {
+        return jsonFieldValue(c, v);
+      } catch (cause) {
+        if (skipped === undefined || !(cause instanceof StreamSqlError)) throw cause;
+        skipped(`${cause.detail} (read as NULL)`);
+        return null;
+      }
     });
   };
 }
 
-/** A field's value, its error naming the field (as Flink's "Fail to deserialize at field: v"). */
-function fieldValue(c: Column, text: string | undefined): unknown {
+/** A field's value, its error naming the field (as Flink's "Fail to deserialize at field: v"); NULL under ignore-parse-errors. */
+function fieldValue(c: Column, text: string, skipped: Skipped | undefined): unknown {
   try {
     return textValue(text, c.type);
   } catch (cause) {
-    if (cause instanceof StreamSqlError) throw new StreamSqlError(cause.kind, `field: ${c.name}: ${cause.detail}`, undefined, cause.token);
-    throw cause;
+    if (!(cause instanceof StreamSqlError)) throw cause;
+    const reason = `field: ${c.name}: ${cause.detail}`;
+    if (skipped === undefined) throw new StreamSqlError(cause.kind, reason, undefined, cause.token);
+    skipped(`${reason} (read as NULL)`);
+    return null;
   }
 }
