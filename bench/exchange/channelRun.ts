@@ -1,11 +1,11 @@
 /** What channel.bench.ts and channelOnce.ts share: the bid batches and one run through a worker channel. */
 import type { Worker } from "node:worker_threads";
-import { type Bid, Nexmark } from "../../engine/src/connectors/nexmark/index.js";
 import type { EncodedBatch, RecordSchema } from "../../engine/src/exchange/BatchCodec.js";
 import type { RecordBatch } from "../../engine/src/runtime/StreamElement.js";
+import { BATCH, bidBatches } from "./bidBatches.js";
 import { codecs, type Shape } from "./codecs.js";
 
-export const BATCH = Number(process.env.BATCH ?? 1024);
+export { BATCH };
 export const IN_FLIGHT = 8;
 
 /** Nexmark's bid as SQL sees it (the nexmark connector's `bid` ROW fields). */
@@ -27,30 +27,13 @@ export const label = (shape: Shape): string => (shape === "array" ? "SQL rows (a
 
 /** Fresh batches per run: an encoder sees each bid once, as on a real channel (the dictionary grows as it would). */
 export function batchesOf(shape: Shape, count: number): RecordBatch[] {
-  const out: RecordBatch[] = [];
-  let values: unknown[] = [];
-  let timestamps: number[] = [];
-  for (let from = 0; out.length * BATCH < count; from += 50_000) {
-    for (const e of Nexmark.events({}, from, from + 50_000)) {
-      if (e.type !== "bid") continue;
-      const b = e as Bid;
-      values.push(
-        shape === "numbers"
-          ? [b.auction, b.bidder, b.price, b.dateTime]
-          : shape === "array"
-            ? [b.auction, b.bidder, b.price, b.channel, b.url, b.dateTime, b.extra]
-            : { auction: b.auction, bidder: b.bidder, price: b.price, channel: b.channel, url: b.url, dateTime: b.dateTime, extra: b.extra },
-      );
-      timestamps.push(b.dateTime);
-      if (values.length === BATCH) {
-        out.push({ values, timestamps });
-        values = [];
-        timestamps = [];
-        if (out.length * BATCH >= count) break;
-      }
-    }
-  }
-  return out;
+  return bidBatches<unknown>(count, (b) =>
+    shape === "numbers"
+      ? [b.auction, b.bidder, b.price, b.dateTime]
+      : shape === "array"
+        ? [b.auction, b.bidder, b.price, b.channel, b.url, b.dateTime, b.extra]
+        : { auction: b.auction, bidder: b.bidder, price: b.price, channel: b.channel, url: b.url, dateTime: b.dateTime, extra: b.extra },
+  );
 }
 
 export interface Result {

@@ -10,15 +10,14 @@
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { type Bid, Nexmark } from "../../engine/src/connectors/nexmark/index.js";
 import type { BatchCodec, RecordSchema } from "../../engine/src/exchange/BatchCodec.js";
 import { columnarCodec } from "../../engine/src/exchange/columnar/index.js";
 import type { RecordBatch } from "../../engine/src/runtime/StreamElement.js";
+import { BATCH, bidBatches } from "./bidBatches.js";
 
 const [oldDist, roundsArg = "9", recordsArg = "500000"] = process.argv.slice(2);
 const rounds = Number(roundsArg);
 const records = Number(recordsArg);
-const BATCH = Number(process.env.BATCH ?? 1024);
 
 /** q7's row as the module job's `q7.project` makes it (the edge's inferred type). */
 const Q7_SCHEMA: RecordSchema = {
@@ -37,27 +36,6 @@ interface Row {
   bidder: number;
   dateTime: number;
   extra: string;
-}
-
-function batchesOf(count: number): RecordBatch<Row>[] {
-  const out: RecordBatch<Row>[] = [];
-  let values: Row[] = [];
-  let timestamps: number[] = [];
-  for (let from = 0; out.length * BATCH < count; from += 50_000) {
-    for (const e of Nexmark.events({}, from, from + 50_000)) {
-      if (e.type !== "bid") continue;
-      const b = e as Bid;
-      values.push({ auction: b.auction, price: b.price, bidder: b.bidder, dateTime: b.dateTime, extra: b.extra });
-      timestamps.push(b.dateTime);
-      if (values.length === BATCH) {
-        out.push({ values, timestamps });
-        values = [];
-        timestamps = [];
-        if (out.length * BATCH >= count) break;
-      }
-    }
-  }
-  return out;
 }
 
 let sink = 0;
@@ -95,7 +73,7 @@ if (oldDist !== undefined && oldDist !== "-") {
   const url = pathToFileURL(resolve(oldDist, "engine/src/exchange/columnar/index.js")).href;
   sides.unshift([oldDist, ((await import(url)) as { columnarCodec: BatchCodec }).columnarCodec]);
 }
-const batches = batchesOf(records);
+const batches = bidBatches<Row>(records, (b) => ({ auction: b.auction, price: b.price, bidder: b.bidder, dateTime: b.dateTime, extra: b.extra }));
 for (const [, codec] of sides) loop(codec, batches.slice(0, 100)); // warm-up
 const totals = sides.map(() => [] as number[][]);
 const loads: number[] = [];

@@ -150,8 +150,8 @@ export function flinkClasspath(): string {
   const dir = process.env.NEXMARK_FLINK_DIR ?? join(ROOT, ".cache/nexmark-flink");
   const jar = join(dir, "nexmark-flink-0.1.0.jar");
   const javaFiles = (dir: string) => readdirSync(join(FLINK_MODULE, dir)).map((f) => join(FLINK_MODULE, dir, f));
-  // com/github/nexmark/flink/udf: nexmark's UDF classes its query files name (q14's CountChar).
-  const sources = [join(FLINK_MODULE, "pom.xml"), ...javaFiles("src/main/java/sluice/nexmark"), ...javaFiles("src/main/java/com/github/nexmark/flink/udf")];
+  // ../flink-udf: nexmark's UDF classes its query files name (q14's CountChar), shared with the Flink SQL oracle (pom.xml).
+  const sources = [join(FLINK_MODULE, "pom.xml"), ...javaFiles("src/main/java/sluice/nexmark"), ...javaFiles("../flink-udf/com/github/nexmark/flink/udf")];
   const stale = !existsSync(jar) || sources.some((f) => statSync(f).mtimeMs > statSync(jar).mtimeMs);
   if (stale) execFileSync("mvn", ["-q", "-B", "-f", join(FLINK_MODULE, "pom.xml"), "package", `-Dnexmark.build.dir=${dir}`], { stdio: ["ignore", "ignore", "inherit"] });
   return `${jar}:${readFileSync(join(dir, "classpath.txt"), "utf8").trim()}`;

@@ -36,8 +36,10 @@ export interface CaseOutcome {
 export function oracleClasspath(): string {
   const jar = join(BUILD, "flink-sql-oracle-0.1.0.jar");
   const cp = join(BUILD, "classpath.txt");
-  // CountChar: the nexmark UDF class the function cases create (cases/functions.ts).
-  const inputs = ["src/main/java/sluice/sqloracle/SqlOracle.java", "src/main/java/com/github/nexmark/flink/udf/CountChar.java", "pom.xml"].map((f) => join(ROOT, "test/flink-sql", f));
+  // CountChar: the nexmark UDF class the function cases create (cases/functions.ts), compiled from the Nexmark harness's source (pom.xml).
+  const inputs = ["test/flink-sql/src/main/java/sluice/sqloracle/SqlOracle.java", "bench/nexmark/flink-udf/com/github/nexmark/flink/udf/CountChar.java", "test/flink-sql/pom.xml"].map((f) =>
+    join(ROOT, f),
+  );
   const stale = !existsSync(jar) || !existsSync(cp) || inputs.some((f) => statSync(f).mtimeMs > statSync(jar).mtimeMs);
   if (stale) execFileSync("mvn", ["-q", "-B", "--strict-checksums", "-f", join(ROOT, "test/flink-sql/pom.xml"), "package", `-Doracle.build.dir=${BUILD}`], { stdio: ["ignore", "ignore", "inherit"] });
   return `${jar}:${readFileSync(cp, "utf8").trim()}`;

@@ -1,4 +1,5 @@
 import type { Clock } from "../time/Clock.js";
+import type { ConnectorStatus } from "./ConnectorStatus.js";
 
 /**
  * A source of records. The `Source` is configuration (created in a cell, reusable); each running
@@ -98,5 +99,11 @@ export interface SourceReader<T> {
    * every poll and periodically while waiting, so keep it cheap.
    */
   splits?(): readonly string[] | undefined;
+  /**
+   * This subtask's link to the system it reads (Kafka: connecting, retrying with the last error, or
+   * running with a notice), for `JobMetrics.connectors`. Read whenever the job's metrics are, on any
+   * thread; keep it cheap. Readers of nothing remote leave it out.
+   */
+  connectorStatus?(): ConnectorStatus | undefined;
   close?(): void | Promise<void>;
 }

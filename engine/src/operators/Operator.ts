@@ -1,3 +1,4 @@
+import type { ConnectorStatus } from "../connectors/ConnectorStatus.js";
 import type { OutputTag } from "../api/OutputTag.js";
 import type { Clock } from "../time/Clock.js";
 import type { WatermarkOutput } from "../time/WatermarkGenerator.js";
@@ -43,6 +44,8 @@ export interface Operator<IN = unknown> {
   /** Checkpointed state of this subtask, JSON-serializable. */
   snapshotState?(): unknown;
   restoreState?(state: unknown): void;
+  /** A sink's: its writer's `connectorStatus()`, for the job's metrics. */
+  connectorStatus?(): ConnectorStatus | undefined;
 }
 
 /** Where an operator's results go. Timestamps are epoch ms event times (NaN = none). */

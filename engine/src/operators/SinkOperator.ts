@@ -1,3 +1,4 @@
+import type { ConnectorStatus } from "../connectors/ConnectorStatus.js";
 import type { RecordBatch } from "../runtime/StreamElement.js";
 import type { Sink, SinkWriter } from "../sinks/Sink.js";
 import type { Operator, OperatorContext } from "./Operator.js";
@@ -40,6 +41,10 @@ export class SinkOperator<T> implements Operator<T> {
 
   close(): void | Promise<void> {
     return this.writer.close?.();
+  }
+
+  connectorStatus(): ConnectorStatus | undefined {
+    return this.writer.connectorStatus?.();
   }
 
   snapshotState(): unknown {

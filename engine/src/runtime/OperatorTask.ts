@@ -1,3 +1,4 @@
+import { withConnector } from "./connectorNotices.js";
 import type { OperatorCheckpoint, SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
 import { isPromiseLike, isTwoPhaseCommit } from "../checkpoint/TwoPhaseCommit.js";
 import type { PlanNode } from "../graph/JobPlan.js";
@@ -109,6 +110,7 @@ export class OperatorTask implements Task {
       busy: this.busy,
       finished: this.finished,
       backPressured: !this.finished && !this.router.hasRoom(),
+      ...withConnector(this.operator.connectorStatus?.()),
     };
   }
 

@@ -1,3 +1,4 @@
+import { withConnector } from "./connectorNotices.js";
 import type { OperatorCheckpoint, SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
 import { isRescaled, rescaledSource } from "../checkpoint/restoreTasks.js";
 import type { PlanNode } from "../graph/JobPlan.js";
@@ -143,6 +144,7 @@ export class SourceTask implements Task {
       finished: this.finished,
       backPressured: !this.finished && !this.router.hasRoom(),
       source: { watermark: this.watermarkInfo(), now: this.ctx.clock.now() },
+      ...withConnector(this.reader.connectorStatus?.()),
     };
   }
 

@@ -1,6 +1,7 @@
 import type { CheckpointParticipant } from "../checkpoint/CheckpointCoordinator.js";
 import type { OperatorCheckpoint, SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
 import type { PlanNode } from "../graph/JobPlan.js";
+import type { ConnectorStatus } from "../connectors/ConnectorStatus.js";
 import type { SourceSubtaskWatermark } from "./JobMetrics.js";
 
 /**
@@ -31,6 +32,8 @@ export interface SubtaskMetrics {
   backPressured: boolean;
   /** Sources: what holds this subtask's event time back, and the processing time it was taken at. */
   source?: { watermark: SourceSubtaskWatermark; now: number };
+  /** A connector's (a source reader's or sink writer's `connectorStatus()`): plain data, so it crosses from a worker thread with the rest. */
+  connector?: ConnectorStatus;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { planInputs, type JobPlan, type PlanNode } from "../graph/JobPlan.js";
-import type { CheckpointStats, JobMetrics, JobStatus, OperatorMetrics, SourceSubtaskWatermark } from "./JobMetrics.js";
+import type { CheckpointStats, ConnectorNotice, JobMetrics, JobStatus, OperatorMetrics, SourceSubtaskWatermark } from "./JobMetrics.js";
 import type { Task } from "./Task.js";
-import { connectorNotices } from "./connectorNotices.js";
+import { connectorNotice } from "./connectorNotices.js";
 import { findWatermarkHold } from "./watermarkHold.js";
 
 /** Sums the counters of every subtask per operator. Cheap: no allocation per record, one pass over tasks. */
@@ -14,6 +14,7 @@ export function collectMetrics(
   let sinkWatermark = Number.POSITIVE_INFINITY;
   const sources = new Map<PlanNode, SourceSubtaskWatermark[]>();
   let now = Number.NaN;
+  const connectors: ConnectorNotice[] = [];
   for (const node of plan.nodes) {
     const m: OperatorMetrics = {
       id: node.id,
@@ -60,6 +61,8 @@ export function collectMetrics(
         if (!sources.has(node)) sources.set(node, m.sourceWatermarks);
         now = t.source.now;
       }
+      const notice = t.connector && connectorNotice(node.name, task.subtask, t.connector);
+      if (notice) connectors.push(notice);
     }
     if (node.node.kind === "sink") sinkWatermark = Math.min(sinkWatermark, m.watermark);
     operators.push(m);
@@ -75,6 +78,5 @@ export function collectMetrics(
     operators,
     watermarkHold: job.status === "running" ? findWatermarkHold(plan, sources, now) : undefined,
   };
-  const connectors = connectorNotices(plan);
   return connectors.length > 0 ? { ...metrics, connectors } : metrics;
 }

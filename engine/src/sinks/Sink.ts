@@ -1,3 +1,5 @@
+import type { ConnectorStatus } from "../connectors/ConnectorStatus.js";
+
 /**
  * Where a stream ends. Like sources, a `Sink` is configuration and each sink subtask gets its own
  * `SinkWriter`. Chart, DuckDB and Kafka sinks implement this same interface.
@@ -35,6 +37,8 @@ export interface SinkWriter<T> {
   /** Input ended: write out anything buffered. */
   flush?(): void | Promise<void>;
   close?(): void | Promise<void>;
+  /** This subtask's link to the system it writes to, for `JobMetrics.connectors` (as `SourceReader.connectorStatus`). */
+  connectorStatus?(): ConnectorStatus | undefined;
   /**
    * What to keep in a checkpoint so that, after a restore, the output can be rolled back to that point
    * (e.g. a file's length, a transaction id). Called when the checkpoint barrier reaches this writer.

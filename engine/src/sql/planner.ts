@@ -80,9 +80,12 @@ export function appendOnly(planned: Planned, what: string, at: SqlPosition): App
   return planned;
 }
 
+/** A window TVF's input, its time attribute's index, the assigner; `unstamped`: the rows before the rowtime operator put after them. */
+type WindowInput = { input: AppendPlanned & { qualifier: string | undefined }; index: number; assigner: WindowAssigner; unstamped?: DataStream<Row> };
+
 export class Planner {
   private readonly scans = new Map<string, ScanResult>();
-  private readonly windowInputs = new Map<string, ReturnType<Planner["planWindowInput"]>>();
+  private readonly windowInputs = new Map<string, WindowInput>();
   /** Each view planned once per planner, its plan shared by every read (Flink's sub-plan reuse): one Calc over the scan for q7's two reads of `bid`. */
   private readonly views = new Map<string, Planned>();
   /** How often the queries planned (or announced by `expect`) read each view (optimize/viewReads.ts). */
@@ -217,7 +220,7 @@ export class Planner {
   }
 
   /** A window TVF's input relation, the index of its time attribute and the window assigner. */
-  private windowInput(item: WindowTvf): { input: AppendPlanned & { qualifier: string | undefined }; index: number; assigner: WindowAssigner } {
+  private windowInput(item: WindowTvf): WindowInput {
     // Planned once per TVF text, so equal window aggregates over it can share their operator (windowAggregate.ts).
     const key = JSON.stringify(item, (k, v: unknown) => (k === "at" ? undefined : v));
     const known = this.windowInputs.get(key);
@@ -227,7 +230,7 @@ export class Planner {
     return planned;
   }
 
-  private planWindowInput(item: WindowTvf): { input: AppendPlanned & { qualifier: string | undefined }; index: number; assigner: WindowAssigner } {
+  private planWindowInput(item: WindowTvf): WindowInput {
     const input = { ...appendOnly(this.from(item.input), "a window TVF", item.at), qualifier: undefined };
     const index = input.columns.findIndex((c) => c.name.toLowerCase() === item.timeColumn.toLowerCase());
     const column = input.columns[index];
@@ -236,7 +239,8 @@ export class Planner {
     if (!column.type.rowtime)
       throw new StreamSqlError("validation", `The window function requires the timecol to be a time attribute (declare WATERMARK FOR ${column.name})`, item.at, item.timeColumn);
     // A view's rows may come from a join, whose record timestamps are not this column (joins/rowtime.ts).
-    if (item.input.kind === "table" && this.catalog.get(item.input.name)?.kind === "view" && !stampedBy(input.stream, index)) input.stream = stampRowtime(input.stream, index);
+    const unstamped = item.input.kind === "table" && this.catalog.get(item.input.name)?.kind === "view" && !stampedBy(input.stream, index) ? input.stream : undefined;
+    if (unstamped) return { input: { ...input, stream: stampRowtime(unstamped, index) }, index, assigner: tvfAssigner(item), unstamped };
     return { input, index, assigner: tvfAssigner(item) };
   }
 
@@ -246,7 +250,7 @@ export class Planner {
    * planner fuses the TVF into its window aggregate); WHERE therefore sees the input's columns only.
    */
   private windowAggregate(select: Select, tvf: WindowTvf): Planned {
-    const { input, assigner } = this.windowInput(tvf);
+    const { input, index: timeIndex, assigner, unstamped } = this.windowInput(tvf);
     const columns = tvfColumns(input.columns, !assigner.isEventTime);
     const scope: ScopeColumn[] = columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(tvf.alias ? { table: tvf.alias } : {}) }));
     const partitionBy = tvf.kind === "session" ? tvf.partitionBy : undefined;
@@ -254,7 +258,7 @@ export class Planner {
     const window = tvf.kind === "session" ? undefined : tvf;
     const uses: Expr[] = [...items.map((i) => i.expr), ...select.groupBy, ...(select.where ? [select.where] : []), ...(select.having ? [select.having] : [])];
     for (const name of partitionBy ?? []) uses.push({ kind: "column", name, at: tvf.at });
-    const narrow = narrowWindowInput(input.stream, input.columns, scope, uses);
+    const narrow = narrowWindowInput(input.stream, input.columns, scope, uses, unstamped && { unstamped, index: timeIndex });
     if (narrow) return { ...planWindowAggregate({ ...narrow, assigner, attached: false, window, ...(partitionBy ? { partitionBy } : {}) }, select, items), bounded: input.bounded };
     // The window operator assigns windows itself: the rows it is keyed on are the input's, without window columns.
     declareRowType(input.stream, { fields: input.columns });

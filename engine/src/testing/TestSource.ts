@@ -1,3 +1,4 @@
+import type { ConnectorStatus } from "../connectors/ConnectorStatus.js";
 import type { Source, SourcePoll, SourceReader } from "../connectors/Source.js";
 
 /**
@@ -20,6 +21,8 @@ export class TestSource<T> implements Source<T> {
   private waiters: (() => void)[] = [];
   /** How many times a reader was created (each job run creates one). */
   readers = 0;
+  /** What its reader reports as `connectorStatus()`, as a Kafka reader would (for tests of how a job shows connector trouble); none by default. */
+  connectorStatus: ConnectorStatus | undefined = undefined;
 
   constructor(name = "test-source") {
     this.name = name;
@@ -70,6 +73,7 @@ export class TestSource<T> implements Source<T> {
       restorePosition: (position) => {
         offset = position as number;
       },
+      connectorStatus: () => this.connectorStatus,
     };
   }
 }

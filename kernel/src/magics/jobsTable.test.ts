@@ -30,8 +30,8 @@ test("%jobs lists a job's restarts out of its strategy's limit and the last fail
 });
 
 test("%jobs lists a connector's notice (Kafka's skipped offsets) once, from the engine's connector status", async () => {
-  const reports = [{ state: "running", attempts: 0, since: 0, lastError: "offsets out of range, skipped: orders[0] 12 -> 40" }];
-  const source = Object.assign(new TestSource<number>(), { status: () => reports });
+  const source = new TestSource<number>();
+  source.connectorStatus = { state: "running", attempts: 0, since: 0, lastError: "offsets out of range, skipped: orders[0] 12 -> 40" };
   const env = StreamEnvironment.create();
   env.fromSource(source).name("orders").sinkTo(sinks.collect<number>());
   const job = env.execute("skipping");

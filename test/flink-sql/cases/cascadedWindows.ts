@@ -80,6 +80,14 @@ export const CASCADED_WINDOW_CASES: OracleCase[] = [
       appendOnly: true,
     },
   ),
+  // A view column no query reads is never computed: Flink prunes it from the Calc below the window aggregate, so its 10 / 0 does not fail the job.
+  // Over the filesystem table the view's rows are restamped from ts (the Calc reads no record scan), and the pruning must reach past that.
+  o(
+    "window_over_view_unread_column",
+    true,
+    "CREATE VIEW ov AS SELECT name, 10 / (id - id) AS q, amount, ts FROM orders WHERE amount > 1;\nSELECT name, window_start, window_end, COUNT(*) AS c, MAX(amount) AS hi FROM TABLE(TUMBLE(TABLE ov, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY name, window_start, window_end",
+    { appendOnly: true },
+  ),
   // Only window_start grouped: not a window aggregate, an updating GROUP BY in Flink and here.
   o("cascade_start_only_updates", false, `SELECT window_start, MAX(c) AS most, COUNT(*) AS n FROM (${perName(HOP)}) GROUP BY window_start`),
   o("cascade_end_and_key_updates", false, `SELECT st, name, SUM(c) AS c FROM (${perName(HOP, "window_start AS st, window_end AS e")}) GROUP BY st, name`),

@@ -1,7 +1,7 @@
 /**
  * Oracle cases of user-defined functions and the time-part functions (nexmark q14's CREATE FUNCTION
  * and HOUR): the nexmark UDF class com.github.nexmark.flink.udf.CountChar is on the oracle's classpath
- * (test/flink-sql/src/main/java) and shipped by Sluice in TypeScript (engine/src/sql/functions/).
+ * (compiled from bench/nexmark/flink-udf, which the Nexmark harness shares) and shipped by Sluice in TypeScript (engine/src/sql/functions/).
  */
 import type { OracleCase } from "../cases.js";
 

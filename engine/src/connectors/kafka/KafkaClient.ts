@@ -9,6 +9,7 @@
  * consumer group), and the client only has to "read these partitions from these offsets".
  * Offsets are plain numbers: Kafka offsets stay far below 2^53 in practice.
  */
+import type { ConnectorStatus } from "../ConnectorStatus.js";
 
 export interface TopicPartition {
   topic: string;
@@ -46,15 +47,8 @@ export interface OutgoingRecord {
 
 export type OffsetSpec = { kind: "earliest" } | { kind: "latest" } | { kind: "timestamp"; timestamp: number };
 
-/** Where a connector's connection to the broker stands; reported through `status()` and `onStatus`. */
-export interface ConnectorStatus {
-  state: "connecting" | "running" | "retrying" | "failed" | "closed";
-  /** Consecutive failed attempts since the last success. */
-  attempts: number;
-  /** Processing time the state was entered. */
-  since: number;
-  lastError?: string;
-}
+/** Where a connector's connection to the broker stands; reported through `status()`, `onStatus` and each reader's and writer's `connectorStatus()`. */
+export type { ConnectorStatus };
 
 export interface ConsumerOptions {
   /** Exactly the partitions to read and the offset of the first record to read from each. */

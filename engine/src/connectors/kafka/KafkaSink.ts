@@ -81,6 +81,7 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): KafkaSink<T> {
               options,
             )
           : new AtLeastOnceKafkaWriter<T>(client, toRecords, status, options.backoff);
+      writer.connectorStatus = () => status.status;
       const open = writer.open?.bind(writer);
       writer.open = async () => {
         // With a serializer, `topic` may be a default that no record uses: only the writes can tell.

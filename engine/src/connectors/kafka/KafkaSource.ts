@@ -13,7 +13,7 @@ import { decodePosition, encodePosition, mergePositions, readPosition, type Deco
 
 export type { KafkaSourceOptions, StartFrom } from "./KafkaSourceOptions.js";
 
-/** A `Source` that also reports each subtask's connection status (for job status displays). */
+/** A `Source` that also tells each subtask's connection status (its readers report theirs to the job's metrics through `connectorStatus()`). */
 export interface KafkaSource<T> extends Source<T> {
   status(): ConnectorStatus[];
 }
@@ -135,6 +135,10 @@ class KafkaSourceReader<T> implements SourceReader<T> {
   /** The owned partitions as "topic[partition]" once connected (before that: unknown, holding event time back). */
   splits(): readonly string[] | undefined {
     return this.splitList;
+  }
+
+  connectorStatus(): ConnectorStatus {
+    return this.status.status;
   }
 
   snapshotPosition(): KafkaSourcePosition {
