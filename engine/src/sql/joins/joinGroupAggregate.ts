@@ -4,8 +4,7 @@ import { forEachRecord } from "../../operators/forEachRecord.js";
 import type { KeyedTimersSnapshot } from "../../operators/keyedTimers.js";
 import type { Operator, OperatorContext } from "../../operators/Operator.js";
 import type { RecordBatch } from "../../runtime/StreamElement.js";
-import { KeyedStateStore } from "../../state/KeyedStateStore.js";
-import type { ListState, MapState } from "../../state/State.js";
+import type { KeyedStateSnapshot } from "../../state/KeyedStateStore.js";
 import { applyRowInPlace, type GroupAcc, type GroupAggCall, newGroupAcc } from "../aggregates/groupAccumulator.js";
 import type { Change } from "../changelog.js";
 import type { Row } from "../connectors.js";
@@ -33,6 +32,13 @@ export interface JoinAggregateSpec {
   miniBatch: MiniBatchConfig | undefined;
 }
 
+/** What the operator keeps for one join key: both sides' rows as flat lists of values (appendOnlyJoin.ts), and its groups' accumulators. */
+interface Slot {
+  left: unknown[];
+  right: unknown[];
+  groups: Map<NormalizedKey, GroupAcc>;
+}
+
 /** A group touched in the current batch: its accumulator before the batch (undefined: new) and now. */
 interface Touched {
   before: GroupAcc | undefined;
@@ -58,25 +64,24 @@ const IN_STATE = { update() {}, clear() {} };
  * MiniBatchKeyedOperator's does (size joined rows, allow-latency, every watermark, a checkpoint, the end).
  */
 export class JoinGroupAggregateOperator implements Operator<Row> {
-  private readonly store = new KeyedStateStore();
-  private readonly left: ListState<unknown>;
-  private readonly right: ListState<unknown>;
-  private readonly groups: MapState<NormalizedKey, GroupAcc>;
+  /** Per join key, everything the operator keeps for it: one Map lookup per input row. */
+  private readonly slots = new Map<JoinKey, Slot>();
   private readonly touched = new Map<NormalizedKey, Touched>();
   private buffered = 0;
   private startedAt = Number.POSITIVE_INFINITY;
   private timestamp = Number.NaN;
   private key: unknown;
   private readonly collector: Collector<Change>;
+  /** The joined row of the pair at hand, filled in place (its values are copied into accumulators, never kept). */
+  private readonly joined: Row;
 
   constructor(
     private readonly spec: JoinAggregateSpec,
     private readonly ctx: OperatorContext<Change>,
   ) {
-    this.left = this.store.getListState("left-values");
-    this.right = this.store.getListState("right-values");
-    this.groups = this.store.getMapState("groups");
     this.collector = { collect: (value: Change) => ctx.output.emit(value, this.timestamp) };
+    // Zeros: unboxed doubles while every value written is a number (as flatJoin's scratch row).
+    this.joined = new Array(spec.flat.outputWidth).fill(0);
   }
 
   processBatch(batch: RecordBatch<Row>, input: number): void {
@@ -90,45 +95,47 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
         const key = keyOf(row);
         if (key === null) return; // never joins (SQL's = is never true for NULL), so not kept
         this.key = key;
-        this.store.setCurrentKey(key, normalizeKey(key));
-        if (input === 0) this.leftRow(row, timestamps[i] as number);
-        else this.rightRow(row, timestamps[i] as number);
+        let slot = this.slots.get(key);
+        if (slot === undefined) {
+          slot = { left: [], right: [], groups: new Map() };
+          this.slots.set(key, slot);
+        }
+        if (input === 0) this.leftRow(slot, row, timestamps[i] as number);
+        else this.rightRow(slot, row, timestamps[i] as number);
       },
       (i, cause) => this.ctx.userError(cause, values[i], timestamps[i] as number, this.key),
     );
   }
 
-  private leftRow(row: Row, timestamp: number): void {
-    const { rightWidth, withRight } = this.spec.flat;
-    this.left.addAll(row);
-    const others = this.right.get();
-    for (let i = 0; i < others.length; i += rightWidth) {
-      const joined = withRight(row, others, i);
-      if (joined !== undefined) this.accumulate(joined, timestamp);
-    }
+  private leftRow(slot: Slot, row: Row, timestamp: number): void {
+    const { rightWidth, fillRight } = this.spec.flat;
+    const own = slot.left;
+    for (let i = 0; i < row.length; i++) own.push(row[i]);
+    const others = slot.right;
+    const joined = this.joined;
+    for (let i = 0; i < others.length; i += rightWidth) if (fillRight(row, others, i, joined)) this.accumulate(slot, joined, timestamp);
   }
 
-  private rightRow(row: Row, timestamp: number): void {
-    const { leftWidth, withLeft } = this.spec.flat;
-    this.right.addAll(row);
-    const others = this.left.get();
-    for (let i = 0; i < others.length; i += leftWidth) {
-      const joined = withLeft(others, i, row);
-      if (joined !== undefined) this.accumulate(joined, timestamp);
-    }
+  private rightRow(slot: Slot, row: Row, timestamp: number): void {
+    const { leftWidth, fillLeft } = this.spec.flat;
+    const own = slot.right;
+    for (let i = 0; i < row.length; i++) own.push(row[i]);
+    const others = slot.left;
+    const joined = this.joined;
+    for (let i = 0; i < others.length; i += leftWidth) if (fillLeft(others, i, row, joined)) this.accumulate(slot, joined, timestamp);
   }
 
   /** One joined row into its group's accumulator: a copy of the stored one at the group's first row in a batch, then updated in place. */
-  private accumulate(joined: Row, timestamp: number): void {
+  private accumulate(slot: Slot, joined: Row, timestamp: number): void {
     const { where, aggregate, miniBatch } = this.spec;
     if (where !== undefined && !where(joined)) return;
     const group = normalizeKey(aggregate.rowKey(joined));
     let t = this.touched.get(group);
     if (t === undefined) {
-      const before = this.groups.get(group);
+      const before = slot.groups.get(group);
       // A copy: the stored array may be in a snapshot already taken.
       const acc = before === undefined ? newGroupAcc(aggregate.keyOf(joined), aggregate.aggs.length) : before.slice();
-      this.groups.put(group, acc);
+      slot.groups.set(group, acc);
       t = { before, acc, timestamp };
       this.touched.set(group, t);
     }
@@ -178,11 +185,39 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
     this.flush();
   }
 
+  /** As a KeyedProcessOperator's keyed state: lists `left-values` and `right-values` and map `groups` per join key (copies of the lists). */
   snapshotState(): KeyedTimersSnapshot {
-    return { state: this.store.snapshot(), eventTimers: [], processingTimers: [] };
+    const keys: [NormalizedKey, unknown][] = [];
+    const left: [NormalizedKey, unknown][] = [];
+    const right: [NormalizedKey, unknown][] = [];
+    const groups: [NormalizedKey, unknown][] = [];
+    for (const [key, slot] of this.slots) {
+      keys.push([key, key]);
+      if (slot.left.length > 0) left.push([key, slot.left.slice()]);
+      if (slot.right.length > 0) right.push([key, slot.right.slice()]);
+      if (slot.groups.size > 0) groups.push([key, [...slot.groups]]);
+    }
+    const tables: KeyedStateSnapshot["tables"] = [
+      { name: "left-values", kind: "list", entries: left },
+      { name: "right-values", kind: "list", entries: right },
+      { name: "groups", kind: "map", entries: groups },
+    ];
+    return { state: { keys, tables }, eventTimers: [], processingTimers: [] };
   }
 
   restoreState(state: unknown): void {
-    this.store.restore((state as KeyedTimersSnapshot).state, ownsKey(this.ctx));
+    const owns = ownsKey(this.ctx);
+    for (const table of (state as KeyedTimersSnapshot).state.tables)
+      for (const [key, value] of table.entries) {
+        if (!owns(key)) continue;
+        let slot = this.slots.get(key as JoinKey);
+        if (slot === undefined) {
+          slot = { left: [], right: [], groups: new Map() };
+          this.slots.set(key as JoinKey, slot);
+        }
+        if (table.name === "groups") slot.groups = new Map(value as [NormalizedKey, GroupAcc][]);
+        else if (table.name === "left-values") slot.left = [...(value as unknown[])];
+        else slot.right = [...(value as unknown[])];
+      }
   }
 }
