@@ -32,22 +32,31 @@ export interface JoinAggregateSpec {
   miniBatch: MiniBatchConfig | undefined;
 }
 
-/** What the operator keeps for one join key: both sides' rows as flat lists of values (appendOnlyJoin.ts), and its groups' accumulators. */
+/**
+ * What the operator keeps for one join key: both sides' rows as flat lists of values (appendOnlyJoin.ts),
+ * and its groups: the first one in fields (nexmark q4 has one group per auction id), any others in a Map.
+ */
 interface Slot {
   left: unknown[];
   right: unknown[];
-  groups: Map<NormalizedKey, GroupAcc>;
+  firstKey: NormalizedKey;
+  first: Group | undefined;
+  others: Map<NormalizedKey, Group> | undefined;
 }
 
-/** A group touched in the current batch: its accumulator before the batch (undefined: new) and now. */
-interface Touched {
-  before: GroupAcc | undefined;
+/** A group's accumulator; while the current batch has touched it, also the one before the batch (undefined: the group is new). */
+interface Group {
   acc: GroupAcc;
+  before: GroupAcc | undefined;
+  touched: boolean;
+  /** The timestamp of the last row that touched it, which its change carries. */
   timestamp: number;
 }
 
+const newSlot = (): Slot => ({ left: [], right: [], firstKey: undefined, first: undefined, others: undefined });
+
 const NO_VALUES: readonly undefined[] = [];
-/** The accumulator is put into state when a batch first touches its group, so settle's update has nothing left to do. */
+/** The group holds its accumulator from its batch's first row on, so settle's update has nothing left to do. */
 const IN_STATE = { update() {}, clear() {} };
 
 /**
@@ -66,7 +75,8 @@ const IN_STATE = { update() {}, clear() {} };
 export class JoinGroupAggregateOperator implements Operator<Row> {
   /** Per join key, everything the operator keeps for it: one Map lookup per input row. */
   private readonly slots = new Map<JoinKey, Slot>();
-  private readonly touched = new Map<NormalizedKey, Touched>();
+  /** The groups the current batch touched, in the order it first did. */
+  private readonly touched: Group[] = [];
   private buffered = 0;
   private startedAt = Number.POSITIVE_INFINITY;
   private timestamp = Number.NaN;
@@ -97,7 +107,7 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
         this.key = key;
         let slot = this.slots.get(key);
         if (slot === undefined) {
-          slot = { left: [], right: [], groups: new Map() };
+          slot = newSlot();
           this.slots.set(key, slot);
         }
         if (input === 0) this.leftRow(slot, row, timestamps[i] as number);
@@ -129,18 +139,24 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
   private accumulate(slot: Slot, joined: Row, timestamp: number): void {
     const { where, aggregate, miniBatch } = this.spec;
     if (where !== undefined && !where(joined)) return;
-    const group = normalizeKey(aggregate.rowKey(joined));
-    let t = this.touched.get(group);
-    if (t === undefined) {
-      const before = slot.groups.get(group);
-      // A copy: the stored array may be in a snapshot already taken.
-      const acc = before === undefined ? newGroupAcc(aggregate.keyOf(joined), aggregate.aggs.length) : before.slice();
-      slot.groups.set(group, acc);
-      t = { before, acc, timestamp };
-      this.touched.set(group, t);
+    const key = normalizeKey(aggregate.rowKey(joined));
+    let group = slot.first !== undefined && slot.firstKey === key ? slot.first : slot.others?.get(key);
+    if (group === undefined) {
+      group = { acc: newGroupAcc(aggregate.keyOf(joined), aggregate.aggs.length), before: undefined, touched: true, timestamp };
+      if (slot.first === undefined) {
+        slot.firstKey = key;
+        slot.first = group;
+      } else (slot.others ??= new Map()).set(key, group);
+      this.touched.push(group);
+    } else if (!group.touched) {
+      // A copy to update: the stored array may be in a snapshot already taken.
+      group.before = group.acc;
+      group.acc = group.acc.slice();
+      group.touched = true;
+      this.touched.push(group);
     }
-    applyRowInPlace(t.acc, aggregate.aggs, joined, false, NO_VALUES);
-    t.timestamp = timestamp;
+    applyRowInPlace(group.acc, aggregate.aggs, joined, false, NO_VALUES);
+    group.timestamp = timestamp;
     if (miniBatch === undefined) this.flush();
     else {
       if (this.buffered++ === 0) this.startedAt = this.ctx.clock.now();
@@ -150,17 +166,22 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
 
   /** Each group touched since the last flush emits its change; the batch is then empty. */
   private flush(): void {
-    if (this.touched.size === 0) return;
+    const touched = this.touched;
+    if (touched.length === 0) return;
     const settle = this.spec.aggregate.settle;
-    for (const t of this.touched.values()) {
-      this.timestamp = t.timestamp;
+    for (let i = 0; i < touched.length; i++) {
+      const group = touched[i] as Group;
+      this.timestamp = group.timestamp;
+      const before = group.before;
+      group.before = undefined;
+      group.touched = false;
       try {
-        settle(IN_STATE, NO_VALUES, t.before, t.acc, this.collector);
+        settle(IN_STATE, NO_VALUES, before, group.acc, this.collector);
       } catch (cause) {
-        this.ctx.userError(cause, t.acc, t.timestamp);
+        this.ctx.userError(cause, group.acc, group.timestamp);
       }
     }
-    this.touched.clear();
+    touched.length = 0;
     this.buffered = 0;
     this.startedAt = Number.POSITIVE_INFINITY;
   }
@@ -195,7 +216,7 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
       keys.push([key, key]);
       if (slot.left.length > 0) left.push([key, slot.left.slice()]);
       if (slot.right.length > 0) right.push([key, slot.right.slice()]);
-      if (slot.groups.size > 0) groups.push([key, [...slot.groups]]);
+      if (slot.first !== undefined) groups.push([key, [[slot.firstKey, slot.first.acc], ...[...(slot.others ?? [])].map(([k, g]) => [k, g.acc])]]);
     }
     const tables: KeyedStateSnapshot["tables"] = [
       { name: "left-values", kind: "list", entries: left },
@@ -212,10 +233,17 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
         if (!owns(key)) continue;
         let slot = this.slots.get(key as JoinKey);
         if (slot === undefined) {
-          slot = { left: [], right: [], groups: new Map() };
+          slot = newSlot();
           this.slots.set(key as JoinKey, slot);
         }
-        if (table.name === "groups") slot.groups = new Map(value as [NormalizedKey, GroupAcc][]);
+        if (table.name === "groups")
+          for (const [k, acc] of value as [NormalizedKey, GroupAcc][]) {
+            const group: Group = { acc, before: undefined, touched: false, timestamp: Number.NaN };
+            if (slot.first === undefined) {
+              slot.firstKey = k;
+              slot.first = group;
+            } else (slot.others ??= new Map()).set(k, group);
+          }
         else if (table.name === "left-values") slot.left = [...(value as unknown[])];
         else slot.right = [...(value as unknown[])];
       }
