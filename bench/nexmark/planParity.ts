@@ -93,6 +93,8 @@ function summary(kinds: string[]): string {
  * row's note so the difference is said.
  */
 const SLUICE_ONLY: Record<string, string> = {
+  JoinGroupAggregate:
+    "Sluice only: Join and the GroupAggregate over it run as one operator, JoinGroupAggregate (the GROUP BY holds the join key, so a group's accumulator lives beside the join's rows and a matching pair updates it in place; the same changes, test/flink-sql/cases/joinGroupAggregate.ts)",
   WindowTopPrune:
     "Sluice only: WindowTopPrune drops the bids below their window's running MAX before the join (Flink's regular join keeps every bid; the join's rows are the same, test/flink-sql/cases/windowTop.ts), and the Join frees bids by the watermark",
 };
@@ -100,8 +102,12 @@ const SLUICE_ONLY: Record<string, string> = {
 /** Kinds that are one operator under two names: Flink's legacy group window aggregate is the window TVF aggregate Sluice plans it as. */
 const SAME_AS: Record<string, string> = { GroupWindowAggregate: "WindowAggregate" };
 
+/** Sluice's operators that do the work of several of Flink's plan (sql/joins/joinGroupAggregate.ts): compared as those. */
+const FUSED: Record<string, string[]> = { JoinGroupAggregate: ["Join", "GroupAggregate"] };
+
 function stateful(kinds: string[]): string {
   return kinds
+    .flatMap((k) => FUSED[k] ?? [k])
     .filter((k) => !STATELESS.has(k))
     .map((k) => SAME_AS[k] ?? k)
     .sort()

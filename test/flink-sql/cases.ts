@@ -13,6 +13,7 @@ import { WINDOW_TOP_CASES } from "./cases/windowTop.js";
  * `default` cases run in CI (oracle.test.ts); all of them with `node dist/test/flink-sql/run.js`.
  */
 import { JOIN_CASES } from "./cases/joins.js";
+import { JOIN_GROUP_AGGREGATE_CASES } from "./cases/joinGroupAggregate.js";
 import { TEMPORAL_JOIN_CASES, WINDOW_JOIN_CASES } from "./cases/temporalJoins.js";
 
 export interface OracleCase {
@@ -223,6 +224,7 @@ export const CASES: OracleCase[] = [
   ...CELL_CASES,
   ...OVER_CASES,
   ...JOIN_CASES,
+  ...JOIN_GROUP_AGGREGATE_CASES,
   ...MATCH_RECOGNIZE_CASES,
   ...DIALECT_GAP_CASES,
   ...TEMPORAL_JOIN_CASES,

@@ -39,26 +39,29 @@ export interface PlannedGroupAggregate {
 const signature = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k === "at" ? undefined : v));
 
 /**
- * `SELECT … FROM t GROUP BY k…` (or aggregates without GROUP BY) on a stream, as Flink's
- * GroupAggFunction: keyed by the group, the accumulators in keyed state, and for each input row
- * the group's new result as a changelog: +I for a new group, -U old / +U new when the aggregates
- * changed (nothing when they did not). HAVING and the SELECT list run in the same function, so a
- * group that stops (or starts) passing HAVING is a -D (or +I) rather than a lone -U: it folds to
- * the table Flink's does, and a -U is always followed by its +U.
+ * What an updating GROUP BY computes, apart from how its rows reach it: its aggregates, a row's group
+ * (key and key columns), and `settle`, which emits a group's change. The GroupAggregate operator below and
+ * the join fused with it (joins/joinGroupAggregate.ts) share it, so both emit the same changes.
  */
-export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, scope: ScopeColumn[], select: Select, items: NamedItem[], updatingInput = false): PlannedGroupAggregate {
+export function groupAggregateCore(scope: ScopeColumn[], select: Select, items: NamedItem[], updatingInput = false) {
   // A GROUP BY item is a column or an expression (`GROUP BY DATE_FORMAT(ts, 'yyyy-MM-dd')`), which the SELECT list and HAVING may repeat.
   const groupCols = select.groupBy.map((g) => {
     if (g.kind !== "column") return { name: undefined, type: new ExprCompiler(scope).value(g).type, expr: g, signature: signature(g), index: undefined };
     const c = scope.find((s) => s.name.toLowerCase() === g.name.toLowerCase() && (g.table === undefined || s.table?.toLowerCase() === g.table.toLowerCase()));
     if (!c) throw new StreamSqlError("validation", `Column '${g.name}' not found in any table`, g.at, g.name);
-    return { name: c.name, type: c.type, expr: { kind: "column", name: c.name, at: select.at } as Expr, signature: undefined, index: c.index };
+    // Qualified as in the scope: a join's `a.id` and `b.id` are two columns of one name.
+    return { name: c.name, type: c.type, expr: { kind: "column", name: c.name, ...(c.table ? { table: c.table } : {}), at: select.at } as Expr, signature: undefined, index: c.index };
   });
   const names = groupCols.map((c) => c.name?.toLowerCase());
   const keyOf = new ExprCompiler(scope).rowFunction(groupCols.map((c) => c.expr)).fn;
   const rowKey = groupKeySelector(groupCols, keyOf);
   const groupIndex = (e: Expr): number => {
-    if (e.kind === "column") return names.indexOf(e.name.toLowerCase());
+    if (e.kind === "column") {
+      // The grouped column `e` names, by its place in the scope (`b.id` is not `a.id`); by name when that is ambiguous.
+      const found = scope.filter((s) => s.name.toLowerCase() === e.name.toLowerCase() && (e.table === undefined || s.table?.toLowerCase() === e.table.toLowerCase()));
+      const at = found.length === 1 ? groupCols.findIndex((c) => c.index === (found[0] as ScopeColumn).index) : -1;
+      return at >= 0 ? at : names.indexOf(e.name.toLowerCase());
+    }
     const sig = signature(e);
     return groupCols.findIndex((c) => c.signature === sig);
   };
@@ -120,7 +123,13 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
    * +I for a new group, -U old / +U new when the aggregates changed (nothing when they did not), -D when
    * its last row was retracted (state cleared). As Flink's GroupAggFunction and, per batch, MiniBatchGroupAggFunction.
    */
-  const settle = (state: ValueState<GroupAcc>, values: (MapState<unknown, number> | undefined)[], before: GroupAcc | undefined, acc: GroupAcc, out: Collector<Change>): void => {
+  const settle = (
+    state: Pick<ValueState<GroupAcc>, "update" | "clear">,
+    values: readonly (MapState<unknown, number> | undefined)[],
+    before: GroupAcc | undefined,
+    acc: GroupAcc,
+    out: Collector<Change>,
+  ): void => {
     if (groupRows(acc) === 0) {
       // The group's last row was retracted: it leaves the result and its state is cleared.
       state.clear();
@@ -146,6 +155,24 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
     } else if (was) out.collect({ kind: "-D", row: project(prev) });
     else if (is) out.collect({ kind: "+I", row: project(next) });
   };
+  const name = g === 0 ? "GroupAggregate(global)" : `GroupAggregate(groupBy=[${groupCols.map((c, i) => c.name ?? `$f${i}`).join(", ")}])`;
+  // keys: how a group's state key is made (an older build's JSON keys must not restore into it).
+  // acc: its layout (aggregates/groupAccumulator.ts; an older build's object of arrays must not restore into it).
+  const digest = { groupBy: groupCols.map((c, i) => names[i] ?? c.signature), aggs: aggs.map((a) => a.signature), keepsValues, keys: "groupKey/3", acc: "array/1" };
+  return { aggs, keyOf, rowKey, settle, keepsValues, columns, uniqueKey, groupColumns: groupCols.map((c) => c.index), name, digest, global: g === 0, groupIndex };
+}
+
+/**
+ * `SELECT … FROM t GROUP BY k…` (or aggregates without GROUP BY) on a stream, as Flink's
+ * GroupAggFunction: keyed by the group, the accumulators in keyed state, and for each input row
+ * the group's new result as a changelog: +I for a new group, -U old / +U new when the aggregates
+ * changed (nothing when they did not). HAVING and the SELECT list run in the same function, so a
+ * group that stops (or starts) passing HAVING is a -D (or +I) rather than a lone -U: it folds to
+ * the table Flink's does, and a -U is always followed by its +U.
+ */
+export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, scope: ScopeColumn[], select: Select, items: NamedItem[], updatingInput = false): PlannedGroupAggregate {
+  const core = groupAggregateCore(scope, select, items, updatingInput);
+  const { aggs, keyOf, rowKey, settle, keepsValues, columns, uniqueKey } = core;
   const isRetraction = (input: Row | Change): boolean => updatingInput && ((input as Change).kind === "-U" || (input as Change).kind === "-D");
   const rowOf = (input: Row | Change): Row => (updatingInput ? (input as Change).row : (input as Row));
 
@@ -190,13 +217,8 @@ export function planGroupAggregate(input: DataStream<Row> | DataStream<Change>, 
     : keyed.process(fn);
   // A global aggregate is one group: every row goes to one key (Flink runs it at parallelism 1).
   // The same name and state digest with mini-batch or without: the state is the same, so a savepoint moves between the two.
-  const changes = stateDigest(
-    operator.name(g === 0 ? "GroupAggregate(global)" : `GroupAggregate(groupBy=[${groupCols.map((c, i) => c.name ?? `$f${i}`).join(", ")}])`),
-    // keys: how a group's state key is made (an older build's JSON keys must not restore into it).
-    // acc: its layout (aggregates/groupAccumulator.ts; an older build's object of arrays must not restore into it).
-    JSON.stringify({ groupBy: groupCols.map((c, i) => names[i] ?? c.signature), aggs: aggs.map((a) => a.signature), keepsValues, keys: "groupKey/3", acc: "array/1" }),
-  );
-  const monotonicity = updatingInput ? undefined : outputMonotonicity(select, items, (e) => groupIndex(e) >= 0);
+  const changes = stateDigest(operator.name(core.name), JSON.stringify(core.digest));
+  const monotonicity = updatingInput ? undefined : outputMonotonicity(select, items, (e) => core.groupIndex(e) >= 0);
   return { changes, columns, uniqueKey, ...(monotonicity ? { monotonicity } : {}) };
 }
 

@@ -19,6 +19,7 @@ import type { Change } from "./changelog.js";
 import { planSelectDistinct } from "./distinct/selectDistinct.js";
 import { planGroupAggregate } from "./groupAggregate.js";
 import { planJoin, selectOverJoin } from "./joins/planJoin.js";
+import { planJoinAggregate } from "./joins/planJoinAggregate.js";
 import { hasSubqueryConjunct, planSubqueryJoins } from "./joins/planSemiJoin.js";
 import { stampRowtime } from "./joins/rowtime.js";
 import { sourceIdleTimeoutOf } from "./scan/sourceIdleTimeout.js";
@@ -292,7 +293,18 @@ export class Planner {
     if (aggregated && isWindowTvf(select.from)) return this.windowAggregate(select, select.from);
     // A SELECT over a join: WHERE on one side filters that side first, columns it never reads are not kept (planJoin).
     const over = select.from.kind === "join" && !hasSubqueryConjunct(select.where) ? selectOverJoin(select) : undefined;
+    let fused = false;
+    if (over && aggregated) {
+      // The GROUP BY inside the join where that is exact (joins/planJoinAggregate.ts): the join then hands back the aggregate's changes.
+      const grouping = select;
+      over.aggregate = (join) => {
+        const planned = planJoinAggregate(join, grouping, over.where, (columns, qualifiers) => expandStar(grouping, columns, qualifiers));
+        fused = planned !== undefined;
+        return planned;
+      };
+    }
     let input = over && select.from.kind === "join" ? planJoin(select.from, (side) => this.from(side), over) : this.from(select.from);
+    if (fused) return input;
     if (over && over.where !== select.where) {
       const { where: _, ...others } = select;
       select = over.where ? { ...others, where: over.where } : others;

@@ -32,6 +32,9 @@ const BATCHED = new Set([
   "regular_both_updating_full",
   "regular_then_group",
   "grouped_topn_same_select",
+  "join_group_all_aggregates",
+  "join_group_rest_having",
+  "join_group_composite_key",
 ]);
 
 const Q4_SHAPE =

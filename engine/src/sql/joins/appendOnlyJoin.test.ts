@@ -66,12 +66,12 @@ test("an append-only inner join outputs only the joined columns read after it; t
   ]);
 });
 
-test("the join of nexmark q4's shape hands its GROUP BY rows of the three columns read after it (id, category, price), not both sides at full width", async () => {
+test("the join of nexmark q4's shape (grouped without the join key, so not fused into JoinGroupAggregate) hands its GROUP BY rows of the columns read after it (category, price), not both sides at full width", async () => {
   const session = new SqlSession();
   const time = "dateTime TIMESTAMP(3), WATERMARK FOR dateTime AS dateTime - INTERVAL '4' SECOND) WITH ('connector' = 'datagen', 'number-of-rows' = '10')";
   await session.execute(`CREATE TABLE auction (id BIGINT, itemName STRING, expires TIMESTAMP(3), category BIGINT, ${time}`);
   await session.execute(`CREATE TABLE bid (auction BIGINT, bidder BIGINT, price BIGINT, ${time}`);
-  const [parsed] = parseScript("SELECT MAX(B.price) AS final, A.category FROM auction A, bid B WHERE A.id = B.auction AND B.dateTime BETWEEN A.dateTime AND A.expires GROUP BY A.id, A.category");
+  const [parsed] = parseScript("SELECT MAX(B.price) AS final, A.category FROM auction A, bid B WHERE A.id = B.auction AND B.dateTime BETWEEN A.dateTime AND A.expires GROUP BY A.category");
   assert.ok(parsed?.statement.kind === "query");
   const env = StreamEnvironment.create({ parallelism: 1 });
   new Planner(env, session.catalog).plan(parsed.statement.query);
@@ -79,6 +79,6 @@ test("the join of nexmark q4's shape hands its GROUP BY rows of the three column
   assert.ok(join, "a regular join");
   assert.deepEqual(
     rowTypeOf(join)?.fields.map((f) => f.name),
-    ["id", "category", "price"],
+    ["category", "price"],
   );
 });

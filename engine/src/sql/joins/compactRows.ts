@@ -46,6 +46,12 @@ export interface FlatJoin {
   withRight: (l: Row, r: readonly unknown[], ri: number) => Row | undefined;
   /** The left row at `li` of a left list joined with a right row (as withRight). */
   withLeft: (l: readonly unknown[], li: number, r: Row) => Row | undefined;
+  /** Values in an output row. */
+  outputWidth: number;
+  /** withRight's output row written into `out` (no row made): false when the rest of ON does not hold (`out` then as it was or partly filled). */
+  fillRight: (l: Row, r: readonly unknown[], ri: number, out: Row) => boolean;
+  /** withLeft's, as fillRight. */
+  fillLeft: (l: readonly unknown[], li: number, r: Row, out: Row) => boolean;
 }
 
 /**
@@ -66,7 +72,10 @@ export function flatJoin(
     return Array.from({ length: side.width }, (_, c) => (position.has(c) ? at(position.get(c) as number) : "null"));
   };
   const columns = output ?? Array.from({ length: left.width + right.width }, (_, i) => i);
-  const scratch: Row = new Array(left.width + right.width).fill(null);
+  // Zeros, not NULLs, in the columns never written (nothing reads them): while every value written is a
+  // number, V8 keeps the array's elements as unboxed doubles, so a TIMESTAMP's milliseconds (beyond a small
+  // integer) written per pair allocate no heap number (nexmark q4 checks three per bid and auction).
+  const scratch: Row = new Array(left.width + right.width).fill(0);
   const build = (params: string, l: (i: number) => string, r: (i: number) => string) => {
     const all = [...slots(left, l), ...slots(right, r)];
     const row = `[${columns.map((c) => all[c]).join(", ")}]`;
@@ -74,7 +83,25 @@ export function flatJoin(
     const fill = all.flatMap((v, c) => (v === "null" ? [] : [`s[${c}] = ${v};`])).join(" ");
     return new Function("s", "m", `return (${params}) => { ${fill} return m(s) ? ${row} : undefined; };`)(scratch, matches) as never;
   };
+  const fill = (params: string, l: (i: number) => string, r: (i: number) => string) => {
+    const all = [...slots(left, l), ...slots(right, r)];
+    const into = columns.map((c, i) => `o[${i}] = ${all[c]};`).join(" ");
+    if (matches === undefined) return new Function(`return (${params}, o) => { ${into} return true; };`)() as never;
+    const check = all.flatMap((v, c) => (v === "null" ? [] : [`s[${c}] = ${v};`])).join(" ");
+    return new Function("s", "m", `return (${params}, o) => { ${check} if (!m(s)) return false; ${into} return true; };`)(scratch, matches) as never;
+  };
   return {
+    outputWidth: columns.length,
+    fillRight: fill(
+      "l, r, ri",
+      (i) => `l[${i}]`,
+      (i) => `r[ri + ${i}]`,
+    ),
+    fillLeft: fill(
+      "l, li, r",
+      (i) => `l[li + ${i}]`,
+      (i) => `r[${i}]`,
+    ),
     leftWidth: left.kept?.length ?? left.width,
     rightWidth: right.kept?.length ?? right.width,
     withRight: build(

@@ -22,6 +22,8 @@ import { planTemporalJoin } from "./planTemporalJoin.js";
 import { regularJoinFunction } from "./regularJoin.js";
 import { planWindowJoin } from "./planWindowJoin.js";
 import { fuseIntoCalc } from "../calc/planCalc.js";
+import type { PlannedGroupAggregate } from "../groupAggregate.js";
+import type { FusableJoin } from "./planJoinAggregate.js";
 
 type JoinItem = Extract<FromItem, { kind: "join" }>;
 
@@ -109,24 +111,37 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
     const output = outputColumns(filters, scope);
     const l = compactSide(left.stream as DataStream<Row>, left.columns, leftScope, read, 0);
     const r = compactSide(right.stream as DataStream<Row>, right.columns, rightScope, read, leftWidth);
-    const stream = l.stream
-      .connect(r.stream)
-      .keyBy(
-        joinKeySelector(
-          l.scope,
-          condition.keys.map((k) => k.left),
-        ),
-        joinKeySelector(
-          r.scope,
-          condition.keys.map((k) => k.right),
-        ),
-      )
-      .process(appendOnlyInnerJoinFunction(flatJoin({ kept: l.kept, width: leftWidth }, { kept: r.kept, width: right.columns.length }, rest, output)))
-      .name(name);
+    const [lKey, rKey] = [
+      joinKeySelector(
+        l.scope,
+        condition.keys.map((k) => k.left),
+      ),
+      joinKeySelector(
+        r.scope,
+        condition.keys.map((k) => k.right),
+      ),
+    ];
+    const flat = flatJoin({ kept: l.kept, width: leftWidth }, { kept: r.kept, width: right.columns.length }, rest, output);
     // kept: the columns each side's rows hold in state, one flat list of values per key (appendOnlyJoin.ts).
-    const digested = stateDigest(stream, layout(`append-only inner, flat ${JSON.stringify([l.kept, r.kept])}`));
-    if (output === undefined) return { stream: digested, columns: plain, bounded, qualifier: undefined, qualifiers };
-    return { stream: digested, columns: output.map((i) => plain[i] as Column), bounded, qualifier: undefined, qualifiers: output.map((i) => qualifiers[i]) };
+    const flatLayout = layout(`append-only inner, flat ${JSON.stringify([l.kept, r.kept])}`);
+    const outColumns = output === undefined ? plain : output.map((i) => plain[i] as Column);
+    const outQualifiers = output === undefined ? qualifiers : output.map((i) => qualifiers[i]);
+    if (filters?.aggregate) {
+      // Where each equality key's columns are in the joined row, for a GROUP BY fused into the join (planJoinAggregate.ts).
+      const at = (e: Expr, sideScope: ScopeColumn[], offset: number): number | undefined => {
+        const c = e.kind === "column" ? resolveIn(e, sideScope) : undefined;
+        if (c === undefined) return undefined;
+        const i = output === undefined ? c + offset : output.indexOf(c + offset);
+        return i < 0 ? undefined : i;
+      };
+      const keyColumns = condition.keys.map((k): [number | undefined, number | undefined] => [at(k.left, leftScope, 0), at(k.right, rightScope, leftWidth)]);
+      const fusion = { left: l.stream, right: r.stream, leftKey: lKey, rightKey: rKey, flat, columns: outColumns, qualifiers: outQualifiers, keyColumns, name, layout: flatLayout };
+      const fused = filters.aggregate(fusion);
+      if (fused) return { ...fused, bounded, qualifier: undefined };
+    }
+    const stream = l.stream.connect(r.stream).keyBy(lKey, rKey).process(appendOnlyInnerJoinFunction(flat)).name(name);
+    const digested = stateDigest(stream, flatLayout);
+    return { stream: digested, columns: outColumns, bounded, qualifier: undefined, qualifiers: outQualifiers };
   }
   if (read) {
     left = pruned(left, read, 0, left.changes ? left.uniqueKey : undefined);
@@ -143,6 +158,12 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
     .process(fn)
     .name(name);
   return { changes: stateDigest(changes, layout(`changelog ${JSON.stringify(uniqueKeys)}`)), uniqueKey: undefined, columns: plain, bounded, qualifier: undefined, qualifiers };
+}
+
+/** The index of the column `e` names in a side's scope (undefined when none or several match). */
+function resolveIn(e: Extract<Expr, { kind: "column" }>, scope: ScopeColumn[]): number | undefined {
+  const found = scope.filter((c) => c.name.toLowerCase() === e.name.toLowerCase() && (e.table === undefined || c.table?.toLowerCase() === e.table.toLowerCase()));
+  return found.length === 1 ? (found[0] as ScopeColumn).index : undefined;
 }
 
 /** A side's join key of its row (joinKey.ts): one equality key is read as a value, with no array of keys per row. */
@@ -166,6 +187,11 @@ export interface WhereOverJoin {
   uses: Expr[] | undefined;
   /** What `uses` reads besides WHERE (whose conjuncts planJoin may move into the join): the join's output needs these and what stays of WHERE. */
   after: Expr[] | undefined;
+  /**
+   * The SELECT's GROUP BY fused into an inner join of append-only inputs (planJoinAggregate.ts), called
+   * with `where` as the join leaves it: the aggregate's changes, or undefined to keep the join.
+   */
+  aggregate?: (join: FusableJoin) => PlannedGroupAggregate | undefined;
 }
 
 /**

@@ -1,0 +1,251 @@
+import type { Collector } from "../../api/functions.js";
+import { normalizeKey, ownsKey, type NormalizedKey } from "../../graph/keys.js";
+import { forEachRecord } from "../../operators/forEachRecord.js";
+import type { KeyedTimersSnapshot } from "../../operators/keyedTimers.js";
+import type { Operator, OperatorContext } from "../../operators/Operator.js";
+import type { RecordBatch } from "../../runtime/StreamElement.js";
+import type { KeyedStateSnapshot } from "../../state/KeyedStateStore.js";
+import { applyRowInPlace, type GroupAcc, type GroupAggCall, newGroupAcc } from "../aggregates/groupAccumulator.js";
+import type { Change } from "../changelog.js";
+import type { Row } from "../connectors.js";
+import type { MiniBatchConfig } from "../minibatch/miniBatchOptions.js";
+import type { FlatJoin } from "./compactRows.js";
+import type { JoinKey } from "./joinKey.js";
+
+/** The GROUP BY over the join, as groupAggregate.ts's groupAggregateCore gives it (append-only input, no DISTINCT). */
+export interface FusedAggregate {
+  aggs: readonly GroupAggCall[];
+  /** A joined row's group key columns, and its group key. */
+  keyOf: (r: Row) => Row;
+  rowKey: (r: Row) => unknown;
+  /** Emits a group's change from `before` (undefined: a new group) to `acc`, as the GroupAggregate operator does. */
+  settle: (state: { update(acc: GroupAcc): void; clear(): void }, values: readonly undefined[], before: GroupAcc | undefined, acc: GroupAcc, out: Collector<Change>) => void;
+}
+
+export interface JoinAggregateSpec {
+  flat: FlatJoin;
+  /** Each input's join key. */
+  keys: readonly [(r: Row) => JoinKey, (r: Row) => JoinKey];
+  /** What stays of WHERE over the joined row (its other conjuncts went into the sides or ON). */
+  where: ((r: Row) => boolean) | undefined;
+  aggregate: FusedAggregate;
+  miniBatch: MiniBatchConfig | undefined;
+}
+
+/**
+ * What the operator keeps for one join key: both sides' rows as flat lists of values (appendOnlyJoin.ts),
+ * and its groups: the first one in fields (nexmark q4 has one group per auction id), any others in a Map.
+ */
+interface Slot {
+  left: unknown[];
+  right: unknown[];
+  firstKey: NormalizedKey;
+  first: Group | undefined;
+  others: Map<NormalizedKey, Group> | undefined;
+}
+
+/** A group's accumulator; while the current batch has touched it, also the one before the batch (undefined: the group is new). */
+interface Group {
+  acc: GroupAcc;
+  before: GroupAcc | undefined;
+  touched: boolean;
+  /** The timestamp of the last row that touched it, which its change carries. */
+  timestamp: number;
+}
+
+const newSlot = (): Slot => ({ left: [], right: [], firstKey: undefined, first: undefined, others: undefined });
+
+const NO_VALUES: readonly undefined[] = [];
+/** The group holds its accumulator from its batch's first row on, so settle's update has nothing left to do. */
+const IN_STATE = { update() {}, clear() {} };
+
+/**
+ * Sluice's own fusion of Flink's plan `Join(inner, append-only inputs) → GroupAggregate` when the GROUP BY
+ * holds every join key column (nexmark q4: GROUP BY A.id, A.category over A.id = B.auction): all rows of a
+ * group then share one join key, so the group's accumulator can live in the join's keyed state beside
+ * both sides' rows, and a matching pair updates it in place instead of becoming a joined row sent through
+ * an exchange to the GroupAggregate, buffered in its mini-batch bundle and folded there.
+ *
+ * The join keeps every row of both sides as appendOnlyJoin.ts does (state keyed by the join key: a flat
+ * list per side, plus `groups`: group key → accumulator), nothing is ever dropped. The changes are those
+ * the separate GroupAggregate emits: without mini-batch one per pair that changes its group's aggregates,
+ * with it one per group touched in a batch (-U before the batch / +U after), a batch ending as the
+ * MiniBatchKeyedOperator's does (size joined rows, allow-latency, every watermark, a checkpoint, the end).
+ */
+export class JoinGroupAggregateOperator implements Operator<Row> {
+  /** Per join key, everything the operator keeps for it: one Map lookup per input row. */
+  private readonly slots = new Map<JoinKey, Slot>();
+  /** The groups the current batch touched, in the order it first did. */
+  private readonly touched: Group[] = [];
+  private buffered = 0;
+  private startedAt = Number.POSITIVE_INFINITY;
+  private timestamp = Number.NaN;
+  private key: unknown;
+  private readonly collector: Collector<Change>;
+  /** The joined row of the pair at hand, filled in place (its values are copied into accumulators, never kept). */
+  private readonly joined: Row;
+
+  constructor(
+    private readonly spec: JoinAggregateSpec,
+    private readonly ctx: OperatorContext<Change>,
+  ) {
+    this.collector = { collect: (value: Change) => ctx.output.emit(value, this.timestamp) };
+    // Zeros: unboxed doubles while every value written is a number (as flatJoin's scratch row).
+    this.joined = new Array(spec.flat.outputWidth).fill(0);
+  }
+
+  processBatch(batch: RecordBatch<Row>, input: number): void {
+    const { values, timestamps } = batch;
+    const keyOf = this.spec.keys[input] as (r: Row) => JoinKey;
+    forEachRecord(
+      values.length,
+      (i) => {
+        this.key = undefined;
+        const row = values[i] as Row;
+        const key = keyOf(row);
+        if (key === null) return; // never joins (SQL's = is never true for NULL), so not kept
+        this.key = key;
+        let slot = this.slots.get(key);
+        if (slot === undefined) {
+          slot = newSlot();
+          this.slots.set(key, slot);
+        }
+        if (input === 0) this.leftRow(slot, row, timestamps[i] as number);
+        else this.rightRow(slot, row, timestamps[i] as number);
+      },
+      (i, cause) => this.ctx.userError(cause, values[i], timestamps[i] as number, this.key),
+    );
+  }
+
+  private leftRow(slot: Slot, row: Row, timestamp: number): void {
+    const { rightWidth, fillRight } = this.spec.flat;
+    const own = slot.left;
+    for (let i = 0; i < row.length; i++) own.push(row[i]);
+    const others = slot.right;
+    const joined = this.joined;
+    for (let i = 0; i < others.length; i += rightWidth) if (fillRight(row, others, i, joined)) this.accumulate(slot, joined, timestamp);
+  }
+
+  private rightRow(slot: Slot, row: Row, timestamp: number): void {
+    const { leftWidth, fillLeft } = this.spec.flat;
+    const own = slot.right;
+    for (let i = 0; i < row.length; i++) own.push(row[i]);
+    const others = slot.left;
+    const joined = this.joined;
+    for (let i = 0; i < others.length; i += leftWidth) if (fillLeft(others, i, row, joined)) this.accumulate(slot, joined, timestamp);
+  }
+
+  /** One joined row into its group's accumulator: a copy of the stored one at the group's first row in a batch, then updated in place. */
+  private accumulate(slot: Slot, joined: Row, timestamp: number): void {
+    const { where, aggregate, miniBatch } = this.spec;
+    if (where !== undefined && !where(joined)) return;
+    const key = normalizeKey(aggregate.rowKey(joined));
+    let group = slot.first !== undefined && slot.firstKey === key ? slot.first : slot.others?.get(key);
+    if (group === undefined) {
+      group = { acc: newGroupAcc(aggregate.keyOf(joined), aggregate.aggs.length), before: undefined, touched: true, timestamp };
+      if (slot.first === undefined) {
+        slot.firstKey = key;
+        slot.first = group;
+      } else (slot.others ??= new Map()).set(key, group);
+      this.touched.push(group);
+    } else if (!group.touched) {
+      // A copy to update: the stored array may be in a snapshot already taken.
+      group.before = group.acc;
+      group.acc = group.acc.slice();
+      group.touched = true;
+      this.touched.push(group);
+    }
+    applyRowInPlace(group.acc, aggregate.aggs, joined, false, NO_VALUES);
+    group.timestamp = timestamp;
+    if (miniBatch === undefined) this.flush();
+    else {
+      if (this.buffered++ === 0) this.startedAt = this.ctx.clock.now();
+      if (this.buffered >= miniBatch.size) this.flush();
+    }
+  }
+
+  /** Each group touched since the last flush emits its change; the batch is then empty. */
+  private flush(): void {
+    const touched = this.touched;
+    if (touched.length === 0) return;
+    const settle = this.spec.aggregate.settle;
+    for (let i = 0; i < touched.length; i++) {
+      const group = touched[i] as Group;
+      this.timestamp = group.timestamp;
+      const before = group.before;
+      group.before = undefined;
+      group.touched = false;
+      try {
+        settle(IN_STATE, NO_VALUES, before, group.acc, this.collector);
+      } catch (cause) {
+        this.ctx.userError(cause, group.acc, group.timestamp);
+      }
+    }
+    touched.length = 0;
+    this.buffered = 0;
+    this.startedAt = Number.POSITIVE_INFINITY;
+  }
+
+  onWatermark(): void {
+    this.flush();
+  }
+
+  nextProcessingTime(): number {
+    return this.spec.miniBatch === undefined ? Number.POSITIVE_INFINITY : this.startedAt + this.spec.miniBatch.latencyMs;
+  }
+
+  onProcessingTime(): void {
+    this.flush();
+  }
+
+  prepareSnapshotPreBarrier(): void {
+    this.flush();
+  }
+
+  finish(): void {
+    this.flush();
+  }
+
+  /** As a KeyedProcessOperator's keyed state: lists `left-values` and `right-values` and map `groups` per join key (copies of the lists). */
+  snapshotState(): KeyedTimersSnapshot {
+    const keys: [NormalizedKey, unknown][] = [];
+    const left: [NormalizedKey, unknown][] = [];
+    const right: [NormalizedKey, unknown][] = [];
+    const groups: [NormalizedKey, unknown][] = [];
+    for (const [key, slot] of this.slots) {
+      keys.push([key, key]);
+      if (slot.left.length > 0) left.push([key, slot.left.slice()]);
+      if (slot.right.length > 0) right.push([key, slot.right.slice()]);
+      if (slot.first !== undefined) groups.push([key, [[slot.firstKey, slot.first.acc], ...[...(slot.others ?? [])].map(([k, g]) => [k, g.acc])]]);
+    }
+    const tables: KeyedStateSnapshot["tables"] = [
+      { name: "left-values", kind: "list", entries: left },
+      { name: "right-values", kind: "list", entries: right },
+      { name: "groups", kind: "map", entries: groups },
+    ];
+    return { state: { keys, tables }, eventTimers: [], processingTimers: [] };
+  }
+
+  restoreState(state: unknown): void {
+    const owns = ownsKey(this.ctx);
+    for (const table of (state as KeyedTimersSnapshot).state.tables)
+      for (const [key, value] of table.entries) {
+        if (!owns(key)) continue;
+        let slot = this.slots.get(key as JoinKey);
+        if (slot === undefined) {
+          slot = newSlot();
+          this.slots.set(key as JoinKey, slot);
+        }
+        if (table.name === "groups")
+          for (const [k, acc] of value as [NormalizedKey, GroupAcc][]) {
+            const group: Group = { acc, before: undefined, touched: false, timestamp: Number.NaN };
+            if (slot.first === undefined) {
+              slot.firstKey = k;
+              slot.first = group;
+            } else (slot.others ??= new Map()).set(k, group);
+          }
+        else if (table.name === "left-values") slot.left = [...(value as unknown[])];
+        else slot.right = [...(value as unknown[])];
+      }
+  }
+}
