@@ -139,6 +139,12 @@ export class Planner {
     return { stream: first.stream.union(...inputs.slice(1).map((p) => p.stream)), columns, bounded: inputs.every((p) => p.bounded) };
   }
 
+  /** A table Flink reads as a lookup source (declared with the legacy keys), for a processing-time temporal join. */
+  private lookupTable(name: string): TableEntry | undefined {
+    const entry = this.catalog.get(name);
+    return entry?.kind === "table" && entry.lookup ? entry : undefined;
+  }
+
   private viewQuery(name: string): Query | undefined {
     const entry = this.catalog.get(name);
     return entry?.kind === "view" ? entry.query : undefined;
@@ -147,7 +153,12 @@ export class Planner {
   private from(item: FromItem): Relation {
     switch (item.kind) {
       case "join":
-        return planJoin(item, (side) => this.from(side));
+        return planJoin(
+          item,
+          (side) => this.from(side),
+          undefined,
+          (name) => this.lookupTable(name),
+        );
       case "table": {
         const entry = this.catalog.get(item.name);
         if (!entry) throw new StreamSqlError("validation", `Object '${item.name}' not found`, item.at, item.name);
@@ -288,7 +299,15 @@ export class Planner {
     if (aggregated && isWindowTvf(select.from)) return this.windowAggregate(select, select.from);
     // A SELECT over a join: WHERE on one side filters that side first, columns it never reads are not kept (planJoin).
     const over = select.from.kind === "join" && !hasSubqueryConjunct(select.where) ? selectOverJoin(select) : undefined;
-    let input = over && select.from.kind === "join" ? planJoin(select.from, (side) => this.from(side), over) : this.from(select.from);
+    let input =
+      over && select.from.kind === "join"
+        ? planJoin(
+            select.from,
+            (side) => this.from(side),
+            over,
+            (name) => this.lookupTable(name),
+          )
+        : this.from(select.from);
     if (over && over.where !== select.where) {
       const { where: _, ...others } = select;
       select = over.where ? { ...others, where: over.where } : others;
