@@ -11,12 +11,13 @@
  * the columnar codec (`SET 'sluice.parallel.exchange'`); SLUICE_EDGES=1 prints how each edge crossed.
  * Usage: node --expose-gc dist/bench/nexmark/sluiceSqlRun.js <q0..q22> <parallelism> <events> <eventsPerSecond> <warmup> <small>
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StreamEnvironment } from "../../engine/src/index.js";
 import { SqlSession } from "../../engine/src/sql/index.js";
 import { measureMarginal } from "../marginal.js";
-import { nexmarkSqlOptions, SQL_DIR } from "./sqlConformance.js";
+import { nexmarkSqlOptions, SQL_DIR, writeSideInput } from "./sqlConformance.js";
 import { workerStats } from "../../engine/src/runtime/workers/workerPlacement.js";
 
 const [query = "q0", p = "1", n = "1000000", eps = "10000", w = "500000", s = "200000"] = process.argv.slice(2);
@@ -30,7 +31,20 @@ function script(count: number): string {
   const views = read("ddl_views.sql").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
   const exchange = process.env.SLUICE_EXCHANGE ? `SET 'sluice.parallel.exchange' = '${process.env.SLUICE_EXCHANGE}';\n` : "";
   const parallel = p === "1" ? "" : `SET 'parallelism.default' = '${p}';\n${exchange}`;
-  return `${parallel}${nexmarkSqlOptions()}${gen}\n${views};\n${read(`${query}.sql`)}`;
+  // q13's side input, written as nexmark's side_input_gen.sh writes it under $FLINK_HOME (sqlConformance.ts).
+  const text = read(`${query}.sql`).replace(/\$\{FLINK_HOME\}/g, () => flinkHome());
+  return `${parallel}${nexmarkSqlOptions()}${gen}\n${views};\n${text}`;
+}
+
+let home: string | undefined;
+function flinkHome(): string {
+  if (home === undefined) {
+    home = mkdtempSync(join(tmpdir(), "sluice-nexmark-flink-home-"));
+    writeSideInput(home);
+    const dir = home;
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return home;
 }
 
 let heapAfterGcMB = Number.NaN;

@@ -12,7 +12,7 @@
  * Usage: node dist/bench/nexmark/sqlConformance.js [--events 20000] [q0 q1 …]   (needs Java 17 and Maven)
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -52,7 +52,6 @@ export const NEEDS: Record<string, string> = {
   q8: "window join (TUMBLE on both sides)",
   q9: "regular join, Top-N (ROW_NUMBER), SELECT A.*",
   q11: "legacy group window GROUP BY SESSION(…), SESSION_START/END",
-  q13: "processing-time temporal join (FOR SYSTEM_TIME AS OF) with a file side input",
   q15: "COUNT(DISTINCT …), FILTER (WHERE …), DATE_FORMAT in GROUP BY",
   q16: "COUNT(DISTINCT …), FILTER (WHERE …), DATE_FORMAT in GROUP BY",
   q17: "FILTER (WHERE …), DATE_FORMAT in GROUP BY",
@@ -96,8 +95,23 @@ export function fileSinkPath(query: string, nexmarkDir: string): string | undefi
 }
 
 function nexmarkPlaceholders(text: string, nexmarkDir: string): string {
-  // nexmark's runner placeholders, `$` + `{NAME}` (not template literals).
-  return text.replace(/\$\{NEXMARK_DIR\}/g, nexmarkDir).replace(/\$\{SUBMIT_TIME\}/g, "0");
+  // nexmark's runner placeholders, `$` + `{NAME}` (not template literals); FLINK_HOME as SqlConformance.java fills it.
+  return text
+    .replace(/\$\{NEXMARK_DIR\}/g, nexmarkDir)
+    .replace(/\$\{SUBMIT_TIME\}/g, "0")
+    .replace(/\$\{FLINK_HOME\}/g, nexmarkDir);
+}
+
+/** Rows of q13's side input: nexmark's side_input_gen.sh runs SideInputGenerator with --num 10000. */
+export const SIDE_INPUT_ROWS = 10000;
+
+/**
+ * q13's side input under `flinkHome` as nexmark's side_input_gen.sh writes it to $FLINK_HOME/data/side_input.txt
+ * (SideInputGenerator: a line `i,i` for each i in [0, rows), so `mod(auction, rows)` always finds its row).
+ */
+export function writeSideInput(flinkHome: string, rows = SIDE_INPUT_ROWS): void {
+  mkdirSync(join(flinkHome, "data"), { recursive: true });
+  writeFileSync(join(flinkHome, "data/side_input.txt"), Array.from({ length: rows }, (_, i) => `${i},${i}\n`).join(""));
 }
 
 /** A filesystem sink's output as rows: each visible line with its partition directory, and each committed partition. */
@@ -112,7 +126,8 @@ export function sluiceScript(query: string, events: number, nexmarkDir?: string)
   const gen = read("ddl_gen.sql").replace(/\$\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
   const views = read("ddl_views.sql").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
   const text = read(`${query}.sql`);
-  return `${nexmarkSqlOptions()}${gen}\n${views};\n${nexmarkDir !== undefined && fileSinkPath(query, nexmarkDir) !== undefined ? nexmarkPlaceholders(text, nexmarkDir) : selectOfQuery(text)}`;
+  const body = nexmarkDir !== undefined && fileSinkPath(query, nexmarkDir) !== undefined ? text : selectOfQuery(text);
+  return `${nexmarkSqlOptions()}${gen}\n${views};\n${nexmarkDir !== undefined ? nexmarkPlaceholders(body, nexmarkDir) : body}`;
 }
 
 /** A changelog folded to its final table (+I/+U add a row, -U/-D remove one), sorted so tables compare as multisets. */
@@ -131,6 +146,7 @@ export function fold(changelog: { kind: string; row: unknown[] }[]): string[] {
 export async function runSluice(query: string, events: number): Promise<Side> {
   try {
     const nexmarkDir = mkdtempSync(join(tmpdir(), "sluice-nexmark-sql-sluice-"));
+    writeSideInput(nexmarkDir);
     const results = await new SqlSession().execute(sluiceScript(query, events, nexmarkDir));
     const files = fileSinkPath(query, nexmarkDir);
     if (files !== undefined) return { rows: fileRows(files) };
@@ -161,6 +177,7 @@ export function flinkClasspath(): string {
 export function runFlink(queries: string[], events: number): Map<string, Side> {
   const args = [...ADD_OPENS, "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", flinkClasspath()];
   const tmp = mkdtempSync(join(tmpdir(), "sluice-nexmark-sql-"));
+  writeSideInput(tmp);
   // Flink's own temp files (the RPC jar it unpacks at every start, the MiniCluster's dirs) go to `tmp` too, removed below.
   const out = spawnSync("java", [`-Djava.io.tmpdir=${tmp}`, ...args, "sluice.nexmark.SqlConformance", String(events), String(EPS), tmp, ...queries], { encoding: "utf8", maxBuffer: 1 << 28 });
   try {

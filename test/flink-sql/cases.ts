@@ -15,6 +15,7 @@ import { WINDOW_TOP_CASES } from "./cases/windowTop.js";
 import { JOIN_CASES } from "./cases/joins.js";
 import { JOIN_GROUP_AGGREGATE_CASES } from "./cases/joinGroupAggregate.js";
 import { TEMPORAL_JOIN_CASES, WINDOW_JOIN_CASES } from "./cases/temporalJoins.js";
+import { LOOKUP_JOIN_CASES } from "./cases/lookupJoins.js";
 
 export interface OracleCase {
   name: string;
@@ -228,6 +229,7 @@ export const CASES: OracleCase[] = [
   ...MATCH_RECOGNIZE_CASES,
   ...DIALECT_GAP_CASES,
   ...TEMPORAL_JOIN_CASES,
+  ...LOOKUP_JOIN_CASES,
   ...WINDOW_JOIN_CASES,
   ...CASCADED_WINDOW_CASES,
   ...UPDATING_TOP_N_CASES,

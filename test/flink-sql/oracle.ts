@@ -6,6 +6,7 @@
  * DECIMAL/DOUBLE as 21.0, Sluice's numbers are JavaScript's), timestamps as Flink prints them.
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { ADD_OPENS } from "../../bench/jvm.js";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -88,7 +89,8 @@ function materialise(dir: string, cases: OracleCase[]): Map<string, Script> {
  * working dir) go to `tmp`, which the caller removes: left in /tmp they piled up by the thousand.
  */
 export function runFlink(scripts: { path: string }[], tmp: string): Map<string, Result> {
-  const java = ["-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", `-Djava.io.tmpdir=${tmp}`];
+  // Flink's launcher opens the JDK internals its serializers reach into (a legacy CSV scan's Kryo does): so does this JVM.
+  const java = [...ADD_OPENS, "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", `-Djava.io.tmpdir=${tmp}`];
   const out = spawnSync("java", [...java, "-cp", oracleClasspath(), "sluice.sqloracle.SqlOracle", ...scripts.map((s) => s.path)], {
     encoding: "utf8",
     maxBuffer: 64 << 20,

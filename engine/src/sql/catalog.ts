@@ -1,6 +1,7 @@
 import type { ColumnMetadata, CreateTable, Expr, Query } from "./ast.js";
 import { resolveColumns } from "./ddl/computedColumns.js";
 import { StreamSqlError } from "./errors.js";
+import { modernOptions } from "./connectors/legacyOptions.js";
 import { FunctionCatalog } from "./functions/functionCatalog.js";
 import { withFunctions } from "./functions/functionScope.js";
 import { watermarkText } from "./validation/watermarkText.js";
@@ -26,6 +27,8 @@ export interface TableEntry {
   /** `PARTITIONED BY (…)`, as declared (column names as in `columns`). */
   partitionKeys?: string[];
   options: Record<string, string>;
+  /** Declared with Flink's legacy descriptor keys: a lookup source, as Flink's legacy CsvTableSource (connectors/legacyOptions.ts). */
+  lookup?: true;
   /** The DDL as written, so the same text can be handed to Flink. */
   ddl: string;
 }
@@ -86,7 +89,8 @@ export class Catalog {
         );
       return column.name;
     });
-    if (!ddl.options.connector) throw new StreamSqlError("validation", `table ${ddl.name} needs WITH ('connector' = …)`, ddl.at, ddl.name);
+    const { options, legacy } = modernOptions(ddl.name, ddl.options);
+    if (!options.connector) throw new StreamSqlError("validation", `table ${ddl.name} needs WITH ('connector' = …)`, ddl.at, ddl.name);
     this.entries.set(ddl.name.toLowerCase(), {
       kind: "table",
       name: ddl.name,
@@ -106,7 +110,8 @@ export class Catalog {
         : {}),
       ...(primaryKey ? { primaryKey } : {}),
       ...(partitionKeys ? { partitionKeys } : {}),
-      options: ddl.options,
+      options,
+      ...(legacy ? { lookup: true as const } : {}),
       ddl: text,
     });
     return true;

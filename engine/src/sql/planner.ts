@@ -143,6 +143,12 @@ export class Planner {
     return { stream: first.stream.union(...inputs.slice(1).map((p) => p.stream)), columns, bounded: inputs.every((p) => p.bounded) };
   }
 
+  /** A table Flink reads as a lookup source (declared with the legacy keys), for a processing-time temporal join. */
+  private lookupTable(name: string): TableEntry | undefined {
+    const entry = this.catalog.get(name);
+    return entry?.kind === "table" && entry.lookup ? entry : undefined;
+  }
+
   private viewQuery(name: string): Query | undefined {
     const entry = this.catalog.get(name);
     return entry?.kind === "view" ? entry.query : undefined;
@@ -151,7 +157,12 @@ export class Planner {
   private from(item: FromItem): Relation {
     switch (item.kind) {
       case "join":
-        return planJoin(item, (side) => this.from(side));
+        return planJoin(
+          item,
+          (side) => this.from(side),
+          undefined,
+          (name) => this.lookupTable(name),
+        );
       case "table": {
         const entry = this.catalog.get(item.name);
         if (!entry) throw new StreamSqlError("validation", `Object '${item.name}' not found`, item.at, item.name);
@@ -303,7 +314,15 @@ export class Planner {
         return planned;
       };
     }
-    let input = over && select.from.kind === "join" ? planJoin(select.from, (side) => this.from(side), over) : this.from(select.from);
+    let input =
+      over && select.from.kind === "join"
+        ? planJoin(
+            select.from,
+            (side) => this.from(side),
+            over,
+            (name) => this.lookupTable(name),
+          )
+        : this.from(select.from);
     if (fused) return input;
     if (over && over.where !== select.where) {
       const { where: _, ...others } = select;

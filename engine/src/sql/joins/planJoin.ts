@@ -5,7 +5,7 @@ import type { OperatorContext } from "../../operators/Operator.js";
 import { MAX_WATERMARK } from "../../time/Watermark.js";
 import { children, type Expr, type FromItem, type Select } from "../ast.js";
 import type { Change } from "../changelog.js";
-import type { Column } from "../catalog.js";
+import type { Column, TableEntry } from "../catalog.js";
 import { ExprCompiler, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
@@ -19,6 +19,7 @@ import { appendOnlyInnerJoinFunction } from "./appendOnlyJoin.js";
 import { intervalJoinFunction, outputDelay } from "./intervalJoin.js";
 import { planBoundedJoin } from "./planBoundedJoin.js";
 import { planTemporalJoin } from "./planTemporalJoin.js";
+import { planLookupJoin } from "./lookupJoin.js";
 import { regularJoinFunction } from "./regularJoin.js";
 import { planWindowJoin } from "./planWindowJoin.js";
 import { fuseIntoCalc } from "../calc/planCalc.js";
@@ -35,10 +36,13 @@ type JoinItem = Extract<FromItem, { kind: "join" }>;
  * updating result). All are keyed by the equality keys of ON (all rows on one key when there are
  * none), their state in keyed state.
  */
-export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, filters?: WhereOverJoin): Relation {
+export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, filters?: WhereOverJoin, lookupTable?: (name: string) => TableEntry | undefined): Relation {
   let left = from(item.left);
   // `r FOR SYSTEM_TIME AS OF l.time`: r itself is read as any table, the AS OF makes this a temporal join.
   const asOf = item.right.kind === "table" ? item.right.asOf : undefined;
+  // …unless r is a lookup source and l.time a processing time: then r is never scanned, each row looks it up.
+  const lookup = asOf && item.right.kind === "table" ? lookupTable?.(item.right.name) : undefined;
+  if (asOf && lookup && isProctime(asOf, left)) return planLookupJoin(item, asOf, left, lookup, sideQualifiers(left));
   let right = from(item.right.kind === "table" ? withoutAsOf(item.right) : item.right);
   const qualifiers = [...sideQualifiers(left), ...sideQualifiers(right)];
   // A side an outer join pads with NULLs is nullable in the output, NOT NULL or not in its table (as Flink types it).
@@ -283,6 +287,14 @@ function filtered(side: Relation, scope: ScopeColumn[], conjuncts: Expr[]): Rela
   // Into the side's own Calc where it has one (a view's SELECT … WHERE): one operator, no row made for a row it drops.
   const fused = fuseIntoCalc(side.stream as DataStream<Row>, { scope, where, columns: undefined });
   return { ...side, stream: fused ?? (side.stream as DataStream<Row>).filter(keep).name("WHERE (pushed into join input)") };
+}
+
+function isProctime(asOf: Expr, left: Relation): boolean {
+  if (asOf.kind !== "column") return false;
+  const qualifiers = sideQualifiers(left);
+  return left.columns.some(
+    (c, i) => c.type.proctime === true && c.name.toLowerCase() === asOf.name.toLowerCase() && (asOf.table === undefined || qualifiers[i]?.toLowerCase() === asOf.table.toLowerCase()),
+  );
 }
 
 function withoutAsOf(table: Extract<FromItem, { kind: "table" }>): FromItem {

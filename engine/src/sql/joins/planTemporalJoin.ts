@@ -25,9 +25,8 @@ export function planTemporalJoin(item: JoinItem, asOf: Expr, left: Relation, rig
   if (asOf.kind !== "column") throw new StreamSqlError("validation", "FOR SYSTEM_TIME AS OF takes a time attribute column of the left table", asOf.at, undefined);
   const leftTime = new ExprCompiler(leftScope).compile(asOf);
   const timeColumn = leftScope.find((c) => c.name.toLowerCase() === asOf.name.toLowerCase() && (asOf.table === undefined || c.table?.toLowerCase() === asOf.table.toLowerCase()));
-  // Flink joins a processing-time attribute only with a lookup source (JDBC, HBase, …), which Sluice has none of.
-  if (timeColumn?.type.proctime) throw new StreamSqlError("unsupported", "Processing-time temporal join is not supported yet.", asOf.at, asOf.name);
-  if (timeColumn === undefined || leftTime.type.name !== "TIMESTAMP" || !timeColumn.type.rowtime)
+  const proctime = timeColumn?.type.proctime === true;
+  if (timeColumn === undefined || leftTime.type.name !== "TIMESTAMP" || !(timeColumn.type.rowtime || proctime))
     throw new StreamSqlError("validation", `Temporal table join currently only supports 'FOR SYSTEM_TIME AS OF' left table's time attribute field (${asOf.name} is none)`, asOf.at, asOf.name);
 
   const primaryKey: number[] | undefined = right.primaryKey ?? (right.changes ? right.uniqueKey : undefined);
@@ -35,7 +34,7 @@ export function planTemporalJoin(item: JoinItem, asOf: Expr, left: Relation, rig
   if (primaryKey === undefined || primaryKey.length === 0)
     throw new StreamSqlError("validation", `Temporal Table Join requires primary key in versioned table, but no primary key can be found (${rightName})`, item.right.at, rightName);
   const rightTime = right.columns.findIndex((c) => c.type.rowtime);
-  if (rightTime < 0)
+  if (rightTime < 0 && !proctime)
     throw new StreamSqlError(
       "validation",
       `Event-Time Temporal Table Join requires both primary key and row time attribute in versioned table, but no row time attribute can be found (${rightName})`,
@@ -56,6 +55,9 @@ export function planTemporalJoin(item: JoinItem, asOf: Expr, left: Relation, rig
       "ON",
     );
 
+  // Flink checks the versioned table's key first (TemporalJoinRewriteWithUniqueKeyRule), then joins a processing-time
+  // attribute only with a lookup source (lookupJoin.ts: a legacy CSV table; JDBC, HBase, … Sluice has none of).
+  if (proctime) throw new StreamSqlError("unsupported", "Processing-time temporal join is not supported yet.", asOf.at, asOf.name);
   const rightScope = scope.slice(leftWidth).map((c) => ({ ...c, index: c.index - leftWidth }));
   const leftKey = new ExprCompiler(leftScope).rowFunction(condition.keys.map((k) => k.left)).fn;
   const rightKey = new ExprCompiler(rightScope).rowFunction(condition.keys.map((k) => k.right)).fn;
