@@ -15,7 +15,7 @@ import { recordKeyOf } from "./joins/joinKey.js";
 import { type KeyedBundleFunction, MiniBatchKeyedOperator } from "./minibatch/MiniBatchKeyedOperator.js";
 import { miniBatchOf } from "./minibatch/miniBatchOptions.js";
 import { stateDigest } from "./restore/planUids.js";
-import type { NamedItem } from "./planner.js";
+import type { NamedItem } from "./selectItems.js";
 import { aggregateItemMonotonicity, type Monotonicity, readsOnlyKeys } from "./rank/monotonicity.js";
 import { isIntegral, type SqlType } from "./types.js";
 

@@ -5,7 +5,7 @@ import type { Change } from "./changelog.js";
 import { ExprCompiler, type ScopeColumn } from "./compiler.js";
 import { StreamSqlError } from "./errors.js";
 import { planGroupAggregate } from "./groupAggregate.js";
-import { containsAggregate, type NamedItem } from "./planner.js";
+import { containsAggregate, type NamedItem } from "./selectItems.js";
 import { columnMonotonicity, type Monotonicity, projectMonotonicity, readsOnlyKeys, scopeColumn } from "./rank/monotonicity.js";
 
 /**

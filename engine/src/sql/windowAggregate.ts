@@ -13,7 +13,7 @@ import { StreamSqlError } from "./errors.js";
 import { windowAggregateReads } from "./parallel/columnsRead.js";
 import { type FiredEnds, projectedFiredEnds } from "./joins/firedWindowEnds.js";
 import { stateDigest, uidAsAtParallelismOne } from "./restore/planUids.js";
-import type { NamedItem } from "./planner.js";
+import type { NamedItem } from "./selectItems.js";
 import { isIntegral, type SqlType } from "./types.js";
 import { readsWindowColumn, WINDOW_COLUMNS } from "./windowTvf.js";
 import { accKeys, accValue, addValue, createWindowAcc, mergeAcc, setAccKeys, type WindowAcc } from "./windows/windowAccumulator.js";

@@ -1,5 +1,5 @@
 import type { Expr } from "../ast.js";
-import type { NamedItem } from "../planner.js";
+import type { NamedItem } from "../selectItems.js";
 
 /**
  * Fired window ends: the columns of an append-only relation that hold the window_end of the event-time

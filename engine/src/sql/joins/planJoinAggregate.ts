@@ -7,7 +7,7 @@ import type { Row } from "../connectors.js";
 import { groupAggregateCore, type PlannedGroupAggregate } from "../groupAggregate.js";
 import { miniBatchOf } from "../minibatch/miniBatchOptions.js";
 import { containsOver } from "../over/overAggregate.js";
-import type { NamedItem } from "../planner.js";
+import type { NamedItem } from "../selectItems.js";
 import { stateDigest } from "../restore/planUids.js";
 import type { FlatJoin } from "./compactRows.js";
 import { JoinGroupAggregateOperator } from "./joinGroupAggregate.js";

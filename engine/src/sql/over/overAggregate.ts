@@ -4,7 +4,7 @@ import type { Column } from "../catalog.js";
 import { ExprCompiler, type Compiled, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
-import type { NamedItem } from "../planner.js";
+import type { NamedItem } from "../selectItems.js";
 import { OverAggregates } from "./overAggregates.js";
 import { overFunction } from "./overFunction.js";
 

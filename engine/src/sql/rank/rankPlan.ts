@@ -6,7 +6,7 @@ import { ExprCompiler, type Compiled, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
 import { containsOver, orderColumn, resolveOver } from "../over/overAggregate.js";
-import type { NamedItem } from "../planner.js";
+import type { NamedItem } from "../selectItems.js";
 import { appendOnlyTopN, keepOne, sortKeyComparator } from "./rankFunctions.js";
 import { type Monotonicity, readsOnlyKeys, scopeColumn, updateFastKey } from "./monotonicity.js";
 import { retractableTopN } from "./retractTopN.js";

@@ -16,7 +16,8 @@ import type { Expr, Select } from "../ast.js";
 import { ExprCompiler } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
-import { appendOnly, containsAggregate, type Planned } from "../planner.js";
+import { appendOnly, type Planned } from "../planner.js";
+import { containsAggregate } from "../selectItems.js";
 import { sortKeyComparator } from "../rank/rankFunctions.js";
 
 const ROWNUM = "$sort_rownum";
