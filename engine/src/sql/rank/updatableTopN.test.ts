@@ -124,8 +124,9 @@ test("a sort key that goes down (never planned: the input is monotonic) takes Fl
     fn.processElement({ kind: "+I", row: [id, v] }, ctx, collector);
   out.length = 0;
   fn.processElement({ kind: "+U", row: ["a", 3.5] }, ctx, collector);
-  // As Flink 1.20.1's emitRecordsWithRowNumberIgnoreStateError (its loop also walks one entry further).
-  assert.deepEqual(out.slice(0, 4), [
+  // As Flink 1.20.1's emitRecordsWithRowNumberIgnoreStateError, without its walk one entry past the new rank
+  // (it then retracts the moved row at a rank it never held, and the changelog no longer folds).
+  assert.deepEqual(out, [
     { kind: "-U", row: ["a", 5, 1] },
     { kind: "-U", row: ["b", 4, 2] },
     { kind: "+U", row: ["b", 4, 1] },

@@ -166,11 +166,15 @@ export function updatableTopN(
     buffer.splice(next);
   }
 
-  /** Flink's emitRecordsWithRowNumberIgnoreStateError: the row moved down from `oldRank` to `newRank`. */
+  /**
+   * Flink's emitRecordsWithRowNumberIgnoreStateError: the row moved down from `oldRank` to `newRank`. Flink's
+   * loop goes on to the end of the entry after the new rank and retracts the moved row at ranks it never held
+   * (a changelog that no longer folds); this one stops at the new rank.
+   */
   function moveDown(buffer: Entry[], input: Row, newRank: number, oldRow: Row, oldRank: number, out: Collector<Change>): void {
     let rank = 0;
     let prev: Row | undefined;
-    for (let i = 0; i < buffer.length && rank <= newRank; i++) {
+    for (let i = 0; i < buffer.length && rank < newRank; i++) {
       for (const row of (buffer[i] as Entry).rows) {
         rank += 1;
         if (rank === oldRank) emit(out, "-U", oldRow, oldRank);
@@ -180,6 +184,7 @@ export function updatableTopN(
           if (rank === newRank) emit(out, "+U", input, rank);
         }
         prev = row;
+        if (rank === newRank) break;
       }
     }
   }
