@@ -2,7 +2,7 @@
  * A GROUP BY over an inner join of append-only inputs that holds a column of every equality key: Sluice
  * runs the two as one operator (engine/src/sql/joins/joinGroupAggregate.ts; nexmark q4's inner query),
  * Flink as Join → GroupAggregate. Both must give the same table: several matches per key on both sides,
- * a NULL key, the rest of ON, HAVING, a composite key, an expression key, an expression in the GROUP BY,
+ * a NULL key, a NULL value after numbers, the rest of ON, HAVING, a composite key, an expression key, an expression in the GROUP BY,
  * and the shapes it must not fuse (the key not grouped, DISTINCT). The GROUP BY cases run again in
  * mini-batches (cases/miniBatch.ts).
  */
@@ -38,6 +38,12 @@ export const JOIN_GROUP_AGGREGATE_CASES: OracleCase[] = [
   ),
   // The key an expression on one side, the other side's column grouped.
   j("join_group_expression_key", false, "SELECT s.order_id, COUNT(*) AS c, MIN(o.amount) AS lo FROM Orders o JOIN Shipments s ON o.id + 0 = s.order_id GROUP BY s.order_id"),
+  // A kept column's NULL after numbers (order 9, the 8th row): the side's store of numbers keeps it NULL, not 0 (joins/rowArena.ts).
+  j(
+    "join_group_null_after_numbers",
+    false,
+    "SELECT o.id, COUNT(o.amount) AS c, SUM(o.amount) AS s, MIN(o.amount) AS lo, COUNT(*) AS n FROM (SELECT id, CASE WHEN product IS NULL THEN CAST(NULL AS INT) ELSE amount END AS amount FROM Orders) o JOIN Orders b ON o.id = b.id GROUP BY o.id",
+  ),
   // Not fused (the key is not grouped; DISTINCT): still Flink's table.
   j("join_group_key_not_grouped", false, "SELECT a.amount, COUNT(*) AS c FROM Orders a JOIN Orders b ON a.product = b.product GROUP BY a.amount"),
   // Two grouped columns of one name, one from each side (not fused: the key is not grouped).

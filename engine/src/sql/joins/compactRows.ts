@@ -49,9 +49,9 @@ export interface FlatJoin {
   /** Values in an output row. */
   outputWidth: number;
   /** withRight's output row written into `out` (no row made): false when the rest of ON does not hold (`out` then as it was or partly filled). */
-  fillRight: (l: Row, r: readonly unknown[], ri: number, out: Row) => boolean;
+  fillRight: (l: Row, r: ArrayLike<unknown>, ri: number, out: Row) => boolean;
   /** withLeft's, as fillRight. */
-  fillLeft: (l: readonly unknown[], li: number, r: Row, out: Row) => boolean;
+  fillLeft: (l: ArrayLike<unknown>, li: number, r: Row, out: Row) => boolean;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { Row } from "../connectors.js";
 import type { MiniBatchConfig } from "../minibatch/miniBatchOptions.js";
 import type { FlatJoin } from "./compactRows.js";
 import type { JoinKey } from "./joinKey.js";
+import { RowArena } from "./rowArena.js";
 
 /** The GROUP BY over the join, as groupAggregate.ts's groupAggregateCore gives it (append-only input, no DISTINCT). */
 export interface FusedAggregate {
@@ -33,12 +34,15 @@ export interface JoinAggregateSpec {
 }
 
 /**
- * What the operator keeps for one join key: both sides' rows as flat lists of values (appendOnlyJoin.ts),
- * and its groups: the first one in fields (nexmark q4 has one group per auction id), any others in a Map.
+ * What the operator keeps for one join key: where both sides' rows start and end in the sides' arenas
+ * (rowArena.ts; -1: none yet), and its groups: the first one in fields (nexmark q4 has one group per
+ * auction id), any others in a Map.
  */
 interface Slot {
-  left: unknown[];
-  right: unknown[];
+  leftHead: number;
+  leftTail: number;
+  rightHead: number;
+  rightTail: number;
   firstKey: NormalizedKey;
   first: Group | undefined;
   others: Map<NormalizedKey, Group> | undefined;
@@ -53,7 +57,7 @@ interface Group {
   timestamp: number;
 }
 
-const newSlot = (): Slot => ({ left: [], right: [], firstKey: undefined, first: undefined, others: undefined });
+const newSlot = (): Slot => ({ leftHead: -1, leftTail: -1, rightHead: -1, rightTail: -1, firstKey: undefined, first: undefined, others: undefined });
 
 const NO_VALUES: readonly undefined[] = [];
 /** The group holds its accumulator from its batch's first row on, so settle's update has nothing left to do. */
@@ -66,8 +70,8 @@ const IN_STATE = { update() {}, clear() {} };
  * both sides' rows, and a matching pair updates it in place instead of becoming a joined row sent through
  * an exchange to the GroupAggregate, buffered in its mini-batch bundle and folded there.
  *
- * The join keeps every row of both sides as appendOnlyJoin.ts does (state keyed by the join key: a flat
- * list per side, plus `groups`: group key → accumulator), nothing is ever dropped. The changes are those
+ * The join keeps every row of both sides as appendOnlyJoin.ts does (state keyed by the join key: a list
+ * per side, in one arena per side, plus `groups`: group key → accumulator), nothing is ever dropped. The changes are those
  * the separate GroupAggregate emits: without mini-batch one per pair that changes its group's aggregates,
  * with it one per group touched in a batch (-U before the batch / +U after), a batch ending as the
  * MiniBatchKeyedOperator's does (size joined rows, allow-latency, every watermark, a checkpoint, the end).
@@ -75,6 +79,8 @@ const IN_STATE = { update() {}, clear() {} };
 export class JoinGroupAggregateOperator implements Operator<Row> {
   /** Per join key, everything the operator keeps for it: one Map lookup per input row. */
   private readonly slots = new Map<JoinKey, Slot>();
+  private readonly left: RowArena;
+  private readonly right: RowArena;
   /** The groups the current batch touched, in the order it first did. */
   private readonly touched: Group[] = [];
   private buffered = 0;
@@ -92,6 +98,8 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
     this.collector = { collect: (value: Change) => ctx.output.emit(value, this.timestamp) };
     // Zeros: unboxed doubles while every value written is a number (as flatJoin's scratch row).
     this.joined = new Array(spec.flat.outputWidth).fill(0);
+    this.left = new RowArena(spec.flat.leftWidth);
+    this.right = new RowArena(spec.flat.rightWidth);
   }
 
   processBatch(batch: RecordBatch<Row>, input: number): void {
@@ -118,21 +126,21 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
   }
 
   private leftRow(slot: Slot, row: Row, timestamp: number): void {
-    const { rightWidth, fillRight } = this.spec.flat;
-    const own = slot.left;
-    for (let i = 0; i < row.length; i++) own.push(row[i]);
-    const others = slot.right;
+    slot.leftTail = this.left.append(row, 0, slot.leftTail);
+    if (slot.leftHead < 0) slot.leftHead = slot.leftTail;
+    const { fillRight } = this.spec.flat;
+    const others = this.right;
     const joined = this.joined;
-    for (let i = 0; i < others.length; i += rightWidth) if (fillRight(row, others, i, joined)) this.accumulate(slot, joined, timestamp);
+    for (let at = slot.rightHead; at >= 0; at = others.next(at)) if (fillRight(row, others.chunk(at), others.offset(at), joined)) this.accumulate(slot, joined, timestamp);
   }
 
   private rightRow(slot: Slot, row: Row, timestamp: number): void {
-    const { leftWidth, fillLeft } = this.spec.flat;
-    const own = slot.right;
-    for (let i = 0; i < row.length; i++) own.push(row[i]);
-    const others = slot.left;
+    slot.rightTail = this.right.append(row, 0, slot.rightTail);
+    if (slot.rightHead < 0) slot.rightHead = slot.rightTail;
+    const { fillLeft } = this.spec.flat;
+    const others = this.left;
     const joined = this.joined;
-    for (let i = 0; i < others.length; i += leftWidth) if (fillLeft(others, i, row, joined)) this.accumulate(slot, joined, timestamp);
+    for (let at = slot.leftHead; at >= 0; at = others.next(at)) if (fillLeft(others.chunk(at), others.offset(at), row, joined)) this.accumulate(slot, joined, timestamp);
   }
 
   /** One joined row into its group's accumulator: a copy of the stored one at the group's first row in a batch, then updated in place. */
@@ -214,8 +222,8 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
     const groups: [NormalizedKey, unknown][] = [];
     for (const [key, slot] of this.slots) {
       keys.push([key, key]);
-      if (slot.left.length > 0) left.push([key, slot.left.slice()]);
-      if (slot.right.length > 0) right.push([key, slot.right.slice()]);
+      if (slot.leftHead >= 0) left.push([key, this.left.list(slot.leftHead)]);
+      if (slot.rightHead >= 0) right.push([key, this.right.list(slot.rightHead)]);
       if (slot.first !== undefined) groups.push([key, [[slot.firstKey, slot.first.acc], ...[...(slot.others ?? [])].map(([k, g]) => [k, g.acc])]]);
     }
     const tables: KeyedStateSnapshot["tables"] = [
@@ -224,6 +232,17 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
       { name: "groups", kind: "map", entries: groups },
     ];
     return { state: { keys, tables }, eventTimers: [], processingTimers: [] };
+  }
+
+  /** A key's list of a snapshot (flat values) into an arena: its head and tail rows. */
+  private restoreList(arena: RowArena, values: readonly unknown[]): [number, number] {
+    let head = -1;
+    let tail = -1;
+    for (let i = 0; i < values.length; i += arena.width) {
+      tail = arena.append(values, i, tail);
+      if (head < 0) head = tail;
+    }
+    return [head, tail];
   }
 
   restoreState(state: unknown): void {
@@ -244,8 +263,8 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
               slot.first = group;
             } else (slot.others ??= new Map()).set(k, group);
           }
-        else if (table.name === "left-values") slot.left = [...(value as unknown[])];
-        else slot.right = [...(value as unknown[])];
+        else if (table.name === "left-values") [slot.leftHead, slot.leftTail] = this.restoreList(this.left, value as unknown[]);
+        else [slot.rightHead, slot.rightTail] = this.restoreList(this.right, value as unknown[]);
       }
   }
 }
