@@ -1,7 +1,8 @@
 import type { DataStream } from "../../api/DataStream.js";
 import { declareRowType } from "../../exchange/edgeCodec.js";
 import type { Column } from "../catalog.js";
-import type { ScopeColumn } from "../compiler.js";
+import type { Expr } from "../ast.js";
+import { ExprCompiler, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import { fuseIntoCalc } from "../calc/planCalc.js";
 
@@ -55,18 +56,21 @@ export interface FlatJoin {
 }
 
 /**
+ * The rest of ON over the full-width joined row: a condition (compiled into each generated function, reading
+ * the pair's values where they are), or a function of a row (checked on one scratch row filled in place).
+ */
+export type RestOfOn = ((joined: Row) => boolean) | { expr: Expr; scope: ScopeColumn[] };
+
+/**
  * The joined rows of a pair: the rest of ON (`matches`, over the full-width joined row, `width` columns per
- * side) is checked on one scratch row filled in place, and only a pair that meets it becomes an output row
- * (one array literal). The output row is `output`'s columns of the joined row (the ones something after
+ * side) is checked first, and only a pair that meets it becomes an output row (one array literal).
+ * A condition is compiled into the pair's function, reading each value from the side's row or list:
+ * checked through a function over a scratch row, each TIMESTAMP written there and read back was boxed
+ * whenever that function was not inlined (nexmark q4's BETWEEN: ~43 bytes per bid). The output row is `output`'s columns of the joined row (the ones something after
  * the join reads, planJoin.ts), or all of it, full width; a column the join did not keep is NULL there,
  * as nothing reads it. So nexmark q4 makes one row of 3 values per bid, not 17 with its time columns boxed.
  */
-export function flatJoin(
-  left: { kept: number[] | undefined; width: number },
-  right: { kept: number[] | undefined; width: number },
-  matches: ((joined: Row) => boolean) | undefined,
-  output?: number[],
-): FlatJoin {
+export function flatJoin(left: { kept: number[] | undefined; width: number }, right: { kept: number[] | undefined; width: number }, matches: RestOfOn | undefined, output?: number[]): FlatJoin {
   const slots = (side: { kept: number[] | undefined; width: number }, at: (i: number) => string): string[] => {
     const position = new Map((side.kept ?? Array.from({ length: side.width }, (_, i) => i)).map((c, i) => [c, i]));
     return Array.from({ length: side.width }, (_, c) => (position.has(c) ? at(position.get(c) as number) : "null"));
@@ -76,10 +80,18 @@ export function flatJoin(
   // number, V8 keeps the array's elements as unboxed doubles, so a TIMESTAMP's milliseconds (beyond a small
   // integer) written per pair allocate no heap number (nexmark q4 checks three per bid and auction).
   const scratch: Row = new Array(left.width + right.width).fill(0);
+  /** The condition's code over the pair's values (`all`: each joined column's read), in a function of `params` and `body`. */
+  const inline = (all: string[], params: string, body: (check: string) => string): never => {
+    const { expr, scope } = matches as { expr: Expr; scope: ScopeColumn[] };
+    const compiler = new ExprCompiler(scope, undefined, (c) => all[c] ?? "null");
+    const check = compiler.compile(expr).code;
+    return compiler.function(params, body(`${check} === true`)) as never;
+  };
   const build = (params: string, l: (i: number) => string, r: (i: number) => string) => {
     const all = [...slots(left, l), ...slots(right, r)];
     const row = `[${columns.map((c) => all[c]).join(", ")}]`;
     if (matches === undefined) return new Function(`return (${params}) => ${row};`)() as never;
+    if (typeof matches !== "function") return inline(all, params, (check) => `return ${check} ? ${row} : undefined;`);
     const fill = all.flatMap((v, c) => (v === "null" ? [] : [`s[${c}] = ${v};`])).join(" ");
     return new Function("s", "m", `return (${params}) => { ${fill} return m(s) ? ${row} : undefined; };`)(scratch, matches) as never;
   };
@@ -87,6 +99,7 @@ export function flatJoin(
     const all = [...slots(left, l), ...slots(right, r)];
     const into = columns.map((c, i) => `o[${i}] = ${all[c]};`).join(" ");
     if (matches === undefined) return new Function(`return (${params}, o) => { ${into} return true; };`)() as never;
+    if (typeof matches !== "function") return inline(all, `${params}, o`, (check) => `if (!(${check})) return false; ${into} return true;`);
     const check = all.flatMap((v, c) => (v === "null" ? [] : [`s[${c}] = ${v};`])).join(" ");
     return new Function("s", "m", `return (${params}, o) => { ${check} if (!m(s)) return false; ${into} return true; };`)(scratch, matches) as never;
   };

@@ -125,7 +125,9 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
         condition.keys.map((k) => k.right),
       ),
     ];
-    const flat = flatJoin({ kept: l.kept, width: leftWidth }, { kept: r.kept, width: right.columns.length }, rest, output);
+    // The rest of ON compiled into the pair's functions, each column read where the pair holds it.
+    const onRest = rest && { expr: conjunction(condition.rest, item.at), scope };
+    const flat = flatJoin({ kept: l.kept, width: leftWidth }, { kept: r.kept, width: right.columns.length }, onRest, output);
     // kept: the columns each side's rows hold in state, one flat list of values per key (appendOnlyJoin.ts).
     const flatLayout = layout(`append-only inner, flat ${JSON.stringify([l.kept, r.kept])}`);
     const outColumns = output === undefined ? plain : output.map((i) => plain[i] as Column);
