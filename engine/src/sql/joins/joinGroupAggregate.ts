@@ -19,6 +19,8 @@ export interface FusedAggregate {
   /** A joined row's group key columns, and its group key. */
   keyOf: (r: Row) => Row;
   rowKey: (r: Row) => unknown;
+  /** Each group column's index in the joined row (undefined: an expression). */
+  groupColumns: readonly (number | undefined)[];
   /** Emits a group's change from `before` (undefined: a new group) to `acc`, as the GroupAggregate operator does. */
   settle: (state: { update(acc: GroupAcc): void; clear(): void }, values: readonly undefined[], before: GroupAcc | undefined, acc: GroupAcc, out: Collector<Change>) => void;
 }
@@ -48,10 +50,14 @@ interface Slot {
   others: Map<NormalizedKey, Group> | undefined;
 }
 
-/** A group's accumulator; while the current batch has touched it, also the one before the batch (undefined: the group is new). */
+/**
+ * A group's accumulator, updated in place (CheckpointCoordinator copies what a snapshot holds), and once a batch touches it, its values
+ * before the batch in `before` (an array the group reuses; `isNew`: the group had none).
+ */
 interface Group {
   acc: GroupAcc;
   before: GroupAcc | undefined;
+  isNew: boolean;
   touched: boolean;
   /** The timestamp of the last row that touched it, which its change carries. */
   timestamp: number;
@@ -90,6 +96,8 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
   private readonly collector: Collector<Change>;
   /** The joined row of the pair at hand, filled in place (its values are copied into accumulators, never kept). */
   private readonly joined: Row;
+  /** The group columns' indexes in the joined row; undefined when one is an expression. */
+  private readonly groupColumns: readonly number[] | undefined;
 
   constructor(
     private readonly spec: JoinAggregateSpec,
@@ -98,6 +106,8 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
     this.collector = { collect: (value: Change) => ctx.output.emit(value, this.timestamp) };
     // Zeros: unboxed doubles while every value written is a number (as flatJoin's scratch row).
     this.joined = new Array(spec.flat.outputWidth).fill(0);
+    const columns = spec.aggregate.groupColumns;
+    this.groupColumns = columns.every((c) => c !== undefined) ? (columns as number[]) : undefined;
     this.left = new RowArena(spec.flat.leftWidth);
     this.right = new RowArena(spec.flat.rightWidth);
   }
@@ -143,23 +153,30 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
     for (let at = slot.leftHead; at >= 0; at = others.next(at)) if (fillLeft(others.chunk(at), others.offset(at), row, joined)) this.accumulate(slot, joined, timestamp);
   }
 
-  /** One joined row into its group's accumulator: a copy of the stored one at the group's first row in a batch, then updated in place. */
+  /** One joined row into its group's accumulator, in place; at the group's first row in a batch, its values before go to `before`. */
   private accumulate(slot: Slot, joined: Row, timestamp: number): void {
     const { where, aggregate, miniBatch } = this.spec;
     if (where !== undefined && !where(joined)) return;
-    const key = normalizeKey(aggregate.rowKey(joined));
-    let group = slot.first !== undefined && slot.firstKey === key ? slot.first : slot.others?.get(key);
-    if (group === undefined) {
-      group = { acc: newGroupAcc(aggregate.keyOf(joined), aggregate.aggs.length), before: undefined, touched: true, timestamp };
-      if (slot.first === undefined) {
-        slot.firstKey = key;
-        slot.first = group;
-      } else (slot.others ??= new Map()).set(key, group);
-      this.touched.push(group);
-    } else if (!group.touched) {
-      // A copy to update: the stored array may be in a snapshot already taken.
-      group.before = group.acc;
-      group.acc = group.acc.slice();
+    const first = slot.first;
+    let group: Group | undefined;
+    if (first !== undefined && this.inGroup(first, joined)) group = first;
+    else {
+      const key = normalizeKey(aggregate.rowKey(joined));
+      group = first !== undefined && slot.firstKey === key ? first : slot.others?.get(key);
+      if (group === undefined) {
+        group = { acc: newGroupAcc(aggregate.keyOf(joined), aggregate.aggs.length), before: undefined, isNew: true, touched: true, timestamp };
+        if (first === undefined) {
+          slot.firstKey = key;
+          slot.first = group;
+        } else (slot.others ??= new Map()).set(key, group);
+        this.touched.push(group);
+      }
+    }
+    if (!group.touched) {
+      const acc = group.acc;
+      const before = (group.before ??= new Array(acc.length));
+      for (let i = 0; i < acc.length; i++) before[i] = acc[i];
+      group.isNew = false;
       group.touched = true;
       this.touched.push(group);
     }
@@ -172,6 +189,19 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
     }
   }
 
+  /**
+   * Whether the joined row's group columns hold the very values of `group`'s key (then its key is the
+   * group's, with no key computed: nexmark q4's pair of integers is a number past a small integer, boxed
+   * per pair when computed); false says nothing, the key then decides.
+   */
+  private inGroup(group: Group, joined: Row): boolean {
+    const columns = this.groupColumns;
+    if (columns === undefined) return false;
+    const keys = group.acc[0] as Row;
+    for (let j = 0; j < columns.length; j++) if (joined[columns[j] as number] !== keys[j]) return false;
+    return true;
+  }
+
   /** Each group touched since the last flush emits its change; the batch is then empty. */
   private flush(): void {
     const touched = this.touched;
@@ -180,11 +210,9 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
     for (let i = 0; i < touched.length; i++) {
       const group = touched[i] as Group;
       this.timestamp = group.timestamp;
-      const before = group.before;
-      group.before = undefined;
       group.touched = false;
       try {
-        settle(IN_STATE, NO_VALUES, before, group.acc, this.collector);
+        settle(IN_STATE, NO_VALUES, group.isNew ? undefined : group.before, group.acc, this.collector);
       } catch (cause) {
         this.ctx.userError(cause, group.acc, group.timestamp);
       }
@@ -224,6 +252,7 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
       keys.push([key, key]);
       if (slot.leftHead >= 0) left.push([key, this.left.list(slot.leftHead)]);
       if (slot.rightHead >= 0) right.push([key, this.right.list(slot.rightHead)]);
+      // The accumulators themselves: they change in place after this, but the checkpoint coordinator keeps a copy (structuredClone).
       if (slot.first !== undefined) groups.push([key, [[slot.firstKey, slot.first.acc], ...[...(slot.others ?? [])].map(([k, g]) => [k, g.acc])]]);
     }
     const tables: KeyedStateSnapshot["tables"] = [
@@ -257,7 +286,8 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
         }
         if (table.name === "groups")
           for (const [k, acc] of value as [NormalizedKey, GroupAcc][]) {
-            const group: Group = { acc, before: undefined, touched: false, timestamp: Number.NaN };
+            // A copy: updated in place from now on, the snapshot's array stays as it was.
+            const group: Group = { acc: acc.slice(), before: undefined, isNew: false, touched: false, timestamp: Number.NaN };
             if (slot.first === undefined) {
               slot.firstKey = k;
               slot.first = group;
