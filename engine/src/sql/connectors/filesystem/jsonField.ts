@@ -11,13 +11,14 @@ import { integerValue, textValue } from "./textValue.js";
  * the column's text; a boolean, object or array where a number or a TIMESTAMP is wanted fails;
  * a STRING column holds any other value's JSON text, a BOOLEAN is true only for true or "true".
  * Throws a StreamSqlError naming the field (Flink's "Fail to deserialize at field: v.").
+ * `iso`: `json.timestamp-format.standard` = 'ISO-8601' (a Kafka table's option).
  */
-export function jsonFieldValue(c: Column, v: unknown): unknown {
+export function jsonFieldValue(c: Column, v: unknown, iso = false): unknown {
   const t = c.type.name;
   if (typeof v === "string") {
     if (t === "TIMESTAMP") {
-      const ms = parseTimestampText(v, false);
-      if (ms === null) throw fieldError(c, `${shown(v)} is not a TIMESTAMP (yyyy-MM-dd HH:mm:ss[.SSS])`);
+      const ms = parseTimestampText(v, iso);
+      if (ms === null) throw fieldError(c, `${shown(v)} is not a TIMESTAMP in ${iso ? "ISO-8601 (yyyy-MM-ddTHH:mm:ss[.SSS])" : "SQL (yyyy-MM-dd HH:mm:ss[.SSS])"} format`);
       return ms;
     }
     try {
