@@ -35,11 +35,15 @@ export function jsonFieldValue(c: Column, v: unknown, iso = false): unknown {
       return v === true;
     case "TINYINT":
     case "SMALLINT":
-      if (typeof v === "number" && Number.isInteger(v)) return integer(c, String(v));
+      if (typeof v === "number" && Number.isInteger(v)) return inRange(v, t) ? v + 0 : integer(c, String(v));
       throw fieldError(c, `${shown(v)} cannot be read as ${t}`);
     case "INT":
     case "BIGINT":
-      if (typeof v === "number") return integer(c, String(Math.trunc(v)));
+      if (typeof v === "number") {
+        const n = Math.trunc(v);
+        // The common case without the text round trip (every integer field of a Kafka message goes here).
+        return inRange(n, t) ? n + 0 : integer(c, String(n));
+      }
       throw fieldError(c, `${shown(v)} cannot be read as ${t}`);
     case "FLOAT":
     case "DOUBLE":
@@ -51,6 +55,14 @@ export function jsonFieldValue(c: Column, v: unknown, iso = false): unknown {
     default:
       return v;
   }
+}
+
+const SAFE_RANGE: Record<string, number> = { TINYINT: 127, SMALLINT: 32767, INT: 2147483647, BIGINT: Number.MAX_SAFE_INTEGER };
+
+/** Within the type's range and exact as a double (a BIGINT past 2^53 takes integerValue's exact check). */
+function inRange(n: number, type: string): boolean {
+  const max = SAFE_RANGE[type] as number;
+  return n <= max && n >= -max - (type === "BIGINT" ? 0 : 1);
 }
 
 function integer(c: Column, text: string): number {
