@@ -42,7 +42,10 @@ test("plan kinds: Flink's two-phase aggregates count once, a shared sub-plan onc
   );
   assert.deepEqual(sluiceKinds(SLUICE_Q5), ["Scan", "Calc", "Calc", "WatermarkAssigner", "Calc", "WindowAggregate", "Calc", "WindowAggregate", "WindowJoin", "Sink"]);
   assert.deepEqual(
-    sluiceKinds(["[7] FastTop1, parallelism=1 <- [6] HASH", "[9] Join(joinType=[InnerJoin], keys=[A.id = B.auction], leftStateRetention=[watermark < dateTime + 10000 ms]), parallelism=1"]),
+    sluiceKinds([
+      "[7] Rank(strategy=[AppendFastStrategy], rankType=[ROW_NUMBER], rankRange=[rankStart=1, rankEnd=1]), parallelism=1 <- [6] HASH",
+      "[9] Join(joinType=[InnerJoin], keys=[A.id = B.auction], leftStateRetention=[watermark < dateTime + 10000 ms]), parallelism=1",
+    ]),
     ["Rank", "Join"],
   );
 });

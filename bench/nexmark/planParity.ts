@@ -76,7 +76,6 @@ export function sluiceKinds(lines: string[]): string[] {
     if (/^\w+\[\w[\w-]*\]$/.test(name)) return ["Scan"];
     if (/^(WHERE|SELECT|HAVING|nexmark rows|computed columns|columns the join needs|rowtime|decode )/.test(name)) return ["Calc"];
     if (name === "window aggregate" || /^(TUMBLE|HOP|CUMULATE|SESSION) /.test(name)) return ["WindowAggregate"];
-    if (name === "FastTop1") return ["Rank"];
     if (name === "as changelog" || name === "to changelog" || name === "append-only") return [];
     const call = /^(\w+)\(/.exec(name)?.[1];
     return [call ?? name];

@@ -5,6 +5,8 @@
  * file's rows with its key. The same file under the modern keys is no lookup source but a versioned
  * table, which needs a primary key first (temporalJoins.ts's temporal_proctime_rejected has one, and is
  * refused next for its processing time). The file is static, so the result does not depend on when rows arrive.
+ * The ON key types as Flink checks them: a string against a number is refused; a number against a narrower
+ * lookup column is compared after Calcite casts the column, which is then no lookup key (only a condition).
  */
 import type { OracleCase } from "../cases.js";
 
@@ -22,7 +24,15 @@ const MODERN_RATES = `CREATE TABLE rates (currency STRING, rate BIGINT, note VAR
 WITH ('connector' = 'filesystem', 'path' = '{rates}', 'format' = 'csv');
 `;
 
+/** Rates with an INT rate (narrower than the orders' BIGINT amount). */
+const INT_RATES = `CREATE TABLE rates (currency STRING, rate INT, note VARCHAR)
+WITH ('connector.type' = 'filesystem', 'connector.path' = '{rates}', 'format.type' = 'csv');
+`;
+
 const files = { orders: ORDERS_CSV, rates: RATES_CSV };
+/** Orders whose amount equals some rates: joined on the amount. */
+const AMOUNT_FILES = { orders: ["o1,114,EUR", "o2,100,USD", "o3,90,EUR", "o4,130,GBP", "o5,7,CHF"].join("\n") + "\n", rates: RATES_CSV };
+const joinOn = (on: string) => `SELECT o.order_id, r.currency, r.rate, r.note FROM orders o JOIN rates FOR SYSTEM_TIME AS OF o.p AS r ON ${on}`;
 const c = (name: string, isDefault: boolean, ddl: string, query: string, extra: Partial<OracleCase> = {}): OracleCase => ({
   name,
   default: isDefault,
@@ -46,4 +56,19 @@ export const LOOKUP_JOIN_CASES: OracleCase[] = [
   c("lookup_join_modern_csv_rejected", false, `${ORDERS}${MODERN_RATES}`, "SELECT o.order_id, r.rate FROM orders o JOIN rates FOR SYSTEM_TIME AS OF o.p AS r ON o.currency = r.currency", {
     error: /Temporal Table Join requires primary key in versioned table/,
   }),
+  c("lookup_join_key_bigint_string_rejected", false, `${ORDERS}${LEGACY_RATES}`, joinOn("o.amount = r.currency"), {
+    error: /implicit type conversion between BIGINT and VARCHAR(\(2147483647\))? is not supported on join's condition now/,
+  }),
+  c("lookup_join_key_string_bigint_rejected", false, `${ORDERS}${LEGACY_RATES}`, joinOn("o.currency = r.rate"), {
+    error: /implicit type conversion between VARCHAR(\(2147483647\))? and BIGINT is not supported on join's condition now/,
+  }),
+  // r.rate is cast to BIGINT: no field of rates is left equal to the order.
+  c("lookup_join_key_narrower_column_rejected", false, `${ORDERS}${INT_RATES}`, joinOn("o.amount = r.rate"), {
+    files: AMOUNT_FILES,
+    error: /Temporal table join requires an equality condition on fields of table/,
+  }),
+  // Beside a key of the same type, the cast equality is a condition on the looked-up rows.
+  c("lookup_join_key_narrower_column_condition", false, `${ORDERS}${INT_RATES}`, joinOn("o.currency = r.currency AND o.amount = r.rate"), { files: AMOUNT_FILES }),
+  // A narrower left side is cast up to the column's type: the column stays a key.
+  c("lookup_join_key_wider_column", false, `${ORDERS}${LEGACY_RATES}`, joinOn("CAST(o.amount AS INT) = r.rate"), { files: AMOUNT_FILES }),
 ];

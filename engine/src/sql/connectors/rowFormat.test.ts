@@ -25,7 +25,9 @@ test("json: Flink's text for DOUBLE (1.0) and TIMESTAMP (fraction as long as nee
 
 test("format options are read under Flink's prefix for the key that named the format", () => {
   const value = rowFormat("t", { "value.format": "json", "value.json.ignore-parse-errors": "true" }, "value.format", COLS);
-  assert.equal(value.decode(Buffer.from("nope")), undefined);
+  // Under ignore-parse-errors a field Flink cannot read is NULL; a message it cannot read is skipped, here a FormatError: a dead letter with the reason.
+  assert.deepEqual(value.decode(Buffer.from('{"id":"x","name":"n"}')), [null, "n", null, null]);
+  assert.throws(() => value.decode(Buffer.from("nope")), /^FormatError: the row was dropped: Failed to deserialize JSON 'nope'/);
   const plain = rowFormat("t", { "value.format": "json", "json.ignore-parse-errors": "true" }, "value.format", COLS);
   assert.throws(() => plain.decode(Buffer.from("nope")), /Failed to deserialize JSON 'nope'/);
   assert.throws(() => rowFormat("t", { format: "json", "json.map-null-key.mode": "DROP" }, "format", COLS), /'json\.map-null-key\.mode' is not supported yet/);
@@ -41,7 +43,13 @@ test("csv: quoting where needed, null literal, row length checked", () => {
   assert.equal(f.encode([-1, "plain-text.ok", 1.5, T]).toString(), '-1,plain-text.ok,1.5,"2024-05-01 10:00:00.5"');
   assert.equal(f.encode([2, "a b", 3, null]).toString(), '2,"a b",3.0,n/a');
   assert.equal(f.encode([3, "abcdefghijklmnopqrstuvwxyz", 0, null]).toString(), '3,"abcdefghijklmnopqrstuvwxyz",0.0,n/a');
-  assert.throws(() => f.decode(Buffer.from("1,2")), /4 fields expected, 2 found/);
+  assert.throws(() => f.decode(Buffer.from("1,2")), /Row length mismatch\. 4 fields expected but was 2/);
+  // Flink's CSV reader fails on an empty number (only the null literal is NULL), and on an empty message.
+  assert.throws(() => f.decode(Buffer.from(",a,0.5,n/a")), /field: id|For input string: ""|empty String/);
+  assert.throws(() => f.decode(Buffer.from("")), /No content to map/);
+  const lenient = rowFormat("t", { format: "csv", "csv.ignore-parse-errors": "true" }, "format", COLS);
+  assert.deepEqual(lenient.decode(Buffer.from("x,a")), [null, "a", null, null]);
+  assert.throws(() => lenient.decode(Buffer.from("1,a,2,2024-01-01 00:00:00,extra")), /the row was dropped: Too many entries/);
 });
 
 test("timestamps: SQL and ISO-8601 text", () => {

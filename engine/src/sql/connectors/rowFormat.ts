@@ -1,9 +1,9 @@
-import { parseCsvRecord } from "../../connectors/file/csv.js";
 import type { Column } from "../catalog.js";
 import type { Row } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
 import type { SqlType } from "../types.js";
 import { doubleText } from "../rows/doubleText.js";
+import { csvRow, jsonRow, type LineDecode, type Skipped } from "./filesystem/lineDecode.js";
 
 /**
  * Flink's `json`, `csv` and `raw` formats for rows of a table's columns: bytes ↔ row arrays in the
@@ -62,28 +62,26 @@ export function rowFormat(table: string, options: Record<string, string>, format
     if (!/^(true|false)$/i.test(v)) throw new StreamSqlError("validation", `table ${table}: '${prefix}${k}' must be true or false, not '${v}'`, undefined, prefix + k);
     return v.toLowerCase() === "true";
   };
-  const ignoreErrors = bool("ignore-parse-errors");
-  const lenient = (decode: (bytes: Buffer) => Row | undefined) => (bytes: Buffer) => {
-    try {
-      return decode(bytes);
-    } catch (error) {
-      if (ignoreErrors && error instanceof FormatError) return undefined;
-      throw error;
-    }
-  };
+  // Flink nulls a field it cannot read and skips a message it cannot read at all; the skipped one is a dead letter here.
+  const skipped: Skipped | undefined = bool("ignore-parse-errors")
+    ? (reason, dropped) => {
+        if (dropped) throw new FormatError(reason);
+      }
+    : undefined;
   switch (format) {
     case "json": {
       const iso = parseStandard(table, opt("timestamp-format.standard"), prefix);
-      if (bool("fail-on-missing-field") && ignoreErrors)
+      const failOnMissing = bool("fail-on-missing-field");
+      if (failOnMissing && skipped)
         throw new StreamSqlError("validation", `table ${table}: fail-on-missing-field and ignore-parse-errors shouldn't both be true`, undefined, `${prefix}fail-on-missing-field`);
-      return { decode: lenient(jsonDecoder(columns, bool("fail-on-missing-field"), iso)), encode: jsonEncoder(columns, bool("encode.ignore-null-fields"), iso) };
+      return { decode: jsonDecoder(jsonRow(columns, skipped, { iso, failOnMissing })), encode: jsonEncoder(columns, bool("encode.ignore-null-fields"), iso) };
     }
     case "csv": {
       const delimiter = opt("field-delimiter") ?? ",";
       if (delimiter.length !== 1)
         throw new StreamSqlError("validation", `table ${table}: '${prefix}field-delimiter' must be a single character, not '${delimiter}'`, undefined, `${prefix}field-delimiter`);
       const nullLiteral = opt("null-literal");
-      return { decode: lenient(csvDecoder(columns, delimiter, nullLiteral, bool("allow-comments"))), encode: csvEncoder(columns, delimiter, nullLiteral) };
+      return { decode: csvDecoder(csvRow(columns, delimiter, nullLiteral, skipped), bool("allow-comments")), encode: csvEncoder(columns, delimiter, nullLiteral) };
     }
     default: {
       const charset = (opt("charset") ?? "UTF-8").toUpperCase();
@@ -99,42 +97,6 @@ function parseStandard(table: string, v: string | undefined, prefix: string): bo
   if (v === undefined || v.toUpperCase() === "SQL") return false;
   if (v.toUpperCase() === "ISO-8601") return true;
   throw new StreamSqlError("validation", `table ${table}: unsupported value '${v}' for ${prefix}timestamp-format.standard (SQL, ISO-8601)`, undefined, v);
-}
-
-/** A JSON field as the column's value, with the conversions of Flink's JsonToRowDataConverters. */
-function fromJson(v: unknown, c: Column, iso: boolean): unknown {
-  if (v === null || v === undefined) return null;
-  const t = c.type.name;
-  const text = typeof v === "string" ? v.trim() : undefined;
-  switch (t) {
-    case "STRING":
-      return typeof v === "string" ? v : JSON.stringify(v);
-    case "BOOLEAN":
-      return typeof v === "boolean" ? v : String(v).trim().toLowerCase() === "true";
-    case "TINYINT":
-    case "SMALLINT":
-    case "INT":
-    case "BIGINT": {
-      const n = typeof v === "number" ? Math.trunc(v) : text !== undefined && /^[+-]?\d+$/.test(text) ? Number(text) : Number.NaN;
-      if (Number.isNaN(n)) throw new FormatError(`field '${c.name}': ${JSON.stringify(v)} is not a ${t}`);
-      return n;
-    }
-    case "FLOAT":
-    case "DOUBLE":
-    case "DECIMAL": {
-      const n = typeof v === "number" ? v : text !== undefined && text !== "" ? Number(text) : Number.NaN;
-      if (Number.isNaN(n)) throw new FormatError(`field '${c.name}': ${JSON.stringify(v)} is not a ${t}`);
-      return n;
-    }
-    case "TIMESTAMP": {
-      const ms = text === undefined ? null : parseTimestampText(text, iso);
-      if (ms === null)
-        throw new FormatError(`field '${c.name}': ${JSON.stringify(v)} is not a TIMESTAMP in ${iso ? "ISO-8601 (yyyy-MM-ddTHH:mm:ss[.SSS])" : "SQL (yyyy-MM-dd HH:mm:ss[.SSS])"} format`);
-      return ms;
-    }
-    default:
-      return typeof v === "string" ? v : JSON.stringify(v);
-  }
 }
 
 /** `yyyy-MM-dd HH:mm:ss[.f…]` (SQL) or `yyyy-MM-ddTHH:mm:ss[.f…]` (ISO-8601) as epoch ms, or null. */
@@ -161,23 +123,23 @@ function scalarText(v: unknown, type: SqlType | undefined, iso: boolean): string
   return String(v);
 }
 
-function jsonDecoder(columns: Column[], failOnMissing: boolean, iso: boolean): (bytes: Buffer) => Row | undefined {
-  return (bytes) => {
-    const text = bytes.toString("utf8");
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (error) {
-      throw new FormatError(`Failed to deserialize JSON '${text.slice(0, 200)}': ${(error as Error).message}`);
-    }
-    if (parsed === null) return undefined;
-    if (typeof parsed !== "object" || Array.isArray(parsed)) throw new FormatError(`Failed to deserialize JSON '${text.slice(0, 200)}': not a JSON object`);
-    const obj = parsed as Record<string, unknown>;
-    return columns.map((c) => {
-      if (failOnMissing && !(c.name in obj)) throw new FormatError(`Could not find field with name '${c.name}'.`);
-      return fromJson(obj[c.name], c, iso);
-    });
-  };
+/**
+ * A message as its row: the decoder the filesystem source reads a line with (Flink's json format is
+ * one schema for both), its errors as FormatErrors (the message's dead letter). An empty message is
+ * no row and JSON `null` is an error, as in Flink 1.20 (sqlKafkaParseErrors.test.ts).
+ */
+function jsonDecoder(decode: LineDecode): (bytes: Buffer) => Row | undefined {
+  return (bytes) => asFormatError(() => decode(bytes.toString("utf8")));
+}
+
+/** Errors of the shared decoders (StreamSqlErrors: a field or a row Flink cannot read) as the dead letter's FormatError. */
+function asFormatError(decode: () => Row | undefined): Row | undefined {
+  try {
+    return decode();
+  } catch (cause) {
+    if (cause instanceof StreamSqlError) throw new FormatError(cause.detail, { cause });
+    throw cause;
+  }
 }
 
 function jsonEncoder(columns: Column[], ignoreNulls: boolean, iso: boolean): (row: Row) => Buffer {
@@ -197,36 +159,16 @@ function jsonEncoder(columns: Column[], ignoreNulls: boolean, iso: boolean): (ro
   };
 }
 
-function fromText(text: string, c: Column): unknown {
-  const t = c.type.name;
-  if (t === "STRING" || t === "DATE") return text;
-  if (text === "") return null;
-  switch (t) {
-    case "BOOLEAN":
-      return text.trim().toLowerCase() === "true";
-    case "TIMESTAMP": {
-      const ms = parseTimestampText(text.trim(), false);
-      if (ms === null) throw new FormatError(`field '${c.name}': '${text}' is not a TIMESTAMP (yyyy-MM-dd HH:mm:ss[.SSS])`);
-      return ms;
-    }
-    default: {
-      const n = Number(text.trim());
-      if (Number.isNaN(n) || (["TINYINT", "SMALLINT", "INT", "BIGINT"].includes(t) && !Number.isInteger(n))) throw new FormatError(`field '${c.name}': '${text}' is not a ${t}`);
-      return n;
-    }
-  }
-}
-
-function csvDecoder(columns: Column[], delimiter: string, nullLiteral: string | undefined, allowComments: boolean): (bytes: Buffer) => Row | undefined {
+/**
+ * A message as one CSV record (a trailing line break dropped). An empty message is an error, Jackson's
+ * as Flink 1.20 reports it (a file's empty line is one empty field): a dead letter, ignore-parse-errors or not.
+ */
+function csvDecoder(decode: LineDecode, allowComments: boolean): (bytes: Buffer) => Row | undefined {
   return (bytes) => {
     const line = bytes.toString("utf8").replace(/\r?\n$/, "");
     if (allowComments && line.startsWith("#")) return undefined;
-    const fields = parseCsvRecord(line, delimiter);
-    if (fields.length !== columns.length) throw new FormatError(`Failed to deserialize CSV row '${line.slice(0, 200)}': ${columns.length} fields expected, ${fields.length} found`);
-    return columns.map((c, i) => {
-      const f = fields[i] as string;
-      return nullLiteral !== undefined && f === nullLiteral ? null : fromText(f, c);
-    });
+    if (line === "") throw new FormatError("No content to map due to end-of-input");
+    return asFormatError(() => decode(line));
   };
 }
 

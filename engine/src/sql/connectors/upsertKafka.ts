@@ -4,13 +4,13 @@ import { kafkaSink } from "../../connectors/kafka/KafkaSink.js";
 import { kafkaSource } from "../../connectors/kafka/KafkaSource.js";
 import type { Sink } from "../../sinks/Sink.js";
 import type { ValueState } from "../../state/State.js";
-import { WatermarkStrategy } from "../../time/WatermarkStrategy.js";
 import type { TableEntry } from "../catalog.js";
 import type { Change } from "../changelog.js";
 import type { Row, ScanResult } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
 import { watermarkDelay } from "../planner.js";
-import { SqlWatermarkAssigner } from "../watermarks.js";
+import { stampRowtime } from "../scan/stampRowtime.js";
+import { sourceWatermarks } from "../scan/sourceIdleTimeout.js";
 import { delivery, isolation } from "./kafka.js";
 import { COMMON_KEYS, decodeRecord, formatKeys, kafkaLayout, refuseNotYet, rowSerializer } from "./kafkaTable.js";
 
@@ -77,19 +77,27 @@ export const upsertKafkaConnector = {
       },
       name: `${table.name}[upsert-kafka]`,
     });
-    let changes = env
-      .fromSource(source, undefined, `${table.name}[upsert-kafka]`)
+    // As Flink's plan (TableSourceScan(…, watermark=[ts]) → ChangelogNormalize): the watermark is made in
+    // the source, one generator per partition, from every upsert's rowtime, before the changelog is
+    // normalised; a tombstone has none (Flink reads its rowtime as NULL) and moves nothing.
+    const rowtime = table.columns.findIndex((c) => c.type.rowtime);
+    const timeOf = (u: Upsert): number => ("upsert" in u && typeof u.upsert[rowtime] === "number" ? (u.upsert[rowtime] as number) : Number.NaN);
+    const read = table.watermark
+      ? stampRowtime(
+          source,
+          (values, out) => {
+            for (let i = 0; i < values.length; i++) out[i] = timeOf(values[i] as Upsert);
+          },
+          timeOf,
+        )
+      : source;
+    const strategy = table.watermark ? sourceWatermarks<Upsert>(env, table, watermarkDelay(table.watermark.expr, table.watermark.column)) : undefined;
+    const changes = env
+      .fromSource(read, strategy, `${table.name}[upsert-kafka]`)
       .onError("dead-letter")
       .keyBy((u) => u.key)
       .process(changelogNormalize())
       .name(`ChangelogNormalize(key=[${table.primaryKey?.join(", ")}])`);
-    if (table.watermark) {
-      const index = table.columns.findIndex((c) => c.type.rowtime);
-      const delay = watermarkDelay(table.watermark.expr, table.watermark.column);
-      changes = changes
-        .assignTimestampsAndWatermarks(WatermarkStrategy.forGenerator<Change>(() => new SqlWatermarkAssigner(delay)).withTimestampAssigner((c) => c.row[index] as number))
-        .name(`watermarks ${table.name}`);
-    }
     const uniqueKey = (table.primaryKey ?? []).map((k) => table.columns.findIndex((c) => c.name === k));
     return { changes, uniqueKey, bounded };
   },

@@ -10,6 +10,7 @@ import { StreamSqlError } from "../errors.js";
 import type { Relation } from "../planner.js";
 import { analyzeCondition } from "./joinCondition.js";
 import { type JoinKey, joinKeyOf } from "./joinKey.js";
+import { lookupKeys } from "./lookupKeyTypes.js";
 
 type JoinItem = Extract<FromItem, { kind: "join" }>;
 
@@ -38,13 +39,15 @@ export function planLookupJoin(item: JoinItem, asOf: Expr, left: Relation, table
   const condition = analyzeCondition(item.on, scope, leftWidth);
   // Flink's lookup keys are right-side columns equal to something of the left row.
   const rightKeys = condition.keys.map((k) => (k.right.kind === "column" ? scope.slice(leftWidth).find((c) => c.name.toLowerCase() === (k.right as { name: string }).name.toLowerCase()) : undefined));
-  if (condition.keys.length === 0 || rightKeys.some((c) => c === undefined))
-    throw new StreamSqlError("validation", `Temporal table join requires an equality condition on fields of table [${table.name}].`, item.on?.at ?? item.at, "ON");
+  const noKey = () => new StreamSqlError("validation", `Temporal table join requires an equality condition on fields of table [${table.name}].`, item.on?.at ?? item.at, "ON");
+  if (condition.keys.length === 0 || rightKeys.some((c) => c === undefined)) throw noKey();
 
   const leftScope = scope.slice(0, leftWidth);
-  const leftKey = new ExprCompiler(leftScope).rowFunction(condition.keys.map((k) => k.left)).fn;
-  const rightKey = (r: Row): JoinKey => joinKeyOf(rightKeys.map((c) => r[(c as ScopeColumn).index - leftWidth]));
-  const rest = condition.rest.reduce<Expr | undefined>((a, b) => (a === undefined ? b : { kind: "binary", op: "AND", left: a, right: b, at: item.at }), undefined);
+  const typed = lookupKeys(condition.keys, rightKeys, leftScope);
+  if (typed.keys.length === 0) throw noKey();
+  const leftKey = new ExprCompiler(leftScope).rowFunction(typed.keys.map((k) => k.left)).fn;
+  const rightKey = (r: Row): JoinKey => joinKeyOf(typed.keys.map((k) => r[k.column.index - leftWidth]));
+  const rest = [...condition.rest, ...typed.conditions].reduce<Expr | undefined>((a, b) => (a === undefined ? b : { kind: "binary", op: "AND", left: a, right: b, at: item.at }), undefined);
   const matches = rest === undefined ? () => true : new ExprCompiler(scope).predicate(rest);
   const nulls: Row = rightColumns.map(() => null);
   const outer = item.joinType === "left";

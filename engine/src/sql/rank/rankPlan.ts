@@ -5,6 +5,7 @@ import type { Change } from "../changelog.js";
 import { ExprCompiler, type Compiled, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import { StreamSqlError } from "../errors.js";
+import { uidAsAtParallelismOne } from "../restore/planUids.js";
 import { containsOver, orderColumn, resolveOver } from "../over/overAggregate.js";
 import type { NamedItem } from "../selectItems.js";
 import { appendOnlyTopN, keepOne, sortKeyComparator } from "./rankFunctions.js";
@@ -141,10 +142,8 @@ export function planRank(
     const fastKey = updateFastStrategy(input, scope, inner.where, spec);
     const keyed = changes.keyBy((c) => partitionOf(c.row));
     const ranked = fastKey
-      ? keyed
-          .process(updatableTopN(sortKeyOf, compare, (r) => JSON.stringify(fastKey.map((k) => r[k])), start, end, outputRankNumber))
-          .name(`Rank(strategy=[UpdateFastStrategy[${fastKey.join(",")}]], rankType=ROW_NUMBER, rankRange=[${start}, ${end}])`)
-      : keyed.process(retractableTopN(sortKeyOf, compare, start, end, outputRankNumber)).name(`Rank(strategy=[RetractStrategy], rankType=ROW_NUMBER, rankRange=[${start}, ${end}])`);
+      ? named(keyed.process(updatableTopN(sortKeyOf, compare, (r) => JSON.stringify(fastKey.map((k) => r[k])), start, end, outputRankNumber)), `UpdateFastStrategy[${fastKey.join(",")}]`, start, end)
+      : named(keyed.process(retractableTopN(sortKeyOf, compare, start, end, outputRankNumber)), "RetractStrategy", start, end);
     // Rows not renumbered keep the input's unique key, if both SELECTs show it as a column.
     const through = (name: string | undefined): string | undefined => {
       const item = innerItems.find((i) => i.expr.kind === "column" && i.expr.name.toLowerCase() === name?.toLowerCase());
@@ -178,9 +177,10 @@ export function planRank(
     const replaces = desc ? (r: Row, kept: Row) => (kept[t] as number) <= (r[t] as number) : (r: Row, kept: Row) => (r[t] as number) < (kept[t] as number);
     ranked = keyed.process(keepOne(replaces)).name(`Deduplicate(keep=${desc ? "LastRow" : "FirstRow"}, rowtime)`);
   } else if (start === 1 && end === 1) {
-    ranked = keyed.process(keepOne((r, kept) => compare(sortKeyOf(r), sortKeyOf(kept)) < 0)).name("FastTop1");
+    // Flink's FastTop1Function, which its plan shows as the AppendFastStrategy Rank it runs for.
+    ranked = named(keyed.process(keepOne((r, kept) => compare(sortKeyOf(r), sortKeyOf(kept)) < 0)), "AppendFastStrategy", 1, 1, "FastTop1");
   } else {
-    ranked = keyed.process(appendOnlyTopN(sortKeyOf, compare, end, outputRankNumber, start)).name(`Rank(rankType=ROW_NUMBER, rankRange=[${start}, ${end}])`);
+    ranked = named(keyed.process(appendOnlyTopN(sortKeyOf, compare, end, outputRankNumber, start)), "AppendFastStrategy", start, end);
   }
   const changes = ranked.map((c): Change => ({ kind: c.kind, row: project(c.row) })).name("SELECT");
 
@@ -195,6 +195,17 @@ export function planRank(
   };
   const typed = rowtimeDedup ? columns.map((c, k) => (shownRowtime(k) ? { ...c, type: { ...c.type, rowtime: true } } : c)) : columns;
   return { changes, columns: typed, uniqueKey: keyOfOutput(keyNames) };
+}
+
+/**
+ * A Top-N operator named as Flink's EXPLAIN prints its Rank (StreamPhysicalRank: the strategy, the rank
+ * type and range), keeping the uid of its name before session 14 (`former`, else the strategy's
+ * old form) so savepoints taken then still restore.
+ */
+function named<S extends DataStream<Change>>(stream: S, strategy: string, start: number, end: number, former?: string): S {
+  const old = former ?? `Rank(${strategy === "AppendFastStrategy" ? "" : `strategy=[${strategy}], `}rankType=ROW_NUMBER, rankRange=[${start}, ${end}])`;
+  uidAsAtParallelismOne(stream, { name: old });
+  return stream.name(`Rank(strategy=[${strategy}], rankType=[ROW_NUMBER], rankRange=[rankStart=${start}, rankEnd=${end}])`) as S;
 }
 
 /**

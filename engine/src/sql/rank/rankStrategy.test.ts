@@ -1,7 +1,9 @@
 /**
- * Which Top-N strategy the planner takes over an updating input, named as Flink's EXPLAIN names it:
- * UpdateFastStrategy[unique key] (UpdatableTopN) where Flink 1.20.1's RankProcessStrategy would take
- * it, RetractStrategy elsewhere. Changelogs of both against Flink itself: test/flink-sql (cases/updatingTopN.ts).
+ * Which Top-N strategy the planner takes, named as Flink's EXPLAIN names it: AppendFastStrategy over
+ * an append-only input (FastTop1 included), over an updating one UpdateFastStrategy[unique key]
+ * (UpdatableTopN) where Flink 1.20.1's RankProcessStrategy would take it, RetractStrategy elsewhere.
+ * Changelogs of both against Flink itself: test/flink-sql (cases/updatingTopN.ts); the names against
+ * Flink's own EXPLAIN: test/integration/rankExplain.test.ts.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -9,11 +11,17 @@ import { StreamEnvironment } from "../../api/StreamEnvironment.js";
 import { SqlSession } from "../index.js";
 import { parseScript } from "../parser.js";
 import { Planner } from "../planner.js";
+import { assignPlanUids } from "../restore/planUids.js";
 
 const COUNTS = "(SELECT name, COUNT(*) AS c FROM t GROUP BY name)";
 const top = (input: string, over: string, where = "") => `SELECT * FROM (SELECT *, ROW_NUMBER() OVER (${over}) AS rn FROM ${input}${where}) WHERE rn <= 3`;
 
 const STRATEGIES: [string, string][] = [
+  // An append-only input: the rank shown or not, a range after 1, Top-1 (Flink's FastTop1Function), ORDER BY … LIMIT.
+  [top("t", "PARTITION BY name ORDER BY v DESC"), "AppendFastStrategy"],
+  ["SELECT id, name FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY name ORDER BY v DESC) AS rn FROM t) WHERE rn = 1", "AppendFastStrategy"],
+  ["SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY name ORDER BY v DESC) AS rn FROM t) WHERE rn > 1 AND rn <= 3", "AppendFastStrategy"],
+  ["SELECT id, v FROM t ORDER BY v DESC LIMIT 2", "AppendFastStrategy"],
   [top(COUNTS, "ORDER BY c DESC"), "UpdateFastStrategy[0]"],
   // A group key is constant: it may follow as a tie-breaker, or partition.
   [top(COUNTS, "ORDER BY c DESC, name"), "UpdateFastStrategy[0]"],
@@ -40,7 +48,7 @@ const STRATEGIES: [string, string][] = [
   [top(`(SELECT c, COUNT(*) AS n FROM ${COUNTS} GROUP BY c)`, "ORDER BY n DESC"), "RetractStrategy"],
 ];
 
-test("Top-N over an updating input takes UpdateFastStrategy where Flink does, RetractStrategy elsewhere", async () => {
+test("Top-N takes AppendFastStrategy over an append-only input and, over an updating one, UpdateFastStrategy where Flink does, RetractStrategy elsewhere", async () => {
   const session = new SqlSession();
   await session.execute("CREATE TABLE t (id INT, name STRING, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '1')");
   for (const [sql, strategy] of STRATEGIES) {
@@ -58,4 +66,30 @@ test("Top-N over an updating input takes UpdateFastStrategy where Flink does, Re
       sql,
     );
   }
+});
+
+test("a Top-N operator keeps the uid of its name before it took Flink's EXPLAIN form, so older savepoints restore", async () => {
+  const session = new SqlSession();
+  await session.execute("CREATE TABLE t (id INT, name STRING, v INT) WITH ('connector' = 'datagen', 'number-of-rows' = '1')");
+  const uids: string[] = [];
+  for (const sql of [
+    "SELECT id, name FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY name ORDER BY v DESC) AS rn FROM t) WHERE rn = 1",
+    top("t", "PARTITION BY name ORDER BY v DESC"),
+    top(COUNTS, "ORDER BY c DESC"),
+    top(COUNTS, "ORDER BY c ASC"),
+  ]) {
+    const [parsed] = parseScript(sql);
+    const query = parsed?.statement.kind === "query" ? parsed.statement.query : assert.fail("not a query");
+    const env = StreamEnvironment.create();
+    new Planner(env, session.catalog).plan(query);
+    assignPlanUids(env.graph);
+    uids.push(...env.graph.all().flatMap((n) => (n.name.startsWith("Rank(") ? [n.uid ?? ""] : [])));
+  }
+  // The uids a8cca06's build (before these names) gave the same queries.
+  assert.deepEqual(uids, [
+    "sql-fasttop1-0a9e62922646",
+    "sql-rank-ranktype-row-number-rankran-589fb902ebf8",
+    "sql-rank-strategy-updatefaststrategy-20b530bba540",
+    "sql-rank-strategy-retractstrategy-ra-66fb7c7c459c",
+  ]);
 });

@@ -1,5 +1,8 @@
 import type { StreamEnvironment } from "../../api/StreamEnvironment.js";
-import { flinkDuration } from "../flinkDuration.js";
+import { WatermarkStrategy } from "../../time/WatermarkStrategy.js";
+import type { TableEntry } from "../catalog.js";
+import { durationMillis, flinkDuration } from "../flinkDuration.js";
+import { SqlWatermarkAssigner } from "../watermarks.js";
 
 /** Flink's option key (ExecutionConfigOptions.TABLE_EXEC_SOURCE_IDLE_TIMEOUT): 0, its default, never marks a source idle. */
 export const SOURCE_IDLE_TIMEOUT = "table.exec.source.idle-timeout";
@@ -20,4 +23,17 @@ export function configureSourceIdleTimeout(env: StreamEnvironment, options: Read
   const ms = text === undefined ? 0 : flinkDuration(text, undefined, SOURCE_IDLE_TIMEOUT);
   if (ms > 0) timeouts.set(env, ms);
   else timeouts.delete(env);
+}
+
+/**
+ * The watermark strategy of a source that generates the table's watermark (`delay` of its WATERMARK),
+ * per split, from the records' timestamps (their rowtimes): `scan.watermark.idle-timeout` (the table's
+ * option), else the session's `table.exec.source.idle-timeout` (Flink's WatermarkParams), marks a
+ * split idle after that long without records.
+ */
+export function sourceWatermarks<T>(env: StreamEnvironment, table: TableEntry, delay: number): WatermarkStrategy<T> {
+  const own = table.options["scan.watermark.idle-timeout"];
+  const idleTimeout = own === undefined ? sourceIdleTimeoutOf(env) : durationMillis(own) || undefined;
+  const strategy = WatermarkStrategy.forGenerator<T>(() => new SqlWatermarkAssigner(delay));
+  return idleTimeout === undefined ? strategy : strategy.withIdleness(idleTimeout);
 }

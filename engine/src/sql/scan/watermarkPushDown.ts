@@ -10,14 +10,11 @@
  * after a restore each partition starts without one, holding the minimum back until its first record.
  */
 import type { StreamEnvironment } from "../../api/StreamEnvironment.js";
-import { WatermarkStrategy } from "../../time/WatermarkStrategy.js";
 import type { TableEntry } from "../catalog.js";
 import { checkOptions, type Row, type ScanResult } from "../connectors.js";
 import { SQL_CONNECTORS } from "../connectors/registry.js";
-import { durationMillis } from "../flinkDuration.js";
 import { computedRow, physicalTable } from "../ddl/computedColumns.js";
-import { SqlWatermarkAssigner } from "../watermarks.js";
-import { sourceIdleTimeoutOf } from "./sourceIdleTimeout.js";
+import { sourceWatermarks } from "./sourceIdleTimeout.js";
 import { mapValues, stampRowtime } from "./stampRowtime.js";
 
 /**
@@ -40,11 +37,7 @@ export function watermarkPushDown(env: StreamEnvironment, table: TableEntry, wat
     },
     (r) => r[index] as number,
   );
-  // The table's own option, else the session's (Flink's WatermarkParams over table.exec.source.idle-timeout).
-  const own = table.options["scan.watermark.idle-timeout"];
-  const idleTimeout = own === undefined ? sourceIdleTimeoutOf(env) : durationMillis(own) || undefined;
-  const strategy = WatermarkStrategy.forGenerator<Row>(() => new SqlWatermarkAssigner(delay));
-  const stream = env.fromSource(stamped, idleTimeout === undefined ? strategy : strategy.withIdleness(idleTimeout), source.name);
+  const stream = env.fromSource(stamped, sourceWatermarks<Row>(env, table, delay), source.name);
   if (errors !== undefined) stream.onError(errors);
   return { stream, bounded };
 }

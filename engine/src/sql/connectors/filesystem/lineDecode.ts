@@ -7,9 +7,17 @@ import { textValue } from "./textValue.js";
 
 /**
  * Under `csv.ignore-parse-errors` / `json.ignore-parse-errors`: told each parse error the decoder
- * skipped (a field read as NULL, or a row dropped), with the reason, for the job's dead letters.
+ * skipped (a field read as NULL, or the row `dropped`), with the reason, for the job's dead letters.
+ * The Kafka formats throw here for a dropped row: a message's dead letter is the message not read.
  */
-export type Skipped = (reason: string) => void;
+export type Skipped = (reason: string, dropped: boolean) => void;
+
+/** The json format's own options (Kafka's `json.timestamp-format.standard`, `json.fail-on-missing-field`). */
+export interface JsonRowOptions {
+  /** TIMESTAMP text in ISO-8601 (`yyyy-MM-ddTHH:mm:ss`), not SQL (`yyyy-MM-dd HH:mm:ss`). */
+  iso?: boolean;
+  failOnMissing?: boolean;
+}
 
 /** A line as a row, or `undefined` for none (an empty JSON line; a row dropped under ignore-parse-errors). */
 export type LineDecode = (line: string) => Row | undefined;
@@ -35,7 +43,8 @@ export function ignoresParseErrors(table: string, options: Record<string, string
   return v.toLowerCase() === "true";
 }
 
-function csvRow(columns: Column[], delimiter: string, nullLiteral: string | undefined, skipped: Skipped | undefined): LineDecode {
+/** Also the Kafka csv format's decoder (rowFormat.ts): Flink's file and Kafka CSV readers share CsvToRowDataConverters. */
+export function csvRow(columns: Column[], delimiter: string, nullLiteral: string | undefined, skipped: Skipped | undefined): LineDecode {
   const n = columns.length;
   return (line) => {
     let fields: string[];
@@ -43,7 +52,7 @@ function csvRow(columns: Column[], delimiter: string, nullLiteral: string | unde
       fields = parseCsvRecord(line, delimiter);
     } catch (cause) {
       if (skipped === undefined) throw cause;
-      skipped(`the row was dropped: ${(cause as Error).message}`);
+      skipped(`the row was dropped: ${(cause as Error).message}`, true);
       return undefined;
     }
     if (fields.length !== n) {
@@ -52,7 +61,7 @@ function csvRow(columns: Column[], delimiter: string, nullLiteral: string | unde
         fields.length > n ? `Too many entries: expected at most ${n} (value #${n} "${(fields[n] as string).slice(0, 80)}")` : `Row length mismatch. ${n} fields expected but was ${fields.length}.`;
       if (skipped === undefined) throw new StreamSqlError("validation", reason, undefined, undefined);
       if (fields.length > n) {
-        skipped(`the row was dropped: ${reason}`);
+        skipped(`the row was dropped: ${reason}`, true);
         return undefined;
       }
       skipped(
@@ -60,6 +69,7 @@ function csvRow(columns: Column[], delimiter: string, nullLiteral: string | unde
           .slice(fields.length)
           .map((c) => c.name)
           .join(", ")} read as NULL)`,
+        false,
       );
     }
     const row: unknown[] = new Array(n);
@@ -71,7 +81,9 @@ function csvRow(columns: Column[], delimiter: string, nullLiteral: string | unde
   };
 }
 
-function jsonRow(columns: Column[], skipped: Skipped | undefined): LineDecode {
+/** Also the Kafka json format's decoder (rowFormat.ts): Flink reads a file's line and a message with the same JsonRowDataDeserializationSchema. */
+export function jsonRow(columns: Column[], skipped: Skipped | undefined, options: JsonRowOptions = {}): LineDecode {
+  const { iso = false, failOnMissing = false } = options;
   return (line) => {
     // Flink's json file reader passes no empty line to the format (one of spaces is malformed).
     if (line === "") return undefined;
@@ -82,18 +94,20 @@ function jsonRow(columns: Column[], skipped: Skipped | undefined): LineDecode {
     } catch (cause) {
       const reason = `Failed to deserialize JSON '${line.slice(0, 200)}': ${(cause as Error).message}`;
       if (skipped === undefined) throw new StreamSqlError("validation", reason, undefined, undefined);
-      skipped(`the row was dropped: ${reason}`);
+      skipped(`the row was dropped: ${reason}`, true);
       return undefined;
     }
     const fields = obj as Record<string, unknown>;
     return columns.map((c) => {
       const v = fields[c.name];
+      // Flink checks this option only where ignore-parse-errors is off (both on is refused).
+      if (v === undefined && failOnMissing) throw new StreamSqlError("validation", `Fail to deserialize at field: ${c.name}. (Could not find field with name '${c.name}'.)`, undefined, undefined);
       if (v === undefined || v === null) return null;
       try {
-        return jsonFieldValue(c, v);
+        return jsonFieldValue(c, v, iso);
       } catch (cause) {
         if (skipped === undefined || !(cause instanceof StreamSqlError)) throw cause;
-        skipped(`${cause.detail} (read as NULL)`);
+        skipped(`${cause.detail} (read as NULL)`, false);
         return null;
       }
     });
@@ -108,7 +122,7 @@ function fieldValue(c: Column, text: string, skipped: Skipped | undefined): unkn
     if (!(cause instanceof StreamSqlError)) throw cause;
     const reason = `field: ${c.name}: ${cause.detail}`;
     if (skipped === undefined) throw new StreamSqlError(cause.kind, reason, undefined, cause.token);
-    skipped(`${reason} (read as NULL)`);
+    skipped(`${reason} (read as NULL)`, false);
     return null;
   }
 }
