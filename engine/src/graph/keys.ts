@@ -86,7 +86,11 @@ export function fmix32(h: number): number {
 }
 
 export function keyGroupOf(key: NormalizedKey, maxParallelism: number): number {
-  return hashKey(key) % maxParallelism;
+  const h = hashKey(key);
+  // h % maxParallelism without `%`: h is unsigned 32-bit, outside V8's int32 modulus, so `%` compiled to a
+  // call of fmod (~40 ns a record when routing a keyed exchange). Exact: h / maxParallelism is at least
+  // 1 / maxParallelism below the next integer, far more than a double's spacing below 2^32.
+  return h - Math.floor(h / maxParallelism) * maxParallelism;
 }
 
 /** Contiguous ranges of key groups per subtask (Flink's layout), so rescaling moves whole ranges. */

@@ -1,10 +1,9 @@
 import type { OutputTag } from "../api/OutputTag.js";
-import { keyGroupOf, normalizeKey, subtaskForKeyGroup } from "../graph/keys.js";
 import type { Partitioning } from "../graph/StreamGraph.js";
 import type { Output } from "../operators/Operator.js";
 import type { Channel } from "./Channel.js";
 import type { RecordBatch, StreamElement } from "./StreamElement.js";
-import { forEachRecord } from "../operators/forEachRecord.js";
+import { type KeyRouteLoop, keyRouteLoop } from "./keyRouteLoop.js";
 
 /** One outgoing edge of a subtask: the channels to every consumer subtask it can reach. */
 export interface OutEdge {
@@ -40,6 +39,8 @@ export class OutputRouter<OUT> implements Output<OUT> {
   private readonly side = new Map<string, BatchBuilder>();
   private readonly edgesByTag = new Map<string | undefined, OutEdge[]>();
   private readonly allChannels: Channel[];
+  /** Each hash edge's routing loop, compiled for its key selector. */
+  private readonly keyLoops = new Map<OutEdge, KeyRouteLoop>();
   private roundRobin = 0;
   recordsOut = 0;
 
@@ -48,6 +49,7 @@ export class OutputRouter<OUT> implements Output<OUT> {
       const list = this.edgesByTag.get(edge.tagId) ?? [];
       list.push(edge);
       this.edgesByTag.set(edge.tagId, list);
+      if (edge.partitioning.kind === "hash") this.keyLoops.set(edge, keyRouteLoop(edge.partitioning.keySelector));
     }
     this.allChannels = [...new Set(edges.flatMap((e) => e.channels))];
   }
@@ -144,15 +146,7 @@ export class OutputRouter<OUT> implements Output<OUT> {
     }
     const vs = batch.values;
     const ts = batch.timestamps;
-    forEachRecord(
-      vs.length,
-      (i) => {
-        const target = subtaskForKeyGroup(keyGroupOf(normalizeKey(selector(vs[i])), maxParallelism), maxParallelism, n);
-        values[target]!.push(vs[i]);
-        timestamps[target]!.push(ts[i]!);
-      },
-      (i, cause) => edge.keyError(cause, vs[i], ts[i]!),
-    );
+    this.keyLoops.get(edge)!(selector, vs, ts, values, timestamps, maxParallelism, n, (i, cause) => edge.keyError(cause, vs[i], ts[i]!));
     for (let t = 0; t < n; t++) {
       if (values[t]!.length > 0) channels[t]!.push({ kind: "records", batch: { values: values[t]!, timestamps: timestamps[t]! } });
     }
