@@ -227,6 +227,12 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
     this.release();
   }
 
+  /** The job is cancelled: the attempt is over (see `ended`); waits for the broker give up at their next attempt. */
+  cancel(): void {
+    trace(this.transactionalId, "cancel");
+    this.ended = true;
+  }
+
   /** Checkpoint `checkpointId` failed after it was prepared: go on writing into its transaction, so the next checkpoint commits it. */
   checkpointAborted(checkpointId: number): void {
     const prepared = this.prepared;
@@ -303,7 +309,7 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
           throw new KafkaTransactionError(message, { transactionalId: c.transactionalId }, { cause: error });
         }
       },
-      { status: this.status, backoff: this.options.backoff, isRetriable: (error) => !(error instanceof KafkaTransactionError) },
+      { status: this.status, backoff: this.options.backoff, isRetriable: (error) => !(error instanceof KafkaTransactionError), isClosed: () => this.ended },
     );
   }
 
