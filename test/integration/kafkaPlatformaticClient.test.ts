@@ -293,12 +293,19 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
       writer.prepareCommit(2);
       writer.checkpointAborted(2); // checkpoint 2 failed (its transaction goes on), then the job: abort drops it
       await writer.abort();
-      await writer.write(items("committed-3", 100), times(100));
-      writer.prepareCommit(3);
-      await writer.commit(3);
-      await writer.write(items("open-at-close", 50), times(50));
     } finally {
-      await writer.close(); // aborts the open transaction
+      await writer.close();
+    }
+    // The restarted job: its writer (same transactional id) commits checkpoint 3, then leaves a transaction open.
+    const restarted = sink.createWriter({ jobName: "t", subtask: 0, parallelism: 1 }) as SinkWriter<Item> & TransactionalKafkaWriter<Item>;
+    try {
+      await restarted.open();
+      await restarted.write(items("committed-3", 100), times(100));
+      restarted.prepareCommit(3);
+      await restarted.commit(3);
+      await restarted.write(items("open-at-close", 50), times(50));
+    } finally {
+      await restarted.close(); // aborts the open transaction
     }
     const committed = await readCommitted<Item>(name, 400);
     assert.deepEqual(countBy(committed), { "committed-1": 300, "committed-3": 100 });

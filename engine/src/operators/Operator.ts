@@ -35,6 +35,8 @@ export interface Operator<IN = unknown> {
   /** All inputs ended. Emit what is left; the runtime sends end-of-stream afterwards. */
   finish?(): void | Promise<void>;
   close?(): void | Promise<void>;
+  /** The job is being cancelled: stop waiting for external systems (a sink's retries); `close` follows. */
+  cancel?(): void;
   /**
    * Every input delivered checkpoint `checkpointId`'s barrier: emit what must precede it (Flink's
    * prepareSnapshotPreBarrier; a mini-batch flushes its buffer so the snapshot holds no buffered input).

@@ -43,6 +43,10 @@ export class SinkOperator<T> implements Operator<T> {
     return this.writer.close?.();
   }
 
+  cancel(): void {
+    this.writer.cancel?.();
+  }
+
   connectorStatus(): ConnectorStatus | undefined {
     return this.writer.connectorStatus?.();
   }

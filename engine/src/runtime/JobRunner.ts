@@ -77,7 +77,8 @@ export class JobRunner {
 
   /** A task's async work settled; what it reports as an error fails the job. */
   private onAsyncSettled(task: Task, error: unknown): void {
-    if (error !== undefined) this.fail(error, task);
+    // After cancel, an error is its consequence (a sink that stopped waiting for its broker): the job is cancelled (Task.cancel).
+    if (error !== undefined && !this.cancelled) this.fail(error, task);
     this.notify();
   }
 
@@ -275,10 +276,12 @@ export class JobRunner {
     // scale-up: subtask 0 commits the transactions every old subtask prepared (recoverCommittables,
     // in its open) before subtask k > 0 opens and fences its own transactional id.
     for (const task of this.tasks) {
+      if (this.cancelled) return;
       try {
         await task.open();
       } catch (error) {
-        this.fail(error, task);
+        // Cancelled while opening (a sink waiting for an unreachable broker gives up): cancelled, not failed.
+        if (!this.cancelled) this.fail(error, task);
         return;
       }
     }

@@ -91,8 +91,10 @@ export class OperatorTask implements Task {
     await this.operator.close?.();
   }
 
-  /** Nothing to do: the runner stops calling it, and a write in flight is awaited (`settled`). */
-  cancel(): void {}
+  /** The runner stops calling it, and a call in flight is awaited (`settled`): the operator stops waiting for external systems. */
+  cancel(): void {
+    this.operator.cancel?.();
+  }
 
   private wake(error?: unknown): void {
     this.listener.wake(error);

@@ -83,6 +83,12 @@ export interface SinkWriter<T> {
    */
   abort?(): void | Promise<void>;
   /**
+   * The job is being cancelled: stop waiting for an external system (a retry loop ends at its next
+   * attempt), so the job can end; what a call in flight throws from now on is a consequence of the
+   * cancel, not a failure. `abort()` and `close()` follow.
+   */
+  cancel?(): void;
+  /**
    * Restore: the committables the restored checkpoint holds for this subtask (prepared, possibly never
    * committed because the job died before `commit`); after rescaling, subtask 0 gets all of them.
    * Called after `restoreState` and before `open()` (opening may fence what the crashed run left

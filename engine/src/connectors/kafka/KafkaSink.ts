@@ -82,10 +82,18 @@ export function kafkaSink<T>(options: KafkaSinkOptions<T>): KafkaSink<T> {
             )
           : new AtLeastOnceKafkaWriter<T>(client, toRecords, status, options.backoff);
       writer.connectorStatus = () => status.status;
+      // Cancel ends the waits for an unreachable broker at their next attempt (also the topic check of
+      // `open`, which the job awaits unbounded): the job is cancelled, not stuck behind a retry loop.
+      let cancelled = false;
+      const cancel = writer.cancel?.bind(writer);
+      writer.cancel = () => {
+        cancelled = true;
+        cancel?.();
+      };
       const open = writer.open?.bind(writer);
       writer.open = async () => {
         // With a serializer, `topic` may be a default that no record uses: only the writes can tell.
-        if (options.serializer === undefined) await ensureSinkTopic(client, options.topic, status, options.backoff);
+        if (options.serializer === undefined) await ensureSinkTopic(client, options.topic, status, options.backoff, () => cancelled);
         await open?.();
       };
       if (!ownClient) return writer;
@@ -140,6 +148,11 @@ export class AtLeastOnceKafkaWriter<T> implements SinkWriter<T> {
       },
       { status: this.status, backoff: this.backoff, isClosed: () => this.closed },
     );
+  }
+
+  /** The job is cancelled: a write waiting for the broker gives up at its next attempt. */
+  cancel(): void {
+    this.closed = true;
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,13 @@
 import type { Kafka, Message, Producer, Sender, TopicMessages } from "kafkajs";
 import { kafkajs } from "./kafkajsLibrary.js";
 import type { KafkaProducer, KafkaTransaction, OutgoingRecord, ProducerIdentity, ProducerOptions } from "./KafkaClient.js";
-import { producerIdentity, trackProducerIdentities } from "./kafkajsTransactions.js";
+import { producerIdentity, registerProducer, trackProducerIdentities } from "./kafkajsTransactions.js";
 
 /** `KafkaProducer` on kafkajs: acks=all, one `sendBatch` per call, optional transactions. */
 export class KafkajsProducer implements KafkaProducer {
+  /** What the broker gave this producer's InitProducerId (kafkajs sends it once per producer). */
+  private registered: ProducerIdentity | undefined;
+
   private constructor(
     private readonly producer: Producer,
     private readonly transactionalId: string | undefined,
@@ -35,13 +38,17 @@ export class KafkajsProducer implements KafkaProducer {
   }
 
   identity(): ProducerIdentity | undefined {
-    return this.transactionalId === undefined ? undefined : producerIdentity(this.transactionalId);
+    if (this.transactionalId === undefined) return undefined;
+    return this.registered ?? producerIdentity(this.transactionalId);
   }
 
   async initTransactions(): Promise<void> {
     // An empty transaction: kafkajs sends InitProducerId for it and nothing for its abort.
-    const transaction = await this.producer.transaction();
-    await transaction.abort();
+    const identity = await registerProducer(async () => {
+      const transaction = await this.producer.transaction();
+      await transaction.abort();
+    });
+    this.registered ??= identity;
   }
 
   async beginTransaction(): Promise<KafkaTransaction> {

@@ -66,14 +66,14 @@ test("prepare/commit/abort map onto one Kafka transaction per checkpoint", async
   await w.write(["a", "b"], [NaN, NaN]);
   assert.deepEqual(w.prepareCommit(1), { transactionalId: "sluice-job-sink-0", checkpointId: 1, records: 2 });
   await w.commit(1);
+  w.prepareCommit(2); // nothing written: an empty checkpoint commits nothing
+  await w.commit(2);
   await w.write(["c"], [NaN]);
-  w.prepareCommit(2);
   await w.abort();
-  w.prepareCommit(3); // nothing written: an empty checkpoint commits nothing
-  await w.commit(3);
-  await w.write(["d"], [NaN]);
+  // The job attempt is over: a write still under way must not open a transaction (see the next test).
+  await assert.rejects(w.write(["d"], [NaN]), /written after its job attempt ended/);
   await w.close();
-  assert.deepEqual(log, ["open sluice-job-sink-0 idempotent=true", "begin 1", "send 1 a,b", "commit 1", "begin 2", "send 2 c", "abort 2", "begin 3", "send 3 d", "abort 3", "close"]);
+  assert.deepEqual(log, ["open sluice-job-sink-0 idempotent=true", "begin 1", "send 1 a,b", "commit 1", "begin 2", "send 2 c", "abort 2", "close"]);
 });
 
 test("a durable checkpoint whose commit failed: abort leaves its transaction to the restored job, which commits it", async () => {
@@ -96,8 +96,9 @@ test("a durable checkpoint whose commit failed: abort leaves its transaction to 
   const waiting = crashed.write(["b"], [NaN]); // held until checkpoint 1 is committed or dropped
   await assert.rejects(crashed.commit(1), /commit failed for checkpoint 1: network down/);
   await crashed.abort();
-  await waiting;
-  await crashed.close(); // aborts the transaction "b" went into, not the prepared one
+  // Released by the abort, "b" goes nowhere: a transaction with the prepared one's epoch would be committed by the recovery.
+  await assert.rejects(waiting, /written after its job attempt ended/);
+  await crashed.close();
   assert.ok(!log.includes("abort 1"), `the prepared transaction is not aborted: ${log.join(" | ")}`);
   const restored = writer(log, client);
   await restored.recoverCommittables([committable]);
@@ -161,4 +162,71 @@ test("restore after scale-down: subtask 0 commits every old subtask's prepared t
     "init sluice-job-sink-0",
   ]);
   await w.close();
+});
+
+test("a commit left behind by an ended attempt registers no producer: that would fence the restored writer's transaction", async () => {
+  const log: string[] = [];
+  const client = resumingClient(log);
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let opened = 0;
+  const holding: KafkaClient = {
+    ...client,
+    // The second producer (the one after the commit) waits: the checkpoint expires meanwhile and the job fails.
+    openProducer: async (options) => {
+      if (++opened === 2) await gate;
+      return client.openProducer(options);
+    },
+  };
+  const old = writer(log, holding);
+  await old.open();
+  await old.write(["a"], [NaN]);
+  old.prepareCommit(1);
+  const leftBehind = old.commit(1);
+  await new Promise((resolve) => setImmediate(resolve));
+  await old.abort();
+  await old.close();
+  log.push("-- attempt ended");
+  release();
+  await assert.rejects(leftBehind, /job attempt ended: no new producer/);
+  const after = log.slice(log.indexOf("-- attempt ended") + 1);
+  assert.ok(!after.some((l) => l.startsWith("init")), `no registration after the attempt ended: ${after.join(" | ")}`);
+});
+
+test("a registration still under way when the ended attempt's close is left behind lands before the restored writer commits or registers", async () => {
+  const log: string[] = [];
+  const client = resumingClient(log);
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let opened = 0;
+  const holding: KafkaClient = {
+    ...client,
+    // The producer after the commit registers slowly (InitProducerId retried while the coordinator loads).
+    openProducer: async (options) => {
+      const producer = await client.openProducer(options);
+      if (++opened !== 2) return producer;
+      return { ...producer, initTransactions: () => gate.then(() => producer.initTransactions?.()) };
+    },
+  };
+  const old = writer(log, holding);
+  await old.open();
+  await old.write(["a"], [NaN]);
+  const committable = old.prepareCommit(1);
+  const leftBehind = old.commit(1);
+  await new Promise((resolve) => setImmediate(resolve));
+  await old.abort();
+  void old.close(); // waits for the registration; the runner gives up waiting (taskCancellationTimeout)
+  const restored = writer(log, client);
+  const restoring = restored.recoverCommittables([committable]).then(() => restored.open());
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  log.push("-- released");
+  release();
+  await restoring;
+  await leftBehind;
+  const after = log.slice(log.indexOf("-- released") + 1);
+  assert.deepEqual(
+    after.filter((l) => l.startsWith("init") || l.startsWith("commitPrepared")),
+    ["init sluice-job-sink-0", "commitPrepared sluice-job-sink-0 7/1", "init sluice-job-sink-0"],
+    `the old registration first: ${log.join(" | ")}`,
+  );
 });

@@ -1,7 +1,14 @@
 import type { SinkWriter } from "../../sinks/Sink.js";
 import { KafkaConnectorError, KafkaTransactionError, errorMessage } from "./errors.js";
 import type { KafkaClient, KafkaProducer, KafkaTransaction, OutgoingRecord, ProducerIdentity } from "./KafkaClient.js";
+import { earlierRegistration, noteRegistration } from "./producerRegistrations.js";
 import { withRetry, type BackoffOptions, type StatusTracker } from "./retry.js";
+
+/** SLUICE_KAFKA_TXN_TRACE=1: one stderr line per transaction step (diagnosing exactly-once runs). */
+const TRACE = process.env.SLUICE_KAFKA_TXN_TRACE === "1";
+function trace(id: string, what: string): void {
+  if (TRACE) process.stderr.write(`[txn ${new Date().toISOString().slice(11, 23)} ${id}] ${what}\n`);
+}
 
 /**
  * What a prepared transaction leaves for the checkpoint (JSON-serializable). With a client that has
@@ -47,7 +54,10 @@ export interface TransactionalIdentity {
  * producer. A repeated commit succeeds; a fenced one is skipped: after each commit the writer moves
  * to a new producer (new epoch) before writing again, so a fenced epoch means that checkpoint's
  * transaction was committed (otherwise EndTxn with the old epoch would commit the next interval's
- * open transaction; Flink avoids this with one transactional id per checkpoint). Limit, as in Flink:
+ * open transaction; Flink avoids this with one transactional id per checkpoint). That reading holds
+ * only while nothing else bumps the epoch: a writer whose job attempt ended (`abort`/`close`) never
+ * registers a producer again, and a restored writer lets a registration still under way in this
+ * process land first (producerRegistrations.ts). Limit, as in Flink:
  * a transaction left open longer than `transactionTimeoutMs` (e.g. the job stays down that long) is
  * aborted by the broker, and its records are lost; keep the timeout above the longest expected downtime.
  *
@@ -78,6 +88,16 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
   private preparedRelease: (() => void) | undefined;
   private preparedDone: Promise<void> = Promise.resolve();
   private flushed = false;
+  /**
+   * Set by `abort()`/`close()`: this job attempt is over, though a commit of it may still be under
+   * way (a checkpoint whose commit never settled expires and fails the job; the runner leaves the
+   * stuck commit behind). From then on this writer registers no producer: registering bumps the
+   * epoch of `transactionalId`, which aborts the open transaction of the attempt that replaced this
+   * one, and the restore after that reads the fenced transaction as committed — its records are lost.
+   */
+  private ended = false;
+  /** An InitProducerId under way (it bumps the epoch): `close()` lets it land before the next attempt opens. */
+  private registering: Promise<void> | undefined;
   /** See the class comment: only when the client cannot commit a dead producer's transaction. */
   readonly commitBeforeCheckpointPublished: boolean;
   readonly transactionalId: string;
@@ -107,24 +127,29 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
 
   async open(): Promise<void> {
     this.producer = await this.openProducer();
+    trace(this.transactionalId, `open ${JSON.stringify(this.producer.identity?.())}`);
   }
 
   /** A producer of `transactionalId` (default: this subtask's), registered with the broker (fencing older ones). */
   private openProducer(transactionalId = this.transactionalId): Promise<KafkaProducer> {
     return withRetry(
       async () => {
+        await earlierRegistration(transactionalId);
         const producer = await this.client.openProducer({ transactionalId, idempotent: true, transactionTimeoutMs: this.options.transactionTimeoutMs ?? 60_000 });
         try {
+          if (this.ended) throw new KafkaConnectorError("the Kafka sink's job attempt ended: no new producer", { transactionalId }, { retriable: false });
           // Fence a crashed predecessor now, so its open transaction stops holding back
           // read_committed consumers even if this subtask has nothing to write for a while.
-          await producer.initTransactions?.();
+          const registering = producer.initTransactions?.();
+          if (registering !== undefined) noteRegistration(transactionalId, (this.registering = registering));
+          await registering;
         } catch (error) {
           await producer.close().catch(() => undefined);
           throw error;
         }
         return producer;
       },
-      { status: this.status, backoff: this.options.backoff },
+      { status: this.status, backoff: this.options.backoff, isClosed: () => this.ended },
     );
   }
 
@@ -132,6 +157,9 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
     if (values.length === 0) return;
     const records = this.toRecords(values, timestamps);
     await this.preparedDone;
+    // Released by `abort()`: a write of an ended attempt would open a transaction with the old
+    // epoch, which the restored job's recovery (EndTxn with that epoch) would then commit.
+    if (this.ended) throw new KafkaConnectorError("Kafka sink written after its job attempt ended", { transactionalId: this.transactionalId }, { retriable: false });
     const transaction = await this.transaction();
     try {
       await transaction.send(records);
@@ -158,6 +186,7 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
     this.preparedDone = new Promise((resolve) => (this.preparedRelease = resolve));
     this.current = undefined;
     this.currentRecords = 0;
+    trace(this.transactionalId, `prepare ${checkpointId} records=${records} ${JSON.stringify(owner)}`);
     return { transactionalId: this.transactionalId, checkpointId, records, ...owner };
   }
 
@@ -169,9 +198,11 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
         transactionalId: this.transactionalId,
       });
     }
+    trace(this.transactionalId, `commit ${checkpointId} begin`);
     try {
       await prepared.transaction?.commit();
     } catch (error) {
+      trace(this.transactionalId, `commit ${checkpointId} failed: ${errorMessage(error)}`);
       throw new KafkaTransactionError(`Kafka transaction commit failed for checkpoint ${checkpointId}: ${errorMessage(error)}`, { transactionalId: this.transactionalId }, { cause: error });
     }
     if (prepared.transaction !== undefined && !this.commitBeforeCheckpointPublished && !this.flushed) {
@@ -179,11 +210,27 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
       // checkpoint then finds the old epoch fenced and knows its transaction was committed, while
       // with the same epoch its EndTxn would commit whatever transaction that producer had open.
       // After end of input nothing is written again, so there is no next transaction to protect.
-      const old = this.producer;
-      this.producer = await this.openProducer();
-      await old?.close();
+      // Not once the attempt ended (see `ended`): the restored job owns the transactional id now.
+      if (this.ended) trace(this.transactionalId, `commit ${checkpointId} EndTxn done after the attempt ended; no next producer`);
+      else {
+        const old = this.producer;
+        trace(this.transactionalId, `commit ${checkpointId} EndTxn done; next producer`);
+        const next = await this.openProducer();
+        if (this.ended)
+          await next.close(); // closed meanwhile: `close()` did not see it
+        else this.producer = next;
+        trace(this.transactionalId, `commit ${checkpointId} next producer ${JSON.stringify(next.identity?.())}`);
+        await old?.close();
+      }
     }
+    trace(this.transactionalId, `commit ${checkpointId} done`);
     this.release();
+  }
+
+  /** The job is cancelled: the attempt is over (see `ended`); waits for the broker give up at their next attempt. */
+  cancel(): void {
+    trace(this.transactionalId, "cancel");
+    this.ended = true;
   }
 
   /** Checkpoint `checkpointId` failed after it was prepared: go on writing into its transaction, so the next checkpoint commits it. */
@@ -244,12 +291,15 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
     if (identity === undefined) {
       throw new KafkaTransactionError(`cannot recover the transaction of checkpoint ${c.checkpointId}: no producer id/epoch stored for ${c.transactionalId}`, { transactionalId: c.transactionalId });
     }
+    await earlierRegistration(c.transactionalId);
     await withRetry(
       async () => {
         try {
           await commitPrepared(c.transactionalId, identity);
+          trace(c.transactionalId, `recover ${c.checkpointId} ${JSON.stringify(identity)} committed`);
         } catch (error) {
           const type = (error as { type?: string }).type;
+          trace(c.transactionalId, `recover ${c.checkpointId} ${JSON.stringify(identity)} ${type}: ${errorMessage(error)}`);
           // A newer producer with this id exists: an earlier restore already committed this
           // transaction and went on (recovery always commits before it fences).
           if (type === "PRODUCER_FENCED" || type === "INVALID_PRODUCER_EPOCH") return;
@@ -259,7 +309,7 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
           throw new KafkaTransactionError(message, { transactionalId: c.transactionalId }, { cause: error });
         }
       },
-      { status: this.status, backoff: this.options.backoff, isRetriable: (error) => !(error instanceof KafkaTransactionError) },
+      { status: this.status, backoff: this.options.backoff, isRetriable: (error) => !(error instanceof KafkaTransactionError), isClosed: () => this.ended },
     );
   }
 
@@ -273,6 +323,8 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
    * would lose the output of a durable checkpoint whose commit failed once.
    */
   async abort(): Promise<void> {
+    trace(this.transactionalId, `abort (open: ${this.current !== undefined}, prepared: ${this.prepared?.checkpointId})`);
+    this.ended = true;
     const prepared = this.commitBeforeCheckpointPublished ? this.prepared?.transaction : undefined;
     const transactions = [prepared, this.current].filter((t): t is KafkaTransaction => t !== undefined);
     this.current = undefined;
@@ -296,6 +348,10 @@ export class TransactionalKafkaWriter<T> implements SinkWriter<T> {
   }
 
   async close(): Promise<void> {
+    trace(this.transactionalId, "close");
+    this.ended = true;
+    // Registered before the attempt ended: let it land now, not after the restored writer registers.
+    await this.registering?.catch(() => undefined); // its failure is reported by the commit that awaits it
     try {
       // Whatever was not committed must stay invisible to read_committed consumers.
       if (this.current !== undefined || this.prepared !== undefined) await this.abort();

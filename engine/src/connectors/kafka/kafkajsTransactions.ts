@@ -8,6 +8,7 @@
  * epoch, and the Kafka instance's private cluster factory gives a connection to the transaction
  * coordinator. Tested against real brokers in test/integration/kafkaExactlyOnce.test.ts.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { createRequire } from "node:module";
 import type { Kafka } from "kafkajs";
 
@@ -29,6 +30,8 @@ interface ClusterLike {
 
 const require = createRequire(import.meta.url);
 const identities = new Map<string, ProducerIdentity>();
+/** The InitProducerId results of one caller (`registerProducer`), whatever other producers of the process do meanwhile. */
+const registration = new AsyncLocalStorage<{ identity?: ProducerIdentity }>();
 let patched = false;
 
 /** Starts remembering producer ids and epochs (idempotent; call before producers initialize). */
@@ -39,9 +42,25 @@ export function trackProducerIdentities(): void {
   const original = Broker.prototype.initProducerId;
   Broker.prototype.initProducerId = async function (this: BrokerLike, args) {
     const result = await original.call(this, args);
-    if (args.transactionalId !== undefined) identities.set(args.transactionalId, { producerId: String(result.producerId), producerEpoch: result.producerEpoch });
+    if (args.transactionalId !== undefined) {
+      const identity = { producerId: String(result.producerId), producerEpoch: result.producerEpoch };
+      identities.set(args.transactionalId, identity);
+      const slot = registration.getStore();
+      if (slot !== undefined) slot.identity = identity;
+    }
     return result;
   };
+}
+
+/**
+ * Runs `register` (which makes kafkajs send InitProducerId) and returns the producer id and epoch the
+ * broker gave that call — not `producerIdentity`'s latest for the id, which another producer of this
+ * process with the same transactional id (a writer of an ended job attempt) may have registered since.
+ */
+export async function registerProducer(register: () => Promise<void>): Promise<ProducerIdentity | undefined> {
+  const slot: { identity?: ProducerIdentity } = {};
+  await registration.run(slot, register);
+  return slot.identity;
 }
 
 /** The producer id and epoch the broker last gave this transactional id in this process. */

@@ -9,11 +9,11 @@ import { withRetry, type BackoffOptions, type StatusTracker } from "./retry.js";
  * once, with the name; so must refused credentials. An unreachable broker is still waited for
  * (with backoff, in the status).
  */
-export async function ensureSinkTopic(client: KafkaClient, topic: string, status: StatusTracker, backoff: BackoffOptions | undefined): Promise<void> {
+export async function ensureSinkTopic(client: KafkaClient, topic: string, status: StatusTracker, backoff: BackoffOptions | undefined, isClosed?: () => boolean): Promise<void> {
   try {
     // A missing topic is final here (it is not for a source, which may wait for it), as is any error that says so itself (credentials refused).
     const final = (error: unknown) => error instanceof KafkaTopicMissingError || (error instanceof KafkaConnectorError && !error.retriable);
-    await withRetry(() => client.partitions([topic]), { status, backoff, isRetriable: (error) => !final(error) });
+    await withRetry(() => client.partitions([topic]), { status, backoff, isRetriable: (error) => !final(error), isClosed });
   } catch (error) {
     if (error instanceof KafkaTopicMissingError) throw new KafkaTopicMissingError(topic, "; create it before writing to it (the sink never creates topics)", { cause: error, retriable: false });
     throw error;
