@@ -3,7 +3,7 @@ import type { JobHandle } from "../runtime/JobHandle.js";
 import { CollectSink } from "../sinks/MemorySinks.js";
 import type { Statement } from "./ast.js";
 import { Catalog, type Column, type TableEntry } from "./catalog.js";
-import { checkOptions, display, sinkFor, type Row } from "./connectors.js";
+import { checkOptions, display, printChangelogSink, sinkFor, type Row } from "./connectors.js";
 import { SQL_CONNECTORS } from "./connectors/registry.js";
 import { environmentFor } from "./interop/dataStreamTable.js";
 import { duckdbChangelogSink } from "./duckdbSink.js";
@@ -252,9 +252,19 @@ export class SqlSession {
       atReference(s.at, () => checkOptions(target));
       return registered(target);
     }
-    if (target.options.connector !== "duckdb" && target.options.connector !== "blackhole")
-      throw new StreamSqlError("unsupported", `INSERT INTO '${s.table}' of an updating result is not supported yet (a duckdb table with a PRIMARY KEY or a blackhole table takes one)`, s.at, s.table);
+    if (target.options.connector !== "duckdb" && target.options.connector !== "blackhole" && target.options.connector !== "print")
+      throw new StreamSqlError(
+        "unsupported",
+        `INSERT INTO '${s.table}' of an updating result is not supported yet (a duckdb table with a PRIMARY KEY, a print or a blackhole table takes one)`,
+        s.at,
+        s.table,
+      );
     atReference(s.at, () => checkOptions(target));
+    if (target.options.connector === "print")
+      return printChangelogSink(
+        target,
+        target.columns.map((c) => c.type),
+      );
     if (target.options.connector === "blackhole") return { name: `blackhole ${target.name}`, createWriter: () => ({ write: () => undefined }) };
     return duckdbChangelogSink(target);
   }
