@@ -2,7 +2,8 @@
  * Issue 20: a nexmark SQL job stopped with a savepoint at one parallelism and resumed at another gives the
  * uninterrupted run's table (sqlRescale.ts). A subset of its matrix, one state of each kind: an updating
  * join and aggregate (q4), hopping windows and a window join (q5), a window Top-1 with its prune and two
- * phases (q7), ROW_NUMBER (q9), session windows (q11), a regular join (q20). The whole matrix:
+ * phases (q7), ROW_NUMBER (q9), session windows (q11), a regular join (q20). The whole matrix (q10 with its
+ * committing filesystem sink, q13 with its lookup join among them):
  * `node dist/bench/nexmark/sqlRescale.js` (~2 min of wall time on a quiet machine, less CPU).
  */
 import assert from "node:assert/strict";
