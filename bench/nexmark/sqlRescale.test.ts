@@ -37,3 +37,10 @@ for (const [query, events, transitions] of CASES) {
     }
   });
 }
+
+test("nexmark q11 (SQL) into a DuckDB table: a savepoint at p=2 resumed at p=3 leaves the uninterrupted run's rows there", async () => {
+  const expected = await uninterrupted("q11", 60_000, "duckdb");
+  assert.ok(expected.length > 0, "q11: no rows");
+  const run = await rescaleRun("q11", 60_000, 2, 3, 23, expected, "duckdb");
+  assert.equal(run.outcome, "same", `q11 into DuckDB p=2 -> p=3: ${run.detail}`);
+});

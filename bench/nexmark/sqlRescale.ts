@@ -5,7 +5,9 @@
  * savepoint once the source read a random number of rows, resumes at `to`, and compares the two runs' printed
  * changelogs, folded, with the uninterrupted one's.
  *
- *   node dist/bench/nexmark/sqlRescale.js [--events N] [--seed S] [q0 q7 …]
+ *   node dist/bench/nexmark/sqlRescale.js [--events N] [--seed S] [--duckdb] [q0 q7 …]
+ *
+ * (--duckdb: into a DuckDB table instead of print; append-only queries only, an updating one needs a PRIMARY KEY).
  *
  * prints a table: query × transition → same / differs / error (and why).
  */
@@ -17,6 +19,7 @@ import { SqlSession } from "../../engine/src/sql/index.js";
 import type { JobHandle } from "../../engine/src/runtime/JobHandle.js";
 import { seededRandom } from "../../engine/src/testing/chaosSource.js";
 import { directoriesWith, visibleLines } from "../../engine/src/sql/connectors/filesystem/visibleLines.js";
+import { query } from "../../engine/src/connectors/duckdb/sharedDatabase.js";
 import { fileSinkPath, fold, nexmarkPlaceholders, nexmarkSqlOptions, SQL_DIR, writeSideInput } from "./sqlConformance.js";
 
 /**
@@ -24,6 +27,10 @@ import { fileSinkPath, fold, nexmarkPlaceholders, nexmarkSqlOptions, SQL_DIR, wr
  * nor on how two sources interleave at p>1 (q18, q19: ROW_NUMBER over ties; sqlParallel.test.ts).
  */
 export const RESCALE_QUERIES = ["q0", "q1", "q2", "q3", "q4", "q5", "q7", "q8", "q9", "q10", "q11", "q13", "q14", "q15", "q16", "q17", "q20", "q21", "q22"];
+/** The sink the blackhole is swapped for: print (no state), or a DuckDB table (an append-only query's; no state either). */
+export type Into = "print" | "duckdb";
+let tables = 0;
+
 export const TRANSITIONS: [number, number][] = [
   [1, 2],
   [2, 1],
@@ -35,19 +42,26 @@ export const TRANSITIONS: [number, number][] = [
  * (q13's side input is written there, q10's files go there): the DDL, SET options and views as
  * sqlConformance's runs. `files`: where a filesystem sink (q10) writes, read instead of printed lines.
  */
-function script(query: string, events: number, dir: string): { setup: string; insert: string; files: string | undefined } {
+function script(query: string, events: number, dir: string, into: Into): { setup: string; insert: string; files: string | undefined; duckdb: string | undefined } {
   const vars: Record<string, string> = { TPS: "10000", EVENTS_NUM: String(events), PERSON_PROPORTION: "1", AUCTION_PROPORTION: "3", BID_PROPORTION: "46" };
   const read = (f: string) => readFileSync(join(SQL_DIR, f), "utf8");
   const gen = read("ddl_gen.sql").replace(/\$\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
   const views = read("ddl_views.sql").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
   writeSideInput(dir);
-  const text = nexmarkPlaceholders(read(`${query}.sql`), dir).replace(/'connector'\s*=\s*'blackhole'/, "'connector' = 'print'");
+  // A DuckDB table per run, in the process's shared database.
+  const duckdb = into === "duckdb" ? `rescale_${query}_${++tables}` : undefined;
+  const connector = duckdb ? `'connector' = 'duckdb', 'table-name' = '${duckdb}'` : "'connector' = 'print'";
+  const text = nexmarkPlaceholders(read(`${query}.sql`), dir).replace(/'connector'\s*=\s*'blackhole'/, connector);
   const at = text.search(/^INSERT\s+INTO/im);
-  return { setup: `${nexmarkSqlOptions()}${gen}\n${views};\n${text.slice(0, at)}`, insert: text.slice(at), files: fileSinkPath(query, dir) };
+  return { setup: `${nexmarkSqlOptions()}${gen}\n${views};\n${text.slice(0, at)}`, insert: text.slice(at), files: fileSinkPath(query, dir), duckdb };
 }
 
-/** The run's table: the print sink's lines (caught from console.log: it runs on the main thread) folded, or the files' visible lines and committed partitions. */
-async function table(files: string | undefined, run: () => Promise<void>): Promise<string[]> {
+/**
+ * The run's table: the print sink's lines (caught from console.log: it runs on the main thread) folded, the
+ * files' visible lines and committed partitions, or the DuckDB table's rows.
+ */
+async function table(out: { files: string | undefined; duckdb: string | undefined }, run: () => Promise<void>): Promise<string[]> {
+  const { files, duckdb } = out;
   const lines: string[] = [];
   const log = console.log;
   console.log = (line: unknown) => void lines.push(String(line));
@@ -56,6 +70,7 @@ async function table(files: string | undefined, run: () => Promise<void>): Promi
   } finally {
     console.log = log;
   }
+  if (duckdb !== undefined) return (await query(`SELECT * FROM "${duckdb}"`)).values.map((r) => JSON.stringify(Object.values(r), (_, v: unknown) => (typeof v === "bigint" ? String(v) : v))).sort();
   if (files !== undefined) return [...visibleLines(files), ...directoriesWith(files, "_SUCCESS").map((p) => `${p}|<_SUCCESS>`)].sort();
   // `+I[a, b]` / `-U[…]`: folded to a multiset of rows.
   return fold(lines.map((l) => ({ kind: l.slice(0, 2), row: [l.slice(2)] })));
@@ -74,10 +89,10 @@ async function inDirectory<T>(query: string, body: (dir: string) => Promise<T>):
 }
 
 /** The uninterrupted run's table (at p=1). */
-export function uninterrupted(query: string, events: number): Promise<string[]> {
+export function uninterrupted(query: string, events: number, into: Into = "print"): Promise<string[]> {
   return inDirectory(query, (dir) => {
-    const { setup, insert, files } = script(query, events, dir);
-    return table(files, async () => void (await new SqlSession().execute(`${setup}\nSET 'parallelism.default' = '1';\n${insert}`)));
+    const { setup, insert, ...out } = script(query, events, dir, into);
+    return table(out, async () => void (await new SqlSession().execute(`${setup}\nSET 'parallelism.default' = '1';\n${insert}`)));
   });
 }
 
@@ -87,12 +102,12 @@ export interface RescaleRun {
 }
 
 /** Runs `query` at `from`, stops it with a savepoint after a random share (10–60%) of the source's rows, resumes at `to`. */
-export function rescaleRun(query: string, events: number, from: number, to: number, seed: number, expected: string[]): Promise<RescaleRun> {
+export function rescaleRun(query: string, events: number, from: number, to: number, seed: number, expected: string[], into: Into = "print"): Promise<RescaleRun> {
   return inDirectory(query, async (dir): Promise<RescaleRun> => {
-    const { setup, insert, files } = script(query, events, dir);
+    const { setup, insert, ...out } = script(query, events, dir, into);
     let cutAt = 0;
     try {
-      const got = await table(files, async () => {
+      const got = await table(out, async () => {
         const session = new SqlSession({ checkpointDirectory: join(dir, "checkpoints") });
         await session.execute(`${setup}\nSET 'parallelism.default' = '${from}';`);
         const first = session.execute(insert);
@@ -130,6 +145,9 @@ async function main(): Promise<void> {
   };
   const events = option("--events", 50_000);
   const seed = option("--seed", 1);
+  const duckdb = args.indexOf("--duckdb");
+  if (duckdb >= 0) args.splice(duckdb, 1);
+  const into: Into = duckdb >= 0 ? "duckdb" : "print";
   const queries = args.length > 0 ? args : RESCALE_QUERIES;
   console.log(`| query | ${TRANSITIONS.map(([a, b]) => `p=${a} → p=${b}`).join(" | ")} |`);
   console.log(`|---|${TRANSITIONS.map(() => "---|").join("")}`);
@@ -137,7 +155,7 @@ async function main(): Promise<void> {
   for (const query of queries) {
     let expected: string[];
     try {
-      expected = await uninterrupted(query, events);
+      expected = await uninterrupted(query, events, into);
     } catch (e) {
       console.log(`| ${query} | ${TRANSITIONS.map(() => "not run").join(" | ")} |`);
       notes.push(`${query}: the uninterrupted run fails: ${(e as Error).message.replace(/\s+/g, " ").slice(0, 200)}`);
@@ -145,7 +163,7 @@ async function main(): Promise<void> {
     }
     const cells: string[] = [];
     for (const [from, to] of TRANSITIONS) {
-      const run = await rescaleRun(query, events, from, to, seed, expected);
+      const run = await rescaleRun(query, events, from, to, seed, expected, into);
       cells.push(run.outcome);
       if (run.outcome !== "same") notes.push(`${query} p=${from} → p=${to}: ${run.detail}`);
     }
