@@ -15,6 +15,7 @@ import { foldChangelog, type Change } from "./changelog.js";
 import { attachResultView, viewMode, type ResultView, type ResultViewOptions } from "./views/resultView.js";
 import { formatType } from "./types.js";
 import { SqlJobSettings } from "./restore/jobSettings.js";
+import { ResultCollectSink } from "./resultCollect.js";
 import { atReference, checkInsertTypes } from "./validation/typeRules.js";
 import { sqlOneThreadReason, sqlWorkerPlacement } from "./parallel/sqlJobRecipe.js";
 import { showFunctions } from "./functions/showFunctions.js";
@@ -136,8 +137,8 @@ export class SqlSession {
           const planned = this.planner(env).plan(s.statement.query);
           if (planned.changes) {
             if (s.statement.kind === "insert") planned.changes.sinkTo(this.changelogSink(s.statement, planned)).name(`Sink: ${s.statement.table}`);
-            else planned.changes.sinkTo(new CollectSink<Change>("collect")).name("Sink: changelog");
-          } else this.attachSink(planned, s.statement, new CollectSink<Row>("collect"));
+            else planned.changes.sinkTo(new ResultCollectSink<Change>("collect")).name("Sink: changelog");
+          } else this.attachSink(planned, s.statement, new ResultCollectSink<Row>("collect"));
           results.push({ kind: "message", ...explainPlan(env, text.replace(/^EXPLAIN\s+(PLAN\s+FOR\s+)?/i, ""), planned.columns), statement: text });
           break;
         }
@@ -192,7 +193,7 @@ export class SqlSession {
       };
     }
     if (planned.changes) return this.runUpdating(planned, s, start, text, name);
-    const collect = new CollectSink<Row>("collect");
+    const collect = new ResultCollectSink<Row>("collect");
     this.attachSink(planned, s, collect);
     const job = await start();
     if (!planned.bounded) return { kind: "job", job, columns: planned.columns, rows: collect.values, statement: text };
@@ -281,7 +282,7 @@ export class SqlSession {
       await job.wait();
       return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };
     }
-    const collect = new CollectSink<Change>("collect");
+    const collect = new ResultCollectSink<Change>("collect");
     planned.changes.sinkTo(collect).name("Sink: collect");
     await (await start()).wait();
     return { kind: "table", columns: planned.columns, rows: foldChangelog(collect.values, planned.uniqueKey), changelog: collect.values, statement: text };

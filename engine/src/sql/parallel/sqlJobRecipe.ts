@@ -18,6 +18,7 @@ import { configureMiniBatch } from "../minibatch/miniBatchOptions.js";
 import { configureSourceIdleTimeout } from "../scan/sourceIdleTimeout.js";
 import { assignPlanUids } from "../restore/planUids.js";
 import { SqlSession } from "../SqlSession.js";
+import { ResultCollectSink } from "../resultCollect.js";
 import type { LocalFunction } from "../functions/functionCatalog.js";
 import { attachResultView, type ResultViewMode } from "../views/resultView.js";
 
@@ -94,9 +95,10 @@ export async function declareSqlJob(env: StreamEnvironment, args: SqlJobArgs): P
           target.columns.map((c) => c.type),
         )
       : undefined;
-  const sink: Sink<Row> = target?.kind === "table" && target.options.connector === "blackhole" && real ? real : standIn(real?.maxParallelism);
+  // A SELECT's result is collected at parallelism 1 (resultCollect.ts).
+  const sink: Sink<Row> = target?.kind === "table" && target.options.connector === "blackhole" && real ? real : standIn(s.kind === "query" ? 1 : real?.maxParallelism);
   if (s.kind === "query" && !planned.bounded) attachResultView(planned, { mode: args.viewMode ?? "append" }, s.at);
-  else if (planned.changes) planned.changes.sinkTo(new CollectSink()).name(sinkName);
+  else if (planned.changes) planned.changes.sinkTo(s.kind === "query" ? new ResultCollectSink() : new CollectSink()).name(sinkName);
   else planned.stream.sinkTo(sink).name(sinkName);
   assignPlanUids(env.graph);
 }
