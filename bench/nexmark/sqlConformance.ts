@@ -94,7 +94,7 @@ export function fileSinkPath(query: string, nexmarkDir: string): string | undefi
   return nexmarkPlaceholders(path, nexmarkDir).replace(/^file:\/\//, "");
 }
 
-function nexmarkPlaceholders(text: string, nexmarkDir: string): string {
+export function nexmarkPlaceholders(text: string, nexmarkDir: string): string {
   // nexmark's runner placeholders, `$` + `{NAME}` (not template literals); FLINK_HOME as SqlConformance.java fills it.
   return text
     .replace(/\$\{NEXMARK_DIR\}/g, nexmarkDir)

@@ -22,7 +22,7 @@ export function restoreTasks(data: CheckpointData, plan: JobPlan, tasks: readonl
     if (isRescaled(saved, node) && (node.node.kind === "source" ? source?.mergePositions === undefined : !node.node.keyed)) {
       throw new CheckpointError(
         `Operator '${node.name}' (uid ${node.uid}) had parallelism ${saved.parallelism} in the checkpoint and ${node.parallelism} now; ` +
-          "only keyed operators and sources that can merge their positions (Kafka) can be rescaled",
+          "only keyed operators and sources that can merge their positions (Kafka, Nexmark) can be rescaled",
         where,
       );
     }

@@ -3,7 +3,7 @@ import type { JobHandle } from "../runtime/JobHandle.js";
 import { CollectSink } from "../sinks/MemorySinks.js";
 import type { Statement } from "./ast.js";
 import { Catalog, type Column, type TableEntry } from "./catalog.js";
-import { checkOptions, display, sinkFor, type Row } from "./connectors.js";
+import { checkOptions, display, printChangelogSink, sinkFor, type Row } from "./connectors.js";
 import { SQL_CONNECTORS } from "./connectors/registry.js";
 import { environmentFor } from "./interop/dataStreamTable.js";
 import { duckdbChangelogSink } from "./duckdbSink.js";
@@ -15,6 +15,7 @@ import { foldChangelog, type Change } from "./changelog.js";
 import { attachResultView, viewMode, type ResultView, type ResultViewOptions } from "./views/resultView.js";
 import { formatType } from "./types.js";
 import { SqlJobSettings } from "./restore/jobSettings.js";
+import { ResultCollectSink } from "./resultCollect.js";
 import { atReference, checkInsertTypes } from "./validation/typeRules.js";
 import { sqlOneThreadReason, sqlWorkerPlacement } from "./parallel/sqlJobRecipe.js";
 import { showFunctions } from "./functions/showFunctions.js";
@@ -136,8 +137,8 @@ export class SqlSession {
           const planned = this.planner(env).plan(s.statement.query);
           if (planned.changes) {
             if (s.statement.kind === "insert") planned.changes.sinkTo(this.changelogSink(s.statement, planned)).name(`Sink: ${s.statement.table}`);
-            else planned.changes.sinkTo(new CollectSink<Change>("collect")).name("Sink: changelog");
-          } else this.attachSink(planned, s.statement, new CollectSink<Row>("collect"));
+            else planned.changes.sinkTo(new ResultCollectSink<Change>("collect")).name("Sink: changelog");
+          } else this.attachSink(planned, s.statement, new ResultCollectSink<Row>("collect"));
           results.push({ kind: "message", ...explainPlan(env, text.replace(/^EXPLAIN\s+(PLAN\s+FOR\s+)?/i, ""), planned.columns), statement: text });
           break;
         }
@@ -192,7 +193,7 @@ export class SqlSession {
       };
     }
     if (planned.changes) return this.runUpdating(planned, s, start, text, name);
-    const collect = new CollectSink<Row>("collect");
+    const collect = new ResultCollectSink<Row>("collect");
     this.attachSink(planned, s, collect);
     const job = await start();
     if (!planned.bounded) return { kind: "job", job, columns: planned.columns, rows: collect.values, statement: text };
@@ -252,9 +253,19 @@ export class SqlSession {
       atReference(s.at, () => checkOptions(target));
       return registered(target);
     }
-    if (target.options.connector !== "duckdb" && target.options.connector !== "blackhole")
-      throw new StreamSqlError("unsupported", `INSERT INTO '${s.table}' of an updating result is not supported yet (a duckdb table with a PRIMARY KEY or a blackhole table takes one)`, s.at, s.table);
+    if (target.options.connector !== "duckdb" && target.options.connector !== "blackhole" && target.options.connector !== "print")
+      throw new StreamSqlError(
+        "unsupported",
+        `INSERT INTO '${s.table}' of an updating result is not supported yet (a duckdb table with a PRIMARY KEY, a print or a blackhole table takes one)`,
+        s.at,
+        s.table,
+      );
     atReference(s.at, () => checkOptions(target));
+    if (target.options.connector === "print")
+      return printChangelogSink(
+        target,
+        target.columns.map((c) => c.type),
+      );
     if (target.options.connector === "blackhole") return { name: `blackhole ${target.name}`, createWriter: () => ({ write: () => undefined }) };
     return duckdbChangelogSink(target);
   }
@@ -271,7 +282,7 @@ export class SqlSession {
       await job.wait();
       return { kind: "message", text: `[INFO] ${name} finished.`, statement: text };
     }
-    const collect = new CollectSink<Change>("collect");
+    const collect = new ResultCollectSink<Change>("collect");
     planned.changes.sinkTo(collect).name("Sink: collect");
     await (await start()).wait();
     return { kind: "table", columns: planned.columns, rows: foldChangelog(collect.values, planned.uniqueKey), changelog: collect.values, statement: text };

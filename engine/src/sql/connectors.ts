@@ -80,9 +80,8 @@ export function sinkFor(table: TableEntry, types: SqlType[]): Sink<Row> {
   if (registered) return registered(table);
   switch (table.options.connector) {
     case "print": {
-      // Flink's print connector writes `+I[1, a]` (with `identifier> ` in front when given).
-      const prefix = table.options["print-identifier"] ? `${table.options["print-identifier"]}> ` : "";
-      return { name: `print ${table.name}`, createWriter: () => ({ write: (rows) => void rows.forEach((r) => console.log(`${prefix}+I[${r.map((v, i) => display(v, types[i])).join(", ")}]`)) }) };
+      const line = printLine(table, types);
+      return { name: `print ${table.name}`, createWriter: () => ({ write: (rows) => void rows.forEach((r) => console.log(line("+I", r))) }) };
     }
     case "blackhole":
       return runsOnAnyThread({ name: `blackhole ${table.name}`, createWriter: () => ({ write: () => undefined }) });
@@ -91,6 +90,21 @@ export function sinkFor(table: TableEntry, types: SqlType[]): Sink<Row> {
     default:
       throw new StreamSqlError("unsupported", `INSERT INTO a '${table.options.connector}' table is not supported yet (print, blackhole, duckdb are)`, undefined, table.name);
   }
+}
+
+/**
+ * A print table's sink of an updating result: each change as Flink's print connector writes it, its kind
+ * first (`-U[1, a]`, `+U[1, b]`, `-D[…]`). Without state, so a job restores into it at any parallelism.
+ */
+export function printChangelogSink(table: TableEntry, types: SqlType[]): Sink<Change> {
+  const line = printLine(table, types);
+  return { name: `print ${table.name}`, createWriter: () => ({ write: (changes) => void changes.forEach((c) => console.log(line(c.kind, c.row))) }) };
+}
+
+/** Flink's print connector writes `+I[1, a]` (with `identifier> ` in front when given). */
+function printLine(table: TableEntry, types: SqlType[]): (kind: string, row: Row) => string {
+  const prefix = table.options["print-identifier"] ? `${table.options["print-identifier"]}> ` : "";
+  return (kind, row) => `${prefix}${kind}[${row.map((v, i) => display(v, types[i])).join(", ")}]`;
 }
 
 /** A value as Flink prints it in a result table. */

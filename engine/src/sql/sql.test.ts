@@ -155,3 +155,18 @@ test("an empty numeric CSV field fails as in Flink unless 'csv.null-literal' nam
     [2, 9],
   ]);
 });
+
+test("a print table takes an updating result and prints each change with its kind, as Flink's print connector", async () => {
+  const s = new SqlSession();
+  await s.execute(`${ddl}
+    CREATE TABLE counts (name STRING, c BIGINT) WITH ('connector' = 'print', 'print-identifier' = 'n')`);
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: unknown) => void lines.push(String(line));
+  try {
+    await s.execute("INSERT INTO counts SELECT name, COUNT(*) FROM orders GROUP BY name");
+  } finally {
+    console.log = log;
+  }
+  assert.deepEqual(lines, ["n> +I[alice, 1]", "n> +I[bob, 1]", "n> -U[alice, 1]", "n> +U[alice, 2]"]);
+});

@@ -118,6 +118,35 @@ test("a restored reader continues with the next event", () => {
   assert.equal(first.values.length + rest.values.length, 500, "subtask 1 of 2 gets the odd event numbers");
 });
 
+test("restored at another parallelism (2 -> 3 -> 1), the subtasks read every event once", () => {
+  const count = 3000;
+  const source = Nexmark.source({ count });
+  const seen: string[] = [];
+  const readers = (parallelism: number, from?: unknown) =>
+    Array.from({ length: parallelism }, (_, subtask) => {
+      const reader = source.createReader({ subtask, parallelism, clock: new ManualClock(0), jobName: "t", badRecord: () => {} });
+      if (from !== undefined) reader.restorePosition!(JSON.parse(JSON.stringify(from)));
+      return reader;
+    });
+  const poll = (reader: ReturnType<typeof readers>[number], max: number) => {
+    const polled = reader.poll(max) as { values: NexmarkEvent[]; end?: boolean };
+    seen.push(...polled.values.map((e) => JSON.stringify(e)));
+    return polled;
+  };
+  // Uneven progress: subtask 0 of 2 far ahead of subtask 1, then of the 3 the middle one.
+  const two = readers(2);
+  poll(two[0]!, 700);
+  poll(two[1]!, 150);
+  const three = readers(3, source.mergePositions!(two.map((r) => r.snapshotPosition!())));
+  poll(three[0]!, 100);
+  poll(three[1]!, 600);
+  poll(three[2]!, 10);
+  const one = readers(1, source.mergePositions!(three.map((r) => r.snapshotPosition!())));
+  while (poll(one[0]!, 256).end !== true);
+  const all = Nexmark.events({}, 0, count).map((e) => JSON.stringify(e));
+  assert.deepEqual(seen.sort(), all.sort());
+});
+
 test("a paced source releases events with the clock", async () => {
   const clock = new ManualClock(0);
   const env = StreamEnvironment.create({ clock });

@@ -1,6 +1,7 @@
 import type { Source, SourcePoll, SourceReader } from "../Source.js";
 import type { NexmarkConfig, NexmarkEvent } from "./model.js";
 import { NexmarkGenerator } from "./NexmarkGenerator.js";
+import { mergeNexmarkPositions, type NexmarkPosition, type ReadEvents, readBefore, readUpTo } from "./position.js";
 
 /** Options of `Nexmark.source()`: generator settings plus how many and how fast. */
 export interface NexmarkOptions extends Partial<NexmarkConfig> {
@@ -10,16 +11,11 @@ export interface NexmarkOptions extends Partial<NexmarkConfig> {
   rate?: number;
 }
 
-/** Where a reader resumes after a restore: its next event number and how many it has produced. */
-interface Position {
-  next: number;
-  produced: number;
-}
-
 /**
  * The Nexmark benchmark's event stream (people, auctions, bids) as an engine `Source`. Subtask `s` of
  * `p` produces event numbers `s, s+p, s+2p, ...`, so the stream's contents are the same at any
- * parallelism and each subtask's events are in event-time order. Records carry their `dateTime` as the
+ * parallelism and each subtask's events are in event-time order. A job restores at another parallelism
+ * (position.ts: the new subtasks skip the events the old ones read). Records carry their `dateTime` as the
  * source timestamp, so `WatermarkStrategy.forBoundedOutOfOrderness(...)` needs no timestamp assigner.
  *
  * @example
@@ -36,6 +32,7 @@ export const Nexmark = {
     return {
       name: "nexmark",
       bounded: Number.isFinite(count),
+      mergePositions: mergeNexmarkPositions,
       createReader(ctx): SourceReader<NexmarkEvent> {
         const { subtask, parallelism, clock } = ctx;
         const generator = new NexmarkGenerator(config);
@@ -43,6 +40,9 @@ export const Nexmark = {
         let next = subtask;
         let produced = 0;
         let startedAt: number | undefined;
+        // After a restore at another parallelism: the events read before it, skipped below `readUntil`.
+        let read: ReadEvents | undefined;
+        let readUntil = 0;
         return {
           poll(max): SourcePoll<NexmarkEvent> {
             let allowed = max;
@@ -53,6 +53,7 @@ export const Nexmark = {
               allowed = Math.min(max, due - produced);
               if (allowed <= 0) return { values: [], retryAt: startedAt + Math.ceil((produced * 1000) / share) };
             }
+            if (next < readUntil) return catchUp(allowed);
             // Sized up front (growing by push showed in profiles): the events left for this subtask, at most `allowed`.
             const size = Math.max(0, Math.min(allowed, Math.ceil((count - next) / parallelism)));
             const values = new Array<NexmarkEvent>(size);
@@ -66,13 +67,29 @@ export const Nexmark = {
             produced += size;
             return { values, timestamps, end: next >= count };
           },
-          snapshotPosition: (): Position => ({ next, produced }),
+          snapshotPosition: (): NexmarkPosition => (read ? { next, produced, read } : { next, produced }),
           restorePosition(position) {
-            const p = position as Position;
-            next = p.next;
+            const p = position as NexmarkPosition;
+            // A merged position (next < 0) starts this subtask at the first event of its class.
+            next = p.next < 0 ? subtask : p.next;
             produced = p.produced;
+            read = p.read;
+            readUntil = readUpTo(read);
           },
         };
+        /** Up to `allowed` events of this subtask's class not read before the restore. */
+        function catchUp(allowed: number): SourcePoll<NexmarkEvent> {
+          const values: NexmarkEvent[] = [];
+          const timestamps: number[] = [];
+          for (; next < count && values.length < allowed; next += parallelism) {
+            if (readBefore(read, next)) continue;
+            const event = generator.event(next);
+            values.push(event);
+            timestamps.push(event.dateTime);
+          }
+          produced += values.length;
+          return { values, timestamps, end: next >= count };
+        }
       },
     };
   },

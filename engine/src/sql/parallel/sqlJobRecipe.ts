@@ -10,6 +10,7 @@ import type { ModuleExport } from "../../runtime/workers/protocol.js";
 import { workerPlacement } from "../../runtime/workers/workerPlacement.js";
 import type { RuntimeOptions } from "../../runtime/RuntimeOptions.js";
 import { CollectSink } from "../../sinks/MemorySinks.js";
+import type { Sink } from "../../sinks/Sink.js";
 import { type Row, sinkFor } from "../connectors.js";
 import { parseScript } from "../parser.js";
 import { Planner } from "../planner.js";
@@ -17,6 +18,7 @@ import { configureMiniBatch } from "../minibatch/miniBatchOptions.js";
 import { configureSourceIdleTimeout } from "../scan/sourceIdleTimeout.js";
 import { assignPlanUids } from "../restore/planUids.js";
 import { SqlSession } from "../SqlSession.js";
+import { ResultCollectSink } from "../resultCollect.js";
 import type { LocalFunction } from "../functions/functionCatalog.js";
 import { attachResultView, type ResultViewMode } from "../views/resultView.js";
 
@@ -84,10 +86,24 @@ export async function declareSqlJob(env: StreamEnvironment, args: SqlJobArgs): P
   const planned = new Planner(env, session.catalog).plan(s.query);
   const target = s.kind === "insert" ? session.catalog.get(s.table) : undefined;
   const sinkName = s.kind === "insert" ? `Sink: ${planned.changes ? s.table : (target?.name ?? s.table)}` : "Sink: collect";
-  // A sink the main thread keeps gets a stand-in of the same shape here; one that may run here (a blackhole) is the real one.
-  const sink = target?.kind === "table" && target.options.connector === "blackhole" && !planned.changes ? sinkFor(target, []) : new CollectSink<Row>();
+  // A sink the main thread keeps gets a stand-in of the same shape here, its parallelism capped as the real one's (a
+  // filesystem table committing partitions has one committer); one that may run here (a blackhole) is the real one.
+  const real =
+    target?.kind === "table" && !planned.changes
+      ? sinkFor(
+          target,
+          target.columns.map((c) => c.type),
+        )
+      : undefined;
+  // A SELECT's result is collected at parallelism 1 (resultCollect.ts).
+  const sink: Sink<Row> = target?.kind === "table" && target.options.connector === "blackhole" && real ? real : standIn(s.kind === "query" ? 1 : real?.maxParallelism);
   if (s.kind === "query" && !planned.bounded) attachResultView(planned, { mode: args.viewMode ?? "append" }, s.at);
-  else if (planned.changes) planned.changes.sinkTo(new CollectSink()).name(sinkName);
+  else if (planned.changes) planned.changes.sinkTo(s.kind === "query" ? new ResultCollectSink() : new CollectSink()).name(sinkName);
   else planned.stream.sinkTo(sink).name(sinkName);
   assignPlanUids(env.graph);
+}
+
+/** A sink of the main thread's shape that never runs here (its subtasks are placed on the main thread). */
+function standIn(maxParallelism: number | undefined): Sink<Row> {
+  return { name: "collect", ...(maxParallelism !== undefined ? { maxParallelism } : {}), createWriter: () => new CollectSink<Row>().createWriter() };
 }
