@@ -1,5 +1,5 @@
 import { TumblingEventTimeWindows } from "../../../engine/src/index.js";
-import type { AggregateFunction, DataStream } from "../../../engine/src/index.js";
+import type { AggregateFunction, DataStream, Operator, Output, RecordBatch } from "../../../engine/src/index.js";
 import type { Bid, NexmarkEvent } from "../../../engine/src/connectors/nexmark/index.js";
 import { bids, TEN_SECONDS, type NexmarkQuery } from "./common.js";
 
@@ -28,6 +28,48 @@ const highestBids: AggregateFunction<Q7Row, { max: number; bids: Q7Row[] }, Q7Ro
 };
 
 /**
+ * A local pre-filter ahead of the exchange (what a Flink DataStream user writes as a `FilterFunction` with
+ * two fields; the Java twin's `BelowWindowTop`): per subtask, the highest price seen so far in the newest
+ * window, and every bid of that window priced below it dropped — it cannot be its window's maximum. Its
+ * higher-priced predecessor went ahead on the same FIFO channel, so if this bid would be on time at the
+ * window, so is that one. Bids of an older window (out of order) pass unpruned. At parallelism 2 the
+ * window subtask otherwise receives every bid, half of them across threads with their `extra` strings.
+ * No checkpointed state: a restored subtask starts with none and prunes less, never wrongly.
+ */
+export class BelowWindowTop implements Operator<Bid> {
+  private window = Number.NEGATIVE_INFINITY;
+  private max = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly output: Output<Bid>) {}
+
+  /** Whether `b` may still be its window's highest bid (and it raises the bound if so). */
+  keep(b: Bid): boolean {
+    const w = Math.floor(b.dateTime / TEN_SECONDS);
+    if (w > this.window) {
+      this.window = w;
+      this.max = b.price;
+      return true;
+    }
+    if (w < this.window) return true;
+    if (b.price < this.max) return false;
+    this.max = b.price;
+    return true;
+  }
+
+  processBatch({ values, timestamps }: RecordBatch<Bid>): void {
+    const keptValues: Bid[] = [];
+    const keptTimestamps: number[] = [];
+    for (let i = 0; i < values.length; i++) {
+      const b = values[i]!;
+      if (!this.keep(b)) continue;
+      keptValues.push(b);
+      keptTimestamps.push(timestamps[i]!);
+    }
+    if (keptValues.length > 0) this.output.emitBatch(keptValues, keptTimestamps);
+  }
+}
+
+/**
  * q7 highest bid: the bids with the highest price of each 10 s tumbling window. The Nexmark SQL joins
  * bids with the window maximum on `dateTime BETWEEN window_end - 10 s AND window_end`, which also
  * admits a bid at exactly `window_end` (the next window's first instant); windows here are half-open
@@ -38,6 +80,8 @@ export const q7: NexmarkQuery<Q7Row> = {
   description: "highest bid per 10 s window",
   build: (events: DataStream<NexmarkEvent>) =>
     bids(events)
+      // One instance per subtask (a plain filter's closure would be shared by the subtasks on one thread).
+      .transform<Bid>("q7.belowWindowTop", (ctx) => new BelowWindowTop(ctx.output))
       // Only the output's fields cross to the window's subtask (a Bid's channel and url stay behind).
       .map((b: Bid): Q7Row => ({ auction: b.auction, price: b.price, bidder: b.bidder, dateTime: b.dateTime, extra: b.extra }))
       .name("q7.project")

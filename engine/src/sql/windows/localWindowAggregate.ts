@@ -73,21 +73,38 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
 
   /** Aligned panes, by start (one size per operator). */
   private readonly aligned = new Map<number, Pane>();
+  /**
+   * The pane the last row went to, out of the map: most rows go to the window of the one before, and a
+   * window start (~1.7e12, not a small integer) as a Map key is a heap number hashed per lookup (as
+   * WindowTopBounds' `end`). Cleared when a flush deletes panes, so a row after it makes a new pane.
+   */
+  private lastStart = Number.NaN;
+  private lastPane: Pane | undefined = undefined;
 
   private add(start: number, end: number, key: unknown, row: Row): void {
-    let pane = this.aligned.get(start);
+    let pane = start === this.lastStart ? this.lastPane : this.aligned.get(start);
     if (pane === undefined) {
       pane = { start, end, groups: new Map() };
       this.aligned.set(start, pane);
     }
+    this.lastStart = start;
+    this.lastPane = pane;
     const groups = pane.groups;
     const acc = groups.get(key);
-    groups.set(key, this.agg.add(row, acc === undefined && !groups.has(key) ? this.agg.createAccumulator() : acc));
+    if (acc === undefined && !groups.has(key)) {
+      groups.set(key, this.agg.add(row, this.agg.createAccumulator()));
+      return;
+    }
+    // Accumulators that fold in place return themselves: no Map write per row then.
+    const next = this.agg.add(row, acc);
+    if (next !== acc) groups.set(key, next);
   }
 
   /** Sends the partials of every window the watermark has passed (all windows: `watermark` +∞). */
   private flush(watermark: number): void {
     const out = this.ctx.output;
+    this.lastStart = Number.NaN;
+    this.lastPane = undefined;
     for (const panes of [this.panes, this.aligned] as Map<unknown, Pane>[])
       for (const [id, pane] of panes) {
         if (pane.end - 1 > watermark) continue;

@@ -3,6 +3,7 @@ package sluice.nexmark;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.AggregateFunction;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -156,9 +157,35 @@ final class Queries {
     }
   }
 
+  /**
+   * q7's local pre-filter ahead of the exchange, as q7.ts's BelowWindowTop: per subtask (Flink gives each
+   * subtask its own copy of the function), the highest price so far in the newest window; a bid of that
+   * window priced below it cannot be the window's maximum. Older windows' bids pass unpruned.
+   */
+  static final class BelowWindowTop implements FilterFunction<Bid> {
+    private long window = Long.MIN_VALUE;
+    private long max = Long.MIN_VALUE;
+
+    @Override
+    public boolean filter(Bid b) {
+      long w = Math.floorDiv(b.dateTime, TEN_SECONDS);
+      if (w > window) {
+        window = w;
+        max = b.price;
+        return true;
+      }
+      if (w < window) return true;
+      if (b.price < max) return false;
+      max = b.price;
+      return true;
+    }
+  }
+
   static void q7(DataStream<Event> events) {
     // Only the output's fields cross to the window's subtask (a Bid's channel and url stay behind), as in q7.ts.
     bids(events)
+        .filter(new BelowWindowTop())
+        .name("q7.belowWindowTop")
         .map(b -> Tuple5.of(b.auction, b.price, b.bidder, b.dateTime, b.extra))
         .returns(Types.TUPLE(Types.LONG, Types.LONG, Types.LONG, Types.LONG, Types.STRING))
         .name("q7.project")

@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { OperatorHarness } from "../../testing/OperatorHarness.js";
+import type { AggregateFunction } from "../../windows/AggregateFunction.js";
+import { TumblingEventTimeWindows } from "../../windows/WindowAssigner.js";
+import type { Row } from "../connectors.js";
+import { LocalWindowAggregateOperator, type Partial } from "./localWindowAggregate.js";
+
+/** MAX of column 0, its accumulator folded in place (returns itself) or replaced per row. */
+function max(inPlace: boolean): AggregateFunction<Row, { max: number }, number> {
+  return {
+    createAccumulator: () => ({ max: Number.NEGATIVE_INFINITY }),
+    add: (r, acc) => {
+      const v = r[0] as number;
+      if (inPlace) {
+        acc.max = Math.max(acc.max, v);
+        return acc;
+      }
+      return { max: Math.max(acc.max, v) };
+    },
+    getResult: (acc) => acc.max,
+    merge: (a, b) => ({ max: Math.max(a.max, b.max) }),
+  };
+}
+
+async function harness(inPlace: boolean): Promise<OperatorHarness<Row, Partial>> {
+  const agg = max(inPlace) as AggregateFunction<Row, unknown, unknown>;
+  return OperatorHarness.create<Row, Partial>((ctx) => new LocalWindowAggregateOperator(TumblingEventTimeWindows.of(10), () => "k", agg, ctx));
+}
+
+const partials = (h: OperatorHarness<Row, Partial>) => h.output.map(([start, end, key, acc]) => [start, end, key, (acc as { max: number }).max]);
+
+for (const inPlace of [true, false]) {
+  test(`a row after its window's partial went makes a new partial (accumulator ${inPlace ? "in place" : "replaced"})`, async () => {
+    const h = await harness(inPlace);
+    h.processElements([[3], [7], [5]], [1, 2, 3]);
+    h.processWatermark(9);
+    assert.deepEqual(partials(h), [[0, 10, "k", 7]]);
+    // Late here (the watermark passed 9) but not this operator's to drop: the global phase decides.
+    // Its window is the last row's, whose pane the flush deleted.
+    h.processElements([[4], [30]], [4, 12]);
+    h.processWatermark(100);
+    assert.deepEqual(partials(h), [
+      [0, 10, "k", 7],
+      [0, 10, "k", 4],
+      [10, 20, "k", 30],
+    ]);
+  });
+}
