@@ -94,6 +94,8 @@ function summary(kinds: string[]): string {
 const SLUICE_ONLY: Record<string, string> = {
   JoinGroupAggregate:
     "Sluice only: Join and the GroupAggregate over it run as one operator, JoinGroupAggregate (the GROUP BY holds the join key, so a group's accumulator lives beside the join's rows and a matching pair updates it in place; the same changes, test/flink-sql/cases/joinGroupAggregate.ts)",
+  WindowGroupJoin:
+    "Sluice only: the two window aggregates without aggregate functions and the inner window join on their group columns run as one operator, WindowGroupJoin (each window's distinct groups of both sides held per join key in the join's pane, joined when the watermark fires it; the same rows, test/flink-sql/cases/windowGroupJoin.ts)",
   WindowTopPrune:
     "Sluice only: WindowTopPrune drops the bids below their window's running MAX before the join (Flink's regular join keeps every bid; the join's rows are the same, test/flink-sql/cases/windowTop.ts), and the Join frees bids by the watermark",
 };
@@ -101,8 +103,8 @@ const SLUICE_ONLY: Record<string, string> = {
 /** Kinds that are one operator under two names: Flink's legacy group window aggregate is the window TVF aggregate Sluice plans it as. */
 const SAME_AS: Record<string, string> = { GroupWindowAggregate: "WindowAggregate" };
 
-/** Sluice's operators that do the work of several of Flink's plan (sql/joins/joinGroupAggregate.ts): compared as those. */
-const FUSED: Record<string, string[]> = { JoinGroupAggregate: ["Join", "GroupAggregate"] };
+/** Sluice's operators that do the work of several of Flink's plan (sql/joins/joinGroupAggregate.ts, windowGroupJoin.ts): compared as those. */
+const FUSED: Record<string, string[]> = { JoinGroupAggregate: ["Join", "GroupAggregate"], WindowGroupJoin: ["WindowAggregate", "WindowAggregate", "WindowJoin"] };
 
 function stateful(kinds: string[]): string {
   return kinds

@@ -6,6 +6,7 @@ import { PLAN_PARITY_CASES } from "./cases/planParity.js";
 import { miniBatchCases } from "./cases/miniBatch.js";
 
 import { WINDOW_TOP_CASES } from "./cases/windowTop.js";
+import { WINDOW_GROUP_JOIN_CASES } from "./cases/windowGroupJoin.js";
 
 /**
  * Conformance cases for `%%ssql`: the same SQL text run by Sluice and by Flink's SQL engine
@@ -231,6 +232,7 @@ export const CASES: OracleCase[] = [
   ...TEMPORAL_JOIN_CASES,
   ...LOOKUP_JOIN_CASES,
   ...WINDOW_JOIN_CASES,
+  ...WINDOW_GROUP_JOIN_CASES,
   ...CASCADED_WINDOW_CASES,
   ...UPDATING_TOP_N_CASES,
   ...DESCRIBE_TYPE_CASES,

@@ -25,6 +25,12 @@ export interface Operator<IN = unknown> {
   /** The combined input watermark advanced to `watermark`. Fire event-time timers here; the runtime forwards the watermark afterwards. */
   onWatermark?(watermark: number): void;
   /**
+   * Input `input`'s own watermark (over its channels alone) advanced to `watermark`; called before any
+   * `onWatermark` it leads to. For an operator that stands for one operator per input (sql/joins/windowGroupJoin.ts:
+   * a window aggregate per side), whose late rows are those behind their own input's watermark.
+   */
+  onInputWatermark?(input: number, watermark: number): void;
+  /**
    * The combined input went idle (every input idle: its watermark stops counting downstream) or active
    * again. Called before the status is forwarded; the runtime forwards it either way.
    */

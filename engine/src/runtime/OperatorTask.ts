@@ -18,6 +18,8 @@ interface InputChannel {
   readonly channel: Channel;
   readonly inputIndex: number;
   readonly valveIndex: number;
+  /** Its index in its input's own valve, where the operator takes each input's watermark (`onInputWatermark`). */
+  readonly inputValve: { valve: StatusWatermarkValve; index: number } | undefined;
   /** End of input arrived (barrier alignment no longer waits for it). */
   ended: boolean;
 }
@@ -126,7 +128,21 @@ export class OperatorTask implements Task {
   }
 
   addInput(channel: Channel, inputIndex: number): void {
-    this.inputs.push({ channel, inputIndex, valveIndex: this.valve.addChannel(), ended: false });
+    this.inputs.push({ channel, inputIndex, valveIndex: this.valve.addChannel(), inputValve: this.inputValveOf(inputIndex), ended: false });
+  }
+
+  /** Per input index, a valve of that input's channels alone, for an operator that takes each input's watermark. */
+  private readonly inputValves = new Map<number, StatusWatermarkValve>();
+
+  private inputValveOf(inputIndex: number): InputChannel["inputValve"] {
+    const operator = this.operator;
+    if (operator.onInputWatermark === undefined) return undefined;
+    let valve = this.inputValves.get(inputIndex);
+    if (valve === undefined) {
+      valve = new StatusWatermarkValve({ emitWatermark: (w) => operator.onInputWatermark?.(inputIndex, w), emitWatermarkStatus: () => {} });
+      this.inputValves.set(inputIndex, valve);
+    }
+    return { valve, index: valve.addChannel() };
   }
 
   get backlog(): number {
@@ -171,9 +187,11 @@ export class OperatorTask implements Task {
         return;
       }
       case "watermark":
+        input.inputValve?.valve.inputWatermark(element.timestamp, input.inputValve.index);
         this.valve.inputWatermark(element.timestamp, input.valveIndex);
         return;
       case "status":
+        input.inputValve?.valve.inputWatermarkStatus(element.idle, input.inputValve.index);
         this.valve.inputWatermarkStatus(element.idle, input.valveIndex);
         return;
       case "barrier":
@@ -183,6 +201,7 @@ export class OperatorTask implements Task {
         return;
       case "end":
         input.ended = true;
+        input.inputValve?.valve.endOfInput(input.inputValve.index);
         this.checkAligned();
         if (this.valve.endOfInput(input.valveIndex)) this.beginFinish();
         return;
@@ -289,6 +308,7 @@ export class OperatorTask implements Task {
     this.inputWatermark = Math.min(...(keyed ? all : [base]).map((s) => s.inputWatermark ?? Number.NEGATIVE_INFINITY));
     this.ctx.watermark = this.inputWatermark;
     this.valve.restore(this.inputWatermark);
+    for (const valve of this.inputValves.values()) valve.restore(this.inputWatermark);
   }
 
   /** Combined input watermark; `watermark` is what this task last sent downstream. */

@@ -15,7 +15,7 @@ import { planCalc, shareCalc, stampedBy } from "./calc/planCalc.js";
 import { narrowWindowInput } from "./windows/narrowWindowInput.js";
 import { countViewReads } from "./optimize/viewReads.js";
 import { recordScan, type RecordScan } from "./scan/recordScan.js";
-import { planWindowAggregate } from "./windowAggregate.js";
+import { planWindowAggregate, type WindowGroups } from "./windowAggregate.js";
 import type { Change } from "./changelog.js";
 import { planSelectDistinct } from "./distinct/selectDistinct.js";
 import { planGroupAggregate } from "./groupAggregate.js";
@@ -57,6 +57,8 @@ export interface AppendPlanned {
   records?: RecordScan;
   /** Columns that hold the window_end of the event-time window that emitted each row: ahead of every watermark before the row (joins/firedWindowEnds.ts). */
   firedEnds?: number[];
+  /** A window aggregate's groups alone, which a window join may hold itself (windowAggregate.ts, joins/windowGroupJoin.ts). */
+  groups?: WindowGroups;
 }
 
 export interface UpdatingPlanned {
@@ -70,6 +72,7 @@ export interface UpdatingPlanned {
   stream?: undefined;
   window?: undefined;
   firedEnds?: undefined;
+  groups?: undefined;
 }
 
 /** Name columns are qualified with (`t.col`); a join's columns each have their side's (`qualifiers`). */

@@ -61,7 +61,11 @@ export interface WindowAggregateInput {
  * share one operator, as Flink's planner reuses a common sub-plan (nexmark q5 counts bids per auction
  * twice in its text, once in its plan).
  */
-export function planWindowAggregate(input: WindowAggregateInput, select: Select, items: NamedItem[]): { stream: DataStream<Row>; columns: Column[]; window?: WindowProperties; firedEnds?: FiredEnds } {
+export function planWindowAggregate(
+  input: WindowAggregateInput,
+  select: Select,
+  items: NamedItem[],
+): { stream: DataStream<Row>; columns: Column[]; window?: WindowProperties; firedEnds?: FiredEnds; groups?: WindowGroups } {
   const { scope, assigner, bounds, partitionBy } = input;
   const groupCols = select.groupBy.map((g) => {
     if (g.kind !== "column") throw new StreamSqlError("unsupported", "GROUP BY expressions other than columns are not supported yet", g.at, undefined);
@@ -249,7 +253,44 @@ export function planWindowAggregate(input: WindowAggregateInput, select: Select,
   const firedEnds = assigner.isEventTime ? projectedFiredEnds([bounds.end], items, grouped) : undefined;
   // A SELECT list that is the aggregate's row as it is (nexmark q8's sides: the group columns in order) needs no operator.
   const identity = items.length === g + aggs.length && items.every((item, n) => override(item.expr)?.code === `r[${n}]`);
-  return { stream: identity ? stream : stream.map(fn).name("SELECT"), columns, ...(properties ? { window: properties } : {}), ...(firedEnds ? { firedEnds } : {}) };
+  const out = identity ? stream : stream.map(fn).name("SELECT");
+  // Groups alone, each the operator's row as it is: a window join over them may hold them itself (joins/windowGroupJoin.ts).
+  const distinctOnly = identity && aggs.length === 0 && !select.having && !select.where && !partitionBy && !input.attached && input.window !== undefined;
+  const groups = distinctOnly ? windowGroups(out, planned, input, groupCols, keyCols, digest) : undefined;
+  return { stream: out, columns, ...(properties ? { window: properties } : {}), ...(firedEnds ? { firedEnds } : {}), ...(groups ? { groups } : {}) };
+}
+
+/**
+ * A window aggregate without aggregate functions (a DISTINCT of its group columns per window, nexmark q8's
+ * two sides) as what a window join needs to hold its groups itself: its input, its windows, and where each
+ * column of its row comes from. Only event-time TUMBLE/HOP windows and group columns of primitive values
+ * (compared as they are); otherwise undefined.
+ */
+export interface WindowGroups {
+  /** The stream of the aggregate's rows these describe: a relation whose stream is another (a filter after it) is not these rows. */
+  output: DataStream<Row>;
+  input: DataStream<Row>;
+  size: number;
+  slide: number;
+  offset: number;
+  /** Per column of the row: -1 window_start, -2 window_end, -3 window_time, else the input row's index of that group column. */
+  sources: number[];
+  /** The aggregate's state digest (its window, group columns). */
+  digest: string;
+}
+
+const GROUP_TYPES = new Set(["BOOLEAN", "TINYINT", "SMALLINT", "INT", "BIGINT", "FLOAT", "DOUBLE", "STRING"]);
+
+function windowGroups(output: DataStream<Row>, planned: SharedAggregate, input: WindowAggregateInput, groupCols: ScopeColumn[], keyCols: ScopeColumn[], digest: string): WindowGroups | undefined {
+  const aligned = input.assigner.aligned;
+  if (!input.assigner.isEventTime || aligned === undefined || aligned.windowOf !== undefined) return undefined;
+  if (!keyCols.every((c) => GROUP_TYPES.has(c.type.name) && !c.type.fields)) return undefined;
+  const { bounds } = input;
+  const sources = planned.layout.map((i) => {
+    const c = groupCols[i] as ScopeColumn;
+    return c.index === bounds.start ? -1 : c.index === bounds.end ? -2 : c.index === bounds.time ? -3 : c.index;
+  });
+  return { output, input: input.stream, size: aligned.size, slide: aligned.slide, offset: aligned.offset, sources, digest };
 }
 
 /**

@@ -9,6 +9,7 @@ import { Nexmark, type NexmarkConfig, type NexmarkEvent } from "../../connectors
 import type { Column, TableEntry } from "../catalog.js";
 import { StreamSqlError } from "../errors.js";
 import type { RecordSource } from "../scan/recordScan.js";
+import { isNexmarkEventTime } from "./nexmarkRowtime.js";
 
 /** NexmarkSourceOptions' keys (all optional there too). */
 export const NEXMARK_OPTIONS =
@@ -28,7 +29,13 @@ const EVENT_TYPE: Record<NexmarkEvent["type"], number> = { person: 0, auction: 1
  */
 export function nexmarkRecords(table: TableEntry): RecordSource {
   const { config, count, rate } = nexmarkConfig(table);
-  return { source: Nexmark.source({ ...config, count, rate }), bounded: Number.isFinite(count), columnCode: (c) => columnCode(table.name, c) };
+  return {
+    source: Nexmark.source({ ...config, count, rate }),
+    bounded: Number.isFinite(count),
+    columnCode: (c) => columnCode(table.name, c),
+    // The source stamps each event with its own time (Nexmark.source's timestamps): ddl_gen.sql's rowtime is that.
+    isOwnTimestamp: (expr) => isNexmarkEventTime(table, expr),
+  };
 }
 
 /** The generator settings, event count and processing-time rate the options ask for, with NexmarkSourceOptions' defaults. */

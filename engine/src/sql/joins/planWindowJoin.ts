@@ -9,6 +9,7 @@ import { type JoinKey, joinKeyOf, joinKeyOfValue } from "./joinKey.js";
 import { stateDigest } from "../restore/planUids.js";
 import { concatRows, pairPredicate, type WindowJoinType } from "./windowJoin.js";
 import { WindowJoinOperator } from "./windowJoinOperator.js";
+import { planWindowGroupJoin } from "./planWindowGroupJoin.js";
 
 /**
  * A window join, as Flink's WindowJoinUtil recognises one: both sides have window properties of a
@@ -46,6 +47,10 @@ export function planWindowJoin(
   const rightKey = new ExprCompiler(rightScope).rowFunction(keys.map((k) => k.right)).fn;
   const rightWidth = right.columns.length;
   const spec = { joinType: item.joinType, leftWindowEnd: le, rightWindowEnd: re, leftWidth, rightWidth, matches: pairPredicate(on, scope, leftWidth), concat: concatRows(leftWidth, rightWidth) };
+  const windows = `leftWindow=[${describeWindow(leftTvf)}], rightWindow=[${describeWindow(rightTvf)}]`;
+  // Two window aggregates of groups alone into an inner join on their group columns (nexmark q8): one operator.
+  const fused = planWindowGroupJoin({ left, right, keys, scope, matches: spec.matches, concat: spec.concat, qualifiers, windows }, item.joinType);
+  if (fused) return fused;
   // Without other equality keys (nexmark q5: ON the window and `num >= maxn`) a constant key put every row of
   // every window on one subtask; window_end keys it instead: rows of one window share it (the windows are the
   // same on both sides), so each window's pane is whole on one subtask and windows spread over subtasks.
@@ -55,7 +60,7 @@ export function planWindowJoin(
   const stream = (left.stream as DataStream<Row>)
     .connect(right.stream as DataStream<Row>)
     .twoInput<Row>("windowJoin", (ctx) => new WindowJoinOperator(spec, keyOf, ctx), true, { kind: "hash", keySelector: keyOf[0] }, { kind: "hash", keySelector: keyOf[1] })
-    .name(`WindowJoin(joinType=[${joinType}], leftWindow=[${describeWindow(leftTvf)}], rightWindow=[${describeWindow(rightTvf)}])`);
+    .name(`WindowJoin(joinType=[${joinType}], ${windows})`);
   // Its state layout (windowJoinOperator.ts) and keys' encoding in its uid: a savepoint of an earlier one fails to restore, by name.
   stateDigest(stream, `panes by window_end of [key, left rows, right rows]; keys ${keyless ? "window_end/1" : "joinKeyOf/1"}`);
   const bounded = left.bounded && right.bounded;

@@ -173,7 +173,7 @@ test("a join is a window join only when both sides are windowed alike and ON equ
   const plan = async (sql: string): Promise<string> => {
     const [result] = await session.execute(`EXPLAIN ${sql}`);
     const text = JSON.stringify(result);
-    return text.includes("WindowJoin(") ? "window join" : text.includes("Join(") ? "regular join" : text;
+    return text.includes("WindowJoin(") || text.includes("WindowGroupJoin(") ? "window join" : text.includes("Join(") ? "regular join" : text;
   };
   const tumble = (t: string, size = "'1' MINUTE") => `(SELECT * FROM TABLE(TUMBLE(TABLE ${t}, DESCRIPTOR(ts), INTERVAL ${size})))`;
   const both = "x.window_start = y.window_start AND x.window_end = y.window_end";

@@ -24,6 +24,8 @@ export interface RecordSource {
   source: Source<unknown>;
   bounded: boolean;
   columnCode(column: Column): string;
+  /** Whether a computed column's expression is, for every record, the timestamp the source gives it already (then not computed again). */
+  isOwnTimestamp?(expr: Expr): boolean;
 }
 
 /** A scan's records (timestamped by the rowtime column, watermarked) and how a Calc reads a column of one. */
@@ -46,7 +48,7 @@ export function recordScan(env: StreamEnvironment, table: TableEntry, watermarkO
   const recordSource = RECORD_SOURCES[table.options.connector ?? ""];
   if (recordSource === undefined) return undefined;
   checkOptions(table);
-  const { source, bounded, columnCode } = recordSource(table);
+  const { source, bounded, columnCode, isOwnTimestamp } = recordSource(table);
   const watermark = watermarkOf?.();
   const scope = table.columns.map((c, index) => ({ name: c.name, type: c.type, index }));
   const fromRecord: ColumnReader = (index) => {
@@ -56,13 +58,16 @@ export function recordScan(env: StreamEnvironment, table: TableEntry, watermarkO
   const all: Expr[] = table.columns.map((c) => ({ kind: "column", name: c.name, at: { line: 1, column: 1 } }));
   // The rowtime, computed from the record by the source, is the record's timestamp.
   const rowtime = watermark && (all[watermark.index] as Expr);
-  const stamped = rowtime
-    ? stampRowtime(
-        source,
-        compileRecordValues(scope, rowtime, fromRecord) as (values: readonly unknown[], out: number[]) => void,
-        compileRecordValue(scope, rowtime, fromRecord) as (r: unknown) => number,
-      )
-    : source;
+  const computed = watermark && table.columns[watermark.index]?.computed;
+  const own = computed !== undefined && isOwnTimestamp?.(computed) === true;
+  const stamped =
+    rowtime && !own
+      ? stampRowtime(
+          source,
+          compileRecordValues(scope, rowtime, fromRecord) as (values: readonly unknown[], out: number[]) => void,
+          compileRecordValue(scope, rowtime, fromRecord) as (r: unknown) => number,
+        )
+      : source;
   const strategy = watermark && WatermarkStrategy.forGenerator<unknown>(() => new SqlWatermarkAssigner(watermark.delay));
   const stream = env.fromSource(stamped, strategy, `${table.name}[${table.options.connector}]`);
   // A Calc reads the rowtime as the record's timestamp (`t`), computed once by the source.
