@@ -79,7 +79,8 @@ const classpath = `${flinkDir}/nexmark-flink-0.1.0.jar:${readFileSync(`${flinkDi
 const SQL_UNSUPPORTED = new Set(["q6"]);
 
 function run(engine: Engine | "flink-sql-check" | "sluice-module-check", query: string, p: number, n: number, w: string, s: string): Omit<RunResult, "load" | "round"> {
-  const args = [query, String(p), String(n), eps, w, s, warmupJobs];
+  // (the check runs have no warm-up: one empty warm-up job, not K)
+  const args = [query, String(p), String(n), eps, w, s, w === "0" ? "1" : warmupJobs];
   const opts = { encoding: "utf8" as const, maxBuffer: 1 << 26 };
   if (engine === "sluice-module" || engine === "sluice-module-check")
     return lastJsonLine<Omit<RunResult, "load" | "round">>(
