@@ -5,7 +5,7 @@
  * the load average is recorded per run, and the table gives medians and min–max over the rounds.
  * Started by bench/nexmark/run.sh, which builds both sides first. Raw results go to .cache/nexmark/.
  * Usage: node dist/bench/nexmark/run.js [events=2000000] [--reps 5] [--queries gen,q0,...] [--parallelism 1,2]
- *   [--engines sluice,sluice-sql,sluice-module,flink-datastream,flink-sql] [--warmup 1000000] [--warmup-jobs 1] [--small events/5] [--heap-mb 2048]
+ *   [--engines sluice,sluice-sql,sluice-module,flink-datastream,flink-sql] [--warmup 1000000] [--warmup-jobs 4] [--small events/5] [--heap-mb 2048]
  *   [--check-events 200000] [--eps 10000]
  * Engines: `sluice` is a DataStream job declared in the process (as in a notebook cell: at p=2 its subtasks
  * share one thread); `sluice-module` the same queries declared in a job module (nexmarkJob.ts), whose
@@ -64,8 +64,9 @@ const queries = report?.queries ?? option("queries", "gen,q0,q1,q2,q3,q4,q5,q6,q
 const parallelisms = report?.parallelisms ?? option("parallelism", "1").split(",").map(Number);
 const engines = option("engines", "sluice,sluice-sql,sluice-module,flink-datastream,flink-sql").split(",") as Engine[];
 const warmup = report?.warmup ?? option("warmup", "1000000");
-// The warm-up events split over this many jobs (marginal.ts, Measure.java: the JIT settles over several jobs).
-const warmupJobs = report?.warmupJobs ?? option("warmup-jobs", "1");
+// The warm-up events split over this many jobs (marginal.ts, Measure.java): with one, the small job still
+// carried V8's optimising of the next jobs and the marginal rate came out too high (RESULTS.md, session 14: warm).
+const warmupJobs = report?.warmupJobs ?? option("warmup-jobs", "4");
 const small = report?.small ?? option("small", String(Math.round(events / 5)));
 const heapMB = report?.heapMB ?? option("heap-mb", "2048");
 const checkEvents = report?.checkEvents ?? Number(option("check-events", "200000"));

@@ -6,7 +6,7 @@
  * - t(small)), for wall time and for process CPU time, so building and starting a job and the final
  * flush drop out. Prints one JSON line. Query `gen` is the generator alone (source, watermarks, sink).
  * Needs `--expose-gc` (run.ts starts it so, with the same heap limit as the JVM's -Xmx).
- * Usage: node --expose-gc dist/bench/nexmark/sluiceRun.js <gen|q0..q8> <parallelism> <events> <eventsPerSecond> <warmup> <small> [warmupJobs=1]
+ * Usage: node --expose-gc dist/bench/nexmark/sluiceRun.js <gen|q0..q8> <parallelism> <events> <eventsPerSecond> <warmup> <small> [warmupJobs=4]
  */
 import { StreamEnvironment, WatermarkStrategy, type DataStream, type Source } from "../../engine/src/index.js";
 import { Nexmark, type NexmarkEvent } from "../../engine/src/connectors/nexmark/index.js";
@@ -15,7 +15,7 @@ import { Blackhole } from "./blackhole.js";
 import { WATERMARK_DELAY_MS } from "./queries/common.js";
 import { QUERIES, type NexmarkQuery } from "./queries/index.js";
 
-const [query = "q0", p = "1", n = "1000000", eps = "10000", w = "500000", s = "200000", k = "1"] = process.argv.slice(2);
+const [query = "q0", p = "1", n = "1000000", eps = "10000", w = "500000", s = "200000", k = "4"] = process.argv.slice(2);
 const GEN: NexmarkQuery<NexmarkEvent> = { name: "gen", description: "the generator alone", build: (e: DataStream<NexmarkEvent>) => e, check: () => 0 };
 // biome-ignore lint/suspicious/noExplicitAny: queries of every output type run through one driver
 const spec: NexmarkQuery<any> | undefined = query === "gen" ? GEN : QUERIES[query];
