@@ -1,8 +1,12 @@
 /**
  * The timing every in-process Sluice bench shares with its Flink twin (Measure.java, FlinkCepBench.java):
- * a warm-up job (untimed), then a job of `small` events and one of `events` events in the same process;
- * the rate is the marginal one, (events - small) / (t(events) - t(small)), in wall time and in process
- * CPU time (all threads), so building and starting a job and its final flush drop out.
+ * `warmupJobs` warm-up jobs sharing `warmup` events (untimed), then a job of `small` events and one of
+ * `events` events in the same process; the rate is the marginal one, (events - small) / (t(events) -
+ * t(small)), in wall time and in process CPU time (all threads), so building and starting a job and its
+ * final flush drop out. Several warm-up jobs because V8 (and the JVM's JIT) keep optimising for a few jobs
+ * after the first (RESULTS.md, "Session 13: parmod" §1): a small job still carrying that tail is
+ * subtracted from the big one and the marginal rate comes out too high. Each warm-up job's CPU ns/event
+ * is reported, so a reader sees when each side settled.
  */
 
 /** What `measureMarginal` measured: each timed job's wall and CPU seconds, their differences and the marginal rates. */
@@ -15,7 +19,20 @@ export interface Marginal {
   cpuSeconds: number;
   eventsPerSecond: number;
   eventsPerCpuSecond: number;
+  warmupJobs: number;
+  /** Process CPU ns per event of each warm-up job, in order (null for a job of no events). */
+  warmupCpuNsPerEvent: (number | null)[];
+  /** The same for the timed small job: compare it with the warm-up jobs' to see the JIT tail it still carries. */
+  smallCpuNsPerEvent: number | null;
 }
+
+/** The i-th of `jobs` warm-up jobs' share of `warmup` events: even, the last takes the remainder. */
+export function warmupShare(warmup: number, jobs: number, i: number): number {
+  const each = Math.floor(warmup / jobs);
+  return i === jobs - 1 ? warmup - each * i : each;
+}
+
+const nsPerEvent = (cpuSeconds: number, count: number) => (count === 0 ? null : Math.round((cpuSeconds * 1e10) / count) / 10);
 
 /** Process CPU time (user + system, every thread) in seconds. */
 function cpu(): number {
@@ -24,16 +41,25 @@ function cpu(): number {
 }
 
 /**
- * Runs `run(warmup, true)`, then times `run(small, false)` and `run(events, false)`. `run` runs one job
- * of `count` events to its end; `warmingUp` lets a bench sample what it samples (the heap) in the
- * untimed job only.
+ * Runs `warmupJobs` (default 1) untimed jobs sharing `warmup` events, then times `run(small, false)` and
+ * `run(events, false)`. `run` runs one job of `count` events to its end; `warmingUp` is true for the last
+ * warm-up job only, so a bench samples what it samples (the heap) once, untimed, after the JIT has had
+ * the other warm-up jobs.
  */
 export async function measureMarginal(
   run: (count: number, warmingUp: boolean) => Promise<void>,
-  counts: { readonly warmup: number; readonly small: number; readonly events: number },
+  counts: { readonly warmup: number; readonly small: number; readonly events: number; readonly warmupJobs?: number },
 ): Promise<Marginal> {
   const { warmup, small, events } = counts;
-  await run(warmup, true);
+  const warmupJobs = counts.warmupJobs ?? 1;
+  if (!Number.isInteger(warmupJobs) || warmupJobs < 1) throw new Error(`warm-up jobs must be a whole number of at least 1, not ${warmupJobs}`);
+  const warmupCpuNsPerEvent: (number | null)[] = [];
+  for (let i = 0; i < warmupJobs; i++) {
+    const count = warmupShare(warmup, warmupJobs, i);
+    const c = cpu();
+    await run(count, i === warmupJobs - 1);
+    warmupCpuNsPerEvent.push(nsPerEvent(cpu() - c, count));
+  }
   const w0 = performance.now();
   const c0 = cpu();
   await run(small, false);
@@ -54,5 +80,8 @@ export async function measureMarginal(
     cpuSeconds,
     eventsPerSecond: Math.round((events - small) / seconds),
     eventsPerCpuSecond: Math.round((events - small) / cpuSeconds),
+    warmupJobs,
+    warmupCpuNsPerEvent,
+    smallCpuNsPerEvent: nsPerEvent(cpuSmall, small),
   };
 }

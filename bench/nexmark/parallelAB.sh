@@ -8,7 +8,8 @@
 #   cp -r dist .dist-old   # before; then change, build, and:
 # Usage: bash bench/nexmark/parallelAB.sh .dist-old dist "q5 q7" "sluice-module sluice-sql" [events=1000000] [pairs=3]
 # (ENV_OLD / ENV_NEW: extra environment for one side, e.g. ENV_NEW="SLUICE_BATCH_SIZE=4096" with OLD = NEW;
-#  PS="2": only that parallelism, for a change that does not touch p=1.)
+#  PS="2": only that parallelism, for a change that does not touch p=1; WARMUP_JOBS: the warm-up's jobs,
+#  default 4 as run.ts. A dist from before the multi-job warm-up ignores it and warms up with one job: not fair.)
 # bash bench/nexmark/parallelAB.sh --report /tmp/parallelAB.XXXXXX/runs.jsonl prints the table of a run again.
 set -euo pipefail
 report() {
@@ -46,7 +47,7 @@ for q in $queries; do
           dir=$old extra=${ENV_OLD:-}
           [ "$side" = new ] && dir=$new extra=${ENV_NEW:-}
           load=$(cut -d' ' -f1 /proc/loadavg)
-          line=$(env $extra node --expose-gc --max-old-space-size=2048 "$dir/bench/nexmark/$(runner "$e")" "$q" "$p" "$events" 10000 300000 200000 | tail -1)
+          line=$(env $extra node --expose-gc --max-old-space-size=2048 "$dir/bench/nexmark/$(runner "$e")" "$q" "$p" "$events" 10000 300000 200000 "${WARMUP_JOBS:-4}" | tail -1)
           echo "{\"side\":\"$side\",\"q\":\"$q\",\"e\":\"$e\",\"p\":$p,\"load\":$load,\"r\":$line}" | tee -a "$out/runs.jsonl" >&2
         done
       done

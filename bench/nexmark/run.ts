@@ -5,7 +5,7 @@
  * the load average is recorded per run, and the table gives medians and min–max over the rounds.
  * Started by bench/nexmark/run.sh, which builds both sides first. Raw results go to .cache/nexmark/.
  * Usage: node dist/bench/nexmark/run.js [events=2000000] [--reps 5] [--queries gen,q0,...] [--parallelism 1,2]
- *   [--engines sluice,sluice-sql,sluice-module,flink-datastream,flink-sql] [--warmup 1000000] [--small events/5] [--heap-mb 2048]
+ *   [--engines sluice,sluice-sql,sluice-module,flink-datastream,flink-sql] [--warmup 1000000] [--warmup-jobs 4] [--small events/5] [--heap-mb 2048]
  *   [--check-events 200000] [--eps 10000]
  * Engines: `sluice` is a DataStream job declared in the process (as in a notebook cell: at p=2 its subtasks
  * share one thread); `sluice-module` the same queries declared in a job module (nexmarkJob.ts), whose
@@ -45,6 +45,7 @@ interface Saved {
   events: number;
   small: string;
   warmup: string;
+  warmupJobs?: string;
   heapMB: string;
   queries: string[];
   parallelisms: number[];
@@ -63,6 +64,9 @@ const queries = report?.queries ?? option("queries", "gen,q0,q1,q2,q3,q4,q5,q6,q
 const parallelisms = report?.parallelisms ?? option("parallelism", "1").split(",").map(Number);
 const engines = option("engines", "sluice,sluice-sql,sluice-module,flink-datastream,flink-sql").split(",") as Engine[];
 const warmup = report?.warmup ?? option("warmup", "1000000");
+// The warm-up events split over this many jobs (marginal.ts, Measure.java): with one, the small job still
+// carried V8's optimising of the next jobs and the marginal rate came out too high (RESULTS.md, session 14: warm).
+const warmupJobs = report?.warmupJobs ?? option("warmup-jobs", "4");
 const small = report?.small ?? option("small", String(Math.round(events / 5)));
 const heapMB = report?.heapMB ?? option("heap-mb", "2048");
 const checkEvents = report?.checkEvents ?? Number(option("check-events", "200000"));
@@ -76,7 +80,8 @@ const classpath = `${flinkDir}/nexmark-flink-0.1.0.jar:${readFileSync(`${flinkDi
 const SQL_UNSUPPORTED = new Set(["q6"]);
 
 function run(engine: Engine | "flink-sql-check" | "sluice-module-check", query: string, p: number, n: number, w: string, s: string): Omit<RunResult, "load" | "round"> {
-  const args = [query, String(p), String(n), eps, w, s];
+  // (the check runs have no warm-up: one empty warm-up job, not K)
+  const args = [query, String(p), String(n), eps, w, s, w === "0" ? "1" : warmupJobs];
   const opts = { encoding: "utf8" as const, maxBuffer: 1 << 26 };
   if (engine === "sluice-module" || engine === "sluice-module-check")
     return lastJsonLine<Omit<RunResult, "load" | "round">>(
@@ -147,7 +152,22 @@ const save = () =>
   writeFileSync(
     file,
     JSON.stringify(
-      { events, small, warmup, heapMB, eps, reps, checkEvents, queries, parallelisms, machine: machine(), results, sqlSame: Object.fromEntries(sqlSame), moduleSame: Object.fromEntries(moduleSame) },
+      {
+        events,
+        small,
+        warmup,
+        warmupJobs,
+        heapMB,
+        eps,
+        reps,
+        checkEvents,
+        queries,
+        parallelisms,
+        machine: machine(),
+        results,
+        sqlSame: Object.fromEntries(sqlSame),
+        moduleSame: Object.fromEntries(moduleSame),
+      },
       null,
       2,
     ),
@@ -266,7 +286,7 @@ const header = [
 const loads = results.map((r) => r.load);
 const rejectedRuns = results.filter((r) => implausible(r) !== undefined);
 // (listed once, with the first reason; the cells count them per clock)
-const title = `Nexmark, ${events.toLocaleString("en-US")} events (marginal over ${Number(small).toLocaleString("en-US")}, after a ${Number(warmup).toLocaleString("en-US")}-event warm-up), ${Math.max(0, ...results.map((r) => r.round))} interleaved rounds, heap limit ${heapMB} MB both sides, ${new Date().toISOString().slice(0, 16)}Z`;
+const title = `Nexmark, ${events.toLocaleString("en-US")} events (marginal over ${Number(small).toLocaleString("en-US")}, after a ${Number(warmup).toLocaleString("en-US")}-event warm-up in ${warmupJobs} job${warmupJobs === "1" ? "" : "s"}), ${Math.max(0, ...results.map((r) => r.round))} interleaved rounds, heap limit ${heapMB} MB both sides, ${new Date().toISOString().slice(0, 16)}Z`;
 // (with --report, the date is the report's; the raw file's name carries the run's start in ms)
 console.log(`\n${machine()}\nload average (1 min) over the runs: median ${median(loads).toFixed(1)}, min ${Math.min(...loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}`);
 printTable(title, header, rows);

@@ -1,11 +1,12 @@
 /**
- * Runs one Nexmark query on Sluice, timed as the Flink twin (flink/.../Measure.java): in one process, a
- * warm-up job (untimed; the live heap is sampled after a full GC half-way through it), then a job of
+ * Runs one Nexmark query on Sluice, timed as the Flink twin (flink/.../Measure.java): in one process,
+ * `warmupJobs` warm-up jobs sharing `warmup` events (untimed; the live heap is sampled after a full GC
+ * half-way through the last; ../marginal.ts says why several), then a job of
  * `small` events and one of `events` events; the rate is the marginal one, (events - small) / (t(events)
  * - t(small)), for wall time and for process CPU time, so building and starting a job and the final
  * flush drop out. Prints one JSON line. Query `gen` is the generator alone (source, watermarks, sink).
  * Needs `--expose-gc` (run.ts starts it so, with the same heap limit as the JVM's -Xmx).
- * Usage: node --expose-gc dist/bench/nexmark/sluiceRun.js <gen|q0..q8> <parallelism> <events> <eventsPerSecond> <warmup> <small>
+ * Usage: node --expose-gc dist/bench/nexmark/sluiceRun.js <gen|q0..q8> <parallelism> <events> <eventsPerSecond> <warmup> <small> [warmupJobs=4]
  */
 import { StreamEnvironment, WatermarkStrategy, type DataStream, type Source } from "../../engine/src/index.js";
 import { Nexmark, type NexmarkEvent } from "../../engine/src/connectors/nexmark/index.js";
@@ -14,7 +15,7 @@ import { Blackhole } from "./blackhole.js";
 import { WATERMARK_DELAY_MS } from "./queries/common.js";
 import { QUERIES, type NexmarkQuery } from "./queries/index.js";
 
-const [query = "q0", p = "1", n = "1000000", eps = "10000", w = "500000", s = "200000"] = process.argv.slice(2);
+const [query = "q0", p = "1", n = "1000000", eps = "10000", w = "500000", s = "200000", k = "4"] = process.argv.slice(2);
 const GEN: NexmarkQuery<NexmarkEvent> = { name: "gen", description: "the generator alone", build: (e: DataStream<NexmarkEvent>) => e, check: () => 0 };
 // biome-ignore lint/suspicious/noExplicitAny: queries of every output type run through one driver
 const spec: NexmarkQuery<any> | undefined = query === "gen" ? GEN : QUERIES[query];
@@ -61,8 +62,8 @@ async function job(count: number, sampleHeapAt: number): Promise<void> {
 }
 
 const [events, warmup, small] = [Number(n), Number(w), Number(s)];
-// The heap is sampled half-way through the warm-up job.
-const m = await measureMarginal((count, warmingUp) => job(count, warmingUp ? Math.floor(count / 2) : -1), { warmup, small, events });
+// The heap is sampled half-way through the last warm-up job.
+const m = await measureMarginal((count, warmingUp) => job(count, warmingUp ? Math.floor(count / 2) : -1), { warmup, small, events, warmupJobs: Number(k) });
 const { maxRSS } = process.resourceUsage();
 const heapLimitMB = Math.round((await import("node:v8")).getHeapStatistics().heap_size_limit / 2 ** 20);
 console.log(

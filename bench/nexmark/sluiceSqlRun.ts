@@ -9,7 +9,7 @@
  * At parallelism above 1 (`SET 'parallelism.default'`) the subtasks run on worker threads (issue 20); the CPU
  * time is the process's, all threads. SLUICE_EXCHANGE=clone crosses threads by structured clone instead of
  * the columnar codec (`SET 'sluice.parallel.exchange'`); SLUICE_EDGES=1 prints how each edge crossed.
- * Usage: node --expose-gc dist/bench/nexmark/sluiceSqlRun.js <q0..q22> <parallelism> <events> <eventsPerSecond> <warmup> <small>
+ * Usage: node --expose-gc dist/bench/nexmark/sluiceSqlRun.js <q0..q22> <parallelism> <events> <eventsPerSecond> <warmup> <small> [warmupJobs=4]
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,7 +20,7 @@ import { measureMarginal } from "../marginal.js";
 import { nexmarkSqlOptions, SQL_DIR, writeSideInput } from "./sqlConformance.js";
 import { workerStats } from "../../engine/src/runtime/workers/workerPlacement.js";
 
-const [query = "q0", p = "1", n = "1000000", eps = "10000", w = "500000", s = "200000"] = process.argv.slice(2);
+const [query = "q0", p = "1", n = "1000000", eps = "10000", w = "500000", s = "200000", k = "4"] = process.argv.slice(2);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error("run with node --expose-gc: the live heap is measured after a full GC");
 
@@ -65,7 +65,7 @@ async function job(count: number, sampleHeap: boolean): Promise<void> {
 }
 
 const [events, warmup, small] = [Number(n), Number(w), Number(s)];
-const m = await measureMarginal(job, { warmup, small, events });
+const m = await measureMarginal(job, { warmup, small, events, warmupJobs: Number(k) });
 const { maxRSS } = process.resourceUsage();
 // SLUICE_EDGES=1: how each cross-thread edge of the last job crossed (columnar or clone), on stderr.
 if (process.env.SLUICE_EDGES) console.error(JSON.stringify(workerStats().edges));

@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * How every run is timed, the same way as bench/nexmark/sluiceRun.ts: in one JVM, a warm-up job
- * (untimed; the live heap is sampled half-way through it), then a job of `small` events and one of
- * `events` events. The reported rate is the marginal one, (events - small) / (t(events) - t(small)),
- * for wall time and for process CPU time alike, so job deployment, planning and the final flush,
- * which both jobs pay once, drop out.
+ * How every run is timed, the same way as bench/marginal.ts (sluiceRun.ts): in one JVM, `warmupJobs`
+ * warm-up jobs sharing `warmup` events (untimed; the live heap is sampled half-way through the last),
+ * then a job of `small` events and one of `events` events. The reported rate is the marginal one,
+ * (events - small) / (t(events) - t(small)), for wall time and for process CPU time alike, so job
+ * deployment, planning and the final flush, which both jobs pay once, drop out. Several warm-up jobs,
+ * because the JIT keeps compiling for a few jobs after the first: a small job still paying for that
+ * makes the marginal rate too high. Each warm-up job's CPU ns/event is printed, to see when it settled.
  */
 final class Measure {
   private Measure() {}
@@ -32,8 +34,15 @@ final class Measure {
   }
 
   /** Runs the three jobs and prints one JSON line (the shape sluiceRun.ts prints). */
-  static void measure(String engine, String query, int parallelism, long warmup, long small, long events, Job job) throws Exception {
-    job.run(warmup, warmup / 2);
+  static void measure(String engine, String query, int parallelism, long warmup, int warmupJobs, long small, long events, Job job) throws Exception {
+    StringBuilder warmupNs = new StringBuilder();
+    for (int i = 0; i < warmupJobs; i++) {
+      // The warm-up events split evenly; the last job takes the remainder and the heap sample.
+      long count = i == warmupJobs - 1 ? warmup - (warmup / warmupJobs) * i : warmup / warmupJobs;
+      long c = cpuNanos();
+      job.run(count, i == warmupJobs - 1 ? count / 2 : -1);
+      warmupNs.append(i == 0 ? "" : ",").append(count == 0 ? "null" : String.format("%.1f", (double) (cpuNanos() - c) / count));
+    }
     long w0 = System.nanoTime(), c0 = cpuNanos();
     job.run(small, -1);
     long w1 = System.nanoTime(), c1 = cpuNanos();
@@ -44,10 +53,10 @@ final class Measure {
     double seconds = wallBig - wallSmall, cpuSeconds = cpuBig - cpuSmall;
     long marginal = events - small;
     System.out.printf(
-        "{\"engine\":\"%s\",\"query\":\"%s\",\"parallelism\":%d,\"events\":%d,\"small\":%d,\"warmup\":%d,"
+        "{\"engine\":\"%s\",\"query\":\"%s\",\"parallelism\":%d,\"events\":%d,\"small\":%d,\"warmup\":%d,\"warmupJobs\":%d,\"warmupCpuNsPerEvent\":[%s],\"smallCpuNsPerEvent\":%s,"
             + "\"wallSmall\":%.4f,\"wallBig\":%.4f,\"cpuSmall\":%.4f,\"cpuBig\":%.4f,\"seconds\":%.4f,\"cpuSeconds\":%.4f,"
             + "\"eventsPerSecond\":%.0f,\"eventsPerCpuSecond\":%.0f,\"outputs\":%d,\"checksum\":%d,\"heapAfterGcMB\":%s,\"heapLimitMB\":%d,\"peakRssMB\":%.1f}%n",
-        engine, query, parallelism, events, small, warmup, wallSmall, wallBig, cpuSmall, cpuBig, seconds, cpuSeconds,
+        engine, query, parallelism, events, small, warmup, warmupJobs, warmupNs, small == 0 ? "null" : String.format("%.1f", cpuSmall * 1e9 / small), wallSmall, wallBig, cpuSmall, cpuBig, seconds, cpuSeconds,
         marginal / seconds, marginal / cpuSeconds, out[0], out[1], Double.isNaN(heapAfterGcMB) ? "null" : String.format("%.1f", heapAfterGcMB), Runtime.getRuntime().maxMemory() / 1048576, peakRssMB());
   }
 

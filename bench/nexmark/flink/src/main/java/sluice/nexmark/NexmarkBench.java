@@ -18,7 +18,7 @@ import sluice.nexmark.Model.Event;
  * generator alone (source, watermarks, a counting sink): the pipeline's physical limit.
  * Object reuse is on, as a Flink engineer would run a benchmark (the default deep-copies each record
  * between chained operators).
- * Usage: NexmarkBench <datastream|sql> <gen|q0..q8> <parallelism> <events> <eventsPerSecond> <warmup> <small>
+ * Usage: NexmarkBench <datastream|sql> <gen|q0..q8> <parallelism> <events> <eventsPerSecond> <warmup> <small> [warmupJobs=4]
  */
 public final class NexmarkBench {
   static final int SEED = 42;
@@ -42,6 +42,7 @@ public final class NexmarkBench {
     double eventsPerSecond = Double.parseDouble(args[4]);
     long warmup = Long.parseLong(args[5]);
     long small = Long.parseLong(args[6]);
+    int warmupJobs = args.length > 7 ? Integer.parseInt(args[7]) : 4; // as run.ts --warmup-jobs
     Measure.Job job = switch (api) {
       case "datastream" -> (count, sampleAt) -> dataStreamJob(query, parallelism, count, eventsPerSecond, sampleAt);
       case "sql" -> (count, sampleAt) -> SqlQueries.run(query, parallelism, count, eventsPerSecond, sampleAt);
@@ -52,7 +53,7 @@ public final class NexmarkBench {
     conf.set(RestOptions.BIND_PORT, "0"); // any free port: another Flink on this machine may hold 8081
     cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism).build());
     cluster.start();
-    Measure.measure("flink-" + api, query, parallelism, warmup, small, events, job);
+    Measure.measure("flink-" + api, query, parallelism, warmup, warmupJobs, small, events, job);
   }
 
   /**
