@@ -78,3 +78,18 @@ test("a query source replays rows in order and resumes from its position", async
   assert.deepEqual(await again.poll(10), { values: [{ i: 3 }, { i: 4 }], end: true });
   db.close();
 });
+
+test("subtasks writing their first batch at once create the table once (DuckDB refuses concurrent CREATEs of one table)", async () => {
+  const db = await SqlDatabase.open();
+  const parallelism = 4;
+  for (let round = 0; round < 5; round++) {
+    const sink = duckdbTable<{ k: number; v: string }>(`par_${round}`, { database: db });
+    const writers = Array.from({ length: parallelism }, (_, subtask) => sink.createWriter({ jobName: "t", subtask, parallelism }));
+    await Promise.all(writers.map((w) => w.open?.()));
+    await Promise.all(writers.map((w, i) => w.write([{ k: i, v: `s${i}` }], [])));
+    const r = await db.run(`select count(*)::INT as n from par_${round}`);
+    assert.deepEqual(r.values, [{ n: parallelism }]);
+    await Promise.all(writers.map((w) => w.close?.()));
+  }
+  db.close();
+});

@@ -49,7 +49,22 @@ export function duckdbTable<T extends object>(table: string, options: DuckDbTabl
   return { name: `duckdb:${table}`, createWriter: (ctx) => new TableWriter<T>(table, mode, options, ctx) };
 }
 
+/**
+ * DuckDB commits a CREATE optimistically: subtasks' connections creating one table at the same moment
+ * fail with "Catalog write-write conflict on create". Table creation runs one at a time per database.
+ */
+const creations = new WeakMap<object, Promise<unknown>>();
+function oneCreationAtATime<R>(db: object, create: () => Promise<R>): Promise<R> {
+  const run = (creations.get(db) ?? Promise.resolve()).then(create);
+  creations.set(
+    db,
+    run.catch(() => undefined), // the next creation waits for this one, not for its success; the error reaches its own caller
+  );
+  return run;
+}
+
 class TableWriter<T extends object> implements SinkWriter<T> {
+  private db: object | undefined;
   private conn: DuckDBConnection | undefined;
   private columns: TableColumn[] | undefined;
   private staging: string;
@@ -65,6 +80,7 @@ class TableWriter<T extends object> implements SinkWriter<T> {
 
   async open(): Promise<void> {
     const db = this.options.database ?? (await sharedDatabase());
+    this.db = db;
     this.conn = await db.connect();
   }
 
@@ -108,7 +124,7 @@ class TableWriter<T extends object> implements SinkWriter<T> {
     const defs = columns.map((c) => `${quoteIdent(c.name)} ${c.kind}`);
     const pk = this.mode === "upsert" ? `, PRIMARY KEY (${(this.options.key ?? []).map(quoteIdent).join(", ")})` : "";
     const conn = this.conn as DuckDBConnection;
-    await conn.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(this.table)} (${defs.join(", ")}${pk})`);
+    await oneCreationAtATime(this.db as object, () => conn.run(`CREATE TABLE IF NOT EXISTS ${quoteIdent(this.table)} (${defs.join(", ")}${pk})`));
     await conn.run(`CREATE TEMP TABLE IF NOT EXISTS ${this.staging} (${columns.map((c) => `${quoteIdent(c.name)} ${stagingType(c.kind)}`).join(", ")})`);
     return columns;
   }
