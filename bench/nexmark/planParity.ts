@@ -50,7 +50,21 @@ export async function sluicePlan(query: string): Promise<Plan> {
 }
 
 /** Operator kinds that hold no state: listed, not compared. */
-const STATELESS = new Set(["WindowTopPrune", "Scan", "Calc", "WatermarkAssigner", "Exchange", "MiniBatchAssigner", "Sink", "Union", "Expand", "DropUpdateBefore", "Reused", "WindowTableFunction"]);
+const STATELESS = new Set([
+  "WindowTopPrune",
+  "WindowMaxPrune",
+  "Scan",
+  "Calc",
+  "WatermarkAssigner",
+  "Exchange",
+  "MiniBatchAssigner",
+  "Sink",
+  "Union",
+  "Expand",
+  "DropUpdateBefore",
+  "Reused",
+  "WindowTableFunction",
+]);
 
 /** Kinds of a Flink execution plan, sources first; Local…/Global…/Incremental… phases named by the aggregate they split. */
 export function flinkKinds(lines: string[]): string[] {
@@ -96,6 +110,8 @@ const SLUICE_ONLY: Record<string, string> = {
     "Sluice only: Join and the GroupAggregate over it run as one operator, JoinGroupAggregate (the GROUP BY holds the join key, so a group's accumulator lives beside the join's rows and a matching pair updates it in place; the same changes, test/flink-sql/cases/joinGroupAggregate.ts)",
   WindowGroupJoin:
     "Sluice only: the two window aggregates without aggregate functions and the inner window join on their group columns run as one operator, WindowGroupJoin (each window's distinct groups of both sides held per join key in the join's pane, joined when the watermark fires it; the same rows, test/flink-sql/cases/windowGroupJoin.ts)",
+  WindowMaxJoin:
+    "Sluice only: the MAX per window over the counts and the window join of the counts with it run as one operator, WindowMaxJoin (per window the best count so far and the rows that have it, joined when the watermark fires it; at parallelism > 1 WindowMaxPrune drops each subtask's counts below its own best before the exchange; the same rows, test/flink-sql/cases/windowMaxJoin.ts)",
   WindowTopPrune:
     "Sluice only: WindowTopPrune drops the bids below their window's running MAX before the join (Flink's regular join keeps every bid; the join's rows are the same, test/flink-sql/cases/windowTop.ts), and the Join frees bids by the watermark",
 };
@@ -104,7 +120,11 @@ const SLUICE_ONLY: Record<string, string> = {
 const SAME_AS: Record<string, string> = { GroupWindowAggregate: "WindowAggregate" };
 
 /** Sluice's operators that do the work of several of Flink's plan (sql/joins/joinGroupAggregate.ts, windowGroupJoin.ts): compared as those. */
-const FUSED: Record<string, string[]> = { JoinGroupAggregate: ["Join", "GroupAggregate"], WindowGroupJoin: ["WindowAggregate", "WindowAggregate", "WindowJoin"] };
+const FUSED: Record<string, string[]> = {
+  JoinGroupAggregate: ["Join", "GroupAggregate"],
+  WindowGroupJoin: ["WindowAggregate", "WindowAggregate", "WindowJoin"],
+  WindowMaxJoin: ["WindowAggregate", "WindowJoin"],
+};
 
 function stateful(kinds: string[]): string {
   return kinds

@@ -6,15 +6,17 @@
  * ((cpu(events) - cpu(small)) / (events - small), so planning and the final flush drop out, as
  * sluiceSqlRun.ts times it) and the ratio. Both sides see the same load within a second.
  *
- * Usage: node dist/bench/nexmark/sqlJobAB.js BASE NEW <q0…q22 | path/to/query.sql> [blocks=8] [events=600000] [small=100000]
+ * Usage: node dist/bench/nexmark/sqlJobAB.js BASE NEW <q0…q22 | path/to/query.sql> [blocks=8] [events=600000] [small=100000] [parallelism=1]
  * (a path: that INSERT over the same tables and views instead of nexmark's qN.sql). Each side runs after
  * the SET lines of nexmark's config.yaml, as sluiceSqlRun.ts does (mini-batch; SLUICE_SQL_MINIBATCH=off leaves them out).
+ * A parallelism above 1 runs each side's subtasks on that side's own worker threads (its own module
+ * instances, so its own pool): the CPU is the process's, every thread's, while the other side's pool idles.
  */
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 
-const [base, next, query = "q3", blocks = "8", n = "600000", s = "100000"] = process.argv.slice(2);
+const [base, next, query = "q3", blocks = "8", n = "600000", s = "100000", p = "1"] = process.argv.slice(2);
 if (base === undefined || next === undefined) throw new Error("usage: sqlJobAB.js BASE NEW QUERY [blocks] [events] [small]");
 const [events, small] = [Number(n), Number(s)];
 
@@ -30,7 +32,8 @@ async function load(root: string): Promise<Run> {
     const gen = read("ddl_gen.sql").replace(/\$\{(\w+)\}/g, (m, k: string) => vars[k] ?? m);
     const views = read("ddl_views.sql").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
     const text = query.includes("/") ? readFileSync(query, "utf8") : read(`${query}.sql`);
-    await new sql.SqlSession().execute(`${nexmarkSqlOptions()}${gen}\n${views};\n${text}`);
+    const parallel = p === "1" ? "" : `SET 'parallelism.default' = '${p}';\n`;
+    await new sql.SqlSession().execute(`${parallel}${nexmarkSqlOptions()}${gen}\n${views};\n${text}`);
   };
 }
 
@@ -60,5 +63,5 @@ const median = (xs: number[]) => {
 const [a, b] = [median(ns[0] as number[]), median(ns[1] as number[])];
 const spread = (xs: number[]) => `${Math.min(...xs).toFixed(0)}–${Math.max(...xs).toFixed(0)}`;
 console.log(
-  `${query}: base ${a.toFixed(0)} ns/event (${(1e3 / a).toFixed(2)}M ev/CPU-s, ${spread(ns[0] as number[])}), new ${b.toFixed(0)} ns/event (${(1e3 / b).toFixed(2)}M ev/CPU-s, ${spread(ns[1] as number[])}), speed new/base ${(a / b).toFixed(3)}, load ${(os.loadavg()[0] as number).toFixed(1)}`,
+  `${query}${p === "1" ? "" : ` p=${p}`}: base ${a.toFixed(0)} ns/event (${(1e3 / a).toFixed(2)}M ev/CPU-s, ${spread(ns[0] as number[])}), new ${b.toFixed(0)} ns/event (${(1e3 / b).toFixed(2)}M ev/CPU-s, ${spread(ns[1] as number[])}), speed new/base ${(a / b).toFixed(3)}, load ${(os.loadavg()[0] as number).toFixed(1)}`,
 );

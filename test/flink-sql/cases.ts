@@ -7,6 +7,7 @@ import { miniBatchCases } from "./cases/miniBatch.js";
 
 import { WINDOW_TOP_CASES } from "./cases/windowTop.js";
 import { WINDOW_GROUP_JOIN_CASES } from "./cases/windowGroupJoin.js";
+import { WINDOW_MAX_JOIN_CASES } from "./cases/windowMaxJoin.js";
 
 /**
  * Conformance cases for `%%ssql`: the same SQL text run by Sluice and by Flink's SQL engine
@@ -233,6 +234,7 @@ export const CASES: OracleCase[] = [
   ...LOOKUP_JOIN_CASES,
   ...WINDOW_JOIN_CASES,
   ...WINDOW_GROUP_JOIN_CASES,
+  ...WINDOW_MAX_JOIN_CASES,
   ...CASCADED_WINDOW_CASES,
   ...UPDATING_TOP_N_CASES,
   ...DESCRIBE_TYPE_CASES,

@@ -15,7 +15,7 @@ import { planCalc, shareCalc, stampedBy } from "./calc/planCalc.js";
 import { narrowWindowInput } from "./windows/narrowWindowInput.js";
 import { countViewReads } from "./optimize/viewReads.js";
 import { recordScan, type RecordScan } from "./scan/recordScan.js";
-import { planWindowAggregate, type WindowGroups } from "./windowAggregate.js";
+import { planWindowAggregate, type WindowAggregateRows, type WindowGroups, type WindowMax } from "./windowAggregate.js";
 import type { Change } from "./changelog.js";
 import { planSelectDistinct } from "./distinct/selectDistinct.js";
 import { planGroupAggregate } from "./groupAggregate.js";
@@ -59,6 +59,9 @@ export interface AppendPlanned {
   firedEnds?: number[];
   /** A window aggregate's groups alone, which a window join may hold itself (windowAggregate.ts, joins/windowGroupJoin.ts). */
   groups?: WindowGroups;
+  /** The rows as columns of a window aggregate's rows (windowAggregate.ts), and a MAX per window over such rows: joins/planWindowMaxJoin.ts. */
+  projection?: WindowAggregateRows;
+  windowMax?: WindowMax;
 }
 
 export interface UpdatingPlanned {
@@ -73,6 +76,8 @@ export interface UpdatingPlanned {
   window?: undefined;
   firedEnds?: undefined;
   groups?: undefined;
+  projection?: undefined;
+  windowMax?: undefined;
 }
 
 /** Name columns are qualified with (`t.col`); a join's columns each have their side's (`qualifiers`). */
@@ -343,7 +348,15 @@ export class Planner {
     if (input.changes && select.items.some((i) => i.kind === "expr" && containsOver(i.expr))) appendOnly(input, "OVER", select.at);
     if (input.changes) return { ...planSelectOverChanges(input, scope, select, expandStar(select, input.columns, qualifiers)), bounded: input.bounded };
     if (aggregated && groupsByWindow(select, scope, input.window)) {
-      const attached = { stream: input.stream, scope, assigner: attachedWindows(input.window), bounds: input.window, attached: true, window: input.window.tvf };
+      const attached = {
+        stream: input.stream,
+        scope,
+        assigner: attachedWindows(input.window),
+        bounds: input.window,
+        attached: true,
+        window: input.window.tvf,
+        ...(input.projection ? { rowsOf: input.projection } : {}),
+      };
       return { ...planWindowAggregate(attached, select, expandStar(select, input.columns, qualifiers)), bounded: input.bounded };
     }
     const items = expandStar(select, input.columns, qualifiers);

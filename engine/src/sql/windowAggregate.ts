@@ -47,6 +47,30 @@ export interface WindowAggregateInput {
   /** The windows, for the output's window properties; none for SESSION. */
   window: WindowProperties["tvf"] | undefined;
   partitionBy?: string[];
+  /** The input rows as columns of another stream's rows (`WindowAggregateRows`), for `windowMax`. */
+  rowsOf?: WindowAggregateRows;
+}
+
+/** A relation whose rows are columns of a window aggregate's rows as they are: output column n is `columns[n]` of `of`'s row. */
+export interface WindowAggregateRows {
+  /** The relation's stream these describe: a relation whose stream is another (a filter after it) is not these rows. */
+  output: DataStream<Row>;
+  of: DataStream<Row>;
+  columns: number[];
+}
+
+/**
+ * `SELECT MAX(v), window_start, window_end FROM R GROUP BY window_start, window_end` over a window aggregate's
+ * rows R, without WHERE or HAVING, its row as the operator makes it (`output`): which column of R's rows (`of`)
+ * is v, window_start and window_end, and where the MAX and the bounds are in the output row (joins/planWindowMaxJoin.ts).
+ */
+export interface WindowMax {
+  output: DataStream<Row>;
+  of: DataStream<Row>;
+  value: number;
+  start: number;
+  end: number;
+  at: { max: number; start: number; end: number; width: number };
 }
 
 /**
@@ -65,7 +89,7 @@ export function planWindowAggregate(
   input: WindowAggregateInput,
   select: Select,
   items: NamedItem[],
-): { stream: DataStream<Row>; columns: Column[]; window?: WindowProperties; firedEnds?: FiredEnds; groups?: WindowGroups } {
+): { stream: DataStream<Row>; columns: Column[]; window?: WindowProperties; firedEnds?: FiredEnds; groups?: WindowGroups; projection?: WindowAggregateRows; windowMax?: WindowMax } {
   const { scope, assigner, bounds, partitionBy } = input;
   const groupCols = select.groupBy.map((g) => {
     if (g.kind !== "column") throw new StreamSqlError("unsupported", "GROUP BY expressions other than columns are not supported yet", g.at, undefined);
@@ -257,7 +281,35 @@ export function planWindowAggregate(
   // Groups alone, each the operator's row as it is: a window join over them may hold them itself (joins/windowGroupJoin.ts).
   const distinctOnly = identity && aggs.length === 0 && !select.having && !select.where && !partitionBy && !input.attached && input.window !== undefined;
   const groups = distinctOnly ? windowGroups(out, planned, input, groupCols, keyCols, digest) : undefined;
-  return { stream: out, columns, ...(properties ? { window: properties } : {}), ...(firedEnds ? { firedEnds } : {}), ...(groups ? { groups } : {}) };
+  // Each output column the operator's column as it is (identity, or a SELECT of columns): a later MAX over these rows may say so.
+  const plain = select.having ? undefined : items.map((item) => /^r\[(\d+)\]$/.exec(override(item.expr)?.code ?? "")?.[1]);
+  const projection = plain?.every((c) => c !== undefined) ? { output: out, of: planned.stream, columns: plain.map(Number) } : undefined;
+  const max = identity && !select.where ? windowMaxOf(out, input, aggs, groupCols, planned.layout) : undefined;
+  return {
+    stream: out,
+    columns,
+    ...(properties ? { window: properties } : {}),
+    ...(firedEnds ? { firedEnds } : {}),
+    ...(groups ? { groups } : {}),
+    ...(projection ? { projection } : {}),
+    ...(max ? { windowMax: max } : {}),
+  };
+}
+
+/** `WindowMax` of a cascaded window aggregate, where it is one: a MAX of an integral column over rows that are another window aggregate's columns. */
+function windowMaxOf(output: DataStream<Row>, input: WindowAggregateInput, aggs: AggCall[], groupCols: ScopeColumn[], layout: number[]): WindowMax | undefined {
+  const { rowsOf, bounds } = input;
+  const only = aggs.length === 1 ? (aggs[0] as AggCall) : undefined;
+  if (!input.attached || !rowsOf || rowsOf.output !== input.stream || !only || only.expr.name !== "MAX" || only.expr.distinct || only.expr.filter || only.expr.over) return undefined;
+  if (groupCols.length !== 2 || !isIntegral(only.type)) return undefined;
+  const arg = only.expr.args.length === 1 ? (only.expr.args[0] as Expr) : undefined;
+  const column = arg?.kind === "column" ? resolveColumn(arg, input.scope) : undefined;
+  if (!column) return undefined;
+  const groupAt = (index: number): number => layout.indexOf(groupCols.findIndex((c) => c.index === index));
+  const at = { max: layout.indexOf(groupCols.length), start: groupAt(bounds.start), end: groupAt(bounds.end), width: layout.length };
+  const [value, start, end] = [rowsOf.columns[column.index], rowsOf.columns[bounds.start], rowsOf.columns[bounds.end]];
+  if (at.max < 0 || at.start < 0 || at.end < 0 || value === undefined || start === undefined || end === undefined) return undefined;
+  return { output, of: rowsOf.of, value, start, end, at };
 }
 
 /**

@@ -10,6 +10,7 @@ import { stateDigest } from "../restore/planUids.js";
 import { concatRows, pairPredicate, type WindowJoinType } from "./windowJoin.js";
 import { WindowJoinOperator } from "./windowJoinOperator.js";
 import { planWindowGroupJoin } from "./planWindowGroupJoin.js";
+import { planWindowMaxJoin } from "./planWindowMaxJoin.js";
 
 /**
  * A window join, as Flink's WindowJoinUtil recognises one: both sides have window properties of a
@@ -51,6 +52,10 @@ export function planWindowJoin(
   // Two window aggregates of groups alone into an inner join on their group columns (nexmark q8): one operator.
   const fused = planWindowGroupJoin({ left, right, keys, scope, matches: spec.matches, concat: spec.concat, qualifiers, windows }, item.joinType);
   if (fused) return fused;
+  // A window aggregate's rows joined with their windows' MAX (nexmark q5): one operator holding each window's best rows.
+  const bounds = { ls, le, rs, re };
+  const maxJoin = planWindowMaxJoin({ left, right, condition, keys, scope, bounds, matches: spec.matches, concat: spec.concat, qualifiers, windows }, item.joinType);
+  if (maxJoin) return maxJoin;
   // Without other equality keys (nexmark q5: ON the window and `num >= maxn`) a constant key put every row of
   // every window on one subtask; window_end keys it instead: rows of one window share it (the windows are the
   // same on both sides), so each window's pane is whole on one subtask and windows spread over subtasks.

@@ -1,5 +1,6 @@
 /**
- * A window join whose ON has no equality key but the window's (nexmark q5: the bounds and `num >= maxn`) at
+ * A window join whose ON has no equality key but the window's (nexmark q5's shape: the bounds and `num + 0 >= maxn`,
+ * which planWindowMaxJoin.ts leaves to the window join) at
  * parallelism 2 on worker threads: the rows of parallelism 1, and the windows spread over both join
  * subtasks (keyed by window_end), where a constant key put every row on one.
  */
@@ -27,7 +28,7 @@ const DDL = `CREATE TABLE bid (auction INT, dateTime TIMESTAMP(3), WATERMARK FOR
 const hop = "TABLE(HOP(TABLE bid, DESCRIPTOR(dateTime), INTERVAL '1' SECOND, INTERVAL '5' SECOND))";
 const Q5 = `SELECT A.auction, A.num, A.starttime FROM (SELECT auction, COUNT(*) AS num, window_start AS starttime, window_end AS endtime FROM ${hop} GROUP BY auction, window_start, window_end) A
   JOIN (SELECT MAX(C.num) AS maxn, C.starttime, C.endtime FROM (SELECT COUNT(*) AS num, window_start AS starttime, window_end AS endtime FROM ${hop} GROUP BY auction, window_start, window_end) C GROUP BY C.starttime, C.endtime) M
-  ON A.starttime = M.starttime AND A.endtime = M.endtime AND A.num >= M.maxn`;
+  ON A.starttime = M.starttime AND A.endtime = M.endtime AND A.num + 0 >= M.maxn`;
 
 async function run(parallelism: number): Promise<{ rows: string[]; joinIn: number[] }> {
   const started = new Promise<JobHandle>((resolve) => {
