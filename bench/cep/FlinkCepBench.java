@@ -1,13 +1,14 @@
 /*
  * The CEP bench on Flink CEP 1.20.1 (local MiniCluster, parallelism 1, object reuse on), timed as
- * sluiceCep.ts times Sluice (and bench/nexmark's Measure.java times Flink): in one JVM a warm-up job
- * (untimed), then a job of `small` events and one of `events` events; the rate is the marginal one, in
+ * sluiceCep.ts times Sluice (and bench/nexmark's Measure.java times Flink): in one JVM `warmupJobs`
+ * warm-up jobs sharing `warmup` events (untimed; the JIT keeps compiling for a few jobs after the
+ * first), then a job of `small` events and one of `events` events; the rate is the marginal one, in
  * wall time and in process CPU time. Then the state size: a job reads `events` events and pauses (the
  * source stays open), and once the watermark has passed the last event a checkpoint is triggered; the
  * bytes of its directory are reported. Prints one JSON line (the shape sluiceCep.ts prints).
  * The same events (see events.ts) and the same pattern, written with Flink's own API.
  * Compiled and started by run.ts (javac against the Flink jars test/flink-sql/pom.xml resolves):
- *   java -cp <classes>:<classpath> FlinkCepBench <keys> <events> <warmup> <small> [state: 1|0]
+ *   java -cp <classes>:<classpath> FlinkCepBench <keys> <events> <warmup> <small> [state: 1|0] [warmupJobs=4]
  */
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -197,11 +198,20 @@ public class FlinkCepBench {
     long warmup = Long.parseLong(args[2]);
     long small = Long.parseLong(args[3]);
     boolean withState = args.length < 5 || args[4].equals("1");
+    int warmupJobs = args.length > 5 ? Integer.parseInt(args[5]) : 4; // as run.ts --warmup-jobs
+    if (warmupJobs < 1) throw new IllegalArgumentException("warm-up jobs must be at least 1, not " + warmupJobs);
     Configuration conf = new Configuration();
     conf.set(RestOptions.BIND_PORT, "0"); // any free port: another Flink on this machine may hold 8081
     cluster = new MiniCluster(new MiniClusterConfiguration.Builder().setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(1).build());
     cluster.start();
-    job(warmup, keys);
+    // As Measure.java (and bench/marginal.ts): the warm-up events split evenly, the last job takes the remainder.
+    StringBuilder warmupNs = new StringBuilder();
+    for (int i = 0; i < warmupJobs; i++) {
+      long count = i == warmupJobs - 1 ? warmup - (warmup / warmupJobs) * i : warmup / warmupJobs;
+      long c = cpuNanos();
+      job(count, keys);
+      warmupNs.append(i == 0 ? "" : ",").append(count == 0 ? "null" : String.format("%.1f", (double) (cpuNanos() - c) / count));
+    }
     long w0 = System.nanoTime(), c0 = cpuNanos();
     job(small, keys);
     long w1 = System.nanoTime(), c1 = cpuNanos();
@@ -211,9 +221,9 @@ public class FlinkCepBench {
     long matches = outputs, sum = checksum;
     String checkpointBytes = withState ? String.valueOf(stateBytes(events, keys)) : "null";
     System.out.printf(
-        "{\"engine\":\"flink\",\"keys\":%d,\"events\":%d,\"small\":%d,\"warmup\":%d,\"seconds\":%.4f,\"cpuSeconds\":%.4f,"
+        "{\"engine\":\"flink\",\"keys\":%d,\"events\":%d,\"small\":%d,\"warmup\":%d,\"warmupJobs\":%d,\"warmupCpuNsPerEvent\":[%s],\"smallCpuNsPerEvent\":%s,\"seconds\":%.4f,\"cpuSeconds\":%.4f,"
             + "\"eventsPerSecond\":%.0f,\"eventsPerCpuSecond\":%.0f,\"matches\":%d,\"checksum\":%d,\"checkpointBytes\":%s,\"peakRssMB\":%.1f}%n",
-        keys, events, small, warmup, seconds, cpuSeconds, (events - small) / seconds, (events - small) / cpuSeconds, matches, sum, checkpointBytes, peakRssMB());
+        keys, events, small, warmup, warmupJobs, warmupNs, small == 0 ? "null" : String.format("%.1f", (c1 - c0) / (double) small), seconds, cpuSeconds, (events - small) / seconds, (events - small) / cpuSeconds, matches, sum, checkpointBytes, peakRssMB());
     cluster.close();
     System.exit(0);
   }

@@ -1,11 +1,12 @@
 /**
  * The CEP bench on Sluice, timed as FlinkCepBench.java times it (bench/marginal.ts, as the Nexmark runs): in one
- * process a warm-up job (untimed), then a job of `small` events and one of `events` events; the rate is
- * the marginal one, (events - small) / (t(events) - t(small)), in wall time and in process CPU time.
+ * process `warmupJobs` warm-up jobs sharing `warmup` events (untimed), then a job of `small` events and
+ * one of `events` events; the rate is the marginal one, (events - small) / (t(events) - t(small)), in wall
+ * time and in process CPU time.
  * Then the state size: a job reads `events` events and pauses (the source stays open), and once the
  * matcher has taken every event and the watermark is at the last one, it is stopped with a savepoint,
  * whose bytes are reported. Prints one JSON line.
- * Usage: node dist/bench/cep/sluiceCep.js <keys> <events> <warmup> <small> [state: 1|0]
+ * Usage: node dist/bench/cep/sluiceCep.js <keys> <events> <warmup> <small> [state: 1|0] [warmupJobs=4]
  * (SLUICE_BATCH_SIZE: the environment's batch size, default 1024, as in bench/nexmark.)
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,7 +16,7 @@ import { CEP, Pattern, type Sink, type Source, StreamEnvironment, Time, Watermar
 import { measureMarginal } from "../marginal.js";
 import { type CepEvent, cepEvent, fingerprint, MOD, WITHIN_MS } from "./events.js";
 
-const [k = "1000", n = "1000000", w = "300000", s = "200000", st = "1"] = process.argv.slice(2);
+const [k = "1000", n = "1000000", w = "300000", s = "200000", st = "1", wj = "4"] = process.argv.slice(2);
 const keys = Number(k);
 const batchSize = Number(process.env.SLUICE_BATCH_SIZE ?? 1024);
 
@@ -113,7 +114,12 @@ async function stateBytes(count: number): Promise<number> {
 }
 
 const [events, warmup, small] = [Number(n), Number(w), Number(s)];
-const { seconds, cpuSeconds, eventsPerSecond, eventsPerCpuSecond } = await measureMarginal(job, { warmup, small, events });
+const { seconds, cpuSeconds, eventsPerSecond, eventsPerCpuSecond, warmupJobs, warmupCpuNsPerEvent, smallCpuNsPerEvent } = await measureMarginal(job, {
+  warmup,
+  small,
+  events,
+  warmupJobs: Number(wj),
+});
 const [matches, sum] = [outputs, checksum];
 const checkpointBytes = st === "1" ? await stateBytes(events) : null;
 console.log(
@@ -124,6 +130,9 @@ console.log(
     events,
     small,
     warmup,
+    warmupJobs,
+    warmupCpuNsPerEvent,
+    smallCpuNsPerEvent,
     seconds,
     cpuSeconds,
     eventsPerSecond,

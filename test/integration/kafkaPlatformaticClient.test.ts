@@ -15,8 +15,8 @@ import { kafkaSink } from "../../engine/src/connectors/kafka/KafkaSink.js";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import { PlatformaticClient } from "../../engine/src/connectors/kafka/platformatic/PlatformaticClient.js";
 import { mergePositions } from "../../engine/src/connectors/kafka/position.js";
-import type { KafkaCommittable, TransactionalKafkaWriter } from "../../engine/src/connectors/kafka/TransactionalKafkaWriter.js";
-import type { SinkWriter } from "../../engine/src/sinks/Sink.js";
+import type { TransactionalKafkaWriter } from "../../engine/src/connectors/kafka/TransactionalKafkaWriter.js";
+import { commitAbortAndLeaveOpen, countBy, fenceCrashedWriter, type Item, items, times } from "../support/kafkaSinkScenarios.js";
 import { ensureBroker, kafkaTestsOff, kafkaVersion, readAtLeast, readerContext, readToEnd, stopIfStartedHere, uniqueTopic } from "./kafkaBroker.js";
 
 const N = 3_000;
@@ -25,12 +25,7 @@ const BASE_TS = 1_700_000_000_000;
 
 type Row = { i: number; partition: number; offset: number; timestamp: number };
 
-type Item = { id: number; batch: string };
-
 const rows = (r: KafkaRecord): Row => ({ i: (JSON.parse(r.value!.toString()) as { i: number }).i, partition: r.partition, offset: r.offset, timestamp: r.timestamp });
-const items = (batch: string, n: number): Item[] => Array.from({ length: n }, (_, id) => ({ id, batch }));
-const times = (n: number): number[] => new Array<number>(n).fill(Number.NaN);
-const countBy = (list: Item[]): Record<string, number> => list.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.batch]: (acc[r.batch] ?? 0) + 1 }), {});
 
 describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
   let bootstrap: string;
@@ -280,33 +275,7 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
     const name = uniqueTopic("pk-eos");
     await client.createTopics([{ topic: name, partitions: 3 }]);
     const sink = kafkaSink<Item>({ client, topic: name, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("pk-txn"), key: (v) => String(v.id) });
-    const writer = sink.createWriter({ jobName: "t", subtask: 0, parallelism: 1 }) as SinkWriter<Item> & TransactionalKafkaWriter<Item>;
-    assert.equal(writer.commitBeforeCheckpointPublished, false, "PlatformaticClient resumes prepared transactions (commitPrepared)");
-    try {
-      await writer.open();
-      await writer.write(items("committed-1", 300), times(300));
-      const { producerId, producerEpoch, ...committable } = writer.prepareCommit(1) as KafkaCommittable;
-      assert.deepEqual(committable, { transactionalId: writer.transactionalId, checkpointId: 1, records: 300 });
-      assert.ok(/^\d+$/.test(producerId ?? "") && Number.isInteger(producerEpoch), "the committable names the producer that owns the transaction");
-      await writer.commit(1);
-      await writer.write(items("aborted", 200), times(200));
-      writer.prepareCommit(2);
-      writer.checkpointAborted(2); // checkpoint 2 failed (its transaction goes on), then the job: abort drops it
-      await writer.abort();
-    } finally {
-      await writer.close();
-    }
-    // The restarted job: its writer (same transactional id) commits checkpoint 3, then leaves a transaction open.
-    const restarted = sink.createWriter({ jobName: "t", subtask: 0, parallelism: 1 }) as SinkWriter<Item> & TransactionalKafkaWriter<Item>;
-    try {
-      await restarted.open();
-      await restarted.write(items("committed-3", 100), times(100));
-      restarted.prepareCommit(3);
-      await restarted.commit(3);
-      await restarted.write(items("open-at-close", 50), times(50));
-    } finally {
-      await restarted.close(); // aborts the open transaction
-    }
+    await commitAbortAndLeaveOpen(sink, (writer) => assert.equal(writer.commitBeforeCheckpointPublished, false, "PlatformaticClient resumes prepared transactions (commitPrepared)"));
     const committed = await readCommitted<Item>(name, 400);
     assert.deepEqual(countBy(committed), { "committed-1": 300, "committed-3": 100 });
     assert.equal(new Set(committed.map((r) => `${r.batch}/${r.id}`)).size, committed.length, "no duplicates");
@@ -318,22 +287,7 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
     const name = uniqueTopic("pk-fence");
     await client.createTopics([{ topic: name, partitions: 1 }]);
     const sink = kafkaSink<Item>({ client, topic: name, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("pk-txn") });
-    const crashed = sink.createWriter({ jobName: "t", subtask: 0, parallelism: 1 }) as TransactionalKafkaWriter<Item>;
-    await crashed.open();
-    await crashed.write(items("lost-in-crash", 100), times(100));
-    crashed.prepareCommit(7); // the crash happens before checkpoint 7 completes
-    const restarted = sink.createWriter({ jobName: "t", subtask: 0, parallelism: 1 }) as TransactionalKafkaWriter<Item>;
-    assert.equal(restarted.transactionalId, crashed.transactionalId, "stable transactional id per subtask");
-    try {
-      await restarted.open(); // fences `crashed` and aborts its transaction
-      await restarted.write(items("after-restart", 100), times(100));
-      restarted.prepareCommit(8);
-      await restarted.commit(8);
-      await assert.rejects(crashed.commit(7), /commit failed/, "the fenced writer can no longer commit");
-    } finally {
-      await restarted.close();
-      await crashed.close().catch(() => undefined); // fenced: its abort fails too, which is expected here
-    }
+    await fenceCrashedWriter(sink);
     assert.deepEqual(countBy(await readCommitted<Item>(name, 100)), { "after-restart": 100 });
   });
 

@@ -10,14 +10,8 @@ import { describe, test } from "node:test";
 import { StreamEnvironment } from "../../engine/src/api/StreamEnvironment.js";
 import { kafkaSink } from "../../engine/src/connectors/kafka/KafkaSink.js";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
-import { TransactionalKafkaWriter, type KafkaCommittable } from "../../engine/src/connectors/kafka/TransactionalKafkaWriter.js";
-import type { SinkWriter } from "../../engine/src/sinks/Sink.js";
+import { commitAbortAndLeaveOpen, countBy, fenceCrashedWriter, type Item, items, times } from "../support/kafkaSinkScenarios.js";
 import { kafkaTestsOff, kafkaVersion, readCommitted, readerContext, readToEnd, uniqueTopic, connectToBroker } from "./kafkaBroker.js";
-
-interface Item {
-  id: number;
-  batch: string;
-}
 
 describe(`Kafka sink against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
   const broker = connectToBroker();
@@ -30,10 +24,6 @@ describe(`Kafka sink against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "S
       await reader.close?.();
     }
   }
-
-  const items = (batch: string, n: number): Item[] => Array.from({ length: n }, (_, id) => ({ id, batch }));
-  const times = (n: number): number[] => new Array<number>(n).fill(Number.NaN);
-  const countBy = (rows: Item[]): Record<string, number> => rows.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.batch]: (acc[r.batch] ?? 0) + 1 }), {});
 
   test("at-least-once: every acknowledged record is in the topic", async () => {
     const topic = uniqueTopic("alo");
@@ -53,32 +43,7 @@ describe(`Kafka sink against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "S
     const topic = uniqueTopic("eos");
     await broker.client.createTopics([{ topic, partitions: 3 }]);
     const sink = kafkaSink<Item>({ brokers: [broker.bootstrap], topic, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("txn"), key: (v) => String(v.id) });
-    const writer = sink.createWriter({ jobName: "t", subtask: 0, parallelism: 1 }) as SinkWriter<Item> & TransactionalKafkaWriter<Item>;
-    try {
-      await writer.open();
-      await writer.write(items("committed-1", 300), times(300));
-      const { producerId, producerEpoch, ...committable } = writer.prepareCommit(1) as KafkaCommittable;
-      assert.deepEqual(committable, { transactionalId: writer.transactionalId, checkpointId: 1, records: 300 });
-      assert.ok(/^\d+$/.test(producerId ?? "") && Number.isInteger(producerEpoch), "the committable names the producer that owns the transaction");
-      await writer.commit(1);
-      await writer.write(items("aborted", 200), times(200));
-      writer.prepareCommit(2);
-      writer.checkpointAborted(2); // checkpoint 2 failed (its transaction goes on), then the job: abort drops it
-      await writer.abort();
-    } finally {
-      await writer.close();
-    }
-    // The restarted job: its writer (same transactional id) commits checkpoint 3, then leaves a transaction open.
-    const restarted = sink.createWriter({ jobName: "t", subtask: 0, parallelism: 1 }) as SinkWriter<Item> & TransactionalKafkaWriter<Item>;
-    try {
-      await restarted.open();
-      await restarted.write(items("committed-3", 100), times(100));
-      restarted.prepareCommit(3);
-      await restarted.commit(3);
-      await restarted.write(items("open-at-close", 50), times(50));
-    } finally {
-      await restarted.close(); // aborts the open transaction
-    }
+    await commitAbortAndLeaveOpen(sink);
     assert.deepEqual(countBy(await readTopic(topic, "read_committed")), { "committed-1": 300, "committed-3": 100 });
     // The aborted records did reach the log: a read_uncommitted reader sees them, so the check above can fail.
     assert.deepEqual(countBy(await readTopic(topic, "read_uncommitted")), { "committed-1": 300, aborted: 200, "committed-3": 100, "open-at-close": 50 });
@@ -90,22 +55,7 @@ describe(`Kafka sink against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "S
     const topic = uniqueTopic("fence");
     await broker.client.createTopics([{ topic, partitions: 1 }]);
     const sink = kafkaSink<Item>({ brokers: [broker.bootstrap], topic, guarantee: "exactly-once", transactionalIdPrefix: uniqueTopic("txn") });
-    const crashed = sink.createWriter({ jobName: "t", subtask: 0, parallelism: 1 }) as TransactionalKafkaWriter<Item>;
-    await crashed.open();
-    await crashed.write(items("lost-in-crash", 100), times(100));
-    crashed.prepareCommit(7); // the crash happens before checkpoint 7 completes
-    const restarted = sink.createWriter({ jobName: "t", subtask: 0, parallelism: 1 }) as TransactionalKafkaWriter<Item>;
-    assert.equal(restarted.transactionalId, crashed.transactionalId, "stable transactional id per subtask");
-    try {
-      await restarted.open(); // fences `crashed` and aborts its transaction
-      await restarted.write(items("after-restart", 100), times(100));
-      restarted.prepareCommit(8);
-      await restarted.commit(8);
-      await assert.rejects(crashed.commit(7), /commit failed/, "the fenced writer can no longer commit");
-    } finally {
-      await restarted.close();
-      await crashed.close().catch(() => undefined); // fenced: its abort fails too, which is expected here
-    }
+    await fenceCrashedWriter(sink);
     assert.deepEqual(countBy(await readTopic(topic, "read_committed")), { "after-restart": 100 });
   });
 

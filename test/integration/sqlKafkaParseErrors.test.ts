@@ -12,17 +12,13 @@
  * SLUICE_FLINK_ORACLE=off leaves Flink out (the expected rows are still checked).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { JobHandle } from "../../engine/src/runtime/JobHandle.js";
 import { onJobStarted } from "../../engine/src/runtime/jobRegistry.js";
-import { runFlink, runSluice } from "../flink-sql/oracle.js";
+import { runSluice } from "../flink-sql/oracle.js";
+import { assertFlinkRows, rowsOf } from "../support/kafkaSqlOracle.js";
 import { connectToBroker, kafkaTestsOff, kafkaVersion, uniqueTopic, type BrokerConnection } from "./kafkaBroker.js";
 import { produce } from "./kafkaCli.js";
-
-const flinkOff = process.env.SLUICE_FLINK_ORACLE === "off";
 
 /** Messages of a JSON topic: the fields a wrong type NULLs, and what is not a JSON object at all. */
 const JSON_MESSAGES = [
@@ -104,29 +100,13 @@ describe(`kafka SQL formats under ignore-parse-errors (Kafka ${kafkaVersion})`, 
       );
       scripts.push({ c, sql: script(broker, topic, c) });
     }
-    if (!flinkOff) {
-      const dir = mkdtempSync(join(tmpdir(), "sluice-kafka-ipe-"));
-      try {
-        const paths = scripts.map(({ c, sql }) => {
-          const path = join(dir, `${c.name}.sql`);
-          writeFileSync(path, sql);
-          return { path, c };
-        });
-        const flink = runFlink(paths, dir);
-        for (const { path, c } of paths) {
-          const result = flink.get(path);
-          assert.deepEqual(result && "rows" in result ? result.rows : result, c.expected, `Flink's own result (${c.name})`);
-        }
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }
+    assertFlinkRows(scripts.map(({ c, sql }) => ({ name: c.name, sql, expected: c.expected })));
     for (const { c, sql } of scripts) {
       const jobs: JobHandle[] = [];
       const stop = onJobStarted((job) => jobs.push(job));
       const sluice = await runSluice(sql).finally(stop);
       const letters = jobs.flatMap((j) => j.deadLetters());
-      assert.deepEqual("rows" in sluice ? sluice.rows : sluice, c.expected, `Sluice's result (${c.name})`);
+      assert.deepEqual(rowsOf(sluice), c.expected, `Sluice's result (${c.name})`);
       assert.deepEqual(
         letters.map((l) => l.offset),
         c.skipped,

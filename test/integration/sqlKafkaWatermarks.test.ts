@@ -12,36 +12,21 @@
  * scripts/kafka.sh's (SLUICE_KAFKA_VERSION, default 3.9.2).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { OutgoingRecord } from "../../engine/src/connectors/kafka/KafkaClient.js";
 import { SqlSession } from "../../engine/src/sql/SqlSession.js";
 import { MIN_WATERMARK } from "../../engine/src/time/Watermark.js";
-import { runFlink, runSluice } from "../flink-sql/oracle.js";
+import { runSluice } from "../flink-sql/oracle.js";
+import { assertFlinkRows, BASE, createKeptTopic, rowsOf, sendRecords, timestampText } from "../support/kafkaSqlOracle.js";
 import { connectToBroker, kafkaTestsOff, kafkaVersion, uniqueTopic, type BrokerConnection } from "./kafkaBroker.js";
-
-const flinkOff = process.env.SLUICE_FLINK_ORACLE === "off";
-const BASE = Date.parse("2024-01-01T00:00:00Z");
-
-/** `2024-01-01 00:00:SS.mmm` for `ms` after BASE, as Flink's JSON format reads a TIMESTAMP(3). */
-function timestampText(ms: number): string {
-  return new Date(BASE + ms).toISOString().replace("T", " ").replace("Z", "");
-}
 
 /** A row every 10 ms of event time, per partition [from, to), into a (new: `create`) 2-partition topic kept forever (its timestamps are years old). */
 async function fill(broker: BrokerConnection, topic: string, ranges: { partition: number; from: number; to: number }[], create = true): Promise<number> {
-  if (create) await broker.client.createTopics([{ topic, partitions: 2, config: { "retention.ms": "-1" } }]);
+  if (create) await createKeptTopic(broker, topic);
   const records: OutgoingRecord[] = [];
   for (const { partition, from, to } of ranges)
     for (let t = from; t < to; t += 10) records.push({ topic, partition, timestamp: BASE + t, value: JSON.stringify({ p: partition, t, ts: timestampText(t), tstext: timestampText(t) }) });
-  const producer = await broker.client.openProducer({ idempotent: true });
-  try {
-    await producer.send(records);
-  } finally {
-    await producer.close();
-  }
+  await sendRecords(broker, records);
   return records.length;
 }
 
@@ -77,33 +62,16 @@ describe(`kafka SQL watermarks per partition (Kafka ${kafkaVersion})`, { skip: k
       { partition: 0, from: 10_000, to: 20_000 },
       { partition: 1, from: 0, to: 10_000 },
     ]);
-    // The computed rowtime is evaluated in the source, before the watermark.
+    // The computed rowtime is evaluated in the source, before the watermark. Flink runs both scripts in one JVM.
     const scripts = [
       ["physical", "p INT, t BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts"],
       ["computed", "p INT, t BIGINT, tstext STRING, ts AS CAST(tstext AS TIMESTAMP(3)), WATERMARK FOR ts AS ts"],
     ].map(([kind, columns]) => ({ kind: kind as string, sql: `${table(broker, topic, columns as string, { "scan.bounded.mode": "latest-offset" })}\n${TUMBLE_COUNT}\n` }));
     const expected = windows(Array.from({ length: 20 }, (_, w) => [w * 1_000, 100]));
-    if (!flinkOff) {
-      // One JVM for both scripts (its start costs more than the queries).
-      const dir = mkdtempSync(join(tmpdir(), "sluice-kafka-oracle-"));
-      try {
-        const paths = scripts.map(({ kind, sql }) => {
-          const path = join(dir, `${kind}.sql`);
-          writeFileSync(path, sql);
-          return { path, kind };
-        });
-        const flink = runFlink(paths, dir);
-        for (const { path, kind } of paths) {
-          const result = flink.get(path);
-          assert.deepEqual(result && "rows" in result ? result.rows : result, expected, `Flink's own result (${kind} rowtime)`);
-        }
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    }
+    assertFlinkRows(scripts.map(({ kind, sql }) => ({ name: `${kind} rowtime`, sql, expected })));
     for (const { kind, sql } of scripts) {
       const sluice = await runSluice(sql);
-      assert.deepEqual("rows" in sluice ? sluice.rows : sluice, expected, `Sluice's result (${kind} rowtime)`);
+      assert.deepEqual(rowsOf(sluice), expected, `Sluice's result (${kind} rowtime)`);
     }
   });
 

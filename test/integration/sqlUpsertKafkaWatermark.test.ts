@@ -18,23 +18,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import type { OutgoingRecord } from "../../engine/src/connectors/kafka/KafkaClient.js";
-import { runFlink, runSluice } from "../flink-sql/oracle.js";
+import { runSluice } from "../flink-sql/oracle.js";
+import { assertFlinkRows, BASE, createKeptTopic, rowsOf, sendRecords, timestampText } from "../support/kafkaSqlOracle.js";
 import { connectToBroker, kafkaTestsOff, kafkaVersion, uniqueTopic } from "./kafkaBroker.js";
-
-const flinkOff = process.env.SLUICE_FLINK_ORACLE === "off";
-const BASE = Date.parse("2024-01-01T00:00:00Z");
-
-/** `2024-01-01 00:00:SS.mmm` for `ms` after BASE, as Flink's formats read and the oracle prints a TIMESTAMP(3). */
-function timestampText(ms: number): string {
-  return new Date(BASE + ms).toISOString().replace("T", " ").replace("Z", "");
-}
 
 describe(`upsert-kafka WATERMARK per partition (Kafka ${kafkaVersion})`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
   const broker = connectToBroker();
 
   test("an event-time temporal join against an upsert-kafka table waits for its slowest partition: the same rows as Flink", { timeout: 240_000 }, async () => {
     const topic = uniqueTopic("upsert-wm");
-    await broker.client.createTopics([{ topic, partitions: 2, config: { "retention.ms": "-1" } }]);
+    await createKeptTopic(broker, topic);
     // A new version of the currency's rate every second (rate = the second), and a tombstone-free topic kept forever.
     const records: OutgoingRecord[] = [];
     for (const [partition, currency, from] of [
@@ -45,12 +38,7 @@ describe(`upsert-kafka WATERMARK per partition (Kafka ${kafkaVersion})`, { skip:
         const key = JSON.stringify({ currency });
         records.push({ topic, partition, timestamp: BASE + s * 1000, key, value: JSON.stringify({ currency, rate: s, ts: timestampText(s * 1000) }) });
       }
-    const producer = await broker.client.openProducer({ idempotent: true });
-    try {
-      await producer.send(records);
-    } finally {
-      await producer.close();
-    }
+    await sendRecords(broker, records);
     const dir = mkdtempSync(join(tmpdir(), "sluice-upsert-wm-"));
     try {
       // An order per currency every second, half a second after the rate changed.
@@ -63,14 +51,8 @@ CREATE TABLE rates (currency STRING, rate INT, ts TIMESTAMP(3), WATERMARK FOR ts
 SELECT o.id, o.currency, r.rate FROM orders AS o JOIN rates FOR SYSTEM_TIME AS OF o.ts AS r ON o.currency = r.currency;
 `;
       const expected = Array.from({ length: 20 }, (_, s) => JSON.stringify([s, s < 10 ? "B" : "A", s])).sort();
-      if (!flinkOff) {
-        const path = join(dir, "join.sql");
-        writeFileSync(path, sql);
-        const result = runFlink([{ path }], dir).get(path);
-        assert.deepEqual(result && "rows" in result ? result.rows : result, expected, "Flink's own result");
-      }
-      const sluice = await runSluice(sql);
-      assert.deepEqual("rows" in sluice ? sluice.rows : sluice, expected, "Sluice's result");
+      assertFlinkRows([{ name: "join", sql, expected }]);
+      assert.deepEqual(rowsOf(await runSluice(sql)), expected, "Sluice's result");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

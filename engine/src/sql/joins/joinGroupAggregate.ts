@@ -9,6 +9,7 @@ import { applyRowInPlace, type GroupAcc, type GroupAggCall, newGroupAcc } from "
 import type { Change } from "../changelog.js";
 import type { Row } from "../connectors.js";
 import type { MiniBatchConfig } from "../minibatch/miniBatchOptions.js";
+import { MiniBatchOperator } from "../minibatch/miniBatchTrigger.js";
 import type { FlatJoin } from "./compactRows.js";
 import type { JoinKey } from "./joinKey.js";
 import { RowArena } from "./rowArena.js";
@@ -80,17 +81,15 @@ const IN_STATE = { update() {}, clear() {} };
  * per side, in one arena per side, plus `groups`: group key → accumulator), nothing is ever dropped. The changes are those
  * the separate GroupAggregate emits: without mini-batch one per pair that changes its group's aggregates,
  * with it one per group touched in a batch (-U before the batch / +U after), a batch ending as the
- * MiniBatchKeyedOperator's does (size joined rows, allow-latency, every watermark, a checkpoint, the end).
+ * MiniBatchKeyedOperator's does (MiniBatchOperator: size joined rows, allow-latency, every watermark, a checkpoint, the end).
  */
-export class JoinGroupAggregateOperator implements Operator<Row> {
+export class JoinGroupAggregateOperator extends MiniBatchOperator implements Operator<Row> {
   /** Per join key, everything the operator keeps for it: one Map lookup per input row. */
   private readonly slots = new Map<JoinKey, Slot>();
   private readonly left: RowArena;
   private readonly right: RowArena;
   /** The groups the current batch touched, in the order it first did. */
   private readonly touched: Group[] = [];
-  private buffered = 0;
-  private startedAt = Number.POSITIVE_INFINITY;
   private timestamp = Number.NaN;
   private key: unknown;
   private readonly collector: Collector<Change>;
@@ -103,6 +102,8 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
     private readonly spec: JoinAggregateSpec,
     private readonly ctx: OperatorContext<Change>,
   ) {
+    // Without mini-batch (no trigger) each pair's change goes out at once.
+    super(spec.miniBatch, ctx.clock);
     this.collector = { collect: (value: Change) => ctx.output.emit(value, this.timestamp) };
     // Zeros: unboxed doubles while every value written is a number (as flatJoin's scratch row).
     this.joined = new Array(spec.flat.outputWidth).fill(0);
@@ -155,7 +156,7 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
 
   /** One joined row into its group's accumulator, in place; at the group's first row in a batch, its values before go to `before`. */
   private accumulate(slot: Slot, joined: Row, timestamp: number): void {
-    const { where, aggregate, miniBatch } = this.spec;
+    const { where, aggregate } = this.spec;
     if (where !== undefined && !where(joined)) return;
     const first = slot.first;
     let group: Group | undefined;
@@ -182,11 +183,8 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
     }
     applyRowInPlace(group.acc, aggregate.aggs, joined, false, NO_VALUES);
     group.timestamp = timestamp;
-    if (miniBatch === undefined) this.flush();
-    else {
-      if (this.buffered++ === 0) this.startedAt = this.ctx.clock.now();
-      if (this.buffered >= miniBatch.size) this.flush();
-    }
+    const trigger = this.trigger;
+    if (trigger === undefined || trigger.add()) this.flush();
   }
 
   /**
@@ -203,7 +201,7 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
   }
 
   /** Each group touched since the last flush emits its change; the batch is then empty. */
-  private flush(): void {
+  protected flush(): void {
     const touched = this.touched;
     if (touched.length === 0) return;
     const settle = this.spec.aggregate.settle;
@@ -218,28 +216,7 @@ export class JoinGroupAggregateOperator implements Operator<Row> {
       }
     }
     touched.length = 0;
-    this.buffered = 0;
-    this.startedAt = Number.POSITIVE_INFINITY;
-  }
-
-  onWatermark(): void {
-    this.flush();
-  }
-
-  nextProcessingTime(): number {
-    return this.spec.miniBatch === undefined ? Number.POSITIVE_INFINITY : this.startedAt + this.spec.miniBatch.latencyMs;
-  }
-
-  onProcessingTime(): void {
-    this.flush();
-  }
-
-  prepareSnapshotPreBarrier(): void {
-    this.flush();
-  }
-
-  finish(): void {
-    this.flush();
+    this.trigger?.reset();
   }
 
   /** As a KeyedProcessOperator's keyed state: lists `left-values` and `right-values` and map `groups` per join key (copies of the lists). */

@@ -85,9 +85,14 @@ test("at parallelism 2 each subtask looks rows up in the same file", async () =>
   assert.equal((await rows(`SET 'parallelism.default' = '2';\n${ddl(side)}${Q13}`)).length, 6);
 });
 
-test("a line of the file its columns cannot read fails the job, naming the file and the line", async () => {
+test("a line of the file its columns cannot read fails the job as the filesystem scan's does, naming the operator, the file and the line", async () => {
   const bad = file("bad.csv", "0,zero\nnot-a-number,x\n");
-  await assert.rejects(rows(`${ddl(bad)}${Q13}`), /bad\.csv line 2/);
+  await assert.rejects(rows(`${ddl(bad)}${Q13}`), /Cannot parse record in job .*operator 'LookupJoin\(table=\[side_input\].*source .*bad\.csv line 2 offset 7: field: key:/);
+});
+
+test("the table is read when the join opens, as Flink's CsvLookupFunction: a missing file fails the job before any row looks it up", async () => {
+  const none = Q13.replace("FROM bids)", "FROM bids WHERE id < 0)");
+  await assert.rejects(rows(`${ddl(join(dir, "missing.csv"))}${none}`), /Source failed in job .*missing\.csv/);
 });
 
 test("a processing-time temporal join against a table of the modern keys stays refused (it is no lookup source)", async () => {

@@ -1,11 +1,12 @@
-import { readFileSync } from "node:fs";
+import type { Collector } from "../../api/functions.js";
+import type { Operator, OperatorContext } from "../../operators/Operator.js";
+import { FlatMapOperator } from "../../operators/StatelessOperators.js";
+import type { RecordBatch } from "../../runtime/StreamElement.js";
 import type { Expr, FromItem } from "../ast.js";
 import type { Column, TableEntry } from "../catalog.js";
 import { ExprCompiler, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
-import { lineDecoder } from "../connectors/filesystem/lineDecode.js";
-import { localPath } from "../connectors/filesystem/options.js";
-import { ParseError } from "../../errors/errors.js";
+import { readTableRows } from "../connectors/filesystem/fileSystemSource.js";
 import { StreamSqlError } from "../errors.js";
 import type { Relation } from "../planner.js";
 import { analyzeCondition } from "./joinCondition.js";
@@ -19,8 +20,9 @@ type JoinItem = Extract<FromItem, { kind: "join" }>;
  * declared with the legacy keys, which Flink reads by its CsvTableSource and joins by
  * LookupJoin: each left row looks up the rows of `t` whose columns equal the ON keys, in the table as
  * it is when the row arrives. That CsvLookupFunction loads the whole file when the operator opens and
- * serves every lookup from it; so here, the file is read into a hash table by key at the first row
- * (never re-read) and the join is a stateless flatMap over the left rows: no state, no right-side
+ * serves every lookup from it; so here, the table is read when the operator opens (never again) by the
+ * filesystem scan's reader and decoder (readTableRows: the same files, format options and errors) into
+ * a hash table by key, and the join is a stateless flatMap over the left rows: no state, no right-side
  * stream, no watermark of its own. Output append-only, as Flink's over an append-only left input.
  */
 export function planLookupJoin(item: JoinItem, asOf: Expr, left: Relation, table: TableEntry, leftQualifiers: (string | undefined)[]): Relation {
@@ -51,45 +53,48 @@ export function planLookupJoin(item: JoinItem, asOf: Expr, left: Relation, table
   const matches = rest === undefined ? () => true : new ExprCompiler(scope).predicate(rest);
   const nulls: Row = rightColumns.map(() => null);
   const outer = item.joinType === "left";
-  let index: Map<JoinKey, Row[]> | undefined;
-
+  const join = (index: Map<JoinKey, Row[]>, l: Row, out: Collector<Row>): void => {
+    const key = joinKeyOf(leftKey(l));
+    let joined = false;
+    for (const r of (key === null ? undefined : index.get(key)) ?? []) {
+      const row = [...l, ...r];
+      if (!matches(row)) continue;
+      out.collect(row);
+      joined = true;
+    }
+    if (!joined && outer) out.collect([...l, ...nulls]);
+  };
   const stream = left.stream
-    .flatMap<Row>((l, out) => {
-      index ??= loadIndex(table, rightKey);
-      const key = joinKeyOf(leftKey(l));
-      let joined = false;
-      for (const r of (key === null ? undefined : index.get(key)) ?? []) {
-        const row = [...l, ...r];
-        if (!matches(row)) continue;
-        out.collect(row);
-        joined = true;
-      }
-      if (!joined && outer) out.collect([...l, ...nulls]);
-    })
+    .transform<Row>("LookupJoin", (ctx) => new LookupJoinOperator(table, rightKey, join, ctx as OperatorContext<Row>))
     .name(`LookupJoin(table=[${table.name}], joinType=[${outer ? "LeftOuterJoin" : "InnerJoin"}], on ${asOf.kind === "column" ? asOf.name : "proctime"})`);
   return { stream, columns, bounded: left.bounded, qualifier: undefined, qualifiers };
 }
 
-/** The file's rows by lookup key (a row with a NULL key is never found, as SQL's `=`). A line the format cannot read fails the job, naming file and line. */
-function loadIndex(table: TableEntry, keyOf: (r: Row) => JoinKey): Map<JoinKey, Row[]> {
-  const path = localPath(table.name, table.options.path as string);
-  const decode = lineDecoder("csv", table.options)(table.columns);
-  const lines = readFileSync(path, "utf8").split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
-  const index = new Map<JoinKey, Row[]>();
-  lines.forEach((line, i) => {
-    let row: Row | undefined;
-    try {
-      row = decode(line.endsWith("\r") ? line.slice(0, -1) : line);
-    } catch (e) {
-      throw new ParseError(`lookup table ${table.name}: ${path} line ${i + 1}: ${(e as Error).message}`, { operator: `LookupJoin(${table.name})`, source: path, line: i + 1 }, { cause: e });
+/** Reads the table when it opens, then joins each left row with its rows by key (a row with a NULL key is never found, as SQL's `=`). */
+class LookupJoinOperator implements Operator<Row> {
+  private index = new Map<JoinKey, Row[]>();
+  private readonly rows: FlatMapOperator<Row, Row>;
+
+  constructor(
+    private readonly table: TableEntry,
+    private readonly keyOf: (r: Row) => JoinKey,
+    join: (index: Map<JoinKey, Row[]>, l: Row, out: Collector<Row>) => void,
+    private readonly ctx: OperatorContext<Row>,
+  ) {
+    this.rows = new FlatMapOperator<Row, Row>((l, out) => join(this.index, l, out), ctx);
+  }
+
+  async open(): Promise<void> {
+    for (const row of await readTableRows(this.table, this.ctx)) {
+      const key = this.keyOf(row);
+      if (key === null) continue;
+      const rows = this.index.get(key);
+      if (rows) rows.push(row);
+      else this.index.set(key, [row]);
     }
-    if (row === undefined) return;
-    const key = keyOf(row);
-    if (key === null) return;
-    const rows = index.get(key);
-    if (rows) rows.push(row);
-    else index.set(key, [row]);
-  });
-  return index;
+  }
+
+  processBatch(batch: RecordBatch<Row>): void {
+    this.rows.processBatch(batch);
+  }
 }

@@ -1,12 +1,14 @@
 import { MissingTimestampError } from "../../errors/errors.js";
 import { messages } from "../../errors/messages.js";
-import { normalizeKey, ownsKey, type NormalizedKey } from "../../graph/keys.js";
+import type { Collector } from "../../api/functions.js";
+import { ownsKey } from "../../graph/keys.js";
 import type { Operator, OperatorContext } from "../../operators/Operator.js";
 import { forEachRecord } from "../../operators/forEachRecord.js";
 import type { RecordBatch } from "../../runtime/StreamElement.js";
 import { windowStart } from "../../windows/TimeWindow.js";
 import type { Row } from "../connectors.js";
 import type { JoinKey } from "./joinKey.js";
+import { joinSlotInner, slotOf, type WindowPane, WindowPanes, type WindowPanesSnapshot } from "./windowPanes.js";
 
 /** One input of the fused operator: a window aggregate's input rows, grouped without aggregate functions. */
 export interface GroupSide {
@@ -29,19 +31,6 @@ export interface WindowGroupJoinSpec {
   concat: (left: Row, right: Row) => Row;
 }
 
-/** One window_end's groups of both sides, per join key slot (in order of the key's first row): a side's first group in `first`, others in `more`. */
-interface Pane {
-  readonly slots: Map<NormalizedKey, number>;
-  readonly keys: JoinKey[];
-  readonly first: [(Row | undefined)[], (Row | undefined)[]];
-  readonly more: [Map<number, Row[]>, Map<number, Row[]>];
-}
-
-/** Checkpoint: per window_end, each join key with its left and right group rows (windowJoinOperator.ts's shape). JSON-friendly. */
-export interface WindowGroupJoinSnapshot {
-  panes: [windowEnd: number, keys: [key: JoinKey, left: Row[], right: Row[]][]][];
-}
-
 /**
  * Sluice's fusion of Flink's plan `WindowAggregate → WindowJoin ← WindowAggregate` where both window
  * aggregates have no aggregate function (nexmark q8: `GROUP BY id, name, window_start, window_end` of
@@ -58,13 +47,11 @@ export interface WindowGroupJoinSnapshot {
  * gives nothing.
  */
 export class WindowGroupJoinOperator implements Operator<Row> {
-  private readonly panes = new Map<number, Pane>();
+  /** Per window_end, each join key's distinct groups of both sides (windowPanes.ts, as the window join keeps its rows). */
+  private readonly panes = new WindowPanes();
   private key: unknown;
   /** The window the last row fell in (a HOP's latest): its start on the slide grid, so rows of it cost no `%` on a double. */
   private lastStart = Number.NaN;
-  /** The pane of the last row and its window_end: one Map lookup fewer per row of the same window. */
-  private lastPane: Pane | undefined;
-  private lastEnd = Number.NaN;
   /** Each input's own watermark: a side's window aggregate judged its rows late by its input's alone (onInputWatermark). */
   private readonly inputWatermarks = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
 
@@ -109,8 +96,8 @@ export class WindowGroupJoinOperator implements Operator<Row> {
   }
 
   private add(side: 0 | 1, row: Row, key: JoinKey, start: number, end: number): void {
-    const pane = this.pane(end);
-    const slot = this.slot(pane, key);
+    const pane = this.panes.pane(end);
+    const slot = slotOf(pane, key);
     const first = pane.first[side];
     const group = first[slot];
     const { sameGroup, groupRow } = this.spec.sides[side];
@@ -128,106 +115,34 @@ export class WindowGroupJoinOperator implements Operator<Row> {
     }
   }
 
-  private pane(end: number): Pane {
-    if (end === this.lastEnd && this.lastPane !== undefined) return this.lastPane;
-    let pane = this.panes.get(end);
-    if (pane === undefined) {
-      pane = { slots: new Map(), keys: [], first: [[], []], more: [new Map(), new Map()] };
-      this.panes.set(end, pane);
-    }
-    this.lastEnd = end;
-    this.lastPane = pane;
-    return pane;
-  }
-
-  private slot(pane: Pane, key: JoinKey): number {
-    const norm = normalizeKey(key);
-    let slot = pane.slots.get(norm);
-    if (slot === undefined) {
-      slot = pane.keys.length;
-      pane.slots.set(norm, slot);
-      pane.keys.push(key);
-    }
-    return slot;
-  }
-
   onInputWatermark(input: number, watermark: number): void {
     this.inputWatermarks[input] = watermark;
   }
 
   onWatermark(watermark: number): void {
-    const due: number[] = [];
-    for (const end of this.panes.keys()) if (end - 1 <= watermark) due.push(end);
-    if (due.length === 0) return;
-    due.sort((a, b) => a - b);
-    this.lastPane = undefined;
-    this.lastEnd = Number.NaN;
-    for (const end of due) {
-      const pane = this.panes.get(end) as Pane;
-      this.panes.delete(end);
-      this.fire(end, pane);
-    }
+    for (const [end, pane] of this.panes.due(watermark)) this.fire(end, pane);
   }
 
   /** The window join's rows of a pane: each key's left groups with its right ones that ON accepts, at window_end - 1. */
-  private fire(windowEnd: number, pane: Pane): void {
+  private fire(windowEnd: number, pane: WindowPane): void {
     const timestamp = windowEnd - 1;
-    const { keys, first, more } = pane;
+    const { keys } = pane;
     const { matches, concat } = this.spec;
     const output = this.ctx.output;
+    const out: Collector<Row> = { collect: (row) => output.emit(row, timestamp) };
     forEachRecord(
       keys.length,
-      (slot) => {
-        const l0 = first[0][slot];
-        const r0 = first[1][slot];
-        if (l0 === undefined || r0 === undefined) return;
-        const lm = more[0].get(slot);
-        const rm = more[1].get(slot);
-        const ln = lm === undefined ? 0 : lm.length;
-        const rn = rm === undefined ? 0 : rm.length;
-        for (let a = -1; a < ln; a++) {
-          const l = a < 0 ? l0 : ((lm as Row[])[a] as Row);
-          for (let b = -1; b < rn; b++) {
-            const r = b < 0 ? r0 : ((rm as Row[])[b] as Row);
-            if (matches(l, r)) output.emit(concat(l, r), timestamp);
-          }
-        }
-      },
+      (slot) => joinSlotInner(pane, slot, matches, concat, out),
       (slot, cause) => this.ctx.userError(cause, { window_end: windowEnd }, timestamp, keys[slot]),
     );
   }
 
-  snapshotState(): WindowGroupJoinSnapshot {
-    return { panes: [...this.panes].map(([end, pane]) => [end, pane.keys.map((key, slot) => [key, groupsOf(pane, 0, slot), groupsOf(pane, 1, slot)])]) };
+  snapshotState(): WindowPanesSnapshot {
+    return this.panes.snapshot();
   }
 
   /** Adds the keys this subtask owns (after rescaling, several old subtasks' checkpoints, one call each). */
   restoreState(state: unknown): void {
-    const owns = ownsKey(this.ctx);
-    for (const [end, keys] of (state as WindowGroupJoinSnapshot).panes)
-      for (const [key, left, right] of keys) {
-        if (!owns(normalizeKey(key))) continue;
-        const pane = this.pane(end);
-        const slot = this.slot(pane, key);
-        for (const [side, rows] of [left, right].entries())
-          for (const row of rows) {
-            const first = pane.first[side as 0 | 1];
-            if (first[slot] === undefined) first[slot] = row;
-            else {
-              const more = pane.more[side as 0 | 1];
-              const kept = more.get(slot);
-              if (kept === undefined) more.set(slot, [row]);
-              else kept.push(row);
-            }
-          }
-      }
+    this.panes.restore(state as WindowPanesSnapshot, ownsKey(this.ctx));
   }
-}
-
-/** A side's group rows of a slot (a checkpoint's copy). */
-function groupsOf(pane: Pane, side: 0 | 1, slot: number): Row[] {
-  const first = pane.first[side][slot];
-  if (first === undefined) return [];
-  const more = pane.more[side].get(slot);
-  return more === undefined ? [first] : [first, ...more];
 }

@@ -6,6 +6,7 @@ import type { RecordBatch } from "../../runtime/StreamElement.js";
 import { KeyedStateStore } from "../../state/KeyedStateStore.js";
 import type { KeyedStateAccess } from "../../state/State.js";
 import type { MiniBatchConfig } from "./miniBatchOptions.js";
+import { MiniBatchOperator, type MiniBatchTrigger } from "./miniBatchTrigger.js";
 
 /**
  * What a mini-batch folds per key (Flink's MapBundleFunction): state is declared in `open`, and
@@ -28,26 +29,24 @@ interface Bundle<I> {
  * Flink's KeyedMapBundleOperator: input rows are buffered per key and folded once per batch, so a
  * key that received many rows updates its state once and emits one change instead of a -U/+U pair
  * per row. The batch ends at `size` rows, `latencyMs` after its first row (processing time), at every
- * watermark (as Flink's bundle operators finish on processWatermark), before a checkpoint barrier
- * (the snapshot holds keyed state only, never buffered input), and at end of input.
+ * watermark, before a checkpoint barrier and at end of input (MiniBatchOperator).
  * State and snapshot are those of KeyedProcessOperator (no timers), so a savepoint moves between a
  * job with mini-batch and one without.
  */
-export class MiniBatchKeyedOperator<K, I, O> implements Operator<I> {
+export class MiniBatchKeyedOperator<K, I, O> extends MiniBatchOperator implements Operator<I> {
   private readonly store = new KeyedStateStore();
   private readonly fn: KeyedBundleFunction<I, O>;
   private readonly bundles = new Map<NormalizedKey, Bundle<I>>();
-  private buffered = 0;
-  private startedAt = Number.POSITIVE_INFINITY;
   private timestamp = Number.NaN;
   private readonly collector: Collector<O>;
 
   constructor(
     shared: KeyedBundleFunction<I, O>,
     private readonly keySelector: (value: I) => K,
-    private readonly config: MiniBatchConfig,
+    config: MiniBatchConfig,
     private readonly ctx: OperatorContext<O>,
   ) {
+    super(config, ctx.clock);
     // Each subtask its own copy (as KeyedProcessOperator): state handles open() keeps on `this` are this subtask's.
     this.fn = Object.create(shared) as KeyedBundleFunction<I, O>;
     this.collector = { collect: (value: O) => ctx.output.emit(value, this.timestamp) };
@@ -75,14 +74,13 @@ export class MiniBatchKeyedOperator<K, I, O> implements Operator<I> {
         bundle.inputs.push(value);
         bundle.timestamp = timestamps[i] as number;
       }
-      if (this.buffered++ === 0) this.startedAt = this.ctx.clock.now();
-      if (this.buffered >= this.config.size) this.flush();
+      if ((this.trigger as MiniBatchTrigger).add()) this.flush();
     }
   }
 
   /** Folds every key's buffered inputs into its state and emits its change; the batch is then empty. */
-  private flush(): void {
-    if (this.buffered === 0) return;
+  protected flush(): void {
+    if ((this.trigger as MiniBatchTrigger).empty) return;
     const fn = this.fn;
     for (const bundle of this.bundles.values()) {
       this.store.setCurrentKey(bundle.key, bundle.normKey);
@@ -94,28 +92,7 @@ export class MiniBatchKeyedOperator<K, I, O> implements Operator<I> {
       }
     }
     this.bundles.clear();
-    this.buffered = 0;
-    this.startedAt = Number.POSITIVE_INFINITY;
-  }
-
-  onWatermark(): void {
-    this.flush();
-  }
-
-  nextProcessingTime(): number {
-    return this.startedAt + this.config.latencyMs;
-  }
-
-  onProcessingTime(): void {
-    this.flush();
-  }
-
-  prepareSnapshotPreBarrier(): void {
-    this.flush();
-  }
-
-  finish(): void {
-    this.flush();
+    (this.trigger as MiniBatchTrigger).reset();
   }
 
   snapshotState(): KeyedTimersSnapshot {

@@ -11,7 +11,7 @@ import type { Column, TableEntry } from "../../catalog.js";
 import type { Row, ScanResult } from "../../connectors.js";
 import { StreamSqlError } from "../../errors.js";
 import { textValue } from "./textValue.js";
-import { ignoresParseErrors, type LineDecode, type Skipped } from "./lineDecode.js";
+import { ignoresParseErrors, type LineDecode, lineDecoder, type Skipped } from "./lineDecode.js";
 import { localPath } from "./options.js";
 import { partitionSpec } from "./partitions.js";
 
@@ -41,12 +41,7 @@ export function fileSystemScan(env: StreamEnvironment, table: TableEntry, decode
   const lenient = ignoresParseErrors(table.name, table.options);
   const keys = table.partitionKeys ?? [];
   const dataColumns = table.columns.filter((c) => !keys.includes(c.name) && !c.computed);
-  let isDir = false;
-  try {
-    isDir = statSync(root).isDirectory();
-  } catch {
-    // A missing path fails when the job reads it, with the reader's message, as before.
-  }
+  const isDir = isDirectory(root);
   if (!isDir && keys.length > 0) throw new StreamSqlError("validation", `table ${table.name}: a partitioned table's path must be a directory, not the file '${root}'`, undefined, root);
   const defaultName = table.options["partition.default-name"] ?? "__DEFAULT_PARTITION__";
   const positions = table.columns.map((c) => (keys.includes(c.name) ? -1 : dataColumns.indexOf(c)));
@@ -118,8 +113,61 @@ class DecodeOperator implements Operator<DirLine> {
   }
 
   private bad(reason: string, l: DirLine): void {
-    const where = { job: this.ctx.jobName, operator: this.ctx.operatorName, subtask: this.ctx.subtask, source: l.path, line: l.line, offset: l.offset };
-    this.ctx.badRecord(new ParseError(messages.parseFailed(where, reason), where, { cause: new Error(reason) }), l.text);
+    this.ctx.badRecord(parseError(this.ctx, reason, l), l.text);
+  }
+}
+
+/** Whether the table's path is a directory; a missing path is not (it fails when the job reads it, with the reader's message). */
+function isDirectory(root: string): boolean {
+  try {
+    return statSync(root).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A line the format cannot read, at its file, line and byte offset. */
+function parseError(ctx: { jobName: string; operatorName: string; subtask: number }, reason: string, l: DirLine): ParseError {
+  const where = { job: ctx.jobName, operator: ctx.operatorName, subtask: ctx.subtask, source: l.path, line: l.line, offset: l.offset };
+  return new ParseError(messages.parseFailed(where, reason), where, { cause: new Error(reason) });
+}
+
+/**
+ * Every row of a filesystem table without partitions, read at once by the scan's reader and decoder:
+ * the same files, format options and errors (a file that cannot be opened a SourceError, a line the
+ * format cannot read the ParseError that fails the scan's job). For a lookup source's whole table
+ * (lookupJoin.ts), which Flink's CsvLookupFunction loads when it opens. `ctx` is the reading operator's.
+ */
+export async function readTableRows(table: TableEntry, ctx: OperatorContext<unknown>): Promise<Row[]> {
+  const root = localPath(table.name, table.options.path as string);
+  const isDir = isDirectory(root);
+  const decode = lineDecoder(table.options.format as string, table.options)(table.columns.filter((c) => !c.computed));
+  const reader = lineSource(root, isDir).createReader({
+    subtask: ctx.subtask,
+    parallelism: 1,
+    clock: ctx.clock,
+    jobName: ctx.jobName,
+    badRecord: (reason) => {
+      throw new Error(`the line reader reported a bad record, which it never does: ${reason}`);
+    },
+  });
+  const rows: Row[] = [];
+  try {
+    for (;;) {
+      const { values, end } = await reader.poll(8192);
+      for (const l of values) {
+        let row: Row | undefined;
+        try {
+          row = decode(l.text);
+        } catch (cause) {
+          throw parseError(ctx, cause instanceof Error ? cause.message : String(cause), l);
+        }
+        if (row !== undefined) rows.push(row);
+      }
+      if (end) return rows;
+    }
+  } finally {
+    await reader.close?.();
   }
 }
 
