@@ -2,7 +2,7 @@
  * A GROUP BY over an inner join of append-only inputs that holds a column of every equality key: Sluice
  * runs the two as one operator (engine/src/sql/joins/joinGroupAggregate.ts; nexmark q4's inner query),
  * Flink as Join → GroupAggregate. Both must give the same table: several matches per key on both sides,
- * a NULL key, a NULL value after numbers, the rest of ON, HAVING, a composite key, an expression key, an expression in the GROUP BY,
+ * a NULL key, a NULL value after numbers, two groups of one integer key, a string aggregate, a NULL group column, the rest of ON, HAVING, a composite key, an expression key, an expression in the GROUP BY,
  * and the shapes it must not fuse (the key not grouped, DISTINCT). The GROUP BY cases run again in
  * mini-batches (cases/miniBatch.ts).
  */
@@ -44,6 +44,16 @@ export const JOIN_GROUP_AGGREGATE_CASES: OracleCase[] = [
     false,
     "SELECT o.id, COUNT(o.amount) AS c, SUM(o.amount) AS s, MIN(o.amount) AS lo, COUNT(*) AS n FROM (SELECT id, CASE WHEN product IS NULL THEN CAST(NULL AS INT) ELSE amount END AS amount FROM Orders) o JOIN Orders b ON o.id = b.id GROUP BY o.id",
   ),
+  // An integer key's groups in typed arrays (joins/typedGroups.ts) until they do not fit: order 3's two
+  // shipments are two groups of one key (the second beside the typed first); MAX of a string moves a group
+  // to an object at its first row; order 9's NULL product, a group key column that is not a number.
+  j(
+    "join_group_two_groups_per_key",
+    false,
+    "SELECT o.id, s.id AS sid, COUNT(*) AS c, MAX(s.ship_time) AS t, SUM(o.amount) AS a FROM Orders o JOIN Shipments s ON o.id = s.order_id GROUP BY o.id, s.id",
+  ),
+  j("join_group_string_aggregate", false, "SELECT o.id, MAX(b.product) AS p, MIN(b.amount) AS lo, COUNT(*) AS c FROM Orders o JOIN Orders b ON o.id = b.id GROUP BY o.id"),
+  j("join_group_null_group_column", false, "SELECT a.id, a.product, SUM(b.amount) AS s, COUNT(*) AS c FROM Orders a JOIN Orders b ON a.id = b.id GROUP BY a.id, a.product"),
   // Not fused (the key is not grouped; DISTINCT): still Flink's table.
   j("join_group_key_not_grouped", false, "SELECT a.amount, COUNT(*) AS c FROM Orders a JOIN Orders b ON a.product = b.product GROUP BY a.amount"),
   // Two grouped columns of one name, one from each side (not fused: the key is not grouped).

@@ -35,6 +35,8 @@ const BATCHED = new Set([
   "join_group_all_aggregates",
   "join_group_rest_having",
   "join_group_composite_key",
+  "join_group_two_groups_per_key",
+  "join_group_string_aggregate",
 ]);
 
 const Q4_SHAPE =

@@ -13,6 +13,8 @@ import { MiniBatchOperator } from "../minibatch/miniBatchTrigger.js";
 import type { FlatJoin } from "./compactRows.js";
 import type { JoinKey } from "./joinKey.js";
 import { RowArena } from "./rowArena.js";
+import { SlotTable } from "./slotTable.js";
+import { NONE, OBJECT, TYPED, TypedGroups } from "./typedGroups.js";
 
 /** The GROUP BY over the join, as groupAggregate.ts's groupAggregateCore gives it (append-only input, no DISTINCT). */
 export interface FusedAggregate {
@@ -36,16 +38,8 @@ export interface JoinAggregateSpec {
   miniBatch: MiniBatchConfig | undefined;
 }
 
-/**
- * What the operator keeps for one join key: where both sides' rows start and end in the sides' arenas
- * (rowArena.ts; -1: none yet), and its groups: the first one in fields (nexmark q4 has one group per
- * auction id), any others in a Map.
- */
-interface Slot {
-  leftHead: number;
-  leftTail: number;
-  rightHead: number;
-  rightTail: number;
+/** A slot's groups held as objects: its first when that does not fit the typed arrays (typedGroups.ts), any after the first. */
+interface ObjectGroups {
   firstKey: NormalizedKey;
   first: Group | undefined;
   others: Map<NormalizedKey, Group> | undefined;
@@ -63,8 +57,6 @@ interface Group {
   /** The timestamp of the last row that touched it, which its change carries. */
   timestamp: number;
 }
-
-const newSlot = (): Slot => ({ leftHead: -1, leftTail: -1, rightHead: -1, rightTail: -1, firstKey: undefined, first: undefined, others: undefined });
 
 const NO_VALUES: readonly undefined[] = [];
 /** The group holds its accumulator from its batch's first row on, so settle's update has nothing left to do. */
@@ -84,19 +76,33 @@ const IN_STATE = { update() {}, clear() {} };
  * MiniBatchKeyedOperator's does (MiniBatchOperator: size joined rows, allow-latency, every watermark, a checkpoint, the end).
  */
 export class JoinGroupAggregateOperator extends MiniBatchOperator implements Operator<Row> {
-  /** Per join key, everything the operator keeps for it: one Map lookup per input row. */
-  private readonly slots = new Map<JoinKey, Slot>();
+  /** Per join key a slot number, and there the heads and tails of both sides' lists. */
+  private readonly slots = new SlotTable();
   private readonly left: RowArena;
   private readonly right: RowArena;
-  /** The groups the current batch touched, in the order it first did. */
-  private readonly touched: Group[] = [];
+  /** Each slot's first group while it is numbers (undefined when a group column is an expression). */
+  private readonly typed: TypedGroups | undefined;
+  /** By slot number, the groups held as objects. */
+  private readonly objects = new Map<number, ObjectGroups>();
+  /** The groups the current batch touched, in the order it first did: a slot number for a typed group. */
+  private readonly touched: (number | Group)[] = [];
   private timestamp = Number.NaN;
+  /**
+   * The batch's timestamps and the row at hand's index there: its timestamp is read where it is stored
+   * (a double passed as an argument to a call V8 did not inline was boxed per row).
+   */
+  private rowTimes: ArrayLike<number> = [];
+  private at = 0;
   private key: unknown;
   private readonly collector: Collector<Change>;
   /** The joined row of the pair at hand, filled in place (its values are copied into accumulators, never kept). */
   private readonly joined: Row;
   /** The group columns' indexes in the joined row; undefined when one is an expression. */
   private readonly groupColumns: readonly number[] | undefined;
+  /** A typed group's key row and accumulators as settle reads them, refilled per group at a flush. */
+  private readonly keyRow: Row;
+  private readonly accNow: GroupAcc;
+  private readonly accBefore: GroupAcc;
 
   constructor(
     private readonly spec: JoinAggregateSpec,
@@ -109,6 +115,10 @@ export class JoinGroupAggregateOperator extends MiniBatchOperator implements Ope
     this.joined = new Array(spec.flat.outputWidth).fill(0);
     const columns = spec.aggregate.groupColumns;
     this.groupColumns = columns.every((c) => c !== undefined) ? (columns as number[]) : undefined;
+    this.typed = this.groupColumns === undefined ? undefined : new TypedGroups(this.groupColumns.length, spec.aggregate.aggs);
+    this.keyRow = new Array(columns.length);
+    this.accNow = [];
+    this.accBefore = [];
     this.left = new RowArena(spec.flat.leftWidth);
     this.right = new RowArena(spec.flat.rightWidth);
   }
@@ -116,6 +126,7 @@ export class JoinGroupAggregateOperator extends MiniBatchOperator implements Ope
   processBatch(batch: RecordBatch<Row>, input: number): void {
     const { values, timestamps } = batch;
     const keyOf = this.spec.keys[input] as (r: Row) => JoinKey;
+    this.rowTimes = timestamps;
     forEachRecord(
       values.length,
       (i) => {
@@ -124,55 +135,82 @@ export class JoinGroupAggregateOperator extends MiniBatchOperator implements Ope
         const key = keyOf(row);
         if (key === null) return; // never joins (SQL's = is never true for NULL), so not kept
         this.key = key;
-        let slot = this.slots.get(key);
-        if (slot === undefined) {
-          slot = newSlot();
-          this.slots.set(key, slot);
-        }
-        if (input === 0) this.leftRow(slot, row, timestamps[i] as number);
-        else this.rightRow(slot, row, timestamps[i] as number);
+        const slot = this.slots.slotOf(key);
+        this.at = i;
+        if (input === 0) this.leftRow(slot, row);
+        else this.rightRow(slot, row);
       },
       (i, cause) => this.ctx.userError(cause, values[i], timestamps[i] as number, this.key),
     );
   }
 
-  private leftRow(slot: Slot, row: Row, timestamp: number): void {
-    slot.leftTail = this.left.append(row, 0, slot.leftTail);
-    if (slot.leftHead < 0) slot.leftHead = slot.leftTail;
+  private leftRow(slot: number, row: Row): void {
+    const slots = this.slots;
+    const tail = this.left.append(row, 0, slots.leftTail[slot] as number);
+    slots.leftTail[slot] = tail;
+    if ((slots.leftHead[slot] as number) < 0) slots.leftHead[slot] = tail;
     const { fillRight } = this.spec.flat;
     const others = this.right;
     const joined = this.joined;
-    for (let at = slot.rightHead; at >= 0; at = others.next(at)) if (fillRight(row, others.chunk(at), others.offset(at), joined)) this.accumulate(slot, joined, timestamp);
+    for (let at = slots.rightHead[slot] as number; at >= 0; at = others.next(at)) if (fillRight(row, others.chunk(at), others.offset(at), joined)) this.accumulate(slot, joined);
   }
 
-  private rightRow(slot: Slot, row: Row, timestamp: number): void {
-    slot.rightTail = this.right.append(row, 0, slot.rightTail);
-    if (slot.rightHead < 0) slot.rightHead = slot.rightTail;
+  private rightRow(slot: number, row: Row): void {
+    const slots = this.slots;
+    const tail = this.right.append(row, 0, slots.rightTail[slot] as number);
+    slots.rightTail[slot] = tail;
+    if ((slots.rightHead[slot] as number) < 0) slots.rightHead[slot] = tail;
     const { fillLeft } = this.spec.flat;
     const others = this.left;
     const joined = this.joined;
-    for (let at = slot.leftHead; at >= 0; at = others.next(at)) if (fillLeft(others.chunk(at), others.offset(at), row, joined)) this.accumulate(slot, joined, timestamp);
+    for (let at = slots.leftHead[slot] as number; at >= 0; at = others.next(at)) if (fillLeft(others.chunk(at), others.offset(at), row, joined)) this.accumulate(slot, joined);
   }
 
-  /** One joined row into its group's accumulator, in place; at the group's first row in a batch, its values before go to `before`. */
-  private accumulate(slot: Slot, joined: Row, timestamp: number): void {
+  /** One joined row into its group's accumulator, in place; at the group's first row in a batch, its values before are kept. */
+  private accumulate(slot: number, joined: Row): void {
     const { where, aggregate } = this.spec;
     if (where !== undefined && !where(joined)) return;
-    const first = slot.first;
+    const typed = this.typed;
+    const state = typed === undefined || slot >= typed.state.length ? NONE : (typed.state[slot] as number);
+    if (state === TYPED && typed?.holds(slot, joined, this.groupColumns as number[])) return this.accumulateTyped(slot, joined);
+    const objects = this.objects.get(slot);
+    const first = objects?.first;
     let group: Group | undefined;
     if (first !== undefined && this.inGroup(first, joined)) group = first;
     else {
       const key = normalizeKey(aggregate.rowKey(joined));
-      group = first !== undefined && slot.firstKey === key ? first : slot.others?.get(key);
+      if (state === TYPED && (typed as TypedGroups).firstKey[slot] === key) return this.accumulateTyped(slot, joined);
+      group = first !== undefined && objects?.firstKey === key ? first : objects?.others?.get(key);
       if (group === undefined) {
-        group = { acc: newGroupAcc(aggregate.keyOf(joined), aggregate.aggs.length), before: undefined, isNew: true, touched: true, timestamp };
-        if (first === undefined) {
-          slot.firstKey = key;
-          slot.first = group;
-        } else (slot.others ??= new Map()).set(key, group);
+        const keys = aggregate.keyOf(joined);
+        if (state === NONE && typed !== undefined && typed.fits(key, keys, undefined)) {
+          typed.create(slot, key as number, keys, undefined, this.rowTime());
+          this.touched.push(slot);
+          return this.accumulateTyped(slot, joined);
+        }
+        group = { acc: newGroupAcc(keys, aggregate.aggs.length), before: undefined, isNew: true, touched: true, timestamp: this.rowTime() };
+        this.addObject(slot, key, group, state === NONE);
         this.touched.push(group);
       }
     }
+    this.accumulateObject(group, joined);
+  }
+
+  /** A group held as an object: the slot's first (no typed one) or one after it. */
+  private addObject(slot: number, key: NormalizedKey, group: Group, isFirst: boolean): void {
+    let objects = this.objects.get(slot);
+    if (objects === undefined) this.objects.set(slot, (objects = { firstKey: undefined, first: undefined, others: undefined }));
+    if (isFirst) {
+      objects.firstKey = key;
+      objects.first = group;
+      if (this.typed !== undefined) {
+        this.typed.ensure(slot);
+        this.typed.state[slot] = OBJECT;
+      }
+    } else (objects.others ??= new Map()).set(key, group);
+  }
+
+  private accumulateObject(group: Group, joined: Row): void {
     if (!group.touched) {
       const acc = group.acc;
       const before = (group.before ??= new Array(acc.length));
@@ -181,8 +219,37 @@ export class JoinGroupAggregateOperator extends MiniBatchOperator implements Ope
       group.touched = true;
       this.touched.push(group);
     }
-    applyRowInPlace(group.acc, aggregate.aggs, joined, false, NO_VALUES);
-    group.timestamp = timestamp;
+    applyRowInPlace(group.acc, this.spec.aggregate.aggs, joined, false, NO_VALUES);
+    group.timestamp = this.rowTime();
+    this.counted();
+  }
+
+  private accumulateTyped(slot: number, joined: Row): void {
+    const typed = this.typed as TypedGroups;
+    if (typed.touch(slot)) this.touched.push(slot);
+    if (!typed.apply(slot, joined)) {
+      // A value that is not a number: the group becomes an object, as touched in this batch as it was.
+      const group: Group = {
+        acc: typed.read(slot, typed.keyRow(slot), false),
+        before: typed.isNew(slot) ? undefined : typed.read(slot, typed.keyRow(slot), true),
+        isNew: typed.isNew(slot),
+        touched: true,
+        timestamp: Number.NaN,
+      };
+      typed.settled(slot);
+      this.addObject(slot, typed.firstKey[slot] as number, group, true);
+      return this.accumulateObject(group, joined);
+    }
+    typed.timestamp[slot] = this.rowTimes[this.at] as number;
+    this.counted();
+  }
+
+  private rowTime(): number {
+    return this.rowTimes[this.at] as number;
+  }
+
+  /** One more joined row in the batch: the batch ends at its size (at once without mini-batch). */
+  private counted(): void {
     const trigger = this.trigger;
     if (trigger === undefined || trigger.add()) this.flush();
   }
@@ -206,7 +273,25 @@ export class JoinGroupAggregateOperator extends MiniBatchOperator implements Ope
     if (touched.length === 0) return;
     const settle = this.spec.aggregate.settle;
     for (let i = 0; i < touched.length; i++) {
-      const group = touched[i] as Group;
+      const entry = touched[i] as number | Group;
+      let group: Group;
+      if (typeof entry === "number") {
+        const typed = this.typed as TypedGroups;
+        if (typed.state[entry] === TYPED) {
+          this.timestamp = typed.timestamp[entry] as number;
+          const isNew = typed.settled(entry);
+          const keys = typed.keyRow(entry, this.keyRow);
+          const acc = typed.read(entry, keys, false, this.accNow);
+          try {
+            settle(IN_STATE, NO_VALUES, isNew ? undefined : typed.read(entry, keys, true, this.accBefore), acc, this.collector);
+          } catch (cause) {
+            this.ctx.userError(cause, acc.slice(), this.timestamp);
+          }
+          continue;
+        }
+        // Moved to an object in this batch (accumulateTyped).
+        group = (this.objects.get(entry) as ObjectGroups).first as Group;
+      } else group = entry;
       this.timestamp = group.timestamp;
       group.touched = false;
       try {
@@ -225,12 +310,19 @@ export class JoinGroupAggregateOperator extends MiniBatchOperator implements Ope
     const left: [NormalizedKey, unknown][] = [];
     const right: [NormalizedKey, unknown][] = [];
     const groups: [NormalizedKey, unknown][] = [];
-    for (const [key, slot] of this.slots) {
+    const { slots, typed } = this;
+    for (let slot = 0; slot < slots.size; slot++) {
+      const key = slots.keys[slot] as JoinKey;
       keys.push([key, key]);
-      if (slot.leftHead >= 0) left.push([key, this.left.list(slot.leftHead)]);
-      if (slot.rightHead >= 0) right.push([key, this.right.list(slot.rightHead)]);
+      if ((slots.leftHead[slot] as number) >= 0) left.push([key, this.left.list(slots.leftHead[slot] as number)]);
+      if ((slots.rightHead[slot] as number) >= 0) right.push([key, this.right.list(slots.rightHead[slot] as number)]);
       // The accumulators themselves: they change in place after this, but the checkpoint coordinator keeps a copy (structuredClone).
-      if (slot.first !== undefined) groups.push([key, [[slot.firstKey, slot.first.acc], ...[...(slot.others ?? [])].map(([k, g]) => [k, g.acc])]]);
+      const all: [NormalizedKey, GroupAcc][] = [];
+      if (typed !== undefined && typed.state[slot] === TYPED) all.push([typed.firstKey[slot] as number, typed.read(slot, typed.keyRow(slot), false)]);
+      const objects = this.objects.get(slot);
+      if (objects?.first !== undefined) all.push([objects.firstKey, objects.first.acc]);
+      for (const [k, g] of objects?.others ?? []) all.push([k, g.acc]);
+      if (all.length > 0) groups.push([key, all]);
     }
     const tables: KeyedStateSnapshot["tables"] = [
       { name: "left-values", kind: "list", entries: left },
@@ -253,25 +345,20 @@ export class JoinGroupAggregateOperator extends MiniBatchOperator implements Ope
 
   restoreState(state: unknown): void {
     const owns = ownsKey(this.ctx);
+    const { slots, typed } = this;
     for (const table of (state as KeyedTimersSnapshot).state.tables)
       for (const [key, value] of table.entries) {
         if (!owns(key)) continue;
-        let slot = this.slots.get(key as JoinKey);
-        if (slot === undefined) {
-          slot = newSlot();
-          this.slots.set(key as JoinKey, slot);
-        }
+        const slot = slots.slotOf(key as JoinKey);
         if (table.name === "groups")
           for (const [k, acc] of value as [NormalizedKey, GroupAcc][]) {
+            const isFirst = (typed === undefined || slot >= typed.state.length || typed.state[slot] === NONE) && this.objects.get(slot)?.first === undefined;
+            if (isFirst && typed !== undefined && typed.fits(k, acc[0] as Row, acc)) typed.create(slot, k as number, acc[0] as Row, acc, Number.NaN);
             // A copy: updated in place from now on, the snapshot's array stays as it was.
-            const group: Group = { acc: acc.slice(), before: undefined, isNew: false, touched: false, timestamp: Number.NaN };
-            if (slot.first === undefined) {
-              slot.firstKey = k;
-              slot.first = group;
-            } else (slot.others ??= new Map()).set(k, group);
+            else this.addObject(slot, k, { acc: acc.slice(), before: undefined, isNew: false, touched: false, timestamp: Number.NaN }, isFirst);
           }
-        else if (table.name === "left-values") [slot.leftHead, slot.leftTail] = this.restoreList(this.left, value as unknown[]);
-        else [slot.rightHead, slot.rightTail] = this.restoreList(this.right, value as unknown[]);
+        else if (table.name === "left-values") [slots.leftHead[slot], slots.leftTail[slot]] = this.restoreList(this.left, value as unknown[]);
+        else [slots.rightHead[slot], slots.rightTail[slot]] = this.restoreList(this.right, value as unknown[]);
       }
   }
 }

@@ -1,0 +1,34 @@
+/**
+ * The fused join's key → slot table (slotTable.ts): integer keys in its open-addressing table, any other
+ * key in a Map, one dense slot per key in the order keys came, across the table's growth, with keys that
+ * share low bits (strides of 2^k) and negative ones.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { JoinKey } from "./joinKey.js";
+import { SlotTable } from "./slotTable.js";
+
+test("each key has one slot, numbered in the order keys first came, across growth; no rows yet in a new slot", () => {
+  const t = new SlotTable();
+  const keys: JoinKey[] = [];
+  for (let i = 0; i < 3000; i++) keys.push(i * 1024, -i - 1, i * 2 ** 20, 1000 + i, `k${i}`, i + 0.5, 2 ** 40 + i, true);
+  const seen = new Map<JoinKey, number>();
+  for (const key of keys) {
+    const s = t.slotOf(key);
+    if (seen.has(key)) assert.equal(s, seen.get(key), `key ${String(key)}`);
+    else {
+      assert.equal(s, seen.size, `key ${String(key)} gets the next slot`);
+      seen.set(key, s);
+      assert.equal(t.leftHead[s], -1);
+      assert.equal(t.rightTail[s], -1);
+    }
+  }
+  assert.equal(t.size, seen.size);
+  // Asked again after all the growth: the same slots, and the keys by slot as they came.
+  for (const [key, s] of seen) assert.equal(t.slotOf(key), s);
+  assert.deepEqual(t.keys, [...seen.keys()]);
+  // A slot's list ends survive the per-slot arrays' growth.
+  t.leftHead[5] = 42;
+  for (let i = 0; i < 5000; i++) t.slotOf(10_000_000 + i);
+  assert.equal(t.leftHead[5], 42);
+});
