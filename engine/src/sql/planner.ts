@@ -15,7 +15,7 @@ import { planCalc, shareCalc, stampedBy } from "./calc/planCalc.js";
 import { narrowWindowInput } from "./windows/narrowWindowInput.js";
 import { countViewReads } from "./optimize/viewReads.js";
 import { recordScan, type RecordScan } from "./scan/recordScan.js";
-import { planWindowAggregate, type WindowGroups } from "./windowAggregate.js";
+import { planWindowAggregate, type WindowExtreme, type WindowGroups } from "./windowAggregate.js";
 import type { Change } from "./changelog.js";
 import { planSelectDistinct } from "./distinct/selectDistinct.js";
 import { planGroupAggregate } from "./groupAggregate.js";
@@ -59,6 +59,8 @@ export interface AppendPlanned {
   firedEnds?: number[];
   /** A window aggregate's groups alone, which a window join may hold itself (windowAggregate.ts, joins/windowGroupJoin.ts). */
   groups?: WindowGroups;
+  /** A window aggregate's MAX or MIN alone, which may read its input pruned (windowAggregate.ts, joins/planWindowTopPrune.ts). */
+  extreme?: WindowExtreme;
 }
 
 export interface UpdatingPlanned {
@@ -73,6 +75,7 @@ export interface UpdatingPlanned {
   window?: undefined;
   firedEnds?: undefined;
   groups?: undefined;
+  extreme?: undefined;
 }
 
 /** Name columns are qualified with (`t.col`); a join's columns each have their side's (`qualifiers`). */

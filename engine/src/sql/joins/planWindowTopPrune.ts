@@ -31,14 +31,15 @@ const VALUE_TYPES = new Set(["TINYINT", "SMALLINT", "INT", "BIGINT", "FLOAT", "D
  * then needs only the rows of t that may still equal their windows' MAX: windowTopPrune.ts drops the
  * others before the join's exchange, so the join stores a window's running maxima (ties kept), not every
  * row for the retention. Flink has no such plan (its regular join keeps every row); the rows are Flink's
- * (test/flink-sql/cases/windowTop.ts). Undefined, so the bounded join keeps every row, when:
+ * (test/flink-sql/cases/windowTop.ts). `window`: the window side's aggregate planned over the kept rows too
+ * (where that gives its rows), so it need not read every row either. Undefined, so the bounded join keeps every row, when:
  * - the window side is anything but that aggregate over the same table (no WHERE: the join side may
  *   have one, as it only removes rows), or the key is not the aggregated column itself;
  * - the time side is not that table's scan through forward edges at one parallelism (the prune's
  *   watermark must be at least the aggregate's for each row: windowTopPrune.ts);
  * - the bounds let a row meet more than MAX_WINDOWS_PER_ROW windows (a range far wider than the window).
  */
-export function planWindowTopPrune(input: WindowTopPruneInput): { stream: DataStream<Row>; name: string } | undefined {
+export function planWindowTopPrune(input: WindowTopPruneInput): { stream: DataStream<Row>; window: DataStream<Row> | undefined; name: string } | undefined {
   const { timeSide, timeRelation, scope, leftWidth, time, lower, upper } = input;
   const timeItem = input.sides[timeSide];
   const windowItem = input.sides[timeSide === "left" ? "right" : "left"];
@@ -84,7 +85,24 @@ export function planWindowTopPrune(input: WindowTopPruneInput): { stream: DataSt
   let pruned = stream.transform<Row>(name, (ctx) => new WindowTopPruneOperator(spec, ctx));
   if (parallelism !== undefined) pruned = pruned.setParallelism(parallelism);
   // Its row type as the input's, so the keyed edge into the join still crosses threads as columns.
-  return { stream: declareRowType(pruned, { fields: timeRelation.columns }), name };
+  const kept = declareRowType(pruned, { fields: timeRelation.columns });
+  // The window side's MAX reads the same rows: it may read the kept ones instead (WindowExtreme), where every row's own
+  // window is among those it may meet — a row dropped is then beaten in its own window by one the aggregate counts (the
+  // prune's bounds come from rows it keeps, on time here, so on time there too). The aggregate then reads a few rows
+  // per window instead of every one through its exchange, as the DataStream q7 does behind its BelowWindowTop.
+  const extreme = input.windowRelation.extreme;
+  const size = tvf.size;
+  const rereads =
+    extreme !== undefined &&
+    extreme.output === windowStream &&
+    extreme.input === stream &&
+    extreme.kind === found.kind &&
+    extreme.column === found.value &&
+    extreme.size === size &&
+    extreme.offset === spec.offset &&
+    lower <= -size &&
+    upper >= -1;
+  return { stream: kept, window: rereads ? extreme.over(kept) : undefined, name };
 }
 
 function resolve(scope: ScopeColumn[], e: Extract<Expr, { kind: "column" }>): ScopeColumn | undefined {

@@ -71,6 +71,56 @@ test("EXPLAIN: MAX or MIN per TUMBLE joined on the aggregated column is pruned a
   }
 });
 
+/** What the window aggregate the join reads reads, at `parallelism` (its local phase's input at p > 1). */
+function aggregateInput(catalog: SqlSession["catalog"], query: string, parallelism: number): string {
+  const env = StreamEnvironment.create({ parallelism });
+  const [parsed] = parseScript(query);
+  assert.ok(parsed?.statement.kind === "query");
+  new Planner(env, catalog).plan(parsed.statement.query);
+  const graph = env.graph;
+  // From the join (the planner leaves the plans it replaced unread in the graph), up its inputs to the first aggregate phase.
+  let node = graph.all().find((n) => n.name.startsWith("Join("));
+  assert.ok(node, "a join");
+  const todo = [node];
+  while ((node = todo.pop())) {
+    if (node.name === "window aggregate" || node.name === "LocalWindowAggregate") return graph.get(node.inputs[0]!.from).name;
+    for (const e of node.inputs) todo.push(graph.get(e.from));
+  }
+  assert.fail("no window aggregate upstream of the join");
+}
+
+test("the window MAX reads the pruned bids (a few a window, as the DataStream q7's window) only where each bid's own window is in its range", async () => {
+  const s = new SqlSession();
+  await s.execute(`${DDL} WITH ('connector' = 'datagen', 'number-of-rows' = '10')`);
+  for (const p of [1, 2, 3]) {
+    assert.match(aggregateInput(s.catalog, q7(), p), /^WindowTopPrune\(MAX\(price\)/, `p=${p}`);
+    assert.match(aggregateInput(s.catalog, q7({ agg: "MIN(price)" }), p), /^WindowTopPrune\(MIN\(price\)/, `p=${p}`);
+  }
+  // A bid of a window's first 5 s meets no window end here: the prune drops it, which the window's MAX must count.
+  assert.doesNotMatch(aggregateInput(s.catalog, q7({ range: "B1.dateTime - INTERVAL '5' SECOND AND B1.dateTime" }), 1), /WindowTopPrune/);
+  // A MAX shown twice is still the one aggregate; a second aggregate (COUNT) is not a MAX alone.
+  assert.match(aggregateInput(s.catalog, q7({ agg: "MAX(price) AS m2, MAX(price)" }), 1), /^WindowTopPrune/);
+  assert.doesNotMatch(aggregateInput(s.catalog, q7({ agg: "COUNT(*) AS n, MAX(price)" }), 1), /WindowTopPrune/);
+});
+
+test("a range over each window's last 5 s (bids of the first 5 s meet no window; the window's MAX then reads every bid) gives the regular join's rows", async () => {
+  const file = join(dir, "halves.csv");
+  const base = Date.UTC(2024, 0, 1);
+  // 3,000 bids 100 ms apart (30 windows), prices hashed: some windows' maximum in the first half, some in the second.
+  const lines = Array.from({ length: 3000 }, (_, i) => `${i},${(Math.imul(i + 1, 2654435761) >>> 0) % 1000},${new Date(base + i * 100).toISOString().replace("T", " ").replace("Z", "")}`);
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  const session = new SqlSession();
+  await session.execute(`${DDL} WITH ('connector' = 'filesystem', 'path' = '${file}', 'format' = 'csv')`);
+  const range = "B1.dateTime - INTERVAL '5' SECOND AND B1.dateTime";
+  assert.match(await explain(session, q7({ range })), /WindowTopPrune/);
+  const rows = (await session.execute(q7({ range }))).at(-1);
+  const regular = (await session.execute(q7({ range, end: "window_end + INTERVAL '0' SECOND" }))).at(-1);
+  assert.ok(rows?.kind === "table" && regular?.kind === "table");
+  const sorted = (rs: readonly Row[]) => rs.map((r) => JSON.stringify(r)).sort();
+  assert.deepEqual(sorted(rows.rows), sorted(regular.rows));
+  assert.ok(regular.rows.length >= 5 && regular.rows.length <= 25, `${regular.rows.length} rows: some windows' maximum is in their last 5 s, not all`);
+});
+
 /** The prune of q7 (rows [auction, price, t]), a hand-driven watermark; what it lets through. */
 const SPEC: WindowTopPruneSpec = { kind: "MAX", value: 1, time: 2, size: 10_000, offset: 0, lower: -10_000, upper: 0 };
 
