@@ -5,7 +5,9 @@ import type { Expr, FromItem } from "../ast.js";
 import type { ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import type { Relation } from "../planner.js";
-import { MAX_WINDOWS_PER_ROW, WindowTopPruneOperator } from "./windowTopPrune.js";
+import type { OperatorContext } from "../../operators/Operator.js";
+import { fuseIntoCalc } from "../calc/planCalc.js";
+import { MAX_WINDOWS_PER_ROW, WindowTopGate, WindowTopPruneOperator } from "./windowTopPrune.js";
 
 export interface WindowTopPruneInput {
   /** The join's two FROM items as written (left, right) and which of them is the rowtime side. */
@@ -82,10 +84,6 @@ export function planWindowTopPrune(input: WindowTopPruneInput): { stream: DataSt
 
   const spec = { kind: found.kind, value: found.value, time, size: tvf.size, offset: tvf.offset ?? 0, lower, upper };
   const name = `WindowTopPrune(${found.name} per TUMBLE(size=${tvf.size} ms) on ${timeColumn.name}, ties kept, ${timeColumn.name} - window_end in [${lower}, ${upper}] ms)`;
-  let pruned = stream.transform<Row>(name, (ctx) => new WindowTopPruneOperator(spec, ctx));
-  if (parallelism !== undefined) pruned = pruned.setParallelism(parallelism);
-  // Its row type as the input's, so the keyed edge into the join still crosses threads as columns.
-  const kept = declareRowType(pruned, { fields: timeRelation.columns });
   // The window side's MAX reads the same rows: it may read the kept ones instead (WindowExtreme), where every row's own
   // window is among those it may meet — a row dropped is then beaten in its own window by one the aggregate counts (the
   // prune's bounds come from rows it keeps, on time here, so on time there too). The aggregate then reads a few rows
@@ -102,6 +100,17 @@ export function planWindowTopPrune(input: WindowTopPruneInput): { stream: DataSt
     extreme.offset === spec.offset &&
     lower <= -size &&
     upper >= -1;
+  // Then both readers of the rows read the prune, which goes into the Calc that makes them (a view's, even read twice):
+  // a row it drops is never made.
+  const rowScope = timeRelation.columns.map((c, index) => ({ name: c.name, type: c.type, index }));
+  const gate = { value: spec.value, time, name, create: (ctx: OperatorContext<Row>) => new WindowTopGate(spec, ctx) };
+  let pruned = rereads ? fuseIntoCalc(stream, { scope: rowScope, where: undefined, columns: undefined, gate }, true) : undefined;
+  if (pruned === undefined) {
+    pruned = stream.transform<Row>(name, (ctx) => new WindowTopPruneOperator(spec, ctx));
+    if (parallelism !== undefined) pruned = pruned.setParallelism(parallelism);
+  }
+  // Its row type as the input's, so the keyed edge into the join still crosses threads as columns.
+  const kept = declareRowType(pruned, { fields: timeRelation.columns });
   return { stream: kept, window: rereads ? extreme.over(kept) : undefined, name };
 }
 
