@@ -31,7 +31,8 @@ export const MAX_WINDOWS_PER_ROW = 4;
  * the row comes), and its watermark for that row is never ahead of this operator's, which reads the same
  * scan through forward edges only (planWindowTopPrune.ts checks that) — an exchange on the aggregate's
  * side only holds a watermark back. A row late here may still be counted there: it raises no bound, and
- * is kept unless a counted row beats it.
+ * is kept unless a counted row beats it. Where the aggregate reads this operator's rows (planWindowTopPrune.ts
+ * `window`), a row that raised a bound is kept and reaches it before any later watermark: counted there.
  *
  * At parallelism above 1 the aggregate's watermark is the minimum over every scan subtask's, still never
  * ahead of this subtask's for its rows — unless this subtask's stream went idle: the aggregate's watermark
