@@ -86,6 +86,8 @@ export function sluiceKinds(lines: string[]): string[] {
     const name = /^\[\d+\] (.*), parallelism=/.exec(line)?.[1]?.replace(/#\d+$/, "");
     if (name === undefined) return [];
     if (name.startsWith("Sink:")) return ["Sink"];
+    // A filter fused into a Calc (sql/calc/calc.ts CalcGate): the Calc, then what it runs.
+    if (name.startsWith("Calc + ")) return ["Calc", /^(\w+)\(/.exec(name.slice(7))?.[1] ?? name.slice(7)];
     if (name.startsWith("watermarks ")) return ["WatermarkAssigner"];
     if (/^\w+\[\w[\w-]*\]$/.test(name)) return ["Scan"];
     if (/^(WHERE|SELECT|HAVING|nexmark rows|computed columns|columns the join needs|rowtime|decode )/.test(name)) return ["Calc"];

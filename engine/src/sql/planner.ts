@@ -15,7 +15,7 @@ import { planCalc, shareCalc, stampedBy } from "./calc/planCalc.js";
 import { narrowWindowInput } from "./windows/narrowWindowInput.js";
 import { countViewReads } from "./optimize/viewReads.js";
 import { recordScan, type RecordScan } from "./scan/recordScan.js";
-import { planWindowAggregate, type WindowAggregateRows, type WindowGroups, type WindowMax } from "./windowAggregate.js";
+import { planWindowAggregate, type WindowAggregateRows, type WindowExtreme, type WindowGroups, type WindowMax } from "./windowAggregate.js";
 import type { Change } from "./changelog.js";
 import { planSelectDistinct } from "./distinct/selectDistinct.js";
 import { planGroupAggregate } from "./groupAggregate.js";
@@ -62,6 +62,8 @@ export interface AppendPlanned {
   /** The rows as columns of a window aggregate's rows (windowAggregate.ts), and a MAX per window over such rows: joins/planWindowMaxJoin.ts. */
   projection?: WindowAggregateRows;
   windowMax?: WindowMax;
+  /** A window aggregate's MAX or MIN alone, which may read its input pruned (windowAggregate.ts, joins/planWindowTopPrune.ts). */
+  extreme?: WindowExtreme;
 }
 
 export interface UpdatingPlanned {
@@ -78,6 +80,7 @@ export interface UpdatingPlanned {
   groups?: undefined;
   projection?: undefined;
   windowMax?: undefined;
+  extreme?: undefined;
 }
 
 /** Name columns are qualified with (`t.col`); a join's columns each have their side's (`qualifiers`). */

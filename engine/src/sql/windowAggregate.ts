@@ -89,7 +89,16 @@ export function planWindowAggregate(
   input: WindowAggregateInput,
   select: Select,
   items: NamedItem[],
-): { stream: DataStream<Row>; columns: Column[]; window?: WindowProperties; firedEnds?: FiredEnds; groups?: WindowGroups; projection?: WindowAggregateRows; windowMax?: WindowMax } {
+): {
+  stream: DataStream<Row>;
+  columns: Column[];
+  window?: WindowProperties;
+  firedEnds?: FiredEnds;
+  groups?: WindowGroups;
+  projection?: WindowAggregateRows;
+  windowMax?: WindowMax;
+  extreme?: WindowExtreme;
+} {
   const { scope, assigner, bounds, partitionBy } = input;
   const groupCols = select.groupBy.map((g) => {
     if (g.kind !== "column") throw new StreamSqlError("unsupported", "GROUP BY expressions other than columns are not supported yet", g.at, undefined);
@@ -285,6 +294,33 @@ export function planWindowAggregate(
   const plain = select.having ? undefined : items.map((item) => /^r\[(\d+)\]$/.exec(override(item.expr)?.code ?? "")?.[1]);
   const projection = plain?.every((c) => c !== undefined) ? { output: out, of: planned.stream, columns: plain.map(Number) } : undefined;
   const max = identity && !select.where ? windowMaxOf(out, input, aggs, groupCols, planned.layout) : undefined;
+  // One MAX or MIN of an input column per TUMBLE window alone: rows beaten in their window may be left out of its input.
+  const aligned = input.assigner.aligned;
+  const arg = only?.expr.args[0];
+  const column = arg?.kind === "column" ? resolveColumn(arg, scope)?.index : undefined;
+  const extremeOf =
+    only &&
+    (only.expr.name === "MAX" || only.expr.name === "MIN") &&
+    column !== undefined &&
+    column < bounds.start &&
+    keyCols.length === 0 &&
+    !partitionBy &&
+    !input.attached &&
+    !select.where &&
+    !select.having;
+  const tumbling = assigner.isEventTime && aligned !== undefined && aligned.size === aligned.slide && aligned.windowOf === undefined && input.window !== undefined;
+  const extreme: WindowExtreme | undefined =
+    extremeOf && tumbling
+      ? {
+          input: input.stream,
+          output: out,
+          kind: only.expr.name as "MAX" | "MIN",
+          column,
+          size: aligned.size,
+          offset: aligned.offset,
+          over: (rows) => planWindowAggregate({ ...input, stream: rows }, select, items).stream,
+        }
+      : undefined;
   return {
     stream: out,
     columns,
@@ -293,6 +329,7 @@ export function planWindowAggregate(
     ...(groups ? { groups } : {}),
     ...(projection ? { projection } : {}),
     ...(max ? { windowMax: max } : {}),
+    ...(extreme ? { extreme } : {}),
   };
 }
 
@@ -310,6 +347,25 @@ function windowMaxOf(output: DataStream<Row>, input: WindowAggregateInput, aggs:
   const [value, start, end] = [rowsOf.columns[column.index], rowsOf.columns[bounds.start], rowsOf.columns[bounds.end]];
   if (at.max < 0 || at.start < 0 || at.end < 0 || value === undefined || start === undefined || end === undefined) return undefined;
   return { output, of: rowsOf.of, value, start, end, at };
+}
+
+/**
+ * A window aggregate whose one aggregate is MAX (or MIN) of an input column, per TUMBLE window alone (nexmark q7's
+ * `MAX(price) … GROUP BY window_start, window_end`). A row beaten in its window by one the aggregate counts changes
+ * nothing there, so the same aggregate over its input with such rows left out (joins/windowTopPrune.ts) has the
+ * same rows — but for a window whose every value is NULL, which then has no row (a join on the value drops it
+ * anyway). `over` plans it over such an input (the same columns).
+ */
+export interface WindowExtreme {
+  /** The aggregate's input, and its output: a relation whose stream is another (a filter after it) is not these rows. */
+  input: DataStream<Row>;
+  output: DataStream<Row>;
+  kind: "MAX" | "MIN";
+  /** The aggregated column's index in the input row. */
+  column: number;
+  size: number;
+  offset: number;
+  over(input: DataStream<Row>): DataStream<Row>;
 }
 
 /**

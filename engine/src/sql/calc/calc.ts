@@ -24,8 +24,8 @@ export interface CalcProgress {
   cause: unknown;
 }
 
-/** Runs from `p.i` to the end of the batch; false when a record threw (`p.i` is that record, `p.cause` the error). */
-export type CalcFunction = (values: readonly unknown[], timestamps: readonly number[], out: Row[], outTimestamps: number[], p: CalcProgress) => boolean;
+/** Runs from `p.i` to the end of the batch; false when a record threw (`p.i` is that record, `p.cause` the error). `g`: the gate's state (CalcGate). */
+export type CalcFunction = (values: readonly unknown[], timestamps: readonly number[], out: Row[], outTimestamps: number[], p: CalcProgress, g?: CalcGateState) => boolean;
 
 /**
  * How a Calc reads column `index` of its input record `r` (whose timestamp is `t`): code over `r` and
@@ -43,6 +43,27 @@ export interface CalcStage {
   scope: ScopeColumn[];
   where: Expr | undefined;
   columns: number[] | undefined;
+  /** After `where`: a filter with state of its own per subtask, on two of the stage's input columns. */
+  gate?: CalcGate;
+}
+
+/**
+ * A filter with state fused into a Calc (nexmark q7's window Top-1 prune, joins/windowTopPrune.ts): it sees
+ * column `value` and column `time` of each row the Calc would make and keeps it or not, so a row it drops
+ * is never made. One per Calc; `name` names the operator.
+ */
+export interface CalcGate {
+  value: number;
+  time: number;
+  name: string;
+  create(ctx: OperatorContext<Row>): CalcGateState;
+}
+
+/** A gate's state in one Calc subtask: `begin` before each batch (its rows share one watermark). */
+export interface CalcGateState {
+  begin(): void;
+  keep(value: unknown, time: number): boolean;
+  onWatermarkStatus(idle: boolean): void;
 }
 
 /**
@@ -85,6 +106,11 @@ export function compileCalc(scope: ScopeColumn[], where: Expr | undefined, items
         );
         condition += ` ${flush()} if (${code} !== true) continue;`;
       }
+      if (stage.gate) {
+        const { value, time } = stage.gate;
+        const code = `g.keep(${item(held[value] as number)}, ${item(held[time] as number)})`;
+        condition += ` ${flush()} if (!${code}) continue;`;
+      }
       if (stage.columns) base = stage.columns.map((c) => held[c] as number);
     }
     output = base.map((i) => ({ code: item(i), type: computed.get(i) as SqlType }));
@@ -103,7 +129,7 @@ export function compileCalc(scope: ScopeColumn[], where: Expr | undefined, items
       }
     } catch (cause) { p.i = i; p.kept = n; p.cause = cause; return false; }
     p.i = i; p.kept = n; return true;`;
-  return { fn: compiler.function("values, timestamps, out, outTimestamps, p", body) as CalcFunction, types: output.map((c) => c.type) };
+  return { fn: compiler.function("values, timestamps, out, outTimestamps, p, g", body) as CalcFunction, types: output.map((c) => c.type) };
 }
 
 function booleanCode(compiler: ExprCompiler, where: Expr): string {
@@ -152,11 +178,19 @@ export class CalcOperator implements Operator<unknown> {
   private readonly progress: CalcProgress = { i: 0, kept: 0, cause: undefined };
   /** Rows the next batch is expected to keep: the last batch's, with some room. */
   private expected = Number.POSITIVE_INFINITY;
+  private readonly gate: CalcGateState | undefined;
 
   constructor(
     private readonly fn: CalcFunction,
     private readonly ctx: OperatorContext<Row>,
-  ) {}
+    gate?: CalcGate,
+  ) {
+    this.gate = gate?.create(ctx);
+  }
+
+  onWatermarkStatus(idle: boolean): void {
+    this.gate?.onWatermarkStatus(idle);
+  }
 
   processBatch(batch: RecordBatch<unknown>): void {
     const { values, timestamps } = batch;
@@ -171,7 +205,9 @@ export class CalcOperator implements Operator<unknown> {
     const p = this.progress;
     p.i = 0;
     p.kept = 0;
-    while (!this.fn(values, timestamps, out, outTimestamps, p)) {
+    const gate = this.gate;
+    gate?.begin();
+    while (!this.fn(values, timestamps, out, outTimestamps, p, gate)) {
       const cause = p.cause;
       p.cause = undefined;
       this.ctx.userError(cause, values[p.i], timestamps[p.i] as number);

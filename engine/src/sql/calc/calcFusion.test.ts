@@ -111,3 +111,53 @@ test("a fused stage's WHERE runs after the Calc's own and before the items it do
   assert.deepEqual(out, [[[2], [3]]]);
   assert.deepEqual(failed, [[8, 0]]);
 });
+
+test("a fused gate (CalcGate) sees each row's value and time after the WHERE, once per row, and the rows it drops are never made; its state is the subtask's, told each batch's start and the input's idleness", () => {
+  const at = { line: 1, column: 1 };
+  const col = (name: string): Expr => ({ kind: "column", name, at });
+  const scope = [
+    { name: "v", type: { name: "INT" as const }, index: 0 },
+    { name: "t", type: { name: "INT" as const }, index: 1 },
+  ];
+  const seen: string[] = [];
+  const gate = {
+    value: 0,
+    time: 1,
+    name: "Gate(odd values)",
+    create: () => ({
+      begin: () => void seen.push("begin"),
+      keep: (v: unknown, t: number) => {
+        seen.push(`${v}@${t}`);
+        return (v as number) % 2 === 1;
+      },
+      onWatermarkStatus: (idle: boolean) => void seen.push(idle ? "idle" : "active"),
+    }),
+  };
+  // SELECT v, t, v + 0 FROM input WHERE v > 0, gated on v and t.
+  const items: Expr[] = [col("v"), col("t"), { kind: "binary", op: "+", left: col("v"), right: { kind: "literal", value: 0, type: { name: "INT" }, at }, at }];
+  const stage = { scope: scope.concat([{ name: "w", type: { name: "INT" as const }, index: 2 }]), where: undefined, columns: undefined, gate };
+  const where: Expr = { kind: "binary", op: ">", left: col("v"), right: { kind: "literal", value: 0, type: { name: "INT" }, at }, at };
+  const { fn } = compileCalc(scope, where, items, undefined, [stage]);
+  const out: Row[][] = [];
+  const ctx = { output: { emitBatch: (values: readonly Row[]) => void out.push([...values]) }, userError: () => undefined } as unknown as OperatorContext<Row>;
+  const op = new CalcOperator(fn, ctx, gate);
+  const batch = (values: Row[]) => {
+    op.processBatch({ values, timestamps: values.map((r) => r[1] as number) });
+  };
+  batch([
+    [1, 10],
+    [0, 11],
+    [2, 12],
+    [3, 13],
+  ]);
+  op.onWatermarkStatus(true);
+  batch([[5, 14]]);
+  assert.deepEqual(seen, ["begin", "1@10", "2@12", "3@13", "idle", "begin", "5@14"]);
+  assert.deepEqual(out, [
+    [
+      [1, 10, 1],
+      [3, 13, 3],
+    ],
+    [[5, 14, 5]],
+  ]);
+});

@@ -18,7 +18,7 @@ interface FusableCalc {
 const fusable = new WeakMap<DataStream<Row>, FusableCalc>();
 
 /** Calcs whose output several readers take (a view read twice): fusing one reader's stage would plan a second Calc over the same input. */
-const shared = new WeakSet<DataStream<Row>>();
+const sharedCalcs = new WeakSet<DataStream<Row>>();
 
 /**
  * A SELECT list and WHERE over `input` as one Calc operator. Straight over a record scan (the
@@ -30,7 +30,10 @@ export function planCalc(input: AppendPlanned, scope: ScopeColumn[], where: Expr
   const from = (records?.stream ?? input.stream) as DataStream<unknown>;
   const plan = (stages: CalcStage[], timestampColumns: number[]): { stream: DataStream<Row>; types: SqlType[] } => {
     const { fn, types } = compileCalc(scope, where, exprs, records?.columns, stages);
-    const stream = from.transform<Row>("Calc", (ctx) => new CalcOperator(fn, ctx));
+    const gates = stages.flatMap((s) => (s.gate ? [s.gate] : []));
+    if (gates.length > 1) throw new Error(`a Calc with ${gates.length} gates (${gates.map((g) => g.name).join(", ")}): one at most`);
+    const gate = gates[0];
+    const stream = from.transform<Row>(gate ? `Calc + ${gate.name}` : "Calc", (ctx) => new CalcOperator(fn, ctx, gate));
     fusable.set(stream, {
       fuse: (stage) => plan([...stages, stage], stage.columns ? stage.columns.flatMap((c, i) => (timestampColumns.includes(c) ? [i] : [])) : timestampColumns).stream,
       timestampColumns,
@@ -50,15 +53,17 @@ export function planCalc(input: AppendPlanned, scope: ScopeColumn[], where: Expr
 /**
  * `stream` filtered by `stage.where` and projected to `stage.columns` as ONE operator, when a Calc
  * made it: a new Calc of the same input with the stage fused in (the first one, left without
- * consumers, does not run). Undefined otherwise, and for a shared Calc (shareCalc).
+ * consumers, does not run). Undefined otherwise, and for a shared Calc (shareCalc) unless `shared`:
+ * the caller has every reader of it read the new Calc instead (a reader left on the first one runs
+ * both Calcs: slower, not wrong).
  */
-export function fuseIntoCalc(stream: DataStream<Row>, stage: CalcStage): DataStream<Row> | undefined {
-  return shared.has(stream) ? undefined : fusable.get(stream)?.fuse(stage);
+export function fuseIntoCalc(stream: DataStream<Row>, stage: CalcStage, shared = false): DataStream<Row> | undefined {
+  return !shared && sharedCalcs.has(stream) ? undefined : fusable.get(stream)?.fuse(stage);
 }
 
 /** `stream` feeds several readers: each applies its stage after it, none fuses it into a Calc of its own. */
 export function shareCalc(stream: DataStream<Row>): void {
-  shared.add(stream);
+  sharedCalcs.add(stream);
 }
 
 /** Whether each row of `stream` has column `index` as its record timestamp already (a Calc passing a record scan's rowtime through). */

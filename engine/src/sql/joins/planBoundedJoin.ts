@@ -64,7 +64,9 @@ export function planBoundedJoin(input: BoundedJoinInput): Relation | undefined {
   const [lower, upper] = retain === "right" ? [bounds.lower, bounds.upper] : [-bounds.upper, -bounds.lower];
   const [timeRelation, windowRelation] = timeSide === "left" ? [left, right] : [right, left];
   const prune = input.sides && planWindowTopPrune({ sides: input.sides, timeSide, timeRelation, windowRelation, scope, leftWidth, keys: condition.keys, time, lower, upper });
-  const [leftStream, rightStream] = [timeSide === "left" && prune ? prune.stream : left.stream, timeSide === "right" && prune ? prune.stream : right.stream];
+  // The window side's aggregate may read the prune's rows too (planWindowTopPrune.ts): then its stream is that one.
+  const [timeStream, windowStream] = [prune?.stream ?? timeRelation.stream, prune?.window ?? windowRelation.stream];
+  const [leftStream, rightStream] = timeSide === "left" ? [timeStream, windowStream] : [windowStream, timeStream];
   const stream = (leftStream as DataStream<Row>)
     .connect(rightStream as DataStream<Row>)
     .keyBy(

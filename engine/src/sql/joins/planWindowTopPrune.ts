@@ -5,7 +5,9 @@ import type { Expr, FromItem } from "../ast.js";
 import type { ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import type { Relation } from "../planner.js";
-import { MAX_WINDOWS_PER_ROW, WindowTopPruneOperator } from "./windowTopPrune.js";
+import type { OperatorContext } from "../../operators/Operator.js";
+import { fuseIntoCalc } from "../calc/planCalc.js";
+import { MAX_WINDOWS_PER_ROW, WindowTopGate, WindowTopPruneOperator } from "./windowTopPrune.js";
 
 export interface WindowTopPruneInput {
   /** The join's two FROM items as written (left, right) and which of them is the rowtime side. */
@@ -31,14 +33,15 @@ const VALUE_TYPES = new Set(["TINYINT", "SMALLINT", "INT", "BIGINT", "FLOAT", "D
  * then needs only the rows of t that may still equal their windows' MAX: windowTopPrune.ts drops the
  * others before the join's exchange, so the join stores a window's running maxima (ties kept), not every
  * row for the retention. Flink has no such plan (its regular join keeps every row); the rows are Flink's
- * (test/flink-sql/cases/windowTop.ts). Undefined, so the bounded join keeps every row, when:
+ * (test/flink-sql/cases/windowTop.ts). `window`: the window side's aggregate planned over the kept rows too
+ * (where that gives its rows), so it need not read every row either. Undefined, so the bounded join keeps every row, when:
  * - the window side is anything but that aggregate over the same table (no WHERE: the join side may
  *   have one, as it only removes rows), or the key is not the aggregated column itself;
  * - the time side is not that table's scan through forward edges at one parallelism (the prune's
  *   watermark must be at least the aggregate's for each row: windowTopPrune.ts);
  * - the bounds let a row meet more than MAX_WINDOWS_PER_ROW windows (a range far wider than the window).
  */
-export function planWindowTopPrune(input: WindowTopPruneInput): { stream: DataStream<Row>; name: string } | undefined {
+export function planWindowTopPrune(input: WindowTopPruneInput): { stream: DataStream<Row>; window: DataStream<Row> | undefined; name: string } | undefined {
   const { timeSide, timeRelation, scope, leftWidth, time, lower, upper } = input;
   const timeItem = input.sides[timeSide];
   const windowItem = input.sides[timeSide === "left" ? "right" : "left"];
@@ -81,10 +84,34 @@ export function planWindowTopPrune(input: WindowTopPruneInput): { stream: DataSt
 
   const spec = { kind: found.kind, value: found.value, time, size: tvf.size, offset: tvf.offset ?? 0, lower, upper };
   const name = `WindowTopPrune(${found.name} per TUMBLE(size=${tvf.size} ms) on ${timeColumn.name}, ties kept, ${timeColumn.name} - window_end in [${lower}, ${upper}] ms)`;
-  let pruned = stream.transform<Row>(name, (ctx) => new WindowTopPruneOperator(spec, ctx));
-  if (parallelism !== undefined) pruned = pruned.setParallelism(parallelism);
+  // The window side's MAX reads the same rows: it may read the kept ones instead (WindowExtreme), where every row's own
+  // window is among those it may meet — a row dropped is then beaten in its own window by one the aggregate counts (the
+  // prune's bounds come from rows it keeps, on time here, so on time there too). The aggregate then reads a few rows
+  // per window instead of every one through its exchange, as the DataStream q7 does behind its BelowWindowTop.
+  const extreme = input.windowRelation.extreme;
+  const size = tvf.size;
+  const rereads =
+    extreme !== undefined &&
+    extreme.output === windowStream &&
+    extreme.input === stream &&
+    extreme.kind === found.kind &&
+    extreme.column === found.value &&
+    extreme.size === size &&
+    extreme.offset === spec.offset &&
+    lower <= -size &&
+    upper >= -1;
+  // Then both readers of the rows read the prune, which goes into the Calc that makes them (a view's, even read twice):
+  // a row it drops is never made.
+  const rowScope = timeRelation.columns.map((c, index) => ({ name: c.name, type: c.type, index }));
+  const gate = { value: spec.value, time, name, create: (ctx: OperatorContext<Row>) => new WindowTopGate(spec, ctx) };
+  let pruned = rereads ? fuseIntoCalc(stream, { scope: rowScope, where: undefined, columns: undefined, gate }, true) : undefined;
+  if (pruned === undefined) {
+    pruned = stream.transform<Row>(name, (ctx) => new WindowTopPruneOperator(spec, ctx));
+    if (parallelism !== undefined) pruned = pruned.setParallelism(parallelism);
+  }
   // Its row type as the input's, so the keyed edge into the join still crosses threads as columns.
-  return { stream: declareRowType(pruned, { fields: timeRelation.columns }), name };
+  const kept = declareRowType(pruned, { fields: timeRelation.columns });
+  return { stream: kept, window: rereads ? extreme.over(kept) : undefined, name };
 }
 
 function resolve(scope: ScopeColumn[], e: Extract<Expr, { kind: "column" }>): ScopeColumn | undefined {

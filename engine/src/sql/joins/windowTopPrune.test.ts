@@ -15,9 +15,10 @@ import { parseScript } from "../parser.js";
 import { Planner } from "../planner.js";
 import { SqlSession } from "../index.js";
 import { checkRandomCutRestore } from "../restore/randomCutRestore.js";
+import { nexmarkDdl, nexmarkSelect } from "../testing/nexmarkSql.js";
 import type { OperatorContext } from "../../operators/Operator.js";
 import type { RecordBatch } from "../../runtime/StreamElement.js";
-import { WindowTopBounds, WindowTopPruneOperator, type WindowTopPruneSpec } from "./windowTopPrune.js";
+import { WindowTopBounds, WindowTopGate, WindowTopPruneOperator, type WindowTopPruneSpec } from "./windowTopPrune.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-sql-window-top-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -69,6 +70,56 @@ test("EXPLAIN: MAX or MIN per TUMBLE joined on the aggregated column is pruned a
     assert.doesNotMatch(plan, /WindowTopPrune/, `${why}:\n${plan}`);
     assert.match(plan, /\] Join\(/, `${why}:\n${plan}`);
   }
+});
+
+/** What the window aggregate the join reads reads, at `parallelism` (its local phase's input at p > 1). */
+function aggregateInput(catalog: SqlSession["catalog"], query: string, parallelism: number): string {
+  const env = StreamEnvironment.create({ parallelism });
+  const [parsed] = parseScript(query);
+  assert.ok(parsed?.statement.kind === "query");
+  new Planner(env, catalog).plan(parsed.statement.query);
+  const graph = env.graph;
+  // From the join (the planner leaves the plans it replaced unread in the graph), up its inputs to the first aggregate phase.
+  let node = graph.all().find((n) => n.name.startsWith("Join("));
+  assert.ok(node, "a join");
+  const todo = [node];
+  while ((node = todo.pop())) {
+    if (node.name === "window aggregate" || node.name === "LocalWindowAggregate") return graph.get(node.inputs[0]!.from).name;
+    for (const e of node.inputs) todo.push(graph.get(e.from));
+  }
+  assert.fail("no window aggregate upstream of the join");
+}
+
+test("the window MAX reads the pruned bids (a few a window, as the DataStream q7's window) only where each bid's own window is in its range", async () => {
+  const s = new SqlSession();
+  await s.execute(`${DDL} WITH ('connector' = 'datagen', 'number-of-rows' = '10')`);
+  for (const p of [1, 2, 3]) {
+    assert.match(aggregateInput(s.catalog, q7(), p), /^WindowTopPrune\(MAX\(price\)/, `p=${p}`);
+    assert.match(aggregateInput(s.catalog, q7({ agg: "MIN(price)" }), p), /^WindowTopPrune\(MIN\(price\)/, `p=${p}`);
+  }
+  // A bid of a window's first 5 s meets no window end here: the prune drops it, which the window's MAX must count.
+  assert.doesNotMatch(aggregateInput(s.catalog, q7({ range: "B1.dateTime - INTERVAL '5' SECOND AND B1.dateTime" }), 1), /WindowTopPrune/);
+  // A MAX shown twice is still the one aggregate; a second aggregate (COUNT) is not a MAX alone.
+  assert.match(aggregateInput(s.catalog, q7({ agg: "MAX(price) AS m2, MAX(price)" }), 1), /^WindowTopPrune/);
+  assert.doesNotMatch(aggregateInput(s.catalog, q7({ agg: "COUNT(*) AS n, MAX(price)" }), 1), /WindowTopPrune/);
+});
+
+test("a range over each window's last 5 s (bids of the first 5 s meet no window; the window's MAX then reads every bid) gives the regular join's rows", async () => {
+  const file = join(dir, "halves.csv");
+  const base = Date.UTC(2024, 0, 1);
+  // 3,000 bids 100 ms apart (30 windows), prices hashed: some windows' maximum in the first half, some in the second.
+  const lines = Array.from({ length: 3000 }, (_, i) => `${i},${(Math.imul(i + 1, 2654435761) >>> 0) % 1000},${new Date(base + i * 100).toISOString().replace("T", " ").replace("Z", "")}`);
+  writeFileSync(file, `${lines.join("\n")}\n`);
+  const session = new SqlSession();
+  await session.execute(`${DDL} WITH ('connector' = 'filesystem', 'path' = '${file}', 'format' = 'csv')`);
+  const range = "B1.dateTime - INTERVAL '5' SECOND AND B1.dateTime";
+  assert.match(await explain(session, q7({ range })), /WindowTopPrune/);
+  const rows = (await session.execute(q7({ range }))).at(-1);
+  const regular = (await session.execute(q7({ range, end: "window_end + INTERVAL '0' SECOND" }))).at(-1);
+  assert.ok(rows?.kind === "table" && regular?.kind === "table");
+  const sorted = (rs: readonly Row[]) => rs.map((r) => JSON.stringify(r)).sort();
+  assert.deepEqual(sorted(rows.rows), sorted(regular.rows));
+  assert.ok(regular.rows.length >= 5 && regular.rows.length <= 25, `${regular.rows.length} rows: some windows' maximum is in their last 5 s, not all`);
 });
 
 /** The prune of q7 (rows [auction, price, t]), a hand-driven watermark; what it lets through. */
@@ -160,6 +211,26 @@ test("the prune operator stops raising bounds when its input goes idle at parall
   };
   assert.deepEqual(run(2), [1, 2, 3]);
   assert.deepEqual(run(1), [1, 2]);
+  // The same prune inside a Calc (WindowTopGate), told by the Calc.
+  const gated = (parallelism: number): number[] => {
+    const gate = new WindowTopGate(SPEC, { parallelism, currentWatermark: () => Number.NEGATIVE_INFINITY } as unknown as OperatorContext<Row>);
+    const out: number[] = [];
+    const batch = (rows: Row[]) => {
+      gate.begin();
+      for (const r of rows) if (gate.keep(r[1], r[2] as number)) out.push(r[0] as number);
+    };
+    batch([[1, 30, 1000]]);
+    gate.onWatermarkStatus(true);
+    gate.onWatermarkStatus(false);
+    batch([
+      [2, 50, 2000],
+      [3, 40, 3000],
+      [4, 20, 4000],
+    ]);
+    return out;
+  };
+  assert.deepEqual(gated(2), [1, 2, 3]);
+  assert.deepEqual(gated(1), [1, 2]);
 });
 
 test("MIN: the running minimum and its ties; a bid its range meets no window end of is dropped", () => {
@@ -172,8 +243,8 @@ test("MIN: the running minimum and its ties; a bid its range meets no window end
   assert.deepEqual(h.out, [1, 2, 4]);
 });
 
-test("q7 with the prune restores at random cuts with nothing lost or twice, and gives the regular join's rows", async () => {
-  const file = join(dir, "bids.csv");
+/** 12,000 bids of q7's shape, to `file`. */
+function writeBids(file: string): void {
   const base = Date.UTC(2024, 0, 1);
   // 12,000 bids over 1,200 s (enough that the source is still reading at the cut), prices 0..999 in a scrambled order (the running maximum rises several times per window);
   // every 100th on a window's end, at the price of the previous window's top bid; every 40th 15 s late (surely late: its window ended 5 s or more before the watermark), above
@@ -186,6 +257,11 @@ test("q7 with the prune restores at random cuts with nothing lost or twice, and 
   for (let i = 39; i < 12_000; i += 40) prices[i] = i % 80 === 79 && i >= 150 ? top(Math.floor((i - 150) / 100) * 100, prices) : 2000;
   const lines = prices.map((p, i) => `${i},${p},${new Date(base + i * 100 - (late(i) ? 15_000 : 0)).toISOString().replace("T", " ").replace("Z", "")}`);
   writeFileSync(file, `${lines.join("\n")}\n`);
+}
+
+test("q7 with the prune restores at random cuts with nothing lost or twice, and gives the regular join's rows", async () => {
+  const file = join(dir, "bids.csv");
+  writeBids(file);
   const session = new SqlSession({ checkpointDirectory: join(dir, "sp") });
   await session.execute(`${DDL} WITH ('connector' = 'filesystem', 'path' = '${file}', 'format' = 'csv')`);
   assert.match(await explain(session, q7()), /WindowTopPrune/);
@@ -198,4 +274,30 @@ test("q7 with the prune restores at random cuts with nothing lost or twice, and 
   assert.ok(rows.length >= 30, `${rows.length} rows`);
   assert.ok(rows.filter((r) => (r[0] as number) % 100 === 0).length >= 10, "bids on a window's end meet the window before");
   assert.ok(rows.filter((r) => (r[0] as number) % 40 === 39).length >= 5, "late bids meet windows fired before");
+});
+
+test("nexmark q7 (its bid view read twice): the prune runs in the view's Calc, so a bid it drops is never made; the join's rows, at random cuts too", async () => {
+  // 100 events a second of event time: 200 s, 20 windows of ~460 bids.
+  const session = new SqlSession({ checkpointDirectory: join(dir, "sp-nexmark") });
+  await session.execute(nexmarkDdl(20_000, 100));
+  const query = nexmarkSelect("q7");
+  const plan = await explain(session, query);
+  assert.match(plan, /\] Calc \+ WindowTopPrune\(MAX\(price\) per TUMBLE/, plan);
+  assert.doesNotMatch(plan, /\] WindowTopPrune\(/, plan);
+  assert.match(aggregateInput(session.catalog, query, 1), /^Calc \+ WindowTopPrune\(/);
+  const running = session.execute(query);
+  while (session.jobs.length === 0) await new Promise((r) => setTimeout(r, 1));
+  const job = session.jobs[0]!;
+  const rows = (await running).at(-1);
+  const calc = job.metrics().operators.find((o) => o.name.startsWith("Calc + WindowTopPrune("));
+  assert.equal(calc?.recordsIn, 20_000);
+  assert.ok((calc?.recordsOut ?? 0) < 1000, `the Calc made ${calc?.recordsOut} rows of ~18,400 bids`);
+  // An expression over window_end keeps the join a regular one, without the prune.
+  const regular = (await session.execute(query.replace("window_end as `dateTime`", "window_end + INTERVAL '0' SECOND as `dateTime`"))).at(-1);
+  assert.ok(rows?.kind === "table" && regular?.kind === "table");
+  const sorted = (rs: readonly Row[]) => rs.map((r) => JSON.stringify(r)).sort();
+  assert.deepEqual(sorted(rows.rows), sorted(regular.rows));
+  assert.ok(rows.rows.length >= 20, `${rows.rows.length} rows`);
+  const restored = await checkRandomCutRestore(session.catalog, query, dir, { seeds: 2, sourceRows: 20_000, name: "nexmark q7" });
+  assert.deepEqual(sorted(restored), sorted(regular.rows));
 });

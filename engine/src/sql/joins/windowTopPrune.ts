@@ -1,6 +1,7 @@
 import type { Operator, OperatorContext } from "../../operators/Operator.js";
 import type { RecordBatch } from "../../runtime/StreamElement.js";
 import { windowStart } from "../../windows/TimeWindow.js";
+import type { CalcGateState } from "../calc/calc.js";
 import type { Row } from "../connectors.js";
 
 export interface WindowTopPruneSpec {
@@ -30,7 +31,8 @@ export const MAX_WINDOWS_PER_ROW = 4;
  * the row comes), and its watermark for that row is never ahead of this operator's, which reads the same
  * scan through forward edges only (planWindowTopPrune.ts checks that) — an exchange on the aggregate's
  * side only holds a watermark back. A row late here may still be counted there: it raises no bound, and
- * is kept unless a counted row beats it.
+ * is kept unless a counted row beats it. Where the aggregate reads this operator's rows (planWindowTopPrune.ts
+ * `window`), a row that raised a bound is kept and reaches it before any later watermark: counted there.
  *
  * At parallelism above 1 the aggregate's watermark is the minimum over every scan subtask's, still never
  * ahead of this subtask's for its rows — unless this subtask's stream went idle: the aggregate's watermark
@@ -61,12 +63,16 @@ export class WindowTopBounds {
 
   /** Whether `row`, coming at `watermark`, may still equal a window's aggregate. */
   keep(row: Row, watermark: number): boolean {
-    const { value, time, size, lower, upper } = this.spec;
+    return this.keepValue(row[this.spec.value], row[this.spec.time] as number, watermark);
+  }
+
+  /** Whether a row of value `value` and time `t`, coming at `watermark`, may still equal a window's aggregate. */
+  keepValue(value: unknown, t: number, watermark: number): boolean {
+    const { size, lower, upper } = this.spec;
     const max = this.spec.kind === "MAX";
-    const v = row[value] as number | bigint | null;
+    const v = value as number | bigint | null;
     // NULL equals nothing (and MAX/MIN skip it).
     if (v === null || v === undefined) return false;
-    const t = row[time] as number;
     const own = this.endOf(t);
     if (this.raising && own - 1 > watermark) {
       if (own !== this.end) this.load(own);
@@ -118,6 +124,35 @@ export class WindowTopBounds {
   /** No row raises a bound from now on: the aggregate may no longer count a row this watermark calls on time. */
   stopRaising(): void {
     this.raising = false;
+  }
+}
+
+/**
+ * The prune inside the Calc that makes the rows (calc.ts CalcGate): a row it drops is never made — nexmark q7's
+ * bid view made a 7-column row of every bid for the prune to drop nearly all of them.
+ */
+export class WindowTopGate implements CalcGateState {
+  private readonly bounds: WindowTopBounds;
+  private watermark = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    spec: WindowTopPruneSpec,
+    private readonly ctx: OperatorContext<Row>,
+  ) {
+    this.bounds = new WindowTopBounds(spec);
+  }
+
+  begin(): void {
+    this.watermark = this.ctx.currentWatermark();
+  }
+
+  keep(value: unknown, time: number): boolean {
+    return this.bounds.keepValue(value, time, this.watermark);
+  }
+
+  onWatermarkStatus(idle: boolean): void {
+    // As WindowTopPruneOperator's.
+    if (idle && this.ctx.parallelism > 1) this.bounds.stopRaising();
   }
 }
 
