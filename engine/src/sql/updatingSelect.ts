@@ -1,5 +1,5 @@
 import type { DataStream } from "../api/DataStream.js";
-import type { Select } from "./ast.js";
+import type { Expr, Select } from "./ast.js";
 import type { Column } from "./catalog.js";
 import type { Change } from "./changelog.js";
 import { ExprCompiler, type ScopeColumn } from "./compiler.js";
@@ -25,12 +25,13 @@ export function planSelectOverChanges(
     changes = changes.filter((c) => keep(c.row)).name("WHERE");
   }
   if (select.groupBy.length > 0 || items.some((i) => containsAggregate(i.expr))) {
-    if (select.from.kind === "tumble") throw new StreamSqlError("unsupported", "a window TVF over an updating input is not supported", select.at, "TABLE");
     return planGroupAggregate(changes, scope, select, items, true);
   }
   if (select.having) throw new StreamSqlError("validation", "HAVING needs a GROUP BY", select.having.at, "HAVING");
   const { fn, types } = new ExprCompiler(scope).rowFunction(items.map((i) => i.expr));
-  const columns = items.map((i, n) => ({ name: i.name, type: types[n] ?? { name: "NULL" } }));
+  // A rowtime shown as it is stays a time attribute (a deduplication's, an upsert source's): a window TVF may read it.
+  const isRowtime = (e: Expr): boolean => e.kind === "column" && scope.find((c) => c.index === scopeColumn(scope, e))?.type.rowtime === true;
+  const columns = items.map((i, n) => ({ name: i.name, type: { ...(types[n] ?? { name: "NULL" }), ...(isRowtime(i.expr) ? { rowtime: true } : {}) } }));
   // The unique key survives a projection that shows every key column as itself.
   const shown = input.uniqueKey?.map((k) => items.findIndex((i) => i.expr.kind === "column" && i.expr.name.toLowerCase() === input.columns[k]?.name.toLowerCase()));
   const uniqueKey = shown?.every((i) => i >= 0) ? shown : undefined;
