@@ -141,12 +141,13 @@ export function planWindowAggregate(
           merge: (a, b) => mergeAcc(a as WindowAcc, b as WindowAcc, aggs.length),
         };
   const retractCalls: RetractCall[] = aggs.map((a, j) => ({ name: a.expr.name, arg: a.arg, integralAvg: a.integralAvg, distinct: distinct[j] === true }));
-  const result = (acc: unknown, j: number): unknown => {
-    if (scalar) return acc;
-    if (input.changes) return retractAccValue(acc as unknown[], j, retractCalls[j] as RetractCall);
-    const a = aggs[j] as AggCall;
-    return accValue(acc as WindowAcc, j, a.expr.name, a.integralAvg);
-  };
+  const result = input.changes
+    ? (acc: unknown, j: number): unknown => retractAccValue(acc as unknown[], j, retractCalls[j] as RetractCall)
+    : (acc: unknown, j: number): unknown => {
+        if (scalar) return acc;
+        const a = aggs[j] as AggCall;
+        return accValue(acc as WindowAcc, j, a.expr.name, a.integralAvg);
+      };
   const keyIndexes = groupCols.map((c) => keyCols.indexOf(c));
   const g = groupCols.length;
   // Each item as the output column it is, where it is one as it is: group column i at i, aggregate j at g + j.

@@ -108,6 +108,22 @@ export const WINDOW_OVER_CHANGES_CASES: OracleCase[] = [
     // Sluice's GROUP BY key column loses its precision (TIMESTAMP(6) here): a separate gap.
     error: /The window function requires the timecol is a time attribute type, but is TIMESTAMP/,
   }),
+  // Other updating inputs with a rowtime column: a Top-N (not a deduplication), a deduplication keeping the first row, a regular join.
+  c("tvf_changes_topn", false, "", {
+    sql: `${DDL}CREATE VIEW top2 AS SELECT id, name, amount, ts FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY name ORDER BY amount DESC) AS rn FROM versions) WHERE rn <= 2;\nSELECT window_start, name, COUNT(*) AS c, SUM(amount) AS s FROM TABLE(TUMBLE(TABLE top2, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, name;\n`,
+  }),
+  c("tvf_changes_first_row", false, "", {
+    sql: `${DDL}CREATE VIEW firsts AS SELECT id, name, amount, ts FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY name ORDER BY ts ASC) AS rn FROM versions) WHERE rn = 1;\nSELECT window_start, name, COUNT(*) AS c, SUM(amount) AS s FROM TABLE(TUMBLE(TABLE firsts, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, name;\n`,
+  }),
+  c("tvf_changes_regular_join", false, "", {
+    sql: `${DDL}CREATE VIEW joined AS SELECT v.id, v.name, v.ts FROM versions v LEFT JOIN versions w ON v.id = w.id + 1;\nSELECT window_start, COUNT(*) AS c FROM TABLE(TUMBLE(TABLE joined, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end;\n`,
+    error: /The window function requires the timecol is a time attribute type, but is TIMESTAMP\(3\)/,
+  }),
+  // A deduplication's rowtime is a time attribute, but an interval join takes no updating input (in Flink's words).
+  c("tvf_changes_interval_join_fails", false, "", {
+    sql: `${DDL}SELECT l.id, v.id AS vid FROM latest l JOIN versions v ON l.id = v.id AND v.ts BETWEEN l.ts - INTERVAL '1' SECOND AND l.ts;\n`,
+    error: /StreamPhysicalIntervalJoin doesn't support consuming update and delete changes/,
+  }),
   // The TVF alone over the versions.
   // The TVF alone over the versions: each change with its row's windows, its kind kept.
   c("tvf_changes_bare_tumble", false, `SELECT id, name, window_start FROM ${TUMBLE}`, { appendOnly: false, exactChangelog: true }),
