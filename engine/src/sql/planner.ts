@@ -72,7 +72,8 @@ export interface UpdatingPlanned {
   columns: Column[];
   bounded: boolean;
   stream?: undefined;
-  window?: undefined;
+  /** A window TVF's changes (its rows over an updating input): a window join or window Top-N over them fails as in Flink. */
+  window?: WindowProperties;
   firedEnds?: undefined;
   groups?: undefined;
 }
@@ -415,7 +416,8 @@ function tvfOverChanges({ changes, index, assigner }: ChangesWindowInput, item: 
       for (const w of assigner.assignWindows(c.row, c.row[index] as number, 0)) out.collect({ kind: c.kind, row: [...c.row, w.start, w.end, w.end - 1] });
     })
     .name(`${item.kind.toUpperCase()} ${assigner.toString()}`);
-  return { changes: stream, columns, uniqueKey: undefined, bounded: changes.bounded };
+  const window = tvfWindowProperties(item, changes.columns.length);
+  return { changes: stream, columns, uniqueKey: undefined, bounded: changes.bounded, ...(window ? { window } : {}) };
 }
 
 function isWindowTvf(item: FromItem): item is WindowTvf {

@@ -4,6 +4,7 @@ import type { Column } from "./catalog.js";
 import type { Change } from "./changelog.js";
 import { ExprCompiler, type ScopeColumn } from "./compiler.js";
 import { StreamSqlError } from "./errors.js";
+import { projectedWindowProperties, resolveColumn, type WindowProperties } from "./windows/windowProperties.js";
 import { planGroupAggregate } from "./groupAggregate.js";
 import { containsAggregate, type NamedItem } from "./selectItems.js";
 import { columnMonotonicity, type Monotonicity, projectMonotonicity, readsOnlyKeys, scopeColumn } from "./rank/monotonicity.js";
@@ -14,11 +15,11 @@ import { columnMonotonicity, type Monotonicity, projectMonotonicity, readsOnlyKe
  * so drop a +U and keep its -U: the row then leaves the result); an aggregate retracts what -U/-D take away.
  */
 export function planSelectOverChanges(
-  input: { changes: DataStream<Change>; columns: Column[]; uniqueKey: number[] | undefined; monotonicity?: Monotonicity[] },
+  input: { changes: DataStream<Change>; columns: Column[]; uniqueKey: number[] | undefined; monotonicity?: Monotonicity[]; window?: WindowProperties },
   scope: ScopeColumn[],
   select: Select,
   items: NamedItem[],
-): { changes: DataStream<Change>; columns: Column[]; uniqueKey: number[] | undefined; monotonicity?: Monotonicity[] } {
+): { changes: DataStream<Change>; columns: Column[]; uniqueKey: number[] | undefined; monotonicity?: Monotonicity[]; window?: WindowProperties } {
   let changes = input.changes;
   if (select.where) {
     const keep = new ExprCompiler(scope).predicate(select.where);
@@ -44,5 +45,11 @@ export function planSelectOverChanges(
           columnMonotonicity(scope, input.monotonicity),
         )
       : undefined;
-  return { changes: changes.map((c): Change => ({ kind: c.kind, row: fn(c.row) })).name("SELECT"), columns, uniqueKey, ...(monotonicity ? { monotonicity } : {}) };
+  // A window TVF's bounds shown as they are keep its windows (a window join over them then fails as in Flink).
+  const window = projectedWindowProperties(
+    input.window,
+    items.map((i) => i.expr),
+    (e) => resolveColumn(e, scope)?.index,
+  );
+  return { changes: changes.map((c): Change => ({ kind: c.kind, row: fn(c.row) })).name("SELECT"), columns, uniqueKey, ...(monotonicity ? { monotonicity } : {}), ...(window ? { window } : {}) };
 }

@@ -124,7 +124,16 @@ export const WINDOW_OVER_CHANGES_CASES: OracleCase[] = [
     sql: `${DDL}SELECT l.id, v.id AS vid FROM latest l JOIN versions v ON l.id = v.id AND v.ts BETWEEN l.ts - INTERVAL '1' SECOND AND l.ts;\n`,
     error: /StreamPhysicalIntervalJoin doesn't support consuming update and delete changes/,
   }),
-  // The TVF alone over the versions.
+  // Window Top-N and window join over the versions' windows: Flink takes no updating input there.
+  c("tvf_changes_window_topn", false, `SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY amount DESC) AS rn FROM ${TUMBLE}) WHERE rn <= 2`, {
+    error: /StreamPhysicalWindowRank doesn't support consuming update and delete changes/,
+  }),
+  c(
+    "tvf_changes_window_join",
+    false,
+    `SELECT L.id, L.name, R.name AS rname FROM (SELECT * FROM ${TUMBLE}) L JOIN (SELECT * FROM TABLE(TUMBLE(TABLE versions, DESCRIPTOR(ts), INTERVAL '10' SECOND))) R ON L.id = R.id AND L.window_start = R.window_start AND L.window_end = R.window_end`,
+    { error: /StreamPhysicalWindowJoin doesn't support consuming update and delete changes/ },
+  ),
   // The TVF alone over the versions: each change with its row's windows, its kind kept.
   c("tvf_changes_bare_tumble", false, `SELECT id, name, window_start FROM ${TUMBLE}`, { appendOnly: false, exactChangelog: true }),
   c("tvf_changes_bare_hop", false, "SELECT id, name, amount, window_start, window_end, window_time FROM TABLE(HOP(TABLE latest, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '10' SECOND))", {

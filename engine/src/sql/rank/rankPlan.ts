@@ -83,7 +83,9 @@ function rankRange(where: Expr | undefined, rownum: string, at: Select["at"]): {
  * instead (windowRank.ts): final rows per window once the watermark passes its end, append-only.
  */
 export function planRank(
-  input: { stream: DataStream<Row>; changes?: undefined } | { changes: DataStream<Change>; uniqueKey: number[] | undefined; monotonicity?: Monotonicity[]; stream?: undefined },
+  input:
+    | { stream: DataStream<Row>; changes?: undefined }
+    | { changes: DataStream<Change>; uniqueKey: number[] | undefined; monotonicity?: Monotonicity[]; stream?: undefined; window?: { start: number; end: number } },
   scope: ScopeColumn[],
   outer: Select,
   inner: Select,
@@ -134,6 +136,11 @@ export function planRank(
   };
 
   if (input.changes) {
+    // A window TVF's changes partitioned by their windows: Flink's window Top-N takes none.
+    const window = input.window;
+    const partitioned = (i: number | undefined) => spec.partitionBy.some((e) => e.kind === "column" && scope.find((c) => c.name.toLowerCase() === e.name.toLowerCase())?.index === i);
+    if (window && partitioned(window.start) && partitioned(window.end))
+      throw new StreamSqlError("unsupported", "StreamPhysicalWindowRank doesn't support consuming update and delete changes (a window Top-N over an updating input)", outer.at, undefined);
     let changes = input.changes;
     if (inner.where) {
       const keep = new ExprCompiler(scope).predicate(inner.where);
