@@ -373,6 +373,13 @@ export class Planner {
     const qualifiers = input.qualifiers ?? input.columns.map(() => input.qualifier);
     const scope: ScopeColumn[] = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
     if (input.changes && select.items.some((i) => i.kind === "expr" && containsOver(i.expr))) appendOnly(input, "OVER", select.at);
+    // A GROUP BY on both bounds of a window TVF's changes (through a subquery or view) is still Flink's window aggregate over them.
+    if (input.changes && aggregated && groupsByWindow(select, scope, input.window)) {
+      const { window } = input;
+      const changes = { stream: input.changes, rowtime: window.start };
+      const attached = { changes, scope, assigner: attachedWindows(window, (c) => (c as Change).row), bounds: window, attached: true, window: window.tvf };
+      return { ...planWindowAggregate(attached, select, expandStar(select, input.columns, qualifiers)), bounded: input.bounded };
+    }
     if (input.changes) return { ...planSelectOverChanges(input, scope, select, expandStar(select, input.columns, qualifiers)), bounded: input.bounded };
     if (aggregated && groupsByWindow(select, scope, input.window)) {
       const attached = { stream: input.stream, scope, assigner: attachedWindows(input.window), bounds: input.window, attached: true, window: input.window.tvf };

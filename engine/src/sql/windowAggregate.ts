@@ -169,7 +169,8 @@ export function planWindowAggregate(
   if (!planned && input.changes) {
     const layout = Array.from({ length: g + aggs.length }, (_, c) => c);
     const build = outputRow(layout, groupSources(groupCols, bounds, keyIndexes), aggs.length, { eventTime: assigner.isEventTime, keyIsWindowKey, scalar: false }, result);
-    if (select.where && readsWindowColumn(select.where)) throw new StreamSqlError("unsupported", "WHERE on window columns of a window aggregate is not supported yet", select.where.at, "WHERE");
+    if (select.where && !input.attached && readsWindowColumn(select.where))
+      throw new StreamSqlError("unsupported", "WHERE on window columns of a window aggregate is not supported yet", select.where.at, "WHERE");
     const where = select.where && new ExprCompiler(scope).predicate(select.where);
     const key = windowKey(partitionCols);
     const keys = keyIsWindowKey ? undefined : keyOf;

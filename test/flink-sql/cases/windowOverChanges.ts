@@ -124,6 +124,8 @@ export const WINDOW_OVER_CHANGES_CASES: OracleCase[] = [
     sql: `${DDL}SELECT l.id, v.id AS vid FROM latest l JOIN versions v ON l.id = v.id AND v.ts BETWEEN l.ts - INTERVAL '1' SECOND AND l.ts;\n`,
     error: /StreamPhysicalIntervalJoin doesn't support consuming update and delete changes/,
   }),
+  // A GROUP BY on the bounds of the TVF's changes through a subquery: Flink's window aggregate still.
+  c("tvf_changes_subquery_group", false, `SELECT window_start, name, COUNT(*) AS c, SUM(amount) AS s, MAX(amount) AS hi FROM (SELECT * FROM ${TUMBLE}) GROUP BY window_start, window_end, name`),
   // Window Top-N and window join over the versions' windows: Flink takes no updating input there.
   c("tvf_changes_window_topn", false, `SELECT * FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY window_start, window_end ORDER BY amount DESC) AS rn FROM ${TUMBLE}) WHERE rn <= 2`, {
     error: /StreamPhysicalWindowRank doesn't support consuming update and delete changes/,

@@ -92,3 +92,9 @@ test("EXPLAIN names the window aggregate over changes with Flink's retracting fu
     /WindowAggregate\(groupBy=\[name\], window=\[TumblingEventTimeWindows\(10000\)\], select=\[COUNT_RETRACT\(\*\), COUNT_RETRACT\(amount\), SUM_RETRACT\(amount\), MIN_RETRACT\(amount\), MAX_RETRACT\(amount\), AVG_RETRACT\(amount\)\]\), parallelism=1 <- \[\d+\] HASH/,
   );
 });
+
+test("a GROUP BY on the bounds of the TVF's changes through a subquery is the same window aggregate (late retractions dropped)", async () => {
+  const through = TUMBLE.replace("FROM TABLE(TUMBLE(TABLE latest, DESCRIPTOR(ts), INTERVAL '10' SECOND))", "FROM (SELECT * FROM TABLE(TUMBLE(TABLE latest, DESCRIPTOR(ts), INTERVAL '10' SECOND)))");
+  assert.notEqual(through, TUMBLE);
+  assert.deepEqual(await rows(through), EXPECTED);
+});
