@@ -57,6 +57,7 @@ import { FUNCTION_CASES } from "./cases/functions.js";
 import { PARALLEL_SCAN_CASES } from "./cases/parallelScan.js";
 import { FORMAT_STRICTNESS_CASES } from "./cases/formatStrictness.js";
 import { IGNORE_PARSE_ERROR_CASES } from "./cases/ignoreParseErrors.js";
+import { WINDOW_OVER_CHANGES_CASES } from "./cases/windowOverChanges.js";
 
 /**
  * Orders over 40 s of event time, with repeated names. The last two (30 s, 31 s) arrive after 38.999 s,
@@ -245,5 +246,6 @@ export const CASES: OracleCase[] = [
   ...PLAN_PARITY_CASES,
   ...WINDOW_TOP_CASES,
   ...FUNCTION_CASES,
+  ...WINDOW_OVER_CHANGES_CASES,
 ];
 CASES.push(...miniBatchCases(CASES));

@@ -27,8 +27,10 @@ import { sourceIdleTimeoutOf } from "./scan/sourceIdleTimeout.js";
 import { watermarkPushDown } from "./scan/watermarkPushDown.js";
 import { planSelectOverChanges } from "./updatingSelect.js";
 import { SqlWatermarkAssigner } from "./watermarks.js";
-import { sessionRows, tvfAssigner, tvfColumns } from "./windowTvf.js";
+import { sessionChanges, sessionRows, tvfAssigner, tvfColumns } from "./windowTvf.js";
+import { stampChanges } from "./windows/windowOverChanges.js";
 import { atReference, unionColumns } from "./validation/typeRules.js";
+import { formatType } from "./types.js";
 import { containsOver, planOverAggregate } from "./over/overAggregate.js";
 import { rewriteGroupedRank } from "./rank/groupedRank.js";
 import type { Monotonicity } from "./rank/monotonicity.js";
@@ -75,7 +77,8 @@ export interface UpdatingPlanned {
   columns: Column[];
   bounded: boolean;
   stream?: undefined;
-  window?: undefined;
+  /** A window TVF's changes (its rows over an updating input): a window join or window Top-N over them fails as in Flink. */
+  window?: WindowProperties;
   firedEnds?: undefined;
   groups?: undefined;
   projection?: undefined;
@@ -94,11 +97,13 @@ export function appendOnly(planned: Planned, what: string, at: SqlPosition): App
 }
 
 /** A window TVF's input, its time attribute's index, the assigner; `unstamped`: the rows before the rowtime operator put after them. */
-type WindowInput = { input: AppendPlanned & { qualifier: string | undefined }; index: number; assigner: WindowAssigner; unstamped?: DataStream<Row> };
+type WindowInput = { input: AppendPlanned & { qualifier: string | undefined }; index: number; assigner: WindowAssigner; unstamped?: DataStream<Row>; changes?: undefined };
+/** A window TVF over an updating input (a deduplication keeping the last row, an upsert source): only a window aggregate reads it. */
+type ChangesWindowInput = { changes: UpdatingPlanned; index: number; assigner: WindowAssigner; input?: undefined };
 
 export class Planner {
   private readonly scans = new Map<string, ScanResult>();
-  private readonly windowInputs = new Map<string, WindowInput>();
+  private readonly windowInputs = new Map<string, WindowInput | ChangesWindowInput>();
   /** Each view planned once per planner, its plan shared by every read (Flink's sub-plan reuse): one Calc over the scan for q7's two reads of `bid`. */
   private readonly views = new Map<string, Planned>();
   /** How often the queries planned (or announced by `expect`) read each view (optimize/viewReads.ts). */
@@ -192,7 +197,9 @@ export class Planner {
       case "hop":
       case "cumulate":
       case "session": {
-        const { input, index, assigner } = this.windowInput(item);
+        const windowInput = this.windowInput(item);
+        if (windowInput.changes) return { ...tvfOverChanges(windowInput, item), qualifier: item.alias };
+        const { input, index, assigner } = windowInput;
         // Flink plans a processing-time window TVF only fused into a window aggregate; in its words otherwise.
         if (!assigner.isEventTime) throw new StreamSqlError("unsupported", "Processing time Window TableFunction is not supported yet.", item.at, item.timeColumn);
         if (item.kind === "session") return { stream: sessionRows(input.stream, input.columns, item, assigner), columns: tvfColumns(input.columns), bounded: input.bounded, qualifier: item.alias };
@@ -244,7 +251,7 @@ export class Planner {
   }
 
   /** A window TVF's input relation, the index of its time attribute and the window assigner. */
-  private windowInput(item: WindowTvf): WindowInput {
+  private windowInput(item: WindowTvf): WindowInput | ChangesWindowInput {
     // Planned once per TVF text, so equal window aggregates over it can share their operator (windowAggregate.ts).
     const key = JSON.stringify(item, (k, v: unknown) => (k === "at" ? undefined : v));
     const known = this.windowInputs.get(key);
@@ -254,14 +261,24 @@ export class Planner {
     return planned;
   }
 
-  private planWindowInput(item: WindowTvf): WindowInput {
-    const input = { ...appendOnly(this.from(item.input), "a window TVF", item.at), qualifier: undefined };
-    const index = input.columns.findIndex((c) => c.name.toLowerCase() === item.timeColumn.toLowerCase());
-    const column = input.columns[index];
+  private planWindowInput(item: WindowTvf): WindowInput | ChangesWindowInput {
+    const from = this.from(item.input);
+    const index = from.columns.findIndex((c) => c.name.toLowerCase() === item.timeColumn.toLowerCase());
+    const column = from.columns[index];
     if (!column) throw new StreamSqlError("validation", `DESCRIPTOR column ${item.timeColumn} not found`, item.at, item.timeColumn);
+    if (!column.type.rowtime && !column.type.proctime)
+      throw new StreamSqlError(
+        "validation",
+        `The window function requires the timecol is a time attribute type, but is ${formatType(column.type)} (a table's column is one with a WATERMARK FOR it; a non-windowed GROUP BY's or a regular join's output columns are not)`,
+        item.at,
+        item.timeColumn,
+      );
+    if (from.changes) {
+      if (column.type.proctime) throw new StreamSqlError("unsupported", "a processing-time window TVF over an updating input is not supported yet", item.at, item.timeColumn);
+      return { changes: from, index, assigner: tvfAssigner(item) };
+    }
+    const input = { ...from, qualifier: undefined };
     if (column.type.proctime) return { input, index, assigner: tvfAssigner(item, true) };
-    if (!column.type.rowtime)
-      throw new StreamSqlError("validation", `The window function requires the timecol to be a time attribute (declare WATERMARK FOR ${column.name})`, item.at, item.timeColumn);
     // A view's rows may come from a join, whose record timestamps are not this column (joins/rowtime.ts).
     const unstamped = item.input.kind === "table" && this.catalog.get(item.input.name)?.kind === "view" && !stampedBy(input.stream, index) ? input.stream : undefined;
     if (unstamped) return { input: { ...input, stream: stampRowtime(unstamped, index) }, index, assigner: tvfAssigner(item), unstamped };
@@ -274,7 +291,9 @@ export class Planner {
    * planner fuses the TVF into its window aggregate); WHERE therefore sees the input's columns only.
    */
   private windowAggregate(select: Select, tvf: WindowTvf): Planned {
-    const { input, index: timeIndex, assigner, unstamped } = this.windowInput(tvf);
+    const windowInput = this.windowInput(tvf);
+    if (windowInput.changes) return this.windowAggregateOverChanges(select, tvf, windowInput);
+    const { input, index: timeIndex, assigner, unstamped } = windowInput;
     const columns = tvfColumns(input.columns, !assigner.isEventTime);
     const scope: ScopeColumn[] = columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(tvf.alias ? { table: tvf.alias } : {}) }));
     const partitionBy = tvf.kind === "session" ? tvf.partitionBy : undefined;
@@ -291,6 +310,18 @@ export class Planner {
     return { ...planWindowAggregate({ stream: input.stream, scope, assigner, bounds, attached: false, window, ...(partitionBy ? { partitionBy } : {}) }, select, items), bounded: input.bounded };
   }
 
+  /** A window aggregate over an updating input: its window operator takes the changes through retracting accumulators (windows/windowOverChanges.ts). */
+  private windowAggregateOverChanges(select: Select, tvf: WindowTvf, { changes, index, assigner }: ChangesWindowInput): Planned {
+    const columns = tvfColumns(changes.columns);
+    const scope: ScopeColumn[] = columns.map((c, i) => ({ name: c.name, type: c.type, index: i, ...(tvf.alias ? { table: tvf.alias } : {}) }));
+    const n = changes.columns.length;
+    const bounds = { start: n, end: n + 1, time: n + 2 };
+    const partitionBy = tvf.kind === "session" ? tvf.partitionBy : undefined;
+    const window = tvf.kind === "session" ? undefined : tvf;
+    const input = { changes: { stream: changes.changes, rowtime: index }, scope, assigner, bounds, attached: false, window, ...(partitionBy ? { partitionBy } : {}) };
+    return { ...planWindowAggregate(input, select, expandStar(select, columns, tvf.alias)), bounded: changes.bounded };
+  }
+
   private select(select: Select): Planned {
     if (select.orderBy || select.limit !== undefined || select.offset !== undefined) return planSortLimit(select, (s) => this.select(s));
     if (select.distinct) return planSelectDistinct(this.select({ ...select, distinct: false }), select);
@@ -303,11 +334,12 @@ export class Planner {
       const scope = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
       return { ...planRank(input, scope, select, ranked, expandStar, input.columns), bounded: input.bounded };
     }
-    // Only plain projections and filters merge: aggregates and OVER (incl. ROW_NUMBER) keep their own operator.
+    // Only plain projections and filters merge: aggregates and OVER (incl. ROW_NUMBER) keep their own operator. A filter
+    // over a Top-N or deduplication stays after it (Flink's Calc over its Rank): merged, it would sit beside the rank's.
     const merged = mergeProjection(
       select,
       (name) => this.viewQuery(name),
-      (s) => s.items.some((i) => i.kind === "expr" && (containsAggregate(i.expr) || containsOver(i.expr))),
+      (s) => s.items.some((i) => i.kind === "expr" && (containsAggregate(i.expr) || containsOver(i.expr))) || (s !== select && select.where !== undefined && rankInput(s) !== undefined),
     );
     if (merged) return this.select(merged);
     const windowed = rewriteGroupWindow(select);
@@ -349,6 +381,13 @@ export class Planner {
     const qualifiers = input.qualifiers ?? input.columns.map(() => input.qualifier);
     const scope: ScopeColumn[] = input.columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(qualifiers[index] ? { table: qualifiers[index] } : {}) }));
     if (input.changes && select.items.some((i) => i.kind === "expr" && containsOver(i.expr))) appendOnly(input, "OVER", select.at);
+    // A GROUP BY on both bounds of a window TVF's changes (through a subquery or view) is still Flink's window aggregate over them.
+    if (input.changes && aggregated && groupsByWindow(select, scope, input.window)) {
+      const { window } = input;
+      const changes = { stream: input.changes, rowtime: window.start };
+      const attached = { changes, scope, assigner: attachedWindows(window, (c) => (c as Change).row), bounds: window, attached: true, window: window.tvf };
+      return { ...planWindowAggregate(attached, select, expandStar(select, input.columns, qualifiers)), bounded: input.bounded };
+    }
     if (input.changes) return { ...planSelectOverChanges(input, scope, select, expandStar(select, input.columns, qualifiers)), bounded: input.bounded };
     if (aggregated && groupsByWindow(select, scope, input.window)) {
       const attached = {
@@ -386,6 +425,22 @@ export class Planner {
     const firedEnds = projectedFiredEnds(input.firedEnds, items, (e) => resolveColumn(e, scope)?.index);
     return { stream, columns, bounded: input.bounded, ...(window ? { window } : {}), ...(firedEnds ? { firedEnds } : {}) };
   }
+}
+
+/**
+ * A window TVF's rows over an updating input, without an aggregate: each change with the bounds of each of its row's
+ * windows, keeping its kind, as Flink's WindowTableFunction over a changelog (a -U gets the windows of the row it takes back).
+ */
+function tvfOverChanges({ changes, index, assigner }: ChangesWindowInput, item: WindowTvf): UpdatingPlanned {
+  const columns = tvfColumns(changes.columns);
+  if (item.kind === "session") return { changes: sessionChanges(stampChanges(changes.changes, index), changes.columns, item, assigner), columns, uniqueKey: undefined, bounded: changes.bounded };
+  const stream = changes.changes
+    .flatMap<Change>((c, out) => {
+      for (const w of assigner.assignWindows(c.row, c.row[index] as number, 0)) out.collect({ kind: c.kind, row: [...c.row, w.start, w.end, w.end - 1] });
+    })
+    .name(`${item.kind.toUpperCase()} ${assigner.toString()}`);
+  const window = tvfWindowProperties(item, changes.columns.length);
+  return { changes: stream, columns, uniqueKey: undefined, bounded: changes.bounded, ...(window ? { window } : {}) };
 }
 
 function isWindowTvf(item: FromItem): item is WindowTvf {

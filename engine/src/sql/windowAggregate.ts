@@ -18,6 +18,8 @@ import { isIntegral, type SqlType } from "./types.js";
 import { readsWindowColumn, WINDOW_COLUMNS } from "./windowTvf.js";
 import { accKeys, accValue, addValue, createWindowAcc, mergeAcc, setAccKeys, type WindowAcc } from "./windows/windowAccumulator.js";
 import { scalarAccumulator } from "./windows/scalarAccumulator.js";
+import { retractAccValue, type RetractCall } from "./windows/retractWindowAccumulator.js";
+import { type ChangesInput, windowOperatorOverChanges } from "./windows/windowOverChanges.js";
 import { LocalWindowAggregateOperator, type Partial } from "./windows/localWindowAggregate.js";
 import { attachedWindows, projectedWindowProperties, resolveColumn, type WindowProperties } from "./windows/windowProperties.js";
 
@@ -32,9 +34,10 @@ interface AggCall {
 /** An expression without its positions, to recognise the same aggregate in SELECT and HAVING. */
 const signature = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k === "at" ? undefined : v));
 
-/** A window aggregate's input: its rows, their scope, and how they are windowed. */
-export interface WindowAggregateInput {
-  stream: DataStream<Row>;
+/** A window aggregate's input: its rows (or, over an updating input, its changes), their scope, and how they are windowed. */
+export type WindowAggregateInput = WindowedInput & ({ stream: DataStream<Row>; changes?: undefined } | { stream?: undefined; changes: ChangesInput });
+
+interface WindowedInput {
   scope: ScopeColumn[];
   assigner: WindowAssigner;
   /** Scope indexes of window_start, window_end and (over a TVF) window_time. */
@@ -153,7 +156,7 @@ export function planWindowAggregate(
   // accumulator need not keep a copy; with one COUNT/SUM/MIN/MAX the accumulator is then its value alone.
   const keyIsWindowKey = !partitionBy && keyCols.length <= 1 && keyCols.every(isPrimitive);
   const only = aggs.length === 1 ? (aggs[0] as AggCall) : undefined;
-  const scalar = keyIsWindowKey && only ? scalarAccumulator(only.expr.name, distinct[0] === true) : undefined;
+  const scalar = keyIsWindowKey && only && !input.changes ? scalarAccumulator(only.expr.name, distinct[0] === true) : undefined;
   const agg: AggregateFunction<Row, unknown, unknown> =
     scalar && only
       ? { createAccumulator: () => scalar.initial, add: (r, acc) => scalar.add(acc, only.arg ? only.arg(r) : 1), getResult: (acc) => acc, merge: scalar.merge }
@@ -170,11 +173,14 @@ export function planWindowAggregate(
           getResult: (acc) => acc,
           merge: (a, b) => mergeAcc(a as WindowAcc, b as WindowAcc, aggs.length),
         };
-  const result = (acc: unknown, j: number): unknown => {
-    if (scalar) return acc;
-    const a = aggs[j] as AggCall;
-    return accValue(acc as WindowAcc, j, a.expr.name, a.integralAvg);
-  };
+  const retractCalls: RetractCall[] = aggs.map((a, j) => ({ name: a.expr.name, arg: a.arg, integralAvg: a.integralAvg, distinct: distinct[j] === true }));
+  const result = input.changes
+    ? (acc: unknown, j: number): unknown => retractAccValue(acc as unknown[], j, retractCalls[j] as RetractCall)
+    : (acc: unknown, j: number): unknown => {
+        if (scalar) return acc;
+        const a = aggs[j] as AggCall;
+        return accValue(acc as WindowAcc, j, a.expr.name, a.integralAvg);
+      };
   const keyIndexes = groupCols.map((c) => keyCols.indexOf(c));
   const g = groupCols.length;
   // Each item as the output column it is, where it is one as it is: group column i at i, aggregate j at g + j.
@@ -187,22 +193,40 @@ export function planWindowAggregate(
     return j < 0 ? undefined : g + j;
   };
   // `key`: how keys are encoded (windowKey), `acc` the accumulator's layout (windowAccumulator.ts): both shape the state.
-  const digest = JSON.stringify({ window: assigner.toString(), partitionBy, groupBy: names, aggs: aggs.map((a) => a.signature), key: 2, acc: scalar ? 3 : 2 });
+  const digest = JSON.stringify({ window: assigner.toString(), partitionBy, groupBy: names, aggs: aggs.map((a) => a.signature), key: 2, acc: input.changes ? "retract" : scalar ? 3 : 2 });
   const reuseKey = `${digest} WHERE ${select.where ? signature(select.where) : ""}`;
-  const shared = sharedAggregates.get(input.stream) ?? new Map<string, SharedAggregate>();
-  sharedAggregates.set(input.stream, shared);
+  const from: object = input.changes ? input.changes.stream : input.stream;
+  const shared = sharedAggregates.get(from) ?? new Map<string, SharedAggregate>();
+  sharedAggregates.set(from, shared);
   let planned = shared.get(reuseKey);
+  if (!planned && input.changes) {
+    const layout = Array.from({ length: g + aggs.length }, (_, c) => c);
+    const build = outputRow(layout, groupSources(groupCols, bounds, keyIndexes), aggs.length, { eventTime: assigner.isEventTime, keyIsWindowKey, scalar: false }, result);
+    if (select.where && !input.attached && readsWindowColumn(select.where))
+      throw new StreamSqlError("unsupported", "WHERE on window columns of a window aggregate is not supported yet", select.where.at, "WHERE");
+    const where = select.where && new ExprCompiler(scope).predicate(select.where);
+    const key = windowKey(partitionCols);
+    const keys = keyIsWindowKey ? undefined : keyOf;
+    // Named as Flink's EXPLAIN shows it: its retracting aggregate functions (COUNT_RETRACT, SUM_RETRACT, MAX_RETRACT, …).
+    const text = (a: AggCall): string => {
+      const arg = a.expr.star ? "*" : a.expr.args[0]?.kind === "column" ? a.expr.args[0].name : "$f";
+      return `${a.expr.name}_RETRACT(${a.expr.distinct ? "DISTINCT " : ""}${arg})`;
+    };
+    const name = `WindowAggregate(groupBy=[${keyCols.map((c) => c.name).join(", ")}], window=[${assigner.toString()}], select=[${aggs.map(text).join(", ")}])`;
+    planned = { stream: stateDigest(windowOperatorOverChanges(input.changes, where, key, assigner, retractCalls, keys, build).name(name), digest), layout };
+    shared.set(reuseKey, planned);
+  }
   if (!planned) {
-    let rows = input.stream;
+    const inputRows = input.stream as DataStream<Row>;
+    let rows = inputRows;
     if (select.where) {
       if (!input.attached && readsWindowColumn(select.where)) throw new StreamSqlError("unsupported", "WHERE on window columns of a window aggregate is not supported yet", select.where.at, "WHERE");
       rows = rows.filter(new ExprCompiler(scope).predicate(select.where)).name("WHERE");
       // The keyed edge after it crosses threads as columns of the input's row type.
-      const rowType = rowTypeOf(input.stream.node);
+      const rowType = rowTypeOf(inputRows.node);
       if (rowType) declareRowType(rows, rowType);
     }
-    // What each group column of the output row is: the window's start, end or time, or key column k.
-    const sources = groupCols.map((c, i) => (c.index === bounds.start ? -1 : c.index === bounds.end ? -2 : c.index === bounds.time ? -3 : (keyIndexes[i] as number)));
+    const sources = groupSources(groupCols, bounds, keyIndexes);
     // The row in the order the SELECT list shows it where that is every group column and aggregate once (nexmark q5's
     // `auction, count(*), window_start, window_end`): no SELECT operator and no second row per group and window.
     const shown = items.map((i) => outputColumn(i.expr));
@@ -289,11 +313,11 @@ export function planWindowAggregate(
   const out = identity ? stream : stream.map(fn).name("SELECT");
   // Groups alone, each the operator's row as it is: a window join over them may hold them itself (joins/windowGroupJoin.ts).
   const distinctOnly = identity && aggs.length === 0 && !select.having && !select.where && !partitionBy && !input.attached && input.window !== undefined;
-  const groups = distinctOnly ? windowGroups(out, planned, input, groupCols, keyCols, digest) : undefined;
+  const groups = distinctOnly && !input.changes ? windowGroups(out, planned, input, groupCols, keyCols, digest) : undefined;
   // Each output column the operator's column as it is (identity, or a SELECT of columns): a later MAX over these rows may say so.
   const plain = select.having ? undefined : items.map((item) => /^r\[(\d+)\]$/.exec(override(item.expr)?.code ?? "")?.[1]);
-  const projection = plain?.every((c) => c !== undefined) ? { output: out, of: planned.stream, columns: plain.map(Number) } : undefined;
-  const max = identity && !select.where ? windowMaxOf(out, input, aggs, groupCols, planned.layout) : undefined;
+  const projection = plain?.every((c) => c !== undefined) && !input.changes ? { output: out, of: planned.stream, columns: plain.map(Number) } : undefined;
+  const max = identity && !select.where && !input.changes ? windowMaxOf(out, input, aggs, groupCols, planned.layout) : undefined;
   // One MAX or MIN of an input column per TUMBLE window alone: rows beaten in their window may be left out of its input.
   const aligned = input.assigner.aligned;
   const arg = only?.expr.args[0];
@@ -306,6 +330,7 @@ export function planWindowAggregate(
     keyCols.length === 0 &&
     !partitionBy &&
     !input.attached &&
+    !input.changes &&
     !select.where &&
     !select.having;
   const tumbling = assigner.isEventTime && aligned !== undefined && aligned.size === aligned.slide && aligned.windowOf === undefined && input.window !== undefined;
@@ -389,7 +414,14 @@ export interface WindowGroups {
 
 const GROUP_TYPES = new Set(["BOOLEAN", "TINYINT", "SMALLINT", "INT", "BIGINT", "FLOAT", "DOUBLE", "STRING"]);
 
-function windowGroups(output: DataStream<Row>, planned: SharedAggregate, input: WindowAggregateInput, groupCols: ScopeColumn[], keyCols: ScopeColumn[], digest: string): WindowGroups | undefined {
+function windowGroups(
+  output: DataStream<Row>,
+  planned: SharedAggregate,
+  input: WindowAggregateInput & { stream: DataStream<Row> },
+  groupCols: ScopeColumn[],
+  keyCols: ScopeColumn[],
+  digest: string,
+): WindowGroups | undefined {
   const aligned = input.assigner.aligned;
   if (!input.assigner.isEventTime || aligned === undefined || aligned.windowOf !== undefined) return undefined;
   if (!keyCols.every((c) => GROUP_TYPES.has(c.type.name) && !c.type.fields)) return undefined;
@@ -428,7 +460,12 @@ interface SharedAggregate {
 }
 
 /** Window aggregates planned over each input stream, by what they compute: equal ones share one operator. */
-const sharedAggregates = new WeakMap<DataStream<Row>, Map<string, SharedAggregate>>();
+const sharedAggregates = new WeakMap<object, Map<string, SharedAggregate>>();
+
+/** What each group column of the output row is: the window's start (-1), end (-2) or time (-3), or key column k. */
+function groupSources(groupCols: ScopeColumn[], bounds: WindowAggregateInput["bounds"], keyIndexes: number[]): number[] {
+  return groupCols.map((c, i) => (c.index === bounds.start ? -1 : c.index === bounds.end ? -2 : c.index === bounds.time ? -3 : (keyIndexes[i] as number)));
+}
 
 /**
  * The operator's row of a group and window, generated as one array literal of its final length in `layout`'s

@@ -13,6 +13,7 @@ import {
 } from "../windows/WindowAssigner.js";
 import type { Expr, WindowTvf } from "./ast.js";
 import type { Column } from "./catalog.js";
+import type { Change } from "./changelog.js";
 import type { Row } from "./connectors.js";
 import { StreamSqlError } from "./errors.js";
 import { stateDigest } from "./restore/planUids.js";
@@ -84,12 +85,49 @@ export function readsWindowColumn(e: Expr): boolean {
  * session's window_start, window_end and window_time, as Flink's session window TVF emits them.
  */
 export function sessionRows(input: DataStream<Row>, columns: Column[], tvf: Extract<WindowTvf, { kind: "session" }>, assigner: WindowAssigner): DataStream<Row> {
+  return sessionOf(
+    input,
+    (r) => r,
+    (r, start, end) => [...r, start, end, end - 1],
+    columns,
+    tvf,
+    assigner,
+    false,
+  );
+}
+
+/**
+ * The same over an updating input (its changes stamped with their rows' rowtimes): every change, a -U too, has
+ * its row's time in its session, and leaves with its kind when the session closes, as Flink's session TVF
+ * over a changelog.
+ */
+export function sessionChanges(input: DataStream<Change>, columns: Column[], tvf: Extract<WindowTvf, { kind: "session" }>, assigner: WindowAssigner): DataStream<Change> {
+  return sessionOf(
+    input,
+    (c) => c.row,
+    (c, start, end) => ({ kind: c.kind, row: [...c.row, start, end, end - 1] }),
+    columns,
+    tvf,
+    assigner,
+    true,
+  );
+}
+
+function sessionOf<T>(
+  input: DataStream<T>,
+  rowOf: (t: T) => Row,
+  withBounds: (t: T, start: number, end: number) => T,
+  columns: Column[],
+  tvf: Extract<WindowTvf, { kind: "session" }>,
+  assigner: WindowAssigner,
+  changes: boolean,
+): DataStream<T> {
   const keys = tvf.partitionBy.map((name) => {
     const i = columns.findIndex((c) => c.name.toLowerCase() === name.toLowerCase());
     if (i < 0) throw new StreamSqlError("validation", `Column '${name}' not found in any table`, tvf.at, name);
     return i;
   });
-  const rows: AggregateFunction<Row, Row[], Row[]> = {
+  const rows: AggregateFunction<T, T[], T[]> = {
     createAccumulator: () => [],
     add: (r, acc) => {
       acc.push(r);
@@ -100,13 +138,16 @@ export function sessionRows(input: DataStream<Row>, columns: Column[], tvf: Extr
   };
   return stateDigest(
     input
-      .keyBy((r) => JSON.stringify(keys.map((i) => r[i])))
+      .keyBy((t) => {
+        const r = rowOf(t);
+        return JSON.stringify(keys.map((i) => r[i]));
+      })
       .window(assigner)
-      .aggregate<Row[], Row[], Row>(rows, (_key, ctx, results, out) => {
+      .aggregate<T[], T[], T>(rows, (_key, ctx, results, out) => {
         const { start, end } = ctx.window;
-        for (const r of results[0] ?? []) out.collect([...r, start, end, end - 1]);
+        for (const r of results[0] ?? []) out.collect(withBounds(r, start, end));
       })
       .name(`SESSION ${assigner.toString()}`),
-    JSON.stringify({ partitionBy: keys, columns: columns.map((c) => c.type.name) }),
+    JSON.stringify({ partitionBy: keys, columns: columns.map((c) => c.type.name), ...(changes ? { changes } : {}) }),
   );
 }

@@ -74,7 +74,9 @@ export function planJoin(item: JoinItem, from: (side: FromItem) => Relation, fil
   const keyName = `keys=[${condition.keys.map((k) => `${exprText(k.left)} = ${exprText(k.right)}`).join(", ")}]`;
 
   if (condition.bounds) {
-    // Both sides have rowtimes here, so neither is an updating result (a GROUP BY's output has none).
+    // A deduplication keeping the last row keeps its rowtime a time attribute, and is updating: Flink refuses it here too.
+    if (left.changes || right.changes)
+      throw new StreamSqlError("unsupported", "StreamPhysicalIntervalJoin doesn't support consuming update and delete changes (an interval join over an updating input)", item.at, "JOIN");
     const spec = { joinType: item.joinType, ...condition.bounds, leftWidth, rightWidth: right.columns.length, matches };
     const fn = intervalJoinFunction(spec);
     const delay = outputDelay(spec);

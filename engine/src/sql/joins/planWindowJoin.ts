@@ -3,6 +3,7 @@ import type { Expr, FromItem, WindowTvf } from "../ast.js";
 import { describeWindow, resolveColumn } from "../windows/windowProperties.js";
 import { ExprCompiler, type ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
+import { StreamSqlError } from "../errors.js";
 import type { Relation } from "../planner.js";
 import type { JoinCondition } from "./joinCondition.js";
 import { type JoinKey, joinKeyOf, joinKeyOfValue } from "./joinKey.js";
@@ -29,7 +30,7 @@ export function planWindowJoin(
   on: Expr | undefined,
 ): Relation | undefined {
   const [lw, rw] = [left.window, right.window];
-  if (!lw || !rw || left.changes || right.changes) return undefined;
+  if (!lw || !rw) return undefined;
   const [leftTvf, rightTvf] = [lw.tvf, rw.tvf];
   const leftWidth = left.columns.length;
   const [ls, le, rs, re] = [lw.start, lw.end, rw.start, rw.end];
@@ -40,6 +41,9 @@ export function planWindowJoin(
   if (!startPair || !endPair) return undefined;
   // Windows that differ: Flink plans a regular join, as here.
   if (!sameWindows(leftTvf, rightTvf)) return undefined;
+  // A window TVF's changes (over a deduplication, an upsert source): Flink's window join takes none.
+  if (left.changes || right.changes)
+    throw new StreamSqlError("unsupported", "StreamPhysicalWindowJoin doesn't support consuming update and delete changes (a window join over an updating input)", startPair.left.at, undefined);
 
   const keys = condition.keys.filter((k) => k !== startPair && k !== endPair);
   const leftScope = scope.slice(0, leftWidth);

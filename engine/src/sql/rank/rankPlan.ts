@@ -83,7 +83,9 @@ function rankRange(where: Expr | undefined, rownum: string, at: Select["at"]): {
  * instead (windowRank.ts): final rows per window once the watermark passes its end, append-only.
  */
 export function planRank(
-  input: { stream: DataStream<Row>; changes?: undefined } | { changes: DataStream<Change>; uniqueKey: number[] | undefined; monotonicity?: Monotonicity[]; stream?: undefined },
+  input:
+    | { stream: DataStream<Row>; changes?: undefined }
+    | { changes: DataStream<Change>; uniqueKey: number[] | undefined; monotonicity?: Monotonicity[]; stream?: undefined; window?: { start: number; end: number } },
   scope: ScopeColumn[],
   outer: Select,
   inner: Select,
@@ -134,6 +136,11 @@ export function planRank(
   };
 
   if (input.changes) {
+    // A window TVF's changes partitioned by their windows: Flink's window Top-N takes none.
+    const window = input.window;
+    const partitioned = (i: number | undefined) => spec.partitionBy.some((e) => e.kind === "column" && scope.find((c) => c.name.toLowerCase() === e.name.toLowerCase())?.index === i);
+    if (window && partitioned(window.start) && partitioned(window.end))
+      throw new StreamSqlError("unsupported", "StreamPhysicalWindowRank doesn't support consuming update and delete changes (a window Top-N over an updating input)", outer.at, undefined);
     let changes = input.changes;
     if (inner.where) {
       const keep = new ExprCompiler(scope).predicate(inner.where);
@@ -185,15 +192,15 @@ export function planRank(
   const changes = ranked.map((c): Change => ({ kind: c.kind, row: project(c.row) })).name("SELECT");
 
   const keyNames = outputRankNumber ? [...partition, rownum] : fixed ? partition : [undefined];
-  // A deduplication on the rowtime keeps it a time attribute (a versioned view for temporal joins, as in Flink).
-  const rowtimeDedup = start === 1 && end === 1 && time?.type.rowtime === true;
-  const innerRowtime = (name: string): boolean =>
-    innerItems.some((i) => i.name.toLowerCase() === name.toLowerCase() && i.expr.kind === "column" && i.expr.name.toLowerCase() === time?.name.toLowerCase());
+  // A rowtime shown as it is stays a time attribute, as Flink's Rank and Deduplicate pass it through: a deduplication's is
+  // a versioned view for temporal joins, and a window aggregate may group a Top-N's or deduplication's changes by it.
+  const isRowtime = (name: string): boolean => scope.some((c) => c.name.toLowerCase() === name.toLowerCase() && c.type.rowtime === true);
+  const innerRowtime = (name: string): boolean => innerItems.some((i) => i.name.toLowerCase() === name.toLowerCase() && i.expr.kind === "column" && isRowtime(i.expr.name));
   const shownRowtime = (k: number): boolean => {
     const e = outerItems[k]?.expr;
     return e?.kind === "column" && innerRowtime(e.name);
   };
-  const typed = rowtimeDedup ? columns.map((c, k) => (shownRowtime(k) ? { ...c, type: { ...c.type, rowtime: true } } : c)) : columns;
+  const typed = columns.map((c, k) => (shownRowtime(k) ? { ...c, type: { ...c.type, rowtime: true } } : c));
   return { changes, columns: typed, uniqueKey: keyOfOutput(keyNames) };
 }
 

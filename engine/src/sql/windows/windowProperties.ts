@@ -62,18 +62,24 @@ export function groupsByWindow(select: Select, scope: ScopeColumn[], window: Win
  * the rows of an upstream window aggregate, stamped end - 1, arrive before the watermark that fires
  * their window here, so none is late.
  */
-export function attachedWindows(window: WindowProperties): WindowAssigner {
+export function attachedWindows(window: WindowProperties, rowOf?: (element: unknown) => Row): WindowAssigner {
   const { start, end, tvf } = window;
   const text = `WindowAttached(${describeWindow(window.tvf)}, start=$${start}, end=$${end})`;
   // TUMBLE and HOP windows are on a grid: the window operator's aligned path (one pane per window, no timers).
-  const windowOf = (element: unknown) => (element as Row)[start] as number;
+  // `rowOf`: the row of an element that is not one itself (a change, over an updating input); without it no call per element.
+  const windowOf = rowOf ? (element: unknown) => rowOf(element)[start] as number : (element: unknown) => (element as Row)[start] as number;
   const offset = tvf.kind === "tumble" || tvf.kind === "hop" ? (tvf.offset ?? 0) : 0;
   const aligned = tvf.kind === "tumble" ? { size: tvf.size, slide: tvf.size, offset, windowOf } : tvf.kind === "hop" ? { size: tvf.size, slide: tvf.slide, offset, windowOf } : undefined;
   return {
     isEventTime: true,
     merging: false,
     ...(aligned ? { aligned } : {}),
-    assignWindows: (element) => [new TimeWindow((element as Row)[start] as number, (element as Row)[end] as number)],
+    assignWindows: rowOf
+      ? (element) => {
+          const row = rowOf(element);
+          return [new TimeWindow(row[start] as number, row[end] as number)];
+        }
+      : (element) => [new TimeWindow((element as Row)[start] as number, (element as Row)[end] as number)],
     defaultTrigger: () => EventTimeTrigger.create(),
     toString: () => text,
   };
