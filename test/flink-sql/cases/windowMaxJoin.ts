@@ -48,11 +48,19 @@ const DDL = `CREATE TABLE bid (auction BIGINT, dateTime TIMESTAMP(3), WATERMARK 
 WITH ('connector' = 'filesystem', 'path' = '{wmbids}', 'format' = 'csv');
 `;
 
+/**
+ * At parallelism 2 without the late bids: whether Flink finds them late there depends on when its source's
+ * periodic watermark reaches the counts' subtasks (one run of the oracle gave 35 rows, the next 37).
+ */
+const IN_ORDER_CSV = BIDS_CSV.split("\n")
+  .filter((line) => line !== "4,2024-01-01 00:00:05.000" && line !== "4,2024-01-01 00:00:01.000")
+  .join("\n");
+
 const c = (name: string, isDefault: boolean, query: string, parallelism = 1): OracleCase => ({
   name,
   default: isDefault,
   sql: `${DDL}${parallelism > 1 ? `SET 'parallelism.default' = '${parallelism}';\n` : ""}${query};\n`,
-  files: { wmbids: BIDS_CSV },
+  files: { wmbids: parallelism > 1 ? IN_ORDER_CSV : BIDS_CSV },
   appendOnly: true,
 });
 
