@@ -22,6 +22,7 @@ import { retractAccValue, type RetractCall } from "./windows/retractWindowAccumu
 import { type ChangesInput, windowOperatorOverChanges } from "./windows/windowOverChanges.js";
 import { LocalWindowAggregateOperator, type Partial } from "./windows/localWindowAggregate.js";
 import { attachedWindows, projectedWindowProperties, resolveColumn, type WindowProperties } from "./windows/windowProperties.js";
+import { type WindowAggregateRows, type WindowExtreme, type WindowGroups, type WindowMax, windowExtremeOf, windowGroups, windowMaxOf } from "./windows/fusedShapes.js";
 
 interface AggCall {
   expr: Extract<Expr, { kind: "call" }>;
@@ -52,28 +53,6 @@ interface WindowedInput {
   partitionBy?: string[];
   /** The input rows as columns of another stream's rows (`WindowAggregateRows`), for `windowMax`. */
   rowsOf?: WindowAggregateRows;
-}
-
-/** A relation whose rows are columns of a window aggregate's rows as they are: output column n is `columns[n]` of `of`'s row. */
-export interface WindowAggregateRows {
-  /** The relation's stream these describe: a relation whose stream is another (a filter after it) is not these rows. */
-  output: DataStream<Row>;
-  of: DataStream<Row>;
-  columns: number[];
-}
-
-/**
- * `SELECT MAX(v), window_start, window_end FROM R GROUP BY window_start, window_end` over a window aggregate's
- * rows R, without WHERE or HAVING, its row as the operator makes it (`output`): which column of R's rows (`of`)
- * is v, window_start and window_end, and where the MAX and the bounds are in the output row (joins/planWindowMaxJoin.ts).
- */
-export interface WindowMax {
-  output: DataStream<Row>;
-  of: DataStream<Row>;
-  value: number;
-  start: number;
-  end: number;
-  at: { max: number; start: number; end: number; width: number };
 }
 
 /**
@@ -313,39 +292,13 @@ export function planWindowAggregate(
   const out = identity ? stream : stream.map(fn).name("SELECT");
   // Groups alone, each the operator's row as it is: a window join over them may hold them itself (joins/windowGroupJoin.ts).
   const distinctOnly = identity && aggs.length === 0 && !select.having && !select.where && !partitionBy && !input.attached && input.window !== undefined;
-  const groups = distinctOnly && !input.changes ? windowGroups(out, planned, input, groupCols, keyCols, digest) : undefined;
+  const groups = distinctOnly && !input.changes ? windowGroups(out, planned.layout, input, groupCols, keyCols, digest) : undefined;
   // Each output column the operator's column as it is (identity, or a SELECT of columns): a later MAX over these rows may say so.
   const plain = select.having ? undefined : items.map((item) => /^r\[(\d+)\]$/.exec(override(item.expr)?.code ?? "")?.[1]);
   const projection = plain?.every((c) => c !== undefined) && !input.changes ? { output: out, of: planned.stream, columns: plain.map(Number) } : undefined;
   const max = identity && !select.where && !input.changes ? windowMaxOf(out, input, aggs, groupCols, planned.layout) : undefined;
   // One MAX or MIN of an input column per TUMBLE window alone: rows beaten in their window may be left out of its input.
-  const aligned = input.assigner.aligned;
-  const arg = only?.expr.args[0];
-  const column = arg?.kind === "column" ? resolveColumn(arg, scope)?.index : undefined;
-  const extremeOf =
-    only &&
-    (only.expr.name === "MAX" || only.expr.name === "MIN") &&
-    column !== undefined &&
-    column < bounds.start &&
-    keyCols.length === 0 &&
-    !partitionBy &&
-    !input.attached &&
-    !input.changes &&
-    !select.where &&
-    !select.having;
-  const tumbling = assigner.isEventTime && aligned !== undefined && aligned.size === aligned.slide && aligned.windowOf === undefined && input.window !== undefined;
-  const extreme: WindowExtreme | undefined =
-    extremeOf && tumbling
-      ? {
-          input: input.stream,
-          output: out,
-          kind: only.expr.name as "MAX" | "MIN",
-          column,
-          size: aligned.size,
-          offset: aligned.offset,
-          over: (rows) => planWindowAggregate({ ...input, stream: rows }, select, items).stream,
-        }
-      : undefined;
+  const extreme = windowExtremeOf(input, out, aggs, keyCols, select, (rows) => planWindowAggregate({ ...input, stream: rows, changes: undefined }, select, items).stream);
   return {
     stream: out,
     columns,
@@ -356,81 +309,6 @@ export function planWindowAggregate(
     ...(max ? { windowMax: max } : {}),
     ...(extreme ? { extreme } : {}),
   };
-}
-
-/** `WindowMax` of a cascaded window aggregate, where it is one: a MAX of an integral column over rows that are another window aggregate's columns. */
-function windowMaxOf(output: DataStream<Row>, input: WindowAggregateInput, aggs: AggCall[], groupCols: ScopeColumn[], layout: number[]): WindowMax | undefined {
-  const { rowsOf, bounds } = input;
-  const only = aggs.length === 1 ? (aggs[0] as AggCall) : undefined;
-  if (!input.attached || !rowsOf || rowsOf.output !== input.stream || !only || only.expr.name !== "MAX" || only.expr.distinct || only.expr.filter || only.expr.over) return undefined;
-  if (groupCols.length !== 2 || !isIntegral(only.type)) return undefined;
-  const arg = only.expr.args.length === 1 ? (only.expr.args[0] as Expr) : undefined;
-  const column = arg?.kind === "column" ? resolveColumn(arg, input.scope) : undefined;
-  if (!column) return undefined;
-  const groupAt = (index: number): number => layout.indexOf(groupCols.findIndex((c) => c.index === index));
-  const at = { max: layout.indexOf(groupCols.length), start: groupAt(bounds.start), end: groupAt(bounds.end), width: layout.length };
-  const [value, start, end] = [rowsOf.columns[column.index], rowsOf.columns[bounds.start], rowsOf.columns[bounds.end]];
-  if (at.max < 0 || at.start < 0 || at.end < 0 || value === undefined || start === undefined || end === undefined) return undefined;
-  return { output, of: rowsOf.of, value, start, end, at };
-}
-
-/**
- * A window aggregate whose one aggregate is MAX (or MIN) of an input column, per TUMBLE window alone (nexmark q7's
- * `MAX(price) … GROUP BY window_start, window_end`). A row beaten in its window by one the aggregate counts changes
- * nothing there, so the same aggregate over its input with such rows left out (joins/windowTopPrune.ts) has the
- * same rows — but for a window whose every value is NULL, which then has no row (a join on the value drops it
- * anyway). `over` plans it over such an input (the same columns).
- */
-export interface WindowExtreme {
-  /** The aggregate's input, and its output: a relation whose stream is another (a filter after it) is not these rows. */
-  input: DataStream<Row>;
-  output: DataStream<Row>;
-  kind: "MAX" | "MIN";
-  /** The aggregated column's index in the input row. */
-  column: number;
-  size: number;
-  offset: number;
-  over(input: DataStream<Row>): DataStream<Row>;
-}
-
-/**
- * A window aggregate without aggregate functions (a DISTINCT of its group columns per window, nexmark q8's
- * two sides) as what a window join needs to hold its groups itself: its input, its windows, and where each
- * column of its row comes from. Only event-time TUMBLE/HOP windows and group columns of primitive values
- * (compared as they are); otherwise undefined.
- */
-export interface WindowGroups {
-  /** The stream of the aggregate's rows these describe: a relation whose stream is another (a filter after it) is not these rows. */
-  output: DataStream<Row>;
-  input: DataStream<Row>;
-  size: number;
-  slide: number;
-  offset: number;
-  /** Per column of the row: -1 window_start, -2 window_end, -3 window_time, else the input row's index of that group column. */
-  sources: number[];
-  /** The aggregate's state digest (its window, group columns). */
-  digest: string;
-}
-
-const GROUP_TYPES = new Set(["BOOLEAN", "TINYINT", "SMALLINT", "INT", "BIGINT", "FLOAT", "DOUBLE", "STRING"]);
-
-function windowGroups(
-  output: DataStream<Row>,
-  planned: SharedAggregate,
-  input: WindowAggregateInput & { stream: DataStream<Row> },
-  groupCols: ScopeColumn[],
-  keyCols: ScopeColumn[],
-  digest: string,
-): WindowGroups | undefined {
-  const aligned = input.assigner.aligned;
-  if (!input.assigner.isEventTime || aligned === undefined || aligned.windowOf !== undefined) return undefined;
-  if (!keyCols.every((c) => GROUP_TYPES.has(c.type.name) && !c.type.fields)) return undefined;
-  const { bounds } = input;
-  const sources = planned.layout.map((i) => {
-    const c = groupCols[i] as ScopeColumn;
-    return c.index === bounds.start ? -1 : c.index === bounds.end ? -2 : c.index === bounds.time ? -3 : c.index;
-  });
-  return { output, input: input.stream, size: aligned.size, slide: aligned.slide, offset: aligned.offset, sources, digest };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { ScopeColumn } from "../compiler.js";
 import type { Row } from "../connectors.js";
 import type { Relation } from "../planner.js";
 import { stateDigest } from "../restore/planUids.js";
-import type { WindowGroups } from "../windowAggregate.js";
+import type { WindowGroups } from "../windows/fusedShapes.js";
 import { resolveColumn } from "../windows/windowProperties.js";
 import type { JoinCondition } from "./joinCondition.js";
 import { type JoinKey, joinKeyOf, joinKeyOfValue } from "./joinKey.js";
