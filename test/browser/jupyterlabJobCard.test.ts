@@ -59,8 +59,10 @@ test("JupyterLab shows the job card: counts change in place, a slow sink's upstr
     const points = (b: string | null) => (globalThis as unknown as { document: Doc }).document.querySelector(".sluice-job-drilldown polyline.rate-in")?.getAttribute("points") !== b;
     await page.waitForFunction(points, before, { timeout: 10_000 }); // the chart grows with each update
     const views = card.locator('g.operator:has(title:text-matches("^views \\\\["))');
+    // Fill and text come in the same update; a later update may move the level below HIGH again, so the
+    // text is awaited as the fill is, not read once after it.
     await views.locator('rect[fill="#ef9a9a"]').waitFor({ timeout: 30_000 });
-    assert.match((await views.locator("text").allTextContents()).join(" "), /back-pressure HIGH/);
+    await views.locator("text", { hasText: /back-pressure HIGH/ }).first().waitFor({ timeout: 30_000 });
     const cancel = card.locator('button[data-sluice-action="cancel"]');
     assert.ok(await cancel.isVisible(), "the extension shows the card's buttons");
     await cancel.click();
@@ -73,6 +75,15 @@ test("JupyterLab shows the job card: counts change in place, a slow sink's upstr
     await card.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(outDir, "jupyterlab-job-card.png") });
     t.diagnostic(`screenshot: ${join(outDir, "jupyterlab-job-card.png")}`);
+  } catch (e) {
+    // What the page showed when a step gave up: the card's text, the drill-down, anything blocked.
+    const shown = await lab.page
+      .locator(".jp-Notebook .jp-OutputArea")
+      .allTextContents()
+      .catch((err: unknown) => [`(could not read the outputs: ${String(err)})`]);
+    t.diagnostic(`outputs when it failed: ${shown.join(" | ").replace(/\s+/g, " ").slice(0, 2000)}`);
+    t.diagnostic(`blocked requests: ${lab.browser.blocked.join(", ") || "none"}`);
+    throw e;
   } finally {
     await lab.close();
   }
