@@ -10,6 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import type { Change } from "../changelog.js";
+import { StreamEnvironment } from "../../api/StreamEnvironment.js";
 import { SqlSession } from "../index.js";
 import { checkRandomCutRestore } from "../restore/randomCutRestore.js";
 
@@ -96,4 +98,26 @@ test("nexmark q4's shape (AVG per category of the fused MAX per key) in mini-bat
   // AVG of INT is INT in Flink (truncated).
   const expected = [...byG].map(([g, ms]) => JSON.stringify([g, Math.trunc(ms.reduce((x, y) => x + y, 0) / ms.length), ms.length])).sort();
   assert.deepEqual(rows.map((r) => JSON.stringify(r)).sort(), expected);
+});
+
+test("in mini-batches a watermark does not end the fused operator's batch, as Flink's proctime mini-batch after a regular join sees none: one change per group", async () => {
+  // A rowtime (a second per row) and a watermark on both sides: the sources send watermarks between their batches of rows.
+  const at = (i: number) => new Date(Date.UTC(2024, 0, 1) + i * 1000).toISOString().replace("T", " ").replace("Z", "");
+  writeFileSync(join(dir, "ta.csv"), A.map((r, i) => `${r.k},${r.g},${r.v},${at(i)}`).join("\n") + "\n");
+  writeFileSync(join(dir, "tb.csv"), B.map((r, i) => `${r.k},${r.w},${at(i)}`).join("\n") + "\n");
+  const timed = (name: string, columns: string) =>
+    `CREATE TABLE ${name} (${columns}, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'filesystem', 'path' = '${join(dir, `${name}.csv`)}', 'format' = 'csv');\n`;
+  const script =
+    timed("ta", "k INT, g INT, v INT") +
+    timed("tb", "k INT, w INT") +
+    "SET 'table.exec.mini-batch.enabled' = 'true';\nSET 'table.exec.mini-batch.allow-latency' = '1 h';\nSET 'table.exec.mini-batch.size' = '100000000';\n" +
+    FUSED.replace("FROM fa a JOIN fb b", "FROM ta a JOIN tb b");
+  const last = (await new SqlSession({ createEnvironment: () => StreamEnvironment.create({ batchSize: 100 }) }).execute(script)).at(-1);
+  const changes = last?.kind === "table" ? (last.changelog as Change[]) : assert.fail("no table");
+  // One batch, ended by the end of input: a +I per group and nothing else (a batch per watermark retracted most groups' earlier rows).
+  assert.deepEqual(
+    changes.filter((c) => c.kind !== "+I").map((c) => c.kind),
+    [],
+  );
+  assert.deepEqual(changes.map((c) => JSON.stringify(c.row)).sort(), expectedFused());
 });

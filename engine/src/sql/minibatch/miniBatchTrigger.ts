@@ -38,8 +38,8 @@ export class MiniBatchTrigger {
 /**
  * An operator that emits per mini-batch (MiniBatchKeyedOperator, JoinGroupAggregateOperator): its batch
  * ends when `trigger` says so, at every watermark (as Flink's bundle operators finish on
- * processWatermark), before a checkpoint barrier (the snapshot holds state only, never a batch) and at
- * the end of input. Without a trigger (no mini-batch) the operator flushes each input itself.
+ * processWatermark; JoinGroupAggregateOperator does not, see there), before a checkpoint barrier (the
+ * snapshot holds state only, never a batch) and at the end of input. Without a trigger (no mini-batch) the operator flushes each input itself.
  */
 export abstract class MiniBatchOperator {
   protected readonly trigger: MiniBatchTrigger | undefined;
