@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import type { Change } from "../changelog.js";
 import { StreamEnvironment } from "../../api/StreamEnvironment.js";
+import { ManualClock } from "../../testing/ManualClock.js";
 import { SqlSession } from "../index.js";
 import { checkRandomCutRestore } from "../restore/randomCutRestore.js";
 
@@ -120,4 +121,27 @@ test("in mini-batches a watermark does not end the fused operator's batch, as Fl
     [],
   );
   assert.deepEqual(changes.map((c) => JSON.stringify(c.row)).sort(), expectedFused());
+});
+
+test("a live job's fused batch ends at allow-latency by the clock, not at the watermarks its sources send", async () => {
+  const clock = new ManualClock(0);
+  // 10 rows a second by the clock on each side, every k = 1, event time and a watermark on both.
+  const side = (name: string, v: string) =>
+    `CREATE TABLE ${name} (k INT, ${v} INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'rows-per-second' = '10', 'fields.k.min' = '1', 'fields.k.max' = '1');\n`;
+  const session = new SqlSession({ createEnvironment: () => StreamEnvironment.create({ clock }) });
+  const results = await session.execute(
+    `${side("da", "v")}${side("db", "w")}SET 'table.exec.mini-batch.enabled' = 'true';\nSET 'table.exec.mini-batch.allow-latency' = '1 s';\nSET 'table.exec.mini-batch.size' = '1000000';\n` +
+      "SELECT a.k, COUNT(*) AS c FROM da a JOIN db b ON a.k = b.k GROUP BY a.k",
+  );
+  const last = results.at(-1);
+  const run = last?.kind === "job" ? last : assert.fail("no job");
+  await run.job.whenIdle();
+  assert.deepEqual(run.rows, [], "the batch opened at 0 s is due at 1 s: no watermark ends it before");
+  clock.advance(500);
+  await run.job.whenIdle();
+  assert.deepEqual(run.rows, []);
+  clock.advance(500);
+  await run.job.whenIdle();
+  assert.equal(run.rows.length, 1, "at 1 s the batch ends: its group's row");
+  await run.job.cancel();
 });
