@@ -235,6 +235,27 @@ test("a checkpoint with windows the aligned operator cannot hold restores into t
   );
 });
 
+test("old subtasks' checkpoints restored one after another keep what earlier ones restored when a later one needs the general path", async () => {
+  // Rescaling offers every old subtask's state in turn: the first fits the aligned operator, the second (7 ms windows) does not.
+  const now: Setup = { assigner: () => TumblingEventTimeWindows.of(10), lateness: 0, withLateTag: false, agg: "sum", failKey: undefined, keyKind: "string" };
+  const first = await OperatorHarness.create<Ev, Out>((ctx) => new WindowOperator(config(now), ctx));
+  first.processElement({ k: "a", ts: 1, v: 2 }, 1);
+  const second = await OperatorHarness.create<Ev, Out>((ctx) => new WindowOperator(config({ ...now, assigner: () => TumblingEventTimeWindows.of(7) }), ctx));
+  second.processElement({ k: "b", ts: 1, v: 5 }, 1);
+  const earlier = first.snapshot().state;
+  const restored = await OperatorHarness.restore<Ev, Out>((ctx) => {
+    const op = new WindowOperator(config(now), ctx as OperatorContext<Out>);
+    op.restoreState(structuredClone(earlier));
+    return op;
+  }, second.snapshot());
+  assert.equal((restored.operator as WindowOperator<Ev, unknown, unknown, Out, unknown>).path, "general");
+  await restored.finish();
+  assert.deepEqual(restored.output.map((o) => [o.key, o.start, o.end, o.value]).sort(), [
+    ["a", 0, 10, 2],
+    ["b", 0, 7, 5],
+  ]);
+});
+
 test("the aligned path is chosen only for event-time tumbling/sliding windows with the default trigger", async () => {
   const pathFor = async (assigner: WindowAssigner, trigger = assigner.defaultTrigger(), lateness = 0) => {
     const c = { ...config({ assigner: () => assigner, lateness, withLateTag: false, agg: "sum", failKey: undefined, keyKind: "string" }), trigger };
