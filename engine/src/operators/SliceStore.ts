@@ -6,6 +6,23 @@ import type { TimerSnapshot, WindowOperatorSnapshot } from "./WindowOperatorConf
 import { cloneAccumulator, type WindowStoreSnapshot } from "./WindowStore.js";
 
 /**
+ * A key with records in some live slice, shared by its slices: a firing window gathers its keys through these
+ * (a mark and the window's accumulator here) instead of probing a map per key and slice.
+ */
+export class SliceKey {
+  /** Live slices holding the key; at 0 the store forgets it. */
+  refs = 0;
+  // The firing window's merge, valid while `mark` is that firing's.
+  mark = 0;
+  acc: unknown;
+  seq = 0;
+  key: unknown;
+  failure: { cause: unknown } | undefined;
+
+  constructor(readonly normKey: NormalizedKey) {}
+}
+
+/**
  * One slide-long slice `[start, start + slide)` of a sliding window grid with every key's accumulator of
  * the records in it (Flink's window TVF slicing): a record updates its one slice, and a window is the
  * merge of its size/slide slices when it fires.
@@ -13,7 +30,7 @@ import { cloneAccumulator, type WindowStoreSnapshot } from "./WindowStore.js";
 export class Slice {
   readonly end: number;
   readonly slots = new Map<NormalizedKey, number>();
-  readonly normKeys: NormalizedKey[] = [];
+  readonly states: SliceKey[] = [];
   readonly keys: unknown[] = [];
   readonly accs: unknown[] = [];
   /** Per slot, when the key's first record in this slice came (operator-wide counter): a window fires its keys in order of their first record in it. */
@@ -60,6 +77,8 @@ export function mergeInto<ACC>(agg: AggregateFunction<unknown, ACC, unknown>, ac
 /** The slices of an operator subtask by ascending start, its late firings and how far windows fired on time. */
 export class SliceStore {
   readonly slices: Slice[] = [];
+  /** Keys with records in a live slice. */
+  private readonly byKey = new Map<NormalizedKey, SliceKey>();
   firedWatermark = Number.NEGATIVE_INFINITY;
   seq = 0;
   /** Per window end, per key: firings so far, for windows that fired late for the key. */
@@ -77,6 +96,18 @@ export class SliceStore {
     this.lastStart = start;
     this.last = s;
     return s;
+  }
+
+  /** Makes a slot for the key in `slice` (it has none), with `acc` and the next arrival number. */
+  addSlot(slice: Slice, normKey: NormalizedKey, key: unknown, acc: unknown, seq = this.seq++): void {
+    let state = this.byKey.get(normKey);
+    if (state === undefined) this.byKey.set(normKey, (state = new SliceKey(normKey)));
+    state.refs++;
+    slice.slots.set(normKey, slice.keys.length);
+    slice.states.push(state);
+    slice.keys.push(key);
+    slice.accs.push(acc);
+    slice.seqs.push(seq);
   }
 
   find(start: number): Slice | undefined {
@@ -113,6 +144,7 @@ export class SliceStore {
     let n = 0;
     while (n < slices.length && slices[n]!.start + size - 1 + lateness <= watermark) n++;
     if (n > 0) {
+      for (let i = 0; i < n; i++) for (const state of slices[i]!.states) if (--state.refs === 0) this.byKey.delete(state.normKey);
       slices.splice(0, n);
       this.lastStart = Number.NaN;
     }
@@ -121,7 +153,7 @@ export class SliceStore {
 
   snapshot(): SlicedSnapshot {
     const { size, slide, offset } = this.aligned;
-    const slices = this.slices.map((s): SliceSnapshot["slices"][number] => [s.start, s.normKeys.map((nk, i) => [nk, s.keys[i], cloneAccumulator(s.accs[i]), s.seqs[i]!])]);
+    const slices = this.slices.map((s): SliceSnapshot["slices"][number] => [s.start, s.states.map((state, i) => [state.normKey, s.keys[i], cloneAccumulator(s.accs[i]), s.seqs[i]!])]);
     const firings = [...this.lateFirings].map(([end, m]): SliceSnapshot["firings"][number] => [end, [...m].map(([nk, n]) => [nk, this.keyOf(end, nk), n])]);
     const firedWatermark = this.firedWatermark === Number.NEGATIVE_INFINITY ? null : this.firedWatermark;
     return { windows: { keys: [] }, eventTimers: [], processingTimers: [], slices: { size, slide, offset, firedWatermark, seq: this.seq, slices, firings } };
@@ -149,11 +181,7 @@ export class SliceStore {
       const slice = this.find(start) ?? this.insert(start);
       for (const [nk, key, acc, seq] of mine) {
         if (slice.slots.has(nk)) throw new CheckpointError(`The checkpoint holds slice [${start}, ${slice.end}) twice for one key`, { key });
-        slice.slots.set(nk, slice.keys.length);
-        slice.normKeys.push(nk);
-        slice.keys.push(key);
-        slice.accs.push(cloneAccumulator(acc));
-        slice.seqs.push(seq);
+        this.addSlot(slice, nk, key, cloneAccumulator(acc), seq);
       }
     }
     for (const [end, entries] of s.firings) {

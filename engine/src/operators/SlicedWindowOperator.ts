@@ -9,7 +9,7 @@ import { TimeWindow, windowStart } from "../windows/TimeWindow.js";
 import type { WindowContext } from "../windows/WindowFunction.js";
 import { AlignedWindowOperator } from "./AlignedWindowOperator.js";
 import type { Operator, OperatorContext } from "./Operator.js";
-import { mergeInto, type Slice, type SlicedSnapshot, SliceStore } from "./SliceStore.js";
+import { mergeInto, type Slice, type SliceKey, type SlicedSnapshot, SliceStore } from "./SliceStore.js";
 import type { WindowOperatorConfig } from "./WindowOperatorConfig.js";
 import { forEachRecord } from "./forEachRecord.js";
 
@@ -58,13 +58,9 @@ export class SlicedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
   private firingLate = false;
   private readonly windowCtx: WindowContext<K>;
   private readonly collector: Collector<OUT>;
-  // A firing window's keys, reused between firings.
-  private readonly index = new Map<NormalizedKey, number>();
-  private readonly keys: unknown[] = [];
-  private readonly normKeys: NormalizedKey[] = [];
-  private readonly accs: (ACC | undefined)[] = [];
-  private readonly seqs: number[] = [];
-  private readonly failures = new Map<number, unknown>();
+  // A firing window's keys, reused between firings, and the firing's mark on them.
+  private readonly gathered: SliceKey[] = [];
+  private mark = 0;
 
   constructor(
     private readonly config: WindowOperatorConfig<IN, ACC, R, OUT, K>,
@@ -145,12 +141,7 @@ export class SlicedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
       return;
     }
     // The slot is made after `add` succeeds, so a throwing add leaves no window behind.
-    const acc = this.aggregate.add(value, this.aggregate.createAccumulator());
-    slice.slots.set(normKey, slice.keys.length);
-    slice.normKeys.push(normKey);
-    slice.keys.push(key);
-    slice.accs.push(acc);
-    slice.seqs.push(this.store.seq++);
+    this.store.addSlot(slice, normKey, key, this.aggregate.add(value, this.aggregate.createAccumulator()));
   }
 
   /**
@@ -206,68 +197,69 @@ export class SlicedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
 
   /** The watermark passed the window's end: each of its keys fires with its slices merged, in order of its first record in the window. */
   private fireOnTime(end: number): void {
-    const { index, keys, normKeys, accs, seqs, failures } = this;
+    const { gathered } = this;
+    const mark = ++this.mark;
     const from = end - this.size;
     let n = 0;
     let ordered = true;
     for (const s of this.store.slices) {
       if (s.start < from) continue;
       if (s.start >= end) break;
-      for (let j = 0; j < s.normKeys.length; j++) {
-        const nk = s.normKeys[j]!;
-        const i = index.get(nk);
-        if (i === undefined) {
-          index.set(nk, n);
-          keys[n] = s.keys[j];
-          normKeys[n] = nk;
-          accs[n] = this.tryMerge(n, undefined, s.accs[j] as ACC);
-          const seq = s.seqs[j]!;
-          if (n > 0 && seq < seqs[n - 1]!) ordered = false;
-          seqs[n++] = seq;
-        } else {
-          if (!failures.has(i)) accs[i] = this.tryMerge(i, accs[i], s.accs[j] as ACC);
-          // The key as its first record in the window gave it (keys equal as keys may differ, as 0 and -0).
-          if (s.seqs[j]! < seqs[i]!) {
-            seqs[i] = s.seqs[j]!;
-            keys[i] = s.keys[j];
-            ordered = false;
-          }
+      const { states, accs, seqs, keys } = s;
+      for (let j = 0; j < states.length; j++) {
+        const state = states[j]!;
+        const seq = seqs[j]!;
+        if (state.mark !== mark) {
+          state.mark = mark;
+          state.failure = undefined;
+          state.acc = this.tryMerge(state, undefined, accs[j] as ACC);
+          state.seq = seq;
+          state.key = keys[j];
+          if (n > 0 && seq < gathered[n - 1]!.seq) ordered = false;
+          gathered[n++] = state;
+          continue;
+        }
+        if (state.failure === undefined) state.acc = this.tryMerge(state, state.acc as ACC, accs[j] as ACC);
+        // The key as its first record in the window gave it (keys equal as keys may differ, as 0 and -0).
+        if (seq < state.seq) {
+          state.seq = seq;
+          state.key = keys[j];
+          ordered = false;
         }
       }
     }
-    index.clear();
-    const order = ordered ? undefined : Array.from({ length: n }, (_, i) => i).sort((a, b) => seqs[a]! - seqs[b]!);
+    gathered.length = n;
+    if (!ordered) gathered.sort((a, b) => a.seq - b.seq);
     const window = new TimeWindow(from, end);
     this.window = window;
     this.firingLate = false;
     const late = this.store.lateFirings.get(end);
     forEachRecord(
       n,
-      (o) => {
-        const i = order === undefined ? o : order[o]!;
-        this.key = keys[i];
-        if (failures.has(i)) throw failures.get(i);
-        this.firing = late?.get(normKeys[i]!) ?? 0;
-        this.config.emit(keys[i] as K, this.windowCtx, this.aggregate.getResult(accs[i] as ACC), this.collector);
+      (i) => {
+        const state = gathered[i]!;
+        this.key = state.key;
+        if (state.failure !== undefined) throw state.failure.cause;
+        this.firing = late?.get(state.normKey) ?? 0;
+        this.config.emit(state.key as K, this.windowCtx, this.aggregate.getResult(state.acc as ACC), this.collector);
       },
-      (o, cause) => {
-        const i = order === undefined ? o : order[o]!;
-        this.ctx.userError(cause, { window: window.toString() }, end - 1, keys[i]);
-      },
+      (i, cause) => this.ctx.userError(cause, { window: window.toString() }, end - 1, gathered[i]!.key),
     );
-    keys.length = 0;
-    normKeys.length = 0;
-    accs.length = 0;
-    seqs.length = 0;
-    failures.clear();
+    for (let i = 0; i < n; i++) {
+      const state = gathered[i]!;
+      state.acc = undefined;
+      state.key = undefined;
+      state.failure = undefined;
+    }
+    gathered.length = 0;
   }
 
   /** A throwing merge fails that key's firing alone (reported when its turn comes). */
-  private tryMerge(i: number, acc: ACC | undefined, b: ACC): ACC | undefined {
+  private tryMerge(state: SliceKey, acc: ACC | undefined, b: ACC): ACC | undefined {
     try {
       return mergeInto(this.merge, acc, b);
     } catch (cause) {
-      this.failures.set(i, cause);
+      state.failure = { cause };
       return acc;
     }
   }
