@@ -155,7 +155,9 @@ export class SliceStore {
     const { size, slide, offset } = this.aligned;
     const slices = this.slices.map((s): SliceSnapshot["slices"][number] => [s.start, s.states.map((state, i) => [state.normKey, s.keys[i], cloneAccumulator(s.accs[i]), s.seqs[i]!])]);
     const firings = [...this.lateFirings].map(([end, m]): SliceSnapshot["firings"][number] => [end, [...m].map(([nk, n]) => [nk, this.keyOf(end, nk), n])]);
-    const firedWatermark = this.firedWatermark === Number.NEGATIVE_INFINITY ? null : this.firedWatermark;
+    // JSON has no infinities: none yet is null, the end of input's watermark the largest number (as far for every window).
+    const w = this.firedWatermark;
+    const firedWatermark = w === Number.NEGATIVE_INFINITY ? null : w === Number.POSITIVE_INFINITY ? Number.MAX_VALUE : w;
     return { windows: { keys: [] }, eventTimers: [], processingTimers: [], slices: { size, slide, offset, firedWatermark, seq: this.seq, slices, firings } };
   }
 
