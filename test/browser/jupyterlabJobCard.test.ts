@@ -62,7 +62,10 @@ test("JupyterLab shows the job card: counts change in place, a slow sink's upstr
     // Fill and text come in the same update; a later update may move the level below HIGH again, so the
     // text is awaited as the fill is, not read once after it.
     await views.locator('rect[fill="#ef9a9a"]').waitFor({ timeout: 30_000 });
-    await views.locator("text", { hasText: /back-pressure HIGH/ }).first().waitFor({ timeout: 30_000 });
+    await views
+      .locator("text", { hasText: /back-pressure HIGH/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
     const cancel = card.locator('button[data-sluice-action="cancel"]');
     assert.ok(await cancel.isVisible(), "the extension shows the card's buttons");
     await cancel.click();
