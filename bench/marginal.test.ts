@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { test } from "node:test";
 import { measureMarginal, warmupShare } from "./marginal.js";
 
@@ -21,6 +22,11 @@ test("the warm-up events split over the warm-up jobs; only the last is told it w
   assert.equal(m.warmupCpuNsPerEvent.length, 3);
   assert.ok(m.warmupCpuNsPerEvent.every((x) => x !== null && Number.isFinite(x)));
   assert.ok(m.smallCpuNsPerEvent !== null && Number.isFinite(m.smallCpuNsPerEvent));
+  // The timed jobs' run-queue wait: seconds on Linux, null where there is no /proc.
+  for (const wait of [m.waitSmall, m.waitBig]) {
+    if (existsSync("/proc/self/task")) assert.ok(typeof wait === "number" && wait >= 0, `wait ${wait}`);
+    else assert.equal(wait, null);
+  }
 });
 
 test("by default one warm-up job of all the warm-up events, as before; a warm-up of 0 events reports no rate", async () => {

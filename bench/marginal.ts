@@ -6,8 +6,10 @@
  * final flush drop out. Several warm-up jobs because V8 (and the JVM's JIT) keep optimising for a few jobs
  * after the first (RESULTS.md, "Session 13: parmod" §1): a small job still carrying that tail is
  * subtracted from the big one and the marginal rate comes out too high. Each warm-up job's CPU ns/event
- * is reported, so a reader sees when each side settled.
+ * is reported, so a reader sees when each side settled. On Linux each timed job's run-queue wait is
+ * reported too (threadTime.ts): how much of its wall time the machine's other work took.
  */
+import { threadTimes, timeBetween } from "./threadTime.js";
 
 /** What `measureMarginal` measured: each timed job's wall and CPU seconds, their differences and the marginal rates. */
 export interface Marginal {
@@ -24,6 +26,13 @@ export interface Marginal {
   warmupCpuNsPerEvent: (number | null)[];
   /** The same for the timed small job: compare it with the warm-up jobs' to see the JIT tail it still carries. */
   smallCpuNsPerEvent: number | null;
+  /**
+   * Seconds the process's threads were runnable but waiting for a CPU during the small and the big job,
+   * summed over threads (null off Linux). Over the big job's wall time: how many threads on average
+   * queued for a core, which at p=2 on two cores is wall time lost to the machine's other work.
+   */
+  waitSmall: number | null;
+  waitBig: number | null;
 }
 
 /** The i-th of `jobs` warm-up jobs' share of `warmup` events: even, the last takes the remainder. */
@@ -60,14 +69,18 @@ export async function measureMarginal(
     await run(count, i === warmupJobs - 1);
     warmupCpuNsPerEvent.push(nsPerEvent(cpu() - c, count));
   }
+  const t0 = threadTimes();
   const w0 = performance.now();
   const c0 = cpu();
   await run(small, false);
   const w1 = performance.now();
   const c1 = cpu();
+  const t1 = threadTimes();
   await run(events, false);
   const w2 = performance.now();
   const c2 = cpu();
+  const t2 = threadTimes();
+  const wait = (a: typeof t0, b: typeof t0) => (a === undefined || b === undefined ? null : timeBetween(a, b).waitSeconds);
   const [wallSmall, wallBig, cpuSmall, cpuBig] = [(w1 - w0) / 1000, (w2 - w1) / 1000, c1 - c0, c2 - c1];
   const seconds = wallBig - wallSmall;
   const cpuSeconds = cpuBig - cpuSmall;
@@ -83,5 +96,7 @@ export async function measureMarginal(
     warmupJobs,
     warmupCpuNsPerEvent,
     smallCpuNsPerEvent: nsPerEvent(cpuSmall, small),
+    waitSmall: wait(t0, t1),
+    waitBig: wait(t1, t2),
   };
 }

@@ -5,7 +5,9 @@
  * their median and min–max given, so a load change between rounds moves both sides of a ratio together.
  * On a loaded machine the wall ratios measure the other processes; "p2/p1 (CPU)" is the parallel
  * efficiency e (events per CPU-second at p=2 over p=1): on two free cores p=2 can be at most 2e times
- * as fast as p=1, so the 1.7× goal needs e ≥ 0.85.
+ * as fast as p=1, so the 1.7× goal needs e ≥ 0.85. "Queued for a CPU" is the big job's run-queue wait over
+ * its wall time (marginal.ts, Sluice only): how many of the process's threads on average were ready to run
+ * and had no core. Near 0 at p=2, the wall ratio is the engine's; well above 0, other work took the cores.
  */
 import { median, printTable } from "../table.js";
 import { implausible, type Clock, type Timing } from "./plausible.js";
@@ -18,6 +20,8 @@ export interface ParallelRun extends Timing {
   eventsPerSecond: number;
   eventsPerCpuSecond: number;
   peakRssMB: number;
+  /** Seconds the big job's threads waited for a CPU (marginal.ts); absent on Flink's side, null off Linux. */
+  waitBig?: number | null;
 }
 
 /** Which Flink engine a Sluice engine is held against at p=2. */
@@ -33,6 +37,12 @@ const LABEL: Record<string, string> = {
 const k = (x: number) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${Math.round(x / 1e3)}k`);
 const x2 = (x: number) => x.toFixed(2);
 const spread = (xs: number[], f: (x: number) => string) => (xs.length === 0 ? "–" : `${f(median(xs))} (${f(Math.min(...xs))}–${f(Math.max(...xs))})`);
+
+/** The median over runs of the big job's threads waiting for a CPU, per second of its wall time. */
+function queued(runs: readonly ParallelRun[]): string {
+  const xs = runs.flatMap((r) => (typeof r.waitBig === "number" && r.wallBig > 0 ? [r.waitBig / r.wallBig] : []));
+  return xs.length === 0 ? "–" : x2(median(xs));
+}
 
 /** Per round where both runs are plausible on `clock`: a's rate over b's. */
 function roundRatios(a: ParallelRun[], b: ParallelRun[], clock: Clock, rate: (r: ParallelRun) => number): number[] {
@@ -60,6 +70,7 @@ export function printParallelTable(results: readonly ParallelRun[], queries: rea
     "p=2 vs Flink p=2 (CPU)",
     "p=1 RSS MB",
     "p=2 RSS MB",
+    "queued for a CPU p=1 / p=2",
   ];
   const rows: string[][] = [];
   for (const q of queries) {
@@ -116,6 +127,7 @@ export function printParallelTable(results: readonly ParallelRun[], queries: rea
           two.map((r) => r.peakRssMB),
           (x) => String(Math.round(x)),
         ),
+        `${queued(one)} / ${queued(two)}`,
       ]);
     }
   }

@@ -16,16 +16,9 @@ import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import { PlatformaticClient } from "../../engine/src/connectors/kafka/platformatic/PlatformaticClient.js";
 import { mergePositions } from "../../engine/src/connectors/kafka/position.js";
 import type { TransactionalKafkaWriter } from "../../engine/src/connectors/kafka/TransactionalKafkaWriter.js";
+import { assertNumbered, BASE_TS, N, produceNumbered, type Row, rows } from "../support/kafkaNumberedTopic.js";
 import { commitAbortAndLeaveOpen, countBy, fenceCrashedWriter, type Item, items, times } from "../support/kafkaSinkScenarios.js";
 import { ensureBroker, kafkaTestsOff, kafkaVersion, readAtLeast, readerContext, readToEnd, stopIfStartedHere, uniqueTopic } from "./kafkaBroker.js";
-
-const N = 3_000;
-const PARTITIONS = 3;
-const BASE_TS = 1_700_000_000_000;
-
-type Row = { i: number; partition: number; offset: number; timestamp: number };
-
-const rows = (r: KafkaRecord): Row => ({ i: (JSON.parse(r.value!.toString()) as { i: number }).i, partition: r.partition, offset: r.offset, timestamp: r.timestamp });
 
 describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
   let bootstrap: string;
@@ -36,13 +29,7 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
     bootstrap = await ensureBroker();
     client = PlatformaticClient.create({ brokers: [bootstrap] });
     topic = uniqueTopic("pk-src");
-    await client.createTopics([{ topic, partitions: PARTITIONS }]);
-    const producer = await client.openProducer({ idempotent: true });
-    // Record i goes to partition i % 3 with timestamp BASE_TS + i, so its offset must be floor(i / 3).
-    const records: OutgoingRecord[] = [];
-    for (let i = 0; i < N; i++) records.push({ topic, partition: i % PARTITIONS, timestamp: BASE_TS + i, key: `k${i}`, value: JSON.stringify({ i }), headers: { n: String(i) } });
-    for (let from = 0; from < N; from += 1_000) await producer.send(records.slice(from, from + 1_000));
-    await producer.close();
+    await produceNumbered(client, topic);
   });
 
   after(async () => {
@@ -75,22 +62,8 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
       if (String(r.headers.n) === String(row.i)) headersChecked++;
       return row;
     });
-    assert.equal(values.length, N, "record count");
-    assert.equal(new Set(values.map((v) => v.i)).size, N, "no duplicates");
-    for (const v of values) {
-      assert.equal(v.partition, v.i % PARTITIONS, `partition of record ${v.i}`);
-      assert.equal(v.offset, Math.floor(v.i / PARTITIONS), `offset of record ${v.i}`);
-      assert.equal(v.timestamp, BASE_TS + v.i, `timestamp of record ${v.i}`);
-    }
+    assertNumbered(values);
     assert.equal(headersChecked, N, "headers round-trip");
-    for (let p = 0; p < PARTITIONS; p++) {
-      const offsets = values.filter((v) => v.partition === p).map((v) => v.offset);
-      assert.deepEqual(
-        offsets,
-        [...offsets].sort((a, b) => a - b),
-        `offset order in partition ${p}`,
-      );
-    }
   });
 
   test("source through the engine: a bounded source (parallelism 2) feeds a job that ends", async () => {

@@ -34,7 +34,9 @@ test("a restarting job's status line and the kernel log say restarting (n/max) a
         .filter((m) => m.parent_header.msg_id === cellId && (m.header.msg_type === "display_data" || m.header.msg_type === "update_display_data"))
         .map((m) => String((m.content.data as Record<string, unknown>)["text/plain"] ?? ""))
         .filter((t) => t.includes('job "flaky"'));
-    for (let i = 0; i < 100 && !lines().some((t) => t.startsWith("✔")); i++) await new Promise((r) => setTimeout(r, 20));
+    // The final line may come after the reply (iopub and shell are separate sockets), and the log line
+    // down a pipe: each is awaited with a generous deadline, then judged.
+    await until(() => lines().some((t) => t.startsWith("✔")));
     const seen = lines();
     const cause = /User function failed in job 'flaky', operator 'map' \(subtask 0\): boom at 7; record: 7/;
     const restarting = seen.find((t) => t.startsWith("↻ restarting (1/3) from the start: "));
@@ -42,6 +44,7 @@ test("a restarting job's status line and the kernel log say restarting (n/max) a
     assert.match(restarting, cause);
     const final = seen.at(-1) ?? "";
     assert.match(final, /^✔ finished · job "flaky" · .* · restarts 2\/3 \(last: User function failed in job 'flaky', operator 'map'/, seen.join("\n"));
+    await until(() => kernel.stderr.includes("[sluice warn] job restarting"));
     assert.match(
       kernel.stderr,
       /\[sluice warn\] job restarting \{"job":"flaky","restart":"1\/3","restoringFrom":"start","failure":"User function failed in job 'flaky', operator 'map' \(subtask 0\): boom at 7\\n {2}record: 7"\}/,
@@ -50,3 +53,8 @@ test("a restarting job's status line and the kernel log say restarting (n/max) a
     kernel.close();
   }
 });
+
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}

@@ -20,7 +20,17 @@ def _status_id(out):
     return status[0]
 
 
-def _final_status(kc, display_id, timeout=20):
+def _running_update(kc, display_id, timeout=60):
+    """Waits for an update of display_id saying "running" (the job's first one after the cell)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        assert time.monotonic() < deadline, f"no running update of {display_id} within {timeout} s"
+        m = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+        if m["msg_type"] == "update_display_data" and m["content"]["transient"].get("display_id") == display_id and "running" in m["content"]["data"]["text/plain"]:
+            return
+
+
+def _final_status(kc, display_id, timeout=60):
     """The last status-line text the kernel published for display_id before the deadline passes quietly."""
     deadline = time.time() + timeout
     last = None
@@ -41,7 +51,7 @@ def test_a_restart_gives_running_jobs_a_final_state(kernel):
     reply, out = run(kc, UNBOUNDED)
     assert reply["content"]["status"] == "ok", out
     status_id = _status_id(out)
-    time.sleep(0.6)  # a few status updates saying "running"
+    _running_update(kc, status_id)  # the job is running when the kernel restarts
     km.restart_kernel(now=False)
     final = _final_status(kc, status_id)
     assert final is not None and final.startswith('■ stopped: kernel restarted · job "pv"'), final

@@ -68,7 +68,7 @@ class Printed:
     def windows(self, tag):
         return sorted({r[0] for r in self.rows[tag]})
 
-    def wait_for(self, tag, n, timeout=30):
+    def wait_for(self, tag, n, timeout=90):
         deadline = time.time() + timeout
         while len(self.windows(tag)) < n and time.time() < deadline:
             self.pump()
@@ -99,9 +99,10 @@ def test_a_sql_job_stopped_with_a_savepoint_resumes_after_a_kernel_restart_as_if
     printed.execute(f"%%ssql --restore before-restart\nINSERT INTO out_a {QUERY}")
     printed.execute(f"%%ssql\nINSERT INTO out_b {QUERY}")  # the uninterrupted run, alongside
     printed.wait_for("b", WINDOWS + 1)
-    deadline = time.time() + 30
+    deadline = time.time() + 90
     while max(r[0] for r in printed.rows["a"]) - first < WINDOWS and time.time() < deadline:
         printed.pump()
+    assert max(r[0] for r in printed.rows["a"]) - first >= WINDOWS, f"the restored job printed only {printed.windows('a')}"
     reply, out = run(kc, "%jobs")
     assert "running" in str(out)
     run(kc, "%jobs cancel 1")

@@ -73,7 +73,8 @@ export class WindowedStream<T, K> {
       createAccumulator: () => null,
       add: (value, acc) => (acc === null ? { v: value } : { v: fn(acc.v, value) }),
       getResult: (acc) => acc!.v,
-      merge: (a, b) => (a === null ? b : b === null ? a : { v: fn(a.v, b.v) }),
+      // A new holder where one side is empty: sliced windows merge slices that other windows share.
+      merge: (a, b) => (b === null ? a : a === null ? { v: b.v } : { v: fn(a.v, b.v) }),
     };
     if (windowFn === undefined) return this.build<T | null, T, T>("window.reduce", agg as AggregateFunction<T, T | null, T>, direct);
     return this.build<{ v: T } | null, T, OUT>("window.reduce", agg, (key, ctx, r, out) => callWindowFunction(windowFn, key, ctx, [r], out));
@@ -117,6 +118,7 @@ export class WindowedStream<T, K> {
       lateDataTag: this.lateTag,
       keySelector: this.keyed.keySelector,
       aggregate: aggregate as AggregateFunction<T, unknown, R>,
+      sliceable: name !== "window.process" && this.keepLast === undefined,
       emit,
     };
     // Only a window that fires on event time alone is known to wait for watermarks (custom triggers may fire on count or clock).

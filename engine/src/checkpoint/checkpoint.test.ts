@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, stat } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -208,6 +208,20 @@ test("checkpoint() without enableCheckpointing is rejected", async () => {
   const job = env.execute();
   await assert.rejects(job.checkpoint(), /not enabled/);
   await job.cancel();
+});
+
+test("a savepoint asked for as the job starts waits until checkpointing is set up (it was refused as not enabled)", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "sluice-ckpt-start-"));
+  const env = StreamEnvironment.create().enableCheckpointing({ directory: dir });
+  const source = new TestSource<number>();
+  env.fromSource(source).sinkTo(sinks.collect());
+  const job = env.execute();
+  // At once: the job is still reading its checkpoint directory (a card's Savepoint button pressed on a loaded machine).
+  const saved = await job.savepoint("at-start");
+  assert.equal(saved.id, 1);
+  assert.ok((await readdir(dir)).includes("savepoint-at-start.json"));
+  await job.cancel();
+  await rm(dir, { recursive: true, force: true });
 });
 
 test("the checkpoint codec keeps infinities, NaN, bigint, dates, maps and sets", () => {

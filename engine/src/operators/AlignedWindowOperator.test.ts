@@ -57,6 +57,8 @@ function config(s: Setup): WindowOperatorConfig<Ev, unknown, unknown, Out, unkno
     lateDataTag: s.withLateTag ? lateTag : undefined,
     keySelector: (e) => keyOf(s.keyKind, e.k),
     aggregate: agg,
+    // As WindowedStream plans aggregate() (sliceable) and process() (a list kept per window).
+    sliceable: s.agg === "sum",
     emit: (key, ctx, value, out) => {
       if (s.failKey !== undefined && JSON.stringify(key) === JSON.stringify(keyOf(s.keyKind, s.failKey))) throw new Error(`window function fails for ${key}`);
       out.collect({ key, start: ctx.window.start, end: ctx.window.end, value: Array.isArray(value) ? value.map((e: Ev) => e.v) : value, firing: ctx.firing, late: ctx.late });
@@ -70,6 +72,12 @@ interface RunResult {
   dropped: number;
   deadLetters: number;
   paths: string[];
+}
+
+/** The path `auto` picks: slices for sliding windows on a grid of whole slides whose aggregate merges, else panes. */
+function autoPath(s: Setup): "sliced" | "aligned" {
+  const a = s.assigner().aligned!;
+  return s.agg === "sum" && a.windowOf === undefined && a.slide < a.size && a.size % a.slide === 0 ? "sliced" : "aligned";
 }
 
 /** Runs `steps`; at `cut`, snapshots (through JSON, as checkpoints are stored) and restores on `restorePath`. */
@@ -131,6 +139,7 @@ const setupArb: fc.Arbitrary<Setup> = fc.record({
     () => SlidingEventTimeWindows.of(10, 5),
     () => SlidingEventTimeWindows.of(10, 3),
     () => SlidingEventTimeWindows.of(12, 4, 1),
+    () => SlidingEventTimeWindows.of(12, 2, -3),
     () => attachedSliding(12, 4, 1),
   ),
   lateness: fc.constantFrom(0, 4, 12),
@@ -160,23 +169,25 @@ const stepsArb: fc.Arbitrary<Step[]> = fc
     });
   });
 
-test("aligned and general window operators give the same results, late data and dead letters", async () => {
+test("sliced, aligned and general window operators give the same results, late data and dead letters", async () => {
   await fc.assert(
     fc.asyncProperty(setupArb, stepsArb, async (s, steps) => {
       const general = await run(s, steps, "general");
-      const aligned = await run(s, steps, "auto");
-      assert.deepEqual(aligned.paths, ["aligned"]);
       assert.deepEqual(general.paths, ["general"]);
-      assert.deepEqual(sorted(aligned), sorted(general));
-      // Firing order within one timestamp may differ only when cleanup timers of other windows share it.
-      if (s.lateness === 0) assert.deepEqual(aligned.outputs, general.outputs);
-      assert.deepEqual(
-        aligned.outputs.map(([ts]) => ts),
-        general.outputs.map(([ts]) => ts),
-      );
-      assert.deepEqual(aligned.late, general.late);
-      assert.equal(aligned.dropped, general.dropped);
-      assert.equal(aligned.deadLetters, general.deadLetters);
+      for (const path of ["auto", "aligned"] as const) {
+        const other = await run(s, steps, path);
+        assert.deepEqual(other.paths, [path === "auto" ? autoPath(s) : "aligned"]);
+        assert.deepEqual(sorted(other), sorted(general), path);
+        // Firing order within one timestamp may differ only when cleanup timers of other windows share it.
+        if (s.lateness === 0) assert.deepEqual(other.outputs, general.outputs, path);
+        assert.deepEqual(
+          other.outputs.map(([ts]) => ts),
+          general.outputs.map(([ts]) => ts),
+        );
+        assert.deepEqual(other.late, general.late);
+        assert.equal(other.dropped, general.dropped);
+        assert.equal(other.deadLetters, general.deadLetters, path);
+      }
     }),
     { numRuns: 300 },
   );
@@ -187,10 +198,13 @@ test("checkpoints restore across the two paths at any point", async () => {
     fc.asyncProperty(setupArb, stepsArb, fc.nat(), async (s, steps, rawCut) => {
       const cut = rawCut % steps.length;
       const reference = withoutNegativeZero(sorted(await run(s, steps, "general")));
+      // A per-window checkpoint (aligned, general) cannot be cut into slices: a sliced job restores it on panes.
       for (const [from, to, expected] of [
-        ["auto", "auto", "aligned"],
+        ["auto", "auto", autoPath(s)],
         ["auto", "general", "general"],
+        ["auto", "aligned", "aligned"],
         ["general", "auto", "aligned"],
+        ["aligned", "auto", "aligned"],
       ] as const) {
         const r = await run(s, steps, from, cut, to);
         assert.equal(r.paths.at(-1), expected, `${from} → ${to}`);
@@ -221,6 +235,27 @@ test("a checkpoint with windows the aligned operator cannot hold restores into t
   );
 });
 
+test("old subtasks' checkpoints restored one after another keep what earlier ones restored when a later one needs the general path", async () => {
+  // Rescaling offers every old subtask's state in turn: the first fits the aligned operator, the second (7 ms windows) does not.
+  const now: Setup = { assigner: () => TumblingEventTimeWindows.of(10), lateness: 0, withLateTag: false, agg: "sum", failKey: undefined, keyKind: "string" };
+  const first = await OperatorHarness.create<Ev, Out>((ctx) => new WindowOperator(config(now), ctx));
+  first.processElement({ k: "a", ts: 1, v: 2 }, 1);
+  const second = await OperatorHarness.create<Ev, Out>((ctx) => new WindowOperator(config({ ...now, assigner: () => TumblingEventTimeWindows.of(7) }), ctx));
+  second.processElement({ k: "b", ts: 1, v: 5 }, 1);
+  const earlier = first.snapshot().state;
+  const restored = await OperatorHarness.restore<Ev, Out>((ctx) => {
+    const op = new WindowOperator(config(now), ctx as OperatorContext<Out>);
+    op.restoreState(structuredClone(earlier));
+    return op;
+  }, second.snapshot());
+  assert.equal((restored.operator as WindowOperator<Ev, unknown, unknown, Out, unknown>).path, "general");
+  await restored.finish();
+  assert.deepEqual(restored.output.map((o) => [o.key, o.start, o.end, o.value]).sort(), [
+    ["a", 0, 10, 2],
+    ["b", 0, 7, 5],
+  ]);
+});
+
 test("the aligned path is chosen only for event-time tumbling/sliding windows with the default trigger", async () => {
   const pathFor = async (assigner: WindowAssigner, trigger = assigner.defaultTrigger(), lateness = 0) => {
     const c = { ...config({ assigner: () => assigner, lateness, withLateTag: false, agg: "sum", failKey: undefined, keyKind: "string" }), trigger };
@@ -228,8 +263,9 @@ test("the aligned path is chosen only for event-time tumbling/sliding windows wi
     return (h.operator as WindowOperator<Ev, unknown, unknown, Out, unknown>).path;
   };
   assert.equal(await pathFor(TumblingEventTimeWindows.of(10)), "aligned");
-  assert.equal(await pathFor(SlidingEventTimeWindows.of(10, 2)), "aligned");
-  assert.equal(await pathFor(SlidingEventTimeWindows.of(10, 2), EventTimeTrigger.create(), 5), "aligned");
+  assert.equal(await pathFor(SlidingEventTimeWindows.of(10, 2)), "sliced");
+  assert.equal(await pathFor(SlidingEventTimeWindows.of(10, 2), EventTimeTrigger.create(), 5), "sliced");
+  assert.equal(await pathFor(SlidingEventTimeWindows.of(10, 4)), "aligned");
   assert.equal(await pathFor(SlidingEventTimeWindows.of(10, 2), EventTimeTrigger.create(), Number.POSITIVE_INFINITY), "general");
   assert.equal(await pathFor(TumblingEventTimeWindows.of(10), PurgingTrigger.of(EventTimeTrigger.create())), "general");
   assert.equal(await pathFor(TumblingEventTimeWindows.of(10), ProcessingTimeTrigger.create()), "general");

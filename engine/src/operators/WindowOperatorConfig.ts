@@ -14,6 +14,12 @@ export interface WindowOperatorConfig<IN, ACC, R, OUT, K> {
   keySelector: (value: IN) => K;
   /** Incremental contents of a window; `process` windows use a list aggregate. */
   aggregate: AggregateFunction<IN, ACC, R>;
+  /**
+   * The aggregate's `merge` of partial accumulators gives the window's result (`reduce`, `aggregate`): sliding
+   * windows may then keep one accumulator per slide (`SlicedWindowOperator`). Not for `process`, whose list
+   * Flink keeps per window, nor an evictor.
+   */
+  sliceable?: boolean;
   /** Turns the aggregate's result into output when the window fires. */
   emit: (key: K, ctx: WindowContext<K>, result: R, out: Collector<OUT>) => void;
 }

@@ -49,6 +49,16 @@ export class JobRunner {
   private startedAt = 0;
   private endedAt: number | undefined;
   private coordinator: CheckpointCoordinator | undefined;
+  /** Whether the job has set checkpointing up (or failed to); `checkpointingSetUp` resolves then: a checkpoint asked for before waits for it. */
+  private setUpDone = false;
+  private setUpSettled: () => void = () => {};
+  private readonly checkpointingSetUp = new Promise<void>(
+    (resolve) =>
+      (this.setUpSettled = () => {
+        this.setUpDone = true;
+        resolve();
+      }),
+  );
   private nextCheckpointAt = Number.POSITIVE_INFINITY;
   private stopRequest: StopWithSavepoint | undefined;
   /** Each sink subtask's state as this job started from scratch (by `uid#subtask`); see `RuntimeOptions.sinkStatesAtStart`. */
@@ -146,7 +156,11 @@ export class JobRunner {
     this.status = "running";
     const stop = () => this.stopRequest;
     try {
-      await this.setUpCheckpointing();
+      try {
+        await this.setUpCheckpointing();
+      } finally {
+        this.setUpSettled();
+      }
       if (this.failure === undefined) await this.open();
       if (this.failure === undefined) await this.loop();
       this.ending = true; // checkpoints failing from here on are endOfInput's business, not the failure manager's
@@ -234,7 +248,14 @@ export class JobRunner {
    */
   triggerCheckpoint(kind: "checkpoint" | "savepoint", name?: string, onStart?: (id: number) => void, periodic = false): Promise<CheckpointMetadata> {
     if (this.coordinator === undefined) {
-      return Promise.reject(new ApiUsageError("Checkpointing is not enabled: call env.enableCheckpointing({ directory }) before execute()"));
+      if (this.options.checkpointStorage === undefined) {
+        return Promise.reject(new ApiUsageError("Checkpointing is not enabled: call env.enableCheckpointing({ directory }) before execute()"));
+      }
+      // Enabled, and the job is starting (reading its checkpoint directory): the request waits for that, as one made a
+      // moment later would not have to (it was refused as "not enabled": a card's Savepoint button pressed at once).
+      if (!this.setUpDone) return this.checkpointingSetUp.then(() => this.triggerCheckpoint(kind, name, onStart, periodic));
+      const why = this.failure === undefined ? "" : `: ${this.failure.message}`;
+      return Promise.reject(new CheckpointError(`Job '${this.plan.jobName}' could not set up checkpointing${why}`, { job: this.plan.jobName }));
     }
     if (this.status !== "running") return Promise.reject(new CheckpointError(`Job '${this.plan.jobName}' is ${this.status}`, { job: this.plan.jobName }));
     const record = this.checkpointHistory.started(kind, this.options.clock.now());

@@ -92,7 +92,7 @@ export function groupAggregateCore(scope: ScopeColumn[], select: Select, items: 
   const g = groupCols.length;
   const override = (e: Expr): Compiled | undefined => {
     const i = groupIndex(e);
-    if (i >= 0) return { code: `r[${i}]`, type: { name: (groupCols[i] as { type: SqlType }).type.name } };
+    if (i >= 0) return { code: `r[${i}]`, type: groupKeyType((groupCols[i] as { type: SqlType }).type) };
     if (e.kind === "column") throw new StreamSqlError("validation", `Expression '${e.name}' is not being grouped`, e.at, e.name);
     if (e.kind === "call") {
       const j = aggs.findIndex((a) => a.signature === signature(e));
@@ -268,4 +268,14 @@ function groupKey(keys: Row): unknown {
 
 function singleKey(k: unknown): unknown {
   return typeof k === "object" && k !== null && !(k instanceof Date) ? recordKeyOf([k]) : (k ?? null);
+}
+
+/**
+ * A group key column's type in the aggregate's output: the column's own (TIMESTAMP(3), DECIMAL(10, 2), NOT NULL),
+ * no longer a rowtime attribute (Flink materializes one it groups by). Only the name was kept, so a TIMESTAMP(3)
+ * key read as TIMESTAMP(6). A proctime key keeps its mark, the only way a type here says TIMESTAMP_LTZ(3).
+ */
+function groupKeyType(type: SqlType): SqlType {
+  const { rowtime: _rowtime, ...plain } = type;
+  return plain;
 }

@@ -1,7 +1,6 @@
 import type { DataStream } from "../api/DataStream.js";
 import type { StreamEnvironment } from "../api/StreamEnvironment.js";
 import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
-import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { Expr, FromItem, Query, Select, WindowTvf } from "./ast.js";
 import type { Catalog, Column, TableEntry } from "./catalog.js";
 import { RecordingLookup, withFunctions, type ResolvedFunction } from "./functions/functionScope.js";
@@ -11,8 +10,7 @@ import { scanWithComputedColumns } from "./ddl/computedColumns.js";
 import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { containsAggregate, expandStar } from "./selectItems.js";
 import { mergeProjection } from "./optimize/mergeProjections.js";
-import { planCalc, shareCalc, stampedBy } from "./calc/planCalc.js";
-import { narrowWindowInput } from "./windows/narrowWindowInput.js";
+import { planCalc, shareCalc } from "./calc/planCalc.js";
 import { countViewReads } from "./optimize/viewReads.js";
 import { recordScan, type RecordScan } from "./scan/recordScan.js";
 import { planWindowAggregate } from "./windowAggregate.js";
@@ -23,15 +21,12 @@ import { planGroupAggregate } from "./groupAggregate.js";
 import { planJoin, selectOverJoin } from "./joins/planJoin.js";
 import { planJoinAggregate } from "./joins/planJoinAggregate.js";
 import { hasSubqueryConjunct, planSubqueryJoins } from "./joins/planSemiJoin.js";
-import { stampRowtime } from "./joins/rowtime.js";
 import { sourceIdleTimeoutOf } from "./scan/sourceIdleTimeout.js";
 import { watermarkPushDown } from "./scan/watermarkPushDown.js";
 import { planSelectOverChanges } from "./updatingSelect.js";
 import { SqlWatermarkAssigner } from "./watermarks.js";
-import { sessionChanges, sessionRows, tvfAssigner, tvfColumns } from "./windowTvf.js";
-import { stampChanges } from "./windows/windowOverChanges.js";
+import { WindowTvfPlanner } from "./windows/windowTvfPlan.js";
 import { atReference, unionColumns } from "./validation/typeRules.js";
-import { formatType } from "./types.js";
 import { containsOver, planOverAggregate } from "./over/overAggregate.js";
 import { rewriteGroupedRank } from "./rank/groupedRank.js";
 import type { Monotonicity } from "./rank/monotonicity.js";
@@ -41,7 +36,7 @@ import { rewriteGroupWindow } from "./windows/legacyGroupWindow.js";
 import { projectedFiredEnds } from "./joins/firedWindowEnds.js";
 import { planSortLimit } from "./sort/sortLimit.js";
 import { declareRowType } from "../exchange/edgeCodec.js";
-import { attachedWindows, groupsByWindow, projectedWindowProperties, resolveColumn, tvfWindowProperties, type WindowProperties } from "./windows/windowProperties.js";
+import { attachedWindows, groupsByWindow, projectedWindowProperties, resolveColumn, type WindowProperties } from "./windows/windowProperties.js";
 
 /**
  * A planned query whose schema is known at plan time: an append-only stream of rows (arrays in
@@ -97,14 +92,10 @@ export function appendOnly(planned: Planned, what: string, at: SqlPosition): App
   return planned;
 }
 
-/** A window TVF's input, its time attribute's index, the assigner; `unstamped`: the rows before the rowtime operator put after them. */
-type WindowInput = { input: AppendPlanned & { qualifier: string | undefined }; index: number; assigner: WindowAssigner; unstamped?: DataStream<Row>; changes?: undefined };
-/** A window TVF over an updating input (a deduplication keeping the last row, an upsert source): only a window aggregate reads it. */
-type ChangesWindowInput = { changes: UpdatingPlanned; index: number; assigner: WindowAssigner; input?: undefined };
-
 export class Planner {
   private readonly scans = new Map<string, ScanResult>();
-  private readonly windowInputs = new Map<string, WindowInput | ChangesWindowInput>();
+  /** The window TVFs' inputs, planned once each, their rows and the window aggregates over them (windows/windowTvfPlan.ts). */
+  private readonly windowTvfs: WindowTvfPlanner;
   /** Each view planned once per planner, its plan shared by every read (Flink's sub-plan reuse): one Calc over the scan for q7's two reads of `bid`. */
   private readonly views = new Map<string, Planned>();
   /** How often the queries planned (or announced by `expect`) read each view (optimize/viewReads.ts). */
@@ -119,6 +110,10 @@ export class Planner {
     private readonly catalog: Catalog,
   ) {
     this.functions = new RecordingLookup(catalog.functions);
+    this.windowTvfs = new WindowTvfPlanner(
+      (item) => this.from(item),
+      (name) => this.catalog.get(name)?.kind === "view",
+    );
   }
 
   /** The user-defined functions the queries planned so far call. */
@@ -197,22 +192,8 @@ export class Planner {
       case "tumble":
       case "hop":
       case "cumulate":
-      case "session": {
-        const windowInput = this.windowInput(item);
-        if (windowInput.changes) return { ...tvfOverChanges(windowInput, item), qualifier: item.alias };
-        const { input, index, assigner } = windowInput;
-        // Flink plans a processing-time window TVF only fused into a window aggregate; in its words otherwise.
-        if (!assigner.isEventTime) throw new StreamSqlError("unsupported", "Processing time Window TableFunction is not supported yet.", item.at, item.timeColumn);
-        if (item.kind === "session") return { stream: sessionRows(input.stream, input.columns, item, assigner), columns: tvfColumns(input.columns), bounded: input.bounded, qualifier: item.alias };
-        // Flink's window TVF: one row per assigned window, with window_start, window_end and window_time (end - 1 ms, the new rowtime).
-        const stream = input.stream
-          .flatMap<Row>((r, out) => {
-            for (const w of assigner.assignWindows(r, r[index] as number, 0)) out.collect([...r, w.start, w.end, w.end - 1]);
-          })
-          .name(`${item.kind.toUpperCase()} ${assigner.toString()}`);
-        const window = tvfWindowProperties(item, input.columns.length);
-        return { stream, columns: tvfColumns(input.columns), bounded: input.bounded, qualifier: item.alias, ...(window ? { window } : {}) };
-      }
+      case "session":
+        return this.windowTvfs.rows(item);
     }
   }
 
@@ -251,78 +232,6 @@ export class Planner {
     return scanned;
   }
 
-  /** A window TVF's input relation, the index of its time attribute and the window assigner. */
-  private windowInput(item: WindowTvf): WindowInput | ChangesWindowInput {
-    // Planned once per TVF text, so equal window aggregates over it can share their operator (windowAggregate.ts).
-    const key = JSON.stringify(item, (k, v: unknown) => (k === "at" ? undefined : v));
-    const known = this.windowInputs.get(key);
-    if (known) return known;
-    const planned = this.planWindowInput(item);
-    this.windowInputs.set(key, planned);
-    return planned;
-  }
-
-  private planWindowInput(item: WindowTvf): WindowInput | ChangesWindowInput {
-    const from = this.from(item.input);
-    const index = from.columns.findIndex((c) => c.name.toLowerCase() === item.timeColumn.toLowerCase());
-    const column = from.columns[index];
-    if (!column) throw new StreamSqlError("validation", `DESCRIPTOR column ${item.timeColumn} not found`, item.at, item.timeColumn);
-    if (!column.type.rowtime && !column.type.proctime)
-      throw new StreamSqlError(
-        "validation",
-        `The window function requires the timecol is a time attribute type, but is ${formatType(column.type)} (a table's column is one with a WATERMARK FOR it; a non-windowed GROUP BY's or a regular join's output columns are not)`,
-        item.at,
-        item.timeColumn,
-      );
-    if (from.changes) {
-      if (column.type.proctime) throw new StreamSqlError("unsupported", "a processing-time window TVF over an updating input is not supported yet", item.at, item.timeColumn);
-      return { changes: from, index, assigner: tvfAssigner(item) };
-    }
-    const input = { ...from, qualifier: undefined };
-    if (column.type.proctime) return { input, index, assigner: tvfAssigner(item, true) };
-    // A view's rows may come from a join, whose record timestamps are not this column (joins/rowtime.ts).
-    const unstamped = item.input.kind === "table" && this.catalog.get(item.input.name)?.kind === "view" && !stampedBy(input.stream, index) ? input.stream : undefined;
-    if (unstamped) return { input: { ...input, stream: stampRowtime(unstamped, index) }, index, assigner: tvfAssigner(item), unstamped };
-    return { input, index, assigner: tvfAssigner(item) };
-  }
-
-  /**
-   * `SELECT … FROM TABLE(<window TVF>) [WHERE …] GROUP BY window_start, window_end, …`: the window
-   * operator assigns the windows itself, so rows are not replicated per window first (as Flink's
-   * planner fuses the TVF into its window aggregate); WHERE therefore sees the input's columns only.
-   */
-  private windowAggregate(select: Select, tvf: WindowTvf): Planned {
-    const windowInput = this.windowInput(tvf);
-    if (windowInput.changes) return this.windowAggregateOverChanges(select, tvf, windowInput);
-    const { input, index: timeIndex, assigner, unstamped } = windowInput;
-    const columns = tvfColumns(input.columns, !assigner.isEventTime);
-    const scope: ScopeColumn[] = columns.map((c, index) => ({ name: c.name, type: c.type, index, ...(tvf.alias ? { table: tvf.alias } : {}) }));
-    const partitionBy = tvf.kind === "session" ? tvf.partitionBy : undefined;
-    const items = expandStar(select, columns, tvf.alias);
-    const window = tvf.kind === "session" ? undefined : tvf;
-    const uses: Expr[] = [...items.map((i) => i.expr), ...select.groupBy, ...(select.where ? [select.where] : []), ...(select.having ? [select.having] : [])];
-    for (const name of partitionBy ?? []) uses.push({ kind: "column", name, at: tvf.at });
-    const narrow = narrowWindowInput(input.stream, input.columns, scope, uses, unstamped && { unstamped, index: timeIndex });
-    if (narrow) return { ...planWindowAggregate({ ...narrow, assigner, attached: false, window, ...(partitionBy ? { partitionBy } : {}) }, select, items), bounded: input.bounded };
-    // The window operator assigns windows itself: the rows it is keyed on are the input's, without window columns.
-    declareRowType(input.stream, { fields: input.columns });
-    const n = input.columns.length;
-    const bounds = { start: n, end: n + 1, time: n + 2 };
-    return { ...planWindowAggregate({ stream: input.stream, scope, assigner, bounds, attached: false, window, ...(partitionBy ? { partitionBy } : {}) }, select, items), bounded: input.bounded };
-  }
-
-  /** A window aggregate over an updating input: its window operator takes the changes through retracting accumulators (windows/windowOverChanges.ts). */
-  private windowAggregateOverChanges(select: Select, tvf: WindowTvf, { changes, index, assigner }: ChangesWindowInput): Planned {
-    const columns = tvfColumns(changes.columns);
-    const scope: ScopeColumn[] = columns.map((c, i) => ({ name: c.name, type: c.type, index: i, ...(tvf.alias ? { table: tvf.alias } : {}) }));
-    const n = changes.columns.length;
-    const bounds = { start: n, end: n + 1, time: n + 2 };
-    const partitionBy = tvf.kind === "session" ? tvf.partitionBy : undefined;
-    const window = tvf.kind === "session" ? undefined : tvf;
-    const input = { changes: { stream: changes.changes, rowtime: index }, scope, assigner, bounds, attached: false, window, ...(partitionBy ? { partitionBy } : {}) };
-    return { ...planWindowAggregate(input, select, expandStar(select, columns, tvf.alias)), bounded: changes.bounded };
-  }
-
   private select(select: Select): Planned {
     if (select.orderBy || select.limit !== undefined || select.offset !== undefined) return planSortLimit(select, (s) => this.select(s));
     if (select.distinct) return planSelectDistinct(this.select({ ...select, distinct: false }), select);
@@ -346,7 +255,7 @@ export class Planner {
     const windowed = rewriteGroupWindow(select);
     if (windowed) return this.select(windowed);
     const aggregated = select.groupBy.length > 0 || select.items.some((i) => i.kind === "expr" && containsAggregate(i.expr));
-    if (aggregated && isWindowTvf(select.from)) return this.windowAggregate(select, select.from);
+    if (aggregated && isWindowTvf(select.from)) return this.windowTvfs.aggregate(select, select.from);
     // A SELECT over a join: WHERE on one side filters that side first, columns it never reads are not kept (planJoin).
     const over = select.from.kind === "join" && !hasSubqueryConjunct(select.where) ? selectOverJoin(select) : undefined;
     let fused = false;
@@ -426,22 +335,6 @@ export class Planner {
     const firedEnds = projectedFiredEnds(input.firedEnds, items, (e) => resolveColumn(e, scope)?.index);
     return { stream, columns, bounded: input.bounded, ...(window ? { window } : {}), ...(firedEnds ? { firedEnds } : {}) };
   }
-}
-
-/**
- * A window TVF's rows over an updating input, without an aggregate: each change with the bounds of each of its row's
- * windows, keeping its kind, as Flink's WindowTableFunction over a changelog (a -U gets the windows of the row it takes back).
- */
-function tvfOverChanges({ changes, index, assigner }: ChangesWindowInput, item: WindowTvf): UpdatingPlanned {
-  const columns = tvfColumns(changes.columns);
-  if (item.kind === "session") return { changes: sessionChanges(stampChanges(changes.changes, index), changes.columns, item, assigner), columns, uniqueKey: undefined, bounded: changes.bounded };
-  const stream = changes.changes
-    .flatMap<Change>((c, out) => {
-      for (const w of assigner.assignWindows(c.row, c.row[index] as number, 0)) out.collect({ kind: c.kind, row: [...c.row, w.start, w.end, w.end - 1] });
-    })
-    .name(`${item.kind.toUpperCase()} ${assigner.toString()}`);
-  const window = tvfWindowProperties(item, changes.columns.length);
-  return { changes: stream, columns, uniqueKey: undefined, bounded: changes.bounded, ...(window ? { window } : {}) };
 }
 
 function isWindowTvf(item: FromItem): item is WindowTvf {

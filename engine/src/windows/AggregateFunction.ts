@@ -1,7 +1,8 @@
 /**
  * Incremental aggregation (Flink's AggregateFunction): windows keep only the accumulator, not the
- * records. `merge` is needed for session windows. Accumulators must be JSON-serializable to be
- * checkpointed.
+ * records. `merge` joins session windows, and sliding event-time windows keep one accumulator per slide
+ * and merge a window's slices when it fires: it may change and return `a`, or return `b`, but must not
+ * change `b`. Accumulators must be JSON-serializable to be checkpointed.
  *
  * @example
  * const avgAmount: AggregateFunction<Order, { sum: number; n: number }, number> = {

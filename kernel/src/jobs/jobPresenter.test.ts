@@ -29,8 +29,10 @@ function fakeOutbox(published: Published[]): IopubPublisher {
   return outbox satisfies IopubPublisher;
 }
 
+/** Polls `condition` with a generous deadline: a loaded 2-core machine may take seconds for one update. */
 async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 25));
+  const deadline = Date.now() + 30_000;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
   assert.ok(condition(), `timed out waiting for ${what}`);
 }
 

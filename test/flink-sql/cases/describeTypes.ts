@@ -11,6 +11,7 @@ import type { OracleCase } from "../cases.js";
 const ORDERS_DDL = `CREATE TABLE orders (id INT, name STRING, amount DOUBLE, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '2' SECOND)
   WITH ('connector' = 'filesystem', 'path' = '{orders}', 'format' = 'csv');
 `;
+const STRICT_ORDERS_DDL = `CREATE TABLE strict_orders (id INT NOT NULL, name STRING, amount DOUBLE, ts TIMESTAMP(3)) WITH ('connector' = 'filesystem', 'path' = '{orders}', 'format' = 'csv');\n`;
 const describe = (name: string, isDefault: boolean, view: string, ddl = ORDERS_DDL, files?: Record<string, string>): OracleCase => ({
   name,
   default: isDefault,
@@ -105,10 +106,13 @@ export const DESCRIBE_TYPE_CASES: OracleCase[] = [
   describe("describe_group_aggregate", false, "SELECT name, COUNT(*) AS c, SUM(amount) AS s, MIN(id) + 1 AS lo1 FROM orders GROUP BY name"),
   describe("describe_global_aggregate", false, "SELECT COUNT(*) AS c, SUM(amount) AS s FROM orders"),
   // A NOT NULL column keeps it through a projection and an inner side, loses it on the side an outer join pads.
+  describe("describe_outer_join_nullability", false, "SELECT a.id, a.id + 1 AS next_id, b.id AS bid, b.name FROM strict_orders a LEFT JOIN strict_orders b ON a.id + 1 = b.id", STRICT_ORDERS_DDL),
+  // A non-windowed GROUP BY's key columns keep their types: TIMESTAMP(3) (was TIMESTAMP(6)), DECIMAL(10, 2), NOT NULL.
+  // (On a rowtime key Flink's DESCRIBE still says *ROWTIME*, though it is no time attribute: windowOverChanges.ts.)
   describe(
-    "describe_outer_join_nullability",
+    "describe_group_by_typed_keys",
     false,
-    "SELECT a.id, a.id + 1 AS next_id, b.id AS bid, b.name FROM strict_orders a LEFT JOIN strict_orders b ON a.id + 1 = b.id",
-    `CREATE TABLE strict_orders (id INT NOT NULL, name STRING, amount DOUBLE, ts TIMESTAMP(3)) WITH ('connector' = 'filesystem', 'path' = '{orders}', 'format' = 'csv');\n`,
+    "SELECT id, amt, ts, COUNT(*) AS c FROM (SELECT id, CAST(amount AS DECIMAL(10, 2)) AS amt, ts FROM strict_orders) GROUP BY id, amt, ts",
+    STRICT_ORDERS_DDL,
   ),
 ];

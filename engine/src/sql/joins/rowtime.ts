@@ -8,13 +8,15 @@ import type { Row } from "../connectors.js";
  * input row or cleanup timer produced them, so a window over a join (through a view) restamps first.
  */
 export function stampRowtime(stream: DataStream<Row>, index: number): DataStream<Row> {
+  return stampBy(stream, (r) => r[index] as number);
+}
+
+/** Gives each record `timeOf(record)` as its record timestamp: one "rowtime" operator, whatever the records are (rows, changes). */
+export function stampBy<T>(stream: DataStream<T>, timeOf: (value: T) => number): DataStream<T> {
   return stream
-    .transform<Row>("rowtime", (ctx) => ({
-      processBatch(batch: { values: readonly Row[] }) {
-        ctx.output.emitBatch(
-          batch.values,
-          batch.values.map((r) => r[index] as number),
-        );
+    .transform<T>("rowtime", (ctx) => ({
+      processBatch(batch: { values: readonly T[] }) {
+        ctx.output.emitBatch(batch.values, batch.values.map(timeOf));
       },
     }))
     .name("rowtime");

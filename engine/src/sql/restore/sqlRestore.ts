@@ -50,8 +50,9 @@ export function checkRestore(data: CheckpointData, savepoint: string, graph: Str
     ...(orphans.length > 0 ? [`it holds state of ${describe(orphans)}, which this query's plan does not have`] : []),
   ];
   throw new SqlRestoreError(
-    `Savepoint '${savepoint}' does not fit this query: ${problems.join("; ")}. A savepoint restores into the query it was taken from ` +
-      "(an operator keeps its uid while the aggregates, window and keys of it and the operators before it stay the same)",
+    `Savepoint '${savepoint}' does not fit this query: the plan changed since the savepoint was taken: ${problems.join("; ")}. ` +
+      "An operator keeps its uid while its name, aggregates, window and keys and those of the operators before it stay the same; " +
+      "another query, or the same query as another version of Sluice plans it, has other uids, and a savepoint restores only into the plan it was taken from",
     at,
     savepoint,
     first.name,

@@ -1,16 +1,15 @@
 import { slotsValue } from "../aggregateValue.js";
+import type { GroupAggCall } from "../aggregates/groupAccumulator.js";
 import type { Change } from "../changelog.js";
 import type { Row } from "../connectors.js";
 import type { AggregateFunction } from "../../windows/AggregateFunction.js";
 
-/** One aggregate call of a window aggregate over an updating input. */
-export interface RetractCall {
-  name: string;
-  /** The argument's value of a row (undefined: `COUNT(*)`, every row counts). */
-  arg: ((r: Row) => unknown) | undefined;
-  integralAvg: boolean;
-  distinct: boolean;
-}
+/**
+ * One aggregate call of a window aggregate over an updating input: the same as an updating GROUP BY's. The
+ * accumulators differ: this one keeps its multisets inside it (the window state snapshots it as JSON) and
+ * merges (session windows); the GROUP BY's keeps them in keyed map state and is copied per row.
+ */
+export type RetractCall = GroupAggCall;
 
 /**
  * A window aggregate's accumulator of one group and window over an updating input, in ONE plain array (the

@@ -2,6 +2,7 @@ import type { DataStream } from "../../api/DataStream.js";
 import type { WindowAssigner } from "../../windows/WindowAssigner.js";
 import type { Change } from "../changelog.js";
 import type { Row } from "../connectors.js";
+import { stampBy } from "../joins/rowtime.js";
 import { type RetractAcc, type RetractCall, retractAccEmpty, retractingAggregate } from "./retractWindowAccumulator.js";
 
 /** A window aggregate's input that is a changelog (a deduplication keeping the last row, an upsert source): its changes and the index of its rowtime column. */
@@ -28,28 +29,13 @@ export function windowOperatorOverChanges(
 ): DataStream<Row> {
   let changes = input.stream;
   if (where) changes = changes.filter((c) => where(c.row)).name("WHERE");
-  return stampChanges(changes, input.rowtime)
+  // The window operator assigns windows by the record timestamp; the operator before it (a deduplication) stamps a -U
+  // with the time of the row that replaced it, so each change takes its own row's rowtime.
+  return stampBy(changes, (c) => c.row[input.rowtime] as number)
     .keyBy((c) => key(c.row))
     .window(assigner)
     .aggregate<RetractAcc, RetractAcc, Row>(retractingAggregate(calls, keyOf), (k, ctx, accs, out) => {
       const acc = accs[0] as RetractAcc;
       if (!retractAccEmpty(acc)) out.collect(build(k, ctx.window, acc, ctx));
     });
-}
-
-/**
- * Gives each change its row's rowtime as the record timestamp, which the window operator assigns windows by:
- * the operator before it (a deduplication) stamps a -U with the time of the row that replaced it.
- */
-export function stampChanges(stream: DataStream<Change>, index: number): DataStream<Change> {
-  return stream
-    .transform<Change>("rowtime", (ctx) => ({
-      processBatch(batch: { values: readonly Change[] }) {
-        ctx.output.emitBatch(
-          batch.values,
-          batch.values.map((c) => c.row[index] as number),
-        );
-      },
-    }))
-    .name("rowtime");
 }
