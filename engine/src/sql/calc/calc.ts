@@ -176,8 +176,8 @@ function recordCompiler(scope: ScopeColumn[], columns: ColumnReader | undefined)
  */
 export class CalcOperator implements Operator<unknown> {
   private readonly progress: CalcProgress = { i: 0, kept: 0, cause: undefined };
-  /** Rows the next batch is expected to keep: the last batch's, with some room. */
-  private expected = Number.POSITIVE_INFINITY;
+  /** The share of its rows the last batch kept: the next batch's arrays are sized for it, with some room. */
+  private keptShare = 1;
   private readonly gate: CalcGateState | undefined;
 
   constructor(
@@ -195,11 +195,13 @@ export class CalcOperator implements Operator<unknown> {
   processBatch(batch: RecordBatch<unknown>): void {
     const { values, timestamps } = batch;
     const n = values.length;
-    // Sized for the rows the last batch kept and cut to length at the end (growing by push costs more, as in
-    // FilterOperator); the loop writes on past that size where this batch keeps more. Sized for the whole batch,
+    // Sized for the share of rows the last batch kept and cut to length at the end (growing by push costs more, as
+    // in FilterOperator); the loop writes on past that size where this batch keeps more. Sized for the whole batch,
     // a Calc keeping few rows (nexmark q8's person and auction sides: 2% and 6% of the events) allocated two
-    // arrays of the batch's length for every batch, a tenth of SQL q8's bytes.
-    const size = Math.min(n, this.expected);
+    // arrays of the batch's length for every batch, a tenth of SQL q8's bytes. A share, not a count: batches
+    // differ in length (a source's poll cut around a watermark: ~980 rows then ~40 at p=2 for nexmark), and
+    // sized for the short one's count the long one's arrays grew six times.
+    const size = Math.min(n, Math.ceil(n * this.keptShare * 1.25) + 16);
     const out = new Array<Row>(size);
     const outTimestamps = new Array<number>(size);
     const p = this.progress;
@@ -217,7 +219,7 @@ export class CalcOperator implements Operator<unknown> {
       out.length = p.kept;
       outTimestamps.length = p.kept;
     }
-    this.expected = p.kept + (p.kept >> 2) + 16;
+    if (n > 0) this.keptShare = p.kept / n;
     this.ctx.output.emitBatch(out, outTimestamps);
   }
 }
