@@ -1,7 +1,5 @@
 import type { Collector } from "../api/functions.js";
 import type { OutputTag } from "../api/OutputTag.js";
-import { MissingTimestampError } from "../errors/errors.js";
-import { messages } from "../errors/messages.js";
 import { normalizeKey, ownsKey, type NormalizedKey } from "../graph/keys.js";
 import type { RecordBatch } from "../runtime/StreamElement.js";
 import { TimerQueue, type Timer } from "../time/TimerQueue.js";
@@ -12,6 +10,7 @@ import type { Operator, OperatorContext } from "./Operator.js";
 import type { TimerSnapshot, WindowOperatorConfig, WindowOperatorSnapshot } from "./WindowOperatorConfig.js";
 import { WindowStore, type WindowEntry, type KeyWindows } from "./WindowStore.js";
 import { forEachRecord } from "./forEachRecord.js";
+import { missingTimestamp } from "./missingTimestamp.js";
 
 /**
  * Flink's WindowOperator: assigner → per key and window contents → trigger → window function, with
@@ -110,8 +109,7 @@ export class GeneralWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
     this.key = key;
     this.normKey = normKey;
     if (this.isEventTime && Number.isNaN(timestamp)) {
-      const where = { job: this.ctx.jobName, operator: this.ctx.operatorName, subtask: this.ctx.subtask, key, record: value };
-      throw new MissingTimestampError(messages.missingTimestamp(where), where);
+      throw missingTimestamp(this.ctx, key, value);
     }
     const windows = config.assigner.assignWindows(value, timestamp, now);
     const ks = this.store.forKey(normKey, key);

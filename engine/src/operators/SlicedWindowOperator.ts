@@ -1,7 +1,5 @@
 import type { Collector } from "../api/functions.js";
 import type { OutputTag } from "../api/OutputTag.js";
-import { MissingTimestampError } from "../errors/errors.js";
-import { messages } from "../errors/messages.js";
 import { normalizeKey, ownsKey, type NormalizedKey } from "../graph/keys.js";
 import type { RecordBatch } from "../runtime/StreamElement.js";
 import type { AggregateFunction } from "../windows/AggregateFunction.js";
@@ -12,6 +10,7 @@ import type { Operator, OperatorContext } from "./Operator.js";
 import { mergeInto, type Slice, type SliceKey, type SlicedSnapshot, SliceStore } from "./SliceStore.js";
 import type { WindowOperatorConfig } from "./WindowOperatorConfig.js";
 import { forEachRecord } from "./forEachRecord.js";
+import { missingTimestamp } from "./missingTimestamp.js";
 
 /**
  * The aligned window operator for sliding event-time windows whose aggregate merges (Flink's window TVF
@@ -112,8 +111,7 @@ export class SlicedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
     const normKey = normalizeKey(key);
     this.key = key;
     if (Number.isNaN(timestamp)) {
-      const where = { job: this.ctx.jobName, operator: this.ctx.operatorName, subtask: this.ctx.subtask, key, record: value };
-      throw new MissingTimestampError(messages.missingTimestamp(where), where);
+      throw missingTimestamp(this.ctx, key, value);
     }
     const watermark = this.ctx.currentWatermark();
     const { size, slide, lateness } = this;

@@ -1,5 +1,3 @@
-import { MissingTimestampError } from "../../errors/errors.js";
-import { messages } from "../../errors/messages.js";
 import type { Collector } from "../../api/functions.js";
 import { ownsKey } from "../../graph/keys.js";
 import type { Operator, OperatorContext } from "../../operators/Operator.js";
@@ -9,6 +7,7 @@ import { windowStart } from "../../windows/TimeWindow.js";
 import type { Row } from "../connectors.js";
 import type { JoinKey } from "./joinKey.js";
 import { joinSlotInner, slotOf, type WindowPane, WindowPanes, type WindowPanesSnapshot } from "./windowPanes.js";
+import { missingTimestamp } from "../../operators/missingTimestamp.js";
 
 /** One input of the fused operator: a window aggregate's input rows, grouped without aggregate functions. */
 export interface GroupSide {
@@ -75,8 +74,7 @@ export class WindowGroupJoinOperator implements Operator<Row> {
     const key = this.spec.sides[side].key(row);
     this.key = key;
     if (Number.isNaN(timestamp)) {
-      const where = { job: this.ctx.jobName, operator: this.ctx.operatorName, subtask: this.ctx.subtask, key, record: row };
-      throw new MissingTimestampError(messages.missingTimestamp(where), where);
+      throw missingTimestamp(this.ctx, key, row);
     }
     const { size, slide, offset } = this.spec;
     // The combined watermark is the larger after a restore (the checkpoint keeps that one only).
