@@ -1,16 +1,11 @@
-import type { Collector } from "../api/functions.js";
-import type { OutputTag } from "../api/OutputTag.js";
-import { normalizeKey, ownsKey, type NormalizedKey } from "../graph/keys.js";
-import type { RecordBatch } from "../runtime/StreamElement.js";
-import type { AggregateFunction } from "../windows/AggregateFunction.js";
+import { ownsKey, type NormalizedKey } from "../graph/keys.js";
 import { windowStart } from "../windows/TimeWindow.js";
 import { isEventTimeTrigger } from "../windows/Trigger.js";
-import type { WindowContext } from "../windows/WindowFunction.js";
 import { PaneStore, type Pane } from "./AlignedPanes.js";
+import { AlignedWindowBase } from "./AlignedWindowBase.js";
 import type { Operator, OperatorContext } from "./Operator.js";
 import type { WindowOperatorConfig, WindowOperatorSnapshot } from "./WindowOperatorConfig.js";
 import { forEachRecord } from "./forEachRecord.js";
-import { missingTimestamp } from "./missingTimestamp.js";
 
 /**
  * The window operator for the common case — event-time tumbling or sliding windows with the default
@@ -25,7 +20,7 @@ import { missingTimestamp } from "./missingTimestamp.js";
  *
  * Checkpoints use the general operator's format (`PaneStore.snapshot`/`restore`).
  */
-export class AlignedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
+export class AlignedWindowOperator<IN, ACC, R, OUT, K> extends AlignedWindowBase<IN, ACC, R, OUT, K> implements Operator<IN> {
   /** Whether `config` is one this operator runs with the same results as the general one. */
   static supports(config: WindowOperatorConfig<unknown, unknown, unknown, unknown, unknown>): boolean {
     const { assigner } = config;
@@ -33,73 +28,15 @@ export class AlignedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
   }
 
   private readonly store: PaneStore;
-  private readonly size: number;
-  private readonly slide: number;
-  private readonly offset: number;
-  private readonly lateness: number;
   private readonly windowOf: ((element: unknown) => number) | undefined;
-  private readonly keySelector: (value: IN) => K;
-  private readonly aggregate: AggregateFunction<IN, ACC, R>;
-  // Current key, pane and firing for the window context (no context object per firing).
-  private key: unknown;
-  private pane: Pane | undefined;
-  private firing = 0;
-  private firingLate = false;
-  private readonly windowCtx: WindowContext<K>;
-  private readonly collector: Collector<OUT>;
 
-  constructor(
-    private readonly config: WindowOperatorConfig<IN, ACC, R, OUT, K>,
-    private readonly ctx: OperatorContext<OUT>,
-  ) {
-    const aligned = config.assigner.aligned;
-    if (aligned === undefined) throw new TypeError(`${config.assigner.toString()} has no aligned windows`);
-    this.store = new PaneStore(aligned);
-    this.size = aligned.size;
-    this.slide = aligned.slide;
-    this.offset = aligned.offset;
-    this.lateness = config.allowedLateness;
-    this.windowOf = aligned.windowOf;
-    this.keySelector = config.keySelector;
-    this.aggregate = config.aggregate;
-    const self = this;
-    this.windowCtx = {
-      get key() {
-        return self.key as K;
-      },
-      get window() {
-        return self.pane!.window;
-      },
-      get firing() {
-        return self.firing;
-      },
-      get late() {
-        return self.firingLate;
-      },
-      currentWatermark: () => ctx.currentWatermark(),
-      currentProcessingTime: () => ctx.clock.now(),
-      output: <S>(tag: OutputTag<S>, value: S) => ctx.output.emitSide(tag, value, self.pane!.maxTs),
-    };
-    this.collector = { collect: (value: OUT) => ctx.output.emit(value, self.pane!.maxTs) };
+  constructor(config: WindowOperatorConfig<IN, ACC, R, OUT, K>, ctx: OperatorContext<OUT>) {
+    super(config, ctx);
+    this.store = new PaneStore(this.aligned);
+    this.windowOf = this.aligned.windowOf;
   }
 
-  processBatch(batch: RecordBatch<IN>): void {
-    const { values, timestamps } = batch;
-    forEachRecord(
-      values.length,
-      (i) => this.processElement(values[i]!, timestamps[i]!),
-      (i, cause) => this.ctx.userError(cause, values[i], timestamps[i]!, this.key),
-    );
-  }
-
-  private processElement(value: IN, timestamp: number): void {
-    this.key = undefined;
-    const key = this.keySelector(value);
-    const normKey = normalizeKey(key);
-    this.key = key;
-    if (Number.isNaN(timestamp)) {
-      throw missingTimestamp(this.ctx, key, value);
-    }
+  protected addRecord(value: IN, timestamp: number, key: K, normKey: NormalizedKey): void {
     const watermark = this.ctx.currentWatermark();
     const { size, slide, lateness, store } = this;
     const { windowOf } = this;
@@ -118,11 +55,7 @@ export class AlignedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
       // EventTimeTrigger: a record for a window the watermark already passed fires it again at once.
       if (maxTs <= watermark) this.fireLate(pane, i);
     }
-    if (skipped) {
-      const tag = this.config.lateDataTag;
-      if (tag !== undefined) this.ctx.output.emitSide(tag, value, timestamp);
-      else this.ctx.counters.lateRecordsDropped++;
-    }
+    if (skipped) this.dropLate(value, timestamp);
   }
 
   /** Adds `value` to the key's accumulator in `pane`; returns the key's slot. */
@@ -143,7 +76,7 @@ export class AlignedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
 
   /** Fires slot `i` for the current record; `this.key` stays the record's own key, as the general path emits it. */
   private fireLate(pane: Pane, i: number): void {
-    this.pane = pane;
+    this.window = pane.window;
     this.firing = pane.firings(i);
     this.firingLate = true;
     try {
@@ -166,7 +99,7 @@ export class AlignedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
   /** The watermark passed the pane's end: every key's window fires, in order of the key's first record. */
   private fireOnTime(pane: Pane): void {
     pane.fired = true;
-    this.pane = pane;
+    this.window = pane.window;
     this.firingLate = false;
     const { keys, accs } = pane;
     const n = keys.length;
@@ -181,10 +114,6 @@ export class AlignedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
       (i, cause) => this.ctx.userError(cause, { window: pane.window.toString() }, pane.maxTs, keys[i]),
     );
     pane.onTimeFired = n;
-  }
-
-  nextProcessingTime(): number {
-    return Number.POSITIVE_INFINITY;
   }
 
   snapshotState(): WindowOperatorSnapshot {

@@ -1,16 +1,12 @@
-import type { Collector } from "../api/functions.js";
-import type { OutputTag } from "../api/OutputTag.js";
-import { normalizeKey, ownsKey, type NormalizedKey } from "../graph/keys.js";
-import type { RecordBatch } from "../runtime/StreamElement.js";
+import { ownsKey, type NormalizedKey } from "../graph/keys.js";
 import type { AggregateFunction } from "../windows/AggregateFunction.js";
 import { TimeWindow, windowStart } from "../windows/TimeWindow.js";
-import type { WindowContext } from "../windows/WindowFunction.js";
+import { AlignedWindowBase } from "./AlignedWindowBase.js";
 import { AlignedWindowOperator } from "./AlignedWindowOperator.js";
 import type { Operator, OperatorContext } from "./Operator.js";
 import { mergeInto, type Slice, type SliceKey, type SlicedSnapshot, SliceStore } from "./SliceStore.js";
 import type { WindowOperatorConfig } from "./WindowOperatorConfig.js";
 import { forEachRecord } from "./forEachRecord.js";
-import { missingTimestamp } from "./missingTimestamp.js";
 
 /**
  * The aligned window operator for sliding event-time windows whose aggregate merges (Flink's window TVF
@@ -28,7 +24,7 @@ import { missingTimestamp } from "./missingTimestamp.js";
  * Checkpoints hold slices (`SliceStore.snapshot`); `WindowOperator` restores per-window checkpoints of the
  * other paths into the pane operator, as windows cannot be cut back into slices.
  */
-export class SlicedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
+export class SlicedWindowOperator<IN, ACC, R, OUT, K> extends AlignedWindowBase<IN, ACC, R, OUT, K> implements Operator<IN> {
   /** Sliding (not tumbling: one slice per window gains nothing) windows on a grid of whole slides, records not naming their window, an aggregate that may be split. */
   static supports(config: WindowOperatorConfig<unknown, unknown, unknown, unknown, unknown>): boolean {
     const aligned = config.assigner.aligned;
@@ -43,84 +39,24 @@ export class SlicedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
   }
 
   readonly store: SliceStore;
-  private readonly size: number;
-  private readonly slide: number;
-  private readonly offset: number;
-  private readonly lateness: number;
-  private readonly keySelector: (value: IN) => K;
-  private readonly aggregate: AggregateFunction<IN, ACC, R>;
   private readonly merge: AggregateFunction<unknown, ACC, unknown>;
-  // Current key, window and firing for the window context (no context object per firing).
-  private key: unknown;
-  private window = new TimeWindow(0, 0);
-  private firing = 0;
-  private firingLate = false;
-  private readonly windowCtx: WindowContext<K>;
-  private readonly collector: Collector<OUT>;
   // A firing window's keys, reused between firings, and the firing's mark on them.
   private readonly gathered: SliceKey[] = [];
   private mark = 0;
 
-  constructor(
-    private readonly config: WindowOperatorConfig<IN, ACC, R, OUT, K>,
-    private readonly ctx: OperatorContext<OUT>,
-  ) {
-    const aligned = config.assigner.aligned;
-    if (aligned === undefined) throw new TypeError(`${config.assigner.toString()} has no aligned windows`);
-    this.store = new SliceStore(aligned);
-    this.size = aligned.size;
-    this.slide = aligned.slide;
-    this.offset = aligned.offset;
-    this.lateness = config.allowedLateness;
-    this.keySelector = config.keySelector;
-    this.aggregate = config.aggregate;
+  constructor(config: WindowOperatorConfig<IN, ACC, R, OUT, K>, ctx: OperatorContext<OUT>) {
+    super(config, ctx);
+    this.store = new SliceStore(this.aligned);
     this.merge = config.aggregate as unknown as AggregateFunction<unknown, ACC, unknown>;
-    const self = this;
-    this.windowCtx = {
-      get key() {
-        return self.key as K;
-      },
-      get window() {
-        return self.window;
-      },
-      get firing() {
-        return self.firing;
-      },
-      get late() {
-        return self.firingLate;
-      },
-      currentWatermark: () => ctx.currentWatermark(),
-      currentProcessingTime: () => ctx.clock.now(),
-      output: <S>(tag: OutputTag<S>, value: S) => ctx.output.emitSide(tag, value, self.window.end - 1),
-    };
-    this.collector = { collect: (value: OUT) => ctx.output.emit(value, self.window.end - 1) };
   }
 
-  processBatch(batch: RecordBatch<IN>): void {
-    const { values, timestamps } = batch;
-    forEachRecord(
-      values.length,
-      (i) => this.processElement(values[i]!, timestamps[i]!),
-      (i, cause) => this.ctx.userError(cause, values[i], timestamps[i]!, this.key),
-    );
-  }
-
-  private processElement(value: IN, timestamp: number): void {
-    this.key = undefined;
-    const key = this.keySelector(value);
-    const normKey = normalizeKey(key);
-    this.key = key;
-    if (Number.isNaN(timestamp)) {
-      throw missingTimestamp(this.ctx, key, value);
-    }
+  protected addRecord(value: IN, timestamp: number, key: K, normKey: NormalizedKey): void {
     const watermark = this.ctx.currentWatermark();
     const { size, slide, lateness } = this;
     const start = windowStart(timestamp, this.offset, slide);
     // The record's windows end at start + slide, …, start + size; the last one is the last to expire.
     if (start + size - 1 + lateness <= watermark) {
-      const tag = this.config.lateDataTag;
-      if (tag !== undefined) this.ctx.output.emitSide(tag, value, timestamp);
-      else this.ctx.counters.lateRecordsDropped++;
+      this.dropLate(value, timestamp);
       return;
     }
     const slice = this.store.slice(start);
@@ -260,10 +196,6 @@ export class SlicedWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
       state.failure = { cause };
       return acc;
     }
-  }
-
-  nextProcessingTime(): number {
-    return Number.POSITIVE_INFINITY;
   }
 
   snapshotState(): SlicedSnapshot {
