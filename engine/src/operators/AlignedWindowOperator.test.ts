@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { OutputTag } from "../api/OutputTag.js";
-import { OperatorHarness, type HarnessSnapshot } from "../testing/OperatorHarness.js";
+import { OperatorHarness } from "../testing/OperatorHarness.js";
+import { type Ev, type Out, type Step, throughJson } from "../testing/windowOperatorFixture.js";
 import { Aggregators, type AggregateFunction } from "../windows/AggregateFunction.js";
 import { EventTimeTrigger, ProcessingTimeTrigger, PurgingTrigger } from "../windows/Trigger.js";
 import { EventTimeSessionWindows, GlobalWindows, SlidingEventTimeWindows, SlidingProcessingTimeWindows, TumblingEventTimeWindows, type WindowAssigner } from "../windows/WindowAssigner.js";
@@ -15,23 +16,6 @@ import { WindowOperator, type WindowOperatorConfig, type WindowOperatorPath } fr
  * dead letters on random out-of-order input with allowed lateness, and checkpoints of either restore
  * into the other.
  */
-
-interface Ev {
-  k: string;
-  ts: number;
-  v: number;
-}
-
-interface Out {
-  key: unknown;
-  start: number;
-  end: number;
-  value: unknown;
-  firing: number;
-  late: boolean;
-}
-
-type Step = { wm: number } | Ev;
 
 interface Setup {
   assigner: () => WindowAssigner;
@@ -98,10 +82,7 @@ async function run(s: Setup, steps: Step[], path: WindowOperatorPath, cut?: numb
   for (let i = 0; i < steps.length; i++) {
     if (i === cut) {
       collect();
-      const snap: HarnessSnapshot = JSON.parse(
-        JSON.stringify(h.snapshot(), (_k, v) => (v === Number.NEGATIVE_INFINITY ? "-inf" : v)),
-        (_k, v) => (v === "-inf" ? Number.NEGATIVE_INFINITY : v),
-      );
+      const snap = throughJson(h.snapshot());
       h = await OperatorHarness.restore<Ev, Out>(factory(restorePath), snap, options);
       result.paths.push((h.operator as WindowOperator<Ev, unknown, unknown, Out, unknown>).path);
     }

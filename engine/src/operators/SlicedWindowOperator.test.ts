@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { normalizeKey, ownsKey } from "../graph/keys.js";
-import { OperatorHarness, type HarnessSnapshot } from "../testing/OperatorHarness.js";
+import { OperatorHarness } from "../testing/OperatorHarness.js";
+import { type Ev, type Out, type Step, throughJson } from "../testing/windowOperatorFixture.js";
 import { Aggregators, type AggregateFunction } from "../windows/AggregateFunction.js";
 import { EventTimeTrigger } from "../windows/Trigger.js";
 import { SlidingEventTimeWindows } from "../windows/WindowAssigner.js";
@@ -14,21 +15,6 @@ import { WindowOperator, type WindowOperatorConfig, type WindowOperatorPath } fr
  * one accumulator update per record, aggregates whose merge reuses an argument, and checkpoints of several
  * subtasks restored into another parallelism.
  */
-
-interface Ev {
-  k: string;
-  ts: number;
-  v: number;
-}
-
-interface Out {
-  key: unknown;
-  start: number;
-  end: number;
-  value: unknown;
-  firing: number;
-  late: boolean;
-}
 
 function config(agg: AggregateFunction<Ev, unknown, unknown>, lateness = 0): WindowOperatorConfig<Ev, unknown, unknown, Out, string> {
   return {
@@ -83,8 +69,6 @@ test("an aggregate whose merge changes its first argument or returns its second 
   assert.deepEqual(sliced.out, general.out);
 });
 
-type Step = { wm: number } | Ev;
-
 const stepsArb: fc.Arbitrary<Step[]> = fc
   .array(
     fc.oneof(
@@ -121,12 +105,7 @@ async function rescaled(steps: Step[], cut: number, from: number, to: number, la
   const before = await Promise.all(Array.from({ length: from }, (_, s) => OperatorHarness.create<Ev, Out>(factory, { parallelism: from, subtask: s })));
   feed(before, steps.slice(0, cut), from);
   drain(before);
-  const snaps: HarnessSnapshot[] = before.map((h) =>
-    JSON.parse(
-      JSON.stringify(h.snapshot(), (_k, v) => (v === Number.NEGATIVE_INFINITY ? "-inf" : v)),
-      (_k, v) => (v === "-inf" ? Number.NEGATIVE_INFINITY : v),
-    ),
-  );
+  const snaps = before.map((h) => throughJson(h.snapshot()));
   const after: OperatorHarness<Ev, Out>[] = [];
   for (let s = 0; s < to; s++) {
     const others = snaps.slice(1);

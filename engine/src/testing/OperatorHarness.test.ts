@@ -9,6 +9,7 @@ import { EventTimeTrigger } from "../windows/Trigger.js";
 import { EventTimeSessionWindows, TumblingEventTimeWindows, type WindowAssigner } from "../windows/WindowAssigner.js";
 import type { WindowResult } from "../windows/WindowFunction.js";
 import { OperatorHarness } from "./OperatorHarness.js";
+import { throughJson } from "./windowOperatorFixture.js";
 
 interface Ev {
   k: string;
@@ -35,10 +36,7 @@ async function runScript(factory: OperatorFactory, script: (Ev | number)[], cut?
   for (let i = 0; i < script.length; i++) {
     if (i === cut) {
       outputs.push(...h.output);
-      const snapshot = JSON.parse(
-        JSON.stringify(h.snapshot(), (_k, v) => (v === Number.NEGATIVE_INFINITY ? "-inf" : v)),
-        (_k, v) => (v === "-inf" ? Number.NEGATIVE_INFINITY : v),
-      );
+      const snapshot = throughJson(h.snapshot());
       h = await OperatorHarness.restore(factory, snapshot);
     }
     const step = script[i]!;
