@@ -15,7 +15,7 @@ import { seededRandom } from "../testing/chaosSource.js";
 import { conformanceSeeds } from "../testing/sourceConformance.js";
 import type { Change } from "./changelog.js";
 import { foldChangelog } from "./changelog.js";
-import { ChangelogTableView } from "./changelogView.js";
+import { ChangelogTableView } from "./views/changelogView.js";
 import { SqlSession } from "./index.js";
 import { parseScript } from "./parser.js";
 import { Planner } from "./planner.js";

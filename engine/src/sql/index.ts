@@ -6,7 +6,7 @@ export { parseScript, type ParsedStatement } from "./parser.js";
 export type { Column } from "./catalog.js";
 export { display as displayValue } from "./connectors.js";
 export { foldChangelog, ChangelogTable, type Change, type RowKind } from "./changelog.js";
-export { ChangelogTableView } from "./changelogView.js";
+export { ChangelogTableView } from "./views/changelogView.js";
 export { changelogSinkFor } from "./connectors/changelogInto.js";
 export { StreamTableEnvironment, Table, Schema, SchemaBuilder, Row, defaultSqlSession } from "./interop/index.js";
 export { singleBundle } from "./views/single.js";

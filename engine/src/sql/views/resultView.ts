@@ -2,7 +2,7 @@ import type { DataStream } from "../../api/DataStream.js";
 import type { LiveView } from "../../live/LiveView.js";
 import type { Column } from "../catalog.js";
 import type { Change } from "../changelog.js";
-import { ChangelogTableView } from "../changelogView.js";
+import { ChangelogTableView } from "./changelogView.js";
 import type { Row } from "../connectors.js";
 import { StreamSqlError, type SqlPosition } from "../errors.js";
 import type { Planned } from "../planner.js";
