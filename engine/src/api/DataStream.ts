@@ -17,6 +17,7 @@ import { JoinedStreams } from "./joins.js";
 import { KeyedStream } from "./KeyedStream.js";
 import type { OutputTag } from "./OutputTag.js";
 import type { StreamEnvironment } from "./StreamEnvironment.js";
+import { StreamStep } from "./StreamStep.js";
 
 /** Options of `DataStream.transform`. */
 export interface TransformOptions {
@@ -39,14 +40,16 @@ export interface TransformOptions {
  *   .map(x => x * 10)
  *   .print();
  */
-export class DataStream<T> {
+export class DataStream<T> extends StreamStep {
   /** @internal */
   constructor(
     readonly env: StreamEnvironment,
-    /** @internal */ readonly node: StreamNode,
+    node: StreamNode,
     /** @internal Side output of `node` this stream reads, if any. */ readonly tag: OutputTag<T> | undefined = undefined,
     /** @internal How the next operator reads this stream. */ readonly partitioning: Partitioning = { kind: "forward" },
-  ) {}
+  ) {
+    super(node);
+  }
 
   /** @internal Edge from this stream into a new node. */
   edge(inputIndex = 0, partitioning: Partitioning = this.partitioning): StreamEdge {
@@ -156,24 +159,6 @@ export class DataStream<T> {
     return new DataStream<T>(this.env, this.node, this.tag, { kind: "global" });
   }
 
-  /** Names the last step (shown in metrics and errors). */
-  name(name: string): this {
-    this.node.name = name;
-    return this;
-  }
-
-  /** Stable identity of the last step, used to match state on restore. */
-  uid(uid: string): this {
-    this.node.uid = uid;
-    return this;
-  }
-
-  setParallelism(parallelism: number): this {
-    validateParallelism(parallelism);
-    this.node.parallelism = parallelism;
-    return this;
-  }
-
   setMaxParallelism(maxParallelism: number): this {
     this.node.maxParallelism = maxParallelism;
     return this;
@@ -237,27 +222,4 @@ export class DataStream<T> {
 }
 
 /** The end of a stream; lets the sink step be named and sized. */
-export class DataStreamSink {
-  /** @internal */
-  constructor(readonly node: StreamNode) {}
-
-  name(name: string): this {
-    this.node.name = name;
-    return this;
-  }
-
-  uid(uid: string): this {
-    this.node.uid = uid;
-    return this;
-  }
-
-  setParallelism(parallelism: number): this {
-    validateParallelism(parallelism);
-    this.node.parallelism = parallelism;
-    return this;
-  }
-}
-
-function validateParallelism(parallelism: number): void {
-  if (!Number.isInteger(parallelism) || parallelism < 1) throw new ApiUsageError(`parallelism must be a positive integer, got ${parallelism}`);
-}
+export class DataStreamSink extends StreamStep {}

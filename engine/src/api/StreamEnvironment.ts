@@ -19,6 +19,7 @@ import { SystemClock, type Clock } from "../time/Clock.js";
 import type { Duration } from "../time/Time.js";
 import type { WatermarkStrategy } from "../time/WatermarkStrategy.js";
 import { DataStream } from "./DataStream.js";
+import { validateParallelism } from "./StreamStep.js";
 
 /** Settings of a `StreamEnvironment`. All optional. */
 export interface EnvironmentOptions {
@@ -151,7 +152,7 @@ export class StreamEnvironment {
   }
 
   setParallelism(parallelism: number): this {
-    if (!Number.isInteger(parallelism) || parallelism < 1) throw new ApiUsageError(`parallelism must be a positive integer, got ${parallelism}`);
+    validateParallelism(parallelism);
     this.settings.parallelism = parallelism;
     return this;
   }
