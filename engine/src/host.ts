@@ -11,5 +11,7 @@ export { isLiveView } from "./live/LiveView.js";
 export { encodingFor } from "./charts/encoding.js";
 /** The job graph as a picture (what `EXPLAIN` and `env.explain()` draw): hosts draw running jobs with it. */
 export { graphSvg, type GraphNode } from "./graph/graphSvg.js";
+/** A watermark as the engine's job tables write it (`none yet`, `end`, an ISO time): hosts' own job displays match them. */
+export { watermarkText } from "./runtime/jobTables.js";
 /** A changelog computed elsewhere (a Flink job's result) into a table of a SQL session's catalog, and the SQL parser hosts check statements with. */
 export { changelogSinkFor, parseScript } from "./sql/index.js";

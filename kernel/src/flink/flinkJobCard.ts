@@ -6,10 +6,9 @@
  * again every few seconds (kernel/src/jobs/polledDisplay.ts) and updates the card in place.
  */
 import { flinkGateway } from "../../../engine/src/index.js";
-import { type GraphNode, graphSvg } from "../../../engine/src/host.js";
+import { type GraphNode, graphSvg, watermarkText } from "../../../engine/src/host.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
 import { bytes, LEVEL_FILL, legend, type OperatorRow, operatorSection, table } from "../jobs/jobCard.js";
-import { watermarkText } from "../jobs/statusLine.js";
 import { escapeHtml as esc, count as n } from "../display/html.js";
 
 type Details = flinkGateway.JobDetails;

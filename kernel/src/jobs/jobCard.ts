@@ -1,7 +1,7 @@
 import type { JobHandle, JobMetrics, OperatorMetrics } from "../../../engine/src/index.js";
-import { type GraphNode, graphSvg } from "../../../engine/src/host.js";
+import { type GraphNode, graphSvg, watermarkText } from "../../../engine/src/host.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
-import { RateMeter, statusBundle, watermarkHoldText, watermarkText } from "./statusLine.js";
+import { RateMeter, statusBundle, watermarkHoldText } from "./statusLine.js";
 import { escapeHtml as esc, count as n } from "../display/html.js";
 
 /** The job card as data, for Sluice's JupyterLab renderer (the static text/html goes along). */

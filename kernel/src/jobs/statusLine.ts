@@ -1,16 +1,7 @@
 import type { JobHandle, JobMetrics, RestartStats, WatermarkHold } from "../../../engine/src/index.js";
+import { watermarkText } from "../../../engine/src/host.js";
 import type { MimeBundle } from "../display/mimeBundle.js";
 import { escapeHtml as esc, count as n } from "../display/html.js";
-
-export function watermarkText(w: number): string {
-  if (!Number.isFinite(w)) return w > 0 ? "end" : "none yet";
-  return w > 1e11
-    ? new Date(w)
-        .toISOString()
-        .replace("T", " ")
-        .replace(/\.\d+Z$/, "Z")
-    : String(w);
-}
 
 /** Why event time stands still, e.g. `held back by 'orders' (split orders[1] lagging at 499)`. */
 export function watermarkHoldText(hold: WatermarkHold): string {
