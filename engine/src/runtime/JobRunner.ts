@@ -1,19 +1,16 @@
-import type { CheckpointData, CheckpointMetadata, SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
-import { CheckpointCoordinator } from "../checkpoint/CheckpointCoordinator.js";
-import { CheckpointFailureManager } from "../checkpoint/CheckpointFailureManager.js";
-import { ApiUsageError, CheckpointError, type SluiceError } from "../errors/errors.js";
+import type { CheckpointMetadata, SubtaskCheckpoint } from "../checkpoint/CheckpointData.js";
+import { CheckpointError, type SluiceError } from "../errors/errors.js";
 import type { JobPlan } from "../graph/JobPlan.js";
-import { restoreTasks } from "../checkpoint/restoreTasks.js";
 import { buildTasks, type StoppableSource } from "./buildTasks.js";
-import { CheckpointHistory } from "./checkpointHistory.js";
 import { collectMetrics } from "./collectMetrics.js";
 import { endOfInput } from "./endOfInput.js";
+import { JobCheckpointing } from "./jobCheckpointing.js";
 import type { CheckpointStats, JobMetrics, JobStatus } from "./JobMetrics.js";
 import type { JobResult } from "./JobResult.js";
 import type { OperatorTask } from "./OperatorTask.js";
 import { StopWithSavepoint, type StopRequestOptions } from "./stopWithSavepoint.js";
 import { DeadLetterLog } from "./SubtaskContext.js";
-import { rememberSinkStates, restoreSinkStates, type SinkStatesAtStart } from "./restart/sinkStatesAtStart.js";
+import type { SinkStatesAtStart } from "./restart/sinkStatesAtStart.js";
 import { settleWithin } from "./settleWithin.js";
 import type { RuntimeOptions } from "./RuntimeOptions.js";
 import type { Task } from "./Task.js";
@@ -48,41 +45,38 @@ export class JobRunner {
   private idleWaiters: (() => void)[] = [];
   private startedAt = 0;
   private endedAt: number | undefined;
-  private coordinator: CheckpointCoordinator | undefined;
-  /** Whether the job has set checkpointing up (or failed to); `checkpointingSetUp` resolves then: a checkpoint asked for before waits for it. */
-  private setUpDone = false;
-  private setUpSettled: () => void = () => {};
-  private readonly checkpointingSetUp = new Promise<void>(
-    (resolve) =>
-      (this.setUpSettled = () => {
-        this.setUpDone = true;
-        resolve();
-      }),
-  );
-  private nextCheckpointAt = Number.POSITIVE_INFINITY;
+  private readonly checkpoints: JobCheckpointing;
   private stopRequest: StopWithSavepoint | undefined;
-  /** Each sink subtask's state as this job started from scratch (by `uid#subtask`); see `RuntimeOptions.sinkStatesAtStart`. */
-  sinkStatesAtStart: SinkStatesAtStart = new Map();
-  private readonly checkpointFailures: CheckpointFailureManager;
   /** The loop is over: checkpoints failing from now on are the end's business (endOfInput, abort). */
   private ending = false;
   /** Restored from (checkpoint id), completed and failed checkpoints, for metrics. */
-  readonly checkpointStats: CheckpointStats = { restoredFrom: undefined, completed: 0, failed: 0, lastPath: undefined, lastId: undefined };
-  private readonly checkpointHistory = new CheckpointHistory();
+  readonly checkpointStats: CheckpointStats;
 
   constructor(
     readonly plan: JobPlan,
     private readonly options: RuntimeOptions,
   ) {
     this.deadLetters = options.deadLetterLog ?? new DeadLetterLog(options.deadLetterRetention);
-    this.checkpointFailures = new CheckpointFailureManager(plan.jobName, options.tolerableCheckpointFailures ?? 0);
+    this.checkpoints = new JobCheckpointing(plan, options, {
+      status: () => this.status,
+      failure: () => this.failure,
+      over: () => this.ending || this.cancelled,
+      fail: (error) => this.fail(error, undefined),
+      notify: () => this.notify(),
+    });
+    this.checkpointStats = this.checkpoints.stats;
     const checkpointing = options.checkpointStorage !== undefined;
     const listenerFor = (task: () => Task) => ({
       wake: (error?: unknown) => this.onAsyncSettled(task(), error),
-      acknowledge: (id: number, snapshot: SubtaskCheckpoint) => this.coordinator?.acknowledge(task(), id, snapshot),
+      acknowledge: (id: number, snapshot: SubtaskCheckpoint) => this.checkpoints.coordinator?.acknowledge(task(), id, snapshot),
     });
     const placement = options.placement?.(plan, { ...options, checkpointing, deadLetters: this.deadLetters }, () => this.notify());
     ({ tasks: this.tasks, sources: this.sources, sinks: this.sinks } = buildTasks(plan, { ...options, checkpointing, placement }, this.deadLetters, listenerFor));
+  }
+
+  /** Each sink subtask's state as this job started from scratch (by `uid#subtask`); see `RuntimeOptions.sinkStatesAtStart`. */
+  get sinkStatesAtStart(): SinkStatesAtStart {
+    return this.checkpoints.sinkStatesAtStart;
   }
 
   /** A task's async work settled; what it reports as an error fails the job. */
@@ -156,11 +150,7 @@ export class JobRunner {
     this.status = "running";
     const stop = () => this.stopRequest;
     try {
-      try {
-        await this.setUpCheckpointing();
-      } finally {
-        this.setUpSettled();
-      }
+      await this.checkpoints.setUp(this.tasks, this.sinks);
       if (this.failure === undefined) await this.open();
       if (this.failure === undefined) await this.loop();
       this.ending = true; // checkpoints failing from here on are endOfInput's business, not the failure manager's
@@ -169,17 +159,18 @@ export class JobRunner {
       // Only the savepoint's settling matters here; a failed one is reported by the job's result (stopWithSavepoint.ts).
       if (!ended() && stop()?.begun === true && stop()?.drain === false) await stop()!.result.catch(() => undefined);
       if (!ended() && stop()?.complete !== true) {
-        const checkpoint = this.coordinator === undefined ? undefined : (name?: string) => this.triggerCheckpoint(name === undefined ? "checkpoint" : "savepoint", name);
+        const checkpoint = this.checkpoints.coordinator === undefined ? undefined : (name?: string) => this.triggerCheckpoint(name === undefined ? "checkpoint" : "savepoint", name);
         await endOfInput(this.plan.jobName, this.tasks, checkpoint, stop()?.drain === true ? stop() : undefined, (error, task) => this.fail(error, task));
       }
     } catch (error) {
       this.fail(error, undefined);
     }
     this.ending = true; // also when open() or the loop threw
-    this.coordinator?.abort(this.failure?.message ?? (this.cancelled ? "job cancelled" : stop()?.complete === true ? "job stopped" : "job finished"));
+    const { coordinator } = this.checkpoints;
+    coordinator?.abort(this.failure?.message ?? (this.cancelled ? "job cancelled" : stop()?.complete === true ? "job stopped" : "job finished"));
     // A checkpoint being written still commits (or not) before sinks close; then, on failure or
     // cancel, two-phase-commit sinks drop what no checkpoint committed.
-    if (this.coordinator) await this.settle(this.coordinator.drain(), undefined, "completing a checkpoint");
+    if (coordinator) await this.settle(coordinator.drain(), undefined, "completing a checkpoint");
     // Cancel and failure stop the loop, not a write already under way: let it finish first.
     for (const task of this.tasks) await this.settle(task.settled(), task, "a write");
     if (this.failure !== undefined || this.cancelled) {
@@ -213,75 +204,9 @@ export class JobRunner {
     this.sinks = [];
   }
 
-  private async setUpCheckpointing(): Promise<void> {
-    const { checkpointStorage: storage, restoreFrom } = this.options;
-    let restored: CheckpointData | undefined;
-    if (restoreFrom !== undefined) {
-      if (storage === undefined) throw new ApiUsageError("restoring needs checkpoint storage: env.enableCheckpointing({ directory })");
-      restored = restoreFrom === "latest" ? await storage.latest() : await storage.load(restoreFrom);
-      if (restored !== undefined) {
-        restoreTasks(restored, this.plan, this.tasks, this.options.allowNonRestoredState === true);
-        this.checkpointStats.restoredFrom = restored.id;
-      } else {
-        // The first run of a job written to resume after a crash: nothing to resume from yet.
-        this.checkpointStats.restoreNotice = `Job '${this.plan.jobName}': no checkpoint in ${storage.directory} yet, so restoreFrom: "latest" starts from scratch`;
-        console.warn(this.checkpointStats.restoreNotice);
-      }
-    }
-    if (restored === undefined) {
-      const given = this.options.sinkStatesAtStart;
-      if (given === undefined) this.sinkStatesAtStart = rememberSinkStates(this.sinks);
-      else restoreSinkStates(this.sinks, given);
-    }
-    if (storage === undefined) return;
-    // Continue numbering after everything in the directory, so a restore from an older savepoint never overwrites newer files.
-    const firstId = Math.max(restored?.id ?? 0, (await storage.checkpointIds()).at(-1) ?? 0) + 1;
-    const coordinator = new CheckpointCoordinator(this.plan, storage, this.options.clock, () => this.notify(), firstId, this.options.checkpointTimeout);
-    coordinator.register(this.tasks);
-    this.coordinator = coordinator;
-    if (this.options.checkpointInterval !== undefined) this.nextCheckpointAt = this.options.clock.now() + this.options.checkpointInterval;
-  }
-
-  /**
-   * `onStart` learns the checkpoint's id once its barriers are injected (a stop's savepoint). `periodic`: triggered by the
-   * interval, so its failure counts toward `tolerableCheckpointFailures` (one asked for is the caller's to handle, unless it expired).
-   */
+  /** See `JobCheckpointing.trigger`. */
   triggerCheckpoint(kind: "checkpoint" | "savepoint", name?: string, onStart?: (id: number) => void, periodic = false): Promise<CheckpointMetadata> {
-    if (this.coordinator === undefined) {
-      if (this.options.checkpointStorage === undefined) {
-        return Promise.reject(new ApiUsageError("Checkpointing is not enabled: call env.enableCheckpointing({ directory }) before execute()"));
-      }
-      // Enabled, and the job is starting (reading its checkpoint directory): the request waits for that, as one made a
-      // moment later would not have to (it was refused as "not enabled": a card's Savepoint button pressed at once).
-      if (!this.setUpDone) return this.checkpointingSetUp.then(() => this.triggerCheckpoint(kind, name, onStart, periodic));
-      const why = this.failure === undefined ? "" : `: ${this.failure.message}`;
-      return Promise.reject(new CheckpointError(`Job '${this.plan.jobName}' could not set up checkpointing${why}`, { job: this.plan.jobName }));
-    }
-    if (this.status !== "running") return Promise.reject(new CheckpointError(`Job '${this.plan.jobName}' is ${this.status}`, { job: this.plan.jobName }));
-    const record = this.checkpointHistory.started(kind, this.options.clock.now());
-    const started = (id: number) => {
-      record.id = id;
-      onStart?.(id);
-    };
-    return this.coordinator.trigger(kind, name, started).then(
-      (metadata) => {
-        this.checkpointHistory.completed(record, metadata);
-        this.checkpointStats.completed++;
-        this.checkpointStats.lastPath = metadata.path;
-        this.checkpointStats.lastId = metadata.id;
-        if (periodic) this.checkpointFailures.succeeded();
-        return metadata;
-      },
-      (error: unknown) => {
-        this.checkpointHistory.failed(record, error, this.options.clock.now());
-        this.checkpointStats.failed++;
-        if (error instanceof CheckpointError && error.durable !== undefined) Object.assign(this.checkpointStats, { lastPath: error.durable.path, lastId: error.durable.id });
-        const counts = !this.ending && !this.cancelled && kind === "checkpoint" && (periodic || (error instanceof CheckpointError && error.expired));
-        const fatal = counts ? this.checkpointFailures.failed(error) : undefined;
-        if (fatal !== undefined) this.fail(fatal, undefined);
-        throw error;
-      },
-    );
+    return this.checkpoints.trigger(kind, name, onStart, periodic);
   }
 
   /** Waits for `work` of the ending job, but not forever (see `settleWithin`); a stuck one fails the job unless it was cancelled. */
@@ -321,6 +246,7 @@ export class JobRunner {
       notify: () => this.notify(),
     };
     const halted = () => this.failure !== undefined;
+    const { checkpoints } = this;
     const turn: Turn = { progressed: false, allFinished: true };
     for (;;) {
       if (this.failure !== undefined || this.cancelled) return;
@@ -328,11 +254,7 @@ export class JobRunner {
       if (stop?.complete === true) return;
       stop?.begin(stopHost);
       const now = clock.now();
-      if (now >= this.nextCheckpointAt) {
-        this.nextCheckpointAt = now + this.options.checkpointInterval!;
-        // A failure is counted in metrics, and beyond `tolerableCheckpointFailures` in a row fails the job (triggerCheckpoint).
-        if (!this.coordinator!.inProgress && stop?.inProgress !== true) this.triggerCheckpoint("checkpoint", undefined, undefined, true).catch(() => undefined);
-      }
+      if (now >= checkpoints.nextAt) checkpoints.periodic(now, stop?.inProgress === true);
       const result = runTurn(order, now, !this.timersPaused, halted, turn);
       if (result instanceof TurnFailure) {
         this.fail(result.error, result.task);
@@ -341,7 +263,7 @@ export class JobRunner {
       if (this.failure !== undefined) return;
       const { progressed, allFinished } = result;
       // Tasks that finished during a checkpoint take part with their final state.
-      if (this.coordinator?.inProgress === true) this.coordinator.acknowledgeFinished();
+      if (checkpoints.coordinator?.inProgress === true) checkpoints.coordinator.acknowledgeFinished();
       if (allFinished) return;
       if (performance.now() - sliceStart >= this.options.timeSliceMs) {
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -355,7 +277,7 @@ export class JobRunner {
 
   /** Waits until an async reader/writer settles, cancel() is called, or the next timer/poll deadline passes. */
   private async sleep(): Promise<void> {
-    let deadline = this.nextCheckpointAt;
+    let deadline = this.checkpoints.nextAt;
     // A stop's sources want nothing more (they are stopping), and operators' timers wait for its end.
     if (!this.timersPaused) {
       for (const task of this.tasks) {
@@ -397,7 +319,7 @@ export class JobRunner {
       startedAt: this.startedAt,
       endedAt: this.endedAt,
       deadLetters: this.deadLetters.total,
-      checkpoints: { ...this.checkpointStats, history: this.checkpointHistory.list() },
+      checkpoints: this.checkpoints.figures(),
     });
   }
 }
