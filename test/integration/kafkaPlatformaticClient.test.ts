@@ -14,9 +14,9 @@ import { KafkajsClient } from "../../engine/src/connectors/kafka/KafkajsClient.j
 import { kafkaSink } from "../../engine/src/connectors/kafka/KafkaSink.js";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import { PlatformaticClient } from "../../engine/src/connectors/kafka/platformatic/PlatformaticClient.js";
-import { mergePositions } from "../../engine/src/connectors/kafka/position.js";
 import type { TransactionalKafkaWriter } from "../../engine/src/connectors/kafka/TransactionalKafkaWriter.js";
-import { assertNumbered, BASE_TS, N, produceNumbered, type Row, rows } from "../support/kafkaNumberedTopic.js";
+import { assertNumbered, N, produceNumbered, type Row, rows } from "../support/kafkaNumberedTopic.js";
+import { boundedJob, restoreTwoToOne, startFromTimestamp } from "../support/kafkaSourceScenarios.js";
 import { commitAbortAndLeaveOpen, countBy, fenceCrashedWriter, type Item, items, times } from "../support/kafkaSinkScenarios.js";
 import { ensureBroker, kafkaTestsOff, kafkaVersion, readAtLeast, readerContext, readToEnd, stopIfStartedHere, uniqueTopic } from "./kafkaBroker.js";
 
@@ -66,12 +66,7 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
     assert.equal(headersChecked, N, "headers round-trip");
   });
 
-  test("source through the engine: a bounded source (parallelism 2) feeds a job that ends", async () => {
-    const env = StreamEnvironment.create({ parallelism: 2 });
-    const out = await env.fromSource(kafkaSource<Row>({ client, topics: [topic], bounded: true, deserializer: rows })).executeAndCollect();
-    assert.equal(out.length, N);
-    assert.equal(new Set(out.map((r) => r.i)).size, N);
-  });
+  test("source through the engine: a bounded source (parallelism 2) feeds a job that ends", () => boundedJob({ client }, topic));
 
   test("source: an unbounded read sees records written after it started, each once", async () => {
     const live = uniqueTopic("pk-live");
@@ -95,43 +90,9 @@ describe(`Kafka connector on @platformatic/kafka against Kafka ${kafkaVersion}`,
     }
   });
 
-  test("source: restore from snapshotted positions (2 subtasks -> 1) continues without loss or duplicates", async () => {
-    const source = kafkaSource<Row>({ client, topics: [topic], bounded: true, deserializer: rows });
-    const first: Row[] = [];
-    const positions: unknown[] = [];
-    for (const subtask of [0, 1]) {
-      const reader = source.createReader(readerContext(subtask, 2));
-      try {
-        first.push(...(await readAtLeast(reader, 400, 100)));
-        positions.push(JSON.parse(JSON.stringify(reader.snapshotPosition!())));
-      } finally {
-        await reader.close?.();
-      }
-    }
-    assert.ok(first.length >= 800 && first.length < N, `read part of the topic first (${first.length})`);
-    const restored = source.createReader(readerContext(0, 1));
-    restored.restorePosition!(mergePositions(positions));
-    try {
-      const all = [...first, ...(await readToEnd(restored)).values];
-      assert.equal(all.length, N, "no loss and no duplicates across the restore");
-      assert.equal(new Set(all.map((v) => v.i)).size, N);
-    } finally {
-      await restored.close?.();
-    }
-  });
+  test("source: restore from snapshotted positions (2 subtasks -> 1) continues without loss or duplicates", () => restoreTwoToOne({ client }, topic));
 
-  test("source: startFrom a timestamp reads exactly the records at or after it", async () => {
-    const reader = kafkaSource<Row>({ client, topics: [topic], bounded: true, startFrom: { timestamp: BASE_TS + 2_400 }, deserializer: rows }).createReader(readerContext());
-    try {
-      const { values } = await readToEnd(reader);
-      assert.deepEqual(
-        values.map((v) => v.i).sort((a, b) => a - b),
-        Array.from({ length: N - 2_400 }, (_, k) => 2_400 + k),
-      );
-    } finally {
-      await reader.close?.();
-    }
-  });
+  test("source: startFrom a timestamp reads exactly the records at or after it", () => startFromTimestamp({ client }, topic));
 
   test("group offsets: committed without joining the group, then startFrom committed resumes there", async () => {
     const group = uniqueTopic("pk-group");

@@ -9,11 +9,11 @@ import { StreamEnvironment } from "../../engine/src/api/StreamEnvironment.js";
 import { kafkaSource } from "../../engine/src/connectors/kafka/KafkaSource.js";
 import { KafkajsClient } from "../../engine/src/connectors/kafka/KafkajsClient.js";
 import type { KafkaRecord } from "../../engine/src/connectors/kafka/KafkaClient.js";
-import { mergePositions } from "../../engine/src/connectors/kafka/position.js";
 import type { DeadLetter } from "../../engine/src/operators/Operator.js";
 import { sinks } from "../../engine/src/sinks/sinks.js";
-import { assertNumbered, BASE_TS, N, produceNumbered, type Row, rows } from "../support/kafkaNumberedTopic.js";
-import { ensureBroker, kafkaTestsOff, kafkaVersion, readAtLeast, readerContext, readToEnd, stopIfStartedHere, uniqueTopic, type BadRecordCall } from "./kafkaBroker.js";
+import { assertNumbered, BASE_TS, produceNumbered, type Row, rows } from "../support/kafkaNumberedTopic.js";
+import { boundedJob, restoreTwoToOne, startFromTimestamp } from "../support/kafkaSourceScenarios.js";
+import { ensureBroker, kafkaTestsOff, kafkaVersion, readerContext, readToEnd, stopIfStartedHere, uniqueTopic, type BadRecordCall } from "./kafkaBroker.js";
 
 describe(`Kafka source against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && "SLUICE_KAFKA_TESTS=off" }, () => {
   let bootstrap: string;
@@ -48,51 +48,11 @@ describe(`Kafka source against Kafka ${kafkaVersion}`, { skip: kafkaTestsOff && 
     }
   });
 
-  test("through the engine: a bounded Kafka source feeds a job that ends", async () => {
-    const env = StreamEnvironment.create({ parallelism: 2 });
-    const out = await env.fromSource(kafkaSource<Row>({ brokers: [bootstrap], topics: [topic], bounded: true, deserializer: rows })).executeAndCollect();
-    assert.equal(out.length, N);
-    assert.equal(new Set(out.map((r) => r.i)).size, N);
-  });
+  test("through the engine: a bounded Kafka source feeds a job that ends", () => boundedJob({ brokers: [bootstrap] }, topic));
 
-  test("restore from snapshotted positions (2 subtasks -> 1) continues without loss or duplicates", async () => {
-    const source = kafkaSource<Row>({ brokers: [bootstrap], topics: [topic], bounded: true, deserializer: rows });
-    const first: Row[] = [];
-    const positions: unknown[] = [];
-    for (const subtask of [0, 1]) {
-      const reader = source.createReader(readerContext(subtask, 2));
-      try {
-        first.push(...(await readAtLeast(reader, 400, 100)));
-        positions.push(JSON.parse(JSON.stringify(reader.snapshotPosition!())));
-      } finally {
-        await reader.close?.();
-      }
-    }
-    assert.ok(first.length >= 800 && first.length < N, `read part of the topic first (${first.length})`);
-    const restored = source.createReader(readerContext(0, 1));
-    restored.restorePosition!(mergePositions(positions));
-    try {
-      const rest = await readToEnd(restored);
-      const all = [...first, ...rest.values];
-      assert.equal(all.length, N, "no loss and no duplicates across the restore");
-      assert.equal(new Set(all.map((v) => v.i)).size, N);
-    } finally {
-      await restored.close?.();
-    }
-  });
+  test("restore from snapshotted positions (2 subtasks -> 1) continues without loss or duplicates", () => restoreTwoToOne({ brokers: [bootstrap] }, topic));
 
-  test("startFrom a timestamp reads exactly the records at or after it", async () => {
-    const reader = kafkaSource<Row>({ brokers: [bootstrap], topics: [topic], bounded: true, startFrom: { timestamp: BASE_TS + 2_400 }, deserializer: rows }).createReader(readerContext());
-    try {
-      const { values } = await readToEnd(reader);
-      assert.deepEqual(
-        values.map((v) => v.i).sort((a, b) => a - b),
-        Array.from({ length: N - 2_400 }, (_, k) => 2_400 + k),
-      );
-    } finally {
-      await reader.close?.();
-    }
-  });
+  test("startFrom a timestamp reads exactly the records at or after it", () => startFromTimestamp({ brokers: [bootstrap] }, topic));
 
   test("malformed JSON goes to the dead-letter path and the DLQ topic with partition and offset", async () => {
     const bad = uniqueTopic("bad");
