@@ -10,14 +10,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { StreamEnvironment } from "../../api/StreamEnvironment.js";
-import { CollectSink } from "../../sinks/MemorySinks.js";
-import { seededRandom } from "../../testing/chaosSource.js";
-import { conformanceSeeds } from "../../testing/sourceConformance.js";
-import type { Change } from "../changelog.js";
 import { StreamSqlError } from "../errors.js";
 import { SqlSession } from "../index.js";
 import { parseScript } from "../parser.js";
 import { Planner } from "../planner.js";
+import { checkRandomCutRestore } from "../restore/randomCutRestore.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-sql-rank-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,36 +47,7 @@ test("Top-N, deduplication and OVER stopped with a savepoint at a random moment 
     `CREATE TABLE big (id INT, k STRING, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '${csv}', 'format' = 'csv')`,
   );
   for (const [q, sql] of RESTORED_QUERIES.entries()) {
-    const [parsed] = parseScript(sql);
-    const query = parsed?.statement.kind === "query" ? parsed.statement.query : assert.fail("not a query");
-    const start = (checkpoints: string | undefined, restore?: string) => {
-      const env = checkpoints ? StreamEnvironment.create().enableCheckpointing({ directory: checkpoints }) : StreamEnvironment.create();
-      const planned = new Planner(env, session.catalog).plan(query);
-      const out = new CollectSink<Change | unknown[]>();
-      (planned.changes ?? planned.stream).sinkTo(out).uid("out");
-      return { job: env.execute("rank", restore ? { restoreFrom: restore } : {}), out };
-    };
-    const reference = start(undefined);
-    await reference.job.wait();
-    const expected = reference.out.values.map((c) => JSON.stringify(c));
-    assert.ok(expected.length > 500, `query ${q}: only ${expected.length} outputs`);
-    for (const seed of conformanceSeeds(3)) {
-      const checkpoints = join(dir, `cp-${q}-${seed}`);
-      const cut = 1 + Math.floor(seededRandom(seed)() * (expected.length / 2));
-      const first = start(checkpoints);
-      while (first.out.values.length < cut && first.job.result === undefined) await new Promise((r) => setTimeout(r, 1));
-      assert.equal(first.job.result, undefined, `the job ended before the cut at output ${cut}`);
-      await first.job.stop({ savepoint: "cut" });
-      const second = start(checkpoints, "cut");
-      await second.job.wait();
-      const outputs = [...first.out.values, ...second.out.values].map((c) => JSON.stringify(c));
-      assert.ok(second.out.values.length > 0, `seed ${seed}: nothing left after the savepoint`);
-      // The first difference, not a diff of 10⁴-line arrays (which takes assert minutes to render).
-      const differ = outputs.findIndex((o, i) => o !== expected[i]);
-      const where = `query ${q}, seed ${seed}: ${first.out.values.length} + ${second.out.values.length} outputs of ${expected.length}`;
-      assert.equal(differ, outputs.length === expected.length ? -1 : Math.min(outputs.length, expected.length), `${where}; at ${differ}: ${outputs[differ]} vs ${expected[differ]}`);
-      assert.equal(outputs.length, expected.length, where);
-    }
+    await checkRandomCutRestore(session.catalog, sql, dir, { seeds: 3, name: `rank query ${q}`, inOrder: true, moreThan: 500 });
   }
 });
 

@@ -35,13 +35,21 @@ export interface RandomCut {
   into?: (run: string) => { sink: Sink<Row>; read: () => string[] };
   /** SET options the plan reads (`table.exec.mini-batch.*`), for every run. */
   options?: Record<string, string>;
+  /**
+   * The two runs' outputs, one after the other, are the uninterrupted run's change by change in the same
+   * order (a plan whose output order is deterministic), not only the same rows or the same folded table.
+   */
+  inOrder?: boolean;
+  /** The uninterrupted run gives more outputs than this (a query that gives few tests little). */
+  moreThan?: number;
 }
 
 /**
  * For tests: runs a query once uninterrupted, then for each seed stops it with a savepoint
  * at a random moment and restores it under its plan-derived uids (as `%%ssql --restore` does), and
  * asserts the two runs' rows together are the uninterrupted run's: nothing lost, nothing twice (an
- * updating result: the two changelogs folded, as one table, are the uninterrupted one folded). Returns
+ * updating result: the two changelogs folded, as one table, are the uninterrupted one folded; with
+ * `inOrder`, the outputs themselves in order). Returns
  * the uninterrupted rows (an updating result: its final table).
  */
 export async function checkRandomCutRestore(catalog: Catalog, sql: string, dir: string, cut: RandomCut): Promise<Row[]> {
@@ -62,9 +70,10 @@ export async function checkRandomCutRestore(catalog: Catalog, sql: string, dir: 
     return { job: env.execute(name, restore ? { restoreFrom: restore } : {}), out };
   };
   // An updating result is compared folded: each row with how many times the changelog leaves it in the table.
-  const rows = (values: (Row | Change)[]): string[] => (updating ? fold(values as Change[]) : values.map((r) => JSON.stringify(r)).sort());
+  const rows = (values: (Row | Change)[]): string[] => (cut.inOrder ? values.map((r) => JSON.stringify(r)) : updating ? fold(values as Change[]) : values.map((r) => JSON.stringify(r)).sort());
   const reference = start(undefined);
   await reference.job.wait();
+  if (cut.moreThan !== undefined) assert.ok(reference.out.values.length > cut.moreThan, `${name}: only ${reference.out.values.length} outputs`);
   const expected = cut.into ? cut.into("reference").read() : rows(reference.out.values);
   for (const seed of conformanceSeeds(cut.seeds)) {
     const checkpoints = join(dir, `cp-${seed}-${Math.random().toString(36).slice(2)}`);
@@ -89,7 +98,7 @@ export async function checkRandomCutRestore(catalog: Catalog, sql: string, dir: 
     );
   }
   if (cut.into) return expected.map((line) => [line]);
-  return updating ? expected.map((r) => JSON.parse(r) as Row) : (reference.out.values as Row[]);
+  return updating ? fold(reference.out.values as Change[]).map((r) => JSON.parse(r) as Row) : (reference.out.values as Row[]);
 }
 
 /** A changelog applied to a multiset of rows, as sorted JSON (a row left n times appears n times). */
