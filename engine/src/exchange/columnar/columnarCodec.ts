@@ -67,9 +67,8 @@ function extractor(names: readonly string[], shape: RecordShape, read: readonly 
     };
   }
   const check = shape === "array" ? "!Array.isArray(r)" : shape === "object" ? "r === null || typeof r !== 'object' || Array.isArray(r)" : "r !== null && typeof r === 'object'";
-  // An unread field's column is sent as NULL (columns.ts): its values are not even read. Bare values are
-  // their own column (`encode` passes the batch's array): only their shape is checked.
-  const reads = shape === "value" ? "" : names.map((name, j) => (read[j] === false ? "" : `c${j}[i] = r${shape === "array" ? `[${j}]` : key(name)};`)).join(" ");
+  // An unread field's column is sent as NULL (columns.ts): its values are not even read.
+  const reads = names.map((name, j) => (read[j] === false ? "" : `c${j}[i] = r${shape === "array" ? `[${j}]` : shape === "object" ? key(name) : ""};`)).join(" ");
   const locals = names.map((_, j) => `const c${j} = columns[${j}];`).join(" ");
   return generated<Extract>(["values", "n", "columns"], `"use strict"; ${locals} for (let i = 0; i < n; i++) { const r = values[i]; if (${check}) return i; ${reads} } return -1;`);
 }
@@ -103,8 +102,9 @@ class ColumnarEncoder<T> implements BatchEncoder<T> {
     // Reused between batches (fewer young objects per batch); a column sent as a clone copies its part.
     if (this.fields.length > 0 && (this.fields[0] as unknown[]).length < n) this.fields = [];
     if (this.fields.length === 0) this.fields = this.names.map(() => new Array<unknown>(Math.max(n, 1024)));
-    // Bare values are the one column as they are: a copy into `fields` was a third pass over them.
-    const fields = shape === "value" ? [values as unknown[]] : this.fields;
+    // Bare values are copied too: passing the batch's own array (HOLEY or PACKED, SMI or not) made the
+    // column encoders' loads megamorphic in a q5 worker, costing more than the copy (RESULTS "Session 17: modp2").
+    const fields = this.fields;
     const bad = this.extract[shape](values, n, fields);
     if (bad >= 0) throw new ColumnarRecordError(bad, values[bad], shape);
     this.out.reset();
