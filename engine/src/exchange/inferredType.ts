@@ -79,9 +79,10 @@ const VALUE_FIELD = "value";
 const BARE = new Set(["number", "bigint", "string", "boolean"]);
 
 /**
- * One loop per kind, each comparing `typeof` with a literal: against a variable (the kind in a closure,
- * one closure per channel) V8 called its Typeof builtin and compared strings per value — ~20 ns a value,
- * a quarter of a q5 worker's encoding at p=2 (bench/nexmark/RESULTS.md "Session 17: modp2").
+ * One loop per kind, each comparing `typeof` with a literal. Against a variable (the kind in a closure, one
+ * closure per channel) the comparison was only cheap when TurboFan happened to fold the kind: in one q5
+ * profile at p=2 it called the Typeof builtin per value, ~17 ns a value and a quarter of the workers'
+ * encoding (bench/nexmark/RESULTS.md "Session 17: modp2").
  */
 const VALUE_FITS: Record<string, (values: readonly unknown[]) => boolean> = {
   number: (values) => {

@@ -39,8 +39,8 @@ export class OutputRouter<OUT> implements Output<OUT> {
   private readonly side = new Map<string, BatchBuilder>();
   private readonly edgesByTag = new Map<string | undefined, OutEdge[]>();
   private readonly allChannels: Channel[];
-  /** Each hash edge's routing loop, compiled for its key selector, and the arrays it writes a batch into. */
-  private readonly keyRoutes = new Map<OutEdge, KeyRoutes>();
+  /** Each hash edge's routing loop, compiled for its key selector. */
+  private readonly keyLoops = new Map<OutEdge, KeyRouteLoop>();
   private roundRobin = 0;
   recordsOut = 0;
 
@@ -49,7 +49,7 @@ export class OutputRouter<OUT> implements Output<OUT> {
       const list = this.edgesByTag.get(edge.tagId) ?? [];
       list.push(edge);
       this.edgesByTag.set(edge.tagId, list);
-      if (edge.partitioning.kind === "hash") this.keyRoutes.set(edge, keyRoutes(edge));
+      if (edge.partitioning.kind === "hash") this.keyLoops.set(edge, keyRouteLoop(edge.partitioning.keySelector));
     }
     this.allChannels = [...new Set(edges.flatMap((e) => e.channels))];
   }
@@ -138,37 +138,17 @@ export class OutputRouter<OUT> implements Output<OUT> {
     const { channels, maxParallelism } = edge;
     const selector = (edge.partitioning as { keySelector: (v: unknown) => unknown }).keySelector;
     const n = channels.length;
-    const { loop, values, timestamps, counts } = this.keyRoutes.get(edge)!;
-    counts.fill(0);
+    const values: unknown[][] = [];
+    const timestamps: number[][] = [];
+    for (let t = 0; t < n; t++) {
+      values.push([]);
+      timestamps.push([]);
+    }
     const vs = batch.values;
     const ts = batch.timestamps;
-    loop(selector, vs, ts, values, timestamps, maxParallelism, n, (i, cause) => edge.keyError(cause, vs[i], ts[i]!), counts);
+    this.keyLoops.get(edge)!(selector, vs, ts, values, timestamps, maxParallelism, n, (i, cause) => edge.keyError(cause, vs[i], ts[i]!));
     for (let t = 0; t < n; t++) {
-      const k = counts[t]!;
-      // Copies: the arrays are written again by the next batch while this one may still wait in a channel.
-      if (k > 0) channels[t]!.push({ kind: "records", batch: { values: values[t]!.slice(0, k), timestamps: timestamps[t]!.slice(0, k) } });
+      if (values[t]!.length > 0) channels[t]!.push({ kind: "records", batch: { values: values[t]!, timestamps: timestamps[t]! } });
     }
   }
-}
-
-/**
- * A hash edge's routing loop and the per-subtask arrays it writes into, reused by every batch (they keep
- * the last batches' records until overwritten: at most the largest batch per subtask).
- */
-interface KeyRoutes {
-  readonly loop: KeyRouteLoop;
-  readonly values: unknown[][];
-  readonly timestamps: number[][];
-  readonly counts: Int32Array;
-}
-
-function keyRoutes(edge: OutEdge): KeyRoutes {
-  const n = edge.channels.length;
-  const selector = (edge.partitioning as { keySelector: (v: unknown) => unknown }).keySelector;
-  return {
-    loop: keyRouteLoop(selector),
-    values: Array.from({ length: n }, () => []),
-    timestamps: Array.from({ length: n }, () => []),
-    counts: new Int32Array(n),
-  };
 }

@@ -6,20 +6,12 @@
  * selector ran as a frame of its own and each push was a builtin call — routing was ~10 % of a q5
  * worker's CPU at p=2, work p=1 does not do at all (bench/nexmark/RESULTS.md "Session 14: par5").
  *
- * Records are written by index into the edge's reused per-subtask arrays (`counts[s]` of them this
- * batch), which the router copies out with `slice`: a `push` onto a fresh `[]` per batch grew each
- * array several times (the builtin's call and `GrowFast*Elements` were a fifth of routing;
- * bench/nexmark/RESULTS.md "Session 17: modp2").
- *
  * The try sits outside the inner loop: `failed(i, cause)` reports record `i` (it throws under the
  * `fail` policy, ending the batch) and the loop resumes after it.
  */
 import { keyGroupOf, normalizeKey, subtaskForKeyGroup } from "../graph/keys.js";
 
-/**
- * Writes each record of `vs`/`ts` at `values[s][counts[s]]`/`timestamps[s][counts[s]]` and counts it, s its
- * key's subtask of `n` (`counts` starts at zero; the arrays may hold more, from earlier batches).
- */
+/** Appends each record of `vs`/`ts` to `values[s]`/`timestamps[s]`, s its key's subtask of `n`. */
 export type KeyRouteLoop = (
   selector: (value: unknown) => unknown,
   vs: readonly unknown[],
@@ -29,11 +21,10 @@ export type KeyRouteLoop = (
   maxParallelism: number,
   n: number,
   failed: (i: number, cause: unknown) => void,
-  counts: Int32Array,
 ) => void;
 
 const SOURCE = `"use strict";
-return function keyRouteLoop(selector, vs, ts, values, timestamps, maxParallelism, n, failed, counts) {
+return function keyRouteLoop(selector, vs, ts, values, timestamps, maxParallelism, n, failed) {
   const len = vs.length;
   let i = 0;
   while (i < len) {
@@ -41,10 +32,8 @@ return function keyRouteLoop(selector, vs, ts, values, timestamps, maxParallelis
       for (; i < len; i++) {
         const v = vs[i];
         const s = subtaskForKeyGroup(keyGroupOf(normalizeKey(selector(v)), maxParallelism), maxParallelism, n);
-        const k = counts[s];
-        counts[s] = k + 1;
-        values[s][k] = v;
-        timestamps[s][k] = ts[i];
+        values[s].push(v);
+        timestamps[s].push(ts[i]);
       }
     } catch (cause) {
       failed(i, cause);
