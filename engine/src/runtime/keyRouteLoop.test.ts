@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { keyGroupOf, normalizeKey, subtaskForKeyGroup } from "../graph/keys.js";
+import { Channel } from "./Channel.js";
 import { keyRouteLoop } from "./keyRouteLoop.js";
+import { OutputRouter } from "./OutputRouter.js";
+import type { RecordBatch } from "./StreamElement.js";
 
 test("each key selector gets a routing loop of its own (its call and pushes keep their own feedback); one literal's closures share one", () => {
   const byAuction = (a: number) => a;
@@ -39,4 +42,34 @@ test("the routing loop puts each record on its key group's subtask, in order, an
       values.flatMap((v, i) => (v === null ? [i] : [])),
     );
   }
+});
+
+test("a hash edge's routed batches stay as routed while later, smaller batches are routed (a channel may still hold them)", () => {
+  const n = 2;
+  const channels = Array.from({ length: n }, () => new Channel(1_000_000, 1000));
+  const selector = (a: number) => a;
+  const router = new OutputRouter<number>([
+    { tagId: undefined, partitioning: { kind: "hash", keySelector: selector }, channels, maxParallelism: 128, keyError: (cause) => assert.fail(String(cause)) },
+  ]);
+  const batches = [1000, 300, 0, 7, 1000].map((len, b) => Array.from({ length: len }, (_, i) => (i * 7919 + b) % 5000));
+  for (const values of batches) {
+    router.emitBatch(
+      values,
+      values.map((v) => 1_700_000_000_000 + v),
+    );
+    router.flush();
+  }
+  // Only now read what each channel got: nothing routed later may have changed an earlier batch.
+  const got = channels.map((c) => {
+    const out: RecordBatch[] = [];
+    for (let e = c.shift(); e !== undefined; e = c.shift()) if (e.kind === "records") out.push(e.batch);
+    return out;
+  });
+  const expected = channels.map((_, s) =>
+    batches
+      .map((values) => values.filter((v) => subtaskForKeyGroup(keyGroupOf(normalizeKey(v), 128), 128, n) === s))
+      .filter((values) => values.length > 0)
+      .map((values) => ({ values, timestamps: values.map((v) => 1_700_000_000_000 + v) })),
+  );
+  assert.deepEqual(got, expected);
 });

@@ -295,6 +295,28 @@ test("a batch lost on the channel is a DictionaryGapError, not wrong strings", (
   assert.throws(() => decoder.decode(cross(encoder.encode(batchOf([[2, "mobile", "b", null]])))), DictionaryGapError);
 });
 
+test("bare values are their own column: they come back exactly, the batch's array unchanged, and an object among them is a ColumnarRecordError", () => {
+  const valueSchema: RecordSchema = { fields: [{ name: "value", type: { name: "BIGINT" } }] };
+  const bare = fc.oneof(fc.integer(), fc.double(), fc.constant(null), fc.constant(undefined), fc.constant(2 ** 40));
+  fc.assert(
+    fc.property(fc.array(fc.array(bare, { minLength: 1, maxLength: 40 }), { minLength: 1, maxLength: 6 }), (batches) => {
+      const encoder = columnarCodec.encoder(valueSchema);
+      const decoder = columnarCodec.decoder(valueSchema);
+      for (const values of batches) {
+        const batch = batchOf(values);
+        const before = [...values];
+        const decoded = decoder.decode(cross(encoder.encode(batch)));
+        assert.deepStrictEqual(batch.values, before, "the encoder does not write into the batch");
+        assert.deepStrictEqual(decoded, batchOf(before));
+      }
+    }),
+  );
+  assert.throws(
+    () => columnarCodec.encoder(valueSchema).encode(batchOf([1, 2, { auction: 2 }])),
+    (e: unknown) => e instanceof ColumnarRecordError && e.index === 2,
+  );
+});
+
 test("a record of another shape than the batch's first is a ColumnarRecordError naming it", () => {
   const encoder = columnarCodec.encoder(schema);
   assert.throws(

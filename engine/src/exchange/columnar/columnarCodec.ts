@@ -102,6 +102,8 @@ class ColumnarEncoder<T> implements BatchEncoder<T> {
     // Reused between batches (fewer young objects per batch); a column sent as a clone copies its part.
     if (this.fields.length > 0 && (this.fields[0] as unknown[]).length < n) this.fields = [];
     if (this.fields.length === 0) this.fields = this.names.map(() => new Array<unknown>(Math.max(n, 1024)));
+    // Bare values are copied too: passing the batch's own array (HOLEY or PACKED, SMI or not) made the
+    // column encoders' loads megamorphic in a q5 worker, costing about what skipping the copy saved (RESULTS "Session 17: modp2").
     const fields = this.fields;
     const bad = this.extract[shape](values, n, fields);
     if (bad >= 0) throw new ColumnarRecordError(bad, values[bad], shape);
