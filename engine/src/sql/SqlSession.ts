@@ -170,7 +170,7 @@ export class SqlSession {
     const oneThread = local ? `function ${local.name} is registered from TypeScript on the kernel's thread` : undefined;
     const view = options.view ?? {};
     const mode = s.kind === "query" ? viewMode(planned, view, s.at) : undefined; // an impossible view fails before any job starts
-    // Parallel subtasks on worker threads, which plan the statement again from its text (not over a DataStream view).
+    // Parallel subtasks on worker threads, which plan the statement again from this thread's parse (not over a DataStream view).
     const placement =
       shared === undefined && oneThread === undefined
         ? await sqlWorkerPlacement(env, this.settings.options, {
