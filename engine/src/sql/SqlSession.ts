@@ -9,7 +9,7 @@ import { environmentFor } from "./interop/dataStreamTable.js";
 import { duckdbChangelogSink } from "./duckdbSink.js";
 import { StreamSqlError, type SqlPosition } from "./errors.js";
 import { explainPlan } from "./explain.js";
-import { parseScript } from "./parser.js";
+import { type ParsedStatement, parseScript } from "./parser.js";
 import { Planner, type AppendPlanned, type UpdatingPlanned } from "./planner.js";
 import { foldChangelog, type Change } from "./changelog.js";
 import { attachResultView, viewMode, type ResultView, type ResultViewOptions } from "./views/resultView.js";
@@ -66,8 +66,13 @@ export class SqlSession {
 
   /** Executes every statement in order; a failing statement stops the script with its `StreamSqlError`. */
   async execute(script: string, options: ExecuteSqlOptions = {}): Promise<StatementResult[]> {
+    return this.executeParsed(parseScript(script), options);
+  }
+
+  /** `execute` of statements already parsed (a worker thread declares the catalog from the kernel's parse). */
+  async executeParsed(statements: readonly ParsedStatement[], options: ExecuteSqlOptions = {}): Promise<StatementResult[]> {
     const results: StatementResult[] = [];
-    for (const { statement: s, text } of parseScript(script)) {
+    for (const { statement: s, text } of statements) {
       switch (s.kind) {
         case "createTable":
           this.catalog.createTable(s, text);
@@ -165,13 +170,13 @@ export class SqlSession {
     const oneThread = local ? `function ${local.name} is registered from TypeScript on the kernel's thread` : undefined;
     const view = options.view ?? {};
     const mode = s.kind === "query" ? viewMode(planned, view, s.at) : undefined; // an impossible view fails before any job starts
-    // Parallel subtasks on worker threads, which plan the statement again from its text (not over a DataStream view).
+    // Parallel subtasks on worker threads, which plan the statement again from this thread's parse (not over a DataStream view).
     const placement =
       shared === undefined && oneThread === undefined
         ? await sqlWorkerPlacement(env, this.settings.options, {
-            ddl: this.catalog.ddlInOrder(),
+            ddl: this.catalog.statementsInOrder(),
             localFunctions: this.catalog.functions.localSignatures(),
-            statement: text,
+            statement: { statement: s, text },
             viewMode: mode,
             options: [...this.settings.options],
           })

@@ -1,10 +1,11 @@
-import type { ColumnMetadata, CreateTable, Expr, Query } from "./ast.js";
+import type { ColumnMetadata, CreateTable, CreateView, Expr, Query } from "./ast.js";
 import { resolveColumns } from "./ddl/computedColumns.js";
 import { StreamSqlError } from "./errors.js";
 import { modernOptions } from "./connectors/legacyOptions.js";
 import { FunctionCatalog } from "./functions/functionCatalog.js";
 import { withFunctions } from "./functions/functionScope.js";
 import { watermarkText } from "./validation/watermarkText.js";
+import type { ParsedStatement } from "./parser.js";
 import type { SqlType } from "./types.js";
 
 export interface Column {
@@ -31,6 +32,8 @@ export interface TableEntry {
   lookup?: true;
   /** The DDL as written, so the same text can be handed to Flink. */
   ddl: string;
+  /** The DDL as parsed: what a worker thread declares the table from (`statementsInOrder`). */
+  parsed: CreateTable;
 }
 
 export interface ViewEntry {
@@ -38,6 +41,7 @@ export interface ViewEntry {
   name: string;
   query: Query;
   ddl: string;
+  parsed: CreateView;
 }
 
 /**
@@ -113,13 +117,14 @@ export class Catalog {
       options,
       ...(legacy ? { lookup: true as const } : {}),
       ddl: text,
+      parsed: ddl,
     });
     return true;
   }
 
   createView(name: string, query: Query, ifNotExists: boolean, text: string, at: { line: number; column: number }): boolean {
     if (this.exists(name, ifNotExists, { at })) return false;
-    this.entries.set(name.toLowerCase(), { kind: "view", name, query, ddl: text });
+    this.entries.set(name.toLowerCase(), { kind: "view", name, query, ddl: text, parsed: { kind: "createView", name, ifNotExists, query, at } });
     return true;
   }
 
@@ -133,9 +138,13 @@ export class Catalog {
     return true;
   }
 
-  /** Every entry's DDL in the order declared (a view after what it reads), functions first: how a worker thread rebuilds the catalog. */
-  ddlInOrder(): string[] {
-    return [...this.functions.portableDdl(), ...[...this.entries.values()].map((e) => e.ddl)];
+  /**
+   * Every entry's DDL in the order declared (a view after what it reads), functions first: how a worker
+   * thread rebuilds the catalog. Parsed (plain data, structured-cloned to the worker), so a worker never
+   * tokenizes or parses SQL: that code is then compiled by the kernel's thread alone, as at parallelism 1.
+   */
+  statementsInOrder(): ParsedStatement[] {
+    return [...this.functions.portableStatements(), ...[...this.entries.values()].map((e) => ({ statement: e.parsed, text: e.ddl }))];
   }
 
   names(): string[] {

@@ -16,8 +16,8 @@ interface FunctionEntry {
   scope: FunctionScope;
   fn: ScalarFunction;
   resultType: SqlType;
-  /** `CREATE FUNCTION … AS 'class'` as written; none for a function registered from TypeScript. */
-  ddl?: string;
+  /** `CREATE FUNCTION … AS 'class'` as written and as parsed; none for a function registered from TypeScript. */
+  ddl?: { text: string; statement: CreateFunction };
   /** Declared in SQL with a class Sluice ships: a worker thread makes it again from `ddl`. */
   portable: boolean;
 }
@@ -58,7 +58,7 @@ export class FunctionCatalog implements FunctionLookup {
     if (s.language !== "JAVA" && s.language !== "SCALA")
       throw new StreamSqlError("unsupported", `LANGUAGE ${s.language} functions are not supported (Sluice resolves a class name to a function registered in TypeScript)`, s.at, s.language);
     const { fn, shipped } = functionClass(s.name, s.className, s.classAt);
-    this.entries.set(key(s.scope, s.name), { name: s.name, scope: s.scope, fn, resultType: resultTypeOf(fn, s.name), ddl: text, portable: shipped });
+    this.entries.set(key(s.scope, s.name), { name: s.name, scope: s.scope, fn, resultType: resultTypeOf(fn, s.name), ddl: { text, statement: s }, portable: shipped });
     return true;
   }
 
@@ -117,7 +117,7 @@ export class FunctionCatalog implements FunctionLookup {
   }
 
   /** The DDL a worker thread runs to have the same functions: those it can make (`portable`). */
-  portableDdl(): string[] {
-    return [...this.entries.values()].filter((e) => e.portable && e.ddl !== undefined).map((e) => e.ddl as string);
+  portableStatements(): { text: string; statement: CreateFunction }[] {
+    return [...this.entries.values()].flatMap((e) => (e.portable && e.ddl !== undefined ? [e.ddl] : []));
   }
 }

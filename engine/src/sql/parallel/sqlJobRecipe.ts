@@ -1,8 +1,10 @@
 /**
  * A SQL job on worker threads. Its expressions are compiled from the plan, so a worker rebuilds the
- * same job from the statement's text and the catalog's DDL: `declareSqlJob` runs in every worker,
- * planning the statement as `SqlSession.run` does and attaching a stand-in of the same shape for
- * each sink (the sinks themselves run on the main thread, see `runtime/workers/slots.ts`).
+ * same job from the statement and the catalog's DDL, as the kernel's thread parsed them (plain data:
+ * a worker never runs the tokenizer and parser, whose compilation would otherwise land on every
+ * worker's CPU during a job): `declareSqlJob` runs in every worker, planning the statement as
+ * `SqlSession.run` does and attaching a stand-in of the same shape for each sink (the sinks
+ * themselves run on the main thread, see `runtime/workers/slots.ts`).
  */
 import { ApiUsageError } from "../../errors/errors.js";
 import type { StreamEnvironment } from "../../api/StreamEnvironment.js";
@@ -12,7 +14,7 @@ import type { RuntimeOptions } from "../../runtime/RuntimeOptions.js";
 import { CollectSink } from "../../sinks/MemorySinks.js";
 import type { Sink } from "../../sinks/Sink.js";
 import { type Row, sinkFor } from "../connectors.js";
-import { parseScript } from "../parser.js";
+import type { ParsedStatement } from "../parser.js";
 import { Planner } from "../planner.js";
 import { configureMiniBatch } from "../minibatch/miniBatchOptions.js";
 import { configureSourceIdleTimeout } from "../scan/sourceIdleTimeout.js";
@@ -24,10 +26,10 @@ import { attachResultView, type ResultViewMode } from "../views/resultView.js";
 
 /** What a worker needs to plan the statement again. */
 export interface SqlJobArgs {
-  /** The catalog's DDL, in the order declared. */
-  readonly ddl: readonly string[];
-  /** The SELECT or INSERT, as written. */
-  readonly statement: string;
+  /** The catalog's DDL, in the order declared, as parsed. */
+  readonly ddl: readonly ParsedStatement[];
+  /** The SELECT or INSERT, as parsed. */
+  readonly statement: ParsedStatement;
   /** An unbounded SELECT: the mode of its live view (the view's sink has that shape). */
   readonly viewMode: ResultViewMode | undefined;
   /** The catalog's functions of the kernel's thread, as stand-ins for planning its DDL (functions/functionCatalog.ts). */
@@ -77,12 +79,11 @@ export function sqlOneThreadReason(env: StreamEnvironment, options: ReadonlyMap<
 export async function declareSqlJob(env: StreamEnvironment, args: SqlJobArgs): Promise<void> {
   const session = new SqlSession();
   for (const f of args.localFunctions ?? []) session.catalog.functions.registerStandIn(f);
-  for (const ddl of args.ddl) await session.execute(ddl);
+  await session.executeParsed(args.ddl);
   configureMiniBatch(env, new Map(args.options ?? []));
   configureSourceIdleTimeout(env, new Map(args.options ?? []));
-  const [parsed] = parseScript(args.statement);
-  const s = parsed?.statement;
-  if (s?.kind !== "query" && s?.kind !== "insert") throw new Error(`not a query or INSERT: ${args.statement}`);
+  const s = args.statement.statement;
+  if (s.kind !== "query" && s.kind !== "insert") throw new Error(`not a query or INSERT: ${args.statement.text}`);
   const planned = new Planner(env, session.catalog).plan(s.query);
   const target = s.kind === "insert" ? session.catalog.get(s.table) : undefined;
   const sinkName = s.kind === "insert" ? `Sink: ${planned.changes ? s.table : (target?.name ?? s.table)}` : "Sink: collect";

@@ -1,0 +1,68 @@
+/**
+ * Where a Nexmark job's CPU goes, thread by thread (issue 20: p=2 against p=1): runs `warmupJobs` untimed jobs
+ * sharing `warmup` events, then one job per size in `sizes`, and prints per job its wall and process CPU and each
+ * thread's CPU over the job (Linux `/proc/self/task/<tid>/schedstat`): at p=1 the main thread, at p=2 the two
+ * workers, the main thread and V8's compile and GC helpers apart. With `node --trace-opt` the output also shows
+ * which functions TurboFan compiles in the timed jobs (after the `timed` line), and `MARK` lines carry
+ * CLOCK_MONOTONIC nanoseconds for cutting a `perf record -k CLOCK_MONOTONIC` profile to the timed jobs.
+ *
+ * Usage: node dist/bench/nexmark/threadJobs.js <sql|module> <q0…q22> <parallelism> [warmupJobs=4] [warmup=1000000] [sizes=400000,2000000]
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { executeModuleJob } from "../../engine/src/runtime/workers/moduleJob.js";
+import { SqlSession } from "../../engine/src/sql/index.js";
+import { warmupShare } from "../marginal.js";
+import type { NexmarkJobArgs } from "./nexmarkJob.js";
+import { nexmarkSqlOptions } from "./sqlConformance.js";
+
+const [engine = "sql", query = "q2", p = "1", k = "4", w = "1000000", sizes = "400000,2000000"] = process.argv.slice(2);
+if (engine !== "sql" && engine !== "module") throw new Error(`engine must be sql or module, got '${engine}'`);
+const dir = new URL("../../../bench/nexmark/flink/src/main/resources/nexmark-sql/", import.meta.url).pathname;
+const read = (f: string) => readFileSync(join(dir, f), "utf8");
+
+async function run(count: number): Promise<void> {
+  if (engine === "module") {
+    const args: NexmarkJobArgs = { query, count, eventsPerSecond: 10000, check: false };
+    const { job } = await executeModuleJob(new URL("./nexmarkJob.js", import.meta.url), "declareNexmark", `nexmark ${query}`, {
+      environment: { parallelism: Number(p), batchSize: 1024 },
+      args,
+    });
+    await job.wait();
+    return;
+  }
+  const vars: Record<string, string> = { TPS: "10000", EVENTS_NUM: String(count), PERSON_PROPORTION: "1", AUCTION_PROPORTION: "3", BID_PROPORTION: "46" };
+  const gen = read("ddl_gen.sql").replace(/\$\{(\w+)\}/g, (m, key: string) => vars[key] ?? m);
+  const views = read("ddl_views.sql").replace(/\$\{NEXMARK_TABLE\}/g, "datagen");
+  const parallel = p === "1" ? "" : `SET 'parallelism.default' = '${p}';\n`;
+  await new SqlSession().execute(`${parallel}${nexmarkSqlOptions()}${gen}\n${views};\n${read(`${query}.sql`)}`);
+}
+
+/** Each live thread's name and CPU milliseconds so far (a thread that ended between the listing and the read is left out). */
+function threads(): Map<string, { name: string; ms: number }> {
+  const out = new Map<string, { name: string; ms: number }>();
+  for (const tid of readdirSync("/proc/self/task")) {
+    try {
+      const ns = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+      out.set(tid, { name: readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim(), ms: ns / 1e6 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT" && (error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
+    }
+  }
+  return out;
+}
+
+for (let i = 0; i < Number(k); i++) await run(warmupShare(Number(w), Number(k), i));
+console.log(`MARK timed ${process.hrtime.bigint()}`);
+for (const size of sizes.split(",").map(Number)) {
+  const [before, t0, c0] = [threads(), performance.now(), process.cpuUsage()];
+  await run(size);
+  const [after, wall, c] = [threads(), performance.now() - t0, process.cpuUsage(c0)];
+  const cpuMs = (c.user + c.system) / 1e3;
+  const per = [...after]
+    .map(([tid, { name, ms }]) => ({ tid, name, ms: ms - (before.get(tid)?.ms ?? 0) }))
+    .filter((t) => t.ms >= 1)
+    .map((t) => `${t.name}/${t.tid}:${t.ms.toFixed(0)}`);
+  console.log(`${engine} ${query} p=${p} job of ${size}: wall ${wall.toFixed(0)} ms, CPU ${cpuMs.toFixed(0)} ms (${((cpuMs * 1e6) / size).toFixed(0)} ns/event); threads ${per.join(" ")}`);
+}
+console.log(`MARK end ${process.hrtime.bigint()}`);
