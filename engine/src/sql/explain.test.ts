@@ -74,3 +74,16 @@ test("EXPLAIN at parallelism 2 shows a window aggregate of mergeable aggregates 
   assert.match(distinct, /window aggregate, parallelism=2 <- \[\d+\] HASH/);
   assert.doesNotMatch(distinct, /LocalWindowAggregate/);
 });
+
+test("EXPLAIN at parallelism 2 shows a HOP aggregate grouped by a key in two phases, as Flink plans nexmark q5's counts; at p=1 one", async () => {
+  const s = new SqlSession();
+  await s.execute(ddl);
+  const hop = "SELECT id, COUNT(*) AS c, window_start, window_end FROM TABLE(HOP(TABLE t, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '10' SECOND)) GROUP BY id, window_start, window_end";
+  assert.match(explained(await s.execute(`EXPLAIN ${hop}`)), /\] window aggregate, parallelism=1 <- \[\d+\] HASH/);
+  await s.execute("SET 'parallelism.default' = '2';");
+  const lines = explained(await s.execute(`EXPLAIN ${hop}`)).split("\n");
+  const local = lines.findIndex((l) => /^\[\d+\] LocalWindowAggregate, parallelism=2 <- \[\d+\]$/.test(l));
+  const global = lines.findIndex((l) => /^\[\d+\] GlobalWindowAggregate, parallelism=2 <- \[\d+\] HASH/.test(l));
+  assert.ok(local >= 0 && local < global, lines.join("\n"));
+  assert.ok(!lines.some((l) => /window aggregate/.test(l)), lines.join("\n"));
+});
