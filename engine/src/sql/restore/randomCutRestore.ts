@@ -35,6 +35,8 @@ export interface RandomCut {
   into?: (run: string) => { sink: Sink<Row>; read: () => string[] };
   /** SET options the plan reads (`table.exec.mini-batch.*`), for every run. */
   options?: Record<string, string>;
+  /** The jobs' default parallelism (subtasks on this thread); 1 unless given. */
+  parallelism?: number;
 }
 
 /**
@@ -50,7 +52,8 @@ export async function checkRandomCutRestore(catalog: Catalog, sql: string, dir: 
   const query = parsed?.statement.kind === "query" ? parsed.statement.query : assert.fail("not a query");
   let updating = false;
   const start = (checkpoints: string | undefined, restore?: string, run = "reference"): { job: JobHandle; out: CollectSink<Row | Change> } => {
-    const env = checkpoints ? StreamEnvironment.create().enableCheckpointing({ directory: checkpoints }) : StreamEnvironment.create();
+    const created = StreamEnvironment.create({ parallelism: cut.parallelism ?? 1 });
+    const env = checkpoints ? created.enableCheckpointing({ directory: checkpoints }) : created;
     configureMiniBatch(env, new Map(Object.entries(cut.options ?? {})));
     configureSourceIdleTimeout(env, new Map(Object.entries(cut.options ?? {})));
     const planned = new Planner(env, catalog).plan(query);
