@@ -21,6 +21,7 @@ import { scalarAccumulator } from "./windows/scalarAccumulator.js";
 import { retractAccValue, type RetractCall } from "./windows/retractWindowAccumulator.js";
 import { type ChangesInput, windowOperatorOverChanges } from "./windows/windowOverChanges.js";
 import { LocalWindowAggregateOperator, type Partial } from "./windows/localWindowAggregate.js";
+import { aggPhaseStrategyOf } from "./windows/aggPhaseStrategy.js";
 import { attachedWindows, projectedWindowProperties, resolveColumn, type WindowProperties } from "./windows/windowProperties.js";
 import { type WindowAggregateRows, type WindowExtreme, type WindowGroups, type WindowMax, windowExtremeOf, windowGroups, windowMaxOf } from "./windows/fusedShapes.js";
 
@@ -214,17 +215,26 @@ export function planWindowAggregate(
         ? (shown as number[])
         : Array.from({ length: g + aggs.length }, (_, c) => c);
     const build = outputRow(layout, sources, aggs.length, { eventTime: assigner.isEventTime, keyIsWindowKey, scalar: scalar !== undefined }, result);
-    // At parallelism > 1 a window aggregate whose aggregates merge runs in two phases, as Flink's
-    // TwoStageOptimizedWindowAggregateRule plans it. Grouped by its window alone: partials per window before the
-    // exchange, where one phase sends every row of a window to one subtask (nexmark q7). With group keys over
-    // TUMBLE/HOP: partials per (key, slice), as Flink's slice_end partials (nexmark q5's COUNT per auction: one row
-    // per auction and 2 s slice crosses, not every bid; session 12's partial per (key, window) added each bid to
-    // five windows and ran at 0.60x of one phase). Over a cascade one phase is kept: q5's MAX over the counts
-    // ran at 0.88-0.96x in two (RESULTS.md, session 12).
+    // At parallelism > 1 a window aggregate whose aggregates merge may run in two phases, as Flink's
+    // TwoStageOptimizedWindowAggregateRule plans it (`table.optimizer.agg-phase-strategy`). Grouped by its window
+    // alone: partials per window before the exchange, where one phase sends every row of a window to one subtask
+    // (nexmark q7). With group keys over TUMBLE/HOP: partials per (key, slice), as Flink's slice_end partials
+    // (nexmark q5's COUNT per auction: one row per auction and 2 s slice crosses, not every bid) — under AUTO not
+    // yet: it took ~12% off q5's worker CPU at p=2 but did not move the harness's figures on a loaded machine
+    // (RESULTS.md, session 17). Over a cascade one phase is kept: q5's MAX over the counts ran at 0.88-0.96x in
+    // two (session 12).
+    const strategy = aggPhaseStrategyOf(rows.env);
     const grid = assigner.aligned;
-    const slice = keyCols.length > 0 && grid !== undefined && grid.windowOf === undefined ? gcd(grid.size, grid.slide) : undefined;
+    const slice = keyCols.length > 0 && strategy === "TWO_PHASE" && grid !== undefined && grid.windowOf === undefined ? gcd(grid.size, grid.slide) : undefined;
     const twoPhase =
-      rows.env.parallelism > 1 && (keyCols.length === 0 || slice !== undefined) && !input.attached && assigner.isEventTime && !partitionBy && input.window !== undefined && !distinct.includes(true);
+      rows.env.parallelism > 1 &&
+      strategy !== "ONE_PHASE" &&
+      (keyCols.length === 0 || slice !== undefined) &&
+      !input.attached &&
+      assigner.isEventTime &&
+      !partitionBy &&
+      input.window !== undefined &&
+      !distinct.includes(true);
     const local = twoPhase
       ? uidAsAtParallelismOne(
           rows.transform<Partial>("LocalWindowAggregate", (ctx) => new LocalWindowAggregateOperator(assigner, windowKey(partitionCols), agg, ctx, slice)),

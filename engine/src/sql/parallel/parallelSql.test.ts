@@ -43,6 +43,8 @@ function writeEvents(path: string, n: number): void {
   writeFileSync(path, `${lines.join("\n")}\n`);
 }
 
+const TWO_PHASE = "SET 'table.optimizer.agg-phase-strategy' = 'TWO_PHASE';";
+
 function ddlFor(path: string): string {
   return `CREATE TABLE ev (id INT, k STRING, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '${path}', 'format' = 'csv');`;
 }
@@ -75,24 +77,24 @@ test("a TUMBLE aggregate on 2 and 3 worker threads gives the rows of one thread 
     const decoded = exchangeStats().decoded;
     assert.deepEqual(await rows(parallelism, query), expected, `parallelism ${parallelism}`);
     assert.equal(workerStats().jobs, before + 1, `parallelism ${parallelism} ran on worker threads`);
-    // Two phases, as Flink plans it: the local one in the scan's subtask (no row crosses to it), partials per key and
-    // window hashed to the global one; the output crosses to the collect sink on this thread as columns.
+    // The keyed edge into the window operator crosses as columns; so does its output to the collect sink on this thread.
     const edges = workerStats().edges;
-    assert.ok(
-      edges.some((e) => /^LocalWindowAggregate -> GlobalWindowAggregate \(hash\)$/.test(e.edge)),
-      JSON.stringify(edges),
-    );
-    assert.ok(!edges.some((e) => /-> (LocalWindowAggregate|window aggregate)/.test(e.edge)), JSON.stringify(edges));
+    assert.deepEqual(edges.find((e) => /-> window aggregate.* \(hash\)$/.test(e.edge))?.codec, "columnar", JSON.stringify(edges));
+    // Only the columns the window aggregate reads cross (its key and its aggregates' arguments): `ts` is sent as NULL.
+    assert.deepEqual(edges.find((e) => /-> window aggregate.* \(hash\)$/.test(e.edge))?.columns, ["id", "k", "v", "(ts)"]);
     assert.ok(exchangeStats().decoded.columnar > decoded.columnar, "this thread decoded columnar batches");
     assert.equal(exchangeStats().decoded.clone, decoded.clone, "and no cloned ones");
   }
   assert.equal(workerStats().threads, Math.min(3, availableParallelism()), "a pool of at most one thread per core, kept across jobs");
-  // COUNT(DISTINCT) stays one phase: the rows cross hashed to the window operator as columns, only those it reads
-  // (its key and its aggregate's argument; the others are sent as NULL).
-  await rows(2, query.replace(", COUNT(*) AS c, SUM(v) AS s, MIN(v) AS lo, MAX(id) AS hi", ", COUNT(DISTINCT v) AS c"));
-  const edge = workerStats().edges.find((e) => /-> window aggregate.* \(hash\)$/.test(e.edge));
-  assert.equal(edge?.codec, "columnar", JSON.stringify(workerStats().edges));
-  assert.deepEqual(edge?.columns, ["(id)", "k", "v", "(ts)"]);
+  // In two phases (Flink's plan): the local one in the scan's subtask, partials per key and window hashed to the global one.
+  for (const parallelism of [2, 3]) {
+    assert.deepEqual(await rows(parallelism, `${TWO_PHASE}\n${query}`), expected, `parallelism ${parallelism}, two phases`);
+    const edges = workerStats().edges;
+    assert.ok(
+      edges.some((e) => e.edge === "LocalWindowAggregate -> GlobalWindowAggregate (hash)"),
+      JSON.stringify(edges),
+    );
+  }
 });
 
 test("a window aggregate over an upstream window aggregate's rows (cascaded, as nexmark q5's MAX) on worker threads gives the rows of one thread and DuckDB's", async () => {

@@ -15,6 +15,7 @@ import { type Row, sinkFor } from "../connectors.js";
 import { parseScript } from "../parser.js";
 import { Planner } from "../planner.js";
 import { configureMiniBatch } from "../minibatch/miniBatchOptions.js";
+import { configureAggPhaseStrategy } from "../windows/aggPhaseStrategy.js";
 import { configureSourceIdleTimeout } from "../scan/sourceIdleTimeout.js";
 import { assignPlanUids } from "../restore/planUids.js";
 import { SqlSession } from "../SqlSession.js";
@@ -79,6 +80,7 @@ export async function declareSqlJob(env: StreamEnvironment, args: SqlJobArgs): P
   for (const f of args.localFunctions ?? []) session.catalog.functions.registerStandIn(f);
   for (const ddl of args.ddl) await session.execute(ddl);
   configureMiniBatch(env, new Map(args.options ?? []));
+  configureAggPhaseStrategy(env, new Map(args.options ?? []));
   configureSourceIdleTimeout(env, new Map(args.options ?? []));
   const [parsed] = parseScript(args.statement);
   const s = parsed?.statement;

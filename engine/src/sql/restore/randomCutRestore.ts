@@ -11,6 +11,7 @@ import type { Change } from "../changelog.js";
 import type { Row } from "../connectors.js";
 import type { Sink } from "../../sinks/Sink.js";
 import { configureMiniBatch } from "../minibatch/miniBatchOptions.js";
+import { configureAggPhaseStrategy } from "../windows/aggPhaseStrategy.js";
 import { configureSourceIdleTimeout } from "../scan/sourceIdleTimeout.js";
 import { parseScript } from "../parser.js";
 import { Planner } from "../planner.js";
@@ -55,6 +56,7 @@ export async function checkRandomCutRestore(catalog: Catalog, sql: string, dir: 
     const created = StreamEnvironment.create({ parallelism: cut.parallelism ?? 1 });
     const env = checkpoints ? created.enableCheckpointing({ directory: checkpoints }) : created;
     configureMiniBatch(env, new Map(Object.entries(cut.options ?? {})));
+    configureAggPhaseStrategy(env, new Map(Object.entries(cut.options ?? {})));
     configureSourceIdleTimeout(env, new Map(Object.entries(cut.options ?? {})));
     const planned = new Planner(env, catalog).plan(query);
     const out = new CollectSink<Row | Change>();
