@@ -27,15 +27,19 @@ export const SQL_DIR = join(FLINK_MODULE, "src/main/resources/nexmark-sql");
  * The table options of nexmark's conf/config.yaml, as SqlQueries.OPTIONS sets them for Flink SQL, as SET
  * lines: both sides run the same configuration (mini-batch; the distinct-agg split is kept by Sluice's
  * session and has no effect there). SLUICE_SQL_MINIBATCH=off leaves them out (to measure without).
+ * SLUICE_SQL_AGG_PHASE=TWO_PHASE|ONE_PHASE adds Sluice's side a `table.optimizer.agg-phase-strategy` (to measure
+ * window aggregates in two phases against AUTO with one build: `SLUICE_SQL_AGG_PHASE=TWO_PHASE node dist/bench/nexmark/run.js …`).
  */
 export function nexmarkSqlOptions(): string {
-  if (process.env.SLUICE_SQL_MINIBATCH === "off") return "";
+  const phases = process.env.SLUICE_SQL_AGG_PHASE;
+  const strategy = phases ? `SET 'table.optimizer.agg-phase-strategy' = '${phases}';\n` : "";
+  if (process.env.SLUICE_SQL_MINIBATCH === "off") return strategy;
   return [
     "SET 'table.exec.mini-batch.enabled' = 'true';",
     "SET 'table.exec.mini-batch.allow-latency' = '2s';",
     "SET 'table.exec.mini-batch.size' = '50000';",
     "SET 'table.optimizer.distinct-agg.split.enabled' = 'true';",
-    "",
+    strategy,
   ].join("\n");
 }
 export const QUERIES = Array.from({ length: 23 }, (_, i) => `q${i}`);

@@ -74,3 +74,24 @@ test("EXPLAIN at parallelism 2 shows a window aggregate of mergeable aggregates 
   assert.match(distinct, /window aggregate, parallelism=2 <- \[\d+\] HASH/);
   assert.doesNotMatch(distinct, /LocalWindowAggregate/);
 });
+
+test("EXPLAIN at parallelism 2 under agg-phase-strategy TWO_PHASE shows a HOP aggregate grouped by a key in two phases, as Flink plans nexmark q5's counts; AUTO and p=1 one, ONE_PHASE none", async () => {
+  const s = new SqlSession();
+  await s.execute(ddl);
+  const hop = "SELECT id, COUNT(*) AS c, window_start, window_end FROM TABLE(HOP(TABLE t, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '10' SECOND)) GROUP BY id, window_start, window_end";
+  await s.execute("SET 'table.optimizer.agg-phase-strategy' = 'two_phase';");
+  assert.match(explained(await s.execute(`EXPLAIN ${hop}`)), /\] window aggregate, parallelism=1 <- \[\d+\] HASH/);
+  await s.execute("SET 'parallelism.default' = '2';");
+  await s.execute("RESET 'table.optimizer.agg-phase-strategy';");
+  assert.match(explained(await s.execute(`EXPLAIN ${hop}`)), /\] window aggregate, parallelism=2 <- \[\d+\] HASH/);
+  await s.execute("SET 'table.optimizer.agg-phase-strategy' = 'ONE_PHASE';");
+  assert.doesNotMatch(explained(await s.execute(`EXPLAIN ${tumble}`)), /LocalWindowAggregate/);
+  await s.execute("SET 'table.optimizer.agg-phase-strategy' = 'MANY_PHASES';");
+  await assert.rejects(s.execute(`EXPLAIN ${hop}`), /Could not parse value 'MANY_PHASES' for key 'table.optimizer.agg-phase-strategy'/);
+  await s.execute("SET 'table.optimizer.agg-phase-strategy' = 'TWO_PHASE';");
+  const lines = explained(await s.execute(`EXPLAIN ${hop}`)).split("\n");
+  const local = lines.findIndex((l) => /^\[\d+\] LocalWindowAggregate, parallelism=2 <- \[\d+\]$/.test(l));
+  const global = lines.findIndex((l) => /^\[\d+\] GlobalWindowAggregate, parallelism=2 <- \[\d+\] HASH/.test(l));
+  assert.ok(local >= 0 && local < global, lines.join("\n"));
+  assert.ok(!lines.some((l) => /window aggregate/.test(l)), lines.join("\n"));
+});

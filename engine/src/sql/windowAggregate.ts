@@ -21,6 +21,7 @@ import { scalarAccumulator } from "./windows/scalarAccumulator.js";
 import { retractAccValue, type RetractCall } from "./windows/retractWindowAccumulator.js";
 import { type ChangesInput, windowOperatorOverChanges } from "./windows/windowOverChanges.js";
 import { LocalWindowAggregateOperator, type Partial } from "./windows/localWindowAggregate.js";
+import { aggPhaseStrategyOf } from "./windows/aggPhaseStrategy.js";
 import { attachedWindows, projectedWindowProperties, resolveColumn, type WindowProperties } from "./windows/windowProperties.js";
 import { type WindowAggregateRows, type WindowExtreme, type WindowGroups, type WindowMax, windowExtremeOf, windowGroups, windowMaxOf } from "./windows/fusedShapes.js";
 
@@ -214,21 +215,42 @@ export function planWindowAggregate(
         ? (shown as number[])
         : Array.from({ length: g + aggs.length }, (_, c) => c);
     const build = outputRow(layout, sources, aggs.length, { eventTime: assigner.isEventTime, keyIsWindowKey, scalar: scalar !== undefined }, result);
-    // At parallelism > 1 a window aggregate grouped by its window alone, whose aggregates merge, runs in two
-    // phases, as Flink's TwoStageOptimizedWindowAggregateRule plans it: partials per window before the exchange,
-    // where one phase sends every row of a window to one subtask (nexmark q7, q5's MAX). With group keys the
-    // exchange spreads the rows already, and a partial per (window, key) saves little: nexmark q5's COUNT per
-    // auction and HOP window ran at 0.60x the CPU throughput of one phase at p=2; its MAX over those rows (a cascade)
-    // at 0.88-0.96x, so over a cascade one phase is kept (RESULTS.md, session 12).
-    const twoPhase = rows.env.parallelism > 1 && keyCols.length === 0 && !input.attached && assigner.isEventTime && !partitionBy && input.window !== undefined && !distinct.includes(true);
+    // At parallelism > 1 a window aggregate whose aggregates merge may run in two phases, as Flink's
+    // TwoStageOptimizedWindowAggregateRule plans it (`table.optimizer.agg-phase-strategy`). Grouped by its window
+    // alone: partials per window before the exchange, where one phase sends every row of a window to one subtask
+    // (nexmark q7). With group keys over TUMBLE/HOP: partials per (key, slice), as Flink's slice_end partials
+    // (nexmark q5's COUNT per auction: one row per auction and 2 s slice crosses, not every bid) — under AUTO not
+    // yet: it took ~12% off q5's worker CPU at p=2 but did not move the harness's figures on a loaded machine
+    // (RESULTS.md, session 17). Over a cascade one phase is kept: q5's MAX over the counts ran at 0.88-0.96x in
+    // two (session 12).
+    const strategy = aggPhaseStrategyOf(rows.env);
+    const grid = assigner.aligned;
+    const slice = keyCols.length > 0 && strategy === "TWO_PHASE" && grid !== undefined && grid.windowOf === undefined ? gcd(grid.size, grid.slide) : undefined;
+    const twoPhase =
+      rows.env.parallelism > 1 &&
+      strategy !== "ONE_PHASE" &&
+      (keyCols.length === 0 || slice !== undefined) &&
+      !input.attached &&
+      assigner.isEventTime &&
+      !partitionBy &&
+      input.window !== undefined &&
+      !distinct.includes(true);
     const local = twoPhase
       ? uidAsAtParallelismOne(
-          rows.transform<Partial>("LocalWindowAggregate", (ctx) => new LocalWindowAggregateOperator(assigner, windowKey(partitionCols), agg, ctx)),
+          rows.transform<Partial>("LocalWindowAggregate", (ctx) => new LocalWindowAggregateOperator(assigner, windowKey(partitionCols), agg, ctx, slice)),
           "transparent",
         )
       : undefined;
+    // In its input's subtasks, as Flink chains it: the global phase then sees the watermarks of the input's subtasks,
+    // as one phase does, so a row late at p=1 is late there too (a file read by one subtask: lateRows.test.ts).
+    const inputParallelism = rows.node.parallelism;
+    if (local && inputParallelism !== undefined) local.setParallelism(inputParallelism);
+    // A window's partial names its window; a slice's lies in the windows of its slice, which the query's assigner gives.
     const keyed: WindowedStream<Row, unknown> = local
-      ? (local.keyBy((p) => p[2]).window(attachedWindows({ tvf: input.window as WindowProperties["tvf"], start: 0, end: 1 })) as unknown as WindowedStream<Row, unknown>)
+      ? (local.keyBy((p) => p[2]).window(slice !== undefined ? assigner : attachedWindows({ tvf: input.window as WindowProperties["tvf"], start: 0, end: 1 })) as unknown as WindowedStream<
+          Row,
+          unknown
+        >)
       : rows.keyBy(windowKey(partitionCols)).window(assigner);
     const phase = twoPhase ? { ...agg, add: (p: Partial, acc: unknown) => agg.merge(acc, p[3]) } : agg;
     const windowed = stateDigest(
@@ -327,6 +349,8 @@ function windowKey(cols: ScopeColumn[]): (r: Row) => unknown {
   const indexes = cols.map((c) => c.index);
   return (r) => JSON.stringify(indexes.map((i) => r[i] ?? null));
 }
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /** A column whose values key the window operator as they are (not a ROW). */
 const isPrimitive = (c: ScopeColumn): boolean => c.type.name !== "ROW" && !c.type.fields;

@@ -49,3 +49,14 @@ test("a TUMBLE count over a file with late rows at parallelism 2 and 3 drops the
   assert.ok(counted < 4000 && counted > 2000, `some rows are late at parallelism 1, not all: ${counted} counted`);
   for (const p of [2, 3, 2]) assert.deepEqual(await rows(p, TUMBLE), one, `parallelism ${p}`);
 });
+
+// The local phase runs in the scan's one subtask, so the global phase's watermark is the scan's, as one phase's is.
+const TWO_PHASE = "SET 'table.optimizer.agg-phase-strategy' = 'TWO_PHASE';";
+const WINDOW_ONLY = "SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE ev, DESCRIPTOR(ts), INTERVAL '1' SECOND)) GROUP BY window_start, window_end;";
+
+test("in two phases (per key, and per window alone) at parallelism 2 and 3 the same rows are late as at parallelism 1", async () => {
+  for (const query of [TUMBLE, WINDOW_ONLY]) {
+    const one = await rows(1, query);
+    for (const p of [2, 3]) assert.deepEqual(await rows(p, `${TWO_PHASE}\n${query}`), one, `parallelism ${p}: ${query}`);
+  }
+});

@@ -43,6 +43,8 @@ function writeEvents(path: string, n: number): void {
   writeFileSync(path, `${lines.join("\n")}\n`);
 }
 
+const TWO_PHASE = "SET 'table.optimizer.agg-phase-strategy' = 'TWO_PHASE';";
+
 function ddlFor(path: string): string {
   return `CREATE TABLE ev (id INT, k STRING, v INT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '${path}', 'format' = 'csv');`;
 }
@@ -84,6 +86,15 @@ test("a TUMBLE aggregate on 2 and 3 worker threads gives the rows of one thread 
     assert.equal(exchangeStats().decoded.clone, decoded.clone, "and no cloned ones");
   }
   assert.equal(workerStats().threads, Math.min(3, availableParallelism()), "a pool of at most one thread per core, kept across jobs");
+  // In two phases (Flink's plan): the local one in the scan's subtask, partials per key and window hashed to the global one.
+  for (const parallelism of [2, 3]) {
+    assert.deepEqual(await rows(parallelism, `${TWO_PHASE}\n${query}`), expected, `parallelism ${parallelism}, two phases`);
+    const edges = workerStats().edges;
+    assert.ok(
+      edges.some((e) => e.edge === "LocalWindowAggregate -> GlobalWindowAggregate (hash)"),
+      JSON.stringify(edges),
+    );
+  }
 });
 
 test("a window aggregate over an upstream window aggregate's rows (cascaded, as nexmark q5's MAX) on worker threads gives the rows of one thread and DuckDB's", async () => {

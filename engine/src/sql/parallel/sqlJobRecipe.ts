@@ -17,6 +17,7 @@ import { type Row, sinkFor } from "../connectors.js";
 import type { ParsedStatement } from "../parser.js";
 import { Planner } from "../planner.js";
 import { configureMiniBatch } from "../minibatch/miniBatchOptions.js";
+import { configureAggPhaseStrategy } from "../windows/aggPhaseStrategy.js";
 import { configureSourceIdleTimeout } from "../scan/sourceIdleTimeout.js";
 import { assignPlanUids } from "../restore/planUids.js";
 import { SqlSession } from "../SqlSession.js";
@@ -81,6 +82,7 @@ export async function declareSqlJob(env: StreamEnvironment, args: SqlJobArgs): P
   for (const f of args.localFunctions ?? []) session.catalog.functions.registerStandIn(f);
   await session.executeParsed(args.ddl);
   configureMiniBatch(env, new Map(args.options ?? []));
+  configureAggPhaseStrategy(env, new Map(args.options ?? []));
   configureSourceIdleTimeout(env, new Map(args.options ?? []));
   const s = args.statement.statement;
   if (s.kind !== "query" && s.kind !== "insert") throw new Error(`not a query or INSERT: ${args.statement.text}`);

@@ -5,6 +5,7 @@ import type { Statement } from "../ast.js";
 import { StreamSqlError, type SqlPosition } from "../errors.js";
 import { flinkDuration } from "../flinkDuration.js";
 import { configureMiniBatch, MINI_BATCH_LATENCY } from "../minibatch/miniBatchOptions.js";
+import { configureAggPhaseStrategy } from "../windows/aggPhaseStrategy.js";
 import { configureSourceIdleTimeout, SOURCE_IDLE_TIMEOUT } from "../scan/sourceIdleTimeout.js";
 import { assignPlanUids } from "./planUids.js";
 import { checkRestore, loadSavepoint } from "./sqlRestore.js";
@@ -53,6 +54,7 @@ export class SqlJobSettings {
   /** Turns on checkpointing (on demand, or every `execution.checkpointing.interval`); a failed SQL job still fails rather than restarts. */
   configure(env: StreamEnvironment): void {
     configureMiniBatch(env, this.options);
+    configureAggPhaseStrategy(env, this.options);
     configureSourceIdleTimeout(env, this.options);
     const parallelism = this.options.get(PARALLELISM);
     if (parallelism !== undefined) env.setParallelism(Number(parallelism));

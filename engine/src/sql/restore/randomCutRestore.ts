@@ -11,6 +11,7 @@ import type { Change } from "../changelog.js";
 import type { Row } from "../connectors.js";
 import type { Sink } from "../../sinks/Sink.js";
 import { configureMiniBatch } from "../minibatch/miniBatchOptions.js";
+import { configureAggPhaseStrategy } from "../windows/aggPhaseStrategy.js";
 import { configureSourceIdleTimeout } from "../scan/sourceIdleTimeout.js";
 import { parseScript } from "../parser.js";
 import { Planner } from "../planner.js";
@@ -42,6 +43,8 @@ export interface RandomCut {
   inOrder?: boolean;
   /** The uninterrupted run gives more outputs than this (a query that gives few tests little). */
   moreThan?: number;
+  /** The jobs' default parallelism (subtasks on this thread); 1 unless given. */
+  parallelism?: number;
 }
 
 /**
@@ -58,8 +61,10 @@ export async function checkRandomCutRestore(catalog: Catalog, sql: string, dir: 
   const query = parsed?.statement.kind === "query" ? parsed.statement.query : assert.fail("not a query");
   let updating = false;
   const start = (checkpoints: string | undefined, restore?: string, run = "reference"): { job: JobHandle; out: CollectSink<Row | Change> } => {
-    const env = checkpoints ? StreamEnvironment.create().enableCheckpointing({ directory: checkpoints }) : StreamEnvironment.create();
+    const created = StreamEnvironment.create({ parallelism: cut.parallelism ?? 1 });
+    const env = checkpoints ? created.enableCheckpointing({ directory: checkpoints }) : created;
     configureMiniBatch(env, new Map(Object.entries(cut.options ?? {})));
+    configureAggPhaseStrategy(env, new Map(Object.entries(cut.options ?? {})));
     configureSourceIdleTimeout(env, new Map(Object.entries(cut.options ?? {})));
     const planned = new Planner(env, catalog).plan(query);
     const out = new CollectSink<Row | Change>();

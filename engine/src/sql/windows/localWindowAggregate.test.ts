@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { OperatorHarness } from "../../testing/OperatorHarness.js";
 import type { AggregateFunction } from "../../windows/AggregateFunction.js";
-import { TumblingEventTimeWindows } from "../../windows/WindowAssigner.js";
+import { SlidingEventTimeWindows, TumblingEventTimeWindows } from "../../windows/WindowAssigner.js";
 import type { Row } from "../connectors.js";
 import { LocalWindowAggregateOperator, type Partial } from "./localWindowAggregate.js";
 
@@ -47,3 +47,18 @@ for (const inPlace of [true, false]) {
     ]);
   });
 }
+
+test("with a slice, a HOP row goes into its one slice: a partial per (slice, key), stamped at the slice's end - 1, sent when the watermark passes that end", async () => {
+  const agg = max(true) as AggregateFunction<Row, unknown, unknown>;
+  const h = await OperatorHarness.create<Row, Partial>((ctx) => new LocalWindowAggregateOperator(SlidingEventTimeWindows.of(6, 2), (r) => (r[0] as number) % 2, agg, ctx, 2));
+  h.processElements([[3], [7], [4], [9], [8]], [0, 1, 2, 3, 5]);
+  h.processWatermark(3);
+  assert.deepEqual(partials(h), [
+    [0, 2, 1, 7],
+    [2, 4, 0, 4],
+    [2, 4, 1, 9],
+  ]);
+  assert.deepEqual(h.outputTimestamps, [1, 3, 3]);
+  h.processWatermark(5);
+  assert.deepEqual(partials(h).slice(3), [[4, 6, 0, 8]]);
+});

@@ -6,18 +6,26 @@ import type { WindowAssigner } from "../../windows/WindowAssigner.js";
 import type { Row } from "../connectors.js";
 
 /**
- * A partial aggregate of one window and group, as the local phase sends it across the exchange:
- * `[window_start, window_end, key, accumulator]`, stamped window_end - 1 (the global phase assigns it
- * to the window its bounds name, `attachedWindows`).
+ * A partial aggregate of one window (or slice) and group, as the local phase sends it across the exchange:
+ * `[start, end, key, accumulator]`, stamped end - 1. A window's partial names its window (the global phase
+ * assigns it there, `attachedWindows`); a slice's partial lies in every window its slice does, so the
+ * global phase assigns it with the query's own TUMBLE/HOP assigner.
  */
 export type Partial = [number, number, unknown, unknown];
 
-/** One window's partial accumulators, by group key. */
+/**
+ * One window's (or slice's) partial accumulators: group key → slot, the slot's key and accumulator in arrays, so a
+ * row is one map probe (a scalar accumulator, a number, is replaced per row: a Map of them took a write too).
+ */
 interface Pane {
   start: number;
   end: number;
-  groups: Map<unknown, unknown>;
+  slots: Map<unknown, number>;
+  keys: unknown[];
+  accs: unknown[];
 }
+
+const newPane = (start: number, end: number): Pane => ({ start, end, slots: new Map(), keys: [], accs: [] });
 
 /**
  * Flink's LocalSlicingWindowAggOperator: the first phase of a two-phase window aggregate, in the input's
@@ -28,6 +36,11 @@ interface Pane {
  * them before a checkpoint barrier and at end of input: the operator keeps no state, as Flink's local
  * phase, and what it held is in the global phase's snapshot. It drops no late row: the global phase
  * decides lateness by its own watermark, as at parallelism 1 it decides for every row.
+ *
+ * With `slice` (TUMBLE/HOP grouped by keys) it folds each row into the one slice of that length holding it
+ * (the gcd of size and slide: every window is whole slices) and sends a partial per (slice, key), as Flink's
+ * local phase sends `slice_end` partials: nexmark q5's HOP(10 s, 2 s) COUNT per auction adds a bid once, not
+ * into five windows, and sends one row per auction and 2 s slice where one phase sent every bid.
  */
 export class LocalWindowAggregateOperator implements Operator<Row> {
   /** Panes by "start:end"; few at a time (the windows the watermark has not passed). */
@@ -38,6 +51,7 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
     private readonly keyOf: (r: Row) => unknown,
     private readonly agg: AggregateFunction<Row, unknown, unknown>,
     private readonly ctx: OperatorContext<Partial>,
+    private readonly slice?: number,
   ) {}
 
   processBatch(batch: RecordBatch<Row>): void {
@@ -50,6 +64,11 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
         const key = this.keyOf(row);
         // Never the rows of an upstream window aggregate (windowAggregate.ts plans one phase over those).
         const grid = this.assigner.aligned;
+        if (grid !== undefined && this.slice !== undefined) {
+          const start = windowStart(timestamp, grid.offset, this.slice);
+          this.add(start, start + this.slice, key, row);
+          continue;
+        }
         if (grid !== undefined) {
           // TUMBLE/HOP: the windows as numbers, no window object or string per row.
           for (let start = windowStart(timestamp, grid.offset, grid.slide); start > timestamp - grid.size; start -= grid.slide) this.add(start, start + grid.size, key, row);
@@ -59,11 +78,10 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
           const id = `${w.start}:${w.end}`;
           let pane = this.panes.get(id);
           if (pane === undefined) {
-            pane = { start: w.start, end: w.end, groups: new Map() };
+            pane = newPane(w.start, w.end);
             this.panes.set(id, pane);
           }
-          const groups = pane.groups;
-          groups.set(key, this.agg.add(row, groups.has(key) ? groups.get(key) : this.agg.createAccumulator()));
+          this.fold(pane, key, row);
         }
       } catch (cause) {
         this.ctx.userError(cause, row, timestamp);
@@ -84,20 +102,25 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
   private add(start: number, end: number, key: unknown, row: Row): void {
     let pane = start === this.lastStart ? this.lastPane : this.aligned.get(start);
     if (pane === undefined) {
-      pane = { start, end, groups: new Map() };
+      pane = newPane(start, end);
       this.aligned.set(start, pane);
     }
     this.lastStart = start;
     this.lastPane = pane;
-    const groups = pane.groups;
-    const acc = groups.get(key);
-    if (acc === undefined && !groups.has(key)) {
-      groups.set(key, this.agg.add(row, this.agg.createAccumulator()));
+    this.fold(pane, key, row);
+  }
+
+  private fold(pane: Pane, key: unknown, row: Row): void {
+    const slot = pane.slots.get(key);
+    if (slot !== undefined) {
+      pane.accs[slot] = this.agg.add(row, pane.accs[slot]);
       return;
     }
-    // Accumulators that fold in place return themselves: no Map write per row then.
-    const next = this.agg.add(row, acc);
-    if (next !== acc) groups.set(key, next);
+    // The slot is made after `add` succeeds: a throwing add leaves no partial behind.
+    const acc = this.agg.add(row, this.agg.createAccumulator());
+    pane.slots.set(key, pane.accs.length);
+    pane.keys.push(key);
+    pane.accs.push(acc);
   }
 
   /** Sends the partials of every window the watermark has passed (all windows: `watermark` +∞). */
@@ -108,7 +131,8 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
     for (const panes of [this.panes, this.aligned] as Map<unknown, Pane>[])
       for (const [id, pane] of panes) {
         if (pane.end - 1 > watermark) continue;
-        for (const [key, acc] of pane.groups) out.emit([pane.start, pane.end, key, acc], pane.end - 1);
+        const { keys, accs } = pane;
+        for (let i = 0; i < keys.length; i++) out.emit([pane.start, pane.end, keys[i], accs[i]], pane.end - 1);
         panes.delete(id);
       }
   }
