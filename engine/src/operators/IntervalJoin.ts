@@ -2,7 +2,7 @@ import type { Collector } from "../api/functions.js";
 import type { KeyedCoProcessFunction, KeyedProcessContext } from "../api/keyedFunctions.js";
 import type { OutputTag } from "../api/OutputTag.js";
 import type { MapState } from "../state/State.js";
-import { missingTimestamp } from "./missingTimestamp.js";
+import { missingTimestamp, noTime } from "./missingTimestamp.js";
 import type { OperatorContext, OperatorCounters } from "./Operator.js";
 
 /** What the join function knows about a matched pair. */
@@ -40,7 +40,7 @@ export function intervalJoinFunction<L, R, O, K>(spec: IntervalJoinSpec<L, R, O,
   // Without a timestamp a record would be buffered and timed at NaN: never joined, never cleaned up.
   const timeOf = (value: L | R, ctx: KeyedProcessContext<K>): number => {
     const t = ctx.timestamp;
-    if (Number.isNaN(t)) throw missingTimestamp(spec.where, ctx.getCurrentKey(), value);
+    if (noTime(t)) throw missingTimestamp(spec.where, ctx.getCurrentKey(), value);
     return t;
   };
   const isLate = (t: number, ctx: KeyedProcessContext<K>) => ctx.currentWatermark() !== Number.NEGATIVE_INFINITY && t < ctx.currentWatermark();

@@ -1,7 +1,7 @@
 import type { Collector } from "../api/functions.js";
 import type { KeyedCoProcessFunction, KeyedProcessFunction, KeyedProcessContext, OnTimerContext, TimerService } from "../api/keyedFunctions.js";
 import type { OutputTag } from "../api/OutputTag.js";
-import { ApiUsageError } from "../errors/errors.js";
+import { ApiUsageError, describeValue } from "../errors/errors.js";
 import { normalizeKey, ownsKey, type NormalizedKey } from "../graph/keys.js";
 import { type KeyedTimersSnapshot, restoreTimers, timersSnapshot } from "./keyedTimers.js";
 import type { RecordBatch } from "../runtime/StreamElement.js";
@@ -9,7 +9,7 @@ import { KeyedStateStore } from "../state/KeyedStateStore.js";
 import { TimerQueue, type Timer } from "../time/TimerQueue.js";
 import type { Operator, OperatorContext } from "./Operator.js";
 import { forEachRecord } from "./forEachRecord.js";
-import { missingTimestamp } from "./missingTimestamp.js";
+import { missingTimestamp, noTime } from "./missingTimestamp.js";
 
 /** `record` while a timer, not a record, is being handled. */
 const NO_RECORD = Symbol("no record");
@@ -62,7 +62,7 @@ export class KeyedProcessOperator<K, I, O> implements Operator<I> {
       currentWatermark: () => ctx.currentWatermark(),
       registerEventTimeTimer: (t) => {
         // A NaN in the timer queue's heap would break its order for every key's timers.
-        if (Number.isNaN(t)) throw self.timerAtNaN();
+        if (noTime(t)) throw self.timerAtNaN(t);
         self.eventTimers.register(t, self.key, self.normKey, undefined, "");
       },
       registerProcessingTimeTimer: (t) => void self.processingTimers.register(t, self.key, self.normKey, undefined, ""),
@@ -124,11 +124,11 @@ export class KeyedProcessOperator<K, I, O> implements Operator<I> {
     );
   }
 
-  /** An event-time timer at NaN: mostly `ctx.timestamp + …` for a record that has no timestamp. */
-  private timerAtNaN(): Error {
-    if (this.record !== NO_RECORD && Number.isNaN(this.timestamp)) return missingTimestamp(this.ctx, this.key, this.record);
+  /** An event-time timer at NaN (or not a number): mostly `ctx.timestamp + …` for a record that has no timestamp. */
+  private timerAtNaN(t: unknown): Error {
+    if (this.record !== NO_RECORD && noTime(this.timestamp)) return missingTimestamp(this.ctx, this.key, this.record);
     const where = { job: this.ctx.jobName, operator: this.ctx.operatorName, subtask: this.ctx.subtask, key: this.key };
-    return new ApiUsageError(`An event-time timer needs a time, not NaN, in job '${where.job}', operator '${where.operator}' (subtask ${where.subtask})`, where);
+    return new ApiUsageError(`An event-time timer needs a time in milliseconds, not ${describeValue(t)}, in job '${where.job}', operator '${where.operator}' (subtask ${where.subtask})`, where);
   }
 
   private setKey(key: unknown, normKey: NormalizedKey): void {

@@ -9,6 +9,14 @@ export function missingTimestamp(ctx: Pick<OperatorContext<unknown>, "jobName" |
 }
 
 /**
+ * Whether `t` is no event time: NaN (none), or not a number at all (a timestamp assigner that
+ * returned undefined, a string or a Date), which would otherwise put the record in no window, silently.
+ */
+export function noTime(t: number): boolean {
+  return typeof t !== "number" || t !== t;
+}
+
+/**
  * Thrown by code that reads a record's event time without knowing its operator (a SQL table's
  * rowtime, read by a timestamp assigner): the operator's userError makes it `missingTimestamp` with
  * its place, key and record.
