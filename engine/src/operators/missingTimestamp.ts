@@ -13,7 +13,7 @@ export function missingTimestamp(ctx: Pick<OperatorContext<unknown>, "jobName" |
  * returned undefined, a string or a Date), which would otherwise put the record in no window, silently.
  */
 export function noTime(t: number): boolean {
-  return typeof t !== "number" || t !== t;
+  return typeof t !== "number" || Number.isNaN(t);
 }
 
 /**

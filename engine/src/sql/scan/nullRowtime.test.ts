@@ -24,9 +24,10 @@ const queries: Record<string, string> = {
   "rowtime dedup": "SELECT id FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY name ORDER BY ts) AS rn FROM orders) WHERE rn = 1",
 };
 
-for (const [kind, query] of Object.entries(queries)) {
+const cases = [...Object.entries(queries).map(([kind, query]) => ({ kind, query, parallelism: 1 })), { kind: "window TVF on worker threads", query: queries["window TVF"] as string, parallelism: 2 }];
+for (const { kind, query, parallelism } of cases) {
   test(`${kind} over a row whose rowtime is NULL fails with MissingTimestampError naming the scan and the row`, async () => {
-    const error = await new SqlSession().execute(`${ddl}\n${query}`).then(
+    const error = await new SqlSession().execute(`${ddl}\nSET 'parallelism.default' = '${parallelism}';\n${query}`).then(
       () => assert.fail("no error"),
       (e: unknown) => e,
     );
