@@ -58,6 +58,7 @@ import { PARALLEL_SCAN_CASES } from "./cases/parallelScan.js";
 import { FORMAT_STRICTNESS_CASES } from "./cases/formatStrictness.js";
 import { IGNORE_PARSE_ERROR_CASES } from "./cases/ignoreParseErrors.js";
 import { WINDOW_OVER_CHANGES_CASES } from "./cases/windowOverChanges.js";
+import { NULL_ROWTIME_CASES } from "./cases/nullRowtime.js";
 
 /**
  * Orders over 40 s of event time, with repeated names. The last two (30 s, 31 s) arrive after 38.999 s,
@@ -247,5 +248,6 @@ export const CASES: OracleCase[] = [
   ...WINDOW_TOP_CASES,
   ...FUNCTION_CASES,
   ...WINDOW_OVER_CHANGES_CASES,
+  ...NULL_ROWTIME_CASES,
 ];
 CASES.push(...miniBatchCases(CASES));

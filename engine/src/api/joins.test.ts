@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { sinks } from "../sinks/sinks.js";
+import { assertMissingTimestamp } from "../testing/assertMissingTimestamp.js";
 import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
 import { TumblingEventTimeWindows } from "../windows/WindowAssigner.js";
 import { OutputTag } from "./OutputTag.js";
@@ -141,4 +142,35 @@ test("window join pairs records of equal key in the same window", async () => {
   for (const l of lefts) for (const r of rights) if (l.k === r.k && Math.floor(l.ts / 50) === Math.floor(r.ts / 50)) expected.push(`${l.id}-${r.id}`);
   assert.ok(expected.length > 20);
   assert.deepEqual([...out].sort(), expected.sort());
+});
+
+test("interval join of a record without a timestamp fails the job with MissingTimestampError (not buffered at NaN, never joined)", async () => {
+  const env = StreamEnvironment.create();
+  env
+    .fromArray<E>([{ k: "a", ts: 1, id: "L1" }])
+    .keyBy((e) => e.k)
+    .intervalJoin(
+      env
+        .fromArray<E>([{ k: "a", ts: 1, id: "R1" }])
+        .assignTimestampsAndWatermarks(byTs(0))
+        .keyBy((e) => e.k),
+    )
+    .between(0, 10)
+    .process<string>((l, r, _c, collector) => collector.collect(l.id + r.id))
+    .sinkTo(sinks.collect());
+  assertMissingTimestamp(await env.execute("no-ts interval join").done, { job: "no-ts interval join", operator: /intervalJoin/, key: "a", record: { k: "a", ts: 1, id: "L1" } });
+});
+
+test("window join of a record without a timestamp fails the job with MissingTimestampError (the record shown as the join's tagged union: side and value)", async () => {
+  const env = StreamEnvironment.create();
+  env
+    .fromArray<E>([{ k: "a", ts: 1, id: "L1" }])
+    .assignTimestampsAndWatermarks(byTs(0))
+    .join(env.fromArray<E>([{ k: "a", ts: 1, id: "R1" }]))
+    .where((l) => l.k)
+    .equalTo((r) => r.k)
+    .window(TumblingEventTimeWindows.of(50))
+    .apply((l, r) => `${l.id}-${r.id}`)
+    .sinkTo(sinks.collect());
+  assertMissingTimestamp(await env.execute("no-ts window join").done, { job: "no-ts window join", operator: /windowJoin/, key: "a", record: { side: 1, value: { k: "a", ts: 1, id: "R1" } } });
 });

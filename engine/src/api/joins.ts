@@ -52,7 +52,7 @@ export class IntervalJoin<L, R, K> {
     const { lower, upper, leftLate, rightLate } = this;
     const create: OperatorFactory = (ctx) =>
       new KeyedProcessOperator<K, unknown, O>(
-        intervalJoinFunction<L, R, O, K>({ lower, upper, fn, leftLateTag: leftLate, rightLateTag: rightLate, counters: ctx.counters }),
+        intervalJoinFunction<L, R, O, K>({ lower, upper, fn, leftLateTag: leftLate, rightLateTag: rightLate, counters: ctx.counters, where: ctx }),
         [this.left.keySelector, this.right.keySelector],
         ctx,
       );

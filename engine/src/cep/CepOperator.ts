@@ -4,6 +4,7 @@ import { normalizeKey, type NormalizedKey, ownsKey } from "../graph/keys.js";
 import { type KeyedTimersSnapshot, restoreTimers, timersSnapshot } from "../operators/keyedTimers.js";
 import type { Operator, OperatorContext } from "../operators/Operator.js";
 import { forEachRecord } from "../operators/forEachRecord.js";
+import { missingTimestamp, noTime } from "../operators/missingTimestamp.js";
 import type { RecordBatch } from "../runtime/StreamElement.js";
 import { KeyedStateStore } from "../state/KeyedStateStore.js";
 import type { ValueState } from "../state/State.js";
@@ -87,7 +88,7 @@ export class CepOperator<K, T, R> implements Operator<T> {
         this.setKey(key, normalizeKey(key));
         if (!eventTime) return this.processInProcessingTime(value);
         const ts = timestamps[i]!;
-        if (Number.isNaN(ts)) throw new TypeError("CEP in event time needs record timestamps: assign a WatermarkStrategy, or use inProcessingTime()");
+        if (noTime(ts)) throw missingTimestamp(this.ctx, key, value);
         if (ts > this.ctx.currentWatermark()) this.bufferEvent(value, ts);
         else if (this.options.lateDataTag !== undefined) this.ctx.output.emitSide(this.options.lateDataTag, value, ts);
         else this.ctx.counters.lateRecordsDropped++;

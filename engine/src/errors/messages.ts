@@ -13,9 +13,11 @@ export function where(ctx: ErrorContext): string {
 export const messages = {
   userFunctionFailed: (ctx: ErrorContext, cause: unknown) =>
     `User function failed in ${where(ctx)}: ${cause instanceof Error ? cause.message : String(cause)}` + (ctx.record !== undefined ? `\n  record: ${describeValue(ctx.record)}` : ""),
-  missingTimestamp: (ctx: ErrorContext) =>
-    `Record has no event timestamp in ${where(ctx)}. Use fromSource(source, WatermarkStrategy...withTimestampAssigner(...)) ` +
-    `or stream.assignTimestampsAndWatermarks(...) before an event-time window or timer.` +
+  missingTimestamp: (ctx: ErrorContext, fix?: string) =>
+    `Record has no event timestamp in ${where(ctx)}. ` +
+    (fix ??
+      `Use fromSource(source, WatermarkStrategy...withTimestampAssigner(...)) ` +
+        `or stream.assignTimestampsAndWatermarks(...) before an event-time window, join, CEP pattern or timer, or run that operator in processing time (a CEP pattern's inProcessingTime()).`) +
     (ctx.record !== undefined ? `\n  record: ${describeValue(ctx.record)}` : ""),
   parseFailed: (ctx: ErrorContext, reason: string) => `Cannot parse record in ${where(ctx)}: ${reason}`,
   sourceFailed: (ctx: ErrorContext, cause: unknown) => `Source failed in ${where(ctx)}: ${cause instanceof Error ? cause.message : String(cause)}`,

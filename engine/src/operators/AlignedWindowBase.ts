@@ -9,7 +9,7 @@ import type { WindowContext } from "../windows/WindowFunction.js";
 import type { OperatorContext } from "./Operator.js";
 import type { WindowOperatorConfig } from "./WindowOperatorConfig.js";
 import { forEachRecord } from "./forEachRecord.js";
-import { missingTimestamp } from "./missingTimestamp.js";
+import { missingTimestamp, noTime } from "./missingTimestamp.js";
 
 /**
  * What the pane (`AlignedWindowOperator`) and slice (`SlicedWindowOperator`) operators share: the window
@@ -82,7 +82,7 @@ export abstract class AlignedWindowBase<IN, ACC, R, OUT, K> {
     const key = this.keySelector(value);
     const normKey = normalizeKey(key);
     this.key = key;
-    if (Number.isNaN(timestamp)) {
+    if (noTime(timestamp)) {
       throw missingTimestamp(this.ctx, key, value);
     }
     this.addRecord(value, timestamp, key, normKey);

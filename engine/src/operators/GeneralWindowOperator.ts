@@ -10,7 +10,7 @@ import type { Operator, OperatorContext } from "./Operator.js";
 import type { TimerSnapshot, WindowOperatorConfig, WindowOperatorSnapshot } from "./WindowOperatorConfig.js";
 import { WindowStore, type WindowEntry, type KeyWindows } from "./WindowStore.js";
 import { forEachRecord } from "./forEachRecord.js";
-import { missingTimestamp } from "./missingTimestamp.js";
+import { missingTimestamp, noTime } from "./missingTimestamp.js";
 
 /**
  * Flink's WindowOperator: assigner → per key and window contents → trigger → window function, with
@@ -108,7 +108,7 @@ export class GeneralWindowOperator<IN, ACC, R, OUT, K> implements Operator<IN> {
     const normKey = normalizeKey(key);
     this.key = key;
     this.normKey = normKey;
-    if (this.isEventTime && Number.isNaN(timestamp)) {
+    if (this.isEventTime && noTime(timestamp)) {
       throw missingTimestamp(this.ctx, key, value);
     }
     const windows = config.assigner.assignWindows(value, timestamp, now);

@@ -2,7 +2,8 @@ import type { Collector } from "../api/functions.js";
 import type { KeyedCoProcessFunction, KeyedProcessContext } from "../api/keyedFunctions.js";
 import type { OutputTag } from "../api/OutputTag.js";
 import type { MapState } from "../state/State.js";
-import type { OperatorCounters } from "./Operator.js";
+import { missingTimestamp, noTime } from "./missingTimestamp.js";
+import type { OperatorContext, OperatorCounters } from "./Operator.js";
 
 /** What the join function knows about a matched pair. */
 export interface IntervalJoinContext<K> {
@@ -22,6 +23,8 @@ export interface IntervalJoinSpec<L, R, O, K> {
   leftLateTag?: OutputTag<L> | undefined;
   rightLateTag?: OutputTag<R> | undefined;
   counters: OperatorCounters;
+  /** The join operator, named in the error for a record without a timestamp. */
+  where: Pick<OperatorContext<unknown>, "jobName" | "operatorName" | "subtask">;
 }
 
 /**
@@ -34,6 +37,12 @@ export function intervalJoinFunction<L, R, O, K>(spec: IntervalJoinSpec<L, R, O,
   const { lower, upper, fn } = spec;
   const leftCleanup = (t: number) => (upper > 0 ? t + upper : t);
   const rightCleanup = (t: number) => (lower < 0 ? t - lower : t);
+  // Without a timestamp a record would be buffered and timed at NaN: never joined, never cleaned up.
+  const timeOf = (value: L | R, ctx: KeyedProcessContext<K>): number => {
+    const t = ctx.timestamp;
+    if (noTime(t)) throw missingTimestamp(spec.where, ctx.getCurrentKey(), value);
+    return t;
+  };
   const isLate = (t: number, ctx: KeyedProcessContext<K>) => ctx.currentWatermark() !== Number.NEGATIVE_INFINITY && t < ctx.currentWatermark();
   const emit = (l: L, lt: number, r: R, rt: number, ctx: KeyedProcessContext<K>, out: Collector<O>) =>
     fn(l, r, { key: ctx.getCurrentKey(), leftTimestamp: lt, rightTimestamp: rt, timestamp: Math.max(lt, rt) }, out);
@@ -44,7 +53,7 @@ export function intervalJoinFunction<L, R, O, K>(spec: IntervalJoinSpec<L, R, O,
   };
   return {
     processElement1(left, ctx, out) {
-      const t = ctx.timestamp;
+      const t = timeOf(left, ctx);
       if (isLate(t, ctx)) {
         if (spec.leftLateTag !== undefined) ctx.output(spec.leftLateTag, left);
         else spec.counters.lateRecordsDropped++;
@@ -57,7 +66,7 @@ export function intervalJoinFunction<L, R, O, K>(spec: IntervalJoinSpec<L, R, O,
       ctx.timerService.registerEventTimeTimer(leftCleanup(t));
     },
     processElement2(right, ctx, out) {
-      const t = ctx.timestamp;
+      const t = timeOf(right, ctx);
       if (isLate(t, ctx)) {
         if (spec.rightLateTag !== undefined) ctx.output(spec.rightLateTag, right);
         else spec.counters.lateRecordsDropped++;

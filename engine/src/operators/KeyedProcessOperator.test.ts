@@ -5,6 +5,7 @@ import { OutputTag } from "../api/OutputTag.js";
 import { StreamEnvironment } from "../api/StreamEnvironment.js";
 import { sinks } from "../sinks/sinks.js";
 import type { ListState, MapState, ValueState } from "../state/State.js";
+import { assertMissingTimestamp } from "../testing/assertMissingTimestamp.js";
 import { ManualClock } from "../testing/ManualClock.js";
 import { TestSource } from "../testing/TestSource.js";
 import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
@@ -204,4 +205,20 @@ test("each parallel subtask gets its own copy of the function, so state handles 
     out.values().sort((a, b) => a[0].localeCompare(b[0])),
     users.map((u) => [u, 10] as [string, number]).sort((a, b) => a[0].localeCompare(b[0])),
   );
+});
+
+test("an event-time timer for a record without a timestamp (ctx.timestamp + …, NaN) fails the job with MissingTimestampError", async () => {
+  const env = StreamEnvironment.create();
+  const fn: KeyedProcessFunction<string, Click, string> = {
+    processElement(c, ctx, out) {
+      ctx.timerService.registerEventTimeTimer(ctx.timestamp + 10);
+      out.collect(c.user);
+    },
+  };
+  env
+    .fromArray<Click>([{ user: "ann", ts: 1 }])
+    .keyBy((c) => c.user)
+    .process(fn)
+    .sinkTo(sinks.collect());
+  assertMissingTimestamp(await env.execute("no-ts timer").done, { job: "no-ts timer", operator: /keyedProcess/, key: "ann", record: { user: "ann", ts: 1 } });
 });

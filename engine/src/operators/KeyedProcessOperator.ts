@@ -1,6 +1,7 @@
 import type { Collector } from "../api/functions.js";
 import type { KeyedCoProcessFunction, KeyedProcessFunction, KeyedProcessContext, OnTimerContext, TimerService } from "../api/keyedFunctions.js";
 import type { OutputTag } from "../api/OutputTag.js";
+import { ApiUsageError, describeValue } from "../errors/errors.js";
 import { normalizeKey, ownsKey, type NormalizedKey } from "../graph/keys.js";
 import { type KeyedTimersSnapshot, restoreTimers, timersSnapshot } from "./keyedTimers.js";
 import type { RecordBatch } from "../runtime/StreamElement.js";
@@ -8,6 +9,10 @@ import { KeyedStateStore } from "../state/KeyedStateStore.js";
 import { TimerQueue, type Timer } from "../time/TimerQueue.js";
 import type { Operator, OperatorContext } from "./Operator.js";
 import { forEachRecord } from "./forEachRecord.js";
+import { missingTimestamp, noTime } from "./missingTimestamp.js";
+
+/** `record` while a timer, not a record, is being handled. */
+const NO_RECORD = Symbol("no record");
 
 type ElementHandler = (value: unknown, ctx: KeyedProcessContext<unknown>, out: Collector<unknown>) => void;
 
@@ -23,6 +28,7 @@ export class KeyedProcessOperator<K, I, O> implements Operator<I> {
   private key: unknown;
   private normKey: NormalizedKey;
   private timestamp = Number.NaN;
+  private record: unknown = NO_RECORD;
   private timeDomain: "event-time" | "processing-time" = "event-time";
   private readonly collector: Collector<O>;
   private readonly context: OnTimerContext<K>;
@@ -54,7 +60,11 @@ export class KeyedProcessOperator<K, I, O> implements Operator<I> {
     const timerService: TimerService = {
       currentProcessingTime: () => ctx.clock.now(),
       currentWatermark: () => ctx.currentWatermark(),
-      registerEventTimeTimer: (t) => void self.eventTimers.register(t, self.key, self.normKey, undefined, ""),
+      registerEventTimeTimer: (t) => {
+        // A NaN in the timer queue's heap would break its order for every key's timers.
+        if (noTime(t)) throw self.timerAtNaN(t);
+        self.eventTimers.register(t, self.key, self.normKey, undefined, "");
+      },
       registerProcessingTimeTimer: (t) => void self.processingTimers.register(t, self.key, self.normKey, undefined, ""),
       deleteEventTimeTimer: (t) => void self.eventTimers.delete(t, self.normKey, ""),
       deleteProcessingTimeTimer: (t) => void self.processingTimers.delete(t, self.normKey, ""),
@@ -107,10 +117,18 @@ export class KeyedProcessOperator<K, I, O> implements Operator<I> {
         const key = keySelector(value);
         this.setKey(key, normalizeKey(key));
         this.timestamp = timestamps[i]!;
+        this.record = value;
         handler(value, context, collector);
       },
       (i, cause) => this.ctx.userError(cause, values[i], timestamps[i]!, this.key),
     );
+  }
+
+  /** An event-time timer at NaN (or not a number): mostly `ctx.timestamp + …` for a record that has no timestamp. */
+  private timerAtNaN(t: unknown): Error {
+    if (this.record !== NO_RECORD && noTime(this.timestamp)) return missingTimestamp(this.ctx, this.key, this.record);
+    const where = { job: this.ctx.jobName, operator: this.ctx.operatorName, subtask: this.ctx.subtask, key: this.key };
+    return new ApiUsageError(`An event-time timer needs a time in milliseconds, not ${describeValue(t)}, in job '${where.job}', operator '${where.operator}' (subtask ${where.subtask})`, where);
   }
 
   private setKey(key: unknown, normKey: NormalizedKey): void {
@@ -134,6 +152,7 @@ export class KeyedProcessOperator<K, I, O> implements Operator<I> {
   private fire(queue: TimerQueue<undefined>, upTo: number, domain: "event-time" | "processing-time"): void {
     const onTimer = this.fn.onTimer;
     let due: Timer<undefined>[] | undefined;
+    this.record = NO_RECORD;
     while ((due = queue.pollDue(upTo)) !== undefined) {
       if (onTimer === undefined) continue;
       for (const timer of due) {

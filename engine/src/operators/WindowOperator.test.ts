@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { OutputTag } from "../api/OutputTag.js";
 import { StreamEnvironment } from "../api/StreamEnvironment.js";
 import { sinks } from "../sinks/sinks.js";
+import { assertMissingTimestamp } from "../testing/assertMissingTimestamp.js";
 import { ManualClock } from "../testing/ManualClock.js";
 import { TestSource } from "../testing/TestSource.js";
 import { WatermarkStrategy } from "../time/WatermarkStrategy.js";
@@ -321,6 +322,18 @@ test("event-time window on records without timestamps fails with MissingTimestam
   assert.equal(result.status, "failed");
   assert.equal(result.error!.name, "MissingTimestampError");
   assert.match(result.error!.message, /withTimestampAssigner/);
+});
+
+test("event-time window on records whose timestamp assigner returned no number (undefined) fails with MissingTimestampError, not silently", async () => {
+  const env = StreamEnvironment.create();
+  env
+    .fromArray([{ k: "a", ts: 1 }])
+    .assignTimestampsAndWatermarks(WatermarkStrategy.forMonotonousTimestamps<{ k: string; ts: number }>().withTimestampAssigner((e) => (e as unknown as { time: number }).time))
+    .keyBy((e) => e.k)
+    .window(TumblingEventTimeWindows.of(10))
+    .count()
+    .sinkTo(sinks.collect());
+  assertMissingTimestamp(await env.execute("undefined ts").done, { job: "undefined ts", operator: /window/, key: "a", record: { k: "a", ts: 1 } });
 });
 
 test("window results over several parallel subtasks equal the single-subtask results", async () => {

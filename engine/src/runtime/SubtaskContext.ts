@@ -1,6 +1,7 @@
 import { DEAD_LETTERS } from "../api/OutputTag.js";
 import { ParseError, SluiceError, UserFunctionError, type ErrorContext } from "../errors/errors.js";
 import { messages } from "../errors/messages.js";
+import { missingTimestamp, NoTimestamp } from "../operators/missingTimestamp.js";
 import type { Clock } from "../time/Clock.js";
 import type { WatermarkOutput } from "../time/WatermarkGenerator.js";
 import type { DeadLetter, ErrorPolicy, OperatorContext, OperatorCounters } from "../operators/Operator.js";
@@ -88,7 +89,11 @@ export class SubtaskContext<OUT> implements OperatorContext<OUT> {
   userError(cause: unknown, record: unknown, timestamp: number, key?: unknown): void {
     // A SluiceError thrown by nested engine code already names its place; don't wrap it twice.
     const error =
-      cause instanceof SluiceError ? cause : new UserFunctionError(messages.userFunctionFailed(this.errorContext({ key, record }), cause), this.errorContext({ key, record, timestamp }), { cause });
+      cause instanceof NoTimestamp
+        ? missingTimestamp(this, key, record, cause.fix)
+        : cause instanceof SluiceError
+          ? cause
+          : new UserFunctionError(messages.userFunctionFailed(this.errorContext({ key, record }), cause), this.errorContext({ key, record, timestamp }), { cause });
     this.route(error, record, timestamp, key);
   }
 

@@ -20,6 +20,7 @@ import { planSelectDistinct } from "./distinct/selectDistinct.js";
 import { planGroupAggregate } from "./groupAggregate.js";
 import { planJoin, selectOverJoin } from "./joins/planJoin.js";
 import { planJoinAggregate } from "./joins/planJoinAggregate.js";
+import { rowtimeOf } from "./joins/rowtime.js";
 import { hasSubqueryConjunct, planSubqueryJoins } from "./joins/planSemiJoin.js";
 import { sourceIdleTimeoutOf } from "./scan/sourceIdleTimeout.js";
 import { watermarkPushDown } from "./scan/watermarkPushDown.js";
@@ -222,7 +223,7 @@ export class Planner {
     if (!scanned.changes && entry.watermark && !records && !pushed) {
       const { index, delay } = watermark(entry.watermark);
       const idleTimeout = sourceIdleTimeoutOf(this.env);
-      const strategy = WatermarkStrategy.forGenerator<Row>(() => new SqlWatermarkAssigner(delay)).withTimestampAssigner((r) => r[index] as number);
+      const strategy = WatermarkStrategy.forGenerator<Row>(() => new SqlWatermarkAssigner(delay)).withTimestampAssigner((r) => rowtimeOf(r, index));
       const stream = scanned.stream.assignTimestampsAndWatermarks(idleTimeout === undefined ? strategy : strategy.withIdleness(idleTimeout)).name(`watermarks ${entry.name}`);
       // Per reader, before the rows are spread (Flink's WatermarkAssigner chained to its source): spread first, which rows are late would depend on how they interleave.
       if (scanned.parallelism !== undefined) stream.setParallelism(scanned.parallelism);

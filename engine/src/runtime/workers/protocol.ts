@@ -6,7 +6,7 @@
 import type { MessagePort } from "node:worker_threads";
 import type { OperatorCheckpoint, SubtaskCheckpoint } from "../../checkpoint/CheckpointData.js";
 import type { EncodedBatch } from "../../exchange/BatchCodec.js";
-import { CheckpointError, type ErrorContext, ParseError, SinkError, SluiceError, SourceError, UserFunctionError } from "../../errors/errors.js";
+import { ApiUsageError, CheckpointError, type ErrorContext, MissingTimestampError, ParseError, SinkError, SluiceError, SourceError, UserFunctionError } from "../../errors/errors.js";
 import type { EnvironmentOptions } from "../../api/StreamEnvironment.js";
 import type { DeadLetter } from "../../operators/Operator.js";
 import type { SubtaskMetrics } from "../Task.js";
@@ -175,6 +175,8 @@ const TYPES: Record<string, new (message: string, context: ErrorContext, options
   SinkError,
   ParseError,
   CheckpointError,
+  MissingTimestampError,
+  ApiUsageError,
 };
 
 export function fromWire(wire: WireError): Error {

@@ -7,7 +7,7 @@ import { windowStart } from "../../windows/TimeWindow.js";
 import type { Row } from "../connectors.js";
 import type { JoinKey } from "./joinKey.js";
 import { joinSlotInner, slotOf, type WindowPane, WindowPanes, type WindowPanesSnapshot } from "./windowPanes.js";
-import { missingTimestamp } from "../../operators/missingTimestamp.js";
+import { missingTimestamp, noTime } from "../../operators/missingTimestamp.js";
 
 /** One input of the fused operator: a window aggregate's input rows, grouped without aggregate functions. */
 export interface GroupSide {
@@ -73,7 +73,7 @@ export class WindowGroupJoinOperator implements Operator<Row> {
     this.key = undefined;
     const key = this.spec.sides[side].key(row);
     this.key = key;
-    if (Number.isNaN(timestamp)) {
+    if (noTime(timestamp)) {
       throw missingTimestamp(this.ctx, key, row);
     }
     const { size, slide, offset } = this.spec;

@@ -6,12 +6,14 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { StreamEnvironment } from "../../api/StreamEnvironment.js";
 import type { Source } from "../../connectors/Source.js";
-import { ParseError } from "../../errors/errors.js";
+import { MissingTimestampError, ParseError } from "../../errors/errors.js";
+import { NoTimestamp } from "../../operators/missingTimestamp.js";
 import { sinks } from "../../sinks/sinks.js";
 import { stampRowtime } from "./stampRowtime.js";
 
 const numbers = (values: number[]): Source<number> => ({ name: "numbers", bounded: true, maxParallelism: 1, createReader: () => ({ poll: () => ({ values: [...values], end: true }) }) });
 const rowtime = (v: number): number => {
+  if (v === 0) throw new NoTimestamp("its rowtime is NULL");
   if (v < 0) throw new Error(`no time for ${v}`);
   return v * 10;
 };
@@ -49,4 +51,14 @@ test("a record whose rowtime throws is a dead letter of the source, the others g
   const strict = await run([1, -2, 3], "fail");
   assert.ok(strict.error instanceof ParseError, String(strict.error));
   assert.match(strict.error.message, /no time for -2/);
+});
+
+test("a record whose rowtime is NULL fails the job with MissingTimestampError naming the source and the record, whatever the error policy (as Flink)", async () => {
+  for (const policy of ["dead-letter", "fail"] as const) {
+    const { error, letters } = await run([1, 0, 3], policy);
+    assert.ok(error instanceof MissingTimestampError, `${policy}: ${error}`);
+    assert.deepEqual([error.context.job, error.context.operator, error.context.record], ["stamp", "numbers", 0]);
+    assert.match(error.message, /its rowtime is NULL\n {2}record: 0/);
+    assert.deepEqual(letters, []);
+  }
 });

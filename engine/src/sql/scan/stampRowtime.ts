@@ -1,4 +1,5 @@
 import type { Source, SourcePoll, SourceReader, SourceReaderContext } from "../../connectors/Source.js";
+import { missingTimestamp, NoTimestamp } from "../../operators/missingTimestamp.js";
 
 /**
  * `source` with each poll's records timestamped by their rowtime, computed for the whole poll by one
@@ -57,6 +58,8 @@ function eachRecord<T, U>(poll: SourcePoll<T>, ctx: SourceReaderContext, name: s
     try {
       add(r, kept);
     } catch (cause) {
+      // A NULL rowtime fails the job, as in Flink (its WatermarkAssignerOperator throws), whatever the error policy.
+      if (cause instanceof NoTimestamp) throw missingTimestamp({ jobName: ctx.jobName, operatorName: name, subtask: ctx.subtask }, undefined, r, cause.fix);
       ctx.badRecord(`the ${what} of a record of ${name} could not be computed: ${cause instanceof Error ? cause.message : String(cause)}`, r, { source: name });
       return;
     }

@@ -13,6 +13,7 @@ import type { StreamEnvironment } from "../../api/StreamEnvironment.js";
 import type { TableEntry } from "../catalog.js";
 import { checkOptions, type Row, type ScanResult } from "../connectors.js";
 import { SQL_CONNECTORS } from "../connectors/registry.js";
+import { rowtimeOf } from "../joins/rowtime.js";
 import { computedRow, physicalTable } from "../ddl/computedColumns.js";
 import { sourceWatermarks } from "./sourceIdleTimeout.js";
 import { mapValues, stampRowtime } from "./stampRowtime.js";
@@ -33,9 +34,9 @@ export function watermarkPushDown(env: StreamEnvironment, table: TableEntry, wat
   const stamped = stampRowtime(
     rows,
     (values, out) => {
-      for (let i = 0; i < values.length; i++) out[i] = (values[i] as Row)[index] as number;
+      for (let i = 0; i < values.length; i++) out[i] = rowtimeOf(values[i] as Row, index);
     },
-    (r) => r[index] as number,
+    (r) => rowtimeOf(r, index),
   );
   const stream = env.fromSource(stamped, sourceWatermarks<Row>(env, table, delay), source.name);
   if (errors !== undefined) stream.onError(errors);
