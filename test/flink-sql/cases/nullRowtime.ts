@@ -10,6 +10,8 @@ const fails = (name: string, sql: string, input = ROWS): OracleCase => ({ name, 
 
 export const NULL_ROWTIME_CASES: OracleCase[] = [
   fails("null_rowtime_tumble_fails", `${WATERMARKED}SELECT window_start, COUNT(*) AS c FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY window_start, window_end`),
+  // Flink's WatermarkAssignerOperator refuses the row itself: a query that reads no event time fails too.
+  fails("null_rowtime_projection_fails", `${WATERMARKED}SELECT id, name FROM t`),
   fails("null_rowtime_over_fails", `${WATERMARKED}SELECT id, COUNT(*) OVER (PARTITION BY name ORDER BY ts ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS c FROM t`),
   // Every rowtime set: the right side's is NULL in a LEFT interval join's unmatched rows, and a window over it fails.
   fails(
