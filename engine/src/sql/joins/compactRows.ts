@@ -49,6 +49,8 @@ export interface FlatJoin {
   withLeft: (l: readonly unknown[], li: number, r: Row) => Row | undefined;
   /** Values in an output row. */
   outputWidth: number;
+  /** Per output column, whether it is the left side's (a right side's column, or NULL, otherwise). */
+  fromLeft: readonly boolean[];
   /** withRight's output row written into `out` (no row made): false when the rest of ON does not hold (`out` then as it was or partly filled). */
   fillRight: (l: Row, r: ArrayLike<unknown>, ri: number, out: Row) => boolean;
   /** withLeft's, as fillRight. */
@@ -105,6 +107,7 @@ export function flatJoin(left: { kept: number[] | undefined; width: number }, ri
   };
   return {
     outputWidth: columns.length,
+    fromLeft: columns.map((c) => c < left.width),
     fillRight: fill(
       "l, r, ri",
       (i) => `l[${i}]`,

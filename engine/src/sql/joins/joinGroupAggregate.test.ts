@@ -145,3 +145,45 @@ test("a live job's fused batch ends at allow-latency by the clock, not at the wa
   assert.equal(run.rows.length, 1, "at 1 s the batch ends: its group's row");
   await run.job.cancel();
 });
+
+test("the fused batch's size counts joined rows per record batch: a record batch whose pairs pass the size ends the batch once, after it", async () => {
+  writeFileSync(join(dir, "sa.csv"), "1,1,5\n");
+  writeFileSync(join(dir, "sb.csv"), "1,10\n1,20\n1,30\n");
+  const script =
+    `CREATE TABLE sa (k INT, g INT, v INT) WITH ('connector' = 'filesystem', 'path' = '${join(dir, "sa.csv")}', 'format' = 'csv');\n` +
+    `CREATE TABLE sb (k INT, w INT) WITH ('connector' = 'filesystem', 'path' = '${join(dir, "sb.csv")}', 'format' = 'csv');\n` +
+    "SET 'table.exec.mini-batch.enabled' = 'true';\nSET 'table.exec.mini-batch.allow-latency' = '1 h';\nSET 'table.exec.mini-batch.size' = '2';\n" +
+    "SELECT a.k, a.g, MAX(b.w) AS m, COUNT(*) AS c FROM sa a JOIN sb b ON a.k = b.k GROUP BY a.k, a.g";
+  const last = (await new SqlSession({ createEnvironment: () => StreamEnvironment.create({ batchSize: 100 }) }).execute(script)).at(-1);
+  const changes = last?.kind === "table" ? (last.changelog as Change[]) : assert.fail("no table");
+  // The three pairs come in one record batch (of the bids or of the auction): one change, not a +I after two pairs and a -U/+U for the third.
+  assert.deepEqual(
+    changes.map((c) => `${c.kind}${JSON.stringify(c.row)}`),
+    ["+I[1,1,30,3]"],
+  );
+});
+
+test("a join key with several groups of one side's columns: each pair goes to its own group, whichever side's row comes second", async () => {
+  // k = i % 2 and g = i % 3: every join key has three groups, and each row pairs with rows of all of them.
+  const rows = Array.from({ length: 60 }, (_, i) => [i % 2, i % 3, i]);
+  writeFileSync(join(dir, "kg.csv"), rows.map((r) => r.join(",")).join("\n") + "\n");
+  const expected: string[] = [];
+  for (const k of [0, 1])
+    for (const g of [0, 1, 2]) {
+      const grouped = rows.filter((r) => r[0] === k && r[1] === g).length;
+      const other = rows.filter((r) => r[0] === k);
+      expected.push(JSON.stringify([k, g, grouped * other.length, Math.max(...other.map((r) => r[2] as number))]));
+    }
+  // Grouped by the left side's columns, then by the right side's (a left row's pairs then go to several groups).
+  for (const [g, m] of [
+    ["a", "b"],
+    ["b", "a"],
+  ]) {
+    const script =
+      `CREATE TABLE kg (k INT, g INT, w INT) WITH ('connector' = 'filesystem', 'path' = '${join(dir, "kg.csv")}', 'format' = 'csv');\n` +
+      `SELECT ${g}.k, ${g}.g, COUNT(*) AS c, MAX(${m}.w) AS m FROM kg a JOIN kg b ON a.k = b.k GROUP BY ${g}.k, ${g}.g`;
+    const last = (await new SqlSession({ createEnvironment: () => StreamEnvironment.create({ batchSize: 5 }) }).execute(script)).at(-1);
+    const table = last?.kind === "table" ? last.rows : assert.fail("no table");
+    assert.deepEqual(table.map((r) => JSON.stringify(r)).sort(), expected.sort(), `grouped by ${g}`);
+  }
+});

@@ -17,8 +17,12 @@ type Chunk = Float64Array | unknown[];
  */
 export class RowArena {
   private readonly chunks: Chunk[] = [];
+  /**
+   * Per chunk its rows' links, allocated with it: one array of links for all rows doubled as it grew, each
+   * doubling a copy into fresh memory (nexmark q4's 1.8 M bids: 16 MB written for 7 MB of links, ~1 % of the job).
+   */
+  private readonly links: Int32Array[] = [];
   private numbers = true;
-  private links = new Int32Array(1024);
   private rows = 0;
   private readonly shift: number;
   private readonly mask: number;
@@ -46,13 +50,8 @@ export class RowArena {
     const chunk = c < this.chunks.length ? (this.chunks[c] as Chunk) : this.newChunk();
     const base = (at & this.mask) * width;
     for (let i = 0; i < width; i++) chunk[base + i] = values[from + i] as number;
-    if (at >= this.links.length) {
-      const grown = new Int32Array(this.links.length * 2);
-      grown.set(this.links);
-      this.links = grown;
-    }
-    this.links[at] = -1;
-    if (tail >= 0) this.links[tail] = at;
+    (this.links[c] as Int32Array)[at & this.mask] = -1;
+    if (tail >= 0) (this.links[tail >>> this.shift] as Int32Array)[tail & this.mask] = at;
     return at;
   }
 
@@ -67,7 +66,7 @@ export class RowArena {
 
   /** The row after `at` in its key's list, -1 at the end. */
   next(at: number): number {
-    return this.links[at] as number;
+    return (this.links[at >>> this.shift] as Int32Array)[at & this.mask] as number;
   }
 
   /** A key's rows from `head` on, as one flat list of values (a snapshot's copy). */
@@ -85,6 +84,7 @@ export class RowArena {
     const size = this.width << this.shift;
     const chunk = this.numbers ? new Float64Array(size) : new Array<unknown>(size);
     this.chunks.push(chunk);
+    this.links.push(new Int32Array(this.mask + 1));
     return chunk;
   }
 

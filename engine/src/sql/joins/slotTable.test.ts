@@ -1,7 +1,7 @@
 /**
  * The fused join's key → slot table (slotTable.ts): integer keys in its open-addressing table, any other
  * key in a Map, one dense slot per key in the order keys came, across the table's growth, with keys that
- * share low bits (strides of 2^k) and negative ones.
+ * share low bits (strides of 2^k, so also the recent-key cache's entry) and negative ones.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";

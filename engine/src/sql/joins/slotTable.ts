@@ -1,6 +1,7 @@
 import type { JoinKey } from "./joinKey.js";
 
 const EMPTY = -1;
+const RECENT_MASK = 255;
 
 /**
  * A join's keys → dense slot numbers (0, 1, … in the order keys first came), and per slot where both
@@ -20,6 +21,13 @@ export class SlotTable {
   /** Open addressing (linear probing) of slot numbers for integer keys; at most half full. */
   private table = new Int32Array(2048).fill(EMPTY);
   private mask = 2047;
+  /**
+   * The slot last found for an integer key, by its low bits (NaN: none): a join's keys in flight are mostly
+   * a few hundred consecutive ids (nexmark's bids name the last ~110 auctions), which the Fibonacci hash
+   * spreads over the whole table, one cache line each; here they sit in a few lines. A slot never moves.
+   */
+  private readonly recentKey = new Float64Array(RECENT_MASK + 1).fill(Number.NaN);
+  private readonly recentSlot = new Int32Array(RECENT_MASK + 1);
   private ints = 0;
   private readonly others = new Map<JoinKey, number>();
 
@@ -30,6 +38,8 @@ export class SlotTable {
   /** The slot of `key`, made (with no rows) if it has none. */
   slotOf(key: JoinKey): number {
     if (typeof key === "number" && (key | 0) === key) {
+      const c = key & RECENT_MASK;
+      if (this.recentKey[c] === key) return this.recentSlot[c] as number;
       const keys = this.keys;
       const table = this.table;
       const mask = this.mask;
@@ -38,10 +48,16 @@ export class SlotTable {
         if (s === EMPTY) {
           const made = this.add(key);
           table[h] = made;
+          this.recentKey[c] = key;
+          this.recentSlot[c] = made;
           if (++this.ints * 2 > mask) this.grow();
           return made;
         }
-        if (keys[s] === key) return s;
+        if (keys[s] === key) {
+          this.recentKey[c] = key;
+          this.recentSlot[c] = s;
+          return s;
+        }
       }
     }
     const s = this.others.get(key);

@@ -76,14 +76,23 @@ export class TypedGroups {
     return true;
   }
 
-  /** Slot `s`'s first group, new (touched, no values before), or as `acc` (restored, untouched). */
-  create(s: number, key: number, keys: Row, acc: GroupAcc | undefined, timestamp: number): void {
+  /** Whether the group columns `columns` of a row are all numbers (with a number for its key, the group fits here). */
+  fitsRow(row: Row, columns: readonly number[]): boolean {
+    for (let j = 0; j < columns.length; j++) if (typeof row[columns[j] as number] !== "number") return false;
+    return true;
+  }
+
+  /**
+   * Slot `s`'s first group, new (touched, no values before), or as `acc` (restored, untouched); its key
+   * columns `keys`, or `keys`'s columns `columns` (a joined row's group columns).
+   */
+  create(s: number, key: number, keys: Row, acc: GroupAcc | undefined, timestamp: number, columns?: readonly number[]): void {
     this.ensure(s);
     this.state[s] = TYPED;
     this.flags[s] = acc === undefined ? TOUCHED | NEW : 0;
     this.firstKey[s] = key;
     this.timestamp[s] = timestamp;
-    for (let i = 0; i < this.groupWidth; i++) this.keys[s * this.groupWidth + i] = keys[i] as number;
+    for (let i = 0; i < this.groupWidth; i++) this.keys[s * this.groupWidth + i] = keys[columns === undefined ? i : (columns[i] as number)] as number;
     const o = s * this.width;
     for (let i = 0; i < this.width; i++) this.acc[o + i] = acc === undefined ? 0 : ((acc[i + 1] ?? 0) as number);
   }

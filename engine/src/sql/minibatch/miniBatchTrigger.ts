@@ -14,9 +14,10 @@ export class MiniBatchTrigger {
     private readonly clock: Clock,
   ) {}
 
-  /** Counts one buffered input (the first starts the latency clock); true when the batch is full. */
-  add(): boolean {
-    if (this.buffered++ === 0) this.startedAt = this.clock.now();
+  /** Counts `n` buffered inputs (the first starts the latency clock); true when the batch is full. */
+  add(n = 1): boolean {
+    if (this.buffered === 0) this.startedAt = this.clock.now();
+    this.buffered += n;
     return this.buffered >= this.config.size;
   }
 
