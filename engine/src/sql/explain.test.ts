@@ -75,7 +75,7 @@ test("EXPLAIN at parallelism 2 shows a window aggregate of mergeable aggregates 
   assert.doesNotMatch(distinct, /LocalWindowAggregate/);
 });
 
-test("EXPLAIN at parallelism 2 under agg-phase-strategy TWO_PHASE shows a HOP aggregate grouped by a key in two phases, as Flink plans nexmark q5's counts; AUTO and p=1 one, ONE_PHASE none", async () => {
+test("EXPLAIN at parallelism 2 under agg-phase-strategy TWO_PHASE shows a HOP aggregate grouped by a key in two phases, as Flink plans nexmark q5's counts, and so does AUTO; p=1 one, ONE_PHASE none", async () => {
   const s = new SqlSession();
   await s.execute(ddl);
   const hop = "SELECT id, COUNT(*) AS c, window_start, window_end FROM TABLE(HOP(TABLE t, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '10' SECOND)) GROUP BY id, window_start, window_end";
@@ -83,6 +83,8 @@ test("EXPLAIN at parallelism 2 under agg-phase-strategy TWO_PHASE shows a HOP ag
   assert.match(explained(await s.execute(`EXPLAIN ${hop}`)), /\] window aggregate, parallelism=1 <- \[\d+\] HASH/);
   await s.execute("SET 'parallelism.default' = '2';");
   await s.execute("RESET 'table.optimizer.agg-phase-strategy';");
+  assert.match(explained(await s.execute(`EXPLAIN ${hop}`)), /\] GlobalWindowAggregate, parallelism=2 <- \[\d+\] HASH/);
+  await s.execute("SET 'table.optimizer.agg-phase-strategy' = 'ONE_PHASE';");
   assert.match(explained(await s.execute(`EXPLAIN ${hop}`)), /\] window aggregate, parallelism=2 <- \[\d+\] HASH/);
   await s.execute("SET 'table.optimizer.agg-phase-strategy' = 'ONE_PHASE';");
   assert.doesNotMatch(explained(await s.execute(`EXPLAIN ${tumble}`)), /LocalWindowAggregate/);

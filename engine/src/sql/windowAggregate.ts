@@ -219,13 +219,12 @@ export function planWindowAggregate(
     // TwoStageOptimizedWindowAggregateRule plans it (`table.optimizer.agg-phase-strategy`). Grouped by its window
     // alone: partials per window before the exchange, where one phase sends every row of a window to one subtask
     // (nexmark q7). With group keys over TUMBLE/HOP: partials per (key, slice), as Flink's slice_end partials
-    // (nexmark q5's COUNT per auction: one row per auction and 2 s slice crosses, not every bid) — under AUTO not
-    // yet: it took ~12% off q5's worker CPU at p=2 but did not move the harness's figures on a loaded machine
-    // (RESULTS.md, session 17). Over a cascade one phase is kept: q5's MAX over the counts ran at 0.88-0.96x in
-    // two (session 12).
+    // (nexmark q5's COUNT per auction: one row per auction and 2 s slice crosses, not every bid; on a quiet machine
+    // q5's p=2 ev/CPU-s +11 %, RESULTS.md session 17). Over a cascade one phase is kept: q5's MAX over the counts
+    // ran at 0.88-0.96x in two (session 12).
     const strategy = aggPhaseStrategyOf(rows.env);
     const grid = assigner.aligned;
-    const slice = keyCols.length > 0 && strategy === "TWO_PHASE" && grid !== undefined && grid.windowOf === undefined ? gcd(grid.size, grid.slide) : undefined;
+    const slice = keyCols.length > 0 && strategy !== "ONE_PHASE" && grid !== undefined && grid.windowOf === undefined ? gcd(grid.size, grid.slide) : undefined;
     const twoPhase =
       rows.env.parallelism > 1 &&
       strategy !== "ONE_PHASE" &&

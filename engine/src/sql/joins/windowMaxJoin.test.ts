@@ -83,7 +83,8 @@ test("the fused join gives Flink's plan's rows at p=1 and p=2, and at p=2 sends 
   assert.deepEqual(one.rows, expected.rows);
   const two = await run(2, FUSED);
   assert.deepEqual(two.rows, expected.rows);
-  const counts = two.operators.find((o) => o.name === "window aggregate");
+  // The counts' operator: its global phase at p>1 (Flink's two-phase plan of q5's counts).
+  const counts = two.operators.find((o) => o.name === "GlobalWindowAggregate");
   const fused = two.operators.find((o) => o.name.startsWith("WindowMaxJoin("));
   assert.ok(counts && fused, two.operators.map((o) => o.name).join(", "));
   const [made, joined] = [sum(counts.out), sum(fused.in)];

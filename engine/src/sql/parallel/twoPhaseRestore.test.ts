@@ -36,7 +36,7 @@ const WINDOW_SINK = "CREATE TABLE out (window_start TIMESTAMP(3), c BIGINT, s IN
 // Grouped by a key too (nexmark q5's shape): partials per (key, 2 s slice) at p>1.
 const KEYED =
   "SELECT k, window_end, COUNT(*) AS c, SUM(v) AS s, MAX(id) AS hi FROM TABLE(HOP(TABLE ev, DESCRIPTOR(ts), INTERVAL '2' SECOND, INTERVAL '6' SECOND)) GROUP BY k, window_start, window_end";
-// Its sink, and two phases at p>1 (under AUTO it runs in one).
+// Its sink, and two phases at p>1 (AUTO's plan too; said here so the test keeps meaning it).
 const KEYED_SETUP = "CREATE TABLE out (k INT, window_end TIMESTAMP(3), c BIGINT, s INT, hi INT) WITH ('connector' = 'print');\nSET 'table.optimizer.agg-phase-strategy' = 'TWO_PHASE';";
 const printed: string[] = [];
 const log = console.log;

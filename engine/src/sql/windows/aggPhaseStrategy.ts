@@ -6,9 +6,10 @@ export const AGG_PHASE_STRATEGY = "table.optimizer.agg-phase-strategy";
 
 /**
  * When a window aggregate runs in two phases (local partials before the exchange, a global phase after) at
- * parallelism > 1. `TWO_PHASE`: wherever its aggregates merge, as Flink's TwoStageOptimizedWindowAggregateRule
- * plans it (nexmark q5's COUNT per auction: partials per key and slice). `ONE_PHASE`: never. `AUTO` (the
- * default; Flink decides by cost): where measured to pay, a window aggregate grouped by its window alone.
+ * parallelism > 1. `TWO_PHASE` and `AUTO` (the default;
+ * Flink decides by cost and plans nexmark q5 so): wherever its aggregates merge over TUMBLE/HOP, as Flink's
+ * TwoStageOptimizedWindowAggregateRule plans it (q5's COUNT per auction: partials per key and slice).
+ * `ONE_PHASE`: never.
  */
 export type AggPhaseStrategy = "AUTO" | "ONE_PHASE" | "TWO_PHASE";
 
