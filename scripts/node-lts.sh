@@ -17,7 +17,18 @@ if ! stamp_ok "$dir/.sluice-stamp" "$version-$platform" || [ ! -x "$bin" ]; then
   say "installing Node.js $version ($platform) into $dir"
   mkdir -p "$dir"
   echo '{ "private": true }' > "$dir/package.json"
-  npm install --prefix "$dir" --no-save --no-audit --no-fund --loglevel=error "node-$platform@$version" >&2
+  # npm has been seen to extract the package and then never exit (epoll wait, no socket open): a bounded
+  # install, and a second try only if the binary is not in place and runnable.
+  install() { timeout "${SLUICE_NODE_LTS_TIMEOUT:-300}" npm install --prefix "$dir" --no-save --no-audit --no-fund --loglevel=error "node-$platform@$version" >&2; }
+  if ! install; then
+    if [ -x "$bin" ] && [ "$("$bin" --version 2>/dev/null)" = "v$version" ]; then
+      say "npm did not finish, but Node $version is in place"
+    else
+      say "npm failed or hung; trying once more"
+      rm -rf "$dir/node_modules"
+      install
+    fi
+  fi
   [ "$("$bin" --version)" = "v$version" ] || { echo "node-lts: $bin is not Node $version" >&2; exit 1; }
   echo "$version-$platform" > "$dir/.sluice-stamp"
 fi
