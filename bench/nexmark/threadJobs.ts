@@ -4,13 +4,19 @@
  * thread's CPU over the job (Linux `/proc/self/task/<tid>/schedstat`): at p=1 the main thread, at p=2 the two
  * workers, the main thread and V8's compile and GC helpers apart. With `node --trace-opt` the output also shows
  * which functions TurboFan compiles in the timed jobs (after the `timed` line), and `MARK` lines carry
- * CLOCK_MONOTONIC nanoseconds for cutting a `perf record -k CLOCK_MONOTONIC` profile to the timed jobs.
+ * CLOCK_MONOTONIC nanoseconds for cutting a `perf record -k CLOCK_MONOTONIC` profile to the timed jobs. With
+ * SLUICE_ALLOC_PROFILE set to a directory (and `--import ./dist/bench/nexmark/allocProfile.js`), every thread
+ * profiles where it allocates over the timed jobs and writes its profile there (`allocSites.js` sums them).
  *
  * Usage: node dist/bench/nexmark/threadJobs.js <sql|module> <q0…q22> <parallelism> [warmupJobs=4] [warmup=1000000] [sizes=400000,2000000]
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { BroadcastChannel } from "node:worker_threads";
 import { executeModuleJob } from "../../engine/src/runtime/workers/moduleJob.js";
+import { workerStats } from "../../engine/src/runtime/workers/workerPlacement.js";
+import { ALLOC_PROFILE_CHANNEL, type ProfileMark } from "./allocSites.js";
 import { SqlSession } from "../../engine/src/sql/index.js";
 import { warmupShare } from "../marginal.js";
 import type { NexmarkJobArgs } from "./nexmarkJob.js";
@@ -52,7 +58,12 @@ function threads(): Map<string, { name: string; ms: number }> {
   return out;
 }
 
+/** The directory `allocProfile.ts` writes each thread's profile to, and how it is told when (its channel's name). */
+const allocDir = process.env.SLUICE_ALLOC_PROFILE;
+const allocMarks = allocDir === undefined ? undefined : new BroadcastChannel(ALLOC_PROFILE_CHANNEL);
+
 for (let i = 0; i < Number(k); i++) await run(warmupShare(Number(w), Number(k), i));
+allocMarks?.postMessage({ start: true } satisfies ProfileMark);
 console.log(`MARK timed ${process.hrtime.bigint()}`);
 for (const size of sizes.split(",").map(Number)) {
   const [before, t0, c0] = [threads(), performance.now(), process.cpuUsage()];
@@ -66,3 +77,14 @@ for (const size of sizes.split(",").map(Number)) {
   console.log(`${engine} ${query} p=${p} job of ${size}: wall ${wall.toFixed(0)} ms, CPU ${cpuMs.toFixed(0)} ms (${((cpuMs * 1e6) / size).toFixed(0)} ns/event); threads ${per.join(" ")}`);
 }
 console.log(`MARK end ${process.hrtime.bigint()}`);
+if (allocMarks !== undefined && allocDir !== undefined) {
+  allocMarks.postMessage({ stop: allocDir } satisfies ProfileMark);
+  // Every JS thread writes one file: this one and each pool worker.
+  const expected = 1 + workerStats().threads;
+  const written = () => readdirSync(allocDir).filter((f) => /^alloc-\d+\.json$/.test(f)).length;
+  for (let waited = 0; written() < expected; waited += 100) {
+    if (waited >= 30_000) throw new Error(`allocation profiles: ${written()} of ${expected} threads wrote theirs to ${allocDir} within 30 s (run with --import ./dist/bench/nexmark/allocProfile.js?)`);
+    await sleep(100);
+  }
+  allocMarks.close();
+}

@@ -30,6 +30,12 @@ export interface BatchEncoder<T = unknown> {
 
 export interface BatchDecoder<T = unknown> {
   decode(encoded: EncodedBatch): RecordBatch<T>;
+  /**
+   * The batch cut into consecutive batches of `lengths` records (at most its length in all), each decoded
+   * straight into its own arrays: a remote channel's merged message goes back into the batches pushed
+   * without the whole batch in between. Without it the channel cuts what `decode` returns.
+   */
+  decodeRuns?(encoded: EncodedBatch, lengths: readonly number[]): RecordBatch<T>[];
   /** Once `decode` returns, nothing refers to the batch's buffers (every value was copied out of them), so they may go back to the encoder. */
   readonly freesBuffers?: boolean;
 }

@@ -11,6 +11,7 @@ import type { StreamNode } from "../graph/StreamGraph.js";
 import type { RecordBatch } from "../runtime/StreamElement.js";
 import type { BatchCodec, BatchDecoder, BatchEncoder, EncodedBatch, RecordSchema } from "./BatchCodec.js";
 import { cloneCodec } from "./BatchCodec.js";
+import { cutBatch } from "./cutBatch.js";
 import { type InferredType, inferRecordType } from "./inferredType.js";
 
 const rowTypes = new WeakMap<StreamNode, RecordSchema>();
@@ -183,22 +184,31 @@ function inferringEncoder(codec: BatchCodec, operator: string, edge: string, asC
 export function edgeDecoder(codec: BatchCodec): BatchDecoder {
   const clone = cloneCodec.decoder({ fields: [] });
   let columnar: BatchDecoder | undefined;
+  /** The decoder `encoded` needs and what it decodes (the codec's own batch). */
+  const open = (encoded: EncodedBatch): { decoder: BatchDecoder; inner: EncodedBatch } => {
+    const wire = encoded.header as Wire;
+    const inner = { length: encoded.length, header: wire.h, buffers: encoded.buffers };
+    if (wire.k === "clone") {
+      stats.decoded.clone++;
+      return { decoder: clone, inner };
+    }
+    if (wire.schema !== undefined) columnar = codec.decoder(wire.schema);
+    if (columnar === undefined) throw new Error("columnar exchange: a batch arrived before its channel's schema");
+    stats.decoded.columnar++;
+    return { decoder: columnar, inner };
+  };
   return {
     // A clone batch has no buffers; a columnar one's are free if its codec's decoder says so.
     get freesBuffers() {
       return columnar?.freesBuffers === true;
     },
     decode: (encoded) => {
-      const wire = encoded.header as Wire;
-      const inner = { length: encoded.length, header: wire.h, buffers: encoded.buffers };
-      if (wire.k === "clone") {
-        stats.decoded.clone++;
-        return clone.decode(inner);
-      }
-      if (wire.schema !== undefined) columnar = codec.decoder(wire.schema);
-      if (columnar === undefined) throw new Error("columnar exchange: a batch arrived before its channel's schema");
-      stats.decoded.columnar++;
-      return columnar.decode(inner);
+      const { decoder, inner } = open(encoded);
+      return decoder.decode(inner);
+    },
+    decodeRuns: (encoded, lengths) => {
+      const { decoder, inner } = open(encoded);
+      return decoder.decodeRuns !== undefined ? decoder.decodeRuns(inner, lengths) : cutBatch(decoder.decode(inner), lengths);
     },
   };
 }

@@ -106,6 +106,41 @@ test("random batches of every type, both record shapes, come back equal through 
   );
 });
 
+test("decodeRuns cuts a batch into the runs given, each decoded straight into its own arrays, as decode and slicing would", () => {
+  const sliceOf = (b: RecordBatch, from: number, to: number): RecordBatch => ({ values: b.values.slice(from, to), timestamps: b.timestamps.slice(from, to) });
+  fc.assert(
+    fc.property(
+      schemaArb
+        .chain((schema) => fc.tuple(fc.constant(schema), fc.constantFrom<"array" | "object">("array", "object")))
+        .chain(([schema, shape]) =>
+          fc.tuple(fc.constant(schema), fc.array(fc.tuple(fc.array(recordsOf(schema, shape), { maxLength: 40 }), fc.array(fc.nat(40), { maxLength: 5 })), { minLength: 1, maxLength: 6 })),
+        ),
+      ([schema, messages]) => {
+        // One channel's messages in order: the dictionary a batch adds to is the later batches' too.
+        const encoder = columnarCodec.encoder(schema);
+        const decoder = columnarCodec.decoder(schema);
+        for (const [values, cuts] of messages) {
+          const batch = batchOf(values);
+          // Runs of the cut points' gaps, and an empty run (a batch of no records pushed between two watermarks).
+          const points = [...new Set(cuts.map((c) => Math.min(c, values.length)))].sort((a, b) => a - b);
+          const lengths = [...points, values.length].map((p, i, all) => p - (i === 0 ? 0 : all[i - 1]!));
+          lengths.splice(1, 0, 0);
+          const runs = decoder.decodeRuns!(cross(encoder.encode(batch)), lengths);
+          let at = 0;
+          assert.deepStrictEqual(
+            runs,
+            lengths.map((n) => sliceOf(batch, at, (at += n))),
+          );
+        }
+      },
+    ),
+    { numRuns: Number(process.env.COLUMNAR_RUNS ?? 200) },
+  );
+  const values = [{ a: 1 }, { a: 2 }];
+  const schema: RecordSchema = { fields: [{ name: "a", type: { name: "INT" } }] };
+  assert.throws(() => columnarCodec.decoder(schema).decodeRuns!(cross(columnarCodec.encoder(schema).encode(batchOf(values))), [1, 2]), /records 1 to 3 of a batch of 2/);
+});
+
 test("random high-cardinality strings cross as UTF-8 once the dictionary stops paying", () => {
   const strings: RecordSchema = { fields: [{ name: "s", type: { name: "STRING" } }] };
   fc.assert(

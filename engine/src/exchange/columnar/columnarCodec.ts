@@ -135,7 +135,8 @@ function sourceOf(h: ColumnHeader): Source {
 
 const MAX_BUILDERS = 32;
 
-type Fill = (sources: unknown[], dictionaries: unknown[], n: number, out: unknown[]) => void;
+/** Builds records `from` to `to` (exclusive) of the batch into `out` from index 0. */
+type Fill = (sources: unknown[], dictionaries: unknown[], from: number, to: number, out: unknown[]) => void;
 
 function filler(names: readonly string[], shape: RecordShape, signature: string): Fill {
   const read = (j: number): string => {
@@ -145,7 +146,7 @@ function filler(names: readonly string[], shape: RecordShape, signature: string)
   const locals = names.map((_, j) => `const s${j} = sources[${j}], d${j} = dictionaries[${j}];`).join(" ");
   const items = names.map((name, j) => (shape === "object" ? `${literalKey(name)}: ${read(j)}` : read(j))).join(", ");
   const record = shape === "array" ? `[${items}]` : shape === "object" ? `{ ${items} }` : read(0);
-  return generated<Fill>(["sources", "dictionaries", "n", "out"], `"use strict"; ${locals} for (let i = 0; i < n; i++) out[i] = ${record};`);
+  return generated<Fill>(["sources", "dictionaries", "from", "to", "out"], `"use strict"; ${locals} for (let i = from, k = 0; i < to; i++, k++) out[k] = ${record};`);
 }
 
 class ColumnarDecoder<T> implements BatchDecoder<T> {
@@ -162,6 +163,10 @@ class ColumnarDecoder<T> implements BatchDecoder<T> {
   }
 
   decode(encoded: EncodedBatch): RecordBatch<T> {
+    return this.decodeRuns(encoded, [encoded.length])[0]!;
+  }
+
+  decodeRuns(encoded: EncodedBatch, lengths: readonly number[]): RecordBatch<T>[] {
     const h = encoded.header as ColumnarHeader;
     const buffer = encoded.buffers[0] as ArrayBuffer;
     const n = encoded.length;
@@ -193,12 +198,20 @@ class ColumnarDecoder<T> implements BatchDecoder<T> {
       fill = filler(this.names, h.shape, signature);
       this.fills.set(key, fill);
     }
-    const values = new Array<T>(n);
-    fill(sources, dictionaries, n, values);
     const ts = new Float64Array(buffer, h.timestamps, n);
-    const timestamps = new Array<number>(n);
-    for (let i = 0; i < n; i++) timestamps[i] = ts[i] as number;
-    return { values, timestamps };
+    const batches: RecordBatch<T>[] = [];
+    let from = 0;
+    for (const length of lengths) {
+      const to = from + length;
+      if (!(length >= 0) || to > n) throw new RangeError(`columnar exchange: records ${from} to ${to} of a batch of ${n}`);
+      const values = new Array<T>(length);
+      fill(sources, dictionaries, from, to, values);
+      const timestamps = new Array<number>(length);
+      for (let i = from, k = 0; i < to; i++, k++) timestamps[k] = ts[i] as number;
+      batches.push({ values, timestamps });
+      from = to;
+    }
+    return batches;
   }
 }
 

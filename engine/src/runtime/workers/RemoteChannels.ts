@@ -4,7 +4,8 @@ import { edgeDecoder, edgeEncoder, edgeRowType } from "../../exchange/edgeCodec.
 import type { PlanEdge } from "../../graph/JobPlan.js";
 import { Channel } from "../Channel.js";
 import type { RecordBatch, StreamElement } from "../StreamElement.js";
-import { mergeRuns, splitRuns } from "./coalescedRuns.js";
+import { cutBatch } from "../../exchange/cutBatch.js";
+import { mergeRuns, placeRuns, recordRuns } from "./coalescedRuns.js";
 import type { DataMessage, WireElement } from "./protocol.js";
 
 /**
@@ -206,15 +207,30 @@ class RemoteInChannel extends Channel {
     super.push(wire.kind === "records" ? { kind: "records", batch: this.decode(wire.encoded) } : wire);
   }
 
-  /** A producer's gathered elements, in the order pushed. */
+  /**
+   * A producer's gathered elements, in the order pushed: the merged batch decoded straight into the batches
+   * pushed (not decoded whole and then copied into them: RESULTS.md "Session 18: q5consume").
+   */
   deliverRuns(message: Extract<DataMessage, { runs: unknown }>): void {
-    splitRuns(message.b === undefined ? undefined : this.decode(message.b), message.runs, this.take);
+    const lengths = recordRuns(message.runs);
+    placeRuns(message.b === undefined ? cutBatch(undefined, lengths) : this.decodeRuns(message.b, lengths), message.runs, this.take);
   }
 
   private decode(encoded: EncodedBatch): RecordBatch {
     const batch = this.decoder.decode(encoded);
-    if (this.decoder.freesBuffers === true) for (const buffer of encoded.buffers) this.spent.push(buffer);
+    this.spend(encoded);
     return batch;
+  }
+
+  private decodeRuns(encoded: EncodedBatch, lengths: readonly number[]): RecordBatch[] {
+    const decoder = this.decoder;
+    const batches = decoder.decodeRuns !== undefined ? decoder.decodeRuns(encoded, lengths) : cutBatch(decoder.decode(encoded), lengths);
+    this.spend(encoded);
+    return batches;
+  }
+
+  private spend(encoded: EncodedBatch): void {
+    if (this.decoder.freesBuffers === true) for (const buffer of encoded.buffers) this.spent.push(buffer);
   }
 
   private readonly take = (element: StreamElement): void => super.push(element);

@@ -6,6 +6,7 @@
  * pushed, in order: a watermark stays between the records before and after it, as in Flink's network
  * buffers, where records and watermarks are serialised into one buffer in order.
  */
+import { cutBatch } from "../../exchange/cutBatch.js";
 import type { RecordBatch, StreamElement } from "../StreamElement.js";
 
 export type NonRecord = Exclude<StreamElement, { kind: "records" }>;
@@ -44,21 +45,28 @@ export function mergeRuns(pending: readonly StreamElement[]): { batch: RecordBat
   return { batch: { values, timestamps }, runs };
 }
 
-/** The elements `runs` describe, records cut from `batch` (the decoded merged batch). */
-export function splitRuns(batch: RecordBatch | undefined, runs: readonly Run[], into: (element: StreamElement) => void): void {
-  let at = 0;
+/** The record counts of `runs`, in order: how the merged batch is cut back into the batches pushed. */
+export function recordRuns(runs: readonly Run[]): number[] {
+  const lengths: number[] = [];
+  for (const run of runs) if (typeof run === "number") lengths.push(run);
+  return lengths;
+}
+
+/** The elements `runs` describe, the record runs' batches (`recordRuns(runs)`'s lengths, in order) taken from `batches`. */
+export function placeRuns(batches: readonly RecordBatch[], runs: readonly Run[], into: (element: StreamElement) => void): void {
+  let next = 0;
   for (const run of runs) {
     if (typeof run !== "number") {
       into(run);
       continue;
     }
-    if (run === 0) {
-      into({ kind: "records", batch: { values: [], timestamps: [] } });
-      continue;
-    }
-    if (batch === undefined || at + run > batch.values.length) throw new Error(`coalesced exchange message: a run of ${run} records past the batch's ${batch?.values.length ?? 0}`);
-    if (at === 0 && run === batch.values.length) into({ kind: "records", batch });
-    else into({ kind: "records", batch: { values: batch.values.slice(at, at + run), timestamps: batch.timestamps.slice(at, at + run) } });
-    at += run;
+    const batch = batches[next++];
+    if (batch === undefined || batch.values.length !== run) throw new Error(`coalesced exchange message: a run of ${run} records, given ${batch?.values.length ?? "no"} batch`);
+    into({ kind: "records", batch });
   }
+}
+
+/** The elements `runs` describe, records cut from `batch` (the decoded merged batch). */
+export function splitRuns(batch: RecordBatch | undefined, runs: readonly Run[], into: (element: StreamElement) => void): void {
+  placeRuns(cutBatch(batch, recordRuns(runs)), runs, into);
 }
