@@ -7,6 +7,8 @@
  * a shared machine this resolves a few percent where alternating processes (perRecordAB.sh) need many rounds.
  * The two builds' modules are separate instances, so neither side's call sites see the other's classes.
  *
+ * Prints per side the median and range (min–max) over blocks, and new/base per block (median and range).
+ *
  * Usage: node dist/bench/nexmark/jobAB.js BASE NEW <q0|q1|…|genjob> [blocks=10] [events=500000]
  */
 import os from "node:os";
@@ -70,6 +72,9 @@ const median = (xs: number[]) => {
   return s.length % 2 === 1 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 const [a, b] = [median(ns[0]!), median(ns[1]!)];
+const spread = (xs: number[]) => `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`;
+// Per block new/base: the two jobs of a block ran within a second of each other, under the same load.
+const ratios = ns[0]!.map((x, i) => x / ns[1]![i]!);
 console.log(
-  `${what}: base ${a.toFixed(1)} ns/event (${(1e3 / a).toFixed(2)}M ev/CPU-s, min ${Math.min(...ns[0]!).toFixed(1)}), new ${b.toFixed(1)} ns/event (${(1e3 / b).toFixed(2)}M ev/CPU-s, min ${Math.min(...ns[1]!).toFixed(1)}), speed new/base ${(a / b).toFixed(3)}, load ${os.loadavg()[0]!.toFixed(1)}, sink ${sink % 1000}`,
+  `${what}: base ${a.toFixed(1)} ns/event (${(1e3 / a).toFixed(2)}M ev/CPU-s, ${spread(ns[0]!)}), new ${b.toFixed(1)} ns/event (${(1e3 / b).toFixed(2)}M ev/CPU-s, ${spread(ns[1]!)}), speed new/base ${(a / b).toFixed(3)} (per block median ${median(ratios).toFixed(3)}, ${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)}), load ${os.loadavg()[0]!.toFixed(1)}, sink ${sink % 1000}`,
 );

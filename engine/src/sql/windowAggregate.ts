@@ -5,6 +5,7 @@ import type { DataStream } from "../api/DataStream.js";
 import type { WindowedStream } from "../api/WindowedStream.js";
 import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { AggregateFunction } from "../windows/AggregateFunction.js";
+import { gcd } from "../math/integers.js";
 import { children, type Expr, type Select } from "./ast.js";
 import type { Column } from "./catalog.js";
 import { ExprCompiler, type Compiled, type ScopeColumn } from "./compiler.js";
@@ -348,8 +349,6 @@ function windowKey(cols: ScopeColumn[]): (r: Row) => unknown {
   const indexes = cols.map((c) => c.index);
   return (r) => JSON.stringify(indexes.map((i) => r[i] ?? null));
 }
-
-const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /** A column whose values key the window operator as they are (not a ROW). */
 const isPrimitive = (c: ScopeColumn): boolean => c.type.name !== "ROW" && !c.type.fields;

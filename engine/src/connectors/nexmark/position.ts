@@ -1,3 +1,5 @@
+import { lcm } from "../../math/integers.js";
+
 /**
  * Where a Nexmark reader resumes: its next event number and how many it has produced; after a restore at
  * another parallelism, also which events the old subtasks had read (`read`), so that no event is read twice
@@ -48,9 +50,4 @@ export function readBefore(read: ReadEvents | undefined, e: number): boolean {
 /** The highest threshold: no event from there on was read before. */
 export function readUpTo(read: ReadEvents | undefined): number {
   return read === undefined ? 0 : Math.max(...read.below);
-}
-
-function lcm(a: number, b: number): number {
-  const gcd = (x: number, y: number): number => (y === 0 ? x : gcd(y, x % y));
-  return (a / gcd(a, b)) * b;
 }

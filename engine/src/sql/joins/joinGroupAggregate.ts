@@ -15,6 +15,7 @@ import type { Group, JoinAggregateSpec, ObjectGroups } from "./joinGroupAggregat
 import { RowArena } from "./rowArena.js";
 import { SlotTable } from "./slotTable.js";
 import { NONE, OBJECT, TYPED, TypedGroups } from "./typedGroups.js";
+import { capacityFor, grown } from "./typedGrowth.js";
 
 const NO_VALUES: readonly undefined[] = [];
 /** The group holds its accumulator from its batch's first row on, so settle's update has nothing left to do. */
@@ -152,13 +153,7 @@ export class JoinGroupAggregateOperator extends MiniBatchOperator implements Ope
   /** The left row at `at` (-1: none) has its pair in its slot's typed group, which then holds all its pairs if the group columns are all its own. */
   private inTyped(at: number): void {
     if (at < 0 || !this.groupFromLeft) return;
-    if (at >= this.leftInTyped.length) {
-      let n = this.leftInTyped.length;
-      while (n <= at) n *= 2;
-      const grown = new Uint8Array(n);
-      grown.set(this.leftInTyped);
-      this.leftInTyped = grown;
-    }
+    if (at >= this.leftInTyped.length) this.leftInTyped = grown(this.leftInTyped, capacityFor(this.leftInTyped.length, at));
     this.leftInTyped[at] = 1;
   }
 

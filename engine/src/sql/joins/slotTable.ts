@@ -1,4 +1,5 @@
 import type { JoinKey } from "./joinKey.js";
+import { grown } from "./typedGrowth.js";
 
 const EMPTY = -1;
 const RECENT_MASK = 255;
@@ -72,10 +73,10 @@ export class SlotTable {
     this.keys.push(key);
     if (s >= this.leftHead.length) {
       const n = this.leftHead.length * 2;
-      this.leftHead = grown(this.leftHead, n);
-      this.leftTail = grown(this.leftTail, n);
-      this.rightHead = grown(this.rightHead, n);
-      this.rightTail = grown(this.rightTail, n);
+      this.leftHead = grown(this.leftHead, n, EMPTY);
+      this.leftTail = grown(this.leftTail, n, EMPTY);
+      this.rightHead = grown(this.rightHead, n, EMPTY);
+      this.rightTail = grown(this.rightTail, n, EMPTY);
     }
     return s;
   }
@@ -100,10 +101,4 @@ export class SlotTable {
 function hash(key: number): number {
   const h = Math.imul(key, 0x9e3779b1);
   return h ^ (h >>> 15);
-}
-
-function grown(a: Int32Array, n: number) {
-  const b = new Int32Array(n).fill(EMPTY);
-  b.set(a);
-  return b;
 }

@@ -1,6 +1,7 @@
 import type { NormalizedKey } from "../../graph/keys.js";
 import type { GroupAcc, GroupAggCall } from "../aggregates/groupAccumulator.js";
 import type { Row } from "../connectors.js";
+import { capacityFor, grown } from "./typedGrowth.js";
 
 /** A slot's first group: none yet, in the typed arrays here, or an object of the operator's (joinGroupAggregate.ts). */
 export const NONE = 0;
@@ -46,20 +47,14 @@ export class TypedGroups {
   /** Room for slot `s`. */
   ensure(s: number): void {
     if (s < this.state.length) return;
-    let n = this.state.length;
-    while (n <= s) n *= 2;
-    const grow = <T extends Uint8Array | Float64Array>(a: T, per: number): T => {
-      const b = new (a.constructor as new (n: number) => T)(n * per);
-      b.set(a);
-      return b;
-    };
-    this.state = grow(this.state, 1);
-    this.flags = grow(this.flags, 1);
-    this.firstKey = grow(this.firstKey, 1);
-    this.timestamp = grow(this.timestamp, 1);
-    this.keys = grow(this.keys, this.groupWidth);
-    this.acc = grow(this.acc, this.width);
-    this.before = grow(this.before, this.width);
+    const n = capacityFor(this.state.length, s);
+    this.state = grown(this.state, n);
+    this.flags = grown(this.flags, n);
+    this.firstKey = grown(this.firstKey, n);
+    this.timestamp = grown(this.timestamp, n);
+    this.keys = grown(this.keys, n * this.groupWidth);
+    this.acc = grown(this.acc, n * this.width);
+    this.before = grown(this.before, n * this.width);
   }
 
   /** Whether a group of this key, key row and accumulator fits here. */

@@ -1,4 +1,4 @@
-import { parseNulls } from "../sort/parseOrderBy.js";
+import { parseSortKeys } from "../sort/parseOrderBy.js";
 import type { Expr, OverSpec } from "../ast.js";
 import { StreamSqlError, type SqlPosition } from "../errors.js";
 import { parseExpr } from "../exprParser.js";
@@ -34,15 +34,7 @@ function parseSpec(s: TokenStream, at: SqlPosition): OverSpec {
     do partitionBy.push(parseExpr(s));
     while (s.accept(","));
   }
-  const orderBy: OverSpec["orderBy"] = [];
-  if (s.accept("ORDER", "BY")) {
-    do {
-      const expr = parseExpr(s);
-      const desc = s.accept("DESC");
-      if (!desc) s.accept("ASC");
-      orderBy.push({ expr, desc, ...parseNulls(s) });
-    } while (s.accept(","));
-  }
+  const orderBy = s.accept("ORDER", "BY") ? parseSortKeys(s) : [];
   let frame: OverSpec["frame"];
   const unitToken = s.peek;
   if (s.accept("ROWS") || s.accept("RANGE")) {

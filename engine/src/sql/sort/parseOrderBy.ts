@@ -3,11 +3,23 @@ import { parseExpr } from "../exprParser.js";
 import type { TokenStream } from "../tokenStream.js";
 
 /** `NULLS FIRST` / `NULLS LAST` after an ORDER BY key, if written. */
-export function parseNulls(s: TokenStream): Pick<SortKey, "nullsFirst"> {
+function parseNulls(s: TokenStream): Pick<SortKey, "nullsFirst"> {
   if (!s.accept("NULLS")) return {};
   if (s.accept("FIRST")) return { nullsFirst: true };
   if (s.accept("LAST")) return { nullsFirst: false };
   throw s.error("expected FIRST or LAST after NULLS");
+}
+
+/** The keys after ORDER BY (a SELECT's or an OVER window's): `e [ASC|DESC] [NULLS FIRST|LAST], …`. */
+export function parseSortKeys(s: TokenStream): SortKey[] {
+  const keys: SortKey[] = [];
+  do {
+    const expr = parseExpr(s);
+    const desc = s.accept("DESC");
+    if (!desc) s.accept("ASC");
+    keys.push({ expr, desc, ...parseNulls(s) });
+  } while (s.accept(","));
+  return keys;
 }
 
 /**
@@ -16,16 +28,7 @@ export function parseNulls(s: TokenStream): Pick<SortKey, "nullsFirst"> {
  */
 export function parseOrderByLimit(s: TokenStream): Pick<Select, "orderBy" | "limit" | "offset"> {
   const out: Pick<Select, "orderBy" | "limit" | "offset"> = {};
-  if (s.accept("ORDER", "BY")) {
-    const orderBy: SortKey[] = [];
-    do {
-      const expr = parseExpr(s);
-      const desc = s.accept("DESC");
-      if (!desc) s.accept("ASC");
-      orderBy.push({ expr, desc, ...parseNulls(s) });
-    } while (s.accept(","));
-    out.orderBy = orderBy;
-  }
+  if (s.accept("ORDER", "BY")) out.orderBy = parseSortKeys(s);
   const count = (): number => {
     const t = s.next();
     if (t.kind !== "number" || !/^\d+$/.test(t.text)) throw s.error("expected a number of rows (a non-negative integer)", t);
