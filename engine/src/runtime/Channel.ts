@@ -33,7 +33,7 @@ export class RouteTargets {
   }
 }
 
-/** `new Array(n)` past ~16 K elements makes a dictionary-mode array: past this, a batch's array grows as written instead. */
+/** `new Array(n)` past ~16 K elements makes a dictionary-mode array: a router writes a larger batch's records in parts of this many. */
 export const MAX_PRESIZED = 8192;
 
 /**
@@ -74,11 +74,12 @@ export class Channel {
 
   /**
    * Gives slot `slot` of `into` the arrays a router writes this channel's records of a batch of up to
-   * `records` into: here a fresh array for the values, sized for them all (a growing `[]` cost more than
-   * routing's hash), and the slot's scratch for the timestamps.
+   * `records` (at most MAX_PRESIZED) into, long enough for them all (keyRouteLoop writes only within an
+   * array's length): here a fresh array for the values (a growing `[]` cost more than routing's hash),
+   * and the slot's scratch for the timestamps.
    */
   beginRecords(into: RouteTargets, slot: number, records: number): void {
-    into.values[slot] = records <= MAX_PRESIZED ? new Array<unknown>(records) : [];
+    into.values[slot] = new Array<unknown>(records);
     into.timestamps[slot] = into.scratchFor(slot, records);
     into.at[slot] = 0;
   }

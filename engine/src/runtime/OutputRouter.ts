@@ -1,7 +1,7 @@
 import type { OutputTag } from "../api/OutputTag.js";
 import type { Partitioning } from "../graph/StreamGraph.js";
 import type { Output } from "../operators/Operator.js";
-import { type Channel, RouteTargets } from "./Channel.js";
+import { type Channel, MAX_PRESIZED, RouteTargets } from "./Channel.js";
 import type { RecordBatch, StreamElement } from "./StreamElement.js";
 import { type KeyRouteLoop, keyRouteLoop } from "./keyRouteLoop.js";
 
@@ -140,10 +140,14 @@ export class OutputRouter<OUT> implements Output<OUT> {
     const n = channels.length;
     const { loop, targets } = this.keyLoops.get(edge)!;
     const vs = batch.values;
-    for (let t = 0; t < n; t++) channels[t]!.beginRecords(targets, t, vs.length);
     const ts = batch.timestamps;
-    // A throw (the `fail` policy) ends the batch before any `endRecords`: nothing of it is sent, as before.
-    loop(selector, vs, ts, targets.values, targets.timestamps, targets.at, maxParallelism, n, (i, cause) => edge.keyError(cause, vs[i], ts[i]!));
-    for (let t = 0; t < n; t++) channels[t]!.endRecords(targets, t);
+    const failed = (i: number, cause: unknown) => edge.keyError(cause, vs[i], ts[i]!);
+    for (let from = 0; from < vs.length; from += MAX_PRESIZED) {
+      const to = Math.min(vs.length, from + MAX_PRESIZED);
+      for (let t = 0; t < n; t++) channels[t]!.beginRecords(targets, t, to - from);
+      // A throw (the `fail` policy) ends the batch before this part's `endRecords`: nothing of the part is sent, as before for the batch.
+      loop(selector, vs, ts, from, to, targets.values, targets.timestamps, targets.at, maxParallelism, n, failed);
+      for (let t = 0; t < n; t++) channels[t]!.endRecords(targets, t);
+    }
   }
 }

@@ -27,7 +27,7 @@ test("the routing loop puts each record on its key group's subtask, in order, an
     const ts = Array.from({ length: n }, () => new Float64Array(values.length));
     const at = new Int32Array(n);
     const failed: number[] = [];
-    keyRouteLoop(selector)(selector, values, timestamps, out, ts, at, 128, n, (i) => failed.push(i));
+    keyRouteLoop(selector)(selector, values, timestamps, 0, values.length, out, ts, at, 128, n, (i) => failed.push(i));
     const expected: unknown[][] = Array.from({ length: n }, () => []);
     const expectedTs: number[][] = Array.from({ length: n }, () => []);
     values.forEach((v, i) => {

@@ -12,15 +12,19 @@
 import { keyGroupOf, normalizeKey, subtaskForKeyGroup } from "../graph/keys.js";
 
 /**
- * Writes each record of `vs`/`ts` to `values[s]`/`timestamps[s]` at `at[s]` (then advancing it), s its
- * key's subtask of `n`. The arrays are what each channel handed out (Channel.beginRecords): a remote
- * channel's are the batch it will encode, so a crossing record is copied once on this side, not pushed
- * to a batch of its own and copied again into the channel's merged batch.
+ * Writes each record `from` ≤ i < `to` of `vs`/`ts` to `values[s]`/`timestamps[s]` at `at[s]` (then
+ * advancing it), s its key's subtask of `n`. The arrays are what each channel handed out
+ * (Channel.beginRecords): a remote channel's are the batch it will encode, so a crossing record is
+ * copied once on this side, not pushed to a batch of its own and copied again into the channel's merged
+ * batch. Every write must be within the array's length: a store site that both grows an array and
+ * writes within one goes megamorphic in V8 ("same map added twice"), which a q5 worker showed.
  */
 export type KeyRouteLoop = (
   selector: (value: unknown) => unknown,
   vs: readonly unknown[],
   ts: readonly number[],
+  from: number,
+  to: number,
   values: unknown[][],
   timestamps: Float64Array[],
   at: Int32Array,
@@ -30,12 +34,11 @@ export type KeyRouteLoop = (
 ) => void;
 
 const SOURCE = `"use strict";
-return function keyRouteLoop(selector, vs, ts, values, timestamps, at, maxParallelism, n, failed) {
-  const len = vs.length;
-  let i = 0;
-  while (i < len) {
+return function keyRouteLoop(selector, vs, ts, from, to, values, timestamps, at, maxParallelism, n, failed) {
+  let i = from;
+  while (i < to) {
     try {
-      for (; i < len; i++) {
+      for (; i < to; i++) {
         const v = vs[i];
         const s = subtaskForKeyGroup(keyGroupOf(normalizeKey(selector(v)), maxParallelism), maxParallelism, n);
         const k = at[s];

@@ -11,7 +11,7 @@ import { test } from "node:test";
 import { columnarCodec } from "../../exchange/columnar/index.js";
 import type { PlanEdge } from "../../graph/JobPlan.js";
 import { keyGroupOf, normalizeKey, subtaskForKeyGroup } from "../../graph/keys.js";
-import { Channel } from "../Channel.js";
+import { Channel, MAX_PRESIZED } from "../Channel.js";
 import { OutputRouter } from "../OutputRouter.js";
 import type { StreamElement } from "../StreamElement.js";
 import { DataPorts } from "./RemoteChannels.js";
@@ -52,8 +52,10 @@ test("routed records reach local and remote subtasks as routing each batch alone
   const router = new OutputRouter<Bid>([
     { tagId: undefined, partitioning: { kind: "hash", keySelector: selector as (v: unknown) => unknown }, channels, maxParallelism: 128, keyError: (_cause, value) => failures.push(value as Bid) },
   ]);
-  // Several routed batches per message (no microtask between them), one whose records all fail, one too small to reach every subtask.
-  const script: (Bid[] | number)[] = [bids(0, 50), [{ k: null, channel: "x" }], bids(50, 2), 1000, bids(52, 300), 2000, bids(352, 1), bids(353, 40)];
+  // Several routed batches per message (no microtask between them), one whose records all fail, one too
+  // small to reach every subtask, one routed in parts (past MAX_PRESIZED).
+  const big = MAX_PRESIZED + 500;
+  const script: (Bid[] | number)[] = [bids(0, 50), [{ k: null, channel: "x" }], bids(50, 2), 1000, bids(52, 300), 2000, bids(352, 1), bids(353, 40), bids(393, big)];
   for (const step of script) {
     if (typeof step === "number") router.broadcast({ kind: "watermark", timestamp: step });
     else {
@@ -80,15 +82,17 @@ test("routed records reach local and remote subtasks as routing each batch alone
         expected[s]!.push({ kind: "watermark", timestamp: step });
         continue;
       }
-      const values: Bid[] = [];
-      const timestamps: number[] = [];
-      step.forEach((b, i) => {
-        if (b.k !== null && subtaskOf(b, n) === s) {
-          values.push(b);
-          timestamps.push(1_700_000_000_000.5 + i);
-        }
-      });
-      if (values.length > 0) expected[s]!.push({ kind: "records", batch: { values, timestamps } });
+      for (let from = 0; from < step.length; from += MAX_PRESIZED) {
+        const values: Bid[] = [];
+        const timestamps: number[] = [];
+        step.slice(from, from + MAX_PRESIZED).forEach((b, i) => {
+          if (b.k !== null && subtaskOf(b, n) === s) {
+            values.push(b);
+            timestamps.push(1_700_000_000_000.5 + from + i);
+          }
+        });
+        if (values.length > 0) expected[s]!.push({ kind: "records", batch: { values, timestamps } });
+      }
     }
   }
   for (const e of expected) e.push({ kind: "end" });

@@ -97,9 +97,10 @@ export class RunGatherer {
     this.append(lone);
   }
 
-  /** Room in `timestamps` for `records` more (the values array grows as written). */
+  /** Room for `records` more: `values` long enough (a router writes only within its length, see keyRouteLoop.ts), `timestamps` large enough. */
   private reserve(records: number): void {
     const need = this.count + records;
+    if (this.values.length < need) this.values.length = need;
     if (need <= this.timestamps.length) return;
     const grown = new Float64Array(Math.max(need, 2 * this.timestamps.length));
     grown.set(this.timestamps.subarray(0, this.count));
