@@ -22,8 +22,23 @@ export interface EncodedBatch {
   readonly buffers: ArrayBuffer[];
 }
 
+/**
+ * What an encoder reads: a record batch, or a remote channel's gathered records with their timestamps
+ * in a Float64Array (workers/runGatherer.ts), valid only until `encode` returns.
+ */
+export interface OutgoingBatch<T = unknown> {
+  readonly values: readonly T[];
+  readonly timestamps: readonly number[] | Float64Array;
+}
+
+/** `batch` as a record batch: timestamps in a JS array (what a clone must carry). */
+export function recordBatchOf<T>(batch: OutgoingBatch<T>): RecordBatch<T> {
+  const ts = batch.timestamps;
+  return ts instanceof Float64Array ? { values: batch.values, timestamps: Array.from(ts) } : { values: batch.values, timestamps: ts };
+}
+
 export interface BatchEncoder<T = unknown> {
-  encode(batch: RecordBatch<T>): EncodedBatch;
+  encode(batch: OutgoingBatch<T>): EncodedBatch;
   /** A buffer of a batch this encoder made, back from a decoder that `freesBuffers`: its memory may be written again. */
   recycle?(buffer: ArrayBuffer): void;
 }
@@ -52,7 +67,7 @@ export interface BatchCodec {
  */
 export const cloneCodec: BatchCodec = {
   encoder: <T>() => ({
-    encode: (batch: RecordBatch<T>): EncodedBatch => ({ length: batch.values.length, header: batch, buffers: [] }),
+    encode: (batch: OutgoingBatch<T>): EncodedBatch => ({ length: batch.values.length, header: recordBatchOf(batch), buffers: [] }),
   }),
   decoder: <T>() => ({ decode: (encoded: EncodedBatch) => encoded.header as RecordBatch<T> }),
 };

@@ -8,8 +8,7 @@
 import type { DataStream } from "../api/DataStream.js";
 import { SluiceError } from "../errors/errors.js";
 import type { StreamNode } from "../graph/StreamGraph.js";
-import type { RecordBatch } from "../runtime/StreamElement.js";
-import type { BatchCodec, BatchDecoder, BatchEncoder, EncodedBatch, RecordSchema } from "./BatchCodec.js";
+import type { BatchCodec, BatchDecoder, BatchEncoder, EncodedBatch, OutgoingBatch, RecordSchema } from "./BatchCodec.js";
 import { cloneCodec } from "./BatchCodec.js";
 import { cutBatch } from "./cutBatch.js";
 import { type InferredType, inferRecordType } from "./inferredType.js";
@@ -92,7 +91,7 @@ export function edgeEncoder(
   edge: string,
 ): { readonly codec: "columnar" | "inferred" | "clone"; readonly encoder: BatchEncoder } {
   const clone = cloneCodec.encoder(schema ?? { fields: [] });
-  const asClone = (batch: RecordBatch<unknown>): EncodedBatch => {
+  const asClone = (batch: OutgoingBatch<unknown>): EncodedBatch => {
     const inner = clone.encode(batch);
     return { length: inner.length, header: { k: "clone", h: inner.header } satisfies Wire, buffers: inner.buffers };
   };
@@ -125,10 +124,10 @@ export function edgeEncoder(
 }
 
 /** `codec`'s encoder for `schema`, the schema sent with the first batch (and the first after it changes). */
-function columnarEncoder(codec: BatchCodec, schema: RecordSchema, operator: string, edge: string): ((batch: RecordBatch<unknown>) => EncodedBatch) & { recycle(buffer: ArrayBuffer): void } {
+function columnarEncoder(codec: BatchCodec, schema: RecordSchema, operator: string, edge: string): ((batch: OutgoingBatch<unknown>) => EncodedBatch) & { recycle(buffer: ArrayBuffer): void } {
   const inner = codec.encoder(schema);
   let sentSchema = false;
-  const encode = (batch: RecordBatch<unknown>): EncodedBatch => {
+  const encode = (batch: OutgoingBatch<unknown>): EncodedBatch => {
     let encoded: EncodedBatch;
     try {
       encoded = inner.encode(batch);
@@ -151,7 +150,7 @@ const MAX_TYPE_CHANGES = 16;
  * shape starts a new type (sent with that batch: the decoder follows), one of no single shape crosses
  * by clone (`fallback`).
  */
-function inferringEncoder(codec: BatchCodec, operator: string, edge: string, asClone: (batch: RecordBatch<unknown>) => EncodedBatch): BatchEncoder {
+function inferringEncoder(codec: BatchCodec, operator: string, edge: string, asClone: (batch: OutgoingBatch<unknown>) => EncodedBatch): BatchEncoder {
   let type: InferredType | undefined;
   let columnar: ReturnType<typeof columnarEncoder> | undefined;
   let changes = 0;

@@ -1,7 +1,7 @@
 import type { OutputTag } from "../api/OutputTag.js";
 import type { Partitioning } from "../graph/StreamGraph.js";
 import type { Output } from "../operators/Operator.js";
-import type { Channel } from "./Channel.js";
+import { type Channel, MAX_PRESIZED, RouteTargets } from "./Channel.js";
 import type { RecordBatch, StreamElement } from "./StreamElement.js";
 import { type KeyRouteLoop, keyRouteLoop } from "./keyRouteLoop.js";
 
@@ -39,8 +39,8 @@ export class OutputRouter<OUT> implements Output<OUT> {
   private readonly side = new Map<string, BatchBuilder>();
   private readonly edgesByTag = new Map<string | undefined, OutEdge[]>();
   private readonly allChannels: Channel[];
-  /** Each hash edge's routing loop, compiled for its key selector. */
-  private readonly keyLoops = new Map<OutEdge, KeyRouteLoop>();
+  /** Each hash edge's routing loop, compiled for its key selector, and the arrays it writes into (reused: only their slots change). */
+  private readonly keyLoops = new Map<OutEdge, { readonly loop: KeyRouteLoop; readonly targets: RouteTargets }>();
   private roundRobin = 0;
   recordsOut = 0;
 
@@ -49,7 +49,7 @@ export class OutputRouter<OUT> implements Output<OUT> {
       const list = this.edgesByTag.get(edge.tagId) ?? [];
       list.push(edge);
       this.edgesByTag.set(edge.tagId, list);
-      if (edge.partitioning.kind === "hash") this.keyLoops.set(edge, keyRouteLoop(edge.partitioning.keySelector));
+      if (edge.partitioning.kind === "hash") this.keyLoops.set(edge, { loop: keyRouteLoop(edge.partitioning.keySelector), targets: new RouteTargets(edge.channels.length) });
     }
     this.allChannels = [...new Set(edges.flatMap((e) => e.channels))];
   }
@@ -138,17 +138,16 @@ export class OutputRouter<OUT> implements Output<OUT> {
     const { channels, maxParallelism } = edge;
     const selector = (edge.partitioning as { keySelector: (v: unknown) => unknown }).keySelector;
     const n = channels.length;
-    const values: unknown[][] = [];
-    const timestamps: number[][] = [];
-    for (let t = 0; t < n; t++) {
-      values.push([]);
-      timestamps.push([]);
-    }
+    const { loop, targets } = this.keyLoops.get(edge)!;
     const vs = batch.values;
     const ts = batch.timestamps;
-    this.keyLoops.get(edge)!(selector, vs, ts, values, timestamps, maxParallelism, n, (i, cause) => edge.keyError(cause, vs[i], ts[i]!));
-    for (let t = 0; t < n; t++) {
-      if (values[t]!.length > 0) channels[t]!.push({ kind: "records", batch: { values: values[t]!, timestamps: timestamps[t]! } });
+    const failed = (i: number, cause: unknown) => edge.keyError(cause, vs[i], ts[i]!);
+    for (let from = 0; from < vs.length; from += MAX_PRESIZED) {
+      const to = Math.min(vs.length, from + MAX_PRESIZED);
+      for (let t = 0; t < n; t++) channels[t]!.beginRecords(targets, t, to - from);
+      // A throw (the `fail` policy) ends the batch before this part's `endRecords`: nothing of the part is sent, as before for the batch.
+      loop(selector, vs, ts, from, to, targets.values, targets.timestamps, targets.at, maxParallelism, n, failed);
+      for (let t = 0; t < n; t++) channels[t]!.endRecords(targets, t);
     }
   }
 }

@@ -24,9 +24,10 @@ test("the routing loop puts each record on its key group's subtask, in order, an
   const selector = (r: unknown) => (r as { k: unknown }).k;
   for (const n of [2, 3]) {
     const out: unknown[][] = Array.from({ length: n }, () => []);
-    const ts: number[][] = Array.from({ length: n }, () => []);
+    const ts = Array.from({ length: n }, () => new Float64Array(values.length));
+    const at = new Int32Array(n);
     const failed: number[] = [];
-    keyRouteLoop(selector)(selector, values, timestamps, out, ts, 128, n, (i) => failed.push(i));
+    keyRouteLoop(selector)(selector, values, timestamps, 0, values.length, out, ts, at, 128, n, (i) => failed.push(i));
     const expected: unknown[][] = Array.from({ length: n }, () => []);
     const expectedTs: number[][] = Array.from({ length: n }, () => []);
     values.forEach((v, i) => {
@@ -36,7 +37,14 @@ test("the routing loop puts each record on its key group's subtask, in order, an
       expectedTs[s]!.push(timestamps[i]!);
     });
     assert.deepEqual(out, expected);
-    assert.deepEqual(ts, expectedTs);
+    assert.deepEqual(
+      [...at],
+      expected.map((e) => e.length),
+    );
+    assert.deepEqual(
+      ts.map((t, s) => [...t.subarray(0, at[s])]),
+      expectedTs,
+    );
     assert.deepEqual(
       failed,
       values.flatMap((v, i) => (v === null ? [i] : [])),

@@ -11,29 +11,40 @@
  */
 import { keyGroupOf, normalizeKey, subtaskForKeyGroup } from "../graph/keys.js";
 
-/** Appends each record of `vs`/`ts` to `values[s]`/`timestamps[s]`, s its key's subtask of `n`. */
+/**
+ * Writes each record `from` ≤ i < `to` of `vs`/`ts` to `values[s]`/`timestamps[s]` at `at[s]` (then
+ * advancing it), s its key's subtask of `n`. The arrays are what each channel handed out
+ * (Channel.beginRecords): a remote channel's are the batch it will encode, so a crossing record is
+ * copied once on this side, not pushed to a batch of its own and copied again into the channel's merged
+ * batch. Every write must be within the array's length: a store site that both grows an array and
+ * writes within one goes megamorphic in V8 ("same map added twice"), which a q5 worker showed.
+ */
 export type KeyRouteLoop = (
   selector: (value: unknown) => unknown,
   vs: readonly unknown[],
   ts: readonly number[],
+  from: number,
+  to: number,
   values: unknown[][],
-  timestamps: number[][],
+  timestamps: Float64Array[],
+  at: Int32Array,
   maxParallelism: number,
   n: number,
   failed: (i: number, cause: unknown) => void,
 ) => void;
 
 const SOURCE = `"use strict";
-return function keyRouteLoop(selector, vs, ts, values, timestamps, maxParallelism, n, failed) {
-  const len = vs.length;
-  let i = 0;
-  while (i < len) {
+return function keyRouteLoop(selector, vs, ts, from, to, values, timestamps, at, maxParallelism, n, failed) {
+  let i = from;
+  while (i < to) {
     try {
-      for (; i < len; i++) {
+      for (; i < to; i++) {
         const v = vs[i];
         const s = subtaskForKeyGroup(keyGroupOf(normalizeKey(selector(v)), maxParallelism), maxParallelism, n);
-        values[s].push(v);
-        timestamps[s].push(ts[i]);
+        const k = at[s];
+        values[s][k] = v;
+        timestamps[s][k] = ts[i];
+        at[s] = k + 1;
       }
     } catch (cause) {
       failed(i, cause);

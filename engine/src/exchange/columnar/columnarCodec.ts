@@ -8,7 +8,7 @@
  * decoded, in order, by the decoder of the same channel.
  */
 import type { RecordBatch } from "../../runtime/StreamElement.js";
-import type { BatchCodec, BatchDecoder, BatchEncoder, EncodedBatch, RecordSchema } from "../BatchCodec.js";
+import type { BatchCodec, BatchDecoder, BatchEncoder, EncodedBatch, OutgoingBatch, RecordSchema } from "../BatchCodec.js";
 import { type ColumnHeader, type ColumnState, columnState, type DecoderColumn, decodeColumn, decoderColumn, encodeColumn } from "./columns.js";
 import { generated } from "../generatedCode.js";
 import { SectionWriter } from "./sections.js";
@@ -94,7 +94,7 @@ class ColumnarEncoder<T> implements BatchEncoder<T> {
     this.extract = { array: extractor(this.names, "array", read), object: extractor(this.names, "object", read), value: extractor(this.names, "value", read) };
   }
 
-  encode(batch: RecordBatch<T>): EncodedBatch {
+  encode(batch: OutgoingBatch<T>): EncodedBatch {
     const values = batch.values as readonly unknown[];
     const n = values.length;
     const first = values[0];
@@ -109,7 +109,8 @@ class ColumnarEncoder<T> implements BatchEncoder<T> {
     if (bad >= 0) throw new ColumnarRecordError(bad, values[bad], shape);
     this.out.reset();
     const timestamps = this.out.reserve(n * 8);
-    new Float64Array(this.out.buffer, timestamps, n).set(batch.timestamps.length === n ? batch.timestamps : batch.timestamps.slice(0, n));
+    const ts = batch.timestamps;
+    new Float64Array(this.out.buffer, timestamps, n).set(ts.length === n ? ts : ts.slice(0, n));
     const columns = this.columns.map((c, j) => encodeColumn(c, fields[j] as unknown[], n, this.out));
     const header: ColumnarHeader = { shape, timestamps, columns };
     return { length: n, header, buffers: [this.out.finish()] };

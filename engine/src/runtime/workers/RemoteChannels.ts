@@ -2,10 +2,11 @@ import type { MessagePort } from "node:worker_threads";
 import type { BatchCodec, BatchDecoder, BatchEncoder, EncodedBatch } from "../../exchange/BatchCodec.js";
 import { edgeDecoder, edgeEncoder, edgeRowType } from "../../exchange/edgeCodec.js";
 import type { PlanEdge } from "../../graph/JobPlan.js";
-import { Channel } from "../Channel.js";
+import { Channel, type RouteTargets } from "../Channel.js";
 import type { RecordBatch, StreamElement } from "../StreamElement.js";
 import { cutBatch } from "../../exchange/cutBatch.js";
-import { mergeRuns, placeRuns, recordRuns } from "./coalescedRuns.js";
+import { placeRuns, type Run, recordRuns } from "./coalescedRuns.js";
+import { RunGatherer } from "./runGatherer.js";
 import type { DataMessage, WireElement } from "./protocol.js";
 
 /**
@@ -97,11 +98,14 @@ function remoteCapacity(capacity: number): number {
  * encoded once, their buffer transferred) once EXCHANGE_BATCH records are gathered, at a barrier or
  * the end, or when the thread's current run of work ends. It has room while the consumer has not been
  * sent more than `capacity` records (or `maxElements` elements) it has not yet taken, gathered ones
- * included: credit-based back-pressure, as Flink's network stack.
+ * included: credit-based back-pressure, as Flink's network stack. A keyed exchange's router writes the
+ * records straight into the merged batch (`beginRecords`), so they are not first split into a batch per
+ * consumer and then copied into it (bench/nexmark/RESULTS.md "Session 18: q5route").
  */
 class RemoteOutChannel extends Channel {
   private inFlightRecords = 0;
   private inFlightElements = 0;
+  private readonly gathered: RunGatherer;
 
   constructor(
     capacity: number,
@@ -113,6 +117,7 @@ class RemoteOutChannel extends Channel {
     private readonly fail: (error: unknown) => void,
   ) {
     super(capacity, maxElements);
+    this.gathered = new RunGatherer();
   }
 
   override get hasRoom(): boolean {
@@ -125,24 +130,35 @@ class RemoteOutChannel extends Channel {
     // it fire in order, the same rows are late). SQL's sources send two per poll at p=2 (the eager rule
     // and the poll's end), and a worker's run of work gathers ~10 polls: q7 sent ~5,800 watermarks per
     // worker per 2 M events across threads in ~440 messages, each taken through the consumer's operators.
-    const last = this.pending.length > 0 ? this.pending[this.pending.length - 1] : undefined;
-    if (element.kind === "watermark" && last?.kind === "watermark") {
-      if (element.timestamp > last.timestamp) this.pending[this.pending.length - 1] = element;
-      return;
-    }
+    if (element.kind === "watermark" && this.gathered.replaceWatermark(element)) return;
     this.inFlightElements++;
-    if (element.kind === "records") this.inFlightRecords += element.batch.values.length;
-    this.pending.push(element);
-    if (element.kind === "records") this.pendingRecords += element.batch.values.length;
-    if (this.pendingRecords >= EXCHANGE_BATCH || element.kind === "barrier" || element.kind === "end") this.flush();
+    if (element.kind === "records") {
+      this.inFlightRecords += element.batch.values.length;
+      this.gathered.addBatch(element.batch);
+    } else this.gathered.addElement(element);
+    this.gatheredMore(element.kind === "barrier" || element.kind === "end");
+  }
+
+  override beginRecords(into: RouteTargets, slot: number, records: number): void {
+    this.gathered.beginRecords(into, slot, records);
+  }
+
+  override endRecords(from: RouteTargets, slot: number): void {
+    const added = this.gathered.endRecords(from, slot);
+    if (added === 0) return;
+    this.inFlightElements++;
+    this.inFlightRecords += added;
+    this.gatheredMore(false);
+  }
+
+  private gatheredMore(now: boolean): void {
+    if (now || this.gathered.records >= EXCHANGE_BATCH) this.flush();
     else if (!this.flushQueued) {
       this.flushQueued = true;
       queueMicrotask(this.flushLater);
     }
   }
 
-  private readonly pending: StreamElement[] = [];
-  private pendingRecords = 0;
   private flushQueued = false;
   private readonly flushLater = (): void => {
     this.flushQueued = false;
@@ -155,25 +171,20 @@ class RemoteOutChannel extends Channel {
 
   /** Posts what was gathered as one message (one element alone as before). */
   private flush(): void {
-    const pending = this.pending;
-    if (pending.length === 0) return;
-    if (pending.length === 1) this.post(pending[0] as StreamElement);
-    else {
-      const { batch, runs } = mergeRuns(pending);
-      const encoded = batch === undefined ? undefined : this.encoder.encode(batch);
-      this.port.postMessage({ c: this.key, b: encoded, runs } satisfies DataMessage, encoded?.buffers ?? []);
-    }
-    pending.length = 0;
-    this.pendingRecords = 0;
-  }
-
-  private post(element: StreamElement): void {
-    if (element.kind !== "records") {
-      this.port.postMessage({ c: this.key, e: element } satisfies DataMessage);
+    const taken = this.gathered.take();
+    if (taken === undefined) return;
+    const { batch, runs } = taken;
+    if (runs.length === 1) {
+      const only = runs[0] as Run;
+      if (typeof only !== "number") this.port.postMessage({ c: this.key, e: only } satisfies DataMessage);
+      else {
+        const encoded = this.encoder.encode(batch ?? { values: [], timestamps: [] });
+        this.port.postMessage({ c: this.key, e: { kind: "records", encoded } } satisfies DataMessage, encoded.buffers);
+      }
       return;
     }
-    const encoded = this.encoder.encode(element.batch);
-    this.port.postMessage({ c: this.key, e: { kind: "records", encoded } } satisfies DataMessage, encoded.buffers);
+    const encoded = batch === undefined ? undefined : this.encoder.encode(batch);
+    this.port.postMessage({ c: this.key, b: encoded, runs } satisfies DataMessage, encoded?.buffers ?? []);
   }
 
   credit(records: number, elements: number, buffers: readonly ArrayBuffer[] | undefined): void {

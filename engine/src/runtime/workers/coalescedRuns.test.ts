@@ -5,8 +5,25 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { StreamElement } from "../StreamElement.js";
-import { mergeRuns, splitRuns } from "./coalescedRuns.js";
+import type { RecordBatch, StreamElement } from "../StreamElement.js";
+import type { Run } from "./coalescedRuns.js";
+import { splitRuns } from "./coalescedRuns.js";
+import { RunGatherer } from "./runGatherer.js";
+
+/** What a remote channel gathers of `pending` (records pushed whole, as a forward or rebalance edge does). */
+function mergeRuns(pending: readonly StreamElement[]): { batch: RecordBatch | undefined; runs: Run[] } {
+  const gatherer = new RunGatherer();
+  for (const e of pending) {
+    if (e.kind === "records") gatherer.addBatch(e.batch);
+    else gatherer.addElement(e);
+  }
+  const taken = gatherer.take();
+  if (taken === undefined) return { batch: undefined, runs: [] };
+  const batch = taken.batch;
+  // A merged batch's timestamps are the gatherer's Float64Array (what the encoder reads), a lone batch is as pushed.
+  if (batch !== undefined && batch.timestamps instanceof Float64Array) return { batch: { values: batch.values, timestamps: [...batch.timestamps] }, runs: taken.runs };
+  return { batch: batch as RecordBatch | undefined, runs: taken.runs };
+}
 
 const records = (from: number, n: number): StreamElement => ({
   kind: "records",

@@ -4,46 +4,14 @@
  * several batches) and the order of everything kept as runs — a number is that many records of the
  * merged batch, anything else an element in its place. The consumer gets back exactly the elements
  * pushed, in order: a watermark stays between the records before and after it, as in Flink's network
- * buffers, where records and watermarks are serialised into one buffer in order.
+ * buffers, where records and watermarks are serialised into one buffer in order. The producer's half,
+ * gathering as elements are pushed, is runGatherer.ts.
  */
 import { cutBatch } from "../../exchange/cutBatch.js";
 import type { RecordBatch, StreamElement } from "../StreamElement.js";
 
 export type NonRecord = Exclude<StreamElement, { kind: "records" }>;
 export type Run = number | NonRecord;
-
-/** `pending` as one batch (undefined when it holds no records) and its runs. */
-export function mergeRuns(pending: readonly StreamElement[]): { batch: RecordBatch | undefined; runs: Run[] } {
-  const runs: Run[] = [];
-  let only: RecordBatch | undefined;
-  let batches = 0;
-  let total = 0;
-  for (const element of pending) {
-    if (element.kind !== "records") {
-      runs.push(element);
-      continue;
-    }
-    const n = element.batch.values.length;
-    runs.push(n); // an empty batch too: the consumer's credit counts every element pushed
-    if (n === 0) continue;
-    only = element.batch;
-    batches++;
-    total += n;
-  }
-  if (batches <= 1) return { batch: only, runs };
-  const values = new Array<unknown>(total);
-  const timestamps = new Array<number>(total);
-  let at = 0;
-  for (const element of pending) {
-    if (element.kind !== "records") continue;
-    const { values: v, timestamps: t } = element.batch;
-    for (let i = 0; i < v.length; i++, at++) {
-      values[at] = v[i];
-      timestamps[at] = t[i] as number;
-    }
-  }
-  return { batch: { values, timestamps }, runs };
-}
 
 /** The record counts of `runs`, in order: how the merged batch is cut back into the batches pushed. */
 export function recordRuns(runs: readonly Run[]): number[] {
