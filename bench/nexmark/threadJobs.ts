@@ -1,8 +1,9 @@
 /**
  * Where a Nexmark job's CPU goes, thread by thread (issue 20: p=2 against p=1): runs `warmupJobs` untimed jobs
  * sharing `warmup` events, then one job per size in `sizes`, and prints per job its wall and process CPU and each
- * thread's CPU over the job (Linux `/proc/self/task/<tid>/schedstat`): at p=1 the main thread, at p=2 the two
- * workers, the main thread and V8's compile and GC helpers apart. With `node --trace-opt` the output also shows
+ * thread's CPU and run-queue wait over the job (`tid:cpu+wait` ms, Linux `/proc/self/task/<tid>/schedstat`): at
+ * p=1 the main thread, at p=2 the two workers, the main thread and V8's compile and GC helpers apart; a thread's
+ * wall minus both is time it was blocked (asleep or waiting for a GC helper). With `node --trace-opt` the output also shows
  * which functions TurboFan compiles in the timed jobs (after the `timed` line), and `MARK` lines carry
  * CLOCK_MONOTONIC nanoseconds for cutting a `perf record -k CLOCK_MONOTONIC` profile to the timed jobs. With
  * SLUICE_ALLOC_PROFILE set to a directory (and `--import ./dist/bench/nexmark/allocProfile.js`), every thread
@@ -44,13 +45,13 @@ async function run(count: number): Promise<void> {
   await new SqlSession().execute(`${parallel}${nexmarkSqlOptions()}${gen}\n${views};\n${read(`${query}.sql`)}`);
 }
 
-/** Each live thread's name and CPU milliseconds so far (a thread that ended between the listing and the read is left out). */
-function threads(): Map<string, { name: string; ms: number }> {
-  const out = new Map<string, { name: string; ms: number }>();
+/** Each live thread's name, CPU and run-queue wait milliseconds so far (a thread that ended between the listing and the read is left out). */
+function threads(): Map<string, { name: string; ms: number; waitMs: number }> {
+  const out = new Map<string, { name: string; ms: number; waitMs: number }>();
   for (const tid of readdirSync("/proc/self/task")) {
     try {
-      const ns = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, "utf8").split(" ")[0]);
-      out.set(tid, { name: readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim(), ms: ns / 1e6 });
+      const [ns = 0, waitNs = 0] = readFileSync(`/proc/self/task/${tid}/schedstat`, "utf8").split(" ").map(Number);
+      out.set(tid, { name: readFileSync(`/proc/self/task/${tid}/comm`, "utf8").trim(), ms: ns / 1e6, waitMs: waitNs / 1e6 });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT" && (error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
     }
@@ -71,9 +72,9 @@ for (const size of sizes.split(",").map(Number)) {
   const [after, wall, c] = [threads(), performance.now() - t0, process.cpuUsage(c0)];
   const cpuMs = (c.user + c.system) / 1e3;
   const per = [...after]
-    .map(([tid, { name, ms }]) => ({ tid, name, ms: ms - (before.get(tid)?.ms ?? 0) }))
+    .map(([tid, { name, ms, waitMs }]) => ({ tid, name, ms: ms - (before.get(tid)?.ms ?? 0), waitMs: waitMs - (before.get(tid)?.waitMs ?? 0) }))
     .filter((t) => t.ms >= 1)
-    .map((t) => `${t.name}/${t.tid}:${t.ms.toFixed(0)}`);
+    .map((t) => `${t.name}/${t.tid}:${t.ms.toFixed(0)}+${t.waitMs.toFixed(0)}`);
   console.log(`${engine} ${query} p=${p} job of ${size}: wall ${wall.toFixed(0)} ms, CPU ${cpuMs.toFixed(0)} ms (${((cpuMs * 1e6) / size).toFixed(0)} ns/event); threads ${per.join(" ")}`);
 }
 console.log(`MARK end ${process.hrtime.bigint()}`);

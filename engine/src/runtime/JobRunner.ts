@@ -8,13 +8,13 @@ import { JobCheckpointing } from "./jobCheckpointing.js";
 import type { CheckpointStats, JobMetrics, JobStatus } from "./JobMetrics.js";
 import type { JobResult } from "./JobResult.js";
 import type { OperatorTask } from "./OperatorTask.js";
-import { StopWithSavepoint, type StopRequestOptions } from "./stopWithSavepoint.js";
+import { type StopHost, StopWithSavepoint, type StopRequestOptions } from "./stopWithSavepoint.js";
 import { DeadLetterLog } from "./SubtaskContext.js";
 import type { SinkStatesAtStart } from "./restart/sinkStatesAtStart.js";
 import { settleWithin } from "./settleWithin.js";
 import type { RuntimeOptions } from "./RuntimeOptions.js";
 import type { Task } from "./Task.js";
-import { runTurn, type Turn, TurnFailure } from "./schedulerTurn.js";
+import { AFTER_END, AFTER_SLEEP, AFTER_TURN, AFTER_YIELD, runTurn, type Turn, TurnFailure } from "./schedulerTurn.js";
 import { taskFailure } from "./taskFailure.js";
 
 export type { RuntimeOptions } from "./RuntimeOptions.js";
@@ -49,6 +49,10 @@ export class JobRunner {
   private stopRequest: StopWithSavepoint | undefined;
   /** The loop is over: checkpoints failing from now on are the end's business (endOfInput, abort). */
   private ending = false;
+  /** The loop's turn result (reused every turn), its `halted` test, and what a stop-with-savepoint needs of it. */
+  private readonly turn: Turn = { progressed: false, allFinished: true };
+  private readonly isFailed = (): boolean => this.failure !== undefined;
+  private readonly stopHost: StopHost;
   /** Restored from (checkpoint id), completed and failed checkpoints, for metrics. */
   readonly checkpointStats: CheckpointStats;
 
@@ -72,6 +76,11 @@ export class JobRunner {
     });
     const placement = options.placement?.(plan, { ...options, checkpointing, deadLetters: this.deadLetters }, () => this.notify());
     ({ tasks: this.tasks, sources: this.sources, sinks: this.sinks } = buildTasks(plan, { ...options, checkpointing, placement }, this.deadLetters, listenerFor));
+    this.stopHost = {
+      sources: this.sources,
+      savepoint: (name, onStart) => this.triggerCheckpoint("savepoint", name, onStart),
+      notify: () => this.notify(),
+    };
   }
 
   /** Each sink subtask's state as this job started from scratch (by `uid#subtask`); see `RuntimeOptions.sinkStatesAtStart`. */
@@ -235,44 +244,53 @@ export class JobRunner {
   }
 
   private async loop(): Promise<void> {
-    const clock = this.options.clock;
-    let sliceStart = performance.now();
-    // Upstream first (tasks are in topological order; see `runTurn`): run downstream first, every stage held a
-    // batch at once and each scavenge copied them all (Nexmark q0: 440–500 KB survived a scavenge, ~140 KB now).
-    const order = this.tasks;
-    const stopHost = {
-      sources: this.sources,
-      savepoint: (name: string, onStart: (id: number) => void) => this.triggerCheckpoint("savepoint", name, onStart),
-      notify: () => this.notify(),
-    };
-    const halted = () => this.failure !== undefined;
-    const { checkpoints } = this;
-    const turn: Turn = { progressed: false, allFinished: true };
     for (;;) {
-      if (this.failure !== undefined || this.cancelled) return;
-      const stop = this.stopRequest;
-      if (stop?.complete === true) return;
-      stop?.begin(stopHost);
-      const now = clock.now();
-      if (now >= checkpoints.nextAt) checkpoints.periodic(now, stop?.inProgress === true);
-      const result = runTurn(order, now, !this.timersPaused, halted, turn);
-      if (result instanceof TurnFailure) {
-        this.fail(result.error, result.task);
-        return;
-      }
-      if (this.failure !== undefined) return;
-      const { progressed, allFinished } = result;
-      // Tasks that finished during a checkpoint take part with their final state.
-      if (checkpoints.coordinator?.inProgress === true) checkpoints.coordinator.acknowledgeFinished();
-      if (allFinished) return;
-      if (performance.now() - sliceStart >= this.options.timeSliceMs) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-      } else if (!progressed) {
-        await this.sleep();
-        sliceStart = performance.now();
-      }
+      const next = this.runSlice();
+      if (next === AFTER_END) return;
+      if (next === AFTER_YIELD) await new Promise<void>((resolve) => setImmediate(resolve));
+      else await this.sleep();
     }
+  }
+
+  /**
+   * Turns until the time slice is used up, nothing progressed or the job ends: a few calls and a compare
+   * per turn, the bookkeeping in `beforeTurn`/`afterTurn` (why: `WorkerLoop.runSlice`). Tasks run upstream
+   * first (topological order; see `runTurn`): run downstream first, every stage held a batch at once and
+   * each scavenge copied them all (Nexmark q0: 440–500 KB survived a scavenge, ~140 KB now).
+   */
+  private runSlice(): number {
+    const sliceStart = performance.now();
+    for (;;) {
+      const now = this.beforeTurn();
+      if (now === undefined) return AFTER_END;
+      const next = this.afterTurn(runTurn(this.tasks, now, !this.timersPaused, this.isFailed, this.turn), sliceStart);
+      if (next !== AFTER_TURN) return next;
+    }
+  }
+
+  /** A stop's next step and a periodic checkpoint if due; the turn's time, or undefined if the loop ends here. */
+  private beforeTurn(): number | undefined {
+    if (this.failure !== undefined || this.cancelled) return undefined;
+    const stop = this.stopRequest;
+    if (stop?.complete === true) return undefined;
+    stop?.begin(this.stopHost);
+    const now = this.options.clock.now();
+    if (now >= this.checkpoints.nextAt) this.checkpoints.periodic(now, stop?.inProgress === true);
+    return now;
+  }
+
+  /** What follows a turn: another (AFTER_TURN), a yield, a sleep, or the end (the job finished or failed). */
+  private afterTurn(result: Turn | TurnFailure, sliceStart: number): number {
+    if (result instanceof TurnFailure) {
+      this.fail(result.error, result.task);
+      return AFTER_END;
+    }
+    if (this.failure !== undefined) return AFTER_END;
+    // Tasks that finished during a checkpoint take part with their final state.
+    if (this.checkpoints.coordinator?.inProgress === true) this.checkpoints.coordinator.acknowledgeFinished();
+    if (result.allFinished) return AFTER_END;
+    if (performance.now() - sliceStart >= this.options.timeSliceMs) return AFTER_YIELD;
+    return result.progressed ? AFTER_TURN : AFTER_SLEEP;
   }
 
   /** Waits until an async reader/writer settles, cancel() is called, or the next timer/poll deadline passes. */

@@ -3,6 +3,16 @@ import type { Task } from "./Task.js";
 /** Elements a task processes in a row before the scheduler moves on to the next task. */
 export const STEPS_PER_TURN = 8;
 
+/**
+ * What a scheduler loop does after a turn (`JobRunner` and `WorkerLoop`'s `afterTurn`): another turn, yield
+ * to the event loop (the time slice is used up), sleep until woken (nothing progressed), or end. Small
+ * integers, so the loop that runs the turns does one compare per turn.
+ */
+export const AFTER_TURN = 0;
+export const AFTER_YIELD = 1;
+export const AFTER_SLEEP = 2;
+export const AFTER_END = 3;
+
 /** What one pass over a thread's tasks did. */
 export interface Turn {
   progressed: boolean;

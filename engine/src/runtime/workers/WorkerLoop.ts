@@ -1,6 +1,6 @@
 import type { Clock } from "../../time/Clock.js";
 import type { Task } from "../Task.js";
-import { runTurn, type Turn, TurnFailure } from "../schedulerTurn.js";
+import { AFTER_END, AFTER_SLEEP, AFTER_TURN, AFTER_YIELD, runTurn, type Turn, TurnFailure } from "../schedulerTurn.js";
 import { METRICS_EVERY_MS } from "./protocol.js";
 
 /**
@@ -17,6 +17,8 @@ export class WorkerLoop {
   private dirty = false;
   private lastReport = 0;
   private timersPaused = false;
+  private readonly turn: Turn = { progressed: false, allFinished: true };
+  private readonly isHalted = (): boolean => this.halted;
 
   constructor(
     private readonly tasks: readonly Task[],
@@ -53,46 +55,65 @@ export class WorkerLoop {
   }
 
   private async loop(): Promise<void> {
-    let sliceStart = performance.now();
-    // Upstream first as on the main thread (was downstream first: q5/q7 module jobs at p=2 used 1.06×/1.12×
-    // the events per CPU-second this way, bench/nexmark/RESULTS.md "Session 10 (parx)").
-    const order = this.tasks;
-    const turn: Turn = { progressed: false, allFinished: true };
-    const halted = () => this.halted;
     for (;;) {
-      if (this.halted) return;
-      const result = runTurn(order, this.clock.now(), !this.timersPaused, halted, turn);
-      if (result instanceof TurnFailure) {
-        this.halted = true;
-        this.fail(result.error, result.task);
-        this.sendReport();
-        return;
-      }
-      if (this.halted) return;
-      const { progressed, allFinished } = result;
-      if (this.reportedFinished.size < this.tasks.length) {
-        for (const task of this.tasks) {
-          if (task.finished && !this.reportedFinished.has(task)) {
-            this.reportedFinished.add(task);
-            this.lastReport = 0; // a subtask finished: the main thread hears of it at once
-          }
+      const next = this.runSlice();
+      if (next === AFTER_END) return;
+      if (next === AFTER_YIELD) await new Promise<void>((resolve) => setImmediate(resolve));
+      else await this.sleep();
+    }
+  }
+
+  /**
+   * Turns until the time slice is used up (yield), nothing progressed (sleep) or the loop ends: two calls and
+   * a compare per turn, the bookkeeping in `afterTurn`. V8 optimises a function once the bytecode it ran adds
+   * up; the async loop this replaces, with a turn's bookkeeping in it, got there after ~700 turns (in the
+   * harness's timed 2 M-event job) and TurboFan then compiled it with `runTurn` and the tasks' methods inlined
+   * again: 24–45 ms of a compile thread per worker, for code `runTurn`'s own optimised copy already ran as
+   * fast — at p=2 on two cores, time that thread took from the workers. Now `afterTurn` is what gets hot
+   * (~5 ms to compile: it calls no task) and this loop, with little bytecode per turn, later if ever
+   * (bench/nexmark/RESULTS.md "Session 18: q7mod").
+   */
+  private runSlice(): number {
+    const sliceStart = performance.now();
+    for (;;) {
+      if (this.halted) return AFTER_END;
+      // `tasks` upstream first as on the main thread (was downstream first: q5/q7 module jobs at p=2 used
+      // 1.06×/1.12× the events per CPU-second this way, bench/nexmark/RESULTS.md "Session 10 (parx)").
+      const next = this.afterTurn(runTurn(this.tasks, this.clock.now(), !this.timersPaused, this.isHalted, this.turn), sliceStart);
+      if (next !== AFTER_TURN) return next;
+    }
+  }
+
+  /** What follows a turn: another (AFTER_TURN), a yield, a sleep, or the end (the job finished, failed or halted). */
+  private afterTurn(result: Turn | TurnFailure, sliceStart: number): number {
+    if (result instanceof TurnFailure) {
+      this.halted = true;
+      this.fail(result.error, result.task);
+      this.sendReport();
+      return AFTER_END;
+    }
+    if (this.halted) return AFTER_END;
+    const { progressed, allFinished } = result;
+    if (this.reportedFinished.size < this.tasks.length) {
+      for (const task of this.tasks) {
+        if (task.finished && !this.reportedFinished.has(task)) {
+          this.reportedFinished.add(task);
+          this.lastReport = 0; // a subtask finished: the main thread hears of it at once
         }
       }
-      if (progressed) this.dirty = true;
-      if (this.dirty && performance.now() - this.lastReport >= METRICS_EVERY_MS) this.sendReport();
-      if (allFinished) {
-        this.sendReport();
-        return;
-      }
-      if (performance.now() - sliceStart >= this.timeSliceMs) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        sliceStart = performance.now();
-      } else if (!progressed) {
-        if (this.dirty) this.sendReport(); // what it did before going quiet
-        await this.sleep();
-        sliceStart = performance.now();
-      }
     }
+    if (progressed) this.dirty = true;
+    if (this.dirty && performance.now() - this.lastReport >= METRICS_EVERY_MS) this.sendReport();
+    if (allFinished) {
+      this.sendReport();
+      return AFTER_END;
+    }
+    if (performance.now() - sliceStart >= this.timeSliceMs) return AFTER_YIELD;
+    if (!progressed) {
+      if (this.dirty) this.sendReport(); // what it did before going quiet
+      return AFTER_SLEEP;
+    }
+    return AFTER_TURN;
   }
 
   private sendReport(): void {
