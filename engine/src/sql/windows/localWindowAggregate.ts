@@ -26,7 +26,8 @@ interface Pane {
   accs: unknown[];
 }
 
-const newPane = (start: number, end: number): Pane => ({ start, end, slots: new SlotIndex(), keys: [], accs: [] });
+/** `expected`: keys to make room for (the size of the pane made before: consecutive slices hold similar numbers of keys). */
+const newPane = (start: number, end: number, expected: number): Pane => ({ start, end, slots: new SlotIndex(expected), keys: [], accs: [] });
 
 /**
  * Flink's LocalSlicingWindowAggOperator: the first phase of a two-phase window aggregate, in the input's
@@ -78,7 +79,7 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
           const id = `${w.start}:${w.end}`;
           let pane = this.panes.get(id);
           if (pane === undefined) {
-            pane = newPane(w.start, w.end);
+            pane = newPane(w.start, w.end, 0);
             this.panes.set(id, pane);
           }
           this.fold(pane, key, row);
@@ -98,6 +99,8 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
    */
   private lastStart = Number.NaN;
   private lastPane: Pane | undefined = undefined;
+  /** Keys of the last pane sent: a new aligned pane's slot index makes room for as many. */
+  private lastSize = 0;
 
   /** Each row into its one slice (`slice` long, on the grid at `offset`). */
   private foldSlices(values: readonly Row[], timestamps: readonly number[], offset: number, slice: number): void {
@@ -125,7 +128,7 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
   private add(start: number, end: number, key: unknown, row: Row): void {
     let pane = start === this.lastStart ? this.lastPane : this.aligned.get(start);
     if (pane === undefined) {
-      pane = newPane(start, end);
+      pane = newPane(start, end, this.lastSize);
       this.aligned.set(start, pane);
     }
     this.lastStart = start;
@@ -156,6 +159,7 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
         if (pane.end - 1 > watermark) continue;
         const { keys, accs } = pane;
         for (let i = 0; i < keys.length; i++) out.emit([pane.start, pane.end, keys[i], accs[i]], pane.end - 1);
+        this.lastSize = keys.length;
         panes.delete(id);
       }
   }

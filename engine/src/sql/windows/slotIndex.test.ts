@@ -23,3 +23,12 @@ test("a SlotIndex gives the slots a Map would: integers (through growth, collidi
   assert.equal(index.get(12345678), -1);
   assert.equal(index.get("0"), -1);
 });
+
+test("a SlotIndex made for many keys gives the same slots", () => {
+  for (const expected of [0, 100, 5000, 1 << 20]) {
+    const index = new SlotIndex(expected);
+    for (let i = 0; i < 3000; i++) assert.equal(index.add(i * 977), i);
+    for (let i = 0; i < 3000; i++) assert.equal(index.get(i * 977), i);
+    assert.equal(index.get(1), -1);
+  }
+});

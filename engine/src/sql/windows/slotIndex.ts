@@ -11,15 +11,24 @@
  */
 export class SlotIndex {
   /** Key of each table entry (valid where `slotPlusOne` is not 0). */
-  private keys = new Int32Array(INITIAL);
+  private keys: Int32Array;
   /** Slot + 1 of each table entry; 0 marks an empty entry. */
-  private slotPlusOne = new Int32Array(INITIAL);
+  private slotPlusOne: Int32Array;
   /** 32 - log2(table length): a key's home entry is its multiplicative hash's top bits. */
-  private shift = 32 - Math.log2(INITIAL);
+  private shift: number;
   private ints = 0;
   private others: Map<unknown, number> | undefined;
   /** Slots given so far (the next slot's number). */
   size = 0;
+
+  /** `expected`: how many keys to make room for without growing (a pane: as many as the pane before it had). */
+  constructor(expected = 0) {
+    let length = INITIAL;
+    while (length < 2 * expected && length < MAX_INITIAL) length *= 2;
+    this.keys = new Int32Array(length);
+    this.slotPlusOne = new Int32Array(length);
+    this.shift = 32 - Math.log2(length);
+  }
 
   /** The key's slot, or -1. */
   get(key: unknown): number {
@@ -68,5 +77,7 @@ export class SlotIndex {
 }
 
 const INITIAL = 64;
+/** The largest table made up front (2^16 entries, 512 KB): beyond it, by growing. */
+const MAX_INITIAL = 1 << 16;
 /** 2^32 / φ, as a signed 32-bit integer (Fibonacci hashing). */
 const HASH = -1640531527;
