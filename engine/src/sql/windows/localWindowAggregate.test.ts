@@ -62,3 +62,18 @@ test("with a slice, a HOP row goes into its one slice: a partial per (slice, key
   h.processWatermark(5);
   assert.deepEqual(partials(h).slice(3), [[4, 6, 0, 8]]);
 });
+
+test("with a slice, a row of the slice whose partial went (the slice of the row before the flush) makes a new partial", async () => {
+  const agg = max(true) as AggregateFunction<Row, unknown, unknown>;
+  const h = await OperatorHarness.create<Row, Partial>((ctx) => new LocalWindowAggregateOperator(SlidingEventTimeWindows.of(6, 2), () => 7, agg, ctx, 2));
+  h.processElements([[3], [5]], [0, 1]);
+  h.processWatermark(1);
+  h.processElements([[4], [9], [2]], [1, 2, 0]);
+  h.processWatermark(3);
+  assert.deepEqual(partials(h), [
+    [0, 2, 7, 5],
+    [0, 2, 7, 4],
+    [2, 4, 7, 9],
+  ]);
+  assert.deepEqual(h.outputTimestamps, [1, 1, 3]);
+});

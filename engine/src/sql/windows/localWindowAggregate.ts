@@ -4,6 +4,7 @@ import type { AggregateFunction } from "../../windows/AggregateFunction.js";
 import { windowStart } from "../../windows/TimeWindow.js";
 import type { WindowAssigner } from "../../windows/WindowAssigner.js";
 import type { Row } from "../connectors.js";
+import { SlotIndex } from "./slotIndex.js";
 
 /**
  * A partial aggregate of one window (or slice) and group, as the local phase sends it across the exchange:
@@ -15,17 +16,18 @@ export type Partial = [number, number, unknown, unknown];
 
 /**
  * One window's (or slice's) partial accumulators: group key → slot, the slot's key and accumulator in arrays, so a
- * row is one map probe (a scalar accumulator, a number, is replaced per row: a Map of them took a write too).
+ * row is one probe of the slot index (a scalar accumulator, a number, is replaced per row: a Map of them took a write too).
  */
 interface Pane {
   start: number;
   end: number;
-  slots: Map<unknown, number>;
+  slots: SlotIndex;
   keys: unknown[];
   accs: unknown[];
 }
 
-const newPane = (start: number, end: number): Pane => ({ start, end, slots: new Map(), keys: [], accs: [] });
+/** `expected`: keys to make room for (the size of the pane made before: consecutive slices hold similar numbers of keys). */
+const newPane = (start: number, end: number, expected: number): Pane => ({ start, end, slots: new SlotIndex(expected), keys: [], accs: [] });
 
 /**
  * Flink's LocalSlicingWindowAggOperator: the first phase of a two-phase window aggregate, in the input's
@@ -56,19 +58,18 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
 
   processBatch(batch: RecordBatch<Row>): void {
     const { values, timestamps } = batch;
+    // Never the rows of an upstream window aggregate (windowAggregate.ts plans one phase over those).
+    const grid = this.assigner.aligned;
+    if (grid !== undefined && this.slice !== undefined) {
+      this.foldSlices(values, timestamps, grid.offset, this.slice);
+      return;
+    }
     const now = this.assigner.isEventTime ? 0 : this.ctx.clock.now();
     for (let i = 0; i < values.length; i++) {
       const row = values[i] as Row;
       const timestamp = timestamps[i] as number;
       try {
         const key = this.keyOf(row);
-        // Never the rows of an upstream window aggregate (windowAggregate.ts plans one phase over those).
-        const grid = this.assigner.aligned;
-        if (grid !== undefined && this.slice !== undefined) {
-          const start = windowStart(timestamp, grid.offset, this.slice);
-          this.add(start, start + this.slice, key, row);
-          continue;
-        }
         if (grid !== undefined) {
           // TUMBLE/HOP: the windows as numbers, no window object or string per row.
           for (let start = windowStart(timestamp, grid.offset, grid.slide); start > timestamp - grid.size; start -= grid.slide) this.add(start, start + grid.size, key, row);
@@ -78,7 +79,7 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
           const id = `${w.start}:${w.end}`;
           let pane = this.panes.get(id);
           if (pane === undefined) {
-            pane = newPane(w.start, w.end);
+            pane = newPane(w.start, w.end, 0);
             this.panes.set(id, pane);
           }
           this.fold(pane, key, row);
@@ -98,11 +99,36 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
    */
   private lastStart = Number.NaN;
   private lastPane: Pane | undefined = undefined;
+  /** Keys of the last pane sent: a new aligned pane's slot index makes room for as many. */
+  private lastSize = 0;
+
+  /** Each row into its one slice (`slice` long, on the grid at `offset`). */
+  private foldSlices(values: readonly Row[], timestamps: readonly number[], offset: number, slice: number): void {
+    let pane = this.lastPane;
+    for (let i = 0; i < values.length; i++) {
+      const row = values[i] as Row;
+      const timestamp = timestamps[i] as number;
+      try {
+        const key = this.keyOf(row);
+        // Most rows fall in the slice of the row before: no pane lookup, and no float modulo (a call out of
+        // optimised code for timestamps past 2^31 ms) in windowStart.
+        if (pane === undefined || !(timestamp >= pane.start && timestamp < pane.end)) {
+          const start = windowStart(timestamp, offset, slice);
+          this.add(start, start + slice, key, row);
+          pane = this.lastPane;
+          continue;
+        }
+        this.fold(pane, key, row);
+      } catch (cause) {
+        this.ctx.userError(cause, row, timestamp);
+      }
+    }
+  }
 
   private add(start: number, end: number, key: unknown, row: Row): void {
     let pane = start === this.lastStart ? this.lastPane : this.aligned.get(start);
     if (pane === undefined) {
-      pane = newPane(start, end);
+      pane = newPane(start, end, this.lastSize);
       this.aligned.set(start, pane);
     }
     this.lastStart = start;
@@ -112,13 +138,13 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
 
   private fold(pane: Pane, key: unknown, row: Row): void {
     const slot = pane.slots.get(key);
-    if (slot !== undefined) {
+    if (slot >= 0) {
       pane.accs[slot] = this.agg.add(row, pane.accs[slot]);
       return;
     }
     // The slot is made after `add` succeeds: a throwing add leaves no partial behind.
     const acc = this.agg.add(row, this.agg.createAccumulator());
-    pane.slots.set(key, pane.accs.length);
+    pane.slots.add(key);
     pane.keys.push(key);
     pane.accs.push(acc);
   }
@@ -133,6 +159,7 @@ export class LocalWindowAggregateOperator implements Operator<Row> {
         if (pane.end - 1 > watermark) continue;
         const { keys, accs } = pane;
         for (let i = 0; i < keys.length; i++) out.emit([pane.start, pane.end, keys[i], accs[i]], pane.end - 1);
+        this.lastSize = keys.length;
         panes.delete(id);
       }
   }
