@@ -97,6 +97,7 @@ const preempted: number[][] = shapes.map(() => []);
 const loads: number[] = [];
 /** SAMEWORK_MARKS=1: each timed job's CLOCK_MONOTONIC start and end (ns), to cut a `perf record -k CLOCK_MONOTONIC` profile by shape. */
 const marks = process.env.SAMEWORK_MARKS === "1";
+if (marks) console.log(`MARK timed ${process.hrtime.bigint()}`);
 for (let b = 0; b < Number(blocks); b++) {
   const order = shapes.map((_, i) => i);
   if (b % 2 === 1) order.reverse();
