@@ -8,6 +8,9 @@
  *
  *   SLUICE_ALLOC_PROFILE=/tmp/a node --import ./dist/bench/nexmark/allocProfile.js dist/bench/nexmark/threadJobs.js module q5 2
  *   node dist/bench/nexmark/allocSites.js /tmp/a
+ *
+ * With SLUICE_ALLOC_SURVIVORS=1 objects a scavenge collected are left out: what is counted survived at least one
+ * scavenge (was copied, and most of it promoted) — where the survivors of RESULTS.md "Session 18: q5same" come from.
  */
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector";
@@ -37,7 +40,7 @@ async function mark(message: ProfileMark): Promise<void> {
     await post("HeapProfiler.startSampling", {
       samplingInterval: SAMPLING_INTERVAL,
       includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
+      includeObjectsCollectedByMinorGC: process.env.SLUICE_ALLOC_SURVIVORS !== "1",
     });
     sampling = true;
     return;

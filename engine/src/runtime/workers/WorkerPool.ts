@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import { type ResourceLimits, Worker } from "node:worker_threads";
 import type { FromWorker, ToWorker } from "./protocol.js";
 
 /** What hears a pooled worker's messages for one job. */
@@ -7,6 +7,16 @@ export interface JobEndpoint {
   /** The thread died: every job with subtasks on it fails. */
   died(cause: Error): void;
 }
+
+/**
+ * A pool thread's young generation (V8's two semi-spaces and its new large-object space, MB): twice V8's
+ * default of 48 (16 MB semi-spaces). A worker that exchanges records scavenges more often than the one
+ * thread of p=1 for the same events, and what is alive at a scavenge (records between the router, the post
+ * and the consumer, the window's newest panes) is copied and promoted: module q5 at p=2 spent 1.9x the
+ * survived bytes of p=2 on one thread. With 96 MB a worker scavenges ~30 % less often, promotes less and
+ * takes 7–9 % less process CPU on module q5 at p=2 (bench/nexmark/RESULTS.md "Session 18: q5same").
+ */
+export const WORKER_YOUNG_GENERATION_MB = 96;
 
 /**
  * A worker thread of the pool. Importing the engine costs a thread ~0.3 s of CPU (seconds on a busy
@@ -19,7 +29,7 @@ export class PooledWorker {
   private readonly jobs = new Map<number, JobEndpoint>();
 
   constructor(private readonly index: number) {
-    this.worker = new Worker(new URL("./worker.js", import.meta.url));
+    this.worker = new Worker(new URL("./worker.js", import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     this.worker.unref();
     this.worker.on("message", (message: FromWorker) => this.jobs.get(message.job)?.receive(message));
     this.worker.on("error", (error) => this.died(error));
@@ -39,6 +49,11 @@ export class PooledWorker {
 
   post(message: ToWorker, transfer?: readonly import("node:worker_threads").TransferListItem[]): void {
     this.worker.postMessage(message, transfer);
+  }
+
+  /** The thread's V8 limits (Node's `Worker.resourceLimits`). */
+  get resourceLimits(): ResourceLimits {
+    return this.worker.resourceLimits ?? {};
   }
 
   /** Ends the thread at once, as a crash would (`terminatePoolThread`). */
