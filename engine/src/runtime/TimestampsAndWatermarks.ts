@@ -39,7 +39,7 @@ export type EventTimeContext = Pick<OperatorContext<unknown>, "clock" | "userErr
  * The event-time side of one subtask that generates watermarks (Flink's `TimestampsAndWatermarks`),
  * the one place that does it: a source, and `assignTimestampsAndWatermarks` mid-pipeline. Assigns
  * timestamps, runs the watermark generator and sends records, watermarks and idleness to `output`.
- * A watermark the generator emits from `onEvent` (punctuated) goes out right after its record (at the end of the batch where the generator allows and no later record is at or behind it: `watermarkMayWaitForBatch`);
+ * A watermark the generator emits from `onEvent` (punctuated) goes out right after its record;
  * periodic ones after every batch and every `periodicInterval` ms (`autoWatermarkInterval`) of
  * processing time. A source reader made of splits (`splits` given) gets one generator per split,
  * combined by a `WatermarkMultiplexer`. Keeps, for metrics, what holds event time back.
@@ -54,23 +54,17 @@ export class TimestampsAndWatermarks {
   /** The batch `send` hands to the generator: a watermark from `onEvent` goes out right after its record. */
   private readonly sending = new PunctuatedBatch<unknown>((values, timestamps) => this.out.emitBatch(values, timestamps));
 
-  /**
-   * A watermark `onEvent` emitted that waits for the end of the batch (`watermarkMayWaitForBatch`: every later
-   * record of the batch is above it), or -Infinity. It goes out there unless a higher one does first.
-   */
-  private waiting = Number.NEGATIVE_INFINITY;
-
   private readonly output: WatermarkOutput = {
     emitWatermark: (w) => {
-      if (w <= this.watermark) return;
-      if (this.mayWait && this.sending.allLaterAfterAt(w)) {
-        if (w > this.waiting) this.waiting = w;
-        return;
+      if (w > this.watermark) {
+        this.sending.flush();
+        this.activate();
+        this.watermark = w;
+        this.advancedAt = this.ctx.clock.now();
+        this.out.emitWatermark(w);
       }
-      this.sendWatermark(Math.max(w, this.waiting));
     },
     markIdle: () => {
-      this.releaseWaiting();
       if (!this.idle) {
         this.sending.flush();
         this.idle = true;
@@ -81,8 +75,6 @@ export class TimestampsAndWatermarks {
   };
 
   private readonly generators: SourceWatermarks | undefined;
-  /** The one generator's `watermarkMayWaitForBatch` (never per split: the splits' watermarks are combined). */
-  private readonly mayWait: boolean;
 
   /**
    * `newGenerator` creates the strategy's generator: once, or once per split when `splits` (a
@@ -99,7 +91,6 @@ export class TimestampsAndWatermarks {
     this.nextPeriodicAt = ctx.clock.now() + periodicInterval;
     this.advancedAt = ctx.clock.now();
     this.generators = newGenerator === undefined ? undefined : sourceWatermarks(splits !== undefined, newGenerator, this.output, () => this.lastRecordAt);
-    this.mayWait = this.generators?.single?.watermarkMayWaitForBatch === true;
   }
 
   /** Processing time of the next periodic emission (never without a watermark strategy). */
@@ -166,23 +157,7 @@ export class TimestampsAndWatermarks {
   batchEnd(now: number): void {
     if (this.generators === undefined) return;
     this.generators.onPeriodicEmit();
-    this.releaseWaiting();
     this.nextPeriodicAt = now + this.periodicInterval;
-  }
-
-  private sendWatermark(w: number): void {
-    this.waiting = Number.NEGATIVE_INFINITY;
-    this.sending.flush();
-    this.activate();
-    this.watermark = w;
-    this.advancedAt = this.ctx.clock.now();
-    this.out.emitWatermark(w);
-  }
-
-  /** Sends the watermark waiting for the end of the batch, unless one as high went out meanwhile. */
-  private releaseWaiting(): void {
-    if (this.waiting > this.watermark) this.sendWatermark(this.waiting);
-    this.waiting = Number.NEGATIVE_INFINITY;
   }
 
   private sendTimestamped(values: readonly unknown[], timestamps: readonly number[], splits: readonly string[] | undefined): void {

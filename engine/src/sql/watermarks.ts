@@ -9,16 +9,11 @@ export const AUTO_WATERMARK_INTERVAL = 200;
  * makes it: the highest `ts - d` seen (no `- 1 ms`, unlike the DataStream API's bounded
  * out-of-orderness), sent on right after the record that moved it more than the interval past the
  * last one sent (so a late record behind a jump is dropped by windows the same way as in Flink,
- * however fast the input is read), and otherwise periodically. Such a watermark may wait for the end of its
- * batch where no later record of it is at or behind it (`watermarkMayWaitForBatch`): it then makes no row
- * late that would not be, nor the other way, and SQL's operators decide by timestamps, not by where a
- * watermark falls among rows after it (at p=2 a nexmark poll spans over 200 ms of event time, so the step
- * fired inside nearly every poll and cut it in two copies, with a watermark each).
+ * however fast the input is read), and otherwise periodically.
  */
 export class SqlWatermarkAssigner<T> implements WatermarkGenerator<T> {
   private current = MIN_WATERMARK;
   private last = MIN_WATERMARK;
-  readonly watermarkMayWaitForBatch = true;
 
   constructor(
     private readonly delay: number,

@@ -23,9 +23,6 @@ export class PunctuatedBatch<T> {
   private timestamps: readonly number[] = NOTHING;
   private sent = 0;
   private running = false;
-  /** `allLaterAfterAt`'s suffix minima, and the timestamps they are of. */
-  private suffixMin = new Float64Array(0);
-  private suffixFor: readonly number[] | undefined = undefined;
 
   constructor(private readonly emitBatch: (values: readonly T[], timestamps: readonly number[]) => void) {}
 
@@ -35,28 +32,6 @@ export class PunctuatedBatch<T> {
     this.sent = 0;
     this.at = 0;
     this.running = true;
-  }
-
-  /**
-   * Whether every record after `at` has a timestamp above `watermark` (none of them is at or behind it). The
-   * minimum of each suffix is computed once per batch, when first asked: a generator may ask at many records.
-   */
-  allLaterAfterAt(watermark: number): boolean {
-    if (!this.running) return false;
-    const ts = this.timestamps;
-    const n = ts.length;
-    if (this.suffixFor !== ts) {
-      if (this.suffixMin.length < n) this.suffixMin = new Float64Array(Math.max(n, 2 * this.suffixMin.length));
-      let min = Number.POSITIVE_INFINITY;
-      for (let i = n - 1; i >= 0; i--) {
-        const t = ts[i] as number;
-        // NaN (a record without a timestamp) compares as nothing: no watermark waits past it.
-        min = t < min || Number.isNaN(t) ? t : min;
-        this.suffixMin[i] = min;
-      }
-      this.suffixFor = ts;
-    }
-    return this.at + 1 >= n || (this.suffixMin[this.at + 1] as number) > watermark;
   }
 
   /** Emits the records up to and including `at` not emitted yet (nothing outside begin..end). */
@@ -72,7 +47,6 @@ export class PunctuatedBatch<T> {
     this.running = false;
     this.values = NOTHING;
     this.timestamps = NOTHING;
-    this.suffixFor = undefined;
   }
 
   private emitRange(to: number): void {

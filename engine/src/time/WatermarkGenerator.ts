@@ -21,13 +21,6 @@ export interface WatermarkOutput {
 export interface WatermarkGenerator<T> {
   onEvent(event: T, timestamp: number, output: WatermarkOutput): void;
   onPeriodicEmit(output: WatermarkOutput): void;
-  /**
-   * Set where a watermark from `onEvent` matters downstream only by which records come after it (SQL's
-   * assigner: it decides which rows are late): one may then go out at the end of its batch instead, where
-   * every later record of the batch has a higher timestamp (none of them is late behind it, so none becomes
-   * on time by the wait), and the batch is not cut in two (`TimestampsAndWatermarks`).
-   */
-  readonly watermarkMayWaitForBatch?: boolean;
 }
 
 export interface WatermarkGeneratorContext {
@@ -65,7 +58,6 @@ export class NoWatermarksGenerator<T> implements WatermarkGenerator<T> {
 export class WatermarksWithIdleness<T> implements WatermarkGenerator<T> {
   private lastEventAt: number;
   private idle = false;
-  readonly watermarkMayWaitForBatch: boolean | undefined;
 
   constructor(
     private readonly inner: WatermarkGenerator<T>,
@@ -73,7 +65,6 @@ export class WatermarksWithIdleness<T> implements WatermarkGenerator<T> {
     private readonly clock: Clock,
   ) {
     this.lastEventAt = clock.now();
-    this.watermarkMayWaitForBatch = inner.watermarkMayWaitForBatch;
   }
 
   onEvent(event: T, timestamp: number, output: WatermarkOutput): void {
