@@ -14,7 +14,7 @@ import type { SinkStatesAtStart } from "./restart/sinkStatesAtStart.js";
 import { settleWithin } from "./settleWithin.js";
 import type { RuntimeOptions } from "./RuntimeOptions.js";
 import type { Task } from "./Task.js";
-import { AFTER_END, AFTER_SLEEP, AFTER_TURN, AFTER_YIELD, runTurn, type Turn, TurnFailure } from "./schedulerTurn.js";
+import { AFTER_END, AFTER_SLEEP, AFTER_TURN, AFTER_YIELD, runSlices, runTurn, type Turn, TurnFailure } from "./schedulerTurn.js";
 import { taskFailure } from "./taskFailure.js";
 
 export type { RuntimeOptions } from "./RuntimeOptions.js";
@@ -243,13 +243,11 @@ export class JobRunner {
     for (const task of this.tasks) task.start();
   }
 
-  private async loop(): Promise<void> {
-    for (;;) {
-      const next = this.runSlice();
-      if (next === AFTER_END) return;
-      if (next === AFTER_YIELD) await new Promise<void>((resolve) => setImmediate(resolve));
-      else await this.sleep();
-    }
+  private loop(): Promise<void> {
+    return runSlices(
+      () => this.runSlice(),
+      () => this.sleep(),
+    );
   }
 
   /**

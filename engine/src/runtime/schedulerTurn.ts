@@ -13,6 +13,19 @@ export const AFTER_YIELD = 1;
 export const AFTER_SLEEP = 2;
 export const AFTER_END = 3;
 
+/**
+ * A scheduler's async loop (`JobRunner` and `WorkerLoop`): `runSlice` runs turns synchronously until it says
+ * to yield to the event loop (one `setImmediate`), to sleep until woken, or that the loop ends.
+ */
+export async function runSlices(runSlice: () => number, sleep: () => Promise<void>): Promise<void> {
+  for (;;) {
+    const next = runSlice();
+    if (next === AFTER_END) return;
+    if (next === AFTER_YIELD) await new Promise<void>((resolve) => setImmediate(resolve));
+    else await sleep();
+  }
+}
+
 /** What one pass over a thread's tasks did. */
 export interface Turn {
   progressed: boolean;

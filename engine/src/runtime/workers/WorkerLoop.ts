@@ -1,6 +1,6 @@
 import type { Clock } from "../../time/Clock.js";
 import type { Task } from "../Task.js";
-import { AFTER_END, AFTER_SLEEP, AFTER_TURN, AFTER_YIELD, runTurn, type Turn, TurnFailure } from "../schedulerTurn.js";
+import { AFTER_END, AFTER_SLEEP, AFTER_TURN, AFTER_YIELD, runSlices, runTurn, type Turn, TurnFailure } from "../schedulerTurn.js";
 import { METRICS_EVERY_MS } from "./protocol.js";
 
 /**
@@ -54,13 +54,11 @@ export class WorkerLoop {
     this.notify();
   }
 
-  private async loop(): Promise<void> {
-    for (;;) {
-      const next = this.runSlice();
-      if (next === AFTER_END) return;
-      if (next === AFTER_YIELD) await new Promise<void>((resolve) => setImmediate(resolve));
-      else await this.sleep();
-    }
+  private loop(): Promise<void> {
+    return runSlices(
+      () => this.runSlice(),
+      () => this.sleep(),
+    );
   }
 
   /**
