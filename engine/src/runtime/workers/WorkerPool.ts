@@ -15,8 +15,14 @@ export interface JobEndpoint {
  * and the consumer, the window's newest panes) is copied and promoted: module q5 at p=2 spent 1.9x the
  * survived bytes of p=2 on one thread. With 96 MB a worker scavenges ~30 % less often, promotes less and
  * takes 7–9 % less process CPU on module q5 at p=2 (bench/nexmark/RESULTS.md "Session 18: q5same").
+ * A floor, never a cut: V8 12 and later (Node 24) give a worker 192 MB by default, which is kept.
  */
 export const WORKER_YOUNG_GENERATION_MB = 96;
+
+/** The pool threads' resource limits: the young generation raised to WORKER_YOUNG_GENERATION_MB where V8's default is below it (V8 before 12: 48 MB). */
+export function poolResourceLimits(v8Version: string = process.versions.v8): ResourceLimits {
+  return Number.parseInt(v8Version, 10) < 12 ? { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } : {};
+}
 
 /**
  * A worker thread of the pool. Importing the engine costs a thread ~0.3 s of CPU (seconds on a busy
@@ -29,7 +35,7 @@ export class PooledWorker {
   private readonly jobs = new Map<number, JobEndpoint>();
 
   constructor(private readonly index: number) {
-    this.worker = new Worker(new URL("./worker.js", import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+    this.worker = new Worker(new URL("./worker.js", import.meta.url), { resourceLimits: poolResourceLimits() });
     this.worker.unref();
     this.worker.on("message", (message: FromWorker) => this.jobs.get(message.job)?.receive(message));
     this.worker.on("error", (error) => this.died(error));
