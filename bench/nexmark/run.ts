@@ -5,8 +5,11 @@
  * the load average is recorded per run, and the table gives medians and min–max over the rounds.
  * Started by bench/nexmark/run.sh, which builds both sides first. Raw results go to .cache/nexmark/.
  * Usage: node dist/bench/nexmark/run.js [events=2000000] [--reps 5] [--queries gen,q0,...] [--parallelism 1,2]
- *   [--engines sluice,sluice-sql,sluice-module,flink-datastream,flink-sql] [--warmup 1000000] [--warmup-jobs 4] [--small events/5] [--heap-mb 2048]
- *   [--check-events 200000] [--eps 10000]
+ *   [--engines sluice,sluice-sql,sluice-module,flink-datastream,flink-sql] [--warmup 1000000] [--warmup-per subtask|process] [--warmup-jobs 4]
+ *   [--small events/5] [--heap-mb 2048] [--check-events 200000] [--eps 10000]
+ * --warmup counts events per subtask by default (a p=2 run warms up with 2 × --warmup events, every engine alike):
+ * V8 compiles per isolate, so each worker must see what p=1's one thread sees (warmupEvents.ts);
+ * `--warmup-per process` gives every run --warmup events whatever its parallelism (the protocol before session 18).
  * Engines: `sluice` is a DataStream job declared in the process (as in a notebook cell: at p=2 its subtasks
  * share one thread); `sluice-module` the same queries declared in a job module (nexmarkJob.ts), whose
  * subtasks run on worker threads at p=2; `sluice-sql` nexmark's SQL files, on worker threads at p=2. With
@@ -20,6 +23,7 @@ import { type Clock, implausible, type Timing } from "./plausible.js";
 import { sameOutputs } from "./sameOutputs.js";
 import { ADD_OPENS } from "../jvm.js";
 import { printParallelTable } from "./parallelTable.js";
+import { parseWarmupPer, type WarmupPer, warmupEvents } from "./warmupEvents.js";
 
 type Engine = "sluice" | "sluice-sql" | "sluice-module" | "flink-datastream" | "flink-sql";
 interface RunResult extends Timing {
@@ -46,6 +50,8 @@ interface Saved {
   small: string;
   warmup: string;
   warmupJobs?: string;
+  /** Absent in raw files written before session 18, whose warm-up was per process. */
+  warmupPer?: WarmupPer;
   heapMB: string;
   queries: string[];
   parallelisms: number[];
@@ -67,6 +73,7 @@ const warmup = report?.warmup ?? option("warmup", "1000000");
 // The warm-up events split over this many jobs (marginal.ts, Measure.java): with one, the small job still
 // carried V8's optimising of the next jobs and the marginal rate came out too high (RESULTS.md, session 14: warm).
 const warmupJobs = report?.warmupJobs ?? option("warmup-jobs", "4");
+const warmupPer: WarmupPer = report !== undefined ? (report.warmupPer ?? "process") : parseWarmupPer(option("warmup-per", "subtask"));
 const small = report?.small ?? option("small", String(Math.round(events / 5)));
 const heapMB = report?.heapMB ?? option("heap-mb", "2048");
 const checkEvents = report?.checkEvents ?? Number(option("check-events", "200000"));
@@ -157,6 +164,7 @@ const save = () =>
         small,
         warmup,
         warmupJobs,
+        warmupPer,
         heapMB,
         eps,
         reps,
@@ -183,7 +191,7 @@ for (let round = 1; round <= reps && report === undefined; round++) {
         const load = os.loadavg()[0]!;
         let r: RunResult;
         try {
-          r = { ...run(engine, q, p, events, warmup, small), load, round };
+          r = { ...run(engine, q, p, events, String(warmupEvents(Number(warmup), p, warmupPer)), small), load, round };
         } catch (e) {
           if (engine !== "sluice-sql") throw e;
           // Sluice's SQL cannot run this query yet (sqlConformance.ts says which feature): a "–" in its column.
@@ -286,7 +294,7 @@ const header = [
 const loads = results.map((r) => r.load);
 const rejectedRuns = results.filter((r) => implausible(r) !== undefined);
 // (listed once, with the first reason; the cells count them per clock)
-const title = `Nexmark, ${events.toLocaleString("en-US")} events (marginal over ${Number(small).toLocaleString("en-US")}, after a ${Number(warmup).toLocaleString("en-US")}-event warm-up in ${warmupJobs} job${warmupJobs === "1" ? "" : "s"}), ${Math.max(0, ...results.map((r) => r.round))} interleaved rounds, heap limit ${heapMB} MB both sides, ${new Date().toISOString().slice(0, 16)}Z`;
+const title = `Nexmark, ${events.toLocaleString("en-US")} events (marginal over ${Number(small).toLocaleString("en-US")}, after a ${Number(warmup).toLocaleString("en-US")}-event warm-up${warmupPer === "subtask" ? " per subtask" : ""} in ${warmupJobs} job${warmupJobs === "1" ? "" : "s"}), ${Math.max(0, ...results.map((r) => r.round))} interleaved rounds, heap limit ${heapMB} MB both sides, ${new Date().toISOString().slice(0, 16)}Z`;
 // (with --report, the date is the report's; the raw file's name carries the run's start in ms)
 console.log(`\n${machine()}\nload average (1 min) over the runs: median ${median(loads).toFixed(1)}, min ${Math.min(...loads).toFixed(1)}, max ${Math.max(...loads).toFixed(1)}`);
 printTable(title, header, rows);

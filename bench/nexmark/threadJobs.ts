@@ -63,7 +63,11 @@ function threads(): Map<string, { name: string; ms: number; waitMs: number }> {
 const allocDir = process.env.SLUICE_ALLOC_PROFILE;
 const allocMarks = allocDir === undefined ? undefined : new BroadcastChannel(ALLOC_PROFILE_CHANNEL);
 
-for (let i = 0; i < Number(k); i++) await run(warmupShare(Number(w), Number(k), i));
+// (a MARK per warm-up job, so a `--trace-opt` log shows which job each compile fell in)
+for (let i = 0; i < Number(k); i++) {
+  console.log(`MARK warmup ${i + 1}`);
+  await run(warmupShare(Number(w), Number(k), i));
+}
 allocMarks?.postMessage({ start: true } satisfies ProfileMark);
 console.log(`MARK timed ${process.hrtime.bigint()}`);
 for (const size of sizes.split(",").map(Number)) {
