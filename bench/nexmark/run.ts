@@ -7,6 +7,7 @@
  * Usage: node dist/bench/nexmark/run.js [events=2000000] [--reps 5] [--queries gen,q0,...] [--parallelism 1,2]
  *   [--engines sluice,sluice-sql,sluice-module,flink-datastream,flink-sql] [--warmup 1000000] [--warmup-per subtask|process] [--warmup-jobs 4]
  *   [--small events/5] [--heap-mb 2048] [--check-events 200000] [--eps 10000]
+ * SLUICE_NODE_FLAGS="--flag …" adds node/V8 flags to the Sluice processes (an A/B of a V8 setting).
  * --warmup counts events per subtask by default (a p=2 run warms up with 2 × --warmup events, every engine alike):
  * V8 compiles per isolate, so each worker must see what p=1's one thread sees (warmupEvents.ts);
  * `--warmup-per process` gives every run --warmup events whatever its parallelism (the protocol before session 18).
@@ -78,6 +79,8 @@ const small = report?.small ?? option("small", String(Math.round(events / 5)));
 const heapMB = report?.heapMB ?? option("heap-mb", "2048");
 const checkEvents = report?.checkEvents ?? Number(option("check-events", "200000"));
 const eps = option("eps", "10000");
+// Extra node/V8 flags for the Sluice processes (an A/B of a V8 setting; the kernel does not use them).
+const nodeFlags = (process.env.SLUICE_NODE_FLAGS ?? "").split(" ").filter((f) => f !== "");
 const root = new URL("../../../", import.meta.url).pathname;
 // NEXMARK_FLINK_DIR: a jar built elsewhere (e.g. an A/B of the Java twin), instead of run.sh's build.
 const flinkDir = process.env.NEXMARK_FLINK_DIR ?? `${root}.cache/nexmark-flink`;
@@ -90,20 +93,13 @@ function run(engine: Engine | "flink-sql-check" | "sluice-module-check", query: 
   // (the check runs have no warm-up: one empty warm-up job, not K)
   const args = [query, String(p), String(n), eps, w, s, w === "0" ? "1" : warmupJobs];
   const opts = { encoding: "utf8" as const, maxBuffer: 1 << 26 };
+  const node = ["--expose-gc", `--max-old-space-size=${heapMB}`, ...nodeFlags];
   if (engine === "sluice-module" || engine === "sluice-module-check")
     return lastJsonLine<Omit<RunResult, "load" | "round">>(
-      execFileSync(
-        process.execPath,
-        ["--expose-gc", `--max-old-space-size=${heapMB}`, `${root}dist/bench/nexmark/sluiceModuleRun.js`, ...args, ...(engine === "sluice-module-check" ? ["check"] : [])],
-        opts,
-      ),
+      execFileSync(process.execPath, [...node, `${root}dist/bench/nexmark/sluiceModuleRun.js`, ...args, ...(engine === "sluice-module-check" ? ["check"] : [])], opts),
     );
-  if (engine === "sluice-sql")
-    return lastJsonLine<Omit<RunResult, "load" | "round">>(
-      execFileSync(process.execPath, ["--expose-gc", `--max-old-space-size=${heapMB}`, `${root}dist/bench/nexmark/sluiceSqlRun.js`, ...args], opts),
-    );
-  if (engine === "sluice")
-    return lastJsonLine<Omit<RunResult, "load" | "round">>(execFileSync(process.execPath, ["--expose-gc", `--max-old-space-size=${heapMB}`, `${root}dist/bench/nexmark/sluiceRun.js`, ...args], opts));
+  if (engine === "sluice-sql") return lastJsonLine<Omit<RunResult, "load" | "round">>(execFileSync(process.execPath, [...node, `${root}dist/bench/nexmark/sluiceSqlRun.js`, ...args], opts));
+  if (engine === "sluice") return lastJsonLine<Omit<RunResult, "load" | "round">>(execFileSync(process.execPath, [...node, `${root}dist/bench/nexmark/sluiceRun.js`, ...args], opts));
   const api = engine.slice("flink-".length);
   return lastJsonLine<Omit<RunResult, "load" | "round">>(execFileSync("java", [...ADD_OPENS, `-Xmx${heapMB}m`, "-cp", classpath, "sluice.nexmark.NexmarkBench", api, ...args], opts));
 }

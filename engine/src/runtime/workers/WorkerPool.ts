@@ -1,5 +1,6 @@
 import { type ResourceLimits, Worker } from "node:worker_threads";
 import type { FromWorker, ToWorker } from "./protocol.js";
+import { scavengeAloneWhenCoresFull } from "./scavenging.js";
 
 /** What hears a pooled worker's messages for one job. */
 export interface JobEndpoint {
@@ -87,6 +88,7 @@ export function poolWorkers(n: number): PooledWorker[] {
       started++;
     }
   }
+  scavengeAloneWhenCoresFull(pool.filter((t) => t !== undefined).length);
   return pool.slice(0, n) as PooledWorker[];
 }
 
