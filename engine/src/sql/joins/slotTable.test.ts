@@ -1,7 +1,7 @@
 /**
  * The fused join's key → slot table (slotTable.ts): integer keys in its open-addressing table, any other
  * key in a Map, one dense slot per key in the order keys came, across the table's growth, with keys that
- * share low bits (strides of 2^k, so also the recent-key cache's entry) and negative ones.
+ * share low bits (strides of 2^k, so also the recent-key cache's entry) and negative ones; -0 and 0 as one key.
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -31,4 +31,21 @@ test("each key has one slot, numbered in the order keys first came, across growt
   t.leftHead[5] = 42;
   for (let i = 0; i < 5000; i++) t.slotOf(10_000_000 + i);
   assert.equal(t.leftHead[5], 42);
+});
+
+test("-0 and 0 are one key, whichever comes first, listed as it first came; integers and other numbers stay apart", () => {
+  const t = new SlotTable();
+  assert.equal(t.slotOf(-0), 0);
+  assert.equal(t.slotOf(0), 0);
+  assert.equal(t.slotOf(1.5), 1);
+  assert.equal(t.slotOf(1), 2);
+  assert.equal(t.slotOf("1"), 3);
+  assert.equal(t.slotOf(257), 4); // 1's entry in the recent-key cache
+  assert.equal(t.slotOf(1), 2);
+  assert.equal(t.slotOf(-0), 0);
+  assert.equal(t.slotOf(2 ** 31), 5);
+  assert.equal(t.slotOf(-(2 ** 31)), 6);
+  assert.equal(t.slotOf(2 ** 31), 5);
+  assert.deepEqual(t.keys, [-0, 1.5, 1, "1", 257, 2 ** 31, -(2 ** 31)]);
+  assert.equal(t.size, 7);
 });

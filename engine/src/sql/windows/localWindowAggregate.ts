@@ -4,7 +4,7 @@ import type { AggregateFunction } from "../../windows/AggregateFunction.js";
 import { windowStart } from "../../windows/TimeWindow.js";
 import type { WindowAssigner } from "../../windows/WindowAssigner.js";
 import type { Row } from "../connectors.js";
-import { SlotIndex } from "./slotIndex.js";
+import { SlotIndex } from "../../collections/slotIndex.js";
 
 /**
  * A partial aggregate of one window (or slice) and group, as the local phase sends it across the exchange:

@@ -32,3 +32,25 @@ test("a SlotIndex made for many keys gives the same slots", () => {
     assert.equal(index.get(1), -1);
   }
 });
+
+test("slotOf finds or makes a slot in one call, as get then add would, mixed with them, across growth", () => {
+  const index = new SlotIndex();
+  const map = new Map<unknown, number>();
+  const keys: unknown[] = [];
+  for (let i = 0; i < 2000; i++) keys.push(i * 64, -i, 0.5 + (i % 50), `s${i % 300}`, (i * 7919) % 2500, 2 ** 31 + (i % 10));
+  keys.push(-0, 0, Number.NaN, Number.NaN, undefined, null);
+  keys.forEach((key, n) => {
+    const want = map.get(key) ?? map.size;
+    if (!map.has(key)) map.set(key, want);
+    // Every third key goes through get/add, the others through slotOf: both fill one numbering.
+    if (n % 3 === 0) {
+      const got = index.get(key);
+      assert.equal(got < 0 ? index.add(key) : got, want, `get/add(${String(key)})`);
+    } else assert.equal(index.slotOf(key), want, `slotOf(${String(key)})`);
+    assert.equal(index.size, map.size);
+  });
+  for (const [key, slot] of map) assert.equal(index.slotOf(key), slot, `slotOf(${String(key)}) again`);
+  assert.equal(index.slotOf(-0), index.slotOf(0));
+  assert.equal(index.intSlotOf(64), map.get(64));
+  assert.equal(index.size, map.size);
+});
