@@ -15,7 +15,7 @@ const [oldDist, newDist, blocks = "12", n = "2000000"] = process.argv.slice(2);
 if (oldDist === undefined || newDist === undefined) throw new Error("usage: localWindowAB.js OLD_DIST NEW_DIST [blocks] [events]");
 
 type Row = unknown[];
-type Local = typeof import("../../engine/src/sql/windows/localWindowAggregate.js");
+type Local = typeof import("../../engine/src/operators/LocalWindowAggregate.js");
 type Harness = typeof import("../../engine/src/testing/OperatorHarness.js");
 type Assigners = typeof import("../../engine/src/windows/WindowAssigner.js");
 type Generator = typeof import("../../engine/src/connectors/nexmark/NexmarkGenerator.js");
@@ -52,7 +52,7 @@ async function polls(dist: string, events: number): Promise<Poll[]> {
 
 async function side(spec: string): Promise<(input: Poll[]) => Promise<void>> {
   const root = pathToFileURL(`${spec.replace(/\/$/, "")}/`);
-  const { LocalWindowAggregateOperator } = (await import(new URL("engine/src/sql/windows/localWindowAggregate.js", root).href)) as Local;
+  const { LocalWindowAggregateOperator } = (await import(new URL("engine/src/operators/LocalWindowAggregate.js", root).href)) as Local;
   const { OperatorHarness } = (await import(new URL("engine/src/testing/OperatorHarness.js", root).href)) as Harness;
   const { SlidingEventTimeWindows } = (await import(new URL("engine/src/windows/WindowAssigner.js", root).href)) as Assigners;
   // COUNT(*)'s scalar accumulator as windowAggregate.ts builds it.

@@ -1,5 +1,5 @@
 import { ApiUsageError } from "../errors/errors.js";
-import type { Partitioning, StreamEdge, StreamNode } from "../graph/StreamGraph.js";
+import type { Partitioning, PreAggregation, StreamEdge, StreamNode } from "../graph/StreamGraph.js";
 import type { ErrorPolicy, OperatorFactory } from "../operators/Operator.js";
 import { ProcessOperator } from "../operators/ProcessOperator.js";
 import { SinkOperator } from "../operators/SinkOperator.js";
@@ -28,6 +28,8 @@ export interface TransformOptions {
   needsWatermarks?: string;
   /** The operator makes the watermarks downstream from this strategy (`generatesWatermarks`). */
   assignsWatermarks?: WatermarkStrategy<unknown>;
+  /** A window aggregate's two phases, run where its keyed input crosses subtasks (graph/preAggregation.ts). */
+  preAggregation?: PreAggregation;
 }
 
 /**
@@ -66,6 +68,7 @@ export class DataStream<T> extends StreamStep {
       createOperator,
       ...(options.needsWatermarks !== undefined ? { needsWatermarks: options.needsWatermarks } : {}),
       ...(options.assignsWatermarks !== undefined ? { assignsWatermarks: options.assignsWatermarks } : {}),
+      ...(options.preAggregation !== undefined ? { preAggregation: options.preAggregation } : {}),
     });
     return new DataStream<R>(this.env, node);
   }

@@ -1,5 +1,9 @@
 import { ApiUsageError } from "../errors/errors.js";
 import { WindowOperator, type WindowOperatorConfig } from "../operators/WindowOperator.js";
+import { LocalWindowAggregateOperator, mergingPartials, type Partial } from "../operators/LocalWindowAggregate.js";
+import type { OperatorContext } from "../operators/Operator.js";
+import { partialKey } from "../graph/preAggregation.js";
+import type { PreAggregation } from "../graph/StreamGraph.js";
 import type { Duration } from "../time/Time.js";
 import { Aggregators, type AggregateFunction } from "../windows/AggregateFunction.js";
 import { isEventTimeTrigger, type Trigger } from "../windows/Trigger.js";
@@ -32,6 +36,7 @@ export class WindowedStream<T, K> {
   private lateness: Duration = 0;
   private lateTag: OutputTag<T> | undefined;
   private keepLast: number | undefined;
+  private phases: "auto" | "one" = "auto";
 
   /** @internal */
   constructor(
@@ -62,6 +67,12 @@ export class WindowedStream<T, K> {
   evictToLast(n: number): this {
     if (!Number.isInteger(n) || n < 1) throw new ApiUsageError(`evictToLast needs a positive integer, got ${n}`);
     this.keepLast = n;
+    return this;
+  }
+
+  /** @internal One phase even where the input crosses subtasks: the SQL planner decides its phases itself (aggPhaseStrategy.ts). */
+  onePhase(): this {
+    this.phases = "one";
     return this;
   }
 
@@ -123,12 +134,40 @@ export class WindowedStream<T, K> {
     };
     // Only a window that fires on event time alone is known to wait for watermarks (custom triggers may fire on count or clock).
     const needsWatermarks = this.assigner.isEventTime && isEventTimeTrigger(trigger) ? `event-time window ${this.assigner.toString()}` : undefined;
+    const preAggregation = this.phases === "auto" ? twoPhases(config) : undefined;
     return this.keyed.input.transform<OUT>(name, (ctx) => new WindowOperator(config, ctx), {
       keyed: true,
       partitioning: this.keyed.partitioning,
       ...(needsWatermarks !== undefined ? { needsWatermarks } : {}),
+      ...(preAggregation !== undefined ? { preAggregation } : {}),
     });
   }
+}
+
+/**
+ * The window's two phases (graph/preAggregation.ts; the plan splits it where the keyed input crosses subtasks),
+ * for event-time tumbling and sliding windows whose size is whole slides, with the default trigger, an
+ * aggregate that merges (`reduce`, `aggregate`, `aggregateWithWindow`, `count`; not `process` or an evictor),
+ * no allowed lateness (late records fire a window again one by one, which partials would fold together) and
+ * no late side output (which wants the records themselves). The local phase folds each record into its slide
+ * once and sends one partial per key and slide; the global phase merges them into the windows a slide is in,
+ * so every window gets what one phase gives it. Metrics of the window count partials, not records.
+ */
+function twoPhases<T, R, OUT, K>(config: WindowOperatorConfig<T, unknown, R, OUT, K>): PreAggregation | undefined {
+  const { assigner, trigger, aggregate } = config;
+  const grid = assigner.aligned;
+  if (config.sliceable !== true || !assigner.isEventTime || assigner.merging || grid === undefined || grid.windowOf !== undefined) return undefined;
+  if (!isEventTimeTrigger(trigger) || config.allowedLateness !== 0 || config.lateDataTag !== undefined || grid.size % grid.slide !== 0) return undefined;
+  const global: WindowOperatorConfig<Partial, unknown, R, OUT, K> = {
+    ...config,
+    lateDataTag: undefined,
+    keySelector: partialKey as (p: Partial) => K,
+    aggregate: mergingPartials(aggregate as AggregateFunction<unknown, unknown, R>),
+  };
+  return {
+    local: (ctx) => new LocalWindowAggregateOperator<T>(assigner, config.keySelector, aggregate, ctx as OperatorContext<Partial>, grid.slide),
+    global: (ctx) => new WindowOperator(global, ctx),
+  };
 }
 
 /** Runs a window function in either form: a returned result is emitted like a collected one. */

@@ -1,8 +1,9 @@
 import { DEAD_LETTERS, type OutputTag } from "../api/OutputTag.js";
 import { PlanError } from "../errors/errors.js";
-import type { ErrorPolicy } from "../operators/Operator.js";
+import type { ErrorPolicy, OperatorFactory } from "../operators/Operator.js";
 import type { Sink } from "../sinks/Sink.js";
 import { DEFAULT_MAX_PARALLELISM } from "./keys.js";
+import { splitWindowPhases } from "./preAggregation.js";
 import { checkWatermarks } from "./watermarkCheck.js";
 import type { Partitioning, StreamGraph, StreamNode } from "./StreamGraph.js";
 
@@ -17,6 +18,8 @@ export interface PlanNode {
   readonly errorPolicy: ErrorPolicy;
   readonly inputs: PlanEdge[];
   readonly outputs: PlanEdge[];
+  /** The operator its subtasks run where not `node.createOperator`: a window's global phase (preAggregation.ts). */
+  readonly operator?: OperatorFactory;
 }
 
 export interface PlanEdge {
@@ -39,6 +42,8 @@ export interface PlanDefaults {
   parallelism: number;
   maxParallelism?: number;
   errorPolicy: ErrorPolicy;
+  /** Window aggregates in two phases where their keyed input crosses subtasks (default true; `env.disableWindowPreAggregation()`). */
+  windowPreAggregation?: boolean;
 }
 
 /**
@@ -147,6 +152,7 @@ export function buildPlan(jobName: string, graph: StreamGraph, sinks: readonly S
   }
 
   if (problems.length > 0) throw new PlanError(jobName, problems);
+  if (defaults.windowPreAggregation !== false) splitWindowPhases(planNodes, (declared) => uniqueName(declared, names));
   const nodes = topologicalOrder([...planNodes.values()]);
   const warnings: string[] = [];
   checkWatermarks(nodes, problems, warnings);

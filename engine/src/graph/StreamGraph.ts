@@ -59,6 +59,18 @@ export interface StreamNode {
   readonly assignsWatermarks?: WatermarkStrategy<unknown>;
   /** Upper bound imposed by the connector (source or sink). */
   readonly connectorMaxParallelism?: number;
+  /** A window aggregate that may run in two phases where its keyed input crosses subtasks (graph/preAggregation.ts). */
+  readonly preAggregation?: PreAggregation;
+}
+
+/**
+ * The two phases of a window aggregate whose accumulators merge: `local` folds the input's records per window
+ * (or slice) and key in the input's subtasks and sends partials `[start, end, key, accumulator]`; `global`, the
+ * window operator over those partials, runs in the window's place and keeps the same state as one phase.
+ */
+export interface PreAggregation {
+  readonly local: OperatorFactory;
+  readonly global: OperatorFactory;
 }
 
 /**

@@ -69,7 +69,7 @@ export class OperatorTask implements Task {
       markIdle: () => this.setIdle(true),
       markActive: () => this.setIdle(false),
     });
-    this.operator = node.node.createOperator!(this.ctx);
+    this.operator = (node.operator ?? node.node.createOperator)!(this.ctx);
     this.committer = isTwoPhaseCommit(this.operator) ? new SinkCommitter(this.operator, (error) => this.wake(error), this.ctx) : undefined;
   }
 

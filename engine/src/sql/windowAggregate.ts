@@ -21,7 +21,7 @@ import { accKeys, accValue, addValue, createWindowAcc, mergeAcc, setAccKeys, typ
 import { scalarAccumulator } from "./windows/scalarAccumulator.js";
 import { retractAccValue, type RetractCall } from "./windows/retractWindowAccumulator.js";
 import { type ChangesInput, windowOperatorOverChanges } from "./windows/windowOverChanges.js";
-import { LocalWindowAggregateOperator, type Partial } from "./windows/localWindowAggregate.js";
+import { LocalWindowAggregateOperator, mergingPartials, type Partial } from "../operators/LocalWindowAggregate.js";
 import { aggPhaseStrategyOf } from "./windows/aggPhaseStrategy.js";
 import { attachedWindows, projectedWindowProperties, resolveColumn, type WindowProperties } from "./windows/windowProperties.js";
 import { type WindowAggregateRows, type WindowExtreme, type WindowGroups, type WindowMax, windowExtremeOf, windowGroups, windowMaxOf } from "./windows/fusedShapes.js";
@@ -252,11 +252,10 @@ export function planWindowAggregate(
           unknown
         >)
       : rows.keyBy(windowKey(partitionCols)).window(assigner);
-    // A literal, not `{ ...agg, add }`: on Node 20's V8 the spread one made the worker's window code deopt
-    // ("wrong map" at `add`/`merge`) and compile again in long jobs (windowDeopts.test.ts).
-    const phase = twoPhase ? { createAccumulator: agg.createAccumulator, add: (p: Partial, acc: unknown) => agg.merge(acc, p[3]), getResult: agg.getResult, merge: agg.merge } : agg;
+    const phase = twoPhase ? mergingPartials(agg as AggregateFunction<unknown, unknown, unknown>) : agg;
     const windowed = stateDigest(
       keyed
+        .onePhase()
         .aggregate<unknown, unknown, Row>(phase as AggregateFunction<Row, unknown, unknown>, (key, ctx, accs, out) => out.collect(build(key, ctx.window, accs[0], ctx)))
         .name(twoPhase ? "GlobalWindowAggregate" : "window aggregate"),
       digest,

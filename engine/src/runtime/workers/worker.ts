@@ -151,11 +151,7 @@ async function planAgain(init: InitMessage): Promise<JobPlan> {
   const env = StreamEnvironment.create(recipe.environment);
   const declare = await loadExport<(env: StreamEnvironment, args: unknown) => void | Promise<void>>(recipe.declare);
   await declare(env, recipe.args);
-  const plan = buildPlan(init.jobName, env.graph, env.graph.takePendingSinks(), {
-    parallelism: env.parallelism,
-    ...(recipe.environment.maxParallelism !== undefined ? { maxParallelism: recipe.environment.maxParallelism } : {}),
-    errorPolicy: recipe.environment.errorPolicy ?? "fail",
-  });
+  const plan = buildPlan(init.jobName, env.graph, env.graph.takePendingSinks(), env.planDefaults());
   const difference = planDifference(init.plan, planSignature(plan));
   if (difference !== undefined) throw new Error(`Job '${init.jobName}': the worker thread planned another job than the main thread (${difference})`);
   return plan;

@@ -34,6 +34,7 @@ export function windowOperatorOverChanges(
   return stampBy(changes, (c) => c.row[input.rowtime] as number)
     .keyBy((c) => key(c.row))
     .window(assigner)
+    .onePhase()
     .aggregate<RetractAcc, RetractAcc, Row>(retractingAggregate(calls, keyOf), (k, ctx, accs, out) => {
       const acc = accs[0] as RetractAcc;
       if (!retractAccEmpty(acc)) out.collect(build(k, ctx.window, acc, ctx));

@@ -1,0 +1,60 @@
+import type { PlanEdge, PlanNode } from "./JobPlan.js";
+import type { StreamNode } from "./StreamGraph.js";
+
+/** The key of a partial `[start, end, key, accumulator]`: the global phase's input is partitioned by it. */
+export const partialKey = (partial: readonly unknown[]): unknown => partial[2];
+
+type Mutable<T> = { -readonly [P in keyof T]: T[P] };
+
+/**
+ * Splits each window aggregate that declared a `preAggregation` into its two phases where its keyed input
+ * crosses subtasks (the input's or the window's parallelism > 1): a local phase chained to the input's
+ * subtasks (forward, same parallelism), whose partials go by key to the window's subtasks, which run the
+ * global phase. What Flink SQL plans for a window aggregate (LocalWindowAggregate → GlobalWindowAggregate);
+ * a DataStream window gets it too, as only partials per key and slice then cross threads where one phase
+ * sends every record (nexmark q5 at parallelism 2).
+ *
+ * The window's node keeps its id and uid: a savepoint taken at parallelism 1 (one phase) restores at 2 (two)
+ * and back, the local phase holding no state. The local node is numbered `-id` (ids of declared nodes are
+ * positive; the plan's are only unique within it) and named for the window.
+ */
+export function splitWindowPhases(nodes: Map<number, PlanNode>, uniqueName: (declared: string) => string): void {
+  for (const window of [...nodes.values()]) {
+    const phases = window.node.preAggregation;
+    const input = window.inputs[0];
+    if (phases === undefined || input === undefined || window.inputs.length !== 1 || input.partitioning.kind !== "hash") continue;
+    if (input.from.parallelism === 1 && window.parallelism === 1) continue;
+    const declared: StreamNode = {
+      id: -window.id,
+      kind: "operator",
+      name: "LocalWindowAggregate",
+      uid: `${window.uid}.local`,
+      parallelism: input.from.parallelism,
+      maxParallelism: input.from.maxParallelism,
+      errorPolicy: window.errorPolicy,
+      inputs: [],
+      keyed: false,
+      createOperator: phases.local,
+    };
+    const local: PlanNode = {
+      node: declared,
+      id: declared.id,
+      name: uniqueName(declared.name),
+      uid: declared.uid as string,
+      parallelism: input.from.parallelism,
+      maxParallelism: input.from.maxParallelism,
+      errorPolicy: window.errorPolicy,
+      inputs: [],
+      outputs: [],
+    };
+    const intoLocal: PlanEdge = { from: input.from, to: local, tag: input.tag, partitioning: { kind: "forward" }, inputIndex: 0 };
+    const intoGlobal: PlanEdge = { from: local, to: window, tag: undefined, partitioning: { kind: "hash", keySelector: partialKey }, inputIndex: input.inputIndex };
+    local.inputs.push(intoLocal);
+    local.outputs.push(intoGlobal);
+    const outputs = input.from.outputs;
+    outputs[outputs.indexOf(input)] = intoLocal;
+    window.inputs[0] = intoGlobal;
+    (window as Mutable<PlanNode>).operator = phases.global;
+    nodes.set(local.id, local);
+  }
+}
