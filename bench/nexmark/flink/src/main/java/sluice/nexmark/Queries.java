@@ -112,6 +112,30 @@ final class Queries {
     public Long merge(Long a, Long b) { return a + b; }
   }
 
+  /**
+   * q5's local pre-filter ahead of the exchange to HottestPerWindow, as q5.ts's BelowWindowMax: per subtask, the
+   * highest count so far of the newest window (f2, its start); a count of that window below it cannot be the
+   * window's maximum. Older windows' counts pass unpruned.
+   */
+  static final class BelowWindowMax implements FilterFunction<Tuple3<Long, Long, Long>> {
+    private long start = Long.MIN_VALUE;
+    private long max = Long.MIN_VALUE;
+
+    @Override
+    public boolean filter(Tuple3<Long, Long, Long> r) {
+      long s = r.f2;
+      if (s > start) {
+        start = s;
+        max = r.f1;
+        return true;
+      }
+      if (s < start) return true;
+      if (r.f1 < max) return false;
+      max = r.f1;
+      return true;
+    }
+  }
+
   static void q5(DataStream<Event> events) {
     // Only the auction crosses to the window's subtask, as in q5.ts.
     bids(events)
@@ -126,6 +150,8 @@ final class Queries {
             out.collect(Tuple3.of(key, counts.iterator().next(), ctx.window().getStart()));
           }
         })
+        .filter(new BelowWindowMax())
+        .name("q5.belowWindowMax")
         .keyBy(r -> r.f2)
         .process(new HottestPerWindow())
         .addSink(new CountingSink<>(r -> r.f0 + r.f1));
