@@ -98,3 +98,33 @@ test("windows partials cannot stand for stay in one phase: process, an evictor, 
     assert.match(plan, /window/);
   }
 });
+
+test("a record the local phase rejects under the dead-letter policy reaches env.deadLetters(), as one phase's key selector failure does", async () => {
+  const letters = async (preAggregate: boolean) => {
+    const env = StreamEnvironment.create({ parallelism: 2 });
+    if (!preAggregate) env.disableWindowPreAggregation();
+    env.setErrorPolicy("dead-letter");
+    const dead = sinks.collect<{ record: unknown }>();
+    env.deadLetters().sinkTo(dead);
+    const counts = sinks.collect<unknown>();
+    env
+      .fromArray(clicks(600))
+      .rebalance()
+      .assignTimestampsAndWatermarks(WatermarkStrategy.forBoundedOutOfOrderness<Click>(50).withTimestampAssigner((c) => c.at))
+      .keyBy((c) => {
+        if (c.ms % 97 === 0) throw new Error(`no user for ${c.ms}`);
+        return c.user;
+      })
+      .window(TumblingEventTimeWindows.of(200))
+      .count()
+      .sinkTo(counts);
+    assert.equal(/LocalWindowAggregate/.test(env.explain("letters").text), preAggregate);
+    await env.execute("letters").wait();
+    return { dead: dead.values.map((d) => JSON.stringify(d.record)).sort(), counts: counts.values.map((v) => JSON.stringify(v)).sort() };
+  };
+  const two = await letters(true);
+  const one = await letters(false);
+  assert.ok(one.dead.length > 0);
+  assert.deepEqual(two.dead, one.dead);
+  sameRows(two.counts, one.counts, "windows");
+});

@@ -1,3 +1,4 @@
+import { DEAD_LETTERS, type OutputTag } from "../api/OutputTag.js";
 import type { PlanEdge, PlanNode } from "./JobPlan.js";
 import type { StreamNode } from "./StreamGraph.js";
 
@@ -56,5 +57,13 @@ export function splitWindowPhases(nodes: Map<number, PlanNode>, uniqueName: (dec
     window.inputs[0] = intoGlobal;
     (window as Mutable<PlanNode>).operator = phases.global;
     nodes.set(local.id, local);
+    // A record the local phase rejects (its key selector or `add` threw, under the dead-letter policy) reaches
+    // `env.deadLetters()` as the other operators' do.
+    for (const letters of nodes.values()) {
+      if (letters.node.kind !== "dead-letters" || !letters.inputs.some((e) => e.from === window)) continue;
+      const edge: PlanEdge = { from: local, to: letters, tag: DEAD_LETTERS as OutputTag<unknown>, partitioning: { kind: "rebalance" }, inputIndex: 0 };
+      local.outputs.push(edge);
+      letters.inputs.push(edge);
+    }
   }
 }
