@@ -1,4 +1,4 @@
-import { WatermarkStrategy, type DataStream, type KeyedStateAccess, type StreamEnvironment } from "../../../engine/src/index.js";
+import { WatermarkStrategy, type DataStream, type KeyedStateAccess, type Operator, type Output, type RecordBatch, type StreamEnvironment } from "../../../engine/src/index.js";
 import { Nexmark, type Auction, type Bid, type NexmarkEvent, type NexmarkOptions, type Person } from "../../../engine/src/connectors/nexmark/index.js";
 
 /**
@@ -28,6 +28,29 @@ export const auctions = (events: DataStream<NexmarkEvent>): DataStream<Auction> 
 export const persons = (events: DataStream<NexmarkEvent>): DataStream<Person> => events.filter((e) => e.type === "person").name("persons") as unknown as DataStream<Person>;
 
 export const TEN_SECONDS = 10_000;
+
+/**
+ * A local pre-filter ahead of an exchange (q5's BelowWindowMax, q7's BelowWindowTop): one instance per subtask
+ * (`transform`; a plain filter's closure would be shared by the subtasks on one thread), passing on the records
+ * `keep` says may still matter downstream, as a batch.
+ */
+export abstract class LocalPrune<T> implements Operator<T> {
+  constructor(private readonly output: Output<T>) {}
+
+  abstract keep(value: T): boolean;
+
+  processBatch({ values, timestamps }: RecordBatch<T>): void {
+    const keptValues: T[] = [];
+    const keptTimestamps: number[] = [];
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i] as T;
+      if (!this.keep(v)) continue;
+      keptValues.push(v);
+      keptTimestamps.push(timestamps[i] as number);
+    }
+    if (keptValues.length > 0) this.output.emitBatch(keptValues, keptTimestamps);
+  }
+}
 
 /**
  * Per-subtask state handles for a keyed (co-)process function. The engine hands the *same* function

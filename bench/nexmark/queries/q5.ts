@@ -1,7 +1,7 @@
 import { Aggregators, SlidingEventTimeWindows } from "../../../engine/src/index.js";
-import type { Collector, DataStream, KeyedProcessContext, KeyedProcessFunction, OnTimerContext, Operator, Output, RecordBatch, WindowResult } from "../../../engine/src/index.js";
+import type { Collector, DataStream, KeyedProcessContext, KeyedProcessFunction, OnTimerContext, WindowResult } from "../../../engine/src/index.js";
 import type { NexmarkEvent } from "../../../engine/src/connectors/nexmark/index.js";
-import { bids, handlesPerSubtask, TEN_SECONDS, type NexmarkQuery } from "./common.js";
+import { bids, handlesPerSubtask, LocalPrune, TEN_SECONDS, type NexmarkQuery } from "./common.js";
 
 export interface Q5Row {
   auction: number;
@@ -51,11 +51,9 @@ class HottestPerWindow implements KeyedProcessFunction<number, WindowResult<numb
  * parallelism 2 half of them crossed threads where now a few per window do. No checkpointed state: a
  * restored subtask starts with none and prunes less, never wrongly.
  */
-export class BelowWindowMax implements Operator<WindowResult<number, number>> {
+export class BelowWindowMax extends LocalPrune<WindowResult<number, number>> {
   private start = Number.NEGATIVE_INFINITY;
   private max = Number.NEGATIVE_INFINITY;
-
-  constructor(private readonly output: Output<WindowResult<number, number>>) {}
 
   /** Whether `r` may still be its window's highest count (and it raises the bound if so). */
   keep(r: WindowResult<number, number>): boolean {
@@ -68,18 +66,6 @@ export class BelowWindowMax implements Operator<WindowResult<number, number>> {
     if (r.value < this.max) return false;
     this.max = r.value;
     return true;
-  }
-
-  processBatch({ values, timestamps }: RecordBatch<WindowResult<number, number>>): void {
-    const keptValues: WindowResult<number, number>[] = [];
-    const keptTimestamps: number[] = [];
-    for (let i = 0; i < values.length; i++) {
-      const r = values[i]!;
-      if (!this.keep(r)) continue;
-      keptValues.push(r);
-      keptTimestamps.push(timestamps[i]!);
-    }
-    if (keptValues.length > 0) this.output.emitBatch(keptValues, keptTimestamps);
   }
 }
 

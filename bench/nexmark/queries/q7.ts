@@ -1,7 +1,7 @@
 import { TumblingEventTimeWindows } from "../../../engine/src/index.js";
-import type { AggregateFunction, DataStream, Operator, Output, RecordBatch } from "../../../engine/src/index.js";
+import type { AggregateFunction, DataStream } from "../../../engine/src/index.js";
 import type { Bid, NexmarkEvent } from "../../../engine/src/connectors/nexmark/index.js";
-import { bids, TEN_SECONDS, type NexmarkQuery } from "./common.js";
+import { bids, LocalPrune, TEN_SECONDS, type NexmarkQuery } from "./common.js";
 
 export interface Q7Row {
   auction: number;
@@ -36,11 +36,9 @@ const highestBids: AggregateFunction<Q7Row, { max: number; bids: Q7Row[] }, Q7Ro
  * window subtask otherwise receives every bid, half of them across threads with their `extra` strings.
  * No checkpointed state: a restored subtask starts with none and prunes less, never wrongly.
  */
-export class BelowWindowTop implements Operator<Bid> {
+export class BelowWindowTop extends LocalPrune<Bid> {
   private window = Number.NEGATIVE_INFINITY;
   private max = Number.NEGATIVE_INFINITY;
-
-  constructor(private readonly output: Output<Bid>) {}
 
   /** Whether `b` may still be its window's highest bid (and it raises the bound if so). */
   keep(b: Bid): boolean {
@@ -54,18 +52,6 @@ export class BelowWindowTop implements Operator<Bid> {
     if (b.price < this.max) return false;
     this.max = b.price;
     return true;
-  }
-
-  processBatch({ values, timestamps }: RecordBatch<Bid>): void {
-    const keptValues: Bid[] = [];
-    const keptTimestamps: number[] = [];
-    for (let i = 0; i < values.length; i++) {
-      const b = values[i]!;
-      if (!this.keep(b)) continue;
-      keptValues.push(b);
-      keptTimestamps.push(timestamps[i]!);
-    }
-    if (keptValues.length > 0) this.output.emitBatch(keptValues, keptTimestamps);
   }
 }
 
