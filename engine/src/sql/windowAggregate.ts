@@ -22,6 +22,7 @@ import { scalarAccumulator } from "./windows/scalarAccumulator.js";
 import { retractAccValue, type RetractCall } from "./windows/retractWindowAccumulator.js";
 import { type ChangesInput, windowOperatorOverChanges } from "./windows/windowOverChanges.js";
 import { LocalWindowAggregateOperator, mergingPartials, type Partial } from "../operators/LocalWindowAggregate.js";
+import { partialKey } from "../graph/preAggregation.js";
 import { aggPhaseStrategyOf } from "./windows/aggPhaseStrategy.js";
 import { attachedWindows, projectedWindowProperties, resolveColumn, type WindowProperties } from "./windows/windowProperties.js";
 import { type WindowAggregateRows, type WindowExtreme, type WindowGroups, type WindowMax, windowExtremeOf, windowGroups, windowMaxOf } from "./windows/fusedShapes.js";
@@ -247,7 +248,7 @@ export function planWindowAggregate(
     if (local && inputParallelism !== undefined) local.setParallelism(inputParallelism);
     // A window's partial names its window; a slice's lies in the windows of its slice, which the query's assigner gives.
     const keyed: WindowedStream<Row, unknown> = local
-      ? (local.keyBy((p) => p[2]).window(slice !== undefined ? assigner : attachedWindows({ tvf: input.window as WindowProperties["tvf"], start: 0, end: 1 })) as unknown as WindowedStream<
+      ? (local.keyBy(partialKey).window(slice !== undefined ? assigner : attachedWindows({ tvf: input.window as WindowProperties["tvf"], start: 0, end: 1 })) as unknown as WindowedStream<
           Row,
           unknown
         >)
