@@ -9,6 +9,7 @@ import { Aggregators, type AggregateFunction } from "../windows/AggregateFunctio
 import { isEventTimeTrigger, type Trigger } from "../windows/Trigger.js";
 import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { ProcessWindowFunction, WindowContext, WindowResult } from "../windows/WindowFunction.js";
+import { windowResult } from "../windows/windowResult.js";
 import type { Collector, ReduceFunction } from "./functions.js";
 import type { DataStream } from "./DataStream.js";
 import type { KeyedStream } from "./KeyedStream.js";
@@ -106,9 +107,7 @@ export class WindowedStream<T, K> {
 
   /** Incremental aggregation emitting `{ key, start, end, value, firing, late }` — ready for tables and charts. */
   aggregateWithWindow<ACC, R>(agg: AggregateFunction<T, ACC, R>): DataStream<WindowResult<K, R>> {
-    return this.build("window.aggregate", agg, (key, ctx, value, out: Collector<WindowResult<K, R>>) =>
-      out.collect({ key, start: ctx.window.start, end: ctx.window.end, value, firing: ctx.firing, late: ctx.late }),
-    );
+    return this.build("window.aggregate", agg, (key, ctx, value, out: Collector<WindowResult<K, R>>) => out.collect(windowResult(key, ctx.window.start, ctx.window.end, value, ctx.firing, ctx.late)));
   }
 
   /** Records per key and window, as `WindowResult`s. */
