@@ -38,6 +38,7 @@ export class WindowedStream<T, K> {
   private lateTag: OutputTag<T> | undefined;
   private keepLast: number | undefined;
   private phases: "auto" | "one" = "auto";
+  private keyOrder: "first-record" | "any" = "first-record";
 
   /** @internal */
   constructor(
@@ -74,6 +75,12 @@ export class WindowedStream<T, K> {
   /** @internal One phase even where the input crosses subtasks: the SQL planner decides its phases itself (aggPhaseStrategy.ts). */
   onePhase(): this {
     this.phases = "one";
+    return this;
+  }
+
+  /** @internal A firing emits its keys in any order (the SQL planner's global phase: see `WindowOperatorConfig.anyKeyOrder`). */
+  anyKeyOrder(): this {
+    this.keyOrder = "any";
     return this;
   }
 
@@ -129,6 +136,7 @@ export class WindowedStream<T, K> {
       keySelector: this.keyed.keySelector,
       aggregate: aggregate as AggregateFunction<T, unknown, R>,
       sliceable: name !== "window.process" && this.keepLast === undefined,
+      ...(this.keyOrder === "any" ? { anyKeyOrder: true } : {}),
       emit,
     };
     // Only a window that fires on event time alone is known to wait for watermarks (custom triggers may fire on count or clock).
@@ -162,6 +170,7 @@ function twoPhases<T, R, OUT, K>(config: WindowOperatorConfig<T, unknown, R, OUT
     lateDataTag: undefined,
     keySelector: partialKey as (p: Partial) => K,
     aggregate: mergingPartials(aggregate as AggregateFunction<unknown, unknown, R>),
+    anyKeyOrder: true,
   };
   return {
     local: (ctx) => new LocalWindowAggregateOperator<T>(assigner, config.keySelector, aggregate, ctx as OperatorContext<Partial>, grid.slide),

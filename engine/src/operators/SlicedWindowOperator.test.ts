@@ -139,3 +139,17 @@ test("sliced checkpoints of any subtasks restore at another parallelism, cut any
     { numRuns: 150 },
   );
 });
+
+test("a firing emits keys in order of their first record in the window, or as gathered with anyKeyOrder (a global phase)", async () => {
+  // b's first record (slice [2, 4)) comes before a's (slice [0, 2), out of order within the watermark's bound):
+  // gathered slice by slice, a comes first; in order of first records, b.
+  const order = async (anyKeyOrder: boolean) => {
+    const h = await OperatorHarness.create<Ev, Out>((ctx) => new WindowOperator({ ...config(Aggregators.count<Ev>()), anyKeyOrder }, ctx as OperatorContext<Out>));
+    h.processElement({ k: "b", ts: 3, v: 1 }, 3);
+    h.processElement({ k: "a", ts: 1, v: 1 }, 1);
+    h.processWatermark(9);
+    return h.output.filter((o) => o.start === 0).map((o) => o.key);
+  };
+  assert.deepEqual(await order(false), ["b", "a"]);
+  assert.deepEqual(await order(true), ["a", "b"]);
+});

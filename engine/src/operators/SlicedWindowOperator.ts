@@ -163,7 +163,7 @@ export class SlicedWindowOperator<IN, ACC, R, OUT, K> extends AlignedWindowBase<
       }
     }
     gathered.length = n;
-    if (!ordered) gathered.sort((a, b) => a.seq - b.seq);
+    if (!ordered && this.config.anyKeyOrder !== true) gathered.sort((a, b) => a.seq - b.seq);
     const window = new TimeWindow(from, end);
     this.window = window;
     this.firingLate = false;

@@ -255,8 +255,7 @@ export function planWindowAggregate(
       : rows.keyBy(windowKey(partitionCols)).window(assigner);
     const phase = twoPhase ? mergingPartials(agg as AggregateFunction<unknown, unknown, unknown>) : agg;
     const windowed = stateDigest(
-      keyed
-        .onePhase()
+      (twoPhase ? keyed.onePhase().anyKeyOrder() : keyed.onePhase())
         .aggregate<unknown, unknown, Row>(phase as AggregateFunction<Row, unknown, unknown>, (key, ctx, accs, out) => out.collect(build(key, ctx.window, accs[0], ctx)))
         .name(twoPhase ? "GlobalWindowAggregate" : "window aggregate"),
       digest,
