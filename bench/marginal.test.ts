@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { test } from "node:test";
 import { measureMarginal, warmupShare } from "./marginal.js";
 
-test("the warm-up events split over the warm-up jobs; only the last is told it warms up (the heap sample), then small and big", async () => {
+test("the warm-up events split over the warm-up jobs; the second to last is told it samples the heap, then small and big", async () => {
   const calls: [number, boolean][] = [];
   const m = await measureMarginal(
     async (count, warmingUp) => {
@@ -13,8 +13,8 @@ test("the warm-up events split over the warm-up jobs; only the last is told it w
   );
   assert.deepEqual(calls, [
     [333, false],
-    [333, false],
-    [334, true],
+    [333, true],
+    [334, false],
     [20, false],
     [100, false],
   ]);

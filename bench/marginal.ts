@@ -49,11 +49,16 @@ function cpu(): number {
   return (u.user + u.system) / 1e6;
 }
 
+/** Which warm-up job samples the heap: the second to last (the only one of one). */
+export const heapSampleJob = (warmupJobs: number): number => Math.max(0, warmupJobs - 2);
+
 /**
  * Runs `warmupJobs` (default 1) untimed jobs sharing `warmup` events, then times `run(small, false)` and
- * `run(events, false)`. `run` runs one job of `count` events to its end; `warmingUp` is true for the last
- * warm-up job only, so a bench samples what it samples (the heap) once, untimed, after the JIT has had
- * the other warm-up jobs.
+ * `run(events, false)`. `run` runs one job of `count` events to its end; `warmingUp` is true for one warm-up
+ * job, the second to last (`heapSampleJob`), so a bench samples what it samples (the heap) once, untimed, after
+ * the JIT has had the jobs before it, and then runs one more: V8's forced full collection (`gc()`) throws
+ * away optimised code, and the timed small job right after it paid for compiling it again (nexmark q5 at
+ * p=1: ~30 ms of the small job's CPU, which made the marginal rate too high; RESULTS.md "Session 21").
  */
 export async function measureMarginal(
   run: (count: number, warmingUp: boolean) => Promise<void>,
@@ -66,7 +71,7 @@ export async function measureMarginal(
   for (let i = 0; i < warmupJobs; i++) {
     const count = warmupShare(warmup, warmupJobs, i);
     const c = cpu();
-    await run(count, i === warmupJobs - 1);
+    await run(count, i === heapSampleJob(warmupJobs));
     warmupCpuNsPerEvent.push(nsPerEvent(cpu() - c, count));
   }
   const t0 = threadTimes();

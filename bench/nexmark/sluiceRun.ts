@@ -62,7 +62,7 @@ async function job(count: number, sampleHeapAt: number): Promise<void> {
 }
 
 const [events, warmup, small] = [Number(n), Number(w), Number(s)];
-// The heap is sampled half-way through the last warm-up job.
+// The heap is sampled half-way through the second to last warm-up job (marginal.ts says why).
 const m = await measureMarginal((count, warmingUp) => job(count, warmingUp ? Math.floor(count / 2) : -1), { warmup, small, events, warmupJobs: Number(k) });
 const { maxRSS } = process.resourceUsage();
 const heapLimitMB = Math.round((await import("node:v8")).getHeapStatistics().heap_size_limit / 2 ** 20);

@@ -6,7 +6,8 @@ import java.nio.file.Path;
 
 /**
  * How every run is timed, the same way as bench/marginal.ts (sluiceRun.ts): in one JVM, `warmupJobs`
- * warm-up jobs sharing `warmup` events (untimed; the live heap is sampled half-way through the last),
+ * warm-up jobs sharing `warmup` events (untimed; the live heap is sampled half-way through the second to
+ * last, so one more warm-up job runs after its full GC, as marginal.ts does for V8's sake),
  * then a job of `small` events and one of `events` events. The reported rate is the marginal one,
  * (events - small) / (t(events) - t(small)), for wall time and for process CPU time alike, so job
  * deployment, planning and the final flush, which both jobs pay once, drop out. Several warm-up jobs,
@@ -37,10 +38,10 @@ final class Measure {
   static void measure(String engine, String query, int parallelism, long warmup, int warmupJobs, long small, long events, Job job) throws Exception {
     StringBuilder warmupNs = new StringBuilder();
     for (int i = 0; i < warmupJobs; i++) {
-      // The warm-up events split evenly; the last job takes the remainder and the heap sample.
+      // The warm-up events split evenly; the last job takes the remainder, the second to last the heap sample.
       long count = i == warmupJobs - 1 ? warmup - (warmup / warmupJobs) * i : warmup / warmupJobs;
       long c = cpuNanos();
-      job.run(count, i == warmupJobs - 1 ? count / 2 : -1);
+      job.run(count, i == Math.max(0, warmupJobs - 2) ? count / 2 : -1);
       warmupNs.append(i == 0 ? "" : ",").append(count == 0 ? "null" : String.format("%.1f", (double) (cpuNanos() - c) / count));
     }
     long w0 = System.nanoTime(), c0 = cpuNanos();
