@@ -72,6 +72,9 @@ for (const [name, shape] of Object.entries(shapes)) {
     for (const parallelism of [2, 3]) {
       const two = await results(parallelism, shape, true);
       assert.match(two.plan, new RegExp(`LocalWindowAggregate, parallelism=${parallelism}`));
+      // The local phase is numbered as any operator (it was the window's id negated, [-3] in the plan).
+      const ids = [...two.plan.matchAll(/^\[(-?\d+)\]/gm)].map((m) => Number(m[1]));
+      assert.ok(ids.every((id) => id > 0) && new Set(ids).size === ids.length, two.plan);
       sameRows(two.rows, one.rows, `parallelism ${parallelism}`);
     }
     const disabled = await results(2, shape, false);

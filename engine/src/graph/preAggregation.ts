@@ -16,17 +16,18 @@ type Mutable<T> = { -readonly [P in keyof T]: T[P] };
  * sends every record (nexmark q5 at parallelism 2).
  *
  * The window's node keeps its id and uid: a savepoint taken at parallelism 1 (one phase) restores at 2 (two)
- * and back, the local phase holding no state. The local node is numbered `-id` (ids of declared nodes are
- * positive; the plan's are only unique within it) and named for the window.
+ * and back, the local phase holding no state. The local node takes the next id after the plan's (as `env.explain()`
+ * shows it; a worker thread planning the job again numbers it the same) and is named for the window.
  */
 export function splitWindowPhases(nodes: Map<number, PlanNode>, uniqueName: (declared: string) => string): void {
+  let nextId = Math.max(0, ...nodes.keys()) + 1;
   for (const window of [...nodes.values()]) {
     const phases = window.node.preAggregation;
     const input = window.inputs[0];
     if (phases === undefined || input === undefined || window.inputs.length !== 1 || input.partitioning.kind !== "hash") continue;
     if (input.from.parallelism === 1 && window.parallelism === 1) continue;
     const declared: StreamNode = {
-      id: -window.id,
+      id: nextId++,
       kind: "operator",
       name: "LocalWindowAggregate",
       uid: `${window.uid}.local`,
