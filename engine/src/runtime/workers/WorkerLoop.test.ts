@@ -23,7 +23,7 @@ function burstyTask(): { task: Task; give(): void; steps(): number } {
   return { task, give: () => pending++, steps: () => taken };
 }
 
-test("a worker going quiet between its peers' messages reports once per METRICS_EVERY_MS, and what it did last within it", async () => {
+test("a worker going quiet between its peers' messages reports at most once per METRICS_EVERY_MS, and what it did last without another message", async () => {
   const { task, give, steps } = burstyTask();
   const reports: { at: number; steps: number }[] = [];
   const loop = new WorkerLoop(
@@ -43,13 +43,13 @@ test("a worker going quiet between its peers' messages reports once per METRICS_
   }
   const burst = performance.now() - start;
   assert.equal(steps(), 40);
-  await sleep(METRICS_EVERY_MS * 3);
+  // The last report counts every step, and it comes without another message to wake the loop (its timer; within
+  // METRICS_EVERY_MS on an idle machine, so the 2 s here only spare a loaded one).
+  for (let waited = 0; reports.at(-1)?.steps !== 40 && waited < 2000; waited += 5) await sleep(5);
   loop.halt();
+  assert.equal(reports.at(-1)?.steps, 40, "no report after the last step");
   // Before, every quiet spell sent one (40 here): the main thread received a report per message a worker took.
-  const allowed = Math.ceil(burst / METRICS_EVERY_MS) + 2;
-  assert.ok(reports.length <= allowed, `${reports.length} reports in ${burst.toFixed(0)} ms, at most ${allowed} expected`);
-  // The last report counts every step, and it came without another message to wake the loop.
-  assert.equal(reports.at(-1)?.steps, 40);
-  const last = reports.at(-1)?.at ?? 0;
-  assert.ok(last - (start + burst) <= METRICS_EVERY_MS * 2, `the last report came ${(last - start - burst).toFixed(0)} ms after the last step`);
+  const during = reports.filter((r) => r.at <= start + burst).length;
+  const allowed = Math.ceil(burst / METRICS_EVERY_MS) + 1;
+  assert.ok(during <= allowed, `${during} reports in ${burst.toFixed(0)} ms, at most ${allowed} expected`);
 });
