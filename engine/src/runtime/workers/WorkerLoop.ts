@@ -107,14 +107,10 @@ export class WorkerLoop {
       return AFTER_END;
     }
     if (performance.now() - sliceStart >= this.timeSliceMs) return AFTER_YIELD;
-    // Going quiet: what it did since the last report goes now if that is METRICS_EVERY_MS old, else when it is (`sleep`).
-    // A worker of a job at p=2 goes quiet between its peer's messages dozens of times a second: a report each time
-    // sent up to twice the reports the interval gives (nexmark q5: 19–46 per worker and 2 M-event job, now 19–21).
-    if (!progressed) {
-      if (this.dirty && performance.now() - this.lastReport >= METRICS_EVERY_MS) this.sendReport();
-      return AFTER_SLEEP;
-    }
-    return AFTER_TURN;
+    // Going quiet sends no report of its own: a due one went above, a held-back one goes by `sleep`'s timer. A worker of
+    // a job at p=2 goes quiet between its peer's messages dozens of times a second; a report each time sent up to twice
+    // the reports the interval gives (nexmark q5: 19–46 per worker and 2 M-event job, now 19–21).
+    return progressed ? AFTER_TURN : AFTER_SLEEP;
   }
 
   private sendReport(): void {
