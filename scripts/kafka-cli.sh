@@ -41,5 +41,18 @@ case "$tool" in
   console-consumer) main=org.apache.kafka.tools.consumer.ConsoleConsumer ;;
   *) die "usage: kafka-cli.sh console-consumer ARGS… (got '${tool}')" ;;
 esac
-# Quiet logging: stdout is the tool's output, read by tests.
-exec java -Xmx256m -Dlog4j.configuration=file:/dev/null -cp "$TOOLS/libs/*:$DIR/libs/*" "$main" "$@"
+# Quiet logging: stdout is the tool's output, read by tests. Kafka 3.x logs through log4j 1 (no
+# configuration: silent), 4.x through log4j 2, whose default configuration logs errors to stdout:
+# its log goes to stderr here.
+LOG4J2="$TOOLS/log4j2-stderr.properties"
+[ -f "$LOG4J2" ] || cat >"$LOG4J2" <<'PROPS'
+status = off
+rootLogger.level = warn
+rootLogger.appenderRef.stderr.ref = STDERR
+appender.stderr.type = Console
+appender.stderr.name = STDERR
+appender.stderr.target = SYSTEM_ERR
+appender.stderr.layout.type = PatternLayout
+appender.stderr.layout.pattern = %d{HH:mm:ss.SSS} %-5level %c - %m%n
+PROPS
+exec java -Xmx256m -Dlog4j.configuration=file:/dev/null -Dlog4j2.configurationFile="$LOG4J2" -cp "$TOOLS/libs/*:$DIR/libs/*" "$main" "$@"

@@ -8,6 +8,9 @@ import { kafkaVersion, type BrokerConnection } from "./kafkaBroker.js";
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 
+/** Kafka 4's console consumer (4.4.0 here) warns on stdout of `--consumer-property`, 3.9.2's knows no `--command-property`. */
+const propertyOption = Number(kafkaVersion.split(".")[0]) >= 4 ? "--command-property" : "--consumer-property";
+
 /** What Kafka's own console consumer reads from `topic` (read_committed), one string per record. */
 export async function consoleConsume(bootstrap: string, topic: string, expected: number, extra: string[] = []): Promise<string[]> {
   const { stdout } = await run(
@@ -24,7 +27,7 @@ export async function consoleConsume(bootstrap: string, topic: string, expected:
       String(expected),
       "--timeout-ms",
       "20000",
-      "--consumer-property",
+      propertyOption,
       "isolation.level=read_committed",
       ...extra,
     ],

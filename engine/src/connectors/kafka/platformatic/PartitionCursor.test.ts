@@ -86,6 +86,14 @@ describe("PartitionCursor", () => {
     assert.equal(c.position, 5);
   });
 
+  test("read_committed, a read_uncommitted response cut at its last stable offset: batches ending after it wait for the next fetch", () => {
+    const c = new PartitionCursor("t", 0, 0, true);
+    const response = [data(0, ["a1"], { pid: 1n, txn: true }), marker(1, 1n, false), data(2, ["c1"], { pid: 1n, txn: true }), marker(3, 1n, true), data(4, ["open"], { pid: 1n, txn: true })];
+    assert.deepEqual(values(c.accept(response, 4)), ["c1"], "decided below the last stable offset: the abort by its marker, the commit too");
+    assert.deepEqual([c.fetchOffset, c.position], [4, 4], "the open transaction is fetched again");
+    assert.deepEqual(values(c.accept([data(4, ["open"], { pid: 1n, txn: true }), marker(5, 1n, true)])), ["open"]);
+  });
+
   test("seek drops undecided records; log-append time comes from the batch", () => {
     const c = new PartitionCursor("t", 0, 0, true);
     c.accept([data(0, ["x"], { pid: 1n, txn: true })]);

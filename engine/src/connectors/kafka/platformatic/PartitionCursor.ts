@@ -6,12 +6,9 @@
  * after the last record handed out (what a checkpoint may store); `passed`, after the last record
  * or marker that is decided (what `fetchPosition` reports, so a bounded read ends).
  *
- * read_committed is decided on transaction markers (`ReadCommittedQueue`), as for kafkajs.
- * @platformatic/kafka does filter aborted batches itself (`Consumer.fetch` with READ_COMMITTED),
- * but only per fetch response and with one range per producer: a transaction whose abort marker
- * comes in a later response than its records (large transactions, small fetches) or a producer
- * with two aborted transactions in one response gets through. Its filter only ever drops records
- * of aborted transactions, so the two together are still exact.
+ * read_committed is decided on transaction markers alone (`ReadCommittedQueue`), as for kafkajs.
+ * @platformatic/kafka's own filter of aborted batches is not exact (PlatformaticConsumer keeps
+ * responses it filtered away from here, see `refetchUncommitted` there).
  */
 import type { KafkaRecord } from "../KafkaClient.js";
 import { ReadCommittedQueue, isCommitMarkerKey } from "../ReadCommittedQueue.js";
@@ -46,8 +43,12 @@ export class PartitionCursor {
     this.fetchOffset = this.next = this.passed = offset;
   }
 
-  /** Takes the batches of one fetch response for this partition; returns the records now readable, in offset order. */
-  accept(batches: readonly RecordsBatch[]): KafkaRecord[] {
+  /**
+   * Takes the batches of one fetch response for this partition, those ending at or before `below`
+   * only (a read_uncommitted response cut at its last stable offset); returns the records now
+   * readable, in offset order. The next fetch starts at the first batch not taken.
+   */
+  accept(batches: readonly RecordsBatch[], below = Number.POSITIVE_INFINITY): KafkaRecord[] {
     const out: KafkaRecord[] = [];
     for (const batch of batches) {
       const first = Number(batch.firstOffset);
@@ -55,6 +56,7 @@ export class PartitionCursor {
       // The broker answers with whole batches: the first one may start before our position.
       const from = this.fetchOffset;
       if (end <= from) continue;
+      if (end > below) break;
       this.fetchOffset = end;
       if ((batch.attributes & CONTROL) !== 0) {
         this.held?.marker(batch.producerId, isCommitMarkerKey(batch.records[0]?.key));
