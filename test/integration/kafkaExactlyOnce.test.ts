@@ -237,6 +237,7 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     process.stdout.write(
       `# chaos${workers === undefined ? "" : ` on workers at p=${workers.join("/")}`}: seed=${seed} records=${records} runs=${runs} kills=${kills} output=${got.length} diff=${diff.length === 0 ? "(empty)" : `\n#   ${diff.slice(0, 50).join("\n#   ")}`}\n`,
     );
+    if (diff.length > 0) process.stdout.write(`# ${await whereMissing(output, diff)}\n`);
     assert.ok(kills >= Math.min(minKills, 1), "the job was killed at least once");
     assert.deepEqual(diff, [], "read_committed output equals the batch answer");
     assert.equal(got.length, records);
@@ -256,6 +257,7 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
       const got = await readCommittedOutput(output);
       const diff = diffAgainstBatchAnswer(perKey, got);
       process.stdout.write(`# ${killAt}: restarted run ${restarted.output.stdout.trim()}, output=${got.length} diff=${diff.length === 0 ? "(empty)" : diff.slice(0, 20).join("; ")}\n`);
+      if (diff.length > 0) process.stdout.write(`# ${await whereMissing(output, diff)}\n`);
       assert.deepEqual(diff, [], "read_committed output equals the batch answer");
     });
   }
@@ -278,6 +280,7 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
       const got = await readCommittedOutput(output);
       const diff = diffAgainstBatchAnswer(perKey, got);
       process.stdout.write(`# rescale ${from} -> ${to}: ${restored.output.stdout.trim()}, output=${got.length} diff=${diff.length === 0 ? "(empty)" : diff.slice(0, 20).join("; ")}\n`);
+      if (diff.length > 0) process.stdout.write(`# ${await whereMissing(output, diff)}\n`);
       assert.deepEqual(diff, [], "read_committed output equals the batch answer");
     });
   }
@@ -298,6 +301,36 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     for (let i = 0; i < values.length; i += 5_000) await producer.send(values.slice(i, i + 5_000));
     await producer.close();
     return { input, output, prefix, dir, perKey };
+  }
+
+  /**
+   * For a failed comparison: whether the counts missing from the read_committed output are in the topic at
+   * all (read read_uncommitted, with kafkajs whatever the run's library), and where — which tells a sink that
+   * never wrote or committed them from a reader that dropped committed records (CI run 22d).
+   */
+  async function whereMissing(output: string, diff: readonly string[]): Promise<string> {
+    const missing = new Set(diff.filter((d) => d.endsWith("expected 1, got 0")).map((d) => d.slice(0, d.indexOf(":"))));
+    if (missing.size === 0) return "nothing missing (only duplicates or strays)";
+    const reader = kafkaSource<{ id: string; partition: number; offset: number }>({
+      brokers: [broker.bootstrap],
+      topics: [output],
+      bounded: true,
+      isolation: "read_uncommitted",
+      library: "kafkajs",
+      deserializer: (r) => {
+        const v = JSON.parse(r.value?.toString() ?? "null") as ChaosOutput;
+        return { id: `${v.key}#${v.count}`, partition: r.partition, offset: r.offset };
+      },
+    }).createReader(readerContext());
+    try {
+      const found = (await readToEnd(reader)).values.filter((v) => missing.has(v.id));
+      const byPartition = new Map<number, number[]>();
+      for (const f of found) byPartition.set(f.partition, [...(byPartition.get(f.partition) ?? []), f.offset]);
+      const where = [...byPartition].map(([p, offsets]) => `partition ${p}: ${offsets.length} at offsets ${Math.min(...offsets)}–${Math.max(...offsets)}`);
+      return `missing ${missing.size}: in the topic (read_uncommitted) ${found.length}${where.length > 0 ? ` (${where.join("; ")})` : ""}, absent ${missing.size - new Set(found.map((f) => f.id)).size}`;
+    } finally {
+      await reader.close?.();
+    }
   }
 
   async function readCommittedOutput(output: string): Promise<ChaosOutput[]> {
