@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { test } from "node:test";
 import { StreamEnvironment } from "../../api/StreamEnvironment.js";
@@ -65,6 +66,31 @@ test("event time advances by 1000 / eventsPerSecond ms per event and never goes 
   assert.equal(g.event(401).dateTime, 1002);
   const events = Nexmark.events({ eventsPerSecond: 400 }, 0, 2000);
   for (let i = 1; i < events.length; i++) assert.ok(events[i]!.dateTime >= events[i - 1]!.dateTime);
+});
+
+test("event time is floor(n · 1000 / eventsPerSecond) exactly, past int32 products and at fractional rates", () => {
+  for (const eventsPerSecond of [10_000, 400, 7, 333.3, 0.5]) {
+    const g = new NexmarkGenerator({ eventsPerSecond, baseTime: 1_700_000_000_000 });
+    for (const n of [0, 1, 2_147_483, 2_147_484, 10_000_000, 2 ** 31, 123_456_789_012, 9_000_000_000_000]) {
+      assert.equal(g.timestampOf(n), 1_700_000_000_000 + Math.floor((n * 1000) / eventsPerSecond), `n=${n} at ${eventsPerSecond}/s`);
+    }
+  }
+});
+
+test("a generator warmed up on small event numbers is not deoptimised when n · 1000 leaves int32 (event 2,147,484)", () => {
+  // Every job starts at event 0: V8 compiled `n * 1000` as an int32 product and threw the code of poll,
+  // event and auction away mid-job (in every worker of a p=2 job) once it overflowed.
+  const generator = new URL("./NexmarkGenerator.js", import.meta.url).href;
+  const script = `const { NexmarkGenerator } = await import(${JSON.stringify(generator)});
+    const g = new NexmarkGenerator();
+    let sum = 0;
+    for (let n = 0; n < 300000; n++) sum += g.event(n).dateTime;
+    for (let n = 2140000; n < 2160000; n++) sum += g.event(n).dateTime;
+    console.log("done", sum > 0);`;
+  const out = execFileSync(process.execPath, ["--trace-deopt", "--input-type=module", "-e", script], { encoding: "utf8", maxBuffer: 1 << 26 });
+  assert.match(out, /done true/);
+  const overflows = out.split("\n").filter((l) => l.includes("reason: overflow"));
+  assert.deepEqual(overflows, []);
 });
 
 test("hot auctions, bidders and sellers dominate; other picks stay near the current ids", () => {

@@ -21,6 +21,8 @@ import {
 /** Ahead-of-time ids a non-hot pick may use, so some bids/auctions precede their auction/person (Nexmark). */
 const PERSON_ID_LEAD = 10;
 const AUCTION_ID_LEAD = 10;
+/** Not a small integer to V8: an operand that keeps `timestampOf`'s product a double (see there). */
+const NOT_SMALL = 2 ** 31;
 /** Hot ids change every this many auctions / people. */
 const HOT_AUCTION_RATIO = 100;
 const HOT_SELLER_RATIO = 100;
@@ -71,9 +73,16 @@ export class NexmarkGenerator {
     this.bidExtra = extraLength(BID_FIXED_SIZE, c.avgBidByteSize);
   }
 
-  /** Event time of event `n`. */
+  /**
+   * Event time of event `n`: `baseTime + floor(n · 1000 / eventsPerSecond)`. The product is formed as
+   * `(n + 2^31) · 1000 − 2^31 · 1000`, the same integer (exact in a double up to n ≈ 9·10^12): written
+   * `n * 1000`, V8 sees small products first (every job starts at event 0), compiles an int32 multiply, and
+   * deoptimises when it overflows past event 2,147,483 — mid-job, in each function that inlined it (poll,
+   * event, auction) and in each thread running a source subtask (a 10 M-event Nexmark job at p=2 did so
+   * on both workers, which then compiled those functions again on busy cores).
+   */
   timestampOf(n: number): number {
-    return this.config.baseTime + Math.floor((n * 1000) / this.config.eventsPerSecond);
+    return this.config.baseTime + Math.floor(((n + NOT_SMALL) * 1000 - NOT_SMALL * 1000) / this.config.eventsPerSecond);
   }
 
   /** Event number `n` (0-based), the same on every call and in every process. */
