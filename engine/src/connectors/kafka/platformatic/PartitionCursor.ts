@@ -7,8 +7,8 @@
  * or marker that is decided (what `fetchPosition` reports, so a bounded read ends).
  *
  * read_committed is decided on transaction markers alone (`ReadCommittedQueue`), as for kafkajs.
- * @platformatic/kafka's own filter of aborted batches is not exact (PlatformaticConsumer keeps
- * responses it filtered away from here, see `refetchUncommitted` there).
+ * @platformatic/kafka's own filter of aborted batches is not exact, so PlatformaticConsumer never
+ * hands this cursor an answer that filter changed (see its `refetchUncommitted`).
  */
 import type { KafkaRecord } from "../KafkaClient.js";
 import { ReadCommittedQueue, isCommitMarkerKey } from "../ReadCommittedQueue.js";
