@@ -268,10 +268,15 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
   ] as const) {
     test(`exactly-once sink restored at parallelism ${to} after a crash at ${from}: every result once, no transaction left open`, { timeout: 300_000 }, async () => {
       const records = 6_000;
-      const { input, output, prefix, dir, perKey } = await chaosSetup(records);
+      // Half the input is produced only once a checkpoint completed: read all at once, it could reach the
+      // last sink subtask before its first commit and never after, and the job would wait for more forever
+      // (in a fast run the first checkpoint's transaction held 1 659 of that subtask's ~2 000 records).
+      const { input, output, prefix, dir, perKey, produceHeldBack } = await chaosSetup(records, records / 2);
       const args = [broker.bootstrap, input, output, dir, prefix];
       // Dies once the last sink subtask has records in an open transaction after a completed checkpoint.
       const killed = startJob(args, { SLUICE_CHAOS_KILL_AT: "mid-transaction", SLUICE_CHAOS_SINK_PARALLELISM: String(from) });
+      await checkpointCompleted(dir, killed.exited);
+      await produceHeldBack();
       assert.equal((await killed.exited).signal, "SIGKILL", killed.output.stderr);
       const restored = startJob([...args, "bounded"], { SLUICE_CHAOS_SINK_PARALLELISM: String(to) });
       assert.equal((await restored.exited).code, 0, `the rescaled run finished: ${restored.output.stderr}`);
@@ -285,8 +290,11 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     });
   }
 
-  /** Fresh input/output topics (3 partitions each), `records` input records over KEYS keys, a checkpoint directory. */
-  async function chaosSetup(records: number) {
+  /**
+   * Fresh input/output topics (3 partitions each), `records` input records over KEYS keys, a checkpoint
+   * directory. The last `heldBack` records are produced only by `produceHeldBack()`.
+   */
+  async function chaosSetup(records: number, heldBack = 0) {
     const input = uniqueTopic("chaos-in");
     const output = uniqueTopic("chaos-out");
     const prefix = uniqueTopic("chaos-txn");
@@ -296,11 +304,26 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
       { topic: input, partitions: 3 },
       { topic: output, partitions: 3 },
     ]);
-    const producer = await broker.client.openProducer({ idempotent: true });
     const { records: values, perKey } = keyedSeqRecords(input, records, KEYS);
-    for (let i = 0; i < values.length; i += 5_000) await producer.send(values.slice(i, i + 5_000));
-    await producer.close();
-    return { input, output, prefix, dir, perKey };
+    const produce = async (from: number, to: number) => {
+      const producer = await broker.client.openProducer({ idempotent: true });
+      for (let i = from; i < to; i += 5_000) await producer.send(values.slice(i, Math.min(i + 5_000, to)));
+      await producer.close();
+    };
+    await produce(0, records - heldBack);
+    return { input, output, prefix, dir, perKey, produceHeldBack: () => produce(records - heldBack, records) };
+  }
+
+  /** Resolves once the job writing checkpoints into `dir` completed one; fails if it exits first or takes a minute. */
+  async function checkpointCompleted(dir: string, exited: Promise<unknown>): Promise<void> {
+    let gone = false;
+    void exited.then(() => (gone = true));
+    for (let waited = 0; waited < 60_000; waited += 50) {
+      if ((await readdir(dir)).some((n) => /^chk-\d+\.json$/.test(n))) return;
+      if (gone) assert.fail("the job exited before it completed a checkpoint");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.fail(`no checkpoint completed in ${dir} within a minute`);
   }
 
   /**
