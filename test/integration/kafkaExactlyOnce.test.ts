@@ -237,7 +237,7 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
     process.stdout.write(
       `# chaos${workers === undefined ? "" : ` on workers at p=${workers.join("/")}`}: seed=${seed} records=${records} runs=${runs} kills=${kills} output=${got.length} diff=${diff.length === 0 ? "(empty)" : `\n#   ${diff.slice(0, 50).join("\n#   ")}`}\n`,
     );
-    if (diff.length > 0) process.stdout.write(`# ${await whereMissing(output, diff)}\n`);
+    if (diff.length > 0) process.stdout.write(`# ${await whereMissing(output, perKey, got)}\n`);
     assert.ok(kills >= Math.min(minKills, 1), "the job was killed at least once");
     assert.deepEqual(diff, [], "read_committed output equals the batch answer");
     assert.equal(got.length, records);
@@ -257,7 +257,7 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
       const got = await readCommittedOutput(output);
       const diff = diffAgainstBatchAnswer(perKey, got);
       process.stdout.write(`# ${killAt}: restarted run ${restarted.output.stdout.trim()}, output=${got.length} diff=${diff.length === 0 ? "(empty)" : diff.slice(0, 20).join("; ")}\n`);
-      if (diff.length > 0) process.stdout.write(`# ${await whereMissing(output, diff)}\n`);
+      if (diff.length > 0) process.stdout.write(`# ${await whereMissing(output, perKey, got)}\n`);
       assert.deepEqual(diff, [], "read_committed output equals the batch answer");
     });
   }
@@ -285,7 +285,7 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
       const got = await readCommittedOutput(output);
       const diff = diffAgainstBatchAnswer(perKey, got);
       process.stdout.write(`# rescale ${from} -> ${to}: ${restored.output.stdout.trim()}, output=${got.length} diff=${diff.length === 0 ? "(empty)" : diff.slice(0, 20).join("; ")}\n`);
-      if (diff.length > 0) process.stdout.write(`# ${await whereMissing(output, diff)}\n`);
+      if (diff.length > 0) process.stdout.write(`# ${await whereMissing(output, perKey, got)}\n`);
       assert.deepEqual(diff, [], "read_committed output equals the batch answer");
     });
   }
@@ -331,8 +331,10 @@ describe(`Kafka exactly-once under kill -9 (Kafka ${kafkaVersion})`, { skip: kaf
    * all (read read_uncommitted, with kafkajs whatever the run's library), and where — which tells a sink that
    * never wrote or committed them from a reader that dropped committed records (CI run 22d).
    */
-  async function whereMissing(output: string, diff: readonly string[]): Promise<string> {
-    const missing = new Set(diff.filter((d) => d.endsWith("expected 1, got 0")).map((d) => d.slice(0, d.indexOf(":"))));
+  async function whereMissing(output: string, perKey: ReadonlyMap<string, number>, got: readonly ChaosOutput[]): Promise<string> {
+    const read = new Set(got.map((r) => `${r.key}#${r.count}`));
+    const missing = new Set<string>();
+    for (const [key, n] of perKey) for (let c = 1; c <= n; c++) if (!read.has(`${key}#${c}`)) missing.add(`${key}#${c}`);
     if (missing.size === 0) return "nothing missing (only duplicates or strays)";
     const reader = kafkaSource<{ id: string; partition: number; offset: number }>({
       brokers: [broker.bootstrap],

@@ -46,7 +46,6 @@ export class PlatformaticConsumer implements PartitionConsumer {
   private readonly cursors = new Map<string, PartitionCursor>();
   private readonly topics: string[];
   private readonly isolationLevel: number;
-  private readonly readCommitted: boolean;
   private loop: Promise<void> = Promise.resolve();
   private closed = false;
   private healthy = false;
@@ -58,7 +57,7 @@ export class PlatformaticConsumer implements PartitionConsumer {
     private readonly options: ConsumerOptions,
   ) {
     this.buffer = new RecordBuffer(options.maxBufferedRecords);
-    const readCommitted = (this.readCommitted = options.isolation === "read_committed");
+    const readCommitted = options.isolation === "read_committed";
     this.isolationLevel = readCommitted ? FetchIsolationLevels.READ_COMMITTED : FetchIsolationLevels.READ_UNCOMMITTED;
     for (const { topic, partition, offset } of options.assignment) this.cursors.set(partitionKey(topic, partition), new PartitionCursor(topic, partition, offset, readCommitted));
     this.topics = [...new Set(options.assignment.map((a) => a.topic))];
@@ -230,7 +229,7 @@ export class PlatformaticConsumer implements PartitionConsumer {
   /** Hands each partition's batches to its cursor; read_committed partitions the library filtered go to `filtered` instead. */
   private apply(response: FetchResponse, names: Map<string, string>, filtered: PartitionCursor[]): void {
     for (const { cursor, partition } of this.partitionsOf(response, names)) {
-      if (this.readCommitted && (partition.abortedTransactions?.length ?? 0) > 0) filtered.push(cursor);
+      if (this.isolationLevel === FetchIsolationLevels.READ_COMMITTED && (partition.abortedTransactions?.length ?? 0) > 0) filtered.push(cursor);
       else if (partition.records !== undefined && partition.records !== null && partition.records.length > 0) this.buffer.push(cursor.accept(partition.records));
     }
   }
