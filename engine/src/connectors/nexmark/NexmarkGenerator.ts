@@ -1,4 +1,5 @@
 import { DEFAULT_NEXMARK_CONFIG, FIRST_AUCTION_ID, FIRST_CATEGORY_ID, FIRST_PERSON_ID, type Auction, type Bid, type NexmarkConfig, type NexmarkEvent, type Person } from "./model.js";
+import { Events } from "./events.js";
 import { intBelow, NexmarkRandom } from "./NexmarkRandom.js";
 import { price } from "./prices.js";
 import {
@@ -146,7 +147,7 @@ export class NexmarkGenerator {
     const state = US_STATES[rng.nextInt(US_STATES.length)]!;
     const size = 8 + name.length + emailAddress.length + creditCard.length + city.length + state.length;
     const extra = nextExtra(rng, size, this.config.avgPersonByteSize);
-    return { type: "person", id, name, emailAddress, creditCard, city, state, dateTime: ts, extra };
+    return new Events.Person(id, name, emailAddress, creditCard, city, state, ts, extra);
   }
 
   private auction(n: number, epoch: number, offset: number, ts: number): Auction {
@@ -163,7 +164,7 @@ export class NexmarkGenerator {
     const reserve = initialBid + this.nextPrice();
     const size = 8 + itemName.length + description.length + 8 + 8 + 8 + 8 + 8;
     const extra = nextExtra(rng, size, c.avgAuctionByteSize);
-    return { type: "auction", id, itemName, description, initialBid, reserve, dateTime: ts, expires, seller, category, extra };
+    return new Events.Auction(id, itemName, description, initialBid, reserve, ts, expires, seller, category, extra);
   }
 
   /**
@@ -216,6 +217,6 @@ export class NexmarkGenerator {
       extra = padding.substring(offset, offset + size);
     }
     rng.skip(k);
-    return { type: "bid", auction: auction + FIRST_AUCTION_ID, bidder: bidder + FIRST_PERSON_ID, price: cents, channel, url, dateTime: ts, extra };
+    return new Events.Bid(auction + FIRST_AUCTION_ID, bidder + FIRST_PERSON_ID, cents, channel, url, ts, extra);
   }
 }
