@@ -1,6 +1,7 @@
 import { SlotIndex } from "../collections/slotIndex.js";
 import type { RecordBatch } from "../runtime/StreamElement.js";
 import type { AggregateFunction } from "../windows/AggregateFunction.js";
+import { tuple4 } from "../windows/bulkTuple.js";
 import { windowStart } from "../windows/TimeWindow.js";
 import type { WindowAssigner } from "../windows/WindowAssigner.js";
 import type { Operator, OperatorContext } from "./Operator.js";
@@ -184,7 +185,7 @@ export class LocalWindowAggregateOperator<IN> implements Operator<IN> {
       for (const [id, pane] of panes) {
         if (pane.end - 1 > watermark) continue;
         const { keys, accs } = pane;
-        for (let i = 0; i < keys.length; i++) out.emit([pane.start, pane.end, keys[i], accs[i]], pane.end - 1);
+        for (let i = 0; i < keys.length; i++) out.emit(tuple4(pane.start, pane.end, keys[i], accs[i]) as Partial, pane.end - 1);
         this.lastSize = keys.length;
         panes.delete(id);
       }

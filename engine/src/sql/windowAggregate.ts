@@ -26,6 +26,7 @@ import { partialKey } from "../graph/preAggregation.js";
 import { aggPhaseStrategyOf } from "./windows/aggPhaseStrategy.js";
 import { attachedWindows, projectedWindowProperties, resolveColumn, type WindowProperties } from "./windows/windowProperties.js";
 import { type WindowAggregateRows, type WindowExtreme, type WindowGroups, type WindowMax, windowExtremeOf, windowGroups, windowMaxOf } from "./windows/fusedShapes.js";
+import { bulkRowSource } from "../windows/bulkTuple.js";
 
 interface AggCall {
   expr: Extract<Expr, { kind: "call" }>;
@@ -369,12 +370,12 @@ function groupSources(groupCols: ScopeColumn[], bounds: WindowAggregateInput["bo
 }
 
 /**
- * The operator's row of a group and window, generated as one array literal of its final length in `layout`'s
- * order: `sources[i]` says what group column i is (-1 window_start, -2 window_end, -3 window_time, else key
+ * The operator's row of a group and window, generated as one array of its final length in `layout`'s order
+ * (made by `new Array(n)`, not a literal, so V8 cannot pretenure it: windows/bulkTuple.ts): `sources[i]` says what group column i is (-1 window_start, -2 window_end, -3 window_time, else key
  * column k), aggregates follow. A row built by `map` then grown by `push` for its aggregates took a second,
  * larger backing store (nexmark q5: a row per auction and window, ~4× the DataStream q5's bytes there).
  */
-function outputRow(
+export function outputRow(
   layout: number[],
   sources: number[],
   aggregates: number,
@@ -388,5 +389,5 @@ function outputRow(
     return k === -1 ? "w.start" : k === -2 ? "w.end" : shape.keyIsWindowKey ? "key" : `accKeys(acc)?.[${k}]`;
   };
   if (layout.length !== sources.length + aggregates) throw new Error(`a window aggregate's row of ${layout.length} columns for ${sources.length + aggregates}`);
-  return new Function("result", "accKeys", `"use strict"; return (key, w, acc, ctx) => [${layout.map(column).join(", ")}];`)(result, accKeys);
+  return new Function("result", "accKeys", `"use strict"; return (key, w, acc, ctx) => ${bulkRowSource(layout.map(column))};`)(result, accKeys);
 }
