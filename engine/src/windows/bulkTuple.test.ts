@@ -11,8 +11,8 @@ test("tuple4 and bulkRowSource make the arrays a literal would, holey", () => {
 });
 
 // `%PretenureAllocationSite(o)` (a V8 test intrinsic) says whether `o` carries the allocation memento V8
-// pretenures a site through (bulkTuple.ts says why that matters). With array literals both showed
-// thousands of the 40,000 partials and rows here, a count per auction in 2 s slices of 10 s HOP windows as SQL q5's, event times in epoch ms.
+// pretenures a site through (bulkTuple.ts says why that matters). With array literals thousands of these
+// 40,000 partials and rows did: counts per key in 2 s slices of 10 s HOP windows as SQL q5's, times in epoch ms.
 test("the partials a local window phase sends and SQL's window rows carry no allocation site V8 could pretenure", () => {
   const at = (path: string) => JSON.stringify(new URL(path, import.meta.url).href);
   const script = `
