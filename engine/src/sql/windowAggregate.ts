@@ -372,8 +372,9 @@ function groupSources(groupCols: ScopeColumn[], bounds: WindowAggregateInput["bo
 /**
  * The operator's row of a group and window, generated as one array of its final length in `layout`'s order
  * (made by `new Array(n)`, not a literal, so V8 cannot pretenure it: windows/bulkTuple.ts): `sources[i]` says
- * what group column i is (-1 window_start, -2 window_end, -3 window_time, else key column k), aggregates follow. A row built by `map` then grown by `push` for its aggregates took a second,
- * larger backing store (nexmark q5: a row per auction and window, ~4× the DataStream q5's bytes there).
+ * what group column i is (-1 window_start, -2 window_end, -3 window_time, else key column k), aggregates follow.
+ * A row built by `map` then grown by `push` for its aggregates took a second, larger backing store (nexmark q5: a
+ * row per auction and window, ~4× the DataStream q5's bytes there).
  */
 export function outputRow(
   layout: number[],
